@@ -1,0 +1,186 @@
+//! Calendar dates: the one module that knows about chrono.
+//!
+//! chrono's maintainer has announced it is winding down in favour of jiff. Every date
+//! computation in trailmark goes through [`Date`], so a later switch touches only this file.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Serialize, Serializer};
+
+/// A calendar day, without time or zone: the unit every journal date is kept in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(NaiveDate);
+
+/// Why a piece of text is not a date, worded for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError(pub String);
+
+impl Date {
+    /// Builds a date from its parts; `None` when the day does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Date)
+    }
+
+    /// Today in the local time zone of the machine.
+    pub fn today() -> Date {
+        Date(chrono::Local::now().date_naive())
+    }
+
+    /// Parses `YYYY-MM-DD`, also accepting a time after it (`2026-03-02T09:15`,
+    /// `2026-03-02 09:15:00+01:00`), as note apps often write one into `date:`.
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let text = text.trim();
+        let (day_part, time_part) = match text.char_indices().nth(10) {
+            Some((at, sep)) if sep == 'T' || sep == ' ' => (&text[..at], Some(&text[at + 1..])),
+            _ => (text, None),
+        };
+        let date = parse_day(day_part).ok_or_else(|| not_a_date(text))?;
+        if let Some(time) = time_part
+            && !is_time(time)
+        {
+            return Err(not_a_date(text));
+        }
+        date.ok_or_else(|| DateError(format!("`{text}` is not a day of the calendar")))
+    }
+
+    /// The first `YYYY-MM-DD` in a file name that is a real day, if any.
+    pub fn find_in_file_name(name: &str) -> Option<Date> {
+        let bytes = name.as_bytes();
+        (0..bytes.len().saturating_sub(9)).find_map(|start| {
+            let candidate = name.get(start..start + 10)?;
+            let bounded = start == 0 || !bytes[start - 1].is_ascii_digit();
+            let ends = bytes.get(start + 10).is_none_or(|b| !b.is_ascii_digit());
+            if bounded && ends {
+                parse_day(candidate).flatten()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+}
+
+/// `Some(Some(date))` for a real day, `Some(None)` for the right shape but no such day
+/// (`2026-02-30`), `None` for text that is not shaped like `YYYY-MM-DD` at all.
+fn parse_day(text: &str) -> Option<Option<Date>> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    let year = text[0..4].parse().ok()?;
+    let month = text[5..7].parse().ok()?;
+    let day = text[8..10].parse().ok()?;
+    Some(Date::from_ymd(year, month, day))
+}
+
+fn is_time(text: &str) -> bool {
+    let text = text.trim();
+    chrono::DateTime::parse_from_rfc3339(&format!("2000-01-01T{text}")).is_ok()
+        || ["%H:%M", "%H:%M:%S", "%H:%M:%S%.f"]
+            .iter()
+            .any(|format| chrono::NaiveTime::parse_from_str(text, format).is_ok())
+}
+
+fn not_a_date(text: &str) -> DateError {
+    DateError(format!("`{text}` is not a date; write it as YYYY-MM-DD, like 2026-03-31"))
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("test dates are valid")
+    }
+
+    #[test]
+    fn parses_plain_days() {
+        assert_eq!(day("2026-11-20"), Date::from_ymd(2026, 11, 20).unwrap());
+        assert_eq!(day(" 2024-02-29 "), Date::from_ymd(2024, 2, 29).unwrap());
+    }
+
+    #[test]
+    fn accepts_a_time_after_the_day() {
+        assert_eq!(day("2026-03-02T09:15"), Date::from_ymd(2026, 3, 2).unwrap());
+        assert_eq!(day("2026-03-02 09:15:00"), Date::from_ymd(2026, 3, 2).unwrap());
+        assert_eq!(
+            day("2026-03-02T09:15:00+01:00"),
+            Date::from_ymd(2026, 3, 2).unwrap()
+        );
+        assert!(Date::parse("2026-03-02 next").is_err());
+    }
+
+    #[test]
+    fn rejects_days_that_do_not_exist_with_a_specific_message() {
+        let error = Date::parse("2026-02-30").unwrap_err();
+        assert!(error.0.contains("not a day of the calendar"), "{error}");
+        assert!(Date::parse("2025-02-29").is_err());
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for text in ["next week", "2026-1-5", "20260105", "", "2026-03-0x", "١٢٣٤-٠١-٠١"] {
+            let error = Date::parse(text).unwrap_err();
+            assert!(error.0.contains("YYYY-MM-DD"), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn finds_dates_in_file_names() {
+        let found = |name| Date::find_in_file_name(name);
+        assert_eq!(found("2026-03-02.md"), Some(day("2026-03-02")));
+        assert_eq!(found("weekly 2026-03-02 review.md"), Some(day("2026-03-02")));
+        assert_eq!(found("2026-02-30.md"), None);
+        assert_eq!(found("12026-03-02.md"), None);
+        assert_eq!(found("notes.md"), None);
+        assert_eq!(found("é2026-03-02.md"), Some(day("2026-03-02")));
+    }
+
+    #[test]
+    fn counts_days_across_leap_years() {
+        assert_eq!(day("2024-02-28").days_until(day("2024-03-01")), 2);
+        assert_eq!(day("2026-03-01").days_until(day("2026-02-28")), -1);
+    }
+
+    #[test]
+    fn serializes_as_iso_text() {
+        assert_eq!(
+            serde_json::to_string(&day("2026-01-05")).unwrap(),
+            "\"2026-01-05\""
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Problems found in the journal, kept as values so that one bad file never stops the rest.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a journal file: 1-based line, and 1-based column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    pub fn new(line: u32, column: u32) -> Position {
+        Position { line, column }
+    }
+}
+
+/// One problem with one file. `position` is `None` when the problem is the whole file
+/// (unreadable, not UTF-8, too large).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Relative to the journal root, with `/` separators.
+    pub file: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, position: Option<Position>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, file, position, message.into())
+    }
+
+    pub fn warning(file: &str, position: Option<Position>, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, file, position, message.into())
+    }
+
+    fn new(severity: Severity, file: &str, position: Option<Position>, message: String) -> Self {
+        Diagnostic {
+            severity,
+            file: file.to_string(),
+            position,
+            message,
+        }
+    }
+
+    /// The order diagnostics are shown in: by file, then place, then severity.
+    pub fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
+        (&self.file, self.position, self.severity, &self.message)
+    }
+}
+
+/// The JSON contract: `{"severity", "file", "line", "column", "message"}`, with `line` and
+/// `column` null for problems of a whole file.
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Diagnostic", 5)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("file", &self.file)?;
+        out.serialize_field("line", &self.position.map(|p| p.line))?;
+        out.serialize_field("column", &self.position.map(|p| p.column))?;
+        out.serialize_field("message", &self.message)?;
+        out.end()
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// Compiler style: `file:line:column: severity: message`.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{}:{}:{}: ", self.file, p.line, p.column)?,
+            None => write!(f, "{}: ", self.file)?,
+        }
+        write!(f, "{}: {}", self.severity, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_compiler_style() {
+        let d = Diagnostic::error("goals/a.md", Some(Position::new(3, 6)), "bad date");
+        assert_eq!(d.to_string(), "goals/a.md:3:6: error: bad date");
+        let d = Diagnostic::warning("b.md", None, "empty file");
+        assert_eq!(d.to_string(), "b.md: warning: empty file");
+    }
+
+    #[test]
+    fn serializes_line_and_column_as_numbers_or_null() {
+        let d = Diagnostic::error("a.md", Some(Position::new(3, 6)), "m");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["line"], 3);
+        assert_eq!(json["column"], 6);
+        assert_eq!(json["severity"], "error");
+        let d = Diagnostic::warning("a.md", None, "m");
+        let json = serde_json::to_value(&d).unwrap();
+        assert!(json["line"].is_null() && json["column"].is_null());
+    }
+}

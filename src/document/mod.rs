@@ -1,0 +1,320 @@
+//! Stage 2 of the pipeline: read one file and parse it into a [`Document`].
+//!
+//! Parsing is a pure function of the path and the bytes, so documents can be parsed in any
+//! order, in parallel, or again when a file changes.
+
+mod frontmatter;
+mod markdown;
+mod text;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::dates::Date;
+use crate::diagnostic::{Diagnostic, Position};
+
+pub use markdown::find_tags;
+pub use text::LineIndex;
+
+/// Files larger than this are skipped with a diagnostic: nobody writes a 10 MB journal
+/// entry, and reading one would slow every build for nothing.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub position: Position,
+}
+
+/// One markdown file of the journal, as written.
+#[derive(Debug, Default)]
+pub struct Document {
+    /// Relative to the journal root, with `/` separators.
+    pub path: String,
+    /// Front-matter `title`, else the first level-1 heading, else the file name.
+    pub title: String,
+    /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
+    pub date: Option<Date>,
+    pub goals: Vec<GoalDecl>,
+    pub metrics: Vec<MetricLog>,
+    /// In document order; children come after their parent.
+    pub milestones: Vec<Milestone>,
+    pub headings: Vec<Heading>,
+    /// Every `#tag` in the body's text, lowercased.
+    pub tags: Vec<Located<String>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A goal as declared in front-matter, before ids are resolved across the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalDecl {
+    pub title: String,
+    /// Where the goal is declared (its `goal:` key or its item in `goals:`).
+    pub position: Position,
+    pub id: Option<Located<String>>,
+    pub due: Option<Date>,
+    pub start: Option<Date>,
+    pub area: Option<String>,
+    pub why: Option<String>,
+    pub horizon: Option<Horizon>,
+    pub parent: Option<Located<String>>,
+    pub status: GoalStatus,
+    pub tags: Vec<String>,
+    pub metric: Option<Metric>,
+}
+
+impl GoalDecl {
+    fn new(title: &str, position: Position) -> GoalDecl {
+        GoalDecl {
+            title: title.to_string(),
+            position,
+            id: None,
+            due: None,
+            start: None,
+            area: None,
+            why: None,
+            horizon: None,
+            parent: None,
+            status: GoalStatus::Active,
+            tags: Vec::new(),
+            metric: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Horizon {
+    Short,
+    Long,
+}
+
+/// The status a goal's front-matter declares (default `active`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GoalStatus {
+    #[default]
+    Active,
+    Paused,
+    Done,
+    Dropped,
+}
+
+/// A measurable goal: progress runs from `baseline` to `target` (which may be lower, for
+/// goals that reduce something).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub unit: Option<String>,
+    pub target: Option<f64>,
+    pub baseline: f64,
+}
+
+/// A value logged for a measurable goal in an entry's `metrics:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricLog {
+    /// The goal id, lowercased.
+    pub goal: String,
+    pub value: f64,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MilestoneState {
+    Open,
+    Done,
+    Cancelled,
+}
+
+/// A task-list item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Milestone {
+    /// Plain text, markdown and date markers removed.
+    pub text: String,
+    /// As written in the checkbox.
+    pub state: MilestoneState,
+    /// Index of the enclosing milestone in the same document.
+    pub parent: Option<usize>,
+    /// Number of enclosing milestones (0 at the top).
+    pub depth: u32,
+    pub due: Option<Date>,
+    /// A `✅ date` or `[done:: date]` marker.
+    pub done_marker: Option<Date>,
+    /// The item's bullet.
+    pub position: Position,
+    /// The `#tags` in its own text, lowercased.
+    pub tags: Vec<String>,
+    /// Index of the innermost heading above it.
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub text: String,
+    pub level: u8,
+    pub position: Position,
+    /// Index of the heading whose section contains this one.
+    pub parent: Option<usize>,
+}
+
+/// Reads and parses the file `root/path`. Never fails: a file that cannot be read is a
+/// document with no content and one diagnostic saying why.
+pub fn load(root: &Path, path: &str) -> Document {
+    let full = root.join(path);
+    let unreadable = |message: String| Document {
+        path: path.to_string(),
+        title: file_stem(path),
+        diagnostics: vec![Diagnostic::error(path, None, message)],
+        ..Document::default()
+    };
+    match std::fs::metadata(&full) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return unreadable(format!(
+                "file is {} MB, over the {} MB limit for a journal file; it was skipped",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        Ok(_) => {}
+        Err(error) => return unreadable(format!("cannot read file: {error}")),
+    }
+    match std::fs::read(&full) {
+        Ok(bytes) => parse(path, &bytes),
+        Err(error) => unreadable(format!("cannot read file: {error}")),
+    }
+}
+
+/// Parses a document from its bytes.
+pub fn parse(path: &str, bytes: &[u8]) -> Document {
+    let mut document = Document {
+        path: path.to_string(),
+        ..Document::default()
+    };
+    let text = match text::decode(bytes) {
+        Ok(text) => text,
+        Err(message) => {
+            document.title = file_stem(path);
+            document.diagnostics.push(Diagnostic::error(path, None, message));
+            return document;
+        }
+    };
+    if text.trim().is_empty() {
+        document.title = file_stem(path);
+        document
+            .diagnostics
+            .push(Diagnostic::warning(path, None, "file is empty"));
+        return document;
+    }
+    let lines = LineIndex::new(text);
+    let diagnostics = &mut document.diagnostics;
+    let (front, body_start) = match frontmatter::split(text) {
+        frontmatter::Split::None => (frontmatter::FrontMatter::default(), 0),
+        frontmatter::Split::Block { yaml, body_start } => (
+            frontmatter::read(text, yaml, &lines, path, diagnostics),
+            body_start,
+        ),
+        frontmatter::Split::Unclosed => {
+            diagnostics.push(Diagnostic::error(
+                path,
+                Some(Position::new(1, 1)),
+                "front-matter opened with `---` is never closed; add a `---` line after it \
+                 (the file was read as if it had no front-matter)",
+            ));
+            (frontmatter::FrontMatter::default(), 0)
+        }
+    };
+    let body = markdown::read(text, body_start, &lines, path, diagnostics);
+    let first_title = body
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.text.clone());
+    document.title = front
+        .title
+        .or(first_title)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| file_stem(path));
+    document.date = front.date.or_else(|| Date::find_in_file_name(file_name(path)));
+    document.goals = front.goals;
+    document.metrics = front.metrics;
+    document.milestones = body.milestones;
+    document.headings = body.headings;
+    document.tags = body.tags;
+    document
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn file_stem(path: &str) -> String {
+    let name = file_name(path);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_and_body_positions_are_in_the_file() {
+        let doc = parse(
+            "goals/sql.md",
+            b"---\ngoal: Learn SQL\ndue: 2026-13-01\n---\n# Plan\n- [ ] joins\n",
+        );
+        assert_eq!(doc.goals.len(), 1);
+        assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
+        assert_eq!(doc.milestones[0].position, Position::new(6, 1));
+        assert_eq!(doc.title, "Plan");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let doc = parse("a.md", b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n");
+        assert_eq!(doc.diagnostics, []);
+        assert_eq!(doc.goals[0].title, "G");
+        assert_eq!(doc.milestones[0].position, Position::new(5, 1));
+    }
+
+    #[test]
+    fn date_comes_from_front_matter_then_file_name() {
+        assert_eq!(parse("j/2026-03-02.md", b"text").date, Date::from_ymd(2026, 3, 2));
+        let doc = parse("j/2026-03-02.md", b"---\ndate: 2026-04-01\n---\ntext");
+        assert_eq!(doc.date, Date::from_ymd(2026, 4, 1));
+        assert_eq!(parse("notes.md", b"text").date, None);
+    }
+
+    #[test]
+    fn title_falls_back_to_the_file_name() {
+        assert_eq!(parse("dir/my note.md", b"no heading").title, "my note");
+        assert_eq!(parse("a.md", b"---\ntitle: T\n---\n# H\n").title, "T");
+    }
+
+    #[test]
+    fn an_unclosed_block_is_an_error_and_the_body_is_still_read() {
+        let doc = parse("a.md", b"---\ngoal: G\n- [ ] task\n");
+        assert_eq!(doc.diagnostics.len(), 1);
+        assert!(doc.diagnostics[0].message.contains("never closed"));
+        assert!(doc.goals.is_empty());
+        assert_eq!(doc.milestones.len(), 1);
+    }
+
+    #[test]
+    fn undecodable_and_empty_files_get_one_diagnostic() {
+        for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28", b"", b" \n\n"] {
+            let doc = parse("a.md", bytes);
+            assert_eq!(doc.diagnostics.len(), 1, "{bytes:?}");
+            assert_eq!(doc.diagnostics[0].position, None);
+        }
+    }
+
+    #[test]
+    fn a_yaml_error_keeps_the_milestones() {
+        let doc = parse("a.md", b"---\ngoal: [\n---\n- [ ] still here\n");
+        assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.milestones.len(), 1);
+    }
+}

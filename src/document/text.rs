@@ -1,0 +1,103 @@
+//! Turning a file's bytes into text, and byte offsets into lines and columns.
+
+use crate::diagnostic::Position;
+
+/// Decodes a journal file. UTF-8 only (with or without BOM); anything else gets a message
+/// that says what the file looks like and what to do about it.
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("file is UTF-16 encoded; save it as UTF-8 to include it".to_string());
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!(
+            "file contains a NUL byte at byte {at}; it looks like a binary file, not markdown"
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|error| {
+        let at = error.valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        format!(
+            "file is not valid UTF-8 (first bad byte at line {line}, byte {at}); \
+             save it as UTF-8 to include it"
+        )
+    })
+}
+
+/// The start of every line of a text, so that offsets become positions by binary search.
+/// `\n`, `\r\n` and a lone `\r` all end a line, as they do for CommonMark.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let line_text = self.text.get(self.starts[line]..offset).unwrap_or("");
+        Position::new(to_u32(line + 1), to_u32(line_text.chars().count() + 1))
+    }
+
+    /// The 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> u32 {
+        self.position(offset).line
+    }
+}
+
+/// Line and column numbers beyond u32 cannot occur under the file size limit; saturate
+/// rather than wrap if they ever do.
+pub fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_with_and_without_bom() {
+        assert_eq!(decode(b"abc").unwrap(), "abc");
+        assert_eq!(decode(b"\xEF\xBB\xBFabc").unwrap(), "abc");
+    }
+
+    #[test]
+    fn refuses_utf16_binary_and_invalid_utf8() {
+        assert!(decode(b"\xFF\xFEa\x00").unwrap_err().contains("UTF-16"));
+        assert!(decode(b"ab\x00c").unwrap_err().contains("NUL byte at byte 2"));
+        let error = decode(b"ok\nok\n\xC3\x28").unwrap_err();
+        assert!(error.contains("line 3"), "{error}");
+    }
+
+    #[test]
+    fn positions_count_lines_for_every_line_ending() {
+        let text = "a\nb\r\nc\rdé\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(0), Position::new(1, 1));
+        assert_eq!(index.position(2), Position::new(2, 1));
+        assert_eq!(index.position(5), Position::new(3, 1));
+        assert_eq!(index.position(7), Position::new(4, 1));
+        // The column counts characters, not bytes: `é` is two bytes.
+        assert_eq!(index.position(8), Position::new(4, 2));
+        assert_eq!(index.position(10), Position::new(4, 3));
+    }
+
+    #[test]
+    fn offsets_past_the_end_stay_on_the_last_line() {
+        let index = LineIndex::new("a\nb");
+        assert_eq!(index.position(99), Position::new(2, 2));
+    }
+}

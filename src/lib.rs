@@ -1,0 +1,12 @@
+//! trailmark reads a folder of markdown goals and journal entries, computes progress and
+//! status, and writes reports.
+//!
+//! The pipeline runs one way, one module a stage:
+//! [`discover`] finds the files → [`document`] reads and parses each → [`model`] builds the
+//! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
+//! [`render`] fills the templates → [`write`] writes what changed, atomically.
+
+pub mod dates;
+pub mod diagnostic;
+pub mod document;
+pub mod slug;
