@@ -98,7 +98,9 @@ fn is_time(text: &str) -> bool {
 }
 
 fn not_a_date(text: &str) -> DateError {
-    DateError(format!("`{text}` is not a date; write it as YYYY-MM-DD, like 2026-03-31"))
+    DateError(format!(
+        "`{text}` is not a date; write it as YYYY-MM-DD, like 2026-03-31"
+    ))
 }
 
 impl fmt::Display for Date {
@@ -136,7 +138,10 @@ mod tests {
     #[test]
     fn accepts_a_time_after_the_day() {
         assert_eq!(day("2026-03-02T09:15"), Date::from_ymd(2026, 3, 2).unwrap());
-        assert_eq!(day("2026-03-02 09:15:00"), Date::from_ymd(2026, 3, 2).unwrap());
+        assert_eq!(
+            day("2026-03-02 09:15:00"),
+            Date::from_ymd(2026, 3, 2).unwrap()
+        );
         assert_eq!(
             day("2026-03-02T09:15:00+01:00"),
             Date::from_ymd(2026, 3, 2).unwrap()
@@ -153,7 +158,14 @@ mod tests {
 
     #[test]
     fn rejects_other_shapes() {
-        for text in ["next week", "2026-1-5", "20260105", "", "2026-03-0x", "١٢٣٤-٠١-٠١"] {
+        for text in [
+            "next week",
+            "2026-1-5",
+            "20260105",
+            "",
+            "2026-03-0x",
+            "١٢٣٤-٠١-٠١",
+        ] {
             let error = Date::parse(text).unwrap_err();
             assert!(error.0.contains("YYYY-MM-DD"), "{text}: {error}");
         }
@@ -163,7 +175,10 @@ mod tests {
     fn finds_dates_in_file_names() {
         let found = |name| Date::find_in_file_name(name);
         assert_eq!(found("2026-03-02.md"), Some(day("2026-03-02")));
-        assert_eq!(found("weekly 2026-03-02 review.md"), Some(day("2026-03-02")));
+        assert_eq!(
+            found("weekly 2026-03-02 review.md"),
+            Some(day("2026-03-02"))
+        );
         assert_eq!(found("2026-02-30.md"), None);
         assert_eq!(found("12026-03-02.md"), None);
         assert_eq!(found("notes.md"), None);

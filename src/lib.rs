@@ -8,5 +8,8 @@
 
 pub mod dates;
 pub mod diagnostic;
+pub mod discover;
 pub mod document;
+pub mod error;
+pub mod model;
 pub mod slug;

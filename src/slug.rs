@@ -34,8 +34,14 @@ mod tests {
 
     #[test]
     fn slugs_titles() {
-        assert_eq!(slugify("Learn SQL for marketing analytics"), "learn-sql-for-marketing-analytics");
-        assert_eq!(slugify("  Attend 2 events / quarter!  "), "attend-2-events-quarter");
+        assert_eq!(
+            slugify("Learn SQL for marketing analytics"),
+            "learn-sql-for-marketing-analytics"
+        );
+        assert_eq!(
+            slugify("  Attend 2 events / quarter!  "),
+            "attend-2-events-quarter"
+        );
         assert_eq!(slugify("Führung & Délégation"), "fuhrung-delegation");
         assert_eq!(slugify("--a--b--"), "a-b");
         assert_eq!(slugify("!!!"), "");

@@ -55,11 +55,13 @@ fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone
             return None;
         }
         let rest = &text[at..];
-        let end = rest
-            .find(['\n', '\r'])
-            .map_or(rest.len(), |i| {
-                if rest[i..].starts_with("\r\n") { i + 2 } else { i + 1 }
-            });
+        let end = rest.find(['\n', '\r']).map_or(rest.len(), |i| {
+            if rest[i..].starts_with("\r\n") {
+                i + 2
+            } else {
+                i + 1
+            }
+        });
         let line = (at, &rest[..end]);
         at += end;
         Some(line)
@@ -170,8 +172,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// The fields a goal may have, for the "unknown field" message.
 const GOAL_FIELDS: [&str; 11] = [
-    "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags",
-    "metric",
+    "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
 ];
 
 struct Reader<'a> {
@@ -195,7 +196,10 @@ impl Reader<'_> {
                     .location()
                     .map(|l| self.position(&l))
                     .unwrap_or(Position::new(self.first_line, 1));
-                self.error(position, format!("front-matter is not valid YAML: {message}"));
+                self.error(
+                    position,
+                    format!("front-matter is not valid YAML: {message}"),
+                );
                 return FrontMatter::default();
             }
         };
@@ -232,7 +236,10 @@ impl Reader<'_> {
                         front.goals.push(goal);
                     }
                     Node::Map(fields) => front.goals.extend(self.goal_mapping(key, fields)),
-                    _ => self.expected(value, "`goal:` takes the goal's title, or a mapping with `title:`"),
+                    _ => self.expected(
+                        value,
+                        "`goal:` takes the goal's title, or a mapping with `title:`",
+                    ),
                 },
                 "goals" => match &value.value {
                     Node::List(items) => {
@@ -241,11 +248,17 @@ impl Reader<'_> {
                                 Node::Map(fields) => {
                                     front.goals.extend(self.goal_mapping(item, fields))
                                 }
-                                _ => self.expected(item, "each item of `goals:` is a mapping with `title:`"),
+                                _ => self.expected(
+                                    item,
+                                    "each item of `goals:` is a mapping with `title:`",
+                                ),
                             }
                         }
                     }
-                    _ => self.expected(value, "`goals:` takes a list of mappings, each with `title:`"),
+                    _ => self.expected(
+                        value,
+                        "`goals:` takes a list of mappings, each with `title:`",
+                    ),
                 },
                 _ => {}
             }
@@ -314,7 +327,10 @@ impl Reader<'_> {
             let position = goal.position;
             self.warning(
                 position,
-                format!("goal `{}` is due {due}, before it starts on {start}", goal.title),
+                format!(
+                    "goal `{}` is due {due}, before it starts on {start}",
+                    goal.title
+                ),
             );
         }
     }
@@ -418,7 +434,11 @@ impl Reader<'_> {
             self.expected(value, "`metric` is a mapping like {unit: talks, target: 4}");
             return None;
         };
-        let mut metric = Metric { unit: None, target: None, baseline: 0.0 };
+        let mut metric = Metric {
+            unit: None,
+            target: None,
+            baseline: 0.0,
+        };
         for (key, field) in fields {
             match key.value.as_str() {
                 "unit" => metric.unit = self.text(field),
@@ -440,7 +460,10 @@ impl Reader<'_> {
                 None
             }
             Some(target) if target == metric.baseline => {
-                self.error(position, "`metric` target equals its baseline; progress cannot be measured");
+                self.error(
+                    position,
+                    "`metric` target equals its baseline; progress cannot be measured",
+                );
                 None
             }
             Some(_) => Some(metric),
@@ -450,13 +473,17 @@ impl Reader<'_> {
     /// `metrics: {goal-id: value}` in an entry: values logged for measurable goals.
     fn metric_logs(&mut self, value: &Spanned<Node>) -> Vec<MetricLog> {
         let Node::Map(entries) = &value.value else {
-            self.expected(value, "`metrics` is a mapping of goal id to number, like {talks-given: 2}");
+            self.expected(
+                value,
+                "`metrics` is a mapping of goal id to number, like {talks-given: 2}",
+            );
             return Vec::new();
         };
         entries
             .iter()
             .filter_map(|(key, value)| {
-                let number = self.number(value, &format!("the value logged for `{}`", key.value))?;
+                let number =
+                    self.number(value, &format!("the value logged for `{}`", key.value))?;
                 Some(MetricLog {
                     goal: key.value.trim().to_lowercase(),
                     value: number,
@@ -475,7 +502,10 @@ impl Reader<'_> {
     fn position(&self, location: &serde_saphyr::Location) -> Position {
         let line = to_u32(usize::try_from(location.line()).unwrap_or(usize::MAX));
         let column = to_u32(usize::try_from(location.column()).unwrap_or(usize::MAX));
-        Position::new(self.first_line.saturating_add(line.max(1) - 1), column.max(1))
+        Position::new(
+            self.first_line.saturating_add(line.max(1) - 1),
+            column.max(1),
+        )
     }
 
     fn error(&mut self, position: Position, message: impl Into<String>) {
@@ -503,7 +533,10 @@ mod tests {
     #[test]
     fn splits_a_block_at_the_start() {
         assert_eq!(block("---\na: 1\n---\nbody\n"), Some(("a: 1\n", "body\n")));
-        assert_eq!(block("---\r\na: 1\r\n---\r\nbody"), Some(("a: 1\r\n", "body")));
+        assert_eq!(
+            block("---\r\na: 1\r\n---\r\nbody"),
+            Some(("a: 1\r\n", "body"))
+        );
         assert_eq!(block("---  \na: 1\n...\nbody"), Some(("a: 1\n", "body")));
         assert_eq!(block("---\n---\nbody"), Some(("", "body")));
         assert_eq!(block("---\na: 1\n---"), Some(("a: 1\n", "")));
@@ -554,7 +587,10 @@ mod tests {
         assert_eq!(goal.status, GoalStatus::Paused);
         assert_eq!(goal.tags, vec!["a", "b"]);
         let metric = goal.metric.as_ref().unwrap();
-        assert_eq!((metric.unit.as_deref(), metric.target, metric.baseline), (Some("queries"), Some(10.0), 2.0));
+        assert_eq!(
+            (metric.unit.as_deref(), metric.target, metric.baseline),
+            (Some("queries"), Some(10.0), 2.0)
+        );
     }
 
     #[test]
@@ -572,7 +608,8 @@ mod tests {
 
     #[test]
     fn a_goal_mapping_without_title_is_an_error_and_others_survive() {
-        let (front, diagnostics) = read_text("---\ngoals:\n  - due: 2026-01-01\n  - title: B\n---\n");
+        let (front, diagnostics) =
+            read_text("---\ngoals:\n  - due: 2026-01-01\n  - title: B\n---\n");
         assert_eq!(front.goals.len(), 1);
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].position, Some(Position::new(3, 5)));
@@ -595,7 +632,11 @@ mod tests {
         assert!(diagnostics[2].message.contains("found a number"));
         assert!(diagnostics[3].message.contains("must be a number"));
         assert!(diagnostics[4].message.contains("needs a numeric `target`"));
-        assert!(diagnostics[5].message.contains("active, paused, done, dropped"));
+        assert!(
+            diagnostics[5]
+                .message
+                .contains("active, paused, done, dropped")
+        );
     }
 
     #[test]
@@ -621,7 +662,11 @@ mod tests {
         assert!(front.goals.is_empty());
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].position.unwrap().line, 3);
-        assert!(diagnostics[0].message.starts_with("front-matter is not valid YAML"));
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("front-matter is not valid YAML")
+        );
     }
 
     #[test]
@@ -636,11 +681,16 @@ mod tests {
 
     #[test]
     fn reads_entry_date_title_and_metrics() {
-        let (front, diagnostics) =
-            read_text("---\ntitle: Week 3\ndate: 2026-01-19\nmetrics: {talks: 2, Posts: 1.5, bad: x}\n---\n");
+        let (front, diagnostics) = read_text(
+            "---\ntitle: Week 3\ndate: 2026-01-19\nmetrics: {talks: 2, Posts: 1.5, bad: x}\n---\n",
+        );
         assert_eq!(front.title.as_deref(), Some("Week 3"));
         assert_eq!(front.date, Date::from_ymd(2026, 1, 19));
-        let logged: Vec<_> = front.metrics.iter().map(|m| (m.goal.as_str(), m.value)).collect();
+        let logged: Vec<_> = front
+            .metrics
+            .iter()
+            .map(|m| (m.goal.as_str(), m.value))
+            .collect();
         assert_eq!(logged, [("talks", 2.0), ("posts", 1.5)]);
         assert_eq!(diagnostics.len(), 1);
     }

@@ -36,7 +36,8 @@ pub fn read(
         heading: None,
         in_code_block: false,
     };
-    let options = Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let options =
+        Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     for (event, range) in Parser::new_ext(&text[body_start..], options).into_offset_iter() {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
@@ -90,7 +91,11 @@ impl BodyReader<'_> {
             }),
             Event::End(TagEnd::Item) => self.end_item(end),
             Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some(OpenHeading { level: level as u8, start, text: String::new() });
+                self.heading = Some(OpenHeading {
+                    level: level as u8,
+                    start,
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
             Event::Start(Tag::CodeBlock(_)) => {
@@ -131,10 +136,17 @@ impl BodyReader<'_> {
 
     /// Text of a paragraph, heading or item. `scan_tags` is false for inline code.
     fn inline_text(&mut self, text: &str, start: usize, scan_tags: bool) {
-        let tags = if scan_tags { find_tags(text) } else { Vec::new() };
+        let tags = if scan_tags {
+            find_tags(text)
+        } else {
+            Vec::new()
+        };
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
-            self.body.tags.push(Located { value: tag.clone(), position });
+            self.body.tags.push(Located {
+                value: tag.clone(),
+                position,
+            });
         }
         if let Some(heading) = &mut self.heading {
             heading.text.push_str(text);
@@ -153,7 +165,12 @@ impl BodyReader<'_> {
     }
 
     fn begin_milestone(&mut self, state: MilestoneState) {
-        let parent = self.items.iter().rev().skip(1).find_map(|item| item.milestone);
+        let parent = self
+            .items
+            .iter()
+            .rev()
+            .skip(1)
+            .find_map(|item| item.milestone);
         let depth = parent.map_or(0, |p| self.body.milestones[p].depth + 1);
         let Some(item) = self.items.last_mut() else {
             return;
@@ -184,9 +201,9 @@ impl BodyReader<'_> {
         let source = &self.text[item.start..end];
         let milestone_position = self.body.milestones[index].position;
         for marker in markers {
-            let position = source
-                .find(&marker.raw)
-                .map_or(milestone_position, |at| self.lines.position(item.start + at));
+            let position = source.find(&marker.raw).map_or(milestone_position, |at| {
+                self.lines.position(item.start + at)
+            });
             match marker.date {
                 Ok(date) => {
                     let milestone = &mut self.body.milestones[index];
@@ -304,7 +321,9 @@ fn next_marker(text: &str) -> Option<(usize, MarkerKind, usize, &str)> {
             let after_selector = after.strip_prefix('\u{FE0F}').unwrap_or(after);
             let value_start = after_selector.len() - after_selector.trim_start().len();
             let value_text = &after_selector[value_start..];
-            let value_len = value_text.find(char::is_whitespace).unwrap_or(value_text.len());
+            let value_len = value_text
+                .find(char::is_whitespace)
+                .unwrap_or(value_text.len());
             let len = text.len() - at - (value_text.len() - value_len);
             (at, kind, len, &value_text[..value_len])
         });
@@ -313,7 +332,12 @@ fn next_marker(text: &str) -> Option<(usize, MarkerKind, usize, &str)> {
         .filter_map(|(open, kind)| {
             let at = text.find(open)?;
             let close = text[at..].find(']')?;
-            Some((at, kind, close + 1, text[at + open.len()..at + close].trim()))
+            Some((
+                at,
+                kind,
+                close + 1,
+                text[at + open.len()..at + close].trim(),
+            ))
         })
         .min_by_key(|(at, _, _, _)| *at);
     match (emoji, field) {
@@ -379,7 +403,13 @@ mod tests {
         let found = milestones("- [ ] a\n* [x] b\n+ [X] c\n1. [ ] d\n2) [x] e\n");
         assert_eq!(
             found,
-            [m("a", Open, 0), m("b", Done, 0), m("c", Done, 0), m("d", Open, 0), m("e", Done, 0)]
+            [
+                m("a", Open, 0),
+                m("b", Done, 0),
+                m("c", Done, 0),
+                m("d", Open, 0),
+                m("e", Done, 0)
+            ]
         );
     }
 
@@ -401,8 +431,20 @@ mod tests {
     #[test]
     fn nesting_depth_and_parents() {
         let (body, _) = body("- [ ] a\n  - [x] b\n    - note\n      - [ ] c\n- [ ] d\n");
-        let shape: Vec<_> = body.milestones.iter().map(|m| (m.text.as_str(), m.depth, m.parent)).collect();
-        assert_eq!(shape, [("a", 0, None), ("b", 1, Some(0)), ("c", 2, Some(1)), ("d", 0, None)]);
+        let shape: Vec<_> = body
+            .milestones
+            .iter()
+            .map(|m| (m.text.as_str(), m.depth, m.parent))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("a", 0, None),
+                ("b", 1, Some(0)),
+                ("c", 2, Some(1)),
+                ("d", 0, None)
+            ]
+        );
     }
 
     #[test]
@@ -410,7 +452,12 @@ mod tests {
         let found = milestones("> - [ ] quoted\n>   - [x] nested\n\n- [ ] loose\n\n- [x] list\n");
         assert_eq!(
             found,
-            [m("quoted", Open, 0), m("nested", Done, 1), m("loose", Open, 0), m("list", Done, 0)]
+            [
+                m("quoted", Open, 0),
+                m("nested", Done, 1),
+                m("loose", Open, 0),
+                m("list", Done, 0)
+            ]
         );
     }
 
@@ -424,8 +471,17 @@ mod tests {
 
     #[test]
     fn text_is_plain_and_keeps_tags() {
-        let found = milestones("- [ ] Read **chapter 3** of [the book](http://x) `SELECT` #sql\n  and more\n");
-        assert_eq!(found, [m("Read chapter 3 of the book SELECT #sql and more", Open, 0)]);
+        let found = milestones(
+            "- [ ] Read **chapter 3** of [the book](http://x) `SELECT` #sql\n  and more\n",
+        );
+        assert_eq!(
+            found,
+            [m(
+                "Read chapter 3 of the book SELECT #sql and more",
+                Open,
+                0
+            )]
+        );
     }
 
     #[test]
@@ -450,12 +506,22 @@ mod tests {
         let found: Vec<_> = body
             .milestones
             .iter()
-            .map(|m| (m.text.as_str(), m.due.map(|d| d.to_string()), m.done_marker.map(|d| d.to_string())))
+            .map(|m| {
+                (
+                    m.text.as_str(),
+                    m.due.map(|d| d.to_string()),
+                    m.done_marker.map(|d| d.to_string()),
+                )
+            })
             .collect();
         assert_eq!(
             found,
             [
-                ("a end", Some("2026-03-01".into()), Some("2026-02-27".into())),
+                (
+                    "a end",
+                    Some("2026-03-01".into()),
+                    Some("2026-02-27".into())
+                ),
                 ("b", Some("2026-04-01".into()), None),
                 ("c", None, Some("2026-01-02".into())),
             ]
@@ -487,11 +553,20 @@ mod tests {
 
     #[test]
     fn tags_are_found_outside_code() {
-        let (body, _) = body("Worked on #SQL and #career/growth, not #1.\n\n```\n#not-a-tag\n```\n`#nor-this` a#b\n");
-        let tags: Vec<_> = body.tags.iter().map(|t| (t.value.as_str(), t.position)).collect();
+        let (body, _) = body(
+            "Worked on #SQL and #career/growth, not #1.\n\n```\n#not-a-tag\n```\n`#nor-this` a#b\n",
+        );
+        let tags: Vec<_> = body
+            .tags
+            .iter()
+            .map(|t| (t.value.as_str(), t.position))
+            .collect();
         assert_eq!(
             tags,
-            [("sql", Position::new(1, 11)), ("career/growth", Position::new(1, 20))]
+            [
+                ("sql", Position::new(1, 11)),
+                ("career/growth", Position::new(1, 20))
+            ]
         );
     }
 

@@ -196,7 +196,9 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
         Ok(text) => text,
         Err(message) => {
             document.title = file_stem(path);
-            document.diagnostics.push(Diagnostic::error(path, None, message));
+            document
+                .diagnostics
+                .push(Diagnostic::error(path, None, message));
             return document;
         }
     };
@@ -236,7 +238,9 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
         .or(first_title)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| file_stem(path));
-    document.date = front.date.or_else(|| Date::find_in_file_name(file_name(path)));
+    document.date = front
+        .date
+        .or_else(|| Date::find_in_file_name(file_name(path)));
     document.goals = front.goals;
     document.metrics = front.metrics;
     document.milestones = body.milestones;
@@ -251,7 +255,9 @@ fn file_name(path: &str) -> &str {
 
 fn file_stem(path: &str) -> String {
     let name = file_name(path);
-    name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -273,7 +279,10 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_accepted() {
-        let doc = parse("a.md", b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n");
+        let doc = parse(
+            "a.md",
+            b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n",
+        );
         assert_eq!(doc.diagnostics, []);
         assert_eq!(doc.goals[0].title, "G");
         assert_eq!(doc.milestones[0].position, Position::new(5, 1));
@@ -281,7 +290,10 @@ mod tests {
 
     #[test]
     fn date_comes_from_front_matter_then_file_name() {
-        assert_eq!(parse("j/2026-03-02.md", b"text").date, Date::from_ymd(2026, 3, 2));
+        assert_eq!(
+            parse("j/2026-03-02.md", b"text").date,
+            Date::from_ymd(2026, 3, 2)
+        );
         let doc = parse("j/2026-03-02.md", b"---\ndate: 2026-04-01\n---\ntext");
         assert_eq!(doc.date, Date::from_ymd(2026, 4, 1));
         assert_eq!(parse("notes.md", b"text").date, None);

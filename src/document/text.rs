@@ -77,7 +77,11 @@ mod tests {
     #[test]
     fn refuses_utf16_binary_and_invalid_utf8() {
         assert!(decode(b"\xFF\xFEa\x00").unwrap_err().contains("UTF-16"));
-        assert!(decode(b"ab\x00c").unwrap_err().contains("NUL byte at byte 2"));
+        assert!(
+            decode(b"ab\x00c")
+                .unwrap_err()
+                .contains("NUL byte at byte 2")
+        );
         let error = decode(b"ok\nok\n\xC3\x28").unwrap_err();
         assert!(error.contains("line 3"), "{error}");
     }

@@ -1,0 +1,160 @@
+//! Stage 1 of the pipeline: find the journal's markdown files.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::Diagnostic;
+
+/// The journal's own templates live here and are not journal documents.
+pub const TEMPLATES_FOLDER: &str = "templates";
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Markdown files, relative to the root with `/` separators, sorted.
+    pub files: Vec<String>,
+    /// Files and folders that were passed over and the person should hear about.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every `*.md` and `*.markdown` below `root`, skipping hidden files and folders, the
+/// `templates/` folder at the root and `skip` (the output folder). Symlinks are never
+/// followed, so the walk cannot leave the journal or loop.
+pub fn find_files(root: &Path, skip: &Path) -> Found {
+    let mut found = Found::default();
+    let walk = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(is_hidden(entry.file_name())
+                    || entry.path() == skip
+                    || (entry.depth() == 1
+                        && entry.file_name() == TEMPLATES_FOLDER
+                        && entry.file_type().is_dir()))
+        });
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let cause = error
+                    .io_error()
+                    .map_or_else(|| error.to_string(), ToString::to_string);
+                found.diagnostics.push(Diagnostic::error(
+                    &relative(root, &path),
+                    None,
+                    format!("cannot read: {cause}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            if is_markdown(path) || path.is_dir() {
+                found.diagnostics.push(Diagnostic::warning(
+                    &relative(root, path),
+                    None,
+                    "symlink not followed: trailmark reads only files inside the journal folder",
+                ));
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() || !is_markdown(path) {
+            continue;
+        }
+        match path.strip_prefix(root).ok().and_then(Path::to_str) {
+            Some(rel) => found
+                .files
+                .push(rel.replace(std::path::MAIN_SEPARATOR, "/")),
+            None => found.diagnostics.push(Diagnostic::error(
+                &relative(root, path),
+                None,
+                "file name is not valid UTF-8; rename it to include it",
+            )),
+        }
+    }
+    found.files.sort();
+    found
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|name| name.starts_with('.'))
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, "x").unwrap();
+    }
+
+    #[test]
+    fn finds_markdown_and_skips_hidden_templates_and_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "a.md",
+            "b.markdown",
+            "C.MD",
+            "notes.txt",
+            "deep/er/d.md",
+            ".hidden.md",
+            ".obsidian/x.md",
+            "templates/goal.md",
+            "sub/templates/kept.md",
+            "_reports/index.md",
+        ] {
+            touch(root, rel);
+        }
+        let found = find_files(root, &root.join("_reports"));
+        assert_eq!(
+            found.files,
+            [
+                "C.MD",
+                "a.md",
+                "b.markdown",
+                "deep/er/d.md",
+                "sub/templates/kept.md"
+            ]
+        );
+        assert!(found.diagnostics.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_followed_and_loops_do_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "real/a.md");
+        touch(outside.path(), "secret.md");
+        std::os::unix::fs::symlink(root, root.join("real/loop")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("s.md")).unwrap();
+        let found = find_files(root, &root.join("_reports"));
+        assert_eq!(found.files, ["real/a.md"]);
+        let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(warned, ["out", "real/loop", "s.md"]);
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors that stop a command (as opposed to [`crate::diagnostic::Diagnostic`]s, which are
+//! problems in one journal file and never stop anything).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub enum Error {
+    /// The journal folder cannot be used at all.
+    Journal { path: PathBuf, message: String },
+    /// The output folder is not a safe place to write reports.
+    Output { path: PathBuf, message: String },
+    /// A template failed to load or render.
+    Template { name: String, message: String },
+    /// A report could not be written.
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn journal(path: &Path, message: impl Into<String>) -> Error {
+        Error::Journal {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+
+    pub fn output(path: &Path, message: impl Into<String>) -> Error {
+        Error::Output {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Journal { path, message } => {
+                write!(f, "journal folder {}: {message}", path.display())
+            }
+            Error::Output { path, message } => {
+                write!(f, "output folder {}: {message}", path.display())
+            }
+            Error::Template { name, message } => write!(f, "template {name}: {message}"),
+            Error::Write { path, source } => write!(f, "cannot write {}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Write { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,725 @@
+//! Stage 3 of the pipeline: the journal model. Resolves goal ids, parents, which goal each
+//! milestone belongs to, logged metric values and which entries mention which goal.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::dates::Date;
+use crate::diagnostic::{Diagnostic, Position};
+use crate::document::{Document, GoalStatus, Horizon, Metric};
+use crate::slug::{is_slug, slugify};
+
+/// The whole journal, linked.
+#[derive(Debug, Default)]
+pub struct Journal {
+    /// Sorted by path, so the result never depends on the order files were found in.
+    pub documents: Vec<Document>,
+    /// In declaration order: by file, then by place in the file.
+    pub goals: Vec<Goal>,
+    /// `assignments[document][milestone]`: the goal a milestone belongs to, if any.
+    pub assignments: Vec<Vec<Option<usize>>>,
+    /// Problems found while linking (documents keep their own).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A goal with its id resolved and its links to the rest of the journal.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    /// Index of the declaring document.
+    pub document: usize,
+    pub file: String,
+    pub position: Position,
+    pub due: Option<Date>,
+    /// Declared, else the declaring document's date.
+    pub start: Option<Date>,
+    pub area: Option<String>,
+    pub why: Option<String>,
+    pub horizon: Option<Horizon>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub declared_status: GoalStatus,
+    pub tags: Vec<String>,
+    pub metric: Option<Metric>,
+    /// Values logged in entries, oldest first.
+    pub metric_values: Vec<MetricValue>,
+    /// Dated documents that mention the goal, newest first.
+    pub entries: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValue {
+    pub date: Date,
+    pub value: f64,
+    pub file: String,
+}
+
+impl Journal {
+    pub fn goal_by_id(&self, id: &str) -> Option<&Goal> {
+        self.goals.iter().find(|g| g.id == id)
+    }
+
+    /// Every diagnostic, the documents' and the model's, in display order.
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .documents
+            .iter()
+            .flat_map(|d| d.diagnostics.iter().cloned())
+            .chain(self.diagnostics.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all.dedup();
+        all
+    }
+}
+
+/// Links parsed documents into a journal.
+pub fn build(mut documents: Vec<Document>) -> Journal {
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut linker = Linker {
+        journal: Journal {
+            documents,
+            ..Journal::default()
+        },
+        ids: HashMap::new(),
+        titles: HashMap::new(),
+        goals_of_document: Vec::new(),
+        declared_parents: Vec::new(),
+        suggestions: RefCell::default(),
+    };
+    linker.declare_goals();
+    linker.link_parents();
+    linker.assign_milestones();
+    linker.collect_metrics();
+    linker.collect_entries();
+    linker.journal
+}
+
+struct Linker {
+    journal: Journal,
+    /// Goal id -> goal index.
+    ids: HashMap<String, usize>,
+    /// Lowercased title -> goal index (the first goal with that title).
+    titles: HashMap<String, usize>,
+    /// The goals each document declares (they are declared in document order).
+    goals_of_document: Vec<Range<usize>>,
+    /// `parent:` as written: (goal index, lowercased id, where).
+    declared_parents: Vec<(usize, String, Position)>,
+    /// "Did you mean" hints already computed, as the same unknown tag tends to recur.
+    suggestions: RefCell<HashMap<String, String>>,
+}
+
+impl Linker {
+    fn declare_goals(&mut self) {
+        for (doc_index, document) in self.journal.documents.iter().enumerate() {
+            let first_goal = self.journal.goals.len();
+            for decl in &document.goals {
+                let (mut id, id_position) = match &decl.id {
+                    Some(given) => (given.value.clone(), given.position),
+                    None => (slugify(&decl.title), decl.position),
+                };
+                if decl.id.is_some() && !is_slug(&id) {
+                    let fixed = slugify(&id);
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(id_position),
+                        format!(
+                            "goal id `{id}` is not lowercase letters, digits and `-`; using `{fixed}`"
+                        ),
+                    ));
+                    id = fixed;
+                }
+                if id.is_empty() {
+                    id = "goal".to_string();
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(decl.position),
+                        format!("goal `{}` gives no usable id; set `id:`", decl.title),
+                    ));
+                }
+                if let Some(&first) = self.ids.get(&id) {
+                    let other = &self.journal.goals[first];
+                    let unique = (2..)
+                        .map(|n| format!("{id}-{n}"))
+                        .find(|candidate| !self.ids.contains_key(candidate))
+                        .expect("an unbounded range always has a free suffix");
+                    self.journal.diagnostics.push(Diagnostic::error(
+                        &document.path,
+                        Some(id_position),
+                        format!(
+                            "goal id `{id}` is already used by `{}` at {}:{}; this goal is \
+                             reported as `{unique}` until one of them gets another `id:`",
+                            other.title, other.file, other.position.line
+                        ),
+                    ));
+                    id = unique;
+                }
+                let index = self.journal.goals.len();
+                if let Some(parent) = &decl.parent {
+                    self.declared_parents.push((
+                        index,
+                        parent.value.to_lowercase(),
+                        parent.position,
+                    ));
+                }
+                self.ids.insert(id.clone(), index);
+                self.titles
+                    .entry(decl.title.to_lowercase())
+                    .or_insert(index);
+                self.journal.goals.push(Goal {
+                    id,
+                    title: decl.title.clone(),
+                    document: doc_index,
+                    file: document.path.clone(),
+                    position: decl.position,
+                    due: decl.due,
+                    start: decl.start.or(document.date),
+                    area: decl.area.clone(),
+                    why: decl.why.clone(),
+                    horizon: decl.horizon,
+                    parent: None,
+                    children: Vec::new(),
+                    declared_status: decl.status,
+                    tags: decl.tags.clone(),
+                    metric: decl.metric.clone(),
+                    metric_values: Vec::new(),
+                    entries: Vec::new(),
+                });
+            }
+            self.goals_of_document
+                .push(first_goal..self.journal.goals.len());
+        }
+    }
+
+    /// Resolves `parent:` ids. Unknown ids are warnings; a cycle is an error, and the link
+    /// that closes it is dropped so that every later walk up the tree ends.
+    fn link_parents(&mut self) {
+        for (child, parent_id, position) in std::mem::take(&mut self.declared_parents) {
+            match self.ids.get(&parent_id) {
+                Some(&parent) => self.journal.goals[child].parent = Some(parent),
+                None => {
+                    let file = self.journal.goals[child].file.clone();
+                    let hint = self.suggest(&parent_id);
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &file,
+                        Some(position),
+                        format!("parent `{parent_id}` names no goal{hint}"),
+                    ));
+                }
+            }
+        }
+        self.break_cycles();
+        for child in 0..self.journal.goals.len() {
+            if let Some(parent) = self.journal.goals[child].parent {
+                self.journal.goals[parent].children.push(child);
+            }
+        }
+    }
+
+    fn break_cycles(&mut self) {
+        // 0 = not visited, 1 = on the current path, 2 = known to reach a root.
+        let mut mark = vec![0u8; self.journal.goals.len()];
+        for start in 0..self.journal.goals.len() {
+            let mut path = Vec::new();
+            let mut current = Some(start);
+            while let Some(goal) = current {
+                match mark[goal] {
+                    2 => break,
+                    1 => {
+                        let cycle_start = path.iter().position(|&g| g == goal).unwrap_or(0);
+                        let names: Vec<&str> = path[cycle_start..]
+                            .iter()
+                            .chain(std::iter::once(&goal))
+                            .map(|&g| self.journal.goals[g].id.as_str())
+                            .collect();
+                        let last = *path.last().expect("a goal on the path was pushed to it");
+                        let closing = &self.journal.goals[last];
+                        self.journal.diagnostics.push(Diagnostic::error(
+                            &closing.file,
+                            Some(closing.position),
+                            format!(
+                                "goals form a cycle of parents: {}; the parent of `{}` is ignored",
+                                names.join(" -> "),
+                                closing.id
+                            ),
+                        ));
+                        self.journal.goals[last].parent = None;
+                        break;
+                    }
+                    _ => {
+                        mark[goal] = 1;
+                        path.push(goal);
+                        current = self.journal.goals[goal].parent;
+                    }
+                }
+            }
+            for goal in path {
+                mark[goal] = 2;
+            }
+        }
+    }
+
+    fn assign_milestones(&mut self) {
+        let mut warned_headings = HashSet::new();
+        let mut assignments = Vec::with_capacity(self.journal.documents.len());
+        let mut diagnostics = Vec::new();
+        for (doc_index, document) in self.journal.documents.iter().enumerate() {
+            let own_goals = self.goals_of_document[doc_index].clone();
+            let mut assigned: Vec<Option<usize>> = Vec::with_capacity(document.milestones.len());
+            for milestone in &document.milestones {
+                let by_tag = milestone
+                    .tags
+                    .iter()
+                    .find_map(|tag| self.ids.get(tag).copied());
+                for tag in &milestone.tags {
+                    if is_slug(tag) && !self.ids.contains_key(tag) {
+                        diagnostics.push(Diagnostic::warning(
+                            &document.path,
+                            Some(milestone.position),
+                            format!("tag `#{tag}` names no goal{}", self.suggest(tag)),
+                        ));
+                    }
+                }
+                let by_parent = milestone.parent.and_then(|p| assigned[p]);
+                let by_section = self.section_goal(
+                    document,
+                    milestone.section,
+                    &mut warned_headings,
+                    doc_index,
+                    &mut diagnostics,
+                );
+                let by_document = (own_goals.len() == 1).then_some(own_goals.start);
+                let goal = by_tag.or(by_parent).or(by_section).or(by_document);
+                if goal.is_none() && milestone.parent.is_none() {
+                    diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(milestone.position),
+                        format!(
+                            "milestone `{}` belongs to no goal; tag it with #<goal-id> or put it \
+                             under a heading named after the goal",
+                            milestone.text
+                        ),
+                    ));
+                }
+                assigned.push(goal);
+            }
+            assignments.push(assigned);
+        }
+        self.journal.assignments = assignments;
+        self.journal.diagnostics.extend(diagnostics);
+    }
+
+    /// The goal named by the innermost heading above a milestone whose text is a goal's
+    /// title or id (case-insensitive). Warns once about a heading that looks like an id of
+    /// no goal.
+    fn section_goal(
+        &self,
+        document: &Document,
+        mut section: Option<usize>,
+        warned: &mut HashSet<(usize, usize)>,
+        doc_index: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<usize> {
+        while let Some(index) = section {
+            let heading = &document.headings[index];
+            let name = heading.text.trim().to_lowercase();
+            if let Some(&goal) = self.ids.get(&name).or_else(|| self.titles.get(&name)) {
+                return Some(goal);
+            }
+            if is_slug(&name) && name.contains('-') && warned.insert((doc_index, index)) {
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(heading.position),
+                    format!(
+                        "heading `{}` looks like a goal id but names no goal{}",
+                        heading.text,
+                        self.suggest(&name)
+                    ),
+                ));
+            }
+            section = heading.parent;
+        }
+        None
+    }
+
+    fn collect_metrics(&mut self) {
+        for document in &self.journal.documents {
+            for log in &document.metrics {
+                let Some(date) = document.date else {
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(log.position),
+                        "metric values are read only from dated entries; add `date:` or a \
+                         YYYY-MM-DD file name",
+                    ));
+                    continue;
+                };
+                let Some(&goal) = self.ids.get(&log.goal) else {
+                    let hint = self.suggest(&log.goal);
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(log.position),
+                        format!(
+                            "metric logged for `{}`, which names no goal{hint}",
+                            log.goal
+                        ),
+                    ));
+                    continue;
+                };
+                if self.journal.goals[goal].metric.is_none() {
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(log.position),
+                        format!(
+                            "goal `{}` has no `metric:`, so this value is not used",
+                            log.goal
+                        ),
+                    ));
+                    continue;
+                }
+                self.journal.goals[goal].metric_values.push(MetricValue {
+                    date,
+                    value: log.value,
+                    file: document.path.clone(),
+                });
+            }
+        }
+        for goal in &mut self.journal.goals {
+            // Stable: values of the same day keep file order, so the last file wins.
+            goal.metric_values.sort_by_key(|v| v.date);
+        }
+    }
+
+    /// A dated document mentions a goal when one of its milestones belongs to it, or it
+    /// tags the goal, names it in a heading, or logs a value for it.
+    fn collect_entries(&mut self) {
+        let journal = &mut self.journal;
+        for (doc_index, document) in journal.documents.iter().enumerate() {
+            if document.date.is_none() {
+                continue;
+            }
+            let mut mentioned: Vec<usize> = journal.assignments[doc_index]
+                .iter()
+                .flatten()
+                .copied()
+                .collect();
+            mentioned.extend(
+                document
+                    .tags
+                    .iter()
+                    .filter_map(|t| self.ids.get(&t.value).copied()),
+            );
+            mentioned.extend(document.headings.iter().filter_map(|h| {
+                let name = h.text.to_lowercase();
+                self.ids
+                    .get(&name)
+                    .or_else(|| self.titles.get(&name))
+                    .copied()
+            }));
+            mentioned.extend(
+                document
+                    .metrics
+                    .iter()
+                    .filter_map(|m| self.ids.get(&m.goal).copied()),
+            );
+            mentioned.sort_unstable();
+            mentioned.dedup();
+            for goal in mentioned {
+                journal.goals[goal].entries.push(doc_index);
+            }
+        }
+        let documents = &journal.documents;
+        for goal in &mut journal.goals {
+            goal.entries.sort_by(|&a, &b| {
+                documents[b]
+                    .date
+                    .cmp(&documents[a].date)
+                    .then(documents[a].path.cmp(&documents[b].path))
+            });
+        }
+    }
+
+    /// `; did you mean `x`?` for the closest goal id, when one is close.
+    fn suggest(&self, name: &str) -> String {
+        if let Some(known) = self.suggestions.borrow().get(name) {
+            return known.clone();
+        }
+        let best = self
+            .ids
+            .keys()
+            .map(|id| (edit_distance(name, id), id))
+            .filter(|(distance, id)| *distance <= (id.len() / 3).max(1))
+            .min();
+        let hint = match best {
+            Some((_, id)) => format!("; did you mean `{id}`?"),
+            None => String::new(),
+        };
+        self.suggestions
+            .borrow_mut()
+            .insert(name.to_string(), hint.clone());
+        hint
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+
+    fn journal(files: &[(&str, &str)]) -> Journal {
+        build(
+            files
+                .iter()
+                .map(|(path, text)| parse(path, text.as_bytes()))
+                .collect(),
+        )
+    }
+
+    fn goal_of(journal: &Journal, file: &str, milestone_text: &str) -> Option<String> {
+        let (d, document) = journal
+            .documents
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.path == file)?;
+        let m = document
+            .milestones
+            .iter()
+            .position(|m| m.text.starts_with(milestone_text))?;
+        journal.assignments[d][m].map(|g| journal.goals[g].id.clone())
+    }
+
+    fn messages(journal: &Journal) -> Vec<String> {
+        journal
+            .all_diagnostics()
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ids_default_to_the_slug_of_the_title() {
+        let j = journal(&[("a.md", "---\ngoal: Learn SQL, properly!\n---\n")]);
+        assert_eq!(j.goals[0].id, "learn-sql-properly");
+    }
+
+    #[test]
+    fn explicit_ids_that_are_not_slugs_are_fixed_with_a_warning() {
+        let j = journal(&[("a.md", "---\ngoal: G\nid: My Goal\n---\n")]);
+        assert_eq!(j.goals[0].id, "my-goal");
+        assert!(messages(&j)[0].contains("not lowercase"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_an_error_naming_both_and_the_second_is_suffixed() {
+        let j = journal(&[
+            ("a.md", "---\ngoal: Same\n---\n"),
+            (
+                "b.md",
+                "---\ngoals:\n  - title: Other\n    id: same\n  - title: Third\n    id: same\n---\n",
+            ),
+        ]);
+        let ids: Vec<_> = j.goals.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["same", "same-2", "same-3"]);
+        let m = messages(&j);
+        assert_eq!(m.len(), 2);
+        assert!(
+            m[0].starts_with("b.md:4:9: error: goal id `same` is already used by `Same` at a.md:2"),
+            "{}",
+            m[0]
+        );
+    }
+
+    #[test]
+    fn start_defaults_to_the_document_date() {
+        let j = journal(&[
+            ("2026-01-05.md", "---\ngoal: G\n---\n"),
+            ("b.md", "---\ngoal: H\n---\n"),
+        ]);
+        assert_eq!(j.goals[0].start, Date::from_ymd(2026, 1, 5));
+        assert_eq!(j.goals[1].start, None);
+    }
+
+    #[test]
+    fn milestones_by_tag_then_parent_then_section_then_document() {
+        let j = journal(&[
+            (
+                "goals.md",
+                "---\ngoals:\n  - title: Learn SQL\n  - title: Public speaking\n    id: talks\n---\n",
+            ),
+            (
+                "sql.md",
+                "---\ngoal: Solo\n---\n- [ ] by document\n- [ ] tagged #talks\n  - [ ] child of tagged\n",
+            ),
+            (
+                "2026-01-05.md",
+                "# Week\n## Learn SQL\n- [ ] by title\n### Practice\n- [ ] by outer section\n## TALKS\n- [ ] by id #unknown-tag\n## Other\n- [ ] loose\n",
+            ),
+        ]);
+        assert_eq!(
+            goal_of(&j, "sql.md", "by document").as_deref(),
+            Some("solo")
+        );
+        assert_eq!(goal_of(&j, "sql.md", "tagged").as_deref(), Some("talks"));
+        assert_eq!(
+            goal_of(&j, "sql.md", "child of tagged").as_deref(),
+            Some("talks")
+        );
+        assert_eq!(
+            goal_of(&j, "2026-01-05.md", "by title").as_deref(),
+            Some("learn-sql")
+        );
+        assert_eq!(
+            goal_of(&j, "2026-01-05.md", "by outer section").as_deref(),
+            Some("learn-sql")
+        );
+        assert_eq!(
+            goal_of(&j, "2026-01-05.md", "by id").as_deref(),
+            Some("talks")
+        );
+        assert_eq!(goal_of(&j, "2026-01-05.md", "loose"), None);
+        let m = messages(&j);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("tag `#unknown-tag` names no goal")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|m| m
+                .starts_with("2026-01-05.md:9:1: warning: milestone `loose` belongs to no goal")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_document_with_two_goals_does_not_claim_untagged_milestones() {
+        let j = journal(&[(
+            "a.md",
+            "---\ngoals:\n  - title: A\n  - title: B\n---\n- [ ] which?\n",
+        )]);
+        assert_eq!(goal_of(&j, "a.md", "which"), None);
+    }
+
+    #[test]
+    fn unknown_tags_suggest_the_closest_id() {
+        let j = journal(&[("a.md", "---\ngoal: Learn SQL\n---\n- [ ] x #learn-sq\n")]);
+        assert!(
+            messages(&j)
+                .iter()
+                .any(|m| m.contains("did you mean `learn-sql`?"))
+        );
+    }
+
+    #[test]
+    fn headings_that_look_like_unknown_ids_are_warned_once() {
+        let j = journal(&[(
+            "a.md",
+            "## learn-sqll\n- [ ] a\n- [ ] b\n## Wins\n- [ ] c\n",
+        )]);
+        let m = messages(&j);
+        assert_eq!(
+            m.iter()
+                .filter(|m| m.contains("looks like a goal id"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn parents_link_and_unknown_parents_warn() {
+        let j = journal(&[(
+            "a.md",
+            "---\ngoals:\n  - title: Vision\n  - title: Step\n    parent: vision\n  - title: Lost\n    parent: visoin\n---\n",
+        )]);
+        assert_eq!(j.goals[1].parent, Some(0));
+        assert_eq!(j.goals[0].children, [1]);
+        assert_eq!(j.goals[2].parent, None);
+        assert!(messages(&j)[0].contains("parent `visoin` names no goal; did you mean `vision`?"));
+    }
+
+    #[test]
+    fn parent_cycles_are_an_error_and_broken() {
+        let j = journal(&[(
+            "a.md",
+            "---\ngoals:\n  - title: A\n    parent: c\n  - title: B\n    parent: a\n  - title: C\n    parent: b\n  - title: Self\n    parent: self\n---\n",
+        )]);
+        let m = messages(&j);
+        assert_eq!(
+            m.iter().filter(|m| m.contains("cycle of parents")).count(),
+            2,
+            "{m:?}"
+        );
+        assert!(m.iter().any(|m| m.contains("a -> c -> b -> a")), "{m:?}");
+        // Every walk up the tree ends.
+        for start in 0..j.goals.len() {
+            let mut steps = 0;
+            let mut current = j.goals[start].parent;
+            while let Some(g) = current {
+                steps += 1;
+                assert!(steps <= j.goals.len());
+                current = j.goals[g].parent;
+            }
+        }
+    }
+
+    #[test]
+    fn metrics_are_collected_from_dated_entries_only() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: Talks\nmetric: {target: 4}\n---\n"),
+            ("2026-02-01.md", "---\nmetrics: {talks: 3}\n---\n"),
+            ("2026-01-01.md", "---\nmetrics: {talks: 1, nope: 2}\n---\n"),
+            ("undated.md", "---\nmetrics: {talks: 9}\n---\n"),
+        ]);
+        let values: Vec<_> = j.goals[0].metric_values.iter().map(|v| v.value).collect();
+        assert_eq!(values, [1.0, 3.0]);
+        let m = messages(&j);
+        assert!(m.iter().any(|m| m.contains("`nope`, which names no goal")));
+        assert!(
+            m.iter().any(|m| m.starts_with(
+                "undated.md:2:11: warning: metric values are read only from dated entries"
+            )),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn entries_mentioning_a_goal_newest_first() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: Talks\n---\n"),
+            ("2026-01-01.md", "Prepared slides #talks\n"),
+            ("2026-03-01.md", "## Talks\nnotes\n"),
+            ("2026-02-01.md", "- [ ] rehearse #talks\n"),
+            ("2026-04-01.md", "unrelated\n"),
+            ("notes.md", "#talks but undated\n"),
+        ]);
+        let files: Vec<_> = j.goals[0]
+            .entries
+            .iter()
+            .map(|&d| j.documents[d].path.as_str())
+            .collect();
+        assert_eq!(files, ["2026-03-01.md", "2026-02-01.md", "2026-01-01.md"]);
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+}
