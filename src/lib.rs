@@ -6,6 +6,7 @@
 //! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
 //! [`render`] fills the templates → [`write`] writes what changed, atomically.
 
+pub mod analyse;
 pub mod dates;
 pub mod diagnostic;
 pub mod discover;

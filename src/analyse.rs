@@ -1,0 +1,599 @@
+//! Stage 4 of the pipeline: progress and status of every goal as of a date.
+//!
+//! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
+//! and the data every template renders.
+
+use serde::Serialize;
+
+use crate::dates::Date;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, GoalStatus, Horizon, MilestoneState};
+use crate::model::{Goal, Journal};
+
+/// How far behind the linear pace a goal may fall before it is at risk.
+pub const AT_RISK_MARGIN: f64 = 0.25;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub today: Date,
+    pub goals: Vec<GoalReport>,
+    pub loose_tasks: Vec<MilestoneReport>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Overdue,
+    AtRisk,
+    OnTrack,
+    Open,
+    Paused,
+    Done,
+    Dropped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::AtRisk => "at-risk",
+            Status::OnTrack => "on-track",
+            Status::Open => "open",
+            Status::Paused => "paused",
+            Status::Done => "done",
+            Status::Dropped => "dropped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalReport {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    /// 0..=1.
+    pub progress: f64,
+    /// Leaf milestones done and counted (cancelled ones are not counted).
+    pub done: u32,
+    pub total: u32,
+    pub due: Option<Date>,
+    pub area: Option<String>,
+    pub parent: Option<String>,
+    pub file: String,
+    pub milestones: Vec<MilestoneReport>,
+    // Beyond the contract: what the reports show.
+    pub line: u32,
+    pub start: Option<Date>,
+    pub why: Option<String>,
+    pub horizon: Option<Horizon>,
+    pub declared_status: GoalStatus,
+    pub tags: Vec<String>,
+    /// Where the goal should be by today on a straight line from start to due (0..=1).
+    pub expected_progress: Option<f64>,
+    /// Days until due (negative when past).
+    pub days_left: Option<i64>,
+    pub metric: Option<MetricReport>,
+    pub children: Vec<String>,
+    pub entries: Vec<EntryReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricReport {
+    pub unit: Option<String>,
+    pub target: f64,
+    pub baseline: f64,
+    pub latest: Option<f64>,
+    pub latest_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneReport {
+    pub text: String,
+    /// As written.
+    pub state: MilestoneState,
+    pub depth: u32,
+    pub due: Option<Date>,
+    pub done_on: Option<Date>,
+    pub file: String,
+    pub line: u32,
+    /// As counted: done when a parent is checked or all its own leaves are done,
+    /// cancelled when a parent is cancelled.
+    pub effective_state: MilestoneState,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryReport {
+    pub file: String,
+    pub title: String,
+    pub date: Option<Date>,
+}
+
+/// Computes every goal's progress and status as of `today`.
+pub fn analyse(journal: &Journal, today: Date) -> Report {
+    let mut goals: Vec<GoalReport> = journal
+        .goals
+        .iter()
+        .map(|goal| goal_shell(journal, goal))
+        .collect();
+    let mut loose_tasks = Vec::new();
+    for (doc_index, document) in journal.documents.iter().enumerate() {
+        let counted = count_milestones(document);
+        for (m_index, milestone) in document.milestones.iter().enumerate() {
+            let report = MilestoneReport {
+                text: milestone.text.clone(),
+                state: milestone.state,
+                depth: milestone.depth,
+                due: milestone.due,
+                done_on: counted[m_index].done_on,
+                file: document.path.clone(),
+                line: milestone.position.line,
+                effective_state: counted[m_index].state,
+            };
+            match journal.assignments[doc_index][m_index] {
+                Some(goal) => {
+                    let goal = &mut goals[goal];
+                    if counted[m_index].is_leaf {
+                        goal.total += 1;
+                        goal.done += u32::from(counted[m_index].state == MilestoneState::Done);
+                    }
+                    goal.milestones.push(report);
+                }
+                None => loose_tasks.push(report),
+            }
+        }
+    }
+    for (goal, report) in journal.goals.iter().zip(&mut goals) {
+        finish(goal, report, today);
+    }
+    Report {
+        today,
+        goals,
+        loose_tasks,
+        diagnostics: journal.all_diagnostics(),
+    }
+}
+
+fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
+    let id_of = |index: usize| journal.goals[index].id.clone();
+    GoalReport {
+        id: goal.id.clone(),
+        title: goal.title.clone(),
+        status: Status::Open,
+        progress: 0.0,
+        done: 0,
+        total: 0,
+        due: goal.due,
+        area: goal.area.clone(),
+        parent: goal.parent.map(id_of),
+        file: goal.file.clone(),
+        milestones: Vec::new(),
+        line: goal.position.line,
+        start: goal.start,
+        why: goal.why.clone(),
+        horizon: goal.horizon,
+        declared_status: goal.declared_status,
+        tags: goal.tags.clone(),
+        expected_progress: None,
+        days_left: None,
+        metric: goal.metric.as_ref().and_then(|metric| {
+            let latest = goal.metric_values.last();
+            Some(MetricReport {
+                unit: metric.unit.clone(),
+                target: metric.target?,
+                baseline: metric.baseline,
+                latest: latest.map(|v| v.value),
+                latest_on: latest.map(|v| v.date),
+            })
+        }),
+        children: goal.children.iter().map(|&c| id_of(c)).collect(),
+        entries: goal
+            .entries
+            .iter()
+            .map(|&d| entry_report(&journal.documents[d]))
+            .collect(),
+    }
+}
+
+fn entry_report(document: &Document) -> EntryReport {
+    EntryReport {
+        file: document.path.clone(),
+        title: document.title.clone(),
+        date: document.date,
+    }
+}
+
+/// Progress and status, once the milestones are counted.
+fn finish(goal: &Goal, report: &mut GoalReport, today: Date) {
+    let metric_progress = report.metric.as_ref().and_then(|m| {
+        let latest = m.latest?;
+        Some(((latest - m.baseline) / (m.target - m.baseline)).clamp(0.0, 1.0))
+    });
+    report.progress = if report.total > 0 {
+        f64::from(report.done) / f64::from(report.total)
+    } else {
+        metric_progress.unwrap_or(0.0)
+    };
+    let metric_reached = report.total == 0 && metric_progress.is_some_and(|p| p >= 1.0);
+    report.days_left = goal.due.map(|due| today.days_until(due));
+    report.expected_progress = match (goal.start, goal.due) {
+        (Some(start), Some(due)) => Some(linear_pace(start, due, today)),
+        _ => None,
+    };
+    report.status = status(
+        goal.declared_status,
+        report.progress,
+        (report.total > 0 && report.done == report.total) || metric_reached,
+        goal.due,
+        report.expected_progress,
+        today,
+    );
+}
+
+/// The status rules, first that applies: declared dropped or paused; done; overdue;
+/// at-risk (more than [`AT_RISK_MARGIN`] behind the linear pace); on-track (has a due
+/// date); open.
+pub fn status(
+    declared: GoalStatus,
+    progress: f64,
+    complete: bool,
+    due: Option<Date>,
+    expected_progress: Option<f64>,
+    today: Date,
+) -> Status {
+    match declared {
+        GoalStatus::Dropped => return Status::Dropped,
+        GoalStatus::Paused => return Status::Paused,
+        GoalStatus::Done => return Status::Done,
+        GoalStatus::Active => {}
+    }
+    if complete {
+        return Status::Done;
+    }
+    match due {
+        Some(due) if due < today => Status::Overdue,
+        Some(_) if expected_progress.is_some_and(|pace| progress < pace - AT_RISK_MARGIN) => {
+            Status::AtRisk
+        }
+        Some(_) => Status::OnTrack,
+        None => Status::Open,
+    }
+}
+
+/// `(today - start) / (due - start)`, within 0..=1.
+pub fn linear_pace(start: Date, due: Date, today: Date) -> f64 {
+    let span = start.days_until(due);
+    if span <= 0 {
+        return if today >= due { 1.0 } else { 0.0 };
+    }
+    (start.days_until(today) as f64 / span as f64).clamp(0.0, 1.0)
+}
+
+/// How one milestone counts towards progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Counted {
+    state: MilestoneState,
+    /// Counts once towards its goal's total: not cancelled, and no sub-milestone counts.
+    is_leaf: bool,
+    done_on: Option<Date>,
+}
+
+/// Applies the progress rules to a document's milestone tree: leaves count; checking a
+/// parent counts every leaf under it as done; cancelling one removes it and everything
+/// under it; a parent whose counted leaves are all done shows as done; a parent whose
+/// sub-milestones are all cancelled counts as a leaf itself.
+fn count_milestones(document: &Document) -> Vec<Counted> {
+    let milestones = &document.milestones;
+    // Parents come before their children, so one pass down settles what flows from
+    // parents (checked, cancelled) and one pass up what flows from children.
+    let mut counted: Vec<Counted> = Vec::with_capacity(milestones.len());
+    for milestone in milestones {
+        let parent = milestone.parent.map(|p| counted[p]);
+        let inherited = parent.map(|p| p.state);
+        let state = match (milestone.state, inherited) {
+            (MilestoneState::Cancelled, _) | (_, Some(MilestoneState::Cancelled)) => {
+                MilestoneState::Cancelled
+            }
+            (MilestoneState::Done, _) => MilestoneState::Done,
+            (_, Some(MilestoneState::Done)) => MilestoneState::Done,
+            _ => MilestoneState::Open,
+        };
+        let done_on = match state {
+            MilestoneState::Done if milestone.state == MilestoneState::Done => {
+                milestone.done_marker.or(document.date)
+            }
+            MilestoneState::Done => parent.and_then(|p| p.done_on),
+            _ => None,
+        };
+        counted.push(Counted {
+            state,
+            is_leaf: state != MilestoneState::Cancelled,
+            done_on,
+        });
+    }
+    // Children that count, and whether all of them are done, per parent.
+    let mut counting_children = vec![0u32; milestones.len()];
+    let mut all_done = vec![true; milestones.len()];
+    let mut latest_done: Vec<Option<Date>> = vec![None; milestones.len()];
+    let mut unknown_done = vec![false; milestones.len()];
+    for index in (0..milestones.len()).rev() {
+        let mine = &mut counted[index];
+        if counting_children[index] > 0 {
+            mine.is_leaf = false;
+            if mine.state == MilestoneState::Open && all_done[index] {
+                mine.state = MilestoneState::Done;
+                mine.done_on = if unknown_done[index] {
+                    None
+                } else {
+                    latest_done[index]
+                };
+            }
+        }
+        let mine = *mine;
+        if let Some(parent) = milestones[index].parent
+            && mine.state != MilestoneState::Cancelled
+        {
+            counting_children[parent] += 1;
+            all_done[parent] &= mine.state == MilestoneState::Done;
+            unknown_done[parent] |= mine.done_on.is_none();
+            latest_done[parent] = latest_done[parent].max(mine.done_on);
+        }
+    }
+    counted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+    use crate::model::build;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("test dates are valid")
+    }
+
+    fn report(files: &[(&str, &str)], today: &str) -> Report {
+        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
+        analyse(&journal, day(today))
+    }
+
+    fn one_goal(body: &str) -> GoalReport {
+        let text = format!("---\ngoal: G\n---\n{body}");
+        report(&[("g.md", &text)], "2026-06-01").goals.remove(0)
+    }
+
+    fn counts(goal: &GoalReport) -> (u32, u32) {
+        (goal.done, goal.total)
+    }
+
+    #[test]
+    fn leaves_count_once() {
+        let goal = one_goal("- [x] a\n- [ ] b\n- [ ] c\n  - [x] c1\n  - [ ] c2\n");
+        assert_eq!(counts(&goal), (2, 4));
+        assert_eq!(goal.progress, 0.5);
+    }
+
+    #[test]
+    fn checking_a_parent_counts_its_leaves_done() {
+        let goal = one_goal("- [x] parent\n  - [ ] a\n  - [ ] b\n    - [ ] b1\n- [ ] other\n");
+        assert_eq!(counts(&goal), (2, 3));
+        let states: Vec<_> = goal
+            .milestones
+            .iter()
+            .map(|m| (m.state, m.effective_state))
+            .collect();
+        assert_eq!(states[1], (MilestoneState::Open, MilestoneState::Done));
+    }
+
+    #[test]
+    fn cancelled_milestones_and_their_subtrees_do_not_count() {
+        let goal =
+            one_goal("- [-] dropped\n  - [x] inside\n- [x] a\n- [ ] b\n  - [-] b1\n  - [x] b2\n");
+        assert_eq!(counts(&goal), (2, 2));
+        assert_eq!(
+            goal.milestones[1].effective_state,
+            MilestoneState::Cancelled
+        );
+    }
+
+    #[test]
+    fn a_parent_whose_children_are_all_cancelled_counts_itself() {
+        let goal = one_goal("- [ ] ship it\n  - [-] approach A\n");
+        assert_eq!(counts(&goal), (0, 1));
+        let goal = one_goal("- [x] ship it\n  - [-] approach A\n");
+        assert_eq!(counts(&goal), (1, 1));
+    }
+
+    #[test]
+    fn a_parent_whose_leaves_are_all_done_shows_done() {
+        let goal = one_goal("- [ ] parent\n  - [x] a ✅ 2026-01-02\n  - [x] b ✅ 2026-01-05\n");
+        assert_eq!(counts(&goal), (2, 2));
+        assert_eq!(goal.milestones[0].effective_state, MilestoneState::Done);
+        assert_eq!(goal.milestones[0].done_on, Some(day("2026-01-05")));
+        assert_eq!(goal.status, Status::Done);
+    }
+
+    #[test]
+    fn done_dates_come_from_markers_then_the_entry_date() {
+        let files = [
+            ("g.md", "---\ngoal: G\n---\n- [x] undated\n"),
+            (
+                "2026-02-03.md",
+                "- [x] in entry #g\n- [x] marked #g ✅ 2026-02-01\n- [ ] open #g\n",
+            ),
+        ];
+        let goal = report(&files, "2026-06-01").goals.remove(0);
+        let done_on: Vec<_> = goal
+            .milestones
+            .iter()
+            .map(|m| m.done_on.map(|d| d.to_string()))
+            .collect();
+        // Documents are read in path order: the entry, then the goal file.
+        assert_eq!(
+            done_on,
+            [
+                Some("2026-02-03".into()),
+                Some("2026-02-01".into()),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn metric_progress_when_there_are_no_milestones() {
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Talks\nmetric: {target: 10, baseline: 2}\n---\n",
+            ),
+            ("2026-01-01.md", "---\nmetrics: {talks: 8}\n---\n"),
+            ("2026-02-01.md", "---\nmetrics: {talks: 4}\n---\n"),
+        ];
+        let goal = report(&files, "2026-06-01").goals.remove(0);
+        // The latest entry wins, not the largest value.
+        assert_eq!(goal.progress, 0.25);
+        assert_eq!(goal.metric.as_ref().unwrap().latest, Some(4.0));
+    }
+
+    #[test]
+    fn metric_progress_is_clamped_and_reaching_the_target_is_done() {
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Weight\nmetric: {target: 70, baseline: 80}\n---\n",
+            ),
+            ("2026-01-01.md", "---\nmetrics: {weight: 65}\n---\n"),
+        ];
+        let goal = report(&files, "2026-06-01").goals.remove(0);
+        assert_eq!(goal.progress, 1.0);
+        assert_eq!(goal.status, Status::Done);
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Weight\nmetric: {target: 70, baseline: 80}\n---\n",
+            ),
+            ("2026-01-01.md", "---\nmetrics: {weight: 90}\n---\n"),
+        ];
+        assert_eq!(report(&files, "2026-06-01").goals[0].progress, 0.0);
+    }
+
+    #[test]
+    fn no_milestones_and_no_metric_is_zero() {
+        let goal = one_goal("Just prose.\n");
+        assert_eq!((goal.progress, goal.done, goal.total), (0.0, 0, 0));
+        assert_eq!(goal.status, Status::Open);
+    }
+
+    #[test]
+    fn status_rules_in_order() {
+        let today = day("2026-06-01");
+        let past = Some(day("2026-05-01"));
+        let future = Some(day("2026-12-31"));
+        use GoalStatus::*;
+        assert_eq!(
+            status(Dropped, 1.0, true, past, None, today),
+            Status::Dropped
+        );
+        assert_eq!(
+            status(Paused, 0.0, false, past, None, today),
+            Status::Paused
+        );
+        assert_eq!(status(Done, 0.0, false, past, None, today), Status::Done);
+        assert_eq!(status(Active, 1.0, true, past, None, today), Status::Done);
+        assert_eq!(
+            status(Active, 0.9, false, past, Some(1.0), today),
+            Status::Overdue
+        );
+        assert_eq!(
+            status(Active, 0.2, false, future, Some(0.5), today),
+            Status::AtRisk
+        );
+        assert_eq!(
+            status(Active, 0.25, false, future, Some(0.5), today),
+            Status::OnTrack
+        );
+        assert_eq!(
+            status(Active, 0.0, false, future, None, today),
+            Status::OnTrack
+        );
+        assert_eq!(status(Active, 0.0, false, None, None, today), Status::Open);
+        // Due today is not yet overdue.
+        assert_eq!(
+            status(Active, 0.9, false, Some(today), Some(1.0), today),
+            Status::OnTrack
+        );
+    }
+
+    #[test]
+    fn linear_pace_is_clamped() {
+        let (start, due) = (day("2026-01-01"), day("2026-01-11"));
+        assert_eq!(linear_pace(start, due, day("2026-01-06")), 0.5);
+        assert_eq!(linear_pace(start, due, day("2025-12-01")), 0.0);
+        assert_eq!(linear_pace(start, due, day("2026-02-01")), 1.0);
+        assert_eq!(linear_pace(due, due, due), 1.0);
+    }
+
+    #[test]
+    fn at_risk_uses_start_and_due() {
+        let text = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a\n- [ ] b\n- [ ] c\n- [ ] d\n- [ ] e\n";
+        assert_eq!(
+            report(&[("g.md", text)], "2026-03-01").goals[0].status,
+            Status::OnTrack
+        );
+        assert_eq!(
+            report(&[("g.md", text)], "2026-10-01").goals[0].status,
+            Status::AtRisk
+        );
+        assert_eq!(
+            report(&[("g.md", text)], "2027-01-01").goals[0].status,
+            Status::Overdue
+        );
+    }
+
+    #[test]
+    fn loose_tasks_are_listed_and_counted_for_no_goal() {
+        let r = report(
+            &[
+                ("g.md", "---\ngoal: G\n---\n"),
+                ("n.md", "- [ ] loose\n  - [x] sub\n"),
+            ],
+            "2026-01-01",
+        );
+        assert_eq!(r.loose_tasks.len(), 2);
+        assert_eq!(r.goals[0].total, 0);
+    }
+
+    #[test]
+    fn the_json_has_the_contract_keys() {
+        let r = report(
+            &[("g.md", "---\ngoal: G\ndue: 2026-02-01\n---\n- [x] a\n")],
+            "2026-01-01",
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["today"], "2026-01-01");
+        let goal = &json["goals"][0];
+        for key in [
+            "id",
+            "title",
+            "status",
+            "progress",
+            "done",
+            "total",
+            "due",
+            "area",
+            "parent",
+            "file",
+            "milestones",
+        ] {
+            assert!(goal.get(key).is_some(), "missing {key}");
+        }
+        let milestone = &goal["milestones"][0];
+        for key in ["text", "state", "depth", "due", "done_on", "file", "line"] {
+            assert!(milestone.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(goal["status"], "done");
+        assert_eq!(milestone["state"], "done");
+        assert!(json["loose_tasks"].is_array() && json["diagnostics"].is_array());
+    }
+}
