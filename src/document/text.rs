@@ -52,6 +52,14 @@ impl<'a> LineIndex<'a> {
         Position::new(to_u32(line + 1), to_u32(line_text.chars().count() + 1))
     }
 
+    /// Every line, each with its line ending.
+    pub fn lines(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.starts.iter().enumerate().map(|(i, &start)| {
+            let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+            &self.text[start..end]
+        })
+    }
+
     /// The 1-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> u32 {
         self.position(offset).line
@@ -97,6 +105,12 @@ mod tests {
         // The column counts characters, not bytes: `é` is two bytes.
         assert_eq!(index.position(8), Position::new(4, 2));
         assert_eq!(index.position(10), Position::new(4, 3));
+    }
+
+    #[test]
+    fn lines_split_like_positions() {
+        let lines: Vec<_> = LineIndex::new("a\nb\r\nc\rd").lines().collect();
+        assert_eq!(lines, ["a\n", "b\r\n", "c\r", "d"]);
     }
 
     #[test]

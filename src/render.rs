@@ -1,0 +1,285 @@
+//! Stage 5 of the pipeline: fill the report templates.
+//!
+//! Templates are embedded in the binary; a journal's own `templates/` folder overrides any
+//! of them by file name. HTML templates are auto-escaped (minijinja decides by the `.html`
+//! name) and undefined values are errors, so a typo in a template fails loudly.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+use serde::Serialize;
+
+use crate::analyse::{GoalReport, Report, Status};
+use crate::error::Error;
+
+/// The templates trailmark ships, by file name.
+pub const EMBEDDED_TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("goal.html", include_str!("../templates/goal.html")),
+    ("index.md", include_str!("../templates/index.md")),
+    ("goal.md", include_str!("../templates/goal.md")),
+];
+
+/// One report: where it goes in the output folder and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Relative to the output folder, with `/` separators.
+    pub path: String,
+    pub content: String,
+}
+
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    /// A renderer that prefers templates in `overrides` (the journal's `templates/` folder)
+    /// to the embedded ones.
+    pub fn new(overrides: Option<PathBuf>) -> Renderer {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A block tag on a line of its own leaves no blank line: markdown reports stay tidy.
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .expect("the default delimiters with trimmed blocks are a valid syntax"),
+        );
+        env.set_loader(move |name| load_template(overrides.as_deref(), name));
+        env.add_filter("percent", percent);
+        env.add_filter("bar", text_bar);
+        env.add_filter("md_cell", markdown_cell);
+        env.add_filter("report_name", |id: &str| report_file_stem(id));
+        Renderer { env }
+    }
+
+    /// Every report for a journal: the index and one page per goal, in HTML and markdown,
+    /// and `trailmark.json`.
+    pub fn render_all(&self, report: &Report) -> Result<Vec<Output>, Error> {
+        // Each value is converted once and shared (minijinja values are reference counted),
+        // so rendering stays linear in the number of goals.
+        let report_value = Value::from(Serde(report));
+        let goal_values: HashMap<&str, Value> = report
+            .goals
+            .iter()
+            .map(|g| (g.id.as_str(), Value::from(Serde(g))))
+            .collect();
+        let tree = Value::from(Serde(goal_tree(report)));
+        let summary = Value::from(Serde(StatusSummary::of(report)));
+        let mut outputs = Vec::with_capacity(2 + 2 * report.goals.len() + 1);
+        let index = context! { report => report_value.clone(), tree, summary };
+        for extension in ["html", "md"] {
+            let name = format!("index.{extension}");
+            let content = self.render(&name, index.clone())?;
+            outputs.push(Output { path: name, content });
+        }
+        for goal in &report.goals {
+            let parent: Option<Value> = goal.parent.as_deref().and_then(|id| goal_values.get(id).cloned());
+            let children: Vec<Value> = goal
+                .children
+                .iter()
+                .filter_map(|id| goal_values.get(id.as_str()).cloned())
+                .collect();
+            let page = context! {
+                report => report_value.clone(),
+                goal => goal_values[goal.id.as_str()].clone(),
+                parent,
+                children,
+            };
+            let stem = report_file_stem(&goal.id);
+            for extension in ["html", "md"] {
+                let content = self.render(&format!("goal.{extension}"), page.clone())?;
+                outputs.push(Output {
+                    path: format!("goals/{stem}.{extension}"),
+                    content,
+                });
+            }
+        }
+        let json = serde_json::to_string_pretty(report)
+            .expect("a report holds only strings, numbers and dates, which always serialize");
+        outputs.push(Output {
+            path: "trailmark.json".to_string(),
+            content: json + "\n",
+        });
+        Ok(outputs)
+    }
+
+    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
+        let template_error = |error: minijinja::Error| Error::Template {
+            name: name.to_string(),
+            message: describe(&error),
+        };
+        let template = self.env.get_template(name).map_err(template_error)?;
+        template.render(ctx).map_err(template_error)
+    }
+}
+
+/// minijinja's error with the template line and the chain of causes.
+fn describe(error: &minijinja::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    message
+}
+
+fn load_template(overrides: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Error> {
+    if let Some(folder) = overrides {
+        // Names come from our own code and from `{% extends %}`/`{% include %}` in user
+        // templates; only plain file names inside the folder are looked up.
+        let plain = !name.contains(['/', '\\']) && !name.starts_with('.');
+        let path = folder.join(name);
+        if plain && path.is_file() {
+            return std::fs::read_to_string(&path).map(Some).map_err(|error| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cannot read {}: {error}", path.display()),
+                )
+            });
+        }
+    }
+    Ok(EMBEDDED_TEMPLATES
+        .iter()
+        .find(|(embedded, _)| *embedded == name)
+        .map(|(_, text)| text.to_string()))
+}
+
+/// A goal's report file name without extension. Ids are already `a-z0-9-`; names that
+/// Windows reserves for devices get a `_` (which no id contains, so no collision).
+pub fn report_file_stem(id: &str) -> String {
+    const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let device = RESERVED.contains(&id)
+        || ((id.starts_with("com") || id.starts_with("lpt"))
+            && id.len() == 4
+            && id.as_bytes()[3].is_ascii_digit());
+    if device { format!("{id}_") } else { id.to_string() }
+}
+
+/// One row of the goal tree on the index: a goal and how deep it sits.
+#[derive(Debug, Serialize)]
+struct TreeRow<'a> {
+    goal: &'a GoalReport,
+    depth: usize,
+}
+
+/// Goals with their sub-goals under them: roots first in status order (overdue and at-risk
+/// before on-track, done and dropped last), then by due date.
+fn goal_tree(report: &Report) -> Vec<TreeRow<'_>> {
+    let by_id: HashMap<&str, &GoalReport> =
+        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+    let order = |goals: &mut Vec<&GoalReport>| {
+        goals.sort_by(|a, b| {
+            (a.status, a.due.is_none(), a.due, &a.title).cmp(&(b.status, b.due.is_none(), b.due, &b.title))
+        })
+    };
+    let mut roots: Vec<&GoalReport> = report.goals.iter().filter(|g| g.parent.is_none()).collect();
+    order(&mut roots);
+    let mut rows = Vec::with_capacity(report.goals.len());
+    let mut stack: Vec<(&GoalReport, usize)> = roots.into_iter().rev().map(|g| (g, 0)).collect();
+    while let Some((goal, depth)) = stack.pop() {
+        rows.push(TreeRow { goal, depth });
+        let mut children: Vec<&GoalReport> =
+            goal.children.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+        order(&mut children);
+        stack.extend(children.into_iter().rev().map(|g| (g, depth + 1)));
+    }
+    rows
+}
+
+/// How many goals have each status, for the summary line.
+#[derive(Debug, Serialize)]
+struct StatusSummary {
+    total: usize,
+    counts: Vec<(&'static str, usize)>,
+}
+
+impl StatusSummary {
+    fn of(report: &Report) -> StatusSummary {
+        let all = [
+            Status::Overdue,
+            Status::AtRisk,
+            Status::OnTrack,
+            Status::Open,
+            Status::Paused,
+            Status::Done,
+            Status::Dropped,
+        ];
+        let counts = all
+            .iter()
+            .map(|s| (s.as_str(), report.goals.iter().filter(|g| g.status == *s).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        StatusSummary {
+            total: report.goals.len(),
+            counts,
+        }
+    }
+}
+
+/// `0.456` -> `46%`.
+fn percent(value: f64) -> String {
+    format!("{:.0}%", (value * 100.0).clamp(0.0, 100.0))
+}
+
+/// `0.5` -> `█████░░░░░`: a progress bar for text reports.
+fn text_bar(value: f64) -> String {
+    progress_bar(value, 10)
+}
+
+/// A progress bar of `width` cells.
+pub fn progress_bar(value: f64, width: usize) -> String {
+    let filled = ((value.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    "█".repeat(filled) + &"░".repeat(width - filled)
+}
+
+/// Text safe inside a markdown table cell: pipes escaped, line breaks folded.
+fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_names_get_a_suffix() {
+        assert_eq!(report_file_stem("con"), "con_");
+        assert_eq!(report_file_stem("com1"), "com1_");
+        assert_eq!(report_file_stem("lpt9"), "lpt9_");
+        assert_eq!(report_file_stem("console"), "console");
+        assert_eq!(report_file_stem("learn-sql"), "learn-sql");
+    }
+
+    #[test]
+    fn bars_and_percentages() {
+        assert_eq!(progress_bar(0.0, 4), "░░░░");
+        assert_eq!(progress_bar(0.5, 4), "██░░");
+        assert_eq!(progress_bar(1.7, 4), "████");
+        assert_eq!(percent(0.456), "46%");
+        assert_eq!(percent(1.0), "100%");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_tables() {
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
+    }
+
+    #[test]
+    fn overrides_take_plain_names_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.md"), "custom").unwrap();
+        let load = |name| load_template(Some(dir.path()), name).unwrap();
+        assert_eq!(load("index.md").as_deref(), Some("custom"));
+        assert!(load("goal.md").unwrap().contains("{{"));
+        assert_eq!(load("../index.md"), None);
+        assert_eq!(load("missing.html"), None);
+    }
+}

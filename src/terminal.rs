@@ -1,0 +1,173 @@
+//! `trailmark status` on a terminal: one line a goal, sub-goals indented under their parent.
+
+use std::fmt::Write as _;
+
+use anstyle::AnsiColor;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::analyse::{GoalReport, Report, Status};
+use crate::check::{paint, plural};
+use crate::diagnostic::Severity;
+use crate::render::progress_bar;
+
+/// Titles wider than this are cut with `…` so the columns stay on one line.
+const MAX_TITLE_WIDTH: usize = 44;
+const BAR_WIDTH: usize = 12;
+
+/// The status table, then a line counting loose tasks and problems, if any.
+pub fn status_table(report: &Report) -> String {
+    let rows = tree_rows(report);
+    let titles: Vec<String> = rows
+        .iter()
+        .map(|(goal, depth)| truncate(&format!("{}{}", "  ".repeat(*depth), goal.title), MAX_TITLE_WIDTH))
+        .collect();
+    let title_width = titles.iter().map(|t| t.width()).max().unwrap_or(0).max("Goal".len());
+    let mut out = String::new();
+    if rows.is_empty() {
+        out.push_str("No goals yet: declare one in a file's front-matter, like `goal: Learn SQL`.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                AnsiColor::White,
+                &format!(
+                    "{}  {:<w$}  {:>7}  {:<10}  {}",
+                    pad("Goal", title_width),
+                    "Progress",
+                    "Done",
+                    "Due",
+                    "Status",
+                    w = BAR_WIDTH + 5
+                )
+            )
+        );
+    }
+    for ((goal, _), title) in rows.iter().zip(&titles) {
+        let done = if goal.total > 0 { format!("{}/{}", goal.done, goal.total) } else { String::new() };
+        let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}  {} {:>4}  {:>7}  {:<10}  {}",
+            pad(title, title_width),
+            paint(AnsiColor::Green, &progress_bar(goal.progress, BAR_WIDTH)),
+            format!("{:.0}%", goal.progress * 100.0),
+            done,
+            due,
+            paint(status_color(goal.status), goal.status.as_str())
+        );
+    }
+    let mut notes = Vec::new();
+    if !report.loose_tasks.is_empty() {
+        notes.push(format!("{} without a goal", plural(report.loose_tasks.len(), "task")));
+    }
+    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = report.diagnostics.len() - errors;
+    if errors + warnings > 0 {
+        notes.push(format!(
+            "{}, {} in the journal (run `trailmark check`)",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n{}", notes.join("; "));
+    }
+    out
+}
+
+fn status_color(status: Status) -> AnsiColor {
+    match status {
+        Status::Overdue => AnsiColor::Red,
+        Status::AtRisk => AnsiColor::Yellow,
+        Status::OnTrack => AnsiColor::Green,
+        Status::Done => AnsiColor::Cyan,
+        Status::Open | Status::Paused | Status::Dropped => AnsiColor::BrightBlack,
+    }
+}
+
+/// Goals in declaration order, each followed by its sub-goals, indented.
+fn tree_rows(report: &Report) -> Vec<(&GoalReport, usize)> {
+    let by_id: std::collections::HashMap<&str, &GoalReport> =
+        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+    let mut rows = Vec::with_capacity(report.goals.len());
+    let mut stack: Vec<(&GoalReport, usize)> =
+        report.goals.iter().rev().filter(|g| g.parent.is_none()).map(|g| (g, 0)).collect();
+    while let Some((goal, depth)) = stack.pop() {
+        rows.push((goal, depth));
+        stack.extend(
+            goal.children
+                .iter()
+                .rev()
+                .filter_map(|id| by_id.get(id.as_str()))
+                .map(|child| (*child, depth + 1)),
+        );
+    }
+    rows
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn truncate(text: &str, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w + 1 > max_width {
+            break;
+        }
+        out.push(c);
+        width += w;
+    }
+    out + "…"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::Date;
+    use crate::document::parse;
+    use crate::model::build;
+
+    fn table(files: &[(&str, &str)]) -> String {
+        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
+        let report = crate::analyse::analyse(&journal, Date::parse("2026-06-01").unwrap());
+        anstream::adapter::strip_str(&status_table(&report)).to_string()
+    }
+
+    #[test]
+    fn rows_are_aligned_and_children_indented() {
+        let out = table(&[(
+            "g.md",
+            "---\ngoals:\n  - title: Vision 日本\n    id: vision\n  - title: Step\n    parent: vision\n    due: 2026-12-01\n---\n## Step\n- [x] a\n- [ ] b\n",
+        )]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("Goal"));
+        assert!(lines[1].starts_with("Vision 日本"));
+        assert!(lines[2].starts_with("  Step"));
+        assert!(lines[2].contains("██████░░░░░░  50%      1/2  2026-12-01  on-track"), "{out}");
+        // The progress column starts at the same display column on every row.
+        let column = |line: &str| line.find(['█', '░']).map(|at| line[..at].width());
+        assert_eq!(column(lines[1]), column(lines[2]));
+    }
+
+    #[test]
+    fn long_titles_are_cut() {
+        let cut = truncate(&"x".repeat(60), 10);
+        assert_eq!(cut.width(), 10);
+        assert!(cut.ends_with('…'));
+        assert_eq!(truncate("short", 10), "short");
+    }
+
+    #[test]
+    fn notes_count_loose_tasks_and_problems() {
+        let out = table(&[("n.md", "- [ ] loose\n"), ("bad.md", "---\ngoal: [\n---\n")]);
+        assert!(out.contains("No goals yet"));
+        assert!(out.contains("1 task without a goal; 1 error, 1 warning in the journal"), "{out}");
+    }
+}

@@ -1,0 +1,212 @@
+//! Stage 6 of the pipeline: write reports into the output folder, atomically, and only
+//! those whose content changed.
+//!
+//! The output folder keeps a manifest of the files trailmark wrote. Only files listed there
+//! are ever removed (a report of a goal that no longer exists), and a folder that holds
+//! other files and no manifest is refused, so trailmark never deletes or overwrites what
+//! it did not write.
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::Error;
+use crate::render::Output;
+
+/// The list of files trailmark wrote, one relative path a line.
+pub const MANIFEST: &str = ".trailmark-manifest";
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Checks that `out` is a safe place for reports of the journal at `root`: not the
+/// journal itself, not a folder containing it, and not a folder of someone else's files.
+pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
+    let root = resolve(root);
+    let resolved = resolve(out);
+    if resolved == root {
+        return Err(Error::output(out, "is the journal folder itself; choose a folder inside or beside it, like _reports"));
+    }
+    if root.starts_with(&resolved) {
+        return Err(Error::output(out, "contains the journal; choose a folder inside or beside it, like _reports"));
+    }
+    if resolved.exists() && !resolved.is_dir() {
+        return Err(Error::output(out, "is a file, not a folder"));
+    }
+    let foreign = resolved.is_dir()
+        && !resolved.join(MANIFEST).is_file()
+        && std::fs::read_dir(&resolved).is_ok_and(|mut entries| entries.next().is_some());
+    if foreign {
+        return Err(Error::output(
+            out,
+            "already holds files that trailmark did not write; choose an empty or new folder",
+        ));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with symlinks and `..` resolved as far as the folders exist.
+pub fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
+/// Writes every output under `out` and removes reports of an earlier build that are no
+/// longer produced. Each file is written to a temporary file beside it and renamed over
+/// the old one, so a report is always either the old or the new version.
+pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Error> {
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    std::fs::create_dir_all(out).map_err(write_error(out))?;
+    let mut summary = WriteSummary::default();
+    for output in outputs {
+        let target = out.join(checked_relative(&output.path)?);
+        if std::fs::read(&target).is_ok_and(|old| old == output.content.as_bytes()) {
+            summary.unchanged += 1;
+            continue;
+        }
+        write_atomically(&target, output.content.as_bytes()).map_err(write_error(&target))?;
+        summary.written += 1;
+    }
+    let current: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    for stale in read_manifest(out).iter().filter(|p| !current.contains(p.as_str())) {
+        let Ok(relative) = checked_relative(stale) else {
+            continue;
+        };
+        match std::fs::remove_file(out.join(relative)) {
+            Ok(()) => summary.removed += 1,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(Error::Write { path: out.join(relative), source: error }),
+        }
+    }
+    let mut listed: Vec<&str> = current.into_iter().collect();
+    listed.sort_unstable();
+    let manifest = listed.join("\n") + "\n";
+    let manifest_path = out.join(MANIFEST);
+    if std::fs::read(&manifest_path).map_or(true, |old| old != manifest.as_bytes()) {
+        write_atomically(&manifest_path, manifest.as_bytes()).map_err(write_error(&manifest_path))?;
+    }
+    Ok(summary)
+}
+
+fn read_manifest(out: &Path) -> Vec<String> {
+    std::fs::read_to_string(out.join(MANIFEST))
+        .map(|text| text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// A report path as a relative path that cannot leave the output folder.
+fn checked_relative(path: &str) -> Result<&Path, Error> {
+    let relative = Path::new(path);
+    let safe = !path.is_empty()
+        && relative
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)));
+    if safe {
+        Ok(relative)
+    } else {
+        Err(Error::output(relative, "a report path must stay inside the output folder"))
+    }
+}
+
+fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
+    let folder = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".trailmark-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temp.write_all(content)?;
+    temp.as_file().sync_data()?;
+    temp.persist(target).map_err(|error| error.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(path: &str, content: &str) -> Output {
+        Output {
+            path: path.to_string(),
+            content: content.to_string(),
+        }
+    }
+
+    #[test]
+    fn writes_only_what_changed_and_removes_stale_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let first = [output("index.md", "a"), output("goals/x.md", "x")];
+        let summary = write_outputs(&out, &first).unwrap();
+        assert_eq!(summary, WriteSummary { written: 2, unchanged: 0, removed: 0 });
+        let second = [output("index.md", "b")];
+        let summary = write_outputs(&out, &second).unwrap();
+        assert_eq!(summary, WriteSummary { written: 1, unchanged: 0, removed: 1 });
+        assert!(!out.join("goals/x.md").exists());
+        let summary = write_outputs(&out, &second).unwrap();
+        assert_eq!(summary, WriteSummary { written: 0, unchanged: 1, removed: 0 });
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn never_removes_files_it_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_outputs(&out, &[output("index.md", "a")]).unwrap();
+        std::fs::write(out.join("mine.txt"), "keep").unwrap();
+        std::fs::write(dir.path().join("beside.md"), "keep").unwrap();
+        std::fs::write(out.join(MANIFEST), "index.md\n../beside.md\n").unwrap();
+        write_outputs(&out, &[output("index.md", "a")]).unwrap();
+        assert!(out.join("mine.txt").exists());
+        assert!(dir.path().join("beside.md").exists());
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in ["../x.md", "/etc/x", "a/../../x", ""] {
+            assert!(write_outputs(dir.path(), &[output(path, "x")]).is_err(), "{path}");
+        }
+    }
+
+    #[test]
+    fn output_folder_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("journal");
+        std::fs::create_dir_all(root.join("notes")).unwrap();
+        std::fs::write(root.join("notes/a.md"), "x").unwrap();
+        assert!(check_output_folder(&root, &root).is_err());
+        assert!(check_output_folder(&root, &root.join("notes/..")).is_err());
+        assert!(check_output_folder(&root, dir.path()).is_err());
+        assert!(check_output_folder(&root, &root.join("notes")).is_err(), "a folder of the user's files");
+        assert!(check_output_folder(&root, &root.join("notes/a.md")).is_err());
+        assert!(check_output_folder(&root, &root.join("_reports")).is_ok());
+        write_outputs(&root.join("_reports"), &[output("index.md", "x")]).unwrap();
+        assert!(check_output_folder(&root, &root.join("_reports")).is_ok(), "trailmark's own folder");
+    }
+}
