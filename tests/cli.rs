@@ -1,0 +1,380 @@
+//! The real binary on fixture journals: the JSON contract, diagnostics, exit codes, reports.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn trailmark() -> Command {
+    let mut command = Command::cargo_bin("trailmark").expect("the binary is built by cargo test");
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-journal")
+}
+
+/// Copies a fixture journal into a temporary folder, so builds never write into the repo.
+fn copy_of(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(from, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_name() == "_reports" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn status_json(dir: &Path, today: &str) -> Value {
+    let output = trailmark()
+        .args(["status", "--json", "--today", today])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
+}
+
+fn goal<'a>(json: &'a Value, id: &str) -> &'a Value {
+    json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == id)
+        .unwrap_or_else(|| panic!("no goal {id}"))
+}
+
+/// Every file of a folder and its bytes, to prove a command changed nothing.
+fn snapshot_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            files.insert(entry.path().to_path_buf(), fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+#[test]
+fn example_journal_status_json_has_the_right_numbers() {
+    let json = status_json(&example(), "2026-11-20");
+    assert_eq!(json["today"], "2026-11-20");
+    let expected = [
+        // id, status, done, total, progress
+        ("engineering-manager", "on-track", 1, 3, 1.0 / 3.0),
+        ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
+        ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
+        ("industry-events", "on-track", 0, 0, 6.0 / 8.0),
+        ("mentor-checkins", "on-track", 5, 7, 5.0 / 7.0),
+        ("all-hands-talk", "done", 5, 5, 1.0),
+        ("blog-series", "paused", 1, 4, 0.25),
+    ];
+    assert_eq!(json["goals"].as_array().unwrap().len(), expected.len());
+    for (id, status, done, total, progress) in expected {
+        let g = goal(&json, id);
+        assert_eq!(g["status"], status, "{id}");
+        assert_eq!(g["done"], done, "{id}");
+        assert_eq!(g["total"], total, "{id}");
+        assert!((g["progress"].as_f64().unwrap() - progress).abs() < 1e-9, "{id}: {}", g["progress"]);
+    }
+    let course = goal(&json, "management-course");
+    assert_eq!(course["parent"], "engineering-manager");
+    assert_eq!(course["due"], "2026-12-15");
+    assert_eq!(course["area"], "leadership");
+    assert_eq!(course["file"], "goals/management-course.md");
+    let module4 = &course["milestones"][4];
+    assert_eq!(module4["text"], "Module 4: hiring");
+    assert_eq!(module4["state"], "open");
+    assert_eq!(module4["depth"], 0);
+    assert_eq!(module4["line"], 20);
+    let lectures = &course["milestones"][5];
+    assert_eq!(lectures["depth"], 1);
+    assert_eq!(lectures["done_on"], "2026-10-04");
+    let cancelled = &course["milestones"][9];
+    assert_eq!(cancelled["state"], "cancelled");
+    let from_entry = course["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["file"] == "journal/2026/2026-10-05.md")
+        .unwrap();
+    assert_eq!(from_entry["done_on"], "2026-10-05");
+    assert_eq!(json["loose_tasks"].as_array().unwrap().len(), 2);
+    assert!(json["diagnostics"].as_array().unwrap().iter().all(|d| d["severity"] == "warning"));
+}
+
+#[test]
+fn status_json_milestone_lines_hold_their_text() {
+    let json = status_json(&example(), "2026-11-20");
+    let root = example();
+    for goal in json["goals"].as_array().unwrap() {
+        for m in goal["milestones"].as_array().unwrap() {
+            let text = fs::read_to_string(root.join(m["file"].as_str().unwrap())).unwrap();
+            let line = text.lines().nth(m["line"].as_u64().unwrap() as usize - 1).unwrap();
+            let words = m["text"].as_str().unwrap().split(' ').next().unwrap();
+            assert!(line.contains(words), "{line:?} should hold {m}");
+        }
+    }
+}
+
+#[test]
+fn status_prints_a_table_with_every_goal() {
+    let output = trailmark()
+        .args(["status", "--today", "2026-11-20"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.contains('\u{1b}'), "NO_COLOR and a pipe mean no escape codes");
+    for title in ["Become an engineering manager", "  Complete a management course", "Learn SQL for marketing analytics"] {
+        assert!(stdout.contains(title), "{title} in\n{stdout}");
+    }
+    assert!(stdout.contains("overdue") && stdout.contains("at-risk"));
+}
+
+#[test]
+fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
+    let output = trailmark()
+        .args(["check", "--today", "2026-11-20"])
+        .arg(fixture("broken"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "errors make check fail");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "goals/bad-yaml.md:3:",
+        "error: front-matter is not valid YAML",
+        "goals/wrong-types.md:3:6: error: `next week` is not a date",
+        "goals/wrong-types.md:4:7: error: `tags` is a list of text",
+        "unclosed.md:1:1: error: front-matter opened with `---` is never closed",
+        "list.md:2:1: error: front-matter must be a mapping",
+        " 3 | due: next week\n   |      ^",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+    }
+    // The good goal and the goal with bad fields are still reported.
+    let json = status_json(&fixture("broken"), "2026-11-20");
+    let good = goal(&json, "ship-the-onboarding-guide");
+    assert_eq!((good["done"].as_u64(), good["total"].as_u64()), (Some(1), Some(2)));
+    let wrong = goal(&json, "run-a-half-marathon");
+    assert_eq!(wrong["due"], Value::Null);
+    assert_eq!(wrong["status"], "done");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let bad_yaml = diagnostics.iter().find(|d| d["file"] == "goals/bad-yaml.md").unwrap();
+    assert_eq!(bad_yaml["severity"], "error");
+    assert_eq!(bad_yaml["line"], 3);
+    assert!(bad_yaml["column"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn check_exit_codes_and_strict() {
+    let clean = tempfile::tempdir().unwrap();
+    fs::write(
+        clean.path().join("g.md"),
+        "---\ngoal: G\ndue: 2027-01-01\nwhy: w\narea: a\n---\n- [ ] step\n- [ ] loose? no, the file's goal\n",
+    )
+    .unwrap();
+    trailmark().args(["check", "--today", "2026-01-01"]).arg(clean.path()).assert().code(0);
+    fs::write(clean.path().join("n.md"), "- [ ] a loose task\n").unwrap();
+    trailmark().args(["check", "--today", "2026-01-01"]).arg(clean.path()).assert().code(0);
+    trailmark().args(["check", "--strict", "--today", "2026-01-01"]).arg(clean.path()).assert().code(1);
+}
+
+#[test]
+fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("good.md"), "---\ngoal: Good\n---\n- [x] a\n").unwrap();
+    fs::write(root.join("latin1.md"), b"caf\xe9\n").unwrap();
+    fs::write(root.join("utf16.md"), b"\xff\xfe-\x00 \x00[\x00").unwrap();
+    fs::write(root.join("empty.md"), b"").unwrap();
+    fs::write(root.join("crlf.md"), "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n").unwrap();
+    let json = status_json(root, "2026-01-01");
+    assert_eq!(goal(&json, "good")["done"], 1);
+    assert_eq!(goal(&json, "windows")["total"], 2);
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["empty.md", "latin1.md", "utf16.md"]);
+}
+
+#[test]
+fn build_writes_every_report_and_rewrites_nothing_unchanged() {
+    let journal = copy_of(&example());
+    let out = journal.path().join("_reports");
+    let before = snapshot_files(journal.path());
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .assert()
+        .success()
+        .stdout(contains("7 goals: 17 reports written, 0 unchanged"));
+    for file in ["index.html", "index.md", "trailmark.json", "goals/learn-sql.html", "goals/learn-sql.md"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    // trailmark.json is the same object as status --json.
+    let written: Value = serde_json::from_slice(&fs::read(out.join("trailmark.json")).unwrap()).unwrap();
+    assert_eq!(written, status_json(journal.path(), "2026-11-20"));
+    // The journal itself is untouched; the only new files are in the output folder.
+    let after = snapshot_files(journal.path());
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+    assert!(after.keys().filter(|p| !before.contains_key(*p)).all(|p| p.starts_with(&out)));
+    // A second build finds nothing to write.
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .assert()
+        .success()
+        .stdout(contains("0 reports written, 17 unchanged"));
+}
+
+#[test]
+fn the_html_index_shows_every_goal_with_a_progress_bar() {
+    let journal = copy_of(&example());
+    trailmark().args(["build", "--today", "2026-11-20"]).arg(journal.path()).assert().success();
+    let html = fs::read_to_string(journal.path().join("_reports/index.html")).unwrap();
+    let json = status_json(journal.path(), "2026-11-20");
+    for g in json["goals"].as_array().unwrap() {
+        let title = g["title"].as_str().unwrap();
+        assert!(html.contains(&format!(">{title}</a>")), "{title}");
+    }
+    assert_eq!(html.matches("role=\"progressbar\"").count(), 7);
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn journal_text_is_escaped_in_html() {
+    let journal = copy_of(&fixture("basic"));
+    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    let page = fs::read_to_string(journal.path().join("_reports/goals/leader.html")).unwrap();
+    assert!(page.contains("Lead a project alert(1) &amp; more"), "{page}");
+    assert!(!page.contains("<script"));
+}
+
+#[test]
+fn removed_goals_lose_their_reports() {
+    let journal = copy_of(&fixture("basic"));
+    let out = journal.path().join("_reports");
+    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    assert!(out.join("goals/talks.html").exists());
+    let goals = fs::read_to_string(journal.path().join("goals.md")).unwrap();
+    fs::write(journal.path().join("goals.md"), goals.replace("id: talks", "id: speaking")).unwrap();
+    trailmark()
+        .args(["build", "--today", "2026-03-01"])
+        .arg(journal.path())
+        .assert()
+        .success()
+        .stdout(contains("2 removed"));
+    assert!(!out.join("goals/talks.html").exists());
+    assert!(out.join("goals/speaking.html").exists());
+}
+
+#[test]
+fn unsafe_output_folders_are_refused_before_writing() {
+    let journal = copy_of(&fixture("basic"));
+    let before = snapshot_files(journal.path());
+    for out in [journal.path().to_path_buf(), journal.path().join(".."), journal.path().join("goals.md")] {
+        trailmark()
+            .args(["build", "--out"])
+            .arg(&out)
+            .arg(journal.path())
+            .assert()
+            .code(2)
+            .stderr(contains("output folder"));
+    }
+    let users_folder = tempfile::tempdir().unwrap();
+    fs::write(users_folder.path().join("taxes.pdf"), "x").unwrap();
+    trailmark()
+        .args(["build", "--out"])
+        .arg(users_folder.path())
+        .arg(journal.path())
+        .assert()
+        .code(2)
+        .stderr(contains("did not write"));
+    assert_eq!(snapshot_files(journal.path()), before);
+}
+
+#[test]
+fn an_output_folder_outside_the_journal_works() {
+    let journal = copy_of(&fixture("basic"));
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("reports");
+    trailmark().args(["build", "--today", "2026-03-01", "--out"]).arg(&out).arg(journal.path()).assert().success();
+    assert!(out.join("index.html").is_file());
+    assert!(!journal.path().join("_reports").exists());
+}
+
+#[test]
+fn the_journal_templates_folder_overrides_embedded_templates() {
+    let journal = copy_of(&fixture("basic"));
+    fs::create_dir(journal.path().join("templates")).unwrap();
+    fs::write(
+        journal.path().join("templates/index.md"),
+        "{% for g in report.goals %}{{ g.id }}={{ g.progress | percent }}\n{% endfor %}",
+    )
+    .unwrap();
+    // A note template in the folder is not read as a journal document.
+    fs::write(journal.path().join("templates/daily.md"), "---\ngoal: Not a goal\n---\n").unwrap();
+    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    let index = fs::read_to_string(journal.path().join("_reports/index.md")).unwrap();
+    assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
+}
+
+#[test]
+fn a_template_typo_is_an_error_not_a_blank() {
+    let journal = copy_of(&fixture("basic"));
+    fs::create_dir(journal.path().join("templates")).unwrap();
+    fs::write(journal.path().join("templates/goal.md"), "{{ goal.titel }}\n").unwrap();
+    trailmark()
+        .args(["build", "--today", "2026-03-01"])
+        .arg(journal.path())
+        .assert()
+        .code(2)
+        .stderr(contains("template goal.md"));
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_message() {
+    trailmark()
+        .args(["status", "--today", "2026-02-30"])
+        .assert()
+        .code(2)
+        .stderr(contains("not a day of the calendar"));
+    trailmark()
+        .args(["status", "/no/such/journal"])
+        .assert()
+        .code(2)
+        .stderr(contains("journal folder /no/such/journal"));
+    trailmark().arg("--version").assert().success().stdout(contains("trailmark"));
+    for command in ["status", "build", "check"] {
+        trailmark().args([command, "--help"]).assert().success();
+    }
+}
