@@ -64,6 +64,7 @@ pub struct GoalReport {
     pub milestones: Vec<MilestoneReport>,
     // Beyond the contract: what the reports show.
     pub line: u32,
+    pub column: u32,
     pub start: Option<Date>,
     pub why: Option<String>,
     pub horizon: Option<Horizon>,
@@ -169,6 +170,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         file: goal.file.clone(),
         milestones: Vec::new(),
         line: goal.position.line,
+        column: goal.position.column,
         start: goal.start,
         why: goal.why.clone(),
         horizon: goal.horizon,

@@ -30,7 +30,7 @@ pub fn smart_hints(report: &Report) -> Vec<Hint> {
         let mut hint = |message: String| {
             hints.push(Hint {
                 file: goal.file.clone(),
-                position: Position::new(goal.line, 1),
+                position: Position::new(goal.line, goal.column),
                 message: format!("goal `{}` {message}", goal.id),
             })
         };
@@ -44,10 +44,13 @@ pub fn smart_hints(report: &Report) -> Vec<Hint> {
                     .into(),
             );
         }
-        let missing: Vec<&str> = [("`why:`", goal.why.is_none()), ("`area:`", goal.area.is_none())]
-            .into_iter()
-            .filter_map(|(field, missing)| missing.then_some(field))
-            .collect();
+        let missing: Vec<&str> = [
+            ("`why:`", goal.why.is_none()),
+            ("`area:`", goal.area.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, missing)| missing.then_some(field))
+        .collect();
         if !missing.is_empty() {
             hint(format!(
                 "has no {}; a SMART goal is relevant: say why it matters and what part of your \
@@ -90,10 +93,22 @@ pub fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hint]) -> 
         }
     }
     for hint in hints {
-        let place = format!("{}:{}:{}", hint.file, hint.position.line, hint.position.column);
-        let _ = writeln!(out, "{}: {}: {}", bold(&place), paint(AnsiColor::Cyan, "hint"), hint.message);
+        let place = format!(
+            "{}:{}:{}",
+            hint.file, hint.position.line, hint.position.column
+        );
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            bold(&place),
+            paint(AnsiColor::Cyan, "hint"),
+            hint.message
+        );
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     let _ = writeln!(
         out,
@@ -128,7 +143,11 @@ fn snippet(line: &str, position: Position) -> String {
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// Wraps text in a color; anstream drops the codes where the output is no terminal.
@@ -163,7 +182,12 @@ impl<'a> SourceLines<'a> {
             let text = String::from_utf8_lossy(&bytes);
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
             let index = crate::document::LineIndex::new(text);
-            Some(index.lines().map(|l| l.trim_end_matches(['\r', '\n']).to_string()).collect())
+            Some(
+                index
+                    .lines()
+                    .map(|l| l.trim_end_matches(['\r', '\n']).to_string())
+                    .collect(),
+            )
         });
         let text = lines.as_ref()?.get(line.checked_sub(1)? as usize)?;
         // Very long lines are cut, so one minified line cannot flood the terminal.
@@ -181,7 +205,10 @@ mod tests {
     fn hints_for(text: &str, today: &str) -> Vec<String> {
         let journal = build(vec![parse("g.md", text.as_bytes())]);
         let report = crate::analyse::analyse(&journal, Date::parse(today).unwrap());
-        smart_hints(&report).into_iter().map(|h| h.message).collect()
+        smart_hints(&report)
+            .into_iter()
+            .map(|h| h.message)
+            .collect()
     }
 
     #[test]

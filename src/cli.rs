@@ -94,14 +94,22 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { exit::FAILED } else { exit::OK });
+            return ExitCode::from(if error.use_stderr() {
+                exit::FAILED
+            } else {
+                exit::OK
+            });
         }
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             let mut stderr = anstream::stderr();
-            let _ = writeln!(stderr, "trailmark: {}: {error}", crate::check::paint(anstyle::AnsiColor::Red, "error"));
+            let _ = writeln!(
+                stderr,
+                "trailmark: {}: {error}",
+                crate::check::paint(anstyle::AnsiColor::Red, "error")
+            );
             ExitCode::from(exit::FAILED)
         }
     }
@@ -156,17 +164,28 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
 fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {
     let report = crate::report(&args.dir, &args.out(), args.today())?;
     let hints = crate::check::smart_hints(&report);
-    print(&crate::check::format_check(&args.dir, &report.diagnostics, &hints))?;
+    print(&crate::check::format_check(
+        &args.dir,
+        &report.diagnostics,
+        &hints,
+    ))?;
     let failing = report
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning));
-    Ok(if failing { exit::PROBLEMS_FOUND } else { exit::OK })
+    Ok(if failing {
+        exit::PROBLEMS_FOUND
+    } else {
+        exit::OK
+    })
 }
 
 fn print(text: &str) -> Result<(), Error> {
     let mut stdout = anstream::stdout();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         // A closed pipe (`trailmark status | head`) is not an error worth a message.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Write {

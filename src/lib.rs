@@ -34,7 +34,8 @@ pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
 /// Finds, reads and links the journal at `root`, leaving out the output folder `out`.
 pub fn load(root: &Path, out: &Path) -> Result<model::Journal, Error> {
-    let metadata = std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
+    let metadata =
+        std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
     if !metadata.is_dir() {
         return Err(Error::journal(root, "is not a folder"));
     }

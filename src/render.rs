@@ -53,6 +53,7 @@ impl Renderer {
         env.add_filter("percent", percent);
         env.add_filter("bar", text_bar);
         env.add_filter("md_cell", markdown_cell);
+        env.add_filter("number", number);
         env.add_filter("report_name", |id: &str| report_file_stem(id));
         Renderer { env }
     }
@@ -75,10 +76,16 @@ impl Renderer {
         for extension in ["html", "md"] {
             let name = format!("index.{extension}");
             let content = self.render(&name, index.clone())?;
-            outputs.push(Output { path: name, content });
+            outputs.push(Output {
+                path: name,
+                content,
+            });
         }
         for goal in &report.goals {
-            let parent: Option<Value> = goal.parent.as_deref().and_then(|id| goal_values.get(id).cloned());
+            let parent: Option<Value> = goal
+                .parent
+                .as_deref()
+                .and_then(|id| goal_values.get(id).cloned());
             let children: Vec<Value> = goal
                 .children
                 .iter()
@@ -158,7 +165,11 @@ pub fn report_file_stem(id: &str) -> String {
         || ((id.starts_with("com") || id.starts_with("lpt"))
             && id.len() == 4
             && id.as_bytes()[3].is_ascii_digit());
-    if device { format!("{id}_") } else { id.to_string() }
+    if device {
+        format!("{id}_")
+    } else {
+        id.to_string()
+    }
 }
 
 /// One row of the goal tree on the index: a goal and how deep it sits.
@@ -175,7 +186,12 @@ fn goal_tree(report: &Report) -> Vec<TreeRow<'_>> {
         report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
     let order = |goals: &mut Vec<&GoalReport>| {
         goals.sort_by(|a, b| {
-            (a.status, a.due.is_none(), a.due, &a.title).cmp(&(b.status, b.due.is_none(), b.due, &b.title))
+            (a.status, a.due.is_none(), a.due, &a.title).cmp(&(
+                b.status,
+                b.due.is_none(),
+                b.due,
+                &b.title,
+            ))
         })
     };
     let mut roots: Vec<&GoalReport> = report.goals.iter().filter(|g| g.parent.is_none()).collect();
@@ -184,8 +200,11 @@ fn goal_tree(report: &Report) -> Vec<TreeRow<'_>> {
     let mut stack: Vec<(&GoalReport, usize)> = roots.into_iter().rev().map(|g| (g, 0)).collect();
     while let Some((goal, depth)) = stack.pop() {
         rows.push(TreeRow { goal, depth });
-        let mut children: Vec<&GoalReport> =
-            goal.children.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+        let mut children: Vec<&GoalReport> = goal
+            .children
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str()).copied())
+            .collect();
         order(&mut children);
         stack.extend(children.into_iter().rev().map(|g| (g, depth + 1)));
     }
@@ -212,7 +231,12 @@ impl StatusSummary {
         ];
         let counts = all
             .iter()
-            .map(|s| (s.as_str(), report.goals.iter().filter(|g| g.status == *s).count()))
+            .map(|s| {
+                (
+                    s.as_str(),
+                    report.goals.iter().filter(|g| g.status == *s).count(),
+                )
+            })
             .filter(|(_, n)| *n > 0)
             .collect();
         StatusSummary {
@@ -236,6 +260,15 @@ fn text_bar(value: f64) -> String {
 pub fn progress_bar(value: f64, width: usize) -> String {
     let filled = ((value.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
     "█".repeat(filled) + &"░".repeat(width - filled)
+}
+
+/// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
+fn number(value: f64) -> String {
+    let rounded = format!("{value:.2}");
+    rounded
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// Text safe inside a markdown table cell: pipes escaped, line breaks folded.
@@ -265,6 +298,15 @@ mod tests {
         assert_eq!(progress_bar(1.7, 4), "████");
         assert_eq!(percent(0.456), "46%");
         assert_eq!(percent(1.0), "100%");
+    }
+
+    #[test]
+    fn numbers_drop_needless_decimals() {
+        assert_eq!(number(4.0), "4");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(1.0 / 3.0), "0.33");
+        assert_eq!(number(-10.0), "-10");
+        assert_eq!(number(100.0), "100");
     }
 
     #[test]

@@ -19,12 +19,24 @@ pub fn status_table(report: &Report) -> String {
     let rows = tree_rows(report);
     let titles: Vec<String> = rows
         .iter()
-        .map(|(goal, depth)| truncate(&format!("{}{}", "  ".repeat(*depth), goal.title), MAX_TITLE_WIDTH))
+        .map(|(goal, depth)| {
+            truncate(
+                &format!("{}{}", "  ".repeat(*depth), goal.title),
+                MAX_TITLE_WIDTH,
+            )
+        })
         .collect();
-    let title_width = titles.iter().map(|t| t.width()).max().unwrap_or(0).max("Goal".len());
+    let title_width = titles
+        .iter()
+        .map(|t| t.width())
+        .max()
+        .unwrap_or(0)
+        .max("Goal".len());
     let mut out = String::new();
     if rows.is_empty() {
-        out.push_str("No goals yet: declare one in a file's front-matter, like `goal: Learn SQL`.\n");
+        out.push_str(
+            "No goals yet: declare one in a file's front-matter, like `goal: Learn SQL`.\n",
+        );
     } else {
         let _ = writeln!(
             out,
@@ -44,7 +56,11 @@ pub fn status_table(report: &Report) -> String {
         );
     }
     for ((goal, _), title) in rows.iter().zip(&titles) {
-        let done = if goal.total > 0 { format!("{}/{}", goal.done, goal.total) } else { String::new() };
+        let done = if goal.total > 0 {
+            format!("{}/{}", goal.done, goal.total)
+        } else {
+            String::new()
+        };
         let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             out,
@@ -59,9 +75,16 @@ pub fn status_table(report: &Report) -> String {
     }
     let mut notes = Vec::new();
     if !report.loose_tasks.is_empty() {
-        notes.push(format!("{} without a goal", plural(report.loose_tasks.len(), "task")));
+        notes.push(format!(
+            "{} without a goal",
+            plural(report.loose_tasks.len(), "task")
+        ));
     }
-    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = report.diagnostics.len() - errors;
     if errors + warnings > 0 {
         notes.push(format!(
@@ -91,8 +114,13 @@ fn tree_rows(report: &Report) -> Vec<(&GoalReport, usize)> {
     let by_id: std::collections::HashMap<&str, &GoalReport> =
         report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
     let mut rows = Vec::with_capacity(report.goals.len());
-    let mut stack: Vec<(&GoalReport, usize)> =
-        report.goals.iter().rev().filter(|g| g.parent.is_none()).map(|g| (g, 0)).collect();
+    let mut stack: Vec<(&GoalReport, usize)> = report
+        .goals
+        .iter()
+        .rev()
+        .filter(|g| g.parent.is_none())
+        .map(|g| (g, 0))
+        .collect();
     while let Some((goal, depth)) = stack.pop() {
         rows.push((goal, depth));
         stack.extend(
@@ -150,7 +178,10 @@ mod tests {
         assert!(lines[0].starts_with("Goal"));
         assert!(lines[1].starts_with("Vision 日本"));
         assert!(lines[2].starts_with("  Step"));
-        assert!(lines[2].contains("██████░░░░░░  50%      1/2  2026-12-01  on-track"), "{out}");
+        assert!(
+            lines[2].contains("██████░░░░░░  50%      1/2  2026-12-01  on-track"),
+            "{out}"
+        );
         // The progress column starts at the same display column on every row.
         let column = |line: &str| line.find(['█', '░']).map(|at| line[..at].width());
         assert_eq!(column(lines[1]), column(lines[2]));
@@ -168,6 +199,9 @@ mod tests {
     fn notes_count_loose_tasks_and_problems() {
         let out = table(&[("n.md", "- [ ] loose\n"), ("bad.md", "---\ngoal: [\n---\n")]);
         assert!(out.contains("No goals yet"));
-        assert!(out.contains("1 task without a goal; 1 error, 1 warning in the journal"), "{out}");
+        assert!(
+            out.contains("1 task without a goal; 1 error, 1 warning in the journal"),
+            "{out}"
+        );
     }
 }

@@ -29,10 +29,16 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
     let root = resolve(root);
     let resolved = resolve(out);
     if resolved == root {
-        return Err(Error::output(out, "is the journal folder itself; choose a folder inside or beside it, like _reports"));
+        return Err(Error::output(
+            out,
+            "is the journal folder itself; choose a folder inside or beside it, like _reports",
+        ));
     }
     if root.starts_with(&resolved) {
-        return Err(Error::output(out, "contains the journal; choose a folder inside or beside it, like _reports"));
+        return Err(Error::output(
+            out,
+            "contains the journal; choose a folder inside or beside it, like _reports",
+        ));
     }
     if resolved.exists() && !resolved.is_dir() {
         return Err(Error::output(out, "is a file, not a folder"));
@@ -63,7 +69,9 @@ pub fn resolve(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     resolved.extend(rest.iter().rev());
     resolved
 }
@@ -88,14 +96,22 @@ pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Err
         summary.written += 1;
     }
     let current: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    for stale in read_manifest(out).iter().filter(|p| !current.contains(p.as_str())) {
+    for stale in read_manifest(out)
+        .iter()
+        .filter(|p| !current.contains(p.as_str()))
+    {
         let Ok(relative) = checked_relative(stale) else {
             continue;
         };
         match std::fs::remove_file(out.join(relative)) {
             Ok(()) => summary.removed += 1,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => return Err(Error::Write { path: out.join(relative), source: error }),
+            Err(error) => {
+                return Err(Error::Write {
+                    path: out.join(relative),
+                    source: error,
+                });
+            }
         }
     }
     let mut listed: Vec<&str> = current.into_iter().collect();
@@ -103,14 +119,20 @@ pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Err
     let manifest = listed.join("\n") + "\n";
     let manifest_path = out.join(MANIFEST);
     if std::fs::read(&manifest_path).map_or(true, |old| old != manifest.as_bytes()) {
-        write_atomically(&manifest_path, manifest.as_bytes()).map_err(write_error(&manifest_path))?;
+        write_atomically(&manifest_path, manifest.as_bytes())
+            .map_err(write_error(&manifest_path))?;
     }
     Ok(summary)
 }
 
 fn read_manifest(out: &Path) -> Vec<String> {
     std::fs::read_to_string(out.join(MANIFEST))
-        .map(|text| text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|text| {
+            text.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -124,7 +146,10 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
     if safe {
         Ok(relative)
     } else {
-        Err(Error::output(relative, "a report path must stay inside the output folder"))
+        Err(Error::output(
+            relative,
+            "a report path must stay inside the output folder",
+        ))
     }
 }
 
@@ -158,13 +183,34 @@ mod tests {
         let out = dir.path().join("out");
         let first = [output("index.md", "a"), output("goals/x.md", "x")];
         let summary = write_outputs(&out, &first).unwrap();
-        assert_eq!(summary, WriteSummary { written: 2, unchanged: 0, removed: 0 });
+        assert_eq!(
+            summary,
+            WriteSummary {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
         let second = [output("index.md", "b")];
         let summary = write_outputs(&out, &second).unwrap();
-        assert_eq!(summary, WriteSummary { written: 1, unchanged: 0, removed: 1 });
+        assert_eq!(
+            summary,
+            WriteSummary {
+                written: 1,
+                unchanged: 0,
+                removed: 1
+            }
+        );
         assert!(!out.join("goals/x.md").exists());
         let summary = write_outputs(&out, &second).unwrap();
-        assert_eq!(summary, WriteSummary { written: 0, unchanged: 1, removed: 0 });
+        assert_eq!(
+            summary,
+            WriteSummary {
+                written: 0,
+                unchanged: 1,
+                removed: 0
+            }
+        );
         let leftovers: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -190,7 +236,10 @@ mod tests {
     fn refuses_paths_that_leave_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         for path in ["../x.md", "/etc/x", "a/../../x", ""] {
-            assert!(write_outputs(dir.path(), &[output(path, "x")]).is_err(), "{path}");
+            assert!(
+                write_outputs(dir.path(), &[output(path, "x")]).is_err(),
+                "{path}"
+            );
         }
     }
 
@@ -203,10 +252,16 @@ mod tests {
         assert!(check_output_folder(&root, &root).is_err());
         assert!(check_output_folder(&root, &root.join("notes/..")).is_err());
         assert!(check_output_folder(&root, dir.path()).is_err());
-        assert!(check_output_folder(&root, &root.join("notes")).is_err(), "a folder of the user's files");
+        assert!(
+            check_output_folder(&root, &root.join("notes")).is_err(),
+            "a folder of the user's files"
+        );
         assert!(check_output_folder(&root, &root.join("notes/a.md")).is_err());
         assert!(check_output_folder(&root, &root.join("_reports")).is_ok());
         write_outputs(&root.join("_reports"), &[output("index.md", "x")]).unwrap();
-        assert!(check_output_folder(&root, &root.join("_reports")).is_ok(), "trailmark's own folder");
+        assert!(
+            check_output_folder(&root, &root.join("_reports")).is_ok(),
+            "trailmark's own folder"
+        );
     }
 }

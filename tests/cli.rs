@@ -15,7 +15,9 @@ fn trailmark() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn example() -> PathBuf {
@@ -51,7 +53,11 @@ fn status_json(dir: &Path, today: &str) -> Value {
         .arg(dir)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
 }
 
@@ -96,7 +102,11 @@ fn example_journal_status_json_has_the_right_numbers() {
         assert_eq!(g["status"], status, "{id}");
         assert_eq!(g["done"], done, "{id}");
         assert_eq!(g["total"], total, "{id}");
-        assert!((g["progress"].as_f64().unwrap() - progress).abs() < 1e-9, "{id}: {}", g["progress"]);
+        assert!(
+            (g["progress"].as_f64().unwrap() - progress).abs() < 1e-9,
+            "{id}: {}",
+            g["progress"]
+        );
     }
     let course = goal(&json, "management-course");
     assert_eq!(course["parent"], "engineering-manager");
@@ -121,7 +131,13 @@ fn example_journal_status_json_has_the_right_numbers() {
         .unwrap();
     assert_eq!(from_entry["done_on"], "2026-10-05");
     assert_eq!(json["loose_tasks"].as_array().unwrap().len(), 2);
-    assert!(json["diagnostics"].as_array().unwrap().iter().all(|d| d["severity"] == "warning"));
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["severity"] == "warning")
+    );
 }
 
 #[test]
@@ -131,7 +147,10 @@ fn status_json_milestone_lines_hold_their_text() {
     for goal in json["goals"].as_array().unwrap() {
         for m in goal["milestones"].as_array().unwrap() {
             let text = fs::read_to_string(root.join(m["file"].as_str().unwrap())).unwrap();
-            let line = text.lines().nth(m["line"].as_u64().unwrap() as usize - 1).unwrap();
+            let line = text
+                .lines()
+                .nth(m["line"].as_u64().unwrap() as usize - 1)
+                .unwrap();
             let words = m["text"].as_str().unwrap().split(' ').next().unwrap();
             assert!(line.contains(words), "{line:?} should hold {m}");
         }
@@ -147,8 +166,15 @@ fn status_prints_a_table_with_every_goal() {
         .unwrap();
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(!stdout.contains('\u{1b}'), "NO_COLOR and a pipe mean no escape codes");
-    for title in ["Become an engineering manager", "  Complete a management course", "Learn SQL for marketing analytics"] {
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "NO_COLOR and a pipe mean no escape codes"
+    );
+    for title in [
+        "Become an engineering manager",
+        "  Complete a management course",
+        "Learn SQL for marketing analytics",
+    ] {
         assert!(stdout.contains(title), "{title} in\n{stdout}");
     }
     assert!(stdout.contains("overdue") && stdout.contains("at-risk"));
@@ -172,17 +198,26 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
         "list.md:2:1: error: front-matter must be a mapping",
         " 3 | due: next week\n   |      ^",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
     }
     // The good goal and the goal with bad fields are still reported.
     let json = status_json(&fixture("broken"), "2026-11-20");
     let good = goal(&json, "ship-the-onboarding-guide");
-    assert_eq!((good["done"].as_u64(), good["total"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (good["done"].as_u64(), good["total"].as_u64()),
+        (Some(1), Some(2))
+    );
     let wrong = goal(&json, "run-a-half-marathon");
     assert_eq!(wrong["due"], Value::Null);
     assert_eq!(wrong["status"], "done");
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    let bad_yaml = diagnostics.iter().find(|d| d["file"] == "goals/bad-yaml.md").unwrap();
+    let bad_yaml = diagnostics
+        .iter()
+        .find(|d| d["file"] == "goals/bad-yaml.md")
+        .unwrap();
     assert_eq!(bad_yaml["severity"], "error");
     assert_eq!(bad_yaml["line"], 3);
     assert!(bad_yaml["column"].as_u64().unwrap() >= 1);
@@ -196,10 +231,22 @@ fn check_exit_codes_and_strict() {
         "---\ngoal: G\ndue: 2027-01-01\nwhy: w\narea: a\n---\n- [ ] step\n- [ ] loose? no, the file's goal\n",
     )
     .unwrap();
-    trailmark().args(["check", "--today", "2026-01-01"]).arg(clean.path()).assert().code(0);
+    trailmark()
+        .args(["check", "--today", "2026-01-01"])
+        .arg(clean.path())
+        .assert()
+        .code(0);
     fs::write(clean.path().join("n.md"), "- [ ] a loose task\n").unwrap();
-    trailmark().args(["check", "--today", "2026-01-01"]).arg(clean.path()).assert().code(0);
-    trailmark().args(["check", "--strict", "--today", "2026-01-01"]).arg(clean.path()).assert().code(1);
+    trailmark()
+        .args(["check", "--today", "2026-01-01"])
+        .arg(clean.path())
+        .assert()
+        .code(0);
+    trailmark()
+        .args(["check", "--strict", "--today", "2026-01-01"])
+        .arg(clean.path())
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -210,7 +257,11 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
     fs::write(root.join("latin1.md"), b"caf\xe9\n").unwrap();
     fs::write(root.join("utf16.md"), b"\xff\xfe-\x00 \x00[\x00").unwrap();
     fs::write(root.join("empty.md"), b"").unwrap();
-    fs::write(root.join("crlf.md"), "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n").unwrap();
+    fs::write(
+        root.join("crlf.md"),
+        "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n",
+    )
+    .unwrap();
     let json = status_json(root, "2026-01-01");
     assert_eq!(goal(&json, "good")["done"], 1);
     assert_eq!(goal(&json, "windows")["total"], 2);
@@ -234,18 +285,30 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
         .assert()
         .success()
         .stdout(contains("7 goals: 17 reports written, 0 unchanged"));
-    for file in ["index.html", "index.md", "trailmark.json", "goals/learn-sql.html", "goals/learn-sql.md"] {
+    for file in [
+        "index.html",
+        "index.md",
+        "trailmark.json",
+        "goals/learn-sql.html",
+        "goals/learn-sql.md",
+    ] {
         assert!(out.join(file).is_file(), "{file}");
     }
     // trailmark.json is the same object as status --json.
-    let written: Value = serde_json::from_slice(&fs::read(out.join("trailmark.json")).unwrap()).unwrap();
+    let written: Value =
+        serde_json::from_slice(&fs::read(out.join("trailmark.json")).unwrap()).unwrap();
     assert_eq!(written, status_json(journal.path(), "2026-11-20"));
     // The journal itself is untouched; the only new files are in the output folder.
     let after = snapshot_files(journal.path());
     for (path, bytes) in &before {
         assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
     }
-    assert!(after.keys().filter(|p| !before.contains_key(*p)).all(|p| p.starts_with(&out)));
+    assert!(
+        after
+            .keys()
+            .filter(|p| !before.contains_key(*p))
+            .all(|p| p.starts_with(&out))
+    );
     // A second build finds nothing to write.
     trailmark()
         .args(["build", "--today", "2026-11-20"])
@@ -258,7 +321,11 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
 #[test]
 fn the_html_index_shows_every_goal_with_a_progress_bar() {
     let journal = copy_of(&example());
-    trailmark().args(["build", "--today", "2026-11-20"]).arg(journal.path()).assert().success();
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .assert()
+        .success();
     let html = fs::read_to_string(journal.path().join("_reports/index.html")).unwrap();
     let json = status_json(journal.path(), "2026-11-20");
     for g in json["goals"].as_array().unwrap() {
@@ -273,9 +340,16 @@ fn the_html_index_shows_every_goal_with_a_progress_bar() {
 #[test]
 fn journal_text_is_escaped_in_html() {
     let journal = copy_of(&fixture("basic"));
-    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    trailmark()
+        .args(["build", "--today", "2026-03-01"])
+        .arg(journal.path())
+        .assert()
+        .success();
     let page = fs::read_to_string(journal.path().join("_reports/goals/leader.html")).unwrap();
-    assert!(page.contains("Lead a project alert(1) &amp; more"), "{page}");
+    assert!(
+        page.contains("Lead a project alert(1) &amp; more"),
+        "{page}"
+    );
     assert!(!page.contains("<script"));
 }
 
@@ -283,10 +357,18 @@ fn journal_text_is_escaped_in_html() {
 fn removed_goals_lose_their_reports() {
     let journal = copy_of(&fixture("basic"));
     let out = journal.path().join("_reports");
-    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    trailmark()
+        .args(["build", "--today", "2026-03-01"])
+        .arg(journal.path())
+        .assert()
+        .success();
     assert!(out.join("goals/talks.html").exists());
     let goals = fs::read_to_string(journal.path().join("goals.md")).unwrap();
-    fs::write(journal.path().join("goals.md"), goals.replace("id: talks", "id: speaking")).unwrap();
+    fs::write(
+        journal.path().join("goals.md"),
+        goals.replace("id: talks", "id: speaking"),
+    )
+    .unwrap();
     trailmark()
         .args(["build", "--today", "2026-03-01"])
         .arg(journal.path())
@@ -301,7 +383,11 @@ fn removed_goals_lose_their_reports() {
 fn unsafe_output_folders_are_refused_before_writing() {
     let journal = copy_of(&fixture("basic"));
     let before = snapshot_files(journal.path());
-    for out in [journal.path().to_path_buf(), journal.path().join(".."), journal.path().join("goals.md")] {
+    for out in [
+        journal.path().to_path_buf(),
+        journal.path().join(".."),
+        journal.path().join("goals.md"),
+    ] {
         trailmark()
             .args(["build", "--out"])
             .arg(&out)
@@ -327,7 +413,12 @@ fn an_output_folder_outside_the_journal_works() {
     let journal = copy_of(&fixture("basic"));
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("reports");
-    trailmark().args(["build", "--today", "2026-03-01", "--out"]).arg(&out).arg(journal.path()).assert().success();
+    trailmark()
+        .args(["build", "--today", "2026-03-01", "--out"])
+        .arg(&out)
+        .arg(journal.path())
+        .assert()
+        .success();
     assert!(out.join("index.html").is_file());
     assert!(!journal.path().join("_reports").exists());
 }
@@ -342,8 +433,16 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
     )
     .unwrap();
     // A note template in the folder is not read as a journal document.
-    fs::write(journal.path().join("templates/daily.md"), "---\ngoal: Not a goal\n---\n").unwrap();
-    trailmark().args(["build", "--today", "2026-03-01"]).arg(journal.path()).assert().success();
+    fs::write(
+        journal.path().join("templates/daily.md"),
+        "---\ngoal: Not a goal\n---\n",
+    )
+    .unwrap();
+    trailmark()
+        .args(["build", "--today", "2026-03-01"])
+        .arg(journal.path())
+        .assert()
+        .success();
     let index = fs::read_to_string(journal.path().join("_reports/index.md")).unwrap();
     assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
 }
@@ -352,7 +451,11 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
 fn a_template_typo_is_an_error_not_a_blank() {
     let journal = copy_of(&fixture("basic"));
     fs::create_dir(journal.path().join("templates")).unwrap();
-    fs::write(journal.path().join("templates/goal.md"), "{{ goal.titel }}\n").unwrap();
+    fs::write(
+        journal.path().join("templates/goal.md"),
+        "{{ goal.titel }}\n",
+    )
+    .unwrap();
     trailmark()
         .args(["build", "--today", "2026-03-01"])
         .arg(journal.path())
@@ -373,7 +476,11 @@ fn bad_arguments_exit_2_with_a_message() {
         .assert()
         .code(2)
         .stderr(contains("journal folder /no/such/journal"));
-    trailmark().arg("--version").assert().success().stdout(contains("trailmark"));
+    trailmark()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(contains("trailmark"));
     for command in ["status", "build", "check"] {
         trailmark().args([command, "--help"]).assert().success();
     }
