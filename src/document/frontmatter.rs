@@ -184,7 +184,18 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn read(mut self, yaml: &str) -> FrontMatter {
-        let options = serde_saphyr::options! { with_snippet: false };
+        // Front-matter is a few dozen keys; budgets far below the library's defaults make
+        // alias bombs and huge blocks fail fast instead of costing seconds.
+        let options = serde_saphyr::options! {
+            with_snippet: false,
+            budget: serde_saphyr::budget! {
+                max_events: 100_000,
+                max_aliases: 1_000,
+                max_anchors: 1_000,
+                max_nodes: 50_000,
+                max_depth: 64,
+            },
+        };
         let root: Spanned<Node> = match serde_saphyr::from_str_with_options(yaml, options) {
             Ok(root) => root,
             Err(error) => {
@@ -708,5 +719,27 @@ mod tests {
         let (front, diagnostics) = read_text(&yaml);
         assert!(front.goals.is_empty());
         assert_eq!(diagnostics.len(), 1);
+        assert!(
+            diagnostics[0].message.contains("too large or too complex"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let yaml = format!(
+            "---
+goal: G
+x: {}{}
+---
+",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let (front, diagnostics) = read_text(&yaml);
+        assert!(front.goals.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].position.unwrap().line, 3);
     }
 }
