@@ -257,6 +257,8 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
     fs::write(root.join("latin1.md"), b"caf\xe9\n").unwrap();
     fs::write(root.join("utf16.md"), b"\xff\xfe-\x00 \x00[\x00").unwrap();
     fs::write(root.join("empty.md"), b"").unwrap();
+    let huge = fs::File::create(root.join("huge.md")).unwrap();
+    huge.set_len(11 * 1024 * 1024).unwrap();
     fs::write(
         root.join("crlf.md"),
         "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n",
@@ -271,7 +273,7 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["empty.md", "latin1.md", "utf16.md"]);
+    assert_eq!(files, ["empty.md", "huge.md", "latin1.md", "utf16.md"]);
 }
 
 #[test]

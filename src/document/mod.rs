@@ -324,6 +324,25 @@ mod tests {
     }
 
     #[test]
+    fn files_that_cannot_be_read_become_one_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        // Listed, then deleted before it was read.
+        let doc = load(dir.path(), "gone.md");
+        assert_eq!(doc.diagnostics.len(), 1);
+        assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
+        assert_eq!(doc.title, "gone");
+        let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
+        big.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let doc = load(dir.path(), "big.md");
+        assert_eq!(doc.diagnostics.len(), 1);
+        assert!(
+            doc.diagnostics[0].message.contains("over the 10 MB limit"),
+            "{:?}",
+            doc.diagnostics
+        );
+    }
+
+    #[test]
     fn a_yaml_error_keeps_the_milestones() {
         let doc = parse("a.md", b"---\ngoal: [\n---\n- [ ] still here\n");
         assert_eq!(doc.diagnostics.len(), 1);

@@ -1,0 +1,91 @@
+//! Properties that must hold for any input: parsing never panics, counts stay consistent,
+//! and the result does not depend on the order files are found in.
+
+use proptest::prelude::*;
+use trailmark::analyse::analyse;
+use trailmark::dates::Date;
+use trailmark::document::parse;
+use trailmark::model::build;
+
+/// Lines that journals are made of, including the awkward ones.
+fn journal_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("---".to_string()),
+        Just("...".to_string()),
+        Just("goal: G".to_string()),
+        Just("goals:\n  - title: A\n  - title: B\n    parent: g".to_string()),
+        Just("due: 2026-02-30".to_string()),
+        Just("metric: {target: 3}".to_string()),
+        Just("metrics: {g: 2}".to_string()),
+        Just("date: 2026-01-05".to_string()),
+        Just("```".to_string()),
+        Just("    - [ ] indented code".to_string()),
+        Just("> - [x] quoted".to_string()),
+        Just("## G".to_string()),
+        Just("# a".to_string()),
+        Just("<div>".to_string()),
+        "[ \\t]{0,6}[-*+] \\[[ xX/-]\\] [a-z #📅✅0-9:\\[\\]-]{0,30}",
+        "[ \\t]{0,4}[0-9]{1,2}[.)] \\[[ x]\\] [a-z]{0,10}",
+        "[a-z #:\\[\\]{}&*!|>-]{0,40}",
+        any::<String>(),
+    ]
+}
+
+fn journal_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(journal_line(), 0..30).prop_map(|lines| {
+        let separators = ["\n", "\r\n", "\r"];
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| format!("{line}{}", separators[i % 3]))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsing_any_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse("any.md", &bytes);
+    }
+
+    #[test]
+    fn progress_is_bounded_and_done_never_exceeds_total(
+        texts in prop::collection::vec(journal_text(), 1..4),
+        today in prop::sample::select(vec!["2025-06-01", "2026-01-05", "2026-06-01", "2027-12-31"]),
+    ) {
+        let documents = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| parse(&format!("2026-01-0{}.md", i + 1), text.as_bytes()))
+            .collect();
+        let journal = build(documents);
+        let report = analyse(&journal, Date::parse(today).unwrap());
+        for goal in &report.goals {
+            prop_assert!((0.0..=1.0).contains(&goal.progress), "{}", goal.progress);
+            prop_assert!(goal.done <= goal.total);
+        }
+        // Every milestone's line exists in its file.
+        for (document, text) in journal.documents.iter().zip(&texts) {
+            let lines = trailmark::document::LineIndex::new(text).lines().count() as u32;
+            for milestone in &document.milestones {
+                prop_assert!(milestone.position.line >= 1 && milestone.position.line <= lines.max(1));
+            }
+        }
+    }
+
+    #[test]
+    fn the_order_files_are_found_in_does_not_matter(texts in prop::collection::vec(journal_text(), 1..4)) {
+        let parse_all = |order: &mut dyn Iterator<Item = usize>| {
+            let documents = order
+                .map(|i| parse(&format!("f{i}.md"), texts[i].as_bytes()))
+                .collect();
+            let report = analyse(&build(documents), Date::from_ymd(2026, 6, 1).unwrap());
+            serde_json::to_string(&report).unwrap()
+        };
+        let forward = parse_all(&mut (0..texts.len()));
+        let backward = parse_all(&mut (0..texts.len()).rev());
+        prop_assert_eq!(forward, backward);
+    }
+}
