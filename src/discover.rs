@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::write::MANIFEST;
 
 /// The journal's own templates live here and are not journal documents.
 pub const TEMPLATES_FOLDER: &str = "templates";
@@ -19,8 +20,10 @@ pub struct Found {
 }
 
 /// Every `*.md` and `*.markdown` below `root`, skipping hidden files and folders, the
-/// `templates/` folder at the root and `skip` (the output folder). Symlinks are never
-/// followed, so the walk cannot leave the journal or loop.
+/// `templates/` folder at the root, `skip` (the output folder) and any other folder that
+/// holds reports trailmark wrote (it has a manifest), so reports built with another
+/// `--out` are never read back as journal entries. Symlinks are never followed, so the
+/// walk cannot leave the journal or loop.
 pub fn find_files(root: &Path, skip: &Path) -> Found {
     let mut found = Found::default();
     let walk = WalkDir::new(root)
@@ -31,6 +34,7 @@ pub fn find_files(root: &Path, skip: &Path) -> Found {
             entry.depth() == 0
                 || !(is_hidden(entry.file_name())
                     || entry.path() == skip
+                    || (entry.file_type().is_dir() && entry.path().join(MANIFEST).is_file())
                     || (entry.depth() == 1
                         && entry.file_name() == TEMPLATES_FOLDER
                         && entry.file_type().is_dir()))

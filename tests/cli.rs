@@ -426,6 +426,19 @@ fn an_output_folder_outside_the_journal_works() {
 }
 
 #[test]
+fn reports_built_inside_the_journal_are_never_read_back() {
+    let journal = copy_of(&fixture("basic"));
+    let before = status_json(journal.path(), "2026-03-01");
+    trailmark()
+        .args(["build", "--today", "2026-03-01", "--out"])
+        .arg(journal.path().join("shared/reports"))
+        .arg(journal.path())
+        .assert()
+        .success();
+    assert_eq!(status_json(journal.path(), "2026-03-01"), before);
+}
+
+#[test]
 fn the_journal_templates_folder_overrides_embedded_templates() {
     let journal = copy_of(&fixture("basic"));
     fs::create_dir(journal.path().join("templates")).unwrap();
