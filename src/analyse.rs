@@ -3,6 +3,8 @@
 //! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
 //! and the data every template renders.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::dates::Date;
@@ -19,6 +21,57 @@ pub struct Report {
     pub goals: Vec<GoalReport>,
     pub loose_tasks: Vec<MilestoneReport>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// The JSON contract, pretty-printed, with a final newline.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .expect("a report holds only strings, numbers and dates, which always serialize")
+            + "\n"
+    }
+
+    /// Goals with their sub-goals under them, as (goal, depth) rows: the most urgent
+    /// first at each level (overdue and at-risk before on-track, done and dropped last),
+    /// then by due date and title.
+    pub fn goal_tree(&self) -> Vec<TreeRow<'_>> {
+        let by_id: HashMap<&str, &GoalReport> =
+            self.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+        let by_urgency = |goals: &mut Vec<&GoalReport>| {
+            goals.sort_by(|a, b| {
+                (a.status, a.due.is_none(), a.due, &a.title).cmp(&(
+                    b.status,
+                    b.due.is_none(),
+                    b.due,
+                    &b.title,
+                ))
+            })
+        };
+        let mut roots: Vec<&GoalReport> =
+            self.goals.iter().filter(|g| g.parent.is_none()).collect();
+        by_urgency(&mut roots);
+        let mut rows = Vec::with_capacity(self.goals.len());
+        let mut stack: Vec<(&GoalReport, usize)> =
+            roots.into_iter().rev().map(|g| (g, 0)).collect();
+        while let Some((goal, depth)) = stack.pop() {
+            rows.push(TreeRow { goal, depth });
+            let mut children: Vec<&GoalReport> = goal
+                .children
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect();
+            by_urgency(&mut children);
+            stack.extend(children.into_iter().rev().map(|g| (g, depth + 1)));
+        }
+        rows
+    }
+}
+
+/// One row of the goal tree: a goal and how deep it sits under its ancestors.
+#[derive(Debug, Serialize)]
+pub struct TreeRow<'a> {
+    pub goal: &'a GoalReport,
+    pub depth: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -564,6 +617,26 @@ mod tests {
         );
         assert_eq!(r.loose_tasks.len(), 2);
         assert_eq!(r.goals[0].total, 0);
+    }
+
+    #[test]
+    fn the_goal_tree_puts_children_under_parents_most_urgent_first() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n",
+            "  - title: Calm\n    parent: root\n    due: 2027-01-01\n",
+            "  - title: Late\n    parent: root\n    due: 2026-01-01\n",
+            "  - title: Other root\n    status: done\n---\n",
+        );
+        let r = report(&[("g.md", text)], "2026-06-01");
+        let rows: Vec<_> = r
+            .goal_tree()
+            .iter()
+            .map(|row| (row.goal.id.as_str(), row.depth))
+            .collect();
+        assert_eq!(
+            rows,
+            [("root", 0), ("late", 1), ("calm", 1), ("other-root", 0)]
+        );
     }
 
     #[test]

@@ -126,9 +126,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
 fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
     let report = crate::report(&args.dir, &args.out(), args.today())?;
     let text = if json {
-        serde_json::to_string_pretty(&report)
-            .expect("a report holds only strings, numbers and dates, which always serialize")
-            + "\n"
+        report.to_json()
     } else {
         crate::terminal::status_table(&report)
     };

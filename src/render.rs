@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
-use crate::analyse::{GoalReport, Report, Status};
+use crate::analyse::{Report, Status};
 use crate::error::Error;
 
 /// The templates trailmark ships, by file name.
@@ -69,7 +69,7 @@ impl Renderer {
             .iter()
             .map(|g| (g.id.as_str(), Value::from(Serde(g))))
             .collect();
-        let tree = Value::from(Serde(goal_tree(report)));
+        let tree = Value::from(Serde(report.goal_tree()));
         let summary = Value::from(Serde(StatusSummary::of(report)));
         let mut outputs = Vec::with_capacity(2 + 2 * report.goals.len() + 1);
         let index = context! { report => report_value.clone(), tree, summary };
@@ -106,11 +106,9 @@ impl Renderer {
                 });
             }
         }
-        let json = serde_json::to_string_pretty(report)
-            .expect("a report holds only strings, numbers and dates, which always serialize");
         outputs.push(Output {
             path: "trailmark.json".to_string(),
-            content: json + "\n",
+            content: report.to_json(),
         });
         Ok(outputs)
     }
@@ -170,45 +168,6 @@ pub fn report_file_stem(id: &str) -> String {
     } else {
         id.to_string()
     }
-}
-
-/// One row of the goal tree on the index: a goal and how deep it sits.
-#[derive(Debug, Serialize)]
-struct TreeRow<'a> {
-    goal: &'a GoalReport,
-    depth: usize,
-}
-
-/// Goals with their sub-goals under them: roots first in status order (overdue and at-risk
-/// before on-track, done and dropped last), then by due date.
-fn goal_tree(report: &Report) -> Vec<TreeRow<'_>> {
-    let by_id: HashMap<&str, &GoalReport> =
-        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
-    let order = |goals: &mut Vec<&GoalReport>| {
-        goals.sort_by(|a, b| {
-            (a.status, a.due.is_none(), a.due, &a.title).cmp(&(
-                b.status,
-                b.due.is_none(),
-                b.due,
-                &b.title,
-            ))
-        })
-    };
-    let mut roots: Vec<&GoalReport> = report.goals.iter().filter(|g| g.parent.is_none()).collect();
-    order(&mut roots);
-    let mut rows = Vec::with_capacity(report.goals.len());
-    let mut stack: Vec<(&GoalReport, usize)> = roots.into_iter().rev().map(|g| (g, 0)).collect();
-    while let Some((goal, depth)) = stack.pop() {
-        rows.push(TreeRow { goal, depth });
-        let mut children: Vec<&GoalReport> = goal
-            .children
-            .iter()
-            .filter_map(|id| by_id.get(id.as_str()).copied())
-            .collect();
-        order(&mut children);
-        stack.extend(children.into_iter().rev().map(|g| (g, depth + 1)));
-    }
-    rows
 }
 
 /// How many goals have each status, for the summary line.

@@ -1,11 +1,12 @@
-//! `trailmark status` on a terminal: one line a goal, sub-goals indented under their parent.
+//! `trailmark status` on a terminal: one line a goal, sub-goals indented under their parent,
+//! in the same order as the index report.
 
 use std::fmt::Write as _;
 
 use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::analyse::{GoalReport, Report, Status};
+use crate::analyse::{Report, Status};
 use crate::check::{paint, plural};
 use crate::diagnostic::Severity;
 use crate::render::progress_bar;
@@ -16,14 +17,12 @@ const BAR_WIDTH: usize = 12;
 
 /// The status table, then a line counting loose tasks and problems, if any.
 pub fn status_table(report: &Report) -> String {
-    let rows = tree_rows(report);
+    let rows = report.goal_tree();
     let titles: Vec<String> = rows
         .iter()
-        .map(|(goal, depth)| {
-            truncate(
-                &format!("{}{}", "  ".repeat(*depth), goal.title),
-                MAX_TITLE_WIDTH,
-            )
+        .map(|row| {
+            let indent = "  ".repeat(row.depth);
+            truncate(&format!("{indent}{}", row.goal.title), MAX_TITLE_WIDTH)
         })
         .collect();
     let title_width = titles
@@ -55,7 +54,7 @@ pub fn status_table(report: &Report) -> String {
             )
         );
     }
-    for ((goal, _), title) in rows.iter().zip(&titles) {
+    for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
         let done = if goal.total > 0 {
             format!("{}/{}", goal.done, goal.total)
         } else {
@@ -107,31 +106,6 @@ fn status_color(status: Status) -> AnsiColor {
         Status::Done => AnsiColor::Cyan,
         Status::Open | Status::Paused | Status::Dropped => AnsiColor::BrightBlack,
     }
-}
-
-/// Goals in declaration order, each followed by its sub-goals, indented.
-fn tree_rows(report: &Report) -> Vec<(&GoalReport, usize)> {
-    let by_id: std::collections::HashMap<&str, &GoalReport> =
-        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
-    let mut rows = Vec::with_capacity(report.goals.len());
-    let mut stack: Vec<(&GoalReport, usize)> = report
-        .goals
-        .iter()
-        .rev()
-        .filter(|g| g.parent.is_none())
-        .map(|g| (g, 0))
-        .collect();
-    while let Some((goal, depth)) = stack.pop() {
-        rows.push((goal, depth));
-        stack.extend(
-            goal.children
-                .iter()
-                .rev()
-                .filter_map(|id| by_id.get(id.as_str()))
-                .map(|child| (*child, depth + 1)),
-        );
-    }
-    rows
 }
 
 fn pad(text: &str, width: usize) -> String {
