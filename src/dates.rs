@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 /// A calendar day, without time or zone: the unit every journal date is kept in.
@@ -62,10 +62,6 @@ impl Date {
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()
-    }
-
-    pub fn year(self) -> i32 {
-        self.0.year()
     }
 }
 

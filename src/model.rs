@@ -28,8 +28,6 @@ pub struct Journal {
 pub struct Goal {
     pub id: String,
     pub title: String,
-    /// Index of the declaring document.
-    pub document: usize,
     pub file: String,
     pub position: Position,
     pub due: Option<Date>,
@@ -57,10 +55,6 @@ pub struct MetricValue {
 }
 
 impl Journal {
-    pub fn goal_by_id(&self, id: &str) -> Option<&Goal> {
-        self.goals.iter().find(|g| g.id == id)
-    }
-
     /// Every diagnostic, the documents' and the model's, in display order.
     pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self
@@ -113,7 +107,7 @@ struct Linker {
 
 impl Linker {
     fn declare_goals(&mut self) {
-        for (doc_index, document) in self.journal.documents.iter().enumerate() {
+        for document in &self.journal.documents {
             let first_goal = self.journal.goals.len();
             for decl in &document.goals {
                 let (mut id, id_position) = match &decl.id {
@@ -171,7 +165,6 @@ impl Linker {
                 self.journal.goals.push(Goal {
                     id,
                     title: decl.title.clone(),
-                    document: doc_index,
                     file: document.path.clone(),
                     position: decl.position,
                     due: decl.due,

@@ -348,7 +348,7 @@ fn next_marker(text: &str) -> Option<(usize, MarkerKind, usize, &str)> {
 
 /// `#tag`s in a piece of text: after a space or at the start, letters, digits, `_`, `-`
 /// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
-pub fn find_tags(text: &str) -> Vec<(usize, String)> {
+fn find_tags(text: &str) -> Vec<(usize, String)> {
     let mut tags = Vec::new();
     let mut previous = ' ';
     for (at, c) in text.char_indices() {

@@ -14,7 +14,6 @@ use serde::Serialize;
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 
-pub use markdown::find_tags;
 pub use text::LineIndex;
 
 /// Files larger than this are skipped with a diagnostic: nobody writes a 10 MB journal
