@@ -125,22 +125,35 @@ pub fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hint]) -> 
 ///  3 | due: next week
 ///    |      ^
 /// ```
+/// A long line is shown as a window of [`SNIPPET_WIDTH`] characters around the column, so
+/// one minified line cannot flood the terminal and the caret still points at the place.
 fn snippet(line: &str, position: Position) -> String {
+    let column = position.column.saturating_sub(1) as usize;
+    let skip = column.saturating_sub(SNIPPET_WIDTH / 2);
+    let shown: String = line.chars().skip(skip).take(SNIPPET_WIDTH).collect();
+    let (shown, column) = if skip > 0 {
+        (format!("…{shown}"), column - skip + 1)
+    } else {
+        (shown, column)
+    };
     let number = position.line.to_string();
     let gutter = " ".repeat(number.len());
     // Keep tabs so the caret lines up under the same indentation as the source.
-    let lead: String = line
+    let lead: String = shown
         .chars()
-        .take(position.column.saturating_sub(1) as usize)
+        .take(column)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let bar = paint(AnsiColor::Blue, "|");
     format!(
-        " {gutter} {bar}\n {} {bar} {line}\n {gutter} {bar} {lead}{}\n",
+        " {gutter} {bar}\n {} {bar} {shown}\n {gutter} {bar} {lead}{}\n",
         paint(AnsiColor::Blue, &number),
         paint(AnsiColor::Red, "^")
     )
 }
+
+/// How many characters of a source line a snippet shows.
+const SNIPPET_WIDTH: usize = 160;
 
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -189,9 +202,7 @@ impl<'a> SourceLines<'a> {
                     .collect(),
             )
         });
-        let text = lines.as_ref()?.get(line.checked_sub(1)? as usize)?;
-        // Very long lines are cut, so one minified line cannot flood the terminal.
-        Some(text.chars().take(200).collect())
+        lines.as_ref()?.get(line.checked_sub(1)? as usize).cloned()
     }
 }
 
@@ -241,5 +252,17 @@ mod tests {
         let text = snippet("due: next week", Position::new(3, 6));
         let plain = anstream::adapter::strip_str(&text).to_string();
         assert_eq!(plain, "   |\n 3 | due: next week\n   |      ^\n");
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let text = snippet(&line, Position::new(1, 1001));
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        let lines: Vec<&str> = plain.lines().collect();
+        assert!(lines[1].chars().count() < 200);
+        let x_at = lines[1].chars().position(|c| c == 'X').unwrap();
+        let caret_at = lines[2].chars().position(|c| c == '^').unwrap();
+        assert_eq!(x_at, caret_at);
     }
 }
