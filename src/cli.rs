@@ -1,7 +1,7 @@
 //! The command line: parses arguments and calls the library. Nothing else lives here.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -147,7 +147,7 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
     if summary.removed > 0 {
         line.push_str(&format!(", {} removed", summary.removed));
     }
-    line.push_str(&format!(" in {}", display(&out)));
+    line.push_str(&format!(" in {}", out.display()));
     if problems > 0 {
         line.push_str(&format!(
             "\n{} in the journal; run `trailmark check` to see {}",
@@ -192,8 +192,4 @@ fn print(text: &str) -> Result<(), Error> {
         }),
         Ok(()) => Ok(()),
     }
-}
-
-fn display(path: &Path) -> String {
-    path.display().to_string()
 }
