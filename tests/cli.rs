@@ -47,6 +47,14 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// `trailmark build --today TODAY DIR`, to assert on.
+fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {
+    trailmark()
+        .args(["build", "--today", today])
+        .arg(dir)
+        .assert()
+}
+
 fn status_json(dir: &Path, today: &str) -> Value {
     let output = trailmark()
         .args(["status", "--json", "--today", today])
@@ -281,10 +289,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
     let journal = copy_of(&example());
     let out = journal.path().join("_reports");
     let before = snapshot_files(journal.path());
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .assert()
+    build_at(journal.path(), "2026-11-20")
         .success()
         .stdout(contains("7 goals: 17 reports written, 0 unchanged"));
     for file in [
@@ -312,10 +317,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
             .all(|p| p.starts_with(&out))
     );
     // A second build finds nothing to write.
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .assert()
+    build_at(journal.path(), "2026-11-20")
         .success()
         .stdout(contains("0 reports written, 17 unchanged"));
 }
@@ -323,11 +325,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
 #[test]
 fn the_html_index_shows_every_goal_with_a_progress_bar() {
     let journal = copy_of(&example());
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .assert()
-        .success();
+    build_at(journal.path(), "2026-11-20").success();
     let html = fs::read_to_string(journal.path().join("_reports/index.html")).unwrap();
     let json = status_json(journal.path(), "2026-11-20");
     for g in json["goals"].as_array().unwrap() {
@@ -342,11 +340,7 @@ fn the_html_index_shows_every_goal_with_a_progress_bar() {
 #[test]
 fn journal_text_is_escaped_in_html() {
     let journal = copy_of(&fixture("basic"));
-    trailmark()
-        .args(["build", "--today", "2026-03-01"])
-        .arg(journal.path())
-        .assert()
-        .success();
+    build_at(journal.path(), "2026-03-01").success();
     let page = fs::read_to_string(journal.path().join("_reports/goals/leader.html")).unwrap();
     assert!(
         page.contains("Lead a project alert(1) &amp; more"),
@@ -359,11 +353,7 @@ fn journal_text_is_escaped_in_html() {
 fn removed_goals_lose_their_reports() {
     let journal = copy_of(&fixture("basic"));
     let out = journal.path().join("_reports");
-    trailmark()
-        .args(["build", "--today", "2026-03-01"])
-        .arg(journal.path())
-        .assert()
-        .success();
+    build_at(journal.path(), "2026-03-01").success();
     assert!(out.join("goals/talks.html").exists());
     let goals = fs::read_to_string(journal.path().join("goals.md")).unwrap();
     fs::write(
@@ -371,10 +361,7 @@ fn removed_goals_lose_their_reports() {
         goals.replace("id: talks", "id: speaking"),
     )
     .unwrap();
-    trailmark()
-        .args(["build", "--today", "2026-03-01"])
-        .arg(journal.path())
-        .assert()
+    build_at(journal.path(), "2026-03-01")
         .success()
         .stdout(contains("2 removed"));
     assert!(!out.join("goals/talks.html").exists());
@@ -453,11 +440,7 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
         "---\ngoal: Not a goal\n---\n",
     )
     .unwrap();
-    trailmark()
-        .args(["build", "--today", "2026-03-01"])
-        .arg(journal.path())
-        .assert()
-        .success();
+    build_at(journal.path(), "2026-03-01").success();
     let index = fs::read_to_string(journal.path().join("_reports/index.md")).unwrap();
     assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
 }
@@ -471,10 +454,7 @@ fn a_template_typo_is_an_error_not_a_blank() {
         "{{ goal.titel }}\n",
     )
     .unwrap();
-    trailmark()
-        .args(["build", "--today", "2026-03-01"])
-        .arg(journal.path())
-        .assert()
+    build_at(journal.path(), "2026-03-01")
         .code(2)
         .stderr(contains("template goal.md"));
 }
