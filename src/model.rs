@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalStatus, Horizon, Metric};
+use crate::document::{Document, GoalStatus, Heading, Horizon, Metric};
 use crate::slug::{is_slug, slugify};
 
 /// The whole journal, linked.
@@ -317,10 +317,10 @@ impl Linker {
     ) -> Option<usize> {
         while let Some(index) = section {
             let heading = &document.headings[index];
-            let name = heading.text.trim().to_lowercase();
-            if let Some(&goal) = self.ids.get(&name).or_else(|| self.titles.get(&name)) {
+            if let Some(goal) = self.goal_named_by(heading) {
                 return Some(goal);
             }
+            let name = heading.text.to_lowercase();
             if is_slug(&name) && name.contains('-') && warned.insert((doc_index, index)) {
                 diagnostics.push(Diagnostic::warning(
                     &document.path,
@@ -335,6 +335,15 @@ impl Linker {
             section = heading.parent;
         }
         None
+    }
+
+    /// The goal whose id or title (case-insensitive) is a heading's whole text.
+    fn goal_named_by(&self, heading: &Heading) -> Option<usize> {
+        let name = heading.text.to_lowercase();
+        self.ids
+            .get(&name)
+            .or_else(|| self.titles.get(&name))
+            .copied()
     }
 
     fn collect_metrics(&mut self) {
@@ -388,12 +397,12 @@ impl Linker {
     /// A dated document mentions a goal when one of its milestones belongs to it, or it
     /// tags the goal, names it in a heading, or logs a value for it.
     fn collect_entries(&mut self) {
-        let journal = &mut self.journal;
-        for (doc_index, document) in journal.documents.iter().enumerate() {
+        let mut mentions: Vec<(usize, usize)> = Vec::new();
+        for (doc_index, document) in self.journal.documents.iter().enumerate() {
             if document.date.is_none() {
                 continue;
             }
-            let mut mentioned: Vec<usize> = journal.assignments[doc_index]
+            let mut mentioned: Vec<usize> = self.journal.assignments[doc_index]
                 .iter()
                 .flatten()
                 .copied()
@@ -404,13 +413,12 @@ impl Linker {
                     .iter()
                     .filter_map(|t| self.ids.get(&t.value).copied()),
             );
-            mentioned.extend(document.headings.iter().filter_map(|h| {
-                let name = h.text.to_lowercase();
-                self.ids
-                    .get(&name)
-                    .or_else(|| self.titles.get(&name))
-                    .copied()
-            }));
+            mentioned.extend(
+                document
+                    .headings
+                    .iter()
+                    .filter_map(|h| self.goal_named_by(h)),
+            );
             mentioned.extend(
                 document
                     .metrics
@@ -419,9 +427,11 @@ impl Linker {
             );
             mentioned.sort_unstable();
             mentioned.dedup();
-            for goal in mentioned {
-                journal.goals[goal].entries.push(doc_index);
-            }
+            mentions.extend(mentioned.into_iter().map(|goal| (goal, doc_index)));
+        }
+        let journal = &mut self.journal;
+        for (goal, doc_index) in mentions {
+            journal.goals[goal].entries.push(doc_index);
         }
         let documents = &journal.documents;
         for goal in &mut journal.goals {

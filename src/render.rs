@@ -206,7 +206,7 @@ impl StatusSummary {
 }
 
 /// `0.456` -> `46%`.
-fn percent(value: f64) -> String {
+pub fn percent(value: f64) -> String {
     format!("{:.0}%", (value * 100.0).clamp(0.0, 100.0))
 }
 

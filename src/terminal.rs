@@ -9,7 +9,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::analyse::{Report, Status};
 use crate::check::{paint, plural};
 use crate::diagnostic::Severity;
-use crate::render::progress_bar;
+use crate::render::{percent, progress_bar};
 
 /// Titles wider than this are cut with `…` so the columns stay on one line.
 const MAX_TITLE_WIDTH: usize = 44;
@@ -66,7 +66,7 @@ pub fn status_table(report: &Report) -> String {
             "{}  {} {:>4}  {:>7}  {:<10}  {}",
             pad(title, title_width),
             paint(AnsiColor::Green, &progress_bar(goal.progress, BAR_WIDTH)),
-            format!("{:.0}%", goal.progress * 100.0),
+            percent(goal.progress),
             done,
             due,
             paint(status_color(goal.status), goal.status.as_str())
