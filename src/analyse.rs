@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, GoalStatus, Horizon, MilestoneState};
+use crate::document::{Document, GoalStatus, Horizon, Milestone, MilestoneState};
+use crate::git::{Checked, History};
 use crate::model::{Goal, Journal};
 
 /// How far behind the linear pace a goal may fall before it is at risk.
@@ -149,11 +150,27 @@ pub struct MilestoneReport {
     pub depth: u32,
     pub due: Option<Date>,
     pub done_on: Option<Date>,
+    /// Where `done_on` comes from; `None` while the milestone is not done.
+    pub done_on_source: Option<DoneSource>,
     pub file: String,
     pub line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
     /// cancelled when a parent is cancelled.
     pub effective_state: MilestoneState,
+}
+
+/// Where a done milestone's date comes from, the first that has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DoneSource {
+    /// A `✅ date` or `[done:: date]` marker on the milestone.
+    Marker,
+    /// The date of the dated entry it is written in.
+    Entry,
+    /// The first commit in which it appears checked (or today, when not yet committed).
+    Git,
+    /// No source has a date.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -163,8 +180,9 @@ pub struct EntryReport {
     pub date: Option<Date>,
 }
 
-/// Computes every goal's progress and status as of `today`.
-pub fn analyse(journal: &Journal, today: Date) -> Report {
+/// Computes every goal's progress and status as of `today`, with done dates from the
+/// milestones, their entries and the git `history`.
+pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
     let mut goals: Vec<GoalReport> = journal
         .goals
         .iter()
@@ -172,7 +190,7 @@ pub fn analyse(journal: &Journal, today: Date) -> Report {
         .collect();
     let mut loose_tasks = Vec::new();
     for (doc_index, document) in journal.documents.iter().enumerate() {
-        let counted = count_milestones(document);
+        let counted = count_milestones(document, &|m| done_date(document, m, history, today));
         for (m_index, milestone) in document.milestones.iter().enumerate() {
             let report = MilestoneReport {
                 text: milestone.text.clone(),
@@ -180,6 +198,7 @@ pub fn analyse(journal: &Journal, today: Date) -> Report {
                 depth: milestone.depth,
                 due: milestone.due,
                 done_on: counted[m_index].done_on,
+                done_on_source: counted[m_index].source,
                 file: document.path.clone(),
                 line: milestone.position.line,
                 effective_state: counted[m_index].state,
@@ -200,11 +219,48 @@ pub fn analyse(journal: &Journal, today: Date) -> Report {
     for (goal, report) in journal.goals.iter().zip(&mut goals) {
         finish(goal, report, today);
     }
+    let mut diagnostics = journal.all_diagnostics();
+    if let Some(problem) = &history.problem {
+        diagnostics.insert(
+            0,
+            Diagnostic::warning(
+                ".",
+                None,
+                format!(
+                    "cannot read the git history ({problem}); milestones without a ✅ date \
+                     outside dated entries have no done date"
+                ),
+            ),
+        );
+    }
     Report {
         today,
         goals,
         loose_tasks,
-        diagnostics: journal.all_diagnostics(),
+        diagnostics,
+    }
+}
+
+/// The done date of a checked milestone, from the first source that has one: its
+/// marker, its entry's date, the git history. A milestone checked but not yet committed
+/// was done today.
+fn done_date(
+    document: &Document,
+    milestone: &Milestone,
+    history: &History,
+    today: Date,
+) -> (Option<Date>, DoneSource) {
+    if let Some(date) = milestone.done_marker {
+        return (Some(date), DoneSource::Marker);
+    }
+    if let Some(date) = document.date {
+        return (Some(date), DoneSource::Entry);
+    }
+    match history.checked(&document.path, &milestone.text) {
+        Some(Checked::On(date)) => (Some(date), DoneSource::Git),
+        Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
+        None if history.in_repository => (Some(today), DoneSource::Git),
+        None => (None, DoneSource::Unknown),
     }
 }
 
@@ -331,13 +387,19 @@ struct Counted {
     /// Counts once towards its goal's total: not cancelled, and no sub-milestone counts.
     is_leaf: bool,
     done_on: Option<Date>,
+    /// Set exactly when the milestone counts as done.
+    source: Option<DoneSource>,
 }
 
 /// Applies the progress rules to a document's milestone tree: leaves count; checking a
 /// parent counts every leaf under it as done; cancelling one removes it and everything
 /// under it; a parent whose counted leaves are all done shows as done; a parent whose
 /// sub-milestones are all cancelled counts as a leaf itself.
-fn count_milestones(document: &Document) -> Vec<Counted> {
+/// `dated` gives the done date of a milestone checked as written.
+fn count_milestones(
+    document: &Document,
+    dated: &dyn Fn(&Milestone) -> (Option<Date>, DoneSource),
+) -> Vec<Counted> {
     let milestones = &document.milestones;
     // Parents come before their children, so one pass down settles what flows from
     // parents (checked, cancelled) and one pass up what flows from children.
@@ -353,23 +415,26 @@ fn count_milestones(document: &Document) -> Vec<Counted> {
             (_, Some(MilestoneState::Done)) => MilestoneState::Done,
             _ => MilestoneState::Open,
         };
-        let done_on = match state {
+        let (done_on, source) = match state {
             MilestoneState::Done if milestone.state == MilestoneState::Done => {
-                milestone.done_marker.or(document.date)
+                let (date, source) = dated(milestone);
+                (date, Some(source))
             }
-            MilestoneState::Done => parent.and_then(|p| p.done_on),
-            _ => None,
+            MilestoneState::Done => parent.map_or((None, None), |p| (p.done_on, p.source)),
+            _ => (None, None),
         };
         counted.push(Counted {
             state,
             is_leaf: state != MilestoneState::Cancelled,
             done_on,
+            source,
         });
     }
     // Children that count, and whether all of them are done, per parent.
     let mut counting_children = vec![0u32; milestones.len()];
     let mut all_done = vec![true; milestones.len()];
-    let mut latest_done: Vec<Option<Date>> = vec![None; milestones.len()];
+    // The latest done date of the children, and its source.
+    let mut latest_done: Vec<Option<(Date, DoneSource)>> = vec![None; milestones.len()];
     let mut unknown_done = vec![false; milestones.len()];
     for index in (0..milestones.len()).rev() {
         let mine = &mut counted[index];
@@ -377,10 +442,9 @@ fn count_milestones(document: &Document) -> Vec<Counted> {
             mine.is_leaf = false;
             if mine.state == MilestoneState::Open && all_done[index] {
                 mine.state = MilestoneState::Done;
-                mine.done_on = if unknown_done[index] {
-                    None
-                } else {
-                    latest_done[index]
+                (mine.done_on, mine.source) = match latest_done[index] {
+                    Some((date, source)) if !unknown_done[index] => (Some(date), Some(source)),
+                    _ => (None, Some(DoneSource::Unknown)),
                 };
             }
         }
@@ -391,7 +455,11 @@ fn count_milestones(document: &Document) -> Vec<Counted> {
             counting_children[parent] += 1;
             all_done[parent] &= mine.state == MilestoneState::Done;
             unknown_done[parent] |= mine.done_on.is_none();
-            latest_done[parent] = latest_done[parent].max(mine.done_on);
+            if let (Some(date), Some(source)) = (mine.done_on, mine.source)
+                && latest_done[parent].is_none_or(|(latest, _)| date > latest)
+            {
+                latest_done[parent] = Some((date, source));
+            }
         }
     }
     counted
@@ -409,7 +477,7 @@ mod tests {
 
     fn report(files: &[(&str, &str)], today: &str) -> Report {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
-        analyse(&journal, day(today))
+        analyse(&journal, &History::default(), day(today))
     }
 
     fn one_goal(body: &str) -> GoalReport {

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod document;
 pub mod error;
+pub mod git;
 pub mod model;
 pub mod render;
 pub mod slug;
@@ -53,15 +54,35 @@ pub fn load(root: &Path, out: &Path) -> Result<model::Journal, Error> {
 
 /// Loads the journal and analyses it as of `today`.
 pub fn report(root: &Path, out: &Path, today: Date) -> Result<Report, Error> {
-    Ok(analyse::analyse(&load(root, out)?, today))
+    let journal = load(root, out)?;
+    let history = history(&journal, root, out);
+    Ok(analyse::analyse(&journal, &history, today))
 }
 
 /// Builds every report of the journal at `root` into `out`.
 pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSummary), Error> {
     write::check_output_folder(root, out)?;
-    let report = report(root, out, today)?;
+    let journal = load(root, out)?;
+    let history = history(&journal, root, out);
+    let report = analyse::analyse(&journal, &history, today);
     let renderer = render::Renderer::new(Some(root.join(discover::TEMPLATES_FOLDER)));
-    let outputs = renderer.render_all(&report)?;
+    let mut outputs = renderer.render_all(&report)?;
+    if let Some(cache) = history.to_cache() {
+        outputs.push(render::Output {
+            path: git::CACHE_FILE.to_string(),
+            content: cache,
+        });
+    }
     let summary = write::write_outputs(out, &outputs)?;
     Ok((report, summary))
+}
+
+/// The git history of the journal, read only when some done milestone needs a date from
+/// it, starting from the cache `build` keeps in the output folder.
+fn history(journal: &model::Journal, root: &Path, out: &Path) -> git::History {
+    if !journal.needs_history() {
+        return git::History::default();
+    }
+    let cache = std::fs::read_to_string(out.join(git::CACHE_FILE)).ok();
+    git::read(root, cache.as_deref())
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalStatus, Heading, Horizon, Metric};
+use crate::document::{Document, GoalStatus, Heading, Horizon, Metric, MilestoneState};
 use crate::slug::{is_slug, slugify};
 
 /// The whole journal, linked.
@@ -55,6 +55,18 @@ pub struct MetricValue {
 }
 
 impl Journal {
+    /// Whether some checked milestone has no date of its own: no `✅` marker and not in a
+    /// dated entry. Only then is the git history worth reading.
+    pub fn needs_history(&self) -> bool {
+        self.documents.iter().any(|document| {
+            document.date.is_none()
+                && document
+                    .milestones
+                    .iter()
+                    .any(|m| m.state == MilestoneState::Done && m.done_marker.is_none())
+        })
+    }
+
     /// Every diagnostic, the documents' and the model's, in display order.
     pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self

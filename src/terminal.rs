@@ -138,7 +138,11 @@ mod tests {
 
     fn table(files: &[(&str, &str)]) -> String {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
-        let report = crate::analyse::analyse(&journal, Date::parse("2026-06-01").unwrap());
+        let report = crate::analyse::analyse(
+            &journal,
+            &Default::default(),
+            Date::parse("2026-06-01").unwrap(),
+        );
         anstream::adapter::strip_str(&status_table(&report)).to_string()
     }
 

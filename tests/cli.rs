@@ -4,48 +4,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-fn trailmark() -> Command {
-    let mut command = Command::cargo_bin("trailmark").expect("the binary is built by cargo test");
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("example-journal")
-}
-
-/// Copies a fixture journal into a temporary folder, so builds never write into the repo.
-fn copy_of(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(from, dir.path());
-    dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_name() == "_reports" {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
+use common::{journal, trailmark};
 
 /// `trailmark build --today TODAY DIR`, to assert on.
 fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {
@@ -92,7 +55,7 @@ fn snapshot_files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn example_journal_status_json_has_the_right_numbers() {
-    let json = status_json(&example(), "2026-11-20");
+    let json = status_json(journal("example").path(), "2026-11-20");
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
@@ -150,11 +113,11 @@ fn example_journal_status_json_has_the_right_numbers() {
 
 #[test]
 fn status_json_milestone_lines_hold_their_text() {
-    let json = status_json(&example(), "2026-11-20");
-    let root = example();
+    let root = journal("example");
+    let json = status_json(root.path(), "2026-11-20");
     for goal in json["goals"].as_array().unwrap() {
         for m in goal["milestones"].as_array().unwrap() {
-            let text = fs::read_to_string(root.join(m["file"].as_str().unwrap())).unwrap();
+            let text = fs::read_to_string(root.path().join(m["file"].as_str().unwrap())).unwrap();
             let line = text
                 .lines()
                 .nth(m["line"].as_u64().unwrap() as usize - 1)
@@ -169,7 +132,7 @@ fn status_json_milestone_lines_hold_their_text() {
 fn status_prints_a_table_with_every_goal() {
     let output = trailmark()
         .args(["status", "--today", "2026-11-20"])
-        .arg(example())
+        .arg(journal("example").path())
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -192,7 +155,7 @@ fn status_prints_a_table_with_every_goal() {
 fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
     let output = trailmark()
         .args(["check", "--today", "2026-11-20"])
-        .arg(fixture("broken"))
+        .arg(journal("broken").path())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "errors make check fail");
@@ -212,7 +175,7 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
         );
     }
     // The good goal and the goal with bad fields are still reported.
-    let json = status_json(&fixture("broken"), "2026-11-20");
+    let json = status_json(journal("broken").path(), "2026-11-20");
     let good = goal(&json, "ship-the-onboarding-guide");
     assert_eq!(
         (good["done"].as_u64(), good["total"].as_u64()),
@@ -286,7 +249,7 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
 
 #[test]
 fn build_writes_every_report_and_rewrites_nothing_unchanged() {
-    let journal = copy_of(&example());
+    let journal = journal("example");
     let out = journal.path().join("_reports");
     let before = snapshot_files(journal.path());
     build_at(journal.path(), "2026-11-20")
@@ -324,7 +287,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
 
 #[test]
 fn the_html_index_shows_every_goal_with_a_progress_bar() {
-    let journal = copy_of(&example());
+    let journal = journal("example");
     build_at(journal.path(), "2026-11-20").success();
     let html = fs::read_to_string(journal.path().join("_reports/index.html")).unwrap();
     let json = status_json(journal.path(), "2026-11-20");
@@ -339,7 +302,7 @@ fn the_html_index_shows_every_goal_with_a_progress_bar() {
 
 #[test]
 fn journal_text_is_escaped_in_html() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     build_at(journal.path(), "2026-03-01").success();
     let page = fs::read_to_string(journal.path().join("_reports/goals/leader.html")).unwrap();
     assert!(
@@ -351,7 +314,7 @@ fn journal_text_is_escaped_in_html() {
 
 #[test]
 fn removed_goals_lose_their_reports() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     let out = journal.path().join("_reports");
     build_at(journal.path(), "2026-03-01").success();
     assert!(out.join("goals/talks.html").exists());
@@ -370,7 +333,7 @@ fn removed_goals_lose_their_reports() {
 
 #[test]
 fn unsafe_output_folders_are_refused_before_writing() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     let before = snapshot_files(journal.path());
     for out in [
         journal.path().to_path_buf(),
@@ -399,7 +362,7 @@ fn unsafe_output_folders_are_refused_before_writing() {
 
 #[test]
 fn an_output_folder_outside_the_journal_works() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("reports");
     trailmark()
@@ -414,7 +377,7 @@ fn an_output_folder_outside_the_journal_works() {
 
 #[test]
 fn reports_built_inside_the_journal_are_never_read_back() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     let before = status_json(journal.path(), "2026-03-01");
     trailmark()
         .args(["build", "--today", "2026-03-01", "--out"])
@@ -427,7 +390,7 @@ fn reports_built_inside_the_journal_are_never_read_back() {
 
 #[test]
 fn the_journal_templates_folder_overrides_embedded_templates() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     fs::create_dir(journal.path().join("templates")).unwrap();
     fs::write(
         journal.path().join("templates/index.md"),
@@ -447,7 +410,7 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
 
 #[test]
 fn a_template_typo_is_an_error_not_a_blank() {
-    let journal = copy_of(&fixture("basic"));
+    let journal = journal("basic");
     fs::create_dir(journal.path().join("templates")).unwrap();
     fs::write(
         journal.path().join("templates/goal.md"),

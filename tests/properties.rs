@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use trailmark::analyse::analyse;
 use trailmark::dates::Date;
 use trailmark::document::parse;
+use trailmark::git::History;
 use trailmark::model::build;
 
 /// Lines that journals are made of, including the awkward ones.
@@ -61,7 +62,7 @@ proptest! {
             .map(|(i, text)| parse(&format!("2026-01-0{}.md", i + 1), text.as_bytes()))
             .collect();
         let journal = build(documents);
-        let report = analyse(&journal, Date::parse(today).unwrap());
+        let report = analyse(&journal, &History::default(), Date::parse(today).unwrap());
         for goal in &report.goals {
             prop_assert!((0.0..=1.0).contains(&goal.progress), "{}", goal.progress);
             prop_assert!(goal.done <= goal.total);
@@ -81,7 +82,7 @@ proptest! {
             let documents = order
                 .map(|i| parse(&format!("f{i}.md"), texts[i].as_bytes()))
                 .collect();
-            let report = analyse(&build(documents), Date::from_ymd(2026, 6, 1).unwrap());
+            let report = analyse(&build(documents), &History::default(), Date::from_ymd(2026, 6, 1).unwrap());
             serde_json::to_string(&report).unwrap()
         };
         let forward = parse_all(&mut (0..texts.len()));

@@ -2,44 +2,38 @@
 //! `basic` fixture journal as of a fixed date. Review changes with `cargo insta review`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
+use common::{journal, trailmark};
 
 const TODAY: &str = "2026-03-01";
 
-fn basic() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic")
-}
-
 fn run(args: &[&str]) -> String {
-    let output = Command::cargo_bin("trailmark")
-        .expect("the binary is built by cargo test")
-        .env("NO_COLOR", "1")
+    let basic = journal("basic");
+    let output = trailmark()
+        .current_dir(basic.path())
         .args(args)
         .args(["--today", TODAY])
-        .arg(basic())
         .output()
         .unwrap();
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// The fixture with its reports built into `_reports`.
 fn built_reports() -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("trailmark")
-        .unwrap()
-        .args(["build", "--today", TODAY, "--out"])
-        .arg(out.path().join("reports"))
-        .arg(basic())
+    let basic = journal("basic");
+    trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(basic.path())
         .assert()
         .success();
-    out
+    basic
 }
 
 #[test]
 fn reports() {
-    let out = built_reports();
-    let reports = out.path().join("reports");
+    let basic = built_reports();
+    let reports = basic.path().join("_reports");
     for file in [
         "index.md",
         "index.html",

@@ -248,6 +248,27 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
     document
 }
 
+/// The text of a checked milestone written on one line (`  - [x] Joins ✅ 2026-09-06`),
+/// exactly as [`parse`] would give it, or `None` when the line is not a checked task.
+/// Used to recognise milestones in old versions of a file.
+pub fn checked_milestone_text(line: &str) -> Option<String> {
+    let line = line.trim_start();
+    let looks_checked = line.contains("[x]") || line.contains("[X]");
+    let starts_a_list_item =
+        line.starts_with(['-', '*', '+']) || line.starts_with(|c: char| c.is_ascii_digit());
+    if !looks_checked || !starts_a_list_item {
+        return None;
+    }
+    let lines = LineIndex::new(line);
+    let mut ignored = Vec::new();
+    let body = markdown::read(line, 0, &lines, "", &mut ignored);
+    body.milestones
+        .into_iter()
+        .find(|m| m.depth == 0)
+        .filter(|m| m.state == MilestoneState::Done)
+        .map(|m| m.text)
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -339,6 +360,23 @@ mod tests {
             "{:?}",
             doc.diagnostics
         );
+    }
+
+    #[test]
+    fn checked_lines_give_the_text_parse_gives() {
+        let line = "  - [x] **Joins** across [tables](t.md) #sql ✅ 2026-09-06";
+        let parsed = parse("a.md", line.trim_start().as_bytes());
+        assert_eq!(
+            checked_milestone_text(line).as_deref(),
+            Some(parsed.milestones[0].text.as_str())
+        );
+        assert_eq!(
+            checked_milestone_text("1. [X] numbered").as_deref(),
+            Some("numbered")
+        );
+        for not_checked in ["- [ ] open", "- [-] cancelled", "text [x] here", "    "] {
+            assert_eq!(checked_milestone_text(not_checked), None, "{not_checked}");
+        }
     }
 
     #[test]

@@ -1,0 +1,268 @@
+//! Done dates from each source (marker, entry, git, unknown), on journals made into real git
+//! repositories by the tests, with fixed commit dates.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+mod common;
+use common::{commit_all, git, init_repository, trailmark};
+
+const TODAY: &str = "2026-06-01";
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn status(dir: &Path) -> Value {
+    let output = trailmark()
+        .args(["status", "--json", "--today", TODAY])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// `(done_on, done_on_source)` of each milestone of the first goal, by text.
+fn done_dates(json: &Value) -> Vec<(String, String, String)> {
+    json["goals"][0]["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["text"].as_str().unwrap().to_string(),
+                m["done_on"].as_str().unwrap_or("null").to_string(),
+                m["done_on_source"].as_str().unwrap_or("null").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn row(text: &str, on: &str, source: &str) -> (String, String, String) {
+    (text.to_string(), on.to_string(), source.to_string())
+}
+
+const GOAL_HEAD: &str = "---\ngoal: Ship\n---\n";
+
+#[test]
+fn each_source_in_order_marker_entry_git_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    write(
+        root,
+        "goal.md",
+        &format!(
+            "{GOAL_HEAD}- [x] imported\n- [ ] later\n- [ ] marked\n- [ ] moved\n- [ ] checked in may\n"
+        ),
+    );
+    commit_all(root, "2026-01-10", "start");
+    write(
+        root,
+        "goal.md",
+        &format!(
+            "{GOAL_HEAD}- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] moved\n- [ ] checked in may\n"
+        ),
+    );
+    commit_all(root, "2026-02-03", "progress");
+    // The line moves to the top: its date stays.
+    write(
+        root,
+        "goal.md",
+        &format!(
+            "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [ ] checked in may\n"
+        ),
+    );
+    commit_all(root, "2026-03-04", "reorder");
+    write(
+        root,
+        "goal.md",
+        &format!(
+            "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] checked in may\n"
+        ),
+    );
+    write(root, "2026-04-05.md", "- [x] in an entry #ship\n");
+    commit_all(root, "2026-05-01", "entry written later than its date");
+    // Checked in the working tree only.
+    write(
+        root,
+        "goal.md",
+        &format!(
+            "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] checked in may\n- [x] new today\n"
+        ),
+    );
+    let json = status(root);
+    let mut dates = done_dates(&json);
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            row("checked in may", "2026-05-01", "git"),
+            row("imported", "null", "unknown"),
+            row("in an entry #ship", "2026-04-05", "entry"),
+            row("later", "2026-02-03", "git"),
+            row("marked", "2026-01-01", "marker"),
+            row("moved", "2026-02-03", "git"),
+            row("new today", TODAY, "git"),
+        ]
+    );
+}
+
+#[test]
+fn without_a_repository_dates_are_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] done\n- [ ] open\n"),
+    );
+    let json = status(dir.path());
+    assert_eq!(
+        done_dates(&json),
+        [row("done", "null", "unknown"), row("open", "null", "null")]
+    );
+}
+
+#[test]
+fn renames_merges_and_a_journal_in_a_subfolder() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    init_repository(repo);
+    write(repo, "code/main.rs", "fn main() {}\n");
+    write(
+        repo,
+        "notes/old.md",
+        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
+    );
+    commit_all(repo, "2026-01-01", "start");
+    write(
+        repo,
+        "notes/old.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+    );
+    commit_all(repo, "2026-01-15", "a");
+    git(repo, "2026-01-20", &["mv", "notes/old.md", "notes/new.md"]);
+    commit_all(repo, "2026-01-20", "rename");
+    git(repo, "2026-02-01", &["checkout", "-q", "-b", "side"]);
+    write(
+        repo,
+        "notes/new.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+    );
+    commit_all(repo, "2026-02-02", "b on a branch");
+    git(repo, "2026-02-01", &["checkout", "-q", "main"]);
+    write(repo, "notes/other.md", "unrelated\n");
+    commit_all(repo, "2026-02-05", "meanwhile");
+    git(
+        repo,
+        "2026-02-10",
+        &["merge", "-q", "--no-ff", "-m", "merge", "side"],
+    );
+    let json = status(&repo.join("notes"));
+    assert_eq!(
+        done_dates(&json),
+        [row("a", "2026-01-15", "git"), row("b", "2026-02-02", "git")]
+    );
+}
+
+#[test]
+fn a_shallow_clone_dates_only_what_happened_after_its_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    fs::create_dir(&origin).unwrap();
+    init_repository(&origin);
+    write(
+        &origin,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+    );
+    commit_all(&origin, "2026-01-01", "one");
+    write(
+        &origin,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n\nmore\n"),
+    );
+    commit_all(&origin, "2026-01-02", "two");
+    write(
+        &origin,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n\nmore\n"),
+    );
+    commit_all(&origin, "2026-01-03", "three");
+    let url = format!("file://{}", origin.display());
+    git(
+        dir.path(),
+        "2026-01-04",
+        &["clone", "-q", "--depth", "2", &url, "clone"],
+    );
+    let json = status(&dir.path().join("clone"));
+    assert_eq!(
+        done_dates(&json),
+        [row("a", "null", "unknown"), row("b", "2026-01-03", "git")]
+    );
+}
+
+#[test]
+fn build_keeps_a_cache_that_follows_new_and_rewritten_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    fs::write(root.join(".gitignore"), "_reports/\n").unwrap();
+    write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"));
+    commit_all(root, "2026-01-01", "start");
+    write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"));
+    commit_all(root, "2026-01-02", "a");
+    let build = || {
+        trailmark()
+            .args(["build", "--today", TODAY])
+            .arg(root)
+            .assert()
+            .success();
+        let json: Value =
+            serde_json::from_slice(&fs::read(root.join("_reports/trailmark.json")).unwrap())
+                .unwrap();
+        done_dates(&json)
+    };
+    assert_eq!(
+        build(),
+        [row("a", "2026-01-02", "git"), row("b", "null", "null")]
+    );
+    let cache = root.join("_reports/.trailmark-git-history.json");
+    assert!(cache.is_file());
+    assert!(
+        fs::read_to_string(root.join("_reports/.trailmark-manifest"))
+            .unwrap()
+            .contains(".trailmark-git-history.json"),
+        "the cache is listed as trailmark's own file"
+    );
+    // A new commit is read on top of the cache.
+    write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"));
+    commit_all(root, "2026-01-05", "b");
+    assert_eq!(
+        build(),
+        [row("a", "2026-01-02", "git"), row("b", "2026-01-05", "git")]
+    );
+    // History rewritten: the cached commit is gone, so everything is read again.
+    git(
+        root,
+        "2026-01-09",
+        &[
+            "commit",
+            "-q",
+            "--amend",
+            "-m",
+            "b, amended",
+            "--date",
+            "2026-01-09T12:00:00+0000",
+        ],
+    );
+    assert_eq!(
+        build(),
+        [row("a", "2026-01-02", "git"), row("b", "2026-01-09", "git")]
+    );
+}
