@@ -4,7 +4,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::text::LineIndex;
-use super::{Heading, Located, Milestone, MilestoneState};
+use super::{Heading, Located, Milestone, MilestoneState, Note, NoteKind};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
 
@@ -15,6 +15,8 @@ pub struct Body {
     pub headings: Vec<Heading>,
     /// Every `#tag` in the body's text, lowercased, in order.
     pub tags: Vec<Located<String>>,
+    /// Top-level items and paragraphs of wins, feedback and lessons sections.
+    pub notes: Vec<Note>,
 }
 
 /// Reads the body `text[body_start..]`; positions are in the whole file.
@@ -35,6 +37,7 @@ pub fn read(
         open_headings: Vec::new(),
         heading: None,
         in_code_block: false,
+        paragraph_note: None,
     };
     let options =
         Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
@@ -75,6 +78,8 @@ struct BodyReader<'a> {
     open_headings: Vec<usize>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
+    /// A paragraph outside any list, in a notes section: its kind, start and text.
+    paragraph_note: Option<(NoteKind, usize, String)>,
 }
 
 impl BodyReader<'_> {
@@ -106,7 +111,15 @@ impl BodyReader<'_> {
             Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::HtmlBlock | Tag::Table(_)) => {
                 self.stop_collecting();
             }
-            Event::End(TagEnd::Paragraph) => self.stop_collecting(),
+            Event::Start(Tag::Paragraph) if self.items.is_empty() => {
+                self.paragraph_note = self.section_kind().map(|kind| (kind, start, String::new()));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.stop_collecting();
+                if let Some((kind, start, text)) = self.paragraph_note.take() {
+                    self.push_note(kind, start, &text);
+                }
+            }
             Event::Text(text) if !self.in_code_block => self.inline_text(&text, start, true),
             Event::Code(text) => self.inline_text(&text, start, false),
             Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, false),
@@ -150,6 +163,8 @@ impl BodyReader<'_> {
         }
         if let Some(heading) = &mut self.heading {
             heading.text.push_str(text);
+        } else if let Some((_, _, note)) = &mut self.paragraph_note {
+            note.push_str(text);
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
         {
@@ -189,11 +204,35 @@ impl BodyReader<'_> {
         });
     }
 
+    /// The kind of notes the innermost notes section around the current point collects.
+    fn section_kind(&self) -> Option<NoteKind> {
+        self.open_headings
+            .iter()
+            .rev()
+            .find_map(|&h| NoteKind::of_heading(&self.body.headings[h].text))
+    }
+
+    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str) {
+        let text = collapse_whitespace(text);
+        if !text.is_empty() {
+            self.body.notes.push(Note {
+                kind,
+                text,
+                position: self.lines.position(start),
+            });
+        }
+    }
+
     fn end_item(&mut self, end: usize) {
         let Some(item) = self.items.pop() else {
             return;
         };
         let Some(index) = item.milestone else {
+            if self.items.is_empty()
+                && let Some(kind) = self.section_kind()
+            {
+                self.push_note(kind, item.start, &item.text);
+            }
             return;
         };
         let written = strip_other_task_marker(item.text.trim_start());
@@ -218,6 +257,11 @@ impl BodyReader<'_> {
                     format!("milestone date `{}`: {message}", marker.raw),
                 )),
             }
+        }
+        if self.items.is_empty()
+            && let Some(kind) = self.section_kind()
+        {
+            self.push_note(kind, item.start, &text);
         }
         let milestone = &mut self.body.milestones[index];
         milestone.text = text;
@@ -381,6 +425,65 @@ mod tests {
         let mut diagnostics = Vec::new();
         let body = read(text, 0, &lines, "f.md", &mut diagnostics);
         (body, diagnostics)
+    }
+
+    fn notes(text: &str) -> Vec<(NoteKind, String, u32)> {
+        body(text)
+            .0
+            .notes
+            .into_iter()
+            .map(|n| (n.kind, n.text, n.position.line))
+            .collect()
+    }
+
+    #[test]
+    fn notes_are_the_top_level_items_and_paragraphs_of_their_sections() {
+        let text = "# Week
+## 🎉 Wins!
+- Shipped **it**
+  - detail, not a note
+- [x] task win ✅ 2026-01-02
+
+## What I learned
+Rehearse
+out loud.
+
+### Details
+- still a lesson
+## Plans
+- not a note
+## Feedback
+```
+- code
+```
+> quoted
+";
+        assert_eq!(
+            notes(text),
+            [
+                (NoteKind::Win, "Shipped it".to_string(), 3),
+                (NoteKind::Win, "task win".to_string(), 5),
+                (NoteKind::Lesson, "Rehearse out loud.".to_string(), 8),
+                (NoteKind::Lesson, "still a lesson".to_string(), 12),
+                // Quoted feedback is feedback; code is not.
+                (NoteKind::Feedback, "quoted".to_string(), 19),
+            ]
+        );
+    }
+
+    #[test]
+    fn section_names_match_synonyms_only() {
+        for (heading, kind) in [
+            ("Wins", Some(NoteKind::Win)),
+            ("ACHIEVEMENTS", Some(NoteKind::Win)),
+            ("Lessons learned:", Some(NoteKind::Lesson)),
+            ("TIL", Some(NoteKind::Lesson)),
+            ("Feedback received", Some(NoteKind::Feedback)),
+            ("Winter plans", None),
+            ("Learn SQL", None),
+        ] {
+            assert_eq!(NoteKind::of_heading(heading), kind, "{heading}");
+        }
     }
 
     fn milestones(text: &str) -> Vec<(String, MilestoneState, u32)> {

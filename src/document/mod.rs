@@ -43,6 +43,8 @@ pub struct Document {
     pub headings: Vec<Heading>,
     /// Every `#tag` in the body's text, lowercased.
     pub tags: Vec<Located<String>>,
+    /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
+    pub notes: Vec<Note>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -149,6 +151,79 @@ pub struct Milestone {
     pub section: Option<usize>,
 }
 
+/// What a section of an entry collects, by its heading (see [`NoteKind::of_heading`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteKind {
+    Win,
+    Feedback,
+    Lesson,
+}
+
+impl NoteKind {
+    /// Headings people use for each kind, compared case-insensitively and ignoring
+    /// punctuation and emoji (`## 🎉 Wins!` is a wins section).
+    pub const HEADINGS: [(NoteKind, &[&str]); 3] = [
+        (
+            NoteKind::Win,
+            &[
+                "wins",
+                "win",
+                "achievements",
+                "accomplishments",
+                "highlights",
+                "successes",
+                "what went well",
+                "celebrate",
+                "celebrations",
+            ],
+        ),
+        (
+            NoteKind::Feedback,
+            &["feedback", "feedback received", "kudos", "praise"],
+        ),
+        (
+            NoteKind::Lesson,
+            &[
+                "lessons",
+                "lesson",
+                "lessons learned",
+                "lessons learnt",
+                "learned",
+                "learnt",
+                "what i learned",
+                "what i learnt",
+                "learnings",
+                "takeaways",
+                "til",
+                "today i learned",
+            ],
+        ),
+    ];
+
+    /// The kind of section a heading opens, if any.
+    pub fn of_heading(text: &str) -> Option<NoteKind> {
+        let words: String = text
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+            .collect();
+        let name = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        NoteKind::HEADINGS
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+            .map(|(kind, _)| *kind)
+    }
+}
+
+/// One item (or paragraph) of a wins, feedback or lessons section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// Plain text, like a milestone's.
+    pub text: String,
+    pub position: Position,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Heading {
     pub text: String,
@@ -245,6 +320,7 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
     document.milestones = body.milestones;
     document.headings = body.headings;
     document.tags = body.tags;
+    document.notes = body.notes;
     document
 }
 
