@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A calendar day, without time or zone: the unit every journal date is kept in.
@@ -62,6 +62,44 @@ impl Date {
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()
+    }
+
+    /// The day `days` later (earlier when negative), staying within the calendar's
+    /// range: far-off dates computed from user data saturate instead of failing.
+    pub fn add_days(self, days: i64) -> Date {
+        let moved =
+            chrono::TimeDelta::try_days(days).and_then(|delta| self.0.checked_add_signed(delta));
+        Date(moved.unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        }))
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    /// 1 to 12.
+    pub fn month(self) -> u32 {
+        self.0.month()
+    }
+
+    /// Days since the last Monday: 0 on Monday, 6 on Sunday.
+    pub fn days_from_monday(self) -> i64 {
+        i64::from(self.0.weekday().num_days_from_monday())
+    }
+
+    /// The ISO 8601 week: (week-based year, week 1 to 53). Weeks start on Monday, and
+    /// week 1 is the one with the year's first Thursday.
+    pub fn iso_week(self) -> (i32, u32) {
+        let week = self.0.iso_week();
+        (week.year(), week.week())
+    }
+
+    /// The Monday of ISO week `week` of `year`, if that week exists.
+    pub fn from_iso_week(year: i32, week: u32) -> Option<Date> {
+        NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).map(Date)
     }
 }
 
@@ -192,6 +230,27 @@ mod tests {
     fn counts_days_across_leap_years() {
         assert_eq!(day("2024-02-28").days_until(day("2024-03-01")), 2);
         assert_eq!(day("2026-03-01").days_until(day("2026-02-28")), -1);
+    }
+
+    #[test]
+    fn iso_weeks_at_year_ends() {
+        // 2026 ends in week 53; 2027-01-03 still belongs to it.
+        assert_eq!(day("2026-12-31").iso_week(), (2026, 53));
+        assert_eq!(day("2027-01-03").iso_week(), (2026, 53));
+        assert_eq!(day("2027-01-04").iso_week(), (2027, 1));
+        // 2024-12-30 is in week 1 of 2025.
+        assert_eq!(day("2024-12-30").iso_week(), (2025, 1));
+        assert_eq!(Date::from_iso_week(2026, 53), Some(day("2026-12-28")));
+        assert_eq!(Date::from_iso_week(2025, 53), None);
+        assert_eq!(day("2026-11-22").days_from_monday(), 6);
+    }
+
+    #[test]
+    fn adding_days_crosses_leap_days_and_saturates() {
+        assert_eq!(day("2024-02-28").add_days(1), day("2024-02-29"));
+        assert_eq!(day("2024-03-01").add_days(-1), day("2024-02-29"));
+        assert!(day("2026-01-01").add_days(i64::MAX) > day("9999-12-31"));
+        assert!(day("2026-01-01").add_days(i64::MIN) < day("0001-01-01"));
     }
 
     #[test]

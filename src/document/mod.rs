@@ -205,7 +205,13 @@ impl NoteKind {
     pub fn of_heading(text: &str) -> Option<NoteKind> {
         let words: String = text
             .chars()
-            .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    ' '
+                }
+            })
             .collect();
         let name = words.split_whitespace().collect::<Vec<_>>().join(" ");
         NoteKind::HEADINGS

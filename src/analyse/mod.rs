@@ -3,6 +3,8 @@
 //! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
 //! and the data every template renders.
 
+pub mod timeline;
+
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -12,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, GoalStatus, Horizon, Milestone, MilestoneState};
 use crate::git::{Checked, History};
 use crate::model::{Goal, Journal};
+use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// How far behind the linear pace a goal may fall before it is at risk.
 pub const AT_RISK_MARGIN: f64 = 0.25;
@@ -22,6 +25,8 @@ pub struct Report {
     pub goals: Vec<GoalReport>,
     pub loose_tasks: Vec<MilestoneReport>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Leaf milestones done per day, week by week, over the last year.
+    pub activity: Vec<ActivityWeek>,
 }
 
 impl Report {
@@ -131,6 +136,17 @@ pub struct GoalReport {
     pub metric: Option<MetricReport>,
     pub children: Vec<String>,
     pub entries: Vec<EntryReport>,
+    /// When the goal will be done at its recent pace (`null` when not forecast).
+    pub forecast: Option<Date>,
+    pub pace_per_week: Option<f64>,
+    /// Why there is no forecast, in words.
+    pub forecast_note: Option<String>,
+    /// The day the goal became complete, when known.
+    pub completed_on: Option<Date>,
+    /// Done leaves whose done date is unknown.
+    pub unknown_done: u32,
+    /// Progress from the goal's start to today, one point where it changed.
+    pub burn_up: Vec<ProgressPoint>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +156,14 @@ pub struct MetricReport {
     pub baseline: f64,
     pub latest: Option<f64>,
     pub latest_on: Option<Date>,
+    /// Every value logged, oldest first.
+    pub values: Vec<MetricPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MetricPoint {
+    pub date: Date,
+    pub value: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +181,8 @@ pub struct MilestoneReport {
     /// As counted: done when a parent is checked or all its own leaves are done,
     /// cancelled when a parent is cancelled.
     pub effective_state: MilestoneState,
+    /// Counts once towards progress (see [`count_milestones`]).
+    pub leaf: bool,
 }
 
 /// Where a done milestone's date comes from, the first that has one.
@@ -202,6 +228,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
                 file: document.path.clone(),
                 line: milestone.position.line,
                 effective_state: counted[m_index].state,
+                leaf: counted[m_index].is_leaf,
             };
             match journal.assignments[doc_index][m_index] {
                 Some(goal) => {
@@ -235,6 +262,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
     }
     Report {
         today,
+        activity: timeline::activity(&goals, today),
         goals,
         loose_tasks,
         diagnostics,
@@ -295,6 +323,14 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
                 baseline: metric.baseline,
                 latest: latest.map(|v| v.value),
                 latest_on: latest.map(|v| v.date),
+                values: goal
+                    .metric_values
+                    .iter()
+                    .map(|v| MetricPoint {
+                        date: v.date,
+                        value: v.value,
+                    })
+                    .collect(),
             })
         }),
         children: goal.children.iter().map(|&c| id_of(c)).collect(),
@@ -303,6 +339,12 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
             .iter()
             .map(|&d| entry_report(&journal.documents[d]))
             .collect(),
+        forecast: None,
+        pace_per_week: None,
+        forecast_note: None,
+        completed_on: None,
+        unknown_done: 0,
+        burn_up: Vec::new(),
     }
 }
 
@@ -314,18 +356,19 @@ fn entry_report(document: &Document) -> EntryReport {
     }
 }
 
-/// Progress and status, once the milestones are counted.
+/// Progress, status, history and forecast, once the milestones are counted.
 fn finish(goal: &Goal, report: &mut GoalReport, today: Date) {
-    let metric_progress = report.metric.as_ref().and_then(|m| {
-        let latest = m.latest?;
-        Some(((latest - m.baseline) / (m.target - m.baseline)).clamp(0.0, 1.0))
-    });
+    let metric_progress = report
+        .metric
+        .as_ref()
+        .and_then(|m| Some(timeline::metric_progress(m.baseline, m.target, m.latest?)));
     report.progress = if report.total > 0 {
         f64::from(report.done) / f64::from(report.total)
     } else {
         metric_progress.unwrap_or(0.0)
     };
     let metric_reached = report.total == 0 && metric_progress.is_some_and(|p| p >= 1.0);
+    let complete = (report.total > 0 && report.done == report.total) || metric_reached;
     report.days_left = goal.due.map(|due| today.days_until(due));
     report.expected_progress = match (goal.start, goal.due) {
         (Some(start), Some(due)) => Some(linear_pace(start, due, today)),
@@ -334,11 +377,33 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date) {
     report.status = status(
         goal.declared_status,
         report.progress,
-        (report.total > 0 && report.done == report.total) || metric_reached,
+        complete,
         goal.due,
         report.expected_progress,
         today,
     );
+    let history = GoalTimeline::of(report);
+    report.unknown_done = history.unknown;
+    report.completed_on = history.completed_on(complete);
+    report.burn_up = timeline::burn_up(report, &history, today);
+    let forecast = timeline::forecast(report, &history, today);
+    report.status = with_forecast(report.status, forecast.date, goal.due);
+    report.forecast = forecast.date;
+    report.pace_per_week = forecast.pace_per_week;
+    report.forecast_note = forecast.note;
+}
+
+/// Where the recent pace gives a forecast, it decides between on-track and at-risk:
+/// finishing by the due date at this pace is on track, finishing after it is at risk,
+/// whatever the straight line from start to due says.
+fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> Status {
+    match (status, forecast, due) {
+        (Status::OnTrack | Status::AtRisk, Some(forecast), Some(due)) if forecast > due => {
+            Status::AtRisk
+        }
+        (Status::OnTrack | Status::AtRisk, Some(_), Some(_)) => Status::OnTrack,
+        _ => status,
+    }
 }
 
 /// The status rules, first that applies: declared dropped or paused; done; overdue;

@@ -1,0 +1,445 @@
+//! Progress over time: a goal's progress at any date, its burn-up, its forecast from the
+//! recent pace, and the journal's activity week by week.
+
+use serde::Serialize;
+
+use super::{GoalReport, Status};
+use crate::dates::Date;
+use crate::document::MilestoneState;
+
+/// The forecast looks at the milestones done in this many weeks before today.
+pub const FORECAST_WINDOW_WEEKS: i64 = 8;
+
+/// Fewer milestones done in the window than this is too little history to forecast from.
+const FORECAST_MIN_DONE: usize = 2;
+
+/// The activity chart covers this many weeks, the current one last.
+pub const ACTIVITY_WEEKS: i64 = 53;
+
+/// A goal's dated facts, sorted, so that its progress at any date is a binary search.
+#[derive(Debug, Clone)]
+pub struct GoalTimeline {
+    /// Done dates of the goal's done leaves that have one, oldest first.
+    done_dates: Vec<Date>,
+    /// Done leaves without a date: counted as done at every date (they were done at some
+    /// point, and counting them nowhere would make past progress exceed today's).
+    pub unknown: u32,
+    total: u32,
+    metric: Option<MetricTimeline>,
+}
+
+#[derive(Debug, Clone)]
+struct MetricTimeline {
+    baseline: f64,
+    target: f64,
+    /// Logged values, oldest first.
+    values: Vec<(Date, f64)>,
+}
+
+impl GoalTimeline {
+    pub fn of(goal: &GoalReport) -> GoalTimeline {
+        let mut done_dates = Vec::new();
+        let mut unknown = 0;
+        for milestone in goal.milestones.iter().filter(|m| m.leaf) {
+            if milestone.effective_state == MilestoneState::Done {
+                match milestone.done_on {
+                    Some(date) => done_dates.push(date),
+                    None => unknown += 1,
+                }
+            }
+        }
+        done_dates.sort_unstable();
+        let metric = goal.metric.as_ref().map(|m| MetricTimeline {
+            baseline: m.baseline,
+            target: m.target,
+            values: m.values.iter().map(|v| (v.date, v.value)).collect(),
+        });
+        GoalTimeline {
+            done_dates,
+            unknown,
+            total: goal.total,
+            metric,
+        }
+    }
+
+    /// Progress at the end of `date`, on the same rules as today's progress: leaves done
+    /// by then over today's leaves, else the metric's latest value by then.
+    pub fn progress_at(&self, date: Date) -> f64 {
+        if self.total > 0 {
+            let done = self.unknown as usize + self.done_by(date);
+            return done as f64 / f64::from(self.total);
+        }
+        let Some(metric) = &self.metric else {
+            return 0.0;
+        };
+        let logged = metric.values.partition_point(|(d, _)| *d <= date);
+        match logged.checked_sub(1) {
+            Some(last) => metric_progress(metric.baseline, metric.target, metric.values[last].1),
+            None => 0.0,
+        }
+    }
+
+    /// Leaves done on or before `date`, with a date.
+    fn done_by(&self, date: Date) -> usize {
+        self.done_dates.partition_point(|d| *d <= date)
+    }
+
+    /// Leaves done from `first` to `last`, both included.
+    pub fn done_between(&self, first: Date, last: Date) -> usize {
+        self.done_by(last) - self.done_by(first.add_days(-1))
+    }
+
+    /// The last day something moved the goal (a leaf done, a value logged), up to `date`.
+    pub fn last_activity(&self, date: Date) -> Option<Date> {
+        let done = self.done_dates[..self.done_by(date)].last().copied();
+        let logged = self.metric.as_ref().and_then(|m| {
+            let logged = m.values.partition_point(|(d, _)| *d <= date);
+            logged.checked_sub(1).map(|last| m.values[last].0)
+        });
+        done.max(logged)
+    }
+
+    /// The day the goal became complete (its last leaf done, or its metric reaching the
+    /// target), when that is known and `complete` says it is.
+    pub fn completed_on(&self, complete: bool) -> Option<Date> {
+        if !complete {
+            return None;
+        }
+        if self.total > 0 {
+            return if self.unknown == 0 {
+                self.done_dates.last().copied()
+            } else {
+                None
+            };
+        }
+        let metric = self.metric.as_ref()?;
+        metric
+            .values
+            .iter()
+            .find(|(_, value)| metric_progress(metric.baseline, metric.target, *value) >= 1.0)
+            .map(|(date, _)| *date)
+    }
+
+    fn first_date(&self) -> Option<Date> {
+        let first_value = self
+            .metric
+            .as_ref()
+            .and_then(|m| m.values.first().map(|v| v.0));
+        match (self.done_dates.first().copied(), first_value) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// `(value - baseline) / (target - baseline)`, within 0..=1.
+pub fn metric_progress(baseline: f64, target: f64, value: f64) -> f64 {
+    ((value - baseline) / (target - baseline)).clamp(0.0, 1.0)
+}
+
+/// One step of a burn-up chart: the goal's progress at the end of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProgressPoint {
+    pub date: Date,
+    pub progress: f64,
+}
+
+/// The goal's progress from its start to today, one point where it changed.
+pub fn burn_up(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Vec<ProgressPoint> {
+    let Some(start) = goal.start.or_else(|| timeline.first_date()) else {
+        return Vec::new();
+    };
+    if start > today {
+        return Vec::new();
+    }
+    let mut points = vec![ProgressPoint {
+        date: start,
+        progress: timeline.progress_at(start.add_days(-1)),
+    }];
+    let changes = timeline.done_dates.iter().copied().chain(
+        timeline
+            .metric
+            .iter()
+            .flat_map(|m| m.values.iter().map(|v| v.0)),
+    );
+    let mut days: Vec<Date> = changes.filter(|d| *d >= start && *d <= today).collect();
+    days.push(today);
+    days.sort_unstable();
+    days.dedup();
+    for day in days {
+        let progress = timeline.progress_at(day);
+        if points.last().is_some_and(|p| p.progress != progress) || day == today {
+            points.push(ProgressPoint {
+                date: day,
+                progress,
+            });
+        }
+    }
+    points
+}
+
+/// When the goal will be done at its recent pace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Forecast {
+    pub date: Option<Date>,
+    /// Leaves done per week over the window (or metric units per week), when measured.
+    pub pace_per_week: Option<f64>,
+    /// Why there is no date, in words for the reports.
+    pub note: Option<String>,
+}
+
+impl Forecast {
+    fn none(note: impl Into<String>) -> Forecast {
+        Forecast {
+            date: None,
+            pace_per_week: None,
+            note: Some(note.into()),
+        }
+    }
+}
+
+/// Estimates when an unfinished goal will be done: milestones left over the number done
+/// per week in the last [`FORECAST_WINDOW_WEEKS`] weeks; for a metric goal, the distance
+/// to the target over the change per day between the first and last value logged in
+/// that window.
+pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
+    if matches!(goal.status, Status::Done | Status::Dropped | Status::Paused) {
+        return Forecast::none(format!("the goal is {}", goal.status.as_str()));
+    }
+    let window_start = today.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
+    if goal.total > 0 {
+        let done = timeline.done_between(window_start, today);
+        if done < FORECAST_MIN_DONE {
+            return Forecast::none(format!(
+                "too little recent history to forecast: {} done in the last {} weeks",
+                crate::check::plural(done, "milestone"),
+                FORECAST_WINDOW_WEEKS
+            ));
+        }
+        let per_week = done as f64 / FORECAST_WINDOW_WEEKS as f64;
+        let left = f64::from(goal.total - goal.done);
+        let days = (left / per_week * 7.0).ceil() as i64;
+        return Forecast {
+            date: Some(today.add_days(days)),
+            pace_per_week: Some(per_week),
+            note: None,
+        };
+    }
+    let Some(metric) = &timeline.metric else {
+        return Forecast::none("nothing to forecast from: no milestones and no metric");
+    };
+    let recent: Vec<&(Date, f64)> = metric
+        .values
+        .iter()
+        .filter(|(d, _)| *d >= window_start && *d <= today)
+        .collect();
+    let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
+        return Forecast::none(format!(
+            "too little recent history to forecast: no value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
+        ));
+    };
+    let days = first.0.days_until(last.0);
+    if days == 0 {
+        return Forecast::none(format!(
+            "too little recent history to forecast: values from one day only in the last {FORECAST_WINDOW_WEEKS} weeks"
+        ));
+    }
+    let per_day = (last.1 - first.1) / days as f64;
+    let towards_target = (metric.target - last.1) * per_day > 0.0;
+    if !towards_target {
+        return Forecast {
+            date: None,
+            pace_per_week: Some(per_day * 7.0),
+            note: Some(format!(
+                "no forecast: the value has not moved towards the target in the last {FORECAST_WINDOW_WEEKS} weeks"
+            )),
+        };
+    }
+    let days_left = ((metric.target - last.1) / per_day).ceil();
+    Forecast {
+        date: Some(last.0.add_days(days_left.min(1e7) as i64)),
+        pace_per_week: Some(per_day * 7.0),
+        note: None,
+    }
+}
+
+/// Milestones done in one week, day by day (Monday first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityWeek {
+    /// The Monday.
+    pub start: Date,
+    pub days: [u32; 7],
+    pub total: u32,
+}
+
+/// Leaf milestones of goals done each day of the last [`ACTIVITY_WEEKS`] weeks, the week
+/// of `today` last.
+pub fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
+    let first_monday = today.add_days(-today.days_from_monday() - 7 * (ACTIVITY_WEEKS - 1));
+    let mut weeks: Vec<ActivityWeek> = (0..ACTIVITY_WEEKS)
+        .map(|week| ActivityWeek {
+            start: first_monday.add_days(7 * week),
+            days: [0; 7],
+            total: 0,
+        })
+        .collect();
+    let done_dates = goals.iter().flat_map(|goal| {
+        goal.milestones
+            .iter()
+            .filter(|m| m.leaf && m.effective_state == MilestoneState::Done)
+            .filter_map(|m| m.done_on)
+    });
+    for date in done_dates {
+        let offset = first_monday.days_until(date);
+        if offset < 0 || date > today {
+            continue;
+        }
+        let week = &mut weeks[(offset / 7) as usize];
+        week.days[(offset % 7) as usize] += 1;
+        week.total += 1;
+    }
+    weeks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::{Report, analyse};
+    use crate::document::parse;
+    use crate::git::History;
+    use crate::model::build;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("test dates are valid")
+    }
+
+    fn report(files: &[(&str, &str)], today: &str) -> Report {
+        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
+        analyse(&journal, &History::default(), day(today))
+    }
+
+    const FOUR_STEPS: &str = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a ✅ 2026-01-10\n- [x] b ✅ 2026-02-10\n- [x] c\n- [ ] d\n";
+
+    #[test]
+    fn progress_at_counts_dated_leaves_by_then_and_unknown_ones_always() {
+        let r = report(&[("g.md", FOUR_STEPS)], "2026-03-01");
+        let timeline = GoalTimeline::of(&r.goals[0]);
+        assert_eq!(timeline.unknown, 1);
+        assert_eq!(timeline.progress_at(day("2026-01-09")), 0.25);
+        assert_eq!(timeline.progress_at(day("2026-01-10")), 0.5);
+        assert_eq!(timeline.progress_at(day("2026-03-01")), r.goals[0].progress);
+        assert_eq!(
+            timeline.done_between(day("2026-01-10"), day("2026-02-10")),
+            2
+        );
+        assert_eq!(
+            timeline.done_between(day("2026-01-11"), day("2026-02-09")),
+            0
+        );
+        assert_eq!(
+            timeline.last_activity(day("2026-02-01")),
+            Some(day("2026-01-10"))
+        );
+    }
+
+    #[test]
+    fn the_burn_up_steps_where_progress_changed() {
+        let r = report(&[("g.md", FOUR_STEPS)], "2026-03-01");
+        let points: Vec<(String, f64)> = r.goals[0]
+            .burn_up
+            .iter()
+            .map(|p| (p.date.to_string(), p.progress))
+            .collect();
+        assert_eq!(
+            points,
+            [
+                ("2026-01-01".into(), 0.25),
+                ("2026-01-10".into(), 0.5),
+                ("2026-02-10".into(), 0.75),
+                ("2026-03-01".into(), 0.75),
+            ]
+        );
+    }
+
+    #[test]
+    fn metric_goals_progress_by_the_value_logged_by_then() {
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Talks\nmetric: {target: 10}\ndue: 2026-12-31\n---\n",
+            ),
+            ("2026-01-05.md", "---\nmetrics: {talks: 2}\n---\n"),
+            ("2026-02-02.md", "---\nmetrics: {talks: 4}\n---\n"),
+        ];
+        let r = report(&files, "2026-02-20");
+        let timeline = GoalTimeline::of(&r.goals[0]);
+        assert_eq!(timeline.progress_at(day("2026-01-04")), 0.0);
+        assert_eq!(timeline.progress_at(day("2026-01-31")), 0.2);
+        assert_eq!(timeline.progress_at(day("2026-02-02")), 0.4);
+        // 2 talks in 28 days; 6 to go at that pace is 84 days after the last value.
+        assert_eq!(r.goals[0].forecast, Some(day("2026-04-27")));
+    }
+
+    #[test]
+    fn the_forecast_needs_two_recent_milestones() {
+        let goal = |body: &str, today: &str| {
+            let text = format!("---\ngoal: G\nstart: 2026-01-01\ndue: 2026-06-30\n---\n{body}");
+            report(&[("g.md", &text)], today).goals.remove(0)
+        };
+        // Two done in the 8 weeks up to 2026-03-01: a quarter of a milestone a week,
+        // so the two left take 8 weeks.
+        let body = "- [x] a ✅ 2026-02-01\n- [x] b ✅ 2026-02-20\n- [ ] c\n- [ ] d\n";
+        let paced = goal(body, "2026-03-01");
+        assert_eq!(paced.pace_per_week, Some(0.25));
+        assert_eq!(paced.forecast, Some(day("2026-04-26")));
+        assert_eq!(paced.status, Status::OnTrack);
+        // Long after: nothing done in the window.
+        let stale = goal(body, "2026-06-01");
+        assert_eq!(stale.forecast, None);
+        assert!(
+            stale
+                .forecast_note
+                .as_deref()
+                .unwrap()
+                .contains("0 milestones done"),
+            "{:?}",
+            stale.forecast_note
+        );
+        let one = goal("- [x] a ✅ 2026-02-01\n- [ ] b\n", "2026-03-01");
+        assert!(
+            one.forecast_note
+                .unwrap()
+                .contains("1 milestone done in the last 8 weeks")
+        );
+    }
+
+    #[test]
+    fn a_late_forecast_makes_a_goal_at_risk_and_an_early_one_on_track() {
+        use Status::*;
+        let due = Some(day("2026-06-30"));
+        assert_eq!(
+            super::super::with_forecast(OnTrack, Some(day("2026-07-01")), due),
+            AtRisk
+        );
+        assert_eq!(
+            super::super::with_forecast(AtRisk, Some(day("2026-06-30")), due),
+            OnTrack
+        );
+        assert_eq!(super::super::with_forecast(AtRisk, None, due), AtRisk);
+        assert_eq!(
+            super::super::with_forecast(Overdue, Some(day("2026-01-01")), due),
+            Overdue
+        );
+    }
+
+    #[test]
+    fn activity_covers_53_weeks_ending_with_the_current_one() {
+        let r = report(&[("g.md", FOUR_STEPS)], "2026-02-11");
+        assert_eq!(r.activity.len(), 53);
+        let last = r.activity.last().unwrap();
+        assert_eq!(last.start, day("2026-02-09"));
+        assert_eq!(last.days, [0, 1, 0, 0, 0, 0, 0]);
+        let total: u32 = r.activity.iter().map(|w| w.total).sum();
+        assert_eq!(total, 2, "the undated milestone has no week");
+    }
+}
