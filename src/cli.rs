@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analyse::period::{Period, PeriodKind};
 
 use crate::dates::Date;
 use crate::diagnostic::Severity;
@@ -49,6 +51,21 @@ enum Command {
         #[command(flatten)]
         journal: JournalArgs,
     },
+    /// Print the review of a week, month, quarter or year: wins, progress, feedback,
+    /// lessons, what stalled and what comes next.
+    Review {
+        #[command(flatten)]
+        journal: JournalArgs,
+        /// The kind of period.
+        #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
+        period: PeriodArg,
+        /// A day in the period to review [default: the last complete period before today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Md)]
+        format: FormatArg,
+    },
     /// Report every problem in the journal, and hints for SMART goals.
     Check {
         #[command(flatten)]
@@ -57,6 +74,33 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PeriodArg {
+    /// An ISO week, Monday to Sunday.
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl PeriodArg {
+    fn kind(self) -> PeriodKind {
+        match self {
+            PeriodArg::Week => PeriodKind::Week,
+            PeriodArg::Month => PeriodKind::Month,
+            PeriodArg::Quarter => PeriodKind::Quarter,
+            PeriodArg::Year => PeriodKind::Year,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Md,
+    Html,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -120,7 +164,48 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Status { journal, json } => status(&journal, json),
         Command::Build { journal } => build(&journal),
         Command::Check { journal, strict } => check(&journal, strict),
+        Command::Review {
+            journal,
+            period,
+            date,
+            format,
+        } => review(&journal, period.kind(), date, format),
     }
+}
+
+fn review(
+    args: &JournalArgs,
+    kind: PeriodKind,
+    date: Option<Date>,
+    format: FormatArg,
+) -> Result<u8, Error> {
+    let today = args.today();
+    let period = match date {
+        Some(date) => Period::containing(kind, date),
+        None => crate::analyse::review::last_complete(kind, today),
+    };
+    let (report, review) = crate::review(&args.dir, &args.out(), period, today)?;
+    let text = match format {
+        FormatArg::Json => {
+            serde_json::to_string_pretty(&review)
+                .expect("a review holds only strings, numbers and dates")
+                + "\n"
+        }
+        FormatArg::Md | FormatArg::Html => {
+            let renderer = crate::render::Renderer::new(Some(
+                args.dir.join(crate::discover::TEMPLATES_FOLDER),
+            ));
+            let extension = if matches!(format, FormatArg::Html) {
+                "html"
+            } else {
+                "md"
+            };
+            let to_journal = format!("{}/", args.dir.display()).replace('\\', "/");
+            renderer.render_review(&report, &review, extension, &to_journal)?
+        }
+    };
+    print(&text)?;
+    Ok(exit::OK)
 }
 
 fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {

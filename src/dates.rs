@@ -85,6 +85,16 @@ impl Date {
         self.0.month()
     }
 
+    /// The English name of the month: "November".
+    pub fn month_name(self) -> String {
+        self.0.format("%B").to_string()
+    }
+
+    /// A short human form: "2 Nov 2026".
+    pub fn short(self) -> String {
+        self.0.format("%-d %b %Y").to_string()
+    }
+
     /// Days since the last Monday: 0 on Monday, 6 on Sunday.
     pub fn days_from_monday(self) -> i64 {
         i64::from(self.0.weekday().num_days_from_monday())

@@ -26,6 +26,8 @@ pub mod write;
 use std::path::Path;
 
 use crate::analyse::Report;
+use crate::analyse::period::{Period, PeriodKind};
+use crate::analyse::review::{Review, Reviewer};
 use crate::dates::Date;
 use crate::error::Error;
 use crate::write::WriteSummary;
@@ -59,14 +61,17 @@ pub fn report(root: &Path, out: &Path, today: Date) -> Result<Report, Error> {
     Ok(analyse::analyse(&journal, &history, today))
 }
 
-/// Builds every report of the journal at `root` into `out`.
+/// Builds every report of the journal at `root` into `out`: goals, and a review of every
+/// week, month, quarter and year with activity.
 pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSummary), Error> {
     write::check_output_folder(root, out)?;
     let journal = load(root, out)?;
     let history = history(&journal, root, out);
     let report = analyse::analyse(&journal, &history, today);
+    let reviews = all_reviews(&journal, &report);
     let renderer = render::Renderer::new(Some(root.join(discover::TEMPLATES_FOLDER)));
-    let mut outputs = renderer.render_all(&report)?;
+    let to_journal = write::relative_link(out, root);
+    let mut outputs = renderer.render_all(&report, &reviews, &to_journal)?;
     if let Some(cache) = history.to_cache() {
         outputs.push(render::Output {
             path: git::CACHE_FILE.to_string(),
@@ -75,6 +80,37 @@ pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSumma
     }
     let summary = write::write_outputs(out, &outputs)?;
     Ok((report, summary))
+}
+
+/// The review of one period, with the report it was drawn from.
+pub fn review(
+    root: &Path,
+    out: &Path,
+    period: Period,
+    today: Date,
+) -> Result<(Report, Review), Error> {
+    let journal = load(root, out)?;
+    let history = history(&journal, root, out);
+    let report = analyse::analyse(&journal, &history, today);
+    let review = Reviewer::new(&journal, &report).review(period);
+    Ok((report, review))
+}
+
+/// Reviews of every period with activity, newest first within each kind, each linked to
+/// the one before and after it.
+fn all_reviews(journal: &model::Journal, report: &Report) -> Vec<Review> {
+    let reviewer = Reviewer::new(journal, report);
+    let mut reviews = Vec::new();
+    for kind in PeriodKind::ALL {
+        let periods = reviewer.active_periods(kind);
+        for (index, period) in periods.iter().enumerate() {
+            let mut review = reviewer.review(*period);
+            review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
+            review.previous = periods.get(index + 1).map(Period::to_string);
+            reviews.push(review);
+        }
+    }
+    reviews
 }
 
 /// The git history of the journal, read only when some done milestone needs a date from

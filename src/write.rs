@@ -76,6 +76,21 @@ pub fn resolve(path: &Path) -> PathBuf {
     resolved
 }
 
+/// The relative link from folder `from` to folder `to`, ending in `/` (empty when they
+/// are the same folder): how reports in `from` link to journal files under `to`.
+pub fn relative_link(from: &Path, to: &Path) -> String {
+    let (from, to) = (resolve(from), resolve(to));
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut link = "../".repeat(from.len() - common);
+    for part in &to[common..] {
+        link.push_str(&part.as_os_str().to_string_lossy());
+        link.push('/');
+    }
+    link
+}
+
 /// Writes every output under `out` and removes reports of an earlier build that are no
 /// longer produced. Each file is written to a temporary file beside it and renamed over
 /// the old one, so a report is always either the old or the new version.
@@ -171,6 +186,17 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_between_folders() {
+        let base = Path::new("/nonexistent-trailmark-test");
+        assert_eq!(
+            relative_link(&base.join("j/_reports"), &base.join("j")),
+            "../"
+        );
+        assert_eq!(relative_link(&base.join("out"), &base.join("j")), "../j/");
+        assert_eq!(relative_link(&base.join("j"), &base.join("j")), "");
+    }
 
     fn output(path: &str, content: &str) -> Output {
         Output {

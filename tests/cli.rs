@@ -254,13 +254,19 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
     let before = snapshot_files(journal.path());
     build_at(journal.path(), "2026-11-20")
         .success()
-        .stdout(contains("7 goals: 17 reports written, 0 unchanged"));
+        .stdout(contains("7 goals: 87 reports written, 0 unchanged"));
     for file in [
         "index.html",
         "index.md",
         "trailmark.json",
         "goals/learn-sql.html",
         "goals/learn-sql.md",
+        "reviews/index.html",
+        "reviews/index.md",
+        "reviews/2026-W46.html",
+        "reviews/2026-10.md",
+        "reviews/2026-Q3.html",
+        "reviews/2026.md",
     ] {
         assert!(out.join(file).is_file(), "{file}");
     }
@@ -282,7 +288,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
     // A second build finds nothing to write.
     build_at(journal.path(), "2026-11-20")
         .success()
-        .stdout(contains("0 reports written, 17 unchanged"));
+        .stdout(contains("0 reports written, 87 unchanged"));
 }
 
 #[test]

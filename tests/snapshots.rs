@@ -40,6 +40,9 @@ fn reports() {
         "goals/learn-sql.md",
         "goals/learn-sql.html",
         "goals/talks.md",
+        "reviews/index.md",
+        "reviews/2026-02.md",
+        "reviews/2026-02.html",
     ] {
         let content = fs::read_to_string(reports.join(file)).unwrap();
         insta::assert_snapshot!(file.replace('/', "__"), content);

@@ -3,6 +3,8 @@
 //! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
 //! and the data every template renders.
 
+pub mod period;
+pub mod review;
 pub mod timeline;
 
 use std::collections::HashMap;
@@ -160,10 +162,12 @@ pub struct MetricReport {
     pub values: Vec<MetricPoint>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricPoint {
     pub date: Date,
     pub value: f64,
+    /// The entry it was logged in.
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -329,6 +333,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
                     .map(|v| MetricPoint {
                         date: v.date,
                         value: v.value,
+                        file: v.file.clone(),
                     })
                     .collect(),
             })
@@ -404,6 +409,24 @@ fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> S
         (Status::OnTrack | Status::AtRisk, Some(_), Some(_)) => Status::OnTrack,
         _ => status,
     }
+}
+
+/// A goal's status at the end of `date`, from its progress then and the straight line
+/// from start to due (the forecast needs history up to today, so it is not used).
+pub fn status_at(goal: &GoalReport, timeline: &GoalTimeline, date: Date) -> Status {
+    let progress = timeline.progress_at(date);
+    let expected = match (goal.start, goal.due) {
+        (Some(start), Some(due)) => Some(linear_pace(start, due, date)),
+        _ => None,
+    };
+    status(
+        goal.declared_status,
+        progress,
+        progress >= 1.0 && (goal.total > 0 || goal.metric.is_some()),
+        goal.due,
+        expected,
+        date,
+    )
 }
 
 /// The status rules, first that applies: declared dropped or paused; done; overdue;

@@ -11,17 +11,28 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 
+use crate::analyse::review::Review;
 use crate::analyse::{Report, Status};
+use crate::dates::Date;
 use crate::error::Error;
 
+mod chart;
+
 /// The templates trailmark ships, by file name.
-pub const EMBEDDED_TEMPLATES: [(&str, &str); 5] = [
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("goal.html", include_str!("../templates/goal.html")),
-    ("index.md", include_str!("../templates/index.md")),
-    ("goal.md", include_str!("../templates/goal.md")),
+pub const EMBEDDED_TEMPLATES: [(&str, &str); 9] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("goal.html", include_str!("../../templates/goal.html")),
+    ("review.html", include_str!("../../templates/review.html")),
+    ("reviews.html", include_str!("../../templates/reviews.html")),
+    ("index.md", include_str!("../../templates/index.md")),
+    ("goal.md", include_str!("../../templates/goal.md")),
+    ("review.md", include_str!("../../templates/review.md")),
+    ("reviews.md", include_str!("../../templates/reviews.md")),
 ];
+
+/// The report formats, by file extension.
+pub const FORMATS: [&str; 2] = ["html", "md"];
 
 /// One report: where it goes in the output folder and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +66,30 @@ impl Renderer {
         env.add_filter("md_cell", markdown_cell);
         env.add_filter("number", number);
         env.add_filter("report_name", |id: &str| report_file_stem(id));
+        env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
+        env.add_filter("signed_percent", signed_percent);
+        env.add_filter("path_url", path_url);
+        env.add_filter("days_between", |from: &str, to: &str| {
+            match (Date::parse(from), Date::parse(to)) {
+                (Ok(from), Ok(to)) => Ok(from.days_until(to)),
+                _ => Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    "days_between takes two YYYY-MM-DD dates",
+                )),
+            }
+        });
         Renderer { env }
     }
 
-    /// Every report for a journal: the index and one page per goal, in HTML and markdown,
-    /// and `trailmark.json`.
-    pub fn render_all(&self, report: &Report) -> Result<Vec<Output>, Error> {
+    /// Every report for a journal: the index, one page per goal and one per review, in
+    /// HTML and markdown, and `trailmark.json`. `reviews` come newest first.
+    /// `to_journal` is the link from the output folder to the journal folder (`../`).
+    pub fn render_all(
+        &self,
+        report: &Report,
+        reviews: &[Review],
+        to_journal: &str,
+    ) -> Result<Vec<Output>, Error> {
         // Each value is converted once and shared (minijinja values are reference counted),
         // so rendering stays linear in the number of goals.
         let report_value = Value::from(Serde(report));
@@ -71,16 +100,10 @@ impl Renderer {
             .collect();
         let tree = Value::from(Serde(report.goal_tree()));
         let summary = Value::from(Serde(StatusSummary::of(report)));
-        let mut outputs = Vec::with_capacity(2 + 2 * report.goals.len() + 1);
-        let index = context! { report => report_value.clone(), tree, summary };
-        for extension in ["html", "md"] {
-            let name = format!("index.{extension}");
-            let content = self.render(&name, index.clone())?;
-            outputs.push(Output {
-                path: name,
-                content,
-            });
-        }
+        let activity = Value::from_safe_string(chart::activity(&report.activity, report.today));
+        let mut outputs = Vec::with_capacity(4 + 2 * (report.goals.len() + reviews.len()) + 1);
+        let index = context! { report => report_value.clone(), tree, summary, activity };
+        self.render_formats("index", "index", &index, &mut outputs)?;
         for goal in &report.goals {
             let parent: Option<Value> = goal
                 .parent
@@ -96,21 +119,70 @@ impl Renderer {
                 goal => goal_values[goal.id.as_str()].clone(),
                 parent,
                 children,
+                burn_up => Value::from_safe_string(chart::burn_up(goal, report.today)),
             };
-            let stem = report_file_stem(&goal.id);
-            for extension in ["html", "md"] {
-                let content = self.render(&format!("goal.{extension}"), page.clone())?;
-                outputs.push(Output {
-                    path: format!("goals/{stem}.{extension}"),
-                    content,
-                });
-            }
+            let path = format!("goals/{}", report_file_stem(&goal.id));
+            self.render_formats("goal", &path, &page, &mut outputs)?;
         }
+        // Review pages sit one folder down.
+        let review_to_journal = format!("../{to_journal}");
+        for review in reviews {
+            let page = context! {
+                report => report_value.clone(),
+                review => Value::from(Serde(review)),
+                to_journal => review_to_journal.clone(),
+            };
+            self.render_formats(
+                "review",
+                &format!("reviews/{}", review.label),
+                &page,
+                &mut outputs,
+            )?;
+        }
+        let listed: Vec<ReviewLink> = reviews.iter().map(ReviewLink::of).collect();
+        let list =
+            context! { report => report_value.clone(), reviews => Value::from(Serde(listed)) };
+        self.render_formats("reviews", "reviews/index", &list, &mut outputs)?;
         outputs.push(Output {
             path: "trailmark.json".to_string(),
             content: report.to_json(),
         });
         Ok(outputs)
+    }
+
+    /// One review on its own, as `trailmark review` prints it (`format` is `html` or `md`),
+    /// with entries linked through `to_journal`.
+    pub fn render_review(
+        &self,
+        report: &Report,
+        review: &Review,
+        format: &str,
+        to_journal: &str,
+    ) -> Result<String, Error> {
+        let page = context! {
+            report => Value::from(Serde(report)),
+            review => Value::from(Serde(review)),
+            to_journal,
+        };
+        self.render(&format!("review.{format}"), page)
+    }
+
+    /// Renders template `template.{html,md}` into `path.{html,md}`.
+    fn render_formats(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: &Value,
+        outputs: &mut Vec<Output>,
+    ) -> Result<(), Error> {
+        for extension in FORMATS {
+            let content = self.render(&format!("{template}.{extension}"), ctx.clone())?;
+            outputs.push(Output {
+                path: format!("{path}.{extension}"),
+                content,
+            });
+        }
+        Ok(())
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
@@ -170,6 +242,30 @@ pub fn report_file_stem(id: &str) -> String {
     }
 }
 
+/// A line of the reviews index.
+#[derive(Debug, Serialize)]
+struct ReviewLink {
+    kind: &'static str,
+    label: String,
+    title: String,
+    in_progress: bool,
+    milestones_done: usize,
+    entries: usize,
+}
+
+impl ReviewLink {
+    fn of(review: &Review) -> ReviewLink {
+        ReviewLink {
+            kind: review.kind.as_str(),
+            label: review.label.clone(),
+            title: review.title.clone(),
+            in_progress: review.in_progress,
+            milestones_done: review.milestones_done,
+            entries: review.entries.len(),
+        }
+    }
+}
+
 /// How many goals have each status, for the summary line.
 #[derive(Debug, Serialize)]
 struct StatusSummary {
@@ -208,6 +304,32 @@ impl StatusSummary {
 /// `0.456` -> `46%`.
 pub fn percent(value: f64) -> String {
     format!("{:.0}%", (value * 100.0).clamp(0.0, 100.0))
+}
+
+/// `0.125` -> `+13%`, `-0.05` -> `-5%`, `0` -> `0%`: a change of progress.
+fn signed_percent(value: f64) -> String {
+    let points = (value * 100.0).round();
+    if points > 0.0 {
+        format!("+{points:.0}%")
+    } else if points < 0.0 {
+        format!("{points:.0}%")
+    } else {
+        "0%".to_string()
+    }
+}
+
+/// A relative file path as a URL path: every byte but unreserved ones and `/` is
+/// percent-encoded, so names with spaces, `#` or `?` still link to the file.
+fn path_url(path: &str) -> String {
+    let mut url = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
 
 /// `0.5` -> `█████░░░░░`: a progress bar for text reports.
@@ -266,6 +388,18 @@ mod tests {
         assert_eq!(number(1.0 / 3.0), "0.33");
         assert_eq!(number(-10.0), "-10");
         assert_eq!(number(100.0), "100");
+    }
+
+    #[test]
+    fn changes_and_urls() {
+        assert_eq!(signed_percent(0.125), "+13%");
+        assert_eq!(signed_percent(-0.05), "-5%");
+        assert_eq!(signed_percent(0.001), "0%");
+        assert_eq!(
+            path_url("journal/2026/a b#1.md"),
+            "journal/2026/a%20b%231.md"
+        );
+        assert_eq!(path_url("é.md"), "%C3%A9.md");
     }
 
     #[test]

@@ -1,0 +1,202 @@
+//! Review periods: ISO weeks (Monday to Sunday), calendar months, quarters and years.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::dates::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodKind {
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 4] = [
+        PeriodKind::Week,
+        PeriodKind::Month,
+        PeriodKind::Quarter,
+        PeriodKind::Year,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Week => "week",
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+}
+
+/// A stretch of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Period {
+    /// The period of `kind` that contains `date`.
+    pub fn containing(kind: PeriodKind, date: Date) -> Period {
+        let (first, next_first) = match kind {
+            PeriodKind::Week => {
+                let monday = date.add_days(-date.days_from_monday());
+                (monday, monday.add_days(7))
+            }
+            PeriodKind::Month => month_span(date.year(), date.month(), 1),
+            PeriodKind::Quarter => {
+                let first_month = (date.month() - 1) / 3 * 3 + 1;
+                month_span(date.year(), first_month, 3)
+            }
+            PeriodKind::Year => month_span(date.year(), 1, 12),
+        };
+        Period {
+            kind,
+            first,
+            last: next_first.add_days(-1),
+        }
+    }
+
+    pub fn previous(self) -> Period {
+        Period::containing(self.kind, self.first.add_days(-1))
+    }
+
+    pub fn next(self) -> Period {
+        Period::containing(self.kind, self.last.add_days(1))
+    }
+
+    pub fn contains(self, date: Date) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// What people call it: "Week 45, 2026", "November 2026", "Q4 2026", "2026".
+    pub fn title(self) -> String {
+        match self.kind {
+            PeriodKind::Week => {
+                let (year, week) = self.first.iso_week();
+                format!("Week {week}, {year}")
+            }
+            PeriodKind::Month => format!("{} {}", self.first.month_name(), self.first.year()),
+            PeriodKind::Quarter => {
+                format!(
+                    "Q{} {}",
+                    (self.first.month() - 1) / 3 + 1,
+                    self.first.year()
+                )
+            }
+            PeriodKind::Year => self.first.year().to_string(),
+        }
+    }
+}
+
+/// `2026-W45`, `2026-11`, `2026-Q4`, `2026`: the period's report file name.
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let year = self.first.year();
+        match self.kind {
+            PeriodKind::Week => {
+                let (year, week) = self.first.iso_week();
+                write!(f, "{year}-W{week:02}")
+            }
+            PeriodKind::Month => write!(f, "{year}-{:02}", self.first.month()),
+            PeriodKind::Quarter => write!(f, "{year}-Q{}", (self.first.month() - 1) / 3 + 1),
+            PeriodKind::Year => write!(f, "{year}"),
+        }
+    }
+}
+
+/// The first day of `months` months from `year`-`month`, and the first day after them.
+fn month_span(year: i32, month: u32, months: u32) -> (Date, Date) {
+    let first = first_of_month(year, month);
+    let end_month = month + months;
+    let next = if end_month > 12 {
+        first_of_month(year + 1, end_month - 12)
+    } else {
+        first_of_month(year, end_month)
+    };
+    (first, next)
+}
+
+fn first_of_month(year: i32, month: u32) -> Date {
+    Date::from_ymd(year, month, 1).expect("the first of a month 1..=12 always exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("test dates are valid")
+    }
+
+    fn span(kind: PeriodKind, date: &str) -> (String, String, String) {
+        let p = Period::containing(kind, day(date));
+        (p.to_string(), p.first.to_string(), p.last.to_string())
+    }
+
+    fn owned(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.into(), b.into(), c.into())
+    }
+
+    #[test]
+    fn iso_weeks_run_monday_to_sunday_across_year_ends() {
+        assert_eq!(
+            span(PeriodKind::Week, "2026-11-20"),
+            owned("2026-W47", "2026-11-16", "2026-11-22")
+        );
+        assert_eq!(
+            span(PeriodKind::Week, "2027-01-01"),
+            owned("2026-W53", "2026-12-28", "2027-01-03")
+        );
+        assert_eq!(
+            span(PeriodKind::Week, "2024-12-31"),
+            owned("2025-W01", "2024-12-30", "2025-01-05")
+        );
+        let w53 = Period::containing(PeriodKind::Week, day("2026-12-31"));
+        assert_eq!(w53.next().to_string(), "2027-W01");
+        assert_eq!(w53.previous().to_string(), "2026-W52");
+        assert_eq!(w53.title(), "Week 53, 2026");
+    }
+
+    #[test]
+    fn months_quarters_and_years_including_leap_days() {
+        assert_eq!(
+            span(PeriodKind::Month, "2024-02-10"),
+            owned("2024-02", "2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            span(PeriodKind::Month, "2026-02-28"),
+            owned("2026-02", "2026-02-01", "2026-02-28")
+        );
+        assert_eq!(
+            span(PeriodKind::Month, "2026-12-31"),
+            owned("2026-12", "2026-12-01", "2026-12-31")
+        );
+        assert_eq!(
+            span(PeriodKind::Quarter, "2026-11-20"),
+            owned("2026-Q4", "2026-10-01", "2026-12-31")
+        );
+        assert_eq!(
+            span(PeriodKind::Quarter, "2024-02-29"),
+            owned("2024-Q1", "2024-01-01", "2024-03-31")
+        );
+        assert_eq!(
+            span(PeriodKind::Year, "2024-02-29"),
+            owned("2024", "2024-01-01", "2024-12-31")
+        );
+        let q1 = Period::containing(PeriodKind::Quarter, day("2027-01-01"));
+        assert_eq!(q1.previous().to_string(), "2026-Q4");
+        assert_eq!(q1.title(), "Q1 2027");
+        assert_eq!(
+            Period::containing(PeriodKind::Month, day("2026-10-15")).title(),
+            "October 2026"
+        );
+        assert!(q1.contains(day("2027-03-31")) && !q1.contains(day("2027-04-01")));
+    }
+}

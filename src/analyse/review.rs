@@ -1,0 +1,430 @@
+//! Reviews: what happened in a week, month, quarter or year, and what comes next.
+//!
+//! A [`Reviewer`] indexes the journal once (entries, done milestones, goal timelines by
+//! date); each review is then a few binary searches, so writing every period of a decade
+//! stays linear in the size of the journal.
+
+use serde::Serialize;
+
+use super::period::{Period, PeriodKind};
+use super::timeline::GoalTimeline;
+use super::{Report, Status, status_at};
+use crate::dates::Date;
+use crate::document::{MilestoneState, NoteKind};
+use crate::model::Journal;
+
+/// A goal with nothing done for this many days is stalled.
+pub const STALLED_AFTER_DAYS: i64 = 21;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub kind: PeriodKind,
+    /// `2026-W45`, `2026-11`, `2026-Q4` or `2026`.
+    pub label: String,
+    /// "Week 45, 2026", "November 2026".
+    pub title: String,
+    pub first: Date,
+    pub last: Date,
+    pub today: Date,
+    /// The period is not over yet: facts are as of today.
+    pub in_progress: bool,
+    /// Labels of the reviews before and after, when there are pages for them.
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// Milestones done in the period, by goal.
+    pub wins: Vec<GoalWins>,
+    /// Leaf milestones done in the period (what progress counts).
+    pub milestones_done: usize,
+    pub win_notes: Vec<NoteItem>,
+    pub feedback: Vec<NoteItem>,
+    pub lessons: Vec<NoteItem>,
+    /// Goals that moved or were active in the period, most moved first.
+    pub progress: Vec<GoalProgress>,
+    pub completed: Vec<GoalEvent>,
+    pub became_overdue: Vec<GoalEvent>,
+    pub became_at_risk: Vec<GoalEvent>,
+    pub stalled: Vec<GoalEvent>,
+    pub stalled_after_days: i64,
+    pub metrics: Vec<MetricLogged>,
+    pub entries: Vec<EntryItem>,
+    pub previous_entries: usize,
+    /// What is due in the period after this one.
+    pub next_period: String,
+    pub due_next: Vec<DueMilestone>,
+    pub goals_due_next: Vec<GoalEvent>,
+    /// Done milestones in the journal with no known date, which no period can show.
+    pub unknown_done: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalWins {
+    pub goal: String,
+    pub title: String,
+    pub milestones: Vec<DoneMilestone>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoneMilestone {
+    pub text: String,
+    pub done_on: Date,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteItem {
+    pub text: String,
+    pub date: Date,
+    pub file: String,
+    pub line: u32,
+    pub entry: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalProgress {
+    pub goal: String,
+    pub title: String,
+    pub status: Status,
+    /// At the end of the day before the period, and at its end (or today).
+    pub start: f64,
+    pub end: f64,
+    pub change: f64,
+    pub done: usize,
+}
+
+/// A goal and the day something happened to it (completed, became overdue, last moved).
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalEvent {
+    pub goal: String,
+    pub title: String,
+    pub date: Option<Date>,
+    /// Days since `date`, for stalled goals.
+    pub days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricLogged {
+    pub goal: String,
+    pub title: String,
+    pub date: Date,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryItem {
+    pub file: String,
+    pub title: String,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueMilestone {
+    pub text: String,
+    pub due: Date,
+    pub goal: Option<String>,
+    pub title: Option<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+/// A done milestone, by goal and place in the goal's list.
+struct DoneAt {
+    date: Date,
+    goal: usize,
+    milestone: usize,
+}
+
+/// A note of an entry, by entry and place in its notes.
+struct Entry<'a> {
+    date: Date,
+    file: &'a str,
+    title: &'a str,
+    notes: &'a [crate::document::Note],
+}
+
+/// The journal indexed by date, to write reviews from.
+pub struct Reviewer<'a> {
+    report: &'a Report,
+    timelines: Vec<GoalTimeline>,
+    /// Dated entries, oldest first.
+    entries: Vec<Entry<'a>>,
+    /// Done milestones with a date, oldest first.
+    done: Vec<DoneAt>,
+    /// Metric values: (date, goal, index into its values), oldest first.
+    metrics: Vec<(Date, usize, usize)>,
+}
+
+impl<'a> Reviewer<'a> {
+    pub fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
+        let timelines = report.goals.iter().map(GoalTimeline::of).collect();
+        let mut entries: Vec<Entry> = journal
+            .documents
+            .iter()
+            .filter_map(|d| {
+                Some(Entry {
+                    date: d.date?,
+                    file: &d.path,
+                    title: &d.title,
+                    notes: &d.notes,
+                })
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.date, a.file).cmp(&(b.date, b.file)));
+        let mut done = Vec::new();
+        let mut metrics = Vec::new();
+        for (g, goal) in report.goals.iter().enumerate() {
+            for (m, milestone) in goal.milestones.iter().enumerate() {
+                let shown = milestone.state == MilestoneState::Done
+                    || (milestone.leaf && milestone.effective_state == MilestoneState::Done);
+                if let (true, Some(date)) = (shown, milestone.done_on) {
+                    done.push(DoneAt {
+                        date,
+                        goal: g,
+                        milestone: m,
+                    });
+                }
+            }
+            for (v, value) in goal.metric.iter().flat_map(|m| m.values.iter().enumerate()) {
+                metrics.push((value.date, g, v));
+            }
+        }
+        done.sort_by_key(|d| (d.date, d.goal, d.milestone));
+        metrics.sort_unstable();
+        Reviewer {
+            report,
+            timelines,
+            entries,
+            done,
+            metrics,
+        }
+    }
+
+    /// Every period of `kind` up to today in which something happened (a milestone done,
+    /// an entry written, a value logged), newest first.
+    pub fn active_periods(&self, kind: PeriodKind) -> Vec<Period> {
+        let today = self.report.today;
+        let days = self
+            .done
+            .iter()
+            .map(|d| d.date)
+            .chain(self.entries.iter().map(|e| e.date))
+            .chain(self.metrics.iter().map(|m| m.0))
+            .filter(|d| *d <= today);
+        let mut periods: Vec<Period> = days.map(|d| Period::containing(kind, d)).collect();
+        periods.sort_unstable_by(|a, b| b.cmp(a));
+        periods.dedup();
+        periods
+    }
+
+    pub fn review(&self, period: Period) -> Review {
+        let today = self.report.today;
+        let as_of = period.last.min(today);
+        let before = period.first.add_days(-1);
+        let goals = &self.report.goals;
+        let next_period = period.next();
+        let entries = slice_by_date(&self.entries, period, |e| e.date);
+        let notes = |kind: NoteKind| -> Vec<NoteItem> {
+            entries
+                .iter()
+                .flat_map(|e| {
+                    e.notes
+                        .iter()
+                        .filter(move |n| n.kind == kind)
+                        .map(|n| NoteItem {
+                            text: n.text.clone(),
+                            date: e.date,
+                            file: e.file.to_string(),
+                            line: n.position.line,
+                            entry: e.title.to_string(),
+                        })
+                })
+                .collect()
+        };
+        let event = |g: usize, date: Option<Date>| GoalEvent {
+            goal: goals[g].id.clone(),
+            title: goals[g].title.clone(),
+            date,
+            days: None,
+        };
+
+        let mut wins: Vec<GoalWins> = Vec::new();
+        for done in slice_by_date(&self.done, period, |d| d.date) {
+            let goal = &goals[done.goal];
+            let milestone = &goal.milestones[done.milestone];
+            let item = DoneMilestone {
+                text: milestone.text.clone(),
+                done_on: done.date,
+                file: milestone.file.clone(),
+                line: milestone.line,
+            };
+            match wins.iter_mut().find(|w| w.goal == goal.id) {
+                Some(group) => group.milestones.push(item),
+                None => wins.push(GoalWins {
+                    goal: goal.id.clone(),
+                    title: goal.title.clone(),
+                    milestones: vec![item],
+                }),
+            }
+        }
+
+        let mut progress = Vec::new();
+        let mut completed = Vec::new();
+        let mut became_overdue = Vec::new();
+        let mut became_at_risk = Vec::new();
+        let mut stalled = Vec::new();
+        let mut goals_due_next = Vec::new();
+        let mut milestones_done = 0;
+        for (g, goal) in goals.iter().enumerate() {
+            let timeline = &self.timelines[g];
+            let started = goal.start.is_none_or(|s| s <= as_of);
+            let status_before = status_at(goal, timeline, before);
+            let status_end = status_at(goal, timeline, as_of);
+            let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
+            let done = timeline.done_between(period.first, as_of);
+            milestones_done += done;
+            let active =
+                started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
+            if end != start || done > 0 || active {
+                progress.push(GoalProgress {
+                    goal: goal.id.clone(),
+                    title: goal.title.clone(),
+                    status: status_end,
+                    start,
+                    end,
+                    change: end - start,
+                    done,
+                });
+            }
+            if let Some(on) = goal
+                .completed_on
+                .filter(|d| period.contains(*d) && *d <= today)
+            {
+                completed.push(event(g, Some(on)));
+            }
+            if status_end == Status::Overdue && status_before != Status::Overdue {
+                became_overdue.push(event(g, goal.due.map(|d| d.add_days(1))));
+            }
+            if status_end == Status::AtRisk && status_before != Status::AtRisk {
+                became_at_risk.push(event(g, None));
+            }
+            let last_moved = timeline.last_activity(as_of);
+            let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
+            if active
+                && let Some(since) = idle_since
+                && since.days_until(as_of) >= STALLED_AFTER_DAYS
+            {
+                stalled.push(GoalEvent {
+                    days: Some(since.days_until(as_of)),
+                    ..event(g, last_moved)
+                });
+            }
+            let open = !matches!(status_end, Status::Done | Status::Dropped);
+            if open && goal.due.is_some_and(|d| next_period.contains(d)) {
+                goals_due_next.push(event(g, goal.due));
+            }
+        }
+        progress.sort_by(|a, b| {
+            b.change
+                .total_cmp(&a.change)
+                .then(b.done.cmp(&a.done))
+                .then(a.title.cmp(&b.title))
+        });
+        stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
+
+        let metrics = slice_by_date(&self.metrics, period, |m| m.0)
+            .iter()
+            .map(|&(date, g, v)| {
+                let metric = goals[g].metric.as_ref().expect("values come from a metric");
+                MetricLogged {
+                    goal: goals[g].id.clone(),
+                    title: goals[g].title.clone(),
+                    date,
+                    value: metric.values[v].value,
+                    unit: metric.unit.clone(),
+                    file: metric.values[v].file.clone(),
+                }
+            })
+            .collect();
+
+        Review {
+            kind: period.kind,
+            label: period.to_string(),
+            title: period.title(),
+            first: period.first,
+            last: period.last,
+            today,
+            in_progress: period.last >= today,
+            previous: None,
+            next: None,
+            wins,
+            milestones_done,
+            win_notes: notes(NoteKind::Win),
+            feedback: notes(NoteKind::Feedback),
+            lessons: notes(NoteKind::Lesson),
+            progress,
+            completed,
+            became_overdue,
+            became_at_risk,
+            stalled,
+            stalled_after_days: STALLED_AFTER_DAYS,
+            metrics,
+            entries: entries
+                .iter()
+                .map(|e| EntryItem {
+                    file: e.file.to_string(),
+                    title: e.title.to_string(),
+                    date: e.date,
+                })
+                .collect(),
+            previous_entries: slice_by_date(&self.entries, period.previous(), |e| e.date).len(),
+            next_period: next_period.title(),
+            due_next: self.due_in(next_period),
+            goals_due_next,
+            unknown_done: goals.iter().map(|g| g.unknown_done).sum(),
+        }
+    }
+
+    /// Open milestones due in `period`, soonest first.
+    fn due_in(&self, period: Period) -> Vec<DueMilestone> {
+        let goals = &self.report.goals;
+        let of_goals = goals.iter().flat_map(|g| {
+            g.milestones
+                .iter()
+                .map(move |m| (m, Some((g.id.clone(), g.title.clone()))))
+        });
+        let loose = self.report.loose_tasks.iter().map(|m| (m, None));
+        let mut due: Vec<DueMilestone> = of_goals
+            .chain(loose)
+            .filter(|(m, _)| m.effective_state == MilestoneState::Open)
+            .filter_map(|(m, goal)| {
+                let date = m.due.filter(|d| period.contains(*d))?;
+                let (goal, title) = goal.unzip();
+                Some(DueMilestone {
+                    text: m.text.clone(),
+                    due: date,
+                    goal,
+                    title,
+                    file: m.file.clone(),
+                    line: m.line,
+                })
+            })
+            .collect();
+        due.sort_by(|a, b| (a.due, &a.text).cmp(&(b.due, &b.text)));
+        due
+    }
+}
+
+/// The items of `sorted` (by `date_of`) that fall in `period`.
+fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) -> &[T] {
+    let start = sorted.partition_point(|item| date_of(item) < period.first);
+    let end = sorted.partition_point(|item| date_of(item) <= period.last);
+    &sorted[start..end.max(start)]
+}
+
+/// The last complete period of `kind` before `today`: what `trailmark review` shows by
+/// default.
+pub fn last_complete(kind: PeriodKind, today: Date) -> Period {
+    Period::containing(kind, today).previous()
+}
