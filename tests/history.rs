@@ -266,3 +266,83 @@ fn build_keeps_a_cache_that_follows_new_and_rewritten_commits() {
         [row("a", "2026-01-02", "git"), row("b", "2026-01-09", "git")]
     );
 }
+
+/// The example journal made into a repository whose history matches its story: the goal
+/// files first, the July and August check-ins ticked (without a ✅ date) on the days they
+/// happened, the weekly entries last.
+#[test]
+fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
+    let example = common::journal("example");
+    let root = example.path();
+    let mentor = root.join("goals/mentor-checkins.md");
+    let finished = fs::read_to_string(&mentor).unwrap();
+    let july = "- [x] July: goals for the second half\n";
+    let august = "- [x] August: running my first retrospective\n";
+    assert!(finished.contains(july) && finished.contains(august));
+    let entries = root.join("journal");
+    let kept_aside = tempfile::tempdir().unwrap();
+    fs::rename(&entries, kept_aside.path().join("journal")).unwrap();
+
+    init_repository(root);
+    let unticked = finished
+        .replace(july, &july.replace("[x]", "[ ]"))
+        .replace(august, &august.replace("[x]", "[ ]"));
+    fs::write(&mentor, &unticked).unwrap();
+    commit_all(root, "2026-06-20", "goals for the second half");
+    fs::write(
+        &mentor,
+        finished.replace(august, &august.replace("[x]", "[ ]")),
+    )
+    .unwrap();
+    commit_all(root, "2026-07-14", "July check-in");
+    fs::write(&mentor, &finished).unwrap();
+    commit_all(root, "2026-08-11", "August check-in");
+    fs::rename(kept_aside.path().join("journal"), &entries).unwrap();
+    commit_all(root, "2026-11-16", "weekly entries");
+
+    let output = trailmark()
+        .args(["status", "--json", "--today", "2026-11-20"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let goal = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "mentor-checkins")
+        .unwrap();
+    let dates: Vec<(&str, &str)> = goal["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["state"] == "done")
+        .map(|m| {
+            (
+                m["done_on"].as_str().unwrap(),
+                m["done_on_source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("2026-07-14", "git"),
+            ("2026-08-11", "git"),
+            ("2026-09-15", "marker"),
+            ("2026-10-13", "marker"),
+            ("2026-08-03", "entry"),
+        ]
+    );
+    // The monthly review of July counts the check-in.
+    let review = trailmark()
+        .args(["review", "--period", "month", "--date", "2026-07-15"])
+        .args(["--today", "2026-11-20", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let review: Value = serde_json::from_slice(&review.stdout).unwrap();
+    let wins = review["wins"].to_string();
+    assert!(wins.contains("July: goals for the second half"), "{wins}");
+    assert_eq!(review["unknown_done"], 0);
+}
