@@ -456,3 +456,57 @@ fn bad_arguments_exit_2_with_a_message() {
         trailmark().args([command, "--help"]).assert().success();
     }
 }
+
+#[test]
+fn review_prints_the_last_complete_period_in_each_format() {
+    let journal = journal("example");
+    let run = |args: &[&str]| {
+        let output = trailmark()
+            .arg("review")
+            .args(args)
+            .args(["--today", "2026-11-20"])
+            .arg(journal.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // The default: the last complete ISO week before 2026-11-20 (a Friday).
+    let markdown = run(&[]);
+    assert!(
+        markdown.starts_with("# Week 46, 2026: weekly review"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("2026-11-09 to 2026-11-15"));
+    assert!(
+        markdown.contains("✅ Give the talk (2026-11-13)"),
+        "{markdown}"
+    );
+    let json: Value =
+        serde_json::from_str(&run(&["--period", "quarter", "--format", "json"])).unwrap();
+    assert_eq!(json["label"], "2026-Q3");
+    assert_eq!(json["first"], "2026-07-01");
+    assert_eq!(json["last"], "2026-09-30");
+    // Journal text is escaped in HTML.
+    let html = run(&[
+        "--period",
+        "month",
+        "--date",
+        "2026-10-15",
+        "--format",
+        "html",
+    ]);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<h2>Lessons</h2>") && html.contains("Rehearse out loud; slides lie."));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn review_rejects_an_unknown_period() {
+    trailmark()
+        .args(["review", "--period", "fortnight"])
+        .arg(journal("example").path())
+        .assert()
+        .code(2)
+        .stderr(contains("week, month, quarter, year"));
+}

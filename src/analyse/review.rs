@@ -428,3 +428,132 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
 pub fn last_complete(kind: PeriodKind, today: Date) -> Period {
     Period::containing(kind, today).previous()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::analyse;
+    use crate::document::parse;
+    use crate::git::History;
+    use crate::model::build;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).expect("test dates are valid")
+    }
+
+    const GOAL: &str = "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [x] undated\n";
+    const IDLE: &str = "---\ngoal: Idle\nstart: 2026-01-01\n---\n- [ ] someday\n";
+    const JAN: &str = "## Wins\n- Demo went well\n## Lessons\n- Ask early\n";
+    const FEB: &str = "---\nmetrics: {run: 5}\n---\n## Feedback\n- Good pace #ship\n## Lessons\n- Write it down\n";
+    const RUN: &str = "---\ngoal: Run\nmetric: {target: 10}\n---\n";
+
+    fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review {
+        let journal = build(
+            [
+                ("goals/ship.md", GOAL),
+                ("goals/idle.md", IDLE),
+                ("goals/run.md", RUN),
+                ("2026-01-20.md", JAN),
+                ("2026-02-04.md", FEB),
+            ]
+            .iter()
+            .map(|(p, t)| parse(p, t.as_bytes()))
+            .collect(),
+        );
+        let report = analyse(&journal, &History::default(), day(today));
+        Reviewer::new(&journal, &report).review(Period::containing(kind, day(on)))
+    }
+
+    #[test]
+    fn a_month_has_its_wins_notes_progress_and_what_comes_next() {
+        let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-05");
+        assert_eq!((r.label.as_str(), r.in_progress), ("2026-02", false));
+        let wins: Vec<&str> = r.wins[0]
+            .milestones
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        assert_eq!(wins, ["build"]);
+        assert_eq!(r.milestones_done, 1);
+        assert!(r.win_notes.is_empty());
+        assert_eq!(r.feedback[0].text, "Good pace #ship");
+        assert_eq!(r.lessons[0].file, "2026-02-04.md");
+        let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
+        // The undated milestone counts as done at every date.
+        assert_eq!((ship.start, ship.end, ship.done), (0.5, 0.75, 1));
+        let run = r.progress.iter().find(|p| p.goal == "run").unwrap();
+        assert_eq!((run.start, run.end), (0.0, 0.5));
+        assert_eq!(r.metrics[0].value, 5.0);
+        let overdue: Vec<_> = r
+            .became_overdue
+            .iter()
+            .map(|g| (g.goal.as_str(), g.date))
+            .collect();
+        assert_eq!(overdue, [("ship", Some(day("2026-02-16")))]);
+        let stalled: Vec<_> = r
+            .stalled
+            .iter()
+            .map(|g| (g.goal.as_str(), g.days))
+            .collect();
+        assert!(stalled.contains(&("idle", Some(58))), "{stalled:?}");
+        assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
+        assert_eq!(r.next_period, "March 2026");
+        assert_eq!(r.due_next[0].text, "launch");
+        assert_eq!(r.unknown_done, 1);
+    }
+
+    #[test]
+    fn a_week_in_progress_is_reviewed_as_of_today() {
+        let r = reviews(PeriodKind::Week, "2026-01-19", "2026-01-21");
+        assert_eq!(r.label, "2026-W04");
+        assert!(r.in_progress);
+        assert_eq!(r.win_notes[0].text, "Demo went well");
+        assert!(r.wins.is_empty());
+        assert!(
+            r.stalled.iter().all(|g| g.goal != "ship"),
+            "done 2026-01-05 is 16 days ago"
+        );
+    }
+
+    #[test]
+    fn active_periods_are_newest_first_and_stop_at_today() {
+        let journal = build(vec![
+            parse("g.md", GOAL.as_bytes()),
+            parse("2026-01-20.md", JAN.as_bytes()),
+            parse("2027-01-01.md", b"future\n"),
+        ]);
+        let report = analyse(&journal, &History::default(), day("2026-06-01"));
+        let reviewer = Reviewer::new(&journal, &report);
+        let labels = |kind| -> Vec<String> {
+            reviewer
+                .active_periods(kind)
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        };
+        assert_eq!(labels(PeriodKind::Month), ["2026-02", "2026-01"]);
+        assert_eq!(
+            labels(PeriodKind::Week),
+            ["2026-W06", "2026-W04", "2026-W02"]
+        );
+        assert_eq!(labels(PeriodKind::Year), ["2026"]);
+    }
+
+    #[test]
+    fn the_default_is_the_last_complete_period() {
+        let today = day("2026-11-20");
+        assert_eq!(
+            last_complete(PeriodKind::Week, today).to_string(),
+            "2026-W46"
+        );
+        assert_eq!(
+            last_complete(PeriodKind::Month, today).to_string(),
+            "2026-10"
+        );
+        assert_eq!(
+            last_complete(PeriodKind::Quarter, today).to_string(),
+            "2026-Q3"
+        );
+        assert_eq!(last_complete(PeriodKind::Year, today).to_string(), "2025");
+    }
+}
