@@ -171,10 +171,13 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
 fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
     let folder = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".trailmark-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".trailmark-").suffix(".tmp");
+    // Temp files are private (0600) by default; reports are ordinary files, readable as
+    // the umask allows, so that they can be shared and served.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(folder)?;
     // No fsync: the rename already makes the switch atomic when trailmark crashes or is
     // killed, and reports can always be rebuilt after a power loss; syncing every file
     // made a fresh build of a 10,000-file journal about 20% slower.
@@ -186,6 +189,20 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn reports_are_ordinary_files_not_private_temp_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("index.html");
+        write_atomically(&target, b"x").unwrap();
+        // The same mode as any file the user creates (0666 less the umask).
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), mode(&plain));
+    }
 
     #[test]
     fn relative_links_between_folders() {
