@@ -38,8 +38,11 @@ pub struct Review {
     pub win_notes: Vec<NoteItem>,
     pub feedback: Vec<NoteItem>,
     pub lessons: Vec<NoteItem>,
-    /// Goals that moved or were active in the period, most moved first.
+    /// Goals that moved in the period, most moved first.
     pub progress: Vec<GoalProgress>,
+    /// Active goals that did not move, by title: listed, not tabled, so that a journal
+    /// with hundreds of goals keeps its reviews short.
+    pub unchanged: Vec<GoalProgress>,
     pub completed: Vec<GoalEvent>,
     pub became_overdue: Vec<GoalEvent>,
     pub became_at_risk: Vec<GoalEvent>,
@@ -270,6 +273,7 @@ impl<'a> Reviewer<'a> {
         }
 
         let mut progress = Vec::new();
+        let mut unchanged = Vec::new();
         let mut completed = Vec::new();
         let mut became_overdue = Vec::new();
         let mut became_at_risk = Vec::new();
@@ -286,16 +290,19 @@ impl<'a> Reviewer<'a> {
             milestones_done += done;
             let active =
                 started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
-            if end != start || done > 0 || active {
-                progress.push(GoalProgress {
-                    goal: goal.id.clone(),
-                    title: goal.title.clone(),
-                    status: status_end,
-                    start,
-                    end,
-                    change: end - start,
-                    done,
-                });
+            let row = || GoalProgress {
+                goal: goal.id.clone(),
+                title: goal.title.clone(),
+                status: status_end,
+                start,
+                end,
+                change: end - start,
+                done,
+            };
+            if end != start || done > 0 {
+                progress.push(row());
+            } else if active {
+                unchanged.push(row());
             }
             if let Some(on) = goal
                 .completed_on
@@ -331,6 +338,7 @@ impl<'a> Reviewer<'a> {
                 .then(b.done.cmp(&a.done))
                 .then(a.title.cmp(&b.title))
         });
+        unchanged.sort_by(|a, b| a.title.cmp(&b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
 
         let metrics = slice_by_date(&self.metrics, period, |m| m.0)
@@ -364,6 +372,7 @@ impl<'a> Reviewer<'a> {
             feedback: notes(NoteKind::Feedback),
             lessons: notes(NoteKind::Lesson),
             progress,
+            unchanged,
             completed,
             became_overdue,
             became_at_risk,
@@ -478,6 +487,8 @@ mod tests {
         assert!(r.win_notes.is_empty());
         assert_eq!(r.feedback[0].text, "Good pace #ship");
         assert_eq!(r.lessons[0].file, "2026-02-04.md");
+        let unchanged: Vec<&str> = r.unchanged.iter().map(|p| p.goal.as_str()).collect();
+        assert_eq!(unchanged, ["idle"]);
         let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
         // The undated milestone counts as done at every date.
         assert_eq!((ship.start, ship.end, ship.done), (0.5, 0.75, 1));
