@@ -56,18 +56,26 @@ pub fn load(root: &Path, out: &Path) -> Result<model::Journal, Error> {
 
 /// Loads the journal and analyses it as of `today`.
 pub fn report(root: &Path, out: &Path, today: Date) -> Result<Report, Error> {
+    Ok(load_and_analyse(root, out, today)?.2)
+}
+
+/// The journal, its history and its report as of `today`.
+fn load_and_analyse(
+    root: &Path,
+    out: &Path,
+    today: Date,
+) -> Result<(model::Journal, git::History, Report), Error> {
     let journal = load(root, out)?;
     let history = history(&journal, root, out);
-    Ok(analyse::analyse(&journal, &history, today))
+    let report = analyse::analyse(&journal, &history, today);
+    Ok((journal, history, report))
 }
 
 /// Builds every report of the journal at `root` into `out`: goals, and a review of every
 /// week, month, quarter and year with activity.
 pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSummary), Error> {
     write::check_output_folder(root, out)?;
-    let journal = load(root, out)?;
-    let history = history(&journal, root, out);
-    let report = analyse::analyse(&journal, &history, today);
+    let (journal, history, report) = load_and_analyse(root, out, today)?;
     let reviews = all_reviews(&journal, &report);
     let renderer = render::Renderer::new(Some(root.join(discover::TEMPLATES_FOLDER)));
     let to_journal = write::relative_link(out, root);
@@ -89,9 +97,7 @@ pub fn review(
     period: Period,
     today: Date,
 ) -> Result<(Report, Review), Error> {
-    let journal = load(root, out)?;
-    let history = history(&journal, root, out);
-    let report = analyse::analyse(&journal, &history, today);
+    let (journal, _, report) = load_and_analyse(root, out, today)?;
     let review = Reviewer::new(&journal, &report).review(period);
     Ok((report, review))
 }
