@@ -559,11 +559,12 @@ mod tests {
     use crate::document::parse;
     use crate::model::build;
 
-    fn day(text: &str) -> Date {
+    // Shared with the tests of the submodules.
+    pub(super) fn day(text: &str) -> Date {
         Date::parse(text).expect("test dates are valid")
     }
 
-    fn report(files: &[(&str, &str)], today: &str) -> Report {
+    pub(super) fn report(files: &[(&str, &str)], today: &str) -> Report {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
         analyse(&journal, &History::default(), day(today))
     }

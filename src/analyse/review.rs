@@ -442,13 +442,10 @@ pub fn last_complete(kind: PeriodKind, today: Date) -> Period {
 mod tests {
     use super::*;
     use crate::analyse::analyse;
+    use crate::analyse::tests::day;
     use crate::document::parse;
     use crate::git::History;
     use crate::model::build;
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
 
     const GOAL: &str = "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [x] undated\n";
     const IDLE: &str = "---\ngoal: Idle\nstart: 2026-01-01\n---\n- [ ] someday\n";

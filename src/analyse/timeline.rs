@@ -304,19 +304,7 @@ pub fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::{Report, analyse};
-    use crate::document::parse;
-    use crate::git::History;
-    use crate::model::build;
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
-
-    fn report(files: &[(&str, &str)], today: &str) -> Report {
-        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
-        analyse(&journal, &History::default(), day(today))
-    }
+    use crate::analyse::tests::{day, report};
 
     const FOUR_STEPS: &str = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a ✅ 2026-01-10\n- [x] b ✅ 2026-02-10\n- [x] c\n- [ ] d\n";
 
