@@ -226,11 +226,11 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
     let mut line = format!(
         "{} goals: {} reports written, {} unchanged",
         report.goals.len(),
-        summary.written,
+        summary.written.len(),
         summary.unchanged
     );
-    if summary.removed > 0 {
-        line.push_str(&format!(", {} removed", summary.removed));
+    if !summary.removed.is_empty() {
+        line.push_str(&format!(", {} removed", summary.removed.len()));
     }
     line.push_str(&format!(" in {}", out.display()));
     if problems > 0 {

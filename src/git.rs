@@ -65,7 +65,9 @@ impl History {
         Some(serde_json::to_string(self).expect("a history holds only strings and dates") + "\n")
     }
 
-    fn from_cache(text: &str) -> Option<History> {
+    /// A history from the text of an earlier [`History::to_cache`], unless it is from
+    /// another version of trailmark.
+    pub fn from_cache(text: &str) -> Option<History> {
         serde_json::from_str::<History>(text)
             .ok()
             .filter(|h| h.version == CACHE_VERSION)
@@ -98,6 +100,12 @@ impl History {
 /// Reads the history of the journal at `root`, starting from `cache` (the text of an
 /// earlier [`History::to_cache`]) when it is still valid.
 pub fn read(root: &Path, cache: Option<&str>) -> History {
+    update(root, cache.and_then(History::from_cache))
+}
+
+/// Brings `known` (the history as read before, if any) up to the current `HEAD`, reading
+/// only the commits since when `HEAD` moved forward.
+pub fn update(root: &Path, known: Option<History>) -> History {
     let head = match rev_parse_head(root) {
         Ok(Head::NotARepository) => return History::default(),
         Ok(Head::NoCommits) => {
@@ -114,8 +122,7 @@ pub fn read(root: &Path, cache: Option<&str>) -> History {
             };
         }
     };
-    let cached = cache.and_then(History::from_cache);
-    let mut history = match cached {
+    let mut history = match known {
         Some(cached) if cached.head.as_deref() == Some(head.as_str()) => return cached,
         Some(cached)
             if cached

@@ -6,7 +6,8 @@
 //! other files and no manifest is refused, so trailmark never deletes or overwrites what
 //! it did not write.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
@@ -16,12 +17,21 @@ use crate::render::Output;
 /// The list of files trailmark wrote, one relative path a line.
 pub const MANIFEST: &str = ".trailmark-manifest";
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
-    pub written: usize,
+    /// Reports written because they are new or their content changed, relative to the
+    /// output folder, in output order.
+    pub written: Vec<String>,
     pub unchanged: usize,
-    pub removed: usize,
+    /// Reports of an earlier build that are no longer produced, now removed.
+    pub removed: Vec<String>,
 }
+
+/// What the output folder is known to hold: a hash of each report as last written or
+/// compared. A workspace keeps it between builds, so that `watch` compares new reports
+/// in memory instead of reading every report back from disk.
+#[derive(Debug, Default)]
+pub struct Written(HashMap<String, u64>);
 
 /// Checks that `out` is a safe place for reports of the journal at `root`: not the
 /// journal itself, not a folder containing it, and not a folder of someone else's files.
@@ -94,7 +104,11 @@ pub fn relative_link(from: &Path, to: &Path) -> String {
 /// Writes every output under `out` and removes reports of an earlier build that are no
 /// longer produced. Each file is written to a temporary file beside it and renamed over
 /// the old one, so a report is always either the old or the new version.
-pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Error> {
+pub fn write_outputs(
+    out: &Path,
+    outputs: &[Output],
+    known: &mut Written,
+) -> Result<WriteSummary, Error> {
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
@@ -103,12 +117,19 @@ pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Err
     let mut summary = WriteSummary::default();
     for output in outputs {
         let target = out.join(checked_relative(&output.path)?);
-        if std::fs::read(&target).is_ok_and(|old| old == output.content.as_bytes()) {
+        let content = output.content.as_bytes();
+        let hash = content_hash(content);
+        let unchanged = match known.0.get(&output.path) {
+            Some(known) => *known == hash,
+            None => std::fs::read(&target).is_ok_and(|old| old == content),
+        };
+        if !unchanged {
+            write_atomically(&target, content).map_err(write_error(&target))?;
+            summary.written.push(output.path.clone());
+        } else {
             summary.unchanged += 1;
-            continue;
         }
-        write_atomically(&target, output.content.as_bytes()).map_err(write_error(&target))?;
-        summary.written += 1;
+        known.0.insert(output.path.clone(), hash);
     }
     let current: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     for stale in read_manifest(out)
@@ -118,8 +139,9 @@ pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Err
         let Ok(relative) = checked_relative(stale) else {
             continue;
         };
+        known.0.remove(stale);
         match std::fs::remove_file(out.join(relative)) {
-            Ok(()) => summary.removed += 1,
+            Ok(()) => summary.removed.push(stale.clone()),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => {
                 return Err(Error::Write {
@@ -138,6 +160,12 @@ pub fn write_outputs(out: &Path, outputs: &[Output]) -> Result<WriteSummary, Err
             .map_err(write_error(&manifest_path))?;
     }
     Ok(summary)
+}
+
+fn content_hash(content: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    content.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn read_manifest(out: &Path) -> Vec<String> {
@@ -222,40 +250,27 @@ mod tests {
         }
     }
 
+    fn summary_of(written: &[&str], unchanged: usize, removed: &[&str]) -> WriteSummary {
+        WriteSummary {
+            written: written.iter().map(|p| p.to_string()).collect(),
+            unchanged,
+            removed: removed.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn writes_only_what_changed_and_removes_stale_reports() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let first = [output("index.md", "a"), output("goals/x.md", "x")];
-        let summary = write_outputs(&out, &first).unwrap();
-        assert_eq!(
-            summary,
-            WriteSummary {
-                written: 2,
-                unchanged: 0,
-                removed: 0
-            }
-        );
+        let summary = write_outputs(&out, &first, &mut Written::default()).unwrap();
+        assert_eq!(summary, summary_of(&["index.md", "goals/x.md"], 0, &[]));
         let second = [output("index.md", "b")];
-        let summary = write_outputs(&out, &second).unwrap();
-        assert_eq!(
-            summary,
-            WriteSummary {
-                written: 1,
-                unchanged: 0,
-                removed: 1
-            }
-        );
+        let summary = write_outputs(&out, &second, &mut Written::default()).unwrap();
+        assert_eq!(summary, summary_of(&["index.md"], 0, &["goals/x.md"]));
         assert!(!out.join("goals/x.md").exists());
-        let summary = write_outputs(&out, &second).unwrap();
-        assert_eq!(
-            summary,
-            WriteSummary {
-                written: 0,
-                unchanged: 1,
-                removed: 0
-            }
-        );
+        let summary = write_outputs(&out, &second, &mut Written::default()).unwrap();
+        assert_eq!(summary, summary_of(&[], 1, &[]));
         let leftovers: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -265,14 +280,35 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_record_of_written_reports_spares_reading_them_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut known = Written::default();
+        write_outputs(&out, &[output("index.md", "a")], &mut known).unwrap();
+        // Changed behind trailmark's back: with the record, the report counts as
+        // unchanged because its content is what was last written...
+        std::fs::write(out.join("index.md"), "edited").unwrap();
+        let summary = write_outputs(&out, &[output("index.md", "a")], &mut known).unwrap();
+        assert_eq!(summary, summary_of(&[], 1, &[]));
+        // ...and a new content is written.
+        let summary = write_outputs(&out, &[output("index.md", "b")], &mut known).unwrap();
+        assert_eq!(summary, summary_of(&["index.md"], 0, &[]));
+        assert_eq!(std::fs::read_to_string(out.join("index.md")).unwrap(), "b");
+        // Without the record, the file on disk is compared.
+        let summary =
+            write_outputs(&out, &[output("index.md", "b")], &mut Written::default()).unwrap();
+        assert_eq!(summary, summary_of(&[], 1, &[]));
+    }
+
+    #[test]
     fn never_removes_files_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_outputs(&out, &[output("index.md", "a")]).unwrap();
+        write_outputs(&out, &[output("index.md", "a")], &mut Written::default()).unwrap();
         std::fs::write(out.join("mine.txt"), "keep").unwrap();
         std::fs::write(dir.path().join("beside.md"), "keep").unwrap();
         std::fs::write(out.join(MANIFEST), "index.md\n../beside.md\n").unwrap();
-        write_outputs(&out, &[output("index.md", "a")]).unwrap();
+        write_outputs(&out, &[output("index.md", "a")], &mut Written::default()).unwrap();
         assert!(out.join("mine.txt").exists());
         assert!(dir.path().join("beside.md").exists());
     }
@@ -282,7 +318,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for path in ["../x.md", "/etc/x", "a/../../x", ""] {
             assert!(
-                write_outputs(dir.path(), &[output(path, "x")]).is_err(),
+                write_outputs(dir.path(), &[output(path, "x")], &mut Written::default()).is_err(),
                 "{path}"
             );
         }
@@ -303,7 +339,12 @@ mod tests {
         );
         assert!(check_output_folder(&root, &root.join("notes/a.md")).is_err());
         assert!(check_output_folder(&root, &root.join("_reports")).is_ok());
-        write_outputs(&root.join("_reports"), &[output("index.md", "x")]).unwrap();
+        write_outputs(
+            &root.join("_reports"),
+            &[output("index.md", "x")],
+            &mut Written::default(),
+        )
+        .unwrap();
         assert!(
             check_output_folder(&root, &root.join("_reports")).is_ok(),
             "trailmark's own folder"

@@ -157,6 +157,9 @@ pub struct Reviewer<'a> {
     done: Vec<DoneAt>,
     /// Metric values: (date, goal, index into its values), oldest first.
     metrics: Vec<(Date, usize, usize)>,
+    /// Open milestones with a due date, soonest first: sorted once, so each review only
+    /// slices out its period instead of scanning every milestone.
+    open_due: Vec<DueMilestone>,
 }
 
 impl<'a> Reviewer<'a> {
@@ -201,6 +204,7 @@ impl<'a> Reviewer<'a> {
             entries,
             done,
             metrics,
+            open_due: open_due(report),
         }
     }
 
@@ -397,32 +401,35 @@ impl<'a> Reviewer<'a> {
 
     /// Open milestones due in `period`, soonest first.
     fn due_in(&self, period: Period) -> Vec<DueMilestone> {
-        let goals = &self.report.goals;
-        let of_goals = goals.iter().flat_map(|g| {
-            g.milestones
-                .iter()
-                .map(move |m| (m, Some((g.id.clone(), g.title.clone()))))
-        });
-        let loose = self.report.loose_tasks.iter().map(|m| (m, None));
-        let mut due: Vec<DueMilestone> = of_goals
-            .chain(loose)
-            .filter(|(m, _)| m.effective_state == MilestoneState::Open)
-            .filter_map(|(m, goal)| {
-                let date = m.due.filter(|d| period.contains(*d))?;
-                let (goal, title) = goal.unzip();
-                Some(DueMilestone {
-                    text: m.text.clone(),
-                    due: date,
-                    goal,
-                    title,
-                    file: m.file.clone(),
-                    line: m.line,
-                })
-            })
-            .collect();
-        due.sort_by(|a, b| (a.due, &a.text).cmp(&(b.due, &b.text)));
-        due
+        slice_by_date(&self.open_due, period, |m| m.due).to_vec()
     }
+}
+
+/// Every open milestone with a due date, of goals and loose, sorted by date and text.
+fn open_due(report: &Report) -> Vec<DueMilestone> {
+    let of_goals = report.goals.iter().flat_map(|g| {
+        g.milestones
+            .iter()
+            .map(move |m| (m, Some((g.id.as_str(), g.title.as_str()))))
+    });
+    let loose = report.loose_tasks.iter().map(|m| (m, None));
+    let mut due: Vec<DueMilestone> = of_goals
+        .chain(loose)
+        .filter(|(m, _)| m.effective_state == MilestoneState::Open)
+        .filter_map(|(m, goal)| {
+            let (goal, title) = goal.unzip();
+            Some(DueMilestone {
+                text: m.text.clone(),
+                due: m.due?,
+                goal: goal.map(str::to_string),
+                title: title.map(str::to_string),
+                file: m.file.clone(),
+                line: m.line,
+            })
+        })
+        .collect();
+    due.sort_by(|a, b| (a.due, &a.text).cmp(&(b.due, &b.text)));
+    due
 }
 
 /// The items of `sorted` (by `date_of`) that fall in `period`.

@@ -242,27 +242,37 @@ pub struct Heading {
 /// Reads and parses the file `root/path`. Never fails: a file that cannot be read is a
 /// document with no content and one diagnostic saying why.
 pub fn load(root: &Path, path: &str) -> Document {
+    match read(root, path) {
+        Ok(bytes) => parse(path, &bytes),
+        Err(message) => unreadable(path, message),
+    }
+}
+
+/// The bytes of `root/path`, or why they cannot be read (also when the file is over the
+/// size limit).
+pub fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
     let full = root.join(path);
-    let unreadable = |message: String| Document {
-        path: path.to_string(),
-        title: file_stem(path),
-        diagnostics: vec![Diagnostic::error(path, None, message)],
-        ..Document::default()
-    };
     match std::fs::metadata(&full) {
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return unreadable(format!(
+            return Err(format!(
                 "file is {} MB, over the {} MB limit for a journal file; it was skipped",
                 meta.len() / (1024 * 1024),
                 MAX_FILE_BYTES / (1024 * 1024)
             ));
         }
         Ok(_) => {}
-        Err(error) => return unreadable(format!("cannot read file: {error}")),
+        Err(error) => return Err(format!("cannot read file: {error}")),
     }
-    match std::fs::read(&full) {
-        Ok(bytes) => parse(path, &bytes),
-        Err(error) => unreadable(format!("cannot read file: {error}")),
+    std::fs::read(&full).map_err(|error| format!("cannot read file: {error}"))
+}
+
+/// The document of a file that could not be read: no content, and a diagnostic saying why.
+pub fn unreadable(path: &str, message: String) -> Document {
+    Document {
+        path: path.to_string(),
+        title: file_stem(path),
+        diagnostics: vec![Diagnostic::error(path, None, message)],
+        ..Document::default()
     }
 }
 

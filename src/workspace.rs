@@ -1,0 +1,372 @@
+//! The journal as last read, kept between builds, so that `watch` re-reads and re-parses
+//! only the files that changed. Every command goes through it: a one-shot `build` is a
+//! workspace refreshed and built once.
+//!
+//! A refresh walks the journal again (a walk is cheap next to parsing) and compares each
+//! file's size and modification time with the last read; only files whose stamp changed
+//! are read, and only those whose content hash changed are parsed again. Walking on every
+//! refresh, instead of trusting the paths the file watcher reported, means no editor's
+//! save pattern and no lost or overflowing event queue can leave a stale document behind.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::analyse::period::{Period, PeriodKind};
+use crate::analyse::review::{Review, Reviewer};
+use crate::analyse::{self, Report};
+use crate::dates::Date;
+use crate::document::{self, Document};
+use crate::error::Error;
+use crate::model::{self, Journal};
+use crate::write::{self, WriteSummary};
+use crate::{discover, git, render};
+
+/// A file modified this recently may be modified again within the same tick of the file
+/// system clock, leaving its stamp unchanged; such files are hashed again on the next
+/// refresh (the "racy git" problem).
+const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+pub struct Workspace {
+    root: PathBuf,
+    out: PathBuf,
+    files: HashMap<String, FileStamp>,
+    journal: Journal,
+    /// The git history as last read; `None` until some milestone needs it.
+    history: Option<git::History>,
+    written: write::Written,
+}
+
+/// What a file looked like when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    content: u64,
+    /// Modified long enough before it was read that an unchanged stamp means unchanged
+    /// content.
+    settled: bool,
+}
+
+/// Which journal files a refresh found added, changed (in content) or removed, relative
+/// to the journal with `/` separators, sorted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refresh {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Refresh {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// Every file the refresh touched, in order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.added
+            .iter()
+            .chain(&self.changed)
+            .chain(&self.removed)
+            .map(String::as_str)
+    }
+}
+
+impl Workspace {
+    /// A workspace for the journal at `root` with reports in `out`; nothing is read yet.
+    pub fn open(root: &Path, out: &Path) -> Result<Workspace, Error> {
+        let metadata =
+            std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
+        if !metadata.is_dir() {
+            return Err(Error::journal(root, "is not a folder"));
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            files: HashMap::new(),
+            journal: Journal::default(),
+            history: None,
+            written: write::Written::default(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    pub fn into_journal(self) -> Journal {
+        self.journal
+    }
+
+    /// Brings the journal up to date with the files on disk.
+    pub fn refresh(&mut self) -> Refresh {
+        let root = write::resolve(&self.root);
+        let found = discover::find_files(&root, &write::resolve(&self.out));
+        let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
+            .into_iter()
+            .map(|document| (document.path.clone(), document))
+            .collect();
+        let mut refresh = Refresh::default();
+        let mut documents = Vec::with_capacity(found.files.len());
+        for path in &found.files {
+            let known = previous.remove(path);
+            let (document, fresh) = self.read(&root, path, known);
+            match fresh {
+                Freshness::Unchanged => {}
+                Freshness::Added => refresh.added.push(path.clone()),
+                Freshness::Changed => refresh.changed.push(path.clone()),
+            }
+            documents.push(document);
+        }
+        for gone in previous.into_keys() {
+            self.files.remove(&gone);
+            refresh.removed.push(gone);
+        }
+        refresh.removed.sort();
+        // The model is linked again from all documents: linking is cheap next to parsing
+        // and keeps one way of building it.
+        self.journal = model::build(documents);
+        self.journal.diagnostics.extend(found.diagnostics);
+        refresh
+    }
+
+    /// The journal analysed as of `today`.
+    pub fn analyse(&mut self, today: Date) -> Report {
+        self.update_history();
+        let no_history = git::History::default();
+        analyse::analyse(
+            &self.journal,
+            self.history.as_ref().unwrap_or(&no_history),
+            today,
+        )
+    }
+
+    /// Writes every report into the output folder: goals, and a review of every week,
+    /// month, quarter and year with activity. Only reports whose content changed are
+    /// written.
+    pub fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
+        write::check_output_folder(&self.root, &self.out)?;
+        let report = self.analyse(today);
+        let reviews = all_reviews(&self.journal, &report);
+        // A new renderer each build, so that edited templates take effect in `watch`.
+        let renderer = render::Renderer::new(Some(self.root.join(discover::TEMPLATES_FOLDER)));
+        let to_journal = write::relative_link(&self.out, &self.root);
+        let mut outputs = renderer.render_all(&report, &reviews, &to_journal)?;
+        if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
+            outputs.push(render::Output {
+                path: git::CACHE_FILE.to_string(),
+                content: cache,
+            });
+        }
+        let summary = write::write_outputs(&self.out, &outputs, &mut self.written)?;
+        Ok((report, summary))
+    }
+
+    /// The review of one period, with the report it was drawn from.
+    pub fn review(&mut self, period: Period, today: Date) -> (Report, Review) {
+        let report = self.analyse(today);
+        let review = Reviewer::new(&self.journal, &report).review(period);
+        (report, review)
+    }
+
+    /// Reads the git history when some done milestone needs a date from it, starting from
+    /// what was read before, or else from the cache `build` keeps in the output folder.
+    fn update_history(&mut self) {
+        if !self.journal.needs_history() {
+            return;
+        }
+        let known = self.history.take().or_else(|| {
+            let cache = std::fs::read_to_string(self.out.join(git::CACHE_FILE)).ok()?;
+            git::History::from_cache(&cache)
+        });
+        self.history = Some(git::update(&self.root, known));
+    }
+
+    /// The document at `path`, reusing `known` (its last parse) when the file did not
+    /// change.
+    fn read(&mut self, root: &Path, path: &str, known: Option<Document>) -> (Document, Freshness) {
+        let last = self.files.get(path).copied();
+        let stamp = std::fs::metadata(root.join(path))
+            .ok()
+            .map(|metadata| (metadata.len(), metadata.modified().ok()));
+        let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
+            if last.settled && (last.len, last.modified) == stamp);
+        let known = match known {
+            Some(known) if unchanged_stamp => return (known, Freshness::Unchanged),
+            other => other,
+        };
+        let freshness = if known.is_some() {
+            Freshness::Changed
+        } else {
+            Freshness::Added
+        };
+        let bytes = match document::read(root, path) {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                self.files.remove(path);
+                return (document::unreadable(path, message), freshness);
+            }
+        };
+        let content = content_hash(&bytes);
+        let (len, modified) = stamp.unwrap_or((bytes.len() as u64, None));
+        let settled = modified.is_some_and(|modified| {
+            SystemTime::now()
+                .duration_since(modified)
+                .is_ok_and(|age| age > RACY_WINDOW)
+        });
+        self.files.insert(
+            path.to_string(),
+            FileStamp {
+                len,
+                modified,
+                content,
+                settled,
+            },
+        );
+        match known {
+            Some(known) if last.is_some_and(|last| last.content == content) => {
+                (known, Freshness::Unchanged)
+            }
+            _ => (document::parse(path, &bytes), freshness),
+        }
+    }
+}
+
+enum Freshness {
+    Unchanged,
+    Added,
+    Changed,
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Reviews of every period with activity, newest first within each kind, each linked to
+/// the one before and after it.
+fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
+    let reviewer = Reviewer::new(journal, report);
+    let mut reviews = Vec::new();
+    for kind in PeriodKind::ALL {
+        let periods = reviewer.active_periods(kind);
+        for (index, period) in periods.iter().enumerate() {
+            let mut review = reviewer.review(*period);
+            review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
+            review.previous = periods.get(index + 1).map(Period::to_string);
+            reviews.push(review);
+        }
+    }
+    reviews
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn workspace(root: &Path) -> Workspace {
+        Workspace::open(root, &root.join("_reports")).unwrap()
+    }
+
+    fn goal_file(done: bool) -> String {
+        let mark = if done { "x" } else { " " };
+        format!("---\ngoal: Ship it\n---\n- [{mark}] first step\n- [ ] second step\n")
+    }
+
+    fn milestones_done(workspace: &Workspace) -> usize {
+        workspace
+            .journal()
+            .documents
+            .iter()
+            .flat_map(|d| &d.milestones)
+            .filter(|m| m.state == crate::document::MilestoneState::Done)
+            .count()
+    }
+
+    #[test]
+    fn reports_added_changed_and_removed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        fs::write(root.join("old.md"), "# Old\n").unwrap();
+        let mut workspace = workspace(root);
+        let first = workspace.refresh();
+        assert_eq!(first.added, ["goal.md", "old.md"]);
+        assert!(workspace.refresh().is_empty());
+
+        fs::write(root.join("goal.md"), goal_file(true) + "- [ ] third step\n").unwrap();
+        fs::remove_file(root.join("old.md")).unwrap();
+        fs::create_dir(root.join("notes")).unwrap();
+        fs::write(root.join("notes/new.md"), "# New\n").unwrap();
+        let second = workspace.refresh();
+        assert_eq!(second.added, ["notes/new.md"]);
+        assert_eq!(second.changed, ["goal.md"]);
+        assert_eq!(second.removed, ["old.md"]);
+        assert_eq!(milestones_done(&workspace), 1);
+        assert_eq!(workspace.journal().documents.len(), 2);
+    }
+
+    #[test]
+    fn an_edit_that_keeps_size_and_clock_tick_is_still_seen() {
+        // Ticking a checkbox keeps the file's size, and two writes within one tick of the
+        // file system clock keep its modification time: only the content hash tells.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        let before = fs::metadata(root.join("goal.md"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        fs::write(root.join("goal.md"), goal_file(true)).unwrap();
+        let file = fs::File::options()
+            .write(true)
+            .open(root.join("goal.md"))
+            .unwrap();
+        file.set_modified(before).unwrap();
+        drop(file);
+        assert_eq!(workspace.refresh().changed, ["goal.md"]);
+        assert_eq!(milestones_done(&workspace), 1);
+    }
+
+    #[test]
+    fn a_new_stamp_with_the_same_content_is_no_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        // `git checkout` and some editors rewrite files with the same bytes.
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        assert!(workspace.refresh().is_empty());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_any_more_keeps_a_diagnostic_and_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        fs::write(root.join("goal.md"), b"\xff\xfe\x00broken").unwrap();
+        assert_eq!(workspace.refresh().changed, ["goal.md"]);
+        assert!(!workspace.journal().all_diagnostics().is_empty());
+        assert!(workspace.journal().goals.is_empty());
+        fs::write(root.join("goal.md"), goal_file(true)).unwrap();
+        assert_eq!(workspace.refresh().changed, ["goal.md"]);
+        assert!(workspace.journal().all_diagnostics().is_empty());
+        assert_eq!(workspace.journal().goals.len(), 1);
+    }
+}
