@@ -74,24 +74,7 @@ pub fn smart_hints(report: &Report) -> Vec<Hint> {
 /// The whole `check` output: each diagnostic with its source line and a caret, then the
 /// hints, then a count. `root` is read again only for the lines shown.
 pub fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hint]) -> String {
-    let mut sources = SourceLines::new(root);
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        let label = match diagnostic.severity {
-            Severity::Error => paint(AnsiColor::Red, "error"),
-            Severity::Warning => paint(AnsiColor::Yellow, "warning"),
-        };
-        let place = match diagnostic.position {
-            Some(p) => format!("{}:{}:{}", diagnostic.file, p.line, p.column),
-            None => diagnostic.file.clone(),
-        };
-        let _ = writeln!(out, "{}: {label}: {}", bold(&place), diagnostic.message);
-        if let Some(position) = diagnostic.position
-            && let Some(line) = sources.line(&diagnostic.file, position.line)
-        {
-            out.push_str(&snippet(&line, position));
-        }
-    }
+    let mut out = format_diagnostics(root, diagnostics);
     for hint in hints {
         let place = format!(
             "{}:{}:{}",
@@ -117,6 +100,29 @@ pub fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hint]) -> 
         plural(warnings, "warning"),
         plural(hints.len(), "hint")
     );
+    out
+}
+
+/// Each diagnostic with its source line and a caret under the place.
+pub fn format_diagnostics(root: &Path, diagnostics: &[Diagnostic]) -> String {
+    let mut sources = SourceLines::new(root);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let label = match diagnostic.severity {
+            Severity::Error => paint(AnsiColor::Red, "error"),
+            Severity::Warning => paint(AnsiColor::Yellow, "warning"),
+        };
+        let place = match diagnostic.position {
+            Some(p) => format!("{}:{}:{}", diagnostic.file, p.line, p.column),
+            None => diagnostic.file.clone(),
+        };
+        let _ = writeln!(out, "{}: {label}: {}", bold(&place), diagnostic.message);
+        if let Some(position) = diagnostic.position
+            && let Some(line) = sources.line(&diagnostic.file, position.line)
+        {
+            out.push_str(&snippet(&line, position));
+        }
+    }
     out
 }
 

@@ -1,8 +1,10 @@
 //! The command line: parses arguments and calls the library. Nothing else lives here.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -11,6 +13,10 @@ use crate::analyse::period::{Period, PeriodKind};
 use crate::dates::Date;
 use crate::diagnostic::Severity;
 use crate::error::Error;
+use crate::serve::Server;
+use crate::watch::{Rebuild, Watch, WatchEvent, WatchOptions};
+use crate::workspace::Workspace;
+use crate::write;
 
 /// Exit codes, the same for every command.
 pub mod exit {
@@ -66,6 +72,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Md)]
         format: FormatArg,
     },
+    /// Build, then build again whenever a journal file changes, until Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        journal: JournalArgs,
+        #[command(flatten)]
+        watching: WatchArgs,
+    },
+    /// Watch, and serve the HTML reports on a local address; open pages reload
+    /// themselves when their report changes.
+    Serve {
+        #[command(flatten)]
+        journal: JournalArgs,
+        #[command(flatten)]
+        watching: WatchArgs,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address shares the reports
+        /// with the network.
+        #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the reports in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Report every problem in the journal, and hints for SMART goals.
     Check {
         #[command(flatten)]
@@ -74,6 +105,30 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+/// The port `serve` listens on unless told otherwise.
+const DEFAULT_PORT: u16 = 4747;
+
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// How long to wait after the last change before building, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    debounce: u64,
+    /// Look for changes by polling every second instead of asking the system: for
+    /// network drives, WSL and containers, where change events do not arrive.
+    #[arg(long)]
+    poll: bool,
+}
+
+impl WatchArgs {
+    fn options(&self, journal: &JournalArgs) -> WatchOptions {
+        WatchOptions {
+            debounce: Duration::from_millis(self.debounce),
+            poll: self.poll,
+            today: journal.today,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -164,6 +219,14 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Status { journal, json } => status(&journal, json),
         Command::Build { journal } => build(&journal),
         Command::Check { journal, strict } => check(&journal, strict),
+        Command::Watch { journal, watching } => watch(&journal, &watching, None),
+        Command::Serve {
+            journal,
+            watching,
+            port,
+            bind,
+            open,
+        } => watch(&journal, &watching, Some((bind, port, open))),
         Command::Review {
             journal,
             period,
@@ -242,6 +305,147 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
     }
     print(&(line + "\n"))?;
     Ok(exit::OK)
+}
+
+/// `watch`, and `serve` when `serving` says where (address, port, whether to open a
+/// browser).
+fn watch(
+    args: &JournalArgs,
+    watching: &WatchArgs,
+    serving: Option<(IpAddr, u16, bool)>,
+) -> Result<u8, Error> {
+    let out = args.out();
+    write::check_output_folder(&args.dir, &out)?;
+    let workspace = Workspace::open(&args.dir, &out)?;
+    let server = match serving {
+        Some((bind, port, _)) => Some(start_server(&out, bind, port)?),
+        None => None,
+    };
+    let mut browser_pending = serving.is_some_and(|(_, _, open)| open);
+    let watch = Watch::new(workspace, watching.options(args));
+    let stopper = watch.stopper();
+    // SIGINT and SIGTERM stop the watch between builds, so no write is cut short.
+    ctrlc::set_handler(move || stopper.stop())
+        .map_err(|error| Error::journal(&args.dir, format!("cannot handle Ctrl-C: {error}")))?;
+    let mut first = true;
+    watch.run(|event| {
+        if let (WatchEvent::Built(rebuild), Some(server)) = (&event, &server) {
+            server.publish(rebuild.changed_reports());
+        }
+        let _ = print(&describe_watch_event(&args.dir, &out, &event, first));
+        if first && matches!(event, WatchEvent::Built(_) | WatchEvent::Failed(_)) {
+            first = false;
+            let _ = print(&format!(
+                "watching {} for changes; press Ctrl-C to stop\n",
+                args.dir.display()
+            ));
+            if let (Some(server), true) = (&server, browser_pending) {
+                browser_pending = false;
+                if let Err(error) = crate::serve::open_in_browser(&server.url()) {
+                    let _ = print(&format!("could not open a browser: {error}\n"));
+                }
+            }
+        }
+    })?;
+    print("stopped\n")?;
+    Ok(exit::OK)
+}
+
+fn start_server(out: &Path, bind: IpAddr, port: u16) -> Result<Server, Error> {
+    let server = match Server::start(out, bind, port) {
+        // The default port may be taken, by another serve for example: any port will do.
+        Err(_) if port == DEFAULT_PORT => Server::start(out, bind, 0)?,
+        other => other?,
+    };
+    print(&format!("serving {} at {}\n", out.display(), server.url()))?;
+    if !bind.is_loopback() {
+        print(&format!(
+            "note: listening on {bind}, so anyone who can reach this machine can read the reports\n"
+        ))?;
+    }
+    Ok(server)
+}
+
+/// The line (and diagnostics) `watch` prints for `event`.
+fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool) -> String {
+    let clock = Date::clock_now();
+    match event {
+        WatchEvent::Notice(message) => format!("{clock} note: {message}\n"),
+        WatchEvent::Failed(error) => format!(
+            "{clock} {}: {error}\n",
+            crate::check::paint(anstyle::AnsiColor::Red, "error")
+        ),
+        WatchEvent::Built(rebuild) if first => {
+            format!(
+                "{clock} built {}: {} written, {} unchanged in {} ({} ms)\n",
+                crate::check::plural(rebuild.report.goals.len(), "goal"),
+                crate::check::plural(rebuild.written.written.len(), "report"),
+                rebuild.written.unchanged,
+                out.display(),
+                rebuild.took.as_millis()
+            ) + &problems_in(root, rebuild, true)
+        }
+        WatchEvent::Built(rebuild) => {
+            let mut line = format!("{clock} {}", what_changed(rebuild));
+            line.push_str(&format!(
+                " · {} written",
+                crate::check::plural(rebuild.written.written.len(), "report")
+            ));
+            if !rebuild.written.removed.is_empty() {
+                line.push_str(&format!(", {} removed", rebuild.written.removed.len()));
+            }
+            line.push_str(&format!(" · {} ms\n", rebuild.took.as_millis()));
+            line + &problems_in(root, rebuild, false)
+        }
+    }
+}
+
+/// What a rebuild was for: one file by name, a few by name, many by count.
+fn what_changed(rebuild: &Rebuild) -> String {
+    let files = &rebuild.files;
+    let count = files.added.len() + files.changed.len() + files.removed.len();
+    let verb = if !files.added.is_empty() && count == files.added.len() {
+        "added"
+    } else if !files.removed.is_empty() && count == files.removed.len() {
+        "removed"
+    } else {
+        "changed"
+    };
+    let names: Vec<&str> = files.files().collect();
+    let mut what = match count {
+        0 if rebuild.templates_changed => "templates changed".to_string(),
+        0 => "rebuilt".to_string(),
+        1 => format!("{} {verb}", names[0]),
+        2 | 3 => format!("{} {verb}", names.join(", ")),
+        _ => format!("{count} files {verb}: {}, …", names[..2].join(", ")),
+    };
+    if count > 0 && rebuild.templates_changed {
+        what.push_str(", templates changed");
+    }
+    what
+}
+
+/// The diagnostics of the files a rebuild read (of every file, the first time), or for
+/// the first build only their count.
+fn problems_in(root: &Path, rebuild: &Rebuild, first: bool) -> String {
+    let diagnostics = &rebuild.report.diagnostics;
+    if first {
+        return match diagnostics.len() {
+            0 => String::new(),
+            n => format!(
+                "{} in the journal; run `trailmark check` to see {}\n",
+                crate::check::plural(n, "problem"),
+                if n == 1 { "it" } else { "them" }
+            ),
+        };
+    }
+    let touched: std::collections::HashSet<&str> = rebuild.files.files().collect();
+    let shown: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| touched.contains(d.file.as_str()))
+        .cloned()
+        .collect();
+    crate::check::format_diagnostics(root, &shown)
 }
 
 fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {

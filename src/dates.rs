@@ -27,6 +27,11 @@ impl Date {
         Date(chrono::Local::now().date_naive())
     }
 
+    /// The local time of day, `HH:MM:SS`, for lines that say when something happened.
+    pub fn clock_now() -> String {
+        chrono::Local::now().format("%H:%M:%S").to_string()
+    }
+
     /// Parses `YYYY-MM-DD`, also accepting a time after it (`2026-03-02T09:15`,
     /// `2026-03-02 09:15:00+01:00`), as note apps often write one into `date:`.
     pub fn parse(text: &str) -> Result<Date, DateError> {

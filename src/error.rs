@@ -12,6 +12,8 @@ pub enum Error {
     Output { path: PathBuf, message: String },
     /// A template failed to load or render.
     Template { name: String, message: String },
+    /// The report server could not start.
+    Serve(String),
     /// A report could not be written.
     Write {
         path: PathBuf,
@@ -45,6 +47,7 @@ impl fmt::Display for Error {
                 write!(f, "output folder {}: {message}", path.display())
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
+            Error::Serve(message) => write!(f, "serve: {message}"),
             Error::Write { path, source } => write!(f, "cannot write {}: {source}", path.display()),
         }
     }

@@ -19,8 +19,10 @@ pub mod error;
 pub mod git;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod terminal;
+pub mod watch;
 pub mod workspace;
 pub mod write;
 
