@@ -138,9 +138,10 @@ impl Watch {
     /// Builds once, then watches until stopped, telling `on_event` about every build.
     /// Fails only when the journal cannot be watched at all.
     pub fn run(mut self, mut on_event: impl FnMut(WatchEvent)) -> Result<(), Error> {
+        // Watching starts before the first build, so that no change made during it is lost.
+        let mut watcher = self.start_watcher(self.options.poll, &mut on_event)?;
         let mut today = self.today();
         self.rebuild(false, today, true, &mut on_event);
-        let mut watcher = self.start_watcher(self.options.poll, &mut on_event)?;
         loop {
             let first = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
                 Ok(message) => message,
@@ -250,7 +251,11 @@ impl Watch {
             Error::journal(&self.root, format!("cannot watch for changes: {error}"))
         };
         if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // notify's polling compares modification times in whole seconds, so a second
+            // save within the same second would go unseen; comparing contents catches it.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             let mut debouncer: Debouncer<PollWatcher, NoCache> =
                 new_debouncer_opt(self.options.debounce / 2, None, handler, NoCache, config)
                     .map_err(watch_error)?;
@@ -303,11 +308,11 @@ impl Watch {
         }
     }
 
-    /// Whether `path` is a file of the journal's templates folder.
+    /// Whether `path` is the journal's templates folder or a file in it. The folder
+    /// counts: files created right after it may come before the watch on it does.
     fn is_template(&self, path: &Path) -> bool {
         self.relative(path).is_some_and(|relative| {
             relative.starts_with(TEMPLATES_FOLDER)
-                && relative.components().count() > 1
                 && relative
                     .file_name()
                     .and_then(|name| name.to_str())
@@ -431,7 +436,7 @@ mod tests {
         let root = write::resolve(dir.path());
         assert!(watch.is_template(&root.join("templates/goal.html")));
         assert!(!watch.is_template(&root.join("templates/goal.html~")));
-        assert!(!watch.is_template(&root.join("templates")));
+        assert!(watch.is_template(&root.join("templates")));
         assert!(!watch.is_template(&root.join("notes/templates/goal.html")));
     }
 }

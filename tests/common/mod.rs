@@ -78,3 +78,110 @@ pub fn commit_all(dir: &Path, day: &str, message: &str) {
 pub fn init_repository(dir: &Path) {
     git(dir, "2000-01-01", &["init", "-q", "-b", "main"]);
 }
+
+/// A long-running trailmark (`watch`, `serve`) whose output lines are read as they come.
+pub struct Background {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Every line read so far, for failure messages.
+    pub seen: Vec<String>,
+}
+
+/// How long a test waits for something that should take well under a second.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl Background {
+    /// Starts the binary with `args`, colors off.
+    pub fn start(args: &[&std::ffi::OsStr]) -> Background {
+        use std::io::BufRead;
+        let mut child = Process::new(env!("CARGO_BIN_EXE_trailmark"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("the binary is built by cargo test");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Background {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line that satisfies `wanted`, failing the test after [`DEADLINE`].
+    pub fn wait_for(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if wanted(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line {what} in time; output so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Lines that arrive within `quiet`: for checking that nothing more happens.
+    pub fn lines_within(&mut self, quiet: std::time::Duration) -> Vec<String> {
+        let deadline = std::time::Instant::now() + quiet;
+        let mut lines = Vec::new();
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            self.seen.push(line.clone());
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Sends SIGTERM and waits for the process to end.
+    #[cfg(unix)]
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Process::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        // Whatever was printed up to the end.
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(2)) {
+            self.seen.push(line);
+        }
+        status
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Calls `check` until it returns `Ok`, failing with its last error after [`DEADLINE`].
+pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
+    let deadline = std::time::Instant::now() + DEADLINE;
+    loop {
+        match check() {
+            Ok(()) => return,
+            Err(problem) if std::time::Instant::now() > deadline => panic!("{problem}"),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! `trailmark watch` on a copy of the example journal: every way editors and tools save
+//! files must end in reports that match the files on disk.
+//!
+//! The truth is a fresh `trailmark build` of the journal as it is at the end: the watched
+//! output folder must come to hold exactly the same reports. Tests wait for that (or for
+//! an output line) with a deadline, never for a fixed time, except where they check that
+//! nothing more happens.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{Background, eventually, journal, trailmark};
+
+const TODAY: &str = "2026-11-20";
+const GOAL: &str = "goals/learn-sql.md";
+
+/// A watch of a copy of the example journal, with reports in a folder beside it (so that
+/// a fresh build beside it links to the journal the same way).
+struct Watched {
+    // Held for its lifetime: the folder is removed when the test ends.
+    _dir: tempfile::TempDir,
+    journal: PathBuf,
+    out: PathBuf,
+    process: Background,
+}
+
+fn watch(extra: &[&str]) -> Watched {
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("journal");
+    fs::create_dir(&journal_path).unwrap();
+    let copy = journal("example");
+    copy_folder(copy.path(), &journal_path);
+    let out = dir.path().join("watched");
+    let mut args: Vec<&OsStr> = vec![
+        OsStr::new("watch"),
+        journal_path.as_os_str(),
+        OsStr::new("--out"),
+        out.as_os_str(),
+        OsStr::new("--today"),
+        OsStr::new(TODAY),
+        OsStr::new("--debounce"),
+        OsStr::new("50"),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    let mut process = Background::start(&args);
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    Watched {
+        _dir: dir,
+        journal: journal_path,
+        out,
+        process,
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_folder(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+impl Watched {
+    fn path(&self, relative: &str) -> PathBuf {
+        self.journal.join(relative)
+    }
+
+    /// Waits until the watched reports equal a fresh build of the journal as it is now.
+    fn assert_reports_match_journal(&self) {
+        let fresh = self.out.with_file_name("fresh");
+        let _ = fs::remove_dir_all(&fresh);
+        trailmark()
+            .arg("build")
+            .arg(&self.journal)
+            .arg("--out")
+            .arg(&fresh)
+            .args(["--today", TODAY])
+            .assert()
+            .success();
+        let expected = read_reports(&fresh);
+        eventually(|| {
+            let actual = read_reports(&self.out);
+            if actual == expected {
+                return Ok(());
+            }
+            let differing: Vec<&String> = expected
+                .keys()
+                .chain(actual.keys())
+                .filter(|path| expected.get(*path) != actual.get(*path))
+                .collect();
+            Err(format!("reports differ from a fresh build: {differing:?}"))
+        });
+    }
+}
+
+/// Every report under `out` (not trailmark's own bookkeeping files) and its content.
+fn read_reports(out: &Path) -> std::collections::BTreeMap<String, String> {
+    all_files(out)
+        .into_iter()
+        .filter(|relative| !relative.rsplit('/').next().unwrap().starts_with('.'))
+        .map(|relative| {
+            let content = fs::read_to_string(out.join(&relative)).unwrap_or_default();
+            (relative, content)
+        })
+        .collect()
+}
+
+/// Every file under `folder`, hidden ones too, relative to it with `/` separators.
+fn all_files(folder: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(next) = folders.pop() {
+        let Ok(entries) = fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(folder).unwrap();
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files
+}
+
+fn goal_text(done: &[bool; 2]) -> String {
+    let mark = |done: bool| if done { "x" } else { " " };
+    format!(
+        "---\ngoal: Learn SQL for marketing analytics\nid: learn-sql\ndue: 2026-10-31\n---\n\
+         - [x] SELECT, WHERE and ORDER BY ✅ 2026-07-12\n\
+         - [{}] Window functions for cohort retention\n\
+         - [{}] Build the weekly campaign dashboard\n",
+        mark(done[0]),
+        mark(done[1])
+    )
+}
+
+#[test]
+fn vim_writing_a_backup_and_renaming_over_the_original() {
+    let mut watched = watch(&[]);
+    let goal = watched.path(GOAL);
+    // vim: swap file, write test file `4913`, original renamed to the backup `~`, the new
+    // content written under the original name, the backup removed.
+    let swap = watched.path("goals/.learn-sql.md.swp");
+    fs::write(&swap, "swap").unwrap();
+    fs::write(watched.path("goals/4913"), "").unwrap();
+    fs::remove_file(watched.path("goals/4913")).unwrap();
+    let backup = watched.path("goals/learn-sql.md~");
+    fs::rename(&goal, &backup).unwrap();
+    fs::write(&goal, goal_text(&[true, false])).unwrap();
+    fs::remove_file(&backup).unwrap();
+    fs::remove_file(&swap).unwrap();
+    watched.process.wait_for("about the goal", |line| {
+        line.contains("goals/learn-sql.md changed")
+    });
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn jetbrains_and_vscode_safe_write_through_a_temp_file_and_renames() {
+    let watched = watch(&[]);
+    let goal = watched.path(GOAL);
+    let temp = watched.path("goals/learn-sql.md___jb_tmp___");
+    let old = watched.path("goals/learn-sql.md___jb_old___");
+    fs::write(&temp, goal_text(&[true, true])).unwrap();
+    fs::rename(&goal, &old).unwrap();
+    fs::rename(&temp, &goal).unwrap();
+    fs::remove_file(&old).unwrap();
+    watched.assert_reports_match_journal();
+    // VS Code's atomic save: a hidden temp file renamed over the original.
+    let hidden = watched.path("goals/.learn-sql.md.tmp");
+    fs::write(&hidden, goal_text(&[false, true])).unwrap();
+    fs::rename(&hidden, &goal).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn truncate_then_write_in_pieces() {
+    let watched = watch(&[]);
+    let content = goal_text(&[true, true]);
+    let (first, second) = content.split_at(content.len() / 2);
+    let mut file = fs::File::create(watched.path(GOAL)).unwrap();
+    file.write_all(first.as_bytes()).unwrap();
+    file.flush().unwrap();
+    // Longer than the debounce delay: a rebuild may well see the half-written file.
+    std::thread::sleep(Duration::from_millis(120));
+    file.write_all(second.as_bytes()).unwrap();
+    drop(file);
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn delete_and_recreate() {
+    let watched = watch(&[]);
+    fs::remove_file(watched.path(GOAL)).unwrap();
+    fs::write(watched.path(GOAL), goal_text(&[false, true])).unwrap();
+    watched.assert_reports_match_journal();
+    // Deleted for long enough to be built without it: its reports go, then come back.
+    fs::remove_file(watched.path(GOAL)).unwrap();
+    eventually(|| match watched.out.join("goals/learn-sql.html").exists() {
+        true => Err("the report of a deleted goal is still there".into()),
+        false => Ok(()),
+    });
+    watched.assert_reports_match_journal();
+    fs::write(watched.path(GOAL), goal_text(&[true, false])).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn a_new_folder_with_files_created_at_once() {
+    let watched = watch(&[]);
+    // Files created right after their folder, before a watch on it can exist.
+    let folder = watched.path("projects/2027/q1");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("speaking.md"),
+        "---\ngoal: Give a conference talk\ndue: 2027-03-31\n---\n- [x] Submit the proposal\n- [ ] Give the talk\n",
+    )
+    .unwrap();
+    fs::write(
+        folder.join("2027-01-04.md"),
+        "# Week\n- [x] Outline the talk #give-a-conference-talk\n",
+    )
+    .unwrap();
+    watched.assert_reports_match_journal();
+    assert!(
+        watched
+            .out
+            .join("goals/give-a-conference-talk.html")
+            .exists()
+    );
+    // The folder removed as a whole.
+    fs::remove_dir_all(watched.path("projects")).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn a_burst_of_500_changed_files_like_a_git_checkout() {
+    let mut watched = watch(&[]);
+    let folder = watched.path("journal/imported");
+    fs::create_dir_all(&folder).unwrap();
+    for day in 0..500 {
+        let date = format!("2025-{:02}-{:02}", day % 12 + 1, day % 28 + 1);
+        fs::write(
+            folder.join(format!("{date}-{day}.md")),
+            format!("# Entry {day}\n\n- [x] Practised query {day} #learn-sql\n"),
+        )
+        .unwrap();
+    }
+    watched.assert_reports_match_journal();
+    // One or a few rebuilds, never one per file.
+    watched.process.lines_within(Duration::from_millis(300));
+    let rebuilds = watched
+        .process
+        .seen
+        .iter()
+        .filter(|line| line.contains(" written · "))
+        .count();
+    assert!(
+        (1..=5).contains(&rebuilds),
+        "{rebuilds} rebuilds for one burst:\n{}",
+        watched.process.seen.join("\n")
+    );
+}
+
+#[test]
+fn an_invalid_file_shows_its_diagnostic_and_the_fix_is_clean() {
+    let mut watched = watch(&[]);
+    fs::write(
+        watched.path(GOAL),
+        "---\ngoal: [unclosed\n---\n- [ ] step\n",
+    )
+    .unwrap();
+    watched.process.wait_for("with the diagnostic", |line| {
+        line.starts_with("goals/learn-sql.md:2:")
+    });
+    watched.assert_reports_match_journal();
+    fs::write(watched.path(GOAL), goal_text(&[true, false])).unwrap();
+    let line = watched.process.wait_for("about the fix", |line| {
+        line.contains("goals/learn-sql.md changed")
+    });
+    let after = watched.process.lines_within(Duration::from_millis(300));
+    assert!(
+        after.iter().all(|l| !l.contains("error")),
+        "{line}\n{}",
+        after.join("\n")
+    );
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn the_output_folder_inside_the_journal_never_triggers_a_rebuild() {
+    let dir = journal("example");
+    let mut process = Background::start(&[
+        OsStr::new("watch"),
+        dir.path().as_os_str(),
+        OsStr::new("--today"),
+        OsStr::new(TODAY),
+        OsStr::new("--debounce"),
+        OsStr::new("50"),
+    ]);
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    fs::write(dir.path().join(GOAL), goal_text(&[true, true])).unwrap();
+    process.wait_for("about the goal", |line| {
+        line.contains("goals/learn-sql.md changed")
+    });
+    // The build wrote dozens of reports inside the journal: none may start another one.
+    let more = process.lines_within(Duration::from_millis(600));
+    assert!(more.is_empty(), "rebuilt again: {more:?}");
+}
+
+#[test]
+fn editor_temp_files_alone_change_nothing() {
+    let mut watched = watch(&[]);
+    for name in [
+        "goals/.learn-sql.md.swp",
+        "goals/learn-sql.md~",
+        "goals/.#learn-sql.md",
+        "goals/learn-sql.md___jb_tmp___",
+        "goals/4913",
+    ] {
+        fs::write(watched.path(name), goal_text(&[true, true])).unwrap();
+    }
+    let lines = watched.process.lines_within(Duration::from_millis(400));
+    assert!(lines.is_empty(), "{lines:?}");
+    watched.assert_reports_match_journal();
+}
+
+#[test]
+fn an_edited_template_rewrites_the_reports() {
+    let watched = watch(&[]);
+    let templates = watched.path("templates");
+    fs::create_dir_all(&templates).unwrap();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let template = fs::read_to_string(manifest.join("templates/index.md")).unwrap();
+    fs::write(templates.join("index.md"), template + "\nKept by me.\n").unwrap();
+    watched.assert_reports_match_journal();
+    assert!(
+        fs::read_to_string(watched.out.join("index.md"))
+            .unwrap()
+            .contains("Kept by me.")
+    );
+}
+
+#[test]
+fn polling_finds_changes_too() {
+    let watched = watch(&["--poll"]);
+    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_cleanly_with_no_temp_files_left() {
+    let mut watched = watch(&[]);
+    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    // Stopped whenever it gets the signal, maybe in the middle of the rebuild.
+    std::thread::sleep(Duration::from_millis(60));
+    let status = watched.process.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        watched.process.seen.last().map(String::as_str),
+        Some("stopped")
+    );
+    let leftovers: Vec<String> = all_files(&watched.out)
+        .into_iter()
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
