@@ -25,6 +25,8 @@ const LIVE_SCRIPT: &str = r#"// Added by `trailmark serve`; the reports on disk 
 (() => {
   const here = decodeURI(location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname);
   const events = new EventSource("/__trailmark/events");
+  // Shows that live reload is on (and lets tests wait until it is).
+  events.onopen = () => { document.documentElement.dataset.liveReload = "connected"; };
   events.onmessage = (event) => {
     const changed = JSON.parse(event.data);
     if (changed.length === 0 || changed.includes(here)) location.reload();

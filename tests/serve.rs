@@ -1,0 +1,183 @@
+//! `trailmark serve` over real HTTP: content types, live-reload injection, refusals, and
+//! the event stream that tells pages to reload.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+use common::{Background, DEADLINE, journal};
+
+struct Served {
+    dir: tempfile::TempDir,
+    _process: Background,
+    address: String,
+}
+
+fn serve() -> Served {
+    let dir = journal("example");
+    std::fs::write(dir.path().join("secret.txt"), "not for the browser").unwrap();
+    let mut process = Background::start(&[
+        OsStr::new("serve"),
+        dir.path().as_os_str(),
+        OsStr::new("--port"),
+        OsStr::new("0"),
+        OsStr::new("--today"),
+        OsStr::new("2026-11-20"),
+        OsStr::new("--debounce"),
+        OsStr::new("50"),
+    ]);
+    let line = process.wait_for("with the address", |line| line.starts_with("serving "));
+    let address = line
+        .split("http://")
+        .nth(1)
+        .expect("the serving line has a URL")
+        .trim_end_matches('/')
+        .to_string();
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    Served {
+        dir,
+        _process: process,
+        address,
+    }
+}
+
+/// A raw HTTP/1.0 exchange, so that paths are sent exactly as written.
+fn request(served: &Served, method: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).to_string();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+#[test]
+fn serves_reports_with_their_content_types() {
+    let served = serve();
+    let (status, head, body) = request(&served, "GET", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("<h1>"));
+    for (path, kind) in [
+        ("/goals/learn-sql.md", "text/markdown; charset=utf-8"),
+        ("/trailmark.json", "application/json"),
+        ("/reviews/index.html", "text/html; charset=utf-8"),
+        ("/reviews/", "text/html; charset=utf-8"),
+    ] {
+        let (status, head, _) = request(&served, "GET", path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("content-type: {kind}")),
+            "{path}: {head}"
+        );
+    }
+    let (status, head, _) = request(&served, "GET", "/reviews");
+    assert_eq!(status, 301);
+    assert!(head.contains("location: /reviews/"), "{head}");
+    let (status, _, body) = request(&served, "HEAD", "/index.html");
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(request(&served, "POST", "/index.html").0, 405);
+    assert_eq!(request(&served, "GET", "/goals/nothing.html").0, 404);
+}
+
+#[test]
+fn the_live_reload_script_is_served_but_never_written() {
+    let served = serve();
+    let (_, _, page) = request(&served, "GET", "/goals/learn-sql.html");
+    assert!(page.contains(r#"<script src="/__trailmark/live-reload.js"></script>"#));
+    assert!(page.contains("script-src 'self'; connect-src 'self'"));
+    let on_disk =
+        std::fs::read_to_string(served.dir.path().join("_reports/goals/learn-sql.html")).unwrap();
+    assert!(!on_disk.contains("live-reload"));
+    assert!(!on_disk.contains("script-src 'self'"));
+    let (status, head, script) = request(&served, "GET", "/__trailmark/live-reload.js");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/javascript"));
+    assert!(script.contains("EventSource"));
+    // Markdown reports are text, not pages: nothing is added.
+    let (_, _, markdown) = request(&served, "GET", "/goals/learn-sql.md");
+    assert!(!markdown.contains("<script"));
+}
+
+#[test]
+fn paths_can_never_leave_the_output_folder() {
+    let served = serve();
+    for path in [
+        "/../secret.txt",
+        "/goals/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/goals%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/.trailmark-manifest",
+    ] {
+        let (status, _, body) = request(&served, "GET", path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("not for the browser"), "{path}");
+    }
+}
+
+#[test]
+fn an_edit_is_announced_to_open_pages() {
+    let served = serve();
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "GET /__trailmark/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    // Headers, then the stream's opening (its retry delay).
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.starts_with("retry:") {
+            break;
+        }
+    }
+    let goal = served.dir.path().join("goals/learn-sql.md");
+    let text = std::fs::read_to_string(&goal).unwrap();
+    std::fs::write(
+        &goal,
+        text.replace("- [ ] Window functions", "- [x] Window functions"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let data = loop {
+        assert!(std::time::Instant::now() < deadline, "no event in time");
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if let Some(data) = line.strip_prefix("data: ") {
+            break data.to_string();
+        }
+    };
+    let changed: Vec<String> = serde_json::from_str(&data).unwrap();
+    assert!(
+        changed.contains(&"/goals/learn-sql.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(changed.contains(&"/index.html".to_string()), "{changed:?}");
+    assert!(
+        !changed.iter().any(|p| p.contains("mentor-checkins")),
+        "{changed:?}"
+    );
+}
