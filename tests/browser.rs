@@ -32,17 +32,14 @@ struct Browser {
     _profile: tempfile::TempDir,
     socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
+    /// The browser's own DevTools endpoint, to close it with all its processes.
+    browser_socket: String,
 }
 
 impl Browser {
     fn open(program: &Path, url: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
-        let mut command = Command::new(program);
-        // Debian's `chromium` is a wrapper script around the browser, which starts more
-        // processes: all go in one process group, to be stopped together.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command
+        let child = Command::new(program)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -56,17 +53,20 @@ impl Browser {
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("the browser starts");
         // Chromium writes the port it picked into the profile.
         let port_file = profile.path().join("DevToolsActivePort");
-        let mut port = String::new();
+        let (mut port, mut browser_path) = (String::new(), String::new());
         eventually(|| {
             let text = std::fs::read_to_string(&port_file).map_err(|e| e.to_string())?;
-            port = text.lines().next().unwrap_or_default().to_string();
-            if port.is_empty() {
+            let mut lines = text.lines();
+            port = lines.next().unwrap_or_default().to_string();
+            browser_path = lines.next().unwrap_or_default().to_string();
+            if port.is_empty() || browser_path.is_empty() {
                 Err("no port yet".into())
             } else {
                 Ok(())
@@ -94,6 +94,7 @@ impl Browser {
             _profile: profile,
             socket,
             next_id: 1,
+            browser_socket: format!("ws://127.0.0.1:{port}{browser_path}"),
         }
     }
 
@@ -141,10 +142,20 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
-            .status();
+        // Closing through DevTools ends every process the browser started; killing the
+        // first one could leave its helpers running.
+        if let Ok((mut browser, _)) = tungstenite::connect(self.browser_socket.as_str()) {
+            let close = json!({"id": 1, "method": "Browser.close"}).to_string();
+            let _ = browser.send(tungstenite::Message::text(close));
+            let _ = browser.read();
+        }
+        let deadline = Instant::now() + DEADLINE;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
