@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyse::review::Review;
@@ -33,6 +34,29 @@ pub const EMBEDDED_TEMPLATES: [(&str, &str); 9] = [
 
 /// The report formats, by file extension.
 pub const FORMATS: [&str; 2] = ["html", "md"];
+
+/// A page to render in every format: the template's name without extension, the
+/// report's path without extension, and the data the template sees.
+struct Page<'a> {
+    template: &'static str,
+    path: String,
+    data: Data<'a>,
+}
+
+enum Data<'a> {
+    Ready(Value),
+    Review(&'a Review),
+}
+
+impl<'a> Page<'a> {
+    fn new(template: &'static str, path: String, data: Data<'a>) -> Page<'a> {
+        Page {
+            template,
+            path,
+            data,
+        }
+    }
+}
 
 /// One report: where it goes in the output folder and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,9 +125,9 @@ impl Renderer {
         let tree = Value::from(Serde(report.goal_tree()));
         let summary = Value::from(Serde(StatusSummary::of(report)));
         let activity = Value::from_safe_string(chart::activity(&report.activity, report.today));
-        let mut outputs = Vec::with_capacity(4 + 2 * (report.goals.len() + reviews.len()) + 1);
+        let mut pages = Vec::with_capacity(2 + report.goals.len() + reviews.len());
         let index = context! { report => report_value.clone(), tree, summary, activity };
-        self.render_formats("index", "index", &index, &mut outputs)?;
+        pages.push(Page::new("index", "index".to_string(), Data::Ready(index)));
         for goal in &report.goals {
             let parent: Option<Value> = goal
                 .parent
@@ -122,27 +146,49 @@ impl Renderer {
                 burn_up => Value::from_safe_string(chart::burn_up(goal, report.today)),
             };
             let path = format!("goals/{}", report_file_stem(&goal.id));
-            self.render_formats("goal", &path, &page, &mut outputs)?;
+            pages.push(Page::new("goal", path, Data::Ready(page)));
         }
         // Review pages sit one folder down.
         let review_to_journal = format!("../{to_journal}");
         for review in reviews {
-            let page = context! {
-                report => report_value.clone(),
-                review => Value::from(Serde(review)),
-                to_journal => review_to_journal.clone(),
-            };
-            self.render_formats(
-                "review",
-                &format!("reviews/{}", review.label),
-                &page,
-                &mut outputs,
-            )?;
+            let path = format!("reviews/{}", review.label);
+            pages.push(Page::new("review", path, Data::Review(review)));
         }
         let listed: Vec<ReviewLink> = reviews.iter().map(ReviewLink::of).collect();
         let list =
             context! { report => report_value.clone(), reviews => Value::from(Serde(listed)) };
-        self.render_formats("reviews", "reviews/index", &list, &mut outputs)?;
+        pages.push(Page::new(
+            "reviews",
+            "reviews/index".to_string(),
+            Data::Ready(list),
+        ));
+        // Pages are rendered on all cores, in every format, and come out in the order
+        // listed. A review's data becomes template values only while it is rendered, so
+        // that hundreds of them are not held at once.
+        let rendered = pages
+            .par_iter()
+            .map(|page| {
+                let context = match &page.data {
+                    Data::Ready(context) => context.clone(),
+                    Data::Review(review) => context! {
+                        report => report_value.clone(),
+                        review => Value::from(Serde(review)),
+                        to_journal => review_to_journal.clone(),
+                    },
+                };
+                FORMATS
+                    .iter()
+                    .map(|extension| {
+                        let template = format!("{}.{extension}", page.template);
+                        Ok(Output {
+                            path: format!("{}.{extension}", page.path),
+                            content: self.render(&template, context.clone())?,
+                        })
+                    })
+                    .collect::<Result<Vec<Output>, Error>>()
+            })
+            .collect::<Result<Vec<Vec<Output>>, Error>>()?;
+        let mut outputs: Vec<Output> = rendered.into_iter().flatten().collect();
         outputs.push(Output {
             path: "trailmark.json".to_string(),
             content: report.to_json(),
@@ -165,24 +211,6 @@ impl Renderer {
             to_journal,
         };
         self.render(&format!("review.{format}"), page)
-    }
-
-    /// Renders template `template.{html,md}` into `path.{html,md}`.
-    fn render_formats(
-        &self,
-        template: &str,
-        path: &str,
-        ctx: &Value,
-        outputs: &mut Vec<Output>,
-    ) -> Result<(), Error> {
-        for extension in FORMATS {
-            let content = self.render(&format!("{template}.{extension}"), ctx.clone())?;
-            outputs.push(Output {
-                path: format!("{path}.{extension}"),
-                content,
-            });
-        }
-        Ok(())
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
