@@ -7,14 +7,13 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::{Background, DEADLINE, eventually, journal};
+use common::{DEADLINE, eventually, journal};
 use serde_json::{Value, json};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -205,21 +204,10 @@ fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
         return;
     };
     let dir = journal("example");
-    let mut server = Background::start(&[
-        OsStr::new("serve"),
-        dir.path().as_os_str(),
-        OsStr::new("--port"),
-        OsStr::new("0"),
-        OsStr::new("--today"),
-        OsStr::new("2026-11-20"),
-        OsStr::new("--debounce"),
-        OsStr::new("50"),
-    ]);
-    let line = server.wait_for("with the address", |line| line.starts_with("serving "));
-    let base = line.split(" at ").nth(1).unwrap().trim().to_string();
-    server.wait_for("saying it watches", |line| line.starts_with("watching "));
+    // Held for the test: the server stops when it is dropped.
+    let (_server, address) = common::serve(dir.path());
 
-    let url = format!("{base}goals/learn-sql.html");
+    let url = format!("http://{address}/goals/learn-sql.html");
     let mut browser = Browser::open(&program, &url);
     let progress = "document.querySelector('.progress .numbers')?.textContent ?? ''";
     browser.wait_for(progress, "62% · 5 of 8 milestones");

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
@@ -18,24 +17,7 @@ struct Served {
 fn serve() -> Served {
     let dir = journal("example");
     std::fs::write(dir.path().join("secret.txt"), "not for the browser").unwrap();
-    let mut process = Background::start(&[
-        OsStr::new("serve"),
-        dir.path().as_os_str(),
-        OsStr::new("--port"),
-        OsStr::new("0"),
-        OsStr::new("--today"),
-        OsStr::new("2026-11-20"),
-        OsStr::new("--debounce"),
-        OsStr::new("50"),
-    ]);
-    let line = process.wait_for("with the address", |line| line.starts_with("serving "));
-    let address = line
-        .split("http://")
-        .nth(1)
-        .expect("the serving line has a URL")
-        .trim_end_matches('/')
-        .to_string();
-    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    let (process, address) = common::serve(dir.path());
     Served {
         dir,
         _process: process,

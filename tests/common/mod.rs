@@ -185,3 +185,28 @@ pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
         }
     }
 }
+
+/// `trailmark serve` of the journal at `dir` on a free port, as of 2026-11-20, once it
+/// has built and watches; with the address it serves at, like `127.0.0.1:40123`.
+pub fn serve(dir: &Path) -> (Background, String) {
+    use std::ffi::OsStr;
+    let mut process = Background::start(&[
+        OsStr::new("serve"),
+        dir.as_os_str(),
+        OsStr::new("--port"),
+        OsStr::new("0"),
+        OsStr::new("--today"),
+        OsStr::new("2026-11-20"),
+        OsStr::new("--debounce"),
+        OsStr::new("50"),
+    ]);
+    let line = process.wait_for("with the address", |line| line.starts_with("serving "));
+    let address = line
+        .split("http://")
+        .nth(1)
+        .expect("the serving line has a URL")
+        .trim_end_matches('/')
+        .to_string();
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    (process, address)
+}
