@@ -9,7 +9,6 @@
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -216,7 +215,7 @@ impl Workspace {
                 return (document::unreadable(path, message), freshness);
             }
         };
-        let content = content_hash(&bytes);
+        let content = write::content_hash(&bytes);
         let (len, modified) = stamp.unwrap_or((bytes.len() as u64, None));
         let settled = modified.is_some_and(|modified| {
             SystemTime::now()
@@ -245,12 +244,6 @@ enum Freshness {
     Unchanged,
     Added,
     Changed,
-}
-
-fn content_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Reviews of every period with activity, newest first within each kind, each linked to

@@ -162,7 +162,8 @@ pub fn write_outputs(
     Ok(summary)
 }
 
-fn content_hash(content: &[u8]) -> u64 {
+/// A hash of a file's bytes, to tell whether they changed without keeping them.
+pub fn content_hash(content: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     content.hash(&mut hasher);
     hasher.finish()
