@@ -41,24 +41,18 @@ pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
 /// Finds, reads and links the journal at `root`, leaving out the output folder `out`.
 pub fn load(root: &Path, out: &Path) -> Result<model::Journal, Error> {
-    let mut workspace = Workspace::open(root, out)?;
-    workspace.refresh();
-    Ok(workspace.into_journal())
+    Ok(loaded(root, out)?.into_journal())
 }
 
 /// Loads the journal and analyses it as of `today`.
 pub fn report(root: &Path, out: &Path, today: Date) -> Result<Report, Error> {
-    let mut workspace = Workspace::open(root, out)?;
-    workspace.refresh();
-    Ok(workspace.analyse(today))
+    Ok(loaded(root, out)?.analyse(today))
 }
 
 /// Builds every report of the journal at `root` into `out`: goals, and a review of every
 /// week, month, quarter and year with activity.
 pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSummary), Error> {
-    let mut workspace = Workspace::open(root, out)?;
-    workspace.refresh();
-    workspace.build(today)
+    loaded(root, out)?.build(today)
 }
 
 /// The review of one period, with the report it was drawn from.
@@ -68,7 +62,12 @@ pub fn review(
     period: Period,
     today: Date,
 ) -> Result<(Report, Review), Error> {
+    Ok(loaded(root, out)?.review(period, today))
+}
+
+/// A workspace of the journal at `root`, with every file read once.
+fn loaded(root: &Path, out: &Path) -> Result<Workspace, Error> {
     let mut workspace = Workspace::open(root, out)?;
     workspace.refresh();
-    Ok(workspace.review(period, today))
+    Ok(workspace)
 }
