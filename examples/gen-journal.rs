@@ -5,9 +5,14 @@
 //! ```
 //!
 //! About 8% of the files are goals (front-matter, nested milestones, some with a parent
-//! goal, some with a metric); the rest are dated entries spread over the years before
+//! goal, some with a metric); the rest are dated entries spread over the ten years before
 //! 2026-11-20, with prose, milestones tagged with a goal, wins and lessons sections,
 //! metric values, and code blocks holding task-list lookalikes that are not milestones.
+//!
+//! Goals live like real ones: each starts somewhere in the ten years and is due one to
+//! twelve months later; most past goals were finished, some dropped, some left open, and
+//! entries mention the goals running on their day. (A journal where all goals stay open
+//! for ten years would make every weekly review list hundreds of goals.)
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -73,67 +78,114 @@ fn sentence(random: &mut Random, words: usize) -> String {
     text
 }
 
-/// The day `offset` days before 2026-11-20, as `YYYY-MM-DD` (a proleptic calendar walk
-/// keeps this free of date libraries).
-fn day_before_today(offset: u64) -> String {
-    let days_in = |year: u64, month: u64| match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+/// Days from 1970-01-01 to 2026-11-20, the "today" of every generated journal.
+const TODAY: i64 = 20_777;
+
+/// The date `days` after 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days),
+/// so that no date library decides the output.
+fn date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
     };
-    let (mut year, mut month, mut day) = (2026u64, 11u64, 20u64);
-    for _ in 0..offset {
-        if day > 1 {
-            day -= 1;
-        } else {
-            if month > 1 {
-                month -= 1;
-            } else {
-                month = 12;
-                year -= 1;
-            }
-            day = days_in(year, month);
-        }
-    }
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-fn goal_file(random: &mut Random, index: usize, goals: usize) -> String {
+/// The journal covers the ten years before today.
+const SPAN_DAYS: i64 = 3650;
+
+/// When a goal runs: it starts somewhere in the ten years and is due one to twelve
+/// months later (some have no due date). Most goals due in the past were finished on
+/// time, a few dropped, a few left open; the rest are in progress today.
+struct Goal {
+    start: i64,
+    due: Option<i64>,
+    outcome: Outcome,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Outcome {
+    Finished,
+    Dropped,
+    Open,
+}
+
+impl Goal {
+    fn new(random: &mut Random) -> Goal {
+        let start = TODAY - 20 - random.below(SPAN_DAYS as u64 - 20) as i64;
+        let due = random
+            .chance(90)
+            .then(|| start + 30 + random.below(335) as i64);
+        let over = due.map_or(start + 365, |due| due) < TODAY;
+        let outcome = match random.below(100) {
+            _ if !over => Outcome::Open,
+            0..80 => Outcome::Finished,
+            80..92 => Outcome::Dropped,
+            _ => Outcome::Open,
+        };
+        Goal {
+            start,
+            due,
+            outcome,
+        }
+    }
+
+    /// The last day anything happens on this goal.
+    fn end(&self) -> i64 {
+        match self.outcome {
+            Outcome::Open => TODAY,
+            _ => self.due.unwrap_or(self.start + 365).min(TODAY),
+        }
+    }
+}
+
+fn goal_file(random: &mut Random, index: usize, goal: &Goal) -> String {
     let mut text = String::from("---\n");
     let _ = writeln!(text, "goal: Goal number {index}");
     let _ = writeln!(text, "id: g{index}");
     let _ = writeln!(text, "area: {}", AREAS[index % AREAS.len()]);
-    let start = 30 + random.below(3000);
-    let _ = writeln!(text, "start: {}", day_before_today(start));
-    if random.chance(85) {
-        let due = start.saturating_sub(60 + random.below(700));
-        let _ = writeln!(text, "due: {}", day_before_today(due));
+    let _ = writeln!(text, "start: {}", date(goal.start));
+    if let Some(due) = goal.due {
+        let _ = writeln!(text, "due: {}", date(due));
+    }
+    if goal.outcome == Outcome::Dropped {
+        text.push_str("status: dropped\n");
     }
     let _ = writeln!(text, "why: {}", sentence(random, 8));
     if index >= 10 && random.chance(30) {
-        let _ = writeln!(
-            text,
-            "parent: g{}",
-            random.below(index.min(goals) as u64 / 2)
-        );
+        let _ = writeln!(text, "parent: g{}", random.below(index as u64 / 2));
     }
     if index.is_multiple_of(7) {
         text.push_str("metric:\n  unit: sessions\n  target: 40\n  baseline: 0\n");
     }
     text.push_str("---\n\n");
     let _ = writeln!(text, "# Goal number {index}\n\n{}.\n", sentence(random, 30));
+    let done_chance = match goal.outcome {
+        Outcome::Finished => 100,
+        Outcome::Dropped => 30,
+        Outcome::Open => 45,
+    };
+    let days = (goal.end() - goal.start).max(1) as u64;
     for milestone in 0..(3 + random.below(10)) {
-        let done = if random.chance(45) { "x" } else { " " };
+        let done = if random.chance(done_chance) { "x" } else { " " };
         let _ = write!(
             text,
             "- [{done}] Milestone {milestone}: {}",
             sentence(random, 5)
         );
         if done == "x" && random.chance(50) {
-            let _ = write!(text, " ✅ {}", day_before_today(random.below(start)));
+            let on = goal.start + random.below(days) as i64;
+            let _ = write!(text, " ✅ {}", date(on));
         }
         text.push('\n');
         if random.chance(20) {
@@ -147,11 +199,31 @@ fn goal_file(random: &mut Random, index: usize, goals: usize) -> String {
     text
 }
 
-fn entry_file(random: &mut Random, goals: usize) -> String {
+/// The goals running on each day of the ten years, so that entries mention goals that
+/// were being worked on when they were written.
+fn running_by_day(goals: &[Goal]) -> Vec<Vec<usize>> {
+    let mut running = vec![Vec::new(); SPAN_DAYS as usize + 1];
+    for (index, goal) in goals.iter().enumerate() {
+        for day in goal.start.max(TODAY - SPAN_DAYS)..=goal.end() {
+            running[(TODAY - day) as usize].push(index);
+        }
+    }
+    running
+}
+
+fn entry_file(random: &mut Random, running: &[usize], plans: &[Goal]) -> String {
+    let goals = plans.len();
     let mut text = String::new();
+    let pick = |random: &mut Random| match running.len() {
+        0 => random.below(goals as u64) as usize,
+        n => running[random.below(n as u64) as usize],
+    };
     if random.chance(10) {
         // Goals with a metric are every seventh.
-        let goal = random.below((goals as u64 - 1) / 7 + 1) * 7;
+        let goal = (0..8)
+            .map(|_| pick(random))
+            .find(|g| g % 7 == 0)
+            .unwrap_or(0);
         let _ = writeln!(text, "---\nmetrics: {{g{goal}: {}}}\n---", random.below(40));
     }
     let _ = writeln!(text, "# {}\n", sentence(random, 4));
@@ -160,8 +232,14 @@ fn entry_file(random: &mut Random, goals: usize) -> String {
         let _ = writeln!(text, "{}.\n", sentence(random, words));
     }
     for _ in 0..random.below(4) {
-        let done = if random.chance(60) { "x" } else { " " };
-        let goal = random.below(goals as u64);
+        let goal = pick(random);
+        // A finished goal got every milestone done, also those noted in entries.
+        let finished = plans[goal].outcome == Outcome::Finished;
+        let done = if finished || random.chance(60) {
+            "x"
+        } else {
+            " "
+        };
         let _ = writeln!(text, "- [{done}] {} #g{goal}", sentence(random, 5));
     }
     if random.chance(40) {
@@ -195,19 +273,22 @@ fn main() {
             .and_then(|()| std::fs::write(&path, text))
             .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
     };
-    for index in 0..goals {
+    let plans: Vec<Goal> = (0..goals).map(|_| Goal::new(&mut random)).collect();
+    for (index, goal) in plans.iter().enumerate() {
         write(
             &format!("goals/g{index}.md"),
-            goal_file(&mut random, index, goals),
+            goal_file(&mut random, index, goal),
         );
     }
+    let running = running_by_day(&plans);
     for index in 0..files - goals {
         // Entries fill the days before today, newest first, several a day in big journals.
-        let date = day_before_today((index * 3650 / (files - goals).max(1)) as u64);
-        let year = &date[..4];
+        let days_ago = index * SPAN_DAYS as usize / (files - goals).max(1);
+        let day = date(TODAY - days_ago as i64);
+        let year = &day[..4];
         write(
-            &format!("journal/{year}/{date}-{index}.md"),
-            entry_file(&mut random, goals),
+            &format!("journal/{year}/{day}-{index}.md"),
+            entry_file(&mut random, &running[days_ago], &plans),
         );
     }
     println!("{files} files ({goals} goals) in {}", out.display());

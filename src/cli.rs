@@ -247,7 +247,7 @@ fn review(
         Some(date) => Period::containing(kind, date),
         None => crate::analyse::review::last_complete(kind, today),
     };
-    let (report, review) = crate::review(&args.dir, &args.out(), period, today)?;
+    let (_, review) = crate::review(&args.dir, &args.out(), period, today)?;
     let text = match format {
         FormatArg::Json => {
             serde_json::to_string_pretty(&review)
@@ -264,7 +264,7 @@ fn review(
                 "md"
             };
             let to_journal = format!("{}/", args.dir.display()).replace('\\', "/");
-            renderer.render_review(&report, &review, extension, &to_journal)?
+            renderer.render_review(&review, extension, &to_journal)?
         }
     };
     print(&text)?;
@@ -273,12 +273,12 @@ fn review(
 
 fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
     let report = crate::report(&args.dir, &args.out(), args.today())?;
-    let text = if json {
-        report.to_json()
+    if json {
+        // Straight to stdout: JSON has no colors for anstream to strip, and is large.
+        write_stdout(&mut std::io::stdout().lock(), &report.to_json())?;
     } else {
-        crate::terminal::status_table(&report)
-    };
-    print(&text)?;
+        print(&crate::terminal::status_table(&report))?;
+    }
     Ok(exit::OK)
 }
 
@@ -468,7 +468,10 @@ fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {
 }
 
 fn print(text: &str) -> Result<(), Error> {
-    let mut stdout = anstream::stdout();
+    write_stdout(&mut anstream::stdout(), text)
+}
+
+fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())

@@ -22,6 +22,8 @@ use crate::model::{self, Journal};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, render};
 
+use rayon::prelude::*;
+
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
 /// refresh (the "racy git" problem).
@@ -34,7 +36,8 @@ pub struct Workspace {
     journal: Journal,
     /// The git history as last read; `None` until some milestone needs it.
     history: Option<git::History>,
-    written: write::Written,
+    /// The output folder's manifest, loaded at the first build.
+    written: Option<write::Written>,
 }
 
 /// What a file looked like when it was last read.
@@ -86,7 +89,7 @@ impl Workspace {
             files: HashMap::new(),
             journal: Journal::default(),
             history: None,
-            written: write::Written::default(),
+            written: None,
         })
     }
 
@@ -114,17 +117,32 @@ impl Workspace {
             .into_iter()
             .map(|document| (document.path.clone(), document))
             .collect();
+        // Files are checked, read and parsed on every core; results keep the walk's order.
+        let checked: Vec<Checked> = found
+            .files
+            .into_iter()
+            .map(|path| {
+                let known = previous.remove(&path);
+                let last = self.files.get(&path).copied();
+                (path, known, last)
+            })
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(path, known, last)| check_file(&root, path, known, last))
+            .collect();
         let mut refresh = Refresh::default();
-        let mut documents = Vec::with_capacity(found.files.len());
-        for path in &found.files {
-            let known = previous.remove(path);
-            let (document, fresh) = self.read(&root, path, known);
-            match fresh {
+        let mut documents = Vec::with_capacity(checked.len());
+        for file in checked {
+            match file.stamp {
+                Some(stamp) => self.files.insert(file.path.clone(), stamp),
+                None => self.files.remove(&file.path),
+            };
+            match file.freshness {
                 Freshness::Unchanged => {}
-                Freshness::Added => refresh.added.push(path.clone()),
-                Freshness::Changed => refresh.changed.push(path.clone()),
+                Freshness::Added => refresh.added.push(file.path),
+                Freshness::Changed => refresh.changed.push(file.path),
             }
-            documents.push(document);
+            documents.push(file.document);
         }
         for gone in previous.into_keys() {
             self.files.remove(&gone);
@@ -156,21 +174,37 @@ impl Workspace {
         write::check_output_folder(&self.root, &self.out)?;
         let report = self.analyse(today);
         let reviews = all_reviews(&self.journal, &report);
-        // A new renderer each build, so that edited templates take effect in `watch`.
-        let renderer = render::Renderer::new(Some(self.root.join(discover::TEMPLATES_FOLDER)));
-        let to_journal = write::relative_link(&self.out, &self.root);
-        let mut outputs = renderer.render_all(&report, &reviews, &to_journal)?;
-        if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
-            outputs.push(render::Output {
-                path: git::CACHE_FILE.to_string(),
-                content: cache,
-            });
-        }
-        let summary = write::write_outputs(&self.out, &outputs, &mut self.written)?;
+        let summary = {
+            // A new renderer each build, so that edited templates take effect in `watch`.
+            let renderer = render::Renderer::new(Some(self.root.join(discover::TEMPLATES_FOLDER)));
+            let to_journal = write::relative_link(&self.out, &self.root);
+            let pages = renderer.pages(&report, &reviews, &to_journal);
+            let renderer = &renderer;
+            let mut planned = Vec::with_capacity(pages.len() * render::FORMATS.len() + 1);
+            for page in &pages {
+                for &format in page.formats() {
+                    planned.push(write::Planned {
+                        path: page.path(format),
+                        fingerprint: page.fingerprint(),
+                        make: Box::new(move || renderer.render_page(page, format)),
+                    });
+                }
+            }
+            if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
+                planned.push(write::Planned {
+                    path: git::CACHE_FILE.to_string(),
+                    fingerprint: write::content_hash(cache.as_bytes()),
+                    make: Box::new(move || Ok(cache.clone())),
+                });
+            }
+            let written = self
+                .written
+                .get_or_insert_with(|| write::Written::load(&self.out));
+            write::write_reports(&self.out, &planned, written)?
+        };
         Ok((report, summary))
     }
 
-    /// The review of one period, with the report it was drawn from.
     pub fn review(&mut self, period: Period, today: Date) -> (Report, Review) {
         let report = self.analyse(today);
         let review = Reviewer::new(&self.journal, &report).review(period);
@@ -189,54 +223,80 @@ impl Workspace {
         });
         self.history = Some(git::update(&self.root, known));
     }
+}
 
-    /// The document at `path`, reusing `known` (its last parse) when the file did not
-    /// change.
-    fn read(&mut self, root: &Path, path: &str, known: Option<Document>) -> (Document, Freshness) {
-        let last = self.files.get(path).copied();
-        let stamp = std::fs::metadata(root.join(path))
-            .ok()
-            .map(|metadata| (metadata.len(), metadata.modified().ok()));
-        let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
-            if last.settled && (last.len, last.modified) == stamp);
-        let known = match known {
-            Some(known) if unchanged_stamp => return (known, Freshness::Unchanged),
-            other => other,
-        };
-        let freshness = if known.is_some() {
-            Freshness::Changed
-        } else {
-            Freshness::Added
-        };
-        let bytes = match document::read(root, path) {
-            Ok(bytes) => bytes,
-            Err(message) => {
-                self.files.remove(path);
-                return (document::unreadable(path, message), freshness);
-            }
-        };
-        let content = write::content_hash(&bytes);
-        let (len, modified) = stamp.unwrap_or((bytes.len() as u64, None));
-        let settled = modified.is_some_and(|modified| {
-            SystemTime::now()
-                .duration_since(modified)
-                .is_ok_and(|age| age > RACY_WINDOW)
-        });
-        self.files.insert(
-            path.to_string(),
-            FileStamp {
-                len,
-                modified,
-                content,
-                settled,
-            },
-        );
-        match known {
-            Some(known) if last.is_some_and(|last| last.content == content) => {
-                (known, Freshness::Unchanged)
-            }
-            _ => (document::parse(path, &bytes), freshness),
+/// One file after [`check_file`]: its document, whether it is new or changed, and the
+/// stamp to remember (none when it could not be read).
+struct Checked {
+    path: String,
+    document: Document,
+    freshness: Freshness,
+    stamp: Option<FileStamp>,
+}
+
+/// Reads and parses `path` unless its stamp, or else its content hash, shows that `known`
+/// (its document from the last refresh) is still current.
+fn check_file(
+    root: &Path,
+    path: String,
+    known: Option<Document>,
+    last: Option<FileStamp>,
+) -> Checked {
+    let stamp = std::fs::metadata(root.join(&path))
+        .ok()
+        .map(|metadata| (metadata.len(), metadata.modified().ok()));
+    let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
+        if last.settled && (last.len, last.modified) == stamp);
+    let known = match known {
+        Some(known) if unchanged_stamp => {
+            return Checked {
+                path,
+                document: known,
+                freshness: Freshness::Unchanged,
+                stamp: last,
+            };
         }
+        other => other,
+    };
+    let freshness = if known.is_some() {
+        Freshness::Changed
+    } else {
+        Freshness::Added
+    };
+    let bytes = match document::read(root, &path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return Checked {
+                document: document::unreadable(&path, message),
+                path,
+                freshness,
+                stamp: None,
+            };
+        }
+    };
+    let content = write::content_hash(&bytes);
+    let (len, modified) = stamp.unwrap_or((bytes.len() as u64, None));
+    let settled = modified.is_some_and(|modified| {
+        SystemTime::now()
+            .duration_since(modified)
+            .is_ok_and(|age| age > RACY_WINDOW)
+    });
+    let (document, freshness) = match known {
+        Some(known) if last.is_some_and(|last| last.content == content) => {
+            (known, Freshness::Unchanged)
+        }
+        _ => (document::parse(&path, &bytes), freshness),
+    };
+    Checked {
+        path,
+        document,
+        freshness,
+        stamp: Some(FileStamp {
+            len,
+            modified,
+            content,
+            settled,
+        }),
     }
 }
 
@@ -253,12 +313,17 @@ fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
     let mut reviews = Vec::new();
     for kind in PeriodKind::ALL {
         let periods = reviewer.active_periods(kind);
-        for (index, period) in periods.iter().enumerate() {
-            let mut review = reviewer.review(*period);
-            review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
-            review.previous = periods.get(index + 1).map(Period::to_string);
-            reviews.push(review);
-        }
+        let of_kind: Vec<Review> = periods
+            .par_iter()
+            .enumerate()
+            .map(|(index, period)| {
+                let mut review = reviewer.review(*period);
+                review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
+                review.previous = periods.get(index + 1).map(Period::to_string);
+                review
+            })
+            .collect();
+        reviews.extend(of_kind);
     }
     reviews
 }

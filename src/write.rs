@@ -6,15 +6,17 @@
 //! other files and no manifest is refused, so trailmark never deletes or overwrites what
 //! it did not write.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-use crate::error::Error;
-use crate::render::Output;
+use rayon::prelude::*;
 
-/// The list of files trailmark wrote, one relative path a line.
+use crate::error::Error;
+
+/// The list of files trailmark wrote, one relative path a line, each with a record of
+/// what it was made from (see [`Written`]).
 pub const MANIFEST: &str = ".trailmark-manifest";
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -27,11 +29,11 @@ pub struct WriteSummary {
     pub removed: Vec<String>,
 }
 
-/// What the output folder is known to hold: a hash of each report as last written or
-/// compared. A workspace keeps it between builds, so that `watch` compares new reports
-/// in memory instead of reading every report back from disk.
+/// What the output folder holds, as its manifest records it: for each report the
+/// fingerprint it was made from and a hash of its content. A workspace loads it once and
+/// keeps it between builds, so that `watch` and `build` skip reports that are current.
 #[derive(Debug, Default)]
-pub struct Written(HashMap<String, u64>);
+pub struct Written(HashMap<String, Record>);
 
 /// Checks that `out` is a safe place for reports of the journal at `root`: not the
 /// journal itself, not a folder containing it, and not a folder of someone else's files.
@@ -101,59 +103,62 @@ pub fn relative_link(from: &Path, to: &Path) -> String {
     link
 }
 
-/// Writes every output under `out` and removes reports of an earlier build that are no
-/// longer produced. Each file is written to a temporary file beside it and renamed over
-/// the old one, so a report is always either the old or the new version.
-pub fn write_outputs(
+/// One report to write: where it goes, a fingerprint of everything it is made from (its
+/// data and the templates), and how to make its content. Making it (rendering) is the
+/// expensive part, so it is skipped when the fingerprint shows the file is current.
+pub struct Planned<'a> {
+    /// Relative to the output folder, with `/` separators.
+    pub path: String,
+    pub fingerprint: u64,
+    pub make: Box<dyn Fn() -> Result<String, Error> + Send + Sync + 'a>,
+}
+
+/// Writes every planned report under `out`, on every core, and removes reports of an
+/// earlier build that are no longer planned. A report whose fingerprint and file are as
+/// last recorded is neither made nor written; one whose new content equals the old is not
+/// written. Each file is written to a temporary file beside it and renamed over the old
+/// one, so a report is always either the old or the new version.
+pub fn write_reports(
     out: &Path,
-    outputs: &[Output],
+    planned: &[Planned],
     known: &mut Written,
 ) -> Result<WriteSummary, Error> {
-    let write_error = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
     std::fs::create_dir_all(out).map_err(write_error(out))?;
+    let outcomes = planned
+        .par_iter()
+        .map(|report| write_report(out, report, known))
+        .collect::<Result<Vec<(bool, Record)>, Error>>()?;
     let mut summary = WriteSummary::default();
-    for output in outputs {
-        let target = out.join(checked_relative(&output.path)?);
-        let content = output.content.as_bytes();
-        let hash = content_hash(content);
-        let unchanged = match known.0.get(&output.path) {
-            Some(known) => *known == hash,
-            None => std::fs::read(&target).is_ok_and(|old| old == content),
-        };
-        if !unchanged {
-            write_atomically(&target, content).map_err(write_error(&target))?;
-            summary.written.push(output.path.clone());
+    let mut records = HashMap::with_capacity(planned.len());
+    for (report, (written, record)) in planned.iter().zip(outcomes) {
+        if written {
+            summary.written.push(report.path.clone());
         } else {
             summary.unchanged += 1;
         }
-        known.0.insert(output.path.clone(), hash);
+        records.insert(report.path.clone(), record);
     }
-    let current: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    for stale in read_manifest(out)
-        .iter()
-        .filter(|p| !current.contains(p.as_str()))
-    {
-        let Ok(relative) = checked_relative(stale) else {
+    for stale in std::mem::take(&mut known.0).into_keys() {
+        if records.contains_key(&stale) {
+            continue;
+        }
+        let Ok(relative) = checked_relative(&stale) else {
             continue;
         };
-        known.0.remove(stale);
         match std::fs::remove_file(out.join(relative)) {
-            Ok(()) => summary.removed.push(stale.clone()),
+            Ok(()) => summary.removed.push(stale),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => {
+            Err(source) => {
                 return Err(Error::Write {
                     path: out.join(relative),
-                    source: error,
+                    source,
                 });
             }
         }
     }
-    let mut listed: Vec<&str> = current.into_iter().collect();
-    listed.sort_unstable();
-    let manifest = listed.join("\n") + "\n";
+    summary.removed.sort();
+    known.0 = records;
+    let manifest = known.manifest();
     let manifest_path = out.join(MANIFEST);
     if std::fs::read(&manifest_path).map_or(true, |old| old != manifest.as_bytes()) {
         write_atomically(&manifest_path, manifest.as_bytes())
@@ -162,22 +167,132 @@ pub fn write_outputs(
     Ok(summary)
 }
 
-/// A hash of a file's bytes, to tell whether they changed without keeping them.
-pub fn content_hash(content: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    content.hash(&mut hasher);
-    hasher.finish()
+/// Makes and writes one report unless it is current; says whether it was written.
+fn write_report(out: &Path, report: &Planned, known: &Written) -> Result<(bool, Record), Error> {
+    let target = out.join(checked_relative(&report.path)?);
+    // A record is trusted only while the file still has the size and time it was written
+    // with: a report edited or deleted by hand is compared and rewritten.
+    let file = std::fs::metadata(&target).ok().map(|m| FileStamp::of(&m));
+    let trusted = known
+        .0
+        .get(&report.path)
+        .filter(|record| file == Some(record.file));
+    if let Some(record) = trusted.filter(|r| r.fingerprint == report.fingerprint) {
+        return Ok((false, *record));
+    }
+    let content = (report.make)()?;
+    let hash = content_hash(content.as_bytes());
+    let unchanged = match trusted {
+        Some(record) => record.hash == hash,
+        None => file.is_some() && std::fs::read(&target).is_ok_and(|old| old == content.as_bytes()),
+    };
+    let file = match (unchanged, file) {
+        (true, Some(file)) => file,
+        _ => {
+            write_atomically(&target, content.as_bytes()).map_err(write_error(&target))?;
+            let metadata = std::fs::metadata(&target).map_err(write_error(&target))?;
+            FileStamp::of(&metadata)
+        }
+    };
+    let record = Record {
+        fingerprint: report.fingerprint,
+        hash,
+        file,
+    };
+    Ok((!unchanged, record))
 }
 
-fn read_manifest(out: &Path) -> Vec<String> {
-    std::fs::read_to_string(out.join(MANIFEST))
-        .map(|text| {
-            text.lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
+
+/// A hash of a file's bytes, to tell whether they changed without keeping them.
+pub fn content_hash(content: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(content)
+}
+
+/// What the manifest records of each report: the fingerprint it was made from, a hash of
+/// its content, and its file's size and modification time when written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Record {
+    fingerprint: u64,
+    hash: u64,
+    file: FileStamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    /// Nanoseconds since 1970.
+    modified: u64,
+}
+
+impl FileStamp {
+    fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |since| {
+                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+            });
+        FileStamp {
+            len: metadata.len(),
+            modified,
+        }
+    }
+}
+
+impl Written {
+    /// The reports the manifest in `out` lists, with their records. A manifest of an
+    /// older trailmark lists only paths: those reports are compared with their files.
+    pub fn load(out: &Path) -> Written {
+        let text = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
+        let mut records = HashMap::new();
+        for line in text.lines().filter(|line| !line.is_empty()) {
+            let mut fields = line.split('\t');
+            let path = fields.next().unwrap_or_default().to_string();
+            let numbers: Vec<u64> = fields
+                .map_while(|field| u64::from_str_radix(field, 16).ok())
+                .collect();
+            let record = match numbers[..] {
+                [fingerprint, hash, len, modified] => Record {
+                    fingerprint,
+                    hash,
+                    file: FileStamp { len, modified },
+                },
+                // Never trusted: no file has this stamp.
+                _ => Record {
+                    fingerprint: 0,
+                    hash: 0,
+                    file: FileStamp {
+                        len: u64::MAX,
+                        modified: u64::MAX,
+                    },
+                },
+            };
+            records.insert(path, record);
+        }
+        Written(records)
+    }
+
+    /// One line a report, sorted by path: the path, then the record's numbers in hex,
+    /// separated by tabs (no report path holds a tab).
+    fn manifest(&self) -> String {
+        let mut paths: Vec<&String> = self.0.keys().collect();
+        paths.sort_unstable();
+        let mut manifest = String::new();
+        for path in paths {
+            let record = &self.0[path];
+            let _ = writeln!(
+                manifest,
+                "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
+                record.fingerprint, record.hash, record.file.len, record.file.modified
+            );
+        }
+        manifest
+    }
 }
 
 /// A report path as a relative path that cannot leave the output folder.
@@ -244,11 +359,26 @@ mod tests {
         assert_eq!(relative_link(&base.join("j"), &base.join("j")), "");
     }
 
-    fn output(path: &str, content: &str) -> Output {
-        Output {
-            path: path.to_string(),
-            content: content.to_string(),
-        }
+    /// Writes reports of these paths and contents as a new trailmark process would, with
+    /// the record loaded from the manifest; the fingerprint is the content's hash.
+    fn write_outputs(out: &Path, outputs: &[(&str, &str)]) -> Result<WriteSummary, Error> {
+        write_with(out, outputs, &mut Written::load(out))
+    }
+
+    fn write_with(
+        out: &Path,
+        outputs: &[(&str, &str)],
+        known: &mut Written,
+    ) -> Result<WriteSummary, Error> {
+        let planned: Vec<Planned> = outputs
+            .iter()
+            .map(|&(path, content)| Planned {
+                path: path.to_string(),
+                fingerprint: content_hash(content.as_bytes()),
+                make: Box::new(move || Ok(content.to_string())),
+            })
+            .collect();
+        write_reports(out, &planned, known)
     }
 
     fn summary_of(written: &[&str], unchanged: usize, removed: &[&str]) -> WriteSummary {
@@ -263,14 +393,14 @@ mod tests {
     fn writes_only_what_changed_and_removes_stale_reports() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let first = [output("index.md", "a"), output("goals/x.md", "x")];
-        let summary = write_outputs(&out, &first, &mut Written::default()).unwrap();
+        let first = [("index.md", "a"), ("goals/x.md", "x")];
+        let summary = write_outputs(&out, &first).unwrap();
         assert_eq!(summary, summary_of(&["index.md", "goals/x.md"], 0, &[]));
-        let second = [output("index.md", "b")];
-        let summary = write_outputs(&out, &second, &mut Written::default()).unwrap();
+        let second = [("index.md", "b")];
+        let summary = write_outputs(&out, &second).unwrap();
         assert_eq!(summary, summary_of(&["index.md"], 0, &["goals/x.md"]));
         assert!(!out.join("goals/x.md").exists());
-        let summary = write_outputs(&out, &second, &mut Written::default()).unwrap();
+        let summary = write_outputs(&out, &second).unwrap();
         assert_eq!(summary, summary_of(&[], 1, &[]));
         let leftovers: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
@@ -281,35 +411,72 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_record_of_written_reports_spares_reading_them_back() {
+    fn a_report_whose_fingerprint_and_file_are_as_recorded_is_not_made_again() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let mut known = Written::default();
-        write_outputs(&out, &[output("index.md", "a")], &mut known).unwrap();
-        // Changed behind trailmark's back: with the record, the report counts as
-        // unchanged because its content is what was last written...
+        write_outputs(&out, &[("index.md", "a")]).unwrap();
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let planned = |fingerprint| {
+            vec![Planned {
+                path: "index.md".to_string(),
+                fingerprint,
+                make: Box::new(|| {
+                    made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok("a".to_string())
+                }),
+            }]
+        };
+        let same = content_hash(b"a");
+        let summary = write_reports(&out, &planned(same), &mut Written::load(&out)).unwrap();
+        assert_eq!(
+            (summary, made.load(std::sync::atomic::Ordering::SeqCst)),
+            (summary_of(&[], 1, &[]), 0)
+        );
+        // A new fingerprint makes the report again; the same content is not written.
+        let summary = write_reports(&out, &planned(same + 1), &mut Written::load(&out)).unwrap();
+        assert_eq!(
+            (summary, made.load(std::sync::atomic::Ordering::SeqCst)),
+            (summary_of(&[], 1, &[]), 1)
+        );
+    }
+
+    #[test]
+    fn reports_edited_or_deleted_by_hand_are_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut known = Written::load(&out);
+        write_with(&out, &[("index.md", "a"), ("b.md", "b")], &mut known).unwrap();
         std::fs::write(out.join("index.md"), "edited").unwrap();
-        let summary = write_outputs(&out, &[output("index.md", "a")], &mut known).unwrap();
-        assert_eq!(summary, summary_of(&[], 1, &[]));
-        // ...and a new content is written.
-        let summary = write_outputs(&out, &[output("index.md", "b")], &mut known).unwrap();
-        assert_eq!(summary, summary_of(&["index.md"], 0, &[]));
-        assert_eq!(std::fs::read_to_string(out.join("index.md")).unwrap(), "b");
-        // Without the record, the file on disk is compared.
-        let summary =
-            write_outputs(&out, &[output("index.md", "b")], &mut Written::default()).unwrap();
-        assert_eq!(summary, summary_of(&[], 1, &[]));
+        std::fs::remove_file(out.join("b.md")).unwrap();
+        let summary = write_with(&out, &[("index.md", "a"), ("b.md", "b")], &mut known).unwrap();
+        assert_eq!(summary, summary_of(&["index.md", "b.md"], 0, &[]));
+        assert_eq!(std::fs::read_to_string(out.join("index.md")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(out.join("b.md")).unwrap(), "b");
+    }
+
+    #[test]
+    fn a_manifest_of_paths_only_is_compared_with_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.md"), "a").unwrap();
+        std::fs::write(out.join("old.md"), "old").unwrap();
+        std::fs::write(out.join(MANIFEST), "index.md\nold.md\n").unwrap();
+        let summary = write_outputs(&out, &[("index.md", "a")]).unwrap();
+        assert_eq!(summary, summary_of(&[], 1, &["old.md"]));
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(manifest.starts_with("index.md\t"), "{manifest}");
     }
 
     #[test]
     fn never_removes_files_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        write_outputs(&out, &[output("index.md", "a")], &mut Written::default()).unwrap();
+        write_outputs(&out, &[("index.md", "a")]).unwrap();
         std::fs::write(out.join("mine.txt"), "keep").unwrap();
         std::fs::write(dir.path().join("beside.md"), "keep").unwrap();
         std::fs::write(out.join(MANIFEST), "index.md\n../beside.md\n").unwrap();
-        write_outputs(&out, &[output("index.md", "a")], &mut Written::default()).unwrap();
+        write_outputs(&out, &[("index.md", "a")]).unwrap();
         assert!(out.join("mine.txt").exists());
         assert!(dir.path().join("beside.md").exists());
     }
@@ -318,10 +485,7 @@ mod tests {
     fn refuses_paths_that_leave_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         for path in ["../x.md", "/etc/x", "a/../../x", ""] {
-            assert!(
-                write_outputs(dir.path(), &[output(path, "x")], &mut Written::default()).is_err(),
-                "{path}"
-            );
+            assert!(write_outputs(dir.path(), &[(path, "x")]).is_err(), "{path}");
         }
     }
 
@@ -340,12 +504,7 @@ mod tests {
         );
         assert!(check_output_folder(&root, &root.join("notes/a.md")).is_err());
         assert!(check_output_folder(&root, &root.join("_reports")).is_ok());
-        write_outputs(
-            &root.join("_reports"),
-            &[output("index.md", "x")],
-            &mut Written::default(),
-        )
-        .unwrap();
+        write_outputs(&root.join("_reports"), &[("index.md", "x")]).unwrap();
         assert!(
             check_output_folder(&root, &root.join("_reports")).is_ok(),
             "trailmark's own folder"

@@ -25,7 +25,9 @@ pub struct Review {
     pub title: String,
     pub first: Date,
     pub last: Date,
-    pub today: Date,
+    /// The day the facts are as of: the period's last day, or today while it lasts. A
+    /// review of a past period does not depend on today, so its report stays the same.
+    pub as_of: Date,
     /// The period is not over yet: facts are as of today.
     pub in_progress: bool,
     /// Labels of the reviews before and after, when there are pages for them.
@@ -55,8 +57,6 @@ pub struct Review {
     pub next_period: String,
     pub due_next: Vec<DueMilestone>,
     pub goals_due_next: Vec<GoalEvent>,
-    /// Done milestones in the journal with no known date, which no period can show.
-    pub unknown_done: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -366,7 +366,7 @@ impl<'a> Reviewer<'a> {
             title: period.title(),
             first: period.first,
             last: period.last,
-            today,
+            as_of,
             in_progress: period.last >= today,
             previous: None,
             next: None,
@@ -395,7 +395,6 @@ impl<'a> Reviewer<'a> {
             next_period: next_period.title(),
             due_next: self.due_in(next_period),
             goals_due_next,
-            unknown_done: goals.iter().map(|g| g.unknown_done).sum(),
         }
     }
 
@@ -514,7 +513,6 @@ mod tests {
         assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
         assert_eq!(r.next_period, "March 2026");
         assert_eq!(r.due_next[0].text, "launch");
-        assert_eq!(r.unknown_done, 1);
     }
 
     #[test]

@@ -7,13 +7,17 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use std::hash::{Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3Default;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyse::review::Review;
-use crate::analyse::{Report, Status};
+use crate::analyse::{GoalReport, Report, Status};
 use crate::dates::Date;
 use crate::error::Error;
 
@@ -35,39 +39,135 @@ pub const EMBEDDED_TEMPLATES: [(&str, &str); 9] = [
 /// The report formats, by file extension.
 pub const FORMATS: [&str; 2] = ["html", "md"];
 
-/// A page to render in every format: the template's name without extension, the
-/// report's path without extension, and the data the template sees.
-struct Page<'a> {
+/// One page of the reports, rendered once in every format: the template's name without
+/// extension, the report's path without extension, and the data its template sees.
+pub struct Page<'a> {
     template: &'static str,
     path: String,
-    data: Data<'a>,
+    data: PageData<'a>,
+    /// See [`Page::fingerprint`].
+    fingerprint: u64,
 }
 
-enum Data<'a> {
-    Ready(Value),
-    Review(&'a Review),
+/// What each kind of page sees. Goal and review pages see only their own data, not the
+/// whole report, so that an edit changes only the pages it shows on.
+enum PageData<'a> {
+    /// `report`, `tree`, `summary`, `activity`.
+    Index(&'a Report),
+    /// Not a template: the report as JSON (`trailmark.json`).
+    Json(&'a Report),
+    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`.
+    Goal {
+        today: Today,
+        goal: &'a GoalReport,
+        parent: Option<&'a GoalReport>,
+        children: Vec<&'a GoalReport>,
+    },
+    /// `review`, `to_journal`.
+    Review {
+        review: &'a Review,
+        to_journal: String,
+    },
+    /// `report` (its `today` only), `reviews`, `unknown_done`.
+    Reviews {
+        today: Today,
+        reviews: Vec<ReviewLink>,
+        unknown_done: u32,
+    },
 }
 
-impl<'a> Page<'a> {
-    fn new(template: &'static str, path: String, data: Data<'a>) -> Page<'a> {
-        Page {
-            template,
-            path,
-            data,
+/// The `report` that goal and review-list pages see: the date, for the footer.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Today {
+    today: Date,
+}
+
+impl Page<'_> {
+    /// The report's path in `format` (`html` or `md`), relative to the output folder.
+    pub fn path(&self, format: &str) -> String {
+        format!("{}.{format}", self.path)
+    }
+
+    /// The formats the page is written in, as file extensions.
+    pub fn formats(&self) -> &'static [&'static str] {
+        match self.data {
+            PageData::Json(_) => &["json"],
+            _ => &FORMATS,
+        }
+    }
+
+    /// A hash of everything the page is made from, templates included: equal
+    /// fingerprints render to equal reports, so a page whose fingerprint is unchanged
+    /// need not be rendered again.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    fn context(&self) -> Value {
+        match &self.data {
+            PageData::Json(_) => Value::UNDEFINED,
+            PageData::Index(report) => context! {
+                report => Value::from(Serde(report)),
+                tree => Value::from(Serde(report.goal_tree())),
+                summary => Value::from(Serde(StatusSummary::of(report))),
+                activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
+            },
+            PageData::Goal {
+                today,
+                goal,
+                parent,
+                children,
+            } => context! {
+                report => Value::from(Serde(today)),
+                goal => Value::from(Serde(goal)),
+                parent => Value::from(Serde(parent)),
+                children => Value::from(Serde(children)),
+                burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
+            },
+            PageData::Review { review, to_journal } => context! {
+                review => Value::from(Serde(review)),
+                to_journal,
+            },
+            PageData::Reviews {
+                today,
+                reviews,
+                unknown_done,
+            } => context! {
+                report => Value::from(Serde(today)),
+                reviews => Value::from(Serde(reviews)),
+                unknown_done,
+            },
         }
     }
 }
 
-/// One report: where it goes in the output folder and what it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Relative to the output folder, with `/` separators.
-    pub path: String,
-    pub content: String,
+/// A hash of `data` serialized.
+fn data_hash(data: &impl Serialize) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    serde_json::to_writer(HashingWriter(&mut hasher), data)
+        .expect("report data holds only strings, numbers and dates, which serialize");
+    hasher.finish()
+}
+
+/// Feeds serialized bytes to a hasher, so that a fingerprint needs no buffer.
+struct HashingWriter<'a>(&'a mut Xxh3Default);
+
+impl std::io::Write for HashingWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 pub struct Renderer {
     env: Environment<'static>,
+    /// A hash of the templates (the embedded ones, every file in the overrides folder)
+    /// and of trailmark's version, part of every page's fingerprint.
+    templates: u64,
 }
 
 impl Renderer {
@@ -84,6 +184,7 @@ impl Renderer {
                 .build()
                 .expect("the default delimiters with trimmed blocks are a valid syntax"),
         );
+        let templates = templates_fingerprint(overrides.as_deref());
         env.set_loader(move |name| load_template(overrides.as_deref(), name));
         env.add_filter("percent", percent);
         env.add_filter("bar", text_bar);
@@ -102,115 +203,150 @@ impl Renderer {
                 )),
             }
         });
-        Renderer { env }
+        Renderer { env, templates }
     }
 
-    /// Every report for a journal: the index, one page per goal and one per review, in
-    /// HTML and markdown, and `trailmark.json`. `reviews` come newest first.
-    /// `to_journal` is the link from the output folder to the journal folder (`../`).
-    pub fn render_all(
+    /// Every page of a journal's reports: the index, one page per goal, one per review
+    /// and the list of reviews. `reviews` come newest first. `to_journal` is the link from
+    /// the output folder to the journal folder (`../`).
+    pub fn pages<'a>(
         &self,
-        report: &Report,
-        reviews: &[Review],
+        report: &'a Report,
+        reviews: &'a [Review],
         to_journal: &str,
-    ) -> Result<Vec<Output>, Error> {
-        // Each value is converted once and shared (minijinja values are reference counted),
-        // so rendering stays linear in the number of goals.
-        let report_value = Value::from(Serde(report));
-        let goal_values: HashMap<&str, Value> = report
-            .goals
-            .iter()
-            .map(|g| (g.id.as_str(), Value::from(Serde(g))))
-            .collect();
-        let tree = Value::from(Serde(report.goal_tree()));
-        let summary = Value::from(Serde(StatusSummary::of(report)));
-        let activity = Value::from_safe_string(chart::activity(&report.activity, report.today));
+    ) -> Vec<Page<'a>> {
+        let by_id: HashMap<&str, &GoalReport> =
+            report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+        let today = Today {
+            today: report.today,
+        };
         let mut pages = Vec::with_capacity(2 + report.goals.len() + reviews.len());
-        let index = context! { report => report_value.clone(), tree, summary, activity };
-        pages.push(Page::new("index", "index".to_string(), Data::Ready(index)));
-        for goal in &report.goals {
-            let parent: Option<Value> = goal
-                .parent
-                .as_deref()
-                .and_then(|id| goal_values.get(id).cloned());
-            let children: Vec<Value> = goal
-                .children
-                .iter()
-                .filter_map(|id| goal_values.get(id.as_str()).cloned())
-                .collect();
-            let page = context! {
-                report => report_value.clone(),
-                goal => goal_values[goal.id.as_str()].clone(),
-                parent,
-                children,
-                burn_up => Value::from_safe_string(chart::burn_up(goal, report.today)),
-            };
-            let path = format!("goals/{}", report_file_stem(&goal.id));
-            pages.push(Page::new("goal", path, Data::Ready(page)));
-        }
-        // Review pages sit one folder down.
-        let review_to_journal = format!("../{to_journal}");
-        for review in reviews {
-            let path = format!("reviews/{}", review.label);
-            pages.push(Page::new("review", path, Data::Review(review)));
-        }
-        let listed: Vec<ReviewLink> = reviews.iter().map(ReviewLink::of).collect();
-        let list =
-            context! { report => report_value.clone(), reviews => Value::from(Serde(listed)) };
-        pages.push(Page::new(
-            "reviews",
-            "reviews/index".to_string(),
-            Data::Ready(list),
-        ));
-        // Pages are rendered on all cores, in every format, and come out in the order
-        // listed. A review's data becomes template values only while it is rendered, so
-        // that hundreds of them are not held at once.
-        let rendered = pages
-            .par_iter()
-            .map(|page| {
-                let context = match &page.data {
-                    Data::Ready(context) => context.clone(),
-                    Data::Review(review) => context! {
-                        report => report_value.clone(),
-                        review => Value::from(Serde(review)),
-                        to_journal => review_to_journal.clone(),
-                    },
-                };
-                FORMATS
-                    .iter()
-                    .map(|extension| {
-                        let template = format!("{}.{extension}", page.template);
-                        Ok(Output {
-                            path: format!("{}.{extension}", page.path),
-                            content: self.render(&template, context.clone())?,
-                        })
-                    })
-                    .collect::<Result<Vec<Output>, Error>>()
-            })
-            .collect::<Result<Vec<Vec<Output>>, Error>>()?;
-        let mut outputs: Vec<Output> = rendered.into_iter().flatten().collect();
-        outputs.push(Output {
-            path: "trailmark.json".to_string(),
-            content: report.to_json(),
+        pages.push(Page {
+            template: "index",
+            path: "index".to_string(),
+            data: PageData::Index(report),
+            fingerprint: 0,
         });
-        Ok(outputs)
+        pages.push(Page {
+            template: "trailmark",
+            path: "trailmark".to_string(),
+            data: PageData::Json(report),
+            fingerprint: 0,
+        });
+        for goal in &report.goals {
+            pages.push(Page {
+                template: "goal",
+                path: format!("goals/{}", report_file_stem(&goal.id)),
+                data: PageData::Goal {
+                    today,
+                    goal,
+                    parent: goal.parent.as_deref().and_then(|id| by_id.get(id).copied()),
+                    children: goal
+                        .children
+                        .iter()
+                        .filter_map(|id| by_id.get(id.as_str()).copied())
+                        .collect(),
+                },
+                fingerprint: 0,
+            });
+        }
+        for review in reviews {
+            pages.push(Page {
+                template: "review",
+                path: format!("reviews/{}", review.label),
+                // Review pages sit one folder down.
+                data: PageData::Review {
+                    review,
+                    to_journal: format!("../{to_journal}"),
+                },
+                fingerprint: 0,
+            });
+        }
+        pages.push(Page {
+            template: "reviews",
+            path: "reviews/index".to_string(),
+            data: PageData::Reviews {
+                today,
+                reviews: reviews.iter().map(ReviewLink::of).collect(),
+                unknown_done: report.goals.iter().map(|g| g.unknown_done).sum(),
+            },
+            fingerprint: 0,
+        });
+        self.fingerprint_all(&mut pages, report);
+        pages
+    }
+
+    /// Fingerprints every page, on every core. A goal is serialized once, not again for
+    /// each page that shows it as a parent or child.
+    fn fingerprint_all(&self, pages: &mut [Page], report: &Report) {
+        let (report_hash, goal_hashes) = rayon::join(
+            || data_hash(report),
+            || {
+                report
+                    .goals
+                    .par_iter()
+                    .map(|goal| (goal.id.as_str(), data_hash(goal)))
+                    .collect::<HashMap<&str, u64>>()
+            },
+        );
+        let goal_hash = |goal: &GoalReport| goal_hashes[goal.id.as_str()];
+        pages.par_iter_mut().for_each(|page| {
+            let data = match &page.data {
+                PageData::Index(_) | PageData::Json(_) => report_hash,
+                PageData::Goal {
+                    today,
+                    goal,
+                    parent,
+                    children,
+                } => data_hash(&(
+                    today,
+                    goal_hash(goal),
+                    parent.map(goal_hash),
+                    children
+                        .iter()
+                        .map(|child| goal_hash(child))
+                        .collect::<Vec<u64>>(),
+                )),
+                PageData::Review { review, to_journal } => data_hash(&(review, to_journal)),
+                PageData::Reviews {
+                    today,
+                    reviews,
+                    unknown_done,
+                } => data_hash(&(today, reviews, unknown_done)),
+            };
+            let mut hasher = Xxh3Default::new();
+            (self.templates, page.template, &page.path, data).hash(&mut hasher);
+            page.fingerprint = hasher.finish();
+        });
+    }
+
+    /// A page in one of its formats.
+    pub fn render_page(&self, page: &Page, format: &str) -> Result<String, Error> {
+        match page.data {
+            PageData::Json(report) => Ok(report.to_json()),
+            _ => self.render(&format!("{}.{format}", page.template), page.context()),
+        }
     }
 
     /// One review on its own, as `trailmark review` prints it (`format` is `html` or `md`),
     /// with entries linked through `to_journal`.
     pub fn render_review(
         &self,
-        report: &Report,
         review: &Review,
         format: &str,
         to_journal: &str,
     ) -> Result<String, Error> {
-        let page = context! {
-            report => Value::from(Serde(report)),
-            review => Value::from(Serde(review)),
-            to_journal,
+        let page = Page {
+            template: "review",
+            path: format!("reviews/{}", review.label),
+            data: PageData::Review {
+                review,
+                to_journal: to_journal.to_string(),
+            },
+            // Printed, not written: no fingerprint is needed.
+            fingerprint: 0,
         };
-        self.render(&format!("review.{format}"), page)
+        self.render_page(&page, format)
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {
@@ -232,6 +368,27 @@ fn describe(error: &minijinja::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+fn templates_fingerprint(overrides: Option<&Path>) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    EMBEDDED_TEMPLATES.hash(&mut hasher);
+    let mut files: Vec<(std::ffi::OsString, Vec<u8>)> = overrides
+        .and_then(|folder| std::fs::read_dir(folder).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| {
+            (
+                entry.file_name(),
+                std::fs::read(entry.path()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    files.sort();
+    files.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn load_template(overrides: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Error> {
