@@ -298,6 +298,109 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
         .stdout(contains(format!("0 reports written, {reports} unchanged")));
 }
 
+/// How many reports a `build` line says it wrote.
+fn reports_written(assert: &assert_cmd::assert::Assert) -> usize {
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let count = stdout.split(" reports written").next().unwrap();
+    count.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// The reports in `out` (without the manifest, whose records hold file times).
+fn reports_in(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut reports = snapshot_files(out);
+    reports.retain(|path, _| !path.ends_with(".trailmark-manifest"));
+    reports
+}
+
+/// Builds again from nothing and asserts that the reports are the same as `out` holds:
+/// what an incremental build skipped was current.
+fn assert_same_as_a_fresh_build(journal: &Path, out: &Path) {
+    let incremental = reports_in(out);
+    fs::remove_dir_all(out).unwrap();
+    build_at(journal, "2026-11-20").success();
+    let fresh = reports_in(out);
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(incremental[path] == *bytes, "{} differs", path.display());
+    }
+}
+
+#[test]
+fn an_edit_rewrites_only_the_reports_it_shows_on_and_they_match_a_fresh_build() {
+    let journal = journal("example");
+    let root = journal.path();
+    let out = root.join("_reports");
+    build_at(root, "2026-11-20").success();
+    let before = reports_in(&out);
+    let total = before.len();
+
+    // A lesson of the entry of Monday 2026-08-10 shows in the reviews of its week, month,
+    // quarter and year, and nowhere else.
+    let entry = root.join("journal/2026/2026-08-10.md");
+    let text = fs::read_to_string(&entry).unwrap();
+    fs::write(
+        &entry,
+        text.replacen("## Lessons\n\n- ", "## Lessons\n\n- Rewritten: ", 1),
+    )
+    .unwrap();
+    let second = build_at(root, "2026-11-20").success();
+    let after = reports_in(&out);
+    let mut changed: Vec<String> = after
+        .keys()
+        .filter(|p| before[*p] != after[*p])
+        .map(|p| {
+            p.strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    changed.sort();
+    let expected: Vec<String> = ["2026-08", "2026-Q3", "2026-W33", "2026"]
+        .iter()
+        .flat_map(|period| ["html", "md"].map(|ext| format!("reviews/{period}.{ext}")))
+        .collect();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(changed, expected);
+    assert_eq!(reports_written(&second), expected.len());
+    assert_same_as_a_fresh_build(root, &out);
+
+    // Ticking a milestone changes its goal's pages and every review its progress is in.
+    let goal = root.join("goals/learn-sql.md");
+    let text = fs::read_to_string(&goal).unwrap();
+    fs::write(&goal, text.replacen("- [ ]", "- [x]", 1)).unwrap();
+    let third = build_at(root, "2026-11-20").success();
+    assert!(reports_written(&third) < total, "{total}");
+    assert_same_as_a_fresh_build(root, &out);
+
+    // A template override changes every report made from it.
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("templates/goal.md"), "custom {{ goal.title }}\n").unwrap();
+    build_at(root, "2026-11-20").success();
+    let custom = fs::read_to_string(out.join("goals/learn-sql.md")).unwrap();
+    assert!(custom.starts_with("custom "), "{custom}");
+    assert_same_as_a_fresh_build(root, &out);
+}
+
+#[test]
+fn a_report_edited_or_deleted_by_hand_is_written_again() {
+    let journal = journal("example");
+    let out = journal.path().join("_reports");
+    build_at(journal.path(), "2026-11-20").success();
+    let review = out.join("reviews/2026-10.md");
+    let original = fs::read(&review).unwrap();
+    fs::write(&review, "edited by hand").unwrap();
+    fs::remove_file(out.join("goals/learn-sql.html")).unwrap();
+    let rebuilt = build_at(journal.path(), "2026-11-20").success();
+    assert_eq!(reports_written(&rebuilt), 2);
+    assert_eq!(fs::read(&review).unwrap(), original);
+    assert!(out.join("goals/learn-sql.html").is_file());
+}
+
 #[test]
 fn the_html_index_shows_every_goal_with_a_progress_bar() {
     let journal = journal("example");
