@@ -123,7 +123,20 @@ pub fn write_reports(
     planned: &[Planned],
     known: &mut Written,
 ) -> Result<WriteSummary, Error> {
-    std::fs::create_dir_all(out).map_err(write_error(out))?;
+    // Folders are made once here, not once a report.
+    let mut folders: Vec<PathBuf> = planned
+        .iter()
+        .map(|report| checked_relative(&report.path).map(|path| out.join(path)))
+        .collect::<Result<Vec<PathBuf>, Error>>()?
+        .iter()
+        .filter_map(|target| target.parent().map(Path::to_path_buf))
+        .collect();
+    folders.push(out.to_path_buf());
+    folders.sort_unstable();
+    folders.dedup();
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(write_error(folder))?;
+    }
     let outcomes = planned
         .par_iter()
         .map(|report| write_report(out, report, known))
@@ -314,7 +327,6 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
 
 fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
     let folder = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".trailmark-").suffix(".tmp");
     // Temp files are private (0600) by default; reports are ordinary files, readable as

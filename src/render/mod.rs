@@ -144,8 +144,12 @@ impl Page<'_> {
 /// A hash of `data` serialized.
 fn data_hash(data: &impl Serialize) -> u64 {
     let mut hasher = Xxh3Default::new();
-    serde_json::to_writer(HashingWriter(&mut hasher), data)
+    // Buffered: serde writes a few bytes at a time, and each hasher update has a cost.
+    let mut sink = std::io::BufWriter::with_capacity(8192, HashingWriter(&mut hasher));
+    serde_json::to_writer(&mut sink, data)
+        .and_then(|()| std::io::Write::flush(&mut sink).map_err(serde_json::Error::io))
         .expect("report data holds only strings, numbers and dates, which serialize");
+    drop(sink);
     hasher.finish()
 }
 
