@@ -106,12 +106,37 @@ impl Page<'_> {
     fn context(&self) -> Value {
         match &self.data {
             PageData::Json(_) => Value::UNDEFINED,
-            PageData::Index(report) => context! {
-                report => Value::from(Serde(report)),
-                tree => Value::from(Serde(report.goal_tree())),
-                summary => Value::from(Serde(StatusSummary::of(report))),
-                activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
-            },
+            PageData::Index(report) => {
+                // Each goal becomes a template value once, shared by `report.goals` and
+                // the tree: converting the goals is most of the index page's memory.
+                let goals: HashMap<&str, Value> = report
+                    .goals
+                    .iter()
+                    .map(|goal| (goal.id.as_str(), Value::from(Serde(goal))))
+                    .collect();
+                let tree: Vec<Value> = report
+                    .goal_tree()
+                    .iter()
+                    .map(|row| context! { goal => goals[row.goal.id.as_str()].clone(), depth => row.depth })
+                    .collect();
+                let all_goals: Vec<Value> = report
+                    .goals
+                    .iter()
+                    .map(|goal| goals[goal.id.as_str()].clone())
+                    .collect();
+                context! {
+                    report => context! {
+                        today => Value::from(Serde(report.today)),
+                        goals => all_goals,
+                        loose_tasks => Value::from(Serde(&report.loose_tasks)),
+                        diagnostics => Value::from(Serde(&report.diagnostics)),
+                        activity => Value::from(Serde(&report.activity)),
+                    },
+                    tree,
+                    summary => Value::from(Serde(StatusSummary::of(report))),
+                    activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
+                }
+            }
             PageData::Goal {
                 today,
                 goal,
