@@ -151,10 +151,16 @@ pub fn write_reports(
         }
         records.insert(report.path.clone(), record);
     }
-    for stale in std::mem::take(&mut known.0).into_keys() {
-        if records.contains_key(&stale) {
-            continue;
-        }
+    let mut stale: Vec<String> = known
+        .0
+        .keys()
+        .filter(|path| !records.contains_key(*path))
+        .cloned()
+        .collect();
+    stale.sort_unstable();
+    // The record is of what is on disk now, whether or not every stale report goes.
+    known.0 = records;
+    for stale in stale {
         let Ok(relative) = checked_relative(&stale) else {
             continue;
         };
@@ -169,8 +175,6 @@ pub fn write_reports(
             }
         }
     }
-    summary.removed.sort();
-    known.0 = records;
     let manifest = known.manifest();
     let manifest_path = out.join(MANIFEST);
     if std::fs::read(&manifest_path).map_or(true, |old| old != manifest.as_bytes()) {
