@@ -12,6 +12,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
+
 use crate::analyse::period::{Period, PeriodKind};
 use crate::analyse::review::{Review, Reviewer};
 use crate::analyse::{self, Report};
@@ -21,8 +23,6 @@ use crate::error::Error;
 use crate::model::{self, Journal};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, render};
-
-use rayon::prelude::*;
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
@@ -205,6 +205,7 @@ impl Workspace {
         Ok((report, summary))
     }
 
+    /// The review of one period, with the report it was drawn from.
     pub fn review(&mut self, period: Period, today: Date) -> (Report, Review) {
         let report = self.analyse(today);
         let review = Reviewer::new(&self.journal, &report).review(period);

@@ -178,7 +178,7 @@ fn data_hash(data: &impl Serialize) -> u64 {
     hasher.finish()
 }
 
-/// Feeds serialized bytes to a hasher, so that a fingerprint needs no buffer.
+/// Feeds serialized bytes to a hasher, so that a fingerprint needs no copy of the data.
 struct HashingWriter<'a>(&'a mut Xxh3Default);
 
 impl std::io::Write for HashingWriter<'_> {
@@ -257,6 +257,7 @@ impl Renderer {
             fingerprint: 0,
         });
         pages.push(Page {
+            // No template: the name is the file's, and only tells the fingerprints apart.
             template: "trailmark",
             path: "trailmark".to_string(),
             data: PageData::Json(report),
