@@ -123,11 +123,12 @@ pub fn write_reports(
     planned: &[Planned],
     known: &mut Written,
 ) -> Result<WriteSummary, Error> {
-    // Folders are made once here, not once a report.
-    let mut folders: Vec<PathBuf> = planned
+    let targets = planned
         .iter()
         .map(|report| checked_relative(&report.path).map(|path| out.join(path)))
-        .collect::<Result<Vec<PathBuf>, Error>>()?
+        .collect::<Result<Vec<PathBuf>, Error>>()?;
+    // Folders are made once here, not once a report.
+    let mut folders: Vec<PathBuf> = targets
         .iter()
         .filter_map(|target| target.parent().map(Path::to_path_buf))
         .collect();
@@ -139,7 +140,8 @@ pub fn write_reports(
     }
     let outcomes = planned
         .par_iter()
-        .map(|report| write_report(out, report, known))
+        .zip(&targets)
+        .map(|(report, target)| write_report(report, target, known))
         .collect::<Result<Vec<(bool, Record)>, Error>>()?;
     let mut summary = WriteSummary::default();
     let mut records = HashMap::with_capacity(planned.len());
@@ -185,11 +187,10 @@ pub fn write_reports(
 }
 
 /// Makes and writes one report unless it is current; says whether it was written.
-fn write_report(out: &Path, report: &Planned, known: &Written) -> Result<(bool, Record), Error> {
-    let target = out.join(checked_relative(&report.path)?);
+fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(bool, Record), Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten.
-    let file = std::fs::metadata(&target).ok().map(|m| FileStamp::of(&m));
+    let file = std::fs::metadata(target).ok().map(|m| FileStamp::of(&m));
     let trusted = known
         .0
         .get(&report.path)
@@ -201,13 +202,13 @@ fn write_report(out: &Path, report: &Planned, known: &Written) -> Result<(bool, 
     let hash = content_hash(content.as_bytes());
     let unchanged = match trusted {
         Some(record) => record.hash == hash,
-        None => file.is_some() && std::fs::read(&target).is_ok_and(|old| old == content.as_bytes()),
+        None => file.is_some() && std::fs::read(target).is_ok_and(|old| old == content.as_bytes()),
     };
     let file = match (unchanged, file) {
         (true, Some(file)) => file,
         _ => {
-            write_atomically(&target, content.as_bytes()).map_err(write_error(&target))?;
-            let metadata = std::fs::metadata(&target).map_err(write_error(&target))?;
+            write_atomically(target, content.as_bytes()).map_err(write_error(target))?;
+            let metadata = std::fs::metadata(target).map_err(write_error(target))?;
             FileStamp::of(&metadata)
         }
     };
