@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::analyse::period::{Period, PeriodKind};
-use crate::analyse::review::{Review, Reviewer};
+use crate::analyse::period::Period;
+use crate::analyse::review::{self, Review, Reviewer};
 use crate::analyse::{self, Report};
 use crate::dates::Date;
 use crate::document::{self, Document};
@@ -173,7 +173,7 @@ impl Workspace {
     pub fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
         write::check_output_folder(&self.root, &self.out)?;
         let report = self.analyse(today);
-        let reviews = all_reviews(&self.journal, &report);
+        let reviews = review::all_reviews(&self.journal, &report);
         let summary = {
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.root.join(discover::TEMPLATES_FOLDER)));
@@ -305,28 +305,6 @@ enum Freshness {
     Unchanged,
     Added,
     Changed,
-}
-
-/// Reviews of every period with activity, newest first within each kind, each linked to
-/// the one before and after it.
-fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
-    let reviewer = Reviewer::new(journal, report);
-    let mut reviews = Vec::new();
-    for kind in PeriodKind::ALL {
-        let periods = reviewer.active_periods(kind);
-        let of_kind: Vec<Review> = periods
-            .par_iter()
-            .enumerate()
-            .map(|(index, period)| {
-                let mut review = reviewer.review(*period);
-                review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
-                review.previous = periods.get(index + 1).map(Period::to_string);
-                review
-            })
-            .collect();
-        reviews.extend(of_kind);
-    }
-    reviews
 }
 
 #[cfg(test)]

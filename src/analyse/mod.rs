@@ -173,6 +173,9 @@ pub struct MetricPoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct MilestoneReport {
     pub text: String,
+    /// The text as written, when it has markup (see `Milestone::markdown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
     /// As written.
     pub state: MilestoneState,
     pub depth: u32,
@@ -224,6 +227,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
         for (m_index, milestone) in document.milestones.iter().enumerate() {
             let report = MilestoneReport {
                 text: milestone.text.clone(),
+                markdown: milestone.markdown.clone(),
                 state: milestone.state,
                 depth: milestone.depth,
                 due: milestone.due,

@@ -4,6 +4,7 @@
 //! date); each review is then a few binary searches, so writing every period of a decade
 //! stays linear in the size of the journal.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
@@ -69,6 +70,9 @@ pub struct GoalWins {
 #[derive(Debug, Clone, Serialize)]
 pub struct DoneMilestone {
     pub text: String,
+    /// The text as written, when it has markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
     pub done_on: Date,
     pub file: String,
     pub line: u32,
@@ -77,6 +81,9 @@ pub struct DoneMilestone {
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteItem {
     pub text: String,
+    /// The text as written, when it has markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
     pub date: Date,
     pub file: String,
     pub line: u32,
@@ -125,6 +132,9 @@ pub struct EntryItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct DueMilestone {
     pub text: String,
+    /// The text as written, when it has markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
     pub due: Date,
     pub goal: Option<String>,
     pub title: Option<String>,
@@ -241,6 +251,7 @@ impl<'a> Reviewer<'a> {
                         .filter(move |n| n.kind == kind)
                         .map(|n| NoteItem {
                             text: n.text.clone(),
+                            markdown: n.markdown.clone(),
                             date: e.date,
                             file: e.file.to_string(),
                             line: n.position.line,
@@ -262,6 +273,7 @@ impl<'a> Reviewer<'a> {
             let milestone = &goal.milestones[done.milestone];
             let item = DoneMilestone {
                 text: milestone.text.clone(),
+                markdown: milestone.markdown.clone(),
                 done_on: done.date,
                 file: milestone.file.clone(),
                 line: milestone.line,
@@ -419,6 +431,7 @@ fn open_due(report: &Report) -> Vec<DueMilestone> {
             let (goal, title) = goal.unzip();
             Some(DueMilestone {
                 text: m.text.clone(),
+                markdown: m.markdown.clone(),
                 due: m.due?,
                 goal: goal.map(str::to_string),
                 title: title.map(str::to_string),
@@ -436,6 +449,28 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
     let start = sorted.partition_point(|item| date_of(item) < period.first);
     let end = sorted.partition_point(|item| date_of(item) <= period.last);
     &sorted[start..end.max(start)]
+}
+
+/// Reviews of every period with activity, newest first within each kind, each linked to
+/// the one before and after it.
+pub fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
+    let reviewer = Reviewer::new(journal, report);
+    let mut reviews = Vec::new();
+    for kind in PeriodKind::ALL {
+        let periods = reviewer.active_periods(kind);
+        let of_kind: Vec<Review> = periods
+            .par_iter()
+            .enumerate()
+            .map(|(index, period)| {
+                let mut review = reviewer.review(*period);
+                review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
+                review.previous = periods.get(index + 1).map(Period::to_string);
+                review
+            })
+            .collect();
+        reviews.extend(of_kind);
+    }
+    reviews
 }
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by

@@ -57,7 +57,34 @@ struct Item {
     /// The item's first block is still being read, so its text is the item's text.
     collecting: bool,
     text: String,
+    /// Where the collected text is in the file, markup included.
+    source: Source,
     tags: Vec<String>,
+}
+
+/// The span of the file a text was collected from: from the first inline event to the end
+/// of the last, so that it holds the text's inline markdown as written.
+#[derive(Default, Clone, Copy)]
+struct Source {
+    start: usize,
+    end: usize,
+}
+
+impl Source {
+    fn extend(&mut self, start: usize, end: usize) {
+        if self.end == 0 {
+            self.start = start;
+        }
+        self.end = self.end.max(end);
+    }
+}
+
+/// A paragraph outside any list, in a notes section.
+struct ParagraphNote {
+    kind: NoteKind,
+    start: usize,
+    text: String,
+    source: Source,
 }
 
 /// A heading being read.
@@ -78,13 +105,15 @@ struct BodyReader<'a> {
     open_headings: Vec<usize>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
-    /// A paragraph outside any list, in a notes section: its kind, start and text.
-    paragraph_note: Option<(NoteKind, usize, String)>,
+    paragraph_note: Option<ParagraphNote>,
 }
 
 impl BodyReader<'_> {
     fn event(&mut self, event: Event, start: usize, end: usize) {
         self.check_for_task_marker(&event, start);
+        if is_inline(&event) {
+            self.extend_source(start, end);
+        }
         match event {
             Event::Start(Tag::Item) => self.items.push(Item {
                 start,
@@ -92,6 +121,7 @@ impl BodyReader<'_> {
                 at_text_start: true,
                 collecting: true,
                 text: String::new(),
+                source: Source::default(),
                 tags: Vec::new(),
             }),
             Event::End(TagEnd::Item) => self.end_item(end),
@@ -112,12 +142,18 @@ impl BodyReader<'_> {
                 self.stop_collecting();
             }
             Event::Start(Tag::Paragraph) if self.items.is_empty() => {
-                self.paragraph_note = self.section_kind().map(|kind| (kind, start, String::new()));
+                self.paragraph_note = self.section_kind().map(|kind| ParagraphNote {
+                    kind,
+                    start,
+                    text: String::new(),
+                    source: Source::default(),
+                });
             }
             Event::End(TagEnd::Paragraph) => {
                 self.stop_collecting();
-                if let Some((kind, start, text)) = self.paragraph_note.take() {
-                    self.push_note(kind, start, &text);
+                if let Some(note) = self.paragraph_note.take() {
+                    let markdown = self.source_markdown(note.source);
+                    self.push_note(note.kind, note.start, &note.text, &markdown);
                 }
             }
             Event::Text(text) if !self.in_code_block => self.inline_text(&text, start, true),
@@ -163,14 +199,36 @@ impl BodyReader<'_> {
         }
         if let Some(heading) = &mut self.heading {
             heading.text.push_str(text);
-        } else if let Some((_, _, note)) = &mut self.paragraph_note {
-            note.push_str(text);
+        } else if let Some(note) = &mut self.paragraph_note {
+            note.text.push_str(text);
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
         {
             item.text.push_str(text);
             item.tags.extend(tags.into_iter().map(|(_, tag)| tag));
         }
+    }
+
+    /// Grows the source span of the text being collected, as `inline_text` chooses it.
+    fn extend_source(&mut self, start: usize, end: usize) {
+        if self.heading.is_some() || self.in_code_block {
+            return;
+        }
+        if let Some(note) = &mut self.paragraph_note {
+            note.source.extend(start, end);
+        } else if let Some(item) = self.items.last_mut()
+            && item.collecting
+            && !item.at_text_start
+        {
+            item.source.extend(start, end);
+        }
+    }
+
+    /// The inline markdown of a source span, date markers removed and whitespace collapsed.
+    fn source_markdown(&self, source: Source) -> String {
+        let written = self.text.get(source.start..source.end).unwrap_or_default();
+        let written = strip_other_task_marker(written.trim_start());
+        collapse_whitespace(&extract_date_markers(written).0)
     }
 
     fn stop_collecting(&mut self) {
@@ -193,6 +251,7 @@ impl BodyReader<'_> {
         item.milestone = Some(self.body.milestones.len());
         self.body.milestones.push(Milestone {
             text: String::new(),
+            markdown: None,
             state,
             parent,
             depth,
@@ -212,11 +271,13 @@ impl BodyReader<'_> {
             .find_map(|&h| NoteKind::of_heading(&self.body.headings[h].text))
     }
 
-    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str) {
+    /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
+    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: &str) {
         let text = collapse_whitespace(text);
         if !text.is_empty() {
             self.body.notes.push(Note {
                 kind,
+                markdown: markdown_if_not(&text, markdown),
                 text,
                 position: self.lines.position(start),
             });
@@ -227,11 +288,12 @@ impl BodyReader<'_> {
         let Some(item) = self.items.pop() else {
             return;
         };
+        let markdown = self.source_markdown(item.source);
         let Some(index) = item.milestone else {
             if self.items.is_empty()
                 && let Some(kind) = self.section_kind()
             {
-                self.push_note(kind, item.start, &item.text);
+                self.push_note(kind, item.start, &item.text, &markdown);
             }
             return;
         };
@@ -261,9 +323,10 @@ impl BodyReader<'_> {
         if self.items.is_empty()
             && let Some(kind) = self.section_kind()
         {
-            self.push_note(kind, item.start, &text);
+            self.push_note(kind, item.start, &text, &markdown);
         }
         let milestone = &mut self.body.milestones[index];
+        milestone.markdown = markdown_if_not(&text, &markdown);
         milestone.text = text;
         milestone.tags = item.tags;
     }
@@ -415,6 +478,40 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
     tags
 }
 
+/// Events that are part of a paragraph's inline text, markup included.
+fn is_inline(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::InlineMath(_)
+            | Event::FootnoteReference(_)
+            | Event::Start(
+                Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. }
+            )
+            | Event::End(
+                TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+                    | TagEnd::Image
+            )
+    )
+}
+
+/// The markdown as written, unless it says nothing more than the plain text (most text
+/// has no markup, and then one copy is enough).
+fn markdown_if_not(text: &str, markdown: &str) -> Option<String> {
+    (markdown != text && !markdown.is_empty()).then(|| markdown.to_string())
+}
+
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -429,6 +526,45 @@ mod tests {
         let mut diagnostics = Vec::new();
         let body = read(text, 0, &lines, "f.md", &mut diagnostics);
         (body, diagnostics)
+    }
+
+    #[test]
+    fn markdown_is_kept_as_written_only_when_it_has_markup() {
+        let (body, _) = body(
+            "- [ ] plain text #sql\n\
+             - [x] read **chapter 3** of [the book](https://example.com) 📅 2026-03-01\n\
+             - [-] `cancelled` step\n\
+             \x20 continued <b>here</b>\n\
+             \x20 - [ ] nested *child*\n\
+             \n\
+             # Wins\n\
+             \n\
+             Shipped the *migration*.\n",
+        );
+        let milestones: Vec<(&str, Option<&str>)> = body
+            .milestones
+            .iter()
+            .map(|m| (m.text.as_str(), m.markdown.as_deref()))
+            .collect();
+        assert_eq!(
+            milestones,
+            [
+                ("plain text #sql", None),
+                (
+                    "read chapter 3 of the book",
+                    Some("read **chapter 3** of [the book](https://example.com)")
+                ),
+                (
+                    "cancelled step continued here",
+                    Some("`cancelled` step continued <b>here</b>")
+                ),
+                ("nested child", Some("nested *child*")),
+            ]
+        );
+        assert_eq!(
+            body.notes[0].markdown.as_deref(),
+            Some("Shipped the *migration*.")
+        );
     }
 
     fn notes(text: &str) -> Vec<(NoteKind, String, u32)> {

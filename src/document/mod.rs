@@ -134,6 +134,9 @@ pub enum MilestoneState {
 pub struct Milestone {
     /// Plain text, markdown and date markers removed.
     pub text: String,
+    /// The text as written (inline markdown, date markers removed), when it is not the
+    /// same as `text`: HTML reports render it (see `render::markup`).
+    pub markdown: Option<String>,
     /// As written in the checkbox.
     pub state: MilestoneState,
     /// Index of the enclosing milestone in the same document.
@@ -227,6 +230,8 @@ pub struct Note {
     pub kind: NoteKind,
     /// Plain text, like a milestone's.
     pub text: String,
+    /// As written, when not the same as `text`, like a milestone's.
+    pub markdown: Option<String>,
     pub position: Position,
 }
 

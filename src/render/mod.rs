@@ -20,8 +20,10 @@ use crate::analyse::review::Review;
 use crate::analyse::{GoalReport, Report, Status};
 use crate::dates::Date;
 use crate::error::Error;
+use crate::write;
 
 mod chart;
+pub mod markup;
 
 /// The templates trailmark ships, by file name.
 pub const EMBEDDED_TEMPLATES: [(&str, &str); 9] = [
@@ -218,6 +220,7 @@ impl Renderer {
         env.add_filter("percent", percent);
         env.add_filter("bar", text_bar);
         env.add_filter("md_cell", markdown_cell);
+        env.add_filter("rich_text", rich_text);
         env.add_filter("number", number);
         env.add_filter("report_name", |id: &str| report_file_stem(id));
         env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
@@ -443,7 +446,9 @@ fn load_template(overrides: Option<&Path>, name: &str) -> Result<Option<String>,
 }
 
 /// A goal's report file name without extension. Ids are already `a-z0-9-`; names that
-/// Windows reserves for devices get a `_` (which no id contains, so no collision).
+/// Windows reserves for devices get a `_`, and ids longer than [`MAX_STEM`] are cut and
+/// get a `_` and a hash of the whole id. No id contains `_`, so neither collides with
+/// another goal's name.
 pub fn report_file_stem(id: &str) -> String {
     const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
     let device = RESERVED.contains(&id)
@@ -452,10 +457,17 @@ pub fn report_file_stem(id: &str) -> String {
             && id.as_bytes()[3].is_ascii_digit());
     if device {
         format!("{id}_")
+    } else if id.len() > MAX_STEM {
+        let kept = id.get(..MAX_STEM - 17).unwrap_or(id).trim_end_matches('-');
+        format!("{kept}_{:016x}", write::content_hash(id.as_bytes()))
     } else {
         id.to_string()
     }
 }
+
+/// The longest report file name stem: file systems allow 255 bytes a name, and paths on
+/// Windows stay usable when each part is short.
+const MAX_STEM: usize = 100;
 
 /// A line of the reviews index.
 #[derive(Debug, Serialize)]
@@ -567,6 +579,16 @@ fn number(value: f64) -> String {
         .to_string()
 }
 
+/// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
+/// when it has any, else its plain text (which auto-escaping escapes).
+fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
+    let markdown = item.get_attr("markdown")?;
+    match markdown.as_str() {
+        Some(markdown) => Ok(Value::from_safe_string(markup::inline_html(markdown))),
+        None => item.get_attr("text"),
+    }
+}
+
 /// Text safe inside a markdown table cell: pipes escaped, line breaks folded.
 fn markdown_cell(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -585,6 +607,16 @@ mod tests {
         assert_eq!(report_file_stem("lpt9"), "lpt9_");
         assert_eq!(report_file_stem("console"), "console");
         assert_eq!(report_file_stem("learn-sql"), "learn-sql");
+        let long_a = format!("{}-a", "x".repeat(300));
+        let long_b = format!("{}-b", "x".repeat(300));
+        let (stem_a, stem_b) = (report_file_stem(&long_a), report_file_stem(&long_b));
+        assert_eq!(stem_a.len(), 100);
+        assert_ne!(
+            stem_a, stem_b,
+            "ids alike in their first 100 bytes keep apart"
+        );
+        assert!(stem_a.starts_with(&"x".repeat(83)) && stem_a.contains('_'));
+        assert_eq!(report_file_stem(&"y".repeat(100)), "y".repeat(100));
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! Journal text in HTML reports: a milestone's or a note's markdown is rendered inline
+//! (emphasis, code, links, strikethrough) and then sanitized to a short allowlist, so that
+//! nothing a journal holds (raw HTML, `<script>`, event handlers, `javascript:` or `data:`
+//! links, images that would load from elsewhere) can run or fetch anything when a report
+//! is opened.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use ammonia::UrlRelative;
+use pulldown_cmark::{Options, Parser};
+
+/// Tags a report keeps from journal text; everything else is dropped, its text kept.
+const INLINE_TAGS: [&str; 10] = [
+    "a", "em", "strong", "code", "del", "s", "br", "sub", "sup", "kbd",
+];
+
+/// The sanitizer, configured once: inline tags only, links only to absolute `http`,
+/// `https` and `mailto` addresses (a relative link in an entry points from the entry's
+/// folder, which is not the report's), and `<script>`/`<style>` dropped with their content.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(HashSet::from(INLINE_TAGS))
+        .tag_attributes([("a", HashSet::from(["href", "title"]))].into())
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean_content_tags(HashSet::from(["script", "style"]));
+    builder
+});
+
+/// `markdown` (one paragraph's inline text, as a milestone or note holds it) as safe HTML.
+pub fn inline_html(markdown: &str) -> String {
+    let source = escape_block_start(markdown);
+    let mut html = String::with_capacity(source.len() + 16);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(&source, Options::ENABLE_STRIKETHROUGH),
+    );
+    SANITIZER.clean(&html).to_string().trim().to_string()
+}
+
+/// The text was inline where it was written (after a list marker, inside a paragraph); on
+/// its own, a start like `# `, `1. ` or `> ` would make it a heading, a list or a quote.
+/// A backslash keeps such a start literal.
+fn escape_block_start(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return Cow::Borrowed(text);
+    };
+    let second = bytes.get(1).copied();
+    let spaced = |b: Option<u8>| b.is_none_or(|b| b == b' ');
+    let is_break = matches!(first, b'-' | b'*' | b'_')
+        && text.bytes().all(|b| b == first || b == b' ')
+        && text.bytes().filter(|&b| b == first).count() >= 3;
+    let escape_first = match first {
+        b'#' => {
+            let hashes = bytes.iter().take_while(|&&b| b == b'#').count();
+            hashes <= 6 && spaced(bytes.get(hashes).copied())
+        }
+        b'>' => true,
+        b'-' | b'+' | b'*' => spaced(second) || is_break,
+        b'_' => is_break,
+        b'`' | b'~' => text.starts_with("```") || text.starts_with("~~~"),
+        // A link reference definition would vanish: `[name]: https://…`.
+        b'[' => text.find("]:").is_some(),
+        _ => false,
+    };
+    if escape_first {
+        return Cow::Owned(format!("\\{text}"));
+    }
+    // An ordered list marker: up to nine digits, then `.` or `)`, then a space or the end.
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && spaced(bytes.get(digits + 1).copied())
+    {
+        return Cow::Owned(format!("{}\\{}", &text[..digits], &text[digits..]));
+    }
+    Cow::Borrowed(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_inline_markdown() {
+        assert_eq!(
+            inline_html("Read **chapter 3** of `SQL` ~~twice~~"),
+            "Read <strong>chapter 3</strong> of <code>SQL</code> <del>twice</del>"
+        );
+        assert_eq!(
+            inline_html("[docs](https://example.com/a?b=1&c=2)"),
+            "<a href=\"https://example.com/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow\">docs</a>"
+        );
+    }
+
+    #[test]
+    fn block_starts_stay_literal() {
+        assert_eq!(inline_html("# not a heading"), "# not a heading");
+        assert_eq!(inline_html("1. first"), "1. first");
+        assert_eq!(inline_html("2026) plan"), "2026) plan");
+        assert_eq!(inline_html("> quoted"), "&gt; quoted");
+        assert_eq!(inline_html("- dash"), "- dash");
+        assert_eq!(inline_html("---"), "---");
+        assert_eq!(inline_html("```rust"), "```rust");
+        assert_eq!(
+            inline_html("[a]: https://example.com"),
+            "[a]: https://example.com"
+        );
+        // Emphasis at the start is still emphasis.
+        assert_eq!(inline_html("*now* or never"), "<em>now</em> or never");
+        assert_eq!(inline_html("#tag first"), "#tag first");
+    }
+
+    #[test]
+    fn scripts_handlers_and_dangerous_links_are_removed() {
+        assert_eq!(inline_html("a <script>alert(1)</script> b"), "a  b");
+        assert_eq!(inline_html("<img src=x onerror=alert(1)>x"), "x");
+        assert_eq!(inline_html("<b onmouseover=\"alert(1)\">bold</b>"), "bold",);
+        assert_eq!(
+            inline_html("[x](javascript:alert(1))"),
+            "<a rel=\"noopener noreferrer nofollow\">x</a>"
+        );
+        assert_eq!(
+            inline_html("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"),
+            "<a rel=\"noopener noreferrer nofollow\">x</a>"
+        );
+        assert_eq!(inline_html("![logo](https://evil.example/x.png)"), "");
+        assert_eq!(
+            inline_html("[notes](../notes.md)"),
+            "<a rel=\"noopener noreferrer nofollow\">notes</a>"
+        );
+        assert_eq!(
+            inline_html("<a href=\"https://ok.example\" style=\"x\" onclick=\"y\">ok</a>"),
+            "<a href=\"https://ok.example\" rel=\"noopener noreferrer nofollow\">ok</a>"
+        );
+    }
+
+    #[test]
+    fn template_syntax_is_text() {
+        assert_eq!(
+            inline_html("{{ 7*7 }} {% include 'x' %}"),
+            "{{ 7*7 }} {% include 'x' %}"
+        );
+    }
+}
