@@ -49,7 +49,7 @@ impl Diagnostic {
             severity,
             file: file.to_string(),
             position,
-            message,
+            message: shorten_quotes(message),
         }
     }
 
@@ -57,6 +57,31 @@ impl Diagnostic {
     pub fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
         (&self.file, self.position, self.severity, &self.message)
     }
+}
+
+/// Journal text quoted in a message (between backticks) longer than this is cut: a
+/// milestone can be a whole 10 MB line, and its message should still fit a terminal.
+const MAX_QUOTE_CHARS: usize = 80;
+
+fn shorten_quotes(message: String) -> String {
+    if message.len() <= MAX_QUOTE_CHARS {
+        return message;
+    }
+    let mut shortened = String::with_capacity(message.len().min(1024));
+    for (index, part) in message.split('`').enumerate() {
+        if index > 0 {
+            shortened.push('`');
+        }
+        let quoted = index % 2 == 1;
+        match part.char_indices().nth(MAX_QUOTE_CHARS) {
+            Some((cut, _)) if quoted => {
+                shortened.push_str(&part[..cut]);
+                shortened.push('…');
+            }
+            _ => shortened.push_str(part),
+        }
+    }
+    shortened
 }
 
 /// The JSON contract: `{"severity", "file", "line", "column", "message"}`, with `line` and
@@ -104,6 +129,21 @@ mod tests {
         assert_eq!(d.to_string(), "goals/a.md:3:6: error: bad date");
         let d = Diagnostic::warning("b.md", None, "empty file");
         assert_eq!(d.to_string(), "b.md: warning: empty file");
+    }
+
+    #[test]
+    fn long_quoted_text_is_cut() {
+        let long = "w".repeat(10_000);
+        let d = Diagnostic::warning("a.md", None, format!("milestone `{long}` belongs to `x`"));
+        assert_eq!(
+            d.message,
+            format!("milestone `{}…` belongs to `x`", "w".repeat(80))
+        );
+        let short = format!("milestone `{}` is fine", "é".repeat(80));
+        assert_eq!(
+            Diagnostic::warning("a.md", None, short.clone()).message,
+            short
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! attribute that could run a script.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
 use trailmark::analyse::{self, review};
 use trailmark::dates::Date;
@@ -18,6 +20,9 @@ const PATHS: [&str; 6] = [
     "notes.md",
 ];
 
+/// One renderer for every input: its templates are compiled once.
+static RENDERER: LazyLock<render::Renderer> = LazyLock::new(|| render::Renderer::new(None));
+
 fuzz_target!(|bytes: &[u8]| {
     // 0xFF never occurs in UTF-8, so it cannot end a file that should have gone on.
     let documents = bytes
@@ -30,7 +35,7 @@ fuzz_target!(|bytes: &[u8]| {
     let today = Date::from_ymd(2026, 3, 1).expect("a real date");
     let report = analyse::analyse(&journal, &git::History::default(), today);
     let reviews = review::all_reviews(&journal, &report);
-    let renderer = render::Renderer::new(None);
+    let renderer = &*RENDERER;
     for page in renderer.pages(&report, &reviews, "../") {
         for &format in page.formats() {
             let text = renderer

@@ -182,6 +182,40 @@ struct Reader<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
+/// Front-matter nested deeper than this is refused. Parsing recurses once a level, on
+/// threads with 2 MB stacks; 32 levels leave room to spare even in debug builds.
+const MAX_DEPTH: usize = 32;
+
+/// Front-matter with more values than this (an alias counts as all it expands to) is
+/// refused.
+const MAX_NODES: usize = 50_000;
+
+/// The error under serde-saphyr's wrappers for errors met while expanding an alias.
+fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error: inner, .. }
+    | serde_saphyr::Error::WithSnippet { error: inner, .. } = error
+    {
+        error = inner;
+    }
+    error
+}
+
+/// Why a front-matter block over the budget is refused, and what to do.
+fn over_budget(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    match breach {
+        BudgetBreach::Depth { .. } => format!(
+            "front-matter is nested more than {MAX_DEPTH} levels deep, past trailmark's limit; \
+             flatten it (the file's body is still read)"
+        ),
+        _ => format!(
+            "front-matter is too large: over trailmark's limit of {MAX_NODES} values, 1,000 \
+             aliases or 100,000 YAML events (aliases count as every value they repeat, so a \
+             \"billion laughs\" block stops here); shorten it (the file's body is still read)"
+        ),
+    }
+}
+
 impl Reader<'_> {
     fn read(mut self, yaml: &str) -> FrontMatter {
         // Front-matter is a few dozen keys; budgets far below the library's defaults make
@@ -192,25 +226,28 @@ impl Reader<'_> {
                 max_events: 100_000,
                 max_aliases: 1_000,
                 max_anchors: 1_000,
-                max_nodes: 50_000,
-                max_depth: 64,
+                max_nodes: MAX_NODES,
+                max_depth: MAX_DEPTH,
             },
         };
         let root: Spanned<Node> = match serde_saphyr::from_str_with_options(yaml, options) {
             Ok(root) => root,
             Err(error) => {
-                let message = serde_saphyr::MessageFormatter::format_message(
-                    &serde_saphyr::UserMessageFormatter,
-                    &error,
-                );
+                let message = match innermost(&error) {
+                    serde_saphyr::Error::Budget { breach, .. } => over_budget(breach),
+                    _ => format!(
+                        "front-matter is not valid YAML: {}",
+                        serde_saphyr::MessageFormatter::format_message(
+                            &serde_saphyr::UserMessageFormatter,
+                            &error,
+                        )
+                    ),
+                };
                 let position = error
                     .location()
                     .map(|l| self.position(&l))
                     .unwrap_or(Position::new(self.first_line, 1));
-                self.error(
-                    position,
-                    format!("front-matter is not valid YAML: {message}"),
-                );
+                self.error(position, message);
                 return FrontMatter::default();
             }
         };
@@ -720,10 +757,35 @@ mod tests {
         assert!(front.goals.is_empty());
         assert_eq!(diagnostics.len(), 1);
         assert!(
-            diagnostics[0].message.contains("too large or too complex"),
+            diagnostics[0].message.contains("front-matter is too large"),
             "{}",
             diagnostics[0].message
         );
+    }
+
+    #[test]
+    fn deep_block_mappings_are_refused_within_a_worker_threads_stack() {
+        // Files are parsed on rayon's threads, whose stacks are 2 MB; a 3,000-level mapping
+        // once overflowed one in a debug build.
+        let yaml: String = (0..3000)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        let text = format!("---\ngoal: G\n{yaml}---\n");
+        let diagnostics = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || read_text(&text).1)
+            .unwrap()
+            .join()
+            .expect("parsing deep front-matter must not overflow the stack");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("nested more than 32 levels"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert_eq!(diagnostics[0].position.unwrap().line, 35);
     }
 
     #[test]

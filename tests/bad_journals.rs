@@ -1,0 +1,401 @@
+//! The corpus of bad journal files: each one, beside a good goal, gets a diagnostic with
+//! its file, line and message, the good goal is still reported, and a build still writes
+//! its reports. The text cases are files in `tests/fixtures/bad/`; binary, huge and
+//! file-system cases are made here.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::trailmark;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const TODAY: &str = "2026-11-20";
+
+/// One done and one open milestone: reported as 1 of 2 whatever else the journal holds.
+const GOOD_GOAL: &str = "---\ngoal: Good\n---\n- [x] a\n- [ ] b\n";
+
+/// A journal of the good goal and the file `name` holding `bytes`.
+fn journal_with(name: &str, bytes: &[u8]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("goals")).unwrap();
+    fs::write(dir.path().join("goals/good.md"), GOOD_GOAL).unwrap();
+    let path = dir.path().join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+    dir
+}
+
+/// `status --json` of the journal: it must exit 0 (diagnostics are reported, not fatal).
+fn status(root: &Path) -> Value {
+    let output = trailmark()
+        .args(["status", "--json", "--today", TODAY])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "status failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn diagnostics_of<'a>(json: &'a Value, file: &str) -> Vec<&'a Value> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == file)
+        .collect()
+}
+
+/// The good goal is reported in full, and a build writes its report.
+fn assert_the_rest_still_works(root: &Path, json: &Value) {
+    let good = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "good")
+        .expect("the good goal is reported");
+    assert_eq!(
+        (good["done"].as_u64(), good["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(root)
+        .assert()
+        .success();
+    assert!(root.join("_reports/goals/good.html").is_file());
+}
+
+/// `name` holding `bytes` is reported with an error or warning at `line` whose message
+/// contains `message`, and the rest of the journal still works.
+fn assert_reported(name: &str, bytes: &[u8], line: Option<u64>, message: &str) {
+    let dir = journal_with(name, bytes);
+    let json = status(dir.path());
+    let found = diagnostics_of(&json, name);
+    let matching: Vec<_> = found
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains(message))
+        .collect();
+    assert!(
+        !matching.is_empty(),
+        "no diagnostic of {name} says {message:?}: {found:#?}"
+    );
+    assert_eq!(matching[0]["line"].as_u64(), line, "{:#?}", matching[0]);
+    assert_ne!(matching[0]["severity"], "hint");
+    assert_the_rest_still_works(dir.path(), &json);
+    assert_eq!(
+        fs::read(dir.path().join(name)).unwrap(),
+        bytes,
+        "{name} was changed"
+    );
+}
+
+/// A file of the corpus in `tests/fixtures/bad/`.
+fn corpus(name: &str) -> Vec<u8> {
+    fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bad")
+            .join(name),
+    )
+    .unwrap()
+}
+
+macro_rules! corpus_case {
+    ($test:ident, $file:literal, $line:expr, $message:literal) => {
+        #[test]
+        fn $test() {
+            assert_reported($file, &corpus($file), $line, $message);
+        }
+    };
+}
+
+corpus_case!(
+    yaml_syntax_error,
+    "yaml-syntax.md",
+    Some(3),
+    "front-matter is not valid YAML"
+);
+corpus_case!(
+    front_matter_list,
+    "front-matter-list.md",
+    Some(2),
+    "must be a mapping of `key: value` lines, found a list"
+);
+corpus_case!(
+    front_matter_scalar,
+    "front-matter-scalar.md",
+    Some(2),
+    "must be a mapping of `key: value` lines, found text"
+);
+corpus_case!(
+    due_in_words,
+    "due-next-week.md",
+    Some(3),
+    "`next week` is not a date; write it as YYYY-MM-DD"
+);
+corpus_case!(
+    due_not_in_the_calendar,
+    "due-february-30.md",
+    Some(3),
+    "`2026-02-30` is not a day of the calendar"
+);
+corpus_case!(
+    tags_a_number,
+    "tags-number.md",
+    Some(3),
+    "`tags` is a list of text"
+);
+corpus_case!(
+    metric_target_text,
+    "metric-target-text.md",
+    Some(3),
+    "`target` must be a number"
+);
+corpus_case!(
+    due_before_start,
+    "due-before-start.md",
+    Some(2),
+    "is due 2026-01-01, before it starts on 2026-06-01"
+);
+corpus_case!(
+    front_matter_never_closed,
+    "unclosed.md",
+    Some(1),
+    "front-matter opened with `---` is never closed"
+);
+corpus_case!(
+    alias_bomb,
+    "alias-bomb.md",
+    Some(7),
+    "front-matter is too large"
+);
+
+#[test]
+fn nesting_ten_thousand_levels_deep() {
+    let flow = format!(
+        "---\ngoal: Deep\nx: {}{}\n---\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert_reported(
+        "flow.md",
+        flow.as_bytes(),
+        Some(3),
+        "front-matter is not valid YAML",
+    );
+    // Ten thousand levels of block indentation would be 50 MB, past the file size limit.
+    let block: String = (0..3_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let block = format!("---\ngoal: Deep\n{block}---\n");
+    assert_reported(
+        "block.md",
+        block.as_bytes(),
+        Some(35),
+        "nested more than 32 levels deep",
+    );
+}
+
+#[test]
+fn a_50_mb_file_is_skipped_with_the_limit_named() {
+    let dir = journal_with("big.md", b"");
+    let file = fs::File::create(dir.path().join("big.md")).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    let json = status(dir.path());
+    let found = diagnostics_of(&json, "big.md");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["message"],
+        "file is 50 MB, over the 10 MB limit for a journal file; it was skipped"
+    );
+    assert_the_rest_still_works(dir.path(), &json);
+}
+
+#[test]
+fn a_10_mb_single_line_is_read() {
+    // Just under the 10 MiB limit: one paragraph line of 10,000,000 bytes, then a task.
+    let mut text = b"# Wins\n\n".to_vec();
+    text.extend(b"word ".repeat(2_000_000));
+    text.extend(b"\n\n- [ ] after the line #good\n");
+    let dir = journal_with("long-line.md", &text);
+    let json = status(dir.path());
+    let good = &json["goals"][0];
+    assert_eq!(
+        (good["id"].as_str(), good["total"].as_u64()),
+        (Some("good"), Some(3))
+    );
+    assert!(diagnostics_of(&json, "long-line.md").is_empty());
+}
+
+#[test]
+fn binary_files_named_md() {
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01";
+    assert_reported(
+        "image.md",
+        png,
+        None,
+        "looks like a binary file, not markdown",
+    );
+    assert_reported(
+        "nul.md",
+        b"- [ ] a\x00b\n",
+        None,
+        "file contains a NUL byte at byte 7",
+    );
+    assert_reported("latin1.md", b"- [ ] caf\xe9\n", None, "not valid UTF-8");
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("- [ ] a\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_reported("utf16.md", &utf16, None, "UTF-16");
+}
+
+#[test]
+fn crlf_cr_only_and_mixed_line_endings_read_alike() {
+    let lf = "---\ngoal: Endings\n---\n\n- [x] one\n- [ ] two\n  - [x] nested\n";
+    for (name, text) in [
+        ("crlf.md", lf.replace('\n', "\r\n")),
+        ("cr.md", lf.replace('\n', "\r")),
+        (
+            "mixed.md",
+            "---\r\ngoal: Endings\n---\r\r\n- [x] one\r- [ ] two\n  - [x] nested\r\n".to_string(),
+        ),
+    ] {
+        let dir = journal_with(name, text.as_bytes());
+        let json = status(dir.path());
+        assert!(diagnostics_of(&json, name).is_empty(), "{name}: {json:#}");
+        let goal = json["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == "endings")
+            .unwrap_or_else(|| panic!("{name}: no goal in {json:#}"));
+        let lines: Vec<(u64, &str)> = goal["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["line"].as_u64().unwrap(), m["text"].as_str().unwrap()))
+            .collect();
+        assert_eq!(lines, [(5, "one"), (6, "two"), (7, "nested")], "{name}");
+        assert_eq!(
+            (goal["done"].as_u64(), goal["total"].as_u64()),
+            (Some(2), Some(2)),
+            "{name}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_symlinks_out_of_the_journal_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("secret.md"),
+        "- [ ] private-outside-text #good\n",
+    )
+    .unwrap();
+    let dir = journal_with("notes/a.md", b"- [ ] inside\n");
+    let root = dir.path();
+    symlink(root, root.join("notes/loop")).unwrap();
+    symlink(outside.path(), root.join("outside")).unwrap();
+    symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
+    let json = status(root);
+    for link in ["notes/loop", "outside", "secret.md"] {
+        let found = diagnostics_of(&json, link);
+        assert_eq!(found.len(), 1, "{link}: {json:#}");
+        assert!(
+            found[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("symlink not followed")
+        );
+    }
+    let loose = json["loose_tasks"].as_array().unwrap();
+    assert_eq!(loose.len(), 1, "the file inside is read, once: {loose:#?}");
+    assert_the_rest_still_works(root, &json);
+    let index = fs::read_to_string(root.join("_reports/goals/good.html")).unwrap();
+    assert!(!index.contains("private-outside-text"));
+}
+
+#[test]
+fn a_file_deleted_between_listing_and_reading_is_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = trailmark::document::load(dir.path(), "gone.md");
+    assert_eq!(document.diagnostics.len(), 1);
+    let message = &document.diagnostics[0].message;
+    assert!(message.starts_with("cannot read file: "), "{message}");
+    assert!(document.milestones.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_a_diagnostic() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = journal_with("private.md", b"- [ ] hidden #good\n");
+    let root = dir.path();
+    fs::set_permissions(root.join("private.md"), fs::Permissions::from_mode(0o000)).unwrap();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("trailmark"));
+    if is_root() {
+        // Root reads any file: run as `nobody` instead, from a copy of the binary that
+        // `nobody` may execute, on a journal it may list.
+        if std::process::Command::new("setpriv")
+            .arg("--help")
+            .output()
+            .is_err()
+        {
+            eprintln!("skipped: running as root, and setpriv is not there to drop privileges");
+            return;
+        }
+        let binary = root.join("trailmark-copy");
+        fs::copy(assert_cmd::cargo::cargo_bin("trailmark"), &binary).unwrap();
+        for path in [root, &root.join("goals")] {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        fs::set_permissions(
+            root.join("goals/good.md"),
+            fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        command = std::process::Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+    }
+    let output = command
+        .args(["status", "--json", "--today", TODAY])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found = diagnostics_of(&json, "private.md");
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Permission denied"),
+        "{json:#}"
+    );
+    assert_eq!(json["goals"][0]["total"], 2);
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
