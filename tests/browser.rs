@@ -1,5 +1,8 @@
-//! End to end: `trailmark serve`, a page open in headless Chromium, a milestone ticked in
-//! the journal, and the page showing the new progress without anyone reloading it.
+//! End to end in headless Chromium:
+//! - `trailmark serve`, a page open, a milestone ticked in the journal, and the page
+//!   showing the new progress without anyone reloading it;
+//! - every HTML report of a journal full of XSS payloads opened from disk: no script runs
+//!   and no request leaves the page, with the reports' Content-Security-Policy and without.
 //!
 //! The test drives Chromium through the DevTools protocol. Without a Chromium on the
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
@@ -11,9 +14,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use common::{DEADLINE, eventually, journal};
+use common::{DEADLINE, eventually, journal, trailmark};
 use serde_json::{Value, json};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -33,6 +36,8 @@ struct Browser {
     next_id: u64,
     /// The browser's own DevTools endpoint, to close it with all its processes.
     browser_socket: String,
+    /// Events the page sent (DevTools messages with a `method`), oldest first.
+    events: Vec<Value>,
 }
 
 impl Browser {
@@ -87,38 +92,96 @@ impl Browser {
                 .to_string();
             Ok(())
         });
-        let (socket, _) = tungstenite::connect(page_socket.as_str()).expect("DevTools connects");
+        let (mut socket, _) =
+            tungstenite::connect(page_socket.as_str()).expect("DevTools connects");
+        // Short reads, so that waiting for events can also watch the time.
+        if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_mut() {
+            stream
+                .set_read_timeout(Some(Duration::from_millis(50)))
+                .unwrap();
+        }
         Browser {
             child,
             _profile: profile,
             socket,
             next_id: 1,
             browser_socket: format!("ws://127.0.0.1:{port}{browser_path}"),
+            events: Vec::new(),
+        }
+    }
+
+    /// The next DevTools message, or `None` when none came within the read timeout.
+    fn read_message(&mut self) -> Option<Value> {
+        match self.socket.read() {
+            Ok(message) => serde_json::from_str(message.to_text().ok()?).ok(),
+            Err(tungstenite::Error::Io(error))
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                None
+            }
+            Err(error) => panic!("DevTools connection lost: {error}"),
+        }
+    }
+
+    /// Sends a DevTools command and returns its result, keeping the events that arrive
+    /// before it.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let command = json!({"id": id, "method": method, "params": params});
+        self.socket
+            .send(tungstenite::Message::text(command.to_string()))
+            .unwrap();
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            assert!(Instant::now() < deadline, "no answer to {method}");
+            let Some(message) = self.read_message() else {
+                continue;
+            };
+            if message["id"] == id {
+                assert!(message["error"].is_null(), "{method}: {message}");
+                return message["result"].clone();
+            }
+            if message["method"].is_string() {
+                self.events.push(message);
+            }
+        }
+    }
+
+    /// Keeps the events that arrive within `quiet`.
+    fn collect_events(&mut self, quiet: Duration) {
+        let until = Instant::now() + quiet;
+        while Instant::now() < until {
+            if let Some(message) = self.read_message()
+                && message["method"].is_string()
+            {
+                self.events.push(message);
+            }
+        }
+    }
+
+    /// Waits for an event named `method` (one already kept counts) and returns it.
+    fn wait_for_event(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(event) = self.events.iter().find(|e| e["method"] == method) {
+                return event.clone();
+            }
+            assert!(Instant::now() < deadline, "no {method} event");
+            self.collect_events(Duration::from_millis(50));
         }
     }
 
     /// Evaluates `expression` in the page and returns its value.
     fn evaluate(&mut self, expression: &str) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        let command = json!({
-            "id": id,
-            "method": "Runtime.evaluate",
-            "params": {"expression": expression, "returnByValue": true},
-        });
-        self.socket
-            .send(tungstenite::Message::text(command.to_string()))
-            .unwrap();
-        loop {
-            let message = self.socket.read().expect("DevTools answers");
-            let Ok(text) = message.to_text() else {
-                continue;
-            };
-            let reply: Value = serde_json::from_str(text).unwrap();
-            if reply["id"] == id {
-                return reply["result"]["result"]["value"].clone();
-            }
-        }
+        let result = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true}),
+        );
+        result["result"]["value"].clone()
     }
 
     /// Waits until `expression` evaluates to a string containing `wanted`.
@@ -193,14 +256,22 @@ fn http_get(port: &str, path: &str) -> Result<String, String> {
     String::from_utf8(body).map_err(|e| e.to_string())
 }
 
-#[test]
-fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
-    let Some(program) = find_browser() else {
+/// The browser to test with, or `None` (after saying why) to skip the test.
+fn browser_or_skip() -> Option<PathBuf> {
+    let found = find_browser();
+    if found.is_none() {
         assert!(
             std::env::var_os("TRAILMARK_REQUIRE_BROWSER").is_none(),
             "TRAILMARK_REQUIRE_BROWSER is set but no Chromium was found on the PATH"
         );
         eprintln!("skipped: no Chromium on the PATH (install Debian's `chromium` package)");
+    }
+    found
+}
+
+#[test]
+fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
+    let Some(program) = browser_or_skip() else {
         return;
     };
     let dir = journal("example");
@@ -232,4 +303,104 @@ fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
         browser.evaluate("window.loadedBeforeTheEdit ?? 'reloaded'"),
         json!("reloaded")
     );
+}
+
+/// Markup that could run a script, load something or cover the page, as found in the
+/// page's DOM. The templates' own markup has none of it but progress bars' widths.
+const DANGEROUS_MARKUP: &str = r#"(() => {
+    const found = [];
+    for (const e of document.querySelectorAll('script, iframe, object, embed, base, form, link, meta[http-equiv="refresh" i], img:not([src^="data:"]), video, audio, source')) {
+        found.push(e.outerHTML.slice(0, 120));
+    }
+    for (const e of document.querySelectorAll('*')) {
+        for (const a of e.attributes) {
+            if (a.name.startsWith('on')) found.push(`${e.tagName} ${a.name}`);
+            if (['href', 'src', 'action', 'formaction'].includes(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value)) found.push(`${e.tagName} ${a.name}=${a.value}`);
+        }
+        const style = e.getAttribute('style');
+        if (style !== null && !/^width: [0-9.]+%$/.test(style)) found.push(`${e.tagName} style=${style}`);
+    }
+    return found;
+})()"#;
+
+#[test]
+fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = journal("xss");
+    trailmark()
+        .args(["build", "--today", "2026-03-20"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let out = dir.path().join("_reports");
+    let mut pages: Vec<PathBuf> = walk_html(&out);
+    pages.sort();
+    assert!(pages.len() >= 8, "{pages:?}");
+
+    let mut browser = Browser::open(&program, "about:blank");
+    for domain in ["Page", "Network", "Runtime"] {
+        browser.call(&format!("{domain}.enable"), json!({}));
+    }
+    // First as written; then with the Content-Security-Policy ignored, to show that the
+    // sanitizing alone keeps scripts out.
+    for bypass_csp in [false, true] {
+        browser.call("Page.setBypassCSP", json!({"enabled": bypass_csp}));
+        for page in &pages {
+            let url = format!("file://{}", page.display());
+            browser.events.clear();
+            browser.call("Page.navigate", json!({"url": url}));
+            browser.wait_for_event("Page.loadEventFired");
+            // Time for `onerror` handlers, refreshes and style imports to fire.
+            browser.collect_events(Duration::from_millis(300));
+            let name = page.strip_prefix(&out).unwrap().display();
+            for event in &browser.events {
+                assert_ne!(
+                    event["method"], "Page.javascriptDialogOpening",
+                    "a script ran in {name} (CSP bypassed: {bypass_csp}): {event}"
+                );
+                if event["method"] == "Network.requestWillBeSent" {
+                    let requested = event["params"]["request"]["url"]
+                        .as_str()
+                        .unwrap_or_default();
+                    assert!(
+                        requested.starts_with("file://"),
+                        "{name} (CSP bypassed: {bypass_csp}) requested {requested}"
+                    );
+                }
+                if event["method"] == "Page.frameNavigated" {
+                    let now = event["params"]["frame"]["url"].as_str().unwrap_or_default();
+                    assert_eq!(now, url, "{name} navigated away");
+                }
+            }
+            assert_eq!(browser.evaluate(DANGEROUS_MARKUP), json!([]), "in {name}");
+        }
+    }
+    // Template syntax in journal text is shown as written, never evaluated.
+    browser.call(
+        "Page.navigate",
+        json!({"url": format!("file://{}", out.join("goals/xss.html").display())}),
+    );
+    browser.wait_for(
+        "document.querySelector('h1')?.textContent ?? ''",
+        "{{ 7*7 }}",
+    );
+    let text = browser.evaluate("document.body.innerText");
+    let text = text.as_str().unwrap();
+    assert!(text.contains("{% include 'base.html' %}"), "{text}");
+    assert!(text.contains(r#"{{ "x" | safe }}"#), "{text}");
+}
+
+fn walk_html(folder: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk_html(&path));
+        } else if path.extension().is_some_and(|e| e == "html") {
+            found.push(path);
+        }
+    }
+    found
 }
