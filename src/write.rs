@@ -29,11 +29,19 @@ pub struct WriteSummary {
     pub removed: Vec<String>,
 }
 
+/// Temp files are named `.trailmark-XXXXXX.tmp` beside the report they become.
+const TEMP_PREFIX: &str = ".trailmark-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// What the output folder holds, as its manifest records it: for each report the
 /// fingerprint it was made from and a hash of its content. A workspace loads it once and
 /// keeps it between builds, so that `watch` and `build` skip reports that are current.
 #[derive(Debug, Default)]
-pub struct Written(HashMap<String, Record>);
+pub struct Written {
+    records: HashMap<String, Record>,
+    /// Temp files left by a killed build were removed (once a workspace is enough).
+    swept: bool,
+}
 
 /// Checks that `out` is a safe place for reports of the journal at `root`: not the
 /// journal itself, not a folder containing it, and not a folder of someone else's files.
@@ -137,7 +145,11 @@ pub fn write_reports(
     folders.dedup();
     for folder in &folders {
         std::fs::create_dir_all(folder).map_err(write_error(folder))?;
+        if !known.swept {
+            remove_temp_files(folder).map_err(write_error(folder))?;
+        }
     }
+    known.swept = true;
     let outcomes = planned
         .par_iter()
         .zip(&targets)
@@ -154,14 +166,14 @@ pub fn write_reports(
         records.insert(report.path.clone(), record);
     }
     let mut stale: Vec<String> = known
-        .0
+        .records
         .keys()
         .filter(|path| !records.contains_key(*path))
         .cloned()
         .collect();
     stale.sort_unstable();
     // The record is of what is on disk now, whether or not every stale report goes.
-    known.0 = records;
+    known.records = records;
     for stale in stale {
         let Ok(relative) = checked_relative(&stale) else {
             continue;
@@ -186,13 +198,33 @@ pub fn write_reports(
     Ok(summary)
 }
 
+/// Removes the temp files a build killed before it renamed them left in `folder`. Only
+/// names trailmark makes are touched (see [`write_atomically`]).
+fn remove_temp_files(folder: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && entry.file_type()?.is_file()
+        {
+            match std::fs::remove_file(entry.path()) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Makes and writes one report unless it is current; says whether it was written.
 fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(bool, Record), Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten.
     let file = std::fs::metadata(target).ok().map(|m| FileStamp::of(&m));
     let trusted = known
-        .0
+        .records
         .get(&report.path)
         .filter(|record| file == Some(record.file));
     if let Some(record) = trusted.filter(|r| r.fingerprint == report.fingerprint) {
@@ -292,17 +324,20 @@ impl Written {
             };
             records.insert(path, record);
         }
-        Written(records)
+        Written {
+            records,
+            swept: false,
+        }
     }
 
     /// One line a report, sorted by path: the path, then the record's numbers in hex,
     /// separated by tabs (no report path holds a tab).
     fn manifest(&self) -> String {
-        let mut paths: Vec<&String> = self.0.keys().collect();
+        let mut paths: Vec<&String> = self.records.keys().collect();
         paths.sort_unstable();
         let mut manifest = String::new();
         for path in paths {
-            let record = &self.0[path];
+            let record = &self.records[path];
             let _ = writeln!(
                 manifest,
                 "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
@@ -333,7 +368,7 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
 fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".trailmark-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     // Temp files are private (0600) by default; reports are ordinary files, readable as
     // the umask allows, so that they can be shared and served.
     #[cfg(unix)]
@@ -404,6 +439,29 @@ mod tests {
             unchanged,
             removed: removed.iter().map(|p| p.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn temp_files_of_a_killed_build_are_removed_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_outputs(&out, &[("index.md", "a"), ("goals/x.md", "x")]).unwrap();
+        let leftovers = [".trailmark-Ab12Cd.tmp", "goals/.trailmark-XyZ987.tmp"];
+        for leftover in leftovers {
+            std::fs::write(out.join(leftover), "half a rep").unwrap();
+        }
+        // Not names trailmark makes: kept.
+        std::fs::write(out.join("goals/.trailmark-notes"), "kept").unwrap();
+        let mut known = Written::load(&out);
+        write_with(&out, &[("index.md", "a"), ("goals/x.md", "x")], &mut known).unwrap();
+        for leftover in leftovers {
+            assert!(!out.join(leftover).exists(), "{leftover} is left");
+        }
+        assert!(out.join("goals/.trailmark-notes").exists());
+        // A workspace sweeps once: later builds in `watch` do not list folders again.
+        std::fs::write(out.join(leftovers[0]), "x").unwrap();
+        write_with(&out, &[("index.md", "a"), ("goals/x.md", "x")], &mut known).unwrap();
+        assert!(out.join(leftovers[0]).exists());
     }
 
     #[test]

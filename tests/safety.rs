@@ -1,0 +1,242 @@
+//! trailmark never damages anything: a build killed at any moment leaves every report
+//! whole (old or new), the next build leaves no temp file behind, and no command ever
+//! changes a byte of the journal.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{Background, journal, trailmark};
+
+const TODAY: &str = "2026-11-20";
+
+/// Every file under `folder`, by path relative to it, with its bytes.
+fn files_in(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(folder).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// The reports in an output folder: every file but the manifest, whose records hold
+/// the files' modification times and so differ between any two builds.
+fn reports_in(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = files_in(folder);
+    files.remove(Path::new(".trailmark-manifest"));
+    files
+}
+
+/// A journal big enough that a build takes a while: goals with milestones, and two years
+/// of daily entries ticking them off, with wins and lessons.
+fn write_large_journal(root: &Path) {
+    fs::create_dir_all(root.join("goals")).unwrap();
+    for goal in 0..40 {
+        let milestones: String = (0..12)
+            .map(|m| format!("- [ ] step {m} of goal {goal}\n"))
+            .collect();
+        fs::write(
+            root.join(format!("goals/goal-{goal}.md")),
+            format!(
+                "---\ngoal: Goal number {goal}\nid: goal-{goal}\nstart: 2025-01-01\ndue: 2026-12-31\n\
+                 why: practice\n---\n\n{milestones}"
+            ),
+        )
+        .unwrap();
+    }
+    for day in 0..730u32 {
+        let (year, day_of_year) = (2025 + day / 365, day % 365);
+        let (month, day_of_month) = (1 + day_of_year / 31 % 12, 1 + day_of_year % 28);
+        let folder = root.join(format!("journal/{year}"));
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join(format!("{year}-{month:02}-{day_of_month:02}.md")),
+            format!(
+                "# Day {day}\n\n- [x] worked on #goal-{} ✅ {year}-{month:02}-{day_of_month:02}\n\n\
+                 ## Wins\n\n- shipped piece {day}\n\n## Lessons\n\n- lesson {day}\n",
+                day % 40
+            ),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_large_journal(root);
+    let build = |root: &Path| {
+        trailmark()
+            .args(["build", "--today", TODAY])
+            .arg(root)
+            .assert()
+            .success();
+    };
+    build(root);
+    let old = reports_in(&root.join("_reports"));
+
+    // The new version: every HTML report changes with an overridden base template. It is
+    // built in a copy of the journal, so its reports' relative links are the same.
+    let base =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/base.html"),
+        base.replace("<body>", "<body>\n<!-- new -->"),
+    )
+    .unwrap();
+    let reference = tempfile::tempdir().unwrap();
+    write_large_journal(reference.path());
+    fs::create_dir(reference.path().join("templates")).unwrap();
+    fs::copy(
+        root.join("templates/base.html"),
+        reference.path().join("templates/base.html"),
+    )
+    .unwrap();
+    let started = Instant::now();
+    build(reference.path());
+    let full_build = started.elapsed();
+    let new = reports_in(&reference.path().join("_reports"));
+    let changed = old
+        .iter()
+        .filter(|(path, bytes)| new.get(*path) != Some(bytes))
+        .count();
+    assert!(changed > 150, "only {changed} reports change");
+
+    // Kill builds at moments spread over a full build's time.
+    let binary = assert_cmd::cargo::cargo_bin("trailmark");
+    let kills = 12;
+    let mut killed_mid_build = 0;
+    for kill in 0..kills {
+        let delay = full_build.mul_f64(f64::from(kill) / f64::from(kills));
+        let mut child = std::process::Command::new(&binary)
+            .args(["build", "--today", TODAY])
+            .arg(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_build += 1;
+        }
+        child.kill().unwrap(); // SIGKILL: no handler runs, nothing is cleaned up.
+        child.wait().unwrap();
+        for (path, bytes) in reports_in(&root.join("_reports")) {
+            let name = path.file_name().unwrap().to_string_lossy();
+            if name.starts_with(".trailmark-") && name.ends_with(".tmp") {
+                continue; // A temp file of the killed build, never a report.
+            }
+            assert!(
+                old.get(&path) == Some(&bytes) || new.get(&path) == Some(&bytes),
+                "after kill {kill} ({delay:?}), {} is neither the old nor the new report",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        killed_mid_build >= kills / 2,
+        "only {killed_mid_build} kills landed mid-build"
+    );
+
+    build(root);
+    let after = reports_in(&root.join("_reports"));
+    let differing: Vec<&PathBuf> = after
+        .keys()
+        .chain(new.keys())
+        .filter(|path| after.get(*path) != new.get(*path))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the next build finishes the job and leaves no temp file; differing: {differing:?}"
+    );
+}
+
+/// Runs `args` on the journal and returns its exit code; the command must not crash.
+fn run(root: &Path, args: &[&str]) {
+    let output = trailmark().args(args).arg(root).output().unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0..=2)),
+        "{args:?} crashed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn no_command_changes_a_byte_of_any_fixture_journal() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.push("example".to_string());
+    for name in names {
+        let dir = journal(&name);
+        let root = dir.path();
+        let before = files_in(root);
+        run(root, &["build", "--today", TODAY]);
+        run(root, &["check", "--today", TODAY]);
+        run(root, &["status", "--today", TODAY]);
+        run(root, &["status", "--json", "--today", TODAY]);
+        run(root, &["review", "--today", TODAY, "--period", "month"]);
+        run(
+            root,
+            &[
+                "review", "--today", TODAY, "--period", "year", "--format", "html",
+            ],
+        );
+        watch_session(root);
+        let mut after = files_in(root);
+        after.retain(|path, _| !path.starts_with("_reports"));
+        assert_eq!(before.len(), after.len(), "{name}: files came or went");
+        for (path, bytes) in &before {
+            assert!(
+                after.get(path) == Some(bytes),
+                "{name}: {} changed",
+                path.display()
+            );
+        }
+    }
+}
+
+/// `watch` builds, sees a report folder's own writes and a touched journal file, and is
+/// stopped; none of it may write outside the output folder.
+fn watch_session(root: &Path) {
+    let mut watch = Background::start(&[
+        "watch".as_ref(),
+        "--today".as_ref(),
+        TODAY.as_ref(),
+        root.as_os_str(),
+    ]);
+    watch.wait_for("the first build", |line| {
+        line.contains("written") || line.contains("unchanged")
+    });
+    // A touch changes no content, so the journal's bytes must stay as they are.
+    let some_file = files_in(root)
+        .into_keys()
+        .find(|path| path.extension().is_some_and(|e| e == "md") && !path.starts_with("_reports"))
+        .expect("every fixture has a markdown file");
+    let file = fs::File::options()
+        .append(true)
+        .open(root.join(&some_file))
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(1))
+        .unwrap();
+    drop(file);
+    watch.lines_within(Duration::from_millis(500));
+    watch.terminate();
+}
