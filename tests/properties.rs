@@ -1,5 +1,6 @@
 //! Properties that must hold for any input: parsing never panics, counts stay consistent,
-//! and the result does not depend on the order files are found in.
+//! each milestone is reported on the line that holds it, a goal's status depends on nothing
+//! but the goal and the date, and the result does not depend on the order files are found in.
 
 use proptest::prelude::*;
 use trailmark::analyse::analyse;
@@ -88,5 +89,53 @@ proptest! {
         let forward = parse_all(&mut (0..texts.len()));
         let backward = parse_all(&mut (0..texts.len()).rev());
         prop_assert_eq!(forward, backward);
+    }
+
+    #[test]
+    fn every_milestone_line_holds_its_text(texts in prop::collection::vec(journal_text(), 1..4)) {
+        for (i, text) in texts.iter().enumerate() {
+            let document = parse(&format!("f{i}.md"), text.as_bytes());
+            let lines: Vec<&str> = text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).collect();
+            for milestone in &document.milestones {
+                let line = lines[milestone.position.line as usize - 1];
+                // The first word, where it is plain enough to be found as written.
+                let Some(word) = milestone.text.split_whitespace().next() else { continue };
+                if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                    prop_assert!(
+                        line.contains(word),
+                        "line {} is {:?}, the milestone is {:?}", milestone.position.line, line, milestone.text
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn status_depends_only_on_the_goal_and_the_date(
+        texts in prop::collection::vec(journal_text(), 1..4),
+        today in prop::sample::select(vec!["2025-06-01", "2026-01-05", "2027-12-31"]),
+    ) {
+        let today = Date::parse(today).unwrap();
+        let statuses = |extra: Option<&str>| {
+            let mut documents: Vec<_> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| parse(&format!("2026-01-0{}.md", i + 1), text.as_bytes()))
+                .collect();
+            if let Some(extra) = extra {
+                documents.push(parse("zz-unrelated.md", extra.as_bytes()));
+            }
+            let report = analyse(&build(documents), &History::default(), today);
+            report
+                .goals
+                .iter()
+                .map(|g| (g.id.clone(), g.status))
+                .filter(|(id, _)| id != "unrelated-goal-qqq")
+                .collect::<Vec<_>>()
+        };
+        let alone = statuses(None);
+        prop_assert_eq!(&alone, &statuses(None), "the same journal and date, another status");
+        let unrelated = "---\ngoal: Unrelated goal qqq\nstart: 2025-01-01\ndue: 2026-03-01\n---\n- [x] one\n- [ ] two\n";
+        prop_assert_eq!(&alone, &statuses(Some(unrelated)), "another goal's file changed a status");
     }
 }
