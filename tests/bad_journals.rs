@@ -399,3 +399,89 @@ fn is_root() -> bool {
         .output()
         .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
 }
+
+#[test]
+fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let long_title = format!("A {} goal", "very ".repeat(60));
+    let goals = [
+        ("dots.md", "id: ../../etc/x".to_string(), "etc-x"),
+        ("device.md", "id: CON".to_string(), "con"),
+        ("device-2.md", "id: nul".to_string(), "nul"),
+        ("slash.md", "id: a/b".to_string(), "a-b"),
+        (
+            "unicode.md",
+            "title: \"Führung & Ärger 日本\"".to_string(),
+            "fuhrung-arger-ri-ben",
+        ),
+        ("long.md", format!("title: \"{long_title}\""), ""),
+        ("same-1.md", "id: Learn SQL".to_string(), "learn-sql"),
+        ("same-2.md", "id: learn_sql".to_string(), "learn-sql-2"),
+    ];
+    fs::create_dir(root.join("goals")).unwrap();
+    for (file, line, _) in &goals {
+        let title = if line.starts_with("title:") {
+            String::new()
+        } else {
+            format!("goal: {file}\n")
+        };
+        let key = line.replacen("title:", "goal:", 1);
+        fs::write(
+            root.join("goals").join(file),
+            format!("---\n{title}{key}\n---\n- [ ] step\n"),
+        )
+        .unwrap();
+    }
+    let json = status(root);
+    let ids: Vec<&str> = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    for (file, _, id) in &goals {
+        if !id.is_empty() {
+            assert!(ids.contains(id), "{file}: no goal `{id}` in {ids:?}");
+        }
+    }
+    let outside_before = fs::read_dir(root.parent().unwrap()).unwrap().count();
+    trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(root)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read_dir(root.parent().unwrap()).unwrap().count(),
+        outside_before
+    );
+    let mut names: Vec<String> = fs::read_dir(root.join("_reports/goals"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".html"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), goals.len(), "one report a goal: {names:?}");
+    for name in &names {
+        let stem = name.trim_end_matches(".html");
+        assert!(name.len() <= 105, "{name} is too long");
+        assert!(
+            stem.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'),
+            "{name} has a character some file system refuses"
+        );
+        assert!(
+            !["con", "nul"].contains(&stem),
+            "{name} is a Windows device name"
+        );
+    }
+    assert!(names.contains(&"con_.html".to_string()) && names.contains(&"nul_.html".to_string()));
+    // Every goal's link on the index leads to its report.
+    let index = fs::read_to_string(root.join("_reports/index.html")).unwrap();
+    for name in &names {
+        assert!(
+            index.contains(&format!("goals/{name}")),
+            "the index does not link {name}"
+        );
+    }
+}
