@@ -30,7 +30,15 @@ fn journal_with(name: &str, bytes: &[u8]) -> TempDir {
 
 /// `status --json` of the journal: it must exit 0 (diagnostics are reported, not fatal).
 fn status(root: &Path) -> Value {
-    let output = trailmark()
+    status_with(
+        std::process::Command::new(env!("CARGO_BIN_EXE_trailmark")),
+        root,
+    )
+}
+
+/// `status --json` of the journal, run by `command` (the binary, or a wrapper of it).
+fn status_with(mut command: std::process::Command, root: &Path) -> Value {
+    let output = command
         .args(["status", "--json", "--today", TODAY])
         .arg(root)
         .output()
@@ -342,7 +350,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
     let dir = journal_with("private.md", b"- [ ] hidden #good\n");
     let root = dir.path();
     fs::set_permissions(root.join("private.md"), fs::Permissions::from_mode(0o000)).unwrap();
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("trailmark"));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_trailmark"));
     if is_root() {
         // Root reads any file: run as `nobody` instead, from a copy of the binary that
         // `nobody` may execute, on a journal it may list.
@@ -355,7 +363,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
             return;
         }
         let binary = root.join("trailmark-copy");
-        fs::copy(assert_cmd::cargo::cargo_bin("trailmark"), &binary).unwrap();
+        fs::copy(env!("CARGO_BIN_EXE_trailmark"), &binary).unwrap();
         for path in [root, &root.join("goals")] {
             fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
         }
@@ -369,18 +377,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
             .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(&binary);
     }
-    let output = command
-        .args(["status", "--json", "--today", TODAY])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = status_with(command, root);
     let found = diagnostics_of(&json, "private.md");
     assert_eq!(found.len(), 1, "{json:#}");
     assert!(

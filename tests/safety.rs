@@ -118,12 +118,12 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
     assert!(changed > 150, "only {changed} reports change");
 
     // Kill builds at moments spread over a full build's time.
-    let binary = assert_cmd::cargo::cargo_bin("trailmark");
+    let binary = env!("CARGO_BIN_EXE_trailmark");
     let kills = 12;
     let mut killed_mid_build = 0;
     for kill in 0..kills {
         let delay = full_build.mul_f64(f64::from(kill) / f64::from(kills));
-        let mut child = std::process::Command::new(&binary)
+        let mut child = std::process::Command::new(binary)
             .args(["build", "--today", TODAY])
             .arg(root)
             .stdout(std::process::Stdio::null())

@@ -63,19 +63,17 @@ struct Item {
 }
 
 /// The span of the file a text was collected from: from the first inline event to the end
-/// of the last, so that it holds the text's inline markdown as written.
+/// of the last, so that it holds the text's inline markdown as written. Empty until the
+/// first event.
 #[derive(Default, Clone, Copy)]
-struct Source {
-    start: usize,
-    end: usize,
-}
+struct Source(Option<(usize, usize)>);
 
 impl Source {
     fn extend(&mut self, start: usize, end: usize) {
-        if self.end == 0 {
-            self.start = start;
-        }
-        self.end = self.end.max(end);
+        self.0 = Some(match self.0 {
+            Some((first, last)) => (first, last.max(end)),
+            None => (start, end),
+        });
     }
 }
 
@@ -226,7 +224,10 @@ impl BodyReader<'_> {
 
     /// The inline markdown of a source span, date markers removed and whitespace collapsed.
     fn source_markdown(&self, source: Source) -> String {
-        let written = self.text.get(source.start..source.end).unwrap_or_default();
+        let written = source
+            .0
+            .and_then(|(start, end)| self.text.get(start..end))
+            .unwrap_or_default();
         let written = strip_other_task_marker(written.trim_start());
         collapse_whitespace(&extract_date_markers(written).0)
     }
