@@ -151,7 +151,7 @@ impl BodyReader<'_> {
                 self.stop_collecting();
                 if let Some(note) = self.paragraph_note.take() {
                     let markdown = self.source_markdown(note.source);
-                    self.push_note(note.kind, note.start, &note.text, &markdown);
+                    self.push_note(note.kind, note.start, &note.text, markdown);
                 }
             }
             Event::Text(text) if !self.in_code_block => self.inline_text(&text, start, true),
@@ -222,14 +222,18 @@ impl BodyReader<'_> {
         }
     }
 
-    /// The inline markdown of a source span, date markers removed and whitespace collapsed.
-    fn source_markdown(&self, source: Source) -> String {
+    /// The inline markdown of a source span, date markers removed and whitespace
+    /// collapsed; `None` when the span has no character that starts inline markup, as
+    /// then the plain text says it all (and most text is like that: no copy is made).
+    fn source_markdown(&self, source: Source) -> Option<String> {
         let written = source
             .0
-            .and_then(|(start, end)| self.text.get(start..end))
-            .unwrap_or_default();
+            .and_then(|(start, end)| self.text.get(start..end))?;
+        if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
+            return None;
+        }
         let written = strip_other_task_marker(written.trim_start());
-        collapse_whitespace(&extract_date_markers(written).0)
+        Some(collapse_whitespace(&extract_date_markers(written).0))
     }
 
     fn stop_collecting(&mut self) {
@@ -273,7 +277,7 @@ impl BodyReader<'_> {
     }
 
     /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
-    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: &str) {
+    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
         let text = collapse_whitespace(text);
         if !text.is_empty() {
             self.body.notes.push(Note {
@@ -294,7 +298,7 @@ impl BodyReader<'_> {
             if self.items.is_empty()
                 && let Some(kind) = self.section_kind()
             {
-                self.push_note(kind, item.start, &item.text, &markdown);
+                self.push_note(kind, item.start, &item.text, markdown);
             }
             return;
         };
@@ -324,10 +328,10 @@ impl BodyReader<'_> {
         if self.items.is_empty()
             && let Some(kind) = self.section_kind()
         {
-            self.push_note(kind, item.start, &text, &markdown);
+            self.push_note(kind, item.start, &text, markdown.clone());
         }
         let milestone = &mut self.body.milestones[index];
-        milestone.markdown = markdown_if_not(&text, &markdown);
+        milestone.markdown = markdown_if_not(&text, markdown);
         milestone.text = text;
         milestone.tags = item.tags;
     }
@@ -509,8 +513,8 @@ fn is_inline(event: &Event) -> bool {
 
 /// The markdown as written, unless it says nothing more than the plain text (most text
 /// has no markup, and then one copy is enough).
-fn markdown_if_not(text: &str, markdown: &str) -> Option<String> {
-    (markdown != text && !markdown.is_empty()).then(|| markdown.to_string())
+fn markdown_if_not(text: &str, markdown: Option<String>) -> Option<String> {
+    markdown.filter(|markdown| markdown != text && !markdown.is_empty())
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -527,6 +531,27 @@ mod tests {
         let mut diagnostics = Vec::new();
         let body = read(text, 0, &lines, "f.md", &mut diagnostics);
         (body, diagnostics)
+    }
+
+    proptest::proptest! {
+        /// `source_markdown` skips text without markup characters; for such text the
+        /// plain text must be exactly what the markdown would have been.
+        #[test]
+        fn text_without_markup_characters_is_its_own_markdown(
+            written in "[a-z #:0-9()!>.-]{1,20}( ?(📅|✅) 2026-0[1-9]-1[0-9])?( \\[due:: 2026-01-01\\])?"
+        ) {
+            let (body, _) = body(&format!("- [ ] {written}\n"));
+            if let Some(milestone) = body.milestones.first() {
+                let full = collapse_whitespace(
+                    &extract_date_markers(strip_other_task_marker(written.trim_start())).0,
+                );
+                proptest::prop_assert!(
+                    milestone.markdown.is_none() && milestone.text == full
+                        || milestone.markdown.as_deref() == Some(full.as_str()),
+                    "{:?} gave text {:?} and markdown {:?}", written, milestone.text, milestone.markdown
+                );
+            }
+        }
     }
 
     #[test]
