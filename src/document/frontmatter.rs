@@ -186,9 +186,11 @@ struct Reader<'a> {
 /// threads with 2 MB stacks; 32 levels leave room to spare even in debug builds.
 const MAX_DEPTH: usize = 32;
 
-/// Front-matter with more values than this (an alias counts as all it expands to) is
-/// refused.
+/// Front-matter with more values than this (an alias counts as all it expands to), more
+/// aliases or more parser events is refused.
 const MAX_NODES: usize = 50_000;
+const MAX_ALIASES: usize = 1_000;
+const MAX_EVENTS: usize = 100_000;
 
 /// The error under serde-saphyr's wrappers for errors met while expanding an alias.
 fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
@@ -209,8 +211,8 @@ fn over_budget(breach: &serde_saphyr::budget::BudgetBreach) -> String {
              flatten it (the file's body is still read)"
         ),
         _ => format!(
-            "front-matter is too large: over trailmark's limit of {MAX_NODES} values, 1,000 \
-             aliases or 100,000 YAML events (aliases count as every value they repeat, so a \
+            "front-matter is too large: over trailmark's limit of {MAX_NODES} values, \
+             {MAX_ALIASES} aliases or {MAX_EVENTS} YAML events (aliases count as every value they repeat, so a \
              \"billion laughs\" block stops here); shorten it (the file's body is still read)"
         ),
     }
@@ -223,8 +225,8 @@ impl Reader<'_> {
         let options = serde_saphyr::options! {
             with_snippet: false,
             budget: serde_saphyr::budget! {
-                max_events: 100_000,
-                max_aliases: 1_000,
+                max_events: MAX_EVENTS,
+                max_aliases: MAX_ALIASES,
                 max_anchors: 1_000,
                 max_nodes: MAX_NODES,
                 max_depth: MAX_DEPTH,
