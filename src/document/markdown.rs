@@ -177,7 +177,7 @@ impl BodyReader<'_> {
         };
         item.at_text_start = false;
         if let Some(state) = state {
-            self.begin_milestone(state);
+            self.begin_milestone(state, start);
         }
     }
 
@@ -242,7 +242,10 @@ impl BodyReader<'_> {
         }
     }
 
-    fn begin_milestone(&mut self, state: MilestoneState) {
+    /// `marker` is where the checkbox is: the milestone is reported on the bullet's line,
+    /// or on the checkbox's when the item's text starts on a later line (`-` alone on a
+    /// line, its text indented below).
+    fn begin_milestone(&mut self, state: MilestoneState, marker: usize) {
         let parent = self
             .items
             .iter()
@@ -262,7 +265,15 @@ impl BodyReader<'_> {
             depth,
             due: None,
             done_marker: None,
-            position: self.lines.position(item.start),
+            position: {
+                let (bullet, checkbox) =
+                    (self.lines.position(item.start), self.lines.position(marker));
+                if bullet.line == checkbox.line {
+                    bullet
+                } else {
+                    checkbox
+                }
+            },
             tags: Vec::new(),
             section: self.open_headings.last().copied(),
         });
@@ -552,6 +563,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_milestone_whose_text_starts_below_its_bullet_is_reported_on_the_text_line() {
+        // Found by the property test: an empty `*` item holding an indented task list.
+        let (body, _) = body("*\n\t0. [ ] a\r\n-\n  [x] b\n");
+        let found: Vec<(&str, u32)> = body
+            .milestones
+            .iter()
+            .map(|m| (m.text.as_str(), m.position.line))
+            .collect();
+        assert_eq!(found, [("a", 2), ("b", 4)]);
     }
 
     #[test]
