@@ -4,40 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Background, journal, trailmark};
+use common::{Background, files_in, journal, reports_in, trailmark};
 
 const TODAY: &str = "2026-11-20";
-
-/// Every file under `folder`, by path relative to it, with its bytes.
-fn files_in(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![folder.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let bytes = fs::read(&path).unwrap();
-                files.insert(path.strip_prefix(folder).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    files
-}
-
-/// The reports in an output folder: every file but the manifest, whose records hold
-/// the files' modification times and so differ between any two builds.
-fn reports_in(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = files_in(folder);
-    files.remove(Path::new(".trailmark-manifest"));
-    files
-}
 
 /// A journal big enough that a build takes a while: goals with milestones, and two years
 /// of daily entries ticking them off, with wins and lessons.

@@ -210,3 +210,25 @@ pub fn serve(dir: &Path) -> (Background, String) {
     process.wait_for("saying it watches", |line| line.starts_with("watching "));
     (process, address)
 }
+
+/// Every file under `folder`, by path relative to it, with its bytes: to prove a command
+/// changed nothing, or to compare two output folders.
+pub fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(folder).unwrap().to_path_buf();
+            (relative, fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The reports in an output folder: every file but the manifest, whose records hold the
+/// files' modification times and so differ between any two builds.
+pub fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut reports = files_in(folder);
+    reports.remove(Path::new(".trailmark-manifest"));
+    reports
+}
