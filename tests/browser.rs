@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{DEADLINE, eventually, journal, trailmark};
+use common::{DEADLINE, eventually, files_in, journal, trailmark};
 use serde_json::{Value, json};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -335,8 +335,11 @@ fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
         .assert()
         .success();
     let out = dir.path().join("_reports");
-    let mut pages: Vec<PathBuf> = walk_html(&out);
-    pages.sort();
+    let pages: Vec<PathBuf> = files_in(&out)
+        .into_keys()
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .map(|path| out.join(path))
+        .collect();
     assert!(pages.len() >= 8, "{pages:?}");
 
     let mut browser = Browser::open(&program, "about:blank");
@@ -390,17 +393,4 @@ fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
     let text = text.as_str().unwrap();
     assert!(text.contains("{% include 'base.html' %}"), "{text}");
     assert!(text.contains(r#"{{ "x" | safe }}"#), "{text}");
-}
-
-fn walk_html(folder: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(walk_html(&path));
-        } else if path.extension().is_some_and(|e| e == "html") {
-            found.push(path);
-        }
-    }
-    found
 }
