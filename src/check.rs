@@ -221,8 +221,12 @@ mod tests {
 
     fn hints_for(text: &str, today: &str) -> Vec<String> {
         let journal = build(vec![parse("g.md", text.as_bytes())]);
-        let report =
-            crate::analyse::analyse(&journal, &Default::default(), Date::parse(today).unwrap());
+        let report = crate::analyse::analyse(
+            &journal,
+            &Default::default(),
+            Date::parse(today).unwrap(),
+            &Default::default(),
+        );
         smart_hints(&report)
             .into_iter()
             .map(|h| h.message)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analyse::period::{Period, PeriodKind};
+use crate::analyse::period::PeriodKind;
 
 use crate::dates::Date;
 use crate::diagnostic::Severity;
@@ -97,6 +97,13 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Print the effective configuration: DIR/trailmark.toml's settings and the
+    /// defaults of the rest, as a trailmark.toml.
+    Config {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Report every problem in the journal, and hints for SMART goals.
     Check {
         #[command(flatten)]
@@ -163,7 +170,8 @@ struct JournalArgs {
     /// The journal folder.
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// Where reports are written, and which folder is not read as journal [default: DIR/_reports]
+    /// Where reports are written, and which folder is not read as journal [default:
+    /// `output` in DIR/trailmark.toml, or DIR/_reports]
     #[arg(long, value_name = "OUT")]
     out: Option<PathBuf>,
     /// The date to compute status for, instead of today (YYYY-MM-DD).
@@ -172,10 +180,9 @@ struct JournalArgs {
 }
 
 impl JournalArgs {
-    fn out(&self) -> PathBuf {
-        self.out
-            .clone()
-            .unwrap_or_else(|| self.dir.join(crate::DEFAULT_OUTPUT_FOLDER))
+    /// The journal, read once.
+    fn open(&self) -> Result<Workspace, Error> {
+        crate::open(&self.dir, self.out.as_deref())
     }
 
     fn today(&self) -> Date {
@@ -219,6 +226,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Status { journal, json } => status(&journal, json),
         Command::Build { journal } => build(&journal),
         Command::Check { journal, strict } => check(&journal, strict),
+        Command::Config { dir } => config(&dir),
         Command::Watch { journal, watching } => watch(&journal, &watching, None),
         Command::Serve {
             journal,
@@ -242,12 +250,8 @@ fn review(
     date: Option<Date>,
     format: FormatArg,
 ) -> Result<u8, Error> {
-    let today = args.today();
-    let period = match date {
-        Some(date) => Period::containing(kind, date),
-        None => crate::analyse::review::last_complete(kind, today),
-    };
-    let (_, review) = crate::review(&args.dir, &args.out(), period, today)?;
+    let mut workspace = args.open()?;
+    let (_, review) = workspace.review(kind, date, args.today());
     let text = match format {
         FormatArg::Json => {
             serde_json::to_string_pretty(&review)
@@ -255,9 +259,8 @@ fn review(
                 + "\n"
         }
         FormatArg::Md | FormatArg::Html => {
-            let renderer = crate::render::Renderer::new(Some(
-                args.dir.join(crate::discover::TEMPLATES_FOLDER),
-            ));
+            let renderer =
+                crate::render::Renderer::new(Some(workspace.config().templates_in(&args.dir)));
             let extension = if matches!(format, FormatArg::Html) {
                 "html"
             } else {
@@ -272,7 +275,7 @@ fn review(
 }
 
 fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
-    let report = crate::report(&args.dir, &args.out(), args.today())?;
+    let report = args.open()?.analyse(args.today());
     if json {
         // Straight to stdout: JSON has no colors for anstream to strip, and is large.
         write_stdout(&mut std::io::stdout().lock(), &report.to_json())?;
@@ -283,8 +286,9 @@ fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
 }
 
 fn build(args: &JournalArgs) -> Result<u8, Error> {
-    let out = args.out();
-    let (report, summary) = crate::build(&args.dir, &out, args.today())?;
+    let mut workspace = args.open()?;
+    let (report, summary) = workspace.build(args.today())?;
+    let out = workspace.out();
     let problems = report.diagnostics.len();
     let mut line = format!(
         "{} goals: {} reports written, {} unchanged",
@@ -314,9 +318,9 @@ fn watch(
     watching: &WatchArgs,
     serving: Option<(IpAddr, u16, bool)>,
 ) -> Result<u8, Error> {
-    let out = args.out();
+    let workspace = Workspace::open(&args.dir, args.out.as_deref())?;
+    let out = workspace.out().to_path_buf();
     write::check_output_folder(&args.dir, &out)?;
-    let workspace = Workspace::open(&args.dir, &out)?;
     let server = match serving {
         Some((bind, port, _)) => Some(start_server(&out, bind, port)?),
         None => None,
@@ -413,6 +417,7 @@ fn what_changed(rebuild: &Rebuild) -> String {
     };
     let names: Vec<&str> = files.files().collect();
     let mut what = match count {
+        0 if rebuild.config_changed => format!("{} changed", crate::config::CONFIG_FILE),
         0 if rebuild.templates_changed => "templates changed".to_string(),
         0 => "rebuilt".to_string(),
         1 => format!("{} {verb}", names[0]),
@@ -421,6 +426,9 @@ fn what_changed(rebuild: &Rebuild) -> String {
     };
     if count > 0 && rebuild.templates_changed {
         what.push_str(", templates changed");
+    }
+    if count > 0 && rebuild.config_changed {
+        what.push_str(&format!(", {} changed", crate::config::CONFIG_FILE));
     }
     what
 }
@@ -448,8 +456,20 @@ fn problems_in(root: &Path, rebuild: &Rebuild, first: bool) -> String {
     crate::check::format_diagnostics(root, &shown)
 }
 
+fn config(dir: &Path) -> Result<u8, Error> {
+    let workspace = Workspace::open(dir, None)?;
+    let config = workspace.config();
+    print(&format!(
+        "# The configuration of the journal in {}: its {} and the defaults.\n{}",
+        dir.display(),
+        crate::config::CONFIG_FILE,
+        config.to_toml()
+    ))?;
+    Ok(exit::OK)
+}
+
 fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {
-    let report = crate::report(&args.dir, &args.out(), args.today())?;
+    let report = args.open()?.analyse(args.today());
     let hints = crate::check::smart_hints(&report);
     print(&crate::check::format_check(
         &args.dir,

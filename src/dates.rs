@@ -105,6 +105,16 @@ impl Date {
         i64::from(self.0.weekday().num_days_from_monday())
     }
 
+    /// Days since the last `start` day: 0 on `start` itself, 6 on the day before it.
+    pub fn days_since(self, start: Weekday) -> i64 {
+        (self.days_from_monday() - start.days_from_monday()).rem_euclid(7)
+    }
+
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        Weekday::ALL[self.0.weekday().num_days_from_monday() as usize]
+    }
+
     /// The ISO 8601 week: (week-based year, week 1 to 53). Weeks start on Monday, and
     /// week 1 is the one with the year's first Thursday.
     pub fn iso_week(self) -> (i32, u32) {
@@ -115,6 +125,52 @@ impl Date {
     /// The Monday of ISO week `week` of `year`, if that week exists.
     pub fn from_iso_week(year: i32, week: u32) -> Option<Date> {
         NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).map(Date)
+    }
+}
+
+/// A day of the week, as `trailmark.toml` names it (`week_start = "sunday"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    #[default]
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// 0 for Monday to 6 for Sunday.
+    pub fn days_from_monday(self) -> i64 {
+        Weekday::ALL
+            .iter()
+            .position(|day| *day == self)
+            .expect("ALL lists every weekday") as i64
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weekday::Monday => "monday",
+            Weekday::Tuesday => "tuesday",
+            Weekday::Wednesday => "wednesday",
+            Weekday::Thursday => "thursday",
+            Weekday::Friday => "friday",
+            Weekday::Saturday => "saturday",
+            Weekday::Sunday => "sunday",
+        }
     }
 }
 

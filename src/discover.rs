@@ -4,11 +4,23 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::config::Exclude;
 use crate::diagnostic::Diagnostic;
 use crate::write::MANIFEST;
 
-/// The journal's own templates live here and are not journal documents.
+/// The journal's own templates live here unless `trailmark.toml` says otherwise, and are
+/// not journal documents.
 pub const TEMPLATES_FOLDER: &str = "templates";
+
+/// What the walk leaves out besides hidden files and folders.
+pub struct Skip<'a> {
+    /// The output folder.
+    pub out: &'a Path,
+    /// The templates folder.
+    pub templates: &'a Path,
+    /// The globs of `exclude` in `trailmark.toml`.
+    pub exclude: &'a Exclude,
+}
 
 /// What the walk found.
 #[derive(Debug, Default)]
@@ -20,11 +32,11 @@ pub struct Found {
 }
 
 /// Every `*.md` and `*.markdown` below `root`, skipping hidden files and folders, the
-/// `templates/` folder at the root, `skip` (the output folder) and any other folder that
-/// holds reports trailmark wrote (it has a manifest), so reports built with another
+/// templates folder, what `skip.exclude` matches, the output folder and any other folder
+/// that holds reports trailmark wrote (it has a manifest), so reports built with another
 /// `--out` are never read back as journal entries. Symlinks are never followed, so the
 /// walk cannot leave the journal or loop.
-pub fn find_files(root: &Path, skip: &Path) -> Found {
+pub fn find_files(root: &Path, skip: &Skip) -> Found {
     let mut found = Found::default();
     let walk = WalkDir::new(root)
         .follow_links(false)
@@ -33,11 +45,11 @@ pub fn find_files(root: &Path, skip: &Path) -> Found {
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !(is_hidden(entry.file_name())
-                    || entry.path() == skip
+                    || entry.path() == skip.out
+                    || entry.path() == skip.templates
                     || (entry.file_type().is_dir() && entry.path().join(MANIFEST).is_file())
-                    || (entry.depth() == 1
-                        && entry.file_name() == TEMPLATES_FOLDER
-                        && entry.file_type().is_dir()))
+                    || (!skip.exclude.is_empty()
+                        && skip.exclude.matches(&relative(root, entry.path()))))
         });
     for entry in walk {
         let entry = match entry {
@@ -107,6 +119,17 @@ mod tests {
     use super::*;
     use std::fs;
 
+    fn find(root: &Path, exclude: &[&str]) -> Found {
+        let config = crate::config::Config::parse(&format!("exclude = {exclude:?}"))
+            .expect("test globs are valid");
+        let skip = Skip {
+            out: &root.join("_reports"),
+            templates: &root.join("templates"),
+            exclude: &config.exclude,
+        };
+        find_files(root, &skip)
+    }
+
     fn touch(root: &Path, rel: &str) {
         let path = root.join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -131,7 +154,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let found = find_files(root, &root.join("_reports"));
+        let found = find(root, &[]);
         assert_eq!(
             found.files,
             [
@@ -156,9 +179,30 @@ mod tests {
         std::os::unix::fs::symlink(root, root.join("real/loop")).unwrap();
         std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret.md"), root.join("s.md")).unwrap();
-        let found = find_files(root, &root.join("_reports"));
+        let found = find(root, &[]);
         assert_eq!(found.files, ["real/a.md"]);
         let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(warned, ["out", "real/loop", "s.md"]);
+    }
+
+    #[test]
+    fn excluded_globs_leave_out_files_and_whole_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "a.md",
+            "archive/2019/old.md",
+            "notes/archive/kept.md",
+            "drafts/x.md",
+            "deep/drafts/y.md",
+            "sketch.excalidraw.md",
+            "deep/more.excalidraw.md",
+            "Templates/daily.md",
+        ] {
+            touch(root, rel);
+        }
+        let globs = ["archive/**", "drafts", "*.excalidraw.md", "./Templates/"];
+        assert_eq!(find(root, &globs).files, ["a.md", "notes/archive/kept.md"]);
+        assert_eq!(find(root, &[]).files.len(), 8);
     }
 }

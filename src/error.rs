@@ -8,6 +8,12 @@ use std::path::{Path, PathBuf};
 pub enum Error {
     /// The journal folder cannot be used at all.
     Journal { path: PathBuf, message: String },
+    /// `trailmark.toml` cannot be read or has a problem, at a (line, column).
+    Config {
+        path: PathBuf,
+        line: Option<(u32, u32)>,
+        message: String,
+    },
     /// The output folder is not a safe place to write reports.
     Output { path: PathBuf, message: String },
     /// A template failed to load or render.
@@ -43,6 +49,16 @@ impl fmt::Display for Error {
             Error::Journal { path, message } => {
                 write!(f, "journal folder {}: {message}", path.display())
             }
+            Error::Config {
+                path,
+                line: Some((line, column)),
+                message,
+            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
+            Error::Config {
+                path,
+                line: None,
+                message,
+            } => write!(f, "{}: {message}", path.display()),
             Error::Output { path, message } => {
                 write!(f, "output folder {}: {message}", path.display())
             }

@@ -11,6 +11,7 @@
 pub mod analyse;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod dates;
 pub mod diagnostic;
 pub mod discover;
@@ -29,8 +30,6 @@ pub mod write;
 use std::path::Path;
 
 use crate::analyse::Report;
-use crate::analyse::period::Period;
-use crate::analyse::review::Review;
 use crate::dates::Date;
 use crate::error::Error;
 use crate::workspace::Workspace;
@@ -39,34 +38,29 @@ use crate::write::WriteSummary;
 /// The default output folder, inside the journal.
 pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
-/// Finds, reads and links the journal at `root`, leaving out the output folder `out`.
-pub fn load(root: &Path, out: &Path) -> Result<model::Journal, Error> {
-    Ok(loaded(root, out)?.into_journal())
+/// Finds, reads and links the journal at `root`, leaving out the output folder (`out`,
+/// or else the one `trailmark.toml` sets).
+pub fn load(root: &Path, out: Option<&Path>) -> Result<model::Journal, Error> {
+    Ok(open(root, out)?.into_journal())
 }
 
 /// Loads the journal and analyses it as of `today`.
-pub fn report(root: &Path, out: &Path, today: Date) -> Result<Report, Error> {
-    Ok(loaded(root, out)?.analyse(today))
+pub fn report(root: &Path, out: Option<&Path>, today: Date) -> Result<Report, Error> {
+    Ok(open(root, out)?.analyse(today))
 }
 
-/// Builds every report of the journal at `root` into `out`: goals, and a review of every
-/// week, month, quarter and year with activity.
-pub fn build(root: &Path, out: &Path, today: Date) -> Result<(Report, WriteSummary), Error> {
-    loaded(root, out)?.build(today)
-}
-
-/// The review of one period, with the report it was drawn from.
-pub fn review(
+/// Builds every report of the journal at `root` into its output folder: goals, and a
+/// review of every period with activity.
+pub fn build(
     root: &Path,
-    out: &Path,
-    period: Period,
+    out: Option<&Path>,
     today: Date,
-) -> Result<(Report, Review), Error> {
-    Ok(loaded(root, out)?.review(period, today))
+) -> Result<(Report, WriteSummary), Error> {
+    open(root, out)?.build(today)
 }
 
-/// A workspace of the journal at `root`, with every file read once.
-fn loaded(root: &Path, out: &Path) -> Result<Workspace, Error> {
+/// A workspace of the journal at `root`, with its configuration and every file read once.
+pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
     let mut workspace = Workspace::open(root, out)?;
     workspace.refresh();
     Ok(workspace)

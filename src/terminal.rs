@@ -142,6 +142,7 @@ mod tests {
             &journal,
             &Default::default(),
             Date::parse("2026-06-01").unwrap(),
+            &Default::default(),
         );
         anstream::adapter::strip_str(&status_table(&report)).to_string()
     }

@@ -15,8 +15,8 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 use crate::analyse::Report;
+use crate::config::CONFIG_FILE;
 use crate::dates::Date;
-use crate::discover::TEMPLATES_FOLDER;
 use crate::error::Error;
 use crate::workspace::{Refresh, Workspace};
 use crate::write::{self, WriteSummary};
@@ -43,7 +43,7 @@ pub struct WatchOptions {
 #[derive(Debug)]
 pub enum WatchEvent {
     /// A build finished: the first one, or one after a change.
-    Built(Rebuild),
+    Built(Box<Rebuild>),
     /// A build failed (a template error, a failed write); watching goes on.
     Failed(Error),
     /// Something the person should know about the watching itself.
@@ -55,8 +55,10 @@ pub enum WatchEvent {
 pub struct Rebuild {
     /// Journal files found added, changed or removed (all of them, the first time).
     pub files: Refresh,
-    /// Whether a file of the journal's `templates/` folder changed.
+    /// Whether a file of the journal's templates folder changed.
     pub templates_changed: bool,
+    /// Whether `trailmark.toml` changed.
+    pub config_changed: bool,
     pub report: Report,
     pub written: WriteSummary,
     pub took: Duration,
@@ -94,6 +96,7 @@ enum Message {
 struct Batch {
     rescan: bool,
     templates_changed: bool,
+    config_changed: bool,
     journal_changed: bool,
     watch_limit_reached: bool,
     errors: Vec<notify::Error>,
@@ -167,9 +170,13 @@ impl Watch {
             for error in batch.errors {
                 on_event(WatchEvent::Notice(format!("file watcher: {error}")));
             }
-            if batch.rescan || batch.templates_changed || batch.journal_changed {
+            if batch.rescan
+                || batch.templates_changed
+                || batch.config_changed
+                || batch.journal_changed
+            {
                 today = self.today();
-                let forced = batch.rescan || batch.templates_changed;
+                let forced = batch.rescan || batch.templates_changed || batch.config_changed;
                 self.rebuild(batch.templates_changed, today, forced, &mut on_event);
             }
         }
@@ -192,6 +199,7 @@ impl Watch {
                         batch.rescan |= event.need_rescan();
                         for path in &event.paths {
                             batch.templates_changed |= self.is_template(path);
+                            batch.config_changed |= self.is_config(path);
                             batch.journal_changed |= self.is_journal_change(path);
                         }
                     }
@@ -212,8 +220,8 @@ impl Watch {
         self.options.today.unwrap_or_else(Date::today)
     }
 
-    /// Refreshes the workspace and builds the reports, unless `forced` is false and no
-    /// journal file changed.
+    /// Reads `trailmark.toml` again, refreshes the workspace and builds the reports,
+    /// unless `forced` is false and no journal file or setting changed.
     fn rebuild(
         &mut self,
         templates_changed: bool,
@@ -222,18 +230,30 @@ impl Watch {
         on_event: &mut impl FnMut(WatchEvent),
     ) {
         let started = Instant::now();
+        let config_changed = match self.workspace.reload_config() {
+            Ok(changed) => changed,
+            Err(error) => return on_event(WatchEvent::Failed(error)),
+        };
+        if config_changed && self.workspace.output_moved() {
+            on_event(WatchEvent::Notice(format!(
+                "trailmark.toml names another output folder; restart to write reports there \
+                 (until then they go to {})",
+                self.workspace.out().display()
+            )));
+        }
         let files = self.workspace.refresh();
-        if files.is_empty() && !forced {
+        if files.is_empty() && !forced && !config_changed {
             return;
         }
         match self.workspace.build(today) {
-            Ok((report, written)) => on_event(WatchEvent::Built(Rebuild {
+            Ok((report, written)) => on_event(WatchEvent::Built(Box::new(Rebuild {
                 files,
                 templates_changed,
+                config_changed,
                 report,
                 written,
                 took: started.elapsed(),
-            })),
+            }))),
             Err(error) => on_event(WatchEvent::Failed(error)),
         }
     }
@@ -308,11 +328,18 @@ impl Watch {
         }
     }
 
+    /// Whether `path` is the journal's `trailmark.toml`.
+    fn is_config(&self, path: &Path) -> bool {
+        self.relative(path) == Some(Path::new(CONFIG_FILE))
+    }
+
     /// Whether `path` is the journal's templates folder or a file in it. The folder
-    /// counts: files created right after it may come before the watch on it does.
+    /// counts: files created right after it may come before the watch on it does. A
+    /// templates folder outside the journal is not watched.
     fn is_template(&self, path: &Path) -> bool {
+        let templates = &self.workspace.config().templates;
         self.relative(path).is_some_and(|relative| {
-            relative.starts_with(TEMPLATES_FOLDER)
+            relative.starts_with(templates)
                 && relative
                     .file_name()
                     .and_then(|name| name.to_str())
@@ -368,7 +395,7 @@ mod tests {
     use super::*;
 
     fn watch(root: &Path) -> Watch {
-        let workspace = Workspace::open(root, &root.join("_reports")).unwrap();
+        let workspace = Workspace::open(root, None).unwrap();
         Watch::new(
             workspace,
             WatchOptions {

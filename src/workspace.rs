@@ -14,9 +14,10 @@ use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::analyse::period::Period;
+use crate::analyse::period::{Period, PeriodKind};
 use crate::analyse::review::{self, Review, Reviewer};
 use crate::analyse::{self, Report};
+use crate::config::{self, Config};
 use crate::dates::Date;
 use crate::document::{self, Document};
 use crate::error::Error;
@@ -32,6 +33,11 @@ const RACY_WINDOW: Duration = Duration::from_secs(2);
 pub struct Workspace {
     root: PathBuf,
     out: PathBuf,
+    config: Config,
+    /// Whether `out` came from the configuration (no `--out`).
+    out_from_config: bool,
+    /// The text of `trailmark.toml` as last read, `None` without one.
+    config_text: Option<String>,
     files: HashMap<String, FileStamp>,
     journal: Journal,
     /// The git history as last read; `None` until some milestone needs it.
@@ -76,16 +82,22 @@ impl Refresh {
 }
 
 impl Workspace {
-    /// A workspace for the journal at `root` with reports in `out`; nothing is read yet.
-    pub fn open(root: &Path, out: &Path) -> Result<Workspace, Error> {
+    /// A workspace for the journal at `root` with its `trailmark.toml` read, and reports
+    /// in `out` or else the configured output folder; no journal file is read yet.
+    pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
         let metadata =
             std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
         if !metadata.is_dir() {
             return Err(Error::journal(root, "is not a folder"));
         }
+        let config_text = config::read_text(root)?;
+        let config = config::from_text(root, config_text.as_deref())?;
         Ok(Workspace {
             root: root.to_path_buf(),
-            out: out.to_path_buf(),
+            out: out.map_or_else(|| config.output_in(root), Path::to_path_buf),
+            out_from_config: out.is_none(),
+            config,
+            config_text,
             files: HashMap::new(),
             journal: Journal::default(),
             history: None,
@@ -101,6 +113,35 @@ impl Workspace {
         &self.out
     }
 
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Reads `trailmark.toml` again; true when it changed. The output folder stays the
+    /// one the workspace was opened with (a watch keeps serving and ignoring one folder);
+    /// every other setting applies from the next refresh and build.
+    pub fn reload_config(&mut self) -> Result<bool, Error> {
+        let text = config::read_text(&self.root)?;
+        if text == self.config_text {
+            return Ok(false);
+        }
+        let config = config::from_text(&self.root, text.as_deref())?;
+        if config.logseq_markers != self.config.logseq_markers
+            || config.sections != self.config.sections
+        {
+            // Documents were parsed with the old settings: parse every file again.
+            self.files.clear();
+        }
+        self.config = config;
+        self.config_text = text;
+        Ok(true)
+    }
+
+    /// Whether `trailmark.toml` now names another output folder than the one in use.
+    pub fn output_moved(&self) -> bool {
+        self.out_from_config && self.config.output_in(&self.root) != self.out
+    }
+
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
@@ -112,7 +153,12 @@ impl Workspace {
     /// Brings the journal up to date with the files on disk.
     pub fn refresh(&mut self) -> Refresh {
         let root = write::resolve(&self.root);
-        let found = discover::find_files(&root, &write::resolve(&self.out));
+        let skip = discover::Skip {
+            out: &write::resolve(&self.out),
+            templates: &root.join(&self.config.templates),
+            exclude: &self.config.exclude,
+        };
+        let found = discover::find_files(&root, &skip);
         let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
             .into_iter()
             .map(|document| (document.path.clone(), document))
@@ -164,19 +210,20 @@ impl Workspace {
             &self.journal,
             self.history.as_ref().unwrap_or(&no_history),
             today,
+            &self.config.rules,
         )
     }
 
-    /// Writes every report into the output folder: goals, and a review of every week,
-    /// month, quarter and year with activity. Only reports whose content changed are
-    /// written.
+    /// Writes every report into the output folder: goals, and a review of every period
+    /// with activity of the kinds `trailmark.toml` asks for (all by default). Only
+    /// reports whose content changed are written.
     pub fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
         write::check_output_folder(&self.root, &self.out)?;
         let report = self.analyse(today);
-        let reviews = review::all_reviews(&self.journal, &report);
+        let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
         let summary = {
             // A new renderer each build, so that edited templates take effect in `watch`.
-            let renderer = render::Renderer::new(Some(self.root.join(discover::TEMPLATES_FOLDER)));
+            let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
             let to_journal = write::relative_link(&self.out, &self.root);
             let pages = renderer.pages(&report, &reviews, &to_journal);
             let renderer = &renderer;
@@ -205,8 +252,19 @@ impl Workspace {
         Ok((report, summary))
     }
 
-    /// The review of one period, with the report it was drawn from.
-    pub fn review(&mut self, period: Period, today: Date) -> (Report, Review) {
+    /// The review of the period of `kind` that contains `date` or else of the last
+    /// complete one before `today`, with the report it was drawn from.
+    pub fn review(
+        &mut self,
+        kind: PeriodKind,
+        date: Option<Date>,
+        today: Date,
+    ) -> (Report, Review) {
+        let week_start = self.config.rules.week_start;
+        let period = match date {
+            Some(date) => Period::containing(kind, date, week_start),
+            None => review::last_complete(kind, today, week_start),
+        };
         let report = self.analyse(today);
         let review = Reviewer::new(&self.journal, &report).review(period);
         (report, review)
@@ -313,7 +371,7 @@ mod tests {
     use std::fs;
 
     fn workspace(root: &Path) -> Workspace {
-        Workspace::open(root, &root.join("_reports")).unwrap()
+        Workspace::open(root, None).unwrap()
     }
 
     fn goal_file(done: bool) -> String {

@@ -7,7 +7,7 @@ use predicates::str::contains;
 use serde_json::Value;
 
 mod common;
-use common::{files_in, journal, reports_in, trailmark};
+use common::{files_in, journal, reports_in, status_json, trailmark};
 
 /// `trailmark build --today TODAY DIR`, to assert on.
 fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {
@@ -15,20 +15,6 @@ fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {
         .args(["build", "--today", today])
         .arg(dir)
         .assert()
-}
-
-fn status_json(dir: &Path, today: &str) -> Value {
-    let output = trailmark()
-        .args(["status", "--json", "--today", today])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
 }
 
 fn goal<'a>(json: &'a Value, id: &str) -> &'a Value {

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod common;
-use common::{commit_all, git, init_repository, trailmark};
+use common::{commit_all, git, init_repository, status_json, trailmark};
 
 const TODAY: &str = "2026-06-01";
 
@@ -18,13 +18,7 @@ fn write(dir: &Path, path: &str, text: &str) {
 }
 
 fn status(dir: &Path) -> Value {
-    let output = trailmark()
-        .args(["status", "--json", "--today", TODAY])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    serde_json::from_slice(&output.stdout).unwrap()
+    status_json(dir, TODAY)
 }
 
 /// `(done_on, done_on_source)` of each milestone of the first goal, by text.

@@ -63,7 +63,7 @@ proptest! {
             .map(|(i, text)| parse(&format!("2026-01-0{}.md", i + 1), text.as_bytes()))
             .collect();
         let journal = build(documents);
-        let report = analyse(&journal, &History::default(), Date::parse(today).unwrap());
+        let report = analyse(&journal, &History::default(), Date::parse(today).unwrap(), &Default::default());
         for goal in &report.goals {
             prop_assert!((0.0..=1.0).contains(&goal.progress), "{}", goal.progress);
             prop_assert!(goal.done <= goal.total);
@@ -83,7 +83,7 @@ proptest! {
             let documents = order
                 .map(|i| parse(&format!("f{i}.md"), texts[i].as_bytes()))
                 .collect();
-            let report = analyse(&build(documents), &History::default(), Date::from_ymd(2026, 6, 1).unwrap());
+            let report = analyse(&build(documents), &History::default(), Date::from_ymd(2026, 6, 1).unwrap(), &Default::default());
             serde_json::to_string(&report).unwrap()
         };
         let forward = parse_all(&mut (0..texts.len()));
@@ -125,7 +125,7 @@ proptest! {
             if let Some(extra) = extra {
                 documents.push(parse("zz-unrelated.md", extra.as_bytes()));
             }
-            let report = analyse(&build(documents), &History::default(), today);
+            let report = analyse(&build(documents), &History::default(), today, &Default::default());
             report
                 .goals
                 .iter()

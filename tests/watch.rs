@@ -356,6 +356,38 @@ fn an_edited_template_rewrites_the_reports() {
 }
 
 #[test]
+fn an_edited_configuration_applies_and_a_broken_one_waits_for_its_fix() {
+    let mut watched = watch(&[]);
+    fs::write(watched.path("trailmark.toml"), "reviews = [\"quarter\"]\n").unwrap();
+    watched.process.wait_for("the rebuild", |line| {
+        line.contains("trailmark.toml changed")
+    });
+    watched.assert_reports_match_journal();
+    assert!(!watched.out.join("reviews/2026-11.md").exists());
+    assert!(watched.out.join("reviews/2026-Q4.md").exists());
+
+    fs::write(
+        watched.path("trailmark.toml"),
+        "reviews = [\"fortnight\"]\n",
+    )
+    .unwrap();
+    watched.process.wait_for("the error", |line| {
+        line.contains("error: ") && line.contains("trailmark.toml:1:")
+    });
+    // A journal edit while the configuration is broken builds nothing.
+    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched
+        .process
+        .wait_for("the error again", |line| line.contains("trailmark.toml:1:"));
+    fs::write(watched.path("trailmark.toml"), "week_start = \"sunday\"\n").unwrap();
+    watched.process.wait_for("the fixed rebuild", |line| {
+        line.contains("goals/learn-sql.md changed") && line.contains("trailmark.toml changed")
+    });
+    watched.assert_reports_match_journal();
+    assert!(watched.out.join("reviews/2026-11.md").exists());
+}
+
+#[test]
 fn polling_finds_changes_too() {
     let watched = watch(&["--poll"]);
     fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();

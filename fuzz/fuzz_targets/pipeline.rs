@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
+use trailmark::analyse::period::PeriodKind;
 use trailmark::analyse::{self, review};
 use trailmark::dates::Date;
 use trailmark::{document, git, model, render};
@@ -33,8 +34,13 @@ fuzz_target!(|bytes: &[u8]| {
         .collect();
     let journal = model::build(documents);
     let today = Date::from_ymd(2026, 3, 1).expect("a real date");
-    let report = analyse::analyse(&journal, &git::History::default(), today);
-    let reviews = review::all_reviews(&journal, &report);
+    let report = analyse::analyse(
+        &journal,
+        &git::History::default(),
+        today,
+        &Default::default(),
+    );
+    let reviews = review::all_reviews(&journal, &report, &PeriodKind::ALL);
     let renderer = &*RENDERER;
     for page in renderer.pages(&report, &reviews, "../") {
         for &format in page.formats() {

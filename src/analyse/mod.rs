@@ -11,19 +11,41 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::dates::Date;
+use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, GoalStatus, Horizon, Milestone, MilestoneState};
 use crate::git::{Checked, History};
 use crate::model::{Goal, Journal};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
-/// How far behind the linear pace a goal may fall before it is at risk.
-pub const AT_RISK_MARGIN: f64 = 0.25;
+/// The rules of analysis a journal may set in `trailmark.toml`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rules {
+    /// How far behind the linear pace (a fraction of the goal) a goal may fall before it
+    /// is at risk.
+    pub at_risk_margin: f64,
+    /// How many days without progress make an active goal stalled in a review.
+    pub stalled_after_days: i64,
+    /// The first day of review weeks.
+    pub week_start: Weekday,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            at_risk_margin: 0.25,
+            stalled_after_days: 21,
+            week_start: Weekday::Monday,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub today: Date,
+    /// The rules it was analysed with: reviews drawn from the report follow them too.
+    #[serde(skip)]
+    pub rules: Rules,
     pub goals: Vec<GoalReport>,
     pub loose_tasks: Vec<MilestoneReport>,
     pub diagnostics: Vec<Diagnostic>,
@@ -215,7 +237,7 @@ pub struct EntryReport {
 
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
-pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
+pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
     let mut goals: Vec<GoalReport> = journal
         .goals
         .iter()
@@ -252,7 +274,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
         }
     }
     for (goal, report) in journal.goals.iter().zip(&mut goals) {
-        finish(goal, report, today);
+        finish(goal, report, today, rules.at_risk_margin);
     }
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
@@ -270,6 +292,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
     }
     Report {
         today,
+        rules: *rules,
         activity: timeline::activity(&goals, today),
         goals,
         loose_tasks,
@@ -366,7 +389,7 @@ fn entry_report(document: &Document) -> EntryReport {
 }
 
 /// Progress, status, history and forecast, once the milestones are counted.
-fn finish(goal: &Goal, report: &mut GoalReport, today: Date) {
+fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64) {
     let metric_progress = report
         .metric
         .as_ref()
@@ -390,6 +413,7 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date) {
         goal.due,
         report.expected_progress,
         today,
+        at_risk_margin,
     );
     let history = GoalTimeline::of(report);
     report.unknown_done = history.unknown;
@@ -417,7 +441,12 @@ fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> S
 
 /// A goal's status at the end of `date`, from its progress then and the straight line
 /// from start to due (the forecast needs history up to today, so it is not used).
-pub fn status_at(goal: &GoalReport, timeline: &GoalTimeline, date: Date) -> Status {
+pub fn status_at(
+    goal: &GoalReport,
+    timeline: &GoalTimeline,
+    date: Date,
+    at_risk_margin: f64,
+) -> Status {
     let progress = timeline.progress_at(date);
     let expected = match (goal.start, goal.due) {
         (Some(start), Some(due)) => Some(linear_pace(start, due, date)),
@@ -430,11 +459,12 @@ pub fn status_at(goal: &GoalReport, timeline: &GoalTimeline, date: Date) -> Stat
         goal.due,
         expected,
         date,
+        at_risk_margin,
     )
 }
 
 /// The status rules, first that applies: declared dropped or paused; done; overdue;
-/// at-risk (more than [`AT_RISK_MARGIN`] behind the linear pace); on-track (has a due
+/// at-risk (more than `at_risk_margin` behind the linear pace); on-track (has a due
 /// date); open.
 pub fn status(
     declared: GoalStatus,
@@ -443,6 +473,7 @@ pub fn status(
     due: Option<Date>,
     expected_progress: Option<f64>,
     today: Date,
+    at_risk_margin: f64,
 ) -> Status {
     match declared {
         GoalStatus::Dropped => return Status::Dropped,
@@ -455,7 +486,7 @@ pub fn status(
     }
     match due {
         Some(due) if due < today => Status::Overdue,
-        Some(_) if expected_progress.is_some_and(|pace| progress < pace - AT_RISK_MARGIN) => {
+        Some(_) if expected_progress.is_some_and(|pace| progress < pace - at_risk_margin) => {
             Status::AtRisk
         }
         Some(_) => Status::OnTrack,
@@ -570,7 +601,7 @@ mod tests {
 
     pub(super) fn report(files: &[(&str, &str)], today: &str) -> Report {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
-        analyse(&journal, &History::default(), day(today))
+        analyse(&journal, &History::default(), day(today), &Rules::default())
     }
 
     fn one_goal(body: &str) -> GoalReport {
@@ -708,35 +739,54 @@ mod tests {
         let future = Some(day("2026-12-31"));
         use GoalStatus::*;
         assert_eq!(
-            status(Dropped, 1.0, true, past, None, today),
+            status(Dropped, 1.0, true, past, None, today, 0.25),
             Status::Dropped
         );
         assert_eq!(
-            status(Paused, 0.0, false, past, None, today),
+            status(Paused, 0.0, false, past, None, today, 0.25),
             Status::Paused
         );
-        assert_eq!(status(Done, 0.0, false, past, None, today), Status::Done);
-        assert_eq!(status(Active, 1.0, true, past, None, today), Status::Done);
         assert_eq!(
-            status(Active, 0.9, false, past, Some(1.0), today),
+            status(Done, 0.0, false, past, None, today, 0.25),
+            Status::Done
+        );
+        assert_eq!(
+            status(Active, 1.0, true, past, None, today, 0.25),
+            Status::Done
+        );
+        assert_eq!(
+            status(Active, 0.9, false, past, Some(1.0), today, 0.25),
             Status::Overdue
         );
         assert_eq!(
-            status(Active, 0.2, false, future, Some(0.5), today),
+            status(Active, 0.2, false, future, Some(0.5), today, 0.25),
             Status::AtRisk
         );
         assert_eq!(
-            status(Active, 0.25, false, future, Some(0.5), today),
+            status(Active, 0.25, false, future, Some(0.5), today, 0.25),
             Status::OnTrack
         );
         assert_eq!(
-            status(Active, 0.0, false, future, None, today),
+            status(Active, 0.0, false, future, None, today, 0.25),
             Status::OnTrack
         );
-        assert_eq!(status(Active, 0.0, false, None, None, today), Status::Open);
+        assert_eq!(
+            status(Active, 0.0, false, None, None, today, 0.25),
+            Status::Open
+        );
         // Due today is not yet overdue.
         assert_eq!(
-            status(Active, 0.9, false, Some(today), Some(1.0), today),
+            status(Active, 0.9, false, Some(today), Some(1.0), today, 0.25),
+            Status::OnTrack
+        );
+        // A journal's own margin: 0.1 behind is at risk with a margin of 0.05, and 0.3
+        // behind is on track with 0.5.
+        assert_eq!(
+            status(Active, 0.4, false, future, Some(0.5), today, 0.05),
+            Status::AtRisk
+        );
+        assert_eq!(
+            status(Active, 0.2, false, future, Some(0.5), today, 0.5),
             Status::OnTrack
         );
     }

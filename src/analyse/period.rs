@@ -1,12 +1,13 @@
-//! Review periods: ISO weeks (Monday to Sunday), calendar months, quarters and years.
+//! Review periods: weeks (Monday to Sunday unless the journal starts them on another
+//! day), calendar months, quarters and years.
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::dates::Date;
+use crate::dates::{Date, Weekday};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     Week,
@@ -42,12 +43,12 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period of `kind` that contains `date`.
-    pub fn containing(kind: PeriodKind, date: Date) -> Period {
+    /// The period of `kind` that contains `date`; weeks start on `week_start`.
+    pub fn containing(kind: PeriodKind, date: Date, week_start: Weekday) -> Period {
         let (first, next_first) = match kind {
             PeriodKind::Week => {
-                let monday = date.add_days(-date.days_from_monday());
-                (monday, monday.add_days(7))
+                let first = date.add_days(-date.days_since(week_start));
+                (first, first.add_days(7))
             }
             PeriodKind::Month => month_span(date.year(), date.month(), 1),
             PeriodKind::Quarter => {
@@ -64,11 +65,21 @@ impl Period {
     }
 
     pub fn previous(self) -> Period {
-        Period::containing(self.kind, self.first.add_days(-1))
+        Period::containing(self.kind, self.first.add_days(-1), self.first.weekday())
     }
 
     pub fn next(self) -> Period {
-        Period::containing(self.kind, self.last.add_days(1))
+        Period::containing(self.kind, self.last.add_days(1), self.first.weekday())
+    }
+
+    /// A week's number and year: those of the ISO week it shares most days with, which
+    /// is the ISO week of its Thursday. For weeks from Monday that is the ISO week
+    /// itself; a week from Sunday is numbered like the ISO week starting the next day.
+    fn week_number(self) -> (i32, u32) {
+        let thursday = self.first.add_days(
+            (Weekday::Thursday.days_from_monday() - self.first.days_from_monday()).rem_euclid(7),
+        );
+        thursday.iso_week()
     }
 
     pub fn contains(self, date: Date) -> bool {
@@ -79,7 +90,7 @@ impl Period {
     pub fn title(self) -> String {
         match self.kind {
             PeriodKind::Week => {
-                let (year, week) = self.first.iso_week();
+                let (year, week) = self.week_number();
                 format!("Week {week}, {year}")
             }
             PeriodKind::Month => format!("{} {}", self.first.month_name(), self.first.year()),
@@ -101,7 +112,7 @@ impl fmt::Display for Period {
         let year = self.first.year();
         match self.kind {
             PeriodKind::Week => {
-                let (year, week) = self.first.iso_week();
+                let (year, week) = self.week_number();
                 write!(f, "{year}-W{week:02}")
             }
             PeriodKind::Month => write!(f, "{year}-{:02}", self.first.month()),
@@ -136,7 +147,7 @@ mod tests {
     }
 
     fn span(kind: PeriodKind, date: &str) -> (String, String, String) {
-        let p = Period::containing(kind, day(date));
+        let p = Period::containing(kind, day(date), Weekday::Monday);
         (p.to_string(), p.first.to_string(), p.last.to_string())
     }
 
@@ -158,7 +169,7 @@ mod tests {
             span(PeriodKind::Week, "2024-12-31"),
             owned("2025-W01", "2024-12-30", "2025-01-05")
         );
-        let w53 = Period::containing(PeriodKind::Week, day("2026-12-31"));
+        let w53 = Period::containing(PeriodKind::Week, day("2026-12-31"), Weekday::Monday);
         assert_eq!(w53.next().to_string(), "2027-W01");
         assert_eq!(w53.previous().to_string(), "2026-W52");
         assert_eq!(w53.title(), "Week 53, 2026");
@@ -190,13 +201,59 @@ mod tests {
             span(PeriodKind::Year, "2024-02-29"),
             owned("2024", "2024-01-01", "2024-12-31")
         );
-        let q1 = Period::containing(PeriodKind::Quarter, day("2027-01-01"));
+        let q1 = Period::containing(PeriodKind::Quarter, day("2027-01-01"), Weekday::Monday);
         assert_eq!(q1.previous().to_string(), "2026-Q4");
         assert_eq!(q1.title(), "Q1 2027");
         assert_eq!(
-            Period::containing(PeriodKind::Month, day("2026-10-15")).title(),
+            Period::containing(PeriodKind::Month, day("2026-10-15"), Weekday::Monday).title(),
             "October 2026"
         );
         assert!(q1.contains(day("2027-03-31")) && !q1.contains(day("2027-04-01")));
+    }
+
+    #[test]
+    fn weeks_can_start_on_any_day_and_are_numbered_by_their_thursday() {
+        let sunday = |date| {
+            let p = Period::containing(PeriodKind::Week, day(date), Weekday::Sunday);
+            (p.to_string(), p.first.to_string(), p.last.to_string())
+        };
+        // Sunday 15 to Saturday 21 November shares six days with ISO week 47.
+        assert_eq!(
+            sunday("2026-11-15"),
+            owned("2026-W47", "2026-11-15", "2026-11-21")
+        );
+        assert_eq!(
+            sunday("2026-11-21"),
+            owned("2026-W47", "2026-11-15", "2026-11-21")
+        );
+        assert_eq!(
+            sunday("2026-11-22"),
+            owned("2026-W48", "2026-11-22", "2026-11-28")
+        );
+        // Across a year end, numbers keep counting without a gap or a repeat.
+        let mut week = Period::containing(PeriodKind::Week, day("2026-12-01"), Weekday::Sunday);
+        let mut names = Vec::new();
+        for _ in 0..8 {
+            names.push(week.to_string());
+            week = week.next();
+        }
+        assert_eq!(
+            names,
+            [
+                "2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02",
+                "2027-W03"
+            ]
+        );
+        assert_eq!(week.previous().previous().first.weekday(), Weekday::Sunday);
+        // Every start day gives seven-day weeks that contain the day asked for.
+        for start in Weekday::ALL {
+            for offset in 0..14 {
+                let date = day("2026-12-25").add_days(offset);
+                let p = Period::containing(PeriodKind::Week, date, start);
+                assert!(p.contains(date) && p.first.weekday() == start);
+                assert_eq!(p.first.days_until(p.last), 6);
+                assert_eq!(p.next().previous(), p);
+            }
+        }
     }
 }

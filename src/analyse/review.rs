@@ -10,12 +10,11 @@ use serde::Serialize;
 use super::period::{Period, PeriodKind};
 use super::timeline::GoalTimeline;
 use super::{Report, Status, status_at};
-use crate::dates::Date;
+use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
 
 /// A goal with nothing done for this many days is stalled.
-pub const STALLED_AFTER_DAYS: i64 = 21;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
@@ -229,7 +228,10 @@ impl<'a> Reviewer<'a> {
             .chain(self.entries.iter().map(|e| e.date))
             .chain(self.metrics.iter().map(|m| m.0))
             .filter(|d| *d <= today);
-        let mut periods: Vec<Period> = days.map(|d| Period::containing(kind, d)).collect();
+        let week_start = self.report.rules.week_start;
+        let mut periods: Vec<Period> = days
+            .map(|d| Period::containing(kind, d, week_start))
+            .collect();
         periods.sort_unstable_by(|a, b| b.cmp(a));
         periods.dedup();
         periods
@@ -237,6 +239,7 @@ impl<'a> Reviewer<'a> {
 
     pub fn review(&self, period: Period) -> Review {
         let today = self.report.today;
+        let rules = self.report.rules;
         let as_of = period.last.min(today);
         let before = period.first.add_days(-1);
         let goals = &self.report.goals;
@@ -299,8 +302,8 @@ impl<'a> Reviewer<'a> {
         for (g, goal) in goals.iter().enumerate() {
             let timeline = &self.timelines[g];
             let started = goal.start.is_none_or(|s| s <= as_of);
-            let status_before = status_at(goal, timeline, before);
-            let status_end = status_at(goal, timeline, as_of);
+            let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
+            let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
             let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
             let done = timeline.done_between(period.first, as_of);
             milestones_done += done;
@@ -336,7 +339,7 @@ impl<'a> Reviewer<'a> {
             let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
             if active
                 && let Some(since) = idle_since
-                && since.days_until(as_of) >= STALLED_AFTER_DAYS
+                && since.days_until(as_of) >= rules.stalled_after_days
             {
                 stalled.push(GoalEvent {
                     days: Some(since.days_until(as_of)),
@@ -393,7 +396,7 @@ impl<'a> Reviewer<'a> {
             became_overdue,
             became_at_risk,
             stalled,
-            stalled_after_days: STALLED_AFTER_DAYS,
+            stalled_after_days: rules.stalled_after_days,
             metrics,
             entries: entries
                 .iter()
@@ -451,12 +454,12 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
     &sorted[start..end.max(start)]
 }
 
-/// Reviews of every period with activity, newest first within each kind, each linked to
-/// the one before and after it.
-pub fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
+/// Reviews of every period of the `kinds` asked for with activity, newest first within
+/// each kind, each linked to the one before and after it.
+pub fn all_reviews(journal: &Journal, report: &Report, kinds: &[PeriodKind]) -> Vec<Review> {
     let reviewer = Reviewer::new(journal, report);
     let mut reviews = Vec::new();
-    for kind in PeriodKind::ALL {
+    for &kind in kinds {
         let periods = reviewer.active_periods(kind);
         let of_kind: Vec<Review> = periods
             .par_iter()
@@ -475,15 +478,15 @@ pub fn all_reviews(journal: &Journal, report: &Report) -> Vec<Review> {
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by
 /// default.
-pub fn last_complete(kind: PeriodKind, today: Date) -> Period {
-    Period::containing(kind, today).previous()
+pub fn last_complete(kind: PeriodKind, today: Date, week_start: Weekday) -> Period {
+    Period::containing(kind, today, week_start).previous()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::analyse;
     use crate::analyse::tests::day;
+    use crate::analyse::{Rules, analyse};
     use crate::document::parse;
     use crate::git::History;
     use crate::model::build;
@@ -495,6 +498,10 @@ mod tests {
     const RUN: &str = "---\ngoal: Run\nmetric: {target: 10}\n---\n";
 
     fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review {
+        reviews_with(kind, on, today, Rules::default())
+    }
+
+    fn reviews_with(kind: PeriodKind, on: &str, today: &str, rules: Rules) -> Review {
         let journal = build(
             [
                 ("goals/ship.md", GOAL),
@@ -507,8 +514,8 @@ mod tests {
             .map(|(p, t)| parse(p, t.as_bytes()))
             .collect(),
         );
-        let report = analyse(&journal, &History::default(), day(today));
-        Reviewer::new(&journal, &report).review(Period::containing(kind, day(on)))
+        let report = analyse(&journal, &History::default(), day(today), &rules);
+        Reviewer::new(&journal, &report).review(Period::containing(kind, day(on), rules.week_start))
     }
 
     #[test]
@@ -551,6 +558,31 @@ mod tests {
     }
 
     #[test]
+    fn the_journal_sets_when_a_goal_stalls_and_when_weeks_start() {
+        let patient = Rules {
+            stalled_after_days: 59,
+            ..Rules::default()
+        };
+        let r = reviews_with(PeriodKind::Month, "2026-02-10", "2026-03-05", patient);
+        assert!(
+            r.stalled.iter().all(|g| g.goal != "idle"),
+            "{:?}",
+            r.stalled
+        );
+        assert_eq!(r.stalled_after_days, 59);
+        let sunday = Rules {
+            week_start: Weekday::Sunday,
+            ..Rules::default()
+        };
+        // Sunday 18 January 2026 starts the week numbered like ISO week 4.
+        let r = reviews_with(PeriodKind::Week, "2026-01-18", "2026-03-05", sunday);
+        assert_eq!(r.label, "2026-W04");
+        assert_eq!(r.entries.len(), 1, "the entry of Tuesday 20 January");
+        let r = reviews_with(PeriodKind::Week, "2026-01-17", "2026-03-05", sunday);
+        assert_eq!((r.label.as_str(), r.entries.len()), ("2026-W03", 0));
+    }
+
+    #[test]
     fn a_week_in_progress_is_reviewed_as_of_today() {
         let r = reviews(PeriodKind::Week, "2026-01-19", "2026-01-21");
         assert_eq!(r.label, "2026-W04");
@@ -570,7 +602,12 @@ mod tests {
             parse("2026-01-20.md", JAN.as_bytes()),
             parse("2027-01-01.md", b"future\n"),
         ]);
-        let report = analyse(&journal, &History::default(), day("2026-06-01"));
+        let report = analyse(
+            &journal,
+            &History::default(),
+            day("2026-06-01"),
+            &Rules::default(),
+        );
         let reviewer = Reviewer::new(&journal, &report);
         let labels = |kind| -> Vec<String> {
             reviewer
@@ -591,17 +628,20 @@ mod tests {
     fn the_default_is_the_last_complete_period() {
         let today = day("2026-11-20");
         assert_eq!(
-            last_complete(PeriodKind::Week, today).to_string(),
+            last_complete(PeriodKind::Week, today, Weekday::Monday).to_string(),
             "2026-W46"
         );
         assert_eq!(
-            last_complete(PeriodKind::Month, today).to_string(),
+            last_complete(PeriodKind::Month, today, Weekday::Monday).to_string(),
             "2026-10"
         );
         assert_eq!(
-            last_complete(PeriodKind::Quarter, today).to_string(),
+            last_complete(PeriodKind::Quarter, today, Weekday::Monday).to_string(),
             "2026-Q3"
         );
-        assert_eq!(last_complete(PeriodKind::Year, today).to_string(), "2025");
+        assert_eq!(
+            last_complete(PeriodKind::Year, today, Weekday::Monday).to_string(),
+            "2025"
+        );
     }
 }

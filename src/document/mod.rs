@@ -206,6 +206,16 @@ impl NoteKind {
 
     /// The kind of section a heading opens, if any.
     pub fn of_heading(text: &str) -> Option<NoteKind> {
+        let name = NoteKind::words(text);
+        NoteKind::HEADINGS
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+            .map(|(kind, _)| *kind)
+    }
+
+    /// A heading as it is compared: its letters and digits, lowercased, as words joined
+    /// by single spaces (`## 🎉 What went well!` is `what went well`).
+    pub fn words(text: &str) -> String {
         let words: String = text
             .chars()
             .map(|c| {
@@ -216,11 +226,7 @@ impl NoteKind {
                 }
             })
             .collect();
-        let name = words.split_whitespace().collect::<Vec<_>>().join(" ");
-        NoteKind::HEADINGS
-            .iter()
-            .find(|(_, names)| names.contains(&name.as_str()))
-            .map(|(kind, _)| *kind)
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -18,6 +18,17 @@ pub fn trailmark() -> Command {
     command
 }
 
+/// `trailmark status --json --today TODAY DIR`, which must succeed, as JSON.
+pub fn status_json(dir: &Path, today: &str) -> serde_json::Value {
+    let output = trailmark()
+        .args(["status", "--json", "--today", today])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
+}
+
 /// A fresh copy of `example-journal` (for `"example"`) or of `tests/fixtures/<name>`.
 pub fn journal(name: &str) -> tempfile::TempDir {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,333 @@
+//! `trailmark.toml`: every setting changes what the real binary does, and a bad file stops
+//! every command with its line and column before anything is written.
+
+use std::fs;
+use std::path::Path;
+
+use predicates::str::contains;
+use serde_json::Value;
+
+mod common;
+use common::{journal, status_json, trailmark};
+
+fn configure(dir: &Path, toml: &str) {
+    fs::write(dir.join("trailmark.toml"), toml).unwrap();
+}
+
+fn goal_ids(json: &Value) -> Vec<String> {
+    json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|goal| goal["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn file_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn config_prints_the_settings_and_the_defaults_as_a_file_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    configure(
+        dir.path(),
+        "# mine\nweek_start = \"sunday\"\nexclude = [\"archive/**\"]\n[sections]\nwins = [\"Yay\"]\n",
+    );
+    let output = trailmark().arg("config").arg(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    for line in [
+        "week_start = \"sunday\"\n",
+        "exclude = [\"archive/**\"]\n",
+        "wins = [\"Yay\"]\n",
+        "output = \"_reports\"  # default\n",
+        "reviews = [\"week\", \"month\", \"quarter\", \"year\"]  # default\n",
+        "stalled_after_days = 21  # default\n",
+        "at_risk_margin = 0.25  # default\n",
+        "logseq_markers = true  # default\n",
+    ] {
+        assert!(printed.contains(line), "{line:?} missing from:\n{printed}");
+    }
+    // The printed configuration is a trailmark.toml that sets the same.
+    let again = tempfile::tempdir().unwrap();
+    configure(again.path(), &printed);
+    let reprinted = trailmark()
+        .arg("config")
+        .arg(again.path())
+        .output()
+        .unwrap();
+    assert!(reprinted.status.success(), "{reprinted:?}");
+    let strip = |text: &str| {
+        text.lines()
+            .skip(1)
+            .map(|line| line.trim_end_matches("  # default").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(&String::from_utf8(reprinted.stdout).unwrap()),
+        strip(&printed)
+    );
+}
+
+#[test]
+fn without_a_file_config_prints_only_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = trailmark().arg("config").arg(dir.path()).output().unwrap();
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let settings: Vec<&str> = printed
+        .lines()
+        .filter(|line| line.contains(" = "))
+        .collect();
+    assert_eq!(settings.len(), 11, "{printed}");
+    assert!(settings.iter().all(|line| line.ends_with("  # default")));
+    trailmark()
+        .arg("config")
+        .arg(dir.path().join("missing"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_bad_file_stops_every_command_with_line_and_column_and_writes_nothing() {
+    let journal = journal("basic");
+    configure(
+        journal.path(),
+        "output = \"site\"\nweek_starts = \"sunday\"\n",
+    );
+    for command in [
+        &["status"][..],
+        &["status", "--json"],
+        &["build"],
+        &["check"],
+        &["review"],
+        &["config"],
+    ] {
+        trailmark()
+            .args(command)
+            .arg(journal.path())
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("trailmark.toml:2:1: unknown key `week_starts`"))
+            .stderr(contains("expected one of `output`"));
+    }
+    for (toml, at, message) in [
+        (
+            "week_start = \"Sunday\"",
+            ":1:14:",
+            "unknown value `Sunday`",
+        ),
+        ("reviews = \"week\"", ":1:11:", "expected a sequence"),
+        (
+            "at_risk_margin = 25",
+            ":1:18:",
+            "fraction of the goal from 0 to 1",
+        ),
+        (
+            "[sections]\nwins = \"Wins\"",
+            ":2:8:",
+            "expected a sequence",
+        ),
+        ("output = [", ":1:", "trailmark.toml"),
+    ] {
+        configure(journal.path(), toml);
+        trailmark()
+            .arg("build")
+            .arg(journal.path())
+            .assert()
+            .code(2)
+            .stderr(contains(format!("trailmark.toml{at}")))
+            .stderr(contains(message));
+    }
+    assert!(!journal.path().join("site").exists());
+    assert!(!journal.path().join("_reports").exists());
+}
+
+#[test]
+fn the_output_and_templates_folders_come_from_the_file_unless_out_is_given() {
+    let journal = journal("basic");
+    configure(
+        journal.path(),
+        "output = \"site\"\ntemplates = \"meta/report-templates\"\n",
+    );
+    let templates = journal.path().join("meta/report-templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("index.md"),
+        "Custom index for {{ summary.total }} goals\n",
+    )
+    .unwrap();
+    // A markdown file in the templates folder is a template, not a goal.
+    fs::write(
+        templates.join("goal.md"),
+        "---\ngoal: Not a goal\n---\n{{ goal.title }}\n",
+    )
+    .unwrap();
+    let before = goal_ids(&status_json(journal.path(), "2026-06-01"));
+    assert!(!before.contains(&"not-a-goal".to_string()), "{before:?}");
+    trailmark()
+        .args(["build", "--today", "2026-06-01"])
+        .arg(journal.path())
+        .assert()
+        .success()
+        .stdout(contains("site"));
+    let index = fs::read_to_string(journal.path().join("site/index.md")).unwrap();
+    assert!(index.starts_with("Custom index for "), "{index}");
+    assert!(!journal.path().join("_reports").exists());
+    // The site folder is not read back as journal on the next run.
+    assert_eq!(goal_ids(&status_json(journal.path(), "2026-06-01")), before);
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("out");
+    trailmark()
+        .args(["build", "--today", "2026-06-01", "--out"])
+        .arg(&out)
+        .arg(journal.path())
+        .assert()
+        .success();
+    assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn excluded_paths_are_not_part_of_the_journal() {
+    let journal = journal("basic");
+    let all = goal_ids(&status_json(journal.path(), "2026-06-01"));
+    fs::create_dir_all(journal.path().join("archive/2019")).unwrap();
+    fs::write(
+        journal.path().join("archive/2019/old-goal.md"),
+        "---\ngoal: Old goal\n---\n- [ ] gone\n",
+    )
+    .unwrap();
+    fs::write(
+        journal.path().join("sketch.excalidraw.md"),
+        "---\ngoal: Sketch\n---\n",
+    )
+    .unwrap();
+    let with_archive = goal_ids(&status_json(journal.path(), "2026-06-01"));
+    assert_eq!(with_archive.len(), all.len() + 2);
+    configure(
+        journal.path(),
+        "exclude = [\"archive/**\", \"*.excalidraw.md\"]\n",
+    );
+    assert_eq!(goal_ids(&status_json(journal.path(), "2026-06-01")), all);
+}
+
+#[test]
+fn reviews_are_written_for_the_configured_periods_with_weeks_from_the_start_day() {
+    let journal = journal("example");
+    let reviews = journal.path().join("_reports/reviews");
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .assert()
+        .success();
+    let all = file_names(&reviews);
+    assert!(all.iter().any(|name| name.contains("-W")), "{all:?}");
+    assert!(all.iter().any(|name| name.contains("-Q")), "{all:?}");
+
+    configure(
+        journal.path(),
+        "reviews = [\"month\", \"quarter\"]\nweek_start = \"sunday\"\n",
+    );
+    let assert = trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&assert.get_output().stdout).contains("removed"),
+        "week and year reviews are removed"
+    );
+    let some = file_names(&reviews);
+    assert!(!some.is_empty());
+    // Months and quarters, and the index of reviews.
+    assert!(
+        some.iter().all(|name| name.contains("-Q")
+            || name.starts_with("index.")
+            || name.len() == "2026-11.html".len()
+            || name.len() == "2026-11.md".len()),
+        "{some:?}"
+    );
+    // `review` still reviews any kind of period, with weeks from Sunday.
+    let output = trailmark()
+        .args([
+            "review",
+            "--period",
+            "week",
+            "--date",
+            "2026-11-15",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-20",
+        ])
+        .arg(journal.path())
+        .output()
+        .unwrap();
+    let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (&review["label"], &review["first"], &review["last"]),
+        (
+            &Value::from("2026-W47"),
+            &Value::from("2026-11-15"),
+            &Value::from("2026-11-21")
+        )
+    );
+    // By default, the last complete week before Friday 20 November is the one from
+    // Sunday 8 to Saturday 14.
+    let output = trailmark()
+        .args(["review", "--format", "json", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .output()
+        .unwrap();
+    let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(review["first"], "2026-11-08");
+}
+
+#[test]
+fn the_at_risk_margin_and_stalled_threshold_change_status_and_reviews() {
+    let dir = tempfile::tempdir().unwrap();
+    // Half way from start to due with a quarter done: 0.25 behind the straight line.
+    fs::write(
+        dir.path().join("goal.md"),
+        "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-01-31\n---\n\
+         - [x] one ✅ 2026-01-02\n- [ ] two\n- [ ] three\n- [ ] four\n",
+    )
+    .unwrap();
+    let status = |dir: &Path| status_json(dir, "2026-01-16")["goals"][0]["status"].clone();
+    assert_eq!(status(dir.path()), "on-track");
+    configure(dir.path(), "at_risk_margin = 0.2\n");
+    assert_eq!(status(dir.path()), "at-risk");
+
+    let stalled = |dir: &Path| {
+        let output = trailmark()
+            .args([
+                "review",
+                "--period",
+                "month",
+                "--date",
+                "2026-01-31",
+                "--format",
+                "json",
+                "--today",
+                "2026-02-10",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap();
+        let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            review["stalled"].as_array().unwrap().len(),
+            review["stalled_after_days"].clone(),
+        )
+    };
+    assert_eq!(stalled(dir.path()), (1, Value::from(21)));
+    configure(dir.path(), "stalled_after_days = 30\n");
+    assert_eq!(stalled(dir.path()), (0, Value::from(30)));
+}
