@@ -4,9 +4,9 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::analyse::period::{Period, PeriodKind};
 
@@ -29,21 +29,105 @@ pub mod exit {
     pub const FAILED: u8 = 2;
 }
 
+/// The exit codes as `--help` lists them.
+const EXIT_CODES_HELP: &str =
+    "Exit codes: 0 success, 1 `check` found problems, 2 the command could not run.";
+
+/// The exit codes as the man page lists them.
+const EXIT_CODES: [(u8, &str); 3] = [
+    (
+        exit::OK,
+        "Success. `status` and `build` succeed even when the journal has problems; they say how many.",
+    ),
+    (
+        exit::PROBLEMS_FOUND,
+        "`check` found errors, or warnings with --strict.",
+    ),
+    (
+        exit::FAILED,
+        "The command could not run: bad arguments, no such journal folder, a file `init` or `new` would overwrite, an unsafe output folder, a template error, a failed write, an editor that failed.",
+    ),
+];
+
 #[derive(Debug, Parser)]
 #[command(
     name = "trailmark",
     version,
     about = "Goals, milestones and journal entries in plain markdown: progress, status and reports.",
     long_about = None,
-    after_help = "Exit codes: 0 success, 1 `check` found problems, 2 the command could not run."
+    after_help = EXIT_CODES_HELP,
+    // `help` would be one more subcommand to complete and document; `--help` does it all.
+    disable_help_subcommand = true
 )]
 struct Cli {
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+/// How much to print, and whether in color; every command takes these.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// When to use colors: `auto` on a terminal unless NO_COLOR is set (CLICOLOR_FORCE
+    /// colors a pipe too).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true)]
+    color: ColorArg,
+    /// Print only errors, and the output a command exists for (a status table, a review,
+    /// a script); a successful `build` prints nothing.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: the reports `build` and `watch` write or remove, the time each stage
+    /// of `build` took, the files `check` read.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much a command prints besides errors and its own output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl OutputArgs {
+    fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a journal: settings, an example goal and today's entry, then the commands to
+    /// run next. Never overwrites a file.
+    Init {
+        /// The folder of the new journal; made if missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The date of the first entry and of the example goal's start (YYYY-MM-DD),
+        /// instead of today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<Date>,
+    },
+    /// Add a goal or a journal entry from a template, and print its path.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Print every goal's progress and status.
     Status {
         #[command(flatten)]
@@ -105,6 +189,56 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print the shell completion script for SHELL.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from the same definitions as --help.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// Add goals/<id>.md, the id made from the title, from the template new-goal.md.
+    Goal {
+        /// The goal, specific enough to tell when it is reached; several words are
+        /// joined with spaces.
+        #[arg(required = true, value_name = "TITLE")]
+        title: Vec<String>,
+        /// When it should be done.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        due: Option<Date>,
+        /// The part of your career it serves, like skills, leadership or network.
+        #[arg(long)]
+        area: Option<String>,
+        /// The id of the bigger goal this one serves; must be a goal of the journal.
+        #[arg(long, value_name = "ID")]
+        parent: Option<String>,
+        #[command(flatten)]
+        new: NewArgs,
+    },
+    /// Add journal/YYYY/YYYY-MM-DD.md from the template new-entry.md.
+    Entry {
+        /// The entry's date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+        #[command(flatten)]
+        new: NewArgs,
+    },
+}
+
+/// What `new goal` and `new entry` share.
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The journal folder. An option here, not a positional as elsewhere, so that it
+    /// cannot be mistaken for a word of the title.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// Open the new file in $VISUAL, or else $EDITOR.
+    #[arg(long)]
+    edit: bool,
 }
 
 /// The port `serve` listens on unless told otherwise.
@@ -215,18 +349,41 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.output.color {
+        // anstream decides by itself: NO_COLOR, CLICOLOR_FORCE, and whether it is a terminal.
+        ColorArg::Auto => {}
+        ColorArg::Always => anstream::ColorChoice::Always.write_global(),
+        ColorArg::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let verbosity = cli.output.verbosity();
     match cli.command {
+        Command::Init { dir, today } => init(&dir, today.unwrap_or_else(Date::today), verbosity),
+        Command::New { what } => new(what, verbosity),
         Command::Status { journal, json } => status(&journal, json),
-        Command::Build { journal } => build(&journal),
-        Command::Check { journal, strict } => check(&journal, strict),
-        Command::Watch { journal, watching } => watch(&journal, &watching, None),
+        Command::Build { journal } => build(&journal, verbosity),
+        Command::Check { journal, strict } => check(&journal, strict, verbosity),
+        Command::Watch { journal, watching } => watch(&journal, &watching, None, verbosity),
         Command::Serve {
             journal,
             watching,
             port,
             bind,
             open,
-        } => watch(&journal, &watching, Some((bind, port, open))),
+        } => watch(&journal, &watching, Some((bind, port, open)), verbosity),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            crate::manual::completions(Cli::command(), shell, &mut script);
+            write_stdout(
+                &mut std::io::stdout().lock(),
+                &String::from_utf8_lossy(&script),
+            )?;
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let page = crate::manual::man_page(Cli::command(), &EXIT_CODES);
+            write_stdout(&mut std::io::stdout().lock(), &page)?;
+            Ok(exit::OK)
+        }
         Command::Review {
             journal,
             period,
@@ -234,6 +391,124 @@ fn run(cli: Cli) -> Result<u8, Error> {
             format,
         } => review(&journal, period.kind(), date, format),
     }
+}
+
+fn init(dir: &Path, today: Date, verbosity: Verbosity) -> Result<u8, Error> {
+    let files = crate::scaffold::init_files(today);
+    crate::scaffold::create_all(dir, &files)?;
+    if verbosity == Verbosity::Quiet {
+        return Ok(exit::OK);
+    }
+    let width = files.iter().map(|file| file.path.len()).max().unwrap_or(0);
+    let mut text = format!("Started a journal in {}:\n", dir.display());
+    for file in &files {
+        text.push_str(&format!(
+            "  {:<width$}  {}\n",
+            file.path,
+            crate::check::paint(anstyle::AnsiColor::BrightBlack, file.purpose)
+        ));
+    }
+    // `trailmark build` rather than `trailmark build .`: the folder is the default.
+    let dir_arg = if dir == Path::new(".") {
+        String::new()
+    } else {
+        format!(" {}", shell_word(&dir.display().to_string()))
+    };
+    let next = [
+        (
+            format!("trailmark build{dir_arg}"),
+            format!(
+                "write the reports, then open {}",
+                dir.join(crate::DEFAULT_OUTPUT_FOLDER)
+                    .join("index.html")
+                    .display()
+            ),
+        ),
+        (
+            format!("trailmark serve{dir_arg}"),
+            "or see them in a browser, updated as you edit".to_string(),
+        ),
+        (
+            format!(
+                "trailmark new goal \"Your goal\"{}",
+                if dir_arg.is_empty() {
+                    String::new()
+                } else {
+                    format!(" --dir{dir_arg}")
+                }
+            ),
+            "add a goal of your own".to_string(),
+        ),
+        (
+            format!("trailmark check{dir_arg}"),
+            "see what each goal still lacks".to_string(),
+        ),
+    ];
+    let width = next
+        .iter()
+        .map(|(command, _)| command.len())
+        .max()
+        .unwrap_or(0);
+    text.push_str("\nNext:\n");
+    for (command, what) in next {
+        text.push_str(&format!(
+            "  {}  {}\n",
+            crate::check::paint(anstyle::AnsiColor::Green, &format!("{command:<width$}")),
+            crate::check::paint(anstyle::AnsiColor::BrightBlack, &what)
+        ));
+    }
+    print(&text)?;
+    Ok(exit::OK)
+}
+
+/// `text` as one shell word, quoted if it needs to be.
+fn shell_word(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_string(), |quoted| quoted.into_owned())
+}
+
+fn new(what: NewCommand, verbosity: Verbosity) -> Result<u8, Error> {
+    let args = match &what {
+        NewCommand::Goal { new, .. } | NewCommand::Entry { new, .. } => new,
+    };
+    crate::scaffold::existing_journal(&args.dir)?;
+    // Before the file is made: no editor is no reason to make it.
+    let editor = args
+        .edit
+        .then(crate::editor::editor_of_environment)
+        .transpose()?;
+    let (file, args) = match what {
+        NewCommand::Goal {
+            title,
+            due,
+            area,
+            parent,
+            new,
+        } => {
+            let journal = crate::load(&new.dir, &new.dir.join(crate::DEFAULT_OUTPUT_FOLDER))?;
+            let goal = crate::scaffold::NewGoal {
+                title: title.join(" "),
+                due,
+                area,
+                parent,
+            };
+            let templates = new.dir.join(crate::discover::TEMPLATES_FOLDER);
+            let file = crate::scaffold::new_goal(&journal, &templates, &goal, Date::today())?;
+            (file, new)
+        }
+        NewCommand::Entry { date, new } => {
+            let templates = new.dir.join(crate::discover::TEMPLATES_FOLDER);
+            let file = crate::scaffold::new_entry(&templates, date.unwrap_or_else(Date::today))?;
+            (file, new)
+        }
+    };
+    let path = &crate::scaffold::create(&args.dir, &file)?;
+    if verbosity != Verbosity::Quiet {
+        print(&format!("{}\n", path.display()))?;
+    }
+    if let Some(editor) = editor {
+        crate::editor::edit(path, &editor)?;
+    }
+    Ok(exit::OK)
 }
 
 fn review(
@@ -282,13 +557,28 @@ fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-fn build(args: &JournalArgs) -> Result<u8, Error> {
+fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
     let out = args.out();
-    let (report, summary) = crate::build(&args.dir, &out, args.today())?;
+    let started = Instant::now();
+    let progress = (verbosity != Verbosity::Quiet)
+        .then(|| crate::progress::BuildProgress::start(crate::progress::DELAY));
+    let built = build_with_progress(args, &out, progress.as_ref());
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let Built {
+        report,
+        summary,
+        files,
+        read,
+    } = built?;
+    if verbosity == Verbosity::Quiet {
+        return Ok(exit::OK);
+    }
     let problems = report.diagnostics.len();
     let mut line = format!(
-        "{} goals: {} reports written, {} unchanged",
-        report.goals.len(),
+        "{}: {} reports written, {} unchanged",
+        crate::check::plural(report.goals.len(), "goal"),
         summary.written.len(),
         summary.unchanged
     );
@@ -303,8 +593,64 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
             if problems == 1 { "it" } else { "them" }
         ));
     }
-    print(&(line + "\n"))?;
+    line.push('\n');
+    if verbosity == Verbosity::Verbose {
+        line.push_str(&written_list(&summary.written, &summary.removed));
+        line.push_str(&format!(
+            "read {} in {} ms; analysed, rendered and wrote in {} ms\n",
+            crate::check::plural(files, "file"),
+            read.as_millis(),
+            (started.elapsed() - read).as_millis()
+        ));
+    }
+    print(&line)?;
     Ok(exit::OK)
+}
+
+/// What `build` did, for its summary.
+struct Built {
+    report: crate::analyse::Report,
+    summary: write::WriteSummary,
+    /// How many journal files were read, and how long that took.
+    files: usize,
+    read: Duration,
+}
+
+fn build_with_progress(
+    args: &JournalArgs,
+    out: &Path,
+    progress: Option<&crate::progress::BuildProgress>,
+) -> Result<Built, Error> {
+    let started = Instant::now();
+    let mut workspace = Workspace::open(&args.dir, out)?;
+    workspace.refresh();
+    let read = started.elapsed();
+    if let Some(progress) = progress {
+        progress.building();
+    }
+    let (report, summary) = workspace.build_with_progress(args.today(), &|done, total| {
+        if let Some(progress) = progress {
+            progress.reports(done, total);
+        }
+    })?;
+    Ok(Built {
+        report,
+        summary,
+        files: workspace.journal().documents.len(),
+        read,
+    })
+}
+
+/// One line a report written or removed, for --verbose.
+fn written_list(written: &[String], removed: &[String]) -> String {
+    let mut list = String::new();
+    for path in written {
+        list.push_str(&format!("  wrote {path}\n"));
+    }
+    for path in removed {
+        list.push_str(&format!("  removed {path}\n"));
+    }
+    list
 }
 
 /// `watch`, and `serve` when `serving` says where (address, port, whether to open a
@@ -313,6 +659,7 @@ fn watch(
     args: &JournalArgs,
     watching: &WatchArgs,
     serving: Option<(IpAddr, u16, bool)>,
+    verbosity: Verbosity,
 ) -> Result<u8, Error> {
     let out = args.out();
     write::check_output_folder(&args.dir, &out)?;
@@ -332,13 +679,24 @@ fn watch(
         if let (WatchEvent::Built(rebuild), Some(server)) = (&event, &server) {
             server.publish(rebuild.changed_reports());
         }
-        let _ = print(&describe_watch_event(&args.dir, &out, &event, first));
+        // Quiet: only failed builds, which are errors.
+        if verbosity != Verbosity::Quiet || matches!(event, WatchEvent::Failed(_)) {
+            let _ = print(&describe_watch_event(&args.dir, &out, &event, first));
+        }
+        if let (WatchEvent::Built(rebuild), Verbosity::Verbose) = (&event, verbosity) {
+            let _ = print(&written_list(
+                &rebuild.written.written,
+                &rebuild.written.removed,
+            ));
+        }
         if first && matches!(event, WatchEvent::Built(_) | WatchEvent::Failed(_)) {
             first = false;
-            let _ = print(&format!(
-                "watching {} for changes; press Ctrl-C to stop\n",
-                args.dir.display()
-            ));
+            if verbosity != Verbosity::Quiet {
+                let _ = print(&format!(
+                    "watching {} for changes; press Ctrl-C to stop\n",
+                    args.dir.display()
+                ));
+            }
             if let (Some(server), true) = (&server, browser_pending) {
                 browser_pending = false;
                 if let Err(error) = crate::serve::open_in_browser(&server.url()) {
@@ -347,7 +705,9 @@ fn watch(
             }
         }
     })?;
-    print("stopped\n")?;
+    if verbosity != Verbosity::Quiet {
+        print("stopped\n")?;
+    }
     Ok(exit::OK)
 }
 
@@ -448,23 +808,47 @@ fn problems_in(root: &Path, rebuild: &Rebuild, first: bool) -> String {
     crate::check::format_diagnostics(root, &shown)
 }
 
-fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {
-    let report = crate::report(&args.dir, &args.out(), args.today())?;
-    let hints = crate::check::smart_hints(&report);
-    print(&crate::check::format_check(
-        &args.dir,
-        &report.diagnostics,
-        &hints,
-    ))?;
+fn check(args: &JournalArgs, strict: bool, verbosity: Verbosity) -> Result<u8, Error> {
+    let mut workspace = Workspace::open(&args.dir, &args.out())?;
+    workspace.refresh();
+    let report = workspace.analyse(args.today());
+    let text = match verbosity {
+        // Quiet: only the problems that make `check` fail.
+        Verbosity::Quiet => {
+            let failing: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| fails_check(d.severity, strict))
+                .cloned()
+                .collect();
+            crate::check::format_diagnostics(&args.dir, &failing)
+        }
+        Verbosity::Normal | Verbosity::Verbose => {
+            let mut text = String::new();
+            if verbosity == Verbosity::Verbose {
+                for document in &workspace.journal().documents {
+                    text.push_str(&format!("read {}\n", document.path));
+                }
+            }
+            let hints = crate::check::smart_hints(&report);
+            text + &crate::check::format_check(&args.dir, &report.diagnostics, &hints)
+        }
+    };
+    print(&text)?;
     let failing = report
         .diagnostics
         .iter()
-        .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning));
+        .any(|d| fails_check(d.severity, strict));
     Ok(if failing {
         exit::PROBLEMS_FOUND
     } else {
         exit::OK
     })
+}
+
+/// Whether a problem of `severity` makes `check` exit with [`exit::PROBLEMS_FOUND`].
+fn fails_check(severity: Severity, strict: bool) -> bool {
+    severity == Severity::Error || (strict && severity == Severity::Warning)
 }
 
 fn print(text: &str) -> Result<(), Error> {
