@@ -869,3 +869,74 @@ fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
         Ok(()) => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and subcommand, with its full name (`trailmark new goal`).
+    fn every_command() -> Vec<(String, clap::Command)> {
+        fn walk(prefix: &str, command: &clap::Command, found: &mut Vec<(String, clap::Command)>) {
+            for sub in command.get_subcommands() {
+                let name = format!("{prefix} {}", sub.get_name());
+                found.push((name.clone(), sub.clone()));
+                walk(&name, sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        walk("trailmark", &Cli::command(), &mut found);
+        found
+    }
+
+    #[test]
+    fn the_man_page_has_every_command_option_and_exit_code() {
+        let page = crate::manual::man_page(Cli::command(), &EXIT_CODES);
+        let top = Cli::command();
+        let commands = every_command();
+        assert!(
+            commands.len() >= 12,
+            "{:?}",
+            commands.iter().map(|c| &c.0).collect::<Vec<_>>()
+        );
+        for (name, command) in std::iter::once(("trailmark".to_string(), top)).chain(commands) {
+            assert!(page.contains(&name), "{name} in the man page");
+            for arg in command.get_arguments().filter(|arg| !arg.is_hide_set()) {
+                let shown = match arg.get_long() {
+                    Some(long) => format!("\\-\\-{}", long.replace('-', "\\-")),
+                    None => arg.get_id().as_str().to_uppercase(),
+                };
+                assert!(page.contains(&shown), "{name} {shown} in the man page");
+            }
+        }
+        for (code, _) in EXIT_CODES {
+            assert!(page.contains(&format!(".TP\n{code}\n")), "exit code {code}");
+        }
+        assert_eq!(
+            [exit::OK, exit::PROBLEMS_FOUND, exit::FAILED],
+            EXIT_CODES.map(|(code, _)| code)
+        );
+    }
+
+    #[test]
+    fn completions_know_every_command() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::PowerShell,
+        ] {
+            let mut script = Vec::new();
+            crate::manual::completions(Cli::command(), shell, &mut script);
+            let script = String::from_utf8(script).unwrap();
+            for (name, command) in every_command() {
+                assert!(
+                    script.contains(command.get_name()),
+                    "{shell}: {name} in\n{script}"
+                );
+                for long in command.get_arguments().filter_map(clap::Arg::get_long) {
+                    assert!(script.contains(long), "{shell}: {name} --{long}");
+                }
+            }
+        }
+    }
+}

@@ -104,10 +104,10 @@ fn escape(text: &str) -> String {
 const ENVIRONMENT: &str = r#".SH ENVIRONMENT
 .TP
 NO_COLOR
-With \fB\-\-color auto\fR (the default), set to anything: no colors.
+With \fB\-\-color auto\fR (the default), set and not empty: no colors.
 .TP
 CLICOLOR_FORCE
-With \fB\-\-color auto\fR, set to anything but 0: colors even when the output is no terminal.
+With \fB\-\-color auto\fR, set and not empty (and NO_COLOR not): colors even when the output is no terminal.
 .TP
 VISUAL, EDITOR
 The editor \fBtrailmark new \-\-edit\fR runs (VISUAL first), split into words as a shell would: \fBcode \-\-wait\fR.

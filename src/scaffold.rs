@@ -367,11 +367,13 @@ fn render(templates: &Path, name: &str, values: minijinja::Value) -> Result<Stri
     };
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // As in report templates: a block tag on a line of its own leaves no blank line.
+    // As in report templates, a block tag on a line of its own leaves no blank line; and
+    // the file ends with a newline when the template does.
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
+            .keep_trailing_newline(true)
             .build()
             .expect("the default delimiters with trimmed blocks are a valid syntax"),
     );
@@ -630,6 +632,7 @@ mod tests {
             bare.content
         );
         assert!(!bare.content.contains("\n\n\n"), "{}", bare.content);
+        assert!(bare.content.ends_with("-->\n"), "{}", bare.content);
     }
 
     #[test]
