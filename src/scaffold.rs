@@ -411,7 +411,10 @@ pub fn create_all(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Error>
     if root.exists() && !root.is_dir() {
         return Err(Error::journal(root, "is not a folder"));
     }
-    let paths: Vec<PathBuf> = files.iter().map(|file| root.join(&file.path)).collect();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|file| in_journal(root, &file.path))
+        .collect();
     // `symlink_metadata`: a dangling symlink is a file that exists too.
     if let Some(taken) = paths.iter().find(|path| path.symlink_metadata().is_ok()) {
         return Err(already_exists(taken));
@@ -420,6 +423,16 @@ pub fn create_all(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Error>
         create_file(path, &file.content)?;
     }
     Ok(paths)
+}
+
+/// The path of `relative` in the journal at `root`, as a person would write it: without
+/// a leading `./`.
+fn in_journal(root: &Path, relative: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(relative)
+    } else {
+        root.join(relative)
+    }
 }
 
 /// Fails unless `root` is a folder, for commands that add to a journal.
@@ -437,7 +450,7 @@ pub fn existing_journal(root: &Path) -> Result<(), Error> {
 /// Adds `file` to the existing journal at `root`. Returns its path.
 pub fn create(root: &Path, file: &NewFile) -> Result<PathBuf, Error> {
     existing_journal(root)?;
-    let path = root.join(&file.path);
+    let path = in_journal(root, &file.path);
     if path.symlink_metadata().is_ok() {
         return Err(already_exists(&path));
     }

@@ -258,7 +258,18 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
     );
     assert_eq!(status_json(dir.path())["diagnostics"], Value::Array(vec![]));
 
-    // Without --date, today's entry, which init already wrote if today is its day.
+    // In the journal folder itself, the path is printed as it would be typed.
+    let output = trailmark()
+        .current_dir(dir.path())
+        .args(["new", "entry", "--date", "2027-01-11"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "journal/2027/2027-01-11.md\n"
+    );
+
+    // Without --date, today's entry.
     let dir = tempfile::tempdir().unwrap();
     let output = new(dir.path(), &["entry"]);
     assert!(output.status.success());
