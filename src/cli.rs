@@ -66,20 +66,22 @@ struct Cli {
     command: Command,
 }
 
+/// The heading of the options every command takes, in `--help`.
+const GLOBAL: &str = "Global options";
+
 /// How much to print, and whether in color; every command takes these.
 #[derive(Debug, Args)]
 struct OutputArgs {
-    /// When to use colors: `auto` on a terminal unless NO_COLOR is set (CLICOLOR_FORCE
+    /// When to use colors; `auto`: on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE
     /// colors a pipe too).
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true)]
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true, help_heading = GLOBAL)]
     color: ColorArg,
-    /// Print only errors, and the output a command exists for (a status table, a review,
-    /// a script); a successful `build` prints nothing.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    /// Print only errors and the output a command exists for (a table, a review, a script).
+    #[arg(long, short, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
-    /// Print more: the reports `build` and `watch` write or remove, the time each stage
-    /// of `build` took, the files `check` read.
-    #[arg(long, short, global = true)]
+    /// Print more: the reports written and removed, the time each stage took, the files
+    /// read.
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     verbose: bool,
 }
 
@@ -112,8 +114,7 @@ impl OutputArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Start a journal: settings, an example goal and today's entry, then the commands to
-    /// run next. Never overwrites a file.
+    /// Start a journal: settings, an example goal and today's entry; never overwrites a file.
     Init {
         /// The folder of the new journal; made if missing.
         #[arg(default_value = ".")]
@@ -232,8 +233,7 @@ enum NewCommand {
 /// What `new goal` and `new entry` share.
 #[derive(Debug, Args)]
 struct NewArgs {
-    /// The journal folder. An option here, not a positional as elsewhere, so that it
-    /// cannot be mistaken for a word of the title.
+    /// The journal folder (an option, so that it is never taken for a word of a title).
     #[arg(long, value_name = "DIR", default_value = ".")]
     dir: PathBuf,
     /// Open the new file in $VISUAL, or else $EDITOR.
@@ -400,7 +400,11 @@ fn init(dir: &Path, today: Date, verbosity: Verbosity) -> Result<u8, Error> {
         return Ok(exit::OK);
     }
     let width = files.iter().map(|file| file.path.len()).max().unwrap_or(0);
-    let mut text = format!("Started a journal in {}:\n", dir.display());
+    let mut text = if dir == Path::new(".") {
+        "Started a journal in this folder:\n".to_string()
+    } else {
+        format!("Started a journal in {}:\n", dir.display())
+    };
     for file in &files {
         text.push_str(&format!(
             "  {:<width$}  {}\n",

@@ -98,6 +98,10 @@ fn init_in_the_current_folder_by_default() {
     assert!(output.status.success());
     assert_eq!(paths(dir.path()), set(&INIT_FILES));
     let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("Started a journal in this folder:\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("trailmark build "), "{stdout}");
     assert!(!stdout.contains("trailmark build ."), "{stdout}");
 }
@@ -463,4 +467,21 @@ mod edit {
         assert_eq!(output.status.code(), Some(2));
         assert!(dir.path().join("goals/ship-it.md").is_file());
     }
+}
+
+#[test]
+fn quiet_init_and_new_print_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = trailmark()
+        .args(["init", "--quiet", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(paths(dir.path()), set(&INIT_FILES));
+    let output = new(dir.path(), &["-q", "entry", "--date", "2026-03-09"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert!(dir.path().join("journal/2026/2026-03-09.md").is_file());
 }
