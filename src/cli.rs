@@ -4,9 +4,9 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::analyse::period::PeriodKind;
 
@@ -29,21 +29,106 @@ pub mod exit {
     pub const FAILED: u8 = 2;
 }
 
+/// The exit codes as `--help` lists them.
+const EXIT_CODES_HELP: &str =
+    "Exit codes: 0 success, 1 `check` found problems, 2 the command could not run.";
+
+/// The exit codes as the man page lists them.
+const EXIT_CODES: [(u8, &str); 3] = [
+    (
+        exit::OK,
+        "Success. `status` and `build` succeed even when the journal has problems; they say how many.",
+    ),
+    (
+        exit::PROBLEMS_FOUND,
+        "`check` found errors, or warnings with --strict.",
+    ),
+    (
+        exit::FAILED,
+        "The command could not run: bad arguments, no such journal folder, a file `init` or `new` would overwrite, an unsafe output folder, a template error, a failed write, an editor that failed.",
+    ),
+];
+
 #[derive(Debug, Parser)]
 #[command(
     name = "trailmark",
     version,
     about = "Goals, milestones and journal entries in plain markdown: progress, status and reports.",
     long_about = None,
-    after_help = "Exit codes: 0 success, 1 `check` found problems, 2 the command could not run."
+    after_help = EXIT_CODES_HELP,
+    // `help` would be one more subcommand to complete and document; `--help` does it all.
+    disable_help_subcommand = true
 )]
 struct Cli {
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+/// The heading of the options every command takes, in `--help`.
+const GLOBAL: &str = "Global options";
+
+/// How much to print, and whether in color; every command takes these.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// When to use colors; `auto`: on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE
+    /// colors a pipe too).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, global = true, help_heading = GLOBAL)]
+    color: ColorArg,
+    /// Print only errors and the output a command exists for (a table, a review, a script).
+    #[arg(long, short, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
+    quiet: bool,
+    /// Print more: the reports written and removed, the time each stage took, the files
+    /// read.
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
+    verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much a command prints besides errors and its own output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl OutputArgs {
+    fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a journal: settings, an example goal and today's entry; never overwrites a file.
+    Init {
+        /// The folder of the new journal; made if missing.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The date of the first entry and of the example goal's start (YYYY-MM-DD),
+        /// instead of today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<Date>,
+    },
+    /// Add a goal or a journal entry from a template, and print its path.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Print every goal's progress and status.
     Status {
         #[command(flatten)]
@@ -112,6 +197,55 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print the shell completion script for SHELL.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from the same definitions as --help.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// Add goals/<id>.md, the id made from the title, from the template new-goal.md.
+    Goal {
+        /// The goal, specific enough to tell when it is reached; several words are
+        /// joined with spaces.
+        #[arg(required = true, value_name = "TITLE")]
+        title: Vec<String>,
+        /// When it should be done.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        due: Option<Date>,
+        /// The part of your career it serves, like skills, leadership or network.
+        #[arg(long)]
+        area: Option<String>,
+        /// The id of the bigger goal this one serves; must be a goal of the journal.
+        #[arg(long, value_name = "ID")]
+        parent: Option<String>,
+        #[command(flatten)]
+        new: NewArgs,
+    },
+    /// Add journal/YYYY/YYYY-MM-DD.md from the template new-entry.md.
+    Entry {
+        /// The entry's date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+        #[command(flatten)]
+        new: NewArgs,
+    },
+}
+
+/// What `new goal` and `new entry` share.
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The journal folder (an option, so that it is never taken for a word of a title).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// Open the new file in $VISUAL, or else $EDITOR.
+    #[arg(long)]
+    edit: bool,
 }
 
 /// The port `serve` listens on unless told otherwise.
@@ -222,19 +356,42 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.output.color {
+        // anstream decides by itself: NO_COLOR, CLICOLOR_FORCE, and whether it is a terminal.
+        ColorArg::Auto => {}
+        ColorArg::Always => anstream::ColorChoice::Always.write_global(),
+        ColorArg::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let verbosity = cli.output.verbosity();
     match cli.command {
+        Command::Init { dir, today } => init(&dir, today.unwrap_or_else(Date::today), verbosity),
+        Command::New { what } => new(what, verbosity),
         Command::Status { journal, json } => status(&journal, json),
-        Command::Build { journal } => build(&journal),
-        Command::Check { journal, strict } => check(&journal, strict),
+        Command::Build { journal } => build(&journal, verbosity),
+        Command::Check { journal, strict } => check(&journal, strict, verbosity),
         Command::Config { dir } => config(&dir),
-        Command::Watch { journal, watching } => watch(&journal, &watching, None),
+        Command::Watch { journal, watching } => watch(&journal, &watching, None, verbosity),
         Command::Serve {
             journal,
             watching,
             port,
             bind,
             open,
-        } => watch(&journal, &watching, Some((bind, port, open))),
+        } => watch(&journal, &watching, Some((bind, port, open)), verbosity),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            crate::manual::completions(Cli::command(), shell, &mut script);
+            write_stdout(
+                &mut std::io::stdout().lock(),
+                &String::from_utf8_lossy(&script),
+            )?;
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let page = crate::manual::man_page(Cli::command(), &EXIT_CODES);
+            write_stdout(&mut std::io::stdout().lock(), &page)?;
+            Ok(exit::OK)
+        }
         Command::Review {
             journal,
             period,
@@ -242,6 +399,131 @@ fn run(cli: Cli) -> Result<u8, Error> {
             format,
         } => review(&journal, period.kind(), date, format),
     }
+}
+
+fn init(dir: &Path, today: Date, verbosity: Verbosity) -> Result<u8, Error> {
+    let files = crate::scaffold::init_files(today);
+    crate::scaffold::create_all(dir, &files)?;
+    if verbosity == Verbosity::Quiet {
+        return Ok(exit::OK);
+    }
+    let width = files.iter().map(|file| file.path.len()).max().unwrap_or(0);
+    let mut text = if dir == Path::new(".") {
+        "Started a journal in this folder:\n".to_string()
+    } else {
+        format!("Started a journal in {}:\n", dir.display())
+    };
+    for file in &files {
+        text.push_str(&format!(
+            "  {:<width$}  {}\n",
+            file.path,
+            crate::check::paint(anstyle::AnsiColor::BrightBlack, file.purpose)
+        ));
+    }
+    // `trailmark build` rather than `trailmark build .`: the folder is the default.
+    let dir_arg = if dir == Path::new(".") {
+        String::new()
+    } else {
+        format!(" {}", shell_word(&dir.display().to_string()))
+    };
+    let next = [
+        (
+            format!("trailmark build{dir_arg}"),
+            format!(
+                "write the reports, then open {}",
+                dir.join(crate::DEFAULT_OUTPUT_FOLDER)
+                    .join("index.html")
+                    .display()
+            ),
+        ),
+        (
+            format!("trailmark serve{dir_arg}"),
+            "or see them in a browser, updated as you edit".to_string(),
+        ),
+        (
+            format!(
+                "trailmark new goal \"Your goal\"{}",
+                if dir_arg.is_empty() {
+                    String::new()
+                } else {
+                    format!(" --dir{dir_arg}")
+                }
+            ),
+            "add a goal of your own".to_string(),
+        ),
+        (
+            format!("trailmark check{dir_arg}"),
+            "see what each goal still lacks".to_string(),
+        ),
+    ];
+    let width = next
+        .iter()
+        .map(|(command, _)| command.len())
+        .max()
+        .unwrap_or(0);
+    text.push_str("\nNext:\n");
+    for (command, what) in next {
+        text.push_str(&format!(
+            "  {}  {}\n",
+            crate::check::paint(anstyle::AnsiColor::Green, &format!("{command:<width$}")),
+            crate::check::paint(anstyle::AnsiColor::BrightBlack, &what)
+        ));
+    }
+    print(&text)?;
+    Ok(exit::OK)
+}
+
+/// `text` as one shell word, quoted if it needs to be.
+fn shell_word(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_string(), |quoted| quoted.into_owned())
+}
+
+fn new(what: NewCommand, verbosity: Verbosity) -> Result<u8, Error> {
+    let args = match &what {
+        NewCommand::Goal { new, .. } | NewCommand::Entry { new, .. } => new,
+    };
+    crate::scaffold::existing_journal(&args.dir)?;
+    // Before the file is made: no editor is no reason to make it.
+    let editor = args
+        .edit
+        .then(crate::editor::editor_of_environment)
+        .transpose()?;
+    let (file, args) = match what {
+        NewCommand::Goal {
+            title,
+            due,
+            area,
+            parent,
+            new,
+        } => {
+            let workspace = crate::open(&new.dir, None)?;
+            let goal = crate::scaffold::NewGoal {
+                title: title.join(" "),
+                due,
+                area,
+                parent,
+            };
+            let templates = workspace.config().templates_in(&new.dir);
+            let file =
+                crate::scaffold::new_goal(workspace.journal(), &templates, &goal, Date::today())?;
+            (file, new)
+        }
+        NewCommand::Entry { date, new } => {
+            let templates = Workspace::open(&new.dir, None)?
+                .config()
+                .templates_in(&new.dir);
+            let file = crate::scaffold::new_entry(&templates, date.unwrap_or_else(Date::today))?;
+            (file, new)
+        }
+    };
+    let path = &crate::scaffold::create(&args.dir, &file)?;
+    if verbosity != Verbosity::Quiet {
+        print(&format!("{}\n", path.display()))?;
+    }
+    if let Some(editor) = editor {
+        crate::editor::edit(path, &editor)?;
+    }
+    Ok(exit::OK)
 }
 
 fn review(
@@ -285,14 +567,28 @@ fn status(args: &JournalArgs, json: bool) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-fn build(args: &JournalArgs) -> Result<u8, Error> {
-    let mut workspace = args.open()?;
-    let (report, summary) = workspace.build(args.today())?;
-    let out = workspace.out();
+fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
+    let started = Instant::now();
+    let progress = (verbosity != Verbosity::Quiet)
+        .then(|| crate::progress::BuildProgress::start(crate::progress::DELAY));
+    let built = build_with_progress(args, progress.as_ref());
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let Built {
+        report,
+        summary,
+        files,
+        read,
+        out,
+    } = built?;
+    if verbosity == Verbosity::Quiet {
+        return Ok(exit::OK);
+    }
     let problems = report.diagnostics.len();
     let mut line = format!(
-        "{} goals: {} reports written, {} unchanged",
-        report.goals.len(),
+        "{}: {} reports written, {} unchanged",
+        crate::check::plural(report.goals.len(), "goal"),
         summary.written.len(),
         summary.unchanged
     );
@@ -307,8 +603,66 @@ fn build(args: &JournalArgs) -> Result<u8, Error> {
             if problems == 1 { "it" } else { "them" }
         ));
     }
-    print(&(line + "\n"))?;
+    line.push('\n');
+    if verbosity == Verbosity::Verbose {
+        line.push_str(&written_list(&summary.written, &summary.removed));
+        line.push_str(&format!(
+            "read {} in {} ms; analysed, rendered and wrote in {} ms\n",
+            crate::check::plural(files, "file"),
+            read.as_millis(),
+            (started.elapsed() - read).as_millis()
+        ));
+    }
+    print(&line)?;
     Ok(exit::OK)
+}
+
+/// What `build` did, for its summary.
+struct Built {
+    report: crate::analyse::Report,
+    summary: write::WriteSummary,
+    /// How many journal files were read, and how long that took.
+    files: usize,
+    read: Duration,
+    /// The output folder written to.
+    out: PathBuf,
+}
+
+fn build_with_progress(
+    args: &JournalArgs,
+    progress: Option<&crate::progress::BuildProgress>,
+) -> Result<Built, Error> {
+    let started = Instant::now();
+    let mut workspace = Workspace::open(&args.dir, args.out.as_deref())?;
+    workspace.refresh();
+    let read = started.elapsed();
+    if let Some(progress) = progress {
+        progress.building();
+    }
+    let (report, summary) = workspace.build_with_progress(args.today(), &|done, total| {
+        if let Some(progress) = progress {
+            progress.reports(done, total);
+        }
+    })?;
+    Ok(Built {
+        report,
+        summary,
+        files: workspace.journal().documents.len(),
+        read,
+        out: workspace.out().to_path_buf(),
+    })
+}
+
+/// One line a report written or removed, for --verbose.
+fn written_list(written: &[String], removed: &[String]) -> String {
+    let mut list = String::new();
+    for path in written {
+        list.push_str(&format!("  wrote {path}\n"));
+    }
+    for path in removed {
+        list.push_str(&format!("  removed {path}\n"));
+    }
+    list
 }
 
 /// `watch`, and `serve` when `serving` says where (address, port, whether to open a
@@ -317,6 +671,7 @@ fn watch(
     args: &JournalArgs,
     watching: &WatchArgs,
     serving: Option<(IpAddr, u16, bool)>,
+    verbosity: Verbosity,
 ) -> Result<u8, Error> {
     let workspace = Workspace::open(&args.dir, args.out.as_deref())?;
     let out = workspace.out().to_path_buf();
@@ -336,13 +691,24 @@ fn watch(
         if let (WatchEvent::Built(rebuild), Some(server)) = (&event, &server) {
             server.publish(rebuild.changed_reports());
         }
-        let _ = print(&describe_watch_event(&args.dir, &out, &event, first));
+        // Quiet: only failed builds, which are errors.
+        if verbosity != Verbosity::Quiet || matches!(event, WatchEvent::Failed(_)) {
+            let _ = print(&describe_watch_event(&args.dir, &out, &event, first));
+        }
+        if let (WatchEvent::Built(rebuild), Verbosity::Verbose) = (&event, verbosity) {
+            let _ = print(&written_list(
+                &rebuild.written.written,
+                &rebuild.written.removed,
+            ));
+        }
         if first && matches!(event, WatchEvent::Built(_) | WatchEvent::Failed(_)) {
             first = false;
-            let _ = print(&format!(
-                "watching {} for changes; press Ctrl-C to stop\n",
-                args.dir.display()
-            ));
+            if verbosity != Verbosity::Quiet {
+                let _ = print(&format!(
+                    "watching {} for changes; press Ctrl-C to stop\n",
+                    args.dir.display()
+                ));
+            }
             if let (Some(server), true) = (&server, browser_pending) {
                 browser_pending = false;
                 if let Err(error) = crate::serve::open_in_browser(&server.url()) {
@@ -351,7 +717,9 @@ fn watch(
             }
         }
     })?;
-    print("stopped\n")?;
+    if verbosity != Verbosity::Quiet {
+        print("stopped\n")?;
+    }
     Ok(exit::OK)
 }
 
@@ -468,23 +836,46 @@ fn config(dir: &Path) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-fn check(args: &JournalArgs, strict: bool) -> Result<u8, Error> {
-    let report = args.open()?.analyse(args.today());
-    let hints = crate::check::smart_hints(&report);
-    print(&crate::check::format_check(
-        &args.dir,
-        &report.diagnostics,
-        &hints,
-    ))?;
+fn check(args: &JournalArgs, strict: bool, verbosity: Verbosity) -> Result<u8, Error> {
+    let mut workspace = args.open()?;
+    let report = workspace.analyse(args.today());
+    let text = match verbosity {
+        // Quiet: only the problems that make `check` fail.
+        Verbosity::Quiet => {
+            let failing: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| fails_check(d.severity, strict))
+                .cloned()
+                .collect();
+            crate::check::format_diagnostics(&args.dir, &failing)
+        }
+        Verbosity::Normal | Verbosity::Verbose => {
+            let mut text = String::new();
+            if verbosity == Verbosity::Verbose {
+                for document in &workspace.journal().documents {
+                    text.push_str(&format!("read {}\n", document.path));
+                }
+            }
+            let hints = crate::check::smart_hints(&report);
+            text + &crate::check::format_check(&args.dir, &report.diagnostics, &hints)
+        }
+    };
+    print(&text)?;
     let failing = report
         .diagnostics
         .iter()
-        .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning));
+        .any(|d| fails_check(d.severity, strict));
     Ok(if failing {
         exit::PROBLEMS_FOUND
     } else {
         exit::OK
     })
+}
+
+/// Whether a problem of `severity` makes `check` exit with [`exit::PROBLEMS_FOUND`].
+fn fails_check(severity: Severity, strict: bool) -> bool {
+    severity == Severity::Error || (strict && severity == Severity::Warning)
 }
 
 fn print(text: &str) -> Result<(), Error> {
@@ -503,5 +894,76 @@ fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
             source,
         }),
         Ok(()) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and subcommand, with its full name (`trailmark new goal`).
+    fn every_command() -> Vec<(String, clap::Command)> {
+        fn walk(prefix: &str, command: &clap::Command, found: &mut Vec<(String, clap::Command)>) {
+            for sub in command.get_subcommands() {
+                let name = format!("{prefix} {}", sub.get_name());
+                found.push((name.clone(), sub.clone()));
+                walk(&name, sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        walk("trailmark", &Cli::command(), &mut found);
+        found
+    }
+
+    #[test]
+    fn the_man_page_has_every_command_option_and_exit_code() {
+        let page = crate::manual::man_page(Cli::command(), &EXIT_CODES);
+        let top = Cli::command();
+        let commands = every_command();
+        assert!(
+            commands.len() >= 12,
+            "{:?}",
+            commands.iter().map(|c| &c.0).collect::<Vec<_>>()
+        );
+        for (name, command) in std::iter::once(("trailmark".to_string(), top)).chain(commands) {
+            assert!(page.contains(&name), "{name} in the man page");
+            for arg in command.get_arguments().filter(|arg| !arg.is_hide_set()) {
+                let shown = match arg.get_long() {
+                    Some(long) => format!("\\-\\-{}", long.replace('-', "\\-")),
+                    None => arg.get_id().as_str().to_uppercase(),
+                };
+                assert!(page.contains(&shown), "{name} {shown} in the man page");
+            }
+        }
+        for (code, _) in EXIT_CODES {
+            assert!(page.contains(&format!(".TP\n{code}\n")), "exit code {code}");
+        }
+        assert_eq!(
+            [exit::OK, exit::PROBLEMS_FOUND, exit::FAILED],
+            EXIT_CODES.map(|(code, _)| code)
+        );
+    }
+
+    #[test]
+    fn completions_know_every_command() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::PowerShell,
+        ] {
+            let mut script = Vec::new();
+            crate::manual::completions(Cli::command(), shell, &mut script);
+            let script = String::from_utf8(script).unwrap();
+            for (name, command) in every_command() {
+                assert!(
+                    script.contains(command.get_name()),
+                    "{shell}: {name} in\n{script}"
+                );
+                for long in command.get_arguments().filter_map(clap::Arg::get_long) {
+                    assert!(script.contains(long), "{shell}: {name} --{long}");
+                }
+            }
+        }
     }
 }

@@ -18,6 +18,12 @@ pub enum Error {
     Output { path: PathBuf, message: String },
     /// A template failed to load or render.
     Template { name: String, message: String },
+    /// A file could not be added to the journal (by `init` or `new`).
+    Create { path: PathBuf, message: String },
+    /// A value given on the command line cannot be used.
+    Argument(String),
+    /// The editor of `new --edit` could not be run, or failed.
+    Editor(String),
     /// The report server could not start.
     Serve(String),
     /// A report could not be written.
@@ -63,6 +69,11 @@ impl fmt::Display for Error {
                 write!(f, "output folder {}: {message}", path.display())
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
+            Error::Create { path, message } => {
+                write!(f, "cannot create {}: {message}", path.display())
+            }
+            Error::Argument(message) => write!(f, "{message}"),
+            Error::Editor(message) => write!(f, "editor: {message}"),
             Error::Serve(message) => write!(f, "serve: {message}"),
             Error::Write { path, source } => write!(f, "cannot write {}: {source}", path.display()),
         }

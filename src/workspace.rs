@@ -218,6 +218,15 @@ impl Workspace {
     /// with activity of the kinds `trailmark.toml` asks for (all by default). Only
     /// reports whose content changed are written.
     pub fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
+        self.build_with_progress(today, &|_, _| {})
+    }
+
+    /// [`Workspace::build`], telling `progress` how many reports are done as they are.
+    pub fn build_with_progress(
+        &mut self,
+        today: Date,
+        progress: &write::Progress<'_>,
+    ) -> Result<(Report, WriteSummary), Error> {
         write::check_output_folder(&self.root, &self.out)?;
         let report = self.analyse(today);
         let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
@@ -247,7 +256,7 @@ impl Workspace {
             let written = self
                 .written
                 .get_or_insert_with(|| write::Written::load(&self.out));
-            write::write_reports(&self.out, &planned, written)?
+            write::write_reports(&self.out, &planned, written, progress)?
         };
         Ok((report, summary))
     }

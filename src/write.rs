@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -28,6 +29,9 @@ pub struct WriteSummary {
     /// Reports of an earlier build that are no longer produced, now removed.
     pub removed: Vec<String>,
 }
+
+/// Told how many reports are done out of how many, as the write stage goes.
+pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 
 /// Temp files are named `.trailmark-XXXXXX.tmp` beside the report they become.
 const TEMP_PREFIX: &str = ".trailmark-";
@@ -125,11 +129,13 @@ pub struct Planned<'a> {
 /// earlier build that are no longer planned. A report whose fingerprint and file are as
 /// last recorded is neither made nor written; one whose new content equals the old is not
 /// written. Each file is written to a temporary file beside it and renamed over the old
-/// one, so a report is always either the old or the new version.
+/// one, so a report is always either the old or the new version. `progress` is told, from
+/// any thread, how many reports are done (written or found current) out of how many.
 pub fn write_reports(
     out: &Path,
     planned: &[Planned],
     known: &mut Written,
+    progress: &Progress<'_>,
 ) -> Result<WriteSummary, Error> {
     let targets = planned
         .iter()
@@ -150,10 +156,15 @@ pub fn write_reports(
         }
     }
     known.swept = true;
+    let done = AtomicUsize::new(0);
     let outcomes = planned
         .par_iter()
         .zip(&targets)
-        .map(|(report, target)| write_report(report, target, known))
+        .map(|(report, target)| {
+            let outcome = write_report(report, target, known);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
+            outcome
+        })
         .collect::<Result<Vec<(bool, Record)>, Error>>()?;
     let mut summary = WriteSummary::default();
     let mut records = HashMap::with_capacity(planned.len());
@@ -430,7 +441,7 @@ mod tests {
                 make: Box::new(move || Ok(content.to_string())),
             })
             .collect();
-        write_reports(out, &planned, known)
+        write_reports(out, &planned, known, &|_, _| {})
     }
 
     fn summary_of(written: &[&str], unchanged: usize, removed: &[&str]) -> WriteSummary {
@@ -486,6 +497,29 @@ mod tests {
     }
 
     #[test]
+    fn progress_counts_every_report_current_or_written_up_to_the_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_outputs(&out, &[("a.md", "a")]).unwrap();
+        let planned: Vec<Planned> = ["a.md", "b.md", "c.md"]
+            .into_iter()
+            .map(|path| Planned {
+                path: path.to_string(),
+                fingerprint: content_hash(b"a"),
+                make: Box::new(|| Ok("a".to_string())),
+            })
+            .collect();
+        let told = std::sync::Mutex::new(Vec::new());
+        write_reports(&out, &planned, &mut Written::load(&out), &|done, total| {
+            told.lock().unwrap().push((done, total));
+        })
+        .unwrap();
+        let mut told = told.into_inner().unwrap();
+        told.sort_unstable();
+        assert_eq!(told, [(1, 3), (2, 3), (3, 3)]);
+    }
+
+    #[test]
     fn a_report_whose_fingerprint_and_file_are_as_recorded_is_not_made_again() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
@@ -502,13 +536,20 @@ mod tests {
             }]
         };
         let same = content_hash(b"a");
-        let summary = write_reports(&out, &planned(same), &mut Written::load(&out)).unwrap();
+        let summary =
+            write_reports(&out, &planned(same), &mut Written::load(&out), &|_, _| {}).unwrap();
         assert_eq!(
             (summary, made.load(std::sync::atomic::Ordering::SeqCst)),
             (summary_of(&[], 1, &[]), 0)
         );
         // A new fingerprint makes the report again; the same content is not written.
-        let summary = write_reports(&out, &planned(same + 1), &mut Written::load(&out)).unwrap();
+        let summary = write_reports(
+            &out,
+            &planned(same + 1),
+            &mut Written::load(&out),
+            &|_, _| {},
+        )
+        .unwrap();
         assert_eq!(
             (summary, made.load(std::sync::atomic::Ordering::SeqCst)),
             (summary_of(&[], 1, &[]), 1)

@@ -575,3 +575,216 @@ fn review_rejects_an_unknown_period() {
         .code(2)
         .stderr(contains("week, month, quarter, year"));
 }
+
+/// `trailmark check` of the broken journal with `args` and `env`; its stdout.
+fn check_output(args: &[&str], env: &[(&str, &str)]) -> String {
+    let journal = journal("broken");
+    let mut command = trailmark();
+    command
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .args(["check", "--today", "2026-11-20"])
+        .args(args)
+        .arg(journal.path());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn color_follows_the_flag_then_no_color_and_clicolor_force() {
+    let has_color = |text: &str| text.contains("\u{1b}[");
+    // Piped, so auto means no colors unless the environment forces them.
+    assert!(!has_color(&check_output(&[], &[])));
+    assert!(has_color(&check_output(&[], &[("CLICOLOR_FORCE", "1")])));
+    assert!(!has_color(&check_output(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    )));
+    // The flag wins over the environment, after the command as before it.
+    assert!(has_color(&check_output(
+        &["--color", "always"],
+        &[("NO_COLOR", "1")]
+    )));
+    assert!(has_color(&check_output(&["--color=always"], &[])));
+    assert!(!has_color(&check_output(
+        &["--color", "never"],
+        &[("CLICOLOR_FORCE", "1")]
+    )));
+    let before = {
+        let journal = journal("broken");
+        trailmark()
+            .args(["--color", "always", "check", "--today", "2026-11-20"])
+            .arg(journal.path())
+            .output()
+            .unwrap()
+    };
+    assert!(has_color(&String::from_utf8(before.stdout).unwrap()));
+}
+
+#[test]
+fn quiet_build_prints_nothing_and_verbose_lists_what_it_wrote() {
+    let root = journal("example");
+    let output = trailmark()
+        .args(["build", "--quiet", "--today", "2026-11-20"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    // Not a terminal: no progress bar either.
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert!(root.path().join("_reports/index.html").is_file());
+
+    fs::remove_file(root.path().join("_reports/goals/learn-sql.html")).unwrap();
+    let output = trailmark()
+        .args(["-v", "build", "--today", "2026-11-20"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("\n  wrote goals/learn-sql.html\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("wrote index.html"), "{stdout}");
+    assert!(stdout.contains("read 22 files in "), "{stdout}");
+}
+
+#[test]
+fn quiet_and_verbose_check() {
+    let quiet = check_output(&["--quiet"], &[]);
+    assert!(quiet.contains("error:"), "{quiet}");
+    assert!(
+        !quiet.contains("warning:") && !quiet.contains("hint:"),
+        "{quiet}"
+    );
+    assert!(!quiet.contains("errors,"), "{quiet}");
+    let verbose = check_output(&["--verbose"], &[]);
+    assert!(verbose.contains("read goals/"), "{verbose}");
+    assert!(verbose.ends_with(&check_output(&[], &[])), "{verbose}");
+    trailmark()
+        .args(["check", "--quiet", "--verbose"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+}
+
+#[test]
+fn completion_scripts_are_valid_shell() {
+    for (shell, check) in [
+        ("bash", &["-n"][..]),
+        ("zsh", &["-n"][..]),
+        ("fish", &["--no-execute"][..]),
+    ] {
+        let output = trailmark().args(["completions", shell]).output().unwrap();
+        assert!(output.status.success());
+        let script = String::from_utf8(output.stdout).unwrap();
+        for command in [
+            "init", "new", "goal", "entry", "build", "serve", "check", "man",
+        ] {
+            assert!(script.contains(command), "{shell}: {command}");
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        fs::write(file.path(), &script).unwrap();
+        let checked = std::process::Command::new(shell)
+            .args(check)
+            .arg(file.path())
+            .output();
+        match checked {
+            Ok(checked) => assert!(
+                checked.status.success(),
+                "{shell}: {}",
+                String::from_utf8_lossy(&checked.stderr)
+            ),
+            Err(error) if shell == "bash" => panic!("bash must be installed: {error}"),
+            Err(_) => eprintln!("{shell} is not installed: its completions were not checked"),
+        }
+    }
+}
+
+#[test]
+fn the_man_page_renders_without_warnings() {
+    let output = trailmark().arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains(".TH trailmark 1"));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    fs::write(file.path(), &page).unwrap();
+    match std::process::Command::new("groff")
+        // Plain text: no overstriking for bold, no escape codes.
+        .args(["-man", "-Tutf8", "-ww", "-P-cbou"])
+        .arg(file.path())
+        .output()
+    {
+        Ok(rendered) => {
+            assert!(rendered.status.success());
+            assert_eq!(String::from_utf8_lossy(&rendered.stderr), "");
+            let text = String::from_utf8_lossy(&rendered.stdout);
+            assert!(text.contains("EXIT STATUS"), "{text}");
+        }
+        Err(_) => eprintln!("groff is not installed: the man page was not rendered"),
+    }
+}
+
+/// Every command, as the words that run it.
+const COMMANDS: [&[&str]; 11] = [
+    &["init"],
+    &["new", "goal", "Title"],
+    &["new", "entry"],
+    &["status"],
+    &["build"],
+    &["review"],
+    &["watch"],
+    &["serve"],
+    &["check"],
+    &["completions", "bash"],
+    &["man"],
+];
+
+#[test]
+fn a_usage_error_exits_2_on_every_command() {
+    for command in COMMANDS {
+        trailmark()
+            .args(command)
+            .arg("--no-such-option")
+            .assert()
+            .code(2)
+            .stderr(contains("--no-such-option"));
+    }
+    trailmark().assert().code(2).stderr(contains("Usage"));
+    trailmark().arg("no-such-command").assert().code(2);
+    trailmark().args(["new", "goal"]).assert().code(2);
+    trailmark()
+        .args(["--color", "sometimes", "status"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_missing_journal_folder_exits_2_on_every_command_that_reads_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    for command in COMMANDS {
+        let mut run = trailmark();
+        run.args(command);
+        match command[0] {
+            "new" => run.arg("--dir").arg(&missing),
+            // init makes its folder; a file where it would go is what it cannot use.
+            "init" => run.arg(dir.path().join("file")),
+            "completions" | "man" => continue,
+            _ => run.arg(&missing),
+        };
+        fs::write(dir.path().join("file"), "").unwrap();
+        run.timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(contains("journal folder"));
+        assert!(!missing.exists(), "{command:?}");
+    }
+}

@@ -393,7 +393,8 @@ impl Renderer {
 }
 
 /// minijinja's error with the template line and the chain of causes.
-fn describe(error: &minijinja::Error) -> String {
+/// A template error with its causes, for a person.
+pub(crate) fn describe(error: &minijinja::Error) -> String {
     let mut message = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -1,0 +1,713 @@
+//! `trailmark init` and `trailmark new`: the files a new journal starts with, and new goal
+//! and entry files made from templates.
+//!
+//! These are the only commands that write into a journal, and they only ever add files:
+//! a file that exists is an error, never overwritten. Each file is written to a hidden
+//! temporary file beside it and moved into place only if no file of that name appeared
+//! meanwhile, so a file is never half written and never replaces another.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior, context};
+
+use crate::dates::Date;
+use crate::document::NoteKind;
+use crate::error::Error;
+use crate::model::Journal;
+
+/// Where `init` and `new goal` put goals, relative to the journal (as in the example
+/// journal).
+pub const GOALS_FOLDER: &str = "goals";
+/// Where `init` and `new entry` put dated entries: `journal/YYYY/YYYY-MM-DD.md`.
+pub const ENTRIES_FOLDER: &str = "journal";
+/// The template of `new goal`, overridable in the journal's templates folder.
+pub const NEW_GOAL_TEMPLATE: &str = "new-goal.md";
+/// The template of `new entry`, overridable in the journal's templates folder.
+pub const NEW_ENTRY_TEMPLATE: &str = "new-entry.md";
+
+/// The templates of `new` that trailmark ships, by file name.
+const EMBEDDED_TEMPLATES: [(&str, &str); 2] = [
+    (NEW_GOAL_TEMPLATE, include_str!("../templates/new-goal.md")),
+    (
+        NEW_ENTRY_TEMPLATE,
+        include_str!("../templates/new-entry.md"),
+    ),
+];
+
+/// The id of the example goal `init` writes.
+const EXAMPLE_GOAL_ID: &str = "team-talk";
+
+/// A file to add to the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// Relative to the journal, with `/` separators.
+    pub path: String,
+    pub content: String,
+    /// What the file is for, in a few words, for the list `init` prints.
+    pub purpose: &'static str,
+}
+
+/// The files of a new journal started on `today`: the settings, a `.gitignore` for the
+/// reports, an example goal and today's entry.
+pub fn init_files(today: Date) -> Vec<NewFile> {
+    vec![
+        NewFile {
+            path: "trailmark.toml".to_string(),
+            content: settings_file(),
+            purpose: "settings, each at its default and commented out",
+        },
+        NewFile {
+            path: ".gitignore".to_string(),
+            content: format!(
+                "# The reports `trailmark build` writes: made from the journal, not kept in git.\n/{}/\n",
+                crate::DEFAULT_OUTPUT_FOLDER
+            ),
+            purpose: "keeps the reports out of git",
+        },
+        NewFile {
+            path: format!("{GOALS_FOLDER}/{EXAMPLE_GOAL_ID}.md"),
+            content: example_goal(today),
+            purpose: "an example goal, written the SMART way",
+        },
+        NewFile {
+            path: entry_path(today),
+            content: first_entry(today),
+            purpose: "today's journal entry",
+        },
+    ]
+}
+
+/// `trailmark.toml` with every key commented out at its default, so the defaults stay in
+/// the program and a later version's better default reaches old journals.
+fn settings_file() -> String {
+    let rules = crate::analyse::Rules::default();
+    let sections: String = NoteKind::HEADINGS
+        .iter()
+        .map(|(kind, names)| {
+            let names: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+            let key = match kind {
+                NoteKind::Win => "wins",
+                NoteKind::Feedback => "feedback",
+                NoteKind::Lesson => "lessons",
+            };
+            commented_list(key, &names)
+        })
+        .collect();
+    format!(
+        r#"# trailmark settings for this journal. Every key is optional: each is shown here at its
+# default, commented out. Remove the `#` in front of a key to change it.
+
+# Where `trailmark build` writes the reports, relative to this folder.
+# output = "{output}"
+
+# Your own templates, relative to this folder: a file here overrides the built-in
+# template of the same name (reports: index.html, goal.md, ...; `trailmark new`:
+# {goal_template} and {entry_template}).
+# templates = "{templates}"
+
+# Paths that are not part of the journal, as globs relative to this folder.
+# exclude = ["archive/**"]
+# exclude = []
+
+# The first day of the week, for weekly reviews: monday .. sunday.
+# week_start = "monday"
+
+# The reviews `trailmark build` writes.
+# reviews = ["week", "month", "quarter", "year"]
+
+# A goal with no milestone done for this many days is stalled.
+# stalled_after_days = {stalled}
+
+# How far behind the straight line from start to due (as a share of the whole goal)
+# a goal may fall before it is at risk.
+# at_risk_margin = {margin}
+
+# Logseq TODO, DOING, DONE and CANCELED items count as milestones.
+# logseq_markers = true
+
+# Headings whose items are collected as wins, feedback and lessons (matched ignoring
+# case and punctuation). A list given here replaces the default one.
+# [sections]
+{sections}"#,
+        output = crate::DEFAULT_OUTPUT_FOLDER,
+        goal_template = NEW_GOAL_TEMPLATE,
+        entry_template = NEW_ENTRY_TEMPLATE,
+        templates = crate::discover::TEMPLATES_FOLDER,
+        stalled = rules.stalled_after_days,
+        margin = rules.at_risk_margin,
+    )
+}
+
+/// `# key = [a, b, ...]`, over several commented lines when it would be long.
+fn commented_list(key: &str, items: &[String]) -> String {
+    let one_line = format!("# {key} = [{}]\n", items.join(", "));
+    if one_line.len() <= 88 {
+        return one_line;
+    }
+    let mut text = format!("# {key} = [\n");
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && line.len() + item.len() + 2 > 80 {
+            text.push_str(&format!("#     {}\n", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(item);
+        line.push_str(", ");
+    }
+    text.push_str(&format!(
+        "#     {}\n# ]\n",
+        line.trim_end_matches([',', ' '])
+    ));
+    text
+}
+
+/// A goal that shows each SMART key in use, with a milestone done in the first entry.
+fn example_goal(today: Date) -> String {
+    let due = today.add_days(91);
+    let slides_due = today.add_days(63);
+    format!(
+        r#"---
+goal: Give a 20-minute talk at a team meeting
+id: {EXAMPLE_GOAL_ID}
+area: skills
+horizon: short
+start: {today}
+due: {due}
+why: Explaining my work clearly is what my next review looks for, and teaching a topic is the fastest way to learn it.
+tags: [speaking]
+---
+
+# Give a 20-minute talk at a team meeting
+
+An example goal from `trailmark init`: make it your own, or delete this file and add
+yours with `trailmark new goal "Title"`. It is written the SMART way:
+
+- **Specific**: the title says what, where and how long.
+- **Measurable**: its milestones below; progress is the share of them ticked `[x]`.
+- **Achievable**: each step is a week or two of evenings, not a leap.
+- **Relevant**: `why:` and `area:` say what it serves.
+- **Time-bound**: `due:` (and a date after 📅 on a milestone) set the pace, so trailmark
+  can tell whether the goal is on track.
+
+One milestone is in today's journal entry, where it was ticked: an entry's task with a
+goal's `#id` counts as one of its milestones.
+
+## Milestones
+
+- [ ] Write an outline with three key messages
+- [ ] Make the slides 📅 {slides_due}
+- [ ] Rehearse once with a colleague and note their feedback
+- [ ] Give the talk
+"#
+    )
+}
+
+fn first_entry(today: Date) -> String {
+    format!(
+        r#"---
+date: {today}
+---
+
+# Journal: {today}
+
+The first entry of this journal. Entries log work against goals: a task with a goal's
+`#id` counts as one of its milestones, and the items under the headings Wins, Feedback
+and Lessons go into the weekly, monthly, quarterly and yearly reviews. Add the next
+entry with `trailmark new entry`.
+
+## Done
+
+- [x] Picked a topic and booked a slot at the team meeting #{EXAMPLE_GOAL_ID}
+
+## Wins
+
+- Started a journal of my goals.
+
+## Feedback
+
+## Lessons
+"#
+    )
+}
+
+/// `journal/YYYY/YYYY-MM-DD.md`.
+pub fn entry_path(date: Date) -> String {
+    format!("{ENTRIES_FOLDER}/{}/{date}.md", date.year())
+}
+
+/// What `new goal` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct NewGoal {
+    pub title: String,
+    pub due: Option<Date>,
+    pub area: Option<String>,
+    pub parent: Option<String>,
+}
+
+/// The file of a new goal: `goals/<slug of the title>.md`, from the template
+/// `new-goal.md`. The title must make an id no goal of `journal` has, and the parent, if
+/// any, must be a goal of `journal`.
+pub fn new_goal(
+    journal: &Journal,
+    templates: &Path,
+    goal: &NewGoal,
+    today: Date,
+) -> Result<NewFile, Error> {
+    let id = crate::slug::slugify(&goal.title);
+    if id.is_empty() {
+        return Err(Error::Argument(format!(
+            "the title `{}` has no letters or digits to make the goal's id and file name from",
+            goal.title
+        )));
+    }
+    if let Some(parent) = &goal.parent
+        && !journal.goals.iter().any(|known| &known.id == parent)
+    {
+        return Err(Error::Argument(unknown_parent(journal, parent)));
+    }
+    let path = format!("{GOALS_FOLDER}/{id}.md");
+    // A goal in the very file to be made is left to `create`, which names the file.
+    if let Some(same) = journal
+        .goals
+        .iter()
+        .find(|known| known.id == id && known.file != path)
+    {
+        return Err(Error::Argument(format!(
+            "the goal `{}` in {}:{} already has the id `{id}`; give the new goal another title",
+            same.title, same.file, same.position.line
+        )));
+    }
+    let content = render(
+        templates,
+        NEW_GOAL_TEMPLATE,
+        context! {
+            title => &goal.title,
+            id => &id,
+            due => goal.due.map(|date| date.to_string()),
+            area => &goal.area,
+            parent => &goal.parent,
+            today => today.to_string(),
+        },
+    )?;
+    Ok(NewFile {
+        path,
+        content,
+        purpose: "a new goal",
+    })
+}
+
+/// The message for a `--parent` that names no goal: the closest id, and where ids come
+/// from.
+fn unknown_parent(journal: &Journal, parent: &str) -> String {
+    let mut message = format!("--parent `{parent}` is no goal of this journal");
+    let closest = journal
+        .goals
+        .iter()
+        .map(|goal| (crate::model::edit_distance(parent, &goal.id), &goal.id))
+        .filter(|(distance, id)| *distance <= (id.len() / 3).max(1))
+        .min();
+    match closest {
+        Some((_, id)) => message.push_str(&format!("; did you mean `{id}`?")),
+        None if journal.goals.is_empty() => message.push_str("; the journal has no goals yet"),
+        None => {
+            let mut ids: Vec<&str> = journal.goals.iter().map(|goal| goal.id.as_str()).collect();
+            ids.sort_unstable();
+            let shown = ids.len().min(10);
+            message.push_str(&format!("; goal ids: {}", ids[..shown].join(", ")));
+            if ids.len() > shown {
+                message.push_str(", …");
+            }
+        }
+    }
+    message.push_str(
+        " (a goal's id is its `id:`, or else its title in lowercase with dashes; \
+         `trailmark status --json` lists them)",
+    );
+    message
+}
+
+/// The file of a new dated entry: `journal/YYYY/YYYY-MM-DD.md`, from the template
+/// `new-entry.md`.
+pub fn new_entry(templates: &Path, date: Date) -> Result<NewFile, Error> {
+    let content = render(
+        templates,
+        NEW_ENTRY_TEMPLATE,
+        context! { date => date.to_string(), year => date.year() },
+    )?;
+    Ok(NewFile {
+        path: entry_path(date),
+        content,
+        purpose: "a new entry",
+    })
+}
+
+/// Renders the template `name`, from `templates` if the journal has its own, else the
+/// embedded one.
+fn render(templates: &Path, name: &str, values: minijinja::Value) -> Result<String, Error> {
+    let template_error = |error: minijinja::Error| Error::Template {
+        name: name.to_string(),
+        message: crate::render::describe(&error),
+    };
+    let own = templates.join(name);
+    let source = match std::fs::read_to_string(&own) {
+        Ok(source) => source,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => EMBEDDED_TEMPLATES
+            .iter()
+            .find(|(embedded, _)| *embedded == name)
+            .map(|(_, source)| source.to_string())
+            .expect("every template of `new` is embedded"),
+        Err(error) => {
+            return Err(Error::Template {
+                name: own.display().to_string(),
+                message: error.to_string(),
+            });
+        }
+    };
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // As in report templates, a block tag on a line of its own leaves no blank line; and
+    // the file ends with a newline when the template does.
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters with trimmed blocks are a valid syntax"),
+    );
+    env.add_filter("yaml", yaml_string);
+    env.add_template_owned(name.to_string(), source)
+        .map_err(template_error)?;
+    let template = env.get_template(name).map_err(template_error)?;
+    template.render(values).map_err(template_error)
+}
+
+/// Text as a YAML value that reads back as exactly that text: as written when that is
+/// safe (`Learn SQL`), else double-quoted (`"Learn: SQL"`, `"2026"`, `"yes"`). JSON's
+/// string syntax is YAML's double-quoted one.
+fn yaml_string(text: &str) -> String {
+    let plain = text.chars().next().is_some_and(char::is_alphabetic)
+        && !text.ends_with(' ')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_.,()'/&!?+".contains(c))
+        && !text.contains(" -")
+        && ![
+            "y", "n", "yes", "no", "true", "false", "on", "off", "null", "nan", "inf",
+        ]
+        .contains(&text.to_lowercase().as_str());
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("a string always serializes")
+    }
+}
+
+/// Adds `files` to the journal at `root` (made if missing), or none of them when one
+/// already exists. Returns their paths.
+pub fn create_all(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Error> {
+    if root.exists() && !root.is_dir() {
+        return Err(Error::journal(root, "is not a folder"));
+    }
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|file| in_journal(root, &file.path))
+        .collect();
+    // `symlink_metadata`: a dangling symlink is a file that exists too.
+    if let Some(taken) = paths.iter().find(|path| path.symlink_metadata().is_ok()) {
+        return Err(already_exists(taken));
+    }
+    for (file, path) in files.iter().zip(&paths) {
+        create_file(path, &file.content)?;
+    }
+    Ok(paths)
+}
+
+/// The path of `relative` in the journal at `root`, as a person would write it: without
+/// a leading `./`.
+fn in_journal(root: &Path, relative: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(relative)
+    } else {
+        root.join(relative)
+    }
+}
+
+/// Fails unless `root` is a folder, for commands that add to a journal.
+pub fn existing_journal(root: &Path) -> Result<(), Error> {
+    if root.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::journal(
+            root,
+            "is not a folder; start a journal with `trailmark init`",
+        ))
+    }
+}
+
+/// Adds `file` to the existing journal at `root`. Returns its path.
+pub fn create(root: &Path, file: &NewFile) -> Result<PathBuf, Error> {
+    existing_journal(root)?;
+    let path = in_journal(root, &file.path);
+    if path.symlink_metadata().is_ok() {
+        return Err(already_exists(&path));
+    }
+    create_file(&path, &file.content)?;
+    Ok(path)
+}
+
+fn already_exists(path: &Path) -> Error {
+    Error::Create {
+        path: path.to_path_buf(),
+        message: "it already exists, and trailmark never overwrites a file; nothing was written"
+            .to_string(),
+    }
+}
+
+/// Writes a new file at `path` (and its folders), failing if a file of that name exists.
+fn create_file(path: &Path, content: &str) -> Result<(), Error> {
+    let folder = path
+        .parent()
+        .expect("a journal file's path has the journal as a parent");
+    let write_error = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(folder).map_err(write_error)?;
+    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
+    temp.write_all(content.as_bytes()).map_err(write_error)?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(already_exists(path))
+        }
+        Err(error) => Err(write_error(error.error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+    use crate::model::build;
+
+    fn journal(files: &[(&str, &str)]) -> Journal {
+        build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect())
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_new_journal_has_no_problems_and_one_goal_in_progress() {
+        let files = init_files(day("2026-03-02"));
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "trailmark.toml",
+                ".gitignore",
+                "goals/team-talk.md",
+                "journal/2026/2026-03-02.md"
+            ]
+        );
+        let journal = journal(
+            &files
+                .iter()
+                .filter(|f| f.path.ends_with(".md"))
+                .map(|f| (f.path.as_str(), f.content.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        assert!(journal.all_diagnostics().is_empty());
+        let report = crate::analyse::analyse(
+            &journal,
+            &Default::default(),
+            day("2026-03-02"),
+            &Default::default(),
+        );
+        assert_eq!(report.goals.len(), 1);
+        let goal = &report.goals[0];
+        assert_eq!((goal.done, goal.total), (1, 5));
+        assert!(crate::check::smart_hints(&report).is_empty());
+    }
+
+    #[test]
+    fn the_settings_file_shows_every_key_commented_out() {
+        let settings = settings_file();
+        for key in [
+            "output",
+            "templates",
+            "exclude",
+            "week_start",
+            "reviews",
+            "stalled_after_days",
+            "at_risk_margin",
+            "logseq_markers",
+            "[sections]",
+            "wins",
+            "feedback",
+            "lessons",
+        ] {
+            assert!(
+                settings
+                    .lines()
+                    .any(|line| line.starts_with(&format!("# {key}"))),
+                "{key} in\n{settings}"
+            );
+        }
+        assert!(
+            settings
+                .lines()
+                .all(|line| line.is_empty() || line.starts_with('#'))
+        );
+    }
+
+    #[test]
+    fn yaml_values_read_back_as_the_same_text() {
+        for title in [
+            "Learn SQL",
+            "Learn: SQL",
+            "SQL #1",
+            "- dash",
+            "yes",
+            "No",
+            "2026",
+            "1e5",
+            "{a}",
+            "[a]",
+            "a: b # c",
+            "Führung & Délégation",
+            "quote \" and \\ backslash",
+            "'single'",
+            "a - b",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "%directive",
+            "@at",
+            "`tick`",
+            "| block",
+            "> folded",
+            "~ tilde",
+            "line\nbreak",
+        ] {
+            let text = format!("---\ngoal: {}\n---\n", yaml_string(title));
+            let journal = journal(&[("g.md", &text)]);
+            assert!(journal.all_diagnostics().is_empty(), "{title:?}: {text}");
+            assert_eq!(journal.goals.len(), 1, "{title:?}");
+            assert_eq!(journal.goals[0].title, title, "{title:?}: {text}");
+        }
+        assert_eq!(yaml_string("Learn SQL"), "Learn SQL");
+    }
+
+    #[test]
+    fn a_new_goal_from_the_default_template_is_the_goal_asked_for() {
+        let known = journal(&[("v.md", "---\ngoal: Vision\nid: vision\n---\n")]);
+        let none = Path::new("no-templates-here");
+        let goal = NewGoal {
+            title: "Learn: SQL".to_string(),
+            due: Some(day("2026-12-31")),
+            area: Some("skills".to_string()),
+            parent: Some("vision".to_string()),
+        };
+        let file = new_goal(&known, none, &goal, day("2026-03-02")).unwrap();
+        assert_eq!(file.path, "goals/learn-sql.md");
+        let parsed = journal(&[
+            ("v.md", "---\ngoal: Vision\nid: vision\n---\n"),
+            (&file.path, &file.content),
+        ]);
+        assert!(parsed.all_diagnostics().is_empty(), "{}", file.content);
+        let made = parsed
+            .goals
+            .iter()
+            .find(|goal| goal.file == file.path)
+            .unwrap();
+        assert_eq!(made.id, "learn-sql");
+        assert_eq!(made.title, "Learn: SQL");
+        assert_eq!(made.due, Some(day("2026-12-31")));
+        assert_eq!(made.start, Some(day("2026-03-02")));
+        assert_eq!(made.area.as_deref(), Some("skills"));
+        assert_eq!(parsed.goals[made.parent.unwrap()].id, "vision");
+        // The example tasks in the template's comment are not milestones.
+        assert!(parsed.documents[1].milestones.is_empty());
+
+        let bare = new_goal(
+            &known,
+            none,
+            &NewGoal {
+                title: "Run".to_string(),
+                ..NewGoal::default()
+            },
+            day("2026-03-02"),
+        )
+        .unwrap();
+        assert!(
+            bare.content.contains("# due: YYYY-MM-DD"),
+            "{}",
+            bare.content
+        );
+        assert!(!bare.content.contains("\n\n\n"), "{}", bare.content);
+        assert!(bare.content.ends_with("-->\n"), "{}", bare.content);
+    }
+
+    #[test]
+    fn a_new_goal_needs_a_known_parent_a_free_id_and_a_title_with_letters() {
+        let known = journal(&[("v.md", "---\ngoal: Vision\nid: vision\n---\n")]);
+        let none = Path::new("no-templates-here");
+        let today = day("2026-03-02");
+        let with = |title: &str, parent: Option<&str>| NewGoal {
+            title: title.to_string(),
+            parent: parent.map(str::to_string),
+            ..NewGoal::default()
+        };
+        let error = new_goal(&known, none, &with("Step", Some("visoin")), today).unwrap_err();
+        assert!(
+            error.to_string().contains("did you mean `vision`?"),
+            "{error}"
+        );
+        let error = new_goal(&known, none, &with("Vision", None), today).unwrap_err();
+        assert!(error.to_string().contains("v.md:2"), "{error}");
+        let error = new_goal(&known, none, &with("!!!", None), today).unwrap_err();
+        assert!(
+            error.to_string().contains("no letters or digits"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_new_entry_is_dated_by_its_path_and_its_front_matter() {
+        let file = new_entry(Path::new("no-templates-here"), day("2026-03-02")).unwrap();
+        assert_eq!(file.path, "journal/2026/2026-03-02.md");
+        let parsed = journal(&[(&file.path, &file.content)]);
+        assert!(parsed.all_diagnostics().is_empty());
+        assert_eq!(parsed.documents[0].date, Some(day("2026-03-02")));
+        assert!(parsed.documents[0].milestones.is_empty());
+    }
+
+    #[test]
+    fn creating_refuses_any_existing_file_and_then_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("new");
+        let files = init_files(day("2026-03-02"));
+        std::fs::create_dir_all(root.join("goals")).unwrap();
+        std::fs::write(root.join("goals/team-talk.md"), "mine").unwrap();
+        let error = create_all(&root, &files).unwrap_err();
+        assert!(error.to_string().contains("team-talk.md"), "{error}");
+        assert!(!root.join("trailmark.toml").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("goals/team-talk.md")).unwrap(),
+            "mine"
+        );
+        std::fs::remove_file(root.join("goals/team-talk.md")).unwrap();
+        let created = create_all(&root, &files).unwrap();
+        assert_eq!(created.len(), files.len());
+        // Only the files themselves: no temp file is left beside them.
+        let names: Vec<_> = std::fs::read_dir(root.join("goals"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["team-talk.md"]);
+    }
+}

@@ -1,0 +1,487 @@
+//! `trailmark init` and `trailmark new`: the only commands that add files to a journal,
+//! never overwriting one.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+mod common;
+use common::{files_in, trailmark};
+
+const TODAY: &str = "2026-03-02";
+
+/// `trailmark init --today TODAY DIR`, which must succeed; its stdout.
+fn init(dir: &Path) -> String {
+    let output = trailmark()
+        .args(["init", "--today", TODAY])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A journal fresh from `init`, in a temporary folder.
+fn fresh_journal() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    dir
+}
+
+fn paths(folder: &Path) -> BTreeSet<PathBuf> {
+    files_in(folder).into_keys().collect()
+}
+
+fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
+    paths.iter().map(PathBuf::from).collect()
+}
+
+fn status_json(dir: &Path) -> Value {
+    let output = trailmark()
+        .args(["status", "--json", "--today", TODAY])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+const INIT_FILES: [&str; 4] = [
+    "trailmark.toml",
+    ".gitignore",
+    "goals/team-talk.md",
+    "journal/2026/2026-03-02.md",
+];
+
+#[test]
+fn init_creates_exactly_its_files_in_a_new_folder_and_says_what_to_run_next() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("my journal");
+    let stdout = init(&dir);
+    assert_eq!(paths(&dir), set(&INIT_FILES));
+    for file in INIT_FILES {
+        assert!(stdout.contains(file), "{file} in\n{stdout}");
+    }
+    // The next commands name the folder, quoted for a shell.
+    let quoted = format!("'{}'", dir.display());
+    assert!(
+        stdout.contains(&format!("trailmark build {quoted}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("trailmark serve {quoted}")),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("/_reports/")
+    );
+}
+
+#[test]
+fn init_in_the_current_folder_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = trailmark()
+        .current_dir(dir.path())
+        .args(["init", "--today", TODAY])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(paths(dir.path()), set(&INIT_FILES));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("Started a journal in this folder:\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("trailmark build "), "{stdout}");
+    assert!(!stdout.contains("trailmark build ."), "{stdout}");
+}
+
+#[test]
+fn init_refuses_to_overwrite_any_file_and_then_writes_nothing() {
+    for existing in INIT_FILES {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(existing);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "mine\n").unwrap();
+        let output = trailmark()
+            .args(["init", "--today", TODAY])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{existing}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(existing), "{existing}: {stderr}");
+        let files = files_in(dir.path());
+        assert_eq!(files.len(), 1, "{existing}: {files:?}");
+        assert_eq!(files[Path::new(existing)], b"mine\n");
+    }
+}
+
+#[test]
+fn a_fresh_journal_builds_and_checks_without_a_single_problem() {
+    let dir = fresh_journal();
+    let output = trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("1 goal: "), "{stdout}");
+    assert!(!stdout.contains("problem"), "{stdout}");
+    assert!(dir.path().join("_reports/index.html").is_file());
+    assert!(dir.path().join("_reports/goals/team-talk.html").is_file());
+
+    let output = trailmark()
+        .args(["check", "--strict", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "0 errors, 0 warnings, 0 hints\n"
+    );
+
+    let json = status_json(dir.path());
+    assert_eq!(json["diagnostics"], Value::Array(vec![]));
+    let goal = &json["goals"][0];
+    assert_eq!(goal["id"], "team-talk");
+    // The first entry ticked one of the example goal's milestones.
+    assert_eq!(
+        (goal["done"].as_u64(), goal["total"].as_u64()),
+        (Some(1), Some(5))
+    );
+}
+
+/// `trailmark new ARGS --dir DIR`, with `VISUAL` and `EDITOR` unset.
+fn new(dir: &Path, args: &[&str]) -> std::process::Output {
+    trailmark()
+        .arg("new")
+        .args(args)
+        .arg("--dir")
+        .arg(dir)
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn new_goal_makes_a_goal_of_the_journal_and_prints_its_path() {
+    let dir = fresh_journal();
+    let output = new(
+        dir.path(),
+        &[
+            "goal",
+            "Learn",
+            "SQL:",
+            "the basics",
+            "--due",
+            "2099-06-30",
+            "--area",
+            "skills",
+            "--parent",
+            "team-talk",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = dir.path().join("goals/learn-sql-the-basics.md");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{}\n", path.display())
+    );
+    let json = status_json(dir.path());
+    assert_eq!(json["diagnostics"], Value::Array(vec![]));
+    let goal = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|goal| goal["id"] == "learn-sql-the-basics")
+        .expect("the new goal is in the journal");
+    assert_eq!(goal["title"], "Learn SQL: the basics");
+    assert_eq!(goal["due"], "2099-06-30");
+    assert_eq!(goal["area"], "skills");
+    assert_eq!(goal["parent"], "team-talk");
+    assert_eq!(goal["file"], "goals/learn-sql-the-basics.md");
+}
+
+#[test]
+fn new_never_overwrites_a_file() {
+    let dir = fresh_journal();
+    let goal = dir.path().join("goals/run-a-10k.md");
+    fs::write(&goal, "mine\n").unwrap();
+    let entry = dir.path().join("journal/2026/2026-03-02.md");
+    let entry_before = fs::read(&entry).unwrap();
+    for (args, path) in [
+        (&["goal", "Run a 10k"][..], &goal),
+        (&["entry", "--date", "2026-03-02"][..], &entry),
+    ] {
+        let before = files_in(dir.path());
+        let output = new(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains(&path.display().to_string()) && stderr.contains("already exists"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(files_in(dir.path()), before, "{args:?}");
+    }
+    assert_eq!(fs::read(&goal).unwrap(), b"mine\n");
+    assert_eq!(fs::read(&entry).unwrap(), entry_before);
+}
+
+#[test]
+fn new_entry_is_dated_today_or_by_date_under_its_year() {
+    let dir = fresh_journal();
+    let output = new(dir.path(), &["entry", "--date", "2027-01-04"]);
+    assert!(output.status.success());
+    let path = dir.path().join("journal/2027/2027-01-04.md");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{}\n", path.display())
+    );
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("date: 2027-01-04")
+    );
+    assert_eq!(status_json(dir.path())["diagnostics"], Value::Array(vec![]));
+
+    // In the journal folder itself, the path is printed as it would be typed.
+    let output = trailmark()
+        .current_dir(dir.path())
+        .args(["new", "entry", "--date", "2027-01-11"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "journal/2027/2027-01-11.md\n"
+    );
+
+    // Without --date, today's entry.
+    let dir = tempfile::tempdir().unwrap();
+    let output = new(dir.path(), &["entry"]);
+    assert!(output.status.success());
+    let today = String::from_utf8(output.stdout).unwrap();
+    assert!(today.trim_end().ends_with(".md"), "{today}");
+    assert!(Path::new(today.trim_end()).is_file());
+}
+
+#[test]
+fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
+    let dir = fresh_journal();
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/new-goal.md"),
+        "---\ngoal: {{ title | yaml }}\ndue: {{ due }}\nwhy: mine\n---\n- [ ] {{ id }} starts {{ today }}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("templates/new-entry.md"),
+        "# Day {{ date }} of {{ year }}\n",
+    )
+    .unwrap();
+    assert!(
+        new(dir.path(), &["goal", "Ship: it", "--due", "2026-05-01"])
+            .status
+            .success()
+    );
+    let goal = fs::read_to_string(dir.path().join("goals/ship-it.md")).unwrap();
+    assert!(
+        goal.starts_with(
+            "---\ngoal: \"Ship: it\"\ndue: 2026-05-01\nwhy: mine\n---\n- [ ] ship-it starts "
+        ),
+        "{goal}"
+    );
+    assert!(
+        new(dir.path(), &["entry", "--date", "2026-03-09"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("journal/2026/2026-03-09.md")).unwrap(),
+        "# Day 2026-03-09 of 2026\n"
+    );
+    // The templates of `new` are neither journal documents nor in the way of reports.
+    let output = trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.starts_with("2 goals: "), "{stdout}");
+    assert!(!stdout.contains("problem"), "{stdout}");
+}
+
+#[test]
+fn a_template_error_names_the_template_and_makes_no_file() {
+    let dir = fresh_journal();
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    fs::write(dir.path().join("templates/new-goal.md"), "{{ titel }}\n").unwrap();
+    let before = files_in(dir.path());
+    let output = new(dir.path(), &["goal", "Ship it"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("new-goal.md"), "{stderr}");
+    assert_eq!(files_in(dir.path()), before);
+}
+
+#[test]
+fn an_unknown_parent_fails_with_a_hint_and_makes_no_file() {
+    let dir = fresh_journal();
+    let before = files_in(dir.path());
+    let output = new(dir.path(), &["goal", "Step", "--parent", "team-tlak"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("did you mean `team-talk`?"), "{stderr}");
+    assert_eq!(files_in(dir.path()), before);
+}
+
+#[test]
+fn new_in_a_folder_that_is_no_journal_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    for args in [&["goal", "Ship it"][..], &["entry"][..]] {
+        let output = new(&missing, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!missing.exists());
+    }
+}
+
+#[cfg(unix)]
+mod edit {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// An editor that records its arguments, one a line, into `record`.
+    fn recording_editor(folder: &Path, record: &Path) -> PathBuf {
+        let editor = folder.join("my editor.sh");
+        fs::write(
+            &editor,
+            format!(
+                "#!/bin/sh\nfor arg in \"$@\"; do echo \"$arg\"; done > '{}'\n",
+                record.display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+        editor
+    }
+
+    fn new_with(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+        let mut command = trailmark();
+        command
+            .arg("new")
+            .args(args)
+            .arg("--dir")
+            .arg(dir)
+            .env_remove("VISUAL")
+            .env_remove("EDITOR");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    }
+
+    #[test]
+    fn edit_runs_visual_split_like_a_shell_would_with_the_new_file() {
+        let dir = fresh_journal();
+        let tools = tempfile::tempdir().unwrap();
+        let record = tools.path().join("record");
+        let editor = recording_editor(tools.path(), &record);
+        let visual = format!("'{}' --wait", editor.display());
+        let output = new_with(
+            dir.path(),
+            &[("VISUAL", &visual), ("EDITOR", "false")],
+            &["goal", "Ship it", "--edit"],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let path = dir.path().join("goals/ship-it.md");
+        assert_eq!(
+            fs::read_to_string(&record).unwrap(),
+            format!("--wait\n{}\n", path.display())
+        );
+    }
+
+    #[test]
+    fn edit_falls_back_to_editor() {
+        let dir = fresh_journal();
+        let tools = tempfile::tempdir().unwrap();
+        let record = tools.path().join("record");
+        let editor = recording_editor(tools.path(), &record);
+        let quoted = format!("'{}'", editor.display());
+        let output = new_with(
+            dir.path(),
+            &[("VISUAL", ""), ("EDITOR", &quoted)],
+            &["entry", "--date", "2026-03-09", "--edit"],
+        );
+        assert!(output.status.success());
+        assert_eq!(
+            fs::read_to_string(&record).unwrap(),
+            format!(
+                "{}\n",
+                dir.path().join("journal/2026/2026-03-09.md").display()
+            )
+        );
+    }
+
+    #[test]
+    fn edit_without_an_editor_fails_before_making_the_file() {
+        let dir = fresh_journal();
+        let before = files_in(dir.path());
+        let output = new_with(dir.path(), &[], &["goal", "Ship it", "--edit"]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("$VISUAL nor $EDITOR"), "{stderr}");
+        assert_eq!(files_in(dir.path()), before);
+    }
+
+    #[test]
+    fn an_editor_that_fails_is_an_error_and_the_file_stays() {
+        let dir = fresh_journal();
+        let output = new_with(
+            dir.path(),
+            &[("EDITOR", "false")],
+            &["goal", "Ship it", "--edit"],
+        );
+        assert_eq!(output.status.code(), Some(2));
+        assert!(dir.path().join("goals/ship-it.md").is_file());
+    }
+}
+
+#[test]
+fn quiet_init_and_new_print_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = trailmark()
+        .args(["init", "--quiet", "--today", TODAY])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_eq!(paths(dir.path()), set(&INIT_FILES));
+    let output = new(dir.path(), &["-q", "entry", "--date", "2026-03-09"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert!(dir.path().join("journal/2026/2026-03-09.md").is_file());
+}
