@@ -22,6 +22,7 @@ use crate::dates::Date;
 use crate::error::Error;
 use crate::write;
 
+pub mod calendar;
 mod chart;
 pub mod markup;
 
@@ -58,6 +59,11 @@ enum PageData<'a> {
     Index(&'a Report),
     /// Not a template: the report as JSON (`trailmark.json`).
     Json(&'a Report),
+    /// Not a template: the deadlines calendar (`deadlines.ics`), see [`calendar`].
+    Calendar {
+        today: Date,
+        events: Vec<calendar::Event>,
+    },
     /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`.
     Goal {
         today: Today,
@@ -94,6 +100,7 @@ impl Page<'_> {
     pub fn formats(&self) -> &'static [&'static str] {
         match self.data {
             PageData::Json(_) => &["json"],
+            PageData::Calendar { .. } => &["ics"],
             _ => &FORMATS,
         }
     }
@@ -107,7 +114,7 @@ impl Page<'_> {
 
     fn context(&self) -> Value {
         match &self.data {
-            PageData::Json(_) => Value::UNDEFINED,
+            PageData::Json(_) | PageData::Calendar { .. } => Value::UNDEFINED,
             PageData::Index(report) => {
                 // Each goal becomes a template value once, shared by `report.goals` and
                 // the tree: converting the goals is most of the index page's memory.
@@ -238,8 +245,8 @@ impl Renderer {
         Renderer { env, templates }
     }
 
-    /// Every page of a journal's reports: the index, one page per goal, one per review
-    /// and the list of reviews. `reviews` come newest first. `to_journal` is the link from
+    /// Every page of a journal's reports: the index, the JSON report, the deadlines
+    /// calendar, one page per goal, one per review and the list of reviews. `reviews` come newest first. `to_journal` is the link from
     /// the output folder to the journal folder (`../`).
     pub fn pages<'a>(
         &self,
@@ -252,7 +259,7 @@ impl Renderer {
         let today = Today {
             today: report.today,
         };
-        let mut pages = Vec::with_capacity(2 + report.goals.len() + reviews.len());
+        let mut pages = Vec::with_capacity(3 + report.goals.len() + reviews.len());
         pages.push(Page {
             template: "index",
             path: "index".to_string(),
@@ -264,6 +271,16 @@ impl Renderer {
             template: "trailmark",
             path: "trailmark".to_string(),
             data: PageData::Json(report),
+            fingerprint: 0,
+        });
+        pages.push(Page {
+            // No template either (see `calendar` for why).
+            template: "deadlines",
+            path: "deadlines".to_string(),
+            data: PageData::Calendar {
+                today: report.today,
+                events: calendar::events(report),
+            },
             fingerprint: 0,
         });
         for goal in &report.goals {
@@ -326,6 +343,7 @@ impl Renderer {
         pages.par_iter_mut().for_each(|page| {
             let data = match &page.data {
                 PageData::Index(_) | PageData::Json(_) => report_hash,
+                PageData::Calendar { today, events } => data_hash(&(today, events)),
                 PageData::Goal {
                     today,
                     goal,
@@ -357,6 +375,7 @@ impl Renderer {
     pub fn render_page(&self, page: &Page, format: &str) -> Result<String, Error> {
         match page.data {
             PageData::Json(report) => Ok(report.to_json()),
+            PageData::Calendar { today, ref events } => Ok(calendar::render(events, today)),
             _ => self.render(&format!("{}.{format}", page.template), page.context()),
         }
     }
