@@ -142,7 +142,8 @@ fn done_mark(done: bool) -> String {
 fn goal_facts(goal: &GoalReport) -> (&'static str, String) {
     let mut progress = percent(goal.progress);
     if goal.total > 0 {
-        let _ = write!(progress, " ({} of {} milestones)", goal.done, goal.total);
+        let of = crate::check::plural(goal.total as usize, "milestone");
+        let _ = write!(progress, " ({} of {of})", goal.done);
     }
     (goal.status.as_str(), progress)
 }

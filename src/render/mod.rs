@@ -4,7 +4,7 @@
 //! of them by file name. HTML templates are auto-escaped (minijinja decides by the `.html`
 //! name) and undefined values are errors, so a typo in a template fails loudly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use std::hash::{Hash, Hasher};
@@ -123,10 +123,21 @@ impl Page<'_> {
                     .iter()
                     .map(|goal| (goal.id.as_str(), Value::from(Serde(goal))))
                     .collect();
+                let areas = AreaChoice::all(report);
+                let tokens: HashMap<Option<&str>, &str> = areas
+                    .iter()
+                    .map(|choice| (choice.name.as_deref(), choice.token.as_str()))
+                    .collect();
                 let tree: Vec<Value> = report
                     .goal_tree()
                     .iter()
-                    .map(|row| context! { goal => goals[row.goal.id.as_str()].clone(), depth => row.depth })
+                    .map(|row| {
+                        context! {
+                            goal => goals[row.goal.id.as_str()].clone(),
+                            depth => row.depth,
+                            area => tokens[&row.goal.area.as_deref()],
+                        }
+                    })
                     .collect();
                 let all_goals: Vec<Value> = report
                     .goals
@@ -142,6 +153,7 @@ impl Page<'_> {
                         activity => Value::from(Serde(&report.activity)),
                     },
                     tree,
+                    filters => context! { areas => Value::from(Serde(&areas)) },
                     summary => Value::from(Serde(StatusSummary::of(report))),
                     activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
                 }
@@ -509,6 +521,41 @@ impl ReviewLink {
             milestones_done: review.milestones_done,
             entries: review.entries.len(),
         }
+    }
+}
+
+/// A choice of the index page's area filter: an area (`None` for goals without one),
+/// how many goals it has, and a token for ids, CSS selectors and data attributes, since
+/// an area is any text: `area-1`, `area-2`, ... by name, `area-none` last.
+#[derive(Debug, Serialize)]
+struct AreaChoice {
+    token: String,
+    name: Option<String>,
+    goals: usize,
+}
+
+impl AreaChoice {
+    fn all(report: &Report) -> Vec<AreaChoice> {
+        let mut goals: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for goal in &report.goals {
+            *goals.entry(goal.area.as_deref()).or_default() += 1;
+        }
+        let without = goals.remove(&None);
+        let mut choices: Vec<AreaChoice> = goals
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, goals))| AreaChoice {
+                token: format!("area-{}", index + 1),
+                name: name.map(str::to_string),
+                goals,
+            })
+            .collect();
+        choices.extend(without.map(|goals| AreaChoice {
+            token: "area-none".to_string(),
+            name: None,
+            goals,
+        }));
+        choices
     }
 }
 
