@@ -361,22 +361,18 @@ mod tests {
     #[test]
     fn the_last_day_of_year_9999_has_no_end_and_later_days_no_event() {
         let today = Date::parse("2026-03-01").unwrap();
-        let on = |date: &str| Event {
+        let last = Date::parse("9999-12-31").unwrap();
+        let on = |date: Date| Event {
             uid: "x@trailmark".to_string(),
-            date: Date::parse(date).unwrap(),
+            date,
             summary: String::new(),
             description: String::new(),
             cancelled: false,
         };
-        let ics = render(&[on("9999-12-31")], today);
-        assert!(ics.contains("DTSTART;VALUE=DATE:99991231\r\n"));
-        assert!(!ics.contains("DTEND"));
-        let beyond = on("9999-12-31");
-        let beyond = Event {
-            date: beyond.date.add_days(1),
-            ..beyond
-        };
-        assert!(!render(&[beyond], today).contains("VEVENT"));
+        let ics = render(&[on(last)], today);
+        assert!(ics.contains("\r\nDTSTART;VALUE=DATE:99991231\r\n"), "{ics}");
+        assert!(!ics.contains("DTEND"), "{ics}");
+        assert!(!render(&[on(last.add_days(1))], today).contains("VEVENT"));
     }
 
     proptest! {
