@@ -2,7 +2,11 @@
 //! - `trailmark serve`, a page open, a milestone ticked in the journal, and the page
 //!   showing the new progress without anyone reloading it;
 //! - every HTML report of a journal full of XSS payloads opened from disk: no script runs
-//!   and no request leaves the page, with the reports' Content-Security-Policy and without.
+//!   and no request leaves the page, with the reports' Content-Security-Policy and without;
+//! - the index page's filters, clicked and used from the keyboard, hiding and showing
+//!   goals without a script, and showing every goal in print;
+//! - what assistive technology sees on every report: landmarks, a skip link, headings in
+//!   order, labelled charts, inputs and progress bars with their values.
 //!
 //! The test drives Chromium through the DevTools protocol. Without a Chromium on the
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
@@ -182,6 +186,33 @@ impl Browser {
             json!({"expression": expression, "returnByValue": true}),
         );
         result["result"]["value"].clone()
+    }
+
+    /// Clicks the middle of the element `selector` matches, as a mouse would.
+    fn click(&mut self, selector: &str) {
+        let selector = serde_json::to_string(selector).unwrap();
+        let middle = self.evaluate(&format!(
+            "(() => {{ const e = document.querySelector({selector}); e.scrollIntoView({{block: 'center'}}); \
+             const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        ));
+        let (x, y) = (middle[0].as_f64().unwrap(), middle[1].as_f64().unwrap());
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
+    /// Presses and releases a key that types nothing (`Tab`, `ArrowRight`), by its
+    /// Windows key code, as DevTools wants it.
+    fn press(&mut self, key: &str, key_code: u32) {
+        for kind in ["rawKeyDown", "keyUp"] {
+            self.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": key_code}),
+            );
+        }
     }
 
     /// Waits until `expression` evaluates to a string containing `wanted`.
@@ -393,4 +424,242 @@ fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
     let text = text.as_str().unwrap();
     assert!(text.contains("{% include 'base.html' %}"), "{text}");
     assert!(text.contains(r#"{{ "x" | safe }}"#), "{text}");
+}
+
+/// A fresh build of the example journal, as of the day its fixtures describe.
+fn example_reports() -> tempfile::TempDir {
+    let dir = journal("example");
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dir
+}
+
+/// The titles of the goal rows on the index that are rendered, top to bottom.
+const VISIBLE_GOALS: &str = "[...document.querySelectorAll('.goals .goal')]\
+    .filter(row => row.checkVisibility() && getComputedStyle(row).display !== 'none')\
+    .map(row => row.querySelector('.title').textContent)";
+
+const ALL_GOALS: [&str; 7] = [
+    "Learn SQL for marketing analytics",
+    "Attend two industry events a quarter",
+    "Become an engineering manager",
+    "Complete a management course",
+    "Monthly mentor check-ins",
+    "Present at the quarterly all-hands",
+    "Write a technical blog series",
+];
+
+#[test]
+fn index_filters_hide_and_show_goals_without_a_script() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let url = format!(
+        "file://{}",
+        dir.path().join("_reports/index.html").display()
+    );
+    let mut browser = Browser::open(&program, &url);
+    browser.wait_for("document.title", "Goals as of");
+    let visible = |browser: &mut Browser| browser.evaluate(VISIBLE_GOALS);
+    assert_eq!(visible(&mut browser), json!(ALL_GOALS));
+
+    // From the keyboard: Tab past the skip link to the area choices and on to the status
+    // choices, then the arrow key picks the next status.
+    browser.press("Tab", 9);
+    assert_eq!(
+        browser.evaluate("document.activeElement.className"),
+        json!("skip-link")
+    );
+    browser.press("Tab", 9);
+    assert_eq!(
+        browser.evaluate("document.activeElement.id"),
+        json!("filter-area-all")
+    );
+    browser.press("Tab", 9);
+    assert_eq!(
+        browser.evaluate("document.activeElement.id"),
+        json!("filter-status-all")
+    );
+    browser.press("ArrowRight", 39);
+    assert_eq!(
+        browser.evaluate("document.activeElement.id"),
+        json!("filter-status-overdue")
+    );
+    assert_eq!(
+        visible(&mut browser),
+        json!(["Learn SQL for marketing analytics"])
+    );
+    // The focused choice shows it.
+    assert_eq!(
+        browser.evaluate(
+            "getComputedStyle(document.querySelector('label[for=filter-status-overdue]')).outlineStyle"
+        ),
+        json!("solid")
+    );
+
+    browser.press("ArrowLeft", 37);
+    assert_eq!(visible(&mut browser), json!(ALL_GOALS));
+
+    // The label of a choice, clicked.
+    let leadership = "label[for=filter-area-1]";
+    assert_eq!(
+        browser.evaluate(&format!(
+            "document.querySelector('{leadership}').textContent"
+        )),
+        json!("leadership 3")
+    );
+    browser.click(leadership);
+    assert_eq!(
+        visible(&mut browser),
+        json!([
+            "Become an engineering manager",
+            "Complete a management course",
+            "Monthly mentor check-ins"
+        ])
+    );
+    // Area and status together: the goals that match both.
+    browser.click("label[for=filter-status-on-track]");
+    assert_eq!(
+        visible(&mut browser),
+        json!(["Become an engineering manager", "Monthly mentor check-ins"])
+    );
+    browser.click("label[for=filter-area-all]");
+    assert_eq!(
+        visible(&mut browser),
+        json!([
+            "Attend two industry events a quarter",
+            "Become an engineering manager",
+            "Monthly mentor check-ins"
+        ])
+    );
+    browser.click("label[for=filter-status-all]");
+    assert_eq!(visible(&mut browser), json!(ALL_GOALS));
+
+    // A printout shows every goal and no filters, whatever is chosen on screen.
+    browser.click("label[for=filter-status-overdue]");
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    assert_eq!(visible(&mut browser), json!(ALL_GOALS));
+    assert_eq!(
+        browser.evaluate("getComputedStyle(document.querySelector('.filters')).display"),
+        json!("none")
+    );
+    browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+    assert_eq!(
+        visible(&mut browser),
+        json!(["Learn SQL for marketing analytics"])
+    );
+}
+
+/// What assistive technology needs of a page, as a list of what is missing.
+const ACCESSIBILITY_PROBLEMS: &str = r#"(() => {
+    const problems = [];
+    const mains = document.querySelectorAll('main');
+    if (mains.length !== 1) problems.push(`${mains.length} main landmarks`);
+    if (document.querySelectorAll('h1').length !== 1) problems.push('not one h1');
+    const skip = document.querySelector('body > :first-child');
+    if (!skip || skip.getAttribute('href') !== '#main') problems.push('no skip link first');
+    let level = 0;
+    for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+        const next = Number(h.tagName[1]);
+        if (next > level + 1) problems.push(`${h.tagName} after h${level}: ${h.textContent}`);
+        level = next;
+    }
+    for (const nav of document.querySelectorAll('nav')) {
+        if (!nav.closest('header')) problems.push('nav outside the header');
+    }
+    for (const svg of document.querySelectorAll('svg')) {
+        const ids = (svg.getAttribute('aria-labelledby') ?? '').split(' ');
+        const named = ids.map(id => document.getElementById(id)).filter(e => e && e.textContent.trim());
+        if (svg.getAttribute('role') !== 'img' || named.length !== 2) problems.push(`chart without title and description: ${svg.outerHTML.slice(0, 80)}`);
+    }
+    const bars = document.querySelectorAll('.bar');
+    for (const bar of bars) {
+        const now = Number(bar.getAttribute('aria-valuenow'));
+        const width = parseFloat(bar.firstElementChild.style.width);
+        if (bar.getAttribute('role') !== 'progressbar') problems.push('a bar without role');
+        if (bar.getAttribute('aria-valuemin') !== '0' || bar.getAttribute('aria-valuemax') !== '100') problems.push('a bar without range');
+        if (!(now >= 0 && now <= 100) || Math.abs(now - width) > 0.5) problems.push(`aria-valuenow ${now} for a bar ${width}% wide`);
+        if (!(bar.getAttribute('aria-label') ?? '').startsWith('Progress of ')) problems.push('a bar without label');
+        if (!(bar.getAttribute('aria-valuetext') ?? '').startsWith(`${now}%`)) problems.push(`aria-valuetext ${bar.getAttribute('aria-valuetext')} for ${now}`);
+    }
+    for (const input of document.querySelectorAll('input')) {
+        if (input.labels.length !== 1 || !input.labels[0].textContent.trim()) problems.push(`input ${input.id} without label`);
+        if (!input.closest('fieldset')?.querySelector('legend')) problems.push(`input ${input.id} outside a fieldset with a legend`);
+    }
+    return {problems, bars: bars.length};
+})()"#;
+
+#[test]
+fn every_report_tells_assistive_technology_what_it_shows() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let out = dir.path().join("_reports");
+    let pages: Vec<PathBuf> = files_in(&out)
+        .into_keys()
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let mut browser = Browser::open(&program, "about:blank");
+    browser.call("Page.enable", json!({}));
+    let mut bars = Vec::new();
+    for page in &pages {
+        browser.events.clear();
+        browser.call(
+            "Page.navigate",
+            json!({"url": format!("file://{}", out.join(page).display())}),
+        );
+        browser.wait_for_event("Page.loadEventFired");
+        let found = browser.evaluate(ACCESSIBILITY_PROBLEMS);
+        assert_eq!(found["problems"], json!([]), "in {}", page.display());
+        bars.push((page.display().to_string(), found["bars"].as_u64().unwrap()));
+    }
+    let bars_on = |name: &str| bars.iter().find(|(page, _)| page == name).unwrap().1;
+    assert_eq!(bars_on("index.html"), 7);
+    assert_eq!(bars_on("goals/learn-sql.html"), 1);
+
+    // What a screen reader is given for the bars, from the browser's accessibility tree
+    // (which has the attributes' values, aria-valuetext aside, checked above).
+    browser.events.clear();
+    browser.call(
+        "Page.navigate",
+        json!({"url": format!("file://{}", out.join("goals/learn-sql.html").display())}),
+    );
+    browser.wait_for_event("Page.loadEventFired");
+    let tree = browser.call("Accessibility.getFullAXTree", json!({}));
+    let bars: Vec<Value> = tree["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|node| node["role"]["value"] == "progressbar")
+        .map(|node| {
+            let property = |name: &str| {
+                node["properties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["name"] == name)
+                    .map(|p| p["value"]["value"].clone())
+            };
+            json!([
+                node["name"]["value"],
+                node["value"]["value"],
+                property("valuemin"),
+                property("valuemax")
+            ])
+        })
+        .collect();
+    assert_eq!(
+        bars,
+        [json!([
+            "Progress of Learn SQL for marketing analytics",
+            62,
+            0,
+            100
+        ])]
+    );
 }

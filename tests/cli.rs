@@ -239,6 +239,7 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
         "index.html",
         "index.md",
         "trailmark.json",
+        "deadlines.ics",
         "goals/learn-sql.html",
         "goals/learn-sql.md",
         "reviews/index.html",

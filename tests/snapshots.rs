@@ -49,6 +49,53 @@ fn reports() {
     }
 }
 
+/// The parts of an index page the filters are made of: the rules in its head, the
+/// filter choices, and each goal row's opening tag.
+fn filter_parts(index: &str) -> String {
+    let between = |from: &str, to: &str| {
+        let start = index.find(from).expect("the index has filters");
+        let end = start + index[start..].find(to).unwrap() + to.len();
+        index[start..end].to_string()
+    };
+    let rows: Vec<&str> = index
+        .lines()
+        .flat_map(|line| line.split("<li "))
+        .filter(|part| part.starts_with("class=\"goal "))
+        .collect();
+    format!(
+        "{}\n{}\n{}",
+        between("<style>\n@media screen", "</style>"),
+        between("<div class=\"filters\"", "</div>"),
+        rows.join("\n")
+    )
+}
+
+#[test]
+fn index_filters() {
+    // The example journal has goals in four areas and five statuses.
+    let example = journal("example");
+    trailmark()
+        .args(["build", "--today", "2026-11-20"])
+        .arg(example.path())
+        .assert()
+        .success();
+    let index = fs::read_to_string(example.path().join("_reports/index.html")).unwrap();
+    insta::assert_snapshot!(filter_parts(&index));
+}
+
+#[test]
+fn index_filters_of_a_hostile_area() {
+    // An area is any text: the choice shows it escaped, ids and rules use a token.
+    let xss = journal("xss");
+    trailmark()
+        .args(["build", "--today", "2026-03-20"])
+        .arg(xss.path())
+        .assert()
+        .success();
+    let index = fs::read_to_string(xss.path().join("_reports/index.html")).unwrap();
+    insta::assert_snapshot!(filter_parts(&index));
+}
+
 #[test]
 fn status_table() {
     insta::assert_snapshot!(run(&["status"]));

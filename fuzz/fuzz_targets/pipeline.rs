@@ -1,6 +1,6 @@
 //! A journal made of any bytes goes through the whole pipeline, from parsing to rendered
-//! reports, without a panic or a template error, and no HTML report holds a tag or an
-//! attribute that could run a script.
+//! reports, without a panic or a template error, no HTML report holds a tag or an
+//! attribute that could run a script, and the calendar keeps iCalendar's line rules.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -47,12 +47,28 @@ fuzz_target!(|bytes: &[u8]| {
             let text = renderer
                 .render_page(&page, format)
                 .unwrap_or_else(|error| panic!("{}.{format}: {error}", page.path(format)));
-            if format == "html" {
-                assert_no_script(&text);
+            match format {
+                "html" => assert_no_script(&text),
+                "ics" => assert_calendar_lines(&text),
+                _ => {}
             }
         }
     }
 });
+
+/// Every line of the calendar ends in CRLF and has at most 75 octets (RFC 5545, 3.1);
+/// journal text cannot add a line break of its own.
+fn assert_calendar_lines(ics: &str) {
+    let lines = ics
+        .strip_suffix("\r\n")
+        .unwrap_or_else(|| panic!("the calendar does not end in CRLF:\n{ics}"));
+    for line in lines.split("\r\n") {
+        assert!(
+            line.len() <= 75 && !line.contains(['\r', '\n']),
+            "a calendar line breaks the rules: {line:?}"
+        );
+    }
+}
 
 /// The embedded templates hold no script, so a script-capable tag or attribute in a
 /// report came from the journal. Every `<` in a report starts a tag (text has `&lt;`).

@@ -4,7 +4,7 @@
 //! of them by file name. HTML templates are auto-escaped (minijinja decides by the `.html`
 //! name) and undefined values are errors, so a typo in a template fails loudly.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use std::hash::{Hash, Hasher};
@@ -22,6 +22,7 @@ use crate::dates::Date;
 use crate::error::Error;
 use crate::write;
 
+pub mod calendar;
 mod chart;
 pub mod markup;
 
@@ -58,6 +59,11 @@ enum PageData<'a> {
     Index(&'a Report),
     /// Not a template: the report as JSON (`trailmark.json`).
     Json(&'a Report),
+    /// Not a template: the deadlines calendar (`deadlines.ics`), see [`calendar`].
+    Calendar {
+        today: Date,
+        events: Vec<calendar::Event>,
+    },
     /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`.
     Goal {
         today: Today,
@@ -94,6 +100,7 @@ impl Page<'_> {
     pub fn formats(&self) -> &'static [&'static str] {
         match self.data {
             PageData::Json(_) => &["json"],
+            PageData::Calendar { .. } => &["ics"],
             _ => &FORMATS,
         }
     }
@@ -107,7 +114,7 @@ impl Page<'_> {
 
     fn context(&self) -> Value {
         match &self.data {
-            PageData::Json(_) => Value::UNDEFINED,
+            PageData::Json(_) | PageData::Calendar { .. } => Value::UNDEFINED,
             PageData::Index(report) => {
                 // Each goal becomes a template value once, shared by `report.goals` and
                 // the tree: converting the goals is most of the index page's memory.
@@ -116,10 +123,21 @@ impl Page<'_> {
                     .iter()
                     .map(|goal| (goal.id.as_str(), Value::from(Serde(goal))))
                     .collect();
+                let areas = AreaChoice::all(report);
+                let tokens: HashMap<Option<&str>, &str> = areas
+                    .iter()
+                    .map(|choice| (choice.name.as_deref(), choice.token.as_str()))
+                    .collect();
                 let tree: Vec<Value> = report
                     .goal_tree()
                     .iter()
-                    .map(|row| context! { goal => goals[row.goal.id.as_str()].clone(), depth => row.depth })
+                    .map(|row| {
+                        context! {
+                            goal => goals[row.goal.id.as_str()].clone(),
+                            depth => row.depth,
+                            area => tokens[&row.goal.area.as_deref()],
+                        }
+                    })
                     .collect();
                 let all_goals: Vec<Value> = report
                     .goals
@@ -135,6 +153,7 @@ impl Page<'_> {
                         activity => Value::from(Serde(&report.activity)),
                     },
                     tree,
+                    filters => context! { areas => Value::from(Serde(&areas)) },
                     summary => Value::from(Serde(StatusSummary::of(report))),
                     activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
                 }
@@ -238,8 +257,8 @@ impl Renderer {
         Renderer { env, templates }
     }
 
-    /// Every page of a journal's reports: the index, one page per goal, one per review
-    /// and the list of reviews. `reviews` come newest first. `to_journal` is the link from
+    /// Every page of a journal's reports: the index, the JSON report, the deadlines
+    /// calendar, one page per goal, one per review and the list of reviews. `reviews` come newest first. `to_journal` is the link from
     /// the output folder to the journal folder (`../`).
     pub fn pages<'a>(
         &self,
@@ -252,7 +271,7 @@ impl Renderer {
         let today = Today {
             today: report.today,
         };
-        let mut pages = Vec::with_capacity(2 + report.goals.len() + reviews.len());
+        let mut pages = Vec::with_capacity(3 + report.goals.len() + reviews.len());
         pages.push(Page {
             template: "index",
             path: "index".to_string(),
@@ -264,6 +283,16 @@ impl Renderer {
             template: "trailmark",
             path: "trailmark".to_string(),
             data: PageData::Json(report),
+            fingerprint: 0,
+        });
+        pages.push(Page {
+            // No template either (see `calendar` for why).
+            template: "deadlines",
+            path: "deadlines".to_string(),
+            data: PageData::Calendar {
+                today: report.today,
+                events: calendar::events(report),
+            },
             fingerprint: 0,
         });
         for goal in &report.goals {
@@ -326,6 +355,7 @@ impl Renderer {
         pages.par_iter_mut().for_each(|page| {
             let data = match &page.data {
                 PageData::Index(_) | PageData::Json(_) => report_hash,
+                PageData::Calendar { today, events } => data_hash(&(today, events)),
                 PageData::Goal {
                     today,
                     goal,
@@ -357,6 +387,7 @@ impl Renderer {
     pub fn render_page(&self, page: &Page, format: &str) -> Result<String, Error> {
         match page.data {
             PageData::Json(report) => Ok(report.to_json()),
+            PageData::Calendar { today, ref events } => Ok(calendar::render(events, today)),
             _ => self.render(&format!("{}.{format}", page.template), page.context()),
         }
     }
@@ -491,6 +522,41 @@ impl ReviewLink {
             milestones_done: review.milestones_done,
             entries: review.entries.len(),
         }
+    }
+}
+
+/// A choice of the index page's area filter: an area (`None` for goals without one),
+/// how many goals it has, and a token for ids, CSS selectors and data attributes, since
+/// an area is any text: `area-1`, `area-2`, ... by name, `area-none` last.
+#[derive(Debug, Serialize)]
+struct AreaChoice {
+    token: String,
+    name: Option<String>,
+    goals: usize,
+}
+
+impl AreaChoice {
+    fn all(report: &Report) -> Vec<AreaChoice> {
+        let mut goals: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for goal in &report.goals {
+            *goals.entry(goal.area.as_deref()).or_default() += 1;
+        }
+        let without = goals.remove(&None);
+        let mut choices: Vec<AreaChoice> = goals
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, goals))| AreaChoice {
+                token: format!("area-{}", index + 1),
+                name: name.map(str::to_string),
+                goals,
+            })
+            .collect();
+        choices.extend(without.map(|goals| AreaChoice {
+            token: "area-none".to_string(),
+            name: None,
+            goals,
+        }));
+        choices
     }
 }
 
