@@ -18,7 +18,7 @@ use crate::analyse::period::Period;
 use crate::analyse::review::{self, Review, Reviewer};
 use crate::analyse::{self, Report};
 use crate::dates::Date;
-use crate::document::{self, Document};
+use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::model::{self, Journal};
 use crate::write::{self, WriteSummary};
@@ -33,6 +33,9 @@ pub struct Workspace {
     root: PathBuf,
     out: PathBuf,
     files: HashMap<String, FileStamp>,
+    /// How files are parsed (for now always the defaults; a journal's configuration will
+    /// set them).
+    options: ParseOptions,
     journal: Journal,
     /// The git history as last read; `None` until some milestone needs it.
     history: Option<git::History>,
@@ -87,6 +90,7 @@ impl Workspace {
             root: root.to_path_buf(),
             out: out.to_path_buf(),
             files: HashMap::new(),
+            options: ParseOptions::default(),
             journal: Journal::default(),
             history: None,
             written: None,
@@ -118,6 +122,7 @@ impl Workspace {
             .map(|document| (document.path.clone(), document))
             .collect();
         // Files are checked, read and parsed on every core; results keep the walk's order.
+        let options = &self.options;
         let checked: Vec<Checked> = found
             .files
             .into_iter()
@@ -128,7 +133,7 @@ impl Workspace {
             })
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(path, known, last)| check_file(&root, path, known, last))
+            .map(|(path, known, last)| check_file(&root, path, known, last, options))
             .collect();
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
@@ -242,6 +247,7 @@ fn check_file(
     path: String,
     known: Option<Document>,
     last: Option<FileStamp>,
+    options: &ParseOptions,
 ) -> Checked {
     let stamp = std::fs::metadata(root.join(&path))
         .ok()
@@ -286,7 +292,7 @@ fn check_file(
         Some(known) if last.is_some_and(|last| last.content == content) => {
             (known, Freshness::Unchanged)
         }
-        _ => (document::parse(&path, &bytes), freshness),
+        _ => (document::parse(&path, &bytes, options), freshness),
     };
     Checked {
         path,

@@ -5,9 +5,13 @@
 use proptest::prelude::*;
 use trailmark::analyse::analyse;
 use trailmark::dates::Date;
-use trailmark::document::parse;
+use trailmark::document::{Document, ParseOptions};
 use trailmark::git::History;
 use trailmark::model::build;
+
+fn parse(path: &str, bytes: &[u8]) -> Document {
+    trailmark::document::parse(path, bytes, &ParseOptions::default())
+}
 
 /// Lines that journals are made of, including the awkward ones.
 fn journal_line() -> impl Strategy<Value = String> {

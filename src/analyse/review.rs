@@ -484,7 +484,11 @@ mod tests {
     use super::*;
     use crate::analyse::analyse;
     use crate::analyse::tests::day;
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
     use crate::git::History;
     use crate::model::build;
 

@@ -5,8 +5,10 @@
 
 mod frontmatter;
 mod markdown;
+mod metadata;
 mod text;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -14,7 +16,27 @@ use serde::Serialize;
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 
+pub use metadata::{strip_markdown_extension, wikilink_display};
 pub use text::LineIndex;
+
+/// How documents are read: choices a journal's configuration may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
+    pub logseq_markers: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        ParseOptions {
+            logseq_markers: true,
+        }
+    }
+}
+
+/// Dataview inline fields: lowercased key (see `metadata::canonical_key`) to the value
+/// as written; the first of two fields with the same key wins.
+pub type Fields = BTreeMap<String, String>;
 
 /// Files larger than this are skipped with a diagnostic: nobody writes a 10 MB journal
 /// entry, and reading one would slow every build for nothing.
@@ -45,6 +67,10 @@ pub struct Document {
     pub tags: Vec<Located<String>>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub notes: Vec<Note>,
+    /// Dataview inline fields anywhere in the body (milestones' own included).
+    pub fields: Fields,
+    /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
+    pub links: Vec<Located<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -121,6 +147,43 @@ pub struct MetricLog {
     pub position: Position,
 }
 
+/// An Obsidian Tasks priority, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Highest,
+    High,
+    Medium,
+    Low,
+    Lowest,
+}
+
+impl Priority {
+    /// The place of a priority in Tasks' order, from 0 (highest) to 5 (lowest), where a
+    /// milestone without one is 3: between medium and low, as Tasks sorts it.
+    pub fn rank(priority: Option<Priority>) -> u8 {
+        match priority {
+            Some(Priority::Highest) => 0,
+            Some(Priority::High) => 1,
+            Some(Priority::Medium) => 2,
+            None => 3,
+            Some(Priority::Low) => 4,
+            Some(Priority::Lowest) => 5,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Priority> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "highest" => Priority::Highest,
+            "high" => Priority::High,
+            "medium" => Priority::Medium,
+            "low" => Priority::Low,
+            "lowest" => Priority::Lowest,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MilestoneState {
@@ -146,6 +209,19 @@ pub struct Milestone {
     pub due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
     pub done_marker: Option<Date>,
+    /// Obsidian Tasks' other dates: `⏳` scheduled, `🛫` start, `➕` created, `❌`
+    /// cancelled (which makes the milestone cancelled).
+    pub scheduled: Option<Date>,
+    pub start: Option<Date>,
+    pub created: Option<Date>,
+    pub cancelled_on: Option<Date>,
+    /// `🔁 every week`, as written.
+    pub recurrence: Option<String>,
+    pub priority: Option<Priority>,
+    /// Dataview fields in its own text.
+    pub fields: Fields,
+    /// `[[wikilink]]` targets in its own text, as written.
+    pub links: Vec<String>,
     /// The item's bullet.
     pub position: Position,
     /// The `#tags` in its own text, lowercased.
@@ -246,9 +322,9 @@ pub struct Heading {
 
 /// Reads and parses the file `root/path`. Never fails: a file that cannot be read is a
 /// document with no content and one diagnostic saying why.
-pub fn load(root: &Path, path: &str) -> Document {
+pub fn load(root: &Path, path: &str, options: &ParseOptions) -> Document {
     match read(root, path) {
-        Ok(bytes) => parse(path, &bytes),
+        Ok(bytes) => parse(path, &bytes, options),
         Err(message) => unreadable(path, message),
     }
 }
@@ -282,7 +358,7 @@ pub fn unreadable(path: &str, message: String) -> Document {
 }
 
 /// Parses a document from its bytes.
-pub fn parse(path: &str, bytes: &[u8]) -> Document {
+pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
     let mut document = Document {
         path: path.to_string(),
         ..Document::default()
@@ -322,7 +398,7 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    let body = markdown::read(text, body_start, &lines, path, diagnostics);
+    let body = markdown::read(text, body_start, &lines, path, options, diagnostics);
     let first_title = body
         .headings
         .iter()
@@ -342,15 +418,19 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
     document.headings = body.headings;
     document.tags = body.tags;
     document.notes = body.notes;
+    document.fields = body.fields;
+    document.links = body.links;
     document
 }
 
 /// The text of a checked milestone written on one line (`  - [x] Joins ✅ 2026-09-06`),
 /// exactly as [`parse`] would give it, or `None` when the line is not a checked task.
-/// Used to recognise milestones in old versions of a file.
+/// Used to recognise milestones in old versions of a file. Logseq's `- DONE text` counts
+/// as checked whatever the journal's options: in a journal that turned Logseq markers
+/// off, no milestone has the text of such a line, so it dates nothing.
 pub fn checked_milestone_text(line: &str) -> Option<String> {
     let line = line.trim_start();
-    let looks_checked = line.contains("[x]") || line.contains("[X]");
+    let looks_checked = line.contains("[x]") || line.contains("[X]") || line.contains("DONE");
     let starts_a_list_item =
         line.starts_with(['-', '*', '+']) || line.starts_with(|c: char| c.is_ascii_digit());
     if !looks_checked || !starts_a_list_item {
@@ -358,7 +438,7 @@ pub fn checked_milestone_text(line: &str) -> Option<String> {
     }
     let lines = LineIndex::new(line);
     let mut ignored = Vec::new();
-    let body = markdown::read(line, 0, &lines, "", &mut ignored);
+    let body = markdown::read(line, 0, &lines, "", &ParseOptions::default(), &mut ignored);
     body.milestones
         .into_iter()
         .find(|m| m.depth == 0)
@@ -380,6 +460,10 @@ fn file_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(path: &str, bytes: &[u8]) -> Document {
+        super::parse(path, bytes, &ParseOptions::default())
+    }
 
     #[test]
     fn front_matter_and_body_positions_are_in_the_file() {
@@ -444,13 +528,13 @@ mod tests {
     fn files_that_cannot_be_read_become_one_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
         // Listed, then deleted before it was read.
-        let doc = load(dir.path(), "gone.md");
+        let doc = load(dir.path(), "gone.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(MAX_FILE_BYTES + 1).unwrap();
-        let doc = load(dir.path(), "big.md");
+        let doc = load(dir.path(), "big.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(
             doc.diagnostics[0].message.contains("over the 10 MB limit"),
