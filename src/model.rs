@@ -780,6 +780,87 @@ mod tests {
     }
 
     #[test]
+    fn wikilinks_to_a_goals_note_assign_like_tags() {
+        let j = journal(&[
+            (
+                "Goals/Learn SQL.md",
+                "---\ngoal: Learn SQL\n---\n- [ ] see [[Talks]]\n",
+            ),
+            ("Goals/talks.md", "---\ngoal: Give talks\n---\n"),
+            (
+                "Daily/2026-01-05.md",
+                "- [ ] practice [[learn sql]]\n\
+              - [ ] rehearse [[Goals/Talks.md#Plan|the talk]]\n\
+              - [ ] tagged wins #give-talks [[Learn SQL]]\n\
+              - [ ] [[Daily/2026-01-04]] ![[Missing picture.png]] [[slides.pdf]] [[#Top]]\n\
+              - [ ] [[Nowhere]] and [[nowhere]] again\n",
+            ),
+            (
+                "Daily/2026-01-04.md",
+                "Mentions [[Give talks]] by title: no such note\n",
+            ),
+        ]);
+        let daily = "Daily/2026-01-05.md";
+        assert_eq!(goal_of(&j, daily, "practice").as_deref(), Some("learn-sql"));
+        assert_eq!(
+            goal_of(&j, daily, "rehearse").as_deref(),
+            Some("give-talks")
+        );
+        assert_eq!(goal_of(&j, daily, "tagged").as_deref(), Some("give-talks"));
+        // In a goal's own note, a link is a reference.
+        assert_eq!(
+            goal_of(&j, "Goals/Learn SQL.md", "see").as_deref(),
+            Some("learn-sql")
+        );
+        let missing: Vec<String> = messages(&j)
+            .into_iter()
+            .filter(|m| m.contains("names no note"))
+            .collect();
+        assert_eq!(missing.len(), 2, "{missing:?}");
+        assert!(missing[0].starts_with("Daily/2026-01-04.md:1:10: warning: link `[[Give talks]]`"));
+        assert!(missing[1].starts_with("Daily/2026-01-05.md:5:7: warning: link `[[Nowhere]]` names no note in the journal; create `Nowhere.md`"));
+        let talks = j.goals.iter().find(|g| g.id == "give-talks").unwrap();
+        let mentioned: Vec<_> = talks
+            .entries
+            .iter()
+            .map(|&d| j.documents[d].path.as_str())
+            .collect();
+        assert_eq!(mentioned, [daily]);
+    }
+
+    #[test]
+    fn links_prefer_the_note_in_the_same_folder_then_the_shortest_path() {
+        let j = journal(&[
+            ("a/Plan.md", "---\ngoal: A plan\n---\n"),
+            ("b/c/Plan.md", "---\ngoal: B plan\n---\n"),
+            ("b/c/2026-01-01.md", "- [ ] x [[Plan]]\n"),
+            ("d/2026-01-01.md", "- [ ] y [[plan]]\n- [ ] z [[c/plan]]\n"),
+        ]);
+        assert_eq!(
+            goal_of(&j, "b/c/2026-01-01.md", "x").as_deref(),
+            Some("b-plan")
+        );
+        assert_eq!(
+            goal_of(&j, "d/2026-01-01.md", "y").as_deref(),
+            Some("a-plan")
+        );
+        assert_eq!(
+            goal_of(&j, "d/2026-01-01.md", "z").as_deref(),
+            Some("b-plan")
+        );
+    }
+
+    #[test]
+    fn attachment_names_have_a_lettered_extension() {
+        for name in ["slides.pdf", "board.canvas", "photo.JPEG", "a.mp3"] {
+            assert!(has_attachment_extension(name), "{name}");
+        }
+        for name in ["v1.2 notes", "2026.11.20", "Mr. Smith", ".hidden", "note"] {
+            assert!(!has_attachment_extension(name), "{name}");
+        }
+    }
+
+    #[test]
     fn a_document_with_two_goals_does_not_claim_untagged_milestones() {
         let j = journal(&[(
             "a.md",

@@ -653,6 +653,7 @@ fn markdown_if_not(text: &str, markdown: Option<String>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::diagnostic::Position;
+    use crate::document::Priority;
 
     fn body(text: &str) -> (Body, Vec<Diagnostic>) {
         let lines = LineIndex::new(text);
@@ -982,6 +983,139 @@ out loud.
                 ("career/growth", Position::new(1, 20))
             ]
         );
+    }
+
+    #[test]
+    fn tasks_metadata_is_read_and_stripped() {
+        let (body, diagnostics) = body(
+            "- [ ] Plan 🔺 🔁 every week on Monday 📅 2026-03-01 ⏳\u{FE0F} 2026-02-20 🛫 2026-02-01 \
+             ➕ 2026-01-15 [effort:: 3h] (book:: Clean Code)\n\
+             - [x] Dropped ❌ 2026-02-02\n\
+             - [ ] Coded `📅 2026-01-01 [effort:: 1h]` ⏬\n\
+             - [ ] Bad [priority:: urgent]\n",
+        );
+        let [plan, dropped, coded, bad] = &body.milestones[..] else {
+            panic!("{:?}", body.milestones);
+        };
+        assert_eq!(plan.text, "Plan Clean Code");
+        assert_eq!(plan.priority, Some(Priority::Highest));
+        assert_eq!(plan.recurrence.as_deref(), Some("every week on Monday"));
+        let day = |d| crate::dates::Date::parse(d).ok();
+        assert_eq!(plan.due, day("2026-03-01"));
+        assert_eq!(plan.scheduled, day("2026-02-20"));
+        assert_eq!(plan.start, day("2026-02-01"));
+        assert_eq!(plan.created, day("2026-01-15"));
+        let fields: Vec<_> = plan.fields.iter().collect();
+        assert_eq!(
+            fields,
+            [
+                (&"book".to_string(), &"Clean Code".to_string()),
+                (&"effort".to_string(), &"3h".to_string())
+            ]
+        );
+        assert_eq!(dropped.state, Cancelled);
+        assert_eq!(dropped.cancelled_on, day("2026-02-02"));
+        assert_eq!(coded.text, "Coded 📅 2026-01-01 [effort:: 1h]");
+        assert_eq!(coded.due, None);
+        assert!(coded.fields.is_empty());
+        assert_eq!(coded.priority, Some(Priority::Lowest));
+        assert_eq!(bad.priority, None);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].position, Some(Position::new(4, 11)));
+        assert!(diagnostics[0].message.contains("not a priority"));
+    }
+
+    fn logseq(text: &str, logseq_markers: bool) -> Vec<(String, MilestoneState, u32)> {
+        let lines = LineIndex::new(text);
+        let options = ParseOptions { logseq_markers };
+        read(text, 0, &lines, "f.md", &options, &mut Vec::new())
+            .milestones
+            .into_iter()
+            .map(|m| (m.text, m.state, m.depth))
+            .collect()
+    }
+
+    #[test]
+    fn logseq_keywords_are_milestones_unless_switched_off() {
+        let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
+                    - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
+                    - [ ] TODO stays text\n";
+        assert_eq!(
+            logseq(text, true),
+            [
+                m("write", Open, 0),
+                m("draft", Open, 1),
+                m("review", Open, 1),
+                m("publish #blog", Open, 0),
+                m("ship", Done, 0),
+                m("talk", Cancelled, 0),
+                m("other", Cancelled, 0),
+                m("TODO stays text", Open, 0),
+            ]
+        );
+        assert_eq!(logseq(text, false), [m("TODO stays text", Open, 0)]);
+        let (body, _) = body("- LATER [#A] publish #blog\n");
+        assert_eq!(body.milestones[0].priority, Some(Priority::High));
+        assert_eq!(body.milestones[0].tags, ["blog"]);
+        let tags: Vec<_> = body.tags.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(tags, ["blog"]);
+    }
+
+    #[test]
+    fn wikilinks_show_their_alias_or_name_and_are_kept() {
+        let (body, _) = body(
+            "Intro [[Daily/2026-01-01]]\n\n\
+             - [ ] See [[folder/Learn SQL#Plan]], [[learn-sql.md|the SQL goal]] ![[chart.png]]\n\
+             - [ ] `[[not a link]]`\n",
+        );
+        let see = &body.milestones[0];
+        assert_eq!(see.text, "See Learn SQL, the SQL goal chart.png");
+        assert_eq!(see.links, ["folder/Learn SQL#Plan", "learn-sql.md"]);
+        assert!(body.milestones[1].links.is_empty());
+        let links: Vec<_> = body
+            .links
+            .iter()
+            .map(|l| (l.value.as_str(), l.position))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("Daily/2026-01-01", Position::new(1, 7)),
+                ("folder/Learn SQL#Plan", Position::new(3, 11)),
+                ("learn-sql.md", Position::new(3, 38)),
+            ]
+        );
+    }
+
+    #[test]
+    fn dataview_fields_of_the_document_outside_code() {
+        let (body, _) = body(
+            "# Title:: not a field\n\
+             Mood:: good\n\
+             Energy:: high\n\n\
+             > **Project Lead**:: Ana\n\n\
+             Text with [effort:: 3h] and `[inline:: code]`.\n\n\
+             ```\nfenced:: no\n```\n\n\
+             \x20   indented:: no\n\n\
+             - [ ] task [due:: 2026-01-01]\n\
+             - mood:: ignored, the first wins\n",
+        );
+        let fields: Vec<_> = body
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("due", "2026-01-01"),
+                ("effort", "3h"),
+                ("energy", "high"),
+                ("mood", "good"),
+                ("project-lead", "Ana"),
+            ]
+        );
+        assert_eq!(body.milestones[0].fields.len(), 1);
     }
 
     #[test]
