@@ -193,8 +193,15 @@ pub struct MilestoneReport {
     pub effective_state: MilestoneState,
     /// Counts once towards progress (see [`count_milestones`]).
     pub leaf: bool,
-    // Obsidian Tasks and Dataview metadata, each only when written, so that journals
-    // without them keep a JSON of the same size.
+    /// Obsidian Tasks and Dataview metadata, its keys beside the others.
+    #[serde(flatten)]
+    pub tasks: Option<Box<TaskReport>>,
+}
+
+/// A milestone's Tasks and Dataview metadata in the JSON: each key only when written, so
+/// that journals without them keep a JSON of the same size.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,14 +269,18 @@ pub fn analyse(journal: &Journal, history: &History, today: Date) -> Report {
                 line: milestone.position.line,
                 effective_state: counted[m_index].state,
                 leaf: counted[m_index].is_leaf,
-                scheduled: milestone.scheduled,
-                start: milestone.start,
-                created: milestone.created,
-                cancelled_on: milestone.cancelled_on,
-                recurrence: milestone.recurrence.clone(),
-                priority: milestone.priority,
-                priority_rank: milestone.priority.map(|p| Priority::rank(Some(p))),
-                fields: milestone.fields.clone(),
+                tasks: milestone.tasks.as_deref().map(|tasks| {
+                    Box::new(TaskReport {
+                        scheduled: tasks.scheduled,
+                        start: tasks.start,
+                        created: tasks.created,
+                        cancelled_on: tasks.cancelled_on,
+                        recurrence: tasks.recurrence.clone(),
+                        priority: tasks.priority,
+                        priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
+                        fields: tasks.fields.clone(),
+                    })
+                }),
             };
             match journal.assignments[doc_index][m_index] {
                 Some(goal) => {

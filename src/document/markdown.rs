@@ -10,6 +10,7 @@ use super::metadata::{self, DateKind, Marker, collapse_whitespace};
 use super::text::LineIndex;
 use super::{
     Fields, Heading, Located, Milestone, MilestoneState, Note, NoteKind, ParseOptions, Priority,
+    TaskMetadata,
 };
 use crate::diagnostic::Diagnostic;
 
@@ -419,13 +420,12 @@ impl BodyReader<'_> {
             depth,
             due: None,
             done_marker: None,
-            scheduled: None,
-            start: None,
-            created: None,
-            cancelled_on: None,
-            recurrence: None,
-            priority,
-            fields: Fields::new(),
+            tasks: priority.map(|priority| {
+                Box::new(TaskMetadata {
+                    priority: Some(priority),
+                    ..TaskMetadata::default()
+                })
+            }),
             links: Vec::new(),
             position: {
                 let (bullet, checkbox) =
@@ -492,7 +492,9 @@ impl BodyReader<'_> {
         milestone.text = text;
         milestone.tags = item.tags;
         milestone.links = item.links;
-        milestone.fields = item.fields;
+        if !item.fields.is_empty() {
+            milestone.tasks.get_or_insert_default().fields = item.fields;
+        }
     }
 
     /// Sets what a Tasks marker says on milestone `index`; a bad value is a diagnostic
@@ -512,13 +514,13 @@ impl BodyReader<'_> {
             } => {
                 let slot = match kind {
                     DateKind::Due => &mut milestone.due,
-                    DateKind::Scheduled => &mut milestone.scheduled,
-                    DateKind::Start => &mut milestone.start,
-                    DateKind::Created => &mut milestone.created,
                     DateKind::Done => &mut milestone.done_marker,
+                    DateKind::Scheduled => &mut milestone.tasks.get_or_insert_default().scheduled,
+                    DateKind::Start => &mut milestone.tasks.get_or_insert_default().start,
+                    DateKind::Created => &mut milestone.tasks.get_or_insert_default().created,
                     DateKind::Cancelled => {
                         milestone.state = MilestoneState::Cancelled;
-                        &mut milestone.cancelled_on
+                        &mut milestone.tasks.get_or_insert_default().cancelled_on
                     }
                 };
                 *slot = Some(date);
@@ -533,10 +535,18 @@ impl BodyReader<'_> {
                 format!("milestone date `{raw}`: {message}"),
             )),
             Marker::Recurrence(rule) => {
-                milestone.recurrence.get_or_insert(rule);
+                milestone
+                    .tasks
+                    .get_or_insert_default()
+                    .recurrence
+                    .get_or_insert(rule);
             }
             Marker::Priority(priority) => {
-                milestone.priority.get_or_insert(priority);
+                milestone
+                    .tasks
+                    .get_or_insert_default()
+                    .priority
+                    .get_or_insert(priority);
             }
             Marker::UnknownPriority { raw } => self.diagnostics.push(Diagnostic::warning(
                 self.file,
@@ -998,14 +1008,18 @@ out loud.
             panic!("{:?}", body.milestones);
         };
         assert_eq!(plan.text, "Plan Clean Code");
-        assert_eq!(plan.priority, Some(Priority::Highest));
-        assert_eq!(plan.recurrence.as_deref(), Some("every week on Monday"));
+        let (plan_tasks, dropped_tasks) = (plan.tasks(), dropped.tasks());
+        assert_eq!(plan_tasks.priority, Some(Priority::Highest));
+        assert_eq!(
+            plan_tasks.recurrence.as_deref(),
+            Some("every week on Monday")
+        );
         let day = |d| crate::dates::Date::parse(d).ok();
         assert_eq!(plan.due, day("2026-03-01"));
-        assert_eq!(plan.scheduled, day("2026-02-20"));
-        assert_eq!(plan.start, day("2026-02-01"));
-        assert_eq!(plan.created, day("2026-01-15"));
-        let fields: Vec<_> = plan.fields.iter().collect();
+        assert_eq!(plan_tasks.scheduled, day("2026-02-20"));
+        assert_eq!(plan_tasks.start, day("2026-02-01"));
+        assert_eq!(plan_tasks.created, day("2026-01-15"));
+        let fields: Vec<_> = plan_tasks.fields.iter().collect();
         assert_eq!(
             fields,
             [
@@ -1014,12 +1028,12 @@ out loud.
             ]
         );
         assert_eq!(dropped.state, Cancelled);
-        assert_eq!(dropped.cancelled_on, day("2026-02-02"));
+        assert_eq!(dropped_tasks.cancelled_on, day("2026-02-02"));
         assert_eq!(coded.text, "Coded 📅 2026-01-01 [effort:: 1h]");
         assert_eq!(coded.due, None);
-        assert!(coded.fields.is_empty());
-        assert_eq!(coded.priority, Some(Priority::Lowest));
-        assert_eq!(bad.priority, None);
+        assert!(coded.tasks().fields.is_empty());
+        assert_eq!(coded.tasks().priority, Some(Priority::Lowest));
+        assert_eq!(bad.tasks().priority, None);
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].position, Some(Position::new(4, 11)));
         assert!(diagnostics[0].message.contains("not a priority"));
@@ -1055,7 +1069,7 @@ out loud.
         );
         assert_eq!(logseq(text, false), [m("TODO stays text", Open, 0)]);
         let (body, _) = body("- LATER [#A] publish #blog\n");
-        assert_eq!(body.milestones[0].priority, Some(Priority::High));
+        assert_eq!(body.milestones[0].tasks().priority, Some(Priority::High));
         assert_eq!(body.milestones[0].tags, ["blog"]);
         let tags: Vec<_> = body.tags.iter().map(|t| t.value.as_str()).collect();
         assert_eq!(tags, ["blog"]);
@@ -1115,7 +1129,7 @@ out loud.
                 ("project-lead", "Ana"),
             ]
         );
-        assert_eq!(body.milestones[0].fields.len(), 1);
+        assert_eq!(body.milestones[0].tasks().fields.len(), 1);
     }
 
     #[test]

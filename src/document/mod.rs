@@ -209,8 +209,40 @@ pub struct Milestone {
     pub due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
     pub done_marker: Option<Date>,
-    /// Obsidian Tasks' other dates: `⏳` scheduled, `🛫` start, `➕` created, `❌`
-    /// cancelled (which makes the milestone cancelled).
+    /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
+    /// they cost one pointer.
+    pub tasks: Option<Box<TaskMetadata>>,
+    /// `[[wikilink]]` targets in its own text, as written.
+    pub links: Vec<String>,
+    /// The item's bullet.
+    pub position: Position,
+    /// The `#tags` in its own text, lowercased.
+    pub tags: Vec<String>,
+    /// Index of the innermost heading above it.
+    pub section: Option<usize>,
+}
+
+impl Milestone {
+    /// Its Tasks and Dataview metadata, empty when it has none.
+    pub fn tasks(&self) -> &TaskMetadata {
+        static NONE: TaskMetadata = TaskMetadata {
+            scheduled: None,
+            start: None,
+            created: None,
+            cancelled_on: None,
+            recurrence: None,
+            priority: None,
+            fields: BTreeMap::new(),
+        };
+        self.tasks.as_deref().unwrap_or(&NONE)
+    }
+}
+
+/// What Obsidian Tasks and Dataview say about a milestone, beyond its due and done dates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskMetadata {
+    /// `⏳` scheduled, `🛫` start, `➕` created, `❌` cancelled (which makes the milestone
+    /// cancelled).
     pub scheduled: Option<Date>,
     pub start: Option<Date>,
     pub created: Option<Date>,
@@ -220,14 +252,6 @@ pub struct Milestone {
     pub priority: Option<Priority>,
     /// Dataview fields in its own text.
     pub fields: Fields,
-    /// `[[wikilink]]` targets in its own text, as written.
-    pub links: Vec<String>,
-    /// The item's bullet.
-    pub position: Position,
-    /// The `#tags` in its own text, lowercased.
-    pub tags: Vec<String>,
-    /// Index of the innermost heading above it.
-    pub section: Option<usize>,
 }
 
 /// What a section of an entry collects, by its heading (see [`NoteKind::of_heading`]).
