@@ -579,6 +579,10 @@ mod tests {
             checked_milestone_text("1. [X] numbered").as_deref(),
             Some("numbered")
         );
+        assert_eq!(
+            checked_milestone_text("- DONE [#B] migrate notes").as_deref(),
+            Some("migrate notes")
+        );
         for not_checked in ["- [ ] open", "- [-] cancelled", "text [x] here", "    "] {
             assert_eq!(checked_milestone_text(not_checked), None, "{not_checked}");
         }
