@@ -216,7 +216,11 @@ impl<'a> SourceLines<'a> {
 mod tests {
     use super::*;
     use crate::dates::Date;
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
     use crate::model::build;
 
     fn hints_for(text: &str, today: &str) -> Vec<String> {

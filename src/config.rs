@@ -14,7 +14,7 @@ use crate::analyse::Rules;
 use crate::analyse::period::PeriodKind;
 use crate::dates::Weekday;
 use crate::document::LineIndex;
-use crate::document::NoteKind;
+use crate::document::{NoteKind, ParseOptions};
 use crate::error::Error;
 
 /// The configuration file, at the journal's root.
@@ -32,38 +32,10 @@ pub struct Config {
     pub rules: Rules,
     /// The review periods `build` writes, in the order of the file.
     pub reviews: Vec<PeriodKind>,
-    /// Whether Logseq's `TODO`/`DONE` list items are milestones.
-    pub logseq_markers: bool,
-    /// The headings that open a wins, feedback or lessons section.
-    pub sections: Sections,
+    /// How documents are read: Logseq markers, section headings.
+    pub parse: ParseOptions,
     /// The keys the file set, to tell them from defaults when printing.
     pub set: Vec<&'static str>,
-}
-
-/// Headings of the sections whose items are wins, feedback and lessons, compared as
-/// [`NoteKind::of_heading`] does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sections {
-    pub wins: Vec<String>,
-    pub feedback: Vec<String>,
-    pub lessons: Vec<String>,
-}
-
-impl Default for Sections {
-    fn default() -> Sections {
-        let defaults = |kind: NoteKind| -> Vec<String> {
-            NoteKind::HEADINGS
-                .iter()
-                .filter(|(of, _)| *of == kind)
-                .flat_map(|(_, names)| names.iter().map(|name| name.to_string()))
-                .collect()
-        };
-        Sections {
-            wins: defaults(NoteKind::Win),
-            feedback: defaults(NoteKind::Feedback),
-            lessons: defaults(NoteKind::Lesson),
-        }
-    }
 }
 
 /// Globs of paths to leave out, relative to the journal with `/` separators. A glob
@@ -96,8 +68,7 @@ impl Default for Config {
             exclude: Exclude::default(),
             rules: Rules::default(),
             reviews: PeriodKind::ALL.to_vec(),
-            logseq_markers: true,
-            sections: Sections::default(),
+            parse: ParseOptions::default(),
             set: Vec::new(),
         }
     }
@@ -230,20 +201,24 @@ impl Config {
         }
         if let Some(on) = file.logseq_markers {
             set("logseq_markers");
-            config.logseq_markers = on;
+            config.parse.logseq_markers = on;
         }
         if let Some(sections) = file.sections {
             for (key, list, target) in [
-                ("sections.wins", sections.wins, &mut config.sections.wins),
+                (
+                    "sections.wins",
+                    sections.wins,
+                    &mut config.parse.sections.wins,
+                ),
                 (
                     "sections.feedback",
                     sections.feedback,
-                    &mut config.sections.feedback,
+                    &mut config.parse.sections.feedback,
                 ),
                 (
                     "sections.lessons",
                     sections.lessons,
-                    &mut config.sections.lessons,
+                    &mut config.parse.sections.lessons,
                 ),
             ] {
                 let Some(list) = list else { continue };
@@ -260,7 +235,12 @@ impl Config {
                         ),
                     ));
                 }
-                *target = list.into_inner();
+                // Kept as compared, so that `trailmark config` shows how they match.
+                *target = list
+                    .into_inner()
+                    .iter()
+                    .map(|name| NoteKind::words(name))
+                    .collect();
             }
         }
         Ok(config)
@@ -294,11 +274,11 @@ impl Config {
                 self.rules.stalled_after_days.to_string(),
             ),
             self.setting("at_risk_margin", format!("{:?}", self.rules.at_risk_margin)),
-            self.setting("logseq_markers", self.logseq_markers.to_string()),
+            self.setting("logseq_markers", self.parse.logseq_markers.to_string()),
             "\n[sections]\n".to_string(),
-            self.setting("sections.wins", strings(&self.sections.wins)),
-            self.setting("sections.feedback", strings(&self.sections.feedback)),
-            self.setting("sections.lessons", strings(&self.sections.lessons)),
+            self.setting("sections.wins", strings(&self.parse.sections.wins)),
+            self.setting("sections.feedback", strings(&self.parse.sections.feedback)),
+            self.setting("sections.lessons", strings(&self.parse.sections.lessons)),
         ]
         .concat()
     }
@@ -379,6 +359,7 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Sections;
 
     fn problem(text: &str) -> (u32, u32, String) {
         let problem = Config::parse(text).expect_err("the text has a problem");
@@ -392,9 +373,15 @@ mod tests {
         assert_eq!(config.templates, PathBuf::from("templates"));
         assert_eq!(config.rules, Rules::default());
         assert_eq!(config.reviews, PeriodKind::ALL);
-        assert!(config.logseq_markers && config.exclude.is_empty() && config.set.is_empty());
-        assert_eq!(config.sections, Sections::default());
-        assert!(config.sections.wins.contains(&"what went well".to_string()));
+        assert!(config.parse.logseq_markers && config.exclude.is_empty() && config.set.is_empty());
+        assert_eq!(config.parse, ParseOptions::default());
+        assert!(
+            config
+                .parse
+                .sections
+                .wins
+                .contains(&"what went well".to_string())
+        );
     }
 
     #[test]
@@ -403,7 +390,7 @@ mod tests {
             "output = \"../site\"\ntemplates = \"meta/templates\"\nexclude = [\"archive/**\"]\n\
              week_start = \"sunday\"\nreviews = [\"month\", \"week\", \"month\"]\n\
              stalled_after_days = 10\nat_risk_margin = 0.1\nlogseq_markers = false\n\
-             [sections]\nwins = [\"Yay\"]\nlessons = [\"Oops\"]\n",
+             [sections]\nwins = [\"Yay!\"]\nlessons = [\"🎓 Oops, I did it\"]\n",
         )
         .unwrap();
         assert_eq!(config.output, PathBuf::from("../site"));
@@ -418,10 +405,10 @@ mod tests {
             }
         );
         assert_eq!(config.reviews, [PeriodKind::Month, PeriodKind::Week]);
-        assert!(!config.logseq_markers);
-        assert_eq!(config.sections.wins, ["Yay"]);
-        assert_eq!(config.sections.lessons, ["Oops"]);
-        assert_eq!(config.sections.feedback, Sections::default().feedback);
+        assert!(!config.parse.logseq_markers);
+        assert_eq!(config.parse.sections.wins, ["yay"]);
+        assert_eq!(config.parse.sections.lessons, ["oops i did it"]);
+        assert_eq!(config.parse.sections.feedback, Sections::default().feedback);
     }
 
     #[test]
@@ -492,7 +479,7 @@ mod tests {
         let again = Config::parse(&printed).unwrap();
         assert_eq!(again.rules, config.rules);
         assert_eq!(again.exclude.globs, config.exclude.globs);
-        assert_eq!(again.sections, config.sections);
+        assert_eq!(again.parse, config.parse);
         assert_eq!(again.reviews, config.reviews);
         assert_eq!(again.output, config.output);
     }

@@ -49,7 +49,8 @@ impl Date {
         date.ok_or_else(|| DateError(format!("`{text}` is not a day of the calendar")))
     }
 
-    /// The first `YYYY-MM-DD` in a file name that is a real day, if any.
+    /// The first `YYYY-MM-DD` in a file name that is a real day, if any; also
+    /// `YYYY_MM_DD`, the name Logseq gives its journal pages.
     pub fn find_in_file_name(name: &str) -> Option<Date> {
         let bytes = name.as_bytes();
         (0..bytes.len().saturating_sub(9)).find_map(|start| {
@@ -57,7 +58,12 @@ impl Date {
             let bounded = start == 0 || !bytes[start - 1].is_ascii_digit();
             let ends = bytes.get(start + 10).is_none_or(|b| !b.is_ascii_digit());
             if bounded && ends {
-                parse_day(candidate).flatten()
+                let logseq = candidate.as_bytes()[4] == b'_' && candidate.as_bytes()[7] == b'_';
+                if logseq {
+                    parse_day(&candidate.replace('_', "-")).flatten()
+                } else {
+                    parse_day(candidate).flatten()
+                }
             } else {
                 None
             }
@@ -298,6 +304,8 @@ mod tests {
         assert_eq!(found("12026-03-02.md"), None);
         assert_eq!(found("notes.md"), None);
         assert_eq!(found("é2026-03-02.md"), Some(day("2026-03-02")));
+        assert_eq!(found("2026_03_02.md"), Some(day("2026-03-02")));
+        assert_eq!(found("2026_03-02.md"), None);
     }
 
     #[test]

@@ -32,12 +32,14 @@ pub struct Found {
 }
 
 /// Every `*.md` and `*.markdown` below `root`, skipping hidden files and folders, the
-/// templates folder, what `skip.exclude` matches, the output folder and any other folder
+/// templates folder and the folders of note templates and note apps (see
+/// [`is_app_folder`]), what `skip.exclude` matches, the output folder and any other folder
 /// that holds reports trailmark wrote (it has a manifest), so reports built with another
 /// `--out` are never read back as journal entries. Symlinks are never followed, so the
 /// walk cannot leave the journal or loop.
 pub fn find_files(root: &Path, skip: &Skip) -> Found {
     let mut found = Found::default();
+    let note_templates = obsidian_template_folders(root);
     let walk = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -47,7 +49,9 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
                 || !(is_hidden(entry.file_name())
                     || entry.path() == skip.out
                     || entry.path() == skip.templates
-                    || (entry.file_type().is_dir() && entry.path().join(MANIFEST).is_file())
+                    || (entry.file_type().is_dir()
+                        && (entry.path().join(MANIFEST).is_file()
+                            || is_app_folder(entry, &note_templates)))
                     || (!skip.exclude.is_empty()
                         && skip.exclude.matches(&relative(root, entry.path()))))
         });
@@ -96,6 +100,41 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
     }
     found.files.sort();
     found
+}
+
+/// A folder of templates, not of journal documents: `templates/` at the root in any case
+/// (trailmark's report templates, or Obsidian's usual `Templates/`), the note template
+/// folders Obsidian is set to use, and Logseq's own `logseq/` folder (settings, and
+/// backup copies of pages in `logseq/bak/`, which would count every task twice).
+fn is_app_folder(entry: &walkdir::DirEntry, note_templates: &[PathBuf]) -> bool {
+    let at_root = entry.depth() == 1;
+    let name = entry.file_name().to_str().unwrap_or("");
+    (at_root && name.eq_ignore_ascii_case(TEMPLATES_FOLDER))
+        || (at_root && name == "logseq" && entry.path().join("config.edn").is_file())
+        || note_templates.iter().any(|folder| entry.path() == folder)
+}
+
+/// The note template folders an Obsidian vault at `root` sets: the core Templates plugin's
+/// (`.obsidian/templates.json`, `folder`) and the Templater plugin's
+/// (`.obsidian/plugins/templater-obsidian/data.json`, `templates_folder`). Settings that
+/// are missing or unreadable name no folder.
+fn obsidian_template_folders(root: &Path) -> Vec<PathBuf> {
+    [
+        (".obsidian/templates.json", "folder"),
+        (
+            ".obsidian/plugins/templater-obsidian/data.json",
+            "templates_folder",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(settings, key)| {
+        let text = std::fs::read_to_string(root.join(settings)).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let folder = value.get(key)?.as_str()?.trim_matches('/');
+        let inside = !folder.is_empty() && !folder.split('/').any(|part| part == "..");
+        inside.then(|| root.join(folder))
+    })
+    .collect()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -168,6 +207,46 @@ mod tests {
         assert!(found.diagnostics.is_empty());
     }
 
+    #[test]
+    fn template_and_app_folders_of_note_apps_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "Templates/Daily.md",
+            "Meta/Note templates/Goal.md",
+            "Meta/Scripts/Templater.md",
+            "logseq/bak/pages/x.md",
+            "pages/x.md",
+            "notes/Templates/kept.md",
+        ] {
+            touch(root, rel);
+        }
+        touch(root, "logseq/config.edn");
+        fs::create_dir_all(root.join(".obsidian/plugins/templater-obsidian")).unwrap();
+        fs::write(
+            root.join(".obsidian/templates.json"),
+            r#"{"folder": "Meta/Note templates"}"#,
+        )
+        .unwrap();
+        fs::write(
+            root.join(".obsidian/plugins/templater-obsidian/data.json"),
+            r#"{"templates_folder": "Meta/Scripts", "other": 1}"#,
+        )
+        .unwrap();
+        let found = find(root, &[]);
+        assert_eq!(found.files, ["notes/Templates/kept.md", "pages/x.md"]);
+        // Without its settings, a `logseq` folder is an ordinary one.
+        fs::remove_file(root.join("logseq/config.edn")).unwrap();
+        fs::write(root.join(".obsidian/templates.json"), "{broken").unwrap();
+        let found = find(root, &[]);
+        assert!(found.files.contains(&"logseq/bak/pages/x.md".to_string()));
+        assert!(
+            found
+                .files
+                .contains(&"Meta/Note templates/Goal.md".to_string())
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlinks_are_not_followed_and_loops_do_not_hang() {
@@ -197,11 +276,11 @@ mod tests {
             "deep/drafts/y.md",
             "sketch.excalidraw.md",
             "deep/more.excalidraw.md",
-            "Templates/daily.md",
+            "Attic/daily.md",
         ] {
             touch(root, rel);
         }
-        let globs = ["archive/**", "drafts", "*.excalidraw.md", "./Templates/"];
+        let globs = ["archive/**", "drafts", "*.excalidraw.md", "./Attic/"];
         assert_eq!(find(root, &globs).files, ["a.md", "notes/archive/kept.md"]);
         assert_eq!(find(root, &[]).files.len(), 8);
     }

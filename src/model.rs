@@ -7,7 +7,9 @@ use std::ops::Range;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalStatus, Heading, Horizon, Metric, MilestoneState};
+use crate::document::{
+    Document, GoalStatus, Heading, Horizon, Metric, MilestoneState, strip_markdown_extension,
+};
 use crate::slug::{is_slug, slugify};
 
 /// The whole journal, linked.
@@ -94,9 +96,11 @@ pub fn build(mut documents: Vec<Document>) -> Journal {
         goals_of_document: Vec::new(),
         declared_parents: Vec::new(),
         suggestions: RefCell::default(),
+        notes: NoteIndex::default(),
     };
     linker.declare_goals();
     linker.link_parents();
+    linker.index_notes();
     linker.assign_milestones();
     linker.collect_metrics();
     linker.collect_entries();
@@ -115,6 +119,94 @@ struct Linker {
     declared_parents: Vec<(usize, String, Position)>,
     /// "Did you mean" hints already computed, as the same unknown tag tends to recur.
     suggestions: RefCell<HashMap<String, String>>,
+    /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
+    notes: NoteIndex,
+}
+
+/// Documents by lowercased file name without `.md`, as Obsidian resolves `[[links]]`.
+#[derive(Default)]
+struct NoteIndex {
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+/// What a `[[wikilink]]` points to.
+#[derive(Debug, PartialEq)]
+enum LinkTarget {
+    Document(usize),
+    /// `[[#heading]]`: a place in the linking note itself.
+    SameNote,
+    /// A file that is not markdown (`[[slides.pdf]]`, `[[board.canvas]]`): never checked.
+    Attachment,
+    Missing,
+}
+
+impl NoteIndex {
+    fn new(documents: &[Document]) -> NoteIndex {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, document) in documents.iter().enumerate() {
+            by_name
+                .entry(
+                    note_path(&document.path)
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+                .or_default()
+                .push(index);
+        }
+        NoteIndex { by_name }
+    }
+
+    /// The note `target` names, as Obsidian finds it: by file name (case-insensitive,
+    /// `.md` optional), or by the end of its path when the link has folders. **Choice**:
+    /// of several notes with that name, the one in the linking note's folder, else the
+    /// one with the shortest path.
+    fn resolve(&self, documents: &[Document], target: &str, from: usize) -> LinkTarget {
+        let path = target.split(['#', '|']).next().unwrap_or("").trim();
+        if path.is_empty() {
+            return LinkTarget::SameNote;
+        }
+        let wanted = note_path(path.trim_start_matches('/'));
+        let name = wanted.rsplit('/').next().unwrap_or("");
+        let from_folder = documents[from].path.rsplit_once('/').map_or("", |(f, _)| f);
+        let found = self
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&d| {
+                let candidate = note_path(&documents[d].path);
+                candidate == wanted || candidate.ends_with(&format!("/{wanted}"))
+            })
+            .min_by_key(|&d| {
+                let path = &documents[d].path;
+                let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+                (folder != from_folder, path.len(), path.as_str())
+            });
+        match found {
+            Some(document) => LinkTarget::Document(document),
+            None if has_attachment_extension(name) => LinkTarget::Attachment,
+            None => LinkTarget::Missing,
+        }
+    }
+}
+
+/// A journal path as a link names it: lowercased, without `.md`/`.markdown`.
+fn note_path(path: &str) -> String {
+    strip_markdown_extension(path).to_lowercase()
+}
+
+/// `slides.pdf`, `board.canvas`: a name whose extension (after the last `.`) is letters and
+/// digits with at least one letter; `v1.2 notes` and `2026.11.20` are note names.
+fn has_attachment_extension(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty()
+            && (1..=10).contains(&extension.len())
+            && extension.chars().all(|c| c.is_ascii_alphanumeric())
+            && extension.chars().any(|c| c.is_ascii_alphabetic())
+    })
 }
 
 impl Linker {
@@ -266,6 +358,47 @@ impl Linker {
         }
     }
 
+    /// Indexes notes by name and warns about `[[links]]` to notes that exist nowhere in
+    /// the journal (once per note and target). Skipped when no document has a link.
+    fn index_notes(&mut self) {
+        let documents = &self.journal.documents;
+        if documents.iter().all(|d| d.links.is_empty()) {
+            return;
+        }
+        self.notes = NoteIndex::new(documents);
+        for (index, document) in documents.iter().enumerate() {
+            let mut warned = HashSet::new();
+            for link in &document.links {
+                if self.notes.resolve(documents, &link.value, index) == LinkTarget::Missing
+                    && warned.insert(link.value.to_lowercase())
+                {
+                    let name = crate::document::wikilink_display(&link.value);
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(link.position),
+                        format!(
+                            "link `[[{}]]` names no note in the journal; create `{name}.md` \
+                             or correct the link",
+                            link.value
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The goal a `[[link]]` in document `from` points to: the goal of a note that
+    /// declares exactly one.
+    fn linked_goal(&self, target: &str, from: usize) -> Option<usize> {
+        match self.notes.resolve(&self.journal.documents, target, from) {
+            LinkTarget::Document(document) => {
+                let goals = &self.goals_of_document[document];
+                (goals.len() == 1).then_some(goals.start)
+            }
+            _ => None,
+        }
+    }
+
     fn assign_milestones(&mut self) {
         let mut warned_headings = HashSet::new();
         let mut assignments = Vec::with_capacity(self.journal.documents.len());
@@ -274,10 +407,22 @@ impl Linker {
             let own_goals = self.goals_of_document[doc_index].clone();
             let mut assigned: Vec<Option<usize>> = Vec::with_capacity(document.milestones.len());
             for milestone in &document.milestones {
+                // **Choice**: a link assigns only outside goal notes; in a goal's own
+                // note, `[[other]]` is a reference, not a move to another goal.
                 let by_tag = milestone
                     .tags
                     .iter()
-                    .find_map(|tag| self.ids.get(tag).copied());
+                    .find_map(|tag| self.ids.get(tag).copied())
+                    .or_else(|| {
+                        let links = if own_goals.is_empty() {
+                            milestone.links.as_slice()
+                        } else {
+                            &[]
+                        };
+                        links
+                            .iter()
+                            .find_map(|link| self.linked_goal(link, doc_index))
+                    });
                 for tag in &milestone.tags {
                     if is_slug(tag) && !self.ids.contains_key(tag) {
                         diagnostics.push(Diagnostic::warning(
@@ -302,8 +447,8 @@ impl Linker {
                         &document.path,
                         Some(milestone.position),
                         format!(
-                            "milestone `{}` belongs to no goal; tag it with #<goal-id> or put it \
-                             under a heading named after the goal",
+                            "milestone `{}` belongs to no goal; tag it with #<goal-id>, link the \
+                             goal's note with [[...]] or put it under a heading named after the goal",
                             milestone.text
                         ),
                     ));
@@ -437,6 +582,14 @@ impl Linker {
                     .iter()
                     .filter_map(|m| self.ids.get(&m.goal).copied()),
             );
+            for link in &document.links {
+                let documents = &self.journal.documents;
+                if let LinkTarget::Document(linked) =
+                    self.notes.resolve(documents, &link.value, doc_index)
+                {
+                    mentioned.extend(self.goals_of_document[linked].clone());
+                }
+            }
             mentioned.sort_unstable();
             mentioned.dedup();
             mentions.extend(mentioned.into_iter().map(|goal| (goal, doc_index)));
@@ -496,7 +649,11 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
 
     fn journal(files: &[(&str, &str)]) -> Journal {
         build(
@@ -620,6 +777,87 @@ mod tests {
                 .starts_with("2026-01-05.md:9:1: warning: milestone `loose` belongs to no goal")),
             "{m:?}"
         );
+    }
+
+    #[test]
+    fn wikilinks_to_a_goals_note_assign_like_tags() {
+        let j = journal(&[
+            (
+                "Goals/Learn SQL.md",
+                "---\ngoal: Learn SQL\n---\n- [ ] see [[Talks]]\n",
+            ),
+            ("Goals/talks.md", "---\ngoal: Give talks\n---\n"),
+            (
+                "Daily/2026-01-05.md",
+                "- [ ] practice [[learn sql]]\n\
+              - [ ] rehearse [[Goals/Talks.md#Plan|the talk]]\n\
+              - [ ] tagged wins #give-talks [[Learn SQL]]\n\
+              - [ ] [[Daily/2026-01-04]] ![[Missing picture.png]] [[slides.pdf]] [[#Top]]\n\
+              - [ ] [[Nowhere]] and [[nowhere]] again\n",
+            ),
+            (
+                "Daily/2026-01-04.md",
+                "Mentions [[Give talks]] by title: no such note\n",
+            ),
+        ]);
+        let daily = "Daily/2026-01-05.md";
+        assert_eq!(goal_of(&j, daily, "practice").as_deref(), Some("learn-sql"));
+        assert_eq!(
+            goal_of(&j, daily, "rehearse").as_deref(),
+            Some("give-talks")
+        );
+        assert_eq!(goal_of(&j, daily, "tagged").as_deref(), Some("give-talks"));
+        // In a goal's own note, a link is a reference.
+        assert_eq!(
+            goal_of(&j, "Goals/Learn SQL.md", "see").as_deref(),
+            Some("learn-sql")
+        );
+        let missing: Vec<String> = messages(&j)
+            .into_iter()
+            .filter(|m| m.contains("names no note"))
+            .collect();
+        assert_eq!(missing.len(), 2, "{missing:?}");
+        assert!(missing[0].starts_with("Daily/2026-01-04.md:1:10: warning: link `[[Give talks]]`"));
+        assert!(missing[1].starts_with("Daily/2026-01-05.md:5:7: warning: link `[[Nowhere]]` names no note in the journal; create `Nowhere.md`"));
+        let talks = j.goals.iter().find(|g| g.id == "give-talks").unwrap();
+        let mentioned: Vec<_> = talks
+            .entries
+            .iter()
+            .map(|&d| j.documents[d].path.as_str())
+            .collect();
+        assert_eq!(mentioned, [daily]);
+    }
+
+    #[test]
+    fn links_prefer_the_note_in_the_same_folder_then_the_shortest_path() {
+        let j = journal(&[
+            ("a/Plan.md", "---\ngoal: A plan\n---\n"),
+            ("b/c/Plan.md", "---\ngoal: B plan\n---\n"),
+            ("b/c/2026-01-01.md", "- [ ] x [[Plan]]\n"),
+            ("d/2026-01-01.md", "- [ ] y [[plan]]\n- [ ] z [[c/plan]]\n"),
+        ]);
+        assert_eq!(
+            goal_of(&j, "b/c/2026-01-01.md", "x").as_deref(),
+            Some("b-plan")
+        );
+        assert_eq!(
+            goal_of(&j, "d/2026-01-01.md", "y").as_deref(),
+            Some("a-plan")
+        );
+        assert_eq!(
+            goal_of(&j, "d/2026-01-01.md", "z").as_deref(),
+            Some("b-plan")
+        );
+    }
+
+    #[test]
+    fn attachment_names_have_a_lettered_extension() {
+        for name in ["slides.pdf", "board.canvas", "photo.JPEG", "a.mp3"] {
+            assert!(has_attachment_extension(name), "{name}");
+        }
+        for name in ["v1.2 notes", "2026.11.20", "Mr. Smith", ".hidden", "note"] {
+            assert!(!has_attachment_extension(name), "{name}");
+        }
     }
 
     #[test]

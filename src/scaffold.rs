@@ -493,7 +493,12 @@ mod tests {
     use crate::model::build;
 
     fn journal(files: &[(&str, &str)]) -> Journal {
-        build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect())
+        build(
+            files
+                .iter()
+                .map(|(p, t)| parse(p, t.as_bytes(), &Default::default()))
+                .collect(),
+        )
     }
 
     fn day(text: &str) -> Date {

@@ -133,7 +133,11 @@ fn truncate(text: &str, max_width: usize) -> String {
 mod tests {
     use super::*;
     use crate::dates::Date;
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
     use crate::model::build;
 
     fn table(files: &[(&str, &str)]) -> String {

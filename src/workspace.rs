@@ -19,7 +19,7 @@ use crate::analyse::review::{self, Review, Reviewer};
 use crate::analyse::{self, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
-use crate::document::{self, Document};
+use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::model::{self, Journal};
 use crate::write::{self, WriteSummary};
@@ -126,9 +126,7 @@ impl Workspace {
             return Ok(false);
         }
         let config = config::from_text(&self.root, text.as_deref())?;
-        if config.logseq_markers != self.config.logseq_markers
-            || config.sections != self.config.sections
-        {
+        if config.parse != self.config.parse {
             // Documents were parsed with the old settings: parse every file again.
             self.files.clear();
         }
@@ -164,6 +162,7 @@ impl Workspace {
             .map(|document| (document.path.clone(), document))
             .collect();
         // Files are checked, read and parsed on every core; results keep the walk's order.
+        let options = &self.config.parse;
         let checked: Vec<Checked> = found
             .files
             .into_iter()
@@ -174,7 +173,7 @@ impl Workspace {
             })
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(path, known, last)| check_file(&root, path, known, last))
+            .map(|(path, known, last)| check_file(&root, path, known, last, options))
             .collect();
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
@@ -309,6 +308,7 @@ fn check_file(
     path: String,
     known: Option<Document>,
     last: Option<FileStamp>,
+    options: &ParseOptions,
 ) -> Checked {
     let stamp = std::fs::metadata(root.join(&path))
         .ok()
@@ -353,7 +353,7 @@ fn check_file(
         Some(known) if last.is_some_and(|last| last.content == content) => {
             (known, Freshness::Unchanged)
         }
-        _ => (document::parse(&path, &bytes), freshness),
+        _ => (document::parse(&path, &bytes, options), freshness),
     };
     Checked {
         path,

@@ -336,7 +336,7 @@ fn symlink_loops_and_symlinks_out_of_the_journal_are_not_followed() {
 #[test]
 fn a_file_deleted_between_listing_and_reading_is_a_diagnostic() {
     let dir = tempfile::tempdir().unwrap();
-    let document = trailmark::document::load(dir.path(), "gone.md");
+    let document = trailmark::document::load(dir.path(), "gone.md", &Default::default());
     assert_eq!(document.diagnostics.len(), 1);
     let message = &document.diagnostics[0].message;
     assert!(message.starts_with("cannot read file: "), "{message}");

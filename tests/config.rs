@@ -45,7 +45,7 @@ fn config_prints_the_settings_and_the_defaults_as_a_file_that_reads_back() {
     for line in [
         "week_start = \"sunday\"\n",
         "exclude = [\"archive/**\"]\n",
-        "wins = [\"Yay\"]\n",
+        "wins = [\"yay\"]\n",
         "output = \"_reports\"  # default\n",
         "reviews = [\"week\", \"month\", \"quarter\", \"year\"]  # default\n",
         "stalled_after_days = 21  # default\n",
@@ -330,4 +330,53 @@ fn the_at_risk_margin_and_stalled_threshold_change_status_and_reviews() {
     assert_eq!(stalled(dir.path()), (1, Value::from(21)));
     configure(dir.path(), "stalled_after_days = 30\n");
     assert_eq!(stalled(dir.path()), (0, Value::from(30)));
+}
+
+#[test]
+fn section_headings_and_logseq_markers_change_how_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("goal.md"),
+        "---\ngoal: Ship\n---\n- [ ] plan\n- TODO build\n- DONE design\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("2026-01-14.md"),
+        "## 🎉 Yay!\n- Shipped the beta\n## Wins\n- Demo went well\n",
+    )
+    .unwrap();
+    let counts = |dir: &Path| {
+        let goal = &status_json(dir, "2026-01-20")["goals"][0];
+        (goal["done"].clone(), goal["total"].clone())
+    };
+    let wins = |dir: &Path| {
+        let output = trailmark()
+            .args([
+                "review",
+                "--period",
+                "month",
+                "--date",
+                "2026-01-14",
+                "--format",
+                "json",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap();
+        let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+        review["win_notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|note| note["text"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(dir.path()), (Value::from(1), Value::from(3)));
+    assert_eq!(wins(dir.path()), ["Demo went well"]);
+    configure(
+        dir.path(),
+        "logseq_markers = false\n[sections]\nwins = [\"Yay\"]\n",
+    );
+    assert_eq!(counts(dir.path()), (Value::from(0), Value::from(1)));
+    assert_eq!(wins(dir.path()), ["Shipped the beta"]);
 }

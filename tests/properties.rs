@@ -5,9 +5,13 @@
 use proptest::prelude::*;
 use trailmark::analyse::analyse;
 use trailmark::dates::Date;
-use trailmark::document::parse;
+use trailmark::document::{Document, ParseOptions};
 use trailmark::git::History;
 use trailmark::model::build;
+
+fn parse(path: &str, bytes: &[u8]) -> Document {
+    trailmark::document::parse(path, bytes, &ParseOptions::default())
+}
 
 /// Lines that journals are made of, including the awkward ones.
 fn journal_line() -> impl Strategy<Value = String> {
@@ -29,9 +33,37 @@ fn journal_line() -> impl Strategy<Value = String> {
         "[ \\t]{0,6}[-*+] \\[[ xX/-]\\] [a-z #📅✅0-9:\\[\\]-]{0,30}",
         "[ \\t]{0,4}[0-9]{1,2}[.)] \\[[ x]\\] [a-z]{0,10}",
         "[a-z #:\\[\\]{}&*!|>-]{0,40}",
+        // Obsidian and Logseq.
+        "[ \\t]{0,4}- (TODO|DONE|DOING|CANCELED|LATER|NOW) (\\[#[ABC]\\] )?[a-z #]{0,12}",
+        "[ \\t]{0,4}- \\[[ x-]\\] [a-z ]{0,10}(📅|⏳|🛫|➕|✅|❌|🔁|🔺|⏫|🔼|🔽|⏬)\u{FE0F}?( 2026-0[1-9]-1[0-9]| every week)?( \\[[a-z]{1,5}:: [a-z0-9-]{0,10}\\]| \\([a-z]{1,5}:: [a-z]{0,5}\\))?",
+        "[>]{0,2}[a-zA-Z* ]{1,8}:: [a-z ]{0,10}",
+        "[a-z ]{0,6}!?\\[\\[[a-z/#|.^ ]{0,12}\\]\\][a-z ]{0,6}",
         any::<String>(),
     ]
 }
+
+/// Pieces of a task's text: words, every Tasks emoji, dates, Dataview fields, wikilinks,
+/// and loose brackets and colons around them.
+fn task_fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z]{1,6}",
+        Just(" ".to_string()),
+        "(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌|🔁|🔺|⏫|🔼|🔽|⏬)\u{FE0F}?",
+        "2026-0[1-9]-[0-3][0-9]",
+        "\\[[a-z ]{1,6}:: ?[a-z0-9 -]{0,8}\\]",
+        "\\([a-z]{1,6}:: [a-z0-9 ]{0,8}\\)",
+        "\\[\\[[a-z/#| ]{0,8}\\]\\]",
+        prop::sample::select(vec![
+            "[", "]", "(", ")", "::", ":", "*", "_", "\\", "\u{FE0F}"
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+/// Every Tasks emoji trailmark reads.
+const SIGNIFIERS: [char; 15] = [
+    '📅', '📆', '🗓', '⏳', '⌛', '🛫', '➕', '✅', '❌', '🔁', '🔺', '⏫', '🔼', '🔽', '⏬',
+];
 
 fn journal_text() -> impl Strategy<Value = String> {
     prop::collection::vec(journal_line(), 0..30).prop_map(|lines| {
@@ -97,17 +129,65 @@ proptest! {
             let document = parse(&format!("f{i}.md"), text.as_bytes());
             let lines: Vec<&str> = text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).collect();
             for milestone in &document.milestones {
-                let line = lines[milestone.position.line as usize - 1];
-                // The first word, where it is plain enough to be found as written.
+                let at = milestone.position.line as usize - 1;
+                let line = lines[at];
+                // The first word, where it is plain enough to be found as written. A Tasks
+                // marker takes the word after it, maybe all the line holds (`- [x] ✅`
+                // with the text below): then the word is on a later line.
                 let Some(word) = milestone.text.split_whitespace().next() else { continue };
+                // A wikilink shows its alias or note name, which need not be written as
+                // one word (`[[^|a]]a` shows `aa`).
+                if lines[at..].iter().take(2).any(|line| line.contains("[[")) {
+                    continue;
+                }
                 if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                    let below = line.contains(SIGNIFIERS)
+                        && lines[at + 1..].iter().any(|later| later.contains(word));
                     prop_assert!(
-                        line.contains(word),
+                        line.contains(word) || below,
                         "line {} is {:?}, the milestone is {:?}", milestone.position.line, line, milestone.text
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn display_text_never_holds_a_tasks_marker(
+        fragments in prop::collection::vec(task_fragment(), 0..16),
+        checkbox in prop::sample::select(vec!["[ ]", "[x]", "[-]", "TODO", "DONE"]),
+    ) {
+        let text: String = fragments.concat();
+        let document = parse("a.md", format!("- {checkbox} {text}\n").as_bytes());
+        for milestone in &document.milestones {
+            prop_assert!(
+                !milestone.text.contains(SIGNIFIERS),
+                "{:?} shows as {:?}", text, milestone.text
+            );
+            if let Some(markdown) = &milestone.markdown {
+                prop_assert!(!markdown.contains(SIGNIFIERS), "{:?} has markdown {:?}", text, markdown);
+            }
+        }
+    }
+
+    #[test]
+    fn bracketed_fields_never_show(
+        words in prop::collection::vec("[a-z]{1,6}", 0..4),
+        fields in prop::collection::vec(("[a-zA-Z][a-zA-Z ]{0,8}", "[a-z0-9 ]{0,8}", any::<bool>()), 1..4),
+    ) {
+        let written: Vec<String> = fields
+            .iter()
+            .map(|(key, value, square)| {
+                if *square { format!("[{key}:: {value}]") } else { format!("({key}:: {value})") }
+            })
+            .collect();
+        let text = format!("- [ ] {} {}\n", words.join(" "), written.join(" "));
+        let document = parse("a.md", text.as_bytes());
+        let milestone = &document.milestones[0];
+        prop_assert!(!milestone.text.contains("::"), "{:?} shows as {:?}", text, milestone.text);
+        let first_key = fields[0].0.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase();
+        prop_assert!(milestone.tasks().fields.contains_key(&first_key), "{:?}: {:?}", text, milestone.tasks());
+        prop_assert!(document.fields.contains_key(&first_key));
     }
 
     #[test]

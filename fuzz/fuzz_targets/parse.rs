@@ -8,7 +8,7 @@ use trailmark::document::{self, Document};
 fuzz_target!(|bytes: &[u8]| {
     // A dated name makes the parser read date markers relative to the entry's day.
     for path in ["goals/goal.md", "journal/2026/2026-03-14.md"] {
-        let document = document::parse(path, bytes);
+        let document = document::parse(path, bytes, &document::ParseOptions::default());
         check_positions(&document, bytes);
     }
 });

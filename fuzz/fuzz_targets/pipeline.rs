@@ -30,7 +30,7 @@ fuzz_target!(|bytes: &[u8]| {
         .split(|&b| b == 0xFF)
         .take(PATHS.len())
         .zip(PATHS)
-        .map(|(content, path)| document::parse(path, content))
+        .map(|(content, path)| document::parse(path, content, &document::ParseOptions::default()))
         .collect();
     let journal = model::build(documents);
     let today = Date::from_ymd(2026, 3, 1).expect("a real date");

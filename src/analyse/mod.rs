@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, GoalStatus, Horizon, Milestone, MilestoneState};
+use crate::document::{Document, Fields, GoalStatus, Horizon, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
 use crate::model::{Goal, Journal};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
@@ -171,6 +171,9 @@ pub struct GoalReport {
     pub unknown_done: u32,
     /// Progress from the goal's start to today, one point where it changed.
     pub burn_up: Vec<ProgressPoint>,
+    /// Dataview fields in the body of the goal's note.
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -212,6 +215,33 @@ pub struct MilestoneReport {
     pub effective_state: MilestoneState,
     /// Counts once towards progress (see [`count_milestones`]).
     pub leaf: bool,
+    /// Obsidian Tasks and Dataview metadata, its keys beside the others.
+    #[serde(flatten)]
+    pub tasks: Option<Box<TaskReport>>,
+}
+
+/// A milestone's Tasks and Dataview metadata in the JSON: each key only when written, so
+/// that journals without them keep a JSON of the same size.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelled_on: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// [`Priority::rank`], present with `priority`: sorting by it (3 when absent) lists
+    /// the most urgent first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_rank: Option<u8>,
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
 }
 
 /// Where a done milestone's date comes from, the first that has one.
@@ -233,6 +263,8 @@ pub struct EntryReport {
     pub file: String,
     pub title: String,
     pub date: Option<Date>,
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
 }
 
 /// Computes every goal's progress and status as of `today`, with done dates from the
@@ -259,6 +291,18 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
                 line: milestone.position.line,
                 effective_state: counted[m_index].state,
                 leaf: counted[m_index].is_leaf,
+                tasks: milestone.tasks.as_deref().map(|tasks| {
+                    Box::new(TaskReport {
+                        scheduled: tasks.scheduled,
+                        start: tasks.start,
+                        created: tasks.created,
+                        cancelled_on: tasks.cancelled_on,
+                        recurrence: tasks.recurrence.clone(),
+                        priority: tasks.priority,
+                        priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
+                        fields: tasks.fields.clone(),
+                    })
+                }),
             };
             match journal.assignments[doc_index][m_index] {
                 Some(goal) => {
@@ -377,6 +421,11 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         completed_on: None,
         unknown_done: 0,
         burn_up: Vec::new(),
+        fields: journal
+            .documents
+            .binary_search_by(|d| d.path.as_str().cmp(&goal.file))
+            .map(|d| journal.documents[d].fields.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -385,6 +434,7 @@ fn entry_report(document: &Document) -> EntryReport {
         file: document.path.clone(),
         title: document.title.clone(),
         date: document.date,
+        fields: document.fields.clone(),
     }
 }
 
@@ -591,7 +641,11 @@ fn count_milestones(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
     use crate::model::build;
 
     // Shared with the tests of the submodules.

@@ -487,7 +487,11 @@ mod tests {
     use super::*;
     use crate::analyse::tests::day;
     use crate::analyse::{Rules, analyse};
-    use crate::document::parse;
+
+    /// Parses with the default options.
+    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
+        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
+    }
     use crate::git::History;
     use crate::model::build;
 

@@ -1,12 +1,18 @@
-//! The markdown body: milestones (task-list items), headings and `#tags`, all taken from
-//! pulldown-cmark's parse, so that text in code blocks, inline code or HTML never counts.
+//! The markdown body: milestones (task-list items, and Logseq's `TODO` items), headings,
+//! `#tags`, `[[wikilinks]]` and Dataview fields, all taken from pulldown-cmark's parse, so
+//! that text in code blocks, inline code or HTML never counts.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
 
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::metadata::{self, DateKind, Marker, collapse_whitespace};
 use super::text::LineIndex;
-use super::{Heading, Located, Milestone, MilestoneState, Note, NoteKind};
-use crate::dates::Date;
-use crate::diagnostic::Diagnostic;
+use super::{
+    Fields, Heading, Located, Milestone, MilestoneState, Note, NoteKind, ParseOptions, Priority,
+    TaskMetadata,
+};
+use crate::diagnostic::{Diagnostic, Position};
 
 /// What the body of a document holds.
 #[derive(Debug, Default)]
@@ -17,7 +23,17 @@ pub struct Body {
     pub tags: Vec<Located<String>>,
     /// Top-level items and paragraphs of wins, feedback and lessons sections.
     pub notes: Vec<Note>,
+    /// Dataview fields anywhere outside code and headings.
+    pub fields: Fields,
+    /// `[[wikilink]]` targets, in order (embeds are not links).
+    pub links: Vec<Located<String>>,
 }
+
+/// The options pulldown-cmark parses bodies with.
+const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_WIKILINKS);
 
 /// Reads the body `text[body_start..]`; positions are in the whole file.
 pub fn read(
@@ -25,25 +41,29 @@ pub fn read(
     body_start: usize,
     lines: &LineIndex,
     file: &str,
+    options: &ParseOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Body {
     let mut reader = BodyReader {
         text,
         lines,
         file,
+        options,
         diagnostics,
         body: Body::default(),
         items: Vec::new(),
         open_headings: Vec::new(),
         heading: None,
         in_code_block: false,
+        in_wikilink: false,
         paragraph_note: None,
+        block: Block::default(),
     };
-    let options =
-        Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for (event, range) in Parser::new_ext(&text[body_start..], options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter()
+    {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
+    reader.flush_block();
     reader.body
 }
 
@@ -57,24 +77,70 @@ struct Item {
     /// The item's first block is still being read, so its text is the item's text.
     collecting: bool,
     text: String,
+    /// Byte ranges of `text` that were inline code.
+    code: Vec<Range<usize>>,
     /// Where the collected text is in the file, markup included.
     source: Source,
     tags: Vec<String>,
+    /// Bytes at the start of the text that are its task marker (`[-]`, `TODO [#A]`),
+    /// not its text.
+    marker_len: usize,
+    /// Where the marker ends in the file: a `#A` before it is no tag.
+    marker_end: usize,
+    links: Vec<String>,
+    fields: Fields,
 }
 
 /// The span of the file a text was collected from: from the first inline event to the end
-/// of the last, so that it holds the text's inline markdown as written. Empty until the
-/// first event.
-#[derive(Default, Clone, Copy)]
-struct Source(Option<(usize, usize)>);
+/// of the last, so that it holds the text's inline markdown as written, and where inline
+/// code is in it. Empty until the first event.
+#[derive(Default, Clone)]
+struct Source {
+    span: Option<(usize, usize)>,
+    code: Vec<Range<usize>>,
+}
 
 impl Source {
-    fn extend(&mut self, start: usize, end: usize) {
-        self.0 = Some(match self.0 {
+    fn extend(&mut self, start: usize, end: usize, is_code: bool) {
+        self.span = Some(match self.span {
             Some((first, last)) => (first, last.max(end)),
             None => (start, end),
         });
+        if is_code {
+            self.code.push(start..end);
+        }
     }
+
+    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes, and
+    /// its code ranges relative to it.
+    fn written<'t>(
+        &self,
+        text: &'t str,
+        marker_len: usize,
+    ) -> Option<(&'t str, Vec<Range<usize>>)> {
+        let (start, end) = self.span?;
+        let whole = text.get(start..end)?;
+        let trimmed = whole.trim_start();
+        let written = trimmed.get(marker_len..).unwrap_or(trimmed);
+        let offset = start + whole.len() - written.len();
+        Some((written, shift(&self.code, offset)))
+    }
+}
+
+/// `ranges` moved `by` bytes to the left (ranges that start before are cut).
+fn shift(ranges: &[Range<usize>], by: usize) -> Vec<Range<usize>> {
+    ranges
+        .iter()
+        .map(|r| r.start.saturating_sub(by)..r.end.saturating_sub(by))
+        .collect()
+}
+
+/// The paragraph (or item text, or table cell) being read, for its Dataview fields: only
+/// a block whose text has a `::` is looked at again.
+#[derive(Default)]
+struct Block {
+    source: Source,
+    has_field: bool,
 }
 
 /// A paragraph outside any list, in a notes section.
@@ -96,6 +162,7 @@ struct BodyReader<'a> {
     text: &'a str,
     lines: &'a LineIndex<'a>,
     file: &'a str,
+    options: &'a ParseOptions,
     diagnostics: &'a mut Vec<Diagnostic>,
     body: Body,
     items: Vec<Item>,
@@ -103,14 +170,19 @@ struct BodyReader<'a> {
     open_headings: Vec<usize>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
+    /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
+    in_wikilink: bool,
     paragraph_note: Option<ParagraphNote>,
+    block: Block,
 }
 
 impl BodyReader<'_> {
     fn event(&mut self, event: Event, start: usize, end: usize) {
         self.check_for_task_marker(&event, start);
         if is_inline(&event) {
-            self.extend_source(start, end);
+            self.extend_source(&event, start, end);
+        } else {
+            self.flush_block();
         }
         match event {
             Event::Start(Tag::Item) => self.items.push(Item {
@@ -119,10 +191,21 @@ impl BodyReader<'_> {
                 at_text_start: true,
                 collecting: true,
                 text: String::new(),
+                code: Vec::new(),
                 source: Source::default(),
                 tags: Vec::new(),
+                marker_len: 0,
+                marker_end: start,
+                links: Vec::new(),
+                fields: Fields::new(),
             }),
             Event::End(TagEnd::Item) => self.end_item(end),
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => self.wikilink(&dest_url, has_pothole, start),
+            Event::End(TagEnd::Link) => self.in_wikilink = false,
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some(OpenHeading {
                     level: level as u8,
@@ -150,12 +233,24 @@ impl BodyReader<'_> {
             Event::End(TagEnd::Paragraph) => {
                 self.stop_collecting();
                 if let Some(note) = self.paragraph_note.take() {
-                    let markdown = self.source_markdown(note.source);
+                    let markdown = self.source_markdown(&note.source, 0);
                     self.push_note(note.kind, note.start, &note.text, markdown);
                 }
             }
-            Event::Text(text) if !self.in_code_block => self.inline_text(&text, start, true),
-            Event::Code(text) => self.inline_text(&text, start, false),
+            Event::Text(text) if !self.in_code_block && !self.in_wikilink => {
+                self.inline_text(&text, start, true);
+            }
+            Event::Code(text) => {
+                if let Some(item) = self.items.last_mut()
+                    && item.collecting
+                    && self.heading.is_none()
+                    && self.paragraph_note.is_none()
+                {
+                    item.code
+                        .push(item.text.len()..item.text.len() + text.len());
+                }
+                self.inline_text(&text, start, false);
+            }
             Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, false),
             _ => {}
         }
@@ -169,25 +264,54 @@ impl BodyReader<'_> {
         if !item.at_text_start {
             return;
         }
-        let state = match event {
-            Event::TaskListMarker(true) => Some(MilestoneState::Done),
-            Event::TaskListMarker(false) => Some(MilestoneState::Open),
+        let source = &self.text[start..];
+        let found = match event {
+            Event::TaskListMarker(true) => Some((MilestoneState::Done, 0, None)),
+            Event::TaskListMarker(false) => Some((MilestoneState::Open, 0, None)),
             Event::Start(Tag::Paragraph) => return,
-            _ => other_task_marker(&self.text[start..]),
+            Event::Text(_) if self.options.logseq_markers => other_task_marker(source)
+                .map(|(state, len)| (state, len, None))
+                .or_else(|| metadata::logseq_marker(source)),
+            _ => other_task_marker(source).map(|(state, len)| (state, len, None)),
         };
         item.at_text_start = false;
-        if let Some(state) = state {
-            self.begin_milestone(state, start);
+        if let Some((state, marker_len, priority)) = found {
+            item.marker_len = marker_len;
+            item.marker_end = start + marker_len;
+            self.begin_milestone(state, start, priority);
+        }
+    }
+
+    /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
+    fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
+        self.body.links.push(Located {
+            value: target.to_string(),
+            position: self.lines.position(start),
+        });
+        if let Some(item) = self.items.last_mut()
+            && item.collecting
+        {
+            item.links.push(target.to_string());
+        }
+        if !has_alias {
+            self.inline_text(metadata::wikilink_display(target), start, false);
+            self.in_wikilink = true;
         }
     }
 
     /// Text of a paragraph, heading or item. `scan_tags` is false for inline code.
     fn inline_text(&mut self, text: &str, start: usize, scan_tags: bool) {
-        let tags = if scan_tags {
+        let mut tags = if scan_tags {
             find_tags(text)
         } else {
             Vec::new()
         };
+        if let Some(item) = self.items.last()
+            && start < item.marker_end
+        {
+            // `[#A]`, Logseq's priority, is no tag.
+            tags.retain(|(at, _)| start + at >= item.marker_end);
+        }
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
             self.body.tags.push(Located {
@@ -207,33 +331,59 @@ impl BodyReader<'_> {
         }
     }
 
-    /// Grows the source span of the text being collected, as `inline_text` chooses it.
-    fn extend_source(&mut self, start: usize, end: usize) {
+    /// Grows the source span of the text being collected, as `inline_text` chooses it,
+    /// and of the block being read.
+    fn extend_source(&mut self, event: &Event, start: usize, end: usize) {
         if self.heading.is_some() || self.in_code_block {
             return;
         }
+        let is_code = matches!(event, Event::Code(_));
+        self.block.source.extend(start, end, is_code);
+        if let Event::Text(text) = event
+            && text.contains("::")
+        {
+            self.block.has_field = true;
+        }
         if let Some(note) = &mut self.paragraph_note {
-            note.source.extend(start, end);
+            note.source.extend(start, end, is_code);
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
             && !item.at_text_start
         {
-            item.source.extend(start, end);
+            item.source.extend(start, end, is_code);
         }
     }
 
-    /// The inline markdown of a source span, date markers removed and whitespace
-    /// collapsed; `None` when the span has no character that starts inline markup, as
-    /// then the plain text says it all (and most text is like that: no copy is made).
-    fn source_markdown(&self, source: Source) -> Option<String> {
-        let written = source
-            .0
-            .and_then(|(start, end)| self.text.get(start..end))?;
+    /// Ends the block being read: its Dataview fields are the document's, and its item's
+    /// when it is the item's own text.
+    fn flush_block(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        if !block.has_field {
+            return;
+        }
+        let Some((source, code)) = block.source.written(self.text, 0) else {
+            return;
+        };
+        let item = self.items.last_mut().filter(|item| item.collecting);
+        let mut item_fields = item.map(|item| &mut item.fields);
+        for (key, value) in metadata::fields(source, &code) {
+            if let Some(fields) = item_fields.as_deref_mut() {
+                fields.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            self.body.fields.entry(key).or_insert(value);
+        }
+    }
+
+    /// The inline markdown of a source span, task marker, Tasks markers and bracketed
+    /// fields removed and whitespace collapsed; `None` when the span has no character that
+    /// starts inline markup, as then the plain text says it all (and most text is like
+    /// that: no copy is made).
+    fn source_markdown(&self, source: &Source, marker_len: usize) -> Option<String> {
+        let (written, code) = source.written(self.text, marker_len)?;
         if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
             return None;
         }
-        let written = strip_other_task_marker(written.trim_start());
-        Some(collapse_whitespace(&extract_date_markers(written).0))
+        Some(metadata::strip_markers(written, &code).0)
     }
 
     fn stop_collecting(&mut self) {
@@ -245,7 +395,12 @@ impl BodyReader<'_> {
     /// `marker` is where the checkbox is: the milestone is reported on the bullet's line,
     /// or on the checkbox's when the item's text starts on a later line (`-` alone on a
     /// line, its text indented below).
-    fn begin_milestone(&mut self, state: MilestoneState, marker: usize) {
+    fn begin_milestone(
+        &mut self,
+        state: MilestoneState,
+        marker: usize,
+        priority: Option<Priority>,
+    ) {
         let parent = self
             .items
             .iter()
@@ -265,6 +420,13 @@ impl BodyReader<'_> {
             depth,
             due: None,
             done_marker: None,
+            tasks: priority.map(|priority| {
+                Box::new(TaskMetadata {
+                    priority: Some(priority),
+                    ..TaskMetadata::default()
+                })
+            }),
+            links: Vec::new(),
             position: {
                 let (bullet, checkbox) =
                     (self.lines.position(item.start), self.lines.position(marker));
@@ -281,10 +443,11 @@ impl BodyReader<'_> {
 
     /// The kind of notes the innermost notes section around the current point collects.
     fn section_kind(&self) -> Option<NoteKind> {
-        self.open_headings
-            .iter()
-            .rev()
-            .find_map(|&h| NoteKind::of_heading(&self.body.headings[h].text))
+        self.open_headings.iter().rev().find_map(|&h| {
+            self.options
+                .sections
+                .kind_of_heading(&self.body.headings[h].text)
+        })
     }
 
     /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
@@ -300,11 +463,20 @@ impl BodyReader<'_> {
         }
     }
 
+    /// Where the text collected in `source` starts, after a task keyword of
+    /// `marker_len` bytes; `None` when there is no text.
+    fn first_text_position(&self, source: &Source, marker_len: usize) -> Option<Position> {
+        let (start, end) = source.span?;
+        let whole = self.text.get(start..end)?.trim_start();
+        let rest = whole.get(marker_len..).unwrap_or(whole).trim_start();
+        (!rest.is_empty()).then(|| self.lines.position(end - rest.len()))
+    }
+
     fn end_item(&mut self, end: usize) {
         let Some(item) = self.items.pop() else {
             return;
         };
-        let markdown = self.source_markdown(item.source);
+        let markdown = self.source_markdown(&item.source, item.marker_len);
         let Some(index) = item.milestone else {
             if self.items.is_empty()
                 && let Some(kind) = self.section_kind()
@@ -313,38 +485,94 @@ impl BodyReader<'_> {
             }
             return;
         };
-        let written = strip_other_task_marker(item.text.trim_start());
-        let (text, markers) = extract_date_markers(written);
-        let source = &self.text[item.start..end];
-        let milestone_position = self.body.milestones[index].position;
+        let trimmed = item.text.trim_start();
+        let written = trimmed.get(item.marker_len..).unwrap_or(trimmed);
+        let code = shift(&item.code, item.text.len() - written.len());
+        let (text, markers) = metadata::strip_markers(written, &code);
         for marker in markers {
-            let position = source.find(&marker.raw).map_or(milestone_position, |at| {
-                self.lines.position(item.start + at)
-            });
-            match marker.date {
-                Ok(date) => {
-                    let milestone = &mut self.body.milestones[index];
-                    match marker.kind {
-                        MarkerKind::Due => milestone.due = Some(date),
-                        MarkerKind::Done => milestone.done_marker = Some(date),
-                    }
-                }
-                Err(message) => self.diagnostics.push(Diagnostic::error(
-                    self.file,
-                    Some(position),
-                    format!("milestone date `{}`: {message}", marker.raw),
-                )),
-            }
+            self.apply_marker(index, marker, &self.text[item.start..end], item.start);
         }
         if self.items.is_empty()
             && let Some(kind) = self.section_kind()
         {
             self.push_note(kind, item.start, &text, markdown.clone());
         }
+        let text_line = self.first_text_position(&item.source, item.marker_len);
         let milestone = &mut self.body.milestones[index];
+        // `- [ ]` or `- TODO` alone on its line, with the text below it: the milestone is
+        // where its text is.
+        if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
+            milestone.position = at;
+        }
         milestone.markdown = markdown_if_not(&text, markdown);
         milestone.text = text;
         milestone.tags = item.tags;
+        milestone.links = item.links;
+        if !item.fields.is_empty() {
+            milestone.tasks.get_or_insert_default().fields = item.fields;
+        }
+    }
+
+    /// Sets what a Tasks marker says on milestone `index`; a bad value is a diagnostic
+    /// pointing at the marker in `source` (the item's, which starts at `source_start`).
+    fn apply_marker(&mut self, index: usize, marker: Marker, source: &str, source_start: usize) {
+        let milestone = &mut self.body.milestones[index];
+        let position_of = |raw: &str| {
+            source.find(raw).map_or(milestone.position, |at| {
+                self.lines.position(source_start + at)
+            })
+        };
+        match marker {
+            Marker::Date {
+                date: Ok(date),
+                kind,
+                ..
+            } => {
+                let slot = match kind {
+                    DateKind::Due => &mut milestone.due,
+                    DateKind::Done => &mut milestone.done_marker,
+                    DateKind::Scheduled => &mut milestone.tasks.get_or_insert_default().scheduled,
+                    DateKind::Start => &mut milestone.tasks.get_or_insert_default().start,
+                    DateKind::Created => &mut milestone.tasks.get_or_insert_default().created,
+                    DateKind::Cancelled => {
+                        milestone.state = MilestoneState::Cancelled;
+                        &mut milestone.tasks.get_or_insert_default().cancelled_on
+                    }
+                };
+                *slot = Some(date);
+            }
+            Marker::Date {
+                date: Err(message),
+                raw,
+                ..
+            } => self.diagnostics.push(Diagnostic::error(
+                self.file,
+                Some(position_of(&raw)),
+                format!("milestone date `{raw}`: {message}"),
+            )),
+            Marker::Recurrence(rule) => {
+                milestone
+                    .tasks
+                    .get_or_insert_default()
+                    .recurrence
+                    .get_or_insert(rule);
+            }
+            Marker::Priority(priority) => {
+                milestone
+                    .tasks
+                    .get_or_insert_default()
+                    .priority
+                    .get_or_insert(priority);
+            }
+            Marker::UnknownPriority { raw } => self.diagnostics.push(Diagnostic::warning(
+                self.file,
+                Some(position_of(&raw)),
+                format!(
+                    "`{raw}` is not a priority; write highest, high, medium, low or lowest \
+                     (the milestone has no priority)"
+                ),
+            )),
+        }
     }
 
     fn end_heading(&mut self) {
@@ -370,8 +598,8 @@ impl BodyReader<'_> {
 }
 
 /// `[-] `, `[/] `, `[>] ` and other one-character states that pulldown-cmark leaves as
-/// text: `-` is cancelled, `x`/`X` done, anything else open.
-fn other_task_marker(source: &str) -> Option<MilestoneState> {
+/// text: `-` is cancelled, `x`/`X` done, anything else open. With the marker's length.
+fn other_task_marker(source: &str) -> Option<(MilestoneState, usize)> {
     let mut chars = source.chars();
     if chars.next() != Some('[') {
         return None;
@@ -380,93 +608,12 @@ fn other_task_marker(source: &str) -> Option<MilestoneState> {
     if chars.next() != Some(']') || !chars.next().is_some_and(|c| c == ' ' || c == '\t') {
         return None;
     }
-    Some(match state {
+    let state_of = match state {
         '-' => MilestoneState::Cancelled,
         'x' | 'X' => MilestoneState::Done,
         _ => MilestoneState::Open,
-    })
-}
-
-fn strip_other_task_marker(text: &str) -> &str {
-    match other_task_marker(text) {
-        Some(_) => {
-            let marker_len = text.char_indices().nth(3).map_or(text.len(), |(at, _)| at);
-            &text[marker_len..]
-        }
-        None => text,
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum MarkerKind {
-    Due,
-    Done,
-}
-
-#[derive(Debug, PartialEq)]
-struct DateMarker {
-    kind: MarkerKind,
-    /// The marker as written, to point at it in the source.
-    raw: String,
-    date: Result<Date, String>,
-}
-
-/// Finds `📅 date`, `✅ date`, `[due:: date]` and `[done:: date]`, and returns the text
-/// without them (whitespace collapsed) and the markers found.
-fn extract_date_markers(text: &str) -> (String, Vec<DateMarker>) {
-    let mut rest = text;
-    let mut kept = String::with_capacity(text.len());
-    let mut markers = Vec::new();
-    while let Some((at, kind, marker_len, value)) = next_marker(rest) {
-        kept.push_str(&rest[..at]);
-        kept.push(' ');
-        let raw = rest[at..at + marker_len].to_string();
-        let date = if value.is_empty() {
-            Err("the marker needs a date written as YYYY-MM-DD".to_string())
-        } else {
-            Date::parse(value).map_err(|error| error.to_string())
-        };
-        markers.push(DateMarker { kind, raw, date });
-        rest = &rest[at + marker_len..];
-    }
-    kept.push_str(rest);
-    (collapse_whitespace(&kept), markers)
-}
-
-/// The first marker in `text`: its offset, kind, length and the date text inside it.
-fn next_marker(text: &str) -> Option<(usize, MarkerKind, usize, &str)> {
-    let emoji = [("📅", MarkerKind::Due), ("✅", MarkerKind::Done)]
-        .into_iter()
-        .filter_map(|(symbol, kind)| text.find(symbol).map(|at| (at, kind, symbol.len())))
-        .min_by_key(|(at, _, _)| *at)
-        .map(|(at, kind, symbol_len)| {
-            let after = &text[at + symbol_len..];
-            let after_selector = after.strip_prefix('\u{FE0F}').unwrap_or(after);
-            let value_start = after_selector.len() - after_selector.trim_start().len();
-            let value_text = &after_selector[value_start..];
-            let value_len = value_text
-                .find(char::is_whitespace)
-                .unwrap_or(value_text.len());
-            let len = text.len() - at - (value_text.len() - value_len);
-            (at, kind, len, &value_text[..value_len])
-        });
-    let field = [("[due::", MarkerKind::Due), ("[done::", MarkerKind::Done)]
-        .into_iter()
-        .filter_map(|(open, kind)| {
-            let at = text.find(open)?;
-            let close = text[at..].find(']')?;
-            Some((
-                at,
-                kind,
-                close + 1,
-                text[at + open.len()..at + close].trim(),
-            ))
-        })
-        .min_by_key(|(at, _, _, _)| *at);
-    match (emoji, field) {
-        (Some(e), Some(f)) => Some(if e.0 <= f.0 { e } else { f }),
-        (e, f) => e.or(f),
-    }
+    };
+    Some((state_of, 2 + state.len_utf8()))
 }
 
 /// `#tag`s in a piece of text: after a space or at the start, letters, digits, `_`, `-`
@@ -528,19 +675,23 @@ fn markdown_if_not(text: &str, markdown: Option<String>) -> Option<String> {
     markdown.filter(|markdown| markdown != text && !markdown.is_empty())
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diagnostic::Position;
+    use crate::document::Priority;
 
     fn body(text: &str) -> (Body, Vec<Diagnostic>) {
         let lines = LineIndex::new(text);
         let mut diagnostics = Vec::new();
-        let body = read(text, 0, &lines, "f.md", &mut diagnostics);
+        let body = read(
+            text,
+            0,
+            &lines,
+            "f.md",
+            &ParseOptions::default(),
+            &mut diagnostics,
+        );
         (body, diagnostics)
     }
 
@@ -553,9 +704,7 @@ mod tests {
         ) {
             let (body, _) = body(&format!("- [ ] {written}\n"));
             if let Some(milestone) = body.milestones.first() {
-                let full = collapse_whitespace(
-                    &extract_date_markers(strip_other_task_marker(written.trim_start())).0,
-                );
+                let full = metadata::strip_markers(written.trim_start(), &[]).0;
                 proptest::prop_assert!(
                     milestone.markdown.is_none() && milestone.text == full
                         || milestone.markdown.as_deref() == Some(full.as_str()),
@@ -568,13 +717,22 @@ mod tests {
     #[test]
     fn a_milestone_whose_text_starts_below_its_bullet_is_reported_on_the_text_line() {
         // Found by the property test: an empty `*` item holding an indented task list.
-        let (body, _) = body("*\n\t0. [ ] a\r\n-\n  [x] b\n");
-        let found: Vec<(&str, u32)> = body
+        let (nested, _) = body("*\n\t0. [ ] a\r\n-\n  [x] b\n");
+        let found: Vec<(&str, u32)> = nested
             .milestones
             .iter()
             .map(|m| (m.text.as_str(), m.position.line))
             .collect();
         assert_eq!(found, [("a", 2), ("b", 4)]);
+        // Found by the property test too: a checkbox or a Logseq keyword alone on its
+        // line, its text continuing the paragraph below.
+        let (below, _) = body("- [/] \r\na\r- TODO \nb [[]]\n- [ ] c\n  d\n");
+        let found: Vec<(&str, u32)> = below
+            .milestones
+            .iter()
+            .map(|m| (m.text.as_str(), m.position.line))
+            .collect();
+        assert_eq!(found, [("a", 2), ("b [[]]", 4), ("c d", 5)]);
     }
 
     #[test]
@@ -671,7 +829,11 @@ out loud.
             ("Winter plans", None),
             ("Learn SQL", None),
         ] {
-            assert_eq!(NoteKind::of_heading(heading), kind, "{heading}");
+            assert_eq!(
+                crate::document::Sections::default().kind_of_heading(heading),
+                kind,
+                "{heading}"
+            );
         }
     }
 
@@ -860,6 +1022,146 @@ out loud.
                 ("career/growth", Position::new(1, 20))
             ]
         );
+    }
+
+    #[test]
+    fn tasks_metadata_is_read_and_stripped() {
+        let (body, diagnostics) = body(
+            "- [ ] Plan 🔺 🔁 every week on Monday 📅 2026-03-01 ⏳\u{FE0F} 2026-02-20 🛫 2026-02-01 \
+             ➕ 2026-01-15 [effort:: 3h] (book:: Clean Code)\n\
+             - [x] Dropped ❌ 2026-02-02\n\
+             - [ ] Coded `📅 2026-01-01 [effort:: 1h]` ⏬\n\
+             - [ ] Bad [priority:: urgent]\n",
+        );
+        let [plan, dropped, coded, bad] = &body.milestones[..] else {
+            panic!("{:?}", body.milestones);
+        };
+        assert_eq!(plan.text, "Plan Clean Code");
+        let (plan_tasks, dropped_tasks) = (plan.tasks(), dropped.tasks());
+        assert_eq!(plan_tasks.priority, Some(Priority::Highest));
+        assert_eq!(
+            plan_tasks.recurrence.as_deref(),
+            Some("every week on Monday")
+        );
+        let day = |d| crate::dates::Date::parse(d).ok();
+        assert_eq!(plan.due, day("2026-03-01"));
+        assert_eq!(plan_tasks.scheduled, day("2026-02-20"));
+        assert_eq!(plan_tasks.start, day("2026-02-01"));
+        assert_eq!(plan_tasks.created, day("2026-01-15"));
+        let fields: Vec<_> = plan_tasks.fields.iter().collect();
+        assert_eq!(
+            fields,
+            [
+                (&"book".to_string(), &"Clean Code".to_string()),
+                (&"effort".to_string(), &"3h".to_string())
+            ]
+        );
+        assert_eq!(dropped.state, Cancelled);
+        assert_eq!(dropped_tasks.cancelled_on, day("2026-02-02"));
+        assert_eq!(coded.text, "Coded 📅 2026-01-01 [effort:: 1h]");
+        assert_eq!(coded.due, None);
+        assert!(coded.tasks().fields.is_empty());
+        assert_eq!(coded.tasks().priority, Some(Priority::Lowest));
+        assert_eq!(bad.tasks().priority, None);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].position, Some(Position::new(4, 11)));
+        assert!(diagnostics[0].message.contains("not a priority"));
+    }
+
+    fn logseq(text: &str, logseq_markers: bool) -> Vec<(String, MilestoneState, u32)> {
+        let lines = LineIndex::new(text);
+        let options = ParseOptions {
+            logseq_markers,
+            ..ParseOptions::default()
+        };
+        read(text, 0, &lines, "f.md", &options, &mut Vec::new())
+            .milestones
+            .into_iter()
+            .map(|m| (m.text, m.state, m.depth))
+            .collect()
+    }
+
+    #[test]
+    fn logseq_keywords_are_milestones_unless_switched_off() {
+        let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
+                    - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
+                    - [ ] TODO stays text\n";
+        assert_eq!(
+            logseq(text, true),
+            [
+                m("write", Open, 0),
+                m("draft", Open, 1),
+                m("review", Open, 1),
+                m("publish #blog", Open, 0),
+                m("ship", Done, 0),
+                m("talk", Cancelled, 0),
+                m("other", Cancelled, 0),
+                m("TODO stays text", Open, 0),
+            ]
+        );
+        assert_eq!(logseq(text, false), [m("TODO stays text", Open, 0)]);
+        let (body, _) = body("- LATER [#A] publish #blog\n");
+        assert_eq!(body.milestones[0].tasks().priority, Some(Priority::High));
+        assert_eq!(body.milestones[0].tags, ["blog"]);
+        let tags: Vec<_> = body.tags.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(tags, ["blog"]);
+    }
+
+    #[test]
+    fn wikilinks_show_their_alias_or_name_and_are_kept() {
+        let (body, _) = body(
+            "Intro [[Daily/2026-01-01]]\n\n\
+             - [ ] See [[folder/Learn SQL#Plan]], [[learn-sql.md|the SQL goal]] ![[chart.png]]\n\
+             - [ ] `[[not a link]]`\n",
+        );
+        let see = &body.milestones[0];
+        assert_eq!(see.text, "See Learn SQL, the SQL goal chart.png");
+        assert_eq!(see.links, ["folder/Learn SQL#Plan", "learn-sql.md"]);
+        assert!(body.milestones[1].links.is_empty());
+        let links: Vec<_> = body
+            .links
+            .iter()
+            .map(|l| (l.value.as_str(), l.position))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("Daily/2026-01-01", Position::new(1, 7)),
+                ("folder/Learn SQL#Plan", Position::new(3, 11)),
+                ("learn-sql.md", Position::new(3, 38)),
+            ]
+        );
+    }
+
+    #[test]
+    fn dataview_fields_of_the_document_outside_code() {
+        let (body, _) = body(
+            "# Title:: not a field\n\
+             Mood:: good\n\
+             Energy:: high\n\n\
+             > **Project Lead**:: Ana\n\n\
+             Text with [effort:: 3h] and `[inline:: code]`.\n\n\
+             ```\nfenced:: no\n```\n\n\
+             \x20   indented:: no\n\n\
+             - [ ] task [due:: 2026-01-01]\n\
+             - mood:: ignored, the first wins\n",
+        );
+        let fields: Vec<_> = body
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("due", "2026-01-01"),
+                ("effort", "3h"),
+                ("energy", "high"),
+                ("mood", "good"),
+                ("project-lead", "Ana"),
+            ]
+        );
+        assert_eq!(body.milestones[0].tasks().fields.len(), 1);
     }
 
     #[test]

@@ -5,8 +5,10 @@
 
 mod frontmatter;
 mod markdown;
+mod metadata;
 mod text;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -14,7 +16,72 @@ use serde::Serialize;
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 
+pub use metadata::{strip_markdown_extension, wikilink_display};
 pub use text::LineIndex;
+
+/// How documents are read: choices a journal's configuration may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
+    pub logseq_markers: bool,
+    /// The headings that open a wins, feedback or lessons section.
+    pub sections: Sections,
+}
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        ParseOptions {
+            logseq_markers: true,
+            sections: Sections::default(),
+        }
+    }
+}
+
+/// The headings of the sections whose items are wins, feedback and lessons, each as
+/// compared: [`NoteKind::words`] of the heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sections {
+    pub wins: Vec<String>,
+    pub feedback: Vec<String>,
+    pub lessons: Vec<String>,
+}
+
+impl Default for Sections {
+    fn default() -> Sections {
+        let defaults = |kind: NoteKind| -> Vec<String> {
+            NoteKind::HEADINGS
+                .iter()
+                .filter(|(of, _)| *of == kind)
+                .flat_map(|(_, names)| names.iter().map(|name| name.to_string()))
+                .collect()
+        };
+        Sections {
+            wins: defaults(NoteKind::Win),
+            feedback: defaults(NoteKind::Feedback),
+            lessons: defaults(NoteKind::Lesson),
+        }
+    }
+}
+
+impl Sections {
+    /// The kind of section a heading opens, if any: case, punctuation and emoji aside
+    /// (`## 🎉 Wins!` opens a wins section).
+    pub fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
+        let name = NoteKind::words(text);
+        [
+            (NoteKind::Win, &self.wins),
+            (NoteKind::Feedback, &self.feedback),
+            (NoteKind::Lesson, &self.lessons),
+        ]
+        .into_iter()
+        .find(|(_, names)| names.contains(&name))
+        .map(|(kind, _)| kind)
+    }
+}
+
+/// Dataview inline fields: lowercased key (see `metadata::canonical_key`) to the value
+/// as written; the first of two fields with the same key wins.
+pub type Fields = BTreeMap<String, String>;
 
 /// Files larger than this are skipped with a diagnostic: nobody writes a 10 MB journal
 /// entry, and reading one would slow every build for nothing.
@@ -45,6 +112,10 @@ pub struct Document {
     pub tags: Vec<Located<String>>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub notes: Vec<Note>,
+    /// Dataview inline fields anywhere in the body (milestones' own included).
+    pub fields: Fields,
+    /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
+    pub links: Vec<Located<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -121,6 +192,43 @@ pub struct MetricLog {
     pub position: Position,
 }
 
+/// An Obsidian Tasks priority, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Highest,
+    High,
+    Medium,
+    Low,
+    Lowest,
+}
+
+impl Priority {
+    /// The place of a priority in Tasks' order, from 0 (highest) to 5 (lowest), where a
+    /// milestone without one is 3: between medium and low, as Tasks sorts it.
+    pub fn rank(priority: Option<Priority>) -> u8 {
+        match priority {
+            Some(Priority::Highest) => 0,
+            Some(Priority::High) => 1,
+            Some(Priority::Medium) => 2,
+            None => 3,
+            Some(Priority::Low) => 4,
+            Some(Priority::Lowest) => 5,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Priority> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "highest" => Priority::Highest,
+            "high" => Priority::High,
+            "medium" => Priority::Medium,
+            "low" => Priority::Low,
+            "lowest" => Priority::Lowest,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MilestoneState {
@@ -146,6 +254,11 @@ pub struct Milestone {
     pub due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
     pub done_marker: Option<Date>,
+    /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
+    /// they cost one pointer.
+    pub tasks: Option<Box<TaskMetadata>>,
+    /// `[[wikilink]]` targets in its own text, as written.
+    pub links: Vec<String>,
     /// The item's bullet.
     pub position: Position,
     /// The `#tags` in its own text, lowercased.
@@ -154,7 +267,39 @@ pub struct Milestone {
     pub section: Option<usize>,
 }
 
-/// What a section of an entry collects, by its heading (see [`NoteKind::of_heading`]).
+impl Milestone {
+    /// Its Tasks and Dataview metadata, empty when it has none.
+    pub fn tasks(&self) -> &TaskMetadata {
+        static NONE: TaskMetadata = TaskMetadata {
+            scheduled: None,
+            start: None,
+            created: None,
+            cancelled_on: None,
+            recurrence: None,
+            priority: None,
+            fields: BTreeMap::new(),
+        };
+        self.tasks.as_deref().unwrap_or(&NONE)
+    }
+}
+
+/// What Obsidian Tasks and Dataview say about a milestone, beyond its due and done dates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskMetadata {
+    /// `⏳` scheduled, `🛫` start, `➕` created, `❌` cancelled (which makes the milestone
+    /// cancelled).
+    pub scheduled: Option<Date>,
+    pub start: Option<Date>,
+    pub created: Option<Date>,
+    pub cancelled_on: Option<Date>,
+    /// `🔁 every week`, as written.
+    pub recurrence: Option<String>,
+    pub priority: Option<Priority>,
+    /// Dataview fields in its own text.
+    pub fields: Fields,
+}
+
+/// What a section of an entry collects, by its heading (see [`Sections::kind_of_heading`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NoteKind {
@@ -164,8 +309,8 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
-    /// Headings people use for each kind, compared case-insensitively and ignoring
-    /// punctuation and emoji (`## 🎉 Wins!` is a wins section).
+    /// Headings people use for each kind, as compared (see [`Sections`]): the default
+    /// of `[sections]` in `trailmark.toml`.
     pub const HEADINGS: [(NoteKind, &[&str]); 3] = [
         (
             NoteKind::Win,
@@ -203,15 +348,6 @@ impl NoteKind {
             ],
         ),
     ];
-
-    /// The kind of section a heading opens, if any.
-    pub fn of_heading(text: &str) -> Option<NoteKind> {
-        let name = NoteKind::words(text);
-        NoteKind::HEADINGS
-            .iter()
-            .find(|(_, names)| names.contains(&name.as_str()))
-            .map(|(kind, _)| *kind)
-    }
 
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
@@ -252,9 +388,9 @@ pub struct Heading {
 
 /// Reads and parses the file `root/path`. Never fails: a file that cannot be read is a
 /// document with no content and one diagnostic saying why.
-pub fn load(root: &Path, path: &str) -> Document {
+pub fn load(root: &Path, path: &str, options: &ParseOptions) -> Document {
     match read(root, path) {
-        Ok(bytes) => parse(path, &bytes),
+        Ok(bytes) => parse(path, &bytes, options),
         Err(message) => unreadable(path, message),
     }
 }
@@ -288,7 +424,7 @@ pub fn unreadable(path: &str, message: String) -> Document {
 }
 
 /// Parses a document from its bytes.
-pub fn parse(path: &str, bytes: &[u8]) -> Document {
+pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
     let mut document = Document {
         path: path.to_string(),
         ..Document::default()
@@ -328,7 +464,7 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    let body = markdown::read(text, body_start, &lines, path, diagnostics);
+    let body = markdown::read(text, body_start, &lines, path, options, diagnostics);
     let first_title = body
         .headings
         .iter()
@@ -348,15 +484,19 @@ pub fn parse(path: &str, bytes: &[u8]) -> Document {
     document.headings = body.headings;
     document.tags = body.tags;
     document.notes = body.notes;
+    document.fields = body.fields;
+    document.links = body.links;
     document
 }
 
 /// The text of a checked milestone written on one line (`  - [x] Joins ✅ 2026-09-06`),
 /// exactly as [`parse`] would give it, or `None` when the line is not a checked task.
-/// Used to recognise milestones in old versions of a file.
+/// Used to recognise milestones in old versions of a file. Logseq's `- DONE text` counts
+/// as checked whatever the journal's options: in a journal that turned Logseq markers
+/// off, no milestone has the text of such a line, so it dates nothing.
 pub fn checked_milestone_text(line: &str) -> Option<String> {
     let line = line.trim_start();
-    let looks_checked = line.contains("[x]") || line.contains("[X]");
+    let looks_checked = line.contains("[x]") || line.contains("[X]") || line.contains("DONE");
     let starts_a_list_item =
         line.starts_with(['-', '*', '+']) || line.starts_with(|c: char| c.is_ascii_digit());
     if !looks_checked || !starts_a_list_item {
@@ -364,7 +504,7 @@ pub fn checked_milestone_text(line: &str) -> Option<String> {
     }
     let lines = LineIndex::new(line);
     let mut ignored = Vec::new();
-    let body = markdown::read(line, 0, &lines, "", &mut ignored);
+    let body = markdown::read(line, 0, &lines, "", &ParseOptions::default(), &mut ignored);
     body.milestones
         .into_iter()
         .find(|m| m.depth == 0)
@@ -386,6 +526,10 @@ fn file_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(path: &str, bytes: &[u8]) -> Document {
+        super::parse(path, bytes, &ParseOptions::default())
+    }
 
     #[test]
     fn front_matter_and_body_positions_are_in_the_file() {
@@ -450,13 +594,13 @@ mod tests {
     fn files_that_cannot_be_read_become_one_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
         // Listed, then deleted before it was read.
-        let doc = load(dir.path(), "gone.md");
+        let doc = load(dir.path(), "gone.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(MAX_FILE_BYTES + 1).unwrap();
-        let doc = load(dir.path(), "big.md");
+        let doc = load(dir.path(), "big.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(
             doc.diagnostics[0].message.contains("over the 10 MB limit"),
@@ -476,6 +620,10 @@ mod tests {
         assert_eq!(
             checked_milestone_text("1. [X] numbered").as_deref(),
             Some("numbered")
+        );
+        assert_eq!(
+            checked_milestone_text("- DONE [#B] migrate notes").as_deref(),
+            Some("migrate notes")
         );
         for not_checked in ["- [ ] open", "- [-] cancelled", "text [x] here", "    "] {
             assert_eq!(checked_milestone_text(not_checked), None, "{not_checked}");

@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ammonia::UrlRelative;
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::document::wikilink_display;
 
 /// Tags a report keeps from journal text; everything else is dropped, its text kept.
 const INLINE_TAGS: [&str; 10] = [
@@ -35,11 +37,36 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 pub fn inline_html(markdown: &str) -> String {
     let source = escape_block_start(markdown);
     let mut html = String::with_capacity(source.len() + 16);
-    pulldown_cmark::html::push_html(
-        &mut html,
-        Parser::new_ext(&source, Options::ENABLE_STRIKETHROUGH),
-    );
+    pulldown_cmark::html::push_html(&mut html, without_wikilinks(&source));
     SANITIZER.clean(&html).to_string().trim().to_string()
+}
+
+/// The inline events of `source`, with `[[wikilinks]]` as their text: the alias, else the
+/// note's name, as the plain text has them. A link to a note would point from the
+/// journal's folder, not the report's, so it is never a link in a report (like a relative
+/// link, whose address the sanitizer removes).
+fn without_wikilinks(source: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut in_unaliased = false;
+    Parser::new_ext(
+        source,
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_WIKILINKS,
+    )
+    .filter_map(move |event| match event {
+        Event::Start(Tag::Link {
+            link_type: LinkType::WikiLink { has_pothole },
+            dest_url,
+            ..
+        }) => {
+            in_unaliased = !has_pothole;
+            (!has_pothole).then(|| Event::Text(wikilink_display(&dest_url).to_string().into()))
+        }
+        Event::End(TagEnd::Link) if in_unaliased => {
+            in_unaliased = false;
+            None
+        }
+        _ if in_unaliased => None,
+        other => Some(other),
+    })
 }
 
 /// The text was inline where it was written (after a list marker, inside a paragraph); on

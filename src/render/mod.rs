@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::analyse::review::Review;
 use crate::analyse::{GoalReport, Report, Status};
 use crate::dates::Date;
+use crate::document::Priority;
 use crate::error::Error;
 use crate::write;
 
@@ -240,6 +241,7 @@ impl Renderer {
         env.add_filter("bar", text_bar);
         env.add_filter("md_cell", markdown_cell);
         env.add_filter("rich_text", rich_text);
+        env.add_filter("open_by_priority", open_by_priority);
         env.add_filter("number", number);
         env.add_filter("report_name", |id: &str| report_file_stem(id));
         env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
@@ -654,6 +656,25 @@ fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
         Some(markdown) => Ok(Value::from_safe_string(markup::inline_html(markdown))),
         None => item.get_attr("text"),
     }
+}
+
+/// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
+/// milestone without a priority ranks between medium and low (as Obsidian Tasks sorts),
+/// and in the order written within a priority.
+fn open_by_priority(milestones: Vec<Value>) -> Vec<Value> {
+    let attr = |m: &Value, name: &str| m.get_attr(name).unwrap_or_default();
+    let mut open: Vec<Value> = milestones
+        .into_iter()
+        .filter(|m| {
+            attr(m, "effective_state").as_str() == Some("open") && attr(m, "leaf").is_true()
+        })
+        .collect();
+    open.sort_by_key(|m| {
+        attr(m, "priority_rank")
+            .as_i64()
+            .unwrap_or(i64::from(Priority::rank(None)))
+    });
+    open
 }
 
 /// Text safe inside a markdown table cell: pipes escaped, line breaks folded.

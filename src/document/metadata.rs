@@ -1,0 +1,575 @@
+//! Metadata people write inline, as Obsidian's Tasks and Dataview plugins and Logseq read
+//! it: Tasks' emoji signifiers (`📅 2026-03-01`, `⏫`, `🔁 every week`), Dataview's inline
+//! fields (`[key:: value]`, `(key:: value)`, `key:: value` lines), Logseq's task keywords
+//! (`TODO`, `DONE`, ...) and the display text of `[[wikilinks]]`.
+//!
+//! Everything here works on one piece of text with the byte ranges that were inline code
+//! in it (`protected`): the markdown parser decides what is code, and nothing in code
+//! ever counts.
+
+use std::ops::Range;
+
+use super::{MilestoneState, Priority};
+use crate::dates::Date;
+
+/// What a dated marker sets on a milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateKind {
+    Due,
+    Scheduled,
+    Start,
+    Created,
+    Done,
+    Cancelled,
+}
+
+/// A Tasks marker found in a milestone's text.
+#[derive(Debug, PartialEq)]
+pub enum Marker {
+    Date {
+        kind: DateKind,
+        /// The marker as written, to point at it in the source.
+        raw: String,
+        date: Result<Date, String>,
+    },
+    Recurrence(String),
+    Priority(Priority),
+    /// `[priority:: urgent]`: a priority field whose value is no priority.
+    UnknownPriority {
+        raw: String,
+    },
+}
+
+/// What an emoji signifier means.
+#[derive(Debug, Clone, Copy)]
+enum Signifier {
+    Date(DateKind),
+    Recurrence,
+    Priority(Priority),
+}
+
+/// Obsidian Tasks' emoji, with the alternatives Tasks also accepts for due (`📆`, `🗓`)
+/// and scheduled (`⌛`).
+fn signifier(c: char) -> Option<Signifier> {
+    Some(match c {
+        '📅' | '📆' | '🗓' => Signifier::Date(DateKind::Due),
+        '⏳' | '⌛' => Signifier::Date(DateKind::Scheduled),
+        '🛫' => Signifier::Date(DateKind::Start),
+        '➕' => Signifier::Date(DateKind::Created),
+        '✅' => Signifier::Date(DateKind::Done),
+        '❌' => Signifier::Date(DateKind::Cancelled),
+        '🔁' => Signifier::Recurrence,
+        '🔺' => Signifier::Priority(Priority::Highest),
+        '⏫' => Signifier::Priority(Priority::High),
+        '🔼' => Signifier::Priority(Priority::Medium),
+        '🔽' => Signifier::Priority(Priority::Low),
+        '⏬' => Signifier::Priority(Priority::Lowest),
+        _ => return None,
+    })
+}
+
+/// The keys of Tasks' Dataview format (and trailmark's `done`) that mean what the emoji
+/// mean: `[due:: 2026-03-01]` is `📅 2026-03-01`.
+fn field_signifier(key: &str) -> Option<Signifier> {
+    Some(match key {
+        "due" => Signifier::Date(DateKind::Due),
+        "scheduled" => Signifier::Date(DateKind::Scheduled),
+        "start" => Signifier::Date(DateKind::Start),
+        "created" => Signifier::Date(DateKind::Created),
+        "done" | "completion" => Signifier::Date(DateKind::Done),
+        "cancelled" => Signifier::Date(DateKind::Cancelled),
+        "repeat" => Signifier::Recurrence,
+        // The value says which priority.
+        "priority" => Signifier::Priority(Priority::Medium),
+        _ => return None,
+    })
+}
+
+const VARIATION_SELECTOR: char = '\u{FE0F}';
+
+/// Longest key of an inline field, in bytes: a `[` followed much later by `::` is prose.
+const MAX_KEY_BYTES: usize = 64;
+/// Longest value of a bracketed field, in bytes, so that a line of unclosed brackets costs
+/// linear time, not quadratic.
+const MAX_VALUE_BYTES: usize = 512;
+
+/// A milestone's text without its Tasks markers and bracketed Dataview fields, whitespace
+/// collapsed, and the markers found. `[key:: value]` is removed; `(key:: value)` leaves
+/// its value, as Obsidian shows it.
+pub fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, Vec<Marker>) {
+    // Most text has neither emoji nor fields: no walk over its characters.
+    if text.is_ascii() && !text.contains("::") {
+        return (collapse_whitespace(text), Vec::new());
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut markers = Vec::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find(|c| c == '[' || c == '(' || signifier(c).is_some()) {
+        let start = at + offset;
+        let c = text[start..].chars().next().unwrap_or(' ');
+        let found = if c == '[' || c == '(' {
+            bracket_field(text, start).map(|field| {
+                let replacement = if field.paren { field.value } else { "" };
+                let marker = field_signifier(&canonical_key(field.key))
+                    .map(|meaning| field_marker(meaning, field.value, &text[start..field.end]));
+                (field.end, replacement, marker)
+            })
+        } else {
+            signifier(c).map(|meaning| {
+                let (end, marker) = emoji_marker(text, start, c, meaning);
+                (end, "", marker)
+            })
+        };
+        match found {
+            Some((end, replacement, marker)) if !overlaps(start..end, protected) => {
+                kept.push_str(&text[copied..start]);
+                kept.push(' ');
+                kept.push_str(replacement);
+                kept.push(' ');
+                markers.extend(marker);
+                copied = end;
+                at = end;
+            }
+            _ => at = start + c.len_utf8(),
+        }
+    }
+    kept.push_str(&text[copied..]);
+    (collapse_whitespace(&kept), markers)
+}
+
+/// The Dataview fields of a block of markdown source: bracketed ones anywhere and lines
+/// that are only a field (`key:: value`, after indentation and `>` quote marks), in
+/// order, with canonical keys and values as written.
+pub fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    if !source.contains("::") {
+        return found;
+    }
+    let mut line_start = 0;
+    for line in source.split_inclusive('\n') {
+        let content = line.trim_start_matches([' ', '\t', '>']);
+        let content_start = line_start + (line.len() - content.len());
+        if let Some((key, value)) = line_field(content.trim_end())
+            && !overlaps(content_start..content_start + key.len() + 2, protected)
+        {
+            found.push((canonical_key(key), value.to_string()));
+        }
+        line_start += line.len();
+    }
+    let mut at = 0;
+    while let Some(offset) = source[at..].find(['[', '(']) {
+        let start = at + offset;
+        match bracket_field(source, start) {
+            Some(field) if !overlaps(start..field.end, protected) => {
+                found.push((canonical_key(field.key), field.value.to_string()));
+                at = field.end;
+            }
+            _ => at = start + 1,
+        }
+    }
+    found
+}
+
+/// `key:: value` filling a whole line: a key that could be a field's, `::`, and then
+/// nothing or a space (so that `std::vec` starting a line is prose).
+fn line_field(line: &str) -> Option<(&str, &str)> {
+    let colons = head(line, MAX_KEY_BYTES + 2).find("::")?;
+    let key = &line[..colons];
+    let value = &line[colons + 2..];
+    if !is_key(key) || !(value.is_empty() || value.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((key, value.trim()))
+}
+
+struct BracketField<'a> {
+    /// Just past the closing bracket.
+    end: usize,
+    key: &'a str,
+    value: &'a str,
+    paren: bool,
+}
+
+/// `[key:: value]` or `(key:: value)` starting at `start`, on one line. The value may
+/// hold brackets of the same kind in pairs (`[key:: [[a note]]]`). **Choice**: in the
+/// round form a space must follow `::`, so that `(std::vec)` in prose is not a field.
+fn bracket_field(text: &str, start: usize) -> Option<BracketField<'_>> {
+    let (open, close) = match text.as_bytes()[start] {
+        b'[' => (b'[', b']'),
+        b'(' => (b'(', b')'),
+        _ => return None,
+    };
+    let rest = &text[start + 1..];
+    let colons = head(rest, MAX_KEY_BYTES + 2).find("::")?;
+    let key = &rest[..colons];
+    if !is_key(key) {
+        return None;
+    }
+    let value_start = start + 1 + colons + 2;
+    let after = text.as_bytes().get(value_start).copied();
+    if open == b'(' && !matches!(after, Some(b' ' | b'\t' | b')')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, &b) in text.as_bytes()[value_start..].iter().enumerate() {
+        if i > MAX_VALUE_BYTES || b == b'\n' || b == b'\r' {
+            return None;
+        }
+        if b == open {
+            depth += 1;
+        } else if b == close {
+            if depth == 0 {
+                return Some(BracketField {
+                    end: value_start + i + 1,
+                    key,
+                    value: text[value_start..value_start + i].trim(),
+                    paren: open == b'(',
+                });
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
+/// A field's key: some text without brackets, colons or line breaks, not only spaces,
+/// and not starting with a space (`[ ::]` is not a field).
+fn is_key(key: &str) -> bool {
+    !key.trim().is_empty()
+        && !key.starts_with([' ', '\t'])
+        && !key.contains(['[', ']', '(', ')', ':', '\n', '\r', '`'])
+}
+
+/// Dataview's normalized key: emphasis marks removed, lowercased, spaces as `-`, so that
+/// `**Project Lead**`, `project lead` and `Project-Lead` are the same field.
+pub fn canonical_key(key: &str) -> String {
+    key.split(|c: char| c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .map(|word| word.replace(['*', '~'], "").to_lowercase())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The marker of a bracketed field whose key Tasks knows.
+fn field_marker(meaning: Signifier, value: &str, raw: &str) -> Marker {
+    match meaning {
+        Signifier::Date(kind) => Marker::Date {
+            kind,
+            raw: raw.to_string(),
+            date: parse_date(value),
+        },
+        Signifier::Recurrence => Marker::Recurrence(value.to_string()),
+        Signifier::Priority(_) => match Priority::from_name(value) {
+            Some(priority) => Marker::Priority(priority),
+            None => Marker::UnknownPriority {
+                raw: raw.to_string(),
+            },
+        },
+    }
+}
+
+/// The marker of the emoji `c` at `start`, and where it ends: a date after a date emoji
+/// (up to the next whitespace), the text up to the next marker after `🔁`, nothing after
+/// a priority. A variation selector (U+FE0F) may follow the emoji.
+fn emoji_marker(text: &str, start: usize, c: char, meaning: Signifier) -> (usize, Option<Marker>) {
+    let mut end = start + c.len_utf8();
+    if text[end..].starts_with(VARIATION_SELECTOR) {
+        end += VARIATION_SELECTOR.len_utf8();
+    }
+    let after = &text[end..];
+    let value_start = end + (after.len() - after.trim_start_matches([' ', '\t']).len());
+    let marker = match meaning {
+        Signifier::Date(kind) => {
+            let value = &text[value_start..];
+            let value_len = value.find(char::is_whitespace).unwrap_or(value.len());
+            end = value_start + value_len;
+            Some(Marker::Date {
+                kind,
+                raw: text[start..end].to_string(),
+                date: parse_date(&value[..value_len]),
+            })
+        }
+        Signifier::Recurrence => {
+            let value = &text[value_start..];
+            let value_len = value
+                .find(|c: char| signifier(c).is_some() || matches!(c, '[' | '(' | '\n' | '\r'))
+                .unwrap_or(value.len());
+            end = value_start + value_len;
+            let rule = value[..value_len].trim();
+            (!rule.is_empty()).then(|| Marker::Recurrence(rule.to_string()))
+        }
+        Signifier::Priority(priority) => Some(Marker::Priority(priority)),
+    };
+    (end, marker)
+}
+
+fn parse_date(value: &str) -> Result<Date, String> {
+    if value.is_empty() {
+        Err("the marker needs a date written as YYYY-MM-DD".to_string())
+    } else {
+        Date::parse(value).map_err(|error| error.to_string())
+    }
+}
+
+/// The longest start of `text` of at most `bytes` bytes.
+fn head(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn overlaps(range: Range<usize>, protected: &[Range<usize>]) -> bool {
+    protected
+        .iter()
+        .any(|code| code.start < range.end && range.start < code.end)
+}
+
+/// Logseq's task keyword at the start of a list item's text: its state and the length of
+/// the keyword (with a `[#A]` priority after it), or `None`. The keyword must be in
+/// capitals and followed by a space, as Logseq writes it.
+pub fn logseq_marker(source: &str) -> Option<(MilestoneState, usize, Option<Priority>)> {
+    const KEYWORDS: [(&str, MilestoneState); 10] = [
+        ("TODO", MilestoneState::Open),
+        ("DOING", MilestoneState::Open),
+        ("NOW", MilestoneState::Open),
+        ("LATER", MilestoneState::Open),
+        ("WAITING", MilestoneState::Open),
+        ("WAIT", MilestoneState::Open),
+        ("IN-PROGRESS", MilestoneState::Open),
+        ("DONE", MilestoneState::Done),
+        ("CANCELED", MilestoneState::Cancelled),
+        ("CANCELLED", MilestoneState::Cancelled),
+    ];
+    let (keyword, state) = KEYWORDS.iter().find(|(keyword, _)| {
+        source
+            .strip_prefix(keyword)
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+    })?;
+    let rest = &source[keyword.len()..];
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let priority = match rest[spaces..].get(..4) {
+        Some("[#A]") => Some(Priority::High),
+        Some("[#B]") => Some(Priority::Medium),
+        Some("[#C]") => Some(Priority::Low),
+        _ => None,
+    };
+    let len = keyword.len() + priority.map_or(0, |_| spaces + 4);
+    Some((*state, len, priority))
+}
+
+/// What a `[[wikilink]]` without an alias shows: the note's name, without its folder,
+/// `.md` and `#heading` (or the heading, for a link within the same note).
+pub fn wikilink_display(target: &str) -> &str {
+    let (path, heading) = target.split_once('#').unwrap_or((target, ""));
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = strip_markdown_extension(name);
+    if name.trim().is_empty() {
+        heading.trim_start_matches('^')
+    } else {
+        name
+    }
+}
+
+/// `name` without a `.md` or `.markdown` extension (any case).
+pub fn strip_markdown_extension(name: &str) -> &str {
+    for extension in [".md", ".markdown"] {
+        if name.len() > extension.len()
+            && let Some(stem) = name.get(..name.len() - extension.len())
+            && name[stem.len()..].eq_ignore_ascii_case(extension)
+        {
+            return stem;
+        }
+    }
+    name
+}
+
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Result<Date, String> {
+        Ok(Date::parse(text).unwrap())
+    }
+
+    fn strip(text: &str) -> (String, Vec<Marker>) {
+        strip_markers(text, &[])
+    }
+
+    #[test]
+    fn every_tasks_emoji_is_read_and_removed() {
+        let (text, markers) = strip(
+            "Ship it 🔺 🔁 every week on Monday 📅 2026-03-01 ⏳ 2026-02-20 🛫 2026-02-01 \
+             ➕ 2026-01-15 ✅ 2026-02-27 ❌ 2026-02-28",
+        );
+        assert_eq!(text, "Ship it");
+        assert_eq!(
+            markers,
+            [
+                Marker::Priority(Priority::Highest),
+                Marker::Recurrence("every week on Monday".into()),
+                Marker::Date {
+                    kind: DateKind::Due,
+                    raw: "📅 2026-03-01".into(),
+                    date: date("2026-03-01")
+                },
+                Marker::Date {
+                    kind: DateKind::Scheduled,
+                    raw: "⏳ 2026-02-20".into(),
+                    date: date("2026-02-20")
+                },
+                Marker::Date {
+                    kind: DateKind::Start,
+                    raw: "🛫 2026-02-01".into(),
+                    date: date("2026-02-01")
+                },
+                Marker::Date {
+                    kind: DateKind::Created,
+                    raw: "➕ 2026-01-15".into(),
+                    date: date("2026-01-15")
+                },
+                Marker::Date {
+                    kind: DateKind::Done,
+                    raw: "✅ 2026-02-27".into(),
+                    date: date("2026-02-27")
+                },
+                Marker::Date {
+                    kind: DateKind::Cancelled,
+                    raw: "❌ 2026-02-28".into(),
+                    date: date("2026-02-28")
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn priorities_and_variation_selectors() {
+        for (written, priority) in [
+            ("a 🔺", Priority::Highest),
+            ("a ⏫", Priority::High),
+            ("a 🔼", Priority::Medium),
+            ("a 🔽", Priority::Low),
+            ("a ⏬\u{FE0F}", Priority::Lowest),
+        ] {
+            assert_eq!(
+                strip(written),
+                ("a".into(), vec![Marker::Priority(priority)])
+            );
+        }
+        let (text, markers) = strip("a ⏳\u{FE0F} 2026-02-20 🗓\u{FE0F} 2026-03-01 b");
+        assert_eq!(text, "a b");
+        assert_eq!(markers.len(), 2);
+        assert!(matches!(
+            markers[1],
+            Marker::Date {
+                kind: DateKind::Due,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn bracketed_fields_are_removed_and_round_ones_leave_their_value() {
+        let (text, markers) = strip(
+            "Read (book:: Clean Code) [effort:: 3h] [due:: 2026-04-01] [priority:: high] \
+             [repeat:: every month] [completion:: 2026-04-02]",
+        );
+        assert_eq!(text, "Read Clean Code");
+        assert_eq!(markers.len(), 4);
+        assert_eq!(markers[1], Marker::Priority(Priority::High));
+        assert_eq!(markers[2], Marker::Recurrence("every month".into()));
+        let (_, markers) = strip("x [priority:: urgent]");
+        assert_eq!(
+            markers,
+            [Marker::UnknownPriority {
+                raw: "[priority:: urgent]".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_field() {
+        for prose in [
+            "use std::vec::Vec",
+            "a (std::vec) b",
+            "[link](http://x) and (a) [b]",
+            "[ :: x]",
+            "[a\n:: b]",
+            "[[note]] only",
+        ] {
+            assert_eq!(
+                strip(prose),
+                (collapse_whitespace(prose), vec![]),
+                "{prose}"
+            );
+            assert_eq!(fields(prose, &[]), [], "{prose}");
+        }
+    }
+
+    #[test]
+    fn markers_in_code_do_not_count() {
+        let text = "run `[due:: 2026-01-01]` and `📅 2026-01-02` today ⏫";
+        let code = [4..24, 29..45];
+        assert_eq!(&text[code[0].clone()], "`[due:: 2026-01-01]`");
+        let (kept, markers) = strip_markers(text, &code);
+        assert_eq!(kept, "run `[due:: 2026-01-01]` and `📅 2026-01-02` today");
+        assert_eq!(markers, [Marker::Priority(Priority::High)]);
+        assert_eq!(fields(text, &code), []);
+    }
+
+    #[test]
+    fn fields_of_a_block_with_canonical_keys() {
+        let source = "**Project Lead**:: Ana\n> Mood:: good\nstd::vec\nprose [Effort Hours:: 3] \
+                      (rating:: [[Great]])\nkey::";
+        assert_eq!(
+            fields(source, &[]),
+            [
+                ("project-lead".to_string(), "Ana".to_string()),
+                ("mood".to_string(), "good".to_string()),
+                ("key".to_string(), String::new()),
+                ("effort-hours".to_string(), "3".to_string()),
+                ("rating".to_string(), "[[Great]]".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn logseq_keywords() {
+        assert_eq!(
+            logseq_marker("TODO write"),
+            Some((MilestoneState::Open, 4, None))
+        );
+        assert_eq!(
+            logseq_marker("DONE [#A] ship"),
+            Some((MilestoneState::Done, 9, Some(Priority::High)))
+        );
+        assert_eq!(
+            logseq_marker("CANCELED x"),
+            Some((MilestoneState::Cancelled, 8, None))
+        );
+        assert_eq!(
+            logseq_marker("CANCELLED x"),
+            Some((MilestoneState::Cancelled, 9, None))
+        );
+        for not_a_task in ["TODOS x", "todo x", "DONE", "Done x", "NOWHERE x"] {
+            assert_eq!(logseq_marker(not_a_task), None, "{not_a_task}");
+        }
+    }
+
+    #[test]
+    fn wikilinks_show_the_note_name() {
+        assert_eq!(wikilink_display("folder/Target#Heading"), "Target");
+        assert_eq!(wikilink_display("Goal.md"), "Goal");
+        assert_eq!(wikilink_display("Goal.MD"), "Goal");
+        assert_eq!(wikilink_display("#Heading"), "Heading");
+        assert_eq!(wikilink_display("#^block"), "block");
+        assert_eq!(wikilink_display(".md"), ".md");
+    }
+}
