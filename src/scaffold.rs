@@ -570,6 +570,38 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_file_uncommented_is_the_default_configuration() {
+        // Every commented setting (and the lines of a list spread over several), with
+        // the `exclude` example left out: what a person gets by removing the `#`s.
+        let mut uncommented = String::new();
+        let mut in_list = false;
+        for line in settings_file().lines() {
+            let Some(rest) = line.strip_prefix("# ") else {
+                continue;
+            };
+            let setting = rest == "[sections]"
+                || rest
+                    .split_once(" = ")
+                    .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            if (setting || in_list) && rest != "exclude = [\"archive/**\"]" {
+                uncommented.push_str(rest);
+                uncommented.push('\n');
+                in_list = (setting && rest.ends_with('[')) || (in_list && rest != "]");
+            }
+        }
+        let config = crate::config::Config::parse(&uncommented)
+            .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
+        assert_eq!(config.set.len(), 11, "{uncommented}");
+        let defaults = crate::config::Config::default();
+        assert_eq!(config.output, defaults.output);
+        assert_eq!(config.templates, defaults.templates);
+        assert_eq!(config.exclude.globs, defaults.exclude.globs);
+        assert_eq!(config.rules, defaults.rules);
+        assert_eq!(config.reviews, defaults.reviews);
+        assert_eq!(config.parse, defaults.parse);
+    }
+
+    #[test]
     fn yaml_values_read_back_as_the_same_text() {
         for title in [
             "Learn SQL",
