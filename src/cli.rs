@@ -137,7 +137,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the HTML and markdown reports and trailmark.json.
+    /// Write the HTML and markdown reports, trailmark.json and the deadlines.ics calendar.
     Build {
         #[command(flatten)]
         journal: JournalArgs,

@@ -580,9 +580,9 @@ mod tests {
                 continue;
             };
             let setting = rest == "[sections]"
-                || rest
-                    .split_once(" = ")
-                    .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+                || rest.split_once(" = ").is_some_and(|(key, _)| {
+                    key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
             if (setting || in_list) && rest != "exclude = [\"archive/**\"]" {
                 uncommented.push_str(rest);
                 uncommented.push('\n');
