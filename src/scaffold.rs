@@ -9,7 +9,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use minijinja::{Environment, UndefinedBehavior, context};
+use minijinja::context;
 
 use crate::dates::Date;
 use crate::document::NoteKind;
@@ -364,18 +364,8 @@ fn render(templates: &Path, name: &str, values: minijinja::Value) -> Result<Stri
             });
         }
     };
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // As in report templates, a block tag on a line of its own leaves no blank line; and
-    // the file ends with a newline when the template does.
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters with trimmed blocks are a valid syntax"),
-    );
+    // The file ends with a newline when the template does.
+    let mut env = crate::render::template_environment(true);
     env.add_filter("yaml", yaml_string);
     env.add_template_owned(name.to_string(), source)
         .map_err(template_error)?;

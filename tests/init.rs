@@ -130,15 +130,7 @@ fn init_refuses_to_overwrite_any_file_and_then_writes_nothing() {
 #[test]
 fn a_fresh_journal_builds_and_checks_without_a_single_problem() {
     let dir = fresh_journal();
-    let output = trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.starts_with("1 goal: "), "{stdout}");
-    assert!(!stdout.contains("problem"), "{stdout}");
+    builds_without_problems(dir.path(), "1 goal: ");
     assert!(dir.path().join("_reports/index.html").is_file());
     assert!(dir.path().join("_reports/goals/team-talk.html").is_file());
 
@@ -318,14 +310,20 @@ fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
         "# Day 2026-03-09 of 2026\n"
     );
     // The templates of `new` are neither journal documents nor in the way of reports.
+    builds_without_problems(dir.path(), "2 goals: ");
+}
+
+/// `build` of the journal at `dir` succeeds, says it built `goals` (`"2 goals: "`) and
+/// mentions no problem.
+fn builds_without_problems(dir: &Path, goals: &str) {
     let output = trailmark()
         .args(["build", "--today", TODAY])
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
-    assert!(output.status.success());
+    assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(stdout.starts_with("2 goals: "), "{stdout}");
+    assert!(stdout.starts_with(goals), "{stdout}");
     assert!(!stdout.contains("problem"), "{stdout}");
 }
 

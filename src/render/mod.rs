@@ -221,20 +221,29 @@ pub struct Renderer {
     templates: u64,
 }
 
+/// A template environment as every template of trailmark's has it: a misspelled variable
+/// is an error, not a blank, and a block tag on a line of its own leaves no blank line
+/// (markdown stays tidy). `keep_trailing_newline` ends the output with a newline when the
+/// template ends with one.
+pub(crate) fn template_environment(keep_trailing_newline: bool) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(keep_trailing_newline)
+            .build()
+            .expect("the default delimiters with trimmed blocks are a valid syntax"),
+    );
+    env
+}
+
 impl Renderer {
     /// A renderer that prefers templates in `overrides` (the journal's `templates/` folder)
     /// to the embedded ones.
     pub fn new(overrides: Option<PathBuf>) -> Renderer {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        // A block tag on a line of its own leaves no blank line: markdown reports stay tidy.
-        env.set_syntax(
-            minijinja::syntax::SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .build()
-                .expect("the default delimiters with trimmed blocks are a valid syntax"),
-        );
+        let mut env = template_environment(false);
         let templates = templates_fingerprint(overrides.as_deref());
         env.set_loader(move |name| load_template(overrides.as_deref(), name));
         env.add_filter("percent", percent);
