@@ -33,37 +33,14 @@ pub mod write;
 
 use std::path::Path;
 
-use crate::analyse::Report;
-use crate::dates::Date;
 use crate::error::Error;
 use crate::workspace::Workspace;
-use crate::write::WriteSummary;
 
 /// The default output folder, inside the journal.
 pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
-/// Finds, reads and links the journal at `root`, leaving out the output folder (`out`,
-/// or else the one `trailmark.toml` sets).
-pub fn load(root: &Path, out: Option<&Path>) -> Result<model::Journal, Error> {
-    Ok(open(root, out)?.into_journal())
-}
-
-/// Loads the journal and analyses it as of `today`.
-pub fn report(root: &Path, out: Option<&Path>, today: Date) -> Result<Report, Error> {
-    Ok(open(root, out)?.analyse(today))
-}
-
-/// Builds every report of the journal at `root` into its output folder: goals, and a
-/// review of every period with activity.
-pub fn build(
-    root: &Path,
-    out: Option<&Path>,
-    today: Date,
-) -> Result<(Report, WriteSummary), Error> {
-    open(root, out)?.build(today)
-}
-
-/// A workspace of the journal at `root`, with its configuration and every file read once.
+/// A workspace of the journal at `root`, with its configuration and every file read once:
+/// what every command starts from (`status` analyses it, `build` builds it).
 pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
     let mut workspace = Workspace::open(root, out)?;
     workspace.refresh();

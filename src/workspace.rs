@@ -144,10 +144,6 @@ impl Workspace {
         &self.journal
     }
 
-    pub fn into_journal(self) -> Journal {
-        self.journal
-    }
-
     /// Brings the journal up to date with the files on disk.
     pub fn refresh(&mut self) -> Refresh {
         let root = write::resolve(&self.root);
