@@ -533,7 +533,9 @@ fn review(
     format: FormatArg,
 ) -> Result<u8, Error> {
     let mut workspace = args.open()?;
-    let (_, review) = workspace.review(kind, date, args.today());
+    let period = workspace.review_period(kind, date, args.today());
+    let report = workspace.analyse(args.today());
+    let review = crate::analyse::review::Reviewer::new(workspace.journal(), &report).review(period);
     let text = match format {
         FormatArg::Json => {
             serde_json::to_string_pretty(&review)

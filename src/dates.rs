@@ -17,6 +17,9 @@ pub struct Date(NaiveDate);
 pub struct DateError(pub String);
 
 impl Date {
+    /// The earliest day there is.
+    pub const MIN: Date = Date(NaiveDate::MIN);
+
     /// Builds a date from its parts; `None` when the day does not exist.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         NaiveDate::from_ymd_opt(year, month, day).map(Date)

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use crate::analyse::period::{Period, PeriodKind};
-use crate::analyse::review::{self, Review, Reviewer};
+use crate::analyse::review;
 use crate::analyse::{self, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
@@ -256,22 +256,14 @@ impl Workspace {
         Ok((report, summary))
     }
 
-    /// The review of the period of `kind` that contains `date` or else of the last
-    /// complete one before `today`, with the report it was drawn from.
-    pub fn review(
-        &mut self,
-        kind: PeriodKind,
-        date: Option<Date>,
-        today: Date,
-    ) -> (Report, Review) {
+    /// The period of `kind` `trailmark review` shows: the one that contains `date`, or
+    /// else the last complete one before `today`, with the journal's week start.
+    pub fn review_period(&self, kind: PeriodKind, date: Option<Date>, today: Date) -> Period {
         let week_start = self.config.rules.week_start;
-        let period = match date {
+        match date {
             Some(date) => Period::containing(kind, date, week_start),
             None => review::last_complete(kind, today, week_start),
-        };
-        let report = self.analyse(today);
-        let review = Reviewer::new(&self.journal, &report).review(period);
-        (report, review)
+        }
     }
 
     /// Reads the git history when some done milestone needs a date from it, starting from

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
 use super::timeline::GoalTimeline;
-use super::{Report, Status, status_at};
+use super::{GoalReport, Report, Status, status_at};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
@@ -17,7 +17,7 @@ use crate::model::Journal;
 /// A goal with nothing done for this many days is stalled.
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Review {
+pub struct Review<'a> {
     pub kind: PeriodKind,
     /// `2026-W45`, `2026-11`, `2026-Q4` or `2026`.
     pub label: String,
@@ -34,65 +34,65 @@ pub struct Review {
     pub previous: Option<String>,
     pub next: Option<String>,
     /// Milestones done in the period, by goal.
-    pub wins: Vec<GoalWins>,
+    pub wins: Vec<GoalWins<'a>>,
     /// Leaf milestones done in the period (what progress counts).
     pub milestones_done: usize,
-    pub win_notes: Vec<NoteItem>,
-    pub feedback: Vec<NoteItem>,
-    pub lessons: Vec<NoteItem>,
+    pub win_notes: Vec<NoteItem<'a>>,
+    pub feedback: Vec<NoteItem<'a>>,
+    pub lessons: Vec<NoteItem<'a>>,
     /// Goals that moved in the period, most moved first.
-    pub progress: Vec<GoalProgress>,
+    pub progress: Vec<GoalProgress<'a>>,
     /// Active goals that did not move, by title: listed, not tabled, so that a journal
     /// with hundreds of goals keeps its reviews short.
-    pub unchanged: Vec<GoalProgress>,
-    pub completed: Vec<GoalEvent>,
-    pub became_overdue: Vec<GoalEvent>,
-    pub became_at_risk: Vec<GoalEvent>,
-    pub stalled: Vec<GoalEvent>,
+    pub unchanged: Vec<GoalProgress<'a>>,
+    pub completed: Vec<GoalEvent<'a>>,
+    pub became_overdue: Vec<GoalEvent<'a>>,
+    pub became_at_risk: Vec<GoalEvent<'a>>,
+    pub stalled: Vec<GoalEvent<'a>>,
     pub stalled_after_days: i64,
-    pub metrics: Vec<MetricLogged>,
-    pub entries: Vec<EntryItem>,
+    pub metrics: Vec<MetricLogged<'a>>,
+    pub entries: Vec<EntryItem<'a>>,
     pub previous_entries: usize,
     /// What is due in the period after this one.
     pub next_period: String,
-    pub due_next: Vec<DueMilestone>,
-    pub goals_due_next: Vec<GoalEvent>,
+    pub due_next: Vec<DueMilestone<'a>>,
+    pub goals_due_next: Vec<GoalEvent<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalWins {
-    pub goal: String,
-    pub title: String,
-    pub milestones: Vec<DoneMilestone>,
+pub struct GoalWins<'a> {
+    pub goal: &'a str,
+    pub title: &'a str,
+    pub milestones: Vec<DoneMilestone<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DoneMilestone {
-    pub text: String,
+pub struct DoneMilestone<'a> {
+    pub text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
+    pub markdown: Option<&'a str>,
     pub done_on: Date,
-    pub file: String,
+    pub file: &'a str,
     pub line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NoteItem {
-    pub text: String,
+pub struct NoteItem<'a> {
+    pub text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
+    pub markdown: Option<&'a str>,
     pub date: Date,
-    pub file: String,
+    pub file: &'a str,
     pub line: u32,
-    pub entry: String,
+    pub entry: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalProgress {
-    pub goal: String,
-    pub title: String,
+pub struct GoalProgress<'a> {
+    pub goal: &'a str,
+    pub title: &'a str,
     pub status: Status,
     /// At the end of the day before the period, and at its end (or today).
     pub start: f64,
@@ -103,41 +103,41 @@ pub struct GoalProgress {
 
 /// A goal and the day something happened to it (completed, became overdue, last moved).
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalEvent {
-    pub goal: String,
-    pub title: String,
+pub struct GoalEvent<'a> {
+    pub goal: &'a str,
+    pub title: &'a str,
     pub date: Option<Date>,
     /// Days since `date`, for stalled goals.
     pub days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MetricLogged {
-    pub goal: String,
-    pub title: String,
+pub struct MetricLogged<'a> {
+    pub goal: &'a str,
+    pub title: &'a str,
     pub date: Date,
     pub value: f64,
-    pub unit: Option<String>,
-    pub file: String,
+    pub unit: Option<&'a str>,
+    pub file: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryItem {
-    pub file: String,
-    pub title: String,
+pub struct EntryItem<'a> {
+    pub file: &'a str,
+    pub title: &'a str,
     pub date: Date,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DueMilestone {
-    pub text: String,
+pub struct DueMilestone<'a> {
+    pub text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
+    pub markdown: Option<&'a str>,
     pub due: Date,
-    pub goal: Option<String>,
-    pub title: Option<String>,
-    pub file: String,
+    pub goal: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub file: &'a str,
     pub line: u32,
 }
 
@@ -160,6 +160,7 @@ struct Entry<'a> {
 pub struct Reviewer<'a> {
     report: &'a Report,
     timelines: Vec<GoalTimeline>,
+    spans: Vec<GoalSpan>,
     /// Dated entries, oldest first.
     entries: Vec<Entry<'a>>,
     /// Done milestones with a date, oldest first.
@@ -168,12 +169,19 @@ pub struct Reviewer<'a> {
     metrics: Vec<(Date, usize, usize)>,
     /// Open milestones with a due date, soonest first: sorted once, so each review only
     /// slices out its period instead of scanning every milestone.
-    open_due: Vec<DueMilestone>,
+    open_due: Vec<DueMilestone<'a>>,
 }
 
 impl<'a> Reviewer<'a> {
     pub fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
-        let timelines = report.goals.iter().map(GoalTimeline::of).collect();
+        let timelines: Vec<GoalTimeline> = report.goals.iter().map(GoalTimeline::of).collect();
+        let margin = report.rules.at_risk_margin;
+        let spans = report
+            .goals
+            .iter()
+            .zip(&timelines)
+            .map(|(goal, timeline)| GoalSpan::of(goal, timeline, margin))
+            .collect();
         let mut entries: Vec<Entry> = journal
             .documents
             .iter()
@@ -210,6 +218,7 @@ impl<'a> Reviewer<'a> {
         Reviewer {
             report,
             timelines,
+            spans,
             entries,
             done,
             metrics,
@@ -237,11 +246,10 @@ impl<'a> Reviewer<'a> {
         periods
     }
 
-    pub fn review(&self, period: Period) -> Review {
+    pub fn review(&self, period: Period) -> Review<'a> {
         let today = self.report.today;
         let rules = self.report.rules;
         let as_of = period.last.min(today);
-        let before = period.first.add_days(-1);
         let goals = &self.report.goals;
         let next_period = period.next();
         let entries = slice_by_date(&self.entries, period, |e| e.date);
@@ -253,21 +261,15 @@ impl<'a> Reviewer<'a> {
                         .iter()
                         .filter(move |n| n.kind == kind)
                         .map(|n| NoteItem {
-                            text: n.text.clone(),
-                            markdown: n.markdown.clone(),
+                            text: &n.text,
+                            markdown: n.markdown.as_deref(),
                             date: e.date,
-                            file: e.file.to_string(),
+                            file: e.file,
                             line: n.position.line,
-                            entry: e.title.to_string(),
+                            entry: e.title,
                         })
                 })
                 .collect()
-        };
-        let event = |g: usize, date: Option<Date>| GoalEvent {
-            goal: goals[g].id.clone(),
-            title: goals[g].title.clone(),
-            date,
-            days: None,
         };
 
         let mut wins: Vec<GoalWins> = Vec::new();
@@ -275,17 +277,17 @@ impl<'a> Reviewer<'a> {
             let goal = &goals[done.goal];
             let milestone = &goal.milestones[done.milestone];
             let item = DoneMilestone {
-                text: milestone.text.clone(),
-                markdown: milestone.markdown.clone(),
+                text: &milestone.text,
+                markdown: milestone.markdown.as_deref(),
                 done_on: done.date,
-                file: milestone.file.clone(),
+                file: &milestone.file,
                 line: milestone.line,
             };
             match wins.iter_mut().find(|w| w.goal == goal.id) {
                 Some(group) => group.milestones.push(item),
                 None => wins.push(GoalWins {
-                    goal: goal.id.clone(),
-                    title: goal.title.clone(),
+                    goal: &goal.id,
+                    title: &goal.title,
                     milestones: vec![item],
                 }),
             }
@@ -299,65 +301,24 @@ impl<'a> Reviewer<'a> {
         let mut stalled = Vec::new();
         let mut goals_due_next = Vec::new();
         let mut milestones_done = 0;
-        for (g, goal) in goals.iter().enumerate() {
-            let timeline = &self.timelines[g];
-            let started = goal.start.is_none_or(|s| s <= as_of);
-            let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
-            let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
-            let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
-            let done = timeline.done_between(period.first, as_of);
-            milestones_done += done;
-            let active =
-                started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
-            let row = || GoalProgress {
-                goal: goal.id.clone(),
-                title: goal.title.clone(),
-                status: status_end,
-                start,
-                end,
-                change: end - start,
-                done,
-            };
-            if end != start || done > 0 {
-                progress.push(row());
-            } else if active {
-                unchanged.push(row());
-            }
-            if let Some(on) = goal
-                .completed_on
-                .filter(|d| period.contains(*d) && *d <= today)
-            {
-                completed.push(event(g, Some(on)));
-            }
-            if status_end == Status::Overdue && status_before != Status::Overdue {
-                became_overdue.push(event(g, goal.due.map(|d| d.add_days(1))));
-            }
-            if status_end == Status::AtRisk && status_before != Status::AtRisk {
-                became_at_risk.push(event(g, None));
-            }
-            let last_moved = timeline.last_activity(as_of);
-            let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
-            if active
-                && let Some(since) = idle_since
-                && since.days_until(as_of) >= rules.stalled_after_days
-            {
-                stalled.push(GoalEvent {
-                    days: Some(since.days_until(as_of)),
-                    ..event(g, last_moved)
-                });
-            }
-            let open = !matches!(status_end, Status::Done | Status::Dropped);
-            if open && goal.due.is_some_and(|d| next_period.contains(d)) {
-                goals_due_next.push(event(g, goal.due));
-            }
+        for g in (0..goals.len()).filter(|&g| self.could_show(g, period)) {
+            let rows = self.goal_rows(g, period);
+            milestones_done += rows.done;
+            progress.extend(rows.progress);
+            unchanged.extend(rows.unchanged);
+            completed.extend(rows.completed);
+            became_overdue.extend(rows.became_overdue);
+            became_at_risk.extend(rows.became_at_risk);
+            stalled.extend(rows.stalled);
+            goals_due_next.extend(rows.due_next);
         }
         progress.sort_by(|a, b| {
             b.change
                 .total_cmp(&a.change)
                 .then(b.done.cmp(&a.done))
-                .then(a.title.cmp(&b.title))
+                .then(a.title.cmp(b.title))
         });
-        unchanged.sort_by(|a, b| a.title.cmp(&b.title));
+        unchanged.sort_by(|a, b| a.title.cmp(b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
 
         let metrics = slice_by_date(&self.metrics, period, |m| m.0)
@@ -365,12 +326,12 @@ impl<'a> Reviewer<'a> {
             .map(|&(date, g, v)| {
                 let metric = goals[g].metric.as_ref().expect("values come from a metric");
                 MetricLogged {
-                    goal: goals[g].id.clone(),
-                    title: goals[g].title.clone(),
+                    goal: &goals[g].id,
+                    title: &goals[g].title,
                     date,
                     value: metric.values[v].value,
-                    unit: metric.unit.clone(),
-                    file: metric.values[v].file.clone(),
+                    unit: metric.unit.as_deref(),
+                    file: &metric.values[v].file,
                 }
             })
             .collect();
@@ -401,8 +362,8 @@ impl<'a> Reviewer<'a> {
             entries: entries
                 .iter()
                 .map(|e| EntryItem {
-                    file: e.file.to_string(),
-                    title: e.title.to_string(),
+                    file: e.file,
+                    title: e.title,
                     date: e.date,
                 })
                 .collect(),
@@ -413,14 +374,138 @@ impl<'a> Reviewer<'a> {
         }
     }
 
+    /// Whether goal `g` can show in the review of `period` at all. Most goals of a long
+    /// journal cannot: finished (or dropped, or paused) and quiet before the period
+    /// began, or not started, untouched and not due until after it. Skipping them keeps
+    /// a decade of reviews from each looking at every goal of the decade. The reasoning
+    /// is tested: a goal skipped here has no rows (see the tests).
+    fn could_show(&self, g: usize, period: Period) -> bool {
+        let span = &self.spans[g];
+        let as_of = period.last.min(self.report.today);
+        // A period that has not begun (`trailmark review --date` ahead of today) is seen
+        // as of today, before it starts: the reasoning below is for begun ones.
+        if as_of < period.first {
+            return true;
+        }
+        if span.settled.is_some_and(|settled| period.first > settled) {
+            return false;
+        }
+        let goal = &self.report.goals[g];
+        let not_yet = goal.start.is_some_and(|start| as_of < start)
+            && span.first.is_none_or(|first| first > as_of)
+            && goal.due.is_none_or(|due| due > period.next().last);
+        !not_yet
+    }
+
+    /// What goal `g` adds to the review of `period`.
+    fn goal_rows(&self, g: usize, period: Period) -> GoalRows<'a> {
+        let today = self.report.today;
+        let rules = self.report.rules;
+        let as_of = period.last.min(today);
+        let before = period.first.add_days(-1);
+        let goal = &self.report.goals[g];
+        let timeline = &self.timelines[g];
+        let event = |date: Option<Date>| GoalEvent {
+            goal: &goal.id,
+            title: &goal.title,
+            date,
+            days: None,
+        };
+        let started = goal.start.is_none_or(|s| s <= as_of);
+        let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
+        let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
+        let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
+        let done = timeline.done_between(period.first, as_of);
+        let active =
+            started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
+        let row = || GoalProgress {
+            goal: &goal.id,
+            title: &goal.title,
+            status: status_end,
+            start,
+            end,
+            change: end - start,
+            done,
+        };
+        let moved = end != start || done > 0;
+        let last_moved = timeline.last_activity(as_of);
+        let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
+        let stalled = idle_since
+            .map(|since| since.days_until(as_of))
+            .filter(|days| active && *days >= rules.stalled_after_days)
+            .map(|days| GoalEvent {
+                days: Some(days),
+                ..event(last_moved)
+            });
+        let open = !matches!(status_end, Status::Done | Status::Dropped);
+        GoalRows {
+            done,
+            progress: moved.then(row),
+            unchanged: (!moved && active).then(row),
+            completed: goal
+                .completed_on
+                .filter(|d| period.contains(*d) && *d <= today)
+                .map(|on| event(Some(on))),
+            became_overdue: (status_end == Status::Overdue && status_before != Status::Overdue)
+                .then(|| event(goal.due.map(|d| d.add_days(1)))),
+            became_at_risk: (status_end == Status::AtRisk && status_before != Status::AtRisk)
+                .then(|| event(None)),
+            stalled,
+            due_next: (open && goal.due.is_some_and(|d| period.next().contains(d)))
+                .then(|| event(goal.due)),
+        }
+    }
+
     /// Open milestones due in `period`, soonest first.
-    fn due_in(&self, period: Period) -> Vec<DueMilestone> {
+    fn due_in(&self, period: Period) -> Vec<DueMilestone<'a>> {
         slice_by_date(&self.open_due, period, |m| m.due).to_vec()
     }
 }
 
+/// What one goal adds to a review; nothing at all for most goals of most periods.
+#[derive(Debug, Default)]
+struct GoalRows<'a> {
+    /// Leaves done in the period.
+    done: usize,
+    progress: Option<GoalProgress<'a>>,
+    unchanged: Option<GoalProgress<'a>>,
+    completed: Option<GoalEvent<'a>>,
+    became_overdue: Option<GoalEvent<'a>>,
+    became_at_risk: Option<GoalEvent<'a>>,
+    stalled: Option<GoalEvent<'a>>,
+    due_next: Option<GoalEvent<'a>>,
+}
+
+/// The dates outside which a goal cannot show in a review (see [`Reviewer::could_show`]).
+struct GoalSpan {
+    /// Its first dated fact: a leaf done or a value logged.
+    first: Option<Date>,
+    /// From this day on, nothing about the goal changes and it is done or dropped;
+    /// `None` while it may still change.
+    settled: Option<Date>,
+}
+
+impl GoalSpan {
+    fn of(goal: &GoalReport, timeline: &GoalTimeline, margin: f64) -> GoalSpan {
+        let (first, last) = timeline.dated_span().unzip();
+        // Past its last dated fact a goal's progress is constant, so is its status (the
+        // status rules read only progress, the dates and what the front-matter declares).
+        // (Its completion day is one of its dated facts. A paused goal is not final: it
+        // still shows when it is due.)
+        let quiet_from = last.unwrap_or(Date::MIN);
+        let final_status = matches!(
+            status_at(goal, timeline, quiet_from, margin),
+            Status::Done | Status::Dropped
+        );
+        GoalSpan {
+            first,
+            settled: final_status.then_some(quiet_from),
+        }
+    }
+}
+
 /// Every open milestone with a due date, of goals and loose, sorted by date and text.
-fn open_due(report: &Report) -> Vec<DueMilestone> {
+fn open_due(report: &Report) -> Vec<DueMilestone<'_>> {
     let of_goals = report.goals.iter().flat_map(|g| {
         g.milestones
             .iter()
@@ -433,12 +518,12 @@ fn open_due(report: &Report) -> Vec<DueMilestone> {
         .filter_map(|(m, goal)| {
             let (goal, title) = goal.unzip();
             Some(DueMilestone {
-                text: m.text.clone(),
-                markdown: m.markdown.clone(),
+                text: &m.text,
+                markdown: m.markdown.as_deref(),
                 due: m.due?,
-                goal: goal.map(str::to_string),
-                title: title.map(str::to_string),
-                file: m.file.clone(),
+                goal,
+                title,
+                file: &m.file,
                 line: m.line,
             })
         })
@@ -456,7 +541,11 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
 
 /// Reviews of every period of the `kinds` asked for with activity, newest first within
 /// each kind, each linked to the one before and after it.
-pub fn all_reviews(journal: &Journal, report: &Report, kinds: &[PeriodKind]) -> Vec<Review> {
+pub fn all_reviews<'a>(
+    journal: &'a Journal,
+    report: &'a Report,
+    kinds: &[PeriodKind],
+) -> Vec<Review<'a>> {
     let reviewer = Reviewer::new(journal, report);
     let mut reviews = Vec::new();
     for &kind in kinds {
@@ -501,11 +590,13 @@ mod tests {
     const FEB: &str = "---\nmetrics: {run: 5}\n---\n## Feedback\n- Good pace #ship\n## Lessons\n- Write it down\n";
     const RUN: &str = "---\ngoal: Run\nmetric: {target: 10}\n---\n";
 
-    fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review {
+    fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review<'static> {
         reviews_with(kind, on, today, Rules::default())
     }
 
-    fn reviews_with(kind: PeriodKind, on: &str, today: &str, rules: Rules) -> Review {
+    /// A review of the journal above. Reviews borrow from the journal and its report,
+    /// which are leaked here so that tests can hold the review alone.
+    fn reviews_with(kind: PeriodKind, on: &str, today: &str, rules: Rules) -> Review<'static> {
         let journal = build(
             [
                 ("goals/ship.md", GOAL),
@@ -518,25 +609,120 @@ mod tests {
             .map(|(p, t)| parse(p, t.as_bytes()))
             .collect(),
         );
-        let report = analyse(&journal, &History::default(), day(today), &rules);
-        Reviewer::new(&journal, &report).review(Period::containing(kind, day(on), rules.week_start))
+        let journal = Box::leak(Box::new(journal));
+        let report = analyse(journal, &History::default(), day(today), &rules);
+        let report = Box::leak(Box::new(report));
+        Reviewer::new(journal, report).review(Period::containing(kind, day(on), rules.week_start))
+    }
+
+    impl GoalRows<'_> {
+        fn is_empty(&self) -> bool {
+            self.done == 0
+                && self.progress.is_none()
+                && self.unchanged.is_none()
+                && self.completed.is_none()
+                && self.became_overdue.is_none()
+                && self.became_at_risk.is_none()
+                && self.stalled.is_none()
+                && self.due_next.is_none()
+        }
+    }
+
+    /// Goals of every shape the skipping rules reason about: each declared status, with
+    /// and without start and due dates (due before the start too), no milestones, some
+    /// or all done on dates, done without a date, and metrics reached or not.
+    fn goals_of_every_shape() -> Vec<crate::document::Document> {
+        let statuses = ["active", "done", "dropped", "paused"];
+        let starts = ["", "start: 2025-03-01\n", "start: 2026-06-01\n"];
+        let dues = [
+            "",
+            "due: 2025-01-15\n",
+            "due: 2025-06-30\n",
+            "due: 2026-12-31\n",
+        ];
+        let bodies = [
+            "",
+            "- [x] a ✅ 2025-04-02\n- [ ] b\n",
+            "- [x] a ✅ 2025-04-02\n- [x] b ✅ 2025-09-20\n",
+            "- [x] a\n- [x] b ✅ 2026-02-11\n",
+            "- [x] a\n",
+        ];
+        let mut files = Vec::new();
+        for (s, status) in statuses.iter().enumerate() {
+            for (t, start) in starts.iter().enumerate() {
+                for (d, due) in dues.iter().enumerate() {
+                    for (b, body) in bodies.iter().enumerate() {
+                        let id = format!("g{s}{t}{d}{b}");
+                        let text =
+                            format!("---\ngoal: {id}\nstatus: {status}\n{start}{due}---\n{body}");
+                        files.push((format!("goals/{id}.md"), text));
+                    }
+                    let id = format!("m{s}{t}{d}");
+                    let text = format!(
+                        "---\ngoal: {id}\nstatus: {status}\n{start}{due}metric: {{target: 10}}\n---\n"
+                    );
+                    files.push((format!("goals/{id}.md"), text));
+                    // Values logged for it: reached, then fallen back below the target.
+                    for (date, value) in [("2025-02-03", 4), ("2025-08-09", 10), ("2026-01-05", 7)]
+                    {
+                        let text = format!("---\nmetrics: {{{id}: {value}}}\n---\n# Logged\n");
+                        files.push((format!("{date}-{id}.md"), text));
+                    }
+                }
+            }
+        }
+        files
+            .iter()
+            .map(|(path, text)| parse(path, text.as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn a_goal_skipped_for_a_period_has_nothing_to_show_in_it() {
+        let journal = build(goals_of_every_shape());
+        assert!(journal.diagnostics.is_empty(), "{:?}", journal.diagnostics);
+        for today in ["2025-05-20", "2026-11-20", "2028-03-01"] {
+            let report = analyse(&journal, &History::default(), day(today), &Rules::default());
+            let reviewer = Reviewer::new(&journal, &report);
+            let mut skipped = 0;
+            for kind in [
+                PeriodKind::Week,
+                PeriodKind::Month,
+                PeriodKind::Quarter,
+                PeriodKind::Year,
+            ] {
+                let mut period = Period::containing(kind, day("2024-06-01"), Weekday::Monday);
+                while period.first <= day("2028-12-31") {
+                    for g in 0..report.goals.len() {
+                        if !reviewer.could_show(g, period) {
+                            skipped += 1;
+                            let rows = reviewer.goal_rows(g, period);
+                            assert!(
+                                rows.is_empty(),
+                                "{} in {period} as of {today}: {rows:?}",
+                                report.goals[g].id
+                            );
+                        }
+                    }
+                    period = period.next();
+                }
+            }
+            // The rules do skip: otherwise this test would prove nothing.
+            assert!(skipped > 10_000, "{skipped} skipped as of {today}");
+        }
     }
 
     #[test]
     fn a_month_has_its_wins_notes_progress_and_what_comes_next() {
         let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-05");
         assert_eq!((r.label.as_str(), r.in_progress), ("2026-02", false));
-        let wins: Vec<&str> = r.wins[0]
-            .milestones
-            .iter()
-            .map(|m| m.text.as_str())
-            .collect();
+        let wins: Vec<&str> = r.wins[0].milestones.iter().map(|m| m.text).collect();
         assert_eq!(wins, ["build"]);
         assert_eq!(r.milestones_done, 1);
         assert!(r.win_notes.is_empty());
         assert_eq!(r.feedback[0].text, "Good pace #ship");
         assert_eq!(r.lessons[0].file, "2026-02-04.md");
-        let unchanged: Vec<&str> = r.unchanged.iter().map(|p| p.goal.as_str()).collect();
+        let unchanged: Vec<&str> = r.unchanged.iter().map(|p| p.goal).collect();
         assert_eq!(unchanged, ["idle"]);
         let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
         // The undated milestone counts as done at every date.
@@ -544,17 +730,9 @@ mod tests {
         let run = r.progress.iter().find(|p| p.goal == "run").unwrap();
         assert_eq!((run.start, run.end), (0.0, 0.5));
         assert_eq!(r.metrics[0].value, 5.0);
-        let overdue: Vec<_> = r
-            .became_overdue
-            .iter()
-            .map(|g| (g.goal.as_str(), g.date))
-            .collect();
+        let overdue: Vec<_> = r.became_overdue.iter().map(|g| (g.goal, g.date)).collect();
         assert_eq!(overdue, [("ship", Some(day("2026-02-16")))]);
-        let stalled: Vec<_> = r
-            .stalled
-            .iter()
-            .map(|g| (g.goal.as_str(), g.days))
-            .collect();
+        let stalled: Vec<_> = r.stalled.iter().map(|g| (g.goal, g.days)).collect();
         assert!(stalled.contains(&("idle", Some(58))), "{stalled:?}");
         assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
         assert_eq!(r.next_period, "March 2026");

@@ -84,9 +84,11 @@ impl GoalTimeline {
         self.done_dates.partition_point(|d| *d <= date)
     }
 
-    /// Leaves done from `first` to `last`, both included.
+    /// Leaves done from `first` to `last`, both included; none when `last` comes first
+    /// (the review of a period that has not begun yet).
     pub fn done_between(&self, first: Date, last: Date) -> usize {
-        self.done_by(last) - self.done_by(first.add_days(-1))
+        self.done_by(last)
+            .saturating_sub(self.done_by(first.add_days(-1)))
     }
 
     /// The last day something moved the goal (a leaf done, a value logged), up to `date`.
@@ -118,6 +120,18 @@ impl GoalTimeline {
             .iter()
             .find(|(_, value)| metric_progress(metric.baseline, metric.target, *value) >= 1.0)
             .map(|(date, _)| *date)
+    }
+
+    /// The first and last days with a dated fact (a leaf done, a value logged).
+    pub fn dated_span(&self) -> Option<(Date, Date)> {
+        let values = self.metric.as_ref().map_or(&[][..], |m| &m.values[..]);
+        let first = self.first_date()?;
+        let last = self
+            .done_dates
+            .last()
+            .copied()
+            .max(values.last().map(|v| v.0));
+        Some((first, last.unwrap_or(first)))
     }
 
     fn first_date(&self) -> Option<Date> {
@@ -324,9 +338,18 @@ mod tests {
             timeline.done_between(day("2026-01-11"), day("2026-02-09")),
             0
         );
+        // A period not begun yet, seen as of an earlier day, with work dated in between.
+        assert_eq!(
+            timeline.done_between(day("2026-03-01"), day("2026-01-01")),
+            0
+        );
         assert_eq!(
             timeline.last_activity(day("2026-02-01")),
             Some(day("2026-01-10"))
+        );
+        assert_eq!(
+            timeline.dated_span(),
+            Some((day("2026-01-10"), day("2026-02-10")))
         );
     }
 

@@ -74,7 +74,7 @@ enum PageData<'a> {
     },
     /// `review`, `to_journal`.
     Review {
-        review: &'a Review,
+        review: &'a Review<'a>,
         to_journal: String,
     },
     /// `report` (its `today` only), `reviews`, `unknown_done`.
@@ -274,7 +274,7 @@ impl Renderer {
     pub fn pages<'a>(
         &self,
         report: &'a Report,
-        reviews: &'a [Review],
+        reviews: &'a [Review<'a>],
         to_journal: &str,
     ) -> Vec<Page<'a>> {
         let by_id: HashMap<&str, &GoalReport> =
