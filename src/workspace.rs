@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -223,9 +224,10 @@ impl Workspace {
         progress: &write::Progress<'_>,
     ) -> Result<(Report, WriteSummary), Error> {
         write::check_output_folder(&self.root, &self.out)?;
-        let report = self.analyse(today);
-        let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
+        // Shared with the index page's template values (see `render::lazy`).
+        let report = Arc::new(self.analyse(today));
         let summary = {
+            let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
             let to_journal = write::relative_link(&self.out, &self.root);
@@ -253,6 +255,8 @@ impl Workspace {
                 .get_or_insert_with(|| write::Written::load(&self.out));
             write::write_reports(&self.out, &planned, written, progress)?
         };
+        let report =
+            Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
     }
 

@@ -639,7 +639,7 @@ fn count_milestones(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Parses with the default options.
@@ -648,12 +648,12 @@ mod tests {
     }
     use crate::model::build;
 
-    // Shared with the tests of the submodules.
-    pub(super) fn day(text: &str) -> Date {
+    // Shared with the tests of the submodules and of the render stage.
+    pub(crate) fn day(text: &str) -> Date {
         Date::parse(text).expect("test dates are valid")
     }
 
-    pub(super) fn report(files: &[(&str, &str)], today: &str) -> Report {
+    pub(crate) fn report(files: &[(&str, &str)], today: &str) -> Report {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
         analyse(&journal, &History::default(), day(today), &Rules::default())
     }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use std::hash::{Hash, Hasher};
 
@@ -22,9 +23,11 @@ use crate::dates::Date;
 use crate::document::Priority;
 use crate::error::Error;
 use crate::write;
+use lazy::LazyGoal;
 
 pub mod calendar;
 mod chart;
+mod lazy;
 pub mod markup;
 
 /// The templates trailmark ships, by file name.
@@ -56,8 +59,9 @@ pub struct Page<'a> {
 /// What each kind of page sees. Goal and review pages see only their own data, not the
 /// whole report, so that an edit changes only the pages it shows on.
 enum PageData<'a> {
-    /// `report`, `tree`, `summary`, `activity`.
-    Index(&'a Report),
+    /// `report`, `tree`, `summary`, `activity`. Shared, for its goals to be read lazily
+    /// (see [`lazy`]).
+    Index(Arc<Report>),
     /// Not a template: the report as JSON (`trailmark.json`).
     Json(&'a Report),
     /// Not a template: the deadlines calendar (`deadlines.ics`), see [`calendar`].
@@ -117,12 +121,12 @@ impl Page<'_> {
         match &self.data {
             PageData::Json(_) | PageData::Calendar { .. } => Value::UNDEFINED,
             PageData::Index(report) => {
-                // Each goal becomes a template value once, shared by `report.goals` and
-                // the tree: converting the goals is most of the index page's memory.
+                // Each goal is converted to template values only as its fields are read.
                 let goals: HashMap<&str, Value> = report
                     .goals
                     .iter()
-                    .map(|goal| (goal.id.as_str(), Value::from(Serde(goal))))
+                    .enumerate()
+                    .map(|(index, goal)| (goal.id.as_str(), LazyGoal::value(report, index)))
                     .collect();
                 let areas = AreaChoice::all(report);
                 let tokens: HashMap<Option<&str>, &str> = areas
@@ -273,7 +277,7 @@ impl Renderer {
     /// the output folder to the journal folder (`../`).
     pub fn pages<'a>(
         &self,
-        report: &'a Report,
+        report: &'a Arc<Report>,
         reviews: &'a [Review<'a>],
         to_journal: &str,
     ) -> Vec<Page<'a>> {
@@ -286,7 +290,7 @@ impl Renderer {
         pages.push(Page {
             template: "index",
             path: "index".to_string(),
-            data: PageData::Index(report),
+            data: PageData::Index(Arc::clone(report)),
             fingerprint: 0,
         });
         pages.push(Page {
