@@ -27,6 +27,7 @@ use lazy::LazyGoal;
 
 pub mod calendar;
 mod chart;
+mod fingerprint;
 mod lazy;
 pub mod markup;
 
@@ -192,32 +193,6 @@ impl Page<'_> {
     }
 }
 
-/// A hash of `data` serialized.
-fn data_hash(data: &impl Serialize) -> u64 {
-    let mut hasher = Xxh3Default::new();
-    // Buffered: serde writes a few bytes at a time, and each hasher update has a cost.
-    let mut sink = std::io::BufWriter::with_capacity(8192, HashingWriter(&mut hasher));
-    serde_json::to_writer(&mut sink, data)
-        .and_then(|()| std::io::Write::flush(&mut sink).map_err(serde_json::Error::io))
-        .expect("report data holds only strings, numbers and dates, which serialize");
-    drop(sink);
-    hasher.finish()
-}
-
-/// Feeds serialized bytes to a hasher, so that a fingerprint needs no copy of the data.
-struct HashingWriter<'a>(&'a mut Xxh3Default);
-
-impl std::io::Write for HashingWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 pub struct Renderer {
     env: Environment<'static>,
     /// A hash of the templates (the embedded ones, every file in the overrides folder)
@@ -357,12 +332,12 @@ impl Renderer {
     /// each page that shows it as a parent or child.
     fn fingerprint_all(&self, pages: &mut [Page], report: &Report) {
         let (report_hash, goal_hashes) = rayon::join(
-            || data_hash(report),
+            || fingerprint::hash(report),
             || {
                 report
                     .goals
                     .par_iter()
-                    .map(|goal| (goal.id.as_str(), data_hash(goal)))
+                    .map(|goal| (goal.id.as_str(), fingerprint::hash(goal)))
                     .collect::<HashMap<&str, u64>>()
             },
         );
@@ -370,13 +345,13 @@ impl Renderer {
         pages.par_iter_mut().for_each(|page| {
             let data = match &page.data {
                 PageData::Index(_) | PageData::Json(_) => report_hash,
-                PageData::Calendar { today, events } => data_hash(&(today, events)),
+                PageData::Calendar { today, events } => fingerprint::hash(&(today, events)),
                 PageData::Goal {
                     today,
                     goal,
                     parent,
                     children,
-                } => data_hash(&(
+                } => fingerprint::hash(&(
                     today,
                     goal_hash(goal),
                     parent.map(goal_hash),
@@ -385,12 +360,12 @@ impl Renderer {
                         .map(|child| goal_hash(child))
                         .collect::<Vec<u64>>(),
                 )),
-                PageData::Review { review, to_journal } => data_hash(&(review, to_journal)),
+                PageData::Review { review, to_journal } => fingerprint::hash(&(review, to_journal)),
                 PageData::Reviews {
                     today,
                     reviews,
                     unknown_done,
-                } => data_hash(&(today, reviews, unknown_done)),
+                } => fingerprint::hash(&(today, reviews, unknown_done)),
             };
             let mut hasher = Xxh3Default::new();
             (self.templates, page.template, &page.path, data).hash(&mut hasher);
