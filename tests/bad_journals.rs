@@ -399,8 +399,11 @@ fn is_root() -> bool {
 
 #[test]
 fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
+    // The journal sits alone in a folder of its own, so that what appears beside it can
+    // only come from trailmark (other tests make folders in the shared temp folder).
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
+    let root = &dir.path().join("journal");
+    fs::create_dir(root).unwrap();
     let long_title = format!("A {} goal", "very ".repeat(60));
     let goals = [
         ("dots.md", "id: ../../etc/x".to_string(), "etc-x"),
