@@ -9,6 +9,7 @@ pub mod timeline;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::dates::{Date, Weekday};
@@ -275,41 +276,22 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
         .iter()
         .map(|goal| goal_shell(journal, goal))
         .collect();
+    // Milestones are counted and reported per document, and goals finished, on every
+    // core; only handing milestones to their goals is sequential.
+    let reported: Vec<Vec<MilestoneReport>> = journal
+        .documents
+        .par_iter()
+        .map(|document| milestone_reports(document, history, today))
+        .collect();
     let mut loose_tasks = Vec::new();
-    for (doc_index, document) in journal.documents.iter().enumerate() {
-        let counted = count_milestones(document, &|m| done_date(document, m, history, today));
-        for (m_index, milestone) in document.milestones.iter().enumerate() {
-            let report = MilestoneReport {
-                text: milestone.text.clone(),
-                markdown: milestone.markdown.clone(),
-                state: milestone.state,
-                depth: milestone.depth,
-                due: milestone.due,
-                done_on: counted[m_index].done_on,
-                done_on_source: counted[m_index].source,
-                file: document.path.clone(),
-                line: milestone.position.line,
-                effective_state: counted[m_index].state,
-                leaf: counted[m_index].is_leaf,
-                tasks: milestone.tasks.as_deref().map(|tasks| {
-                    Box::new(TaskReport {
-                        scheduled: tasks.scheduled,
-                        start: tasks.start,
-                        created: tasks.created,
-                        cancelled_on: tasks.cancelled_on,
-                        recurrence: tasks.recurrence.clone(),
-                        priority: tasks.priority,
-                        priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
-                        fields: tasks.fields.clone(),
-                    })
-                }),
-            };
+    for (doc_index, reports) in reported.into_iter().enumerate() {
+        for (m_index, report) in reports.into_iter().enumerate() {
             match journal.assignments[doc_index][m_index] {
                 Some(goal) => {
                     let goal = &mut goals[goal];
-                    if counted[m_index].is_leaf {
+                    if report.leaf {
                         goal.total += 1;
-                        goal.done += u32::from(counted[m_index].state == MilestoneState::Done);
+                        goal.done += u32::from(report.effective_state == MilestoneState::Done);
                     }
                     goal.milestones.push(report);
                 }
@@ -317,9 +299,10 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
             }
         }
     }
-    for (goal, report) in journal.goals.iter().zip(&mut goals) {
-        finish(goal, report, today, rules.at_risk_margin);
-    }
+    goals
+        .par_iter_mut()
+        .zip(&journal.goals)
+        .for_each(|(report, goal)| finish(goal, report, today, rules.at_risk_margin));
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -491,6 +474,41 @@ fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> S
 
 /// A goal's status at the end of `date`, from its progress then and the straight line
 /// from start to due (the forecast needs history up to today, so it is not used).
+/// The milestones of `document` as reported, counted by the progress rules.
+fn milestone_reports(document: &Document, history: &History, today: Date) -> Vec<MilestoneReport> {
+    let counted = count_milestones(document, &|m| done_date(document, m, history, today));
+    document
+        .milestones
+        .iter()
+        .zip(counted)
+        .map(|(milestone, counted)| MilestoneReport {
+            text: milestone.text.clone(),
+            markdown: milestone.markdown.clone(),
+            state: milestone.state,
+            depth: milestone.depth,
+            due: milestone.due,
+            done_on: counted.done_on,
+            done_on_source: counted.source,
+            file: document.path.clone(),
+            line: milestone.position.line,
+            effective_state: counted.state,
+            leaf: counted.is_leaf,
+            tasks: milestone.tasks.as_deref().map(|tasks| {
+                Box::new(TaskReport {
+                    scheduled: tasks.scheduled,
+                    start: tasks.start,
+                    created: tasks.created,
+                    cancelled_on: tasks.cancelled_on,
+                    recurrence: tasks.recurrence.clone(),
+                    priority: tasks.priority,
+                    priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
+                    fields: tasks.fields.clone(),
+                })
+            }),
+        })
+        .collect()
+}
+
 pub fn status_at(
     goal: &GoalReport,
     timeline: &GoalTimeline,

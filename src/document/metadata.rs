@@ -387,8 +387,16 @@ pub fn strip_markdown_extension(name: &str) -> &str {
     name
 }
 
+/// `text` with its words joined by single spaces.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 #[cfg(test)]

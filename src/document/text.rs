@@ -35,11 +35,17 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if ends_line {
-                starts.push(i + 1);
+        if bytes.contains(&b'\r') {
+            for (i, &b) in bytes.iter().enumerate() {
+                let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                if ends_line {
+                    starts.push(i + 1);
+                }
             }
+        } else {
+            // Most files end lines with `\n` alone: a search for it (memchr) is several
+            // times faster than looking at every byte.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         }
         LineIndex { text, starts }
     }
@@ -105,6 +111,25 @@ mod tests {
         // The column counts characters, not bytes: `é` is two bytes.
         assert_eq!(index.position(8), Position::new(4, 2));
         assert_eq!(index.position(10), Position::new(4, 3));
+    }
+
+    #[test]
+    fn lines_ended_by_newline_alone_are_found_like_any_others() {
+        // Without a `\r` anywhere the index is built by a faster search.
+        let text = "a\n\nbc\nd";
+        let lines: Vec<_> = LineIndex::new(text).lines().collect();
+        assert_eq!(lines, ["a\n", "\n", "bc\n", "d"]);
+        let with_cr = text.replace("bc", "b\r\nc");
+        let index = LineIndex::new(&with_cr);
+        assert_eq!(index.line_of(with_cr.find('d').unwrap()), 5);
+        assert_eq!(
+            LineIndex::new(text).position(text.find('d').unwrap()),
+            Position::new(4, 1)
+        );
+        assert_eq!(
+            LineIndex::new("x\n").lines().collect::<Vec<_>>(),
+            ["x\n", ""]
+        );
     }
 
     #[test]
