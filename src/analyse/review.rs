@@ -4,6 +4,8 @@
 //! date); each review is then a few binary searches, so writing every period of a decade
 //! stays linear in the size of the journal.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -273,6 +275,9 @@ impl<'a> Reviewer<'a> {
         };
 
         let mut wins: Vec<GoalWins> = Vec::new();
+        // Each goal's group, by goal: a search through the groups for every milestone
+        // made a year of a large journal quadratic (thousands of goals with wins).
+        let mut group_of: HashMap<usize, usize> = HashMap::new();
         for done in slice_by_date(&self.done, period, |d| d.date) {
             let goal = &goals[done.goal];
             let milestone = &goal.milestones[done.milestone];
@@ -283,13 +288,16 @@ impl<'a> Reviewer<'a> {
                 file: &milestone.file,
                 line: milestone.line,
             };
-            match wins.iter_mut().find(|w| w.goal == goal.id) {
-                Some(group) => group.milestones.push(item),
-                None => wins.push(GoalWins {
-                    goal: &goal.id,
-                    title: &goal.title,
-                    milestones: vec![item],
-                }),
+            match group_of.get(&done.goal) {
+                Some(&group) => wins[group].milestones.push(item),
+                None => {
+                    group_of.insert(done.goal, wins.len());
+                    wins.push(GoalWins {
+                        goal: &goal.id,
+                        title: &goal.title,
+                        milestones: vec![item],
+                    });
+                }
             }
         }
 
