@@ -34,12 +34,12 @@ fuzz_target!(|bytes: &[u8]| {
         .collect();
     let journal = model::build(documents);
     let today = Date::from_ymd(2026, 3, 1).expect("a real date");
-    let report = analyse::analyse(
+    let report = std::sync::Arc::new(analyse::analyse(
         &journal,
         &git::History::default(),
         today,
         &Default::default(),
-    );
+    ));
     let reviews = review::all_reviews(&journal, &report, &PeriodKind::ALL);
     let renderer = &*RENDERER;
     for page in renderer.pages(&report, &reviews, "../") {
