@@ -383,8 +383,8 @@ impl<'a> Reviewer<'a> {
     }
 
     /// Whether goal `g` can show in the review of `period` at all. Most goals of a long
-    /// journal cannot: finished (or dropped, or paused) and quiet before the period
-    /// began, or not started, untouched and not due until after it. Skipping them keeps
+    /// journal cannot: done or dropped and quiet before the period began, or not
+    /// started, untouched and not due until after it. Skipping them keeps
     /// a decade of reviews from each looking at every goal of the decade. The reasoning
     /// is tested: a goal skipped here has no rows (see the tests).
     fn could_show(&self, g: usize, period: Period) -> bool {
