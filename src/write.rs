@@ -20,6 +20,13 @@ use crate::error::Error;
 /// what it was made from (see [`Written`]).
 pub const MANIFEST: &str = ".trailmark-manifest";
 
+/// The report paths a manifest's `text` lists: the first field of each line.
+pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|line| line.split('\t').next())
+        .filter(|path| !path.is_empty())
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
     /// Reports written because they are new or their content changed, relative to the
