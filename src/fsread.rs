@@ -1,5 +1,5 @@
-//! The one way trailmark reads a file: journal files, templates, `trailmark.toml`, and
-//! the settings and caches it reads beside them.
+//! The one way trailmark reads a file: journal files, templates, `trailmark.toml`, the
+//! settings it reads beside them, and its own files in an output folder.
 //!
 //! Only a regular file is read, never through a symlink in its own name, without
 //! blocking, and at most a size limit. The rules are checked on the opened handle, not on
@@ -16,9 +16,9 @@ use std::path::Path;
 /// settings file, and reading one would slow every build for nothing.
 pub(crate) const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// trailmark's own files in an output folder (the manifest, the git history cache) grow
-/// with the journal: a line or two per report or milestone. Past this, a build treats
-/// them as missing.
+/// trailmark's own files in an output folder (reports, the manifest, the git history
+/// cache) grow with the journal: an index lists every goal, a manifest has a line a
+/// report. Past this, such a file is not read: a build writes it again.
 pub(crate) const MAX_OWN_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 const MIB: u64 = 1024 * 1024;

@@ -603,6 +603,22 @@ fn templates_are_never_read_through_a_symlink() {
     assert!(report.starts_with("mine "), "{report}");
 }
 
+/// The output folder's files are read by the same rules: a FIFO where a report goes is
+/// replaced by the report, not waited for.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_output_folder_is_replaced_not_waited_for() {
+    let journal = journal("basic");
+    let root = journal.path();
+    build_at(root, "2026-03-01").success();
+    let report = root.join("_reports/goals/learn-sql.md");
+    let expected = fs::read(&report).unwrap();
+    fs::remove_file(&report).unwrap();
+    make_fifo(&report);
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
+    assert_eq!(fs::read(&report).unwrap(), expected);
+}
+
 #[test]
 fn bad_arguments_exit_2_with_a_message() {
     trailmark()
