@@ -136,6 +136,7 @@ fn open(path: &Path) -> Result<File, Refused> {
     File::open(path).map_err(Refused::Io)
 }
 
+#[cfg(unix)]
 fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink())
 }
