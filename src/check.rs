@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Style};
 use crate::analyse::{Report, Status};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document::GoalStatus;
+use crate::fsread;
 
 /// Advice on making a goal SMART; never an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,7 +198,7 @@ impl<'a> SourceLines<'a> {
     fn line(&mut self, file: &str, line: u32) -> Option<String> {
         let root = self.root;
         let lines = self.files.entry(file.to_string()).or_insert_with(|| {
-            let bytes = std::fs::read(root.join(file)).ok()?;
+            let bytes = fsread::read(&root.join(file), fsread::MAX_FILE_BYTES).ok()?;
             let text = String::from_utf8_lossy(&bytes);
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
             let index = crate::document::LineIndex::new(text);

@@ -16,6 +16,7 @@ use crate::dates::Weekday;
 use crate::document::LineIndex;
 use crate::document::{NoteKind, ParseOptions};
 use crate::error::Error;
+use crate::fsread;
 
 /// The configuration file, at the journal's root.
 pub const CONFIG_FILE: &str = "trailmark.toml";
@@ -74,16 +75,18 @@ impl Default for Config {
     }
 }
 
-/// The text of the journal's `trailmark.toml` at `root`, `None` when there is none.
+/// The text of the journal's `trailmark.toml` at `root`, `None` when there is none. It is
+/// read by the rules of every file trailmark reads ([`crate::fsread`]): a link, a FIFO or
+/// a file over the size limit is an error that names it.
 pub fn read_text(root: &Path) -> Result<Option<String>, Error> {
     let path = root.join(CONFIG_FILE);
-    match std::fs::read_to_string(&path) {
+    match fsread::read_to_string(&path, fsread::MAX_FILE_BYTES) {
         Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(Error::Config {
+        Err(refused) if refused.is_not_found() => Ok(None),
+        Err(refused) => Err(Error::Config {
             path,
             line: None,
-            message: format!("cannot read: {error}"),
+            message: refused.to_string(),
         }),
     }
 }

@@ -1,12 +1,14 @@
 //! Stage 1 of the pipeline: find the journal's markdown files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::config::Exclude;
 use crate::diagnostic::Diagnostic;
-use crate::write::MANIFEST;
+use crate::fsread;
+use crate::write::{self, MANIFEST};
 
 /// The journal's own templates live here unless `trailmark.toml` says otherwise, and are
 /// not journal documents.
@@ -35,25 +37,35 @@ pub struct Found {
 /// templates folder and the folders of note templates and note apps (see
 /// [`is_app_folder`]), what `skip.exclude` matches, the output folder and any other folder
 /// that holds reports trailmark wrote (it has a manifest), so reports built with another
-/// `--out` are never read back as journal entries. Symlinks are never followed, so the
-/// walk cannot leave the journal or loop.
+/// `--out` are never read back as journal entries; such a folder gets a warning when it
+/// holds markdown files its manifest does not list (see [`unlisted_markdown`]). Symlinks
+/// are never followed, so the walk cannot leave the journal or loop.
 pub fn find_files(root: &Path, skip: &Skip) -> Found {
     let mut found = Found::default();
     let note_templates = obsidian_template_folders(root);
+    let mut report_folders = Vec::new();
     let walk = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            entry.depth() == 0
-                || !(is_hidden(entry.file_name())
-                    || entry.path() == skip.out
-                    || entry.path() == skip.templates
-                    || (entry.file_type().is_dir()
-                        && (entry.path().join(MANIFEST).is_file()
-                            || is_app_folder(entry, &note_templates)))
-                    || (!skip.exclude.is_empty()
-                        && skip.exclude.matches(&relative(root, entry.path()))))
+            let path = entry.path();
+            let skipped = entry.depth() > 0
+                && (is_hidden(entry.file_name())
+                    || path == skip.out
+                    || path == skip.templates
+                    || (!skip.exclude.is_empty() && skip.exclude.matches(&relative(root, path))));
+            if skipped || entry.depth() == 0 || !entry.file_type().is_dir() {
+                return !skipped;
+            }
+            if is_app_folder(entry, &note_templates) {
+                return false;
+            }
+            if path.join(MANIFEST).is_file() {
+                report_folders.push(path.to_path_buf());
+                return false;
+            }
+            true
         });
     for entry in walk {
         let entry = match entry {
@@ -99,7 +111,50 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
         }
     }
     found.files.sort();
+    for folder in report_folders {
+        let count = unlisted_markdown(&folder);
+        if count > 0 {
+            let files = if count == 1 {
+                "1 markdown file in it is".to_string()
+            } else {
+                format!("{count} markdown files in it are")
+            };
+            found.diagnostics.push(Diagnostic::warning(
+                &relative(root, &folder),
+                None,
+                format!(
+                    "folder not read: its {MANIFEST} marks it as reports trailmark wrote, but \
+                     {files} not in that list; if it is not a folder of reports, delete its \
+                     {MANIFEST}"
+                ),
+            ));
+        }
+    }
     found
+}
+
+/// How many markdown files in `folder`, a folder with a manifest, that manifest does not
+/// list. A folder of reports has none: its manifest lists every report. A manifest left in
+/// a folder of the journal (copied, or from a build into the wrong folder) would hide
+/// that folder's goals without a word. Rare and small, except in a folder of reports built
+/// inside the journal with `--out`, whose files are listed once per walk.
+fn unlisted_markdown(folder: &Path) -> usize {
+    // An unreadable manifest lists nothing: every markdown file is unlisted.
+    let manifest = fsread::read_to_string(&folder.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES)
+        .unwrap_or_default();
+    let listed: HashSet<&str> = write::manifest_paths(&manifest).collect();
+    WalkDir::new(folder)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(is_hidden(entry.file_name())
+                    || (entry.file_type().is_dir() && entry.path().join(MANIFEST).is_file()))
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && is_markdown(entry.path()))
+        .filter(|entry| !listed.contains(relative(folder, entry.path()).as_str()))
+        .count()
 }
 
 /// A folder of templates, not of journal documents: `templates/` at the root in any case
@@ -128,8 +183,8 @@ fn obsidian_template_folders(root: &Path) -> Vec<PathBuf> {
     ]
     .into_iter()
     .filter_map(|(settings, key)| {
-        let text = std::fs::read_to_string(root.join(settings)).ok()?;
-        let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let bytes = fsread::read(&root.join(settings), fsread::MAX_FILE_BYTES).ok()?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let folder = value.get(key)?.as_str()?.trim_matches('/');
         let inside = !folder.is_empty() && !folder.split('/').any(|part| part == "..");
         inside.then(|| root.join(folder))
@@ -262,6 +317,45 @@ mod tests {
         assert_eq!(found.files, ["real/a.md"]);
         let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(warned, ["out", "real/loop", "s.md"]);
+    }
+
+    #[test]
+    fn a_stray_manifest_hides_its_folder_with_one_warning_but_reports_stay_quiet() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "c.md",
+            "goals/a.md",
+            "goals/deep/b.md",
+            "shared/reports/index.md",
+            "shared/reports/goals/g.md",
+            "shared/reports/goals/g.html",
+            "_reports/unlisted.md",
+        ] {
+            touch(root, rel);
+        }
+        fs::write(root.join("goals").join(MANIFEST), "index.md\n").unwrap();
+        fs::write(
+            root.join("shared/reports").join(MANIFEST),
+            "goals/g.html\t1\t2\t3\t4\ngoals/g.md\t1\t2\t3\t4\nindex.md\t1\t2\t3\t4\n",
+        )
+        .unwrap();
+        fs::write(root.join("_reports").join(MANIFEST), "").unwrap();
+        let found = find(root, &[]);
+        assert_eq!(found.files, ["c.md"]);
+        let [warning] = &found.diagnostics[..] else {
+            panic!("one warning: {:#?}", found.diagnostics);
+        };
+        assert_eq!(warning.file, "goals");
+        assert_eq!(warning.severity, crate::diagnostic::Severity::Warning);
+        assert!(
+            warning
+                .message
+                .contains("2 markdown files in it are not in that list")
+                && warning.message.contains("delete its .trailmark-manifest"),
+            "{}",
+            warning.message
+        );
     }
 
     #[test]

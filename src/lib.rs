@@ -18,6 +18,7 @@ pub mod discover;
 pub mod document;
 pub mod editor;
 pub mod error;
+pub(crate) mod fsread;
 pub mod git;
 pub mod manual;
 pub mod model;

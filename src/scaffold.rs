@@ -14,6 +14,7 @@ use minijinja::context;
 use crate::dates::Date;
 use crate::document::NoteKind;
 use crate::error::Error;
+use crate::fsread;
 use crate::model::Journal;
 
 /// Where `init` and `new goal` put goals, relative to the journal (as in the example
@@ -350,17 +351,17 @@ fn render(templates: &Path, name: &str, values: minijinja::Value) -> Result<Stri
         message: crate::render::describe(&error),
     };
     let own = templates.join(name);
-    let source = match std::fs::read_to_string(&own) {
+    let source = match fsread::read_to_string(&own, fsread::MAX_FILE_BYTES) {
         Ok(source) => source,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => EMBEDDED_TEMPLATES
+        Err(refused) if refused.is_not_found() => EMBEDDED_TEMPLATES
             .iter()
             .find(|(embedded, _)| *embedded == name)
             .map(|(_, source)| source.to_string())
             .expect("every template of `new` is embedded"),
-        Err(error) => {
+        Err(refused) => {
             return Err(Error::Template {
                 name: own.display().to_string(),
-                message: error.to_string(),
+                message: refused.to_string(),
             });
         }
     };

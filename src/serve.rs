@@ -15,6 +15,7 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::error::Error;
+use crate::fsread;
 
 /// URLs the server answers itself; no report path starts with `/__` (report names are
 /// slugs, dates and fixed names).
@@ -159,7 +160,7 @@ fn respond(request: Request, root: &Path, live: &Live) {
 }
 
 fn serve_file(request: Request, path: &Path) {
-    let Ok(mut content) = std::fs::read(path) else {
+    let Ok(mut content) = fsread::read(path, fsread::MAX_OWN_FILE_BYTES) else {
         let _ = request.respond(text(404, "not found\n"));
         return;
     };

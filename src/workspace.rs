@@ -22,6 +22,7 @@ use crate::config::{self, Config};
 use crate::dates::Date;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
+use crate::fsread;
 use crate::model::{self, Journal};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, render};
@@ -277,7 +278,9 @@ impl Workspace {
             return;
         }
         let known = self.history.take().or_else(|| {
-            let cache = std::fs::read_to_string(self.out.join(git::CACHE_FILE)).ok()?;
+            let cache =
+                fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
+                    .ok()?;
             git::History::from_cache(&cache)
         });
         self.history = Some(git::update(&self.root, known));
@@ -302,7 +305,9 @@ fn check_file(
     last: Option<FileStamp>,
     options: &ParseOptions,
 ) -> Checked {
-    let stamp = std::fs::metadata(root.join(&path))
+    // The link itself, not what it points to: a file swapped for a link is refused by the
+    // read below, never taken for unchanged.
+    let stamp = std::fs::symlink_metadata(root.join(&path))
         .ok()
         .map(|metadata| (metadata.len(), metadata.modified().ok()));
     let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))

@@ -15,10 +15,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::Error;
+use crate::fsread;
 
 /// The list of files trailmark wrote, one relative path a line, each with a record of
 /// what it was made from (see [`Written`]).
 pub const MANIFEST: &str = ".trailmark-manifest";
+
+/// The report paths a manifest's `text` lists: the first field of each line.
+pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|line| line.split('\t').next())
+        .filter(|path| !path.is_empty())
+}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -202,7 +210,8 @@ pub fn write_reports(
     }
     let manifest = known.manifest();
     let manifest_path = out.join(MANIFEST);
-    if std::fs::read(&manifest_path).map_or(true, |old| old != manifest.as_bytes()) {
+    let old = fsread::read(&manifest_path, fsread::MAX_OWN_FILE_BYTES);
+    if old.map_or(true, |old| old != manifest.as_bytes()) {
         write_atomically(&manifest_path, manifest.as_bytes())
             .map_err(write_error(&manifest_path))?;
     }
@@ -245,7 +254,11 @@ fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(boo
     let hash = content_hash(content.as_bytes());
     let unchanged = match trusted {
         Some(record) => record.hash == hash,
-        None => file.is_some() && std::fs::read(target).is_ok_and(|old| old == content.as_bytes()),
+        None => {
+            file.is_some()
+                && fsread::read(target, fsread::MAX_OWN_FILE_BYTES)
+                    .is_ok_and(|old| old == content.as_bytes())
+        }
     };
     let file = match (unchanged, file) {
         (true, Some(file)) => file,
@@ -309,7 +322,8 @@ impl Written {
     /// The reports the manifest in `out` lists, with their records. A manifest of an
     /// older trailmark lists only paths: those reports are compared with their files.
     pub fn load(out: &Path) -> Written {
-        let text = std::fs::read_to_string(out.join(MANIFEST)).unwrap_or_default();
+        let text = fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES)
+            .unwrap_or_default();
         let mut records = HashMap::new();
         for line in text.lines().filter(|line| !line.is_empty()) {
             let mut fields = line.split('\t');

@@ -343,6 +343,120 @@ fn a_file_deleted_between_listing_and_reading_is_a_diagnostic() {
     assert!(document.milestones.is_empty());
 }
 
+/// A file listed by the walk as a regular markdown file and then swapped, before it is
+/// read, for a FIFO (a read would wait for a writer forever), a link to `/dev/zero` (a
+/// read would never end) or a link out of the journal: each is one diagnostic, at once.
+#[cfg(unix)]
+#[test]
+fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("secret.md"),
+        "- [ ] private-outside-text\n",
+    )
+    .unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.md"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink("/dev/zero", root.join("zero.md")).unwrap();
+    symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for name in ["fifo.md", "zero.md", "secret.md"] {
+            let document = trailmark::document::load(&root, name, &Default::default());
+            sender.send((name, document)).unwrap();
+        }
+    });
+    for expected in ["fifo.md", "zero.md", "secret.md"] {
+        let (name, document) = receiver
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("reading {expected} did not return"));
+        assert_eq!(name, expected);
+        assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
+        let message = &document.diagnostics[0].message;
+        let wanted = match name {
+            "fifo.md" => "not a regular file but a named pipe (FIFO)",
+            _ => "symlink not followed",
+        };
+        assert!(message.starts_with(wanted), "{name}: {message}");
+        assert!(document.milestones.is_empty());
+    }
+}
+
+/// Settings of a note app are read by the same rules as journal files: a FIFO in their
+/// place does not stop the walk.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_note_app_settings_does_not_hang() {
+    let dir = journal_with(".obsidian/app.json", b"{}");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.path().join(".obsidian/templates.json"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = trailmark()
+        .args(["status", "--json", "--today", TODAY])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_the_rest_still_works(dir.path(), &json);
+}
+
+/// A `.trailmark-manifest` marks a folder of reports, which is not read. One left in a
+/// folder of the journal hides its goals: a warning names the folder, once, and says
+/// what to do. The journal's own reports, and reports built inside it with `--out`,
+/// are not warned about.
+#[test]
+fn a_stray_manifest_in_a_journal_folder_is_a_warning() {
+    let dir = journal_with("notes/hidden.md", b"---\ngoal: Hidden\n---\n- [ ] a\n");
+    let root = dir.path();
+    fs::write(root.join("notes/other.md"), "# Other\n\nJust notes.\n").unwrap();
+    trailmark()
+        .args(["build", "--today", TODAY, "--out"])
+        .arg(root.join("shared/reports"))
+        .arg(root)
+        .assert()
+        .success();
+    trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(root)
+        .assert()
+        .success();
+    let quiet = status(root);
+    assert_eq!(quiet["diagnostics"], serde_json::json!([]), "{quiet:#}");
+
+    fs::write(root.join("notes/.trailmark-manifest"), "index.md\n").unwrap();
+    let json = status(root);
+    let goals: Vec<_> = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|goal| goal["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(goals, ["good"]);
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1, "{json:#}");
+    let found = diagnostics_of(&json, "notes");
+    assert_eq!(found[0]["severity"], "warning");
+    assert_eq!(
+        found[0]["message"],
+        "folder not read: its .trailmark-manifest marks it as reports trailmark wrote, but \
+         2 markdown files in it are not in that list; if it is not a folder of reports, \
+         delete its .trailmark-manifest"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_file_without_read_permission_is_a_diagnostic() {

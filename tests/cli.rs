@@ -501,6 +501,124 @@ fn a_template_typo_is_an_error_not_a_blank() {
         .stderr(contains("template goal.md"));
 }
 
+/// `mkfifo` at `path`.
+#[cfg(unix)]
+fn make_fifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// `trailmark ARGS DIR`, which must end within a minute (a guard against a hang: a read
+/// of a FIFO waits for a writer forever, one of `/dev/zero` never ends).
+fn run_within_a_minute(args: &[&str], dir: &Path) -> assert_cmd::assert::Assert {
+    trailmark()
+        .args(args)
+        .arg(dir)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+}
+
+/// A file in the templates folder that no template loads is never read in full: a FIFO
+/// or a link to `/dev/zero` there does not stop a build. One a build or `new` loads is
+/// an error naming it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_in_the_templates_folder_is_never_waited_for() {
+    let journal = journal("basic");
+    let root = journal.path();
+    let templates = root.join("templates");
+    fs::create_dir(&templates).unwrap();
+    make_fifo(&templates.join("x"));
+    std::os::unix::fs::symlink("/dev/zero", templates.join("z")).unwrap();
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
+    assert!(root.join("_reports/goals/learn-sql.md").is_file());
+
+    make_fifo(&templates.join("goal.md"));
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root)
+        .code(2)
+        .stderr(contains(
+            "templates/goal.md: not a regular file but a named pipe (FIFO)",
+        ));
+    make_fifo(&templates.join("new-entry.md"));
+    run_within_a_minute(&["new", "entry", "--dir"], root)
+        .code(2)
+        .stderr(contains(
+            "templates/new-entry.md: not a regular file but a named pipe (FIFO)",
+        ));
+    assert!(!root.join("journal").exists());
+}
+
+/// A template is read like a journal file: never through a symlink, not even one to
+/// another template, so a journal someone shares cannot pull a file of the reader's
+/// (`goal.md -> /etc/passwd`) into its reports, directly or by `{% include %}`.
+#[cfg(unix)]
+#[test]
+fn templates_are_never_read_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    fs::write(&secret, "private-outside-text\n").unwrap();
+    let journal = journal("basic");
+    let root = journal.path();
+    // A first build that fails leaves its output folder refused; this test is not about
+    // that.
+    build_at(root, "2026-03-01").success();
+    let templates = root.join("templates");
+    fs::create_dir(&templates).unwrap();
+    let no_report_holds_the_secret = || {
+        for (path, content) in files_in(&root.join("_reports")) {
+            let text = String::from_utf8_lossy(&content);
+            assert!(!text.contains("private-outside-text"), "{path:?}");
+        }
+    };
+
+    symlink(&secret, templates.join("goal.md")).unwrap();
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root)
+        .code(2)
+        .stderr(contains("templates/goal.md: symlink not followed"));
+    no_report_holds_the_secret();
+
+    fs::remove_file(templates.join("goal.md")).unwrap();
+    fs::write(templates.join("goal.md"), "{% include 'pw' %}\n").unwrap();
+    symlink(&secret, templates.join("pw")).unwrap();
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root)
+        .code(2)
+        .stderr(contains("templates/pw: symlink not followed"));
+    no_report_holds_the_secret();
+
+    // Inside the journal too: links are not followed, as in the journal's own folders.
+    fs::remove_file(templates.join("pw")).unwrap();
+    fs::write(templates.join("mine.md"), "mine {{ goal.title }}\n").unwrap();
+    symlink("mine.md", templates.join("pw")).unwrap();
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root)
+        .code(2)
+        .stderr(contains("templates/pw: symlink not followed"));
+    fs::remove_file(templates.join("pw")).unwrap();
+    fs::write(templates.join("goal.md"), "{% include 'mine.md' %}").unwrap();
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
+    let report = fs::read_to_string(root.join("_reports/goals/learn-sql.md")).unwrap();
+    assert!(report.starts_with("mine "), "{report}");
+}
+
+/// The output folder's files are read by the same rules: a FIFO where a report goes is
+/// replaced by the report, not waited for.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_output_folder_is_replaced_not_waited_for() {
+    let journal = journal("basic");
+    let root = journal.path();
+    build_at(root, "2026-03-01").success();
+    let report = root.join("_reports/goals/learn-sql.md");
+    let expected = fs::read(&report).unwrap();
+    fs::remove_file(&report).unwrap();
+    make_fifo(&report);
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
+    assert_eq!(fs::read(&report).unwrap(), expected);
+}
+
 #[test]
 fn bad_arguments_exit_2_with_a_message() {
     trailmark()

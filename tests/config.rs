@@ -380,3 +380,77 @@ fn section_headings_and_logseq_markers_change_how_files_are_read() {
     assert_eq!(counts(dir.path()), (Value::from(0), Value::from(1)));
     assert_eq!(wins(dir.path()), ["Shipped the beta"]);
 }
+
+/// The commands that read `trailmark.toml`, each with its arguments before the journal.
+const EVERY_COMMAND: [&[&str]; 9] = [
+    &["status"],
+    &["status", "--json"],
+    &["build"],
+    &["check"],
+    &["review"],
+    &["config"],
+    &["watch"],
+    &["serve", "--port", "0"],
+    &["new", "entry", "--dir"],
+];
+
+/// Each command stops at once, with exit code 2 and `message` about the file, and
+/// writes nothing. The time limit only guards against a hang: a command that waited for
+/// the file would never end.
+fn assert_every_command_refuses(root: &Path, message: &str) {
+    for command in EVERY_COMMAND {
+        trailmark()
+            .args(command)
+            .arg(root)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(format!("trailmark.toml: {message}")));
+    }
+    assert!(!root.join("_reports").exists());
+    assert!(!root.join("journal").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_trailmark_toml_stops_every_command_without_hanging() {
+    let journal = journal("basic");
+    let made = std::process::Command::new("mkfifo")
+        .arg(journal.path().join("trailmark.toml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    assert_every_command_refuses(journal.path(), "not a regular file but a named pipe (FIFO)");
+}
+
+/// Not even to a file inside the journal: `trailmark.toml` is read like a journal file,
+/// and a link to `/dev/zero` is never read (it would be read until memory runs out).
+#[cfg(unix)]
+#[test]
+fn a_symlinked_trailmark_toml_is_not_followed() {
+    let journal = journal("basic");
+    let root = journal.path();
+    std::os::unix::fs::symlink("/dev/zero", root.join("trailmark.toml")).unwrap();
+    assert_every_command_refuses(root, "symlink not followed");
+    fs::remove_file(root.join("trailmark.toml")).unwrap();
+    fs::write(root.join("settings.toml"), "output = \"site\"\n").unwrap();
+    std::os::unix::fs::symlink("settings.toml", root.join("trailmark.toml")).unwrap();
+    assert_every_command_refuses(root, "symlink not followed");
+    assert!(!root.join("site").exists());
+}
+
+#[test]
+fn a_trailmark_toml_over_the_size_limit_is_not_read() {
+    let journal = journal("basic");
+    let file = fs::File::create(journal.path().join("trailmark.toml")).unwrap();
+    file.set_len(11 * 1024 * 1024).unwrap();
+    trailmark()
+        .arg("status")
+        .arg(journal.path())
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "trailmark.toml: file is 11 MB, over the 10 MB limit",
+        ));
+}

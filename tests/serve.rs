@@ -114,6 +114,21 @@ fn paths_can_never_leave_the_output_folder() {
     }
 }
 
+/// A FIFO in the output folder is not a page: it is refused at once, never waited for
+/// (the request would hang, and its thread with it).
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_output_folder_is_not_served() {
+    let served = serve();
+    let made = std::process::Command::new("mkfifo")
+        .arg(served.dir.path().join("_reports/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (status, _, _) = request(&served, "GET", "/pipe.md");
+    assert_eq!(status, 404);
+}
+
 #[test]
 fn an_edit_is_announced_to_open_pages() {
     let served = serve();

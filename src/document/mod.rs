@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
+use crate::fsread::{self, Refused};
 
 pub use metadata::{strip_markdown_extension, wikilink_display};
 pub use text::LineIndex;
@@ -82,10 +83,6 @@ impl Sections {
 /// Dataview inline fields: lowercased key (see `metadata::canonical_key`) to the value
 /// as written; the first of two fields with the same key wins.
 pub type Fields = BTreeMap<String, String>;
-
-/// Files larger than this are skipped with a diagnostic: nobody writes a 10 MB journal
-/// entry, and reading one would slow every build for nothing.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -395,22 +392,13 @@ pub fn load(root: &Path, path: &str, options: &ParseOptions) -> Document {
     }
 }
 
-/// The bytes of `root/path`, or why they cannot be read (also when the file is over the
-/// size limit).
+/// The bytes of `root/path`, or why they cannot be read: also when the file is over the
+/// size limit, or is no longer a regular file (see [`crate::fsread`]).
 pub fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
-    let full = root.join(path);
-    match std::fs::metadata(&full) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return Err(format!(
-                "file is {} MB, over the {} MB limit for a journal file; it was skipped",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ));
-        }
-        Ok(_) => {}
-        Err(error) => return Err(format!("cannot read file: {error}")),
-    }
-    std::fs::read(&full).map_err(|error| format!("cannot read file: {error}"))
+    fsread::read(&root.join(path), fsread::MAX_FILE_BYTES).map_err(|refused| match refused {
+        Refused::TooBig { .. } => format!("{refused} for a journal file; it was skipped"),
+        _ => refused.to_string(),
+    })
 }
 
 /// The document of a file that could not be read: no content, and a diagnostic saying why.
@@ -599,7 +587,7 @@ mod tests {
         assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
-        big.set_len(MAX_FILE_BYTES + 1).unwrap();
+        big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
         let doc = load(dir.path(), "big.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(

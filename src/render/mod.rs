@@ -22,6 +22,7 @@ use crate::analyse::{GoalReport, Report, Status};
 use crate::dates::Date;
 use crate::document::Priority;
 use crate::error::Error;
+use crate::fsread;
 use crate::write;
 use lazy::LazyGoal;
 
@@ -435,9 +436,11 @@ fn templates_fingerprint(overrides: Option<&Path>) -> u64 {
         .flatten()
         .filter_map(Result::ok)
         .map(|entry| {
+            // A file that cannot be read counts as empty: it fails the build only if a
+            // template loads it, and then with its reason.
             (
                 entry.file_name(),
-                std::fs::read(entry.path()).unwrap_or_default(),
+                fsread::read(&entry.path(), fsread::MAX_FILE_BYTES).unwrap_or_default(),
             )
         })
         .collect();
@@ -446,19 +449,26 @@ fn templates_fingerprint(overrides: Option<&Path>) -> u64 {
     hasher.finish()
 }
 
+/// The template `name`: the file of that name in `overrides` when there is one, read by
+/// the rules of every file trailmark reads ([`crate::fsread`]: a link, a FIFO or a huge
+/// file is an error naming it, never a file from elsewhere), else the embedded one.
 fn load_template(overrides: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Error> {
     if let Some(folder) = overrides {
         // Names come from our own code and from `{% extends %}`/`{% include %}` in user
         // templates; only plain file names inside the folder are looked up.
-        let plain = !name.contains(['/', '\\']) && !name.starts_with('.');
+        let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
         let path = folder.join(name);
-        if plain && path.is_file() {
-            return std::fs::read_to_string(&path).map(Some).map_err(|error| {
-                minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    format!("cannot read {}: {error}", path.display()),
-                )
-            });
+        if plain {
+            match fsread::read_to_string(&path, fsread::MAX_FILE_BYTES) {
+                Ok(text) => return Ok(Some(text)),
+                Err(refused) if refused.is_not_found() => {}
+                Err(refused) => {
+                    return Err(minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("{}: {refused}", path.display()),
+                    ));
+                }
+            }
         }
     }
     Ok(EMBEDDED_TEMPLATES
