@@ -684,6 +684,19 @@ mod tests {
         write_reports(out, &planned, known, &|_, _| {})
     }
 
+    /// Every file under `folder`, relative, with `/` separators.
+    fn files_under(folder: &Path) -> Vec<String> {
+        walkdir::WalkDir::new(folder)
+            .into_iter()
+            .map(|entry| entry.unwrap())
+            .filter(|entry| !entry.file_type().is_dir())
+            .map(|entry| {
+                let relative = entry.path().strip_prefix(folder).unwrap();
+                relative.to_string_lossy().replace('\\', "/")
+            })
+            .collect()
+    }
+
     fn summary_of(written: &[&str], unchanged: usize, removed: &[&str]) -> WriteSummary {
         WriteSummary {
             written: written.iter().map(|p| p.to_string()).collect(),
@@ -866,5 +879,147 @@ mod tests {
             check_output_folder(&root, &root.join("_reports")).is_ok(),
             "trailmark's own folder"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_symlink_below_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, goals) = (dir.path().join("out"), dir.path().join("goals"));
+        write_outputs(&out, &[("index.md", "a"), ("goals/x.md", "x")]).unwrap();
+        std::fs::create_dir(&goals).unwrap();
+        std::fs::write(goals.join("x.md"), "journal").unwrap();
+        std::fs::write(goals.join("mine.md"), "journal").unwrap();
+        // A folder of reports swapped for a link to a journal folder.
+        std::fs::remove_dir_all(out.join("goals")).unwrap();
+        std::os::unix::fs::symlink(&goals, out.join("goals")).unwrap();
+        let error = write_outputs(&out, &[("index.md", "b"), ("goals/x.md", "y")]).unwrap_err();
+        assert!(error.to_string().contains("goals: is a symlink"), "{error}");
+        // Nor removed through it, when the reports in it are no longer planned.
+        let error = write_outputs(&out, &[("index.md", "b"), ("goals/new/y.md", "y")]);
+        assert!(error.is_err());
+        write_outputs(&out, &[("index.md", "b")]).unwrap();
+        // A report file swapped for a link.
+        std::fs::remove_file(out.join("index.md")).unwrap();
+        std::os::unix::fs::symlink(goals.join("mine.md"), out.join("index.md")).unwrap();
+        let error = write_outputs(&out, &[("index.md", "c")]).unwrap_err();
+        assert!(
+            error.to_string().contains("index.md: is a symlink"),
+            "{error}"
+        );
+        for name in ["x.md", "mine.md"] {
+            assert_eq!(
+                std::fs::read_to_string(goals.join(name)).unwrap(),
+                "journal"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn manifest_entries_that_are_not_plain_files_inside_are_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, goals) = (dir.path().join("out"), dir.path().join("goals"));
+        std::fs::create_dir(&goals).unwrap();
+        std::fs::write(goals.join("good.md"), "journal").unwrap();
+        write_outputs(&out, &[("index.md", "a")]).unwrap();
+        std::os::unix::fs::symlink("../goals", out.join("link")).unwrap();
+        std::fs::create_dir(out.join("folder")).unwrap();
+        let long = "x".repeat(300);
+        let manifest = format!("index.md\nlink/good.md\nlink\n../goals/good.md\nfolder\n{long}\n");
+        std::fs::write(out.join(MANIFEST), manifest).unwrap();
+        let summary = write_outputs(&out, &[("index.md", "a")]).unwrap();
+        assert!(summary.removed.is_empty(), "{summary:?}");
+        assert_eq!(summary.warnings.len(), 5, "{summary:?}");
+        let warned = |text: &str| summary.warnings.iter().any(|w| w.contains(text));
+        assert!(
+            warned("folder: not removed: not a plain file"),
+            "{summary:?}"
+        );
+        assert!(warned("link is a symlink"), "{summary:?}");
+        assert!(warned("leaves the output folder"), "{summary:?}");
+        assert_eq!(
+            std::fs::read_to_string(goals.join("good.md")).unwrap(),
+            "journal"
+        );
+        assert!(out.join("folder").is_dir() && out.join("link").is_symlink());
+        // Forgotten: the next build has nothing to say.
+        assert!(
+            write_outputs(&out, &[("index.md", "a")])
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_failed_build_lists_its_reports_so_the_next_finishes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("journal");
+        let out = root.join("_reports");
+        std::fs::create_dir(&root).unwrap();
+        let mut planned: Vec<Planned> = (0..50)
+            .map(|n| Planned {
+                path: format!("goals/{n}.md"),
+                fingerprint: n,
+                make: Box::new(move || Ok(format!("report {n}"))),
+            })
+            .collect();
+        planned.push(Planned {
+            path: "index.md".to_string(),
+            fingerprint: 0,
+            make: Box::new(|| Err(Error::Argument("a template error".to_string()))),
+        });
+        let lock = lock_output_folder(&root, &out, || {}).unwrap();
+        assert!(write_reports(&out, &planned, &mut Written::load(&out), &|_, _| {}).is_err());
+        drop(lock);
+        let written = std::fs::read_dir(out.join("goals")).unwrap().count();
+        assert!(written > 0);
+        check_output_folder(&root, &out).expect("the folder is trailmark's own");
+        // The next build plans fewer reports: the others are removed, whether or not the
+        // failed build got to write them.
+        let summary =
+            write_outputs(&out, &[("index.md", "i"), ("goals/1.md", "report 1")]).unwrap();
+        assert_eq!(
+            summary.removed.len(),
+            written - usize::from(out.join("goals/1.md").exists())
+        );
+        let mut left = files_under(&out);
+        left.sort();
+        assert_eq!(
+            left,
+            [".trailmark-lock", MANIFEST, "goals/1.md", "index.md"]
+        );
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
+        std::fs::create_dir(&root).unwrap();
+        let first = lock_output_folder(&root, &out, || panic!("nobody else writes")).unwrap();
+        let (waiting, waited) = std::sync::mpsc::channel();
+        let second = std::thread::spawn(move || {
+            let _lock = lock_output_folder(&root, &out, || waiting.send(()).unwrap()).unwrap();
+        });
+        waited.recv().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!second.is_finished());
+        drop(first);
+        second.join().unwrap();
+    }
+
+    #[test]
+    fn the_lock_file_and_temp_files_are_not_someone_elses() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(out.join(LOCK), "").unwrap();
+        std::fs::write(out.join(".trailmark-Ab12Cd.tmp"), "half a manifest").unwrap();
+        check_output_folder(&root, &out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(check_output_folder(&root, &out).is_err());
+        assert!(lock_output_folder(&root, &out, || {}).is_err());
     }
 }
