@@ -286,7 +286,10 @@ pub fn write_reports(
         .collect();
     for folder in &folders {
         let path = out.join(folder);
-        make_folder(&path)?;
+        // The output folder itself was made by the caller, and may be a link it follows.
+        if !folder.as_os_str().is_empty() {
+            make_folder(&path)?;
+        }
         if !known.swept {
             remove_temp_files(&path).map_err(write_error(&path))?;
         }

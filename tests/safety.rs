@@ -482,3 +482,38 @@ fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
         "only {killed_mid_build} kills landed mid-build"
     );
 }
+
+#[test]
+fn a_watch_whose_first_build_failed_builds_once_the_template_is_fixed() {
+    let dir = journal("example");
+    let root = dir.path();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
+    let mut watch = Background::start(&[
+        "watch".as_ref(),
+        "--today".as_ref(),
+        TODAY.as_ref(),
+        "--debounce".as_ref(),
+        "20".as_ref(),
+        root.as_os_str(),
+    ]);
+    watch.wait_for("the failed first build", |line| line.contains("titel"));
+    fs::write(root.join("templates/goal.md"), "# {{ goal.title }}\n").unwrap();
+    let rebuilt = watch.wait_for("the rebuild", |line| {
+        line.contains("written") || line.contains("error")
+    });
+    assert!(rebuilt.contains("written"), "{}", watch.seen.join("\n"));
+    watch.terminate();
+    let reference = journal("example");
+    fs::create_dir(reference.path().join("templates")).unwrap();
+    fs::copy(
+        root.join("templates/goal.md"),
+        reference.path().join("templates/goal.md"),
+    )
+    .unwrap();
+    assert!(build_output(reference.path()).status.success());
+    assert_eq!(
+        reports_in(&root.join("_reports")),
+        reports_in(&reference.path().join("_reports"))
+    );
+}
