@@ -587,6 +587,13 @@ fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
     if verbosity == Verbosity::Quiet {
         return Ok(exit::OK);
     }
+    for warning in &summary.warnings {
+        let _ = writeln!(
+            anstream::stderr(),
+            "trailmark: {}: {warning}",
+            crate::check::paint(anstyle::AnsiColor::Yellow, "warning")
+        );
+    }
     let problems = report.diagnostics.len();
     let mut line = format!(
         "{}: {} reports written, {} unchanged",
@@ -757,7 +764,8 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
                 rebuild.written.unchanged,
                 out.display(),
                 rebuild.took.as_millis()
-            ) + &problems_in(root, rebuild, true)
+            ) + &removal_notes(&clock, rebuild)
+                + &problems_in(root, rebuild, true)
         }
         WatchEvent::Built(rebuild) => {
             let mut line = format!("{clock} {}", what_changed(rebuild));
@@ -769,9 +777,19 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
                 line.push_str(&format!(", {} removed", rebuild.written.removed.len()));
             }
             line.push_str(&format!(" · {} ms\n", rebuild.took.as_millis()));
-            line + &problems_in(root, rebuild, false)
+            line + &removal_notes(&clock, rebuild) + &problems_in(root, rebuild, false)
         }
     }
+}
+
+/// A note a line for each old report a rebuild could not remove.
+fn removal_notes(clock: &str, rebuild: &Rebuild) -> String {
+    rebuild
+        .written
+        .warnings
+        .iter()
+        .map(|warning| format!("{clock} note: {warning}\n"))
+        .collect()
 }
 
 /// What a rebuild was for: one file by name, a few by name, many by count.

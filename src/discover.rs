@@ -87,7 +87,10 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
         };
         let path = entry.path();
         if entry.path_is_symlink() {
-            if is_markdown(path) || path.is_dir() {
+            // The output folder may be a link the user made (`_reports -> ~/Sites/goals`):
+            // it is written to, never read, so there is nothing to warn about.
+            let is_out = || std::fs::canonicalize(path).is_ok_and(|target| target == skip.out);
+            if (is_markdown(path) || path.is_dir()) && !is_out() {
                 found.diagnostics.push(Diagnostic::warning(
                     &relative(root, path),
                     None,

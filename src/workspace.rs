@@ -224,7 +224,17 @@ impl Workspace {
         today: Date,
         progress: &write::Progress<'_>,
     ) -> Result<(Report, WriteSummary), Error> {
-        write::check_output_folder(&self.root, &self.out)?;
+        // Held until the reports are written: one writer per output folder at a time. A
+        // `watch` holds it for each build, not between them, so a `build` beside it waits
+        // only as long as one build takes.
+        let _lock = write::lock_output_folder(&self.root, &self.out, || {
+            use std::io::Write as _;
+            let _ = writeln!(
+                anstream::stderr(),
+                "waiting for another trailmark writing {} to finish...",
+                self.out.display()
+            );
+        })?;
         // Shared with the index page's template values (see `render::lazy`).
         let report = Arc::new(self.analyse(today));
         let summary = {

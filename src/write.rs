@@ -4,7 +4,13 @@
 //! The output folder keeps a manifest of the files trailmark wrote. Only files listed there
 //! are ever removed (a report of a goal that no longer exists), and a folder that holds
 //! other files and no manifest is refused, so trailmark never deletes or overwrites what
-//! it did not write.
+//! it did not write. A build lists the reports it is about to write in the manifest
+//! before it writes the first, so a build that fails or is killed still leaves a folder
+//! the next build knows as its own.
+//!
+//! One process writes to an output folder at a time (see [`lock_output_folder`]), and
+//! nothing below the output folder is written, renamed or removed through a symlink: each
+//! folder is checked once a build, each report file as it is written.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -36,6 +42,9 @@ pub struct WriteSummary {
     pub unchanged: usize,
     /// Reports of an earlier build that are no longer produced, now removed.
     pub removed: Vec<String>,
+    /// Manifest entries that were not removed, each with why (a folder, a symlink, a
+    /// path the system refuses): they are forgotten, not fatal.
+    pub warnings: Vec<String>,
 }
 
 /// Told how many reports are done out of how many, as the write stage goes.
@@ -45,19 +54,34 @@ pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 const TEMP_PREFIX: &str = ".trailmark-";
 const TEMP_SUFFIX: &str = ".tmp";
 
+/// The file in the output folder whose advisory lock the writing process holds. It stays
+/// when the lock is released: removing it would let two processes lock two different
+/// files of the same name.
+pub const LOCK: &str = ".trailmark-lock";
+
 /// What the output folder holds, as its manifest records it: for each report the
 /// fingerprint it was made from and a hash of its content. A workspace loads it once and
 /// keeps it between builds, so that `watch` and `build` skip reports that are current.
 #[derive(Debug, Default)]
 pub struct Written {
     records: HashMap<String, Record>,
+    /// The manifest as last read or written: when the file differs at the next build,
+    /// another process wrote reports meanwhile, and the records are read again.
+    text: String,
     /// Temp files left by a killed build were removed (once a workspace is enough).
     swept: bool,
 }
 
 /// Checks that `out` is a safe place for reports of the journal at `root`: not the
 /// journal itself, not a folder containing it, and not a folder of someone else's files.
+/// Changes nothing; a build checks again holding the lock (see [`lock_output_folder`]).
 pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
+    check_placement(root, out)?;
+    check_not_foreign(out)
+}
+
+/// The checks of [`check_output_folder`] that do not depend on what the folder holds.
+fn check_placement(root: &Path, out: &Path) -> Result<(), Error> {
     let root = resolve(root);
     let resolved = resolve(out);
     if resolved == root {
@@ -75,9 +99,21 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
     if resolved.exists() && !resolved.is_dir() {
         return Err(Error::output(out, "is a file, not a folder"));
     }
-    let foreign = resolved.is_dir()
-        && !resolved.join(MANIFEST).is_file()
-        && std::fs::read_dir(&resolved).is_ok_and(|mut entries| entries.next().is_some());
+    Ok(())
+}
+
+/// A folder that holds files and no manifest is someone else's. The lock file and temp
+/// files do not count: a first build creates them before its manifest.
+fn check_not_foreign(out: &Path) -> Result<(), Error> {
+    let has_manifest = std::fs::symlink_metadata(out.join(MANIFEST)).is_ok_and(|m| m.is_file());
+    let foreign = !has_manifest
+        && std::fs::read_dir(out).is_ok_and(|entries| {
+            entries.flatten().any(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                name != LOCK && !is_temp_name(&name)
+            })
+        });
     if foreign {
         return Err(Error::output(
             out,
@@ -85,6 +121,94 @@ pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// The output folder held for writing by this process; released when dropped, or by the
+/// system when the process ends however it ends (a lock is no file left behind).
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Checks `out` as [`check_output_folder`] does, creates it, and holds its lock: waits for
+/// another trailmark that writes there (calling `waiting` first, once), then checks
+/// whether it holds someone else's files, now that no other build can be half way
+/// through its first. The output folder itself may be a symlink the user made; it is
+/// followed, and only it (see [`write_reports`]).
+pub fn lock_output_folder(
+    root: &Path,
+    out: &Path,
+    waiting: impl FnOnce(),
+) -> Result<OutputLock, Error> {
+    check_placement(root, out)?;
+    std::fs::create_dir_all(out).map_err(write_error(out))?;
+    let path = out.join(LOCK);
+    let file = open_lock_file(&path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock().map_err(write_error(&path))?;
+        }
+        Err(std::fs::TryLockError::Error(source)) => return Err(Error::Write { path, source }),
+    }
+    check_not_foreign(out)?;
+    Ok(OutputLock { _file: file })
+}
+
+/// Opens the lock file, creating it if need be, never through a symlink: a new one is
+/// created exclusively (which fails on any existing name, a link included), an existing
+/// one must be a plain file. It is only read: a lock needs no write access.
+fn open_lock_file(path: &Path) -> Result<std::fs::File, Error> {
+    loop {
+        let opened = match std::fs::symlink_metadata(path) {
+            Ok(metadata) if metadata.is_file() => std::fs::File::open(path),
+            Ok(metadata) => return Err(not_a_report_file(path, &metadata)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::File::create_new(path) {
+                    // Made by another process meanwhile: look again.
+                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    created => created,
+                }
+            }
+            Err(source) => Err(source),
+        };
+        let file = opened.map_err(write_error(path))?;
+        let metadata = file.metadata().map_err(write_error(path))?;
+        if !metadata.is_file() {
+            return Err(not_a_report_file(path, &metadata));
+        }
+        return Ok(file);
+    }
+}
+
+/// The error for something other than a plain file where trailmark writes or removes one.
+fn not_a_report_file(path: &Path, metadata: &std::fs::Metadata) -> Error {
+    if metadata.is_symlink() {
+        symlink_error(path)
+    } else if metadata.is_dir() {
+        Error::output(
+            path,
+            "is a folder where trailmark writes a file; move it out of the output folder",
+        )
+    } else {
+        Error::output(
+            path,
+            "is not a plain file; trailmark writes only plain files, so move it away",
+        )
+    }
+}
+
+fn symlink_error(path: &Path) -> Error {
+    Error::output(
+        path,
+        "is a symlink, and trailmark never writes or removes anything through one; \
+         remove the link (not what it points to) and build again",
+    )
+}
+
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 /// `path` made absolute, with symlinks and `..` resolved as far as the folders exist.
@@ -139,37 +263,52 @@ pub struct Planned<'a> {
 /// written. Each file is written to a temporary file beside it and renamed over the old
 /// one, so a report is always either the old or the new version. `progress` is told, from
 /// any thread, how many reports are done (written or found current) out of how many.
+///
+/// The caller holds the folder's lock ([`lock_output_folder`]). Reports not yet in the
+/// manifest are added to it, unrecorded, before any is written, so that whatever happens
+/// to this build the next one knows the files as its own. No folder or file below `out`
+/// is written, renamed or removed through a symlink; one found there is an error.
 pub fn write_reports(
     out: &Path,
     planned: &[Planned],
     known: &mut Written,
     progress: &Progress<'_>,
 ) -> Result<WriteSummary, Error> {
-    let targets = planned
+    let relatives = planned
         .iter()
-        .map(|report| checked_relative(&report.path).map(|path| out.join(path)))
-        .collect::<Result<Vec<PathBuf>, Error>>()?;
-    // Folders are made once here, not once a report.
-    let mut folders: Vec<PathBuf> = targets
+        .map(|report| checked_relative(&report.path))
+        .collect::<Result<Vec<&Path>, Error>>()?;
+    std::fs::create_dir_all(out).map_err(write_error(out))?;
+    let on_disk = read_manifest(out).unwrap_or_default();
+    if on_disk != known.text {
+        *known = Written::parse(on_disk, known.swept);
+    }
+    claim(out, planned, known)?;
+    // Folders are checked and made once a build, not once a report; parents first.
+    let mut parents: Vec<&Path> = relatives.iter().filter_map(|path| path.parent()).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    let folders: std::collections::BTreeSet<&Path> = parents
         .iter()
-        .filter_map(|target| target.parent().map(Path::to_path_buf))
+        .flat_map(|parent| parent.ancestors())
         .collect();
-    folders.push(out.to_path_buf());
-    folders.sort_unstable();
-    folders.dedup();
     for folder in &folders {
-        std::fs::create_dir_all(folder).map_err(write_error(folder))?;
+        let path = out.join(folder);
+        // The output folder itself was made by the caller, and may be a link it follows.
+        if !folder.as_os_str().is_empty() {
+            make_folder(&path)?;
+        }
         if !known.swept {
-            remove_temp_files(folder).map_err(write_error(folder))?;
+            remove_temp_files(&path).map_err(write_error(&path))?;
         }
     }
     known.swept = true;
     let done = AtomicUsize::new(0);
     let outcomes = planned
         .par_iter()
-        .zip(&targets)
-        .map(|(report, target)| {
-            let outcome = write_report(report, target, known);
+        .zip(&relatives)
+        .map(|(report, relative)| {
+            let outcome = write_report(report, &out.join(relative), known);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
             outcome
         })
@@ -194,41 +333,121 @@ pub fn write_reports(
     // The record is of what is on disk now, whether or not every stale report goes.
     known.records = records;
     for stale in stale {
-        let Ok(relative) = checked_relative(&stale) else {
-            continue;
-        };
-        match std::fs::remove_file(out.join(relative)) {
-            Ok(()) => summary.removed.push(stale),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(Error::Write {
-                    path: out.join(relative),
-                    source,
-                });
-            }
+        match remove_stale(out, &stale) {
+            Ok(true) => summary.removed.push(stale),
+            Ok(false) => {}
+            Err(why) => summary.warnings.push(format!(
+                "{}: not removed: {why}",
+                out.join(&stale).display()
+            )),
         }
     }
-    let manifest = known.manifest();
-    let manifest_path = out.join(MANIFEST);
-    let old = fsread::read(&manifest_path, fsread::MAX_OWN_FILE_BYTES);
-    if old.map_or(true, |old| old != manifest.as_bytes()) {
-        write_atomically(&manifest_path, manifest.as_bytes())
-            .map_err(write_error(&manifest_path))?;
-    }
+    write_manifest(out, known)?;
     Ok(summary)
 }
 
+/// Adds the planned reports the manifest does not list yet to it, unrecorded, before any
+/// is written: a build that fails or is killed half way leaves its reports listed, so the
+/// next build finishes them and removes those it no longer plans, instead of finding a
+/// folder of files it does not know. A build that writes no new report writes nothing.
+fn claim(out: &Path, planned: &[Planned], known: &mut Written) -> Result<(), Error> {
+    let mut claimed = false;
+    for report in planned {
+        if !known.records.contains_key(&report.path) {
+            known.records.insert(report.path.clone(), Record::UNKNOWN);
+            claimed = true;
+        }
+    }
+    if claimed {
+        write_manifest(out, known)?;
+    }
+    Ok(())
+}
+
+/// Writes the manifest of `known` unless the file already says the same (it was read at
+/// the start of this build, under the lock).
+fn write_manifest(out: &Path, known: &mut Written) -> Result<(), Error> {
+    let manifest = known.manifest();
+    if manifest != known.text {
+        let path = out.join(MANIFEST);
+        write_atomically(&path, manifest.as_bytes()).map_err(write_error(&path))?;
+        known.text = manifest;
+    }
+    Ok(())
+}
+
+/// The manifest's text; none when there is none, or it is not a plain file.
+fn read_manifest(out: &Path) -> Option<String> {
+    fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
+}
+
+/// Makes the folder at `path` unless it is one: it must not be a symlink or a file.
+/// Its parent was made or checked before.
+fn make_folder(path: &Path) -> Result<(), Error> {
+    let metadata = match std::fs::symlink_metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::create_dir(path) {
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::symlink_metadata(path).map_err(write_error(path))?
+                }
+                made => return made.map_err(write_error(path)),
+            }
+        }
+        found => found.map_err(write_error(path))?,
+    };
+    if metadata.is_symlink() {
+        Err(symlink_error(path))
+    } else if metadata.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::output(
+            path,
+            "is a file where trailmark puts a folder of reports; move it out of the output folder",
+        ))
+    }
+}
+
+/// Removes the report `stale` (a manifest entry) if it is, without following links, a
+/// plain file inside `out`; false when it is gone already, and why not when it is
+/// something else.
+fn remove_stale(out: &Path, stale: &str) -> Result<bool, String> {
+    let relative =
+        checked_relative(stale).map_err(|_| "the path leaves the output folder".to_string())?;
+    let mut path = out.to_path_buf();
+    let mut components = relative.components().peekable();
+    while let Some(component) = components.next() {
+        path.push(component);
+        let metadata = match std::fs::symlink_metadata(&path) {
+            Ok(metadata) => metadata,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(error) => return Err(error.to_string()),
+        };
+        let last = components.peek().is_none();
+        if metadata.is_symlink() {
+            return Err(format!("{} is a symlink", path.display()));
+        }
+        if last && !metadata.is_file() {
+            return Err("not a plain file".to_string());
+        }
+        if !last && !metadata.is_dir() {
+            return Err(format!("{} is not a folder", path.display()));
+        }
+    }
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
 /// Removes the temp files a build killed before it renamed them left in `folder`. Only
-/// names trailmark makes are touched (see [`write_atomically`]).
+/// names trailmark makes are touched (see [`write_atomically`]), and only while this
+/// process holds the folder's lock, so no other process is writing them.
 fn remove_temp_files(folder: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(folder)? {
         let entry = entry?;
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX)
-            && name.ends_with(TEMP_SUFFIX)
-            && entry.file_type()?.is_file()
-        {
+        if is_temp_name(&name.to_string_lossy()) && entry.file_type()?.is_file() {
             match std::fs::remove_file(entry.path()) {
                 Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
                 _ => {}
@@ -241,8 +460,13 @@ fn remove_temp_files(folder: &Path) -> std::io::Result<()> {
 /// Makes and writes one report unless it is current; says whether it was written.
 fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(bool, Record), Error> {
     // A record is trusted only while the file still has the size and time it was written
-    // with: a report edited or deleted by hand is compared and rewritten.
-    let file = std::fs::metadata(target).ok().map(|m| FileStamp::of(&m));
+    // with: a report edited or deleted by hand is compared and rewritten. The file is
+    // looked at without following a link: a symlink in its place is an error.
+    let file = match std::fs::symlink_metadata(target) {
+        Ok(metadata) if metadata.is_file() => Some(FileStamp::of(&metadata)),
+        Ok(metadata) => return Err(not_a_report_file(target, &metadata)),
+        Err(_) => None,
+    };
     let trusted = known
         .records
         .get(&report.path)
@@ -262,11 +486,7 @@ fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(boo
     };
     let file = match (unchanged, file) {
         (true, Some(file)) => file,
-        _ => {
-            write_atomically(target, content.as_bytes()).map_err(write_error(target))?;
-            let metadata = std::fs::metadata(target).map_err(write_error(target))?;
-            FileStamp::of(&metadata)
-        }
+        _ => write_atomically(target, content.as_bytes()).map_err(write_error(target))?,
     };
     let record = Record {
         fingerprint: report.fingerprint,
@@ -302,6 +522,19 @@ struct FileStamp {
     modified: u64,
 }
 
+impl Record {
+    /// A report listed before it is written, or by an older trailmark: never trusted, as
+    /// no file has this stamp, so its file is compared with the new content.
+    const UNKNOWN: Record = Record {
+        fingerprint: 0,
+        hash: 0,
+        file: FileStamp {
+            len: u64::MAX,
+            modified: u64::MAX,
+        },
+    };
+}
+
 impl FileStamp {
     fn of(metadata: &std::fs::Metadata) -> FileStamp {
         let modified = metadata
@@ -322,8 +555,10 @@ impl Written {
     /// The reports the manifest in `out` lists, with their records. A manifest of an
     /// older trailmark lists only paths: those reports are compared with their files.
     pub fn load(out: &Path) -> Written {
-        let text = fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES)
-            .unwrap_or_default();
+        Written::parse(read_manifest(out).unwrap_or_default(), false)
+    }
+
+    fn parse(text: String, swept: bool) -> Written {
         let mut records = HashMap::new();
         for line in text.lines().filter(|line| !line.is_empty()) {
             let mut fields = line.split('\t');
@@ -337,32 +572,30 @@ impl Written {
                     hash,
                     file: FileStamp { len, modified },
                 },
-                // Never trusted: no file has this stamp.
-                _ => Record {
-                    fingerprint: 0,
-                    hash: 0,
-                    file: FileStamp {
-                        len: u64::MAX,
-                        modified: u64::MAX,
-                    },
-                },
+                _ => Record::UNKNOWN,
             };
             records.insert(path, record);
         }
         Written {
             records,
-            swept: false,
+            text,
+            swept,
         }
     }
 
     /// One line a report, sorted by path: the path, then the record's numbers in hex,
-    /// separated by tabs (no report path holds a tab).
+    /// separated by tabs (no report path holds a tab); only the path for a report not
+    /// known to be written.
     fn manifest(&self) -> String {
         let mut paths: Vec<&String> = self.records.keys().collect();
         paths.sort_unstable();
         let mut manifest = String::new();
         for path in paths {
             let record = &self.records[path];
+            if *record == Record::UNKNOWN {
+                let _ = writeln!(manifest, "{path}");
+                continue;
+            }
             let _ = writeln!(
                 manifest,
                 "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
@@ -390,7 +623,9 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
     }
 }
 
-fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
+/// Writes `content` to a new temp file beside `target` and renames it over `target` (a
+/// link there is replaced, never followed); the stamp of the file written.
+fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -398,13 +633,15 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<()> {
     // the umask allows, so that they can be shared and served.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // Created exclusively (`O_EXCL`), so never through a link of that name.
     let mut temp = builder.tempfile_in(folder)?;
     // No fsync: the rename already makes the switch atomic when trailmark crashes or is
     // killed, and reports can always be rebuilt after a power loss; syncing every file
     // made a fresh build of a 10,000-file journal about 20% slower.
     temp.write_all(content)?;
-    temp.persist(target).map_err(|error| error.error)?;
-    Ok(())
+    let file = temp.persist(target).map_err(|error| error.error)?;
+    // The stamp of the handle, not of the path: what was written, wherever the name is now.
+    Ok(FileStamp::of(&file.metadata()?))
 }
 
 #[cfg(test)]
@@ -458,11 +695,25 @@ mod tests {
         write_reports(out, &planned, known, &|_, _| {})
     }
 
+    /// Every file under `folder`, relative, with `/` separators.
+    fn files_under(folder: &Path) -> Vec<String> {
+        walkdir::WalkDir::new(folder)
+            .into_iter()
+            .map(|entry| entry.unwrap())
+            .filter(|entry| !entry.file_type().is_dir())
+            .map(|entry| {
+                let relative = entry.path().strip_prefix(folder).unwrap();
+                relative.to_string_lossy().replace('\\', "/")
+            })
+            .collect()
+    }
+
     fn summary_of(written: &[&str], unchanged: usize, removed: &[&str]) -> WriteSummary {
         WriteSummary {
             written: written.iter().map(|p| p.to_string()).collect(),
             unchanged,
             removed: removed.iter().map(|p| p.to_string()).collect(),
+            warnings: Vec::new(),
         }
     }
 
@@ -639,5 +890,147 @@ mod tests {
             check_output_folder(&root, &root.join("_reports")).is_ok(),
             "trailmark's own folder"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_through_a_symlink_below_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, goals) = (dir.path().join("out"), dir.path().join("goals"));
+        write_outputs(&out, &[("index.md", "a"), ("goals/x.md", "x")]).unwrap();
+        std::fs::create_dir(&goals).unwrap();
+        std::fs::write(goals.join("x.md"), "journal").unwrap();
+        std::fs::write(goals.join("mine.md"), "journal").unwrap();
+        // A folder of reports swapped for a link to a journal folder.
+        std::fs::remove_dir_all(out.join("goals")).unwrap();
+        std::os::unix::fs::symlink(&goals, out.join("goals")).unwrap();
+        let error = write_outputs(&out, &[("index.md", "b"), ("goals/x.md", "y")]).unwrap_err();
+        assert!(error.to_string().contains("goals: is a symlink"), "{error}");
+        // Nor removed through it, when the reports in it are no longer planned.
+        let error = write_outputs(&out, &[("index.md", "b"), ("goals/new/y.md", "y")]);
+        assert!(error.is_err());
+        write_outputs(&out, &[("index.md", "b")]).unwrap();
+        // A report file swapped for a link.
+        std::fs::remove_file(out.join("index.md")).unwrap();
+        std::os::unix::fs::symlink(goals.join("mine.md"), out.join("index.md")).unwrap();
+        let error = write_outputs(&out, &[("index.md", "c")]).unwrap_err();
+        assert!(
+            error.to_string().contains("index.md: is a symlink"),
+            "{error}"
+        );
+        for name in ["x.md", "mine.md"] {
+            assert_eq!(
+                std::fs::read_to_string(goals.join(name)).unwrap(),
+                "journal"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn manifest_entries_that_are_not_plain_files_inside_are_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, goals) = (dir.path().join("out"), dir.path().join("goals"));
+        std::fs::create_dir(&goals).unwrap();
+        std::fs::write(goals.join("good.md"), "journal").unwrap();
+        write_outputs(&out, &[("index.md", "a")]).unwrap();
+        std::os::unix::fs::symlink("../goals", out.join("link")).unwrap();
+        std::fs::create_dir(out.join("folder")).unwrap();
+        let long = "x".repeat(300);
+        let manifest = format!("index.md\nlink/good.md\nlink\n../goals/good.md\nfolder\n{long}\n");
+        std::fs::write(out.join(MANIFEST), manifest).unwrap();
+        let summary = write_outputs(&out, &[("index.md", "a")]).unwrap();
+        assert!(summary.removed.is_empty(), "{summary:?}");
+        assert_eq!(summary.warnings.len(), 5, "{summary:?}");
+        let warned = |text: &str| summary.warnings.iter().any(|w| w.contains(text));
+        assert!(
+            warned("folder: not removed: not a plain file"),
+            "{summary:?}"
+        );
+        assert!(warned("link is a symlink"), "{summary:?}");
+        assert!(warned("leaves the output folder"), "{summary:?}");
+        assert_eq!(
+            std::fs::read_to_string(goals.join("good.md")).unwrap(),
+            "journal"
+        );
+        assert!(out.join("folder").is_dir() && out.join("link").is_symlink());
+        // Forgotten: the next build has nothing to say.
+        assert!(
+            write_outputs(&out, &[("index.md", "a")])
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_failed_build_lists_its_reports_so_the_next_finishes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("journal");
+        let out = root.join("_reports");
+        std::fs::create_dir(&root).unwrap();
+        let mut planned: Vec<Planned> = (0..50)
+            .map(|n| Planned {
+                path: format!("goals/{n}.md"),
+                fingerprint: n,
+                make: Box::new(move || Ok(format!("report {n}"))),
+            })
+            .collect();
+        planned.push(Planned {
+            path: "index.md".to_string(),
+            fingerprint: 0,
+            make: Box::new(|| Err(Error::Argument("a template error".to_string()))),
+        });
+        let lock = lock_output_folder(&root, &out, || {}).unwrap();
+        assert!(write_reports(&out, &planned, &mut Written::load(&out), &|_, _| {}).is_err());
+        drop(lock);
+        let written = std::fs::read_dir(out.join("goals")).unwrap().count();
+        assert!(written > 0);
+        check_output_folder(&root, &out).expect("the folder is trailmark's own");
+        // The next build plans fewer reports: the others are removed, whether or not the
+        // failed build got to write them.
+        let summary =
+            write_outputs(&out, &[("index.md", "i"), ("goals/1.md", "report 1")]).unwrap();
+        assert_eq!(
+            summary.removed.len(),
+            written - usize::from(out.join("goals/1.md").exists())
+        );
+        let mut left = files_under(&out);
+        left.sort();
+        assert_eq!(
+            left,
+            [".trailmark-lock", MANIFEST, "goals/1.md", "index.md"]
+        );
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
+        std::fs::create_dir(&root).unwrap();
+        let first = lock_output_folder(&root, &out, || panic!("nobody else writes")).unwrap();
+        let (waiting, waited) = std::sync::mpsc::channel();
+        let second = std::thread::spawn(move || {
+            let _lock = lock_output_folder(&root, &out, || waiting.send(()).unwrap()).unwrap();
+        });
+        waited.recv().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!second.is_finished());
+        drop(first);
+        second.join().unwrap();
+    }
+
+    #[test]
+    fn the_lock_file_and_temp_files_are_not_someone_elses() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(out.join(LOCK), "").unwrap();
+        std::fs::write(out.join(".trailmark-Ab12Cd.tmp"), "half a manifest").unwrap();
+        check_output_folder(&root, &out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(check_output_folder(&root, &out).is_err());
+        assert!(lock_output_folder(&root, &out, || {}).is_err());
     }
 }

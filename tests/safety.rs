@@ -72,8 +72,10 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
         base.replace("<body>", "<body>\n<!-- new -->"),
     )
     .unwrap();
+    // Built from the old version, as the killed builds are, so that its time is theirs.
     let reference = tempfile::tempdir().unwrap();
     write_large_journal(reference.path());
+    build(reference.path());
     fs::create_dir(reference.path().join("templates")).unwrap();
     fs::copy(
         root.join("templates/base.html"),
@@ -212,4 +214,306 @@ fn watch_session(root: &Path) {
     drop(file);
     watch.lines_within(Duration::from_millis(500));
     watch.terminate();
+}
+
+/// `build --today TODAY DIR`, with its output.
+fn build_output(root: &Path) -> std::process::Output {
+    trailmark()
+        .args(["build", "--today", TODAY])
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+/// The reports of a fresh build of a copy of the example journal, as `reports_in` reads
+/// them: what any build of it must leave.
+fn example_reports() -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let reference = journal("example");
+    assert!(build_output(reference.path()).status.success());
+    reports_in(&reference.path().join("_reports"))
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_is_written_or_removed_through_a_symlink_in_the_output_folder() {
+    let dir = journal("example");
+    let root = dir.path();
+    assert!(build_output(root).status.success());
+    let goals = files_in(&root.join("goals"));
+    // A report folder swapped for a link to the journal's goals.
+    fs::remove_dir_all(root.join("_reports/goals")).unwrap();
+    std::os::unix::fs::symlink("../goals", root.join("_reports/goals")).unwrap();
+    for _ in 0..2 {
+        let output = build_output(root);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("_reports/goals: is a symlink") && stderr.contains("remove the link"),
+            "{stderr}"
+        );
+        assert_eq!(files_in(&root.join("goals")), goals);
+    }
+    // Or to a folder elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    fs::remove_file(root.join("_reports/goals")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), root.join("_reports/goals")).unwrap();
+    assert_eq!(build_output(root).status.code(), Some(2));
+    assert!(files_in(elsewhere.path()).is_empty());
+    // Manifest entries through a linked folder, or leaving the output folder.
+    fs::remove_file(root.join("_reports/goals")).unwrap();
+    std::os::unix::fs::symlink("../goals", root.join("_reports/link")).unwrap();
+    let mut manifest = fs::read_to_string(root.join("_reports/.trailmark-manifest")).unwrap();
+    manifest.push_str("link/learn-sql.md\n../goals/vision.md\n");
+    fs::write(root.join("_reports/.trailmark-manifest"), manifest).unwrap();
+    let output = build_output(root);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("link/learn-sql.md: not removed"),
+        "{stderr}"
+    );
+    assert_eq!(files_in(&root.join("goals")), goals);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_output_folder_itself_may_be_a_symlink() {
+    let dir = journal("basic");
+    let root = dir.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), root.join("_reports")).unwrap();
+    let output = build_output(root);
+    assert!(output.status.success(), "{output:?}");
+    assert!(elsewhere.path().join("index.html").is_file());
+    let output = trailmark()
+        .args(["check", "--strict", "--today", TODAY])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("symlink"), "{stdout}");
+}
+
+#[test]
+fn a_first_build_that_fails_on_a_template_error_does_not_lock_the_folder() {
+    let dir = journal("example");
+    let root = dir.path();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
+    let output = build_output(root);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("titel"));
+    fs::remove_dir_all(root.join("templates")).unwrap();
+    let output = build_output(root);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(reports_in(&root.join("_reports")), example_reports());
+}
+
+/// Builds of one example journal started together: each one exits 0 and the folder ends
+/// with exactly a fresh build's reports. `copies` journals, `per_copy` builds on each.
+fn concurrent_builds(copies: usize, per_copy: usize) {
+    let expected = example_reports();
+    let journals: Vec<tempfile::TempDir> = (0..copies).map(|_| journal("example")).collect();
+    let binary = env!("CARGO_BIN_EXE_trailmark");
+    let children: Vec<std::process::Child> = journals
+        .iter()
+        .flat_map(|dir| std::iter::repeat_n(dir.path(), per_copy))
+        .map(|root| {
+            std::process::Command::new(binary)
+                .args(["build", "--quiet", "--today", TODAY])
+                .arg(root)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    for dir in &journals {
+        assert_eq!(reports_in(&dir.path().join("_reports")), expected);
+    }
+}
+
+#[test]
+fn twenty_pairs_of_first_builds_at_once_all_succeed() {
+    // Five pairs at a time, so as not to starve the tests running beside this one.
+    for _ in 0..4 {
+        concurrent_builds(5, 2);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
+    let dir = journal("example");
+    let root = dir.path();
+    let mut watch = Background::start(&[
+        "watch".as_ref(),
+        "--today".as_ref(),
+        TODAY.as_ref(),
+        "--debounce".as_ref(),
+        "20".as_ref(),
+        root.as_os_str(),
+    ]);
+    watch.wait_for("the first build", |line| line.contains("written"));
+    let entry = root.join("journal/2026/2026-11-02.md");
+    let text = fs::read_to_string(&entry).unwrap();
+    let binary = env!("CARGO_BIN_EXE_trailmark");
+    // Three rounds of ten builds at once. The journal changes before each one, so that
+    // every build has reports to write and the watch rebuilds among them.
+    for round in 0..3 {
+        let builds: Vec<std::process::Child> = (0..10)
+            .map(|n| {
+                fs::write(&entry, format!("{text}\n- a win {round}.{n}\n")).unwrap();
+                std::process::Command::new(binary)
+                    .args(["build", "--quiet", "--today", TODAY])
+                    .arg(root)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for build in builds {
+            let output = build.wait_with_output().unwrap();
+            assert!(output.status.success(), "{output:?}");
+        }
+    }
+    // A last change none of the builds saw: the watch's rebuild of it is the last write.
+    let last = format!("{text}\n- the last win\n");
+    fs::write(&entry, &last).unwrap();
+    let reference = journal("example");
+    fs::write(reference.path().join("journal/2026/2026-11-02.md"), &last).unwrap();
+    assert!(build_output(reference.path()).status.success());
+    let expected = reports_in(&reference.path().join("_reports"));
+    common::eventually(|| {
+        let reports = reports_in(&root.join("_reports"));
+        let differing: Vec<&PathBuf> = reports
+            .keys()
+            .chain(expected.keys())
+            .filter(|path| reports.get(*path) != expected.get(*path))
+            .collect();
+        match differing.is_empty() {
+            true => Ok(()),
+            false => Err(format!("reports differ from a fresh build: {differing:?}")),
+        }
+    });
+    watch.terminate();
+    assert!(
+        !watch.seen.iter().any(|line| line.contains("error")),
+        "{}",
+        watch.seen.join("\n")
+    );
+}
+
+/// How many files are under `folder` (none when it does not exist).
+fn count_files(folder: &Path) -> usize {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .count()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
+    let reference = tempfile::tempdir().unwrap();
+    write_large_journal(reference.path());
+    assert!(build_output(reference.path()).status.success());
+    let expected = reports_in(&reference.path().join("_reports"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_large_journal(root);
+    let binary = env!("CARGO_BIN_EXE_trailmark");
+    let kills = 8;
+    let mut killed_mid_build = 0;
+    for kill in 0..kills {
+        let _ = fs::remove_dir_all(root.join("_reports"));
+        let mut child = std::process::Command::new(binary)
+            .args(["build", "--today", TODAY])
+            .arg(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed once the build has written this many files: moments spread over the
+        // build by its progress rather than by a clock, which a busy machine would skew.
+        let files = expected.len() * kill / kills;
+        while child.try_wait().unwrap().is_none() && count_files(&root.join("_reports")) < files {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_build += 1;
+        }
+        // Ctrl-C and SIGKILL alike: `build` has no handler for either.
+        let signal = if kill % 2 == 0 { "-INT" } else { "-KILL" };
+        std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+        let output = build_output(root);
+        assert!(
+            output.status.success(),
+            "after kill {kill} ({signal} at {files} files): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let reports = reports_in(&root.join("_reports"));
+        let differing: Vec<&PathBuf> = reports
+            .keys()
+            .chain(expected.keys())
+            .filter(|path| reports.get(*path) != expected.get(*path))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "after kill {kill} ({signal} at {files} files), differing: {differing:?}"
+        );
+    }
+    assert!(
+        killed_mid_build >= kills / 2,
+        "only {killed_mid_build} kills landed mid-build"
+    );
+}
+
+#[test]
+fn a_watch_whose_first_build_failed_builds_once_the_template_is_fixed() {
+    let dir = journal("example");
+    let root = dir.path();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
+    let mut watch = Background::start(&[
+        "watch".as_ref(),
+        "--today".as_ref(),
+        TODAY.as_ref(),
+        "--debounce".as_ref(),
+        "20".as_ref(),
+        root.as_os_str(),
+    ]);
+    watch.wait_for("the failed first build", |line| line.contains("titel"));
+    fs::write(root.join("templates/goal.md"), "# {{ goal.title }}\n").unwrap();
+    let rebuilt = watch.wait_for("the rebuild", |line| {
+        line.contains("written") || line.contains("error")
+    });
+    assert!(rebuilt.contains("written"), "{}", watch.seen.join("\n"));
+    watch.terminate();
+    let reference = journal("example");
+    fs::create_dir(reference.path().join("templates")).unwrap();
+    fs::copy(
+        root.join("templates/goal.md"),
+        reference.path().join("templates/goal.md"),
+    )
+    .unwrap();
+    assert!(build_output(reference.path()).status.success());
+    assert_eq!(
+        reports_in(&root.join("_reports")),
+        reports_in(&reference.path().join("_reports"))
+    );
 }
