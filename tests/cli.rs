@@ -604,19 +604,22 @@ fn templates_are_never_read_through_a_symlink() {
 }
 
 /// The output folder's files are read by the same rules: a FIFO where a report goes is
-/// replaced by the report, not waited for.
+/// an error that names it, not waited for (the write stage writes only plain files).
 #[cfg(unix)]
 #[test]
-fn a_fifo_in_the_output_folder_is_replaced_not_waited_for() {
+fn a_fifo_in_the_output_folder_is_refused_not_waited_for() {
     let journal = journal("basic");
     let root = journal.path();
     build_at(root, "2026-03-01").success();
     let report = root.join("_reports/goals/learn-sql.md");
-    let expected = fs::read(&report).unwrap();
     fs::remove_file(&report).unwrap();
     make_fifo(&report);
+    run_within_a_minute(&["build", "--today", "2026-03-01"], root)
+        .code(2)
+        .stderr(contains("goals/learn-sql.md: is not a plain file"));
+    fs::remove_file(&report).unwrap();
     run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
-    assert_eq!(fs::read(&report).unwrap(), expected);
+    assert!(fs::symlink_metadata(&report).unwrap().is_file());
 }
 
 #[test]
