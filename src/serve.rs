@@ -755,6 +755,74 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_local_hosts_with_the_port_are_allowed() {
+        let server: SocketAddr = "127.0.0.1:4747".parse().unwrap();
+        let lan: IpAddr = "192.168.1.20".parse().unwrap();
+        for host in [
+            "localhost:4747",
+            "LocalHost:4747",
+            "127.0.0.1:4747",
+            "[::1]:4747",
+            "192.168.1.20:4747",
+        ] {
+            assert!(host_allowed(Some(host), server, Some(lan)), "{host}");
+        }
+        for host in [
+            "evil.example:4747",
+            "localhost.evil.example:4747",
+            "127.0.0.1.nip.io:4747",
+            "localhost:4748",
+            "localhost",
+            "localhost:",
+            "localhost:04747x",
+            "::1:4747",
+            "[127.0.0.1]:4747",
+            "[::1",
+            "192.168.1.21:4747",
+            "",
+        ] {
+            assert!(!host_allowed(Some(host), server, Some(lan)), "{host}");
+        }
+        assert!(!host_allowed(None, server, Some(lan)));
+        // Port 80 is left out of the Host by browsers.
+        let on_80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(host_allowed(Some("localhost"), on_80, None));
+    }
+
+    #[test]
+    fn request_heads_are_read_strictly() {
+        let request =
+            Request::parse(b"GET /a%20b.html?x=1 HTTP/1.1\r\nhOsT: localhost:1\r\n").unwrap();
+        assert_eq!(
+            request,
+            Request {
+                method: "GET".to_string(),
+                path: "/a%20b.html".to_string(),
+                host: Some("localhost:1".to_string()),
+            }
+        );
+        for bad in [
+            &b"GET /\r\n"[..],
+            b"GET / HTTP/1.1 extra\r\n",
+            b"GET http://evil.example/ HTTP/1.1\r\n",
+            b"GET / SPDY/3\r\n",
+            b"GET / HTTP/1.1\r\nHost: a:1\r\nHost: b:1\r\n",
+            b"GET / HTTP/1.1\r\nno colon\r\n",
+            b"GET /\xff HTTP/1.1\r\n",
+        ] {
+            let answer = Request::parse(bad).unwrap_err();
+            assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn a_request_head_ends_at_the_first_blank_line() {
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n\r\nrest"), Some(14));
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\n\nrest"), Some(14));
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n"), None);
+    }
+
+    #[test]
     fn request_paths_never_leave_the_output_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
