@@ -556,13 +556,7 @@ fn answer_for(root: &Path, url: &str) -> Answer {
 impl Live {
     /// Opens an event stream on `stream`, unless [`MAX_EVENT_STREAMS`] are open.
     fn attach(&self, mut stream: TcpStream) {
-        let mut state = lock(&self.state);
-        if state.open.len() >= MAX_EVENT_STREAMS {
-            // Pages closed since the last message still count until found out.
-            state.open.retain(is_open);
-        }
-        if state.open.len() >= MAX_EVENT_STREAMS {
-            drop(state);
+        if !self.has_room() {
             let _ = respond(
                 &mut stream,
                 &Answer::text(503, "too many open pages\n"),
@@ -570,15 +564,29 @@ impl Live {
             );
             return;
         }
+        // Written without the lock, which builds need to publish their changes.
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                     Connection: keep-alive\r\n\r\nretry: 500\n\n";
         let sent = stream
             .write_all(head.as_bytes())
             .and_then(|()| stream.flush())
             .and_then(|()| stream.set_nonblocking(true));
-        if sent.is_ok() {
+        let mut state = lock(&self.state);
+        // Another stream may have taken the last place meanwhile; this one then ends,
+        // and the page connects again.
+        if sent.is_ok() && state.open.len() < MAX_EVENT_STREAMS {
             state.open.push(stream);
         }
+    }
+
+    /// Whether another stream may open; pages closed since the last message still count
+    /// until found out, which is done here when the streams are at their cap.
+    fn has_room(&self) -> bool {
+        let mut state = lock(&self.state);
+        if state.open.len() >= MAX_EVENT_STREAMS {
+            state.open.retain(is_open);
+        }
+        state.open.len() < MAX_EVENT_STREAMS
     }
 
     /// Sends each build's changes to every open stream, and a comment line after
