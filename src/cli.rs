@@ -14,7 +14,7 @@ use crate::dates::Date;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::serve::Server;
-use crate::watch::{Rebuild, Watch, WatchEvent, WatchOptions};
+use crate::watch::{Rebuild, Stopper, Watch, WatchEvent, WatchOptions};
 use crate::workspace::Workspace;
 use crate::write;
 
@@ -685,13 +685,13 @@ fn watch(
     let workspace = Workspace::open(&args.dir, args.out.as_deref())?;
     let out = workspace.out().to_path_buf();
     write::check_output_folder(&args.dir, &out)?;
+    let watch = Watch::new(workspace, watching.options(args));
+    let stopper = watch.stopper();
     let server = match serving {
-        Some((bind, port, _)) => Some(start_server(&out, bind, port)?),
+        Some((bind, port, _)) => Some(start_server(&out, bind, port, stopper.clone())?),
         None => None,
     };
     let mut browser_pending = serving.is_some_and(|(_, _, open)| open);
-    let watch = Watch::new(workspace, watching.options(args));
-    let stopper = watch.stopper();
     // SIGINT and SIGTERM stop the watch between builds, so no write is cut short.
     ctrlc::set_handler(move || stopper.stop())
         .map_err(|error| Error::journal(&args.dir, format!("cannot handle Ctrl-C: {error}")))?;
@@ -732,10 +732,17 @@ fn watch(
     Ok(exit::OK)
 }
 
-fn start_server(out: &Path, bind: IpAddr, port: u16) -> Result<Server, Error> {
-    let server = match Server::start(out, bind, port) {
+fn start_server(out: &Path, bind: IpAddr, port: u16, stopper: Stopper) -> Result<Server, Error> {
+    // A server that cannot go on stops the watch, which ends the process with its error.
+    let on_failure = {
+        let stopper = stopper.clone();
+        move |error| stopper.fail(error)
+    };
+    let server = match Server::start(out, bind, port, on_failure) {
         // The default port may be taken, by another serve for example: any port will do.
-        Err(_) if port == DEFAULT_PORT => Server::start(out, bind, 0)?,
+        Err(_) if port == DEFAULT_PORT => {
+            Server::start(out, bind, 0, move |error| stopper.fail(error))?
+        }
         other => other?,
     };
     print(&format!("serving {} at {}\n", out.display(), server.url()))?;

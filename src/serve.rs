@@ -6,13 +6,12 @@
 //! the paths of the reports that changed, and a page reloads when its own path is among
 //! them.
 
-use std::io::{Cursor, Write as _};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::VecDeque;
+use std::io::{ErrorKind, Read as _, Write as _};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::fsread;
@@ -39,8 +38,30 @@ const LIVE_SCRIPT: &str = r#"// Added by `trailmark serve`; the reports on disk 
 /// whether the page is still there.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// How many builds' changes are kept for pages that are between two requests.
-const CHANGES_KEPT: usize = 32;
+/// Connections with a thread of their own: those still sending their request and those
+/// being answered. When all are taken, the one that has waited longest for its request
+/// is closed to make room, so idle connections can never lock pages out.
+const MAX_CONNECTIONS: usize = 32;
+
+/// How long a new connection may wait for a thread when all are busy answering, before
+/// it is told that the server is busy.
+const WAIT_FOR_A_THREAD: Duration = Duration::from_secs(1);
+
+/// Open event streams (one per open page). They need no thread: one thread writes to
+/// all of them.
+const MAX_EVENT_STREAMS: usize = 64;
+
+/// How long a connection may take to send its whole request head.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long one write of an answer may wait for a client that does not read.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest request head read; browsers send well under 8 KiB.
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// How long accepting connections may fail without a break before the server gives up.
+const ACCEPT_FAILING_FOR: Duration = Duration::from_secs(30);
 
 /// A running server; it stops with the process.
 pub struct Server {
@@ -48,44 +69,74 @@ pub struct Server {
     live: Arc<Live>,
 }
 
-/// The changes of the last builds, for the event streams to send.
+/// The open event streams and what to send them next.
 #[derive(Default)]
 struct Live {
-    changes: Mutex<Changes>,
+    state: Mutex<Streams>,
     changed: Condvar,
 }
 
 #[derive(Default)]
-struct Changes {
-    /// How many builds have been published.
-    generation: u64,
-    /// The URL paths each of the last builds changed, oldest first, with its generation.
-    recent: Vec<(u64, Vec<String>)>,
+struct Streams {
+    /// Non-blocking, past their response head: a write that would block means a page
+    /// that stopped reading, which is dropped.
+    open: Vec<TcpStream>,
+    /// URL paths changed by builds since the last message.
+    pending: Vec<String>,
+}
+
+/// The connections that have a thread, for the accept loop to bound.
+#[derive(Default)]
+struct Connections {
+    /// Connection threads running (or about to).
+    active: usize,
+    /// Connections still sending their request head, oldest first, each with its number
+    /// and a handle to close it by.
+    waiting: VecDeque<(u64, TcpStream)>,
+    next_number: u64,
+}
+
+/// What every connection thread shares.
+struct Shared {
+    root: PathBuf,
+    address: SocketAddr,
+    live: Arc<Live>,
+    connections: Mutex<Connections>,
+    /// Signalled when a connection thread ends.
+    freed: Condvar,
 }
 
 impl Server {
-    /// Serves the folder `out` on `bind`:`port` (port 0 picks a free one).
-    pub fn start(out: &Path, bind: IpAddr, port: u16) -> Result<Server, Error> {
-        let server = tiny_http::Server::http(SocketAddr::new(bind, port)).map_err(|error| {
-            Error::Serve(format!(
-                "cannot listen on {}: {error}",
-                SocketAddr::new(bind, port)
-            ))
-        })?;
-        let address = server
-            .server_addr()
-            .to_ip()
-            .expect("a server started with an IP address listens on one");
+    /// Serves the folder `out` on `bind`:`port` (port 0 picks a free one). If the server
+    /// cannot go on (accepting has failed for a long time), `on_failure` is called once
+    /// with the reason.
+    pub fn start(
+        out: &Path,
+        bind: IpAddr,
+        port: u16,
+        on_failure: impl FnOnce(Error) + Send + 'static,
+    ) -> Result<Server, Error> {
+        let wanted = SocketAddr::new(bind, port);
+        let listener = TcpListener::bind(wanted)
+            .map_err(|error| Error::Serve(format!("cannot listen on {wanted}: {error}")))?;
+        let address = listener
+            .local_addr()
+            .map_err(|error| Error::Serve(format!("cannot listen on {wanted}: {error}")))?;
         let live = Arc::new(Live::default());
-        let root = out.to_path_buf();
-        let shared = Arc::clone(&live);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let (root, live) = (root.clone(), Arc::clone(&shared));
-                // A thread per request: event streams stay open for as long as a page is.
-                std::thread::spawn(move || respond(request, &root, &live));
-            }
+        let shared = Arc::new(Shared {
+            root: out.to_path_buf(),
+            address,
+            live: Arc::clone(&live),
+            connections: Mutex::new(Connections::default()),
+            freed: Condvar::new(),
         });
+        let broadcaster = Arc::clone(&live);
+        spawn("trailmark-events", move || broadcaster.run())?;
+        spawn("trailmark-accept", move || {
+            if let Err(error) = accept(&listener, &shared) {
+                on_failure(error);
+            }
+        })?;
         Ok(Server { address, live })
     }
 
@@ -96,83 +147,483 @@ impl Server {
 
     /// Tells open pages which reports (relative to the output folder) a build changed.
     pub fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
-        let paths: Vec<String> = reports.into_iter().map(|p| format!("/{p}")).collect();
-        if paths.is_empty() {
-            return;
+        let mut state = lock(&self.live.state);
+        let before = state.pending.len();
+        for report in reports {
+            let path = format!("/{report}");
+            if !state.pending.contains(&path) {
+                state.pending.push(path);
+            }
         }
-        let mut changes = lock(&self.live.changes);
-        changes.generation += 1;
-        let generation = changes.generation;
-        changes.recent.push((generation, paths));
-        if changes.recent.len() > CHANGES_KEPT {
-            changes.recent.remove(0);
+        let changed = state.pending.len() > before;
+        drop(state);
+        if changed {
+            self.live.changed.notify_all();
         }
-        drop(changes);
-        self.live.changed.notify_all();
     }
 }
 
-fn lock(changes: &Mutex<Changes>) -> std::sync::MutexGuard<'_, Changes> {
-    // A thread that panicked while holding the lock left whole data behind (every update
-    // is a push or a remove), so the lock is still usable.
-    changes
+fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(run)
+        .map(drop)
+        .map_err(|error| Error::Serve(format!("cannot start a thread: {error}")))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every update under these locks is a push, a removal or a count, and none can
+    // panic halfway, so what a panicking thread left behind is whole.
+    mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn respond(request: Request, root: &Path, live: &Live) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "only GET and HEAD are served\n"));
-        return;
-    }
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if url == EVENTS_URL {
-        stream_events(request, live);
-        return;
-    }
-    if url == LIVE_SCRIPT_URL {
-        let response = Response::from_string(LIVE_SCRIPT)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(response);
-        return;
-    }
-    let Some(path) = file_for(root, &url) else {
-        let _ = request.respond(text(404, "not found\n"));
-        return;
-    };
-    if path.is_dir() {
-        if !url.ends_with('/') {
-            // Reports link relatively: `reviews` must become `reviews/` first.
-            let response = Response::empty(StatusCode(301))
-                .with_header(header("Location", &format!("{url}/")));
-            let _ = request.respond(response);
-            return;
+/// Accepts connections until accepting has failed without a break for
+/// [`ACCEPT_FAILING_FOR`]. Failures like running out of file handles pass when
+/// connections close, so they are waited out first.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) -> Result<(), Error> {
+    let mut failing_since: Option<Instant> = None;
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                failing_since = None;
+                admit(stream, shared);
+            }
+            Err(error) if matches!(error.kind(), ErrorKind::Interrupted) => {}
+            Err(error) => {
+                let since = *failing_since.get_or_insert_with(Instant::now);
+                if since.elapsed() > ACCEPT_FAILING_FOR {
+                    return Err(Error::Serve(format!(
+                        "cannot accept connections on {} any more: {error}",
+                        shared.address
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
-        serve_file(request, &path.join("index.html"));
-        return;
     }
-    serve_file(request, &path);
 }
 
-fn serve_file(request: Request, path: &Path) {
-    let Ok(mut content) = fsread::read(path, fsread::MAX_OWN_FILE_BYTES) else {
-        let _ = request.respond(text(404, "not found\n"));
+/// Gives `stream` a thread, closing the connections that have waited longest for their
+/// request while all are taken; answers 503 when every thread stays busy answering.
+fn admit(stream: TcpStream, shared: &Arc<Shared>) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let Ok(handle) = stream.try_clone() else {
         return;
     };
-    let kind = content_type(path);
+    let deadline = Instant::now() + WAIT_FOR_A_THREAD;
+    let mut connections = lock(&shared.connections);
+    while connections.active >= MAX_CONNECTIONS {
+        if let Some((_, idle)) = connections.waiting.pop_front() {
+            // Its thread sees the connection end and frees its place.
+            let _ = idle.shutdown(Shutdown::Both);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            drop(connections);
+            return refuse_busy(stream);
+        }
+        connections = shared
+            .freed
+            .wait_timeout(connections, left)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0;
+    }
+    let number = connections.next_number;
+    connections.next_number += 1;
+    connections.active += 1;
+    connections.waiting.push_back((number, handle));
+    drop(connections);
+    let slot = Slot {
+        number,
+        shared: Arc::clone(shared),
+    };
+    if let Err(error) = std::thread::Builder::new()
+        .name("trailmark-connection".to_string())
+        .spawn(move || connection(stream, slot))
+    {
+        // The closure, with the stream and the slot, is dropped: the slot frees itself.
+        let _ = error;
+    }
+}
+
+fn refuse_busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = respond(
+        &mut stream,
+        &Answer::text(503, "the server is busy; try again\n"),
+        false,
+    );
+}
+
+/// A connection's place among the [`Connections`]; freed when dropped, also when the
+/// thread never started or ended early.
+struct Slot {
+    number: u64,
+    shared: Arc<Shared>,
+}
+
+impl Slot {
+    /// Marks the request as arrived, so that the connection is no longer closed to make
+    /// room; `false` when it was closed for that already.
+    fn claim(&self) -> bool {
+        self.leave_waiting(&mut lock(&self.shared.connections))
+    }
+
+    fn leave_waiting(&self, connections: &mut Connections) -> bool {
+        let at = connections
+            .waiting
+            .iter()
+            .position(|(number, _)| *number == self.number);
+        at.and_then(|at| connections.waiting.remove(at)).is_some()
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut connections = lock(&self.shared.connections);
+        self.leave_waiting(&mut connections);
+        connections.active -= 1;
+        drop(connections);
+        self.shared.freed.notify_one();
+    }
+}
+
+/// Reads one request from `stream` and answers it; the connection closes after it.
+fn connection(mut stream: TcpStream, slot: Slot) {
+    let head = read_request_head(&mut stream);
+    if !slot.claim() {
+        return;
+    }
+    let shared = Arc::clone(&slot.shared);
+    let request = match head {
+        Ok(Some(head)) => Request::parse(&head),
+        // Closed or too slow: nobody to answer.
+        Ok(None) => return,
+        Err(answer) => Err(answer),
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(answer) => {
+            let _ = respond(&mut stream, &answer, false);
+            return;
+        }
+    };
+    let head_only = request.method == "HEAD";
+    let local = stream.local_addr().ok().map(|address| address.ip());
+    let answer = if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        Answer::text(405, "only GET and HEAD are served\n").with("Allow", "GET, HEAD")
+    } else if !host_allowed(request.host.as_deref(), shared.address, local) {
+        Answer::text(403, FOREIGN_HOST)
+    } else if request.path == EVENTS_URL && !head_only {
+        drop(slot);
+        return shared.live.attach(stream);
+    } else {
+        answer_for(&shared.root, &request.path)
+    };
+    let _ = respond(&mut stream, &answer, head_only);
+}
+
+const FOREIGN_HOST: &str = "trailmark serve answers only requests for localhost, 127.0.0.1 \
+or [::1] (or the address it listens on) with its port: a page of another site must not read \
+the reports.\n";
+
+/// The request head, up to the blank line; `Ok(None)` when the client closed the
+/// connection or took longer than [`REQUEST_TIMEOUT`].
+fn read_request_head(stream: &mut TcpStream) -> Result<Option<Vec<u8>>, Answer> {
+    let deadline = Instant::now() + REQUEST_TIMEOUT;
+    let mut head = Vec::with_capacity(1024);
+    let mut buffer = [0; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Ok(None);
+        }
+        let read = match stream.read(&mut buffer) {
+            Ok(0) => return Ok(None),
+            Ok(read) => read,
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => return Ok(None),
+        };
+        // Only the new bytes and the three before them can complete the blank line.
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&buffer[..read]);
+        if let Some(end) = find_blank_line(&head[from..]) {
+            head.truncate(from + end);
+            return Ok(Some(head));
+        }
+        if head.len() > MAX_REQUEST_HEAD {
+            return Err(Answer::text(431, "the request head is too long\n"));
+        }
+    }
+}
+
+fn find_blank_line(bytes: &[u8]) -> Option<usize> {
+    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = bytes.windows(2).position(|w| w == b"\n\n");
+    crlf.into_iter().chain(lf).min()
+}
+
+/// What the server reads of a request.
+#[derive(Debug, PartialEq)]
+struct Request {
+    method: String,
+    /// The target's path, without query or fragment, still percent-encoded.
+    path: String,
+    host: Option<String>,
+}
+
+impl Request {
+    fn parse(head: &[u8]) -> Result<Request, Answer> {
+        let bad = || Answer::text(400, "bad request\n");
+        let head = std::str::from_utf8(head).map_err(|_| bad())?;
+        let mut lines = head.lines();
+        let mut parts = lines.next().ok_or_else(bad)?.split(' ');
+        let (Some(method), Some(target), Some(version), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        if !version.starts_with("HTTP/1.") || !target.starts_with('/') {
+            return Err(bad());
+        }
+        let mut host = None;
+        for line in lines {
+            let (name, value) = line.split_once(':').ok_or_else(bad)?;
+            if name.eq_ignore_ascii_case("host") {
+                // Two Host headers could be read differently by a proxy in front.
+                if host.is_some() {
+                    return Err(bad());
+                }
+                host = Some(value.trim().to_string());
+            }
+        }
+        let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+        Ok(Request {
+            method: method.to_string(),
+            path,
+            host,
+        })
+    }
+}
+
+/// Whether `host` names this server the way only a local client would: `localhost`,
+/// `127.0.0.1`, `[::1]`, the address listened on or the one the connection came in on,
+/// with the port (which a browser leaves out only for port 80).
+///
+/// A page on another site can make the browser connect here (DNS rebinding: its name
+/// is made to resolve to 127.0.0.1), but its requests still carry that site's name.
+fn host_allowed(host: Option<&str>, server: SocketAddr, local: Option<IpAddr>) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let (name, port) = match host.strip_prefix('[') {
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((name, rest)) => (name, rest),
+            None => return false,
+        },
+        None => match host.rfind(':') {
+            Some(at) => (&host[..at], &host[at..]),
+            None => (host, ""),
+        },
+    };
+    let port_matches = match port.strip_prefix(':') {
+        Some(port) => port.parse::<u16>() == Ok(server.port()),
+        None => port.is_empty() && server.port() == 80,
+    };
+    if !port_matches {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let Ok(ip) = name.parse::<IpAddr>() else {
+        return false;
+    };
+    // An IPv6 address must come in brackets, an IPv4 one without.
+    if ip.is_ipv6() != host.starts_with('[') {
+        return false;
+    }
+    ip == IpAddr::from([127, 0, 0, 1])
+        || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+        || ip == server.ip()
+        || Some(ip) == local
+}
+
+/// An answer to send: status, extra headers and body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            headers: vec![("Content-Type", content_type.to_string())],
+            body,
+        }
+    }
+
+    fn text(status: u16, body: &str) -> Answer {
+        Answer::new(
+            status,
+            "text/plain; charset=utf-8",
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    fn with(mut self, name: &'static str, value: &str) -> Answer {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Sends `answer` (without its body for `HEAD`); every answer closes the connection.
+fn respond(stream: &mut TcpStream, answer: &Answer, head_only: bool) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        answer.status,
+        reason(answer.status),
+        answer.body.len()
+    );
+    for (name, value) in &answer.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(&answer.body)?;
+    }
+    stream.flush()?;
+    // Closing after the whole answer is sent, so that the client reads it to the end.
+    stream.shutdown(Shutdown::Write)
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// The answer to a `GET` or `HEAD` of `url` (a path), other than the event stream.
+fn answer_for(root: &Path, url: &str) -> Answer {
+    if url == LIVE_SCRIPT_URL {
+        return Answer::new(
+            200,
+            "text/javascript; charset=utf-8",
+            LIVE_SCRIPT.as_bytes().to_vec(),
+        );
+    }
+    if url == EVENTS_URL {
+        // A `HEAD` of the stream: its headers, and no stream.
+        return Answer::new(200, "text/event-stream", Vec::new()).with("Cache-Control", "no-cache");
+    }
+    let Some(path) = file_for(root, url) else {
+        return Answer::text(404, "not found\n");
+    };
+    let path = if path.is_dir() {
+        if !url.ends_with('/') {
+            // Reports link relatively: `reviews` must become `reviews/` first.
+            return Answer::text(301, "").with("Location", &format!("{url}/"));
+        }
+        path.join("index.html")
+    } else {
+        path
+    };
+    let Ok(mut content) = fsread::read(&path, fsread::MAX_OWN_FILE_BYTES) else {
+        return Answer::text(404, "not found\n");
+    };
+    let kind = content_type(&path);
     if kind.starts_with("text/html") {
         content = with_live_script(content);
     }
-    let response = Response::from_data(content)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    Answer::new(200, kind, content)
+        .with("Cache-Control", "no-cache")
+        .with("X-Content-Type-Options", "nosniff")
+}
+
+impl Live {
+    /// Opens an event stream on `stream`, unless [`MAX_EVENT_STREAMS`] are open.
+    fn attach(&self, mut stream: TcpStream) {
+        if !self.has_room() {
+            let _ = respond(
+                &mut stream,
+                &Answer::text(503, "too many open pages\n"),
+                false,
+            );
+            return;
+        }
+        // Written without the lock, which builds need to publish their changes.
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
+                    Connection: keep-alive\r\n\r\nretry: 500\n\n";
+        let sent = stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.flush())
+            .and_then(|()| stream.set_nonblocking(true));
+        let mut state = lock(&self.state);
+        // Another stream may have taken the last place meanwhile; this one then ends,
+        // and the page connects again.
+        if sent.is_ok() && state.open.len() < MAX_EVENT_STREAMS {
+            state.open.push(stream);
+        }
+    }
+
+    /// Whether another stream may open; pages closed since the last message still count
+    /// until found out, which is done here when the streams are at their cap.
+    fn has_room(&self) -> bool {
+        let mut state = lock(&self.state);
+        if state.open.len() >= MAX_EVENT_STREAMS {
+            state.open.retain(is_open);
+        }
+        state.open.len() < MAX_EVENT_STREAMS
+    }
+
+    /// Sends each build's changes to every open stream, and a comment line after
+    /// [`KEEP_ALIVE`] without any; drops the streams that cannot take them.
+    fn run(&self) {
+        loop {
+            let state = lock(&self.state);
+            let (mut state, _) = self
+                .changed
+                .wait_timeout_while(state, KEEP_ALIVE, |state| state.pending.is_empty())
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let message = if state.pending.is_empty() {
+                ": keep-alive\n\n".to_string()
+            } else {
+                let paths = std::mem::take(&mut state.pending);
+                format!("data: {}\n\n", json_strings(&paths))
+            };
+            // Writes never block (the streams are non-blocking), so the lock is held
+            // only as long as copying the message into each stream's buffer takes.
+            state
+                .open
+                .retain_mut(|stream| stream.write_all(message.as_bytes()).is_ok());
+        }
+    }
+}
+
+/// Whether the page at the other end of an event stream is still there: it sends
+/// nothing after its request, so anything readable means it closed (or misbehaves).
+fn is_open(stream: &TcpStream) -> bool {
+    matches!(stream.peek(&mut [0]), Err(error) if error.kind() == ErrorKind::WouldBlock)
+}
+
+/// A JSON array of `strings`.
+fn json_strings(strings: &[String]) -> String {
+    // Serializing strings cannot fail; an empty list would reload every page.
+    serde_json::to_string(strings).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// The page with the live-reload script tag before `</body>` (or at the end), and its
@@ -224,57 +675,6 @@ fn allow_live_script(page: Vec<u8>) -> Vec<u8> {
     directives.push("connect-src 'self'".to_string());
     text.replace_range(start..end, &directives.join("; "));
     text.into_bytes()
-}
-
-/// Holds the connection open and sends, after each build, the URL paths it changed.
-fn stream_events(request: Request, live: &Live) {
-    let mut seen = lock(&live.changes).generation;
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
-                Connection: keep-alive\r\n\r\nretry: 500\n\n";
-    if writer
-        .write_all(head.as_bytes())
-        .and_then(|()| writer.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let changes = lock(&live.changes);
-        let (changes, _) = live
-            .changed
-            .wait_timeout_while(changes, KEEP_ALIVE, |changes| changes.generation == seen)
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let message = if changes.generation == seen {
-            ": keep-alive\n\n".to_string()
-        } else {
-            // Changes too old to be kept mean "reload whatever you show" (an empty list).
-            let missed = changes.recent.first().is_none_or(|(g, _)| *g > seen + 1);
-            let paths: Vec<&String> = if missed {
-                Vec::new()
-            } else {
-                changes
-                    .recent
-                    .iter()
-                    .filter(|(g, _)| *g > seen)
-                    .flat_map(|(_, paths)| paths)
-                    .collect()
-            };
-            seen = changes.generation;
-            format!(
-                "data: {}\n\n",
-                serde_json::to_string(&paths).expect("a list of strings is valid JSON")
-            )
-        };
-        drop(changes);
-        if writer
-            .write_all(message.as_bytes())
-            .and_then(|()| writer.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
 }
 
 /// The file or folder under `root` that a request path names, or `None` when it names
@@ -339,17 +739,6 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values here are plain ASCII")
-}
-
 /// Opens `url` in the default browser, without waiting for it.
 pub fn open_in_browser(url: &str) -> std::io::Result<()> {
     let mut command = if cfg!(target_os = "macos") {
@@ -373,6 +762,74 @@ pub fn open_in_browser(url: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_hosts_with_the_port_are_allowed() {
+        let server: SocketAddr = "127.0.0.1:4747".parse().unwrap();
+        let lan: IpAddr = "192.168.1.20".parse().unwrap();
+        for host in [
+            "localhost:4747",
+            "LocalHost:4747",
+            "127.0.0.1:4747",
+            "[::1]:4747",
+            "192.168.1.20:4747",
+        ] {
+            assert!(host_allowed(Some(host), server, Some(lan)), "{host}");
+        }
+        for host in [
+            "evil.example:4747",
+            "localhost.evil.example:4747",
+            "127.0.0.1.nip.io:4747",
+            "localhost:4748",
+            "localhost",
+            "localhost:",
+            "localhost:04747x",
+            "::1:4747",
+            "[127.0.0.1]:4747",
+            "[::1",
+            "192.168.1.21:4747",
+            "",
+        ] {
+            assert!(!host_allowed(Some(host), server, Some(lan)), "{host}");
+        }
+        assert!(!host_allowed(None, server, Some(lan)));
+        // Port 80 is left out of the Host by browsers.
+        let on_80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(host_allowed(Some("localhost"), on_80, None));
+    }
+
+    #[test]
+    fn request_heads_are_read_strictly() {
+        let request =
+            Request::parse(b"GET /a%20b.html?x=1 HTTP/1.1\r\nhOsT: localhost:1\r\n").unwrap();
+        assert_eq!(
+            request,
+            Request {
+                method: "GET".to_string(),
+                path: "/a%20b.html".to_string(),
+                host: Some("localhost:1".to_string()),
+            }
+        );
+        for bad in [
+            &b"GET /\r\n"[..],
+            b"GET / HTTP/1.1 extra\r\n",
+            b"GET http://evil.example/ HTTP/1.1\r\n",
+            b"GET / SPDY/3\r\n",
+            b"GET / HTTP/1.1\r\nHost: a:1\r\nHost: b:1\r\n",
+            b"GET / HTTP/1.1\r\nno colon\r\n",
+            b"GET /\xff HTTP/1.1\r\n",
+        ] {
+            let answer = Request::parse(bad).unwrap_err();
+            assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn a_request_head_ends_at_the_first_blank_line() {
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n\r\nrest"), Some(14));
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\n\nrest"), Some(14));
+        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n"), None);
+    }
 
     #[test]
     fn request_paths_never_leave_the_output_folder() {

@@ -7,16 +7,19 @@
 //! event queue all end in reports that match the files on disk.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 use crate::analyse::Report;
 use crate::config::CONFIG_FILE;
 use crate::dates::Date;
+use crate::discover;
 use crate::error::Error;
 use crate::workspace::{Refresh, Workspace};
 use crate::write::{self, WriteSummary};
@@ -24,8 +27,13 @@ use crate::write::{self, WriteSummary};
 /// The quiet time after the last event before a rebuild starts, unless told otherwise.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
-/// How often the polling watcher looks at every file.
+/// How often polling looks at the files a build reads.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A journal file modified this recently may change again within the same tick of a
+/// coarse clock (some network drives count whole seconds) without its stamp changing, so
+/// polling looks again until it is older; the refresh reads such a file again as well.
+const UNSETTLED: Duration = Duration::from_secs(2);
 
 /// How often the loop wakes without events, to rebuild when the day changes.
 const DAY_CHECK_INTERVAL: Duration = Duration::from_secs(60);
@@ -84,11 +92,20 @@ impl Stopper {
     pub fn stop(&self) {
         let _ = self.0.send(Message::Stop);
     }
+
+    /// Stops the watch with `error`, which [`Watch::run`] returns: for a part of the
+    /// process that cannot go on (the server of `serve`).
+    pub fn fail(&self, error: Error) {
+        let _ = self.0.send(Message::Fail(error));
+    }
 }
 
 enum Message {
     Events(DebounceEventResult),
+    /// Time to poll (with `--poll`).
+    Poll,
     Stop,
+    Fail(Error),
 }
 
 /// What the events gathered for one rebuild say.
@@ -102,6 +119,13 @@ struct Batch {
     errors: Vec<notify::Error>,
 }
 
+/// What [`Watch::gather`] found.
+enum Gathered {
+    Batch(Batch),
+    Stop,
+    Fail(Error),
+}
+
 /// A file watcher of either kind, kept alive for as long as the watch runs.
 #[expect(
     dead_code,
@@ -109,28 +133,102 @@ struct Batch {
 )]
 enum FileWatcher {
     Native(Debouncer<RecommendedWatcher, NoCache>),
-    Polling(Debouncer<PollWatcher, NoCache>),
+    Polling(Poller),
+}
+
+/// Sends [`Message::Poll`] every [`POLL_INTERVAL`] until dropped.
+struct Poller {
+    stopped: Arc<AtomicBool>,
+}
+
+impl Poller {
+    fn start(sender: Sender<Message>) -> std::io::Result<Poller> {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopped);
+        std::thread::Builder::new()
+            .name("trailmark-poll".to_string())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(POLL_INTERVAL);
+                    if stop.load(Ordering::Relaxed) || sender.send(Message::Poll).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Poller { stopped })
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Size and modification time of a file, which polling compares (it never reads files).
+type Stamp = (u64, Option<SystemTime>);
+
+/// The stamps of every file a build reads, as polling last saw them.
+#[derive(Default, PartialEq)]
+struct PollStamps {
+    /// Journal files, by path relative to the journal, in the walk's order.
+    journal: Vec<(String, Stamp)>,
+    templates: Vec<(PathBuf, Stamp)>,
+    config: Option<Stamp>,
+}
+
+/// Which folder is the journal, to tell when it is moved or deleted.
+#[derive(Debug, PartialEq)]
+struct FolderIdentity {
+    #[cfg(unix)]
+    device_and_inode: (u64, u64),
+}
+
+impl FolderIdentity {
+    /// `None` when `path` is not a folder (any more).
+    fn of(path: &Path) -> Option<FolderIdentity> {
+        let metadata = std::fs::metadata(path).ok()?;
+        if !metadata.is_dir() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            Some(FolderIdentity {
+                device_and_inode: (metadata.dev(), metadata.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        Some(FolderIdentity {})
+    }
 }
 
 pub struct Watch {
     workspace: Workspace,
     options: WatchOptions,
     root: PathBuf,
+    /// The journal folder when the watch started; `None` if it could not be read.
+    root_identity: Option<FolderIdentity>,
     out: PathBuf,
     sender: Sender<Message>,
     receiver: Receiver<Message>,
+    /// What polling saw last (with `--poll`).
+    poll_stamps: PollStamps,
 }
 
 impl Watch {
     pub fn new(workspace: Workspace, options: WatchOptions) -> Watch {
         let (sender, receiver) = mpsc::channel();
+        let root = write::resolve(workspace.root());
         Watch {
-            root: write::resolve(workspace.root()),
+            root_identity: FolderIdentity::of(&root),
+            root,
             out: write::resolve(workspace.out()),
             workspace,
             options,
             sender,
             receiver,
+            poll_stamps: PollStamps::default(),
         }
     }
 
@@ -144,27 +242,31 @@ impl Watch {
         // Watching starts before the first build, so that no change made during it is lost.
         let mut watcher = self.start_watcher(self.options.poll, &mut on_event)?;
         let mut today = self.today();
-        self.rebuild(false, today, true, &mut on_event);
+        self.rebuild(false, today, true, &mut on_event)?;
         loop {
             let first = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
                 Ok(message) => message,
                 Err(RecvTimeoutError::Timeout) => {
                     if self.today() != today {
                         today = self.today();
-                        self.rebuild(false, today, true, &mut on_event);
+                        self.rebuild(false, today, true, &mut on_event)?;
                     }
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
             };
-            let Some(batch) = self.gather(first) else {
-                return Ok(());
+            let batch = match self.gather(first) {
+                Gathered::Batch(batch) => batch,
+                Gathered::Stop => return Ok(()),
+                Gathered::Fail(error) => return Err(error),
             };
+            // Any event may be the journal folder itself moving away.
+            self.check_journal_folder()?;
             if batch.watch_limit_reached && matches!(watcher, FileWatcher::Native(_)) {
                 on_event(WatchEvent::Notice(WATCH_LIMIT_NOTICE.to_string()));
                 drop(watcher);
                 watcher = self.start_watcher(true, &mut on_event)?;
-                self.rebuild(false, today, true, &mut on_event);
+                self.rebuild(false, today, true, &mut on_event)?;
                 continue;
             }
             for error in batch.errors {
@@ -177,23 +279,25 @@ impl Watch {
             {
                 today = self.today();
                 let forced = batch.rescan || batch.templates_changed || batch.config_changed;
-                self.rebuild(batch.templates_changed, today, forced, &mut on_event);
+                self.rebuild(batch.templates_changed, today, forced, &mut on_event)?;
             }
         }
     }
 
     /// Gathers `first` and every message that follows it until the journal has been
-    /// quiet for half the debounce delay; `None` when asked to stop.
+    /// quiet for half the debounce delay, unless asked to stop.
     ///
     /// The debouncer waits the other half for each path on its own, so the events of
     /// one save or one `git checkout` can come out in several batches; waiting for quiet
     /// across all paths turns them into one rebuild.
-    fn gather(&self, first: Message) -> Option<Batch> {
+    fn gather(&mut self, first: Message) -> Gathered {
         let mut batch = Batch::default();
         let mut next = Some(first);
         while let Some(message) = next {
             match message {
-                Message::Stop => return None,
+                Message::Stop => return Gathered::Stop,
+                Message::Fail(error) => return Gathered::Fail(error),
+                Message::Poll => self.poll(&mut batch),
                 Message::Events(Ok(events)) => {
                     for event in events.iter().filter(|event| is_change(&event.kind)) {
                         batch.rescan |= event.need_rescan();
@@ -213,7 +317,68 @@ impl Watch {
             }
             next = self.receiver.recv_timeout(self.options.debounce / 2).ok();
         }
-        Some(batch)
+        Gathered::Batch(batch)
+    }
+
+    /// Compares the stamps of the files a build reads (journal files as the walk finds
+    /// them, templates, `trailmark.toml`) with the last poll's, and notes what changed.
+    /// Nothing is read, so attachments and other files cost nothing.
+    fn poll(&mut self, batch: &mut Batch) {
+        let config = self.workspace.config();
+        let templates = self.root.join(&config.templates);
+        let skip = discover::Skip {
+            out: &self.out,
+            templates: &templates,
+            exclude: &config.exclude,
+        };
+        let stamp_of = |path: &Path| {
+            std::fs::metadata(path)
+                .ok()
+                .map(|metadata| (metadata.len(), metadata.modified().ok()))
+        };
+        let journal: Vec<(String, Stamp)> = discover::find_files(&self.root, &skip)
+            .files
+            .into_iter()
+            .filter_map(|path| Some((stamp_of(&self.root.join(&path))?, path)))
+            .map(|(stamp, path)| (path, stamp))
+            .collect();
+        let templates: Vec<(PathBuf, Stamp)> = walkdir::WalkDir::new(&templates)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .filter_map(|entry| Some((entry.path().to_path_buf(), stamp_of(entry.path())?)))
+            .collect();
+        let stamps = PollStamps {
+            journal,
+            templates,
+            config: stamp_of(&self.root.join(CONFIG_FILE)),
+        };
+        let now = SystemTime::now();
+        let unsettled = stamps.journal.iter().any(|(_, (_, modified))| {
+            modified.is_some_and(|modified| {
+                now.duration_since(modified)
+                    .is_ok_and(|age| age < UNSETTLED)
+            })
+        });
+        batch.journal_changed |= unsettled || stamps.journal != self.poll_stamps.journal;
+        batch.templates_changed |= stamps.templates != self.poll_stamps.templates;
+        batch.config_changed |= stamps.config != self.poll_stamps.config;
+        self.poll_stamps = stamps;
+    }
+
+    /// An error when the journal folder is no longer the one the watch started on
+    /// (moved, deleted or replaced): building then would find an empty journal and
+    /// write its reports into a folder made anew where the journal was.
+    fn check_journal_folder(&self) -> Result<(), Error> {
+        if self.root_identity.is_some() && FolderIdentity::of(&self.root) == self.root_identity {
+            return Ok(());
+        }
+        Err(Error::journal(
+            &self.root,
+            "the journal folder was moved or deleted, so watching stopped; \
+             start it again where the journal is now",
+        ))
     }
 
     fn today(&self) -> Date {
@@ -221,18 +386,23 @@ impl Watch {
     }
 
     /// Reads `trailmark.toml` again, refreshes the workspace and builds the reports,
-    /// unless `forced` is false and no journal file or setting changed.
+    /// unless `forced` is false and no journal file or setting changed. Fails only when
+    /// the journal folder is gone; a failed build is an event.
     fn rebuild(
         &mut self,
         templates_changed: bool,
         today: Date,
         forced: bool,
         on_event: &mut impl FnMut(WatchEvent),
-    ) {
+    ) -> Result<(), Error> {
         let started = Instant::now();
+        self.check_journal_folder()?;
         let config_changed = match self.workspace.reload_config() {
             Ok(changed) => changed,
-            Err(error) => return on_event(WatchEvent::Failed(error)),
+            Err(error) => {
+                on_event(WatchEvent::Failed(error));
+                return Ok(());
+            }
         };
         if config_changed && self.workspace.output_moved() {
             on_event(WatchEvent::Notice(format!(
@@ -243,8 +413,10 @@ impl Watch {
         }
         let files = self.workspace.refresh();
         if files.is_empty() && !forced && !config_changed {
-            return;
+            return Ok(());
         }
+        // Checked again: the journal may have gone while it was read.
+        self.check_journal_folder()?;
         match self.workspace.build(today) {
             Ok((report, written)) => on_event(WatchEvent::Built(Box::new(Rebuild {
                 files,
@@ -256,13 +428,25 @@ impl Watch {
             }))),
             Err(error) => on_event(WatchEvent::Failed(error)),
         }
+        Ok(())
     }
 
     fn start_watcher(
-        &self,
+        &mut self,
         poll: bool,
         on_event: &mut impl FnMut(WatchEvent),
     ) -> Result<FileWatcher, Error> {
+        if poll {
+            // Not notify's PollWatcher: it looks at every file below the journal, and to
+            // see a second save within its one-second resolution it must hash them all,
+            // attachments included, every time. Polling here stats only what a build reads.
+            let poller = Poller::start(self.sender.clone()).map_err(|error| {
+                Error::journal(&self.root, format!("cannot poll for changes: {error}"))
+            })?;
+            // What is there now is no change.
+            self.poll(&mut Batch::default());
+            return Ok(FileWatcher::Polling(poller));
+        }
         let sender = self.sender.clone();
         let handler = move |result: DebounceEventResult| {
             let _ = sender.send(Message::Events(result));
@@ -270,20 +454,6 @@ impl Watch {
         let watch_error = |error: notify::Error| {
             Error::journal(&self.root, format!("cannot watch for changes: {error}"))
         };
-        if poll {
-            // notify's polling compares modification times in whole seconds, so a second
-            // save within the same second would go unseen; comparing contents catches it.
-            let config = notify::Config::default()
-                .with_poll_interval(POLL_INTERVAL)
-                .with_compare_contents(true);
-            let mut debouncer: Debouncer<PollWatcher, NoCache> =
-                new_debouncer_opt(self.options.debounce / 2, None, handler, NoCache, config)
-                    .map_err(watch_error)?;
-            debouncer
-                .watch(&self.root, RecursiveMode::Recursive)
-                .map_err(watch_error)?;
-            return Ok(FileWatcher::Polling(debouncer));
-        }
         let mut debouncer: Debouncer<RecommendedWatcher, NoCache> = new_debouncer_opt(
             self.options.debounce / 2,
             None,

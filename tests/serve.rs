@@ -1,5 +1,6 @@
-//! `trailmark serve` over real HTTP: content types, live-reload injection, refusals, and
-//! the event stream that tells pages to reload.
+//! `trailmark serve` over real HTTP: content types, live-reload injection, refusals, the
+//! event stream that tells pages to reload, requests for other hosts, and many
+//! connections at once.
 
 mod common;
 
@@ -10,30 +11,42 @@ use common::{Background, DEADLINE, journal};
 
 struct Served {
     dir: tempfile::TempDir,
-    _process: Background,
+    process: Background,
     address: String,
+    /// Where the server's stderr goes.
+    stderr: std::path::PathBuf,
 }
 
 fn serve() -> Served {
     let dir = journal("example");
     std::fs::write(dir.path().join("secret.txt"), "not for the browser").unwrap();
-    let (process, address) = common::serve(dir.path());
+    let stderr = dir.path().join("stderr.txt");
+    let file = std::fs::File::create(&stderr).unwrap();
+    let (process, address) = common::serve_with_stderr(dir.path(), file.into());
     Served {
         dir,
-        _process: process,
+        process,
         address,
+        stderr,
     }
 }
 
-/// A raw HTTP/1.0 exchange, so that paths are sent exactly as written.
+/// A raw HTTP/1.0 exchange, so that paths are sent exactly as written, for the address
+/// the server was reached at (as a browser sends it).
 fn request(served: &Served, method: &str, path: &str) -> (u16, String, String) {
+    request_for_host(served, method, path, &served.address)
+}
+
+/// A raw HTTP/1.0 exchange with `host` as the Host header.
+fn request_for_host(
+    served: &Served,
+    method: &str,
+    path: &str,
+    host: &str,
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(&served.address).unwrap();
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).to_string();
@@ -136,7 +149,8 @@ fn an_edit_is_announced_to_open_pages() {
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(
         stream,
-        "GET /__trailmark/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        "GET /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
     )
     .unwrap();
     let mut reader = BufReader::new(stream);
@@ -177,4 +191,146 @@ fn an_edit_is_announced_to_open_pages() {
         !changed.iter().any(|p| p.contains("mentor-checkins")),
         "{changed:?}"
     );
+}
+
+/// The port the server listens on.
+fn port(served: &Served) -> &str {
+    served.address.rsplit(':').next().unwrap()
+}
+
+#[test]
+fn requests_for_another_host_are_refused() {
+    // A page of another site that made its name resolve to 127.0.0.1 (DNS rebinding)
+    // reaches the server, but its requests carry its own name.
+    let served = serve();
+    let port = port(&served);
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        "evil.example".to_string(),
+        // The right name on another port is another origin.
+        "localhost:1".to_string(),
+        "[::1]".to_string(),
+        String::new(),
+    ] {
+        let (status, _, body) = request_for_host(&served, "GET", "/trailmark.json", &host);
+        assert_eq!(status, 403, "{host}");
+        assert!(!body.contains("learn-sql"), "{host}: {body}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, body) = request_for_host(&served, "GET", "/trailmark.json", &host);
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("learn-sql"), "{host}");
+    }
+}
+
+#[test]
+fn a_head_of_the_event_stream_ends_at_once_without_a_body() {
+    let served = serve();
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "HEAD /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    // Read to the end, which must come before the deadline: a stream held open sends a
+    // comment line now and then and never ends.
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let mut response = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still open: {}",
+            String::from_utf8_lossy(&response)
+        );
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(1)))
+            .unwrap();
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => response.extend_from_slice(&buffer[..read]),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(error) => panic!("{error}"),
+        }
+    }
+    let response = String::from_utf8(response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(body, "");
+}
+
+#[cfg(target_os = "linux")]
+fn threads_of(process: &Background) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn hundreds_of_idle_connections_and_event_streams_neither_block_pages_nor_pile_up_threads() {
+    let mut served = serve();
+    assert_eq!(request(&served, "GET", "/").0, 200);
+    let threads_before = threads_of(&served.process);
+    let mut held = Vec::new();
+    for number in 0..300 {
+        let mut stream = TcpStream::connect(&served.address).unwrap();
+        if number % 2 == 0 {
+            // An open page's event stream, never read.
+            write!(
+                stream,
+                "GET /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+                served.address
+            )
+            .unwrap();
+        }
+        // The others connect and send nothing.
+        held.push(stream);
+    }
+    for path in ["/", "/goals/learn-sql.html", "/trailmark.json"] {
+        assert_eq!(request(&served, "GET", path).0, 200, "{path}");
+    }
+    let threads = threads_of(&served.process);
+    assert!(
+        threads < threads_before + 50,
+        "{threads} threads, {threads_before} before the connections"
+    );
+    // A new page still gets live reload once the held connections close.
+    drop(held);
+    common::eventually(|| {
+        let mut stream = TcpStream::connect(&served.address).map_err(|e| e.to_string())?;
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        write!(
+            stream,
+            "GET /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            served.address
+        )
+        .map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        BufReader::new(stream)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        line.starts_with("HTTP/1.1 200").then_some(()).ok_or(line)
+    });
+    assert!(served.process.is_running());
+    let stderr = std::fs::read_to_string(&served.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

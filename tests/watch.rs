@@ -413,3 +413,113 @@ fn sigterm_stops_cleanly_with_no_temp_files_left() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `watch` of the journal at `dir` with its reports inside it (the default), with extra
+/// `args`; its stderr goes to `stderr` when given.
+fn watch_in_place(dir: &Path, args: &[&str], stderr: Option<&Path>) -> Background {
+    let mut all: Vec<&OsStr> = vec![
+        OsStr::new("watch"),
+        dir.as_os_str(),
+        OsStr::new("--today"),
+        OsStr::new(TODAY),
+        OsStr::new("--debounce"),
+        OsStr::new("50"),
+    ];
+    all.extend(args.iter().map(OsStr::new));
+    let stderr = match stderr {
+        Some(path) => fs::File::create(path).unwrap().into(),
+        None => std::process::Stdio::inherit(),
+    };
+    let mut process = Background::start_with_stderr(&all, stderr);
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    process
+}
+
+/// Moved or deleted, the journal must not come back as an empty journal with reports.
+fn assert_stops_for_a_journal_gone(process: &mut Background, old: &Path, stderr: &Path) {
+    let status = process.wait_for_exit();
+    let stderr = fs::read_to_string(stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{:?}\n{stderr}", process.seen);
+    assert!(
+        stderr.contains("the journal folder was moved or deleted"),
+        "{stderr}"
+    );
+    assert!(!old.exists(), "the old journal folder was made again");
+}
+
+#[test]
+fn a_journal_folder_moved_away_stops_the_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("journal");
+    fs::create_dir(&old).unwrap();
+    copy_folder(journal("example").path(), &old);
+    let stderr = dir.path().join("stderr.txt");
+    let mut process = watch_in_place(&old, &[], Some(&stderr));
+    fs::rename(&old, dir.path().join("moved")).unwrap();
+    assert_stops_for_a_journal_gone(&mut process, &old, &stderr);
+}
+
+#[test]
+fn a_journal_folder_deleted_stops_a_polling_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("journal");
+    fs::create_dir(&old).unwrap();
+    copy_folder(journal("example").path(), &old);
+    let stderr = dir.path().join("stderr.txt");
+    let mut process = watch_in_place(&old, &["--poll"], Some(&stderr));
+    fs::remove_dir_all(&old).unwrap();
+    assert_stops_for_a_journal_gone(&mut process, &old, &stderr);
+}
+
+/// Bytes the process has read through `read` and the like, from `/proc/<pid>/io`.
+#[cfg(target_os = "linux")]
+fn bytes_read_by(process: &Background) -> u64 {
+    let io = fs::read_to_string(format!("/proc/{}/io", process.id())).unwrap();
+    io.lines()
+        .find_map(|line| line.strip_prefix("rchar:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn polling_reads_only_what_a_build_reads() {
+    const ATTACHMENT: usize = 16 << 20;
+    let dir = journal("example");
+    fs::create_dir(dir.path().join("attachments")).unwrap();
+    fs::write(
+        dir.path().join("attachments/video.mp4"),
+        vec![7; ATTACHMENT],
+    )
+    .unwrap();
+    let mut process = watch_in_place(dir.path(), &["--poll"], None);
+    let before = bytes_read_by(&process);
+    // Each change is found by a later poll, so at least two polls come between.
+    fs::write(dir.path().join(GOAL), goal_text(&[true, false])).unwrap();
+    process.wait_for("the first rebuild", |line| {
+        line.contains("goals/learn-sql.md changed")
+    });
+    fs::write(dir.path().join(GOAL), goal_text(&[true, true])).unwrap();
+    process.wait_for("the second rebuild", |line| {
+        line.contains("goals/learn-sql.md changed")
+    });
+    fs::write(
+        dir.path().join("trailmark.toml"),
+        "week_start = \"sunday\"\n",
+    )
+    .unwrap();
+    process.wait_for("the rebuild for the configuration", |line| {
+        line.contains("trailmark.toml changed")
+    });
+    let read = bytes_read_by(&process) - before;
+    assert!(
+        read < ATTACHMENT as u64,
+        "{read} bytes read: the attachment was read"
+    );
+    // A changed attachment is no change of the journal.
+    fs::write(dir.path().join("attachments/video.mp4"), b"short").unwrap();
+    let lines = process.lines_within(Duration::from_millis(1500));
+    assert!(lines.is_empty(), "{lines:?}");
+}

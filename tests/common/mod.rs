@@ -104,12 +104,17 @@ pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 impl Background {
     /// Starts the binary with `args`, colors off.
     pub fn start(args: &[&std::ffi::OsStr]) -> Background {
+        Background::start_with_stderr(args, std::process::Stdio::inherit())
+    }
+
+    /// Starts the binary with `args`, colors off, its stderr going to `stderr`.
+    pub fn start_with_stderr(args: &[&std::ffi::OsStr], stderr: std::process::Stdio) -> Background {
         use std::io::BufRead;
         let mut child = Process::new(env!("CARGO_BIN_EXE_trailmark"))
             .args(args)
             .env("NO_COLOR", "1")
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("the binary is built by cargo test");
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -163,6 +168,35 @@ impl Background {
         lines
     }
 
+    /// The process id, to look the process up in `/proc`.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process still runs.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Waits for the process to end on its own, failing the test after [`DEADLINE`].
+    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(2)) {
+                    self.seen.push(line);
+                }
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running; output so far:\n{}",
+                self.seen.join("\n")
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Sends SIGTERM and waits for the process to end.
     #[cfg(unix)]
     pub fn terminate(&mut self) -> std::process::ExitStatus {
@@ -200,17 +234,25 @@ pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
 /// `trailmark serve` of the journal at `dir` on a free port, as of 2026-11-20, once it
 /// has built and watches; with the address it serves at, like `127.0.0.1:40123`.
 pub fn serve(dir: &Path) -> (Background, String) {
+    serve_with_stderr(dir, std::process::Stdio::inherit())
+}
+
+/// [`serve`], with the process's stderr going to `stderr`.
+pub fn serve_with_stderr(dir: &Path, stderr: std::process::Stdio) -> (Background, String) {
     use std::ffi::OsStr;
-    let mut process = Background::start(&[
-        OsStr::new("serve"),
-        dir.as_os_str(),
-        OsStr::new("--port"),
-        OsStr::new("0"),
-        OsStr::new("--today"),
-        OsStr::new("2026-11-20"),
-        OsStr::new("--debounce"),
-        OsStr::new("50"),
-    ]);
+    let mut process = Background::start_with_stderr(
+        &[
+            OsStr::new("serve"),
+            dir.as_os_str(),
+            OsStr::new("--port"),
+            OsStr::new("0"),
+            OsStr::new("--today"),
+            OsStr::new("2026-11-20"),
+            OsStr::new("--debounce"),
+            OsStr::new("50"),
+        ],
+        stderr,
+    );
     let line = process.wait_for("with the address", |line| line.starts_with("serving "));
     let address = line
         .split("http://")
