@@ -301,14 +301,10 @@ pub fn new_goal(
 /// from.
 fn unknown_parent(journal: &Journal, parent: &str) -> String {
     let mut message = format!("--parent `{parent}` is no goal of this journal");
-    let closest = journal
-        .goals
-        .iter()
-        .map(|goal| (crate::model::edit_distance(parent, &goal.id), &goal.id))
-        .filter(|(distance, id)| *distance <= (id.len() / 3).max(1))
-        .min();
+    let closest =
+        crate::model::closest_id(parent, journal.goals.iter().map(|goal| goal.id.as_str()));
     match closest {
-        Some((_, id)) => message.push_str(&format!("; did you mean `{id}`?")),
+        Some(id) => message.push_str(&format!("; did you mean `{id}`?")),
         None if journal.goals.is_empty() => message.push_str("; the journal has no goals yet"),
         None => {
             let mut ids: Vec<&str> = journal.goals.iter().map(|goal| goal.id.as_str()).collect();
