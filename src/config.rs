@@ -298,14 +298,26 @@ impl Config {
     }
 }
 
-/// A folder path from the file: not empty.
+/// A folder path from the file: not empty, and not starting with `~`.
+///
+/// **Choice**: `~` is refused, not expanded. A shell expands it, but a path in a journal's
+/// file is read on every machine and by every user the journal is shared with, for whom
+/// `~` is another folder; kept as written it would make a folder named `~` in the
+/// journal, which is never what was meant.
 fn path_value(value: &Spanned<String>, key: &str) -> Result<PathBuf, String> {
-    if value.get_ref().trim().is_empty() {
+    let path = value.get_ref();
+    if path.trim().is_empty() {
         return Err(format!(
             "{key} is empty; give a folder, such as \"_reports\""
         ));
     }
-    Ok(PathBuf::from(value.get_ref()))
+    if path.starts_with('~') {
+        return Err(format!(
+            "{key} `{path}` starts with `~`, which trailmark does not expand; give the \
+             folder's full path, or a path relative to the journal"
+        ));
+    }
+    Ok(PathBuf::from(path))
 }
 
 fn exclude(globs: &[Spanned<String>]) -> Result<Exclude, (Range<usize>, String)> {
@@ -433,6 +445,12 @@ mod tests {
         assert!(problem("stalled_after_days = 0").2.contains("1 or more"));
         assert_eq!(problem("exclude = [\"ok\", \"a/[b\"]").1, 18);
         assert!(problem("output = \" \"").2.contains("output is empty"));
+        let (line, column, message) = problem("templates = \"~/templates\"");
+        assert_eq!((line, column), (1, 13));
+        assert!(
+            message.starts_with("templates `~/templates` starts with `~`"),
+            "{message}"
+        );
         assert_eq!(problem("[sections]\nwins = [\"🎉\"]").0, 2);
         assert!(
             problem("[sections]\nwin = []")

@@ -1,7 +1,7 @@
 //! Stage 3 of the pipeline: the journal model. Resolves goal ids, parents, which goal each
 //! milestone belongs to, logged metric values and which entries mention which goal.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -96,6 +96,8 @@ pub fn build(mut documents: Vec<Document>) -> Journal {
         goals_of_document: Vec::new(),
         declared_parents: Vec::new(),
         suggestions: RefCell::default(),
+        comparisons_left: Cell::new(SUGGESTION_COMPARISONS),
+        next_suffix: HashMap::new(),
         notes: NoteIndex::default(),
     };
     linker.declare_goals();
@@ -119,9 +121,21 @@ struct Linker {
     declared_parents: Vec<(usize, String, Position)>,
     /// "Did you mean" hints already computed, as the same unknown tag tends to recur.
     suggestions: RefCell<HashMap<String, String>>,
+    /// How many more name-to-id comparisons hints may make (see [`SUGGESTION_COMPARISONS`]).
+    comparisons_left: Cell<usize>,
+    /// Id -> the last `-n` suffix given to a duplicate of it, so that the next duplicate
+    /// looks on from there: 20,000 goals of one title would otherwise try 200 million.
+    next_suffix: HashMap<String, usize>,
     /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
     notes: NoteIndex,
 }
+
+/// How many name-to-id comparisons "did you mean" hints may make in one journal. Each
+/// unknown name is compared with every goal id, so hints for thousands of unknown names in
+/// a journal of thousands of goals would take minutes; past this budget names get no
+/// hint. A journal of 1,000 goals gets hints for its first 2,000 distinct unknown names,
+/// one of 20,000 goals for its first 100.
+const SUGGESTION_COMPARISONS: usize = 2_000_000;
 
 /// Documents by lowercased file name without `.md`, as Obsidian resolves `[[links]]`.
 #[derive(Default)]
@@ -239,10 +253,14 @@ impl Linker {
                 }
                 if let Some(&first) = self.ids.get(&id) {
                     let other = &self.journal.goals[first];
-                    let unique = (2..)
-                        .map(|n| format!("{id}-{n}"))
-                        .find(|candidate| !self.ids.contains_key(candidate))
+                    // Ids are never removed, so suffixes tried for an earlier duplicate
+                    // are still taken.
+                    let tried = self.next_suffix.get(&id).copied().unwrap_or(1);
+                    let (n, unique) = (tried + 1..)
+                        .map(|n| (n, format!("{id}-{n}")))
+                        .find(|(_, candidate)| !self.ids.contains_key(candidate))
                         .expect("an unbounded range always has a free suffix");
+                    self.next_suffix.insert(id.clone(), n);
                     self.journal.diagnostics.push(Diagnostic::error(
                         &document.path,
                         Some(id_position),
@@ -326,11 +344,13 @@ impl Linker {
                     2 => break,
                     1 => {
                         let cycle_start = path.iter().position(|&g| g == goal).unwrap_or(0);
-                        let names: Vec<&str> = path[cycle_start..]
-                            .iter()
-                            .chain(std::iter::once(&goal))
-                            .map(|&g| self.journal.goals[g].id.as_str())
-                            .collect();
+                        let names = cycle_names(
+                            path[cycle_start..]
+                                .iter()
+                                .chain(std::iter::once(&goal))
+                                .map(|&g| self.journal.goals[g].id.as_str())
+                                .collect(),
+                        );
                         let last = *path.last().expect("a goal on the path was pushed to it");
                         let closing = &self.journal.goals[last];
                         self.journal.diagnostics.push(Diagnostic::error(
@@ -338,8 +358,7 @@ impl Linker {
                             Some(closing.position),
                             format!(
                                 "goals form a cycle of parents: {}; the parent of `{}` is ignored",
-                                names.join(" -> "),
-                                closing.id
+                                names, closing.id
                             ),
                         ));
                         self.journal.goals[last].parent = None;
@@ -609,19 +628,18 @@ impl Linker {
         }
     }
 
-    /// `; did you mean `x`?` for the closest goal id, when one is close.
+    /// `; did you mean `x`?` for the closest goal id, when one is close and the budget of
+    /// comparisons allows.
     fn suggest(&self, name: &str) -> String {
         if let Some(known) = self.suggestions.borrow().get(name) {
             return known.clone();
         }
-        let best = self
-            .ids
-            .keys()
-            .map(|id| (edit_distance(name, id), id))
-            .filter(|(distance, id)| *distance <= (id.len() / 3).max(1))
-            .min();
-        let hint = match best {
-            Some((_, id)) => format!("; did you mean `{id}`?"),
+        let Some(left) = self.comparisons_left.get().checked_sub(self.ids.len()) else {
+            return String::new();
+        };
+        self.comparisons_left.set(left);
+        let hint = match closest_id(name, self.ids.keys().map(String::as_str)) {
+            Some(id) => format!("; did you mean `{id}`?"),
             None => String::new(),
         };
         self.suggestions
@@ -631,19 +649,56 @@ impl Linker {
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+/// The ids of a cycle of parents, `a -> b -> a`: a long one with its first goals and how
+/// many more, so that a cycle of 40,000 goals is not a message of half a megabyte.
+fn cycle_names(ids: Vec<&str>) -> String {
+    const SHOWN: usize = 8;
+    if ids.len() <= SHOWN + 2 {
+        return ids.join(" -> ");
+    }
+    format!(
+        "{} -> … {} more -> {}",
+        ids[..SHOWN].join(" -> "),
+        ids.len() - SHOWN - 1,
+        ids[ids.len() - 1]
+    )
+}
+
+/// The id closest to `name` by edit distance, for "did you mean" hints: within a third
+/// of the id's length (at least 1), the nearest, then the first in sort order.
+pub(crate) fn closest_id<'a>(name: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name: Vec<char> = name.chars().collect();
+    ids.filter_map(|id| {
+        let limit = (id.len() / 3).max(1);
+        edit_distance_within(&name, id, limit).map(|distance| (distance, id))
+    })
+    .min()
+    .map(|(_, id)| id)
+}
+
+/// The Levenshtein distance of `a` and `b` if it is at most `limit`. Stops as soon as a
+/// row of the table is all over the limit, so that comparing a name with thousands of
+/// ids mostly costs a length check or a few rows each.
+fn edit_distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.chars().count()) > limit {
+        return None;
+    }
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
+    let mut current = Vec::with_capacity(b.len() + 1);
+    for (i, ca) in a.iter().enumerate() {
+        current.clear();
+        current.push(i + 1);
         for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
+            let substitute = previous[j] + usize::from(ca != cb);
             current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
         }
-        previous = current;
+        if current.iter().all(|&cost| cost > limit) {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    Some(previous[b.len()]).filter(|&distance| distance <= limit)
 }
 
 #[cfg(test)]
@@ -970,9 +1025,53 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(edit_distance("same", "same"), 0);
+    fn edit_distance_counts_edits_up_to_the_limit() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(
+            edit_distance_within(&chars("kitten"), "sitting", 3),
+            Some(3)
+        );
+        assert_eq!(edit_distance_within(&chars("kitten"), "sitting", 2), None);
+        assert_eq!(edit_distance_within(&chars(""), "ab", 2), Some(2));
+        assert_eq!(edit_distance_within(&chars("same"), "same", 0), Some(0));
+        assert_eq!(edit_distance_within(&chars("é"), "e", 1), Some(1));
+    }
+
+    #[test]
+    fn the_closest_id_is_near_enough_then_first() {
+        let ids = ["learn-sql", "learn-sq1", "vision"];
+        assert_eq!(
+            closest_id("learn-sq", ids.into_iter()),
+            Some("learn-sq1"),
+            "ties go to the first in sort order"
+        );
+        assert_eq!(closest_id("visoin", ids.into_iter()), Some("vision"));
+        assert_eq!(closest_id("talks", ids.into_iter()), None);
+    }
+
+    #[test]
+    fn hints_stop_when_the_comparison_budget_is_spent() {
+        let goals: String = (0..1000)
+            .map(|i| format!("  - title: Goal {i}\n"))
+            .collect();
+        // A typo, names far from every id until the budget is spent (long, so that
+        // comparing them is quick), the typo again (remembered) and another typo (past
+        // the budget).
+        let unknown: String = (0..SUGGESTION_COMPARISONS / 1000)
+            .map(|i| format!("- [ ] #a-name-longer-than-any-id-{i}\n"))
+            .collect();
+        let text = format!(
+            "---\ngoals:\n{goals}---\n- [ ] #goal-5x\n{unknown}- [ ] #goal-5x\n- [ ] #goal-6x\n"
+        );
+        let m = messages(&journal(&[("a.md", &text)]));
+        let typos: Vec<&String> = m.iter().filter(|m| m.contains("tag `#goal-")).collect();
+        assert_eq!(typos.len(), 3, "{typos:?}");
+        assert!(typos[0].ends_with("`#goal-5x` names no goal; did you mean `goal-5`?"));
+        assert!(typos[1].ends_with("`#goal-5x` names no goal; did you mean `goal-5`?"));
+        assert!(
+            typos[2].ends_with("`#goal-6x` names no goal"),
+            "{}",
+            typos[2]
+        );
     }
 }

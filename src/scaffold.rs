@@ -232,9 +232,9 @@ entry with `trailmark new entry`.
     )
 }
 
-/// `journal/YYYY/YYYY-MM-DD.md`.
+/// `journal/YYYY/YYYY-MM-DD.md`, the year in four digits as in the file name (`0999`).
 pub fn entry_path(date: Date) -> String {
-    format!("{ENTRIES_FOLDER}/{}/{date}.md", date.year())
+    format!("{ENTRIES_FOLDER}/{:04}/{date}.md", date.year())
 }
 
 /// What `new goal` was asked for.
@@ -246,7 +246,8 @@ pub struct NewGoal {
     pub parent: Option<String>,
 }
 
-/// The file of a new goal: `goals/<slug of the title>.md`, from the template
+/// The file of a new goal: `goals/<slug of the title>.md` (a long slug cut as report
+/// names are, see [`crate::render::report_file_stem`]), from the template
 /// `new-goal.md`. The title must make an id no goal of `journal` has, and the parent, if
 /// any, must be a goal of `journal`.
 pub fn new_goal(
@@ -267,7 +268,9 @@ pub fn new_goal(
     {
         return Err(Error::Argument(unknown_parent(journal, parent)));
     }
-    let path = format!("{GOALS_FOLDER}/{id}.md");
+    // Named as the goal's reports are: a long id is cut (file systems allow 255 bytes a
+    // name), a device name of Windows gets a `_`. The id comes from the title inside.
+    let path = format!("{GOALS_FOLDER}/{}.md", crate::render::report_file_stem(&id));
     // A goal in the very file to be made is left to `create`, which names the file.
     if let Some(same) = journal
         .goals
@@ -302,14 +305,10 @@ pub fn new_goal(
 /// from.
 fn unknown_parent(journal: &Journal, parent: &str) -> String {
     let mut message = format!("--parent `{parent}` is no goal of this journal");
-    let closest = journal
-        .goals
-        .iter()
-        .map(|goal| (crate::model::edit_distance(parent, &goal.id), &goal.id))
-        .filter(|(distance, id)| *distance <= (id.len() / 3).max(1))
-        .min();
+    let closest =
+        crate::model::closest_id(parent, journal.goals.iter().map(|goal| goal.id.as_str()));
     match closest {
-        Some((_, id)) => message.push_str(&format!("; did you mean `{id}`?")),
+        Some(id) => message.push_str(&format!("; did you mean `{id}`?")),
         None if journal.goals.is_empty() => message.push_str("; the journal has no goals yet"),
         None => {
             let mut ids: Vec<&str> = journal.goals.iter().map(|goal| goal.id.as_str()).collect();

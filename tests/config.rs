@@ -195,6 +195,29 @@ fn the_output_and_templates_folders_come_from_the_file_unless_out_is_given() {
 }
 
 #[test]
+fn a_folder_starting_with_a_tilde_is_refused_not_made() {
+    // `output = "~/reports"` made a folder named `~` in the journal.
+    let journal = journal("basic");
+    for (toml, key) in [
+        ("output = \"~/reports\"\n", "output `~/reports`"),
+        ("templates = \"~\"\n", "templates `~`"),
+    ] {
+        configure(journal.path(), toml);
+        trailmark()
+            .arg("build")
+            .arg(journal.path())
+            .assert()
+            .code(2)
+            .stderr(contains("trailmark.toml:1:"))
+            .stderr(contains(format!(
+                "{key} starts with `~`, which trailmark does not expand"
+            )));
+    }
+    assert!(!journal.path().join("~").exists());
+    assert!(!journal.path().join("_reports").exists());
+}
+
+#[test]
 fn excluded_paths_are_not_part_of_the_journal() {
     let journal = journal("basic");
     let all = goal_ids(&status_json(journal.path(), "2026-06-01"));

@@ -275,6 +275,61 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
 }
 
 #[test]
+fn a_goal_with_a_very_long_title_gets_a_file_name_cut_as_report_names_are() {
+    // A file name of more than 255 bytes failed with "File name too long".
+    let dir = fresh_journal();
+    let title = "word ".repeat(60);
+    let id = format!("{}word", "word-".repeat(59));
+    let output = new(dir.path(), &["goal", &title]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let name = Path::new(printed.trim_end())
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap();
+    // 83 characters of the id (without a dash at the end), `_` and a hash, as the
+    // goal's reports are named.
+    assert!(name.len() < 110, "{name}");
+    assert!(name.starts_with(&id[..80]) && name.contains('_'), "{name}");
+    let json = status_json(dir.path());
+    assert_eq!(json["diagnostics"], Value::Array(vec![]));
+    let goal = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|goal| goal["id"] == id.as_str())
+        .expect("the goal keeps its whole id");
+    assert_eq!(goal["file"], format!("goals/{name}"));
+    // The same title again is the same id.
+    let again = new(dir.path(), &["goal", &title]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already"));
+}
+
+#[test]
+fn an_entry_of_a_year_before_1000_goes_in_a_four_digit_year_folder() {
+    // `--date 0000-01-01` made `journal/0/`.
+    let dir = fresh_journal();
+    for (date, path) in [
+        ("0000-01-01", "journal/0000/0000-01-01.md"),
+        ("0999-12-31", "journal/0999/0999-12-31.md"),
+    ] {
+        let output = new(dir.path(), &["entry", "--date", date]);
+        assert!(output.status.success(), "{date}");
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            format!("{}\n", dir.path().join(path).display())
+        );
+    }
+    assert!(!dir.path().join("journal/0").exists());
+}
+
+#[test]
 fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
     let dir = fresh_journal();
     fs::create_dir(dir.path().join("templates")).unwrap();

@@ -29,7 +29,15 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// How many characters come before each multiple of [`CHUNK`] bytes, so that a column
+    /// far into a long line is not counted from the line's start: 500,000 links in one
+    /// paragraph would otherwise take a count of the whole line each. Built on the first
+    /// such column.
+    chars_before_chunk: std::cell::OnceCell<Vec<usize>>,
 }
+
+/// Columns closer than this to their line's start are counted directly.
+const CHUNK: usize = 1024;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
@@ -47,15 +55,40 @@ impl<'a> LineIndex<'a> {
             // times faster than looking at every byte.
             starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         }
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            chars_before_chunk: std::cell::OnceCell::new(),
+        }
     }
 
     /// The 1-based line and character column of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
-        let line_text = self.text.get(self.starts[line]..offset).unwrap_or("");
-        Position::new(to_u32(line + 1), to_u32(line_text.chars().count() + 1))
+        let line_start = self.starts[line];
+        let column = if offset - line_start <= CHUNK {
+            count_chars(&self.text.as_bytes()[line_start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
+        };
+        Position::new(to_u32(line + 1), to_u32(column + 1))
+    }
+
+    /// The number of characters in the text before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let table = self.chars_before_chunk.get_or_init(|| {
+            let mut table = vec![0];
+            let mut total = 0;
+            for chunk in bytes.chunks(CHUNK) {
+                total += count_chars(chunk);
+                table.push(total);
+            }
+            table
+        });
+        let chunk = offset / CHUNK;
+        table[chunk] + count_chars(&bytes[chunk * CHUNK..offset])
     }
 
     /// Every line, each with its line ending.
@@ -70,6 +103,12 @@ impl<'a> LineIndex<'a> {
     pub fn line_of(&self, offset: usize) -> u32 {
         self.position(offset).line
     }
+}
+
+/// The characters that start in `bytes` of UTF-8 text (which may begin or end inside a
+/// character): every byte but continuation bytes (`0b10xx_xxxx`).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// Line and column numbers beyond u32 cannot occur under the file size limit; saturate
@@ -136,6 +175,20 @@ mod tests {
     fn lines_split_like_positions() {
         let lines: Vec<_> = LineIndex::new("a\nb\r\nc\rd").lines().collect();
         assert_eq!(lines, ["a\n", "b\r\n", "c\r", "d"]);
+    }
+
+    #[test]
+    fn columns_far_into_a_long_line_count_characters() {
+        // Past the first chunk, columns come from the table of characters before each
+        // chunk; chunk edges fall inside the two-byte `é`s.
+        let text = format!("x\n{}ab\n", "é".repeat(3 * CHUNK));
+        let index = LineIndex::new(&text);
+        let a = text.find('a').unwrap();
+        for offset in [2, a - 2, a, a + 1] {
+            let expected = text[2..offset].chars().count() + 1;
+            assert_eq!(index.position(offset), Position::new(2, to_u32(expected)));
+        }
+        assert_eq!(index.position(a), Position::new(2, to_u32(3 * CHUNK + 1)));
     }
 
     #[test]

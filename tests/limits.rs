@@ -1,0 +1,246 @@
+//! Hostile sizes: journals and templates made to take quadratic time or space, or to never
+//! end. Each must finish in seconds with reports of sensible size. The bounds are
+//! generous (a debug build on a busy machine); the quadratic behaviour they guard against
+//! took minutes or gigabytes at these sizes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::trailmark;
+
+/// Far more than any of these takes when linear, far less than any took when quadratic.
+const GENEROUS: Duration = Duration::from_secs(60);
+
+/// Writes `goals` (front-matter list items) into files of at most 1,000 goals each, as
+/// one front-matter block may hold at most 50,000 YAML nodes.
+fn write_goals(dir: &Path, goals: impl Iterator<Item = String>) {
+    let goals: Vec<String> = goals.collect();
+    fs::create_dir_all(dir.join("goals")).unwrap();
+    for (n, chunk) in goals.chunks(1000).enumerate() {
+        let text = format!("---\ngoals:\n{}---\n", chunk.concat());
+        fs::write(dir.join(format!("goals/part-{n}.md")), text).unwrap();
+    }
+}
+
+/// Runs `args` on the journal at `dir`, as of 2026-11-20, and checks that it ends within
+/// [`GENEROUS`] with `code`; returns stdout.
+fn run_in_time(dir: &Path, args: &[&str], code: i32) -> String {
+    let started = Instant::now();
+    let output = trailmark()
+        .args(args)
+        .args(["--today", "2026-11-20"])
+        .arg(dir)
+        .timeout(GENEROUS)
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed < GENEROUS, "{args:?} took {elapsed:?}");
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_deep_chain_of_parents_builds_with_reports_of_sensible_size() {
+    // An arrow per level made index.md grow with the square of the depth: 200 MB at
+    // this depth, 3.6 GB at 40,000.
+    let depth = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    write_goals(
+        dir.path(),
+        (0..depth).map(|i| {
+            let parent = if i > 0 {
+                format!("    parent: g{}\n", i - 1)
+            } else {
+                String::new()
+            };
+            format!("  - title: Goal {i}\n    id: g{i}\n{parent}")
+        }),
+    );
+    run_in_time(dir.path(), &["build"], 0);
+    let reports = dir.path().join("_reports");
+    let index = fs::read_to_string(reports.join("index.md")).unwrap();
+    assert!(index.len() < 3_000_000, "index.md is {} bytes", index.len());
+    assert!(index.contains("| ↳ ↳ ↳ ↳ [Goal 4](goals/g4.md) |"));
+    assert!(index.contains("| ↳ ×9999 [Goal 9999](goals/g9999.md) |"));
+    let html = fs::metadata(reports.join("index.html")).unwrap().len();
+    assert!(html < 10_000_000, "index.html is {html} bytes");
+}
+
+#[test]
+fn a_cycle_of_40000_parents_is_found_and_named_briefly() {
+    // Every walk up the tree, the cycle check and the goal tree run on a chain this
+    // deep: none may recurse (the stack) or walk the chain once per goal (the time).
+    let depth = 40_000;
+    let dir = tempfile::tempdir().unwrap();
+    write_goals(
+        dir.path(),
+        (0..depth).map(|i| {
+            let parent = (i + depth - 1) % depth;
+            format!("  - title: Goal {i}\n    id: g{i}\n    parent: g{parent}\n")
+        }),
+    );
+    let json = run_in_time(dir.path(), &["status", "--json"], 0);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cycle: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .filter(|m| m.contains("cycle of parents"))
+        .collect();
+    assert_eq!(cycle.len(), 1, "{cycle:?}");
+    assert!(cycle[0].len() < 300, "{}", cycle[0]);
+    assert!(
+        cycle[0].contains("g0 -> g39999 -> g39998 -> g39997")
+            && cycle[0].contains("-> … 39992 more -> g0"),
+        "{}",
+        cycle[0]
+    );
+    let goals = report["goals"].as_array().unwrap();
+    assert_eq!(goals.len(), depth);
+    // The link that closed the cycle is dropped: one root, one long chain.
+    assert_eq!(goals.iter().filter(|g| g["parent"].is_null()).count(), 1);
+}
+
+/// The diagnostics' messages of `status --json` on the journal at `dir`.
+fn messages(dir: &Path) -> Vec<String> {
+    let json = run_in_time(dir, &["status", "--json"], 0);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn thousands_of_unknown_parents_are_warned_in_seconds() {
+    // Each unknown parent was compared with every goal id: 20 s at 4,000.
+    let dir = tempfile::tempdir().unwrap();
+    write_goals(
+        dir.path(),
+        (0..4000).map(|i| format!("  - title: Goal {i}\n    parent: missing-parent-{i}\n")),
+    );
+    fs::write(
+        dir.path().join("a-typo.md"),
+        "---\ngoal: Typo\nparent: goal-12x\n---\n",
+    )
+    .unwrap();
+    let messages = messages(dir.path());
+    let unknown = messages
+        .iter()
+        .filter(|m| m.contains("names no goal"))
+        .count();
+    assert_eq!(unknown, 4001);
+    // The first unknown names still get hints.
+    assert!(
+        messages.contains(&"parent `goal-12x` names no goal; did you mean `goal-12`?".to_string()),
+        "{:?}",
+        messages.last()
+    );
+}
+
+#[test]
+fn twenty_thousand_goals_of_one_title_get_their_ids_in_seconds() {
+    // Each duplicate tried every suffix from `-2` up: 35 s at 20,000.
+    let count = 20_000;
+    let dir = tempfile::tempdir().unwrap();
+    write_goals(
+        dir.path(),
+        (0..count).map(|_| "  - title: Same title\n".to_string()),
+    );
+    let json = run_in_time(dir.path(), &["status", "--json"], 0);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut ids: Vec<&str> = report["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), count);
+    assert!(ids.contains(&"same-title") && ids.contains(&"same-title-20000"));
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "every id is unique");
+}
+
+#[test]
+fn a_hundred_thousand_unknown_tags_are_warned_in_seconds() {
+    // Each unknown tag was compared with every goal id: 53 s.
+    let dir = tempfile::tempdir().unwrap();
+    write_goals(
+        dir.path(),
+        (0..1000).map(|i| format!("  - title: Goal {i}\n")),
+    );
+    let tasks: String = (0..100_000)
+        .map(|i| format!("- [ ] step #topic-{i}\n"))
+        .collect();
+    fs::write(
+        dir.path().join("2026-01-01.md"),
+        format!("- [ ] #goal-7x typo\n{tasks}"),
+    )
+    .unwrap();
+    let messages = messages(dir.path());
+    let unknown = messages
+        .iter()
+        .filter(|m| m.starts_with("tag `#") && m.contains("names no goal"))
+        .count();
+    assert_eq!(unknown, 100_001);
+    assert!(messages.contains(&"tag `#goal-7x` names no goal; did you mean `goal-7`?".to_string()));
+}
+
+#[test]
+fn half_a_million_wikilinks_in_one_paragraph_are_read_in_seconds() {
+    // Each link's column was counted from the start of its line: over 60 s.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
+    let links = "[[goal]] ".repeat(500_000);
+    fs::write(
+        dir.path().join("2026-01-01.md"),
+        format!("{links}[[nowhere]]\n"),
+    )
+    .unwrap();
+    let messages = messages(dir.path());
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("link `[[nowhere]]` names no note")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_template_that_never_ends_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/index.md"),
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let output = trailmark()
+        .arg("build")
+        .arg(dir.path())
+        .timeout(GENEROUS)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < GENEROUS);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("template index.md: stopped after 100000000 steps without finishing")
+            && stderr.contains("a loop in the template runs too long or never ends"),
+        "{stderr}"
+    );
+}
