@@ -10,7 +10,7 @@
 //! large dependency tree (and its compile time) out of the build. Without `git` on the
 //! PATH, history simply is not used.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -28,7 +28,7 @@ use crate::document::checked_milestone_text;
 pub const CACHE_FILE: &str = ".trailmark-git-history.json";
 
 /// Bumped whenever the cache's meaning changes, so that old caches are ignored.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// What the history says about one checked milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,9 +49,13 @@ pub struct History {
     /// repository (or the repository has no commit yet).
     head: Option<String>,
     /// Whether the journal folder is inside a git work tree at all.
-    pub in_repository: bool,
+    in_repository: bool,
     /// File (relative to the journal, `/` separators) -> milestone text -> when checked.
     checked: HashMap<String, HashMap<String, Checked>>,
+    /// Submodule (its folder, relative to the journal) -> its own history: the lines of
+    /// its files are in its own commits, not in this repository's diffs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    submodules: BTreeMap<String, History>,
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
     pub problem: Option<String>,
@@ -63,7 +67,36 @@ pub struct History {
 impl History {
     /// When the milestone `text` in `file` was first committed checked.
     pub fn checked(&self, file: &str, text: &str) -> Option<Checked> {
+        if let Some((submodule, file)) = self.submodule_of(file) {
+            return submodule.checked(file, text);
+        }
         self.checked.get(file)?.get(text).copied()
+    }
+
+    /// Whether `file` is in a repository whose history was read: then a milestone that
+    /// is checked in no commit was checked since the last one.
+    pub fn tracks(&self, file: &str) -> bool {
+        match self.submodule_of(file) {
+            Some((submodule, file)) => submodule.tracks(file),
+            None => self.in_repository,
+        }
+    }
+
+    /// The submodule `file` is in, and its path there.
+    fn submodule_of<'a>(&self, file: &'a str) -> Option<(&History, &'a str)> {
+        self.submodules.iter().find_map(|(folder, submodule)| {
+            let inside = file.strip_prefix(folder.as_str())?.strip_prefix('/')?;
+            Some((submodule, inside))
+        })
+    }
+
+    /// A submodule appeared at `added`, or the one at `removed` is gone.
+    fn note_submodule(&mut self, added: Option<&str>, removed: Option<&str>) {
+        if let Some(folder) = added {
+            self.submodules.entry(folder.to_string()).or_default();
+        } else if let Some(folder) = removed {
+            self.submodules.remove(folder);
+        }
     }
 
     /// The cache to keep in the output folder, when history was read from commits.
@@ -130,7 +163,9 @@ pub fn update(root: &Path, known: Option<History>) -> History {
         Err(failure) => return without_history(failure),
     };
     let mut history = match known {
-        Some(cached) if cached.head.as_deref() == Some(head.as_str()) => return cached,
+        Some(cached) if cached.head.as_deref() == Some(head.as_str()) => {
+            return with_submodules(root, cached);
+        }
         Some(cached)
             if cached
                 .head
@@ -154,6 +189,25 @@ pub fn update(root: &Path, known: Option<History>) -> History {
     }
     history.head = Some(head);
     history.in_repository = true;
+    with_submodules(root, history)
+}
+
+/// `history` with the history of each of its submodules brought up to date (each is a
+/// repository of its own, read as the journal's is).
+fn with_submodules(root: &Path, mut history: History) -> History {
+    history.problem = None;
+    for (folder, submodule) in &mut history.submodules {
+        let inside = root.join(folder);
+        // Not checked out: no files of it in the journal.
+        if !inside.join(".git").exists() {
+            *submodule = History::default();
+            continue;
+        }
+        *submodule = update(&inside, Some(std::mem::take(submodule)));
+        if let (None, Some(problem)) = (&history.problem, &submodule.problem) {
+            history.problem = Some(format!("in {folder}: {problem}"));
+        }
+    }
     history
 }
 
@@ -530,6 +584,11 @@ struct LogReader {
     /// The markdown file whose added lines follow.
     file: Option<String>,
     rename_from: Option<String>,
+    /// The file's names before and after (`--- a/…`, `+++ b/…`), and whether it is a
+    /// submodule (mode 160000).
+    old_name: Option<String>,
+    new_name: Option<String>,
+    submodule: bool,
 }
 
 impl LogReader {
@@ -576,8 +635,7 @@ impl LogReader {
                 Date::parse(date).ok().map(Checked::On)
             };
             self.section = Section::Outside;
-            self.file = None;
-            self.rename_from = None;
+            self.start_file();
             return;
         }
         if line.starts_with(b"diff ") {
@@ -587,8 +645,7 @@ impl LogReader {
             } else {
                 Section::Outside
             };
-            self.file = None;
-            self.rename_from = None;
+            self.start_file();
             return;
         }
         match self.section {
@@ -602,11 +659,37 @@ impl LogReader {
         }
     }
 
+    /// Forgets what was known about the file before.
+    fn start_file(&mut self) {
+        self.file = None;
+        self.rename_from = None;
+        self.old_name = None;
+        self.new_name = None;
+        self.submodule = false;
+    }
+
     /// A line of a file's header (`rename from`, `+++ b/name`, `@@ …`).
     fn header_line(&mut self, line: &[u8], history: &mut History) {
         let text = String::from_utf8_lossy(line);
         if let Some(hunk) = hunk_header(line) {
             self.section = hunk;
+            if self.submodule {
+                history.note_submodule(self.new_name.as_deref(), self.old_name.as_deref());
+            }
+        } else if text.ends_with(" 160000")
+            && [
+                "new file mode",
+                "deleted file mode",
+                "index ",
+                "new mode",
+                "old mode",
+            ]
+            .iter()
+            .any(|start| text.starts_with(start))
+        {
+            self.submodule = true;
+        } else if let Some(path) = text.strip_prefix("--- ") {
+            self.old_name = name_after(path, "a/");
         } else if let Some(from) = text.strip_prefix("rename from ") {
             self.rename_from = Some(unquote(from));
         } else if let Some(to) = text.strip_prefix("rename to ") {
@@ -614,15 +697,18 @@ impl LogReader {
                 history.note_rename(&from, &unquote(to));
             }
         } else if let Some(path) = text.strip_prefix("+++ ") {
-            // git ends the name with a tab when it holds a space (for `patch`); a tab of
-            // the name itself would be quoted as `\t`.
-            let path = unquote(path.strip_suffix('\t').unwrap_or(path));
-            self.file = path
-                .strip_prefix("b/")
-                .filter(|p| p.ends_with(".md"))
-                .map(str::to_string);
+            self.new_name = name_after(path, "b/");
+            self.file = self.new_name.clone().filter(|name| name.ends_with(".md"));
         }
     }
+}
+
+/// The name in a `---`/`+++` line after its `prefix`; `None` for `/dev/null`. git ends the
+/// name with a tab when it holds a space (for `patch`); a tab of the name itself would
+/// be quoted as `\t`.
+fn name_after(path: &str, prefix: &str) -> Option<String> {
+    let path = unquote(path.strip_suffix('\t').unwrap_or(path));
+    path.strip_prefix(prefix).map(str::to_string)
 }
 
 /// The section a hunk header `@@ -a[,b] +c[,d] @@ …` starts: `b` old lines and `d` new
@@ -875,6 +961,53 @@ mod tests {
             "++- [x] merged",
         ]);
         assert_eq!(history, History::default());
+    }
+
+    #[test]
+    fn submodules_are_noted_and_their_files_looked_up_in_their_history() {
+        let mut history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/my goals b/my goals",
+            "new file mode 160000",
+            "index 0000000..4355ecb",
+            "--- /dev/null",
+            "+++ b/my goals\t",
+            "@@ -0,0 +1 @@",
+            "+Subproject commit 4355ecbf8ef2083e4ae19d16949e1cebcbe0025d",
+            "diff --git a/old b/old",
+            "new file mode 160000",
+            "+++ b/old",
+            "@@ -0,0 +1 @@",
+            "+Subproject commit 4355ecbf8ef2083e4ae19d16949e1cebcbe0025d",
+            "\u{1e}p1\u{1f}2026-01-06",
+            "diff --git a/old b/old",
+            "deleted file mode 160000",
+            "index 4355ecb..0000000",
+            "--- a/old",
+            "+++ /dev/null",
+            "@@ -1 +0,0 @@",
+            "-Subproject commit 4355ecbf8ef2083e4ae19d16949e1cebcbe0025d",
+        ]);
+        assert_eq!(history.submodules.keys().collect::<Vec<_>>(), ["my goals"]);
+        let inside = feed(&[
+            "\u{1e}p\u{1f}2026-02-01",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -0,0 +1 @@",
+            "+- [x] a",
+        ]);
+        let inside = History {
+            in_repository: true,
+            ..inside
+        };
+        history.submodules.insert("my goals".into(), inside);
+        assert_eq!(
+            history.checked("my goals/g.md", "a"),
+            Some(Checked::On(day("2026-02-01")))
+        );
+        assert_eq!(history.checked("g.md", "a"), None);
+        assert!(history.tracks("my goals/g.md"));
+        assert!(!history.tracks("my goals.md"));
     }
 
     #[test]

@@ -583,3 +583,65 @@ fn a_line_that_looks_like_a_diff_header_is_content() {
     commit_all(root, "2026-10-10", "a, and a diff quoted in a note");
     assert_eq!(done_dates(&status(root)), [row("a", "2026-10-10", "git")]);
 }
+
+/// A submodule's files change in its own commits: their dates come from its history.
+#[test]
+fn milestones_in_a_submodule_are_dated_by_its_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    init_repository(&shared);
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-01", "start");
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-02", "a");
+
+    let root = dir.path().join("journal");
+    fs::create_dir(&root).unwrap();
+    init_repository(&root);
+    write(&root, "notes.md", "no goals here\n");
+    commit_all(&root, "2026-01-03", "start");
+    let url = format!("file://{}", shared.display());
+    git(
+        &root,
+        "2026-01-04",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "goals/shared",
+        ],
+    );
+    commit_all(&root, "2026-01-04", "the shared goals");
+    let inside = root.join("goals/shared");
+    write(
+        &inside,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+    );
+    commit_all(&inside, "2026-01-05", "b");
+    write(
+        &inside,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n"),
+    );
+    assert_eq!(
+        done_dates(&status(&root)),
+        [
+            row("a", "2026-01-02", "git"),
+            row("b", "2026-01-05", "git"),
+            row("c", TODAY, "git"),
+        ]
+    );
+}
