@@ -198,8 +198,12 @@ fn with_submodules(root: &Path, mut history: History) -> History {
     history.problem = None;
     for (folder, submodule) in &mut history.submodules {
         let inside = root.join(folder);
-        // Not checked out: no files of it in the journal.
-        if !inside.join(".git").exists() {
+        // Not checked out: no files of it in the journal. (A name that leaves the
+        // journal comes from a crafted commit: git checks none out.)
+        let below = Path::new(folder)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !below || !inside.join(".git").exists() {
             *submodule = History::default();
             continue;
         }
