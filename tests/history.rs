@@ -427,7 +427,7 @@ fn commit_signed(root: &Path, day: &str) {
     output(&["add", "-A"]);
     let tree = output(&["write-tree"]);
     let parent = output(&["rev-parse", "HEAD"]);
-    let stamp = chrono_free_stamp(day);
+    let stamp = noon_utc_seconds(day);
     let commit = format!(
         "tree {tree}\nparent {parent}\nauthor Test <test@example.com> {stamp} +0000\n\
          committer Test <test@example.com> {stamp} +0000\n\
@@ -456,7 +456,7 @@ fn commit_signed(root: &Path, day: &str) {
 }
 
 /// Seconds since 1970 at noon UTC of `day` (`YYYY-MM-DD`), for a commit object.
-fn chrono_free_stamp(day: &str) -> i64 {
+fn noon_utc_seconds(day: &str) -> i64 {
     let parts: Vec<i64> = day.split('-').map(|p| p.parse().unwrap()).collect();
     let (y, m, d) = (parts[0], parts[1], parts[2]);
     // Days from civil (Howard Hinnant's algorithm).
@@ -642,6 +642,38 @@ fn milestones_in_a_submodule_are_dated_by_its_commits() {
             row("a", "2026-01-02", "git"),
             row("b", "2026-01-05", "git"),
             row("c", TODAY, "git"),
+        ]
+    );
+}
+
+/// Settings of the repository that change how git prints history do not change the dates.
+#[test]
+fn settings_that_change_gits_output_change_no_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    for (key, value) in [
+        ("log.showRoot", "false"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("color.ui", "always"),
+        ("core.quotePath", "true"),
+        ("diff.interHunkContext", "10"),
+        ("diff.context", "8"),
+    ] {
+        git(root, "2026-01-01", &["config", key, value]);
+    }
+    let goal = |a: char, b: char| format!("{GOAL_HEAD}- [{a}] a\n- [x] before\n\n\n\n- [{b}] b\n");
+    write(root, "Führung lernen.md", &goal(' ', ' '));
+    commit_all(root, "2026-01-01", "start");
+    write(root, "Führung lernen.md", &goal('x', 'x'));
+    commit_all(root, "2026-01-02", "a and b");
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row("a", "2026-01-02", "git"),
+            row("before", "null", "unknown"),
+            row("b", "2026-01-02", "git"),
         ]
     );
 }
