@@ -349,3 +349,331 @@ fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
         "git dates every milestone of the example journal"
     );
 }
+
+/// A journal repository whose `.git/config` names `evil.sh`, a script that leaves a mark
+/// when it runs: `status` must read the history without running it.
+struct Hostile {
+    dir: tempfile::TempDir,
+    mark: std::path::PathBuf,
+    script: String,
+}
+
+impl Hostile {
+    fn new() -> Hostile {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repository(root);
+        let mark = root.join("ran");
+        let script = root.join("evil.sh");
+        fs::write(
+            &script,
+            format!("#!/bin/sh\ntouch '{}'\ncat\n", mark.display()),
+        )
+        .unwrap();
+        make_executable(&script);
+        write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n"));
+        commit_all(root, "2026-01-01", "start");
+        write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n"));
+        commit_all(root, "2026-01-02", "a");
+        Hostile {
+            script: script.display().to_string(),
+            dir,
+            mark,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn config(&self, key: &str, value: &str) {
+        git(self.root(), "2026-01-03", &["config", key, value]);
+    }
+
+    /// `status` reads the history (the milestone keeps its day) and runs no program.
+    fn assert_nothing_ran(&self) {
+        self.assert_nothing_ran_dating(&[row("a", "2026-01-02", "git")]);
+    }
+
+    fn assert_nothing_ran_dating(&self, dates: &[(String, String, String)]) {
+        let json = status(self.root());
+        assert_eq!(done_dates(&json), dates);
+        assert!(
+            !self.mark.exists(),
+            "a program named by the repository's config ran"
+        );
+    }
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Commits everything in `root` with a (fake) signature on top of `main`, dated `day`, by
+/// writing the commit object itself.
+fn commit_signed(root: &Path, day: &str) {
+    let output = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    output(&["add", "-A"]);
+    let tree = output(&["write-tree"]);
+    let parent = output(&["rev-parse", "HEAD"]);
+    let stamp = noon_utc_seconds(day);
+    let commit = format!(
+        "tree {tree}\nparent {parent}\nauthor Test <test@example.com> {stamp} +0000\n\
+         committer Test <test@example.com> {stamp} +0000\n\
+         gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEEfakefakefake\n \
+         -----END PGP SIGNATURE-----\n\nsigned\n"
+    );
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(commit.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let hash = String::from_utf8(out.stdout).unwrap();
+    output(&["update-ref", "refs/heads/main", hash.trim()]);
+}
+
+/// Seconds since 1970 at noon UTC of `day` (`YYYY-MM-DD`), for a commit object.
+fn noon_utc_seconds(day: &str) -> i64 {
+    let parts: Vec<i64> = day.split('-').map(|p| p.parse().unwrap()).collect();
+    let (y, m, d) = (parts[0], parts[1], parts[2]);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468) * 86_400 + 12 * 3600
+}
+
+#[test]
+fn a_signature_check_asked_for_by_the_repository_runs_nothing() {
+    let hostile = Hostile::new();
+    write(
+        hostile.root(),
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+    );
+    commit_signed(hostile.root(), "2026-01-05");
+    hostile.config("log.showSignature", "true");
+    hostile.config("gpg.program", &hostile.script);
+    hostile
+        .assert_nothing_ran_dating(&[row("a", "2026-01-02", "git"), row("b", "2026-01-05", "git")]);
+}
+
+#[test]
+fn external_diffs_and_text_conversions_of_the_repository_run_nothing() {
+    let hostile = Hostile::new();
+    hostile.config("diff.external", &hostile.script);
+    fs::write(hostile.root().join(".gitattributes"), "*.md diff=x\n").unwrap();
+    hostile.config("diff.x.textconv", &hostile.script);
+    hostile.config("diff.x.command", &hostile.script);
+    hostile.assert_nothing_ran();
+}
+
+#[test]
+fn a_file_system_monitor_of_the_repository_runs_nothing() {
+    let hostile = Hostile::new();
+    hostile.config("core.fsmonitor", &hostile.script);
+    hostile.assert_nothing_ran();
+}
+
+#[test]
+fn a_pager_of_the_repository_runs_nothing() {
+    let hostile = Hostile::new();
+    hostile.config("core.pager", &hostile.script);
+    hostile.config("pager.log", &hostile.script);
+    hostile.assert_nothing_ran();
+}
+
+/// A partial clone fetches missing objects when `git log -p` needs them; its remote and
+/// ssh command come from the repository's config.
+#[test]
+fn a_partial_clone_fetches_nothing() {
+    let hostile = Hostile::new();
+    let clone = hostile.root().join("clone");
+    let url = format!("file://{}", hostile.root().display());
+    git(
+        hostile.root(),
+        "2026-01-04",
+        &["config", "uploadpack.allowFilter", "true"],
+    );
+    git(
+        hostile.root(),
+        "2026-01-04",
+        &["clone", "-q", "--filter=blob:none", &url, "clone"],
+    );
+    git(
+        &clone,
+        "2026-01-04",
+        &[
+            "config",
+            "remote.origin.url",
+            "ssh://example.invalid/journal",
+        ],
+    );
+    git(
+        &clone,
+        "2026-01-04",
+        &["config", "core.sshCommand", &hostile.script],
+    );
+    let json = status(&clone);
+    // The first commit's blob is missing: without it, its lines are not read.
+    assert!(!done_dates(&json).is_empty());
+    assert!(
+        !hostile.mark.exists(),
+        "a program named by the repository's config ran"
+    );
+}
+
+/// Obsidian notes are mostly named with spaces; git ends such names with a tab in its
+/// diffs.
+#[test]
+fn notes_named_with_spaces_get_their_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    write(root, "Learn SQL.md", &format!("{GOAL_HEAD}- [ ] joins\n"));
+    commit_all(root, "2026-01-01", "start");
+    write(root, "Learn SQL.md", &format!("{GOAL_HEAD}- [x] joins\n"));
+    commit_all(root, "2026-01-02", "joins");
+    assert_eq!(
+        done_dates(&status(root)),
+        [row("joins", "2026-01-02", "git")]
+    );
+}
+
+/// A journal line `++ b/goals/g.md` is added as `+++ b/goals/g.md`: content, not the header
+/// of another file.
+#[test]
+fn a_line_that_looks_like_a_diff_header_is_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n"));
+    write(root, "goals/g.md", "---\ngoal: Other\n---\n- [x] a\n");
+    commit_all(root, "2020-02-02", "start");
+    write(
+        root,
+        "goal.md",
+        &format!("{GOAL_HEAD}```\n++ b/goals/g.md\n```\n- [x] a\n"),
+    );
+    commit_all(root, "2026-10-10", "a, and a diff quoted in a note");
+    assert_eq!(done_dates(&status(root)), [row("a", "2026-10-10", "git")]);
+}
+
+/// A submodule's files change in its own commits: their dates come from its history.
+#[test]
+fn milestones_in_a_submodule_are_dated_by_its_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    init_repository(&shared);
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-01", "start");
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-02", "a");
+
+    let root = dir.path().join("journal");
+    fs::create_dir(&root).unwrap();
+    init_repository(&root);
+    write(&root, "notes.md", "no goals here\n");
+    commit_all(&root, "2026-01-03", "start");
+    let url = format!("file://{}", shared.display());
+    git(
+        &root,
+        "2026-01-04",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "goals/shared",
+        ],
+    );
+    commit_all(&root, "2026-01-04", "the shared goals");
+    let inside = root.join("goals/shared");
+    write(
+        &inside,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+    );
+    commit_all(&inside, "2026-01-05", "b");
+    write(
+        &inside,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n"),
+    );
+    assert_eq!(
+        done_dates(&status(&root)),
+        [
+            row("a", "2026-01-02", "git"),
+            row("b", "2026-01-05", "git"),
+            row("c", TODAY, "git"),
+        ]
+    );
+}
+
+/// Settings of the repository that change how git prints history do not change the dates.
+#[test]
+fn settings_that_change_gits_output_change_no_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    for (key, value) in [
+        ("log.showRoot", "false"),
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("color.ui", "always"),
+        ("core.quotePath", "true"),
+        ("diff.interHunkContext", "10"),
+        ("diff.context", "8"),
+    ] {
+        git(root, "2026-01-01", &["config", key, value]);
+    }
+    let goal = |a: char, b: char| format!("{GOAL_HEAD}- [{a}] a\n- [x] before\n\n\n\n- [{b}] b\n");
+    write(root, "Führung lernen.md", &goal(' ', ' '));
+    commit_all(root, "2026-01-01", "start");
+    write(root, "Führung lernen.md", &goal('x', 'x'));
+    commit_all(root, "2026-01-02", "a and b");
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row("a", "2026-01-02", "git"),
+            row("before", "null", "unknown"),
+            row("b", "2026-01-02", "git"),
+        ]
+    );
+}

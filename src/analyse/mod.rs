@@ -345,7 +345,7 @@ fn done_date(
     match history.checked(&document.path, &milestone.text) {
         Some(Checked::On(date)) => (Some(date), DoneSource::Git),
         Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
-        None if history.in_repository => (Some(today), DoneSource::Git),
+        None if history.tracks(&document.path) => (Some(today), DoneSource::Git),
         None => (None, DoneSource::Unknown),
     }
 }
