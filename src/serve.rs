@@ -69,11 +69,10 @@ pub struct Server {
     live: Arc<Live>,
 }
 
-/// The open event streams and what to send them next.
+/// The open event streams.
 #[derive(Default)]
 struct Live {
     state: Mutex<Streams>,
-    changed: Condvar,
 }
 
 #[derive(Default)]
@@ -81,8 +80,6 @@ struct Streams {
     /// Non-blocking, past their response head: a write that would block means a page
     /// that stopped reading, which is dropped.
     open: Vec<TcpStream>,
-    /// URL paths changed by builds since the last message.
-    pending: Vec<String>,
 }
 
 /// The connections that have a thread, for the accept loop to bound.
@@ -146,19 +143,20 @@ impl Server {
     }
 
     /// Tells open pages which reports (relative to the output folder) a build changed.
+    /// Sent at once to the streams open now, so a page that connects later never hears
+    /// of a build it already shows.
     pub fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
-        let mut state = lock(&self.live.state);
-        let before = state.pending.len();
+        let mut paths: Vec<String> = Vec::new();
         for report in reports {
             let path = format!("/{report}");
-            if !state.pending.contains(&path) {
-                state.pending.push(path);
+            if !paths.contains(&path) {
+                paths.push(path);
             }
         }
-        let changed = state.pending.len() > before;
-        drop(state);
-        if changed {
-            self.live.changed.notify_all();
+        // An empty list would reload every page.
+        if !paths.is_empty() {
+            self.live
+                .send(&format!("data: {}\n\n", json_strings(&paths)));
         }
     }
 }
@@ -590,27 +588,21 @@ impl Live {
         state.open.len() < MAX_EVENT_STREAMS
     }
 
-    /// Sends each build's changes to every open stream, and a comment line after
-    /// [`KEEP_ALIVE`] without any; drops the streams that cannot take them.
+    /// Sends a comment line every [`KEEP_ALIVE`], which also finds out which pages left.
     fn run(&self) {
         loop {
-            let state = lock(&self.state);
-            let (mut state, _) = self
-                .changed
-                .wait_timeout_while(state, KEEP_ALIVE, |state| state.pending.is_empty())
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let message = if state.pending.is_empty() {
-                ": keep-alive\n\n".to_string()
-            } else {
-                let paths = std::mem::take(&mut state.pending);
-                format!("data: {}\n\n", json_strings(&paths))
-            };
-            // Writes never block (the streams are non-blocking), so the lock is held
-            // only as long as copying the message into each stream's buffer takes.
-            state
-                .open
-                .retain_mut(|stream| stream.write_all(message.as_bytes()).is_ok());
+            std::thread::sleep(KEEP_ALIVE);
+            self.send(": keep-alive\n\n");
         }
+    }
+
+    /// Writes `message` to every open stream and drops the streams that cannot take it.
+    /// Writes never block (the streams are non-blocking), so the lock is held only as
+    /// long as copying the message into each stream's buffer takes.
+    fn send(&self, message: &str) {
+        lock(&self.state)
+            .open
+            .retain_mut(|stream| stream.write_all(message.as_bytes()).is_ok());
     }
 }
 
