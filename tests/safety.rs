@@ -130,11 +130,7 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
 
     build(root);
     let after = reports_in(&root.join("_reports"));
-    let differing: Vec<&PathBuf> = after
-        .keys()
-        .chain(new.keys())
-        .filter(|path| after.get(*path) != new.get(*path))
-        .collect();
+    let differing = common::differing(&after, &new);
     assert!(
         differing.is_empty(),
         "the next build finishes the job and leaves no temp file; differing: {differing:?}"
@@ -394,11 +390,7 @@ fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
     let expected = reports_in(&reference.path().join("_reports"));
     common::eventually(|| {
         let reports = reports_in(&root.join("_reports"));
-        let differing: Vec<&PathBuf> = reports
-            .keys()
-            .chain(expected.keys())
-            .filter(|path| reports.get(*path) != expected.get(*path))
-            .collect();
+        let differing = common::differing(&reports, &expected);
         match differing.is_empty() {
             true => Ok(()),
             false => Err(format!("reports differ from a fresh build: {differing:?}")),
@@ -467,11 +459,7 @@ fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
             String::from_utf8_lossy(&output.stderr)
         );
         let reports = reports_in(&root.join("_reports"));
-        let differing: Vec<&PathBuf> = reports
-            .keys()
-            .chain(expected.keys())
-            .filter(|path| reports.get(*path) != expected.get(*path))
-            .collect();
+        let differing = common::differing(&reports, &expected);
         assert!(
             differing.is_empty(),
             "after kill {kill} ({signal} at {files} files), differing: {differing:?}"

@@ -273,23 +273,11 @@ fn a_head_of_the_event_stream_ends_at_once_without_a_body() {
 }
 
 #[cfg(target_os = "linux")]
-fn threads_of(process: &Background) -> usize {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", process.id())).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("Threads:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-#[cfg(target_os = "linux")]
 #[test]
 fn hundreds_of_idle_connections_and_event_streams_neither_block_pages_nor_pile_up_threads() {
     let mut served = serve();
     assert_eq!(request(&served, "GET", "/").0, 200);
-    let threads_before = threads_of(&served.process);
+    let threads_before = common::proc_number(&served.process, "status", "Threads:");
     let mut held = Vec::new();
     for number in 0..300 {
         let mut stream = TcpStream::connect(&served.address).unwrap();
@@ -308,7 +296,7 @@ fn hundreds_of_idle_connections_and_event_streams_neither_block_pages_nor_pile_u
     for path in ["/", "/goals/learn-sql.html", "/trailmark.json"] {
         assert_eq!(request(&served, "GET", path).0, 200, "{path}");
     }
-    let threads = threads_of(&served.process);
+    let threads = common::proc_number(&served.process, "status", "Threads:");
     assert!(
         threads < threads_before + 50,
         "{threads} threads, {threads_before} before the connections"

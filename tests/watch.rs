@@ -473,17 +473,6 @@ fn a_journal_folder_deleted_stops_a_polling_watch() {
 
 /// Bytes the process has read through `read` and the like, from `/proc/<pid>/io`.
 #[cfg(target_os = "linux")]
-fn bytes_read_by(process: &Background) -> u64 {
-    let io = fs::read_to_string(format!("/proc/{}/io", process.id())).unwrap();
-    io.lines()
-        .find_map(|line| line.strip_prefix("rchar:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-#[cfg(target_os = "linux")]
 #[test]
 fn polling_reads_only_what_a_build_reads() {
     const ATTACHMENT: usize = 16 << 20;
@@ -495,7 +484,7 @@ fn polling_reads_only_what_a_build_reads() {
     )
     .unwrap();
     let mut process = watch_in_place(dir.path(), &["--poll"], None);
-    let before = bytes_read_by(&process);
+    let before = common::proc_number(&process, "io", "rchar:");
     // Each change is found by a later poll, so at least two polls come between.
     fs::write(dir.path().join(GOAL), goal_text(&[true, false])).unwrap();
     process.wait_for("the first rebuild", |line| {
@@ -513,7 +502,7 @@ fn polling_reads_only_what_a_build_reads() {
     process.wait_for("the rebuild for the configuration", |line| {
         line.contains("trailmark.toml changed")
     });
-    let read = bytes_read_by(&process) - before;
+    let read = common::proc_number(&process, "io", "rchar:") - before;
     assert!(
         read < ATTACHMENT as u64,
         "{read} bytes read: the attachment was read"

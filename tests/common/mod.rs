@@ -285,3 +285,29 @@ pub fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBu
     reports.remove(Path::new(".trailmark-manifest"));
     reports
 }
+
+/// The paths whose bytes differ between two folders' files (as [`files_in`] or
+/// [`reports_in`] give them), in either direction: to say which reports are wrong.
+pub fn differing(
+    a: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    b: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+) -> std::collections::BTreeSet<std::path::PathBuf> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .cloned()
+        .collect()
+}
+
+/// The number after `key` in the Linux file `/proc/<pid>/<file>` of a running process
+/// (`Threads:` of `status`, `rchar:` of `io`).
+#[cfg(target_os = "linux")]
+pub fn proc_number(process: &Background, file: &str, key: &str) -> u64 {
+    let text = fs::read_to_string(format!("/proc/{}/{file}", process.id())).unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(key))
+        .unwrap_or_else(|| panic!("/proc/.../{file} has no {key}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
