@@ -93,18 +93,11 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
     assert!(changed > 150, "only {changed} reports change");
 
     // Kill builds at moments spread over a full build's time.
-    let binary = env!("CARGO_BIN_EXE_trailmark");
     let kills = 12;
     let mut killed_mid_build = 0;
     for kill in 0..kills {
         let delay = full_build.mul_f64(f64::from(kill) / f64::from(kills));
-        let mut child = std::process::Command::new(binary)
-            .args(["build", "--today", TODAY])
-            .arg(root)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_build(root, &[]);
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_none() {
             killed_mid_build += 1;
@@ -310,19 +303,10 @@ fn a_first_build_that_fails_on_a_template_error_does_not_lock_the_folder() {
 fn concurrent_builds(copies: usize, per_copy: usize) {
     let expected = example_reports();
     let journals: Vec<tempfile::TempDir> = (0..copies).map(|_| journal("example")).collect();
-    let binary = env!("CARGO_BIN_EXE_trailmark");
     let children: Vec<std::process::Child> = journals
         .iter()
         .flat_map(|dir| std::iter::repeat_n(dir.path(), per_copy))
-        .map(|root| {
-            std::process::Command::new(binary)
-                .args(["build", "--quiet", "--today", TODAY])
-                .arg(root)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|root| spawn_build(root, &["--quiet"]))
         .collect();
     for child in children {
         let output = child.wait_with_output().unwrap();
@@ -361,19 +345,13 @@ fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
     watch.wait_for("the first build", |line| line.contains("written"));
     let entry = root.join("journal/2026/2026-11-02.md");
     let text = fs::read_to_string(&entry).unwrap();
-    let binary = env!("CARGO_BIN_EXE_trailmark");
     // Three rounds of ten builds at once. The journal changes before each one, so that
     // every build has reports to write and the watch rebuilds among them.
     for round in 0..3 {
         let builds: Vec<std::process::Child> = (0..10)
             .map(|n| {
                 fs::write(&entry, format!("{text}\n- a win {round}.{n}\n")).unwrap();
-                std::process::Command::new(binary)
-                    .args(["build", "--quiet", "--today", TODAY])
-                    .arg(root)
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
+                spawn_build(root, &["--quiet"])
             })
             .collect();
         for build in builds {
@@ -423,18 +401,11 @@ fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write_large_journal(root);
-    let binary = env!("CARGO_BIN_EXE_trailmark");
     let kills = 8;
     let mut killed_mid_build = 0;
     for kill in 0..kills {
         let _ = fs::remove_dir_all(root.join("_reports"));
-        let mut child = std::process::Command::new(binary)
-            .args(["build", "--today", TODAY])
-            .arg(root)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_build(root, &[]);
         // Killed once the build has written this many files: moments spread over the
         // build by its progress rather than by a clock, which a busy machine would skew.
         let files = expected.len() * kill / kills;
@@ -504,4 +475,17 @@ fn a_watch_whose_first_build_failed_builds_once_the_template_is_fixed() {
         reports_in(&root.join("_reports")),
         reports_in(&reference.path().join("_reports"))
     );
+}
+
+/// `trailmark build --today TODAY` with `options` on `root`, started in the background:
+/// stdout is dropped, stderr kept for the message of a build that fails.
+fn spawn_build(root: &Path, options: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_trailmark"))
+        .args(["build", "--today", TODAY])
+        .args(options)
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
 }
