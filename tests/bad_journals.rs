@@ -358,13 +358,7 @@ fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
         "- [ ] private-outside-text\n",
     )
     .unwrap();
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(root.join("fifo.md"))
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::make_fifo(&root.join("fifo.md"));
     symlink("/dev/zero", root.join("zero.md")).unwrap();
     symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -376,7 +370,7 @@ fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
     });
     for expected in ["fifo.md", "zero.md", "secret.md"] {
         let (name, document) = receiver
-            .recv_timeout(std::time::Duration::from_secs(60))
+            .recv_timeout(common::HANG_LIMIT)
             .unwrap_or_else(|_| panic!("reading {expected} did not return"));
         assert_eq!(name, expected);
         assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
@@ -396,17 +390,11 @@ fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
 #[test]
 fn a_fifo_in_place_of_note_app_settings_does_not_hang() {
     let dir = journal_with(".obsidian/app.json", b"{}");
-    assert!(
-        std::process::Command::new("mkfifo")
-            .arg(dir.path().join(".obsidian/templates.json"))
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::make_fifo(&dir.path().join(".obsidian/templates.json"));
     let output = trailmark()
         .args(["status", "--json", "--today", TODAY])
         .arg(dir.path())
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(common::HANG_LIMIT)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");

@@ -501,23 +501,13 @@ fn a_template_typo_is_an_error_not_a_blank() {
         .stderr(contains("template goal.md"));
 }
 
-/// `mkfifo` at `path`.
-#[cfg(unix)]
-fn make_fifo(path: &Path) {
-    let made = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(made.success());
-}
-
 /// `trailmark ARGS DIR`, which must end within a minute (a guard against a hang: a read
 /// of a FIFO waits for a writer forever, one of `/dev/zero` never ends).
 fn run_within_a_minute(args: &[&str], dir: &Path) -> assert_cmd::assert::Assert {
     trailmark()
         .args(args)
         .arg(dir)
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(common::HANG_LIMIT)
         .assert()
 }
 
@@ -531,18 +521,18 @@ fn a_fifo_or_a_device_in_the_templates_folder_is_never_waited_for() {
     let root = journal.path();
     let templates = root.join("templates");
     fs::create_dir(&templates).unwrap();
-    make_fifo(&templates.join("x"));
+    common::make_fifo(&templates.join("x"));
     std::os::unix::fs::symlink("/dev/zero", templates.join("z")).unwrap();
     run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
     assert!(root.join("_reports/goals/learn-sql.md").is_file());
 
-    make_fifo(&templates.join("goal.md"));
+    common::make_fifo(&templates.join("goal.md"));
     run_within_a_minute(&["build", "--today", "2026-03-01"], root)
         .code(2)
         .stderr(contains(
             "templates/goal.md: not a regular file but a named pipe (FIFO)",
         ));
-    make_fifo(&templates.join("new-entry.md"));
+    common::make_fifo(&templates.join("new-entry.md"));
     run_within_a_minute(&["new", "entry", "--dir"], root)
         .code(2)
         .stderr(contains(
@@ -613,7 +603,7 @@ fn a_fifo_in_the_output_folder_is_refused_not_waited_for() {
     build_at(root, "2026-03-01").success();
     let report = root.join("_reports/goals/learn-sql.md");
     fs::remove_file(&report).unwrap();
-    make_fifo(&report);
+    common::make_fifo(&report);
     run_within_a_minute(&["build", "--today", "2026-03-01"], root)
         .code(2)
         .stderr(contains("goals/learn-sql.md: is not a plain file"));
@@ -903,7 +893,7 @@ fn a_missing_journal_folder_exits_2_on_every_command_that_reads_one() {
             _ => run.arg(&missing),
         };
         fs::write(dir.path().join("file"), "").unwrap();
-        run.timeout(std::time::Duration::from_secs(60))
+        run.timeout(common::HANG_LIMIT)
             .assert()
             .code(2)
             .stderr(contains("journal folder"));

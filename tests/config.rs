@@ -425,7 +425,7 @@ fn assert_every_command_refuses(root: &Path, message: &str) {
         trailmark()
             .args(command)
             .arg(root)
-            .timeout(std::time::Duration::from_secs(60))
+            .timeout(common::HANG_LIMIT)
             .assert()
             .code(2)
             .stdout("")
@@ -439,11 +439,7 @@ fn assert_every_command_refuses(root: &Path, message: &str) {
 #[test]
 fn a_fifo_named_trailmark_toml_stops_every_command_without_hanging() {
     let journal = journal("basic");
-    let made = std::process::Command::new("mkfifo")
-        .arg(journal.path().join("trailmark.toml"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::make_fifo(&journal.path().join("trailmark.toml"));
     assert_every_command_refuses(journal.path(), "not a regular file but a named pipe (FIFO)");
 }
 

@@ -133,11 +133,7 @@ fn paths_can_never_leave_the_output_folder() {
 #[test]
 fn a_fifo_in_the_output_folder_is_not_served() {
     let served = serve();
-    let made = std::process::Command::new("mkfifo")
-        .arg(served.dir.path().join("_reports/pipe.md"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    common::make_fifo(&served.dir.path().join("_reports/pipe.md"));
     let (status, _, _) = request(&served, "GET", "/pipe.md");
     assert_eq!(status, 404);
 }

@@ -101,6 +101,18 @@ pub struct Background {
 /// How long a test waits for something that should take well under a second.
 pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// A guard against a hang, not a timing: a command that waited for a FIFO, read
+/// `/dev/zero` or ran a quadratic loop on hostile input would never end in this time,
+/// while a right one takes seconds even in a debug build on a busy machine.
+pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `mkfifo` at `path`.
+#[cfg(unix)]
+pub fn make_fifo(path: &Path) {
+    let made = Process::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 impl Background {
     /// Starts the binary with `args`, colors off.
     pub fn start(args: &[&std::ffi::OsStr]) -> Background {
