@@ -61,7 +61,7 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
             if is_app_folder(entry, &note_templates) {
                 return false;
             }
-            if path.join(MANIFEST).is_file() {
+            if write::is_report_folder(path) {
                 report_folders.push(path.to_path_buf());
                 return false;
             }
@@ -152,7 +152,7 @@ fn unlisted_markdown(folder: &Path) -> usize {
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !(is_hidden(entry.file_name())
-                    || (entry.file_type().is_dir() && entry.path().join(MANIFEST).is_file()))
+                    || (entry.file_type().is_dir() && write::is_report_folder(entry.path())))
         })
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file() && is_markdown(entry.path()))
@@ -359,6 +359,21 @@ mod tests {
             "{}",
             warning.message
         );
+    }
+
+    /// A manifest marks a folder of reports only as a plain file: a link of that name,
+    /// which trailmark never writes, hides nothing.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_named_like_a_manifest_hides_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "goals/a.md");
+        touch(root, "list.txt");
+        std::os::unix::fs::symlink(root.join("list.txt"), root.join("goals").join(MANIFEST))
+            .unwrap();
+        let found = find(root, &[]);
+        assert_eq!(found.files, ["goals/a.md"]);
     }
 
     #[test]

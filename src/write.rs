@@ -27,6 +27,12 @@ use crate::fsread;
 /// what it was made from (see [`Written`]).
 pub const MANIFEST: &str = ".trailmark-manifest";
 
+/// Whether `folder` holds a manifest, a plain file (never a link), so it is a folder of
+/// reports trailmark wrote: its own output folder, or another one the walk skips.
+pub(crate) fn is_report_folder(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder.join(MANIFEST)).is_ok_and(|m| m.is_file())
+}
+
 /// The report paths a manifest's `text` lists: the first field of each line.
 pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
@@ -105,8 +111,7 @@ fn check_placement(root: &Path, out: &Path) -> Result<(), Error> {
 /// A folder that holds files and no manifest is someone else's. The lock file and temp
 /// files do not count: a first build creates them before its manifest.
 fn check_not_foreign(out: &Path) -> Result<(), Error> {
-    let has_manifest = std::fs::symlink_metadata(out.join(MANIFEST)).is_ok_and(|m| m.is_file());
-    let foreign = !has_manifest
+    let foreign = !is_report_folder(out)
         && std::fs::read_dir(out).is_ok_and(|entries| {
             entries.flatten().any(|entry| {
                 let name = entry.file_name();
