@@ -75,7 +75,7 @@ impl History {
 
     /// Whether `file` is in a repository whose history was read: then a milestone that
     /// is checked in no commit was checked since the last one.
-    pub fn tracks(&self, file: &str) -> bool {
+    pub(crate) fn tracks(&self, file: &str) -> bool {
         match self.submodule_of(file) {
             Some((submodule, file)) => submodule.tracks(file),
             None => self.in_repository,
@@ -106,11 +106,20 @@ impl History {
     }
 
     /// A history from the text of an earlier [`History::to_cache`], unless it is from
-    /// another version of trailmark.
+    /// another version of trailmark or names as a commit something that is not one.
     pub fn from_cache(text: &str) -> Option<History> {
         serde_json::from_str::<History>(text)
             .ok()
-            .filter(|h| h.version == CACHE_VERSION)
+            .filter(|h| h.version == CACHE_VERSION && h.names_only_commits())
+    }
+
+    /// Whether the commits this history (and each of its submodules') was read up to are
+    /// commit ids. The cache travels with the output folder, say in a shared journal, and
+    /// these go to git as arguments: anything else could be an option or a revision
+    /// expression.
+    fn names_only_commits(&self) -> bool {
+        self.head.as_deref().is_none_or(is_commit_id)
+            && self.submodules.values().all(History::names_only_commits)
     }
 
     /// Records one commit's added lines in `file`, keeping the earliest day.
@@ -135,12 +144,6 @@ impl History {
             self.note_checked(to, text, checked);
         }
     }
-}
-
-/// Reads the history of the journal at `root`, starting from `cache` (the text of an
-/// earlier [`History::to_cache`]) when it is still valid.
-pub fn read(root: &Path, cache: Option<&str>) -> History {
-    update(root, cache.and_then(History::from_cache))
 }
 
 /// Brings `known` (the history as read before, if any) up to the current `HEAD`, reading
@@ -231,6 +234,12 @@ fn without_history(failure: Failure) -> History {
     }
 }
 
+/// Whether `text` is a full commit id as git prints it: SHA-1 or SHA-256, in lowercase
+/// hexadecimal.
+fn is_commit_id(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 enum Head {
     NotARepository,
     NoCommits,
@@ -246,10 +255,10 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(60);
 
 /// Settings given on the command line, which win over every config file: a journal's
 /// `.git/config` comes with the folder (shared, synced, unpacked from an archive) and
-/// must not run programs or change the output read here. Program-running settings that
-/// are not listed are turned off by options of `git log` (`--no-ext-diff`,
-/// `--no-textconv`, `--no-show-signature`, `--no-pager`) or by the environment
-/// (`GIT_NO_LAZY_FETCH`).
+/// must not run programs, read files outside the repository, or change the output read
+/// here. Program-running settings that are not listed are turned off by options of
+/// `git log` (`--no-ext-diff`, `--no-textconv`, `--no-show-signature`, `--no-pager`,
+/// `--submodule=short`) or by the environment (`GIT_NO_LAZY_FETCH`).
 const SAFE_CONFIG: &[&str] = &[
     // A hook program git would start to list changed files.
     "core.fsmonitor=false",
@@ -271,6 +280,18 @@ const SAFE_CONFIG: &[&str] = &[
     "core.quotePath=false",
     // Without it, the first commit's lines would be missing from `git log -p`.
     "log.showRoot=true",
+    // Hunks of changed lines only: no context lines between near ones, and none printed
+    // as an empty line (the reader copes with both, but reads less this way).
+    "diff.interHunkContext=0",
+    "diff.suppressBlankEmpty=false",
+    // Files git would read whole, or wait on: a repository naming `/dev/zero` or a FIFO
+    // would make git use up memory or never answer. The diff drivers that attributes
+    // choose are turned off anyway; with `log.mailmap` off, neither `mailmap.file`,
+    // `mailmap.blob` nor `.mailmap` is read (author names, all a mailmap changes, are
+    // not read here).
+    "diff.orderFile=/dev/null",
+    "core.attributesFile=/dev/null",
+    "log.mailmap=false",
 ];
 
 /// Environment variables of git that are kept: where the user's own config files are,
@@ -385,6 +406,14 @@ fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failu
         "--no-ext-diff",
         "--no-textconv",
         "--no-show-signature",
+        // A submodule's change as the commits it moved between, with its mode 160000 that
+        // tells it is one. `diff.submodule=diff` would start a `git diff` inside the
+        // submodule, under the submodule's own config (kept in the journal's `.git`) and
+        // without the options above: its `diff.external` would run.
+        "--submodule=short",
+        // Whatever `diff.ignoreSubmodules` or a `.gitmodules` `ignore` say: a submodule
+        // not shown would not be read.
+        "--ignore-submodules=none",
         // Whatever `diff.noprefix` or `diff.mnemonicPrefix` say.
         "--src-prefix=a/",
         "--dst-prefix=b/",
@@ -612,7 +641,8 @@ impl LogReader {
                     }
                 }
                 Some(b'-') => *old = old.saturating_sub(1),
-                Some(b' ') => {
+                // An empty context line is "" rather than " " with `diff.suppressBlankEmpty`.
+                Some(b' ') | None => {
                     *old = old.saturating_sub(1);
                     *new = new.saturating_sub(1);
                 }
@@ -716,12 +746,14 @@ fn name_after(path: &str, prefix: &str) -> Option<String> {
 }
 
 /// The section a hunk header `@@ -a[,b] +c[,d] @@ …` starts: `b` old lines and `d` new
-/// ones (one when left out).
+/// ones (one when left out). What follows the ranges is the text of a line of the file
+/// (the "function" the hunk is in), cut by git at a byte count, maybe inside a
+/// character: it is never decoded.
 fn hunk_header(line: &[u8]) -> Option<Section> {
     let rest = line.strip_prefix(b"@@ -")?;
-    let text = std::str::from_utf8(rest.get(..rest.len().min(64))?).ok()?;
-    let (old, rest) = text.split_once(' ')?;
-    let (new, _) = rest.strip_prefix('+')?.split_once(' ')?;
+    let end = rest.windows(3).position(|three| three == b" @@")?;
+    let ranges = std::str::from_utf8(&rest[..end]).ok()?;
+    let (old, new) = ranges.split_once(" +")?;
     let count = |range: &str| -> Option<u64> {
         match range.split_once(',') {
             Some((start, count)) => {
@@ -956,6 +988,50 @@ mod tests {
     }
 
     #[test]
+    fn hunk_headers_are_read_whatever_text_of_the_file_follows() {
+        // The function context after the range is cut by git, or by nothing, anywhere:
+        // here inside `ü` and `中`, and not UTF-8 at all.
+        for context in ["ü", "中"] {
+            // `5 +5 @@ ` and 55 bytes: the character is at byte 63 of what follows `@@ -`.
+            let line = format!("@@ -5 +5 @@ {}{context} and more", "p".repeat(55));
+            assert_eq!(
+                hunk_header(line.as_bytes()),
+                Some(Section::Hunk { old: 1, new: 1 }),
+                "{line}"
+            );
+            let cut = &line.as_bytes()[..line.find(context).unwrap() + 1];
+            assert_eq!(hunk_header(cut), Some(Section::Hunk { old: 1, new: 1 }));
+        }
+        assert_eq!(
+            hunk_header(b"@@ -5 +5 @@ \xff\xfe"),
+            Some(Section::Hunk { old: 1, new: 1 })
+        );
+        assert_eq!(hunk_header(b"@@ -5 +5"), None);
+        assert_eq!(hunk_header(b"@@ -5 +5 @"), None);
+        assert_eq!(hunk_header(b"@@ -5  +5 @@"), None);
+    }
+
+    #[test]
+    fn an_empty_line_in_a_hunk_is_an_empty_context_line() {
+        // `diff.suppressBlankEmpty` prints an empty context line as "", not " ".
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,4 +1,4 @@",
+            "-- [ ] a",
+            "+- [x] a",
+            "",
+            "",
+            "-- [ ] b",
+            "+- [x] b",
+        ]);
+        let on = Some(Checked::On(day("2026-01-05")));
+        assert_eq!(history.checked("g.md", "a"), on);
+        assert_eq!(history.checked("g.md", "b"), on);
+    }
+
+    #[test]
     fn merges_combined_diffs_are_not_read() {
         let history = feed(&[
             "\u{1e}p0 p1\u{1f}2026-01-05",
@@ -1084,7 +1160,7 @@ mod tests {
     fn the_cache_round_trips_and_old_versions_are_ignored() {
         let mut history = feed(&["\u{1e}p\u{1f}2026-01-05", "+++ b/g.md", "+- [x] a"]);
         history.version = CACHE_VERSION;
-        history.head = Some("abc".into());
+        history.head = Some("0123456789abcdef0123456789abcdef01234567".into());
         history.in_repository = true;
         let cache = history.to_cache().unwrap();
         assert_eq!(History::from_cache(&cache), Some(history.clone()));
@@ -1093,5 +1169,51 @@ mod tests {
         history.head = None;
         assert_eq!(history.to_cache(), None);
         assert_eq!(History::from_cache("not json"), None);
+    }
+
+    #[test]
+    fn a_cache_naming_no_commit_is_ignored() {
+        // The cache travels with the output folder; its head goes to git as an argument.
+        let cache = |head: &str| {
+            let history = History {
+                version: CACHE_VERSION,
+                head: Some(head.to_string()),
+                in_repository: true,
+                ..History::default()
+            };
+            History::from_cache(&history.to_cache().unwrap())
+        };
+        let sha1 = "0123456789abcdef0123456789abcdef01234567";
+        let sha256 = sha1.to_string() + "0123456789abcdef01234567";
+        assert!(cache(sha1).is_some());
+        assert!(cache(&sha256).is_some());
+        for bad in [
+            "--output=/tmp/x",
+            "HEAD",
+            "HEAD~1",
+            "",
+            &sha1.to_uppercase(),
+            &sha1[..39],
+            &(sha1.to_string() + "0"),
+            "0123456789abcdef0123456789abcdef0123456g",
+        ] {
+            assert_eq!(cache(bad), None, "{bad:?}");
+        }
+        // So is one whose submodule names no commit.
+        let mut history = History {
+            version: CACHE_VERSION,
+            head: Some(sha1.to_string()),
+            in_repository: true,
+            ..History::default()
+        };
+        history.submodules.insert(
+            "shared".into(),
+            History {
+                version: CACHE_VERSION,
+                head: Some("--output=x".into()),
+                ..History::default()
+            },
+        );
+        assert_eq!(History::from_cache(&history.to_cache().unwrap()), None);
     }
 }

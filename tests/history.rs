@@ -624,6 +624,17 @@ fn milestones_in_a_submodule_are_dated_by_its_commits() {
         ],
     );
     commit_all(&root, "2026-01-04", "the shared goals");
+    // Settings that would hide the submodule from the diffs.
+    git(
+        &root,
+        "2026-01-04",
+        &["config", "diff.ignoreSubmodules", "all"],
+    );
+    git(
+        &root,
+        "2026-01-04",
+        &["config", "submodule.goals/shared.ignore", "all"],
+    );
     let inside = root.join("goals/shared");
     write(
         &inside,
@@ -659,6 +670,8 @@ fn settings_that_change_gits_output_change_no_date() {
         ("color.ui", "always"),
         ("core.quotePath", "true"),
         ("diff.interHunkContext", "10"),
+        // With the context lines `diff.interHunkContext` brings, an empty one is "".
+        ("diff.suppressBlankEmpty", "true"),
         ("diff.context", "8"),
     ] {
         git(root, "2026-01-01", &["config", key, value]);
@@ -675,5 +688,138 @@ fn settings_that_change_gits_output_change_no_date() {
             row("before", "null", "unknown"),
             row("b", "2026-01-02", "git"),
         ]
+    );
+}
+
+/// `evil.sh` in `dir`, a script that touches the returned mark when it runs.
+fn evil_script(dir: &Path) -> (String, std::path::PathBuf) {
+    let mark = dir.join("ran");
+    let script = dir.join("evil.sh");
+    fs::write(
+        &script,
+        format!("#!/bin/sh\ntouch '{}'\ncat\n", mark.display()),
+    )
+    .unwrap();
+    make_executable(&script);
+    (script.display().to_string(), mark)
+}
+
+/// With `diff.submodule=diff`, `git log -p` starts a `git diff` inside each submodule,
+/// which reads the submodule's own config (kept inside the journal's `.git`) without
+/// `--no-ext-diff` or `--no-textconv`.
+#[test]
+fn a_submodule_diff_asked_for_by_the_repository_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (script, mark) = evil_script(dir.path());
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    init_repository(&shared);
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-01", "start");
+    write(
+        &shared,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+    );
+    commit_all(&shared, "2026-01-02", "a");
+
+    let root = dir.path().join("journal");
+    fs::create_dir(&root).unwrap();
+    init_repository(&root);
+    write(&root, "notes.md", "no goals here\n");
+    commit_all(&root, "2026-01-03", "start");
+    let url = format!("file://{}", shared.display());
+    git(
+        &root,
+        "2026-01-04",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "goals/shared",
+        ],
+    );
+    commit_all(&root, "2026-01-04", "the shared goals");
+    let inside = root.join("goals/shared");
+    write(&inside, ".gitattributes", "*.md diff=x\n");
+    write(
+        &inside,
+        "goal.md",
+        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+    );
+    commit_all(&inside, "2026-01-05", "b");
+    commit_all(&root, "2026-01-06", "the shared goals, moved on");
+    git(&root, "2026-01-07", &["config", "diff.submodule", "diff"]);
+    for (key, value) in [
+        ("diff.external", script.as_str()),
+        ("diff.x.textconv", &script),
+        ("diff.x.command", &script),
+    ] {
+        git(&inside, "2026-01-07", &["config", key, value]);
+    }
+    let dates = done_dates(&status(&root));
+    assert!(
+        !mark.exists(),
+        "a program named by a submodule's config ran"
+    );
+    assert_eq!(
+        dates,
+        [row("a", "2026-01-02", "git"), row("b", "2026-01-05", "git")]
+    );
+}
+
+/// git puts the text of the line a hunk is in (its "function") after the `@@` range;
+/// cut at a fixed byte count, it ends inside a character (`ü` is 2 bytes, `中` 3).
+#[test]
+fn a_paragraph_with_accents_before_a_milestone_changes_no_date() {
+    for character in ["ü", "中"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repository(root);
+        let paragraph = format!("{}{character} and more\n", "p".repeat(55));
+        let goal = |a: char, b: char| format!("{GOAL_HEAD}{paragraph}- [{a}] a\n- [{b}] b\n");
+        write(root, "goal.md", &goal(' ', ' '));
+        commit_all(root, "2026-01-01", "start");
+        write(root, "goal.md", &goal('x', ' '));
+        commit_all(root, "2026-01-02", "a");
+        write(root, "goal.md", &goal('x', 'x'));
+        commit_all(root, "2026-01-03", "b");
+        assert_eq!(
+            done_dates(&status(root)),
+            [row("a", "2026-01-02", "git"), row("b", "2026-01-03", "git")],
+            "with {character}"
+        );
+    }
+}
+
+/// Files named by the repository's config that git would read while `git log -p` runs (a
+/// FIFO no one writes to stands for `/dev/zero`, which git reads until memory runs out):
+/// none is read, and the history is read at once.
+#[cfg(unix)]
+#[test]
+fn files_named_by_the_repository_config_are_not_read() {
+    let hostile = Hostile::new();
+    for key in ["diff.orderFile", "core.attributesFile", "mailmap.file"] {
+        let fifo = hostile.root().join(key);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        hostile.config(key, &fifo.display().to_string());
+    }
+    hostile.config("log.mailmap", "true");
+    let started = std::time::Instant::now();
+    hostile.assert_nothing_ran();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "git waited on a file named by the repository's config"
     );
 }
