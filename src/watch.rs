@@ -95,7 +95,7 @@ impl Stopper {
 
     /// Stops the watch with `error`, which [`Watch::run`] returns: for a part of the
     /// process that cannot go on (the server of `serve`).
-    pub fn fail(&self, error: Error) {
+    pub(crate) fn fail(&self, error: Error) {
         let _ = self.0.send(Message::Fail(error));
     }
 }
