@@ -171,7 +171,7 @@ impl Drop for Poller {
     }
 }
 
-/// Size and modification time of a file, which polling compares (it never reads files).
+/// Size and modification time of a file, which polling compares instead of its content.
 type Stamp = (u64, Option<SystemTime>);
 
 /// The stamps of every file a build reads, as polling last saw them.
@@ -357,8 +357,8 @@ impl Watch {
 
     /// Compares the stamps of the files a build reads (journal files as the walk finds
     /// them, templates, `trailmark.toml`) with the last poll's, notes what changed, and
-    /// says whether anything did. Nothing is read, so attachments and other files cost
-    /// nothing.
+    /// says whether anything did. No file is read but Obsidian's two settings files, which
+    /// name folders the walk skips, so attachments and folders of reports cost nothing.
     fn poll(&mut self, batch: &mut Batch) -> bool {
         let config = self.workspace.config();
         let templates = self.root.join(&config.templates);
@@ -372,8 +372,7 @@ impl Watch {
                 .ok()
                 .map(|metadata| (metadata.len(), metadata.modified().ok()))
         };
-        let journal: Vec<(String, Stamp)> = discover::find_files(&self.root, &skip)
-            .files
+        let journal: Vec<(String, Stamp)> = discover::find_markdown_files(&self.root, &skip)
             .into_iter()
             .filter_map(|path| Some((stamp_of(&self.root.join(&path))?, path)))
             .map(|(stamp, path)| (path, stamp))

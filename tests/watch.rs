@@ -545,11 +545,22 @@ fn a_journal_folder_deleted_stops_a_polling_watch() {
 #[test]
 fn polling_reads_only_what_a_build_reads() {
     const ATTACHMENT: usize = 16 << 20;
+    const MANIFEST: usize = 2 << 20;
     let dir = journal("example");
     fs::create_dir(dir.path().join("attachments")).unwrap();
     fs::write(
         dir.path().join("attachments/video.mp4"),
         vec![7; ATTACHMENT],
+    )
+    .unwrap();
+    // Reports built into the journal with another --out: a build reads their manifest
+    // (to warn about markdown files it does not list), a poll need not.
+    let old_reports = dir.path().join("old-reports");
+    fs::create_dir(&old_reports).unwrap();
+    fs::write(old_reports.join("index.md"), "# Reports\n").unwrap();
+    fs::write(
+        old_reports.join(".trailmark-manifest"),
+        "goals/a-goal-of-long-ago.md\n".repeat(MANIFEST / 27),
     )
     .unwrap();
     let mut process = watch_in_place(dir.path(), &["--poll"], None);
@@ -577,7 +588,13 @@ fn polling_reads_only_what_a_build_reads() {
         "{read} bytes read: the attachment was read"
     );
     // A changed attachment is no change of the journal.
+    let before = common::proc_number(&process, "io", "rchar:");
     fs::write(dir.path().join("attachments/video.mp4"), b"short").unwrap();
     let lines = process.lines_within(Duration::from_millis(1500));
     assert!(lines.is_empty(), "{lines:?}");
+    let read = common::proc_number(&process, "io", "rchar:") - before;
+    assert!(
+        read < MANIFEST as u64 / 2,
+        "{read} bytes read by polls alone: the manifest of old-reports was read"
+    );
 }
