@@ -306,7 +306,7 @@ struct JournalArgs {
     dir: PathBuf,
     /// Where reports are written, and which folder is not read as journal [default:
     /// `output` in DIR/trailmark.toml, or DIR/_reports]
-    #[arg(long, value_name = "OUT")]
+    #[arg(long, value_name = "OUT", value_parser = out_folder_parser())]
     out: Option<PathBuf>,
     /// The date to compute status for, instead of today (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -326,6 +326,26 @@ impl JournalArgs {
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).map_err(|error| error.to_string())
+}
+
+/// Reads `--out` with [`out_folder`], any bytes the system allows in a path included.
+fn out_folder_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::OsStringValueParser::new().try_map(out_folder)
+}
+
+/// `--out`, unless it starts with a `~` the shell did not expand.
+fn out_folder(text: std::ffi::OsString) -> Result<PathBuf, String> {
+    let shown = text.to_string_lossy();
+    crate::config::refuse_tilde(
+        &shown,
+        "--out",
+        &format!(
+            "write `--out {shown}` with a space and no quotes, so that the shell expands \
+             it, or give the folder's full path"
+        ),
+    )?;
+    Ok(PathBuf::from(text))
 }
 
 /// Runs the command line and returns the process exit code.

@@ -298,12 +298,8 @@ impl Config {
     }
 }
 
-/// A folder path from the file: not empty, and not starting with `~`.
-///
-/// **Choice**: `~` is refused, not expanded. A shell expands it, but a path in a journal's
-/// file is read on every machine and by every user the journal is shared with, for whom
-/// `~` is another folder; kept as written it would make a folder named `~` in the
-/// journal, which is never what was meant.
+/// A folder path from the file: not empty, and not starting with `~` (see
+/// [`refuse_tilde`]).
 fn path_value(value: &Spanned<String>, key: &str) -> Result<PathBuf, String> {
     let path = value.get_ref();
     if path.trim().is_empty() {
@@ -311,13 +307,29 @@ fn path_value(value: &Spanned<String>, key: &str) -> Result<PathBuf, String> {
             "{key} is empty; give a folder, such as \"_reports\""
         ));
     }
+    refuse_tilde(
+        path,
+        key,
+        "give the folder's full path, or a path relative to the journal",
+    )?;
+    Ok(PathBuf::from(path))
+}
+
+/// An error naming `setting` when the folder `path` starts with `~`, ending with `hint`.
+///
+/// **Choice**: `~` is refused, not expanded. A shell expands it, but a path in a journal's
+/// file is read on every machine and by every user the journal is shared with, for whom
+/// `~` is another folder; kept as written it would make a folder named `~` in the
+/// journal, which is never what was meant. On the command line a `~` that reaches
+/// trailmark is one the shell left alone (`--out=~/reports`, or quoted), and would make a
+/// folder named `~` where the command runs.
+pub(crate) fn refuse_tilde(path: &str, setting: &str, hint: &str) -> Result<(), String> {
     if path.starts_with('~') {
         return Err(format!(
-            "{key} `{path}` starts with `~`, which trailmark does not expand; give the \
-             folder's full path, or a path relative to the journal"
+            "{setting} `{path}` starts with `~`, which trailmark does not expand; {hint}"
         ));
     }
-    Ok(PathBuf::from(path))
+    Ok(())
 }
 
 fn exclude(globs: &[Spanned<String>]) -> Result<Exclude, (Range<usize>, String)> {

@@ -41,6 +41,37 @@ pub struct Found {
 /// holds markdown files its manifest does not list (see [`unlisted_markdown`]). Symlinks
 /// are never followed, so the walk cannot leave the journal or loop.
 pub fn find_files(root: &Path, skip: &Skip) -> Found {
+    let (mut found, report_folders) = walk(root, skip);
+    for folder in report_folders {
+        let count = unlisted_markdown(&folder);
+        if count > 0 {
+            let files = if count == 1 {
+                "1 markdown file in it is".to_string()
+            } else {
+                format!("{count} markdown files in it are")
+            };
+            found.diagnostics.push(Diagnostic::warning(
+                &relative(root, &folder),
+                None,
+                format!(
+                    "folder not read: its {MANIFEST} marks it as reports trailmark wrote, but \
+                     {files} not in that list; if it is not a folder of reports, delete its \
+                     {MANIFEST}"
+                ),
+            ));
+        }
+    }
+    found
+}
+
+/// The markdown files [`find_files`] finds, without looking into the folders of reports
+/// it passes over: what `watch --poll` compares every second, reading no manifest.
+pub(crate) fn find_markdown_files(root: &Path, skip: &Skip) -> Vec<String> {
+    walk(root, skip).0.files
+}
+
+/// The walk of [`find_files`]: what it found, and the folders of reports passed over.
+fn walk(root: &Path, skip: &Skip) -> (Found, Vec<PathBuf>) {
     let mut found = Found::default();
     let note_templates = obsidian_template_folders(root);
     let mut report_folders = Vec::new();
@@ -114,26 +145,7 @@ pub fn find_files(root: &Path, skip: &Skip) -> Found {
         }
     }
     found.files.sort();
-    for folder in report_folders {
-        let count = unlisted_markdown(&folder);
-        if count > 0 {
-            let files = if count == 1 {
-                "1 markdown file in it is".to_string()
-            } else {
-                format!("{count} markdown files in it are")
-            };
-            found.diagnostics.push(Diagnostic::warning(
-                &relative(root, &folder),
-                None,
-                format!(
-                    "folder not read: its {MANIFEST} marks it as reports trailmark wrote, but \
-                     {files} not in that list; if it is not a folder of reports, delete its \
-                     {MANIFEST}"
-                ),
-            ));
-        }
-    }
-    found
+    (found, report_folders)
 }
 
 /// How many markdown files in `folder`, a folder with a manifest, that manifest does not

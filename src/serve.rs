@@ -146,13 +146,12 @@ impl Server {
     /// Sent at once to the streams open now, so a page that connects later never hears
     /// of a build it already shows.
     pub fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
-        let mut paths: Vec<String> = Vec::new();
-        for report in reports {
-            let path = format!("/{report}");
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
+        // No path comes twice: a build writes each report once, and removes only reports
+        // it no longer writes.
+        let paths: Vec<String> = reports
+            .into_iter()
+            .map(|report| format!("/{report}"))
+            .collect();
         // An empty list would reload every page.
         if !paths.is_empty() {
             self.live
@@ -389,6 +388,12 @@ impl Request {
         let mut host = None;
         for line in lines {
             let (name, value) = line.split_once(':').ok_or_else(bad)?;
+            // RFC 9112 refuses whitespace before the colon (`Host : evil`) and folded
+            // lines: read as another field here, a proxy in front could take either for
+            // the Host.
+            if !is_token(name) {
+                return Err(bad());
+            }
             if name.eq_ignore_ascii_case("host") {
                 // Two Host headers could be read differently by a proxy in front.
                 if host.is_some() {
@@ -404,6 +409,14 @@ impl Request {
             host,
         })
     }
+}
+
+/// Whether `name` is a field name of HTTP: a token (RFC 9110, 5.6.2).
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// Whether `host` names this server the way only a local client would: `localhost`,
@@ -427,7 +440,11 @@ fn host_allowed(host: Option<&str>, server: SocketAddr, local: Option<IpAddr>) -
         },
     };
     let port_matches = match port.strip_prefix(':') {
-        Some(port) => port.parse::<u16>() == Ok(server.port()),
+        // Digits only: a number parsed as Rust does may also start with `+`.
+        Some(port) => {
+            port.bytes().all(|byte| byte.is_ascii_digit())
+                && port.parse::<u16>() == Ok(server.port())
+        }
         None => port.is_empty() && server.port() == 80,
     };
     if !port_matches {
@@ -533,8 +550,11 @@ fn answer_for(root: &Path, url: &str) -> Answer {
     };
     let path = if path.is_dir() {
         if !url.ends_with('/') {
-            // Reports link relatively: `reviews` must become `reviews/` first.
-            return Answer::text(301, "").with("Location", &format!("{url}/"));
+            // Reports link relatively: `reviews` must become `reviews/` first. The
+            // location is relative too: `//reviews/` would send the browser to the host
+            // `reviews`. The last segment has no `/` and, being a folder's name, no `:`.
+            let folder = url.rsplit('/').next().unwrap_or_default();
+            return Answer::text(301, "").with("Location", &format!("{folder}/"));
         }
         path.join("index.html")
     } else {
@@ -776,6 +796,8 @@ mod tests {
             "localhost",
             "localhost:",
             "localhost:04747x",
+            "localhost:+4747",
+            "localhost: 4747",
             "::1:4747",
             "[127.0.0.1]:4747",
             "[::1",
@@ -809,6 +831,12 @@ mod tests {
             b"GET / SPDY/3\r\n",
             b"GET / HTTP/1.1\r\nHost: a:1\r\nHost: b:1\r\n",
             b"GET / HTTP/1.1\r\nno colon\r\n",
+            // RFC 9112: whitespace between a field name and its colon is refused, not
+            // read as another field, which a proxy in front could take for the Host.
+            b"GET / HTTP/1.1\r\nHost : evil.example:1\r\n",
+            b"GET / HTTP/1.1\r\nHost\t: evil.example:1\r\n",
+            b"GET / HTTP/1.1\r\nHost: localhost:1\r\n folded: line\r\n",
+            b"GET / HTTP/1.1\r\n: no name\r\n",
             b"GET /\xff HTTP/1.1\r\n",
         ] {
             let answer = Request::parse(bad).unwrap_err();
@@ -877,6 +905,28 @@ mod tests {
             r#"content="default-src 'none'; img-src data:; script-src 'self'; connect-src 'self'">"#
         ));
         assert!(!served.contains("evil"));
+    }
+
+    #[test]
+    fn a_folder_redirects_relatively_so_the_browser_stays_on_this_server() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("goals")).unwrap();
+        std::fs::write(dir.path().join("goals/index.html"), "g").unwrap();
+        // `Location: //goals/` would send the browser to the host `goals`.
+        for (url, location) in [
+            ("/goals", "goals/"),
+            ("//goals", "goals/"),
+            ("///goals", "goals/"),
+        ] {
+            let answer = answer_for(dir.path(), url);
+            assert_eq!(answer.status, 301, "{url}");
+            let header = answer.headers.iter().find(|(name, _)| *name == "Location");
+            assert_eq!(
+                header.map(|(_, value)| value.as_str()),
+                Some(location),
+                "{url}"
+            );
+        }
     }
 
     #[test]

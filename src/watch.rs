@@ -95,7 +95,7 @@ impl Stopper {
 
     /// Stops the watch with `error`, which [`Watch::run`] returns: for a part of the
     /// process that cannot go on (the server of `serve`).
-    pub fn fail(&self, error: Error) {
+    pub(crate) fn fail(&self, error: Error) {
         let _ = self.0.send(Message::Fail(error));
     }
 }
@@ -136,13 +136,16 @@ enum FileWatcher {
     Polling(Poller),
 }
 
-/// Sends [`Message::Poll`] every [`POLL_INTERVAL`] until dropped.
+/// Sends [`Message::Poll`] every [`POLL_INTERVAL`] until dropped, unless the last one is
+/// still waiting: a poll or a build that takes longer than the interval (a large journal
+/// on a network drive) must not pile up polls behind it.
 struct Poller {
     stopped: Arc<AtomicBool>,
 }
 
 impl Poller {
-    fn start(sender: Sender<Message>) -> std::io::Result<Poller> {
+    /// `due` is set when a poll is sent, and cleared by the watch when it takes it.
+    fn start(sender: Sender<Message>, due: Arc<AtomicBool>) -> std::io::Result<Poller> {
         let stopped = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&stopped);
         std::thread::Builder::new()
@@ -150,7 +153,10 @@ impl Poller {
             .spawn(move || {
                 loop {
                     std::thread::sleep(POLL_INTERVAL);
-                    if stop.load(Ordering::Relaxed) || sender.send(Message::Poll).is_err() {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if !due.swap(true, Ordering::Relaxed) && sender.send(Message::Poll).is_err() {
                         return;
                     }
                 }
@@ -165,7 +171,7 @@ impl Drop for Poller {
     }
 }
 
-/// Size and modification time of a file, which polling compares (it never reads files).
+/// Size and modification time of a file, which polling compares instead of its content.
 type Stamp = (u64, Option<SystemTime>);
 
 /// The stamps of every file a build reads, as polling last saw them.
@@ -214,6 +220,11 @@ pub struct Watch {
     receiver: Receiver<Message>,
     /// What polling saw last (with `--poll`).
     poll_stamps: PollStamps,
+    /// Whether a poll is waiting in the queue (see [`Poller`]).
+    poll_due: Arc<AtomicBool>,
+    /// The day the last build was for: when today is another, every report is built
+    /// again, as a goal's status depends on the day (one becomes overdue at midnight).
+    built_for: Date,
 }
 
 impl Watch {
@@ -229,6 +240,8 @@ impl Watch {
             sender,
             receiver,
             poll_stamps: PollStamps::default(),
+            poll_due: Arc::new(AtomicBool::new(false)),
+            built_for: options.today.unwrap_or_else(Date::today),
         }
     }
 
@@ -241,24 +254,17 @@ impl Watch {
     pub fn run(mut self, mut on_event: impl FnMut(WatchEvent)) -> Result<(), Error> {
         // Watching starts before the first build, so that no change made during it is lost.
         let mut watcher = self.start_watcher(self.options.poll, &mut on_event)?;
-        let mut today = self.today();
-        self.rebuild(false, today, true, &mut on_event)?;
+        self.rebuild(false, self.today(), true, &mut on_event)?;
         loop {
-            let first = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => {
-                    if self.today() != today {
-                        today = self.today();
-                        self.rebuild(false, today, true, &mut on_event)?;
-                    }
-                    continue;
-                }
+            let batch = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
+                Ok(first) => match self.gather(first) {
+                    Gathered::Batch(batch) => batch,
+                    Gathered::Stop => return Ok(()),
+                    Gathered::Fail(error) => return Err(error),
+                },
+                // Nothing happened for a while, but the day may have changed.
+                Err(RecvTimeoutError::Timeout) => Batch::default(),
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            };
-            let batch = match self.gather(first) {
-                Gathered::Batch(batch) => batch,
-                Gathered::Stop => return Ok(()),
-                Gathered::Fail(error) => return Err(error),
             };
             // Any event may be the journal folder itself moving away.
             self.check_journal_folder()?;
@@ -266,22 +272,33 @@ impl Watch {
                 on_event(WatchEvent::Notice(WATCH_LIMIT_NOTICE.to_string()));
                 drop(watcher);
                 watcher = self.start_watcher(true, &mut on_event)?;
-                self.rebuild(false, today, true, &mut on_event)?;
+                self.rebuild(false, self.today(), true, &mut on_event)?;
                 continue;
             }
-            for error in batch.errors {
+            for error in &batch.errors {
                 on_event(WatchEvent::Notice(format!("file watcher: {error}")));
             }
-            if batch.rescan
-                || batch.templates_changed
-                || batch.config_changed
-                || batch.journal_changed
-            {
-                today = self.today();
-                let forced = batch.rescan || batch.templates_changed || batch.config_changed;
-                self.rebuild(batch.templates_changed, today, forced, &mut on_event)?;
-            }
+            self.rebuild_for(&batch, &mut on_event)?;
         }
+    }
+
+    /// Rebuilds for what `batch` found changed, and when the day changed since the last
+    /// build even if nothing else did. The day is compared after every batch, not only
+    /// when no event came for a while: polls come every second.
+    fn rebuild_for(
+        &mut self,
+        batch: &Batch,
+        on_event: &mut impl FnMut(WatchEvent),
+    ) -> Result<(), Error> {
+        let today = self.today();
+        let forced = today != self.built_for
+            || batch.rescan
+            || batch.templates_changed
+            || batch.config_changed;
+        if forced || batch.journal_changed {
+            self.rebuild(batch.templates_changed, today, forced, on_event)?;
+        }
+        Ok(())
     }
 
     /// Gathers `first` and every message that follows it until the journal has been
@@ -289,15 +306,24 @@ impl Watch {
     ///
     /// The debouncer waits the other half for each path on its own, so the events of
     /// one save or one `git checkout` can come out in several batches; waiting for quiet
-    /// across all paths turns them into one rebuild.
+    /// across all paths turns them into one rebuild. A poll that finds no change is
+    /// quiet: polls come every second whatever they find, so with a debounce of 2 s or
+    /// more (or polls that take most of a second) counting them would never end.
     fn gather(&mut self, first: Message) -> Gathered {
+        let quiet = self.options.debounce / 2;
         let mut batch = Batch::default();
+        // Half the debounce after the last message that said something changed.
+        let mut quiet_at = Instant::now();
         let mut next = Some(first);
         while let Some(message) = next {
-            match message {
+            let changed = match message {
                 Message::Stop => return Gathered::Stop,
                 Message::Fail(error) => return Gathered::Fail(error),
-                Message::Poll => self.poll(&mut batch),
+                Message::Poll => {
+                    // Cleared first: a change made during this poll is for the next.
+                    self.poll_due.store(false, Ordering::Relaxed);
+                    self.poll(&mut batch)
+                }
                 Message::Events(Ok(events)) => {
                     for event in events.iter().filter(|event| is_change(&event.kind)) {
                         batch.rescan |= event.need_rescan();
@@ -307,23 +333,33 @@ impl Watch {
                             batch.journal_changed |= self.is_journal_change(path);
                         }
                     }
+                    true
                 }
                 Message::Events(Err(errors)) => {
                     batch.watch_limit_reached |= errors
                         .iter()
                         .any(|error| matches!(error.kind, notify::ErrorKind::MaxFilesWatch));
                     batch.errors.extend(errors);
+                    true
                 }
+            };
+            if changed {
+                quiet_at = Instant::now() + quiet;
             }
-            next = self.receiver.recv_timeout(self.options.debounce / 2).ok();
+            let left = quiet_at.saturating_duration_since(Instant::now());
+            next = match left.is_zero() {
+                true => None,
+                false => self.receiver.recv_timeout(left).ok(),
+            };
         }
         Gathered::Batch(batch)
     }
 
     /// Compares the stamps of the files a build reads (journal files as the walk finds
-    /// them, templates, `trailmark.toml`) with the last poll's, and notes what changed.
-    /// Nothing is read, so attachments and other files cost nothing.
-    fn poll(&mut self, batch: &mut Batch) {
+    /// them, templates, `trailmark.toml`) with the last poll's, notes what changed, and
+    /// says whether anything did. No file is read but Obsidian's two settings files, which
+    /// name folders the walk skips, so attachments and folders of reports cost nothing.
+    fn poll(&mut self, batch: &mut Batch) -> bool {
         let config = self.workspace.config();
         let templates = self.root.join(&config.templates);
         let skip = discover::Skip {
@@ -336,8 +372,7 @@ impl Watch {
                 .ok()
                 .map(|metadata| (metadata.len(), metadata.modified().ok()))
         };
-        let journal: Vec<(String, Stamp)> = discover::find_files(&self.root, &skip)
-            .files
+        let journal: Vec<(String, Stamp)> = discover::find_markdown_files(&self.root, &skip)
             .into_iter()
             .filter_map(|path| Some((stamp_of(&self.root.join(&path))?, path)))
             .map(|(stamp, path)| (path, stamp))
@@ -361,10 +396,14 @@ impl Watch {
                     .is_ok_and(|age| age < UNSETTLED)
             })
         });
-        batch.journal_changed |= unsettled || stamps.journal != self.poll_stamps.journal;
-        batch.templates_changed |= stamps.templates != self.poll_stamps.templates;
-        batch.config_changed |= stamps.config != self.poll_stamps.config;
+        let journal_changed = unsettled || stamps.journal != self.poll_stamps.journal;
+        let templates_changed = stamps.templates != self.poll_stamps.templates;
+        let config_changed = stamps.config != self.poll_stamps.config;
+        batch.journal_changed |= journal_changed;
+        batch.templates_changed |= templates_changed;
+        batch.config_changed |= config_changed;
         self.poll_stamps = stamps;
+        journal_changed || templates_changed || config_changed
     }
 
     /// An error when the journal folder is no longer the one the watch started on
@@ -397,6 +436,8 @@ impl Watch {
     ) -> Result<(), Error> {
         let started = Instant::now();
         self.check_journal_folder()?;
+        // Also when the build fails: the next change builds again, not every poll.
+        self.built_for = today;
         let config_changed = match self.workspace.reload_config() {
             Ok(changed) => changed,
             Err(error) => {
@@ -440,9 +481,9 @@ impl Watch {
             // Not notify's PollWatcher: it looks at every file below the journal, and to
             // see a second save within its one-second resolution it must hash them all,
             // attachments included, every time. Polling here stats only what a build reads.
-            let poller = Poller::start(self.sender.clone()).map_err(|error| {
-                Error::journal(&self.root, format!("cannot poll for changes: {error}"))
-            })?;
+            let poller = Poller::start(self.sender.clone(), Arc::clone(&self.poll_due)).map_err(
+                |error| Error::journal(&self.root, format!("cannot poll for changes: {error}")),
+            )?;
             // What is there now is no change.
             self.poll(&mut Batch::default());
             return Ok(FileWatcher::Polling(poller));
@@ -624,6 +665,44 @@ mod tests {
         assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
         assert!(is_change(&EventKind::Create(CreateKind::File)));
         assert!(is_change(&EventKind::Other));
+    }
+
+    #[test]
+    fn a_new_day_rebuilds_even_when_no_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("run.md"),
+            "---\ngoal: Run a 10k\ndue: 2026-11-21\n---\n- [ ] Start\n",
+        )
+        .unwrap();
+        let mut watch = watch(dir.path());
+        let day = |day| Date::from_ymd(2026, 11, day);
+        watch.options.today = day(20);
+        let builds = std::cell::Cell::new(0);
+        let mut count = |event: WatchEvent| {
+            assert!(matches!(event, WatchEvent::Built(_)), "{event:?}");
+            builds.set(builds.get() + 1);
+        };
+        watch
+            .rebuild(false, watch.today(), true, &mut count)
+            .unwrap();
+        // A poll that saw a file modified in the last 2 s says the journal changed, and
+        // the refresh finds nothing new: no build on the same day...
+        let unsettled = Batch {
+            journal_changed: true,
+            ..Batch::default()
+        };
+        watch.rebuild_for(&unsettled, &mut count).unwrap();
+        assert_eq!(builds.get(), 1);
+        // ...but on the next, whatever the batch holds: a poll's or nothing at all.
+        watch.options.today = day(21);
+        watch.rebuild_for(&unsettled, &mut count).unwrap();
+        assert_eq!(builds.get(), 2);
+        watch.options.today = day(22);
+        watch.rebuild_for(&Batch::default(), &mut count).unwrap();
+        assert_eq!(builds.get(), 3);
+        watch.rebuild_for(&Batch::default(), &mut count).unwrap();
+        assert_eq!(builds.get(), 3);
     }
 
     #[test]

@@ -63,7 +63,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// The file in the output folder whose advisory lock the writing process holds. It stays
 /// when the lock is released: removing it would let two processes lock two different
 /// files of the same name.
-pub const LOCK: &str = ".trailmark-lock";
+pub(crate) const LOCK: &str = ".trailmark-lock";
 
 /// What the output folder holds, as its manifest records it: for each report the
 /// fingerprint it was made from and a hash of its content. A workspace loads it once and
@@ -131,7 +131,7 @@ fn check_not_foreign(out: &Path) -> Result<(), Error> {
 /// The output folder held for writing by this process; released when dropped, or by the
 /// system when the process ends however it ends (a lock is no file left behind).
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     _file: std::fs::File,
 }
 
@@ -140,7 +140,7 @@ pub struct OutputLock {
 /// whether it holds someone else's files, now that no other build can be half way
 /// through its first. The output folder itself may be a symlink the user made; it is
 /// followed, and only it (see [`write_reports`]).
-pub fn lock_output_folder(
+pub(crate) fn lock_output_folder(
     root: &Path,
     out: &Path,
     waiting: impl FnOnce(),
@@ -163,11 +163,13 @@ pub fn lock_output_folder(
 
 /// Opens the lock file, creating it if need be, never through a symlink: a new one is
 /// created exclusively (which fails on any existing name, a link included), an existing
-/// one must be a plain file. It is only read: a lock needs no write access.
+/// one must be a plain file. Nothing is written to it, but it is opened for writing: on
+/// NFS, Linux emulates `flock` with `fcntl` locks, and an exclusive one needs a file open
+/// for writing.
 fn open_lock_file(path: &Path) -> Result<std::fs::File, Error> {
     loop {
         let opened = match std::fs::symlink_metadata(path) {
-            Ok(metadata) if metadata.is_file() => std::fs::File::open(path),
+            Ok(metadata) if metadata.is_file() => open_for_writing(path),
             Ok(metadata) => return Err(not_a_report_file(path, &metadata)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 match std::fs::File::create_new(path) {
@@ -185,6 +187,16 @@ fn open_lock_file(path: &Path) -> Result<std::fs::File, Error> {
         }
         return Ok(file);
     }
+}
+
+/// Opens the existing file `path` for reading and writing; on Unix not through a symlink
+/// put there since it was looked at.
+fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path)
 }
 
 /// The error for something other than a plain file where trailmark writes or removes one.
@@ -1023,6 +1035,28 @@ mod tests {
         assert!(!second.is_finished());
         drop(first);
         second.join().unwrap();
+    }
+
+    /// On NFS, Linux emulates `flock` with `fcntl` locks, and an exclusive one needs a
+    /// file open for writing ("Bad file descriptor" otherwise): taken here directly.
+    #[cfg(unix)]
+    #[test]
+    fn the_lock_file_is_open_for_writing_as_an_emulated_lock_needs() {
+        use std::os::fd::AsRawFd as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LOCK);
+        // Left by an earlier build, as it usually is.
+        std::fs::write(&path, "").unwrap();
+        let file = open_lock_file(&path).unwrap();
+        // SAFETY: a zeroed `flock` is a valid value of the plain C struct, and `fcntl`
+        // only reads it, for as long as the call lasts.
+        let result = unsafe {
+            let mut lock: libc::flock = std::mem::zeroed();
+            lock.l_type = libc::F_WRLCK as _;
+            lock.l_whence = libc::SEEK_SET as _;
+            libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock)
+        };
+        assert_eq!(result, 0, "{}", std::io::Error::last_os_error());
     }
 
     #[test]

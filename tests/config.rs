@@ -218,6 +218,26 @@ fn a_folder_starting_with_a_tilde_is_refused_not_made() {
 }
 
 #[test]
+fn an_out_starting_with_a_tilde_is_refused_not_made() {
+    // `--out=~/reports` (or a quoted `~`) reaches trailmark unexpanded by the shell, and
+    // made a folder named `~` where the command ran.
+    let journal = journal("basic");
+    let here = tempfile::tempdir().unwrap();
+    for out in ["--out=~/reports", "--out=~"] {
+        trailmark()
+            .current_dir(here.path())
+            .arg("build")
+            .arg(journal.path())
+            .arg(out)
+            .assert()
+            .code(2)
+            .stderr(contains("starts with `~`, which trailmark does not expand"));
+    }
+    assert!(!here.path().join("~").exists());
+    assert!(!journal.path().join("_reports").exists());
+}
+
+#[test]
 fn excluded_paths_are_not_part_of_the_journal() {
     let journal = journal("basic");
     let all = goal_ids(&status_json(journal.path(), "2026-06-01"));

@@ -43,9 +43,11 @@ fn watch(extra: &[&str]) -> Watched {
         out.as_os_str(),
         OsStr::new("--today"),
         OsStr::new(TODAY),
-        OsStr::new("--debounce"),
-        OsStr::new("50"),
     ];
+    // A short debounce keeps the tests fast, unless a test gives its own.
+    if !extra.contains(&"--debounce") {
+        args.extend([OsStr::new("--debounce"), OsStr::new("50")]);
+    }
     args.extend(extra.iter().map(OsStr::new));
     let mut process = Background::start(&args);
     process.wait_for("saying it watches", |line| line.starts_with("watching "));
@@ -394,6 +396,73 @@ fn polling_finds_changes_too() {
     watched.assert_reports_match_journal();
 }
 
+#[test]
+fn polling_with_a_debounce_longer_than_two_polls_still_rebuilds() {
+    // A poll comes every second: polls that find nothing must not keep the rebuild
+    // waiting for the journal to be quiet for half the debounce (1.5 s here).
+    let watched = watch(&["--poll", "--debounce", "3000"]);
+    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+/// The `today` of the reports in `out`, from `trailmark.json`.
+fn reports_today(out: &Path) -> String {
+    let json = fs::read_to_string(out.join("trailmark.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    json["today"].as_str().unwrap().to_string()
+}
+
+/// A goal's status depends on the day (one becomes overdue at midnight), so at midnight
+/// every report is built again without an edit; with `--poll` too, whose polls come every
+/// second. Midnight comes here a few seconds after the start, in a time zone (`TZ`, read
+/// by the process like any program) whose clock shows 23:59:56 when the test starts.
+#[cfg(unix)]
+#[test]
+fn polling_rebuilds_when_the_day_changes() {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    const DAY: i64 = 86_400;
+    const BEFORE_MIDNIGHT: i64 = 4;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // The offset east of UTC at which it is now 4 s before midnight, between -12 and +12 h.
+    let east = (DAY - BEFORE_MIDNIGHT - now % DAY + DAY / 2).rem_euclid(DAY) - DAY / 2;
+    // POSIX counts offsets west of UTC.
+    let west = -east;
+    let zone = format!(
+        "XXX{}{:02}:{:02}:{:02}",
+        if west < 0 { "-" } else { "" },
+        west.abs() / 3600,
+        west.abs() / 60 % 60,
+        west.abs() % 60
+    );
+    let dir = journal("example");
+    let mut process = Background::start_with_env(
+        &[
+            OsStr::new("watch"),
+            dir.path().as_os_str(),
+            OsStr::new("--poll"),
+        ],
+        &[("TZ", &zone)],
+    );
+    process.wait_for("saying it watches", |line| line.starts_with("watching "));
+    let out = dir.path().join("_reports");
+    let new_day = chrono::DateTime::from_timestamp(now + east + BEFORE_MIDNIGHT, 0)
+        .unwrap()
+        .date_naive()
+        .to_string();
+    if reports_today(&out) == new_day {
+        // A machine too busy to start within 4 s proves nothing, and fails nothing.
+        eprintln!("the watch started after midnight, so no day change was seen");
+        return;
+    }
+    process.wait_for("the rebuild after midnight", |line| {
+        line.contains(" rebuilt · ")
+    });
+    assert_eq!(reports_today(&out), new_day);
+}
+
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_cleanly_with_no_temp_files_left() {
@@ -476,11 +545,22 @@ fn a_journal_folder_deleted_stops_a_polling_watch() {
 #[test]
 fn polling_reads_only_what_a_build_reads() {
     const ATTACHMENT: usize = 16 << 20;
+    const MANIFEST: usize = 2 << 20;
     let dir = journal("example");
     fs::create_dir(dir.path().join("attachments")).unwrap();
     fs::write(
         dir.path().join("attachments/video.mp4"),
         vec![7; ATTACHMENT],
+    )
+    .unwrap();
+    // Reports built into the journal with another --out: a build reads their manifest
+    // (to warn about markdown files it does not list), a poll need not.
+    let old_reports = dir.path().join("old-reports");
+    fs::create_dir(&old_reports).unwrap();
+    fs::write(old_reports.join("index.md"), "# Reports\n").unwrap();
+    fs::write(
+        old_reports.join(".trailmark-manifest"),
+        "goals/a-goal-of-long-ago.md\n".repeat(MANIFEST / 27),
     )
     .unwrap();
     let mut process = watch_in_place(dir.path(), &["--poll"], None);
@@ -508,7 +588,13 @@ fn polling_reads_only_what_a_build_reads() {
         "{read} bytes read: the attachment was read"
     );
     // A changed attachment is no change of the journal.
+    let before = common::proc_number(&process, "io", "rchar:");
     fs::write(dir.path().join("attachments/video.mp4"), b"short").unwrap();
     let lines = process.lines_within(Duration::from_millis(1500));
     assert!(lines.is_empty(), "{lines:?}");
+    let read = common::proc_number(&process, "io", "rchar:") - before;
+    assert!(
+        read < MANIFEST as u64 / 2,
+        "{read} bytes read by polls alone: the manifest of old-reports was read"
+    );
 }

@@ -121,10 +121,24 @@ impl Background {
 
     /// Starts the binary with `args`, colors off, its stderr going to `stderr`.
     pub fn start_with_stderr(args: &[&std::ffi::OsStr], stderr: std::process::Stdio) -> Background {
+        Background::spawn(args, stderr, &[])
+    }
+
+    /// Starts the binary with `args`, colors off, and the environment variables `env`.
+    pub fn start_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Background {
+        Background::spawn(args, std::process::Stdio::inherit(), env)
+    }
+
+    fn spawn(
+        args: &[&std::ffi::OsStr],
+        stderr: std::process::Stdio,
+        env: &[(&str, &str)],
+    ) -> Background {
         use std::io::BufRead;
         let mut child = Process::new(env!("CARGO_BIN_EXE_trailmark"))
             .args(args)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(stderr)
             .spawn()
