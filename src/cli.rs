@@ -375,6 +375,19 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Starts the threads that read, analyse and render on every core, before any command
+/// runs: when the system refuses them (a limit on processes), the command stops with
+/// this error, where the thread pool would panic at its first use.
+fn start_worker_threads() -> Result<(), Error> {
+    rayon::ThreadPoolBuilder::new()
+        .build_global()
+        .map_err(|error| {
+            Error::Threads(format!(
+                "{error}; the system limits how many this user may run (`ulimit -u`): raise the limit, or stop other programs"
+            ))
+        })
+}
+
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.output.color {
         // anstream decides by itself: NO_COLOR, CLICOLOR_FORCE, and whether it is a terminal.
@@ -383,6 +396,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
         ColorArg::Never => anstream::ColorChoice::Never.write_global(),
     }
     let verbosity = cli.output.verbosity();
+    start_worker_threads()?;
     match cli.command {
         Command::Init { dir, today } => init(&dir, today.unwrap_or_else(Date::today), verbosity),
         Command::New { what } => new(what, verbosity),

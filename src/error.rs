@@ -26,6 +26,8 @@ pub enum Error {
     Editor(String),
     /// The report server could not start.
     Serve(String),
+    /// The system refused the threads trailmark works with (a process limit).
+    Threads(String),
     /// A report could not be written.
     Write {
         path: PathBuf,
@@ -75,6 +77,7 @@ impl fmt::Display for Error {
             Error::Argument(message) => write!(f, "{message}"),
             Error::Editor(message) => write!(f, "editor: {message}"),
             Error::Serve(message) => write!(f, "serve: {message}"),
+            Error::Threads(message) => write!(f, "cannot start worker threads: {message}"),
             Error::Write { path, source } => write!(f, "cannot write {}: {source}", path.display()),
         }
     }

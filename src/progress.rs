@@ -15,7 +15,7 @@ pub struct BuildProgress {
     bar: ProgressBar,
     /// Stops the thread that reveals the bar after the delay.
     stop: Sender<()>,
-    revealer: JoinHandle<()>,
+    revealer: Option<JoinHandle<()>>,
 }
 
 impl BuildProgress {
@@ -37,12 +37,16 @@ impl BuildProgress {
         bar.set_message("reading the journal");
         let (stop, stopped) = mpsc::channel();
         let shown = bar.clone();
-        let revealer = std::thread::spawn(move || {
-            if let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(delay) {
-                shown.set_draw_target(draw_on());
-                shown.enable_steady_tick(Duration::from_millis(100));
-            }
-        });
+        // Without a thread (the system refused one) the bar just stays hidden.
+        let revealer = std::thread::Builder::new()
+            .name("trailmark-progress".to_string())
+            .spawn(move || {
+                if let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(delay) {
+                    shown.set_draw_target(draw_on());
+                    shown.enable_steady_tick(Duration::from_millis(100));
+                }
+            })
+            .ok();
         BuildProgress {
             bar,
             stop,
@@ -73,7 +77,9 @@ impl BuildProgress {
     pub fn finish(self) {
         // The revealer may have ended already, having shown the bar.
         let _ = self.stop.send(());
-        let _ = self.revealer.join();
+        if let Some(revealer) = self.revealer {
+            let _ = revealer.join();
+        }
         self.bar.finish_and_clear();
     }
 }

@@ -453,7 +453,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
     let root = dir.path();
     fs::set_permissions(root.join("private.md"), fs::Permissions::from_mode(0o000)).unwrap();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_trailmark"));
-    if is_root() {
+    if common::is_root() {
         // Root reads any file: run as `nobody` instead, from a copy of the binary that
         // `nobody` may execute, on a journal it may list.
         if std::process::Command::new("setpriv")
@@ -490,13 +490,6 @@ fn a_file_without_read_permission_is_a_diagnostic() {
         "{json:#}"
     );
     assert_eq!(json["goals"][0]["total"], 2);
-}
-
-fn is_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
 }
 
 #[test]

@@ -489,3 +489,47 @@ fn spawn_build(root: &Path, options: &[&str]) -> std::process::Child {
         .spawn()
         .unwrap()
 }
+
+/// A limit on processes that leaves no room for the worker threads is an error that
+/// says so, not a panic. As root the limit does not apply, so the command runs as
+/// `nobody`, which runs no other process here (one thread beside the main one is
+/// allowed, and four are asked for).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = journal("example");
+    let root = dir.path();
+    let mut command = std::process::Command::new("prlimit");
+    command.arg("--nproc=2");
+    if common::is_root() {
+        // `nobody` must reach the journal and run a copy of the binary.
+        fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
+        let binary = root.join("trailmark-copy");
+        fs::copy(env!("CARGO_BIN_EXE_trailmark"), &binary).unwrap();
+        command
+            .args([
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+            ])
+            .arg(binary);
+    } else {
+        command.arg(env!("CARGO_BIN_EXE_trailmark"));
+    }
+    let output = command
+        .args(["status", "--today", TODAY])
+        .arg(root)
+        .env("RAYON_NUM_THREADS", "4")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prlimit and setpriv (util-linux) are installed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot start worker threads") && stderr.contains("ulimit -u"),
+        "{stderr}"
+    );
+}

@@ -337,3 +337,11 @@ pub fn proc_number(process: &Background, file: &str, key: &str) -> u64 {
         .parse()
         .unwrap()
 }
+
+/// Whether the tests run as root, for whom permissions and process limits do not apply.
+pub fn is_root() -> bool {
+    Process::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
