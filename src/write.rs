@@ -111,6 +111,13 @@ fn check_placement(root: &Path, out: &Path) -> Result<(), Error> {
 /// A folder that holds files and no manifest is someone else's. The lock file and temp
 /// files do not count: a first build creates them before its manifest.
 fn check_not_foreign(out: &Path) -> Result<(), Error> {
+    // A manifest that is a link or a FIFO was not written by trailmark: say so by name.
+    let manifest = out.join(MANIFEST);
+    if let Ok(metadata) = std::fs::symlink_metadata(&manifest)
+        && !metadata.is_file()
+    {
+        return Err(not_a_report_file(&manifest, &metadata));
+    }
     let foreign = !is_report_folder(out)
         && std::fs::read_dir(out).is_ok_and(|entries| {
             entries.flatten().any(|entry| {
@@ -1073,5 +1080,22 @@ mod tests {
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         assert!(check_output_folder(&root, &out).is_err());
         assert!(lock_output_folder(&root, &out, || {}).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_that_is_a_link_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("goal.md"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("goal.md"), out.join(MANIFEST)).unwrap();
+        let refused = check_output_folder(&root, &out).unwrap_err().to_string();
+        assert!(
+            refused.contains(MANIFEST) && refused.contains("is a symlink"),
+            "{refused}"
+        );
+        assert_eq!(std::fs::read_to_string(root.join("goal.md")).unwrap(), "x");
     }
 }
