@@ -199,7 +199,6 @@ fn snippet(line: &str, at: usize, line_number: u32) -> String {
 const SNIPPET_WIDTH: usize = 120;
 
 /// The byte range of a line that a snippet shows.
-#[derive(Debug, PartialEq, Eq)]
 struct Window {
     start: usize,
     end: usize,

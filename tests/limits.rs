@@ -245,7 +245,7 @@ fn a_template_that_never_ends_fails_naming_it() {
 #[test]
 fn fifty_thousand_problems_on_one_line_are_shown_in_seconds() {
     // Each problem's snippet copied and counted its whole line: 8 s for 80,000 problems
-    // on one line (release build), far over a minute at this size in a debug build.
+    // on one line (release build), over 5 minutes at this size in a debug build.
     let count = 50_000;
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
