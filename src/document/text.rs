@@ -77,26 +77,66 @@ impl<'a> LineIndex<'a> {
 
     /// The number of characters in the text before byte `offset`.
     fn chars_before(&self, offset: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let table = self.chars_before_chunk.get_or_init(|| {
+        let chunk = offset / CHUNK;
+        self.chunk_table()[chunk] + count_chars(&self.text.as_bytes()[chunk * CHUNK..offset])
+    }
+
+    /// How many characters come before each multiple of [`CHUNK`] bytes.
+    fn chunk_table(&self) -> &[usize] {
+        self.chars_before_chunk.get_or_init(|| {
             let mut table = vec![0];
             let mut total = 0;
-            for chunk in bytes.chunks(CHUNK) {
+            for chunk in self.text.as_bytes().chunks(CHUNK) {
                 total += count_chars(chunk);
                 table.push(total);
             }
             table
-        });
-        let chunk = offset / CHUNK;
-        table[chunk] + count_chars(&bytes[chunk * CHUNK..offset])
+        })
     }
 
-    /// Every line, each with its line ending.
-    pub fn lines(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.starts.iter().enumerate().map(|(i, &start)| {
-            let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
-            &self.text[start..end]
-        })
+    /// The text of a 1-based line without its line ending, and the byte offset in it of
+    /// the position's column (the line's end when the line is shorter). Far into a long
+    /// line the offset comes from the table of characters per chunk, so that showing many
+    /// places of one long line does not count each from the line's start.
+    pub fn line_and_offset(&self, position: Position) -> Option<(&'a str, usize)> {
+        let index = (position.line as usize).checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = self.text[start..end].trim_end_matches(['\r', '\n']);
+        let column = position.column.saturating_sub(1) as usize;
+        let offset = if column <= CHUNK {
+            line.char_indices()
+                .nth(column)
+                .map_or(line.len(), |(at, _)| at)
+        } else {
+            let wanted = self.chars_before(start) + column;
+            self.offset_of_char(wanted)
+                .saturating_sub(start)
+                .min(line.len())
+        };
+        Some((line, offset))
+    }
+
+    /// The byte offset where the text's character number `wanted` (0-based) starts, or
+    /// the text's end.
+    fn offset_of_char(&self, wanted: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let table = self.chunk_table();
+        let chunk = table.partition_point(|&before| before <= wanted) - 1;
+        let mut left = wanted - table[chunk];
+        for (at, &byte) in bytes.iter().enumerate().skip(chunk * CHUNK) {
+            if (byte as i8) >= -0x40 {
+                if left == 0 {
+                    return at;
+                }
+                left -= 1;
+            }
+        }
+        bytes.len()
     }
 
     /// The 1-based line number of a byte offset.
@@ -156,8 +196,7 @@ mod tests {
     fn lines_ended_by_newline_alone_are_found_like_any_others() {
         // Without a `\r` anywhere the index is built by a faster search.
         let text = "a\n\nbc\nd";
-        let lines: Vec<_> = LineIndex::new(text).lines().collect();
-        assert_eq!(lines, ["a\n", "\n", "bc\n", "d"]);
+        assert_eq!(lines_of(text), ["a", "", "bc", "d"]);
         let with_cr = text.replace("bc", "b\r\nc");
         let index = LineIndex::new(&with_cr);
         assert_eq!(index.line_of(with_cr.find('d').unwrap()), 5);
@@ -165,16 +204,21 @@ mod tests {
             LineIndex::new(text).position(text.find('d').unwrap()),
             Position::new(4, 1)
         );
-        assert_eq!(
-            LineIndex::new("x\n").lines().collect::<Vec<_>>(),
-            ["x\n", ""]
-        );
+        assert_eq!(lines_of("x\n"), ["x", ""]);
+    }
+
+    /// Every line of `text`, without line endings.
+    fn lines_of(text: &str) -> Vec<&str> {
+        let index = LineIndex::new(text);
+        (1..)
+            .map_while(|line| index.line_and_offset(Position::new(line, 1)))
+            .map(|(line, _)| line)
+            .collect()
     }
 
     #[test]
     fn lines_split_like_positions() {
-        let lines: Vec<_> = LineIndex::new("a\nb\r\nc\rd").lines().collect();
-        assert_eq!(lines, ["a\n", "b\r\n", "c\r", "d"]);
+        assert_eq!(lines_of("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
     }
 
     #[test]
@@ -189,6 +233,31 @@ mod tests {
             assert_eq!(index.position(offset), Position::new(2, to_u32(expected)));
         }
         assert_eq!(index.position(a), Position::new(2, to_u32(3 * CHUNK + 1)));
+    }
+
+    #[test]
+    fn positions_turn_back_into_offsets_in_their_line() {
+        // Near the line's start and far into it (through the table of chunks), across
+        // chunk edges inside two-byte characters.
+        let text = format!("x\r\n{}ab\nlast", "é".repeat(3 * CHUNK));
+        let index = LineIndex::new(&text);
+        let line = &text[3..text.find("b\n").unwrap() + 1];
+        for offset in [3, 5, 3 + 2 * CHUNK, text.find('a').unwrap(), line.len() + 3] {
+            let (found, at) = index.line_and_offset(index.position(offset)).unwrap();
+            assert_eq!((found, at), (line, offset - 3));
+        }
+        // A column past the line's end (the file changed since) is its end.
+        assert_eq!(index.line_and_offset(Position::new(1, 99)), Some(("x", 1)));
+        assert_eq!(
+            index.line_and_offset(Position::new(2, 99_999)),
+            Some((line, line.len()))
+        );
+        assert_eq!(
+            index.line_and_offset(Position::new(3, 2)),
+            Some(("last", 1))
+        );
+        assert_eq!(index.line_and_offset(Position::new(4, 1)), None);
+        assert_eq!(index.line_and_offset(Position::new(0, 1)), None);
     }
 
     #[test]
