@@ -11,6 +11,7 @@ use crate::analyse::{Report, Status};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document::{GoalStatus, LineIndex};
 use crate::fsread;
+use crate::visible::visible;
 
 /// Advice on making a goal SMART; never an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +121,12 @@ pub fn format_diagnostics(root: &Path, diagnostics: &[Diagnostic]) -> String {
             Some(p) => format!("{}:{}:{}", diagnostic.file, p.line, p.column),
             None => diagnostic.file.clone(),
         };
-        let _ = writeln!(out, "{}: {label}: {}", bold(&place), diagnostic.message);
+        let _ = writeln!(
+            out,
+            "{}: {label}: {}",
+            bold(&visible(&place)),
+            visible(&diagnostic.message)
+        );
         let file = diagnostic.file.as_str();
         if let Some(position) = diagnostic.position
             && let Some(Some(text)) = sources.get(file)
@@ -175,7 +181,7 @@ fn snippet(line: &str, at: usize, line_number: u32) -> String {
         shown.push('…');
         lead.push(' ');
     }
-    shown.push_str(&line[window.start..window.end]);
+    shown.push_str(&visible(&line[window.start..window.end]));
     for c in line[window.start..at].chars() {
         match c {
             '\t' => lead.push('\t'),

@@ -588,7 +588,9 @@ fn review(
             renderer.render_review(&review, extension, &to_journal)?
         }
     };
-    print(&text)?;
+    // A review is meant for a terminal as much as for a file: journal text in it never
+    // sends a control sequence (JSON escapes them already).
+    print(&crate::visible::visible(&text))?;
     Ok(exit::OK)
 }
 
@@ -844,7 +846,10 @@ fn what_changed(rebuild: &Rebuild) -> String {
     } else {
         "changed"
     };
-    let names: Vec<&str> = files.files().collect();
+    let names: Vec<String> = files
+        .files()
+        .map(|name| crate::visible::visible(name).into_owned())
+        .collect();
     let mut what = match count {
         0 if rebuild.config_changed => format!("{} changed", crate::config::CONFIG_FILE),
         0 if rebuild.templates_changed => "templates changed".to_string(),

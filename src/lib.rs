@@ -28,6 +28,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod slug;
 pub mod terminal;
+pub(crate) mod visible;
 pub mod watch;
 pub mod workspace;
 pub mod write;

@@ -10,6 +10,7 @@ use crate::analyse::{Report, Status};
 use crate::check::{paint, plural};
 use crate::diagnostic::Severity;
 use crate::render::{percent, progress_bar};
+use crate::visible::visible;
 
 /// Titles wider than this are cut with `…` so the columns stay on one line.
 const MAX_TITLE_WIDTH: usize = 44;
@@ -22,7 +23,10 @@ pub fn status_table(report: &Report) -> String {
         .iter()
         .map(|row| {
             let indent = "  ".repeat(row.depth);
-            truncate(&format!("{indent}{}", row.goal.title), MAX_TITLE_WIDTH)
+            truncate(
+                &format!("{indent}{}", visible(&row.goal.title)),
+                MAX_TITLE_WIDTH,
+            )
         })
         .collect();
     let title_width = titles

@@ -900,3 +900,56 @@ fn a_missing_journal_folder_exits_2_on_every_command_that_reads_one() {
         assert!(!missing.exists(), "{command:?}");
     }
 }
+
+/// Journal text on a terminal (titles, file names, source lines, reviews) never sends a
+/// control sequence: a shared journal cannot clear the screen, set the window title or
+/// forge a link. Each control character is shown as a symbol (`␛`).
+#[test]
+fn control_characters_of_the_journal_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("goals")).unwrap();
+    fs::write(
+        root.join("goals/evil.md"),
+        "---\ngoal: \"Evil \\e]0;pwned\\a\\e[31mred\"\nid: evil\n---\n\
+         - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #nogoal\n\
+         - [x] done \u{1b}[5m ✅ 2026-03-02\n",
+    )
+    .unwrap();
+    let runs: [&[&str]; 4] = [
+        &["status"],
+        &["check"],
+        &["review", "--period", "month", "--date", "2026-03-02"],
+        &[
+            "review",
+            "--period",
+            "month",
+            "--date",
+            "2026-03-02",
+            "--format",
+            "html",
+        ],
+    ];
+    for args in runs {
+        let output = trailmark()
+            .args(args)
+            .args(["--color", "always", "--today", "2026-03-10"])
+            .arg(root)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string()
+            + &String::from_utf8_lossy(&output.stderr);
+        // Colors of trailmark's own are `ESC [ digits m`; nothing else may follow an ESC.
+        let foreign = text.split('\u{1b}').skip(1).find(|after| {
+            let digits = after
+                .strip_prefix('[')
+                .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';'));
+            !digits.is_some_and(|rest| rest.starts_with('m'))
+        });
+        assert!(foreign.is_none(), "{args:?}: {foreign:?} in\n{text}");
+        assert!(
+            text.contains('␛'),
+            "{args:?}: the escapes are shown\n{text}"
+        );
+    }
+}
