@@ -59,7 +59,7 @@ pub struct History {
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
     pub problem: Option<String>,
-    /// Whether git had to be stopped (see [`SILENCE_LIMIT`]).
+    /// Whether git had to be stopped (see [`LIMITS`]).
     #[serde(skip)]
     stopped: bool,
 }
@@ -246,12 +246,26 @@ enum Head {
     Commit(String),
 }
 
-/// How long git may print nothing before it is stopped. Generous: with `--reverse`, git
-/// walks the whole history before it prints the first commit, which takes seconds in
-/// a repository of a million commits; a git that is silent for this long is waiting on
-/// something that will not come (a FIFO named by an `include.path`, a hung network
-/// folder).
-const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+/// How long a git run may take before it is stopped (with what it started).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// How long it may print nothing.
+    silence: Duration,
+    /// How long it may run in all, printing or not.
+    overall: Duration,
+}
+
+/// Both generous. With `--reverse`, git walks the whole history before it prints the
+/// first commit, which takes seconds in a repository of a million commits; a git that
+/// is silent for a minute is waiting on something that will not come (a FIFO named by
+/// an `include.path`, a hung network folder). Reading a journal's whole history takes
+/// seconds (a few hundred commits per 100 ms, and only the first run reads it all: the
+/// cache keeps it); a git still printing after ten minutes is not reading a journal
+/// (a program named `git` that never ends, a history rewritten in a loop).
+const LIMITS: Limits = Limits {
+    silence: Duration::from_secs(60),
+    overall: Duration::from_secs(600),
+};
 
 /// Settings given on the command line, which win over every config file: a journal's
 /// `.git/config` comes with the folder (shared, synced, unpacked from an archive) and
@@ -357,7 +371,7 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
         "-q",
         "HEAD",
     ]);
-    let finished = match run(command, SILENCE_LIMIT, |out| {
+    let finished = match run(command, LIMITS, |out| {
         let mut text = String::new();
         out.read_to_string(&mut text).map(|_| text)
     }) {
@@ -388,7 +402,7 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
 fn is_ancestor(root: &Path, old: &str, head: &str) -> bool {
     let mut command = git(root);
     command.args(["merge-base", "--is-ancestor", old, head]);
-    run(command, SILENCE_LIMIT, |out| {
+    run(command, LIMITS, |out| {
         std::io::copy(out, &mut std::io::sink())
     })
     .is_ok_and(|finished| finished.success)
@@ -426,7 +440,7 @@ fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failu
         "--",
         ".",
     ]);
-    let finished = run(command, SILENCE_LIMIT, |out| {
+    let finished = run(command, LIMITS, |out| {
         let mut reader = LogReader::default();
         let mut line = Vec::new();
         loop {
@@ -450,10 +464,11 @@ fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failu
 const STDERR_KEPT: u64 = 4096;
 
 /// Runs `command`, handing its output to `read` as it comes, and stops it (with every
-/// process it started) once it prints nothing for `silence`.
+/// process it started) once it prints nothing for `limits.silence`, or runs longer than
+/// `limits.overall`.
 fn run<T>(
     mut command: Command,
-    silence: Duration,
+    limits: Limits,
     read: impl FnOnce(&mut dyn BufRead) -> std::io::Result<T>,
 ) -> Result<Finished<T>, Failure> {
     command
@@ -484,7 +499,7 @@ fn run<T>(
     let (done, finish) = mpsc::channel();
     let watchdog = {
         let reads = Arc::clone(&reads);
-        thread::spawn(move || watch(child, silence, &reads, &finish))
+        thread::spawn(move || watch(child, limits, &reads, &finish))
     };
     let mut out = BufReader::new(Counted {
         inner: stdout,
@@ -498,12 +513,20 @@ fn run<T>(
     let stderr = stderr.join().unwrap_or_default();
     let success = match ended {
         Ended::Exited(success) => success,
-        Ended::Stopped => {
+        Ended::Stopped(Stop::Silent) => {
             return Err(Failure::Stopped(format!(
                 "git printed nothing for {} s and was stopped",
-                silence.as_secs()
+                limits.silence.as_secs()
             )));
         }
+        Ended::Stopped(Stop::TooLong) => {
+            return Err(Failure::Stopped(format!(
+                "git ran for more than {} s and was stopped",
+                limits.overall.as_secs()
+            )));
+        }
+        // Reading failed half-way: the read's error says why.
+        Ended::Stopped(Stop::Unwanted) => false,
         Ended::Lost(error) => return Err(Failure::Problem(format!("git did not finish: {error}"))),
     };
     let read =
@@ -533,37 +556,61 @@ impl<R: Read> Read for Counted<R> {
 enum Ended {
     /// It exited, successfully or not.
     Exited(bool),
-    /// It was stopped: silent for too long, or no longer wanted.
-    Stopped,
+    /// It was stopped.
+    Stopped(Stop),
     /// Waiting for it failed.
     Lost(std::io::Error),
 }
 
-/// Waits for `child`, stopping it when `reads` stays still for `silence`, or when
-/// `finish` says so. `finish` sends `true` once the whole output was read: then the
-/// child is ending, and gets `silence` more to do so.
+/// Why a git run was stopped.
+enum Stop {
+    /// It printed nothing for [`Limits::silence`].
+    Silent,
+    /// It ran longer than [`Limits::overall`].
+    TooLong,
+    /// Its output is no longer read.
+    Unwanted,
+}
+
+/// Waits for `child`, stopping it when `reads` stays still for `limits.silence`, when it
+/// runs past `limits.overall`, or when `finish` says so. `finish` sends `true` once the
+/// whole output was read: then the child is ending, and gets `limits.silence` more to do
+/// so (within the overall limit).
 fn watch(
     mut child: Child,
-    silence: Duration,
+    limits: Limits,
     reads: &AtomicU64,
     finish: &mpsc::Receiver<bool>,
 ) -> Ended {
+    let end = Instant::now() + limits.overall;
     let mut seen = reads.load(Ordering::Relaxed);
+    let mut quiet_since = Instant::now();
     loop {
-        match finish.recv_timeout(silence) {
+        let now = Instant::now();
+        if now >= end {
+            return stop(&mut child, Stop::TooLong);
+        }
+        let wait = (quiet_since + limits.silence)
+            .min(end)
+            .saturating_duration_since(now);
+        match finish.recv_timeout(wait) {
             Ok(true) => break,
-            Ok(false) | Err(mpsc::RecvTimeoutError::Disconnected) => return stop(&mut child),
+            Ok(false) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return stop(&mut child, Stop::Unwanted);
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = reads.load(Ordering::Relaxed);
-                if now == seen {
-                    return stop(&mut child);
+                let read = reads.load(Ordering::Relaxed);
+                if read != seen {
+                    seen = read;
+                    quiet_since = Instant::now();
+                } else if Instant::now() >= quiet_since + limits.silence {
+                    return stop(&mut child, Stop::Silent);
                 }
-                seen = now;
             }
         }
     }
     // Its output is closed, so it is exiting: check often at first, then less.
-    let deadline = Instant::now() + silence;
+    let deadline = (Instant::now() + limits.silence).min(end);
     let mut pause = Duration::from_micros(100);
     loop {
         match child.try_wait() {
@@ -572,14 +619,15 @@ fn watch(
                 thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(50));
             }
-            Ok(None) => return stop(&mut child),
+            Ok(None) if Instant::now() >= end => return stop(&mut child, Stop::TooLong),
+            Ok(None) => return stop(&mut child, Stop::Silent),
             Err(error) => return Ended::Lost(error),
         }
     }
 }
 
 /// Kills `child` and every process in its group, and reaps it.
-fn stop(child: &mut Child) -> Ended {
+fn stop(child: &mut Child, why: Stop) -> Ended {
     #[cfg(unix)]
     {
         let group = libc::pid_t::try_from(child.id()).expect("process ids fit in pid_t");
@@ -591,7 +639,7 @@ fn stop(child: &mut Child) -> Ended {
     }
     let _ = child.kill();
     let _ = child.wait();
-    Ended::Stopped
+    Ended::Stopped(why)
 }
 
 /// Where the reader is in one commit's diff.
@@ -1098,6 +1146,11 @@ mod tests {
         assert_eq!(unquote("b/plain.md"), "b/plain.md");
     }
 
+    /// `silence` as the limit that matters; the overall one as in a real run.
+    fn silence(silence: Duration) -> Limits {
+        Limits { silence, ..LIMITS }
+    }
+
     #[cfg(unix)]
     fn shell(script: &str) -> Command {
         let mut command = Command::new("sh");
@@ -1112,7 +1165,7 @@ mod tests {
         // The shell waits for its `sleep`, which holds the output open: both are stopped.
         let result = run(
             shell("echo one; sleep 30; echo two"),
-            Duration::from_millis(300),
+            silence(Duration::from_millis(300)),
             |out| {
                 let mut text = String::new();
                 out.read_to_string(&mut text).map(|_| text)
@@ -1131,7 +1184,7 @@ mod tests {
     fn a_program_that_keeps_printing_is_not_stopped() {
         let finished = run(
             shell("for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done; echo done >&2"),
-            Duration::from_millis(900),
+            silence(Duration::from_millis(900)),
             |out| {
                 let mut text = String::new();
                 out.read_to_string(&mut text).map(|_| text)
@@ -1150,10 +1203,31 @@ mod tests {
     fn a_program_that_closes_its_output_and_hangs_is_stopped() {
         let result = run(
             shell("exec >&- 2>&-; sleep 30"),
-            Duration::from_millis(300),
+            silence(Duration::from_millis(300)),
             |out| std::io::copy(out, &mut std::io::sink()),
         );
         assert!(matches!(result, Err(Failure::Stopped(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_program_that_prints_for_too_long_is_stopped() {
+        let started = Instant::now();
+        // Never silent for long, never done: only the overall limit stops it.
+        let result = run(
+            shell("while true; do echo x; sleep 0.05; done"),
+            Limits {
+                silence: Duration::from_secs(5),
+                overall: Duration::from_millis(500),
+            },
+            |out| std::io::copy(out, &mut std::io::sink()),
+        );
+        assert!(
+            matches!(&result, Err(Failure::Stopped(message)) if message.contains("ran for more than")),
+            "{:?}",
+            result.as_ref().map(|f| f.read)
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

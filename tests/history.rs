@@ -565,6 +565,45 @@ fn notes_named_with_spaces_get_their_dates() {
     );
 }
 
+/// A milestone wrapped over several lines is checked in its first line, the line git
+/// shows as added: its date comes from that line, whether the lines after it are lazy or
+/// indented, and stays when only they change later.
+#[test]
+fn wrapped_milestones_are_dated_by_their_first_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    let goal = |lazy: &str, indented: &str, reference: &str| {
+        format!(
+            "{GOAL_HEAD}- [{lazy}] lazy\nwrapped\n- [{indented}] indented 📅 2026-09-01\n  wrapped\n\
+             - [{reference}] read [the docs][docs]\n\n[docs]: https://example.org\n"
+        )
+    };
+    write(root, "goal.md", &goal(" ", " ", " "));
+    commit_all(root, "2022-08-01", "start");
+    write(root, "goal.md", &goal("x", "x", "x"));
+    commit_all(root, "2022-08-08", "tick");
+    let dated = [
+        row("indented wrapped", "2022-08-08", "git"),
+        row("lazy wrapped", "2022-08-08", "git"),
+        row("read the docs", "2022-08-08", "git"),
+    ];
+    let dates = |root: &Path| {
+        let mut dates = done_dates(&status(root));
+        dates.sort();
+        dates
+    };
+    assert_eq!(dates(root), dated);
+    // Only the continuation lines change: the checked line, and its date, stay.
+    let changed = goal("x", "x", "x").replace("wrapped", "and rewrapped");
+    write(root, "goal.md", &changed);
+    commit_all(root, "2023-01-01", "rewrap");
+    assert_eq!(
+        dates(root),
+        dated.map(|(text, on, source)| (text.replace("wrapped", "and rewrapped"), on, source))
+    );
+}
+
 /// A journal line `++ b/goals/g.md` is added as `+++ b/goals/g.md`: content, not the header
 /// of another file.
 #[test]

@@ -27,6 +27,11 @@ pub struct Body {
     pub fields: Fields,
     /// `[[wikilink]]` targets, in order (embeds are not links).
     pub links: Vec<Located<String>>,
+    /// The checked milestones whose line, read alone, may give another text than theirs:
+    /// their text goes on below that line, or may use a link defined elsewhere in the
+    /// file (see `Milestone::history_key`). Most milestones are not, and are not read
+    /// again.
+    pub read_line_alone: Vec<usize>,
 }
 
 /// The options pulldown-cmark parses bodies with.
@@ -58,9 +63,11 @@ pub fn read(
         in_wikilink: false,
         paragraph_note: None,
         block: Block::default(),
+        has_link_definitions: false,
     };
-    for (event, range) in Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter()
-    {
+    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
+    reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
+    for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
@@ -174,6 +181,8 @@ struct BodyReader<'a> {
     in_wikilink: bool,
     paragraph_note: Option<ParagraphNote>,
     block: Block,
+    /// Whether the file defines links (`[name]: url`) that items may use by name.
+    has_link_definitions: bool,
 }
 
 impl BodyReader<'_> {
@@ -438,6 +447,7 @@ impl BodyReader<'_> {
             },
             tags: Vec::new(),
             section: self.open_headings.last().copied(),
+            history_key: None,
         });
     }
 
@@ -498,6 +508,16 @@ impl BodyReader<'_> {
             self.push_note(kind, item.start, &text, markdown.clone());
         }
         let text_line = self.first_text_position(&item.source, item.marker_len);
+        let wrapped = item
+            .source
+            .span
+            .and_then(|(start, end)| self.text.get(start..end))
+            .is_some_and(|source| source.contains(['\n', '\r']));
+        if (wrapped || self.has_link_definitions)
+            && self.body.milestones[index].state == MilestoneState::Done
+        {
+            self.body.read_line_alone.push(index);
+        }
         let milestone = &mut self.body.milestones[index];
         // `- [ ]` or `- TODO` alone on its line, with the text below it: the milestone is
         // where its text is.

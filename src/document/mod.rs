@@ -262,9 +262,21 @@ pub struct Milestone {
     pub tags: Vec<String>,
     /// Index of the innermost heading above it.
     pub section: Option<usize>,
+    /// What git's history knows it by, when that is not `text`: see
+    /// [`Milestone::history_key`].
+    pub history_key: Option<String>,
 }
 
 impl Milestone {
+    /// The text git's history knows this (checked) milestone by: that of its line read
+    /// alone, as a diff shows it ([`checked_milestone_text`], which reads git's lines
+    /// too). It is not `text` when the item is wrapped over several lines (a diff shows
+    /// the line that was checked, not those below it) or uses a link defined elsewhere in
+    /// the file.
+    pub fn history_key(&self) -> &str {
+        self.history_key.as_deref().unwrap_or(&self.text)
+    }
+
     /// Its Tasks and Dataview metadata, empty when it has none.
     pub fn tasks(&self) -> &TaskMetadata {
         static NONE: TaskMetadata = TaskMetadata {
@@ -469,12 +481,23 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
     document.goals = front.goals;
     document.metrics = front.metrics;
     document.milestones = body.milestones;
+    for index in body.read_line_alone {
+        let milestone = &mut document.milestones[index];
+        milestone.history_key = history_key(milestone, &lines);
+    }
     document.headings = body.headings;
     document.tags = body.tags;
     document.notes = body.notes;
     document.fields = body.fields;
     document.links = body.links;
     document
+}
+
+/// See [`Milestone::history_key`]: `None` when it is `text`, or when the milestone's line
+/// alone is no checked milestone (then git's history has nothing under any text for it).
+fn history_key(milestone: &Milestone, lines: &LineIndex) -> Option<String> {
+    let line = lines.line(milestone.position.line)?;
+    checked_milestone_text(line.trim_end_matches(['\n', '\r'])).filter(|key| *key != milestone.text)
 }
 
 /// The text of a checked milestone written on one line (`  - [x] Joins ✅ 2026-09-06`),
@@ -616,6 +639,42 @@ mod tests {
         for not_checked in ["- [ ] open", "- [-] cancelled", "text [x] here", "    "] {
             assert_eq!(checked_milestone_text(not_checked), None, "{not_checked}");
         }
+    }
+
+    #[test]
+    fn a_checked_milestone_is_known_to_history_by_its_line_read_alone() {
+        let doc = parse(
+            "a.md",
+            b"- [x] lazy\nwrapped\n- [x] indented \xF0\x9F\x93\x85 2026-09-01\r\n  wrapped\r\n\
+              - [x] one line\n- [ ] open\nwrapped\n- [x]\n  text below\n",
+        );
+        let keys: Vec<_> = doc
+            .milestones
+            .iter()
+            .map(|m| (m.text.as_str(), m.history_key()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("lazy wrapped", "lazy"),
+                ("indented wrapped", "indented"),
+                ("one line", "one line"),
+                ("open wrapped", "open wrapped"),
+                // Its line alone is no milestone: history has it under no text.
+                ("text below", "text below"),
+            ]
+        );
+        assert!(
+            doc.milestones
+                .iter()
+                .all(|m| m.history_key.as_deref() != Some(&m.text))
+        );
+        let doc = parse(
+            "a.md",
+            b"- [x] read [the docs][docs]\n\n[docs]: https://example.org\n",
+        );
+        assert_eq!(doc.milestones[0].text, "read the docs");
+        assert_eq!(doc.milestones[0].history_key(), "read [the docs][docs]");
     }
 
     #[test]

@@ -139,6 +139,18 @@ impl<'a> LineIndex<'a> {
         bytes.len()
     }
 
+    /// Line `number` (1-based), with its line ending.
+    pub fn line(&self, number: u32) -> Option<&'a str> {
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(&self.text[start..end])
+    }
+
     /// The 1-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> u32 {
         self.position(offset).line
