@@ -487,7 +487,14 @@ fn run<T>(
     };
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
-    let stderr = thread::spawn(move || {
+    // A thread the system refuses (a limit on processes) stops git and reads no history,
+    // rather than panic.
+    let no_thread = |error: std::io::Error| {
+        Failure::Problem(format!(
+            "cannot start a thread to read git's output: {error}"
+        ))
+    };
+    let stderr = thread::Builder::new().spawn(move || {
         let mut kept = Vec::new();
         let mut stderr = stderr;
         let _ = (&mut stderr).take(STDERR_KEPT).read_to_end(&mut kept);
@@ -495,11 +502,27 @@ fn run<T>(
         let _ = std::io::copy(&mut stderr, &mut std::io::sink());
         String::from_utf8_lossy(&kept).into_owned()
     });
+    let stderr = match stderr {
+        Ok(stderr) => stderr,
+        Err(error) => {
+            stop(&mut child, Stop::Unwanted);
+            return Err(no_thread(error));
+        }
+    };
     let reads = Arc::new(AtomicU64::new(0));
     let (done, finish) = mpsc::channel();
+    let group = child.id();
     let watchdog = {
         let reads = Arc::clone(&reads);
-        thread::spawn(move || watch(child, limits, &reads, &finish))
+        thread::Builder::new().spawn(move || watch(child, limits, &reads, &finish))
+    };
+    let watchdog = match watchdog {
+        Ok(watchdog) => watchdog,
+        Err(error) => {
+            // The child went with the thread that could not start: stop it by its id.
+            kill_group(group);
+            return Err(no_thread(error));
+        }
     };
     let mut out = BufReader::new(Counted {
         inner: stdout,
@@ -628,18 +651,24 @@ fn watch(
 
 /// Kills `child` and every process in its group, and reaps it.
 fn stop(child: &mut Child, why: Stop) -> Ended {
+    kill_group(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    Ended::Stopped(why)
+}
+
+/// Kills the process group of git (started as its leader), whatever it started with it.
+/// Called before git is reaped, so its id (and its group's) cannot have been reused.
+fn kill_group(leader: u32) {
     #[cfg(unix)]
-    {
-        let group = libc::pid_t::try_from(child.id()).expect("process ids fit in pid_t");
-        // SAFETY: `kill` takes plain integers; the child is not reaped yet, so its id
-        // (and its group's) cannot have been reused.
+    if let Ok(group) = libc::pid_t::try_from(leader) {
+        // SAFETY: `kill` takes plain integers and touches no memory of ours.
         unsafe {
             libc::kill(-group, libc::SIGKILL);
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    Ended::Stopped(why)
+    #[cfg(not(unix))]
+    let _ = leader;
 }
 
 /// Where the reader is in one commit's diff.

@@ -490,18 +490,14 @@ fn spawn_build(root: &Path, options: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-/// A limit on processes that leaves no room for the worker threads is an error that
-/// says so, not a panic. As root the limit does not apply, so the command runs as
-/// `nobody`, which runs no other process here (one thread beside the main one is
-/// allowed, and four are asked for).
+/// `trailmark status --today TODAY ROOT` under a limit of `processes` processes for its
+/// user, with `threads` worker threads asked for. As root the limit does not apply, so
+/// the command runs as `nobody`, which runs no other process here.
 #[cfg(target_os = "linux")]
-#[test]
-fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
+fn status_under_a_process_limit(root: &Path, processes: u32, threads: u32) -> std::process::Output {
     use std::os::unix::fs::PermissionsExt;
-    let dir = journal("example");
-    let root = dir.path();
     let mut command = std::process::Command::new("prlimit");
-    command.arg("--nproc=2");
+    command.arg(format!("--nproc={processes}"));
     if common::is_root() {
         // `nobody` must reach the journal and run a copy of the binary.
         fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
@@ -518,13 +514,22 @@ fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
     } else {
         command.arg(env!("CARGO_BIN_EXE_trailmark"));
     }
-    let output = command
+    command
         .args(["status", "--today", TODAY])
         .arg(root)
-        .env("RAYON_NUM_THREADS", "4")
+        .env("RAYON_NUM_THREADS", threads.to_string())
         .env("NO_COLOR", "1")
         .output()
-        .expect("prlimit and setpriv (util-linux) are installed");
+        .expect("prlimit and setpriv (util-linux) are installed")
+}
+
+/// A limit on processes that leaves no room for the worker threads is an error that
+/// says so, not a panic (one thread beside the main one is allowed, four asked for).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
+    let dir = journal("example");
+    let output = status_under_a_process_limit(dir.path(), 2, 4);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -532,4 +537,22 @@ fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
         stderr.contains("cannot start worker threads") && stderr.contains("ulimit -u"),
         "{stderr}"
     );
+}
+
+/// Room for the worker thread but not for git and the threads that read it: the
+/// history is not read, and the command goes on without it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_limit_that_refuses_gits_threads_reads_no_history_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::init_repository(root);
+    fs::write(root.join("goal.md"), "---\ngoal: Ship\n---\n- [ ] a\n").unwrap();
+    common::commit_all(root, "2026-01-10", "start");
+    fs::write(root.join("goal.md"), "---\ngoal: Ship\n---\n- [x] a\n").unwrap();
+    common::commit_all(root, "2026-02-03", "done");
+    let output = status_under_a_process_limit(root, 3, 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
