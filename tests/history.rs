@@ -623,11 +623,11 @@ fn a_line_that_looks_like_a_diff_header_is_content() {
     assert_eq!(done_dates(&status(root)), [row("a", "2026-10-10", "git")]);
 }
 
-/// A submodule's files change in its own commits: their dates come from its history.
-#[test]
-fn milestones_in_a_submodule_are_dated_by_its_commits() {
-    let dir = tempfile::tempdir().unwrap();
-    let shared = dir.path().join("shared");
+/// In `dir`: a repository `shared` whose goal has `a` checked on 2026-01-02 (and `b`
+/// open), added on 2026-01-04 as the submodule `goals/shared` of the repository
+/// `journal`. Returns the journal's folder.
+fn journal_with_a_submodule(dir: &Path) -> std::path::PathBuf {
+    let shared = dir.join("shared");
     fs::create_dir(&shared).unwrap();
     init_repository(&shared);
     write(
@@ -643,7 +643,7 @@ fn milestones_in_a_submodule_are_dated_by_its_commits() {
     );
     commit_all(&shared, "2026-01-02", "a");
 
-    let root = dir.path().join("journal");
+    let root = dir.join("journal");
     fs::create_dir(&root).unwrap();
     init_repository(&root);
     write(&root, "notes.md", "no goals here\n");
@@ -663,6 +663,14 @@ fn milestones_in_a_submodule_are_dated_by_its_commits() {
         ],
     );
     commit_all(&root, "2026-01-04", "the shared goals");
+    root
+}
+
+/// A submodule's files change in its own commits: their dates come from its history.
+#[test]
+fn milestones_in_a_submodule_are_dated_by_its_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = journal_with_a_submodule(dir.path());
     // Settings that would hide the submodule from the diffs.
     git(
         &root,
@@ -750,42 +758,7 @@ fn evil_script(dir: &Path) -> (String, std::path::PathBuf) {
 fn a_submodule_diff_asked_for_by_the_repository_runs_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (script, mark) = evil_script(dir.path());
-    let shared = dir.path().join("shared");
-    fs::create_dir(&shared).unwrap();
-    init_repository(&shared);
-    write(
-        &shared,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
-    );
-    commit_all(&shared, "2026-01-01", "start");
-    write(
-        &shared,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
-    );
-    commit_all(&shared, "2026-01-02", "a");
-
-    let root = dir.path().join("journal");
-    fs::create_dir(&root).unwrap();
-    init_repository(&root);
-    write(&root, "notes.md", "no goals here\n");
-    commit_all(&root, "2026-01-03", "start");
-    let url = format!("file://{}", shared.display());
-    git(
-        &root,
-        "2026-01-04",
-        &[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "-q",
-            &url,
-            "goals/shared",
-        ],
-    );
-    commit_all(&root, "2026-01-04", "the shared goals");
+    let root = journal_with_a_submodule(dir.path());
     let inside = root.join("goals/shared");
     write(&inside, ".gitattributes", "*.md diff=x\n");
     write(
