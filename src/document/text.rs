@@ -99,14 +99,8 @@ impl<'a> LineIndex<'a> {
     /// line the offset comes from the table of characters per chunk, so that showing many
     /// places of one long line does not count each from the line's start.
     pub fn line_and_offset(&self, position: Position) -> Option<(&'a str, usize)> {
-        let index = (position.line as usize).checked_sub(1)?;
-        let start = *self.starts.get(index)?;
-        let end = self
-            .starts
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let line = self.text[start..end].trim_end_matches(['\r', '\n']);
+        let start = *self.starts.get((position.line as usize).checked_sub(1)?)?;
+        let line = self.line(position.line)?.trim_end_matches(['\r', '\n']);
         let column = position.column.saturating_sub(1) as usize;
         let offset = if column <= CHUNK {
             line.char_indices()
