@@ -334,14 +334,7 @@ fn twenty_pairs_of_first_builds_at_once_all_succeed() {
 fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
     let dir = journal("example");
     let root = dir.path();
-    let mut watch = Background::start(&[
-        "watch".as_ref(),
-        "--today".as_ref(),
-        TODAY.as_ref(),
-        "--debounce".as_ref(),
-        "20".as_ref(),
-        root.as_os_str(),
-    ]);
+    let mut watch = quick_watch(root);
     watch.wait_for("the first build", |line| line.contains("written"));
     let entry = root.join("journal/2026/2026-11-02.md");
     let text = fs::read_to_string(&entry).unwrap();
@@ -448,14 +441,7 @@ fn a_watch_whose_first_build_failed_builds_once_the_template_is_fixed() {
     let root = dir.path();
     fs::create_dir(root.join("templates")).unwrap();
     fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
-    let mut watch = Background::start(&[
-        "watch".as_ref(),
-        "--today".as_ref(),
-        TODAY.as_ref(),
-        "--debounce".as_ref(),
-        "20".as_ref(),
-        root.as_os_str(),
-    ]);
+    let mut watch = quick_watch(root);
     watch.wait_for("the failed first build", |line| line.contains("titel"));
     fs::write(root.join("templates/goal.md"), "# {{ goal.title }}\n").unwrap();
     let rebuilt = watch.wait_for("the rebuild", |line| {
@@ -555,4 +541,16 @@ fn a_process_limit_that_refuses_gits_threads_reads_no_history_and_goes_on() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
+/// `watch --today TODAY --debounce 20` on `root`, in the background.
+fn quick_watch(root: &Path) -> Background {
+    Background::start(&[
+        "watch".as_ref(),
+        "--today".as_ref(),
+        TODAY.as_ref(),
+        "--debounce".as_ref(),
+        "20".as_ref(),
+        root.as_os_str(),
+    ])
 }
