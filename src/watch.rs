@@ -21,7 +21,7 @@ use crate::config::CONFIG_FILE;
 use crate::dates::Date;
 use crate::discover;
 use crate::error::Error;
-use crate::workspace::{Refresh, Workspace};
+use crate::workspace::{self, Refresh, Workspace};
 use crate::write::{self, WriteSummary};
 
 /// The quiet time after the last event before a rebuild starts, unless told otherwise.
@@ -29,11 +29,6 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// How often polling looks at the files a build reads.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
-
-/// A journal file modified this recently may change again within the same tick of a
-/// coarse clock (some network drives count whole seconds) without its stamp changing, so
-/// polling looks again until it is older; the refresh reads such a file again as well.
-const UNSETTLED: Duration = Duration::from_secs(2);
 
 /// How often the loop wakes without events, to rebuild when the day changes.
 const DAY_CHECK_INTERVAL: Duration = Duration::from_secs(60);
@@ -390,10 +385,13 @@ impl Watch {
             config: stamp_of(&self.root.join(CONFIG_FILE)),
         };
         let now = SystemTime::now();
+        // A journal file modified within the refresh's racy window may change again within
+        // the same tick of a coarse clock (some network drives count whole seconds)
+        // without its stamp changing: polling looks again until it is older.
         let unsettled = stamps.journal.iter().any(|(_, (_, modified))| {
             modified.is_some_and(|modified| {
                 now.duration_since(modified)
-                    .is_ok_and(|age| age < UNSETTLED)
+                    .is_ok_and(|age| age < workspace::RACY_WINDOW)
             })
         });
         let journal_changed = unsettled || stamps.journal != self.poll_stamps.journal;

@@ -29,8 +29,8 @@ use crate::{discover, git, render};
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
-/// refresh (the "racy git" problem).
-const RACY_WINDOW: Duration = Duration::from_secs(2);
+/// refresh (the "racy git" problem), and polling looks at them again (`watch --poll`).
+pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 pub struct Workspace {
     root: PathBuf,
