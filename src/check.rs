@@ -11,6 +11,7 @@ use crate::analyse::{Report, Status};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document::{GoalStatus, LineIndex};
 use crate::fsread;
+use crate::text::plural;
 use crate::visible::visible;
 
 /// Advice on making a goal SMART; never an error.
@@ -290,14 +291,6 @@ fn floor_char_boundary(line: &str, at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// Wraps text in a color; anstream drops the codes where the output is no terminal.

@@ -254,7 +254,7 @@ const DEFAULT_PORT: u16 = 4747;
 #[derive(Debug, Args)]
 struct WatchArgs {
     /// How long to wait after the last change before building, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    #[arg(long, value_name = "MS", default_value_t = crate::watch::DEFAULT_DEBOUNCE_MS, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     debounce: u64,
     /// Look for changes by polling every second instead of asking the system: for
     /// network drives, WSL and containers, where change events do not arrive.
@@ -465,7 +465,7 @@ fn init(dir: &Path, today: Date, verbosity: Verbosity) -> Result<u8, Error> {
             format!("trailmark build{dir_arg}"),
             format!(
                 "write the reports, then open {}",
-                dir.join(crate::DEFAULT_OUTPUT_FOLDER)
+                dir.join(crate::paths::DEFAULT_OUTPUT_FOLDER)
                     .join("index.html")
                     .display()
             ),
@@ -633,7 +633,7 @@ fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
     let problems = report.diagnostics.len();
     let mut line = format!(
         "{}: {} reports written, {} unchanged",
-        crate::check::plural(report.goals.len(), "goal"),
+        crate::text::plural(report.goals.len(), "goal"),
         summary.written.len(),
         summary.unchanged
     );
@@ -644,7 +644,7 @@ fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
     if problems > 0 {
         line.push_str(&format!(
             "\n{} in the journal; run `trailmark check` to see {}",
-            crate::check::plural(problems, "problem"),
+            crate::text::plural(problems, "problem"),
             if problems == 1 { "it" } else { "them" }
         ));
     }
@@ -653,7 +653,7 @@ fn build(args: &JournalArgs, verbosity: Verbosity) -> Result<u8, Error> {
         line.push_str(&written_list(&summary.written, &summary.removed));
         line.push_str(&format!(
             "read {} in {} ms; analysed, rendered and wrote in {} ms\n",
-            crate::check::plural(files, "file"),
+            crate::text::plural(files, "file"),
             read.as_millis(),
             (started.elapsed() - read).as_millis()
         ));
@@ -802,8 +802,8 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
         WatchEvent::Built(rebuild) if first => {
             format!(
                 "{clock} built {}: {} written, {} unchanged in {} ({} ms)\n",
-                crate::check::plural(rebuild.report.goals.len(), "goal"),
-                crate::check::plural(rebuild.written.written.len(), "report"),
+                crate::text::plural(rebuild.report.goals.len(), "goal"),
+                crate::text::plural(rebuild.written.written.len(), "report"),
                 rebuild.written.unchanged,
                 out.display(),
                 rebuild.took.as_millis()
@@ -814,7 +814,7 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
             let mut line = format!("{clock} {}", what_changed(rebuild));
             line.push_str(&format!(
                 " · {} written",
-                crate::check::plural(rebuild.written.written.len(), "report")
+                crate::text::plural(rebuild.written.written.len(), "report")
             ));
             if !rebuild.written.removed.is_empty() {
                 line.push_str(&format!(", {} removed", rebuild.written.removed.len()));
@@ -876,7 +876,7 @@ fn problems_in(root: &Path, rebuild: &Rebuild, first: bool) -> String {
             0 => String::new(),
             n => format!(
                 "{} in the journal; run `trailmark check` to see {}\n",
-                crate::check::plural(n, "problem"),
+                crate::text::plural(n, "problem"),
                 if n == 1 { "it" } else { "them" }
             ),
         };

@@ -64,8 +64,8 @@ impl Exclude {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            output: PathBuf::from(crate::DEFAULT_OUTPUT_FOLDER),
-            templates: PathBuf::from(crate::discover::TEMPLATES_FOLDER),
+            output: PathBuf::from(crate::paths::DEFAULT_OUTPUT_FOLDER),
+            templates: PathBuf::from(crate::paths::TEMPLATES_FOLDER),
             exclude: Exclude::default(),
             rules: Rules::default(),
             reviews: PeriodKind::ALL.to_vec(),

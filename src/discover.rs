@@ -8,11 +8,9 @@ use walkdir::WalkDir;
 use crate::config::Exclude;
 use crate::diagnostic::Diagnostic;
 use crate::fsread;
-use crate::write::{self, MANIFEST};
-
-/// The journal's own templates live here unless `trailmark.toml` says otherwise, and are
-/// not journal documents.
-pub const TEMPLATES_FOLDER: &str = "templates";
+use crate::paths::{
+    MANIFEST, TEMPLATES_FOLDER, is_hidden, is_markdown, is_report_folder, manifest_paths,
+};
 
 /// What the walk leaves out besides hidden files and folders.
 pub struct Skip<'a> {
@@ -92,7 +90,7 @@ fn walk(root: &Path, skip: &Skip) -> (Found, Vec<PathBuf>) {
             if is_app_folder(entry, &note_templates) {
                 return false;
             }
-            if write::is_report_folder(path) {
+            if is_report_folder(path) {
                 report_folders.push(path.to_path_buf());
                 return false;
             }
@@ -157,14 +155,14 @@ fn unlisted_markdown(folder: &Path) -> usize {
     // An unreadable manifest lists nothing: every markdown file is unlisted.
     let manifest = fsread::read_to_string(&folder.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES)
         .unwrap_or_default();
-    let listed: HashSet<&str> = write::manifest_paths(&manifest).collect();
+    let listed: HashSet<&str> = manifest_paths(&manifest).collect();
     WalkDir::new(folder)
         .follow_links(false)
         .into_iter()
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !(is_hidden(entry.file_name())
-                    || (entry.file_type().is_dir() && write::is_report_folder(entry.path())))
+                    || (entry.file_type().is_dir() && is_report_folder(entry.path())))
         })
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file() && is_markdown(entry.path()))
@@ -205,16 +203,6 @@ fn obsidian_template_folders(root: &Path) -> Vec<PathBuf> {
         inside.then(|| root.join(folder))
     })
     .collect()
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|name| name.starts_with('.'))
-}
-
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -9,37 +9,39 @@
 //! arguments and calls these.
 
 pub mod analyse;
-pub mod check;
-pub mod cli;
-pub mod config;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod config;
 pub mod dates;
-pub mod diagnostic;
-pub mod discover;
+pub(crate) mod diagnostic;
+pub(crate) mod discover;
 pub mod document;
-pub mod editor;
-pub mod error;
+pub(crate) mod editor;
+pub(crate) mod error;
 pub(crate) mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
-pub mod manual;
+pub(crate) mod hash;
+pub(crate) mod manual;
 pub mod model;
-pub mod progress;
-pub mod render;
-pub mod scaffold;
-pub mod serve;
-pub mod slug;
-pub mod terminal;
+pub(crate) mod paths;
+pub(crate) mod progress;
+pub(crate) mod render;
+pub(crate) mod scaffold;
+pub(crate) mod serve;
+pub(crate) mod slug;
+pub(crate) mod terminal;
+pub(crate) mod text;
 pub(crate) mod visible;
-pub mod watch;
-pub mod workspace;
-pub mod write;
+pub(crate) mod watch;
+pub(crate) mod workspace;
+pub(crate) mod write;
 
 use std::path::Path;
 
 use crate::error::Error;
 use crate::workspace::Workspace;
-
-/// The default output folder, inside the journal.
-pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
 /// A workspace of the journal at `root`, with its configuration and every file read once:
 /// what every command starts from (`status` analyses it, `build` builds it).
@@ -47,4 +49,9 @@ pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
     let mut workspace = Workspace::open(root, out)?;
     workspace.refresh();
     Ok(workspace)
+}
+
+/// The command line: parses the arguments, runs the command, and says how it went.
+pub fn run() -> std::process::ExitCode {
+    cli::main()
 }

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    trailmark::cli::main()
+    trailmark::run()
 }

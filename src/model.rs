@@ -7,9 +7,8 @@ use std::ops::Range;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{
-    Document, GoalStatus, Heading, Horizon, Metric, MilestoneState, strip_markdown_extension,
-};
+use crate::document::{Document, GoalStatus, Heading, Horizon, Metric, MilestoneState};
+use crate::paths::strip_markdown_extension;
 use crate::slug::{is_slug, slugify};
 
 /// The whole journal, linked.

@@ -62,7 +62,7 @@ pub fn init_files(today: Date) -> Vec<NewFile> {
             path: ".gitignore".to_string(),
             content: format!(
                 "# The reports `trailmark build` writes: made from the journal, not kept in git.\n/{}/\n",
-                crate::DEFAULT_OUTPUT_FOLDER
+                crate::paths::DEFAULT_OUTPUT_FOLDER
             ),
             purpose: "keeps the reports out of git",
         },
@@ -131,10 +131,10 @@ fn settings_file() -> String {
 # case and punctuation). A list given here replaces the default one.
 # [sections]
 {sections}"#,
-        output = crate::DEFAULT_OUTPUT_FOLDER,
+        output = crate::paths::DEFAULT_OUTPUT_FOLDER,
         goal_template = NEW_GOAL_TEMPLATE,
         entry_template = NEW_ENTRY_TEMPLATE,
-        templates = crate::discover::TEMPLATES_FOLDER,
+        templates = crate::paths::TEMPLATES_FOLDER,
         stalled = rules.stalled_after_days,
         margin = rules.at_risk_margin,
     )

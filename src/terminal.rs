@@ -7,9 +7,9 @@ use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::analyse::{Report, Status};
-use crate::check::{paint, plural};
+use crate::check::paint;
 use crate::diagnostic::Severity;
-use crate::render::{percent, progress_bar};
+use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
 /// Titles wider than this are cut with `…` so the columns stay on one line.

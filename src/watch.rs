@@ -6,7 +6,7 @@
 //! renames, `git checkout` touching hundreds of files, and even a lost or overflowing
 //! event queue all end in reports that match the files on disk.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -21,11 +21,12 @@ use crate::config::CONFIG_FILE;
 use crate::dates::Date;
 use crate::discover;
 use crate::error::Error;
+use crate::paths;
 use crate::workspace::{self, Refresh, Workspace};
-use crate::write::{self, WriteSummary};
+use crate::write::WriteSummary;
 
 /// The quiet time after the last event before a rebuild starts, unless told otherwise.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
+pub(crate) const DEFAULT_DEBOUNCE_MS: u64 = 100;
 
 /// How often polling looks at the files a build reads.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
@@ -225,11 +226,11 @@ pub struct Watch {
 impl Watch {
     pub fn new(workspace: Workspace, options: WatchOptions) -> Watch {
         let (sender, receiver) = mpsc::channel();
-        let root = write::resolve(workspace.root());
+        let root = paths::resolve(workspace.root());
         Watch {
             root_identity: FolderIdentity::of(&root),
             root,
-            out: write::resolve(workspace.out()),
+            out: paths::resolve(workspace.out()),
             workspace,
             options,
             sender,
@@ -526,15 +527,8 @@ impl Watch {
         if is_editor_temp_file(name) {
             return false;
         }
-        match relative.extension().and_then(|e| e.to_str()) {
-            Some(extension) => {
-                extension.eq_ignore_ascii_case("md")
-                    || extension.eq_ignore_ascii_case("markdown")
-                    || path.is_dir()
-            }
-            // Without an extension it may be a folder (now gone, so it cannot be asked).
-            None => true,
-        }
+        // Without an extension it may be a folder (now gone, so it cannot be asked).
+        relative.extension().is_none() || paths::is_markdown(relative) || path.is_dir()
     }
 
     /// Whether `path` is the journal's `trailmark.toml`.
@@ -563,11 +557,8 @@ impl Watch {
             return None;
         }
         let relative = path.strip_prefix(&self.root).ok()?;
-        let hidden = relative.components().any(|component| {
-            matches!(component, Component::Normal(name)
-                if name.to_str().is_some_and(|name| name.starts_with('.')))
-        });
-        (!hidden && relative.components().next().is_some()).then_some(relative)
+        (!paths::has_hidden_part(relative) && relative.components().next().is_some())
+            .then_some(relative)
     }
 }
 
@@ -608,7 +599,7 @@ mod tests {
         Watch::new(
             workspace,
             WatchOptions {
-                debounce: DEFAULT_DEBOUNCE,
+                debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
                 poll: false,
                 today: None,
             },
@@ -619,7 +610,7 @@ mod tests {
     fn editor_temp_files_and_the_output_folder_never_trigger_a_rebuild() {
         let dir = tempfile::tempdir().unwrap();
         let watch = watch(dir.path());
-        let root = write::resolve(dir.path());
+        let root = paths::resolve(dir.path());
         let ignored = [
             "goals/.career.md.swp",
             "goals/career.md.swp",
@@ -707,7 +698,7 @@ mod tests {
     fn template_edits_are_told_apart() {
         let dir = tempfile::tempdir().unwrap();
         let watch = watch(dir.path());
-        let root = write::resolve(dir.path());
+        let root = paths::resolve(dir.path());
         assert!(watch.is_template(&root.join("templates/goal.html")));
         assert!(!watch.is_template(&root.join("templates/goal.html~")));
         assert!(watch.is_template(&root.join("templates")));

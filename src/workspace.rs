@@ -23,7 +23,9 @@ use crate::dates::Date;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
+use crate::hash::content_hash;
 use crate::model::{self, Journal};
+use crate::paths::{self, FileStamp};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, render};
 
@@ -40,7 +42,7 @@ pub struct Workspace {
     out_from_config: bool,
     /// The text of `trailmark.toml` as last read, `None` without one.
     config_text: Option<String>,
-    files: HashMap<String, FileStamp>,
+    files: HashMap<String, LastRead>,
     journal: Journal,
     /// The git history as last read; `None` until some milestone needs it.
     history: Option<git::History>,
@@ -50,9 +52,8 @@ pub struct Workspace {
 
 /// What a file looked like when it was last read.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct FileStamp {
-    len: u64,
-    modified: Option<SystemTime>,
+struct LastRead {
+    stamp: FileStamp,
     content: u64,
     /// Modified long enough before it was read that an unchanged stamp means unchanged
     /// content.
@@ -148,9 +149,9 @@ impl Workspace {
 
     /// Brings the journal up to date with the files on disk.
     pub fn refresh(&mut self) -> Refresh {
-        let root = write::resolve(&self.root);
+        let root = paths::resolve(&self.root);
         let skip = discover::Skip {
-            out: &write::resolve(&self.out),
+            out: &paths::resolve(&self.out),
             templates: &root.join(&self.config.templates),
             exclude: &self.config.exclude,
         };
@@ -161,7 +162,7 @@ impl Workspace {
             .collect();
         // Files are checked, read and parsed on every core; results keep the walk's order.
         let options = &self.config.parse;
-        let checked: Vec<Checked> = found
+        let checked: Vec<Examined> = found
             .files
             .into_iter()
             .map(|path| {
@@ -171,13 +172,13 @@ impl Workspace {
             })
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(path, known, last)| check_file(&root, path, known, last, options))
+            .map(|(path, known, last)| examine_file(&root, path, known, last, options))
             .collect();
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
         for file in checked {
-            match file.stamp {
-                Some(stamp) => self.files.insert(file.path.clone(), stamp),
+            match file.last_read {
+                Some(last_read) => self.files.insert(file.path.clone(), last_read),
                 None => self.files.remove(&file.path),
             };
             match file.freshness {
@@ -241,7 +242,7 @@ impl Workspace {
             let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let to_journal = write::relative_link(&self.out, &self.root);
+            let to_journal = paths::relative_link(&self.out, &self.root);
             let pages = renderer.pages(&report, &reviews, &to_journal);
             let renderer = &renderer;
             let mut planned = Vec::with_capacity(pages.len() * render::FORMATS.len() + 1);
@@ -257,7 +258,7 @@ impl Workspace {
             if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
                 planned.push(write::Planned {
                     path: git::CACHE_FILE.to_string(),
-                    fingerprint: write::content_hash(cache.as_bytes()),
+                    fingerprint: content_hash(cache.as_bytes()),
                     make: Box::new(move || Ok(cache.clone())),
                 });
             }
@@ -297,38 +298,38 @@ impl Workspace {
     }
 }
 
-/// One file after [`check_file`]: its document, whether it is new or changed, and the
+/// One file after [`examine_file`]: its document, whether it is new or changed, and the
 /// stamp to remember (none when it could not be read).
-struct Checked {
+struct Examined {
     path: String,
     document: Document,
     freshness: Freshness,
-    stamp: Option<FileStamp>,
+    last_read: Option<LastRead>,
 }
 
 /// Reads and parses `path` unless its stamp, or else its content hash, shows that `known`
 /// (its document from the last refresh) is still current.
-fn check_file(
+fn examine_file(
     root: &Path,
     path: String,
     known: Option<Document>,
-    last: Option<FileStamp>,
+    last: Option<LastRead>,
     options: &ParseOptions,
-) -> Checked {
+) -> Examined {
     // The link itself, not what it points to: a file swapped for a link is refused by the
     // read below, never taken for unchanged.
     let stamp = std::fs::symlink_metadata(root.join(&path))
         .ok()
-        .map(|metadata| (metadata.len(), metadata.modified().ok()));
+        .map(|metadata| FileStamp::of(&metadata));
     let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
-        if last.settled && (last.len, last.modified) == stamp);
+        if last.settled && last.stamp == stamp);
     let known = match known {
         Some(known) if unchanged_stamp => {
-            return Checked {
+            return Examined {
                 path,
                 document: known,
                 freshness: Freshness::Unchanged,
-                stamp: last,
+                last_read: last,
             };
         }
         other => other,
@@ -341,17 +342,20 @@ fn check_file(
     let bytes = match document::read(root, &path) {
         Ok(bytes) => bytes,
         Err(message) => {
-            return Checked {
+            return Examined {
                 document: document::unreadable(&path, message),
                 path,
                 freshness,
-                stamp: None,
+                last_read: None,
             };
         }
     };
-    let content = write::content_hash(&bytes);
-    let (len, modified) = stamp.unwrap_or((bytes.len() as u64, None));
-    let settled = modified.is_some_and(|modified| {
+    let content = content_hash(&bytes);
+    let stamp = stamp.unwrap_or(FileStamp {
+        len: bytes.len() as u64,
+        modified: None,
+    });
+    let settled = stamp.modified.is_some_and(|modified| {
         SystemTime::now()
             .duration_since(modified)
             .is_ok_and(|age| age > RACY_WINDOW)
@@ -362,13 +366,12 @@ fn check_file(
         }
         _ => (document::parse(&path, &bytes, options), freshness),
     };
-    Checked {
+    Examined {
         path,
         document,
         freshness,
-        stamp: Some(FileStamp {
-            len,
-            modified,
+        last_read: Some(LastRead {
+            stamp,
             content,
             settled,
         }),

@@ -15,30 +15,15 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::fsread;
-
-/// The list of files trailmark wrote, one relative path a line, each with a record of
-/// what it was made from (see [`Written`]).
-pub const MANIFEST: &str = ".trailmark-manifest";
-
-/// Whether `folder` holds a manifest, a plain file (never a link), so it is a folder of
-/// reports trailmark wrote: its own output folder, or another one the walk skips.
-pub(crate) fn is_report_folder(folder: &Path) -> bool {
-    std::fs::symlink_metadata(folder.join(MANIFEST)).is_ok_and(|m| m.is_file())
-}
-
-/// The report paths a manifest's `text` lists: the first field of each line.
-pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .filter_map(|line| line.split('\t').next())
-        .filter(|path| !path.is_empty())
-}
+use crate::hash::content_hash;
+use crate::paths::{FileStamp, MANIFEST, is_report_folder, resolve};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -233,42 +218,6 @@ fn symlink_error(path: &Path) -> Error {
 
 fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
-}
-
-/// `path` made absolute, with symlinks and `..` resolved as far as the folders exist.
-pub fn resolve(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
-    }
-    let mut resolved = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    resolved.extend(rest.iter().rev());
-    resolved
-}
-
-/// The relative link from folder `from` to folder `to`, ending in `/` (empty when they
-/// are the same folder): how reports in `from` link to journal files under `to`.
-pub fn relative_link(from: &Path, to: &Path) -> String {
-    let (from, to) = (resolve(from), resolve(to));
-    let from: Vec<Component> = from.components().collect();
-    let to: Vec<Component> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut link = "../".repeat(from.len() - common);
-    for part in &to[common..] {
-        link.push_str(&part.as_os_str().to_string_lossy());
-        link.push('/');
-    }
-    link
 }
 
 /// One report to write: where it goes, a fingerprint of everything it is made from (its
@@ -525,11 +474,6 @@ fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Write { path, source }
 }
 
-/// A hash of a file's bytes, to tell whether they changed without keeping them.
-pub fn content_hash(content: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(content)
-}
-
 /// What the manifest records of each report: the fingerprint it was made from, a hash of
 /// its content, and its file's size and modification time when written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -537,13 +481,6 @@ struct Record {
     fingerprint: u64,
     hash: u64,
     file: FileStamp,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    len: u64,
-    /// Nanoseconds since 1970.
-    modified: u64,
 }
 
 impl Record {
@@ -554,25 +491,9 @@ impl Record {
         hash: 0,
         file: FileStamp {
             len: u64::MAX,
-            modified: u64::MAX,
+            modified: None,
         },
     };
-}
-
-impl FileStamp {
-    fn of(metadata: &std::fs::Metadata) -> FileStamp {
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |since| {
-                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-            });
-        FileStamp {
-            len: metadata.len(),
-            modified,
-        }
-    }
 }
 
 impl Written {
@@ -594,7 +515,7 @@ impl Written {
                 [fingerprint, hash, len, modified] => Record {
                     fingerprint,
                     hash,
-                    file: FileStamp { len, modified },
+                    file: FileStamp::from_nanos(len, modified),
                 },
                 _ => Record::UNKNOWN,
             };
@@ -623,7 +544,10 @@ impl Written {
             let _ = writeln!(
                 manifest,
                 "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
-                record.fingerprint, record.hash, record.file.len, record.file.modified
+                record.fingerprint,
+                record.hash,
+                record.file.len,
+                record.file.modified_nanos()
             );
         }
         manifest
@@ -684,17 +608,6 @@ mod tests {
         std::fs::write(&plain, b"x").unwrap();
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&target), mode(&plain));
-    }
-
-    #[test]
-    fn relative_links_between_folders() {
-        let base = Path::new("/nonexistent-trailmark-test");
-        assert_eq!(
-            relative_link(&base.join("j/_reports"), &base.join("j")),
-            "../"
-        );
-        assert_eq!(relative_link(&base.join("out"), &base.join("j")), "../j/");
-        assert_eq!(relative_link(&base.join("j"), &base.join("j")), "");
     }
 
     /// Writes reports of these paths and contents as a new trailmark process would, with

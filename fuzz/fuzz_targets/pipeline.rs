@@ -3,13 +3,8 @@
 //! attribute that could run a script, and the calendar keeps iCalendar's line rules.
 #![no_main]
 
-use std::sync::LazyLock;
-
 use libfuzzer_sys::fuzz_target;
-use trailmark::analyse::period::PeriodKind;
-use trailmark::analyse::{self, review};
-use trailmark::dates::Date;
-use trailmark::{document, git, model, render};
+use trailmark::fuzzing;
 
 /// File names the input's parts get, in turn: goals, dated entries in two years, a note.
 const PATHS: [&str; 6] = [
@@ -21,37 +16,20 @@ const PATHS: [&str; 6] = [
     "notes.md",
 ];
 
-/// One renderer for every input: its templates are compiled once.
-static RENDERER: LazyLock<render::Renderer> = LazyLock::new(|| render::Renderer::new(None));
-
 fuzz_target!(|bytes: &[u8]| {
     // 0xFF never occurs in UTF-8, so it cannot end a file that should have gone on.
-    let documents = bytes
+    let files: Vec<(&str, &[u8])> = bytes
         .split(|&b| b == 0xFF)
         .take(PATHS.len())
         .zip(PATHS)
-        .map(|(content, path)| document::parse(path, content, &document::ParseOptions::default()))
+        .map(|(content, path)| (path, content))
         .collect();
-    let journal = model::build(documents);
-    let today = Date::from_ymd(2026, 3, 1).expect("a real date");
-    let report = std::sync::Arc::new(analyse::analyse(
-        &journal,
-        &git::History::default(),
-        today,
-        &Default::default(),
-    ));
-    let reviews = review::all_reviews(&journal, &report, &PeriodKind::ALL);
-    let renderer = &*RENDERER;
-    for page in renderer.pages(&report, &reviews, "../") {
-        for &format in page.formats() {
-            let text = renderer
-                .render_page(&page, format)
-                .unwrap_or_else(|error| panic!("{}.{format}: {error}", page.path(format)));
-            match format {
-                "html" => assert_no_script(&text),
-                "ics" => assert_calendar_lines(&text),
-                _ => {}
-            }
+    let reports = fuzzing::render_journal(&files).unwrap_or_else(|error| panic!("{error}"));
+    for report in reports {
+        match report.format {
+            "html" => assert_no_script(&report.text),
+            "ics" => assert_calendar_lines(&report.text),
+            _ => {}
         }
     }
 });

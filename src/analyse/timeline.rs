@@ -226,7 +226,7 @@ pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Fore
         if done < FORECAST_MIN_DONE {
             return Forecast::none(format!(
                 "too little recent history to forecast: {} done in the last {} weeks",
-                crate::check::plural(done, "milestone"),
+                crate::text::plural(done, "milestone"),
                 FORECAST_WINDOW_WEEKS
             ));
         }

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use super::{MilestoneState, Priority};
 use crate::dates::Date;
+use crate::paths::strip_markdown_extension;
 
 /// What a dated marker sets on a milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,19 +373,6 @@ pub fn wikilink_display(target: &str) -> &str {
     } else {
         name
     }
-}
-
-/// `name` without a `.md` or `.markdown` extension (any case).
-pub fn strip_markdown_extension(name: &str) -> &str {
-    for extension in [".md", ".markdown"] {
-        if name.len() > extension.len()
-            && let Some(stem) = name.get(..name.len() - extension.len())
-            && name[stem.len()..].eq_ignore_ascii_case(extension)
-        {
-            return stem;
-        }
-    }
-    name
 }
 
 /// `text` with its words joined by single spaces.

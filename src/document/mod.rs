@@ -17,7 +17,7 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 
-pub use metadata::{strip_markdown_extension, wikilink_display};
+pub use metadata::wikilink_display;
 pub use text::LineIndex;
 
 /// How documents are read: choices a journal's configuration may change.
@@ -395,15 +395,6 @@ pub struct Heading {
     pub parent: Option<usize>,
 }
 
-/// Reads and parses the file `root/path`. Never fails: a file that cannot be read is a
-/// document with no content and one diagnostic saying why.
-pub fn load(root: &Path, path: &str, options: &ParseOptions) -> Document {
-    match read(root, path) {
-        Ok(bytes) => parse(path, &bytes, options),
-        Err(message) => unreadable(path, message),
-    }
-}
-
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
 /// size limit, or is no longer a regular file (see [`crate::fsread`]).
 pub fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
@@ -601,23 +592,76 @@ mod tests {
         }
     }
 
+    /// Reads and parses `root/path` as the workspace does.
+    fn load(root: &Path, path: &str) -> Document {
+        match read(root, path) {
+            Ok(bytes) => parse(path, &bytes),
+            Err(message) => unreadable(path, message),
+        }
+    }
+
     #[test]
     fn files_that_cannot_be_read_become_one_diagnostic() {
         let dir = tempfile::tempdir().unwrap();
         // Listed, then deleted before it was read.
-        let doc = load(dir.path(), "gone.md", &ParseOptions::default());
+        let doc = load(dir.path(), "gone.md");
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
-        let doc = load(dir.path(), "big.md", &ParseOptions::default());
+        let doc = load(dir.path(), "big.md");
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(
             doc.diagnostics[0].message.contains("over the 10 MB limit"),
             "{:?}",
             doc.diagnostics
         );
+    }
+
+    /// A file listed by the walk as a regular markdown file and then swapped, before it is
+    /// read, for a FIFO (a read would wait for a writer forever), a link to `/dev/zero` (a
+    /// read would never end) or a link out of the journal: each is one diagnostic, at once.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "- [ ] private-outside-text\n",
+        )
+        .unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.md"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        symlink("/dev/zero", root.join("zero.md")).unwrap();
+        symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for name in ["fifo.md", "zero.md", "secret.md"] {
+                let document = load(&root, name);
+                sender.send((name, document)).unwrap();
+            }
+        });
+        for expected in ["fifo.md", "zero.md", "secret.md"] {
+            let (name, document) = receiver
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("reading {expected} did not return"));
+            assert_eq!(name, expected);
+            assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
+            let message = &document.diagnostics[0].message;
+            let wanted = match name {
+                "fifo.md" => "not a regular file but a named pipe (FIFO)",
+                _ => "symlink not followed",
+            };
+            assert!(message.starts_with(wanted), "{name}: {message}");
+            assert!(document.milestones.is_empty());
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::analyse::{GoalReport, MilestoneReport, Report, Status};
 use crate::dates::Date;
 use crate::document::MilestoneState;
-use crate::render::percent;
+use crate::text::percent;
 
 /// The calendar's name in calendar apps.
 const CALENDAR_NAME: &str = "Goal deadlines";
@@ -142,7 +142,7 @@ fn done_mark(done: bool) -> String {
 fn goal_facts(goal: &GoalReport) -> (&'static str, String) {
     let mut progress = percent(goal.progress);
     if goal.total > 0 {
-        let of = crate::check::plural(goal.total as usize, "milestone");
+        let of = crate::text::plural(goal.total as usize, "milestone");
         let _ = write!(progress, " ({} of {of})", goal.done);
     }
     (goal.status.as_str(), progress)

@@ -104,8 +104,8 @@ pub fn burn_up(goal: &GoalReport, today: Date) -> String {
 fn burn_up_summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Date) -> String {
     let mut text = format!(
         "Progress went from {} on {start} to {} on {last}.",
-        crate::render::percent(from),
-        crate::render::percent(to)
+        crate::text::percent(from),
+        crate::text::percent(to)
     );
     if let Some(due) = goal.due {
         let _ = write!(text, " Due {due}.");
@@ -114,7 +114,7 @@ fn burn_up_summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Dat
         let _ = write!(
             text,
             " Expected by now on a straight line: {}.",
-            crate::render::percent(expected)
+            crate::text::percent(expected)
         );
     }
     text
@@ -134,7 +134,7 @@ pub fn activity(weeks: &[ActivityWeek], today: Date) -> String {
     let most_in_a_day = weeks.iter().flat_map(|w| w.days).max().unwrap_or(0).max(1);
     let mut summary = format!(
         "{} done in the last {} weeks.",
-        crate::check::plural(total as usize, "milestone"),
+        crate::text::plural(total as usize, "milestone"),
         weeks.len()
     );
     if let Some(week) = busiest {
@@ -182,7 +182,7 @@ pub fn activity(weeks: &[ActivityWeek], today: Date) -> String {
                 svg,
                 r#"<rect class="level-{level}" x="{x:.1}" y="{:.1}" width="{CELL}" height="{CELL}" rx="2"><title>{date}: {}</title></rect>"#,
                 Y0 + STEP * day as f64,
-                crate::check::plural(*count as usize, "milestone")
+                crate::text::plural(*count as usize, "milestone")
             );
         }
     }

@@ -23,7 +23,7 @@ use crate::dates::Date;
 use crate::document::Priority;
 use crate::error::Error;
 use crate::fsread;
-use crate::write;
+use crate::text::{percent, progress_bar};
 use lazy::LazyGoal;
 
 pub mod calendar;
@@ -507,7 +507,7 @@ pub fn report_file_stem(id: &str) -> String {
         format!("{id}_")
     } else if id.len() > MAX_STEM {
         let kept = id.get(..MAX_STEM - 17).unwrap_or(id).trim_end_matches('-');
-        format!("{kept}_{:016x}", write::content_hash(id.as_bytes()))
+        format!("{kept}_{:016x}", crate::hash::content_hash(id.as_bytes()))
     } else {
         id.to_string()
     }
@@ -611,11 +611,6 @@ impl StatusSummary {
     }
 }
 
-/// `0.456` -> `46%`.
-pub fn percent(value: f64) -> String {
-    format!("{:.0}%", (value * 100.0).clamp(0.0, 100.0))
-}
-
 /// `0.125` -> `+13%`, `-0.05` -> `-5%`, `0` -> `0%`: a change of progress.
 fn signed_percent(value: f64) -> String {
     let points = (value * 100.0).round();
@@ -645,12 +640,6 @@ fn path_url(path: &str) -> String {
 /// `0.5` -> `█████░░░░░`: a progress bar for text reports.
 fn text_bar(value: f64) -> String {
     progress_bar(value, 10)
-}
-
-/// A progress bar of `width` cells.
-pub fn progress_bar(value: f64, width: usize) -> String {
-    let filled = ((value.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
-    "█".repeat(filled) + &"░".repeat(width - filled)
 }
 
 /// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
@@ -719,15 +708,6 @@ mod tests {
         );
         assert!(stem_a.starts_with(&"x".repeat(83)) && stem_a.contains('_'));
         assert_eq!(report_file_stem(&"y".repeat(100)), "y".repeat(100));
-    }
-
-    #[test]
-    fn bars_and_percentages() {
-        assert_eq!(progress_bar(0.0, 4), "░░░░");
-        assert_eq!(progress_bar(0.5, 4), "██░░");
-        assert_eq!(progress_bar(1.7, 4), "████");
-        assert_eq!(percent(0.456), "46%");
-        assert_eq!(percent(1.0), "100%");
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! What the journal's paths mean, for every stage and front-end: which files are journal
+//! documents, which names are hidden, the names trailmark gives its own files and folders,
+//! how a path is resolved and how reports link to journal files, and the stamp that tells
+//! whether a file changed. One definition each, so the walk, `watch` and the link
+//! resolver never disagree.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The default output folder, inside the journal.
+pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
+
+/// The journal's own report templates (`templates/` at its root).
+pub(crate) const TEMPLATES_FOLDER: &str = "templates";
+
+/// The list of files trailmark wrote in an output folder, one relative path a line, each
+/// with a record of what it was made from (see `write::Manifest`).
+pub(crate) const MANIFEST: &str = ".trailmark-manifest";
+
+/// Whether `folder` holds a manifest, a plain file (never a link), so it is a folder of
+/// reports trailmark wrote: its own output folder, or another one the walk skips.
+pub(crate) fn is_report_folder(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder.join(MANIFEST)).is_ok_and(|m| m.is_file())
+}
+
+/// The report paths a manifest's `text` lists: the first field of each line.
+pub(crate) fn manifest_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter_map(|line| line.split('\t').next())
+        .filter(|path| !path.is_empty())
+}
+
+/// Whether `path` names a markdown file: a `.md` or `.markdown` extension, in any case.
+/// Only these are journal documents (attachments are linked, never read).
+pub(crate) fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// `name` without a `.md` or `.markdown` extension (any case).
+pub(crate) fn strip_markdown_extension(name: &str) -> &str {
+    for extension in [".md", ".markdown"] {
+        if name.len() > extension.len()
+            && let Some(stem) = name.get(..name.len() - extension.len())
+            && name[stem.len()..].eq_ignore_ascii_case(extension)
+        {
+            return stem;
+        }
+    }
+    name
+}
+
+/// Whether a file or folder name is hidden (`.git`, `.obsidian`, editor files like
+/// `.#goal.md`): nothing below a hidden name is part of the journal.
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|name| name.starts_with('.'))
+}
+
+/// Whether any part of the relative path `relative` is hidden.
+pub(crate) fn has_hidden_part(relative: &Path) -> bool {
+    relative
+        .components()
+        .any(|component| matches!(component, Component::Normal(name) if is_hidden(name)))
+}
+
+/// `path` made absolute, with symlinks and `..` resolved as far as the folders exist.
+pub(crate) fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
+/// The relative link from folder `from` to folder `to`, ending in `/` (empty when they
+/// are the same folder): how reports in `from` link to journal files under `to`.
+pub(crate) fn relative_link(from: &Path, to: &Path) -> String {
+    let (from, to) = (resolve(from), resolve(to));
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut link = "../".repeat(from.len() - common);
+    for part in &to[common..] {
+        link.push_str(&part.as_os_str().to_string_lossy());
+        link.push('/');
+    }
+    link
+}
+
+/// A file's size and modification time: equal stamps mean the file was not rewritten
+/// (as far as the file system can tell; see `workspace` for the racy window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    pub(crate) len: u64,
+    pub(crate) modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    pub(crate) fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        }
+    }
+
+    /// The modification time in nanoseconds since 1970, as the manifest records it (0
+    /// when unknown or earlier).
+    pub(crate) fn modified_nanos(&self) -> u64 {
+        self.modified
+            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |since| {
+                u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
+            })
+    }
+
+    /// The stamp the manifest records as `len` and nanoseconds since 1970.
+    pub(crate) fn from_nanos(len: u64, modified: u64) -> FileStamp {
+        FileStamp {
+            len,
+            modified: UNIX_EPOCH.checked_add(std::time::Duration::from_nanos(modified)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_extensions_in_any_case() {
+        for name in ["a.md", "a.MD", "a.markdown", "a.Markdown"] {
+            assert!(is_markdown(Path::new(name)), "{name}");
+            assert_eq!(strip_markdown_extension(name), "a");
+        }
+        for name in ["a.txt", "md", "a.md.bak", ".md"] {
+            assert!(!is_markdown(Path::new(name)) || name == ".md", "{name}");
+        }
+        assert_eq!(strip_markdown_extension(".md"), ".md");
+    }
+
+    #[test]
+    fn hidden_parts() {
+        assert!(has_hidden_part(Path::new("a/.git/b.md")));
+        assert!(has_hidden_part(Path::new(".#goal.md")));
+        assert!(!has_hidden_part(Path::new("a/b.c/d.md")));
+    }
+
+    #[test]
+    fn relative_links_between_folders() {
+        let base = Path::new("/nonexistent-trailmark-test");
+        assert_eq!(
+            relative_link(&base.join("j/_reports"), &base.join("j")),
+            "../"
+        );
+        assert_eq!(relative_link(&base.join("out"), &base.join("j")), "../j/");
+        assert_eq!(relative_link(&base.join("j"), &base.join("j")), "");
+    }
+
+    #[test]
+    fn a_stamp_survives_the_manifest() {
+        let stamp = FileStamp {
+            len: 7,
+            modified: UNIX_EPOCH.checked_add(std::time::Duration::from_nanos(1_234_567_890_123)),
+        };
+        assert_eq!(
+            FileStamp::from_nanos(stamp.len, stamp.modified_nanos()),
+            stamp
+        );
+    }
+}
