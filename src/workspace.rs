@@ -47,7 +47,7 @@ pub struct Workspace {
     /// The git history as last read; `None` until some milestone needs it.
     history: Option<git::History>,
     /// The output folder's manifest, loaded at the first build.
-    written: Option<write::Written>,
+    manifest: Option<write::Manifest>,
 }
 
 /// What a file looked like when it was last read.
@@ -104,7 +104,7 @@ impl Workspace {
             files: HashMap::new(),
             journal: Journal::default(),
             history: None,
-            written: None,
+            manifest: None,
         })
     }
 
@@ -262,10 +262,10 @@ impl Workspace {
                     make: Box::new(move || Ok(cache.clone())),
                 });
             }
-            let written = self
-                .written
-                .get_or_insert_with(|| write::Written::load(&self.out));
-            write::write_reports(&self.out, &planned, written, progress)?
+            let manifest = self
+                .manifest
+                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            write::write_reports(&self.out, &planned, manifest, progress)?
         };
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");

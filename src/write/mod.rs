@@ -13,7 +13,6 @@
 //! folder is checked once a build, each report file as it is written.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Component, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +22,14 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::fsread;
 use crate::hash::content_hash;
-use crate::paths::{FileStamp, MANIFEST, is_report_folder, resolve};
+use crate::paths::FileStamp;
+
+mod lock;
+mod manifest;
+
+pub(crate) use lock::{check_output_folder, lock_output_folder};
+pub(crate) use manifest::Manifest;
+use manifest::{Record, read_manifest, write_manifest};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -45,145 +51,9 @@ pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 const TEMP_PREFIX: &str = ".trailmark-";
 const TEMP_SUFFIX: &str = ".tmp";
 
-/// The file in the output folder whose advisory lock the writing process holds. It stays
-/// when the lock is released: removing it would let two processes lock two different
-/// files of the same name.
-pub(crate) const LOCK: &str = ".trailmark-lock";
-
-/// What the output folder holds, as its manifest records it: for each report the
-/// fingerprint it was made from and a hash of its content. A workspace loads it once and
-/// keeps it between builds, so that `watch` and `build` skip reports that are current.
-#[derive(Debug, Default)]
-pub struct Written {
-    records: HashMap<String, Record>,
-    /// The manifest as last read or written: when the file differs at the next build,
-    /// another process wrote reports meanwhile, and the records are read again.
-    text: String,
-    /// Temp files left by a killed build were removed (once a workspace is enough).
-    swept: bool,
-}
-
-/// Checks that `out` is a safe place for reports of the journal at `root`: not the
-/// journal itself, not a folder containing it, and not a folder of someone else's files.
-/// Changes nothing; a build checks again holding the lock (see [`lock_output_folder`]).
-pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
-    check_placement(root, out)?;
-    check_not_foreign(out)
-}
-
-/// The checks of [`check_output_folder`] that do not depend on what the folder holds.
-fn check_placement(root: &Path, out: &Path) -> Result<(), Error> {
-    let root = resolve(root);
-    let resolved = resolve(out);
-    if resolved == root {
-        return Err(Error::output(
-            out,
-            "is the journal folder itself; choose a folder inside or beside it, like _reports",
-        ));
-    }
-    if root.starts_with(&resolved) {
-        return Err(Error::output(
-            out,
-            "contains the journal; choose a folder inside or beside it, like _reports",
-        ));
-    }
-    if resolved.exists() && !resolved.is_dir() {
-        return Err(Error::output(out, "is a file, not a folder"));
-    }
-    Ok(())
-}
-
-/// A folder that holds files and no manifest is someone else's. The lock file and temp
-/// files do not count: a first build creates them before its manifest.
-fn check_not_foreign(out: &Path) -> Result<(), Error> {
-    // A manifest that is a link or a FIFO was not written by trailmark: say so by name.
-    let manifest = out.join(MANIFEST);
-    if let Ok(metadata) = std::fs::symlink_metadata(&manifest)
-        && !metadata.is_file()
-    {
-        return Err(not_a_report_file(&manifest, &metadata));
-    }
-    let foreign = !is_report_folder(out)
-        && std::fs::read_dir(out).is_ok_and(|entries| {
-            entries.flatten().any(|entry| {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                name != LOCK && !is_temp_name(&name)
-            })
-        });
-    if foreign {
-        return Err(Error::output(
-            out,
-            "already holds files that trailmark did not write; choose an empty or new folder",
-        ));
-    }
-    Ok(())
-}
-
-/// The output folder held for writing by this process; released when dropped, or by the
-/// system when the process ends however it ends (a lock is no file left behind).
-#[derive(Debug)]
-pub(crate) struct OutputLock {
-    _file: std::fs::File,
-}
-
-/// Checks `out` as [`check_output_folder`] does, creates it, and holds its lock: waits for
-/// another trailmark that writes there (calling `waiting` first, once), then checks
-/// whether it holds someone else's files, now that no other build can be half way
-/// through its first. The output folder itself may be a symlink the user made; it is
-/// followed, and only it (see [`write_reports`]).
-pub(crate) fn lock_output_folder(
-    root: &Path,
-    out: &Path,
-    waiting: impl FnOnce(),
-) -> Result<OutputLock, Error> {
-    check_placement(root, out)?;
-    std::fs::create_dir_all(out).map_err(write_error(out))?;
-    let path = out.join(LOCK);
-    let file = open_lock_file(&path)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            waiting();
-            file.lock().map_err(write_error(&path))?;
-        }
-        Err(std::fs::TryLockError::Error(source)) => return Err(Error::Write { path, source }),
-    }
-    check_not_foreign(out)?;
-    Ok(OutputLock { _file: file })
-}
-
-/// Opens the lock file, creating it if need be, never through a symlink: a new one is
-/// created exclusively (which fails on any existing name, a link included), an existing
-/// one must be a plain file. Nothing is written to it, but it is opened for writing: on
-/// NFS, Linux emulates `flock` with `fcntl` locks, and an exclusive one needs a file open
-/// for writing.
-fn open_lock_file(path: &Path) -> Result<std::fs::File, Error> {
-    loop {
-        let opened = match std::fs::symlink_metadata(path) {
-            Ok(metadata) if metadata.is_file() => open_for_writing(path),
-            Ok(metadata) => return Err(not_a_report_file(path, &metadata)),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                match std::fs::File::create_new(path) {
-                    // Made by another process meanwhile: look again.
-                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    created => created,
-                }
-            }
-            Err(source) => Err(source),
-        };
-        let file = opened.map_err(write_error(path))?;
-        let metadata = file.metadata().map_err(write_error(path))?;
-        if !metadata.is_file() {
-            return Err(not_a_report_file(path, &metadata));
-        }
-        return Ok(file);
-    }
-}
-
 /// Opens the existing file `path` for reading and writing; on Unix not through a symlink
 /// put there since it was looked at.
-fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
+pub(super) fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true);
     #[cfg(unix)]
@@ -192,7 +62,7 @@ fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// The error for something other than a plain file where trailmark writes or removes one.
-fn not_a_report_file(path: &Path, metadata: &std::fs::Metadata) -> Error {
+pub(super) fn not_a_report_file(path: &Path, metadata: &std::fs::Metadata) -> Error {
     if metadata.is_symlink() {
         symlink_error(path)
     } else if metadata.is_dir() {
@@ -216,7 +86,7 @@ fn symlink_error(path: &Path) -> Error {
     )
 }
 
-fn is_temp_name(name: &str) -> bool {
+pub(super) fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
@@ -244,7 +114,7 @@ pub struct Planned<'a> {
 pub fn write_reports(
     out: &Path,
     planned: &[Planned],
-    known: &mut Written,
+    known: &mut Manifest,
     progress: &Progress<'_>,
 ) -> Result<WriteSummary, Error> {
     let relatives = planned
@@ -254,7 +124,7 @@ pub fn write_reports(
     std::fs::create_dir_all(out).map_err(write_error(out))?;
     let on_disk = read_manifest(out).unwrap_or_default();
     if on_disk != known.text {
-        *known = Written::parse(on_disk, known.swept);
+        *known = Manifest::parse(on_disk, known.swept);
     }
     claim(out, planned, known)?;
     // Folders are checked and made once a build, not once a report; parents first.
@@ -323,7 +193,7 @@ pub fn write_reports(
 /// is written: a build that fails or is killed half way leaves its reports listed, so the
 /// next build finishes them and removes those it no longer plans, instead of finding a
 /// folder of files it does not know. A build that writes no new report writes nothing.
-fn claim(out: &Path, planned: &[Planned], known: &mut Written) -> Result<(), Error> {
+fn claim(out: &Path, planned: &[Planned], known: &mut Manifest) -> Result<(), Error> {
     let mut claimed = false;
     for report in planned {
         if !known.records.contains_key(&report.path) {
@@ -335,23 +205,6 @@ fn claim(out: &Path, planned: &[Planned], known: &mut Written) -> Result<(), Err
         write_manifest(out, known)?;
     }
     Ok(())
-}
-
-/// Writes the manifest of `known` unless the file already says the same (it was read at
-/// the start of this build, under the lock).
-fn write_manifest(out: &Path, known: &mut Written) -> Result<(), Error> {
-    let manifest = known.manifest();
-    if manifest != known.text {
-        let path = out.join(MANIFEST);
-        write_atomically(&path, manifest.as_bytes()).map_err(write_error(&path))?;
-        known.text = manifest;
-    }
-    Ok(())
-}
-
-/// The manifest's text; none when there is none, or it is not a plain file.
-fn read_manifest(out: &Path) -> Option<String> {
-    fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
 }
 
 /// Makes the folder at `path` unless it is one: it must not be a symlink or a file.
@@ -431,7 +284,11 @@ fn remove_temp_files(folder: &Path) -> std::io::Result<()> {
 }
 
 /// Makes and writes one report unless it is current; says whether it was written.
-fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(bool, Record), Error> {
+fn write_report(
+    report: &Planned,
+    target: &Path,
+    known: &Manifest,
+) -> Result<(bool, Record), Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten. The file is
     // looked at without following a link: a symlink in its place is an error.
@@ -469,89 +326,9 @@ fn write_report(report: &Planned, target: &Path, known: &Written) -> Result<(boo
     Ok((!unchanged, record))
 }
 
-fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+pub(super) fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_path_buf();
     move |source| Error::Write { path, source }
-}
-
-/// What the manifest records of each report: the fingerprint it was made from, a hash of
-/// its content, and its file's size and modification time when written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Record {
-    fingerprint: u64,
-    hash: u64,
-    file: FileStamp,
-}
-
-impl Record {
-    /// A report listed before it is written, or by an older trailmark: never trusted, as
-    /// no file has this stamp, so its file is compared with the new content.
-    const UNKNOWN: Record = Record {
-        fingerprint: 0,
-        hash: 0,
-        file: FileStamp {
-            len: u64::MAX,
-            modified: None,
-        },
-    };
-}
-
-impl Written {
-    /// The reports the manifest in `out` lists, with their records. A manifest of an
-    /// older trailmark lists only paths: those reports are compared with their files.
-    pub fn load(out: &Path) -> Written {
-        Written::parse(read_manifest(out).unwrap_or_default(), false)
-    }
-
-    fn parse(text: String, swept: bool) -> Written {
-        let mut records = HashMap::new();
-        for line in text.lines().filter(|line| !line.is_empty()) {
-            let mut fields = line.split('\t');
-            let path = fields.next().unwrap_or_default().to_string();
-            let numbers: Vec<u64> = fields
-                .map_while(|field| u64::from_str_radix(field, 16).ok())
-                .collect();
-            let record = match numbers[..] {
-                [fingerprint, hash, len, modified] => Record {
-                    fingerprint,
-                    hash,
-                    file: FileStamp::from_nanos(len, modified),
-                },
-                _ => Record::UNKNOWN,
-            };
-            records.insert(path, record);
-        }
-        Written {
-            records,
-            text,
-            swept,
-        }
-    }
-
-    /// One line a report, sorted by path: the path, then the record's numbers in hex,
-    /// separated by tabs (no report path holds a tab); only the path for a report not
-    /// known to be written.
-    fn manifest(&self) -> String {
-        let mut paths: Vec<&String> = self.records.keys().collect();
-        paths.sort_unstable();
-        let mut manifest = String::new();
-        for path in paths {
-            let record = &self.records[path];
-            if *record == Record::UNKNOWN {
-                let _ = writeln!(manifest, "{path}");
-                continue;
-            }
-            let _ = writeln!(
-                manifest,
-                "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
-                record.fingerprint,
-                record.hash,
-                record.file.len,
-                record.file.modified_nanos()
-            );
-        }
-        manifest
-    }
 }
 
 /// A report path as a relative path that cannot leave the output folder.
@@ -573,7 +350,7 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
 
 /// Writes `content` to a new temp file beside `target` and renames it over `target` (a
 /// link there is replaced, never followed); the stamp of the file written.
-fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
+pub(super) fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -595,6 +372,7 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paths::MANIFEST;
 
     #[cfg(unix)]
     #[test]
@@ -613,13 +391,13 @@ mod tests {
     /// Writes reports of these paths and contents as a new trailmark process would, with
     /// the record loaded from the manifest; the fingerprint is the content's hash.
     fn write_outputs(out: &Path, outputs: &[(&str, &str)]) -> Result<WriteSummary, Error> {
-        write_with(out, outputs, &mut Written::load(out))
+        write_with(out, outputs, &mut Manifest::load(out))
     }
 
     fn write_with(
         out: &Path,
         outputs: &[(&str, &str)],
-        known: &mut Written,
+        known: &mut Manifest,
     ) -> Result<WriteSummary, Error> {
         let planned: Vec<Planned> = outputs
             .iter()
@@ -665,7 +443,7 @@ mod tests {
         }
         // Not names trailmark makes: kept.
         std::fs::write(out.join("goals/.trailmark-notes"), "kept").unwrap();
-        let mut known = Written::load(&out);
+        let mut known = Manifest::load(&out);
         write_with(&out, &[("index.md", "a"), ("goals/x.md", "x")], &mut known).unwrap();
         for leftover in leftovers {
             assert!(!out.join(leftover).exists(), "{leftover} is left");
@@ -712,7 +490,7 @@ mod tests {
             })
             .collect();
         let told = std::sync::Mutex::new(Vec::new());
-        write_reports(&out, &planned, &mut Written::load(&out), &|done, total| {
+        write_reports(&out, &planned, &mut Manifest::load(&out), &|done, total| {
             told.lock().unwrap().push((done, total));
         })
         .unwrap();
@@ -739,7 +517,7 @@ mod tests {
         };
         let same = content_hash(b"a");
         let summary =
-            write_reports(&out, &planned(same), &mut Written::load(&out), &|_, _| {}).unwrap();
+            write_reports(&out, &planned(same), &mut Manifest::load(&out), &|_, _| {}).unwrap();
         assert_eq!(
             (summary, made.load(std::sync::atomic::Ordering::SeqCst)),
             (summary_of(&[], 1, &[]), 0)
@@ -748,7 +526,7 @@ mod tests {
         let summary = write_reports(
             &out,
             &planned(same + 1),
-            &mut Written::load(&out),
+            &mut Manifest::load(&out),
             &|_, _| {},
         )
         .unwrap();
@@ -762,7 +540,7 @@ mod tests {
     fn reports_edited_or_deleted_by_hand_are_written_again() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let mut known = Written::load(&out);
+        let mut known = Manifest::load(&out);
         write_with(&out, &[("index.md", "a"), ("b.md", "b")], &mut known).unwrap();
         std::fs::write(out.join("index.md"), "edited").unwrap();
         std::fs::remove_file(out.join("b.md")).unwrap();
@@ -919,7 +697,7 @@ mod tests {
             make: Box::new(|| Err(Error::Argument("a template error".to_string()))),
         });
         let lock = lock_output_folder(&root, &out, || {}).unwrap();
-        assert!(write_reports(&out, &planned, &mut Written::load(&out), &|_, _| {}).is_err());
+        assert!(write_reports(&out, &planned, &mut Manifest::load(&out), &|_, _| {}).is_err());
         drop(lock);
         let written = std::fs::read_dir(out.join("goals")).unwrap().count();
         assert!(written > 0);
@@ -940,59 +718,6 @@ mod tests {
             left,
             [".trailmark-lock", MANIFEST, "goals/1.md", "index.md"]
         );
-    }
-
-    #[test]
-    fn a_second_writer_waits_for_the_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
-        std::fs::create_dir(&root).unwrap();
-        let first = lock_output_folder(&root, &out, || panic!("nobody else writes")).unwrap();
-        let (waiting, waited) = std::sync::mpsc::channel();
-        let second = std::thread::spawn(move || {
-            let _lock = lock_output_folder(&root, &out, || waiting.send(()).unwrap()).unwrap();
-        });
-        waited.recv().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        assert!(!second.is_finished());
-        drop(first);
-        second.join().unwrap();
-    }
-
-    /// On NFS, Linux emulates `flock` with `fcntl` locks, and an exclusive one needs a
-    /// file open for writing ("Bad file descriptor" otherwise): taken here directly.
-    #[cfg(unix)]
-    #[test]
-    fn the_lock_file_is_open_for_writing_as_an_emulated_lock_needs() {
-        use std::os::fd::AsRawFd as _;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(LOCK);
-        // Left by an earlier build, as it usually is.
-        std::fs::write(&path, "").unwrap();
-        let file = open_lock_file(&path).unwrap();
-        // SAFETY: a zeroed `flock` is a valid value of the plain C struct, and `fcntl`
-        // only reads it, for as long as the call lasts.
-        let result = unsafe {
-            let mut lock: libc::flock = std::mem::zeroed();
-            lock.l_type = libc::F_WRLCK as _;
-            lock.l_whence = libc::SEEK_SET as _;
-            libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock)
-        };
-        assert_eq!(result, 0, "{}", std::io::Error::last_os_error());
-    }
-
-    #[test]
-    fn the_lock_file_and_temp_files_are_not_someone_elses() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, out) = (dir.path().join("journal"), dir.path().join("out"));
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::create_dir(&root).unwrap();
-        std::fs::write(out.join(LOCK), "").unwrap();
-        std::fs::write(out.join(".trailmark-Ab12Cd.tmp"), "half a manifest").unwrap();
-        check_output_folder(&root, &out).unwrap();
-        std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        assert!(check_output_folder(&root, &out).is_err());
-        assert!(lock_output_folder(&root, &out, || {}).is_err());
     }
 
     #[cfg(unix)]

@@ -1,0 +1,122 @@
+//! The manifest: the list of files trailmark wrote in an output folder, each with what it
+//! was made from. Only files it lists are ever removed, and a report whose record matches
+//! its file is not made again.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{write_atomically, write_error};
+use crate::error::Error;
+use crate::fsread;
+use crate::paths::{FileStamp, MANIFEST};
+
+/// What the output folder holds, as its manifest records it: for each report the
+/// fingerprint it was made from and a hash of its content. A workspace loads it once and
+/// keeps it between builds, so that `watch` and `build` skip reports that are current.
+#[derive(Debug, Default)]
+pub(crate) struct Manifest {
+    pub(super) records: HashMap<String, Record>,
+    /// The manifest as last read or written: when the file differs at the next build,
+    /// another process wrote reports meanwhile, and the records are read again.
+    pub(super) text: String,
+    /// Temp files left by a killed build were removed (once a workspace is enough).
+    pub(super) swept: bool,
+}
+
+/// Writes the manifest of `known` unless the file already says the same (it was read at
+/// the start of this build, under the lock).
+pub(super) fn write_manifest(out: &Path, known: &mut Manifest) -> Result<(), Error> {
+    let manifest = known.to_text();
+    if manifest != known.text {
+        let path = out.join(MANIFEST);
+        write_atomically(&path, manifest.as_bytes()).map_err(write_error(&path))?;
+        known.text = manifest;
+    }
+    Ok(())
+}
+
+/// The manifest's text; none when there is none, or it is not a plain file.
+pub(super) fn read_manifest(out: &Path) -> Option<String> {
+    fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
+}
+
+/// What the manifest records of each report: the fingerprint it was made from, a hash of
+/// its content, and its file's size and modification time when written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Record {
+    pub(super) fingerprint: u64,
+    pub(super) hash: u64,
+    pub(super) file: FileStamp,
+}
+
+impl Record {
+    /// A report listed before it is written, or by an older trailmark: never trusted, as
+    /// no file has this stamp, so its file is compared with the new content.
+    pub(super) const UNKNOWN: Record = Record {
+        fingerprint: 0,
+        hash: 0,
+        file: FileStamp {
+            len: u64::MAX,
+            modified: None,
+        },
+    };
+}
+
+impl Manifest {
+    /// The reports the manifest in `out` lists, with their records. A manifest of an
+    /// older trailmark lists only paths: those reports are compared with their files.
+    pub(crate) fn load(out: &Path) -> Manifest {
+        Manifest::parse(read_manifest(out).unwrap_or_default(), false)
+    }
+
+    pub(super) fn parse(text: String, swept: bool) -> Manifest {
+        let mut records = HashMap::new();
+        for line in text.lines().filter(|line| !line.is_empty()) {
+            let mut fields = line.split('\t');
+            let path = fields.next().unwrap_or_default().to_string();
+            let numbers: Vec<u64> = fields
+                .map_while(|field| u64::from_str_radix(field, 16).ok())
+                .collect();
+            let record = match numbers[..] {
+                [fingerprint, hash, len, modified] => Record {
+                    fingerprint,
+                    hash,
+                    file: FileStamp::from_nanos(len, modified),
+                },
+                _ => Record::UNKNOWN,
+            };
+            records.insert(path, record);
+        }
+        Manifest {
+            records,
+            text,
+            swept,
+        }
+    }
+
+    /// One line a report, sorted by path: the path, then the record's numbers in hex,
+    /// separated by tabs (no report path holds a tab); only the path for a report not
+    /// known to be written.
+    fn to_text(&self) -> String {
+        let mut paths: Vec<&String> = self.records.keys().collect();
+        paths.sort_unstable();
+        let mut manifest = String::new();
+        for path in paths {
+            let record = &self.records[path];
+            if *record == Record::UNKNOWN {
+                let _ = writeln!(manifest, "{path}");
+                continue;
+            }
+            let _ = writeln!(
+                manifest,
+                "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
+                record.fingerprint,
+                record.hash,
+                record.file.len,
+                record.file.modified_nanos()
+            );
+        }
+        manifest
+    }
+}
