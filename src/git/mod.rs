@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
 use cache::CACHE_VERSION;
-use run::{Failure, LIMITS, first_line, git, run};
+use run::{Failure, LIMITS, all_text, discard, first_line, git, run};
 
 pub use cache::CACHE_FILE;
 
@@ -226,10 +226,7 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
         "-q",
         "HEAD",
     ]);
-    let finished = match run(command, LIMITS, |out| {
-        let mut text = String::new();
-        out.read_to_string(&mut text).map(|_| text)
-    }) {
+    let finished = match run(command, LIMITS, all_text) {
         Ok(finished) => finished,
         // No git installed: a journal without history.
         Err(Failure::NotInstalled) => return Ok(Head::NotARepository),
@@ -257,8 +254,5 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
 fn is_ancestor(root: &Path, old: &str, head: &str) -> bool {
     let mut command = git(root);
     command.args(["merge-base", "--is-ancestor", old, head]);
-    run(command, LIMITS, |out| {
-        std::io::copy(out, &mut std::io::sink())
-    })
-    .is_ok_and(|finished| finished.success)
+    run(command, LIMITS, discard).is_ok_and(|finished| finished.success)
 }

@@ -229,6 +229,17 @@ pub(super) fn run<T>(
     })
 }
 
+/// For [`run`]: the whole output, as text.
+pub(super) fn all_text(out: &mut dyn BufRead) -> std::io::Result<String> {
+    let mut text = String::new();
+    out.read_to_string(&mut text).map(|_| text)
+}
+
+/// For [`run`] when only the exit status counts: the output is read to its end, unkept.
+pub(super) fn discard(out: &mut dyn BufRead) -> std::io::Result<u64> {
+    std::io::copy(out, &mut std::io::sink())
+}
+
 /// A reader that counts its reads, so that the watchdog sees progress.
 struct Counted<R> {
     inner: R,
@@ -374,10 +385,7 @@ mod tests {
         let result = run(
             shell("echo one; sleep 30; echo two"),
             silence(Duration::from_millis(300)),
-            |out| {
-                let mut text = String::new();
-                out.read_to_string(&mut text).map(|_| text)
-            },
+            all_text,
         );
         assert!(
             matches!(&result, Err(Failure::Stopped(message)) if message.contains("stopped")),
@@ -393,10 +401,7 @@ mod tests {
         let finished = run(
             shell("for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done; echo done >&2"),
             silence(Duration::from_millis(900)),
-            |out| {
-                let mut text = String::new();
-                out.read_to_string(&mut text).map(|_| text)
-            },
+            all_text,
         );
         let Ok(finished) = finished else {
             panic!("stopped although it kept printing");
@@ -412,7 +417,7 @@ mod tests {
         let result = run(
             shell("exec >&- 2>&-; sleep 30"),
             silence(Duration::from_millis(300)),
-            |out| std::io::copy(out, &mut std::io::sink()),
+            discard,
         );
         assert!(matches!(result, Err(Failure::Stopped(_))));
     }
@@ -428,7 +433,7 @@ mod tests {
                 silence: Duration::from_secs(5),
                 overall: Duration::from_millis(500),
             },
-            |out| std::io::copy(out, &mut std::io::sink()),
+            discard,
         );
         assert!(
             matches!(&result, Err(Failure::Stopped(message)) if message.contains("ran for more than")),
