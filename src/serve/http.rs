@@ -1,10 +1,7 @@
-//! `serve`: the output folder over HTTP, with pages that reload themselves when a build
-//! changes them.
-//!
-//! Served HTML pages get one `<script src>` tag, added on the way out and never written
-//! to disk. The script listens to server-sent events: after each build the server sends
-//! the paths of the reports that changed, and a page reloads when its own path is among
-//! them.
+//! The small HTTP/1.1 server under `serve`, on std's `TcpListener`: one request a
+//! connection, `GET` and `HEAD` only, from local pages only (the Host check), and bounds
+//! on connections, event streams, request size and time, so that no client can exhaust
+//! it. What a request gets is [`super::reply`]'s to say.
 
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read as _, Write as _};
@@ -14,25 +11,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
-use crate::fsread;
-
-/// URLs the server answers itself; no report path starts with `/__` (report names are
-/// slugs, dates and fixed names).
-const LIVE_SCRIPT_URL: &str = "/__trailmark/live-reload.js";
-const EVENTS_URL: &str = "/__trailmark/events";
-
-const LIVE_SCRIPT: &str = r#"// Added by `trailmark serve`; the reports on disk do not have it.
-(() => {
-  const here = decodeURI(location.pathname.endsWith("/") ? location.pathname + "index.html" : location.pathname);
-  const events = new EventSource("/__trailmark/events");
-  // Shows that live reload is on (and lets tests wait until it is).
-  events.onopen = () => { document.documentElement.dataset.liveReload = "connected"; };
-  events.onmessage = (event) => {
-    const changed = JSON.parse(event.data);
-    if (changed.length === 0 || changed.includes(here)) location.reload();
-  };
-})();
-"#;
 
 /// How long an idle event stream waits before a comment line, which also finds out
 /// whether the page is still there.
@@ -63,15 +41,9 @@ const MAX_REQUEST_HEAD: usize = 16 * 1024;
 /// How long accepting connections may fail without a break before the server gives up.
 const ACCEPT_FAILING_FOR: Duration = Duration::from_secs(30);
 
-/// A running server; it stops with the process.
-pub struct Server {
-    address: SocketAddr,
-    live: Arc<Live>,
-}
-
 /// The open event streams.
 #[derive(Default)]
-struct Live {
+pub(super) struct Live {
     state: Mutex<Streams>,
 }
 
@@ -95,6 +67,7 @@ struct Connections {
 
 /// What every connection thread shares.
 struct Shared {
+    /// The folder served.
     root: PathBuf,
     address: SocketAddr,
     live: Arc<Live>,
@@ -103,61 +76,31 @@ struct Shared {
     freed: Condvar,
 }
 
-impl Server {
-    /// Serves the folder `out` on `bind`:`port` (port 0 picks a free one). If the server
-    /// cannot go on (accepting has failed for a long time), `on_failure` is called once
-    /// with the reason.
-    pub fn start(
-        out: &Path,
-        bind: IpAddr,
-        port: u16,
-        on_failure: impl FnOnce(Error) + Send + 'static,
-    ) -> Result<Server, Error> {
-        let wanted = SocketAddr::new(bind, port);
-        let listener = TcpListener::bind(wanted)
-            .map_err(|error| Error::Serve(format!("cannot listen on {wanted}: {error}")))?;
-        let address = listener
-            .local_addr()
-            .map_err(|error| Error::Serve(format!("cannot listen on {wanted}: {error}")))?;
-        let live = Arc::new(Live::default());
-        let shared = Arc::new(Shared {
-            root: out.to_path_buf(),
-            address,
-            live: Arc::clone(&live),
-            connections: Mutex::new(Connections::default()),
-            freed: Condvar::new(),
-        });
-        let broadcaster = Arc::clone(&live);
-        spawn("trailmark-events", move || broadcaster.run())?;
-        spawn("trailmark-accept", move || {
-            if let Err(error) = accept(&listener, &shared) {
-                on_failure(error);
-            }
-        })?;
-        Ok(Server { address, live })
-    }
-
-    /// The address to open in a browser.
-    pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
-    }
-
-    /// Tells open pages which reports (relative to the output folder) a build changed.
-    /// Sent at once to the streams open now, so a page that connects later never hears
-    /// of a build it already shows.
-    pub fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
-        // No path comes twice: a build writes each report once, and removes only reports
-        // it no longer writes.
-        let paths: Vec<String> = reports
-            .into_iter()
-            .map(|report| format!("/{report}"))
-            .collect();
-        // An empty list would reload every page.
-        if !paths.is_empty() {
-            self.live
-                .send(&format!("data: {}\n\n", json_strings(&paths)));
+/// Serves `root` on `listener` (listening at `address`), and returns its event streams.
+/// If the server cannot go on (accepting has failed for a long time), `on_failure` is
+/// called once with the reason.
+pub(super) fn serve(
+    listener: TcpListener,
+    address: SocketAddr,
+    root: &Path,
+    on_failure: impl FnOnce(Error) + Send + 'static,
+) -> Result<Arc<Live>, Error> {
+    let live = Arc::new(Live::default());
+    let shared = Arc::new(Shared {
+        root: root.to_path_buf(),
+        address,
+        live: Arc::clone(&live),
+        connections: Mutex::new(Connections::default()),
+        freed: Condvar::new(),
+    });
+    let broadcaster = Arc::clone(&live);
+    spawn("trailmark-events", move || broadcaster.run())?;
+    spawn("trailmark-accept", move || {
+        if let Err(error) = accept(&listener, &shared) {
+            on_failure(error);
         }
-    }
+    })?;
+    Ok(live)
 }
 
 fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> Result<(), Error> {
@@ -313,11 +256,14 @@ fn connection(mut stream: TcpStream, slot: Slot) {
         Answer::text(405, "only GET and HEAD are served\n").with("Allow", "GET, HEAD")
     } else if !host_allowed(request.host.as_deref(), shared.address, local) {
         Answer::text(403, FOREIGN_HOST)
-    } else if request.path == EVENTS_URL && !head_only {
-        drop(slot);
-        return shared.live.attach(stream);
     } else {
-        answer_for(&shared.root, &request.path)
+        match super::reply(&shared.root, &request.path, head_only) {
+            Reply::Answer(answer) => answer,
+            Reply::Events => {
+                drop(slot);
+                return shared.live.attach(stream);
+            }
+        }
     };
     let _ = respond(&mut stream, &answer, head_only);
 }
@@ -466,16 +412,24 @@ fn host_allowed(host: Option<&str>, server: SocketAddr, local: Option<IpAddr>) -
         || Some(ip) == local
 }
 
+/// What a request gets.
+pub(super) enum Reply {
+    /// An answer, after which the connection closes.
+    Answer(Answer),
+    /// The event stream: the connection stays open, and needs no thread.
+    Events,
+}
+
 /// An answer to send: status, extra headers and body.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(&'static str, String)>,
     body: Vec<u8>,
 }
 
 impl Answer {
-    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
+    pub(super) fn new(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
         Answer {
             status,
             headers: vec![("Content-Type", content_type.to_string())],
@@ -483,7 +437,7 @@ impl Answer {
         }
     }
 
-    fn text(status: u16, body: &str) -> Answer {
+    pub(super) fn text(status: u16, body: &str) -> Answer {
         Answer::new(
             status,
             "text/plain; charset=utf-8",
@@ -491,7 +445,7 @@ impl Answer {
         )
     }
 
-    fn with(mut self, name: &'static str, value: &str) -> Answer {
+    pub(super) fn with(mut self, name: &'static str, value: &str) -> Answer {
         self.headers.push((name, value.to_string()));
         self
     }
@@ -530,46 +484,6 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         _ => "",
     }
-}
-
-/// The answer to a `GET` or `HEAD` of `url` (a path), other than the event stream.
-fn answer_for(root: &Path, url: &str) -> Answer {
-    if url == LIVE_SCRIPT_URL {
-        return Answer::new(
-            200,
-            "text/javascript; charset=utf-8",
-            LIVE_SCRIPT.as_bytes().to_vec(),
-        );
-    }
-    if url == EVENTS_URL {
-        // A `HEAD` of the stream: its headers, and no stream.
-        return Answer::new(200, "text/event-stream", Vec::new()).with("Cache-Control", "no-cache");
-    }
-    let Some(path) = file_for(root, url) else {
-        return Answer::text(404, "not found\n");
-    };
-    let path = if path.is_dir() {
-        if !url.ends_with('/') {
-            // Reports link relatively: `reviews` must become `reviews/` first. The
-            // location is relative too: `//reviews/` would send the browser to the host
-            // `reviews`. The last segment has no `/` and, being a folder's name, no `:`.
-            let folder = url.rsplit('/').next().unwrap_or_default();
-            return Answer::text(301, "").with("Location", &format!("{folder}/"));
-        }
-        path.join("index.html")
-    } else {
-        path
-    };
-    let Ok(mut content) = fsread::read(&path, fsread::MAX_OWN_FILE_BYTES) else {
-        return Answer::text(404, "not found\n");
-    };
-    let kind = content_type(&path);
-    if kind.starts_with("text/html") {
-        content = with_live_script(content);
-    }
-    Answer::new(200, kind, content)
-        .with("Cache-Control", "no-cache")
-        .with("X-Content-Type-Options", "nosniff")
 }
 
 impl Live {
@@ -619,7 +533,7 @@ impl Live {
     /// Writes `message` to every open stream and drops the streams that cannot take it.
     /// Writes never block (the streams are non-blocking), so the lock is held only as
     /// long as copying the message into each stream's buffer takes.
-    fn send(&self, message: &str) {
+    pub(super) fn send(&self, message: &str) {
         lock(&self.state)
             .open
             .retain_mut(|stream| stream.write_all(message.as_bytes()).is_ok());
@@ -630,145 +544,6 @@ impl Live {
 /// nothing after its request, so anything readable means it closed (or misbehaves).
 fn is_open(stream: &TcpStream) -> bool {
     matches!(stream.peek(&mut [0]), Err(error) if error.kind() == ErrorKind::WouldBlock)
-}
-
-/// A JSON array of `strings`.
-fn json_strings(strings: &[String]) -> String {
-    // Serializing strings cannot fail; an empty list would reload every page.
-    serde_json::to_string(strings).unwrap_or_else(|_| "[]".to_string())
-}
-
-/// The page with the live-reload script tag before `</body>` (or at the end), and its
-/// Content-Security-Policy, if it has one, opened just enough for that script.
-fn with_live_script(page: Vec<u8>) -> Vec<u8> {
-    let mut page = allow_live_script(page);
-    let tag = format!("<script src=\"{LIVE_SCRIPT_URL}\"></script>\n");
-    let at = page
-        .windows(7)
-        .rposition(|window| window.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(page.len());
-    page.splice(at..at, tag.into_bytes());
-    page
-}
-
-/// Reports forbid every script in their Content-Security-Policy `<meta>` tag. A served
-/// page allows scripts and connections from the server itself (`'self'`), so that the
-/// live-reload script can load and listen; everything else stays as the page says.
-fn allow_live_script(page: Vec<u8>) -> Vec<u8> {
-    let mut text = match String::from_utf8(page) {
-        Ok(text) => text,
-        Err(not_text) => return not_text.into_bytes(),
-    };
-    let lower = text.to_ascii_lowercase();
-    let Some(meta) = lower.find("http-equiv=\"content-security-policy\"") else {
-        return text.into_bytes();
-    };
-    let Some(start) = lower[meta..]
-        .find("content=\"")
-        .map(|at| meta + at + "content=\"".len())
-    else {
-        return text.into_bytes();
-    };
-    let Some(end) = lower[start..].find('"').map(|at| start + at) else {
-        return text.into_bytes();
-    };
-    let mut directives: Vec<String> = text[start..end]
-        .split(';')
-        .map(str::trim)
-        .filter(|directive| {
-            let name = directive.split_whitespace().next().unwrap_or_default();
-            !directive.is_empty()
-                && !name.eq_ignore_ascii_case("script-src")
-                && !name.eq_ignore_ascii_case("connect-src")
-        })
-        .map(str::to_string)
-        .collect();
-    directives.push("script-src 'self'".to_string());
-    directives.push("connect-src 'self'".to_string());
-    text.replace_range(start..end, &directives.join("; "));
-    text.into_bytes()
-}
-
-/// The file or folder under `root` that a request path names, or `None` when it names
-/// nothing there. Paths are percent-decoded first, and any path that could leave the
-/// folder (`..`, encoded or not, backslashes, drive letters) or reach a hidden file
-/// (trailmark's manifest and cache) is refused; a symlink out of the folder is refused
-/// after resolving it.
-fn file_for(root: &Path, url: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url.strip_prefix('/')?)?;
-    let mut path = root.to_path_buf();
-    for segment in decoded.split('/').filter(|segment| !segment.is_empty()) {
-        let safe = !segment.starts_with('.') && !segment.contains(['\\', ':', '\0']);
-        if !safe {
-            return None;
-        }
-        path.push(segment);
-    }
-    let resolved = path.canonicalize().ok()?;
-    let root = root.canonicalize().ok()?;
-    resolved.starts_with(&root).then_some(resolved)
-}
-
-/// `%XX` escapes decoded; `None` for a malformed escape or text that is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(index + 1..index + 3)?).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
-}
-
-fn content_type(path: &Path) -> &'static str {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match extension.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "json" => "application/json",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "ics" => "text/calendar; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Opens `url` in the default browser, without waiting for it.
-pub fn open_in_browser(url: &str) -> std::io::Result<()> {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut command = std::process::Command::new("cmd");
-        command.args(["/C", "start", ""]);
-        command
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    command
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
 }
 
 #[cfg(test)]
@@ -849,98 +624,5 @@ mod tests {
         assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n\r\nrest"), Some(14));
         assert_eq!(find_blank_line(b"GET / HTTP/1.1\n\nrest"), Some(14));
         assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n"), None);
-    }
-
-    #[test]
-    fn request_paths_never_leave_the_output_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir_all(out.join("goals")).unwrap();
-        std::fs::write(out.join("index.html"), "i").unwrap();
-        std::fs::write(out.join("goals/a b.html"), "g").unwrap();
-        std::fs::write(out.join(".trailmark-manifest"), "m").unwrap();
-        std::fs::write(dir.path().join("secret.md"), "s").unwrap();
-        let out_resolved = out.canonicalize().unwrap();
-
-        assert_eq!(file_for(&out, "/"), Some(out_resolved.clone()));
-        assert_eq!(
-            file_for(&out, "/goals/a%20b.html"),
-            Some(out_resolved.join("goals/a b.html"))
-        );
-        for hostile in [
-            "/../secret.md",
-            "/goals/../../secret.md",
-            "/%2e%2e/secret.md",
-            "/%2E%2E%2Fsecret.md",
-            "/goals%2f..%2f..%2fsecret.md",
-            "/..%5csecret.md",
-            "//etc/passwd",
-            "/C:/Windows/win.ini",
-            "/.trailmark-manifest",
-            "/%00",
-            "/%zz",
-            "/%c3%28",
-            "/missing.html",
-        ] {
-            assert_eq!(file_for(&out, hostile), None, "{hostile}");
-        }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_symlink_out_of_the_output_folder_is_not_followed() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(dir.path().join("secret.md"), "s").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret.md"), out.join("link.md")).unwrap();
-        assert_eq!(file_for(&out, "/link.md"), None);
-    }
-
-    #[test]
-    fn a_served_page_allows_only_its_own_scripts_and_connections() {
-        let page = br#"<head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src https://evil.example; img-src data:"></head><body></body>"#;
-        let served = String::from_utf8(with_live_script(page.to_vec())).unwrap();
-        assert!(served.contains(
-            r#"content="default-src 'none'; img-src data:; script-src 'self'; connect-src 'self'">"#
-        ));
-        assert!(!served.contains("evil"));
-    }
-
-    #[test]
-    fn a_folder_redirects_relatively_so_the_browser_stays_on_this_server() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("goals")).unwrap();
-        std::fs::write(dir.path().join("goals/index.html"), "g").unwrap();
-        // `Location: //goals/` would send the browser to the host `goals`.
-        for (url, location) in [
-            ("/goals", "goals/"),
-            ("//goals", "goals/"),
-            ("///goals", "goals/"),
-        ] {
-            let answer = answer_for(dir.path(), url);
-            assert_eq!(answer.status, 301, "{url}");
-            let header = answer.headers.iter().find(|(name, _)| *name == "Location");
-            assert_eq!(
-                header.map(|(_, value)| value.as_str()),
-                Some(location),
-                "{url}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_live_script_goes_before_the_end_of_the_body() {
-        let page = with_live_script(b"<html><body><p>x</p></BODY></html>".to_vec());
-        assert_eq!(
-            String::from_utf8(page).unwrap(),
-            "<html><body><p>x</p><script src=\"/__trailmark/live-reload.js\"></script>\n</BODY></html>"
-        );
-        let fragment = with_live_script(b"<p>x</p>".to_vec());
-        assert!(
-            String::from_utf8(fragment)
-                .unwrap()
-                .ends_with("</script>\n")
-        );
     }
 }

@@ -1,0 +1,258 @@
+//! When milestones were checked, read from the git history of the journal folder.
+//!
+//! One streamed `git log -p` run reads every commit that touched the journal, oldest
+//! first, and notes the first day each milestone (by file and text) appears checked in an
+//! added line. The result is cached by the commit it was read at, so a later run reads
+//! only the commits since (or nothing, when `HEAD` has not moved).
+//!
+//! Why the `git` program and not a library: one `git log` streams diffs already computed
+//! by git, with rename detection, at a few hundred commits per 100 ms, and it keeps a
+//! large dependency tree (and its compile time) out of the build. Without `git` on the
+//! PATH, history simply is not used.
+//!
+//! Here: the [`History`] the rest of trailmark reads, and [`update`], which brings it up
+//! to `HEAD`. Running git safely is in `run`, reading the `git log -p` stream in `log`,
+//! the cache in the output folder in `cache`.
+
+mod cache;
+mod log;
+mod run;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Date;
+use cache::CACHE_VERSION;
+use run::{Failure, LIMITS, all_text, discard, first_line, git, run};
+
+pub use cache::CACHE_FILE;
+
+/// What the history says about one checked milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Checked {
+    /// The author date of the first commit with the milestone checked.
+    On(Date),
+    /// Checked already in a commit that starts the history (the first commit, or the
+    /// cut of a shallow clone): done before the history began, on a day git cannot tell.
+    BeforeHistory,
+}
+
+/// The history of the journal folder, as far as milestones are concerned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    version: u32,
+    /// The commit the history was read up to; `None` when the journal is not in a git
+    /// repository (or the repository has no commit yet).
+    head: Option<String>,
+    /// Whether the journal folder is inside a git work tree at all.
+    in_repository: bool,
+    /// File (relative to the journal, `/` separators) -> milestone text -> when checked.
+    checked: HashMap<String, HashMap<String, Checked>>,
+    /// Submodule (its folder, relative to the journal) -> its own history: the lines of
+    /// its files are in its own commits, not in this repository's diffs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    submodules: BTreeMap<String, History>,
+    /// Why history could not be read, when git failed on a repository.
+    #[serde(skip)]
+    pub problem: Option<String>,
+    /// Whether git had to be stopped (see [`run::LIMITS`]).
+    #[serde(skip)]
+    stopped: bool,
+}
+
+impl History {
+    /// When the milestone `text` in `file` was first committed checked.
+    pub fn checked(&self, file: &str, text: &str) -> Option<Checked> {
+        if let Some((submodule, file)) = self.submodule_of(file) {
+            return submodule.checked(file, text);
+        }
+        self.checked.get(file)?.get(text).copied()
+    }
+
+    /// Whether `file` is in a repository whose history was read: then a milestone that
+    /// is checked in no commit was checked since the last one.
+    pub(crate) fn tracks(&self, file: &str) -> bool {
+        match self.submodule_of(file) {
+            Some((submodule, file)) => submodule.tracks(file),
+            None => self.in_repository,
+        }
+    }
+
+    /// The submodule `file` is in, and its path there.
+    fn submodule_of<'a>(&self, file: &'a str) -> Option<(&History, &'a str)> {
+        self.submodules.iter().find_map(|(folder, submodule)| {
+            let inside = file.strip_prefix(folder.as_str())?.strip_prefix('/')?;
+            Some((submodule, inside))
+        })
+    }
+
+    /// A submodule appeared at `added`, or the one at `removed` is gone.
+    fn note_submodule(&mut self, added: Option<&str>, removed: Option<&str>) {
+        if let Some(folder) = added {
+            self.submodules.entry(folder.to_string()).or_default();
+        } else if let Some(folder) = removed {
+            self.submodules.remove(folder);
+        }
+    }
+
+    /// Records one commit's added lines in `file`, keeping the earliest day.
+    fn note_checked(&mut self, file: &str, text: String, checked: Checked) {
+        let texts = self.checked.entry(file.to_string()).or_default();
+        let earliest = match (texts.get(&text), checked) {
+            (Some(Checked::BeforeHistory), _) | (_, Checked::BeforeHistory) => {
+                Checked::BeforeHistory
+            }
+            (Some(Checked::On(known)), Checked::On(new)) => Checked::On((*known).min(new)),
+            (None, new) => new,
+        };
+        texts.insert(text, earliest);
+    }
+
+    /// A file renamed from `from` to `to` keeps what is known about its milestones.
+    fn note_rename(&mut self, from: &str, to: &str) {
+        let Some(texts) = self.checked.get(from).cloned() else {
+            return;
+        };
+        for (text, checked) in texts {
+            self.note_checked(to, text, checked);
+        }
+    }
+}
+
+/// Brings `known` (the history as read before, if any) up to the current `HEAD`, reading
+/// only the commits since when `HEAD` moved forward.
+pub fn update(root: &Path, known: Option<History>) -> History {
+    // A git that had to be stopped is not started again by this process (`watch`,
+    // `serve`): the warning stays, and rebuilds do not wait for it each time.
+    if let Some(stopped) = known.as_ref().filter(|known| known.stopped) {
+        return stopped.clone();
+    }
+    let head = match rev_parse_head(root) {
+        Ok(Head::NotARepository) => return History::default(),
+        Ok(Head::NoCommits) => {
+            return History {
+                in_repository: true,
+                ..History::default()
+            };
+        }
+        Ok(Head::Commit(head)) => head,
+        Err(failure) => return without_history(failure),
+    };
+    let mut history = match known {
+        Some(cached) if cached.head.as_deref() == Some(head.as_str()) => {
+            return with_submodules(root, cached);
+        }
+        Some(cached)
+            if cached
+                .head
+                .as_deref()
+                .is_some_and(|old| is_ancestor(root, old, &head)) =>
+        {
+            cached
+        }
+        _ => History {
+            version: CACHE_VERSION,
+            ..History::default()
+        },
+    };
+    let range = match &history.head {
+        Some(old) => format!("{old}..{head}"),
+        None => head.clone(),
+    };
+    match log::read_log(root, &range, &mut history) {
+        Ok(()) => {}
+        Err(failure) => return without_history(failure),
+    }
+    history.head = Some(head);
+    history.in_repository = true;
+    with_submodules(root, history)
+}
+
+/// `history` with the history of each of its submodules brought up to date (each is a
+/// repository of its own, read as the journal's is).
+fn with_submodules(root: &Path, mut history: History) -> History {
+    history.problem = None;
+    for (folder, submodule) in &mut history.submodules {
+        let inside = root.join(folder);
+        // Not checked out: no files of it in the journal. (A name that leaves the
+        // journal comes from a crafted commit: git checks none out.)
+        let below = Path::new(folder)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)));
+        if !below || !inside.join(".git").exists() {
+            *submodule = History::default();
+            continue;
+        }
+        *submodule = update(&inside, Some(std::mem::take(submodule)));
+        if let (None, Some(problem)) = (&history.problem, &submodule.problem) {
+            history.problem = Some(format!("in {folder}: {problem}"));
+        }
+    }
+    history
+}
+
+/// No history, and why (for a warning): milestones without a date from elsewhere have
+/// none, rather than "today" for want of a commit as in a readable repository.
+fn without_history(failure: Failure) -> History {
+    let (problem, stopped) = match failure {
+        // Removed since it was found: as if there were none.
+        Failure::NotInstalled => return History::default(),
+        Failure::Problem(problem) => (problem, false),
+        Failure::Stopped(problem) => (problem, true),
+    };
+    History {
+        problem: Some(problem),
+        stopped,
+        ..History::default()
+    }
+}
+
+/// What `HEAD` of the journal's repository is.
+enum Head {
+    NotARepository,
+    NoCommits,
+    Commit(String),
+}
+
+fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
+    let mut command = git(root);
+    command.args([
+        "rev-parse",
+        "--is-inside-work-tree",
+        "--verify",
+        "-q",
+        "HEAD",
+    ]);
+    let finished = match run(command, LIMITS, all_text) {
+        Ok(finished) => finished,
+        // No git installed: a journal without history.
+        Err(Failure::NotInstalled) => return Ok(Head::NotARepository),
+        Err(failure) => return Err(failure),
+    };
+    let mut lines = finished.read.lines();
+    match lines.next() {
+        Some("true") => {}
+        // Inside a `.git` folder: no work tree to compare with.
+        Some("false") => return Ok(Head::NotARepository),
+        _ => {
+            return if finished.stderr.contains("not a git repository") {
+                Ok(Head::NotARepository)
+            } else {
+                Err(Failure::Problem(first_line(&finished.stderr)))
+            };
+        }
+    }
+    Ok(match lines.next() {
+        Some(hash) if finished.success => Head::Commit(hash.trim().to_string()),
+        _ => Head::NoCommits,
+    })
+}
+
+fn is_ancestor(root: &Path, old: &str, head: &str) -> bool {
+    let mut command = git(root);
+    command.args(["merge-base", "--is-ancestor", old, head]);
+    run(command, LIMITS, discard).is_ok_and(|finished| finished.success)
+}
