@@ -23,6 +23,8 @@ pub mod git;
 pub mod manual;
 pub mod model;
 pub mod progress;
+#[cfg(test)]
+mod properties;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

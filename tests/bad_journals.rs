@@ -3,12 +3,10 @@
 //! its reports. The text cases are files in `tests/fixtures/bad/`; binary, huge and
 //! file-system cases are made here.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::trailmark;
+use crate::common::{self, trailmark};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -331,57 +329,6 @@ fn symlink_loops_and_symlinks_out_of_the_journal_are_not_followed() {
     assert_the_rest_still_works(root, &json);
     let index = fs::read_to_string(root.join("_reports/goals/good.html")).unwrap();
     assert!(!index.contains("private-outside-text"));
-}
-
-#[test]
-fn a_file_deleted_between_listing_and_reading_is_a_diagnostic() {
-    let dir = tempfile::tempdir().unwrap();
-    let document = trailmark::document::load(dir.path(), "gone.md", &Default::default());
-    assert_eq!(document.diagnostics.len(), 1);
-    let message = &document.diagnostics[0].message;
-    assert!(message.starts_with("cannot read file: "), "{message}");
-    assert!(document.milestones.is_empty());
-}
-
-/// A file listed by the walk as a regular markdown file and then swapped, before it is
-/// read, for a FIFO (a read would wait for a writer forever), a link to `/dev/zero` (a
-/// read would never end) or a link out of the journal: each is one diagnostic, at once.
-#[cfg(unix)]
-#[test]
-fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
-    use std::os::unix::fs::symlink;
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
-    let outside = tempfile::tempdir().unwrap();
-    fs::write(
-        outside.path().join("secret.md"),
-        "- [ ] private-outside-text\n",
-    )
-    .unwrap();
-    common::make_fifo(&root.join("fifo.md"));
-    symlink("/dev/zero", root.join("zero.md")).unwrap();
-    symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for name in ["fifo.md", "zero.md", "secret.md"] {
-            let document = trailmark::document::load(&root, name, &Default::default());
-            sender.send((name, document)).unwrap();
-        }
-    });
-    for expected in ["fifo.md", "zero.md", "secret.md"] {
-        let (name, document) = receiver
-            .recv_timeout(common::HANG_LIMIT)
-            .unwrap_or_else(|_| panic!("reading {expected} did not return"));
-        assert_eq!(name, expected);
-        assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
-        let message = &document.diagnostics[0].message;
-        let wanted = match name {
-            "fifo.md" => "not a regular file but a named pipe (FIFO)",
-            _ => "symlink not followed",
-        };
-        assert!(message.starts_with(wanted), "{name}: {message}");
-        assert!(document.milestones.is_empty());
-    }
 }
 
 /// Settings of a note app are read by the same rules as journal files: a FIFO in their

@@ -12,15 +12,13 @@
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
 //! sets) makes that a failure.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{DEADLINE, eventually, files_in, journal, trailmark};
+use crate::common::{self, DEADLINE, eventually, files_in, journal, trailmark};
 use serde_json::{Value, json};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];

@@ -6,8 +6,7 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-mod common;
-use common::{files_in, journal, reports_in, status_json, trailmark};
+use crate::common::{self, files_in, journal, reports_in, status_json, trailmark};
 
 /// `trailmark build --today TODAY DIR`, to assert on.
 fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {

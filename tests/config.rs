@@ -7,8 +7,7 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-mod common;
-use common::{journal, status_json, trailmark};
+use crate::common::{self, journal, status_json, trailmark};
 
 fn configure(dir: &Path, toml: &str) {
     fs::write(dir.join("trailmark.toml"), toml).unwrap();

@@ -6,8 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
-use common::{commit_all, git, init_repository, status_json, trailmark};
+use crate::common::{self, commit_all, git, init_repository, status_json, trailmark};
 
 const TODAY: &str = "2026-06-01";
 

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod common;
-use common::{files_in, trailmark};
+use crate::common::{files_in, trailmark};
 
 const TODAY: &str = "2026-03-02";
 

@@ -3,13 +3,11 @@
 //! generous (a debug build on a busy machine); the quadratic behaviour they guard against
 //! took minutes or gigabytes at these sizes.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
-use common::{HANG_LIMIT, trailmark};
+use crate::common::{HANG_LIMIT, trailmark};
 
 /// Writes `goals` (front-matter list items) into files of at most 1,000 goals each, as
 /// one front-matter block may hold at most 50,000 YAML nodes.

@@ -2,13 +2,11 @@
 //! whole (old or new), the next build leaves no temp file behind, and no command ever
 //! changes a byte of the journal.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Background, files_in, journal, reports_in, trailmark};
+use crate::common::{self, Background, files_in, journal, reports_in, trailmark};
 
 const TODAY: &str = "2026-11-20";
 

@@ -2,12 +2,10 @@
 //! event stream that tells pages to reload, requests for other hosts, and many
 //! connections at once.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use common::{Background, DEADLINE, journal};
+use crate::common::{self, Background, DEADLINE, journal};
 
 struct Served {
     dir: tempfile::TempDir,

@@ -3,8 +3,7 @@
 
 use std::fs;
 
-mod common;
-use common::{journal, trailmark};
+use crate::common::{journal, trailmark};
 
 const TODAY: &str = "2026-03-01";
 

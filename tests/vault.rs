@@ -11,8 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
-use common::{files_in, journal, trailmark};
+use crate::common::{files_in, journal, trailmark};
 
 const TODAY: &str = "2026-11-20";
 

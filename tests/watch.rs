@@ -6,15 +6,13 @@
 //! an output line) with a deadline, never for a fixed time, except where they check that
 //! nothing more happens.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Background, eventually, journal, trailmark};
+use crate::common::{self, Background, eventually, journal, trailmark};
 
 const TODAY: &str = "2026-11-20";
 const GOAL: &str = "goals/learn-sql.md";

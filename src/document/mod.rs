@@ -607,7 +607,8 @@ mod tests {
         // Listed, then deleted before it was read.
         let doc = load(dir.path(), "gone.md", &ParseOptions::default());
         assert_eq!(doc.diagnostics.len(), 1);
-        assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
+        assert!(doc.diagnostics[0].message.starts_with("cannot read file: "));
+        assert!(doc.milestones.is_empty());
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
@@ -618,6 +619,52 @@ mod tests {
             "{:?}",
             doc.diagnostics
         );
+    }
+
+    /// A file listed by the walk as a regular markdown file and then swapped, before it is
+    /// read, for a FIFO (a read would wait for a writer forever), a link to `/dev/zero` (a
+    /// read would never end) or a link out of the journal: each is one diagnostic, at once.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_between_listing_and_reading_is_a_diagnostic_not_a_hang() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "- [ ] private-outside-text\n",
+        )
+        .unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.md"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        symlink("/dev/zero", root.join("zero.md")).unwrap();
+        symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for name in ["fifo.md", "zero.md", "secret.md"] {
+                let document = load(&root, name, &ParseOptions::default());
+                sender.send((name, document)).unwrap();
+            }
+        });
+        for expected in ["fifo.md", "zero.md", "secret.md"] {
+            // A guard against a hang, not a timing.
+            let (name, document) = receiver
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("reading {expected} did not return"));
+            assert_eq!(name, expected);
+            assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
+            let message = &document.diagnostics[0].message;
+            let wanted = match name {
+                "fifo.md" => "not a regular file but a named pipe (FIFO)",
+                _ => "symlink not followed",
+            };
+            assert!(message.starts_with(wanted), "{name}: {message}");
+            assert!(document.milestones.is_empty());
+        }
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! Every test runs on a copy of its journal in a temporary folder: builds never write into
 //! the repository, and the repository's own git history never leaks into done dates.
 
-#![allow(dead_code)] // Each test crate uses its own subset.
-
 use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
