@@ -6,9 +6,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::path::Path;
 
-use crate::common::{journal, trailmark};
+use crate::common::{Journal, status_json};
 use icalendar::{Component, DatePerhapsTime, EventStatus};
 use serde_json::Value;
 
@@ -28,13 +27,11 @@ struct Parsed {
     cancelled: bool,
 }
 
-fn build(dir: &Path, today: &str) -> String {
-    trailmark()
-        .args(["build", "--today", today])
-        .arg(dir)
-        .assert()
-        .success();
-    let bytes = fs::read(dir.join("_reports/deadlines.ics")).unwrap();
+/// Builds the journal as of `today`; the `deadlines.ics` it wrote, which must keep
+/// RFC 5545's line rules.
+fn deadlines(journal: &Journal, today: &str) -> String {
+    journal.run(&["build", "--today", today]).success();
+    let bytes = fs::read(journal.path().join("_reports/deadlines.ics")).unwrap();
     assert_line_rules(&bytes);
     String::from_utf8(bytes).expect("the calendar is UTF-8")
 }
@@ -86,15 +83,6 @@ fn parse(ics: &str) -> (icalendar::Calendar, Vec<Parsed>) {
         })
         .collect();
     (calendar, events)
-}
-
-fn status_json(dir: &Path) -> Value {
-    let output = trailmark()
-        .args(["status", "--json", "--today", TODAY])
-        .arg(dir)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn text(value: &Value) -> &str {
@@ -149,8 +137,8 @@ fn expected_events(report: &Value) -> Vec<(String, String, bool)> {
 
 #[test]
 fn every_due_date_is_an_all_day_event_that_another_parser_reads_back() {
-    let dir = journal("calendar");
-    let ics = build(dir.path(), TODAY);
+    let dir = Journal::fixture("calendar");
+    let ics = deadlines(&dir, TODAY);
     let (calendar, events) = parse(&ics);
 
     assert_eq!(calendar.property_value("VERSION"), Some("2.0"));
@@ -161,7 +149,7 @@ fn every_due_date_is_an_all_day_event_that_another_parser_reads_back() {
         Some("Goal deadlines")
     );
 
-    let report = status_json(dir.path());
+    let report = status_json(dir.path(), TODAY);
     let expected = expected_events(&report);
     let mut found: Vec<(String, String, bool)> = events
         .iter()
@@ -250,37 +238,31 @@ fn uids(ics: &str) -> BTreeMap<(String, String), String> {
 
 #[test]
 fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
-    let dir = journal("calendar");
-    let first = build(dir.path(), TODAY);
+    let dir = Journal::fixture("calendar");
+    let first = deadlines(&dir, TODAY);
     let before = uids(&first);
     assert_eq!(before.len(), 13, "the two `Monthly report`s differ by date");
 
-    let again = build(dir.path(), TODAY);
+    let again = deadlines(&dir, TODAY);
     assert_eq!(
         again, first,
         "a build with nothing changed writes the same bytes"
     );
 
     // An unrelated file: a new goal with its own deadline and an entry.
-    fs::write(
-        dir.path().join("other.md"),
+    dir.write(
+        "other.md",
         "---\ngoal: Learn to juggle\ndue: 2026-05-05\n---\n- [ ] Three balls 📅 2026-04-04\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("2026-02-09.md"),
-        "# Week 7\n\nQuiet week.\n",
-    )
-    .unwrap();
-    let with_more = uids(&build(dir.path(), TODAY));
+    );
+    dir.write("2026-02-09.md", "# Week 7\n\nQuiet week.\n");
+    let with_more = uids(&deadlines(&dir, TODAY));
     assert_eq!(with_more.len(), 15);
     for (key, uid) in &before {
         assert_eq!(with_more.get(key), Some(uid), "{key:?}");
     }
 
     // Ticking a milestone changes its summary, not its UID; nor does a line added above.
-    let goals = dir.path().join("goals.md");
-    let text = fs::read_to_string(&goals).unwrap();
+    let text = dir.read("goals.md");
     let edited = text
         .replace(
             "- [ ] Monthly report 📅 2026-04-30",
@@ -288,13 +270,13 @@ fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
         )
         .replace("# ship\n", "# ship\n\n- [ ] Plan the launch\n");
     assert_ne!(edited, text);
-    fs::write(&goals, edited).unwrap();
-    let ticked = build(dir.path(), TODAY);
+    dir.write("goals.md", edited);
+    let ticked = deadlines(&dir, TODAY);
     assert!(ticked.contains("SUMMARY:✓ Monthly report"), "{ticked}");
     assert_eq!(uids(&ticked), with_more);
 
     // The next day only DTSTAMP changes.
-    let next_day = build(dir.path(), "2026-03-02");
+    let next_day = deadlines(&dir, "2026-03-02");
     assert_eq!(uids(&next_day), with_more);
     assert_eq!(
         next_day.replace("DTSTAMP:20260302T000000Z", "DTSTAMP:20260301T000000Z"),
@@ -302,9 +284,12 @@ fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
     );
 
     // Editing a milestone's text makes it another event (docs/FORMAT.md says so).
-    let text = fs::read_to_string(&goals).unwrap();
-    fs::write(&goals, text.replace("Kick-off meeting", "Kickoff meeting")).unwrap();
-    let renamed = uids(&build(dir.path(), TODAY));
+    let text = dir.read("goals.md");
+    dir.write(
+        "goals.md",
+        text.replace("Kick-off meeting", "Kickoff meeting"),
+    );
+    let renamed = uids(&deadlines(&dir, TODAY));
     let old = &before[&(
         "2026-02-15".to_string(),
         format!(

@@ -5,10 +5,10 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use crate::common::{self, Background, DEADLINE, journal};
+use crate::common::{self, Background, DEADLINE, Journal};
 
 struct Served {
-    dir: tempfile::TempDir,
+    dir: Journal,
     process: Background,
     address: String,
     /// Where the server's stderr goes.
@@ -16,8 +16,7 @@ struct Served {
 }
 
 fn serve() -> Served {
-    let dir = journal("example");
-    std::fs::write(dir.path().join("secret.txt"), "not for the browser").unwrap();
+    let dir = Journal::example().file("secret.txt", "not for the browser");
     let stderr = dir.path().join("stderr.txt");
     let file = std::fs::File::create(&stderr).unwrap();
     let (process, address) = common::serve_with_stderr(dir.path(), file.into());
@@ -101,8 +100,7 @@ fn the_live_reload_script_is_served_but_never_written() {
     let (_, _, page) = request(&served, "GET", "/goals/learn-sql.html");
     assert!(page.contains(r#"<script src="/__trailmark/live-reload.js"></script>"#));
     assert!(page.contains("script-src 'self'; connect-src 'self'"));
-    let on_disk =
-        std::fs::read_to_string(served.dir.path().join("_reports/goals/learn-sql.html")).unwrap();
+    let on_disk = served.dir.read("_reports/goals/learn-sql.html");
     assert!(!on_disk.contains("live-reload"));
     assert!(!on_disk.contains("script-src 'self'"));
     let (status, head, script) = request(&served, "GET", "/__trailmark/live-reload.js");
@@ -169,13 +167,11 @@ fn an_edit_is_announced_to_open_pages() {
             break;
         }
     }
-    let goal = served.dir.path().join("goals/learn-sql.md");
-    let text = std::fs::read_to_string(&goal).unwrap();
-    std::fs::write(
-        &goal,
+    let text = served.dir.read("goals/learn-sql.md");
+    served.dir.write(
+        "goals/learn-sql.md",
         text.replace("- [ ] Window functions", "- [x] Window functions"),
-    )
-    .unwrap();
+    );
     let deadline = std::time::Instant::now() + DEADLINE;
     let data = loop {
         assert!(std::time::Instant::now() < deadline, "no event in time");

@@ -3,12 +3,13 @@
 
 use std::fs;
 
-use crate::common::{journal, trailmark};
+use crate::common::{Journal, trailmark};
 
 const TODAY: &str = "2026-03-01";
 
+/// What `trailmark ARGS --today TODAY` prints in the `basic` fixture's folder.
 fn run(args: &[&str]) -> String {
-    let basic = journal("basic");
+    let basic = Journal::fixture("basic");
     let output = trailmark()
         .current_dir(basic.path())
         .args(args)
@@ -18,20 +19,10 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The fixture with its reports built into `_reports`.
-fn built_reports() -> tempfile::TempDir {
-    let basic = journal("basic");
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(basic.path())
-        .assert()
-        .success();
-    basic
-}
-
 #[test]
 fn reports() {
-    let basic = built_reports();
+    let basic = Journal::fixture("basic");
+    basic.run(&["build", "--today", TODAY]).success();
     let reports = basic.path().join("_reports");
     for file in [
         "index.md",
@@ -72,26 +63,18 @@ fn filter_parts(index: &str) -> String {
 #[test]
 fn index_filters() {
     // The example journal has goals in four areas and five statuses.
-    let example = journal("example");
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(example.path())
-        .assert()
-        .success();
-    let index = fs::read_to_string(example.path().join("_reports/index.html")).unwrap();
+    let example = Journal::example();
+    example.run(&["build", "--today", "2026-11-20"]).success();
+    let index = example.read("_reports/index.html");
     insta::assert_snapshot!(filter_parts(&index));
 }
 
 #[test]
 fn index_filters_of_a_hostile_area() {
     // An area is any text: the choice shows it escaped, ids and rules use a token.
-    let xss = journal("xss");
-    trailmark()
-        .args(["build", "--today", "2026-03-20"])
-        .arg(xss.path())
-        .assert()
-        .success();
-    let index = fs::read_to_string(xss.path().join("_reports/index.html")).unwrap();
+    let xss = Journal::fixture("xss");
+    xss.run(&["build", "--today", "2026-03-20"]).success();
+    let index = xss.read("_reports/index.html");
     insta::assert_snapshot!(filter_parts(&index));
 }
 
