@@ -1,9 +1,13 @@
 //! Snapshots of what a person reads: the rendered reports and the terminal output, for the
-//! `basic` fixture journal as of a fixed date. Review changes with `cargo insta review`.
+//! `basic` fixture journal as of a fixed date, and the index's filters (their CSS rules,
+//! choices and the goal rows' tokens) for the example journal and for an area that is an
+//! XSS payload. HTML reports are snapshotted without the stylesheet they all inline,
+//! which is one snapshot of its own (`stylesheet`). After an intended change, review with
+//! `cargo insta review` (or rerun with `INSTA_UPDATE=always` and read the diff).
 
 use std::fs;
 
-use crate::common::{Journal, trailmark};
+use crate::common::{Journal, stylesheet_of, trailmark, without_stylesheet};
 
 const TODAY: &str = "2026-03-01";
 
@@ -34,9 +38,15 @@ fn reports() {
         "reviews/2026-02.md",
         "reviews/2026-02.html",
     ] {
-        let content = fs::read_to_string(reports.join(file)).unwrap();
+        let mut content = fs::read_to_string(reports.join(file)).unwrap();
+        if file.ends_with(".html") {
+            content = without_stylesheet(&content);
+        }
         insta::assert_snapshot!(file.replace('/', "__"), content);
     }
+    // The stylesheet every HTML report inlines, once.
+    let index = fs::read_to_string(reports.join("index.html")).unwrap();
+    insta::assert_snapshot!("stylesheet", stylesheet_of(&index));
 }
 
 /// The parts of an index page the filters are made of: the rules in its head, the

@@ -142,3 +142,32 @@ pub fn is_root() -> bool {
         .output()
         .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
 }
+
+/// What takes the place of the stylesheet in snapshots of HTML reports.
+const STYLESHEET_PLACEHOLDER: &str =
+    "<style>/* the stylesheet of templates/base.html: see the snapshot `stylesheet` */</style>";
+
+/// An HTML report as its snapshot holds it: the stylesheet every report inlines (its first
+/// `<style>` element, which must be that of `templates/base.html`) is replaced by a
+/// placeholder, so that a change of style changes one snapshot, not every page.
+pub fn without_stylesheet(html: &str) -> String {
+    let base =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    let stylesheet = stylesheet_of(html);
+    assert_eq!(
+        stylesheet,
+        stylesheet_of(&base),
+        "the report's first <style> is not the stylesheet of templates/base.html"
+    );
+    html.replacen(stylesheet, STYLESHEET_PLACEHOLDER, 1)
+}
+
+/// The first `<style>` element of `html`, from `<style>` to `</style>`.
+pub fn stylesheet_of(html: &str) -> &str {
+    let start = html
+        .find("<style>")
+        .expect("an HTML report has a stylesheet");
+    let end = start + html[start..].find("</style>").unwrap() + "</style>".len();
+    &html[start..end]
+}
