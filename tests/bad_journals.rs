@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, Journal, trailmark};
+use crate::common::{self, Journal, goal, trailmark};
 use serde_json::Value;
 
 const TODAY: &str = "2026-11-20";
@@ -54,12 +54,7 @@ fn diagnostics_of<'a>(json: &'a Value, file: &str) -> Vec<&'a Value> {
 
 /// The good goal is reported in full, and a build writes its report.
 fn assert_the_rest_still_works(journal: &Journal, json: &Value) {
-    let good = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "good")
-        .expect("the good goal is reported");
+    let good = goal(json, "good");
     assert_eq!(
         (good["done"].as_u64(), good["total"].as_u64()),
         (Some(1), Some(2))

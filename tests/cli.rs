@@ -6,16 +6,7 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::common::{self, Journal, files_in, reports_in, status_json, stdout, trailmark};
-
-fn goal<'a>(json: &'a Value, id: &str) -> &'a Value {
-    json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == id)
-        .unwrap_or_else(|| panic!("no goal {id}"))
-}
+use crate::common::{self, Journal, files_in, goal, reports_in, status_json, stdout, trailmark};
 
 #[test]
 fn example_journal_status_json_has_the_right_numbers() {

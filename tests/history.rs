@@ -6,7 +6,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{Journal, commit_all, git, init_repository, status_json, trailmark, write};
+use crate::common::{
+    Journal, commit_all, git, goal, init_repository, status_json, trailmark, write,
+};
 
 const TODAY: &str = "2026-06-01";
 
@@ -272,12 +274,7 @@ fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
         .output()
         .unwrap();
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let goal = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "mentor-checkins")
-        .unwrap();
+    let goal = goal(&json, "mentor-checkins");
     let dates: Vec<(&str, &str)> = goal["milestones"]
         .as_array()
         .unwrap()

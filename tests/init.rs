@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::common::{Journal, files_in, status_json, stdout, trailmark};
+use crate::common::{Journal, files_in, goal, status_json, stdout, trailmark};
 
 const TODAY: &str = "2026-03-02";
 
@@ -43,13 +43,7 @@ fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
 fn goal_without_diagnostics(journal: &Journal, id: &str) -> Value {
     let json = status_json(journal.path(), TODAY);
     assert_eq!(json["diagnostics"], Value::Array(vec![]));
-    json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|goal| goal["id"] == id)
-        .unwrap_or_else(|| panic!("no goal {id} in the journal"))
-        .clone()
+    goal(&json, id).clone()
 }
 
 const INIT_FILES: [&str; 4] = [
@@ -391,28 +385,40 @@ mod edit {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    /// An editor that records its arguments, one a line, into `record`.
-    fn recording_editor(folder: &Path, record: &Path) -> PathBuf {
-        let editor = folder.join("my editor.sh");
-        fs::write(
-            &editor,
-            format!(
-                "#!/bin/sh\nfor arg in \"$@\"; do echo \"$arg\"; done > '{}'\n",
-                record.display()
-            ),
-        )
-        .unwrap();
-        fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
-        editor
+    /// An editor, a script in a folder of its own (with a space in its name), that
+    /// records its arguments, one a line.
+    struct RecordingEditor {
+        folder: tempfile::TempDir,
+        script: PathBuf,
+    }
+
+    impl RecordingEditor {
+        fn new() -> RecordingEditor {
+            let folder = tempfile::tempdir().unwrap();
+            let script = folder.path().join("my editor.sh");
+            fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\nfor arg in \"$@\"; do echo \"$arg\"; done > '{}'\n",
+                    folder.path().join("record").display()
+                ),
+            )
+            .unwrap();
+            fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+            RecordingEditor { folder, script }
+        }
+
+        /// The arguments of its last run.
+        fn recorded(&self) -> String {
+            fs::read_to_string(self.folder.path().join("record")).unwrap()
+        }
     }
 
     #[test]
     fn edit_runs_visual_split_like_a_shell_would_with_the_new_file() {
         let journal = fresh_journal();
-        let tools = tempfile::tempdir().unwrap();
-        let record = tools.path().join("record");
-        let editor = recording_editor(tools.path(), &record);
-        let visual = format!("'{}' --wait", editor.display());
+        let editor = RecordingEditor::new();
+        let visual = format!("'{}' --wait", editor.script.display());
         let output = new_with(
             journal.path(),
             &[("VISUAL", &visual), ("EDITOR", "false")],
@@ -424,19 +430,14 @@ mod edit {
             String::from_utf8_lossy(&output.stderr)
         );
         let path = journal.path().join("goals/ship-it.md");
-        assert_eq!(
-            fs::read_to_string(&record).unwrap(),
-            format!("--wait\n{}\n", path.display())
-        );
+        assert_eq!(editor.recorded(), format!("--wait\n{}\n", path.display()));
     }
 
     #[test]
     fn edit_falls_back_to_editor() {
         let journal = fresh_journal();
-        let tools = tempfile::tempdir().unwrap();
-        let record = tools.path().join("record");
-        let editor = recording_editor(tools.path(), &record);
-        let quoted = format!("'{}'", editor.display());
+        let editor = RecordingEditor::new();
+        let quoted = format!("'{}'", editor.script.display());
         let output = new_with(
             journal.path(),
             &[("VISUAL", ""), ("EDITOR", &quoted)],
@@ -444,7 +445,7 @@ mod edit {
         );
         assert!(output.status.success());
         assert_eq!(
-            fs::read_to_string(&record).unwrap(),
+            editor.recorded(),
             format!(
                 "{}\n",
                 journal.path().join("journal/2026/2026-03-09.md").display()

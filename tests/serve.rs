@@ -52,6 +52,19 @@ fn request_for_host(
     (status, head.to_ascii_lowercase(), body.to_string())
 }
 
+/// A connection that asked for the event stream with `method`, as an open page does.
+fn event_stream(served: &Served, method: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "{method} /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    stream
+}
+
 #[test]
 fn serves_reports_with_their_content_types() {
     let served = serve();
@@ -147,15 +160,7 @@ fn a_fifo_in_the_output_folder_is_not_served() {
 #[test]
 fn an_edit_is_announced_to_open_pages() {
     let served = serve();
-    let mut stream = TcpStream::connect(&served.address).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "GET /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        served.address
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(event_stream(&served, "GET"));
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
     assert!(line.starts_with("HTTP/1.1 200"), "{line}");
@@ -233,14 +238,7 @@ fn requests_for_another_host_are_refused() {
 #[test]
 fn a_head_of_the_event_stream_ends_at_once_without_a_body() {
     let served = serve();
-    let mut stream = TcpStream::connect(&served.address).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "HEAD /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        served.address
-    )
-    .unwrap();
+    let mut stream = event_stream(&served, "HEAD");
     // Read to the end, which must come before the deadline: a stream held open sends a
     // comment line now and then and never ends.
     let deadline = std::time::Instant::now() + DEADLINE;

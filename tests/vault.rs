@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{Journal, files_in, status_json, without_stylesheet};
+use crate::common::{Journal, files_in, goal, status_json, without_stylesheet};
 
 const TODAY: &str = "2026-11-20";
 
@@ -104,15 +104,6 @@ fn milestone<'a>(report: &'a Value, text: &str) -> &'a Value {
         .into_iter()
         .find(|m| m["text"] == text)
         .unwrap_or_else(|| panic!("no milestone `{text}`"))
-}
-
-fn goal<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == id)
-        .unwrap()
 }
 
 #[test]

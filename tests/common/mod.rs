@@ -33,6 +33,16 @@ pub fn status_json(dir: &Path, today: &str) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
 }
 
+/// The goal `id` of a report of `status --json` (or of `trailmark.json`).
+pub fn goal<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|goal| goal["id"] == id)
+        .unwrap_or_else(|| panic!("no goal {id} in {report:#}"))
+}
+
 /// Writes `contents` into the file `path` of `folder`, making its folders.
 pub fn write(folder: &Path, path: &str, contents: impl AsRef<[u8]>) {
     let path = folder.join(path);
