@@ -1,7 +1,8 @@
 //! The corpus of bad journal files: each one, beside a good goal, gets a diagnostic with
 //! its file, line and message, the good goal is still reported, and a build still writes
 //! its reports. The text cases are files in `tests/fixtures/bad/`; binary, huge and
-//! file-system cases are made here.
+//! file-system cases (symlinks, FIFOs, a stray manifest, a file without read permission,
+//! run as `nobody` through `setpriv` when the tests run as root) are made here.
 
 use std::fs;
 use std::path::Path;

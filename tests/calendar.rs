@@ -3,6 +3,9 @@
 //! The `calendar` fixture has goals done, dropped and open, milestones done and
 //! cancelled, two milestones with the same text, a loose task, a goal title with a line
 //! break, and milestones with commas, semicolons, backslashes, emoji and 200 characters.
+//! Every due date of `status --json` is one all-day event with the right dates, summary
+//! and status; text round-trips; UIDs are unique and stay across rebuilds, added files,
+//! ticked milestones, lines added above and the next day.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;

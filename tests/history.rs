@@ -1,5 +1,12 @@
 //! Done dates from each source (marker, entry, git, unknown), on journals made into real git
-//! repositories by the tests, with fixed commit dates.
+//! repositories by the tests, with fixed commit dates: renames, merges, shallow clones,
+//! amended commits, submodules, names with spaces, the example journal with a made-up
+//! history. Repositories whose config names a script (signature checks, external diffs,
+//! a submodule's own external diff and text conversion under `diff.submodule=diff`,
+//! fsmonitor, a pager, a partial clone's fetch) must not run it; FIFOs named by
+//! `diff.orderFile`, `core.attributesFile` and `mailmap.file` must not be read; settings
+//! that change git's output, and function text cut inside a character, change no date.
+//! (The time limit on git is tested on `sh` children in `git`'s unit tests.)
 
 use std::fs;
 use std::path::Path;

@@ -5,6 +5,10 @@
 //! output folder must come to hold exactly the same reports. Tests wait for that (or for
 //! an output line) with a deadline, never for a fixed time, except where they check that
 //! nothing more happens.
+//!
+//! Also: the journal folder moved or deleted under a running watch, a rebuild at
+//! midnight, and `--poll` reading none of a 16 MB attachment and, between changes, no
+//! folder of reports' 2 MB manifest (bytes read, from `/proc/<pid>/io`).
 
 use std::ffi::OsStr;
 use std::fs;
