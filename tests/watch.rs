@@ -263,11 +263,9 @@ fn a_burst_of_500_changed_files_like_a_git_checkout() {
 #[test]
 fn an_invalid_file_shows_its_diagnostic_and_the_fix_is_clean() {
     let mut watched = watch(&[]);
-    fs::write(
-        watched.path(GOAL),
-        "---\ngoal: [unclosed\n---\n- [ ] step\n",
-    )
-    .unwrap();
+    watched
+        .journal
+        .write(GOAL, "---\ngoal: [unclosed\n---\n- [ ] step\n");
     watched.process.wait_for("with the diagnostic", |line| {
         line.starts_with("goals/learn-sql.md:2:")
     });
