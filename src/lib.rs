@@ -8,25 +8,27 @@
 //! [`check`] and [`terminal`] present the same results on a terminal; [`cli`] only parses
 //! arguments and calls these.
 
-pub mod analyse;
+pub(crate) mod analyse;
 pub(crate) mod check;
 pub(crate) mod cli;
 pub(crate) mod config;
-pub mod dates;
+pub(crate) mod dates;
 pub(crate) mod diagnostic;
 pub(crate) mod discover;
-pub mod document;
+pub(crate) mod document;
 pub(crate) mod editor;
 pub(crate) mod error;
 pub(crate) mod fsread;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod git;
+pub(crate) mod git;
 pub(crate) mod hash;
 pub(crate) mod manual;
-pub mod model;
+pub(crate) mod model;
 pub(crate) mod paths;
 pub(crate) mod progress;
+#[cfg(test)]
+mod properties;
 pub(crate) mod render;
 pub(crate) mod scaffold;
 pub(crate) mod serve;

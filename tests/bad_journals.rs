@@ -1,31 +1,23 @@
 //! The corpus of bad journal files: each one, beside a good goal, gets a diagnostic with
 //! its file, line and message, the good goal is still reported, and a build still writes
 //! its reports. The text cases are files in `tests/fixtures/bad/`; binary, huge and
-//! file-system cases are made here.
-
-mod common;
+//! file-system cases (symlinks, FIFOs, a stray manifest, a file without read permission,
+//! run as `nobody` through `setpriv` when the tests run as root) are made here.
 
 use std::fs;
 use std::path::Path;
 
-use common::trailmark;
+use crate::common::{self, Journal, goal, trailmark};
 use serde_json::Value;
-use tempfile::TempDir;
 
 const TODAY: &str = "2026-11-20";
 
-/// One done and one open milestone: reported as 1 of 2 whatever else the journal holds.
-const GOOD_GOAL: &str = "---\ngoal: Good\n---\n- [x] a\n- [ ] b\n";
-
-/// A journal of the good goal and the file `name` holding `bytes`.
-fn journal_with(name: &str, bytes: &[u8]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("goals")).unwrap();
-    fs::write(dir.path().join("goals/good.md"), GOOD_GOAL).unwrap();
-    let path = dir.path().join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-    dir
+/// A journal of the good goal and the file `name` holding `bytes`. The good goal has one
+/// done and one open milestone: reported as 1 of 2 whatever else the journal holds.
+fn journal_with(name: &str, bytes: &[u8]) -> Journal {
+    Journal::new()
+        .goal("goals/good.md", "Good", "- [x] a\n- [ ] b\n")
+        .file(name, bytes)
 }
 
 /// `status --json` of the journal: it must exit 0 (diagnostics are reported, not fatal).
@@ -62,23 +54,14 @@ fn diagnostics_of<'a>(json: &'a Value, file: &str) -> Vec<&'a Value> {
 }
 
 /// The good goal is reported in full, and a build writes its report.
-fn assert_the_rest_still_works(root: &Path, json: &Value) {
-    let good = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "good")
-        .expect("the good goal is reported");
+fn assert_the_rest_still_works(journal: &Journal, json: &Value) {
+    let good = goal(json, "good");
     assert_eq!(
         (good["done"].as_u64(), good["total"].as_u64()),
         (Some(1), Some(2))
     );
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(root)
-        .assert()
-        .success();
-    assert!(root.join("_reports/goals/good.html").is_file());
+    journal.run(&["build", "--today", TODAY]).success();
+    assert!(journal.path().join("_reports/goals/good.html").is_file());
 }
 
 /// `name` holding `bytes` is reported with an error or warning at `line` whose message
@@ -97,7 +80,7 @@ fn assert_reported(name: &str, bytes: &[u8], line: Option<u64>, message: &str) {
     );
     assert_eq!(matching[0]["line"].as_u64(), line, "{:#?}", matching[0]);
     assert_ne!(matching[0]["severity"], "hint");
-    assert_the_rest_still_works(dir.path(), &json);
+    assert_the_rest_still_works(&dir, &json);
     assert_eq!(
         fs::read(dir.path().join(name)).unwrap(),
         bytes,
@@ -223,7 +206,7 @@ fn a_50_mb_file_is_skipped_with_the_limit_named() {
         found[0]["message"],
         "file is 50 MB, over the 10 MB limit for a journal file; it was skipped"
     );
-    assert_the_rest_still_works(dir.path(), &json);
+    assert_the_rest_still_works(&dir, &json);
 }
 
 #[test]
@@ -310,8 +293,8 @@ fn symlink_loops_and_symlinks_out_of_the_journal_are_not_followed() {
         "- [ ] private-outside-text #good\n",
     )
     .unwrap();
-    let dir = journal_with("notes/a.md", b"- [ ] inside\n");
-    let root = dir.path();
+    let journal = journal_with("notes/a.md", b"- [ ] inside\n");
+    let root = journal.path();
     symlink(root, root.join("notes/loop")).unwrap();
     symlink(outside.path(), root.join("outside")).unwrap();
     symlink(outside.path().join("secret.md"), root.join("secret.md")).unwrap();
@@ -328,8 +311,8 @@ fn symlink_loops_and_symlinks_out_of_the_journal_are_not_followed() {
     }
     let loose = json["loose_tasks"].as_array().unwrap();
     assert_eq!(loose.len(), 1, "the file inside is read, once: {loose:#?}");
-    assert_the_rest_still_works(root, &json);
-    let index = fs::read_to_string(root.join("_reports/goals/good.html")).unwrap();
+    assert_the_rest_still_works(&journal, &json);
+    let index = journal.read("_reports/goals/good.html");
     assert!(!index.contains("private-outside-text"));
 }
 
@@ -348,7 +331,7 @@ fn a_fifo_in_place_of_note_app_settings_does_not_hang() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_the_rest_still_works(dir.path(), &json);
+    assert_the_rest_still_works(&dir, &json);
 }
 
 /// A `.trailmark-manifest` marks a folder of reports, which is not read. One left in a
@@ -357,24 +340,20 @@ fn a_fifo_in_place_of_note_app_settings_does_not_hang() {
 /// are not warned about.
 #[test]
 fn a_stray_manifest_in_a_journal_folder_is_a_warning() {
-    let dir = journal_with("notes/hidden.md", b"---\ngoal: Hidden\n---\n- [ ] a\n");
-    let root = dir.path();
-    fs::write(root.join("notes/other.md"), "# Other\n\nJust notes.\n").unwrap();
+    let journal = journal_with("notes/hidden.md", b"---\ngoal: Hidden\n---\n- [ ] a\n")
+        .file("notes/other.md", "# Other\n\nJust notes.\n");
+    let root = journal.path();
     trailmark()
         .args(["build", "--today", TODAY, "--out"])
         .arg(root.join("shared/reports"))
         .arg(root)
         .assert()
         .success();
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(root)
-        .assert()
-        .success();
+    journal.run(&["build", "--today", TODAY]).success();
     let quiet = status(root);
     assert_eq!(quiet["diagnostics"], serde_json::json!([]), "{quiet:#}");
 
-    fs::write(root.join("notes/.trailmark-manifest"), "index.md\n").unwrap();
+    journal.write("notes/.trailmark-manifest", "index.md\n");
     let json = status(root);
     let goals: Vec<_> = json["goals"]
         .as_array()
@@ -415,7 +394,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
         }
         let binary = root.join("trailmark-copy");
         fs::copy(env!("CARGO_BIN_EXE_trailmark"), &binary).unwrap();
-        for path in [root, &root.join("goals")] {
+        for path in [root.parent().unwrap(), root, &root.join("goals")] {
             fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
         }
         fs::set_permissions(
@@ -445,9 +424,8 @@ fn a_file_without_read_permission_is_a_diagnostic() {
 fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
     // The journal sits alone in a folder of its own, so that what appears beside it can
     // only come from trailmark (other tests make folders in the shared temp folder).
-    let dir = tempfile::tempdir().unwrap();
-    let root = &dir.path().join("journal");
-    fs::create_dir(root).unwrap();
+    let journal = Journal::new();
+    let root = journal.path();
     let long_title = format!("A {} goal", "very ".repeat(60));
     let goals = [
         ("dots.md", "id: ../../etc/x".to_string(), "etc-x"),
@@ -463,7 +441,6 @@ fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
         ("same-1.md", "id: Learn SQL".to_string(), "learn-sql"),
         ("same-2.md", "id: learn_sql".to_string(), "learn-sql-2"),
     ];
-    fs::create_dir(root.join("goals")).unwrap();
     for (file, line, _) in &goals {
         let title = if line.starts_with("title:") {
             String::new()
@@ -471,11 +448,10 @@ fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
             format!("goal: {file}\n")
         };
         let key = line.replacen("title:", "goal:", 1);
-        fs::write(
-            root.join("goals").join(file),
+        journal.write(
+            &format!("goals/{file}"),
             format!("---\n{title}{key}\n---\n- [ ] step\n"),
-        )
-        .unwrap();
+        );
     }
     let json = status(root);
     let ids: Vec<&str> = json["goals"]
@@ -490,11 +466,7 @@ fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
         }
     }
     let outside_before = fs::read_dir(root.parent().unwrap()).unwrap().count();
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(root)
-        .assert()
-        .success();
+    journal.run(&["build", "--today", TODAY]).success();
     assert_eq!(
         fs::read_dir(root.parent().unwrap()).unwrap().count(),
         outside_before
@@ -521,7 +493,7 @@ fn report_names_from_hostile_ids_and_titles_stay_inside_and_never_collide() {
     }
     assert!(names.contains(&"con_.html".to_string()) && names.contains(&"nul_.html".to_string()));
     // Every goal's link on the index leads to its report.
-    let index = fs::read_to_string(root.join("_reports/index.html")).unwrap();
+    let index = journal.read("_reports/index.html");
     for name in &names {
         assert!(
             index.contains(&format!("goals/{name}")),

@@ -12,15 +12,13 @@
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
 //! sets) makes that a failure.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{DEADLINE, eventually, files_in, journal, trailmark};
+use crate::common::{self, DEADLINE, Journal, eventually, files_in};
 use serde_json::{Value, json};
 
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -305,7 +303,7 @@ fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
     let Some(program) = browser_or_skip() else {
         return;
     };
-    let dir = journal("example");
+    let dir = Journal::example();
     // Held for the test: the server stops when it is dropped.
     let (_server, address) = common::serve(dir.path());
 
@@ -320,14 +318,13 @@ fn a_ticked_milestone_shows_on_the_open_page_without_a_reload() {
     // Something only this page load has: a reload clears it.
     browser.evaluate("window.loadedBeforeTheEdit = 'yes'");
 
-    let goal = dir.path().join("goals/learn-sql.md");
-    let text = std::fs::read_to_string(&goal).unwrap();
+    let text = dir.read("goals/learn-sql.md");
     let ticked = text.replace(
         "- [ ] Window functions for cohort retention",
         "- [x] Window functions for cohort retention",
     );
     assert_ne!(text, ticked);
-    std::fs::write(&goal, ticked).unwrap();
+    dir.write("goals/learn-sql.md", ticked);
 
     browser.wait_for(progress, "75% · 6 of 8 milestones");
     assert_eq!(
@@ -359,12 +356,8 @@ fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
     let Some(program) = browser_or_skip() else {
         return;
     };
-    let dir = journal("xss");
-    trailmark()
-        .args(["build", "--today", "2026-03-20"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let dir = Journal::fixture("xss");
+    dir.run(&["build", "--today", "2026-03-20"]).success();
     let out = dir.path().join("_reports");
     let pages: Vec<PathBuf> = files_in(&out)
         .into_keys()
@@ -427,13 +420,9 @@ fn reports_of_a_journal_of_xss_payloads_run_no_script_and_load_nothing() {
 }
 
 /// A fresh build of the example journal, as of the day its fixtures describe.
-fn example_reports() -> tempfile::TempDir {
-    let dir = journal("example");
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(dir.path())
-        .assert()
-        .success();
+fn example_reports() -> Journal {
+    let dir = Journal::example();
+    dir.run(&["build", "--today", "2026-11-20"]).success();
     dir
 }
 

@@ -3,17 +3,16 @@
 //! The `calendar` fixture has goals done, dropped and open, milestones done and
 //! cancelled, two milestones with the same text, a loose task, a goal title with a line
 //! break, and milestones with commas, semicolons, backslashes, emoji and 200 characters.
-
-mod common;
+//! Every due date of `status --json` is one all-day event with the right dates, summary
+//! and status; text round-trips; UIDs are unique and stay across rebuilds, added files,
+//! ticked milestones, lines added above and the next day.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::path::Path;
 
-use common::{journal, trailmark};
+use crate::common::{Journal, status_json};
 use icalendar::{Component, DatePerhapsTime, EventStatus};
 use serde_json::Value;
-use trailmark::dates::Date;
 
 const TODAY: &str = "2026-03-01";
 
@@ -22,6 +21,8 @@ const TODAY: &str = "2026-03-01";
 struct Parsed {
     uid: String,
     start: String,
+    /// The day after `start`, as the independent parser's dates count.
+    day_after_start: String,
     end: Option<String>,
     stamp: Option<String>,
     summary: String,
@@ -29,13 +30,11 @@ struct Parsed {
     cancelled: bool,
 }
 
-fn build(dir: &Path, today: &str) -> String {
-    trailmark()
-        .args(["build", "--today", today])
-        .arg(dir)
-        .assert()
-        .success();
-    let bytes = fs::read(dir.join("_reports/deadlines.ics")).unwrap();
+/// Builds the journal as of `today`; the `deadlines.ics` it wrote, which must keep
+/// RFC 5545's line rules.
+fn deadlines(journal: &Journal, today: &str) -> String {
+    journal.run(&["build", "--today", today]).success();
+    let bytes = fs::read(journal.path().join("_reports/deadlines.ics")).unwrap();
     assert_line_rules(&bytes);
     String::from_utf8(bytes).expect("the calendar is UTF-8")
 }
@@ -70,15 +69,16 @@ fn parse(ics: &str) -> (icalendar::Calendar, Vec<Parsed>) {
         .unwrap_or_else(|error| panic!("not valid iCalendar: {error}\n{ics}"))
         .into();
     let date = |value: Option<DatePerhapsTime>| match value {
-        Some(DatePerhapsTime::Date(date)) => Some(date.to_string()),
+        Some(DatePerhapsTime::Date(date)) => date,
         other => panic!("an all-day event has a DATE, not {other:?}"),
     };
     let events = calendar
         .events()
         .map(|event| Parsed {
             uid: event.get_uid().expect("every event has a UID").to_string(),
-            start: date(event.get_start()).unwrap(),
-            end: event.get_end().map(|end| date(Some(end)).unwrap()),
+            start: date(event.get_start()).to_string(),
+            day_after_start: date(event.get_start()).succ_opt().unwrap().to_string(),
+            end: event.get_end().map(|end| date(Some(end)).to_string()),
             stamp: event.get_timestamp().map(|stamp| stamp.to_rfc3339()),
             summary: event.get_summary().unwrap_or_default().to_string(),
             description: event.get_description().unwrap_or_default().to_string(),
@@ -86,15 +86,6 @@ fn parse(ics: &str) -> (icalendar::Calendar, Vec<Parsed>) {
         })
         .collect();
     (calendar, events)
-}
-
-fn status_json(dir: &Path) -> Value {
-    let output = trailmark()
-        .args(["status", "--json", "--today", TODAY])
-        .arg(dir)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn text(value: &Value) -> &str {
@@ -149,8 +140,8 @@ fn expected_events(report: &Value) -> Vec<(String, String, bool)> {
 
 #[test]
 fn every_due_date_is_an_all_day_event_that_another_parser_reads_back() {
-    let dir = journal("calendar");
-    let ics = build(dir.path(), TODAY);
+    let dir = Journal::fixture("calendar");
+    let ics = deadlines(&dir, TODAY);
     let (calendar, events) = parse(&ics);
 
     assert_eq!(calendar.property_value("VERSION"), Some("2.0"));
@@ -161,7 +152,7 @@ fn every_due_date_is_an_all_day_event_that_another_parser_reads_back() {
         Some("Goal deadlines")
     );
 
-    let report = status_json(dir.path());
+    let report = status_json(dir.path(), TODAY);
     let expected = expected_events(&report);
     let mut found: Vec<(String, String, bool)> = events
         .iter()
@@ -173,8 +164,11 @@ fn every_due_date_is_an_all_day_event_that_another_parser_reads_back() {
     assert_eq!(events.len(), 13);
 
     for event in &events {
-        let next_day = Date::parse(&event.start).unwrap().add_days(1).to_string();
-        assert_eq!(event.end.as_deref(), Some(next_day.as_str()), "{event:?}");
+        assert_eq!(
+            event.end.as_ref(),
+            Some(&event.day_after_start),
+            "{event:?}"
+        );
         assert_eq!(
             event.stamp.as_deref(),
             Some("2026-03-01T00:00:00+00:00"),
@@ -247,37 +241,31 @@ fn uids(ics: &str) -> BTreeMap<(String, String), String> {
 
 #[test]
 fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
-    let dir = journal("calendar");
-    let first = build(dir.path(), TODAY);
+    let dir = Journal::fixture("calendar");
+    let first = deadlines(&dir, TODAY);
     let before = uids(&first);
     assert_eq!(before.len(), 13, "the two `Monthly report`s differ by date");
 
-    let again = build(dir.path(), TODAY);
+    let again = deadlines(&dir, TODAY);
     assert_eq!(
         again, first,
         "a build with nothing changed writes the same bytes"
     );
 
     // An unrelated file: a new goal with its own deadline and an entry.
-    fs::write(
-        dir.path().join("other.md"),
+    dir.write(
+        "other.md",
         "---\ngoal: Learn to juggle\ndue: 2026-05-05\n---\n- [ ] Three balls 📅 2026-04-04\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("2026-02-09.md"),
-        "# Week 7\n\nQuiet week.\n",
-    )
-    .unwrap();
-    let with_more = uids(&build(dir.path(), TODAY));
+    );
+    dir.write("2026-02-09.md", "# Week 7\n\nQuiet week.\n");
+    let with_more = uids(&deadlines(&dir, TODAY));
     assert_eq!(with_more.len(), 15);
     for (key, uid) in &before {
         assert_eq!(with_more.get(key), Some(uid), "{key:?}");
     }
 
     // Ticking a milestone changes its summary, not its UID; nor does a line added above.
-    let goals = dir.path().join("goals.md");
-    let text = fs::read_to_string(&goals).unwrap();
+    let text = dir.read("goals.md");
     let edited = text
         .replace(
             "- [ ] Monthly report 📅 2026-04-30",
@@ -285,13 +273,13 @@ fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
         )
         .replace("# ship\n", "# ship\n\n- [ ] Plan the launch\n");
     assert_ne!(edited, text);
-    fs::write(&goals, edited).unwrap();
-    let ticked = build(dir.path(), TODAY);
+    dir.write("goals.md", edited);
+    let ticked = deadlines(&dir, TODAY);
     assert!(ticked.contains("SUMMARY:✓ Monthly report"), "{ticked}");
     assert_eq!(uids(&ticked), with_more);
 
     // The next day only DTSTAMP changes.
-    let next_day = build(dir.path(), "2026-03-02");
+    let next_day = deadlines(&dir, "2026-03-02");
     assert_eq!(uids(&next_day), with_more);
     assert_eq!(
         next_day.replace("DTSTAMP:20260302T000000Z", "DTSTAMP:20260301T000000Z"),
@@ -299,9 +287,12 @@ fn uids_stay_across_builds_unrelated_files_ticks_and_days() {
     );
 
     // Editing a milestone's text makes it another event (docs/FORMAT.md says so).
-    let text = fs::read_to_string(&goals).unwrap();
-    fs::write(&goals, text.replace("Kick-off meeting", "Kickoff meeting")).unwrap();
-    let renamed = uids(&build(dir.path(), TODAY));
+    let text = dir.read("goals.md");
+    dir.write(
+        "goals.md",
+        text.replace("Kick-off meeting", "Kickoff meeting"),
+    );
+    let renamed = uids(&deadlines(&dir, TODAY));
     let old = &before[&(
         "2026-02-15".to_string(),
         format!(

@@ -1,4 +1,11 @@
-//! The real binary on fixture journals: the JSON contract, diagnostics, exit codes, reports.
+//! The real binary on fixture journals and the example journal: the JSON contract,
+//! diagnostics, exit codes, reports (incremental builds match a fresh one), output
+//! folders, templates (overrides, typos, FIFOs and symlinks), `--color` against
+//! `NO_COLOR` and `CLICOLOR_FORCE`, `--quiet` and `--verbose`, completion scripts that
+//! pass `bash -n` (and `zsh -n`, `fish --no-execute` where installed), a man page that
+//! `groff` renders without a warning (where installed), exit code 2 for a usage error
+//! and a missing journal folder on every command, and journal text that never sends a
+//! control sequence to the terminal.
 
 use std::fs;
 use std::path::Path;
@@ -6,29 +13,11 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-mod common;
-use common::{files_in, journal, reports_in, status_json, trailmark};
-
-/// `trailmark build --today TODAY DIR`, to assert on.
-fn build_at(dir: &Path, today: &str) -> assert_cmd::assert::Assert {
-    trailmark()
-        .args(["build", "--today", today])
-        .arg(dir)
-        .assert()
-}
-
-fn goal<'a>(json: &'a Value, id: &str) -> &'a Value {
-    json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == id)
-        .unwrap_or_else(|| panic!("no goal {id}"))
-}
+use crate::common::{self, Journal, files_in, goal, reports_in, status_json, stdout, trailmark};
 
 #[test]
 fn example_journal_status_json_has_the_right_numbers() {
-    let json = status_json(journal("example").path(), "2026-11-20");
+    let json = status_json(Journal::example().path(), "2026-11-20");
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
@@ -86,11 +75,11 @@ fn example_journal_status_json_has_the_right_numbers() {
 
 #[test]
 fn status_json_milestone_lines_hold_their_text() {
-    let root = journal("example");
+    let root = Journal::example();
     let json = status_json(root.path(), "2026-11-20");
     for goal in json["goals"].as_array().unwrap() {
         for m in goal["milestones"].as_array().unwrap() {
-            let text = fs::read_to_string(root.path().join(m["file"].as_str().unwrap())).unwrap();
+            let text = root.read(m["file"].as_str().unwrap());
             let line = text
                 .lines()
                 .nth(m["line"].as_u64().unwrap() as usize - 1)
@@ -103,13 +92,11 @@ fn status_json_milestone_lines_hold_their_text() {
 
 #[test]
 fn status_prints_a_table_with_every_goal() {
-    let output = trailmark()
-        .args(["status", "--today", "2026-11-20"])
-        .arg(journal("example").path())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = stdout(
+        &Journal::example()
+            .run(&["status", "--today", "2026-11-20"])
+            .success(),
+    );
     assert!(
         !stdout.contains('\u{1b}'),
         "NO_COLOR and a pipe mean no escape codes"
@@ -126,13 +113,9 @@ fn status_prints_a_table_with_every_goal() {
 
 #[test]
 fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
-    let output = trailmark()
-        .args(["check", "--today", "2026-11-20"])
-        .arg(journal("broken").path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "errors make check fail");
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let broken = Journal::fixture("broken");
+    // Errors make check fail.
+    let stdout = stdout(&broken.run(&["check", "--today", "2026-11-20"]).code(1));
     for expected in [
         "goals/bad-yaml.md:3:",
         "error: front-matter is not valid YAML",
@@ -148,7 +131,7 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
         );
     }
     // The good goal and the goal with bad fields are still reported.
-    let json = status_json(journal("broken").path(), "2026-11-20");
+    let json = status_json(broken.path(), "2026-11-20");
     let good = goal(&json, "ship-the-onboarding-guide");
     assert_eq!(
         (good["done"].as_u64(), good["total"].as_u64()),
@@ -169,46 +152,32 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
 
 #[test]
 fn check_exit_codes_and_strict() {
-    let clean = tempfile::tempdir().unwrap();
-    fs::write(
-        clean.path().join("g.md"),
+    let clean = Journal::new().file(
+        "g.md",
         "---\ngoal: G\ndue: 2027-01-01\nwhy: w\narea: a\n---\n- [ ] step\n- [ ] loose? no, the file's goal\n",
-    )
-    .unwrap();
-    trailmark()
-        .args(["check", "--today", "2026-01-01"])
-        .arg(clean.path())
-        .assert()
-        .code(0);
-    fs::write(clean.path().join("n.md"), "- [ ] a loose task\n").unwrap();
-    trailmark()
-        .args(["check", "--today", "2026-01-01"])
-        .arg(clean.path())
-        .assert()
-        .code(0);
-    trailmark()
-        .args(["check", "--strict", "--today", "2026-01-01"])
-        .arg(clean.path())
-        .assert()
+    );
+    clean.run(&["check", "--today", "2026-01-01"]).code(0);
+    clean.write("n.md", "- [ ] a loose task\n");
+    clean.run(&["check", "--today", "2026-01-01"]).code(0);
+    clean
+        .run(&["check", "--strict", "--today", "2026-01-01"])
         .code(1);
 }
 
 #[test]
 fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fs::write(root.join("good.md"), "---\ngoal: Good\n---\n- [x] a\n").unwrap();
-    fs::write(root.join("latin1.md"), b"caf\xe9\n").unwrap();
-    fs::write(root.join("utf16.md"), b"\xff\xfe-\x00 \x00[\x00").unwrap();
-    fs::write(root.join("empty.md"), b"").unwrap();
-    let huge = fs::File::create(root.join("huge.md")).unwrap();
+    let journal = Journal::new()
+        .goal("good.md", "Good", "- [x] a\n")
+        .file("latin1.md", b"caf\xe9\n")
+        .file("utf16.md", b"\xff\xfe-\x00 \x00[\x00")
+        .file("empty.md", b"")
+        .file(
+            "crlf.md",
+            "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n",
+        );
+    let huge = fs::File::create(journal.path().join("huge.md")).unwrap();
     huge.set_len(11 * 1024 * 1024).unwrap();
-    fs::write(
-        root.join("crlf.md"),
-        "---\r\ngoal: Windows\r\n---\r\n- [x] done\r\n- [ ] open\r\n",
-    )
-    .unwrap();
-    let json = status_json(root, "2026-01-01");
+    let json = status_json(journal.path(), "2026-01-01");
     assert_eq!(goal(&json, "good")["done"], 1);
     assert_eq!(goal(&json, "windows")["total"], 2);
     let files: Vec<&str> = json["diagnostics"]
@@ -222,10 +191,10 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
 
 #[test]
 fn build_writes_every_report_and_rewrites_nothing_unchanged() {
-    let journal = journal("example");
+    let journal = Journal::example();
     let out = journal.path().join("_reports");
     let before = files_in(journal.path());
-    let first = build_at(journal.path(), "2026-11-20").success();
+    let first = journal.run(&["build", "--today", "2026-11-20"]).success();
     // Every file written is listed in the manifest, and that is every report.
     let reports = fs::read_to_string(out.join(".trailmark-manifest"))
         .unwrap()
@@ -267,24 +236,25 @@ fn build_writes_every_report_and_rewrites_nothing_unchanged() {
             .all(|p| journal.path().join(p).starts_with(&out))
     );
     // A second build finds nothing to write.
-    build_at(journal.path(), "2026-11-20")
+    journal
+        .run(&["build", "--today", "2026-11-20"])
         .success()
         .stdout(contains(format!("0 reports written, {reports} unchanged")));
 }
 
 /// How many reports a `build` line says it wrote.
 fn reports_written(assert: &assert_cmd::assert::Assert) -> usize {
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout(assert);
     let count = stdout.split(" reports written").next().unwrap();
     count.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 /// Builds again from nothing and asserts that the reports are the same as `out` holds:
 /// what an incremental build skipped was current.
-fn assert_same_as_a_fresh_build(journal: &Path, out: &Path) {
+fn assert_same_as_a_fresh_build(journal: &Journal, out: &Path) {
     let incremental = reports_in(out);
     fs::remove_dir_all(out).unwrap();
-    build_at(journal, "2026-11-20").success();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
     let fresh = reports_in(out);
     assert_eq!(
         incremental.keys().collect::<Vec<_>>(),
@@ -297,23 +267,22 @@ fn assert_same_as_a_fresh_build(journal: &Path, out: &Path) {
 
 #[test]
 fn an_edit_rewrites_only_the_reports_it_shows_on_and_they_match_a_fresh_build() {
-    let journal = journal("example");
+    let journal = Journal::example();
     let root = journal.path();
     let out = root.join("_reports");
-    build_at(root, "2026-11-20").success();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
     let before = reports_in(&out);
     let total = before.len();
 
     // A lesson of the entry of Monday 2026-08-10 shows in the reviews of its week, month,
     // quarter and year, and nowhere else.
-    let entry = root.join("journal/2026/2026-08-10.md");
-    let text = fs::read_to_string(&entry).unwrap();
-    fs::write(
-        &entry,
+    let entry = "journal/2026/2026-08-10.md";
+    let text = journal.read(entry);
+    journal.write(
+        entry,
         text.replacen("## Lessons\n\n- ", "## Lessons\n\n- Rewritten: ", 1),
-    )
-    .unwrap();
-    let second = build_at(root, "2026-11-20").success();
+    );
+    let second = journal.run(&["build", "--today", "2026-11-20"]).success();
     let after = reports_in(&out);
     let mut changed: Vec<String> = after
         .keys()
@@ -329,35 +298,33 @@ fn an_edit_rewrites_only_the_reports_it_shows_on_and_they_match_a_fresh_build() 
     expected.sort();
     assert_eq!(changed, expected);
     assert_eq!(reports_written(&second), expected.len());
-    assert_same_as_a_fresh_build(root, &out);
+    assert_same_as_a_fresh_build(&journal, &out);
 
     // Ticking a milestone changes its goal's pages and every review its progress is in.
-    let goal = root.join("goals/learn-sql.md");
-    let text = fs::read_to_string(&goal).unwrap();
-    fs::write(&goal, text.replacen("- [ ]", "- [x]", 1)).unwrap();
-    let third = build_at(root, "2026-11-20").success();
+    let goal = "goals/learn-sql.md";
+    journal.write(goal, journal.read(goal).replacen("- [ ]", "- [x]", 1));
+    let third = journal.run(&["build", "--today", "2026-11-20"]).success();
     assert!(reports_written(&third) < total, "{total}");
-    assert_same_as_a_fresh_build(root, &out);
+    assert_same_as_a_fresh_build(&journal, &out);
 
     // A template override changes every report made from it.
-    fs::create_dir_all(root.join("templates")).unwrap();
-    fs::write(root.join("templates/goal.md"), "custom {{ goal.title }}\n").unwrap();
-    build_at(root, "2026-11-20").success();
+    journal.write("templates/goal.md", "custom {{ goal.title }}\n");
+    journal.run(&["build", "--today", "2026-11-20"]).success();
     let custom = fs::read_to_string(out.join("goals/learn-sql.md")).unwrap();
     assert!(custom.starts_with("custom "), "{custom}");
-    assert_same_as_a_fresh_build(root, &out);
+    assert_same_as_a_fresh_build(&journal, &out);
 }
 
 #[test]
 fn a_report_edited_or_deleted_by_hand_is_written_again() {
-    let journal = journal("example");
+    let journal = Journal::example();
     let out = journal.path().join("_reports");
-    build_at(journal.path(), "2026-11-20").success();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
     let review = out.join("reviews/2026-10.md");
     let original = fs::read(&review).unwrap();
     fs::write(&review, "edited by hand").unwrap();
     fs::remove_file(out.join("goals/learn-sql.html")).unwrap();
-    let rebuilt = build_at(journal.path(), "2026-11-20").success();
+    let rebuilt = journal.run(&["build", "--today", "2026-11-20"]).success();
     assert_eq!(reports_written(&rebuilt), 2);
     assert_eq!(fs::read(&review).unwrap(), original);
     assert!(out.join("goals/learn-sql.html").is_file());
@@ -365,9 +332,9 @@ fn a_report_edited_or_deleted_by_hand_is_written_again() {
 
 #[test]
 fn the_html_index_shows_every_goal_with_a_progress_bar() {
-    let journal = journal("example");
-    build_at(journal.path(), "2026-11-20").success();
-    let html = fs::read_to_string(journal.path().join("_reports/index.html")).unwrap();
+    let journal = Journal::example();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
+    let html = journal.read("_reports/index.html");
     let json = status_json(journal.path(), "2026-11-20");
     for g in json["goals"].as_array().unwrap() {
         let title = g["title"].as_str().unwrap();
@@ -380,9 +347,9 @@ fn the_html_index_shows_every_goal_with_a_progress_bar() {
 
 #[test]
 fn journal_text_is_escaped_in_html() {
-    let journal = journal("basic");
-    build_at(journal.path(), "2026-03-01").success();
-    let page = fs::read_to_string(journal.path().join("_reports/goals/leader.html")).unwrap();
+    let journal = Journal::fixture("basic");
+    journal.run(&["build", "--today", "2026-03-01"]).success();
+    let page = journal.read("_reports/goals/leader.html");
     // The script element goes with its content; the rest of the text stays, escaped.
     assert!(page.contains("Lead a project  &amp; more"), "{page}");
     assert!(
@@ -393,17 +360,14 @@ fn journal_text_is_escaped_in_html() {
 
 #[test]
 fn removed_goals_lose_their_reports() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let out = journal.path().join("_reports");
-    build_at(journal.path(), "2026-03-01").success();
+    journal.run(&["build", "--today", "2026-03-01"]).success();
     assert!(out.join("goals/talks.html").exists());
-    let goals = fs::read_to_string(journal.path().join("goals.md")).unwrap();
-    fs::write(
-        journal.path().join("goals.md"),
-        goals.replace("id: talks", "id: speaking"),
-    )
-    .unwrap();
-    build_at(journal.path(), "2026-03-01")
+    let goals = journal.read("goals.md");
+    journal.write("goals.md", goals.replace("id: talks", "id: speaking"));
+    journal
+        .run(&["build", "--today", "2026-03-01"])
         .success()
         .stdout(contains("2 removed"));
     assert!(!out.join("goals/talks.html").exists());
@@ -412,7 +376,7 @@ fn removed_goals_lose_their_reports() {
 
 #[test]
 fn unsafe_output_folders_are_refused_before_writing() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let before = files_in(journal.path());
     for out in [
         journal.path().to_path_buf(),
@@ -441,7 +405,7 @@ fn unsafe_output_folders_are_refused_before_writing() {
 
 #[test]
 fn an_output_folder_outside_the_journal_works() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("reports");
     trailmark()
@@ -456,7 +420,7 @@ fn an_output_folder_outside_the_journal_works() {
 
 #[test]
 fn reports_built_inside_the_journal_are_never_read_back() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let before = status_json(journal.path(), "2026-03-01");
     trailmark()
         .args(["build", "--today", "2026-03-01", "--out"])
@@ -469,34 +433,24 @@ fn reports_built_inside_the_journal_are_never_read_back() {
 
 #[test]
 fn the_journal_templates_folder_overrides_embedded_templates() {
-    let journal = journal("basic");
-    fs::create_dir(journal.path().join("templates")).unwrap();
-    fs::write(
-        journal.path().join("templates/index.md"),
+    let journal = Journal::fixture("basic");
+    journal.write(
+        "templates/index.md",
         "{% for g in report.goals %}{{ g.id }}={{ g.progress | percent }}\n{% endfor %}",
-    )
-    .unwrap();
+    );
     // A note template in the folder is not read as a journal document.
-    fs::write(
-        journal.path().join("templates/daily.md"),
-        "---\ngoal: Not a goal\n---\n",
-    )
-    .unwrap();
-    build_at(journal.path(), "2026-03-01").success();
-    let index = fs::read_to_string(journal.path().join("_reports/index.md")).unwrap();
+    journal.write("templates/daily.md", "---\ngoal: Not a goal\n---\n");
+    journal.run(&["build", "--today", "2026-03-01"]).success();
+    let index = journal.read("_reports/index.md");
     assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
 }
 
 #[test]
 fn a_template_typo_is_an_error_not_a_blank() {
-    let journal = journal("basic");
-    fs::create_dir(journal.path().join("templates")).unwrap();
-    fs::write(
-        journal.path().join("templates/goal.md"),
-        "{{ goal.titel }}\n",
-    )
-    .unwrap();
-    build_at(journal.path(), "2026-03-01")
+    let journal = Journal::fixture("basic");
+    journal.write("templates/goal.md", "{{ goal.titel }}\n");
+    journal
+        .run(&["build", "--today", "2026-03-01"])
         .code(2)
         .stderr(contains("template goal.md"));
 }
@@ -517,7 +471,7 @@ fn run_within_a_minute(args: &[&str], dir: &Path) -> assert_cmd::assert::Assert 
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_a_device_in_the_templates_folder_is_never_waited_for() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let root = journal.path();
     let templates = root.join("templates");
     fs::create_dir(&templates).unwrap();
@@ -551,11 +505,11 @@ fn templates_are_never_read_through_a_symlink() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("passwd");
     fs::write(&secret, "private-outside-text\n").unwrap();
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let root = journal.path();
     // A first build that fails leaves its output folder refused; this test is not about
     // that.
-    build_at(root, "2026-03-01").success();
+    journal.run(&["build", "--today", "2026-03-01"]).success();
     let templates = root.join("templates");
     fs::create_dir(&templates).unwrap();
     let no_report_holds_the_secret = || {
@@ -572,7 +526,7 @@ fn templates_are_never_read_through_a_symlink() {
     no_report_holds_the_secret();
 
     fs::remove_file(templates.join("goal.md")).unwrap();
-    fs::write(templates.join("goal.md"), "{% include 'pw' %}\n").unwrap();
+    journal.write("templates/goal.md", "{% include 'pw' %}\n");
     symlink(&secret, templates.join("pw")).unwrap();
     run_within_a_minute(&["build", "--today", "2026-03-01"], root)
         .code(2)
@@ -581,15 +535,15 @@ fn templates_are_never_read_through_a_symlink() {
 
     // Inside the journal too: links are not followed, as in the journal's own folders.
     fs::remove_file(templates.join("pw")).unwrap();
-    fs::write(templates.join("mine.md"), "mine {{ goal.title }}\n").unwrap();
+    journal.write("templates/mine.md", "mine {{ goal.title }}\n");
     symlink("mine.md", templates.join("pw")).unwrap();
     run_within_a_minute(&["build", "--today", "2026-03-01"], root)
         .code(2)
         .stderr(contains("templates/pw: symlink not followed"));
     fs::remove_file(templates.join("pw")).unwrap();
-    fs::write(templates.join("goal.md"), "{% include 'mine.md' %}").unwrap();
+    journal.write("templates/goal.md", "{% include 'mine.md' %}");
     run_within_a_minute(&["build", "--today", "2026-03-01"], root).success();
-    let report = fs::read_to_string(root.join("_reports/goals/learn-sql.md")).unwrap();
+    let report = journal.read("_reports/goals/learn-sql.md");
     assert!(report.starts_with("mine "), "{report}");
 }
 
@@ -598,9 +552,9 @@ fn templates_are_never_read_through_a_symlink() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_in_the_output_folder_is_refused_not_waited_for() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let root = journal.path();
-    build_at(root, "2026-03-01").success();
+    journal.run(&["build", "--today", "2026-03-01"]).success();
     let report = root.join("_reports/goals/learn-sql.md");
     fs::remove_file(&report).unwrap();
     common::make_fifo(&report);
@@ -636,7 +590,7 @@ fn bad_arguments_exit_2_with_a_message() {
 
 #[test]
 fn review_prints_the_last_complete_period_in_each_format() {
-    let journal = journal("example");
+    let journal = Journal::example();
     let run = |args: &[&str]| {
         let output = trailmark()
             .arg("review")
@@ -680,17 +634,15 @@ fn review_prints_the_last_complete_period_in_each_format() {
 
 #[test]
 fn review_rejects_an_unknown_period() {
-    trailmark()
-        .args(["review", "--period", "fortnight"])
-        .arg(journal("example").path())
-        .assert()
+    Journal::example()
+        .run(&["review", "--period", "fortnight"])
         .code(2)
         .stderr(contains("week, month, quarter, year"));
 }
 
 /// `trailmark check` of the broken journal with `args` and `env`; its stdout.
 fn check_output(args: &[&str], env: &[(&str, &str)]) -> String {
-    let journal = journal("broken");
+    let journal = Journal::fixture("broken");
     let mut command = trailmark();
     command
         .env_remove("NO_COLOR")
@@ -726,40 +678,27 @@ fn color_follows_the_flag_then_no_color_and_clicolor_force() {
         &["--color", "never"],
         &[("CLICOLOR_FORCE", "1")]
     )));
-    let before = {
-        let journal = journal("broken");
-        trailmark()
-            .args(["--color", "always", "check", "--today", "2026-11-20"])
-            .arg(journal.path())
-            .output()
-            .unwrap()
-    };
-    assert!(has_color(&String::from_utf8(before.stdout).unwrap()));
+    let before =
+        Journal::fixture("broken").run(&["--color", "always", "check", "--today", "2026-11-20"]);
+    assert!(has_color(&stdout(&before)));
 }
 
 #[test]
 fn quiet_build_prints_nothing_and_verbose_lists_what_it_wrote() {
-    let root = journal("example");
-    let output = trailmark()
-        .args(["build", "--quiet", "--today", "2026-11-20"])
-        .arg(root.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
-    // Not a terminal: no progress bar either.
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let root = Journal::example();
+    root.run(&["build", "--quiet", "--today", "2026-11-20"])
+        .success()
+        .stdout("")
+        // Not a terminal: no progress bar either.
+        .stderr("");
     assert!(root.path().join("_reports/index.html").is_file());
 
     fs::remove_file(root.path().join("_reports/goals/learn-sql.html")).unwrap();
-    let output = trailmark()
-        .args(["-v", "build", "--today", "2026-11-20"])
-        .arg(root.path())
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let verbose = root
+        .run(&["-v", "build", "--today", "2026-11-20"])
+        .success()
+        .stderr("");
+    let stdout = stdout(&verbose);
     assert!(
         stdout.contains("\n  wrote goals/learn-sql.html\n"),
         "{stdout}"
@@ -906,16 +845,12 @@ fn a_missing_journal_folder_exits_2_on_every_command_that_reads_one() {
 /// forge a link. Each control character is shown as a symbol (`␛`).
 #[test]
 fn control_characters_of_the_journal_never_reach_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fs::create_dir_all(root.join("goals")).unwrap();
-    fs::write(
-        root.join("goals/evil.md"),
+    let journal = Journal::new().file(
+        "goals/evil.md",
         "---\ngoal: \"Evil \\e]0;pwned\\a\\e[31mred\"\nid: evil\n---\n\
          - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #nogoal\n\
          - [x] done \u{1b}[5m ✅ 2026-03-02\n",
-    )
-    .unwrap();
+    );
     let runs: [&[&str]; 4] = [
         &["status"],
         &["check"],
@@ -934,7 +869,7 @@ fn control_characters_of_the_journal_never_reach_the_terminal() {
         let output = trailmark()
             .args(args)
             .args(["--color", "always", "--today", "2026-03-10"])
-            .arg(root)
+            .arg(journal.path())
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&output.stdout).to_string()

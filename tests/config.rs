@@ -7,11 +7,12 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-mod common;
-use common::{journal, status_json, trailmark};
+use crate::common::{self, Journal, status_json, stdout, trailmark};
 
-fn configure(dir: &Path, toml: &str) {
-    fs::write(dir.join("trailmark.toml"), toml).unwrap();
+/// `trailmark review --format json ARGS JOURNAL`, as JSON.
+fn review_json(journal: &Journal, args: &[&str]) -> Value {
+    let review = journal.run(&[&["review", "--format", "json"], args].concat());
+    serde_json::from_slice(&review.get_output().stdout).unwrap()
 }
 
 fn goal_ids(json: &Value) -> Vec<String> {
@@ -34,14 +35,11 @@ fn file_names(folder: &Path) -> Vec<String> {
 
 #[test]
 fn config_prints_the_settings_and_the_defaults_as_a_file_that_reads_back() {
-    let dir = tempfile::tempdir().unwrap();
-    configure(
-        dir.path(),
+    let journal = Journal::new().file(
+        "trailmark.toml",
         "# mine\nweek_start = \"sunday\"\nexclude = [\"archive/**\"]\n[sections]\nwins = [\"Yay\"]\n",
     );
-    let output = trailmark().arg("config").arg(dir.path()).output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let printed = String::from_utf8(output.stdout).unwrap();
+    let printed = stdout(&journal.run(&["config"]).success());
     for line in [
         "week_start = \"sunday\"\n",
         "exclude = [\"archive/**\"]\n",
@@ -55,31 +53,21 @@ fn config_prints_the_settings_and_the_defaults_as_a_file_that_reads_back() {
         assert!(printed.contains(line), "{line:?} missing from:\n{printed}");
     }
     // The printed configuration is a trailmark.toml that sets the same.
-    let again = tempfile::tempdir().unwrap();
-    configure(again.path(), &printed);
-    let reprinted = trailmark()
-        .arg("config")
-        .arg(again.path())
-        .output()
-        .unwrap();
-    assert!(reprinted.status.success(), "{reprinted:?}");
+    let again = Journal::new().file("trailmark.toml", &printed);
+    let reprinted = stdout(&again.run(&["config"]).success());
     let strip = |text: &str| {
         text.lines()
             .skip(1)
             .map(|line| line.trim_end_matches("  # default").to_string())
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        strip(&String::from_utf8(reprinted.stdout).unwrap()),
-        strip(&printed)
-    );
+    assert_eq!(strip(&reprinted), strip(&printed));
 }
 
 #[test]
 fn without_a_file_config_prints_only_defaults() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = trailmark().arg("config").arg(dir.path()).output().unwrap();
-    let printed = String::from_utf8(output.stdout).unwrap();
+    let journal = Journal::new();
+    let printed = stdout(&journal.run(&["config"]));
     let settings: Vec<&str> = printed
         .lines()
         .filter(|line| line.contains(" = "))
@@ -88,16 +76,16 @@ fn without_a_file_config_prints_only_defaults() {
     assert!(settings.iter().all(|line| line.ends_with("  # default")));
     trailmark()
         .arg("config")
-        .arg(dir.path().join("missing"))
+        .arg(journal.path().join("missing"))
         .assert()
         .code(2);
 }
 
 #[test]
 fn a_bad_file_stops_every_command_with_line_and_column_and_writes_nothing() {
-    let journal = journal("basic");
-    configure(
-        journal.path(),
+    let journal = Journal::fixture("basic");
+    journal.write(
+        "trailmark.toml",
         "output = \"site\"\nweek_starts = \"sunday\"\n",
     );
     for command in [
@@ -108,10 +96,8 @@ fn a_bad_file_stops_every_command_with_line_and_column_and_writes_nothing() {
         &["review"],
         &["config"],
     ] {
-        trailmark()
-            .args(command)
-            .arg(journal.path())
-            .assert()
+        journal
+            .run(command)
             .code(2)
             .stdout("")
             .stderr(contains("trailmark.toml:2:1: unknown key `week_starts`"))
@@ -136,11 +122,9 @@ fn a_bad_file_stops_every_command_with_line_and_column_and_writes_nothing() {
         ),
         ("output = [", ":1:", "trailmark.toml"),
     ] {
-        configure(journal.path(), toml);
-        trailmark()
-            .arg("build")
-            .arg(journal.path())
-            .assert()
+        journal.write("trailmark.toml", toml);
+        journal
+            .run(&["build"])
             .code(2)
             .stderr(contains(format!("trailmark.toml{at}")))
             .stderr(contains(message));
@@ -151,33 +135,27 @@ fn a_bad_file_stops_every_command_with_line_and_column_and_writes_nothing() {
 
 #[test]
 fn the_output_and_templates_folders_come_from_the_file_unless_out_is_given() {
-    let journal = journal("basic");
-    configure(
-        journal.path(),
+    let journal = Journal::fixture("basic");
+    journal.write(
+        "trailmark.toml",
         "output = \"site\"\ntemplates = \"meta/report-templates\"\n",
     );
-    let templates = journal.path().join("meta/report-templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(
-        templates.join("index.md"),
+    journal.write(
+        "meta/report-templates/index.md",
         "Custom index for {{ summary.total }} goals\n",
-    )
-    .unwrap();
+    );
     // A markdown file in the templates folder is a template, not a goal.
-    fs::write(
-        templates.join("goal.md"),
+    journal.write(
+        "meta/report-templates/goal.md",
         "---\ngoal: Not a goal\n---\n{{ goal.title }}\n",
-    )
-    .unwrap();
+    );
     let before = goal_ids(&status_json(journal.path(), "2026-06-01"));
     assert!(!before.contains(&"not-a-goal".to_string()), "{before:?}");
-    trailmark()
-        .args(["build", "--today", "2026-06-01"])
-        .arg(journal.path())
-        .assert()
+    journal
+        .run(&["build", "--today", "2026-06-01"])
         .success()
         .stdout(contains("site"));
-    let index = fs::read_to_string(journal.path().join("site/index.md")).unwrap();
+    let index = journal.read("site/index.md");
     assert!(index.starts_with("Custom index for "), "{index}");
     assert!(!journal.path().join("_reports").exists());
     // The site folder is not read back as journal on the next run.
@@ -197,16 +175,14 @@ fn the_output_and_templates_folders_come_from_the_file_unless_out_is_given() {
 #[test]
 fn a_folder_starting_with_a_tilde_is_refused_not_made() {
     // `output = "~/reports"` made a folder named `~` in the journal.
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     for (toml, key) in [
         ("output = \"~/reports\"\n", "output `~/reports`"),
         ("templates = \"~\"\n", "templates `~`"),
     ] {
-        configure(journal.path(), toml);
-        trailmark()
-            .arg("build")
-            .arg(journal.path())
-            .assert()
+        journal.write("trailmark.toml", toml);
+        journal
+            .run(&["build"])
             .code(2)
             .stderr(contains("trailmark.toml:1:"))
             .stderr(contains(format!(
@@ -221,7 +197,7 @@ fn a_folder_starting_with_a_tilde_is_refused_not_made() {
 fn an_out_starting_with_a_tilde_is_refused_not_made() {
     // `--out=~/reports` (or a quoted `~`) reaches trailmark unexpanded by the shell, and
     // made a folder named `~` where the command ran.
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let here = tempfile::tempdir().unwrap();
     for out in ["--out=~/reports", "--out=~"] {
         trailmark()
@@ -239,23 +215,17 @@ fn an_out_starting_with_a_tilde_is_refused_not_made() {
 
 #[test]
 fn excluded_paths_are_not_part_of_the_journal() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let all = goal_ids(&status_json(journal.path(), "2026-06-01"));
-    fs::create_dir_all(journal.path().join("archive/2019")).unwrap();
-    fs::write(
-        journal.path().join("archive/2019/old-goal.md"),
+    journal.write(
+        "archive/2019/old-goal.md",
         "---\ngoal: Old goal\n---\n- [ ] gone\n",
-    )
-    .unwrap();
-    fs::write(
-        journal.path().join("sketch.excalidraw.md"),
-        "---\ngoal: Sketch\n---\n",
-    )
-    .unwrap();
+    );
+    journal.write("sketch.excalidraw.md", "---\ngoal: Sketch\n---\n");
     let with_archive = goal_ids(&status_json(journal.path(), "2026-06-01"));
     assert_eq!(with_archive.len(), all.len() + 2);
-    configure(
-        journal.path(),
+    journal.write(
+        "trailmark.toml",
         "exclude = [\"archive/**\", \"*.excalidraw.md\"]\n",
     );
     assert_eq!(goal_ids(&status_json(journal.path(), "2026-06-01")), all);
@@ -263,30 +233,22 @@ fn excluded_paths_are_not_part_of_the_journal() {
 
 #[test]
 fn reviews_are_written_for_the_configured_periods_with_weeks_from_the_start_day() {
-    let journal = journal("example");
+    let journal = Journal::example();
     let reviews = journal.path().join("_reports/reviews");
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .assert()
-        .success();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
     let all = file_names(&reviews);
     assert!(all.iter().any(|name| name.contains("-W")), "{all:?}");
     assert!(all.iter().any(|name| name.contains("-Q")), "{all:?}");
 
-    configure(
-        journal.path(),
+    journal.write(
+        "trailmark.toml",
         "reviews = [\"month\", \"quarter\"]\nweek_start = \"sunday\"\n",
     );
-    let assert = trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .assert()
-        .success();
-    assert!(
-        String::from_utf8_lossy(&assert.get_output().stdout).contains("removed"),
-        "week and year reviews are removed"
-    );
+    // Week and year reviews are removed.
+    journal
+        .run(&["build", "--today", "2026-11-20"])
+        .success()
+        .stdout(contains("removed"));
     let some = file_names(&reviews);
     assert!(!some.is_empty());
     // Months and quarters, and the index of reviews.
@@ -298,22 +260,17 @@ fn reviews_are_written_for_the_configured_periods_with_weeks_from_the_start_day(
         "{some:?}"
     );
     // `review` still reviews any kind of period, with weeks from Sunday.
-    let output = trailmark()
-        .args([
-            "review",
+    let review = review_json(
+        &journal,
+        &[
             "--period",
             "week",
             "--date",
             "2026-11-15",
-            "--format",
-            "json",
             "--today",
             "2026-11-20",
-        ])
-        .arg(journal.path())
-        .output()
-        .unwrap();
-    let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+        ],
+    );
     assert_eq!(
         (&review["label"], &review["first"], &review["last"]),
         (
@@ -324,89 +281,63 @@ fn reviews_are_written_for_the_configured_periods_with_weeks_from_the_start_day(
     );
     // By default, the last complete week before Friday 20 November is the one from
     // Sunday 8 to Saturday 14.
-    let output = trailmark()
-        .args(["review", "--format", "json", "--today", "2026-11-20"])
-        .arg(journal.path())
-        .output()
-        .unwrap();
-    let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let review = review_json(&journal, &["--today", "2026-11-20"]);
     assert_eq!(review["first"], "2026-11-08");
 }
 
 #[test]
 fn the_at_risk_margin_and_stalled_threshold_change_status_and_reviews() {
-    let dir = tempfile::tempdir().unwrap();
     // Half way from start to due with a quarter done: 0.25 behind the straight line.
-    fs::write(
-        dir.path().join("goal.md"),
+    let journal = Journal::new().file(
+        "goal.md",
         "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-01-31\n---\n\
          - [x] one ✅ 2026-01-02\n- [ ] two\n- [ ] three\n- [ ] four\n",
-    )
-    .unwrap();
-    let status = |dir: &Path| status_json(dir, "2026-01-16")["goals"][0]["status"].clone();
-    assert_eq!(status(dir.path()), "on-track");
-    configure(dir.path(), "at_risk_margin = 0.2\n");
-    assert_eq!(status(dir.path()), "at-risk");
+    );
+    let status = || status_json(journal.path(), "2026-01-16")["goals"][0]["status"].clone();
+    assert_eq!(status(), "on-track");
+    journal.write("trailmark.toml", "at_risk_margin = 0.2\n");
+    assert_eq!(status(), "at-risk");
 
-    let stalled = |dir: &Path| {
-        let output = trailmark()
-            .args([
-                "review",
+    let stalled = || {
+        let review = review_json(
+            &journal,
+            &[
                 "--period",
                 "month",
                 "--date",
                 "2026-01-31",
-                "--format",
-                "json",
                 "--today",
                 "2026-02-10",
-            ])
-            .arg(dir)
-            .output()
-            .unwrap();
-        let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+            ],
+        );
         (
             review["stalled"].as_array().unwrap().len(),
             review["stalled_after_days"].clone(),
         )
     };
-    assert_eq!(stalled(dir.path()), (1, Value::from(21)));
-    configure(dir.path(), "stalled_after_days = 30\n");
-    assert_eq!(stalled(dir.path()), (0, Value::from(30)));
+    assert_eq!(stalled(), (1, Value::from(21)));
+    journal.write("trailmark.toml", "stalled_after_days = 30\n");
+    assert_eq!(stalled(), (0, Value::from(30)));
 }
 
 #[test]
 fn section_headings_and_logseq_markers_change_how_files_are_read() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("goal.md"),
-        "---\ngoal: Ship\n---\n- [ ] plan\n- TODO build\n- DONE design\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("2026-01-14.md"),
-        "## 🎉 Yay!\n- Shipped the beta\n## Wins\n- Demo went well\n",
-    )
-    .unwrap();
-    let counts = |dir: &Path| {
-        let goal = &status_json(dir, "2026-01-20")["goals"][0];
+    let journal = Journal::new()
+        .goal(
+            "goal.md",
+            "Ship",
+            "- [ ] plan\n- TODO build\n- DONE design\n",
+        )
+        .entry(
+            "2026-01-14",
+            "## 🎉 Yay!\n- Shipped the beta\n## Wins\n- Demo went well\n",
+        );
+    let counts = || {
+        let goal = &status_json(journal.path(), "2026-01-20")["goals"][0];
         (goal["done"].clone(), goal["total"].clone())
     };
-    let wins = |dir: &Path| {
-        let output = trailmark()
-            .args([
-                "review",
-                "--period",
-                "month",
-                "--date",
-                "2026-01-14",
-                "--format",
-                "json",
-            ])
-            .arg(dir)
-            .output()
-            .unwrap();
-        let review: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let wins = || {
+        let review = review_json(&journal, &["--period", "month", "--date", "2026-01-14"]);
         review["win_notes"]
             .as_array()
             .unwrap()
@@ -414,14 +345,14 @@ fn section_headings_and_logseq_markers_change_how_files_are_read() {
             .map(|note| note["text"].as_str().unwrap().to_string())
             .collect::<Vec<_>>()
     };
-    assert_eq!(counts(dir.path()), (Value::from(1), Value::from(3)));
-    assert_eq!(wins(dir.path()), ["Demo went well"]);
-    configure(
-        dir.path(),
+    assert_eq!(counts(), (Value::from(1), Value::from(3)));
+    assert_eq!(wins(), ["Demo went well"]);
+    journal.write(
+        "trailmark.toml",
         "logseq_markers = false\n[sections]\nwins = [\"Yay\"]\n",
     );
-    assert_eq!(counts(dir.path()), (Value::from(0), Value::from(1)));
-    assert_eq!(wins(dir.path()), ["Shipped the beta"]);
+    assert_eq!(counts(), (Value::from(0), Value::from(1)));
+    assert_eq!(wins(), ["Shipped the beta"]);
 }
 
 /// The commands that read `trailmark.toml`, each with its arguments before the journal.
@@ -458,7 +389,7 @@ fn assert_every_command_refuses(root: &Path, message: &str) {
 #[cfg(unix)]
 #[test]
 fn a_fifo_named_trailmark_toml_stops_every_command_without_hanging() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     common::make_fifo(&journal.path().join("trailmark.toml"));
     assert_every_command_refuses(journal.path(), "not a regular file but a named pipe (FIFO)");
 }
@@ -468,12 +399,12 @@ fn a_fifo_named_trailmark_toml_stops_every_command_without_hanging() {
 #[cfg(unix)]
 #[test]
 fn a_symlinked_trailmark_toml_is_not_followed() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let root = journal.path();
     std::os::unix::fs::symlink("/dev/zero", root.join("trailmark.toml")).unwrap();
     assert_every_command_refuses(root, "symlink not followed");
     fs::remove_file(root.join("trailmark.toml")).unwrap();
-    fs::write(root.join("settings.toml"), "output = \"site\"\n").unwrap();
+    journal.write("settings.toml", "output = \"site\"\n");
     std::os::unix::fs::symlink("settings.toml", root.join("trailmark.toml")).unwrap();
     assert_every_command_refuses(root, "symlink not followed");
     assert!(!root.join("site").exists());
@@ -481,15 +412,10 @@ fn a_symlinked_trailmark_toml_is_not_followed() {
 
 #[test]
 fn a_trailmark_toml_over_the_size_limit_is_not_read() {
-    let journal = journal("basic");
+    let journal = Journal::fixture("basic");
     let file = fs::File::create(journal.path().join("trailmark.toml")).unwrap();
     file.set_len(11 * 1024 * 1024).unwrap();
-    trailmark()
-        .arg("status")
-        .arg(journal.path())
-        .assert()
-        .code(2)
-        .stderr(contains(
-            "trailmark.toml: file is 11 MB, over the 10 MB limit",
-        ));
+    journal.run(&["status"]).code(2).stderr(contains(
+        "trailmark.toml: file is 11 MB, over the 10 MB limit",
+    ));
 }

@@ -1,21 +1,23 @@
 //! Done dates from each source (marker, entry, git, unknown), on journals made into real git
-//! repositories by the tests, with fixed commit dates.
+//! repositories by the tests, with fixed commit dates: renames, merges, shallow clones,
+//! amended commits, submodules, names with spaces, the example journal with a made-up
+//! history. Repositories whose config names a script (signature checks, external diffs,
+//! a submodule's own external diff and text conversion under `diff.submodule=diff`,
+//! fsmonitor, a pager, a partial clone's fetch) must not run it; FIFOs named by
+//! `diff.orderFile`, `core.attributesFile` and `mailmap.file` must not be read; settings
+//! that change git's output, and function text cut inside a character, change no date.
+//! (The time limit on git is tested on `sh` children in `git`'s unit tests.)
 
 use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
 
-mod common;
-use common::{commit_all, git, init_repository, status_json, trailmark};
+use crate::common::{
+    Journal, commit_all, git, goal, init_repository, status_json, trailmark, write,
+};
 
 const TODAY: &str = "2026-06-01";
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 fn status(dir: &Path) -> Value {
     status_json(dir, TODAY)
@@ -43,40 +45,38 @@ fn row(text: &str, on: &str, source: &str) -> (String, String, String) {
 
 const GOAL_HEAD: &str = "---\ngoal: Ship\n---\n";
 
+/// Writes `goal.md` in the repository at `root`, the goal `Ship` with `milestones`, and
+/// commits everything on `day`.
+fn commit_goal(root: &Path, day: &str, milestones: &str) {
+    write(root, "goal.md", format!("{GOAL_HEAD}{milestones}"));
+    commit_all(root, day, "goal.md");
+}
+
 #[test]
 fn each_source_in_order_marker_entry_git_unknown() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    write(
+    commit_goal(
         root,
-        "goal.md",
-        &format!(
-            "{GOAL_HEAD}- [x] imported\n- [ ] later\n- [ ] marked\n- [ ] moved\n- [ ] checked in may\n"
-        ),
+        "2026-01-10",
+        "- [x] imported\n- [ ] later\n- [ ] marked\n- [ ] moved\n- [ ] checked in may\n",
     );
-    commit_all(root, "2026-01-10", "start");
-    write(
+    commit_goal(
         root,
-        "goal.md",
-        &format!(
-            "{GOAL_HEAD}- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] moved\n- [ ] checked in may\n"
-        ),
+        "2026-02-03",
+        "- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] moved\n- [ ] checked in may\n",
     );
-    commit_all(root, "2026-02-03", "progress");
     // The line moves to the top: its date stays.
-    write(
+    commit_goal(
         root,
-        "goal.md",
-        &format!(
-            "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [ ] checked in may\n"
-        ),
+        "2026-03-04",
+        "- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [ ] checked in may\n",
     );
-    commit_all(root, "2026-03-04", "reorder");
     write(
         root,
         "goal.md",
-        &format!(
+        format!(
             "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] checked in may\n"
         ),
     );
@@ -86,7 +86,7 @@ fn each_source_in_order_marker_entry_git_unknown() {
     write(
         root,
         "goal.md",
-        &format!(
+        format!(
             "{GOAL_HEAD}- [x] moved\n- [x] imported\n- [x] later\n- [x] marked ✅ 2026-01-01\n- [x] checked in may\n- [x] new today\n"
         ),
     );
@@ -113,7 +113,7 @@ fn without_a_repository_dates_are_unknown() {
     write(
         dir.path(),
         "goal.md",
-        &format!("{GOAL_HEAD}- [x] done\n- [ ] open\n"),
+        format!("{GOAL_HEAD}- [x] done\n- [ ] open\n"),
     );
     let json = status(dir.path());
     assert_eq!(
@@ -131,13 +131,13 @@ fn renames_merges_and_a_journal_in_a_subfolder() {
     write(
         repo,
         "notes/old.md",
-        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
+        format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
     );
     commit_all(repo, "2026-01-01", "start");
     write(
         repo,
         "notes/old.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
+        format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
     );
     commit_all(repo, "2026-01-15", "a");
     git(repo, "2026-01-20", &["mv", "notes/old.md", "notes/new.md"]);
@@ -146,7 +146,7 @@ fn renames_merges_and_a_journal_in_a_subfolder() {
     write(
         repo,
         "notes/new.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+        format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
     );
     commit_all(repo, "2026-02-02", "b on a branch");
     git(repo, "2026-02-01", &["checkout", "-q", "main"]);
@@ -170,24 +170,9 @@ fn a_shallow_clone_dates_only_what_happened_after_its_cut() {
     let origin = dir.path().join("origin");
     fs::create_dir(&origin).unwrap();
     init_repository(&origin);
-    write(
-        &origin,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
-    );
-    commit_all(&origin, "2026-01-01", "one");
-    write(
-        &origin,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n\nmore\n"),
-    );
-    commit_all(&origin, "2026-01-02", "two");
-    write(
-        &origin,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n\nmore\n"),
-    );
-    commit_all(&origin, "2026-01-03", "three");
+    commit_goal(&origin, "2026-01-01", "- [x] a\n- [ ] b\n");
+    commit_goal(&origin, "2026-01-02", "- [x] a\n- [ ] b\n\nmore\n");
+    commit_goal(&origin, "2026-01-03", "- [x] a\n- [x] b\n\nmore\n");
     let url = format!("file://{}", origin.display());
     git(
         dir.path(),
@@ -206,11 +191,9 @@ fn build_keeps_a_cache_that_follows_new_and_rewritten_commits() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    fs::write(root.join(".gitignore"), "_reports/\n").unwrap();
-    write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"));
-    commit_all(root, "2026-01-01", "start");
-    write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"));
-    commit_all(root, "2026-01-02", "a");
+    write(root, ".gitignore", "_reports/\n");
+    commit_goal(root, "2026-01-01", "- [ ] a\n- [ ] b\n");
+    commit_goal(root, "2026-01-02", "- [x] a\n- [ ] b\n");
     let build = || {
         trailmark()
             .args(["build", "--today", TODAY])
@@ -235,8 +218,7 @@ fn build_keeps_a_cache_that_follows_new_and_rewritten_commits() {
         "the cache is listed as trailmark's own file"
     );
     // A new commit is read on top of the cache.
-    write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"));
-    commit_all(root, "2026-01-05", "b");
+    commit_goal(root, "2026-01-05", "- [x] a\n- [x] b\n");
     assert_eq!(
         build(),
         [row("a", "2026-01-02", "git"), row("b", "2026-01-05", "git")]
@@ -266,10 +248,10 @@ fn build_keeps_a_cache_that_follows_new_and_rewritten_commits() {
 /// happened, the weekly entries last.
 #[test]
 fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
-    let example = common::journal("example");
+    let example = Journal::example();
     let root = example.path();
-    let mentor = root.join("goals/mentor-checkins.md");
-    let finished = fs::read_to_string(&mentor).unwrap();
+    let mentor = "goals/mentor-checkins.md";
+    let finished = example.read(mentor);
     let july = "- [x] July: goals for the second half\n";
     let august = "- [x] August: running my first retrospective\n";
     assert!(finished.contains(july) && finished.contains(august));
@@ -281,15 +263,14 @@ fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
     let unticked = finished
         .replace(july, &july.replace("[x]", "[ ]"))
         .replace(august, &august.replace("[x]", "[ ]"));
-    fs::write(&mentor, &unticked).unwrap();
+    example.write(mentor, &unticked);
     commit_all(root, "2026-06-20", "goals for the second half");
-    fs::write(
-        &mentor,
+    example.write(
+        mentor,
         finished.replace(august, &august.replace("[x]", "[ ]")),
-    )
-    .unwrap();
+    );
     commit_all(root, "2026-07-14", "July check-in");
-    fs::write(&mentor, &finished).unwrap();
+    example.write(mentor, &finished);
     commit_all(root, "2026-08-11", "August check-in");
     fs::rename(kept_aside.path().join("journal"), &entries).unwrap();
     commit_all(root, "2026-11-16", "weekly entries");
@@ -300,12 +281,7 @@ fn the_example_journal_in_git_gets_its_undated_milestones_from_history() {
         .output()
         .unwrap();
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let goal = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "mentor-checkins")
-        .unwrap();
+    let goal = goal(&json, "mentor-checkins");
     let dates: Vec<(&str, &str)> = goal["milestones"]
         .as_array()
         .unwrap()
@@ -363,23 +339,10 @@ impl Hostile {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         init_repository(root);
-        let mark = root.join("ran");
-        let script = root.join("evil.sh");
-        fs::write(
-            &script,
-            format!("#!/bin/sh\ntouch '{}'\ncat\n", mark.display()),
-        )
-        .unwrap();
-        make_executable(&script);
-        write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n"));
-        commit_all(root, "2026-01-01", "start");
-        write(root, "goal.md", &format!("{GOAL_HEAD}- [x] a\n"));
-        commit_all(root, "2026-01-02", "a");
-        Hostile {
-            script: script.display().to_string(),
-            dir,
-            mark,
-        }
+        let (script, mark) = evil_script(root);
+        commit_goal(root, "2026-01-01", "- [ ] a\n");
+        commit_goal(root, "2026-01-02", "- [x] a\n");
+        Hostile { dir, mark, script }
     }
 
     fn root(&self) -> &Path {
@@ -474,7 +437,7 @@ fn a_signature_check_asked_for_by_the_repository_runs_nothing() {
     write(
         hostile.root(),
         "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
+        format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
     );
     commit_signed(hostile.root(), "2026-01-05");
     hostile.config("log.showSignature", "true");
@@ -487,7 +450,7 @@ fn a_signature_check_asked_for_by_the_repository_runs_nothing() {
 fn external_diffs_and_text_conversions_of_the_repository_run_nothing() {
     let hostile = Hostile::new();
     hostile.config("diff.external", &hostile.script);
-    fs::write(hostile.root().join(".gitattributes"), "*.md diff=x\n").unwrap();
+    write(hostile.root(), ".gitattributes", "*.md diff=x\n");
     hostile.config("diff.x.textconv", &hostile.script);
     hostile.config("diff.x.command", &hostile.script);
     hostile.assert_nothing_ran();
@@ -555,9 +518,9 @@ fn notes_named_with_spaces_get_their_dates() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    write(root, "Learn SQL.md", &format!("{GOAL_HEAD}- [ ] joins\n"));
+    write(root, "Learn SQL.md", format!("{GOAL_HEAD}- [ ] joins\n"));
     commit_all(root, "2026-01-01", "start");
-    write(root, "Learn SQL.md", &format!("{GOAL_HEAD}- [x] joins\n"));
+    write(root, "Learn SQL.md", format!("{GOAL_HEAD}- [x] joins\n"));
     commit_all(root, "2026-01-02", "joins");
     assert_eq!(
         done_dates(&status(root)),
@@ -579,9 +542,9 @@ fn wrapped_milestones_are_dated_by_their_first_line() {
              - [{reference}] read [the docs][docs]\n\n[docs]: https://example.org\n"
         )
     };
-    write(root, "goal.md", &goal(" ", " ", " "));
+    write(root, "goal.md", goal(" ", " ", " "));
     commit_all(root, "2022-08-01", "start");
-    write(root, "goal.md", &goal("x", "x", "x"));
+    write(root, "goal.md", goal("x", "x", "x"));
     commit_all(root, "2022-08-08", "tick");
     let dated = [
         row("indented wrapped", "2022-08-08", "git"),
@@ -611,15 +574,10 @@ fn a_line_that_looks_like_a_diff_header_is_content() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    write(root, "goal.md", &format!("{GOAL_HEAD}- [ ] a\n"));
+    write(root, "goal.md", format!("{GOAL_HEAD}- [ ] a\n"));
     write(root, "goals/g.md", "---\ngoal: Other\n---\n- [x] a\n");
     commit_all(root, "2020-02-02", "start");
-    write(
-        root,
-        "goal.md",
-        &format!("{GOAL_HEAD}```\n++ b/goals/g.md\n```\n- [x] a\n"),
-    );
-    commit_all(root, "2026-10-10", "a, and a diff quoted in a note");
+    commit_goal(root, "2026-10-10", "```\n++ b/goals/g.md\n```\n- [x] a\n");
     assert_eq!(done_dates(&status(root)), [row("a", "2026-10-10", "git")]);
 }
 
@@ -630,18 +588,8 @@ fn journal_with_a_submodule(dir: &Path) -> std::path::PathBuf {
     let shared = dir.join("shared");
     fs::create_dir(&shared).unwrap();
     init_repository(&shared);
-    write(
-        &shared,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [ ] a\n- [ ] b\n"),
-    );
-    commit_all(&shared, "2026-01-01", "start");
-    write(
-        &shared,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [ ] b\n"),
-    );
-    commit_all(&shared, "2026-01-02", "a");
+    commit_goal(&shared, "2026-01-01", "- [ ] a\n- [ ] b\n");
+    commit_goal(&shared, "2026-01-02", "- [x] a\n- [ ] b\n");
 
     let root = dir.join("journal");
     fs::create_dir(&root).unwrap();
@@ -683,16 +631,11 @@ fn milestones_in_a_submodule_are_dated_by_its_commits() {
         &["config", "submodule.goals/shared.ignore", "all"],
     );
     let inside = root.join("goals/shared");
+    commit_goal(&inside, "2026-01-05", "- [x] a\n- [x] b\n");
     write(
         &inside,
         "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
-    );
-    commit_all(&inside, "2026-01-05", "b");
-    write(
-        &inside,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n"),
+        format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n"),
     );
     assert_eq!(
         done_dates(&status(&root)),
@@ -724,9 +667,9 @@ fn settings_that_change_gits_output_change_no_date() {
         git(root, "2026-01-01", &["config", key, value]);
     }
     let goal = |a: char, b: char| format!("{GOAL_HEAD}- [{a}] a\n- [x] before\n\n\n\n- [{b}] b\n");
-    write(root, "Führung lernen.md", &goal(' ', ' '));
+    write(root, "Führung lernen.md", goal(' ', ' '));
     commit_all(root, "2026-01-01", "start");
-    write(root, "Führung lernen.md", &goal('x', 'x'));
+    write(root, "Führung lernen.md", goal('x', 'x'));
     commit_all(root, "2026-01-02", "a and b");
     assert_eq!(
         done_dates(&status(root)),
@@ -761,12 +704,7 @@ fn a_submodule_diff_asked_for_by_the_repository_runs_nothing() {
     let root = journal_with_a_submodule(dir.path());
     let inside = root.join("goals/shared");
     write(&inside, ".gitattributes", "*.md diff=x\n");
-    write(
-        &inside,
-        "goal.md",
-        &format!("{GOAL_HEAD}- [x] a\n- [x] b\n"),
-    );
-    commit_all(&inside, "2026-01-05", "b");
+    commit_goal(&inside, "2026-01-05", "- [x] a\n- [x] b\n");
     commit_all(&root, "2026-01-06", "the shared goals, moved on");
     git(&root, "2026-01-07", &["config", "diff.submodule", "diff"]);
     for (key, value) in [
@@ -797,11 +735,11 @@ fn a_paragraph_with_accents_before_a_milestone_changes_no_date() {
         init_repository(root);
         let paragraph = format!("{}{character} and more\n", "p".repeat(55));
         let goal = |a: char, b: char| format!("{GOAL_HEAD}{paragraph}- [{a}] a\n- [{b}] b\n");
-        write(root, "goal.md", &goal(' ', ' '));
+        write(root, "goal.md", goal(' ', ' '));
         commit_all(root, "2026-01-01", "start");
-        write(root, "goal.md", &goal('x', ' '));
+        write(root, "goal.md", goal('x', ' '));
         commit_all(root, "2026-01-02", "a");
-        write(root, "goal.md", &goal('x', 'x'));
+        write(root, "goal.md", goal('x', 'x'));
         commit_all(root, "2026-01-03", "b");
         assert_eq!(
             done_dates(&status(root)),

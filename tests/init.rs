@@ -1,37 +1,34 @@
 //! `trailmark init` and `trailmark new`: the only commands that add files to a journal,
-//! never overwriting one.
+//! never overwriting one: the files made, refusals to overwrite (nothing written), a
+//! fresh journal that builds and checks with no problem, the journal's own templates,
+//! `--edit` with a script as the editor that records its arguments, unknown parents.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use predicates::str::contains;
 use serde_json::Value;
 
-mod common;
-use common::{files_in, trailmark};
+use crate::common::{Journal, files_in, goal, status_json, stdout, trailmark};
 
 const TODAY: &str = "2026-03-02";
 
 /// `trailmark init --today TODAY DIR`, which must succeed; its stdout.
 fn init(dir: &Path) -> String {
-    let output = trailmark()
+    let init = trailmark()
         .args(["init", "--today", TODAY])
         .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+        .assert()
+        .success();
+    stdout(&init)
 }
 
-/// A journal fresh from `init`, in a temporary folder.
-fn fresh_journal() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    init(dir.path());
-    dir
+/// A journal fresh from `init`.
+fn fresh_journal() -> Journal {
+    let journal = Journal::new();
+    init(journal.path());
+    journal
 }
 
 fn paths(folder: &Path) -> BTreeSet<PathBuf> {
@@ -42,14 +39,11 @@ fn set(paths: &[&str]) -> BTreeSet<PathBuf> {
     paths.iter().map(PathBuf::from).collect()
 }
 
-fn status_json(dir: &Path) -> Value {
-    let output = trailmark()
-        .args(["status", "--json", "--today", TODAY])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    serde_json::from_slice(&output.stdout).unwrap()
+/// The goal `id` of the journal's `status --json`, which must report no diagnostic.
+fn goal_without_diagnostics(journal: &Journal, id: &str) -> Value {
+    let json = status_json(journal.path(), TODAY);
+    assert_eq!(json["diagnostics"], Value::Array(vec![]));
+    goal(&json, id).clone()
 }
 
 const INIT_FILES: [&str; 4] = [
@@ -89,15 +83,14 @@ fn init_creates_exactly_its_files_in_a_new_folder_and_says_what_to_run_next() {
 
 #[test]
 fn init_in_the_current_folder_by_default() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = trailmark()
-        .current_dir(dir.path())
+    let journal = Journal::new();
+    let init = trailmark()
+        .current_dir(journal.path())
         .args(["init", "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    assert_eq!(paths(dir.path()), set(&INIT_FILES));
-    let stdout = String::from_utf8(output.stdout).unwrap();
+        .assert()
+        .success();
+    assert_eq!(paths(journal.path()), set(&INIT_FILES));
+    let stdout = stdout(&init);
     assert!(
         stdout.starts_with("Started a journal in this folder:\n"),
         "{stdout}"
@@ -109,19 +102,12 @@ fn init_in_the_current_folder_by_default() {
 #[test]
 fn init_refuses_to_overwrite_any_file_and_then_writes_nothing() {
     for existing in INIT_FILES {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(existing);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, "mine\n").unwrap();
-        let output = trailmark()
-            .args(["init", "--today", TODAY])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2), "{existing}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
-        assert!(stderr.contains(existing), "{existing}: {stderr}");
-        let files = files_in(dir.path());
+        let journal = Journal::new().file(existing, "mine\n");
+        journal
+            .run(&["init", "--today", TODAY])
+            .code(2)
+            .stderr(contains(existing));
+        let files = files_in(journal.path());
         assert_eq!(files.len(), 1, "{existing}: {files:?}");
         assert_eq!(files[Path::new(existing)], b"mine\n");
     }
@@ -129,23 +115,22 @@ fn init_refuses_to_overwrite_any_file_and_then_writes_nothing() {
 
 #[test]
 fn a_fresh_journal_builds_and_checks_without_a_single_problem() {
-    let dir = fresh_journal();
-    builds_without_problems(dir.path(), "1 goal: ");
-    assert!(dir.path().join("_reports/index.html").is_file());
-    assert!(dir.path().join("_reports/goals/team-talk.html").is_file());
-
-    let output = trailmark()
-        .args(["check", "--strict", "--today", TODAY])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "0 errors, 0 warnings, 0 hints\n"
+    let journal = fresh_journal();
+    builds_without_problems(&journal, "1 goal: ");
+    assert!(journal.path().join("_reports/index.html").is_file());
+    assert!(
+        journal
+            .path()
+            .join("_reports/goals/team-talk.html")
+            .is_file()
     );
 
-    let json = status_json(dir.path());
+    journal
+        .run(&["check", "--strict", "--today", TODAY])
+        .code(0)
+        .stdout("0 errors, 0 warnings, 0 hints\n");
+
+    let json = status_json(journal.path(), TODAY);
     assert_eq!(json["diagnostics"], Value::Array(vec![]));
     let goal = &json["goals"][0];
     assert_eq!(goal["id"], "team-talk");
@@ -156,24 +141,43 @@ fn a_fresh_journal_builds_and_checks_without_a_single_problem() {
     );
 }
 
-/// `trailmark new ARGS --dir DIR`, with `VISUAL` and `EDITOR` unset.
-fn new(dir: &Path, args: &[&str]) -> std::process::Output {
-    trailmark()
+/// `trailmark new ARGS --dir DIR` with the environment variables `env`, and `VISUAL` and
+/// `EDITOR` unset unless `env` sets them.
+fn new_with(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut command = trailmark();
+    command
         .arg("new")
         .args(args)
         .arg("--dir")
         .arg(dir)
         .env_remove("VISUAL")
-        .env_remove("EDITOR")
-        .output()
-        .unwrap()
+        .env_remove("EDITOR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+/// `trailmark new ARGS --dir DIR`, with `VISUAL` and `EDITOR` unset.
+fn new(dir: &Path, args: &[&str]) -> std::process::Output {
+    new_with(dir, &[], args)
+}
+
+/// `trailmark new ARGS` in the journal, with `env`, fails with exit code 2 and changes
+/// no file; its stderr.
+fn new_refused(journal: &Journal, env: &[(&str, &str)], args: &[&str]) -> String {
+    let before = files_in(journal.path());
+    let output = new_with(journal.path(), env, args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert_eq!(files_in(journal.path()), before, "{args:?}");
+    String::from_utf8(output.stderr).unwrap()
 }
 
 #[test]
 fn new_goal_makes_a_goal_of_the_journal_and_prints_its_path() {
-    let dir = fresh_journal();
+    let journal = fresh_journal();
     let output = new(
-        dir.path(),
+        journal.path(),
         &[
             "goal",
             "Learn",
@@ -192,19 +196,12 @@ fn new_goal_makes_a_goal_of_the_journal_and_prints_its_path() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let path = dir.path().join("goals/learn-sql-the-basics.md");
+    let path = journal.path().join("goals/learn-sql-the-basics.md");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!("{}\n", path.display())
     );
-    let json = status_json(dir.path());
-    assert_eq!(json["diagnostics"], Value::Array(vec![]));
-    let goal = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|goal| goal["id"] == "learn-sql-the-basics")
-        .expect("the new goal is in the journal");
+    let goal = goal_without_diagnostics(&journal, "learn-sql-the-basics");
     assert_eq!(goal["title"], "Learn SQL: the basics");
     assert_eq!(goal["due"], "2099-06-30");
     assert_eq!(goal["area"], "skills");
@@ -214,24 +211,19 @@ fn new_goal_makes_a_goal_of_the_journal_and_prints_its_path() {
 
 #[test]
 fn new_never_overwrites_a_file() {
-    let dir = fresh_journal();
-    let goal = dir.path().join("goals/run-a-10k.md");
-    fs::write(&goal, "mine\n").unwrap();
-    let entry = dir.path().join("journal/2026/2026-03-02.md");
+    let journal = fresh_journal().file("goals/run-a-10k.md", "mine\n");
+    let goal = journal.path().join("goals/run-a-10k.md");
+    let entry = journal.path().join("journal/2026/2026-03-02.md");
     let entry_before = fs::read(&entry).unwrap();
     for (args, path) in [
         (&["goal", "Run a 10k"][..], &goal),
         (&["entry", "--date", "2026-03-02"][..], &entry),
     ] {
-        let before = files_in(dir.path());
-        let output = new(dir.path(), args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let stderr = new_refused(&journal, &[], args);
         assert!(
             stderr.contains(&path.display().to_string()) && stderr.contains("already exists"),
             "{args:?}: {stderr}"
         );
-        assert_eq!(files_in(dir.path()), before, "{args:?}");
     }
     assert_eq!(fs::read(&goal).unwrap(), b"mine\n");
     assert_eq!(fs::read(&entry).unwrap(), entry_before);
@@ -239,10 +231,10 @@ fn new_never_overwrites_a_file() {
 
 #[test]
 fn new_entry_is_dated_today_or_by_date_under_its_year() {
-    let dir = fresh_journal();
-    let output = new(dir.path(), &["entry", "--date", "2027-01-04"]);
+    let journal = fresh_journal();
+    let output = new(journal.path(), &["entry", "--date", "2027-01-04"]);
     assert!(output.status.success());
-    let path = dir.path().join("journal/2027/2027-01-04.md");
+    let path = journal.path().join("journal/2027/2027-01-04.md");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!("{}\n", path.display())
@@ -252,22 +244,21 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
             .unwrap()
             .contains("date: 2027-01-04")
     );
-    assert_eq!(status_json(dir.path())["diagnostics"], Value::Array(vec![]));
-
-    // In the journal folder itself, the path is printed as it would be typed.
-    let output = trailmark()
-        .current_dir(dir.path())
-        .args(["new", "entry", "--date", "2027-01-11"])
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "journal/2027/2027-01-11.md\n"
+        status_json(journal.path(), TODAY)["diagnostics"],
+        Value::Array(vec![])
     );
 
+    // In the journal folder itself, the path is printed as it would be typed.
+    trailmark()
+        .current_dir(journal.path())
+        .args(["new", "entry", "--date", "2027-01-11"])
+        .assert()
+        .stdout("journal/2027/2027-01-11.md\n");
+
     // Without --date, today's entry.
-    let dir = tempfile::tempdir().unwrap();
-    let output = new(dir.path(), &["entry"]);
+    let empty = Journal::new();
+    let output = new(empty.path(), &["entry"]);
     assert!(output.status.success());
     let today = String::from_utf8(output.stdout).unwrap();
     assert!(today.trim_end().ends_with(".md"), "{today}");
@@ -277,10 +268,10 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
 #[test]
 fn a_goal_with_a_very_long_title_gets_a_file_name_cut_as_report_names_are() {
     // A file name of more than 255 bytes failed with "File name too long".
-    let dir = fresh_journal();
+    let journal = fresh_journal();
     let title = "word ".repeat(60);
     let id = format!("{}word", "word-".repeat(59));
-    let output = new(dir.path(), &["goal", &title]);
+    let output = new(journal.path(), &["goal", &title]);
     assert!(
         output.status.success(),
         "{}",
@@ -296,17 +287,11 @@ fn a_goal_with_a_very_long_title_gets_a_file_name_cut_as_report_names_are() {
     // goal's reports are named.
     assert!(name.len() < 110, "{name}");
     assert!(name.starts_with(&id[..80]) && name.contains('_'), "{name}");
-    let json = status_json(dir.path());
-    assert_eq!(json["diagnostics"], Value::Array(vec![]));
-    let goal = json["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|goal| goal["id"] == id.as_str())
-        .expect("the goal keeps its whole id");
+    // The goal keeps its whole id.
+    let goal = goal_without_diagnostics(&journal, &id);
     assert_eq!(goal["file"], format!("goals/{name}"));
     // The same title again is the same id.
-    let again = new(dir.path(), &["goal", &title]);
+    let again = new(journal.path(), &["goal", &title]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already"));
 }
@@ -314,41 +299,35 @@ fn a_goal_with_a_very_long_title_gets_a_file_name_cut_as_report_names_are() {
 #[test]
 fn an_entry_of_a_year_before_1000_goes_in_a_four_digit_year_folder() {
     // `--date 0000-01-01` made `journal/0/`.
-    let dir = fresh_journal();
+    let journal = fresh_journal();
     for (date, path) in [
         ("0000-01-01", "journal/0000/0000-01-01.md"),
         ("0999-12-31", "journal/0999/0999-12-31.md"),
     ] {
-        let output = new(dir.path(), &["entry", "--date", date]);
+        let output = new(journal.path(), &["entry", "--date", date]);
         assert!(output.status.success(), "{date}");
         assert_eq!(
             String::from_utf8(output.stdout).unwrap(),
-            format!("{}\n", dir.path().join(path).display())
+            format!("{}\n", journal.path().join(path).display())
         );
     }
-    assert!(!dir.path().join("journal/0").exists());
+    assert!(!journal.path().join("journal/0").exists());
 }
 
 #[test]
 fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
-    let dir = fresh_journal();
-    fs::create_dir(dir.path().join("templates")).unwrap();
-    fs::write(
-        dir.path().join("templates/new-goal.md"),
-        "---\ngoal: {{ title | yaml }}\ndue: {{ due }}\nwhy: mine\n---\n- [ ] {{ id }} starts {{ today }}\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.path().join("templates/new-entry.md"),
-        "# Day {{ date }} of {{ year }}\n",
-    )
-    .unwrap();
+    let journal = fresh_journal()
+        .file(
+            "templates/new-goal.md",
+            "---\ngoal: {{ title | yaml }}\ndue: {{ due }}\nwhy: mine\n---\n- [ ] {{ id }} starts {{ today }}\n",
+        )
+        .file("templates/new-entry.md", "# Day {{ date }} of {{ year }}\n");
     assert!(
-        new(dir.path(), &["goal", "Ship: it", "--due", "2026-05-01"])
+        new(journal.path(), &["goal", "Ship: it", "--due", "2026-05-01"])
             .status
             .success()
     );
-    let goal = fs::read_to_string(dir.path().join("goals/ship-it.md")).unwrap();
+    let goal = journal.read("goals/ship-it.md");
     assert!(
         goal.starts_with(
             "---\ngoal: \"Ship: it\"\ndue: 2026-05-01\nwhy: mine\n---\n- [ ] ship-it starts "
@@ -356,60 +335,44 @@ fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
         "{goal}"
     );
     assert!(
-        new(dir.path(), &["entry", "--date", "2026-03-09"])
+        new(journal.path(), &["entry", "--date", "2026-03-09"])
             .status
             .success()
     );
     assert_eq!(
-        fs::read_to_string(dir.path().join("journal/2026/2026-03-09.md")).unwrap(),
+        journal.read("journal/2026/2026-03-09.md"),
         "# Day 2026-03-09 of 2026\n"
     );
     // The templates of `new` are neither journal documents nor in the way of reports.
-    builds_without_problems(dir.path(), "2 goals: ");
+    builds_without_problems(&journal, "2 goals: ");
 }
 
-/// `build` of the journal at `dir` succeeds, says it built `goals` (`"2 goals: "`) and
-/// mentions no problem.
-fn builds_without_problems(dir: &Path, goals: &str) {
-    let output = trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let stdout = String::from_utf8(output.stdout).unwrap();
+/// `build` of the journal succeeds, says it built `goals` (`"2 goals: "`) and mentions no
+/// problem.
+fn builds_without_problems(journal: &Journal, goals: &str) {
+    let stdout = stdout(&journal.run(&["build", "--today", TODAY]).success());
     assert!(stdout.starts_with(goals), "{stdout}");
     assert!(!stdout.contains("problem"), "{stdout}");
 }
 
 #[test]
 fn a_template_error_names_the_template_and_makes_no_file() {
-    let dir = fresh_journal();
-    fs::create_dir(dir.path().join("templates")).unwrap();
-    fs::write(dir.path().join("templates/new-goal.md"), "{{ titel }}\n").unwrap();
-    let before = files_in(dir.path());
-    let output = new(dir.path(), &["goal", "Ship it"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let journal = fresh_journal().file("templates/new-goal.md", "{{ titel }}\n");
+    let stderr = new_refused(&journal, &[], &["goal", "Ship it"]);
     assert!(stderr.contains("new-goal.md"), "{stderr}");
-    assert_eq!(files_in(dir.path()), before);
 }
 
 #[test]
 fn an_unknown_parent_fails_with_a_hint_and_makes_no_file() {
-    let dir = fresh_journal();
-    let before = files_in(dir.path());
-    let output = new(dir.path(), &["goal", "Step", "--parent", "team-tlak"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let journal = fresh_journal();
+    let stderr = new_refused(&journal, &[], &["goal", "Step", "--parent", "team-tlak"]);
     assert!(stderr.contains("did you mean `team-talk`?"), "{stderr}");
-    assert_eq!(files_in(dir.path()), before);
 }
 
 #[test]
 fn new_in_a_folder_that_is_no_journal_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("missing");
+    let journal = Journal::new();
+    let missing = journal.path().join("missing");
     for args in [&["goal", "Ship it"][..], &["entry"][..]] {
         let output = new(&missing, args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -422,45 +385,42 @@ mod edit {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    /// An editor that records its arguments, one a line, into `record`.
-    fn recording_editor(folder: &Path, record: &Path) -> PathBuf {
-        let editor = folder.join("my editor.sh");
-        fs::write(
-            &editor,
-            format!(
-                "#!/bin/sh\nfor arg in \"$@\"; do echo \"$arg\"; done > '{}'\n",
-                record.display()
-            ),
-        )
-        .unwrap();
-        fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
-        editor
+    /// An editor, a script in a folder of its own (with a space in its name), that
+    /// records its arguments, one a line.
+    struct RecordingEditor {
+        folder: tempfile::TempDir,
+        script: PathBuf,
     }
 
-    fn new_with(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
-        let mut command = trailmark();
-        command
-            .arg("new")
-            .args(args)
-            .arg("--dir")
-            .arg(dir)
-            .env_remove("VISUAL")
-            .env_remove("EDITOR");
-        for (name, value) in env {
-            command.env(name, value);
+    impl RecordingEditor {
+        fn new() -> RecordingEditor {
+            let folder = tempfile::tempdir().unwrap();
+            let script = folder.path().join("my editor.sh");
+            fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\nfor arg in \"$@\"; do echo \"$arg\"; done > '{}'\n",
+                    folder.path().join("record").display()
+                ),
+            )
+            .unwrap();
+            fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+            RecordingEditor { folder, script }
         }
-        command.output().unwrap()
+
+        /// The arguments of its last run.
+        fn recorded(&self) -> String {
+            fs::read_to_string(self.folder.path().join("record")).unwrap()
+        }
     }
 
     #[test]
     fn edit_runs_visual_split_like_a_shell_would_with_the_new_file() {
-        let dir = fresh_journal();
-        let tools = tempfile::tempdir().unwrap();
-        let record = tools.path().join("record");
-        let editor = recording_editor(tools.path(), &record);
-        let visual = format!("'{}' --wait", editor.display());
+        let journal = fresh_journal();
+        let editor = RecordingEditor::new();
+        let visual = format!("'{}' --wait", editor.script.display());
         let output = new_with(
-            dir.path(),
+            journal.path(),
             &[("VISUAL", &visual), ("EDITOR", "false")],
             &["goal", "Ship it", "--edit"],
         );
@@ -469,72 +429,60 @@ mod edit {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let path = dir.path().join("goals/ship-it.md");
-        assert_eq!(
-            fs::read_to_string(&record).unwrap(),
-            format!("--wait\n{}\n", path.display())
-        );
+        let path = journal.path().join("goals/ship-it.md");
+        assert_eq!(editor.recorded(), format!("--wait\n{}\n", path.display()));
     }
 
     #[test]
     fn edit_falls_back_to_editor() {
-        let dir = fresh_journal();
-        let tools = tempfile::tempdir().unwrap();
-        let record = tools.path().join("record");
-        let editor = recording_editor(tools.path(), &record);
-        let quoted = format!("'{}'", editor.display());
+        let journal = fresh_journal();
+        let editor = RecordingEditor::new();
+        let quoted = format!("'{}'", editor.script.display());
         let output = new_with(
-            dir.path(),
+            journal.path(),
             &[("VISUAL", ""), ("EDITOR", &quoted)],
             &["entry", "--date", "2026-03-09", "--edit"],
         );
         assert!(output.status.success());
         assert_eq!(
-            fs::read_to_string(&record).unwrap(),
+            editor.recorded(),
             format!(
                 "{}\n",
-                dir.path().join("journal/2026/2026-03-09.md").display()
+                journal.path().join("journal/2026/2026-03-09.md").display()
             )
         );
     }
 
     #[test]
     fn edit_without_an_editor_fails_before_making_the_file() {
-        let dir = fresh_journal();
-        let before = files_in(dir.path());
-        let output = new_with(dir.path(), &[], &["goal", "Ship it", "--edit"]);
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let journal = fresh_journal();
+        let stderr = new_refused(&journal, &[], &["goal", "Ship it", "--edit"]);
         assert!(stderr.contains("$VISUAL nor $EDITOR"), "{stderr}");
-        assert_eq!(files_in(dir.path()), before);
     }
 
     #[test]
     fn an_editor_that_fails_is_an_error_and_the_file_stays() {
-        let dir = fresh_journal();
+        let journal = fresh_journal();
         let output = new_with(
-            dir.path(),
+            journal.path(),
             &[("EDITOR", "false")],
             &["goal", "Ship it", "--edit"],
         );
         assert_eq!(output.status.code(), Some(2));
-        assert!(dir.path().join("goals/ship-it.md").is_file());
+        assert!(journal.path().join("goals/ship-it.md").is_file());
     }
 }
 
 #[test]
 fn quiet_init_and_new_print_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = trailmark()
-        .args(["init", "--quiet", "--today", TODAY])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let journal = Journal::new();
+    journal
+        .run(&["init", "--quiet", "--today", TODAY])
+        .success()
+        .stdout("");
+    assert_eq!(paths(journal.path()), set(&INIT_FILES));
+    let output = new(journal.path(), &["-q", "entry", "--date", "2026-03-09"]);
     assert!(output.status.success());
     assert_eq!(String::from_utf8_lossy(&output.stdout), "");
-    assert_eq!(paths(dir.path()), set(&INIT_FILES));
-    let output = new(dir.path(), &["-q", "entry", "--date", "2026-03-09"]);
-    assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
-    assert!(dir.path().join("journal/2026/2026-03-09.md").is_file());
+    assert!(journal.path().join("journal/2026/2026-03-09.md").is_file());
 }

@@ -3,33 +3,33 @@
 //! generous (a debug build on a busy machine); the quadratic behaviour they guard against
 //! took minutes or gigabytes at these sizes.
 
-mod common;
-
 use std::fs;
-use std::path::Path;
 use std::time::Instant;
 
-use common::{HANG_LIMIT, trailmark};
+use serde_json::Value;
 
-/// Writes `goals` (front-matter list items) into files of at most 1,000 goals each, as
-/// one front-matter block may hold at most 50,000 YAML nodes.
-fn write_goals(dir: &Path, goals: impl Iterator<Item = String>) {
+use crate::common::{HANG_LIMIT, Journal, trailmark};
+
+/// A journal of `goals` (front-matter list items), in files of at most 1,000 goals each,
+/// as one front-matter block may hold at most 50,000 YAML nodes.
+fn journal_of_goals(goals: impl Iterator<Item = String>) -> Journal {
+    let journal = Journal::new();
     let goals: Vec<String> = goals.collect();
-    fs::create_dir_all(dir.join("goals")).unwrap();
     for (n, chunk) in goals.chunks(1000).enumerate() {
         let text = format!("---\ngoals:\n{}---\n", chunk.concat());
-        fs::write(dir.join(format!("goals/part-{n}.md")), text).unwrap();
+        journal.write(&format!("goals/part-{n}.md"), text);
     }
+    journal
 }
 
-/// Runs `args` on the journal at `dir`, as of 2026-11-20, and checks that it ends within
+/// Runs `args` on the journal, as of 2026-11-20, and checks that it ends within
 /// [`HANG_LIMIT`] with `code`; returns stdout.
-fn run_in_time(dir: &Path, args: &[&str], code: i32) -> String {
+fn run_in_time(journal: &Journal, args: &[&str], code: i32) -> String {
     let started = Instant::now();
     let output = trailmark()
         .args(args)
         .args(["--today", "2026-11-20"])
-        .arg(dir)
+        .arg(journal.path())
         .timeout(HANG_LIMIT)
         .output()
         .unwrap();
@@ -44,24 +44,25 @@ fn run_in_time(dir: &Path, args: &[&str], code: i32) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// `status --json` of the journal, which must end within [`HANG_LIMIT`] and succeed.
+fn status_in_time(journal: &Journal) -> Value {
+    serde_json::from_str(&run_in_time(journal, &["status", "--json"], 0)).unwrap()
+}
+
 #[test]
 fn a_deep_chain_of_parents_builds_with_reports_of_sensible_size() {
     // An arrow per level made index.md grow with the square of the depth: 200 MB at
     // this depth, 3.6 GB at 40,000.
     let depth = 10_000;
-    let dir = tempfile::tempdir().unwrap();
-    write_goals(
-        dir.path(),
-        (0..depth).map(|i| {
-            let parent = if i > 0 {
-                format!("    parent: g{}\n", i - 1)
-            } else {
-                String::new()
-            };
-            format!("  - title: Goal {i}\n    id: g{i}\n{parent}")
-        }),
-    );
-    run_in_time(dir.path(), &["build"], 0);
+    let dir = journal_of_goals((0..depth).map(|i| {
+        let parent = if i > 0 {
+            format!("    parent: g{}\n", i - 1)
+        } else {
+            String::new()
+        };
+        format!("  - title: Goal {i}\n    id: g{i}\n{parent}")
+    }));
+    run_in_time(&dir, &["build"], 0);
     let reports = dir.path().join("_reports");
     let index = fs::read_to_string(reports.join("index.md")).unwrap();
     assert!(index.len() < 3_000_000, "index.md is {} bytes", index.len());
@@ -76,16 +77,11 @@ fn a_cycle_of_40000_parents_is_found_and_named_briefly() {
     // Every walk up the tree, the cycle check and the goal tree run on a chain this
     // deep: none may recurse (the stack) or walk the chain once per goal (the time).
     let depth = 40_000;
-    let dir = tempfile::tempdir().unwrap();
-    write_goals(
-        dir.path(),
-        (0..depth).map(|i| {
-            let parent = (i + depth - 1) % depth;
-            format!("  - title: Goal {i}\n    id: g{i}\n    parent: g{parent}\n")
-        }),
-    );
-    let json = run_in_time(dir.path(), &["status", "--json"], 0);
-    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let dir = journal_of_goals((0..depth).map(|i| {
+        let parent = (i + depth - 1) % depth;
+        format!("  - title: Goal {i}\n    id: g{i}\n    parent: g{parent}\n")
+    }));
+    let report = status_in_time(&dir);
     let cycle: Vec<&str> = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -107,11 +103,9 @@ fn a_cycle_of_40000_parents_is_found_and_named_briefly() {
     assert_eq!(goals.iter().filter(|g| g["parent"].is_null()).count(), 1);
 }
 
-/// The diagnostics' messages of `status --json` on the journal at `dir`.
-fn messages(dir: &Path) -> Vec<String> {
-    let json = run_in_time(dir, &["status", "--json"], 0);
-    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
-    report["diagnostics"]
+/// The diagnostics' messages of `status --json` on the journal.
+fn messages(journal: &Journal) -> Vec<String> {
+    status_in_time(journal)["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -122,17 +116,11 @@ fn messages(dir: &Path) -> Vec<String> {
 #[test]
 fn thousands_of_unknown_parents_are_warned_in_seconds() {
     // Each unknown parent was compared with every goal id: 20 s at 4,000.
-    let dir = tempfile::tempdir().unwrap();
-    write_goals(
-        dir.path(),
+    let dir = journal_of_goals(
         (0..4000).map(|i| format!("  - title: Goal {i}\n    parent: missing-parent-{i}\n")),
     );
-    fs::write(
-        dir.path().join("a-typo.md"),
-        "---\ngoal: Typo\nparent: goal-12x\n---\n",
-    )
-    .unwrap();
-    let messages = messages(dir.path());
+    dir.write("a-typo.md", "---\ngoal: Typo\nparent: goal-12x\n---\n");
+    let messages = messages(&dir);
     let unknown = messages
         .iter()
         .filter(|m| m.contains("names no goal"))
@@ -150,13 +138,8 @@ fn thousands_of_unknown_parents_are_warned_in_seconds() {
 fn twenty_thousand_goals_of_one_title_get_their_ids_in_seconds() {
     // Each duplicate tried every suffix from `-2` up: 35 s at 20,000.
     let count = 20_000;
-    let dir = tempfile::tempdir().unwrap();
-    write_goals(
-        dir.path(),
-        (0..count).map(|_| "  - title: Same title\n".to_string()),
-    );
-    let json = run_in_time(dir.path(), &["status", "--json"], 0);
-    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let dir = journal_of_goals((0..count).map(|_| "  - title: Same title\n".to_string()));
+    let report = status_in_time(&dir);
     let mut ids: Vec<&str> = report["goals"]
         .as_array()
         .unwrap()
@@ -173,20 +156,12 @@ fn twenty_thousand_goals_of_one_title_get_their_ids_in_seconds() {
 #[test]
 fn a_hundred_thousand_unknown_tags_are_warned_in_seconds() {
     // Each unknown tag was compared with every goal id: 53 s.
-    let dir = tempfile::tempdir().unwrap();
-    write_goals(
-        dir.path(),
-        (0..1000).map(|i| format!("  - title: Goal {i}\n")),
-    );
+    let dir = journal_of_goals((0..1000).map(|i| format!("  - title: Goal {i}\n")));
     let tasks: String = (0..100_000)
         .map(|i| format!("- [ ] step #topic-{i}\n"))
         .collect();
-    fs::write(
-        dir.path().join("2026-01-01.md"),
-        format!("- [ ] #goal-7x typo\n{tasks}"),
-    )
-    .unwrap();
-    let messages = messages(dir.path());
+    dir.write("2026-01-01.md", format!("- [ ] #goal-7x typo\n{tasks}"));
+    let messages = messages(&dir);
     let unknown = messages
         .iter()
         .filter(|m| m.starts_with("tag `#") && m.contains("names no goal"))
@@ -198,15 +173,11 @@ fn a_hundred_thousand_unknown_tags_are_warned_in_seconds() {
 #[test]
 fn half_a_million_wikilinks_in_one_paragraph_are_read_in_seconds() {
     // Each link's column was counted from the start of its line: over 60 s.
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
     let links = "[[goal]] ".repeat(500_000);
-    fs::write(
-        dir.path().join("2026-01-01.md"),
-        format!("{links}[[nowhere]]\n"),
-    )
-    .unwrap();
-    let messages = messages(dir.path());
+    let dir = Journal::new()
+        .goal("goal.md", "Goal", "")
+        .entry("2026-01-01", &format!("{links}[[nowhere]]\n"));
+    let messages = messages(&dir);
     assert!(
         messages
             .iter()
@@ -217,14 +188,10 @@ fn half_a_million_wikilinks_in_one_paragraph_are_read_in_seconds() {
 
 #[test]
 fn a_template_that_never_ends_fails_naming_it() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
-    fs::create_dir(dir.path().join("templates")).unwrap();
-    fs::write(
-        dir.path().join("templates/index.md"),
+    let dir = Journal::new().goal("goal.md", "Goal", "").file(
+        "templates/index.md",
         "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}\n",
-    )
-    .unwrap();
+    );
     let started = Instant::now();
     let output = trailmark()
         .arg("build")
@@ -247,11 +214,11 @@ fn fifty_thousand_problems_on_one_line_are_shown_in_seconds() {
     // Each problem's snippet copied and counted its whole line: 8 s for 80,000 problems
     // on one line (release build), over 5 minutes at this size in a debug build.
     let count = 50_000;
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("goal.md"), "---\ngoal: Goal\n---\n").unwrap();
     let links: Vec<String> = (0..count).map(|i| format!("[[note-{i}]]")).collect();
-    fs::write(dir.path().join("2026-01-01.md"), links.join(" ") + "\n").unwrap();
-    let out = run_in_time(dir.path(), &["check"], 0);
+    let dir = Journal::new()
+        .goal("goal.md", "Goal", "")
+        .entry("2026-01-01", &(links.join(" ") + "\n"));
+    let out = run_in_time(&dir, &["check"], 0);
     assert!(
         out.contains(&format!("0 errors, {count} warnings")),
         "{}",

@@ -1,64 +1,58 @@
-//! trailmark never damages anything: a build killed at any moment leaves every report
-//! whole (old or new), the next build leaves no temp file behind, and no command ever
-//! changes a byte of the journal.
-
-mod common;
+//! trailmark never damages anything: a build of a 770-file journal killed (SIGKILL) at
+//! moments spread over its time leaves every report whole (old or new), and the next
+//! build leaves no temp file behind; a first build killed (SIGKILL or SIGINT) or failed
+//! on a template error is finished by the next one; 20 pairs of first builds at once,
+//! and 30 builds beside a `watch`, all succeed with a fresh build's reports; nothing is
+//! written or removed through a symlink in the output folder; a process limit is an
+//! error, not a panic; and no command (a `watch` session included) changes a byte of
+//! any fixture journal.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Background, files_in, journal, reports_in, trailmark};
+use crate::common::{self, Background, Journal, files_in, reports_in, trailmark};
+use predicates::prelude::*;
+use predicates::str::contains;
 
 const TODAY: &str = "2026-11-20";
 
 /// A journal big enough that a build takes a while: goals with milestones, and two years
 /// of daily entries ticking them off, with wins and lessons.
-fn write_large_journal(root: &Path) {
-    fs::create_dir_all(root.join("goals")).unwrap();
+fn large_journal() -> Journal {
+    let journal = Journal::new();
     for goal in 0..40 {
         let milestones: String = (0..12)
             .map(|m| format!("- [ ] step {m} of goal {goal}\n"))
             .collect();
-        fs::write(
-            root.join(format!("goals/goal-{goal}.md")),
+        journal.write(
+            &format!("goals/goal-{goal}.md"),
             format!(
                 "---\ngoal: Goal number {goal}\nid: goal-{goal}\nstart: 2025-01-01\ndue: 2026-12-31\n\
                  why: practice\n---\n\n{milestones}"
             ),
-        )
-        .unwrap();
+        );
     }
     for day in 0..730u32 {
         let (year, day_of_year) = (2025 + day / 365, day % 365);
         let (month, day_of_month) = (1 + day_of_year / 31 % 12, 1 + day_of_year % 28);
-        let folder = root.join(format!("journal/{year}"));
-        fs::create_dir_all(&folder).unwrap();
-        fs::write(
-            folder.join(format!("{year}-{month:02}-{day_of_month:02}.md")),
+        journal.write(
+            &format!("journal/{year}/{year}-{month:02}-{day_of_month:02}.md"),
             format!(
                 "# Day {day}\n\n- [x] worked on #goal-{} ✅ {year}-{month:02}-{day_of_month:02}\n\n\
                  ## Wins\n\n- shipped piece {day}\n\n## Lessons\n\n- lesson {day}\n",
                 day % 40
             ),
-        )
-        .unwrap();
+        );
     }
+    journal
 }
 
 #[test]
 fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write_large_journal(root);
-    let build = |root: &Path| {
-        trailmark()
-            .args(["build", "--today", TODAY])
-            .arg(root)
-            .assert()
-            .success();
-    };
-    build(root);
+    let journal = large_journal();
+    let root = journal.path();
+    journal.run(&["build", "--today", TODAY]).success();
     let old = reports_in(&root.join("_reports"));
 
     // The new version: every HTML report changes with an overridden base template. It is
@@ -66,24 +60,14 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
     let base =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
             .unwrap();
-    fs::create_dir(root.join("templates")).unwrap();
-    fs::write(
-        root.join("templates/base.html"),
-        base.replace("<body>", "<body>\n<!-- new -->"),
-    )
-    .unwrap();
+    let new_base = base.replace("<body>", "<body>\n<!-- new -->");
+    journal.write("templates/base.html", &new_base);
     // Built from the old version, as the killed builds are, so that its time is theirs.
-    let reference = tempfile::tempdir().unwrap();
-    write_large_journal(reference.path());
-    build(reference.path());
-    fs::create_dir(reference.path().join("templates")).unwrap();
-    fs::copy(
-        root.join("templates/base.html"),
-        reference.path().join("templates/base.html"),
-    )
-    .unwrap();
+    let reference = large_journal();
+    reference.run(&["build", "--today", TODAY]).success();
+    reference.write("templates/base.html", &new_base);
     let started = Instant::now();
-    build(reference.path());
+    reference.run(&["build", "--today", TODAY]).success();
     let full_build = started.elapsed();
     let new = reports_in(&reference.path().join("_reports"));
     let changed = old
@@ -121,7 +105,7 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
         "only {killed_mid_build} kills landed mid-build"
     );
 
-    build(root);
+    journal.run(&["build", "--today", TODAY]).success();
     let after = reports_in(&root.join("_reports"));
     let differing = common::differing(&after, &new);
     assert!(
@@ -149,7 +133,10 @@ fn no_command_changes_a_byte_of_any_fixture_journal() {
         .collect();
     names.push("example".to_string());
     for name in names {
-        let dir = journal(&name);
+        let dir = match name.as_str() {
+            "example" => Journal::example(),
+            fixture => Journal::fixture(fixture),
+        };
         let root = dir.path();
         let before = files_in(root);
         run(root, &["build", "--today", TODAY]);
@@ -205,104 +192,83 @@ fn watch_session(root: &Path) {
     watch.terminate();
 }
 
-/// `build --today TODAY DIR`, with its output.
-fn build_output(root: &Path) -> std::process::Output {
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(root)
-        .output()
-        .unwrap()
-}
-
 /// The reports of a fresh build of a copy of the example journal, as `reports_in` reads
 /// them: what any build of it must leave.
 fn example_reports() -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let reference = journal("example");
-    assert!(build_output(reference.path()).status.success());
+    let reference = Journal::example();
+    reference.run(&["build", "--today", TODAY]).success();
     reports_in(&reference.path().join("_reports"))
 }
 
 #[cfg(unix)]
 #[test]
 fn nothing_is_written_or_removed_through_a_symlink_in_the_output_folder() {
-    let dir = journal("example");
-    let root = dir.path();
-    assert!(build_output(root).status.success());
+    let journal = Journal::example();
+    let root = journal.path();
+    let build = || journal.run(&["build", "--today", TODAY]);
+    build().success();
     let goals = files_in(&root.join("goals"));
     // A report folder swapped for a link to the journal's goals.
     fs::remove_dir_all(root.join("_reports/goals")).unwrap();
     std::os::unix::fs::symlink("../goals", root.join("_reports/goals")).unwrap();
     for _ in 0..2 {
-        let output = build_output(root);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
-        assert!(
-            stderr.contains("_reports/goals: is a symlink") && stderr.contains("remove the link"),
-            "{stderr}"
-        );
+        build()
+            .code(2)
+            .stderr(contains("_reports/goals: is a symlink"))
+            .stderr(contains("remove the link"));
         assert_eq!(files_in(&root.join("goals")), goals);
     }
     // Or to a folder elsewhere.
     let elsewhere = tempfile::tempdir().unwrap();
     fs::remove_file(root.join("_reports/goals")).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), root.join("_reports/goals")).unwrap();
-    assert_eq!(build_output(root).status.code(), Some(2));
+    build().code(2);
     assert!(files_in(elsewhere.path()).is_empty());
     // Manifest entries through a linked folder, or leaving the output folder.
     fs::remove_file(root.join("_reports/goals")).unwrap();
     std::os::unix::fs::symlink("../goals", root.join("_reports/link")).unwrap();
-    let mut manifest = fs::read_to_string(root.join("_reports/.trailmark-manifest")).unwrap();
+    let mut manifest = journal.read("_reports/.trailmark-manifest");
     manifest.push_str("link/learn-sql.md\n../goals/vision.md\n");
-    fs::write(root.join("_reports/.trailmark-manifest"), manifest).unwrap();
-    let output = build_output(root);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("link/learn-sql.md: not removed"),
-        "{stderr}"
-    );
+    journal.write("_reports/.trailmark-manifest", manifest);
+    build()
+        .success()
+        .stderr(contains("link/learn-sql.md: not removed"));
     assert_eq!(files_in(&root.join("goals")), goals);
 }
 
 #[cfg(unix)]
 #[test]
 fn the_output_folder_itself_may_be_a_symlink() {
-    let dir = journal("basic");
-    let root = dir.path();
+    let journal = Journal::fixture("basic");
     let elsewhere = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(elsewhere.path(), root.join("_reports")).unwrap();
-    let output = build_output(root);
-    assert!(output.status.success(), "{output:?}");
+    std::os::unix::fs::symlink(elsewhere.path(), journal.path().join("_reports")).unwrap();
+    journal.run(&["build", "--today", TODAY]).success();
     assert!(elsewhere.path().join("index.html").is_file());
-    let output = trailmark()
-        .args(["check", "--strict", "--today", TODAY])
-        .arg(root)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(!stdout.contains("symlink"), "{stdout}");
+    journal
+        .run(&["check", "--strict", "--today", TODAY])
+        .stdout(contains("symlink").not());
 }
 
 #[test]
 fn a_first_build_that_fails_on_a_template_error_does_not_lock_the_folder() {
-    let dir = journal("example");
-    let root = dir.path();
-    fs::create_dir(root.join("templates")).unwrap();
-    fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
-    let output = build_output(root);
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("titel"));
-    fs::remove_dir_all(root.join("templates")).unwrap();
-    let output = build_output(root);
-    assert!(output.status.success(), "{output:?}");
-    assert_eq!(reports_in(&root.join("_reports")), example_reports());
+    let journal = Journal::example().file("templates/goal.md", "# {{ goal.titel }}\n");
+    journal
+        .run(&["build", "--today", TODAY])
+        .code(2)
+        .stderr(contains("titel"));
+    fs::remove_dir_all(journal.path().join("templates")).unwrap();
+    journal.run(&["build", "--today", TODAY]).success();
+    assert_eq!(
+        reports_in(&journal.path().join("_reports")),
+        example_reports()
+    );
 }
 
 /// Builds of one example journal started together: each one exits 0 and the folder ends
 /// with exactly a fresh build's reports. `copies` journals, `per_copy` builds on each.
 fn concurrent_builds(copies: usize, per_copy: usize) {
     let expected = example_reports();
-    let journals: Vec<tempfile::TempDir> = (0..copies).map(|_| journal("example")).collect();
+    let journals: Vec<Journal> = (0..copies).map(|_| Journal::example()).collect();
     let children: Vec<std::process::Child> = journals
         .iter()
         .flat_map(|dir| std::iter::repeat_n(dir.path(), per_copy))
@@ -332,18 +298,18 @@ fn twenty_pairs_of_first_builds_at_once_all_succeed() {
 #[cfg(unix)]
 #[test]
 fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
-    let dir = journal("example");
-    let root = dir.path();
+    let journal = Journal::example();
+    let root = journal.path();
     let mut watch = quick_watch(root);
     watch.wait_for("the first build", |line| line.contains("written"));
-    let entry = root.join("journal/2026/2026-11-02.md");
-    let text = fs::read_to_string(&entry).unwrap();
+    let entry = "journal/2026/2026-11-02.md";
+    let text = journal.read(entry);
     // Three rounds of ten builds at once. The journal changes before each one, so that
     // every build has reports to write and the watch rebuilds among them.
     for round in 0..3 {
         let builds: Vec<std::process::Child> = (0..10)
             .map(|n| {
-                fs::write(&entry, format!("{text}\n- a win {round}.{n}\n")).unwrap();
+                journal.write(entry, format!("{text}\n- a win {round}.{n}\n"));
                 spawn_build(root, &["--quiet"])
             })
             .collect();
@@ -354,10 +320,9 @@ fn builds_beside_a_watch_all_succeed_and_the_watch_sees_no_error() {
     }
     // A last change none of the builds saw: the watch's rebuild of it is the last write.
     let last = format!("{text}\n- the last win\n");
-    fs::write(&entry, &last).unwrap();
-    let reference = journal("example");
-    fs::write(reference.path().join("journal/2026/2026-11-02.md"), &last).unwrap();
-    assert!(build_output(reference.path()).status.success());
+    journal.write(entry, &last);
+    let reference = Journal::example().file(entry, &last);
+    reference.run(&["build", "--today", TODAY]).success();
     let expected = reports_in(&reference.path().join("_reports"));
     common::eventually(|| {
         let reports = reports_in(&root.join("_reports"));
@@ -387,13 +352,11 @@ fn count_files(folder: &Path) -> usize {
 #[cfg(unix)]
 #[test]
 fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
-    let reference = tempfile::tempdir().unwrap();
-    write_large_journal(reference.path());
-    assert!(build_output(reference.path()).status.success());
+    let reference = large_journal();
+    reference.run(&["build", "--today", TODAY]).success();
     let expected = reports_in(&reference.path().join("_reports"));
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write_large_journal(root);
+    let journal = large_journal();
+    let root = journal.path();
     let kills = 8;
     let mut killed_mid_build = 0;
     for kill in 0..kills {
@@ -416,7 +379,8 @@ fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
             .status()
             .unwrap();
         child.wait().unwrap();
-        let output = build_output(root);
+        let build = journal.run(&["build", "--today", TODAY]);
+        let output = build.get_output();
         assert!(
             output.status.success(),
             "after kill {kill} ({signal} at {files} files): {}",
@@ -437,26 +401,19 @@ fn a_first_build_killed_at_any_moment_is_finished_by_the_next() {
 
 #[test]
 fn a_watch_whose_first_build_failed_builds_once_the_template_is_fixed() {
-    let dir = journal("example");
-    let root = dir.path();
-    fs::create_dir(root.join("templates")).unwrap();
-    fs::write(root.join("templates/goal.md"), "# {{ goal.titel }}\n").unwrap();
+    let journal = Journal::example().file("templates/goal.md", "# {{ goal.titel }}\n");
+    let root = journal.path();
     let mut watch = quick_watch(root);
     watch.wait_for("the failed first build", |line| line.contains("titel"));
-    fs::write(root.join("templates/goal.md"), "# {{ goal.title }}\n").unwrap();
+    let fixed = "# {{ goal.title }}\n";
+    journal.write("templates/goal.md", fixed);
     let rebuilt = watch.wait_for("the rebuild", |line| {
         line.contains("written") || line.contains("error")
     });
     assert!(rebuilt.contains("written"), "{}", watch.seen.join("\n"));
     watch.terminate();
-    let reference = journal("example");
-    fs::create_dir(reference.path().join("templates")).unwrap();
-    fs::copy(
-        root.join("templates/goal.md"),
-        reference.path().join("templates/goal.md"),
-    )
-    .unwrap();
-    assert!(build_output(reference.path()).status.success());
+    let reference = Journal::example().file("templates/goal.md", fixed);
+    reference.run(&["build", "--today", TODAY]).success();
     assert_eq!(
         reports_in(&root.join("_reports")),
         reports_in(&reference.path().join("_reports"))
@@ -486,7 +443,9 @@ fn status_under_a_process_limit(root: &Path, processes: u32, threads: u32) -> st
     command.arg(format!("--nproc={processes}"));
     if common::is_root() {
         // `nobody` must reach the journal and run a copy of the binary.
-        fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
+        for folder in [root.parent().unwrap(), root] {
+            fs::set_permissions(folder, fs::Permissions::from_mode(0o755)).unwrap();
+        }
         let binary = root.join("trailmark-copy");
         fs::copy(env!("CARGO_BIN_EXE_trailmark"), &binary).unwrap();
         command
@@ -514,7 +473,7 @@ fn status_under_a_process_limit(root: &Path, processes: u32, threads: u32) -> st
 #[cfg(target_os = "linux")]
 #[test]
 fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
-    let dir = journal("example");
+    let dir = Journal::example();
     let output = status_under_a_process_limit(dir.path(), 2, 4);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -530,12 +489,12 @@ fn a_process_limit_that_refuses_threads_is_an_error_not_a_panic() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_process_limit_that_refuses_gits_threads_reads_no_history_and_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
+    let journal = Journal::new();
+    let root = journal.path();
     common::init_repository(root);
-    fs::write(root.join("goal.md"), "---\ngoal: Ship\n---\n- [ ] a\n").unwrap();
+    journal.write("goal.md", "---\ngoal: Ship\n---\n- [ ] a\n");
     common::commit_all(root, "2026-01-10", "start");
-    fs::write(root.join("goal.md"), "---\ngoal: Ship\n---\n- [x] a\n").unwrap();
+    journal.write("goal.md", "---\ngoal: Ship\n---\n- [x] a\n");
     common::commit_all(root, "2026-02-03", "done");
     let output = status_under_a_process_limit(root, 3, 1);
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -1,16 +1,16 @@
-//! `trailmark serve` over real HTTP: content types, live-reload injection, refusals, the
-//! event stream that tells pages to reload, requests for other hosts, and many
-//! connections at once.
-
-mod common;
+//! `trailmark serve` over real HTTP: content types, redirects, live-reload injection,
+//! refusals of paths that would leave the output folder, the event stream that tells
+//! pages to reload (and `HEAD` of it), requests for other hosts, and 300 idle
+//! connections and event streams at once (pages still answered, the thread count
+//! bounded, no panic).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use common::{Background, DEADLINE, journal};
+use crate::common::{self, Background, DEADLINE, Journal};
 
 struct Served {
-    dir: tempfile::TempDir,
+    dir: Journal,
     process: Background,
     address: String,
     /// Where the server's stderr goes.
@@ -18,8 +18,7 @@ struct Served {
 }
 
 fn serve() -> Served {
-    let dir = journal("example");
-    std::fs::write(dir.path().join("secret.txt"), "not for the browser").unwrap();
+    let dir = Journal::example().file("secret.txt", "not for the browser");
     let stderr = dir.path().join("stderr.txt");
     let file = std::fs::File::create(&stderr).unwrap();
     let (process, address) = common::serve_with_stderr(dir.path(), file.into());
@@ -53,6 +52,19 @@ fn request_for_host(
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+/// A connection that asked for the event stream with `method`, as an open page does.
+fn event_stream(served: &Served, method: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(&served.address).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        stream,
+        "{method} /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    stream
 }
 
 #[test]
@@ -103,8 +115,7 @@ fn the_live_reload_script_is_served_but_never_written() {
     let (_, _, page) = request(&served, "GET", "/goals/learn-sql.html");
     assert!(page.contains(r#"<script src="/__trailmark/live-reload.js"></script>"#));
     assert!(page.contains("script-src 'self'; connect-src 'self'"));
-    let on_disk =
-        std::fs::read_to_string(served.dir.path().join("_reports/goals/learn-sql.html")).unwrap();
+    let on_disk = served.dir.read("_reports/goals/learn-sql.html");
     assert!(!on_disk.contains("live-reload"));
     assert!(!on_disk.contains("script-src 'self'"));
     let (status, head, script) = request(&served, "GET", "/__trailmark/live-reload.js");
@@ -151,15 +162,7 @@ fn a_fifo_in_the_output_folder_is_not_served() {
 #[test]
 fn an_edit_is_announced_to_open_pages() {
     let served = serve();
-    let mut stream = TcpStream::connect(&served.address).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "GET /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        served.address
-    )
-    .unwrap();
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(event_stream(&served, "GET"));
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
     assert!(line.starts_with("HTTP/1.1 200"), "{line}");
@@ -171,13 +174,11 @@ fn an_edit_is_announced_to_open_pages() {
             break;
         }
     }
-    let goal = served.dir.path().join("goals/learn-sql.md");
-    let text = std::fs::read_to_string(&goal).unwrap();
-    std::fs::write(
-        &goal,
+    let text = served.dir.read("goals/learn-sql.md");
+    served.dir.write(
+        "goals/learn-sql.md",
         text.replace("- [ ] Window functions", "- [x] Window functions"),
-    )
-    .unwrap();
+    );
     let deadline = std::time::Instant::now() + DEADLINE;
     let data = loop {
         assert!(std::time::Instant::now() < deadline, "no event in time");
@@ -239,14 +240,7 @@ fn requests_for_another_host_are_refused() {
 #[test]
 fn a_head_of_the_event_stream_ends_at_once_without_a_body() {
     let served = serve();
-    let mut stream = TcpStream::connect(&served.address).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "HEAD /__trailmark/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        served.address
-    )
-    .unwrap();
+    let mut stream = event_stream(&served, "HEAD");
     // Read to the end, which must come before the deadline: a stream held open sends a
     // comment line now and then and never ends.
     let deadline = std::time::Instant::now() + DEADLINE;

@@ -1,15 +1,19 @@
 //! Snapshots of what a person reads: the rendered reports and the terminal output, for the
-//! `basic` fixture journal as of a fixed date. Review changes with `cargo insta review`.
+//! `basic` fixture journal as of a fixed date, and the index's filters (their CSS rules,
+//! choices and the goal rows' tokens) for the example journal and for an area that is an
+//! XSS payload. HTML reports are snapshotted without the stylesheet they all inline,
+//! which is one snapshot of its own (`stylesheet`). After an intended change, review with
+//! `cargo insta review` (or rerun with `INSTA_UPDATE=always` and read the diff).
 
 use std::fs;
 
-mod common;
-use common::{journal, trailmark};
+use crate::common::{Journal, stylesheet_of, trailmark, without_stylesheet};
 
 const TODAY: &str = "2026-03-01";
 
+/// What `trailmark ARGS --today TODAY` prints in the `basic` fixture's folder.
 fn run(args: &[&str]) -> String {
-    let basic = journal("basic");
+    let basic = Journal::fixture("basic");
     let output = trailmark()
         .current_dir(basic.path())
         .args(args)
@@ -19,20 +23,10 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The fixture with its reports built into `_reports`.
-fn built_reports() -> tempfile::TempDir {
-    let basic = journal("basic");
-    trailmark()
-        .args(["build", "--today", TODAY])
-        .arg(basic.path())
-        .assert()
-        .success();
-    basic
-}
-
 #[test]
 fn reports() {
-    let basic = built_reports();
+    let basic = Journal::fixture("basic");
+    basic.run(&["build", "--today", TODAY]).success();
     let reports = basic.path().join("_reports");
     for file in [
         "index.md",
@@ -44,9 +38,15 @@ fn reports() {
         "reviews/2026-02.md",
         "reviews/2026-02.html",
     ] {
-        let content = fs::read_to_string(reports.join(file)).unwrap();
+        let mut content = fs::read_to_string(reports.join(file)).unwrap();
+        if file.ends_with(".html") {
+            content = without_stylesheet(&content);
+        }
         insta::assert_snapshot!(file.replace('/', "__"), content);
     }
+    // The stylesheet every HTML report inlines, once.
+    let index = fs::read_to_string(reports.join("index.html")).unwrap();
+    insta::assert_snapshot!("stylesheet", stylesheet_of(&index));
 }
 
 /// The parts of an index page the filters are made of: the rules in its head, the
@@ -73,26 +73,18 @@ fn filter_parts(index: &str) -> String {
 #[test]
 fn index_filters() {
     // The example journal has goals in four areas and five statuses.
-    let example = journal("example");
-    trailmark()
-        .args(["build", "--today", "2026-11-20"])
-        .arg(example.path())
-        .assert()
-        .success();
-    let index = fs::read_to_string(example.path().join("_reports/index.html")).unwrap();
+    let example = Journal::example();
+    example.run(&["build", "--today", "2026-11-20"]).success();
+    let index = example.read("_reports/index.html");
     insta::assert_snapshot!(filter_parts(&index));
 }
 
 #[test]
 fn index_filters_of_a_hostile_area() {
     // An area is any text: the choice shows it escaped, ids and rules use a token.
-    let xss = journal("xss");
-    trailmark()
-        .args(["build", "--today", "2026-03-20"])
-        .arg(xss.path())
-        .assert()
-        .success();
-    let index = fs::read_to_string(xss.path().join("_reports/index.html")).unwrap();
+    let xss = Journal::fixture("xss");
+    xss.run(&["build", "--today", "2026-03-20"]).success();
+    let index = xss.read("_reports/index.html");
     insta::assert_snapshot!(filter_parts(&index));
 }
 

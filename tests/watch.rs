@@ -5,8 +5,10 @@
 //! output folder must come to hold exactly the same reports. Tests wait for that (or for
 //! an output line) with a deadline, never for a fixed time, except where they check that
 //! nothing more happens.
-
-mod common;
+//!
+//! Also: the journal folder moved or deleted under a running watch, a rebuild at
+//! midnight, and `--poll` reading none of a 16 MB attachment and, between changes, no
+//! folder of reports' 2 MB manifest (bytes read, from `/proc/<pid>/io`).
 
 use std::ffi::OsStr;
 use std::fs;
@@ -14,7 +16,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Background, eventually, journal, trailmark};
+use crate::common::{self, Background, Journal, eventually, trailmark};
 
 const TODAY: &str = "2026-11-20";
 const GOAL: &str = "goals/learn-sql.md";
@@ -22,23 +24,17 @@ const GOAL: &str = "goals/learn-sql.md";
 /// A watch of a copy of the example journal, with reports in a folder beside it (so that
 /// a fresh build beside it links to the journal the same way).
 struct Watched {
-    // Held for its lifetime: the folder is removed when the test ends.
-    _dir: tempfile::TempDir,
-    journal: PathBuf,
+    journal: Journal,
     out: PathBuf,
     process: Background,
 }
 
 fn watch(extra: &[&str]) -> Watched {
-    let dir = tempfile::tempdir().unwrap();
-    let journal_path = dir.path().join("journal");
-    fs::create_dir(&journal_path).unwrap();
-    let copy = journal("example");
-    copy_folder(copy.path(), &journal_path);
-    let out = dir.path().join("watched");
+    let journal = Journal::example();
+    let out = journal.path().with_file_name("watched");
     let mut args: Vec<&OsStr> = vec![
         OsStr::new("watch"),
-        journal_path.as_os_str(),
+        journal.path().as_os_str(),
         OsStr::new("--out"),
         out.as_os_str(),
         OsStr::new("--today"),
@@ -52,29 +48,15 @@ fn watch(extra: &[&str]) -> Watched {
     let mut process = Background::start(&args);
     process.wait_for("saying it watches", |line| line.starts_with("watching "));
     Watched {
-        _dir: dir,
-        journal: journal_path,
+        journal,
         out,
         process,
     }
 }
 
-fn copy_folder(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_folder(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 impl Watched {
     fn path(&self, relative: &str) -> PathBuf {
-        self.journal.join(relative)
+        self.journal.path().join(relative)
     }
 
     /// Waits until the watched reports equal a fresh build of the journal as it is now.
@@ -83,7 +65,7 @@ impl Watched {
         let _ = fs::remove_dir_all(&fresh);
         trailmark()
             .arg("build")
-            .arg(&self.journal)
+            .arg(self.journal.path())
             .arg("--out")
             .arg(&fresh)
             .args(["--today", TODAY])
@@ -208,7 +190,7 @@ fn truncate_then_write_in_pieces() {
 fn delete_and_recreate() {
     let watched = watch(&[]);
     fs::remove_file(watched.path(GOAL)).unwrap();
-    fs::write(watched.path(GOAL), goal_text(&[false, true])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[false, true]));
     watched.assert_reports_match_journal();
     // Deleted for long enough to be built without it: its reports go, then come back.
     fs::remove_file(watched.path(GOAL)).unwrap();
@@ -217,7 +199,7 @@ fn delete_and_recreate() {
         false => Ok(()),
     });
     watched.assert_reports_match_journal();
-    fs::write(watched.path(GOAL), goal_text(&[true, false])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, false]));
     watched.assert_reports_match_journal();
 }
 
@@ -281,16 +263,14 @@ fn a_burst_of_500_changed_files_like_a_git_checkout() {
 #[test]
 fn an_invalid_file_shows_its_diagnostic_and_the_fix_is_clean() {
     let mut watched = watch(&[]);
-    fs::write(
-        watched.path(GOAL),
-        "---\ngoal: [unclosed\n---\n- [ ] step\n",
-    )
-    .unwrap();
+    watched
+        .journal
+        .write(GOAL, "---\ngoal: [unclosed\n---\n- [ ] step\n");
     watched.process.wait_for("with the diagnostic", |line| {
         line.starts_with("goals/learn-sql.md:2:")
     });
     watched.assert_reports_match_journal();
-    fs::write(watched.path(GOAL), goal_text(&[true, false])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, false]));
     let line = watched.process.wait_for("about the fix", |line| {
         line.contains("goals/learn-sql.md changed")
     });
@@ -305,17 +285,9 @@ fn an_invalid_file_shows_its_diagnostic_and_the_fix_is_clean() {
 
 #[test]
 fn the_output_folder_inside_the_journal_never_triggers_a_rebuild() {
-    let dir = journal("example");
-    let mut process = Background::start(&[
-        OsStr::new("watch"),
-        dir.path().as_os_str(),
-        OsStr::new("--today"),
-        OsStr::new(TODAY),
-        OsStr::new("--debounce"),
-        OsStr::new("50"),
-    ]);
-    process.wait_for("saying it watches", |line| line.starts_with("watching "));
-    fs::write(dir.path().join(GOAL), goal_text(&[true, true])).unwrap();
+    let dir = Journal::example();
+    let mut process = watch_in_place(dir.path(), &[], None);
+    dir.write(GOAL, goal_text(&[true, true]));
     process.wait_for("about the goal", |line| {
         line.contains("goals/learn-sql.md changed")
     });
@@ -334,7 +306,7 @@ fn editor_temp_files_alone_change_nothing() {
         "goals/learn-sql.md___jb_tmp___",
         "goals/4913",
     ] {
-        fs::write(watched.path(name), goal_text(&[true, true])).unwrap();
+        watched.journal.write(name, goal_text(&[true, true]));
     }
     let lines = watched.process.lines_within(Duration::from_millis(400));
     assert!(lines.is_empty(), "{lines:?}");
@@ -344,11 +316,11 @@ fn editor_temp_files_alone_change_nothing() {
 #[test]
 fn an_edited_template_rewrites_the_reports() {
     let watched = watch(&[]);
-    let templates = watched.path("templates");
-    fs::create_dir_all(&templates).unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let template = fs::read_to_string(manifest.join("templates/index.md")).unwrap();
-    fs::write(templates.join("index.md"), template + "\nKept by me.\n").unwrap();
+    watched
+        .journal
+        .write("templates/index.md", template + "\nKept by me.\n");
     watched.assert_reports_match_journal();
     assert!(
         fs::read_to_string(watched.out.join("index.md"))
@@ -360,7 +332,9 @@ fn an_edited_template_rewrites_the_reports() {
 #[test]
 fn an_edited_configuration_applies_and_a_broken_one_waits_for_its_fix() {
     let mut watched = watch(&[]);
-    fs::write(watched.path("trailmark.toml"), "reviews = [\"quarter\"]\n").unwrap();
+    watched
+        .journal
+        .write("trailmark.toml", "reviews = [\"quarter\"]\n");
     watched.process.wait_for("the rebuild", |line| {
         line.contains("trailmark.toml changed")
     });
@@ -368,20 +342,20 @@ fn an_edited_configuration_applies_and_a_broken_one_waits_for_its_fix() {
     assert!(!watched.out.join("reviews/2026-11.md").exists());
     assert!(watched.out.join("reviews/2026-Q4.md").exists());
 
-    fs::write(
-        watched.path("trailmark.toml"),
-        "reviews = [\"fortnight\"]\n",
-    )
-    .unwrap();
+    watched
+        .journal
+        .write("trailmark.toml", "reviews = [\"fortnight\"]\n");
     watched.process.wait_for("the error", |line| {
         line.contains("error: ") && line.contains("trailmark.toml:1:")
     });
     // A journal edit while the configuration is broken builds nothing.
-    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, true]));
     watched
         .process
         .wait_for("the error again", |line| line.contains("trailmark.toml:1:"));
-    fs::write(watched.path("trailmark.toml"), "week_start = \"sunday\"\n").unwrap();
+    watched
+        .journal
+        .write("trailmark.toml", "week_start = \"sunday\"\n");
     watched.process.wait_for("the fixed rebuild", |line| {
         line.contains("goals/learn-sql.md changed") && line.contains("trailmark.toml changed")
     });
@@ -392,7 +366,7 @@ fn an_edited_configuration_applies_and_a_broken_one_waits_for_its_fix() {
 #[test]
 fn polling_finds_changes_too() {
     let watched = watch(&["--poll"]);
-    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, true]));
     watched.assert_reports_match_journal();
 }
 
@@ -401,7 +375,7 @@ fn polling_with_a_debounce_longer_than_two_polls_still_rebuilds() {
     // A poll comes every second: polls that find nothing must not keep the rebuild
     // waiting for the journal to be quiet for half the debounce (1.5 s here).
     let watched = watch(&["--poll", "--debounce", "3000"]);
-    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, true]));
     watched.assert_reports_match_journal();
 }
 
@@ -437,7 +411,7 @@ fn polling_rebuilds_when_the_day_changes() {
         west.abs() / 60 % 60,
         west.abs() % 60
     );
-    let dir = journal("example");
+    let dir = Journal::example();
     let mut process = Background::start_with_env(
         &[
             OsStr::new("watch"),
@@ -467,7 +441,7 @@ fn polling_rebuilds_when_the_day_changes() {
 #[test]
 fn sigterm_stops_cleanly_with_no_temp_files_left() {
     let mut watched = watch(&[]);
-    fs::write(watched.path(GOAL), goal_text(&[true, true])).unwrap();
+    watched.journal.write(GOAL, goal_text(&[true, true]));
     // Stopped whenever it gets the signal, maybe in the middle of the rebuild.
     std::thread::sleep(Duration::from_millis(60));
     let status = watched.process.terminate();
@@ -518,26 +492,22 @@ fn assert_stops_for_a_journal_gone(process: &mut Background, old: &Path, stderr:
 
 #[test]
 fn a_journal_folder_moved_away_stops_the_watch() {
-    let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("journal");
-    fs::create_dir(&old).unwrap();
-    copy_folder(journal("example").path(), &old);
-    let stderr = dir.path().join("stderr.txt");
-    let mut process = watch_in_place(&old, &[], Some(&stderr));
-    fs::rename(&old, dir.path().join("moved")).unwrap();
-    assert_stops_for_a_journal_gone(&mut process, &old, &stderr);
+    let journal = Journal::example();
+    let old = journal.path();
+    let stderr = old.with_file_name("stderr.txt");
+    let mut process = watch_in_place(old, &[], Some(&stderr));
+    fs::rename(old, old.with_file_name("moved")).unwrap();
+    assert_stops_for_a_journal_gone(&mut process, old, &stderr);
 }
 
 #[test]
 fn a_journal_folder_deleted_stops_a_polling_watch() {
-    let dir = tempfile::tempdir().unwrap();
-    let old = dir.path().join("journal");
-    fs::create_dir(&old).unwrap();
-    copy_folder(journal("example").path(), &old);
-    let stderr = dir.path().join("stderr.txt");
-    let mut process = watch_in_place(&old, &["--poll"], Some(&stderr));
-    fs::remove_dir_all(&old).unwrap();
-    assert_stops_for_a_journal_gone(&mut process, &old, &stderr);
+    let journal = Journal::example();
+    let old = journal.path();
+    let stderr = old.with_file_name("stderr.txt");
+    let mut process = watch_in_place(old, &["--poll"], Some(&stderr));
+    fs::remove_dir_all(old).unwrap();
+    assert_stops_for_a_journal_gone(&mut process, old, &stderr);
 }
 
 /// Bytes the process has read through `read` and the like, from `/proc/<pid>/io`.
@@ -546,39 +516,27 @@ fn a_journal_folder_deleted_stops_a_polling_watch() {
 fn polling_reads_only_what_a_build_reads() {
     const ATTACHMENT: usize = 16 << 20;
     const MANIFEST: usize = 2 << 20;
-    let dir = journal("example");
-    fs::create_dir(dir.path().join("attachments")).unwrap();
-    fs::write(
-        dir.path().join("attachments/video.mp4"),
-        vec![7; ATTACHMENT],
-    )
-    .unwrap();
     // Reports built into the journal with another --out: a build reads their manifest
     // (to warn about markdown files it does not list), a poll need not.
-    let old_reports = dir.path().join("old-reports");
-    fs::create_dir(&old_reports).unwrap();
-    fs::write(old_reports.join("index.md"), "# Reports\n").unwrap();
-    fs::write(
-        old_reports.join(".trailmark-manifest"),
-        "goals/a-goal-of-long-ago.md\n".repeat(MANIFEST / 27),
-    )
-    .unwrap();
+    let dir = Journal::example()
+        .file("attachments/video.mp4", vec![7; ATTACHMENT])
+        .file("old-reports/index.md", "# Reports\n")
+        .file(
+            "old-reports/.trailmark-manifest",
+            "goals/a-goal-of-long-ago.md\n".repeat(MANIFEST / 27),
+        );
     let mut process = watch_in_place(dir.path(), &["--poll"], None);
     let before = common::proc_number(&process, "io", "rchar:");
     // Each change is found by a later poll, so at least two polls come between.
-    fs::write(dir.path().join(GOAL), goal_text(&[true, false])).unwrap();
+    dir.write(GOAL, goal_text(&[true, false]));
     process.wait_for("the first rebuild", |line| {
         line.contains("goals/learn-sql.md changed")
     });
-    fs::write(dir.path().join(GOAL), goal_text(&[true, true])).unwrap();
+    dir.write(GOAL, goal_text(&[true, true]));
     process.wait_for("the second rebuild", |line| {
         line.contains("goals/learn-sql.md changed")
     });
-    fs::write(
-        dir.path().join("trailmark.toml"),
-        "week_start = \"sunday\"\n",
-    )
-    .unwrap();
+    dir.write("trailmark.toml", "week_start = \"sunday\"\n");
     process.wait_for("the rebuild for the configuration", |line| {
         line.contains("trailmark.toml changed")
     });
@@ -589,7 +547,7 @@ fn polling_reads_only_what_a_build_reads() {
     );
     // A changed attachment is no change of the journal.
     let before = common::proc_number(&process, "io", "rchar:");
-    fs::write(dir.path().join("attachments/video.mp4"), b"short").unwrap();
+    dir.write("attachments/video.mp4", b"short");
     let lines = process.lines_within(Duration::from_millis(1500));
     assert!(lines.is_empty(), "{lines:?}");
     let read = common::proc_number(&process, "io", "rchar:") - before;

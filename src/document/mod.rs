@@ -606,7 +606,8 @@ mod tests {
         // Listed, then deleted before it was read.
         let doc = load(dir.path(), "gone.md");
         assert_eq!(doc.diagnostics.len(), 1);
-        assert!(doc.diagnostics[0].message.starts_with("cannot read file"));
+        assert!(doc.diagnostics[0].message.starts_with("cannot read file: "));
+        assert!(doc.milestones.is_empty());
         assert_eq!(doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
@@ -649,6 +650,7 @@ mod tests {
             }
         });
         for expected in ["fifo.md", "zero.md", "secret.md"] {
+            // A guard against a hang, not a timing.
             let (name, document) = receiver
                 .recv_timeout(std::time::Duration::from_secs(60))
                 .unwrap_or_else(|_| panic!("reading {expected} did not return"));

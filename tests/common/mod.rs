@@ -3,13 +3,17 @@
 //! Every test runs on a copy of its journal in a temporary folder: builds never write into
 //! the repository, and the repository's own git history never leaks into done dates.
 
-#![allow(dead_code)] // Each test crate uses its own subset.
+mod background;
+mod journal;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+
+pub use background::{Background, eventually, serve, serve_with_stderr};
+pub use journal::{Journal, stdout};
 
 /// The binary, with colors off.
 pub fn trailmark() -> Command {
@@ -29,33 +33,21 @@ pub fn status_json(dir: &Path, today: &str) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("stdout is exactly one JSON object")
 }
 
-/// A fresh copy of `example-journal` (for `"example"`) or of `tests/fixtures/<name>`.
-pub fn journal(name: &str) -> tempfile::TempDir {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let from = if name == "example" {
-        manifest.join("example-journal")
-    } else {
-        manifest.join("tests/fixtures").join(name)
-    };
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&from, dir.path());
-    dir
+/// The goal `id` of a report of `status --json` (or of `trailmark.json`).
+pub fn goal<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|goal| goal["id"] == id)
+        .unwrap_or_else(|| panic!("no goal {id} in {report:#}"))
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_name() == "_reports" {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
+/// Writes `contents` into the file `path` of `folder`, making its folders.
+pub fn write(folder: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = folder.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
 }
 
 /// Runs `git` in `dir` with a fixed identity, no user or system configuration, and the
@@ -90,14 +82,6 @@ pub fn init_repository(dir: &Path) {
     git(dir, "2000-01-01", &["init", "-q", "-b", "main"]);
 }
 
-/// A long-running trailmark (`watch`, `serve`) whose output lines are read as they come.
-pub struct Background {
-    child: std::process::Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    /// Every line read so far, for failure messages.
-    pub seen: Vec<String>,
-}
-
 /// How long a test waits for something that should take well under a second.
 pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -111,183 +95,6 @@ pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 pub fn make_fifo(path: &Path) {
     let made = Process::new("mkfifo").arg(path).status().unwrap();
     assert!(made.success(), "mkfifo {}", path.display());
-}
-
-impl Background {
-    /// Starts the binary with `args`, colors off.
-    pub fn start(args: &[&std::ffi::OsStr]) -> Background {
-        Background::start_with_stderr(args, std::process::Stdio::inherit())
-    }
-
-    /// Starts the binary with `args`, colors off, its stderr going to `stderr`.
-    pub fn start_with_stderr(args: &[&std::ffi::OsStr], stderr: std::process::Stdio) -> Background {
-        Background::spawn(args, stderr, &[])
-    }
-
-    /// Starts the binary with `args`, colors off, and the environment variables `env`.
-    pub fn start_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Background {
-        Background::spawn(args, std::process::Stdio::inherit(), env)
-    }
-
-    fn spawn(
-        args: &[&std::ffi::OsStr],
-        stderr: std::process::Stdio,
-        env: &[(&str, &str)],
-    ) -> Background {
-        use std::io::BufRead;
-        let mut child = Process::new(env!("CARGO_BIN_EXE_trailmark"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .envs(env.iter().copied())
-            .stdout(std::process::Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .expect("the binary is built by cargo test");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (sender, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Background {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// The next line that satisfies `wanted`, failing the test after [`DEADLINE`].
-    pub fn wait_for(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
-        let deadline = std::time::Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if wanted(&line) {
-                        return line;
-                    }
-                }
-                Err(_) => panic!(
-                    "no line {what} in time; output so far:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
-    }
-
-    /// Lines that arrive within `quiet`: for checking that nothing more happens.
-    pub fn lines_within(&mut self, quiet: std::time::Duration) -> Vec<String> {
-        let deadline = std::time::Instant::now() + quiet;
-        let mut lines = Vec::new();
-        while let Ok(line) = self
-            .lines
-            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-        {
-            self.seen.push(line.clone());
-            lines.push(line);
-        }
-        lines
-    }
-
-    /// The process id, to look the process up in `/proc`.
-    pub fn id(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Whether the process still runs.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// Waits for the process to end on its own, failing the test after [`DEADLINE`].
-    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
-        let deadline = std::time::Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(2)) {
-                    self.seen.push(line);
-                }
-                return status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "still running; output so far:\n{}",
-                self.seen.join("\n")
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
-
-    /// Sends SIGTERM and waits for the process to end.
-    #[cfg(unix)]
-    pub fn terminate(&mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        let sent = Process::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(sent.success());
-        let status = self.child.wait().unwrap();
-        // Whatever was printed up to the end.
-        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(2)) {
-            self.seen.push(line);
-        }
-        status
-    }
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Calls `check` until it returns `Ok`, failing with its last error after [`DEADLINE`].
-pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
-    let deadline = std::time::Instant::now() + DEADLINE;
-    loop {
-        match check() {
-            Ok(()) => return,
-            Err(problem) if std::time::Instant::now() > deadline => panic!("{problem}"),
-            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    }
-}
-
-/// `trailmark serve` of the journal at `dir` on a free port, as of 2026-11-20, once it
-/// has built and watches; with the address it serves at, like `127.0.0.1:40123`.
-pub fn serve(dir: &Path) -> (Background, String) {
-    serve_with_stderr(dir, std::process::Stdio::inherit())
-}
-
-/// [`serve`], with the process's stderr going to `stderr`.
-pub fn serve_with_stderr(dir: &Path, stderr: std::process::Stdio) -> (Background, String) {
-    use std::ffi::OsStr;
-    let mut process = Background::start_with_stderr(
-        &[
-            OsStr::new("serve"),
-            dir.as_os_str(),
-            OsStr::new("--port"),
-            OsStr::new("0"),
-            OsStr::new("--today"),
-            OsStr::new("2026-11-20"),
-            OsStr::new("--debounce"),
-            OsStr::new("50"),
-        ],
-        stderr,
-    );
-    let line = process.wait_for("with the address", |line| line.starts_with("serving "));
-    let address = line
-        .split("http://")
-        .nth(1)
-        .expect("the serving line has a URL")
-        .trim_end_matches('/')
-        .to_string();
-    process.wait_for("saying it watches", |line| line.starts_with("watching "));
-    (process, address)
 }
 
 /// Every file under `folder`, by path relative to it, with its bytes: to prove a command
@@ -344,4 +151,33 @@ pub fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+/// What takes the place of the stylesheet in snapshots of HTML reports.
+const STYLESHEET_PLACEHOLDER: &str =
+    "<style>/* the stylesheet of templates/base.html: see the snapshot `stylesheet` */</style>";
+
+/// An HTML report as its snapshot holds it: the stylesheet every report inlines (its first
+/// `<style>` element, which must be that of `templates/base.html`) is replaced by a
+/// placeholder, so that a change of style changes one snapshot, not every page.
+pub fn without_stylesheet(html: &str) -> String {
+    let base =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    let stylesheet = stylesheet_of(html);
+    assert_eq!(
+        stylesheet,
+        stylesheet_of(&base),
+        "the report's first <style> is not the stylesheet of templates/base.html"
+    );
+    html.replacen(stylesheet, STYLESHEET_PLACEHOLDER, 1)
+}
+
+/// The first `<style>` element of `html`, from `<style>` to `</style>`.
+pub fn stylesheet_of(html: &str) -> &str {
+    let start = html
+        .find("<style>")
+        .expect("an HTML report has a stylesheet");
+    let end = start + html[start..].find("</style>").unwrap() + "</style>".len();
+    &html[start..end]
 }

@@ -1,16 +1,19 @@
 //! Properties that must hold for any input: parsing never panics, counts stay consistent,
 //! each milestone is reported on the line that holds it, a goal's status depends on nothing
 //! but the goal and the date, and the result does not depend on the order files are found in.
+//! The cases proptest once found failing are in `proptest-regressions/properties.txt`
+//! (proptest's place for them for a file under `src/`), and run first.
 
 use proptest::prelude::*;
-use trailmark::analyse::analyse;
-use trailmark::dates::Date;
-use trailmark::document::{Document, ParseOptions};
-use trailmark::git::History;
-use trailmark::model::build;
+
+use crate::analyse::analyse;
+use crate::dates::Date;
+use crate::document::{Document, ParseOptions};
+use crate::git::History;
+use crate::model::build;
 
 fn parse(path: &str, bytes: &[u8]) -> Document {
-    trailmark::document::parse(path, bytes, &ParseOptions::default())
+    crate::document::parse(path, bytes, &ParseOptions::default())
 }
 
 /// Lines that journals are made of, including the awkward ones.
@@ -102,7 +105,7 @@ proptest! {
         }
         // Every milestone's line exists in its file.
         for (document, text) in journal.documents.iter().zip(&texts) {
-            let lines = trailmark::document::LineIndex::new(text);
+            let lines = crate::document::LineIndex::new(text);
             for milestone in &document.milestones {
                 prop_assert!(lines.line_and_offset(milestone.position).is_some(), "{:?}", milestone.position);
             }

@@ -1,0 +1,18 @@
+//! The integration tests: the real binary on journals in temporary folders. One test
+//! binary, a module an area (each file's header says what it covers), so that the crate
+//! is linked once; `tests/common` holds what they share.
+
+mod bad_journals;
+mod browser;
+mod calendar;
+mod cli;
+mod common;
+mod config;
+mod history;
+mod init;
+mod limits;
+mod safety;
+mod serve;
+mod snapshots;
+mod vault;
+mod watch;
