@@ -472,8 +472,6 @@ fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> S
     }
 }
 
-/// A goal's status at the end of `date`, from its progress then and the straight line
-/// from start to due (the forecast needs history up to today, so it is not used).
 /// The milestones of `document` as reported, counted by the progress rules.
 fn milestone_reports(document: &Document, history: &History, today: Date) -> Vec<MilestoneReport> {
     let counted = count_milestones(document, &|m| done_date(document, m, history, today));
@@ -509,6 +507,8 @@ fn milestone_reports(document: &Document, history: &History, today: Date) -> Vec
         .collect()
 }
 
+/// A goal's status at the end of `date`, from its progress then and the straight line
+/// from start to due (the forecast needs history up to today, so it is not used).
 pub fn status_at(
     goal: &GoalReport,
     timeline: &GoalTimeline,

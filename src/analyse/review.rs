@@ -16,8 +16,8 @@ use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
 
-/// A goal with nothing done for this many days is stalled.
-
+/// The facts of one week, month, quarter or year, and what comes next: what a review page
+/// shows and `trailmark review --format json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review<'a> {
     pub kind: PeriodKind,

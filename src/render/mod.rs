@@ -424,8 +424,8 @@ impl Renderer {
     }
 }
 
-/// minijinja's error with the template line and the chain of causes.
-/// A template error with its causes, for a person.
+/// A template error for a person: minijinja's message, with the template's line, and the
+/// chain of causes.
 pub(crate) fn describe(error: &minijinja::Error) -> String {
     let mut message = error.to_string();
     if error.kind() == minijinja::ErrorKind::OutOfFuel {
