@@ -129,6 +129,11 @@ impl Status {
             Status::Dropped => "dropped",
         }
     }
+
+    /// Done or dropped: nothing more is expected of the goal (a paused one may resume).
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Done | Status::Dropped)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

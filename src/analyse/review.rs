@@ -424,8 +424,7 @@ impl<'a> Reviewer<'a> {
         let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
-        let active =
-            started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
+        let active = started && !status_end.is_final() && status_end != Status::Paused;
         let row = || GoalProgress {
             goal: &goal.id,
             title: &goal.title,
@@ -445,7 +444,7 @@ impl<'a> Reviewer<'a> {
                 days: Some(days),
                 ..event(last_moved)
             });
-        let open = !matches!(status_end, Status::Done | Status::Dropped);
+        let open = !status_end.is_final();
         GoalRows {
             done,
             progress: moved.then(row),
@@ -501,13 +500,10 @@ impl GoalSpan {
         // (Its completion day is one of its dated facts. A paused goal is not final: it
         // still shows when it is due.)
         let quiet_from = last.unwrap_or(Date::MIN);
-        let final_status = matches!(
-            status_at(goal, timeline, quiet_from, margin),
-            Status::Done | Status::Dropped
-        );
+        let is_final = status_at(goal, timeline, quiet_from, margin).is_final();
         GoalSpan {
             first,
-            settled: final_status.then_some(quiet_from),
+            settled: is_final.then_some(quiet_from),
         }
     }
 }

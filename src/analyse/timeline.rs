@@ -217,7 +217,7 @@ impl Forecast {
 /// to the target over the change per day between the first and last value logged in
 /// that window.
 pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
-    if matches!(goal.status, Status::Done | Status::Dropped | Status::Paused) {
+    if goal.status.is_final() || goal.status == Status::Paused {
         return Forecast::none(format!("the goal is {}", goal.status.as_str()));
     }
     let window_start = today.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
