@@ -9,30 +9,10 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::metadata::{self, DateKind, Marker, collapse_whitespace};
 use super::text::LineIndex;
 use super::{
-    Fields, Heading, Located, Milestone, MilestoneState, Note, NoteKind, ParseOptions, Priority,
-    TaskMetadata,
+    Document, Fields, Heading, Located, Milestone, MilestoneState, Note, NoteKind, ParseOptions,
+    Priority, TaskMetadata,
 };
 use crate::diagnostic::{Diagnostic, Position};
-
-/// What the body of a document holds.
-#[derive(Debug, Default)]
-pub struct Body {
-    pub milestones: Vec<Milestone>,
-    pub headings: Vec<Heading>,
-    /// Every `#tag` in the body's text, lowercased, in order.
-    pub tags: Vec<Located<String>>,
-    /// Top-level items and paragraphs of wins, feedback and lessons sections.
-    pub notes: Vec<Note>,
-    /// Dataview fields anywhere outside code and headings.
-    pub fields: Fields,
-    /// `[[wikilink]]` targets, in order (embeds are not links).
-    pub links: Vec<Located<String>>,
-    /// The checked milestones whose line, read alone, may give another text than theirs:
-    /// their text goes on below that line, or may use a link defined elsewhere in the
-    /// file (see `Milestone::history_key`). Most milestones are not, and are not read
-    /// again.
-    pub read_line_alone: Vec<usize>,
-}
 
 /// The options pulldown-cmark parses bodies with.
 const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
@@ -40,22 +20,26 @@ const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_WIKILINKS);
 
-/// Reads the body `text[body_start..]`; positions are in the whole file.
+/// Reads the body `text[body_start..]` into `document`'s milestones, headings, tags,
+/// notes, fields and links, and its problems into its diagnostics; positions are in the
+/// whole file.
+///
+/// Returns the checked milestones whose line, read alone, may give another text than
+/// theirs: their text goes on below that line, or may use a link defined elsewhere in the
+/// file (see `Milestone::history_key`). Most milestones are not, and are not read again.
 pub fn read(
     text: &str,
     body_start: usize,
     lines: &LineIndex,
-    file: &str,
     options: &ParseOptions,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Body {
+    document: &mut Document,
+) -> Vec<usize> {
     let mut reader = BodyReader {
         text,
         lines,
-        file,
         options,
-        diagnostics,
-        body: Body::default(),
+        document,
+        read_line_alone: Vec::new(),
         items: Vec::new(),
         open_headings: Vec::new(),
         heading: None,
@@ -71,13 +55,13 @@ pub fn read(
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
-    reader.body
+    reader.read_line_alone
 }
 
 /// A list item being read.
 struct Item {
     start: usize,
-    /// Index into `Body::milestones` once the item turned out to be a task.
+    /// Index into `Document::milestones` once the item turned out to be a task.
     milestone: Option<usize>,
     /// Nothing of the item's text has been seen yet: where a `[-]` marker may stand.
     at_text_start: bool,
@@ -168,12 +152,13 @@ struct OpenHeading {
 struct BodyReader<'a> {
     text: &'a str,
     lines: &'a LineIndex<'a>,
-    file: &'a str,
     options: &'a ParseOptions,
-    diagnostics: &'a mut Vec<Diagnostic>,
-    body: Body,
+    /// The document being read: its path, and where what the body holds goes.
+    document: &'a mut Document,
+    /// See what [`read`] returns.
+    read_line_alone: Vec<usize>,
     items: Vec<Item>,
-    /// Indices into `Body::headings` of the sections that contain the current point.
+    /// Indices into `Document::headings` of the sections that contain the current point.
     open_headings: Vec<usize>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
@@ -293,7 +278,7 @@ impl BodyReader<'_> {
 
     /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
     fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
-        self.body.links.push(Located {
+        self.document.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),
         });
@@ -323,7 +308,7 @@ impl BodyReader<'_> {
         }
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
-            self.body.tags.push(Located {
+            self.document.tags.push(Located {
                 value: tag.clone(),
                 position,
             });
@@ -379,7 +364,7 @@ impl BodyReader<'_> {
             if let Some(fields) = item_fields.as_deref_mut() {
                 fields.entry(key.clone()).or_insert_with(|| value.clone());
             }
-            self.body.fields.entry(key).or_insert(value);
+            self.document.fields.entry(key).or_insert(value);
         }
     }
 
@@ -416,12 +401,12 @@ impl BodyReader<'_> {
             .rev()
             .skip(1)
             .find_map(|item| item.milestone);
-        let depth = parent.map_or(0, |p| self.body.milestones[p].depth + 1);
+        let depth = parent.map_or(0, |p| self.document.milestones[p].depth + 1);
         let Some(item) = self.items.last_mut() else {
             return;
         };
-        item.milestone = Some(self.body.milestones.len());
-        self.body.milestones.push(Milestone {
+        item.milestone = Some(self.document.milestones.len());
+        self.document.milestones.push(Milestone {
             text: String::new(),
             markdown: None,
             state,
@@ -456,7 +441,7 @@ impl BodyReader<'_> {
         self.open_headings.iter().rev().find_map(|&h| {
             self.options
                 .sections
-                .kind_of_heading(&self.body.headings[h].text)
+                .kind_of_heading(&self.document.headings[h].text)
         })
     }
 
@@ -464,7 +449,7 @@ impl BodyReader<'_> {
     fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
         let text = collapse_whitespace(text);
         if !text.is_empty() {
-            self.body.notes.push(Note {
+            self.document.notes.push(Note {
                 kind,
                 markdown: markdown_if_not(&text, markdown),
                 text,
@@ -514,11 +499,11 @@ impl BodyReader<'_> {
             .and_then(|(start, end)| self.text.get(start..end))
             .is_some_and(|source| source.contains(['\n', '\r']));
         if (wrapped || self.has_link_definitions)
-            && self.body.milestones[index].state == MilestoneState::Done
+            && self.document.milestones[index].state == MilestoneState::Done
         {
-            self.body.read_line_alone.push(index);
+            self.read_line_alone.push(index);
         }
-        let milestone = &mut self.body.milestones[index];
+        let milestone = &mut self.document.milestones[index];
         // `- [ ]` or `- TODO` alone on its line, with the text below it: the milestone is
         // where its text is.
         if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
@@ -536,7 +521,7 @@ impl BodyReader<'_> {
     /// Sets what a Tasks marker says on milestone `index`; a bad value is a diagnostic
     /// pointing at the marker in `source` (the item's, which starts at `source_start`).
     fn apply_marker(&mut self, index: usize, marker: Marker, source: &str, source_start: usize) {
-        let milestone = &mut self.body.milestones[index];
+        let milestone = &mut self.document.milestones[index];
         let position_of = |raw: &str| {
             source.find(raw).map_or(milestone.position, |at| {
                 self.lines.position(source_start + at)
@@ -565,8 +550,8 @@ impl BodyReader<'_> {
                 date: Err(message),
                 raw,
                 ..
-            } => self.diagnostics.push(Diagnostic::error(
-                self.file,
+            } => self.document.diagnostics.push(Diagnostic::error(
+                &self.document.path,
                 Some(position_of(&raw)),
                 format!("milestone date `{raw}`: {message}"),
             )),
@@ -584,8 +569,8 @@ impl BodyReader<'_> {
                     .priority
                     .get_or_insert(priority);
             }
-            Marker::UnknownPriority { raw } => self.diagnostics.push(Diagnostic::warning(
-                self.file,
+            Marker::UnknownPriority { raw } => self.document.diagnostics.push(Diagnostic::warning(
+                &self.document.path,
                 Some(position_of(&raw)),
                 format!(
                     "`{raw}` is not a priority; write highest, high, medium, low or lowest \
@@ -600,14 +585,14 @@ impl BodyReader<'_> {
             return;
         };
         while let Some(&open) = self.open_headings.last() {
-            if self.body.headings[open].level >= heading.level {
+            if self.document.headings[open].level >= heading.level {
                 self.open_headings.pop();
             } else {
                 break;
             }
         }
-        let index = self.body.headings.len();
-        self.body.headings.push(Heading {
+        let index = self.document.headings.len();
+        self.document.headings.push(Heading {
             text: collapse_whitespace(&heading.text),
             level: heading.level,
             position: self.lines.position(heading.start),
@@ -701,18 +686,21 @@ mod tests {
     use crate::diagnostic::Position;
     use crate::document::Priority;
 
-    fn body(text: &str) -> (Body, Vec<Diagnostic>) {
-        let lines = LineIndex::new(text);
-        let mut diagnostics = Vec::new();
-        let body = read(
-            text,
-            0,
-            &lines,
-            "f.md",
-            &ParseOptions::default(),
-            &mut diagnostics,
-        );
-        (body, diagnostics)
+    /// The document of a file that is all body, read with `options`.
+    fn body_with(text: &str, options: &ParseOptions) -> Document {
+        let mut document = Document {
+            path: "f.md".to_string(),
+            ..Document::default()
+        };
+        read(text, 0, &LineIndex::new(text), options, &mut document);
+        document
+    }
+
+    /// With the default options, and the diagnostics apart.
+    fn body(text: &str) -> (Document, Vec<Diagnostic>) {
+        let mut document = body_with(text, &ParseOptions::default());
+        let diagnostics = std::mem::take(&mut document.diagnostics);
+        (document, diagnostics)
     }
 
     proptest::proptest! {
@@ -858,8 +846,11 @@ out loud.
     }
 
     fn milestones(text: &str) -> Vec<(String, MilestoneState, u32)> {
-        body(text)
-            .0
+        milestones_with(text, &ParseOptions::default())
+    }
+
+    fn milestones_with(text: &str, options: &ParseOptions) -> Vec<(String, MilestoneState, u32)> {
+        body_with(text, options)
             .milestones
             .into_iter()
             .map(|m| (m.text, m.state, m.depth))
@@ -1088,26 +1079,13 @@ out loud.
         assert!(diagnostics[0].message.contains("not a priority"));
     }
 
-    fn logseq(text: &str, logseq_markers: bool) -> Vec<(String, MilestoneState, u32)> {
-        let lines = LineIndex::new(text);
-        let options = ParseOptions {
-            logseq_markers,
-            ..ParseOptions::default()
-        };
-        read(text, 0, &lines, "f.md", &options, &mut Vec::new())
-            .milestones
-            .into_iter()
-            .map(|m| (m.text, m.state, m.depth))
-            .collect()
-    }
-
     #[test]
     fn logseq_keywords_are_milestones_unless_switched_off() {
         let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
                     - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
                     - [ ] TODO stays text\n";
         assert_eq!(
-            logseq(text, true),
+            milestones(text),
             [
                 m("write", Open, 0),
                 m("draft", Open, 1),
@@ -1119,7 +1097,14 @@ out loud.
                 m("TODO stays text", Open, 0),
             ]
         );
-        assert_eq!(logseq(text, false), [m("TODO stays text", Open, 0)]);
+        let without_markers = ParseOptions {
+            logseq_markers: false,
+            ..ParseOptions::default()
+        };
+        assert_eq!(
+            milestones_with(text, &without_markers),
+            [m("TODO stays text", Open, 0)]
+        );
         let (body, _) = body("- LATER [#A] publish #blog\n");
         assert_eq!(body.milestones[0].tasks().priority, Some(Priority::High));
         assert_eq!(body.milestones[0].tags, ["blog"]);

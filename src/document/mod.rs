@@ -464,8 +464,12 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    let body = markdown::read(text, body_start, &lines, path, options, diagnostics);
-    let first_title = body
+    let read_line_alone = markdown::read(text, body_start, &lines, options, &mut document);
+    for index in read_line_alone {
+        let milestone = &mut document.milestones[index];
+        milestone.history_key = history_key(milestone, &lines);
+    }
+    let first_title = document
         .headings
         .iter()
         .find(|h| h.level == 1)
@@ -480,16 +484,6 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
         .or_else(|| Date::find_in_file_name(file_name(path)));
     document.goals = front.goals;
     document.metrics = front.metrics;
-    document.milestones = body.milestones;
-    for index in body.read_line_alone {
-        let milestone = &mut document.milestones[index];
-        milestone.history_key = history_key(milestone, &lines);
-    }
-    document.headings = body.headings;
-    document.tags = body.tags;
-    document.notes = body.notes;
-    document.fields = body.fields;
-    document.links = body.links;
     document
 }
 
@@ -513,10 +507,16 @@ pub fn checked_milestone_text(line: &str) -> Option<String> {
     if !looks_checked || !starts_a_list_item {
         return None;
     }
-    let lines = LineIndex::new(line);
-    let mut ignored = Vec::new();
-    let body = markdown::read(line, 0, &lines, "", &ParseOptions::default(), &mut ignored);
-    body.milestones
+    let mut alone = Document::default();
+    markdown::read(
+        line,
+        0,
+        &LineIndex::new(line),
+        &ParseOptions::default(),
+        &mut alone,
+    );
+    alone
+        .milestones
         .into_iter()
         .find(|m| m.depth == 0)
         .filter(|m| m.state == MilestoneState::Done)
