@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{
-    Document, GoalStatus, Heading, Horizon, Metric, MilestoneState, strip_markdown_extension,
-};
+use serde::Serialize;
+
+use crate::document::{Document, GoalDecl, Heading, MilestoneState, strip_markdown_extension};
 use crate::slug::{is_slug, slugify};
 
 /// The whole journal, linked.
@@ -28,31 +28,27 @@ pub struct Journal {
 /// A goal with its id resolved and its links to the rest of the journal.
 #[derive(Debug, Clone)]
 pub struct Goal {
+    /// As its front-matter declares it. Its `id` and `parent` are as written: what they
+    /// resolve to is [`Goal::id`] and [`Goal::parent`].
+    pub declared: GoalDecl,
+    /// Unique in the journal (see [`build`]).
     pub id: String,
-    pub title: String,
+    /// The file that declares it.
     pub file: String,
-    pub position: Position,
-    pub due: Option<Date>,
-    /// Declared, else the declaring document's date.
-    pub start: Option<Date>,
-    pub area: Option<String>,
-    pub why: Option<String>,
-    pub horizon: Option<Horizon>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
-    pub declared_status: GoalStatus,
-    pub tags: Vec<String>,
-    pub metric: Option<Metric>,
     /// Values logged in entries, oldest first.
     pub metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
     pub entries: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A value logged for a measurable goal, as the JSON reports it too.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricValue {
     pub date: Date,
     pub value: f64,
+    /// The entry it was logged in.
     pub file: String,
 }
 
@@ -267,7 +263,7 @@ impl Linker {
                         format!(
                             "goal id `{id}` is already used by `{}` at {}:{}; this goal is \
                              reported as `{unique}` until one of them gets another `id:`",
-                            other.title, other.file, other.position.line
+                            other.declared.title, other.file, other.declared.position.line
                         ),
                     ));
                     id = unique;
@@ -285,20 +281,11 @@ impl Linker {
                     .entry(decl.title.to_lowercase())
                     .or_insert(index);
                 self.journal.goals.push(Goal {
+                    declared: decl.clone(),
                     id,
-                    title: decl.title.clone(),
                     file: document.path.clone(),
-                    position: decl.position,
-                    due: decl.due,
-                    start: decl.start.or(document.date),
-                    area: decl.area.clone(),
-                    why: decl.why.clone(),
-                    horizon: decl.horizon,
                     parent: None,
                     children: Vec::new(),
-                    declared_status: decl.status,
-                    tags: decl.tags.clone(),
-                    metric: decl.metric.clone(),
                     metric_values: Vec::new(),
                     entries: Vec::new(),
                 });
@@ -355,7 +342,7 @@ impl Linker {
                         let closing = &self.journal.goals[last];
                         self.journal.diagnostics.push(Diagnostic::error(
                             &closing.file,
-                            Some(closing.position),
+                            Some(closing.declared.position),
                             format!(
                                 "goals form a cycle of parents: {}; the parent of `{}` is ignored",
                                 names, closing.id
@@ -546,7 +533,7 @@ impl Linker {
                     ));
                     continue;
                 };
-                if self.journal.goals[goal].metric.is_none() {
+                if self.journal.goals[goal].declared.metric.is_none() {
                     self.journal.diagnostics.push(Diagnostic::warning(
                         &document.path,
                         Some(log.position),
@@ -771,16 +758,6 @@ mod tests {
             "{}",
             m[0]
         );
-    }
-
-    #[test]
-    fn start_defaults_to_the_document_date() {
-        let j = journal(&[
-            ("2026-01-05.md", "---\ngoal: G\n---\n"),
-            ("b.md", "---\ngoal: H\n---\n"),
-        ]);
-        assert_eq!(j.goals[0].start, Date::from_ymd(2026, 1, 5));
-        assert_eq!(j.goals[1].start, None);
     }
 
     #[test]

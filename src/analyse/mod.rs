@@ -2,6 +2,16 @@
 //!
 //! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
 //! and the data every template renders.
+//!
+//! A [`GoalReport`] is the analysis result, the JSON contract and the template view at
+//! once, on purpose: the three are the same fields under the same names (a journal's own
+//! template may read any field of the JSON), so a view type apart would be one more copy
+//! of them. It copies the declaration ([`crate::document::GoalDecl`], which the model's
+//! [`Goal`] holds) once, in `goal_shell`. The declared fields cannot be one struct shared
+//! with the declaration: the JSON interleaves them with computed ones (`title`, `status`,
+//! `progress`, `done`, `total`, `due`, ...), and `#[serde(flatten)]` would move the keys
+//! and serialize goals as maps, which the index page's lazy goals (`render::lazy`) cannot
+//! read and which the fingerprints hash differently.
 
 pub mod period;
 pub mod review;
@@ -16,7 +26,7 @@ use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
-use crate::model::{Goal, Journal};
+use crate::model::{Goal, Journal, MetricValue};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// The rules of analysis a journal may set in `trailmark.toml`.
@@ -190,15 +200,7 @@ pub struct MetricReport {
     pub latest: Option<f64>,
     pub latest_on: Option<Date>,
     /// Every value logged, oldest first.
-    pub values: Vec<MetricPoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricPoint {
-    pub date: Date,
-    pub value: f64,
-    /// The entry it was logged in.
-    pub file: String,
+    pub values: Vec<MetricValue>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -306,8 +308,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
     }
     goals
         .par_iter_mut()
-        .zip(&journal.goals)
-        .for_each(|(report, goal)| finish(goal, report, today, rules.at_risk_margin));
+        .for_each(|report| finish(report, today, rules.at_risk_margin));
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -357,28 +358,29 @@ fn done_date(
 
 fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
+    let declared = &goal.declared;
     GoalReport {
         id: goal.id.clone(),
-        title: goal.title.clone(),
+        title: declared.title.clone(),
         status: Status::Open,
         progress: 0.0,
         done: 0,
         total: 0,
-        due: goal.due,
-        area: goal.area.clone(),
+        due: declared.due,
+        area: declared.area.clone(),
         parent: goal.parent.map(id_of),
         file: goal.file.clone(),
         milestones: Vec::new(),
-        line: goal.position.line,
-        column: goal.position.column,
-        start: goal.start,
-        why: goal.why.clone(),
-        horizon: goal.horizon,
-        declared_status: goal.declared_status,
-        tags: goal.tags.clone(),
+        line: declared.position.line,
+        column: declared.position.column,
+        start: declared.start,
+        why: declared.why.clone(),
+        horizon: declared.horizon,
+        declared_status: declared.status,
+        tags: declared.tags.clone(),
         expected_progress: None,
         days_left: None,
-        metric: goal.metric.as_ref().and_then(|metric| {
+        metric: declared.metric.as_ref().and_then(|metric| {
             let latest = goal.metric_values.last();
             Some(MetricReport {
                 unit: metric.unit.clone(),
@@ -386,15 +388,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
                 baseline: metric.baseline,
                 latest: latest.map(|v| v.value),
                 latest_on: latest.map(|v| v.date),
-                values: goal
-                    .metric_values
-                    .iter()
-                    .map(|v| MetricPoint {
-                        date: v.date,
-                        value: v.value,
-                        file: v.file.clone(),
-                    })
-                    .collect(),
+                values: goal.metric_values.clone(),
             })
         }),
         children: goal.children.iter().map(|&c| id_of(c)).collect(),
@@ -427,7 +421,7 @@ fn entry_report(document: &Document) -> EntryReport {
 }
 
 /// Progress, status, history and forecast, once the milestones are counted.
-fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64) {
+fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
     let metric_progress = report
         .metric
         .as_ref()
@@ -439,16 +433,16 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64
     };
     let metric_reached = report.total == 0 && metric_progress.is_some_and(|p| p >= 1.0);
     let complete = (report.total > 0 && report.done == report.total) || metric_reached;
-    report.days_left = goal.due.map(|due| today.days_until(due));
-    report.expected_progress = match (goal.start, goal.due) {
+    report.days_left = report.due.map(|due| today.days_until(due));
+    report.expected_progress = match (report.start, report.due) {
         (Some(start), Some(due)) => Some(linear_pace(start, due, today)),
         _ => None,
     };
     report.status = status(
-        goal.declared_status,
+        report.declared_status,
         report.progress,
         complete,
-        goal.due,
+        report.due,
         report.expected_progress,
         today,
         at_risk_margin,
@@ -458,7 +452,7 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64
     report.completed_on = history.completed_on(complete);
     report.burn_up = timeline::burn_up(report, &history, today);
     let forecast = timeline::forecast(report, &history, today);
-    report.status = with_forecast(report.status, forecast.date, goal.due);
+    report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
     report.forecast_note = forecast.note;

@@ -124,6 +124,7 @@ pub struct GoalDecl {
     pub position: Position,
     pub id: Option<Located<String>>,
     pub due: Option<Date>,
+    /// Declared, else the date of the entry that declares it.
     pub start: Option<Date>,
     pub area: Option<String>,
     pub why: Option<String>,
@@ -483,6 +484,9 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
     document.goals = front.goals;
+    for goal in &mut document.goals {
+        goal.start = goal.start.or(document.date);
+    }
     document.metrics = front.metrics;
     document
 }
@@ -575,6 +579,20 @@ mod tests {
         let doc = parse("j/2026-03-02.md", b"---\ndate: 2026-04-01\n---\ntext");
         assert_eq!(doc.date, Date::from_ymd(2026, 4, 1));
         assert_eq!(parse("notes.md", b"text").date, None);
+    }
+
+    #[test]
+    fn a_goal_starts_on_the_date_of_its_entry_unless_it_says() {
+        let start = |path: &str, text: &str| parse(path, text.as_bytes()).goals[0].start;
+        assert_eq!(
+            start("2026-01-05.md", "---\ngoal: G\n---\n"),
+            Date::from_ymd(2026, 1, 5)
+        );
+        assert_eq!(
+            start("2026-01-05.md", "---\ngoal: G\nstart: 2026-02-01\n---\n"),
+            Date::from_ymd(2026, 2, 1)
+        );
+        assert_eq!(start("b.md", "---\ngoal: H\n---\n"), None);
     }
 
     #[test]
