@@ -431,17 +431,13 @@ fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
     } else {
         metric_progress.unwrap_or(0.0)
     };
-    let metric_reached = report.total == 0 && metric_progress.is_some_and(|p| p >= 1.0);
-    let complete = (report.total > 0 && report.done == report.total) || metric_reached;
+    // Every leaf done or, without milestones, the metric's target reached.
+    let complete = report.progress >= 1.0;
     report.days_left = report.due.map(|due| today.days_until(due));
-    report.expected_progress = match (report.start, report.due) {
-        (Some(start), Some(due)) => Some(linear_pace(start, due, today)),
-        _ => None,
-    };
+    report.expected_progress = expected_progress(report.start, report.due, today);
     report.status = status(
         report.declared_status,
         report.progress,
-        complete,
         report.due,
         report.expected_progress,
         today,
@@ -514,29 +510,23 @@ pub fn status_at(
     date: Date,
     at_risk_margin: f64,
 ) -> Status {
-    let progress = timeline.progress_at(date);
-    let expected = match (goal.start, goal.due) {
-        (Some(start), Some(due)) => Some(linear_pace(start, due, date)),
-        _ => None,
-    };
     status(
         goal.declared_status,
-        progress,
-        progress >= 1.0 && (goal.total > 0 || goal.metric.is_some()),
+        timeline.progress_at(date),
         goal.due,
-        expected,
+        expected_progress(goal.start, goal.due, date),
         date,
         at_risk_margin,
     )
 }
 
-/// The status rules, first that applies: declared dropped or paused; done; overdue;
-/// at-risk (more than `at_risk_margin` behind the linear pace); on-track (has a due
-/// date); open.
+/// The status rules, first that applies: declared dropped or paused; done (declared, or
+/// its progress is whole: every leaf done or, without milestones, the metric's target
+/// reached); overdue; at-risk (more than `at_risk_margin` behind the linear pace);
+/// on-track (has a due date); open.
 pub fn status(
     declared: GoalStatus,
     progress: f64,
-    complete: bool,
     due: Option<Date>,
     expected_progress: Option<f64>,
     today: Date,
@@ -548,7 +538,7 @@ pub fn status(
         GoalStatus::Done => return Status::Done,
         GoalStatus::Active => {}
     }
-    if complete {
+    if progress >= 1.0 {
         return Status::Done;
     }
     match due {
@@ -559,6 +549,12 @@ pub fn status(
         Some(_) => Status::OnTrack,
         None => Status::Open,
     }
+}
+
+/// Where a goal with a start and a due date should be by `date` on the straight line
+/// between them (see [`linear_pace`]).
+fn expected_progress(start: Option<Date>, due: Option<Date>, date: Date) -> Option<f64> {
+    Some(linear_pace(start?, due?, date))
 }
 
 /// `(today - start) / (due - start)`, within 0..=1.
@@ -810,54 +806,42 @@ pub(crate) mod tests {
         let future = Some(day("2026-12-31"));
         use GoalStatus::*;
         assert_eq!(
-            status(Dropped, 1.0, true, past, None, today, 0.25),
+            status(Dropped, 1.0, past, None, today, 0.25),
             Status::Dropped
         );
+        assert_eq!(status(Paused, 0.0, past, None, today, 0.25), Status::Paused);
+        assert_eq!(status(Done, 0.0, past, None, today, 0.25), Status::Done);
+        assert_eq!(status(Active, 1.0, past, None, today, 0.25), Status::Done);
         assert_eq!(
-            status(Paused, 0.0, false, past, None, today, 0.25),
-            Status::Paused
-        );
-        assert_eq!(
-            status(Done, 0.0, false, past, None, today, 0.25),
-            Status::Done
-        );
-        assert_eq!(
-            status(Active, 1.0, true, past, None, today, 0.25),
-            Status::Done
-        );
-        assert_eq!(
-            status(Active, 0.9, false, past, Some(1.0), today, 0.25),
+            status(Active, 0.9, past, Some(1.0), today, 0.25),
             Status::Overdue
         );
         assert_eq!(
-            status(Active, 0.2, false, future, Some(0.5), today, 0.25),
+            status(Active, 0.2, future, Some(0.5), today, 0.25),
             Status::AtRisk
         );
         assert_eq!(
-            status(Active, 0.25, false, future, Some(0.5), today, 0.25),
+            status(Active, 0.25, future, Some(0.5), today, 0.25),
             Status::OnTrack
         );
         assert_eq!(
-            status(Active, 0.0, false, future, None, today, 0.25),
+            status(Active, 0.0, future, None, today, 0.25),
             Status::OnTrack
         );
-        assert_eq!(
-            status(Active, 0.0, false, None, None, today, 0.25),
-            Status::Open
-        );
+        assert_eq!(status(Active, 0.0, None, None, today, 0.25), Status::Open);
         // Due today is not yet overdue.
         assert_eq!(
-            status(Active, 0.9, false, Some(today), Some(1.0), today, 0.25),
+            status(Active, 0.9, Some(today), Some(1.0), today, 0.25),
             Status::OnTrack
         );
         // A journal's own margin: 0.1 behind is at risk with a margin of 0.05, and 0.3
         // behind is on track with 0.5.
         assert_eq!(
-            status(Active, 0.4, false, future, Some(0.5), today, 0.05),
+            status(Active, 0.4, future, Some(0.5), today, 0.05),
             Status::AtRisk
         );
         assert_eq!(
-            status(Active, 0.2, false, future, Some(0.5), today, 0.5),
+            status(Active, 0.2, future, Some(0.5), today, 0.5),
             Status::OnTrack
         );
     }

@@ -175,6 +175,17 @@ const GOAL_FIELDS: [&str; 11] = [
     "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
 ];
 
+/// Where a goal's keys are written, which decides what an unknown key is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GoalKeys {
+    /// At the top level of a file (`goal: title`), where other keys belong to the
+    /// document or to note apps and are left alone.
+    AmongOthers,
+    /// In a mapping of its own (`goal: {title: ...}`, an item of `goals:`), where every
+    /// key is a goal field, so an unknown one is reported: it is usually a typo.
+    OwnMapping,
+}
+
 struct Reader<'a> {
     file: &'a str,
     /// The file line the YAML block starts on: YAML positions count from the block.
@@ -282,7 +293,7 @@ impl Reader<'_> {
                     Node::Text(title) if !title.trim().is_empty() => {
                         let at = self.position(&key.referenced);
                         let mut goal = GoalDecl::new(title.trim(), at);
-                        self.goal_fields(entries, &mut goal, false);
+                        self.goal_fields(entries, &mut goal, GoalKeys::AmongOthers);
                         front.goals.push(goal);
                     }
                     Node::Map(fields) => front.goals.extend(self.goal_mapping(key, fields)),
@@ -332,18 +343,17 @@ impl Reader<'_> {
             return None;
         };
         let mut goal = GoalDecl::new(&title, position);
-        self.goal_fields(fields, &mut goal, true);
+        self.goal_fields(fields, &mut goal, GoalKeys::OwnMapping);
         Some(goal)
     }
 
-    /// Reads the goal fields among `fields`. In a mapping of its own every key is a goal
-    /// field, so unknown ones are reported (they are usually typos); at the top level of a
-    /// file other keys belong to the document or to note apps and are left alone.
+    /// Reads the goal fields among `fields`; unknown keys are reported only in a goal's
+    /// own mapping (see [`GoalKeys`]).
     fn goal_fields(
         &mut self,
         fields: &[(Spanned<String>, Spanned<Node>)],
         goal: &mut GoalDecl,
-        own_mapping: bool,
+        keys: GoalKeys,
     ) {
         for (key, value) in fields {
             match key.value.as_str() {
@@ -358,7 +368,7 @@ impl Reader<'_> {
                 "tags" => goal.tags = self.tags(value),
                 "metric" => goal.metric = self.metric(value),
                 "title" | "goal" => {}
-                other if own_mapping => {
+                other if keys == GoalKeys::OwnMapping => {
                     let position = self.position(&key.referenced);
                     self.warning(
                         position,

@@ -142,6 +142,15 @@ struct ParagraphNote {
     source: Source,
 }
 
+/// What a piece of inline text is, which decides whether `#tags` in it count.
+#[derive(Clone, Copy)]
+enum Inline {
+    /// Text as written.
+    Prose,
+    /// Inline code, the name a `[[wikilink]]` shows, a line break.
+    NoTags,
+}
+
 /// A heading being read.
 struct OpenHeading {
     level: u8,
@@ -232,7 +241,7 @@ impl BodyReader<'_> {
                 }
             }
             Event::Text(text) if !self.in_code_block && !self.in_wikilink => {
-                self.inline_text(&text, start, true);
+                self.inline_text(&text, start, Inline::Prose);
             }
             Event::Code(text) => {
                 if let Some(item) = self.items.last_mut()
@@ -243,9 +252,9 @@ impl BodyReader<'_> {
                     item.code
                         .push(item.text.len()..item.text.len() + text.len());
                 }
-                self.inline_text(&text, start, false);
+                self.inline_text(&text, start, Inline::NoTags);
             }
-            Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, false),
+            Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, Inline::NoTags),
             _ => {}
         }
     }
@@ -288,17 +297,16 @@ impl BodyReader<'_> {
             item.links.push(target.to_string());
         }
         if !has_alias {
-            self.inline_text(metadata::wikilink_display(target), start, false);
+            self.inline_text(metadata::wikilink_display(target), start, Inline::NoTags);
             self.in_wikilink = true;
         }
     }
 
-    /// Text of a paragraph, heading or item. `scan_tags` is false for inline code.
-    fn inline_text(&mut self, text: &str, start: usize, scan_tags: bool) {
-        let mut tags = if scan_tags {
-            find_tags(text)
-        } else {
-            Vec::new()
+    /// Text of a paragraph, heading or item.
+    fn inline_text(&mut self, text: &str, start: usize, kind: Inline) {
+        let mut tags = match kind {
+            Inline::Prose => find_tags(text),
+            Inline::NoTags => Vec::new(),
         };
         if let Some(item) = self.items.last()
             && start < item.marker_end
