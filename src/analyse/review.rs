@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
+use super::status::status_at;
 use super::timeline::GoalTimeline;
-use super::{GoalReport, Report, Status, status_at};
+use super::{GoalReport, Report, Status};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;

@@ -429,16 +429,19 @@ mod tests {
         use Status::*;
         let due = Some(day("2026-06-30"));
         assert_eq!(
-            super::super::with_forecast(OnTrack, Some(day("2026-07-01")), due),
+            crate::analyse::status::with_forecast(OnTrack, Some(day("2026-07-01")), due),
             AtRisk
         );
         assert_eq!(
-            super::super::with_forecast(AtRisk, Some(day("2026-06-30")), due),
+            crate::analyse::status::with_forecast(AtRisk, Some(day("2026-06-30")), due),
             OnTrack
         );
-        assert_eq!(super::super::with_forecast(AtRisk, None, due), AtRisk);
         assert_eq!(
-            super::super::with_forecast(Overdue, Some(day("2026-01-01")), due),
+            crate::analyse::status::with_forecast(AtRisk, None, due),
+            AtRisk
+        );
+        assert_eq!(
+            crate::analyse::status::with_forecast(Overdue, Some(day("2026-01-01")), due),
             Overdue
         );
     }
