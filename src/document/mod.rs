@@ -7,6 +7,7 @@ mod frontmatter;
 mod markdown;
 mod metadata;
 mod text;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
