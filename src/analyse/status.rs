@@ -127,45 +127,32 @@ mod tests {
         let past = Some(day("2026-05-01"));
         let future = Some(day("2026-12-31"));
         use GoalStatus::*;
-        assert_eq!(
-            status(Dropped, 1.0, past, None, today, 0.25),
-            Status::Dropped
-        );
-        assert_eq!(status(Paused, 0.0, past, None, today, 0.25), Status::Paused);
-        assert_eq!(status(Done, 0.0, past, None, today, 0.25), Status::Done);
-        assert_eq!(status(Active, 1.0, past, None, today, 0.25), Status::Done);
-        assert_eq!(
-            status(Active, 0.9, past, Some(1.0), today, 0.25),
-            Status::Overdue
-        );
-        assert_eq!(
-            status(Active, 0.2, future, Some(0.5), today, 0.25),
-            Status::AtRisk
-        );
-        assert_eq!(
-            status(Active, 0.25, future, Some(0.5), today, 0.25),
-            Status::OnTrack
-        );
-        assert_eq!(
-            status(Active, 0.0, future, None, today, 0.25),
-            Status::OnTrack
-        );
-        assert_eq!(status(Active, 0.0, None, None, today, 0.25), Status::Open);
-        // Due today is not yet overdue.
-        assert_eq!(
-            status(Active, 0.9, Some(today), Some(1.0), today, 0.25),
-            Status::OnTrack
-        );
-        // A journal's own margin: 0.1 behind is at risk with a margin of 0.05, and 0.3
-        // behind is on track with 0.5.
-        assert_eq!(
-            status(Active, 0.4, future, Some(0.5), today, 0.05),
-            Status::AtRisk
-        );
-        assert_eq!(
-            status(Active, 0.2, future, Some(0.5), today, 0.5),
-            Status::OnTrack
-        );
+        // (declared, progress, due, expected progress, at-risk margin): status.
+        let cases = [
+            ((Dropped, 1.0, past, None, 0.25), Status::Dropped),
+            ((Paused, 0.0, past, None, 0.25), Status::Paused),
+            ((Done, 0.0, past, None, 0.25), Status::Done),
+            ((Active, 1.0, past, None, 0.25), Status::Done),
+            ((Active, 0.9, past, Some(1.0), 0.25), Status::Overdue),
+            ((Active, 0.2, future, Some(0.5), 0.25), Status::AtRisk),
+            ((Active, 0.25, future, Some(0.5), 0.25), Status::OnTrack),
+            ((Active, 0.0, future, None, 0.25), Status::OnTrack),
+            ((Active, 0.0, None, None, 0.25), Status::Open),
+            // Due today is not yet overdue.
+            ((Active, 0.9, Some(today), Some(1.0), 0.25), Status::OnTrack),
+            // A journal's own margin: 0.1 behind is at risk with a margin of 0.05, and 0.3
+            // behind is on track with 0.5.
+            ((Active, 0.4, future, Some(0.5), 0.05), Status::AtRisk),
+            ((Active, 0.2, future, Some(0.5), 0.5), Status::OnTrack),
+        ];
+        for (case, expected) in cases {
+            let (declared, progress, due, expected_progress, margin) = case;
+            assert_eq!(
+                status(declared, progress, due, expected_progress, today, margin),
+                expected,
+                "{case:?}"
+            );
+        }
     }
 
     #[test]
