@@ -7,7 +7,7 @@ use std::path::Path;
 use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthChar;
 
-use crate::analyse::{Report, Status};
+use crate::analyse::Report;
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document::{GoalStatus, LineIndex};
 use crate::fsread;
@@ -28,7 +28,7 @@ pub struct Hint {
 pub fn smart_hints(report: &Report) -> Vec<Hint> {
     let mut hints = Vec::new();
     for goal in &report.goals {
-        if matches!(goal.status, Status::Done | Status::Dropped) {
+        if goal.status.is_final() {
             continue;
         }
         let mut hint = |message: String| {

@@ -279,7 +279,7 @@ pub fn new_goal(
     {
         return Err(Error::Argument(format!(
             "the goal `{}` in {}:{} already has the id `{id}`; give the new goal another title",
-            same.title, same.file, same.position.line
+            same.declared.title, same.file, same.declared.position.line
         )));
     }
     let content = render(
@@ -624,7 +624,7 @@ mod tests {
             let journal = journal(&[("g.md", &text)]);
             assert!(journal.all_diagnostics().is_empty(), "{title:?}: {text}");
             assert_eq!(journal.goals.len(), 1, "{title:?}");
-            assert_eq!(journal.goals[0].title, title, "{title:?}: {text}");
+            assert_eq!(journal.goals[0].declared.title, title, "{title:?}: {text}");
         }
         assert_eq!(yaml_string("Learn SQL"), "Learn SQL");
     }
@@ -652,10 +652,10 @@ mod tests {
             .find(|goal| goal.file == file.path)
             .unwrap();
         assert_eq!(made.id, "learn-sql");
-        assert_eq!(made.title, "Learn: SQL");
-        assert_eq!(made.due, Some(day("2026-12-31")));
-        assert_eq!(made.start, Some(day("2026-03-02")));
-        assert_eq!(made.area.as_deref(), Some("skills"));
+        assert_eq!(made.declared.title, "Learn: SQL");
+        assert_eq!(made.declared.due, Some(day("2026-12-31")));
+        assert_eq!(made.declared.start, Some(day("2026-03-02")));
+        assert_eq!(made.declared.area.as_deref(), Some("skills"));
         assert_eq!(parsed.goals[made.parent.unwrap()].id, "vision");
         // The example tasks in the template's comment are not milestones.
         assert!(parsed.documents[1].milestones.is_empty());

@@ -2,9 +2,21 @@
 //!
 //! The [`Report`] it returns is the JSON contract of `status --json` and `trailmark.json`,
 //! and the data every template renders.
+//!
+//! A [`GoalReport`] is the analysis result, the JSON contract and the template view at
+//! once, on purpose: the three are the same fields under the same names (a journal's own
+//! template may read any field of the JSON), so a view type apart would be one more copy
+//! of them. It copies the declaration ([`crate::document::GoalDecl`], which the model's
+//! [`Goal`] holds) once, in `goal_shell`. The declared fields cannot be one struct shared
+//! with the declaration: the JSON interleaves them with computed ones (`title`, `status`,
+//! `progress`, `done`, `total`, `due`, ...), and `#[serde(flatten)]` would move the keys
+//! and serialize goals as maps, which the index page's lazy goals (`render::lazy`) cannot
+//! read and which the fingerprints hash differently.
 
+mod milestones;
 pub mod period;
 pub mod review;
+mod status;
 pub mod timeline;
 
 use std::collections::HashMap;
@@ -14,9 +26,13 @@ use serde::Serialize;
 
 use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Fields, GoalStatus, Horizon, Milestone, MilestoneState, Priority};
-use crate::git::{Checked, History};
-use crate::model::{Goal, Journal};
+use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
+use crate::git::History;
+use crate::model::{Goal, Journal, MetricValue};
+use milestones::milestone_reports;
+pub use milestones::MilestoneReport;
+pub use status::Status;
+use status::{expected_progress, status, with_forecast};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// The rules of analysis a journal may set in `trailmark.toml`.
@@ -105,32 +121,6 @@ pub struct TreeRow<'a> {
     pub depth: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Overdue,
-    AtRisk,
-    OnTrack,
-    Open,
-    Paused,
-    Done,
-    Dropped,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Overdue => "overdue",
-            Status::AtRisk => "at-risk",
-            Status::OnTrack => "on-track",
-            Status::Open => "open",
-            Status::Paused => "paused",
-            Status::Done => "done",
-            Status::Dropped => "dropped",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct GoalReport {
     pub id: String,
@@ -185,78 +175,7 @@ pub struct MetricReport {
     pub latest: Option<f64>,
     pub latest_on: Option<Date>,
     /// Every value logged, oldest first.
-    pub values: Vec<MetricPoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricPoint {
-    pub date: Date,
-    pub value: f64,
-    /// The entry it was logged in.
-    pub file: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MilestoneReport {
-    pub text: String,
-    /// The text as written, when it has markup (see `Milestone::markdown`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
-    /// As written.
-    pub state: MilestoneState,
-    pub depth: u32,
-    pub due: Option<Date>,
-    pub done_on: Option<Date>,
-    /// Where `done_on` comes from; `None` while the milestone is not done.
-    pub done_on_source: Option<DoneSource>,
-    pub file: String,
-    pub line: u32,
-    /// As counted: done when a parent is checked or all its own leaves are done,
-    /// cancelled when a parent is cancelled.
-    pub effective_state: MilestoneState,
-    /// Counts once towards progress (see [`count_milestones`]).
-    pub leaf: bool,
-    /// Obsidian Tasks and Dataview metadata, its keys beside the others.
-    #[serde(flatten)]
-    pub tasks: Option<Box<TaskReport>>,
-}
-
-/// A milestone's Tasks and Dataview metadata in the JSON: each key only when written, so
-/// that journals without them keep a JSON of the same size.
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskReport {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancelled_on: Option<Date>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<Priority>,
-    /// [`Priority::rank`], present with `priority`: sorting by it (3 when absent) lists
-    /// the most urgent first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority_rank: Option<u8>,
-    #[serde(skip_serializing_if = "Fields::is_empty")]
-    pub fields: Fields,
-}
-
-/// Where a done milestone's date comes from, the first that has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DoneSource {
-    /// A `✅ date` or `[done:: date]` marker on the milestone.
-    Marker,
-    /// The date of the dated entry it is written in.
-    Entry,
-    /// The first commit in which it appears checked (or today, when not yet committed).
-    Git,
-    /// No source has a date.
-    Unknown,
+    pub values: Vec<MetricValue>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,8 +220,7 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
     }
     goals
         .par_iter_mut()
-        .zip(&journal.goals)
-        .for_each(|(report, goal)| finish(goal, report, today, rules.at_risk_margin));
+        .for_each(|report| finish(report, today, rules.at_risk_margin));
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -327,53 +245,31 @@ pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules)
     }
 }
 
-/// The done date of a checked milestone, from the first source that has one: its
-/// marker, its entry's date, the git history. A milestone checked but not yet committed
-/// was done today.
-fn done_date(
-    document: &Document,
-    milestone: &Milestone,
-    history: &History,
-    today: Date,
-) -> (Option<Date>, DoneSource) {
-    if let Some(date) = milestone.done_marker {
-        return (Some(date), DoneSource::Marker);
-    }
-    if let Some(date) = document.date {
-        return (Some(date), DoneSource::Entry);
-    }
-    match history.checked(&document.path, milestone.history_key()) {
-        Some(Checked::On(date)) => (Some(date), DoneSource::Git),
-        Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
-        None if history.tracks(&document.path) => (Some(today), DoneSource::Git),
-        None => (None, DoneSource::Unknown),
-    }
-}
-
 fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
+    let declared = &goal.declared;
     GoalReport {
         id: goal.id.clone(),
-        title: goal.title.clone(),
+        title: declared.title.clone(),
         status: Status::Open,
         progress: 0.0,
         done: 0,
         total: 0,
-        due: goal.due,
-        area: goal.area.clone(),
+        due: declared.due,
+        area: declared.area.clone(),
         parent: goal.parent.map(id_of),
         file: goal.file.clone(),
         milestones: Vec::new(),
-        line: goal.position.line,
-        column: goal.position.column,
-        start: goal.start,
-        why: goal.why.clone(),
-        horizon: goal.horizon,
-        declared_status: goal.declared_status,
-        tags: goal.tags.clone(),
+        line: declared.position.line,
+        column: declared.position.column,
+        start: declared.start,
+        why: declared.why.clone(),
+        horizon: declared.horizon,
+        declared_status: declared.status,
+        tags: declared.tags.clone(),
         expected_progress: None,
         days_left: None,
-        metric: goal.metric.as_ref().and_then(|metric| {
+        metric: declared.metric.as_ref().and_then(|metric| {
             let latest = goal.metric_values.last();
             Some(MetricReport {
                 unit: metric.unit.clone(),
@@ -381,15 +277,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
                 baseline: metric.baseline,
                 latest: latest.map(|v| v.value),
                 latest_on: latest.map(|v| v.date),
-                values: goal
-                    .metric_values
-                    .iter()
-                    .map(|v| MetricPoint {
-                        date: v.date,
-                        value: v.value,
-                        file: v.file.clone(),
-                    })
-                    .collect(),
+                values: goal.metric_values.clone(),
             })
         }),
         children: goal.children.iter().map(|&c| id_of(c)).collect(),
@@ -422,7 +310,7 @@ fn entry_report(document: &Document) -> EntryReport {
 }
 
 /// Progress, status, history and forecast, once the milestones are counted.
-fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64) {
+fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
     let metric_progress = report
         .metric
         .as_ref()
@@ -432,18 +320,14 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64
     } else {
         metric_progress.unwrap_or(0.0)
     };
-    let metric_reached = report.total == 0 && metric_progress.is_some_and(|p| p >= 1.0);
-    let complete = (report.total > 0 && report.done == report.total) || metric_reached;
-    report.days_left = goal.due.map(|due| today.days_until(due));
-    report.expected_progress = match (goal.start, goal.due) {
-        (Some(start), Some(due)) => Some(linear_pace(start, due, today)),
-        _ => None,
-    };
+    // Every leaf done or, without milestones, the metric's target reached.
+    let complete = report.progress >= 1.0;
+    report.days_left = report.due.map(|due| today.days_until(due));
+    report.expected_progress = expected_progress(report.start, report.due, today);
     report.status = status(
-        goal.declared_status,
+        report.declared_status,
         report.progress,
-        complete,
-        goal.due,
+        report.due,
         report.expected_progress,
         today,
         at_risk_margin,
@@ -453,207 +337,10 @@ fn finish(goal: &Goal, report: &mut GoalReport, today: Date, at_risk_margin: f64
     report.completed_on = history.completed_on(complete);
     report.burn_up = timeline::burn_up(report, &history, today);
     let forecast = timeline::forecast(report, &history, today);
-    report.status = with_forecast(report.status, forecast.date, goal.due);
+    report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
     report.forecast_note = forecast.note;
-}
-
-/// Where the recent pace gives a forecast, it decides between on-track and at-risk:
-/// finishing by the due date at this pace is on track, finishing after it is at risk,
-/// whatever the straight line from start to due says.
-fn with_forecast(status: Status, forecast: Option<Date>, due: Option<Date>) -> Status {
-    match (status, forecast, due) {
-        (Status::OnTrack | Status::AtRisk, Some(forecast), Some(due)) if forecast > due => {
-            Status::AtRisk
-        }
-        (Status::OnTrack | Status::AtRisk, Some(_), Some(_)) => Status::OnTrack,
-        _ => status,
-    }
-}
-
-/// A goal's status at the end of `date`, from its progress then and the straight line
-/// from start to due (the forecast needs history up to today, so it is not used).
-/// The milestones of `document` as reported, counted by the progress rules.
-fn milestone_reports(document: &Document, history: &History, today: Date) -> Vec<MilestoneReport> {
-    let counted = count_milestones(document, &|m| done_date(document, m, history, today));
-    document
-        .milestones
-        .iter()
-        .zip(counted)
-        .map(|(milestone, counted)| MilestoneReport {
-            text: milestone.text.clone(),
-            markdown: milestone.markdown.clone(),
-            state: milestone.state,
-            depth: milestone.depth,
-            due: milestone.due,
-            done_on: counted.done_on,
-            done_on_source: counted.source,
-            file: document.path.clone(),
-            line: milestone.position.line,
-            effective_state: counted.state,
-            leaf: counted.is_leaf,
-            tasks: milestone.tasks.as_deref().map(|tasks| {
-                Box::new(TaskReport {
-                    scheduled: tasks.scheduled,
-                    start: tasks.start,
-                    created: tasks.created,
-                    cancelled_on: tasks.cancelled_on,
-                    recurrence: tasks.recurrence.clone(),
-                    priority: tasks.priority,
-                    priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
-                    fields: tasks.fields.clone(),
-                })
-            }),
-        })
-        .collect()
-}
-
-pub fn status_at(
-    goal: &GoalReport,
-    timeline: &GoalTimeline,
-    date: Date,
-    at_risk_margin: f64,
-) -> Status {
-    let progress = timeline.progress_at(date);
-    let expected = match (goal.start, goal.due) {
-        (Some(start), Some(due)) => Some(linear_pace(start, due, date)),
-        _ => None,
-    };
-    status(
-        goal.declared_status,
-        progress,
-        progress >= 1.0 && (goal.total > 0 || goal.metric.is_some()),
-        goal.due,
-        expected,
-        date,
-        at_risk_margin,
-    )
-}
-
-/// The status rules, first that applies: declared dropped or paused; done; overdue;
-/// at-risk (more than `at_risk_margin` behind the linear pace); on-track (has a due
-/// date); open.
-pub fn status(
-    declared: GoalStatus,
-    progress: f64,
-    complete: bool,
-    due: Option<Date>,
-    expected_progress: Option<f64>,
-    today: Date,
-    at_risk_margin: f64,
-) -> Status {
-    match declared {
-        GoalStatus::Dropped => return Status::Dropped,
-        GoalStatus::Paused => return Status::Paused,
-        GoalStatus::Done => return Status::Done,
-        GoalStatus::Active => {}
-    }
-    if complete {
-        return Status::Done;
-    }
-    match due {
-        Some(due) if due < today => Status::Overdue,
-        Some(_) if expected_progress.is_some_and(|pace| progress < pace - at_risk_margin) => {
-            Status::AtRisk
-        }
-        Some(_) => Status::OnTrack,
-        None => Status::Open,
-    }
-}
-
-/// `(today - start) / (due - start)`, within 0..=1.
-pub fn linear_pace(start: Date, due: Date, today: Date) -> f64 {
-    let span = start.days_until(due);
-    if span <= 0 {
-        return if today >= due { 1.0 } else { 0.0 };
-    }
-    (start.days_until(today) as f64 / span as f64).clamp(0.0, 1.0)
-}
-
-/// How one milestone counts towards progress.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Counted {
-    state: MilestoneState,
-    /// Counts once towards its goal's total: not cancelled, and no sub-milestone counts.
-    is_leaf: bool,
-    done_on: Option<Date>,
-    /// Set exactly when the milestone counts as done.
-    source: Option<DoneSource>,
-}
-
-/// Applies the progress rules to a document's milestone tree: leaves count; checking a
-/// parent counts every leaf under it as done; cancelling one removes it and everything
-/// under it; a parent whose counted leaves are all done shows as done; a parent whose
-/// sub-milestones are all cancelled counts as a leaf itself.
-/// `dated` gives the done date of a milestone checked as written.
-fn count_milestones(
-    document: &Document,
-    dated: &dyn Fn(&Milestone) -> (Option<Date>, DoneSource),
-) -> Vec<Counted> {
-    let milestones = &document.milestones;
-    // Parents come before their children, so one pass down settles what flows from
-    // parents (checked, cancelled) and one pass up what flows from children.
-    let mut counted: Vec<Counted> = Vec::with_capacity(milestones.len());
-    for milestone in milestones {
-        let parent = milestone.parent.map(|p| counted[p]);
-        let inherited = parent.map(|p| p.state);
-        let state = match (milestone.state, inherited) {
-            (MilestoneState::Cancelled, _) | (_, Some(MilestoneState::Cancelled)) => {
-                MilestoneState::Cancelled
-            }
-            (MilestoneState::Done, _) => MilestoneState::Done,
-            (_, Some(MilestoneState::Done)) => MilestoneState::Done,
-            _ => MilestoneState::Open,
-        };
-        let (done_on, source) = match state {
-            MilestoneState::Done if milestone.state == MilestoneState::Done => {
-                let (date, source) = dated(milestone);
-                (date, Some(source))
-            }
-            MilestoneState::Done => parent.map_or((None, None), |p| (p.done_on, p.source)),
-            _ => (None, None),
-        };
-        counted.push(Counted {
-            state,
-            is_leaf: state != MilestoneState::Cancelled,
-            done_on,
-            source,
-        });
-    }
-    // Children that count, and whether all of them are done, per parent.
-    let mut counting_children = vec![0u32; milestones.len()];
-    let mut all_done = vec![true; milestones.len()];
-    // The latest done date of the children, and its source.
-    let mut latest_done: Vec<Option<(Date, DoneSource)>> = vec![None; milestones.len()];
-    let mut unknown_done = vec![false; milestones.len()];
-    for index in (0..milestones.len()).rev() {
-        let mine = &mut counted[index];
-        if counting_children[index] > 0 {
-            mine.is_leaf = false;
-            if mine.state == MilestoneState::Open && all_done[index] {
-                mine.state = MilestoneState::Done;
-                (mine.done_on, mine.source) = match latest_done[index] {
-                    Some((date, source)) if !unknown_done[index] => (Some(date), Some(source)),
-                    _ => (None, Some(DoneSource::Unknown)),
-                };
-            }
-        }
-        let mine = *mine;
-        if let Some(parent) = milestones[index].parent
-            && mine.state != MilestoneState::Cancelled
-        {
-            counting_children[parent] += 1;
-            all_done[parent] &= mine.state == MilestoneState::Done;
-            unknown_done[parent] |= mine.done_on.is_none();
-            if let (Some(date), Some(source)) = (mine.done_on, mine.source)
-                && latest_done[parent].is_none_or(|(latest, _)| date > latest)
-            {
-                latest_done[parent] = Some((date, source));
-            }
-        }
-    }
-    counted
 }
 
 #[cfg(test)]
@@ -676,87 +363,10 @@ pub(crate) mod tests {
         analyse(&journal, &History::default(), day(today), &Rules::default())
     }
 
-    fn one_goal(body: &str) -> GoalReport {
+    /// The goal of a file `g.md` that declares `G` and has `body`.
+    pub(crate) fn one_goal(body: &str) -> GoalReport {
         let text = format!("---\ngoal: G\n---\n{body}");
         report(&[("g.md", &text)], "2026-06-01").goals.remove(0)
-    }
-
-    fn counts(goal: &GoalReport) -> (u32, u32) {
-        (goal.done, goal.total)
-    }
-
-    #[test]
-    fn leaves_count_once() {
-        let goal = one_goal("- [x] a\n- [ ] b\n- [ ] c\n  - [x] c1\n  - [ ] c2\n");
-        assert_eq!(counts(&goal), (2, 4));
-        assert_eq!(goal.progress, 0.5);
-    }
-
-    #[test]
-    fn checking_a_parent_counts_its_leaves_done() {
-        let goal = one_goal("- [x] parent\n  - [ ] a\n  - [ ] b\n    - [ ] b1\n- [ ] other\n");
-        assert_eq!(counts(&goal), (2, 3));
-        let states: Vec<_> = goal
-            .milestones
-            .iter()
-            .map(|m| (m.state, m.effective_state))
-            .collect();
-        assert_eq!(states[1], (MilestoneState::Open, MilestoneState::Done));
-    }
-
-    #[test]
-    fn cancelled_milestones_and_their_subtrees_do_not_count() {
-        let goal =
-            one_goal("- [-] dropped\n  - [x] inside\n- [x] a\n- [ ] b\n  - [-] b1\n  - [x] b2\n");
-        assert_eq!(counts(&goal), (2, 2));
-        assert_eq!(
-            goal.milestones[1].effective_state,
-            MilestoneState::Cancelled
-        );
-    }
-
-    #[test]
-    fn a_parent_whose_children_are_all_cancelled_counts_itself() {
-        let goal = one_goal("- [ ] ship it\n  - [-] approach A\n");
-        assert_eq!(counts(&goal), (0, 1));
-        let goal = one_goal("- [x] ship it\n  - [-] approach A\n");
-        assert_eq!(counts(&goal), (1, 1));
-    }
-
-    #[test]
-    fn a_parent_whose_leaves_are_all_done_shows_done() {
-        let goal = one_goal("- [ ] parent\n  - [x] a ✅ 2026-01-02\n  - [x] b ✅ 2026-01-05\n");
-        assert_eq!(counts(&goal), (2, 2));
-        assert_eq!(goal.milestones[0].effective_state, MilestoneState::Done);
-        assert_eq!(goal.milestones[0].done_on, Some(day("2026-01-05")));
-        assert_eq!(goal.status, Status::Done);
-    }
-
-    #[test]
-    fn done_dates_come_from_markers_then_the_entry_date() {
-        let files = [
-            ("g.md", "---\ngoal: G\n---\n- [x] undated\n"),
-            (
-                "2026-02-03.md",
-                "- [x] in entry #g\n- [x] marked #g ✅ 2026-02-01\n- [ ] open #g\n",
-            ),
-        ];
-        let goal = report(&files, "2026-06-01").goals.remove(0);
-        let done_on: Vec<_> = goal
-            .milestones
-            .iter()
-            .map(|m| m.done_on.map(|d| d.to_string()))
-            .collect();
-        // Documents are read in path order: the entry, then the goal file.
-        assert_eq!(
-            done_on,
-            [
-                Some("2026-02-03".into()),
-                Some("2026-02-01".into()),
-                None,
-                None
-            ]
-        );
     }
 
     #[test]
@@ -802,91 +412,6 @@ pub(crate) mod tests {
         let goal = one_goal("Just prose.\n");
         assert_eq!((goal.progress, goal.done, goal.total), (0.0, 0, 0));
         assert_eq!(goal.status, Status::Open);
-    }
-
-    #[test]
-    fn status_rules_in_order() {
-        let today = day("2026-06-01");
-        let past = Some(day("2026-05-01"));
-        let future = Some(day("2026-12-31"));
-        use GoalStatus::*;
-        assert_eq!(
-            status(Dropped, 1.0, true, past, None, today, 0.25),
-            Status::Dropped
-        );
-        assert_eq!(
-            status(Paused, 0.0, false, past, None, today, 0.25),
-            Status::Paused
-        );
-        assert_eq!(
-            status(Done, 0.0, false, past, None, today, 0.25),
-            Status::Done
-        );
-        assert_eq!(
-            status(Active, 1.0, true, past, None, today, 0.25),
-            Status::Done
-        );
-        assert_eq!(
-            status(Active, 0.9, false, past, Some(1.0), today, 0.25),
-            Status::Overdue
-        );
-        assert_eq!(
-            status(Active, 0.2, false, future, Some(0.5), today, 0.25),
-            Status::AtRisk
-        );
-        assert_eq!(
-            status(Active, 0.25, false, future, Some(0.5), today, 0.25),
-            Status::OnTrack
-        );
-        assert_eq!(
-            status(Active, 0.0, false, future, None, today, 0.25),
-            Status::OnTrack
-        );
-        assert_eq!(
-            status(Active, 0.0, false, None, None, today, 0.25),
-            Status::Open
-        );
-        // Due today is not yet overdue.
-        assert_eq!(
-            status(Active, 0.9, false, Some(today), Some(1.0), today, 0.25),
-            Status::OnTrack
-        );
-        // A journal's own margin: 0.1 behind is at risk with a margin of 0.05, and 0.3
-        // behind is on track with 0.5.
-        assert_eq!(
-            status(Active, 0.4, false, future, Some(0.5), today, 0.05),
-            Status::AtRisk
-        );
-        assert_eq!(
-            status(Active, 0.2, false, future, Some(0.5), today, 0.5),
-            Status::OnTrack
-        );
-    }
-
-    #[test]
-    fn linear_pace_is_clamped() {
-        let (start, due) = (day("2026-01-01"), day("2026-01-11"));
-        assert_eq!(linear_pace(start, due, day("2026-01-06")), 0.5);
-        assert_eq!(linear_pace(start, due, day("2025-12-01")), 0.0);
-        assert_eq!(linear_pace(start, due, day("2026-02-01")), 1.0);
-        assert_eq!(linear_pace(due, due, due), 1.0);
-    }
-
-    #[test]
-    fn at_risk_uses_start_and_due() {
-        let text = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a\n- [ ] b\n- [ ] c\n- [ ] d\n- [ ] e\n";
-        assert_eq!(
-            report(&[("g.md", text)], "2026-03-01").goals[0].status,
-            Status::OnTrack
-        );
-        assert_eq!(
-            report(&[("g.md", text)], "2026-10-01").goals[0].status,
-            Status::AtRisk
-        );
-        assert_eq!(
-            report(&[("g.md", text)], "2027-01-01").goals[0].status,
-            Status::Overdue
-        );
     }
 
     #[test]

@@ -146,28 +146,25 @@ mod tests {
         Date::parse(text).expect("test dates are valid")
     }
 
-    fn span(kind: PeriodKind, date: &str) -> (String, String, String) {
-        let p = Period::containing(kind, day(date), Weekday::Monday);
-        (p.to_string(), p.first.to_string(), p.last.to_string())
-    }
-
-    fn owned(a: &str, b: &str, c: &str) -> (String, String, String) {
-        (a.into(), b.into(), c.into())
+    /// Checks the period of each kind that contains each day: its name, first and last day.
+    fn assert_periods(week_start: Weekday, cases: &[(PeriodKind, &str, [&str; 3])]) {
+        for (kind, date, expected) in cases {
+            let p = Period::containing(*kind, day(date), week_start);
+            let found = [p.to_string(), p.first.to_string(), p.last.to_string()];
+            assert_eq!(found, *expected, "the {} of {date}", kind.as_str());
+        }
     }
 
     #[test]
     fn iso_weeks_run_monday_to_sunday_across_year_ends() {
-        assert_eq!(
-            span(PeriodKind::Week, "2026-11-20"),
-            owned("2026-W47", "2026-11-16", "2026-11-22")
-        );
-        assert_eq!(
-            span(PeriodKind::Week, "2027-01-01"),
-            owned("2026-W53", "2026-12-28", "2027-01-03")
-        );
-        assert_eq!(
-            span(PeriodKind::Week, "2024-12-31"),
-            owned("2025-W01", "2024-12-30", "2025-01-05")
+        use PeriodKind::Week;
+        assert_periods(
+            Weekday::Monday,
+            &[
+                (Week, "2026-11-20", ["2026-W47", "2026-11-16", "2026-11-22"]),
+                (Week, "2027-01-01", ["2026-W53", "2026-12-28", "2027-01-03"]),
+                (Week, "2024-12-31", ["2025-W01", "2024-12-30", "2025-01-05"]),
+            ],
         );
         let w53 = Period::containing(PeriodKind::Week, day("2026-12-31"), Weekday::Monday);
         assert_eq!(w53.next().to_string(), "2027-W01");
@@ -177,29 +174,25 @@ mod tests {
 
     #[test]
     fn months_quarters_and_years_including_leap_days() {
-        assert_eq!(
-            span(PeriodKind::Month, "2024-02-10"),
-            owned("2024-02", "2024-02-01", "2024-02-29")
-        );
-        assert_eq!(
-            span(PeriodKind::Month, "2026-02-28"),
-            owned("2026-02", "2026-02-01", "2026-02-28")
-        );
-        assert_eq!(
-            span(PeriodKind::Month, "2026-12-31"),
-            owned("2026-12", "2026-12-01", "2026-12-31")
-        );
-        assert_eq!(
-            span(PeriodKind::Quarter, "2026-11-20"),
-            owned("2026-Q4", "2026-10-01", "2026-12-31")
-        );
-        assert_eq!(
-            span(PeriodKind::Quarter, "2024-02-29"),
-            owned("2024-Q1", "2024-01-01", "2024-03-31")
-        );
-        assert_eq!(
-            span(PeriodKind::Year, "2024-02-29"),
-            owned("2024", "2024-01-01", "2024-12-31")
+        use PeriodKind::{Month, Quarter, Year};
+        assert_periods(
+            Weekday::Monday,
+            &[
+                (Month, "2024-02-10", ["2024-02", "2024-02-01", "2024-02-29"]),
+                (Month, "2026-02-28", ["2026-02", "2026-02-01", "2026-02-28"]),
+                (Month, "2026-12-31", ["2026-12", "2026-12-01", "2026-12-31"]),
+                (
+                    Quarter,
+                    "2026-11-20",
+                    ["2026-Q4", "2026-10-01", "2026-12-31"],
+                ),
+                (
+                    Quarter,
+                    "2024-02-29",
+                    ["2024-Q1", "2024-01-01", "2024-03-31"],
+                ),
+                (Year, "2024-02-29", ["2024", "2024-01-01", "2024-12-31"]),
+            ],
         );
         let q1 = Period::containing(PeriodKind::Quarter, day("2027-01-01"), Weekday::Monday);
         assert_eq!(q1.previous().to_string(), "2026-Q4");
@@ -213,22 +206,15 @@ mod tests {
 
     #[test]
     fn weeks_can_start_on_any_day_and_are_numbered_by_their_thursday() {
-        let sunday = |date| {
-            let p = Period::containing(PeriodKind::Week, day(date), Weekday::Sunday);
-            (p.to_string(), p.first.to_string(), p.last.to_string())
-        };
+        use PeriodKind::Week;
         // Sunday 15 to Saturday 21 November shares six days with ISO week 47.
-        assert_eq!(
-            sunday("2026-11-15"),
-            owned("2026-W47", "2026-11-15", "2026-11-21")
-        );
-        assert_eq!(
-            sunday("2026-11-21"),
-            owned("2026-W47", "2026-11-15", "2026-11-21")
-        );
-        assert_eq!(
-            sunday("2026-11-22"),
-            owned("2026-W48", "2026-11-22", "2026-11-28")
+        assert_periods(
+            Weekday::Sunday,
+            &[
+                (Week, "2026-11-15", ["2026-W47", "2026-11-15", "2026-11-21"]),
+                (Week, "2026-11-21", ["2026-W47", "2026-11-15", "2026-11-21"]),
+                (Week, "2026-11-22", ["2026-W48", "2026-11-22", "2026-11-28"]),
+            ],
         );
         // Across a year end, numbers keep counting without a gap or a repeat.
         let mut week = Period::containing(PeriodKind::Week, day("2026-12-01"), Weekday::Sunday);

@@ -10,14 +10,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
+use super::status::status_at;
 use super::timeline::GoalTimeline;
-use super::{GoalReport, Report, Status, status_at};
+use super::{GoalReport, Report, Status};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
 
-/// A goal with nothing done for this many days is stalled.
-
+/// The facts of one week, month, quarter or year, and what comes next: what a review page
+/// shows and `trailmark review --format json` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review<'a> {
     pub kind: PeriodKind,
@@ -424,8 +425,7 @@ impl<'a> Reviewer<'a> {
         let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
-        let active =
-            started && !matches!(status_end, Status::Done | Status::Dropped | Status::Paused);
+        let active = started && !status_end.is_final() && status_end != Status::Paused;
         let row = || GoalProgress {
             goal: &goal.id,
             title: &goal.title,
@@ -445,7 +445,7 @@ impl<'a> Reviewer<'a> {
                 days: Some(days),
                 ..event(last_moved)
             });
-        let open = !matches!(status_end, Status::Done | Status::Dropped);
+        let open = !status_end.is_final();
         GoalRows {
             done,
             progress: moved.then(row),
@@ -501,13 +501,10 @@ impl GoalSpan {
         // (Its completion day is one of its dated facts. A paused goal is not final: it
         // still shows when it is due.)
         let quiet_from = last.unwrap_or(Date::MIN);
-        let final_status = matches!(
-            status_at(goal, timeline, quiet_from, margin),
-            Status::Done | Status::Dropped
-        );
+        let is_final = status_at(goal, timeline, quiet_from, margin).is_final();
         GoalSpan {
             first,
-            settled: final_status.then_some(quiet_from),
+            settled: is_final.then_some(quiet_from),
         }
     }
 }

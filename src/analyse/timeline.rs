@@ -217,7 +217,7 @@ impl Forecast {
 /// to the target over the change per day between the first and last value logged in
 /// that window.
 pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
-    if matches!(goal.status, Status::Done | Status::Dropped | Status::Paused) {
+    if goal.status.is_final() || goal.status == Status::Paused {
         return Forecast::none(format!("the goal is {}", goal.status.as_str()));
     }
     let window_start = today.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
@@ -429,16 +429,19 @@ mod tests {
         use Status::*;
         let due = Some(day("2026-06-30"));
         assert_eq!(
-            super::super::with_forecast(OnTrack, Some(day("2026-07-01")), due),
+            crate::analyse::status::with_forecast(OnTrack, Some(day("2026-07-01")), due),
             AtRisk
         );
         assert_eq!(
-            super::super::with_forecast(AtRisk, Some(day("2026-06-30")), due),
+            crate::analyse::status::with_forecast(AtRisk, Some(day("2026-06-30")), due),
             OnTrack
         );
-        assert_eq!(super::super::with_forecast(AtRisk, None, due), AtRisk);
         assert_eq!(
-            super::super::with_forecast(Overdue, Some(day("2026-01-01")), due),
+            crate::analyse::status::with_forecast(AtRisk, None, due),
+            AtRisk
+        );
+        assert_eq!(
+            crate::analyse::status::with_forecast(Overdue, Some(day("2026-01-01")), due),
             Overdue
         );
     }

@@ -1,12 +1,10 @@
 //! The YAML front-matter block: finding it, parsing it, and reading goals, the entry date
 //! and logged metrics out of it.
 
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::text::{LineIndex, to_u32};
+use super::yaml::{self, Node};
 use super::{GoalDecl, GoalStatus, Horizon, Located, Metric, MetricLog};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
@@ -94,86 +92,21 @@ pub fn read(
     reader.read(&text[yaml])
 }
 
-/// A YAML value with the position of every node, so that each field's problem can be
-/// pointed at exactly while the rest of the block is still used.
-#[derive(Debug)]
-enum Node {
-    Null,
-    Bool,
-    Number(f64),
-    Text(String),
-    List(Vec<Spanned<Node>>),
-    Map(Vec<(Spanned<String>, Spanned<Node>)>),
-}
-
-impl Node {
-    fn kind(&self) -> &'static str {
-        match self {
-            Node::Null => "nothing",
-            Node::Bool => "a true/false value",
-            Node::Number(_) => "a number",
-            Node::Text(_) => "text",
-            Node::List(_) => "a list",
-            Node::Map(_) => "a mapping",
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
-        Ok(Node::Bool)
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Number(v as f64))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Number(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Number(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Text(v.to_string()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::List(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
 /// The fields a goal may have, for the "unknown field" message.
 const GOAL_FIELDS: [&str; 11] = [
     "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
 ];
+
+/// Where a goal's keys are written, which decides what an unknown key is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GoalKeys {
+    /// At the top level of a file (`goal: title`), where other keys belong to the
+    /// document or to note apps and are left alone.
+    AmongOthers,
+    /// In a mapping of its own (`goal: {title: ...}`, an item of `goals:`), where every
+    /// key is a goal field, so an unknown one is reported: it is usually a typo.
+    OwnMapping,
+}
 
 struct Reader<'a> {
     file: &'a str,
@@ -182,74 +115,16 @@ struct Reader<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-/// Front-matter nested deeper than this is refused. Parsing recurses once a level, on
-/// threads with 2 MB stacks; 32 levels leave room to spare even in debug builds.
-const MAX_DEPTH: usize = 32;
-
-/// Front-matter with more values than this (an alias counts as all it expands to), more
-/// aliases or more parser events is refused.
-const MAX_NODES: usize = 50_000;
-const MAX_ALIASES: usize = 1_000;
-const MAX_EVENTS: usize = 100_000;
-
-/// The error under serde-saphyr's wrappers for errors met while expanding an alias.
-fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
-    while let serde_saphyr::Error::AliasError { error: inner, .. }
-    | serde_saphyr::Error::WithSnippet { error: inner, .. } = error
-    {
-        error = inner;
-    }
-    error
-}
-
-/// Why a front-matter block over the budget is refused, and what to do.
-fn over_budget(breach: &serde_saphyr::budget::BudgetBreach) -> String {
-    use serde_saphyr::budget::BudgetBreach;
-    match breach {
-        BudgetBreach::Depth { .. } => format!(
-            "front-matter is nested more than {MAX_DEPTH} levels deep, past trailmark's limit; \
-             flatten it (the file's body is still read)"
-        ),
-        _ => format!(
-            "front-matter is too large: over trailmark's limit of {MAX_NODES} values, \
-             {MAX_ALIASES} aliases or {MAX_EVENTS} YAML events (aliases count as every value they repeat, so a \
-             \"billion laughs\" block stops here); shorten it (the file's body is still read)"
-        ),
-    }
-}
-
 impl Reader<'_> {
     fn read(mut self, yaml: &str) -> FrontMatter {
-        // Front-matter is a few dozen keys; budgets far below the library's defaults make
-        // alias bombs and huge blocks fail fast instead of costing seconds.
-        let options = serde_saphyr::options! {
-            with_snippet: false,
-            budget: serde_saphyr::budget! {
-                max_events: MAX_EVENTS,
-                max_aliases: MAX_ALIASES,
-                max_anchors: 1_000,
-                max_nodes: MAX_NODES,
-                max_depth: MAX_DEPTH,
-            },
-        };
-        let root: Spanned<Node> = match serde_saphyr::from_str_with_options(yaml, options) {
+        let root = match yaml::parse(yaml) {
             Ok(root) => root,
-            Err(error) => {
-                let message = match innermost(&error) {
-                    serde_saphyr::Error::Budget { breach, .. } => over_budget(breach),
-                    _ => format!(
-                        "front-matter is not valid YAML: {}",
-                        serde_saphyr::MessageFormatter::format_message(
-                            &serde_saphyr::UserMessageFormatter,
-                            &error,
-                        )
-                    ),
-                };
-                let position = error
-                    .location()
+            Err(invalid) => {
+                let position = invalid
+                    .location
                     .map(|l| self.position(&l))
                     .unwrap_or(Position::new(self.first_line, 1));
-                self.error(position, message);
+                self.error(position, invalid.message);
                 return FrontMatter::default();
             }
         };
@@ -282,7 +157,7 @@ impl Reader<'_> {
                     Node::Text(title) if !title.trim().is_empty() => {
                         let at = self.position(&key.referenced);
                         let mut goal = GoalDecl::new(title.trim(), at);
-                        self.goal_fields(entries, &mut goal, false);
+                        self.goal_fields(entries, &mut goal, GoalKeys::AmongOthers);
                         front.goals.push(goal);
                     }
                     Node::Map(fields) => front.goals.extend(self.goal_mapping(key, fields)),
@@ -332,18 +207,17 @@ impl Reader<'_> {
             return None;
         };
         let mut goal = GoalDecl::new(&title, position);
-        self.goal_fields(fields, &mut goal, true);
+        self.goal_fields(fields, &mut goal, GoalKeys::OwnMapping);
         Some(goal)
     }
 
-    /// Reads the goal fields among `fields`. In a mapping of its own every key is a goal
-    /// field, so unknown ones are reported (they are usually typos); at the top level of a
-    /// file other keys belong to the document or to note apps and are left alone.
+    /// Reads the goal fields among `fields`; unknown keys are reported only in a goal's
+    /// own mapping (see [`GoalKeys`]).
     fn goal_fields(
         &mut self,
         fields: &[(Spanned<String>, Spanned<Node>)],
         goal: &mut GoalDecl,
-        own_mapping: bool,
+        keys: GoalKeys,
     ) {
         for (key, value) in fields {
             match key.value.as_str() {
@@ -358,7 +232,7 @@ impl Reader<'_> {
                 "tags" => goal.tags = self.tags(value),
                 "metric" => goal.metric = self.metric(value),
                 "title" | "goal" => {}
-                other if own_mapping => {
+                other if keys == GoalKeys::OwnMapping => {
                     let position = self.position(&key.referenced);
                     self.warning(
                         position,

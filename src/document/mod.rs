@@ -7,6 +7,7 @@ mod frontmatter;
 mod markdown;
 mod metadata;
 mod text;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -124,6 +125,7 @@ pub struct GoalDecl {
     pub position: Position,
     pub id: Option<Located<String>>,
     pub due: Option<Date>,
+    /// Declared, else the date of the entry that declares it.
     pub start: Option<Date>,
     pub area: Option<String>,
     pub why: Option<String>,
@@ -455,8 +457,12 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    let body = markdown::read(text, body_start, &lines, path, options, diagnostics);
-    let first_title = body
+    let read_line_alone = markdown::read(text, body_start, &lines, options, &mut document);
+    for index in read_line_alone {
+        let milestone = &mut document.milestones[index];
+        milestone.history_key = history_key(milestone, &lines);
+    }
+    let first_title = document
         .headings
         .iter()
         .find(|h| h.level == 1)
@@ -470,17 +476,10 @@ pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
     document.goals = front.goals;
-    document.metrics = front.metrics;
-    document.milestones = body.milestones;
-    for index in body.read_line_alone {
-        let milestone = &mut document.milestones[index];
-        milestone.history_key = history_key(milestone, &lines);
+    for goal in &mut document.goals {
+        goal.start = goal.start.or(document.date);
     }
-    document.headings = body.headings;
-    document.tags = body.tags;
-    document.notes = body.notes;
-    document.fields = body.fields;
-    document.links = body.links;
+    document.metrics = front.metrics;
     document
 }
 
@@ -504,10 +503,16 @@ pub fn checked_milestone_text(line: &str) -> Option<String> {
     if !looks_checked || !starts_a_list_item {
         return None;
     }
-    let lines = LineIndex::new(line);
-    let mut ignored = Vec::new();
-    let body = markdown::read(line, 0, &lines, "", &ParseOptions::default(), &mut ignored);
-    body.milestones
+    let mut alone = Document::default();
+    markdown::read(
+        line,
+        0,
+        &LineIndex::new(line),
+        &ParseOptions::default(),
+        &mut alone,
+    );
+    alone
+        .milestones
         .into_iter()
         .find(|m| m.depth == 0)
         .filter(|m| m.state == MilestoneState::Done)
@@ -566,6 +571,20 @@ mod tests {
         let doc = parse("j/2026-03-02.md", b"---\ndate: 2026-04-01\n---\ntext");
         assert_eq!(doc.date, Date::from_ymd(2026, 4, 1));
         assert_eq!(parse("notes.md", b"text").date, None);
+    }
+
+    #[test]
+    fn a_goal_starts_on_the_date_of_its_entry_unless_it_says() {
+        let start = |path: &str, text: &str| parse(path, text.as_bytes()).goals[0].start;
+        assert_eq!(
+            start("2026-01-05.md", "---\ngoal: G\n---\n"),
+            Date::from_ymd(2026, 1, 5)
+        );
+        assert_eq!(
+            start("2026-01-05.md", "---\ngoal: G\nstart: 2026-02-01\n---\n"),
+            Date::from_ymd(2026, 2, 1)
+        );
+        assert_eq!(start("b.md", "---\ngoal: H\n---\n"), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyse::review::Review;
+use crate::analyse::timeline::FORECAST_WINDOW_WEEKS;
 use crate::analyse::{GoalReport, Report, Status};
 use crate::dates::Date;
 use crate::document::Priority;
@@ -71,7 +72,8 @@ enum PageData<'a> {
         today: Date,
         events: Vec<calendar::Event>,
     },
-    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`.
+    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`,
+    /// `forecast_window_weeks`.
     Goal {
         today: Today,
         goal: &'a GoalReport,
@@ -176,6 +178,7 @@ impl Page<'_> {
                 parent => Value::from(Serde(parent)),
                 children => Value::from(Serde(children)),
                 burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
+                forecast_window_weeks => FORECAST_WINDOW_WEEKS,
             },
             PageData::Review { review, to_journal } => context! {
                 review => Value::from(Serde(review)),
@@ -424,8 +427,8 @@ impl Renderer {
     }
 }
 
-/// minijinja's error with the template line and the chain of causes.
-/// A template error with its causes, for a person.
+/// A template error for a person: minijinja's message, with the template's line, and the
+/// chain of causes.
 pub(crate) fn describe(error: &minijinja::Error) -> String {
     let mut message = error.to_string();
     if error.kind() == minijinja::ErrorKind::OutOfFuel {

@@ -1,15 +1,21 @@
 //! Stage 3 of the pipeline: the journal model. Resolves goal ids, parents, which goal each
 //! milestone belongs to, logged metric values and which entries mention which goal.
 
-use std::cell::{Cell, RefCell};
+mod hints;
+mod links;
+
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use serde::Serialize;
+
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalStatus, Heading, Horizon, Metric, MilestoneState};
-use crate::paths::strip_markdown_extension;
+use crate::document::{Document, GoalDecl, Heading, MilestoneState};
 use crate::slug::{is_slug, slugify};
+use hints::Hints;
+pub(crate) use hints::closest_id;
+use links::{LinkTarget, NoteIndex};
 
 /// The whole journal, linked.
 #[derive(Debug, Default)]
@@ -27,31 +33,28 @@ pub struct Journal {
 /// A goal with its id resolved and its links to the rest of the journal.
 #[derive(Debug, Clone)]
 pub struct Goal {
+    /// As its front-matter declares it. Its `id` and `parent` are as written: what they
+    /// resolve to is [`Goal::id`] and [`Goal::parent`].
+    pub declared: GoalDecl,
+    /// Unique in the journal: its `id:` made a slug, else its title's slug; a second goal
+    /// with the same id gets a `-2` suffix (a third `-3`, ...).
     pub id: String,
-    pub title: String,
+    /// The file that declares it.
     pub file: String,
-    pub position: Position,
-    pub due: Option<Date>,
-    /// Declared, else the declaring document's date.
-    pub start: Option<Date>,
-    pub area: Option<String>,
-    pub why: Option<String>,
-    pub horizon: Option<Horizon>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
-    pub declared_status: GoalStatus,
-    pub tags: Vec<String>,
-    pub metric: Option<Metric>,
     /// Values logged in entries, oldest first.
     pub metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
     pub entries: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A value logged for a measurable goal, as the JSON reports it too.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricValue {
     pub date: Date,
     pub value: f64,
+    /// The entry it was logged in.
     pub file: String,
 }
 
@@ -94,8 +97,7 @@ pub fn build(mut documents: Vec<Document>) -> Journal {
         titles: HashMap::new(),
         goals_of_document: Vec::new(),
         declared_parents: Vec::new(),
-        suggestions: RefCell::default(),
-        comparisons_left: Cell::new(SUGGESTION_COMPARISONS),
+        hints: Hints::new(),
         next_suffix: HashMap::new(),
         notes: NoteIndex::default(),
     };
@@ -118,108 +120,12 @@ struct Linker {
     goals_of_document: Vec<Range<usize>>,
     /// `parent:` as written: (goal index, lowercased id, where).
     declared_parents: Vec<(usize, String, Position)>,
-    /// "Did you mean" hints already computed, as the same unknown tag tends to recur.
-    suggestions: RefCell<HashMap<String, String>>,
-    /// How many more name-to-id comparisons hints may make (see [`SUGGESTION_COMPARISONS`]).
-    comparisons_left: Cell<usize>,
+    hints: Hints,
     /// Id -> the last `-n` suffix given to a duplicate of it, so that the next duplicate
     /// looks on from there: 20,000 goals of one title would otherwise try 200 million.
     next_suffix: HashMap<String, usize>,
     /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
     notes: NoteIndex,
-}
-
-/// How many name-to-id comparisons "did you mean" hints may make in one journal. Each
-/// unknown name is compared with every goal id, so hints for thousands of unknown names in
-/// a journal of thousands of goals would take minutes; past this budget names get no
-/// hint. A journal of 1,000 goals gets hints for its first 2,000 distinct unknown names,
-/// one of 20,000 goals for its first 100.
-const SUGGESTION_COMPARISONS: usize = 2_000_000;
-
-/// Documents by lowercased file name without `.md`, as Obsidian resolves `[[links]]`.
-#[derive(Default)]
-struct NoteIndex {
-    by_name: HashMap<String, Vec<usize>>,
-}
-
-/// What a `[[wikilink]]` points to.
-#[derive(Debug, PartialEq)]
-enum LinkTarget {
-    Document(usize),
-    /// `[[#heading]]`: a place in the linking note itself.
-    SameNote,
-    /// A file that is not markdown (`[[slides.pdf]]`, `[[board.canvas]]`): never checked.
-    Attachment,
-    Missing,
-}
-
-impl NoteIndex {
-    fn new(documents: &[Document]) -> NoteIndex {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, document) in documents.iter().enumerate() {
-            by_name
-                .entry(
-                    note_path(&document.path)
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                )
-                .or_default()
-                .push(index);
-        }
-        NoteIndex { by_name }
-    }
-
-    /// The note `target` names, as Obsidian finds it: by file name (case-insensitive,
-    /// `.md` optional), or by the end of its path when the link has folders. **Choice**:
-    /// of several notes with that name, the one in the linking note's folder, else the
-    /// one with the shortest path.
-    fn resolve(&self, documents: &[Document], target: &str, from: usize) -> LinkTarget {
-        let path = target.split(['#', '|']).next().unwrap_or("").trim();
-        if path.is_empty() {
-            return LinkTarget::SameNote;
-        }
-        let wanted = note_path(path.trim_start_matches('/'));
-        let name = wanted.rsplit('/').next().unwrap_or("");
-        let from_folder = documents[from].path.rsplit_once('/').map_or("", |(f, _)| f);
-        let found = self
-            .by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&d| {
-                let candidate = note_path(&documents[d].path);
-                candidate == wanted || candidate.ends_with(&format!("/{wanted}"))
-            })
-            .min_by_key(|&d| {
-                let path = &documents[d].path;
-                let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
-                (folder != from_folder, path.len(), path.as_str())
-            });
-        match found {
-            Some(document) => LinkTarget::Document(document),
-            None if has_attachment_extension(name) => LinkTarget::Attachment,
-            None => LinkTarget::Missing,
-        }
-    }
-}
-
-/// A journal path as a link names it: lowercased, without `.md`/`.markdown`.
-fn note_path(path: &str) -> String {
-    strip_markdown_extension(path).to_lowercase()
-}
-
-/// `slides.pdf`, `board.canvas`: a name whose extension (after the last `.`) is letters and
-/// digits with at least one letter; `v1.2 notes` and `2026.11.20` are note names.
-fn has_attachment_extension(name: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(stem, extension)| {
-        !stem.is_empty()
-            && (1..=10).contains(&extension.len())
-            && extension.chars().all(|c| c.is_ascii_alphanumeric())
-            && extension.chars().any(|c| c.is_ascii_alphabetic())
-    })
 }
 
 impl Linker {
@@ -266,7 +172,7 @@ impl Linker {
                         format!(
                             "goal id `{id}` is already used by `{}` at {}:{}; this goal is \
                              reported as `{unique}` until one of them gets another `id:`",
-                            other.title, other.file, other.position.line
+                            other.declared.title, other.file, other.declared.position.line
                         ),
                     ));
                     id = unique;
@@ -284,20 +190,11 @@ impl Linker {
                     .entry(decl.title.to_lowercase())
                     .or_insert(index);
                 self.journal.goals.push(Goal {
+                    declared: decl.clone(),
                     id,
-                    title: decl.title.clone(),
                     file: document.path.clone(),
-                    position: decl.position,
-                    due: decl.due,
-                    start: decl.start.or(document.date),
-                    area: decl.area.clone(),
-                    why: decl.why.clone(),
-                    horizon: decl.horizon,
                     parent: None,
                     children: Vec::new(),
-                    declared_status: decl.status,
-                    tags: decl.tags.clone(),
-                    metric: decl.metric.clone(),
                     metric_values: Vec::new(),
                     entries: Vec::new(),
                 });
@@ -354,7 +251,7 @@ impl Linker {
                         let closing = &self.journal.goals[last];
                         self.journal.diagnostics.push(Diagnostic::error(
                             &closing.file,
-                            Some(closing.position),
+                            Some(closing.declared.position),
                             format!(
                                 "goals form a cycle of parents: {}; the parent of `{}` is ignored",
                                 names, closing.id
@@ -545,7 +442,7 @@ impl Linker {
                     ));
                     continue;
                 };
-                if self.journal.goals[goal].metric.is_none() {
+                if self.journal.goals[goal].declared.metric.is_none() {
                     self.journal.diagnostics.push(Diagnostic::warning(
                         &document.path,
                         Some(log.position),
@@ -627,24 +524,9 @@ impl Linker {
         }
     }
 
-    /// `; did you mean `x`?` for the closest goal id, when one is close and the budget of
-    /// comparisons allows.
+    /// See [`Hints::suggest`].
     fn suggest(&self, name: &str) -> String {
-        if let Some(known) = self.suggestions.borrow().get(name) {
-            return known.clone();
-        }
-        let Some(left) = self.comparisons_left.get().checked_sub(self.ids.len()) else {
-            return String::new();
-        };
-        self.comparisons_left.set(left);
-        let hint = match closest_id(name, self.ids.keys().map(String::as_str)) {
-            Some(id) => format!("; did you mean `{id}`?"),
-            None => String::new(),
-        };
-        self.suggestions
-            .borrow_mut()
-            .insert(name.to_string(), hint.clone());
-        hint
+        self.hints.suggest(name, &self.ids)
     }
 }
 
@@ -661,43 +543,6 @@ fn cycle_names(ids: Vec<&str>) -> String {
         ids.len() - SHOWN - 1,
         ids[ids.len() - 1]
     )
-}
-
-/// The id closest to `name` by edit distance, for "did you mean" hints: within a third
-/// of the id's length (at least 1), the nearest, then the first in sort order.
-pub(crate) fn closest_id<'a>(name: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let name: Vec<char> = name.chars().collect();
-    ids.filter_map(|id| {
-        let limit = (id.len() / 3).max(1);
-        edit_distance_within(&name, id, limit).map(|distance| (distance, id))
-    })
-    .min()
-    .map(|(_, id)| id)
-}
-
-/// The Levenshtein distance of `a` and `b` if it is at most `limit`. Stops as soon as a
-/// row of the table is all over the limit, so that comparing a name with thousands of
-/// ids mostly costs a length check or a few rows each.
-fn edit_distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.chars().count()) > limit {
-        return None;
-    }
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = Vec::with_capacity(b.len() + 1);
-    for (i, ca) in a.iter().enumerate() {
-        current.clear();
-        current.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        if current.iter().all(|&cost| cost > limit) {
-            return None;
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    Some(previous[b.len()]).filter(|&distance| distance <= limit)
 }
 
 #[cfg(test)]
@@ -770,16 +615,6 @@ mod tests {
             "{}",
             m[0]
         );
-    }
-
-    #[test]
-    fn start_defaults_to_the_document_date() {
-        let j = journal(&[
-            ("2026-01-05.md", "---\ngoal: G\n---\n"),
-            ("b.md", "---\ngoal: H\n---\n"),
-        ]);
-        assert_eq!(j.goals[0].start, Date::from_ymd(2026, 1, 5));
-        assert_eq!(j.goals[1].start, None);
     }
 
     #[test]
@@ -905,16 +740,6 @@ mod tests {
     }
 
     #[test]
-    fn attachment_names_have_a_lettered_extension() {
-        for name in ["slides.pdf", "board.canvas", "photo.JPEG", "a.mp3"] {
-            assert!(has_attachment_extension(name), "{name}");
-        }
-        for name in ["v1.2 notes", "2026.11.20", "Mr. Smith", ".hidden", "note"] {
-            assert!(!has_attachment_extension(name), "{name}");
-        }
-    }
-
-    #[test]
     fn a_document_with_two_goals_does_not_claim_untagged_milestones() {
         let j = journal(&[(
             "a.md",
@@ -1024,31 +849,6 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance_counts_edits_up_to_the_limit() {
-        let chars = |s: &str| s.chars().collect::<Vec<char>>();
-        assert_eq!(
-            edit_distance_within(&chars("kitten"), "sitting", 3),
-            Some(3)
-        );
-        assert_eq!(edit_distance_within(&chars("kitten"), "sitting", 2), None);
-        assert_eq!(edit_distance_within(&chars(""), "ab", 2), Some(2));
-        assert_eq!(edit_distance_within(&chars("same"), "same", 0), Some(0));
-        assert_eq!(edit_distance_within(&chars("é"), "e", 1), Some(1));
-    }
-
-    #[test]
-    fn the_closest_id_is_near_enough_then_first() {
-        let ids = ["learn-sql", "learn-sq1", "vision"];
-        assert_eq!(
-            closest_id("learn-sq", ids.into_iter()),
-            Some("learn-sq1"),
-            "ties go to the first in sort order"
-        );
-        assert_eq!(closest_id("visoin", ids.into_iter()), Some("vision"));
-        assert_eq!(closest_id("talks", ids.into_iter()), None);
-    }
-
-    #[test]
     fn hints_stop_when_the_comparison_budget_is_spent() {
         let goals: String = (0..1000)
             .map(|i| format!("  - title: Goal {i}\n"))
@@ -1056,7 +856,7 @@ mod tests {
         // A typo, names far from every id until the budget is spent (long, so that
         // comparing them is quick), the typo again (remembered) and another typo (past
         // the budget).
-        let unknown: String = (0..SUGGESTION_COMPARISONS / 1000)
+        let unknown: String = (0..hints::SUGGESTION_COMPARISONS / 1000)
             .map(|i| format!("- [ ] #a-name-longer-than-any-id-{i}\n"))
             .collect();
         let text = format!(

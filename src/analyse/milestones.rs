@@ -1,0 +1,303 @@
+//! The progress rules: how each milestone of a document counts towards its goal, and the
+//! day it was done.
+
+use serde::Serialize;
+
+use crate::dates::Date;
+use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
+use crate::git::{Checked, History};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneReport {
+    pub text: String,
+    /// The text as written, when it has markup (see `Milestone::markdown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
+    /// As written.
+    pub state: MilestoneState,
+    pub depth: u32,
+    pub due: Option<Date>,
+    pub done_on: Option<Date>,
+    /// Where `done_on` comes from; `None` while the milestone is not done.
+    pub done_on_source: Option<DoneSource>,
+    pub file: String,
+    pub line: u32,
+    /// As counted: done when a parent is checked or all its own leaves are done,
+    /// cancelled when a parent is cancelled.
+    pub effective_state: MilestoneState,
+    /// Counts once towards progress (see [`count_milestones`]).
+    pub leaf: bool,
+    /// Obsidian Tasks and Dataview metadata, its keys beside the others.
+    #[serde(flatten)]
+    pub tasks: Option<Box<TaskReport>>,
+}
+
+/// A milestone's Tasks and Dataview metadata in the JSON: each key only when written, so
+/// that journals without them keep a JSON of the same size.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelled_on: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// [`Priority::rank`], present with `priority`: sorting by it (3 when absent) lists
+    /// the most urgent first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_rank: Option<u8>,
+    #[serde(skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
+}
+
+/// Where a done milestone's date comes from, the first that has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DoneSource {
+    /// A `✅ date` or `[done:: date]` marker on the milestone.
+    Marker,
+    /// The date of the dated entry it is written in.
+    Entry,
+    /// The first commit in which it appears checked (or today, when not yet committed).
+    Git,
+    /// No source has a date.
+    Unknown,
+}
+
+/// The milestones of `document` as reported, counted by the progress rules.
+pub(super) fn milestone_reports(
+    document: &Document,
+    history: &History,
+    today: Date,
+) -> Vec<MilestoneReport> {
+    let counted = count_milestones(document, &|m| done_date(document, m, history, today));
+    document
+        .milestones
+        .iter()
+        .zip(counted)
+        .map(|(milestone, counted)| MilestoneReport {
+            text: milestone.text.clone(),
+            markdown: milestone.markdown.clone(),
+            state: milestone.state,
+            depth: milestone.depth,
+            due: milestone.due,
+            done_on: counted.done_on,
+            done_on_source: counted.source,
+            file: document.path.clone(),
+            line: milestone.position.line,
+            effective_state: counted.state,
+            leaf: counted.is_leaf,
+            tasks: milestone.tasks.as_deref().map(|tasks| {
+                Box::new(TaskReport {
+                    scheduled: tasks.scheduled,
+                    start: tasks.start,
+                    created: tasks.created,
+                    cancelled_on: tasks.cancelled_on,
+                    recurrence: tasks.recurrence.clone(),
+                    priority: tasks.priority,
+                    priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
+                    fields: tasks.fields.clone(),
+                })
+            }),
+        })
+        .collect()
+}
+
+/// The done date of a checked milestone, from the first source that has one: its
+/// marker, its entry's date, the git history. A milestone checked but not yet committed
+/// was done today.
+fn done_date(
+    document: &Document,
+    milestone: &Milestone,
+    history: &History,
+    today: Date,
+) -> (Option<Date>, DoneSource) {
+    if let Some(date) = milestone.done_marker {
+        return (Some(date), DoneSource::Marker);
+    }
+    if let Some(date) = document.date {
+        return (Some(date), DoneSource::Entry);
+    }
+    match history.checked(&document.path, milestone.history_key()) {
+        Some(Checked::On(date)) => (Some(date), DoneSource::Git),
+        Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
+        None if history.tracks(&document.path) => (Some(today), DoneSource::Git),
+        None => (None, DoneSource::Unknown),
+    }
+}
+
+/// How one milestone counts towards progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Counted {
+    state: MilestoneState,
+    /// Counts once towards its goal's total: not cancelled, and no sub-milestone counts.
+    is_leaf: bool,
+    done_on: Option<Date>,
+    /// Set exactly when the milestone counts as done.
+    source: Option<DoneSource>,
+}
+
+/// Applies the progress rules to a document's milestone tree: leaves count; checking a
+/// parent counts every leaf under it as done; cancelling one removes it and everything
+/// under it; a parent whose counted leaves are all done shows as done; a parent whose
+/// sub-milestones are all cancelled counts as a leaf itself.
+/// `dated` gives the done date of a milestone checked as written.
+fn count_milestones(
+    document: &Document,
+    dated: &dyn Fn(&Milestone) -> (Option<Date>, DoneSource),
+) -> Vec<Counted> {
+    let milestones = &document.milestones;
+    // Parents come before their children, so one pass down settles what flows from
+    // parents (checked, cancelled) and one pass up what flows from children.
+    let mut counted: Vec<Counted> = Vec::with_capacity(milestones.len());
+    for milestone in milestones {
+        let parent = milestone.parent.map(|p| counted[p]);
+        let inherited = parent.map(|p| p.state);
+        let state = match (milestone.state, inherited) {
+            (MilestoneState::Cancelled, _) | (_, Some(MilestoneState::Cancelled)) => {
+                MilestoneState::Cancelled
+            }
+            (MilestoneState::Done, _) => MilestoneState::Done,
+            (_, Some(MilestoneState::Done)) => MilestoneState::Done,
+            _ => MilestoneState::Open,
+        };
+        let (done_on, source) = match state {
+            MilestoneState::Done if milestone.state == MilestoneState::Done => {
+                let (date, source) = dated(milestone);
+                (date, Some(source))
+            }
+            MilestoneState::Done => parent.map_or((None, None), |p| (p.done_on, p.source)),
+            _ => (None, None),
+        };
+        counted.push(Counted {
+            state,
+            is_leaf: state != MilestoneState::Cancelled,
+            done_on,
+            source,
+        });
+    }
+    // Children that count, and whether all of them are done, per parent.
+    let mut counting_children = vec![0u32; milestones.len()];
+    let mut all_done = vec![true; milestones.len()];
+    // The latest done date of the children, and its source.
+    let mut latest_done: Vec<Option<(Date, DoneSource)>> = vec![None; milestones.len()];
+    let mut unknown_done = vec![false; milestones.len()];
+    for index in (0..milestones.len()).rev() {
+        let mine = &mut counted[index];
+        if counting_children[index] > 0 {
+            mine.is_leaf = false;
+            if mine.state == MilestoneState::Open && all_done[index] {
+                mine.state = MilestoneState::Done;
+                (mine.done_on, mine.source) = match latest_done[index] {
+                    Some((date, source)) if !unknown_done[index] => (Some(date), Some(source)),
+                    _ => (None, Some(DoneSource::Unknown)),
+                };
+            }
+        }
+        let mine = *mine;
+        if let Some(parent) = milestones[index].parent
+            && mine.state != MilestoneState::Cancelled
+        {
+            counting_children[parent] += 1;
+            all_done[parent] &= mine.state == MilestoneState::Done;
+            unknown_done[parent] |= mine.done_on.is_none();
+            if let (Some(date), Some(source)) = (mine.done_on, mine.source)
+                && latest_done[parent].is_none_or(|(latest, _)| date > latest)
+            {
+                latest_done[parent] = Some((date, source));
+            }
+        }
+    }
+    counted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::tests::{day, one_goal, report};
+    use crate::analyse::{GoalReport, Status};
+
+    fn counts(goal: &GoalReport) -> (u32, u32) {
+        (goal.done, goal.total)
+    }
+
+    #[test]
+    fn leaves_count_once() {
+        let goal = one_goal("- [x] a\n- [ ] b\n- [ ] c\n  - [x] c1\n  - [ ] c2\n");
+        assert_eq!(counts(&goal), (2, 4));
+        assert_eq!(goal.progress, 0.5);
+    }
+
+    #[test]
+    fn checking_a_parent_counts_its_leaves_done() {
+        let goal = one_goal("- [x] parent\n  - [ ] a\n  - [ ] b\n    - [ ] b1\n- [ ] other\n");
+        assert_eq!(counts(&goal), (2, 3));
+        let states: Vec<_> = goal
+            .milestones
+            .iter()
+            .map(|m| (m.state, m.effective_state))
+            .collect();
+        assert_eq!(states[1], (MilestoneState::Open, MilestoneState::Done));
+    }
+
+    #[test]
+    fn cancelled_milestones_and_their_subtrees_do_not_count() {
+        let goal =
+            one_goal("- [-] dropped\n  - [x] inside\n- [x] a\n- [ ] b\n  - [-] b1\n  - [x] b2\n");
+        assert_eq!(counts(&goal), (2, 2));
+        assert_eq!(
+            goal.milestones[1].effective_state,
+            MilestoneState::Cancelled
+        );
+    }
+
+    #[test]
+    fn a_parent_whose_children_are_all_cancelled_counts_itself() {
+        let goal = one_goal("- [ ] ship it\n  - [-] approach A\n");
+        assert_eq!(counts(&goal), (0, 1));
+        let goal = one_goal("- [x] ship it\n  - [-] approach A\n");
+        assert_eq!(counts(&goal), (1, 1));
+    }
+
+    #[test]
+    fn a_parent_whose_leaves_are_all_done_shows_done() {
+        let goal = one_goal("- [ ] parent\n  - [x] a ✅ 2026-01-02\n  - [x] b ✅ 2026-01-05\n");
+        assert_eq!(counts(&goal), (2, 2));
+        assert_eq!(goal.milestones[0].effective_state, MilestoneState::Done);
+        assert_eq!(goal.milestones[0].done_on, Some(day("2026-01-05")));
+        assert_eq!(goal.status, Status::Done);
+    }
+
+    #[test]
+    fn done_dates_come_from_markers_then_the_entry_date() {
+        let files = [
+            ("g.md", "---\ngoal: G\n---\n- [x] undated\n"),
+            (
+                "2026-02-03.md",
+                "- [x] in entry #g\n- [x] marked #g ✅ 2026-02-01\n- [ ] open #g\n",
+            ),
+        ];
+        let goal = report(&files, "2026-06-01").goals.remove(0);
+        let done_on: Vec<_> = goal
+            .milestones
+            .iter()
+            .map(|m| m.done_on.map(|d| d.to_string()))
+            .collect();
+        // Documents are read in path order: the entry, then the goal file.
+        assert_eq!(
+            done_on,
+            [
+                Some("2026-02-03".into()),
+                Some("2026-02-01".into()),
+                None,
+                None
+            ]
+        );
+    }
+}

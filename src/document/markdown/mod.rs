@@ -1,0 +1,473 @@
+//! The markdown body: milestones (task-list items, and Logseq's `TODO` items), headings,
+//! `#tags`, `[[wikilinks]]` and Dataview fields, all taken from pulldown-cmark's parse, so
+//! that text in code blocks, inline code or HTML never counts.
+
+mod milestone;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::metadata::{self, collapse_whitespace};
+use super::text::LineIndex;
+use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+
+/// The options pulldown-cmark parses bodies with.
+const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_WIKILINKS);
+
+/// Reads the body `text[body_start..]` into `document`'s milestones, headings, tags,
+/// notes, fields and links, and its problems into its diagnostics; positions are in the
+/// whole file.
+///
+/// Returns the checked milestones whose line, read alone, may give another text than
+/// theirs: their text goes on below that line, or may use a link defined elsewhere in the
+/// file (see `Milestone::history_key`). Most milestones are not, and are not read again.
+pub fn read(
+    text: &str,
+    body_start: usize,
+    lines: &LineIndex,
+    options: &ParseOptions,
+    document: &mut Document,
+) -> Vec<usize> {
+    let mut reader = BodyReader {
+        text,
+        lines,
+        options,
+        document,
+        read_line_alone: Vec::new(),
+        items: Vec::new(),
+        open_headings: Vec::new(),
+        heading: None,
+        in_code_block: false,
+        in_wikilink: false,
+        paragraph_note: None,
+        block: Block::default(),
+        has_link_definitions: false,
+    };
+    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
+    reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
+    for (event, range) in events {
+        reader.event(event, body_start + range.start, body_start + range.end);
+    }
+    reader.flush_block();
+    reader.read_line_alone
+}
+
+/// A list item being read.
+struct Item {
+    start: usize,
+    /// Index into `Document::milestones` once the item turned out to be a task.
+    milestone: Option<usize>,
+    /// Nothing of the item's text has been seen yet: where a `[-]` marker may stand.
+    at_text_start: bool,
+    /// The item's first block is still being read, so its text is the item's text.
+    collecting: bool,
+    text: String,
+    /// Byte ranges of `text` that were inline code.
+    code: Vec<Range<usize>>,
+    /// Where the collected text is in the file, markup included.
+    source: Source,
+    tags: Vec<String>,
+    /// Bytes at the start of the text that are its task marker (`[-]`, `TODO [#A]`),
+    /// not its text.
+    marker_len: usize,
+    /// Where the marker ends in the file: a `#A` before it is no tag.
+    marker_end: usize,
+    links: Vec<String>,
+    fields: Fields,
+}
+
+/// The span of the file a text was collected from: from the first inline event to the end
+/// of the last, so that it holds the text's inline markdown as written, and where inline
+/// code is in it. Empty until the first event.
+#[derive(Default, Clone)]
+struct Source {
+    span: Option<(usize, usize)>,
+    code: Vec<Range<usize>>,
+}
+
+impl Source {
+    fn extend(&mut self, start: usize, end: usize, is_code: bool) {
+        self.span = Some(match self.span {
+            Some((first, last)) => (first, last.max(end)),
+            None => (start, end),
+        });
+        if is_code {
+            self.code.push(start..end);
+        }
+    }
+
+    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes, and
+    /// its code ranges relative to it.
+    fn written<'t>(
+        &self,
+        text: &'t str,
+        marker_len: usize,
+    ) -> Option<(&'t str, Vec<Range<usize>>)> {
+        let (start, end) = self.span?;
+        let whole = text.get(start..end)?;
+        let trimmed = whole.trim_start();
+        let written = trimmed.get(marker_len..).unwrap_or(trimmed);
+        let offset = start + whole.len() - written.len();
+        Some((written, shift(&self.code, offset)))
+    }
+}
+
+/// `ranges` moved `by` bytes to the left (ranges that start before are cut).
+fn shift(ranges: &[Range<usize>], by: usize) -> Vec<Range<usize>> {
+    ranges
+        .iter()
+        .map(|r| r.start.saturating_sub(by)..r.end.saturating_sub(by))
+        .collect()
+}
+
+/// The paragraph (or item text, or table cell) being read, for its Dataview fields: only
+/// a block whose text has a `::` is looked at again.
+#[derive(Default)]
+struct Block {
+    source: Source,
+    has_field: bool,
+}
+
+/// A paragraph outside any list, in a notes section.
+struct ParagraphNote {
+    kind: NoteKind,
+    start: usize,
+    text: String,
+    source: Source,
+}
+
+/// What a piece of inline text is, which decides whether `#tags` in it count.
+#[derive(Clone, Copy)]
+enum Inline {
+    /// Text as written.
+    Prose,
+    /// Inline code, the name a `[[wikilink]]` shows, a line break.
+    NoTags,
+}
+
+/// A heading being read.
+struct OpenHeading {
+    level: u8,
+    start: usize,
+    text: String,
+}
+
+struct BodyReader<'a> {
+    text: &'a str,
+    lines: &'a LineIndex<'a>,
+    options: &'a ParseOptions,
+    /// The document being read: its path, and where what the body holds goes.
+    document: &'a mut Document,
+    /// See what [`read`] returns.
+    read_line_alone: Vec<usize>,
+    items: Vec<Item>,
+    /// Indices into `Document::headings` of the sections that contain the current point.
+    open_headings: Vec<usize>,
+    heading: Option<OpenHeading>,
+    in_code_block: bool,
+    /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
+    in_wikilink: bool,
+    paragraph_note: Option<ParagraphNote>,
+    block: Block,
+    /// Whether the file defines links (`[name]: url`) that items may use by name.
+    has_link_definitions: bool,
+}
+
+impl BodyReader<'_> {
+    fn event(&mut self, event: Event, start: usize, end: usize) {
+        self.check_for_task_marker(&event, start);
+        if is_inline(&event) {
+            self.extend_source(&event, start, end);
+        } else {
+            self.flush_block();
+        }
+        match event {
+            Event::Start(Tag::Item) => self.items.push(Item {
+                start,
+                milestone: None,
+                at_text_start: true,
+                collecting: true,
+                text: String::new(),
+                code: Vec::new(),
+                source: Source::default(),
+                tags: Vec::new(),
+                marker_len: 0,
+                marker_end: start,
+                links: Vec::new(),
+                fields: Fields::new(),
+            }),
+            Event::End(TagEnd::Item) => self.end_item(end),
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => self.wikilink(&dest_url, has_pothole, start),
+            Event::End(TagEnd::Link) => self.in_wikilink = false,
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some(OpenHeading {
+                    level: level as u8,
+                    start,
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                self.stop_collecting();
+            }
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::HtmlBlock | Tag::Table(_)) => {
+                self.stop_collecting();
+            }
+            Event::Start(Tag::Paragraph) if self.items.is_empty() => {
+                self.paragraph_note = self.section_kind().map(|kind| ParagraphNote {
+                    kind,
+                    start,
+                    text: String::new(),
+                    source: Source::default(),
+                });
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.stop_collecting();
+                if let Some(note) = self.paragraph_note.take() {
+                    let markdown = self.source_markdown(&note.source, 0);
+                    self.push_note(note.kind, note.start, &note.text, markdown);
+                }
+            }
+            Event::Text(text) if !self.in_code_block && !self.in_wikilink => {
+                self.inline_text(&text, start, Inline::Prose);
+            }
+            Event::Code(text) => {
+                if let Some(item) = self.items.last_mut()
+                    && item.collecting
+                    && self.heading.is_none()
+                    && self.paragraph_note.is_none()
+                {
+                    item.code
+                        .push(item.text.len()..item.text.len() + text.len());
+                }
+                self.inline_text(&text, start, Inline::NoTags);
+            }
+            Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, Inline::NoTags),
+            _ => {}
+        }
+    }
+
+    /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
+    fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
+        self.document.links.push(Located {
+            value: target.to_string(),
+            position: self.lines.position(start),
+        });
+        if let Some(item) = self.items.last_mut()
+            && item.collecting
+        {
+            item.links.push(target.to_string());
+        }
+        if !has_alias {
+            self.inline_text(metadata::wikilink_display(target), start, Inline::NoTags);
+            self.in_wikilink = true;
+        }
+    }
+
+    /// Text of a paragraph, heading or item.
+    fn inline_text(&mut self, text: &str, start: usize, kind: Inline) {
+        let mut tags = match kind {
+            Inline::Prose => find_tags(text),
+            Inline::NoTags => Vec::new(),
+        };
+        if let Some(item) = self.items.last()
+            && start < item.marker_end
+        {
+            // `[#A]`, Logseq's priority, is no tag.
+            tags.retain(|(at, _)| start + at >= item.marker_end);
+        }
+        for (at, tag) in &tags {
+            let position = self.lines.position(start + at);
+            self.document.tags.push(Located {
+                value: tag.clone(),
+                position,
+            });
+        }
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+        } else if let Some(note) = &mut self.paragraph_note {
+            note.text.push_str(text);
+        } else if let Some(item) = self.items.last_mut()
+            && item.collecting
+        {
+            item.text.push_str(text);
+            item.tags.extend(tags.into_iter().map(|(_, tag)| tag));
+        }
+    }
+
+    /// Grows the source span of the text being collected, as `inline_text` chooses it,
+    /// and of the block being read.
+    fn extend_source(&mut self, event: &Event, start: usize, end: usize) {
+        if self.heading.is_some() || self.in_code_block {
+            return;
+        }
+        let is_code = matches!(event, Event::Code(_));
+        self.block.source.extend(start, end, is_code);
+        if let Event::Text(text) = event
+            && text.contains("::")
+        {
+            self.block.has_field = true;
+        }
+        if let Some(note) = &mut self.paragraph_note {
+            note.source.extend(start, end, is_code);
+        } else if let Some(item) = self.items.last_mut()
+            && item.collecting
+            && !item.at_text_start
+        {
+            item.source.extend(start, end, is_code);
+        }
+    }
+
+    /// Ends the block being read: its Dataview fields are the document's, and its item's
+    /// when it is the item's own text.
+    fn flush_block(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        if !block.has_field {
+            return;
+        }
+        let Some((source, code)) = block.source.written(self.text, 0) else {
+            return;
+        };
+        let item = self.items.last_mut().filter(|item| item.collecting);
+        let mut item_fields = item.map(|item| &mut item.fields);
+        for (key, value) in metadata::fields(source, &code) {
+            if let Some(fields) = item_fields.as_deref_mut() {
+                fields.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+            self.document.fields.entry(key).or_insert(value);
+        }
+    }
+
+    /// The inline markdown of a source span, task marker, Tasks markers and bracketed
+    /// fields removed and whitespace collapsed; `None` when the span has no character that
+    /// starts inline markup, as then the plain text says it all (and most text is like
+    /// that: no copy is made).
+    fn source_markdown(&self, source: &Source, marker_len: usize) -> Option<String> {
+        let (written, code) = source.written(self.text, marker_len)?;
+        if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
+            return None;
+        }
+        Some(metadata::strip_markers(written, &code).0)
+    }
+
+    fn stop_collecting(&mut self) {
+        if let Some(item) = self.items.last_mut() {
+            item.collecting = false;
+        }
+    }
+
+    /// The kind of notes the innermost notes section around the current point collects.
+    fn section_kind(&self) -> Option<NoteKind> {
+        self.open_headings.iter().rev().find_map(|&h| {
+            self.options
+                .sections
+                .kind_of_heading(&self.document.headings[h].text)
+        })
+    }
+
+    /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
+    fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
+        let text = collapse_whitespace(text);
+        if !text.is_empty() {
+            self.document.notes.push(Note {
+                kind,
+                markdown: markdown_if_not(&text, markdown),
+                text,
+                position: self.lines.position(start),
+            });
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some(heading) = self.heading.take() else {
+            return;
+        };
+        while let Some(&open) = self.open_headings.last() {
+            if self.document.headings[open].level >= heading.level {
+                self.open_headings.pop();
+            } else {
+                break;
+            }
+        }
+        let index = self.document.headings.len();
+        self.document.headings.push(Heading {
+            text: collapse_whitespace(&heading.text),
+            level: heading.level,
+            position: self.lines.position(heading.start),
+            parent: self.open_headings.last().copied(),
+        });
+        self.open_headings.push(index);
+    }
+}
+
+/// `#tag`s in a piece of text: after a space or at the start, letters, digits, `_`, `-`
+/// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
+fn find_tags(text: &str) -> Vec<(usize, String)> {
+    let mut tags = Vec::new();
+    // Most text is prose without tags: one fast scan instead of a walk over its chars.
+    if !text.contains('#') {
+        return tags;
+    }
+    let mut previous = ' ';
+    for (at, c) in text.char_indices() {
+        if c == '#' && (previous.is_whitespace() || "([,".contains(previous)) {
+            let name: String = text[at + 1..]
+                .chars()
+                .take_while(|&c| c.is_alphanumeric() || "_-/".contains(c))
+                .collect();
+            let name = name.trim_end_matches(['-', '/']);
+            if name.chars().any(|c| !c.is_ascii_digit()) {
+                tags.push((at, name.to_lowercase()));
+            }
+        }
+        previous = c;
+    }
+    tags
+}
+
+/// Events that are part of a paragraph's inline text, markup included.
+fn is_inline(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::InlineMath(_)
+            | Event::FootnoteReference(_)
+            | Event::Start(
+                Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. }
+            )
+            | Event::End(
+                TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+                    | TagEnd::Image
+            )
+    )
+}
+
+/// The markdown as written, unless it says nothing more than the plain text (most text
+/// has no markup, and then one copy is enough).
+fn markdown_if_not(text: &str, markdown: Option<String>) -> Option<String> {
+    markdown.filter(|markdown| markdown != text && !markdown.is_empty())
+}
+
+#[cfg(test)]
+mod tests;
