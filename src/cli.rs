@@ -742,8 +742,8 @@ fn watch(
         }
         if let (WatchEvent::Built(rebuild), Verbosity::Verbose) = (&event, verbosity) {
             let _ = print(&written_list(
-                &rebuild.written.written,
-                &rebuild.written.removed,
+                &rebuild.summary.written,
+                &rebuild.summary.removed,
             ));
         }
         if first && matches!(event, WatchEvent::Built(_) | WatchEvent::Failed(_)) {
@@ -803,8 +803,8 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
             format!(
                 "{clock} built {}: {} written, {} unchanged in {} ({} ms)\n",
                 crate::text::plural(rebuild.report.goals.len(), "goal"),
-                crate::text::plural(rebuild.written.written.len(), "report"),
-                rebuild.written.unchanged,
+                crate::text::plural(rebuild.summary.written.len(), "report"),
+                rebuild.summary.unchanged,
                 out.display(),
                 rebuild.took.as_millis()
             ) + &removal_notes(&clock, rebuild)
@@ -814,10 +814,10 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
             let mut line = format!("{clock} {}", what_changed(rebuild));
             line.push_str(&format!(
                 " · {} written",
-                crate::text::plural(rebuild.written.written.len(), "report")
+                crate::text::plural(rebuild.summary.written.len(), "report")
             ));
-            if !rebuild.written.removed.is_empty() {
-                line.push_str(&format!(", {} removed", rebuild.written.removed.len()));
+            if !rebuild.summary.removed.is_empty() {
+                line.push_str(&format!(", {} removed", rebuild.summary.removed.len()));
             }
             line.push_str(&format!(" · {} ms\n", rebuild.took.as_millis()));
             line + &removal_notes(&clock, rebuild) + &problems_in(root, rebuild, false)
@@ -828,7 +828,7 @@ fn describe_watch_event(root: &Path, out: &Path, event: &WatchEvent, first: bool
 /// A note a line for each old report a rebuild could not remove.
 fn removal_notes(clock: &str, rebuild: &Rebuild) -> String {
     rebuild
-        .written
+        .summary
         .warnings
         .iter()
         .map(|warning| format!("{clock} note: {warning}\n"))
@@ -847,7 +847,7 @@ fn what_changed(rebuild: &Rebuild) -> String {
         "changed"
     };
     let names: Vec<String> = files
-        .files()
+        .touched()
         .map(|name| crate::visible::visible(name).into_owned())
         .collect();
     let mut what = match count {
@@ -881,7 +881,7 @@ fn problems_in(root: &Path, rebuild: &Rebuild, first: bool) -> String {
             ),
         };
     }
-    let touched: std::collections::HashSet<&str> = rebuild.files.files().collect();
+    let touched: std::collections::HashSet<&str> = rebuild.files.touched().collect();
     let shown: Vec<_> = diagnostics
         .iter()
         .filter(|d| touched.contains(d.file.as_str()))

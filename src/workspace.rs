@@ -75,7 +75,7 @@ impl Refresh {
     }
 
     /// Every file the refresh touched, in order.
-    pub fn files(&self) -> impl Iterator<Item = &str> {
+    pub fn touched(&self) -> impl Iterator<Item = &str> {
         self.added
             .iter()
             .chain(&self.changed)
