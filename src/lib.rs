@@ -5,12 +5,13 @@
 //! [`discover`] finds the files → [`document`] reads and parses each → [`model`] builds the
 //! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
 //! [`render`] fills the templates → [`write`] writes what changed, atomically.
-//! [`check`] and [`terminal`] present the same results on a terminal; [`cli`] only parses
-//! arguments and calls these.
+//! The front-end: [`cli`] parses the arguments and runs a command of [`cmd`], which calls
+//! these and prints through [`term`].
 
 pub(crate) mod analyse;
 pub(crate) mod check;
 pub(crate) mod cli;
+pub(crate) mod cmd;
 pub(crate) mod config;
 pub(crate) mod dates;
 pub(crate) mod diagnostic;
@@ -23,17 +24,15 @@ pub(crate) mod fsread;
 pub mod fuzzing;
 pub(crate) mod git;
 pub(crate) mod hash;
-pub(crate) mod manual;
 pub(crate) mod model;
 pub(crate) mod paths;
-pub(crate) mod progress;
 #[cfg(test)]
 mod properties;
 pub(crate) mod render;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub(crate) mod slug;
-pub(crate) mod terminal;
+pub(crate) mod term;
 pub(crate) mod text;
 pub(crate) mod visible;
 pub(crate) mod watch;

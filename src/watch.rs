@@ -64,17 +64,18 @@ pub struct Rebuild {
     /// Whether `trailmark.toml` changed.
     pub config_changed: bool,
     pub report: Report,
-    pub written: WriteSummary,
+    /// The reports written, unchanged and removed.
+    pub summary: WriteSummary,
     pub took: Duration,
 }
 
 impl Rebuild {
     /// Every report written or removed, relative to the output folder.
     pub fn changed_reports(&self) -> impl Iterator<Item = &str> {
-        self.written
+        self.summary
             .written
             .iter()
-            .chain(&self.written.removed)
+            .chain(&self.summary.removed)
             .map(String::as_str)
     }
 }
@@ -113,6 +114,24 @@ struct Batch {
     journal_changed: bool,
     watch_limit_reached: bool,
     errors: Vec<notify::Error>,
+}
+
+/// Why [`Watch::rebuild`] is called.
+#[derive(Debug, Clone, Copy)]
+struct Cause {
+    /// A file of the templates folder changed.
+    templates_changed: bool,
+    /// Build even when no journal file or setting changed: a new day, lost events.
+    forced: bool,
+}
+
+impl Cause {
+    /// A watcher starts (the first, or polling after the system's watches ran out): any
+    /// change may have been missed, so every report is built.
+    const WATCHER_STARTED: Cause = Cause {
+        templates_changed: false,
+        forced: true,
+    };
 }
 
 /// What [`Watch::gather`] found.
@@ -249,8 +268,8 @@ impl Watch {
     /// Fails only when the journal cannot be watched at all.
     pub fn run(mut self, mut on_event: impl FnMut(WatchEvent)) -> Result<(), Error> {
         // Watching starts before the first build, so that no change made during it is lost.
-        let mut watcher = self.start_watcher(self.options.poll, &mut on_event)?;
-        self.rebuild(false, self.today(), true, &mut on_event)?;
+        let mut watcher = self.start_watcher(&mut on_event)?;
+        self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;
         loop {
             let batch = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
                 Ok(first) => match self.gather(first) {
@@ -267,8 +286,8 @@ impl Watch {
             if batch.watch_limit_reached && matches!(watcher, FileWatcher::Native(_)) {
                 on_event(WatchEvent::Notice(WATCH_LIMIT_NOTICE.to_string()));
                 drop(watcher);
-                watcher = self.start_watcher(true, &mut on_event)?;
-                self.rebuild(false, self.today(), true, &mut on_event)?;
+                watcher = self.start_polling()?;
+                self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;
                 continue;
             }
             for error in &batch.errors {
@@ -292,7 +311,11 @@ impl Watch {
             || batch.templates_changed
             || batch.config_changed;
         if forced || batch.journal_changed {
-            self.rebuild(batch.templates_changed, today, forced, on_event)?;
+            let cause = Cause {
+                templates_changed: batch.templates_changed,
+                forced,
+            };
+            self.rebuild(cause, today, on_event)?;
         }
         Ok(())
     }
@@ -424,13 +447,12 @@ impl Watch {
     }
 
     /// Reads `trailmark.toml` again, refreshes the workspace and builds the reports,
-    /// unless `forced` is false and no journal file or setting changed. Fails only when
-    /// the journal folder is gone; a failed build is an event.
+    /// unless the `cause` is not forced and no journal file or setting changed. Fails only
+    /// when the journal folder is gone; a failed build is an event.
     fn rebuild(
         &mut self,
-        templates_changed: bool,
+        cause: Cause,
         today: Date,
-        forced: bool,
         on_event: &mut impl FnMut(WatchEvent),
     ) -> Result<(), Error> {
         let started = Instant::now();
@@ -452,18 +474,18 @@ impl Watch {
             )));
         }
         let files = self.workspace.refresh();
-        if files.is_empty() && !forced && !config_changed {
+        if files.is_empty() && !cause.forced && !config_changed {
             return Ok(());
         }
         // Checked again: the journal may have gone while it was read.
         self.check_journal_folder()?;
         match self.workspace.build(today) {
-            Ok((report, written)) => on_event(WatchEvent::Built(Box::new(Rebuild {
+            Ok((report, summary)) => on_event(WatchEvent::Built(Box::new(Rebuild {
                 files,
-                templates_changed,
+                templates_changed: cause.templates_changed,
                 config_changed,
                 report,
-                written,
+                summary,
                 took: started.elapsed(),
             }))),
             Err(error) => on_event(WatchEvent::Failed(error)),
@@ -471,21 +493,14 @@ impl Watch {
         Ok(())
     }
 
+    /// Polling with `--poll`, else the system's events, or polling when the system has
+    /// no watches left.
     fn start_watcher(
         &mut self,
-        poll: bool,
         on_event: &mut impl FnMut(WatchEvent),
     ) -> Result<FileWatcher, Error> {
-        if poll {
-            // Not notify's PollWatcher: it looks at every file below the journal, and to
-            // see a second save within its one-second resolution it must hash them all,
-            // attachments included, every time. Polling here stats only what a build reads.
-            let poller = Poller::start(self.sender.clone(), Arc::clone(&self.poll_due)).map_err(
-                |error| Error::journal(&self.root, format!("cannot poll for changes: {error}")),
-            )?;
-            // What is there now is no change.
-            self.poll(&mut Batch::default());
-            return Ok(FileWatcher::Polling(poller));
+        if self.options.poll {
+            return self.start_polling();
         }
         let sender = self.sender.clone();
         let handler = move |result: DebounceEventResult| {
@@ -507,10 +522,23 @@ impl Watch {
             Err(error) if matches!(error.kind, notify::ErrorKind::MaxFilesWatch) => {
                 on_event(WatchEvent::Notice(WATCH_LIMIT_NOTICE.to_string()));
                 drop(debouncer);
-                self.start_watcher(true, on_event)
+                self.start_polling()
             }
             Err(error) => Err(watch_error(error)),
         }
+    }
+
+    fn start_polling(&mut self) -> Result<FileWatcher, Error> {
+        // Not notify's PollWatcher: it looks at every file below the journal, and to see a
+        // second save within its one-second resolution it must hash them all, attachments
+        // included, every time. Polling here stats only what a build reads.
+        let poller =
+            Poller::start(self.sender.clone(), Arc::clone(&self.poll_due)).map_err(|error| {
+                Error::journal(&self.root, format!("cannot poll for changes: {error}"))
+            })?;
+        // What is there now is no change.
+        self.poll(&mut Batch::default());
+        Ok(FileWatcher::Polling(poller))
     }
 
     /// Whether a change at `path` can change the journal: a markdown file or a folder
@@ -673,7 +701,7 @@ mod tests {
             builds.set(builds.get() + 1);
         };
         watch
-            .rebuild(false, watch.today(), true, &mut count)
+            .rebuild(Cause::WATCHER_STARTED, watch.today(), &mut count)
             .unwrap();
         // A poll that saw a file modified in the last 2 s says the journal changed, and
         // the refresh finds nothing new: no build on the same day...

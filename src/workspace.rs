@@ -75,7 +75,7 @@ impl Refresh {
     }
 
     /// Every file the refresh touched, in order.
-    pub fn files(&self) -> impl Iterator<Item = &str> {
+    pub fn touched(&self) -> impl Iterator<Item = &str> {
         self.added
             .iter()
             .chain(&self.changed)
@@ -272,9 +272,33 @@ impl Workspace {
         Ok((report, summary))
     }
 
+    /// The review `trailmark review` prints, in `format` (`md`, `html` or `json`): of the
+    /// period of `kind` that contains `date`, or else of the last complete one before
+    /// `today`. Its entries are linked from the journal folder.
+    pub(crate) fn review(
+        &mut self,
+        kind: PeriodKind,
+        date: Option<Date>,
+        today: Date,
+        format: &str,
+    ) -> Result<String, Error> {
+        let period = self.review_period(kind, date, today);
+        let report = self.analyse(today);
+        let review = review::Reviewer::new(&self.journal, &report).review(period);
+        if format == "json" {
+            return Ok(serde_json::to_string_pretty(&review)
+                .expect("a review holds only strings, numbers and dates")
+                + "\n");
+        }
+        // Printed, not written: a page of its own, not one of the build's outputs.
+        let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
+        let to_journal = format!("{}/", self.root.display()).replace('\\', "/");
+        renderer.render_review(&review, format, &to_journal)
+    }
+
     /// The period of `kind` `trailmark review` shows: the one that contains `date`, or
     /// else the last complete one before `today`, with the journal's week start.
-    pub fn review_period(&self, kind: PeriodKind, date: Option<Date>, today: Date) -> Period {
+    fn review_period(&self, kind: PeriodKind, date: Option<Date>, today: Date) -> Period {
         let week_start = self.config.rules.week_start;
         match date {
             Some(date) => Period::containing(kind, date, week_start),

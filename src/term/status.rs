@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::paint;
 use crate::analyse::{Report, Status};
-use crate::check::paint;
 use crate::diagnostic::Severity;
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
@@ -17,7 +17,7 @@ const MAX_TITLE_WIDTH: usize = 44;
 const BAR_WIDTH: usize = 12;
 
 /// The status table, then a line counting loose tasks and problems, if any.
-pub fn status_table(report: &Report) -> String {
+pub(crate) fn status_table(report: &Report) -> String {
     let rows = report.goal_tree();
     let titles: Vec<String> = rows
         .iter()

@@ -4,8 +4,26 @@
 
 use clap::Command;
 
+use crate::error::Error;
+use crate::term;
+
+/// Prints the completion script of `shell` for `command`.
+pub(crate) fn print_completions(
+    command: Command,
+    shell: clap_complete::Shell,
+) -> Result<(), Error> {
+    let mut script = Vec::new();
+    completions(command, shell, &mut script);
+    term::print_plain(&String::from_utf8_lossy(&script))
+}
+
+/// Prints the manual page of `command`, which exits with `exit_codes`.
+pub(crate) fn print_man_page(command: Command, exit_codes: &[(u8, &str)]) -> Result<(), Error> {
+    term::print_plain(&man_page(command, exit_codes))
+}
+
 /// The completion script of `shell` for `command`.
-pub fn completions(mut command: Command, shell: clap_complete::Shell, out: &mut Vec<u8>) {
+pub(crate) fn completions(mut command: Command, shell: clap_complete::Shell, out: &mut Vec<u8>) {
     let name = command.get_name().to_string();
     clap_complete::generate(shell, &mut command, name, out);
 }
@@ -13,7 +31,7 @@ pub fn completions(mut command: Command, shell: clap_complete::Shell, out: &mut 
 /// One manual page (roff) for `command` and all its subcommands: name, synopsis,
 /// description, the options every command takes, then each command with its own
 /// synopsis and options, the exit codes and the environment.
-pub fn man_page(mut command: Command, exit_codes: &[(u8, &str)]) -> String {
+pub(crate) fn man_page(mut command: Command, exit_codes: &[(u8, &str)]) -> String {
     command.build();
     let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();

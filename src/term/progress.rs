@@ -9,9 +9,10 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a build runs before its progress is shown.
-pub const DELAY: Duration = Duration::from_secs(1);
+pub(crate) const DELAY: Duration = Duration::from_secs(1);
 
-pub struct BuildProgress {
+/// The progress bar of one build.
+pub(crate) struct BuildProgress {
     bar: ProgressBar,
     /// Stops the thread that reveals the bar after the delay.
     stop: Sender<()>,
@@ -21,7 +22,7 @@ pub struct BuildProgress {
 impl BuildProgress {
     /// A hidden bar, drawn on stderr from `delay` on if stderr is a terminal (indicatif
     /// draws nothing on anything else, or where `TERM` is `dumb`).
-    pub fn start(delay: Duration) -> BuildProgress {
+    pub(crate) fn start(delay: Duration) -> BuildProgress {
         BuildProgress::start_on(delay, ProgressDrawTarget::stderr)
     }
 
@@ -55,12 +56,12 @@ impl BuildProgress {
     }
 
     /// The journal is read; reports are being made.
-    pub fn building(&self) {
+    pub(crate) fn building(&self) {
         self.bar.set_message("building reports");
     }
 
     /// `done` reports of `total` are written or found current.
-    pub fn reports(&self, done: usize, total: usize) {
+    pub(crate) fn reports(&self, done: usize, total: usize) {
         if self.bar.length() != Some(total as u64) {
             self.bar.set_style(
                 ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
@@ -74,7 +75,7 @@ impl BuildProgress {
     }
 
     /// Removes the bar, if it was shown, before the build's summary is printed.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         // The revealer may have ended already, having shown the bar.
         let _ = self.stop.send(());
         if let Some(revealer) = self.revealer {

@@ -1,0 +1,45 @@
+//! `trailmark check`: every problem in the journal, and hints for SMART goals.
+
+use super::JournalOptions;
+use crate::check::{fails_check, smart_hints};
+use crate::error::Error;
+use crate::term::diagnostics::{format_check, format_diagnostics};
+use crate::term::{self, Verbosity};
+
+/// Prints the journal's problems and says whether they fail the check: errors do, and
+/// warnings too when `strict`.
+pub(crate) fn run(
+    journal: &JournalOptions,
+    strict: bool,
+    verbosity: Verbosity,
+) -> Result<bool, Error> {
+    let mut workspace = journal.open()?;
+    let report = workspace.analyse(journal.today());
+    let text = match verbosity {
+        // Quiet: only the problems that make `check` fail.
+        Verbosity::Quiet => {
+            let failing: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| fails_check(d.severity, strict))
+                .cloned()
+                .collect();
+            format_diagnostics(&journal.dir, &failing)
+        }
+        Verbosity::Normal | Verbosity::Verbose => {
+            let mut text = String::new();
+            if verbosity == Verbosity::Verbose {
+                for document in &workspace.journal().documents {
+                    text.push_str(&format!("read {}\n", document.path));
+                }
+            }
+            let hints = smart_hints(&report);
+            text + &format_check(&journal.dir, &report.diagnostics, &hints)
+        }
+    };
+    term::print(&text)?;
+    Ok(report
+        .diagnostics
+        .iter()
+        .any(|d| fails_check(d.severity, strict)))
+}

@@ -1,0 +1,24 @@
+//! `trailmark review`: the review of one week, month, quarter or year.
+
+use super::JournalOptions;
+use crate::analyse::period::PeriodKind;
+use crate::dates::Date;
+use crate::error::Error;
+use crate::term;
+use crate::visible::visible;
+
+/// Prints the review of the period of `kind` that contains `date` (else the last complete
+/// one), in `format`: `md`, `html` or `json`.
+pub(crate) fn run(
+    journal: &JournalOptions,
+    kind: PeriodKind,
+    date: Option<Date>,
+    format: &str,
+) -> Result<(), Error> {
+    let text = journal
+        .open()?
+        .review(kind, date, journal.today(), format)?;
+    // A review is meant for a terminal as much as for a file: journal text in it never
+    // sends a control sequence (JSON escapes them already).
+    term::print(&visible(&text))
+}

@@ -1,0 +1,60 @@
+//! What `build` says when it is done, and the parts of it `watch` says too.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::analyse::Report;
+use crate::text::plural;
+use crate::write::WriteSummary;
+
+/// `build`'s summary: goals, reports written, unchanged and removed, and where; then how
+/// many problems the journal has.
+pub(crate) fn built(report: &Report, summary: &WriteSummary, out: &Path) -> String {
+    let mut line = format!(
+        "{}: {} reports written, {} unchanged",
+        plural(report.goals.len(), "goal"),
+        summary.written.len(),
+        summary.unchanged
+    );
+    if !summary.removed.is_empty() {
+        line.push_str(&format!(", {} removed", summary.removed.len()));
+    }
+    line.push_str(&format!(" in {}\n", out.display()));
+    line + &problems_note(report.diagnostics.len())
+}
+
+/// How many problems the journal has and how to see them, on a line of its own; nothing
+/// when it has none.
+pub(crate) fn problems_note(problems: usize) -> String {
+    match problems {
+        0 => String::new(),
+        n => format!(
+            "{} in the journal; run `trailmark check` to see {}\n",
+            plural(n, "problem"),
+            if n == 1 { "it" } else { "them" }
+        ),
+    }
+}
+
+/// One line a report written or removed, for `--verbose`.
+pub(crate) fn written_list(written: &[String], removed: &[String]) -> String {
+    let mut list = String::new();
+    for path in written {
+        list.push_str(&format!("  wrote {path}\n"));
+    }
+    for path in removed {
+        list.push_str(&format!("  removed {path}\n"));
+    }
+    list
+}
+
+/// How long reading the journal's `files` took, and the rest of the build, for
+/// `--verbose`.
+pub(crate) fn timings(files: usize, read: Duration, rest: Duration) -> String {
+    format!(
+        "read {} in {} ms; analysed, rendered and wrote in {} ms\n",
+        plural(files, "file"),
+        read.as_millis(),
+        rest.as_millis()
+    )
+}

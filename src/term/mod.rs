@@ -1,0 +1,87 @@
+//! What the commands print on a terminal: styles, the status table, diagnostics with
+//! their lines, what `init`, `build` and `watch` say, the progress bar, and the one way
+//! text goes to stdout. A message shared by commands is written here once.
+
+pub(crate) mod build;
+pub(crate) mod diagnostics;
+pub(crate) mod init;
+pub(crate) mod progress;
+pub(crate) mod status;
+pub(crate) mod watch;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::error::Error;
+
+/// How much a command prints besides errors and its own output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Wraps text in a color; anstream drops the codes where the output is no terminal.
+pub(crate) fn paint(color: AnsiColor, text: &str) -> String {
+    let style = Style::new().fg_color(Some(color.into())).bold();
+    format!("{style}{text}{style:#}")
+}
+
+pub(crate) fn bold(text: &str) -> String {
+    let style = Style::new().bold();
+    format!("{style}{text}{style:#}")
+}
+
+/// The label of an error, in red.
+pub(crate) fn error_label() -> String {
+    paint(AnsiColor::Red, "error")
+}
+
+/// The label of a warning, in yellow.
+pub(crate) fn warning_label() -> String {
+    paint(AnsiColor::Yellow, "warning")
+}
+
+/// `trailmark: error: …` on stderr, for an error that stops a command.
+pub(crate) fn print_error(error: &Error) {
+    let _ = writeln!(anstream::stderr(), "trailmark: {}: {error}", error_label());
+}
+
+/// `trailmark: warning: …` on stderr.
+pub(crate) fn print_warning(warning: &str) {
+    let _ = writeln!(
+        anstream::stderr(),
+        "trailmark: {}: {warning}",
+        warning_label()
+    );
+}
+
+/// Prints `text` on stdout, in color where stdout is a terminal that wants it.
+pub(crate) fn print(text: &str) -> Result<(), Error> {
+    write_stdout(&mut anstream::stdout(), text)
+}
+
+/// Prints `text` on stdout as it is, for output with no colors to strip and perhaps
+/// large: JSON, a completion script, the manual page.
+pub(crate) fn print_plain(text: &str) -> Result<(), Error> {
+    write_stdout(&mut std::io::stdout().lock(), text)
+}
+
+/// Writes `text` to `stdout` and flushes it.
+fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // A closed pipe (`trailmark status | head`) is not an error worth a message.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }),
+        Ok(()) => Ok(()),
+    }
+}
