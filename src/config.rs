@@ -2,21 +2,31 @@
 //! the file gets the defaults. A key trailmark does not know, or a value of the wrong
 //! type, is an error with its line and column: a misspelt key silently ignored would
 //! leave a person wondering why their setting does nothing.
+//!
+//! Each key is one entry of the table [`keys::KEYS`]: its name, the comment `init` writes
+//! above it, how its value is read and checked, and how it is printed. That one table
+//! reads the file, prints `trailmark config` and writes `init`'s commented file, so a key
+//! cannot be read but missing from either. The defaults stay with the values' owners
+//! ([`Rules`], [`ParseOptions`], the folder names in [`crate::paths`]), which use them
+//! without any file: a key's default is what it prints of [`Config::default`].
 
+mod keys;
+
+use std::convert::Infallible;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
+use globset::GlobSet;
+use serde::de::{Deserializer as _, Visitor};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::analyse::Rules;
 use crate::analyse::period::PeriodKind;
-use crate::dates::Weekday;
-use crate::document::LineIndex;
-use crate::document::{NoteKind, ParseOptions};
+use crate::document::{LineIndex, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
+use keys::{KEYS, Refusal, Toml, Value, explain};
 
 /// The configuration file, at the journal's root.
 pub const CONFIG_FILE: &str = "trailmark.toml";
@@ -103,30 +113,6 @@ pub fn from_text(root: &Path, text: Option<&str>) -> Result<Config, Error> {
     })
 }
 
-/// The file as written. `Spanned` values are checked beyond their type, and a problem
-/// with them points at the value.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    output: Option<Spanned<String>>,
-    templates: Option<Spanned<String>>,
-    exclude: Option<Vec<Spanned<String>>>,
-    week_start: Option<Weekday>,
-    reviews: Option<Vec<PeriodKind>>,
-    stalled_after_days: Option<Spanned<i64>>,
-    at_risk_margin: Option<Spanned<f64>>,
-    logseq_markers: Option<bool>,
-    sections: Option<SectionsFile>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SectionsFile {
-    wins: Option<Spanned<Vec<String>>>,
-    feedback: Option<Spanned<Vec<String>>>,
-    lessons: Option<Spanned<Vec<String>>>,
-}
-
 /// A problem in the file: where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -138,115 +124,27 @@ pub struct Problem {
 impl Config {
     /// The configuration a file's text sets.
     pub fn parse(text: &str) -> Result<Config, Problem> {
-        let at = |span: Option<Range<usize>>, message: String| {
-            let position = LineIndex::new(text).position(span.map_or(0, |span| span.start));
+        let at = |span: Range<usize>, message: String| {
+            let position = LineIndex::new(text).position(span.start);
             Problem {
                 line: position.line,
                 column: position.column,
                 message,
             }
         };
-        let file: File =
-            toml::from_str(text).map_err(|error| at(error.span(), explain(error.message())))?;
-        let mut config = Config::default();
-        let mut set = |key: &'static str| config.set.push(key);
-        if let Some(output) = file.output {
-            set("output");
-            config.output =
-                path_value(&output, "output").map_err(|m| at(Some(output.span()), m))?;
+        let file = DeTable::parse(text)
+            .map_err(|error| at(error.span().unwrap_or(0..0), explain(error.message())))?;
+        let mut reading = Reading {
+            config: Config::default(),
+            first_invalid: None,
+        };
+        reading
+            .read_table(&[], file.into_inner())
+            .map_err(|(span, message)| at(span, message))?;
+        match reading.first_invalid {
+            Some((_, span, message)) => Err(at(span, message)),
+            None => Ok(reading.config),
         }
-        if let Some(templates) = file.templates {
-            set("templates");
-            config.templates =
-                path_value(&templates, "templates").map_err(|m| at(Some(templates.span()), m))?;
-        }
-        if let Some(globs) = file.exclude {
-            set("exclude");
-            config.exclude = exclude(&globs).map_err(|(span, m)| at(Some(span), m))?;
-        }
-        if let Some(day) = file.week_start {
-            set("week_start");
-            config.rules.week_start = day;
-        }
-        if let Some(mut reviews) = file.reviews {
-            set("reviews");
-            let mut seen = Vec::new();
-            reviews.retain(|kind| {
-                !seen.contains(kind) && {
-                    seen.push(*kind);
-                    true
-                }
-            });
-            config.reviews = reviews;
-        }
-        if let Some(days) = file.stalled_after_days {
-            set("stalled_after_days");
-            if *days.get_ref() < 1 {
-                return Err(at(
-                    Some(days.span()),
-                    "stalled_after_days must be a whole number of days, 1 or more".into(),
-                ));
-            }
-            config.rules.stalled_after_days = *days.get_ref();
-        }
-        if let Some(margin) = file.at_risk_margin {
-            set("at_risk_margin");
-            let value = *margin.get_ref();
-            if !(0.0..=1.0).contains(&value) {
-                return Err(at(
-                    Some(margin.span()),
-                    "at_risk_margin is a fraction of the goal from 0 to 1, such as 0.25 \
-                     (a quarter behind the straight line from start to due)"
-                        .into(),
-                ));
-            }
-            config.rules.at_risk_margin = value;
-        }
-        if let Some(on) = file.logseq_markers {
-            set("logseq_markers");
-            config.parse.logseq_markers = on;
-        }
-        if let Some(sections) = file.sections {
-            for (key, list, target) in [
-                (
-                    "sections.wins",
-                    sections.wins,
-                    &mut config.parse.sections.wins,
-                ),
-                (
-                    "sections.feedback",
-                    sections.feedback,
-                    &mut config.parse.sections.feedback,
-                ),
-                (
-                    "sections.lessons",
-                    sections.lessons,
-                    &mut config.parse.sections.lessons,
-                ),
-            ] {
-                let Some(list) = list else { continue };
-                config.set.push(key);
-                if list
-                    .get_ref()
-                    .iter()
-                    .any(|name| NoteKind::words(name).is_empty())
-                {
-                    return Err(at(
-                        Some(list.span()),
-                        format!(
-                            "{key} lists a heading with no letters or digits; every name must have some"
-                        ),
-                    ));
-                }
-                // Kept as compared, so that `trailmark config` shows how they match.
-                *target = list
-                    .into_inner()
-                    .iter()
-                    .map(|name| NoteKind::words(name))
-                    .collect();
-            }
-        }
-        Ok(config)
     }
 
     /// The output folder, with the journal at `root`.
@@ -262,57 +160,178 @@ impl Config {
     /// The effective configuration as a `trailmark.toml` that sets it, each default
     /// marked so.
     pub fn to_toml(&self) -> String {
-        let strings = |items: &[String]| list(items.iter().map(String::as_str));
-        [
-            self.setting("output", quoted(&self.output.to_string_lossy())),
-            self.setting("templates", quoted(&self.templates.to_string_lossy())),
-            self.setting("exclude", strings(&self.exclude.globs)),
-            self.setting("week_start", quoted(self.rules.week_start.as_str())),
-            self.setting(
-                "reviews",
-                list(self.reviews.iter().map(|kind| kind.as_str())),
-            ),
-            self.setting(
-                "stalled_after_days",
-                self.rules.stalled_after_days.to_string(),
-            ),
-            self.setting("at_risk_margin", format!("{:?}", self.rules.at_risk_margin)),
-            self.setting("logseq_markers", self.parse.logseq_markers.to_string()),
-            "\n[sections]\n".to_string(),
-            self.setting("sections.wins", strings(&self.parse.sections.wins)),
-            self.setting("sections.feedback", strings(&self.parse.sections.feedback)),
-            self.setting("sections.lessons", strings(&self.parse.sections.lessons)),
-        ]
-        .concat()
-    }
-
-    /// One `key = value` line, marked when the value is the default.
-    fn setting(&self, key: &str, value: String) -> String {
-        let note = if self.set.contains(&key) {
-            ""
-        } else {
-            "  # default"
-        };
-        let name = key.rsplit('.').next().unwrap_or(key);
-        format!("{name} = {value}{note}\n")
+        let mut text = String::new();
+        let mut current_table = "";
+        for key in KEYS {
+            let (table, name) = key.table_and_name();
+            if table != current_table {
+                text.push_str(&format!("\n[{table}]\n"));
+                current_table = table;
+            }
+            let note = if self.set.contains(&key.name) {
+                ""
+            } else {
+                "  # default"
+            };
+            let value = match (key.print)(self) {
+                Toml::One(value) => value,
+                Toml::List(items) => format!("[{}]", items.join(", ")),
+            };
+            text.push_str(&format!("{name} = {value}{note}\n"));
+        }
+        text
     }
 }
 
-/// A folder path from the file: not empty, and not starting with `~` (see
-/// [`refuse_tilde`]).
-fn path_value(value: &Spanned<String>, key: &str) -> Result<PathBuf, String> {
-    let path = value.get_ref();
-    if path.trim().is_empty() {
-        return Err(format!(
-            "{key} is empty; give a folder, such as \"_reports\""
-        ));
+/// `trailmark.toml` as `init` writes it: every key commented out at its default, so the
+/// defaults stay in the program and a later version's better default reaches old journals.
+pub(crate) fn commented_defaults() -> String {
+    let defaults = Config::default();
+    let mut text = String::from(
+        "# trailmark settings for this journal. Every key is optional: each is shown here at its\n\
+         # default, commented out. Remove the `#` in front of a key to change it.\n",
+    );
+    let mut current_table = "";
+    for key in KEYS {
+        if !key.comment.is_empty() {
+            text.push('\n');
+            for line in key.comment.lines() {
+                text.push_str(&format!("# {line}\n"));
+            }
+        }
+        let (table, name) = key.table_and_name();
+        if table != current_table {
+            text.push_str(&format!("# [{table}]\n"));
+            current_table = table;
+        }
+        text.push_str(&match (key.print)(&defaults) {
+            Toml::One(value) => format!("# {name} = {value}\n"),
+            Toml::List(items) => commented_list(name, &items),
+        });
     }
-    refuse_tilde(
-        path,
-        key,
-        "give the folder's full path, or a path relative to the journal",
-    )?;
-    Ok(PathBuf::from(path))
+    text
+}
+
+/// `# key = [a, b, ...]`, over several commented lines when it would be long.
+fn commented_list(key: &str, items: &[String]) -> String {
+    let one_line = format!("# {key} = [{}]\n", items.join(", "));
+    if one_line.len() <= 88 {
+        return one_line;
+    }
+    let mut text = format!("# {key} = [\n");
+    let mut line = String::new();
+    for item in items {
+        if !line.is_empty() && line.len() + item.len() + 2 > 80 {
+            text.push_str(&format!("#     {}\n", line.trim_end()));
+            line.clear();
+        }
+        line.push_str(item);
+        line.push_str(", ");
+    }
+    text.push_str(&format!(
+        "#     {}\n# ]\n",
+        line.trim_end_matches([',', ' '])
+    ));
+    text
+}
+
+/// A file being read: the configuration so far, and the first value out of range (by its
+/// index in [`KEYS`]).
+struct Reading {
+    config: Config,
+    first_invalid: Option<(usize, Range<usize>, String)>,
+}
+
+impl Reading {
+    /// Reads the `entries` of the table at `path` (empty for the top of the file); an error
+    /// is the first unknown key or mistyped value.
+    fn read_table(
+        &mut self,
+        path: &[&str],
+        entries: DeTable<'_>,
+    ) -> Result<(), (Range<usize>, String)> {
+        for (written, value) in entries {
+            let here: Vec<&str> = path
+                .iter()
+                .copied()
+                .chain([written.get_ref().as_ref()])
+                .collect();
+            if let Some(index) = KEYS
+                .iter()
+                .position(|key| key.name.split('.').eq(here.iter().copied()))
+            {
+                self.read_key(index, value)?;
+            } else if !names_in(&here).is_empty() {
+                let span = value.span();
+                match value.into_inner() {
+                    DeValue::Table(entries) => self.read_table(&here, entries)?,
+                    other => return Err(not_a_table(Spanned::new(span, other))),
+                }
+            } else {
+                let expected: Vec<String> = names_in(path)
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                return Err((
+                    written.span(),
+                    format!(
+                        "unknown key `{}`, expected one of {}; `trailmark config` prints every \
+                         key with its value",
+                        written.get_ref(),
+                        expected.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the `value` of the key at `index` in [`KEYS`].
+    fn read_key(&mut self, index: usize, value: Value<'_>) -> Result<(), (Range<usize>, String)> {
+        self.config.set.push(KEYS[index].name);
+        match (KEYS[index].read)(&mut self.config, value) {
+            Ok(()) => Ok(()),
+            Err(Refusal::Unreadable(span, message)) => Err((span, message)),
+            Err(Refusal::Invalid(span, message)) => {
+                let first = self.first_invalid.as_ref();
+                if first.is_none_or(|(first, ..)| index < *first) {
+                    self.first_invalid = Some((index, span, message));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The names of the keys and tables directly in the table at `path` (empty for the top of
+/// the file), in the order of [`KEYS`].
+fn names_in(path: &[&str]) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for key in KEYS {
+        let segments: Vec<&'static str> = key.name.split('.').collect();
+        if segments.len() > path.len()
+            && segments.starts_with(path)
+            && !names.contains(&segments[path.len()])
+        {
+            names.push(segments[path.len()]);
+        }
+    }
+    names
+}
+
+/// The problem with a table given as another kind of value (`sections = 5`), in the words
+/// of the serde struct that read `[sections]` before [`KEYS`] did.
+fn not_a_table(value: Value<'_>) -> (Range<usize>, String) {
+    /// Accepts nothing, expecting what serde called the struct.
+    struct NotATable;
+    impl Visitor<'_> for NotATable {
+        type Value = Infallible;
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("struct SectionsFile")
+        }
+    }
+    let Err(error) = ValueDeserializer::from(value).deserialize_any(NotATable);
+    (error.span().unwrap_or(0..0), explain(error.message()))
 }
 
 /// An error naming `setting` when the folder `path` starts with `~`, ending with `hint`.
@@ -332,60 +351,10 @@ pub(crate) fn refuse_tilde(path: &str, setting: &str, hint: &str) -> Result<(), 
     Ok(())
 }
 
-fn exclude(globs: &[Spanned<String>]) -> Result<Exclude, (Range<usize>, String)> {
-    let mut by_name = GlobSetBuilder::new();
-    let mut by_path = GlobSetBuilder::new();
-    for glob in globs {
-        let pattern = glob
-            .get_ref()
-            .trim_start_matches("./")
-            .trim_end_matches('/');
-        let compiled = GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|error| (glob.span(), format!("exclude: {}", error.kind())))?;
-        if pattern.contains('/') {
-            by_path.add(compiled);
-        } else {
-            by_name.add(compiled);
-        }
-    }
-    let built = |builder: GlobSetBuilder| {
-        builder
-            .build()
-            .map_err(|error| (0..0, format!("exclude: {error}")))
-    };
-    Ok(Exclude {
-        globs: globs.iter().map(|glob| glob.get_ref().clone()).collect(),
-        by_name: built(by_name)?,
-        by_path: built(by_path)?,
-    })
-}
-
-/// toml's message, with what to do where the message alone does not say.
-fn explain(message: &str) -> String {
-    let message = message.trim_end();
-    if message.starts_with("unknown field") {
-        let message = message.replacen("unknown field", "unknown key", 1);
-        format!("{message}; `trailmark config` prints every key with its value")
-    } else {
-        message.replacen("unknown variant", "unknown value", 1)
-    }
-}
-
-/// A TOML basic string. JSON's string escapes are all valid in TOML basic strings.
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("a string always serializes")
-}
-
-fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let items: Vec<String> = items.map(quoted).collect();
-    format!("[{}]", items.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::Weekday;
     use crate::document::Sections;
 
     fn problem(text: &str) -> (u32, u32, String) {
@@ -478,6 +447,45 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_value_or_unknown_key_is_reported_before_a_value_out_of_range() {
+        // Keys are read in alphabetical order, and reading stops at the first key or value
+        // of the wrong kind; values out of range are reported after, in the order of the
+        // keys in `trailmark config`.
+        assert_eq!(problem("at_risk_margin = 5\nzzz = 1\n").0, 2);
+        assert_eq!(problem("zz.wins = 1\nsections.wins = 1").0, 2);
+        assert_eq!(problem("at_risk_margin = 5\nweek_start = \"x\"\n").0, 2);
+        let out_of_range = "at_risk_margin = 5\nstalled_after_days = 0\n";
+        assert_eq!(problem(out_of_range).0, 2);
+        assert_eq!(problem("output = \"\"\n[sections]\nwins = [\"!\"]\n").0, 1);
+    }
+
+    #[test]
+    fn keys_are_matched_by_their_path_in_the_file() {
+        for (text, message) in [
+            (
+                "\"sections.wins\" = [\"a\"]",
+                "unknown key `sections.wins`, expected one of `output`",
+            ),
+            ("\"\" = 1", "unknown key ``, expected one of `output`"),
+            (
+                "[sections]\n\"\" = 1",
+                "unknown key ``, expected one of `wins`, `feedback`, `lessons`;",
+            ),
+            (
+                "sections = 5",
+                "invalid type: integer `5`, expected struct SectionsFile",
+            ),
+            ("[output]\na = 1", "invalid type: map, expected a string"),
+        ] {
+            let (_, _, got) = problem(text);
+            assert!(got.starts_with(message), "{text:?}: {got}");
+        }
+        let config = Config::parse("sections.wins = [\"A\"]\n\"output\" = \"o\"").unwrap();
+        assert_eq!(config.parse.sections.wins, ["a"]);
+        assert_eq!(config.output, PathBuf::from("o"));
+    }
+
+    #[test]
     fn a_glob_without_a_slash_matches_names_at_any_depth() {
         let config = Config::parse(
             "exclude = [\"drafts\", \"*.excalidraw.md\", \"./old/*.md\", \"Templates/\"]",
@@ -515,5 +523,68 @@ mod tests {
         assert_eq!(again.parse, config.parse);
         assert_eq!(again.reviews, config.reviews);
         assert_eq!(again.output, config.output);
+    }
+
+    #[test]
+    fn the_settings_file_shows_every_key_commented_out() {
+        let settings = commented_defaults();
+        for key in [
+            "output",
+            "templates",
+            "exclude",
+            "week_start",
+            "reviews",
+            "stalled_after_days",
+            "at_risk_margin",
+            "logseq_markers",
+            "[sections]",
+            "wins",
+            "feedback",
+            "lessons",
+        ] {
+            assert!(
+                settings
+                    .lines()
+                    .any(|line| line.starts_with(&format!("# {key}"))),
+                "{key} in\n{settings}"
+            );
+        }
+        assert!(
+            settings
+                .lines()
+                .all(|line| line.is_empty() || line.starts_with('#'))
+        );
+    }
+
+    #[test]
+    fn the_settings_file_uncommented_is_the_default_configuration() {
+        // Every commented setting (and the lines of a list spread over several), with
+        // the `exclude` example left out: what a person gets by removing the `#`s.
+        let mut uncommented = String::new();
+        let mut in_list = false;
+        for line in commented_defaults().lines() {
+            let Some(rest) = line.strip_prefix("# ") else {
+                continue;
+            };
+            let setting = rest == "[sections]"
+                || rest.split_once(" = ").is_some_and(|(key, _)| {
+                    key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
+            if (setting || in_list) && rest != "exclude = [\"archive/**\"]" {
+                uncommented.push_str(rest);
+                uncommented.push('\n');
+                in_list = (setting && rest.ends_with('[')) || (in_list && rest != "]");
+            }
+        }
+        let config = Config::parse(&uncommented)
+            .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
+        assert_eq!(config.set.len(), 11, "{uncommented}");
+        let defaults = Config::default();
+        assert_eq!(config.output, defaults.output);
+        assert_eq!(config.templates, defaults.templates);
+        assert_eq!(config.exclude.globs, defaults.exclude.globs);
+        assert_eq!(config.rules, defaults.rules);
+        assert_eq!(config.reviews, defaults.reviews);
+        assert_eq!(config.parse, defaults.parse);
     }
 }

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use minijinja::context;
 
 use crate::dates::Date;
-use crate::document::NoteKind;
 use crate::error::Error;
 use crate::fsread;
 use crate::model::Journal;
@@ -54,8 +53,8 @@ pub struct NewFile {
 pub fn init_files(today: Date) -> Vec<NewFile> {
     vec![
         NewFile {
-            path: "trailmark.toml".to_string(),
-            content: settings_file(),
+            path: crate::config::CONFIG_FILE.to_string(),
+            content: crate::config::commented_defaults(),
             purpose: "settings, each at its default and commented out",
         },
         NewFile {
@@ -77,90 +76,6 @@ pub fn init_files(today: Date) -> Vec<NewFile> {
             purpose: "today's journal entry",
         },
     ]
-}
-
-/// `trailmark.toml` with every key commented out at its default, so the defaults stay in
-/// the program and a later version's better default reaches old journals.
-fn settings_file() -> String {
-    let rules = crate::analyse::Rules::default();
-    let sections: String = NoteKind::HEADINGS
-        .iter()
-        .map(|(kind, names)| {
-            let names: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
-            let key = match kind {
-                NoteKind::Win => "wins",
-                NoteKind::Feedback => "feedback",
-                NoteKind::Lesson => "lessons",
-            };
-            commented_list(key, &names)
-        })
-        .collect();
-    format!(
-        r#"# trailmark settings for this journal. Every key is optional: each is shown here at its
-# default, commented out. Remove the `#` in front of a key to change it.
-
-# Where `trailmark build` writes the reports, relative to this folder.
-# output = "{output}"
-
-# Your own templates, relative to this folder: a file here overrides the built-in
-# template of the same name (reports: index.html, goal.md, ...; `trailmark new`:
-# {goal_template} and {entry_template}).
-# templates = "{templates}"
-
-# Paths that are not part of the journal, as globs relative to this folder.
-# exclude = ["archive/**"]
-# exclude = []
-
-# The first day of the week, for weekly reviews: monday .. sunday.
-# week_start = "monday"
-
-# The reviews `trailmark build` writes.
-# reviews = ["week", "month", "quarter", "year"]
-
-# A goal with no milestone done for this many days is stalled.
-# stalled_after_days = {stalled}
-
-# How far behind the straight line from start to due (as a share of the whole goal)
-# a goal may fall before it is at risk.
-# at_risk_margin = {margin}
-
-# Logseq TODO, DOING, DONE and CANCELED items count as milestones.
-# logseq_markers = true
-
-# Headings whose items are collected as wins, feedback and lessons (matched ignoring
-# case and punctuation). A list given here replaces the default one.
-# [sections]
-{sections}"#,
-        output = crate::paths::DEFAULT_OUTPUT_FOLDER,
-        goal_template = NEW_GOAL_TEMPLATE,
-        entry_template = NEW_ENTRY_TEMPLATE,
-        templates = crate::paths::TEMPLATES_FOLDER,
-        stalled = rules.stalled_after_days,
-        margin = rules.at_risk_margin,
-    )
-}
-
-/// `# key = [a, b, ...]`, over several commented lines when it would be long.
-fn commented_list(key: &str, items: &[String]) -> String {
-    let one_line = format!("# {key} = [{}]\n", items.join(", "));
-    if one_line.len() <= 88 {
-        return one_line;
-    }
-    let mut text = format!("# {key} = [\n");
-    let mut line = String::new();
-    for item in items {
-        if !line.is_empty() && line.len() + item.len() + 2 > 80 {
-            text.push_str(&format!("#     {}\n", line.trim_end()));
-            line.clear();
-        }
-        line.push_str(item);
-        line.push_str(", ");
-    }
-    text.push_str(&format!(
-        "#     {}\n# ]\n",
-        line.trim_end_matches([',', ' '])
-    ));
-    text
 }
 
 /// A goal that shows each SMART key in use, with a milestone done in the first entry.
@@ -529,66 +444,10 @@ mod tests {
     }
 
     #[test]
-    fn the_settings_file_shows_every_key_commented_out() {
-        let settings = settings_file();
-        for key in [
-            "output",
-            "templates",
-            "exclude",
-            "week_start",
-            "reviews",
-            "stalled_after_days",
-            "at_risk_margin",
-            "logseq_markers",
-            "[sections]",
-            "wins",
-            "feedback",
-            "lessons",
-        ] {
-            assert!(
-                settings
-                    .lines()
-                    .any(|line| line.starts_with(&format!("# {key}"))),
-                "{key} in\n{settings}"
-            );
-        }
-        assert!(
-            settings
-                .lines()
-                .all(|line| line.is_empty() || line.starts_with('#'))
-        );
-    }
-
-    #[test]
-    fn the_settings_file_uncommented_is_the_default_configuration() {
-        // Every commented setting (and the lines of a list spread over several), with
-        // the `exclude` example left out: what a person gets by removing the `#`s.
-        let mut uncommented = String::new();
-        let mut in_list = false;
-        for line in settings_file().lines() {
-            let Some(rest) = line.strip_prefix("# ") else {
-                continue;
-            };
-            let setting = rest == "[sections]"
-                || rest.split_once(" = ").is_some_and(|(key, _)| {
-                    key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                });
-            if (setting || in_list) && rest != "exclude = [\"archive/**\"]" {
-                uncommented.push_str(rest);
-                uncommented.push('\n');
-                in_list = (setting && rest.ends_with('[')) || (in_list && rest != "]");
-            }
-        }
-        let config = crate::config::Config::parse(&uncommented)
-            .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
-        assert_eq!(config.set.len(), 11, "{uncommented}");
-        let defaults = crate::config::Config::default();
-        assert_eq!(config.output, defaults.output);
-        assert_eq!(config.templates, defaults.templates);
-        assert_eq!(config.exclude.globs, defaults.exclude.globs);
-        assert_eq!(config.rules, defaults.rules);
-        assert_eq!(config.reviews, defaults.reviews);
-        assert_eq!(config.parse, defaults.parse);
+    fn the_settings_file_names_the_templates_of_new() {
+        let settings = crate::config::commented_defaults();
+        let names = format!("{NEW_GOAL_TEMPLATE} and {NEW_ENTRY_TEMPLATE}");
+        assert!(settings.contains(&names), "{names} in\n{settings}");
     }
 
     #[test]
