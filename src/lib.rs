@@ -24,6 +24,8 @@ pub(crate) mod fsread;
 pub mod fuzzing;
 pub(crate) mod git;
 pub(crate) mod hash;
+#[cfg(test)]
+mod layout;
 pub(crate) mod model;
 pub(crate) mod paths;
 #[cfg(test)]
