@@ -23,12 +23,12 @@ use crate::dates::Date;
 use crate::document::Priority;
 use crate::error::Error;
 use crate::fsread;
+use crate::hash::data_hash;
 use crate::text::{percent, progress_bar};
 use lazy::LazyGoal;
 
 pub mod calendar;
 mod chart;
-mod fingerprint;
 mod lazy;
 pub mod markup;
 
@@ -343,12 +343,12 @@ impl Renderer {
     /// each page that shows it as a parent or child.
     fn fingerprint_all(&self, pages: &mut [Page], report: &Report) {
         let (report_hash, goal_hashes) = rayon::join(
-            || fingerprint::hash(report),
+            || data_hash(report),
             || {
                 report
                     .goals
                     .par_iter()
-                    .map(|goal| (goal.id.as_str(), fingerprint::hash(goal)))
+                    .map(|goal| (goal.id.as_str(), data_hash(goal)))
                     .collect::<HashMap<&str, u64>>()
             },
         );
@@ -356,13 +356,13 @@ impl Renderer {
         pages.par_iter_mut().for_each(|page| {
             let data = match &page.data {
                 PageData::Index(_) | PageData::Json(_) => report_hash,
-                PageData::Calendar { today, events } => fingerprint::hash(&(today, events)),
+                PageData::Calendar { today, events } => data_hash(&(today, events)),
                 PageData::Goal {
                     today,
                     goal,
                     parent,
                     children,
-                } => fingerprint::hash(&(
+                } => data_hash(&(
                     today,
                     goal_hash(goal),
                     parent.map(goal_hash),
@@ -371,12 +371,12 @@ impl Renderer {
                         .map(|child| goal_hash(child))
                         .collect::<Vec<u64>>(),
                 )),
-                PageData::Review { review, to_journal } => fingerprint::hash(&(review, to_journal)),
+                PageData::Review { review, to_journal } => data_hash(&(review, to_journal)),
                 PageData::Reviews {
                     today,
                     reviews,
                     unknown_done,
-                } => fingerprint::hash(&(today, reviews, unknown_done)),
+                } => data_hash(&(today, reviews, unknown_done)),
             };
             let mut hasher = Xxh3Default::new();
             (self.templates, page.template, &page.path, data).hash(&mut hasher);
