@@ -579,13 +579,13 @@ fn review(
         FormatArg::Md | FormatArg::Html => {
             let renderer =
                 crate::render::Renderer::new(Some(workspace.config().templates_in(&args.dir)));
-            let extension = if matches!(format, FormatArg::Html) {
-                "html"
+            let format = if matches!(format, FormatArg::Html) {
+                crate::plan::Format::Html
             } else {
-                "md"
+                crate::plan::Format::Md
             };
             let to_journal = format!("{}/", args.dir.display()).replace('\\', "/");
-            renderer.render_review(&review, extension, &to_journal)?
+            renderer.render_review(&review, format, &to_journal)?
         }
     };
     // A review is meant for a terminal as much as for a file: journal text in it never

@@ -4,7 +4,8 @@
 //! The pipeline runs one way, one module a stage:
 //! [`discover`] finds the files → [`document`] reads and parses each → [`model`] builds the
 //! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
-//! [`render`] fills the templates → [`write`] writes what changed, atomically.
+//! [`plan`] lists the reports and their data → [`render`] fills the templates → [`write`]
+//! writes what changed, atomically.
 //! [`check`] and [`terminal`] present the same results on a terminal; [`cli`] only parses
 //! arguments and calls these.
 
@@ -26,6 +27,7 @@ pub(crate) mod hash;
 pub(crate) mod manual;
 pub(crate) mod model;
 pub(crate) mod paths;
+pub(crate) mod plan;
 pub(crate) mod progress;
 #[cfg(test)]
 mod properties;

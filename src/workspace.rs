@@ -27,7 +27,7 @@ use crate::hash::content_hash;
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::write::{self, WriteSummary};
-use crate::{discover, git, render};
+use crate::{discover, git, plan, render};
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
@@ -240,28 +240,11 @@ impl Workspace {
         let report = Arc::new(self.analyse(today));
         let summary = {
             let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
+            let to_journal = paths::relative_link(&self.out, &self.root);
+            let outputs = plan::outputs(&report, &reviews, &to_journal, self.history.as_ref());
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let to_journal = paths::relative_link(&self.out, &self.root);
-            let pages = renderer.pages(&report, &reviews, &to_journal);
-            let renderer = &renderer;
-            let mut planned = Vec::with_capacity(pages.len() * render::FORMATS.len() + 1);
-            for page in &pages {
-                for &format in page.formats() {
-                    planned.push(write::Planned {
-                        path: page.path(format),
-                        fingerprint: page.fingerprint(),
-                        make: Box::new(move || renderer.render_page(page, format)),
-                    });
-                }
-            }
-            if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
-                planned.push(write::Planned {
-                    path: git::CACHE_FILE.to_string(),
-                    fingerprint: content_hash(cache.as_bytes()),
-                    make: Box::new(move || Ok(cache.clone())),
-                });
-            }
+            let planned = planned_reports(&outputs, &report, &renderer);
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
@@ -296,6 +279,34 @@ impl Workspace {
         });
         self.history = Some(git::update(&self.root, known));
     }
+}
+
+/// The reports of `outputs` as the write stage takes them: each page in each of its
+/// formats, rendered by `renderer` only when the write stage asks, and the history cache.
+fn planned_reports<'a>(
+    outputs: &'a plan::Outputs,
+    report: &Report,
+    renderer: &'a render::Renderer,
+) -> Vec<write::Planned<'a>> {
+    let fingerprints = renderer.fingerprints(&outputs.pages, report);
+    let mut planned = Vec::new();
+    for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
+        for &format in page.formats() {
+            planned.push(write::Planned {
+                path: page.path(format),
+                fingerprint,
+                make: Box::new(move || renderer.render_page(page, format)),
+            });
+        }
+    }
+    if let Some(cache) = &outputs.history_cache {
+        planned.push(write::Planned {
+            path: git::CACHE_FILE.to_string(),
+            fingerprint: content_hash(cache.as_bytes()),
+            make: Box::new(move || Ok(cache.clone())),
+        });
+    }
+    planned
 }
 
 /// One file after [`examine_file`]: its document, whether it is new or changed, and the
