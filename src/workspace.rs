@@ -419,6 +419,40 @@ mod tests {
             .count()
     }
 
+    /// A report's fingerprint covers the templates it is made from, not every file of the
+    /// templates folder: a template of `new`, which no report uses, renders nothing again.
+    #[test]
+    fn a_template_no_report_uses_renders_no_report_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let today = Date::parse("2026-03-01").unwrap();
+        let mut workspace = workspace(root);
+        let mut build = || {
+            workspace.refresh();
+            let (_, summary) = workspace.build(today).unwrap();
+            let manifest = fs::read(root.join("_reports").join(paths::MANIFEST)).unwrap();
+            (summary.written, manifest)
+        };
+        let (_, first) = build();
+        let templates = root.join(paths::TEMPLATES_FOLDER);
+        fs::create_dir(&templates).unwrap();
+        fs::write(
+            templates.join("new-goal.md"),
+            "---\ngoal: {{ title }}\n---\n",
+        )
+        .unwrap();
+        let (written, manifest) = build();
+        assert!(written.is_empty(), "{written:?}");
+        // A report rendered again would be recorded with its new fingerprint.
+        assert!(manifest == first, "the manifest changed");
+
+        fs::write(templates.join("goal.md"), "custom {{ goal.title }}\n").unwrap();
+        let (written, manifest) = build();
+        assert_eq!(written, ["goals/ship-it.md"]);
+        assert!(manifest != first);
+    }
+
     #[test]
     fn reports_added_changed_and_removed_files() {
         let dir = tempfile::tempdir().unwrap();

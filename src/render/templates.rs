@@ -3,6 +3,7 @@
 //! the files of `new`), and which of the journal's templates a page is made from, for
 //! its fingerprint.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -188,10 +189,12 @@ pub(super) fn load_report_template(
 
 /// A hash of the templates pages rendered from the report templates `names` are made
 /// from: trailmark's version, the report templates it ships (they change only with it),
-/// and every file of the journal's templates folder.
+/// and the journal's own templates that `names` load, themselves or through `{% extends
+/// %}`, `{% include %}`, `{% import %}` or `{% from %}`, so that editing another template
+/// of the folder (one of `new`'s) renders no report again.
 pub(super) fn fingerprint(
     overrides: Option<&Path>,
-    _names: impl IntoIterator<Item = String>,
+    names: impl IntoIterator<Item = String>,
 ) -> u64 {
     let mut hasher = Xxh3Default::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
@@ -201,14 +204,60 @@ pub(super) fn fingerprint(
         .map(|(name, _, text)| (*name, *text))
         .collect();
     shipped.hash(&mut hasher);
-    let mut own = overrides.map_or_else(Vec::new, every_file);
+    let mut own = overrides.map_or_else(Vec::new, |folder| own_templates_used(folder, names));
     own.sort();
     own.hash(&mut hasher);
     hasher.finish()
 }
 
-/// Every file of `folder`, by name, with its bytes. A file that cannot be read counts as
-/// empty: it fails the build only if a template loads it, and then with its reason.
+/// The journal's own templates in `folder` (file name and bytes) that the templates
+/// `names` load, one level after another; every file of `folder` when a template names
+/// the one it loads by an expression, which only rendering can tell.
+fn own_templates_used(
+    folder: &Path,
+    names: impl IntoIterator<Item = String>,
+) -> Vec<(OsString, Vec<u8>)> {
+    let mut pending: Vec<String> = names.into_iter().collect();
+    let mut seen = HashSet::new();
+    let mut own = Vec::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let text = match own_template(folder, &name) {
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                own.push((OsString::from(name), bytes));
+                text
+            }
+            None => shipped(&name, Purpose::Report)
+                .unwrap_or_default()
+                .to_string(),
+        };
+        match loaded_by(&text) {
+            Some(names) => pending.extend(names),
+            None => return every_file(folder),
+        }
+    }
+    own
+}
+
+/// The bytes of the template `name` in `folder`, `None` when there is no such file. A
+/// file that cannot be read counts as empty: it fails the build only if a template
+/// loads it, and then with its reason.
+fn own_template(folder: &Path, name: &str) -> Option<Vec<u8>> {
+    if !is_plain(name) {
+        return None;
+    }
+    match fsread::read(&folder.join(name), fsread::MAX_FILE_BYTES) {
+        Ok(bytes) => Some(bytes),
+        Err(refused) if refused.is_not_found() => None,
+        Err(_) => Some(Vec::new()),
+    }
+}
+
+/// Every file of `folder`, by name, with its bytes (empty when it cannot be read, as in
+/// [`own_template`]).
 fn every_file(folder: &Path) -> Vec<(OsString, Vec<u8>)> {
     std::fs::read_dir(folder)
         .into_iter()
@@ -219,6 +268,49 @@ fn every_file(folder: &Path) -> Vec<(OsString, Vec<u8>)> {
             (entry.file_name(), bytes)
         })
         .collect()
+}
+
+/// The templates `source` loads by name: the string after each `{% extends %}`, `{%
+/// include %}`, `{% import %}` and `{% from %}`; `None` when one of them names its
+/// template by anything but a string (a variable, a list, a condition). Text that only
+/// looks like such a tag (in a comment, a `{% raw %}` block or a string) counts too:
+/// a template too many costs a rendering, one too few would keep a report stale.
+fn loaded_by(source: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for (start, _) in source.match_indices("{%") {
+        let tag = source[start + 2..]
+            .trim_start_matches(['-', '+'])
+            .trim_start();
+        let keyword_end = tag
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(tag.len());
+        let (keyword, argument) = tag.split_at(keyword_end);
+        if matches!(keyword, "extends" | "include" | "import" | "from") {
+            names.push(whole_string(argument.trim_start())?);
+        }
+    }
+    Some(names)
+}
+
+/// The string literal `argument` starts with, when it is the whole argument: it is
+/// followed by the tag's end or by a word of the tag (`ignore missing`, `as`, `import`,
+/// `with context`), and has no escapes.
+fn whole_string(argument: &str) -> Option<String> {
+    let quote = argument
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''))?;
+    let (name, after) = argument[1..].split_once(quote)?;
+    let after = after.trim_start();
+    let tag_ends = ["%}", "-%}", "+%}"]
+        .iter()
+        .any(|end| after.starts_with(end));
+    let word = after
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
+    let tag_goes_on = matches!(word, "ignore" | "as" | "import" | "with" | "without");
+    ((tag_ends || tag_goes_on) && !name.contains('\\')).then(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -248,5 +340,79 @@ mod tests {
             None
         );
         assert_eq!(source(None, "goal.md", Purpose::New).unwrap(), None);
+    }
+
+    #[test]
+    fn the_templates_a_template_loads_by_name() {
+        let loaded = |source: &str| loaded_by(source);
+        assert_eq!(
+            loaded(r#"{% extends "base.html" %}{%- include 'a.md' ignore missing -%}"#),
+            Some(vec!["base.html".to_string(), "a.md".to_string()])
+        );
+        assert_eq!(
+            loaded(r#"{%from "m" import x%}{%+ import "n" as n %}{% if x %}{% endif %}"#),
+            Some(vec!["m".to_string(), "n".to_string()])
+        );
+        assert_eq!(loaded("{{ included }} {% set imports = 1 %}"), Some(vec![]));
+        for by_expression in [
+            "{% include name %}",
+            r#"{% include ["a", "b"] %}"#,
+            r#"{% include "a" ~ x %}"#,
+            r#"{% extends "a" if x else "b" %}"#,
+            r#"{% include "a\"b" %}"#,
+            r#"{% include "unclosed %}"#,
+            "{% include",
+        ] {
+            assert_eq!(loaded(by_expression), None, "{by_expression}");
+        }
+    }
+
+    #[test]
+    fn a_page_depends_on_the_templates_it_loads_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path();
+        let goal = || {
+            fingerprint(
+                Some(folder),
+                ["goal.html".to_string(), "goal.md".to_string()],
+            )
+        };
+        let index = || fingerprint(Some(folder), ["index.md".to_string()]);
+        let write = |name: &str, text: &str| std::fs::write(folder.join(name), text).unwrap();
+        let (goal_before, index_before) = (goal(), index());
+        write(NEW_GOAL_TEMPLATE, "---\ngoal: {{ title }}\n---\n");
+        assert_eq!((goal(), index()), (goal_before, index_before));
+
+        // The shipped `goal.html` extends `base.html`; an own `goal.md` includes a file.
+        write("base.html", "{% block content %}{% endblock %}");
+        let goal_with_base = goal();
+        assert_ne!(goal_with_base, goal_before);
+        write("goal.md", "{% include 'part.md' %}");
+        write("part.md", "one");
+        let goal_with_part = goal();
+        assert_ne!(goal_with_part, goal_with_base);
+        write("part.md", "two");
+        assert_ne!(goal(), goal_with_part);
+        assert_eq!(index(), index_before);
+
+        // A template named by an expression could be any file.
+        write("index.md", "{% include which %}");
+        let dynamic = index();
+        write(NEW_GOAL_TEMPLATE, "changed");
+        assert_ne!(index(), dynamic);
+    }
+
+    #[test]
+    fn without_own_templates_the_fingerprint_is_the_binarys() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = || ["index.html".to_string(), "index.md".to_string()];
+        assert_eq!(
+            fingerprint(Some(&dir.path().join("missing")), names()),
+            fingerprint(None, names())
+        );
+        assert_eq!(
+            fingerprint(Some(dir.path()), names()),
+            fingerprint(None, [])
+        );
     }
 }
