@@ -18,7 +18,7 @@ use crate::dates::Date;
 use crate::git;
 use crate::paths;
 
-/// A format reports are written in.
+/// A format reports are written in (public for the fuzz targets, [`crate::fuzzing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Html,
@@ -231,5 +231,58 @@ pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Pag
         template: "review",
         path: format!("reviews/{}", review.label),
         data: PageData::Review { review, to_journal },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::period::PeriodKind;
+    use crate::document::{self, ParseOptions};
+
+    #[test]
+    fn every_page_in_each_of_its_formats() {
+        let goal = "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n";
+        let document = document::parse("goals/sql.md", goal.as_bytes(), &ParseOptions::default());
+        let journal = crate::model::build(vec![document]);
+        let today = Date::parse("2026-03-01").unwrap();
+        let report = Arc::new(crate::analyse::analyse(
+            &journal,
+            &git::History::default(),
+            today,
+            &Default::default(),
+        ));
+        let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
+        let outputs = outputs(&report, &reviews, "../", Some(&git::History::default()));
+        let files: Vec<String> = outputs
+            .pages
+            .iter()
+            .flat_map(|page| page.formats().iter().map(|&format| page.path(format)))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "index.html",
+                "index.md",
+                "trailmark.json",
+                "deadlines.ics",
+                "goals/learn-sql.html",
+                "goals/learn-sql.md",
+                "reviews/2026-02.html",
+                "reviews/2026-02.md",
+                "reviews/index.html",
+                "reviews/index.md",
+            ]
+        );
+        let to_journal = outputs.pages.iter().find_map(|page| match &page.data {
+            PageData::Review { to_journal, .. } => Some(to_journal.as_str()),
+            _ => None,
+        });
+        assert_eq!(
+            to_journal,
+            Some("../../"),
+            "review pages sit one folder down"
+        );
+        assert_eq!(outputs.history_cache, None, "no history was read from git");
     }
 }
