@@ -7,7 +7,9 @@ use std::sync::{Arc, LazyLock};
 use crate::analyse::period::PeriodKind;
 use crate::analyse::{self, review};
 use crate::dates::Date;
-use crate::{document, git, model, render};
+use crate::{document, git, model, plan, render};
+
+pub use crate::plan::Format;
 
 /// The line of each milestone and each diagnostic (with its message) that parsing `bytes`
 /// as the file `path` reports.
@@ -28,8 +30,7 @@ pub fn parsed_lines(path: &str, bytes: &[u8]) -> Vec<(u32, String)> {
 pub struct Rendered {
     /// Relative to the output folder.
     pub path: String,
-    /// `html`, `md`, `json` or `ics`.
-    pub format: &'static str,
+    pub format: Format,
     pub text: String,
 }
 
@@ -52,7 +53,7 @@ pub fn render_journal(files: &[(&str, &[u8])]) -> Result<Vec<Rendered>, String> 
     ));
     let reviews = review::all_reviews(&journal, &report, &PeriodKind::ALL);
     let mut rendered = Vec::new();
-    for page in RENDERER.pages(&report, &reviews, "../") {
+    for page in plan::outputs(&report, &reviews, "../", None).pages {
         for &format in page.formats() {
             let text = RENDERER
                 .render_page(&page, format)

@@ -4,7 +4,8 @@
 //! The pipeline runs one way, one module a stage:
 //! [`discover`] finds the files → [`document`] reads and parses each → [`model`] builds the
 //! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
-//! [`render`] fills the templates → [`write`] writes what changed, atomically.
+//! [`plan`] lists the reports and their data → [`render`] fills the templates → [`write`]
+//! writes what changed, atomically.
 //! The front-end: [`cli`] parses the arguments and runs a command of [`cmd`], which calls
 //! these and prints through [`term`].
 
@@ -28,6 +29,7 @@ pub(crate) mod hash;
 mod layout;
 pub(crate) mod model;
 pub(crate) mod paths;
+pub(crate) mod plan;
 #[cfg(test)]
 mod properties;
 pub(crate) mod render;

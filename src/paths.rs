@@ -17,6 +17,30 @@ pub(crate) const TEMPLATES_FOLDER: &str = "templates";
 /// with a record of what it was made from (see `write::Manifest`).
 pub(crate) const MANIFEST: &str = ".trailmark-manifest";
 
+/// A goal's report file name without extension. Ids are already `a-z0-9-`; names that
+/// Windows reserves for devices get a `_`, and ids longer than [`MAX_STEM`] are cut and
+/// get a `_` and a hash of the whole id. No id contains `_`, so neither collides with
+/// another goal's name.
+pub(crate) fn report_file_stem(id: &str) -> String {
+    const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let device = RESERVED.contains(&id)
+        || ((id.starts_with("com") || id.starts_with("lpt"))
+            && id.len() == 4
+            && id.as_bytes()[3].is_ascii_digit());
+    if device {
+        format!("{id}_")
+    } else if id.len() > MAX_STEM {
+        let kept = id.get(..MAX_STEM - 17).unwrap_or(id).trim_end_matches('-');
+        format!("{kept}_{:016x}", crate::hash::content_hash(id.as_bytes()))
+    } else {
+        id.to_string()
+    }
+}
+
+/// The longest report file name stem: file systems allow 255 bytes a name, and paths on
+/// Windows stay usable when each part is short.
+const MAX_STEM: usize = 100;
+
 /// Whether `folder` holds a manifest, a plain file (never a link), so it is a folder of
 /// reports trailmark wrote: its own output folder, or another one the walk skips.
 pub(crate) fn is_report_folder(folder: &Path) -> bool {
@@ -156,6 +180,25 @@ mod tests {
         assert!(has_hidden_part(Path::new("a/.git/b.md")));
         assert!(has_hidden_part(Path::new(".#goal.md")));
         assert!(!has_hidden_part(Path::new("a/b.c/d.md")));
+    }
+
+    #[test]
+    fn device_names_get_a_suffix() {
+        assert_eq!(report_file_stem("con"), "con_");
+        assert_eq!(report_file_stem("com1"), "com1_");
+        assert_eq!(report_file_stem("lpt9"), "lpt9_");
+        assert_eq!(report_file_stem("console"), "console");
+        assert_eq!(report_file_stem("learn-sql"), "learn-sql");
+        let long_a = format!("{}-a", "x".repeat(300));
+        let long_b = format!("{}-b", "x".repeat(300));
+        let (stem_a, stem_b) = (report_file_stem(&long_a), report_file_stem(&long_b));
+        assert_eq!(stem_a.len(), 100);
+        assert_ne!(
+            stem_a, stem_b,
+            "ids alike in their first 100 bytes keep apart"
+        );
+        assert!(stem_a.starts_with(&"x".repeat(83)) && stem_a.contains('_'));
+        assert_eq!(report_file_stem(&"y".repeat(100)), "y".repeat(100));
     }
 
     #[test]

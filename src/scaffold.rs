@@ -13,27 +13,14 @@ use minijinja::context;
 
 use crate::dates::Date;
 use crate::error::Error;
-use crate::fsread;
 use crate::model::Journal;
+use crate::render::templates::{self, NEW_ENTRY_TEMPLATE, NEW_GOAL_TEMPLATE, Purpose};
 
 /// Where `init` and `new goal` put goals, relative to the journal (as in the example
 /// journal).
 pub const GOALS_FOLDER: &str = "goals";
 /// Where `init` and `new entry` put dated entries: `journal/YYYY/YYYY-MM-DD.md`.
 pub const ENTRIES_FOLDER: &str = "journal";
-/// The template of `new goal`, overridable in the journal's templates folder.
-pub const NEW_GOAL_TEMPLATE: &str = "new-goal.md";
-/// The template of `new entry`, overridable in the journal's templates folder.
-pub const NEW_ENTRY_TEMPLATE: &str = "new-entry.md";
-
-/// The templates of `new` that trailmark ships, by file name.
-const EMBEDDED_TEMPLATES: [(&str, &str); 2] = [
-    (NEW_GOAL_TEMPLATE, include_str!("../templates/new-goal.md")),
-    (
-        NEW_ENTRY_TEMPLATE,
-        include_str!("../templates/new-entry.md"),
-    ),
-];
 
 /// The id of the example goal `init` writes.
 const EXAMPLE_GOAL_ID: &str = "team-talk";
@@ -162,7 +149,7 @@ pub struct NewGoal {
 }
 
 /// The file of a new goal: `goals/<slug of the title>.md` (a long slug cut as report
-/// names are, see [`crate::render::report_file_stem`]), from the template
+/// names are, see [`crate::paths::report_file_stem`]), from the template
 /// `new-goal.md`. The title must make an id no goal of `journal` has, and the parent, if
 /// any, must be a goal of `journal`.
 pub fn new_goal(
@@ -185,7 +172,7 @@ pub fn new_goal(
     }
     // Named as the goal's reports are: a long id is cut (file systems allow 255 bytes a
     // name), a device name of Windows gets a `_`. The id comes from the title inside.
-    let path = format!("{GOALS_FOLDER}/{}.md", crate::render::report_file_stem(&id));
+    let path = format!("{GOALS_FOLDER}/{}.md", crate::paths::report_file_stem(&id));
     // A goal in the very file to be made is left to `create`, which names the file.
     if let Some(same) = journal
         .goals
@@ -257,30 +244,21 @@ pub fn new_entry(templates: &Path, date: Date) -> Result<NewFile, Error> {
     })
 }
 
-/// Renders the template `name`, from `templates` if the journal has its own, else the
-/// embedded one.
-fn render(templates: &Path, name: &str, values: minijinja::Value) -> Result<String, Error> {
+/// Renders the template `name`, from the journal's templates `folder` if it has its own,
+/// else the embedded one.
+fn render(folder: &Path, name: &str, values: minijinja::Value) -> Result<String, Error> {
     let template_error = |error: minijinja::Error| Error::Template {
         name: name.to_string(),
-        message: crate::render::describe(&error),
+        message: templates::describe(&error),
     };
-    let own = templates.join(name);
-    let source = match fsread::read_to_string(&own, fsread::MAX_FILE_BYTES) {
-        Ok(source) => source,
-        Err(refused) if refused.is_not_found() => EMBEDDED_TEMPLATES
-            .iter()
-            .find(|(embedded, _)| *embedded == name)
-            .map(|(_, source)| source.to_string())
-            .expect("every template of `new` is embedded"),
-        Err(refused) => {
-            return Err(Error::Template {
-                name: own.display().to_string(),
-                message: refused.to_string(),
-            });
-        }
-    };
+    let source = templates::source(Some(folder), name, Purpose::New)
+        .map_err(|unreadable| Error::Template {
+            name: unreadable.path.display().to_string(),
+            message: unreadable.refused.to_string(),
+        })?
+        .expect("every template of `new` is shipped");
     // The file ends with a newline when the template does.
-    let mut env = crate::render::template_environment(true);
+    let mut env = templates::environment(true);
     env.add_filter("yaml", yaml_string);
     env.add_template_owned(name.to_string(), source)
         .map_err(template_error)?;

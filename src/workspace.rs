@@ -26,8 +26,9 @@ use crate::fsread;
 use crate::hash::content_hash;
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
+use crate::plan::Format;
 use crate::write::{self, WriteSummary};
-use crate::{discover, git, render};
+use crate::{discover, git, plan, render};
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
@@ -240,28 +241,11 @@ impl Workspace {
         let report = Arc::new(self.analyse(today));
         let summary = {
             let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
+            let to_journal = paths::relative_link(&self.out, &self.root);
+            let outputs = plan::outputs(&report, &reviews, &to_journal, self.history.as_ref());
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let to_journal = paths::relative_link(&self.out, &self.root);
-            let pages = renderer.pages(&report, &reviews, &to_journal);
-            let renderer = &renderer;
-            let mut planned = Vec::with_capacity(pages.len() * render::FORMATS.len() + 1);
-            for page in &pages {
-                for &format in page.formats() {
-                    planned.push(write::Planned {
-                        path: page.path(format),
-                        fingerprint: page.fingerprint(),
-                        make: Box::new(move || renderer.render_page(page, format)),
-                    });
-                }
-            }
-            if let Some(cache) = self.history.as_ref().and_then(git::History::to_cache) {
-                planned.push(write::Planned {
-                    path: git::CACHE_FILE.to_string(),
-                    fingerprint: content_hash(cache.as_bytes()),
-                    make: Box::new(move || Ok(cache.clone())),
-                });
-            }
+            let planned = planned_reports(&outputs, &report, &renderer);
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
@@ -272,7 +256,7 @@ impl Workspace {
         Ok((report, summary))
     }
 
-    /// The review `trailmark review` prints, in `format` (`md`, `html` or `json`): of the
+    /// The review `trailmark review` prints, in `format` (markdown, HTML or JSON): of the
     /// period of `kind` that contains `date`, or else of the last complete one before
     /// `today`. Its entries are linked from the journal folder.
     pub(crate) fn review(
@@ -280,12 +264,12 @@ impl Workspace {
         kind: PeriodKind,
         date: Option<Date>,
         today: Date,
-        format: &str,
+        format: Format,
     ) -> Result<String, Error> {
         let period = self.review_period(kind, date, today);
         let report = self.analyse(today);
         let review = review::Reviewer::new(&self.journal, &report).review(period);
-        if format == "json" {
+        if format == Format::Json {
             return Ok(serde_json::to_string_pretty(&review)
                 .expect("a review holds only strings, numbers and dates")
                 + "\n");
@@ -320,6 +304,34 @@ impl Workspace {
         });
         self.history = Some(git::update(&self.root, known));
     }
+}
+
+/// The reports of `outputs` as the write stage takes them: each page in each of its
+/// formats, rendered by `renderer` only when the write stage asks, and the history cache.
+fn planned_reports<'a>(
+    outputs: &'a plan::Outputs,
+    report: &Report,
+    renderer: &'a render::Renderer,
+) -> Vec<write::Planned<'a>> {
+    let fingerprints = renderer.fingerprints(&outputs.pages, report);
+    let mut planned = Vec::new();
+    for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
+        for &format in page.formats() {
+            planned.push(write::Planned {
+                path: page.path(format),
+                fingerprint,
+                make: Box::new(move || renderer.render_page(page, format)),
+            });
+        }
+    }
+    if let Some(cache) = &outputs.history_cache {
+        planned.push(write::Planned {
+            path: git::CACHE_FILE.to_string(),
+            fingerprint: content_hash(cache.as_bytes()),
+            make: Box::new(move || Ok(cache.clone())),
+        });
+    }
+    planned
 }
 
 /// One file after [`examine_file`]: its document, whether it is new or changed, and the
@@ -430,6 +442,40 @@ mod tests {
             .flat_map(|d| &d.milestones)
             .filter(|m| m.state == crate::document::MilestoneState::Done)
             .count()
+    }
+
+    /// A report's fingerprint covers the templates it is made from, not every file of the
+    /// templates folder: a template of `new`, which no report uses, renders nothing again.
+    #[test]
+    fn a_template_no_report_uses_renders_no_report_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let today = Date::parse("2026-03-01").unwrap();
+        let mut workspace = workspace(root);
+        let mut build = || {
+            workspace.refresh();
+            let (_, summary) = workspace.build(today).unwrap();
+            let manifest = fs::read(root.join("_reports").join(paths::MANIFEST)).unwrap();
+            (summary.written, manifest)
+        };
+        let (_, first) = build();
+        let templates = root.join(paths::TEMPLATES_FOLDER);
+        fs::create_dir(&templates).unwrap();
+        fs::write(
+            templates.join("new-goal.md"),
+            "---\ngoal: {{ title }}\n---\n",
+        )
+        .unwrap();
+        let (written, manifest) = build();
+        assert!(written.is_empty(), "{written:?}");
+        // A report rendered again would be recorded with its new fingerprint.
+        assert!(manifest == first, "the manifest changed");
+
+        fs::write(templates.join("goal.md"), "custom {{ goal.title }}\n").unwrap();
+        let (written, manifest) = build();
+        assert_eq!(written, ["goals/ship-it.md"]);
+        assert!(manifest != first);
     }
 
     #[test]

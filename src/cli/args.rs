@@ -14,6 +14,7 @@ use crate::cmd::JournalOptions;
 use crate::cmd::new::{NewFileKind, NewOptions};
 use crate::cmd::serve::DEFAULT_PORT;
 use crate::dates::Date;
+use crate::plan::Format;
 use crate::scaffold::NewGoal;
 use crate::term::Verbosity;
 use crate::watch::WatchOptions;
@@ -288,12 +289,12 @@ pub(crate) enum FormatArg {
 }
 
 impl FormatArg {
-    /// The format's name, as the library knows it.
-    pub(crate) fn name(self) -> &'static str {
+    /// The format, as the library knows it.
+    pub(crate) fn format(self) -> Format {
         match self {
-            FormatArg::Md => "md",
-            FormatArg::Html => "html",
-            FormatArg::Json => "json",
+            FormatArg::Md => Format::Md,
+            FormatArg::Html => Format::Html,
+            FormatArg::Json => Format::Json,
         }
     }
 }

@@ -126,7 +126,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             period,
             date,
             format,
-        } => cmd::review::run(&journal.options(), period.kind(), date, format.name())?,
+        } => cmd::review::run(&journal.options(), period.kind(), date, format.format())?,
     }
     Ok(exit::OK)
 }

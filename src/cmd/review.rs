@@ -4,16 +4,17 @@ use super::JournalOptions;
 use crate::analyse::period::PeriodKind;
 use crate::dates::Date;
 use crate::error::Error;
+use crate::plan::Format;
 use crate::term;
 use crate::visible::visible;
 
 /// Prints the review of the period of `kind` that contains `date` (else the last complete
-/// one), in `format`: `md`, `html` or `json`.
+/// one), in `format`: markdown, HTML or JSON.
 pub(crate) fn run(
     journal: &JournalOptions,
     kind: PeriodKind,
     date: Option<Date>,
-    format: &str,
+    format: Format,
 ) -> Result<(), Error> {
     let text = journal
         .open()?

@@ -1,23 +1,13 @@
-//! The deadlines calendar, `deadlines.ics`: every due date of a goal or milestone as an
-//! all-day event, in iCalendar (RFC 5545).
+//! The deadlines calendar, `deadlines.ics`: its events (`plan::calendar`) in iCalendar
+//! (RFC 5545).
 //!
 //! Written by code, not by a template: iCalendar is a line format with rules a template
 //! cannot keep (CRLF line ends, lines folded at 75 octets, `\`, `;`, `,` and line breaks
 //! escaped in text), and an overridden template that broke one of them would give a file
 //! calendar apps reject without saying why. There is nothing to lay out either.
-//!
-//! What the events are, their UIDs and what changes them is described in
-//! docs/FORMAT.md ("The deadlines calendar").
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-
-use serde::Serialize;
-
-use crate::analyse::{GoalReport, MilestoneReport, Report, Status};
 use crate::dates::Date;
-use crate::document::MilestoneState;
-use crate::text::percent;
+use crate::plan::calendar::Event;
 
 /// The calendar's name in calendar apps.
 const CALENDAR_NAME: &str = "Goal deadlines";
@@ -25,144 +15,9 @@ const CALENDAR_NAME: &str = "Goal deadlines";
 /// The longest line, in octets, without its CRLF (RFC 5545, section 3.1).
 const MAX_LINE: usize = 75;
 
-/// One all-day event: the plain data a calendar is rendered from (and fingerprinted by).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Event {
-    pub uid: String,
-    pub date: Date,
-    pub summary: String,
-    pub description: String,
-    pub cancelled: bool,
-}
-
-/// An event for every goal and every milestone with a due date: open, done (marked `✓`,
-/// as history) and cancelled (`STATUS:CANCELLED`) alike, by date.
-pub fn events(report: &Report) -> Vec<Event> {
-    let mut events = Vec::new();
-    // Milestones with the same text in the same goal (or file, for loose tasks) are told
-    // apart by their order.
-    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for goal in &report.goals {
-        if let Some(due) = goal.due {
-            events.push(goal_event(goal, due));
-        }
-        for milestone in &goal.milestones {
-            let Some(due) = milestone.due else { continue };
-            let occurrence = next_occurrence(&mut seen, ("goal", &goal.id, &milestone.text));
-            events.push(milestone_event(milestone, due, Some(goal), occurrence));
-        }
-    }
-    for task in &report.loose_tasks {
-        let Some(due) = task.due else { continue };
-        let occurrence = next_occurrence(&mut seen, ("file", &task.file, &task.text));
-        events.push(milestone_event(task, due, None, occurrence));
-    }
-    events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
-    events
-}
-
-fn next_occurrence<'a>(
-    seen: &mut HashMap<(&'a str, &'a str, &'a str), usize>,
-    key: (&'a str, &'a str, &'a str),
-) -> usize {
-    let count = seen.entry(key).or_insert(0);
-    *count += 1;
-    *count
-}
-
-fn goal_event(goal: &GoalReport, due: Date) -> Event {
-    let (status, progress) = goal_facts(goal);
-    let mut description = format!(
-        "Goal: {}\nStatus: {status}\nProgress: {progress}",
-        goal.title
-    );
-    if let Some(area) = &goal.area {
-        let _ = write!(description, "\nArea: {area}");
-    }
-    let _ = write!(description, "\nDeclared in {}", goal.file);
-    Event {
-        uid: uid(&["goal", &goal.id]),
-        date: due,
-        summary: done_mark(goal.status == Status::Done) + "Goal due: " + &goal.title,
-        description,
-        cancelled: goal.status == Status::Dropped,
-    }
-}
-
-/// A milestone of `goal`, or a loose task without one; `occurrence` counts milestones
-/// with its text in the same goal (or file) from 1.
-fn milestone_event(
-    milestone: &MilestoneReport,
-    due: Date,
-    goal: Option<&GoalReport>,
-    occurrence: usize,
-) -> Event {
-    let state = match (milestone.effective_state, milestone.done_on) {
-        (MilestoneState::Open, _) => "open".to_string(),
-        (MilestoneState::Done, Some(date)) => format!("done on {date}"),
-        (MilestoneState::Done, None) => "done".to_string(),
-        (MilestoneState::Cancelled, _) => "cancelled".to_string(),
-    };
-    let done = done_mark(milestone.effective_state == MilestoneState::Done);
-    let occurrence = occurrence.to_string();
-    let (uid, summary, description) = match goal {
-        Some(goal) => {
-            let (status, progress) = goal_facts(goal);
-            (
-                uid(&["milestone", &goal.id, &milestone.text, &occurrence]),
-                format!("{done}{} ({})", milestone.text, goal.title),
-                format!(
-                    "Milestone of the goal {}\nMilestone: {state}\n\
-                     Goal status: {status}\nGoal progress: {progress}",
-                    goal.title
-                ),
-            )
-        }
-        None => (
-            uid(&["task", &milestone.file, &milestone.text, &occurrence]),
-            format!("{done}{}", milestone.text),
-            format!("Task without a goal\nTask: {state}"),
-        ),
-    };
-    Event {
-        uid,
-        date: due,
-        summary,
-        description: format!("{description}\nIn {}", milestone.file),
-        cancelled: milestone.effective_state == MilestoneState::Cancelled
-            || goal.is_some_and(|goal| goal.status == Status::Dropped),
-    }
-}
-
-fn done_mark(done: bool) -> String {
-    if done { "✓ " } else { "" }.to_string()
-}
-
-/// A goal's status and progress: `overdue`, `62% (5 of 8 milestones)`.
-fn goal_facts(goal: &GoalReport) -> (&'static str, String) {
-    let mut progress = percent(goal.progress);
-    if goal.total > 0 {
-        let of = crate::text::plural(goal.total as usize, "milestone");
-        let _ = write!(progress, " ({} of {of})", goal.done);
-    }
-    (goal.status.as_str(), progress)
-}
-
-/// A UID from what identifies an event, hashed so that any text (and any length) gives
-/// the same short form, and unchanged as long as those parts are.
-fn uid(parts: &[&str]) -> String {
-    // NUL cannot occur in journal text (files holding it are not read), so the joined
-    // key is unambiguous.
-    let key = parts.join("\0");
-    format!(
-        "{:032x}@trailmark",
-        xxhash_rust::xxh3::xxh3_128(key.as_bytes())
-    )
-}
-
 /// The calendar: `DTSTAMP` is `today` at midnight UTC, so builds on one day give the
 /// same bytes (see docs/FORMAT.md for why).
-pub fn render(events: &[Event], today: Date) -> String {
+pub(crate) fn render(events: &[Event], today: Date) -> String {
     let mut ics = String::new();
     let mut line = |text: &str| fold_into(&mut ics, text);
     line("BEGIN:VCALENDAR");
@@ -212,7 +67,7 @@ fn date_value(date: Date) -> Option<String> {
 /// A TEXT value (RFC 5545, section 3.3.11): backslash, semicolon and comma escaped, line
 /// breaks (`\n`, `\r\n`, `\r`) written as `\n`, other control characters (not allowed in
 /// TEXT) left out; tabs are kept.
-pub fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -313,18 +168,6 @@ mod tests {
         let lines: Vec<&str> = out.split_terminator("\r\n").collect();
         assert_eq!(lines[0], format!("SUMMARY:{}", "🎯".repeat(16)));
         assert_eq!(lines[1], format!(" {}", "🎯".repeat(4)));
-    }
-
-    #[test]
-    fn uids_depend_on_every_part_and_its_boundaries() {
-        assert_eq!(uid(&["goal", "a"]), uid(&["goal", "a"]));
-        assert_ne!(uid(&["goal", "a"]), uid(&["goal", "b"]));
-        assert_ne!(
-            uid(&["milestone", "ab", "c", "1"]),
-            uid(&["milestone", "a", "bc", "1"])
-        );
-        assert!(uid(&["goal", "a"]).ends_with("@trailmark"));
-        assert_eq!(uid(&["goal", "a"]).len(), 32 + "@trailmark".len());
     }
 
     #[test]

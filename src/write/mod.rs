@@ -1,4 +1,4 @@
-//! Stage 6 of the pipeline: write reports into the output folder, atomically, and only
+//! Stage 7 of the pipeline: write reports into the output folder, atomically, and only
 //! those whose content changed.
 //!
 //! The output folder keeps a manifest of the files trailmark wrote. Only files listed there

@@ -1,0 +1,289 @@
+//! Stage 5 of the pipeline: every file a build writes into the output folder, and what
+//! each is made from. `build`, `review` and the fuzz targets all take their pages from
+//! here, so what a report shows is decided in one place.
+//!
+//! A page is plain data: its path, its formats and the data its template sees. Goal and
+//! review pages see only their own data, not the whole report, so that an edit changes
+//! the fingerprints (`render::fingerprint`) of only the pages it shows on.
+
+pub(crate) mod calendar;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::analyse::review::Review;
+use crate::analyse::{GoalReport, Report};
+use crate::dates::Date;
+use crate::git;
+use crate::paths;
+
+/// A format reports are written in (public for the fuzz targets, [`crate::fuzzing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Md,
+    Json,
+    Ics,
+}
+
+impl Format {
+    /// The file extension, which also names a page's template in this format
+    /// (`goal.html`): minijinja escapes HTML in templates whose names end in `.html`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Md => "md",
+            Format::Json => "json",
+            Format::Ics => "ics",
+        }
+    }
+}
+
+/// The formats of a page made from templates, one template each.
+const TEMPLATE_FORMATS: [Format; 2] = [Format::Html, Format::Md];
+
+/// Everything a build writes into the output folder, but the manifest (`write`'s own).
+pub(crate) struct Outputs<'a> {
+    pub(crate) pages: Vec<Page<'a>>,
+    /// The git history as read, for the next build to start from ([`git::CACHE_FILE`]);
+    /// `None` when no milestone needed it.
+    pub(crate) history_cache: Option<String>,
+}
+
+/// One page of the reports, written once in each of its formats.
+pub(crate) struct Page<'a> {
+    /// The name of its template, without extension. A page written by code has its
+    /// file's name, which only tells fingerprints apart.
+    pub(crate) template: &'static str,
+    /// Relative to the output folder, without extension.
+    pub(crate) path: String,
+    pub(crate) data: PageData<'a>,
+}
+
+/// What each kind of page sees.
+pub(crate) enum PageData<'a> {
+    /// `report`, `tree`, `summary`, `activity`. Shared, for its goals to be read lazily
+    /// (see `render::lazy`).
+    Index(Arc<Report>),
+    /// Not a template: the report as JSON (`trailmark.json`).
+    Json(&'a Report),
+    /// Not a template: the deadlines calendar (`deadlines.ics`), see [`calendar`].
+    Calendar {
+        today: Date,
+        events: Vec<calendar::Event>,
+    },
+    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`,
+    /// `forecast_window_weeks`.
+    Goal {
+        today: Today,
+        goal: &'a GoalReport,
+        parent: Option<&'a GoalReport>,
+        children: Vec<&'a GoalReport>,
+    },
+    /// `review`, `to_journal`.
+    Review {
+        review: &'a Review<'a>,
+        to_journal: String,
+    },
+    /// `report` (its `today` only), `reviews`, `unknown_done`.
+    Reviews {
+        today: Today,
+        reviews: Vec<ReviewLink>,
+        unknown_done: u32,
+    },
+}
+
+/// The `report` that goal and review-list pages see: the date, for the footer.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct Today {
+    pub(crate) today: Date,
+}
+
+/// A line of the reviews index.
+#[derive(Debug, Serialize)]
+pub(crate) struct ReviewLink {
+    kind: &'static str,
+    label: String,
+    title: String,
+    in_progress: bool,
+    milestones_done: usize,
+    entries: usize,
+}
+
+impl ReviewLink {
+    fn of(review: &Review) -> ReviewLink {
+        ReviewLink {
+            kind: review.kind.as_str(),
+            label: review.label.clone(),
+            title: review.title.clone(),
+            in_progress: review.in_progress,
+            milestones_done: review.milestones_done,
+            entries: review.entries.len(),
+        }
+    }
+}
+
+impl Page<'_> {
+    /// The page's file in `format`, relative to the output folder.
+    pub(crate) fn path(&self, format: Format) -> String {
+        format!("{}.{}", self.path, format.extension())
+    }
+
+    /// The formats the page is written in.
+    pub(crate) fn formats(&self) -> &'static [Format] {
+        match self.data {
+            PageData::Json(_) => &[Format::Json],
+            PageData::Calendar { .. } => &[Format::Ics],
+            _ => &TEMPLATE_FORMATS,
+        }
+    }
+
+    /// The template the page is rendered from in `format`, by its file name; `None` for
+    /// a page written by code.
+    pub(crate) fn template_name(&self, format: Format) -> Option<String> {
+        match self.data {
+            PageData::Json(_) | PageData::Calendar { .. } => None,
+            _ => Some(format!("{}.{}", self.template, format.extension())),
+        }
+    }
+}
+
+/// Every output of a journal's build: the index, the JSON report, the deadlines
+/// calendar, one page per goal, one per review (`reviews` come newest first), the list
+/// of reviews, and the git history cache. `to_journal` is the link from the output
+/// folder to the journal folder (`../`).
+pub(crate) fn outputs<'a>(
+    report: &'a Arc<Report>,
+    reviews: &'a [Review<'a>],
+    to_journal: &str,
+    history: Option<&git::History>,
+) -> Outputs<'a> {
+    let today = Today {
+        today: report.today,
+    };
+    let mut pages = Vec::with_capacity(4 + report.goals.len() + reviews.len());
+    pages.push(Page {
+        template: "index",
+        path: "index".to_string(),
+        data: PageData::Index(Arc::clone(report)),
+    });
+    pages.push(Page {
+        template: "trailmark",
+        path: "trailmark".to_string(),
+        data: PageData::Json(report),
+    });
+    pages.push(Page {
+        // See `calendar` for why it has no template.
+        template: "deadlines",
+        path: "deadlines".to_string(),
+        data: PageData::Calendar {
+            today: report.today,
+            events: calendar::events(report),
+        },
+    });
+    pages.extend(goal_pages(report, today));
+    // Review pages sit one folder down.
+    let from_reviews = format!("../{to_journal}");
+    pages.extend(
+        reviews
+            .iter()
+            .map(|review| review_page(review, from_reviews.clone())),
+    );
+    pages.push(Page {
+        template: "reviews",
+        path: "reviews/index".to_string(),
+        data: PageData::Reviews {
+            today,
+            reviews: reviews.iter().map(ReviewLink::of).collect(),
+            unknown_done: report.goals.iter().map(|g| g.unknown_done).sum(),
+        },
+    });
+    Outputs {
+        pages,
+        history_cache: history.and_then(git::History::to_cache),
+    }
+}
+
+/// A page per goal, with its parent and children.
+fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
+    let by_id: std::collections::HashMap<&str, &GoalReport> =
+        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+    report.goals.iter().map(move |goal| Page {
+        template: "goal",
+        path: format!("goals/{}", paths::report_file_stem(&goal.id)),
+        data: PageData::Goal {
+            today,
+            goal,
+            parent: goal.parent.as_deref().and_then(|id| by_id.get(id).copied()),
+            children: goal
+                .children
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .collect(),
+        },
+    })
+}
+
+/// The page of one review, with entries linked through `to_journal`: in the build's
+/// `reviews/` folder, and as `trailmark review` prints it.
+pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Page<'a> {
+    Page {
+        template: "review",
+        path: format!("reviews/{}", review.label),
+        data: PageData::Review { review, to_journal },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::period::PeriodKind;
+    use crate::document::{self, ParseOptions};
+
+    #[test]
+    fn every_page_in_each_of_its_formats() {
+        let goal = "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n";
+        let document = document::parse("goals/sql.md", goal.as_bytes(), &ParseOptions::default());
+        let journal = crate::model::build(vec![document]);
+        let today = Date::parse("2026-03-01").unwrap();
+        let report = Arc::new(crate::analyse::analyse(
+            &journal,
+            &git::History::default(),
+            today,
+            &Default::default(),
+        ));
+        let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
+        let outputs = outputs(&report, &reviews, "../", Some(&git::History::default()));
+        let files: Vec<String> = outputs
+            .pages
+            .iter()
+            .flat_map(|page| page.formats().iter().map(|&format| page.path(format)))
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "index.html",
+                "index.md",
+                "trailmark.json",
+                "deadlines.ics",
+                "goals/learn-sql.html",
+                "goals/learn-sql.md",
+                "reviews/2026-02.html",
+                "reviews/2026-02.md",
+                "reviews/index.html",
+                "reviews/index.md",
+            ]
+        );
+        let to_journal = outputs.pages.iter().find_map(|page| match &page.data {
+            PageData::Review { to_journal, .. } => Some(to_journal.as_str()),
+            _ => None,
+        });
+        assert_eq!(
+            to_journal,
+            Some("../../"),
+            "review pages sit one folder down"
+        );
+        assert_eq!(outputs.history_cache, None, "no history was read from git");
+    }
+}

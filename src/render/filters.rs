@@ -1,0 +1,144 @@
+//! The filters templates use beyond minijinja's own: numbers, percentages and bars as
+//! reports show them, links, journal markdown as HTML, and the order of open milestones.
+
+use minijinja::{Environment, Value};
+
+use crate::dates::Date;
+use crate::document::Priority;
+use crate::paths;
+use crate::text::{percent, progress_bar};
+
+use super::{chart, markup};
+
+/// Adds every filter to `env`.
+pub(super) fn add_all(env: &mut Environment) {
+    env.add_filter("percent", percent);
+    env.add_filter("bar", text_bar);
+    env.add_filter("md_cell", markdown_cell);
+    env.add_filter("rich_text", rich_text);
+    env.add_filter("open_by_priority", open_by_priority);
+    env.add_filter("number", number);
+    env.add_filter("report_name", |id: &str| paths::report_file_stem(id));
+    env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
+    env.add_filter("signed_percent", signed_percent);
+    env.add_filter("path_url", path_url);
+    env.add_filter("days_between", days_between);
+}
+
+/// The days from one `YYYY-MM-DD` date to another.
+fn days_between(from: &str, to: &str) -> Result<i64, minijinja::Error> {
+    match (Date::parse(from), Date::parse(to)) {
+        (Ok(from), Ok(to)) => Ok(from.days_until(to)),
+        _ => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "days_between takes two YYYY-MM-DD dates",
+        )),
+    }
+}
+
+/// `0.125` -> `+13%`, `-0.05` -> `-5%`, `0` -> `0%`: a change of progress.
+fn signed_percent(value: f64) -> String {
+    let points = (value * 100.0).round();
+    if points > 0.0 {
+        format!("+{points:.0}%")
+    } else if points < 0.0 {
+        format!("{points:.0}%")
+    } else {
+        "0%".to_string()
+    }
+}
+
+/// A relative file path as a URL path: every byte but unreserved ones and `/` is
+/// percent-encoded, so names with spaces, `#` or `?` still link to the file.
+fn path_url(path: &str) -> String {
+    let mut url = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// `0.5` -> `█████░░░░░`: a progress bar for text reports.
+fn text_bar(value: f64) -> String {
+    progress_bar(value, 10)
+}
+
+/// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
+fn number(value: f64) -> String {
+    let rounded = format!("{value:.2}");
+    rounded
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
+}
+
+/// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
+/// when it has any, else its plain text (which auto-escaping escapes).
+fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
+    let markdown = item.get_attr("markdown")?;
+    match markdown.as_str() {
+        Some(markdown) => Ok(Value::from_safe_string(markup::inline_html(markdown))),
+        None => item.get_attr("text"),
+    }
+}
+
+/// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
+/// milestone without a priority ranks between medium and low (as Obsidian Tasks sorts),
+/// and in the order written within a priority.
+fn open_by_priority(milestones: Vec<Value>) -> Vec<Value> {
+    let attr = |m: &Value, name: &str| m.get_attr(name).unwrap_or_default();
+    let mut open: Vec<Value> = milestones
+        .into_iter()
+        .filter(|m| {
+            attr(m, "effective_state").as_str() == Some("open") && attr(m, "leaf").is_true()
+        })
+        .collect();
+    open.sort_by_key(|m| {
+        attr(m, "priority_rank")
+            .as_i64()
+            .unwrap_or(i64::from(Priority::rank(None)))
+    });
+    open
+}
+
+/// Text safe inside a markdown table cell: pipes escaped, line breaks folded.
+fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_drop_needless_decimals() {
+        assert_eq!(number(4.0), "4");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(1.0 / 3.0), "0.33");
+        assert_eq!(number(-10.0), "-10");
+        assert_eq!(number(100.0), "100");
+    }
+
+    #[test]
+    fn changes_and_urls() {
+        assert_eq!(signed_percent(0.125), "+13%");
+        assert_eq!(signed_percent(-0.05), "-5%");
+        assert_eq!(signed_percent(0.001), "0%");
+        assert_eq!(
+            path_url("journal/2026/a b#1.md"),
+            "journal/2026/a%20b%231.md"
+        );
+        assert_eq!(path_url("é.md"), "%C3%A9.md");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_tables() {
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -1,0 +1,161 @@
+//! What templates see: each page's data as template values, and the small view models
+//! computed for them (the index's area filter and status summary, the charts as SVG).
+
+use std::collections::{BTreeMap, HashMap};
+
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use crate::analyse::timeline::FORECAST_WINDOW_WEEKS;
+use crate::analyse::{Report, Status};
+use crate::plan::{Page, PageData};
+
+use super::chart;
+use super::lazy::LazyGoal;
+
+/// The values `page`'s template sees (undefined for pages written by code).
+pub(super) fn context(page: &Page) -> Value {
+    match &page.data {
+        PageData::Json(_) | PageData::Calendar { .. } => Value::UNDEFINED,
+        PageData::Index(report) => {
+            // Each goal is converted to template values only as its fields are read.
+            let goals: HashMap<&str, Value> = report
+                .goals
+                .iter()
+                .enumerate()
+                .map(|(index, goal)| (goal.id.as_str(), LazyGoal::value(report, index)))
+                .collect();
+            let areas = AreaChoice::all(report);
+            let tokens: HashMap<Option<&str>, &str> = areas
+                .iter()
+                .map(|choice| (choice.name.as_deref(), choice.token.as_str()))
+                .collect();
+            let tree: Vec<Value> = report
+                .goal_tree()
+                .iter()
+                .map(|row| {
+                    context! {
+                        goal => goals[row.goal.id.as_str()].clone(),
+                        depth => row.depth,
+                        area => tokens[&row.goal.area.as_deref()],
+                    }
+                })
+                .collect();
+            let all_goals: Vec<Value> = report
+                .goals
+                .iter()
+                .map(|goal| goals[goal.id.as_str()].clone())
+                .collect();
+            context! {
+                report => context! {
+                    today => Value::from(Serde(report.today)),
+                    goals => all_goals,
+                    loose_tasks => Value::from(Serde(&report.loose_tasks)),
+                    diagnostics => Value::from(Serde(&report.diagnostics)),
+                    activity => Value::from(Serde(&report.activity)),
+                },
+                tree,
+                filters => context! { areas => Value::from(Serde(&areas)) },
+                summary => Value::from(Serde(StatusSummary::of(report))),
+                activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
+            }
+        }
+        PageData::Goal {
+            today,
+            goal,
+            parent,
+            children,
+        } => context! {
+            report => Value::from(Serde(today)),
+            goal => Value::from(Serde(goal)),
+            parent => Value::from(Serde(parent)),
+            children => Value::from(Serde(children)),
+            burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
+            forecast_window_weeks => FORECAST_WINDOW_WEEKS,
+        },
+        PageData::Review { review, to_journal } => context! {
+            review => Value::from(Serde(review)),
+            to_journal,
+        },
+        PageData::Reviews {
+            today,
+            reviews,
+            unknown_done,
+        } => context! {
+            report => Value::from(Serde(today)),
+            reviews => Value::from(Serde(reviews)),
+            unknown_done,
+        },
+    }
+}
+
+/// A choice of the index page's area filter: an area (`None` for goals without one),
+/// how many goals it has, and a token for ids, CSS selectors and data attributes, since
+/// an area is any text: `area-1`, `area-2`, ... by name, `area-none` last.
+#[derive(Debug, Serialize)]
+struct AreaChoice {
+    token: String,
+    name: Option<String>,
+    goals: usize,
+}
+
+impl AreaChoice {
+    fn all(report: &Report) -> Vec<AreaChoice> {
+        let mut goals: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for goal in &report.goals {
+            *goals.entry(goal.area.as_deref()).or_default() += 1;
+        }
+        let without = goals.remove(&None);
+        let mut choices: Vec<AreaChoice> = goals
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, goals))| AreaChoice {
+                token: format!("area-{}", index + 1),
+                name: name.map(str::to_string),
+                goals,
+            })
+            .collect();
+        choices.extend(without.map(|goals| AreaChoice {
+            token: "area-none".to_string(),
+            name: None,
+            goals,
+        }));
+        choices
+    }
+}
+
+/// How many goals have each status, for the summary line.
+#[derive(Debug, Serialize)]
+struct StatusSummary {
+    total: usize,
+    counts: Vec<(&'static str, usize)>,
+}
+
+impl StatusSummary {
+    fn of(report: &Report) -> StatusSummary {
+        let all = [
+            Status::Overdue,
+            Status::AtRisk,
+            Status::OnTrack,
+            Status::Open,
+            Status::Paused,
+            Status::Done,
+            Status::Dropped,
+        ];
+        let counts = all
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    report.goals.iter().filter(|g| g.status == *s).count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        StatusSummary {
+            total: report.goals.len(),
+            counts,
+        }
+    }
+}
