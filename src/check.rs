@@ -7,16 +7,16 @@ use crate::document::GoalStatus;
 
 /// Advice on making a goal SMART; never an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
-    pub file: String,
-    pub position: Position,
-    pub message: String,
+pub(crate) struct Hint {
+    pub(crate) file: String,
+    pub(crate) position: Position,
+    pub(crate) message: String,
 }
 
 /// Hints for every goal that is still being worked on (not done or dropped): a goal
 /// should be measurable (milestones or a metric), relevant (`why`, `area`) and
 /// time-bound (a due date, not yet past).
-pub fn smart_hints(report: &Report) -> Vec<Hint> {
+pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
     let mut hints = Vec::new();
     for goal in &report.goals {
         if goal.status.is_final() {

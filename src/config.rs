@@ -29,43 +29,43 @@ use crate::fsread;
 use keys::{KEYS, Refusal, Toml, Value, explain};
 
 /// The configuration file, at the journal's root.
-pub const CONFIG_FILE: &str = "trailmark.toml";
+pub(crate) const CONFIG_FILE: &str = "trailmark.toml";
 
 /// The effective configuration: the file's values, defaults for the rest.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// Where reports are written, relative to the journal unless absolute.
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// The folder of report and file templates, relative to the journal unless absolute.
-    pub templates: PathBuf,
+    pub(crate) templates: PathBuf,
     /// Paths left out of the journal, besides hidden ones and the output folder.
-    pub exclude: Exclude,
-    pub rules: Rules,
+    pub(crate) exclude: Exclude,
+    pub(crate) rules: Rules,
     /// The review periods `build` writes, in the order of the file.
-    pub reviews: Vec<PeriodKind>,
+    pub(crate) reviews: Vec<PeriodKind>,
     /// How documents are read: Logseq markers, section headings.
-    pub parse: ParseOptions,
+    pub(crate) parse: ParseOptions,
     /// The keys the file set, to tell them from defaults when printing.
-    pub set: Vec<&'static str>,
+    pub(crate) set: Vec<&'static str>,
 }
 
 /// Globs of paths to leave out, relative to the journal with `/` separators. A glob
 /// without a `/` matches a file or folder name at any depth (`drafts`, `*.excalidraw.md`),
 /// as in `.gitignore`; one with a `/` matches the whole relative path (`archive/**`).
 #[derive(Debug, Clone, Default)]
-pub struct Exclude {
-    pub globs: Vec<String>,
+pub(crate) struct Exclude {
+    pub(crate) globs: Vec<String>,
     by_name: GlobSet,
     by_path: GlobSet,
 }
 
 impl Exclude {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.globs.is_empty()
     }
 
     /// Whether the file or folder at `relative` (from the journal root) is left out.
-    pub fn matches(&self, relative: &str) -> bool {
+    pub(crate) fn matches(&self, relative: &str) -> bool {
         let name = relative.rsplit('/').next().unwrap_or(relative);
         self.by_name.is_match(name) || self.by_path.is_match(relative)
     }
@@ -88,7 +88,7 @@ impl Default for Config {
 /// The text of the journal's `trailmark.toml` at `root`, `None` when there is none. It is
 /// read by the rules of every file trailmark reads ([`crate::fsread`]): a link, a FIFO or
 /// a file over the size limit is an error that names it.
-pub fn read_text(root: &Path) -> Result<Option<String>, Error> {
+pub(crate) fn read_text(root: &Path) -> Result<Option<String>, Error> {
     let path = root.join(CONFIG_FILE);
     match fsread::read_to_string(&path, fsread::MAX_FILE_BYTES) {
         Ok(text) => Ok(Some(text)),
@@ -102,7 +102,7 @@ pub fn read_text(root: &Path) -> Result<Option<String>, Error> {
 }
 
 /// The configuration `text` (the file at `root`, if any) sets; its problems name the file.
-pub fn from_text(root: &Path, text: Option<&str>) -> Result<Config, Error> {
+pub(crate) fn from_text(root: &Path, text: Option<&str>) -> Result<Config, Error> {
     let Some(text) = text else {
         return Ok(Config::default());
     };
@@ -115,15 +115,15 @@ pub fn from_text(root: &Path, text: Option<&str>) -> Result<Config, Error> {
 
 /// A problem in the file: where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
+pub(crate) struct Problem {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) message: String,
 }
 
 impl Config {
     /// The configuration a file's text sets.
-    pub fn parse(text: &str) -> Result<Config, Problem> {
+    pub(crate) fn parse(text: &str) -> Result<Config, Problem> {
         let at = |span: Range<usize>, message: String| {
             let position = LineIndex::new(text).position(span.start);
             Problem {
@@ -148,18 +148,18 @@ impl Config {
     }
 
     /// The output folder, with the journal at `root`.
-    pub fn output_in(&self, root: &Path) -> PathBuf {
+    pub(crate) fn output_in(&self, root: &Path) -> PathBuf {
         root.join(&self.output)
     }
 
     /// The templates folder, with the journal at `root`.
-    pub fn templates_in(&self, root: &Path) -> PathBuf {
+    pub(crate) fn templates_in(&self, root: &Path) -> PathBuf {
         root.join(&self.templates)
     }
 
     /// The effective configuration as a `trailmark.toml` that sets it, each default
     /// marked so.
-    pub fn to_toml(&self) -> String {
+    pub(crate) fn to_toml(&self) -> String {
         let mut text = String::new();
         let mut current_table = "";
         for key in KEYS {

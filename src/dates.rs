@@ -10,34 +10,34 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A calendar day, without time or zone: the unit every journal date is kept in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(NaiveDate);
+pub(crate) struct Date(NaiveDate);
 
 /// Why a piece of text is not a date, worded for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateError(pub String);
+pub(crate) struct DateError(pub String);
 
 impl Date {
     /// The earliest day there is.
-    pub const MIN: Date = Date(NaiveDate::MIN);
+    pub(crate) const MIN: Date = Date(NaiveDate::MIN);
 
     /// Builds a date from its parts; `None` when the day does not exist.
-    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+    pub(crate) fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         NaiveDate::from_ymd_opt(year, month, day).map(Date)
     }
 
     /// Today in the local time zone of the machine.
-    pub fn today() -> Date {
+    pub(crate) fn today() -> Date {
         Date(chrono::Local::now().date_naive())
     }
 
     /// The local time of day, `HH:MM:SS`, for lines that say when something happened.
-    pub fn clock_now() -> String {
+    pub(crate) fn clock_now() -> String {
         chrono::Local::now().format("%H:%M:%S").to_string()
     }
 
     /// Parses `YYYY-MM-DD`, also accepting a time after it (`2026-03-02T09:15`,
     /// `2026-03-02 09:15:00+01:00`), as note apps often write one into `date:`.
-    pub fn parse(text: &str) -> Result<Date, DateError> {
+    pub(crate) fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
         let (day_part, time_part) = match text.char_indices().nth(10) {
             Some((at, sep)) if sep == 'T' || sep == ' ' => (&text[..at], Some(&text[at + 1..])),
@@ -54,7 +54,7 @@ impl Date {
 
     /// The first `YYYY-MM-DD` in a file name that is a real day, if any; also
     /// `YYYY_MM_DD`, the name Logseq gives its journal pages.
-    pub fn find_in_file_name(name: &str) -> Option<Date> {
+    pub(crate) fn find_in_file_name(name: &str) -> Option<Date> {
         let bytes = name.as_bytes();
         (0..bytes.len().saturating_sub(9)).find_map(|start| {
             let candidate = name.get(start..start + 10)?;
@@ -74,13 +74,13 @@ impl Date {
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
-    pub fn days_until(self, later: Date) -> i64 {
+    pub(crate) fn days_until(self, later: Date) -> i64 {
         (later.0 - self.0).num_days()
     }
 
     /// The day `days` later (earlier when negative), staying within the calendar's
     /// range: far-off dates computed from user data saturate instead of failing.
-    pub fn add_days(self, days: i64) -> Date {
+    pub(crate) fn add_days(self, days: i64) -> Date {
         let moved =
             chrono::TimeDelta::try_days(days).and_then(|delta| self.0.checked_add_signed(delta));
         Date(moved.unwrap_or(if days < 0 {
@@ -90,57 +90,47 @@ impl Date {
         }))
     }
 
-    pub fn year(self) -> i32 {
+    pub(crate) fn year(self) -> i32 {
         self.0.year()
     }
 
     /// 1 to 12.
-    pub fn month(self) -> u32 {
+    pub(crate) fn month(self) -> u32 {
         self.0.month()
     }
 
     /// The English name of the month: "November".
-    pub fn month_name(self) -> String {
+    pub(crate) fn month_name(self) -> String {
         self.0.format("%B").to_string()
     }
 
-    /// A short human form: "2 Nov 2026".
-    pub fn short(self) -> String {
-        self.0.format("%-d %b %Y").to_string()
-    }
-
     /// Days since the last Monday: 0 on Monday, 6 on Sunday.
-    pub fn days_from_monday(self) -> i64 {
+    pub(crate) fn days_from_monday(self) -> i64 {
         i64::from(self.0.weekday().num_days_from_monday())
     }
 
     /// Days since the last `start` day: 0 on `start` itself, 6 on the day before it.
-    pub fn days_since(self, start: Weekday) -> i64 {
+    pub(crate) fn days_since(self, start: Weekday) -> i64 {
         (self.days_from_monday() - start.days_from_monday()).rem_euclid(7)
     }
 
     /// The day of the week.
-    pub fn weekday(self) -> Weekday {
+    pub(crate) fn weekday(self) -> Weekday {
         Weekday::ALL[self.0.weekday().num_days_from_monday() as usize]
     }
 
     /// The ISO 8601 week: (week-based year, week 1 to 53). Weeks start on Monday, and
     /// week 1 is the one with the year's first Thursday.
-    pub fn iso_week(self) -> (i32, u32) {
+    pub(crate) fn iso_week(self) -> (i32, u32) {
         let week = self.0.iso_week();
         (week.year(), week.week())
-    }
-
-    /// The Monday of ISO week `week` of `year`, if that week exists.
-    pub fn from_iso_week(year: i32, week: u32) -> Option<Date> {
-        NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon).map(Date)
     }
 }
 
 /// A day of the week, as `trailmark.toml` names it (`week_start = "sunday"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Weekday {
+pub(crate) enum Weekday {
     #[default]
     Monday,
     Tuesday,
@@ -152,7 +142,7 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [
+    pub(crate) const ALL: [Weekday; 7] = [
         Weekday::Monday,
         Weekday::Tuesday,
         Weekday::Wednesday,
@@ -163,14 +153,14 @@ impl Weekday {
     ];
 
     /// 0 for Monday to 6 for Sunday.
-    pub fn days_from_monday(self) -> i64 {
+    pub(crate) fn days_from_monday(self) -> i64 {
         Weekday::ALL
             .iter()
             .position(|day| *day == self)
             .expect("ALL lists every weekday") as i64
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Weekday::Monday => "monday",
             Weekday::Tuesday => "tuesday",
@@ -325,8 +315,6 @@ mod tests {
         assert_eq!(day("2027-01-04").iso_week(), (2027, 1));
         // 2024-12-30 is in week 1 of 2025.
         assert_eq!(day("2024-12-30").iso_week(), (2025, 1));
-        assert_eq!(Date::from_iso_week(2026, 53), Some(day("2026-12-28")));
-        assert_eq!(Date::from_iso_week(2025, 53), None);
         assert_eq!(day("2026-11-22").days_from_monday(), 6);
     }
 

@@ -6,20 +6,20 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
 
 /// A place in a journal file: 1-based line, and 1-based column counted in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
-pub struct Position {
-    pub line: u32,
-    pub column: u32,
+pub(crate) struct Position {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
 }
 
 impl Position {
-    pub fn new(line: u32, column: u32) -> Position {
+    pub(crate) fn new(line: u32, column: u32) -> Position {
         Position { line, column }
     }
 }
@@ -27,20 +27,28 @@ impl Position {
 /// One problem with one file. `position` is `None` when the problem is the whole file
 /// (unreadable, not UTF-8, too large).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub severity: Severity,
+pub(crate) struct Diagnostic {
+    pub(crate) severity: Severity,
     /// Relative to the journal root, with `/` separators.
-    pub file: String,
-    pub position: Option<Position>,
-    pub message: String,
+    pub(crate) file: String,
+    pub(crate) position: Option<Position>,
+    pub(crate) message: String,
 }
 
 impl Diagnostic {
-    pub fn error(file: &str, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(
+        file: &str,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::new(Severity::Error, file, position, message.into())
     }
 
-    pub fn warning(file: &str, position: Option<Position>, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(
+        file: &str,
+        position: Option<Position>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic::new(Severity::Warning, file, position, message.into())
     }
 
@@ -54,7 +62,7 @@ impl Diagnostic {
     }
 
     /// The order diagnostics are shown in: by file, then place, then severity.
-    pub fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, Option<Position>, Severity, &str) {
         (&self.file, self.position, self.severity, &self.message)
     }
 }

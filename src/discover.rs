@@ -13,22 +13,22 @@ use crate::paths::{
 };
 
 /// What the walk leaves out besides hidden files and folders.
-pub struct Skip<'a> {
+pub(crate) struct Skip<'a> {
     /// The output folder.
-    pub out: &'a Path,
+    pub(crate) out: &'a Path,
     /// The templates folder.
-    pub templates: &'a Path,
+    pub(crate) templates: &'a Path,
     /// The globs of `exclude` in `trailmark.toml`.
-    pub exclude: &'a Exclude,
+    pub(crate) exclude: &'a Exclude,
 }
 
 /// What the walk found.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Markdown files, relative to the root with `/` separators, sorted.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// Files and folders that were passed over and the person should hear about.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Every `*.md` and `*.markdown` below `root`, skipping hidden files and folders, the
@@ -38,7 +38,7 @@ pub struct Found {
 /// `--out` are never read back as journal entries; such a folder gets a warning when it
 /// holds markdown files its manifest does not list (see [`unlisted_markdown`]). Symlinks
 /// are never followed, so the walk cannot leave the journal or loop.
-pub fn find_files(root: &Path, skip: &Skip) -> Found {
+pub(crate) fn find_files(root: &Path, skip: &Skip) -> Found {
     let (mut found, report_folders) = walk(root, skip);
     for folder in report_folders {
         let count = unlisted_markdown(&folder);

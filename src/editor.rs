@@ -8,7 +8,7 @@ use crate::error::Error;
 /// The editor command from `$VISUAL`, or else `$EDITOR` (the first that is set and not
 /// empty), split into words the way a shell would, so that `code --wait` and
 /// `"/Applications/My Editor.app/..." -w` work.
-pub fn editor_command(
+pub(crate) fn editor_command(
     visual: Option<&str>,
     editor: Option<&str>,
 ) -> Result<(String, Vec<String>), Error> {
@@ -38,14 +38,14 @@ pub fn editor_command(
 }
 
 /// The editor command of the environment (see [`editor_command`]).
-pub fn editor_of_environment() -> Result<(String, Vec<String>), Error> {
+pub(crate) fn editor_of_environment() -> Result<(String, Vec<String>), Error> {
     let visual = std::env::var("VISUAL").ok();
     let editor = std::env::var("EDITOR").ok();
     editor_command(visual.as_deref(), editor.as_deref())
 }
 
 /// Opens `file` with the editor command `(program, args)` and waits until it is closed.
-pub fn edit(file: &Path, (program, args): &(String, Vec<String>)) -> Result<(), Error> {
+pub(crate) fn edit(file: &Path, (program, args): &(String, Vec<String>)) -> Result<(), Error> {
     let shown =
         shlex::try_join(std::iter::once(program.as_str()).chain(args.iter().map(String::as_str)))
             .unwrap_or_else(|_| program.clone());

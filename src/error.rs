@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
-pub enum Error {
+pub(crate) enum Error {
     /// The journal folder cannot be used at all.
     Journal { path: PathBuf, message: String },
     /// `trailmark.toml` cannot be read or has a problem, at a (line, column).
@@ -36,14 +36,14 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn journal(path: &Path, message: impl Into<String>) -> Error {
+    pub(crate) fn journal(path: &Path, message: impl Into<String>) -> Error {
         Error::Journal {
             path: path.to_path_buf(),
             message: message.into(),
         }
     }
 
-    pub fn output(path: &Path, message: impl Into<String>) -> Error {
+    pub(crate) fn output(path: &Path, message: impl Into<String>) -> Error {
         Error::Output {
             path: path.to_path_buf(),
             message: message.into(),

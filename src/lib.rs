@@ -50,7 +50,7 @@ use crate::workspace::Workspace;
 
 /// A workspace of the journal at `root`, with its configuration and every file read once:
 /// what every command starts from (`status` analyses it, `build` builds it).
-pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
+pub(crate) fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
     let mut workspace = Workspace::open(root, out)?;
     workspace.refresh();
     Ok(workspace)

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The default output folder, inside the journal.
-pub const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
+pub(crate) const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
 
 /// The journal's own report templates (`templates/` at its root).
 pub(crate) const TEMPLATES_FOLDER: &str = "templates";

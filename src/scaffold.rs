@@ -18,26 +18,26 @@ use crate::render::templates::{self, NEW_ENTRY_TEMPLATE, NEW_GOAL_TEMPLATE, Purp
 
 /// Where `init` and `new goal` put goals, relative to the journal (as in the example
 /// journal).
-pub const GOALS_FOLDER: &str = "goals";
+pub(crate) const GOALS_FOLDER: &str = "goals";
 /// Where `init` and `new entry` put dated entries: `journal/YYYY/YYYY-MM-DD.md`.
-pub const ENTRIES_FOLDER: &str = "journal";
+pub(crate) const ENTRIES_FOLDER: &str = "journal";
 
 /// The id of the example goal `init` writes.
 const EXAMPLE_GOAL_ID: &str = "team-talk";
 
 /// A file to add to the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewFile {
+pub(crate) struct NewFile {
     /// Relative to the journal, with `/` separators.
-    pub path: String,
-    pub content: String,
+    pub(crate) path: String,
+    pub(crate) content: String,
     /// What the file is for, in a few words, for the list `init` prints.
-    pub purpose: &'static str,
+    pub(crate) purpose: &'static str,
 }
 
 /// The files of a new journal started on `today`: the settings, a `.gitignore` for the
 /// reports, an example goal and today's entry.
-pub fn init_files(today: Date) -> Vec<NewFile> {
+pub(crate) fn init_files(today: Date) -> Vec<NewFile> {
     vec![
         NewFile {
             path: crate::config::CONFIG_FILE.to_string(),
@@ -135,24 +135,24 @@ entry with `trailmark new entry`.
 }
 
 /// `journal/YYYY/YYYY-MM-DD.md`, the year in four digits as in the file name (`0999`).
-pub fn entry_path(date: Date) -> String {
+pub(crate) fn entry_path(date: Date) -> String {
     format!("{ENTRIES_FOLDER}/{:04}/{date}.md", date.year())
 }
 
 /// What `new goal` was asked for.
 #[derive(Debug, Clone, Default)]
-pub struct NewGoal {
-    pub title: String,
-    pub due: Option<Date>,
-    pub area: Option<String>,
-    pub parent: Option<String>,
+pub(crate) struct NewGoal {
+    pub(crate) title: String,
+    pub(crate) due: Option<Date>,
+    pub(crate) area: Option<String>,
+    pub(crate) parent: Option<String>,
 }
 
 /// The file of a new goal: `goals/<slug of the title>.md` (a long slug cut as report
 /// names are, see [`crate::paths::report_file_stem`]), from the template
 /// `new-goal.md`. The title must make an id no goal of `journal` has, and the parent, if
 /// any, must be a goal of `journal`.
-pub fn new_goal(
+pub(crate) fn new_goal(
     journal: &Journal,
     templates: &Path,
     goal: &NewGoal,
@@ -231,7 +231,7 @@ fn unknown_parent(journal: &Journal, parent: &str) -> String {
 
 /// The file of a new dated entry: `journal/YYYY/YYYY-MM-DD.md`, from the template
 /// `new-entry.md`.
-pub fn new_entry(templates: &Path, date: Date) -> Result<NewFile, Error> {
+pub(crate) fn new_entry(templates: &Path, date: Date) -> Result<NewFile, Error> {
     let content = render(
         templates,
         NEW_ENTRY_TEMPLATE,
@@ -289,7 +289,7 @@ fn yaml_string(text: &str) -> String {
 
 /// Adds `files` to the journal at `root` (made if missing), or none of them when one
 /// already exists. Returns their paths.
-pub fn create_all(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn create_all(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Error> {
     if root.exists() && !root.is_dir() {
         return Err(Error::journal(root, "is not a folder"));
     }
@@ -318,7 +318,7 @@ fn in_journal(root: &Path, relative: &str) -> PathBuf {
 }
 
 /// Fails unless `root` is a folder, for commands that add to a journal.
-pub fn existing_journal(root: &Path) -> Result<(), Error> {
+pub(crate) fn existing_journal(root: &Path) -> Result<(), Error> {
     if root.is_dir() {
         Ok(())
     } else {
@@ -330,7 +330,7 @@ pub fn existing_journal(root: &Path) -> Result<(), Error> {
 }
 
 /// Adds `file` to the existing journal at `root`. Returns its path.
-pub fn create(root: &Path, file: &NewFile) -> Result<PathBuf, Error> {
+pub(crate) fn create(root: &Path, file: &NewFile) -> Result<PathBuf, Error> {
     existing_journal(root)?;
     let path = in_journal(root, &file.path);
     if path.symlink_metadata().is_ok() {

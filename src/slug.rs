@@ -2,7 +2,7 @@
 
 /// `"Learn SQL for Marketing!"` -> `"learn-sql-for-marketing"`; accented and other scripts
 /// are transliterated first (`"Führung"` -> `"fuhrung"`). Empty when nothing is left.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let ascii = deunicode::deunicode(text);
     let mut slug = String::with_capacity(ascii.len());
     for c in ascii.chars() {
@@ -19,7 +19,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Whether `text` already is an id: non-empty `a-z0-9-`, not starting or ending with `-`.
-pub fn is_slug(text: &str) -> bool {
+pub(crate) fn is_slug(text: &str) -> bool {
     !text.is_empty()
         && !text.starts_with('-')
         && !text.ends_with('-')

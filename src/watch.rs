@@ -35,17 +35,17 @@ const POLL_INTERVAL: Duration = Duration::from_secs(1);
 const DAY_CHECK_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy)]
-pub struct WatchOptions {
-    pub debounce: Duration,
+pub(crate) struct WatchOptions {
+    pub(crate) debounce: Duration,
     /// Poll the file system instead of asking the OS for events.
-    pub poll: bool,
+    pub(crate) poll: bool,
     /// The date to compute status for; `None` follows the clock, across midnight too.
-    pub today: Option<Date>,
+    pub(crate) today: Option<Date>,
 }
 
 /// What `watch` tells its caller.
 #[derive(Debug)]
-pub enum WatchEvent {
+pub(crate) enum WatchEvent {
     /// A build finished: the first one, or one after a change.
     Built(Box<Rebuild>),
     /// A build failed (a template error, a failed write); watching goes on.
@@ -56,22 +56,22 @@ pub enum WatchEvent {
 
 /// One build and what led to it.
 #[derive(Debug)]
-pub struct Rebuild {
+pub(crate) struct Rebuild {
     /// Journal files found added, changed or removed (all of them, the first time).
-    pub files: Refresh,
+    pub(crate) files: Refresh,
     /// Whether a file of the journal's templates folder changed.
-    pub templates_changed: bool,
+    pub(crate) templates_changed: bool,
     /// Whether `trailmark.toml` changed.
-    pub config_changed: bool,
-    pub report: Report,
+    pub(crate) config_changed: bool,
+    pub(crate) report: Report,
     /// The reports written, unchanged and removed.
-    pub summary: WriteSummary,
-    pub took: Duration,
+    pub(crate) summary: WriteSummary,
+    pub(crate) took: Duration,
 }
 
 impl Rebuild {
     /// Every report written or removed, relative to the output folder.
-    pub fn changed_reports(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn changed_reports(&self) -> impl Iterator<Item = &str> {
         self.summary
             .written
             .iter()
@@ -82,11 +82,11 @@ impl Rebuild {
 
 /// Stops a running watch from another thread (a Ctrl-C handler, a test).
 #[derive(Debug, Clone)]
-pub struct Stopper(Sender<Message>);
+pub(crate) struct Stopper(Sender<Message>);
 
 impl Stopper {
     /// Asks the watch to stop once the build in progress, if any, is written.
-    pub fn stop(&self) {
+    pub(crate) fn stop(&self) {
         let _ = self.0.send(Message::Stop);
     }
 
@@ -224,7 +224,7 @@ impl FolderIdentity {
     }
 }
 
-pub struct Watch {
+pub(crate) struct Watch {
     workspace: Workspace,
     options: WatchOptions,
     root: PathBuf,
@@ -243,7 +243,7 @@ pub struct Watch {
 }
 
 impl Watch {
-    pub fn new(workspace: Workspace, options: WatchOptions) -> Watch {
+    pub(crate) fn new(workspace: Workspace, options: WatchOptions) -> Watch {
         let (sender, receiver) = mpsc::channel();
         let root = paths::resolve(workspace.root());
         Watch {
@@ -260,13 +260,13 @@ impl Watch {
         }
     }
 
-    pub fn stopper(&self) -> Stopper {
+    pub(crate) fn stopper(&self) -> Stopper {
         Stopper(self.sender.clone())
     }
 
     /// Builds once, then watches until stopped, telling `on_event` about every build.
     /// Fails only when the journal cannot be watched at all.
-    pub fn run(mut self, mut on_event: impl FnMut(WatchEvent)) -> Result<(), Error> {
+    pub(crate) fn run(mut self, mut on_event: impl FnMut(WatchEvent)) -> Result<(), Error> {
         // Watching starts before the first build, so that no change made during it is lost.
         let mut watcher = self.start_watcher(&mut on_event)?;
         self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;

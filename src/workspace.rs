@@ -35,7 +35,7 @@ use crate::{discover, git, plan, render};
 /// refresh (the "racy git" problem), and polling looks at them again (`watch --poll`).
 pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
 
-pub struct Workspace {
+pub(crate) struct Workspace {
     root: PathBuf,
     out: PathBuf,
     config: Config,
@@ -64,19 +64,19 @@ struct LastRead {
 /// Which journal files a refresh found added, changed (in content) or removed, relative
 /// to the journal with `/` separators, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Refresh {
-    pub added: Vec<String>,
-    pub changed: Vec<String>,
-    pub removed: Vec<String>,
+pub(crate) struct Refresh {
+    pub(crate) added: Vec<String>,
+    pub(crate) changed: Vec<String>,
+    pub(crate) removed: Vec<String>,
 }
 
 impl Refresh {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
     }
 
     /// Every file the refresh touched, in order.
-    pub fn touched(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn touched(&self) -> impl Iterator<Item = &str> {
         self.added
             .iter()
             .chain(&self.changed)
@@ -88,7 +88,7 @@ impl Refresh {
 impl Workspace {
     /// A workspace for the journal at `root` with its `trailmark.toml` read, and reports
     /// in `out` or else the configured output folder; no journal file is read yet.
-    pub fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
+    pub(crate) fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
         let metadata =
             std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
         if !metadata.is_dir() {
@@ -109,22 +109,22 @@ impl Workspace {
         })
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn out(&self) -> &Path {
+    pub(crate) fn out(&self) -> &Path {
         &self.out
     }
 
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
     /// Reads `trailmark.toml` again; true when it changed. The output folder stays the
     /// one the workspace was opened with (a watch keeps serving and ignoring one folder);
     /// every other setting applies from the next refresh and build.
-    pub fn reload_config(&mut self) -> Result<bool, Error> {
+    pub(crate) fn reload_config(&mut self) -> Result<bool, Error> {
         let text = config::read_text(&self.root)?;
         if text == self.config_text {
             return Ok(false);
@@ -140,16 +140,16 @@ impl Workspace {
     }
 
     /// Whether `trailmark.toml` now names another output folder than the one in use.
-    pub fn output_moved(&self) -> bool {
+    pub(crate) fn output_moved(&self) -> bool {
         self.out_from_config && self.config.output_in(&self.root) != self.out
     }
 
-    pub fn journal(&self) -> &Journal {
+    pub(crate) fn journal(&self) -> &Journal {
         &self.journal
     }
 
     /// Brings the journal up to date with the files on disk.
-    pub fn refresh(&mut self) -> Refresh {
+    pub(crate) fn refresh(&mut self) -> Refresh {
         let root = paths::resolve(&self.root);
         let skip = discover::Skip {
             out: &paths::resolve(&self.out),
@@ -202,7 +202,7 @@ impl Workspace {
     }
 
     /// The journal analysed as of `today`.
-    pub fn analyse(&mut self, today: Date) -> Report {
+    pub(crate) fn analyse(&mut self, today: Date) -> Report {
         self.update_history();
         let no_history = git::History::default();
         analyse::analyse(
@@ -216,12 +216,12 @@ impl Workspace {
     /// Writes every report into the output folder: goals, and a review of every period
     /// with activity of the kinds `trailmark.toml` asks for (all by default). Only
     /// reports whose content changed are written.
-    pub fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
+    pub(crate) fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
         self.build_with_progress(today, &|_, _| {})
     }
 
     /// [`Workspace::build`], telling `progress` how many reports are done as they are.
-    pub fn build_with_progress(
+    pub(crate) fn build_with_progress(
         &mut self,
         today: Date,
         progress: &write::Progress<'_>,

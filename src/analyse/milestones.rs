@@ -8,58 +8,58 @@ use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MilestoneReport {
-    pub text: String,
+pub(crate) struct MilestoneReport {
+    pub(crate) text: String,
     /// The text as written, when it has markup (see `Milestone::markdown`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<String>,
+    pub(crate) markdown: Option<String>,
     /// As written.
-    pub state: MilestoneState,
-    pub depth: u32,
-    pub due: Option<Date>,
-    pub done_on: Option<Date>,
+    pub(crate) state: MilestoneState,
+    pub(crate) depth: u32,
+    pub(crate) due: Option<Date>,
+    pub(crate) done_on: Option<Date>,
     /// Where `done_on` comes from; `None` while the milestone is not done.
-    pub done_on_source: Option<DoneSource>,
-    pub file: String,
-    pub line: u32,
+    pub(crate) done_on_source: Option<DoneSource>,
+    pub(crate) file: String,
+    pub(crate) line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
     /// cancelled when a parent is cancelled.
-    pub effective_state: MilestoneState,
+    pub(crate) effective_state: MilestoneState,
     /// Counts once towards progress (see [`count_milestones`]).
-    pub leaf: bool,
+    pub(crate) leaf: bool,
     /// Obsidian Tasks and Dataview metadata, its keys beside the others.
     #[serde(flatten)]
-    pub tasks: Option<Box<TaskReport>>,
+    pub(crate) tasks: Option<Box<TaskReport>>,
 }
 
 /// A milestone's Tasks and Dataview metadata in the JSON: each key only when written, so
 /// that journals without them keep a JSON of the same size.
 #[derive(Debug, Clone, Serialize)]
-pub struct TaskReport {
+pub(crate) struct TaskReport {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheduled: Option<Date>,
+    pub(crate) scheduled: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<Date>,
+    pub(crate) start: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<Date>,
+    pub(crate) created: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancelled_on: Option<Date>,
+    pub(crate) cancelled_on: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurrence: Option<String>,
+    pub(crate) recurrence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<Priority>,
+    pub(crate) priority: Option<Priority>,
     /// [`Priority::rank`], present with `priority`: sorting by it (3 when absent) lists
     /// the most urgent first.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority_rank: Option<u8>,
+    pub(crate) priority_rank: Option<u8>,
     #[serde(skip_serializing_if = "Fields::is_empty")]
-    pub fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 /// Where a done milestone's date comes from, the first that has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum DoneSource {
+pub(crate) enum DoneSource {
     /// A `✅ date` or `[done:: date]` marker on the milestone.
     Marker,
     /// The date of the dated entry it is written in.

@@ -14,10 +14,10 @@
 //! read and which the fingerprints hash differently.
 
 mod milestones;
-pub mod period;
-pub mod review;
+pub(crate) mod period;
+pub(crate) mod review;
 mod status;
-pub mod timeline;
+pub(crate) mod timeline;
 
 use std::collections::HashMap;
 
@@ -29,22 +29,22 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Goal, Journal, MetricValue};
-pub use milestones::MilestoneReport;
+pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
-pub use status::Status;
+pub(crate) use status::Status;
 use status::{expected_progress, status, with_forecast};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// The rules of analysis a journal may set in `trailmark.toml`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// How far behind the linear pace (a fraction of the goal) a goal may fall before it
     /// is at risk.
-    pub at_risk_margin: f64,
+    pub(crate) at_risk_margin: f64,
     /// How many days without progress make an active goal stalled in a review.
-    pub stalled_after_days: i64,
+    pub(crate) stalled_after_days: i64,
     /// The first day of review weeks.
-    pub week_start: Weekday,
+    pub(crate) week_start: Weekday,
 }
 
 impl Default for Rules {
@@ -58,21 +58,21 @@ impl Default for Rules {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub today: Date,
+pub(crate) struct Report {
+    pub(crate) today: Date,
     /// The rules it was analysed with: reviews drawn from the report follow them too.
     #[serde(skip)]
-    pub rules: Rules,
-    pub goals: Vec<GoalReport>,
-    pub loose_tasks: Vec<MilestoneReport>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) rules: Rules,
+    pub(crate) goals: Vec<GoalReport>,
+    pub(crate) loose_tasks: Vec<MilestoneReport>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Leaf milestones done per day, week by week, over the last year.
-    pub activity: Vec<ActivityWeek>,
+    pub(crate) activity: Vec<ActivityWeek>,
 }
 
 impl Report {
     /// The JSON contract, pretty-printed, with a final newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self)
             .expect("a report holds only strings, numbers and dates, which always serialize")
             + "\n"
@@ -81,7 +81,7 @@ impl Report {
     /// Goals with their sub-goals under them, as (goal, depth) rows: the most urgent
     /// first at each level (overdue and at-risk before on-track, done and dropped last),
     /// then by due date and title.
-    pub fn goal_tree(&self) -> Vec<TreeRow<'_>> {
+    pub(crate) fn goal_tree(&self) -> Vec<TreeRow<'_>> {
         let by_id: HashMap<&str, &GoalReport> =
             self.goals.iter().map(|g| (g.id.as_str(), g)).collect();
         let by_urgency = |goals: &mut Vec<&GoalReport>| {
@@ -116,80 +116,80 @@ impl Report {
 
 /// One row of the goal tree: a goal and how deep it sits under its ancestors.
 #[derive(Debug, Serialize)]
-pub struct TreeRow<'a> {
-    pub goal: &'a GoalReport,
-    pub depth: usize,
+pub(crate) struct TreeRow<'a> {
+    pub(crate) goal: &'a GoalReport,
+    pub(crate) depth: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalReport {
-    pub id: String,
-    pub title: String,
-    pub status: Status,
+pub(crate) struct GoalReport {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) status: Status,
     /// 0..=1.
-    pub progress: f64,
+    pub(crate) progress: f64,
     /// Leaf milestones done and counted (cancelled ones are not counted).
-    pub done: u32,
-    pub total: u32,
-    pub due: Option<Date>,
-    pub area: Option<String>,
-    pub parent: Option<String>,
-    pub file: String,
-    pub milestones: Vec<MilestoneReport>,
+    pub(crate) done: u32,
+    pub(crate) total: u32,
+    pub(crate) due: Option<Date>,
+    pub(crate) area: Option<String>,
+    pub(crate) parent: Option<String>,
+    pub(crate) file: String,
+    pub(crate) milestones: Vec<MilestoneReport>,
     // Beyond the contract: what the reports show.
-    pub line: u32,
-    pub column: u32,
-    pub start: Option<Date>,
-    pub why: Option<String>,
-    pub horizon: Option<Horizon>,
-    pub declared_status: GoalStatus,
-    pub tags: Vec<String>,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+    pub(crate) start: Option<Date>,
+    pub(crate) why: Option<String>,
+    pub(crate) horizon: Option<Horizon>,
+    pub(crate) declared_status: GoalStatus,
+    pub(crate) tags: Vec<String>,
     /// Where the goal should be by today on a straight line from start to due (0..=1).
-    pub expected_progress: Option<f64>,
+    pub(crate) expected_progress: Option<f64>,
     /// Days until due (negative when past).
-    pub days_left: Option<i64>,
-    pub metric: Option<MetricReport>,
-    pub children: Vec<String>,
-    pub entries: Vec<EntryReport>,
+    pub(crate) days_left: Option<i64>,
+    pub(crate) metric: Option<MetricReport>,
+    pub(crate) children: Vec<String>,
+    pub(crate) entries: Vec<EntryReport>,
     /// When the goal will be done at its recent pace (`null` when not forecast).
-    pub forecast: Option<Date>,
-    pub pace_per_week: Option<f64>,
+    pub(crate) forecast: Option<Date>,
+    pub(crate) pace_per_week: Option<f64>,
     /// Why there is no forecast, in words.
-    pub forecast_note: Option<String>,
+    pub(crate) forecast_note: Option<String>,
     /// The day the goal became complete, when known.
-    pub completed_on: Option<Date>,
+    pub(crate) completed_on: Option<Date>,
     /// Done leaves whose done date is unknown.
-    pub unknown_done: u32,
+    pub(crate) unknown_done: u32,
     /// Progress from the goal's start to today, one point where it changed.
-    pub burn_up: Vec<ProgressPoint>,
+    pub(crate) burn_up: Vec<ProgressPoint>,
     /// Dataview fields in the body of the goal's note.
     #[serde(skip_serializing_if = "Fields::is_empty")]
-    pub fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MetricReport {
-    pub unit: Option<String>,
-    pub target: f64,
-    pub baseline: f64,
-    pub latest: Option<f64>,
-    pub latest_on: Option<Date>,
+pub(crate) struct MetricReport {
+    pub(crate) unit: Option<String>,
+    pub(crate) target: f64,
+    pub(crate) baseline: f64,
+    pub(crate) latest: Option<f64>,
+    pub(crate) latest_on: Option<Date>,
     /// Every value logged, oldest first.
-    pub values: Vec<MetricValue>,
+    pub(crate) values: Vec<MetricValue>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryReport {
-    pub file: String,
-    pub title: String,
-    pub date: Option<Date>,
+pub(crate) struct EntryReport {
+    pub(crate) file: String,
+    pub(crate) title: String,
+    pub(crate) date: Option<Date>,
     #[serde(skip_serializing_if = "Fields::is_empty")]
-    pub fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
-pub fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
+pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
     let mut goals: Vec<GoalReport> = journal
         .goals
         .iter()

@@ -9,7 +9,7 @@ use crate::dates::{Date, Weekday};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PeriodKind {
+pub(crate) enum PeriodKind {
     Week,
     Month,
     Quarter,
@@ -17,14 +17,14 @@ pub enum PeriodKind {
 }
 
 impl PeriodKind {
-    pub const ALL: [PeriodKind; 4] = [
+    pub(crate) const ALL: [PeriodKind; 4] = [
         PeriodKind::Week,
         PeriodKind::Month,
         PeriodKind::Quarter,
         PeriodKind::Year,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PeriodKind::Week => "week",
             PeriodKind::Month => "month",
@@ -36,15 +36,15 @@ impl PeriodKind {
 
 /// A stretch of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Period {
-    pub kind: PeriodKind,
-    pub first: Date,
-    pub last: Date,
+pub(crate) struct Period {
+    pub(crate) kind: PeriodKind,
+    pub(crate) first: Date,
+    pub(crate) last: Date,
 }
 
 impl Period {
     /// The period of `kind` that contains `date`; weeks start on `week_start`.
-    pub fn containing(kind: PeriodKind, date: Date, week_start: Weekday) -> Period {
+    pub(crate) fn containing(kind: PeriodKind, date: Date, week_start: Weekday) -> Period {
         let (first, next_first) = match kind {
             PeriodKind::Week => {
                 let first = date.add_days(-date.days_since(week_start));
@@ -64,11 +64,11 @@ impl Period {
         }
     }
 
-    pub fn previous(self) -> Period {
+    pub(crate) fn previous(self) -> Period {
         Period::containing(self.kind, self.first.add_days(-1), self.first.weekday())
     }
 
-    pub fn next(self) -> Period {
+    pub(crate) fn next(self) -> Period {
         Period::containing(self.kind, self.last.add_days(1), self.first.weekday())
     }
 
@@ -82,12 +82,12 @@ impl Period {
         thursday.iso_week()
     }
 
-    pub fn contains(self, date: Date) -> bool {
+    pub(crate) fn contains(self, date: Date) -> bool {
         self.first <= date && date <= self.last
     }
 
     /// What people call it: "Week 45, 2026", "November 2026", "Q4 2026", "2026".
-    pub fn title(self) -> String {
+    pub(crate) fn title(self) -> String {
         match self.kind {
             PeriodKind::Week => {
                 let (year, week) = self.week_number();

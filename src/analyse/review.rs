@@ -20,128 +20,128 @@ use crate::model::Journal;
 /// The facts of one week, month, quarter or year, and what comes next: what a review page
 /// shows and `trailmark review --format json` prints.
 #[derive(Debug, Clone, Serialize)]
-pub struct Review<'a> {
-    pub kind: PeriodKind,
+pub(crate) struct Review<'a> {
+    pub(crate) kind: PeriodKind,
     /// `2026-W45`, `2026-11`, `2026-Q4` or `2026`.
-    pub label: String,
+    pub(crate) label: String,
     /// "Week 45, 2026", "November 2026".
-    pub title: String,
-    pub first: Date,
-    pub last: Date,
+    pub(crate) title: String,
+    pub(crate) first: Date,
+    pub(crate) last: Date,
     /// The day the facts are as of: the period's last day, or today while it lasts. A
     /// review of a past period does not depend on today, so its report stays the same.
-    pub as_of: Date,
+    pub(crate) as_of: Date,
     /// The period is not over yet: facts are as of today.
-    pub in_progress: bool,
+    pub(crate) in_progress: bool,
     /// Labels of the reviews before and after, when there are pages for them.
-    pub previous: Option<String>,
-    pub next: Option<String>,
+    pub(crate) previous: Option<String>,
+    pub(crate) next: Option<String>,
     /// Milestones done in the period, by goal.
-    pub wins: Vec<GoalWins<'a>>,
+    pub(crate) wins: Vec<GoalWins<'a>>,
     /// Leaf milestones done in the period (what progress counts).
-    pub milestones_done: usize,
-    pub win_notes: Vec<NoteItem<'a>>,
-    pub feedback: Vec<NoteItem<'a>>,
-    pub lessons: Vec<NoteItem<'a>>,
+    pub(crate) milestones_done: usize,
+    pub(crate) win_notes: Vec<NoteItem<'a>>,
+    pub(crate) feedback: Vec<NoteItem<'a>>,
+    pub(crate) lessons: Vec<NoteItem<'a>>,
     /// Goals that moved in the period, most moved first.
-    pub progress: Vec<GoalProgress<'a>>,
+    pub(crate) progress: Vec<GoalProgress<'a>>,
     /// Active goals that did not move, by title: listed, not tabled, so that a journal
     /// with hundreds of goals keeps its reviews short.
-    pub unchanged: Vec<GoalProgress<'a>>,
-    pub completed: Vec<GoalEvent<'a>>,
-    pub became_overdue: Vec<GoalEvent<'a>>,
-    pub became_at_risk: Vec<GoalEvent<'a>>,
-    pub stalled: Vec<GoalEvent<'a>>,
-    pub stalled_after_days: i64,
-    pub metrics: Vec<MetricLogged<'a>>,
-    pub entries: Vec<EntryItem<'a>>,
-    pub previous_entries: usize,
+    pub(crate) unchanged: Vec<GoalProgress<'a>>,
+    pub(crate) completed: Vec<GoalEvent<'a>>,
+    pub(crate) became_overdue: Vec<GoalEvent<'a>>,
+    pub(crate) became_at_risk: Vec<GoalEvent<'a>>,
+    pub(crate) stalled: Vec<GoalEvent<'a>>,
+    pub(crate) stalled_after_days: i64,
+    pub(crate) metrics: Vec<MetricLogged<'a>>,
+    pub(crate) entries: Vec<EntryItem<'a>>,
+    pub(crate) previous_entries: usize,
     /// What is due in the period after this one.
-    pub next_period: String,
-    pub due_next: Vec<DueMilestone<'a>>,
-    pub goals_due_next: Vec<GoalEvent<'a>>,
+    pub(crate) next_period: String,
+    pub(crate) due_next: Vec<DueMilestone<'a>>,
+    pub(crate) goals_due_next: Vec<GoalEvent<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalWins<'a> {
-    pub goal: &'a str,
-    pub title: &'a str,
-    pub milestones: Vec<DoneMilestone<'a>>,
+pub(crate) struct GoalWins<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) milestones: Vec<DoneMilestone<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DoneMilestone<'a> {
-    pub text: &'a str,
+pub(crate) struct DoneMilestone<'a> {
+    pub(crate) text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<&'a str>,
-    pub done_on: Date,
-    pub file: &'a str,
-    pub line: u32,
+    pub(crate) markdown: Option<&'a str>,
+    pub(crate) done_on: Date,
+    pub(crate) file: &'a str,
+    pub(crate) line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NoteItem<'a> {
-    pub text: &'a str,
+pub(crate) struct NoteItem<'a> {
+    pub(crate) text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<&'a str>,
-    pub date: Date,
-    pub file: &'a str,
-    pub line: u32,
-    pub entry: &'a str,
+    pub(crate) markdown: Option<&'a str>,
+    pub(crate) date: Date,
+    pub(crate) file: &'a str,
+    pub(crate) line: u32,
+    pub(crate) entry: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalProgress<'a> {
-    pub goal: &'a str,
-    pub title: &'a str,
-    pub status: Status,
+pub(crate) struct GoalProgress<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) status: Status,
     /// At the end of the day before the period, and at its end (or today).
-    pub start: f64,
-    pub end: f64,
-    pub change: f64,
-    pub done: usize,
+    pub(crate) start: f64,
+    pub(crate) end: f64,
+    pub(crate) change: f64,
+    pub(crate) done: usize,
 }
 
 /// A goal and the day something happened to it (completed, became overdue, last moved).
 #[derive(Debug, Clone, Serialize)]
-pub struct GoalEvent<'a> {
-    pub goal: &'a str,
-    pub title: &'a str,
-    pub date: Option<Date>,
+pub(crate) struct GoalEvent<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: Option<Date>,
     /// Days since `date`, for stalled goals.
-    pub days: Option<i64>,
+    pub(crate) days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MetricLogged<'a> {
-    pub goal: &'a str,
-    pub title: &'a str,
-    pub date: Date,
-    pub value: f64,
-    pub unit: Option<&'a str>,
-    pub file: &'a str,
+pub(crate) struct MetricLogged<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: Date,
+    pub(crate) value: f64,
+    pub(crate) unit: Option<&'a str>,
+    pub(crate) file: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryItem<'a> {
-    pub file: &'a str,
-    pub title: &'a str,
-    pub date: Date,
+pub(crate) struct EntryItem<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: Date,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DueMilestone<'a> {
-    pub text: &'a str,
+pub(crate) struct DueMilestone<'a> {
+    pub(crate) text: &'a str,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<&'a str>,
-    pub due: Date,
-    pub goal: Option<&'a str>,
-    pub title: Option<&'a str>,
-    pub file: &'a str,
-    pub line: u32,
+    pub(crate) markdown: Option<&'a str>,
+    pub(crate) due: Date,
+    pub(crate) goal: Option<&'a str>,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) file: &'a str,
+    pub(crate) line: u32,
 }
 
 /// A done milestone, by goal and place in the goal's list.
@@ -160,7 +160,7 @@ struct Entry<'a> {
 }
 
 /// The journal indexed by date, to write reviews from.
-pub struct Reviewer<'a> {
+pub(crate) struct Reviewer<'a> {
     report: &'a Report,
     timelines: Vec<GoalTimeline>,
     spans: Vec<GoalSpan>,
@@ -176,7 +176,7 @@ pub struct Reviewer<'a> {
 }
 
 impl<'a> Reviewer<'a> {
-    pub fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
+    pub(crate) fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
         let timelines: Vec<GoalTimeline> = report.goals.iter().map(GoalTimeline::of).collect();
         let margin = report.rules.at_risk_margin;
         let spans = report
@@ -231,7 +231,7 @@ impl<'a> Reviewer<'a> {
 
     /// Every period of `kind` up to today in which something happened (a milestone done,
     /// an entry written, a value logged), newest first.
-    pub fn active_periods(&self, kind: PeriodKind) -> Vec<Period> {
+    pub(crate) fn active_periods(&self, kind: PeriodKind) -> Vec<Period> {
         let today = self.report.today;
         let days = self
             .done
@@ -249,7 +249,7 @@ impl<'a> Reviewer<'a> {
         periods
     }
 
-    pub fn review(&self, period: Period) -> Review<'a> {
+    pub(crate) fn review(&self, period: Period) -> Review<'a> {
         let today = self.report.today;
         let rules = self.report.rules;
         let as_of = period.last.min(today);
@@ -546,7 +546,7 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
 
 /// Reviews of every period of the `kinds` asked for with activity, newest first within
 /// each kind, each linked to the one before and after it.
-pub fn all_reviews<'a>(
+pub(crate) fn all_reviews<'a>(
     journal: &'a Journal,
     report: &'a Report,
     kinds: &[PeriodKind],
@@ -572,7 +572,7 @@ pub fn all_reviews<'a>(
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by
 /// default.
-pub fn last_complete(kind: PeriodKind, today: Date, week_start: Weekday) -> Period {
+pub(crate) fn last_complete(kind: PeriodKind, today: Date, week_start: Weekday) -> Period {
     Period::containing(kind, today, week_start).previous()
 }
 

@@ -10,7 +10,7 @@ use crate::document::GoalStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
+pub(crate) enum Status {
     Overdue,
     AtRisk,
     OnTrack,
@@ -21,7 +21,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Overdue => "overdue",
             Status::AtRisk => "at-risk",
@@ -34,7 +34,7 @@ impl Status {
     }
 
     /// Done or dropped: nothing more is expected of the goal (a paused one may resume).
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(self, Status::Done | Status::Dropped)
     }
 }

@@ -8,22 +8,22 @@ use crate::dates::Date;
 use crate::document::MilestoneState;
 
 /// The forecast looks at the milestones done in this many weeks before today.
-pub const FORECAST_WINDOW_WEEKS: i64 = 8;
+pub(crate) const FORECAST_WINDOW_WEEKS: i64 = 8;
 
 /// Fewer milestones done in the window than this is too little history to forecast from.
 const FORECAST_MIN_DONE: usize = 2;
 
 /// The activity chart covers this many weeks, the current one last.
-pub const ACTIVITY_WEEKS: i64 = 53;
+pub(crate) const ACTIVITY_WEEKS: i64 = 53;
 
 /// A goal's dated facts, sorted, so that its progress at any date is a binary search.
 #[derive(Debug, Clone)]
-pub struct GoalTimeline {
+pub(crate) struct GoalTimeline {
     /// Done dates of the goal's done leaves that have one, oldest first.
     done_dates: Vec<Date>,
     /// Done leaves without a date: counted as done at every date (they were done at some
     /// point, and counting them nowhere would make past progress exceed today's).
-    pub unknown: u32,
+    pub(crate) unknown: u32,
     total: u32,
     metric: Option<MetricTimeline>,
 }
@@ -37,7 +37,7 @@ struct MetricTimeline {
 }
 
 impl GoalTimeline {
-    pub fn of(goal: &GoalReport) -> GoalTimeline {
+    pub(crate) fn of(goal: &GoalReport) -> GoalTimeline {
         let mut done_dates = Vec::new();
         let mut unknown = 0;
         for milestone in goal.milestones.iter().filter(|m| m.leaf) {
@@ -64,7 +64,7 @@ impl GoalTimeline {
 
     /// Progress at the end of `date`, on the same rules as today's progress: leaves done
     /// by then over today's leaves, else the metric's latest value by then.
-    pub fn progress_at(&self, date: Date) -> f64 {
+    pub(crate) fn progress_at(&self, date: Date) -> f64 {
         if self.total > 0 {
             let done = self.unknown as usize + self.done_by(date);
             return done as f64 / f64::from(self.total);
@@ -86,13 +86,13 @@ impl GoalTimeline {
 
     /// Leaves done from `first` to `last`, both included; none when `last` comes first
     /// (the review of a period that has not begun yet).
-    pub fn done_between(&self, first: Date, last: Date) -> usize {
+    pub(crate) fn done_between(&self, first: Date, last: Date) -> usize {
         self.done_by(last)
             .saturating_sub(self.done_by(first.add_days(-1)))
     }
 
     /// The last day something moved the goal (a leaf done, a value logged), up to `date`.
-    pub fn last_activity(&self, date: Date) -> Option<Date> {
+    pub(crate) fn last_activity(&self, date: Date) -> Option<Date> {
         let done = self.done_dates[..self.done_by(date)].last().copied();
         let logged = self.metric.as_ref().and_then(|m| {
             let logged = m.values.partition_point(|(d, _)| *d <= date);
@@ -103,7 +103,7 @@ impl GoalTimeline {
 
     /// The day the goal became complete (its last leaf done, or its metric reaching the
     /// target), when that is known and `complete` says it is.
-    pub fn completed_on(&self, complete: bool) -> Option<Date> {
+    pub(crate) fn completed_on(&self, complete: bool) -> Option<Date> {
         if !complete {
             return None;
         }
@@ -123,7 +123,7 @@ impl GoalTimeline {
     }
 
     /// The first and last days with a dated fact (a leaf done, a value logged).
-    pub fn dated_span(&self) -> Option<(Date, Date)> {
+    pub(crate) fn dated_span(&self) -> Option<(Date, Date)> {
         let values = self.metric.as_ref().map_or(&[][..], |m| &m.values[..]);
         let first = self.first_date()?;
         let last = self
@@ -147,19 +147,23 @@ impl GoalTimeline {
 }
 
 /// `(value - baseline) / (target - baseline)`, within 0..=1.
-pub fn metric_progress(baseline: f64, target: f64, value: f64) -> f64 {
+pub(crate) fn metric_progress(baseline: f64, target: f64, value: f64) -> f64 {
     ((value - baseline) / (target - baseline)).clamp(0.0, 1.0)
 }
 
 /// One step of a burn-up chart: the goal's progress at the end of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ProgressPoint {
-    pub date: Date,
-    pub progress: f64,
+pub(crate) struct ProgressPoint {
+    pub(crate) date: Date,
+    pub(crate) progress: f64,
 }
 
 /// The goal's progress from its start to today, one point where it changed.
-pub fn burn_up(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Vec<ProgressPoint> {
+pub(crate) fn burn_up(
+    goal: &GoalReport,
+    timeline: &GoalTimeline,
+    today: Date,
+) -> Vec<ProgressPoint> {
     let Some(start) = goal.start.or_else(|| timeline.first_date()) else {
         return Vec::new();
     };
@@ -194,12 +198,12 @@ pub fn burn_up(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Vec<P
 
 /// When the goal will be done at its recent pace.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Forecast {
-    pub date: Option<Date>,
+pub(crate) struct Forecast {
+    pub(crate) date: Option<Date>,
     /// Leaves done per week over the window (or metric units per week), when measured.
-    pub pace_per_week: Option<f64>,
+    pub(crate) pace_per_week: Option<f64>,
     /// Why there is no date, in words for the reports.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl Forecast {
@@ -216,7 +220,7 @@ impl Forecast {
 /// per week in the last [`FORECAST_WINDOW_WEEKS`] weeks; for a metric goal, the distance
 /// to the target over the change per day between the first and last value logged in
 /// that window.
-pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
+pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
     if goal.status.is_final() || goal.status == Status::Paused {
         return Forecast::none(format!("the goal is {}", goal.status.as_str()));
     }
@@ -279,16 +283,16 @@ pub fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Fore
 
 /// Milestones done in one week, day by day (Monday first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActivityWeek {
+pub(crate) struct ActivityWeek {
     /// The Monday.
-    pub start: Date,
-    pub days: [u32; 7],
-    pub total: u32,
+    pub(crate) start: Date,
+    pub(crate) days: [u32; 7],
+    pub(crate) total: u32,
 }
 
 /// Leaf milestones of goals done each day of the last [`ACTIVITY_WEEKS`] weeks, the week
 /// of `today` last.
-pub fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
+pub(crate) fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
     let first_monday = today.add_days(-today.days_from_monday() - 7 * (ACTIVITY_WEEKS - 1));
     let mut weeks: Vec<ActivityWeek> = (0..ACTIVITY_WEEKS)
         .map(|week| ActivityWeek {

@@ -12,14 +12,14 @@ use crate::error::Error;
 use args::{Cli, ColorArg, Command};
 
 /// Exit codes, the same for every command.
-pub mod exit {
+pub(crate) mod exit {
     /// Success.
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// `check` found errors (or warnings, with `--strict`).
-    pub const PROBLEMS_FOUND: u8 = 1;
+    pub(crate) const PROBLEMS_FOUND: u8 = 1;
     /// The command could not run: bad arguments, a missing journal folder, an unsafe
     /// output folder, a template error, a failed write.
-    pub const FAILED: u8 = 2;
+    pub(crate) const FAILED: u8 = 2;
 }
 
 /// The exit codes as `--help` lists them.
@@ -43,7 +43,7 @@ const EXIT_CODES: [(u8, &str); 3] = [
 ];
 
 /// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Position};
 
 /// Where the front-matter block is in the text.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Split {
+pub(super) enum Split {
     /// No block: the whole text is the body.
     None,
     /// A block whose YAML is `text[yaml]` and whose body starts at `body_start`.
@@ -25,7 +25,7 @@ pub enum Split {
 
 /// Splits the front-matter off at byte 0: a first line `---`, then YAML, then a line `---`
 /// or `...`. Trailing spaces on the fence lines are allowed; any line ending is.
-pub fn split(text: &str) -> Split {
+pub(super) fn split(text: &str) -> Split {
     let mut lines = lines_with_offsets(text);
     match lines.next() {
         Some((_, first)) if first.trim_end() == "---" => {}
@@ -68,16 +68,16 @@ fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone
 
 /// What the front-matter says about its document.
 #[derive(Debug, Default)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub date: Option<Date>,
-    pub goals: Vec<GoalDecl>,
-    pub metrics: Vec<MetricLog>,
+pub(super) struct FrontMatter {
+    pub(crate) title: Option<String>,
+    pub(crate) date: Option<Date>,
+    pub(crate) goals: Vec<GoalDecl>,
+    pub(crate) metrics: Vec<MetricLog>,
 }
 
 /// Parses the YAML at `text[yaml]` and reads what trailmark understands from it. Problems
 /// are pushed to `diagnostics`, positioned in the file (not in the block).
-pub fn read(
+pub(super) fn read(
     text: &str,
     yaml: std::ops::Range<usize>,
     lines: &LineIndex,

@@ -15,7 +15,7 @@ use crate::paths::strip_markdown_extension;
 
 /// What a dated marker sets on a milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateKind {
+pub(super) enum DateKind {
     Due,
     Scheduled,
     Start,
@@ -26,7 +26,7 @@ pub enum DateKind {
 
 /// A Tasks marker found in a milestone's text.
 #[derive(Debug, PartialEq)]
-pub enum Marker {
+pub(super) enum Marker {
     Date {
         kind: DateKind,
         /// The marker as written, to point at it in the source.
@@ -97,7 +97,7 @@ const MAX_VALUE_BYTES: usize = 512;
 /// A milestone's text without its Tasks markers and bracketed Dataview fields, whitespace
 /// collapsed, and the markers found. `[key:: value]` is removed; `(key:: value)` leaves
 /// its value, as Obsidian shows it.
-pub fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, Vec<Marker>) {
+pub(super) fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, Vec<Marker>) {
     // Most text has neither emoji nor fields: no walk over its characters.
     if text.is_ascii() && !text.contains("::") {
         return (collapse_whitespace(text), Vec::new());
@@ -142,7 +142,7 @@ pub fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, Vec<Mar
 /// The Dataview fields of a block of markdown source: bracketed ones anywhere and lines
 /// that are only a field (`key:: value`, after indentation and `>` quote marks), in
 /// order, with canonical keys and values as written.
-pub fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, String)> {
+pub(super) fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, String)> {
     let mut found = Vec::new();
     if !source.contains("::") {
         return found;
@@ -244,7 +244,7 @@ fn is_key(key: &str) -> bool {
 
 /// Dataview's normalized key: emphasis marks removed, lowercased, spaces as `-`, so that
 /// `**Project Lead**`, `project lead` and `Project-Lead` are the same field.
-pub fn canonical_key(key: &str) -> String {
+pub(super) fn canonical_key(key: &str) -> String {
     key.split(|c: char| c.is_whitespace())
         .filter(|word| !word.is_empty())
         .map(|word| word.replace(['*', '~'], "").to_lowercase())
@@ -332,7 +332,7 @@ fn overlaps(range: Range<usize>, protected: &[Range<usize>]) -> bool {
 /// Logseq's task keyword at the start of a list item's text: its state and the length of
 /// the keyword (with a `[#A]` priority after it), or `None`. The keyword must be in
 /// capitals and followed by a space, as Logseq writes it.
-pub fn logseq_marker(source: &str) -> Option<(MilestoneState, usize, Option<Priority>)> {
+pub(super) fn logseq_marker(source: &str) -> Option<(MilestoneState, usize, Option<Priority>)> {
     const KEYWORDS: [(&str, MilestoneState); 10] = [
         ("TODO", MilestoneState::Open),
         ("DOING", MilestoneState::Open),
@@ -364,7 +364,7 @@ pub fn logseq_marker(source: &str) -> Option<(MilestoneState, usize, Option<Prio
 
 /// What a `[[wikilink]]` without an alias shows: the note's name, without its folder,
 /// `.md` and `#heading` (or the heading, for a link within the same note).
-pub fn wikilink_display(target: &str) -> &str {
+pub(crate) fn wikilink_display(target: &str) -> &str {
     let (path, heading) = target.split_once('#').unwrap_or((target, ""));
     let name = path.rsplit('/').next().unwrap_or(path);
     let name = strip_markdown_extension(name);
@@ -376,7 +376,7 @@ pub fn wikilink_display(target: &str) -> &str {
 }
 
 /// `text` with its words joined by single spaces.
-pub fn collapse_whitespace(text: &str) -> String {
+pub(super) fn collapse_whitespace(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !collapsed.is_empty() {

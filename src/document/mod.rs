@@ -18,16 +18,16 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 
-pub use metadata::wikilink_display;
-pub use text::LineIndex;
+pub(crate) use metadata::wikilink_display;
+pub(crate) use text::LineIndex;
 
 /// How documents are read: choices a journal's configuration may change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseOptions {
+pub(crate) struct ParseOptions {
     /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
-    pub logseq_markers: bool,
+    pub(crate) logseq_markers: bool,
     /// The headings that open a wins, feedback or lessons section.
-    pub sections: Sections,
+    pub(crate) sections: Sections,
 }
 
 impl Default for ParseOptions {
@@ -42,10 +42,10 @@ impl Default for ParseOptions {
 /// The headings of the sections whose items are wins, feedback and lessons, each as
 /// compared: [`NoteKind::words`] of the heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sections {
-    pub wins: Vec<String>,
-    pub feedback: Vec<String>,
-    pub lessons: Vec<String>,
+pub(crate) struct Sections {
+    pub(crate) wins: Vec<String>,
+    pub(crate) feedback: Vec<String>,
+    pub(crate) lessons: Vec<String>,
 }
 
 impl Default for Sections {
@@ -68,7 +68,7 @@ impl Default for Sections {
 impl Sections {
     /// The kind of section a heading opens, if any: case, punctuation and emoji aside
     /// (`## 🎉 Wins!` opens a wins section).
-    pub fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
+    pub(crate) fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
         let name = NoteKind::words(text);
         [
             (NoteKind::Win, &self.wins),
@@ -83,57 +83,57 @@ impl Sections {
 
 /// Dataview inline fields: lowercased key (see `metadata::canonical_key`) to the value
 /// as written; the first of two fields with the same key wins.
-pub type Fields = BTreeMap<String, String>;
+pub(crate) type Fields = BTreeMap<String, String>;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Located<T> {
-    pub value: T,
-    pub position: Position,
+pub(crate) struct Located<T> {
+    pub(crate) value: T,
+    pub(crate) position: Position,
 }
 
 /// One markdown file of the journal, as written.
 #[derive(Debug, Default)]
-pub struct Document {
+pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators.
-    pub path: String,
+    pub(crate) path: String,
     /// Front-matter `title`, else the first level-1 heading, else the file name.
-    pub title: String,
+    pub(crate) title: String,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
-    pub date: Option<Date>,
-    pub goals: Vec<GoalDecl>,
-    pub metrics: Vec<MetricLog>,
+    pub(crate) date: Option<Date>,
+    pub(crate) goals: Vec<GoalDecl>,
+    pub(crate) metrics: Vec<MetricLog>,
     /// In document order; children come after their parent.
-    pub milestones: Vec<Milestone>,
-    pub headings: Vec<Heading>,
+    pub(crate) milestones: Vec<Milestone>,
+    pub(crate) headings: Vec<Heading>,
     /// Every `#tag` in the body's text, lowercased.
-    pub tags: Vec<Located<String>>,
+    pub(crate) tags: Vec<Located<String>>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
-    pub fields: Fields,
+    pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
-    pub links: Vec<Located<String>>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) links: Vec<Located<String>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoalDecl {
-    pub title: String,
+pub(crate) struct GoalDecl {
+    pub(crate) title: String,
     /// Where the goal is declared (its `goal:` key or its item in `goals:`).
-    pub position: Position,
-    pub id: Option<Located<String>>,
-    pub due: Option<Date>,
+    pub(crate) position: Position,
+    pub(crate) id: Option<Located<String>>,
+    pub(crate) due: Option<Date>,
     /// Declared, else the date of the entry that declares it.
-    pub start: Option<Date>,
-    pub area: Option<String>,
-    pub why: Option<String>,
-    pub horizon: Option<Horizon>,
-    pub parent: Option<Located<String>>,
-    pub status: GoalStatus,
-    pub tags: Vec<String>,
-    pub metric: Option<Metric>,
+    pub(crate) start: Option<Date>,
+    pub(crate) area: Option<String>,
+    pub(crate) why: Option<String>,
+    pub(crate) horizon: Option<Horizon>,
+    pub(crate) parent: Option<Located<String>>,
+    pub(crate) status: GoalStatus,
+    pub(crate) tags: Vec<String>,
+    pub(crate) metric: Option<Metric>,
 }
 
 impl GoalDecl {
@@ -157,7 +157,7 @@ impl GoalDecl {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Horizon {
+pub(crate) enum Horizon {
     Short,
     Long,
 }
@@ -165,7 +165,7 @@ pub enum Horizon {
 /// The status a goal's front-matter declares (default `active`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum GoalStatus {
+pub(crate) enum GoalStatus {
     #[default]
     Active,
     Paused,
@@ -176,25 +176,25 @@ pub enum GoalStatus {
 /// A measurable goal: progress runs from `baseline` to `target` (which may be lower, for
 /// goals that reduce something).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Metric {
-    pub unit: Option<String>,
-    pub target: Option<f64>,
-    pub baseline: f64,
+pub(crate) struct Metric {
+    pub(crate) unit: Option<String>,
+    pub(crate) target: Option<f64>,
+    pub(crate) baseline: f64,
 }
 
 /// A value logged for a measurable goal in an entry's `metrics:`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MetricLog {
+pub(crate) struct MetricLog {
     /// The goal id, lowercased.
-    pub goal: String,
-    pub value: f64,
-    pub position: Position,
+    pub(crate) goal: String,
+    pub(crate) value: f64,
+    pub(crate) position: Position,
 }
 
 /// An Obsidian Tasks priority, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Priority {
+pub(crate) enum Priority {
     Highest,
     High,
     Medium,
@@ -205,7 +205,7 @@ pub enum Priority {
 impl Priority {
     /// The place of a priority in Tasks' order, from 0 (highest) to 5 (lowest), where a
     /// milestone without one is 3: between medium and low, as Tasks sorts it.
-    pub fn rank(priority: Option<Priority>) -> u8 {
+    pub(crate) fn rank(priority: Option<Priority>) -> u8 {
         match priority {
             Some(Priority::Highest) => 0,
             Some(Priority::High) => 1,
@@ -216,7 +216,7 @@ impl Priority {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Priority> {
+    pub(crate) fn from_name(name: &str) -> Option<Priority> {
         Some(match name.to_ascii_lowercase().as_str() {
             "highest" => Priority::Highest,
             "high" => Priority::High,
@@ -230,7 +230,7 @@ impl Priority {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum MilestoneState {
+pub(crate) enum MilestoneState {
     Open,
     Done,
     Cancelled,
@@ -238,35 +238,35 @@ pub enum MilestoneState {
 
 /// A task-list item.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Milestone {
+pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed.
-    pub text: String,
+    pub(crate) text: String,
     /// The text as written (inline markdown, date markers removed), when it is not the
     /// same as `text`: HTML reports render it (see `render::markup`).
-    pub markdown: Option<String>,
+    pub(crate) markdown: Option<String>,
     /// As written in the checkbox.
-    pub state: MilestoneState,
+    pub(crate) state: MilestoneState,
     /// Index of the enclosing milestone in the same document.
-    pub parent: Option<usize>,
+    pub(crate) parent: Option<usize>,
     /// Number of enclosing milestones (0 at the top).
-    pub depth: u32,
-    pub due: Option<Date>,
+    pub(crate) depth: u32,
+    pub(crate) due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
-    pub done_marker: Option<Date>,
+    pub(crate) done_marker: Option<Date>,
     /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
     /// they cost one pointer.
-    pub tasks: Option<Box<TaskMetadata>>,
+    pub(crate) tasks: Option<Box<TaskMetadata>>,
     /// `[[wikilink]]` targets in its own text, as written.
-    pub links: Vec<String>,
+    pub(crate) links: Vec<String>,
     /// The item's bullet.
-    pub position: Position,
+    pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Index of the innermost heading above it.
-    pub section: Option<usize>,
+    pub(crate) section: Option<usize>,
     /// What git's history knows it by, when that is not `text`: see
     /// [`Milestone::history_key`].
-    pub history_key: Option<String>,
+    pub(crate) history_key: Option<String>,
 }
 
 impl Milestone {
@@ -275,12 +275,14 @@ impl Milestone {
     /// too). It is not `text` when the item is wrapped over several lines (a diff shows
     /// the line that was checked, not those below it) or uses a link defined elsewhere in
     /// the file.
-    pub fn history_key(&self) -> &str {
+    pub(crate) fn history_key(&self) -> &str {
         self.history_key.as_deref().unwrap_or(&self.text)
     }
 
-    /// Its Tasks and Dataview metadata, empty when it has none.
-    pub fn tasks(&self) -> &TaskMetadata {
+    /// Its Tasks and Dataview metadata, empty when it has none (for tests: the stages
+    /// read only what is there).
+    #[cfg(test)]
+    pub(crate) fn tasks(&self) -> &TaskMetadata {
         static NONE: TaskMetadata = TaskMetadata {
             scheduled: None,
             start: None,
@@ -296,24 +298,24 @@ impl Milestone {
 
 /// What Obsidian Tasks and Dataview say about a milestone, beyond its due and done dates.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TaskMetadata {
+pub(crate) struct TaskMetadata {
     /// `⏳` scheduled, `🛫` start, `➕` created, `❌` cancelled (which makes the milestone
     /// cancelled).
-    pub scheduled: Option<Date>,
-    pub start: Option<Date>,
-    pub created: Option<Date>,
-    pub cancelled_on: Option<Date>,
+    pub(crate) scheduled: Option<Date>,
+    pub(crate) start: Option<Date>,
+    pub(crate) created: Option<Date>,
+    pub(crate) cancelled_on: Option<Date>,
     /// `🔁 every week`, as written.
-    pub recurrence: Option<String>,
-    pub priority: Option<Priority>,
+    pub(crate) recurrence: Option<String>,
+    pub(crate) priority: Option<Priority>,
     /// Dataview fields in its own text.
-    pub fields: Fields,
+    pub(crate) fields: Fields,
 }
 
 /// What a section of an entry collects, by its heading (see [`Sections::kind_of_heading`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum NoteKind {
+pub(crate) enum NoteKind {
     Win,
     Feedback,
     Lesson,
@@ -322,7 +324,7 @@ pub enum NoteKind {
 impl NoteKind {
     /// Headings people use for each kind, as compared (see [`Sections`]): the default
     /// of `[sections]` in `trailmark.toml`.
-    pub const HEADINGS: [(NoteKind, &[&str]); 3] = [
+    pub(crate) const HEADINGS: [(NoteKind, &[&str]); 3] = [
         (
             NoteKind::Win,
             &[
@@ -362,7 +364,7 @@ impl NoteKind {
 
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
-    pub fn words(text: &str) -> String {
+    pub(crate) fn words(text: &str) -> String {
         let words: String = text
             .chars()
             .map(|c| {
@@ -379,27 +381,27 @@ impl NoteKind {
 
 /// One item (or paragraph) of a wins, feedback or lessons section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Note {
-    pub kind: NoteKind,
+pub(crate) struct Note {
+    pub(crate) kind: NoteKind,
     /// Plain text, like a milestone's.
-    pub text: String,
+    pub(crate) text: String,
     /// As written, when not the same as `text`, like a milestone's.
-    pub markdown: Option<String>,
-    pub position: Position,
+    pub(crate) markdown: Option<String>,
+    pub(crate) position: Position,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Heading {
-    pub text: String,
-    pub level: u8,
-    pub position: Position,
+pub(crate) struct Heading {
+    pub(crate) text: String,
+    pub(crate) level: u8,
+    pub(crate) position: Position,
     /// Index of the heading whose section contains this one.
-    pub parent: Option<usize>,
+    pub(crate) parent: Option<usize>,
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
 /// size limit, or is no longer a regular file (see [`crate::fsread`]).
-pub fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
     fsread::read(&root.join(path), fsread::MAX_FILE_BYTES).map_err(|refused| match refused {
         Refused::TooBig { .. } => format!("{refused} for a journal file; it was skipped"),
         _ => refused.to_string(),
@@ -407,7 +409,7 @@ pub fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// The document of a file that could not be read: no content, and a diagnostic saying why.
-pub fn unreadable(path: &str, message: String) -> Document {
+pub(crate) fn unreadable(path: &str, message: String) -> Document {
     Document {
         path: path.to_string(),
         title: file_stem(path),
@@ -417,7 +419,7 @@ pub fn unreadable(path: &str, message: String) -> Document {
 }
 
 /// Parses a document from its bytes.
-pub fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
+pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
     let mut document = Document {
         path: path.to_string(),
         ..Document::default()
@@ -495,7 +497,7 @@ fn history_key(milestone: &Milestone, lines: &LineIndex) -> Option<String> {
 /// Used to recognise milestones in old versions of a file. Logseq's `- DONE text` counts
 /// as checked whatever the journal's options: in a journal that turned Logseq markers
 /// off, no milestone has the text of such a line, so it dates nothing.
-pub fn checked_milestone_text(line: &str) -> Option<String> {
+pub(crate) fn checked_milestone_text(line: &str) -> Option<String> {
     let line = line.trim_start();
     let looks_checked = line.contains("[x]") || line.contains("[X]") || line.contains("DONE");
     let starts_a_list_item =

@@ -4,7 +4,7 @@ use crate::diagnostic::Position;
 
 /// Decodes a journal file. UTF-8 only (with or without BOM); anything else gets a message
 /// that says what the file looks like and what to do about it.
-pub fn decode(bytes: &[u8]) -> Result<&str, String> {
+pub(super) fn decode(bytes: &[u8]) -> Result<&str, String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err("file is UTF-16 encoded; save it as UTF-8 to include it".to_string());
     }
@@ -26,7 +26,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
 
 /// The start of every line of a text, so that offsets become positions by binary search.
 /// `\n`, `\r\n` and a lone `\r` all end a line, as they do for CommonMark.
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
     /// How many characters come before each multiple of [`CHUNK`] bytes, so that a column
@@ -40,7 +40,7 @@ pub struct LineIndex<'a> {
 const CHUNK: usize = 1024;
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         if bytes.contains(&b'\r') {
@@ -63,7 +63,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The 1-based line and character column of a byte offset.
-    pub fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.starts[line];
@@ -98,7 +98,7 @@ impl<'a> LineIndex<'a> {
     /// the position's column (the line's end when the line is shorter). Far into a long
     /// line the offset comes from the table of characters per chunk, so that showing many
     /// places of one long line does not count each from the line's start.
-    pub fn line_and_offset(&self, position: Position) -> Option<(&'a str, usize)> {
+    pub(crate) fn line_and_offset(&self, position: Position) -> Option<(&'a str, usize)> {
         let start = *self.starts.get((position.line as usize).checked_sub(1)?)?;
         let line = self.line(position.line)?.trim_end_matches(['\r', '\n']);
         let column = position.column.saturating_sub(1) as usize;
@@ -134,7 +134,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// Line `number` (1-based), with its line ending.
-    pub fn line(&self, number: u32) -> Option<&'a str> {
+    pub(crate) fn line(&self, number: u32) -> Option<&'a str> {
         let index = usize::try_from(number).ok()?.checked_sub(1)?;
         let start = *self.starts.get(index)?;
         let end = self
@@ -146,7 +146,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The 1-based line number of a byte offset.
-    pub fn line_of(&self, offset: usize) -> u32 {
+    pub(crate) fn line_of(&self, offset: usize) -> u32 {
         self.position(offset).line
     }
 }
@@ -159,7 +159,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 
 /// Line and column numbers beyond u32 cannot occur under the file size limit; saturate
 /// rather than wrap if they ever do.
-pub fn to_u32(n: usize) -> u32 {
+pub(super) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

@@ -121,8 +121,8 @@ fn over_budget(breach: &serde_saphyr::budget::BudgetBreach) -> String {
 
 /// Why a block cannot be read, in words for its diagnostic, and where in the block.
 pub(super) struct Invalid {
-    pub message: String,
-    pub location: Option<serde_saphyr::Location>,
+    pub(crate) message: String,
+    pub(crate) location: Option<serde_saphyr::Location>,
 }
 
 /// Parses `yaml` into nodes, within trailmark's budgets.

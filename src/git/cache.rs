@@ -3,21 +3,21 @@
 use super::History;
 
 /// The name of the cache file, in the output folder.
-pub const CACHE_FILE: &str = ".trailmark-git-history.json";
+pub(crate) const CACHE_FILE: &str = ".trailmark-git-history.json";
 
 /// Bumped whenever the cache's meaning changes, so that old caches are ignored.
 pub(super) const CACHE_VERSION: u32 = 2;
 
 impl History {
     /// The cache to keep in the output folder, when history was read from commits.
-    pub fn to_cache(&self) -> Option<String> {
+    pub(crate) fn to_cache(&self) -> Option<String> {
         self.head.as_ref()?;
         Some(serde_json::to_string(self).expect("a history holds only strings and dates") + "\n")
     }
 
     /// A history from the text of an earlier [`History::to_cache`], unless it is from
     /// another version of trailmark or names as a commit something that is not one.
-    pub fn from_cache(text: &str) -> Option<History> {
+    pub(crate) fn from_cache(text: &str) -> Option<History> {
         serde_json::from_str::<History>(text)
             .ok()
             .filter(|h| h.version == CACHE_VERSION && h.names_only_commits())

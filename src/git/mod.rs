@@ -27,12 +27,12 @@ use crate::dates::Date;
 use cache::CACHE_VERSION;
 use run::{Failure, LIMITS, all_text, discard, first_line, git, run};
 
-pub use cache::CACHE_FILE;
+pub(crate) use cache::CACHE_FILE;
 
 /// What the history says about one checked milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Checked {
+pub(crate) enum Checked {
     /// The author date of the first commit with the milestone checked.
     On(Date),
     /// Checked already in a commit that starts the history (the first commit, or the
@@ -42,7 +42,7 @@ pub enum Checked {
 
 /// The history of the journal folder, as far as milestones are concerned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct History {
+pub(crate) struct History {
     version: u32,
     /// The commit the history was read up to; `None` when the journal is not in a git
     /// repository (or the repository has no commit yet).
@@ -57,7 +57,7 @@ pub struct History {
     submodules: BTreeMap<String, History>,
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
     /// Whether git had to be stopped (see [`run::LIMITS`]).
     #[serde(skip)]
     stopped: bool,
@@ -65,7 +65,7 @@ pub struct History {
 
 impl History {
     /// When the milestone `text` in `file` was first committed checked.
-    pub fn checked(&self, file: &str, text: &str) -> Option<Checked> {
+    pub(crate) fn checked(&self, file: &str, text: &str) -> Option<Checked> {
         if let Some((submodule, file)) = self.submodule_of(file) {
             return submodule.checked(file, text);
         }
@@ -124,7 +124,7 @@ impl History {
 
 /// Brings `known` (the history as read before, if any) up to the current `HEAD`, reading
 /// only the commits since when `HEAD` moved forward.
-pub fn update(root: &Path, known: Option<History>) -> History {
+pub(crate) fn update(root: &Path, known: Option<History>) -> History {
     // A git that had to be stopped is not started again by this process (`watch`,
     // `serve`): the warning stays, and rebuilds do not wait for it each time.
     if let Some(stopped) = known.as_ref().filter(|known| known.stopped) {

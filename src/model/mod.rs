@@ -19,49 +19,49 @@ use links::{LinkTarget, NoteIndex};
 
 /// The whole journal, linked.
 #[derive(Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     /// Sorted by path, so the result never depends on the order files were found in.
-    pub documents: Vec<Document>,
+    pub(crate) documents: Vec<Document>,
     /// In declaration order: by file, then by place in the file.
-    pub goals: Vec<Goal>,
+    pub(crate) goals: Vec<Goal>,
     /// `assignments[document][milestone]`: the goal a milestone belongs to, if any.
-    pub assignments: Vec<Vec<Option<usize>>>,
+    pub(crate) assignments: Vec<Vec<Option<usize>>>,
     /// Problems found while linking (documents keep their own).
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// A goal with its id resolved and its links to the rest of the journal.
 #[derive(Debug, Clone)]
-pub struct Goal {
+pub(crate) struct Goal {
     /// As its front-matter declares it. Its `id` and `parent` are as written: what they
     /// resolve to is [`Goal::id`] and [`Goal::parent`].
-    pub declared: GoalDecl,
+    pub(crate) declared: GoalDecl,
     /// Unique in the journal: its `id:` made a slug, else its title's slug; a second goal
     /// with the same id gets a `-2` suffix (a third `-3`, ...).
-    pub id: String,
+    pub(crate) id: String,
     /// The file that declares it.
-    pub file: String,
-    pub parent: Option<usize>,
-    pub children: Vec<usize>,
+    pub(crate) file: String,
+    pub(crate) parent: Option<usize>,
+    pub(crate) children: Vec<usize>,
     /// Values logged in entries, oldest first.
-    pub metric_values: Vec<MetricValue>,
+    pub(crate) metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
-    pub entries: Vec<usize>,
+    pub(crate) entries: Vec<usize>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricValue {
-    pub date: Date,
-    pub value: f64,
+pub(crate) struct MetricValue {
+    pub(crate) date: Date,
+    pub(crate) value: f64,
     /// The entry it was logged in.
-    pub file: String,
+    pub(crate) file: String,
 }
 
 impl Journal {
     /// Whether some checked milestone has no date of its own: no `✅` marker and not in a
     /// dated entry. Only then is the git history worth reading.
-    pub fn needs_history(&self) -> bool {
+    pub(crate) fn needs_history(&self) -> bool {
         self.documents.iter().any(|document| {
             document.date.is_none()
                 && document
@@ -72,7 +72,7 @@ impl Journal {
     }
 
     /// Every diagnostic, the documents' and the model's, in display order.
-    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+    pub(crate) fn all_diagnostics(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self
             .documents
             .iter()
@@ -86,7 +86,7 @@ impl Journal {
 }
 
 /// Links parsed documents into a journal.
-pub fn build(mut documents: Vec<Document>) -> Journal {
+pub(crate) fn build(mut documents: Vec<Document>) -> Journal {
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     let mut linker = Linker {
         journal: Journal {

@@ -20,7 +20,7 @@ const BOTTOM: f64 = 188.0;
 
 /// A burn-up chart of a goal: progress over time, the straight line from start to due,
 /// and markers for today and the due date. Empty when the goal has no dated history.
-pub fn burn_up(goal: &GoalReport, today: Date) -> String {
+pub(super) fn burn_up(goal: &GoalReport, today: Date) -> String {
     let (Some(first), Some(last)) = (goal.burn_up.first(), goal.burn_up.last()) else {
         return String::new();
     };
@@ -121,7 +121,7 @@ fn burn_up_summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Dat
 }
 
 /// A calendar heat map of milestones done per day, a column a week.
-pub fn activity(weeks: &[ActivityWeek], today: Date) -> String {
+pub(super) fn activity(weeks: &[ActivityWeek], today: Date) -> String {
     const CELL: f64 = 11.0;
     const STEP: f64 = 13.0;
     const X0: f64 = 30.0;
@@ -191,7 +191,7 @@ pub fn activity(weeks: &[ActivityWeek], today: Date) -> String {
 }
 
 /// `▁▃█▅`: one block per value, scaled to the largest.
-pub fn sparkline(values: &[f64]) -> String {
+pub(super) fn sparkline(values: &[f64]) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let max = values.iter().copied().fold(0.0, f64::max);
     values

@@ -16,14 +16,14 @@ use crate::analyse::Report;
 
 /// A goal of a shared report, as a template value that reads like the goal serialized.
 #[derive(Debug)]
-pub struct LazyGoal {
+pub(super) struct LazyGoal {
     report: Arc<Report>,
     index: usize,
 }
 
 impl LazyGoal {
     /// Goal `index` of `report` as a template value.
-    pub fn value(report: &Arc<Report>, index: usize) -> Value {
+    pub(super) fn value(report: &Arc<Report>, index: usize) -> Value {
         Value::from_object(LazyGoal {
             report: Arc::clone(report),
             index,

@@ -34,7 +34,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// `markdown` (one paragraph's inline text, as a milestone or note holds it) as safe HTML.
-pub fn inline_html(markdown: &str) -> String {
+pub(super) fn inline_html(markdown: &str) -> String {
     let source = escape_block_start(markdown);
     let mut html = String::with_capacity(source.len() + 16);
     pulldown_cmark::html::push_html(&mut html, without_wikilinks(&source));

@@ -38,7 +38,7 @@ const LIVE_SCRIPT: &str = r#"// Added by `trailmark serve`; the reports on disk 
 "#;
 
 /// A running server; it stops with the process.
-pub struct Server {
+pub(crate) struct Server {
     address: SocketAddr,
     live: Arc<Live>,
 }
@@ -47,7 +47,7 @@ impl Server {
     /// Serves the folder `out` on `bind`:`port` (port 0 picks a free one). If the server
     /// cannot go on (accepting has failed for a long time), `on_failure` is called once
     /// with the reason.
-    pub fn start(
+    pub(crate) fn start(
         out: &Path,
         bind: IpAddr,
         port: u16,
@@ -64,14 +64,14 @@ impl Server {
     }
 
     /// The address to open in a browser.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/", self.address)
     }
 
     /// Tells open pages which reports (relative to the output folder) a build changed.
     /// Sent at once to the streams open now, so a page that connects later never hears
     /// of a build it already shows.
-    pub fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
+    pub(crate) fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
         // No path comes twice: a build writes each report once, and removes only reports
         // it no longer writes.
         let paths: Vec<String> = reports
@@ -255,7 +255,7 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// Opens `url` in the default browser, without waiting for it.
-pub fn open_in_browser(url: &str) -> std::io::Result<()> {
+pub(crate) fn open_in_browser(url: &str) -> std::io::Result<()> {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {

@@ -15,7 +15,7 @@ pub(crate) const LOCK: &str = ".trailmark-lock";
 /// Checks that `out` is a safe place for reports of the journal at `root`: not the
 /// journal itself, not a folder containing it, and not a folder of someone else's files.
 /// Changes nothing; a build checks again holding the lock (see [`lock_output_folder`]).
-pub fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
+pub(crate) fn check_output_folder(root: &Path, out: &Path) -> Result<(), Error> {
     check_placement(root, out)?;
     check_not_foreign(out)
 }

@@ -32,20 +32,20 @@ pub(crate) use manifest::Manifest;
 use manifest::{Record, read_manifest, write_manifest};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct WriteSummary {
+pub(crate) struct WriteSummary {
     /// Reports written because they are new or their content changed, relative to the
     /// output folder, in output order.
-    pub written: Vec<String>,
-    pub unchanged: usize,
+    pub(crate) written: Vec<String>,
+    pub(crate) unchanged: usize,
     /// Reports of an earlier build that are no longer produced, now removed.
-    pub removed: Vec<String>,
+    pub(crate) removed: Vec<String>,
     /// Manifest entries that were not removed, each with why (a folder, a symlink, a
     /// path the system refuses): they are forgotten, not fatal.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Told how many reports are done out of how many, as the write stage goes.
-pub type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
+pub(crate) type Progress<'a> = dyn Fn(usize, usize) + Sync + 'a;
 
 /// Temp files are named `.trailmark-XXXXXX.tmp` beside the report they become.
 const TEMP_PREFIX: &str = ".trailmark-";
@@ -93,11 +93,11 @@ pub(super) fn is_temp_name(name: &str) -> bool {
 /// One report to write: where it goes, a fingerprint of everything it is made from (its
 /// data and the templates), and how to make its content. Making it (rendering) is the
 /// expensive part, so it is skipped when the fingerprint shows the file is current.
-pub struct Planned<'a> {
+pub(crate) struct Planned<'a> {
     /// Relative to the output folder, with `/` separators.
-    pub path: String,
-    pub fingerprint: u64,
-    pub make: Box<dyn Fn() -> Result<String, Error> + Send + Sync + 'a>,
+    pub(crate) path: String,
+    pub(crate) fingerprint: u64,
+    pub(crate) make: Box<dyn Fn() -> Result<String, Error> + Send + Sync + 'a>,
 }
 
 /// Writes every planned report under `out`, on every core, and removes reports of an
@@ -111,7 +111,7 @@ pub struct Planned<'a> {
 /// manifest are added to it, unrecorded, before any is written, so that whatever happens
 /// to this build the next one knows the files as its own. No folder or file below `out`
 /// is written, renamed or removed through a symlink; one found there is an error.
-pub fn write_reports(
+pub(crate) fn write_reports(
     out: &Path,
     planned: &[Planned],
     known: &mut Manifest,

@@ -7,7 +7,7 @@ use std::process::Command as Process;
 use super::DEADLINE;
 
 /// A long-running trailmark (`watch`, `serve`) whose output lines are read as they come.
-pub struct Background {
+pub(crate) struct Background {
     child: std::process::Child,
     lines: std::sync::mpsc::Receiver<String>,
     /// Every line read so far, for failure messages.
@@ -16,17 +16,20 @@ pub struct Background {
 
 impl Background {
     /// Starts the binary with `args`, colors off.
-    pub fn start(args: &[&std::ffi::OsStr]) -> Background {
+    pub(crate) fn start(args: &[&std::ffi::OsStr]) -> Background {
         Background::start_with_stderr(args, std::process::Stdio::inherit())
     }
 
     /// Starts the binary with `args`, colors off, its stderr going to `stderr`.
-    pub fn start_with_stderr(args: &[&std::ffi::OsStr], stderr: std::process::Stdio) -> Background {
+    pub(crate) fn start_with_stderr(
+        args: &[&std::ffi::OsStr],
+        stderr: std::process::Stdio,
+    ) -> Background {
         Background::spawn(args, stderr, &[])
     }
 
     /// Starts the binary with `args`, colors off, and the environment variables `env`.
-    pub fn start_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Background {
+    pub(crate) fn start_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Background {
         Background::spawn(args, std::process::Stdio::inherit(), env)
     }
 
@@ -62,7 +65,7 @@ impl Background {
     }
 
     /// The next line that satisfies `wanted`, failing the test after [`DEADLINE`].
-    pub fn wait_for(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&mut self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
         let deadline = std::time::Instant::now() + DEADLINE;
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -82,7 +85,7 @@ impl Background {
     }
 
     /// Lines that arrive within `quiet`: for checking that nothing more happens.
-    pub fn lines_within(&mut self, quiet: std::time::Duration) -> Vec<String> {
+    pub(crate) fn lines_within(&mut self, quiet: std::time::Duration) -> Vec<String> {
         let deadline = std::time::Instant::now() + quiet;
         let mut lines = Vec::new();
         while let Ok(line) = self
@@ -96,17 +99,17 @@ impl Background {
     }
 
     /// The process id, to look the process up in `/proc`.
-    pub fn id(&self) -> u32 {
+    pub(crate) fn id(&self) -> u32 {
         self.child.id()
     }
 
     /// Whether the process still runs.
-    pub fn is_running(&mut self) -> bool {
+    pub(crate) fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Waits for the process to end on its own, failing the test after [`DEADLINE`].
-    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+    pub(crate) fn wait_for_exit(&mut self) -> std::process::ExitStatus {
         let deadline = std::time::Instant::now() + DEADLINE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -126,7 +129,7 @@ impl Background {
 
     /// Sends SIGTERM and waits for the process to end.
     #[cfg(unix)]
-    pub fn terminate(&mut self) -> std::process::ExitStatus {
+    pub(crate) fn terminate(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         let sent = Process::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(sent.success());
@@ -147,7 +150,7 @@ impl Drop for Background {
 }
 
 /// Calls `check` until it returns `Ok`, failing with its last error after [`DEADLINE`].
-pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
+pub(crate) fn eventually(mut check: impl FnMut() -> Result<(), String>) {
     let deadline = std::time::Instant::now() + DEADLINE;
     loop {
         match check() {
@@ -160,12 +163,12 @@ pub fn eventually(mut check: impl FnMut() -> Result<(), String>) {
 
 /// `trailmark serve` of the journal at `dir` on a free port, as of 2026-11-20, once it
 /// has built and watches; with the address it serves at, like `127.0.0.1:40123`.
-pub fn serve(dir: &Path) -> (Background, String) {
+pub(crate) fn serve(dir: &Path) -> (Background, String) {
     serve_with_stderr(dir, std::process::Stdio::inherit())
 }
 
 /// [`serve`], with the process's stderr going to `stderr`.
-pub fn serve_with_stderr(dir: &Path, stderr: std::process::Stdio) -> (Background, String) {
+pub(crate) fn serve_with_stderr(dir: &Path, stderr: std::process::Stdio) -> (Background, String) {
     use std::ffi::OsStr;
     let mut process = Background::start_with_stderr(
         &[

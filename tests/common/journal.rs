@@ -20,14 +20,14 @@ use super::trailmark;
 /// A journal in the folder `journal` of a temporary folder of its own, removed when the
 /// journal is dropped: a test may put folders beside it (reports built elsewhere, a
 /// folder to move it to), and only the test and trailmark write there.
-pub struct Journal {
+pub(crate) struct Journal {
     _folder: tempfile::TempDir,
     root: PathBuf,
 }
 
 impl Journal {
     /// An empty journal.
-    pub fn new() -> Journal {
+    pub(crate) fn new() -> Journal {
         let folder = tempfile::tempdir().unwrap();
         let root = folder.path().join("journal");
         fs::create_dir(&root).unwrap();
@@ -38,12 +38,12 @@ impl Journal {
     }
 
     /// A copy of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> Journal {
+    pub(crate) fn fixture(name: &str) -> Journal {
         Journal::copy_of(&repository().join("tests/fixtures").join(name))
     }
 
     /// A copy of `example-journal`, without reports built in it.
-    pub fn example() -> Journal {
+    pub(crate) fn example() -> Journal {
         Journal::copy_of(&repository().join("example-journal"))
     }
 
@@ -54,47 +54,47 @@ impl Journal {
     }
 
     /// With the file `path` holding `contents`.
-    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Journal {
+    pub(crate) fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Journal {
         self.write(path, contents);
         self
     }
 
     /// With the goal file `path`: front-matter that names the goal `title`, then
     /// `milestones`.
-    pub fn goal(self, path: &str, title: &str, milestones: &str) -> Journal {
+    pub(crate) fn goal(self, path: &str, title: &str, milestones: &str) -> Journal {
         self.file(path, format!("---\ngoal: {title}\n---\n{milestones}"))
     }
 
     /// With the entry of `date` (`YYYY-MM-DD`), named by its date at the top of the
     /// journal.
-    pub fn entry(self, date: &str, text: &str) -> Journal {
+    pub(crate) fn entry(self, date: &str, text: &str) -> Journal {
         self.file(&format!("{date}.md"), text)
     }
 
     /// Writes `contents` into the file `path` of the journal, making its folders: to
     /// change the journal in the middle of a test.
-    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, path: &str, contents: impl AsRef<[u8]>) {
         super::write(&self.root, path, contents);
     }
 
     /// The text of the file `path` of the journal.
-    pub fn read(&self, path: &str) -> String {
+    pub(crate) fn read(&self, path: &str) -> String {
         fs::read_to_string(self.root.join(path)).unwrap()
     }
 
     /// The journal's folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.root
     }
 
     /// `trailmark ARGS JOURNAL`, with colors off, to assert on.
-    pub fn run(&self, args: &[&str]) -> Assert {
+    pub(crate) fn run(&self, args: &[&str]) -> Assert {
         trailmark().args(args).arg(&self.root).assert()
     }
 }
 
 /// The stdout of a command that ended, as text.
-pub fn stdout(assert: &Assert) -> String {
+pub(crate) fn stdout(assert: &Assert) -> String {
     String::from_utf8(assert.get_output().stdout.clone()).unwrap()
 }
 

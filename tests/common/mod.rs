@@ -12,18 +12,18 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
-pub use background::{Background, eventually, serve, serve_with_stderr};
-pub use journal::{Journal, stdout};
+pub(crate) use background::{Background, eventually, serve, serve_with_stderr};
+pub(crate) use journal::{Journal, stdout};
 
 /// The binary, with colors off.
-pub fn trailmark() -> Command {
+pub(crate) fn trailmark() -> Command {
     let mut command = Command::cargo_bin("trailmark").expect("the binary is built by cargo test");
     command.env("NO_COLOR", "1");
     command
 }
 
 /// `trailmark status --json --today TODAY DIR`, which must succeed, as JSON.
-pub fn status_json(dir: &Path, today: &str) -> serde_json::Value {
+pub(crate) fn status_json(dir: &Path, today: &str) -> serde_json::Value {
     let output = trailmark()
         .args(["status", "--json", "--today", today])
         .arg(dir)
@@ -34,7 +34,7 @@ pub fn status_json(dir: &Path, today: &str) -> serde_json::Value {
 }
 
 /// The goal `id` of a report of `status --json` (or of `trailmark.json`).
-pub fn goal<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+pub(crate) fn goal<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     report["goals"]
         .as_array()
         .unwrap()
@@ -44,7 +44,7 @@ pub fn goal<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 }
 
 /// Writes `contents` into the file `path` of `folder`, making its folders.
-pub fn write(folder: &Path, path: &str, contents: impl AsRef<[u8]>) {
+pub(crate) fn write(folder: &Path, path: &str, contents: impl AsRef<[u8]>) {
     let path = folder.join(path);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, contents).unwrap();
@@ -52,7 +52,7 @@ pub fn write(folder: &Path, path: &str, contents: impl AsRef<[u8]>) {
 
 /// Runs `git` in `dir` with a fixed identity, no user or system configuration, and the
 /// author and committer dates set to noon UTC of `day` (for commits).
-pub fn git(dir: &Path, day: &str, args: &[&str]) {
+pub(crate) fn git(dir: &Path, day: &str, args: &[&str]) {
     let stamp = format!("{day}T12:00:00+0000");
     let status = Process::new("git")
         .arg("-C")
@@ -72,34 +72,34 @@ pub fn git(dir: &Path, day: &str, args: &[&str]) {
 }
 
 /// Commits everything in `dir` on `day`.
-pub fn commit_all(dir: &Path, day: &str, message: &str) {
+pub(crate) fn commit_all(dir: &Path, day: &str, message: &str) {
     git(dir, day, &["add", "-A"]);
     git(dir, day, &["commit", "-q", "--allow-empty", "-m", message]);
 }
 
 /// `git init` with a `main` branch.
-pub fn init_repository(dir: &Path) {
+pub(crate) fn init_repository(dir: &Path) {
     git(dir, "2000-01-01", &["init", "-q", "-b", "main"]);
 }
 
 /// How long a test waits for something that should take well under a second.
-pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
+pub(crate) const DEADLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A guard against a hang, not a timing: a command that waited for a FIFO, read
 /// `/dev/zero` or ran a quadratic loop on hostile input would never end in this time,
 /// while a right one takes seconds even in a debug build on a busy machine.
-pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// `mkfifo` at `path`.
 #[cfg(unix)]
-pub fn make_fifo(path: &Path) {
+pub(crate) fn make_fifo(path: &Path) {
     let made = Process::new("mkfifo").arg(path).status().unwrap();
     assert!(made.success(), "mkfifo {}", path.display());
 }
 
 /// Every file under `folder`, by path relative to it, with its bytes: to prove a command
 /// changed nothing, or to compare two output folders.
-pub fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+pub(crate) fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(folder)
         .into_iter()
         .map(|entry| entry.unwrap())
@@ -113,7 +113,7 @@ pub fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf,
 
 /// The reports in an output folder: every file but the manifest, whose records hold the
 /// files' modification times and so differ between any two builds.
-pub fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut reports = files_in(folder);
     reports.remove(Path::new(".trailmark-manifest"));
     reports
@@ -121,7 +121,7 @@ pub fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBu
 
 /// The paths whose bytes differ between two folders' files (as [`files_in`] or
 /// [`reports_in`] give them), in either direction: to say which reports are wrong.
-pub fn differing(
+pub(crate) fn differing(
     a: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
     b: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
 ) -> std::collections::BTreeSet<std::path::PathBuf> {
@@ -135,7 +135,7 @@ pub fn differing(
 /// The number after `key` in the Linux file `/proc/<pid>/<file>` of a running process
 /// (`Threads:` of `status`, `rchar:` of `io`).
 #[cfg(target_os = "linux")]
-pub fn proc_number(process: &Background, file: &str, key: &str) -> u64 {
+pub(crate) fn proc_number(process: &Background, file: &str, key: &str) -> u64 {
     let text = fs::read_to_string(format!("/proc/{}/{file}", process.id())).unwrap();
     text.lines()
         .find_map(|line| line.strip_prefix(key))
@@ -146,7 +146,7 @@ pub fn proc_number(process: &Background, file: &str, key: &str) -> u64 {
 }
 
 /// Whether the tests run as root, for whom permissions and process limits do not apply.
-pub fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Process::new("id")
         .arg("-u")
         .output()
@@ -160,7 +160,7 @@ const STYLESHEET_PLACEHOLDER: &str =
 /// An HTML report as its snapshot holds it: the stylesheet every report inlines (its first
 /// `<style>` element, which must be that of `templates/base.html`) is replaced by a
 /// placeholder, so that a change of style changes one snapshot, not every page.
-pub fn without_stylesheet(html: &str) -> String {
+pub(crate) fn without_stylesheet(html: &str) -> String {
     let base =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
             .unwrap();
@@ -174,7 +174,7 @@ pub fn without_stylesheet(html: &str) -> String {
 }
 
 /// The first `<style>` element of `html`, from `<style>` to `</style>`.
-pub fn stylesheet_of(html: &str) -> &str {
+pub(crate) fn stylesheet_of(html: &str) -> &str {
     let start = html
         .find("<style>")
         .expect("an HTML report has a stylesheet");

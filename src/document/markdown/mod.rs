@@ -25,7 +25,7 @@ const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
 /// Returns the checked milestones whose line, read alone, may give another text than
 /// theirs: their text goes on below that line, or may use a link defined elsewhere in the
 /// file (see `Milestone::history_key`). Most milestones are not, and are not read again.
-pub fn read(
+pub(super) fn read(
     text: &str,
     body_start: usize,
     lines: &LineIndex,
