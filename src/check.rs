@@ -77,11 +77,8 @@ mod tests {
     use super::*;
     use crate::dates::Date;
 
-    /// Parses with the default options.
-    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
-        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
-    }
     use crate::model::build;
+    use crate::testing::parse;
 
     fn hints_for(text: &str, today: &str) -> Vec<String> {
         let journal = build(vec![parse("g.md", text.as_bytes())]);

@@ -238,10 +238,7 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
+    use crate::testing::day;
 
     #[test]
     fn parses_plain_days() {

@@ -376,7 +376,7 @@ fields_in_order!(SerializeStruct, SerializeStructVariant);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::report;
+    use crate::testing::report;
     use std::collections::BTreeMap;
 
     #[test]

@@ -37,6 +37,8 @@ pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub(crate) mod slug;
 pub(crate) mod term;
+#[cfg(test)]
+mod testing;
 pub(crate) mod text;
 pub(crate) mod visible;
 pub(crate) mod watch;

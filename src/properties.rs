@@ -8,13 +8,9 @@ use proptest::prelude::*;
 
 use crate::analyse::analyse;
 use crate::dates::Date;
-use crate::document::{Document, ParseOptions};
 use crate::git::History;
 use crate::model::build;
-
-fn parse(path: &str, bytes: &[u8]) -> Document {
-    crate::document::parse(path, bytes, &ParseOptions::default())
-}
+use crate::testing::parse;
 
 /// Lines that journals are made of, including the awkward ones.
 fn journal_line() -> impl Strategy<Value = String> {

@@ -374,6 +374,7 @@ mod tests {
     use super::*;
     use crate::document::parse;
     use crate::model::build;
+    use crate::testing::day;
 
     fn journal(files: &[(&str, &str)]) -> Journal {
         build(
@@ -382,10 +383,6 @@ mod tests {
                 .map(|(p, t)| parse(p, t.as_bytes(), &Default::default()))
                 .collect(),
         )
-    }
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).unwrap()
     }
 
     #[test]

@@ -220,8 +220,8 @@ fn count_milestones(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::{day, one_goal, report};
     use crate::analyse::{GoalReport, Status};
+    use crate::testing::{day, one_goal, report};
 
     fn counts(goal: &GoalReport) -> (u32, u32) {
         (goal.done, goal.total)

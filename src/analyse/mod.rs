@@ -344,30 +344,9 @@ fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Parses with the default options.
-    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
-        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
-    }
-    use crate::model::build;
-
-    // Shared with the tests of the submodules and of the render stage.
-    pub(crate) fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
-
-    pub(crate) fn report(files: &[(&str, &str)], today: &str) -> Report {
-        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
-        analyse(&journal, &History::default(), day(today), &Rules::default())
-    }
-
-    /// The goal of a file `g.md` that declares `G` and has `body`.
-    pub(crate) fn one_goal(body: &str) -> GoalReport {
-        let text = format!("---\ngoal: G\n---\n{body}");
-        report(&[("g.md", &text)], "2026-06-01").goals.remove(0)
-    }
+    use crate::testing::{one_goal, report};
 
     #[test]
     fn metric_progress_when_there_are_no_milestones() {

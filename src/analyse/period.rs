@@ -141,10 +141,7 @@ fn first_of_month(year: i32, month: u32) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
+    use crate::testing::day;
 
     /// Checks the period of each kind that contains each day: its name, first and last day.
     fn assert_periods(week_start: Weekday, cases: &[(PeriodKind, &str, [&str; 3])]) {

@@ -579,15 +579,12 @@ pub(crate) fn last_complete(kind: PeriodKind, today: Date, week_start: Weekday) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::day;
     use crate::analyse::{Rules, analyse};
+    use crate::testing::day;
 
-    /// Parses with the default options.
-    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
-        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
-    }
     use crate::git::History;
     use crate::model::build;
+    use crate::testing::parse;
 
     const GOAL: &str = "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [x] undated\n";
     const IDLE: &str = "---\ngoal: Idle\nstart: 2026-01-01\n---\n- [ ] someday\n";

@@ -119,7 +119,7 @@ pub(super) fn with_forecast(status: Status, forecast: Option<Date>, due: Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::{day, report};
+    use crate::testing::{day, report};
 
     #[test]
     fn status_rules_in_order() {

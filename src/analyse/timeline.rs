@@ -322,7 +322,7 @@ pub(crate) fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::{day, report};
+    use crate::testing::{day, report};
 
     const FOUR_STEPS: &str = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a ✅ 2026-01-10\n- [x] b ✅ 2026-02-10\n- [x] c\n- [ ] d\n";
 

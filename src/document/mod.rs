@@ -535,10 +535,7 @@ fn file_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse(path: &str, bytes: &[u8]) -> Document {
-        super::parse(path, bytes, &ParseOptions::default())
-    }
+    use crate::testing::parse;
 
     #[test]
     fn front_matter_and_body_positions_are_in_the_file() {

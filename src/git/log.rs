@@ -278,10 +278,7 @@ fn unquote(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> Date {
-        Date::parse(text).expect("test dates are valid")
-    }
+    use crate::testing::day;
 
     fn feed(lines: &[&str]) -> History {
         let mut history = History::default();

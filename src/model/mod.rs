@@ -548,20 +548,7 @@ fn cycle_names(ids: Vec<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Parses with the default options.
-    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
-        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
-    }
-
-    fn journal(files: &[(&str, &str)]) -> Journal {
-        build(
-            files
-                .iter()
-                .map(|(path, text)| parse(path, text.as_bytes()))
-                .collect(),
-        )
-    }
+    use crate::testing::journal;
 
     fn goal_of(journal: &Journal, file: &str, milestone_text: &str) -> Option<String> {
         let (d, document) = journal

@@ -220,7 +220,7 @@ impl<'p, 'k> ser::Serializer for &'p mut FieldPicker<'k> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyse::tests::report;
+    use crate::testing::report;
 
     const GOAL: &str = "---\ngoal: Ship it\nid: ship\narea: work\ndue: 2026-06-30\nstart: 2026-01-01\ntags: [a]\nwhy: because\nmetric: {target: 10, unit: km}\n---\n- [x] plan ✅ 2026-01-05 [owner:: me]\n- [ ] build 📅 2026-03-01\n  - [ ] part\n";
 

@@ -138,11 +138,8 @@ mod tests {
     use super::*;
     use crate::dates::Date;
 
-    /// Parses with the default options.
-    fn parse(path: &str, bytes: &[u8]) -> crate::document::Document {
-        crate::document::parse(path, bytes, &crate::document::ParseOptions::default())
-    }
     use crate::model::build;
+    use crate::testing::parse;
 
     fn table(files: &[(&str, &str)]) -> String {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
