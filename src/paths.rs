@@ -5,7 +5,7 @@
 //! resolver never disagree.
 
 use std::path::{Component, Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The default output folder, inside the journal.
 pub(crate) const DEFAULT_OUTPUT_FOLDER: &str = "_reports";
@@ -125,37 +125,37 @@ pub(crate) fn relative_link(from: &Path, to: &Path) -> String {
 }
 
 /// A file's size and modification time: equal stamps mean the file was not rewritten
-/// (as far as the file system can tell; see `workspace` for the racy window).
+/// (as far as the file system can tell; see `workspace` for the racy window). The time
+/// is in nanoseconds since 1970, as the manifest records it: 0 when unknown or earlier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FileStamp {
     pub(crate) len: u64,
-    pub(crate) modified: Option<SystemTime>,
+    pub(crate) modified: u64,
 }
 
 impl FileStamp {
     pub(crate) fn of(metadata: &std::fs::Metadata) -> FileStamp {
-        FileStamp {
-            len: metadata.len(),
-            modified: metadata.modified().ok(),
-        }
-    }
-
-    /// The modification time in nanoseconds since 1970, as the manifest records it (0
-    /// when unknown or earlier).
-    pub(crate) fn modified_nanos(&self) -> u64 {
-        self.modified
+        let modified = metadata
+            .modified()
+            .ok()
             .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |since| {
                 u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
-            })
+            });
+        FileStamp {
+            len: metadata.len(),
+            modified,
+        }
     }
 
-    /// The stamp the manifest records as `len` and nanoseconds since 1970.
-    pub(crate) fn from_nanos(len: u64, modified: u64) -> FileStamp {
-        FileStamp {
-            len,
-            modified: UNIX_EPOCH.checked_add(std::time::Duration::from_nanos(modified)),
-        }
+    /// How long before `now` the file was modified: none when that is unknown, or later
+    /// than `now` (a clock set back, a file from another machine).
+    pub(crate) fn age(&self, now: SystemTime) -> Option<Duration> {
+        let now = now.duration_since(UNIX_EPOCH).ok()?;
+        let modified = Duration::from_nanos(self.modified);
+        (self.modified != 0)
+            .then(|| now.checked_sub(modified))
+            .flatten()
     }
 }
 
@@ -170,7 +170,7 @@ mod tests {
             assert_eq!(strip_markdown_extension(name), "a");
         }
         for name in ["a.txt", "md", "a.md.bak", ".md"] {
-            assert!(!is_markdown(Path::new(name)) || name == ".md", "{name}");
+            assert!(!is_markdown(Path::new(name)), "{name}");
         }
         assert_eq!(strip_markdown_extension(".md"), ".md");
     }
@@ -202,6 +202,18 @@ mod tests {
     }
 
     #[test]
+    fn the_age_of_a_stamp() {
+        let stamp = |modified| FileStamp { len: 1, modified };
+        let now = UNIX_EPOCH + Duration::from_secs(100);
+        assert_eq!(
+            stamp(40_000_000_000).age(now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(stamp(0).age(now), None, "unknown");
+        assert_eq!(stamp(200_000_000_000).age(now), None, "in the future");
+    }
+
+    #[test]
     fn relative_links_between_folders() {
         let base = Path::new("/nonexistent-trailmark-test");
         assert_eq!(
@@ -210,17 +222,5 @@ mod tests {
         );
         assert_eq!(relative_link(&base.join("out"), &base.join("j")), "../j/");
         assert_eq!(relative_link(&base.join("j"), &base.join("j")), "");
-    }
-
-    #[test]
-    fn a_stamp_survives_the_manifest() {
-        let stamp = FileStamp {
-            len: 7,
-            modified: UNIX_EPOCH.checked_add(std::time::Duration::from_nanos(1_234_567_890_123)),
-        };
-        assert_eq!(
-            FileStamp::from_nanos(stamp.len, stamp.modified_nanos()),
-            stamp
-        );
     }
 }

@@ -372,18 +372,7 @@ fn create_file(path: &Path, content: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::parse;
-    use crate::model::build;
-    use crate::testing::day;
-
-    fn journal(files: &[(&str, &str)]) -> Journal {
-        build(
-            files
-                .iter()
-                .map(|(p, t)| parse(p, t.as_bytes(), &Default::default()))
-                .collect(),
-        )
-    }
+    use crate::testing::{day, journal};
 
     #[test]
     fn a_new_journal_has_no_problems_and_one_goal_in_progress() {

@@ -21,7 +21,7 @@ use crate::config::CONFIG_FILE;
 use crate::dates::Date;
 use crate::discover;
 use crate::error::Error;
-use crate::paths;
+use crate::paths::{self, FileStamp};
 use crate::workspace::{self, Refresh, Workspace};
 use crate::write::WriteSummary;
 
@@ -186,16 +186,13 @@ impl Drop for Poller {
     }
 }
 
-/// Size and modification time of a file, which polling compares instead of its content.
-type Stamp = (u64, Option<SystemTime>);
-
 /// The stamps of every file a build reads, as polling last saw them.
 #[derive(Default, PartialEq)]
 struct PollStamps {
     /// Journal files, by path relative to the journal, in the walk's order.
-    journal: Vec<(String, Stamp)>,
-    templates: Vec<(PathBuf, Stamp)>,
-    config: Option<Stamp>,
+    journal: Vec<(String, FileStamp)>,
+    templates: Vec<(PathBuf, FileStamp)>,
+    config: Option<FileStamp>,
 }
 
 /// Which folder is the journal, to tell when it is moved or deleted.
@@ -386,17 +383,14 @@ impl Watch {
             templates: &templates,
             exclude: &config.exclude,
         };
-        let stamp_of = |path: &Path| {
-            std::fs::metadata(path)
-                .ok()
-                .map(|metadata| (metadata.len(), metadata.modified().ok()))
-        };
-        let journal: Vec<(String, Stamp)> = discover::find_markdown_files(&self.root, &skip)
+        // Polling compares a file's size and modification time instead of its content.
+        let stamp_of = |path: &Path| std::fs::metadata(path).ok().map(|m| FileStamp::of(&m));
+        let journal: Vec<(String, FileStamp)> = discover::find_markdown_files(&self.root, &skip)
             .into_iter()
             .filter_map(|path| Some((stamp_of(&self.root.join(&path))?, path)))
             .map(|(stamp, path)| (path, stamp))
             .collect();
-        let templates: Vec<(PathBuf, Stamp)> = walkdir::WalkDir::new(&templates)
+        let templates: Vec<(PathBuf, FileStamp)> = walkdir::WalkDir::new(&templates)
             .sort_by_file_name()
             .into_iter()
             .filter_map(Result::ok)
@@ -412,11 +406,10 @@ impl Watch {
         // A journal file modified within the refresh's racy window may change again within
         // the same tick of a coarse clock (some network drives count whole seconds)
         // without its stamp changing: polling looks again until it is older.
-        let unsettled = stamps.journal.iter().any(|(_, (_, modified))| {
-            modified.is_some_and(|modified| {
-                now.duration_since(modified)
-                    .is_ok_and(|age| age < workspace::RACY_WINDOW)
-            })
+        let unsettled = stamps.journal.iter().any(|(_, stamp)| {
+            stamp
+                .age(now)
+                .is_some_and(|age| age < workspace::RACY_WINDOW)
         });
         let journal_changed = unsettled || stamps.journal != self.poll_stamps.journal;
         let templates_changed = stamps.templates != self.poll_stamps.templates;
@@ -555,8 +548,11 @@ impl Watch {
         if is_editor_temp_file(name) {
             return false;
         }
-        // Without an extension it may be a folder (now gone, so it cannot be asked).
-        relative.extension().is_none() || paths::is_markdown(relative) || path.is_dir()
+        // Without an extension it may be a folder (now gone, so it cannot be asked); a name
+        // that is not UTF-8 is such a name too.
+        relative.extension().and_then(|e| e.to_str()).is_none()
+            || paths::is_markdown(relative)
+            || path.is_dir()
     }
 
     /// Whether `path` is the journal's `trailmark.toml`.

@@ -387,15 +387,14 @@ fn examine_file(
         }
     };
     let content = content_hash(&bytes);
+    // Without a modification time (0) the stamp is never settled, so never trusted.
     let stamp = stamp.unwrap_or(FileStamp {
         len: bytes.len() as u64,
-        modified: None,
+        modified: 0,
     });
-    let settled = stamp.modified.is_some_and(|modified| {
-        SystemTime::now()
-            .duration_since(modified)
-            .is_ok_and(|age| age > RACY_WINDOW)
-    });
+    let settled = stamp
+        .age(SystemTime::now())
+        .is_some_and(|age| age > RACY_WINDOW);
     let (document, freshness) = match known {
         Some(known) if last.is_some_and(|last| last.content == content) => {
             (known, Freshness::Unchanged)

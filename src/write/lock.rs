@@ -80,7 +80,7 @@ pub(crate) struct OutputLock {
 /// another trailmark that writes there (calling `waiting` first, once), then checks
 /// whether it holds someone else's files, now that no other build can be half way
 /// through its first. The output folder itself may be a symlink the user made; it is
-/// followed, and only it (see [`write_reports`]).
+/// followed, and only it (see [`super::write_reports`]).
 pub(crate) fn lock_output_folder(
     root: &Path,
     out: &Path,

@@ -58,7 +58,7 @@ impl Record {
         hash: 0,
         file: FileStamp {
             len: u64::MAX,
-            modified: None,
+            modified: u64::MAX,
         },
     };
 }
@@ -82,7 +82,7 @@ impl Manifest {
                 [fingerprint, hash, len, modified] => Record {
                     fingerprint,
                     hash,
-                    file: FileStamp::from_nanos(len, modified),
+                    file: FileStamp { len, modified },
                 },
                 _ => Record::UNKNOWN,
             };
@@ -111,10 +111,7 @@ impl Manifest {
             let _ = writeln!(
                 manifest,
                 "{path}\t{:x}\t{:x}\t{:x}\t{:x}",
-                record.fingerprint,
-                record.hash,
-                record.file.len,
-                record.file.modified_nanos()
+                record.fingerprint, record.hash, record.file.len, record.file.modified
             );
         }
         manifest

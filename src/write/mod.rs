@@ -53,7 +53,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// Opens the existing file `path` for reading and writing; on Unix not through a symlink
 /// put there since it was looked at.
-pub(super) fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true);
     #[cfg(unix)]
@@ -62,7 +62,7 @@ pub(super) fn open_for_writing(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// The error for something other than a plain file where trailmark writes or removes one.
-pub(super) fn not_a_report_file(path: &Path, metadata: &std::fs::Metadata) -> Error {
+fn not_a_report_file(path: &Path, metadata: &std::fs::Metadata) -> Error {
     if metadata.is_symlink() {
         symlink_error(path)
     } else if metadata.is_dir() {
@@ -86,7 +86,7 @@ fn symlink_error(path: &Path) -> Error {
     )
 }
 
-pub(super) fn is_temp_name(name: &str) -> bool {
+fn is_temp_name(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
@@ -326,7 +326,7 @@ fn write_report(
     Ok((!unchanged, record))
 }
 
-pub(super) fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.to_path_buf();
     move |source| Error::Write { path, source }
 }
@@ -350,7 +350,7 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
 
 /// Writes `content` to a new temp file beside `target` and renames it over `target` (a
 /// link there is replaced, never followed); the stamp of the file written.
-pub(super) fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
+fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
