@@ -37,6 +37,21 @@ impl Status {
     pub(crate) fn is_final(self) -> bool {
         matches!(self, Status::Done | Status::Dropped)
     }
+
+    /// The status the JSON and the templates name `name` (`"at-risk"`).
+    pub(crate) fn named(name: &str) -> Option<Status> {
+        [
+            Status::Overdue,
+            Status::AtRisk,
+            Status::OnTrack,
+            Status::Open,
+            Status::Paused,
+            Status::Done,
+            Status::Dropped,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == name)
+    }
 }
 
 /// A goal's status at the end of `date`, from its progress then and the straight line

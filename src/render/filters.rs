@@ -3,6 +3,7 @@
 
 use minijinja::{Environment, Value};
 
+use crate::analyse::Status;
 use crate::dates::Date;
 use crate::document::Priority;
 use crate::paths;
@@ -10,8 +11,12 @@ use crate::text::{percent, progress_bar};
 
 use super::{chart, markup};
 
-/// Adds every filter to `env`.
+/// Adds every filter, and the test `final` (`goal.status is final`: done or dropped,
+/// [`Status::is_final`]), to `env`.
 pub(super) fn add_all(env: &mut Environment) {
+    env.add_test("final", |status: &str| {
+        Status::named(status).is_some_and(Status::is_final)
+    });
     env.add_filter("percent", percent);
     env.add_filter("bar", text_bar);
     env.add_filter("md_cell", markdown_cell);
@@ -115,6 +120,26 @@ fn markdown_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn final_is_done_or_dropped() {
+        let mut env = Environment::new();
+        add_all(&mut env);
+        let statuses = [
+            "overdue", "at-risk", "on-track", "open", "paused", "done", "dropped",
+        ];
+        let finals: Vec<bool> = statuses
+            .into_iter()
+            .map(|status| {
+                let expression = env.compile_expression("status is final").unwrap();
+                expression
+                    .eval(minijinja::context! { status })
+                    .unwrap()
+                    .is_true()
+            })
+            .collect();
+        assert_eq!(finals, [false, false, false, false, false, true, true]);
+    }
 
     #[test]
     fn numbers_drop_needless_decimals() {
