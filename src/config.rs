@@ -16,13 +16,13 @@ use std::convert::Infallible;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use globset::GlobSet;
 use serde::de::{Deserializer as _, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::analyse::Rules;
 use crate::analyse::period::PeriodKind;
+use crate::discover::Exclude;
 use crate::document::{LineIndex, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
@@ -47,28 +47,6 @@ pub(crate) struct Config {
     pub(crate) parse: ParseOptions,
     /// The keys the file set, to tell them from defaults when printing.
     pub(crate) set: Vec<&'static str>,
-}
-
-/// Globs of paths to leave out, relative to the journal with `/` separators. A glob
-/// without a `/` matches a file or folder name at any depth (`drafts`, `*.excalidraw.md`),
-/// as in `.gitignore`; one with a `/` matches the whole relative path (`archive/**`).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Exclude {
-    pub(crate) globs: Vec<String>,
-    by_name: GlobSet,
-    by_path: GlobSet,
-}
-
-impl Exclude {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.globs.is_empty()
-    }
-
-    /// Whether the file or folder at `relative` (from the journal root) is left out.
-    pub(crate) fn matches(&self, relative: &str) -> bool {
-        let name = relative.rsplit('/').next().unwrap_or(relative);
-        self.by_name.is_match(name) || self.by_path.is_match(relative)
-    }
 }
 
 impl Default for Config {

@@ -3,14 +3,65 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use crate::config::Exclude;
 use crate::diagnostic::Diagnostic;
 use crate::fsread;
 use crate::paths::{
     MANIFEST, TEMPLATES_FOLDER, is_hidden, is_markdown, is_report_folder, manifest_paths,
 };
+
+/// Globs of paths to leave out, relative to the journal with `/` separators. A glob
+/// without a `/` matches a file or folder name at any depth (`drafts`, `*.excalidraw.md`),
+/// as in `.gitignore`; one with a `/` matches the whole relative path (`archive/**`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Exclude {
+    pub(crate) globs: Vec<String>,
+    by_name: GlobSet,
+    by_path: GlobSet,
+}
+
+impl Exclude {
+    /// `globs` compiled; or why one of them is not a glob (with its index), or why they
+    /// cannot be used together (without).
+    pub(crate) fn compile(globs: Vec<String>) -> Result<Exclude, (Option<usize>, String)> {
+        let mut by_name = GlobSetBuilder::new();
+        let mut by_path = GlobSetBuilder::new();
+        for (index, glob) in globs.iter().enumerate() {
+            let pattern = glob.trim_start_matches("./").trim_end_matches('/');
+            let compiled = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|error| (Some(index), format!("exclude: {}", error.kind())))?;
+            if pattern.contains('/') {
+                by_path.add(compiled);
+            } else {
+                by_name.add(compiled);
+            }
+        }
+        let built = |builder: GlobSetBuilder| {
+            builder
+                .build()
+                .map_err(|error| (None, format!("exclude: {error}")))
+        };
+        Ok(Exclude {
+            by_name: built(by_name)?,
+            by_path: built(by_path)?,
+            globs,
+        })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.globs.is_empty()
+    }
+
+    /// Whether the file or folder at `relative` (from the journal root) is left out.
+    pub(crate) fn matches(&self, relative: &str) -> bool {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        self.by_name.is_match(name) || self.by_path.is_match(relative)
+    }
+}
 
 /// What the walk leaves out besides hidden files and folders.
 pub(crate) struct Skip<'a> {

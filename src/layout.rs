@@ -18,13 +18,14 @@ const LAYERS: &[&str] = &[
     "visible",
     "diagnostic",
     "error",
-    // The pipeline.
+    // The pipeline, in order; `config` reads trailmark.toml into the options of the
+    // stages before it, and the stages after it take their part of it.
+    "discover",
     "document",
     "model",
     "git",
     "analyse",
     "config",
-    "discover",
     "check",
     "plan",
     "render",

@@ -45,19 +45,6 @@ pub(crate) mod watch;
 pub(crate) mod workspace;
 pub(crate) mod write;
 
-use std::path::Path;
-
-use crate::error::Error;
-use crate::workspace::Workspace;
-
-/// A workspace of the journal at `root`, with its configuration and every file read once:
-/// what every command starts from (`status` analyses it, `build` builds it).
-pub(crate) fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
-    let mut workspace = Workspace::open(root, out)?;
-    workspace.refresh();
-    Ok(workspace)
-}
-
 /// The command line: parses the arguments, runs the command, and says how it went.
 pub fn run() -> std::process::ExitCode {
     cli::main()

@@ -86,6 +86,14 @@ impl Refresh {
 }
 
 impl Workspace {
+    /// A workspace of the journal at `root`, with its configuration and every file read
+    /// once: what every command starts from (`status` analyses it, `build` builds it).
+    pub(crate) fn load(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
+        let mut workspace = Workspace::open(root, out)?;
+        workspace.refresh();
+        Ok(workspace)
+    }
+
     /// A workspace for the journal at `root` with its `trailmark.toml` read, and reports
     /// in `out` or else the configured output folder; no journal file is read yet.
     pub(crate) fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {

@@ -30,7 +30,7 @@ pub(crate) struct JournalOptions {
 impl JournalOptions {
     /// The journal, read once.
     fn open(&self) -> Result<Workspace, Error> {
-        crate::open(&self.dir, self.out.as_deref())
+        Workspace::load(&self.dir, self.out.as_deref())
     }
 
     fn today(&self) -> Date {

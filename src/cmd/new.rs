@@ -36,7 +36,7 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
         .transpose()?;
     let file = match new.file {
         NewFileKind::Goal(goal) => {
-            let workspace = crate::open(dir, None)?;
+            let workspace = Workspace::load(dir, None)?;
             let templates = workspace.config().templates_in(dir);
             scaffold::new_goal(workspace.journal(), &templates, &goal, Date::today())?
         }

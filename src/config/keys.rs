@@ -4,13 +4,13 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use globset::{GlobBuilder, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeValue, ValueDeserializer};
 
-use super::{Config, Exclude, refuse_tilde};
+use super::{Config, refuse_tilde};
 use crate::analyse::period::PeriodKind;
+use crate::discover::Exclude;
 use crate::document::NoteKind;
 
 /// One key of the file.
@@ -248,33 +248,10 @@ fn folder(value: Value<'_>, key: &str) -> Result<PathBuf, Refusal> {
 
 /// The globs of `exclude`, compiled.
 fn exclude(globs: Vec<Spanned<String>>) -> Result<Exclude, Refusal> {
-    let mut by_name = GlobSetBuilder::new();
-    let mut by_path = GlobSetBuilder::new();
-    for glob in &globs {
-        let pattern = glob
-            .get_ref()
-            .trim_start_matches("./")
-            .trim_end_matches('/');
-        let compiled = GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|error| Refusal::Invalid(glob.span(), format!("exclude: {}", error.kind())))?;
-        if pattern.contains('/') {
-            by_path.add(compiled);
-        } else {
-            by_name.add(compiled);
-        }
-    }
-    let built = |builder: GlobSetBuilder| {
-        builder
-            .build()
-            .map_err(|error| Refusal::Invalid(0..0, format!("exclude: {error}")))
-    };
-    Ok(Exclude {
-        by_name: built(by_name)?,
-        by_path: built(by_path)?,
-        globs: globs.into_iter().map(Spanned::into_inner).collect(),
-    })
+    let spans: Vec<_> = globs.iter().map(Spanned::span).collect();
+    Exclude::compile(globs.into_iter().map(Spanned::into_inner).collect()).map_err(
+        |(index, message)| Refusal::Invalid(index.map_or(0..0, |i| spans[i].clone()), message),
+    )
 }
 
 /// toml's message, in the words of this file (a value, not a variant).
