@@ -4,8 +4,45 @@
 //! Only a regular file is read, never through a symlink in its own name, without
 //! blocking, and at most a size limit. The rules are checked on the opened handle, not on
 //! the path before opening: a file swapped between the folder walk and the read (for a
-//! FIFO, a link to `/dev/zero`, a huge file) is refused all the same, and opening a FIFO
-//! does not wait for a writer.
+//! FIFO, a link to `/dev/zero`, a link out of the journal, a huge file) is refused all
+//! the same, and opening a FIFO does not wait for a writer.
+//!
+//! No stage or front-end opens a file itself. What reads through here: journal files
+//! (`document::read`); report templates and those they `{% include %}`
+//! (`render::templates`, for rendering and for fingerprints), which are also the
+//! templates of `new`; `trailmark.toml` (`config`); the note-app settings the walk looks
+//! at (`.obsidian/templates.json`, Templater's `data.json`); the lines `check` quotes
+//! (`term::diagnostics`); and trailmark's own files in an output folder: the manifest
+//! (`write`, and the walk for a folder of reports it finds inside the journal), the git
+//! history cache, a report compared with what a build would write, and the pages `serve`
+//! answers with.
+//!
+//! What a refusal becomes is the caller's to say: a journal file gets an error diagnostic
+//! with its path, and the rest of the journal is reported; `trailmark.toml` stops every
+//! command (exit 2) with an error naming it; a template that a page or `new` loads is a
+//! template error naming its file; a file in the templates folder that no template loads
+//! is never an error (at most it feeds fingerprints as empty), so a stray FIFO there
+//! cannot stop a build; note-app settings, the history cache and the lines `check`
+//! quotes are optional and are skipped; a manifest or a report that cannot be read is
+//! written again, except that a report's place taken by anything but a plain file (a
+//! link, a FIFO, a folder) is an error that names it (`write`); `serve` answers 404.
+//!
+//! **Choice**: a template is read like a journal file, so a symlink in the templates
+//! folder is refused even when it points to another file of the journal. The walk never
+//! follows a link either, wherever it points: one rule is easier to keep than "links that
+//! stay inside", which would need the target resolved and compared, and would still race.
+//! The folders themselves are taken as given: the journal folder, and the templates
+//! folder that `trailmark.toml` names (or `templates/`); a template name is a plain file
+//! name, never a path, so no other folder is crossed. `O_NOFOLLOW` guards the last
+//! component only: a folder of the journal swapped for a symlink between the walk and the
+//! read is not caught.
+//!
+//! Opening and checking the handle costs nothing measurable: it replaced a check of the
+//! size on the path before `std::fs::read` (which checks the size again), so a journal
+//! file costs one `statx` fewer. `status --json` on the benchmark's generated 10,000-file
+//! journal, release build, 31 interleaved runs on a busy 2-core machine: median CPU time
+//! 275 ms against 279 ms before, wall time 427 ms against 433 ms (the same output);
+//! 65,024 system calls against 75,017 (`strace -f -c`).
 
 use std::fmt;
 use std::fs::{File, Metadata};

@@ -2,12 +2,12 @@
 //! status, and writes reports.
 //!
 //! The pipeline runs one way, one module a stage:
-//! [`discover`] finds the files → [`document`] reads and parses each → [`model`] builds the
-//! journal (goals, milestones, entries, links) → [`analyse`] computes progress and status →
-//! [`plan`] lists the reports and their data → [`render`] fills the templates → [`write`]
+//! `discover` finds the files → `document` reads and parses each → `model` builds the
+//! journal (goals, milestones, entries, links) → `analyse` computes progress and status →
+//! `plan` lists the reports and their data → `render` fills the templates → `write`
 //! writes what changed, atomically.
-//! The front-end: [`cli`] parses the arguments and runs a command of [`cmd`], which calls
-//! these and prints through [`term`].
+//! The front-end: `cli` parses the arguments and runs a command of `cmd`, which calls
+//! these and prints through `term`. docs/ARCHITECTURE.md has the whole map.
 
 pub(crate) mod analyse;
 pub(crate) mod check;

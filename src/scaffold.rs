@@ -4,7 +4,9 @@
 //! These are the only commands that write into a journal, and they only ever add files:
 //! a file that exists is an error, never overwritten. Each file is written to a hidden
 //! temporary file beside it and moved into place only if no file of that name appeared
-//! meanwhile, so a file is never half written and never replaces another.
+//! meanwhile (`persist_noclobber`: a hard link, or a rename that refuses to replace), so
+//! a file is never half written and never replaces another. `init` checks all its files
+//! before it writes any, so a refusal writes nothing.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

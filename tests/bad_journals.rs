@@ -2,7 +2,9 @@
 //! its file, line and message, the good goal is still reported, and a build still writes
 //! its reports. The text cases are files in `tests/fixtures/bad/`; binary, huge and
 //! file-system cases (symlinks, FIFOs, a stray manifest, a file without read permission,
-//! run as `nobody` through `setpriv` when the tests run as root) are made here.
+//! run as `nobody` through `setpriv` when the tests run as root) are made here. Also:
+//! report names made from hostile goal ids and titles stay inside the output folder and
+//! never collide.
 
 use std::fs;
 use std::path::Path;

@@ -1,11 +1,12 @@
 //! The real binary on fixture journals and the example journal: the JSON contract,
-//! diagnostics, exit codes, reports (incremental builds match a fresh one), output
-//! folders, templates (overrides, typos, FIFOs and symlinks), `--color` against
-//! `NO_COLOR` and `CLICOLOR_FORCE`, `--quiet` and `--verbose`, completion scripts that
-//! pass `bash -n` (and `zsh -n`, `fish --no-execute` where installed), a man page that
-//! `groff` renders without a warning (where installed), exit code 2 for a usage error
-//! and a missing journal folder on every command, and journal text that never sends a
-//! control sequence to the terminal.
+//! `status`'s table, diagnostics, exit codes, `review` in each format (and an unknown
+//! period), reports (incremental builds match a fresh one), output folders, templates
+//! (overrides, typos, FIFOs and symlinks), `--color` against `NO_COLOR` and
+//! `CLICOLOR_FORCE`, `--quiet` and `--verbose`, completion scripts that pass `bash -n`
+//! (and `zsh -n`, `fish --no-execute` where installed), a man page that `groff` renders
+//! without a warning (where installed), exit code 2 for a usage error and a missing
+//! journal folder on every command, and journal text that never sends a control sequence
+//! to the terminal.
 
 use std::fs;
 use std::path::Path;

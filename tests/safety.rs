@@ -1,11 +1,12 @@
 //! trailmark never damages anything: a build of a 770-file journal killed (SIGKILL) at
 //! moments spread over its time leaves every report whole (old or new), and the next
 //! build leaves no temp file behind; a first build killed (SIGKILL or SIGINT) or failed
-//! on a template error is finished by the next one; 20 pairs of first builds at once,
-//! and 30 builds beside a `watch`, all succeed with a fresh build's reports; nothing is
-//! written or removed through a symlink in the output folder; a process limit is an
-//! error, not a panic; and no command (a `watch` session included) changes a byte of
-//! any fixture journal.
+//! on a template error is finished by the next one (by a `watch` too, once the template
+//! is fixed); 20 pairs of first builds at once, and 30 builds beside a `watch`, all
+//! succeed with a fresh build's reports; nothing is written or removed through a symlink
+//! in the output folder, which may itself be one; a process limit is an error, not a
+//! panic (and one that refuses git's threads only costs the history); and no command (a
+//! `watch` session included) changes a byte of any fixture journal.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! `trailmark serve` over real HTTP: content types, redirects, live-reload injection,
-//! refusals of paths that would leave the output folder, the event stream that tells
-//! pages to reload (and `HEAD` of it), requests for other hosts, and 300 idle
-//! connections and event streams at once (pages still answered, the thread count
-//! bounded, no panic).
+//! refusals of paths that would leave the output folder and of a FIFO in it, the event
+//! stream that tells pages to reload (and `HEAD` of it), requests for other hosts, and
+//! 300 idle connections and event streams at once (pages still answered, the thread
+//! count bounded, no panic).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

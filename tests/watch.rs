@@ -6,9 +6,13 @@
 //! an output line) with a deadline, never for a fixed time, except where they check that
 //! nothing more happens.
 //!
-//! Also: the journal folder moved or deleted under a running watch, a rebuild at
-//! midnight, and `--poll` reading none of a 16 MB attachment and, between changes, no
-//! folder of reports' 2 MB manifest (bytes read, from `/proc/<pid>/io`).
+//! Also: a file's diagnostic shown and cleared by its fix; an edited template, and an
+//! edited `trailmark.toml` (a broken one waits for its fix); editor temp files and the
+//! output folder inside the journal rebuilding nothing; SIGTERM leaving no temp file; the
+//! journal folder moved or deleted under a running watch; a rebuild at midnight; and
+//! `--poll` finding changes with any debounce, reading none of a 16 MB attachment and,
+//! between changes, no folder of reports' 2 MB manifest (bytes read, from
+//! `/proc/<pid>/io`).
 
 use std::ffi::OsStr;
 use std::fs;

@@ -2,7 +2,10 @@
 //!
 //! A [`Reviewer`] indexes the journal once (entries, done milestones, goal timelines by
 //! date); each review is then a few binary searches, so writing every period of a decade
-//! stays linear in the size of the journal.
+//! stays linear in the size of the journal. A review borrows its text from the report
+//! instead of copying it, and skips the goals that cannot show in its period
+//! ([`Reviewer::could_show`]; a unit test checks, over goals of every shape and every
+//! period from mid-2024 to the end of 2028, that a skipped goal has nothing to show).
 
 use std::collections::HashMap;
 

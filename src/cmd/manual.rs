@@ -1,6 +1,11 @@
 //! `trailmark completions` and `trailmark man`: shell completions and the manual page,
 //! generated from the command-line definition itself, so they list exactly the commands
 //! and options that exist.
+//!
+//! The manual is one page with a subsection a command (`trailmark new goal`), so it
+//! refers to no page of its own per command; its exit status and environment sections
+//! are written here, as clap knows neither. A unit test in `cli` checks that every
+//! command, option and exit code is on it.
 
 use clap::Command;
 

@@ -1,6 +1,10 @@
 //! Reading `git log -p`, streamed: which milestones each commit's added lines check.
 //! The diff is read by position, not by looks: a file's header only between `diff --git`
-//! and its first hunk, and the lines of a hunk counted by its `@@` header.
+//! and its first hunk, and the lines of a hunk counted by its `@@` header, so no line of a
+//! note is ever taken for a header. File names come from the `---`/`+++`/`rename` lines
+//! (`-z` does not apply to patch text). An added line is keyed by
+//! [`checked_milestone_text`] of the line alone, the function that also gives a
+//! milestone of the file its key (`Milestone::history_key`), so the two always agree.
 
 use std::path::Path;
 

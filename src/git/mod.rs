@@ -3,7 +3,9 @@
 //! One streamed `git log -p` run reads every commit that touched the journal, oldest
 //! first, and notes the first day each milestone (by file and text) appears checked in an
 //! added line. The result is cached by the commit it was read at, so a later run reads
-//! only the commits since (or nothing, when `HEAD` has not moved).
+//! only the commits since (or nothing, when `HEAD` has not moved). A submodule (mode
+//! 160000 in the diff) is a repository of its own: it is read as the journal's is, and
+//! cached beside it.
 //!
 //! Why the `git` program and not a library: one `git log` streams diffs already computed
 //! by git, with rename detection, at a few hundred commits per 100 ms, and it keeps a

@@ -1,7 +1,8 @@
 //! The deadlines calendar's events: every due date of a goal or milestone as an all-day
 //! event, with the text calendar apps show. What the events are, their UIDs and what
 //! changes them is described in docs/FORMAT.md ("The deadlines calendar");
-//! `render::calendar` writes them as iCalendar.
+//! `render::calendar` writes them as iCalendar. The calendar page's data is its events
+//! and the day, so it is rendered again only when an event or the day changed.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

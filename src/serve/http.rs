@@ -2,6 +2,10 @@
 //! connection, `GET` and `HEAD` only, from local pages only (the Host check), and bounds
 //! on connections, event streams, request size and time, so that no client can exhaust
 //! it. What a request gets is [`super::reply`]'s to say.
+//!
+//! Its own server because `GET` and `HEAD` of files and one event stream need no crate,
+//! and tiny_http, used before, started a thread per connection without limit and
+//! panicked when it could not.
 
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read as _, Write as _};
@@ -371,6 +375,8 @@ fn is_token(name: &str) -> bool {
 ///
 /// A page on another site can make the browser connect here (DNS rebinding: its name
 /// is made to resolve to 127.0.0.1), but its requests still carry that site's name.
+/// Vite, webpack-dev-server and Jupyter check the same way. With `--bind`, a LAN address
+/// works by IP, not by the machine's name.
 fn host_allowed(host: Option<&str>, server: SocketAddr, local: Option<IpAddr>) -> bool {
     let Some(host) = host else {
         return false;

@@ -70,7 +70,8 @@ impl Server {
 
     /// Tells open pages which reports (relative to the output folder) a build changed.
     /// Sent at once to the streams open now, so a page that connects later never hears
-    /// of a build it already shows.
+    /// of a build it already shows (queued for a thread to send later, the changes of the
+    /// first build reloaded a page that connected just after it once for every report).
     pub(crate) fn publish<'a>(&self, reports: impl IntoIterator<Item = &'a str>) {
         // No path comes twice: a build writes each report once, and removes only reports
         // it no longer writes.

@@ -1,5 +1,19 @@
 //! One process writes to an output folder at a time, and only to a folder that is safe to
 //! write: not the journal, not a folder holding it, not someone else's files.
+//!
+//! The lock is advisory (`std::fs::File::lock`, an `flock` on Unix) on [`LOCK`], held by a
+//! build from before it checks the folder until its manifest is written. Another
+//! trailmark that wants to write there says `waiting for another trailmark writing <out>
+//! to finish...` and waits, as cargo does for its build folder: two builds of one journal
+//! want the same result, so waiting and then finding most reports current is what the
+//! second one should do. `watch` and `serve` take the lock for each build, not for the
+//! whole session, so a `build` beside them waits at most one build. A file system that
+//! cannot lock files at all (the system answers the lock with an error) makes the build
+//! fail with that error rather than write unguarded.
+//!
+//! Whether the folder holds someone else's files is checked again once the lock is held,
+//! so two first builds of an empty folder never take each other's reports for foreign
+//! files. `watch` and `serve` check once, without the lock, before they start.
 
 use std::path::Path;
 
@@ -106,7 +120,7 @@ pub(crate) fn lock_output_folder(
 /// created exclusively (which fails on any existing name, a link included), an existing
 /// one must be a plain file. Nothing is written to it, but it is opened for writing: on
 /// NFS, Linux emulates `flock` with `fcntl` locks, and an exclusive one needs a file open
-/// for writing.
+/// for writing (opened read-only, every build on NFS failed with "Bad file descriptor").
 fn open_lock_file(path: &Path) -> Result<std::fs::File, Error> {
     loop {
         let opened = match std::fs::symlink_metadata(path) {

@@ -1,16 +1,56 @@
 //! Stage 7 of the pipeline: write reports into the output folder, atomically, and only
 //! those whose content changed.
 //!
+//! A report is written to a temp file (`.trailmark-*.tmp`) in its folder and renamed over
+//! the old one, so a reader, or a build that is killed, only ever sees the old or the new
+//! version. A report whose bytes did not change is not written at all, so its
+//! modification time stays put for tools that watch the output folder.
+//!
 //! The output folder keeps a manifest of the files trailmark wrote. Only files listed there
 //! are ever removed (a report of a goal that no longer exists), and a folder that holds
 //! other files and no manifest is refused, so trailmark never deletes or overwrites what
 //! it did not write. A build lists the reports it is about to write in the manifest
-//! before it writes the first, so a build that fails or is killed still leaves a folder
-//! the next build knows as its own.
+//! before it writes the first, then writes them, then the final manifest, so a build that
+//! fails or is killed still leaves a folder the next build knows as its own: it finishes
+//! them, and removes those it no longer plans. A report is made again unless its
+//! fingerprint and its file's size and time all match its record, so one edited or
+//! deleted by hand, or left by a build that stopped before its final manifest, is
+//! rendered and compared again.
 //!
-//! One process writes to an output folder at a time (see [`lock_output_folder`]), and
-//! nothing below the output folder is written, renamed or removed through a symlink: each
-//! folder is checked once a build, each report file as it is written.
+//! One process writes to an output folder at a time (see [`lock`]), and nothing below the
+//! output folder is written, renamed or removed through a symlink. The output folder
+//! itself may be a link the user made (`_reports -> ~/Sites/goals`): it is followed. Below
+//! it, each folder reports go into is looked at with `symlink_metadata` (and made with
+//! `create_dir`, one level at a time) once a build, parents first, and each report file
+//! the same way before it is compared or replaced; a temp file is created with `O_EXCL`
+//! and renamed over its target, which replaces a link of that name rather than following
+//! it. A link where a folder or a report goes is an error that names it and says to
+//! remove the link. A manifest entry is removed only when every component of its path
+//! below the output folder is, without following links, a folder and its last a plain
+//! file; anything else (a folder, a link or a path through one, a path leaving the output
+//! folder, a name the system refuses as too long) is skipped with a warning and dropped
+//! from the manifest. The checks are by path, not through open folder handles (`openat`):
+//! they keep trailmark from following links put there by accident or by a synced or
+//! shared folder, not from a process of the same user swapping a folder for a link
+//! between the check and the write.
+//!
+//! The symlink checks cost little: one `symlink_metadata` a folder a build (a few dozen
+//! folders for 3,000 reports), and one a report, which replaced the `metadata` call the
+//! write stage made anyway; the stamp of a written report is read from the open file
+//! (`fstat`) instead of its path. On a journal of 10,000 generated files (`cargo run
+//! --release --example gen-journal -- J 10000`; about 3,000 reports), release builds
+//! without and with them, run in turn 7 times each on a busy shared 2-core machine
+//! (`/usr/bin/time -f '%e %U %S' trailmark build --quiet --today 2026-11-20 J`), the
+//! median CPU time (user + system) of a fresh build was 2.20 s without and 2.24 s with,
+//! and of a rebuild with nothing changed 0.36 s both; wall times varied by 2x with the
+//! machine's load and showed no difference either.
+//!
+//! A full disk: each report is written beside the old one before the old one goes, so a
+//! build needs room for the largest report twice, and for every new report. Once the disk
+//! is full, even a rebuild that would make the reports smaller fails with `No space left
+//! on device`, naming the report it could not write; the reports already replaced are
+//! new, the others old, and all are listed in the manifest. Freeing some space (deleting
+//! the output folder is always safe: it is rebuilt whole) and building again mends it.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -362,7 +402,8 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp>
     let mut temp = builder.tempfile_in(folder)?;
     // No fsync: the rename already makes the switch atomic when trailmark crashes or is
     // killed, and reports can always be rebuilt after a power loss; syncing every file
-    // made a fresh build of a 10,000-file journal about 20% slower.
+    // made a fresh build of a 10,000-file journal about 20% slower (1.97 s against
+    // 1.65 s, median of 5 runs, release build).
     temp.write_all(content)?;
     let file = temp.persist(target).map_err(|error| error.error)?;
     // The stamp of the handle, not of the path: what was written, wherever the name is now.
