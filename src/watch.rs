@@ -54,6 +54,8 @@ pub(crate) enum WatchEvent {
     Failed(Error),
     /// Something the person should know about the watching itself.
     Notice(String),
+    /// Another trailmark writes to the output folder (this one): the build waits for it.
+    Waiting(PathBuf),
 }
 
 /// One build and what led to it.
@@ -474,7 +476,9 @@ impl Watch {
         }
         // Checked again: the journal may have gone while it was read.
         self.check_journal_folder()?;
-        match self.workspace.build(today) {
+        let mut waiting = |out: &Path| on_event(WatchEvent::Waiting(out.to_path_buf()));
+        let built = self.workspace.build(today, &mut waiting);
+        match built {
             Ok((report, summary)) => on_event(WatchEvent::Built(Box::new(Rebuild {
                 files,
                 templates_changed: cause.templates_changed,

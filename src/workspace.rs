@@ -224,27 +224,27 @@ impl Workspace {
     /// Writes every report into the output folder: goals, and a review of every period
     /// with activity of the kinds `trailmark.toml` asks for (all by default). Only
     /// reports whose content changed are written.
-    pub(crate) fn build(&mut self, today: Date) -> Result<(Report, WriteSummary), Error> {
-        self.build_with_progress(today, &|_, _| {})
+    /// `waiting` is told the output folder, once, when another trailmark writes there
+    /// and this build waits for it to finish.
+    pub(crate) fn build(
+        &mut self,
+        today: Date,
+        waiting: &mut dyn FnMut(&Path),
+    ) -> Result<(Report, WriteSummary), Error> {
+        self.build_with_progress(today, waiting, &|_, _| {})
     }
 
     /// [`Workspace::build`], telling `progress` how many reports are done as they are.
     pub(crate) fn build_with_progress(
         &mut self,
         today: Date,
+        waiting: &mut dyn FnMut(&Path),
         progress: &write::Progress<'_>,
     ) -> Result<(Report, WriteSummary), Error> {
         // Held until the reports are written: one writer per output folder at a time. A
         // `watch` holds it for each build, not between them, so a `build` beside it waits
         // only as long as one build takes.
-        let _lock = write::lock_output_folder(&self.root, &self.out, || {
-            use std::io::Write as _;
-            let _ = writeln!(
-                anstream::stderr(),
-                "waiting for another trailmark writing {} to finish...",
-                self.out.display()
-            );
-        })?;
+        let _lock = write::lock_output_folder(&self.root, &self.out, || waiting(&self.out))?;
         // Shared with the index page's template values (see `render::lazy`).
         let report = Arc::new(self.analyse(today));
         let summary = {
@@ -462,7 +462,7 @@ mod tests {
         let mut workspace = workspace(root);
         let mut build = || {
             workspace.refresh();
-            let (_, summary) = workspace.build(today).unwrap();
+            let (_, summary) = workspace.build(today, &mut |_| {}).unwrap();
             let manifest = fs::read(root.join("_reports").join(paths::MANIFEST)).unwrap();
             (summary.written, manifest)
         };

@@ -514,3 +514,33 @@ fn quick_watch(root: &Path) -> Background {
         root.as_os_str(),
     ])
 }
+
+/// A build that finds another process holding the output folder's lock (here `flock`,
+/// as another trailmark would) says that it waits, on stderr and even with `--quiet`,
+/// and builds once the lock is free.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_says_it_waits_for_another_writer_even_when_quiet() {
+    let journal = Journal::fixture("basic");
+    journal.run(&["build"]).success();
+    let out = journal.path().join("_reports");
+    let held = journal.path().join("held");
+    let mut holder = std::process::Command::new("flock")
+        .arg(out.join(".trailmark-lock"))
+        .args(["-c", &format!("touch '{}' && sleep 2", held.display())])
+        .spawn()
+        .expect("flock (util-linux) is installed where the tests run");
+    common::eventually(|| {
+        held.exists()
+            .then_some(())
+            .ok_or_else(|| "flock has not taken the lock yet".to_string())
+    });
+    journal
+        .run(&["--quiet", "build"])
+        .success()
+        .stderr(contains(format!(
+            "waiting for another trailmark writing {} to finish...",
+            out.display()
+        )));
+    holder.wait().unwrap();
+}

@@ -64,11 +64,15 @@ fn build_with_progress(
     if let Some(progress) = progress {
         progress.building();
     }
-    let (report, summary) = workspace.build_with_progress(journal.today(), &|done, total| {
-        if let Some(progress) = progress {
-            progress.reports(done, total);
-        }
-    })?;
+    let (report, summary) = workspace.build_with_progress(
+        journal.today(),
+        &mut term::build::waiting,
+        &|done, total| {
+            if let Some(progress) = progress {
+                progress.reports(done, total);
+            }
+        },
+    )?;
     Ok(Built {
         report,
         summary,

@@ -32,6 +32,10 @@ pub(crate) fn run(
         .map_err(|error| Error::journal(dir, format!("cannot handle Ctrl-C: {error}")))?;
     let mut first = true;
     watch.run(|event| {
+        if let WatchEvent::Waiting(out) = &event {
+            term::build::waiting(out);
+            return;
+        }
         if let (WatchEvent::Built(rebuild), Some(server)) = (&event, &server) {
             server.publish(rebuild.changed_reports());
         }

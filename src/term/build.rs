@@ -25,6 +25,21 @@ pub(crate) fn built(report: &Report, summary: &WriteSummary, out: &Path) -> Stri
 
 /// How many problems the journal has and how to see them, on a line of its own; nothing
 /// when it has none.
+/// Says that a build waits for another trailmark writing to `out`, on stderr, even with
+/// `--quiet`: a command that seems to hang would be worse.
+pub(crate) fn waiting(out: &Path) {
+    use std::io::Write as _;
+    let _ = write!(anstream::stderr(), "{}", waiting_line(out));
+}
+
+/// The line of [`waiting`].
+pub(crate) fn waiting_line(out: &Path) -> String {
+    format!(
+        "waiting for another trailmark writing {} to finish...\n",
+        out.display()
+    )
+}
+
 pub(crate) fn problems_note(problems: usize) -> String {
     match problems {
         0 => String::new(),

@@ -20,6 +20,8 @@ pub(crate) fn event(root: &Path, out: &Path, event: &WatchEvent, first: bool) ->
     let clock = Date::clock_now();
     match event {
         WatchEvent::Notice(message) => format!("{clock} note: {message}\n"),
+        // Printed on stderr as it happens, by `cmd::watch`, as `build` prints it.
+        WatchEvent::Waiting(out) => super::build::waiting_line(out),
         WatchEvent::Failed(error) => format!("{clock} {}: {error}\n", error_label()),
         WatchEvent::Built(rebuild) if first => {
             format!(
