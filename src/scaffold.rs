@@ -260,7 +260,7 @@ fn render(folder: &Path, name: &str, values: minijinja::Value) -> Result<String,
         })?
         .expect("every template of `new` is shipped");
     // The file ends with a newline when the template does.
-    let mut env = templates::environment(true);
+    let mut env = templates::environment(Purpose::New);
     env.add_filter("yaml", yaml_string);
     env.add_template_owned(name.to_string(), source)
         .map_err(template_error)?;

@@ -334,7 +334,7 @@ fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
     );
     let history = GoalTimeline::of(report);
     report.unknown_done = history.unknown;
-    report.completed_on = history.completed_on(complete);
+    report.completed_on = complete.then(|| history.completed_on()).flatten();
     report.burn_up = timeline::burn_up(report, &history, today);
     let forecast = timeline::forecast(report, &history, today);
     report.status = with_forecast(report.status, forecast.date, report.due);

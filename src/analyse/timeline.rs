@@ -101,12 +101,9 @@ impl GoalTimeline {
         done.max(logged)
     }
 
-    /// The day the goal became complete (its last leaf done, or its metric reaching the
-    /// target), when that is known and `complete` says it is.
-    pub(crate) fn completed_on(&self, complete: bool) -> Option<Date> {
-        if !complete {
-            return None;
-        }
+    /// The day the goal, complete now, became complete (its last leaf done, or its metric
+    /// reaching the target), when that is known.
+    pub(crate) fn completed_on(&self) -> Option<Date> {
         if self.total > 0 {
             return if self.unknown == 0 {
                 self.done_dates.last().copied()

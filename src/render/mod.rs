@@ -35,7 +35,7 @@ impl Renderer {
     /// A renderer that prefers templates in `overrides` (the journal's `templates/` folder)
     /// to the embedded ones.
     pub(crate) fn new(overrides: Option<PathBuf>) -> Renderer {
-        let mut env = templates::environment(false);
+        let mut env = templates::environment(templates::Purpose::Report);
         let folder = overrides.clone();
         env.set_loader(move |name| templates::load_report_template(folder.as_deref(), name));
         filters::add_all(&mut env);

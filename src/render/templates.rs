@@ -104,9 +104,10 @@ const TEMPLATE_FUEL: u64 = 100_000_000;
 
 /// A template environment as every template of trailmark's has it: a misspelled variable
 /// is an error, not a blank, and a block tag on a line of its own leaves no blank line
-/// (markdown stays tidy). `keep_trailing_newline` ends the output with a newline when the
-/// template ends with one.
-pub(crate) fn environment(keep_trailing_newline: bool) -> Environment<'static> {
+/// (markdown stays tidy). A new file of `new` ends with a newline when its template ends
+/// with one; a report's last newline is the template's business.
+pub(crate) fn environment(purpose: Purpose) -> Environment<'static> {
+    let keep_trailing_newline = purpose == Purpose::New;
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(TEMPLATE_FUEL));

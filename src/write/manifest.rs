@@ -67,10 +67,11 @@ impl Manifest {
     /// The reports the manifest in `out` lists, with their records. A manifest of an
     /// older trailmark lists only paths: those reports are compared with their files.
     pub(crate) fn load(out: &Path) -> Manifest {
-        Manifest::parse(read_manifest(out).unwrap_or_default(), false)
+        Manifest::parse(read_manifest(out).unwrap_or_default())
     }
 
-    pub(super) fn parse(text: String, swept: bool) -> Manifest {
+    /// The records of the manifest `text`; no temp file swept yet.
+    pub(super) fn parse(text: String) -> Manifest {
         let mut records = HashMap::new();
         for line in text.lines().filter(|line| !line.is_empty()) {
             let mut fields = line.split('\t');
@@ -91,7 +92,7 @@ impl Manifest {
         Manifest {
             records,
             text,
-            swept,
+            swept: false,
         }
     }
 

@@ -164,7 +164,10 @@ pub(crate) fn write_reports(
     std::fs::create_dir_all(out).map_err(write_error(out))?;
     let on_disk = read_manifest(out).unwrap_or_default();
     if on_disk != known.text {
-        *known = Manifest::parse(on_disk, known.swept);
+        *known = Manifest {
+            swept: known.swept,
+            ..Manifest::parse(on_disk)
+        };
     }
     claim(out, planned, known)?;
     // Folders are checked and made once a build, not once a report; parents first.
