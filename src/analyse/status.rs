@@ -21,6 +21,17 @@ pub(crate) enum Status {
 }
 
 impl Status {
+    /// Every status, in the order reports list them.
+    pub(crate) const ALL: [Status; 7] = [
+        Status::Overdue,
+        Status::AtRisk,
+        Status::OnTrack,
+        Status::Open,
+        Status::Paused,
+        Status::Done,
+        Status::Dropped,
+    ];
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Overdue => "overdue",
@@ -40,17 +51,9 @@ impl Status {
 
     /// The status the JSON and the templates name `name` (`"at-risk"`).
     pub(crate) fn named(name: &str) -> Option<Status> {
-        [
-            Status::Overdue,
-            Status::AtRisk,
-            Status::OnTrack,
-            Status::Open,
-            Status::Paused,
-            Status::Done,
-            Status::Dropped,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == name)
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == name)
     }
 }
 

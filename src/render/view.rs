@@ -134,16 +134,7 @@ struct StatusSummary {
 
 impl StatusSummary {
     fn of(report: &Report) -> StatusSummary {
-        let all = [
-            Status::Overdue,
-            Status::AtRisk,
-            Status::OnTrack,
-            Status::Open,
-            Status::Paused,
-            Status::Done,
-            Status::Dropped,
-        ];
-        let counts = all
+        let counts = Status::ALL
             .iter()
             .map(|s| {
                 (
