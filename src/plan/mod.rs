@@ -239,20 +239,16 @@ pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Pag
 mod tests {
     use super::*;
     use crate::analyse::period::PeriodKind;
-    use crate::document::{self, ParseOptions};
+    use crate::testing::{journal, report};
 
     #[test]
     fn every_page_in_each_of_its_formats() {
-        let goal = "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n";
-        let document = document::parse("goals/sql.md", goal.as_bytes(), &ParseOptions::default());
-        let journal = crate::model::build(vec![document]);
-        let today = Date::parse("2026-03-01").unwrap();
-        let report = Arc::new(crate::analyse::analyse(
-            &journal,
-            &git::History::default(),
-            today,
-            &Default::default(),
-        ));
+        let files = [(
+            "goals/sql.md",
+            "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n",
+        )];
+        let journal = journal(&files);
+        let report = Arc::new(report(&files, "2026-03-01"));
         let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
         let outputs = outputs(&report, &reviews, "../", Some(&git::History::default()));
         let files: Vec<String> = outputs
