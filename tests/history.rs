@@ -810,3 +810,23 @@ fn a_second_build_with_nothing_changed_writes_nothing() {
     );
     assert_eq!(fs::read_to_string(&cache).unwrap(), first);
 }
+
+/// Markdown files are read from history whatever the case of their extension, and with
+/// the long one, as the journal itself reads them.
+#[test]
+fn files_named_md_in_capitals_or_markdown_get_their_dates() {
+    for name in ["Goal.MD", "goal.markdown", "goal.Markdown"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repository(root);
+        write(root, name, format!("{GOAL_HEAD}- [ ] a\n"));
+        commit_all(root, "2026-01-01", "start");
+        write(root, name, format!("{GOAL_HEAD}- [x] a\n"));
+        commit_all(root, "2026-01-02", "a");
+        assert_eq!(
+            done_dates(&status(root)),
+            [row("a", "2026-01-02", "git")],
+            "{name}"
+        );
+    }
+}
