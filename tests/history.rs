@@ -773,3 +773,60 @@ fn files_named_by_the_repository_config_are_not_read() {
         "git waited on a file named by the repository's config"
     );
 }
+
+/// The history cache is written the same way every time (its keys sorted), so a build
+/// with nothing changed writes nothing, the cache included.
+#[test]
+fn a_second_build_with_nothing_changed_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    write(root, ".gitignore", "_reports/\n");
+    let milestones: String = (0..20).map(|n| format!("- [x] step {n}\n")).collect();
+    for n in 0..8 {
+        write(
+            root,
+            &format!("goals/g{n}.md"),
+            format!("---\ngoal: Goal {n}\n---\n{milestones}"),
+        );
+    }
+    commit_all(root, "2026-01-02", "start");
+    let build = || {
+        let output = trailmark()
+            .args(["build", "--today", TODAY])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    build();
+    let cache = root.join("_reports/.trailmark-git-history.json");
+    let first = fs::read_to_string(&cache).unwrap();
+    let second = build();
+    assert!(
+        second.contains(" 0 reports written, "),
+        "a build with nothing changed wrote something: {second}"
+    );
+    assert_eq!(fs::read_to_string(&cache).unwrap(), first);
+}
+
+/// Markdown files are read from history whatever the case of their extension, and with
+/// the long one, as the journal itself reads them.
+#[test]
+fn files_named_md_in_capitals_or_markdown_get_their_dates() {
+    for name in ["Goal.MD", "goal.markdown", "goal.Markdown"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repository(root);
+        write(root, name, format!("{GOAL_HEAD}- [ ] a\n"));
+        commit_all(root, "2026-01-01", "start");
+        write(root, name, format!("{GOAL_HEAD}- [x] a\n"));
+        commit_all(root, "2026-01-02", "a");
+        assert_eq!(
+            done_dates(&status(root)),
+            [row("a", "2026-01-02", "git")],
+            "{name}"
+        );
+    }
+}

@@ -1,4 +1,6 @@
 //! The history kept in the output folder between runs, by the commit it was read at.
+//! Its maps are sorted, so the same history is always the same text: the cache is a
+//! report like the others, written only when its content changed.
 
 use super::History;
 

@@ -12,6 +12,7 @@ use super::run::{Failure, LIMITS, first_line, git, run};
 use super::{Checked, History};
 use crate::dates::Date;
 use crate::document::checked_milestone_text;
+use crate::paths::is_markdown;
 
 /// Streams `git log -p` over `range`, oldest commit first, into `history`.
 pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failure> {
@@ -203,7 +204,11 @@ impl LogReader {
             }
         } else if let Some(path) = text.strip_prefix("+++ ") {
             self.new_name = name_after(path, "b/");
-            self.file = self.new_name.clone().filter(|name| name.ends_with(".md"));
+            // The files the journal reads: `.md` or `.markdown`, in any case.
+            self.file = self
+                .new_name
+                .clone()
+                .filter(|name| is_markdown(Path::new(name)));
         }
     }
 }
@@ -383,6 +388,20 @@ mod tests {
             " - [x] context",
         ]);
         assert_eq!(history, History::default());
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/G.MD b/G.MD",
+            "+++ b/G.MD",
+            "@@ -0,0 +1 @@",
+            "+- [x] capitals",
+            "diff --git a/g.markdown b/g.markdown",
+            "+++ b/g.markdown",
+            "@@ -0,0 +1 @@",
+            "+- [x] long",
+        ]);
+        let on = Some(Checked::On(day("2026-01-05")));
+        assert_eq!(history.checked("G.MD", "capitals"), on);
+        assert_eq!(history.checked("g.markdown", "long"), on);
     }
 
     #[test]

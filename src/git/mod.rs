@@ -20,7 +20,7 @@ mod cache;
 mod log;
 mod run;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,9 @@ pub(crate) struct History {
     /// Whether the journal folder is inside a git work tree at all.
     in_repository: bool,
     /// File (relative to the journal, `/` separators) -> milestone text -> when checked.
-    checked: HashMap<String, HashMap<String, Checked>>,
+    /// Sorted maps, so that the cache is written the same way every time and a build with
+    /// nothing changed writes nothing.
+    checked: BTreeMap<String, BTreeMap<String, Checked>>,
     /// Submodule (its folder, relative to the journal) -> its own history: the lines of
     /// its files are in its own commits, not in this repository's diffs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
