@@ -18,10 +18,14 @@ impl BodyReader<'_> {
             return;
         }
         let source = &self.text[start..];
+        // `\[x]`: pulldown-cmark gives the escaped bracket as text that starts after the
+        // backslash, but GitHub shows "[x]", no checkbox.
+        let escaped = self.text[..start].ends_with('\\');
         let found = match event {
             Event::TaskListMarker(true) => Some((MilestoneState::Done, 0, None)),
             Event::TaskListMarker(false) => Some((MilestoneState::Open, 0, None)),
             Event::Start(Tag::Paragraph) => return,
+            Event::Text(_) if escaped => None,
             Event::Text(_) if self.options.logseq_markers => other_task_marker(source)
                 .map(|(state, len)| (state, len, None))
                 .or_else(|| metadata::logseq_marker(source)),

@@ -212,6 +212,13 @@ fn other_bracket_states() {
 }
 
 #[test]
+fn escaped_brackets_are_text_not_states() {
+    // GitHub shows `- \[x] a` as a bullet "[x] a": the backslash makes the bracket text.
+    let found = milestones("- \\[x] a\n- \\[-] b\n- \\[/] c\n- \\[ ] d\n- [x] e\n");
+    assert_eq!(found, [m("e", Done, 0)]);
+}
+
+#[test]
 fn nesting_depth_and_parents() {
     let (body, _) = body("- [ ] a\n  - [x] b\n    - note\n      - [ ] c\n- [ ] d\n");
     let shape: Vec<_> = body
