@@ -4,6 +4,7 @@
 
 mod milestone;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -47,7 +48,8 @@ pub(super) fn read(
         block: Block::default(),
         has_link_definitions: false,
     };
-    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
+    let body = with_fence_tabs_as_spaces(&text[body_start..]);
+    let events = Parser::new_ext(&body, MARKDOWN_OPTIONS).into_offset_iter();
     reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
     for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
@@ -433,6 +435,34 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
         previous = c;
     }
     tags
+}
+
+/// `body` with the tabs after a code fence (a line that is only ```` ``` ```` or `~~~`,
+/// after indentation and `>` quote marks) turned into spaces: pulldown-cmark 0.13.6 does
+/// not close a fence followed by a tab, although CommonMark allows spaces or tabs there,
+/// and then the rest of the file is code. Byte offsets stay the same; only code text
+/// (which never counts) could change. Most bodies have no such line: no copy.
+fn with_fence_tabs_as_spaces(body: &str) -> Cow<'_, str> {
+    let is_fence_with_tab = |line: &str| {
+        let fence = line.trim_start_matches([' ', '\t', '>']);
+        let marks = fence.len() - fence.trim_start_matches(['`', '~']).len();
+        let rest = &fence[marks..];
+        marks >= 3
+            && rest.contains('\t')
+            && rest.trim_end_matches([' ', '\t', '\r', '\n']).is_empty()
+    };
+    if !body.contains('\t') || !body.split_inclusive('\n').any(is_fence_with_tab) {
+        return Cow::Borrowed(body);
+    }
+    let mut fixed = String::with_capacity(body.len());
+    for line in body.split_inclusive('\n') {
+        if is_fence_with_tab(line) {
+            fixed.push_str(&line.replace('\t', " "));
+        } else {
+            fixed.push_str(line);
+        }
+    }
+    Cow::Owned(fixed)
 }
 
 /// Events that are part of a paragraph's inline text, markup included.

@@ -219,6 +219,14 @@ fn escaped_brackets_are_text_not_states() {
 }
 
 #[test]
+fn a_closing_fence_followed_by_a_tab_closes_the_fence() {
+    // CommonMark allows spaces or tabs after a closing fence; pulldown-cmark 0.13 reads
+    // the tab as more code, and every later task vanished.
+    let text = "```\n- [ ] code\n```\t\n- [ ] a\n  ~~~~\n  - [ ] code\n  ~~~~ \t \n- [ ] b\n";
+    assert_eq!(milestones(text), [m("a", Open, 0), m("b", Open, 0)]);
+}
+
+#[test]
 fn nesting_depth_and_parents() {
     let (body, _) = body("- [ ] a\n  - [x] b\n    - note\n      - [ ] c\n- [ ] d\n");
     let shape: Vec<_> = body
