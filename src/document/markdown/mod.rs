@@ -261,6 +261,13 @@ impl BodyReader<'_> {
 
     /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
     fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
+        // `[[Target\|alias]]`: Obsidian's escaped pipe, for a link inside a table, where
+        // `|` would end the cell. No note name ends in `\` (Obsidian refuses it in names).
+        let target = if has_alias {
+            target.strip_suffix('\\').unwrap_or(target)
+        } else {
+            target
+        };
         self.document.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),

@@ -471,6 +471,14 @@ fn wikilinks_show_their_alias_or_name_and_are_kept() {
 }
 
 #[test]
+fn an_escaped_pipe_in_a_table_separates_a_wikilink_from_its_alias() {
+    // Obsidian writes `\|` for the alias pipe inside a table, where `|` ends a cell.
+    let (body, _) = body("| goal | note |\n|---|---|\n| [[Learn SQL\\|SQL]] | x |\n");
+    let links: Vec<_> = body.links.iter().map(|l| l.value.as_str()).collect();
+    assert_eq!(links, ["Learn SQL"]);
+}
+
+#[test]
 fn dataview_fields_of_the_document_outside_code() {
     let (body, _) = body(
         "# Title:: not a field\n\
