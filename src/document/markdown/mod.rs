@@ -1,6 +1,7 @@
 //! The markdown body: milestones (task-list items, and Logseq's `TODO` items), headings,
 //! `#tags`, `[[wikilinks]]` and Dataview fields, all taken from pulldown-cmark's parse, so
-//! that text in code blocks, inline code or HTML never counts.
+//! that text in code blocks, inline code or HTML never counts (nor in Obsidian's `%%`
+//! comments, blanked before the parse).
 
 mod milestone;
 
@@ -33,6 +34,12 @@ pub(super) fn read(
     options: &ParseOptions,
     document: &mut Document,
 ) -> Vec<usize> {
+    let body = without_comments(with_fence_tabs_as_spaces(&text[body_start..]));
+    let text = match &body {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
+    };
+    let text = text.as_ref();
     let mut reader = BodyReader {
         text,
         lines,
@@ -48,8 +55,7 @@ pub(super) fn read(
         block: Block::default(),
         has_link_definitions: false,
     };
-    let body = with_fence_tabs_as_spaces(&text[body_start..]);
-    let events = Parser::new_ext(&body, MARKDOWN_OPTIONS).into_offset_iter();
+    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
     reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
     for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
@@ -470,6 +476,50 @@ fn with_fence_tabs_as_spaces(body: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(fixed)
+}
+
+/// `body` with its Obsidian comments (from a `%%` to the next, over lines too, or to the
+/// end of the file) blanked: Obsidian shows nothing of them, so their tasks, tags and
+/// links do not count. A `%%` in code is text. Blanking keeps every byte offset and line
+/// break, so positions stay those of the file.
+fn without_comments(body: Cow<'_, str>) -> Cow<'_, str> {
+    // Most bodies have no comment: one scan, no second parse.
+    if !body.contains("%%") {
+        return body;
+    }
+    let mut marks = Vec::new();
+    let mut in_code_block = false;
+    for (event, range) in Parser::new_ext(&body, MARKDOWN_OPTIONS).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(_) if !in_code_block => {
+                let source = &body[range.clone()];
+                marks.extend(source.match_indices("%%").map(|(at, _)| range.start + at));
+            }
+            _ => {}
+        }
+    }
+    if marks.is_empty() {
+        return body;
+    }
+    let mut blanked = String::with_capacity(body.len());
+    let mut copied = 0;
+    for pair in marks.chunks(2) {
+        let start = pair[0].max(copied);
+        let end = pair.get(1).map_or(body.len(), |close| close + 2).max(start);
+        blanked.push_str(&body[copied..start]);
+        for c in body[start..end].chars() {
+            if c == '\n' || c == '\r' {
+                blanked.push(c);
+            } else {
+                blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+        copied = end;
+    }
+    blanked.push_str(&body[copied..]);
+    Cow::Owned(blanked)
 }
 
 /// Events that are part of a paragraph's inline text, markup included.

@@ -227,6 +227,26 @@ fn a_closing_fence_followed_by_a_tab_closes_the_fence() {
 }
 
 #[test]
+fn obsidian_comments_hide_their_tasks() {
+    // Obsidian shows nothing between two `%%`, inline or over several lines.
+    let text = "- [ ] a %%hidden [[Nowhere]] #tag%% shown\n\
+                %%\n- [ ] in a comment\n\n- [x] still in it\n%%\n\
+                - [ ] b `%%` code\n\
+                ```\n%%\n```\n\
+                - [ ] c %% to the end\n- [ ] gone\n";
+    assert_eq!(
+        milestones(text),
+        [
+            m("a shown", Open, 0),
+            m("b %% code", Open, 0),
+            m("c", Open, 0)
+        ]
+    );
+    let (body, _) = body(text);
+    assert!(body.links.is_empty() && body.tags.is_empty());
+}
+
+#[test]
 fn nesting_depth_and_parents() {
     let (body, _) = body("- [ ] a\n  - [x] b\n    - note\n      - [ ] c\n- [ ] d\n");
     let shape: Vec<_> = body
