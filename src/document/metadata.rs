@@ -192,7 +192,8 @@ struct BracketField<'a> {
     paren: bool,
 }
 
-/// `[key:: value]` or `(key:: value)` starting at `start`, on one line. The value may
+/// `[key:: value]` or `(key:: value)` starting at `start`, on one line, with any spaces
+/// around the key and value. The value may
 /// hold brackets of the same kind in pairs (`[key:: [[a note]]]`). **Choice**: in the
 /// round form a space must follow `::`, so that `(std::vec)` in prose is not a field.
 fn bracket_field(text: &str, start: usize) -> Option<BracketField<'_>> {
@@ -203,7 +204,8 @@ fn bracket_field(text: &str, start: usize) -> Option<BracketField<'_>> {
     };
     let rest = &text[start + 1..];
     let colons = head(rest, MAX_KEY_BYTES + 2).find("::")?;
-    let key = &rest[..colons];
+    // Dataview trims the key: `[  due::2021-08-22]` is a due date.
+    let key = rest[..colons].trim_start_matches([' ', '\t']);
     if !is_key(key) {
         return None;
     }
@@ -487,6 +489,24 @@ mod tests {
             [Marker::UnknownPriority {
                 raw: "[priority:: urgent]".into()
             }]
+        );
+    }
+
+    #[test]
+    fn spaces_inside_the_brackets_are_allowed_as_dataview_reads_them() {
+        let (text, markers) = strip("Pay [  due::2021-08-22] rent (\tbook:: Dune )");
+        assert_eq!(text, "Pay rent Dune");
+        assert_eq!(
+            markers,
+            [Marker::Date {
+                kind: DateKind::Due,
+                raw: "[  due::2021-08-22]".into(),
+                date: date("2021-08-22")
+            }]
+        );
+        assert_eq!(
+            fields("[ Effort  Hours :: 3]", &[]),
+            [("effort-hours".to_string(), "3".to_string())]
         );
     }
 
