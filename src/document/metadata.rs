@@ -39,6 +39,12 @@ pub(super) enum Marker {
     UnknownPriority {
         raw: String,
     },
+    /// `🆔 abc`, `⛔ abc,def`, `🏁 delete`: a field under the key of Tasks' Dataview
+    /// format (`id`, `dependsOn`, `onCompletion`, normalized).
+    Field {
+        key: String,
+        value: String,
+    },
 }
 
 /// What an emoji signifier means.
@@ -47,6 +53,8 @@ enum Signifier {
     Date(DateKind),
     Recurrence,
     Priority(Priority),
+    /// A value of its own (a word, or words joined by commas) under this field key.
+    Field(&'static str),
 }
 
 /// Obsidian Tasks' emoji, with the alternatives Tasks also accepts for due (`📆`, `🗓`)
@@ -65,6 +73,9 @@ fn signifier(c: char) -> Option<Signifier> {
         '🔼' => Signifier::Priority(Priority::Medium),
         '🔽' => Signifier::Priority(Priority::Low),
         '⏬' => Signifier::Priority(Priority::Lowest),
+        '🆔' => Signifier::Field("id"),
+        '⛔' => Signifier::Field("dependson"),
+        '🏁' => Signifier::Field("oncompletion"),
         _ => return None,
     })
 }
@@ -270,6 +281,10 @@ fn field_marker(meaning: Signifier, value: &str, raw: &str) -> Marker {
                 raw: raw.to_string(),
             },
         },
+        Signifier::Field(key) => Marker::Field {
+            key: key.to_string(),
+            value: value.to_string(),
+        },
     }
 }
 
@@ -304,8 +319,37 @@ fn emoji_marker(text: &str, start: usize, c: char, meaning: Signifier) -> (usize
             (!rule.is_empty()).then(|| Marker::Recurrence(rule.to_string()))
         }
         Signifier::Priority(priority) => Some(Marker::Priority(priority)),
+        Signifier::Field(key) => {
+            let value_len = word_list_len(&text[value_start..]);
+            end = value_start + value_len;
+            let value = text[value_start..end].trim_end();
+            (!value.is_empty()).then(|| Marker::Field {
+                key: key.to_string(),
+                value: value.to_string(),
+            })
+        }
     };
     (end, marker)
+}
+
+/// The length of the words joined by commas (`abc`, `abc, def`) that `text` starts with,
+/// as Tasks writes an id, the ids a task depends on, or what to do on completion.
+fn word_list_len(text: &str) -> usize {
+    let mut len = 0;
+    loop {
+        let rest = &text[len..];
+        len += rest
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
+        let Some(after_comma) = text[len..]
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(',')
+        else {
+            return len;
+        };
+        // Past the comma and the spaces after it: each turn moves on by one comma at least.
+        len = text.len() - after_comma.trim_start_matches([' ', '\t']).len();
+    }
 }
 
 fn parse_date(value: &str) -> Result<Date, String> {
@@ -443,6 +487,26 @@ mod tests {
                     raw: "❌ 2026-02-28".into(),
                     date: date("2026-02-28")
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn id_dependency_and_on_completion_are_fields_of_their_own() {
+        let (text, markers) = strip("Ship 🔁 every day 🏁 delete 🆔 abc-1 ⛔ x1, y_2 done ⛔ z,");
+        assert_eq!(text, "Ship done");
+        let field = |key: &str, value: &str| Marker::Field {
+            key: key.into(),
+            value: value.into(),
+        };
+        assert_eq!(
+            markers,
+            [
+                Marker::Recurrence("every day".into()),
+                field("oncompletion", "delete"),
+                field("id", "abc-1"),
+                field("dependson", "x1, y_2"),
+                field("dependson", "z,"),
             ]
         );
     }

@@ -432,6 +432,28 @@ fn tasks_metadata_is_read_and_stripped() {
 }
 
 #[test]
+fn tasks_id_dependencies_and_on_completion_are_fields() {
+    let (body, _) = body("- [ ] Water 🔁 every day 🏁 delete 🆔 w1 ⛔ a, b [id:: first]\n");
+    let water = &body.milestones[0];
+    assert_eq!(water.text, "Water");
+    assert_eq!(water.tasks().recurrence.as_deref(), Some("every day"));
+    let fields: Vec<_> = water
+        .tasks()
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("dependson", "a, b"),
+            ("id", "first"),
+            ("oncompletion", "delete")
+        ]
+    );
+}
+
+#[test]
 fn logseq_keywords_are_milestones_unless_switched_off() {
     let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
                     - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
