@@ -4,6 +4,7 @@
 //! comments, blanked before the parse).
 
 mod milestone;
+mod references;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -13,6 +14,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::metadata::{self, collapse_whitespace};
 use super::text::LineIndex;
 use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
 const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
@@ -54,6 +56,8 @@ pub(super) fn read(
         paragraph_note: None,
         block: Block::default(),
         has_link_definitions: false,
+        references: Vec::new(),
+        in_reference: false,
     };
     let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
     reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
@@ -108,19 +112,19 @@ impl Source {
         }
     }
 
-    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes, and
-    /// its code ranges relative to it.
+    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes,
+    /// where that starts in `text`, and its code ranges relative to it.
     fn written<'t>(
         &self,
         text: &'t str,
         marker_len: usize,
-    ) -> Option<(&'t str, Vec<Range<usize>>)> {
+    ) -> Option<(&'t str, usize, Vec<Range<usize>>)> {
         let (start, end) = self.span?;
         let whole = text.get(start..end)?;
         let trimmed = whole.trim_start();
         let written = trimmed.get(marker_len..).unwrap_or(trimmed);
         let offset = start + whole.len() - written.len();
-        Some((written, shift(&self.code, offset)))
+        Some((written, offset, shift(&self.code, offset)))
     }
 }
 
@@ -183,6 +187,10 @@ struct BodyReader<'a> {
     block: Block,
     /// Whether the file defines links (`[name]: url`) that items may use by name.
     has_link_definitions: bool,
+    /// The reference-style links read so far, in the file's order.
+    references: Vec<ReferenceLink>,
+    /// Inside the last of `references`, whose text is being read.
+    in_reference: bool,
 }
 
 impl BodyReader<'_> {
@@ -190,6 +198,7 @@ impl BodyReader<'_> {
         self.check_for_task_marker(&event, start);
         if is_inline(&event) {
             self.extend_source(&event, start, end);
+            self.extend_reference(&event, start, end);
         } else {
             self.flush_block();
         }
@@ -214,7 +223,17 @@ impl BodyReader<'_> {
                 dest_url,
                 ..
             }) => self.wikilink(&dest_url, has_pothole, start),
-            Event::End(TagEnd::Link) => self.in_wikilink = false,
+            Event::Start(Tag::Link {
+                link_type:
+                    link_type @ (LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut),
+                dest_url,
+                title,
+                ..
+            }) => self.begin_reference(link_type, &dest_url, &title, start, end),
+            Event::End(TagEnd::Link) => {
+                self.in_wikilink = false;
+                self.in_reference = false;
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some(OpenHeading {
                     level: level as u8,
@@ -350,7 +369,7 @@ impl BodyReader<'_> {
         if !block.has_field {
             return;
         }
-        let Some((source, code)) = block.source.written(self.text, 0) else {
+        let Some((source, _, code)) = block.source.written(self.text, 0) else {
             return;
         };
         let item = self.items.last_mut().filter(|item| item.collecting);
@@ -368,11 +387,46 @@ impl BodyReader<'_> {
     /// starts inline markup, as then the plain text says it all (and most text is like
     /// that: no copy is made).
     fn source_markdown(&self, source: &Source, marker_len: usize) -> Option<String> {
-        let (written, code) = source.written(self.text, marker_len)?;
+        let (written, offset, code) = source.written(self.text, marker_len)?;
         if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
             return None;
         }
-        Some(metadata::strip_markers(written, &code).0)
+        match references::written_inline(written, offset, &self.references, &code) {
+            Some((inline, code)) => Some(metadata::strip_markers(&inline, &code).0),
+            None => Some(metadata::strip_markers(written, &code).0),
+        }
+    }
+
+    /// A reference-style link, with the target its definition gives.
+    fn begin_reference(
+        &mut self,
+        link_type: LinkType,
+        destination: &str,
+        title: &str,
+        start: usize,
+        end: usize,
+    ) {
+        // pulldown-cmark's span of `[text][]` leaves out the `[]`.
+        let collapsed = link_type == LinkType::Collapsed && self.text[end..].starts_with("[]");
+        self.references.push(ReferenceLink {
+            span: start..end + if collapsed { 2 } else { 0 },
+            text: None,
+            destination: destination.to_string(),
+            title: title.to_string(),
+        });
+        self.in_reference = true;
+    }
+
+    /// Grows the text of the reference link being read (see [`ReferenceLink::text`]).
+    fn extend_reference(&mut self, event: &Event, start: usize, end: usize) {
+        if !self.in_reference || matches!(event, Event::End(TagEnd::Link)) {
+            return;
+        }
+        if let Some(link) = self.references.last_mut() {
+            let text = link.text.get_or_insert(start..end);
+            text.start = text.start.min(start);
+            text.end = text.end.max(end);
+        }
     }
 
     fn stop_collecting(&mut self) {

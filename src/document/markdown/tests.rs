@@ -110,6 +110,32 @@ fn notes(text: &str) -> Vec<(NoteKind, String, u32)> {
 }
 
 #[test]
+fn reference_links_keep_their_target_in_the_markdown() {
+    // The markdown is rendered alone, without the file's link definitions.
+    let (body, _) = body(
+        "# Wins\n\n- [x] Read [the *book*][b] and [`docs`][] and [ref]\n\
+         - Shipped [it][B]\n\n\
+         [b]: https://example.com/a\\b \"A \\\"title\\\"\"\n\
+         [`docs`]: <https://example.com/a b>\n[ref]: https://example.com/(r)\n",
+    );
+    assert_eq!(
+        body.milestones[0].markdown.as_deref(),
+        Some(
+            "Read [the *book*](<https://example.com/a\\\\b> \"A \\\"title\\\"\") and \
+             [`docs`](<https://example.com/a b>) and [ref](<https://example.com/(r)>)"
+        )
+    );
+    let markdown: Vec<_> = body.notes.iter().map(|n| n.markdown.as_deref()).collect();
+    assert_eq!(
+        markdown,
+        [
+            body.milestones[0].markdown.as_deref(),
+            Some("Shipped [it](<https://example.com/a\\\\b> \"A \\\"title\\\"\")")
+        ]
+    );
+}
+
+#[test]
 fn notes_are_the_top_level_items_and_paragraphs_of_their_sections() {
     let text = "# Week
 ## 🎉 Wins!
