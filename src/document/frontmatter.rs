@@ -604,6 +604,20 @@ mod tests {
     }
 
     #[test]
+    fn entry_dates_with_times_as_jekyll_and_hugo_write_them() {
+        for date in [
+            "2013-05-06 02:12:52 +0200",
+            "2013-05-06T02:12:52-08:00",
+            "\"2013-05-06 02:12:52 -08:00\"",
+            "2013-05-06t02:12:52z",
+        ] {
+            let (front, diagnostics) = read_text(&format!("---\ndate: {date}\n---\n"));
+            assert_eq!(front.date, Date::from_ymd(2013, 5, 6), "{date}");
+            assert!(diagnostics.is_empty(), "{date}: {diagnostics:?}");
+        }
+    }
+
+    #[test]
     fn reads_entry_date_title_and_metrics() {
         let (front, diagnostics) = read_text(
             "---\ntitle: Week 3\ndate: 2026-01-19\nmetrics: {talks: 2, Posts: 1.5, bad: x}\n---\n",

@@ -117,6 +117,17 @@ pub(crate) struct Document {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+impl Document {
+    /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
+    /// the milestone (its own text comes before its children's).
+    pub(crate) fn tag_position(&self, milestone: &Milestone, tag: &str) -> Position {
+        self.tags
+            .iter()
+            .find(|found| found.value == tag && found.position >= milestone.position)
+            .map_or(milestone.position, |found| found.position)
+    }
+}
+
 /// A goal as declared in front-matter, before ids are resolved across the journal.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GoalDecl {

@@ -1,9 +1,12 @@
 //! The markdown body: milestones (task-list items, and Logseq's `TODO` items), headings,
 //! `#tags`, `[[wikilinks]]` and Dataview fields, all taken from pulldown-cmark's parse, so
-//! that text in code blocks, inline code or HTML never counts.
+//! that text in code blocks, inline code or HTML never counts (nor in Obsidian's `%%`
+//! comments, blanked before the parse).
 
 mod milestone;
+mod references;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -11,6 +14,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::metadata::{self, collapse_whitespace};
 use super::text::LineIndex;
 use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
 const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
@@ -32,6 +36,12 @@ pub(super) fn read(
     options: &ParseOptions,
     document: &mut Document,
 ) -> Vec<usize> {
+    let body = without_comments(with_fence_tabs_as_spaces(&text[body_start..]));
+    let text = match &body {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
+    };
+    let text = text.as_ref();
     let mut reader = BodyReader {
         text,
         lines,
@@ -46,6 +56,8 @@ pub(super) fn read(
         paragraph_note: None,
         block: Block::default(),
         has_link_definitions: false,
+        references: Vec::new(),
+        in_reference: false,
     };
     let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
     reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
@@ -100,19 +112,19 @@ impl Source {
         }
     }
 
-    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes, and
-    /// its code ranges relative to it.
+    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes,
+    /// where that starts in `text`, and its code ranges relative to it.
     fn written<'t>(
         &self,
         text: &'t str,
         marker_len: usize,
-    ) -> Option<(&'t str, Vec<Range<usize>>)> {
+    ) -> Option<(&'t str, usize, Vec<Range<usize>>)> {
         let (start, end) = self.span?;
         let whole = text.get(start..end)?;
         let trimmed = whole.trim_start();
         let written = trimmed.get(marker_len..).unwrap_or(trimmed);
         let offset = start + whole.len() - written.len();
-        Some((written, shift(&self.code, offset)))
+        Some((written, offset, shift(&self.code, offset)))
     }
 }
 
@@ -175,6 +187,10 @@ struct BodyReader<'a> {
     block: Block,
     /// Whether the file defines links (`[name]: url`) that items may use by name.
     has_link_definitions: bool,
+    /// The reference-style links read so far, in the file's order.
+    references: Vec<ReferenceLink>,
+    /// Inside the last of `references`, whose text is being read.
+    in_reference: bool,
 }
 
 impl BodyReader<'_> {
@@ -182,6 +198,7 @@ impl BodyReader<'_> {
         self.check_for_task_marker(&event, start);
         if is_inline(&event) {
             self.extend_source(&event, start, end);
+            self.extend_reference(&event, start, end);
         } else {
             self.flush_block();
         }
@@ -206,7 +223,17 @@ impl BodyReader<'_> {
                 dest_url,
                 ..
             }) => self.wikilink(&dest_url, has_pothole, start),
-            Event::End(TagEnd::Link) => self.in_wikilink = false,
+            Event::Start(Tag::Link {
+                link_type:
+                    link_type @ (LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut),
+                dest_url,
+                title,
+                ..
+            }) => self.begin_reference(link_type, &dest_url, &title, start, end),
+            Event::End(TagEnd::Link) => {
+                self.in_wikilink = false;
+                self.in_reference = false;
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some(OpenHeading {
                     level: level as u8,
@@ -259,6 +286,13 @@ impl BodyReader<'_> {
 
     /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
     fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
+        // `[[Target\|alias]]`: Obsidian's escaped pipe, for a link inside a table, where
+        // `|` would end the cell. No note name ends in `\` (Obsidian refuses it in names).
+        let target = if has_alias {
+            target.strip_suffix('\\').unwrap_or(target)
+        } else {
+            target
+        };
         self.document.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),
@@ -335,7 +369,7 @@ impl BodyReader<'_> {
         if !block.has_field {
             return;
         }
-        let Some((source, code)) = block.source.written(self.text, 0) else {
+        let Some((source, _, code)) = block.source.written(self.text, 0) else {
             return;
         };
         let item = self.items.last_mut().filter(|item| item.collecting);
@@ -353,11 +387,46 @@ impl BodyReader<'_> {
     /// starts inline markup, as then the plain text says it all (and most text is like
     /// that: no copy is made).
     fn source_markdown(&self, source: &Source, marker_len: usize) -> Option<String> {
-        let (written, code) = source.written(self.text, marker_len)?;
+        let (written, offset, code) = source.written(self.text, marker_len)?;
         if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
             return None;
         }
-        Some(metadata::strip_markers(written, &code).0)
+        match references::written_inline(written, offset, &self.references, &code) {
+            Some((inline, code)) => Some(metadata::strip_markers(&inline, &code).0),
+            None => Some(metadata::strip_markers(written, &code).0),
+        }
+    }
+
+    /// A reference-style link, with the target its definition gives.
+    fn begin_reference(
+        &mut self,
+        link_type: LinkType,
+        destination: &str,
+        title: &str,
+        start: usize,
+        end: usize,
+    ) {
+        // pulldown-cmark's span of `[text][]` leaves out the `[]`.
+        let collapsed = link_type == LinkType::Collapsed && self.text[end..].starts_with("[]");
+        self.references.push(ReferenceLink {
+            span: start..end + if collapsed { 2 } else { 0 },
+            text: None,
+            destination: destination.to_string(),
+            title: title.to_string(),
+        });
+        self.in_reference = true;
+    }
+
+    /// Grows the text of the reference link being read (see [`ReferenceLink::text`]).
+    fn extend_reference(&mut self, event: &Event, start: usize, end: usize) {
+        if !self.in_reference || matches!(event, Event::End(TagEnd::Link)) {
+            return;
+        }
+        if let Some(link) = self.references.last_mut() {
+            let text = link.text.get_or_insert(start..end);
+            text.start = text.start.min(start);
+            text.end = text.end.max(end);
+        }
     }
 
     fn stop_collecting(&mut self) {
@@ -433,6 +502,78 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
         previous = c;
     }
     tags
+}
+
+/// `body` with the tabs after a code fence (a line that is only ```` ``` ```` or `~~~`,
+/// after indentation and `>` quote marks) turned into spaces: pulldown-cmark 0.13.6 does
+/// not close a fence followed by a tab, although CommonMark allows spaces or tabs there,
+/// and then the rest of the file is code. Byte offsets stay the same; only code text
+/// (which never counts) could change. Most bodies have no such line: no copy.
+fn with_fence_tabs_as_spaces(body: &str) -> Cow<'_, str> {
+    let is_fence_with_tab = |line: &str| {
+        let fence = line.trim_start_matches([' ', '\t', '>']);
+        let marks = fence.len() - fence.trim_start_matches(['`', '~']).len();
+        let rest = &fence[marks..];
+        marks >= 3
+            && rest.contains('\t')
+            && rest.trim_end_matches([' ', '\t', '\r', '\n']).is_empty()
+    };
+    if !body.contains('\t') || !body.split_inclusive('\n').any(is_fence_with_tab) {
+        return Cow::Borrowed(body);
+    }
+    let mut fixed = String::with_capacity(body.len());
+    for line in body.split_inclusive('\n') {
+        if is_fence_with_tab(line) {
+            fixed.push_str(&line.replace('\t', " "));
+        } else {
+            fixed.push_str(line);
+        }
+    }
+    Cow::Owned(fixed)
+}
+
+/// `body` with its Obsidian comments (from a `%%` to the next, over lines too, or to the
+/// end of the file) blanked: Obsidian shows nothing of them, so their tasks, tags and
+/// links do not count. A `%%` in code is text. Blanking keeps every byte offset and line
+/// break, so positions stay those of the file.
+fn without_comments(body: Cow<'_, str>) -> Cow<'_, str> {
+    // Most bodies have no comment: one scan, no second parse.
+    if !body.contains("%%") {
+        return body;
+    }
+    let mut marks = Vec::new();
+    let mut in_code_block = false;
+    for (event, range) in Parser::new_ext(&body, MARKDOWN_OPTIONS).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(_) if !in_code_block => {
+                let source = &body[range.clone()];
+                marks.extend(source.match_indices("%%").map(|(at, _)| range.start + at));
+            }
+            _ => {}
+        }
+    }
+    if marks.is_empty() {
+        return body;
+    }
+    let mut blanked = String::with_capacity(body.len());
+    let mut copied = 0;
+    for pair in marks.chunks(2) {
+        let start = pair[0].max(copied);
+        let end = pair.get(1).map_or(body.len(), |close| close + 2).max(start);
+        blanked.push_str(&body[copied..start]);
+        for c in body[start..end].chars() {
+            if c == '\n' || c == '\r' {
+                blanked.push(c);
+            } else {
+                blanked.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+        copied = end;
+    }
+    blanked.push_str(&body[copied..]);
+    Cow::Owned(blanked)
 }
 
 /// Events that are part of a paragraph's inline text, markup included.
