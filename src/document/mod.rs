@@ -119,11 +119,16 @@ pub(crate) struct Document {
 
 impl Document {
     /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
-    /// the milestone (its own text comes before its children's).
+    /// the milestone (its own text comes before its children's). Tags are in file order,
+    /// so the search starts at the milestone: a file of many tagged milestones costs no
+    /// more than its tags.
     pub(crate) fn tag_position(&self, milestone: &Milestone, tag: &str) -> Position {
-        self.tags
+        let first = self
+            .tags
+            .partition_point(|found| found.position < milestone.position);
+        self.tags[first..]
             .iter()
-            .find(|found| found.value == tag && found.position >= milestone.position)
+            .find(|found| found.value == tag)
             .map_or(milestone.position, |found| found.position)
     }
 }
