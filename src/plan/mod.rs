@@ -245,7 +245,7 @@ mod tests {
     fn every_page_in_each_of_its_formats() {
         let goal = "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n";
         let document = document::parse("goals/sql.md", goal.as_bytes(), &ParseOptions::default());
-        let journal = crate::model::build(vec![document]);
+        let journal = crate::testing::build(vec![document]);
         let today = Date::parse("2026-03-01").unwrap();
         let report = Arc::new(crate::analyse::analyse(
             &journal,
