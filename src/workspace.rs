@@ -204,7 +204,7 @@ impl Workspace {
         refresh.removed.sort();
         // The model is linked again from all documents: linking is cheap next to parsing
         // and keeps one way of building it.
-        self.journal = model::build(documents);
+        self.journal = model::build(documents, self.config.warnings);
         self.journal.diagnostics.extend(found.diagnostics);
         refresh
     }

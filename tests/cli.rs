@@ -122,7 +122,7 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
         "error: front-matter is not valid YAML",
         "goals/wrong-types.md:3:6: error: `next week` is not a date",
         "goals/wrong-types.md:4:7: error: `tags` is a list of text",
-        "unclosed.md:1:1: error: front-matter opened with `---` is never closed",
+        "unclosed.md:1:1: warning: front-matter opened with `---` is never closed",
         "list.md:2:1: error: front-matter must be a mapping",
         " 3 | due: next week\n   |      ^",
     ] {
@@ -187,7 +187,8 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["empty.md", "huge.md", "latin1.md", "utf16.md"]);
+    // An empty note is fine: no diagnostic.
+    assert_eq!(files, ["huge.md", "latin1.md", "utf16.md"]);
 }
 
 #[test]
@@ -849,7 +850,7 @@ fn control_characters_of_the_journal_never_reach_the_terminal() {
     let journal = Journal::new().file(
         "goals/evil.md",
         "---\ngoal: \"Evil \\e]0;pwned\\a\\e[31mred\"\nid: evil\n---\n\
-         - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #nogoal\n\
+         - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #evl\n\
          - [x] done \u{1b}[5m ✅ 2026-03-02\n",
     );
     let runs: [&[&str]; 4] = [
@@ -888,4 +889,36 @@ fn control_characters_of_the_journal_never_reach_the_terminal() {
             "{args:?}: the escapes are shown\n{text}"
         );
     }
+}
+
+#[test]
+fn loose_milestones_are_one_warning_a_file_listed_with_verbose() {
+    let journal = Journal::new().goal("goal.md", "Goal", "").entry(
+        "2026-01-05",
+        "- [ ] one\n- [ ] two\n  - [ ] nested\n- [ ] three\n",
+    );
+    let out = stdout(&journal.run(&["check"]).success());
+    assert!(
+        out.contains(
+            "2026-01-05.md:1:1: warning: 3 milestones belong to no goal, the first `one` \
+             (`check --verbose` lists them)"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning, 3 hints\n"), "{out}");
+    let verbose = stdout(&journal.run(&["check", "--verbose"]).success());
+    for line in [
+        "2026-01-05.md:1:1: note: milestone `one` belongs to no goal",
+        "2026-01-05.md:2:1: note: milestone `two` belongs to no goal",
+        "2026-01-05.md:4:1: note: milestone `three` belongs to no goal",
+    ] {
+        assert!(verbose.contains(line), "{line:?} in\n{verbose}");
+    }
+    journal.write("trailmark.toml", "[warnings]\nloose_milestones = false\n");
+    let quiet = stdout(&journal.run(&["check", "--verbose"]).success());
+    assert!(!quiet.contains("belong"), "{quiet}");
+    assert!(
+        quiet.ends_with("0 errors, 0 warnings, 3 hints\n"),
+        "{quiet}"
+    );
 }

@@ -586,7 +586,7 @@ mod tests {
     use crate::testing::day;
 
     use crate::git::History;
-    use crate::model::build;
+    use crate::testing::build;
     use crate::testing::parse;
 
     const GOAL: &str = "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [x] undated\n";

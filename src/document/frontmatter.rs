@@ -45,6 +45,21 @@ pub(super) fn split(text: &str) -> Split {
     Split::Unclosed
 }
 
+/// Whether the line after a first line `---` is a `key:` line, as front-matter starts. Only
+/// then was an unclosed block meant as front-matter; otherwise the `---` is a thematic
+/// break (CommonMark), as notes often start.
+pub(super) fn starts_like_front_matter(text: &str) -> bool {
+    lines_with_offsets(text).nth(1).is_some_and(|(_, line)| {
+        line.split_once(':').is_some_and(|(key, rest)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && (rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+        })
+    })
+}
+
 /// Lines with their byte offsets; each line keeps its terminator (`\n`, `\r\n` or `\r`).
 fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone {
     let mut at = 0;

@@ -451,10 +451,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         }
     };
     if text.trim().is_empty() {
+        // Empty notes are normal in a vault (a link followed, a note planned): no warning.
         document.title = file_stem(path);
-        document
-            .diagnostics
-            .push(Diagnostic::warning(path, None, "file is empty"));
         return document;
     }
     let lines = LineIndex::new(text);
@@ -465,13 +463,17 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
             frontmatter::read(text, yaml, &lines, path, diagnostics),
             body_start,
         ),
+        // A warning, not an error: in markdown a first line `---` is also a thematic
+        // break, which the file is read as; and none when no `key:` follows it.
         frontmatter::Split::Unclosed => {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Some(Position::new(1, 1)),
-                "front-matter opened with `---` is never closed; add a `---` line after it \
-                 (the file was read as if it had no front-matter)",
-            ));
+            if frontmatter::starts_like_front_matter(text) {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    Some(Position::new(1, 1)),
+                    "front-matter opened with `---` is never closed; add a `---` line after \
+                     it (the file was read as markdown, the `---` as a thematic break)",
+                ));
+            }
             (frontmatter::FrontMatter::default(), 0)
         }
     };
@@ -551,6 +553,7 @@ fn file_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
     use crate::testing::parse;
 
     #[test]
@@ -609,20 +612,38 @@ mod tests {
     }
 
     #[test]
-    fn an_unclosed_block_is_an_error_and_the_body_is_still_read() {
+    fn an_unclosed_block_is_a_warning_and_the_file_is_read_as_markdown() {
         let doc = parse("a.md", b"---\ngoal: G\n- [ ] task\n");
         assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.diagnostics[0].severity, Severity::Warning);
         assert!(doc.diagnostics[0].message.contains("never closed"));
         assert!(doc.goals.is_empty());
         assert_eq!(doc.milestones.len(), 1);
+        // No `key:` after it: a thematic break, as notes start, without a word.
+        for text in [
+            &b"---\n- [ ] task\n"[..],
+            b"---\n\nSome text: more\n",
+            b"---",
+        ] {
+            let doc = parse("a.md", text);
+            assert!(doc.diagnostics.is_empty(), "{text:?}");
+        }
     }
 
     #[test]
-    fn undecodable_and_empty_files_get_one_diagnostic() {
-        for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28", b"", b" \n\n"] {
+    fn undecodable_files_get_one_diagnostic() {
+        for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28"] {
             let doc = parse("a.md", bytes);
             assert_eq!(doc.diagnostics.len(), 1, "{bytes:?}");
             assert_eq!(doc.diagnostics[0].position, None);
+        }
+    }
+
+    #[test]
+    fn empty_files_are_fine() {
+        for bytes in [&b""[..], b" \n\n"] {
+            let doc = parse("a.md", bytes);
+            assert!(doc.diagnostics.is_empty(), "{bytes:?}");
         }
     }
 

@@ -31,6 +31,31 @@ pub(crate) struct Journal {
     pub(crate) assignments: Vec<Vec<Option<usize>>>,
     /// Problems found while linking (documents keep their own).
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The milestones `check` reports as belonging to no goal, as (document, milestone)
+    /// indexes in file order: top-level ones only (a nested one follows its parent), and
+    /// none when the journal declares no goal or `trailmark.toml` turns the warning off.
+    /// Each file gets one warning for them; `check --verbose` lists them.
+    pub(crate) loose_milestones: Vec<(usize, usize)>,
+}
+
+/// Which optional warnings linking gives: choices a journal's configuration may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Warnings {
+    /// One warning per file that has milestones belonging to no goal, in a journal that
+    /// declares goals.
+    pub(crate) loose_milestones: bool,
+    /// A warning at each `[[link]]` to a note that exists nowhere in the journal. Off by
+    /// default: in Obsidian an unresolved link is a normal way to plan a note.
+    pub(crate) missing_notes: bool,
+}
+
+impl Default for Warnings {
+    fn default() -> Warnings {
+        Warnings {
+            loose_milestones: true,
+            missing_notes: false,
+        }
+    }
 }
 
 /// A goal with its id resolved and its links to the rest of the journal.
@@ -88,8 +113,8 @@ impl Journal {
     }
 }
 
-/// Links parsed documents into a journal.
-pub(crate) fn build(mut documents: Vec<Document>) -> Journal {
+/// Links parsed documents into a journal, with the optional `warnings` asked for.
+pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal {
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     let mut linker = Linker {
         journal: Journal {
@@ -103,6 +128,7 @@ pub(crate) fn build(mut documents: Vec<Document>) -> Journal {
         hints: Hints::new(),
         next_suffix: HashMap::new(),
         notes: NoteIndex::default(),
+        warnings,
     };
     linker.declare_goals();
     linker.link_parents();
@@ -129,6 +155,7 @@ struct Linker {
     next_suffix: HashMap<String, usize>,
     /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
     notes: NoteIndex,
+    warnings: Warnings,
 }
 
 impl Linker {
@@ -276,14 +303,18 @@ impl Linker {
         }
     }
 
-    /// Indexes notes by name and warns about `[[links]]` to notes that exist nowhere in
-    /// the journal (once per note and target). Skipped when no document has a link.
+    /// Indexes notes by name and, when asked, warns about `[[links]]` to notes that exist
+    /// nowhere in the journal (once per note and target). Skipped when no document has a
+    /// link.
     fn index_notes(&mut self) {
         let documents = &self.journal.documents;
         if documents.iter().all(|d| d.links.is_empty()) {
             return;
         }
         self.notes = NoteIndex::new(documents);
+        if !self.warnings.missing_notes {
+            return;
+        }
         for (index, document) in documents.iter().enumerate() {
             let mut warned = HashSet::new();
             for link in &document.links {
@@ -343,11 +374,13 @@ impl Linker {
                     });
                 for tag in &milestone.tags {
                     if is_slug(tag) && !self.ids.contains_key(tag) {
-                        diagnostics.push(Diagnostic::warning(
+                        self.warn_if_near_an_id(
+                            &mut diagnostics,
                             &document.path,
-                            Some(document.tag_position(milestone, tag)),
-                            format!("tag `#{tag}` names no goal{}", self.suggest(tag)),
-                        ));
+                            document.tag_position(milestone, tag),
+                            &format!("tag `#{tag}` names no goal"),
+                            tag,
+                        );
                     }
                 }
                 let by_parent = milestone.parent.and_then(|p| assigned[p]);
@@ -360,28 +393,87 @@ impl Linker {
                 );
                 let by_document = (own_goals.len() == 1).then_some(own_goals.start);
                 let goal = by_tag.or(by_parent).or(by_section).or(by_document);
-                if goal.is_none() && milestone.parent.is_none() {
-                    diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(milestone.position),
-                        format!(
-                            "milestone `{}` belongs to no goal; tag it with #<goal-id>, link the \
-                             goal's note with [[...]] or put it under a heading named after the goal",
-                            milestone.text
-                        ),
-                    ));
-                }
                 assigned.push(goal);
             }
             assignments.push(assigned);
         }
         self.journal.assignments = assignments;
         self.journal.diagnostics.extend(diagnostics);
+        self.warn_loose_milestones();
+    }
+
+    /// One warning per file for its milestones that belong to no goal, at the first: a
+    /// vault's tasks are mostly not about goals, and one warning each would bury the rest.
+    /// None in a journal that declares no goal (it has nothing to assign them to) or when
+    /// `trailmark.toml` turns the warning off.
+    fn warn_loose_milestones(&mut self) {
+        if self.ids.is_empty() || !self.warnings.loose_milestones {
+            return;
+        }
+        let journal = &mut self.journal;
+        for (doc_index, document) in journal.documents.iter().enumerate() {
+            let loose: Vec<usize> = (0..document.milestones.len())
+                .filter(|&m| {
+                    journal.assignments[doc_index][m].is_none()
+                        && document.milestones[m].parent.is_none()
+                })
+                .collect();
+            let Some(&first) = loose.first() else {
+                continue;
+            };
+            let milestone = &document.milestones[first];
+            let (what, it) = match loose.len() {
+                1 => (
+                    format!("milestone `{}` belongs to no goal", milestone.text),
+                    "it",
+                ),
+                n => (
+                    format!(
+                        "{n} milestones belong to no goal, the first `{}` (`check --verbose` \
+                         lists them)",
+                        milestone.text
+                    ),
+                    "them",
+                ),
+            };
+            journal.diagnostics.push(Diagnostic::warning(
+                &document.path,
+                Some(milestone.position),
+                format!(
+                    "{what}; tag {it} with #<goal-id>, link the goal's note with [[...]] or \
+                     put {it} under a heading named after the goal"
+                ),
+            ));
+            journal
+                .loose_milestones
+                .extend(loose.into_iter().map(|m| (doc_index, m)));
+        }
+    }
+
+    /// Warns `message` at `position` with a "did you mean" hint, only when `name` is near
+    /// a goal id: a tag or heading far from every id (`#task`, `## Pre-requisites`) is
+    /// the vault's own, not a misspelt goal. Never in a journal that declares no goal.
+    fn warn_if_near_an_id(
+        &self,
+        diagnostics: &mut Vec<Diagnostic>,
+        file: &str,
+        position: Position,
+        message: &str,
+        name: &str,
+    ) {
+        let hint = self.suggest(name);
+        if !hint.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                Some(position),
+                format!("{message}{hint}"),
+            ));
+        }
     }
 
     /// The goal named by the innermost heading above a milestone whose text is a goal's
-    /// title or id (case-insensitive). Warns once about a heading that looks like an id of
-    /// no goal.
+    /// title or id (case-insensitive). Warns once about a heading that looks like a
+    /// misspelt goal id.
     fn section_goal(
         &self,
         document: &Document,
@@ -397,15 +489,16 @@ impl Linker {
             }
             let name = heading.text.to_lowercase();
             if is_slug(&name) && name.contains('-') && warned.insert((doc_index, index)) {
-                diagnostics.push(Diagnostic::warning(
+                self.warn_if_near_an_id(
+                    diagnostics,
                     &document.path,
-                    Some(heading.position),
-                    format!(
-                        "heading `{}` looks like a goal id but names no goal{}",
-                        heading.text,
-                        self.suggest(&name)
+                    heading.position,
+                    &format!(
+                        "heading `{}` looks like a goal id but names no goal",
+                        heading.text
                     ),
-                ));
+                    &name,
+                );
             }
             section = heading.parent;
         }
@@ -566,6 +659,18 @@ mod tests {
         journal.assignments[d][m].map(|g| journal.goals[g].id.clone())
     }
 
+    fn journal_warning_of_missing_notes(files: &[(&str, &str)]) -> Journal {
+        let warnings = Warnings {
+            missing_notes: true,
+            ..Warnings::default()
+        };
+        let documents = files
+            .iter()
+            .map(|(path, text)| crate::testing::parse(path, text.as_bytes()))
+            .collect();
+        build(documents, warnings)
+    }
+
     fn messages(journal: &Journal) -> Vec<String> {
         journal
             .all_diagnostics()
@@ -668,11 +773,8 @@ mod tests {
         );
         assert_eq!(goal_of(&j, "2026-01-05.md", "loose"), None);
         let m = messages(&j);
-        assert!(
-            m.iter()
-                .any(|m| m.contains("tag `#unknown-tag` names no goal")),
-            "{m:?}"
-        );
+        // Far from every goal id: the vault's own tag, not a misspelt goal.
+        assert!(!m.iter().any(|m| m.contains("#unknown-tag")), "{m:?}");
         assert!(
             m.iter().any(|m| m
                 .starts_with("2026-01-05.md:9:1: warning: milestone `loose` belongs to no goal")),
@@ -682,7 +784,7 @@ mod tests {
 
     #[test]
     fn wikilinks_to_a_goals_note_assign_like_tags() {
-        let j = journal(&[
+        let j = journal_warning_of_missing_notes(&[
             (
                 "Goals/Learn SQL.md",
                 "---\ngoal: Learn SQL\n---\n- [ ] see [[Talks]]\n",
@@ -730,6 +832,61 @@ mod tests {
     }
 
     #[test]
+    fn links_to_missing_notes_are_fine_by_default() {
+        let j = journal(&[("a.md", "---\ngoal: G\n---\n- [ ] plan [[Someday note]]\n")]);
+        assert!(messages(&j).is_empty(), "{:?}", messages(&j));
+    }
+
+    #[test]
+    fn a_journal_without_goals_gets_no_goal_warnings() {
+        let j = journal(&[
+            (
+                "2026-01-05.md",
+                "## Pre-requisites\n- [ ] loose #task\n## 2025-06-19\n- [ ] another #to-do\n",
+            ),
+            ("notes/b.md", "## learn-sqll\n- [ ] one more\n"),
+        ]);
+        assert!(messages(&j).is_empty(), "{:?}", messages(&j));
+        assert!(j.loose_milestones.is_empty());
+    }
+
+    #[test]
+    fn loose_milestones_are_one_warning_a_file() {
+        let files = [
+            ("g.md", "---\ngoal: G\n---\n"),
+            (
+                "2026-01-05.md",
+                "- [ ] first\n  - [ ] nested\n- [ ] second #g\n- [ ] third\n",
+            ),
+            ("2026-01-06.md", "- [ ] alone\n"),
+        ];
+        let j = journal(&files);
+        assert_eq!(
+            messages(&j),
+            [
+                "2026-01-05.md:1:1: warning: 2 milestones belong to no goal, the first `first` \
+                 (`check --verbose` lists them); tag them with #<goal-id>, link the goal's note \
+                 with [[...]] or put them under a heading named after the goal",
+                "2026-01-06.md:1:1: warning: milestone `alone` belongs to no goal; tag it with \
+                 #<goal-id>, link the goal's note with [[...]] or put it under a heading named \
+                 after the goal",
+            ]
+        );
+        assert_eq!(j.loose_milestones, [(0, 0), (0, 3), (1, 0)]);
+        let documents = files
+            .iter()
+            .map(|(path, text)| crate::testing::parse(path, text.as_bytes()))
+            .collect();
+        let quiet = Warnings {
+            loose_milestones: false,
+            ..Warnings::default()
+        };
+        let j = build(documents, quiet);
+        assert!(messages(&j).is_empty(), "{:?}", messages(&j));
+        assert!(j.loose_milestones.is_empty());
+    }
+
+    #[test]
     fn links_prefer_the_note_in_the_same_folder_then_the_shortest_path() {
         let j = journal(&[
             ("a/Plan.md", "---\ngoal: A plan\n---\n"),
@@ -771,18 +928,21 @@ mod tests {
     }
 
     #[test]
-    fn headings_that_look_like_unknown_ids_are_warned_once() {
-        let j = journal(&[(
-            "a.md",
-            "## learn-sqll\n- [ ] a\n- [ ] b\n## Wins\n- [ ] c\n",
-        )]);
+    fn headings_near_a_goal_id_are_warned_once() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: Learn SQL\n---\n"),
+            (
+                "a.md",
+                "## learn-sqll\n- [ ] a\n- [ ] b\n## Wins\n- [ ] c\n## pre-requisites\n- [ ] d\n",
+            ),
+        ]);
         let m = messages(&j);
-        assert_eq!(
-            m.iter()
-                .filter(|m| m.contains("looks like a goal id"))
-                .count(),
-            1
-        );
+        let headings: Vec<&String> = m
+            .iter()
+            .filter(|m| m.contains("looks like a goal id"))
+            .collect();
+        assert_eq!(headings.len(), 1, "{m:?}");
+        assert!(headings[0].ends_with("did you mean `learn-sql`?"), "{m:?}");
     }
 
     #[test]
@@ -875,14 +1035,10 @@ mod tests {
             "---\ngoals:\n{goals}---\n- [ ] #goal-5x\n{unknown}- [ ] #goal-5x\n- [ ] #goal-6x\n"
         );
         let m = messages(&journal(&[("a.md", &text)]));
+        // Past the budget a tag gets no hint, so no warning: only names near an id warn.
         let typos: Vec<&String> = m.iter().filter(|m| m.contains("tag `#goal-")).collect();
-        assert_eq!(typos.len(), 3, "{typos:?}");
+        assert_eq!(typos.len(), 2, "{typos:?}");
         assert!(typos[0].ends_with("`#goal-5x` names no goal; did you mean `goal-5`?"));
         assert!(typos[1].ends_with("`#goal-5x` names no goal; did you mean `goal-5`?"));
-        assert!(
-            typos[2].ends_with("`#goal-6x` names no goal"),
-            "{}",
-            typos[2]
-        );
     }
 }

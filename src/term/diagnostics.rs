@@ -13,6 +13,7 @@ use crate::check::Hint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::LineIndex;
 use crate::fsread;
+use crate::model::Journal;
 use crate::text::plural;
 use crate::visible::visible;
 
@@ -45,6 +46,28 @@ pub(crate) fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hin
         plural(warnings, "warning"),
         plural(hints.len(), "hint")
     );
+    out
+}
+
+/// Every milestone of the journal's one-a-file "belong to no goal" warnings, a line
+/// each, for `check --verbose`.
+pub(crate) fn format_loose_milestones(journal: &Journal) -> String {
+    let mut out = String::new();
+    for &(document, milestone) in &journal.loose_milestones {
+        let document = &journal.documents[document];
+        let milestone = &document.milestones[milestone];
+        let place = format!(
+            "{}:{}:{}",
+            document.path, milestone.position.line, milestone.position.column
+        );
+        let _ = writeln!(
+            out,
+            "{}: {}: milestone `{}` belongs to no goal",
+            bold(&visible(&place)),
+            paint(AnsiColor::Cyan, "note"),
+            visible(&milestone.text)
+        );
+    }
     out
 }
 
