@@ -117,6 +117,21 @@ pub(crate) struct Document {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+impl Document {
+    /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
+    /// the milestone (its own text comes before its children's). The tags are in the
+    /// file's order: a search, not a walk over all of them, as files may hold 100,000.
+    pub(crate) fn tag_position(&self, milestone: &Milestone, tag: &str) -> Position {
+        let first = self
+            .tags
+            .partition_point(|found| found.position < milestone.position);
+        self.tags[first..]
+            .iter()
+            .find(|found| found.value == tag)
+            .map_or(milestone.position, |found| found.position)
+    }
+}
+
 /// A goal as declared in front-matter, before ids are resolved across the journal.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GoalDecl {

@@ -345,7 +345,7 @@ impl Linker {
                     if is_slug(tag) && !self.ids.contains_key(tag) {
                         diagnostics.push(Diagnostic::warning(
                             &document.path,
-                            Some(milestone.position),
+                            Some(document.tag_position(milestone, tag)),
                             format!("tag `#{tag}` names no goal{}", self.suggest(tag)),
                         ));
                     }
@@ -604,6 +604,28 @@ mod tests {
             m[0].starts_with("b.md:4:9: error: goal id `same` is already used by `Same` at a.md:2"),
             "{}",
             m[0]
+        );
+    }
+
+    #[test]
+    fn a_tag_that_names_no_goal_is_reported_at_the_tag() {
+        let j = journal(&[(
+            "a.md",
+            "---\ngoal: Public speaking\nid: talks\n---\n- [ ] give a *short* #talk\n\
+             - [ ] wrapped\n  over lines #talk\n",
+        )]);
+        let tags: Vec<String> = messages(&j)
+            .into_iter()
+            .filter(|m| m.contains("`#talk`"))
+            .collect();
+        assert_eq!(tags.len(), 2, "{tags:?}");
+        assert!(
+            tags[0].starts_with("a.md:5:22: warning: tag `#talk`"),
+            "{tags:?}"
+        );
+        assert!(
+            tags[1].starts_with("a.md:7:14: warning: tag `#talk`"),
+            "{tags:?}"
         );
     }
 
