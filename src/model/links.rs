@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::dates::Date;
 use crate::document::Document;
 use crate::paths::strip_markdown_extension;
 
@@ -27,9 +28,7 @@ impl NoteIndex {
     pub(super) fn new(documents: &[Document]) -> NoteIndex {
         let mut by_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         for (index, document) in documents.iter().enumerate() {
-            let path = note_path(&document.path);
-            let page = logseq_page_path(&path);
-            for path in std::iter::once(path).chain(page) {
+            for path in link_paths(document) {
                 let name = path.rsplit('/').next().unwrap_or("").to_string();
                 by_name.entry(name).or_default().push((index, path));
             }
@@ -74,6 +73,60 @@ impl NoteIndex {
 /// A journal path as a link names it: lowercased, without `.md`/`.markdown`.
 fn note_path(path: &str) -> String {
     strip_markdown_extension(path).to_lowercase()
+}
+
+/// The paths a link may name `document` by: its own, and the pages Logseq knows it as.
+fn link_paths(document: &Document) -> Vec<String> {
+    let path = note_path(&document.path);
+    let (folder, name) = path.rsplit_once('/').unwrap_or(("", &path));
+    let in_folder = |page: &str| {
+        if folder.is_empty() {
+            page.to_lowercase()
+        } else {
+            format!("{folder}/{}", page.to_lowercase())
+        }
+    };
+    let mut paths: Vec<String> = logseq_page_path(&path).into_iter().collect();
+    paths.extend(journal_page_title(name).map(|title| in_folder(&title)));
+    // Logseq's page properties (`title:: …`, `alias:: a, [[b]]`) name the page too.
+    let title = document.fields.get("title").map(String::as_str);
+    let aliases = document
+        .fields
+        .get("alias")
+        .map(String::as_str)
+        .unwrap_or("");
+    for page in title.into_iter().chain(aliases.split(',')) {
+        let page = page
+            .trim()
+            .trim_start_matches("[[")
+            .trim_end_matches("]]")
+            .trim();
+        if !page.is_empty() {
+            paths.push(in_folder(page));
+        }
+    }
+    paths.insert(0, path.clone());
+    paths
+}
+
+/// The title Logseq gives the journal page of a file named `2025_12_01`, in its default
+/// format (`MMM do, yyyy`): `dec 1st, 2025`, lowercased as links are compared.
+fn journal_page_title(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'_' || bytes[7] != b'_' {
+        return None;
+    }
+    let date = Date::find_in_file_name(name)?;
+    let day: u32 = name[8..].parse().ok()?;
+    let suffix = match (day % 10, day) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    let month = date.month_name().to_lowercase();
+    Some(format!("{} {day}{suffix}, {}", &month[..3], date.year()))
 }
 
 /// The page a Logseq file name stands for, in its folder, when it is not the file name:
@@ -158,6 +211,25 @@ mod tests {
         assert_eq!(resolve("odd___name"), LinkTarget::Document(3));
         assert_eq!(resolve("New to Logseq%3F"), LinkTarget::Document(2));
         assert_eq!(resolve("Apollo/work"), LinkTarget::Missing);
+    }
+
+    #[test]
+    fn logseq_pages_are_also_named_by_title_alias_and_journal_day() {
+        let mut documents = documents(&["pages/p1.md", "journals/2025_12_01.md", "a.md"]);
+        documents[0]
+            .fields
+            .insert("title".into(), "Project: Apollo".into());
+        documents[0]
+            .fields
+            .insert("alias".into(), "Moon shot, [[Apollo 11]]".into());
+        let index = NoteIndex::new(&documents);
+        let resolve = |target| index.resolve(&documents, target, 2);
+        for name in ["Project: Apollo", "moon shot", "Apollo 11", "p1"] {
+            assert_eq!(resolve(name), LinkTarget::Document(0), "{name}");
+        }
+        assert_eq!(resolve("Dec 1st, 2025"), LinkTarget::Document(1));
+        assert_eq!(resolve("2025_12_01"), LinkTarget::Document(1));
+        assert_eq!(resolve("Dec 2nd, 2025"), LinkTarget::Missing);
     }
 
     #[test]
