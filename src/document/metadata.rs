@@ -185,7 +185,7 @@ pub(super) fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, S
 
 /// `key:: value` filling a whole line: a key that could be a field's, `::`, and then
 /// nothing or a space (so that `std::vec` starting a line is prose).
-fn line_field(line: &str) -> Option<(&str, &str)> {
+pub(super) fn line_field(line: &str) -> Option<(&str, &str)> {
     let colons = head(line, MAX_KEY_BYTES + 2).find("::")?;
     let key = &line[..colons];
     let value = &line[colons + 2..];

@@ -77,6 +77,9 @@ struct Item {
     at_text_start: bool,
     /// The item's first block is still being read, so its text is the item's text.
     collecting: bool,
+    /// A Logseq property line or drawer came: the rest of the block is no text (its tags,
+    /// links and fields still count).
+    text_ended: bool,
     text: String,
     /// Byte ranges of `text` that were inline code.
     code: Vec<Range<usize>>,
@@ -208,6 +211,7 @@ impl BodyReader<'_> {
                 milestone: None,
                 at_text_start: true,
                 collecting: true,
+                text_ended: false,
                 text: String::new(),
                 code: Vec::new(),
                 source: Source::default(),
@@ -271,6 +275,7 @@ impl BodyReader<'_> {
             Event::Code(text) => {
                 if let Some(item) = self.items.last_mut()
                     && item.collecting
+                    && !item.text_ended
                     && self.heading.is_none()
                     && self.paragraph_note.is_none()
                 {
@@ -279,7 +284,10 @@ impl BodyReader<'_> {
                 }
                 self.inline_text(&text, start, Inline::NoTags);
             }
-            Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, Inline::NoTags),
+            Event::SoftBreak | Event::HardBreak => {
+                self.inline_text(" ", start, Inline::NoTags);
+                self.end_text_before_properties(end);
+            }
             _ => {}
         }
     }
@@ -334,8 +342,29 @@ impl BodyReader<'_> {
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
         {
-            item.text.push_str(text);
+            if !item.text_ended {
+                item.text.push_str(text);
+            }
             item.tags.extend(tags.into_iter().map(|(_, tag)| tag));
+        }
+    }
+
+    /// Ends the item's text at a line break followed by a line that is a Logseq property
+    /// (`id:: 65a1`, `collapsed:: true`) or starts a drawer (`:LOGBOOK:`): Logseq shows
+    /// neither as the block's text. `line_start` is where that line starts.
+    fn end_text_before_properties(&mut self, line_start: usize) {
+        if self.heading.is_some() || self.paragraph_note.is_some() {
+            return;
+        }
+        let Some(item) = self.items.last_mut().filter(|item| item.collecting) else {
+            return;
+        };
+        let rest = &self.text[line_start..];
+        let line = rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
+            .trim_start_matches([' ', '\t', '>'])
+            .trim_end();
+        if metadata::line_field(line).is_some() || is_drawer_start(line) {
+            item.text_ended = true;
         }
     }
 
@@ -357,6 +386,7 @@ impl BodyReader<'_> {
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
             && !item.at_text_start
+            && !item.text_ended
         {
             item.source.extend(start, end, is_code);
         }
@@ -574,6 +604,16 @@ fn without_comments(body: Cow<'_, str>) -> Cow<'_, str> {
     }
     blanked.push_str(&body[copied..]);
     Cow::Owned(blanked)
+}
+
+/// `:LOGBOOK:`, `:PROPERTIES:`: a line that opens a Logseq (org-mode) drawer.
+fn is_drawer_start(line: &str) -> bool {
+    line.len() > 2
+        && line.starts_with(':')
+        && line.ends_with(':')
+        && line[1..line.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c == '-')
 }
 
 /// Events that are part of a paragraph's inline text, markup included.

@@ -480,6 +480,29 @@ fn tasks_id_dependencies_and_on_completion_are_fields() {
 }
 
 #[test]
+fn logseq_drawers_and_properties_are_not_milestone_text() {
+    let (body, _) = body(
+        "- DONE write *the* report\n  :LOGBOOK:\n  CLOCK: [2025-01-01 Wed 10:00]--[2025-01-01 Wed 11:00]\n  \
+         :END:\n  id:: 65a1\n- TODO call Ana\n  collapsed:: true\n  effort:: 2h\n",
+    );
+    let found: Vec<_> = body
+        .milestones
+        .iter()
+        .map(|m| (m.text.as_str(), m.markdown.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("write the report", Some("write *the* report")),
+            ("call Ana", None)
+        ]
+    );
+    // The properties are still the items' fields.
+    assert_eq!(body.milestones[0].tasks().fields["id"], "65a1");
+    assert_eq!(body.milestones[1].tasks().fields["effort"], "2h");
+}
+
+#[test]
 fn logseq_keywords_are_milestones_unless_switched_off() {
     let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
                     - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
