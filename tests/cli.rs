@@ -22,7 +22,14 @@ fn example_journal_status_json_has_the_right_numbers() {
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
-        ("engineering-manager", "on-track", 1, 3, 1.0 / 3.0),
+        // Its own 1 of 3, rolled up with its three children: (1 + 6/11 + 5/7 + 1) / 6.
+        (
+            "engineering-manager",
+            "on-track",
+            1,
+            3,
+            (1.0 + 6.0 / 11.0 + 5.0 / 7.0 + 1.0) / 6.0,
+        ),
         ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
         ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
         ("industry-events", "on-track", 0, 0, 6.0 / 8.0),
@@ -443,7 +450,8 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
     journal.write("templates/daily.md", "---\ngoal: Not a goal\n---\n");
     journal.run(&["build", "--today", "2026-03-01"]).success();
     let index = journal.read("_reports/index.md");
-    assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
+    // The leader goal rolls up its two children: (0 + 2/3 + 1/4) / (1 + 2).
+    assert_eq!(index, "leader=31%\nlearn-sql=67%\ntalks=25%\n");
 }
 
 #[test]

@@ -64,6 +64,9 @@ pub(crate) struct Report {
     #[serde(skip)]
     pub(crate) rules: Rules,
     pub(crate) goals: Vec<GoalReport>,
+    /// Each goal's progress over time, rolled up, in the order of `goals`.
+    #[serde(skip)]
+    pub(crate) timelines: Vec<GoalTimeline>,
     pub(crate) loose_tasks: Vec<MilestoneReport>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Leaf milestones done per day, week by week, over the last year.
@@ -126,11 +129,14 @@ pub(crate) struct GoalReport {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) status: Status,
-    /// 0..=1.
+    /// 0..=1, rolled up: its own leaves and its child goals that are not dropped, each
+    /// child counting as one leaf done as far as its own (rolled-up) progress.
     pub(crate) progress: f64,
-    /// Leaf milestones done and counted (cancelled ones are not counted).
+    /// Its own leaf milestones done and counted (cancelled ones are not counted).
     pub(crate) done: u32,
     pub(crate) total: u32,
+    /// 0..=1, from its own leaves (else its metric) alone.
+    pub(crate) progress_own: f64,
     pub(crate) due: Option<Date>,
     pub(crate) area: Option<String>,
     pub(crate) parent: Option<String>,
@@ -218,9 +224,11 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
             }
         }
     }
+    let timelines = rolled_up_timelines(journal, &goals);
     goals
         .par_iter_mut()
-        .for_each(|report| finish(report, today, rules.at_risk_margin));
+        .zip(&timelines)
+        .for_each(|(report, timeline)| finish(report, timeline, today, rules.at_risk_margin));
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -240,9 +248,40 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         rules: *rules,
         activity: timeline::activity(&goals, today),
         goals,
+        timelines,
         loose_tasks,
         diagnostics,
     }
+}
+
+/// Every goal's timeline, its child goals rolled up into it: children first, so that a
+/// parent reads finished timelines (by a loop over depths, not recursion, for deep trees).
+fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimeline> {
+    let mut timelines: Vec<GoalTimeline> = goals.par_iter().map(GoalTimeline::of).collect();
+    // Roots, then their children, level by level; walked backwards, children come first.
+    let mut top_down: Vec<usize> = (0..goals.len())
+        .filter(|&g| journal.goals[g].parent.is_none())
+        .collect();
+    let mut next = 0;
+    while let Some(&g) = top_down.get(next) {
+        top_down.extend(&journal.goals[g].children);
+        next += 1;
+    }
+    for &g in top_down.iter().rev() {
+        let children: Vec<(&GoalTimeline, bool)> = journal.goals[g]
+            .children
+            .iter()
+            .filter(|&&c| goals[c].declared_status != GoalStatus::Dropped)
+            .map(|&c| (&timelines[c], goals[c].declared_status == GoalStatus::Done))
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let mut timeline = timelines[g].clone();
+        timeline.roll_up(&children);
+        timelines[g] = timeline;
+    }
+    timelines
 }
 
 fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
@@ -255,6 +294,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         progress: 0.0,
         done: 0,
         total: 0,
+        progress_own: 0.0,
         due: declared.due,
         area: declared.area.clone(),
         parent: goal.parent.map(id_of),
@@ -309,18 +349,25 @@ fn entry_report(document: &Document) -> EntryReport {
     }
 }
 
-/// Progress, status, history and forecast, once the milestones are counted.
-fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
+/// Progress, status, history and forecast, once the milestones are counted and the
+/// goal's timeline rolled up.
+fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, at_risk_margin: f64) {
     let metric_progress = report
         .metric
         .as_ref()
         .and_then(|m| Some(timeline::metric_progress(m.baseline, m.target, m.latest?)));
-    report.progress = if report.total > 0 {
+    report.progress_own = if report.total > 0 {
         f64::from(report.done) / f64::from(report.total)
     } else {
         metric_progress.unwrap_or(0.0)
     };
-    // Every leaf done or, without milestones, the metric's target reached.
+    report.progress = if history.has_children() {
+        history.progress_at(today)
+    } else {
+        report.progress_own
+    };
+    // Every leaf done or, without milestones, the metric's target reached (rolled up:
+    // every child too).
     let complete = report.progress >= 1.0;
     report.days_left = report.due.map(|due| today.days_until(due));
     report.expected_progress = expected_progress(report.start, report.due, today);
@@ -332,11 +379,10 @@ fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
         today,
         at_risk_margin,
     );
-    let history = GoalTimeline::of(report);
     report.unknown_done = history.unknown;
     report.completed_on = complete.then(|| history.completed_on()).flatten();
-    report.burn_up = timeline::burn_up(report, &history, today);
-    let forecast = timeline::forecast(report, &history, today);
+    report.burn_up = timeline::burn_up(report, history, today);
+    let forecast = timeline::forecast(report, history, today);
     report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
@@ -427,6 +473,66 @@ mod tests {
     }
 
     #[test]
+    fn a_parent_rolls_up_its_child_goals_that_are_not_dropped() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n",
+            "  - title: Half\n    parent: root\n",
+            "  - title: Deep\n    parent: half\n",
+            "  - title: Declared done\n    parent: root\n    status: done\n",
+            "  - title: Dropped\n    parent: root\n    status: dropped\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n- [ ] r2\n- [ ] r3\n",
+            "# Half\n- [x] h1 ✅ 2026-02-01\n",
+            "# Deep\n- [x] d1 ✅ 2026-03-01\n- [ ] d2\n",
+            "# Declared done\n- [ ] x\n",
+        );
+        let r = report(&[("g.md", text)], "2026-06-01");
+        let goal = |id: &str| r.goals.iter().find(|g| g.id == id).unwrap();
+        // Deep: 1 of 2. Half: (1 + 0.5) / (1 + 1). Root: (1 + 0.75 + 1) / (3 + 2).
+        assert_eq!(goal("deep").progress, 0.5);
+        assert_eq!(goal("half").progress, 0.75);
+        assert_eq!(goal("root").progress, 0.55);
+        let root = goal("root");
+        assert_eq!(
+            (root.done, root.total, root.progress_own),
+            (1, 3, 1.0 / 3.0)
+        );
+        // The burn-up steps with the children's milestones too.
+        let steps: Vec<(String, f64)> = root
+            .burn_up
+            .iter()
+            .map(|p| (p.date.to_string(), p.progress))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("2026-01-05".into(), 0.2),
+                ("2026-01-05".into(), 0.4),
+                ("2026-02-01".into(), 0.5),
+                ("2026-03-01".into(), 0.55),
+                ("2026-06-01".into(), 0.55),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parent_whose_children_are_done_is_done() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n    due: 2026-03-01\n",
+            "  - title: Child\n    parent: root\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n# Child\n- [x] c1 ✅ 2026-02-01\n",
+        );
+        let r = report(&[("g.md", text)], "2026-06-01");
+        assert_eq!(r.goals[0].status, Status::Done);
+        assert_eq!(
+            r.goals[0].completed_on,
+            Some(crate::testing::day("2026-02-01"))
+        );
+        let open_child = text.replace("- [x] c1", "- [ ] c1");
+        let r = report(&[("g.md", &open_child)], "2026-06-01");
+        assert_eq!(r.goals[0].status, Status::Overdue);
+    }
+
+    #[test]
     fn the_json_has_the_contract_keys() {
         let r = report(
             &[("g.md", "---\ngoal: G\ndue: 2026-02-01\n---\n- [x] a\n")],
@@ -440,6 +546,7 @@ mod tests {
             "title",
             "status",
             "progress",
+            "progress_own",
             "done",
             "total",
             "due",

@@ -165,7 +165,7 @@ struct Entry<'a> {
 /// The journal indexed by date, to write reviews from.
 pub(crate) struct Reviewer<'a> {
     report: &'a Report,
-    timelines: Vec<GoalTimeline>,
+    timelines: &'a [GoalTimeline],
     spans: Vec<GoalSpan>,
     /// Dated entries, oldest first.
     entries: Vec<Entry<'a>>,
@@ -180,12 +180,12 @@ pub(crate) struct Reviewer<'a> {
 
 impl<'a> Reviewer<'a> {
     pub(crate) fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
-        let timelines: Vec<GoalTimeline> = report.goals.iter().map(GoalTimeline::of).collect();
+        let timelines = &report.timelines;
         let margin = report.rules.at_risk_margin;
         let spans = report
             .goals
             .iter()
-            .zip(&timelines)
+            .zip(timelines)
             .map(|(goal, timeline)| GoalSpan::of(goal, timeline, margin))
             .collect();
         let mut entries: Vec<Entry> = journal
