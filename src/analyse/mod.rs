@@ -32,7 +32,7 @@ use crate::model::{Goal, Journal, MetricValue};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use status::Status;
-use status::{expected_progress, status, with_forecast};
+use status::{expected_progress, stalled_days, stalled_note, status, with_forecast};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// The rules of analysis a journal may set in `trailmark.toml`.
@@ -41,7 +41,7 @@ pub(crate) struct Rules {
     /// How far behind the linear pace (a fraction of the goal) a goal may fall before it
     /// is at risk.
     pub(crate) at_risk_margin: f64,
-    /// How many days without progress make an active goal stalled in a review.
+    /// How many days without progress make an active goal stalled.
     pub(crate) stalled_after_days: i64,
     /// The first day of review weeks.
     pub(crate) week_start: Weekday,
@@ -137,6 +137,12 @@ pub(crate) struct GoalReport {
     pub(crate) total: u32,
     /// 0..=1, from its own leaves (else its metric) alone.
     pub(crate) progress_own: f64,
+    /// Active, started, and nothing moved it for `stalled_after_days` (see
+    /// [`stalled_days`]).
+    pub(crate) stalled: bool,
+    /// The last day a leaf of its own or of a goal under it was done or a value logged,
+    /// up to today.
+    pub(crate) last_activity: Option<Date>,
     pub(crate) due: Option<Date>,
     pub(crate) area: Option<String>,
     pub(crate) parent: Option<String>,
@@ -162,6 +168,8 @@ pub(crate) struct GoalReport {
     pub(crate) pace_per_week: Option<f64>,
     /// Why there is no forecast, in words.
     pub(crate) forecast_note: Option<String>,
+    /// Why it is stalled, in words ("nothing done since 2026-10-05 (55 days)").
+    pub(crate) stalled_note: Option<String>,
     /// The day the goal became complete, when known.
     pub(crate) completed_on: Option<Date>,
     /// Done leaves whose done date is unknown.
@@ -228,7 +236,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     goals
         .par_iter_mut()
         .zip(&timelines)
-        .for_each(|(report, timeline)| finish(report, timeline, today, rules.at_risk_margin));
+        .for_each(|(report, timeline)| finish(report, timeline, today, rules));
     let mut diagnostics = journal.all_diagnostics();
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -295,6 +303,8 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         done: 0,
         total: 0,
         progress_own: 0.0,
+        stalled: false,
+        last_activity: None,
         due: declared.due,
         area: declared.area.clone(),
         parent: goal.parent.map(id_of),
@@ -329,6 +339,7 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         forecast: None,
         pace_per_week: None,
         forecast_note: None,
+        stalled_note: None,
         completed_on: None,
         unknown_done: 0,
         burn_up: Vec::new(),
@@ -351,7 +362,7 @@ fn entry_report(document: &Document) -> EntryReport {
 
 /// Progress, status, history and forecast, once the milestones are counted and the
 /// goal's timeline rolled up.
-fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, at_risk_margin: f64) {
+fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &Rules) {
     let metric_progress = report
         .metric
         .as_ref()
@@ -377,7 +388,7 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, at_risk_
         report.due,
         report.expected_progress,
         today,
-        at_risk_margin,
+        rules.at_risk_margin,
     );
     report.unknown_done = history.unknown;
     report.completed_on = complete.then(|| history.completed_on()).flatten();
@@ -387,6 +398,16 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, at_risk_
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
     report.forecast_note = forecast.note;
+    report.last_activity = history.last_activity(today);
+    let stalled = stalled_days(
+        report.status,
+        report.start,
+        report.last_activity,
+        today,
+        rules.stalled_after_days,
+    );
+    report.stalled = stalled.is_some();
+    report.stalled_note = stalled.map(|days| stalled_note(report.last_activity, days));
 }
 
 #[cfg(test)]
@@ -533,6 +554,45 @@ mod tests {
     }
 
     #[test]
+    fn a_goal_is_stalled_when_nothing_under_it_moved_for_stalled_after_days() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n    start: 2026-01-01\n",
+            "  - title: Child\n    parent: root\n    start: 2026-01-01\n",
+            "  - title: Resting\n    start: 2026-01-01\n    status: paused\n",
+            "  - title: Fresh\n    start: 2026-02-20\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n- [ ] r2\n",
+            "# Child\n- [x] c1 ✅ 2026-02-01\n- [ ] c2\n",
+            "# Resting\n- [ ] s1\n# Fresh\n- [ ] f1\n",
+        );
+        let r = report(&[("g.md", text)], "2026-03-01");
+        let goal = |id: &str| r.goals.iter().find(|g| g.id == id).unwrap();
+        let day = crate::testing::day;
+        // The child's milestone moved the root too: 28 days ago.
+        assert_eq!(goal("root").last_activity, Some(day("2026-02-01")));
+        assert!(goal("root").stalled);
+        assert_eq!(
+            goal("root").stalled_note.as_deref(),
+            Some("nothing done since 2026-02-01 (28 days)")
+        );
+        assert!(goal("child").stalled);
+        assert!(!goal("resting").stalled, "paused");
+        assert_eq!(goal("fresh").last_activity, None);
+        assert!(!goal("fresh").stalled, "started 9 days ago");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["goals"][0]["stalled"], true);
+        assert_eq!(json["goals"][0]["last_activity"], "2026-02-01");
+        assert_eq!(json["goals"][3]["last_activity"], serde_json::Value::Null);
+        // A journal's own rule: 30 days.
+        let rules = Rules {
+            stalled_after_days: 30,
+            ..Rules::default()
+        };
+        let journal = crate::model::build(vec![crate::testing::parse("g.md", text.as_bytes())]);
+        let r = analyse(&journal, &History::default(), day("2026-03-01"), &rules);
+        assert!(!r.goals[0].stalled);
+    }
+
+    #[test]
     fn the_json_has_the_contract_keys() {
         let r = report(
             &[("g.md", "---\ngoal: G\ndue: 2026-02-01\n---\n- [x] a\n")],
@@ -547,6 +607,8 @@ mod tests {
             "status",
             "progress",
             "progress_own",
+            "stalled",
+            "last_activity",
             "done",
             "total",
             "due",

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
-use super::status::status_at;
+use super::status::{stalled_days, status_at};
 use super::timeline::GoalTimeline;
 use super::{GoalReport, Report, Status};
 use crate::dates::{Date, Weekday};
@@ -440,14 +440,17 @@ impl<'a> Reviewer<'a> {
         };
         let moved = end != start || done > 0;
         let last_moved = timeline.last_activity(as_of);
-        let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
-        let stalled = idle_since
-            .map(|since| since.days_until(as_of))
-            .filter(|days| active && *days >= rules.stalled_after_days)
-            .map(|days| GoalEvent {
-                days: Some(days),
-                ..event(last_moved)
-            });
+        let stalled = stalled_days(
+            status_end,
+            goal.start,
+            last_moved,
+            as_of,
+            rules.stalled_after_days,
+        )
+        .map(|days| GoalEvent {
+            days: Some(days),
+            ..event(last_moved)
+        });
         let open = !status_end.is_final();
         GoalRows {
             done,
