@@ -32,7 +32,9 @@ fn example_journal_status_json_has_the_right_numbers() {
         ),
         ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
         ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
-        ("industry-events", "on-track", 0, 0, 6.0 / 8.0),
+        // From 5 before the forecast window to 6 in it: at that pace, 8 comes after its
+        // due date.
+        ("industry-events", "at-risk", 0, 0, 6.0 / 8.0),
         ("mentor-checkins", "on-track", 5, 7, 5.0 / 7.0),
         ("all-hands-talk", "done", 5, 5, 1.0),
         ("blog-series", "paused", 1, 4, 0.25),
@@ -437,6 +439,26 @@ fn reports_built_inside_the_journal_are_never_read_back() {
         .assert()
         .success();
     assert_eq!(status_json(journal.path(), "2026-03-01"), before);
+}
+
+#[test]
+fn a_metric_goal_page_gives_no_advice_about_task_items() {
+    let journal = Journal::new()
+        .file(
+            "goals/talks.md",
+            "---\ngoal: Talks\nmetric: {target: 4}\n---\n",
+        )
+        .entry("2026-01-05", "---\nmetrics: {talks: 1}\n---\n")
+        .goal("goals/plain.md", "Plain", "");
+    journal.run(&["build", "--today", "2026-03-01"]).success();
+    let metric_page = journal.read("_reports/goals/talks.html");
+    assert!(!metric_page.contains("Add task items"), "{metric_page}");
+    assert!(metric_page.contains("its progress comes from its metric"));
+    assert!(
+        journal
+            .read("_reports/goals/plain.html")
+            .contains("Add task items")
+    );
 }
 
 #[test]

@@ -298,8 +298,8 @@ impl Forecast {
 
 /// Estimates when an unfinished goal will be done: milestones left over the number done
 /// per week in the last [`FORECAST_WINDOW_WEEKS`] weeks; for a metric goal, the distance
-/// to the target over the change per day between the first and last value logged in
-/// that window.
+/// to the target over the change per day from the window's start (the value then is the
+/// last one logged before it) to the last value logged in the window.
 pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
     if goal.status.is_final() || goal.status == Status::Paused {
         return Forecast::none(format!("the goal is {}", goal.status.as_str()));
@@ -329,12 +329,23 @@ pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) 
     let Some(metric) = &timeline.metric else {
         return Forecast::none("nothing to forecast from: no milestones and no metric");
     };
-    let recent: Vec<&(Date, f64)> = metric
+    let in_window: Vec<(Date, f64)> = metric
         .values
         .iter()
+        .copied()
         .filter(|(d, _)| *d >= window_start && *d <= today)
         .collect();
-    let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
+    // The value at the window's start is the last one logged before it.
+    let at_window_start = metric
+        .values
+        .iter()
+        .rev()
+        .find(|(d, _)| *d < window_start)
+        .map(|(_, value)| (window_start, *value));
+    let (Some(first), Some(last)) = (
+        at_window_start.or(in_window.first().copied()),
+        in_window.last(),
+    ) else {
         return Forecast::none(format!(
             "too little recent history to forecast: no value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
         ));
@@ -496,6 +507,34 @@ mod tests {
         assert_eq!(timeline.progress_at(day("2026-02-02")), 0.4);
         // 2 talks in 28 days; 6 to go at that pace is 84 days after the last value.
         assert_eq!(r.goals[0].forecast, Some(day("2026-04-27")));
+    }
+
+    #[test]
+    fn a_metric_forecast_starts_from_the_value_before_the_window() {
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Events\nmetric: {target: 8}\ndue: 2027-06-30\n---\n",
+            ),
+            ("2026-08-03.md", "---\nmetrics: {events: 4}\n---\n"),
+            ("2026-09-21.md", "---\nmetrics: {events: 5}\n---\n"),
+            ("2026-10-05.md", "---\nmetrics: {events: 6}\n---\n"),
+            ("2026-10-19.md", "---\nmetrics: {events: 6}\n---\n"),
+            ("2026-11-16.md", "---\nmetrics: {events: 6}\n---\n"),
+        ];
+        // The window is 2026-10-05 to 2026-11-29; the value at its start is 5 (logged
+        // 2026-09-21), so it moved to 6 in the window: 1 in 42 days to 2026-11-16, and 2
+        // to go take 84 days more.
+        let goal = report(&files, "2026-11-29").goals.remove(0);
+        assert_eq!(goal.forecast_note, None);
+        assert_eq!(goal.forecast, Some(day("2027-02-08")));
+        // Nothing logged in the window: no forecast, whatever was logged before it.
+        let goal = report(&files[..3], "2027-03-01").goals.remove(0);
+        assert!(
+            goal.forecast_note.unwrap().contains("no value logged"),
+            "{:?}",
+            goal.forecast
+        );
     }
 
     #[test]
