@@ -442,6 +442,22 @@ fn reports_built_inside_the_journal_are_never_read_back() {
 }
 
 #[test]
+fn check_warns_about_an_entry_dated_after_today() {
+    let journal = Journal::new()
+        .goal("h.md", "H", "- [ ] later\n")
+        .entry("2026-12-01", "- [x] step #h\n");
+    let out = stdout(&journal.run(&["check", "--today", "2026-11-29"]).success());
+    assert!(
+        out.contains(
+            "2026-12-01.md: warning: this entry is dated 2026-12-01, after today (2026-11-29)"
+        ),
+        "{out}"
+    );
+    let json = status_json(journal.path(), "2026-11-29");
+    assert_eq!(goal(&json, "h")["done"], 0, "it counts from its own date");
+}
+
+#[test]
 fn a_metric_goal_page_gives_no_advice_about_task_items() {
     let journal = Journal::new()
         .file(

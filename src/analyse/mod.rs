@@ -207,7 +207,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     let mut goals: Vec<GoalReport> = journal
         .goals
         .iter()
-        .map(|goal| goal_shell(journal, goal))
+        .map(|goal| goal_shell(journal, goal, today))
         .collect();
     // Milestones are counted and reported per document, and goals finished, on every
     // core; only handing milestones to their goals is sequential.
@@ -224,7 +224,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                     let goal = &mut goals[goal];
                     if report.leaf {
                         goal.total += 1;
-                        goal.done += u32::from(report.effective_state == MilestoneState::Done);
+                        goal.done += u32::from(counts_as_done(&report, today));
                     }
                     goal.milestones.push(report);
                 }
@@ -238,6 +238,8 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         .zip(&timelines)
         .for_each(|(report, timeline)| finish(report, timeline, today, rules));
     let mut diagnostics = journal.all_diagnostics();
+    diagnostics.extend(dated_after(journal, today));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(problem) = &history.problem {
         diagnostics.insert(
             0,
@@ -292,7 +294,34 @@ fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimel
     timelines
 }
 
-fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
+/// Whether a leaf counts as done today: done, and not on a later date (work dated after
+/// today counts from its own date, as the timeline counts it).
+fn counts_as_done(milestone: &MilestoneReport, today: Date) -> bool {
+    milestone.effective_state == MilestoneState::Done
+        && milestone.done_on.is_none_or(|date| date <= today)
+}
+
+/// A warning for each entry dated after today: what it records does not count yet, which
+/// would otherwise go without a word.
+fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
+    journal
+        .documents
+        .iter()
+        .filter_map(|document| {
+            let date = document.date.filter(|date| *date > today)?;
+            Some(Diagnostic::warning(
+                &document.path,
+                None,
+                format!(
+                    "this entry is dated {date}, after today ({today}): what it records \
+                     counts from {date}"
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -320,7 +349,8 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         expected_progress: None,
         days_left: None,
         metric: declared.metric.as_ref().and_then(|metric| {
-            let latest = goal.metric_values.last();
+            // A value logged after today counts from its own date.
+            let latest = goal.metric_values.iter().rfind(|v| v.date <= today);
             Some(MetricReport {
                 unit: metric.unit.clone(),
                 target: metric.target?,
@@ -590,6 +620,37 @@ mod tests {
         let journal = crate::model::build(vec![crate::testing::parse("g.md", text.as_bytes())]);
         let r = analyse(&journal, &History::default(), day("2026-03-01"), &rules);
         assert!(!r.goals[0].stalled);
+    }
+
+    #[test]
+    fn an_entry_dated_after_today_counts_from_its_own_date_with_a_warning() {
+        let files = [
+            ("g.md", "---\ngoal: G\nmetric: {target: 10}\n---\n"),
+            ("h.md", "---\ngoal: H\n---\n- [ ] later\n"),
+            ("2026-11-02.md", "---\nmetrics: {g: 4}\n---\n"),
+            (
+                "2026-12-01.md",
+                "---\nmetrics: {g: 9}\n---\n- [x] step #h\n",
+            ),
+        ];
+        let r = report(&files, "2026-11-29");
+        assert_eq!(r.goals[0].progress, 0.4);
+        assert_eq!(r.goals[0].metric.as_ref().unwrap().latest, Some(4.0));
+        assert_eq!((r.goals[1].done, r.goals[1].total), (0, 2));
+        let warning = r
+            .diagnostics
+            .iter()
+            .find(|d| d.file == "2026-12-01.md")
+            .expect("a warning for the entry dated after today");
+        assert_eq!(
+            warning.message,
+            "this entry is dated 2026-12-01, after today (2026-11-29): what it records \
+             counts from 2026-12-01"
+        );
+        let r = report(&files, "2026-12-01");
+        assert_eq!(r.goals[0].progress, 0.9);
+        assert_eq!((r.goals[1].done, r.goals[1].total), (1, 2));
+        assert!(r.diagnostics.iter().all(|d| d.file != "2026-12-01.md"));
     }
 
     #[test]
