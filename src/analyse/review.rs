@@ -477,7 +477,13 @@ impl<'a> Reviewer<'a> {
         };
         let started = goal.start.is_none_or(|s| s <= as_of);
         let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
-        let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
+        // As of today the status is the report's, forecast included, so that a review in
+        // progress says what every other page says.
+        let status_end = if as_of == today {
+            goal.status
+        } else {
+            status_at(goal, timeline, as_of, rules.at_risk_margin)
+        };
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
         let active = started && !status_end.is_final() && status_end != Status::Paused;
