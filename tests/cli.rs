@@ -22,10 +22,19 @@ fn example_journal_status_json_has_the_right_numbers() {
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
-        ("engineering-manager", "on-track", 1, 3, 1.0 / 3.0),
+        // Its own 1 of 3, rolled up with its three children: (1 + 6/11 + 5/7 + 1) / 6.
+        (
+            "engineering-manager",
+            "on-track",
+            1,
+            3,
+            (1.0 + 6.0 / 11.0 + 5.0 / 7.0 + 1.0) / 6.0,
+        ),
         ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
         ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
-        ("industry-events", "on-track", 0, 0, 6.0 / 8.0),
+        // From 5 before the forecast window to 6 in it: at that pace, 8 comes after its
+        // due date.
+        ("industry-events", "at-risk", 0, 0, 6.0 / 8.0),
         ("mentor-checkins", "on-track", 5, 7, 5.0 / 7.0),
         ("all-hands-talk", "done", 5, 5, 1.0),
         ("blog-series", "paused", 1, 4, 0.25),
@@ -434,6 +443,42 @@ fn reports_built_inside_the_journal_are_never_read_back() {
 }
 
 #[test]
+fn check_warns_about_an_entry_dated_after_today() {
+    let journal = Journal::new()
+        .goal("h.md", "H", "- [ ] later\n")
+        .entry("2026-12-01", "- [x] step #h\n");
+    let out = stdout(&journal.run(&["check", "--today", "2026-11-29"]).success());
+    assert!(
+        out.contains(
+            "2026-12-01.md: warning: this entry is dated 2026-12-01, after today (2026-11-29)"
+        ),
+        "{out}"
+    );
+    let json = status_json(journal.path(), "2026-11-29");
+    assert_eq!(goal(&json, "h")["done"], 0, "it counts from its own date");
+}
+
+#[test]
+fn a_metric_goal_page_gives_no_advice_about_task_items() {
+    let journal = Journal::new()
+        .file(
+            "goals/talks.md",
+            "---\ngoal: Talks\nmetric: {target: 4}\n---\n",
+        )
+        .entry("2026-01-05", "---\nmetrics: {talks: 1}\n---\n")
+        .goal("goals/plain.md", "Plain", "");
+    journal.run(&["build", "--today", "2026-03-01"]).success();
+    let metric_page = journal.read("_reports/goals/talks.html");
+    assert!(!metric_page.contains("Add task items"), "{metric_page}");
+    assert!(metric_page.contains("its progress comes from its metric"));
+    assert!(
+        journal
+            .read("_reports/goals/plain.html")
+            .contains("Add task items")
+    );
+}
+
+#[test]
 fn the_journal_templates_folder_overrides_embedded_templates() {
     let journal = Journal::fixture("basic");
     journal.write(
@@ -444,7 +489,8 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
     journal.write("templates/daily.md", "---\ngoal: Not a goal\n---\n");
     journal.run(&["build", "--today", "2026-03-01"]).success();
     let index = journal.read("_reports/index.md");
-    assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
+    // The leader goal rolls up its two children: (0 + 2/3 + 1/4) / (1 + 2).
+    assert_eq!(index, "leader=31%\nlearn-sql=67%\ntalks=25%\n");
 }
 
 #[test]

@@ -244,8 +244,9 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
             .unwrap()
             .contains("date: 2027-01-04")
     );
+    // As of its own day: before it, an entry dated ahead is a warning.
     assert_eq!(
-        status_json(journal.path(), TODAY)["diagnostics"],
+        status_json(journal.path(), "2027-01-04")["diagnostics"],
         Value::Array(vec![])
     );
 
@@ -335,13 +336,13 @@ fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
         "{goal}"
     );
     assert!(
-        new(journal.path(), &["entry", "--date", "2026-03-09"])
+        new(journal.path(), &["entry", "--date", "2026-02-23"])
             .status
             .success()
     );
     assert_eq!(
-        journal.read("journal/2026/2026-03-09.md"),
-        "# Day 2026-03-09 of 2026\n"
+        journal.read("journal/2026/2026-02-23.md"),
+        "# Day 2026-02-23 of 2026\n"
     );
     // The templates of `new` are neither journal documents nor in the way of reports.
     builds_without_problems(&journal, "2 goals: ");

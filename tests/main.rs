@@ -14,5 +14,6 @@ mod limits;
 mod safety;
 mod serve;
 mod snapshots;
+mod status_model;
 mod vault;
 mod watch;

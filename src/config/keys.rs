@@ -130,7 +130,7 @@ pub(super) static KEYS: &[Key] = &[
     },
     Key {
         name: "stalled_after_days",
-        comment: "A goal with no milestone done for this many days is stalled.",
+        comment: "A goal with nothing done for this many days is stalled.",
         read: |config, value| {
             let days: Spanned<i64> = typed(value)?;
             if *days.get_ref() < 1 {

@@ -67,13 +67,14 @@ pub(crate) fn status_table(report: &Report) -> String {
         let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{}  {} {:>4}  {:>7}  {:<10}  {}",
+            "{}  {} {:>4}  {:>7}  {:<10}  {}{}",
             pad(title, title_width),
             paint(AnsiColor::Green, &progress_bar(goal.progress, BAR_WIDTH)),
             percent(goal.progress),
             done,
             due,
-            paint(status_color(goal.status), goal.status.as_str())
+            paint(status_color(goal.status), goal.status.as_str()),
+            if goal.stalled { ", stalled" } else { "" }
         );
     }
     let mut notes = Vec::new();
@@ -169,6 +170,15 @@ mod tests {
         // The progress column starts at the same display column on every row.
         let column = |line: &str| line.find(['█', '░']).map(|at| line[..at].width());
         assert_eq!(column(lines[1]), column(lines[2]));
+    }
+
+    #[test]
+    fn a_stalled_goal_says_so_beside_its_status() {
+        let out = table(&[(
+            "g.md",
+            "---\ngoal: Idle\nstart: 2026-01-01\ndue: 2026-12-01\n---\n- [x] a ✅ 2026-01-10\n- [ ] b\n",
+        )]);
+        assert!(out.contains("2026-12-01  on-track, stalled\n"), "{out}");
     }
 
     #[test]
