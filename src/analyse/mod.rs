@@ -617,7 +617,7 @@ mod tests {
             stalled_after_days: 30,
             ..Rules::default()
         };
-        let journal = crate::model::build(vec![crate::testing::parse("g.md", text.as_bytes())]);
+        let journal = crate::testing::build(vec![crate::testing::parse("g.md", text.as_bytes())]);
         let r = analyse(&journal, &History::default(), day("2026-03-01"), &rules);
         assert!(!r.goals[0].stalled);
     }
