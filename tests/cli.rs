@@ -641,16 +641,17 @@ fn review_rejects_an_unknown_period() {
         .stderr(contains("week, month, quarter, year"));
 }
 
-/// `trailmark check` of the broken journal with `args` and `env`; its stdout.
+/// `trailmark check` of the broken journal with `args` and `env`, run in its folder (so
+/// that files are named the same whichever copy it is); its stdout.
 fn check_output(args: &[&str], env: &[(&str, &str)]) -> String {
     let journal = Journal::fixture("broken");
     let mut command = trailmark();
     command
+        .current_dir(journal.path())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .args(["check", "--today", "2026-11-20"])
-        .args(args)
-        .arg(journal.path());
+        .args(args);
     for (name, value) in env {
         command.env(name, value);
     }

@@ -8,7 +8,7 @@ use std::path::Path;
 use anstyle::AnsiColor;
 use unicode_width::UnicodeWidthChar;
 
-use super::{bold, error_label, paint, warning_label};
+use super::{bold, error_label, from_current_folder, paint, warning_label};
 use crate::check::Hint;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::LineIndex;
@@ -20,10 +20,13 @@ use crate::visible::visible;
 /// hints, then a count. `root` is read again only for the lines shown.
 pub(crate) fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hint]) -> String {
     let mut out = format_diagnostics(root, diagnostics);
+    let shown_root = from_current_folder(root);
     for hint in hints {
         let place = format!(
             "{}:{}:{}",
-            hint.file, hint.position.line, hint.position.column
+            shown_root.join(&hint.file).display(),
+            hint.position.line,
+            hint.position.column
         );
         let _ = writeln!(
             out,
@@ -53,15 +56,19 @@ pub(crate) fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hin
 pub(crate) fn format_diagnostics(root: &Path, diagnostics: &[Diagnostic]) -> String {
     let sources = read_sources(root, diagnostics);
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    let shown_root = from_current_folder(root);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let label = match diagnostic.severity {
             Severity::Error => error_label(),
             Severity::Warning => warning_label(),
         };
+        // From the current folder, so that a terminal, vim's quickfix or an editor's
+        // problem matcher can open the file.
+        let file = shown_root.join(&diagnostic.file);
         let place = match diagnostic.position {
-            Some(p) => format!("{}:{}:{}", diagnostic.file, p.line, p.column),
-            None => diagnostic.file.clone(),
+            Some(p) => format!("{}:{}:{}", file.display(), p.line, p.column),
+            None => file.display().to_string(),
         };
         let _ = writeln!(
             out,

@@ -10,7 +10,7 @@ pub(crate) mod status;
 pub(crate) mod watch;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
 
@@ -57,6 +57,23 @@ pub(crate) fn print_warning(warning: &str) {
         "trailmark: {}: {warning}",
         warning_label()
     );
+}
+
+/// The journal folder `root` as a path from the current folder, the way a person can
+/// paste it or an editor open it: empty for the current folder itself, relative where
+/// the journal is inside the current folder, else as it was given. Terminal output
+/// names files by it (`journal/goals.md:3:1`); JSON keeps paths relative to the journal.
+pub(crate) fn from_current_folder(root: &Path) -> PathBuf {
+    let inside = root
+        .is_absolute()
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
+        .and_then(|current| root.strip_prefix(current).ok().map(Path::to_path_buf));
+    inside
+        .unwrap_or_else(|| root.to_path_buf())
+        .components()
+        .filter(|part| *part != Component::CurDir)
+        .collect()
 }
 
 /// Prints `text` on stdout, in color where stdout is a terminal that wants it.

@@ -1,0 +1,33 @@
+//! Command-line habits people bring from cargo, rustc, ripgrep and git: paths a terminal
+//! or an editor can open, hints that name the folder, output that fits the terminal,
+//! one way to say an error, and `new` that behaves like the tools it sits beside.
+
+use crate::common::{Journal, status_json, trailmark};
+
+/// `trailmark ARGS` run in `folder`; its stdout.
+fn stdout_in(folder: &std::path::Path, args: &[&str]) -> String {
+    let output = trailmark().current_dir(folder).args(args).output().unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn diagnostic_paths_are_relative_to_the_current_folder_and_json_to_the_journal() {
+    let journal = Journal::new().file("notes.md", "---\ndue: next week\ngoal: G\n---\n");
+    let parent = journal.path().parent().unwrap();
+    let from_parent = stdout_in(parent, &["check", "journal"]);
+    assert!(
+        from_parent.starts_with("journal/notes.md:2:6: error:"),
+        "{from_parent}"
+    );
+    let from_inside = stdout_in(journal.path(), &["check"]);
+    assert!(
+        from_inside.starts_with("notes.md:2:6: error:"),
+        "{from_inside}"
+    );
+    // Given as an absolute path inside the current folder: still relative to it.
+    let absolute = stdout_in(parent, &["check", journal.path().to_str().unwrap()]);
+    assert!(absolute.starts_with("journal/notes.md:2:6:"), "{absolute}");
+    // The JSON contract names files from the journal's folder.
+    let json = status_json(journal.path(), "2026-01-01");
+    assert_eq!(json["diagnostics"][0]["file"], "notes.md");
+}
