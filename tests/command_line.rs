@@ -31,3 +31,28 @@ fn diagnostic_paths_are_relative_to_the_current_folder_and_json_to_the_journal()
     let json = status_json(journal.path(), "2026-01-01");
     assert_eq!(json["diagnostics"][0]["file"], "notes.md");
 }
+
+#[test]
+fn the_hint_to_run_check_names_the_folder_unless_it_is_the_current_one() {
+    let journal = Journal::new().file("notes.md", "---\ndue: next week\ngoal: G\n---\n");
+    let parent = journal.path().parent().unwrap();
+    let hint = "1 error, 0 warnings in the journal; run `trailmark check journal` to see it\n";
+    for command in ["status", "build"] {
+        let from_parent = stdout_in(parent, &[command, "journal"]);
+        assert!(from_parent.ends_with(hint), "{command}:\n{from_parent}");
+        let inside = stdout_in(journal.path(), &[command]);
+        assert!(
+            inside.ends_with("in the journal; run `trailmark check` to see it\n"),
+            "{command}:\n{inside}"
+        );
+    }
+    // A folder a shell would split is quoted.
+    let spaced = parent.join("my journal");
+    std::fs::rename(journal.path(), &spaced).unwrap();
+    let quoted = stdout_in(parent, &["status", "my journal"]);
+    assert!(
+        quoted.contains("run `trailmark check 'my journal'`"),
+        "{quoted}"
+    );
+    std::fs::rename(&spaced, journal.path()).unwrap();
+}

@@ -14,7 +14,9 @@ use std::path::{Component, Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::text::plural;
 
 /// How much a command prints besides errors and its own output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +76,39 @@ pub(crate) fn from_current_folder(root: &Path) -> PathBuf {
         .components()
         .filter(|part| *part != Component::CurDir)
         .collect()
+}
+
+/// The journal folder `root` as the last word of a command typed in the current folder:
+/// nothing for the current folder (the default), else ` example-journal`, quoted for a
+/// shell where it must be.
+pub(crate) fn folder_argument(root: &Path) -> String {
+    let folder = from_current_folder(root);
+    if folder.as_os_str().is_empty() {
+        return String::new();
+    }
+    let text = folder.display().to_string();
+    let word = shlex::try_quote(&text).map_or_else(|_| text.clone(), |quoted| quoted.into_owned());
+    format!(" {word}")
+}
+
+/// How many problems the journal `root` has and the command that shows them, on a line
+/// of its own; nothing when it has none. `status`, `build` and `watch` all say it so.
+pub(crate) fn problems_note(root: &Path, diagnostics: &[Diagnostic]) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    format!(
+        "{}, {} in the journal; run `trailmark check{}` to see {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        folder_argument(root),
+        if diagnostics.len() == 1 { "it" } else { "them" }
+    )
 }
 
 /// Prints `text` on stdout, in color where stdout is a terminal that wants it.

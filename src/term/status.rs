@@ -2,13 +2,13 @@
 //! in the same order as the index report.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::paint;
+use super::{paint, problems_note};
 use crate::analyse::{Report, Status};
-use crate::diagnostic::Severity;
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
@@ -17,7 +17,7 @@ const MAX_TITLE_WIDTH: usize = 44;
 const BAR_WIDTH: usize = 12;
 
 /// The status table, then a line counting loose tasks and problems, if any.
-pub(crate) fn status_table(report: &Report) -> String {
+pub(crate) fn status_table(root: &Path, report: &Report) -> String {
     let rows = report.goal_tree();
     let titles: Vec<String> = rows
         .iter()
@@ -76,30 +76,17 @@ pub(crate) fn status_table(report: &Report) -> String {
             paint(status_color(goal.status), goal.status.as_str())
         );
     }
-    let mut notes = Vec::new();
-    if !report.loose_tasks.is_empty() {
-        notes.push(format!(
-            "{} without a goal",
+    let loose = (!report.loose_tasks.is_empty()).then(|| {
+        format!(
+            "{} without a goal\n",
             plural(report.loose_tasks.len(), "task")
-        ));
+        )
+    });
+    let problems = problems_note(root, &report.diagnostics);
+    if loose.is_some() || !problems.is_empty() {
+        out.push('\n');
     }
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report.diagnostics.len() - errors;
-    if errors + warnings > 0 {
-        notes.push(format!(
-            "{}, {} in the journal (run `trailmark check`)",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ));
-    }
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\n{}", notes.join("; "));
-    }
-    out
+    out + &loose.unwrap_or_default() + &problems
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -149,7 +136,7 @@ mod tests {
             Date::parse("2026-06-01").unwrap(),
             &Default::default(),
         );
-        anstream::adapter::strip_str(&status_table(&report)).to_string()
+        anstream::adapter::strip_str(&status_table(Path::new("."), &report)).to_string()
     }
 
     #[test]
@@ -184,7 +171,7 @@ mod tests {
         let out = table(&[("n.md", "- [ ] loose\n"), ("bad.md", "---\ngoal: [\n---\n")]);
         assert!(out.contains("No goals yet"));
         assert!(
-            out.contains("1 task without a goal; 1 error, 1 warning in the journal"),
+            out.contains("1 task without a goal\n1 error, 1 warning in the journal; run `trailmark check` to see them\n"),
             "{out}"
         );
     }
