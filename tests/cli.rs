@@ -93,9 +93,14 @@ fn status_json_milestone_lines_hold_their_text() {
 
 #[test]
 fn status_prints_a_table_with_every_goal() {
+    // Wide enough for whole titles (a pipe is 80 columns).
+    let example = Journal::example();
     let stdout = stdout(
-        &Journal::example()
-            .run(&["status", "--today", "2026-11-20"])
+        &trailmark()
+            .env("COLUMNS", "120")
+            .args(["status", "--today", "2026-11-20"])
+            .arg(example.path())
+            .assert()
             .success(),
     );
     assert!(

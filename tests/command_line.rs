@@ -2,6 +2,8 @@
 //! or an editor can open, hints that name the folder, output that fits the terminal,
 //! one way to say an error, and `new` that behaves like the tools it sits beside.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::common::{Journal, status_json, trailmark};
 
 /// `trailmark ARGS` run in `folder`; its stdout.
@@ -55,4 +57,54 @@ fn the_hint_to_run_check_names_the_folder_unless_it_is_the_current_one() {
         "{quoted}"
     );
     std::fs::rename(&spaced, journal.path()).unwrap();
+}
+
+/// `trailmark status` of the example journal with `COLUMNS` and more `args`; its stdout.
+fn example_status(columns: Option<&str>, args: &[&str]) -> String {
+    let example = Journal::example();
+    let mut command = trailmark();
+    if let Some(columns) = columns {
+        command.env("COLUMNS", columns);
+    }
+    let output = command
+        .args(["status", "--today", "2026-11-20"])
+        .args(args)
+        .arg(example.path())
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn status_fits_the_terminal_width_cutting_titles() {
+    // No terminal and no COLUMNS: 80 columns.
+    for (columns, width) in [(None, 80), (Some("80"), 80), (Some("72"), 72)] {
+        let table = example_status(columns, &[]);
+        // The table; the note under it names the journal by its long temporary path.
+        for line in table.lines().take_while(|l| !l.is_empty()) {
+            assert!(line.width() <= width, "{} > {width}: {line}", line.width());
+        }
+        let sql = table.lines().find(|l| l.starts_with("Learn SQL")).unwrap();
+        assert!(!sql.contains("analytics") && sql.contains('…'), "{table}");
+    }
+    // A wide terminal shows whole titles.
+    let wide = example_status(Some("120"), &[]);
+    assert!(
+        wide.contains("Learn SQL for marketing analytics "),
+        "{wide}"
+    );
+}
+
+#[test]
+fn status_colors_its_bars_by_status_and_forces_no_color_on_the_header() {
+    let table = example_status(None, &["--color", "always"]);
+    let header = table.lines().next().unwrap();
+    assert!(!header.contains("\u{1b}[37m"), "white header: {header:?}");
+    let overdue = table.lines().find(|l| l.contains("overdue")).unwrap();
+    let red = "\u{1b}[31m";
+    assert!(
+        overdue.contains(&format!("{red}█")) || overdue.contains(&format!("{red}░")),
+        "{overdue:?}"
+    );
+    assert!(!overdue.contains("\u{1b}[32m"), "green in {overdue:?}");
 }

@@ -111,6 +111,25 @@ pub(crate) fn problems_note(root: &Path, diagnostics: &[Diagnostic]) -> String {
     )
 }
 
+/// How many columns stdout's lines may take: `$COLUMNS` where it is a number (as git and
+/// less read it, so a script or a test can ask for a width), else the width of the
+/// terminal stdout is, else 80 (a pipe, a file).
+pub(crate) fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse().ok())
+        .filter(|&columns: &usize| columns > 0)
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_rows, columns)| usize::from(columns))
+        })
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
+/// The width of output that goes to no terminal.
+const DEFAULT_WIDTH: usize = 80;
+
 /// Prints `text` on stdout, in color where stdout is a terminal that wants it.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
     write_stdout(&mut anstream::stdout(), text)

@@ -15,10 +15,11 @@ use assert_cmd::Command;
 pub(crate) use background::{Background, eventually, serve, serve_with_stderr};
 pub(crate) use journal::{Journal, stdout};
 
-/// The binary, with colors off.
+/// The binary, with colors off, and output as wide as where no terminal is (80
+/// columns) whatever `COLUMNS` the test runs with.
 pub(crate) fn trailmark() -> Command {
     let mut command = Command::cargo_bin("trailmark").expect("the binary is built by cargo test");
-    command.env("NO_COLOR", "1");
+    command.env("NO_COLOR", "1").env_remove("COLUMNS");
     command
 }
 
