@@ -108,3 +108,31 @@ fn status_colors_its_bars_by_status_and_forces_no_color_on_the_header() {
     );
     assert!(!overdue.contains("\u{1b}[32m"), "green in {overdue:?}");
 }
+
+#[test]
+fn check_spans_the_item_wraps_at_the_width_and_sets_snippets_apart() {
+    let journal = Journal::new().file(
+        "notes.md",
+        "---\ndue: next week\ngoal: G\nstarted: soon\n---\n",
+    );
+    let output = trailmark()
+        .current_dir(journal.path())
+        .env("COLUMNS", "60")
+        .args(["check", "--today", "2026-01-01"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(" 2 | due: next week\n   |      ^^^^^^^^^\n\n"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.width() <= 60), "{text}");
+    // Piped without COLUMNS: one line a diagnostic, for programs that read it.
+    let piped = stdout_in(journal.path(), &["check", "--today", "2026-01-01"]);
+    assert!(
+        piped
+            .lines()
+            .any(|l| l.starts_with("notes.md:2:6: error: ") && l.ends_with("2026-03-31")),
+        "{piped}"
+    );
+}

@@ -115,6 +115,13 @@ pub(crate) fn problems_note(root: &Path, diagnostics: &[Diagnostic]) -> String {
 /// less read it, so a script or a test can ask for a width), else the width of the
 /// terminal stdout is, else 80 (a pipe, a file).
 pub(crate) fn terminal_width() -> usize {
+    wrap_width().unwrap_or(DEFAULT_WIDTH)
+}
+
+/// The width to wrap long lines at: `$COLUMNS` or the terminal's width; `None` where
+/// stdout is no terminal, so that output read by a program (vim's quickfix, an editor's
+/// problem matcher, grep) keeps one line a diagnostic.
+pub(crate) fn wrap_width() -> Option<usize> {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|columns| columns.trim().parse().ok())
@@ -124,7 +131,6 @@ pub(crate) fn terminal_width() -> usize {
                 .size_checked()
                 .map(|(_rows, columns)| usize::from(columns))
         })
-        .unwrap_or(DEFAULT_WIDTH)
 }
 
 /// The width of output that goes to no terminal.
