@@ -136,3 +136,50 @@ fn check_spans_the_item_wraps_at_the_width_and_sets_snippets_apart() {
         "{piped}"
     );
 }
+
+#[test]
+fn reviews_end_with_a_newline_and_printed_ones_leave_out_report_links() {
+    let example = Journal::example();
+    example.run(&["build", "--today", "2026-11-20"]).success();
+    let reviews = example.path().join("_reports/reviews");
+    for file in std::fs::read_dir(&reviews).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.ends_with('\n'), "{}", path.display());
+        }
+    }
+    // Built, a review links the other reports; printed, those links would lead nowhere.
+    let built = example.read("_reports/reviews/2026-10.md");
+    assert!(built.contains("](../goals/") && built.contains("[All reviews](index.md)"));
+    for format in ["md", "html"] {
+        let printed = stdout_in(
+            example.path(),
+            &[
+                "review",
+                "--period",
+                "month",
+                "--date",
+                "2026-10-05",
+                "--format",
+                format,
+                "--today",
+                "2026-11-20",
+            ],
+        );
+        assert!(printed.ends_with('\n'), "{format}");
+        for link in [
+            "../goals/",
+            "index.md",
+            "index.html",
+            "2026-09.",
+            "2026-11.",
+        ] {
+            assert!(!printed.contains(link), "{format}: {link} in\n{printed}");
+        }
+        assert!(
+            printed.contains("Learn SQL for marketing analytics"),
+            "{format}"
+        );
+    }
+}
