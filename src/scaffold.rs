@@ -321,13 +321,10 @@ fn in_journal(root: &Path, relative: &str) -> PathBuf {
 
 /// Fails unless `root` is a folder, for commands that add to a journal.
 pub(crate) fn existing_journal(root: &Path) -> Result<(), Error> {
-    if root.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::journal(
-            root,
-            "is not a folder; start a journal with `trailmark init`",
-        ))
+    match root.metadata() {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(Error::journal(root, "is not a folder")),
+        Err(_) => Err(Error::missing_journal(root)),
     }
 }
 

@@ -183,3 +183,36 @@ fn reviews_end_with_a_newline_and_printed_ones_leave_out_report_links() {
         );
     }
 }
+
+#[test]
+fn every_command_says_a_missing_journal_the_same_way_with_the_same_prefix_as_usage_errors() {
+    let folder = tempfile::tempdir().unwrap();
+    let expected = "error: journal folder missing: no such folder; start a journal there with `trailmark init missing`\n";
+    let commands: [&[&str]; 9] = [
+        &["status", "missing"],
+        &["build", "missing"],
+        &["check", "missing"],
+        &["review", "missing"],
+        &["config", "missing"],
+        &["watch", "missing"],
+        &["serve", "missing"],
+        &["new", "entry", "--dir", "missing"],
+        &["new", "goal", "Title", "--dir", "missing"],
+    ];
+    for args in commands {
+        let output = trailmark()
+            .current_dir(folder.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            expected,
+            "{args:?}"
+        );
+    }
+    // A usage error, from the argument parser, starts the same way.
+    let usage = trailmark().arg("--no-such-option").output().unwrap();
+    assert!(String::from_utf8_lossy(&usage.stderr).starts_with("error: "));
+}

@@ -47,18 +47,16 @@ pub(crate) fn warning_label() -> String {
     paint(AnsiColor::Yellow, "warning")
 }
 
-/// `trailmark: error: …` on stderr, for an error that stops a command.
+/// `error: …` on stderr, for an error that stops a command: the prefix of cargo, rustc
+/// and clap, whose usage errors trailmark prints as they are, so that every error reads
+/// the same.
 pub(crate) fn print_error(error: &Error) {
-    let _ = writeln!(anstream::stderr(), "trailmark: {}: {error}", error_label());
+    let _ = writeln!(anstream::stderr(), "{}: {error}", error_label());
 }
 
-/// `trailmark: warning: …` on stderr.
+/// `warning: …` on stderr.
 pub(crate) fn print_warning(warning: &str) {
-    let _ = writeln!(
-        anstream::stderr(),
-        "trailmark: {}: {warning}",
-        warning_label()
-    );
+    let _ = writeln!(anstream::stderr(), "{}: {warning}", warning_label());
 }
 
 /// The journal folder `root` as a path from the current folder, the way a person can
