@@ -59,6 +59,15 @@ pub(crate) fn print_warning(warning: &str) {
     let _ = writeln!(anstream::stderr(), "{}: {warning}", warning_label());
 }
 
+/// `note: …` on stderr: something worth knowing that is no problem.
+pub(crate) fn print_note(note: &str) {
+    let _ = writeln!(
+        anstream::stderr(),
+        "{}: {note}",
+        paint(AnsiColor::Cyan, "note")
+    );
+}
+
 /// The journal folder `root` as a path from the current folder, the way a person can
 /// paste it or an editor open it: empty for the current folder itself, relative where
 /// the journal is inside the current folder, else as it was given. Terminal output
