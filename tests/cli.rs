@@ -761,7 +761,9 @@ fn completion_scripts_are_valid_shell() {
                 String::from_utf8_lossy(&checked.stderr)
             ),
             Err(error) if shell == "bash" => panic!("bash must be installed: {error}"),
-            Err(_) => eprintln!("{shell} is not installed: its completions were not checked"),
+            Err(_) => common::say_skipped(&format!(
+                "{shell} is not installed: its completions were not checked"
+            )),
         }
     }
 }
@@ -786,7 +788,7 @@ fn the_man_page_renders_without_warnings() {
             let text = String::from_utf8_lossy(&rendered.stdout);
             assert!(text.contains("EXIT STATUS"), "{text}");
         }
-        Err(_) => eprintln!("groff is not installed: the man page was not rendered"),
+        Err(_) => common::say_skipped("groff is not installed: the man page was not rendered"),
     }
 }
 

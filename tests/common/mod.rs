@@ -23,6 +23,17 @@ pub(crate) fn trailmark() -> Command {
     command
 }
 
+/// Says on the test run's own stderr that the running test checked less than it could,
+/// and why. `eprintln!` would be captured by the test harness and shown only for a
+/// failing test, so a skipped check would read as a plain "ok"; a write to the stream
+/// itself is not captured.
+pub(crate) fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED in {test}: {why}");
+}
+
 /// `trailmark status --json --today TODAY DIR`, which must succeed, as JSON.
 pub(crate) fn status_json(dir: &Path, today: &str) -> serde_json::Value {
     let output = trailmark()
