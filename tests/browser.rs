@@ -293,7 +293,7 @@ fn browser_or_skip() -> Option<PathBuf> {
             std::env::var_os("TRAILMARK_REQUIRE_BROWSER").is_none(),
             "TRAILMARK_REQUIRE_BROWSER is set but no Chromium was found on the PATH"
         );
-        eprintln!("skipped: no Chromium on the PATH (install Debian's `chromium` package)");
+        common::say_skipped("no Chromium on the PATH (install Debian's `chromium` package)");
     }
     found
 }

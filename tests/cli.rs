@@ -102,9 +102,14 @@ fn status_json_milestone_lines_hold_their_text() {
 
 #[test]
 fn status_prints_a_table_with_every_goal() {
+    // Wide enough for whole titles (a pipe is 80 columns).
+    let example = Journal::example();
     let stdout = stdout(
-        &Journal::example()
-            .run(&["status", "--today", "2026-11-20"])
+        &trailmark()
+            .env("COLUMNS", "120")
+            .args(["status", "--today", "2026-11-20"])
+            .arg(example.path())
+            .assert()
             .success(),
     );
     assert!(
@@ -688,16 +693,17 @@ fn review_rejects_an_unknown_period() {
         .stderr(contains("week, month, quarter, year"));
 }
 
-/// `trailmark check` of the broken journal with `args` and `env`; its stdout.
+/// `trailmark check` of the broken journal with `args` and `env`, run in its folder (so
+/// that files are named the same whichever copy it is); its stdout.
 fn check_output(args: &[&str], env: &[(&str, &str)]) -> String {
     let journal = Journal::fixture("broken");
     let mut command = trailmark();
     command
+        .current_dir(journal.path())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .args(["check", "--today", "2026-11-20"])
-        .args(args)
-        .arg(journal.path());
+        .args(args);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -802,7 +808,9 @@ fn completion_scripts_are_valid_shell() {
                 String::from_utf8_lossy(&checked.stderr)
             ),
             Err(error) if shell == "bash" => panic!("bash must be installed: {error}"),
-            Err(_) => eprintln!("{shell} is not installed: its completions were not checked"),
+            Err(_) => common::say_skipped(&format!(
+                "{shell} is not installed: its completions were not checked"
+            )),
         }
     }
 }
@@ -827,7 +835,7 @@ fn the_man_page_renders_without_warnings() {
             let text = String::from_utf8_lossy(&rendered.stdout);
             assert!(text.contains("EXIT STATUS"), "{text}");
         }
-        Err(_) => eprintln!("groff is not installed: the man page was not rendered"),
+        Err(_) => common::say_skipped("groff is not installed: the man page was not rendered"),
     }
 }
 

@@ -6,6 +6,7 @@ mod bad_journals;
 mod browser;
 mod calendar;
 mod cli;
+mod command_line;
 mod common;
 mod config;
 mod history;

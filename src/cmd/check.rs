@@ -29,8 +29,10 @@ pub(crate) fn run(
         Verbosity::Normal | Verbosity::Verbose => {
             let mut text = String::new();
             if verbosity == Verbosity::Verbose {
+                let shown_root = term::from_current_folder(&journal.dir);
                 for document in &workspace.journal().documents {
-                    text.push_str(&format!("read {}\n", document.path));
+                    let path = shown_root.join(&document.path);
+                    text.push_str(&format!("read {}\n", path.display()));
                 }
                 text.push_str(&format_loose_milestones(workspace.journal()));
             }

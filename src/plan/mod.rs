@@ -81,10 +81,12 @@ pub(crate) enum PageData<'a> {
         parent: Option<&'a GoalReport>,
         children: Vec<&'a GoalReport>,
     },
-    /// `review`, `to_journal`.
+    /// `review`, `to_journal`, `in_reports`: whether the page sits in the reports'
+    /// `reviews/` folder, where links to the other reports work (not when printed).
     Review {
         review: &'a Review<'a>,
         to_journal: String,
+        in_reports: bool,
     },
     /// `report` (its `today` only), `reviews`, `unknown_done`.
     Reviews {
@@ -188,7 +190,7 @@ pub(crate) fn outputs<'a>(
     pages.extend(
         reviews
             .iter()
-            .map(|review| review_page(review, from_reviews.clone())),
+            .map(|review| review_page(review, from_reviews.clone(), true)),
     );
     pages.push(Page {
         template: "reviews",
@@ -226,12 +228,20 @@ fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
 }
 
 /// The page of one review, with entries linked through `to_journal`: in the build's
-/// `reviews/` folder, and as `trailmark review` prints it.
-pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Page<'a> {
+/// `reviews/` folder (`in_reports`), or as `trailmark review` prints it.
+pub(crate) fn review_page<'a>(
+    review: &'a Review<'a>,
+    to_journal: String,
+    in_reports: bool,
+) -> Page<'a> {
     Page {
         template: "review",
         path: format!("reviews/{}", review.label),
-        data: PageData::Review { review, to_journal },
+        data: PageData::Review {
+            review,
+            to_journal,
+            in_reports,
+        },
     }
 }
 

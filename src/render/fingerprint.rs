@@ -57,7 +57,10 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                         .map(|child| goal_hash(child))
                         .collect::<Vec<u64>>(),
                 )),
-                PageData::Review { review, to_journal } => data_hash(&(review, to_journal)),
+                // Built reviews are all in the reports (`in_reports`).
+                PageData::Review {
+                    review, to_journal, ..
+                } => data_hash(&(review, to_journal)),
                 PageData::Reviews {
                     today,
                     reviews,

@@ -74,9 +74,14 @@ pub(super) fn context(page: &Page) -> Value {
             burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
             forecast_window_weeks => FORECAST_WINDOW_WEEKS,
         },
-        PageData::Review { review, to_journal } => context! {
+        PageData::Review {
+            review,
+            to_journal,
+            in_reports,
+        } => context! {
             review => Value::from(Serde(review)),
             to_journal,
+            in_reports,
         },
         PageData::Reviews {
             today,

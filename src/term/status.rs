@@ -2,30 +2,47 @@
 //! in the same order as the index report.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::paint;
+use super::{bold, paint, problems_note};
 use crate::analyse::{Report, Status};
-use crate::diagnostic::Severity;
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
-/// Titles wider than this are cut with `…` so the columns stay on one line.
+/// Titles wider than this are cut with `…` even on a wide terminal: a table is read
+/// across, and a very long title would push the numbers out of sight.
 const MAX_TITLE_WIDTH: usize = 44;
+/// Titles are never cut shorter than this, however narrow the terminal: below it the
+/// line is wider than the terminal rather than the title unreadable.
+const MIN_TITLE_WIDTH: usize = 12;
 const BAR_WIDTH: usize = 12;
+/// The columns after the title, but the status word: the gaps, the bar with its
+/// percentage, done/total and the due date.
+const COLUMNS_AFTER_TITLE: usize = 2 + BAR_WIDTH + 5 + 2 + 7 + 2 + 10 + 2;
 
-/// The status table, then a line counting loose tasks and problems, if any.
-pub(crate) fn status_table(report: &Report) -> String {
+/// The status table, as wide as `width` columns at most (see [`super::terminal_width`]),
+/// titles cut with `…` to fit; then a line counting loose tasks and problems, if any.
+pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String {
     let rows = report.goal_tree();
+    let status_width = rows
+        .iter()
+        .map(|row| row.goal.status.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max("Status".len());
+    let max_title_width = width
+        .saturating_sub(COLUMNS_AFTER_TITLE + status_width)
+        .clamp(MIN_TITLE_WIDTH, MAX_TITLE_WIDTH);
     let titles: Vec<String> = rows
         .iter()
         .map(|row| {
             let indent = "  ".repeat(row.depth);
             truncate(
                 &format!("{indent}{}", visible(&row.goal.title)),
-                MAX_TITLE_WIDTH,
+                max_title_width,
             )
         })
         .collect();
@@ -44,18 +61,16 @@ pub(crate) fn status_table(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}",
-            paint(
-                AnsiColor::White,
-                &format!(
-                    "{}  {:<w$}  {:>7}  {:<10}  {}",
-                    pad("Goal", title_width),
-                    "Progress",
-                    "Done",
-                    "Due",
-                    "Status",
-                    w = BAR_WIDTH + 5
-                )
-            )
+            // Bold, not a color: white is invisible on a light background.
+            bold(&format!(
+                "{}  {:<w$}  {:>7}  {:<10}  {}",
+                pad("Goal", title_width),
+                "Progress",
+                "Done",
+                "Due",
+                "Status",
+                w = BAR_WIDTH + 5
+            ))
         );
     }
     for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
@@ -69,7 +84,11 @@ pub(crate) fn status_table(report: &Report) -> String {
             out,
             "{}  {} {:>4}  {:>7}  {:<10}  {}{}",
             pad(title, title_width),
-            paint(AnsiColor::Green, &progress_bar(goal.progress, BAR_WIDTH)),
+            // The bar in the status's color: a glance at it says which goals need care.
+            paint(
+                status_color(goal.status),
+                &progress_bar(goal.progress, BAR_WIDTH)
+            ),
             percent(goal.progress),
             done,
             due,
@@ -77,30 +96,17 @@ pub(crate) fn status_table(report: &Report) -> String {
             if goal.stalled { ", stalled" } else { "" }
         );
     }
-    let mut notes = Vec::new();
-    if !report.loose_tasks.is_empty() {
-        notes.push(format!(
-            "{} without a goal",
+    let loose = (!report.loose_tasks.is_empty()).then(|| {
+        format!(
+            "{} without a goal\n",
             plural(report.loose_tasks.len(), "task")
-        ));
+        )
+    });
+    let problems = problems_note(root, &report.diagnostics);
+    if loose.is_some() || !problems.is_empty() {
+        out.push('\n');
     }
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report.diagnostics.len() - errors;
-    if errors + warnings > 0 {
-        notes.push(format!(
-            "{}, {} in the journal (run `trailmark check`)",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ));
-    }
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\n{}", notes.join("; "));
-    }
-    out
+    out + &loose.unwrap_or_default() + &problems
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -150,7 +156,7 @@ mod tests {
             Date::parse("2026-06-01").unwrap(),
             &Default::default(),
         );
-        anstream::adapter::strip_str(&status_table(&report)).to_string()
+        anstream::adapter::strip_str(&status_table(Path::new("."), &report, 80)).to_string()
     }
 
     #[test]
@@ -195,7 +201,7 @@ mod tests {
         assert!(out.contains("No goals yet"));
         assert!(
             // No goal declared (bad.md's does not parse): the loose task is no warning.
-            out.contains("1 task without a goal; 1 error, 0 warnings in the journal"),
+            out.contains("1 task without a goal\n1 error, 0 warnings in the journal; run `trailmark check` to see it\n"),
             "{out}"
         );
     }
