@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Journal, status_json, stdout};
+use crate::common::{Journal, status_json, stdout, trailmark};
 
 /// (status, stalled) of the goal `id` on the index page.
 fn on_index(index: &str, id: &str) -> (String, bool) {
@@ -59,7 +59,15 @@ fn same_status_and_stalled_everywhere(today: &str) {
     let journal = Journal::example();
     journal.run(&["build", "--today", today]).success();
     let json = status_json(journal.path(), today);
-    let table = stdout(&journal.run(&["status", "--today", today]).success());
+    // Wide enough for every title whole.
+    let table = stdout(
+        &trailmark()
+            .env("COLUMNS", "200")
+            .args(["status", "--today", today])
+            .arg(journal.path())
+            .assert()
+            .success(),
+    );
     let index = journal.read("_reports/index.html");
     let review: Value = serde_json::from_str(&stdout(
         &journal

@@ -19,6 +19,8 @@ const MAX_TITLE_WIDTH: usize = 44;
 /// line is wider than the terminal rather than the title unreadable.
 const MIN_TITLE_WIDTH: usize = 12;
 const BAR_WIDTH: usize = 12;
+/// What follows the status of a stalled goal.
+const STALLED: &str = ", stalled";
 /// The columns after the title, but the status word: the gaps, the bar with its
 /// percentage, done/total and the due date.
 const COLUMNS_AFTER_TITLE: usize = 2 + BAR_WIDTH + 5 + 2 + 7 + 2 + 10 + 2;
@@ -29,7 +31,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
     let rows = report.goal_tree();
     let status_width = rows
         .iter()
-        .map(|row| row.goal.status.as_str().len())
+        .map(|row| row.goal.status.as_str().len() + STALLED.len() * usize::from(row.goal.stalled))
         .max()
         .unwrap_or(0)
         .max("Status".len());
@@ -93,7 +95,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
             done,
             due,
             paint(status_color(goal.status), goal.status.as_str()),
-            if goal.stalled { ", stalled" } else { "" }
+            if goal.stalled { STALLED } else { "" }
         );
     }
     let loose = (!report.loose_tasks.is_empty()).then(|| {
