@@ -82,7 +82,7 @@ pub(crate) fn edit(file: &Path, (program, args): &(String, Vec<String>)) -> Resu
         Ok(())
     } else {
         Err(Error::Editor(format!(
-            "`{shown}` failed ({status}); {} was created and is left as it is",
+            "`{shown}` failed ({status}); {} is left as it is",
             file.display()
         )))
     }

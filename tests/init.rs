@@ -582,6 +582,20 @@ mod edit {
         assert_eq!(output.status.code(), Some(2));
         assert!(journal.path().join("goals/ship-it.md").is_file());
     }
+
+    #[test]
+    fn an_editor_that_fails_on_an_existing_entry_does_not_say_it_was_created() {
+        let journal = fresh_journal();
+        let output = new_with(
+            journal.path(),
+            &[("EDITOR", "false")],
+            &["entry", "--date", "2026-03-02", "--edit"],
+        );
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("2026-03-02.md is left as it is"), "{stderr}");
+        assert!(!stderr.contains("created"), "{stderr}");
+    }
 }
 
 #[test]
