@@ -28,6 +28,9 @@ pub(crate) struct GoalTimeline {
     metric: Option<MetricTimeline>,
     /// The progress of its child goals, when it has some that are not dropped.
     children: Option<ChildProgress>,
+    /// Every day with a dated fact of the goal or of a goal under it, oldest first, each
+    /// once: kept rather than collected again, as every review asks for it.
+    facts: Vec<Date>,
 }
 
 /// The summed progress of a goal's child goals (not dropped) over time, for the roll-up.
@@ -68,12 +71,15 @@ impl GoalTimeline {
             target: m.target,
             values: m.values.iter().map(|v| (v.date, v.value)).collect(),
         });
+        let values = metric.iter().flat_map(|m| m.values.iter().map(|v| v.0));
+        let facts = sorted_days(done_dates.iter().copied().chain(values));
         GoalTimeline {
             done_dates,
             unknown,
             total: goal.total,
             metric,
             children: None,
+            facts,
         }
     }
 
@@ -90,12 +96,12 @@ impl GoalTimeline {
                 .map(|(child, done)| if *done { 1.0 } else { child.progress_at(date) })
                 .sum()
         };
-        let mut days: Vec<Date> = children
-            .iter()
-            .flat_map(|(child, _)| child.dated_facts())
-            .collect();
-        days.sort_unstable();
-        days.dedup();
+        let days = sorted_days(
+            children
+                .iter()
+                .flat_map(|(child, _)| child.dated_facts().iter().copied()),
+        );
+        self.facts = sorted_days(self.facts.iter().chain(&days).copied());
         self.children = Some(ChildProgress {
             count: children.len() as u32,
             initial: child_progress(Date::MIN),
@@ -165,25 +171,8 @@ impl GoalTimeline {
 
     /// Every day with a dated fact of the goal or of a goal under it (a leaf done, a
     /// value logged), oldest first, each once.
-    pub(crate) fn dated_facts(&self) -> Vec<Date> {
-        let values = self
-            .metric
-            .iter()
-            .flat_map(|m| m.values.iter().map(|v| v.0));
-        let below = self
-            .children
-            .iter()
-            .flat_map(|c| c.steps.iter().map(|s| s.0));
-        let mut days: Vec<Date> = self
-            .done_dates
-            .iter()
-            .copied()
-            .chain(values)
-            .chain(below)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        days
+    pub(crate) fn dated_facts(&self) -> &[Date] {
+        &self.facts
     }
 
     /// The last day something moved the goal or a goal under it (a leaf done, a value
@@ -203,7 +192,8 @@ impl GoalTimeline {
             }
             return self
                 .dated_facts()
-                .into_iter()
+                .iter()
+                .copied()
                 .find(|d| self.progress_at(*d) >= 1.0);
         }
         if self.total > 0 {
@@ -227,6 +217,14 @@ impl GoalTimeline {
         let days = self.dated_facts();
         Some((*days.first()?, *days.last()?))
     }
+}
+
+/// `days` sorted, each once.
+fn sorted_days(days: impl Iterator<Item = Date>) -> Vec<Date> {
+    let mut days: Vec<Date> = days.collect();
+    days.sort_unstable();
+    days.dedup();
+    days
 }
 
 /// `(value - baseline) / (target - baseline)`, within 0..=1.
@@ -259,7 +257,8 @@ pub(crate) fn burn_up(
         progress: timeline.progress_at(start.add_days(-1)),
     }];
     let mut days: Vec<Date> = days
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|d| *d >= start && *d <= today)
         .collect();
     days.push(today);
