@@ -593,7 +593,10 @@ mod edit {
         );
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("2026-03-02.md is left as it is"), "{stderr}");
+        assert!(
+            stderr.contains("2026-03-02.md is left as it is"),
+            "{stderr}"
+        );
         assert!(!stderr.contains("created"), "{stderr}");
     }
 }

@@ -111,7 +111,7 @@ pub(super) fn milestone_reports(
 
 /// The done date of a checked milestone, from the first source that has one: its
 /// marker, its entry's date, the git history. A milestone checked but not yet committed
-/// was done today.
+/// was done today (see [`History::checked_since_last_commit`]).
 fn done_date(
     document: &Document,
     milestone: &Milestone,
@@ -127,7 +127,7 @@ fn done_date(
     match history.checked(&document.path, milestone.history_key()) {
         Some(Checked::On(date)) => (Some(date), DoneSource::Git),
         Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
-        None if history.tracks(&document.path) => (Some(today), DoneSource::Git),
+        None if history.checked_since_last_commit(&document.path) => (Some(today), DoneSource::Git),
         None => (None, DoneSource::Unknown),
     }
 }
