@@ -765,7 +765,7 @@ fn every_report_of_the_example_journal_fits_a_phone() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// A generated journal of 1,000 files (80 goals, entries over ten years) has 777 HTML
+/// A generated journal of 1,000 files (80 goals, entries over ten years) has nearly 800 HTML
 /// reports; measuring every one at three widths would take minutes. So the test checks
 /// every kind of page (the index, the reviews index, goal pages, week, month, quarter and
 /// year reviews) and, of each kind, the three largest files: the most goals, milestones
