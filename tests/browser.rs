@@ -7,6 +7,9 @@
 //!   goals without a script, and showing every goal in print;
 //! - what assistive technology sees on every report: landmarks, a skip link, headings in
 //!   order, labelled charts, inputs and progress bars with their values.
+//! - every report of the example journal, and of a generated journal of 1,000 files, on
+//!   phones and a small tablet (360, 390 and 768 px): nothing wider than the screen, no
+//!   table column squeezed to a letter a line, no date or file path broken across lines.
 //!
 //! The test drives Chromium through the DevTools protocol. Without a Chromium on the
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
@@ -648,4 +651,159 @@ fn every_report_tells_assistive_technology_what_it_shows() {
             100
         ])]
     );
+}
+
+/// What breaks a page on a narrow screen, as a list of problems naming the element:
+/// anything wider than the viewport outside a box meant to scroll; a table cell under
+/// 48 px wide holding more than 4 characters (a column squeezed to a letter a line); a
+/// `YYYY-MM-DD` date or a file path broken across lines. Closed `<details>` are opened
+/// first, so that the tables in them are measured too.
+const NARROW_SCREEN_PROBLEMS: &str = r#"(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    const problems = [];
+    const width = document.documentElement.clientWidth;
+    const name = e => {
+        const tag = e.tagName.toLowerCase() + [...e.classList].map(c => '.' + c).join('');
+        const text = e.textContent.trim().replace(/\s+/g, ' ');
+        return `${tag} "${text.length > 50 ? text.slice(0, 50) + '…' : text}"`;
+    };
+    // Inside a box that scrolls (or clips) sideways, something wide is that box's business.
+    const contained = e => { for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+    const reach = rects => Math.max(-Infinity, ...[...rects].filter(r => r.width > 0).map(r => r.right));
+    const sticksOut = e => reach([e.getBoundingClientRect()]) > width + 0.5;
+    for (const e of document.body.querySelectorAll('*')) {
+        // The outermost element that sticks out names the problem; what is in it follows.
+        if (sticksOut(e) && !contained(e) && !sticksOut(e.parentElement)) {
+            problems.push(`${name(e)} reaches ${Math.round(reach([e.getBoundingClientRect()]))} px`);
+        }
+    }
+    // Text that does not wrap (a long word, a date, a path) sticks out of its box.
+    const text = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = text.nextNode(); node; node = text.nextNode()) {
+        const box = node.parentElement;
+        if (!node.data.trim() || sticksOut(box) || contained(node)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const right = reach(range.getClientRects());
+        if (right > width + 0.5) problems.push(`the text "${node.data.trim().slice(0, 50)}" in ${name(box)} reaches ${Math.round(right)} px`);
+    }
+    if (document.documentElement.scrollWidth > width && !problems.length) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    // Visually hidden (clipped) cells, such as the column headers of a table shown as cards.
+    const clipped = e => { for (let a = e; a; a = a.parentElement) if (getComputedStyle(a).clipPath !== 'none') return true; return false; };
+    for (const cell of document.querySelectorAll('td, th')) {
+        if (clipped(cell)) continue;
+        const r = cell.getBoundingClientRect();
+        const characters = [...cell.textContent.trim()].length;
+        if (r.width > 0 && r.width < 48 && characters > 4) problems.push(`${name(cell)} is ${Math.round(r.width)} px wide`);
+    }
+    const tokens = /\d{4}-\d{2}-\d{2}|(?:[\w.-]+\/)*[\w.-]+\.md(?::\d+)?/g;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(tokens)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+            if (lines.size > 1) problems.push(`"${match[0]}" broken across ${lines.size} lines in ${name(node.parentElement)}`);
+        }
+    }
+    return problems;
+})()"#;
+
+/// The widths of phones (360 and 390 px) and of a small tablet (768 px).
+const NARROW_WIDTHS: [u32; 3] = [360, 390, 768];
+
+/// The problems of each page at each width in [`NARROW_WIDTHS`], one browser going from
+/// page to page, as lines naming the page, the width and the element.
+fn narrow_screen_problems(program: &Path, out: &Path, pages: &[PathBuf]) -> Vec<String> {
+    let mut browser = Browser::open(program, "about:blank");
+    browser.call("Page.enable", json!({}));
+    let mut problems = Vec::new();
+    for page in pages {
+        browser.events.clear();
+        browser.call(
+            "Page.navigate",
+            json!({"url": format!("file://{}", out.join(page).display())}),
+        );
+        browser.wait_for_event("Page.loadEventFired");
+        for width in NARROW_WIDTHS {
+            browser.call(
+                "Emulation.setDeviceMetricsOverride",
+                json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+            );
+            let found = browser.evaluate(NARROW_SCREEN_PROBLEMS);
+            for problem in found.as_array().unwrap() {
+                problems.push(format!(
+                    "{} at {width} px: {}",
+                    page.display(),
+                    problem.as_str().unwrap()
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The HTML reports in `out`, relative to it.
+fn html_reports(out: &Path) -> Vec<PathBuf> {
+    files_in(out)
+        .into_keys()
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+#[test]
+fn every_report_of_the_example_journal_fits_a_phone() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let out = dir.path().join("_reports");
+    let pages = html_reports(&out);
+    assert!(pages.len() >= 40, "{pages:?}");
+    let problems = narrow_screen_problems(&program, &out, &pages);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A generated journal of 1,000 files (80 goals, entries over ten years) has nearly 800 HTML
+/// reports; measuring every one at three widths would take minutes. So the test checks
+/// every kind of page (the index, the reviews index, goal pages, week, month, quarter and
+/// year reviews) and, of each kind, the three largest files: the most goals, milestones
+/// and notes, so the likeliest to stick out.
+#[test]
+fn reports_of_a_generated_journal_of_1000_files_fit_a_phone() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = Journal::new();
+    crate::gen_journal::write_journal(dir.path(), 1000, 1);
+    dir.run(&["build", "--today", "2026-11-20"]).success();
+    let out = dir.path().join("_reports");
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<(u64, PathBuf)>> = Default::default();
+    for page in html_reports(&out) {
+        let name = page.to_string_lossy();
+        let kind = match name.as_ref() {
+            "index.html" | "reviews/index.html" => "index",
+            _ if name.starts_with("goals/") => "goal",
+            _ if name.contains("-W") => "week",
+            _ if name.contains("-Q") => "quarter",
+            _ if name.len() == "reviews/2026.html".len() => "year",
+            _ => "month",
+        };
+        let size = std::fs::metadata(out.join(&page)).unwrap().len();
+        by_kind.entry(kind).or_default().push((size, page));
+    }
+    assert_eq!(
+        by_kind.keys().copied().collect::<Vec<_>>(),
+        ["goal", "index", "month", "quarter", "week", "year"]
+    );
+    let pages: Vec<PathBuf> = by_kind
+        .into_values()
+        .flat_map(|mut pages| {
+            pages.sort();
+            pages.into_iter().rev().take(3).map(|(_, page)| page)
+        })
+        .collect();
+    let problems = narrow_screen_problems(&program, &out, &pages);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

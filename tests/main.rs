@@ -9,6 +9,9 @@ mod cli;
 mod command_line;
 mod common;
 mod config;
+// The generator of `cargo run --example gen-journal`, for a browser test on a large journal.
+#[path = "../examples/gen-journal/journal.rs"]
+mod gen_journal;
 mod history;
 mod init;
 mod limits;

@@ -1,5 +1,6 @@
 //! The filters templates use beyond minijinja's own: numbers, percentages and bars as
-//! reports show them, links, journal markdown as HTML, and the order of open milestones.
+//! reports show them, links, journal markdown and plain text as HTML, and the order of
+//! open milestones.
 
 use minijinja::{Environment, Value};
 
@@ -21,6 +22,9 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_filter("bar", text_bar);
     env.add_filter("md_cell", markdown_cell);
     env.add_filter("rich_text", rich_text);
+    env.add_filter("plain_text", |text: &str| {
+        Value::from_safe_string(markup::plain_html(text))
+    });
     env.add_filter("open_by_priority", open_by_priority);
     env.add_filter("number", number);
     env.add_filter("report_name", |id: &str| paths::report_file_stem(id));
@@ -82,13 +86,14 @@ fn number(value: f64) -> String {
 }
 
 /// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
-/// when it has any, else its plain text (which auto-escaping escapes).
+/// when it has any, else its plain text; either with its dates kept whole.
 fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
     let markdown = item.get_attr("markdown")?;
-    match markdown.as_str() {
-        Some(markdown) => Ok(Value::from_safe_string(markup::inline_html(markdown))),
-        None => item.get_attr("text"),
-    }
+    let html = match markdown.as_str() {
+        Some(markdown) => markup::inline_html(markdown),
+        None => markup::plain_html(item.get_attr("text")?.as_str().unwrap_or_default()),
+    };
+    Ok(Value::from_safe_string(html))
 }
 
 /// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
