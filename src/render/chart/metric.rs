@@ -46,15 +46,22 @@ pub(in crate::render) fn metric(goal: &GoalReport, today: Date) -> String {
         .map(|unit| format!(" {}", escape(unit)))
         .unwrap_or_default();
     let id = format!("metric-{}", goal.id);
+    let logged = if metric.values.len() == 1 {
+        format!("{}{unit} logged on {}", number(first.value), first.date)
+    } else {
+        format!(
+            "From {}{unit} on {} to {}{unit} on {}",
+            number(first.value),
+            first.date,
+            number(last.value),
+            last.date
+        )
+    };
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart metric" height="{HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">Values of {}</title><desc id="{id}-desc">From {}{unit} on {} to {}{unit} on {}, towards a target of {}{unit} (from {}).</desc>"#,
+        r#"<svg class="chart metric" height="{HEIGHT}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">Values of {}</title><desc id="{id}-desc">{logged}, towards a target of {}{unit} (from {}).</desc>"#,
         escape(&goal.title),
-        number(first.value),
-        first.date,
-        number(last.value),
-        last.date,
         number(metric.target),
         number(metric.baseline),
     );
@@ -147,6 +154,10 @@ mod tests {
         );
         let svg = metric(&goal, day("2026-06-01"));
         assert!(svg.contains(">target 8 talks</text>"), "{svg}");
+        assert!(
+            svg.contains("From 2 talks on 2026-02-01 to 5 talks on 2026-04-01, towards"),
+            "{svg}"
+        );
         assert!(svg.contains(">baseline 0 talks</text>"), "{svg}");
         assert!(svg.contains("<title>2026-04-01: 5 talks</title>"), "{svg}");
         assert_eq!(svg.matches(r#"<line class="value""#).count(), 1);
