@@ -6,10 +6,12 @@
 //! - the index page's filters, clicked and used from the keyboard, hiding and showing
 //!   goals without a script, and showing every goal in print;
 //! - what assistive technology sees on every report: landmarks, a skip link, headings in
-//!   order, labelled charts, inputs and progress bars with their values.
+//!   order, labelled charts, inputs and progress bars with their values;
 //! - every report of the example journal, and of a generated journal of 1,000 files, on
 //!   phones and a small tablet (360, 390 and 768 px): nothing wider than the screen, no
-//!   table column squeezed to a letter a line, no date or file path broken across lines.
+//!   table column squeezed to a letter a line, no date or file path broken across lines;
+//! - charts on a phone (360 and 390 px): text drawn at 11 px or more, heat-map squares
+//!   of 10 px or more, no chart wider than the screen.
 //!
 //! The test drives Chromium through the DevTools protocol. Without a Chromium on the
 //! machine it is skipped with a message, unless `TRAILMARK_REQUIRE_BROWSER=1` (as CI
@@ -806,4 +808,78 @@ fn reports_of_a_generated_journal_of_1000_files_fit_a_phone() {
         .collect();
     let problems = narrow_screen_problems(&program, &out, &pages);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The chart text and heat-map squares of the page as drawn: each text's font size in
+/// CSS pixels (its computed size times the SVG's scale on the screen), each square's
+/// width and height from its bounding box, and any chart wider than the window.
+const CHART_SIZES: &str = r#"(() => {
+    const texts = [...document.querySelectorAll('svg.chart text')].map(t => [
+        t.textContent,
+        parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+        t.getBoundingClientRect().height,
+    ]);
+    const squares = [...document.querySelectorAll('svg.activity rect')].map(r => {
+        const box = r.getBoundingClientRect();
+        return Math.min(box.width, box.height);
+    });
+    const wide = [...document.querySelectorAll('svg.chart')]
+        .filter(svg => svg.getBoundingClientRect().right > window.innerWidth)
+        .map(svg => svg.getAttribute('class'));
+    return {texts, squares, wide};
+})()"#;
+
+#[test]
+fn charts_on_a_phone_have_text_of_11_px_and_squares_of_10() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let out = dir.path().join("_reports");
+    let pages = [
+        "index.html",
+        "goals/learn-sql.html",
+        "goals/engineering-manager.html",
+        "goals/industry-events.html",
+    ];
+    let mut browser = Browser::open(&program, "about:blank");
+    browser.call("Page.enable", json!({}));
+    for width in [360, 390] {
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": true}),
+        );
+        for page in pages {
+            browser.events.clear();
+            browser.call(
+                "Page.navigate",
+                json!({"url": format!("file://{}", out.join(page).display())}),
+            );
+            browser.wait_for_event("Page.loadEventFired");
+            let sizes = browser.evaluate(CHART_SIZES);
+            let texts = sizes["texts"].as_array().unwrap();
+            assert!(!texts.is_empty(), "no chart text in {page}");
+            for text in texts {
+                let (font, height) = (text[1].as_f64().unwrap(), text[2].as_f64().unwrap());
+                assert!(
+                    font >= 11.0 && height >= 11.0,
+                    "at {width} px, {page}: {} drawn at {font:.1} px ({height:.1} px high)",
+                    text[0]
+                );
+            }
+            let squares = sizes["squares"].as_array().unwrap();
+            if page == "index.html" {
+                // A square a week and the legend's five.
+                assert_eq!(squares.len(), 53 + 5);
+            }
+            for square in squares {
+                let side = square.as_f64().unwrap();
+                assert!(
+                    side >= 10.0,
+                    "at {width} px, {page}: a square of {side:.1} px"
+                );
+            }
+            assert_eq!(sizes["wide"], json!([]), "at {width} px, {page}");
+        }
+    }
 }

@@ -29,9 +29,31 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_filter("number", number);
     env.add_filter("report_name", |id: &str| paths::report_file_stem(id));
     env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
+    env.add_filter("progress_sparkline", progress_sparkline);
     env.add_filter("signed_percent", signed_percent);
     env.add_filter("path_url", path_url);
     env.add_filter("days_between", days_between);
+}
+
+/// A burn-up's points (`goal.burn_up`) as a weekly sparkline scaled to 0..100%
+/// ([`chart::progress_sparkline`]).
+fn progress_sparkline(points: Vec<Value>) -> Result<String, minijinja::Error> {
+    let step = |point: &Value| -> Option<(Date, f64)> {
+        let date = Date::parse(point.get_attr("date").ok()?.as_str()?).ok()?;
+        let progress = f64::try_from(point.get_attr("progress").ok()?).ok()?;
+        Some((date, progress))
+    };
+    let steps = points
+        .iter()
+        .map(step)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "progress_sparkline takes a goal's burn_up points",
+            )
+        })?;
+    Ok(chart::progress_sparkline(&steps))
 }
 
 /// The days from one `YYYY-MM-DD` date to another.
@@ -77,7 +99,7 @@ fn text_bar(value: f64) -> String {
 }
 
 /// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
-fn number(value: f64) -> String {
+pub(super) fn number(value: f64) -> String {
     let rounded = format!("{value:.2}");
     rounded
         .trim_end_matches('0')

@@ -58,7 +58,7 @@ pub(super) fn context(page: &Page) -> Value {
                 tree,
                 filters => context! { areas => Value::from(Serde(&areas)) },
                 summary => Value::from(Serde(StatusSummary::of(report))),
-                activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
+                activity => Value::from_safe_string(chart::activity(&report.activity)),
             }
         }
         PageData::Goal {
@@ -72,6 +72,7 @@ pub(super) fn context(page: &Page) -> Value {
             parent => Value::from(Serde(parent)),
             children => Value::from(Serde(children)),
             burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
+            metric_chart => Value::from_safe_string(chart::metric(goal, today.today)),
             forecast_window_weeks => FORECAST_WINDOW_WEEKS,
         },
         PageData::Review {
