@@ -10,6 +10,7 @@ mod command_line;
 mod common;
 mod config;
 mod history;
+mod index_and_goal_pages;
 mod init;
 mod limits;
 mod safety;
