@@ -620,6 +620,33 @@ fn index_progress_bars_share_one_track_width() {
 }
 
 #[test]
+fn dates_beside_milestones_stay_on_one_line_on_a_phone() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let url = format!(
+        "file://{}",
+        dir.path()
+            .join("_reports/goals/management-course.html")
+            .display()
+    );
+    let mut browser = Browser::open(&program, &url);
+    browser.wait_for("document.title", "Complete a management course");
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    // Each piece of a milestone's details ("done 2026-06-28") is one box on one line.
+    let broken = browser.evaluate(
+        "[...document.querySelectorAll('.milestones .meta > *')]\
+         .filter(piece => piece.getClientRects().length > 1)\
+         .map(piece => piece.textContent)",
+    );
+    assert_eq!(broken, json!([]));
+}
+
+#[test]
 fn every_report_tells_assistive_technology_what_it_shows() {
     let Some(program) = browser_or_skip() else {
         return;

@@ -36,6 +36,10 @@ fn journal() -> Journal {
             "2026-02-25",
             "# Tuesday\n\n- [x] drafted the agenda #soon\n",
         )
+        .entry(
+            "2026-02-26",
+            "# Week of 2026-02-26\n\nNothing about it.\n\nRoom is booked, invites next. #soon\n",
+        )
 }
 
 /// Asserts that `parts` appear in `text` in this order.
@@ -222,6 +226,8 @@ fn goal_pages_show_milestones_without_their_own_tag_or_where_they_are_written() 
             "Declared in <span class=\"path\">goals&#x2f;soon.md:2</span>",
             "<span class=\"path\">2026-02-25.md</span>: line 3",
             "<span class=\"path\">goals&#x2f;soon.md</span>: lines 5, 6",
+            "Journal entries that mention it:",
+            "<span class=\"path\">2026-02-26.md</span>: line 5",
         ],
     );
     // The review's wins show the milestone as the goal page does.
@@ -229,8 +235,27 @@ fn goal_pages_show_milestones_without_their_own_tag_or_where_they_are_written() 
     let wins = between(&review, "Wins to celebrate", "</ul>");
     assert!(wins.contains("drafted the agenda"), "{wins}");
     assert!(!wins.contains("#soon"), "{wins}");
+    // Entries by the lines that mention the goal, the title only when it is more than
+    // the date.
+    let entries = between(&soon, "<h2>Journal entries</h2>", "</ul>");
+    assert_in_order(
+        entries,
+        &[
+            "<span class=\"date\">2026-02-26</span>: Room is booked, invites next.</li>",
+            "<span class=\"date\">2026-02-25</span> · Tuesday: drafted the agenda</li>",
+        ],
+    );
+    assert!(!entries.contains("Week of"), "{entries}");
     let markdown = journal.read("_reports/goals/soon.md");
     assert!(!markdown.contains("#soon"), "{markdown}");
+    assert_in_order(
+        &markdown,
+        &[
+            "## Journal entries",
+            "- 2026-02-26: Room is booked, invites next.\n",
+            "- 2026-02-25 · Tuesday: drafted the agenda\n",
+        ],
+    );
     assert_in_order(
         &markdown,
         &[

@@ -60,8 +60,9 @@ impl MilestoneReport {
     /// The milestone as its goal shows it: without the goal's own `#id` tag among the
     /// tags at the start or the end of its text, where the goal's page and reviews
     /// already say which goal it is. A tag inside a sentence is one of its words, and a
-    /// text that is only the tag keeps it. The one place this is decided, for every
-    /// report (goal pages, reviews' wins, the index, the JSON, the calendar).
+    /// text that is only the tag keeps it. Every report (goal pages, reviews' wins, the
+    /// index, the JSON, the calendar) shows this text; the lines of entries that mention
+    /// the goal go through the same [`without_tag`].
     pub(super) fn without_goal_tag(mut self, id: &str) -> MilestoneReport {
         self.text = without_tag(&self.text, id);
         self.markdown = self.markdown.map(|markdown| without_tag(&markdown, id));
@@ -70,15 +71,17 @@ impl MilestoneReport {
 }
 
 /// `text` without the tag `#id` (in any case) among its leading or trailing tags, with
-/// the space beside it.
-fn without_tag(text: &str, id: &str) -> String {
+/// the space beside it; punctuation after a trailing tag stays (`meetup #talks.` is
+/// `meetup.`).
+pub(super) fn without_tag(text: &str, id: &str) -> String {
     let words: Vec<(usize, &str)> = text
         .split_whitespace()
         .map(|word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
         .collect();
     let is_tag = |word: &str| word.len() > 1 && word.starts_with('#');
     let is_own = |word: &str| {
-        word.strip_prefix('#')
+        word.trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .strip_prefix('#')
             .is_some_and(|tag| tag.eq_ignore_ascii_case(id))
     };
     let leading = words.iter().take_while(|(_, w)| is_tag(w)).count();
@@ -98,7 +101,7 @@ fn without_tag(text: &str, id: &str) -> String {
             start..words.get(index + 1).map_or(text.len(), |&(next, _)| next)
         } else if index >= words.len() - trailing {
             let (before, previous) = words[index - 1];
-            before + previous.len()..start + word.len()
+            before + previous.len()..start + 1 + id.len()
         } else {
             continue;
         };
@@ -296,6 +299,8 @@ mod tests {
             ("#learn-sql", "#learn-sql"),
             ("#data #learn-sql", "#data"),
             ("No tag", "No tag"),
+            ("Gave a talk #learn-sql.", "Gave a talk."),
+            ("Gave a talk #learn-sql. #data", "Gave a talk. #data"),
             // As long as `#learn-sql`, in bytes, but no tag.
             ("Read ééééé #learn-sql", "Read ééééé"),
         ];

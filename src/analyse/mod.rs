@@ -29,7 +29,7 @@ use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
-use crate::model::{Goal, Journal, MetricValue};
+use crate::model::{EntryMention, Goal, Journal, MetricValue};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use needs::NeedsNow;
@@ -192,6 +192,9 @@ pub(crate) struct EntryReport {
     pub(crate) file: String,
     pub(crate) title: String,
     pub(crate) date: Option<Date>,
+    /// The lines that mention the goal, in file order, without the goal's own tag at
+    /// their start or end (as its milestones show).
+    pub(crate) lines: Vec<EntryLine>,
     #[serde(skip_serializing_if = "Fields::is_empty")]
     pub(crate) fields: Fields,
 }
@@ -360,7 +363,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|&d| entry_report(&journal.documents[d]))
+            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -377,11 +380,26 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
     }
 }
 
-fn entry_report(document: &Document) -> EntryReport {
+/// A line of an entry that mentions a goal.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EntryLine {
+    pub(crate) line: u32,
+    pub(crate) text: String,
+}
+
+fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
     EntryReport {
         file: document.path.clone(),
         title: document.title.clone(),
         date: document.date,
+        lines: entry
+            .lines
+            .iter()
+            .map(|line| EntryLine {
+                line: line.position.line,
+                text: milestones::without_tag(&line.value, goal_id),
+            })
+            .collect(),
         fields: document.fields.clone(),
     }
 }
