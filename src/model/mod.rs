@@ -78,6 +78,47 @@ pub(crate) struct Goal {
     pub(crate) entries: Vec<EntryMention>,
 }
 
+/// What mentions a goal on a line of an entry.
+#[derive(Debug, Clone, Copy)]
+enum Said {
+    /// The milestone of this index, which belongs to the goal.
+    Milestone(usize),
+    /// The heading of this index, which names the goal.
+    Heading(usize),
+    /// The metric log of this index, which logs a value for the goal.
+    Metric(usize),
+    /// A tag or a link on the line.
+    Line,
+}
+
+impl Said {
+    /// The words a goal page shows for the mention, on `line` of `document`.
+    fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
+        match self {
+            Said::Milestone(index) => document.milestones[index].text.clone(),
+            Said::Heading(index) => document.headings[index].text.clone(),
+            Said::Metric(index) => {
+                let unit = goal
+                    .declared
+                    .metric
+                    .as_ref()
+                    .and_then(|metric| metric.unit.as_deref())
+                    .map_or_else(String::new, |unit| format!(" {unit}"));
+                format!(
+                    "logged {}{unit}",
+                    text::number(document.metrics[index].value)
+                )
+            }
+            Said::Line => {
+                let lines = &document.reference_lines;
+                lines
+                    .binary_search_by_key(&line, |found| found.position.line)
+                    .map_or_else(|_| String::new(), |at| lines[at].value.clone())
+            }
+        }
+    }
+}
+
 /// A dated document that mentions a goal, and the lines that do.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EntryMention {
@@ -582,47 +623,32 @@ impl Linker {
             if document.date.is_none() {
                 continue;
             }
-            let at = |line: u32, text: String| Located {
-                value: text,
-                position: Position::new(line, 1),
-            };
-            let reference_line = |line: u32| {
-                let lines = &document.reference_lines;
-                let found = lines.binary_search_by_key(&line, |l| l.position.line);
-                found.map_or_else(|_| String::new(), |i| lines[i].value.clone())
-            };
-            let mut mentioned: Vec<(usize, Located<String>)> = Vec::new();
-            for (milestone, goal) in document
+            // What mentions which goal on which line; the text is taken once a line,
+            // after duplicates are gone (a line of many links to a goal is one mention).
+            let mut mentioned: Vec<(usize, u32, Said)> = Vec::new();
+            for (index, (milestone, goal)) in document
                 .milestones
                 .iter()
                 .zip(&self.journal.assignments[doc_index])
+                .enumerate()
             {
                 if let Some(goal) = *goal {
-                    let line = milestone.position.line;
-                    mentioned.push((goal, at(line, milestone.text.clone())));
+                    mentioned.push((goal, milestone.position.line, Said::Milestone(index)));
                 }
             }
             for tag in &document.tags {
                 if let Some(&goal) = self.ids.get(&tag.value) {
-                    let line = tag.position.line;
-                    mentioned.push((goal, at(line, reference_line(line))));
+                    mentioned.push((goal, tag.position.line, Said::Line));
                 }
             }
-            for heading in &document.headings {
+            for (index, heading) in document.headings.iter().enumerate() {
                 if let Some(goal) = self.goal_named_by(heading) {
-                    mentioned.push((goal, at(heading.position.line, heading.text.clone())));
+                    mentioned.push((goal, heading.position.line, Said::Heading(index)));
                 }
             }
-            for log in &document.metrics {
+            for (index, log) in document.metrics.iter().enumerate() {
                 if let Some(&goal) = self.ids.get(&log.goal) {
-                    let unit = self.journal.goals[goal]
-                        .declared
-                        .metric
-                        .as_ref()
-                        .and_then(|metric| metric.unit.as_deref())
-                        .map_or_else(String::new, |unit| format!(" {unit}"));
-                    let text = format!("logged {}{unit}", text::number(log.value));
-                    mentioned.push((goal, at(log.position.line, text)));
+                    mentioned.push((goal, log.position.line, Said::Metric(index)));
                 }
             }
             for link in &document.links {
@@ -631,19 +657,24 @@ impl Linker {
                     self.notes.resolve(documents, &link.value, doc_index)
                 {
                     let line = link.position.line;
-                    for goal in self.goals_of_document[linked].clone() {
-                        mentioned.push((goal, at(line, reference_line(line))));
-                    }
+                    mentioned.extend(
+                        self.goals_of_document[linked]
+                            .clone()
+                            .map(|goal| (goal, line, Said::Line)),
+                    );
                 }
             }
             // Stable: of the mentions of one line, the first kind above is kept.
-            mentioned.sort_by_key(|(goal, line)| (*goal, line.position.line));
-            mentioned.dedup_by_key(|(goal, line)| (*goal, line.position.line));
-            mentions.extend(
-                mentioned
-                    .into_iter()
-                    .map(|(goal, line)| (goal, doc_index, line)),
-            );
+            mentioned.sort_by_key(|&(goal, line, _)| (goal, line));
+            mentioned.dedup_by_key(|&mut (goal, line, _)| (goal, line));
+            for (goal, line, said) in mentioned {
+                let text = said.text(document, line, &self.journal.goals[goal]);
+                let line = Located {
+                    value: text,
+                    position: Position::new(line, 1),
+                };
+                mentions.push((goal, doc_index, line));
+            }
         }
         let journal = &mut self.journal;
         for (goal, doc_index, line) in mentions {
