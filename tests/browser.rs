@@ -461,18 +461,27 @@ fn index_filters_hide_and_show_goals_without_a_script() {
     let visible = |browser: &mut Browser| browser.evaluate(VISIBLE_GOALS);
     assert_eq!(visible(&mut browser), json!(ALL_GOALS));
 
-    // From the keyboard: Tab past the skip link to the area choices and on to the status
-    // choices, then the arrow key picks the next status.
+    // From the keyboard: Tab past the skip link, the header's links and those of "What
+    // needs me now" to the area choices and on to the status choices, then the arrow key
+    // picks the next status.
     browser.press("Tab", 9);
     assert_eq!(
         browser.evaluate("document.activeElement.className"),
         json!("skip-link")
     );
-    browser.press("Tab", 9);
-    assert_eq!(
-        browser.evaluate("document.activeElement.id"),
-        json!("filter-area-all")
-    );
+    let mut links_before = 0;
+    loop {
+        browser.press("Tab", 9);
+        if browser.evaluate("document.activeElement.id") == json!("filter-area-all") {
+            break;
+        }
+        assert_eq!(
+            browser.evaluate("document.activeElement.tagName"),
+            json!("A")
+        );
+        links_before += 1;
+        assert!(links_before < 30, "Tab never reaches the area choices");
+    }
     browser.press("Tab", 9);
     assert_eq!(
         browser.evaluate("document.activeElement.id"),
@@ -583,6 +592,64 @@ const ACCESSIBILITY_PROBLEMS: &str = r#"(() => {
     }
     return {problems, bars: bars.length};
 })()"#;
+
+#[test]
+fn index_progress_bars_share_one_track_width() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let url = format!(
+        "file://{}",
+        dir.path().join("_reports/index.html").display()
+    );
+    let mut browser = Browser::open(&program, &url);
+    browser.wait_for("document.title", "Goals as of");
+    // Goals at every depth, with numbers of every width beside their bars ("75%",
+    // "100% · 5/5"): one track width, on a phone and on a desktop.
+    for width in [390, 1280] {
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        let widths = browser.evaluate(
+            "[...new Set([...document.querySelectorAll('.goals .bar')]\
+             .map(bar => bar.getBoundingClientRect().width))]",
+        );
+        assert_eq!(
+            widths.as_array().map(Vec::len),
+            Some(1),
+            "{width} px: {widths}"
+        );
+    }
+}
+
+#[test]
+fn dates_beside_milestones_stay_on_one_line_on_a_phone() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let dir = example_reports();
+    let url = format!(
+        "file://{}",
+        dir.path()
+            .join("_reports/goals/management-course.html")
+            .display()
+    );
+    let mut browser = Browser::open(&program, &url);
+    browser.wait_for("document.title", "Complete a management course");
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    // Each piece of a milestone's details ("done 2026-06-28") is one box on one line.
+    let broken = browser.evaluate(
+        "[...document.querySelectorAll('.milestones .meta > *')]\
+         .filter(piece => new Set([...piece.getClientRects()].map(r => Math.round(r.top))).size > 1)\
+         .map(piece => piece.textContent)",
+    );
+    assert_eq!(broken, json!([]));
+}
 
 #[test]
 fn every_report_tells_assistive_technology_what_it_shows() {

@@ -98,7 +98,7 @@ fn each_source_in_order_marker_entry_git_unknown() {
         [
             row("checked in may", "2026-05-01", "git"),
             row("imported", "null", "unknown"),
-            row("in an entry #ship", "2026-04-05", "entry"),
+            row("in an entry", "2026-04-05", "entry"),
             row("later", "2026-02-03", "git"),
             row("marked", "2026-01-01", "marker"),
             row("moved", "2026-02-03", "git"),

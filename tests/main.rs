@@ -13,6 +13,7 @@ mod config;
 #[path = "../examples/gen-journal/journal.rs"]
 mod gen_journal;
 mod history;
+mod index_and_goal_pages;
 mod init;
 mod limits;
 mod safety;

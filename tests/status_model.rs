@@ -9,6 +9,8 @@ fn on_index(index: &str, id: &str) -> (String, bool) {
     let link = format!("href=\"goals/{id}.html\"");
     let item = index
         .split("<li class=\"goal ")
+        // Not the page above the goal list, whose "What needs me now" links goals too.
+        .skip(1)
         .find(|item| item.contains(&link))
         .unwrap_or_else(|| panic!("{id} is not on the index"));
     let status = attribute(item, "data-status=\"");

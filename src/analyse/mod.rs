@@ -14,6 +14,7 @@
 //! read and which the fingerprints hash differently.
 
 mod milestones;
+mod needs;
 pub(crate) mod period;
 pub(crate) mod review;
 mod status;
@@ -28,9 +29,10 @@ use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
-use crate::model::{Goal, Journal, MetricValue};
+use crate::model::{EntryMention, Goal, Journal, MetricValue};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
+pub(crate) use needs::NeedsNow;
 pub(crate) use status::Status;
 use status::{expected_progress, stalled_days, stalled_note, status, with_forecast};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
@@ -71,6 +73,8 @@ pub(crate) struct Report {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Leaf milestones done per day, week by week, over the last year.
     pub(crate) activity: Vec<ActivityWeek>,
+    /// What needs the person now: the top of the index.
+    pub(crate) needs_now: NeedsNow,
 }
 
 impl Report {
@@ -87,16 +91,7 @@ impl Report {
     pub(crate) fn goal_tree(&self) -> Vec<TreeRow<'_>> {
         let by_id: HashMap<&str, &GoalReport> =
             self.goals.iter().map(|g| (g.id.as_str(), g)).collect();
-        let by_urgency = |goals: &mut Vec<&GoalReport>| {
-            goals.sort_by(|a, b| {
-                (a.status, a.due.is_none(), a.due, &a.title).cmp(&(
-                    b.status,
-                    b.due.is_none(),
-                    b.due,
-                    &b.title,
-                ))
-            })
-        };
+        let by_urgency = |goals: &mut Vec<&GoalReport>| goals.sort_by(|a, b| needs::urgency(a, b));
         let mut roots: Vec<&GoalReport> =
             self.goals.iter().filter(|g| g.parent.is_none()).collect();
         by_urgency(&mut roots);
@@ -197,6 +192,9 @@ pub(crate) struct EntryReport {
     pub(crate) file: String,
     pub(crate) title: String,
     pub(crate) date: Option<Date>,
+    /// The lines that mention the goal, in file order, without the goal's own tag at
+    /// their start or end (as its milestones show).
+    pub(crate) lines: Vec<EntryLine>,
     #[serde(skip_serializing_if = "Fields::is_empty")]
     pub(crate) fields: Fields,
 }
@@ -226,7 +224,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                         goal.total += 1;
                         goal.done += u32::from(counts_as_done(&report, today));
                     }
-                    goal.milestones.push(report);
+                    goal.milestones.push(report.without_goal_tag(&goal.id));
                 }
                 None => loose_tasks.push(report),
             }
@@ -257,6 +255,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         today,
         rules: *rules,
         activity: timeline::activity(&goals, today),
+        needs_now: NeedsNow::of(&goals, today),
         goals,
         timelines,
         loose_tasks,
@@ -364,7 +363,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|&d| entry_report(&journal.documents[d]))
+            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -381,11 +380,26 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
     }
 }
 
-fn entry_report(document: &Document) -> EntryReport {
+/// A line of an entry that mentions a goal.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EntryLine {
+    pub(crate) line: u32,
+    pub(crate) text: String,
+}
+
+fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
     EntryReport {
         file: document.path.clone(),
         title: document.title.clone(),
         date: document.date,
+        lines: entry
+            .lines
+            .iter()
+            .map(|line| EntryLine {
+                line: line.position.line,
+                text: milestones::without_tag(&line.value, goal_id),
+            })
+            .collect(),
         fields: document.fields.clone(),
     }
 }

@@ -114,6 +114,10 @@ pub(crate) struct Document {
     pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
     pub(crate) links: Vec<Located<String>>,
+    /// In a dated entry, the text of each line that holds a `#tag` or a `[[wikilink]]`
+    /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
+    /// by the lines that mention the goal.
+    pub(crate) reference_lines: Vec<Located<String>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -500,7 +504,67 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         goal.start = goal.start.or(document.date);
     }
     document.metrics = front.metrics;
+    if document.date.is_some() {
+        document.reference_lines = reference_lines(&document, &lines);
+    }
     document
+}
+
+/// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
+/// them: without their indentation and their quote, list, task or heading markers.
+fn reference_lines(document: &Document, lines: &LineIndex) -> Vec<Located<String>> {
+    let mut numbers: Vec<u32> = document
+        .tags
+        .iter()
+        .chain(&document.links)
+        .map(|found| found.position.line)
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+        .into_iter()
+        .filter_map(|number| {
+            let line = lines.line(number)?.trim_end_matches(['\n', '\r']);
+            Some(Located {
+                value: without_markers(line).to_string(),
+                position: Position::new(number, 1),
+            })
+        })
+        .collect()
+}
+
+/// `  - [x] text` and `> ## text` as `text`.
+fn without_markers(line: &str) -> &str {
+    let mut rest = line.trim();
+    loop {
+        let before = rest;
+        rest = rest.strip_prefix('>').unwrap_or(rest).trim_start();
+        for bullet in ["- ", "* ", "+ "] {
+            rest = rest.strip_prefix(bullet).unwrap_or(rest);
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            let after = &rest[digits..];
+            rest = after
+                .strip_prefix(". ")
+                .or_else(|| after.strip_prefix(") "))
+                .unwrap_or(rest);
+        }
+        // `[ ] `, `[x] `: a `]` third and a space fourth leave one byte, one character,
+        // between the brackets.
+        let bytes = rest.as_bytes();
+        if bytes.len() >= 4 && bytes[0] == b'[' && bytes[2] == b']' && bytes[3] == b' ' {
+            rest = &rest[4..];
+        }
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
+            rest = &rest[hashes..];
+        }
+        rest = rest.trim_start();
+        if rest == before {
+            return rest;
+        }
+    }
 }
 
 /// See [`Milestone::history_key`]: `None` when it is `text`, or when the milestone's line
@@ -555,6 +619,35 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
     use crate::testing::parse;
+
+    #[test]
+    fn an_entry_keeps_the_lines_with_tags_and_links_without_their_markers() {
+        let text = "# Week #talks\n\nPlain line.\nWent well. #talks #sql\n\
+                    > - [x] Told [[Ana]] about it\n  3. step #sql\n\
+                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n";
+        let lines: Vec<(u32, String)> = parse("2026-01-05.md", text.as_bytes())
+            .reference_lines
+            .into_iter()
+            .map(|found| (found.position.line, found.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "Week #talks".to_string()),
+                (4, "Went well. #talks #sql".to_string()),
+                (5, "Told [[Ana]] about it".to_string()),
+                (6, "step #sql".to_string()),
+                (7, "✨ [[Talks]]".to_string()),
+                (8, "2026 was [[Talks|good]]".to_string()),
+            ]
+        );
+        // Only entries: an undated note is never listed under a goal.
+        assert!(
+            parse("notes.md", text.as_bytes())
+                .reference_lines
+                .is_empty()
+        );
+    }
 
     #[test]
     fn front_matter_and_body_positions_are_in_the_file() {

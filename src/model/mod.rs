@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalDecl, Heading, MilestoneState};
+use crate::document::{Document, GoalDecl, Heading, Located, MilestoneState};
 use crate::slug::{is_slug, slugify};
+use crate::text;
 use hints::Hints;
 pub(crate) use hints::closest_id;
 use links::{LinkTarget, NoteIndex};
@@ -74,7 +75,58 @@ pub(crate) struct Goal {
     /// Values logged in entries, oldest first.
     pub(crate) metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
-    pub(crate) entries: Vec<usize>,
+    pub(crate) entries: Vec<EntryMention>,
+}
+
+/// What mentions a goal on a line of an entry.
+#[derive(Debug, Clone, Copy)]
+enum Said {
+    /// The milestone of this index, which belongs to the goal.
+    Milestone(usize),
+    /// The heading of this index, which names the goal.
+    Heading(usize),
+    /// The metric log of this index, which logs a value for the goal.
+    Metric(usize),
+    /// A tag or a link on the line.
+    Line,
+}
+
+impl Said {
+    /// The words a goal page shows for the mention, on `line` of `document`.
+    fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
+        match self {
+            Said::Milestone(index) => document.milestones[index].text.clone(),
+            Said::Heading(index) => document.headings[index].text.clone(),
+            Said::Metric(index) => {
+                let unit = goal
+                    .declared
+                    .metric
+                    .as_ref()
+                    .and_then(|metric| metric.unit.as_deref())
+                    .map_or_else(String::new, |unit| format!(" {unit}"));
+                format!(
+                    "logged {}{unit}",
+                    text::number(document.metrics[index].value)
+                )
+            }
+            Said::Line => {
+                let lines = &document.reference_lines;
+                lines
+                    .binary_search_by_key(&line, |found| found.position.line)
+                    .map_or_else(|_| String::new(), |at| lines[at].value.clone())
+            }
+        }
+    }
+}
+
+/// A dated document that mentions a goal, and the lines that do.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EntryMention {
+    pub(crate) document: usize,
+    /// In file order, once a line: a milestone of the goal by its text, a heading by
+    /// its text, a logged value as `logged 6 talks`, and a line with a tag or a link as
+    /// written (`Document::reference_lines`).
+    pub(crate) lines: Vec<Located<String>>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
@@ -563,59 +615,83 @@ impl Linker {
     }
 
     /// A dated document mentions a goal when one of its milestones belongs to it, or it
-    /// tags the goal, names it in a heading, or logs a value for it.
+    /// tags the goal, names it in a heading, logs a value for it or links its note; each
+    /// mention is kept with its line.
     fn collect_entries(&mut self) {
-        let mut mentions: Vec<(usize, usize)> = Vec::new();
+        let mut mentions: Vec<(usize, usize, Located<String>)> = Vec::new();
         for (doc_index, document) in self.journal.documents.iter().enumerate() {
             if document.date.is_none() {
                 continue;
             }
-            let mut mentioned: Vec<usize> = self.journal.assignments[doc_index]
+            // What mentions which goal on which line; the text is taken once a line,
+            // after duplicates are gone (a line of many links to a goal is one mention).
+            let mut mentioned: Vec<(usize, u32, Said)> = Vec::new();
+            for (index, (milestone, goal)) in document
+                .milestones
                 .iter()
-                .flatten()
-                .copied()
-                .collect();
-            mentioned.extend(
-                document
-                    .tags
-                    .iter()
-                    .filter_map(|t| self.ids.get(&t.value).copied()),
-            );
-            mentioned.extend(
-                document
-                    .headings
-                    .iter()
-                    .filter_map(|h| self.goal_named_by(h)),
-            );
-            mentioned.extend(
-                document
-                    .metrics
-                    .iter()
-                    .filter_map(|m| self.ids.get(&m.goal).copied()),
-            );
+                .zip(&self.journal.assignments[doc_index])
+                .enumerate()
+            {
+                if let Some(goal) = *goal {
+                    mentioned.push((goal, milestone.position.line, Said::Milestone(index)));
+                }
+            }
+            for tag in &document.tags {
+                if let Some(&goal) = self.ids.get(&tag.value) {
+                    mentioned.push((goal, tag.position.line, Said::Line));
+                }
+            }
+            for (index, heading) in document.headings.iter().enumerate() {
+                if let Some(goal) = self.goal_named_by(heading) {
+                    mentioned.push((goal, heading.position.line, Said::Heading(index)));
+                }
+            }
+            for (index, log) in document.metrics.iter().enumerate() {
+                if let Some(&goal) = self.ids.get(&log.goal) {
+                    mentioned.push((goal, log.position.line, Said::Metric(index)));
+                }
+            }
             for link in &document.links {
                 let documents = &self.journal.documents;
                 if let LinkTarget::Document(linked) =
                     self.notes.resolve(documents, &link.value, doc_index)
                 {
-                    mentioned.extend(self.goals_of_document[linked].clone());
+                    let line = link.position.line;
+                    mentioned.extend(
+                        self.goals_of_document[linked]
+                            .clone()
+                            .map(|goal| (goal, line, Said::Line)),
+                    );
                 }
             }
-            mentioned.sort_unstable();
-            mentioned.dedup();
-            mentions.extend(mentioned.into_iter().map(|goal| (goal, doc_index)));
+            // Stable: of the mentions of one line, the first kind above is kept.
+            mentioned.sort_by_key(|&(goal, line, _)| (goal, line));
+            mentioned.dedup_by_key(|&mut (goal, line, _)| (goal, line));
+            for (goal, line, said) in mentioned {
+                let text = said.text(document, line, &self.journal.goals[goal]);
+                let line = Located {
+                    value: text,
+                    position: Position::new(line, 1),
+                };
+                mentions.push((goal, doc_index, line));
+            }
         }
         let journal = &mut self.journal;
-        for (goal, doc_index) in mentions {
-            journal.goals[goal].entries.push(doc_index);
+        for (goal, doc_index, line) in mentions {
+            let entries = &mut journal.goals[goal].entries;
+            match entries.last_mut() {
+                Some(entry) if entry.document == doc_index => entry.lines.push(line),
+                _ => entries.push(EntryMention {
+                    document: doc_index,
+                    lines: vec![line],
+                }),
+            }
         }
         let documents = &journal.documents;
         for goal in &mut journal.goals {
-            goal.entries.sort_by(|&a, &b| {
-                documents[b]
-                    .date
-                    .cmp(&documents[a].date)
-                    .then(documents[a].path.cmp(&documents[b].path))
+            goal.entries.sort_by(|a, b| {
+                let (a, b) = (&documents[a.document], &documents[b.document]);
+                b.date.cmp(&a.date).then(a.path.cmp(&b.path))
             });
         }
     }
@@ -826,7 +902,7 @@ mod tests {
         let mentioned: Vec<_> = talks
             .entries
             .iter()
-            .map(|&d| j.documents[d].path.as_str())
+            .map(|e| j.documents[e.document].path.as_str())
             .collect();
         assert_eq!(mentioned, [daily]);
     }
@@ -1011,13 +1087,40 @@ mod tests {
             ("2026-02-01.md", "- [ ] rehearse #talks\n"),
             ("2026-04-01.md", "unrelated\n"),
             ("notes.md", "#talks but undated\n"),
+            (
+                "2026-01-02.md",
+                "---\nmetrics: {talks: 2}\n---\n# Day\n\n- [x] rehearsed #talks\n\n\
+                 Went to [[g]]. #talks\nother\n",
+            ),
         ]);
-        let files: Vec<_> = j.goals[0]
+        let entries: Vec<(&str, Vec<(u32, &str)>)> = j.goals[0]
             .entries
             .iter()
-            .map(|&d| j.documents[d].path.as_str())
+            .map(|entry| {
+                let lines = entry
+                    .lines
+                    .iter()
+                    .map(|line| (line.position.line, line.value.as_str()))
+                    .collect();
+                (j.documents[entry.document].path.as_str(), lines)
+            })
             .collect();
-        assert_eq!(files, ["2026-03-01.md", "2026-02-01.md", "2026-01-01.md"]);
+        assert_eq!(
+            entries,
+            [
+                ("2026-03-01.md", vec![(1, "Talks")]),
+                ("2026-02-01.md", vec![(1, "rehearse #talks")]),
+                (
+                    "2026-01-02.md",
+                    vec![
+                        (2, "logged 2"),
+                        (6, "rehearsed #talks"),
+                        (8, "Went to [[g]]. #talks")
+                    ]
+                ),
+                ("2026-01-01.md", vec![(1, "Prepared slides #talks")]),
+            ]
+        );
     }
 
     #[test]

@@ -73,13 +73,16 @@ pub(crate) enum PageData<'a> {
         today: Date,
         events: Vec<calendar::Event>,
     },
-    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`,
-    /// `forecast_window_weeks`.
+    /// `report` (its `today` only), `goal`, `parent`, `children`, `previous`, `next`,
+    /// `burn_up`, `forecast_window_weeks`.
     Goal {
         today: Today,
         goal: &'a GoalReport,
         parent: Option<&'a GoalReport>,
         children: Vec<&'a GoalReport>,
+        /// The goals before and after it on the index.
+        previous: Option<GoalLink<'a>>,
+        next: Option<GoalLink<'a>>,
     },
     /// `review`, `to_journal`, `in_reports`: whether the page sits in the reports'
     /// `reviews/` folder, where links to the other reports work (not when printed).
@@ -100,6 +103,14 @@ pub(crate) enum PageData<'a> {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub(crate) struct Today {
     pub(crate) today: Date,
+}
+
+/// A link to a goal's page: its id and title, all a link to the goal before or after
+/// shows (and all its fingerprint depends on).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct GoalLink<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
 }
 
 /// A line of the reviews index.
@@ -207,10 +218,24 @@ pub(crate) fn outputs<'a>(
     }
 }
 
-/// A page per goal, with its parent and children.
+/// A page per goal, with its parent and children, and the goals before and after it in
+/// the order of the index.
 fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
     let by_id: std::collections::HashMap<&str, &GoalReport> =
         report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+    let in_index_order: Vec<GoalLink> = report
+        .goal_tree()
+        .iter()
+        .map(|row| GoalLink {
+            id: &row.goal.id,
+            title: &row.goal.title,
+        })
+        .collect();
+    let place: std::collections::HashMap<&str, usize> = in_index_order
+        .iter()
+        .enumerate()
+        .map(|(place, link)| (link.id, place))
+        .collect();
     report.goals.iter().map(move |goal| Page {
         template: "goal",
         path: format!("goals/{}", paths::report_file_stem(&goal.id)),
@@ -223,6 +248,10 @@ fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()).copied())
                 .collect(),
+            previous: place[goal.id.as_str()]
+                .checked_sub(1)
+                .map(|before| in_index_order[before]),
+            next: in_index_order.get(place[goal.id.as_str()] + 1).copied(),
         },
     })
 }

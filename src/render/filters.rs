@@ -8,7 +8,7 @@ use crate::analyse::Status;
 use crate::dates::Date;
 use crate::document::Priority;
 use crate::paths;
-use crate::text::{percent, progress_bar};
+use crate::text::{number, percent, progress_bar};
 
 use super::{chart, markup};
 
@@ -98,15 +98,6 @@ fn text_bar(value: f64) -> String {
     progress_bar(value, 10)
 }
 
-/// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
-pub(super) fn number(value: f64) -> String {
-    let rounded = format!("{value:.2}");
-    rounded
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .to_string()
-}
-
 /// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
 /// when it has any, else its plain text; either with its dates kept whole.
 fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
@@ -166,15 +157,6 @@ mod tests {
             })
             .collect();
         assert_eq!(finals, [false, false, false, false, false, true, true]);
-    }
-
-    #[test]
-    fn numbers_drop_needless_decimals() {
-        assert_eq!(number(4.0), "4");
-        assert_eq!(number(2.5), "2.5");
-        assert_eq!(number(1.0 / 3.0), "0.33");
-        assert_eq!(number(-10.0), "-10");
-        assert_eq!(number(100.0), "100");
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                     goal,
                     parent,
                     children,
+                    previous,
+                    next,
                 } => data_hash(&(
                     today,
                     goal_hash(goal),
@@ -56,6 +58,8 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                         .iter()
                         .map(|child| goal_hash(child))
                         .collect::<Vec<u64>>(),
+                    previous,
+                    next,
                 )),
                 // Built reviews are all in the reports (`in_reports`).
                 PageData::Review {

@@ -6,7 +6,7 @@ use super::time_axis::TimeAxis;
 use super::{escape, marker};
 use crate::analyse::GoalReport;
 use crate::dates::Date;
-use crate::render::filters::number;
+use crate::text::number;
 
 const HEIGHT: f64 = 170.0;
 /// The highest value's line; its label above it.
