@@ -12,6 +12,7 @@ mod config;
 mod history;
 mod init;
 mod limits;
+mod reviews;
 mod safety;
 mod serve;
 mod snapshots;
