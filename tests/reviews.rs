@@ -132,3 +132,150 @@ fn every_report_ends_with_exactly_one_newline() {
         );
     }
 }
+
+/// A goal with a milestone done each week of February 2026, one overdue since 1 March, one
+/// due later, and a metric goal logged twice in March; as of 20 March 2026.
+fn shipping_journal() -> Journal {
+    Journal::new()
+        .file(
+            "goals/ship.md",
+            "---\ngoal: Ship the app\nstart: 2026-01-15\ndue: 2026-04-30\n---\n\
+             - [x] design ✅ 2026-02-02\n- [x] build ✅ 2026-02-09\n- [x] test ✅ 2026-02-16\n\
+             - [ ] beta 📅 2026-03-01\n- [ ] launch 📅 2026-04-20\n- [ ] polish\n",
+        )
+        .file(
+            "goals/run.md",
+            "---\ngoal: Run farther\nmetric: {target: 10, unit: km}\n---\n",
+        )
+        .entry("2026-02-20", "---\nmetrics: {run-farther: 3}\n---\n# Run\n")
+        .entry("2026-03-04", "---\nmetrics: {run-farther: 5}\n---\n# Run\n")
+        .entry("2026-03-11", "---\nmetrics: {run-farther: 5}\n---\n# Run\n")
+}
+
+fn printed_review(journal: &Journal, args: &[&str]) -> String {
+    let output = trailmark()
+        .arg("review")
+        .args(args)
+        .args(["--today", "2026-03-20"])
+        .arg(journal.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn a_review_says_what_is_next_for_each_goal_what_is_overdue_and_when_it_will_be_done() {
+    let journal = shipping_journal();
+    let march = printed_review(&journal, &["--period", "month", "--date", "2026-03-02"]);
+    let section = march
+        .split("## Next for each goal\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{march}"));
+    // Three done in the 8 weeks before 20 March: 0.38 a week; three left take 8 weeks.
+    assert!(
+        section.starts_with(
+            "- **Ship the app**: next: beta (due 2026-03-01)\n\
+             \x20 - Overdue: beta (due 2026-03-01)\n\
+             \x20 - Pace: 0.38 milestones a week over the last 8 weeks\n\
+             \x20 - Forecast: done around 2026-05-15, 15 days after the due date\n"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("- **Run farther**\n  - Pace: 0.74 km a week"),
+        "{section}"
+    );
+}
+
+#[test]
+fn metrics_logged_show_the_change_and_the_target_once_a_goal() {
+    let journal = shipping_journal();
+    let march = printed_review(&journal, &["--period", "month", "--date", "2026-03-02"]);
+    assert!(
+        march.contains(
+            "| Goal | Start | End | Change | Target | Last logged |\n|---|---:|---:|---:|---:|---|\n\
+             | Run farther | 3 km | 5 km | +2 | 10 km | 2026-03-11 (2 values) |\n\n"
+        ),
+        "{march}"
+    );
+    let html = printed_review(
+        &journal,
+        &[
+            "--period",
+            "month",
+            "--date",
+            "2026-03-02",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(
+        html.contains(
+            "<td class=\"num\">3 km</td><td class=\"num\">5 km</td><td class=\"num\">+2</td><td class=\"num\">10 km</td>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn goal_names_link_to_their_pages_in_every_section_of_a_review() {
+    let journal = shipping_journal().entry(
+        "2026-03-16",
+        "## Wins\n- Demo day\n- [x] beta #ship-the-app ✅ 2026-03-16\n",
+    );
+    journal.run(&["build", "--today", "2026-03-20"]).success();
+    let reviews = journal.path().join("_reports/reviews");
+    let markdown = fs::read_to_string(reviews.join("2026-03.md")).unwrap();
+    let html = fs::read_to_string(reviews.join("2026-03.html")).unwrap();
+    for (text, title, linked) in [
+        (
+            &markdown,
+            "Ship the app",
+            "[Ship the app](../goals/ship-the-app.md)",
+        ),
+        (
+            &markdown,
+            "Run farther",
+            "[Run farther](../goals/run-farther.md)",
+        ),
+        (
+            &html,
+            ">Ship the app<",
+            "<a href=\"../goals/ship-the-app.html\">Ship the app<",
+        ),
+        (
+            &html,
+            ">Run farther<",
+            "<a href=\"../goals/run-farther.html\">Run farther<",
+        ),
+    ] {
+        let shown = text.matches(title).count();
+        // Wins, progress, metrics, next for each goal, coming up: in several sections.
+        assert!(shown >= 3, "{title} {shown}: {text}");
+        assert_eq!(text.matches(linked).count(), shown, "{title}: {text}");
+    }
+}
+
+#[test]
+fn the_review_of_a_quiet_week_says_which_week_had_activity_and_how_to_choose_it() {
+    let journal = Journal::new()
+        .goal("goals/ship.md", "Ship", "- [ ] plan\n")
+        .entry("2026-02-25", "# Started\n\n## Wins\n- Began\n");
+    let last_week = printed_review(&journal, &[]);
+    assert!(
+        last_week.contains(
+            "Nothing happened in this week: no entry written, no milestone done, no value \
+             logged. The latest week with activity is Week 9, 2026: choose it with \
+             `--date 2026-02-23`. Another length of period: `--period week`, `month`, \
+             `quarter` or `year`.\n"
+        ),
+        "{last_week}"
+    );
+    let empty = Journal::new().goal("goals/ship.md", "Ship", "- [ ] plan\n");
+    let html = printed_review(&empty, &["--format", "html"]);
+    assert!(
+        html.contains("Nothing in the journal is dated yet"),
+        "{html}"
+    );
+}
