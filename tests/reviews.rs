@@ -279,3 +279,165 @@ fn the_review_of_a_quiet_week_says_which_week_had_activity_and_how_to_choose_it(
         "{html}"
     );
 }
+
+/// `trailmark new review ARGS --dir JOURNAL`, with no editor set unless `env` sets one.
+fn new_review(journal: &Journal, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut command = trailmark();
+    command
+        .args(["new", "review"])
+        .args(args)
+        .arg("--dir")
+        .arg(journal.path())
+        .env_remove("VISUAL")
+        .env_remove("EDITOR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+const OCTOBER: &[&str] = &["--period", "month", "--date", "2026-10-01"];
+
+#[test]
+fn new_review_writes_the_facts_and_the_questions_to_answer_and_never_overwrites() {
+    let journal = Journal::example();
+    let output = new_review(&journal, &[], OCTOBER);
+    assert!(output.status.success(), "{output:?}");
+    let path = journal.path().join("journal/2026/2026-10-review.md");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{}\n", path.display())
+    );
+    let review = fs::read_to_string(&path).unwrap();
+    assert!(
+        review.starts_with(
+            "---\ndate: 2026-10-31\nreview: 2026-10\n---\n\n# October 2026: monthly review\n"
+        ),
+        "{review}"
+    );
+    assert!(
+        review.contains(
+            "## The facts\n\n- 6 milestones done, 4 entries written (4 the month before), 0 goals completed.\n\
+             - Moved: Present at the quarterly all-hands (0% → 60%), "
+        ),
+        "{review}"
+    );
+    assert!(
+        review.ends_with("\n\n## What went well\n\n## What to adjust\n\n## What to learn next\n"),
+        "{review}"
+    );
+    // Facts, not milestones: nothing in it counts twice once it is in the journal.
+    assert!(!review.contains("- [") && !review.contains("#management-course"));
+    // A second time, the file is left as it is, and named.
+    fs::write(&path, "answered\n").unwrap();
+    let again = new_review(&journal, &[], OCTOBER);
+    assert!(again.status.success());
+    assert_eq!(
+        String::from_utf8(again.stdout).unwrap(),
+        format!("{}\n", path.display())
+    );
+    assert!(
+        String::from_utf8(again.stderr)
+            .unwrap()
+            .contains("the review of 2026-10 is already there, left as it is; --edit opens it")
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "answered\n");
+}
+
+#[test]
+fn the_answers_of_a_review_show_in_the_reviews_of_its_period() {
+    let journal = Journal::example();
+    assert!(new_review(&journal, &[], OCTOBER).status.success());
+    let file = "journal/2026/2026-10-review.md";
+    let answered = journal
+        .read(file)
+        .replace(
+            "## What went well\n",
+            "## What went well\n\n- The rehearsals with my mentor.\n",
+        )
+        .replace(
+            "## What to adjust\n",
+            "## What to adjust\n\nBlock two evenings a week for SQL.\n",
+        )
+        .replace(
+            "## What to learn next\n",
+            "## What to learn next\n\n- Window functions\n",
+        );
+    journal.write(file, answered);
+    let check = trailmark()
+        .args(["check", "--today", "2026-11-20"])
+        .arg(journal.path())
+        .output()
+        .unwrap();
+    let check = String::from_utf8(check.stdout).unwrap();
+    assert!(!check.contains("review.md"), "{check}");
+    journal.run(&["build", "--today", "2026-11-20"]).success();
+    for period in ["2026-10", "2026-Q4", "2026"] {
+        let review = journal.read(&format!("_reports/reviews/{period}.md"));
+        for answer in [
+            "- The rehearsals with my mentor. (2026-10-31, journal/2026/2026-10-review.md)\n",
+            "## What to adjust\n\n- Block two evenings a week for SQL. (2026-10-31, journal/2026/2026-10-review.md)\n",
+            "## What to learn next\n\n- Window functions (2026-10-31, journal/2026/2026-10-review.md)\n",
+        ] {
+            assert!(review.contains(answer), "{period}: {answer} in\n{review}");
+        }
+        let html = journal.read(&format!("_reports/reviews/{period}.html"));
+        assert!(html.contains("<h2>What to adjust</h2>"), "{period}");
+    }
+    let november = journal.read("_reports/reviews/2026-11.md");
+    assert!(!november.contains("Window functions"));
+}
+
+#[test]
+fn new_review_uses_the_journals_own_template() {
+    let journal = Journal::example().file(
+        "templates/new-review.md",
+        "---\ndate: {{ date }}\n---\n# My {{ review.label }}: {{ review.milestones_done }} done, {{ review.progress[0].end | percent }}\n",
+    );
+    assert!(new_review(&journal, &[], OCTOBER).status.success());
+    assert_eq!(
+        journal.read("journal/2026/2026-10-review.md"),
+        "---\ndate: 2026-10-31\n---\n# My 2026-10: 6 done, 60%\n"
+    );
+}
+
+#[test]
+fn new_review_of_a_period_not_begun_is_refused_and_writes_nothing() {
+    let journal = Journal::example();
+    let output = new_review(&journal, &[], &["--period", "year", "--date", "2999-01-01"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("2999 has not begun yet")
+    );
+    assert!(!journal.path().join("journal/2999").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn new_review_edit_opens_the_new_review_and_then_the_one_there() {
+    use std::os::unix::fs::PermissionsExt;
+    let journal = Journal::example();
+    let folder = tempfile::tempdir().unwrap();
+    let record = folder.path().join("record");
+    let editor = folder.path().join("editor.sh");
+    fs::write(
+        &editor,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", record.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+    let visual = format!("'{}'", editor.display());
+    let mut args = OCTOBER.to_vec();
+    args.push("--edit");
+    for _ in 0..2 {
+        let output = new_review(&journal, &[("VISUAL", &visual)], &args);
+        assert!(output.status.success(), "{output:?}");
+    }
+    let path = journal.path().join("journal/2026/2026-10-review.md");
+    assert_eq!(
+        fs::read_to_string(&record).unwrap(),
+        format!("{}\n{}\n", path.display(), path.display())
+    );
+}

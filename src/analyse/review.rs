@@ -46,6 +46,10 @@ pub(crate) struct Review<'a> {
     pub(crate) win_notes: Vec<NoteItem<'a>>,
     pub(crate) feedback: Vec<NoteItem<'a>>,
     pub(crate) lessons: Vec<NoteItem<'a>>,
+    /// The answers to "What to adjust" and "What to learn next" (of a review answered in
+    /// the journal, or of any entry with such a section).
+    pub(crate) adjustments: Vec<NoteItem<'a>>,
+    pub(crate) learn_next: Vec<NoteItem<'a>>,
     /// Goals that moved in the period, most moved first.
     pub(crate) progress: Vec<GoalProgress<'a>>,
     /// Active goals that did not move, by title: listed, not tabled, so that a journal
@@ -494,6 +498,8 @@ impl<'a> Reviewer<'a> {
             win_notes: notes(NoteKind::Win),
             feedback: notes(NoteKind::Feedback),
             lessons: notes(NoteKind::Lesson),
+            adjustments: notes(NoteKind::Adjustment),
+            learn_next: notes(NoteKind::LearnNext),
             progress,
             unchanged,
             completed,

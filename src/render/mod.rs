@@ -89,6 +89,12 @@ impl Renderer {
     }
 }
 
+/// Adds the filters of the report templates (`percent`, `number`, ...) to `env`: the
+/// template of `new review` shows a review's facts as the reports do.
+pub(crate) fn add_filters(env: &mut Environment<'static>) {
+    filters::add_all(env);
+}
+
 /// `text` ending with exactly one newline, whatever its template ends with (a journal's
 /// own template too): a report is a text file, and one copied into a notes app or a
 /// repository shows no blank line at its end.
