@@ -194,8 +194,8 @@ fn metrics_logged_show_the_change_and_the_target_once_a_goal() {
     let march = printed_review(&journal, &["--period", "month", "--date", "2026-03-02"]);
     assert!(
         march.contains(
-            "| Goal | Start | End | Change | Target | Last logged |\n|---|---:|---:|---:|---:|---|\n\
-             | Run farther | 3 km | 5 km | +2 | 10 km | 2026-03-11 (2 values) |\n\n"
+            "| Goal | Value | Change | Target |\n|---|---:|---:|---:|\n\
+             | Run farther | 3 → 5 km | +2 | 10 km |\n\n"
         ),
         "{march}"
     );
@@ -212,7 +212,7 @@ fn metrics_logged_show_the_change_and_the_target_once_a_goal() {
     );
     assert!(
         html.contains(
-            "<td class=\"num\">3 km</td><td class=\"num\">5 km</td><td class=\"num\">+2</td><td class=\"num\">10 km</td>"
+            "<td class=\"num\">3 → 5 km</td><td class=\"num\">+2</td><td class=\"num\">10 km</td>"
         ),
         "{html}"
     );
