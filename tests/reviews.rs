@@ -272,6 +272,13 @@ fn the_review_of_a_quiet_week_says_which_week_had_activity_and_how_to_choose_it(
         ),
         "{last_week}"
     );
+    // `new review` writes it all the same, and says which week to review instead.
+    let written = new_review(&journal, &[], &["--date", "2026-03-09"]);
+    assert!(written.status.success(), "{written:?}");
+    assert!(String::from_utf8(written.stderr).unwrap().contains(
+        "note: nothing happened in 2026-W11; the latest week with activity is 2026-W09: \
+             --date 2026-02-23"
+    ));
     let empty = Journal::new().goal("goals/ship.md", "Ship", "- [ ] plan\n");
     let html = printed_review(&empty, &["--format", "html"]);
     assert!(

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::analyse::period::PeriodKind;
+use crate::analyse::review::Review;
 use crate::dates::Date;
 use crate::error::Error;
 use crate::scaffold::{self, NewGoal};
@@ -67,13 +68,16 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
             let mut workspace = Workspace::load(dir, None)?;
             let templates = workspace.config().templates_in(dir);
             let today = Date::today();
-            let (label, file) = workspace.with_review(kind, date, today, |review| {
+            let (label, quiet, file) = workspace.with_review(kind, date, today, |review| {
                 let file = scaffold::new_review(&templates, review, today)?;
-                Ok::<_, Error>((review.label.clone(), file))
+                Ok::<_, Error>((review.label.clone(), quiet_note(review), file))
             })?;
             if let Some(path) = scaffold::existing(dir, &file.path) {
                 let what = format!("the review of {label}");
                 return existing_file(&path, &what, editor.as_ref(), verbosity);
+            }
+            if let Some(note) = quiet.filter(|_| verbosity != Verbosity::Quiet) {
+                term::print_note(&note);
             }
             file
         }
@@ -86,6 +90,25 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
         crate::editor::edit(path, &editor)?;
     }
     Ok(())
+}
+
+/// For a review of a period in which nothing happened, which period to review instead:
+/// the review is written all the same (a quiet week is worth a thought too).
+fn quiet_note(review: &Review) -> Option<String> {
+    if !review.quiet {
+        return None;
+    }
+    let kind = review.kind.as_str();
+    Some(match &review.latest_active {
+        Some(active) => format!(
+            "nothing happened in {}; the latest {kind} with activity is {}: --date {}",
+            review.label, active.label, active.first
+        ),
+        None => format!(
+            "nothing happened in {}, and nothing in the journal is dated yet",
+            review.label
+        ),
+    })
 }
 
 /// `what` (the entry of a day, the review of a period) exists at `path`: opens it with
