@@ -14,6 +14,7 @@
 //! read and which the fingerprints hash differently.
 
 mod milestones;
+pub(crate) mod outlook;
 pub(crate) mod period;
 pub(crate) mod review;
 mod status;

@@ -6,18 +6,23 @@
 //! instead of copying it, and skips the goals that cannot show in its period
 //! ([`Reviewer::could_show`]; a unit test checks, over goals of every shape and every
 //! period from mid-2024 to the end of 2028, that a skipped goal has nothing to show).
+//!
+//! Over 500 lines: most of it is the review's row types, which are both its JSON
+//! (`trailmark review --format json`) and its templates' data, kept beside the one walk
+//! that fills them. Where each active goal stands is computed in [`super::outlook`].
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::outlook::{GoalOutlook, outlook};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
-use super::timeline::{GoalTimeline, forecast_as_of};
-use super::{GoalReport, MilestoneReport, Report, Status};
+use super::timeline::GoalTimeline;
+use super::{GoalReport, Report, Status};
 use crate::dates::{Date, Weekday};
-use crate::document::{MilestoneState, NoteKind, Priority};
+use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
 
 /// The facts of one week, month, quarter or year, and what comes next: what a review page
@@ -88,52 +93,6 @@ pub(crate) struct PeriodLink {
     pub(crate) label: String,
     pub(crate) title: String,
     pub(crate) first: Date,
-}
-
-/// Where an active goal stands at the end of a period: what to do next, what is late,
-/// and whether its recent pace makes the due date.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct GoalOutlook<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
-    pub(crate) due: Option<Date>,
-    /// The milestone to do next: its open leaves by priority, then due date, then as
-    /// written.
-    pub(crate) next: Option<OpenMilestone<'a>>,
-    /// Open milestones due before the end of the period, the longest overdue first.
-    pub(crate) overdue: Vec<OpenMilestone<'a>>,
-    /// Milestones done a week over the forecast's window (or the metric's change a
-    /// week), when measured.
-    pub(crate) pace_per_week: Option<f64>,
-    /// What the pace counts: `milestones`, or the metric's unit.
-    pub(crate) pace_unit: Option<&'a str>,
-    /// When the goal will be done at that pace, or why there is no date.
-    pub(crate) forecast: Option<Date>,
-    pub(crate) forecast_note: Option<String>,
-}
-
-/// A milestone open at the end of a period.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct OpenMilestone<'a> {
-    pub(crate) text: &'a str,
-    /// The text as written, when it has markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<&'a str>,
-    pub(crate) due: Option<Date>,
-    pub(crate) file: &'a str,
-    pub(crate) line: u32,
-}
-
-impl<'a> OpenMilestone<'a> {
-    fn of(milestone: &'a MilestoneReport) -> OpenMilestone<'a> {
-        OpenMilestone {
-            text: &milestone.text,
-            markdown: milestone.markdown.as_deref(),
-            due: milestone.due,
-            file: &milestone.file,
-            line: milestone.line,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -567,68 +526,6 @@ impl<'a> Reviewer<'a> {
         logged
     }
 
-    /// Where goal `g`, active at the end of `as_of` with `status`, stands then.
-    fn outlook(&self, g: usize, status: Status, as_of: Date) -> GoalOutlook<'a> {
-        let goal = &self.report.goals[g];
-        let timeline = &self.timelines[g];
-        // Open at the end of `as_of`: open now, or done after it. A cancelled milestone
-        // is not counted, whenever it was cancelled.
-        let open_then = |m: &&MilestoneReport| match m.effective_state {
-            MilestoneState::Open => true,
-            MilestoneState::Done => m.done_on.is_some_and(|done| done > as_of),
-            _ => false,
-        };
-        let priority = |m: &MilestoneReport| {
-            m.tasks
-                .as_ref()
-                .and_then(|t| t.priority_rank)
-                .unwrap_or(Priority::rank(None))
-        };
-        let next = goal
-            .milestones
-            .iter()
-            .filter(open_then)
-            .filter(|m| m.leaf)
-            .enumerate()
-            .min_by_key(|(written, m)| (priority(m), m.due.is_none(), m.due, *written))
-            .map(|(_, m)| OpenMilestone::of(m));
-        let mut overdue: Vec<OpenMilestone> = goal
-            .milestones
-            .iter()
-            .filter(open_then)
-            .filter(|m| m.due.is_some_and(|due| due < as_of))
-            .map(OpenMilestone::of)
-            .collect();
-        overdue.sort_by_key(|m| m.due);
-        // As of today the forecast is the report's, so that the review says what the
-        // goal's page says; a past period's is as it was then.
-        let forecast = if as_of == self.report.today {
-            super::timeline::Forecast {
-                date: goal.forecast,
-                pace_per_week: goal.pace_per_week,
-                note: goal.forecast_note.clone(),
-            }
-        } else {
-            forecast_as_of(timeline, status, timeline.left_at(as_of), as_of)
-        };
-        let pace_unit = if goal.total > 0 {
-            Some("milestones")
-        } else {
-            goal.metric.as_ref().and_then(|m| m.unit.as_deref())
-        };
-        GoalOutlook {
-            goal: &goal.id,
-            title: &goal.title,
-            due: goal.due,
-            next,
-            overdue,
-            pace_per_week: forecast.pace_per_week,
-            pace_unit,
-            forecast: forecast.date,
-            forecast_note: forecast.note,
-        }
-    }
-
     /// Whether goal `g` can show in the review of `period` at all. Most goals of a long
     /// journal cannot: done or dropped and quiet before the period began, or not
     /// started, untouched and not due until after it. Skipping them keeps
@@ -703,7 +600,7 @@ impl<'a> Reviewer<'a> {
         };
         let open = !status_end.is_final();
         GoalRows {
-            outlook: active.then(|| self.outlook(g, status_end, as_of)),
+            outlook: active.then(|| outlook(goal, timeline, status_end, as_of, today)),
             done,
             progress: moved.then(row),
             unchanged: (!moved && active).then(row),
@@ -1027,29 +924,6 @@ mod tests {
             first.forecast_note.as_deref(),
             Some("too little recent history to forecast: 1 milestone done in the last 8 weeks")
         );
-    }
-
-    #[test]
-    fn the_next_milestone_is_the_most_urgent_then_the_soonest_due_then_the_first_written() {
-        let goal = "---\ngoal: Ship\n---\n- [ ] later 📅 2026-05-01\n- [ ] undated\n\
-                    - [ ] sooner 📅 2026-04-01\n- [x] done 📅 2026-03-01 ✅ 2026-03-02\n";
-        let urgent = format!("{goal}- [ ] urgent 🔼\n");
-        for (text, next) in [(goal, "sooner"), (urgent.as_str(), "urgent")] {
-            let journal = Box::leak(Box::new(build(vec![parse("ship.md", text.as_bytes())])));
-            let today = day("2026-03-10");
-            let report = Box::leak(Box::new(analyse(
-                journal,
-                &History::default(),
-                today,
-                &Rules::default(),
-            )));
-            let r = Reviewer::new(journal, report).review(Period::containing(
-                PeriodKind::Month,
-                today,
-                Weekday::Monday,
-            ));
-            assert_eq!(r.outlook[0].next.as_ref().unwrap().text, next);
-        }
     }
 
     #[test]
