@@ -451,7 +451,7 @@ mod tests {
             ("\"\" = 1", "unknown key ``, expected one of `output`"),
             (
                 "[sections]\n\"\" = 1",
-                "unknown key ``, expected one of `wins`, `feedback`, `lessons`;",
+                "unknown key ``, expected one of `wins`, `feedback`, `lessons`, `adjustments`, `learn_next`;",
             ),
             (
                 "sections = 5",
@@ -523,6 +523,8 @@ mod tests {
             "wins",
             "feedback",
             "lessons",
+            "adjustments",
+            "learn_next",
         ] {
             assert!(
                 settings
@@ -564,7 +566,7 @@ mod tests {
         }
         let config = Config::parse(&uncommented)
             .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
-        assert_eq!(config.set.len(), 13, "{uncommented}");
+        assert_eq!(config.set.len(), 15, "{uncommented}");
         let defaults = Config::default();
         assert_eq!(config.output, defaults.output);
         assert_eq!(config.templates, defaults.templates);

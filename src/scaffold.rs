@@ -1,5 +1,5 @@
-//! `trailmark init` and `trailmark new`: the files a new journal starts with, and new goal
-//! and entry files made from templates.
+//! `trailmark init` and `trailmark new`: the files a new journal starts with, and new goal,
+//! entry and review files made from templates.
 //!
 //! These are the only commands that write into a journal, and they only ever add files:
 //! a file that exists is an error, never overwritten. Each file is written to a hidden
@@ -13,10 +13,13 @@ use std::path::{Path, PathBuf};
 
 use minijinja::context;
 
+use crate::analyse::review::Review;
 use crate::dates::Date;
 use crate::error::Error;
 use crate::model::Journal;
-use crate::render::templates::{self, NEW_ENTRY_TEMPLATE, NEW_GOAL_TEMPLATE, Purpose};
+use crate::render::templates::{
+    self, NEW_ENTRY_TEMPLATE, NEW_GOAL_TEMPLATE, NEW_REVIEW_TEMPLATE, Purpose,
+};
 
 /// Where `init` and `new goal` put goals, relative to the journal (as in the example
 /// journal).
@@ -258,6 +261,40 @@ pub(crate) fn new_entry(templates: &Path, date: Date) -> Result<NewFile, Error> 
     })
 }
 
+/// The file of a review to answer: `journal/YYYY/<label>-review.md` (`2026-10-review.md`,
+/// `2026-W44-review.md`), from the template `new-review.md`. It is dated the period's
+/// last day, or today while the period lasts, so that the review of the period (and of
+/// the quarter and year around it) collects its answers; a period that has not begun
+/// has nothing to review yet.
+pub(crate) fn new_review(templates: &Path, review: &Review, today: Date) -> Result<NewFile, Error> {
+    if review.first > today {
+        return Err(Error::Argument(format!(
+            "{} has not begun yet (today is {today}): a review is written during its period or after it",
+            review.label
+        )));
+    }
+    let date = review.last.min(today);
+    let content = render(
+        templates,
+        NEW_REVIEW_TEMPLATE,
+        context! { review => minijinja::Value::from(minijinja::value::Serde(review)), date => date.to_string() },
+    )?;
+    Ok(NewFile {
+        path: review_path(review, date),
+        content,
+        purpose: "a review to answer",
+    })
+}
+
+/// Where the answered review of `review`, dated `date`, goes.
+fn review_path(review: &Review, date: Date) -> String {
+    format!(
+        "{ENTRIES_FOLDER}/{:04}/{}-review.md",
+        date.year(),
+        review.label
+    )
+}
+
 /// Renders the template `name`, from the journal's templates `folder` if it has its own,
 /// else the embedded one.
 fn render(folder: &Path, name: &str, values: minijinja::Value) -> Result<String, Error> {
@@ -273,6 +310,7 @@ fn render(folder: &Path, name: &str, values: minijinja::Value) -> Result<String,
         .expect("every template of `new` is shipped");
     // The file ends with a newline when the template does.
     let mut env = templates::environment(Purpose::New);
+    crate::render::add_filters(&mut env);
     env.add_filter("yaml", yaml_string);
     env.add_template_owned(name.to_string(), source)
         .map_err(template_error)?;
@@ -333,7 +371,13 @@ fn in_journal(root: &Path, relative: &str) -> PathBuf {
 
 /// The entry of `date` in the journal at `root`, if there is one already.
 pub(crate) fn existing_entry(root: &Path, date: Date) -> Option<PathBuf> {
-    let path = in_journal(root, &entry_path(date));
+    existing(root, &entry_path(date))
+}
+
+/// The file `relative` of the journal at `root`, if there is one already (a dangling
+/// symlink is one too).
+pub(crate) fn existing(root: &Path, relative: &str) -> Option<PathBuf> {
+    let path = in_journal(root, relative);
     path.symlink_metadata().is_ok().then_some(path)
 }
 
@@ -458,7 +502,7 @@ mod tests {
     #[test]
     fn the_settings_file_names_the_templates_of_new() {
         let settings = crate::config::commented_defaults();
-        let names = format!("{NEW_GOAL_TEMPLATE} and {NEW_ENTRY_TEMPLATE}");
+        let names = format!("{NEW_GOAL_TEMPLATE}, {NEW_ENTRY_TEMPLATE} and {NEW_REVIEW_TEMPLATE}");
         assert!(settings.contains(&names), "{names} in\n{settings}");
     }
 
@@ -589,6 +633,39 @@ mod tests {
         assert!(parsed.all_diagnostics().is_empty());
         assert_eq!(parsed.documents[0].date, Some(day("2026-03-02")));
         assert!(parsed.documents[0].milestones.is_empty());
+    }
+
+    #[test]
+    fn a_review_is_dated_in_its_period_and_one_not_begun_is_refused() {
+        use crate::analyse::period::{Period, PeriodKind};
+        use crate::analyse::review::Reviewer;
+        use crate::dates::Weekday;
+        let files = [("2026-11-02.md", "# Monday\n\n## Wins\n- Shipped\n")];
+        let journal = journal(&files);
+        let report = crate::testing::report(&files, "2026-11-20");
+        let reviewer = Reviewer::new(&journal, &report);
+        let month = |on| Period::containing(PeriodKind::Month, day(on), Weekday::Monday);
+        let none = Path::new("no-templates-here");
+        let today = day("2026-11-20");
+        // October is over: its last day. November lasts: today, not a day to come.
+        for (on, path, date) in [
+            ("2026-10-01", "journal/2026/2026-10-review.md", "2026-10-31"),
+            ("2026-11-01", "journal/2026/2026-11-review.md", "2026-11-20"),
+        ] {
+            let file = new_review(none, &reviewer.review(month(on)), today).unwrap();
+            assert_eq!(file.path, path);
+            let parsed = crate::testing::journal(&[(&file.path, &file.content)]);
+            assert!(parsed.all_diagnostics().is_empty());
+            assert_eq!(parsed.documents[0].date, Some(day(date)));
+            assert!(parsed.documents[0].milestones.is_empty());
+            // Its facts are no notes: the answers alone are collected.
+            assert!(parsed.documents[0].notes.is_empty(), "{}", file.content);
+        }
+        let error = new_review(none, &reviewer.review(month("2026-12-01")), today).unwrap_err();
+        assert!(
+            error.to_string().contains("2026-12 has not begun yet"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -276,18 +276,34 @@ impl Workspace {
         today: Date,
         format: Format,
     ) -> Result<String, Error> {
+        let templates = self.config.templates_in(&self.root);
+        let to_journal = format!("{}/", self.root.display()).replace('\\', "/");
+        self.with_review(kind, date, today, |review| {
+            if format == Format::Json {
+                return Ok(serde_json::to_string_pretty(review)
+                    .expect("a review holds only strings, numbers and dates")
+                    + "\n");
+            }
+            // Printed, not written: a page of its own, not one of the build's outputs.
+            let renderer = render::Renderer::new(Some(templates));
+            renderer.render_review(review, format, &to_journal)
+        })
+    }
+
+    /// `use_review` given the review of the period of `kind` that contains `date`, or
+    /// else of the last complete one before `today`: what `trailmark review` prints and
+    /// `trailmark new review` writes into the journal.
+    pub(crate) fn with_review<T>(
+        &mut self,
+        kind: PeriodKind,
+        date: Option<Date>,
+        today: Date,
+        use_review: impl FnOnce(&review::Review) -> T,
+    ) -> T {
         let period = self.review_period(kind, date, today);
         let report = self.analyse(today);
         let review = review::Reviewer::new(&self.journal, &report).review(period);
-        if format == Format::Json {
-            return Ok(serde_json::to_string_pretty(&review)
-                .expect("a review holds only strings, numbers and dates")
-                + "\n");
-        }
-        // Printed, not written: a page of its own, not one of the build's outputs.
-        let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-        let to_journal = format!("{}/", self.root.display()).replace('\\', "/");
-        renderer.render_review(&review, format, &to_journal)
+        use_review(&review)
     }
 
     /// The period of `kind` `trailmark review` shows: the one that contains `date`, or

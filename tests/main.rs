@@ -16,6 +16,7 @@ mod history;
 mod index_and_goal_pages;
 mod init;
 mod limits;
+mod reviews;
 mod safety;
 mod serve;
 mod snapshots;

@@ -15,6 +15,7 @@
 
 mod milestones;
 mod needs;
+pub(crate) mod outlook;
 pub(crate) mod period;
 pub(crate) mod review;
 mod status;

@@ -6,12 +6,17 @@
 //! instead of copying it, and skips the goals that cannot show in its period
 //! ([`Reviewer::could_show`]; a unit test checks, over goals of every shape and every
 //! period from mid-2024 to the end of 2028, that a skipped goal has nothing to show).
+//!
+//! Over 500 lines: most of it is the review's row types, which are both its JSON
+//! (`trailmark review --format json`) and its templates' data, kept beside the one walk
+//! that fills them. Where each active goal stands is computed in [`super::outlook`].
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::outlook::{GoalOutlook, outlook};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
@@ -46,6 +51,10 @@ pub(crate) struct Review<'a> {
     pub(crate) win_notes: Vec<NoteItem<'a>>,
     pub(crate) feedback: Vec<NoteItem<'a>>,
     pub(crate) lessons: Vec<NoteItem<'a>>,
+    /// The answers to "What to adjust" and "What to learn next" (of a review answered in
+    /// the journal, or of any entry with such a section).
+    pub(crate) adjustments: Vec<NoteItem<'a>>,
+    pub(crate) learn_next: Vec<NoteItem<'a>>,
     /// Goals that moved in the period, most moved first.
     pub(crate) progress: Vec<GoalProgress<'a>>,
     /// Active goals that did not move, by title: listed, not tabled, so that a journal
@@ -59,6 +68,10 @@ pub(crate) struct Review<'a> {
     /// The goals of `became_overdue`, `became_at_risk` and `stalled`, each once with all
     /// its reasons: overdue first, then at risk, then the longest stalled.
     pub(crate) needs_attention: Vec<Attention<'a>>,
+    /// Where each active goal stands at the end of the period: goals with overdue
+    /// milestones first, then by title.
+    pub(crate) outlook: Vec<GoalOutlook<'a>>,
+    /// Goals with values logged in the period, in the order first logged.
     pub(crate) metrics: Vec<MetricLogged<'a>>,
     pub(crate) entries: Vec<EntryItem<'a>>,
     pub(crate) previous_entries: usize,
@@ -66,6 +79,20 @@ pub(crate) struct Review<'a> {
     pub(crate) next_period: String,
     pub(crate) due_next: Vec<DueMilestone<'a>>,
     pub(crate) goals_due_next: Vec<GoalEvent<'a>>,
+    /// Nothing happened in the period: no entry, no milestone done, no value logged, no
+    /// goal moved (the last week of a journal just started, a `--date` off the mark).
+    pub(crate) quiet: bool,
+    /// For a quiet review: the latest period of its kind in which something happened, up
+    /// to today, to review instead.
+    pub(crate) latest_active: Option<PeriodLink>,
+}
+
+/// A period named for a person (`title`) and chosen by a day in it (`--date first`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PeriodLink {
+    pub(crate) label: String,
+    pub(crate) title: String,
+    pub(crate) first: Date,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,13 +192,22 @@ pub(crate) struct GoalEvent<'a> {
     pub(crate) days: Option<i64>,
 }
 
+/// A metric's values logged in a period: where it started, where it ended, and the
+/// target, so that a value logged twice reads as no change rather than twice.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct MetricLogged<'a> {
     pub(crate) goal: &'a str,
     pub(crate) title: &'a str,
-    pub(crate) date: Date,
-    pub(crate) value: f64,
+    /// The last value logged before the period, else the metric's baseline.
+    pub(crate) start: f64,
+    /// The last value logged in the period, on `date` in `file`.
+    pub(crate) end: f64,
+    pub(crate) change: f64,
+    pub(crate) target: f64,
     pub(crate) unit: Option<&'a str>,
+    /// How many values were logged in the period.
+    pub(crate) logged: usize,
+    pub(crate) date: Date,
     pub(crate) file: &'a str,
 }
 
@@ -361,6 +397,7 @@ impl<'a> Reviewer<'a> {
         let mut stalled = Vec::new();
         let mut needs_attention = Vec::new();
         let mut goals_due_next = Vec::new();
+        let mut outlook = Vec::new();
         let mut milestones_done = 0;
         for g in (0..goals.len()).filter(|&g| self.could_show(g, period)) {
             let rows = self.goal_rows(g, period);
@@ -373,6 +410,7 @@ impl<'a> Reviewer<'a> {
             became_at_risk.extend(rows.became_at_risk);
             stalled.extend(rows.stalled);
             goals_due_next.extend(rows.due_next);
+            outlook.extend(rows.outlook);
         }
         progress.sort_by(|a, b| {
             b.change
@@ -383,21 +421,26 @@ impl<'a> Reviewer<'a> {
         unchanged.sort_by(|a, b| a.title.cmp(b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
         needs_attention.sort_by_key(|a| a.rank);
-
-        let metrics = slice_by_date(&self.metrics, period, |m| m.0)
-            .iter()
-            .map(|&(date, g, v)| {
-                let metric = goals[g].metric.as_ref().expect("values come from a metric");
-                MetricLogged {
-                    goal: &goals[g].id,
-                    title: &goals[g].title,
-                    date,
-                    value: metric.values[v].value,
-                    unit: metric.unit.as_deref(),
-                    file: &metric.values[v].file,
-                }
-            })
-            .collect();
+        outlook.sort_by(|a, b| {
+            b.overdue
+                .len()
+                .cmp(&a.overdue.len())
+                .then(a.title.cmp(b.title))
+        });
+        let metrics = self.metrics_logged(period);
+        let quiet = entries.is_empty()
+            && milestones_done == 0
+            && wins.is_empty()
+            && metrics.is_empty()
+            && progress.is_empty();
+        let latest_active = quiet
+            .then(|| self.active_periods(period.kind).into_iter().next())
+            .flatten()
+            .map(|active| PeriodLink {
+                label: active.to_string(),
+                title: active.title(),
+                first: active.first,
+            });
 
         Review {
             kind: period.kind,
@@ -414,6 +457,8 @@ impl<'a> Reviewer<'a> {
             win_notes: notes(NoteKind::Win),
             feedback: notes(NoteKind::Feedback),
             lessons: notes(NoteKind::Lesson),
+            adjustments: notes(NoteKind::Adjustment),
+            learn_next: notes(NoteKind::LearnNext),
             progress,
             unchanged,
             completed,
@@ -422,6 +467,7 @@ impl<'a> Reviewer<'a> {
             stalled,
             stalled_after_days: rules.stalled_after_days,
             needs_attention,
+            outlook,
             metrics,
             entries: entries
                 .iter()
@@ -435,7 +481,49 @@ impl<'a> Reviewer<'a> {
             next_period: next_period.title(),
             due_next: self.due_in(next_period),
             goals_due_next,
+            quiet,
+            latest_active,
         }
+    }
+
+    /// The metrics with values logged in `period`, each once, in the order first logged.
+    fn metrics_logged(&self, period: Period) -> Vec<MetricLogged<'a>> {
+        let goals = &self.report.goals;
+        let mut logged: Vec<MetricLogged> = Vec::new();
+        let mut row_of: HashMap<usize, usize> = HashMap::new();
+        for &(date, g, v) in slice_by_date(&self.metrics, period, |m| m.0) {
+            let metric = goals[g].metric.as_ref().expect("values come from a metric");
+            let value = &metric.values[v];
+            if let Some(&row) = row_of.get(&g) {
+                let row = &mut logged[row];
+                row.end = value.value;
+                row.change = row.end - row.start;
+                row.logged += 1;
+                row.date = date;
+                row.file = &value.file;
+                continue;
+            }
+            // Values are sorted by date: the one before the period is the last before it.
+            let start = metric
+                .values
+                .iter()
+                .rfind(|earlier| earlier.date < period.first)
+                .map_or(metric.baseline, |earlier| earlier.value);
+            row_of.insert(g, logged.len());
+            logged.push(MetricLogged {
+                goal: &goals[g].id,
+                title: &goals[g].title,
+                start,
+                end: value.value,
+                change: value.value - start,
+                target: metric.target,
+                unit: metric.unit.as_deref(),
+                logged: 1,
+                date,
+                file: &value.file,
+            });
+        }
+        logged
     }
 
     /// Whether goal `g` can show in the review of `period` at all. Most goals of a long
@@ -512,6 +600,7 @@ impl<'a> Reviewer<'a> {
         };
         let open = !status_end.is_final();
         GoalRows {
+            outlook: active.then(|| outlook(goal, timeline, status_end, as_of, today)),
             done,
             progress: moved.then(row),
             unchanged: (!moved && active).then(row),
@@ -547,6 +636,7 @@ struct GoalRows<'a> {
     became_at_risk: Option<GoalEvent<'a>>,
     stalled: Option<GoalEvent<'a>>,
     due_next: Option<GoalEvent<'a>>,
+    outlook: Option<GoalOutlook<'a>>,
 }
 
 /// The dates outside which a goal cannot show in a review (see [`Reviewer::could_show`]).
@@ -692,6 +782,7 @@ mod tests {
                 && self.became_at_risk.is_none()
                 && self.stalled.is_none()
                 && self.due_next.is_none()
+                && self.outlook.is_none()
         }
     }
 
@@ -796,7 +887,7 @@ mod tests {
         assert_eq!((ship.start, ship.end, ship.done), (0.5, 0.75, 1));
         let run = r.progress.iter().find(|p| p.goal == "run").unwrap();
         assert_eq!((run.start, run.end), (0.0, 0.5));
-        assert_eq!(r.metrics[0].value, 5.0);
+        assert_eq!((r.metrics[0].start, r.metrics[0].end), (0.0, 5.0));
         let overdue: Vec<_> = r.became_overdue.iter().map(|g| (g.goal, g.date)).collect();
         assert_eq!(overdue, [("ship", Some(day("2026-02-16")))]);
         let stalled: Vec<_> = r.stalled.iter().map(|g| (g.goal, g.days)).collect();
@@ -804,6 +895,79 @@ mod tests {
         assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
         assert_eq!(r.next_period, "March 2026");
         assert_eq!(r.due_next[0].text, "launch");
+    }
+
+    #[test]
+    fn each_active_goal_has_its_next_milestone_what_is_overdue_and_its_forecast() {
+        // February, as it was at its end: `launch` is next, not yet late; two milestones
+        // in the eight weeks before 28 February make a pace of 0.25 a week, and the one
+        // left takes four weeks.
+        let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-20");
+        let ship = r.outlook.iter().find(|o| o.goal == "ship").unwrap();
+        assert_eq!(ship.next.as_ref().map(|m| m.text), Some("launch"));
+        assert!(ship.overdue.is_empty());
+        assert_eq!(ship.pace_per_week, Some(0.25));
+        assert_eq!(ship.pace_unit, Some("milestones"));
+        assert_eq!(ship.forecast, Some(day("2026-03-28")));
+        let idle = r.outlook.iter().find(|o| o.goal == "idle").unwrap();
+        assert_eq!(idle.next.as_ref().map(|m| m.text), Some("someday"));
+        assert!(idle.forecast.is_none() && idle.forecast_note.is_some());
+        // March, in progress on the 20th: `launch` was due on the 10th, so the goal with
+        // an overdue milestone comes first; its forecast is today's, from one milestone
+        // done since 23 January.
+        let r = reviews(PeriodKind::Month, "2026-03-20", "2026-03-20");
+        let first = &r.outlook[0];
+        assert_eq!(first.goal, "ship");
+        let overdue: Vec<_> = first.overdue.iter().map(|m| (m.text, m.due)).collect();
+        assert_eq!(overdue, [("launch", Some(day("2026-03-10")))]);
+        assert_eq!(
+            first.forecast_note.as_deref(),
+            Some("too little recent history to forecast: 1 milestone done in the last 8 weeks")
+        );
+    }
+
+    #[test]
+    fn a_metric_logged_twice_is_one_row_from_the_value_before_to_the_last() {
+        let journal = build(vec![
+            parse("goals/run.md", RUN.as_bytes()),
+            parse("2026-01-10.md", b"---\nmetrics: {run: 3}\n---\n"),
+            parse("2026-02-04.md", b"---\nmetrics: {run: 5}\n---\n"),
+            parse("2026-02-20.md", b"---\nmetrics: {run: 5}\n---\n"),
+        ]);
+        let report = analyse(
+            &journal,
+            &History::default(),
+            day("2026-03-05"),
+            &Rules::default(),
+        );
+        let reviewer = Reviewer::new(&journal, &report);
+        let month = |on| Period::containing(PeriodKind::Month, day(on), Weekday::Monday);
+        let february = reviewer.review(month("2026-02-01"));
+        let rows: Vec<_> = february
+            .metrics
+            .iter()
+            .map(|m| (m.goal, m.start, m.end, m.change, m.target, m.logged, m.date))
+            .collect();
+        assert_eq!(rows, [("run", 3.0, 5.0, 2.0, 10.0, 2, day("2026-02-20"))]);
+        // The first value of all starts from the baseline.
+        let january = reviewer.review(month("2026-01-01"));
+        assert_eq!(
+            (january.metrics[0].start, january.metrics[0].end),
+            (0.0, 3.0)
+        );
+    }
+
+    #[test]
+    fn a_quiet_review_names_the_latest_period_with_activity() {
+        let r = reviews(PeriodKind::Week, "2026-03-16", "2026-03-25");
+        assert!(r.quiet);
+        let latest = r.latest_active.unwrap();
+        assert_eq!(
+            (latest.label.as_str(), latest.title.as_str(), latest.first),
+            ("2026-W06", "Week 6, 2026", day("2026-02-02"))
+        );
+        let r = reviews(PeriodKind::Week, "2026-02-03", "2026-03-25");
+        assert!(!r.quiet && r.latest_active.is_none());
     }
 
     #[test]

@@ -157,6 +157,12 @@ impl GoalTimeline {
         }
     }
 
+    /// Leaves not yet done at the end of `date` (done without a date counts as done).
+    pub(crate) fn left_at(&self, date: Date) -> u32 {
+        let done = self.unknown as usize + self.done_by(date);
+        self.total.saturating_sub(done as u32)
+    }
+
     /// Leaves done on or before `date`, with a date.
     fn done_by(&self, date: Date) -> usize {
         self.done_dates.partition_point(|d| *d <= date)
@@ -300,15 +306,26 @@ impl Forecast {
 /// to the target over the change per day from the window's start (the value then is the
 /// last one logged before it) to the last value logged in the window.
 pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
-    if goal.status.is_final() || goal.status == Status::Paused {
-        return Forecast::none(format!("the goal is {}", goal.status.as_str()));
+    forecast_as_of(timeline, goal.status, goal.total - goal.done, today)
+}
+
+/// The forecast of [`forecast`] as it was at the end of `as_of`, when the goal had
+/// `status` and `left` milestones to do: what a review of a past period says.
+pub(crate) fn forecast_as_of(
+    timeline: &GoalTimeline,
+    status: Status,
+    left: u32,
+    as_of: Date,
+) -> Forecast {
+    if status.is_final() || status == Status::Paused {
+        return Forecast::none(format!("the goal is {}", status.as_str()));
     }
-    let window_start = today.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
+    let window_start = as_of.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
     if timeline.has_children() {
-        return rolled_up_forecast(timeline, window_start, today);
+        return rolled_up_forecast(timeline, window_start, as_of);
     }
-    if goal.total > 0 {
-        let done = timeline.done_between(window_start, today);
+    if timeline.total > 0 {
+        let done = timeline.done_between(window_start, as_of);
         if done < FORECAST_MIN_DONE {
             return Forecast::none(format!(
                 "too little recent history to forecast: {} done in the last {} weeks",
@@ -317,10 +334,10 @@ pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) 
             ));
         }
         let per_week = done as f64 / FORECAST_WINDOW_WEEKS as f64;
-        let left = f64::from(goal.total - goal.done);
+        let left = f64::from(left);
         let days = (left / per_week * 7.0).ceil() as i64;
         return Forecast {
-            date: Some(today.add_days(days)),
+            date: Some(as_of.add_days(days)),
             pace_per_week: Some(per_week),
             note: None,
         };
@@ -332,7 +349,7 @@ pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) 
         .values
         .iter()
         .copied()
-        .filter(|(d, _)| *d >= window_start && *d <= today)
+        .filter(|(d, _)| *d >= window_start && *d <= as_of)
         .collect();
     // The value at the window's start is the last one logged before it.
     let at_window_start = metric

@@ -86,7 +86,8 @@ pub(crate) enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<Date>,
     },
-    /// Add a goal or a journal entry from a template, and print its path.
+    /// Add a goal, a journal entry or a review to answer from a template, and print its
+    /// path.
     New {
         #[command(subcommand)]
         what: NewCommand,
@@ -201,6 +202,19 @@ pub(crate) enum NewCommand {
         #[command(flatten)]
         new: NewArgs,
     },
+    /// Add the review of a period to the journal, to answer: its facts, then "What went
+    /// well", "What to adjust" and "What to learn next" as headings to write under, in
+    /// journal/YYYY/<period>-review.md from the template new-review.md.
+    Review {
+        /// The kind of period.
+        #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
+        period: PeriodArg,
+        /// A day in the period to review [default: the last complete period before today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+        #[command(flatten)]
+        new: NewArgs,
+    },
 }
 
 impl NewCommand {
@@ -232,18 +246,27 @@ impl NewCommand {
                 edit: new.edit,
                 force: new.force,
             },
+            NewCommand::Review { period, date, new } => NewOptions {
+                dir: new.dir,
+                file: NewFileKind::Review {
+                    kind: period.kind(),
+                    date,
+                },
+                edit: new.edit,
+                force: new.force,
+            },
         }
     }
 }
 
-/// What `new goal` and `new entry` share.
+/// What every kind of `new` shares.
 #[derive(Debug, Args)]
 pub(crate) struct NewArgs {
     /// The journal folder (an option, so that it is never taken for a word of a title).
     #[arg(long, value_name = "DIR", default_value = ".")]
     dir: PathBuf,
-    /// Open the new file (or the day's entry that exists) in $VISUAL, else $EDITOR,
-    /// else `editor`, else `vi`.
+    /// Open the new file (or the day's entry, or the period's review, that exists) in
+    /// $VISUAL, else $EDITOR, else `editor`, else `vi`.
     #[arg(long)]
     edit: bool,
     /// Add the file even to a folder that does not look like a journal (no

@@ -1,7 +1,9 @@
-//! `trailmark new goal` and `trailmark new entry`: a new file from a template.
+//! `trailmark new goal`, `new entry` and `new review`: a new file from a template.
 
 use std::path::{Path, PathBuf};
 
+use crate::analyse::period::PeriodKind;
+use crate::analyse::review::Review;
 use crate::dates::Date;
 use crate::error::Error;
 use crate::scaffold::{self, NewGoal};
@@ -25,10 +27,17 @@ pub(crate) enum NewFileKind {
     Entry {
         date: Option<Date>,
     },
+    /// The review of the period of `kind` that contains `date`, or else of the last
+    /// complete one.
+    Review {
+        kind: PeriodKind,
+        date: Option<Date>,
+    },
 }
 
 /// Makes the file, prints its path, and opens it in the editor if asked to. A day's
-/// entry that exists is never made again: its path is printed, and opened if asked to.
+/// entry, or a period's review, that exists is never made again: its path is printed,
+/// and opened if asked to.
 pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
     let dir = &new.dir;
     scaffold::existing_journal(dir)?;
@@ -49,10 +58,28 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
         NewFileKind::Entry { date } => {
             let date = date.unwrap_or_else(Date::today);
             if let Some(path) = scaffold::existing_entry(dir, date) {
-                return existing_entry(&path, date, editor.as_ref(), verbosity);
+                let what = format!("the entry of {date}");
+                return existing_file(&path, &what, editor.as_ref(), verbosity);
             }
             let templates = Workspace::open(dir, None)?.config().templates_in(dir);
             scaffold::new_entry(&templates, date)?
+        }
+        NewFileKind::Review { kind, date } => {
+            let mut workspace = Workspace::load(dir, None)?;
+            let templates = workspace.config().templates_in(dir);
+            let today = Date::today();
+            let (label, quiet, file) = workspace.with_review(kind, date, today, |review| {
+                let file = scaffold::new_review(&templates, review, today)?;
+                Ok::<_, Error>((review.label.clone(), quiet_note(review), file))
+            })?;
+            if let Some(path) = scaffold::existing(dir, &file.path) {
+                let what = format!("the review of {label}");
+                return existing_file(&path, &what, editor.as_ref(), verbosity);
+            }
+            if let Some(note) = quiet.filter(|_| verbosity != Verbosity::Quiet) {
+                term::print_note(&note);
+            }
+            file
         }
     };
     let path = &scaffold::create(dir, &file)?;
@@ -65,11 +92,31 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
     Ok(())
 }
 
-/// The entry of `date` exists at `path`: opens it with `editor`, or else says where it is
-/// (a day has one entry, and writing goes on in it).
-fn existing_entry(
+/// For a review of a period in which nothing happened, which period to review instead:
+/// the review is written all the same (a quiet week is worth a thought too).
+fn quiet_note(review: &Review) -> Option<String> {
+    if !review.quiet {
+        return None;
+    }
+    let kind = review.kind.as_str();
+    Some(match &review.latest_active {
+        Some(active) => format!(
+            "nothing happened in {}; the latest {kind} with activity is {}: --date {}",
+            review.label, active.label, active.first
+        ),
+        None => format!(
+            "nothing happened in {}, and nothing in the journal is dated yet",
+            review.label
+        ),
+    })
+}
+
+/// `what` (the entry of a day, the review of a period) exists at `path`: opens it with
+/// `editor`, or else says where it is (a day has one entry and a period one review, and
+/// writing goes on in it).
+fn existing_file(
     path: &Path,
-    date: Date,
+    what: &str,
     editor: Option<&(String, Vec<String>)>,
     verbosity: Verbosity,
 ) -> Result<(), Error> {
@@ -77,7 +124,7 @@ fn existing_entry(
         term::print(&format!("{}\n", path.display()))?;
         if editor.is_none() {
             term::print_note(&format!(
-                "the entry of {date} is already there, left as it is; --edit opens it"
+                "{what} is already there, left as it is; --edit opens it"
             ));
         }
     }

@@ -79,7 +79,7 @@ pub(super) static KEYS: &[Key] = &[
         name: "templates",
         comment: "Your own templates, relative to this folder: a file here overrides the built-in\n\
                   template of the same name (reports: index.html, goal.md, ...; `trailmark new`:\n\
-                  new-goal.md and new-entry.md).",
+                  new-goal.md, new-entry.md and new-review.md).",
         read: |config, value| {
             config.templates = folder(value, "templates")?;
             Ok(())
@@ -174,8 +174,9 @@ pub(super) static KEYS: &[Key] = &[
     },
     Key {
         name: "sections.wins",
-        comment: "Headings whose items are collected as wins, feedback and lessons (matched ignoring\n\
-                  case and punctuation). A list given here replaces the default one.",
+        comment: "Headings whose items are collected as wins, feedback, lessons, adjustments and what\n\
+                  to learn next (matched ignoring case and punctuation). A list given here replaces\n\
+                  the default one.",
         read: |config, value| {
             config.parse.sections.wins = headings(value, "sections.wins")?;
             Ok(())
@@ -199,6 +200,24 @@ pub(super) static KEYS: &[Key] = &[
             Ok(())
         },
         print: |config| Toml::strings(&config.parse.sections.lessons),
+    },
+    Key {
+        name: "sections.adjustments",
+        comment: "",
+        read: |config, value| {
+            config.parse.sections.adjustments = headings(value, "sections.adjustments")?;
+            Ok(())
+        },
+        print: |config| Toml::strings(&config.parse.sections.adjustments),
+    },
+    Key {
+        name: "sections.learn_next",
+        comment: "",
+        read: |config, value| {
+            config.parse.sections.learn_next = headings(value, "sections.learn_next")?;
+            Ok(())
+        },
+        print: |config| Toml::strings(&config.parse.sections.learn_next),
     },
     Key {
         name: "warnings.loose_milestones",

@@ -39,13 +39,15 @@ impl Default for ParseOptions {
     }
 }
 
-/// The headings of the sections whose items are wins, feedback and lessons, each as
-/// compared: [`NoteKind::words`] of the heading.
+/// The headings of the sections whose items are wins, feedback, lessons, adjustments and
+/// what to learn next, each as compared: [`NoteKind::words`] of the heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Sections {
     pub(crate) wins: Vec<String>,
     pub(crate) feedback: Vec<String>,
     pub(crate) lessons: Vec<String>,
+    pub(crate) adjustments: Vec<String>,
+    pub(crate) learn_next: Vec<String>,
 }
 
 impl Default for Sections {
@@ -61,6 +63,8 @@ impl Default for Sections {
             wins: defaults(NoteKind::Win),
             feedback: defaults(NoteKind::Feedback),
             lessons: defaults(NoteKind::Lesson),
+            adjustments: defaults(NoteKind::Adjustment),
+            learn_next: defaults(NoteKind::LearnNext),
         }
     }
 }
@@ -74,6 +78,8 @@ impl Sections {
             (NoteKind::Win, &self.wins),
             (NoteKind::Feedback, &self.feedback),
             (NoteKind::Lesson, &self.lessons),
+            (NoteKind::Adjustment, &self.adjustments),
+            (NoteKind::LearnNext, &self.learn_next),
         ]
         .into_iter()
         .find(|(_, names)| names.contains(&name))
@@ -334,17 +340,21 @@ pub(crate) struct TaskMetadata {
 
 /// What a section of an entry collects, by its heading (see [`Sections::kind_of_heading`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum NoteKind {
     Win,
     Feedback,
     Lesson,
+    /// What to do differently: the answers a review's "What to adjust" collects.
+    Adjustment,
+    /// What to learn next: the answers to a review's last prompt.
+    LearnNext,
 }
 
 impl NoteKind {
     /// Headings people use for each kind, as compared (see [`Sections`]): the default
     /// of `[sections]` in `trailmark.toml`.
-    pub(crate) const HEADINGS: [(NoteKind, &[&str]); 3] = [
+    pub(crate) const HEADINGS: [(NoteKind, &[&str]); 5] = [
         (
             NoteKind::Win,
             &[
@@ -378,6 +388,27 @@ impl NoteKind {
                 "takeaways",
                 "til",
                 "today i learned",
+            ],
+        ),
+        (
+            NoteKind::Adjustment,
+            &[
+                "what to adjust",
+                "adjust",
+                "adjustments",
+                "what to change",
+                "what i would do differently",
+                "do differently",
+            ],
+        ),
+        (
+            NoteKind::LearnNext,
+            &[
+                "what to learn next",
+                "learn next",
+                "to learn",
+                "what i want to learn",
+                "what i want to learn next",
             ],
         ),
     ];

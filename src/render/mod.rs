@@ -84,6 +84,41 @@ impl Renderer {
             message: templates::describe(&error),
         };
         let template = self.env.get_template(name).map_err(template_error)?;
-        template.render(ctx).map_err(template_error)
+        let text = template.render(ctx).map_err(template_error)?;
+        Ok(ending_with_one_newline(text))
+    }
+}
+
+/// Adds the filters of the report templates (`percent`, `number`, ...) to `env`: the
+/// template of `new review` shows a review's facts as the reports do.
+pub(crate) fn add_filters(env: &mut Environment<'static>) {
+    filters::add_all(env);
+}
+
+/// `text` ending with exactly one newline, whatever its template ends with (a journal's
+/// own template too): a report is a text file, and one copied into a notes app or a
+/// repository shows no blank line at its end.
+fn ending_with_one_newline(mut text: String) -> String {
+    let kept = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(kept);
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ending_with_one_newline;
+
+    #[test]
+    fn a_report_ends_with_exactly_one_newline() {
+        for (rendered, expected) in [
+            ("text", "text\n"),
+            ("text\n", "text\n"),
+            ("text\n\n\n", "text\n"),
+            ("text\r\n\r\n", "text\n"),
+            ("", "\n"),
+        ] {
+            assert_eq!(ending_with_one_newline(rendered.to_string()), expected);
+        }
     }
 }

@@ -17,6 +17,8 @@ use crate::fsread;
 pub(crate) const NEW_GOAL_TEMPLATE: &str = "new-goal.md";
 /// The template of `new entry`, overridable in the journal's templates folder.
 pub(crate) const NEW_ENTRY_TEMPLATE: &str = "new-entry.md";
+/// The template of `new review`, overridable in the journal's templates folder.
+pub(crate) const NEW_REVIEW_TEMPLATE: &str = "new-review.md";
 
 /// What a template trailmark ships is for: a template of one finds only the shipped
 /// templates of its own kind.
@@ -27,7 +29,7 @@ pub(crate) enum Purpose {
 }
 
 /// The templates trailmark ships: file name, purpose, text.
-const SHIPPED: [(&str, Purpose, &str); 11] = [
+const SHIPPED: [(&str, Purpose, &str); 12] = [
     (
         "base.html",
         Purpose::Report,
@@ -82,6 +84,11 @@ const SHIPPED: [(&str, Purpose, &str); 11] = [
         NEW_ENTRY_TEMPLATE,
         Purpose::New,
         include_str!("../../templates/new-entry.md"),
+    ),
+    (
+        NEW_REVIEW_TEMPLATE,
+        Purpose::New,
+        include_str!("../../templates/new-review.md"),
     ),
 ];
 

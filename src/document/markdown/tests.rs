@@ -178,6 +178,9 @@ fn section_names_match_synonyms_only() {
         ("Lessons learned:", Some(NoteKind::Lesson)),
         ("TIL", Some(NoteKind::Lesson)),
         ("Feedback received", Some(NoteKind::Feedback)),
+        ("What went well", Some(NoteKind::Win)),
+        ("What to adjust", Some(NoteKind::Adjustment)),
+        ("What to learn next", Some(NoteKind::LearnNext)),
         ("Winter plans", None),
         ("Learn SQL", None),
     ] {

@@ -1,0 +1,182 @@
+//! Where a goal stands at a day: the milestone to do next, those already overdue, its
+//! pace and its forecast. Reviews show it for each active goal at the end of their period;
+//! a milestone done after that day counts as open then, so that a past period's review
+//! says what was true at its end.
+
+use serde::Serialize;
+
+use super::timeline::{Forecast, GoalTimeline, forecast_as_of};
+use super::{GoalReport, MilestoneReport, Status};
+use crate::dates::Date;
+use crate::document::{MilestoneState, Priority};
+
+/// Where an active goal stands at the end of a period: what to do next, what is late,
+/// and whether its recent pace makes the due date.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct GoalOutlook<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) due: Option<Date>,
+    /// The milestone to do next: its open leaves by priority, then due date, then as
+    /// written.
+    pub(crate) next: Option<OpenMilestone<'a>>,
+    /// Open milestones due before the end of the period, the longest overdue first.
+    pub(crate) overdue: Vec<OpenMilestone<'a>>,
+    /// Milestones done a week over the forecast's window (or the metric's change a
+    /// week), when measured.
+    pub(crate) pace_per_week: Option<f64>,
+    /// What the pace counts: `milestones`, or the metric's unit.
+    pub(crate) pace_unit: Option<&'a str>,
+    /// When the goal will be done at that pace, or why there is no date.
+    pub(crate) forecast: Option<Date>,
+    pub(crate) forecast_note: Option<String>,
+}
+
+/// A milestone open at the end of a period.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OpenMilestone<'a> {
+    pub(crate) text: &'a str,
+    /// The text as written, when it has markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) markdown: Option<&'a str>,
+    pub(crate) due: Option<Date>,
+    pub(crate) file: &'a str,
+    pub(crate) line: u32,
+}
+
+impl<'a> OpenMilestone<'a> {
+    fn of(milestone: &'a MilestoneReport) -> OpenMilestone<'a> {
+        OpenMilestone {
+            text: &milestone.text,
+            markdown: milestone.markdown.as_deref(),
+            due: milestone.due,
+            file: &milestone.file,
+            line: milestone.line,
+        }
+    }
+}
+
+/// Where `goal` (with its `timeline`), active at the end of `as_of` with `status`,
+/// stands then; `today` is the day of the report.
+pub(crate) fn outlook<'a>(
+    goal: &'a GoalReport,
+    timeline: &GoalTimeline,
+    status: Status,
+    as_of: Date,
+    today: Date,
+) -> GoalOutlook<'a> {
+    // Open at the end of `as_of`: open now, or done after it. A cancelled milestone
+    // is not counted, whenever it was cancelled.
+    let open_then = |m: &&MilestoneReport| match m.effective_state {
+        MilestoneState::Open => true,
+        MilestoneState::Done => m.done_on.is_some_and(|done| done > as_of),
+        _ => false,
+    };
+    let priority = |m: &MilestoneReport| {
+        m.tasks
+            .as_ref()
+            .and_then(|t| t.priority_rank)
+            .unwrap_or(Priority::rank(None))
+    };
+    let next = goal
+        .milestones
+        .iter()
+        .filter(open_then)
+        .filter(|m| m.leaf)
+        .enumerate()
+        .min_by_key(|(written, m)| (priority(m), m.due.is_none(), m.due, *written))
+        .map(|(_, m)| OpenMilestone::of(m));
+    let mut overdue: Vec<OpenMilestone> = goal
+        .milestones
+        .iter()
+        .filter(open_then)
+        .filter(|m| m.due.is_some_and(|due| due < as_of))
+        .map(OpenMilestone::of)
+        .collect();
+    overdue.sort_by_key(|m| m.due);
+    // As of today the forecast is the report's, so that the review says what the
+    // goal's page says; a past period's is as it was then.
+    let forecast = if as_of == today {
+        Forecast {
+            date: goal.forecast,
+            pace_per_week: goal.pace_per_week,
+            note: goal.forecast_note.clone(),
+        }
+    } else {
+        forecast_as_of(timeline, status, timeline.left_at(as_of), as_of)
+    };
+    let pace_unit = if goal.total > 0 {
+        Some("milestones")
+    } else {
+        goal.metric.as_ref().and_then(|m| m.unit.as_deref())
+    };
+    GoalOutlook {
+        goal: &goal.id,
+        title: &goal.title,
+        due: goal.due,
+        next,
+        overdue,
+        pace_per_week: forecast.pace_per_week,
+        pace_unit,
+        forecast: forecast.date,
+        forecast_note: forecast.note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{day, one_goal};
+
+    /// The outlook of a goal with milestones `body` (reported on 2026-06-01) at the end
+    /// of `as_of`.
+    fn outlook_of(body: &str, as_of: &str) -> (Option<String>, Vec<String>) {
+        let goal = one_goal(body);
+        let timeline = GoalTimeline::of(&goal);
+        let outlook = outlook(
+            &goal,
+            &timeline,
+            Status::Open,
+            day(as_of),
+            day("2026-06-01"),
+        );
+        let text = |m: &OpenMilestone| m.text.to_string();
+        (
+            outlook.next.as_ref().map(text),
+            outlook.overdue.iter().map(text).collect(),
+        )
+    }
+
+    #[test]
+    fn the_next_milestone_is_the_most_urgent_then_the_soonest_due_then_the_first_written() {
+        let body = "- [ ] later 📅 2026-05-01\n- [ ] undated\n- [ ] sooner 📅 2026-04-01\n";
+        assert_eq!(outlook_of(body, "2026-03-10").0.as_deref(), Some("sooner"));
+        let urgent = format!("{body}- [ ] urgent 🔼\n");
+        assert_eq!(
+            outlook_of(&urgent, "2026-03-10").0.as_deref(),
+            Some("urgent")
+        );
+        let undated = "- [ ] first\n- [ ] second\n";
+        assert_eq!(
+            outlook_of(undated, "2026-03-10").0.as_deref(),
+            Some("first")
+        );
+    }
+
+    #[test]
+    fn a_milestone_done_after_the_day_was_open_and_perhaps_overdue_then() {
+        let body = "- [x] draft 📅 2026-03-01 ✅ 2026-03-05\n- [-] dropped 📅 2026-02-01\n\
+                    - [ ] review 📅 2026-04-01\n";
+        // On 3 March the draft, due on the 1st, was still open: overdue, and next.
+        let (next, overdue) = outlook_of(body, "2026-03-03");
+        assert_eq!(next.as_deref(), Some("draft"));
+        assert_eq!(overdue, ["draft"]);
+        // Due on the day itself is not overdue yet; a cancelled one never is.
+        assert_eq!(outlook_of(body, "2026-03-01").1, Vec::<String>::new());
+        // Once done, the next is the review, overdue after 1 April.
+        assert_eq!(
+            outlook_of(body, "2026-04-02"),
+            (Some("review".to_string()), vec!["review".to_string()])
+        );
+    }
+}
