@@ -46,17 +46,12 @@ impl Error {
     /// The error of every command given a journal folder `path` that does not exist:
     /// what is wrong, and the command that starts a journal there.
     pub(crate) fn missing_journal(path: &Path) -> Error {
-        let folder = path.display().to_string();
-        let init = if path == Path::new(".") {
-            "trailmark init".to_string()
-        } else {
-            let word =
-                shlex::try_quote(&folder).map_or_else(|_| folder.clone(), |w| w.into_owned());
-            format!("trailmark init {word}")
-        };
         Error::journal(
             path,
-            format!("no such folder; start a journal there with `{init}`"),
+            format!(
+                "no such folder; start a journal there with `{}`",
+                init_command(path)
+            ),
         )
     }
 
@@ -107,4 +102,15 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// The command that starts a journal in `path`: `trailmark init`, naming the folder
+/// (quoted for a shell where it must be) unless it is the current one.
+pub(crate) fn init_command(path: &Path) -> String {
+    if path == Path::new(".") {
+        return "trailmark init".to_string();
+    }
+    let folder = path.display().to_string();
+    let word = shlex::try_quote(&folder).map_or_else(|_| folder.clone(), |w| w.into_owned());
+    format!("trailmark init {word}")
 }

@@ -407,8 +407,11 @@ pub(crate) fn looks_like_journal(root: &Path) -> Result<(), Error> {
     }
     Err(Error::journal(
         root,
-        "does not look like a journal (no trailmark.toml, no goals/ or journal/ folder, no \
-         markdown file); start one with `trailmark init`, or add the file anyway with --force",
+        format!(
+            "does not look like a journal (no trailmark.toml, no goals/ or journal/ folder, \
+             no markdown file); start one with `{}`, or add the file anyway with --force",
+            crate::error::init_command(root)
+        ),
     ))
 }
 

@@ -32,6 +32,15 @@ fn diagnostic_paths_are_relative_to_the_current_folder_and_json_to_the_journal()
     // The JSON contract names files from the journal's folder.
     let json = status_json(journal.path(), "2026-01-01");
     assert_eq!(json["diagnostics"][0]["file"], "notes.md");
+    // So do the lines `--verbose` adds: the files read, the milestones of no goal.
+    journal.write("2026-01-05.md", "- [ ] loose\n");
+    let verbose = stdout_in(parent, &["check", "--verbose", "journal"]);
+    for line in [
+        "read journal/2026-01-05.md\n",
+        "journal/2026-01-05.md:1:1: note: milestone `loose` belongs to no goal\n",
+    ] {
+        assert!(verbose.contains(line), "{line:?} in\n{verbose}");
+    }
 }
 
 #[test]

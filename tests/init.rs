@@ -274,6 +274,12 @@ fn new_refuses_a_folder_that_does_not_look_like_a_journal_unless_forced() {
             stderr.contains("does not look like a journal") && stderr.contains("--force"),
             "{stderr}"
         );
+        // The hint names the folder, as the one for a missing folder does.
+        let init = format!(
+            "start one with `trailmark init {}`",
+            folder.path().display()
+        );
+        assert!(stderr.contains(&init), "{stderr}");
     }
     let forced = new(folder.path(), &["goal", "Ship it", "--force"]);
     assert!(forced.status.success());

@@ -183,7 +183,7 @@ fn a_review_says_what_is_next_for_each_goal_what_is_overdue_and_when_it_will_be_
         "{section}"
     );
     assert!(
-        section.contains("- **Run farther**\n  - Pace: 0.74 km a week"),
+        section.contains("- **Run farther**\n  - Pace: 0.5 km a week"),
         "{section}"
     );
 }

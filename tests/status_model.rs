@@ -127,3 +127,48 @@ fn same_status_and_stalled_everywhere(today: &str) {
         "the example journal has a stalled goal on {today}"
     );
 }
+
+/// A finished month's review, read later, gives each goal the status and stalled flag
+/// that `status` gave on the month's last day: one model for then as for now.
+#[test]
+fn a_past_months_review_says_what_status_said_at_its_end() {
+    let journal = Journal::example();
+    for (month, last_day) in [("2026-09-01", "2026-09-30"), ("2026-10-01", "2026-10-31")] {
+        let then = status_json(journal.path(), last_day);
+        let review: Value = serde_json::from_str(&stdout(
+            &journal
+                .run(&[
+                    "review",
+                    "--period",
+                    "month",
+                    "--date",
+                    month,
+                    "--today",
+                    "2026-11-20",
+                    "--format",
+                    "json",
+                ])
+                .success(),
+        ))
+        .unwrap();
+        let rows = review["progress"].as_array().unwrap().iter();
+        let rows: Vec<&Value> = rows
+            .chain(review["unchanged"].as_array().unwrap())
+            .collect();
+        assert!(rows.len() >= 4, "{review}");
+        for row in rows {
+            let goal = then["goals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|goal| goal["id"] == row["goal"])
+                .unwrap();
+            assert_eq!(row["status"], goal["status"], "{} in {month}", row["goal"]);
+            assert_eq!(
+                row["stalled"], goal["stalled"],
+                "{} in {month}",
+                row["goal"]
+            );
+        }
+    }
+}

@@ -62,6 +62,8 @@ pub(crate) struct Review<'a> {
     pub(crate) unchanged: Vec<GoalProgress<'a>>,
     pub(crate) completed: Vec<GoalEvent<'a>>,
     pub(crate) became_overdue: Vec<GoalEvent<'a>>,
+    /// Each with, as `date`, the forecast after the due date when that is what made it
+    /// at risk (none when it is behind the straight line from start to due).
     pub(crate) became_at_risk: Vec<GoalEvent<'a>>,
     pub(crate) stalled: Vec<GoalEvent<'a>>,
     pub(crate) stalled_after_days: i64,
@@ -159,8 +161,13 @@ impl<'a> Attention<'a> {
             reasons.push(format!("became overdue{on}"));
             rank = Some((0, std::cmp::Reverse(0)));
         }
-        if rows.became_at_risk.is_some() {
-            reasons.push("became at-risk (behind the straight line from start to due)".into());
+        if let Some(at_risk) = &rows.became_at_risk {
+            reasons.push(match at_risk.date {
+                Some(forecast) => format!(
+                    "became at-risk: at its recent pace done around {forecast}, after the due date"
+                ),
+                None => "became at-risk: behind the straight line from start to due".into(),
+            });
             rank = rank.or(Some((1, std::cmp::Reverse(0))));
         }
         if let Some(stalled) = &rows.stalled {
@@ -564,14 +571,16 @@ impl<'a> Reviewer<'a> {
             days: None,
         };
         let started = goal.start.is_none_or(|s| s <= as_of);
-        let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
-        // As of today the status is the report's, forecast included, so that a review in
-        // progress says what every other page says.
-        let status_end = if as_of == today {
-            goal.status
+        let (status_before, _) = status_at(goal, timeline, before, rules.at_risk_margin);
+        // As of today the status is the report's, so that a review in progress says what
+        // every other page says; a past one's is what the same rules said then.
+        let (status_end, forecast_end) = if as_of == today {
+            (goal.status, goal.forecast)
         } else {
             status_at(goal, timeline, as_of, rules.at_risk_margin)
         };
+        // When a forecast after the due date is what makes the goal at risk.
+        let late_forecast = forecast_end.filter(|f| goal.due.is_some_and(|due| *f > due));
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
         let active = started && !status_end.is_final() && status_end != Status::Paused;
@@ -611,7 +620,7 @@ impl<'a> Reviewer<'a> {
             became_overdue: (status_end == Status::Overdue && status_before != Status::Overdue)
                 .then(|| event(goal.due.map(|d| d.add_days(1)))),
             became_at_risk: (status_end == Status::AtRisk && status_before != Status::AtRisk)
-                .then(|| event(None)),
+                .then(|| event(late_forecast)),
             stalled,
             due_next: (open && goal.due.is_some_and(|d| period.next().contains(d)))
                 .then(|| event(goal.due)),
@@ -656,7 +665,7 @@ impl GoalSpan {
         // (Its completion day is one of its dated facts. A paused goal is not final: it
         // still shows when it is due.)
         let quiet_from = last.unwrap_or(Date::MIN);
-        let is_final = status_at(goal, timeline, quiet_from, margin).is_final();
+        let is_final = status_at(goal, timeline, quiet_from, margin).0.is_final();
         GoalSpan {
             first,
             settled: is_final.then_some(quiet_from),
@@ -1000,6 +1009,37 @@ mod tests {
         );
         let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
         assert!(ship.stalled, "the progress table says so too");
+    }
+
+    #[test]
+    fn a_goal_at_risk_by_its_forecast_says_so_and_not_that_it_is_behind_the_line() {
+        // Half done by the end of February, well ahead of the straight line (32%), but
+        // at the pace of the last 8 weeks (2 milestones) the 5 left take until July.
+        let goal = "---\ngoal: Pace\nstart: 2026-01-01\ndue: 2026-06-30\n---\n\
+                    - [x] a\n- [x] b\n- [x] c\n- [x] d ✅ 2026-02-10\n- [x] e ✅ 2026-02-20\n\
+                    - [ ] f\n- [ ] g\n- [ ] h\n- [ ] i\n- [ ] j\n";
+        let journal = Box::leak(Box::new(build(vec![parse(
+            "goals/pace.md",
+            goal.as_bytes(),
+        )])));
+        let rules = Rules::default();
+        let report = Box::leak(Box::new(analyse(
+            journal,
+            &History::default(),
+            day("2026-03-20"),
+            &rules,
+        )));
+        let february = Period::containing(PeriodKind::Month, day("2026-02-10"), rules.week_start);
+        let review = Reviewer::new(journal, report).review(february);
+        let reasons: Vec<&str> = review.needs_attention[0]
+            .reasons
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            reasons,
+            ["became at-risk: at its recent pace done around 2026-07-18, after the due date"]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::GoalReport;
-use super::timeline::GoalTimeline;
+use super::timeline::{GoalTimeline, forecast_as_of};
 use crate::dates::Date;
 use crate::document::GoalStatus;
 
@@ -57,22 +57,25 @@ impl Status {
     }
 }
 
-/// A goal's status at the end of `date`, from its progress then and the straight line
-/// from start to due (the forecast needs history up to today, so it is not used).
+/// A goal's status at the end of `date` by the rules of today's: from its progress then,
+/// the straight line from start to due, and the forecast its recent pace gave then (the
+/// forecast too, for the reasons reviews give).
 pub(super) fn status_at(
     goal: &GoalReport,
     timeline: &GoalTimeline,
     date: Date,
     at_risk_margin: f64,
-) -> Status {
-    status(
+) -> (Status, Option<Date>) {
+    let straight = status(
         goal.declared_status,
         timeline.progress_at(date),
         goal.due,
         expected_progress(goal.start, goal.due, date),
         date,
         at_risk_margin,
-    )
+    );
+    let forecast = forecast_as_of(timeline, straight, timeline.left_at(date), date).date;
+    (with_forecast(straight, forecast, goal.due), forecast)
 }
 
 /// The status rules, first that applies: declared dropped or paused; done (declared, or

@@ -345,35 +345,34 @@ pub(crate) fn forecast_as_of(
     let Some(metric) = &timeline.metric else {
         return Forecast::none("nothing to forecast from: no milestones and no metric");
     };
-    let in_window: Vec<(Date, f64)> = metric
-        .values
-        .iter()
-        .copied()
-        .filter(|(d, _)| *d >= window_start && *d <= as_of)
-        .collect();
-    // The value at the window's start is the last one logged before it.
-    let at_window_start = metric
-        .values
-        .iter()
-        .rev()
-        .find(|(d, _)| *d < window_start)
-        .map(|(_, value)| (window_start, *value));
-    let (Some(first), Some(last)) = (
-        at_window_start.or(in_window.first().copied()),
-        in_window.last(),
-    ) else {
+    // The values logged by `as_of`, oldest first, and where the window's begin.
+    let logged = &metric.values[..metric.values.partition_point(|(d, _)| *d <= as_of)];
+    let window = logged.partition_point(|(d, _)| *d < window_start);
+    let Some(&(_, latest)) = logged[window..].last() else {
         return Forecast::none(format!(
             "too little recent history to forecast: no value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
         ));
     };
-    let days = first.0.days_until(last.0);
+    // The pace is the change over the window up to `as_of`, as for milestones: from the
+    // value at the window's start (the last one logged before it) or else from the first
+    // one logged in it, on its day.
+    let (from_day, from_value) = match window.checked_sub(1) {
+        Some(before) => (window_start, logged[before].1),
+        None if logged.len() - window < 2 => {
+            return Forecast::none(format!(
+                "too little recent history to forecast: one value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
+            ));
+        }
+        None => logged[window],
+    };
+    let days = from_day.days_until(as_of);
     if days == 0 {
         return Forecast::none(format!(
             "too little recent history to forecast: values from one day only in the last {FORECAST_WINDOW_WEEKS} weeks"
         ));
     }
-    let per_day = (last.1 - first.1) / days as f64;
-    let towards_target = (metric.target - last.1) * per_day > 0.0;
+    let per_day = (latest - from_value) / days as f64;
+    let towards_target = (metric.target - latest) * per_day > 0.0;
     if !towards_target {
         return Forecast {
             date: None,
@@ -383,9 +382,10 @@ pub(crate) fn forecast_as_of(
             )),
         };
     }
-    let days_left = ((metric.target - last.1) / per_day).ceil();
+    // Projected from `as_of`, where the latest value still stands.
+    let days_left = ((metric.target - latest) / per_day).ceil();
     Forecast {
-        date: Some(last.0.add_days(days_left.min(1e7) as i64)),
+        date: Some(as_of.add_days(days_left.min(1e7) as i64)),
         pace_per_week: Some(per_day * 7.0),
         note: None,
     }
@@ -521,8 +521,9 @@ mod tests {
         assert_eq!(timeline.progress_at(day("2026-01-04")), 0.0);
         assert_eq!(timeline.progress_at(day("2026-01-31")), 0.2);
         assert_eq!(timeline.progress_at(day("2026-02-02")), 0.4);
-        // 2 talks in 28 days; 6 to go at that pace is 84 days after the last value.
-        assert_eq!(r.goals[0].forecast, Some(day("2026-04-27")));
+        // 2 talks in the 46 days from the first value to today; 6 to go at that pace is
+        // 138 days from today.
+        assert_eq!(r.goals[0].forecast, Some(day("2026-07-08")));
     }
 
     #[test]
@@ -539,11 +540,21 @@ mod tests {
             ("2026-11-16.md", "---\nmetrics: {events: 6}\n---\n"),
         ];
         // The window is 2026-10-05 to 2026-11-29; the value at its start is 5 (logged
-        // 2026-09-21), so it moved to 6 in the window: 1 in 42 days to 2026-11-16, and 2
-        // to go take 84 days more.
+        // 2026-09-21), so it moved to 6 in the window: 1 in its 55 days, and the 2 to go
+        // take 110 days from today.
         let goal = report(&files, "2026-11-29").goals.remove(0);
         assert_eq!(goal.forecast_note, None);
-        assert_eq!(goal.forecast, Some(day("2027-02-08")));
+        assert_eq!(goal.forecast, Some(day("2027-03-19")));
+        // The last value logged weeks ago: the pace is over the whole window (1 in 55
+        // days, not in the 6 days from its start to the value), and the forecast runs
+        // from today, never before it.
+        let late = [
+            files[0],
+            ("2026-09-01.md", "---\nmetrics: {events: 5}\n---\n"),
+            ("2026-11-01.md", "---\nmetrics: {events: 6}\n---\n"),
+        ];
+        let goal = report(&late, "2026-12-20").goals.remove(0);
+        assert_eq!(goal.forecast, Some(day("2027-04-09")));
         // Nothing logged in the window: no forecast, whatever was logged before it.
         let goal = report(&files[..3], "2027-03-01").goals.remove(0);
         assert!(

@@ -34,7 +34,7 @@ pub(crate) fn run(
                     let path = shown_root.join(&document.path);
                     text.push_str(&format!("read {}\n", path.display()));
                 }
-                text.push_str(&format_loose_milestones(workspace.journal()));
+                text.push_str(&format_loose_milestones(&journal.dir, workspace.journal()));
             }
             let hints = smart_hints(&report);
             text + &format_check(&journal.dir, &report.diagnostics, &hints)

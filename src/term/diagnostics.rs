@@ -58,15 +58,18 @@ pub(crate) fn format_check(root: &Path, diagnostics: &[Diagnostic], hints: &[Hin
 }
 
 /// Every milestone of the journal's one-a-file "belong to no goal" warnings, a line
-/// each, for `check --verbose`.
-pub(crate) fn format_loose_milestones(journal: &Journal) -> String {
+/// each, for `check --verbose`, named from the current folder as diagnostics are.
+pub(crate) fn format_loose_milestones(root: &Path, journal: &Journal) -> String {
+    let shown_root = from_current_folder(root);
     let mut out = String::new();
     for &(document, milestone) in &journal.loose_milestones {
         let document = &journal.documents[document];
         let milestone = &document.milestones[milestone];
         let place = format!(
             "{}:{}:{}",
-            document.path, milestone.position.line, milestone.position.column
+            shown_root.join(&document.path).display(),
+            milestone.position.line,
+            milestone.position.column
         );
         let _ = writeln!(
             out,
