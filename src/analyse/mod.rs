@@ -304,21 +304,34 @@ fn counts_as_done(milestone: &MilestoneReport, today: Date) -> bool {
 /// A warning for each entry dated after today: what it records does not count yet, which
 /// would otherwise go without a word.
 fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
-    journal
-        .documents
-        .iter()
-        .filter_map(|document| {
-            let date = document.date.filter(|date| *date > today)?;
-            Some(Diagnostic::warning(
+    let mut warnings = Vec::new();
+    for document in &journal.documents {
+        if let Some(date) = document.date.filter(|date| *date > today) {
+            warnings.push(Diagnostic::warning(
                 &document.path,
                 None,
                 format!(
                     "this entry is dated {date}, after today ({today}): what it records \
                      counts from {date}"
                 ),
-            ))
-        })
-        .collect()
+            ));
+        }
+        let done_later = document
+            .milestones
+            .iter()
+            .filter_map(|m| Some((m, m.done_marker.filter(|date| *date > today)?)));
+        for (milestone, date) in done_later {
+            warnings.push(Diagnostic::warning(
+                &document.path,
+                Some(milestone.position),
+                format!(
+                    "this milestone is marked done on {date}, after today ({today}): it \
+                     counts as done from {date}"
+                ),
+            ));
+        }
+    }
+    warnings
 }
 
 fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
@@ -662,6 +675,16 @@ mod tests {
             "this entry is dated 2026-12-01, after today (2026-11-29): what it records \
              counts from 2026-12-01"
         );
+        // A done marker after today: the same, for the milestone.
+        let marked = [("h.md", "---\ngoal: H\n---\n- [x] soon ✅ 2026-12-03\n")];
+        let r = report(&marked, "2026-11-29");
+        assert_eq!(r.goals[0].done, 0);
+        let warning = &r.diagnostics[0];
+        assert_eq!(
+            (warning.file.as_str(), warning.position.map(|p| p.line)),
+            ("h.md", Some(4))
+        );
+        assert!(warning.message.contains("marked done on 2026-12-03, after today"));
         let r = report(&files, "2026-12-01");
         assert_eq!(r.goals[0].progress, 0.9);
         assert_eq!((r.goals[1].done, r.goals[1].total), (1, 2));
