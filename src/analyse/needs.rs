@@ -161,12 +161,15 @@ pub(crate) fn next_open_milestone(goal: &GoalReport) -> Option<&MilestoneReport>
     goal.milestones
         .iter()
         .filter(|m| m.leaf && m.effective_state == MilestoneState::Open)
-        .min_by(|a, b| {
-            priority_rank(a)
-                .cmp(&priority_rank(b))
-                .then((a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)))
-                .then_with(|| in_file_order(a, b))
-        })
+        .min_by(|a, b| next_step_order(a, b))
+}
+
+/// The order in which open milestones come up next (see [`next_open_milestone`]).
+pub(crate) fn next_step_order(a: &MilestoneReport, b: &MilestoneReport) -> Ordering {
+    priority_rank(a)
+        .cmp(&priority_rank(b))
+        .then((a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)))
+        .then_with(|| in_file_order(a, b))
 }
 
 /// [`Priority::rank`]: a milestone without a priority between medium and low.

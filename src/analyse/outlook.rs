@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::timeline::{Forecast, GoalTimeline, forecast_as_of};
 use super::{GoalReport, MilestoneReport, Status};
 use crate::dates::Date;
-use crate::document::{MilestoneState, Priority};
+use super::needs::next_step_order;
+use crate::document::MilestoneState;
 
 /// Where an active goal stands at the end of a period: what to do next, what is late,
 /// and whether its recent pace makes the due date.
@@ -72,20 +73,13 @@ pub(crate) fn outlook<'a>(
         MilestoneState::Done => m.done_on.is_some_and(|done| done > as_of),
         _ => false,
     };
-    let priority = |m: &MilestoneReport| {
-        m.tasks
-            .as_ref()
-            .and_then(|t| t.priority_rank)
-            .unwrap_or(Priority::rank(None))
-    };
     let next = goal
         .milestones
         .iter()
         .filter(open_then)
         .filter(|m| m.leaf)
-        .enumerate()
-        .min_by_key(|(written, m)| (priority(m), m.due.is_none(), m.due, *written))
-        .map(|(_, m)| OpenMilestone::of(m));
+        .min_by(|a, b| next_step_order(a, b))
+        .map(OpenMilestone::of);
     let mut overdue: Vec<OpenMilestone> = goal
         .milestones
         .iter()
