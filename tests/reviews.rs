@@ -448,3 +448,17 @@ fn new_review_edit_opens_the_new_review_and_then_the_one_there() {
         format!("{}\n{}\n", path.display(), path.display())
     );
 }
+
+#[test]
+fn a_pace_that_would_take_centuries_gives_no_forecast_and_the_build_goes_on() {
+    let journal = Journal::new()
+        .file(
+            "goals/far.md",
+            "---\ngoal: Far\nmetric: {target: 1000000}\ndue: 2027-01-01\n---\n",
+        )
+        .entry("2026-09-01", "---\nmetrics: {far: 1}\n---\n")
+        .entry("2026-11-01", "---\nmetrics: {far: 2}\n---\n");
+    journal.run(&["build", "--today", "2026-11-29"]).success();
+    let review = journal.read("_reports/reviews/2026-11.md");
+    assert!(review.contains("more than 100 years"), "{review}");
+}

@@ -684,7 +684,11 @@ mod tests {
             (warning.file.as_str(), warning.position.map(|p| p.line)),
             ("h.md", Some(4))
         );
-        assert!(warning.message.contains("marked done on 2026-12-03, after today"));
+        assert!(
+            warning
+                .message
+                .contains("marked done on 2026-12-03, after today")
+        );
         let r = report(&files, "2026-12-01");
         assert_eq!(r.goals[0].progress, 0.9);
         assert_eq!((r.goals[1].done, r.goals[1].total), (1, 2));

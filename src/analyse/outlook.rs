@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
+use super::needs::next_step_order;
 use super::timeline::{Forecast, GoalTimeline, forecast_as_of};
 use super::{GoalReport, MilestoneReport, Status};
 use crate::dates::Date;
-use super::needs::next_step_order;
 use crate::document::MilestoneState;
 
 /// Where an active goal stands at the end of a period: what to do next, what is late,

@@ -12,6 +12,8 @@ pub(crate) const FORECAST_WINDOW_WEEKS: i64 = 8;
 
 /// Fewer milestones done in the window than this is too little history to forecast from.
 const FORECAST_MIN_DONE: usize = 2;
+/// How far ahead a forecast may fall.
+const FORECAST_HORIZON_YEARS: i64 = 100;
 
 /// The activity chart covers this many weeks, the current one last.
 pub(crate) const ACTIVITY_WEEKS: i64 = 53;
@@ -334,13 +336,7 @@ pub(crate) fn forecast_as_of(
             ));
         }
         let per_week = done as f64 / FORECAST_WINDOW_WEEKS as f64;
-        let left = f64::from(left);
-        let days = (left / per_week * 7.0).ceil() as i64;
-        return Forecast {
-            date: Some(as_of.add_days(days)),
-            pace_per_week: Some(per_week),
-            note: None,
-        };
+        return projected(as_of, f64::from(left) / per_week * 7.0, Some(per_week));
     }
     let Some(metric) = &timeline.metric else {
         return Forecast::none("nothing to forecast from: no milestones and no metric");
@@ -383,10 +379,30 @@ pub(crate) fn forecast_as_of(
         };
     }
     // Projected from `as_of`, where the latest value still stands.
-    let days_left = ((metric.target - latest) / per_day).ceil();
+    projected(
+        as_of,
+        (metric.target - latest) / per_day,
+        Some(per_day * 7.0),
+    )
+}
+
+/// The forecast `days` after `from`, at `pace_per_week`; none past
+/// [`FORECAST_HORIZON_YEARS`]: a date centuries away says nothing a person can use (and
+/// dates stop at year 9999).
+fn projected(from: Date, days: f64, pace_per_week: Option<f64>) -> Forecast {
+    let horizon = FORECAST_HORIZON_YEARS as f64 * 365.25;
+    if days > horizon {
+        return Forecast {
+            date: None,
+            pace_per_week,
+            note: Some(format!(
+                "no forecast: at the pace of the last {FORECAST_WINDOW_WEEKS} weeks it would take more than {FORECAST_HORIZON_YEARS} years"
+            )),
+        };
+    }
     Forecast {
-        date: Some(as_of.add_days(days_left.min(1e7) as i64)),
-        pace_per_week: Some(per_day * 7.0),
+        date: Some(from.add_days(days.ceil() as i64)),
+        pace_per_week,
         note: None,
     }
 }
@@ -403,12 +419,7 @@ fn rolled_up_forecast(timeline: &GoalTimeline, window_start: Date, today: Date) 
         ));
     }
     let per_week = gained / FORECAST_WINDOW_WEEKS as f64;
-    let days = ((1.0 - now) / per_week * 7.0).ceil().min(1e7) as i64;
-    Forecast {
-        date: Some(today.add_days(days)),
-        pace_per_week: None,
-        note: None,
-    }
+    projected(today, (1.0 - now) / per_week * 7.0, None)
 }
 
 /// Milestones done in one week, day by day (Monday first).
@@ -561,6 +572,24 @@ mod tests {
             goal.forecast_note.unwrap().contains("no value logged"),
             "{:?}",
             goal.forecast
+        );
+    }
+
+    #[test]
+    fn a_forecast_more_than_a_hundred_years_away_is_none() {
+        let files = [
+            ("g.md", "---\ngoal: Far\nmetric: {target: 1000000}\n---\n"),
+            ("2026-09-01.md", "---\nmetrics: {far: 1}\n---\n"),
+            ("2026-11-01.md", "---\nmetrics: {far: 2}\n---\n"),
+        ];
+        let goal = report(&files, "2026-11-29").goals.remove(0);
+        assert_eq!(goal.forecast, None);
+        assert!(
+            goal.forecast_note
+                .as_deref()
+                .is_some_and(|note| note.contains("more than 100 years")),
+            "{:?}",
+            goal.forecast_note
         );
     }
 
