@@ -1,9 +1,11 @@
 //! Stage 3 of the pipeline: the journal model. Resolves goal ids, parents, which goal each
-//! milestone belongs to, logged metric values and which entries mention which goal.
+//! milestone belongs to, logged metric values, check-ins and which entries mention which
+//! goal.
 //!
 //! The goal tree is walked by loops, never by recursion (the cycle check here, the tree
 //! in `analyse`), so a chain of 100,000 parents needs no stack.
 
+mod checkins;
 mod hints;
 mod links;
 
@@ -16,6 +18,7 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::{Document, GoalDecl, Heading, MilestoneState};
 use crate::slug::{is_slug, slugify};
+pub(crate) use checkins::Checkin;
 use hints::Hints;
 pub(crate) use hints::closest_id;
 use links::{LinkTarget, NoteIndex};
@@ -75,6 +78,8 @@ pub(crate) struct Goal {
     pub(crate) metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
     pub(crate) entries: Vec<usize>,
+    /// Check-ins of dated entries, oldest first.
+    pub(crate) checkins: Vec<Checkin>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
@@ -135,6 +140,7 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
     linker.index_notes();
     linker.assign_milestones();
     linker.collect_metrics();
+    linker.collect_checkins();
     linker.collect_entries();
     linker.journal
 }
@@ -227,6 +233,7 @@ impl Linker {
                     children: Vec::new(),
                     metric_values: Vec::new(),
                     entries: Vec::new(),
+                    checkins: Vec::new(),
                 });
             }
             self.goals_of_document
