@@ -1,0 +1,428 @@
+//! Cadence goals: "two industry events a quarter". A goal's occurrences are counted in
+//! each period from its start, each period gets a target and a state, and the current
+//! one the even pace of Beeminder's road: how many are expected by today, how many days
+//! of slack are left, and the day the next occurrence is needed by (org-habit's "next
+//! needed"). Streaks count periods, not days, and a paused period neither breaks nor
+//! extends one; the strength is Loop Habit Tracker's score over periods. The rules are
+//! written in docs/FORMAT.md, "Cadence goals and check-ins".
+
+use serde::Serialize;
+
+use super::MetricReport;
+use super::MilestoneReport;
+use super::period::{Period, PeriodKind};
+use super::status::Status;
+use crate::dates::{Date, Weekday};
+use crate::document::{MilestoneState, Pause, Per};
+
+/// What a cadence expects, with the goal's dates resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan<'a> {
+    pub(crate) count: u32,
+    pub(crate) per: Per,
+    /// The first day it applies.
+    pub(crate) start: Date,
+    /// The last day it applies, if it ends.
+    pub(crate) until: Option<Date>,
+    pub(crate) pauses: &'a [Pause],
+    /// `status: paused`: nothing is expected from this day on.
+    pub(crate) paused_from: Option<Date>,
+    pub(crate) week_start: Weekday,
+}
+
+/// A cadence goal's periods, as the JSON and the reports show them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct CadenceReport {
+    pub(crate) count: u32,
+    pub(crate) per: Per,
+    /// The period that contains today, while the cadence runs.
+    pub(crate) current: Option<CurrentPeriod>,
+    /// Every period from the start up to the current one (or the last one), oldest first.
+    pub(crate) periods: Vec<PeriodResult>,
+    /// Met periods in a row, ending with the last finished one (and the current one once
+    /// it is met).
+    pub(crate) streak: u32,
+    pub(crate) longest_streak: u32,
+    /// 0..=1: Loop Habit Tracker's habit strength, over periods.
+    pub(crate) strength: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum PeriodState {
+    Met,
+    OnTrack,
+    Behind,
+    Missed,
+    Paused,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct PeriodResult {
+    /// `2026-Q4`, `2026-W53`, `2026-11`, `2026`, or the day.
+    pub(crate) label: String,
+    pub(crate) start: Date,
+    pub(crate) end: Date,
+    /// Occurrences in it (a metric's increments may make it fractional).
+    pub(crate) done: f64,
+    /// `count`, shrunk in proportion to the days paused or outside the cadence.
+    pub(crate) target: u32,
+    pub(crate) state: PeriodState,
+}
+
+/// The period that contains today, with its pace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct CurrentPeriod {
+    pub(crate) label: String,
+    pub(crate) start: Date,
+    pub(crate) end: Date,
+    pub(crate) done: f64,
+    pub(crate) target: u32,
+    pub(crate) state: PeriodState,
+    /// `target × elapsed / length`, both counted in the days the cadence applies.
+    pub(crate) expected: f64,
+    /// Days it can go without an occurrence and stay on the even pace (negative: how many
+    /// days it has been behind).
+    pub(crate) buffer_days: i64,
+    /// The day by which the next occurrence keeps it on pace; `None` once it is met.
+    pub(crate) next_needed_by: Option<Date>,
+    /// Days left in the period, today included.
+    pub(crate) days_left: i64,
+}
+
+/// The occurrences of a goal, as (day, how many): each done leaf milestone on its done
+/// day, and each rise of its metric by the rise (a first value rises from the baseline).
+/// Nothing after today counts; a milestone done on an unknown day cannot be placed.
+pub(crate) fn occurrences(
+    milestones: &[MilestoneReport],
+    metric: Option<&MetricReport>,
+    today: Date,
+) -> Vec<(Date, f64)> {
+    let mut found: Vec<(Date, f64)> = milestones
+        .iter()
+        .filter(|m| m.leaf && m.effective_state == MilestoneState::Done)
+        .filter_map(|m| m.done_on)
+        .map(|date| (date, 1.0))
+        .collect();
+    if let Some(metric) = metric {
+        let mut previous = metric.baseline;
+        for value in &metric.values {
+            let rise = value.value - previous;
+            if rise > 0.0 {
+                found.push((value.date, rise));
+            }
+            previous = value.value;
+        }
+    }
+    found.retain(|(date, _)| *date <= today);
+    found.sort_by_key(|(date, _)| *date);
+    found
+}
+
+/// The cadence's periods as of `today`. None start before `plan.start`; the last is the
+/// one containing today, or the one containing `until` once that has passed.
+pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date) -> CadenceReport {
+    let last_day = plan.until.map_or(today, |until| until.min(today));
+    let mut periods = Vec::new();
+    let mut current = None;
+    if plan.start <= last_day {
+        let mut span = Span::containing(plan.per, plan.start, plan.week_start);
+        loop {
+            let result = period_result(plan, &span, occurrences, today);
+            if span.contains(today) && plan.until.is_none_or(|until| today <= until) {
+                current = Some(current_period(plan, &span, &result, today));
+            }
+            periods.push(result);
+            if span.contains(last_day) {
+                break;
+            }
+            span = span.next(plan.per, plan.week_start);
+        }
+    }
+    let (streak, longest_streak) = streaks(&periods, current.is_some());
+    CadenceReport {
+        count: plan.count,
+        per: plan.per,
+        strength: strength(plan, &periods, current.is_some()),
+        current,
+        periods,
+        streak,
+        longest_streak,
+    }
+}
+
+/// A cadence goal's status from its periods (after what the front-matter declares): done
+/// once `until` has passed; open before it starts; overdue when the last two finished
+/// periods (paused ones skipped) were missed and the current one is not yet met; at-risk
+/// when the current period is behind; paused when it is paused; otherwise on-track.
+pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -> Status {
+    if until.is_some_and(|until| until < today) {
+        return Status::Done;
+    }
+    let Some(current) = &report.current else {
+        return Status::Open;
+    };
+    let finished = &report.periods[..report.periods.len() - 1];
+    let missed_in_a_row = finished
+        .iter()
+        .rev()
+        .filter(|p| p.state != PeriodState::Paused)
+        .take_while(|p| p.state == PeriodState::Missed)
+        .count();
+    match current.state {
+        PeriodState::Met => Status::OnTrack,
+        _ if missed_in_a_row >= 2 => Status::Overdue,
+        PeriodState::Behind => Status::AtRisk,
+        PeriodState::Paused => Status::Paused,
+        PeriodState::OnTrack | PeriodState::Missed => Status::OnTrack,
+    }
+}
+
+/// A cadence goal's progress: the current period's share of its target, else (once it
+/// ended) the share of its periods met, paused ones left out.
+pub(crate) fn progress(report: &CadenceReport) -> f64 {
+    if let Some(current) = &report.current {
+        if current.target == 0 {
+            return 1.0;
+        }
+        return (current.done / f64::from(current.target)).min(1.0);
+    }
+    let counted = report
+        .periods
+        .iter()
+        .filter(|p| p.state != PeriodState::Paused);
+    let (met, all) = counted.fold((0u32, 0u32), |(met, all), p| {
+        (met + u32::from(p.state == PeriodState::Met), all + 1)
+    });
+    if all == 0 {
+        0.0
+    } else {
+        f64::from(met) / f64::from(all)
+    }
+}
+
+/// A period's first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    first: Date,
+    last: Date,
+    label_period: Option<Period>,
+}
+
+impl Span {
+    fn containing(per: Per, date: Date, week_start: Weekday) -> Span {
+        let kind = match per {
+            Per::Day => {
+                return Span {
+                    first: date,
+                    last: date,
+                    label_period: None,
+                };
+            }
+            Per::Week => PeriodKind::Week,
+            Per::Month => PeriodKind::Month,
+            Per::Quarter => PeriodKind::Quarter,
+            Per::Year => PeriodKind::Year,
+        };
+        let period = Period::containing(kind, date, week_start);
+        Span {
+            first: period.first,
+            last: period.last,
+            label_period: Some(period),
+        }
+    }
+
+    fn next(&self, per: Per, week_start: Weekday) -> Span {
+        Span::containing(per, self.last.add_days(1), week_start)
+    }
+
+    fn contains(&self, date: Date) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    fn length(&self) -> i64 {
+        self.first.days_until(self.last) + 1
+    }
+
+    fn label(&self) -> String {
+        self.label_period
+            .map_or_else(|| self.first.to_string(), |period| period.to_string())
+    }
+}
+
+/// Whether the cadence expects anything on `date`: within its dates and not paused.
+fn applies_on(plan: &Plan<'_>, date: Date) -> bool {
+    date >= plan.start
+        && plan.until.is_none_or(|until| date <= until)
+        && plan.paused_from.is_none_or(|from| date < from)
+        && !plan
+            .pauses
+            .iter()
+            .any(|pause| pause.from <= date && date <= pause.to)
+}
+
+/// The days of `span` the cadence applies on, up to and including `through`.
+fn active_days(plan: &Plan<'_>, span: &Span, through: Date) -> i64 {
+    let mut days = 0;
+    let mut date = span.first;
+    while date <= span.last && date <= through {
+        days += i64::from(applies_on(plan, date));
+        date = date.add_days(1);
+    }
+    days
+}
+
+fn period_result(
+    plan: &Plan<'_>,
+    span: &Span,
+    occurrences: &[(Date, f64)],
+    today: Date,
+) -> PeriodResult {
+    let active = active_days(plan, span, span.last);
+    // In proportion to the days it applies, rounded up: a period paused for half its days
+    // of a 3-a-month cadence still expects 2.
+    let target =
+        u32::try_from((i64::from(plan.count) * active + span.length() - 1) / span.length())
+            .unwrap_or(u32::MAX);
+    let done: f64 = occurrences
+        .iter()
+        .filter(|(date, _)| span.contains(*date))
+        .map(|(_, n)| n)
+        .sum();
+    let finished = span.last < today || plan.until.is_some_and(|until| until < today);
+    let state = if target == 0 {
+        PeriodState::Paused
+    } else if reached(done, u64::from(target)) {
+        PeriodState::Met
+    } else if finished {
+        PeriodState::Missed
+    } else if !reached(
+        done,
+        pace_due(target, active_days(plan, span, today), active),
+    ) {
+        PeriodState::Behind
+    } else {
+        PeriodState::OnTrack
+    };
+    PeriodResult {
+        label: span.label(),
+        start: span.first,
+        end: span.last,
+        done,
+        target,
+        state,
+    }
+}
+
+/// Occurrences the even pace asks for after `elapsed` of `active` days: whole ones, so
+/// that the first day of a quarter asks for none yet.
+fn pace_due(target: u32, elapsed: i64, active: i64) -> u64 {
+    if active == 0 {
+        return 0;
+    }
+    u64::try_from(i64::from(target) * elapsed / active).unwrap_or(0)
+}
+
+/// Whether `done` reaches `needed`, forgiving float sums of a metric's increments.
+fn reached(done: f64, needed: u64) -> bool {
+    done + 1e-9 >= needed as f64
+}
+
+fn current_period(
+    plan: &Plan<'_>,
+    span: &Span,
+    result: &PeriodResult,
+    today: Date,
+) -> CurrentPeriod {
+    let active = active_days(plan, span, span.last);
+    let elapsed = active_days(plan, span, today);
+    let expected = if active == 0 {
+        0.0
+    } else {
+        f64::from(result.target) * elapsed as f64 / active as f64
+    };
+    let next_needed_by = next_needed_by(plan, span, result, active);
+    let buffer_days = match next_needed_by {
+        Some(date) => today.days_until(date),
+        None => today.days_until(span.last) + 1,
+    };
+    CurrentPeriod {
+        label: result.label.clone(),
+        start: result.start,
+        end: result.end,
+        done: result.done,
+        target: result.target,
+        state: result.state,
+        expected: (expected * 100.0).round() / 100.0,
+        buffer_days,
+        next_needed_by,
+        days_left: today.days_until(span.last) + 1,
+    }
+}
+
+/// The first day of the period on which the even pace asks for one more occurrence than
+/// are done: an occurrence by then keeps the period on pace. `None` once it is met. A day
+/// before today means it fell behind then.
+fn next_needed_by(
+    plan: &Plan<'_>,
+    span: &Span,
+    result: &PeriodResult,
+    active: i64,
+) -> Option<Date> {
+    if result.target == 0 || reached(result.done, u64::from(result.target)) {
+        return None;
+    }
+    let next = result.done.floor() as u64 + 1;
+    let mut elapsed = 0;
+    let mut date = span.first;
+    while date <= span.last {
+        elapsed += i64::from(applies_on(plan, date));
+        if applies_on(plan, date) && pace_due(result.target, elapsed, active) >= next {
+            return Some(date);
+        }
+        date = date.add_days(1);
+    }
+    Some(span.last)
+}
+
+/// (the current streak, the longest): met periods in a row, paused ones skipped; the
+/// current period (the last, when `has_current`) counts only once met.
+fn streaks(periods: &[PeriodResult], has_current: bool) -> (u32, u32) {
+    let (mut run, mut longest) = (0u32, 0u32);
+    for (index, period) in periods.iter().enumerate() {
+        let is_current = has_current && index == periods.len() - 1;
+        match period.state {
+            PeriodState::Met => run += 1,
+            PeriodState::Missed => run = 0,
+            PeriodState::Paused | PeriodState::OnTrack | PeriodState::Behind => {}
+        }
+        if !is_current || period.state == PeriodState::Met {
+            longest = longest.max(run);
+        }
+    }
+    (run, longest)
+}
+
+/// Loop Habit Tracker's habit strength, `S = S·m + c·(1 − m)` with
+/// `m = 0.5^(√f / 13)` for `f` repetitions a day, applied once a period with the day's `m`
+/// raised to the period's length (the same as Loop's daily score when every day carries
+/// the period's value): `c` is the period's share of its target (at most 1). Paused
+/// periods are skipped; the current one counts once met. Rounded to 3 decimals.
+fn strength(plan: &Plan<'_>, periods: &[PeriodResult], has_current: bool) -> f64 {
+    let mut score = 0.0_f64;
+    for (index, period) in periods.iter().enumerate() {
+        let is_current = has_current && index == periods.len() - 1;
+        if period.state == PeriodState::Paused || (is_current && period.state != PeriodState::Met) {
+            continue;
+        }
+        let days = (period.start.days_until(period.end) + 1) as f64;
+        let per_day = f64::from(plan.count) / days;
+        let multiplier = 0.5_f64.powf(days * per_day.sqrt() / 13.0);
+        let checked = (period.done / f64::from(period.target)).min(1.0);
+        score = score * multiplier + checked * (1.0 - multiplier);
+    }
+    (score * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests;
