@@ -8,11 +8,11 @@
 
 use serde::Serialize;
 
-use super::MetricReport;
-use super::MilestoneReport;
 use super::period::{Period, PeriodKind};
 use super::status::Status;
+use super::{GoalReport, MetricReport, MilestoneReport};
 use crate::dates::{Date, Weekday};
+use crate::diagnostic::{Diagnostic, Position};
 use crate::document::{MilestoneState, Pause, Per};
 
 /// What a cadence expects, with the goal's dates resolved.
@@ -45,6 +45,35 @@ pub(crate) struct CadenceReport {
     pub(crate) longest_streak: u32,
     /// 0..=1: Loop Habit Tracker's habit strength, over periods.
     pub(crate) strength: f64,
+}
+
+impl CadenceReport {
+    /// The current period in words, as every output writes it: "1/2 this quarter".
+    pub(crate) fn this_period(&self) -> Option<String> {
+        let current = self.current.as_ref()?;
+        let period = match self.per {
+            Per::Day => "today",
+            Per::Week => "this week",
+            Per::Month => "this month",
+            Per::Quarter => "this quarter",
+            Per::Year => "this year",
+        };
+        Some(format!(
+            "{}/{} {period}",
+            count(current.done),
+            current.target
+        ))
+    }
+}
+
+/// A count of occurrences: whole, or with one decimal when a metric's rise made it
+/// fractional.
+pub(crate) fn count(done: f64) -> String {
+    if done.fract() == 0.0 {
+        format!("{done:.0}")
+    } else {
+        format!("{done:.1}")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -201,6 +230,35 @@ pub(crate) fn progress(report: &CadenceReport) -> f64 {
     }
 }
 
+/// A warning for each active goal whose last check-in is `after_days` days old or more.
+/// **Choice**: only goals with a check-in: a journal that checks in on some goals is not
+/// told about all the others.
+pub(crate) fn stale_checkins(
+    goals: &[GoalReport],
+    today: Date,
+    after_days: i64,
+) -> Vec<Diagnostic> {
+    goals
+        .iter()
+        .filter(|goal| !goal.status.is_final() && goal.status != Status::Paused)
+        .filter_map(|goal| {
+            let last = goal.checkins.iter().rfind(|c| c.date <= today)?.date;
+            let days = last.days_until(today);
+            (days >= after_days).then(|| {
+                Diagnostic::warning(
+                    &goal.file,
+                    Some(Position::new(goal.line, goal.column)),
+                    format!(
+                        "goal `{}` was last checked in on {last}, {days} days ago; add \
+                         `checkins: {{{}: {{confidence: 0-10}}}}` to an entry",
+                        goal.id, goal.id
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
 /// A period's first and last day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
@@ -284,11 +342,11 @@ fn period_result(
     let target =
         u32::try_from((i64::from(plan.count) * active + span.length() - 1) / span.length())
             .unwrap_or(u32::MAX);
-    let done: f64 = occurrences
+    // A fold from 0, not `sum`, which starts at -0.0 and would write "-0".
+    let done = occurrences
         .iter()
         .filter(|(date, _)| span.contains(*date))
-        .map(|(_, n)| n)
-        .sum();
+        .fold(0.0, |done, (_, n)| done + n);
     let finished = span.last < today || plan.until.is_some_and(|until| until < today);
     let state = if target == 0 {
         PeriodState::Paused

@@ -47,6 +47,9 @@ pub(crate) struct Rules {
     pub(crate) stalled_after_days: i64,
     /// The first day of review weeks.
     pub(crate) week_start: Weekday,
+    /// Warn when an active goal's last check-in is older than this many days (off when
+    /// `None`).
+    pub(crate) stale_checkins_after_days: Option<i64>,
 }
 
 impl Default for Rules {
@@ -55,6 +58,7 @@ impl Default for Rules {
             at_risk_margin: 0.25,
             stalled_after_days: 21,
             week_start: Weekday::Monday,
+            stale_checkins_after_days: None,
         }
     }
 }
@@ -251,6 +255,9 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         });
     let mut diagnostics = journal.all_diagnostics();
     diagnostics.extend(dated_after(journal, today));
+    if let Some(days) = rules.stale_checkins_after_days {
+        diagnostics.extend(cadence::stale_checkins(&goals, today, days));
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(problem) = &history.problem {
         diagnostics.insert(

@@ -8,7 +8,7 @@ use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{bold, paint, problems_note};
-use crate::analyse::{Report, Status};
+use crate::analyse::{GoalReport, Report, Status};
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
@@ -29,9 +29,11 @@ const COLUMNS_AFTER_TITLE: usize = 2 + BAR_WIDTH + 5 + 2 + 7 + 2 + 10 + 2;
 /// titles cut with `…` to fit; then a line counting loose tasks and problems, if any.
 pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String {
     let rows = report.goal_tree();
+    let notes: Vec<String> = rows.iter().map(|row| status_note(row.goal)).collect();
     let status_width = rows
         .iter()
-        .map(|row| row.goal.status.as_str().len() + STALLED.len() * usize::from(row.goal.stalled))
+        .zip(&notes)
+        .map(|(row, note)| row.goal.status.as_str().len() + note.width())
         .max()
         .unwrap_or(0)
         .max("Status".len());
@@ -75,7 +77,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
             ))
         );
     }
-    for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
+    for ((goal, title), note) in rows.iter().map(|row| row.goal).zip(&titles).zip(&notes) {
         let done = if goal.total > 0 {
             format!("{}/{}", goal.done, goal.total)
         } else {
@@ -95,7 +97,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
             done,
             due,
             paint(status_color(goal.status), goal.status.as_str()),
-            if goal.stalled { STALLED } else { "" }
+            note
         );
     }
     let loose = (!report.loose_tasks.is_empty()).then(|| {
@@ -109,6 +111,20 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
         out.push('\n');
     }
     out + &loose.unwrap_or_default() + &problems
+}
+
+/// What follows the status: a cadence goal's current period (", 1/2 this quarter") and
+/// whether it is stalled.
+fn status_note(goal: &GoalReport) -> String {
+    let mut note = String::new();
+    if let Some(period) = goal.cadence.as_ref().and_then(|c| c.this_period()) {
+        note.push_str(", ");
+        note.push_str(&period);
+    }
+    if goal.stalled {
+        note.push_str(STALLED);
+    }
+    note
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -187,6 +203,19 @@ mod tests {
             "---\ngoal: Idle\nstart: 2026-01-01\ndue: 2026-12-01\n---\n- [x] a ✅ 2026-01-10\n- [ ] b\n",
         )]);
         assert!(out.contains("2026-12-01  on-track, stalled\n"), "{out}");
+    }
+
+    #[test]
+    fn a_cadence_goal_shows_its_current_period_and_the_titles_make_room() {
+        let out = table(&[(
+            "g.md",
+            "---\ngoal: Attend industry events and meetups in the data field\nstart: 2026-01-01\n\
+             cadence: {count: 2, per: quarter}\n---\n- [x] Meetup ✅ 2026-04-10\n",
+        )]);
+        let row = out.lines().nth(1).unwrap();
+        assert!(row.ends_with("on-track, 1/2 this quarter"), "{out}");
+        assert!(row.width() <= 80, "{out}");
+        assert!(row.starts_with("Attend indu…  "), "{out}");
     }
 
     #[test]

@@ -294,3 +294,54 @@ fn a_cadence_goal_takes_its_status_from_its_periods_and_stays_out_of_its_parents
     assert_eq!(events["checkins"][0]["note"], "one booked");
     assert!(json["goals"][0].get("cadence").is_none());
 }
+
+#[test]
+fn the_current_period_in_words() {
+    let report = analyse(
+        &plan(2, Per::Quarter, "2026-01-01"),
+        &[(day("2026-10-02"), 1.0), (day("2026-10-03"), 0.5)],
+        day("2026-10-10"),
+    );
+    assert_eq!(report.this_period().as_deref(), Some("1.5/2 this quarter"));
+    let report = analyse(&plan(1, Per::Day, "2026-01-01"), &[], day("2026-10-10"));
+    assert_eq!(report.this_period().as_deref(), Some("0/1 today"));
+}
+
+#[test]
+fn stale_checkins_are_warned_only_when_asked_and_only_for_goals_checked_in_on() {
+    let files = [
+        (
+            "g.md",
+            "---\ngoals:\n  - title: Events\n  - title: Quiet\n  - title: Rest\n    status: paused\n---\n",
+        ),
+        (
+            "2026-03-01.md",
+            "---\ncheckins: {events: {confidence: 5}, rest: {confidence: 2}}\n---\n",
+        ),
+    ];
+    let journal = crate::testing::journal(&files);
+    let analysed = |days| {
+        let rules = crate::analyse::Rules {
+            stale_checkins_after_days: days,
+            ..Default::default()
+        };
+        let report =
+            crate::analyse::analyse(&journal, &Default::default(), day("2026-03-15"), &rules);
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("checked in"))
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(analysed(None), Vec::<String>::new());
+    assert_eq!(analysed(Some(15)), Vec::<String>::new());
+    let warned = analysed(Some(14));
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].starts_with(
+            "g.md:3:5: warning: goal `events` was last checked in on 2026-03-01, 14 days ago"
+        ),
+        "{warned:?}"
+    );
+}
