@@ -47,25 +47,6 @@ pub(crate) struct CadenceReport {
     pub(crate) strength: f64,
 }
 
-impl CadenceReport {
-    /// The current period in words, as every output writes it: "1/2 this quarter".
-    pub(crate) fn this_period(&self) -> Option<String> {
-        let current = self.current.as_ref()?;
-        let period = match self.per {
-            Per::Day => "today",
-            Per::Week => "this week",
-            Per::Month => "this month",
-            Per::Quarter => "this quarter",
-            Per::Year => "this year",
-        };
-        Some(format!(
-            "{}/{} {period}",
-            count(current.done),
-            current.target
-        ))
-    }
-}
-
 /// A count of occurrences: whole, or with one decimal when a metric's rise made it
 /// fractional.
 pub(crate) fn count(done: f64) -> String {

@@ -31,6 +31,7 @@ use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Checkin, Goal, Journal, MetricValue};
 use cadence::CadenceReport;
+pub(crate) use cadence::count as cadence_count;
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use status::Status;
@@ -496,6 +497,10 @@ fn finish_cadence(report: &mut GoalReport, goal: &Goal, today: Date, rules: &Rul
     report.forecast = None;
     report.pace_per_week = None;
     report.forecast_note = Some("a cadence goal is a rate, with no finish day to forecast".into());
+    // Whether it is kept up is what its periods say: a monthly goal last done 30 days ago
+    // may be on track.
+    report.stalled = false;
+    report.stalled_note = None;
     report.cadence = Some(periods);
 }
 

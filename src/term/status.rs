@@ -8,7 +8,7 @@ use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{bold, paint, problems_note};
-use crate::analyse::{GoalReport, Report, Status};
+use crate::analyse::{GoalReport, Report, Status, cadence_count as count};
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
@@ -29,11 +29,9 @@ const COLUMNS_AFTER_TITLE: usize = 2 + BAR_WIDTH + 5 + 2 + 7 + 2 + 10 + 2;
 /// titles cut with `…` to fit; then a line counting loose tasks and problems, if any.
 pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String {
     let rows = report.goal_tree();
-    let notes: Vec<String> = rows.iter().map(|row| status_note(row.goal)).collect();
     let status_width = rows
         .iter()
-        .zip(&notes)
-        .map(|(row, note)| row.goal.status.as_str().len() + note.width())
+        .map(|row| row.goal.status.as_str().len() + STALLED.len() * usize::from(row.goal.stalled))
         .max()
         .unwrap_or(0)
         .max("Status".len());
@@ -77,13 +75,8 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
             ))
         );
     }
-    for ((goal, title), note) in rows.iter().map(|row| row.goal).zip(&titles).zip(&notes) {
-        let done = if goal.total > 0 {
-            format!("{}/{}", goal.done, goal.total)
-        } else {
-            String::new()
-        };
-        let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
+    for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
+        let (done, due) = done_and_due(goal);
         let _ = writeln!(
             out,
             "{}  {} {:>4}  {:>7}  {:<10}  {}{}",
@@ -97,7 +90,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
             done,
             due,
             paint(status_color(goal.status), goal.status.as_str()),
-            note
+            if goal.stalled { STALLED } else { "" }
         );
     }
     let loose = (!report.loose_tasks.is_empty()).then(|| {
@@ -113,18 +106,20 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
     out + &loose.unwrap_or_default() + &problems
 }
 
-/// What follows the status: a cadence goal's current period (", 1/2 this quarter") and
-/// whether it is stalled.
-fn status_note(goal: &GoalReport) -> String {
-    let mut note = String::new();
-    if let Some(period) = goal.cadence.as_ref().and_then(|c| c.this_period()) {
-        note.push_str(", ");
-        note.push_str(&period);
+/// The Done and Due columns: done/total and the due date; for a cadence goal while it
+/// runs, its current period's done/target and the period ("1/2", "2026-Q4"), which fit
+/// the same columns.
+fn done_and_due(goal: &GoalReport) -> (String, String) {
+    if let Some(current) = goal.cadence.as_ref().and_then(|c| c.current.as_ref()) {
+        let done = format!("{}/{}", count(current.done), current.target);
+        return (done, current.label.clone());
     }
-    if goal.stalled {
-        note.push_str(STALLED);
-    }
-    note
+    let done = if goal.total > 0 {
+        format!("{}/{}", goal.done, goal.total)
+    } else {
+        String::new()
+    };
+    (done, goal.due.map(|d| d.to_string()).unwrap_or_default())
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -206,16 +201,21 @@ mod tests {
     }
 
     #[test]
-    fn a_cadence_goal_shows_its_current_period_and_the_titles_make_room() {
+    fn a_cadence_goal_shows_its_current_period_in_the_done_and_due_columns() {
         let out = table(&[(
             "g.md",
             "---\ngoal: Attend industry events and meetups in the data field\nstart: 2026-01-01\n\
              cadence: {count: 2, per: quarter}\n---\n- [x] Meetup ✅ 2026-04-10\n",
         )]);
         let row = out.lines().nth(1).unwrap();
-        assert!(row.ends_with("on-track, 1/2 this quarter"), "{out}");
-        assert!(row.width() <= 80, "{out}");
-        assert!(row.starts_with("Attend indu…  "), "{out}");
+        assert!(
+            row.ends_with("██████░░░░░░  50%      1/2  2026-Q2     on-track"),
+            "{out}"
+        );
+        assert!(
+            row.starts_with("Attend industry events and me…  "),
+            "{out}"
+        );
     }
 
     #[test]
