@@ -489,6 +489,7 @@ impl<'a> Reviewer<'a> {
         let active = started && !status_end.is_final() && status_end != Status::Paused;
         let moved = end != start || done > 0;
         let last_moved = timeline.last_activity(as_of);
+        // A cadence goal is never stalled: its periods say whether it is kept up.
         let stalled = stalled_days(
             status_end,
             goal.start,
@@ -496,6 +497,7 @@ impl<'a> Reviewer<'a> {
             as_of,
             rules.stalled_after_days,
         )
+        .filter(|_| goal.cadence.is_none())
         .map(|days| GoalEvent {
             days: Some(days),
             ..event(last_moved)

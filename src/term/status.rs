@@ -212,10 +212,7 @@ mod tests {
             row.ends_with("██████░░░░░░  50%      1/2  2026-Q2     on-track"),
             "{out}"
         );
-        assert!(
-            row.starts_with("Attend industry events and me…  "),
-            "{out}"
-        );
+        assert!(row.starts_with("Attend industry events and me…  "), "{out}");
     }
 
     #[test]
