@@ -466,7 +466,8 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &
 }
 
 /// A cadence goal's periods, and the progress and status they give it instead of its
-/// milestones': a rate has no finish line, so no forecast or completion day either.
+/// milestones': a rate has no finish line, so no forecast, expected progress or
+/// completion day either.
 fn finish_cadence(report: &mut GoalReport, goal: &Goal, today: Date, rules: &Rules) {
     let declared = &goal.declared;
     let Some(decl) = &declared.cadence else {
@@ -496,7 +497,9 @@ fn finish_cadence(report: &mut GoalReport, goal: &Goal, today: Date, rules: &Rul
     report.completed_on = None;
     report.forecast = None;
     report.pace_per_week = None;
-    report.forecast_note = Some("a cadence goal is a rate, with no finish day to forecast".into());
+    // Its periods set its pace, not a straight line from start to due.
+    report.expected_progress = None;
+    report.forecast_note = None;
     // Whether it is kept up is what its periods say: a monthly goal last done 30 days ago
     // may be on track.
     report.stalled = false;

@@ -27,7 +27,7 @@ pub(crate) enum Purpose {
 }
 
 /// The templates trailmark ships: file name, purpose, text.
-const SHIPPED: [(&str, Purpose, &str); 11] = [
+const SHIPPED: [(&str, Purpose, &str); 13] = [
     (
         "base.html",
         Purpose::Report,
@@ -42,6 +42,11 @@ const SHIPPED: [(&str, Purpose, &str); 11] = [
         "goal.html",
         Purpose::Report,
         include_str!("../../templates/goal.html"),
+    ),
+    (
+        "cadence.html",
+        Purpose::Report,
+        include_str!("../../templates/cadence.html"),
     ),
     (
         "review.html",
@@ -62,6 +67,11 @@ const SHIPPED: [(&str, Purpose, &str); 11] = [
         "goal.md",
         Purpose::Report,
         include_str!("../../templates/goal.md"),
+    ),
+    (
+        "cadence.md",
+        Purpose::Report,
+        include_str!("../../templates/cadence.md"),
     ),
     (
         "review.md",
