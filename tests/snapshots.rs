@@ -130,4 +130,9 @@ fn cadence_strip_and_checkins() {
     let start = markdown.find("## Cadence").unwrap();
     let end = markdown.find("## Progress over time").unwrap();
     insta::assert_snapshot!("cadence_md", &markdown[start..end]);
+    // The month's review: each week of the cadence in it, and the check-ins.
+    let review = journal.read("_reports/reviews/2027-01.md");
+    let start = review.find("## Cadence goals").unwrap();
+    let end = review.find("## Coming up").unwrap();
+    insta::assert_snapshot!("cadence_review_md", &review[start..end]);
 }

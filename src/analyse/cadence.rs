@@ -35,6 +35,11 @@ pub(crate) struct Plan<'a> {
 pub(crate) struct CadenceReport {
     pub(crate) count: u32,
     pub(crate) per: Per,
+    /// The first day it applies.
+    pub(crate) start: Date,
+    /// The last day it applies, if it ends.
+    pub(crate) until: Option<Date>,
+    pub(crate) pauses: Vec<Pause>,
     /// The period that contains today, while the cadence runs.
     pub(crate) current: Option<CurrentPeriod>,
     /// Every period from the start up to the current one (or the last one), oldest first.
@@ -153,6 +158,9 @@ pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date)
     CadenceReport {
         count: plan.count,
         per: plan.per,
+        start: plan.start,
+        until: plan.until,
+        pauses: plan.pauses.to_vec(),
         strength: strength(plan, &periods, current.is_some()),
         current,
         periods,
@@ -186,6 +194,88 @@ pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -
         PeriodState::Paused => Status::Paused,
         PeriodState::OnTrack | PeriodState::Missed => Status::OnTrack,
     }
+}
+
+/// An active cadence goal's status at the end of `date`, from its periods as they were
+/// then (for reviews of past periods); `None` for a goal without a cadence.
+pub(crate) fn status_at(goal: &GoalReport, date: Date, week_start: Weekday) -> Option<Status> {
+    let cadence = goal.cadence.as_ref()?;
+    let plan = Plan {
+        count: cadence.count,
+        per: cadence.per,
+        start: cadence.start,
+        until: cadence.until,
+        pauses: &cadence.pauses,
+        paused_from: None,
+        week_start,
+    };
+    let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), date);
+    Some(status(
+        &analyse(&plan, &occurrences, date),
+        cadence.until,
+        date,
+    ))
+}
+
+/// A cadence goal in a review: its periods that overlap the review's, as of its `as_of`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CadenceInReview<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) count: u32,
+    pub(crate) per: Per,
+    pub(crate) periods: Vec<PeriodResult>,
+}
+
+/// A check-in written in a review's period.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CheckinInReview<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) date: Date,
+    pub(crate) confidence: Option<u8>,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) file: &'a str,
+}
+
+/// `goal`'s periods that overlap `first..=last`, as they stood at the end of `as_of`
+/// (once `last` is over, a period ending on it is met or missed, not behind); `None` for
+/// a goal without a cadence, or with no period there yet.
+pub(crate) fn in_review<'a>(
+    goal: &'a GoalReport,
+    (first, last): (Date, Date),
+    as_of: Date,
+    today: Date,
+    week_start: Weekday,
+) -> Option<CadenceInReview<'a>> {
+    let cadence = goal.cadence.as_ref()?;
+    let plan = Plan {
+        count: cadence.count,
+        per: cadence.per,
+        start: cadence.start,
+        until: cadence.until,
+        pauses: &cadence.pauses,
+        paused_from: None,
+        week_start,
+    };
+    let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), as_of);
+    let seen_on = if last < today {
+        last.add_days(1)
+    } else {
+        as_of
+    };
+    let periods: Vec<PeriodResult> = analyse(&plan, &occurrences, seen_on)
+        .periods
+        .into_iter()
+        .filter(|p| p.end >= first && p.start <= last)
+        .collect();
+    (!periods.is_empty()).then_some(CadenceInReview {
+        goal: &goal.id,
+        title: &goal.title,
+        count: cadence.count,
+        per: cadence.per,
+        periods,
+    })
 }
 
 /// A cadence goal's progress: the current period's share of its target, else (once it

@@ -12,10 +12,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
-use super::{GoalReport, Report, Status};
+use super::{GoalReport, Report, Rules, Status};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
@@ -66,6 +67,10 @@ pub(crate) struct Review<'a> {
     pub(crate) next_period: String,
     pub(crate) due_next: Vec<DueMilestone<'a>>,
     pub(crate) goals_due_next: Vec<GoalEvent<'a>>,
+    /// Each cadence goal's periods that overlap this one, by title.
+    pub(crate) cadences: Vec<CadenceInReview<'a>>,
+    /// Check-ins written in the period, oldest first.
+    pub(crate) checkins: Vec<CheckinInReview<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,17 +229,20 @@ pub(crate) struct Reviewer<'a> {
     /// Open milestones with a due date, soonest first: sorted once, so each review only
     /// slices out its period instead of scanning every milestone.
     open_due: Vec<DueMilestone<'a>>,
+    /// Every goal's check-ins, oldest first.
+    checkins: Vec<CheckinInReview<'a>>,
+    /// The goals with a cadence.
+    cadence_goals: Vec<usize>,
 }
 
 impl<'a> Reviewer<'a> {
     pub(crate) fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
         let timelines = &report.timelines;
-        let margin = report.rules.at_risk_margin;
         let spans = report
             .goals
             .iter()
             .zip(timelines)
-            .map(|(goal, timeline)| GoalSpan::of(goal, timeline, margin))
+            .map(|(goal, timeline)| GoalSpan::of(goal, timeline, &report.rules))
             .collect();
         let mut entries: Vec<Entry> = journal
             .documents
@@ -269,6 +277,21 @@ impl<'a> Reviewer<'a> {
         }
         done.sort_by_key(|d| (d.date, d.goal, d.milestone));
         metrics.sort_unstable();
+        let mut checkins: Vec<CheckinInReview> = report
+            .goals
+            .iter()
+            .flat_map(|goal| {
+                goal.checkins.iter().map(|c| CheckinInReview {
+                    goal: &goal.id,
+                    title: &goal.title,
+                    date: c.date,
+                    confidence: c.confidence,
+                    note: c.note.as_deref(),
+                    file: &c.file,
+                })
+            })
+            .collect();
+        checkins.sort_by(|a, b| (a.date, a.title).cmp(&(b.date, b.title)));
         Reviewer {
             report,
             timelines,
@@ -277,6 +300,10 @@ impl<'a> Reviewer<'a> {
             done,
             metrics,
             open_due: open_due(report),
+            checkins,
+            cadence_goals: (0..report.goals.len())
+                .filter(|&g| report.goals[g].cadence.is_some())
+                .collect(),
         }
     }
 
@@ -435,7 +462,25 @@ impl<'a> Reviewer<'a> {
             next_period: next_period.title(),
             due_next: self.due_in(next_period),
             goals_due_next,
+            cadences: self.cadences(period, as_of),
+            checkins: slice_by_date(&self.checkins, period, |c| c.date).to_vec(),
         }
+    }
+
+    /// The cadence goals' periods that overlap `period`, by title.
+    fn cadences(&self, period: Period, as_of: Date) -> Vec<CadenceInReview<'a>> {
+        let week_start = self.report.rules.week_start;
+        let mut cadences: Vec<CadenceInReview> = self
+            .cadence_goals
+            .iter()
+            .filter_map(|&g| {
+                let goal = &self.report.goals[g];
+                let today = self.report.today;
+                cadence::in_review(goal, (period.first, period.last), as_of, today, week_start)
+            })
+            .collect();
+        cadences.sort_by(|a, b| a.title.cmp(b.title));
+        cadences
     }
 
     /// Whether goal `g` can show in the review of `period` at all. Most goals of a long
@@ -476,13 +521,13 @@ impl<'a> Reviewer<'a> {
             days: None,
         };
         let started = goal.start.is_none_or(|s| s <= as_of);
-        let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
+        let status_before = status_at(goal, timeline, before, &rules);
         // As of today the status is the report's, forecast included, so that a review in
         // progress says what every other page says.
         let status_end = if as_of == today {
             goal.status
         } else {
-            status_at(goal, timeline, as_of, rules.at_risk_margin)
+            status_at(goal, timeline, as_of, &rules)
         };
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
@@ -521,8 +566,15 @@ impl<'a> Reviewer<'a> {
                 .completed_on
                 .filter(|d| period.contains(*d) && *d <= today)
                 .map(|on| event(Some(on))),
+            // A cadence goal becomes overdue when a period ends missed, not on a due day.
             became_overdue: (status_end == Status::Overdue && status_before != Status::Overdue)
-                .then(|| event(goal.due.map(|d| d.add_days(1)))),
+                .then(|| {
+                    event(
+                        goal.due
+                            .filter(|_| goal.cadence.is_none())
+                            .map(|d| d.add_days(1)),
+                    )
+                }),
             became_at_risk: (status_end == Status::AtRisk && status_before != Status::AtRisk)
                 .then(|| event(None)),
             stalled,
@@ -561,14 +613,22 @@ struct GoalSpan {
 }
 
 impl GoalSpan {
-    fn of(goal: &GoalReport, timeline: &GoalTimeline, margin: f64) -> GoalSpan {
+    fn of(goal: &GoalReport, timeline: &GoalTimeline, rules: &Rules) -> GoalSpan {
         let (first, last) = timeline.dated_span().unzip();
+        // A cadence goal's status moves with the calendar (a period missed), not only
+        // with its facts: it never settles.
+        if goal.cadence.is_some() {
+            return GoalSpan {
+                first,
+                settled: None,
+            };
+        }
         // Past its last dated fact a goal's progress is constant, so is its status (the
         // status rules read only progress, the dates and what the front-matter declares).
         // (Its completion day is one of its dated facts. A paused goal is not final: it
         // still shows when it is due.)
         let quiet_from = last.unwrap_or(Date::MIN);
-        let is_final = status_at(goal, timeline, quiet_from, margin).is_final();
+        let is_final = status_at(goal, timeline, quiet_from, rules).is_final();
         GoalSpan {
             first,
             settled: is_final.then_some(quiet_from),

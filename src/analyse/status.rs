@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::GoalReport;
 use super::timeline::GoalTimeline;
+use super::{GoalReport, Rules, cadence};
 use crate::dates::Date;
 use crate::document::GoalStatus;
 
@@ -58,20 +58,26 @@ impl Status {
 }
 
 /// A goal's status at the end of `date`, from its progress then and the straight line
-/// from start to due (the forecast needs history up to today, so it is not used).
+/// from start to due (the forecast needs history up to today, so it is not used); an
+/// active cadence goal's from its periods then.
 pub(super) fn status_at(
     goal: &GoalReport,
     timeline: &GoalTimeline,
     date: Date,
-    at_risk_margin: f64,
+    rules: &Rules,
 ) -> Status {
+    if goal.declared_status == GoalStatus::Active
+        && let Some(status) = cadence::status_at(goal, date, rules.week_start)
+    {
+        return status;
+    }
     status(
         goal.declared_status,
         timeline.progress_at(date),
         goal.due,
         expected_progress(goal.start, goal.due, date),
         date,
-        at_risk_margin,
+        rules.at_risk_margin,
     )
 }
 

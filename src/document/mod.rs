@@ -231,7 +231,7 @@ pub(crate) enum Per {
 }
 
 /// `pauses: [{from: D, to: D}]`: days, both ends included, when a cadence expects nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub(crate) struct Pause {
     pub(crate) from: Date,
     pub(crate) to: Date,

@@ -27,7 +27,7 @@ pub(crate) enum Purpose {
 }
 
 /// The templates trailmark ships: file name, purpose, text.
-const SHIPPED: [(&str, Purpose, &str); 13] = [
+const SHIPPED: [(&str, Purpose, &str); 15] = [
     (
         "base.html",
         Purpose::Report,
@@ -54,6 +54,11 @@ const SHIPPED: [(&str, Purpose, &str); 13] = [
         include_str!("../../templates/review.html"),
     ),
     (
+        "review-cadence.html",
+        Purpose::Report,
+        include_str!("../../templates/review-cadence.html"),
+    ),
+    (
         "reviews.html",
         Purpose::Report,
         include_str!("../../templates/reviews.html"),
@@ -77,6 +82,11 @@ const SHIPPED: [(&str, Purpose, &str); 13] = [
         "review.md",
         Purpose::Report,
         include_str!("../../templates/review.md"),
+    ),
+    (
+        "review-cadence.md",
+        Purpose::Report,
+        include_str!("../../templates/review-cadence.md"),
     ),
     (
         "reviews.md",

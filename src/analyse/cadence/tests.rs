@@ -340,3 +340,58 @@ fn stale_checkins_are_warned_only_when_asked_and_only_for_goals_checked_in_on() 
         "{warned:?}"
     );
 }
+
+#[test]
+fn reviews_show_cadence_periods_check_ins_and_statuses_as_they_were() {
+    use crate::analyse::period::{Period, PeriodKind};
+    use crate::analyse::review::Reviewer;
+    let journal = crate::testing::journal(&[
+        (
+            "g.md",
+            "---\ngoal: Mentor\nid: mentor\nstart: 2026-01-01\ncadence: {count: 1, per: month}\n\
+             ---\n- [x] January ✅ 2026-01-20\n- [x] June ✅ 2026-06-02\n",
+        ),
+        (
+            "2026-04-13.md",
+            "---\ncheckins: {mentor: {confidence: 3, note: slipping}}\n---\n",
+        ),
+    ]);
+    let report = crate::analyse::analyse(
+        &journal,
+        &Default::default(),
+        day("2026-06-10"),
+        &Default::default(),
+    );
+    let reviewer = Reviewer::new(&journal, &report);
+    let review = |kind, on| reviewer.review(Period::containing(kind, day(on), Weekday::Monday));
+    // Today the goal is on track (June is met); in April it had missed February and March.
+    assert_eq!(report.goals[0].status, Status::OnTrack);
+    let april = review(PeriodKind::Month, "2026-04-01");
+    assert_eq!(april.became_overdue.len(), 1);
+    assert_eq!(april.became_overdue[0].date, None);
+    assert_eq!(
+        april
+            .progress
+            .iter()
+            .chain(&april.unchanged)
+            .next()
+            .unwrap()
+            .status,
+        Status::Overdue
+    );
+    let periods = &april.cadences[0].periods;
+    assert_eq!((periods.len(), periods[0].state), (1, PeriodState::Missed));
+    assert_eq!(april.checkins.len(), 1);
+    assert_eq!(april.checkins[0].note, Some("slipping"));
+    // A quarter's review of a monthly cadence shows its three months; the current one as
+    // of today.
+    let q2 = review(PeriodKind::Quarter, "2026-06-01");
+    let states: Vec<PeriodState> = q2.cadences[0].periods.iter().map(|p| p.state).collect();
+    assert_eq!(
+        states,
+        [PeriodState::Missed, PeriodState::Missed, PeriodState::Met]
+    );
+    let q1 = review(PeriodKind::Quarter, "2026-01-01");
+    assert!(q1.checkins.is_empty());
+    assert_eq!(q1.cadences[0].periods.len(), 3);
+}
