@@ -130,6 +130,12 @@ fn cadence_strip_and_checkins() {
     let start = markdown.find("## Cadence").unwrap();
     let end = markdown.find("## Progress over time").unwrap();
     insta::assert_snapshot!("cadence_md", &markdown[start..end]);
+    // The index says the current period in a goal's line.
+    let index = journal.read("_reports/index.html");
+    assert!(
+        index.contains("1 of 2 this week, next by <time>2027-01-17</time>"),
+        "{index}"
+    );
     // The month's review: each week of the cadence in it, and the check-ins.
     let review = journal.read("_reports/reviews/2027-01.md");
     let start = review.find("## Cadence goals").unwrap();
