@@ -5,6 +5,10 @@
 //! needed"). Streaks count periods, not days, and a paused period neither breaks nor
 //! extends one; the strength is Loop Habit Tracker's score over periods. The rules are
 //! written in docs/FORMAT.md, "Cadence goals and check-ins".
+//!
+//! About 500 lines with its comments, on purpose in one file: the periods, their pace, the
+//! status and the views of them (a review's, a stale check-in's) share one set of rules
+//! that read best side by side. Its tests are in `cadence/tests.rs`.
 
 use serde::Serialize;
 
@@ -200,21 +204,25 @@ pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -
 /// then (for reviews of past periods); `None` for a goal without a cadence.
 pub(crate) fn status_at(goal: &GoalReport, date: Date, week_start: Weekday) -> Option<Status> {
     let cadence = goal.cadence.as_ref()?;
-    let plan = Plan {
-        count: cadence.count,
-        per: cadence.per,
-        start: cadence.start,
-        until: cadence.until,
-        pauses: &cadence.pauses,
-        paused_from: None,
-        week_start,
-    };
     let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), date);
-    Some(status(
-        &analyse(&plan, &occurrences, date),
-        cadence.until,
-        date,
-    ))
+    let then = analyse(&cadence.plan(week_start), &occurrences, date);
+    Some(status(&then, cadence.until, date))
+}
+
+impl CadenceReport {
+    /// The plan it was analysed from, to analyse it as of another day. A declared
+    /// `status: paused` is left out: the status rules read it first.
+    fn plan(&self, week_start: Weekday) -> Plan<'_> {
+        Plan {
+            count: self.count,
+            per: self.per,
+            start: self.start,
+            until: self.until,
+            pauses: &self.pauses,
+            paused_from: None,
+            week_start,
+        }
+    }
 }
 
 /// A cadence goal in a review: its periods that overlap the review's, as of its `as_of`.
@@ -249,15 +257,7 @@ pub(crate) fn in_review<'a>(
     week_start: Weekday,
 ) -> Option<CadenceInReview<'a>> {
     let cadence = goal.cadence.as_ref()?;
-    let plan = Plan {
-        count: cadence.count,
-        per: cadence.per,
-        start: cadence.start,
-        until: cadence.until,
-        pauses: &cadence.pauses,
-        paused_from: None,
-        week_start,
-    };
+    let plan = cadence.plan(week_start);
     let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), as_of);
     let seen_on = if last < today {
         last.add_days(1)
