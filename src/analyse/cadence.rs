@@ -138,14 +138,21 @@ pub(crate) fn occurrences(
     found
 }
 
-/// The cadence's periods as of `today`. None start before `plan.start`; the last is the
-/// one containing today, or the one containing `until` once that has passed.
+/// How far back a cadence's periods go: 20 years.
+const MAX_HISTORY_DAYS: i64 = 20 * 365 + 5;
+
+/// The cadence's periods as of `today`. None start before `plan.start` (nor over 20
+/// years before the last); the last is the one containing today, or the one containing
+/// `until` once that has passed.
 pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date) -> CadenceReport {
     let last_day = plan.until.map_or(today, |until| until.min(today));
+    // Periods from at most `MAX_HISTORY_DAYS` back, so that a cadence said to start in
+    // year 1 costs no more than one of 20 years.
+    let first_day = plan.start.max(last_day.add_days(-MAX_HISTORY_DAYS));
     let mut periods = Vec::new();
     let mut current = None;
     if plan.start <= last_day {
-        let mut span = Span::containing(plan.per, plan.start, plan.week_start);
+        let mut span = Span::containing(plan.per, first_day, plan.week_start);
         loop {
             let result = period_result(plan, &span, occurrences, today);
             if span.contains(today) && plan.until.is_none_or(|until| today <= until) {
@@ -384,10 +391,14 @@ fn applies_on(plan: &Plan<'_>, date: Date) -> bool {
     date >= plan.start
         && plan.until.is_none_or(|until| date <= until)
         && plan.paused_from.is_none_or(|from| date < from)
-        && !plan
-            .pauses
-            .iter()
-            .any(|pause| pause.from <= date && date <= pause.to)
+        && !paused_on(plan.pauses, date)
+}
+
+/// Whether one of `pauses` (sorted and merged, as the document stage leaves them) holds
+/// `date`: a binary search, since a journal may list many.
+fn paused_on(pauses: &[Pause], date: Date) -> bool {
+    let after = pauses.partition_point(|pause| pause.from <= date);
+    after > 0 && date <= pauses[after - 1].to
 }
 
 /// The days of `span` the cadence applies on, up to and including `through`.

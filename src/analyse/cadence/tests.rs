@@ -395,3 +395,29 @@ fn reviews_show_cadence_periods_check_ins_and_statuses_as_they_were() {
     assert!(q1.checkins.is_empty());
     assert_eq!(q1.cadences[0].periods.len(), 3);
 }
+
+#[test]
+fn periods_go_back_twenty_years_at_most() {
+    let report = analyse(&plan(1, Per::Day, "0001-01-01"), &[], day("2026-06-01"));
+    assert_eq!(report.periods.len(), 7306);
+    assert_eq!(report.periods[0].start, day("2006-06-01"));
+    let report = analyse(&plan(1, Per::Year, "0001-01-01"), &[], day("2026-06-01"));
+    assert_eq!(labels(&report).first(), Some(&"2006"));
+}
+
+#[test]
+fn a_day_in_any_of_many_pauses_is_paused() {
+    let pauses: Vec<Pause> = (0..1000)
+        .map(|i| Pause {
+            from: day("2020-01-01").add_days(i * 3),
+            to: day("2020-01-01").add_days(i * 3 + 1),
+        })
+        .collect();
+    let found: Vec<bool> = (0..7)
+        .map(|i| paused_on(&pauses, day("2020-01-01").add_days(2997 - 3 + i)))
+        .collect();
+    // ..., pause (2994, 2995), free 2996, pause (2997, 2998), free after.
+    assert_eq!(found, [true, true, false, true, true, false, false]);
+    assert!(!paused_on(&pauses, day("2019-12-31")));
+    assert!(!paused_on(&[], day("2019-12-31")));
+}

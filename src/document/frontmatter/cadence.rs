@@ -91,7 +91,8 @@ impl Reader<'_> {
         per
     }
 
-    /// `pauses: [{from: D, to: D}, ...]`, sorted by `from`.
+    /// `pauses: [{from: D, to: D}, ...]`, sorted by `from`, those that overlap or touch
+    /// merged: a day is then paused when the last pause from before it reaches it.
     pub(super) fn pauses(&mut self, value: &Spanned<Node>) -> Vec<Pause> {
         let Node::List(items) = &value.value else {
             self.expected(
@@ -102,7 +103,14 @@ impl Reader<'_> {
         };
         let mut pauses: Vec<Pause> = items.iter().filter_map(|item| self.pause(item)).collect();
         pauses.sort_by_key(|pause| pause.from);
-        pauses
+        let mut merged: Vec<Pause> = Vec::with_capacity(pauses.len());
+        for pause in pauses {
+            match merged.last_mut() {
+                Some(last) if pause.from <= last.to.add_days(1) => last.to = last.to.max(pause.to),
+                _ => merged.push(pause),
+            }
+        }
+        merged
     }
 
     fn pause(&mut self, item: &Spanned<Node>) -> Option<Pause> {
@@ -230,7 +238,8 @@ mod tests {
     fn reads_a_cadence_and_pauses() {
         let (front, diagnostics) = read_text(
             "---\ngoal: Events\ncadence: {count: 2, per: quarter, start: 2026-01-01, due: 2026-12-31}\n\
-             pauses:\n  - {from: 2026-08-01, to: 2026-08-31}\n  - {from: 2026-03-01, to: 2026-03-02}\n---\n",
+             pauses:\n  - {from: 2026-08-01, to: 2026-08-31}\n  - {from: 2026-03-01, to: 2026-03-02}\n  \
+             - {from: 2026-03-03, to: 2026-03-03}\n  - {from: 2026-08-10, to: 2026-09-02}\n---\n",
         );
         assert_eq!(diagnostics, vec![]);
         let goal = &front.goals[0];
@@ -239,16 +248,17 @@ mod tests {
         assert_eq!(cadence.start, Date::from_ymd(2026, 1, 1));
         assert_eq!(cadence.until, Date::from_ymd(2026, 12, 31));
         let day = |m, d| Date::from_ymd(2026, m, d).unwrap();
+        // Sorted, and those that overlap or touch merged.
         assert_eq!(
             goal.pauses,
             [
                 Pause {
                     from: day(3, 1),
-                    to: day(3, 2)
+                    to: day(3, 3)
                 },
                 Pause {
                     from: day(8, 1),
-                    to: day(8, 31)
+                    to: day(9, 2)
                 }
             ]
         );
