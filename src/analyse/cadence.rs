@@ -141,7 +141,8 @@ pub(crate) fn occurrences(
 /// How far back a cadence's periods go: 20 years.
 const MAX_HISTORY_DAYS: i64 = 20 * 365 + 5;
 
-/// The cadence's periods as of `today`. None start before `plan.start` (nor over 20
+/// The cadence's periods as of `today`, from its `occurrences` sorted by date (as
+/// [`occurrences`] returns them). None start before `plan.start` (nor over 20
 /// years before the last); the last is the one containing today, or the one containing
 /// `until` once that has passed.
 pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date) -> CadenceReport {
@@ -185,20 +186,31 @@ pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date)
 /// periods (paused ones skipped) were missed and the current one is not yet met; at-risk
 /// when the current period is behind; paused when it is paused; otherwise on-track.
 pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -> Status {
+    let ended = report.periods.len() - usize::from(report.current.is_some());
+    let current = report.current.as_ref().map(|c| c.state);
+    status_of(&report.periods[..ended], current, until, today)
+}
+
+/// [`status`] from the periods that ended and the state of the current one.
+fn status_of(
+    ended: &[PeriodResult],
+    current: Option<PeriodState>,
+    until: Option<Date>,
+    today: Date,
+) -> Status {
     if until.is_some_and(|until| until < today) {
         return Status::Done;
     }
-    let Some(current) = &report.current else {
+    let Some(current) = current else {
         return Status::Open;
     };
-    let finished = &report.periods[..report.periods.len() - 1];
-    let missed_in_a_row = finished
+    let missed_in_a_row = ended
         .iter()
         .rev()
         .filter(|p| p.state != PeriodState::Paused)
         .take_while(|p| p.state == PeriodState::Missed)
         .count();
-    match current.state {
+    match current {
         PeriodState::Met => Status::OnTrack,
         _ if missed_in_a_row >= 2 => Status::Overdue,
         PeriodState::Behind => Status::AtRisk,
@@ -211,9 +223,42 @@ pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -
 /// then (for reviews of past periods); `None` for a goal without a cadence.
 pub(crate) fn status_at(goal: &GoalReport, date: Date, week_start: Weekday) -> Option<Status> {
     let cadence = goal.cadence.as_ref()?;
-    let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), date);
-    let then = analyse(&cadence.plan(week_start), &occurrences, date);
-    Some(status(&then, cadence.until, date))
+    let (ended, current) = periods_then(goal, cadence, (date, date), week_start);
+    let current = current.map(|p| p.state);
+    Some(status_of(ended, current, cadence.until, date))
+}
+
+/// The periods as they stood at the end of `seen_on` (on or before today), counting what
+/// was done by `done_by`: those that ended before it, as the report has them (nothing
+/// after their end changes them), and the one containing it, counted again. Reviews ask
+/// for every period of years: analysing the whole cadence for each made them quadratic.
+fn periods_then<'r>(
+    goal: &GoalReport,
+    cadence: &'r CadenceReport,
+    (seen_on, done_by): (Date, Date),
+    week_start: Weekday,
+) -> (&'r [PeriodResult], Option<PeriodResult>) {
+    if seen_on < cadence.start {
+        return (&[], None);
+    }
+    let ended = cadence.periods.partition_point(|p| p.end < seen_on);
+    let current = cadence
+        .periods
+        .get(ended)
+        .filter(|p| p.start <= seen_on)
+        .map(|p| {
+            let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), done_by);
+            let span = Span {
+                first: p.start,
+                last: p.end,
+                label_period: None,
+            };
+            PeriodResult {
+                label: p.label.clone(),
+                ..period_result(&cadence.plan(week_start), &span, &occurrences, seen_on)
+            }
+        });
+    (&cadence.periods[..ended], current)
 }
 
 impl CadenceReport {
@@ -264,16 +309,17 @@ pub(crate) fn in_review<'a>(
     week_start: Weekday,
 ) -> Option<CadenceInReview<'a>> {
     let cadence = goal.cadence.as_ref()?;
-    let plan = cadence.plan(week_start);
-    let occurrences = occurrences(&goal.milestones, goal.metric.as_ref(), as_of);
     let seen_on = if last < today {
         last.add_days(1)
     } else {
         as_of
     };
-    let periods: Vec<PeriodResult> = analyse(&plan, &occurrences, seen_on)
-        .periods
-        .into_iter()
+    let (ended, current) = periods_then(goal, cadence, (seen_on, as_of), week_start);
+    let overlapping = ended.partition_point(|p| p.end < first);
+    let periods: Vec<PeriodResult> = ended[overlapping..]
+        .iter()
+        .cloned()
+        .chain(current)
         .filter(|p| p.end >= first && p.start <= last)
         .collect();
     (!periods.is_empty()).then_some(CadenceInReview {
@@ -424,10 +470,13 @@ fn period_result(
     let target =
         u32::try_from((i64::from(plan.count) * active + span.length() - 1) / span.length())
             .unwrap_or(u32::MAX);
-    // A fold from 0, not `sum`, which starts at -0.0 and would write "-0".
-    let done = occurrences
+    // Occurrences are sorted by date: the period's are a slice, found by binary search
+    // (a filter made a daily cadence of years quadratic). A fold from 0, not `sum`, which
+    // starts at -0.0 and would write "-0".
+    let from = occurrences.partition_point(|(date, _)| *date < span.first);
+    let to = occurrences.partition_point(|(date, _)| *date <= span.last);
+    let done = occurrences[from..to.max(from)]
         .iter()
-        .filter(|(date, _)| span.contains(*date))
         .fold(0.0, |done, (_, n)| done + n);
     let finished = span.last < today || plan.until.is_some_and(|until| until < today);
     let state = if target == 0 {

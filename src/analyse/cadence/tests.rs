@@ -421,3 +421,26 @@ fn a_day_in_any_of_many_pauses_is_paused() {
     assert!(!paused_on(&pauses, day("2019-12-31")));
     assert!(!paused_on(&[], day("2019-12-31")));
 }
+
+#[test]
+fn a_status_on_a_past_day_is_the_one_a_report_of_that_day_gives() {
+    let files = [(
+        "g.md",
+        "---\ngoal: G\nstart: 2026-01-10\ncadence: {count: 2, per: month}\n\
+         pauses: [{from: 2026-04-01, to: 2026-05-15}]\n---\n\
+         - [x] a ✅ 2026-01-12\n- [x] b ✅ 2026-01-30\n- [x] c ✅ 2026-03-03\n\
+         - [x] d ✅ 2026-05-20\n- [x] e ✅ 2026-06-01\n- [x] f ✅ 2026-06-29\n",
+    )];
+    let today = crate::testing::report(&files, "2026-08-15");
+    let goal = &today.goals[0];
+    let mut date = day("2026-01-01");
+    while date <= day("2026-08-15") {
+        let then = crate::testing::report(&files, &date.to_string());
+        assert_eq!(
+            status_at(goal, date, Weekday::Monday),
+            Some(then.goals[0].status),
+            "on {date}"
+        );
+        date = date.add_days(1);
+    }
+}
