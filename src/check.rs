@@ -15,7 +15,7 @@ pub(crate) struct Hint {
 
 /// Hints for every goal that is still being worked on (not done or dropped): a goal
 /// should be measurable (milestones or a metric), relevant (`why`, `area`) and
-/// time-bound (a due date, not yet past).
+/// time-bound (a due date, not yet past, or a cadence).
 pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
     let mut hints = Vec::new();
     for goal in &report.goals {
@@ -29,7 +29,8 @@ pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
                 message: format!("goal `{}` {message}", goal.id),
             })
         };
-        if goal.due.is_none() {
+        // A cadence goal is time-bound by its periods.
+        if goal.due.is_none() && goal.cadence.is_none() {
             hint("has no due date; a SMART goal is time-bound: add `due: YYYY-MM-DD`".into());
         }
         if goal.total == 0 && goal.metric.is_none() {
@@ -107,6 +108,13 @@ mod tests {
         assert!(hints[0].contains("time-bound"));
         assert!(hints[1].contains("measurable"));
         assert!(hints[2].contains("`why:` or `area:`"));
+    }
+
+    #[test]
+    fn a_cadence_goal_needs_no_due_date() {
+        let text =
+            "---\ngoal: G\nwhy: w\narea: a\ncadence: {count: 1, per: week}\n---\n- [ ] step\n";
+        assert_eq!(hints_for(text, "2026-01-01"), Vec::<String>::new());
     }
 
     #[test]

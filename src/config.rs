@@ -368,7 +368,8 @@ mod tests {
             "output = \"../site\"\ntemplates = \"meta/templates\"\nexclude = [\"archive/**\"]\n\
              week_start = \"sunday\"\nreviews = [\"month\", \"week\", \"month\"]\n\
              stalled_after_days = 10\nat_risk_margin = 0.1\nlogseq_markers = false\n\
-             [sections]\nwins = [\"Yay!\"]\nlessons = [\"🎓 Oops, I did it\"]\n",
+             [sections]\nwins = [\"Yay!\"]\nlessons = [\"🎓 Oops, I did it\"]\n\
+             [warnings]\nstale_checkins = 14\n",
         )
         .unwrap();
         assert_eq!(config.output, PathBuf::from("../site"));
@@ -380,6 +381,7 @@ mod tests {
                 at_risk_margin: 0.1,
                 stalled_after_days: 10,
                 week_start: Weekday::Sunday,
+                stale_checkins_after_days: Some(14),
             }
         );
         assert_eq!(config.reviews, [PeriodKind::Month, PeriodKind::Week]);
@@ -566,7 +568,7 @@ mod tests {
         }
         let config = Config::parse(&uncommented)
             .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
-        assert_eq!(config.set.len(), 15, "{uncommented}");
+        assert_eq!(config.set.len(), 16, "{uncommented}");
         let defaults = Config::default();
         assert_eq!(config.output, defaults.output);
         assert_eq!(config.templates, defaults.templates);

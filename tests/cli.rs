@@ -22,20 +22,22 @@ fn example_journal_status_json_has_the_right_numbers() {
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
-        // Its own 1 of 3, rolled up with its three children: (1 + 6/11 + 5/7 + 1) / 6.
+        // Its own 1 of 3, rolled up with its children but the cadence goal of mentor
+        // check-ins, which stays out of its parent's roll-up: (1 + 6/11 + 1) / 5.
         (
             "engineering-manager",
             "on-track",
             1,
             3,
-            (1.0 + 6.0 / 11.0 + 5.0 / 7.0 + 1.0) / 6.0,
+            (1.0 + 6.0 / 11.0 + 1.0) / 5.0,
         ),
         ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
         ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
-        // From 5 before the forecast window to 6 in it: at that pace, 8 comes after its
-        // due date.
-        ("industry-events", "at-risk", 0, 0, 6.0 / 8.0),
-        ("mentor-checkins", "on-track", 5, 7, 5.0 / 7.0),
+        // Cadence goals: their progress is the current period's. Events: the count rose
+        // from 5 to 6 in October, 1 of Q4's 2, on the even pace.
+        ("industry-events", "on-track", 0, 0, 1.0 / 2.0),
+        // None of November's 1 yet, with ten days to go.
+        ("mentor-checkins", "on-track", 5, 7, 0.0),
         ("all-hands-talk", "done", 5, 5, 1.0),
         ("blog-series", "paused", 1, 4, 0.25),
     ];
@@ -51,6 +53,32 @@ fn example_journal_status_json_has_the_right_numbers() {
             g["progress"]
         );
     }
+    let events = &goal(&json, "industry-events")["cadence"];
+    assert_eq!(
+        events["current"],
+        serde_json::json!({
+            "label": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31", "done": 1.0,
+            "target": 2, "state": "on-track", "expected": 1.11, "buffer_days": 41,
+            "next_needed_by": "2026-12-31", "days_left": 42
+        })
+    );
+    assert_eq!(
+        (events["streak"].as_u64(), events["longest_streak"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let mentor = &goal(&json, "mentor-checkins")["cadence"];
+    let states: Vec<&str> = mentor["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["state"].as_str().unwrap())
+        .collect();
+    // July's check-in has no date outside git's history, so it cannot be placed.
+    assert_eq!(states, ["missed", "met", "met", "met", "on-track"]);
+    let checkins = &goal(&json, "industry-events")["checkins"];
+    assert_eq!(checkins.as_array().unwrap().len(), 3);
+    assert_eq!(checkins[2]["date"], "2026-11-16");
+    assert_eq!(checkins[2]["confidence"], 4);
     let course = goal(&json, "management-course");
     assert_eq!(course["parent"], "engineering-manager");
     assert_eq!(course["due"], "2026-12-15");

@@ -98,3 +98,47 @@ fn status_table() {
 fn check_output() {
     insta::assert_snapshot!(run(&["check"]));
 }
+
+#[test]
+fn cadence_strip_and_checkins() {
+    // A weekly cadence across ISO week 53, with a paused week, a missed one and check-ins
+    // (one with markup to escape); the goal page's section in HTML and in markdown.
+    let journal = Journal::new()
+        .file(
+            "goals/run.md",
+            "---\ngoal: Run twice a week\nid: run\nstart: 2026-12-14\n\
+             cadence: {count: 2, per: week}\npauses: [{from: 2027-01-04, to: 2027-01-10}]\n---\n\
+             - [x] Run ✅ 2026-12-15\n- [x] Run ✅ 2026-12-17\n- [x] Run ✅ 2026-12-22\n\
+             - [x] Run ✅ 2026-12-29\n- [x] Run ✅ 2026-12-31\n- [x] Run ✅ 2027-01-12\n",
+        )
+        .file(
+            "2027-01-02.md",
+            "---\ncheckins: {run: {confidence: 6, note: \"<b>cold</b> | icy\"}}\n---\n",
+        )
+        .file(
+            "2027-01-12.md",
+            "---\ncheckins: {run: {confidence: 8}}\n---\n",
+        );
+    journal.run(&["build", "--today", "2027-01-13"]).success();
+    let html = journal.read("_reports/goals/run.html");
+    let start = html
+        .find("<h2>Cadence")
+        .expect("the goal page has a cadence section");
+    let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
+    insta::assert_snapshot!("cadence_html", &html[start..end]);
+    let markdown = journal.read("_reports/goals/run.md");
+    let start = markdown.find("## Cadence").unwrap();
+    let end = markdown.find("## Progress over time").unwrap();
+    insta::assert_snapshot!("cadence_md", &markdown[start..end]);
+    // The index says the current period in a goal's line.
+    let index = journal.read("_reports/index.html");
+    assert!(
+        index.contains("1 of 2 this week, next by <time>2027-01-17</time>"),
+        "{index}"
+    );
+    // The month's review: each week of the cadence in it, and the check-ins.
+    let review = journal.read("_reports/reviews/2027-01.md");
+    let start = review.find("## Cadence goals").unwrap();
+    let end = review.find("## Coming up").unwrap();
+    insta::assert_snapshot!("cadence_review_md", &review[start..end]);
+}

@@ -13,6 +13,7 @@
 //! and serialize goals as maps, which the index page's lazy goals (`render::lazy`) cannot
 //! read and which the fingerprints hash differently.
 
+mod cadence;
 mod milestones;
 mod needs;
 pub(crate) mod outlook;
@@ -30,7 +31,9 @@ use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
-use crate::model::{EntryMention, Goal, Journal, MetricValue};
+use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
+use cadence::CadenceReport;
+pub(crate) use cadence::count as cadence_count;
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use needs::NeedsNow;
@@ -48,6 +51,9 @@ pub(crate) struct Rules {
     pub(crate) stalled_after_days: i64,
     /// The first day of review weeks.
     pub(crate) week_start: Weekday,
+    /// Warn when an active goal's last check-in is older than this many days (off when
+    /// `None`).
+    pub(crate) stale_checkins_after_days: Option<i64>,
 }
 
 impl Default for Rules {
@@ -56,6 +62,7 @@ impl Default for Rules {
             at_risk_margin: 0.25,
             stalled_after_days: 21,
             week_start: Weekday::Monday,
+            stale_checkins_after_days: None,
         }
     }
 }
@@ -175,6 +182,12 @@ pub(crate) struct GoalReport {
     /// Dataview fields in the body of the goal's note.
     #[serde(skip_serializing_if = "Fields::is_empty")]
     pub(crate) fields: Fields,
+    /// A cadence goal's periods (only for a goal with `cadence:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cadence: Option<CadenceReport>,
+    /// Check-ins that name the goal, oldest first (only when there are some).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) checkins: Vec<Checkin>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,9 +248,16 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     goals
         .par_iter_mut()
         .zip(&timelines)
-        .for_each(|(report, timeline)| finish(report, timeline, today, rules));
+        .zip(&journal.goals)
+        .for_each(|((report, timeline), goal)| {
+            finish(report, timeline, today, rules);
+            finish_cadence(report, goal, today, rules);
+        });
     let mut diagnostics = journal.all_diagnostics();
     diagnostics.extend(dated_after(journal, today));
+    if let Some(days) = rules.stale_checkins_after_days {
+        diagnostics.extend(cadence::stale_checkins(&goals, today, days));
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(problem) = &history.problem {
         diagnostics.insert(
@@ -278,10 +298,13 @@ fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimel
         next += 1;
     }
     for &g in top_down.iter().rev() {
+        // A cadence goal is a rate with no finish line: it is left out of its parent's
+        // progress, as a dropped one is (docs/FORMAT.md, "Cadence goals and check-ins").
         let children: Vec<(&GoalTimeline, bool)> = journal.goals[g]
             .children
             .iter()
             .filter(|&&c| goals[c].declared_status != GoalStatus::Dropped)
+            .filter(|&&c| journal.goals[c].declared.cadence.is_none())
             .map(|&c| (&timelines[c], goals[c].declared_status == GoalStatus::Done))
             .collect();
         if children.is_empty() {
@@ -391,6 +414,8 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
             .binary_search_by(|d| d.path.as_str().cmp(&goal.file))
             .map(|d| journal.documents[d].fields.clone())
             .unwrap_or_default(),
+        cadence: None,
+        checkins: goal.checkins.clone(),
     }
 }
 
@@ -466,6 +491,48 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &
     );
     report.stalled = stalled.is_some();
     report.stalled_note = stalled.map(|days| stalled_note(report.last_activity, days));
+}
+
+/// A cadence goal's periods, and the progress and status they give it instead of its
+/// milestones': a rate has no finish line, so no forecast, expected progress or
+/// completion day either.
+fn finish_cadence(report: &mut GoalReport, goal: &Goal, today: Date, rules: &Rules) {
+    let declared = &goal.declared;
+    let Some(decl) = &declared.cadence else {
+        return;
+    };
+    let until = decl.until.or(declared.due);
+    let occurrences = cadence::occurrences(&report.milestones, report.metric.as_ref(), today);
+    let start = decl
+        .start
+        .or(declared.start)
+        .or_else(|| occurrences.first().map(|(date, _)| *date))
+        .unwrap_or(today);
+    let plan = cadence::Plan {
+        count: decl.count,
+        per: decl.per,
+        start,
+        until,
+        pauses: &declared.pauses,
+        paused_from: (declared.status == GoalStatus::Paused).then_some(today),
+        week_start: rules.week_start,
+    };
+    let periods = cadence::analyse(&plan, &occurrences, today);
+    report.progress = cadence::progress(&periods);
+    if report.declared_status == GoalStatus::Active {
+        report.status = cadence::status(&periods, until, today);
+    }
+    report.completed_on = None;
+    report.forecast = None;
+    report.pace_per_week = None;
+    // Its periods set its pace, not a straight line from start to due.
+    report.expected_progress = None;
+    report.forecast_note = None;
+    // Whether it is kept up is what its periods say: a monthly goal last done 30 days ago
+    // may be on track.
+    report.stalled = false;
+    report.stalled_note = None;
+    report.cadence = Some(periods);
 }
 
 #[cfg(test)]

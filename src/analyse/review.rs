@@ -17,10 +17,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::outlook::{GoalOutlook, outlook};
+use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
-use super::{GoalReport, Report, Status};
+use super::{GoalReport, Report, Rules, Status};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
@@ -81,6 +82,10 @@ pub(crate) struct Review<'a> {
     pub(crate) next_period: String,
     pub(crate) due_next: Vec<DueMilestone<'a>>,
     pub(crate) goals_due_next: Vec<GoalEvent<'a>>,
+    /// Each cadence goal's periods that overlap this one, by title.
+    pub(crate) cadences: Vec<CadenceInReview<'a>>,
+    /// Check-ins written in the period, oldest first.
+    pub(crate) checkins: Vec<CheckinInReview<'a>>,
     /// Nothing happened in the period: no entry, no milestone done, no value logged, no
     /// goal moved (the last week of a journal just started, a `--date` off the mark).
     pub(crate) quiet: bool,
@@ -267,17 +272,20 @@ pub(crate) struct Reviewer<'a> {
     /// Open milestones with a due date, soonest first: sorted once, so each review only
     /// slices out its period instead of scanning every milestone.
     open_due: Vec<DueMilestone<'a>>,
+    /// Every goal's check-ins, oldest first.
+    checkins: Vec<CheckinInReview<'a>>,
+    /// The goals with a cadence.
+    cadence_goals: Vec<usize>,
 }
 
 impl<'a> Reviewer<'a> {
     pub(crate) fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
         let timelines = &report.timelines;
-        let margin = report.rules.at_risk_margin;
         let spans = report
             .goals
             .iter()
             .zip(timelines)
-            .map(|(goal, timeline)| GoalSpan::of(goal, timeline, margin))
+            .map(|(goal, timeline)| GoalSpan::of(goal, timeline, &report.rules))
             .collect();
         let mut entries: Vec<Entry> = journal
             .documents
@@ -312,6 +320,21 @@ impl<'a> Reviewer<'a> {
         }
         done.sort_by_key(|d| (d.date, d.goal, d.milestone));
         metrics.sort_unstable();
+        let mut checkins: Vec<CheckinInReview> = report
+            .goals
+            .iter()
+            .flat_map(|goal| {
+                goal.checkins.iter().map(|c| CheckinInReview {
+                    goal: &goal.id,
+                    title: &goal.title,
+                    date: c.date,
+                    confidence: c.confidence,
+                    note: c.note.as_deref(),
+                    file: &c.file,
+                })
+            })
+            .collect();
+        checkins.sort_by(|a, b| (a.date, a.title).cmp(&(b.date, b.title)));
         Reviewer {
             report,
             timelines,
@@ -320,6 +343,10 @@ impl<'a> Reviewer<'a> {
             done,
             metrics,
             open_due: open_due(report),
+            checkins,
+            cadence_goals: (0..report.goals.len())
+                .filter(|&g| report.goals[g].cadence.is_some())
+                .collect(),
         }
     }
 
@@ -490,7 +517,25 @@ impl<'a> Reviewer<'a> {
             goals_due_next,
             quiet,
             latest_active,
+            cadences: self.cadences(period, as_of),
+            checkins: slice_by_date(&self.checkins, period, |c| c.date).to_vec(),
         }
+    }
+
+    /// The cadence goals' periods that overlap `period`, by title.
+    fn cadences(&self, period: Period, as_of: Date) -> Vec<CadenceInReview<'a>> {
+        let week_start = self.report.rules.week_start;
+        let mut cadences: Vec<CadenceInReview> = self
+            .cadence_goals
+            .iter()
+            .filter_map(|&g| {
+                let goal = &self.report.goals[g];
+                let today = self.report.today;
+                cadence::in_review(goal, (period.first, period.last), as_of, today, week_start)
+            })
+            .collect();
+        cadences.sort_by(|a, b| a.title.cmp(b.title));
+        cadences
     }
 
     /// The metrics with values logged in `period`, each once, in the order first logged.
@@ -571,13 +616,13 @@ impl<'a> Reviewer<'a> {
             days: None,
         };
         let started = goal.start.is_none_or(|s| s <= as_of);
-        let (status_before, _) = status_at(goal, timeline, before, rules.at_risk_margin);
+        let (status_before, _) = status_at(goal, timeline, before, &rules);
         // As of today the status is the report's, so that a review in progress says what
         // every other page says; a past one's is what the same rules said then.
         let (status_end, forecast_end) = if as_of == today {
             (goal.status, goal.forecast)
         } else {
-            status_at(goal, timeline, as_of, rules.at_risk_margin)
+            status_at(goal, timeline, as_of, &rules)
         };
         // When a forecast after the due date is what makes the goal at risk.
         let late_forecast = forecast_end.filter(|f| goal.due.is_some_and(|due| *f > due));
@@ -586,6 +631,7 @@ impl<'a> Reviewer<'a> {
         let active = started && !status_end.is_final() && status_end != Status::Paused;
         let moved = end != start || done > 0;
         let last_moved = timeline.last_activity(as_of);
+        // A cadence goal is never stalled: its periods say whether it is kept up.
         let stalled = stalled_days(
             status_end,
             goal.start,
@@ -593,6 +639,7 @@ impl<'a> Reviewer<'a> {
             as_of,
             rules.stalled_after_days,
         )
+        .filter(|_| goal.cadence.is_none())
         .map(|days| GoalEvent {
             days: Some(days),
             ..event(last_moved)
@@ -617,8 +664,15 @@ impl<'a> Reviewer<'a> {
                 .completed_on
                 .filter(|d| period.contains(*d) && *d <= today)
                 .map(|on| event(Some(on))),
+            // A cadence goal becomes overdue when a period ends missed, not on a due day.
             became_overdue: (status_end == Status::Overdue && status_before != Status::Overdue)
-                .then(|| event(goal.due.map(|d| d.add_days(1)))),
+                .then(|| {
+                    event(
+                        goal.due
+                            .filter(|_| goal.cadence.is_none())
+                            .map(|d| d.add_days(1)),
+                    )
+                }),
             became_at_risk: (status_end == Status::AtRisk && status_before != Status::AtRisk)
                 .then(|| event(late_forecast)),
             stalled,
@@ -658,14 +712,22 @@ struct GoalSpan {
 }
 
 impl GoalSpan {
-    fn of(goal: &GoalReport, timeline: &GoalTimeline, margin: f64) -> GoalSpan {
+    fn of(goal: &GoalReport, timeline: &GoalTimeline, rules: &Rules) -> GoalSpan {
         let (first, last) = timeline.dated_span().unzip();
+        // A cadence goal's status moves with the calendar (a period missed), not only
+        // with its facts: it never settles.
+        if goal.cadence.is_some() {
+            return GoalSpan {
+                first,
+                settled: None,
+            };
+        }
         // Past its last dated fact a goal's progress is constant, so is its status (the
         // status rules read only progress, the dates and what the front-matter declares).
         // (Its completion day is one of its dated facts. A paused goal is not final: it
         // still shows when it is due.)
         let quiet_from = last.unwrap_or(Date::MIN);
-        let is_final = status_at(goal, timeline, quiet_from, margin).0.is_final();
+        let is_final = status_at(goal, timeline, quiet_from, rules).0.is_final();
         GoalSpan {
             first,
             settled: is_final.then_some(quiet_from),

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::GoalReport;
 use super::timeline::{GoalTimeline, forecast_as_of};
+use super::{GoalReport, Rules, cadence};
 use crate::dates::Date;
 use crate::document::GoalStatus;
 
@@ -57,22 +57,28 @@ impl Status {
     }
 }
 
-/// A goal's status at the end of `date` by the rules of today's: from its progress then,
-/// the straight line from start to due, and the forecast its recent pace gave then (the
-/// forecast too, for the reasons reviews give).
+/// A goal's status at the end of `date` by the rules of today's: an active cadence
+/// goal's from its periods then; else from its progress then, the straight line from
+/// start to due, and the forecast its recent pace gave then (the forecast too, for the
+/// reasons reviews give).
 pub(super) fn status_at(
     goal: &GoalReport,
     timeline: &GoalTimeline,
     date: Date,
-    at_risk_margin: f64,
+    rules: &Rules,
 ) -> (Status, Option<Date>) {
+    if goal.declared_status == GoalStatus::Active
+        && let Some(status) = cadence::status_at(goal, date, rules.week_start)
+    {
+        return (status, None);
+    }
     let straight = status(
         goal.declared_status,
         timeline.progress_at(date),
         goal.due,
         expected_progress(goal.start, goal.due, date),
         date,
-        at_risk_margin,
+        rules.at_risk_margin,
     );
     let forecast = forecast_as_of(timeline, straight, timeline.left_at(date), date).date;
     (with_forecast(straight, forecast, goal.due), forecast)

@@ -238,6 +238,32 @@ pub(super) static KEYS: &[Key] = &[
         },
         print: |config| Toml::One(config.warnings.missing_notes.to_string()),
     },
+    Key {
+        name: "warnings.stale_checkins",
+        comment: "One at each active goal whose last check-in (an entry's `checkins:`) is this many days\n\
+                  old or more; 0 turns it off.",
+        read: |config, value| {
+            let days: Spanned<i64> = typed(value)?;
+            if *days.get_ref() < 0 {
+                return Err(Refusal::Invalid(
+                    days.span(),
+                    "warnings.stale_checkins must be a whole number of days, 0 (off) or more"
+                        .into(),
+                ));
+            }
+            config.rules.stale_checkins_after_days = Some(days.into_inner()).filter(|d| *d > 0);
+            Ok(())
+        },
+        print: |config| {
+            Toml::One(
+                config
+                    .rules
+                    .stale_checkins_after_days
+                    .unwrap_or(0)
+                    .to_string(),
+            )
+        },
+    },
 ];
 
 /// `value` read as a `T`, as toml reads it.

@@ -109,6 +109,8 @@ pub(crate) struct Document {
     pub(crate) date: Option<Date>,
     pub(crate) goals: Vec<GoalDecl>,
     pub(crate) metrics: Vec<MetricLog>,
+    /// Front-matter `checkins:`: how confident the writer was about goals that day.
+    pub(crate) checkins: Vec<CheckinDecl>,
     /// In document order; children come after their parent.
     pub(crate) milestones: Vec<Milestone>,
     pub(crate) headings: Vec<Heading>,
@@ -160,6 +162,10 @@ pub(crate) struct GoalDecl {
     pub(crate) status: GoalStatus,
     pub(crate) tags: Vec<String>,
     pub(crate) metric: Option<Metric>,
+    /// A rate goal: so many occurrences per period.
+    pub(crate) cadence: Option<Cadence>,
+    /// Stretches when a cadence goal expects nothing, oldest first.
+    pub(crate) pauses: Vec<Pause>,
 }
 
 impl GoalDecl {
@@ -177,6 +183,8 @@ impl GoalDecl {
             status: GoalStatus::Active,
             tags: Vec::new(),
             metric: None,
+            cadence: None,
+            pauses: Vec::new(),
         }
     }
 }
@@ -206,6 +214,48 @@ pub(crate) struct Metric {
     pub(crate) unit: Option<String>,
     pub(crate) target: Option<f64>,
     pub(crate) baseline: f64,
+}
+
+/// `cadence: {count: 2, per: quarter}`: a goal met by doing something `count` times in
+/// every period, rather than by finishing.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Cadence {
+    /// 1 or more.
+    pub(crate) count: u32,
+    pub(crate) per: Per,
+    /// Default: the goal's start.
+    pub(crate) start: Option<Date>,
+    /// The last day it applies (`until:` or `due:`); default: the goal's `due`.
+    pub(crate) until: Option<Date>,
+}
+
+/// The period of a cadence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Per {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+/// `pauses: [{from: D, to: D}]`: days, both ends included, when a cadence expects nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) struct Pause {
+    pub(crate) from: Date,
+    pub(crate) to: Date,
+}
+
+/// One goal's item of an entry's `checkins:`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CheckinDecl {
+    /// The goal id, lowercased.
+    pub(crate) goal: String,
+    /// 0 to 10, when given and in range.
+    pub(crate) confidence: Option<u8>,
+    pub(crate) note: Option<String>,
+    pub(crate) position: Position,
 }
 
 /// A value logged for a measurable goal in an entry's `metrics:`.
@@ -538,6 +588,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
     if document.date.is_some() {
         document.reference_lines = reference_lines(&document, &lines);
     }
+    document.checkins = front.checkins;
     document
 }
 

@@ -1,9 +1,11 @@
 //! Stage 3 of the pipeline: the journal model. Resolves goal ids, parents, which goal each
-//! milestone belongs to, logged metric values and which entries mention which goal.
+//! milestone belongs to, logged metric values, check-ins and which entries mention which
+//! goal.
 //!
 //! The goal tree is walked by loops, never by recursion (the cycle check here, the tree
 //! in `analyse`), so a chain of 100,000 parents needs no stack.
 
+mod checkins;
 mod hints;
 mod links;
 
@@ -17,6 +19,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::document::{Document, GoalDecl, Heading, Located, MilestoneState};
 use crate::slug::{is_slug, slugify};
 use crate::text;
+pub(crate) use checkins::Checkin;
 use hints::Hints;
 pub(crate) use hints::closest_id;
 use links::{LinkTarget, NoteIndex};
@@ -76,6 +79,8 @@ pub(crate) struct Goal {
     pub(crate) metric_values: Vec<MetricValue>,
     /// Dated documents that mention the goal, newest first.
     pub(crate) entries: Vec<EntryMention>,
+    /// Check-ins of dated entries, oldest first.
+    pub(crate) checkins: Vec<Checkin>,
 }
 
 /// What mentions a goal on a line of an entry.
@@ -187,6 +192,7 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
     linker.index_notes();
     linker.assign_milestones();
     linker.collect_metrics();
+    linker.collect_checkins();
     linker.collect_entries();
     linker.journal
 }
@@ -279,6 +285,7 @@ impl Linker {
                     children: Vec::new(),
                     metric_values: Vec::new(),
                     entries: Vec::new(),
+                    checkins: Vec::new(),
                 });
             }
             self.goals_of_document

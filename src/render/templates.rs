@@ -29,7 +29,7 @@ pub(crate) enum Purpose {
 }
 
 /// The templates trailmark ships: file name, purpose, text.
-const SHIPPED: [(&str, Purpose, &str); 12] = [
+const SHIPPED: [(&str, Purpose, &str); 16] = [
     (
         "base.html",
         Purpose::Report,
@@ -46,9 +46,19 @@ const SHIPPED: [(&str, Purpose, &str); 12] = [
         include_str!("../../templates/goal.html"),
     ),
     (
+        "cadence.html",
+        Purpose::Report,
+        include_str!("../../templates/cadence.html"),
+    ),
+    (
         "review.html",
         Purpose::Report,
         include_str!("../../templates/review.html"),
+    ),
+    (
+        "review-cadence.html",
+        Purpose::Report,
+        include_str!("../../templates/review-cadence.html"),
     ),
     (
         "reviews.html",
@@ -66,9 +76,19 @@ const SHIPPED: [(&str, Purpose, &str); 12] = [
         include_str!("../../templates/goal.md"),
     ),
     (
+        "cadence.md",
+        Purpose::Report,
+        include_str!("../../templates/cadence.md"),
+    ),
+    (
         "review.md",
         Purpose::Report,
         include_str!("../../templates/review.md"),
+    ),
+    (
+        "review-cadence.md",
+        Purpose::Report,
+        include_str!("../../templates/review-cadence.md"),
     ),
     (
         "reviews.md",

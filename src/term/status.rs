@@ -8,7 +8,7 @@ use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{bold, paint, problems_note};
-use crate::analyse::{Report, Status};
+use crate::analyse::{GoalReport, Report, Status, cadence_count as count};
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
@@ -76,12 +76,7 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
         );
     }
     for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
-        let done = if goal.total > 0 {
-            format!("{}/{}", goal.done, goal.total)
-        } else {
-            String::new()
-        };
-        let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
+        let (done, due) = done_and_due(goal);
         let _ = writeln!(
             out,
             "{}  {} {:>4}  {:>7}  {:<10}  {}{}",
@@ -109,6 +104,22 @@ pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String
         out.push('\n');
     }
     out + &loose.unwrap_or_default() + &problems
+}
+
+/// The Done and Due columns: done/total and the due date; for a cadence goal while it
+/// runs, its current period's done/target and the period ("1/2", "2026-Q4"), which fit
+/// the same columns.
+fn done_and_due(goal: &GoalReport) -> (String, String) {
+    if let Some(current) = goal.cadence.as_ref().and_then(|c| c.current.as_ref()) {
+        let done = format!("{}/{}", count(current.done), current.target);
+        return (done, current.label.clone());
+    }
+    let done = if goal.total > 0 {
+        format!("{}/{}", goal.done, goal.total)
+    } else {
+        String::new()
+    };
+    (done, goal.due.map(|d| d.to_string()).unwrap_or_default())
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -187,6 +198,21 @@ mod tests {
             "---\ngoal: Idle\nstart: 2026-01-01\ndue: 2026-12-01\n---\n- [x] a ✅ 2026-01-10\n- [ ] b\n",
         )]);
         assert!(out.contains("2026-12-01  on-track, stalled\n"), "{out}");
+    }
+
+    #[test]
+    fn a_cadence_goal_shows_its_current_period_in_the_done_and_due_columns() {
+        let out = table(&[(
+            "g.md",
+            "---\ngoal: Attend industry events and meetups in the data field\nstart: 2026-01-01\n\
+             cadence: {count: 2, per: quarter}\n---\n- [x] Meetup ✅ 2026-04-10\n",
+        )]);
+        let row = out.lines().nth(1).unwrap();
+        assert!(
+            row.ends_with("██████░░░░░░  50%      1/2  2026-Q2     on-track"),
+            "{out}"
+        );
+        assert!(row.starts_with("Attend industry events and me…  "), "{out}");
     }
 
     #[test]

@@ -1,0 +1,102 @@
+//! Check-ins: an entry's `checkins:` handed to the goals they name.
+
+use serde::Serialize;
+
+use super::Linker;
+use crate::dates::Date;
+use crate::diagnostic::Diagnostic;
+
+/// How confident the writer was about a goal on a day, as the JSON reports it too.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Checkin {
+    pub(crate) date: Date,
+    /// 0 to 10; `None` when the entry gave only a note.
+    pub(crate) confidence: Option<u8>,
+    pub(crate) note: Option<String>,
+    /// The entry it was written in.
+    pub(crate) file: String,
+}
+
+impl Linker {
+    /// Check-ins are read from dated entries only; one for an unknown goal is a warning.
+    pub(super) fn collect_checkins(&mut self) {
+        for document in &self.journal.documents {
+            for checkin in &document.checkins {
+                let Some(date) = document.date else {
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(checkin.position),
+                        "check-ins are read only from dated entries; add `date:` or a \
+                         YYYY-MM-DD file name",
+                    ));
+                    continue;
+                };
+                let Some(&goal) = self.ids.get(&checkin.goal) else {
+                    let hint = self.suggest(&checkin.goal);
+                    self.journal.diagnostics.push(Diagnostic::warning(
+                        &document.path,
+                        Some(checkin.position),
+                        format!("check-in for `{}`, which names no goal{hint}", checkin.goal),
+                    ));
+                    continue;
+                };
+                self.journal.goals[goal].checkins.push(Checkin {
+                    date,
+                    confidence: checkin.confidence,
+                    note: checkin.note.clone(),
+                    file: document.path.clone(),
+                });
+            }
+        }
+        for goal in &mut self.journal.goals {
+            goal.checkins.sort_by_key(|checkin| checkin.date);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::journal;
+
+    #[test]
+    fn checkins_go_to_their_goals_from_dated_entries_only() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: Events\n---\n"),
+            (
+                "2026-02-01.md",
+                "---\ncheckins: {events: {confidence: 4}, evnts: {confidence: 5}}\n---\n",
+            ),
+            (
+                "2026-01-01.md",
+                "---\ncheckins: {events: {note: fine}}\n---\n",
+            ),
+            (
+                "undated.md",
+                "---\ncheckins: {events: {confidence: 9}}\n---\n",
+            ),
+        ]);
+        let found: Vec<_> = j.goals[0]
+            .checkins
+            .iter()
+            .map(|c| (c.date.to_string(), c.confidence, c.note.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("2026-01-01".to_string(), None, Some("fine")),
+                ("2026-02-01".to_string(), Some(4), None)
+            ]
+        );
+        let messages: Vec<String> = j.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(
+            messages[0].starts_with(
+                "2026-02-01.md:2:37: warning: check-in for `evnts`, which names no goal"
+            ),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1]
+                .contains("undated.md:2:12: warning: check-ins are read only from dated entries")
+        );
+    }
+}
