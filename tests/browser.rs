@@ -218,6 +218,15 @@ impl Browser {
         }
     }
 
+    /// Waits until the page with `title` in its title has loaded whole: the title comes
+    /// with its first bytes, and the end of a long page later.
+    fn wait_for_page(&mut self, title: &str) -> String {
+        self.wait_for(
+            "document.readyState === 'complete' ? document.title : ''",
+            title,
+        )
+    }
+
     /// Waits until `expression` evaluates to a string containing `wanted`.
     fn wait_for(&mut self, expression: &str, wanted: &str) -> String {
         let deadline = Instant::now() + DEADLINE;
@@ -457,7 +466,7 @@ fn index_filters_hide_and_show_goals_without_a_script() {
         dir.path().join("_reports/index.html").display()
     );
     let mut browser = Browser::open(&program, &url);
-    browser.wait_for("document.title", "Goals as of");
+    browser.wait_for_page("Goals as of");
     let visible = |browser: &mut Browser| browser.evaluate(VISIBLE_GOALS);
     assert_eq!(visible(&mut browser), json!(ALL_GOALS));
 
@@ -608,7 +617,7 @@ fn index_progress_bars_share_one_track_width() {
         dir.path().join("_reports/index.html").display()
     );
     let mut browser = Browser::open(&program, &url);
-    browser.wait_for("document.title", "Goals as of");
+    browser.wait_for_page("Goals as of");
     // Goals at every depth, with numbers of every width beside their bars ("75%",
     // "100% · 5/5"): one track width, on a phone and on a desktop.
     for width in [390, 1280] {
@@ -641,7 +650,7 @@ fn dates_beside_milestones_stay_on_one_line_on_a_phone() {
             .display()
     );
     let mut browser = Browser::open(&program, &url);
-    browser.wait_for("document.title", "Complete a management course");
+    browser.wait_for_page("Complete a management course");
     browser.call(
         "Emulation.setDeviceMetricsOverride",
         json!({"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
