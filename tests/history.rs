@@ -528,42 +528,76 @@ fn notes_named_with_spaces_get_their_dates() {
     );
 }
 
-/// A milestone wrapped over several lines is checked in its first line, the line git
-/// shows as added: its date comes from that line, whether the lines after it are lazy or
-/// indented, and stays when only they change later.
+/// Milestones are matched across commits by the text trailmark reports, however their
+/// lines wrap: lazy or indented continuation lines, the text below its checkbox, a
+/// reference link split over two lines with its definition at the end of the file, an item
+/// in a quote. Rewrapping keeps the date; rewording (any line of it) is a new text, dated
+/// by the commit that reworded it.
 #[test]
-fn wrapped_milestones_are_dated_by_their_first_line() {
+fn wrapped_milestones_are_matched_by_their_whole_text() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    let goal = |lazy: &str, indented: &str, reference: &str| {
+    let goal = |x: &str, lazy: &str, indented: &str| {
         format!(
-            "{GOAL_HEAD}- [{lazy}] lazy\nwrapped\n- [{indented}] indented 📅 2026-09-01\n  wrapped\n\
-             - [{reference}] read [the docs][docs]\n\n[docs]: https://example.org\n"
+            "{GOAL_HEAD}- [{x}] {lazy}\n- [{x}] {indented} 📅 2026-09-01\n\
+             - [{x}]\n  text below\n- [{x}] read [the\n  docs][docs]\n\n> - [{x}] quoted\n\n\
+             [docs]: https://example.org\n"
         )
     };
-    write(root, "goal.md", goal(" ", " ", " "));
+    write(
+        root,
+        "goal.md",
+        goal(" ", "lazy\nwrapped", "indented\n  wrapped"),
+    );
     commit_all(root, "2022-08-01", "start");
-    write(root, "goal.md", goal("x", "x", "x"));
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy\nwrapped", "indented\n  wrapped"),
+    );
     commit_all(root, "2022-08-08", "tick");
-    let dated = [
-        row("indented wrapped", "2022-08-08", "git"),
-        row("lazy wrapped", "2022-08-08", "git"),
-        row("read the docs", "2022-08-08", "git"),
-    ];
+    let dated = |lazy: &str, indented: &str, on: &str| {
+        let mut rows = vec![
+            row(indented, on, "git"),
+            row(lazy, on, "git"),
+            row("quoted", "2022-08-08", "git"),
+            row("read the docs", "2022-08-08", "git"),
+            row("text below", "2022-08-08", "git"),
+        ];
+        rows.sort();
+        rows
+    };
     let dates = |root: &Path| {
         let mut dates = done_dates(&status(root));
         dates.sort();
         dates
     };
-    assert_eq!(dates(root), dated);
-    // Only the continuation lines change: the checked line, and its date, stay.
-    let changed = goal("x", "x", "x").replace("wrapped", "and rewrapped");
-    write(root, "goal.md", &changed);
-    commit_all(root, "2023-01-01", "rewrap");
     assert_eq!(
         dates(root),
-        dated.map(|(text, on, source)| (text.replace("wrapped", "and rewrapped"), on, source))
+        dated("lazy wrapped", "indented wrapped", "2022-08-08")
+    );
+    // Rewrapped, the checked lines too: the same text, the same date.
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy wrapped", "indented wrapped"),
+    );
+    commit_all(root, "2022-12-01", "rewrap");
+    assert_eq!(
+        dates(root),
+        dated("lazy wrapped", "indented wrapped", "2022-08-08")
+    );
+    // Reworded below the checked line: a new text, dated by its commit.
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy\nand rewrapped", "indented\n  and rewrapped"),
+    );
+    commit_all(root, "2023-01-01", "reword");
+    assert_eq!(
+        dates(root),
+        dated("lazy and rewrapped", "indented and rewrapped", "2023-01-01")
     );
 }
 

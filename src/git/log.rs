@@ -1,18 +1,33 @@
-//! Reading `git log -p`, streamed: which milestones each commit's added lines check.
+//! Reading `git log -p`, streamed: which milestones each commit checks.
 //! The diff is read by position, not by looks: a file's header only between `diff --git`
 //! and its first hunk, and the lines of a hunk counted by its `@@` header, so no line of a
 //! note is ever taken for a header. File names come from the `---`/`+++`/`rename` lines
-//! (`-z` does not apply to patch text). An added line is keyed by
-//! [`checked_milestone_text`] of the line alone, the function that also gives a
-//! milestone of the file its key (`Milestone::history_key`), so the two always agree.
+//! (`-z` does not apply to patch text).
+//!
+//! Milestones are matched across commits by the text trailmark reports for them, however
+//! their lines wrap. A diff shows the lines that changed, and a milestone's text may go
+//! on below its checkbox's line, or use a link defined at the end of the file: so the log
+//! is asked for whole files (a context larger than any journal file), each file's new
+//! version is put together from its context and added lines, and, when one of its
+//! paragraphs with an added line looks checked, parsed as the journal's files are
+//! (`document::parse`). Each checked milestone in it is noted under its text, the
+//! earliest commit winning, so a milestone rewrapped keeps its date and one reworded is
+//! dated by the commit that reworded it. The cost: git prints, and trailmark reads, each
+//! changed file whole for each commit, which only the first build does (the cache keeps
+//! what was read).
 
 use std::path::Path;
 
 use super::run::{Failure, LIMITS, first_line, git, run};
 use super::{Checked, History};
 use crate::dates::Date;
-use crate::document::checked_milestone_text;
+use crate::document::{MilestoneState, ParseOptions, parse};
+use crate::fsread::MAX_FILE_BYTES;
 use crate::paths::is_markdown;
+
+/// The lines of context asked of git: more than any journal file has (one of at most
+/// [`MAX_FILE_BYTES`]), so each file's diff is one hunk holding all of its new version.
+const WHOLE_FILE: &str = "--unified=100000000";
 
 /// Streams `git log -p` over `range`, oldest commit first, into `history`.
 pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failure> {
@@ -38,7 +53,7 @@ pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Resul
         "--src-prefix=a/",
         "--dst-prefix=b/",
         "-M",
-        "--unified=0",
+        WHOLE_FILE,
         "--format=%x1e%P%x1f%ad",
         "--date=short",
         "--relative",
@@ -52,6 +67,8 @@ pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Resul
         loop {
             line.clear();
             if out.read_until(b'\n', &mut line)? == 0 {
+                // The last file of the stream.
+                reader.finish_file(history);
                 return Ok(());
             }
             if line.last() == Some(&b'\n') {
@@ -94,6 +111,10 @@ struct LogReader {
     old_name: Option<String>,
     new_name: Option<String>,
     submodule: bool,
+    /// The new version of `file`, as far as its hunks have shown it, a line a `\n`...
+    new_version: String,
+    /// ... and whether this commit added each of its lines.
+    added: Vec<bool>,
 }
 
 impl LogReader {
@@ -105,25 +126,21 @@ impl LogReader {
             match line.first() {
                 Some(b'+') => {
                     *new = new.saturating_sub(1);
-                    if let (Some(file), Some(commit)) = (&self.file, self.commit)
-                        && let Some(text) =
-                            checked_milestone_text(&String::from_utf8_lossy(&line[1..]))
-                    {
-                        history.note_checked(file, text, commit);
-                    }
+                    self.keep_new_line(&line[1..], true);
                 }
                 Some(b'-') => *old = old.saturating_sub(1),
                 // An empty context line is "" rather than " " with `diff.suppressBlankEmpty`.
                 Some(b' ') | None => {
                     *old = old.saturating_sub(1);
                     *new = new.saturating_sub(1);
+                    self.keep_new_line(line.get(1..).unwrap_or_default(), false);
                 }
                 // `\ No newline at end of file`.
                 Some(b'\\') => {}
                 // Not a hunk line: git's output is not what the counts said.
                 _ => {
                     self.section = Section::Outside;
-                    self.file = None;
+                    self.start_file();
                     return self.line(line, history);
                 }
             }
@@ -133,6 +150,8 @@ impl LogReader {
             return;
         }
         if let Some(header) = line.strip_prefix(b"\x1e") {
+            // The last file of the commit before.
+            self.finish_file(history);
             let header = String::from_utf8_lossy(header);
             let (parents, date) = header.split_once('\u{1f}').unwrap_or((&header, ""));
             self.commit = if parents.trim().is_empty() {
@@ -141,10 +160,10 @@ impl LogReader {
                 Date::parse(date).ok().map(Checked::On)
             };
             self.section = Section::Outside;
-            self.start_file();
             return;
         }
         if line.starts_with(b"diff ") {
+            self.finish_file(history);
             // `diff --cc` (a merge's combined diff) is not read.
             self.section = if line.starts_with(b"diff --git ") {
                 Section::FileHeader
@@ -172,8 +191,60 @@ impl LogReader {
         self.old_name = None;
         self.new_name = None;
         self.submodule = false;
+        self.new_version.clear();
+        self.added.clear();
     }
 
+    /// Keeps a line of the new version of the file (unless it is no journal file, or
+    /// bigger than one the journal reads).
+    fn keep_new_line(&mut self, line: &[u8], added: bool) {
+        if self.file.is_none() {
+            return;
+        }
+        if (self.new_version.len() + line.len()) as u64 >= MAX_FILE_BYTES {
+            self.file = None;
+            return;
+        }
+        self.new_version.push_str(&String::from_utf8_lossy(line));
+        self.new_version.push('\n');
+        self.added.push(added);
+    }
+
+    /// Notes the checked milestones of the file's new version, once its diff is read,
+    /// when this commit may have checked one of them.
+    fn finish_file(&mut self, history: &mut History) {
+        if let (Some(file), Some(commit)) = (&self.file, self.commit)
+            && self.may_check_a_milestone()
+        {
+            let document = parse(file, self.new_version.as_bytes(), &ParseOptions::default());
+            for milestone in document.milestones {
+                if milestone.state == MilestoneState::Done {
+                    history.note_checked(file, milestone.text, commit);
+                }
+            }
+        }
+        self.start_file();
+    }
+
+    /// Whether a paragraph (lines between blank lines) of the new version has a line
+    /// this commit added and a line that looks checked. A milestone's text is in the
+    /// paragraph of its checkbox, so a commit that changes no such paragraph changes no
+    /// checked milestone, and the file need not be parsed.
+    fn may_check_a_milestone(&self) -> bool {
+        let (mut added, mut checked) = (false, false);
+        for (line, &is_added) in self.new_version.lines().zip(&self.added) {
+            if line.trim().is_empty() {
+                (added, checked) = (false, false);
+                continue;
+            }
+            added |= is_added;
+            checked |= looks_checked(line);
+            if added && checked {
+                return true;
+            }
+        }
+        false
+    }
     /// A line of a file's header (`rename from`, `+++ b/name`, `@@ …`).
     fn header_line(&mut self, line: &[u8], history: &mut History) {
         let text = String::from_utf8_lossy(line);
@@ -211,6 +282,13 @@ impl LogReader {
                 .filter(|name| is_markdown(Path::new(name)));
         }
     }
+}
+
+/// Whether `line` may hold a checked checkbox: `[x]`, `[X]`, or Logseq's `DONE` (which
+/// counts whatever the journal's options: in a journal that turned Logseq markers off, no
+/// milestone has the text of such an item, so it dates nothing).
+fn looks_checked(line: &str) -> bool {
+    line.contains("[x]") || line.contains("[X]") || line.contains("DONE")
 }
 
 /// The name in a `---`/`+++` line after its `prefix`; `None` for `/dev/null`. git ends the
@@ -295,6 +373,7 @@ mod tests {
         for line in lines {
             reader.line(line.as_bytes(), &mut history);
         }
+        reader.finish_file(&mut history);
         history
     }
 
@@ -338,6 +417,42 @@ mod tests {
             Some(Checked::BeforeHistory)
         );
         assert_eq!(history.checked("g.md", "missing"), None);
+    }
+
+    #[test]
+    fn milestones_are_known_by_their_whole_text_read_in_the_whole_file() {
+        // As git prints it with a context larger than the file: the item's second line
+        // and the link's definition are context, only the checkbox's line is added.
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,7 +1,7 @@",
+            " # Plan",
+            "-- [ ] read [the",
+            "+- [x] read [the",
+            "   docs][docs] first",
+            " ",
+            " - [x] unrelated paragraph",
+            " ",
+            " [docs]: https://example.org",
+        ]);
+        let on = Some(Checked::On(day("2026-01-05")));
+        assert_eq!(history.checked("g.md", "read the docs first"), on);
+        // The file read, each checked milestone is noted (the earliest date wins).
+        assert_eq!(history.checked("g.md", "unrelated paragraph"), on);
+        // No paragraph with a checked line changed: the file is not read.
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,3 +1,3 @@",
+            "-# Plan",
+            "+# The plan",
+            " ",
+            " - [x] a",
+        ]);
+        assert_eq!(history, History::default());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! When milestones were checked, read from the git history of the journal folder.
 //!
 //! One streamed `git log -p` run reads every commit that touched the journal, oldest
-//! first, and notes the first day each milestone (by file and text) appears checked in an
-//! added line. The result is cached by the commit it was read at, so a later run reads
+//! first, and notes the first day each milestone (by file and the text trailmark reports
+//! for it) appears checked in a file the commit changed (how: `log`). The result is cached by the commit it was read at, so a later run reads
 //! only the commits since (or nothing, when `HEAD` has not moved). A submodule (mode
 //! 160000 in the diff) is a repository of its own: it is read as the journal's is, and
 //! cached beside it.

@@ -21,23 +21,18 @@ const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
 /// Reads the body `text[body_start..]` into `document`'s milestones, headings, tags,
 /// notes, fields and links, and its problems into its diagnostics; positions are in the
 /// whole file.
-///
-/// Returns the checked milestones whose line, read alone, may give another text than
-/// theirs: their text goes on below that line, or may use a link defined elsewhere in the
-/// file (see `Milestone::history_key`). Most milestones are not, and are not read again.
 pub(super) fn read(
     text: &str,
     body_start: usize,
     lines: &LineIndex,
     options: &ParseOptions,
     document: &mut Document,
-) -> Vec<usize> {
+) {
     let mut reader = BodyReader {
         text,
         lines,
         options,
         document,
-        read_line_alone: Vec::new(),
         items: Vec::new(),
         open_headings: Vec::new(),
         heading: None,
@@ -45,15 +40,12 @@ pub(super) fn read(
         in_wikilink: false,
         paragraph_note: None,
         block: Block::default(),
-        has_link_definitions: false,
     };
     let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
-    reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
     for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
-    reader.read_line_alone
 }
 
 /// A list item being read.
@@ -162,8 +154,6 @@ struct BodyReader<'a> {
     options: &'a ParseOptions,
     /// The document being read: its path, and where what the body holds goes.
     document: &'a mut Document,
-    /// See what [`read`] returns.
-    read_line_alone: Vec<usize>,
     items: Vec<Item>,
     /// Indices into `Document::headings` of the sections that contain the current point.
     open_headings: Vec<usize>,
@@ -173,8 +163,6 @@ struct BodyReader<'a> {
     in_wikilink: bool,
     paragraph_note: Option<ParagraphNote>,
     block: Block,
-    /// Whether the file defines links (`[name]: url`) that items may use by name.
-    has_link_definitions: bool,
 }
 
 impl BodyReader<'_> {
