@@ -864,3 +864,97 @@ fn files_named_md_in_capitals_or_markdown_get_their_dates() {
         );
     }
 }
+
+/// A submodule whose history cannot be read: its checked milestones have no date (not
+/// today), the journal's own keep theirs, and the warning says whose history it is.
+#[test]
+fn a_submodule_whose_history_fails_leaves_only_its_milestones_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = journal_with_a_submodule(dir.path());
+    write(&root, "own.md", "---\ngoal: Own\n---\n- [x] mine\n");
+    commit_all(&root, "2026-01-06", "own goal");
+    let inside = root.join("goals/shared");
+    commit_goal(&inside, "2026-01-05", "- [x] a\n- [x] b\n");
+    // The file's new version in the submodule's last commit is gone from its objects.
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD:goal.md", "--git-path", "objects"])
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    let output = String::from_utf8(output.stdout).unwrap();
+    let (blob, objects) = output.trim().split_once('\n').unwrap();
+    fs::remove_file(inside.join(objects).join(&blob[..2]).join(&blob[2..])).unwrap();
+
+    let json = status(&root);
+    let mut dates: Vec<_> = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|goal| goal["milestones"].as_array().unwrap())
+        .map(|m| {
+            row(
+                m["text"].as_str().unwrap(),
+                m["done_on"].as_str().unwrap_or("null"),
+                m["done_on_source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            row("a", "null", "unknown"),
+            row("b", "null", "unknown"),
+            row("mine", "2026-01-06", "git"),
+        ]
+    );
+    let warning = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        warning.starts_with("cannot read the git history of goals/shared (")
+            && warning.ends_with(
+                "); its milestones without a ✅ date outside dated entries have no done date"
+            ),
+        "{warning}"
+    );
+}
+
+/// `git log` failing part-way (an object of a commit in the middle is gone): nothing read
+/// is used, every milestone that needs git has no date (not today, not a later commit's),
+/// and the warning says so.
+#[test]
+fn a_history_that_fails_part_way_dates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(root, "2026-01-01", "- [ ] a\n- [ ] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-02", "- [x] a\n- [ ] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-03", "- [x] a\n- [x] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-04", "- [x] a\n- [x] b\n- [x] c\n");
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD~1", "--git-path", "objects"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let output = String::from_utf8(output.stdout).unwrap();
+    let (commit, objects) = output.trim().split_once('\n').unwrap();
+    fs::remove_file(root.join(objects).join(&commit[..2]).join(&commit[2..])).unwrap();
+    // Checked since the last commit: today, were history read.
+    write(
+        root,
+        "goal.md",
+        format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n- [x] d\n"),
+    );
+    let json = status(root);
+    assert_eq!(
+        done_dates(&json),
+        ["a", "b", "c", "d"].map(|text| row(text, "null", "unknown"))
+    );
+    let warning = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        warning.starts_with("cannot read the git history (")
+            && warning.ends_with(
+                "); milestones without a ✅ date outside dated entries have no done date"
+            ),
+        "{warning}"
+    );
+}

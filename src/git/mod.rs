@@ -61,10 +61,20 @@ pub(crate) struct History {
     submodules: BTreeMap<String, History>,
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
-    pub(crate) problem: Option<String>,
+    pub(crate) problem: Option<Unread>,
     /// Whether git had to be stopped (see [`run::LIMITS`]).
     #[serde(skip)]
     stopped: bool,
+}
+
+/// A repository whose history could not be read: its files' milestones are not dated by
+/// git (not even today).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Unread {
+    /// The submodule, relative to the journal; `None` for the journal's own repository.
+    pub(crate) folder: Option<String>,
+    /// Why, in git's words or ours.
+    pub(crate) why: String,
 }
 
 impl History {
@@ -192,7 +202,12 @@ fn with_submodules(root: &Path, mut history: History) -> History {
         }
         *submodule = update(&inside, Some(std::mem::take(submodule)));
         if let (None, Some(problem)) = (&history.problem, &submodule.problem) {
-            history.problem = Some(format!("in {folder}: {problem}"));
+            // A submodule's own submodule is named from the journal.
+            let inner = problem.folder.as_ref();
+            history.problem = Some(Unread {
+                folder: Some(inner.map_or(folder.clone(), |inner| format!("{folder}/{inner}"))),
+                why: problem.why.clone(),
+            });
         }
     }
     history
@@ -208,7 +223,10 @@ fn without_history(failure: Failure) -> History {
         Failure::Stopped(problem) => (problem, true),
     };
     History {
-        problem: Some(problem),
+        problem: Some(Unread {
+            folder: None,
+            why: problem,
+        }),
         stopped,
         ..History::default()
     }
