@@ -77,7 +77,7 @@ mod tests {
     use super::*;
     use crate::dates::Date;
 
-    use crate::model::build;
+    use crate::testing::build;
     use crate::testing::parse;
 
     fn hints_for(text: &str, today: &str) -> Vec<String> {

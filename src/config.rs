@@ -7,7 +7,7 @@
 //! above it, how its value is read and checked, and how it is printed. That one table
 //! reads the file, prints `trailmark config` and writes `init`'s commented file, so a key
 //! cannot be read but missing from either. The defaults stay with the values' owners
-//! ([`Rules`], [`ParseOptions`], the folder names in [`crate::paths`]), which use them
+//! ([`Rules`], [`ParseOptions`], [`Warnings`], the folder names in [`crate::paths`]), which use them
 //! without any file: a key's default is what it prints of [`Config::default`].
 
 mod keys;
@@ -26,6 +26,7 @@ use crate::discover::Exclude;
 use crate::document::{LineIndex, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
+use crate::model::Warnings;
 use keys::{KEYS, Refusal, Toml, Value, explain};
 
 /// The configuration file, at the journal's root.
@@ -45,6 +46,8 @@ pub(crate) struct Config {
     pub(crate) reviews: Vec<PeriodKind>,
     /// How documents are read: Logseq markers, section headings.
     pub(crate) parse: ParseOptions,
+    /// The optional warnings of linking the journal.
+    pub(crate) warnings: Warnings,
     /// The keys the file set, to tell them from defaults when printing.
     pub(crate) set: Vec<&'static str>,
 }
@@ -58,6 +61,7 @@ impl Default for Config {
             rules: Rules::default(),
             reviews: PeriodKind::ALL.to_vec(),
             parse: ParseOptions::default(),
+            warnings: Warnings::default(),
             set: Vec::new(),
         }
     }
@@ -544,10 +548,14 @@ mod tests {
             let Some(rest) = line.strip_prefix("# ") else {
                 continue;
             };
-            let setting = rest == "[sections]"
-                || rest.split_once(" = ").is_some_and(|(key, _)| {
-                    key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                });
+            let is_name = |name: &str| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            };
+            let table = rest
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(is_name);
+            let setting = table || rest.split_once(" = ").is_some_and(|(key, _)| is_name(key));
             if (setting || in_list) && rest != "exclude = [\"archive/**\"]" {
                 uncommented.push_str(rest);
                 uncommented.push('\n');
@@ -556,7 +564,7 @@ mod tests {
         }
         let config = Config::parse(&uncommented)
             .unwrap_or_else(|problem| panic!("{problem:?} in\n{uncommented}"));
-        assert_eq!(config.set.len(), 11, "{uncommented}");
+        assert_eq!(config.set.len(), 13, "{uncommented}");
         let defaults = Config::default();
         assert_eq!(config.output, defaults.output);
         assert_eq!(config.templates, defaults.templates);
@@ -564,5 +572,6 @@ mod tests {
         assert_eq!(config.rules, defaults.rules);
         assert_eq!(config.reviews, defaults.reviews);
         assert_eq!(config.parse, defaults.parse);
+        assert_eq!(config.warnings, defaults.warnings);
     }
 }

@@ -36,11 +36,12 @@ impl Date {
     }
 
     /// Parses `YYYY-MM-DD`, also accepting a time after it (`2026-03-02T09:15`,
-    /// `2026-03-02 09:15:00+01:00`), as note apps often write one into `date:`.
+    /// `2026-03-02 09:15:00+01:00`, `2013-05-06 02:12:52 +0200`), as note apps, Jekyll and
+    /// Hugo write one into `date:`.
     pub(crate) fn parse(text: &str) -> Result<Date, DateError> {
         let text = text.trim();
         let (day_part, time_part) = match text.char_indices().nth(10) {
-            Some((at, sep)) if sep == 'T' || sep == ' ' => (&text[..at], Some(&text[at + 1..])),
+            Some((at, 'T' | 't' | ' ')) => (&text[..at], Some(&text[at + 1..])),
             _ => (text, None),
         };
         let date = parse_day(day_part).ok_or_else(|| not_a_date(text))?;
@@ -193,12 +194,27 @@ fn parse_day(text: &str) -> Option<Option<Date>> {
     Some(Date::from_ymd(year, month, day))
 }
 
+/// A time of day, optionally followed by a zone: `Z`, `+02:00`, `+0200` or `+02` (with
+/// or without a space before it, in either case), as RFC 3339, Jekyll and Hugo write them.
 fn is_time(text: &str) -> bool {
     let text = text.trim();
-    chrono::DateTime::parse_from_rfc3339(&format!("2000-01-01T{text}")).is_ok()
-        || ["%H:%M", "%H:%M:%S", "%H:%M:%S%.f"]
-            .iter()
-            .any(|format| chrono::NaiveTime::parse_from_str(text, format).is_ok())
+    let clock = text
+        .strip_suffix(['Z', 'z'])
+        .or_else(|| {
+            let (clock, zone) = text.rsplit_once(['+', '-'])?;
+            is_zone_offset(zone).then_some(clock)
+        })
+        .unwrap_or(text)
+        .trim_end();
+    ["%H:%M", "%H:%M:%S", "%H:%M:%S%.f"]
+        .iter()
+        .any(|format| chrono::NaiveTime::parse_from_str(clock, format).is_ok())
+}
+
+/// The hours and minutes of a zone offset, after its sign: `02:00`, `0200` or `02`.
+fn is_zone_offset(zone: &str) -> bool {
+    let digits = zone.replacen(':', "", usize::from(zone.len() == 5));
+    matches!(digits.len(), 2 | 4) && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn not_a_date(text: &str) -> DateError {
@@ -258,6 +274,31 @@ mod tests {
             Date::from_ymd(2026, 3, 2).unwrap()
         );
         assert!(Date::parse("2026-03-02 next").is_err());
+    }
+
+    #[test]
+    fn accepts_times_as_jekyll_and_hugo_write_them() {
+        for text in [
+            "2013-05-06 02:12:52 +0200",
+            "2013-05-06 02:12:52 -08:00",
+            "2013-05-06 02:12:52-0800",
+            "2013-05-06T02:12:52Z",
+            "2013-05-06t02:12:52z",
+            "2013-05-06 02:12:52.123 Z",
+            "2013-05-06 02:12 +02",
+        ] {
+            assert_eq!(day(text), Date::from_ymd(2013, 5, 6).unwrap(), "{text}");
+        }
+        for not_a_time in [
+            "2013-05-06 02:12:52 +",
+            "2013-05-06 02:12:52 +2:00",
+            "2013-05-06 02:12:52 +0200 x",
+            "2013-05-06 Z",
+            "2013-05-06 +0200",
+            "2013-05-06 25:00",
+        ] {
+            assert!(Date::parse(not_a_time).is_err(), "{not_a_time}");
+        }
     }
 
     #[test]

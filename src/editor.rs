@@ -7,25 +7,34 @@ use crate::error::Error;
 
 /// The editor command from `$VISUAL`, or else `$EDITOR` (the first that is set and not
 /// empty), split into words the way a shell would, so that `code --wait` and
-/// `"/Applications/My Editor.app/..." -w` work.
+/// `"/Applications/My Editor.app/..." -w` work. With neither, the first of
+/// [`FALLBACK_EDITORS`] that `on_path` finds, as git does.
 pub(crate) fn editor_command(
     visual: Option<&str>,
     editor: Option<&str>,
+    on_path: impl Fn(&str) -> bool,
 ) -> Result<(String, Vec<String>), Error> {
-    let (name, value) = [("VISUAL", visual), ("EDITOR", editor)]
+    let set = [("VISUAL", visual), ("EDITOR", editor)]
         .into_iter()
         .find_map(|(name, value)| {
             value
                 .filter(|value| !value.trim().is_empty())
                 .map(|value| (name, value))
-        })
-        .ok_or_else(|| {
-            Error::Editor(
-                "neither $VISUAL nor $EDITOR is set; set one to the command that opens your \
-                 editor, like `export EDITOR=nano` or `export VISUAL=\"code --wait\"`"
-                    .to_string(),
-            )
-        })?;
+        });
+    let Some((name, value)) = set else {
+        return FALLBACK_EDITORS
+            .into_iter()
+            .find(|program| on_path(program))
+            .map(|program| (program.to_string(), Vec::new()))
+            .ok_or_else(|| {
+                Error::Editor(
+                    "neither $VISUAL nor $EDITOR is set, and neither `editor` nor `vi` is on \
+                     the PATH; set one to the command that opens your editor, like \
+                     `export EDITOR=nano` or `export VISUAL=\"code --wait\"`"
+                        .to_string(),
+                )
+            });
+    };
     let mut words = shlex::split(value)
         .filter(|words| !words.is_empty())
         .ok_or_else(|| {
@@ -37,11 +46,26 @@ pub(crate) fn editor_command(
     Ok((program, words))
 }
 
+/// The editors tried where neither `$VISUAL` nor `$EDITOR` is set, in order, as git
+/// does: `editor`, the system's choice on Debian and Ubuntu, then `vi`, which POSIX
+/// systems have.
+const FALLBACK_EDITORS: [&str; 2] = ["editor", "vi"];
+
 /// The editor command of the environment (see [`editor_command`]).
 pub(crate) fn editor_of_environment() -> Result<(String, Vec<String>), Error> {
     let visual = std::env::var("VISUAL").ok();
     let editor = std::env::var("EDITOR").ok();
-    editor_command(visual.as_deref(), editor.as_deref())
+    editor_command(visual.as_deref(), editor.as_deref(), is_on_path)
+}
+
+/// Whether a program named `program` is in one of the folders of `$PATH` (with `.exe`
+/// on Windows).
+fn is_on_path(program: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    let file = format!("{program}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&path).any(|folder| folder.join(&file).is_file())
 }
 
 /// Opens `file` with the editor command `(program, args)` and waits until it is closed.
@@ -58,7 +82,7 @@ pub(crate) fn edit(file: &Path, (program, args): &(String, Vec<String>)) -> Resu
         Ok(())
     } else {
         Err(Error::Editor(format!(
-            "`{shown}` failed ({status}); {} was created and is left as it is",
+            "`{shown}` failed ({status}); {} is left as it is",
             file.display()
         )))
     }
@@ -70,7 +94,8 @@ mod tests {
 
     #[test]
     fn visual_comes_before_editor_and_is_split_like_a_shell_would() {
-        let words = |visual, editor| editor_command(visual, editor).map_err(|e| e.to_string());
+        let words =
+            |visual, editor| editor_command(visual, editor, |_| false).map_err(|e| e.to_string());
         assert_eq!(
             words(Some("code --wait"), Some("vi")).unwrap(),
             ("code".to_string(), vec!["--wait".to_string()])
@@ -91,5 +116,17 @@ mod tests {
                 .unwrap_err()
                 .contains("$VISUAL")
         );
+    }
+
+    #[test]
+    fn without_visual_or_editor_editor_then_vi_as_git_does() {
+        let found = |on_path: &'static [&'static str]| {
+            editor_command(None, Some(""), |program| on_path.contains(&program))
+                .map(|(program, args)| (program, args.len()))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(found(&["vi", "editor"]).unwrap(), ("editor".to_string(), 0));
+        assert_eq!(found(&["vi"]).unwrap(), ("vi".to_string(), 0));
+        assert!(found(&[]).unwrap_err().contains("`editor` nor `vi`"));
     }
 }

@@ -43,6 +43,23 @@ impl Error {
         }
     }
 
+    /// The error of every command given a journal folder `path` that does not exist:
+    /// what is wrong, and the command that starts a journal there.
+    pub(crate) fn missing_journal(path: &Path) -> Error {
+        let folder = path.display().to_string();
+        let init = if path == Path::new(".") {
+            "trailmark init".to_string()
+        } else {
+            let word =
+                shlex::try_quote(&folder).map_or_else(|_| folder.clone(), |w| w.into_owned());
+            format!("trailmark init {word}")
+        };
+        Error::journal(
+            path,
+            format!("no such folder; start a journal there with `{init}`"),
+        )
+    }
+
     pub(crate) fn output(path: &Path, message: impl Into<String>) -> Error {
         Error::Output {
             path: path.to_path_buf(),

@@ -43,7 +43,12 @@ pub fn render_journal(files: &[(&str, &[u8])]) -> Result<Vec<Rendered>, String> 
         .iter()
         .map(|(path, bytes)| document::parse(path, bytes, &document::ParseOptions::default()))
         .collect();
-    let journal = model::build(documents);
+    // Every optional warning on, so that their code is fuzzed too.
+    let warnings = model::Warnings {
+        loose_milestones: true,
+        missing_notes: true,
+    };
+    let journal = model::build(documents, warnings);
     let today = Date::from_ymd(2026, 3, 1).expect("a real date");
     let report = Arc::new(analyse::analyse(
         &journal,

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use crate::analyse::analyse;
 use crate::dates::Date;
 use crate::git::History;
-use crate::model::build;
+use crate::testing::build;
 use crate::testing::parse;
 
 /// Lines that journals are made of, including the awkward ones.

@@ -148,6 +148,8 @@ pub(crate) struct NewGoal {
     pub(crate) due: Option<Date>,
     pub(crate) area: Option<String>,
     pub(crate) parent: Option<String>,
+    /// The goal's id; `None` to make it from the title.
+    pub(crate) id: Option<String>,
 }
 
 /// The file of a new goal: `goals/<slug of the title>.md` (a long slug cut as report
@@ -160,7 +162,17 @@ pub(crate) fn new_goal(
     goal: &NewGoal,
     today: Date,
 ) -> Result<NewFile, Error> {
-    let id = crate::slug::slugify(&goal.title);
+    let id = match &goal.id {
+        Some(id) if crate::slug::slugify(id) == *id => id.clone(),
+        Some(id) => {
+            return Err(Error::Argument(format!(
+                "--id `{id}` is not an id: use lowercase letters, digits and single dashes, \
+                 like `{}`",
+                crate::slug::slugify(id)
+            )));
+        }
+        None => crate::slug::slugify(&goal.title),
+    };
     if id.is_empty() {
         return Err(Error::Argument(format!(
             "the title `{}` has no letters or digits to make the goal's id and file name from",
@@ -182,7 +194,7 @@ pub(crate) fn new_goal(
         .find(|known| known.id == id && known.file != path)
     {
         return Err(Error::Argument(format!(
-            "the goal `{}` in {}:{} already has the id `{id}`; give the new goal another title",
+            "the goal `{}` in {}:{} already has the id `{id}`; give the new goal another title, or an --id",
             same.declared.title, same.file, same.declared.position.line
         )));
     }
@@ -319,15 +331,49 @@ fn in_journal(root: &Path, relative: &str) -> PathBuf {
     }
 }
 
+/// The entry of `date` in the journal at `root`, if there is one already.
+pub(crate) fn existing_entry(root: &Path, date: Date) -> Option<PathBuf> {
+    let path = in_journal(root, &entry_path(date));
+    path.symlink_metadata().is_ok().then_some(path)
+}
+
+/// Fails unless the folder `root` looks like a journal, so that `new` run in the wrong
+/// folder (a home folder, a code repository) does not scatter goals there: it has a
+/// `trailmark.toml`, a `goals/` or `journal/` folder, an Obsidian or Logseq folder, or a
+/// markdown file at its top.
+pub(crate) fn looks_like_journal(root: &Path) -> Result<(), Error> {
+    let signs = [
+        crate::config::CONFIG_FILE,
+        GOALS_FOLDER,
+        ENTRIES_FOLDER,
+        ".obsidian",
+        "logseq",
+    ];
+    let markdown_at_top = || {
+        std::fs::read_dir(root).is_ok_and(|entries| {
+            entries.filter_map(Result::ok).any(|entry| {
+                let name = entry.file_name().to_string_lossy().to_lowercase();
+                (name.ends_with(".md") || name.ends_with(".markdown"))
+                    && entry.file_type().is_ok_and(|kind| kind.is_file())
+            })
+        })
+    };
+    if signs.iter().any(|sign| root.join(sign).exists()) || markdown_at_top() {
+        return Ok(());
+    }
+    Err(Error::journal(
+        root,
+        "does not look like a journal (no trailmark.toml, no goals/ or journal/ folder, no \
+         markdown file); start one with `trailmark init`, or add the file anyway with --force",
+    ))
+}
+
 /// Fails unless `root` is a folder, for commands that add to a journal.
 pub(crate) fn existing_journal(root: &Path) -> Result<(), Error> {
-    if root.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::journal(
-            root,
-            "is not a folder; start a journal with `trailmark init`",
-        ))
+    match root.metadata() {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(Error::journal(root, "is not a folder")),
+        Err(_) => Err(Error::missing_journal(root)),
     }
 }
 
@@ -463,6 +509,7 @@ mod tests {
             due: Some(day("2026-12-31")),
             area: Some("skills".to_string()),
             parent: Some("vision".to_string()),
+            id: None,
         };
         let file = new_goal(&known, none, &goal, day("2026-03-02")).unwrap();
         assert_eq!(file.path, "goals/learn-sql.md");
@@ -477,6 +524,12 @@ mod tests {
             .find(|goal| goal.file == file.path)
             .unwrap();
         assert_eq!(made.id, "learn-sql");
+        // Written down, so that a new title keeps the id its #tags name.
+        assert!(
+            file.content.contains("\nid: learn-sql\n"),
+            "{}",
+            file.content
+        );
         assert_eq!(made.declared.title, "Learn: SQL");
         assert_eq!(made.declared.due, Some(day("2026-12-31")));
         assert_eq!(made.declared.start, Some(day("2026-03-02")));

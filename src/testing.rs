@@ -5,7 +5,7 @@ use crate::analyse::{self, GoalReport, Report, Rules};
 use crate::dates::Date;
 use crate::document::{self, Document, ParseOptions};
 use crate::git::History;
-use crate::model::{self, Journal};
+use crate::model::{self, Journal, Warnings};
 
 /// The day `text` (YYYY-MM-DD), which must be valid.
 pub(crate) fn day(text: &str) -> Date {
@@ -17,9 +17,14 @@ pub(crate) fn parse(path: &str, bytes: &[u8]) -> Document {
     document::parse(path, bytes, &ParseOptions::default())
 }
 
+/// The journal of `documents`, with the default warnings.
+pub(crate) fn build(documents: Vec<Document>) -> Journal {
+    model::build(documents, Warnings::default())
+}
+
 /// The journal of `files`, as (path, text).
 pub(crate) fn journal(files: &[(&str, &str)]) -> Journal {
-    model::build(
+    build(
         files
             .iter()
             .map(|(path, text)| parse(path, text.as_bytes()))

@@ -97,8 +97,10 @@ impl Workspace {
     /// A workspace for the journal at `root` with its `trailmark.toml` read, and reports
     /// in `out` or else the configured output folder; no journal file is read yet.
     pub(crate) fn open(root: &Path, out: Option<&Path>) -> Result<Workspace, Error> {
-        let metadata =
-            std::fs::metadata(root).map_err(|error| Error::journal(root, error.to_string()))?;
+        let metadata = std::fs::metadata(root).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => Error::missing_journal(root),
+            _ => Error::journal(root, error.to_string()),
+        })?;
         if !metadata.is_dir() {
             return Err(Error::journal(root, "is not a folder"));
         }
@@ -204,7 +206,7 @@ impl Workspace {
         refresh.removed.sort();
         // The model is linked again from all documents: linking is cheap next to parsing
         // and keeps one way of building it.
-        self.journal = model::build(documents);
+        self.journal = model::build(documents, self.config.warnings);
         self.journal.diagnostics.extend(found.diagnostics);
         refresh
     }

@@ -391,7 +391,7 @@ fn a_file_without_read_permission_is_a_diagnostic() {
             .output()
             .is_err()
         {
-            eprintln!("skipped: running as root, and setpriv is not there to drop privileges");
+            common::say_skipped("running as root, and setpriv is not there to drop privileges");
             return;
         }
         let binary = root.join("trailmark-copy");

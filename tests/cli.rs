@@ -22,10 +22,19 @@ fn example_journal_status_json_has_the_right_numbers() {
     assert_eq!(json["today"], "2026-11-20");
     let expected = [
         // id, status, done, total, progress
-        ("engineering-manager", "on-track", 1, 3, 1.0 / 3.0),
+        // Its own 1 of 3, rolled up with its three children: (1 + 6/11 + 5/7 + 1) / 6.
+        (
+            "engineering-manager",
+            "on-track",
+            1,
+            3,
+            (1.0 + 6.0 / 11.0 + 5.0 / 7.0 + 1.0) / 6.0,
+        ),
         ("management-course", "at-risk", 6, 11, 6.0 / 11.0),
         ("learn-sql", "overdue", 5, 8, 5.0 / 8.0),
-        ("industry-events", "on-track", 0, 0, 6.0 / 8.0),
+        // From 5 before the forecast window to 6 in it: at that pace, 8 comes after its
+        // due date.
+        ("industry-events", "at-risk", 0, 0, 6.0 / 8.0),
         ("mentor-checkins", "on-track", 5, 7, 5.0 / 7.0),
         ("all-hands-talk", "done", 5, 5, 1.0),
         ("blog-series", "paused", 1, 4, 0.25),
@@ -93,9 +102,14 @@ fn status_json_milestone_lines_hold_their_text() {
 
 #[test]
 fn status_prints_a_table_with_every_goal() {
+    // Wide enough for whole titles (a pipe is 80 columns).
+    let example = Journal::example();
     let stdout = stdout(
-        &Journal::example()
-            .run(&["status", "--today", "2026-11-20"])
+        &trailmark()
+            .env("COLUMNS", "120")
+            .args(["status", "--today", "2026-11-20"])
+            .arg(example.path())
+            .assert()
             .success(),
     );
     assert!(
@@ -122,7 +136,7 @@ fn check_on_a_broken_journal_names_file_and_line_and_reads_the_rest() {
         "error: front-matter is not valid YAML",
         "goals/wrong-types.md:3:6: error: `next week` is not a date",
         "goals/wrong-types.md:4:7: error: `tags` is a list of text",
-        "unclosed.md:1:1: error: front-matter opened with `---` is never closed",
+        "unclosed.md:1:1: warning: front-matter opened with `---` is never closed",
         "list.md:2:1: error: front-matter must be a mapping",
         " 3 | due: next week\n   |      ^",
     ] {
@@ -187,7 +201,8 @@ fn unreadable_input_files_are_diagnostics_and_the_rest_is_read() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
-    assert_eq!(files, ["empty.md", "huge.md", "latin1.md", "utf16.md"]);
+    // An empty note is fine: no diagnostic.
+    assert_eq!(files, ["huge.md", "latin1.md", "utf16.md"]);
 }
 
 #[test]
@@ -433,6 +448,42 @@ fn reports_built_inside_the_journal_are_never_read_back() {
 }
 
 #[test]
+fn check_warns_about_an_entry_dated_after_today() {
+    let journal = Journal::new()
+        .goal("h.md", "H", "- [ ] later\n")
+        .entry("2026-12-01", "- [x] step #h\n");
+    let out = stdout(&journal.run(&["check", "--today", "2026-11-29"]).success());
+    assert!(
+        out.contains(
+            "2026-12-01.md: warning: this entry is dated 2026-12-01, after today (2026-11-29)"
+        ),
+        "{out}"
+    );
+    let json = status_json(journal.path(), "2026-11-29");
+    assert_eq!(goal(&json, "h")["done"], 0, "it counts from its own date");
+}
+
+#[test]
+fn a_metric_goal_page_gives_no_advice_about_task_items() {
+    let journal = Journal::new()
+        .file(
+            "goals/talks.md",
+            "---\ngoal: Talks\nmetric: {target: 4}\n---\n",
+        )
+        .entry("2026-01-05", "---\nmetrics: {talks: 1}\n---\n")
+        .goal("goals/plain.md", "Plain", "");
+    journal.run(&["build", "--today", "2026-03-01"]).success();
+    let metric_page = journal.read("_reports/goals/talks.html");
+    assert!(!metric_page.contains("Add task items"), "{metric_page}");
+    assert!(metric_page.contains("its progress comes from its metric"));
+    assert!(
+        journal
+            .read("_reports/goals/plain.html")
+            .contains("Add task items")
+    );
+}
+
+#[test]
 fn the_journal_templates_folder_overrides_embedded_templates() {
     let journal = Journal::fixture("basic");
     journal.write(
@@ -443,7 +494,8 @@ fn the_journal_templates_folder_overrides_embedded_templates() {
     journal.write("templates/daily.md", "---\ngoal: Not a goal\n---\n");
     journal.run(&["build", "--today", "2026-03-01"]).success();
     let index = journal.read("_reports/index.md");
-    assert_eq!(index, "leader=0%\nlearn-sql=67%\ntalks=25%\n");
+    // The leader goal rolls up its two children: (0 + 2/3 + 1/4) / (1 + 2).
+    assert_eq!(index, "leader=31%\nlearn-sql=67%\ntalks=25%\n");
 }
 
 #[test]
@@ -641,16 +693,17 @@ fn review_rejects_an_unknown_period() {
         .stderr(contains("week, month, quarter, year"));
 }
 
-/// `trailmark check` of the broken journal with `args` and `env`; its stdout.
+/// `trailmark check` of the broken journal with `args` and `env`, run in its folder (so
+/// that files are named the same whichever copy it is); its stdout.
 fn check_output(args: &[&str], env: &[(&str, &str)]) -> String {
     let journal = Journal::fixture("broken");
     let mut command = trailmark();
     command
+        .current_dir(journal.path())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .args(["check", "--today", "2026-11-20"])
-        .args(args)
-        .arg(journal.path());
+        .args(args);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -755,7 +808,9 @@ fn completion_scripts_are_valid_shell() {
                 String::from_utf8_lossy(&checked.stderr)
             ),
             Err(error) if shell == "bash" => panic!("bash must be installed: {error}"),
-            Err(_) => eprintln!("{shell} is not installed: its completions were not checked"),
+            Err(_) => common::say_skipped(&format!(
+                "{shell} is not installed: its completions were not checked"
+            )),
         }
     }
 }
@@ -780,7 +835,7 @@ fn the_man_page_renders_without_warnings() {
             let text = String::from_utf8_lossy(&rendered.stdout);
             assert!(text.contains("EXIT STATUS"), "{text}");
         }
-        Err(_) => eprintln!("groff is not installed: the man page was not rendered"),
+        Err(_) => common::say_skipped("groff is not installed: the man page was not rendered"),
     }
 }
 
@@ -849,7 +904,7 @@ fn control_characters_of_the_journal_never_reach_the_terminal() {
     let journal = Journal::new().file(
         "goals/evil.md",
         "---\ngoal: \"Evil \\e]0;pwned\\a\\e[31mred\"\nid: evil\n---\n\
-         - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #nogoal\n\
+         - [ ] task \u{1b}[2J\u{1b}]8;;http://evil\u{1b}\\link #evl\n\
          - [x] done \u{1b}[5m ✅ 2026-03-02\n",
     );
     let runs: [&[&str]; 4] = [
@@ -888,4 +943,36 @@ fn control_characters_of_the_journal_never_reach_the_terminal() {
             "{args:?}: the escapes are shown\n{text}"
         );
     }
+}
+
+#[test]
+fn loose_milestones_are_one_warning_a_file_listed_with_verbose() {
+    let journal = Journal::new().goal("goal.md", "Goal", "").entry(
+        "2026-01-05",
+        "- [ ] one\n- [ ] two\n  - [ ] nested\n- [ ] three\n",
+    );
+    let out = stdout(&journal.run(&["check"]).success());
+    assert!(
+        out.contains(
+            "2026-01-05.md:1:1: warning: 3 milestones belong to no goal, the first `one` \
+             (`check --verbose` lists them)"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("0 errors, 1 warning, 3 hints\n"), "{out}");
+    let verbose = stdout(&journal.run(&["check", "--verbose"]).success());
+    for line in [
+        "2026-01-05.md:1:1: note: milestone `one` belongs to no goal",
+        "2026-01-05.md:2:1: note: milestone `two` belongs to no goal",
+        "2026-01-05.md:4:1: note: milestone `three` belongs to no goal",
+    ] {
+        assert!(verbose.contains(line), "{line:?} in\n{verbose}");
+    }
+    journal.write("trailmark.toml", "[warnings]\nloose_milestones = false\n");
+    let quiet = stdout(&journal.run(&["check", "--verbose"]).success());
+    assert!(!quiet.contains("belong"), "{quiet}");
+    assert!(
+        quiet.ends_with("0 errors, 0 warnings, 3 hints\n"),
+        "{quiet}"
+    );
 }

@@ -72,7 +72,7 @@ fn without_a_file_config_prints_only_defaults() {
         .lines()
         .filter(|line| line.contains(" = "))
         .collect();
-    assert_eq!(settings.len(), 11, "{printed}");
+    assert_eq!(settings.len(), 13, "{printed}");
     assert!(settings.iter().all(|line| line.ends_with("  # default")));
     trailmark()
         .arg("config")

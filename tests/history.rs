@@ -98,7 +98,7 @@ fn each_source_in_order_marker_entry_git_unknown() {
         [
             row("checked in may", "2026-05-01", "git"),
             row("imported", "null", "unknown"),
-            row("in an entry #ship", "2026-04-05", "entry"),
+            row("in an entry", "2026-04-05", "entry"),
             row("later", "2026-02-03", "git"),
             row("marked", "2026-01-01", "marker"),
             row("moved", "2026-02-03", "git"),
@@ -957,4 +957,54 @@ fn a_history_that_fails_part_way_dates_nothing() {
             ),
         "{warning}"
     );
+}
+
+#[test]
+fn a_milestone_committed_checked_where_history_cannot_show_it_is_undated_not_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    // The journal is a folder of the repository: git names files from the top.
+    let journal = root.join("notes");
+    // Written as a file that is not markdown, then renamed unchanged: no commit shows
+    // the milestone checked in a markdown file.
+    write(&journal, "goal", format!("{GOAL_HEAD}- [x] renamed\n"));
+    write(&journal, "touched.txt", "the same text, a new time");
+    commit_all(root, "2026-01-10", "a goal without an extension");
+    git(root, "2026-02-03", &["mv", "notes/goal", "notes/goal.md"]);
+    commit_all(root, "2026-02-03", "renamed to markdown");
+    assert_eq!(
+        done_dates(&status(&journal)),
+        [row("renamed", "null", "unknown")]
+    );
+    // Checked since the last commit, staged or not: today. (In a changed file, a
+    // milestone no commit shows checked counts as checked since: "renamed" too.)
+    write(
+        &journal,
+        "goal.md",
+        format!("{GOAL_HEAD}- [x] renamed\n- [x] staged\n"),
+    );
+    git(root, TODAY, &["add", "notes/goal.md"]);
+    write(
+        &journal,
+        "goal.md",
+        format!("{GOAL_HEAD}- [x] renamed\n- [x] staged\n- [x] unstaged\n"),
+    );
+    // A file whose time changed but not its text: git refreshes its index on reading.
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(journal.join("touched.txt"))
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+    let index = fs::read(root.join(".git/index")).unwrap();
+    let dates = done_dates(&status(&journal));
+    assert_eq!(
+        dates[1..],
+        [row("staged", TODAY, "git"), row("unstaged", TODAY, "git")]
+    );
+    // Asking git what changed does not make it write its index: trailmark writes
+    // nothing outside its output folder.
+    assert!(fs::read(root.join(".git/index")).unwrap() == index);
 }

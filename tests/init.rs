@@ -213,20 +213,73 @@ fn new_goal_makes_a_goal_of_the_journal_and_prints_its_path() {
 fn new_never_overwrites_a_file() {
     let journal = fresh_journal().file("goals/run-a-10k.md", "mine\n");
     let goal = journal.path().join("goals/run-a-10k.md");
+    let stderr = new_refused(&journal, &[], &["goal", "Run a 10k"]);
+    assert!(
+        stderr.contains(&goal.display().to_string()) && stderr.contains("already exists"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&goal).unwrap(), b"mine\n");
+}
+
+#[test]
+fn new_entry_of_a_day_that_has_one_says_where_it_is_and_leaves_it() {
+    let journal = fresh_journal();
     let entry = journal.path().join("journal/2026/2026-03-02.md");
-    let entry_before = fs::read(&entry).unwrap();
-    for (args, path) in [
-        (&["goal", "Run a 10k"][..], &goal),
-        (&["entry", "--date", "2026-03-02"][..], &entry),
-    ] {
-        let stderr = new_refused(&journal, &[], args);
+    let before = files_in(journal.path());
+    let output = new(journal.path(), &["entry", "--date", "2026-03-02"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{}\n", entry.display())
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("already there") && stderr.contains("--edit"),
+        "{stderr}"
+    );
+    assert_eq!(files_in(journal.path()), before);
+}
+
+#[test]
+fn new_goal_writes_its_id_and_takes_one() {
+    let journal = fresh_journal();
+    let output = new(journal.path(), &["goal", "Learn SQL"]);
+    assert!(output.status.success());
+    assert!(
+        journal
+            .read("goals/learn-sql.md")
+            .contains("\nid: learn-sql\n")
+    );
+    let output = new(
+        journal.path(),
+        &["goal", "Speak at a conference", "--id", "talk"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(journal.read("goals/talk.md").contains("\nid: talk\n"));
+    goal_without_diagnostics(&journal, "talk");
+    let stderr = new_refused(&journal, &[], &["goal", "X", "--id", "Not An Id"]);
+    assert!(stderr.contains("like `not-an-id`"), "{stderr}");
+}
+
+#[test]
+fn new_refuses_a_folder_that_does_not_look_like_a_journal_unless_forced() {
+    let folder = Journal::new().file("notes.txt", "not markdown\n");
+    for args in [&["goal", "Ship it"][..], &["entry"][..]] {
+        let stderr = new_refused(&folder, &[], args);
         assert!(
-            stderr.contains(&path.display().to_string()) && stderr.contains("already exists"),
-            "{args:?}: {stderr}"
+            stderr.contains("does not look like a journal") && stderr.contains("--force"),
+            "{stderr}"
         );
     }
-    assert_eq!(fs::read(&goal).unwrap(), b"mine\n");
-    assert_eq!(fs::read(&entry).unwrap(), entry_before);
+    let forced = new(folder.path(), &["goal", "Ship it", "--force"]);
+    assert!(forced.status.success());
+    // A vault of notes is a journal.
+    let vault = Journal::new().file("Ideas.md", "- [ ] one\n");
+    assert!(new(vault.path(), &["entry"]).status.success());
 }
 
 #[test]
@@ -244,8 +297,9 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
             .unwrap()
             .contains("date: 2027-01-04")
     );
+    // As of its own day: before it, an entry dated ahead is a warning.
     assert_eq!(
-        status_json(journal.path(), TODAY)["diagnostics"],
+        status_json(journal.path(), "2027-01-04")["diagnostics"],
         Value::Array(vec![])
     );
 
@@ -256,9 +310,9 @@ fn new_entry_is_dated_today_or_by_date_under_its_year() {
         .assert()
         .stdout("journal/2027/2027-01-11.md\n");
 
-    // Without --date, today's entry.
+    // Without --date, today's entry (in an empty folder: forced).
     let empty = Journal::new();
-    let output = new(empty.path(), &["entry"]);
+    let output = new(empty.path(), &["entry", "--force"]);
     assert!(output.status.success());
     let today = String::from_utf8(output.stdout).unwrap();
     assert!(today.trim_end().ends_with(".md"), "{today}");
@@ -335,13 +389,13 @@ fn new_uses_the_journals_own_templates_which_are_not_report_templates() {
         "{goal}"
     );
     assert!(
-        new(journal.path(), &["entry", "--date", "2026-03-09"])
+        new(journal.path(), &["entry", "--date", "2026-02-23"])
             .status
             .success()
     );
     assert_eq!(
-        journal.read("journal/2026/2026-03-09.md"),
-        "# Day 2026-03-09 of 2026\n"
+        journal.read("journal/2026/2026-02-23.md"),
+        "# Day 2026-02-23 of 2026\n"
     );
     // The templates of `new` are neither journal documents nor in the way of reports.
     builds_without_problems(&journal, "2 goals: ");
@@ -456,8 +510,65 @@ mod edit {
     #[test]
     fn edit_without_an_editor_fails_before_making_the_file() {
         let journal = fresh_journal();
-        let stderr = new_refused(&journal, &[], &["goal", "Ship it", "--edit"]);
+        let nothing = tempfile::tempdir().unwrap();
+        let path = nothing.path().to_str().unwrap();
+        let stderr = new_refused(&journal, &[("PATH", path)], &["goal", "Ship it", "--edit"]);
         assert!(stderr.contains("$VISUAL nor $EDITOR"), "{stderr}");
+    }
+
+    #[test]
+    fn edit_falls_back_to_editor_then_vi_on_the_path_as_git_does() {
+        let journal = fresh_journal();
+        let editor = RecordingEditor::new();
+        let bin = tempfile::tempdir().unwrap();
+        let path = bin.path().to_str().unwrap();
+        for name in ["vi", "editor"] {
+            std::os::unix::fs::symlink(&editor.script, bin.path().join(name)).unwrap();
+            let date = if name == "vi" {
+                "2026-03-09"
+            } else {
+                "2026-03-10"
+            };
+            let output = new_with(
+                journal.path(),
+                &[("PATH", path)],
+                &["entry", "--date", date, "--edit"],
+            );
+            assert!(output.status.success(), "{name}");
+            let entry = journal.path().join(format!("journal/2026/{date}.md"));
+            assert_eq!(
+                editor.recorded(),
+                format!("{}\n", entry.display()),
+                "{name}"
+            );
+        }
+        // With both, `editor` is first.
+        fs::write(editor.script.with_file_name("record"), "").unwrap();
+        fs::remove_file(bin.path().join("vi")).unwrap();
+        fs::write(bin.path().join("vi"), "#!/bin/sh\nexit 1\n").unwrap();
+        let output = new_with(
+            journal.path(),
+            &[("PATH", path)],
+            &["entry", "--date", "2026-03-11", "--edit"],
+        );
+        assert!(output.status.success());
+    }
+
+    #[test]
+    fn edit_opens_the_entry_of_a_day_that_has_one() {
+        let journal = fresh_journal();
+        let editor = RecordingEditor::new();
+        let quoted = format!("'{}'", editor.script.display());
+        let before = files_in(journal.path());
+        let output = new_with(
+            journal.path(),
+            &[("EDITOR", &quoted)],
+            &["entry", "--date", "2026-03-02", "--edit"],
+        );
+        assert!(output.status.success());
+        let entry = journal.path().join("journal/2026/2026-03-02.md");
+        assert_eq!(editor.recorded(), format!("{}\n", entry.display()));
+        assert_eq!(files_in(journal.path()), before);
     }
 
     #[test]
@@ -470,6 +581,23 @@ mod edit {
         );
         assert_eq!(output.status.code(), Some(2));
         assert!(journal.path().join("goals/ship-it.md").is_file());
+    }
+
+    #[test]
+    fn an_editor_that_fails_on_an_existing_entry_does_not_say_it_was_created() {
+        let journal = fresh_journal();
+        let output = new_with(
+            journal.path(),
+            &[("EDITOR", "false")],
+            &["entry", "--date", "2026-03-02", "--edit"],
+        );
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("2026-03-02.md is left as it is"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("created"), "{stderr}");
     }
 }
 

@@ -154,7 +154,7 @@ fn twenty_thousand_goals_of_one_title_get_their_ids_in_seconds() {
 }
 
 #[test]
-fn a_hundred_thousand_unknown_tags_are_warned_in_seconds() {
+fn a_hundred_thousand_unknown_tags_are_checked_in_seconds() {
     // Each unknown tag was compared with every goal id: 53 s.
     let dir = journal_of_goals((0..1000).map(|i| format!("  - title: Goal {i}\n")));
     let tasks: String = (0..100_000)
@@ -162,11 +162,12 @@ fn a_hundred_thousand_unknown_tags_are_warned_in_seconds() {
         .collect();
     dir.write("2026-01-01.md", format!("- [ ] #goal-7x typo\n{tasks}"));
     let messages = messages(&dir);
+    // Only the tag near a goal id is warned (the others are far from every id).
     let unknown = messages
         .iter()
         .filter(|m| m.starts_with("tag `#") && m.contains("names no goal"))
         .count();
-    assert_eq!(unknown, 100_001);
+    assert_eq!(unknown, 1);
     assert!(messages.contains(&"tag `#goal-7x` names no goal; did you mean `goal-7`?".to_string()));
 }
 
@@ -176,6 +177,7 @@ fn half_a_million_wikilinks_in_one_paragraph_are_read_in_seconds() {
     let links = "[[goal]] ".repeat(500_000);
     let dir = Journal::new()
         .goal("goal.md", "Goal", "")
+        .file("trailmark.toml", "[warnings]\nmissing_notes = true\n")
         .entry("2026-01-01", &format!("{links}[[nowhere]]\n"));
     let messages = messages(&dir);
     assert!(
@@ -217,6 +219,7 @@ fn fifty_thousand_problems_on_one_line_are_shown_in_seconds() {
     let links: Vec<String> = (0..count).map(|i| format!("[[note-{i}]]")).collect();
     let dir = Journal::new()
         .goal("goal.md", "Goal", "")
+        .file("trailmark.toml", "[warnings]\nmissing_notes = true\n")
         .entry("2026-01-01", &(links.join(" ") + "\n"));
     let out = run_in_time(&dir, &["check"], 0);
     assert!(

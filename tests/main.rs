@@ -6,13 +6,19 @@ mod bad_journals;
 mod browser;
 mod calendar;
 mod cli;
+mod command_line;
 mod common;
 mod config;
+// The generator of `cargo run --example gen-journal`, for a browser test on a large journal.
+#[path = "../examples/gen-journal/journal.rs"]
+mod gen_journal;
 mod history;
+mod index_and_goal_pages;
 mod init;
 mod limits;
 mod safety;
 mod serve;
 mod snapshots;
+mod status_model;
 mod vault;
 mod watch;

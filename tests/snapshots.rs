@@ -34,6 +34,7 @@ fn reports() {
         "goals/learn-sql.md",
         "goals/learn-sql.html",
         "goals/talks.md",
+        "goals/talks.html",
         "reviews/index.md",
         "reviews/2026-02.md",
         "reviews/2026-02.html",

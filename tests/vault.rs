@@ -2,8 +2,9 @@
 //! `.obsidian/`, attachments, a canvas, note templates in `Templates/`, daily notes, goal
 //! notes with Tasks emoji and Dataview fields, wikilinks and a Logseq-style note. The
 //! binary must count exactly the tasks a simple line-based reading of the vault finds,
-//! follow links to goal notes, warn about a link to a missing note and nothing else, and
-//! write nothing into the vault but its reports.
+//! follow links to goal notes, warn (when asked to) about a link to a missing note and
+//! nothing else, and write nothing into the vault but its reports. A vault that declares
+//! no goal (`tests/fixtures/no-goals/`) gets no warning at all.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{Journal, files_in, goal, status_json, without_stylesheet};
+use crate::common::{Journal, files_in, goal, status_json, stdout, without_stylesheet};
 
 const TODAY: &str = "2026-11-20";
 
@@ -178,6 +179,14 @@ fn wikilinks_assign_milestones_to_goal_notes() {
 #[test]
 fn only_the_link_to_a_missing_note_is_a_link_warning() {
     let vault = Journal::fixture("vault");
+    // Off by default (links to notes not yet written are normal in Obsidian).
+    let quiet = status_json(vault.path(), TODAY);
+    assert!(
+        !quiet.to_string().contains("names no note"),
+        "{:#}",
+        quiet["diagnostics"]
+    );
+    vault.write("trailmark.toml", "[warnings]\nmissing_notes = true\n");
     let report = status_json(vault.path(), TODAY);
     let diagnostics = report["diagnostics"].as_array().unwrap();
     let links: Vec<&Value> = diagnostics
@@ -311,4 +320,24 @@ fn snapshot_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
         .collect()
+}
+
+#[test]
+fn check_on_a_vault_without_goals_prints_no_warning() {
+    // Tasks, `#task` tags, headings such as `Pre-requisites` and `2025-06-19`, empty
+    // notes, a `---` thematic break on a first line and links to notes not yet written:
+    // all normal in a vault that declares no goal.
+    let vault = Journal::fixture("no-goals");
+    for args in [&["check"][..], &["check", "--verbose"]] {
+        let out = stdout(&vault.run(args).success());
+        let problems: Vec<&str> = out
+            .lines()
+            .filter(|line| !line.starts_with("read "))
+            .collect();
+        assert_eq!(problems, ["0 errors, 0 warnings, 0 hints"], "{out}");
+    }
+    let report = status_json(vault.path(), TODAY);
+    assert_eq!(report["diagnostics"], Value::Array(vec![]), "{report:#}");
+    // Quiet, yet every task is still read and reported (a nested one too).
+    assert_eq!(report["loose_tasks"].as_array().unwrap().len(), 9);
 }

@@ -56,6 +56,62 @@ pub(crate) struct TaskReport {
     pub(crate) fields: Fields,
 }
 
+impl MilestoneReport {
+    /// The milestone as its goal shows it: without the goal's own `#id` tag among the
+    /// tags at the start or the end of its text, where the goal's page and reviews
+    /// already say which goal it is. A tag inside a sentence is one of its words, and a
+    /// text that is only the tag keeps it. Every report (goal pages, reviews' wins, the
+    /// index, the JSON, the calendar) shows this text; the lines of entries that mention
+    /// the goal go through the same [`without_tag`].
+    pub(super) fn without_goal_tag(mut self, id: &str) -> MilestoneReport {
+        self.text = without_tag(&self.text, id);
+        self.markdown = self.markdown.map(|markdown| without_tag(&markdown, id));
+        self
+    }
+}
+
+/// `text` without the tag `#id` (in any case) among its leading or trailing tags, with
+/// the space beside it; punctuation after a trailing tag stays (`meetup #talks.` is
+/// `meetup.`).
+pub(super) fn without_tag(text: &str, id: &str) -> String {
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
+        .collect();
+    let is_tag = |word: &str| word.len() > 1 && word.starts_with('#');
+    let is_own = |word: &str| {
+        word.trim_end_matches(['.', ',', ';', ':', '!', '?'])
+            .strip_prefix('#')
+            .is_some_and(|tag| tag.eq_ignore_ascii_case(id))
+    };
+    let leading = words.iter().take_while(|(_, w)| is_tag(w)).count();
+    if leading == words.len() && words.iter().all(|(_, w)| is_own(w)) {
+        return text.to_string();
+    }
+    let trailing = words.iter().rev().take_while(|(_, w)| is_tag(w)).count();
+    let mut kept = String::with_capacity(text.len());
+    let mut from = 0;
+    for (index, &(start, word)) in words.iter().enumerate() {
+        if !is_own(word) {
+            continue;
+        }
+        // A leading tag goes with the space after it, a trailing one with the space
+        // before it, so the words around stay as written.
+        let removed = if index < leading {
+            start..words.get(index + 1).map_or(text.len(), |&(next, _)| next)
+        } else if index >= words.len() - trailing {
+            let (before, previous) = words[index - 1];
+            before + previous.len()..start + 1 + id.len()
+        } else {
+            continue;
+        };
+        kept.push_str(&text[from..removed.start.max(from)]);
+        from = from.max(removed.end);
+    }
+    kept.push_str(&text[from..]);
+    kept.trim().to_string()
+}
+
 /// Where a done milestone's date comes from, the first that has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,7 +167,7 @@ pub(super) fn milestone_reports(
 
 /// The done date of a checked milestone, from the first source that has one: its
 /// marker, its entry's date, the git history. A milestone checked but not yet committed
-/// was done today.
+/// was done today (see [`History::checked_since_last_commit`]).
 fn done_date(
     document: &Document,
     milestone: &Milestone,
@@ -127,7 +183,7 @@ fn done_date(
     match history.checked(&document.path, &milestone.text) {
         Some(Checked::On(date)) => (Some(date), DoneSource::Git),
         Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
-        None if history.tracks(&document.path) => (Some(today), DoneSource::Git),
+        None if history.checked_since_last_commit(&document.path) => (Some(today), DoneSource::Git),
         None => (None, DoneSource::Unknown),
     }
 }
@@ -225,6 +281,45 @@ mod tests {
 
     fn counts(goal: &GoalReport) -> (u32, u32) {
         (goal.done, goal.total)
+    }
+
+    #[test]
+    fn the_goals_own_tag_is_dropped_at_the_start_or_end_of_the_text() {
+        let cases = [
+            ("Build the dashboard #learn-sql", "Build the dashboard"),
+            ("#Learn-SQL build the dashboard", "build the dashboard"),
+            ("Build it #learn-sql #urgent", "Build it #urgent"),
+            ("#urgent #learn-sql build it", "#urgent build it"),
+            (
+                "Show the #learn-sql work to Ana",
+                "Show the #learn-sql work to Ana",
+            ),
+            ("Build it #learn-sqlite", "Build it #learn-sqlite"),
+            ("Build **it** #learn-sql", "Build **it**"),
+            ("#learn-sql", "#learn-sql"),
+            ("#data #learn-sql", "#data"),
+            ("No tag", "No tag"),
+            ("Gave a talk #learn-sql.", "Gave a talk."),
+            ("Gave a talk #learn-sql. #data", "Gave a talk. #data"),
+            // As long as `#learn-sql`, in bytes, but no tag.
+            ("Read ééééé #learn-sql", "Read ééééé"),
+        ];
+        for (text, shown) in cases {
+            assert_eq!(without_tag(text, "learn-sql"), shown, "{text}");
+        }
+        // Where the goal shows it, and only there: a loose task keeps its tags.
+        let files = [
+            ("sql.md", "---\ngoal: Learn SQL\nid: learn-sql\n---\n"),
+            (
+                "2026-01-05.md",
+                "- [x] first **join** #learn-sql\n- [ ] loose #learn-sqlite\n",
+            ),
+        ];
+        let r = report(&files, "2026-02-01");
+        let milestone = &r.goals[0].milestones[0];
+        assert_eq!(milestone.text, "first join");
+        assert_eq!(milestone.markdown.as_deref(), Some("first **join**"));
+        assert_eq!(r.loose_tasks[0].text, "loose #learn-sqlite");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! read and which the fingerprints hash differently.
 
 mod milestones;
+mod needs;
 pub(crate) mod period;
 pub(crate) mod review;
 mod status;
@@ -28,11 +29,12 @@ use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
-use crate::model::{Goal, Journal, MetricValue};
+use crate::model::{EntryMention, Goal, Journal, MetricValue};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
+pub(crate) use needs::NeedsNow;
 pub(crate) use status::Status;
-use status::{expected_progress, status, with_forecast};
+use status::{expected_progress, stalled_days, stalled_note, status, with_forecast};
 use timeline::{ActivityWeek, GoalTimeline, ProgressPoint};
 
 /// The rules of analysis a journal may set in `trailmark.toml`.
@@ -41,7 +43,7 @@ pub(crate) struct Rules {
     /// How far behind the linear pace (a fraction of the goal) a goal may fall before it
     /// is at risk.
     pub(crate) at_risk_margin: f64,
-    /// How many days without progress make an active goal stalled in a review.
+    /// How many days without progress make an active goal stalled.
     pub(crate) stalled_after_days: i64,
     /// The first day of review weeks.
     pub(crate) week_start: Weekday,
@@ -64,10 +66,15 @@ pub(crate) struct Report {
     #[serde(skip)]
     pub(crate) rules: Rules,
     pub(crate) goals: Vec<GoalReport>,
+    /// Each goal's progress over time, rolled up, in the order of `goals`.
+    #[serde(skip)]
+    pub(crate) timelines: Vec<GoalTimeline>,
     pub(crate) loose_tasks: Vec<MilestoneReport>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Leaf milestones done per day, week by week, over the last year.
     pub(crate) activity: Vec<ActivityWeek>,
+    /// What needs the person now: the top of the index.
+    pub(crate) needs_now: NeedsNow,
 }
 
 impl Report {
@@ -84,16 +91,7 @@ impl Report {
     pub(crate) fn goal_tree(&self) -> Vec<TreeRow<'_>> {
         let by_id: HashMap<&str, &GoalReport> =
             self.goals.iter().map(|g| (g.id.as_str(), g)).collect();
-        let by_urgency = |goals: &mut Vec<&GoalReport>| {
-            goals.sort_by(|a, b| {
-                (a.status, a.due.is_none(), a.due, &a.title).cmp(&(
-                    b.status,
-                    b.due.is_none(),
-                    b.due,
-                    &b.title,
-                ))
-            })
-        };
+        let by_urgency = |goals: &mut Vec<&GoalReport>| goals.sort_by(|a, b| needs::urgency(a, b));
         let mut roots: Vec<&GoalReport> =
             self.goals.iter().filter(|g| g.parent.is_none()).collect();
         by_urgency(&mut roots);
@@ -126,11 +124,20 @@ pub(crate) struct GoalReport {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) status: Status,
-    /// 0..=1.
+    /// 0..=1, rolled up: its own leaves and its child goals that are not dropped, each
+    /// child counting as one leaf done as far as its own (rolled-up) progress.
     pub(crate) progress: f64,
-    /// Leaf milestones done and counted (cancelled ones are not counted).
+    /// Its own leaf milestones done and counted (cancelled ones are not counted).
     pub(crate) done: u32,
     pub(crate) total: u32,
+    /// 0..=1, from its own leaves (else its metric) alone.
+    pub(crate) progress_own: f64,
+    /// Active, started, and nothing moved it for `stalled_after_days` (see
+    /// [`stalled_days`]).
+    pub(crate) stalled: bool,
+    /// The last day a leaf of its own or of a goal under it was done or a value logged,
+    /// up to today.
+    pub(crate) last_activity: Option<Date>,
     pub(crate) due: Option<Date>,
     pub(crate) area: Option<String>,
     pub(crate) parent: Option<String>,
@@ -156,6 +163,8 @@ pub(crate) struct GoalReport {
     pub(crate) pace_per_week: Option<f64>,
     /// Why there is no forecast, in words.
     pub(crate) forecast_note: Option<String>,
+    /// Why it is stalled, in words ("nothing done since 2026-10-05 (55 days)").
+    pub(crate) stalled_note: Option<String>,
     /// The day the goal became complete, when known.
     pub(crate) completed_on: Option<Date>,
     /// Done leaves whose done date is unknown.
@@ -183,6 +192,9 @@ pub(crate) struct EntryReport {
     pub(crate) file: String,
     pub(crate) title: String,
     pub(crate) date: Option<Date>,
+    /// The lines that mention the goal, in file order, without the goal's own tag at
+    /// their start or end (as its milestones show).
+    pub(crate) lines: Vec<EntryLine>,
     #[serde(skip_serializing_if = "Fields::is_empty")]
     pub(crate) fields: Fields,
 }
@@ -193,7 +205,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     let mut goals: Vec<GoalReport> = journal
         .goals
         .iter()
-        .map(|goal| goal_shell(journal, goal))
+        .map(|goal| goal_shell(journal, goal, today))
         .collect();
     // Milestones are counted and reported per document, and goals finished, on every
     // core; only handing milestones to their goals is sequential.
@@ -210,18 +222,22 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                     let goal = &mut goals[goal];
                     if report.leaf {
                         goal.total += 1;
-                        goal.done += u32::from(report.effective_state == MilestoneState::Done);
+                        goal.done += u32::from(counts_as_done(&report, today));
                     }
-                    goal.milestones.push(report);
+                    goal.milestones.push(report.without_goal_tag(&goal.id));
                 }
                 None => loose_tasks.push(report),
             }
         }
     }
+    let timelines = rolled_up_timelines(journal, &goals);
     goals
         .par_iter_mut()
-        .for_each(|report| finish(report, today, rules.at_risk_margin));
+        .zip(&timelines)
+        .for_each(|(report, timeline)| finish(report, timeline, today, rules));
     let mut diagnostics = journal.all_diagnostics();
+    diagnostics.extend(dated_after(journal, today));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(unread) = &history.problem {
         // Only the milestones of the repository that failed are undated: say which.
         let (of, whose) = match &unread.folder {
@@ -245,13 +261,72 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         today,
         rules: *rules,
         activity: timeline::activity(&goals, today),
+        needs_now: NeedsNow::of(&goals, today),
         goals,
+        timelines,
         loose_tasks,
         diagnostics,
     }
 }
 
-fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
+/// Every goal's timeline, its child goals rolled up into it: children first, so that a
+/// parent reads finished timelines (by a loop over depths, not recursion, for deep trees).
+fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimeline> {
+    let mut timelines: Vec<GoalTimeline> = goals.par_iter().map(GoalTimeline::of).collect();
+    // Roots, then their children, level by level; walked backwards, children come first.
+    let mut top_down: Vec<usize> = (0..goals.len())
+        .filter(|&g| journal.goals[g].parent.is_none())
+        .collect();
+    let mut next = 0;
+    while let Some(&g) = top_down.get(next) {
+        top_down.extend(&journal.goals[g].children);
+        next += 1;
+    }
+    for &g in top_down.iter().rev() {
+        let children: Vec<(&GoalTimeline, bool)> = journal.goals[g]
+            .children
+            .iter()
+            .filter(|&&c| goals[c].declared_status != GoalStatus::Dropped)
+            .map(|&c| (&timelines[c], goals[c].declared_status == GoalStatus::Done))
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let mut timeline = timelines[g].clone();
+        timeline.roll_up(&children);
+        timelines[g] = timeline;
+    }
+    timelines
+}
+
+/// Whether a leaf counts as done today: done, and not on a later date (work dated after
+/// today counts from its own date, as the timeline counts it).
+fn counts_as_done(milestone: &MilestoneReport, today: Date) -> bool {
+    milestone.effective_state == MilestoneState::Done
+        && milestone.done_on.is_none_or(|date| date <= today)
+}
+
+/// A warning for each entry dated after today: what it records does not count yet, which
+/// would otherwise go without a word.
+fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
+    journal
+        .documents
+        .iter()
+        .filter_map(|document| {
+            let date = document.date.filter(|date| *date > today)?;
+            Some(Diagnostic::warning(
+                &document.path,
+                None,
+                format!(
+                    "this entry is dated {date}, after today ({today}): what it records \
+                     counts from {date}"
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -261,6 +336,9 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         progress: 0.0,
         done: 0,
         total: 0,
+        progress_own: 0.0,
+        stalled: false,
+        last_activity: None,
         due: declared.due,
         area: declared.area.clone(),
         parent: goal.parent.map(id_of),
@@ -276,7 +354,8 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         expected_progress: None,
         days_left: None,
         metric: declared.metric.as_ref().and_then(|metric| {
-            let latest = goal.metric_values.last();
+            // A value logged after today counts from its own date.
+            let latest = goal.metric_values.iter().rfind(|v| v.date <= today);
             Some(MetricReport {
                 unit: metric.unit.clone(),
                 target: metric.target?,
@@ -290,11 +369,12 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|&d| entry_report(&journal.documents[d]))
+            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
             .collect(),
         forecast: None,
         pace_per_week: None,
         forecast_note: None,
+        stalled_note: None,
         completed_on: None,
         unknown_done: 0,
         burn_up: Vec::new(),
@@ -306,27 +386,49 @@ fn goal_shell(journal: &Journal, goal: &Goal) -> GoalReport {
     }
 }
 
-fn entry_report(document: &Document) -> EntryReport {
+/// A line of an entry that mentions a goal.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EntryLine {
+    pub(crate) line: u32,
+    pub(crate) text: String,
+}
+
+fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
     EntryReport {
         file: document.path.clone(),
         title: document.title.clone(),
         date: document.date,
+        lines: entry
+            .lines
+            .iter()
+            .map(|line| EntryLine {
+                line: line.position.line,
+                text: milestones::without_tag(&line.value, goal_id),
+            })
+            .collect(),
         fields: document.fields.clone(),
     }
 }
 
-/// Progress, status, history and forecast, once the milestones are counted.
-fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
+/// Progress, status, history and forecast, once the milestones are counted and the
+/// goal's timeline rolled up.
+fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &Rules) {
     let metric_progress = report
         .metric
         .as_ref()
         .and_then(|m| Some(timeline::metric_progress(m.baseline, m.target, m.latest?)));
-    report.progress = if report.total > 0 {
+    report.progress_own = if report.total > 0 {
         f64::from(report.done) / f64::from(report.total)
     } else {
         metric_progress.unwrap_or(0.0)
     };
-    // Every leaf done or, without milestones, the metric's target reached.
+    report.progress = if history.has_children() {
+        history.progress_at(today)
+    } else {
+        report.progress_own
+    };
+    // Every leaf done or, without milestones, the metric's target reached (rolled up:
+    // every child too).
     let complete = report.progress >= 1.0;
     report.days_left = report.due.map(|due| today.days_until(due));
     report.expected_progress = expected_progress(report.start, report.due, today);
@@ -336,17 +438,26 @@ fn finish(report: &mut GoalReport, today: Date, at_risk_margin: f64) {
         report.due,
         report.expected_progress,
         today,
-        at_risk_margin,
+        rules.at_risk_margin,
     );
-    let history = GoalTimeline::of(report);
     report.unknown_done = history.unknown;
     report.completed_on = complete.then(|| history.completed_on()).flatten();
-    report.burn_up = timeline::burn_up(report, &history, today);
-    let forecast = timeline::forecast(report, &history, today);
+    report.burn_up = timeline::burn_up(report, history, today);
+    let forecast = timeline::forecast(report, history, today);
     report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
     report.forecast_note = forecast.note;
+    report.last_activity = history.last_activity(today);
+    let stalled = stalled_days(
+        report.status,
+        report.start,
+        report.last_activity,
+        today,
+        rules.stalled_after_days,
+    );
+    report.stalled = stalled.is_some();
+    report.stalled_note = stalled.map(|days| stalled_note(report.last_activity, days));
 }
 
 #[cfg(test)]
@@ -433,6 +544,136 @@ mod tests {
     }
 
     #[test]
+    fn a_parent_rolls_up_its_child_goals_that_are_not_dropped() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n",
+            "  - title: Half\n    parent: root\n",
+            "  - title: Deep\n    parent: half\n",
+            "  - title: Declared done\n    parent: root\n    status: done\n",
+            "  - title: Dropped\n    parent: root\n    status: dropped\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n- [ ] r2\n- [ ] r3\n",
+            "# Half\n- [x] h1 ✅ 2026-02-01\n",
+            "# Deep\n- [x] d1 ✅ 2026-03-01\n- [ ] d2\n",
+            "# Declared done\n- [ ] x\n",
+        );
+        let r = report(&[("g.md", text)], "2026-06-01");
+        let goal = |id: &str| r.goals.iter().find(|g| g.id == id).unwrap();
+        // Deep: 1 of 2. Half: (1 + 0.5) / (1 + 1). Root: (1 + 0.75 + 1) / (3 + 2).
+        assert_eq!(goal("deep").progress, 0.5);
+        assert_eq!(goal("half").progress, 0.75);
+        assert_eq!(goal("root").progress, 0.55);
+        let root = goal("root");
+        assert_eq!(
+            (root.done, root.total, root.progress_own),
+            (1, 3, 1.0 / 3.0)
+        );
+        // The burn-up steps with the children's milestones too.
+        let steps: Vec<(String, f64)> = root
+            .burn_up
+            .iter()
+            .map(|p| (p.date.to_string(), p.progress))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("2026-01-05".into(), 0.2),
+                ("2026-01-05".into(), 0.4),
+                ("2026-02-01".into(), 0.5),
+                ("2026-03-01".into(), 0.55),
+                ("2026-06-01".into(), 0.55),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parent_whose_children_are_done_is_done() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n    due: 2026-03-01\n",
+            "  - title: Child\n    parent: root\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n# Child\n- [x] c1 ✅ 2026-02-01\n",
+        );
+        let r = report(&[("g.md", text)], "2026-06-01");
+        assert_eq!(r.goals[0].status, Status::Done);
+        assert_eq!(
+            r.goals[0].completed_on,
+            Some(crate::testing::day("2026-02-01"))
+        );
+        let open_child = text.replace("- [x] c1", "- [ ] c1");
+        let r = report(&[("g.md", &open_child)], "2026-06-01");
+        assert_eq!(r.goals[0].status, Status::Overdue);
+    }
+
+    #[test]
+    fn a_goal_is_stalled_when_nothing_under_it_moved_for_stalled_after_days() {
+        let text = concat!(
+            "---\ngoals:\n  - title: Root\n    start: 2026-01-01\n",
+            "  - title: Child\n    parent: root\n    start: 2026-01-01\n",
+            "  - title: Resting\n    start: 2026-01-01\n    status: paused\n",
+            "  - title: Fresh\n    start: 2026-02-20\n---\n",
+            "# Root\n- [x] r1 ✅ 2026-01-05\n- [ ] r2\n",
+            "# Child\n- [x] c1 ✅ 2026-02-01\n- [ ] c2\n",
+            "# Resting\n- [ ] s1\n# Fresh\n- [ ] f1\n",
+        );
+        let r = report(&[("g.md", text)], "2026-03-01");
+        let goal = |id: &str| r.goals.iter().find(|g| g.id == id).unwrap();
+        let day = crate::testing::day;
+        // The child's milestone moved the root too: 28 days ago.
+        assert_eq!(goal("root").last_activity, Some(day("2026-02-01")));
+        assert!(goal("root").stalled);
+        assert_eq!(
+            goal("root").stalled_note.as_deref(),
+            Some("nothing done since 2026-02-01 (28 days)")
+        );
+        assert!(goal("child").stalled);
+        assert!(!goal("resting").stalled, "paused");
+        assert_eq!(goal("fresh").last_activity, None);
+        assert!(!goal("fresh").stalled, "started 9 days ago");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["goals"][0]["stalled"], true);
+        assert_eq!(json["goals"][0]["last_activity"], "2026-02-01");
+        assert_eq!(json["goals"][3]["last_activity"], serde_json::Value::Null);
+        // A journal's own rule: 30 days.
+        let rules = Rules {
+            stalled_after_days: 30,
+            ..Rules::default()
+        };
+        let journal = crate::testing::build(vec![crate::testing::parse("g.md", text.as_bytes())]);
+        let r = analyse(&journal, &History::default(), day("2026-03-01"), &rules);
+        assert!(!r.goals[0].stalled);
+    }
+
+    #[test]
+    fn an_entry_dated_after_today_counts_from_its_own_date_with_a_warning() {
+        let files = [
+            ("g.md", "---\ngoal: G\nmetric: {target: 10}\n---\n"),
+            ("h.md", "---\ngoal: H\n---\n- [ ] later\n"),
+            ("2026-11-02.md", "---\nmetrics: {g: 4}\n---\n"),
+            (
+                "2026-12-01.md",
+                "---\nmetrics: {g: 9}\n---\n- [x] step #h\n",
+            ),
+        ];
+        let r = report(&files, "2026-11-29");
+        assert_eq!(r.goals[0].progress, 0.4);
+        assert_eq!(r.goals[0].metric.as_ref().unwrap().latest, Some(4.0));
+        assert_eq!((r.goals[1].done, r.goals[1].total), (0, 2));
+        let warning = r
+            .diagnostics
+            .iter()
+            .find(|d| d.file == "2026-12-01.md")
+            .expect("a warning for the entry dated after today");
+        assert_eq!(
+            warning.message,
+            "this entry is dated 2026-12-01, after today (2026-11-29): what it records \
+             counts from 2026-12-01"
+        );
+        let r = report(&files, "2026-12-01");
+        assert_eq!(r.goals[0].progress, 0.9);
+        assert_eq!((r.goals[1].done, r.goals[1].total), (1, 2));
+        assert!(r.diagnostics.iter().all(|d| d.file != "2026-12-01.md"));
+    }
+
+    #[test]
     fn the_json_has_the_contract_keys() {
         let r = report(
             &[("g.md", "---\ngoal: G\ndue: 2026-02-01\n---\n- [x] a\n")],
@@ -446,6 +687,9 @@ mod tests {
             "title",
             "status",
             "progress",
+            "progress_own",
+            "stalled",
+            "last_activity",
             "done",
             "total",
             "due",

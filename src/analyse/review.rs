@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::period::{Period, PeriodKind};
-use super::status::status_at;
+use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
 use super::{GoalReport, Report, Status};
 use crate::dates::{Date, Weekday};
@@ -56,6 +56,9 @@ pub(crate) struct Review<'a> {
     pub(crate) became_at_risk: Vec<GoalEvent<'a>>,
     pub(crate) stalled: Vec<GoalEvent<'a>>,
     pub(crate) stalled_after_days: i64,
+    /// The goals of `became_overdue`, `became_at_risk` and `stalled`, each once with all
+    /// its reasons: overdue first, then at risk, then the longest stalled.
+    pub(crate) needs_attention: Vec<Attention<'a>>,
     pub(crate) metrics: Vec<MetricLogged<'a>>,
     pub(crate) entries: Vec<EntryItem<'a>>,
     pub(crate) previous_entries: usize,
@@ -100,11 +103,56 @@ pub(crate) struct GoalProgress<'a> {
     pub(crate) goal: &'a str,
     pub(crate) title: &'a str,
     pub(crate) status: Status,
+    /// Stalled at the end of the period (or today).
+    pub(crate) stalled: bool,
     /// At the end of the day before the period, and at its end (or today).
     pub(crate) start: f64,
     pub(crate) end: f64,
     pub(crate) change: f64,
     pub(crate) done: usize,
+}
+
+/// A goal that needs attention, and why, in words ("became overdue on 2026-11-01").
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Attention<'a> {
+    pub(crate) goal: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) reasons: Vec<String>,
+    /// Where it is listed: 0 overdue, 1 at risk, then stalled by days, longest first.
+    #[serde(skip)]
+    rank: (u8, std::cmp::Reverse<i64>),
+}
+
+impl<'a> Attention<'a> {
+    fn of(rows: &GoalRows<'a>) -> Option<Attention<'a>> {
+        let mut reasons = Vec::new();
+        let mut rank = None;
+        if let Some(overdue) = &rows.became_overdue {
+            let on = overdue.date.map(|d| format!(" on {d}")).unwrap_or_default();
+            reasons.push(format!("became overdue{on}"));
+            rank = Some((0, std::cmp::Reverse(0)));
+        }
+        if rows.became_at_risk.is_some() {
+            reasons.push("became at-risk (behind the straight line from start to due)".into());
+            rank = rank.or(Some((1, std::cmp::Reverse(0))));
+        }
+        if let Some(stalled) = &rows.stalled {
+            let days = stalled.days.unwrap_or(0);
+            reasons.push(format!("stalled: {}", stalled_note(stalled.date, days)));
+            rank = rank.or(Some((2, std::cmp::Reverse(days))));
+        }
+        let any = rows
+            .became_overdue
+            .as_ref()
+            .or(rows.became_at_risk.as_ref())
+            .or(rows.stalled.as_ref())?;
+        Some(Attention {
+            goal: any.goal,
+            title: any.title,
+            reasons,
+            rank: rank?,
+        })
+    }
 }
 
 /// A goal and the day something happened to it (completed, became overdue, last moved).
@@ -165,7 +213,7 @@ struct Entry<'a> {
 /// The journal indexed by date, to write reviews from.
 pub(crate) struct Reviewer<'a> {
     report: &'a Report,
-    timelines: Vec<GoalTimeline>,
+    timelines: &'a [GoalTimeline],
     spans: Vec<GoalSpan>,
     /// Dated entries, oldest first.
     entries: Vec<Entry<'a>>,
@@ -180,12 +228,12 @@ pub(crate) struct Reviewer<'a> {
 
 impl<'a> Reviewer<'a> {
     pub(crate) fn new(journal: &'a Journal, report: &'a Report) -> Reviewer<'a> {
-        let timelines: Vec<GoalTimeline> = report.goals.iter().map(GoalTimeline::of).collect();
+        let timelines = &report.timelines;
         let margin = report.rules.at_risk_margin;
         let spans = report
             .goals
             .iter()
-            .zip(&timelines)
+            .zip(timelines)
             .map(|(goal, timeline)| GoalSpan::of(goal, timeline, margin))
             .collect();
         let mut entries: Vec<Entry> = journal
@@ -311,10 +359,12 @@ impl<'a> Reviewer<'a> {
         let mut became_overdue = Vec::new();
         let mut became_at_risk = Vec::new();
         let mut stalled = Vec::new();
+        let mut needs_attention = Vec::new();
         let mut goals_due_next = Vec::new();
         let mut milestones_done = 0;
         for g in (0..goals.len()).filter(|&g| self.could_show(g, period)) {
             let rows = self.goal_rows(g, period);
+            needs_attention.extend(Attention::of(&rows));
             milestones_done += rows.done;
             progress.extend(rows.progress);
             unchanged.extend(rows.unchanged);
@@ -332,6 +382,7 @@ impl<'a> Reviewer<'a> {
         });
         unchanged.sort_by(|a, b| a.title.cmp(b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
+        needs_attention.sort_by_key(|a| a.rank);
 
         let metrics = slice_by_date(&self.metrics, period, |m| m.0)
             .iter()
@@ -370,6 +421,7 @@ impl<'a> Reviewer<'a> {
             became_at_risk,
             stalled,
             stalled_after_days: rules.stalled_after_days,
+            needs_attention,
             metrics,
             entries: entries
                 .iter()
@@ -425,29 +477,39 @@ impl<'a> Reviewer<'a> {
         };
         let started = goal.start.is_none_or(|s| s <= as_of);
         let status_before = status_at(goal, timeline, before, rules.at_risk_margin);
-        let status_end = status_at(goal, timeline, as_of, rules.at_risk_margin);
+        // As of today the status is the report's, forecast included, so that a review in
+        // progress says what every other page says.
+        let status_end = if as_of == today {
+            goal.status
+        } else {
+            status_at(goal, timeline, as_of, rules.at_risk_margin)
+        };
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
         let active = started && !status_end.is_final() && status_end != Status::Paused;
+        let moved = end != start || done > 0;
+        let last_moved = timeline.last_activity(as_of);
+        let stalled = stalled_days(
+            status_end,
+            goal.start,
+            last_moved,
+            as_of,
+            rules.stalled_after_days,
+        )
+        .map(|days| GoalEvent {
+            days: Some(days),
+            ..event(last_moved)
+        });
         let row = || GoalProgress {
             goal: &goal.id,
             title: &goal.title,
             status: status_end,
+            stalled: stalled.is_some(),
             start,
             end,
             change: end - start,
             done,
         };
-        let moved = end != start || done > 0;
-        let last_moved = timeline.last_activity(as_of);
-        let idle_since = last_moved.or(goal.start).filter(|d| *d <= as_of);
-        let stalled = idle_since
-            .map(|since| since.days_until(as_of))
-            .filter(|days| active && *days >= rules.stalled_after_days)
-            .map(|days| GoalEvent {
-                days: Some(days),
-                ..event(last_moved)
-            });
         let open = !status_end.is_final();
         GoalRows {
             done,
@@ -586,7 +648,7 @@ mod tests {
     use crate::testing::day;
 
     use crate::git::History;
-    use crate::model::build;
+    use crate::testing::build;
     use crate::testing::parse;
 
     const GOAL: &str = "---\ngoal: Ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [x] undated\n";
@@ -742,6 +804,38 @@ mod tests {
         assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
         assert_eq!(r.next_period, "March 2026");
         assert_eq!(r.due_next[0].text, "launch");
+    }
+
+    #[test]
+    fn a_goal_needs_attention_once_with_all_its_reasons() {
+        let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-05");
+        let attention: Vec<(&str, Vec<&str>)> = r
+            .needs_attention
+            .iter()
+            .map(|a| (a.goal, a.reasons.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            attention,
+            [
+                (
+                    "ship",
+                    vec![
+                        "became overdue on 2026-02-16",
+                        "stalled: nothing done since 2026-02-03 (25 days)"
+                    ]
+                ),
+                (
+                    "idle",
+                    vec!["stalled: nothing done in 58 days since it started"]
+                ),
+                (
+                    "run",
+                    vec!["stalled: nothing done since 2026-02-04 (24 days)"]
+                ),
+            ]
+        );
+        let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
+        assert!(ship.stalled, "the progress table says so too");
     }
 
     #[test]

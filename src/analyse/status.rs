@@ -106,6 +106,33 @@ pub(super) fn status(
     }
 }
 
+/// How long an active goal has been stalled as of `as_of`, in days, or `None` when it is
+/// not stalled. A goal is stalled when it is active (not done, paused or dropped),
+/// started, and nothing moved it (a leaf of its own or of a goal under it done, a value
+/// logged) for `stalled_after_days` or more: counted from `last_activity`, else from its
+/// start (a goal with neither is never stalled).
+pub(crate) fn stalled_days(
+    status: Status,
+    start: Option<Date>,
+    last_activity: Option<Date>,
+    as_of: Date,
+    stalled_after_days: i64,
+) -> Option<i64> {
+    let active = !status.is_final() && status != Status::Paused;
+    let started = start.is_none_or(|s| s <= as_of);
+    let idle_since = last_activity.or(start).filter(|d| *d <= as_of)?;
+    let days = idle_since.days_until(as_of);
+    (active && started && days >= stalled_after_days).then_some(days)
+}
+
+/// Why a goal is stalled, in the words every report uses.
+pub(crate) fn stalled_note(last_activity: Option<Date>, days: i64) -> String {
+    match last_activity {
+        Some(date) => format!("nothing done since {date} ({days} days)"),
+        None => format!("nothing done in {days} days since it started"),
+    }
+}
+
 /// Where a goal with a start and a due date should be by `date` on the straight line
 /// between them (see [`linear_pace`]).
 pub(super) fn expected_progress(start: Option<Date>, due: Option<Date>, date: Date) -> Option<f64> {

@@ -26,6 +26,23 @@ pub(crate) struct GoalTimeline {
     pub(crate) unknown: u32,
     total: u32,
     metric: Option<MetricTimeline>,
+    /// The progress of its child goals, when it has some that are not dropped.
+    children: Option<ChildProgress>,
+    /// Every day with a dated fact of the goal or of a goal under it, oldest first, each
+    /// once: kept rather than collected again, as every review asks for it.
+    facts: Vec<Date>,
+}
+
+/// The summed progress of a goal's child goals (not dropped) over time, for the roll-up.
+#[derive(Debug, Clone)]
+struct ChildProgress {
+    /// How many child goals count.
+    count: u32,
+    /// Their summed progress before their first dated fact.
+    initial: f64,
+    /// (day, summed progress at the end of it), oldest first: one per day with a dated
+    /// fact anywhere under the goal, whether or not the sum changed that day.
+    steps: Vec<(Date, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,17 +71,78 @@ impl GoalTimeline {
             target: m.target,
             values: m.values.iter().map(|v| (v.date, v.value)).collect(),
         });
+        let values = metric.iter().flat_map(|m| m.values.iter().map(|v| v.0));
+        let facts = sorted_days(done_dates.iter().copied().chain(values));
         GoalTimeline {
             done_dates,
             unknown,
             total: goal.total,
             metric,
+            children: None,
+            facts,
         }
     }
 
-    /// Progress at the end of `date`, on the same rules as today's progress: leaves done
-    /// by then over today's leaves, else the metric's latest value by then.
+    /// Adds the roll-up of the goal's child goals that are not dropped, each with its own
+    /// (already rolled-up) timeline and whether it is declared done (a done child counts
+    /// 1 whatever its milestones say).
+    pub(crate) fn roll_up(&mut self, children: &[(&GoalTimeline, bool)]) {
+        if children.is_empty() {
+            return;
+        }
+        let child_progress = |date: Date| -> f64 {
+            children
+                .iter()
+                .map(|(child, done)| if *done { 1.0 } else { child.progress_at(date) })
+                .sum()
+        };
+        let days = sorted_days(
+            children
+                .iter()
+                .flat_map(|(child, _)| child.dated_facts().iter().copied()),
+        );
+        self.facts = sorted_days(self.facts.iter().chain(&days).copied());
+        self.children = Some(ChildProgress {
+            count: children.len() as u32,
+            initial: child_progress(Date::MIN),
+            steps: days.into_iter().map(|d| (d, child_progress(d))).collect(),
+        });
+    }
+
+    /// Whether the goal's progress rolls up child goals.
+    pub(crate) fn has_children(&self) -> bool {
+        self.children.is_some()
+    }
+
+    /// Progress at the end of `date`, rolled up: (its own done leaves + the summed
+    /// progress of its child goals) / (its own leaves + the number of those children). A
+    /// goal without milestones counts its metric, when it has one, as one leaf done as
+    /// far as the metric's progress.
     pub(crate) fn progress_at(&self, date: Date) -> f64 {
+        let Some(children) = &self.children else {
+            return self.own_progress_at(date);
+        };
+        let reached = children.steps.partition_point(|(d, _)| *d <= date);
+        let sum = match reached.checked_sub(1) {
+            Some(last) => children.steps[last].1,
+            None => children.initial,
+        };
+        let (own_done, own_total) = if self.total > 0 {
+            (
+                (self.unknown as usize + self.done_by(date)) as f64,
+                f64::from(self.total),
+            )
+        } else if self.metric.is_some() {
+            (self.own_progress_at(date), 1.0)
+        } else {
+            (0.0, 0.0)
+        };
+        (own_done + sum) / (own_total + f64::from(children.count))
+    }
+
+    /// Progress at the end of `date` from the goal's own leaves, else its metric's latest
+    /// value by then (leaves done by then over today's leaves).
+    fn own_progress_at(&self, date: Date) -> f64 {
         if self.total > 0 {
             let done = self.unknown as usize + self.done_by(date);
             return done as f64 / f64::from(self.total);
@@ -91,19 +169,33 @@ impl GoalTimeline {
             .saturating_sub(self.done_by(first.add_days(-1)))
     }
 
-    /// The last day something moved the goal (a leaf done, a value logged), up to `date`.
-    pub(crate) fn last_activity(&self, date: Date) -> Option<Date> {
-        let done = self.done_dates[..self.done_by(date)].last().copied();
-        let logged = self.metric.as_ref().and_then(|m| {
-            let logged = m.values.partition_point(|(d, _)| *d <= date);
-            logged.checked_sub(1).map(|last| m.values[last].0)
-        });
-        done.max(logged)
+    /// Every day with a dated fact of the goal or of a goal under it (a leaf done, a
+    /// value logged), oldest first, each once.
+    pub(crate) fn dated_facts(&self) -> &[Date] {
+        &self.facts
     }
 
-    /// The day the goal, complete now, became complete (its last leaf done, or its metric
-    /// reaching the target), when that is known.
+    /// The last day something moved the goal or a goal under it (a leaf done, a value
+    /// logged), up to `date`.
+    pub(crate) fn last_activity(&self, date: Date) -> Option<Date> {
+        let days = self.dated_facts();
+        days[..days.partition_point(|d| *d <= date)].last().copied()
+    }
+
+    /// The day the goal, complete now, became complete (its last leaf done, its metric
+    /// reaching the target, or, rolled up, the first day its progress was whole), when
+    /// that is known.
     pub(crate) fn completed_on(&self) -> Option<Date> {
+        if self.children.is_some() {
+            if self.unknown > 0 || self.progress_at(Date::MIN) >= 1.0 {
+                return None;
+            }
+            return self
+                .dated_facts()
+                .iter()
+                .copied()
+                .find(|d| self.progress_at(*d) >= 1.0);
+        }
         if self.total > 0 {
             return if self.unknown == 0 {
                 self.done_dates.last().copied()
@@ -119,28 +211,20 @@ impl GoalTimeline {
             .map(|(date, _)| *date)
     }
 
-    /// The first and last days with a dated fact (a leaf done, a value logged).
+    /// The first and last days with a dated fact (a leaf done, a value logged), its own
+    /// or of a goal under it.
     pub(crate) fn dated_span(&self) -> Option<(Date, Date)> {
-        let values = self.metric.as_ref().map_or(&[][..], |m| &m.values[..]);
-        let first = self.first_date()?;
-        let last = self
-            .done_dates
-            .last()
-            .copied()
-            .max(values.last().map(|v| v.0));
-        Some((first, last.unwrap_or(first)))
+        let days = self.dated_facts();
+        Some((*days.first()?, *days.last()?))
     }
+}
 
-    fn first_date(&self) -> Option<Date> {
-        let first_value = self
-            .metric
-            .as_ref()
-            .and_then(|m| m.values.first().map(|v| v.0));
-        match (self.done_dates.first().copied(), first_value) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
+/// `days` sorted, each once.
+fn sorted_days(days: impl Iterator<Item = Date>) -> Vec<Date> {
+    let mut days: Vec<Date> = days.collect();
+    days.sort_unstable();
+    days.dedup();
+    days
 }
 
 /// `(value - baseline) / (target - baseline)`, within 0..=1.
@@ -161,7 +245,8 @@ pub(crate) fn burn_up(
     timeline: &GoalTimeline,
     today: Date,
 ) -> Vec<ProgressPoint> {
-    let Some(start) = goal.start.or_else(|| timeline.first_date()) else {
+    let days = timeline.dated_facts();
+    let Some(start) = goal.start.or_else(|| days.first().copied()) else {
         return Vec::new();
     };
     if start > today {
@@ -171,15 +256,12 @@ pub(crate) fn burn_up(
         date: start,
         progress: timeline.progress_at(start.add_days(-1)),
     }];
-    let changes = timeline.done_dates.iter().copied().chain(
-        timeline
-            .metric
-            .iter()
-            .flat_map(|m| m.values.iter().map(|v| v.0)),
-    );
-    let mut days: Vec<Date> = changes.filter(|d| *d >= start && *d <= today).collect();
+    let mut days: Vec<Date> = days
+        .iter()
+        .copied()
+        .filter(|d| *d >= start && *d <= today)
+        .collect();
     days.push(today);
-    days.sort_unstable();
     days.dedup();
     for day in days {
         let progress = timeline.progress_at(day);
@@ -215,13 +297,16 @@ impl Forecast {
 
 /// Estimates when an unfinished goal will be done: milestones left over the number done
 /// per week in the last [`FORECAST_WINDOW_WEEKS`] weeks; for a metric goal, the distance
-/// to the target over the change per day between the first and last value logged in
-/// that window.
+/// to the target over the change per day from the window's start (the value then is the
+/// last one logged before it) to the last value logged in the window.
 pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Forecast {
     if goal.status.is_final() || goal.status == Status::Paused {
         return Forecast::none(format!("the goal is {}", goal.status.as_str()));
     }
     let window_start = today.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
+    if timeline.has_children() {
+        return rolled_up_forecast(timeline, window_start, today);
+    }
     if goal.total > 0 {
         let done = timeline.done_between(window_start, today);
         if done < FORECAST_MIN_DONE {
@@ -243,12 +328,23 @@ pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) 
     let Some(metric) = &timeline.metric else {
         return Forecast::none("nothing to forecast from: no milestones and no metric");
     };
-    let recent: Vec<&(Date, f64)> = metric
+    let in_window: Vec<(Date, f64)> = metric
         .values
         .iter()
+        .copied()
         .filter(|(d, _)| *d >= window_start && *d <= today)
         .collect();
-    let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
+    // The value at the window's start is the last one logged before it.
+    let at_window_start = metric
+        .values
+        .iter()
+        .rev()
+        .find(|(d, _)| *d < window_start)
+        .map(|(_, value)| (window_start, *value));
+    let (Some(first), Some(last)) = (
+        at_window_start.or(in_window.first().copied()),
+        in_window.last(),
+    ) else {
         return Forecast::none(format!(
             "too little recent history to forecast: no value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
         ));
@@ -274,6 +370,26 @@ pub(crate) fn forecast(goal: &GoalReport, timeline: &GoalTimeline, today: Date) 
     Forecast {
         date: Some(last.0.add_days(days_left.min(1e7) as i64)),
         pace_per_week: Some(per_day * 7.0),
+        note: None,
+    }
+}
+
+/// The forecast of a goal with child goals: what is left of its rolled-up progress over
+/// the progress it gained in the window. Its pace is a share of the goal, not milestones,
+/// so none is reported.
+fn rolled_up_forecast(timeline: &GoalTimeline, window_start: Date, today: Date) -> Forecast {
+    let now = timeline.progress_at(today);
+    let gained = now - timeline.progress_at(window_start.add_days(-1));
+    if gained <= 0.0 {
+        return Forecast::none(format!(
+            "too little recent history to forecast: no progress in the last {FORECAST_WINDOW_WEEKS} weeks"
+        ));
+    }
+    let per_week = gained / FORECAST_WINDOW_WEEKS as f64;
+    let days = ((1.0 - now) / per_week * 7.0).ceil().min(1e7) as i64;
+    Forecast {
+        date: Some(today.add_days(days)),
+        pace_per_week: None,
         note: None,
     }
 }
@@ -390,6 +506,34 @@ mod tests {
         assert_eq!(timeline.progress_at(day("2026-02-02")), 0.4);
         // 2 talks in 28 days; 6 to go at that pace is 84 days after the last value.
         assert_eq!(r.goals[0].forecast, Some(day("2026-04-27")));
+    }
+
+    #[test]
+    fn a_metric_forecast_starts_from_the_value_before_the_window() {
+        let files = [
+            (
+                "g.md",
+                "---\ngoal: Events\nmetric: {target: 8}\ndue: 2027-06-30\n---\n",
+            ),
+            ("2026-08-03.md", "---\nmetrics: {events: 4}\n---\n"),
+            ("2026-09-21.md", "---\nmetrics: {events: 5}\n---\n"),
+            ("2026-10-05.md", "---\nmetrics: {events: 6}\n---\n"),
+            ("2026-10-19.md", "---\nmetrics: {events: 6}\n---\n"),
+            ("2026-11-16.md", "---\nmetrics: {events: 6}\n---\n"),
+        ];
+        // The window is 2026-10-05 to 2026-11-29; the value at its start is 5 (logged
+        // 2026-09-21), so it moved to 6 in the window: 1 in 42 days to 2026-11-16, and 2
+        // to go take 84 days more.
+        let goal = report(&files, "2026-11-29").goals.remove(0);
+        assert_eq!(goal.forecast_note, None);
+        assert_eq!(goal.forecast, Some(day("2027-02-08")));
+        // Nothing logged in the window: no forecast, whatever was logged before it.
+        let goal = report(&files[..3], "2027-03-01").goals.remove(0);
+        assert!(
+            goal.forecast_note.unwrap().contains("no value logged"),
+            "{:?}",
+            goal.forecast
+        );
     }
 
     #[test]

@@ -186,6 +186,10 @@ pub(crate) enum NewCommand {
         /// The id of the bigger goal this one serves; must be a goal of the journal.
         #[arg(long, value_name = "ID")]
         parent: Option<String>,
+        /// The goal's id, which #tags name it by, and its file name [default: made from
+        /// the title]
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
         #[command(flatten)]
         new: NewArgs,
     },
@@ -208,6 +212,7 @@ impl NewCommand {
                 due,
                 area,
                 parent,
+                id,
                 new,
             } => NewOptions {
                 dir: new.dir,
@@ -216,13 +221,16 @@ impl NewCommand {
                     due,
                     area,
                     parent,
+                    id,
                 }),
                 edit: new.edit,
+                force: new.force,
             },
             NewCommand::Entry { date, new } => NewOptions {
                 dir: new.dir,
                 file: NewFileKind::Entry { date },
                 edit: new.edit,
+                force: new.force,
             },
         }
     }
@@ -234,9 +242,14 @@ pub(crate) struct NewArgs {
     /// The journal folder (an option, so that it is never taken for a word of a title).
     #[arg(long, value_name = "DIR", default_value = ".")]
     dir: PathBuf,
-    /// Open the new file in $VISUAL, or else $EDITOR.
+    /// Open the new file (or the day's entry that exists) in $VISUAL, else $EDITOR,
+    /// else `editor`, else `vi`.
     #[arg(long)]
     edit: bool,
+    /// Add the file even to a folder that does not look like a journal (no
+    /// trailmark.toml, goals/ or journal/ folder, or markdown file).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,7 @@ pub(crate) fn run(journal: &JournalOptions, verbosity: Verbosity) -> Result<(), 
     for warning in &summary.warnings {
         term::print_warning(warning);
     }
-    let mut text = term::build::built(&report, &summary, &out);
+    let mut text = term::build::built(&journal.dir, &report, &summary, &out);
     if verbosity == Verbosity::Verbose {
         text.push_str(&term::build::written_list(
             &summary.written,

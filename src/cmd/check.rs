@@ -3,7 +3,7 @@
 use super::JournalOptions;
 use crate::check::{fails_check, smart_hints};
 use crate::error::Error;
-use crate::term::diagnostics::{format_check, format_diagnostics};
+use crate::term::diagnostics::{format_check, format_diagnostics, format_loose_milestones};
 use crate::term::{self, Verbosity};
 
 /// Prints the journal's problems and says whether they fail the check: errors do, and
@@ -29,9 +29,12 @@ pub(crate) fn run(
         Verbosity::Normal | Verbosity::Verbose => {
             let mut text = String::new();
             if verbosity == Verbosity::Verbose {
+                let shown_root = term::from_current_folder(&journal.dir);
                 for document in &workspace.journal().documents {
-                    text.push_str(&format!("read {}\n", document.path));
+                    let path = shown_root.join(&document.path);
+                    text.push_str(&format!("read {}\n", path.display()));
                 }
+                text.push_str(&format_loose_milestones(workspace.journal()));
             }
             let hints = smart_hints(&report);
             text + &format_check(&journal.dir, &report.diagnostics, &hints)

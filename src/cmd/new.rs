@@ -1,6 +1,6 @@
 //! `trailmark new goal` and `trailmark new entry`: a new file from a template.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::dates::Date;
 use crate::error::Error;
@@ -15,6 +15,8 @@ pub(crate) struct NewOptions {
     pub(crate) file: NewFileKind,
     /// Whether to open the new file in the person's editor.
     pub(crate) edit: bool,
+    /// Whether to add the file to a folder that does not look like a journal.
+    pub(crate) force: bool,
 }
 
 pub(crate) enum NewFileKind {
@@ -25,10 +27,14 @@ pub(crate) enum NewFileKind {
     },
 }
 
-/// Makes the file, prints its path, and opens it in the editor if asked to.
+/// Makes the file, prints its path, and opens it in the editor if asked to. A day's
+/// entry that exists is never made again: its path is printed, and opened if asked to.
 pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
     let dir = &new.dir;
     scaffold::existing_journal(dir)?;
+    if !new.force {
+        scaffold::looks_like_journal(dir)?;
+    }
     // Before the file is made: no editor is no reason to make it.
     let editor = new
         .edit
@@ -41,8 +47,12 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
             scaffold::new_goal(workspace.journal(), &templates, &goal, Date::today())?
         }
         NewFileKind::Entry { date } => {
+            let date = date.unwrap_or_else(Date::today);
+            if let Some(path) = scaffold::existing_entry(dir, date) {
+                return existing_entry(&path, date, editor.as_ref(), verbosity);
+            }
             let templates = Workspace::open(dir, None)?.config().templates_in(dir);
-            scaffold::new_entry(&templates, date.unwrap_or_else(Date::today))?
+            scaffold::new_entry(&templates, date)?
         }
     };
     let path = &scaffold::create(dir, &file)?;
@@ -53,4 +63,26 @@ pub(crate) fn run(new: NewOptions, verbosity: Verbosity) -> Result<(), Error> {
         crate::editor::edit(path, &editor)?;
     }
     Ok(())
+}
+
+/// The entry of `date` exists at `path`: opens it with `editor`, or else says where it is
+/// (a day has one entry, and writing goes on in it).
+fn existing_entry(
+    path: &Path,
+    date: Date,
+    editor: Option<&(String, Vec<String>)>,
+    verbosity: Verbosity,
+) -> Result<(), Error> {
+    if verbosity != Verbosity::Quiet {
+        term::print(&format!("{}\n", path.display()))?;
+        if editor.is_none() {
+            term::print_note(&format!(
+                "the entry of {date} is already there, left as it is; --edit opens it"
+            ));
+        }
+    }
+    match editor {
+        Some(editor) => crate::editor::edit(path, editor),
+        None => Ok(()),
+    }
 }

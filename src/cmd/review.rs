@@ -16,9 +16,14 @@ pub(crate) fn run(
     date: Option<Date>,
     format: Format,
 ) -> Result<(), Error> {
-    let text = journal
+    let mut text = journal
         .open()?
         .review(kind, date, journal.today(), format)?;
+    // Like any text a command prints: the shell's prompt starts on a line of its own,
+    // and `> review.html` makes a text file, whatever the template ends with.
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
     // A review is meant for a terminal as much as for a file: journal text in it never
     // sends a control sequence (JSON escapes them already).
     term::print(&visible(&text))

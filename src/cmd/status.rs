@@ -10,6 +10,10 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
         // Straight to stdout: JSON has no colors for anstream to strip, and is large.
         term::print_plain(&report.to_json())
     } else {
-        term::print(&term::status::status_table(&report))
+        term::print(&term::status::status_table(
+            &journal.dir,
+            &report,
+            term::terminal_width(),
+        ))
     }
 }

@@ -130,7 +130,7 @@ pub(super) static KEYS: &[Key] = &[
     },
     Key {
         name: "stalled_after_days",
-        comment: "A goal with no milestone done for this many days is stalled.",
+        comment: "A goal with nothing done for this many days is stalled.",
         read: |config, value| {
             let days: Spanned<i64> = typed(value)?;
             if *days.get_ref() < 1 {
@@ -199,6 +199,25 @@ pub(super) static KEYS: &[Key] = &[
             Ok(())
         },
         print: |config| Toml::strings(&config.parse.sections.lessons),
+    },
+    Key {
+        name: "warnings.loose_milestones",
+        comment: "Optional warnings of `trailmark check`. One per file whose milestones belong to no goal\n\
+                  (never in a journal that declares no goal).",
+        read: |config, value| {
+            config.warnings.loose_milestones = typed(value)?;
+            Ok(())
+        },
+        print: |config| Toml::One(config.warnings.loose_milestones.to_string()),
+    },
+    Key {
+        name: "warnings.missing_notes",
+        comment: "One at each [[link]] to a note that does not exist (in Obsidian, a note planned).",
+        read: |config, value| {
+            config.warnings.missing_notes = typed(value)?;
+            Ok(())
+        },
+        print: |config| Toml::One(config.warnings.missing_notes.to_string()),
     },
 ];
 

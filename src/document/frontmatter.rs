@@ -45,6 +45,21 @@ pub(super) fn split(text: &str) -> Split {
     Split::Unclosed
 }
 
+/// Whether the line after a first line `---` is a `key:` line, as front-matter starts. Only
+/// then was an unclosed block meant as front-matter; otherwise the `---` is a thematic
+/// break (CommonMark), as notes often start.
+pub(super) fn starts_like_front_matter(text: &str) -> bool {
+    lines_with_offsets(text).nth(1).is_some_and(|(_, line)| {
+        line.split_once(':').is_some_and(|(key, rest)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && (rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+        })
+    })
+}
+
 /// Lines with their byte offsets; each line keeps its terminator (`\n`, `\r\n` or `\r`).
 fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone {
     let mut at = 0;
@@ -600,6 +615,20 @@ mod tests {
             assert_eq!(diagnostics.len(), 1, "{text}");
             assert!(diagnostics[0].message.contains("must be a mapping"));
             assert_eq!(diagnostics[0].position.unwrap().line, 2);
+        }
+    }
+
+    #[test]
+    fn entry_dates_with_times_as_jekyll_and_hugo_write_them() {
+        for date in [
+            "2013-05-06 02:12:52 +0200",
+            "2013-05-06T02:12:52-08:00",
+            "\"2013-05-06 02:12:52 -08:00\"",
+            "2013-05-06t02:12:52z",
+        ] {
+            let (front, diagnostics) = read_text(&format!("---\ndate: {date}\n---\n"));
+            assert_eq!(front.date, Date::from_ymd(2013, 5, 6), "{date}");
+            assert!(diagnostics.is_empty(), "{date}: {diagnostics:?}");
         }
     }
 

@@ -39,6 +39,12 @@ pub(super) enum Marker {
     UnknownPriority {
         raw: String,
     },
+    /// `🆔 abc`, `⛔ abc,def`, `🏁 delete`: a field under the key of Tasks' Dataview
+    /// format (`id`, `dependsOn`, `onCompletion`, normalized).
+    Field {
+        key: String,
+        value: String,
+    },
 }
 
 /// What an emoji signifier means.
@@ -47,6 +53,8 @@ enum Signifier {
     Date(DateKind),
     Recurrence,
     Priority(Priority),
+    /// A value of its own (a word, or words joined by commas) under this field key.
+    Field(&'static str),
 }
 
 /// Obsidian Tasks' emoji, with the alternatives Tasks also accepts for due (`📆`, `🗓`)
@@ -65,6 +73,9 @@ fn signifier(c: char) -> Option<Signifier> {
         '🔼' => Signifier::Priority(Priority::Medium),
         '🔽' => Signifier::Priority(Priority::Low),
         '⏬' => Signifier::Priority(Priority::Lowest),
+        '🆔' => Signifier::Field("id"),
+        '⛔' => Signifier::Field("dependson"),
+        '🏁' => Signifier::Field("oncompletion"),
         _ => return None,
     })
 }
@@ -174,7 +185,7 @@ pub(super) fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, S
 
 /// `key:: value` filling a whole line: a key that could be a field's, `::`, and then
 /// nothing or a space (so that `std::vec` starting a line is prose).
-fn line_field(line: &str) -> Option<(&str, &str)> {
+pub(super) fn line_field(line: &str) -> Option<(&str, &str)> {
     let colons = head(line, MAX_KEY_BYTES + 2).find("::")?;
     let key = &line[..colons];
     let value = &line[colons + 2..];
@@ -192,7 +203,8 @@ struct BracketField<'a> {
     paren: bool,
 }
 
-/// `[key:: value]` or `(key:: value)` starting at `start`, on one line. The value may
+/// `[key:: value]` or `(key:: value)` starting at `start`, on one line, with any spaces
+/// around the key and value. The value may
 /// hold brackets of the same kind in pairs (`[key:: [[a note]]]`). **Choice**: in the
 /// round form a space must follow `::`, so that `(std::vec)` in prose is not a field.
 fn bracket_field(text: &str, start: usize) -> Option<BracketField<'_>> {
@@ -203,7 +215,8 @@ fn bracket_field(text: &str, start: usize) -> Option<BracketField<'_>> {
     };
     let rest = &text[start + 1..];
     let colons = head(rest, MAX_KEY_BYTES + 2).find("::")?;
-    let key = &rest[..colons];
+    // Dataview trims the key: `[  due::2021-08-22]` is a due date.
+    let key = rest[..colons].trim_start_matches([' ', '\t']);
     if !is_key(key) {
         return None;
     }
@@ -268,6 +281,10 @@ fn field_marker(meaning: Signifier, value: &str, raw: &str) -> Marker {
                 raw: raw.to_string(),
             },
         },
+        Signifier::Field(key) => Marker::Field {
+            key: key.to_string(),
+            value: value.to_string(),
+        },
     }
 }
 
@@ -302,8 +319,37 @@ fn emoji_marker(text: &str, start: usize, c: char, meaning: Signifier) -> (usize
             (!rule.is_empty()).then(|| Marker::Recurrence(rule.to_string()))
         }
         Signifier::Priority(priority) => Some(Marker::Priority(priority)),
+        Signifier::Field(key) => {
+            let value_len = word_list_len(&text[value_start..]);
+            end = value_start + value_len;
+            let value = text[value_start..end].trim_end();
+            (!value.is_empty()).then(|| Marker::Field {
+                key: key.to_string(),
+                value: value.to_string(),
+            })
+        }
     };
     (end, marker)
+}
+
+/// The length of the words joined by commas (`abc`, `abc, def`) that `text` starts with,
+/// as Tasks writes an id, the ids a task depends on, or what to do on completion.
+fn word_list_len(text: &str) -> usize {
+    let mut len = 0;
+    loop {
+        let rest = &text[len..];
+        len += rest
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
+        let Some(after_comma) = text[len..]
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(',')
+        else {
+            return len;
+        };
+        // Past the comma and the spaces after it: each turn moves on by one comma at least.
+        len = text.len() - after_comma.trim_start_matches([' ', '\t']).len();
+    }
 }
 
 fn parse_date(value: &str) -> Result<Date, String> {
@@ -446,6 +492,26 @@ mod tests {
     }
 
     #[test]
+    fn id_dependency_and_on_completion_are_fields_of_their_own() {
+        let (text, markers) = strip("Ship 🔁 every day 🏁 delete 🆔 abc-1 ⛔ x1, y_2 done ⛔ z,");
+        assert_eq!(text, "Ship done");
+        let field = |key: &str, value: &str| Marker::Field {
+            key: key.into(),
+            value: value.into(),
+        };
+        assert_eq!(
+            markers,
+            [
+                Marker::Recurrence("every day".into()),
+                field("oncompletion", "delete"),
+                field("id", "abc-1"),
+                field("dependson", "x1, y_2"),
+                field("dependson", "z,"),
+            ]
+        );
+    }
+
+    #[test]
     fn priorities_and_variation_selectors() {
         for (written, priority) in [
             ("a 🔺", Priority::Highest),
@@ -487,6 +553,24 @@ mod tests {
             [Marker::UnknownPriority {
                 raw: "[priority:: urgent]".into()
             }]
+        );
+    }
+
+    #[test]
+    fn spaces_inside_the_brackets_are_allowed_as_dataview_reads_them() {
+        let (text, markers) = strip("Pay [  due::2021-08-22] rent (\tbook:: Dune )");
+        assert_eq!(text, "Pay rent Dune");
+        assert_eq!(
+            markers,
+            [Marker::Date {
+                kind: DateKind::Due,
+                raw: "[  due::2021-08-22]".into(),
+                date: date("2021-08-22")
+            }]
+        );
+        assert_eq!(
+            fields("[ Effort  Hours :: 3]", &[]),
+            [("effort-hours".to_string(), "3".to_string())]
         );
     }
 

@@ -114,7 +114,27 @@ pub(crate) struct Document {
     pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
     pub(crate) links: Vec<Located<String>>,
+    /// In a dated entry, the text of each line that holds a `#tag` or a `[[wikilink]]`
+    /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
+    /// by the lines that mention the goal.
+    pub(crate) reference_lines: Vec<Located<String>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
+    /// the milestone (its own text comes before its children's). Tags are in file order,
+    /// so the search starts at the milestone: a file of many tagged milestones costs no
+    /// more than its tags.
+    pub(crate) fn tag_position(&self, milestone: &Milestone, tag: &str) -> Position {
+        let first = self
+            .tags
+            .partition_point(|found| found.position < milestone.position);
+        self.tags[first..]
+            .iter()
+            .find(|found| found.value == tag)
+            .map_or(milestone.position, |found| found.position)
+    }
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
@@ -423,10 +443,8 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         }
     };
     if text.trim().is_empty() {
+        // Empty notes are normal in a vault (a link followed, a note planned): no warning.
         document.title = file_stem(path);
-        document
-            .diagnostics
-            .push(Diagnostic::warning(path, None, "file is empty"));
         return document;
     }
     let lines = LineIndex::new(text);
@@ -437,13 +455,17 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
             frontmatter::read(text, yaml, &lines, path, diagnostics),
             body_start,
         ),
+        // A warning, not an error: in markdown a first line `---` is also a thematic
+        // break, which the file is read as; and none when no `key:` follows it.
         frontmatter::Split::Unclosed => {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Some(Position::new(1, 1)),
-                "front-matter opened with `---` is never closed; add a `---` line after it \
-                 (the file was read as if it had no front-matter)",
-            ));
+            if frontmatter::starts_like_front_matter(text) {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    Some(Position::new(1, 1)),
+                    "front-matter opened with `---` is never closed; add a `---` line after \
+                     it (the file was read as markdown, the `---` as a thematic break)",
+                ));
+            }
             (frontmatter::FrontMatter::default(), 0)
         }
     };
@@ -466,7 +488,67 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         goal.start = goal.start.or(document.date);
     }
     document.metrics = front.metrics;
+    if document.date.is_some() {
+        document.reference_lines = reference_lines(&document, &lines);
+    }
     document
+}
+
+/// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
+/// them: without their indentation and their quote, list, task or heading markers.
+fn reference_lines(document: &Document, lines: &LineIndex) -> Vec<Located<String>> {
+    let mut numbers: Vec<u32> = document
+        .tags
+        .iter()
+        .chain(&document.links)
+        .map(|found| found.position.line)
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+        .into_iter()
+        .filter_map(|number| {
+            let line = lines.line(number)?.trim_end_matches(['\n', '\r']);
+            Some(Located {
+                value: without_markers(line).to_string(),
+                position: Position::new(number, 1),
+            })
+        })
+        .collect()
+}
+
+/// `  - [x] text` and `> ## text` as `text`.
+fn without_markers(line: &str) -> &str {
+    let mut rest = line.trim();
+    loop {
+        let before = rest;
+        rest = rest.strip_prefix('>').unwrap_or(rest).trim_start();
+        for bullet in ["- ", "* ", "+ "] {
+            rest = rest.strip_prefix(bullet).unwrap_or(rest);
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            let after = &rest[digits..];
+            rest = after
+                .strip_prefix(". ")
+                .or_else(|| after.strip_prefix(") "))
+                .unwrap_or(rest);
+        }
+        // `[ ] `, `[x] `: a `]` third and a space fourth leave one byte, one character,
+        // between the brackets.
+        let bytes = rest.as_bytes();
+        if bytes.len() >= 4 && bytes[0] == b'[' && bytes[2] == b']' && bytes[3] == b' ' {
+            rest = &rest[4..];
+        }
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
+            rest = &rest[hashes..];
+        }
+        rest = rest.trim_start();
+        if rest == before {
+            return rest;
+        }
+    }
 }
 
 fn file_name(path: &str) -> &str {
@@ -483,7 +565,37 @@ fn file_stem(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
     use crate::testing::parse;
+
+    #[test]
+    fn an_entry_keeps_the_lines_with_tags_and_links_without_their_markers() {
+        let text = "# Week #talks\n\nPlain line.\nWent well. #talks #sql\n\
+                    > - [x] Told [[Ana]] about it\n  3. step #sql\n\
+                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n";
+        let lines: Vec<(u32, String)> = parse("2026-01-05.md", text.as_bytes())
+            .reference_lines
+            .into_iter()
+            .map(|found| (found.position.line, found.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "Week #talks".to_string()),
+                (4, "Went well. #talks #sql".to_string()),
+                (5, "Told [[Ana]] about it".to_string()),
+                (6, "step #sql".to_string()),
+                (7, "✨ [[Talks]]".to_string()),
+                (8, "2026 was [[Talks|good]]".to_string()),
+            ]
+        );
+        // Only entries: an undated note is never listed under a goal.
+        assert!(
+            parse("notes.md", text.as_bytes())
+                .reference_lines
+                .is_empty()
+        );
+    }
 
     #[test]
     fn front_matter_and_body_positions_are_in_the_file() {
@@ -541,20 +653,38 @@ mod tests {
     }
 
     #[test]
-    fn an_unclosed_block_is_an_error_and_the_body_is_still_read() {
+    fn an_unclosed_block_is_a_warning_and_the_file_is_read_as_markdown() {
         let doc = parse("a.md", b"---\ngoal: G\n- [ ] task\n");
         assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.diagnostics[0].severity, Severity::Warning);
         assert!(doc.diagnostics[0].message.contains("never closed"));
         assert!(doc.goals.is_empty());
         assert_eq!(doc.milestones.len(), 1);
+        // No `key:` after it: a thematic break, as notes start, without a word.
+        for text in [
+            &b"---\n- [ ] task\n"[..],
+            b"---\n\nSome text: more\n",
+            b"---",
+        ] {
+            let doc = parse("a.md", text);
+            assert!(doc.diagnostics.is_empty(), "{text:?}");
+        }
     }
 
     #[test]
-    fn undecodable_and_empty_files_get_one_diagnostic() {
-        for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28", b"", b" \n\n"] {
+    fn undecodable_files_get_one_diagnostic() {
+        for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28"] {
             let doc = parse("a.md", bytes);
             assert_eq!(doc.diagnostics.len(), 1, "{bytes:?}");
             assert_eq!(doc.diagnostics[0].position, None);
+        }
+    }
+
+    #[test]
+    fn empty_files_are_fine() {
+        for bytes in [&b""[..], b" \n\n"] {
+            let doc = parse("a.md", bytes);
+            assert!(doc.diagnostics.is_empty(), "{bytes:?}");
         }
     }
 

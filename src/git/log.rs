@@ -678,8 +678,8 @@ mod tests {
             Some(Checked::On(day("2026-02-01")))
         );
         assert_eq!(history.checked("g.md", "a"), None);
-        assert!(history.tracks("my goals/g.md"));
-        assert!(!history.tracks("my goals.md"));
+        assert!(history.checked_since_last_commit("my goals/g.md"));
+        assert!(!history.checked_since_last_commit("my goals.md"));
     }
 
     #[test]

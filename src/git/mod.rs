@@ -20,7 +20,7 @@ mod cache;
 mod log;
 mod run;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,10 @@ pub(crate) struct History {
     /// its files are in its own commits, not in this repository's diffs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     submodules: BTreeMap<String, History>,
+    /// The files (relative to the journal) committed at `HEAD` and unchanged since,
+    /// staged or not: read anew on every run, as the working tree changes between runs.
+    #[serde(skip)]
+    unchanged: BTreeSet<String>,
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
     pub(crate) problem: Option<Unread>,
@@ -86,12 +90,15 @@ impl History {
         self.checked.get(file)?.get(text).copied()
     }
 
-    /// Whether `file` is in a repository whose history was read: then a milestone that
-    /// is checked in no commit was checked since the last one.
-    pub(crate) fn tracks(&self, file: &str) -> bool {
+    /// Whether a milestone of `file` that no commit shows checked was checked since the
+    /// last commit: `file` is in a repository whose history was read, and it is new or
+    /// changed since `HEAD`. In a file committed as it is, such a milestone was
+    /// committed checked where the history cannot show it (a file renamed from a name
+    /// that is not markdown's, say): its day is unknown, not today.
+    pub(crate) fn checked_since_last_commit(&self, file: &str) -> bool {
         match self.submodule_of(file) {
-            Some((submodule, file)) => submodule.tracks(file),
-            None => self.in_repository,
+            Some((submodule, file)) => submodule.checked_since_last_commit(file),
+            None => self.in_repository && !self.unchanged.contains(file),
         }
     }
 
@@ -144,7 +151,7 @@ pub(crate) fn update(root: &Path, known: Option<History>) -> History {
     if let Some(stopped) = known.as_ref().filter(|known| known.stopped) {
         return stopped.clone();
     }
-    let head = match rev_parse_head(root) {
+    let (head, prefix) = match rev_parse_head(root) {
         Ok(Head::NotARepository) => return History::default(),
         Ok(Head::NoCommits) => {
             return History {
@@ -152,12 +159,22 @@ pub(crate) fn update(root: &Path, known: Option<History>) -> History {
                 ..History::default()
             };
         }
-        Ok(Head::Commit(head)) => head,
+        Ok(Head::Commit { head, prefix }) => (head, prefix),
+        Err(failure) => return without_history(failure),
+    };
+    let unchanged = match unchanged_files(root, &prefix) {
+        Ok(unchanged) => unchanged,
         Err(failure) => return without_history(failure),
     };
     let mut history = match known {
         Some(cached) if cached.head.as_deref() == Some(head.as_str()) => {
-            return with_submodules(root, cached);
+            return with_submodules(
+                root,
+                History {
+                    unchanged,
+                    ..cached
+                },
+            );
         }
         Some(cached)
             if cached
@@ -182,7 +199,58 @@ pub(crate) fn update(root: &Path, known: Option<History>) -> History {
     }
     history.head = Some(head);
     history.in_repository = true;
+    history.unchanged = unchanged;
     with_submodules(root, history)
+}
+
+/// The files of the journal folder (relative to it) committed at `HEAD` and unchanged
+/// since: those in git's index, less those that differ from `HEAD` in the index or the
+/// working tree. `prefix` is the journal's folder in the repository (`git status` names
+/// files from the top). The untracked files are not listed (that would read every
+/// `.gitignore`): a file not in the index counts as changed anyway.
+fn unchanged_files(root: &Path, prefix: &str) -> Result<BTreeSet<String>, Failure> {
+    let tracked = file_list(root, &["ls-files", "-z", "--", "."])?;
+    let changed = file_list(
+        root,
+        &[
+            // `status` refreshes the index it reads: this keeps it from writing it back
+            // (trailmark writes nothing in the journal). A plain `git diff` would write it.
+            "--no-optional-locks",
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=no",
+            "--no-renames",
+            "--ignore-submodules=all",
+            "--",
+            ".",
+        ],
+    )?;
+    let changed: BTreeSet<&str> = changed
+        .iter()
+        // Each entry is two status letters, a space and the file.
+        .filter_map(|entry| entry.get(3..)?.strip_prefix(prefix))
+        .collect();
+    Ok(tracked
+        .into_iter()
+        .filter(|file| !changed.contains(file.as_str()))
+        .collect())
+}
+
+/// The NUL-separated entries a git command run in `root` with `args` prints.
+fn file_list(root: &Path, args: &[&str]) -> Result<Vec<String>, Failure> {
+    let mut command = git(root);
+    command.args(args);
+    let finished = run(command, LIMITS, all_text)?;
+    if !finished.success {
+        return Err(Failure::Problem(first_line(&finished.stderr)));
+    }
+    Ok(finished
+        .read
+        .split('\0')
+        .filter(|entry| !entry.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// `history` with the history of each of its submodules brought up to date (each is a
@@ -236,7 +304,12 @@ fn without_history(failure: Failure) -> History {
 enum Head {
     NotARepository,
     NoCommits,
-    Commit(String),
+    /// `HEAD`'s commit, and the folder `git` ran in, relative to the repository's top
+    /// (empty at the top, else ending with `/`).
+    Commit {
+        head: String,
+        prefix: String,
+    },
 }
 
 fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
@@ -244,6 +317,7 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
     command.args([
         "rev-parse",
         "--is-inside-work-tree",
+        "--show-prefix",
         "--verify",
         "-q",
         "HEAD",
@@ -267,8 +341,12 @@ fn rev_parse_head(root: &Path) -> Result<Head, Failure> {
             };
         }
     }
+    let prefix = lines.next().unwrap_or_default().to_string();
     Ok(match lines.next() {
-        Some(hash) if finished.success => Head::Commit(hash.trim().to_string()),
+        Some(hash) if finished.success => Head::Commit {
+            head: hash.trim().to_string(),
+            prefix,
+        },
         _ => Head::NoCommits,
     })
 }

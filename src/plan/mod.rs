@@ -73,18 +73,23 @@ pub(crate) enum PageData<'a> {
         today: Date,
         events: Vec<calendar::Event>,
     },
-    /// `report` (its `today` only), `goal`, `parent`, `children`, `burn_up`,
-    /// `forecast_window_weeks`.
+    /// `report` (its `today` only), `goal`, `parent`, `children`, `previous`, `next`,
+    /// `burn_up`, `forecast_window_weeks`.
     Goal {
         today: Today,
         goal: &'a GoalReport,
         parent: Option<&'a GoalReport>,
         children: Vec<&'a GoalReport>,
+        /// The goals before and after it on the index.
+        previous: Option<GoalLink<'a>>,
+        next: Option<GoalLink<'a>>,
     },
-    /// `review`, `to_journal`.
+    /// `review`, `to_journal`, `in_reports`: whether the page sits in the reports'
+    /// `reviews/` folder, where links to the other reports work (not when printed).
     Review {
         review: &'a Review<'a>,
         to_journal: String,
+        in_reports: bool,
     },
     /// `report` (its `today` only), `reviews`, `unknown_done`.
     Reviews {
@@ -98,6 +103,14 @@ pub(crate) enum PageData<'a> {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub(crate) struct Today {
     pub(crate) today: Date,
+}
+
+/// A link to a goal's page: its id and title, all a link to the goal before or after
+/// shows (and all its fingerprint depends on).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct GoalLink<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) title: &'a str,
 }
 
 /// A line of the reviews index.
@@ -188,7 +201,7 @@ pub(crate) fn outputs<'a>(
     pages.extend(
         reviews
             .iter()
-            .map(|review| review_page(review, from_reviews.clone())),
+            .map(|review| review_page(review, from_reviews.clone(), true)),
     );
     pages.push(Page {
         template: "reviews",
@@ -205,10 +218,24 @@ pub(crate) fn outputs<'a>(
     }
 }
 
-/// A page per goal, with its parent and children.
+/// A page per goal, with its parent and children, and the goals before and after it in
+/// the order of the index.
 fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
     let by_id: std::collections::HashMap<&str, &GoalReport> =
         report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+    let in_index_order: Vec<GoalLink> = report
+        .goal_tree()
+        .iter()
+        .map(|row| GoalLink {
+            id: &row.goal.id,
+            title: &row.goal.title,
+        })
+        .collect();
+    let place: std::collections::HashMap<&str, usize> = in_index_order
+        .iter()
+        .enumerate()
+        .map(|(place, link)| (link.id, place))
+        .collect();
     report.goals.iter().map(move |goal| Page {
         template: "goal",
         path: format!("goals/{}", paths::report_file_stem(&goal.id)),
@@ -221,17 +248,29 @@ fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()).copied())
                 .collect(),
+            previous: place[goal.id.as_str()]
+                .checked_sub(1)
+                .map(|before| in_index_order[before]),
+            next: in_index_order.get(place[goal.id.as_str()] + 1).copied(),
         },
     })
 }
 
 /// The page of one review, with entries linked through `to_journal`: in the build's
-/// `reviews/` folder, and as `trailmark review` prints it.
-pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Page<'a> {
+/// `reviews/` folder (`in_reports`), or as `trailmark review` prints it.
+pub(crate) fn review_page<'a>(
+    review: &'a Review<'a>,
+    to_journal: String,
+    in_reports: bool,
+) -> Page<'a> {
     Page {
         template: "review",
         path: format!("reviews/{}", review.label),
-        data: PageData::Review { review, to_journal },
+        data: PageData::Review {
+            review,
+            to_journal,
+            in_reports,
+        },
     }
 }
 
@@ -239,20 +278,16 @@ pub(crate) fn review_page<'a>(review: &'a Review<'a>, to_journal: String) -> Pag
 mod tests {
     use super::*;
     use crate::analyse::period::PeriodKind;
-    use crate::document::{self, ParseOptions};
+    use crate::testing::{journal, report};
 
     #[test]
     fn every_page_in_each_of_its_formats() {
-        let goal = "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n";
-        let document = document::parse("goals/sql.md", goal.as_bytes(), &ParseOptions::default());
-        let journal = crate::model::build(vec![document]);
-        let today = Date::parse("2026-03-01").unwrap();
-        let report = Arc::new(crate::analyse::analyse(
-            &journal,
-            &git::History::default(),
-            today,
-            &Default::default(),
-        ));
+        let files = [(
+            "goals/sql.md",
+            "---\ngoal: Learn SQL\n---\n- [x] joins ✅ 2026-02-27\n- [ ] indexes\n",
+        )];
+        let journal = journal(&files);
+        let report = Arc::new(report(&files, "2026-03-01"));
         let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
         let outputs = outputs(&report, &reviews, "../", Some(&git::History::default()));
         let files: Vec<String> = outputs

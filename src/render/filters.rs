@@ -1,5 +1,6 @@
 //! The filters templates use beyond minijinja's own: numbers, percentages and bars as
-//! reports show them, links, journal markdown as HTML, and the order of open milestones.
+//! reports show them, links, journal markdown and plain text as HTML, and the order of
+//! open milestones.
 
 use minijinja::{Environment, Value};
 
@@ -7,7 +8,7 @@ use crate::analyse::Status;
 use crate::dates::Date;
 use crate::document::Priority;
 use crate::paths;
-use crate::text::{percent, progress_bar};
+use crate::text::{number, percent, progress_bar};
 
 use super::{chart, markup};
 
@@ -21,13 +22,38 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_filter("bar", text_bar);
     env.add_filter("md_cell", markdown_cell);
     env.add_filter("rich_text", rich_text);
+    env.add_filter("plain_text", |text: &str| {
+        Value::from_safe_string(markup::plain_html(text))
+    });
     env.add_filter("open_by_priority", open_by_priority);
     env.add_filter("number", number);
     env.add_filter("report_name", |id: &str| paths::report_file_stem(id));
     env.add_filter("sparkline", |values: Vec<f64>| chart::sparkline(&values));
+    env.add_filter("progress_sparkline", progress_sparkline);
     env.add_filter("signed_percent", signed_percent);
     env.add_filter("path_url", path_url);
     env.add_filter("days_between", days_between);
+}
+
+/// A burn-up's points (`goal.burn_up`) as a weekly sparkline scaled to 0..100%
+/// ([`chart::progress_sparkline`]).
+fn progress_sparkline(points: Vec<Value>) -> Result<String, minijinja::Error> {
+    let step = |point: &Value| -> Option<(Date, f64)> {
+        let date = Date::parse(point.get_attr("date").ok()?.as_str()?).ok()?;
+        let progress = f64::try_from(point.get_attr("progress").ok()?).ok()?;
+        Some((date, progress))
+    };
+    let steps = points
+        .iter()
+        .map(step)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "progress_sparkline takes a goal's burn_up points",
+            )
+        })?;
+    Ok(chart::progress_sparkline(&steps))
 }
 
 /// The days from one `YYYY-MM-DD` date to another.
@@ -72,23 +98,15 @@ fn text_bar(value: f64) -> String {
     progress_bar(value, 10)
 }
 
-/// `4.0` -> `4`, `2.5` -> `2.5`, `0.333333` -> `0.33`: metric values as people write them.
-fn number(value: f64) -> String {
-    let rounded = format!("{value:.2}");
-    rounded
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .to_string()
-}
-
 /// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
-/// when it has any, else its plain text (which auto-escaping escapes).
+/// when it has any, else its plain text; either with its dates kept whole.
 fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
     let markdown = item.get_attr("markdown")?;
-    match markdown.as_str() {
-        Some(markdown) => Ok(Value::from_safe_string(markup::inline_html(markdown))),
-        None => item.get_attr("text"),
-    }
+    let html = match markdown.as_str() {
+        Some(markdown) => markup::inline_html(markdown),
+        None => markup::plain_html(item.get_attr("text")?.as_str().unwrap_or_default()),
+    };
+    Ok(Value::from_safe_string(html))
 }
 
 /// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
@@ -139,15 +157,6 @@ mod tests {
             })
             .collect();
         assert_eq!(finals, [false, false, false, false, false, true, true]);
-    }
-
-    #[test]
-    fn numbers_drop_needless_decimals() {
-        assert_eq!(number(4.0), "4");
-        assert_eq!(number(2.5), "2.5");
-        assert_eq!(number(1.0 / 3.0), "0.33");
-        assert_eq!(number(-10.0), "-10");
-        assert_eq!(number(100.0), "100");
     }
 
     #[test]

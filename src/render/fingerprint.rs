@@ -48,6 +48,8 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                     goal,
                     parent,
                     children,
+                    previous,
+                    next,
                 } => data_hash(&(
                     today,
                     goal_hash(goal),
@@ -56,8 +58,13 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                         .iter()
                         .map(|child| goal_hash(child))
                         .collect::<Vec<u64>>(),
+                    previous,
+                    next,
                 )),
-                PageData::Review { review, to_journal } => data_hash(&(review, to_journal)),
+                // Built reviews are all in the reports (`in_reports`).
+                PageData::Review {
+                    review, to_journal, ..
+                } => data_hash(&(review, to_journal)),
                 PageData::Reviews {
                     today,
                     reviews,

@@ -2,20 +2,22 @@
 //! (emphasis, code, links, strikethrough) and then sanitized to a short allowlist, so that
 //! nothing a journal holds (raw HTML, `<script>`, event handlers, `javascript:` or `data:`
 //! links, images that would load from elsewhere) can run or fetch anything when a report
-//! is opened.
+//! is opened. Dates in journal text are kept whole: a `<time>` holds each, which the
+//! stylesheet never breaks across lines (docs/REPORTS.md, "Phone and narrow screens").
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ammonia::UrlRelative;
+use minijinja::HtmlEscape;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::document::wikilink_display;
 
 /// Tags a report keeps from journal text; everything else is dropped, its text kept.
-const INLINE_TAGS: [&str; 10] = [
-    "a", "em", "strong", "code", "del", "s", "br", "sub", "sup", "kbd",
+const INLINE_TAGS: [&str; 11] = [
+    "a", "em", "strong", "code", "del", "s", "br", "sub", "sup", "kbd", "time",
 ];
 
 /// The sanitizer, configured once: inline tags only, links only to absolute `http`,
@@ -37,8 +39,49 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 pub(super) fn inline_html(markdown: &str) -> String {
     let source = escape_block_start(markdown);
     let mut html = String::with_capacity(source.len() + 16);
-    pulldown_cmark::html::push_html(&mut html, without_wikilinks(&source));
+    let events = without_wikilinks(&source).map(|event| match event {
+        Event::Text(text) => match dates_kept_whole(&text) {
+            Some(html) => Event::InlineHtml(html.into()),
+            None => Event::Text(text),
+        },
+        other => other,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     SANITIZER.clean(&html).to_string().trim().to_string()
+}
+
+/// Plain journal text (a title) as HTML: escaped, its dates kept whole.
+pub(super) fn plain_html(text: &str) -> String {
+    dates_kept_whole(text).unwrap_or_else(|| HtmlEscape(text).to_string())
+}
+
+/// `text` escaped, with each `YYYY-MM-DD` in it in a `<time>`; `None` when it has none.
+fn dates_kept_whole(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+    let is_date_at = |at: usize| {
+        (0..10).all(|offset| match offset {
+            4 | 7 => bytes.get(at + offset) == Some(&b'-'),
+            _ => digit(at + offset),
+        }) && !(at > 0 && digit(at - 1))
+            && !digit(at + 10)
+    };
+    let mut html = String::new();
+    let mut written = 0;
+    let mut at = 0;
+    while at + 10 <= bytes.len() {
+        if is_date_at(at) {
+            // A date is ASCII, so `at` and `at + 10` are character boundaries.
+            let date = &text[at..at + 10];
+            html.push_str(&HtmlEscape(&text[written..at]).to_string());
+            html.push_str(&format!("<time>{date}</time>"));
+            written = at + 10;
+            at = written;
+        } else {
+            at += 1;
+        }
+    }
+    (written > 0).then(|| html + &HtmlEscape(&text[written..]).to_string())
 }
 
 /// The inline events of `source`, with `[[wikilinks]]` as their text: the alias, else the
@@ -165,6 +208,24 @@ mod tests {
             inline_html("<a href=\"https://ok.example\" style=\"x\" onclick=\"y\">ok</a>"),
             "<a href=\"https://ok.example\" rel=\"noopener noreferrer nofollow\">ok</a>"
         );
+    }
+
+    #[test]
+    fn dates_are_kept_whole() {
+        assert_eq!(
+            inline_html("Ship by 2026-12-01, *not* 2026-12-011 <b>or</b> 12026-12-01"),
+            "Ship by <time>2026-12-01</time>, <em>not</em> 2026-12-011 or 12026-12-01"
+        );
+        assert_eq!(
+            inline_html("[2026-01-02](https://example.com/2026-01-02)"),
+            "<a href=\"https://example.com/2026-01-02\" rel=\"noopener noreferrer nofollow\"><time>2026-01-02</time></a>"
+        );
+        assert_eq!(inline_html("`2026-01-02`"), "<code>2026-01-02</code>");
+        assert_eq!(
+            plain_html("Week of 2026-10-05 <b>"),
+            "Week of <time>2026-10-05</time> &lt;b&gt;"
+        );
+        assert_eq!(plain_html("Café <3"), "Café &lt;3");
     }
 
     #[test]

@@ -71,7 +71,11 @@ impl Renderer {
         format: Format,
         to_journal: &str,
     ) -> Result<String, Error> {
-        self.render_page(&plan::review_page(review, to_journal.to_string()), format)
+        // Printed: the links to other reports would lead nowhere.
+        self.render_page(
+            &plan::review_page(review, to_journal.to_string(), false),
+            format,
+        )
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, Error> {

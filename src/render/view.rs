@@ -54,11 +54,12 @@ pub(super) fn context(page: &Page) -> Value {
                     loose_tasks => Value::from(Serde(&report.loose_tasks)),
                     diagnostics => Value::from(Serde(&report.diagnostics)),
                     activity => Value::from(Serde(&report.activity)),
+                    needs_now => Value::from(Serde(&report.needs_now)),
                 },
                 tree,
                 filters => context! { areas => Value::from(Serde(&areas)) },
                 summary => Value::from(Serde(StatusSummary::of(report))),
-                activity => Value::from_safe_string(chart::activity(&report.activity, report.today)),
+                activity => Value::from_safe_string(chart::activity(&report.activity)),
             }
         }
         PageData::Goal {
@@ -66,17 +67,27 @@ pub(super) fn context(page: &Page) -> Value {
             goal,
             parent,
             children,
+            previous,
+            next,
         } => context! {
             report => Value::from(Serde(today)),
             goal => Value::from(Serde(goal)),
             parent => Value::from(Serde(parent)),
             children => Value::from(Serde(children)),
+            previous => Value::from(Serde(previous)),
+            next => Value::from(Serde(next)),
             burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
+            metric_chart => Value::from_safe_string(chart::metric(goal, today.today)),
             forecast_window_weeks => FORECAST_WINDOW_WEEKS,
         },
-        PageData::Review { review, to_journal } => context! {
+        PageData::Review {
+            review,
+            to_journal,
+            in_reports,
+        } => context! {
             review => Value::from(Serde(review)),
             to_journal,
+            in_reports,
         },
         PageData::Reviews {
             today,

@@ -9,7 +9,7 @@ use crate::write::WriteSummary;
 
 /// `build`'s summary: goals, reports written, unchanged and removed, and where; then how
 /// many problems the journal has.
-pub(crate) fn built(report: &Report, summary: &WriteSummary, out: &Path) -> String {
+pub(crate) fn built(root: &Path, report: &Report, summary: &WriteSummary, out: &Path) -> String {
     let mut line = format!(
         "{}: {} reports written, {} unchanged",
         plural(report.goals.len(), "goal"),
@@ -20,11 +20,9 @@ pub(crate) fn built(report: &Report, summary: &WriteSummary, out: &Path) -> Stri
         line.push_str(&format!(", {} removed", summary.removed.len()));
     }
     line.push_str(&format!(" in {}\n", out.display()));
-    line + &problems_note(report.diagnostics.len())
+    line + &super::problems_note(root, &report.diagnostics)
 }
 
-/// How many problems the journal has and how to see them, on a line of its own; nothing
-/// when it has none.
 /// Says that a build waits for another trailmark writing to `out`, on stderr, even with
 /// `--quiet`: a command that seems to hang would be worse.
 pub(crate) fn waiting(out: &Path) {
@@ -38,17 +36,6 @@ pub(crate) fn waiting_line(out: &Path) -> String {
         "waiting for another trailmark writing {} to finish...\n",
         out.display()
     )
-}
-
-pub(crate) fn problems_note(problems: usize) -> String {
-    match problems {
-        0 => String::new(),
-        n => format!(
-            "{} in the journal; run `trailmark check` to see {}\n",
-            plural(n, "problem"),
-            if n == 1 { "it" } else { "them" }
-        ),
-    }
 }
 
 /// One line a report written or removed, for `--verbose`.

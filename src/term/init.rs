@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anstyle::AnsiColor;
 
-use super::paint;
+use super::{folder_argument, paint};
 use crate::paths::DEFAULT_OUTPUT_FOLDER;
 use crate::scaffold::NewFile;
 
@@ -31,11 +31,7 @@ pub(crate) fn started(dir: &Path, files: &[NewFile]) -> String {
 /// The commands to run after `init`, each with what it does.
 fn next_steps(dir: &Path) -> String {
     // `trailmark build` rather than `trailmark build .`: the folder is the default.
-    let dir_arg = if dir == Path::new(".") {
-        String::new()
-    } else {
-        format!(" {}", shell_word(&dir.display().to_string()))
-    };
+    let dir_arg = folder_argument(dir);
     let next = [
         (
             format!("trailmark build{dir_arg}"),
@@ -78,9 +74,4 @@ fn next_steps(dir: &Path) -> String {
         ));
     }
     text
-}
-
-/// `text` as one shell word, quoted if it needs to be.
-fn shell_word(text: &str) -> String {
-    shlex::try_quote(text).map_or_else(|_| text.to_string(), |quoted| quoted.into_owned())
 }

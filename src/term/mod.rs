@@ -10,11 +10,13 @@ pub(crate) mod status;
 pub(crate) mod watch;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::text::plural;
 
 /// How much a command prints besides errors and its own output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,19 +47,101 @@ pub(crate) fn warning_label() -> String {
     paint(AnsiColor::Yellow, "warning")
 }
 
-/// `trailmark: error: …` on stderr, for an error that stops a command.
+/// `error: …` on stderr, for an error that stops a command: the prefix of cargo, rustc
+/// and clap, whose usage errors trailmark prints as they are, so that every error reads
+/// the same.
 pub(crate) fn print_error(error: &Error) {
-    let _ = writeln!(anstream::stderr(), "trailmark: {}: {error}", error_label());
+    let _ = writeln!(anstream::stderr(), "{}: {error}", error_label());
 }
 
-/// `trailmark: warning: …` on stderr.
+/// `warning: …` on stderr.
 pub(crate) fn print_warning(warning: &str) {
+    let _ = writeln!(anstream::stderr(), "{}: {warning}", warning_label());
+}
+
+/// `note: …` on stderr: something worth knowing that is no problem.
+pub(crate) fn print_note(note: &str) {
     let _ = writeln!(
         anstream::stderr(),
-        "trailmark: {}: {warning}",
-        warning_label()
+        "{}: {note}",
+        paint(AnsiColor::Cyan, "note")
     );
 }
+
+/// The journal folder `root` as a path from the current folder, the way a person can
+/// paste it or an editor open it: empty for the current folder itself, relative where
+/// the journal is inside the current folder, else as it was given. Terminal output
+/// names files by it (`journal/goals.md:3:1`); JSON keeps paths relative to the journal.
+pub(crate) fn from_current_folder(root: &Path) -> PathBuf {
+    let inside = root
+        .is_absolute()
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
+        .and_then(|current| root.strip_prefix(current).ok().map(Path::to_path_buf));
+    inside
+        .unwrap_or_else(|| root.to_path_buf())
+        .components()
+        .filter(|part| *part != Component::CurDir)
+        .collect()
+}
+
+/// The journal folder `root` as the last word of a command typed in the current folder:
+/// nothing for the current folder (the default), else ` example-journal`, quoted for a
+/// shell where it must be.
+pub(crate) fn folder_argument(root: &Path) -> String {
+    let folder = from_current_folder(root);
+    if folder.as_os_str().is_empty() {
+        return String::new();
+    }
+    let text = folder.display().to_string();
+    let word = shlex::try_quote(&text).map_or_else(|_| text.clone(), |quoted| quoted.into_owned());
+    format!(" {word}")
+}
+
+/// How many problems the journal `root` has and the command that shows them, on a line
+/// of its own; nothing when it has none. `status`, `build` and `watch` all say it so.
+pub(crate) fn problems_note(root: &Path, diagnostics: &[Diagnostic]) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    format!(
+        "{}, {} in the journal; run `trailmark check{}` to see {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        folder_argument(root),
+        if diagnostics.len() == 1 { "it" } else { "them" }
+    )
+}
+
+/// How many columns stdout's lines may take: `$COLUMNS` where it is a number (as git and
+/// less read it, so a script or a test can ask for a width), else the width of the
+/// terminal stdout is, else 80 (a pipe, a file).
+pub(crate) fn terminal_width() -> usize {
+    wrap_width().unwrap_or(DEFAULT_WIDTH)
+}
+
+/// The width to wrap long lines at: `$COLUMNS` or the terminal's width; `None` where
+/// stdout is no terminal, so that output read by a program (vim's quickfix, an editor's
+/// problem matcher, grep) keeps one line a diagnostic.
+pub(crate) fn wrap_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse().ok())
+        .filter(|&columns: &usize| columns > 0)
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_rows, columns)| usize::from(columns))
+        })
+}
+
+/// The width of output that goes to no terminal.
+const DEFAULT_WIDTH: usize = 80;
 
 /// Prints `text` on stdout, in color where stdout is a terminal that wants it.
 pub(crate) fn print(text: &str) -> Result<(), Error> {

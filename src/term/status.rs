@@ -2,30 +2,49 @@
 //! in the same order as the index report.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use anstyle::AnsiColor;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::paint;
+use super::{bold, paint, problems_note};
 use crate::analyse::{Report, Status};
-use crate::diagnostic::Severity;
 use crate::text::{percent, plural, progress_bar};
 use crate::visible::visible;
 
-/// Titles wider than this are cut with `…` so the columns stay on one line.
+/// Titles wider than this are cut with `…` even on a wide terminal: a table is read
+/// across, and a very long title would push the numbers out of sight.
 const MAX_TITLE_WIDTH: usize = 44;
+/// Titles are never cut shorter than this, however narrow the terminal: below it the
+/// line is wider than the terminal rather than the title unreadable.
+const MIN_TITLE_WIDTH: usize = 12;
 const BAR_WIDTH: usize = 12;
+/// What follows the status of a stalled goal.
+const STALLED: &str = ", stalled";
+/// The columns after the title, but the status word: the gaps, the bar with its
+/// percentage, done/total and the due date.
+const COLUMNS_AFTER_TITLE: usize = 2 + BAR_WIDTH + 5 + 2 + 7 + 2 + 10 + 2;
 
-/// The status table, then a line counting loose tasks and problems, if any.
-pub(crate) fn status_table(report: &Report) -> String {
+/// The status table, as wide as `width` columns at most (see [`super::terminal_width`]),
+/// titles cut with `…` to fit; then a line counting loose tasks and problems, if any.
+pub(crate) fn status_table(root: &Path, report: &Report, width: usize) -> String {
     let rows = report.goal_tree();
+    let status_width = rows
+        .iter()
+        .map(|row| row.goal.status.as_str().len() + STALLED.len() * usize::from(row.goal.stalled))
+        .max()
+        .unwrap_or(0)
+        .max("Status".len());
+    let max_title_width = width
+        .saturating_sub(COLUMNS_AFTER_TITLE + status_width)
+        .clamp(MIN_TITLE_WIDTH, MAX_TITLE_WIDTH);
     let titles: Vec<String> = rows
         .iter()
         .map(|row| {
             let indent = "  ".repeat(row.depth);
             truncate(
                 &format!("{indent}{}", visible(&row.goal.title)),
-                MAX_TITLE_WIDTH,
+                max_title_width,
             )
         })
         .collect();
@@ -44,18 +63,16 @@ pub(crate) fn status_table(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{}",
-            paint(
-                AnsiColor::White,
-                &format!(
-                    "{}  {:<w$}  {:>7}  {:<10}  {}",
-                    pad("Goal", title_width),
-                    "Progress",
-                    "Done",
-                    "Due",
-                    "Status",
-                    w = BAR_WIDTH + 5
-                )
-            )
+            // Bold, not a color: white is invisible on a light background.
+            bold(&format!(
+                "{}  {:<w$}  {:>7}  {:<10}  {}",
+                pad("Goal", title_width),
+                "Progress",
+                "Done",
+                "Due",
+                "Status",
+                w = BAR_WIDTH + 5
+            ))
         );
     }
     for (goal, title) in rows.iter().map(|row| row.goal).zip(&titles) {
@@ -67,39 +84,31 @@ pub(crate) fn status_table(report: &Report) -> String {
         let due = goal.due.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{}  {} {:>4}  {:>7}  {:<10}  {}",
+            "{}  {} {:>4}  {:>7}  {:<10}  {}{}",
             pad(title, title_width),
-            paint(AnsiColor::Green, &progress_bar(goal.progress, BAR_WIDTH)),
+            // The bar in the status's color: a glance at it says which goals need care.
+            paint(
+                status_color(goal.status),
+                &progress_bar(goal.progress, BAR_WIDTH)
+            ),
             percent(goal.progress),
             done,
             due,
-            paint(status_color(goal.status), goal.status.as_str())
+            paint(status_color(goal.status), goal.status.as_str()),
+            if goal.stalled { STALLED } else { "" }
         );
     }
-    let mut notes = Vec::new();
-    if !report.loose_tasks.is_empty() {
-        notes.push(format!(
-            "{} without a goal",
+    let loose = (!report.loose_tasks.is_empty()).then(|| {
+        format!(
+            "{} without a goal\n",
             plural(report.loose_tasks.len(), "task")
-        ));
+        )
+    });
+    let problems = problems_note(root, &report.diagnostics);
+    if loose.is_some() || !problems.is_empty() {
+        out.push('\n');
     }
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report.diagnostics.len() - errors;
-    if errors + warnings > 0 {
-        notes.push(format!(
-            "{}, {} in the journal (run `trailmark check`)",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ));
-    }
-    if !notes.is_empty() {
-        let _ = writeln!(out, "\n{}", notes.join("; "));
-    }
-    out
+    out + &loose.unwrap_or_default() + &problems
 }
 
 fn status_color(status: Status) -> AnsiColor {
@@ -138,7 +147,7 @@ mod tests {
     use super::*;
     use crate::dates::Date;
 
-    use crate::model::build;
+    use crate::testing::build;
     use crate::testing::parse;
 
     fn table(files: &[(&str, &str)]) -> String {
@@ -149,7 +158,7 @@ mod tests {
             Date::parse("2026-06-01").unwrap(),
             &Default::default(),
         );
-        anstream::adapter::strip_str(&status_table(&report)).to_string()
+        anstream::adapter::strip_str(&status_table(Path::new("."), &report, 80)).to_string()
     }
 
     #[test]
@@ -172,6 +181,15 @@ mod tests {
     }
 
     #[test]
+    fn a_stalled_goal_says_so_beside_its_status() {
+        let out = table(&[(
+            "g.md",
+            "---\ngoal: Idle\nstart: 2026-01-01\ndue: 2026-12-01\n---\n- [x] a ✅ 2026-01-10\n- [ ] b\n",
+        )]);
+        assert!(out.contains("2026-12-01  on-track, stalled\n"), "{out}");
+    }
+
+    #[test]
     fn long_titles_are_cut() {
         let cut = truncate(&"x".repeat(60), 10);
         assert_eq!(cut.width(), 10);
@@ -184,7 +202,8 @@ mod tests {
         let out = table(&[("n.md", "- [ ] loose\n"), ("bad.md", "---\ngoal: [\n---\n")]);
         assert!(out.contains("No goals yet"));
         assert!(
-            out.contains("1 task without a goal; 1 error, 1 warning in the journal"),
+            // No goal declared (bad.md's does not parse): the loose task is no warning.
+            out.contains("1 task without a goal\n1 error, 0 warnings in the journal; run `trailmark check` to see it\n"),
             "{out}"
         );
     }

@@ -5,9 +5,8 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::path::Path;
 
-use super::build::problems_note;
 use super::diagnostics::format_diagnostics;
-use super::error_label;
+use super::{error_label, problems_note};
 use crate::config::CONFIG_FILE;
 use crate::dates::Date;
 use crate::text::plural;
@@ -32,7 +31,7 @@ pub(crate) fn event(root: &Path, out: &Path, event: &WatchEvent, first: bool) ->
                 out.display(),
                 rebuild.took.as_millis()
             ) + &removal_notes(&clock, rebuild)
-                + &problems_note(rebuild.report.diagnostics.len())
+                + &problems_note(root, &rebuild.report.diagnostics)
         }
         WatchEvent::Built(rebuild) => {
             let mut line = format!("{clock} {}", what_changed(rebuild));

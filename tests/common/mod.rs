@@ -15,11 +15,23 @@ use assert_cmd::Command;
 pub(crate) use background::{Background, eventually, serve, serve_with_stderr};
 pub(crate) use journal::{Journal, stdout};
 
-/// The binary, with colors off.
+/// The binary, with colors off, and output as wide as where no terminal is (80
+/// columns) whatever `COLUMNS` the test runs with.
 pub(crate) fn trailmark() -> Command {
     let mut command = Command::cargo_bin("trailmark").expect("the binary is built by cargo test");
-    command.env("NO_COLOR", "1");
+    command.env("NO_COLOR", "1").env_remove("COLUMNS");
     command
+}
+
+/// Says on the test run's own stderr that the running test checked less than it could,
+/// and why. `eprintln!` would be captured by the test harness and shown only for a
+/// failing test, so a skipped check would read as a plain "ok"; a write to the stream
+/// itself is not captured.
+pub(crate) fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED in {test}: {why}");
 }
 
 /// `trailmark status --json --today TODAY DIR`, which must succeed, as JSON.

@@ -18,10 +18,14 @@ impl BodyReader<'_> {
             return;
         }
         let source = &self.text[start..];
+        // `\[x]`: pulldown-cmark gives the escaped bracket as text that starts after the
+        // backslash, but GitHub shows "[x]", no checkbox.
+        let escaped = self.text[..start].ends_with('\\');
         let found = match event {
             Event::TaskListMarker(true) => Some((MilestoneState::Done, 0, None)),
             Event::TaskListMarker(false) => Some((MilestoneState::Open, 0, None)),
             Event::Start(Tag::Paragraph) => return,
+            Event::Text(_) if escaped => None,
             Event::Text(_) if self.options.logseq_markers => other_task_marker(source)
                 .map(|(state, len)| (state, len, None))
                 .or_else(|| metadata::logseq_marker(source)),
@@ -110,6 +114,12 @@ impl BodyReader<'_> {
         let written = trimmed.get(item.marker_len..).unwrap_or(trimmed);
         let code = shift(&item.code, item.text.len() - written.len());
         let (text, markers) = metadata::strip_markers(written, &code);
+        if !item.fields.is_empty() {
+            self.document.milestones[index]
+                .tasks
+                .get_or_insert_default()
+                .fields = item.fields;
+        }
         for marker in markers {
             self.apply_marker(index, marker, &self.text[item.start..end], item.start);
         }
@@ -129,9 +139,6 @@ impl BodyReader<'_> {
         milestone.text = text;
         milestone.tags = item.tags;
         milestone.links = item.links;
-        if !item.fields.is_empty() {
-            milestone.tasks.get_or_insert_default().fields = item.fields;
-        }
     }
 
     /// Sets what a Tasks marker says on milestone `index`; a bad value is a diagnostic
@@ -184,6 +191,10 @@ impl BodyReader<'_> {
                     .get_or_insert_default()
                     .priority
                     .get_or_insert(priority);
+            }
+            Marker::Field { key, value } => {
+                let fields = &mut milestone.tasks.get_or_insert_default().fields;
+                fields.entry(key).or_insert(value);
             }
             Marker::UnknownPriority { raw } => self.document.diagnostics.push(Diagnostic::warning(
                 &self.document.path,

@@ -1,9 +1,13 @@
 //! The markdown body: milestones (task-list items, and Logseq's `TODO` items), headings,
 //! `#tags`, `[[wikilinks]]` and Dataview fields, all taken from pulldown-cmark's parse, so
-//! that text in code blocks, inline code or HTML never counts.
+//! that text in code blocks, inline code or HTML never counts (nor in Obsidian's `%%`
+//! comments, blanked before the parse).
 
 mod milestone;
+mod prepass;
+mod references;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -11,6 +15,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use super::metadata::{self, collapse_whitespace};
 use super::text::LineIndex;
 use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
 const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
@@ -28,6 +33,12 @@ pub(super) fn read(
     options: &ParseOptions,
     document: &mut Document,
 ) {
+    let body = prepass::without_comments(prepass::with_fence_tabs_as_spaces(&text[body_start..]));
+    let text = match &body {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
+    };
+    let text = text.as_ref();
     let mut reader = BodyReader {
         text,
         lines,
@@ -40,6 +51,8 @@ pub(super) fn read(
         in_wikilink: false,
         paragraph_note: None,
         block: Block::default(),
+        references: Vec::new(),
+        in_reference: false,
     };
     let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
     for (event, range) in events {
@@ -57,6 +70,9 @@ struct Item {
     at_text_start: bool,
     /// The item's first block is still being read, so its text is the item's text.
     collecting: bool,
+    /// A Logseq property line or drawer came: the rest of the block is no text (its tags,
+    /// links and fields still count).
+    text_ended: bool,
     text: String,
     /// Byte ranges of `text` that were inline code.
     code: Vec<Range<usize>>,
@@ -92,19 +108,19 @@ impl Source {
         }
     }
 
-    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes, and
-    /// its code ranges relative to it.
+    /// `text[start..end]` trimmed at the start, without the first `marker_len` bytes,
+    /// where that starts in `text`, and its code ranges relative to it.
     fn written<'t>(
         &self,
         text: &'t str,
         marker_len: usize,
-    ) -> Option<(&'t str, Vec<Range<usize>>)> {
+    ) -> Option<(&'t str, usize, Vec<Range<usize>>)> {
         let (start, end) = self.span?;
         let whole = text.get(start..end)?;
         let trimmed = whole.trim_start();
         let written = trimmed.get(marker_len..).unwrap_or(trimmed);
         let offset = start + whole.len() - written.len();
-        Some((written, shift(&self.code, offset)))
+        Some((written, offset, shift(&self.code, offset)))
     }
 }
 
@@ -163,6 +179,10 @@ struct BodyReader<'a> {
     in_wikilink: bool,
     paragraph_note: Option<ParagraphNote>,
     block: Block,
+    /// The reference-style links read so far, in the file's order.
+    references: Vec<ReferenceLink>,
+    /// Inside the last of `references`, whose text is being read.
+    in_reference: bool,
 }
 
 impl BodyReader<'_> {
@@ -170,6 +190,7 @@ impl BodyReader<'_> {
         self.check_for_task_marker(&event, start);
         if is_inline(&event) {
             self.extend_source(&event, start, end);
+            self.extend_reference(&event, start, end);
         } else {
             self.flush_block();
         }
@@ -179,6 +200,7 @@ impl BodyReader<'_> {
                 milestone: None,
                 at_text_start: true,
                 collecting: true,
+                text_ended: false,
                 text: String::new(),
                 code: Vec::new(),
                 source: Source::default(),
@@ -194,7 +216,17 @@ impl BodyReader<'_> {
                 dest_url,
                 ..
             }) => self.wikilink(&dest_url, has_pothole, start),
-            Event::End(TagEnd::Link) => self.in_wikilink = false,
+            Event::Start(Tag::Link {
+                link_type:
+                    link_type @ (LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut),
+                dest_url,
+                title,
+                ..
+            }) => self.begin_reference(link_type, &dest_url, &title, start, end),
+            Event::End(TagEnd::Link) => {
+                self.in_wikilink = false;
+                self.in_reference = false;
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some(OpenHeading {
                     level: level as u8,
@@ -232,6 +264,7 @@ impl BodyReader<'_> {
             Event::Code(text) => {
                 if let Some(item) = self.items.last_mut()
                     && item.collecting
+                    && !item.text_ended
                     && self.heading.is_none()
                     && self.paragraph_note.is_none()
                 {
@@ -240,13 +273,23 @@ impl BodyReader<'_> {
                 }
                 self.inline_text(&text, start, Inline::NoTags);
             }
-            Event::SoftBreak | Event::HardBreak => self.inline_text(" ", start, Inline::NoTags),
+            Event::SoftBreak | Event::HardBreak => {
+                self.inline_text(" ", start, Inline::NoTags);
+                self.end_text_before_properties(end);
+            }
             _ => {}
         }
     }
 
     /// A `[[wikilink]]`: its target is kept, and without an alias it shows the note's name.
     fn wikilink(&mut self, target: &str, has_alias: bool, start: usize) {
+        // `[[Target\|alias]]`: Obsidian's escaped pipe, for a link inside a table, where
+        // `|` would end the cell. No note name ends in `\` (Obsidian refuses it in names).
+        let target = if has_alias {
+            target.strip_suffix('\\').unwrap_or(target)
+        } else {
+            target
+        };
         self.document.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),
@@ -288,8 +331,29 @@ impl BodyReader<'_> {
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
         {
-            item.text.push_str(text);
+            if !item.text_ended {
+                item.text.push_str(text);
+            }
             item.tags.extend(tags.into_iter().map(|(_, tag)| tag));
+        }
+    }
+
+    /// Ends the item's text at a line break followed by a line that is a Logseq property
+    /// (`id:: 65a1`, `collapsed:: true`) or starts a drawer (`:LOGBOOK:`): Logseq shows
+    /// neither as the block's text. `line_start` is where that line starts.
+    fn end_text_before_properties(&mut self, line_start: usize) {
+        if self.heading.is_some() || self.paragraph_note.is_some() {
+            return;
+        }
+        let Some(item) = self.items.last_mut().filter(|item| item.collecting) else {
+            return;
+        };
+        let rest = &self.text[line_start..];
+        let line = rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
+            .trim_start_matches([' ', '\t', '>'])
+            .trim_end();
+        if metadata::line_field(line).is_some() || is_drawer_start(line) {
+            item.text_ended = true;
         }
     }
 
@@ -311,6 +375,7 @@ impl BodyReader<'_> {
         } else if let Some(item) = self.items.last_mut()
             && item.collecting
             && !item.at_text_start
+            && !item.text_ended
         {
             item.source.extend(start, end, is_code);
         }
@@ -323,7 +388,7 @@ impl BodyReader<'_> {
         if !block.has_field {
             return;
         }
-        let Some((source, code)) = block.source.written(self.text, 0) else {
+        let Some((source, _, code)) = block.source.written(self.text, 0) else {
             return;
         };
         let item = self.items.last_mut().filter(|item| item.collecting);
@@ -341,11 +406,46 @@ impl BodyReader<'_> {
     /// starts inline markup, as then the plain text says it all (and most text is like
     /// that: no copy is made).
     fn source_markdown(&self, source: &Source, marker_len: usize) -> Option<String> {
-        let (written, code) = source.written(self.text, marker_len)?;
+        let (written, offset, code) = source.written(self.text, marker_len)?;
         if !written.bytes().any(|b| b"*_`[<&\\~".contains(&b)) {
             return None;
         }
-        Some(metadata::strip_markers(written, &code).0)
+        match references::written_inline(written, offset, &self.references, &code) {
+            Some((inline, code)) => Some(metadata::strip_markers(&inline, &code).0),
+            None => Some(metadata::strip_markers(written, &code).0),
+        }
+    }
+
+    /// A reference-style link, with the target its definition gives.
+    fn begin_reference(
+        &mut self,
+        link_type: LinkType,
+        destination: &str,
+        title: &str,
+        start: usize,
+        end: usize,
+    ) {
+        // pulldown-cmark's span of `[text][]` leaves out the `[]`.
+        let collapsed = link_type == LinkType::Collapsed && self.text[end..].starts_with("[]");
+        self.references.push(ReferenceLink {
+            span: start..end + if collapsed { 2 } else { 0 },
+            text: None,
+            destination: destination.to_string(),
+            title: title.to_string(),
+        });
+        self.in_reference = true;
+    }
+
+    /// Grows the text of the reference link being read (see [`ReferenceLink::text`]).
+    fn extend_reference(&mut self, event: &Event, start: usize, end: usize) {
+        if !self.in_reference || matches!(event, Event::End(TagEnd::Link)) {
+            return;
+        }
+        if let Some(link) = self.references.last_mut() {
+            let text = link.text.get_or_insert(start..end);
+            text.start = text.start.min(start);
+            text.end = text.end.max(end);
+        }
     }
 
     fn stop_collecting(&mut self) {
@@ -421,6 +521,16 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
         previous = c;
     }
     tags
+}
+
+/// `:LOGBOOK:`, `:PROPERTIES:`: a line that opens a Logseq (org-mode) drawer.
+fn is_drawer_start(line: &str) -> bool {
+    line.len() > 2
+        && line.starts_with(':')
+        && line.ends_with(':')
+        && line[1..line.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c == '-')
 }
 
 /// Events that are part of a paragraph's inline text, markup included.

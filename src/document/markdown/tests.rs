@@ -110,6 +110,32 @@ fn notes(text: &str) -> Vec<(NoteKind, String, u32)> {
 }
 
 #[test]
+fn reference_links_keep_their_target_in_the_markdown() {
+    // The markdown is rendered alone, without the file's link definitions.
+    let (body, _) = body(
+        "# Wins\n\n- [x] Read [the *book*][b] and [`docs`][] and [ref]\n\
+         - Shipped [it][B]\n\n\
+         [b]: https://example.com/a\\b \"A \\\"title\\\"\"\n\
+         [`docs`]: <https://example.com/a b>\n[ref]: https://example.com/(r)\n",
+    );
+    assert_eq!(
+        body.milestones[0].markdown.as_deref(),
+        Some(
+            "Read [the *book*](<https://example.com/a\\\\b> \"A \\\"title\\\"\") and \
+             [`docs`](<https://example.com/a b>) and [ref](<https://example.com/(r)>)"
+        )
+    );
+    let markdown: Vec<_> = body.notes.iter().map(|n| n.markdown.as_deref()).collect();
+    assert_eq!(
+        markdown,
+        [
+            body.milestones[0].markdown.as_deref(),
+            Some("Shipped [it](<https://example.com/a\\\\b> \"A \\\"title\\\"\")")
+        ]
+    );
+}
+
+#[test]
 fn notes_are_the_top_level_items_and_paragraphs_of_their_sections() {
     let text = "# Week
 ## 🎉 Wins!
@@ -209,6 +235,41 @@ fn other_bracket_states() {
             m("maybe", Open, 0)
         ]
     );
+}
+
+#[test]
+fn escaped_brackets_are_text_not_states() {
+    // GitHub shows `- \[x] a` as a bullet "[x] a": the backslash makes the bracket text.
+    let found = milestones("- \\[x] a\n- \\[-] b\n- \\[/] c\n- \\[ ] d\n- [x] e\n");
+    assert_eq!(found, [m("e", Done, 0)]);
+}
+
+#[test]
+fn a_closing_fence_followed_by_a_tab_closes_the_fence() {
+    // CommonMark allows spaces or tabs after a closing fence; pulldown-cmark 0.13 reads
+    // the tab as more code, and every later task vanished.
+    let text = "```\n- [ ] code\n```\t\n- [ ] a\n  ~~~~\n  - [ ] code\n  ~~~~ \t \n- [ ] b\n";
+    assert_eq!(milestones(text), [m("a", Open, 0), m("b", Open, 0)]);
+}
+
+#[test]
+fn obsidian_comments_hide_their_tasks() {
+    // Obsidian shows nothing between two `%%`, inline or over several lines.
+    let text = "- [ ] a %%hidden [[Nowhere]] #tag%% shown\n\
+                %%\n- [ ] in a comment\n\n- [x] still in it\n%%\n\
+                - [ ] b `%%` code\n\
+                ```\n%%\n```\n\
+                - [ ] c %% to the end\n- [ ] gone\n";
+    assert_eq!(
+        milestones(text),
+        [
+            m("a shown", Open, 0),
+            m("b %% code", Open, 0),
+            m("c", Open, 0)
+        ]
+    );
+    let (body, _) = body(text);
+    assert!(body.links.is_empty() && body.tags.is_empty());
 }
 
 #[test]
@@ -397,6 +458,51 @@ fn tasks_metadata_is_read_and_stripped() {
 }
 
 #[test]
+fn tasks_id_dependencies_and_on_completion_are_fields() {
+    let (body, _) = body("- [ ] Water 🔁 every day 🏁 delete 🆔 w1 ⛔ a, b [id:: first]\n");
+    let water = &body.milestones[0];
+    assert_eq!(water.text, "Water");
+    assert_eq!(water.tasks().recurrence.as_deref(), Some("every day"));
+    let fields: Vec<_> = water
+        .tasks()
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("dependson", "a, b"),
+            ("id", "first"),
+            ("oncompletion", "delete")
+        ]
+    );
+}
+
+#[test]
+fn logseq_drawers_and_properties_are_not_milestone_text() {
+    let (body, _) = body(
+        "- DONE write *the* report\n  :LOGBOOK:\n  CLOCK: [2025-01-01 Wed 10:00]--[2025-01-01 Wed 11:00]\n  \
+         :END:\n  id:: 65a1\n- TODO call Ana\n  collapsed:: true\n  effort:: 2h\n",
+    );
+    let found: Vec<_> = body
+        .milestones
+        .iter()
+        .map(|m| (m.text.as_str(), m.markdown.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("write the report", Some("write *the* report")),
+            ("call Ana", None)
+        ]
+    );
+    // The properties are still the items' fields.
+    assert_eq!(body.milestones[0].tasks().fields["id"], "65a1");
+    assert_eq!(body.milestones[1].tasks().fields["effort"], "2h");
+}
+
+#[test]
 fn logseq_keywords_are_milestones_unless_switched_off() {
     let text = "- TODO write\n\t- DOING draft\n\t- NOW review\n- LATER [#A] publish #blog\n\
                     - DONE ship\n- CANCELED talk\n- CANCELLED other\n- TODOS not a task\n\
@@ -453,6 +559,14 @@ fn wikilinks_show_their_alias_or_name_and_are_kept() {
             ("learn-sql.md", Position::new(3, 38)),
         ]
     );
+}
+
+#[test]
+fn an_escaped_pipe_in_a_table_separates_a_wikilink_from_its_alias() {
+    // Obsidian writes `\|` for the alias pipe inside a table, where `|` ends a cell.
+    let (body, _) = body("| goal | note |\n|---|---|\n| [[Learn SQL\\|SQL]] | x |\n");
+    let links: Vec<_> = body.links.iter().map(|l| l.value.as_str()).collect();
+    assert_eq!(links, ["Learn SQL"]);
 }
 
 #[test]

@@ -1,18 +1,5 @@
-//! Writes a synthetic journal for benchmarks: the same files for the same arguments.
-//!
-//! ```sh
-//! cargo run --release --example gen-journal -- OUT FILES [SEED]
-//! ```
-//!
-//! About 8% of the files are goals (front-matter, nested milestones, some with a parent
-//! goal, some with a metric); the rest are dated entries spread over the ten years before
-//! 2026-11-20, with prose, milestones tagged with a goal, wins and lessons sections,
-//! metric values, and code blocks holding task-list lookalikes that are not milestones.
-//!
-//! Goals live like real ones: each starts somewhere in the ten years and is due one to
-//! twelve months later; most past goals were finished, some dropped, some left open, and
-//! entries mention the goals running on their day. (A journal where all goals stay open
-//! for ten years would make every weekly review list hundreds of goals.)
+//! The generator of `gen-journal` (see main.rs): the same files for the same arguments.
+//! Also included by the browser tests, which check the reports of a generated journal.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -256,16 +243,9 @@ fn entry_file(random: &mut Random, running: &[usize], plans: &[Goal]) -> String 
     text
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(out), Some(files)) = (args.first(), args.get(1).and_then(|n| n.parse().ok())) else {
-        eprintln!("usage: gen-journal OUT FILES [SEED]");
-        std::process::exit(2);
-    };
-    let files: usize = files;
-    let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
+/// Writes a journal of `files` files into `out` from `seed`; returns how many are goals.
+pub(crate) fn write_journal(out: &Path, files: usize, seed: u64) -> usize {
     let mut random = Random(seed);
-    let out = Path::new(out);
     let goals = (files * 8 / 100).max(1);
     let write = |relative: &str, text: String| {
         let path = out.join(relative);
@@ -291,5 +271,5 @@ fn main() {
             entry_file(&mut random, &running[days_ago], &plans),
         );
     }
-    println!("{files} files ({goals} goals) in {}", out.display());
+    goals
 }
