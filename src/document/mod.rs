@@ -21,13 +21,18 @@ use crate::fsread::{self, Refused};
 pub(crate) use metadata::wikilink_display;
 pub(crate) use text::LineIndex;
 
-/// How documents are read: choices a journal's configuration may change.
+/// How documents are read: choices a journal's configuration may change, and one for
+/// reading old versions of files from git's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ParseOptions {
     /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
     pub(crate) logseq_markers: bool,
     /// The headings that open a wins, feedback or lessons section.
     pub(crate) sections: Sections,
+    /// `[name]` and `[text][name]` are links even where the file defines no `name`: an
+    /// old version of a file, read for its milestones' texts, may not have the
+    /// definitions a later version added (with which its texts lose their brackets).
+    pub(crate) undefined_references_are_links: bool,
 }
 
 impl Default for ParseOptions {
@@ -35,6 +40,7 @@ impl Default for ParseOptions {
         ParseOptions {
             logseq_markers: true,
             sections: Sections::default(),
+            undefined_references_are_links: false,
         }
     }
 }

@@ -7,15 +7,21 @@
 //! Milestones are matched across commits by the text trailmark reports for them, however
 //! their lines wrap. A diff shows the lines that changed, and a milestone's text may go
 //! on below its checkbox's line, or use a link defined at the end of the file: so the log
-//! is asked for whole files (a context larger than any journal file), each file's new
-//! version is put together from its context and added lines, and, when one of its
-//! paragraphs with an added line looks checked, parsed as the journal's files are
-//! (`document::parse`). Each checked milestone in it is noted under its text, the
-//! earliest commit winning, so a milestone rewrapped keeps its date and one reworded is
-//! dated by the commit that reworded it. The cost: git prints, and trailmark reads, each
-//! changed file whole for each commit, which only the first build does (the cache keeps
-//! what was read).
+//! is asked for whole files (a context larger than any journal file), each file's old and
+//! new versions are put together from its context, removed and added lines, and, when
+//! one of its paragraphs with an added line looks checked (or a link definition was
+//! added or removed), both are parsed as the journal's files are (`document::parse`).
+//! Each milestone checked in the new version and not in the old one is noted under its
+//! text, the earliest commit winning, so a milestone rewrapped keeps its date and one
+//! reworded is dated by the commit that reworded it. Milestones checked in both versions
+//! are not noted again: a commit that only touches a milestone's neighbours does not
+//! check it (its author date may be older than that of the commit that did, after a
+//! rebase), nor does one that follows a merge whose own changes checked it (merges'
+//! combined diffs are not read, as they show no line of their own). The cost: git
+//! prints, and trailmark reads, each changed file whole for each commit, which only the
+//! first build does (the cache keeps what was read).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::run::{Failure, LIMITS, first_line, git, run};
@@ -115,6 +121,11 @@ struct LogReader {
     new_version: String,
     /// ... and whether this commit added each of its lines.
     added: Vec<bool>,
+    /// The old version of `file`, as far as its hunks have shown it.
+    old_version: String,
+    /// This commit added or removed a line that looks like a link definition
+    /// (`[name]: url`), which may change the text of any milestone of the file.
+    changes_link_definitions: bool,
 }
 
 impl LogReader {
@@ -128,12 +139,17 @@ impl LogReader {
                     *new = new.saturating_sub(1);
                     self.keep_new_line(&line[1..], true);
                 }
-                Some(b'-') => *old = old.saturating_sub(1),
+                Some(b'-') => {
+                    *old = old.saturating_sub(1);
+                    self.keep_old_line(&line[1..]);
+                }
                 // An empty context line is "" rather than " " with `diff.suppressBlankEmpty`.
                 Some(b' ') | None => {
                     *old = old.saturating_sub(1);
                     *new = new.saturating_sub(1);
-                    self.keep_new_line(line.get(1..).unwrap_or_default(), false);
+                    let line = line.get(1..).unwrap_or_default();
+                    self.keep_old_line(line);
+                    self.keep_new_line(line, false);
                 }
                 // `\ No newline at end of file`.
                 Some(b'\\') => {}
@@ -193,6 +209,8 @@ impl LogReader {
         self.submodule = false;
         self.new_version.clear();
         self.added.clear();
+        self.old_version.clear();
+        self.changes_link_definitions = false;
     }
 
     /// Keeps a line of the new version of the file (unless it is no journal file, or
@@ -205,21 +223,35 @@ impl LogReader {
             self.file = None;
             return;
         }
-        self.new_version.push_str(&String::from_utf8_lossy(line));
+        let line = String::from_utf8_lossy(line);
+        self.changes_link_definitions |= added && looks_like_a_link_definition(&line);
+        self.new_version.push_str(&line);
         self.new_version.push('\n');
         self.added.push(added);
     }
 
-    /// Notes the checked milestones of the file's new version, once its diff is read,
-    /// when this commit may have checked one of them.
+    /// Keeps a line of the old version of the file. One too big for the journal to read
+    /// is kept whole all the same: it only hides milestones it had checked already.
+    fn keep_old_line(&mut self, line: &[u8]) {
+        if self.file.is_none() {
+            return;
+        }
+        let line = String::from_utf8_lossy(line);
+        self.changes_link_definitions |= looks_like_a_link_definition(&line);
+        self.old_version.push_str(&line);
+        self.old_version.push('\n');
+    }
+
+    /// Notes the milestones this commit checked in the file (checked in its new version,
+    /// not in its old one), once its diff is read.
     fn finish_file(&mut self, history: &mut History) {
         if let (Some(file), Some(commit)) = (&self.file, self.commit)
             && self.may_check_a_milestone()
         {
-            let document = parse(file, self.new_version.as_bytes(), &ParseOptions::default());
-            for milestone in document.milestones {
-                if milestone.state == MilestoneState::Done {
-                    history.note_checked(file, milestone.text, commit);
+            let checked_before = checked_texts(file, &self.old_version);
+            for text in checked_texts(file, &self.new_version) {
+                if !checked_before.contains(&text) {
+                    history.note_checked(file, text, commit);
                 }
             }
         }
@@ -231,6 +263,9 @@ impl LogReader {
     /// paragraph of its checkbox, so a commit that changes no such paragraph changes no
     /// checked milestone, and the file need not be parsed.
     fn may_check_a_milestone(&self) -> bool {
+        if self.changes_link_definitions {
+            return self.new_version.lines().any(looks_checked);
+        }
         let (mut added, mut checked) = (false, false);
         for (line, &is_added) in self.new_version.lines().zip(&self.added) {
             if line.trim().is_empty() {
@@ -282,6 +317,36 @@ impl LogReader {
                 .filter(|name| is_markdown(Path::new(name)));
         }
     }
+}
+
+/// The texts of the checked milestones of `version` of `file`; where one keeps a `[`,
+/// which may be a reference to a link this version does not define yet, also the text it
+/// has once it is defined, so that defining the link later keeps the milestone's date.
+fn checked_texts(file: &str, version: &str) -> HashSet<String> {
+    let mut texts = checked_texts_read_with(file, version, &ParseOptions::default());
+    if texts.iter().any(|text| text.contains('[')) {
+        let linked = ParseOptions {
+            undefined_references_are_links: true,
+            ..ParseOptions::default()
+        };
+        texts.extend(checked_texts_read_with(file, version, &linked));
+    }
+    texts
+}
+
+fn checked_texts_read_with(file: &str, version: &str, options: &ParseOptions) -> HashSet<String> {
+    parse(file, version.as_bytes(), options)
+        .milestones
+        .into_iter()
+        .filter(|milestone| milestone.state == MilestoneState::Done)
+        .map(|milestone| milestone.text)
+        .collect()
+}
+
+/// Whether `line` may define a link (`[name]: url`, maybe in a quote or a list item):
+/// loosely, as a line that is not one only costs a parse.
+fn looks_like_a_link_definition(line: &str) -> bool {
+    line.contains("]:")
 }
 
 /// Whether `line` may hold a checked checkbox: `[x]`, `[X]`, or Logseq's `DONE` (which
@@ -439,8 +504,8 @@ mod tests {
         ]);
         let on = Some(Checked::On(day("2026-01-05")));
         assert_eq!(history.checked("g.md", "read the docs first"), on);
-        // The file read, each checked milestone is noted (the earliest date wins).
-        assert_eq!(history.checked("g.md", "unrelated paragraph"), on);
+        // Checked in the old version too: this commit did not check it.
+        assert_eq!(history.checked("g.md", "unrelated paragraph"), None);
         // No paragraph with a checked line changed: the file is not read.
         let history = feed(&[
             "\u{1e}p0\u{1f}2026-01-05",
@@ -453,6 +518,49 @@ mod tests {
             " - [x] a",
         ]);
         assert_eq!(history, History::default());
+    }
+
+    #[test]
+    fn a_link_definition_removed_far_below_renames_the_milestones_that_used_it() {
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,4 +1,2 @@",
+            " - [x] read [docs] first",
+            " - [x] plain",
+            "-",
+            "-[docs]: https://example.org",
+        ]);
+        // `[docs]` is no link now: the milestone's text is new, the other's is not.
+        assert_eq!(
+            history.checked("g.md", "read [docs] first"),
+            Some(Checked::On(day("2026-01-05")))
+        );
+        assert_eq!(history.checked("g.md", "plain"), None);
+    }
+
+    #[test]
+    fn a_link_defined_after_its_milestone_was_checked_keeps_its_date() {
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1 +1 @@",
+            "-- [ ] read [docs] first",
+            "+- [x] read [docs] first",
+            "\u{1e}p1\u{1f}2026-02-01",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1 +1,3 @@",
+            " - [x] read [docs] first",
+            "+",
+            "+[docs]: https://example.org",
+        ]);
+        assert_eq!(
+            history.checked("g.md", "read docs first"),
+            Some(Checked::On(day("2026-01-05")))
+        );
     }
 
     #[test]

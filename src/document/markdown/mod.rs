@@ -10,7 +10,7 @@ mod references;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::metadata::{self, collapse_whitespace};
 use super::text::LineIndex;
@@ -54,7 +54,15 @@ pub(super) fn read(
         references: Vec::new(),
         in_reference: false,
     };
-    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
+    let undefined_are_links = options.undefined_references_are_links;
+    let as_links =
+        |_: BrokenLink<'_>| undefined_are_links.then(|| (CowStr::from(""), CowStr::from("")));
+    let events = Parser::new_with_broken_link_callback(
+        &text[body_start..],
+        MARKDOWN_OPTIONS,
+        Some(as_links),
+    )
+    .into_offset_iter();
     for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
