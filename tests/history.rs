@@ -601,6 +601,66 @@ fn wrapped_milestones_are_matched_by_their_whole_text() {
     );
 }
 
+/// Words moved between the lines of a wrapped milestone, its checkbox's line among them
+/// (as a text rewrapped to a narrower width): the same text, the same date. Matched by
+/// its first line alone, it was a new milestone dated by the rewrap.
+#[test]
+fn a_milestone_whose_first_line_is_rewrapped_keeps_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(
+        root,
+        "2023-06-01",
+        "- [ ] Test plan is in place, giving consideration to SIG Architecture and SIG\n  \
+         Testing input\n- [x] Design details\n",
+    );
+    commit_goal(
+        root,
+        "2023-06-05",
+        "- [x] Test plan is in place, giving consideration to SIG Architecture and SIG\n  \
+         Testing input\n- [x] Design details\n",
+    );
+    commit_goal(
+        root,
+        "2025-02-24",
+        "- [x] Test plan is in place, giving consideration to\nSIG Architecture and SIG \
+         Testing input\n- [x] Design details\n",
+    );
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row(
+                "Test plan is in place, giving consideration to SIG Architecture and SIG \
+                 Testing input",
+                "2023-06-05",
+                "git"
+            ),
+            row("Design details", "null", "unknown"),
+        ]
+    );
+}
+
+/// A commit that changes the line next to a checked milestone did not check it, even when
+/// its author date is older than that of the commit that did (commits rebased, or
+/// written on a machine whose clock was behind).
+#[test]
+fn a_later_commit_with_an_older_date_does_not_redate_the_milestones_it_did_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(root, "2020-09-20", "- [ ] a\n- [ ] b\n");
+    commit_goal(root, "2020-09-25", "- [x] a\n- [ ] b\n");
+    commit_goal(root, "2020-09-23", "- [x] a\n- [ ] b, reworded\n");
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row("a", "2020-09-25", "git"),
+            row("b, reworded", "null", "null")
+        ]
+    );
+}
+
 /// A journal line `++ b/goals/g.md` is added as `+++ b/goals/g.md`: content, not the header
 /// of another file.
 #[test]
