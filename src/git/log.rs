@@ -141,14 +141,14 @@ impl LogReader {
                 }
                 Some(b'-') => {
                     *old = old.saturating_sub(1);
-                    self.keep_old_line(&line[1..]);
+                    self.keep_old_line(&line[1..], true);
                 }
                 // An empty context line is "" rather than " " with `diff.suppressBlankEmpty`.
                 Some(b' ') | None => {
                     *old = old.saturating_sub(1);
                     *new = new.saturating_sub(1);
                     let line = line.get(1..).unwrap_or_default();
-                    self.keep_old_line(line);
+                    self.keep_old_line(line, false);
                     self.keep_new_line(line, false);
                 }
                 // `\ No newline at end of file`.
@@ -232,12 +232,12 @@ impl LogReader {
 
     /// Keeps a line of the old version of the file. One too big for the journal to read
     /// is kept whole all the same: it only hides milestones it had checked already.
-    fn keep_old_line(&mut self, line: &[u8]) {
+    fn keep_old_line(&mut self, line: &[u8], removed: bool) {
         if self.file.is_none() {
             return;
         }
         let line = String::from_utf8_lossy(line);
-        self.changes_link_definitions |= looks_like_a_link_definition(&line);
+        self.changes_link_definitions |= removed && looks_like_a_link_definition(&line);
         self.old_version.push_str(&line);
         self.old_version.push('\n');
     }
@@ -538,6 +538,27 @@ mod tests {
             Some(Checked::On(day("2026-01-05")))
         );
         assert_eq!(history.checked("g.md", "plain"), None);
+    }
+
+    #[test]
+    fn a_link_definition_left_as_it_was_does_not_make_the_file_read() {
+        let mut reader = LogReader::default();
+        let mut history = History::default();
+        for line in [
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,5 +1,5 @@",
+            " - [x] read [docs] first",
+            " ",
+            "-Some words.",
+            "+Other words.",
+            " ",
+            " [docs]: https://example.org",
+        ] {
+            reader.line(line.as_bytes(), &mut history);
+        }
+        assert!(!reader.may_check_a_milestone());
     }
 
     #[test]
