@@ -117,12 +117,13 @@ struct LogReader {
     old_name: Option<String>,
     new_name: Option<String>,
     submodule: bool,
-    /// The new version of `file`, as far as its hunks have shown it, a line a `\n`...
-    new_version: String,
+    /// The new version of `file`, as far as its hunks have shown it, a line a `\n`, as
+    /// git gave it (decoded as the journal's files are, by `parse`)...
+    new_version: Vec<u8>,
     /// ... and whether this commit added each of its lines.
     added: Vec<bool>,
     /// The old version of `file`, as far as its hunks have shown it.
-    old_version: String,
+    old_version: Vec<u8>,
     /// This commit added or removed a line that looks like a link definition
     /// (`[name]: url`), which may change the text of any milestone of the file.
     changes_link_definitions: bool,
@@ -223,10 +224,9 @@ impl LogReader {
             self.file = None;
             return;
         }
-        let line = String::from_utf8_lossy(line);
-        self.changes_link_definitions |= added && looks_like_a_link_definition(&line);
-        self.new_version.push_str(&line);
-        self.new_version.push('\n');
+        self.changes_link_definitions |= added && looks_like_a_link_definition(line);
+        self.new_version.extend_from_slice(line);
+        self.new_version.push(b'\n');
         self.added.push(added);
     }
 
@@ -236,10 +236,9 @@ impl LogReader {
         if self.file.is_none() {
             return;
         }
-        let line = String::from_utf8_lossy(line);
-        self.changes_link_definitions |= removed && looks_like_a_link_definition(&line);
-        self.old_version.push_str(&line);
-        self.old_version.push('\n');
+        self.changes_link_definitions |= removed && looks_like_a_link_definition(line);
+        self.old_version.extend_from_slice(line);
+        self.old_version.push(b'\n');
     }
 
     /// Notes the milestones this commit checked in the file (checked in its new version,
@@ -263,11 +262,12 @@ impl LogReader {
     /// paragraph of its checkbox, so a commit that changes no such paragraph changes no
     /// checked milestone, and the file need not be parsed.
     fn may_check_a_milestone(&self) -> bool {
+        let new_version = String::from_utf8_lossy(&self.new_version);
         if self.changes_link_definitions {
-            return self.new_version.lines().any(looks_checked);
+            return new_version.lines().any(looks_checked);
         }
         let (mut added, mut checked) = (false, false);
-        for (line, &is_added) in self.new_version.lines().zip(&self.added) {
+        for (line, &is_added) in new_version.lines().zip(&self.added) {
             if line.trim().is_empty() {
                 (added, checked) = (false, false);
                 continue;
@@ -322,7 +322,7 @@ impl LogReader {
 /// The texts of the checked milestones of `version` of `file`; where one keeps a `[`,
 /// which may be a reference to a link this version does not define yet, also the text it
 /// has once it is defined, so that defining the link later keeps the milestone's date.
-fn checked_texts(file: &str, version: &str) -> HashSet<String> {
+fn checked_texts(file: &str, version: &[u8]) -> HashSet<String> {
     let mut texts = checked_texts_read_with(file, version, &ParseOptions::default());
     if texts.iter().any(|text| text.contains('[')) {
         let linked = ParseOptions {
@@ -334,8 +334,8 @@ fn checked_texts(file: &str, version: &str) -> HashSet<String> {
     texts
 }
 
-fn checked_texts_read_with(file: &str, version: &str, options: &ParseOptions) -> HashSet<String> {
-    parse(file, version.as_bytes(), options)
+fn checked_texts_read_with(file: &str, version: &[u8], options: &ParseOptions) -> HashSet<String> {
+    parse(file, version, options)
         .milestones
         .into_iter()
         .filter(|milestone| milestone.state == MilestoneState::Done)
@@ -345,8 +345,8 @@ fn checked_texts_read_with(file: &str, version: &str, options: &ParseOptions) ->
 
 /// Whether `line` may define a link (`[name]: url`, maybe in a quote or a list item):
 /// loosely, as a line that is not one only costs a parse.
-fn looks_like_a_link_definition(line: &str) -> bool {
-    line.contains("]:")
+fn looks_like_a_link_definition(line: &[u8]) -> bool {
+    line.windows(2).any(|two| two == b"]:")
 }
 
 /// Whether `line` may hold a checked checkbox: `[x]`, `[X]`, or Logseq's `DONE` (which
