@@ -528,42 +528,136 @@ fn notes_named_with_spaces_get_their_dates() {
     );
 }
 
-/// A milestone wrapped over several lines is checked in its first line, the line git
-/// shows as added: its date comes from that line, whether the lines after it are lazy or
-/// indented, and stays when only they change later.
+/// Milestones are matched across commits by the text trailmark reports, however their
+/// lines wrap: lazy or indented continuation lines, the text below its checkbox, a
+/// reference link split over two lines with its definition at the end of the file, an item
+/// in a quote. Rewrapping keeps the date; rewording (any line of it) is a new text, dated
+/// by the commit that reworded it.
 #[test]
-fn wrapped_milestones_are_dated_by_their_first_line() {
+fn wrapped_milestones_are_matched_by_their_whole_text() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     init_repository(root);
-    let goal = |lazy: &str, indented: &str, reference: &str| {
+    let goal = |x: &str, lazy: &str, indented: &str| {
         format!(
-            "{GOAL_HEAD}- [{lazy}] lazy\nwrapped\n- [{indented}] indented 📅 2026-09-01\n  wrapped\n\
-             - [{reference}] read [the docs][docs]\n\n[docs]: https://example.org\n"
+            "{GOAL_HEAD}- [{x}] {lazy}\n- [{x}] {indented} 📅 2026-09-01\n\
+             - [{x}]\n  text below\n- [{x}] read [the\n  docs][docs]\n\n> - [{x}] quoted\n\n\
+             [docs]: https://example.org\n"
         )
     };
-    write(root, "goal.md", goal(" ", " ", " "));
+    write(
+        root,
+        "goal.md",
+        goal(" ", "lazy\nwrapped", "indented\n  wrapped"),
+    );
     commit_all(root, "2022-08-01", "start");
-    write(root, "goal.md", goal("x", "x", "x"));
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy\nwrapped", "indented\n  wrapped"),
+    );
     commit_all(root, "2022-08-08", "tick");
-    let dated = [
-        row("indented wrapped", "2022-08-08", "git"),
-        row("lazy wrapped", "2022-08-08", "git"),
-        row("read the docs", "2022-08-08", "git"),
-    ];
+    let dated = |lazy: &str, indented: &str, on: &str| {
+        let mut rows = vec![
+            row(indented, on, "git"),
+            row(lazy, on, "git"),
+            row("quoted", "2022-08-08", "git"),
+            row("read the docs", "2022-08-08", "git"),
+            row("text below", "2022-08-08", "git"),
+        ];
+        rows.sort();
+        rows
+    };
     let dates = |root: &Path| {
         let mut dates = done_dates(&status(root));
         dates.sort();
         dates
     };
-    assert_eq!(dates(root), dated);
-    // Only the continuation lines change: the checked line, and its date, stay.
-    let changed = goal("x", "x", "x").replace("wrapped", "and rewrapped");
-    write(root, "goal.md", &changed);
-    commit_all(root, "2023-01-01", "rewrap");
     assert_eq!(
         dates(root),
-        dated.map(|(text, on, source)| (text.replace("wrapped", "and rewrapped"), on, source))
+        dated("lazy wrapped", "indented wrapped", "2022-08-08")
+    );
+    // Rewrapped, the checked lines too: the same text, the same date.
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy wrapped", "indented wrapped"),
+    );
+    commit_all(root, "2022-12-01", "rewrap");
+    assert_eq!(
+        dates(root),
+        dated("lazy wrapped", "indented wrapped", "2022-08-08")
+    );
+    // Reworded below the checked line: a new text, dated by its commit.
+    write(
+        root,
+        "goal.md",
+        goal("x", "lazy\nand rewrapped", "indented\n  and rewrapped"),
+    );
+    commit_all(root, "2023-01-01", "reword");
+    assert_eq!(
+        dates(root),
+        dated("lazy and rewrapped", "indented and rewrapped", "2023-01-01")
+    );
+}
+
+/// Words moved between the lines of a wrapped milestone, its checkbox's line among them
+/// (as a text rewrapped to a narrower width): the same text, the same date. Matched by
+/// its first line alone, it was a new milestone dated by the rewrap.
+#[test]
+fn a_milestone_whose_first_line_is_rewrapped_keeps_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(
+        root,
+        "2023-06-01",
+        "- [ ] Test plan is in place, giving consideration to SIG Architecture and SIG\n  \
+         Testing input\n- [x] Design details\n",
+    );
+    commit_goal(
+        root,
+        "2023-06-05",
+        "- [x] Test plan is in place, giving consideration to SIG Architecture and SIG\n  \
+         Testing input\n- [x] Design details\n",
+    );
+    commit_goal(
+        root,
+        "2025-02-24",
+        "- [x] Test plan is in place, giving consideration to\nSIG Architecture and SIG \
+         Testing input\n- [x] Design details\n",
+    );
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row(
+                "Test plan is in place, giving consideration to SIG Architecture and SIG \
+                 Testing input",
+                "2023-06-05",
+                "git"
+            ),
+            row("Design details", "null", "unknown"),
+        ]
+    );
+}
+
+/// A commit that changes the line next to a checked milestone did not check it, even when
+/// its author date is older than that of the commit that did (commits rebased, or
+/// written on a machine whose clock was behind).
+#[test]
+fn a_later_commit_with_an_older_date_does_not_redate_the_milestones_it_did_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(root, "2020-09-20", "- [ ] a\n- [ ] b\n");
+    commit_goal(root, "2020-09-25", "- [x] a\n- [ ] b\n");
+    commit_goal(root, "2020-09-23", "- [x] a\n- [ ] b, reworded\n");
+    assert_eq!(
+        done_dates(&status(root)),
+        [
+            row("a", "2020-09-25", "git"),
+            row("b, reworded", "null", "null")
+        ]
     );
 }
 
@@ -829,6 +923,100 @@ fn files_named_md_in_capitals_or_markdown_get_their_dates() {
             "{name}"
         );
     }
+}
+
+/// A submodule whose history cannot be read: its checked milestones have no date (not
+/// today), the journal's own keep theirs, and the warning says whose history it is.
+#[test]
+fn a_submodule_whose_history_fails_leaves_only_its_milestones_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = journal_with_a_submodule(dir.path());
+    write(&root, "own.md", "---\ngoal: Own\n---\n- [x] mine\n");
+    commit_all(&root, "2026-01-06", "own goal");
+    let inside = root.join("goals/shared");
+    commit_goal(&inside, "2026-01-05", "- [x] a\n- [x] b\n");
+    // The file's new version in the submodule's last commit is gone from its objects.
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD:goal.md", "--git-path", "objects"])
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    let output = String::from_utf8(output.stdout).unwrap();
+    let (blob, objects) = output.trim().split_once('\n').unwrap();
+    fs::remove_file(inside.join(objects).join(&blob[..2]).join(&blob[2..])).unwrap();
+
+    let json = status(&root);
+    let mut dates: Vec<_> = json["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|goal| goal["milestones"].as_array().unwrap())
+        .map(|m| {
+            row(
+                m["text"].as_str().unwrap(),
+                m["done_on"].as_str().unwrap_or("null"),
+                m["done_on_source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            row("a", "null", "unknown"),
+            row("b", "null", "unknown"),
+            row("mine", "2026-01-06", "git"),
+        ]
+    );
+    let warning = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        warning.starts_with("cannot read the git history of goals/shared (")
+            && warning.ends_with(
+                "); its milestones without a ✅ date outside dated entries have no done date"
+            ),
+        "{warning}"
+    );
+}
+
+/// `git log` failing part-way (an object of a commit in the middle is gone): nothing read
+/// is used, every milestone that needs git has no date (not today, not a later commit's),
+/// and the warning says so.
+#[test]
+fn a_history_that_fails_part_way_dates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repository(root);
+    commit_goal(root, "2026-01-01", "- [ ] a\n- [ ] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-02", "- [x] a\n- [ ] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-03", "- [x] a\n- [x] b\n- [ ] c\n");
+    commit_goal(root, "2026-01-04", "- [x] a\n- [x] b\n- [x] c\n");
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD~1", "--git-path", "objects"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let output = String::from_utf8(output.stdout).unwrap();
+    let (commit, objects) = output.trim().split_once('\n').unwrap();
+    fs::remove_file(root.join(objects).join(&commit[..2]).join(&commit[2..])).unwrap();
+    // Checked since the last commit: today, were history read.
+    write(
+        root,
+        "goal.md",
+        format!("{GOAL_HEAD}- [x] a\n- [x] b\n- [x] c\n- [x] d\n"),
+    );
+    let json = status(root);
+    assert_eq!(
+        done_dates(&json),
+        ["a", "b", "c", "d"].map(|text| row(text, "null", "unknown"))
+    );
+    let warning = json["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        warning.starts_with("cannot read the git history (")
+            && warning.ends_with(
+                "); milestones without a ✅ date outside dated entries have no done date"
+            ),
+        "{warning}"
+    );
 }
 
 #[test]

@@ -180,7 +180,7 @@ fn done_date(
     if let Some(date) = document.date {
         return (Some(date), DoneSource::Entry);
     }
-    match history.checked(&document.path, milestone.history_key()) {
+    match history.checked(&document.path, &milestone.text) {
         Some(Checked::On(date)) => (Some(date), DoneSource::Git),
         Some(Checked::BeforeHistory) => (None, DoneSource::Unknown),
         None if history.checked_since_last_commit(&document.path) => (Some(today), DoneSource::Git),

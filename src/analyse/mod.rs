@@ -259,15 +259,21 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         diagnostics.extend(cadence::stale_checkins(&goals, today, days));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    if let Some(problem) = &history.problem {
+    if let Some(unread) = &history.problem {
+        // Only the milestones of the repository that failed are undated: say which.
+        let (of, whose) = match &unread.folder {
+            Some(folder) => (format!(" of {folder}"), "its milestones"),
+            None => (String::new(), "milestones"),
+        };
         diagnostics.insert(
             0,
             Diagnostic::warning(
                 ".",
                 None,
                 format!(
-                    "cannot read the git history ({problem}); milestones without a ✅ date \
-                     outside dated entries have no done date"
+                    "cannot read the git history{of} ({}); {whose} without a ✅ date \
+                     outside dated entries have no done date",
+                    unread.why
                 ),
             ),
         );

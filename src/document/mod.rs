@@ -21,13 +21,18 @@ use crate::fsread::{self, Refused};
 pub(crate) use metadata::wikilink_display;
 pub(crate) use text::LineIndex;
 
-/// How documents are read: choices a journal's configuration may change.
+/// How documents are read: choices a journal's configuration may change, and one for
+/// reading old versions of files from git's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ParseOptions {
     /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
     pub(crate) logseq_markers: bool,
     /// The headings that open a wins, feedback or lessons section.
     pub(crate) sections: Sections,
+    /// `[name]` and `[text][name]` are links even where the file defines no `name`: an
+    /// old version of a file, read for its milestones' texts, may not have the
+    /// definitions a later version added (with which its texts lose their brackets).
+    pub(crate) undefined_references_are_links: bool,
 }
 
 impl Default for ParseOptions {
@@ -35,6 +40,7 @@ impl Default for ParseOptions {
         ParseOptions {
             logseq_markers: true,
             sections: Sections::default(),
+            undefined_references_are_links: false,
         }
     }
 }
@@ -340,21 +346,9 @@ pub(crate) struct Milestone {
     pub(crate) tags: Vec<String>,
     /// Index of the innermost heading above it.
     pub(crate) section: Option<usize>,
-    /// What git's history knows it by, when that is not `text`: see
-    /// [`Milestone::history_key`].
-    pub(crate) history_key: Option<String>,
 }
 
 impl Milestone {
-    /// The text git's history knows this (checked) milestone by: that of its line read
-    /// alone, as a diff shows it ([`checked_milestone_text`], which reads git's lines
-    /// too). It is not `text` when the item is wrapped over several lines (a diff shows
-    /// the line that was checked, not those below it) or uses a link defined elsewhere in
-    /// the file.
-    pub(crate) fn history_key(&self) -> &str {
-        self.history_key.as_deref().unwrap_or(&self.text)
-    }
-
     /// Its Tasks and Dataview metadata, empty when it has none (for tests: the stages
     /// read only what is there).
     #[cfg(test)]
@@ -562,11 +556,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    let read_line_alone = markdown::read(text, body_start, &lines, options, &mut document);
-    for index in read_line_alone {
-        let milestone = &mut document.milestones[index];
-        milestone.history_key = history_key(milestone, &lines);
-    }
+    markdown::read(text, body_start, &lines, options, &mut document);
     let first_title = document
         .headings
         .iter()
@@ -647,42 +637,6 @@ fn without_markers(line: &str) -> &str {
             return rest;
         }
     }
-}
-
-/// See [`Milestone::history_key`]: `None` when it is `text`, or when the milestone's line
-/// alone is no checked milestone (then git's history has nothing under any text for it).
-fn history_key(milestone: &Milestone, lines: &LineIndex) -> Option<String> {
-    let line = lines.line(milestone.position.line)?;
-    checked_milestone_text(line.trim_end_matches(['\n', '\r'])).filter(|key| *key != milestone.text)
-}
-
-/// The text of a checked milestone written on one line (`  - [x] Joins ✅ 2026-09-06`),
-/// exactly as [`parse`] would give it, or `None` when the line is not a checked task.
-/// Used to recognise milestones in old versions of a file. Logseq's `- DONE text` counts
-/// as checked whatever the journal's options: in a journal that turned Logseq markers
-/// off, no milestone has the text of such a line, so it dates nothing.
-pub(crate) fn checked_milestone_text(line: &str) -> Option<String> {
-    let line = line.trim_start();
-    let looks_checked = line.contains("[x]") || line.contains("[X]") || line.contains("DONE");
-    let starts_a_list_item =
-        line.starts_with(['-', '*', '+']) || line.starts_with(|c: char| c.is_ascii_digit());
-    if !looks_checked || !starts_a_list_item {
-        return None;
-    }
-    let mut alone = Document::default();
-    markdown::read(
-        line,
-        0,
-        &LineIndex::new(line),
-        &ParseOptions::default(),
-        &mut alone,
-    );
-    alone
-        .milestones
-        .into_iter()
-        .find(|m| m.depth == 0)
-        .filter(|m| m.state == MilestoneState::Done)
-        .map(|m| m.text)
 }
 
 fn file_name(path: &str) -> &str {
@@ -894,63 +848,6 @@ mod tests {
             assert!(message.starts_with(wanted), "{name}: {message}");
             assert!(document.milestones.is_empty());
         }
-    }
-
-    #[test]
-    fn checked_lines_give_the_text_parse_gives() {
-        let line = "  - [x] **Joins** across [tables](t.md) #sql ✅ 2026-09-06";
-        let parsed = parse("a.md", line.trim_start().as_bytes());
-        assert_eq!(
-            checked_milestone_text(line).as_deref(),
-            Some(parsed.milestones[0].text.as_str())
-        );
-        assert_eq!(
-            checked_milestone_text("1. [X] numbered").as_deref(),
-            Some("numbered")
-        );
-        assert_eq!(
-            checked_milestone_text("- DONE [#B] migrate notes").as_deref(),
-            Some("migrate notes")
-        );
-        for not_checked in ["- [ ] open", "- [-] cancelled", "text [x] here", "    "] {
-            assert_eq!(checked_milestone_text(not_checked), None, "{not_checked}");
-        }
-    }
-
-    #[test]
-    fn a_checked_milestone_is_known_to_history_by_its_line_read_alone() {
-        let doc = parse(
-            "a.md",
-            b"- [x] lazy\nwrapped\n- [x] indented \xF0\x9F\x93\x85 2026-09-01\r\n  wrapped\r\n\
-              - [x] one line\n- [ ] open\nwrapped\n- [x]\n  text below\n",
-        );
-        let keys: Vec<_> = doc
-            .milestones
-            .iter()
-            .map(|m| (m.text.as_str(), m.history_key()))
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                ("lazy wrapped", "lazy"),
-                ("indented wrapped", "indented"),
-                ("one line", "one line"),
-                ("open wrapped", "open wrapped"),
-                // Its line alone is no milestone: history has it under no text.
-                ("text below", "text below"),
-            ]
-        );
-        assert!(
-            doc.milestones
-                .iter()
-                .all(|m| m.history_key.as_deref() != Some(&m.text))
-        );
-        let doc = parse(
-            "a.md",
-            b"- [x] read [the docs][docs]\n\n[docs]: https://example.org\n",
-        );
-        assert_eq!(doc.milestones[0].text, "read the docs");
-        assert_eq!(doc.milestones[0].history_key(), "read [the docs][docs]");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::History;
 pub(crate) const CACHE_FILE: &str = ".trailmark-git-history.json";
 
 /// Bumped whenever the cache's meaning changes, so that old caches are ignored.
-pub(super) const CACHE_VERSION: u32 = 2;
+pub(super) const CACHE_VERSION: u32 = 3;
 
 impl History {
     /// The cache to keep in the output folder, when history was read from commits.

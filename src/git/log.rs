@@ -1,18 +1,39 @@
-//! Reading `git log -p`, streamed: which milestones each commit's added lines check.
+//! Reading `git log -p`, streamed: which milestones each commit checks.
 //! The diff is read by position, not by looks: a file's header only between `diff --git`
 //! and its first hunk, and the lines of a hunk counted by its `@@` header, so no line of a
 //! note is ever taken for a header. File names come from the `---`/`+++`/`rename` lines
-//! (`-z` does not apply to patch text). An added line is keyed by
-//! [`checked_milestone_text`] of the line alone, the function that also gives a
-//! milestone of the file its key (`Milestone::history_key`), so the two always agree.
+//! (`-z` does not apply to patch text).
+//!
+//! Milestones are matched across commits by the text trailmark reports for them, however
+//! their lines wrap. A diff shows the lines that changed, and a milestone's text may go
+//! on below its checkbox's line, or use a link defined at the end of the file: so the log
+//! is asked for whole files (a context larger than any journal file), each file's old and
+//! new versions are put together from its context, removed and added lines, and, when
+//! one of its paragraphs with an added line looks checked (or a link definition was
+//! added or removed), both are parsed as the journal's files are (`document::parse`).
+//! Each milestone checked in the new version and not in the old one is noted under its
+//! text, the earliest commit winning, so a milestone rewrapped keeps its date and one
+//! reworded is dated by the commit that reworded it. Milestones checked in both versions
+//! are not noted again: a commit that only touches a milestone's neighbours does not
+//! check it (its author date may be older than that of the commit that did, after a
+//! rebase), nor does one that follows a merge whose own changes checked it (merges'
+//! combined diffs are not read, as they show no line of their own). The cost: git
+//! prints, and trailmark reads, each changed file whole for each commit, which only the
+//! first build does (the cache keeps what was read).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::run::{Failure, LIMITS, first_line, git, run};
 use super::{Checked, History};
 use crate::dates::Date;
-use crate::document::checked_milestone_text;
+use crate::document::{MilestoneState, ParseOptions, parse};
+use crate::fsread::MAX_FILE_BYTES;
 use crate::paths::is_markdown;
+
+/// The lines of context asked of git: more than any journal file has (one of at most
+/// [`MAX_FILE_BYTES`]), so each file's diff is one hunk holding all of its new version.
+const WHOLE_FILE: &str = "--unified=100000000";
 
 /// Streams `git log -p` over `range`, oldest commit first, into `history`.
 pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Result<(), Failure> {
@@ -38,7 +59,7 @@ pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Resul
         "--src-prefix=a/",
         "--dst-prefix=b/",
         "-M",
-        "--unified=0",
+        WHOLE_FILE,
         "--format=%x1e%P%x1f%ad",
         "--date=short",
         "--relative",
@@ -52,6 +73,8 @@ pub(super) fn read_log(root: &Path, range: &str, history: &mut History) -> Resul
         loop {
             line.clear();
             if out.read_until(b'\n', &mut line)? == 0 {
+                // The last file of the stream.
+                reader.finish_file(history);
                 return Ok(());
             }
             if line.last() == Some(&b'\n') {
@@ -94,6 +117,16 @@ struct LogReader {
     old_name: Option<String>,
     new_name: Option<String>,
     submodule: bool,
+    /// The new version of `file`, as far as its hunks have shown it, a line a `\n`, as
+    /// git gave it (decoded as the journal's files are, by `parse`)...
+    new_version: Vec<u8>,
+    /// ... and whether this commit added each of its lines.
+    added: Vec<bool>,
+    /// The old version of `file`, as far as its hunks have shown it.
+    old_version: Vec<u8>,
+    /// This commit added or removed a line that looks like a link definition
+    /// (`[name]: url`), which may change the text of any milestone of the file.
+    changes_link_definitions: bool,
 }
 
 impl LogReader {
@@ -105,25 +138,26 @@ impl LogReader {
             match line.first() {
                 Some(b'+') => {
                     *new = new.saturating_sub(1);
-                    if let (Some(file), Some(commit)) = (&self.file, self.commit)
-                        && let Some(text) =
-                            checked_milestone_text(&String::from_utf8_lossy(&line[1..]))
-                    {
-                        history.note_checked(file, text, commit);
-                    }
+                    self.keep_new_line(&line[1..], true);
                 }
-                Some(b'-') => *old = old.saturating_sub(1),
+                Some(b'-') => {
+                    *old = old.saturating_sub(1);
+                    self.keep_old_line(&line[1..], true);
+                }
                 // An empty context line is "" rather than " " with `diff.suppressBlankEmpty`.
                 Some(b' ') | None => {
                     *old = old.saturating_sub(1);
                     *new = new.saturating_sub(1);
+                    let line = line.get(1..).unwrap_or_default();
+                    self.keep_old_line(line, false);
+                    self.keep_new_line(line, false);
                 }
                 // `\ No newline at end of file`.
                 Some(b'\\') => {}
                 // Not a hunk line: git's output is not what the counts said.
                 _ => {
                     self.section = Section::Outside;
-                    self.file = None;
+                    self.start_file();
                     return self.line(line, history);
                 }
             }
@@ -133,6 +167,8 @@ impl LogReader {
             return;
         }
         if let Some(header) = line.strip_prefix(b"\x1e") {
+            // The last file of the commit before.
+            self.finish_file(history);
             let header = String::from_utf8_lossy(header);
             let (parents, date) = header.split_once('\u{1f}').unwrap_or((&header, ""));
             self.commit = if parents.trim().is_empty() {
@@ -141,10 +177,10 @@ impl LogReader {
                 Date::parse(date).ok().map(Checked::On)
             };
             self.section = Section::Outside;
-            self.start_file();
             return;
         }
         if line.starts_with(b"diff ") {
+            self.finish_file(history);
             // `diff --cc` (a merge's combined diff) is not read.
             self.section = if line.starts_with(b"diff --git ") {
                 Section::FileHeader
@@ -172,8 +208,78 @@ impl LogReader {
         self.old_name = None;
         self.new_name = None;
         self.submodule = false;
+        self.new_version.clear();
+        self.added.clear();
+        self.old_version.clear();
+        self.changes_link_definitions = false;
     }
 
+    /// Keeps a line of the new version of the file (unless it is no journal file, or
+    /// bigger than one the journal reads).
+    fn keep_new_line(&mut self, line: &[u8], added: bool) {
+        if self.file.is_none() {
+            return;
+        }
+        if (self.new_version.len() + line.len()) as u64 >= MAX_FILE_BYTES {
+            self.file = None;
+            return;
+        }
+        self.changes_link_definitions |= added && looks_like_a_link_definition(line);
+        self.new_version.extend_from_slice(line);
+        self.new_version.push(b'\n');
+        self.added.push(added);
+    }
+
+    /// Keeps a line of the old version of the file. One too big for the journal to read
+    /// is kept whole all the same: it only hides milestones it had checked already.
+    fn keep_old_line(&mut self, line: &[u8], removed: bool) {
+        if self.file.is_none() {
+            return;
+        }
+        self.changes_link_definitions |= removed && looks_like_a_link_definition(line);
+        self.old_version.extend_from_slice(line);
+        self.old_version.push(b'\n');
+    }
+
+    /// Notes the milestones this commit checked in the file (checked in its new version,
+    /// not in its old one), once its diff is read.
+    fn finish_file(&mut self, history: &mut History) {
+        if let (Some(file), Some(commit)) = (&self.file, self.commit)
+            && self.may_check_a_milestone()
+        {
+            let checked_before = checked_texts(file, &self.old_version);
+            for text in checked_texts(file, &self.new_version) {
+                if !checked_before.contains(&text) {
+                    history.note_checked(file, text, commit);
+                }
+            }
+        }
+        self.start_file();
+    }
+
+    /// Whether a paragraph (lines between blank lines) of the new version has a line
+    /// this commit added and a line that looks checked. A milestone's text is in the
+    /// paragraph of its checkbox, so a commit that changes no such paragraph changes no
+    /// checked milestone, and the file need not be parsed.
+    fn may_check_a_milestone(&self) -> bool {
+        let new_version = String::from_utf8_lossy(&self.new_version);
+        if self.changes_link_definitions {
+            return new_version.lines().any(looks_checked);
+        }
+        let (mut added, mut checked) = (false, false);
+        for (line, &is_added) in new_version.lines().zip(&self.added) {
+            if line.trim().is_empty() {
+                (added, checked) = (false, false);
+                continue;
+            }
+            added |= is_added;
+            checked |= looks_checked(line);
+            if added && checked {
+                return true;
+            }
+        }
+        false
+    }
     /// A line of a file's header (`rename from`, `+++ b/name`, `@@ …`).
     fn header_line(&mut self, line: &[u8], history: &mut History) {
         let text = String::from_utf8_lossy(line);
@@ -211,6 +317,43 @@ impl LogReader {
                 .filter(|name| is_markdown(Path::new(name)));
         }
     }
+}
+
+/// The texts of the checked milestones of `version` of `file`; where one keeps a `[`,
+/// which may be a reference to a link this version does not define yet, also the text it
+/// has once it is defined, so that defining the link later keeps the milestone's date.
+fn checked_texts(file: &str, version: &[u8]) -> HashSet<String> {
+    let mut texts = checked_texts_read_with(file, version, &ParseOptions::default());
+    if texts.iter().any(|text| text.contains('[')) {
+        let linked = ParseOptions {
+            undefined_references_are_links: true,
+            ..ParseOptions::default()
+        };
+        texts.extend(checked_texts_read_with(file, version, &linked));
+    }
+    texts
+}
+
+fn checked_texts_read_with(file: &str, version: &[u8], options: &ParseOptions) -> HashSet<String> {
+    parse(file, version, options)
+        .milestones
+        .into_iter()
+        .filter(|milestone| milestone.state == MilestoneState::Done)
+        .map(|milestone| milestone.text)
+        .collect()
+}
+
+/// Whether `line` may define a link (`[name]: url`, maybe in a quote or a list item):
+/// loosely, as a line that is not one only costs a parse.
+fn looks_like_a_link_definition(line: &[u8]) -> bool {
+    line.windows(2).any(|two| two == b"]:")
+}
+
+/// Whether `line` may hold a checked checkbox: `[x]`, `[X]`, or Logseq's `DONE` (which
+/// counts whatever the journal's options: in a journal that turned Logseq markers off, no
+/// milestone has the text of such an item, so it dates nothing).
+fn looks_checked(line: &str) -> bool {
+    line.contains("[x]") || line.contains("[X]") || line.contains("DONE")
 }
 
 /// The name in a `---`/`+++` line after its `prefix`; `None` for `/dev/null`. git ends the
@@ -295,6 +438,7 @@ mod tests {
         for line in lines {
             reader.line(line.as_bytes(), &mut history);
         }
+        reader.finish_file(&mut history);
         history
     }
 
@@ -338,6 +482,106 @@ mod tests {
             Some(Checked::BeforeHistory)
         );
         assert_eq!(history.checked("g.md", "missing"), None);
+    }
+
+    #[test]
+    fn milestones_are_known_by_their_whole_text_read_in_the_whole_file() {
+        // As git prints it with a context larger than the file: the item's second line
+        // and the link's definition are context, only the checkbox's line is added.
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,7 +1,7 @@",
+            " # Plan",
+            "-- [ ] read [the",
+            "+- [x] read [the",
+            "   docs][docs] first",
+            " ",
+            " - [x] unrelated paragraph",
+            " ",
+            " [docs]: https://example.org",
+        ]);
+        let on = Some(Checked::On(day("2026-01-05")));
+        assert_eq!(history.checked("g.md", "read the docs first"), on);
+        // Checked in the old version too: this commit did not check it.
+        assert_eq!(history.checked("g.md", "unrelated paragraph"), None);
+        // No paragraph with a checked line changed: the file is not read.
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,3 +1,3 @@",
+            "-# Plan",
+            "+# The plan",
+            " ",
+            " - [x] a",
+        ]);
+        assert_eq!(history, History::default());
+    }
+
+    #[test]
+    fn a_link_definition_removed_far_below_renames_the_milestones_that_used_it() {
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,4 +1,2 @@",
+            " - [x] read [docs] first",
+            " - [x] plain",
+            "-",
+            "-[docs]: https://example.org",
+        ]);
+        // `[docs]` is no link now: the milestone's text is new, the other's is not.
+        assert_eq!(
+            history.checked("g.md", "read [docs] first"),
+            Some(Checked::On(day("2026-01-05")))
+        );
+        assert_eq!(history.checked("g.md", "plain"), None);
+    }
+
+    #[test]
+    fn a_link_definition_left_as_it_was_does_not_make_the_file_read() {
+        let mut reader = LogReader::default();
+        let mut history = History::default();
+        for line in [
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1,5 +1,5 @@",
+            " - [x] read [docs] first",
+            " ",
+            "-Some words.",
+            "+Other words.",
+            " ",
+            " [docs]: https://example.org",
+        ] {
+            reader.line(line.as_bytes(), &mut history);
+        }
+        assert!(!reader.may_check_a_milestone());
+    }
+
+    #[test]
+    fn a_link_defined_after_its_milestone_was_checked_keeps_its_date() {
+        let history = feed(&[
+            "\u{1e}p0\u{1f}2026-01-05",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1 +1 @@",
+            "-- [ ] read [docs] first",
+            "+- [x] read [docs] first",
+            "\u{1e}p1\u{1f}2026-02-01",
+            "diff --git a/g.md b/g.md",
+            "+++ b/g.md",
+            "@@ -1 +1,3 @@",
+            " - [x] read [docs] first",
+            "+",
+            "+[docs]: https://example.org",
+        ]);
+        assert_eq!(
+            history.checked("g.md", "read docs first"),
+            Some(Checked::On(day("2026-01-05")))
+        );
     }
 
     #[test]

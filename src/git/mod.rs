@@ -1,8 +1,8 @@
 //! When milestones were checked, read from the git history of the journal folder.
 //!
 //! One streamed `git log -p` run reads every commit that touched the journal, oldest
-//! first, and notes the first day each milestone (by file and text) appears checked in an
-//! added line. The result is cached by the commit it was read at, so a later run reads
+//! first, and notes the first day each milestone (by file and the text trailmark reports
+//! for it) appears checked in a file the commit changed (how: `log`). The result is cached by the commit it was read at, so a later run reads
 //! only the commits since (or nothing, when `HEAD` has not moved). A submodule (mode
 //! 160000 in the diff) is a repository of its own: it is read as the journal's is, and
 //! cached beside it.
@@ -65,10 +65,20 @@ pub(crate) struct History {
     unchanged: BTreeSet<String>,
     /// Why history could not be read, when git failed on a repository.
     #[serde(skip)]
-    pub(crate) problem: Option<String>,
+    pub(crate) problem: Option<Unread>,
     /// Whether git had to be stopped (see [`run::LIMITS`]).
     #[serde(skip)]
     stopped: bool,
+}
+
+/// A repository whose history could not be read: its files' milestones are not dated by
+/// git (not even today).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Unread {
+    /// The submodule, relative to the journal; `None` for the journal's own repository.
+    pub(crate) folder: Option<String>,
+    /// Why, in git's words or ours.
+    pub(crate) why: String,
 }
 
 impl History {
@@ -260,7 +270,12 @@ fn with_submodules(root: &Path, mut history: History) -> History {
         }
         *submodule = update(&inside, Some(std::mem::take(submodule)));
         if let (None, Some(problem)) = (&history.problem, &submodule.problem) {
-            history.problem = Some(format!("in {folder}: {problem}"));
+            // A submodule's own submodule is named from the journal.
+            let inner = problem.folder.as_ref();
+            history.problem = Some(Unread {
+                folder: Some(inner.map_or(folder.clone(), |inner| format!("{folder}/{inner}"))),
+                why: problem.why.clone(),
+            });
         }
     }
     history
@@ -276,7 +291,10 @@ fn without_history(failure: Failure) -> History {
         Failure::Stopped(problem) => (problem, true),
     };
     History {
-        problem: Some(problem),
+        problem: Some(Unread {
+            folder: None,
+            why: problem,
+        }),
         stopped,
         ..History::default()
     }

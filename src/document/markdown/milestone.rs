@@ -85,7 +85,6 @@ impl BodyReader<'_> {
             },
             tags: Vec::new(),
             section: self.open_headings.last().copied(),
-            history_key: None,
         });
     }
 
@@ -130,16 +129,6 @@ impl BodyReader<'_> {
             self.push_note(kind, item.start, &text, markdown.clone());
         }
         let text_line = self.first_text_position(&item.source, item.marker_len);
-        let wrapped = item
-            .source
-            .span
-            .and_then(|(start, end)| self.text.get(start..end))
-            .is_some_and(|source| source.contains(['\n', '\r']));
-        if (wrapped || self.has_link_definitions)
-            && self.document.milestones[index].state == MilestoneState::Done
-        {
-            self.read_line_alone.push(index);
-        }
         let milestone = &mut self.document.milestones[index];
         // `- [ ]` or `- TODO` alone on its line, with the text below it: the milestone is
         // where its text is.

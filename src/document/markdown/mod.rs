@@ -10,7 +10,7 @@ mod references;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::metadata::{self, collapse_whitespace};
 use super::text::LineIndex;
@@ -26,17 +26,13 @@ const MARKDOWN_OPTIONS: Options = Options::ENABLE_TASKLISTS
 /// Reads the body `text[body_start..]` into `document`'s milestones, headings, tags,
 /// notes, fields and links, and its problems into its diagnostics; positions are in the
 /// whole file.
-///
-/// Returns the checked milestones whose line, read alone, may give another text than
-/// theirs: their text goes on below that line, or may use a link defined elsewhere in the
-/// file (see `Milestone::history_key`). Most milestones are not, and are not read again.
 pub(super) fn read(
     text: &str,
     body_start: usize,
     lines: &LineIndex,
     options: &ParseOptions,
     document: &mut Document,
-) -> Vec<usize> {
+) {
     let body = prepass::without_comments(prepass::with_fence_tabs_as_spaces(&text[body_start..]));
     let text = match &body {
         Cow::Borrowed(_) => Cow::Borrowed(text),
@@ -48,7 +44,6 @@ pub(super) fn read(
         lines,
         options,
         document,
-        read_line_alone: Vec::new(),
         items: Vec::new(),
         open_headings: Vec::new(),
         heading: None,
@@ -56,17 +51,22 @@ pub(super) fn read(
         in_wikilink: false,
         paragraph_note: None,
         block: Block::default(),
-        has_link_definitions: false,
         references: Vec::new(),
         in_reference: false,
     };
-    let events = Parser::new_ext(&text[body_start..], MARKDOWN_OPTIONS).into_offset_iter();
-    reader.has_link_definitions = events.reference_definitions().iter().next().is_some();
+    let undefined_are_links = options.undefined_references_are_links;
+    let as_links =
+        |_: BrokenLink<'_>| undefined_are_links.then(|| (CowStr::from(""), CowStr::from("")));
+    let events = Parser::new_with_broken_link_callback(
+        &text[body_start..],
+        MARKDOWN_OPTIONS,
+        Some(as_links),
+    )
+    .into_offset_iter();
     for (event, range) in events {
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
-    reader.read_line_alone
 }
 
 /// A list item being read.
@@ -178,8 +178,6 @@ struct BodyReader<'a> {
     options: &'a ParseOptions,
     /// The document being read: its path, and where what the body holds goes.
     document: &'a mut Document,
-    /// See what [`read`] returns.
-    read_line_alone: Vec<usize>,
     items: Vec<Item>,
     /// Indices into `Document::headings` of the sections that contain the current point.
     open_headings: Vec<usize>,
@@ -189,8 +187,6 @@ struct BodyReader<'a> {
     in_wikilink: bool,
     paragraph_note: Option<ParagraphNote>,
     block: Block,
-    /// Whether the file defines links (`[name]: url`) that items may use by name.
-    has_link_definitions: bool,
     /// The reference-style links read so far, in the file's order.
     references: Vec<ReferenceLink>,
     /// Inside the last of `references`, whose text is being read.
