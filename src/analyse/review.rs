@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::outlook::{GoalOutlook, outlook};
 use super::cadence::{self, CadenceInReview, CheckinInReview};
+use super::outlook::{GoalOutlook, outlook};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
