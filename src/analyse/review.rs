@@ -166,13 +166,8 @@ impl<'a> Attention<'a> {
             reasons.push(format!("became overdue{on}"));
             rank = Some((0, std::cmp::Reverse(0)));
         }
-        if let Some(at_risk) = &rows.became_at_risk {
-            reasons.push(match at_risk.date {
-                Some(forecast) => format!(
-                    "became at-risk: at its recent pace done around {forecast}, after the due date"
-                ),
-                None => "became at-risk: behind the straight line from start to due".into(),
-            });
+        if rows.became_at_risk.is_some() {
+            reasons.push(format!("became at-risk: {}", rows.at_risk_because));
             rank = rank.or(Some((1, std::cmp::Reverse(0))));
         }
         if let Some(stalled) = &rows.stalled {
@@ -626,6 +621,19 @@ impl<'a> Reviewer<'a> {
         };
         // When a forecast after the due date is what makes the goal at risk.
         let late_forecast = forecast_end.filter(|f| goal.due.is_some_and(|due| *f > due));
+        let became_at_risk = status_end == Status::AtRisk && status_before != Status::AtRisk;
+        let at_risk_because = match (became_at_risk, &goal.cadence, late_forecast) {
+            (false, _, _) => String::new(),
+            (true, Some(cadence), _) => format!(
+                "behind the even pace of {} a {}",
+                cadence.count,
+                cadence.per.as_str()
+            ),
+            (true, None, Some(forecast)) => {
+                format!("at its recent pace done around {forecast}, after the due date")
+            }
+            (true, None, None) => "behind the straight line from start to due".to_string(),
+        };
         let (start, end) = (timeline.progress_at(before), timeline.progress_at(as_of));
         let done = timeline.done_between(period.first, as_of);
         let active = started && !status_end.is_final() && status_end != Status::Paused;
@@ -673,8 +681,8 @@ impl<'a> Reviewer<'a> {
                             .map(|d| d.add_days(1)),
                     )
                 }),
-            became_at_risk: (status_end == Status::AtRisk && status_before != Status::AtRisk)
-                .then(|| event(late_forecast)),
+            became_at_risk: became_at_risk.then(|| event(late_forecast)),
+            at_risk_because,
             stalled,
             due_next: (open && goal.due.is_some_and(|d| period.next().contains(d)))
                 .then(|| event(goal.due)),
@@ -697,6 +705,8 @@ struct GoalRows<'a> {
     completed: Option<GoalEvent<'a>>,
     became_overdue: Option<GoalEvent<'a>>,
     became_at_risk: Option<GoalEvent<'a>>,
+    /// What made it at risk, in words, when it became so.
+    at_risk_because: String,
     stalled: Option<GoalEvent<'a>>,
     due_next: Option<GoalEvent<'a>>,
     outlook: Option<GoalOutlook<'a>>,
@@ -1101,6 +1111,29 @@ mod tests {
         assert_eq!(
             reasons,
             ["became at-risk: at its recent pace done around 2026-07-18, after the due date"]
+        );
+    }
+
+    #[test]
+    fn a_cadence_goal_at_risk_is_behind_its_pace_not_a_straight_line() {
+        // Two a quarter, none done by the end of February: the even pace asked for one.
+        let goal = "---\ngoal: Events\nstart: 2026-01-01\ncadence: {count: 2, per: quarter}\n---\n";
+        let journal = Box::leak(Box::new(build(vec![parse(
+            "goals/events.md",
+            goal.as_bytes(),
+        )])));
+        let rules = Rules::default();
+        let report = Box::leak(Box::new(analyse(
+            journal,
+            &History::default(),
+            day("2026-03-20"),
+            &rules,
+        )));
+        let february = Period::containing(PeriodKind::Month, day("2026-02-10"), rules.week_start);
+        let review = Reviewer::new(journal, report).review(february);
+        assert_eq!(
+            review.needs_attention[0].reasons,
+            ["became at-risk: behind the even pace of 2 a quarter"]
         );
     }
 

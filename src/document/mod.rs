@@ -246,6 +246,19 @@ pub(crate) enum Per {
     Year,
 }
 
+impl Per {
+    /// The period's name as `per:` writes it (`quarter`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Per::Day => "day",
+            Per::Week => "week",
+            Per::Month => "month",
+            Per::Quarter => "quarter",
+            Per::Year => "year",
+        }
+    }
+}
+
 /// `pauses: [{from: D, to: D}]`: days, both ends included, when a cadence expects nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub(crate) struct Pause {
