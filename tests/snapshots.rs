@@ -136,6 +136,8 @@ fn cadence_strip_and_checkins() {
         index.contains("1 of 2 this week, next by <time>2027-01-17</time>"),
         "{index}"
     );
+    let index = journal.read("_reports/index.md");
+    assert!(index.contains("| 1/2 this week |"), "{index}");
     // The month's review: each week of the cadence in it, and the check-ins.
     let review = journal.read("_reports/reviews/2027-01.md");
     let start = review.find("## Cadence goals").unwrap();
