@@ -1083,6 +1083,16 @@ mod tests {
         assert!(ship.stalled, "the progress table says so too");
     }
 
+    /// The review of the month of `on`, as of `today`, of a journal of one goal file.
+    fn month_review_of_one_goal(goal: &str, on: &str, today: &str) -> Review<'static> {
+        let journal = Box::leak(Box::new(build(vec![parse("goals/g.md", goal.as_bytes())])));
+        let rules = Rules::default();
+        let report = analyse(journal, &History::default(), day(today), &rules);
+        let report = Box::leak(Box::new(report));
+        let month = Period::containing(PeriodKind::Month, day(on), rules.week_start);
+        Reviewer::new(journal, report).review(month)
+    }
+
     #[test]
     fn a_goal_at_risk_by_its_forecast_says_so_and_not_that_it_is_behind_the_line() {
         // Half done by the end of February, well ahead of the straight line (32%), but
@@ -1090,19 +1100,7 @@ mod tests {
         let goal = "---\ngoal: Pace\nstart: 2026-01-01\ndue: 2026-06-30\n---\n\
                     - [x] a\n- [x] b\n- [x] c\n- [x] d ✅ 2026-02-10\n- [x] e ✅ 2026-02-20\n\
                     - [ ] f\n- [ ] g\n- [ ] h\n- [ ] i\n- [ ] j\n";
-        let journal = Box::leak(Box::new(build(vec![parse(
-            "goals/pace.md",
-            goal.as_bytes(),
-        )])));
-        let rules = Rules::default();
-        let report = Box::leak(Box::new(analyse(
-            journal,
-            &History::default(),
-            day("2026-03-20"),
-            &rules,
-        )));
-        let february = Period::containing(PeriodKind::Month, day("2026-02-10"), rules.week_start);
-        let review = Reviewer::new(journal, report).review(february);
+        let review = month_review_of_one_goal(goal, "2026-02-10", "2026-03-20");
         let reasons: Vec<&str> = review.needs_attention[0]
             .reasons
             .iter()
@@ -1118,19 +1116,7 @@ mod tests {
     fn a_cadence_goal_at_risk_is_behind_its_pace_not_a_straight_line() {
         // Two a quarter, none done by the end of February: the even pace asked for one.
         let goal = "---\ngoal: Events\nstart: 2026-01-01\ncadence: {count: 2, per: quarter}\n---\n";
-        let journal = Box::leak(Box::new(build(vec![parse(
-            "goals/events.md",
-            goal.as_bytes(),
-        )])));
-        let rules = Rules::default();
-        let report = Box::leak(Box::new(analyse(
-            journal,
-            &History::default(),
-            day("2026-03-20"),
-            &rules,
-        )));
-        let february = Period::containing(PeriodKind::Month, day("2026-02-10"), rules.week_start);
-        let review = Reviewer::new(journal, report).review(february);
+        let review = month_review_of_one_goal(goal, "2026-02-10", "2026-03-20");
         assert_eq!(
             review.needs_attention[0].reasons,
             ["became at-risk: behind the even pace of 2 a quarter"]
