@@ -4,6 +4,10 @@
 //!
 //! The goal tree is walked by loops, never by recursion (the cycle check here, the tree
 //! in `analyse`), so a chain of 100,000 parents needs no stack.
+//!
+//! Over 500 lines: the linker's steps (ids, parents, notes, milestones, metrics, mentions)
+//! each read the indexes the steps before built, so they are methods of one `Linker`;
+//! what stands alone is in `checkins`, `hints` and `links`.
 
 mod checkins;
 mod hints;
