@@ -342,11 +342,13 @@ fn planned_reports<'a>(
     let fingerprints = renderer.fingerprints(&outputs.pages, report);
     let mut planned = Vec::new();
     for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
+        let shared = Arc::new(render::SharedContext::new(page.formats().len()));
         for &format in page.formats() {
+            let shared = Arc::clone(&shared);
             planned.push(write::Planned {
                 path: page.path(format),
                 fingerprint,
-                make: Box::new(move || renderer.render_page(page, format)),
+                make: Box::new(move || renderer.render_page_sharing(page, format, &shared)),
             });
         }
     }

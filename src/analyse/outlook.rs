@@ -57,10 +57,37 @@ impl<'a> OpenMilestone<'a> {
     }
 }
 
-/// Where `goal` (with its `timeline`), active at the end of `as_of` with `status`,
-/// stands then; `today` is the day of the report.
+/// A goal's milestones in the orders its outlooks read them in, sorted once for all the
+/// periods reviewed rather than once a period: the leaves in the order they come up next
+/// ([`next_step_order`]), and those with a due date soonest first (as written on the same
+/// day). Sorting every goal's milestones for each of a journal's 700 reviews was a tenth
+/// of a build with nothing to render.
+#[derive(Debug)]
+pub(crate) struct MilestoneOrders {
+    next: Vec<usize>,
+    due: Vec<usize>,
+}
+
+impl MilestoneOrders {
+    pub(crate) fn of(goal: &GoalReport) -> MilestoneOrders {
+        let milestones = &goal.milestones;
+        let mut next: Vec<usize> = (0..milestones.len())
+            .filter(|&i| milestones[i].leaf)
+            .collect();
+        next.sort_by(|&a, &b| next_step_order(&milestones[a], &milestones[b]));
+        let mut due: Vec<usize> = (0..milestones.len())
+            .filter(|&i| milestones[i].due.is_some())
+            .collect();
+        due.sort_by_key(|&i| milestones[i].due);
+        MilestoneOrders { next, due }
+    }
+}
+
+/// Where `goal` (with its milestone `orders` and its `timeline`), active at the end of
+/// `as_of` with `status`, stands then; `today` is the day of the report.
 pub(crate) fn outlook<'a>(
     goal: &'a GoalReport,
+    orders: &MilestoneOrders,
     timeline: &GoalTimeline,
     status: Status,
     as_of: Date,
@@ -73,21 +100,21 @@ pub(crate) fn outlook<'a>(
         MilestoneState::Done => m.done_on.is_some_and(|done| done > as_of),
         _ => false,
     };
-    let next = goal
-        .milestones
+    let milestone = |&i: &usize| &goal.milestones[i];
+    let next = orders
+        .next
         .iter()
-        .filter(open_then)
-        .filter(|m| m.leaf)
-        .min_by(|a, b| next_step_order(a, b))
+        .map(milestone)
+        .find(open_then)
         .map(OpenMilestone::of);
-    let mut overdue: Vec<OpenMilestone> = goal
-        .milestones
+    let overdue: Vec<OpenMilestone> = orders
+        .due
         .iter()
+        .map(milestone)
+        .take_while(|m| m.due.is_some_and(|due| due < as_of))
         .filter(open_then)
-        .filter(|m| m.due.is_some_and(|due| due < as_of))
         .map(OpenMilestone::of)
         .collect();
-    overdue.sort_by_key(|m| m.due);
     // As of today the forecast is the report's, so that the review says what the
     // goal's page says; a past period's is as it was then.
     let forecast = if as_of == today {
@@ -129,6 +156,7 @@ mod tests {
         let timeline = GoalTimeline::of(&goal);
         let outlook = outlook(
             &goal,
+            &MilestoneOrders::of(&goal),
             &timeline,
             Status::Open,
             day(as_of),
@@ -172,5 +200,13 @@ mod tests {
             outlook_of(body, "2026-04-02"),
             (Some("review".to_string()), vec!["review".to_string()])
         );
+    }
+
+    #[test]
+    fn overdue_milestones_come_longest_overdue_first_then_as_written() {
+        let body = "- [ ] b 📅 2026-03-02\n- [ ] a 📅 2026-03-01\n- [ ] c 📅 2026-03-02\n\
+                    - [ ] not yet 📅 2026-03-20\n- [ ] undated\n";
+        assert_eq!(outlook_of(body, "2026-03-10").1, ["a", "b", "c"]);
+        assert_eq!(outlook_of(body, "2026-03-02").1, ["a"]);
     }
 }

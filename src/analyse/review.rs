@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::cadence::{self, CadenceInReview, CheckinInReview};
-use super::outlook::{GoalOutlook, outlook};
+use super::outlook::{GoalOutlook, MilestoneOrders, outlook};
 use super::period::{Period, PeriodKind};
 use super::status::{stalled_days, stalled_note, status_at};
 use super::timeline::GoalTimeline;
@@ -271,6 +271,8 @@ pub(crate) struct Reviewer<'a> {
     checkins: Vec<CheckinInReview<'a>>,
     /// The goals with a cadence.
     cadence_goals: Vec<usize>,
+    /// Each goal's milestones in the orders its outlooks read them in.
+    milestone_orders: Vec<MilestoneOrders>,
 }
 
 impl<'a> Reviewer<'a> {
@@ -342,6 +344,7 @@ impl<'a> Reviewer<'a> {
             cadence_goals: (0..report.goals.len())
                 .filter(|&g| report.goals[g].cadence.is_some())
                 .collect(),
+            milestone_orders: report.goals.iter().map(MilestoneOrders::of).collect(),
         }
     }
 
@@ -664,7 +667,10 @@ impl<'a> Reviewer<'a> {
         };
         let open = !status_end.is_final();
         GoalRows {
-            outlook: active.then(|| outlook(goal, timeline, status_end, as_of, today)),
+            outlook: active.then(|| {
+                let orders = &self.milestone_orders[g];
+                outlook(goal, orders, timeline, status_end, as_of, today)
+            }),
             done,
             progress: moved.then(row),
             unchanged: (!moved && active).then(row),

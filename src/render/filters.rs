@@ -1,8 +1,9 @@
 //! The filters templates use beyond minijinja's own: numbers, percentages and bars as
 //! reports show them, links, journal markdown and plain text as HTML, and the order of
-//! open milestones.
+//! open milestones; and the function `goal_link`.
 
-use minijinja::{Environment, Value};
+use minijinja::value::ValueKind;
+use minijinja::{AutoEscape, Environment, HtmlEscape, State, Value};
 
 use crate::analyse::Status;
 use crate::dates::Date;
@@ -33,6 +34,42 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_filter("signed_percent", signed_percent);
     env.add_filter("path_url", path_url);
     env.add_filter("days_between", days_between);
+    env.add_function("goal_link", goal_link);
+}
+
+/// `goal_link(id, title)`: a goal's title linking to its page, in HTML or markdown as the
+/// template is, when the page sits among the reports (`in_reports`); printed, or written
+/// into the journal, such a link would lead nowhere, and it is the title alone. A review
+/// links every goal it names, so this is Rust rather than a template macro: calling a
+/// macro was a tenth of a full build's time.
+fn goal_link(state: &State, id: &str, title: &Value) -> Result<Value, minijinja::Error> {
+    let in_reports = state.lookup("in_reports").ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            "goal_link is for review templates, which have in_reports",
+        )
+    })?;
+    if !in_reports.is_true() {
+        return Ok(title.clone());
+    }
+    let stem = paths::report_file_stem(id);
+    if matches!(state.auto_escape(), AutoEscape::None) {
+        return Ok(Value::from(format!("[{title}](../goals/{stem}.md)")));
+    }
+    // As `{{ title }}` would print it: escaped unless safe HTML, a number or the like.
+    let plain = matches!(
+        title.kind(),
+        ValueKind::Undefined | ValueKind::None | ValueKind::Bool | ValueKind::Number
+    );
+    let shown = if title.is_safe() || plain {
+        title.to_string()
+    } else {
+        HtmlEscape(&title.to_string()).to_string()
+    };
+    Ok(Value::from_safe_string(format!(
+        "<a href=\"../goals/{}.html\">{shown}</a>",
+        HtmlEscape(&stem)
+    )))
 }
 
 /// A burn-up's points (`goal.burn_up`) as a weekly sparkline scaled to 0..100%
@@ -169,6 +206,44 @@ mod tests {
             "journal/2026/a%20b%231.md"
         );
         assert_eq!(path_url("é.md"), "%C3%A9.md");
+    }
+
+    /// Renders `{{ goal_link(id, title) }}` as the template `name` (its extension chooses
+    /// HTML or markdown), in the reports folder or not.
+    fn goal_link_in(name: &str, in_reports: bool, id: &str, title: &str) -> String {
+        let mut env = Environment::new();
+        add_all(&mut env);
+        env.add_template(name, "{{ goal_link(id, title) }}")
+            .unwrap();
+        let template = env.get_template(name).unwrap();
+        template
+            .render(minijinja::context! { in_reports, id, title })
+            .unwrap()
+    }
+
+    #[test]
+    fn goal_links_escape_the_title_in_html_and_lead_nowhere_outside_the_reports() {
+        assert_eq!(
+            goal_link_in("review.html", true, "con", "<b>R&D</b>"),
+            "<a href=\"../goals/con_.html\">&lt;b&gt;R&amp;D&lt;&#x2f;b&gt;</a>"
+        );
+        assert_eq!(
+            goal_link_in("review.md", true, "run", "Run a 10k"),
+            "[Run a 10k](../goals/run.md)"
+        );
+        assert_eq!(
+            goal_link_in("review.html", false, "run", "<b>"),
+            "&lt;b&gt;"
+        );
+        assert_eq!(goal_link_in("review.md", false, "run", "Run"), "Run");
+    }
+
+    #[test]
+    fn goal_links_need_in_reports() {
+        let mut env = Environment::new();
+        add_all(&mut env);
+        let expression = env.compile_expression("goal_link('a', 'A')").unwrap();
+        assert!(expression.eval(minijinja::context! {}).is_err());
     }
 
     #[test]

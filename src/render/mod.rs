@@ -7,8 +7,9 @@
 //! loudly. The JSON report and the calendar are written by code.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
-use minijinja::Environment;
+use minijinja::{Environment, Value};
 
 use crate::analyse::Report;
 use crate::analyse::review::Review;
@@ -51,6 +52,16 @@ impl Renderer {
 
     /// A page in one of its formats.
     pub(crate) fn render_page(&self, page: &Page, format: Format) -> Result<String, Error> {
+        self.render_page_sharing(page, format, &SharedContext::new(1))
+    }
+
+    /// A page in one of its formats, with the template values `shared` by its formats.
+    pub(crate) fn render_page_sharing(
+        &self,
+        page: &Page,
+        format: Format,
+        shared: &SharedContext,
+    ) -> Result<String, Error> {
         match &page.data {
             PageData::Json(report) => Ok(report.to_json()),
             PageData::Calendar { today, events } => Ok(calendar::render(events, *today)),
@@ -58,7 +69,7 @@ impl Renderer {
                 let name = page
                     .template_name(format)
                     .expect("a page not written by code has a template");
-                self.render(&name, view::context(page))
+                self.render(&name, shared.take(|| view::context(page)))
             }
         }
     }
@@ -89,6 +100,47 @@ impl Renderer {
     }
 }
 
+/// A page's template values, made once for all the formats it is rendered in: converting a
+/// review's data to template values took a fifth of a full build's CPU, paid again for each
+/// format. Kept only until its last rendering, so that a build does not hold every page's
+/// values at once.
+pub(crate) struct SharedContext {
+    slot: Mutex<Slot>,
+}
+
+struct Slot {
+    value: Option<Value>,
+    renderings_left: usize,
+}
+
+impl SharedContext {
+    /// Values for a page that will be rendered `renderings` times.
+    pub(crate) fn new(renderings: usize) -> SharedContext {
+        SharedContext {
+            slot: Mutex::new(Slot {
+                value: None,
+                renderings_left: renderings,
+            }),
+        }
+    }
+
+    /// The values, made by `make` on the first rendering; the last rendering takes them
+    /// away. A page's formats are rendered on any thread, so the slot is locked while
+    /// the values are made: the other format waits for them rather than making its own.
+    fn take(&self, make: impl FnOnce() -> Value) -> Value {
+        let mut slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let value = slot.value.take().unwrap_or_else(make);
+        slot.renderings_left = slot.renderings_left.saturating_sub(1);
+        if slot.renderings_left > 0 {
+            slot.value = Some(value.clone());
+        }
+        value
+    }
+}
+
 /// Adds the filters of the report templates (`percent`, `number`, ...) to `env`: the
 /// template of `new review` shows a review's facts as the reports do.
 pub(crate) fn add_filters(env: &mut Environment<'static>) {
@@ -107,7 +159,26 @@ fn ending_with_one_newline(mut text: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ending_with_one_newline;
+    use super::*;
+
+    #[test]
+    fn shared_values_are_made_once_and_let_go_after_the_last_rendering() {
+        let shared = SharedContext::new(2);
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Value::from(made.get())
+        };
+        assert_eq!(shared.take(make), Value::from(1));
+        assert_eq!(shared.take(make), Value::from(1), "the first one's values");
+        assert_eq!(made.get(), 1);
+        assert!(shared.slot.lock().unwrap().value.is_none(), "let go");
+        assert_eq!(
+            shared.take(make),
+            Value::from(2),
+            "made again if asked again"
+        );
+    }
 
     #[test]
     fn a_report_ends_with_exactly_one_newline() {
