@@ -1,12 +1,13 @@
 //! The documents of the last build, kept in the output folder, so that a new process
 //! stats every journal file but reads and parses only those changed since.
 //!
-//! The file is two lines of JSON. The first is the header: the cache's format, the
-//! version of trailmark and the build of its program (size and time of the executable, so
-//! that a rebuilt program with a changed parser never trusts documents of the old one), a
-//! hash of the parse options, and a checksum of the second line. The second line lists,
-//! for each file read, its size, modification time, content hash, whether it had settled
-//! (see [`super::RACY_WINDOW`]), and its parsed document. A header that does not match,
+//! The file is lines of JSON. The first is the header: the cache's format, the version of
+//! trailmark and the build of its program (size and time of the executable, so that a
+//! rebuilt program with a changed parser never trusts documents of the old one), a hash of
+//! the parse options, and a checksum of the lines after it. Each of those is one file
+//! read: its size, modification time, content hash, whether it had settled (see
+//! [`super::RACY_WINDOW`]), and its parsed document. A line a file, so that the lines
+//! are read and written on every core. A header that does not match,
 //! a checksum that does not, or a document no parser could have made, and the whole
 //! cache is ignored: the files are read again and the next build writes it anew.
 //!
@@ -21,6 +22,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::LastRead;
@@ -106,8 +108,11 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Cached, String> {
     if content_hash(entries.as_bytes()) != found.checksum {
         return Err("its checksum does not match: it is damaged".into());
     }
-    let entries: Vec<Entry<Document>> =
-        serde_json::from_str(entries).map_err(|error| format!("it is damaged: {error}"))?;
+    let entries: Vec<Entry<Document>> = entries
+        .par_lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .map_err(|error| format!("it is damaged: {error}"))?;
     let mut cached = Cached {
         files: HashMap::with_capacity(entries.len()),
         documents: Vec::with_capacity(entries.len()),
@@ -200,9 +205,13 @@ pub(super) fn text(
     documents: &[Document],
 ) -> String {
     let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
-    let mut entries =
-        serde_json::to_string(&entries).expect("a document holds only strings and numbers");
-    entries.push('\n');
+    let lines: Vec<String> = entries
+        .par_iter()
+        .map(|entry| {
+            serde_json::to_string(entry).expect("a document holds only strings and numbers") + "\n"
+        })
+        .collect();
+    let entries = lines.concat();
     let header = Header {
         checksum: content_hash(entries.as_bytes()),
         ..header(options)
