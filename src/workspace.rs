@@ -287,7 +287,6 @@ impl Workspace {
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
-            cache::clear_damage(&self.out);
             let mut summary = write::write_reports(&self.out, &planned, manifest, progress)?;
             // The cache is trailmark's own file, not a report: not counted as one.
             let before = summary.written.len();

@@ -260,14 +260,15 @@ fn a_damaged_or_foreign_cache_is_ignored_and_made_anew() {
 
 #[cfg(unix)]
 #[test]
-fn a_linked_or_fifo_cache_is_ignored_and_replaced() {
+fn a_linked_or_fifo_cache_is_ignored_and_left_alone() {
+    // As every file of the output folder: never read through a link, and not trailmark's
+    // to remove, so a build refuses to write there and says so, as for the git cache.
     let linked = |journal: &Journal| {
         let cache = journal.path().join(CACHE);
         let elsewhere = journal.path().with_file_name("elsewhere.json");
         fs::rename(&cache, &elsewhere).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
     };
-    damaged(linked, "symlink not followed");
     let fifo = |journal: &Journal| {
         let cache = journal.path().join(CACHE);
         fs::remove_file(&cache).unwrap();
@@ -277,7 +278,31 @@ fn a_linked_or_fifo_cache_is_ignored_and_replaced() {
             .unwrap();
         assert!(status.success());
     };
-    damaged(fifo, "not a regular file");
+    let damages: [(&dyn Fn(&Journal), &str); 2] = [
+        (&linked, "symlink not followed"),
+        (&fifo, "not a regular file"),
+    ];
+    for (damage, why) in damages {
+        let journal = built();
+        damage(&journal);
+        let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
+        assert!(json.contains("Ship it"), "{why}");
+        assert!(
+            notes.contains("note: ignored") && notes.contains(why),
+            "{why}: {notes}"
+        );
+        let refused = journal.run(&["build"]).code(2);
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(".trailmark-documents.json"),
+            "{why}: {stderr}"
+        );
+        let cache = journal.path().join(CACHE);
+        assert!(
+            !fs::symlink_metadata(&cache).unwrap().is_file(),
+            "{why}: left as it is"
+        );
+    }
 }
 
 #[test]

@@ -144,21 +144,6 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Cached, String> {
     Ok(cached)
 }
 
-/// Makes room for the cache in the output folder `out`, under its lock: a symlink, a FIFO
-/// or a socket at the cache's name is damage, not the user's (the `.trailmark-` names are
-/// trailmark's own), so it is removed (a link itself, never what it points to) and the
-/// write stage puts the cache in its place instead of stopping at it. A folder there is
-/// left for the write stage to name as an error.
-pub(super) fn clear_damage(out: &Path) {
-    let path = out.join(CACHE_FILE);
-    if let Ok(metadata) = std::fs::symlink_metadata(&path)
-        && !metadata.is_file()
-        && !metadata.is_dir()
-    {
-        let _ = std::fs::remove_file(&path);
-    }
-}
-
 /// The documents of the files read (`files`), in order.
 fn entries<'a>(
     files: &'a HashMap<String, LastRead>,
