@@ -278,31 +278,32 @@ fn a_linked_or_fifo_cache_is_ignored_and_left_alone() {
             .unwrap();
         assert!(status.success());
     };
-    let damages: [(&dyn Fn(&Journal), &str); 2] = [
-        (&linked, "symlink not followed"),
-        (&fifo, "not a regular file"),
-    ];
-    for (damage, why) in damages {
-        let journal = built();
-        damage(&journal);
-        let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
-        assert!(json.contains("Ship it"), "{why}");
-        assert!(
-            notes.contains("note: ignored") && notes.contains(why),
-            "{why}: {notes}"
-        );
-        let refused = journal.run(&["build"]).code(2);
-        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(".trailmark-documents.json"),
-            "{why}: {stderr}"
-        );
-        let cache = journal.path().join(CACHE);
-        assert!(
-            !fs::symlink_metadata(&cache).unwrap().is_file(),
-            "{why}: left as it is"
-        );
-    }
+    ignored_and_left_alone(linked, "symlink not followed");
+    ignored_and_left_alone(fifo, "not a regular file");
+}
+
+/// `damage` to the cache of a built journal: reading ignores it, saying `why`; a build
+/// refuses to write there, naming it, and leaves it as it is.
+fn ignored_and_left_alone(damage: impl Fn(&Journal), why: &str) {
+    let journal = built();
+    damage(&journal);
+    let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
+    assert!(json.contains("Ship it"), "{why}");
+    assert!(
+        notes.contains("note: ignored") && notes.contains(why),
+        "{why}: {notes}"
+    );
+    let refused = journal.run(&["build"]).code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(".trailmark-documents.json"),
+        "{why}: {stderr}"
+    );
+    let cache = journal.path().join(CACHE);
+    assert!(
+        !fs::symlink_metadata(&cache).unwrap().is_file(),
+        "{why}: left as it is"
+    );
 }
 
 #[test]
