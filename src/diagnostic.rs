@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Severity {
     Error,
@@ -12,7 +12,7 @@ pub(crate) enum Severity {
 }
 
 /// A place in a journal file: 1-based line, and 1-based column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub(crate) struct Position {
     pub(crate) line: u32,
     pub(crate) column: u32,
@@ -104,6 +104,33 @@ impl Serialize for Diagnostic {
         out.serialize_field("column", &self.position.map(|p| p.column))?;
         out.serialize_field("message", &self.message)?;
         out.end()
+    }
+}
+
+/// The other way, for documents kept in the output folder between runs (see
+/// `workspace::cache`): the fields as [`Serialize`] writes them.
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Fields {
+            severity: Severity,
+            file: String,
+            line: Option<u32>,
+            column: Option<u32>,
+            message: String,
+        }
+        let fields = Fields::deserialize(deserializer)?;
+        let position = match (fields.line, fields.column) {
+            (Some(line), Some(column)) => Some(Position { line, column }),
+            (None, None) => None,
+            _ => return Err(serde::de::Error::custom("a line without a column")),
+        };
+        Ok(Diagnostic {
+            severity: fields.severity,
+            file: fields.file,
+            position,
+            message: fields.message,
+        })
     }
 }
 

@@ -14,8 +14,8 @@
 //! at (`.obsidian/templates.json`, Templater's `data.json`); the lines `check` quotes
 //! (`term::diagnostics`); and trailmark's own files in an output folder: the manifest
 //! (`write`, and the walk for a folder of reports it finds inside the journal), the git
-//! history cache, a report compared with what a build would write, and the pages `serve`
-//! answers with.
+//! history cache, the documents cache, a report compared with what a build would write,
+//! and the pages `serve` answers with.
 //!
 //! What a refusal becomes is the caller's to say: a journal file gets an error diagnostic
 //! with its path, and the rest of the journal is reported; `trailmark.toml` stops every
@@ -23,9 +23,11 @@
 //! template error naming its file; a file in the templates folder that no template loads
 //! is never an error (at most it feeds fingerprints as empty), so a stray FIFO there
 //! cannot stop a build; note-app settings, the history cache and the lines `check`
-//! quotes are optional and are skipped; a manifest or a report that cannot be read is
-//! written again, except that a report's place taken by anything but a plain file (a
-//! link, a FIFO, a folder) is an error that names it (`write`); `serve` answers 404.
+//! quotes are optional and are skipped (the documents cache with a note under
+//! `--verbose`); a manifest or a report that cannot be read is written again, except
+//! that a report's place taken by anything but a plain file (a link, a FIFO, a folder)
+//! is an error that names it (`write`; the documents cache's place is cleared instead,
+//! see `workspace::cache`); `serve` answers 404.
 //!
 //! **Choice**: a template is read like a journal file, so a symlink in the templates
 //! folder is refused even when it points to another file of the journal. The walk never

@@ -8,6 +8,8 @@
 //! refresh, instead of trusting the paths the file watcher reported, means no editor's
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
 
+mod cache;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -117,6 +119,25 @@ impl Workspace {
             history: None,
             manifest: None,
         })
+    }
+
+    /// Starts from the documents the last build kept in the output folder (see [`cache`]),
+    /// so that the next refresh reads and parses only the files changed since. Says why
+    /// when a cache is there but cannot be used: it is then ignored, and made anew by the
+    /// next build.
+    pub(crate) fn use_cache(&mut self) -> Option<String> {
+        match cache::read(&self.out, &self.config.parse) {
+            Ok(Some(cached)) => {
+                self.files = cached.files;
+                self.journal.documents = cached.documents;
+                None
+            }
+            Ok(None) => None,
+            Err(why) => Some(format!(
+                "ignored {}: {why}; the files are read again, and the next build writes it anew",
+                self.out.join(cache::CACHE_FILE).display()
+            )),
+        }
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -255,11 +276,25 @@ impl Workspace {
             let outputs = plan::outputs(&report, &reviews, &to_journal, self.history.as_ref());
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let planned = planned_reports(&outputs, &report, &renderer);
+            let mut planned = planned_reports(&outputs, &report, &renderer);
+            let (options, files, documents) =
+                (&self.config.parse, &self.files, &self.journal.documents);
+            planned.push(write::Planned {
+                path: cache::CACHE_FILE.to_string(),
+                fingerprint: cache::fingerprint(options, files, documents),
+                make: Box::new(move || Ok(cache::text(options, files, documents))),
+            });
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
-            write::write_reports(&self.out, &planned, manifest, progress)?
+            let mut summary = write::write_reports(&self.out, &planned, manifest, progress)?;
+            // The cache is trailmark's own file, not a report: not counted as one.
+            let before = summary.written.len();
+            summary.written.retain(|path| path != cache::CACHE_FILE);
+            if summary.written.len() == before {
+                summary.unchanged -= 1;
+            }
+            summary
         };
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");

@@ -4,6 +4,7 @@
 
 mod bad_journals;
 mod browser;
+mod cache;
 mod calendar;
 mod cli;
 mod command_line;

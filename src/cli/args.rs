@@ -10,9 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::EXIT_CODES_HELP;
 use crate::analyse::period::PeriodKind;
-use crate::cmd::JournalOptions;
 use crate::cmd::new::{NewFileKind, NewOptions};
 use crate::cmd::serve::DEFAULT_PORT;
+use crate::cmd::{CacheUse, JournalOptions};
 use crate::dates::Date;
 use crate::plan::Format;
 use crate::scaffold::NewGoal;
@@ -32,6 +32,10 @@ use crate::watch::WatchOptions;
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Read and parse every journal file, instead of only those changed since the last
+    /// build, whose documents it keeps in the output folder (a build still updates them).
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub(crate) no_cache: bool,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -351,11 +355,12 @@ pub(crate) struct JournalArgs {
 
 impl JournalArgs {
     /// The journal and the day a command runs for.
-    pub(crate) fn options(self) -> JournalOptions {
+    pub(crate) fn options(self, cache: CacheUse) -> JournalOptions {
         JournalOptions {
             dir: self.dir,
             out: self.out,
             today: self.today,
+            cache,
         }
     }
 }

@@ -85,14 +85,18 @@ fn run(cli: Cli) -> Result<u8, Error> {
         ColorArg::Never => anstream::ColorChoice::Never.write_global(),
     }
     let verbosity = cli.output.verbosity();
+    let cache = cmd::CacheUse {
+        read: !cli.no_cache,
+        explain: verbosity == crate::term::Verbosity::Verbose,
+    };
     start_worker_threads()?;
     match cli.command {
         Command::Init { dir, today } => cmd::init::run(&dir, today, verbosity)?,
         Command::New { what } => cmd::new::run(what.options(), verbosity)?,
-        Command::Status { journal, json } => cmd::status::run(&journal.options(), json)?,
-        Command::Build { journal } => cmd::build::run(&journal.options(), verbosity)?,
+        Command::Status { journal, json } => cmd::status::run(&journal.options(cache), json)?,
+        Command::Build { journal } => cmd::build::run(&journal.options(cache), verbosity)?,
         Command::Check { journal, strict } => {
-            let failed = cmd::check::run(&journal.options(), strict, verbosity)?;
+            let failed = cmd::check::run(&journal.options(cache), strict, verbosity)?;
             return Ok(if failed {
                 exit::PROBLEMS_FOUND
             } else {
@@ -102,7 +106,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Config { dir } => cmd::config::run(&dir)?,
         Command::Watch { journal, watching } => {
             let watching = watching.options(&journal);
-            cmd::watch::run(&journal.options(), watching, None, verbosity)?;
+            cmd::watch::run(&journal.options(cache), watching, None, verbosity)?;
         }
         Command::Serve {
             journal,
@@ -117,7 +121,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 port,
                 open_browser: open,
             };
-            cmd::watch::run(&journal.options(), watching, Some(serving), verbosity)?;
+            cmd::watch::run(&journal.options(cache), watching, Some(serving), verbosity)?;
         }
         Command::Completions { shell } => cmd::manual::print_completions(Cli::command(), shell)?,
         Command::Man => cmd::manual::print_man_page(Cli::command(), &EXIT_CODES)?,
@@ -126,7 +130,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
             period,
             date,
             format,
-        } => cmd::review::run(&journal.options(), period.kind(), date, format.format())?,
+        } => cmd::review::run(
+            &journal.options(cache),
+            period.kind(),
+            date,
+            format.format(),
+        )?,
     }
     Ok(exit::OK)
 }

@@ -8,7 +8,6 @@ use crate::analyse::Report;
 use crate::error::Error;
 use crate::term::progress::{BuildProgress, DELAY};
 use crate::term::{self, Verbosity};
-use crate::workspace::Workspace;
 use crate::write::WriteSummary;
 
 pub(crate) fn run(journal: &JournalOptions, verbosity: Verbosity) -> Result<(), Error> {
@@ -58,8 +57,7 @@ fn build_with_progress(
     progress: Option<&BuildProgress>,
 ) -> Result<Built, Error> {
     let started = Instant::now();
-    let mut workspace = Workspace::open(&journal.dir, journal.out.as_deref())?;
-    workspace.refresh();
+    let mut workspace = journal.open()?;
     let read = started.elapsed();
     if let Some(progress) = progress {
         progress.building();

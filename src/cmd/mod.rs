@@ -25,12 +25,35 @@ pub(crate) struct JournalOptions {
     pub(crate) out: Option<PathBuf>,
     /// `None` for the clock's today.
     pub(crate) today: Option<Date>,
+    pub(crate) cache: CacheUse,
+}
+
+/// Whether to start from the documents the last build kept in the output folder (not with
+/// `--no-cache`), and whether to say why a cache there is ignored (`--verbose`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CacheUse {
+    pub(crate) read: bool,
+    pub(crate) explain: bool,
 }
 
 impl JournalOptions {
     /// The journal, read once.
     fn open(&self) -> Result<Workspace, Error> {
-        Workspace::load(&self.dir, self.out.as_deref())
+        let mut workspace = self.open_unread()?;
+        workspace.refresh();
+        Ok(workspace)
+    }
+
+    /// The journal's workspace, not read yet, started from the cache unless told not to.
+    fn open_unread(&self) -> Result<Workspace, Error> {
+        let mut workspace = Workspace::open(&self.dir, self.out.as_deref())?;
+        if self.cache.read
+            && let Some(note) = workspace.use_cache()
+            && self.cache.explain
+        {
+            crate::term::print_note(&note);
+        }
+        Ok(workspace)
     }
 
     fn today(&self) -> Date {

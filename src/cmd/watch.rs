@@ -6,7 +6,6 @@ use super::serve::{ServeOptions, start_server};
 use crate::error::Error;
 use crate::term::{self, Verbosity};
 use crate::watch::{Watch, WatchEvent, WatchOptions};
-use crate::workspace::Workspace;
 use crate::write;
 
 /// Watches the journal, and serves its reports too when `serving` says where.
@@ -17,7 +16,7 @@ pub(crate) fn run(
     verbosity: Verbosity,
 ) -> Result<(), Error> {
     let dir = &journal.dir;
-    let workspace = Workspace::open(dir, journal.out.as_deref())?;
+    let workspace = journal.open_unread()?;
     let out = workspace.out().to_path_buf();
     write::check_output_folder(dir, &out)?;
     let watch = Watch::new(workspace, watching);

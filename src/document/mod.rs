@@ -12,7 +12,7 @@ mod yaml;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
@@ -23,7 +23,7 @@ pub(crate) use text::LineIndex;
 
 /// How documents are read: choices a journal's configuration may change, and one for
 /// reading old versions of files from git's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct ParseOptions {
     /// Logseq's `- TODO text`, `- DONE text`, ... list items are milestones.
     pub(crate) logseq_markers: bool,
@@ -47,7 +47,7 @@ impl Default for ParseOptions {
 
 /// The headings of the sections whose items are wins, feedback, lessons, adjustments and
 /// what to learn next, each as compared: [`NoteKind::words`] of the heading.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Sections {
     pub(crate) wins: Vec<String>,
     pub(crate) feedback: Vec<String>,
@@ -98,14 +98,14 @@ impl Sections {
 pub(crate) type Fields = BTreeMap<String, String>;
 
 /// A value with the place it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Located<T> {
     pub(crate) value: T,
     pub(crate) position: Position,
 }
 
 /// One markdown file of the journal, as written.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators.
     pub(crate) path: String,
@@ -136,6 +136,25 @@ pub(crate) struct Document {
 }
 
 impl Document {
+    /// Whether its indexes point where the parser points them: a parent before its child,
+    /// a section among the headings. A document from the cache in the output folder, which
+    /// travels with the journal, is used only when it is.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let before = |parent: Option<usize>, index: usize| parent.is_none_or(|p| p < index);
+        self.milestones
+            .iter()
+            .enumerate()
+            .all(|(index, milestone)| {
+                before(milestone.parent, index)
+                    && milestone.section.is_none_or(|s| s < self.headings.len())
+            })
+            && self
+                .headings
+                .iter()
+                .enumerate()
+                .all(|(index, heading)| before(heading.parent, index))
+    }
+
     /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
     /// the milestone (its own text comes before its children's). Tags are in file order,
     /// so the search starts at the milestone: a file of many tagged milestones costs no
@@ -152,7 +171,7 @@ impl Document {
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct GoalDecl {
     pub(crate) title: String,
     /// Where the goal is declared (its `goal:` key or its item in `goals:`).
@@ -195,7 +214,7 @@ impl GoalDecl {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Horizon {
     Short,
@@ -203,7 +222,7 @@ pub(crate) enum Horizon {
 }
 
 /// The status a goal's front-matter declares (default `active`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum GoalStatus {
     #[default]
@@ -215,7 +234,7 @@ pub(crate) enum GoalStatus {
 
 /// A measurable goal: progress runs from `baseline` to `target` (which may be lower, for
 /// goals that reduce something).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Metric {
     pub(crate) unit: Option<String>,
     pub(crate) target: Option<f64>,
@@ -224,7 +243,7 @@ pub(crate) struct Metric {
 
 /// `cadence: {count: 2, per: quarter}`: a goal met by doing something `count` times in
 /// every period, rather than by finishing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Cadence {
     /// 1 or more.
     pub(crate) count: u32,
@@ -236,7 +255,7 @@ pub(crate) struct Cadence {
 }
 
 /// The period of a cadence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Per {
     Day,
@@ -260,14 +279,14 @@ impl Per {
 }
 
 /// `pauses: [{from: D, to: D}]`: days, both ends included, when a cadence expects nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Pause {
     pub(crate) from: Date,
     pub(crate) to: Date,
 }
 
 /// One goal's item of an entry's `checkins:`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct CheckinDecl {
     /// The goal id, lowercased.
     pub(crate) goal: String,
@@ -278,7 +297,7 @@ pub(crate) struct CheckinDecl {
 }
 
 /// A value logged for a measurable goal in an entry's `metrics:`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct MetricLog {
     /// The goal id, lowercased.
     pub(crate) goal: String,
@@ -287,7 +306,7 @@ pub(crate) struct MetricLog {
 }
 
 /// An Obsidian Tasks priority, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Priority {
     Highest,
@@ -323,7 +342,7 @@ impl Priority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum MilestoneState {
     Open,
@@ -332,7 +351,7 @@ pub(crate) enum MilestoneState {
 }
 
 /// A task-list item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed.
     pub(crate) text: String,
@@ -380,7 +399,7 @@ impl Milestone {
 }
 
 /// What Obsidian Tasks and Dataview say about a milestone, beyond its due and done dates.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub(crate) struct TaskMetadata {
     /// `⏳` scheduled, `🛫` start, `➕` created, `❌` cancelled (which makes the milestone
     /// cancelled).
@@ -396,7 +415,7 @@ pub(crate) struct TaskMetadata {
 }
 
 /// What a section of an entry collects, by its heading (see [`Sections::kind_of_heading`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum NoteKind {
     Win,
@@ -488,7 +507,7 @@ impl NoteKind {
 }
 
 /// One item (or paragraph) of a wins, feedback or lessons section.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Note {
     pub(crate) kind: NoteKind,
     /// Plain text, like a milestone's.
@@ -498,7 +517,7 @@ pub(crate) struct Note {
     pub(crate) position: Position,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Heading {
     pub(crate) text: String,
     pub(crate) level: u8,

@@ -123,11 +123,13 @@ pub(crate) fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::P
         .collect()
 }
 
-/// The reports in an output folder: every file but the manifest, whose records hold the
-/// files' modification times and so differ between any two builds.
+/// The reports in an output folder: every file but the manifest and the documents cache,
+/// whose records hold files' modification times and so differ between any two builds
+/// (tests/cache.rs checks the cache).
 pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut reports = files_in(folder);
     reports.remove(Path::new(".trailmark-manifest"));
+    reports.remove(Path::new(".trailmark-documents.json"));
     reports
 }
 

@@ -1,0 +1,315 @@
+//! The documents kept in the output folder between runs (`.trailmark-documents.json`):
+//! warm runs give exactly what cold ones give, on the example journal and every fixture;
+//! the cache is used when warm and not with `--no-cache` (a forged entry shows which); an
+//! edited file is parsed again whatever its stamp kept; and a damaged, old, foreign,
+//! linked or FIFO cache is ignored with a `--verbose` note, never an error, and made anew
+//! by the next build.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::common::{Journal, stdout, trailmark};
+
+const TODAY: &str = "2026-11-20";
+const CACHE: &str = "_reports/.trailmark-documents.json";
+const GOAL: &str = "goal.md";
+
+/// Sets the modification time of every file of `folder` to an hour ago, so that the
+/// stamps a build records are trusted by the next run (see `RACY_WINDOW`).
+fn settle(folder: &Path) {
+    let past = SystemTime::now() - Duration::from_secs(3600);
+    for entry in walk(folder) {
+        fs::File::options()
+            .write(true)
+            .open(&entry)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    }
+}
+
+/// Every file below `folder`, symlinks not followed.
+fn walk(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(folder).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            files.extend(walk(&entry.path()));
+        } else if kind.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+/// The files of the output folder `out` and their bytes, its manifest (which records
+/// times) aside.
+fn reports(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walk(out)
+        .into_iter()
+        .filter(|path| !path.ends_with(".trailmark-manifest"))
+        .map(|path| {
+            (
+                path.strip_prefix(out).unwrap().to_path_buf(),
+                fs::read(&path).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// `trailmark ARGS --today TODAY JOURNAL`, which must succeed: its stdout and stderr.
+fn run(journal: &Journal, args: &[&str]) -> (String, String) {
+    let output = trailmark()
+        .args(args)
+        .args(["--today", TODAY])
+        .arg(journal.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{args:?}: {output:?}");
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (text(output.stdout), text(output.stderr))
+}
+
+/// Checks that warm runs of `journal` print and build exactly what cold ones do. Both
+/// build into folders beside the journal, so that reports link to it the same way.
+fn warm_equals_cold(name: &str, journal: &Journal) {
+    settle(journal.path());
+    let folder = |name: &str| journal.path().with_file_name(name);
+    let (cold_out, warm_out) = (folder("cold"), folder("warm"));
+    let [cold, warm] = [&cold_out, &warm_out].map(|out| out.to_str().unwrap().to_string());
+    let (cold_status, _) = run(journal, &["status", "--json", "--no-cache", "--out", &cold]);
+    run(journal, &["build", "--no-cache", "--out", &cold]);
+    // The first build writes the cache; the second starts from it, and renders every
+    // report again because they were deleted (the manifest says they are its own).
+    run(journal, &["build", "--out", &warm]);
+    assert!(
+        warm_out.join(".trailmark-documents.json").is_file(),
+        "{name}"
+    );
+    for report in walk(&warm_out) {
+        let name = report.file_name().unwrap();
+        if name != ".trailmark-manifest" && name != ".trailmark-documents.json" {
+            fs::remove_file(report).unwrap();
+        }
+    }
+    let (_, notes) = run(journal, &["build", "--verbose", "--out", &warm]);
+    assert!(!notes.contains("ignored"), "{name}: {notes}");
+    let (warm_status, notes) = run(journal, &["status", "--json", "--verbose", "--out", &warm]);
+    assert!(!notes.contains("ignored"), "{name}: {notes}");
+    assert!(warm_status == cold_status, "{name}: status --json differs");
+    let (cold, warm) = (reports(&cold_out), reports(&warm_out));
+    assert_eq!(
+        cold.keys().collect::<Vec<_>>(),
+        warm.keys().collect::<Vec<_>>(),
+        "{name}"
+    );
+    for (path, bytes) in &cold {
+        assert!(warm[path] == *bytes, "{name}: {} differs", path.display());
+    }
+}
+
+#[test]
+fn warm_runs_print_and_build_what_cold_runs_do() {
+    warm_equals_cold("example-journal", &Journal::example());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for fixture in fs::read_dir(fixtures).unwrap() {
+        let name = fixture.unwrap().file_name().into_string().unwrap();
+        warm_equals_cold(&name, &Journal::fixture(&name));
+    }
+}
+
+/// A journal of one goal, settled and built, so that its cache is warm.
+fn built() -> Journal {
+    let journal = Journal::new().goal(GOAL, "Ship it", "- [ ] first step\n- [ ] second step\n");
+    settle(journal.path());
+    run(&journal, &["build"]);
+    journal
+}
+
+/// The cache of `journal` with `edit` made to its documents, and its checksum made to
+/// match, so that only what it says can tell it from the real one.
+fn forge(journal: &Journal, edit: impl Fn(&str) -> String) {
+    let text = journal.read(CACHE);
+    let (header, documents) = text.split_once('\n').unwrap();
+    let documents = edit(documents);
+    assert!(
+        documents != text.split_once('\n').unwrap().1,
+        "the edit changed nothing"
+    );
+    let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
+    header["checksum"] = xxhash_rust::xxh3::xxh3_64(documents.as_bytes()).into();
+    journal.write(CACHE, format!("{header}\n{documents}"));
+}
+
+fn titles(journal: &Journal, args: &[&str]) -> Vec<String> {
+    let (json, _) = run(journal, &[&["status", "--json"], args].concat());
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    report["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|goal| goal["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_warm_run_uses_the_cache_and_no_cache_reads_nothing_from_it() {
+    let journal = built();
+    forge(&journal, |documents| documents.replace("Ship it", "Forged"));
+    // The file is unchanged, so its document comes from the cache, as forged.
+    assert_eq!(titles(&journal, &[]), ["Forged"]);
+    assert_eq!(titles(&journal, &["--no-cache"]), ["Ship it"]);
+    // A build with `--no-cache` writes the cache anew from the files.
+    run(&journal, &["build", "--no-cache"]);
+    assert!(!journal.read(CACHE).contains("Forged"));
+    assert_eq!(titles(&journal, &[]), ["Ship it"]);
+}
+
+/// Rewrites the goal with `text` and sets its modification time to `modified`.
+fn rewrite(journal: &Journal, text: &str, modified: SystemTime) {
+    journal.write(GOAL, text);
+    let file = fs::File::options()
+        .write(true)
+        .open(journal.path().join(GOAL))
+        .unwrap();
+    file.set_modified(modified).unwrap();
+}
+
+fn modified(journal: &Journal) -> SystemTime {
+    fs::metadata(journal.path().join(GOAL))
+        .unwrap()
+        .modified()
+        .unwrap()
+}
+
+#[test]
+fn a_file_edited_since_the_cache_is_parsed_again() {
+    // The same size and a new time.
+    let journal = built();
+    let old = modified(&journal);
+    let same_size = "---\ngoal: Ship up\n---\n- [ ] first step\n- [ ] second step\n";
+    rewrite(&journal, same_size, old + Duration::from_secs(60));
+    assert_eq!(titles(&journal, &[]), ["Ship up"]);
+
+    // The same time and a new size.
+    let journal = built();
+    let old = modified(&journal);
+    rewrite(&journal, "---\ngoal: Shipped\n---\n- [ ] one\n", old);
+    assert_eq!(titles(&journal, &[]), ["Shipped"]);
+
+    // The same size and the same time, where the cache was written within the file
+    // system clock's tick of the file (here: just after it was written): its stamp is
+    // not trusted, its content is compared.
+    let journal = Journal::new().goal(GOAL, "Ship it", "- [ ] first step\n");
+    run(&journal, &["build"]);
+    let old = modified(&journal);
+    rewrite(&journal, "---\ngoal: Ship up\n---\n- [ ] first step\n", old);
+    assert_eq!(titles(&journal, &[]), ["Ship up"]);
+}
+
+/// `status --verbose` on a journal whose cache was damaged by `damage`: the real
+/// document, and the note that says why the cache was ignored. A build then makes it
+/// anew, with no error.
+fn damaged(damage: impl Fn(&Journal), why: &str) {
+    let journal = built();
+    forge(&journal, |documents| documents.replace("Ship it", "Forged"));
+    damage(&journal);
+    let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
+    assert!(
+        json.contains("Ship it") && !json.contains("Forged"),
+        "{why}"
+    );
+    assert!(
+        notes.contains("note: ignored") && notes.contains(why),
+        "{why}: {notes}"
+    );
+    run(&journal, &["build"]);
+    let cache = journal.path().join(CACHE);
+    assert!(fs::symlink_metadata(&cache).unwrap().is_file(), "{why}");
+    let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
+    assert!(
+        json.contains("Ship it") && !notes.contains("ignored"),
+        "{why}: {notes}"
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored_and_made_anew() {
+    let cut = |journal: &Journal| {
+        let text = journal.read(CACHE);
+        journal.write(CACHE, &text[..text.len() - 40]);
+    };
+    damaged(cut, "checksum");
+    damaged(|journal| journal.write(CACHE, "garbage"), "cut short");
+    damaged(
+        |journal| journal.write(CACHE, "garbage\n[]"),
+        "not a cache of trailmark's",
+    );
+    let old = |journal: &Journal| {
+        let text = journal.read(CACHE);
+        journal.write(CACHE, text.replacen("\"format\":1", "\"format\":0", 1));
+    };
+    damaged(old, "another version");
+    // Other parse settings: Logseq's markers off.
+    let settings = |journal: &Journal| journal.write("trailmark.toml", "logseq_markers = false\n");
+    damaged(settings, "other settings");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_or_fifo_cache_is_ignored_and_left_alone() {
+    // As every file of the output folder: never read through a link, and not trailmark's
+    // to remove, so a build refuses to write there and says so, as for the git cache.
+    let linked = |journal: &Journal| {
+        let cache = journal.path().join(CACHE);
+        let elsewhere = journal.path().with_file_name("elsewhere.json");
+        fs::rename(&cache, &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
+    };
+    let fifo = |journal: &Journal| {
+        let cache = journal.path().join(CACHE);
+        fs::remove_file(&cache).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&cache)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    ignored_and_left_alone(linked, "symlink not followed");
+    ignored_and_left_alone(fifo, "not a regular file");
+}
+
+/// `damage` to the cache of a built journal: reading ignores it, saying `why`; a build
+/// refuses to write there, naming it, and leaves it as it is.
+fn ignored_and_left_alone(damage: impl Fn(&Journal), why: &str) {
+    let journal = built();
+    damage(&journal);
+    let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
+    assert!(json.contains("Ship it"), "{why}");
+    assert!(
+        notes.contains("note: ignored") && notes.contains(why),
+        "{why}: {notes}"
+    );
+    let refused = journal.run(&["build"]).code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(".trailmark-documents.json"),
+        "{why}: {stderr}"
+    );
+    let cache = journal.path().join(CACHE);
+    assert!(
+        !fs::symlink_metadata(&cache).unwrap().is_file(),
+        "{why}: left as it is"
+    );
+}
+
+#[test]
+fn status_never_makes_the_output_folder() {
+    let journal = Journal::new().goal(GOAL, "Ship it", "- [ ] first step\n");
+    let assert = journal.run(&["status", "--today", TODAY]).success();
+    assert!(stdout(&assert).contains("Ship it"));
+    assert!(!journal.path().join("_reports").exists());
+}
