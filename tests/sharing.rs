@@ -233,3 +233,18 @@ fn a_dry_run_lists_what_would_be_published_and_writes_nothing() {
     assert!(!out.exists(), "a dry run writes nothing");
     assert!(!journal.path().join("_reports").exists());
 }
+
+/// Snapshots of the pages a mentor reads: the 1:1 check-in page and the shared goals, in
+/// HTML (without the stylesheet every report inlines, which has its own snapshot) and
+/// markdown.
+#[test]
+fn shared_pages() {
+    let (_journal, out) = shared_build("mentor", 2);
+    for file in ["checkin.html", "checkin.md", "index.html", "index.md"] {
+        let mut content = std::fs::read_to_string(out.join(file)).unwrap();
+        if file.ends_with(".html") {
+            content = crate::common::without_stylesheet(&content);
+        }
+        insta::assert_snapshot!(format!("shared__{file}"), content);
+    }
+}

@@ -24,12 +24,14 @@ pub(crate) struct CheckinRow {
     pub(crate) since: Option<Date>,
     /// Whether `since` is a check-in (else the goal's start).
     pub(crate) since_checkin: bool,
-    /// Progress at the end of `since`.
+    /// Progress at the end of `since`; `None` for a cadence goal, whose progress is its
+    /// periods (the page shows the current one).
     pub(crate) progress_then: Option<f64>,
     /// Milestones done after `since`, by their text, oldest first.
     pub(crate) done_since: Vec<DoneStep>,
-    /// The metric's latest value and the one logged by `since`.
+    /// The metric's value logged by `since`, and its latest.
     pub(crate) metric_then: Option<f64>,
+    pub(crate) metric_now: Option<f64>,
     /// The latest check-in's confidence (0..=10), its date, and the one before.
     pub(crate) confidence: Option<u8>,
     pub(crate) confidence_on: Option<Date>,
@@ -92,7 +94,9 @@ pub(super) fn row(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Ch
         due: goal.due,
         since,
         since_checkin: before_today.is_some(),
-        progress_then: since.map(|since| timeline.progress_at(since)),
+        progress_then: since
+            .filter(|_| goal.cadence.is_none())
+            .map(|since| timeline.progress_at(since)),
         done_since,
         metric_then: goal.metric.as_ref().and_then(|metric| {
             let since = since?;
@@ -103,6 +107,7 @@ pub(super) fn row(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Ch
                 .find(|value| value.date <= since)
                 .map(|value| value.value)
         }),
+        metric_now: goal.metric.as_ref().and_then(|metric| metric.latest),
         confidence: latest_confidence.and_then(|c| c.confidence),
         confidence_on: latest_confidence.map(|c| c.date),
         confidence_before,
