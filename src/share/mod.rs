@@ -156,11 +156,15 @@ impl Filter<'_> {
             .map(|at| &documents[at])
     }
 
+    /// Whether `document` is an entry shared as a whole. A file that declares a goal is
+    /// never: its `share:` is the goal's, and sharing a goal shares its facts, not the
+    /// notes written around them.
     fn whole_file_shared(&self, document: &Document) -> bool {
-        document
-            .share
-            .as_ref()
-            .is_some_and(|share| share.includes(self.audience))
+        document.goals.is_empty()
+            && document
+                .share
+                .as_ref()
+                .is_some_and(|share| share.includes(self.audience))
     }
 
     /// Whether `line` of `document` is shared: the whole file is, or the innermost
@@ -206,7 +210,7 @@ impl Filter<'_> {
             due,
             area,
             parent,
-            file,
+            file: _,
             milestones,
             line: _,
             column: _,
@@ -227,14 +231,11 @@ impl Filter<'_> {
             completed_on,
             unknown_done,
             burn_up,
-            fields,
+            fields: _,
             cadence,
             checkins,
         } = goal.clone();
         let is_private = |id: &String| self.private_ids.contains(id.as_str());
-        let goal_file_shared = self
-            .document(&file)
-            .is_some_and(|d| self.whole_file_shared(d));
         GoalReport {
             id,
             title,
@@ -269,12 +270,8 @@ impl Filter<'_> {
             completed_on,
             unknown_done,
             burn_up,
-            // Dataview fields of the goal's note are its prose.
-            fields: if goal_file_shared {
-                fields
-            } else {
-                Default::default()
-            },
+            // The Dataview fields of the goal's note are notes about it, not its facts.
+            fields: Default::default(),
             cadence,
             checkins: checkins.into_iter().map(|c| self.checkin(c)).collect(),
         }
@@ -414,5 +411,104 @@ impl Filter<'_> {
             .collect();
         notes.sort_by_key(|note| std::cmp::Reverse(note.date));
         notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{journal, report};
+
+    /// The files of the fixture journal `tests/fixtures/share`, which plants `qqpriv` in
+    /// every private field.
+    fn fixture() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/share");
+        let mut files = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    files.push((relative.to_string_lossy().replace('\\', "/"), text));
+                }
+            }
+        }
+        files
+    }
+
+    fn shared_with(files: &[(&str, &str)], audience: &str) -> Shared {
+        for_audience(&journal(files), &report(files, "2026-03-12"), audience)
+    }
+
+    /// Stronger than the pages' test: no private value is in the data any template of
+    /// the shared output sees, whatever the template shows.
+    #[test]
+    fn no_private_value_reaches_the_shared_data() {
+        let files = fixture();
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let shared = shared_with(&files, "mentor");
+        let data = serde_json::to_string(&shared).unwrap().to_lowercase();
+        if let Some(at) = data.find("qqpriv") {
+            panic!(
+                "{}",
+                &data[at.saturating_sub(80)..(at + 40).min(data.len())]
+            );
+        }
+        let titles: Vec<&str> = shared.goals.iter().map(|g| g.goal.title.as_str()).collect();
+        assert_eq!(titles, ["Shared Goal Alpha", "Alpha Child Beta"]);
+    }
+
+    #[test]
+    fn a_sub_goal_follows_its_nearest_ancestor_that_says() {
+        let files = [
+            ("top.md", "---\ngoal: Top\nshare: [mentor]\n---\n"),
+            (
+                "kids.md",
+                "---\ngoals:\n  - {title: Kid, parent: top}\n  - {title: Grandkid, parent: kid}\n  \
+                 - {title: Hidden, parent: top, share: false}\n  - {title: Under hidden, parent: hidden}\n  \
+                 - {title: Own, parent: hidden, share: true}\n---\n",
+            ),
+        ];
+        let shared = shared_with(&files, "Mentor");
+        let rows: Vec<(&str, usize)> = shared
+            .goals
+            .iter()
+            .map(|g| (g.goal.title.as_str(), g.depth))
+            .collect();
+        // `Own` is shared under a private parent: a root of the shared tree.
+        assert_eq!(rows, [("Own", 0), ("Top", 0), ("Kid", 1), ("Grandkid", 2)]);
+        let top = &shared.goals[1].goal;
+        assert_eq!(top.children, ["kid"], "private children are not named");
+        assert_eq!(shared.goals[0].goal.parent, None, "nor private parents");
+        assert!(
+            shared_with(&files, "manager")
+                .goals
+                .iter()
+                .all(|g| g.goal.title == "Own")
+        );
+    }
+
+    #[test]
+    fn the_innermost_marked_heading_decides_a_line() {
+        let entry = "---\nshare: mentor\n---\nOpen line #g\n\n## Private {share: manager}\n\n\
+                     Hidden line #g\n\n### Again {share}\n\nShown line #g\n\n## Plain\n\nPlain line #g\n";
+        let files = [
+            ("g.md", "---\ngoal: G\nshare: true\n---\n"),
+            ("2026-03-02.md", entry),
+        ];
+        let shared = shared_with(&files, "mentor");
+        let lines: Vec<&str> = shared.goals[0].goal.entries[0]
+            .lines
+            .iter()
+            .map(|line| line.text.as_str())
+            .collect();
+        assert_eq!(lines, ["Open line", "Shown line", "Plain line"]);
     }
 }
