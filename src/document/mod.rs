@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 
 pub(crate) use metadata::wikilink_display;
-pub(crate) use share::Share;
+pub(crate) use share::{Share, plain_text};
 pub(crate) use text::LineIndex;
 
 /// How documents are read: choices a journal's configuration may change, and one for

@@ -3,7 +3,10 @@
 //! says so; `trailmark build --share AUDIENCE` publishes only what is shared with that
 //! audience.
 
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
+
+use super::metadata::{collapse_whitespace, wikilink_display};
 
 /// A `share:` as written: `false`, `true` (every audience), or the audiences by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,35 @@ pub(crate) fn heading_marker(text: &str) -> (&str, Option<Share>) {
     }
 }
 
+/// Inline markdown (a line of an entry, a check-in's note) as a person reads it: links
+/// and images as their text, a `[[wikilink]]` as its alias or the note's name without
+/// its folder, HTML left out; so that a shared page names no path and links nowhere.
+pub(crate) fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    // Inside a wikilink without an alias, whose text is its target: shown by name.
+    let mut bare_wikilink = false;
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_WIKILINKS | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) if !has_pothole => {
+                text.push_str(wikilink_display(&dest_url));
+                bare_wikilink = true;
+            }
+            Event::End(TagEnd::Link) => bare_wikilink = false,
+            Event::Text(words) | Event::Code(words) if !bare_wikilink => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
+            _ => {}
+        }
+    }
+    collapse_whitespace(&text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +119,20 @@ mod tests {
         assert_eq!(heading_marker("Sets {a, b}"), ("Sets {a, b}", None));
         assert_eq!(heading_marker("{share} first"), ("{share} first", None));
         assert_eq!(heading_marker("Empty {share:}"), ("Empty {share:}", None));
+    }
+
+    #[test]
+    fn shared_text_names_no_link_target() {
+        assert_eq!(
+            plain_text(
+                "See [the draft](notes/private.md), ![chart](img/a.png) and <a href=\"x\">y</a> `code`"
+            ),
+            "See the draft, chart and y code"
+        );
+        assert_eq!(
+            plain_text("[[folder/Private note]] and [[folder/other|the alias]] #tag"),
+            "Private note and the alias #tag"
+        );
     }
 
     #[test]

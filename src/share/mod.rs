@@ -26,7 +26,7 @@ use crate::analyse::{
     EntryLine, EntryReport, GoalReport, MetricReport, MilestoneReport, NeedsNow, Report,
 };
 use crate::dates::Date;
-use crate::document::{Document, NoteKind};
+use crate::document::{Document, NoteKind, plain_text};
 use crate::model::{Checkin, Journal, MetricValue};
 pub(crate) use checkin::CheckinRow;
 
@@ -182,9 +182,11 @@ impl Filter<'_> {
         self.whole_file_shared(document)
     }
 
-    /// `text` without the `#tags` that name goals not shared.
+    /// `text` (inline markdown) as plain text, without the `#tags` that name goals not
+    /// shared.
     fn text(&self, text: &str) -> String {
-        text.split_whitespace()
+        plain_text(text)
+            .split_whitespace()
             .filter(|word| {
                 let tag = word
                     .trim_end_matches(['.', ',', ';', ':', '!', '?', ')'])
