@@ -257,3 +257,36 @@ fn shared_pages() {
         insta::assert_snapshot!(format!("shared__{file}"), content);
     }
 }
+
+/// The 1:1 page's template is the journal's own when it has one, and it sees the shared
+/// data only: the whole report is not there to be shown.
+#[test]
+fn a_journals_own_checkin_template_sees_only_what_is_shared() {
+    let journal = Journal::fixture("share");
+    journal.write(
+        "templates/checkin.md",
+        "{{ share.audience }}: {% for row in share.checkins %}{{ row.title }} {{ row.confidence }}; {% endfor %}\n",
+    );
+    let out = journal.path().with_file_name("for-mentor");
+    let build = |journal: &Journal| {
+        journal.run(&[
+            "build",
+            "--share",
+            "mentor",
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ])
+    };
+    build(&journal).success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("checkin.md")).unwrap(),
+        "mentor: Shared Goal Alpha 7; Alpha Child Beta None; \n"
+    );
+    journal.write("templates/checkin.md", "{{ report.goals }}\n");
+    build(&journal)
+        .failure()
+        .stderr(contains("template checkin.md"))
+        .stderr(contains("undefined"));
+}
