@@ -80,7 +80,8 @@ pub(crate) fn for_audience(journal: &Journal, report: &Report, audience: &str) -
         .zip(&report.timelines)
         .map(|(goal, timeline)| (goal.id.as_str(), timeline))
         .collect();
-    // The tree of the shared goals alone: one whose parent is not shared is a root.
+    // The tree of the shared goals alone (one whose parent is not shared is a root), as
+    // the index orders it: a report of only them gives it.
     let shared_goals: Vec<GoalReport> = report
         .goals
         .iter()
