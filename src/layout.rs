@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "analyse",
     "config",
     "check",
+    "share",
     "plan",
     "render",
     "write",

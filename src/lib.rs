@@ -35,6 +35,7 @@ mod properties;
 pub(crate) mod render;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
+pub(crate) mod share;
 pub(crate) mod slug;
 pub(crate) mod term;
 #[cfg(test)]

@@ -29,6 +29,7 @@ use crate::hash::content_hash;
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::plan::Format;
+use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
 
@@ -299,6 +300,65 @@ impl Workspace {
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
+    }
+
+    /// What `build --share` publishes for `audience`: the journal as of `today`, filtered
+    /// by the share stage before any page is planned.
+    pub(crate) fn shared(&mut self, today: Date, audience: &str) -> Shared {
+        let report = self.analyse(today);
+        share::for_audience(&self.journal, &report, audience)
+    }
+
+    /// Writes `shared` into `folder`, a folder of its own (see [`Workspace::share_folder`]):
+    /// its pages only, with a manifest and a lock of their own, and neither the documents
+    /// cache nor the git history cache, which hold the whole journal.
+    pub(crate) fn build_shared(
+        &self,
+        shared: &Shared,
+        folder: &Path,
+        waiting: &mut dyn FnMut(&Path),
+    ) -> Result<WriteSummary, Error> {
+        self.share_folder(folder)?;
+        let _lock = write::lock_output_folder(&self.root, folder, || waiting(folder))?;
+        let outputs = plan::shared_outputs(shared);
+        let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
+        let fingerprints = renderer.shared_fingerprints(&outputs.pages, shared);
+        let mut planned = Vec::new();
+        for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
+            for &format in page.formats() {
+                let renderer = &renderer;
+                planned.push(write::Planned {
+                    path: page.path(format),
+                    fingerprint,
+                    make: Box::new(move || renderer.render_page(page, format)),
+                });
+            }
+        }
+        let mut manifest = write::Manifest::load(folder);
+        write::write_reports(folder, &planned, &mut manifest, &|_, _| {})
+    }
+
+    /// Refuses a folder for `build --share` that is the reports' folder (a shared build
+    /// must leave the full reports as they are, and theirs must not be mixed with them),
+    /// or inside the journal but outside the reports' folder (the next build would read
+    /// its markdown pages as journal files).
+    pub(crate) fn share_folder(&self, folder: &Path) -> Result<(), Error> {
+        let (folder_at, out, root) = (
+            paths::resolve(folder),
+            paths::resolve(&self.out),
+            paths::resolve(&self.root),
+        );
+        let problem = if folder_at == out {
+            "is the folder of the full reports; give `--share` a folder of its own"
+        } else if out.starts_with(&folder_at) {
+            "holds the folder of the full reports; give `--share` a folder of its own"
+        } else if folder_at.starts_with(&root) && !folder_at.starts_with(&out) {
+            "is inside the journal, where the next build would read its pages as journal \
+             files; choose a folder outside the journal, or inside its reports' folder"
+        } else {
+            return Ok(());
+        };
+        Err(Error::output(folder, problem))
     }
 
     /// The review `trailmark review` prints, in `format` (markdown, HTML or JSON): of the

@@ -967,3 +967,29 @@ fn charts_on_a_phone_have_text_of_11_px_and_squares_of_10() {
         }
     }
 }
+
+/// The pages of `build --share` (docs/SHARING.md) fit phones and a small tablet as the
+/// reports do.
+#[test]
+fn shared_pages_fit_a_phone() {
+    let Some(program) = browser_or_skip() else {
+        return;
+    };
+    let journal = Journal::fixture("share");
+    let out = journal.path().with_file_name("for-mentor");
+    journal
+        .run(&[
+            "build",
+            "--share",
+            "mentor",
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            "2026-03-12",
+        ])
+        .success();
+    let pages = html_reports(&out);
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    let problems = narrow_screen_problems(&program, &out, &pages);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -20,6 +20,7 @@ mod limits;
 mod reviews;
 mod safety;
 mod serve;
+mod sharing;
 mod snapshots;
 mod status_model;
 mod vault;

@@ -108,6 +108,13 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         journal: JournalArgs,
+        /// Write only the goals, entries and sections shared with AUDIENCE (`share:` in
+        /// the journal; docs/SHARING.md) into the folder `--out` names, which it needs.
+        #[arg(long, value_name = "AUDIENCE")]
+        share: Option<String>,
+        /// With --share: list what would be published, and write nothing.
+        #[arg(long, requires = "share")]
+        dry_run: bool,
     },
     /// Print the review of a week, month, quarter or year: wins, progress, feedback,
     /// lessons, what stalled and what comes next.

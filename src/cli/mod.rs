@@ -94,7 +94,16 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Init { dir, today } => cmd::init::run(&dir, today, verbosity)?,
         Command::New { what } => cmd::new::run(what.options(), verbosity)?,
         Command::Status { journal, json } => cmd::status::run(&journal.options(cache), json)?,
-        Command::Build { journal } => cmd::build::run(&journal.options(cache), verbosity)?,
+        Command::Build {
+            journal,
+            share: None,
+            ..
+        } => cmd::build::run(&journal.options(cache), verbosity)?,
+        Command::Build {
+            journal,
+            share: Some(audience),
+            dry_run,
+        } => cmd::build::run_shared(&journal.options(cache), &audience, dry_run, verbosity)?,
         Command::Check { journal, strict } => {
             let failed = cmd::check::run(&journal.options(cache), strict, verbosity)?;
             return Ok(if failed {

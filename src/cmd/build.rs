@@ -79,3 +79,67 @@ fn build_with_progress(
         out: workspace.out().to_path_buf(),
     })
 }
+
+/// `build --share AUDIENCE --out FOLDER`: only what is shared with the audience, into a
+/// folder of its own; with `dry_run`, the list of it and nothing written.
+pub(crate) fn run_shared(
+    journal: &JournalOptions,
+    audience: &str,
+    dry_run: bool,
+    verbosity: Verbosity,
+) -> Result<(), Error> {
+    let Some(folder) = &journal.out else {
+        return Err(Error::Argument(
+            "`--share` needs `--out FOLDER`, a folder of its own for what is shared: the \
+             reports' folder holds the whole journal"
+                .to_string(),
+        ));
+    };
+    if !is_audience_name(audience) {
+        return Err(Error::Argument(format!(
+            "`--share {}`: an audience is a name of letters, digits, `-` and `_`, as in \
+             `share: [mentor, manager]`",
+            crate::visible::visible(audience)
+        )));
+    }
+    // The journal is read as for a normal build (its output folder skipped, its
+    // documents cache read), then filtered; `folder` is only written.
+    let normal = JournalOptions {
+        dir: journal.dir.clone(),
+        out: None,
+        today: journal.today,
+        cache: journal.cache,
+    };
+    let mut workspace = normal.open()?;
+    workspace.share_folder(folder)?;
+    let shared = workspace.shared(journal.today(), audience);
+    if dry_run {
+        let files: Vec<String> = crate::plan::shared_outputs(&shared)
+            .pages
+            .iter()
+            .flat_map(|page| page.formats().iter().map(|&format| page.path(format)))
+            .collect();
+        return term::print(&term::share::would_publish(&shared, folder, &files));
+    }
+    let summary = workspace.build_shared(&shared, folder, &mut term::build::waiting)?;
+    if verbosity == Verbosity::Quiet {
+        return Ok(());
+    }
+    let mut text = term::share::published(&shared, &summary, folder);
+    if verbosity == Verbosity::Verbose {
+        text.push_str(&term::build::written_list(
+            &summary.written,
+            &summary.removed,
+        ));
+    }
+    term::print(&text)
+}
+
+/// Whether `name` can be an audience of `share:`: a word, so that no shell or YAML
+/// quoting is ever needed.
+fn is_audience_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::text::{LineIndex, to_u32};
 use super::yaml::{self, Node};
-use super::{CheckinDecl, GoalDecl, GoalStatus, Horizon, Located, Metric, MetricLog};
+use super::{CheckinDecl, GoalDecl, GoalStatus, Horizon, Located, Metric, MetricLog, Share};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 
@@ -94,6 +94,7 @@ pub(super) struct FrontMatter {
     pub(crate) goals: Vec<GoalDecl>,
     pub(crate) metrics: Vec<MetricLog>,
     pub(crate) checkins: Vec<CheckinDecl>,
+    pub(crate) share: Option<Share>,
 }
 
 /// Parses the YAML at `text[yaml]` and reads what trailmark understands from it. Problems
@@ -114,9 +115,9 @@ pub(super) fn read(
 }
 
 /// The fields a goal may have, for the "unknown field" message.
-const GOAL_FIELDS: [&str; 13] = [
+const GOAL_FIELDS: [&str; 14] = [
     "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
-    "cadence", "pauses",
+    "cadence", "pauses", "share",
 ];
 
 /// Where a goal's keys are written, which decides what an unknown key is.
@@ -176,6 +177,7 @@ impl Reader<'_> {
                 "date" => front.date = self.date(value),
                 "metrics" => front.metrics = self.metric_logs(value),
                 "checkins" => front.checkins = self.checkins(value),
+                "share" => front.share = self.share(value),
                 "goal" => match &value.value {
                     Node::Text(title) if !title.trim().is_empty() => {
                         let at = self.position(&key.referenced);
@@ -256,6 +258,7 @@ impl Reader<'_> {
                 "metric" => goal.metric = self.metric(value),
                 "cadence" => goal.cadence = self.cadence(value),
                 "pauses" => goal.pauses = self.pauses(value),
+                "share" => goal.share = self.share(value),
                 "title" | "goal" => {}
                 other if keys == GoalKeys::OwnMapping => {
                     let position = self.position(&key.referenced);
@@ -359,6 +362,27 @@ impl Reader<'_> {
             self.expected(value, "`status` is one of active, paused, done, dropped");
         }
         status
+    }
+
+    /// `share: true`, `share: false`, `share: mentor` or `share: [mentor, manager]`.
+    fn share(&mut self, value: &Spanned<Node>) -> Option<Share> {
+        let share = match &value.value {
+            Node::Bool(true) => Some(Share::Everyone),
+            Node::Bool(false) => Some(Share::Nobody),
+            Node::Text(names) => Share::with([names.as_str()]),
+            Node::List(items) => {
+                let names: Vec<String> = items.iter().filter_map(|item| self.text(item)).collect();
+                Share::with(names.iter().map(String::as_str))
+            }
+            _ => None,
+        };
+        if share.is_none() {
+            self.expected(
+                value,
+                "`share` is true, false, or the audiences: `share: [mentor, manager]`",
+            );
+        }
+        share
     }
 
     /// `tags: [a, b]`, or a single tag as text, as note apps accept both.
@@ -540,6 +564,29 @@ mod tests {
             (metric.unit.as_deref(), metric.target, metric.baseline),
             (Some("queries"), Some(10.0), 2.0)
         );
+    }
+
+    #[test]
+    fn reads_who_a_goal_and_a_file_are_shared_with() {
+        let (front, diagnostics) = read_text(
+            "---\ngoal: Learn SQL\nshare: [Mentor, manager]\ngoals:\n  - {title: A, share: true}\n  \
+             - {title: B, share: false}\n  - {title: C, share: mentor}\n  - {title: D, share: 3}\n---\n",
+        );
+        let shares: Vec<Option<Share>> = front.goals.iter().map(|g| g.share.clone()).collect();
+        let both = Share::With(vec!["mentor".into(), "manager".into()]);
+        assert_eq!(
+            shares,
+            [
+                Some(both.clone()),
+                Some(Share::Everyone),
+                Some(Share::Nobody),
+                Some(Share::With(vec!["mentor".into()])),
+                None
+            ]
+        );
+        assert_eq!(front.share, Some(both), "the file's own share");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(diagnostics[0].message.contains("`share` is true, false"));
     }
 
     #[test]

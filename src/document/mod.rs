@@ -6,6 +6,7 @@
 mod frontmatter;
 mod markdown;
 mod metadata;
+mod share;
 mod text;
 mod yaml;
 
@@ -19,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 
 pub(crate) use metadata::wikilink_display;
+pub(crate) use share::{Share, plain_text};
 pub(crate) use text::LineIndex;
 
 /// How documents are read: choices a journal's configuration may change, and one for
@@ -132,6 +134,8 @@ pub(crate) struct Document {
     /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
     /// by the lines that mention the goal.
     pub(crate) reference_lines: Vec<Located<String>>,
+    /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
+    pub(crate) share: Option<Share>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
@@ -191,6 +195,9 @@ pub(crate) struct GoalDecl {
     pub(crate) cadence: Option<Cadence>,
     /// Stretches when a cadence goal expects nothing, oldest first.
     pub(crate) pauses: Vec<Pause>,
+    /// Who it is shared with; `None` when it does not say (a child goal then follows its
+    /// parent).
+    pub(crate) share: Option<Share>,
 }
 
 impl GoalDecl {
@@ -210,6 +217,7 @@ impl GoalDecl {
             metric: None,
             cadence: None,
             pauses: Vec::new(),
+            share: None,
         }
     }
 }
@@ -524,6 +532,8 @@ pub(crate) struct Heading {
     pub(crate) position: Position,
     /// Index of the heading whose section contains this one.
     pub(crate) parent: Option<usize>,
+    /// Its `{share}` marker, which `text` no longer holds.
+    pub(crate) share: Option<Share>,
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
@@ -611,6 +621,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         document.reference_lines = reference_lines(&document, &lines);
     }
     document.checkins = front.checkins;
+    document.share = front.share;
     document
 }
 

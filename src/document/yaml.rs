@@ -11,7 +11,7 @@ use serde_saphyr::Spanned;
 #[derive(Debug)]
 pub(super) enum Node {
     Null,
-    Bool,
+    Bool(bool),
     Number(f64),
     Text(String),
     List(Vec<Spanned<Node>>),
@@ -23,7 +23,7 @@ impl Node {
     pub(super) fn kind(&self) -> &'static str {
         match self {
             Node::Null => "nothing",
-            Node::Bool => "a true/false value",
+            Node::Bool(_) => "a true/false value",
             Node::Number(_) => "a number",
             Node::Text(_) => "text",
             Node::List(_) => "a list",
@@ -52,8 +52,8 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_none<E>(self) -> Result<Node, E> {
         Ok(Node::Null)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
-        Ok(Node::Bool)
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
         Ok(Node::Number(v as f64))

@@ -17,6 +17,7 @@ use crate::analyse::{GoalReport, Report};
 use crate::dates::Date;
 use crate::git;
 use crate::paths;
+use crate::share::Shared;
 
 /// A format reports are written in (public for the fuzz targets, [`crate::fuzzing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +92,10 @@ pub(crate) enum PageData<'a> {
         to_journal: String,
         in_reports: bool,
     },
+    /// `report` (its `today` only), `share`: what `build --share` publishes, on the
+    /// page of the shared goals (template `shared`) and the 1:1 check-in page
+    /// (`checkin`). Nothing else of the journal reaches these pages.
+    Shared(&'a Shared),
     /// `report` (its `today` only), `reviews`, `unknown_done`.
     Reviews {
         today: Today,
@@ -215,6 +220,21 @@ pub(crate) fn outputs<'a>(
     Outputs {
         pages,
         history_cache: history.and_then(git::History::to_cache),
+    }
+}
+
+/// Every output of `build --share`: the shared goals (`index`) and the 1:1 check-in
+/// page (`checkin`), in HTML and markdown. No JSON, calendar, review or cache: see
+/// docs/SHARING.md.
+pub(crate) fn shared_outputs(shared: &Shared) -> Outputs<'_> {
+    let page = |template, path: &str| Page {
+        template,
+        path: path.to_string(),
+        data: PageData::Shared(shared),
+    };
+    Outputs {
+        pages: vec![page("shared", "index"), page("checkin", "checkin")],
+        history_cache: None,
     }
 }
 

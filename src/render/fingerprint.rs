@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 use crate::analyse::{GoalReport, Report};
 use crate::hash::data_hash;
 use crate::plan::{Page, PageData};
+use crate::share::Shared;
 
 use super::templates;
 
@@ -65,6 +66,7 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                 PageData::Review {
                     review, to_journal, ..
                 } => data_hash(&(review, to_journal)),
+                PageData::Shared(shared) => data_hash(shared),
                 PageData::Reviews {
                     today,
                     reviews,
@@ -73,6 +75,26 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
             };
             let mut hasher = Xxh3Default::new();
             (by_template[page.template], page.template, &page.path, data).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// The fingerprints of the pages of `build --share`, which all show `shared` and nothing
+/// else, so that the whole report is never hashed for them.
+pub(super) fn shared_fingerprints(
+    pages: &[Page],
+    shared: &Shared,
+    overrides: Option<&Path>,
+) -> Vec<u64> {
+    let data = data_hash(shared);
+    pages
+        .iter()
+        .map(|page| {
+            let names = page.formats().iter().filter_map(|&f| page.template_name(f));
+            let templates = templates::fingerprint(overrides, names);
+            let mut hasher = Xxh3Default::new();
+            (templates, page.template, &page.path, data).hash(&mut hasher);
             hasher.finish()
         })
         .collect()

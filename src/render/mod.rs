@@ -15,6 +15,7 @@ use crate::analyse::Report;
 use crate::analyse::review::Review;
 use crate::error::Error;
 use crate::plan::{self, Format, Page, PageData};
+use crate::share::Shared;
 
 mod calendar;
 mod chart;
@@ -48,6 +49,12 @@ impl Renderer {
     /// rendered again.
     pub(crate) fn fingerprints(&self, pages: &[Page], report: &Report) -> Vec<u64> {
         fingerprint::fingerprints(pages, report, self.overrides.as_deref())
+    }
+
+    /// The fingerprint of each of the pages of `build --share`, which see only the shared
+    /// data, never the whole report.
+    pub(crate) fn shared_fingerprints(&self, pages: &[Page], shared: &Shared) -> Vec<u64> {
+        fingerprint::shared_fingerprints(pages, shared, self.overrides.as_deref())
     }
 
     /// A page in one of its formats.

@@ -29,7 +29,7 @@ pub(crate) enum Purpose {
 }
 
 /// The templates trailmark ships: file name, purpose, text.
-const SHIPPED: [(&str, Purpose, &str); 16] = [
+const SHIPPED: [(&str, Purpose, &str); 20] = [
     (
         "base.html",
         Purpose::Report,
@@ -94,6 +94,26 @@ const SHIPPED: [(&str, Purpose, &str); 16] = [
         "reviews.md",
         Purpose::Report,
         include_str!("../../templates/reviews.md"),
+    ),
+    (
+        "shared.html",
+        Purpose::Report,
+        include_str!("../../templates/shared.html"),
+    ),
+    (
+        "shared.md",
+        Purpose::Report,
+        include_str!("../../templates/shared.md"),
+    ),
+    (
+        "checkin.html",
+        Purpose::Report,
+        include_str!("../../templates/checkin.html"),
+    ),
+    (
+        "checkin.md",
+        Purpose::Report,
+        include_str!("../../templates/checkin.md"),
     ),
     (
         NEW_GOAL_TEMPLATE,

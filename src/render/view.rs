@@ -89,6 +89,10 @@ pub(super) fn context(page: &Page) -> Value {
             to_journal,
             in_reports,
         },
+        PageData::Shared(shared) => context! {
+            report => context! { today => Value::from(Serde(shared.today)) },
+            share => Value::from(Serde(shared)),
+        },
         PageData::Reviews {
             today,
             reviews,

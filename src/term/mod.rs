@@ -6,6 +6,7 @@ pub(crate) mod build;
 pub(crate) mod diagnostics;
 pub(crate) mod init;
 pub(crate) mod progress;
+pub(crate) mod share;
 pub(crate) mod status;
 pub(crate) mod watch;
 

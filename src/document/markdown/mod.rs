@@ -496,11 +496,14 @@ impl BodyReader<'_> {
             }
         }
         let index = self.document.headings.len();
+        let text = collapse_whitespace(&heading.text);
+        let (text, share) = super::share::heading_marker(&text);
         self.document.headings.push(Heading {
-            text: collapse_whitespace(&heading.text),
+            text: text.to_string(),
             level: heading.level,
             position: self.lines.position(heading.start),
             parent: self.open_headings.last().copied(),
+            share,
         });
         self.open_headings.push(index);
     }
