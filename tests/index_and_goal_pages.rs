@@ -145,6 +145,33 @@ fn the_index_starts_with_what_needs_me_now() {
 }
 
 #[test]
+fn a_cadence_goal_without_a_due_date_is_overdue_for_the_periods_it_missed() {
+    // Two missed weeks in a row make a cadence goal overdue; with no due date, the index
+    // says which periods instead of a due date (it failed to render before).
+    let journal = Journal::new().file(
+        "weekly.md",
+        "---\ngoal: Write weekly\ncadence: {count: 1, per: week, start: 2026-02-02}\n---\n",
+    );
+    journal.run(&["build", "--today", "2026-06-01"]).success();
+
+    let html = journal.read("_reports/index.html");
+    let needs = between(&html, "<h2 id=\"needs-now\">", "<h2>All goals</h2>");
+    assert_in_order(
+        needs,
+        &[
+            "<h3>Overdue</h3>",
+            ">Write weekly</a>",
+            "missed its last 17 weeks",
+        ],
+    );
+    let markdown = journal.read("_reports/index.md");
+    assert!(
+        markdown.contains("(goals/write-weekly.md): missed its last 17 weeks"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn a_journal_with_nothing_pressing_says_so() {
     let journal = Journal::new().goal("calm.md", "Calm", "- [ ] one step\n");
     journal.run(&["build", "--today", TODAY]).success();

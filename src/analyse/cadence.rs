@@ -186,9 +186,23 @@ pub(crate) fn analyse(plan: &Plan<'_>, occurrences: &[(Date, f64)], today: Date)
 /// periods (paused ones skipped) were missed and the current one is not yet met; at-risk
 /// when the current period is behind; paused when it is paused; otherwise on-track.
 pub(crate) fn status(report: &CadenceReport, until: Option<Date>, today: Date) -> Status {
-    let ended = report.periods.len() - usize::from(report.current.is_some());
     let current = report.current.as_ref().map(|c| c.state);
-    status_of(&report.periods[..ended], current, until, today)
+    status_of(ended_periods(report), current, until, today)
+}
+
+/// The finished periods missed in a row up to the current one, paused ones skipped.
+pub(crate) fn missed_in_a_row(ended: &[PeriodResult]) -> usize {
+    ended
+        .iter()
+        .rev()
+        .filter(|p| p.state != PeriodState::Paused)
+        .take_while(|p| p.state == PeriodState::Missed)
+        .count()
+}
+
+/// The periods of `report` that have ended: all but the current one.
+pub(crate) fn ended_periods(report: &CadenceReport) -> &[PeriodResult] {
+    &report.periods[..report.periods.len() - usize::from(report.current.is_some())]
 }
 
 /// [`status`] from the periods that ended and the state of the current one.
@@ -204,12 +218,7 @@ fn status_of(
     let Some(current) = current else {
         return Status::Open;
     };
-    let missed_in_a_row = ended
-        .iter()
-        .rev()
-        .filter(|p| p.state != PeriodState::Paused)
-        .take_while(|p| p.state == PeriodState::Missed)
-        .count();
+    let missed_in_a_row = missed_in_a_row(ended);
     match current {
         PeriodState::Met => Status::OnTrack,
         _ if missed_in_a_row >= 2 => Status::Overdue,

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use super::{GoalReport, MilestoneReport, Status};
+use super::{GoalReport, MilestoneReport, Status, cadence};
 use crate::dates::Date;
 use crate::document::{MilestoneState, Priority};
 
@@ -46,6 +46,16 @@ pub(crate) struct GoalNeed {
     pub(crate) due: Option<Date>,
     pub(crate) days_left: Option<i64>,
     pub(crate) stalled_note: Option<String>,
+    /// For a cadence goal: its finished periods missed in a row, and what a period is
+    /// ("week"), which is why it is overdue when it has no due date.
+    pub(crate) missed_in_a_row: Option<MissedPeriods>,
+}
+
+/// Periods of a cadence missed in a row.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MissedPeriods {
+    pub(crate) count: usize,
+    pub(crate) per: String,
 }
 
 /// A milestone that needs attention, with its goal.
@@ -134,6 +144,10 @@ impl GoalNeed {
             due: goal.due,
             days_left: goal.days_left,
             stalled_note: goal.stalled_note.clone(),
+            missed_in_a_row: goal.cadence.as_ref().map(|cadence| MissedPeriods {
+                count: cadence::missed_in_a_row(cadence::ended_periods(cadence)),
+                per: cadence.per.as_str().to_string(),
+            }),
         }
     }
 }
