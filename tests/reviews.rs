@@ -189,6 +189,64 @@ fn a_review_says_what_is_next_for_each_goal_what_is_overdue_and_when_it_will_be_
 }
 
 #[test]
+fn goals_without_news_in_a_review_are_named_with_their_next_milestone_only() {
+    let journal = shipping_journal();
+    // The week of 16 March: Ship has been overdue since 1 March and stalled since the
+    // 9th, Run farther was last logged on the 11th; nothing new for either.
+    let week = printed_review(&journal, &["--period", "week", "--date", "2026-03-16"]);
+    let section = week
+        .split("## Next for each goal\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{week}"));
+    assert!(
+        section.starts_with(
+            "Nothing new this week:\n\n\
+             - Ship the app: next: beta (due 2026-03-01) · 1 overdue\n\
+             - Run farther\n\n## "
+        ),
+        "{section}"
+    );
+    let html = printed_review(
+        &journal,
+        &[
+            "--period",
+            "week",
+            "--date",
+            "2026-03-16",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(
+        html.contains(
+            "<h3>Nothing new this week</h3>\n<ul>  <li>Ship the app: next: beta \
+             <span class=\"meta\">due <time>2026-03-01</time></span> \
+             <span class=\"meta\">· 1 overdue</span></li>  <li>Run farther</li></ul>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn build_writes_weekly_reviews_of_the_last_year_and_months_of_every_year() {
+    let journal = Journal::new()
+        .entry("2024-03-04", "# Two years ago\n\n## Wins\n\n- an old win\n")
+        .entry("2026-03-02", "# This month\n");
+    journal.run(&["build", "--today", "2026-03-20"]).success();
+    let exists = |name: &str| journal.path().join("_reports/reviews").join(name).exists();
+    assert!(exists("2026-W10.md") && exists("2026-W10.html"));
+    assert!(!exists("2024-W10.md") && !exists("2024-W10.html"));
+    // The old week is in its month's review, and printed on request.
+    assert!(
+        journal
+            .read("_reports/reviews/2024-03.md")
+            .contains("an old win")
+    );
+    let week = printed_review(&journal, &["--period", "week", "--date", "2024-03-04"]);
+    assert!(week.contains("an old win"), "{week}");
+}
+
+#[test]
 fn metrics_logged_show_the_change_and_the_target_once_a_goal() {
     let journal = shipping_journal();
     let march = printed_review(&journal, &["--period", "month", "--date", "2026-03-02"]);

@@ -75,7 +75,7 @@ fn a_build_killed_at_any_moment_leaves_each_report_old_or_new_and_no_temp_file()
         .iter()
         .filter(|(path, bytes)| new.get(*path) != Some(bytes))
         .count();
-    assert!(changed > 150, "only {changed} reports change");
+    assert!(changed > 100, "only {changed} reports change");
 
     // Kill builds at moments spread over a full build's time.
     let kills = 12;

@@ -71,9 +71,15 @@ pub(crate) struct Review<'a> {
     /// The goals of `became_overdue`, `became_at_risk` and `stalled`, each once with all
     /// its reasons: overdue first, then at risk, then the longest stalled.
     pub(crate) needs_attention: Vec<Attention<'a>>,
-    /// Where each active goal stands at the end of the period: goals with overdue
-    /// milestones first, then by title.
+    /// Where each active goal with news in the period stands at its end: those that
+    /// moved in it, became overdue, at risk or stalled in it, or have a milestone that
+    /// fell due in it and is still open. Goals with overdue milestones first, then by
+    /// title.
     pub(crate) outlook: Vec<GoalOutlook<'a>>,
+    /// The same for the other active goals, in the same order: templates name only their
+    /// next milestone, as the rest says what the last period said (a journal keeps dozens
+    /// of goals active and untouched for years, and each review said it all again).
+    pub(crate) outlook_without_news: Vec<GoalOutlook<'a>>,
     /// Goals with values logged in the period, in the order first logged.
     pub(crate) metrics: Vec<MetricLogged<'a>>,
     pub(crate) entries: Vec<EntryItem<'a>>,
@@ -430,6 +436,7 @@ impl<'a> Reviewer<'a> {
         let mut needs_attention = Vec::new();
         let mut goals_due_next = Vec::new();
         let mut outlook = Vec::new();
+        let mut outlook_without_news = Vec::new();
         let mut milestones_done = 0;
         for g in (0..goals.len()).filter(|&g| self.could_show(g, period)) {
             let rows = self.goal_rows(g, period);
@@ -442,7 +449,11 @@ impl<'a> Reviewer<'a> {
             became_at_risk.extend(rows.became_at_risk);
             stalled.extend(rows.stalled);
             goals_due_next.extend(rows.due_next);
-            outlook.extend(rows.outlook);
+            if rows.news {
+                outlook.extend(rows.outlook);
+            } else {
+                outlook_without_news.extend(rows.outlook);
+            }
         }
         progress.sort_by(|a, b| {
             b.change
@@ -453,12 +464,14 @@ impl<'a> Reviewer<'a> {
         unchanged.sort_by(|a, b| a.title.cmp(b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
         needs_attention.sort_by_key(|a| a.rank);
-        outlook.sort_by(|a, b| {
-            b.overdue
-                .len()
-                .cmp(&a.overdue.len())
-                .then(a.title.cmp(b.title))
-        });
+        for list in [&mut outlook, &mut outlook_without_news] {
+            list.sort_by(|a, b| {
+                b.overdue
+                    .len()
+                    .cmp(&a.overdue.len())
+                    .then(a.title.cmp(b.title))
+            });
+        }
         let metrics = self.metrics_logged(period);
         let quiet = entries.is_empty()
             && milestones_done == 0
@@ -500,6 +513,7 @@ impl<'a> Reviewer<'a> {
             stalled_after_days: rules.stalled_after_days,
             needs_attention,
             outlook,
+            outlook_without_news,
             metrics,
             entries: entries
                 .iter()
@@ -666,11 +680,24 @@ impl<'a> Reviewer<'a> {
             done,
         };
         let open = !status_end.is_final();
+        let became_overdue = status_end == Status::Overdue && status_before != Status::Overdue;
+        // Stalled since a day in the period: nothing moved it for the whole delay until then.
+        let became_stalled = stalled.as_ref().is_some_and(|s| {
+            s.days.unwrap_or(0) - rules.stalled_after_days <= period.first.days_until(as_of)
+        });
+        let outlook = active.then(|| {
+            let orders = &self.milestone_orders[g];
+            outlook(goal, orders, timeline, status_end, as_of, today)
+        });
+        let fell_due = outlook.as_ref().is_some_and(|o| {
+            o.overdue
+                .iter()
+                .any(|m| m.due.is_some_and(|due| period.contains(due)))
+        });
+        let news = moved || became_overdue || became_at_risk || became_stalled || fell_due;
         GoalRows {
-            outlook: active.then(|| {
-                let orders = &self.milestone_orders[g];
-                outlook(goal, orders, timeline, status_end, as_of, today)
-            }),
+            outlook,
+            news,
             done,
             progress: moved.then(row),
             unchanged: (!moved && active).then(row),
@@ -679,14 +706,13 @@ impl<'a> Reviewer<'a> {
                 .filter(|d| period.contains(*d) && *d <= today)
                 .map(|on| event(Some(on))),
             // A cadence goal becomes overdue when a period ends missed, not on a due day.
-            became_overdue: (status_end == Status::Overdue && status_before != Status::Overdue)
-                .then(|| {
-                    event(
-                        goal.due
-                            .filter(|_| goal.cadence.is_none())
-                            .map(|d| d.add_days(1)),
-                    )
-                }),
+            became_overdue: became_overdue.then(|| {
+                event(
+                    goal.due
+                        .filter(|_| goal.cadence.is_none())
+                        .map(|d| d.add_days(1)),
+                )
+            }),
             became_at_risk: became_at_risk.then(|| event(late_forecast)),
             at_risk_because,
             stalled,
@@ -716,6 +742,8 @@ struct GoalRows<'a> {
     stalled: Option<GoalEvent<'a>>,
     due_next: Option<GoalEvent<'a>>,
     outlook: Option<GoalOutlook<'a>>,
+    /// It moved, became overdue, at risk or stalled, or a milestone of it fell due.
+    news: bool,
 }
 
 /// The dates outside which a goal cannot show in a review (see [`Reviewer::could_show`]).
@@ -786,8 +814,14 @@ fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) 
     &sorted[start..end.max(start)]
 }
 
-/// Reviews of every period of the `kinds` asked for with activity, newest first within
-/// each kind, each linked to the one before and after it.
+/// How far back `build` writes weekly reviews: the weeks that end in the last year.
+/// A week's review plans the next one; an older week is read in its month's review,
+/// which lists every milestone, note and value of it. A decade of weeks was a third of
+/// the reports of a large journal (`trailmark review --period week` prints any week).
+const WEEKS_REVIEWED_FOR_DAYS: i64 = 365;
+
+/// Reviews of every period of the `kinds` asked for with activity (weeks: of the last
+/// year), newest first within each kind, each linked to the one before and after it.
 pub(crate) fn all_reviews<'a>(
     journal: &'a Journal,
     report: &'a Report,
@@ -795,8 +829,12 @@ pub(crate) fn all_reviews<'a>(
 ) -> Vec<Review<'a>> {
     let reviewer = Reviewer::new(journal, report);
     let mut reviews = Vec::new();
+    let weeks_since = report.today.add_days(-WEEKS_REVIEWED_FOR_DAYS);
     for &kind in kinds {
-        let periods = reviewer.active_periods(kind);
+        let mut periods = reviewer.active_periods(kind);
+        if kind == PeriodKind::Week {
+            periods.retain(|week| week.last > weeks_since);
+        }
         let of_kind: Vec<Review> = periods
             .par_iter()
             .enumerate()
@@ -996,9 +1034,6 @@ mod tests {
         assert_eq!(ship.pace_per_week, Some(0.25));
         assert_eq!(ship.pace_unit, Some("milestones"));
         assert_eq!(ship.forecast, Some(day("2026-03-28")));
-        let idle = r.outlook.iter().find(|o| o.goal == "idle").unwrap();
-        assert_eq!(idle.next.as_ref().map(|m| m.text), Some("someday"));
-        assert!(idle.forecast.is_none() && idle.forecast_note.is_some());
         // March, in progress on the 20th: `launch` was due on the 10th, so the goal with
         // an overdue milestone comes first; its forecast is today's, from one milestone
         // done since 23 January.
@@ -1011,6 +1046,30 @@ mod tests {
             first.forecast_note.as_deref(),
             Some("too little recent history to forecast: 1 milestone done in the last 8 weeks")
         );
+    }
+
+    #[test]
+    fn next_for_each_goal_sets_apart_the_goals_without_news() {
+        // Idle never moves; it stalls 21 days after its start, on 22 January: news in
+        // January's review, none in February's.
+        let r = reviews(PeriodKind::Month, "2026-01-10", "2026-03-20");
+        let idle = r.outlook.iter().find(|o| o.goal == "idle").unwrap();
+        assert_eq!(idle.next.as_ref().map(|m| m.text), Some("someday"));
+        assert!(idle.forecast.is_none() && idle.forecast_note.is_some());
+        let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-20");
+        let listed: Vec<&str> = r.outlook.iter().map(|o| o.goal).collect();
+        assert_eq!(listed, ["run", "ship"]);
+        assert_eq!(r.outlook_without_news[0].goal, "idle");
+        // The first week of March: Ship has been overdue since 16 February and stalled
+        // since the 24th, Run stalled since the 25th, Idle since January: no news.
+        let r = reviews(PeriodKind::Week, "2026-03-03", "2026-03-20");
+        assert!(r.outlook.is_empty(), "{:?}", r.outlook);
+        let without_news: Vec<&str> = r.outlook_without_news.iter().map(|o| o.goal).collect();
+        assert_eq!(without_news, ["idle", "run", "ship"]);
+        // The week Ship became overdue lists it.
+        let r = reviews(PeriodKind::Week, "2026-02-16", "2026-03-20");
+        let listed: Vec<&str> = r.outlook.iter().map(|o| o.goal).collect();
+        assert_eq!(listed, ["ship"]);
     }
 
     #[test]
@@ -1194,6 +1253,39 @@ mod tests {
             ["2026-W06", "2026-W04", "2026-W02"]
         );
         assert_eq!(labels(PeriodKind::Year), ["2026"]);
+    }
+
+    #[test]
+    fn weekly_reviews_are_written_for_the_last_year_and_the_others_for_every_period() {
+        let journal = build(vec![
+            parse("g.md", GOAL.as_bytes()),
+            parse("2025-11-01.md", b"a year and a month ago\n"),
+            parse("2025-12-03.md", b"within the year\n"),
+            parse("2026-11-20.md", b"this week\n"),
+        ]);
+        let today = day("2026-11-25");
+        let report = analyse(&journal, &History::default(), today, &Rules::default());
+        let kinds = [PeriodKind::Week, PeriodKind::Month];
+        let labels: Vec<(String, Option<String>)> = all_reviews(&journal, &report, &kinds)
+            .iter()
+            .map(|r| (r.label.clone(), r.previous.clone()))
+            .collect();
+        // A week a year and a month ago (2025-W44) has no review, and so no link to it.
+        let week = |w: &str| Some(w.to_string());
+        assert_eq!(
+            labels,
+            [
+                ("2026-W47".to_string(), week("2026-W06")),
+                ("2026-W06".to_string(), week("2026-W02")),
+                ("2026-W02".to_string(), week("2025-W49")),
+                ("2025-W49".to_string(), None),
+                ("2026-11".to_string(), Some("2026-02".into())),
+                ("2026-02".to_string(), Some("2026-01".into())),
+                ("2026-01".to_string(), Some("2025-12".into())),
+                ("2025-12".to_string(), Some("2025-11".into())),
+                ("2025-11".to_string(), None),
+            ]
+        );
     }
 
     #[test]
