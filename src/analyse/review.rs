@@ -12,9 +12,11 @@
 //! that fills them. Where each active goal stands is computed in [`super::outlook`].
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3Default;
 
 use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::outlook::{GoalOutlook, MilestoneOrders, outlook};
@@ -794,22 +796,158 @@ pub(crate) fn all_reviews<'a>(
     kinds: &[PeriodKind],
 ) -> Vec<Review<'a>> {
     let reviewer = Reviewer::new(journal, report);
-    let mut reviews = Vec::new();
-    for &kind in kinds {
-        let periods = reviewer.active_periods(kind);
-        let of_kind: Vec<Review> = periods
-            .par_iter()
-            .enumerate()
-            .map(|(index, period)| {
-                let mut review = reviewer.review(*period);
-                review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
-                review.previous = periods.get(index + 1).map(Period::to_string);
-                review
-            })
-            .collect();
-        reviews.extend(of_kind);
+    reviewer
+        .scheduled(kinds)
+        .par_iter()
+        .map(|scheduled| reviewer.scheduled_review(scheduled))
+        .collect()
+}
+
+/// A hash of an entry, by its file: of what its document is parsed from.
+pub(crate) type EntryHash<'a> = dyn Fn(&str) -> u64 + Sync + 'a;
+
+/// A review a build writes: its period, and the labels of the reviews before and after it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Scheduled {
+    pub(crate) period: Period,
+    pub(crate) previous: Option<String>,
+    pub(crate) next: Option<String>,
+}
+
+impl Scheduled {
+    /// `2026-W45`, `2026-11`, ...: unique among a build's reviews.
+    pub(crate) fn label(&self) -> String {
+        self.period.to_string()
     }
-    reviews
+}
+
+impl<'a> Reviewer<'a> {
+    /// The reviews a build writes: of every period of `kinds` with activity, kind by kind,
+    /// newest first.
+    pub(crate) fn scheduled(&self, kinds: &[PeriodKind]) -> Vec<Scheduled> {
+        let mut scheduled = Vec::new();
+        for &kind in kinds {
+            let periods = self.active_periods(kind);
+            scheduled.extend(periods.iter().enumerate().map(|(index, period)| Scheduled {
+                period: *period,
+                previous: periods.get(index + 1).map(Period::to_string),
+                next: index.checked_sub(1).map(|newer| periods[newer].to_string()),
+            }));
+        }
+        scheduled
+    }
+
+    /// The review of `scheduled`, linked to the ones before and after it.
+    pub(crate) fn scheduled_review(&self, scheduled: &Scheduled) -> Review<'a> {
+        let mut review = self.review(scheduled.period);
+        review.previous.clone_from(&scheduled.previous);
+        review.next.clone_from(&scheduled.next);
+        review
+    }
+
+    /// A hash of everything [`Reviewer::scheduled_review`] reads for `scheduled`: equal
+    /// keys make equal reviews, so a build may reuse what it knew of the review of an
+    /// equal key without computing it (`workspace`). `goals` is each goal's
+    /// [`goal_input_hashes`]; `entry` hashes an entry by its file (its content, which its
+    /// title and notes are parsed from).
+    ///
+    /// What a review reads, and what stands for it here: today and the rules; the period
+    /// and its neighbours' labels; its entries (and how many the period before had); the
+    /// goals that can show in it, that have milestones done, values logged or check-ins
+    /// in it, and every cadence goal, each with its sub-goals (a timeline rolls them up),
+    /// in the report's order (which breaks ties); the open milestones due in the next
+    /// period, as they are. A review of a build is never quiet (it has activity), so the
+    /// journal's other active periods do not matter to it.
+    pub(crate) fn input_key(&self, scheduled: &Scheduled, goals: &[u64], entry: &EntryHash) -> u64 {
+        let period = scheduled.period;
+        let mut involved: Vec<usize> = slice_by_date(&self.done, period, |d| d.date)
+            .iter()
+            .map(|d| d.goal)
+            .chain(
+                slice_by_date(&self.metrics, period, |m| m.0)
+                    .iter()
+                    .map(|m| m.1),
+            )
+            .chain(self.cadence_goals.iter().copied())
+            .chain((0..goals.len()).filter(|&g| self.could_show(g, period)))
+            .collect();
+        let checkins = slice_by_date(&self.checkins, period, |c| c.date);
+        let ids: std::collections::HashSet<&str> = checkins.iter().map(|c| c.goal).collect();
+        involved
+            .extend((0..goals.len()).filter(|&g| ids.contains(self.report.goals[g].id.as_str())));
+        involved.sort_unstable();
+        involved.dedup();
+        let entries: Vec<(Date, &str, u64)> = slice_by_date(&self.entries, period, |e| e.date)
+            .iter()
+            .map(|e| (e.date, e.file, entry(e.file)))
+            .collect();
+        let involved: Vec<(&str, u64)> = involved
+            .iter()
+            .map(|&g| (self.report.goals[g].id.as_str(), goals[g]))
+            .collect();
+        let mut hasher = Xxh3Default::new();
+        (
+            self.report.today,
+            format!("{:?}", self.report.rules),
+            scheduled,
+            entries,
+            slice_by_date(&self.entries, period.previous(), |e| e.date).len(),
+            involved,
+            crate::hash::data_hash(&self.due_in(period.next())),
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// Each goal's hash (`own`, in the report's order) combined with those of the goals under
+/// it, whose progress its timeline rolls up: what a review reads of a goal.
+pub(crate) fn goal_input_hashes(report: &Report, own: &[u64]) -> Vec<u64> {
+    let index: HashMap<&str, usize> = report
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(g, goal)| (goal.id.as_str(), g))
+        .collect();
+    let mut hashes: Vec<Option<u64>> = vec![None; own.len()];
+    let mut on_path = vec![false; own.len()];
+    for g in 0..own.len() {
+        // Depth first without recursion, for deep trees; a goal met again on its own path
+        // (no model makes one) counts as its own hash alone.
+        let mut stack = vec![(g, false)];
+        while let Some((at, children_done)) = stack.pop() {
+            if hashes[at].is_some() {
+                continue;
+            }
+            let children: Vec<usize> = report.goals[at]
+                .children
+                .iter()
+                .filter_map(|id| index.get(id.as_str()).copied())
+                .collect();
+            if !children_done {
+                on_path[at] = true;
+                stack.push((at, true));
+                stack.extend(
+                    children
+                        .iter()
+                        .filter(|&&c| hashes[c].is_none() && !on_path[c])
+                        .map(|&c| (c, false)),
+                );
+                continue;
+            }
+            on_path[at] = false;
+            let mut hasher = Xxh3Default::new();
+            own[at].hash(&mut hasher);
+            for c in children {
+                hashes[c].unwrap_or(own[c]).hash(&mut hasher);
+            }
+            hashes[at] = Some(hasher.finish());
+        }
+    }
+    hashes
+        .into_iter()
+        .map(|hash| hash.unwrap_or_default())
+        .collect()
 }
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by
