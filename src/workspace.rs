@@ -304,7 +304,7 @@ impl Workspace {
                 &report,
                 &self.config.reviews,
                 &self.known_reviews,
-                (&goal_hashes, &entry_hash),
+                &entry_hash,
                 (renderer.review_templates_fingerprint(), &to_journal),
             );
             let outputs = plan::outputs(
@@ -441,20 +441,19 @@ struct ReviewPlan<'a> {
 }
 
 impl<'a> ReviewPlan<'a> {
-    /// `hashes`: each goal's hash, in the report's order, and an entry's by its file;
-    /// `page`: the fingerprint of the review templates, and the link to the journal.
+    /// `entry_hash` hashes an entry by its file; `page` is the fingerprint of the review
+    /// templates and the link to the journal.
     fn new(
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
-        hashes: (&[u64], &review::EntryHash),
+        entry_hash: &review::EntryHash,
         page: (u64, &str),
     ) -> ReviewPlan<'a> {
-        let (goal_hashes, entry_hash) = hashes;
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
-        let goals = review::goal_input_hashes(report, goal_hashes);
+        let goals = review::goal_input_hashes(report);
         let keys: Vec<u64> = scheduled
             .par_iter()
             .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), page)))

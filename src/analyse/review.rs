@@ -18,6 +18,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3Default;
 
+use crate::hash::data_hash_without;
+
 use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::outlook::{GoalOutlook, MilestoneOrders, outlook};
 use super::period::{Period, PeriodKind};
@@ -847,15 +849,14 @@ impl<'a> Reviewer<'a> {
 
     /// A hash of everything [`Reviewer::scheduled_review`] reads for `scheduled`: equal
     /// keys make equal reviews, so a build may reuse what it knew of the review of an
-    /// equal key without computing it (`workspace`). `goals` is each goal's
+    /// equal key without computing it (`workspace`). `goals` are the
     /// [`goal_input_hashes`]; `entry` hashes an entry by its file (its content, which its
     /// title and notes are parsed from).
     ///
     /// What a review reads, and what stands for it here: today and the rules; the period
     /// and its neighbours' labels; its entries (and how many the period before had); the
     /// goals that can show in it, that have milestones done, values logged or check-ins
-    /// in it, and every cadence goal, each with its sub-goals (a timeline rolls them up),
-    /// in the report's order (which breaks ties); the open milestones due in the next
+    /// in it, and every cadence goal, in the report's order (which breaks ties); the open milestones due in the next
     /// period, as they are. A review of a build is never quiet (it has activity), so the
     /// journal's other active periods do not matter to it.
     pub(crate) fn input_key(&self, scheduled: &Scheduled, goals: &[u64], entry: &EntryHash) -> u64 {
@@ -900,53 +901,17 @@ impl<'a> Reviewer<'a> {
     }
 }
 
-/// Each goal's hash (`own`, in the report's order) combined with those of the goals under
-/// it, whose progress its timeline rolls up: what a review reads of a goal.
-pub(crate) fn goal_input_hashes(report: &Report, own: &[u64]) -> Vec<u64> {
-    let index: HashMap<&str, usize> = report
+/// Each goal's hash as a review reads it, in the report's order: its report, but for the
+/// entries that mention it (which no review shows, and which move with every edit of such
+/// an entry), and its timeline, which holds what its sub-goals add to its progress.
+pub(crate) fn goal_input_hashes(report: &Report) -> Vec<u64> {
+    report
         .goals
-        .iter()
-        .enumerate()
-        .map(|(g, goal)| (goal.id.as_str(), g))
-        .collect();
-    let mut hashes: Vec<Option<u64>> = vec![None; own.len()];
-    let mut on_path = vec![false; own.len()];
-    for g in 0..own.len() {
-        // Depth first without recursion, for deep trees; a goal met again on its own path
-        // (no model makes one) counts as its own hash alone.
-        let mut stack = vec![(g, false)];
-        while let Some((at, children_done)) = stack.pop() {
-            if hashes[at].is_some() {
-                continue;
-            }
-            let children: Vec<usize> = report.goals[at]
-                .children
-                .iter()
-                .filter_map(|id| index.get(id.as_str()).copied())
-                .collect();
-            if !children_done {
-                on_path[at] = true;
-                stack.push((at, true));
-                stack.extend(
-                    children
-                        .iter()
-                        .filter(|&&c| hashes[c].is_none() && !on_path[c])
-                        .map(|&c| (c, false)),
-                );
-                continue;
-            }
-            on_path[at] = false;
-            let mut hasher = Xxh3Default::new();
-            own[at].hash(&mut hasher);
-            for c in children {
-                hashes[c].unwrap_or(own[c]).hash(&mut hasher);
-            }
-            hashes[at] = Some(hasher.finish());
-        }
-    }
-    hashes
-        .into_iter()
-        .map(|hash| hash.unwrap_or_default())
+        .par_iter()
+        .zip(&report.timelines)
+        .map(|(goal, timeline)| {
+            crate::hash::data_hash(&(data_hash_without(goal, "entries"), timeline))
+        })
         .collect()
 }
 
@@ -995,6 +960,67 @@ mod tests {
         let report = analyse(journal, &History::default(), day(today), &rules);
         let report = Box::leak(Box::new(report));
         Reviewer::new(journal, report).review(Period::containing(kind, day(on), rules.week_start))
+    }
+
+    /// The input key of every review of the journal above, with `feb` as the entry of
+    /// 4 February, as of 2026-03-01, by label.
+    fn input_keys(feb: &str) -> std::collections::BTreeMap<String, u64> {
+        let files = [
+            ("goals/ship.md", GOAL),
+            ("goals/idle.md", IDLE),
+            ("goals/run.md", RUN),
+            ("2026-01-20.md", JAN),
+            ("2026-02-04.md", feb),
+        ];
+        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
+        let report = analyse(
+            &journal,
+            &History::default(),
+            day("2026-03-01"),
+            &Rules::default(),
+        );
+        let reviewer = Reviewer::new(&journal, &report);
+        let goals = goal_input_hashes(&report);
+        let entry = |file: &str| {
+            let (_, text) = files.iter().find(|(path, _)| *path == file).unwrap();
+            crate::hash::content_hash(text.as_bytes())
+        };
+        reviewer
+            .scheduled(&PeriodKind::ALL)
+            .iter()
+            .map(|s| (s.label(), reviewer.input_key(s, &goals, &entry)))
+            .collect()
+    }
+
+    /// The labels whose keys differ between `before` and `after`.
+    fn changed(
+        before: &std::collections::BTreeMap<String, u64>,
+        after: &std::collections::BTreeMap<String, u64>,
+    ) -> Vec<String> {
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+        before
+            .iter()
+            .filter(|(label, key)| after[*label] != **key)
+            .map(|(label, _)| label.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_entry_changes_the_input_keys_of_its_periods_only() {
+        let before = input_keys(FEB);
+        let feb_periods = ["2026", "2026-02", "2026-Q1", "2026-W06"];
+        let reworded = input_keys(&FEB.replace("Write it down", "Write it all down"));
+        assert_eq!(changed(&before, &reworded), feb_periods);
+        // Lines moved under a mention of a goal: the goal's report lists the entry's lines
+        // that mention it, which no review shows, so no other review is made again.
+        let moved = input_keys(&FEB.replace("## Feedback", "\n\n## Feedback"));
+        assert_eq!(changed(&before, &moved), feb_periods);
+        // A value logged moves the metric's goal in every review it can show in.
+        let logged = input_keys(&FEB.replace("run: 5", "run: 6"));
+        assert!(changed(&before, &logged).len() > feb_periods.len());
     }
 
     impl GoalRows<'_> {
