@@ -305,7 +305,11 @@ impl Workspace {
                 &self.config.reviews,
                 &self.known_reviews,
                 &entry_hash,
-                (renderer.review_templates_fingerprint(), &to_journal),
+                (
+                    renderer.review_templates_fingerprint(),
+                    &to_journal,
+                    data_hash(&self.config.parse),
+                ),
             );
             let outputs = plan::outputs(
                 &report,
@@ -441,22 +445,24 @@ struct ReviewPlan<'a> {
 }
 
 impl<'a> ReviewPlan<'a> {
-    /// `entry_hash` hashes an entry by its file; `page` is the fingerprint of the review
-    /// templates and the link to the journal.
+    /// `entry_hash` hashes an entry by its file's content; `context` is what else makes
+    /// a review's page: the fingerprint of the review templates, the link to the journal,
+    /// and the hash of the parse settings, which with its content make an entry's
+    /// document.
     fn new(
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
         entry_hash: &review::EntryHash,
-        page: (u64, &str),
+        context: (u64, &str, u64),
     ) -> ReviewPlan<'a> {
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
         let goals = review::goal_input_hashes(report);
         let keys: Vec<u64> = scheduled
             .par_iter()
-            .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), page)))
+            .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), context)))
             .collect();
         let computed: Vec<Option<review::Review>> = scheduled
             .par_iter()
@@ -856,6 +862,13 @@ mod tests {
             "week_start = \"sunday\"\nstalled_after_days = 5\n",
         );
         check("the configuration changed");
+        write("2026-03-16.md", "## Takeaways\n- ship smaller\n");
+        check("an entry with a heading no section has");
+        write(
+            "trailmark.toml",
+            "week_start = \"sunday\"\nstalled_after_days = 5\n[sections]\nlessons = [\"Takeaways\"]\n",
+        );
+        check("the headings of a section changed");
         write(
             "trailmark.toml",
             "week_start = \"sunday\"\nreviews = [\"month\"]\n",

@@ -208,6 +208,13 @@ fn builds_after_edits_equal_builds_from_scratch() {
     check("a parent goal deleted");
     journal.write("trailmark.toml", "week_start = \"sunday\"\n");
     check("the configuration changed");
+    journal.write("2026-11-19.md", "## Takeaways\n- ship smaller\n");
+    check("an entry with a heading no section has");
+    journal.write(
+        "trailmark.toml",
+        "week_start = \"sunday\"\n[sections]\nlessons = [\"Takeaways\"]\n",
+    );
+    check("the headings of a section changed");
 }
 
 #[test]

@@ -851,7 +851,7 @@ impl<'a> Reviewer<'a> {
     /// keys make equal reviews, so a build may reuse what it knew of the review of an
     /// equal key without computing it (`workspace`). `goals` are the
     /// [`goal_input_hashes`]; `entry` hashes an entry by its file (its content, which its
-    /// title and notes are parsed from).
+    /// title and notes are parsed from: the caller adds the parse settings to the key).
     ///
     /// What a review reads, and what stands for it here: today and the rules; the period
     /// and its neighbours' labels; its entries (and how many the period before had); the
