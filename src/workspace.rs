@@ -7,6 +7,10 @@
 //! are read, and only those whose content hash changed are parsed again. Walking on every
 //! refresh, instead of trusting the paths the file watcher reported, means no editor's
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
+//!
+//! About 500 lines of code: it is where every command's stages meet (refresh, analyse,
+//! plan, write), so that `build`, `watch` and `review` share one path; the caches and the
+//! choice of the reviews to make are modules of their own ([`cache`], [`reviews`]).
 
 mod cache;
 mod reviews;
@@ -19,7 +23,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use crate::analyse::period::{Period, PeriodKind};
-use crate::analyse::review::{self, Reviewer, Scheduled};
+use crate::analyse::review;
 use crate::analyse::{self, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
@@ -32,7 +36,7 @@ use crate::paths::{self, FileStamp};
 use crate::plan::Format;
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
-use reviews::KnownReviews;
+use reviews::{KnownReviews, ReviewPlan, known_review};
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
@@ -431,78 +435,6 @@ impl Workspace {
     }
 }
 
-/// The reviews a build writes, and those of them it computes: those whose inputs changed
-/// since the build that made `known`.
-struct ReviewPlan<'a> {
-    reviewer: Reviewer<'a>,
-    scheduled: Vec<Scheduled>,
-    /// The hash of each scheduled review's inputs, and of its page's templates and links.
-    keys: Vec<u64>,
-    /// The reviews computed, in the order scheduled.
-    made: Vec<review::Review<'a>>,
-    /// For each scheduled review, its place in `made`; `None` when it is known.
-    made_at: Vec<Option<usize>>,
-}
-
-impl<'a> ReviewPlan<'a> {
-    /// `entry_hash` hashes an entry by its file's content; `context` is what else makes
-    /// a review's page: the fingerprint of the review templates, the link to the journal,
-    /// and the hash of the parse settings, which with its content make an entry's
-    /// document.
-    fn new(
-        journal: &'a Journal,
-        report: &'a Report,
-        kinds: &[PeriodKind],
-        known: &KnownReviews,
-        entry_hash: &review::EntryHash,
-        context: (u64, &str, u64),
-    ) -> ReviewPlan<'a> {
-        let reviewer = Reviewer::new(journal, report);
-        let scheduled = reviewer.scheduled(kinds);
-        let goals = review::goal_input_hashes(report);
-        let keys: Vec<u64> = scheduled
-            .par_iter()
-            .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), context)))
-            .collect();
-        let computed: Vec<Option<review::Review>> = scheduled
-            .par_iter()
-            .zip(&keys)
-            .map(|(s, key)| {
-                let current = known.get(&s.label()).is_some_and(|k| k.key == *key);
-                (!current).then(|| reviewer.scheduled_review(s))
-            })
-            .collect();
-        let mut made = Vec::new();
-        let made_at = computed
-            .into_iter()
-            .map(|review| {
-                let review = review?;
-                made.push(review);
-                Some(made.len() - 1)
-            })
-            .collect();
-        ReviewPlan {
-            reviewer,
-            scheduled,
-            keys,
-            made,
-            made_at,
-        }
-    }
-
-    /// Each scheduled review's line on the reviews index.
-    fn links(&self, known: &KnownReviews) -> Vec<plan::ReviewLink> {
-        self.scheduled
-            .iter()
-            .zip(&self.made_at)
-            .map(|(s, at)| match at {
-                Some(at) => plan::ReviewLink::of(&self.made[*at]),
-                None => known[&s.label()].link.clone(),
-            })
-            .collect()
-    }
-}
-
 /// The reports of `outputs` as the write stage takes them: each page in each of its
 /// formats, rendered by `renderer` only when the write stage asks, and the history cache;
 /// the reviews known unchanged (not in `outputs`) with their known fingerprints, rendered
@@ -585,30 +517,6 @@ fn planned_reports<'a>(
         })
         .collect();
     (planned, now_known)
-}
-
-/// The page of a review known unchanged, in each format: its known `fingerprint`, and
-/// the review computed only if the write stage asks for the page after all.
-fn known_review<'a>(
-    reviews: &'a ReviewPlan<'a>,
-    scheduled: &'a Scheduled,
-    fingerprint: u64,
-    renderer: &'a render::Renderer,
-    to_journal: &'a str,
-) -> Vec<write::Planned<'a>> {
-    let page_path = plan::review_path(&scheduled.label());
-    plan::TEMPLATE_FORMATS
-        .iter()
-        .map(|&format| write::Planned {
-            path: format!("{page_path}.{}", format.extension()),
-            fingerprint,
-            make: Box::new(move || {
-                let review = reviews.reviewer.scheduled_review(scheduled);
-                let page = plan::review_page_in_reports(&review, to_journal);
-                renderer.render_page(&page, format)
-            }),
-        })
-        .collect()
 }
 
 /// One file after [`examine_file`]: its document, whether it is new or changed, and the

@@ -3,7 +3,8 @@
 //! inputs (`Reviewer::input_key`), the fingerprint of its page and its line on the
 //! reviews index. A review whose inputs hash as before has the same page: the build takes
 //! its fingerprint and line from here, and computes the review only if the write stage
-//! must render its page after all (a report deleted or edited by hand).
+//! must render its page after all (a report deleted or edited by hand). [`ReviewPlan`]
+//! chooses the reviews a build makes; [`known_review`] plans the pages of the others.
 //!
 //! `watch` keeps it in memory between rebuilds; `build` and `watch` also keep it in the
 //! output folder, beside the documents cache ([`super::cache`]) and like it: a line a
@@ -13,11 +14,18 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{sealed, unsealed};
+use crate::analyse::Report;
+use crate::analyse::period::PeriodKind;
+use crate::analyse::review::{self, Reviewer, Scheduled};
 use crate::fsread;
-use crate::plan::ReviewLink;
+use crate::hash::data_hash;
+use crate::model::Journal;
+use crate::plan::{self, ReviewLink};
+use crate::{render, write};
 
 /// The name of the file, in the output folder.
 pub(crate) const REVIEWS_FILE: &str = ".trailmark-reviews.json";
@@ -84,6 +92,102 @@ pub(super) fn text(known: &KnownReviews) -> String {
         })
         .collect();
     sealed(FORMAT, &lines)
+}
+
+/// The reviews a build writes, and those of them it computes: those whose inputs changed
+/// since the build that made `known`.
+pub(super) struct ReviewPlan<'a> {
+    pub(super) reviewer: Reviewer<'a>,
+    pub(super) scheduled: Vec<Scheduled>,
+    /// The hash of each scheduled review's inputs, and of its page's templates and links.
+    pub(super) keys: Vec<u64>,
+    /// The reviews computed, in the order scheduled.
+    pub(super) made: Vec<review::Review<'a>>,
+    /// For each scheduled review, its place in `made`; `None` when it is known.
+    pub(super) made_at: Vec<Option<usize>>,
+}
+
+impl<'a> ReviewPlan<'a> {
+    /// `entry_hash` hashes an entry by its file's content; `context` is what else makes
+    /// a review's page: the fingerprint of the review templates, the link to the journal,
+    /// and the hash of the parse settings, which with its content make an entry's
+    /// document.
+    pub(super) fn new(
+        journal: &'a Journal,
+        report: &'a Report,
+        kinds: &[PeriodKind],
+        known: &KnownReviews,
+        entry_hash: &review::EntryHash,
+        context: (u64, &str, u64),
+    ) -> ReviewPlan<'a> {
+        let reviewer = Reviewer::new(journal, report);
+        let scheduled = reviewer.scheduled(kinds);
+        let goals = review::goal_input_hashes(report);
+        let keys: Vec<u64> = scheduled
+            .par_iter()
+            .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), context)))
+            .collect();
+        let computed: Vec<Option<review::Review>> = scheduled
+            .par_iter()
+            .zip(&keys)
+            .map(|(s, key)| {
+                let current = known.get(&s.label()).is_some_and(|k| k.key == *key);
+                (!current).then(|| reviewer.scheduled_review(s))
+            })
+            .collect();
+        let mut made = Vec::new();
+        let made_at = computed
+            .into_iter()
+            .map(|review| {
+                let review = review?;
+                made.push(review);
+                Some(made.len() - 1)
+            })
+            .collect();
+        ReviewPlan {
+            reviewer,
+            scheduled,
+            keys,
+            made,
+            made_at,
+        }
+    }
+
+    /// Each scheduled review's line on the reviews index.
+    pub(super) fn links(&self, known: &KnownReviews) -> Vec<plan::ReviewLink> {
+        self.scheduled
+            .iter()
+            .zip(&self.made_at)
+            .map(|(s, at)| match at {
+                Some(at) => plan::ReviewLink::of(&self.made[*at]),
+                None => known[&s.label()].link.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The page of a review known unchanged, in each format: its known `fingerprint`, and
+/// the review computed only if the write stage asks for the page after all.
+pub(super) fn known_review<'a>(
+    reviews: &'a ReviewPlan<'a>,
+    scheduled: &'a Scheduled,
+    fingerprint: u64,
+    renderer: &'a render::Renderer,
+    to_journal: &'a str,
+) -> Vec<write::Planned<'a>> {
+    let page_path = plan::review_path(&scheduled.label());
+    plan::TEMPLATE_FORMATS
+        .iter()
+        .map(|&format| write::Planned {
+            path: format!("{page_path}.{}", format.extension()),
+            fingerprint,
+            make: Box::new(move || {
+                let review = reviews.reviewer.scheduled_review(scheduled);
+                let page = plan::review_page_in_reports(&review, to_journal);
+                renderer.render_page(&page, format)
+            }),
+        })
+        .collect()
 }
 
 #[cfg(test)]
