@@ -23,9 +23,20 @@ pub(crate) fn content_hash(content: &[u8]) -> u64 {
 
 /// A hash of `data`: equal for equal data, whatever its size.
 pub(crate) fn data_hash(data: &impl Serialize) -> u64 {
+    hash_leaving_out(data, None)
+}
+
+/// A hash of `data` with its fields named `field` left out (at any depth), for what is
+/// known not to read them: equal for data equal but for those fields.
+pub(crate) fn data_hash_without(data: &impl Serialize, field: &'static str) -> u64 {
+    hash_leaving_out(data, Some(field))
+}
+
+fn hash_leaving_out(data: &impl Serialize, left_out: Option<&'static str>) -> u64 {
     let mut feed = Feed {
         hasher: Xxh3Default::new(),
         buffer: Vec::with_capacity(BUFFER),
+        left_out,
     };
     data.serialize(&mut feed)
         .expect("hashing accepts every value serde can describe");
@@ -45,6 +56,8 @@ const END: u8 = 2;
 struct Feed {
     hasher: Xxh3Default,
     buffer: Vec<u8>,
+    /// The name of the fields hashed as if absent.
+    left_out: Option<&'static str>,
 }
 
 impl Feed {
@@ -353,9 +366,13 @@ macro_rules! fields_in_order {
 
             fn serialize_field<T: ?Sized + Serialize>(
                 &mut self,
-                _: &'static str,
+                name: &'static str,
                 value: &T,
             ) -> Done {
+                if self.left_out == Some(name) {
+                    self.marker(ABSENT);
+                    return Ok(());
+                }
                 self.marker(PRESENT);
                 value.serialize(&mut **self)
             }
@@ -437,6 +454,26 @@ mod tests {
             second: Some(7),
         };
         assert_ne!(data_hash(&first), data_hash(&second));
+    }
+
+    #[test]
+    fn a_field_left_out_changes_nothing_and_the_others_still_count() {
+        let of = |first, second| {
+            data_hash_without(
+                &Optional {
+                    first: Some(first),
+                    second: Some(second),
+                },
+                "second",
+            )
+        };
+        assert_eq!(of(1, 2), of(1, 3));
+        assert_ne!(of(1, 2), of(4, 2));
+        let both = Optional {
+            first: Some(1),
+            second: Some(2),
+        };
+        assert_ne!(data_hash_without(&both, "second"), data_hash(&both));
     }
 
     #[test]

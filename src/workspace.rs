@@ -7,8 +7,13 @@
 //! are read, and only those whose content hash changed are parsed again. Walking on every
 //! refresh, instead of trusting the paths the file watcher reported, means no editor's
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
+//!
+//! About 500 lines of code: it is where every command's stages meet (refresh, analyse,
+//! plan, write), so that `build`, `watch` and `review` share one path; the caches and the
+//! choice of the reviews to make are modules of their own ([`cache`], [`reviews`]).
 
 mod cache;
+mod reviews;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,13 +30,14 @@ use crate::dates::Date;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::content_hash;
+use crate::hash::{content_hash, data_hash};
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::plan::Format;
 use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
+use reviews::{KnownReviews, ReviewPlan, known_review};
 
 /// A file modified this recently may be modified again within the same tick of the file
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
@@ -52,6 +58,8 @@ pub(crate) struct Workspace {
     history: Option<git::History>,
     /// The output folder's manifest, loaded at the first build.
     manifest: Option<write::Manifest>,
+    /// What the last build knew of each review (see [`reviews`]).
+    known_reviews: KnownReviews,
 }
 
 /// What a file looked like when it was last read.
@@ -119,26 +127,44 @@ impl Workspace {
             journal: Journal::default(),
             history: None,
             manifest: None,
+            known_reviews: KnownReviews::new(),
         })
     }
 
     /// Starts from the documents the last build kept in the output folder (see [`cache`]),
-    /// so that the next refresh reads and parses only the files changed since. Says why
-    /// when a cache is there but cannot be used: it is then ignored, and made anew by the
-    /// next build.
+    /// so that the next refresh reads and parses only the files changed since, and from
+    /// what it knew of each review (see [`reviews`]). Says why when one of these is there
+    /// but cannot be used: it is then ignored, and made anew by the next build.
     pub(crate) fn use_cache(&mut self) -> Option<String> {
-        match cache::read(&self.out, &self.config.parse) {
+        let ignored = |file: &str, why: String| {
+            format!(
+                "ignored {}: {why}; the next build writes it anew",
+                self.out.join(file).display()
+            )
+        };
+        let documents = match cache::read(&self.out, &self.config.parse) {
             Ok(Some(cached)) => {
                 self.files = cached.files;
                 self.journal.documents = cached.documents;
                 None
             }
             Ok(None) => None,
-            Err(why) => Some(format!(
-                "ignored {}: {why}; the files are read again, and the next build writes it anew",
-                self.out.join(cache::CACHE_FILE).display()
+            Err(why) => Some(ignored(
+                cache::CACHE_FILE,
+                format!("{why}; the files are read again"),
             )),
-        }
+        };
+        let reviews = match reviews::read(&self.out) {
+            Ok(known) => {
+                self.known_reviews = known;
+                None
+            }
+            Err(why) => Some(ignored(
+                reviews::REVIEWS_FILE,
+                format!("{why}; every review is made again"),
+            )),
+        };
+        documents.or(reviews)
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -272,12 +298,40 @@ impl Workspace {
         // Shared with the index page's template values (see `render::lazy`).
         let report = Arc::new(self.analyse(today));
         let summary = {
-            let reviews = review::all_reviews(&self.journal, &report, &self.config.reviews);
             let to_journal = paths::relative_link(&self.out, &self.root);
-            let outputs = plan::outputs(&report, &reviews, &to_journal, self.history.as_ref());
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let mut planned = planned_reports(&outputs, &report, &renderer);
+            let goal_hashes = render::Renderer::goal_hashes(&report);
+            let files = &self.files;
+            let entry_hash = |file: &str| files.get(file).map_or(0, |read| read.content);
+            let reviews = ReviewPlan::new(
+                &self.journal,
+                &report,
+                &self.config.reviews,
+                &self.known_reviews,
+                &entry_hash,
+                (
+                    renderer.review_templates_fingerprint(),
+                    &to_journal,
+                    data_hash(&self.config.parse),
+                ),
+            );
+            let outputs = plan::outputs(
+                &report,
+                &reviews.made,
+                reviews.links(&self.known_reviews),
+                &to_journal,
+                self.history.as_ref(),
+            );
+            let (mut planned, known_reviews) = planned_reports(
+                &outputs,
+                &report,
+                &goal_hashes,
+                &renderer,
+                &reviews,
+                &self.known_reviews,
+                &to_journal,
+            );
             let (options, files, documents) =
                 (&self.config.parse, &self.files, &self.journal.documents);
             planned.push(write::Planned {
@@ -285,15 +339,29 @@ impl Workspace {
                 fingerprint: cache::fingerprint(options, files, documents),
                 make: Box::new(move || Ok(cache::text(options, files, documents))),
             });
+            let known_text = reviews::text(&known_reviews);
+            planned.push(write::Planned {
+                path: reviews::REVIEWS_FILE.to_string(),
+                fingerprint: content_hash(known_text.as_bytes()),
+                make: Box::new(move || Ok(known_text.clone())),
+            });
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
-            let mut summary = write::write_reports(&self.out, &planned, manifest, progress)?;
-            // The cache is trailmark's own file, not a report: not counted as one.
-            let before = summary.written.len();
-            summary.written.retain(|path| path != cache::CACHE_FILE);
-            if summary.written.len() == before {
-                summary.unchanged -= 1;
+            let written = write::write_reports(&self.out, &planned, manifest, progress);
+            drop(planned);
+            drop(outputs);
+            drop(reviews);
+            // What is known of a review holds whether or not its page could be written.
+            self.known_reviews = known_reviews;
+            let mut summary = written?;
+            // The caches are trailmark's own files, not reports: not counted as such.
+            for own in [cache::CACHE_FILE, reviews::REVIEWS_FILE] {
+                let before = summary.written.len();
+                summary.written.retain(|path| path != own);
+                if summary.written.len() == before {
+                    summary.unchanged -= 1;
+                }
             }
             summary
         };
@@ -428,23 +496,59 @@ impl Workspace {
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its
-/// formats, rendered by `renderer` only when the write stage asks, and the history cache.
+/// formats, rendered by `renderer` only when the write stage asks, and the history cache;
+/// the reviews known unchanged (not in `outputs`) with their known fingerprints, rendered
+/// only if the write stage asks, in their place among the others. With what is known of
+/// every review after this build.
 fn planned_reports<'a>(
     outputs: &'a plan::Outputs,
     report: &Report,
+    goal_hashes: &[u64],
     renderer: &'a render::Renderer,
-) -> Vec<write::Planned<'a>> {
-    let fingerprints = renderer.fingerprints(&outputs.pages, report);
+    reviews: &'a ReviewPlan<'a>,
+    known: &KnownReviews,
+    to_journal: &'a str,
+) -> (Vec<write::Planned<'a>>, KnownReviews) {
+    let fingerprints = renderer.fingerprints(&outputs.pages, report, goal_hashes);
     let mut planned = Vec::new();
+    let mut made_reviews: HashMap<&str, Vec<write::Planned<'a>>> = HashMap::new();
+    let mut made_fingerprints: HashMap<&str, u64> = HashMap::new();
     for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
         let shared = Arc::new(render::SharedContext::new(page.formats().len()));
-        for &format in page.formats() {
+        let of_page = page.formats().iter().map(|&format| {
             let shared = Arc::clone(&shared);
-            planned.push(write::Planned {
+            write::Planned {
                 path: page.path(format),
                 fingerprint,
                 make: Box::new(move || renderer.render_page_sharing(page, format, &shared)),
-            });
+            }
+        });
+        match &page.data {
+            plan::PageData::Review { review, .. } => {
+                made_fingerprints.insert(&review.label, fingerprint);
+                made_reviews.insert(&review.label, of_page.collect());
+            }
+            plan::PageData::Reviews { .. } => {
+                // Where a build that made every review puts them: before their index.
+                planned.extend(reviews.scheduled.iter().zip(&reviews.made_at).flat_map(
+                    |(scheduled, at)| {
+                        match at {
+                            Some(_) => made_reviews
+                                .remove(scheduled.label().as_str())
+                                .expect("a made review has its page"),
+                            None => known_review(
+                                reviews,
+                                scheduled,
+                                known[&scheduled.label()].fingerprint,
+                                renderer,
+                                to_journal,
+                            ),
+                        }
+                    },
+                ));
+                planned.extend(of_page);
+            }
+            _ => planned.extend(of_page),
         }
     }
     if let Some(cache) = &outputs.history_cache {
@@ -454,7 +558,25 @@ fn planned_reports<'a>(
             make: Box::new(move || Ok(cache.clone())),
         });
     }
-    planned
+    let now_known = reviews
+        .scheduled
+        .iter()
+        .zip(&reviews.keys)
+        .zip(&reviews.made_at)
+        .map(|((scheduled, &key), at)| {
+            let label = scheduled.label();
+            let known = match at {
+                Some(at) => reviews::Known {
+                    key,
+                    fingerprint: made_fingerprints[label.as_str()],
+                    link: plan::ReviewLink::of(&reviews.made[*at]),
+                },
+                None => known[&label].clone(),
+            };
+            (label, known)
+        })
+        .collect();
+    (planned, now_known)
 }
 
 /// One file after [`examine_file`]: its document, whether it is new or changed, and the
@@ -598,6 +720,130 @@ mod tests {
         let (written, manifest) = build();
         assert_eq!(written, ["goals/ship-it.md"]);
         assert!(manifest != first);
+    }
+
+    /// Every file of the output folder `out` but its manifest (which records times), with
+    /// its bytes.
+    fn written(out: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(out)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|entry| entry.file_type().is_file())
+            .filter(|entry| entry.file_name() != paths::MANIFEST)
+            .map(|entry| {
+                let path = entry.path().strip_prefix(out).unwrap().to_path_buf();
+                (path, fs::read(entry.path()).unwrap())
+            })
+            .collect()
+    }
+
+    const PARENT: &str = "---\ngoal: Launch\nstart: 2026-01-01\ndue: 2026-06-30\n---\n\
+                          - [ ] announce 📅 2026-03-25\n";
+    const CHILD: &str = "---\ngoal: Site\nparent: Launch\nstart: 2026-01-05\n\
+                         due: 2026-04-30\n---\n- [x] domain ✅ 2026-01-12\n- [ ] pages\n\
+                         - [ ] copy\n";
+
+    /// A workspace kept from build to build (as `watch` keeps one) writes, after each edit,
+    /// every byte a workspace made from scratch writes: reports, reviews, caches.
+    #[test]
+    fn builds_after_edits_equal_builds_from_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("journal");
+        fs::create_dir(&root).unwrap();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("goals/launch.md", PARENT);
+        write("goals/site.md", CHILD);
+        write("goals/idle.md", "---\ngoal: Idle\n---\n- [ ] someday\n");
+        write(
+            "2026-01-20.md",
+            "- [x] logo #site\n## Wins\n- demo went well\n## Lessons\n- ask early\n",
+        );
+        write(
+            "2026-02-03.md",
+            "- [x] hosting #site\nWorked on [[Site]].\n",
+        );
+        write("2026-03-10.md", "## Feedback\n- clearer copy #launch\n");
+        let today = Date::parse("2026-03-20").unwrap();
+        let kept_out = dir.path().join("kept");
+        let mut kept = Workspace::open(&root, Some(&kept_out)).unwrap();
+        let mut fresh_builds = 0;
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let mut check = |step: &str| {
+            // Every file settled at a time of its own each step, so that both workspaces
+            // record the same stamps (one read within `RACY_WINDOW` of its change is
+            // recorded unsettled) and no edit keeps a stamp the kept one would trust.
+            let settled = an_hour_ago + Duration::from_secs(fresh_builds + 1);
+            for entry in walkdir::WalkDir::new(&root).into_iter().map(Result::unwrap) {
+                if entry.file_type().is_file() {
+                    let file = fs::File::options().write(true).open(entry.path()).unwrap();
+                    file.set_modified(settled).unwrap();
+                }
+            }
+            kept.reload_config().unwrap();
+            kept.refresh();
+            kept.build(today, &mut |_| {}).unwrap();
+            fresh_builds += 1;
+            let fresh_out = dir.path().join(format!("fresh-{fresh_builds}"));
+            let mut fresh = Workspace::open(&root, Some(&fresh_out)).unwrap();
+            fresh.refresh();
+            fresh.build(today, &mut |_| {}).unwrap();
+            let (kept, fresh) = (written(&kept_out), written(&fresh_out));
+            assert_eq!(
+                kept.keys().collect::<Vec<_>>(),
+                fresh.keys().collect::<Vec<_>>(),
+                "{step}"
+            );
+            for (path, bytes) in &fresh {
+                assert!(kept[path] == *bytes, "{step}: {} differs", path.display());
+            }
+        };
+        check("first build");
+        write(
+            "2026-01-20.md",
+            "- [x] logo #site\n## Wins\n- demo went very well\n## Lessons\n- ask early\n",
+        );
+        check("a win reworded");
+        fs::rename(root.join("2026-02-03.md"), root.join("2026-03-02.md")).unwrap();
+        check("an entry moved to another week, month and quarter");
+        write(
+            "goals/site.md",
+            &CHILD.replace("- [ ] pages", "- [x] pages ✅ 2026-03-05"),
+        );
+        check("a milestone ticked");
+        write(
+            "goals/site.md",
+            &CHILD.replace("goal: Site", "goal: Website"),
+        );
+        check("a goal renamed, so its id changed");
+        write("2026-03-15.md", "- [x] copy #website\n");
+        check("an entry added");
+        fs::remove_file(root.join("goals/idle.md")).unwrap();
+        check("a goal file deleted");
+        fs::remove_file(root.join("goals/launch.md")).unwrap();
+        check("a parent goal deleted");
+        write(
+            "trailmark.toml",
+            "week_start = \"sunday\"\nstalled_after_days = 5\n",
+        );
+        check("the configuration changed");
+        write("2026-03-16.md", "## Takeaways\n- ship smaller\n");
+        check("an entry with a heading no section has");
+        write(
+            "trailmark.toml",
+            "week_start = \"sunday\"\nstalled_after_days = 5\n[sections]\nlessons = [\"Takeaways\"]\n",
+        );
+        check("the headings of a section changed");
+        write(
+            "trailmark.toml",
+            "week_start = \"sunday\"\nreviews = [\"month\"]\n",
+        );
+        check("fewer kinds of review");
+        write("templates/review.md", "# {{ review.title }}\n");
+        check("a review template of the journal's own");
     }
 
     #[test]

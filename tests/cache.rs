@@ -1,5 +1,7 @@
-//! The documents kept in the output folder between runs (`.trailmark-documents.json`):
-//! warm runs give exactly what cold ones give, on the example journal and every fixture;
+//! The documents kept in the output folder between runs (`.trailmark-documents.json`),
+//! and what the last build knew of each review (`.trailmark-reviews.json`): warm runs
+//! give exactly what cold ones give, on the example journal, every fixture, and builds
+//! after each of a series of edits;
 //! the cache is used when warm and not with `--no-cache` (a forged entry shows which); an
 //! edited file is parsed again whatever its stamp kept; and a damaged, old, foreign,
 //! linked or FIFO cache is ignored with a `--verbose` note, never an error, and made anew
@@ -19,7 +21,11 @@ const GOAL: &str = "goal.md";
 /// Sets the modification time of every file of `folder` to an hour ago, so that the
 /// stamps a build records are trusted by the next run (see `RACY_WINDOW`).
 fn settle(folder: &Path) {
-    let past = SystemTime::now() - Duration::from_secs(3600);
+    settle_at(folder, SystemTime::now() - Duration::from_secs(3600));
+}
+
+/// Sets the modification time of every file of `folder` to `past`.
+fn settle_at(folder: &Path, past: SystemTime) {
     for entry in walk(folder) {
         fs::File::options()
             .write(true)
@@ -91,7 +97,12 @@ fn warm_equals_cold(name: &str, journal: &Journal) {
     );
     for report in walk(&warm_out) {
         let name = report.file_name().unwrap();
-        if name != ".trailmark-manifest" && name != ".trailmark-documents.json" {
+        let kept = [
+            ".trailmark-manifest",
+            ".trailmark-documents.json",
+            ".trailmark-reviews.json",
+        ];
+        if !kept.iter().any(|kept| name == *kept) {
             fs::remove_file(report).unwrap();
         }
     }
@@ -119,6 +130,109 @@ fn warm_runs_print_and_build_what_cold_runs_do() {
         let name = fixture.unwrap().file_name().into_string().unwrap();
         warm_equals_cold(&name, &Journal::fixture(&name));
     }
+}
+
+/// A build in a new process after each edit, starting from what the last one kept in
+/// the output folder, writes every byte a build from scratch (`--no-cache`, into a new
+/// folder) writes: reports, reviews, caches.
+#[test]
+fn builds_after_edits_equal_builds_from_scratch() {
+    let journal = Journal::new()
+        .goal(
+            "goals/launch.md",
+            "Launch",
+            "- [ ] announce 📅 2026-11-25\n- [x] plan ✅ 2026-10-02\n",
+        )
+        .file(
+            "goals/site.md",
+            "---\ngoal: Site\nparent: Launch\nstart: 2026-09-01\n---\n- [ ] pages\n- [ ] copy\n",
+        )
+        .entry(
+            "2026-10-05",
+            "- [x] logo #site\n## Wins\n- demo went well\n",
+        )
+        .entry(
+            "2026-11-02",
+            "- [x] hosting #site\n## Lessons\n- ask early\n",
+        )
+        .entry("2026-11-18", "## Feedback\n- clearer copy #launch\n");
+    let out = |name: &str| {
+        let folder = journal.path().with_file_name(name);
+        folder.to_str().unwrap().to_string()
+    };
+    let warm = out("warm");
+    let mut step = 0;
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let mut check = |what: &str| {
+        step += 1;
+        // Every file settled, at a time of its own each step, so that both builds record
+        // the same stamps (a file read within `RACY_WINDOW` of its change is recorded as
+        // unsettled) and no edit keeps a stamp the warm build would trust.
+        settle_at(journal.path(), an_hour_ago + Duration::from_secs(step));
+        let cold = out(&format!("cold-{step}"));
+        run(&journal, &["build", "--out", &warm]);
+        run(&journal, &["build", "--no-cache", "--out", &cold]);
+        let (cold, warm) = (reports(Path::new(&cold)), reports(Path::new(&warm)));
+        assert_eq!(
+            cold.keys().collect::<Vec<_>>(),
+            warm.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (path, bytes) in &cold {
+            assert!(warm[path] == *bytes, "{what}: {} differs", path.display());
+        }
+    };
+    check("first build");
+    journal.write(
+        "2026-11-18.md",
+        "## Feedback\n- much clearer copy #launch\n",
+    );
+    check("feedback reworded");
+    fs::rename(
+        journal.path().join("2026-10-05.md"),
+        journal.path().join("2026-11-10.md"),
+    )
+    .unwrap();
+    check("an entry moved to another week and month");
+    journal.write(
+        "goals/site.md",
+        "---\ngoal: Site\nparent: Launch\nstart: 2026-09-01\n---\n- [x] pages ✅ 2026-11-03\n- [ ] copy\n",
+    );
+    check("a milestone ticked");
+    journal.write(
+        "goals/site.md",
+        "---\ngoal: Website\nparent: Launch\nstart: 2026-09-01\n---\n- [ ] copy\n",
+    );
+    check("a goal renamed, so its id changed");
+    fs::remove_file(journal.path().join("goals/launch.md")).unwrap();
+    check("a parent goal deleted");
+    journal.write("trailmark.toml", "week_start = \"sunday\"\n");
+    check("the configuration changed");
+    journal.write("2026-11-19.md", "## Takeaways\n- ship smaller\n");
+    check("an entry with a heading no section has");
+    journal.write(
+        "trailmark.toml",
+        "week_start = \"sunday\"\n[sections]\nlessons = [\"Takeaways\"]\n",
+    );
+    check("the headings of a section changed");
+}
+
+#[test]
+fn a_damaged_reviews_file_is_ignored_and_made_anew() {
+    let journal = built();
+    journal.write("2026-11-02.md", "- [x] first step #ship-it\n");
+    run(&journal, &["build"]);
+    let file = "_reports/.trailmark-reviews.json";
+    let text = journal.read(file);
+    journal.write(file, &text[..text.len() - 10]);
+    let (_, notes) = run(&journal, &["build", "--verbose"]);
+    assert!(
+        notes.contains("note: ignored") && notes.contains("checksum"),
+        "{notes}"
+    );
+    assert!(journal.read(file) == text, "made anew");
+    let (_, notes) = run(&journal, &["build", "--verbose"]);
+    assert!(!notes.contains("ignored"), "{notes}");
 }
 
 /// A journal of one goal, settled and built, so that its cache is warm.

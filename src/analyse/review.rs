@@ -12,9 +12,13 @@
 //! that fills them. Where each active goal stands is computed in [`super::outlook`].
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3Default;
+
+use crate::hash::data_hash_without;
 
 use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::outlook::{GoalOutlook, MilestoneOrders, outlook};
@@ -828,26 +832,125 @@ pub(crate) fn all_reviews<'a>(
     kinds: &[PeriodKind],
 ) -> Vec<Review<'a>> {
     let reviewer = Reviewer::new(journal, report);
-    let mut reviews = Vec::new();
-    let weeks_since = report.today.add_days(-WEEKS_REVIEWED_FOR_DAYS);
-    for &kind in kinds {
-        let mut periods = reviewer.active_periods(kind);
-        if kind == PeriodKind::Week {
-            periods.retain(|week| week.last > weeks_since);
-        }
-        let of_kind: Vec<Review> = periods
-            .par_iter()
-            .enumerate()
-            .map(|(index, period)| {
-                let mut review = reviewer.review(*period);
-                review.next = index.checked_sub(1).map(|newer| periods[newer].to_string());
-                review.previous = periods.get(index + 1).map(Period::to_string);
-                review
-            })
-            .collect();
-        reviews.extend(of_kind);
+    reviewer
+        .scheduled(kinds)
+        .par_iter()
+        .map(|scheduled| reviewer.scheduled_review(scheduled))
+        .collect()
+}
+
+/// A hash of an entry, by its file: of what its document is parsed from.
+pub(crate) type EntryHash<'a> = dyn Fn(&str) -> u64 + Sync + 'a;
+
+/// A review a build writes: its period, and the labels of the reviews before and after it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Scheduled {
+    pub(crate) period: Period,
+    pub(crate) previous: Option<String>,
+    pub(crate) next: Option<String>,
+}
+
+impl Scheduled {
+    /// `2026-W45`, `2026-11`, ...: unique among a build's reviews.
+    pub(crate) fn label(&self) -> String {
+        self.period.to_string()
     }
-    reviews
+}
+
+impl<'a> Reviewer<'a> {
+    /// The reviews a build writes: of every period of `kinds` with activity (weeks: of the
+    /// last year), kind by kind, newest first.
+    pub(crate) fn scheduled(&self, kinds: &[PeriodKind]) -> Vec<Scheduled> {
+        let weeks_since = self.report.today.add_days(-WEEKS_REVIEWED_FOR_DAYS);
+        let mut scheduled = Vec::new();
+        for &kind in kinds {
+            let mut periods = self.active_periods(kind);
+            if kind == PeriodKind::Week {
+                periods.retain(|week| week.last > weeks_since);
+            }
+            scheduled.extend(periods.iter().enumerate().map(|(index, period)| Scheduled {
+                period: *period,
+                previous: periods.get(index + 1).map(Period::to_string),
+                next: index.checked_sub(1).map(|newer| periods[newer].to_string()),
+            }));
+        }
+        scheduled
+    }
+
+    /// The review of `scheduled`, linked to the ones before and after it.
+    pub(crate) fn scheduled_review(&self, scheduled: &Scheduled) -> Review<'a> {
+        let mut review = self.review(scheduled.period);
+        review.previous.clone_from(&scheduled.previous);
+        review.next.clone_from(&scheduled.next);
+        review
+    }
+
+    /// A hash of everything [`Reviewer::scheduled_review`] reads for `scheduled`: equal
+    /// keys make equal reviews, so a build may reuse what it knew of the review of an
+    /// equal key without computing it (`workspace`). `goals` are the
+    /// [`goal_input_hashes`]; `entry` hashes an entry by its file (its content, which its
+    /// title and notes are parsed from: the caller adds the parse settings to the key).
+    ///
+    /// What a review reads, and what stands for it here: today and the rules; the period
+    /// and its neighbours' labels; its entries (and how many the period before had); the
+    /// goals that can show in it, that have milestones done, values logged or check-ins
+    /// in it, and every cadence goal, in the report's order (which breaks ties); the open milestones due in the next
+    /// period, as they are. A review of a build is never quiet (it has activity), so the
+    /// journal's other active periods do not matter to it.
+    pub(crate) fn input_key(&self, scheduled: &Scheduled, goals: &[u64], entry: &EntryHash) -> u64 {
+        let period = scheduled.period;
+        let mut involved: Vec<usize> = slice_by_date(&self.done, period, |d| d.date)
+            .iter()
+            .map(|d| d.goal)
+            .chain(
+                slice_by_date(&self.metrics, period, |m| m.0)
+                    .iter()
+                    .map(|m| m.1),
+            )
+            .chain(self.cadence_goals.iter().copied())
+            .chain((0..goals.len()).filter(|&g| self.could_show(g, period)))
+            .collect();
+        let checkins = slice_by_date(&self.checkins, period, |c| c.date);
+        let ids: std::collections::HashSet<&str> = checkins.iter().map(|c| c.goal).collect();
+        involved
+            .extend((0..goals.len()).filter(|&g| ids.contains(self.report.goals[g].id.as_str())));
+        involved.sort_unstable();
+        involved.dedup();
+        let entries: Vec<(Date, &str, u64)> = slice_by_date(&self.entries, period, |e| e.date)
+            .iter()
+            .map(|e| (e.date, e.file, entry(e.file)))
+            .collect();
+        let involved: Vec<(&str, u64)> = involved
+            .iter()
+            .map(|&g| (self.report.goals[g].id.as_str(), goals[g]))
+            .collect();
+        let mut hasher = Xxh3Default::new();
+        (
+            self.report.today,
+            format!("{:?}", self.report.rules),
+            scheduled,
+            entries,
+            slice_by_date(&self.entries, period.previous(), |e| e.date).len(),
+            involved,
+            crate::hash::data_hash(&self.due_in(period.next())),
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// Each goal's hash as a review reads it, in the report's order: its report, but for the
+/// entries that mention it (which no review shows, and which move with every edit of such
+/// an entry), and its timeline, which holds what its sub-goals add to its progress.
+pub(crate) fn goal_input_hashes(report: &Report) -> Vec<u64> {
+    report
+        .goals
+        .par_iter()
+        .zip(&report.timelines)
+        .map(|(goal, timeline)| {
+            crate::hash::data_hash(&(data_hash_without(goal, "entries"), timeline))
+        })
+        .collect()
 }
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by
@@ -895,6 +998,67 @@ mod tests {
         let report = analyse(journal, &History::default(), day(today), &rules);
         let report = Box::leak(Box::new(report));
         Reviewer::new(journal, report).review(Period::containing(kind, day(on), rules.week_start))
+    }
+
+    /// The input key of every review of the journal above, with `feb` as the entry of
+    /// 4 February, as of 2026-03-01, by label.
+    fn input_keys(feb: &str) -> std::collections::BTreeMap<String, u64> {
+        let files = [
+            ("goals/ship.md", GOAL),
+            ("goals/idle.md", IDLE),
+            ("goals/run.md", RUN),
+            ("2026-01-20.md", JAN),
+            ("2026-02-04.md", feb),
+        ];
+        let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
+        let report = analyse(
+            &journal,
+            &History::default(),
+            day("2026-03-01"),
+            &Rules::default(),
+        );
+        let reviewer = Reviewer::new(&journal, &report);
+        let goals = goal_input_hashes(&report);
+        let entry = |file: &str| {
+            let (_, text) = files.iter().find(|(path, _)| *path == file).unwrap();
+            crate::hash::content_hash(text.as_bytes())
+        };
+        reviewer
+            .scheduled(&PeriodKind::ALL)
+            .iter()
+            .map(|s| (s.label(), reviewer.input_key(s, &goals, &entry)))
+            .collect()
+    }
+
+    /// The labels whose keys differ between `before` and `after`.
+    fn changed(
+        before: &std::collections::BTreeMap<String, u64>,
+        after: &std::collections::BTreeMap<String, u64>,
+    ) -> Vec<String> {
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+        before
+            .iter()
+            .filter(|(label, key)| after[*label] != **key)
+            .map(|(label, _)| label.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_entry_changes_the_input_keys_of_its_periods_only() {
+        let before = input_keys(FEB);
+        let feb_periods = ["2026", "2026-02", "2026-Q1", "2026-W06"];
+        let reworded = input_keys(&FEB.replace("Write it down", "Write it all down"));
+        assert_eq!(changed(&before, &reworded), feb_periods);
+        // Lines moved under a mention of a goal: the goal's report lists the entry's lines
+        // that mention it, which no review shows, so no other review is made again.
+        let moved = input_keys(&FEB.replace("## Feedback", "\n\n## Feedback"));
+        assert_eq!(changed(&before, &moved), feb_periods);
+        // A value logged moves the metric's goal in every review it can show in.
+        let logged = input_keys(&FEB.replace("run: 5", "run: 6"));
+        assert!(changed(&before, &logged).len() > feb_periods.len());
     }
 
     impl GoalRows<'_> {

@@ -19,7 +19,8 @@ const FORECAST_HORIZON_YEARS: i64 = 100;
 pub(crate) const ACTIVITY_WEEKS: i64 = 53;
 
 /// A goal's dated facts, sorted, so that its progress at any date is a binary search.
-#[derive(Debug, Clone)]
+/// Serialized only to be hashed (what a review reads of a goal, `review::goal_input_hashes`).
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct GoalTimeline {
     /// Done dates of the goal's done leaves that have one, oldest first.
     done_dates: Vec<Date>,
@@ -36,7 +37,7 @@ pub(crate) struct GoalTimeline {
 }
 
 /// The summed progress of a goal's child goals (not dropped) over time, for the roll-up.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 struct ChildProgress {
     /// How many child goals count.
     count: u32,
@@ -47,7 +48,7 @@ struct ChildProgress {
     steps: Vec<(Date, f64)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 struct MetricTimeline {
     baseline: f64,
     target: f64,

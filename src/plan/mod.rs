@@ -10,7 +10,7 @@ pub(crate) mod calendar;
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analyse::review::Review;
 use crate::analyse::{GoalReport, Report};
@@ -42,7 +42,7 @@ impl Format {
 }
 
 /// The formats of a page made from templates, one template each.
-const TEMPLATE_FORMATS: [Format; 2] = [Format::Html, Format::Md];
+pub(crate) const TEMPLATE_FORMATS: [Format; 2] = [Format::Html, Format::Md];
 
 /// Everything a build writes into the output folder, but the manifest (`write`'s own).
 pub(crate) struct Outputs<'a> {
@@ -119,9 +119,9 @@ pub(crate) struct GoalLink<'a> {
 }
 
 /// A line of the reviews index.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ReviewLink {
-    kind: &'static str,
+    kind: String,
     label: String,
     title: String,
     in_progress: bool,
@@ -130,9 +130,9 @@ pub(crate) struct ReviewLink {
 }
 
 impl ReviewLink {
-    fn of(review: &Review) -> ReviewLink {
+    pub(crate) fn of(review: &Review) -> ReviewLink {
         ReviewLink {
-            kind: review.kind.as_str(),
+            kind: review.kind.as_str().to_string(),
             label: review.label.clone(),
             title: review.title.clone(),
             in_progress: review.in_progress,
@@ -162,18 +162,20 @@ impl Page<'_> {
     pub(crate) fn template_name(&self, format: Format) -> Option<String> {
         match self.data {
             PageData::Json(_) | PageData::Calendar { .. } => None,
-            _ => Some(format!("{}.{}", self.template, format.extension())),
+            _ => Some(template_file(self.template, format)),
         }
     }
 }
 
 /// Every output of a journal's build: the index, the JSON report, the deadlines
 /// calendar, one page per goal, one per review (`reviews` come newest first), the list
-/// of reviews, and the git history cache. `to_journal` is the link from the output
-/// folder to the journal folder (`../`).
+/// of reviews (`links`: of `reviews`, or of more when a build knows some reviews
+/// unchanged and leaves them out of `reviews`), and the git history cache. `to_journal`
+/// is the link from the output folder to the journal folder (`../`).
 pub(crate) fn outputs<'a>(
     report: &'a Arc<Report>,
     reviews: &'a [Review<'a>],
+    links: Vec<ReviewLink>,
     to_journal: &str,
     history: Option<&git::History>,
 ) -> Outputs<'a> {
@@ -201,19 +203,17 @@ pub(crate) fn outputs<'a>(
         },
     });
     pages.extend(goal_pages(report, today));
-    // Review pages sit one folder down.
-    let from_reviews = format!("../{to_journal}");
     pages.extend(
         reviews
             .iter()
-            .map(|review| review_page(review, from_reviews.clone(), true)),
+            .map(|review| review_page_in_reports(review, to_journal)),
     );
     pages.push(Page {
         template: "reviews",
         path: "reviews/index".to_string(),
         data: PageData::Reviews {
             today,
-            reviews: reviews.iter().map(ReviewLink::of).collect(),
+            reviews: links,
             unknown_done: report.goals.iter().map(|g| g.unknown_done).sum(),
         },
     });
@@ -276,6 +276,27 @@ fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
     })
 }
 
+/// The file name of `template` in `format` (`goal.html`).
+pub(crate) fn template_file(template: &str, format: Format) -> String {
+    format!("{template}.{}", format.extension())
+}
+
+/// The template of review pages.
+pub(crate) const REVIEW_TEMPLATE: &str = "review";
+
+/// The page of the review labelled `label`, relative to the output folder, without
+/// extension.
+pub(crate) fn review_path(label: &str) -> String {
+    format!("reviews/{label}")
+}
+
+/// The page of one review in the build's `reviews/` folder, with entries linked through
+/// `to_journal`, the link from the output folder to the journal.
+pub(crate) fn review_page_in_reports<'a>(review: &'a Review<'a>, to_journal: &str) -> Page<'a> {
+    // Review pages sit one folder down.
+    review_page(review, format!("../{to_journal}"), true)
+}
+
 /// The page of one review, with entries linked through `to_journal`: in the build's
 /// `reviews/` folder (`in_reports`), or as `trailmark review` prints it.
 pub(crate) fn review_page<'a>(
@@ -284,8 +305,8 @@ pub(crate) fn review_page<'a>(
     in_reports: bool,
 ) -> Page<'a> {
     Page {
-        template: "review",
-        path: format!("reviews/{}", review.label),
+        template: REVIEW_TEMPLATE,
+        path: review_path(&review.label),
         data: PageData::Review {
             review,
             to_journal,
@@ -309,7 +330,14 @@ mod tests {
         let journal = journal(&files);
         let report = Arc::new(report(&files, "2026-03-01"));
         let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
-        let outputs = outputs(&report, &reviews, "../", Some(&git::History::default()));
+        let links = reviews.iter().map(ReviewLink::of).collect();
+        let outputs = outputs(
+            &report,
+            &reviews,
+            links,
+            "../",
+            Some(&git::History::default()),
+        );
         let files: Vec<String> = outputs
             .pages
             .iter()

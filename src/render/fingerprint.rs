@@ -11,15 +11,21 @@ use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::analyse::{GoalReport, Report};
 use crate::hash::data_hash;
-use crate::plan::{Page, PageData};
+use crate::plan::{self, Format, Page, PageData};
 use crate::share::Shared;
 
 use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
-/// templates in `overrides`. Computed on every core; a goal is hashed once, not again for
-/// each page that shows it as a parent or child.
-pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&Path>) -> Vec<u64> {
+/// templates in `overrides`; `goal_hashes` are [`goal_hashes`] of `report`. Computed on
+/// every core; a goal is hashed once, not again for each page that shows it as a parent
+/// or child.
+pub(super) fn fingerprints(
+    pages: &[Page],
+    report: &Report,
+    goal_hashes: &[u64],
+    overrides: Option<&Path>,
+) -> Vec<u64> {
     let mut by_template: HashMap<&str, u64> = HashMap::new();
     for page in pages {
         by_template.entry(page.template).or_insert_with(|| {
@@ -27,16 +33,13 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
             templates::fingerprint(overrides, names)
         });
     }
-    let (report_hash, goal_hashes) = rayon::join(
-        || data_hash(report),
-        || {
-            report
-                .goals
-                .par_iter()
-                .map(|goal| (goal.id.as_str(), data_hash(goal)))
-                .collect::<HashMap<&str, u64>>()
-        },
-    );
+    let report_hash = data_hash(report);
+    let goal_hashes: HashMap<&str, u64> = report
+        .goals
+        .iter()
+        .zip(goal_hashes)
+        .map(|(goal, &hash)| (goal.id.as_str(), hash))
+        .collect();
     let goal_hash = |goal: &GoalReport| goal_hashes[goal.id.as_str()];
     pages
         .par_iter()
@@ -73,9 +76,7 @@ pub(super) fn fingerprints(pages: &[Page], report: &Report, overrides: Option<&P
                     unknown_done,
                 } => data_hash(&(today, reviews, unknown_done)),
             };
-            let mut hasher = Xxh3Default::new();
-            (by_template[page.template], page.template, &page.path, data).hash(&mut hasher);
-            hasher.finish()
+            page_fingerprint(by_template[page.template], page.template, &page.path, data)
         })
         .collect()
 }
@@ -93,9 +94,34 @@ pub(super) fn shared_fingerprints(
         .map(|page| {
             let names = page.formats().iter().filter_map(|&f| page.template_name(f));
             let templates = templates::fingerprint(overrides, names);
-            let mut hasher = Xxh3Default::new();
-            (templates, page.template, &page.path, data).hash(&mut hasher);
-            hasher.finish()
+            page_fingerprint(templates, page.template, &page.path, data)
         })
         .collect()
+}
+
+/// The hash of each goal of `report`, in order, on every core: what a goal page's
+/// fingerprint is made from, and what a review reads of a goal (`analyse::review`).
+pub(super) fn goal_hashes(report: &Report) -> Vec<u64> {
+    report.goals.par_iter().map(data_hash).collect()
+}
+
+/// The fingerprint of the page at `path` made from `template` (whose own templates have
+/// the fingerprint `templates`) and data of the hash `data`.
+fn page_fingerprint(templates: u64, template: &str, path: &str, data: u64) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    (templates, template, path, data).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of the templates of `template` in `formats` (with the journal's own
+/// in `overrides`): part of the fingerprint of each page made from it.
+pub(super) fn templates_fingerprint(
+    overrides: Option<&Path>,
+    template: &str,
+    formats: &[Format],
+) -> u64 {
+    let names = formats
+        .iter()
+        .map(|&format| plan::template_file(template, format));
+    templates::fingerprint(overrides, names)
 }

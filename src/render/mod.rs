@@ -47,8 +47,29 @@ impl Renderer {
     /// The fingerprint of each of `pages` (of `report`), in order: equal fingerprints
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
-    pub(crate) fn fingerprints(&self, pages: &[Page], report: &Report) -> Vec<u64> {
-        fingerprint::fingerprints(pages, report, self.overrides.as_deref())
+    /// `goal_hashes` are [`Renderer::goal_hashes`] of `report`.
+    pub(crate) fn fingerprints(
+        &self,
+        pages: &[Page],
+        report: &Report,
+        goal_hashes: &[u64],
+    ) -> Vec<u64> {
+        fingerprint::fingerprints(pages, report, goal_hashes, self.overrides.as_deref())
+    }
+
+    /// The hash of each goal of `report`, in order: what a goal's page is made from.
+    pub(crate) fn goal_hashes(report: &Report) -> Vec<u64> {
+        fingerprint::goal_hashes(report)
+    }
+
+    /// The fingerprint of the templates review pages are made from: what a review page's
+    /// fingerprint holds besides its data.
+    pub(crate) fn review_templates_fingerprint(&self) -> u64 {
+        fingerprint::templates_fingerprint(
+            self.overrides.as_deref(),
+            plan::REVIEW_TEMPLATE,
+            &plan::TEMPLATE_FORMATS,
+        )
     }
 
     /// The fingerprint of each of the pages of `build --share`, which see only the shared

@@ -63,8 +63,9 @@ pub(super) struct Cached {
     pub(super) documents: Vec<Document>,
 }
 
-/// The header for documents parsed with `options` by this program; its checksum is 0.
-fn header(options: &ParseOptions) -> Header {
+/// The header for what this program made with settings of the hash `options`; its
+/// checksum is 0.
+fn header(options: u64) -> Header {
     let program = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|metadata| {
@@ -76,9 +77,42 @@ fn header(options: &ParseOptions) -> Header {
         format: FORMAT,
         trailmark: env!("CARGO_PKG_VERSION").to_string(),
         program,
-        options: data_hash(options),
+        options,
         checksum: 0,
     }
+}
+
+/// The lines after the header of `text`, a file [`sealed`] by this program with settings
+/// of the hash `options`; why not when the header or the checksum does not match.
+pub(super) fn unsealed(text: &str, options: u64) -> Result<&str, String> {
+    let (first, lines) = text.split_once('\n').ok_or("it is cut short")?;
+    let found: Header =
+        serde_json::from_str(first).map_err(|_| "it is not a cache of trailmark's")?;
+    let expected = Header {
+        checksum: found.checksum,
+        ..header(options)
+    };
+    if found != expected {
+        return Err(
+            "it was written by another version of trailmark, or with other settings".into(),
+        );
+    }
+    if content_hash(lines.as_bytes()) != found.checksum {
+        return Err("its checksum does not match: it is damaged".into());
+    }
+    Ok(lines)
+}
+
+/// `lines` after a header that says which program made them, with settings of the hash
+/// `options`, and their checksum: what [`unsealed`] reads back.
+pub(super) fn sealed(options: u64, lines: &str) -> String {
+    let header = Header {
+        checksum: content_hash(lines.as_bytes()),
+        ..header(options)
+    };
+    let mut text = serde_json::to_string(&header).expect("a header holds strings and numbers");
+    text.push('\n');
+    text + lines
 }
 
 /// The cache in the output folder `out`: `Ok(None)` when there is none, `Err` with why
@@ -93,21 +127,7 @@ pub(super) fn read(out: &Path, options: &ParseOptions) -> Result<Option<Cached>,
 }
 
 fn parse(text: &str, options: &ParseOptions) -> Result<Cached, String> {
-    let (first, entries) = text.split_once('\n').ok_or("it is cut short")?;
-    let found: Header =
-        serde_json::from_str(first).map_err(|_| "it is not a cache of trailmark's")?;
-    let expected = Header {
-        checksum: found.checksum,
-        ..header(options)
-    };
-    if found != expected {
-        return Err(
-            "it was written by another version of trailmark, or with other settings".into(),
-        );
-    }
-    if content_hash(entries.as_bytes()) != found.checksum {
-        return Err("its checksum does not match: it is damaged".into());
-    }
+    let entries = unsealed(text, data_hash(options))?;
     let entries: Vec<Entry<Document>> = entries
         .par_lines()
         .map(serde_json::from_str)
@@ -180,7 +200,7 @@ pub(super) fn fingerprint(
             )
         })
         .collect();
-    data_hash(&(header(options), reads))
+    data_hash(&(header(data_hash(options)), reads))
 }
 
 /// The text of the cache of `documents`, parsed with `options` from `files`.
@@ -196,14 +216,7 @@ pub(super) fn text(
             serde_json::to_string(entry).expect("a document holds only strings and numbers") + "\n"
         })
         .collect();
-    let entries = lines.concat();
-    let header = Header {
-        checksum: content_hash(entries.as_bytes()),
-        ..header(options)
-    };
-    let mut text = serde_json::to_string(&header).expect("a header holds strings and numbers");
-    text.push('\n');
-    text + &entries
+    sealed(data_hash(options), &lines.concat())
 }
 
 #[cfg(test)]
@@ -284,11 +297,7 @@ mod tests {
         // A document no parser makes: a milestone whose parent comes after it.
         assert!(rest.contains("\"parent\":0"));
         let forged = rest.replacen("\"parent\":0", "\"parent\":5", 1);
-        let header = Header {
-            checksum: content_hash(forged.as_bytes()),
-            ..header(&options)
-        };
-        let forged = serde_json::to_string(&header).unwrap() + "\n" + &forged;
+        let forged = sealed(data_hash(&options), &forged);
         assert!(refused(&forged).contains("no parser makes"));
     }
 }
