@@ -9,6 +9,7 @@
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
 
 mod cache;
+mod saved_status;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -51,6 +52,9 @@ pub(crate) struct Workspace {
     history: Option<git::History>,
     /// The output folder's manifest, loaded at the first build.
     manifest: Option<write::Manifest>,
+    /// What the last refresh read, as [`saved_status::inputs`] hashes it; `None` when
+    /// some file had not settled or could not be read: no stamp vouches for its content.
+    inputs: Option<u64>,
 }
 
 /// What a file looked like when it was last read.
@@ -118,6 +122,7 @@ impl Workspace {
             journal: Journal::default(),
             history: None,
             manifest: None,
+            inputs: None,
         })
     }
 
@@ -179,15 +184,20 @@ impl Workspace {
         &self.journal
     }
 
-    /// Brings the journal up to date with the files on disk.
-    pub(crate) fn refresh(&mut self) -> Refresh {
-        let root = paths::resolve(&self.root);
+    /// The journal's files, found by a walk of its folder `root` (resolved).
+    fn walk(&self, root: &Path) -> discover::Found {
         let skip = discover::Skip {
             out: &paths::resolve(&self.out),
             templates: &root.join(&self.config.templates),
             exclude: &self.config.exclude,
         };
-        let found = discover::find_files(&root, &skip);
+        discover::find_files(root, &skip)
+    }
+
+    /// Brings the journal up to date with the files on disk.
+    pub(crate) fn refresh(&mut self) -> Refresh {
+        let root = paths::resolve(&self.root);
+        let found = self.walk(&root);
         let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
             .into_iter()
             .map(|document| (document.path.clone(), document))
@@ -206,6 +216,21 @@ impl Workspace {
             .into_par_iter()
             .map(|(path, known, last)| examine_file(&root, path, known, last, options))
             .collect();
+        let settled: Option<Vec<(&str, u64, u64)>> = checked
+            .iter()
+            .map(|file| {
+                let read = file.last_read.filter(|read| read.settled)?;
+                Some((file.path.as_str(), read.stamp.len, read.stamp.modified))
+            })
+            .collect();
+        self.inputs = settled.map(|files| {
+            saved_status::inputs(
+                &root,
+                self.config_text.as_deref(),
+                &files,
+                &found.diagnostics,
+            )
+        });
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
         for file in checked {
@@ -230,6 +255,32 @@ impl Workspace {
         self.journal = model::build(documents, self.config.warnings);
         self.journal.diagnostics.extend(found.diagnostics);
         refresh
+    }
+
+    /// What `status --json` prints for `today`, when the last build wrote it and nothing
+    /// it depends on changed since (see [`saved_status`]): found by a walk and a stat of
+    /// every file, without reading any. `None` otherwise.
+    pub(crate) fn saved_status(&self, today: Date) -> Option<Vec<u8>> {
+        let root = paths::resolve(&self.root);
+        let found = self.walk(&root);
+        let files: Vec<(&str, u64, u64)> = found
+            .files
+            .par_iter()
+            .map(|path| {
+                let metadata = std::fs::symlink_metadata(root.join(path)).ok()?;
+                let stamp = FileStamp::of(&metadata);
+                Some((path.as_str(), stamp.len, stamp.modified))
+            })
+            .collect::<Option<_>>()?;
+        let inputs = saved_status::inputs(
+            &root,
+            self.config_text.as_deref(),
+            &files,
+            &found.diagnostics,
+        );
+        // Brought up to date as `analyse` would, when the build's analysis read it.
+        let history = || git::update(&self.root, self.cached_history()).state_hash();
+        saved_status::answer(&self.out, inputs, today, history)
     }
 
     /// The journal analysed as of `today`.
@@ -284,21 +335,53 @@ impl Workspace {
                 fingerprint: cache::fingerprint(options, files, documents),
                 make: Box::new(move || Ok(cache::text(options, files, documents))),
             });
+            planned.extend(self.status_key(&outputs, &planned, today));
+            let own_files = planned
+                .iter()
+                .filter(|file| is_own_file(&file.path))
+                .count();
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
             let mut summary = write::write_reports(&self.out, &planned, manifest, progress)?;
-            // The cache is trailmark's own file, not a report: not counted as one.
+            // The caches are trailmark's own files, not reports: not counted as such.
             let before = summary.written.len();
-            summary.written.retain(|path| path != cache::CACHE_FILE);
-            if summary.written.len() == before {
-                summary.unchanged -= 1;
-            }
+            summary.written.retain(|path| !is_own_file(path));
+            summary.unchanged -= own_files - (before - summary.written.len());
+            summary.removed.retain(|path| !is_own_file(path));
             summary
         };
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
+    }
+
+    /// The key that lets `status --json` print this build's JSON report (see
+    /// [`saved_status`]), among the `planned` files; none when the report may change with
+    /// no file's stamp changing (a file not settled, or unread).
+    fn status_key(
+        &self,
+        outputs: &plan::Outputs,
+        planned: &[write::Planned],
+        today: Date,
+    ) -> Option<write::Planned<'static>> {
+        let inputs = self.inputs?;
+        let history = match self.journal.needs_history() {
+            true => Some(self.history.as_ref()?.state_hash()),
+            false => None,
+        };
+        let json = outputs
+            .pages
+            .iter()
+            .find(|page| matches!(page.data, plan::PageData::Json(_)))?
+            .path(Format::Json);
+        let fingerprint = planned.iter().find(|file| file.path == json)?.fingerprint;
+        let key = saved_status::text(inputs, today, history, &json, fingerprint);
+        Some(write::Planned {
+            path: saved_status::KEY_FILE.to_string(),
+            fingerprint: content_hash(key.as_bytes()),
+            make: Box::new(move || Ok(key.clone())),
+        })
     }
 
     /// The review `trailmark review` prints, in `format` (markdown, HTML or JSON): of the
@@ -357,14 +440,23 @@ impl Workspace {
         if !self.journal.needs_history() {
             return;
         }
-        let known = self.history.take().or_else(|| {
-            let cache =
-                fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
-                    .ok()?;
-            git::History::from_cache(&cache)
-        });
+        let known = self.history.take().or_else(|| self.cached_history());
         self.history = Some(git::update(&self.root, known));
     }
+
+    /// The git history the last build kept in the output folder, if any.
+    fn cached_history(&self) -> Option<git::History> {
+        let cache =
+            fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
+                .ok()?;
+        git::History::from_cache(&cache)
+    }
+}
+
+/// Whether `path`, in the output folder, is one of trailmark's own files rather than a
+/// report.
+fn is_own_file(path: &str) -> bool {
+    path == cache::CACHE_FILE || path == saved_status::KEY_FILE
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its

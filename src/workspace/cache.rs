@@ -63,19 +63,23 @@ pub(super) struct Cached {
     pub(super) documents: Vec<Document>,
 }
 
-/// The header for documents parsed with `options` by this program; its checksum is 0.
-fn header(options: &ParseOptions) -> Header {
-    let program = std::env::current_exe()
+/// This program's build: the size and modification time of its executable.
+pub(super) fn program() -> String {
+    std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|metadata| {
             let stamp = FileStamp::of(&metadata);
             format!("{}-{}", stamp.len, stamp.modified)
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The header for documents parsed with `options` by this program; its checksum is 0.
+fn header(options: &ParseOptions) -> Header {
     Header {
         format: FORMAT,
         trailmark: env!("CARGO_PKG_VERSION").to_string(),
-        program,
+        program: program(),
         options: data_hash(options),
         checksum: 0,
     }

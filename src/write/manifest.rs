@@ -9,6 +9,7 @@ use std::path::Path;
 use super::{write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
+use crate::hash::content_hash;
 use crate::paths::{FileStamp, MANIFEST};
 
 /// What the output folder holds, as its manifest records it: for each report the
@@ -39,6 +40,23 @@ pub(super) fn write_manifest(out: &Path, known: &mut Manifest) -> Result<(), Err
 /// The manifest's text; none when there is none, or it is not a plain file.
 pub(super) fn read_manifest(out: &Path) -> Option<String> {
     fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
+}
+
+/// The content of the report at `path` in `out` (relative, as planned) when the manifest
+/// records it as made from `fingerprint` and the file holds what was written then:
+/// another process's answer to "what would this build write there?".
+pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Option<Vec<u8>> {
+    let manifest = Manifest::load(out);
+    let record = manifest.records.get(path)?;
+    if record.fingerprint != fingerprint || *record == Record::UNKNOWN {
+        return None;
+    }
+    let content = fsread::read(
+        &out.join(super::checked_relative(path).ok()?),
+        fsread::MAX_OWN_FILE_BYTES,
+    )
+    .ok()?;
+    (content_hash(&content) == record.hash).then_some(content)
 }
 
 /// What the manifest records of each report: the fingerprint it was made from, a hash of

@@ -123,13 +123,14 @@ pub(crate) fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::P
         .collect()
 }
 
-/// The reports in an output folder: every file but the manifest and the documents cache,
-/// whose records hold files' modification times and so differ between any two builds
-/// (tests/cache.rs checks the cache).
+/// The reports in an output folder: every file but the manifest, the documents cache and
+/// the saved status's key, whose records hold files' modification times and so differ
+/// between any two builds (tests/cache.rs and tests/saved_status.rs check them).
 pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut reports = files_in(folder);
     reports.remove(Path::new(".trailmark-manifest"));
     reports.remove(Path::new(".trailmark-documents.json"));
+    reports.remove(Path::new(".trailmark-status"));
     reports
 }
 

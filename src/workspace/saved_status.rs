@@ -1,0 +1,115 @@
+//! `status --json` answered from the last build, when nothing it depends on changed: the
+//! build's `trailmark.json` is the same report, byte for byte.
+//!
+//! A build writes a small key beside its reports, `.trailmark-status`: what that report
+//! was made from (a hash of the journal's files as found by the walk, each with its size
+//! and modification time, of the walk's own warnings, the journal folder and
+//! `trailmark.toml`), the day it was analysed for, the state of git's history when the
+//! analysis read it (commits and which files differ from them), trailmark's version and
+//! program (as for [`super::cache`]), and which report holds it with the fingerprint the
+//! manifest records for it. `status --json` walks the journal and stats every file, as
+//! any refresh does, asks git as any status does when the key says the history was read,
+//! and prints that report when its key is equal, the manifest records the report with
+//! that fingerprint, and the file's content hashes to what the manifest says was written.
+//! Anything else, and it reads the journal as usual: a missing, old, foreign or damaged
+//! key is never an error.
+//!
+//! No key is written (and an old one is removed) when the answer could change without a
+//! file's stamp changing: when some file was modified too recently to trust its stamp
+//! ([`super::RACY_WINDOW`]) or could not be read. A build writes it as one of its planned
+//! files, so atomically and under the output folder's lock; `status` only reads.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Date;
+use crate::diagnostic::Diagnostic;
+use crate::fsread;
+use crate::hash::data_hash;
+use crate::write;
+
+/// The name of the key, in the output folder.
+pub(crate) const KEY_FILE: &str = ".trailmark-status";
+
+/// Bumped whenever the meaning of the key changes.
+const FORMAT: u32 = 1;
+
+/// What a report was made from, and which report it is.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Key {
+    format: u32,
+    trailmark: String,
+    program: String,
+    /// [`inputs`] of the journal as the build read it.
+    inputs: u64,
+    today: Date,
+    /// [`crate::git::History::state_hash`] of the history the analysis read, if it did.
+    history: Option<u64>,
+    /// The report's path in the output folder, and its fingerprint.
+    report: String,
+    fingerprint: u64,
+}
+
+/// A hash of everything the report depends on but the day: the journal folder, the text
+/// of `trailmark.toml`, each file the walk found (path, size and modification time, in
+/// the walk's order) and the walk's warnings.
+pub(super) fn inputs(
+    root: &Path,
+    config_text: Option<&str>,
+    files: &[(&str, u64, u64)],
+    walk_diagnostics: &[Diagnostic],
+) -> u64 {
+    data_hash(&(root.to_string_lossy(), config_text, files, walk_diagnostics))
+}
+
+fn key(inputs: u64, today: Date, history: Option<u64>, report: &str, fingerprint: u64) -> Key {
+    Key {
+        format: FORMAT,
+        trailmark: env!("CARGO_PKG_VERSION").to_string(),
+        program: super::cache::program(),
+        inputs,
+        today,
+        history,
+        report: report.to_string(),
+        fingerprint,
+    }
+}
+
+/// The key's text for a report at `report` with `fingerprint`, made from `inputs` for
+/// `today` with `history`.
+pub(super) fn text(
+    inputs: u64,
+    today: Date,
+    history: Option<u64>,
+    report: &str,
+    fingerprint: u64,
+) -> String {
+    serde_json::to_string(&key(inputs, today, history, report, fingerprint))
+        .expect("a key holds strings, numbers and a date")
+        + "\n"
+}
+
+/// The report `status --json` would print for `inputs` and `today`, when the build in
+/// `out` left it; `None` otherwise. `history` gives the state of git's history, asked
+/// only when the build's analysis read it.
+pub(super) fn answer(
+    out: &Path,
+    inputs: u64,
+    today: Date,
+    history: impl FnOnce() -> u64,
+) -> Option<Vec<u8>> {
+    let text = fsread::read_to_string(&out.join(KEY_FILE), fsread::MAX_OWN_FILE_BYTES).ok()?;
+    let found: Key = serde_json::from_str(&text).ok()?;
+    let expected = key(
+        inputs,
+        today,
+        found.history,
+        &found.report,
+        found.fingerprint,
+    );
+    if found != expected || found.history.is_some_and(|used| used != history()) {
+        return None;
+    }
+    write::recorded_report(out, &found.report, found.fingerprint)
+}
