@@ -10,6 +10,8 @@
 
 mod cache;
 mod saved_status;
+#[cfg(test)]
+mod warm_cold;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
