@@ -262,7 +262,7 @@ impl Workspace {
     /// What `status --json` prints for `today`, when the last build wrote it and nothing
     /// it depends on changed since (see [`saved_status`]): found by a walk and a stat of
     /// every file, without reading any. `None` otherwise.
-    pub(crate) fn saved_status(&self, today: Date) -> Option<Vec<u8>> {
+    pub(crate) fn saved_status(&self, today: Date) -> Option<std::fs::File> {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
         let files: Vec<(&str, u64, u64)> = found

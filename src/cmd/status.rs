@@ -13,7 +13,7 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
         && let Some(saved) = workspace.saved_status(today)
     {
         // The last build's `trailmark.json`, made from the same files for the same day.
-        return term::print_streamed(|stdout| stdout.write_all(&saved));
+        return term::print_file(saved);
     }
     journal.start_from_cache(&mut workspace);
     workspace.refresh();

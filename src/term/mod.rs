@@ -163,6 +163,13 @@ pub(crate) fn print_streamed(
     stdout_outcome(write(&mut stdout).and_then(|()| stdout.flush()))
 }
 
+/// Copies `file` to stdout as it is, without reading it into memory (the kernel copies
+/// it where it can).
+pub(crate) fn print_file(mut file: std::fs::File) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    stdout_outcome(std::io::copy(&mut file, &mut stdout).and_then(|_| stdout.flush()))
+}
+
 /// Writes `text` to `stdout` and flushes it.
 fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
     stdout_outcome(

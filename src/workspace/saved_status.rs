@@ -10,7 +10,8 @@
 //! manifest records for it. `status --json` walks the journal and stats every file, as
 //! any refresh does, asks git as any status does when the key says the history was read,
 //! and prints that report when its key is equal, the manifest records the report with
-//! that fingerprint, and the file's content hashes to what the manifest says was written.
+//! that fingerprint, and the file has the size and modification time it was written with
+//! (as a build trusts it before writing it again).
 //! Anything else, and it reads the journal as usual: a missing, old, foreign or damaged
 //! key is never an error.
 //!
@@ -19,6 +20,7 @@
 //! ([`super::RACY_WINDOW`]) or could not be read. A build writes it as one of its planned
 //! files, so atomically and under the output folder's lock; `status` only reads.
 
+use std::fs::File;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -90,15 +92,15 @@ pub(super) fn text(
         + "\n"
 }
 
-/// The report `status --json` would print for `inputs` and `today`, when the build in
-/// `out` left it; `None` otherwise. `history` gives the state of git's history, asked
+/// The report `status --json` would print for `inputs` and `today`, opened, when the
+/// build in `out` left it; `None` otherwise. `history` gives the state of git's history, asked
 /// only when the build's analysis read it.
 pub(super) fn answer(
     out: &Path,
     inputs: u64,
     today: Date,
     history: impl FnOnce() -> u64,
-) -> Option<Vec<u8>> {
+) -> Option<File> {
     let text = fsread::read_to_string(&out.join(KEY_FILE), fsread::MAX_OWN_FILE_BYTES).ok()?;
     let found: Key = serde_json::from_str(&text).ok()?;
     let expected = key(

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::fs::File;
 use std::path::Path;
 
 use super::{write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::content_hash;
 use crate::paths::{FileStamp, MANIFEST};
 
 /// What the output folder holds, as its manifest records it: for each report the
@@ -42,21 +42,19 @@ pub(super) fn read_manifest(out: &Path) -> Option<String> {
     fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
 }
 
-/// The content of the report at `path` in `out` (relative, as planned) when the manifest
-/// records it as made from `fingerprint` and the file holds what was written then:
-/// another process's answer to "what would this build write there?".
-pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Option<Vec<u8>> {
+/// The report at `path` in `out` (relative, as planned), opened, when the manifest
+/// records it as made from `fingerprint` and the file still has the size and time it was
+/// written with (as a build trusts it, see `write_report`): another process's answer to
+/// "what would this build write there?".
+pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Option<File> {
     let manifest = Manifest::load(out);
     let record = manifest.records.get(path)?;
     if record.fingerprint != fingerprint || *record == Record::UNKNOWN {
         return None;
     }
-    let content = fsread::read(
-        &out.join(super::checked_relative(path).ok()?),
-        fsread::MAX_OWN_FILE_BYTES,
-    )
-    .ok()?;
-    (content_hash(&content) == record.hash).then_some(content)
+    let (file, metadata) =
+        fsread::open_regular(&out.join(super::checked_relative(path).ok()?)).ok()?;
+    (FileStamp::of(&metadata) == record.file).then_some(file)
 }
 
 /// What the manifest records of each report: the fingerprint it was made from, a hash of
