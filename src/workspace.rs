@@ -7,6 +7,10 @@
 //! are read, and only those whose content hash changed are parsed again. Walking on every
 //! refresh, instead of trusting the paths the file watcher reported, means no editor's
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
+//!
+//! Somewhat over 500 lines: the state kept between builds has one owner, which refreshes
+//! and builds; what is kept in the output folder for the next process (the documents
+//! cache, the saved status) is in submodules.
 
 mod cache;
 mod saved_status;
@@ -259,32 +263,6 @@ impl Workspace {
         refresh
     }
 
-    /// What `status --json` prints for `today`, when the last build wrote it and nothing
-    /// it depends on changed since (see [`saved_status`]): found by a walk and a stat of
-    /// every file, without reading any. `None` otherwise.
-    pub(crate) fn saved_status(&self, today: Date) -> Option<std::fs::File> {
-        let root = paths::resolve(&self.root);
-        let found = self.walk(&root);
-        let files: Vec<(&str, u64, u64)> = found
-            .files
-            .par_iter()
-            .map(|path| {
-                let metadata = std::fs::symlink_metadata(root.join(path)).ok()?;
-                let stamp = FileStamp::of(&metadata);
-                Some((path.as_str(), stamp.len, stamp.modified))
-            })
-            .collect::<Option<_>>()?;
-        let inputs = saved_status::inputs(
-            &root,
-            self.config_text.as_deref(),
-            &files,
-            &found.diagnostics,
-        );
-        // Brought up to date as `analyse` would, when the build's analysis read it.
-        let history = || git::update(&self.root, self.cached_history()).state_hash();
-        saved_status::answer(&self.out, inputs, today, history)
-    }
-
     /// The journal analysed as of `today`.
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
         self.update_history();
@@ -356,34 +334,6 @@ impl Workspace {
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
-    }
-
-    /// The key that lets `status --json` print this build's JSON report (see
-    /// [`saved_status`]), among the `planned` files; none when the report may change with
-    /// no file's stamp changing (a file not settled, or unread).
-    fn status_key(
-        &self,
-        outputs: &plan::Outputs,
-        planned: &[write::Planned],
-        today: Date,
-    ) -> Option<write::Planned<'static>> {
-        let inputs = self.inputs?;
-        let history = match self.journal.needs_history() {
-            true => Some(self.history.as_ref()?.state_hash()),
-            false => None,
-        };
-        let json = outputs
-            .pages
-            .iter()
-            .find(|page| matches!(page.data, plan::PageData::Json(_)))?
-            .path(Format::Json);
-        let fingerprint = planned.iter().find(|file| file.path == json)?.fingerprint;
-        let key = saved_status::text(inputs, today, history, &json, fingerprint);
-        Some(write::Planned {
-            path: saved_status::KEY_FILE.to_string(),
-            fingerprint: content_hash(key.as_bytes()),
-            make: Box::new(move || Ok(key.clone())),
-        })
     }
 
     /// The review `trailmark review` prints, in `format` (markdown, HTML or JSON): of the

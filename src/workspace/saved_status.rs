@@ -23,13 +23,16 @@
 use std::fs::File;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::Workspace;
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::fsread;
-use crate::hash::data_hash;
-use crate::write;
+use crate::hash::{content_hash, data_hash};
+use crate::paths::{self, FileStamp};
+use crate::plan::{self, Format};
+use crate::{fsread, git, write};
 
 /// The name of the key, in the output folder.
 pub(crate) const KEY_FILE: &str = ".trailmark-status";
@@ -114,4 +117,60 @@ pub(super) fn answer(
         return None;
     }
     write::recorded_report(out, &found.report, found.fingerprint)
+}
+
+impl Workspace {
+    /// What `status --json` prints for `today`, when the last build wrote it and nothing
+    /// it depends on changed since (see this module): found by a walk and a stat of
+    /// every file, without reading any. `None` otherwise.
+    pub(crate) fn saved_status(&self, today: Date) -> Option<std::fs::File> {
+        let root = paths::resolve(&self.root);
+        let found = self.walk(&root);
+        let files: Vec<(&str, u64, u64)> = found
+            .files
+            .par_iter()
+            .map(|path| {
+                let metadata = std::fs::symlink_metadata(root.join(path)).ok()?;
+                let stamp = FileStamp::of(&metadata);
+                Some((path.as_str(), stamp.len, stamp.modified))
+            })
+            .collect::<Option<_>>()?;
+        let inputs = inputs(
+            &root,
+            self.config_text.as_deref(),
+            &files,
+            &found.diagnostics,
+        );
+        // Brought up to date as `analyse` would, when the build's analysis read it.
+        let history = || git::update(&self.root, self.cached_history()).state_hash();
+        answer(&self.out, inputs, today, history)
+    }
+
+    /// The key that lets `status --json` print this build's JSON report (see
+    /// this module), among the `planned` files; none when the report may change with
+    /// no file's stamp changing (a file not settled, or unread).
+    pub(super) fn status_key(
+        &self,
+        outputs: &plan::Outputs,
+        planned: &[write::Planned],
+        today: Date,
+    ) -> Option<write::Planned<'static>> {
+        let inputs = self.inputs?;
+        let history = match self.journal.needs_history() {
+            true => Some(self.history.as_ref()?.state_hash()),
+            false => None,
+        };
+        let json = outputs
+            .pages
+            .iter()
+            .find(|page| matches!(page.data, plan::PageData::Json(_)))?
+            .path(Format::Json);
+        let fingerprint = planned.iter().find(|file| file.path == json)?.fingerprint;
+        let key = text(inputs, today, history, &json, fingerprint);
+        Some(write::Planned {
+            path: KEY_FILE.to_string(),
+            fingerprint: content_hash(key.as_bytes()),
+            make: Box::new(move || Ok(key.clone())),
+        })
+    }
 }
