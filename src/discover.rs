@@ -124,9 +124,12 @@ fn walk(root: &Path, skip: &Skip) -> (Found, Vec<PathBuf>) {
     let mut found = Found::default();
     let note_templates = obsidian_template_folders(root);
     let mut report_folders = Vec::new();
+    // Sorted by name: the entries of a folder share its path up to their names, so their
+    // paths compare as their names do, without splitting each path into components for
+    // each comparison (as `sort_by_file_name` does: a tenth of a warm `status`).
     let walk = WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|entry| {
             let path = entry.path();

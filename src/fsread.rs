@@ -107,13 +107,20 @@ impl fmt::Display for Refused {
     }
 }
 
-/// The bytes of the regular file at `path`, at most `limit` of them.
-pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+/// The regular file at `path`, opened as [`read`] opens it, and its metadata: for a file
+/// copied elsewhere as it is rather than read into memory.
+pub(crate) fn open_regular(path: &Path) -> Result<(File, Metadata), Refused> {
     let file = open(path)?;
     let metadata = file.metadata().map_err(Refused::Io)?;
     if let Some(kind) = not_regular(&metadata) {
         return Err(Refused::NotRegular(kind));
     }
+    Ok((file, metadata))
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them.
+pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+    let (file, metadata) = open_regular(path)?;
     if metadata.len() > limit {
         return Err(Refused::TooBig {
             bytes: metadata.len(),

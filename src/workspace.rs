@@ -8,12 +8,16 @@
 //! refresh, instead of trusting the paths the file watcher reported, means no editor's
 //! save pattern and no lost or overflowing event queue can leave a stale document behind.
 //!
-//! About 500 lines of code: it is where every command's stages meet (refresh, analyse,
-//! plan, write), so that `build`, `watch` and `review` share one path; the caches and the
-//! choice of the reviews to make are modules of their own ([`cache`], [`reviews`]).
+//! Somewhat over 500 lines: it is where every command's stages meet (refresh, analyse,
+//! plan, write), so that `build`, `watch` and `review` share one path; what is kept in
+//! the output folder for the next process (the documents cache, what is known of each
+//! review, the saved status) is in submodules ([`cache`], [`reviews`], [`saved_status`]).
 
 mod cache;
 mod reviews;
+mod saved_status;
+#[cfg(test)]
+mod warm_cold;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,6 +64,9 @@ pub(crate) struct Workspace {
     manifest: Option<write::Manifest>,
     /// What the last build knew of each review (see [`reviews`]).
     known_reviews: KnownReviews,
+    /// What the last refresh read, as [`saved_status::inputs`] hashes it; `None` when
+    /// some file had not settled or could not be read: no stamp vouches for its content.
+    inputs: Option<u64>,
 }
 
 /// What a file looked like when it was last read.
@@ -128,6 +135,7 @@ impl Workspace {
             history: None,
             manifest: None,
             known_reviews: KnownReviews::new(),
+            inputs: None,
         })
     }
 
@@ -206,15 +214,20 @@ impl Workspace {
         &self.journal
     }
 
-    /// Brings the journal up to date with the files on disk.
-    pub(crate) fn refresh(&mut self) -> Refresh {
-        let root = paths::resolve(&self.root);
+    /// The journal's files, found by a walk of its folder `root` (resolved).
+    fn walk(&self, root: &Path) -> discover::Found {
         let skip = discover::Skip {
             out: &paths::resolve(&self.out),
             templates: &root.join(&self.config.templates),
             exclude: &self.config.exclude,
         };
-        let found = discover::find_files(&root, &skip);
+        discover::find_files(root, &skip)
+    }
+
+    /// Brings the journal up to date with the files on disk.
+    pub(crate) fn refresh(&mut self) -> Refresh {
+        let root = paths::resolve(&self.root);
+        let found = self.walk(&root);
         let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
             .into_iter()
             .map(|document| (document.path.clone(), document))
@@ -233,6 +246,21 @@ impl Workspace {
             .into_par_iter()
             .map(|(path, known, last)| examine_file(&root, path, known, last, options))
             .collect();
+        let settled: Option<Vec<(&str, u64, u64)>> = checked
+            .iter()
+            .map(|file| {
+                let read = file.last_read.filter(|read| read.settled)?;
+                Some((file.path.as_str(), read.stamp.len, read.stamp.modified))
+            })
+            .collect();
+        self.inputs = settled.map(|files| {
+            saved_status::inputs(
+                &root,
+                self.config_text.as_deref(),
+                &files,
+                &found.diagnostics,
+            )
+        });
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
         for file in checked {
@@ -345,6 +373,11 @@ impl Workspace {
                 fingerprint: content_hash(known_text.as_bytes()),
                 make: Box::new(move || Ok(known_text.clone())),
             });
+            planned.extend(self.status_key(&outputs, &planned, today));
+            let own_files = planned
+                .iter()
+                .filter(|file| is_own_file(&file.path))
+                .count();
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
@@ -356,13 +389,10 @@ impl Workspace {
             self.known_reviews = known_reviews;
             let mut summary = written?;
             // The caches are trailmark's own files, not reports: not counted as such.
-            for own in [cache::CACHE_FILE, reviews::REVIEWS_FILE] {
-                let before = summary.written.len();
-                summary.written.retain(|path| path != own);
-                if summary.written.len() == before {
-                    summary.unchanged -= 1;
-                }
-            }
+            let before = summary.written.len();
+            summary.written.retain(|path| !is_own_file(path));
+            summary.unchanged -= own_files - (before - summary.written.len());
+            summary.removed.retain(|path| !is_own_file(path));
             summary
         };
         let report =
@@ -485,14 +515,23 @@ impl Workspace {
         if !self.journal.needs_history() {
             return;
         }
-        let known = self.history.take().or_else(|| {
-            let cache =
-                fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
-                    .ok()?;
-            git::History::from_cache(&cache)
-        });
+        let known = self.history.take().or_else(|| self.cached_history());
         self.history = Some(git::update(&self.root, known));
     }
+
+    /// The git history the last build kept in the output folder, if any.
+    fn cached_history(&self) -> Option<git::History> {
+        let cache =
+            fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
+                .ok()?;
+        git::History::from_cache(&cache)
+    }
+}
+
+/// Whether `path`, in the output folder, is one of trailmark's own files rather than a
+/// report.
+fn is_own_file(path: &str) -> bool {
+    path == cache::CACHE_FILE || path == reviews::REVIEWS_FILE || path == saved_status::KEY_FILE
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its

@@ -1,7 +1,8 @@
 //! The documents kept in the output folder between runs (`.trailmark-documents.json`),
 //! and what the last build knew of each review (`.trailmark-reviews.json`): warm runs
-//! give exactly what cold ones give, on the example journal, every fixture, and builds
-//! after each of a series of edits;
+//! give exactly what cold ones give, on the example journal, every fixture (`status
+//! --json` both from the saved status and from the cache), and builds after each of a
+//! series of edits;
 //! the cache is used when warm and not with `--no-cache` (a forged entry shows which); an
 //! edited file is parsed again whatever its stamp kept; and a damaged, old, foreign,
 //! linked or FIFO cache is ignored with a `--verbose` note, never an error, and made anew
@@ -16,6 +17,7 @@ use crate::common::{Journal, stdout, trailmark};
 
 const TODAY: &str = "2026-11-20";
 const CACHE: &str = "_reports/.trailmark-documents.json";
+const SAVED_STATUS: &str = "_reports/.trailmark-status";
 const GOAL: &str = "goal.md";
 
 /// Sets the modification time of every file of `folder` to an hour ago, so that the
@@ -111,15 +113,27 @@ fn warm_equals_cold(name: &str, journal: &Journal) {
     let (warm_status, notes) = run(journal, &["status", "--json", "--verbose", "--out", &warm]);
     assert!(!notes.contains("ignored"), "{name}: {notes}");
     assert!(warm_status == cold_status, "{name}: status --json differs");
-    let (cold, warm) = (reports(&cold_out), reports(&warm_out));
+    let (cold_reports, warm_reports) = (reports(&cold_out), reports(&warm_out));
     assert_eq!(
-        cold.keys().collect::<Vec<_>>(),
-        warm.keys().collect::<Vec<_>>(),
+        cold_reports.keys().collect::<Vec<_>>(),
+        warm_reports.keys().collect::<Vec<_>>(),
         "{name}"
     );
-    for (path, bytes) in &cold {
-        assert!(warm[path] == *bytes, "{name}: {} differs", path.display());
+    for (path, bytes) in &cold_reports {
+        assert!(
+            warm_reports[path] == *bytes,
+            "{name}: {} differs",
+            path.display()
+        );
     }
+    // Without the saved status (which the status above printed), from the documents cache.
+    fs::remove_file(warm_out.join(".trailmark-status")).unwrap();
+    let (warm_status, notes) = run(journal, &["status", "--json", "--verbose", "--out", &warm]);
+    assert!(!notes.contains("ignored"), "{name}: {notes}");
+    assert!(
+        warm_status == cold_status,
+        "{name}: status --json from the cache differs"
+    );
 }
 
 #[test]
@@ -235,11 +249,14 @@ fn a_damaged_reviews_file_is_ignored_and_made_anew() {
     assert!(!notes.contains("ignored"), "{notes}");
 }
 
-/// A journal of one goal, settled and built, so that its cache is warm.
+/// A journal of one goal, settled and built, so that its cache is warm; without the
+/// build's saved status, which `status --json` would print without reading the cache
+/// (tests/saved_status.rs).
 fn built() -> Journal {
     let journal = Journal::new().goal(GOAL, "Ship it", "- [ ] first step\n- [ ] second step\n");
     settle(journal.path());
     run(&journal, &["build"]);
+    fs::remove_file(journal.path().join(SAVED_STATUS)).unwrap();
     journal
 }
 

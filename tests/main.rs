@@ -19,6 +19,7 @@ mod init;
 mod limits;
 mod reviews;
 mod safety;
+mod saved_status;
 mod serve;
 mod sharing;
 mod snapshots;

@@ -47,13 +47,18 @@ impl JournalOptions {
     /// The journal's workspace, not read yet, started from the cache unless told not to.
     fn open_unread(&self) -> Result<Workspace, Error> {
         let mut workspace = Workspace::open(&self.dir, self.out.as_deref())?;
+        self.start_from_cache(&mut workspace);
+        Ok(workspace)
+    }
+
+    /// Starts `workspace` from the documents cache unless told not to.
+    fn start_from_cache(&self, workspace: &mut Workspace) {
         if self.cache.read
             && let Some(note) = workspace.use_cache()
             && self.cache.explain
         {
             crate::term::print_note(&note);
         }
-        Ok(workspace)
     }
 
     fn today(&self) -> Date {

@@ -3,12 +3,24 @@
 use super::JournalOptions;
 use crate::error::Error;
 use crate::term;
+use crate::workspace::Workspace;
 
 pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
-    let report = journal.open()?.analyse(journal.today());
+    let today = journal.today();
+    let mut workspace = Workspace::open(&journal.dir, journal.out.as_deref())?;
+    if json
+        && journal.cache.read
+        && let Some(saved) = workspace.saved_status(today)
+    {
+        // The last build's `trailmark.json`, made from the same files for the same day.
+        return term::print_file(saved);
+    }
+    journal.start_from_cache(&mut workspace);
+    workspace.refresh();
+    let report = workspace.analyse(today);
     if json {
         // Straight to stdout: JSON has no colors for anstream to strip, and is large.
-        term::print_plain(&report.to_json())
+        term::print_streamed(|stdout| report.write_json(stdout))
     } else {
         term::print(&term::status::status_table(
             &journal.dir,

@@ -132,6 +132,25 @@ impl History {
         texts.insert(text, earliest);
     }
 
+    /// A hash of everything the analysis can read of this history: equal hashes, equal
+    /// dates for every milestone (see `workspace::saved_status`).
+    pub(crate) fn state_hash(&self) -> u64 {
+        crate::hash::data_hash(&self.state())
+    }
+
+    fn state(&self) -> HistoryState<'_> {
+        HistoryState {
+            history: self,
+            unchanged: &self.unchanged,
+            problem: self
+                .problem
+                .as_ref()
+                .map(|problem| (problem.folder.as_deref(), problem.why.as_str())),
+            stopped: self.stopped,
+            submodules: self.submodules.values().map(History::state).collect(),
+        }
+    }
+
     /// A file renamed from `from` to `to` keeps what is known about its milestones.
     fn note_rename(&mut self, from: &str, to: &str) {
         let Some(texts) = self.checked.get(from).cloned() else {
@@ -141,6 +160,17 @@ impl History {
             self.note_checked(to, text, checked);
         }
     }
+}
+
+/// A history with the fields its serialization (the cache) leaves out, in its own and
+/// its submodules'.
+#[derive(Serialize)]
+struct HistoryState<'a> {
+    history: &'a History,
+    unchanged: &'a BTreeSet<String>,
+    problem: Option<(Option<&'a str>, &'a str)>,
+    stopped: bool,
+    submodules: Vec<HistoryState<'a>>,
 }
 
 /// Brings `known` (the history as read before, if any) up to the current `HEAD`, reading

@@ -155,12 +155,34 @@ pub(crate) fn print_plain(text: &str) -> Result<(), Error> {
     write_stdout(&mut std::io::stdout().lock(), text)
 }
 
+/// Writes what `write` writes to stdout as it is, through a buffer: for output too large
+/// to make whole first (`status --json`).
+pub(crate) fn print_streamed(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    stdout_outcome(write(&mut stdout).and_then(|()| stdout.flush()))
+}
+
+/// Copies `file` to stdout as it is, without reading it into memory (the kernel copies
+/// it where it can).
+pub(crate) fn print_file(mut file: std::fs::File) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    stdout_outcome(std::io::copy(&mut file, &mut stdout).and_then(|_| stdout.flush()))
+}
+
 /// Writes `text` to `stdout` and flushes it.
 fn write_stdout(stdout: &mut impl Write, text: &str) -> Result<(), Error> {
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    stdout_outcome(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    )
+}
+
+/// The outcome of writing to stdout as the command's result.
+fn stdout_outcome(written: std::io::Result<()>) -> Result<(), Error> {
+    match written {
         // A closed pipe (`trailmark status | head`) is not an error worth a message.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Write {

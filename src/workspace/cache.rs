@@ -63,20 +63,24 @@ pub(super) struct Cached {
     pub(super) documents: Vec<Document>,
 }
 
-/// The header for what this program made with settings of the hash `options`; its
-/// checksum is 0.
-fn header(options: u64) -> Header {
-    let program = std::env::current_exe()
+/// This program's build: the size and modification time of its executable.
+pub(super) fn program() -> String {
+    std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|metadata| {
             let stamp = FileStamp::of(&metadata);
             format!("{}-{}", stamp.len, stamp.modified)
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The header for what this program made with settings of the hash `options`; its
+/// checksum is 0.
+fn header(options: u64) -> Header {
     Header {
         format: FORMAT,
         trailmark: env!("CARGO_PKG_VERSION").to_string(),
-        program,
+        program: program(),
         options,
         checksum: 0,
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::fs::File;
 use std::path::Path;
 
 use super::{write_atomically, write_error};
@@ -39,6 +40,21 @@ pub(super) fn write_manifest(out: &Path, known: &mut Manifest) -> Result<(), Err
 /// The manifest's text; none when there is none, or it is not a plain file.
 pub(super) fn read_manifest(out: &Path) -> Option<String> {
     fsread::read_to_string(&out.join(MANIFEST), fsread::MAX_OWN_FILE_BYTES).ok()
+}
+
+/// The report at `path` in `out` (relative, as planned), opened, when the manifest
+/// records it as made from `fingerprint` and the file still has the size and time it was
+/// written with (as a build trusts it, see `write_report`): another process's answer to
+/// "what would this build write there?".
+pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Option<File> {
+    let manifest = Manifest::load(out);
+    let record = manifest.records.get(path)?;
+    if record.fingerprint != fingerprint || *record == Record::UNKNOWN {
+        return None;
+    }
+    let (file, metadata) =
+        fsread::open_regular(&out.join(super::checked_relative(path).ok()?)).ok()?;
+    (FileStamp::of(&metadata) == record.file).then_some(file)
 }
 
 /// What the manifest records of each report: the fingerprint it was made from, a hash of

@@ -123,15 +123,16 @@ pub(crate) fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::P
         .collect()
 }
 
-/// The reports in an output folder: every file but the manifest and the documents cache,
-/// whose records hold files' modification times and so differ between any two builds,
-/// and what the build knew of each review, trailmark's own file and not a report
-/// (tests/cache.rs checks both).
+/// The reports in an output folder: every file but the manifest, the documents cache and
+/// the saved status's key, whose records hold files' modification times and so differ
+/// between any two builds, and what the build knew of each review, trailmark's own file
+/// and not a report (tests/cache.rs and tests/saved_status.rs check them).
 pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut reports = files_in(folder);
     reports.remove(Path::new(".trailmark-manifest"));
     reports.remove(Path::new(".trailmark-documents.json"));
     reports.remove(Path::new(".trailmark-reviews.json"));
+    reports.remove(Path::new(".trailmark-status"));
     reports
 }
 
