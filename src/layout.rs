@@ -36,6 +36,7 @@ const LAYERS: &[&str] = &[
     "editor",
     "watch",
     "serve",
+    "lsp",
     "term",
     "cmd",
     "cli",

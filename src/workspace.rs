@@ -181,6 +181,14 @@ impl Workspace {
 
     /// Brings the journal up to date with the files on disk.
     pub(crate) fn refresh(&mut self) -> Refresh {
+        self.refresh_with_buffers(&HashMap::new())
+    }
+
+    /// [`Workspace::refresh`], with the text of some journal files taken from `buffers`
+    /// (path relative to the journal → text) instead of the disk: the unsaved buffers of
+    /// an editor (`trailmark lsp`). A buffer is parsed on every refresh and never
+    /// remembered as the file's last read, so once it is gone the file is read again.
+    pub(crate) fn refresh_with_buffers(&mut self, buffers: &HashMap<String, String>) -> Refresh {
         let root = paths::resolve(&self.root);
         let skip = discover::Skip {
             out: &paths::resolve(&self.out),
@@ -204,7 +212,10 @@ impl Workspace {
             })
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(path, known, last)| examine_file(&root, path, known, last, options))
+            .map(|(path, known, last)| match buffers.get(&path) {
+                Some(text) => examine_buffer(path, text, known, options),
+                None => examine_file(&root, path, known, last, options),
+            })
             .collect();
         let mut refresh = Refresh::default();
         let mut documents = Vec::with_capacity(checked.len());
@@ -473,6 +484,25 @@ fn examine_file(
             content,
             settled,
         }),
+    }
+}
+
+/// An editor's buffer of `path` parsed as its document, with no stamp to remember.
+fn examine_buffer(
+    path: String,
+    text: &str,
+    known: Option<Document>,
+    options: &ParseOptions,
+) -> Examined {
+    Examined {
+        document: document::parse(&path, text.as_bytes(), options),
+        freshness: if known.is_some() {
+            Freshness::Changed
+        } else {
+            Freshness::Added
+        },
+        last_read: None,
+        path,
     }
 }
 

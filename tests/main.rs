@@ -17,6 +17,7 @@ mod history;
 mod index_and_goal_pages;
 mod init;
 mod limits;
+mod lsp;
 mod reviews;
 mod safety;
 mod serve;

@@ -1,0 +1,382 @@
+//! `trailmark lsp`: the real binary driven over stdio by a small Language Server Protocol
+//! client, through scripted sessions (initialize, open, edit, ask, shut down).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::Journal;
+
+/// How long a session waits for an answer before the test fails: generous, for a
+/// loaded machine; never a measure of speed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running `trailmark lsp` and what it sent that the test has not read yet.
+pub(crate) struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Notifications received while waiting for something else, oldest first.
+    pending: Vec<Value>,
+    next_id: i64,
+    root: std::path::PathBuf,
+}
+
+/// The `file://` URI of an absolute path.
+pub(crate) fn uri_of(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for byte in path.to_str().unwrap().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+impl Session {
+    /// The server started in the journal's folder for the day `today`, initialized with
+    /// the journal as its workspace folder.
+    pub(crate) fn start(journal: &Journal, today: &str) -> Session {
+        Session::start_in(journal.path(), journal.path(), today)
+    }
+
+    /// The server with `folder` as the editor's workspace folder, on the journal `root`.
+    pub(crate) fn start_in(folder: &Path, root: &Path, today: &str) -> Session {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trailmark"))
+            .args(["lsp", "--today", today])
+            .current_dir(folder)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut session = Session {
+            child,
+            stdin,
+            messages,
+            pending: Vec::new(),
+            next_id: 1,
+            root: root.to_path_buf(),
+        };
+        let result = session.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri_of(folder),
+                "capabilities": {},
+                "workspaceFolders": [{"uri": uri_of(folder), "name": "journal"}],
+            }),
+        );
+        assert!(result["capabilities"]["hoverProvider"] == true, "{result}");
+        session.notify("initialized", json!({}));
+        session
+    }
+
+    /// The URI of the journal file `path`.
+    pub(crate) fn uri(&self, path: &str) -> String {
+        uri_of(&self.root.join(path))
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next message from the server, failing the test when none comes in time.
+    fn receive(&mut self, deadline: Instant) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.messages.recv_timeout(left) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in time"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Sends a request and returns its result; an error response fails the test.
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_response(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Sends a request and returns the whole response.
+    pub(crate) fn request_response(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let message = self.receive(deadline);
+            if message["id"] == id && message.get("method").is_none() {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
+    pub(crate) fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    pub(crate) fn open(&mut self, path: &str, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Replaces the whole text of the open buffer `path`.
+    pub(crate) fn change(&mut self, path: &str, version: i32, text: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// Replaces the range from (line, character) to (line, character) of `path`.
+    pub(crate) fn edit(
+        &mut self,
+        path: &str,
+        version: i32,
+        (from, to): ((u32, u32), (u32, u32)),
+        text: &str,
+    ) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{
+                    "range": {"start": {"line": from.0, "character": from.1},
+                              "end": {"line": to.0, "character": to.1}},
+                    "text": text,
+                }],
+            }),
+        );
+    }
+
+    /// `{"textDocument": ..., "position": ...}` for a request at (line, character).
+    pub(crate) fn at(&self, path: &str, line: u32, character: u32) -> Value {
+        json!({
+            "textDocument": {"uri": self.uri(path)},
+            "position": {"line": line, "character": character},
+        })
+    }
+
+    /// The markdown of a hover at (line, character) of `path`; `None` for no hover.
+    pub(crate) fn hover(&mut self, path: &str, line: u32, character: u32) -> Option<String> {
+        let result = self.request("textDocument/hover", self.at(path, line, character));
+        (!result.is_null()).then(|| result["contents"]["value"].as_str().unwrap().to_string())
+    }
+
+    /// The diagnostics the server publishes next for `path` whose messages `wanted`
+    /// accepts, waiting for them (those published before are skipped).
+    pub(crate) fn diagnostics_until(
+        &mut self,
+        path: &str,
+        wanted: impl Fn(&[String]) -> bool,
+    ) -> Vec<Value> {
+        let published = self.published(path, |params| wanted(&messages(params)));
+        published["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// Waits until the buffer `path` is analysed as of its `version`: the diagnostics
+    /// published for that version; their messages.
+    pub(crate) fn analysed(&mut self, path: &str, version: i32) -> Vec<String> {
+        messages(&self.published(path, |params| params["version"] == version))
+    }
+
+    /// The parameters of the next `publishDiagnostics` of `path` that `wanted` accepts.
+    fn published(&mut self, path: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let uri = self.uri(path);
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = None;
+        loop {
+            let message = match self.pending.is_empty() {
+                true => self.receive_or_none(deadline),
+                false => Some(self.pending.remove(0)),
+            };
+            let Some(message) = message else {
+                panic!("no diagnostics as wanted for {path}; the last: {last:#?}");
+            };
+            if message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+            {
+                if wanted(&message["params"]) {
+                    return message["params"].clone();
+                }
+                last = Some(message["params"].clone());
+            }
+        }
+    }
+
+    fn receive_or_none(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        self.messages.recv_timeout(left).ok()
+    }
+
+    /// `shutdown`, then `exit`: the server must end with success.
+    pub(crate) fn shut_down(mut self) {
+        let result = self.request("shutdown", Value::Null);
+        assert!(result.is_null());
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // A test that failed midway leaves no server behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The messages of published diagnostics.
+fn messages(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One message of the protocol's framing: headers, a blank line, a JSON body.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(value) = header.strip_prefix("Content-Length: ") {
+            length = value.parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// A journal with a goal half done, a goal with no milestones, and an entry naming the
+/// first; the session's day is 2026-03-10.
+fn small_journal() -> Journal {
+    Journal::new()
+        .file(
+            "goals/ship.md",
+            "---\ngoal: Ship the app\nid: ship\ndue: 2026-03-31\n---\n\
+             - [x] design ✅ 2026-03-02\n- [ ] build 📅 2026-03-07\n",
+        )
+        .file(
+            "goals/talk.md",
+            "---\ngoal: Give a talk\ndue: 2026-06-30\n---\n",
+        )
+        .entry("2026-03-09", "# Monday\n\nWorked on #ship, see [[ship]].\n")
+}
+
+const TODAY: &str = "2026-03-10";
+
+#[test]
+fn hover_on_a_tag_shows_the_goal_status_progress_and_next_milestone() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let entry = journal.read("2026-03-09.md");
+    session.open("2026-03-09.md", &entry);
+    // Its first diagnostics say the journal with the buffer is analysed.
+    session.analysed("2026-03-09.md", 1);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(hover.contains("**Ship the app** `#ship`"), "{hover}");
+    assert!(hover.contains("progress 1/2 (50%)"), "{hover}");
+    assert!(hover.contains("due 2026-03-31"), "{hover}");
+    assert!(hover.contains("next: build"), "{hover}");
+    // On plain words: nothing.
+    assert_eq!(session.hover("2026-03-09.md", 2, 1), None);
+    session.shut_down();
+}
+
+#[test]
+fn open_buffers_win_over_the_files_on_disk_and_are_never_written() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let goal = journal.read("goals/ship.md");
+    session.open("goals/ship.md", &goal);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    // `goal: Ship the app` becomes `goal: Ship it`, unsaved.
+    session.edit("goals/ship.md", 2, ((1, 11), (1, 18)), "it");
+    session.analysed("goals/ship.md", 2);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(hover.contains("**Ship it**"), "{hover}");
+    // The whole text replaced: the second milestone ticked.
+    let ticked = goal
+        .replace("Ship the app", "Ship it")
+        .replace("- [ ] build", "- [x] build");
+    session.change("goals/ship.md", 3, &ticked);
+    session.analysed("goals/ship.md", 3);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(hover.contains("progress 2/2 (100%)"), "{hover}");
+    assert_eq!(journal.read("goals/ship.md"), goal);
+    // Closed, the file on disk is the goal again.
+    let uri = session.uri("goals/ship.md");
+    session.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    session.analysed("2026-03-09.md", 1);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(hover.contains("**Ship the app**"), "{hover}");
+    session.shut_down();
+}
+
+#[test]
+fn diagnostics_follow_the_buffer_with_smart_hints_as_hints() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let talk = journal.read("goals/talk.md");
+    session.open("goals/talk.md", &talk);
+    let hints = session.diagnostics_until("goals/talk.md", |messages| {
+        messages.iter().any(|m| m.contains("has no milestones"))
+    });
+    assert!(hints.iter().all(|d| d["severity"] == 4), "{hints:#?}");
+    // A date that is no date, typed and not saved.
+    session.change("goals/talk.md", 2, &talk.replace("2026-06-30", "someday"));
+    let problems = session.diagnostics_until("goals/talk.md", |messages| {
+        messages.iter().any(|m| m.contains("someday"))
+    });
+    let error = problems.iter().find(|d| d["severity"] == 1).unwrap();
+    assert_eq!(error["range"]["start"]["line"], 2, "{error:#}");
+    session.shut_down();
+}
