@@ -292,8 +292,8 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// A journal with a goal half done, a goal with no milestones, and an entry naming the
-/// first; the session's day is 2026-03-10.
+/// A journal with a goal half done, a goal with no milestones, a done goal, and an
+/// entry naming the first; the session's day is 2026-03-10 (a Tuesday).
 fn small_journal() -> Journal {
     Journal::new()
         .file(
@@ -304,6 +304,10 @@ fn small_journal() -> Journal {
         .file(
             "goals/talk.md",
             "---\ngoal: Give a talk\ndue: 2026-06-30\n---\n",
+        )
+        .file(
+            "goals/old.md",
+            "---\ngoal: Old goal\nstatus: done\n---\n- [x] done ✅ 2026-01-02\n",
         )
         .entry("2026-03-09", "# Monday\n\nWorked on #ship, see [[ship]].\n")
 }
@@ -378,5 +382,229 @@ fn diagnostics_follow_the_buffer_with_smart_hints_as_hints() {
     });
     let error = problems.iter().find(|d| d["severity"] == 1).unwrap();
     assert_eq!(error["range"]["start"]["line"], 2, "{error:#}");
+    session.shut_down();
+}
+
+/// The labels of a completion answer, in the order the server ranks them.
+fn labels(result: &Value) -> Vec<String> {
+    let mut items = result["items"].as_array().unwrap().clone();
+    items.sort_by_key(|item| item["sortText"].as_str().unwrap().to_string());
+    items
+        .iter()
+        .map(|item| item["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn item<'a>(result: &'a Value, label: &str) -> &'a Value {
+    result["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == label)
+        .unwrap_or_else(|| panic!("no {label} in {result:#}"))
+}
+
+#[test]
+fn completes_goal_ids_notes_front_matter_and_dates() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-09.md", "# Monday\n\nWorked on #\n");
+    session.analysed("2026-03-09.md", 1);
+    // `#`: goal ids, active goals first, with title and progress.
+    let tags = session.request(
+        "textDocument/completion",
+        session.at("2026-03-09.md", 2, 11),
+    );
+    assert_eq!(
+        labels(&tags),
+        ["give-a-talk", "ship", "old-goal"],
+        "{tags:#}"
+    );
+    let ship = item(&tags, "ship");
+    assert_eq!(ship["detail"], "Ship the app · progress 1/2 (50%)");
+    assert_eq!(ship["textEdit"]["newText"], "ship");
+    // `[[`: notes and goals by file name, the link closed.
+    session.change("2026-03-09.md", 2, "# Monday\n\nSee [[sh\n");
+    let links = session.request("textDocument/completion", session.at("2026-03-09.md", 2, 8));
+    let ship = item(&links, "ship");
+    assert_eq!(ship["textEdit"]["newText"], "ship]]");
+    assert_eq!(ship["textEdit"]["range"]["start"]["character"], 6);
+    // Only the notes whose name or title has what was typed.
+    assert_eq!(labels(&links), ["ship"]);
+    // After `📅 `: named dates.
+    session.change("2026-03-09.md", 3, "- [ ] call 📅 \n");
+    let dates = session.request(
+        "textDocument/completion",
+        session.at("2026-03-09.md", 0, 14),
+    );
+    assert_eq!(
+        labels(&dates),
+        ["2026-03-10", "2026-03-11", "2026-03-16", "2026-03-31"]
+    );
+    assert_eq!(item(&dates, "2026-03-16")["detail"], "next Monday");
+    // Front-matter: `parent:` takes goal ids, a key being typed, `status:` values.
+    session.open(
+        "goals/talk.md",
+        "---\ngoal: Give a talk\nparent: \nho\nstatus: \n---\n",
+    );
+    let parents = session.request("textDocument/completion", session.at("goals/talk.md", 2, 8));
+    assert!(labels(&parents).contains(&"ship".to_string()), "{parents}");
+    let keys = session.request("textDocument/completion", session.at("goals/talk.md", 3, 2));
+    assert_eq!(item(&keys, "horizon")["textEdit"]["newText"], "horizon: ");
+    let statuses = session.request("textDocument/completion", session.at("goals/talk.md", 4, 8));
+    assert_eq!(labels(&statuses), ["active", "paused", "done", "dropped"]);
+    // Plain words: nothing to complete.
+    session.change("2026-03-09.md", 4, "plain words\n");
+    let none = session.request("textDocument/completion", session.at("2026-03-09.md", 0, 5));
+    assert_eq!(labels(&none), Vec::<String>::new());
+    session.shut_down();
+}
+
+#[test]
+fn hover_on_a_wikilink_and_in_a_goals_front_matter() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    session.open("goals/ship.md", &journal.read("goals/ship.md"));
+    session.analysed("goals/ship.md", 1);
+    let link = session.hover("2026-03-09.md", 2, 24).unwrap();
+    assert!(link.contains("**Ship the app**"), "{link}");
+    let front_matter = session.hover("goals/ship.md", 3, 2).unwrap();
+    assert!(front_matter.contains("status: on-track"), "{front_matter}");
+    // Below the front-matter, on a milestone: not the goal's declaration.
+    assert_eq!(session.hover("goals/ship.md", 5, 9), None);
+    session.shut_down();
+}
+
+/// (path relative to the journal, line) of each location of a result.
+fn places(session: &Session, result: &Value) -> Vec<(String, u64)> {
+    let root = session.uri("");
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|place| {
+            let uri = place["uri"].as_str().unwrap();
+            let path = uri.strip_prefix(&root).unwrap().to_string();
+            (path, place["range"]["start"]["line"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn goes_to_a_goals_declaration_and_finds_its_milestones_and_entries() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    session.open(
+        "goals/talk.md",
+        "---\ngoal: Give a talk\nparent: ship\n---\n",
+    );
+    session.analysed("goals/talk.md", 1);
+    let declaration = vec![("goals/ship.md".to_string(), 1)];
+    for (path, line, character) in [
+        ("2026-03-09.md", 2, 12),
+        ("2026-03-09.md", 2, 24),
+        ("goals/talk.md", 2, 10),
+    ] {
+        let result = session.request("textDocument/definition", session.at(path, line, character));
+        assert_eq!(
+            places(&session, &result),
+            declaration,
+            "{path}:{line}:{character}"
+        );
+    }
+    let mut at = session.at("2026-03-09.md", 2, 12);
+    at["context"] = json!({"includeDeclaration": true});
+    let result = session.request("textDocument/references", at);
+    assert_eq!(
+        places(&session, &result),
+        [
+            ("2026-03-09.md".to_string(), 2),
+            ("goals/ship.md".to_string(), 5),
+            ("goals/ship.md".to_string(), 6),
+        ]
+    );
+    session.shut_down();
+}
+
+#[test]
+fn inlay_hints_show_progress_and_how_far_due_dates_are() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let goal =
+        journal.read("goals/ship.md") + "- [x] ship 📅 2026-03-01\n- [ ] party 📅 2026-03-15\n";
+    session.open("goals/ship.md", &goal);
+    session.analysed("goals/ship.md", 1);
+    let hints = session.request(
+        "textDocument/inlayHint",
+        json!({
+            "textDocument": {"uri": session.uri("goals/ship.md")},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}},
+        }),
+    );
+    let shown: Vec<(u64, u64, String)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hint| {
+            (
+                hint["position"]["line"].as_u64().unwrap(),
+                hint["position"]["character"].as_u64().unwrap(),
+                hint["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // `- [ ] build 📅 2026-03-07`: 📅 counts two UTF-16 units.
+    assert_eq!(
+        shown,
+        [
+            (1, 18, "2/4 · 50% · on-track".to_string()),
+            (6, 25, "3 d overdue".to_string()),
+            (8, 25, "in 5 d".to_string()),
+        ]
+    );
+    session.shut_down();
+}
+
+#[test]
+fn symbols_of_a_document_and_of_the_workspace() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let goal = journal.read("goals/ship.md") + "## Later\n- [ ] docs\n";
+    session.open("goals/ship.md", &goal);
+    session.analysed("goals/ship.md", 1);
+    let symbols = session.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": session.uri("goals/ship.md")}}),
+    );
+    let outline: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|symbol| {
+            let children: Vec<&str> = symbol["children"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|child| child["name"].as_str().unwrap())
+                .collect();
+            format!("{} {:?}", symbol["name"].as_str().unwrap(), children)
+        })
+        .collect();
+    assert_eq!(
+        outline,
+        [
+            "Ship the app []",
+            "design []",
+            "build []",
+            "Later [\"docs\"]"
+        ]
+    );
+    let found = session.request("workspace/symbol", json!({"query": "TALK"}));
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["name"], "Give a talk");
+    assert_eq!(found[0]["containerName"], "#give-a-talk");
     session.shut_down();
 }

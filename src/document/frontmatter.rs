@@ -113,8 +113,9 @@ pub(super) fn read(
     reader.read(&text[yaml])
 }
 
-/// The fields a goal may have, for the "unknown field" message.
-const GOAL_FIELDS: [&str; 13] = [
+/// The fields a goal may have, for the "unknown field" message (and the editor's
+/// completion of front-matter keys).
+pub(crate) const GOAL_FIELDS: [&str; 13] = [
     "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
     "cadence", "pauses",
 ];

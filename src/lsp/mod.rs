@@ -14,9 +14,11 @@
 
 mod analysis;
 mod buffers;
+mod completion;
 mod definition;
 mod diagnostics;
 mod hover;
+mod inlay;
 mod lookup;
 mod protocol;
 mod references;
@@ -286,12 +288,19 @@ impl<'a> Server<'a> {
         let lines = &mut buffers::Lines::new(&self.root, &self.buffers);
         match query {
             Query::Hover(at) => self.with_context(&at, |c| Answer::Hover(hover::hover(c))),
+            Query::Completion(at) => self.with_context(&at, |c| {
+                let completion::Completions { items, incomplete } = completion::completion(c);
+                Answer::Completion { items, incomplete }
+            }),
             Query::Definition(at) => {
                 self.with_context(&at, |c| Answer::Locations(definition::definition(c, lines)))
             }
             Query::References(at) => {
                 self.with_context(&at, |c| Answer::Locations(references::references(c, lines)))
             }
+            Query::InlayHints { path, range } => self.with_context(&At::start_of(path), |c| {
+                Answer::InlayHints(inlay::inlay_hints(c, range))
+            }),
             Query::DocumentSymbols(path) => self.with_context(&At::start_of(path), |c| {
                 Answer::DocumentSymbols(symbols::document_symbols(c))
             }),

@@ -33,6 +33,13 @@ pub(crate) struct FileRange {
     pub(crate) range: TextRange,
 }
 
+/// Replace `range` with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TextEdit {
+    pub(crate) range: TextRange,
+    pub(crate) text: String,
+}
+
 /// A place the editor asks about: a file by its absolute path, and a position in it.
 #[derive(Debug, Clone)]
 pub(crate) struct At {
@@ -86,8 +93,10 @@ pub(crate) enum Event {
 #[derive(Debug)]
 pub(crate) enum Query {
     Hover(At),
+    Completion(At),
     Definition(At),
     References(At),
+    InlayHints { path: PathBuf, range: TextRange },
     DocumentSymbols(PathBuf),
     WorkspaceSymbols(String),
     Shutdown,
@@ -97,6 +106,34 @@ pub(crate) enum Query {
 pub(crate) struct HoverText {
     pub(crate) markdown: String,
     pub(crate) range: TextRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CompletionKind {
+    Goal,
+    Note,
+    Key,
+    Value,
+    Date,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompletionItem {
+    pub(crate) label: String,
+    pub(crate) kind: CompletionKind,
+    /// Shown beside the label: a goal's title and progress, a date's name.
+    pub(crate) detail: Option<String>,
+    pub(crate) edit: TextEdit,
+    /// The order the editor lists items in, before it filters by what was typed.
+    pub(crate) sort: String,
+    /// What the editor matches the typed text against, when not the label.
+    pub(crate) filter: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct InlayHint {
+    pub(crate) position: TextPosition,
+    pub(crate) label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +181,14 @@ pub(crate) struct Problem {
 #[derive(Debug)]
 pub(crate) enum Answer {
     Hover(Option<HoverText>),
+    /// The items, and whether more would match than are listed (the editor asks again
+    /// as more is typed).
+    Completion {
+        items: Vec<CompletionItem>,
+        incomplete: bool,
+    },
     Locations(Vec<FileRange>),
+    InlayHints(Vec<InlayHint>),
     DocumentSymbols(Vec<DocumentSymbol>),
     WorkspaceSymbols(Vec<WorkspaceSymbol>),
     /// `null`: for `shutdown`, and for a query about a file outside the journal.
@@ -163,8 +207,13 @@ pub(crate) fn initialize_result() -> Value {
             },
         )),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(["#", "[", ":", " "].iter().map(|c| c.to_string()).collect()),
+            ..Default::default()
+        }),
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
@@ -244,6 +293,10 @@ fn decode_request(request: &Request) -> Option<Query> {
             let p: lsp::HoverParams = params(request)?;
             Query::Hover(at(p.text_document_position_params)?)
         }
+        req::Completion::METHOD => {
+            let p: lsp::CompletionParams = params(request)?;
+            Query::Completion(at(p.text_document_position)?)
+        }
         req::GotoDefinition::METHOD => {
             let p: lsp::GotoDefinitionParams = params(request)?;
             Query::Definition(at(p.text_document_position_params)?)
@@ -251,6 +304,13 @@ fn decode_request(request: &Request) -> Option<Query> {
         req::References::METHOD => {
             let p: lsp::ReferenceParams = params(request)?;
             Query::References(at(p.text_document_position)?)
+        }
+        req::InlayHintRequest::METHOD => {
+            let p: lsp::InlayHintParams = params(request)?;
+            Query::InlayHints {
+                path: path_of(&p.text_document.uri)?,
+                range: from_range(p.range),
+            }
         }
         req::DocumentSymbolRequest::METHOD => {
             let p: lsp::DocumentSymbolParams = params(request)?;
@@ -340,6 +400,10 @@ fn location(place: &FileRange) -> lsp::Location {
     lsp::Location::new(uri_of(&place.path), range(place.range))
 }
 
+fn text_edit(edit: &TextEdit) -> lsp::TextEdit {
+    lsp::TextEdit::new(range(edit.range), edit.text.clone())
+}
+
 /// The response to the request `id`.
 pub(crate) fn respond(id: RequestId, answer: Answer) -> Message {
     let result = match answer {
@@ -350,7 +414,28 @@ pub(crate) fn respond(id: RequestId, answer: Answer) -> Message {
             }),
             range: Some(range(hover.range)),
         })),
+        Answer::Completion { items, incomplete } => {
+            json(lsp::CompletionResponse::List(lsp::CompletionList {
+                is_incomplete: incomplete,
+                items: items.iter().map(completion_item).collect(),
+            }))
+        }
         Answer::Locations(places) => json(places.iter().map(location).collect::<Vec<_>>()),
+        Answer::InlayHints(hints) => json(
+            hints
+                .into_iter()
+                .map(|hint| lsp::InlayHint {
+                    position: position(hint.position),
+                    label: lsp::InlayHintLabel::String(hint.label),
+                    kind: None,
+                    text_edits: None,
+                    tooltip: None,
+                    padding_left: Some(true),
+                    padding_right: None,
+                    data: None,
+                })
+                .collect::<Vec<_>>(),
+        ),
         Answer::DocumentSymbols(symbols) => json(lsp::DocumentSymbolResponse::Nested(
             symbols.iter().map(document_symbol).collect(),
         )),
@@ -386,6 +471,24 @@ pub(crate) fn respond_unknown(id: RequestId, method: &str) -> Message {
 
 fn json(value: impl serde::Serialize) -> Value {
     serde_json::to_value(value).expect("protocol values serialize")
+}
+
+fn completion_item(item: &CompletionItem) -> lsp::CompletionItem {
+    lsp::CompletionItem {
+        label: item.label.clone(),
+        kind: Some(match item.kind {
+            CompletionKind::Goal => lsp::CompletionItemKind::CLASS,
+            CompletionKind::Note => lsp::CompletionItemKind::FILE,
+            CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+            CompletionKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
+            CompletionKind::Date => lsp::CompletionItemKind::VALUE,
+        }),
+        detail: item.detail.clone(),
+        sort_text: Some(item.sort.clone()),
+        filter_text: item.filter.clone(),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(text_edit(&item.edit))),
+        ..Default::default()
+    }
 }
 
 fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {

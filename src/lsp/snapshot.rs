@@ -68,6 +68,11 @@ impl Snapshot {
         }
     }
 
+    /// The day the journal was analysed for.
+    pub(crate) fn today(&self) -> Date {
+        self.report.today
+    }
+
     /// The goal of id `id` (a tag is lowercased; ids are slugs, so lowercase too).
     pub(crate) fn goal(&self, id: &str) -> Option<&GoalReport> {
         self.goal_by_id
