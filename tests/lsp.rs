@@ -231,6 +231,22 @@ impl Session {
         }
     }
 
+    /// The next message from the server that `wanted` accepts (a request to the editor,
+    /// a notification), waiting for it; the others stay pending.
+    pub(crate) fn message_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(at);
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let message = self.receive(deadline);
+            if wanted(&message) {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
     fn receive_or_none(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
         self.messages.recv_timeout(left).ok()

@@ -18,6 +18,7 @@ mod index_and_goal_pages;
 mod init;
 mod limits;
 mod lsp;
+mod lsp_edit;
 mod reviews;
 mod safety;
 mod serve;

@@ -12,16 +12,21 @@
 //! answers; [`Server::answer`] dispatches to them, and [`protocol`] alone speaks the
 //! protocol's types.
 
+mod actions;
 mod analysis;
 mod buffers;
+mod commands;
 mod completion;
 mod definition;
 mod diagnostics;
+mod editing;
+mod fixes;
 mod hover;
 mod inlay;
 mod lookup;
 mod protocol;
 mod references;
+mod rename;
 mod snapshot;
 mod symbols;
 mod tokens;
@@ -159,6 +164,11 @@ impl<'a> Server<'a> {
         match protocol::decode(message) {
             Incoming::Query(id, query) => {
                 let answer = self.answer(query);
+                if let Answer::Edit(answer) = &answer {
+                    protocol::editor_requests(&id, answer)
+                        .into_iter()
+                        .for_each(|request| self.send(request));
+                }
                 self.send(protocol::respond(id, answer));
             }
             Incoming::Unknown(id, method) => self.send(protocol::respond_unknown(id, &method)),
@@ -310,6 +320,7 @@ impl<'a> Server<'a> {
                 &query,
                 lines,
             )),
+            Query::Edit(query) => Answer::Edit(self.edit(query)),
             Query::Shutdown => Answer::Nothing,
         }
     }

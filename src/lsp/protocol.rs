@@ -13,6 +13,9 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{self as lsp, Url};
 use serde_json::Value;
 
+mod edits;
+pub(crate) use edits::*;
+
 /// A place in a text: 0-based line, and column in UTF-16 code units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub(crate) struct TextPosition {
@@ -96,9 +99,14 @@ pub(crate) enum Query {
     Completion(At),
     Definition(At),
     References(At),
-    InlayHints { path: PathBuf, range: TextRange },
+    InlayHints {
+        path: PathBuf,
+        range: TextRange,
+    },
     DocumentSymbols(PathBuf),
     WorkspaceSymbols(String),
+    /// Rename, code actions, commands: see [`edits`].
+    Edit(EditQuery),
     Shutdown,
 }
 
@@ -191,6 +199,7 @@ pub(crate) enum Answer {
     InlayHints(Vec<InlayHint>),
     DocumentSymbols(Vec<DocumentSymbol>),
     WorkspaceSymbols(Vec<WorkspaceSymbol>),
+    Edit(EditAnswer),
     /// `null`: for `shutdown`, and for a query about a file outside the journal.
     Nothing,
 }
@@ -218,6 +227,8 @@ pub(crate) fn initialize_result() -> Value {
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
     };
+    let mut capabilities = capabilities;
+    edits::capabilities(&mut capabilities);
     serde_json::json!({
         "capabilities": capabilities,
         "serverInfo": {"name": "trailmark", "version": env!("CARGO_PKG_VERSION")},
@@ -321,7 +332,7 @@ fn decode_request(request: &Request) -> Option<Query> {
             Query::WorkspaceSymbols(p.query)
         }
         req::Shutdown::METHOD => Query::Shutdown,
-        _ => return None,
+        _ => return edits::decode_request(request).map(Query::Edit),
     })
 }
 
@@ -455,6 +466,7 @@ pub(crate) fn respond(id: RequestId, answer: Answer) -> Message {
                 })
                 .collect::<Vec<_>>(),
         ),
+        Answer::Edit(answer) => return edits::respond(id, answer),
         Answer::Nothing => Value::Null,
     };
     Message::Response(Response::new_ok(id, result))

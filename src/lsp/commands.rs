@@ -1,0 +1,90 @@
+//! The commands (`workspace/executeCommand`): open a goal's HTML report, and make
+//! today's entry. Neither writes a file: the report must have been built (`trailmark
+//! build`; the server never builds it), and the entry is a new file with the text
+//! `trailmark new entry` gives it, in an edit the editor applies, which never replaces a
+//! file.
+
+use std::path::PathBuf;
+
+use super::editing::Texts;
+use super::protocol::{Command, EditorRequest, WorkspaceEdit};
+use super::snapshot::Snapshot;
+use crate::config::{self, Config};
+use crate::scaffold;
+
+/// What the editor is asked to do for `command`, in order.
+pub(crate) fn run(command: &Command, snapshot: &Snapshot, texts: &Texts<'_>) -> Vec<EditorRequest> {
+    let outcome = config_of(texts).and_then(|config| match command {
+        Command::OpenReport { goal } => open_report(goal, snapshot, &config, texts),
+        Command::NewEntry => new_entry(snapshot, &config, texts),
+    });
+    outcome.unwrap_or_else(|message| vec![EditorRequest::Say(message)])
+}
+
+/// The journal's settings, read now: the output folder may have moved since the start.
+fn config_of(texts: &Texts<'_>) -> Result<Config, String> {
+    let root = texts.root();
+    config::read_text(root)
+        .and_then(|text| config::from_text(root, text.as_deref()))
+        .map_err(|error| error.to_string())
+}
+
+fn open_report(
+    id: &str,
+    snapshot: &Snapshot,
+    config: &Config,
+    texts: &Texts<'_>,
+) -> Result<Vec<EditorRequest>, String> {
+    let goal = snapshot
+        .goal(id)
+        .ok_or_else(|| format!("`{id}` names no goal of this journal"))?;
+    let report = report_path(config, texts, &goal.id);
+    if !report.is_file() {
+        return Err(format!(
+            "the report of `{}` is not built yet ({} is missing): run `trailmark build {}`, \
+             or `trailmark watch` to keep the reports up to date",
+            goal.id,
+            report.display(),
+            texts.root().display()
+        ));
+    }
+    Ok(vec![EditorRequest::Show {
+        path: report,
+        external: true,
+    }])
+}
+
+/// Where `trailmark build` writes the HTML page of the goal `id`.
+fn report_path(config: &Config, texts: &Texts<'_>, id: &str) -> PathBuf {
+    config
+        .output_in(texts.root())
+        .join("goals")
+        .join(format!("{}.html", crate::paths::report_file_stem(id)))
+}
+
+/// Today's entry: shown when the editor has it or it exists, else made as `trailmark
+/// new entry` makes it (the journal's own `new-entry.md` template, if any) and shown.
+fn new_entry(
+    snapshot: &Snapshot,
+    config: &Config,
+    texts: &Texts<'_>,
+) -> Result<Vec<EditorRequest>, String> {
+    let root = texts.root();
+    let today = snapshot.today();
+    let relative = scaffold::entry_path(today);
+    let path = root.join(&relative);
+    let show = EditorRequest::Show {
+        path: path.clone(),
+        external: false,
+    };
+    if texts.is_open(&relative) || scaffold::existing_entry(root, today).is_some() {
+        return Ok(vec![show]);
+    }
+    let file = scaffold::new_entry(&config.templates_in(root), today)
+        .map_err(|error| error.to_string())?;
+    let edit = WorkspaceEdit {
+        edits: Vec::new(),
+        created: Some((path, file.content)),
+    };
+    Ok(vec![EditorRequest::Apply(edit), show])
+}
