@@ -469,6 +469,10 @@ fn hover_on_a_wikilink_and_in_a_goals_front_matter() {
     session.analysed("goals/ship.md", 1);
     let link = session.hover("2026-03-09.md", 2, 24).unwrap();
     assert!(link.contains("**Ship the app**"), "{link}");
+    // Links resolve as the journal resolves them: by path end, shown text aside.
+    session.change("2026-03-09.md", 2, "See [[Goals/Ship|the app]].\n");
+    let link = session.hover("2026-03-09.md", 0, 8).unwrap();
+    assert!(link.contains("**Ship the app**"), "{link}");
     let front_matter = session.hover("goals/ship.md", 3, 2).unwrap();
     assert!(front_matter.contains("status: on-track"), "{front_matter}");
     // Below the front-matter, on a milestone: not the goal's declaration.
