@@ -717,3 +717,22 @@ fn a_save_publishes_the_diagnostics_of_every_file() {
     assert_eq!(problems[0]["severity"], 1, "{problems:#?}");
     session.shut_down();
 }
+
+#[test]
+fn hover_in_a_list_of_goals_shows_the_goal_whose_keys_the_cursor_is_among() {
+    let journal = Journal::new().file(
+        "goals.md",
+        "---\ngoals:\n  - title: Alpha\n    due: 2026-04-01\n  - title: Beta\n    due: 2026-05-01\n---\n",
+    );
+    let mut session = Session::start(&journal, TODAY);
+    session.open("goals.md", &journal.read("goals.md"));
+    session.analysed("goals.md", 1);
+    let alpha = session.hover("goals.md", 3, 6).unwrap();
+    assert!(alpha.contains("**Alpha**"), "{alpha}");
+    let beta = session.hover("goals.md", 5, 6).unwrap();
+    assert!(
+        beta.contains("**Beta**") && beta.contains("due 2026-05-01"),
+        "{beta}"
+    );
+    session.shut_down();
+}

@@ -54,8 +54,14 @@ fn declared_goal_at<'a>(c: &Context<'a>) -> Option<&'a GoalReport> {
     let in_front_matter =
         tokens::front_matter_lines((0..c.buffer.line_count()).map(|n| c.buffer.line(n)))
             .is_some_and(|lines| lines.contains(&c.position.line));
+    let declared_above = document
+        .goals
+        .iter()
+        .rposition(|goal| goal.position.line <= line);
     let index = if in_front_matter {
-        0
+        // The goal whose keys the cursor is among: of a `goals:` list, the last one
+        // declared above it.
+        declared_above.unwrap_or(0)
     } else {
         document
             .goals
