@@ -736,3 +736,22 @@ fn hover_in_a_list_of_goals_shows_the_goal_whose_keys_the_cursor_is_among() {
     );
     session.shut_down();
 }
+
+#[test]
+fn hover_on_a_cadence_goal_shows_this_period() {
+    let journal = Journal::new()
+        .file(
+            "goals/run.md",
+            "---\ngoal: Run\ncadence: {count: 2, per: week}\n---\n- [x] ran ✅ 2026-03-09\n",
+        )
+        .entry("2026-03-10", "Ran again #run\n");
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-10.md", &journal.read("2026-03-10.md"));
+    session.analysed("2026-03-10.md", 1);
+    let hover = session.hover("2026-03-10.md", 0, 11).unwrap();
+    assert!(
+        hover.contains("this period (") && hover.contains("): 1/2"),
+        "{hover}"
+    );
+    session.shut_down();
+}
