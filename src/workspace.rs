@@ -630,6 +630,28 @@ mod tests {
     }
 
     #[test]
+    fn a_buffer_wins_over_its_file_until_it_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        let buffers = HashMap::from([("goal.md".to_string(), goal_file(true))]);
+        assert_eq!(
+            workspace.refresh_with_buffers(&buffers).changed,
+            ["goal.md"]
+        );
+        assert_eq!(milestones_done(&workspace), 1);
+        // The file on disk is untouched, and read again once the buffer is gone.
+        assert_eq!(
+            fs::read_to_string(root.join("goal.md")).unwrap(),
+            goal_file(false)
+        );
+        workspace.refresh();
+        assert_eq!(milestones_done(&workspace), 0);
+    }
+
+    #[test]
     fn a_file_that_cannot_be_read_any_more_keeps_a_diagnostic_and_recovers() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

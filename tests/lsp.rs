@@ -208,7 +208,7 @@ impl Session {
     }
 
     /// The parameters of the next `publishDiagnostics` of `path` that `wanted` accepts.
-    fn published(&mut self, path: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) fn published(&mut self, path: &str, wanted: impl Fn(&Value) -> bool) -> Value {
         let uri = self.uri(path);
         let deadline = Instant::now() + PATIENCE;
         let mut last = None;
@@ -485,6 +485,10 @@ fn hover_on_a_wikilink_and_in_a_goals_front_matter() {
     session.analysed("goals/ship.md", 1);
     let link = session.hover("2026-03-09.md", 2, 24).unwrap();
     assert!(link.contains("**Ship the app**"), "{link}");
+    // Links resolve as the journal resolves them: by path end, shown text aside.
+    session.change("2026-03-09.md", 2, "See [[Goals/Ship|the app]].\n");
+    let link = session.hover("2026-03-09.md", 0, 8).unwrap();
+    assert!(link.contains("**Ship the app**"), "{link}");
     let front_matter = session.hover("goals/ship.md", 3, 2).unwrap();
     assert!(front_matter.contains("status: on-track"), "{front_matter}");
     // Below the front-matter, on a milestone: not the goal's declaration.
@@ -622,5 +626,148 @@ fn symbols_of_a_document_and_of_the_workspace() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["name"], "Give a talk");
     assert_eq!(found[0]["containerName"], "#give-a-talk");
+    session.shut_down();
+}
+
+/// The versions of the diagnostics published for `path` until (and with) `last`, and
+/// the messages of the last.
+fn versions_until(session: &mut Session, path: &str, last: i32) -> (Vec<i64>, Vec<String>) {
+    let mut versions = Vec::new();
+    loop {
+        let params = session.published(path, |_| true);
+        let version = params["version"].as_i64().unwrap();
+        versions.push(version);
+        if version == i64::from(last) {
+            return (versions, messages(&params));
+        }
+    }
+}
+
+#[test]
+fn a_burst_of_edits_is_analysed_once_at_its_end_and_never_answered_late() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let talk = journal.read("goals/talk.md");
+    session.open("goals/talk.md", &talk);
+    session.analysed("goals/talk.md", 1);
+    // 100 edits as fast as the pipe takes them, asking for a hover amid them: each is
+    // answered at once from the last analysis, not after the edits' analysis.
+    let mut text = talk.clone();
+    for version in 2..=101 {
+        text = format!("{text}x");
+        session.change("goals/talk.md", version, &text);
+        if version == 50 {
+            let hover = session.hover("goals/talk.md", 1, 3).unwrap();
+            assert!(hover.contains("**Give a talk**"), "{hover}");
+        }
+    }
+    session.change("goals/talk.md", 102, &talk.replace("2026-06-30", "someday"));
+    // Diagnostics are published for newer and newer texts only, ending with the last;
+    // the work for an edit that a newer one made stale was dropped, not sent late.
+    let (versions, problems) = versions_until(&mut session, "goals/talk.md", 102);
+    assert!(
+        versions.windows(2).all(|pair| pair[0] < pair[1]),
+        "{versions:?}"
+    );
+    assert!(
+        problems.iter().any(|m| m.contains("someday")),
+        "{problems:?}"
+    );
+    session.shut_down();
+}
+
+#[test]
+fn a_file_changed_on_disk_while_open_keeps_the_buffer_until_closed() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    let goal = journal.read("goals/ship.md");
+    session.open("goals/ship.md", &goal);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    session.analysed("2026-03-09.md", 1);
+    // Another program rewrites the open file, and a file not open; the editor says so.
+    journal.write(
+        "goals/ship.md",
+        goal.replace("Ship the app", "Ship on disk"),
+    );
+    journal.write("goals/talk.md", "---\ngoal: Talk on disk\n---\n");
+    let changes = json!({"changes": [
+        {"uri": session.uri("goals/ship.md"), "type": 2},
+        {"uri": session.uri("goals/talk.md"), "type": 2},
+    ]});
+    session.notify("workspace/didChangeWatchedFiles", changes);
+    session.analysed("2026-03-09.md", 1);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(
+        hover.contains("**Ship the app**"),
+        "the buffer wins: {hover}"
+    );
+    let found = session.request("workspace/symbol", json!({"query": "talk"}));
+    assert_eq!(found[0]["name"], "Talk on disk", "{found:#}");
+    let uri = session.uri("goals/ship.md");
+    session.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    session.analysed("2026-03-09.md", 1);
+    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
+    assert!(hover.contains("**Ship on disk**"), "{hover}");
+    session.shut_down();
+}
+
+#[test]
+fn a_save_publishes_the_diagnostics_of_every_file() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    session.analysed("2026-03-09.md", 1);
+    // A file no editor has open gets a problem; saving any file reports it.
+    journal.write("goals/bad.md", "---\ngoal: Bad\ndue: whenever\n---\n");
+    let uri = session.uri("2026-03-09.md");
+    session.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let problems = session.diagnostics_until("goals/bad.md", |messages| {
+        messages.iter().any(|m| m.contains("whenever"))
+    });
+    assert_eq!(problems[0]["severity"], 1, "{problems:#?}");
+    session.shut_down();
+}
+
+#[test]
+fn hover_in_a_list_of_goals_shows_the_goal_whose_keys_the_cursor_is_among() {
+    let journal = Journal::new().file(
+        "goals.md",
+        "---\ngoals:\n  - title: Alpha\n    due: 2026-04-01\n  - title: Beta\n    due: 2026-05-01\n---\n",
+    );
+    let mut session = Session::start(&journal, TODAY);
+    session.open("goals.md", &journal.read("goals.md"));
+    session.analysed("goals.md", 1);
+    let alpha = session.hover("goals.md", 3, 6).unwrap();
+    assert!(alpha.contains("**Alpha**"), "{alpha}");
+    let beta = session.hover("goals.md", 5, 6).unwrap();
+    assert!(
+        beta.contains("**Beta**") && beta.contains("due 2026-05-01"),
+        "{beta}"
+    );
+    session.shut_down();
+}
+
+#[test]
+fn hover_on_a_cadence_goal_shows_this_period() {
+    let journal = Journal::new()
+        .file(
+            "goals/run.md",
+            "---\ngoal: Run\ncadence: {count: 2, per: week}\n---\n- [x] ran ✅ 2026-03-09\n",
+        )
+        .entry("2026-03-10", "Ran again #run\n");
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-10.md", &journal.read("2026-03-10.md"));
+    session.analysed("2026-03-10.md", 1);
+    let hover = session.hover("2026-03-10.md", 0, 11).unwrap();
+    assert!(
+        hover.contains("this period (") && hover.contains("): 1/2"),
+        "{hover}"
+    );
     session.shut_down();
 }

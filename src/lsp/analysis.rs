@@ -128,3 +128,74 @@ fn opened<'a>(
     }
     Ok(workspace.as_mut().expect("opened above"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ServerOptions {
+        ServerOptions {
+            today: Date::from_ymd(2026, 3, 10),
+            read_cache: false,
+        }
+    }
+
+    #[test]
+    fn only_the_newest_waiting_request_is_analysed() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        let newest = AtomicU64::new(3);
+        for generation in 1..=3 {
+            let text = format!("---\ngoal: Ship {generation}\n---\n");
+            let buffers = HashMap::from([("goal.md".to_string(), text)]);
+            jobs.send(Job {
+                generation,
+                buffers,
+            })
+            .unwrap();
+        }
+        drop(jobs);
+        work(
+            folder.path(),
+            options(),
+            &job_receiver,
+            &outcome_sender,
+            &newest,
+        );
+        let analysed: Vec<(u64, String)> = outcomes
+            .try_iter()
+            .map(|outcome| match outcome {
+                Outcome::Analysed(snapshot) => {
+                    (snapshot.generation, snapshot.report.goals[0].title.clone())
+                }
+                Outcome::Failed(message) => panic!("{message}"),
+            })
+            .collect();
+        assert_eq!(analysed, [(3, "Ship 3".to_string())]);
+    }
+
+    #[test]
+    fn work_for_a_request_made_stale_meanwhile_is_dropped() {
+        let folder = tempfile::tempdir().unwrap();
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        // An edit of generation 2 came after the request of generation 1 was taken.
+        let newest = AtomicU64::new(2);
+        jobs.send(Job {
+            generation: 1,
+            buffers: HashMap::new(),
+        })
+        .unwrap();
+        drop(jobs);
+        work(
+            folder.path(),
+            options(),
+            &job_receiver,
+            &outcome_sender,
+            &newest,
+        );
+        assert_eq!(outcomes.try_iter().count(), 0);
+    }
+}

@@ -28,7 +28,7 @@ pub(crate) fn named_at<'a>(c: &Context<'a>) -> Option<Named<'a>> {
                     .map(|goal| Named::Goal(goal, Some(range)));
             }
             Token::Link(target) => {
-                let note = note_of_link(c, &target)?;
+                let note = snapshot.note_of_link(&target, c.path)?;
                 return Some(match snapshot.goals_of_file(&note.path).next() {
                     Some(goal) => Named::Goal(goal, Some(range)),
                     None => Named::Note(note, range),
@@ -54,8 +54,14 @@ fn declared_goal_at<'a>(c: &Context<'a>) -> Option<&'a GoalReport> {
     let in_front_matter =
         tokens::front_matter_lines((0..c.buffer.line_count()).map(|n| c.buffer.line(n)))
             .is_some_and(|lines| lines.contains(&c.position.line));
+    let declared_above = document
+        .goals
+        .iter()
+        .rposition(|goal| goal.position.line <= line);
     let index = if in_front_matter {
-        0
+        // The goal whose keys the cursor is among: of a `goals:` list, the last one
+        // declared above it.
+        declared_above.unwrap_or(0)
     } else {
         document
             .goals
@@ -64,24 +70,4 @@ fn declared_goal_at<'a>(c: &Context<'a>) -> Option<&'a GoalReport> {
     };
     document.goals.get(index)?;
     c.snapshot.goals_of_file(c.path).nth(index)
-}
-
-/// The note a `[[wikilink]]` names: by file name (case-insensitive, `.md` optional) or
-/// by the end of its path, preferring the linking note's folder, then the shortest path.
-pub(crate) fn note_of_link<'a>(c: &Context<'a>, target: &str) -> Option<&'a Note> {
-    let wanted =
-        crate::paths::strip_markdown_extension(target.trim_start_matches('/')).to_lowercase();
-    if wanted.is_empty() {
-        return None;
-    }
-    let folder = |path: &str| path.rsplit_once('/').map_or("", |(f, _)| f).to_string();
-    let here = folder(c.path);
-    c.snapshot
-        .notes
-        .iter()
-        .filter(|note| {
-            let path = crate::paths::strip_markdown_extension(&note.path).to_lowercase();
-            path == wanted || path.ends_with(&format!("/{wanted}"))
-        })
-        .min_by_key(|note| (folder(&note.path) != here, note.path.len()))
 }

@@ -11,7 +11,7 @@ use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
 use crate::document::ParseOptions;
 use crate::git::History;
-use crate::model::Journal;
+use crate::model::{Journal, LinkTarget, NoteIndex};
 
 pub(crate) struct Snapshot {
     /// The edit generation whose buffers it was made from (see `super::analysis`).
@@ -20,6 +20,8 @@ pub(crate) struct Snapshot {
     pub(crate) hints: Vec<Hint>,
     /// Every journal document: its path and title, sorted by path.
     pub(crate) notes: Vec<Note>,
+    /// The notes by the names `[[wikilinks]]` use, as the journal resolves them.
+    links: NoteIndex,
     /// How the journal's documents are parsed: an open buffer is parsed the same way.
     pub(crate) parse: ParseOptions,
     /// `report.goals` by id.
@@ -63,6 +65,7 @@ impl Snapshot {
                 })
                 .collect(),
             parse,
+            links: NoteIndex::new(&journal.documents),
             goal_by_id,
             report,
         }
@@ -78,6 +81,18 @@ impl Snapshot {
         self.goal_by_id
             .get(&id.to_lowercase())
             .map(|&index| &self.report.goals[index])
+    }
+
+    /// The note a `[[wikilink]]` to `target` in the note at `from` names, as the journal
+    /// resolves it (file names, folders, Logseq page names).
+    pub(crate) fn note_of_link(&self, target: &str, from: &str) -> Option<&Note> {
+        match self
+            .links
+            .resolve_from(|d| &self.notes[d].path, target, from)
+        {
+            LinkTarget::Document(index) => Some(&self.notes[index]),
+            LinkTarget::SameNote | LinkTarget::Attachment | LinkTarget::Missing => None,
+        }
     }
 
     /// The goals declared in the file `path`, in file order.
