@@ -19,6 +19,7 @@ mod init;
 mod limits;
 mod lsp;
 mod lsp_edit;
+mod neovim;
 mod reviews;
 mod safety;
 mod serve;
