@@ -363,6 +363,43 @@ fn a_missing_key_of_a_goal_in_a_list_goes_at_the_end_of_its_item() {
         edits(&session, &why["edit"]),
         [edit("goals.md", (8, 0, 8, 0), "    why: \n")]
     );
+    // The first goal's keys end before the blank line.
+    let rename_first = {
+        let mut params = session.at("goals.md", 2, 12);
+        params["newName"] = json!("shipped");
+        session.request("textDocument/rename", params)
+    };
+    assert_eq!(
+        edits(&session, &rename_first),
+        [edit("goals.md", (2, 4, 2, 4), "id: shipped\n    ")]
+    );
+    session.shut_down();
+}
+
+#[test]
+fn a_goal_mapping_gets_its_keys_inside_the_mapping() {
+    let text = "---\ngoal:\n  title: Mapped\n  due: 2026-04-01\n---\n- [ ] a\n";
+    let journal = Journal::new().file("mapped.md", text);
+    let mut session = Session::start(&journal, TODAY);
+    session.open("mapped.md", text);
+    session.analysed("mapped.md", 1);
+    let why = action(&actions(&mut session, "mapped.md", 1), "Add `why:`").clone();
+    assert_eq!(
+        edits(&session, &why["edit"]),
+        [edit("mapped.md", (4, 0, 4, 0), "  why: \n")]
+    );
+    let mut params = session.at("mapped.md", 2, 10);
+    params["newName"] = json!("mapped-goal");
+    let result = session.request("textDocument/rename", params);
+    let found = edits(&session, &result);
+    assert_eq!(
+        found,
+        [edit("mapped.md", (2, 2, 2, 2), "id: mapped-goal\n  ")]
+    );
+    assert_eq!(
+        applied(text, "mapped.md", &found),
+        "---\ngoal:\n  id: mapped-goal\n  title: Mapped\n  due: 2026-04-01\n---\n- [ ] a\n"
+    );
     session.shut_down();
 }
 

@@ -7,6 +7,7 @@
 use std::ops::{Range, RangeInclusive};
 
 use super::Context;
+use super::buffers::Buffer;
 use super::completion::named_dates;
 use super::editing::workspace_edit;
 use super::protocol::{ActionKind, CodeAction, FileRange, TextRange};
@@ -203,32 +204,22 @@ fn weekday(word: &str) -> Option<Weekday> {
 /// front-matter. A due date is offered at the end of the month and in three months (as
 /// `trailmark init`'s example goal has); `why:` is left for the reason to be typed.
 fn missing_field(c: &Context<'_>, position: Position, message: &str) -> Vec<CodeAction> {
-    let Some(at) = end_of_goal(c, position) else {
+    let Some((lines, indent)) = goal_block(c.buffer, position) else {
         return Vec::new();
     };
-    let indent = " ".repeat(position.column.saturating_sub(1) as usize);
     // A key that is there with a value that is no date (`due: next week`) gets the fix
     // of its value, not a second key.
-    // A goal of the whole file has its keys anywhere in the front-matter.
-    let first = match position.column {
-        0 | 1 => 1,
-        _ => position.line.saturating_sub(1),
-    };
     let has = |key: &str| {
-        (first..at).any(|line| {
+        lines.clone().any(|line| {
             let text = c.buffer.line(line);
-            let text = text.strip_prefix(indent.as_str()).unwrap_or(text);
-            let text = text.strip_prefix("- ").unwrap_or(text);
-            text.starts_with(&format!("{key}:"))
+            text.get(indent..)
+                .is_some_and(|rest| rest.starts_with(&format!("{key}:")))
+                && matches!(text[..indent].trim(), "" | "-")
         })
     };
     let add = |title: String, line: String, preferred| {
-        fix(
-            c,
-            title,
-            vec![(at, 0..0, format!("{indent}{line}\n"))],
-            preferred,
-        )
+        let text = format!("{}{line}\n", " ".repeat(indent));
+        fix(c, title, vec![(lines.end, 0..0, text)], preferred)
     };
     let mut fixes = Vec::new();
     if message.contains("has no due date") && !has("due") {
@@ -252,28 +243,45 @@ fn missing_field(c: &Context<'_>, position: Position, message: &str) -> Vec<Code
     fixes
 }
 
-/// The line (0-based) to insert a key of the goal declared at `position` before: after
-/// its mapping's last line, which is the front-matter's closing line for a goal of the
-/// whole file.
-fn end_of_goal(c: &Context<'_>, position: Position) -> Option<u32> {
-    let front = front_matter_lines((0..c.buffer.line_count()).map(|n| c.buffer.line(n)))?;
+/// The goal declared at `position` in the front-matter: the lines (0-based) of its
+/// mapping, and the column (in bytes of spaces) of its keys. A goal of the whole file
+/// has the front-matter's lines at column 0; a goal of `goals:` (`- title: ...`) or a
+/// `goal:` mapping has the lines indented at least as far as its keys.
+pub(crate) fn goal_block(buffer: &Buffer, position: Position) -> Option<(Range<u32>, usize)> {
+    let front = front_matter_lines((0..buffer.line_count()).map(|n| buffer.line(n)))?;
     let close = front.end - 1;
     let first = position.line.checked_sub(1)?;
-    if !front.contains(&first) || position.column <= 1 {
-        return Some(close);
+    if !front.contains(&first) || first == close {
+        return None;
     }
-    // A goal of a list (`- title: ...`) or a mapping: its lines are indented at least
-    // as far as its first key.
-    let indent = position.column as usize - 1;
-    let inside = |line: u32| {
-        let text = c.buffer.line(line);
-        let spaces = text.len() - text.trim_start_matches(' ').len();
-        text.trim().is_empty() || spaces >= indent
+    let declared = buffer.line(first);
+    let mapping_below = position.column <= 1
+        && declared
+            .strip_prefix("goal:")
+            .is_some_and(|rest| rest.trim().is_empty());
+    let (start, indent) = match (mapping_below, position.column) {
+        (true, _) => {
+            let next = buffer.line(first + 1);
+            (first + 1, next.len() - next.trim_start_matches(' ').len())
+        }
+        (false, 0 | 1) => return Some((1..close, 0)),
+        (false, column) => (first, column as usize - 1),
     };
-    let after = (first + 1..close)
+    if indent == 0 || start >= close {
+        return Some((1..close, 0));
+    }
+    let inside = |line: u32| {
+        let text = buffer.line(line);
+        text.trim().is_empty() || text.len() - text.trim_start_matches(' ').len() >= indent
+    };
+    let mut end = (start + 1..close)
         .find(|&line| !inside(line))
         .unwrap_or(close);
-    Some(after)
+    // Blank lines between goals stay between them.
+    while end > start + 1 && buffer.line(end - 1).trim().is_empty() {
+        end -= 1;
+    }
+    Some((start..end, indent))
 }
 
 fn byte_of_column(line: &str, column: u32) -> usize {

@@ -177,8 +177,14 @@ fn places(
     }
     if let Some(declared) = implicit_declaration(document, goal) {
         // Written before the goal's first key, at its indentation: `id:` then stands in
-        // the goal's mapping whatever its keys hold (a title over several lines).
-        let position = declared.position;
+        // the goal's mapping whatever its keys hold (a title over several lines). A
+        // `goal:` mapping's first key is on the line below `goal:`.
+        let position = match super::fixes::goal_block(buffer, declared.position) {
+            Some((lines, indent)) if lines.start + 1 > declared.position.line => {
+                Position::new(lines.start + 1, indent as u32 + 1)
+            }
+            _ => declared.position,
+        };
         let line = buffer.line(position.line.saturating_sub(1));
         let at = byte_of_column(line, position.column);
         let indent = " ".repeat(line[..at].chars().count());
