@@ -202,6 +202,40 @@ fn rename_refuses_an_id_that_is_taken_or_not_an_id() {
     session.shut_down();
 }
 
+#[test]
+fn rename_of_one_of_two_goals_with_one_id_leaves_the_other_its_id() {
+    let journal = Journal::new()
+        .file(
+            "goals/a.md",
+            "---\ngoal: Learn SQL\nid: learn-sql\n---\n- [ ] a\n",
+        )
+        .file(
+            "goals/b.md",
+            "---\ngoal: SQL again\nid: learn-sql\n---\n- [ ] b\n",
+        );
+    let mut session = Session::start(&journal, TODAY);
+    session.open("goals/b.md", &journal.read("goals/b.md"));
+    session.analysed("goals/b.md", 1);
+    // The later one is `learn-sql-2`, whatever its `id:` says.
+    let prepared = session.request("textDocument/prepareRename", session.at("goals/b.md", 2, 6));
+    assert_eq!(prepared["placeholder"], "learn-sql-2");
+    let mut params = session.at("goals/b.md", 2, 6);
+    params["newName"] = json!("sql-again");
+    let result = session.request("textDocument/rename", params);
+    assert_eq!(
+        edits(&session, &result),
+        [edit("goals/b.md", (2, 4, 2, 13), "sql-again")]
+    );
+    let mut params = session.at("goals/a.md", 2, 6);
+    params["newName"] = json!("sql");
+    let result = session.request("textDocument/rename", params);
+    assert_eq!(
+        edits(&session, &result),
+        [edit("goals/a.md", (2, 4, 2, 13), "sql")]
+    );
+    session.shut_down();
+}
+
 /// The code actions for line `line` of `path`, by title.
 fn actions(session: &mut Session, path: &str, line: u32) -> Vec<Value> {
     let params = json!({

@@ -74,6 +74,11 @@ impl Texts<'_> {
         Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// The journal paths of the editor's open buffers.
+    pub(crate) fn open_paths(&self) -> impl Iterator<Item = &str> {
+        self.server.buffers.keys().map(String::as_str)
+    }
+
     /// Whether the editor has the journal file `path` open.
     pub(crate) fn is_open(&self, path: &str) -> bool {
         self.server.buffers.contains_key(path)

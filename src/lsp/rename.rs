@@ -14,7 +14,7 @@ use super::protocol::{FileRange, TextRange, WorkspaceEdit};
 use super::tokens::{self, Token};
 use crate::analyse::GoalReport;
 use crate::diagnostic::Position;
-use crate::document::Document;
+use crate::document::{Document, GoalDecl};
 
 /// The id under the cursor and its range, or why there is nothing to rename.
 pub(crate) fn prepare(c: &Context<'_>) -> Result<(TextRange, String), String> {
@@ -60,6 +60,8 @@ pub(crate) fn rename(
     }
     let mut paths: Vec<&str> = c.snapshot.notes.iter().map(|n| n.path.as_str()).collect();
     paths.push(c.path);
+    // Open buffers of files not analysed yet (new, unsaved).
+    paths.extend(texts.open_paths());
     paths.sort_unstable();
     paths.dedup();
     let mut edits = Vec::new();
@@ -90,11 +92,12 @@ pub(crate) fn rename(
 /// The goal the cursor names, with the range of the name when it stands on one.
 fn goal_at<'a>(c: &Context<'a>) -> Result<(&'a GoalReport, Option<Range<usize>>), String> {
     let token = tokens::token_at(c.line(), c.offset_in_line());
-    if let Some((Token::Value { key, value }, range)) = &token
+    // On `id:`, the goal declared there: two goals may write one id (the later one is
+    // reported with a suffix), so the id does not say which.
+    if let Some((Token::Value { key, .. }, range)) = &token
         && key == "id"
+        && let Some(Named::Goal(goal, None)) = named_at(c)
     {
-        let id = crate::slug::slugify(value);
-        let goal = c.snapshot.goal(&id).ok_or_else(|| unknown(&id))?;
         return Ok((goal, Some(range.clone())));
     }
     if let Some((Token::Tag(name), _)) = &token
@@ -132,83 +135,90 @@ fn places(
 ) -> Vec<(TextRange, String)> {
     let old = goal.id.as_str();
     let mut places = Vec::new();
-    // `id:` and `parent:` values are read as slugs (`Ship It` is `ship-it`); keys,
-    // tags and headings by their lowercase text, so a heading with the goal's title
-    // keeps it.
-    let mut replace = |position: Position, name: fn(&str) -> Range<usize>, as_slug: bool| {
+    let mut replace = |position: Position, name: fn(&str) -> Range<usize>, read: Read| {
         let line = buffer.line(position.line.saturating_sub(1));
         let start = byte_of_column(line, position.column);
         let range = name(&line[start..]);
-        let written = &line[start + range.start..start + range.end];
-        let read = match as_slug {
-            true => crate::slug::slugify(written),
-            false => written.to_lowercase(),
+        let bytes = start + range.start..start + range.end;
+        let names_goal = match read {
+            Read::Slug => crate::slug::slugify(&line[bytes.clone()]) == old,
+            Read::Lowercase => line[bytes.clone()].to_lowercase() == old,
+            Read::Own => true,
         };
-        if read == old {
-            places.push((
-                line_range(
-                    buffer,
-                    position.line,
-                    start + range.start..start + range.end,
-                ),
-                new_id.to_string(),
-            ));
+        if names_goal {
+            let range = line_range(buffer, position.line, bytes);
+            places.push((range, new_id.to_string()));
         }
     };
     for declared in &document.goals {
-        if let Some(id) = &declared.id {
-            replace(id.position, scalar, true);
+        // Only the goal's own `id:`, whatever it says (a duplicate's is reported with a
+        // suffix, `learn-sql-2`): another goal that writes the same id keeps it.
+        if let Some(id) = &declared.id
+            && declares(document, declared, goal)
+        {
+            replace(id.position, scalar, Read::Own);
         }
         if let Some(parent) = &declared.parent {
-            replace(parent.position, scalar, true);
+            replace(parent.position, scalar, Read::Slug);
         }
     }
     for key in document.metrics.iter().map(|m| m.position) {
-        replace(key, key_name, false);
+        replace(key, key_name, Read::Lowercase);
     }
     for key in document.checkins.iter().map(|c| c.position) {
-        replace(key, key_name, false);
+        replace(key, key_name, Read::Lowercase);
     }
     for tag in document.tags.iter().filter(|tag| tag.value == old) {
-        replace(tag.position, tag_name, false);
+        replace(tag.position, tag_name, Read::Lowercase);
     }
     for heading in &document.headings {
-        replace(heading.position, heading_text, false);
+        replace(heading.position, heading_text, Read::Lowercase);
     }
-    if let Some(declared) = implicit_declaration(document, goal) {
-        // Written before the goal's first key, at its indentation: `id:` then stands in
-        // the goal's mapping whatever its keys hold (a title over several lines). A
-        // `goal:` mapping's first key is on the line below `goal:`.
-        let position = match super::fixes::goal_block(buffer, declared.position) {
-            Some((lines, indent)) if lines.start + 1 > declared.position.line => {
-                Position::new(lines.start + 1, indent as u32 + 1)
-            }
-            _ => declared.position,
-        };
-        let line = buffer.line(position.line.saturating_sub(1));
-        let at = byte_of_column(line, position.column);
-        let indent = " ".repeat(line[..at].chars().count());
-        places.push((
-            line_range(buffer, position.line, at..at),
-            format!("id: {new_id}\n{indent}"),
-        ));
+    if let Some(declared) = document
+        .goals
+        .iter()
+        .find(|declared| declared.id.is_none() && declares(document, declared, goal))
+    {
+        places.push(added_id(buffer, declared.position, new_id));
     }
     places
 }
 
-/// The declaration of `goal` in `document` when it has no `id:` (its id was made from
-/// its title), so renaming it means adding one.
-fn implicit_declaration<'a>(
-    document: &'a Document,
-    goal: &GoalReport,
-) -> Option<&'a crate::document::GoalDecl> {
-    if document.path != goal.file {
-        return None;
-    }
-    document
-        .goals
-        .iter()
-        .find(|declared| declared.position.line == goal.line && declared.id.is_none())
+/// How a place is read to tell whether it names the goal.
+#[derive(Clone, Copy)]
+enum Read {
+    /// As a slug (`parent: Ship It` is `ship-it`), as the journal reads `parent:`.
+    Slug,
+    /// Lowercased, as tags and keys are read; a heading with the goal's title is not
+    /// its id, and keeps its text.
+    Lowercase,
+    /// The goal's own `id:`: it names the goal, whatever it says.
+    Own,
+}
+
+/// Whether `declared` is the declaration of `goal`.
+fn declares(document: &Document, declared: &GoalDecl, goal: &GoalReport) -> bool {
+    document.path == goal.file && declared.position.line == goal.line
+}
+
+/// The `id:` line that gives the goal declared at `position` (whose id was made from
+/// its title) the id `new_id`. It is written before the goal's first key, at its
+/// indentation, so that it stands in the goal's mapping whatever its keys hold (a title
+/// over several lines); a `goal:` mapping's first key is on the line below `goal:`.
+fn added_id(buffer: &Buffer, position: Position, new_id: &str) -> (TextRange, String) {
+    let position = match super::fixes::goal_block(buffer, position) {
+        Some((lines, indent)) if lines.start + 1 > position.line => {
+            Position::new(lines.start + 1, indent as u32 + 1)
+        }
+        _ => position,
+    };
+    let line = buffer.line(position.line.saturating_sub(1));
+    let at = byte_of_column(line, position.column);
+    let indent = " ".repeat(line[..at].chars().count());
+    (
+        line_range(buffer, position.line, at..at),
+        format!("id: {new_id}\n{indent}"),
+    )
 }
 
 /// The byte offset of 1-based character column `column` of `line`.
