@@ -319,7 +319,7 @@ fn code_actions_tick_reopen_and_cancel_milestones_as_tasks_writes_them() {
 
 #[test]
 fn quick_fixes_for_a_misspelt_tag_a_date_in_words_and_missing_keys() {
-    let goal = "---\ngoal: Give a talk\ndue: next week\n---\n- [ ] slides #shp\n";
+    let goal = "---\ngoal: Give a talk\ndue: next week\n---\n- [ ] slides #shp 📅 friday\n";
     let journal = Journal::new()
         .file(
             "goals/ship.md",
@@ -338,6 +338,13 @@ fn quick_fixes_for_a_misspelt_tag_a_date_in_words_and_missing_keys() {
     assert_eq!(
         edits(&session, &fix["edit"]),
         [edit(path, (4, 14, 4, 17), "ship")]
+    );
+
+    // A milestone's date too.
+    let fix = action(&tag, "Write `friday` as 2026-03-13 (next friday)");
+    assert_eq!(
+        edits(&session, &fix["edit"]),
+        [edit(path, (4, 21, 4, 27), "2026-03-13")]
     );
 
     let date = actions(&mut session, path, 2);

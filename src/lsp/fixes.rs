@@ -83,12 +83,13 @@ fn find_name(line: &str, from: usize, name: &str) -> Option<Range<usize>> {
         })
 }
 
-/// "`next week` is not a date": each day the words may mean, as a fix.
+/// "`next week` is not a date" (of a front-matter key, or of a milestone's `📅`): each
+/// day the words may mean, as a fix.
 fn date_in_words(c: &Context<'_>, position: Position, message: &str) -> Vec<CodeAction> {
     let Some(words) = message
-        .strip_prefix('`')
-        .and_then(|rest| rest.split_once("` is not a date"))
-        .map(|(words, _)| words)
+        .split_once("` is not a date")
+        .and_then(|(before, _)| before.rsplit_once('`'))
+        .map(|(_, words)| words)
     else {
         return Vec::new();
     };
