@@ -81,7 +81,7 @@ impl Session {
             json!({
                 "processId": null,
                 "rootUri": uri_of(folder),
-                "capabilities": {},
+                "capabilities": {"window": {"showDocument": {"support": true}}},
                 "workspaceFolders": [{"uri": uri_of(folder), "name": "journal"}],
             }),
         );

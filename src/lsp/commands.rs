@@ -21,6 +21,20 @@ pub(crate) fn run(command: &Command, snapshot: &Snapshot, texts: &Texts<'_>) -> 
     outcome.unwrap_or_else(|message| vec![EditorRequest::Say(message)])
 }
 
+/// `requests` for an editor that cannot be asked to show a file: where it is, said.
+pub(crate) fn said_instead(requests: Vec<EditorRequest>) -> Vec<EditorRequest> {
+    requests
+        .into_iter()
+        .map(|request| match request {
+            EditorRequest::Show { path, .. } => EditorRequest::Say(format!(
+                "open {} (your editor does not let trailmark open it)",
+                path.display()
+            )),
+            other => other,
+        })
+        .collect()
+}
+
 /// The journal's settings, read now: the output folder may have moved since the start.
 fn config_of(texts: &Texts<'_>) -> Result<Config, String> {
     let root = texts.root();
@@ -87,4 +101,33 @@ fn new_entry(
         created: Some((path, file.content)),
     };
     Ok(vec![EditorRequest::Apply(edit), show])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_editor_that_cannot_show_a_file_is_told_where_it_is() {
+        let path = PathBuf::from("/journal/_reports/goals/ship.html");
+        let edit = EditorRequest::Apply(WorkspaceEdit::default());
+        let requests = vec![
+            edit.clone(),
+            EditorRequest::Show {
+                path,
+                external: true,
+            },
+        ];
+        assert_eq!(
+            said_instead(requests),
+            [
+                edit,
+                EditorRequest::Say(
+                    "open /journal/_reports/goals/ship.html (your editor does not let \
+                     trailmark open it)"
+                        .to_string()
+                )
+            ]
+        );
+    }
 }

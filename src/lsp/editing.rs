@@ -31,7 +31,11 @@ impl Server<'_> {
                 )
             }
             EditQuery::Command(command) => {
-                EditAnswer::Command(commands::run(&command, &self.snapshot, &self.texts()))
+                let requests = commands::run(&command, &self.snapshot, &self.texts());
+                EditAnswer::Command(match self.shows_documents {
+                    true => requests,
+                    false => commands::said_instead(requests),
+                })
             }
         }
     }

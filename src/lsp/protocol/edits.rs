@@ -106,6 +106,11 @@ pub(crate) fn capabilities(capabilities: &mut lsp::ServerCapabilities) {
     });
 }
 
+/// Whether the editor, by `initialize`'s parameters, can be asked to show a file.
+pub(crate) fn shows_documents(params: &Value) -> bool {
+    params["capabilities"]["window"]["showDocument"]["support"] == true
+}
+
 fn params<P: serde::de::DeserializeOwned>(request: &Request) -> Option<P> {
     serde_json::from_value(request.params.clone()).ok()
 }
