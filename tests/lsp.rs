@@ -81,7 +81,10 @@ impl Session {
             json!({
                 "processId": null,
                 "rootUri": uri_of(folder),
-                "capabilities": {"window": {"showDocument": {"support": true}}},
+                "capabilities": {
+                    "window": {"showDocument": {"support": true}},
+                    "workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}},
+                },
                 "workspaceFolders": [{"uri": uri_of(folder), "name": "journal"}],
             }),
         );

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::editing::Texts;
-use super::protocol::{Command, EditorRequest, WorkspaceEdit};
+use super::protocol::{Command, EditorAbilities, EditorRequest, WorkspaceEdit};
 use super::snapshot::Snapshot;
 use crate::config::{self, Config};
 use crate::scaffold;
@@ -21,18 +21,34 @@ pub(crate) fn run(command: &Command, snapshot: &Snapshot, texts: &Texts<'_>) -> 
     outcome.unwrap_or_else(|message| vec![EditorRequest::Say(message)])
 }
 
-/// `requests` for an editor that cannot be asked to show a file: where it is, said.
-pub(crate) fn said_instead(requests: Vec<EditorRequest>) -> Vec<EditorRequest> {
-    requests
-        .into_iter()
-        .map(|request| match request {
-            EditorRequest::Show { path, .. } => EditorRequest::Say(format!(
-                "open {} (your editor does not let trailmark open it)",
-                path.display()
-            )),
-            other => other,
-        })
-        .collect()
+/// `requests` as `editor` can take them: a file it cannot be asked to show is said
+/// instead, and a file it cannot create is left to `trailmark new`.
+pub(crate) fn as_editor_can(
+    requests: Vec<EditorRequest>,
+    editor: EditorAbilities,
+) -> Vec<EditorRequest> {
+    let mut can = Vec::new();
+    for request in requests {
+        match request {
+            EditorRequest::Show { path, .. } if !editor.shows_documents => {
+                can.push(EditorRequest::Say(format!(
+                    "open {} (your editor does not let trailmark open it)",
+                    path.display()
+                )));
+            }
+            EditorRequest::Apply(edit) if !editor.creates_files && edit.created.is_some() => {
+                let path = edit.created.map(|(path, _)| path).unwrap_or_default();
+                // Nothing else to do: showing a file not made would fail.
+                return vec![EditorRequest::Say(format!(
+                    "your editor cannot create {} from here: run `trailmark new entry` in the \
+                     journal",
+                    path.display()
+                ))];
+            }
+            other => can.push(other),
+        }
+    }
+    can
 }
 
 /// The journal's settings, read now: the output folder may have moved since the start.
@@ -107,27 +123,51 @@ fn new_entry(
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_editor_that_cannot_show_a_file_is_told_where_it_is() {
-        let path = PathBuf::from("/journal/_reports/goals/ship.html");
-        let edit = EditorRequest::Apply(WorkspaceEdit::default());
-        let requests = vec![
-            edit.clone(),
+    fn requests() -> Vec<EditorRequest> {
+        let path = PathBuf::from("/journal/journal/2026/2026-03-10.md");
+        let edit = WorkspaceEdit {
+            edits: Vec::new(),
+            created: Some((path.clone(), "---\n".to_string())),
+        };
+        vec![
+            EditorRequest::Apply(edit),
             EditorRequest::Show {
                 path,
-                external: true,
+                external: false,
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn what_the_editor_cannot_do_is_said_instead() {
+        let all = EditorAbilities {
+            shows_documents: true,
+            creates_files: true,
+        };
+        assert_eq!(as_editor_can(requests(), all), requests());
+        let no_show = EditorAbilities {
+            shows_documents: false,
+            ..all
+        };
         assert_eq!(
-            said_instead(requests),
-            [
-                edit,
-                EditorRequest::Say(
-                    "open /journal/_reports/goals/ship.html (your editor does not let \
-                     trailmark open it)"
-                        .to_string()
-                )
-            ]
+            as_editor_can(requests(), no_show)[1],
+            EditorRequest::Say(
+                "open /journal/journal/2026/2026-03-10.md (your editor does not let trailmark \
+                 open it)"
+                    .to_string()
+            )
+        );
+        let no_create = EditorAbilities {
+            creates_files: false,
+            ..all
+        };
+        assert_eq!(
+            as_editor_can(requests(), no_create),
+            [EditorRequest::Say(
+                "your editor cannot create /journal/journal/2026/2026-03-10.md from here: run \
+                 `trailmark new entry` in the journal"
+                    .to_string()
+            )]
         );
     }
 }

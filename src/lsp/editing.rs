@@ -32,10 +32,7 @@ impl Server<'_> {
             }
             EditQuery::Command(command) => {
                 let requests = commands::run(&command, &self.snapshot, &self.texts());
-                EditAnswer::Command(match self.shows_documents {
-                    true => requests,
-                    false => commands::said_instead(requests),
-                })
+                EditAnswer::Command(commands::as_editor_can(requests, self.editor))
             }
         }
     }

@@ -62,14 +62,14 @@ pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
     let (connection, io_threads) = Connection::stdio();
     let lost = |error: lsp_server::ProtocolError| Error::Lsp(error.to_string());
     let (id, params) = connection.initialize_start().map_err(lost)?;
-    let shows_documents = protocol::shows_documents(&params);
+    let editor = protocol::editor_abilities(&params);
     let folders = protocol::workspace_folders(params);
     let root = journal_root(&folders);
     connection
         .initialize_finish(id, protocol::initialize_result())
         .map_err(lost)?;
     let mut server = Server::new(&connection, root, options);
-    server.shows_documents = shows_documents;
+    server.editor = editor;
     server.serve(&connection.receiver);
     drop(server);
     drop(connection);
@@ -109,8 +109,8 @@ struct Server<'a> {
     publish_all: bool,
     /// The files with diagnostics published, to clear them once they have none.
     published: HashSet<String>,
-    /// Whether the editor can be asked to show a file (`window/showDocument`).
-    shows_documents: bool,
+    /// What the editor can be asked to do, for the commands.
+    editor: protocol::EditorAbilities,
 }
 
 impl<'a> Server<'a> {
@@ -127,7 +127,7 @@ impl<'a> Server<'a> {
             analyse_at: None,
             publish_all: true,
             published: HashSet::new(),
-            shows_documents: false,
+            editor: protocol::EditorAbilities::default(),
         }
     }
 

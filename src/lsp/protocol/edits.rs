@@ -106,9 +106,27 @@ pub(crate) fn capabilities(capabilities: &mut lsp::ServerCapabilities) {
     });
 }
 
-/// Whether the editor, by `initialize`'s parameters, can be asked to show a file.
-pub(crate) fn shows_documents(params: &Value) -> bool {
-    params["capabilities"]["window"]["showDocument"]["support"] == true
+/// What the editor says it can do, of what the commands ask of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct EditorAbilities {
+    /// Show a file when asked (`window/showDocument`).
+    pub(crate) shows_documents: bool,
+    /// Apply an edit that creates a file (`documentChanges` with a `create`).
+    pub(crate) creates_files: bool,
+}
+
+/// The editor's abilities, from `initialize`'s parameters.
+pub(crate) fn editor_abilities(params: &Value) -> EditorAbilities {
+    let capabilities = &params["capabilities"];
+    let edits = &capabilities["workspace"]["workspaceEdit"];
+    EditorAbilities {
+        shows_documents: capabilities["window"]["showDocument"]["support"] == true,
+        // Resource operations exist only in `documentChanges`: an editor that lists
+        // `create` applies them (Neovim 0.7 lists it without saying `documentChanges`).
+        creates_files: edits["resourceOperations"]
+            .as_array()
+            .is_some_and(|operations| operations.iter().any(|op| op == "create")),
+    }
 }
 
 fn params<P: serde::de::DeserializeOwned>(request: &Request) -> Option<P> {
