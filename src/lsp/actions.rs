@@ -64,7 +64,7 @@ fn milestone_actions(c: &Context<'_>, milestone: &Milestone, line: u32) -> Vec<C
             preferred: false,
         }
     };
-    let name = &milestone.text;
+    let name = &short(&milestone.text);
     match milestone.state {
         MilestoneState::Open => vec![
             edit(
@@ -86,6 +86,16 @@ fn milestone_actions(c: &Context<'_>, milestone: &Milestone, line: u32) -> Vec<C
             &[Marker::Done, Marker::Cancelled],
             None,
         )],
+    }
+}
+
+/// A milestone's text as a menu shows it: its first words (a milestone may be a whole
+/// long paragraph).
+fn short(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text.to_string(),
     }
 }
 
@@ -282,6 +292,13 @@ mod tests {
         assert_eq!(state("> 12. [/] write", 3), Some("/"));
         assert_eq!(state("- TODO write", 1), None);
         assert_eq!(state("- [ write", 1), None);
+    }
+
+    #[test]
+    fn menus_show_a_long_milestone_cut() {
+        assert_eq!(short("write"), "write");
+        let long = "word ".repeat(30);
+        assert_eq!(short(&long), format!("{}…", "word ".repeat(12).trim_end()));
     }
 
     #[test]

@@ -38,6 +38,8 @@ impl Server<'_> {
     }
 
     /// `feature` given the context of `at`; `None` for a file outside the journal.
+    /// (`with_context` takes features that answer an `Answer`; these answer their own
+    /// values.)
     fn in_context<T>(
         &self,
         at: &super::protocol::At,
