@@ -389,6 +389,36 @@ fn quick_fixes_for_a_misspelt_tag_a_date_in_words_and_missing_keys() {
 }
 
 #[test]
+fn did_you_mean_fixes_a_parent_and_a_metrics_key() {
+    let launch = "---\ngoal: Launch\nparent: shp\n---\n- [ ] go\n";
+    let entry = "---\nmetrics: {Shp: 2}\n---\n# Monday\n";
+    let journal = Journal::new()
+        .file(
+            "goals/ship.md",
+            "---\ngoal: Ship\nid: ship\n---\n- [ ] build\n",
+        )
+        .file("goals/launch.md", launch)
+        .entry("2026-03-09", entry);
+    let mut session = Session::start(&journal, TODAY);
+    session.open("goals/launch.md", launch);
+    session.open("2026-03-09.md", entry);
+    session.analysed("goals/launch.md", 1);
+    let parent = actions(&mut session, "goals/launch.md", 2);
+    let fix = action(&parent, "Change `shp` to `ship`");
+    assert_eq!(
+        edits(&session, &fix["edit"]),
+        [edit("goals/launch.md", (2, 8, 2, 11), "ship")]
+    );
+    let metric = actions(&mut session, "2026-03-09.md", 1);
+    let fix = action(&metric, "Change `shp` to `ship`");
+    assert_eq!(
+        edits(&session, &fix["edit"]),
+        [edit("2026-03-09.md", (1, 10, 1, 13), "ship")]
+    );
+    session.shut_down();
+}
+
+#[test]
 fn a_missing_key_of_a_goal_in_a_list_goes_at_the_end_of_its_item() {
     let text = "---\ngoals:\n  - title: Ship\n    due: 2026-04-01\n    why: Customers wait\n\
                 \n  - title: Talk\n    due: 2026-05-01\n---\n";
