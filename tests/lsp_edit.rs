@@ -318,6 +318,35 @@ fn code_actions_tick_reopen_and_cancel_milestones_as_tasks_writes_them() {
 }
 
 #[test]
+fn logseq_tasks_change_their_keyword() {
+    let goal = "---\ngoal: Ship\nid: ship\n---\n- TODO call Ana\n- DONE book room\n";
+    let journal = Journal::new().file("goals/ship.md", goal);
+    let mut session = Session::start(&journal, TODAY);
+    let path = "goals/ship.md";
+    let open = actions(&mut session, path, 4);
+    assert_eq!(
+        edits(
+            &session,
+            &action(&open, "Mark done (DONE): call Ana")["edit"]
+        ),
+        [edit(path, (4, 2, 4, 6), "DONE")]
+    );
+    assert_eq!(
+        edits(
+            &session,
+            &action(&open, "Cancel (CANCELED): call Ana")["edit"]
+        ),
+        [edit(path, (4, 2, 4, 6), "CANCELED")]
+    );
+    let done = actions(&mut session, path, 5);
+    assert_eq!(
+        edits(&session, &action(&done, "Reopen (TODO): book room")["edit"]),
+        [edit(path, (5, 2, 5, 6), "TODO")]
+    );
+    session.shut_down();
+}
+
+#[test]
 fn quick_fixes_for_a_misspelt_tag_a_date_in_words_and_missing_keys() {
     let goal = "---\ngoal: Give a talk\ndue: next week\n---\n- [ ] slides #shp 📅 friday\n";
     let journal = Journal::new()

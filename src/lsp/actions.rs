@@ -33,8 +33,7 @@ pub(crate) fn code_actions(c: &Context<'_>, last_line: u32) -> Vec<CodeAction> {
 fn milestone_actions(c: &Context<'_>, milestone: &Milestone, line: u32) -> Vec<CodeAction> {
     let text = c.buffer.line(line);
     let Some(checkbox) = checkbox(text, milestone.position.column) else {
-        // A Logseq item (`- TODO call Ana`): its keyword is its state, not a checkbox.
-        return Vec::new();
+        return logseq_actions(c, milestone, line);
     };
     let today = c.snapshot.today();
     let dataview = written_as_dataview(text);
@@ -89,6 +88,57 @@ fn milestone_actions(c: &Context<'_>, milestone: &Milestone, line: u32) -> Vec<C
     }
 }
 
+/// A Logseq task (`- TODO call Ana`): its keyword is its state, and Logseq writes no
+/// date: DONE, CANCELED (as Logseq spells it), and TODO to reopen.
+fn logseq_actions(c: &Context<'_>, milestone: &Milestone, line: u32) -> Vec<CodeAction> {
+    let Some(keyword) = logseq_keyword(c.buffer.line(line), milestone.position.column) else {
+        return Vec::new();
+    };
+    let rewrite = |title: String, word: &str| {
+        let place = FileRange {
+            path: c.root.join(c.path),
+            range: line_range(c, line, keyword.clone()),
+        };
+        CodeAction {
+            title,
+            kind: ActionKind::Rewrite,
+            edit: Some(workspace_edit([(place, word.to_string())])),
+            command: None,
+            preferred: false,
+        }
+    };
+    let name = short(&milestone.text);
+    match milestone.state {
+        MilestoneState::Open => vec![
+            rewrite(format!("Mark done (DONE): {name}"), "DONE"),
+            rewrite(format!("Cancel (CANCELED): {name}"), "CANCELED"),
+        ],
+        MilestoneState::Done | MilestoneState::Cancelled => {
+            vec![rewrite(format!("Reopen (TODO): {name}"), "TODO")]
+        }
+    }
+}
+
+/// The byte range of the keyword of a Logseq task whose bullet is at 1-based character
+/// column `column` (docs/FORMAT.md lists them).
+fn logseq_keyword(line: &str, column: u32) -> Option<Range<usize>> {
+    const KEYWORDS: [&str; 10] = [
+        "TODO",
+        "DOING",
+        "NOW",
+        "LATER",
+        "WAIT",
+        "WAITING",
+        "IN-PROGRESS",
+        "DONE",
+        "CANCELED",
+        "CANCELLED",
+    ];
+    let start = after_bullet(line, column)?;
+    let word = line[start..].split(' ').next()?;
+    KEYWORDS.contains(&word).then(|| start..start + word.len())
+}
+
 /// A milestone's text as a menu shows it: its first words (a milestone may be a whole
 /// long paragraph).
 fn short(text: &str) -> String {
@@ -109,6 +159,16 @@ fn line_range(c: &Context<'_>, line: u32, range: Range<usize>) -> super::protoco
 /// The byte range of the state character in `[ ]` of a task item whose bullet is at
 /// 1-based character column `column`.
 fn checkbox(line: &str, column: u32) -> Option<Range<usize>> {
+    let open = after_bullet(line, column)?;
+    let state = line[open..].strip_prefix('[')?.chars().next()?;
+    line[open + 1 + state.len_utf8()..]
+        .starts_with(']')
+        .then(|| open + 1..open + 1 + state.len_utf8())
+}
+
+/// The byte offset of a list item's text, after its bullet at 1-based character column
+/// `column` (`-`, `*`, `+`, `1.`, `1)`) and the spaces after it.
+fn after_bullet(line: &str, column: u32) -> Option<usize> {
     let bullet = line
         .char_indices()
         .nth(column.saturating_sub(1) as usize)?
@@ -123,11 +183,7 @@ fn checkbox(line: &str, column: u32) -> Option<Range<usize>> {
     };
     let after = &rest[marker_len..];
     let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
-    let open = bullet + marker_len + spaces;
-    let state = line[open..].strip_prefix('[')?.chars().next()?;
-    line[open + 1 + state.len_utf8()..]
-        .starts_with(']')
-        .then(|| open + 1..open + 1 + state.len_utf8())
+    Some(bullet + marker_len + spaces)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -292,6 +348,13 @@ mod tests {
         assert_eq!(state("> 12. [/] write", 3), Some("/"));
         assert_eq!(state("- TODO write", 1), None);
         assert_eq!(state("- [ write", 1), None);
+        let keyword = |line: &str| logseq_keyword(line, 1).map(|r| line[r].to_string());
+        assert_eq!(
+            keyword("- IN-PROGRESS call Ana").as_deref(),
+            Some("IN-PROGRESS")
+        );
+        assert_eq!(keyword("- DONE"), Some("DONE".to_string()));
+        assert_eq!(keyword("- Todo call Ana"), None);
     }
 
     #[test]
