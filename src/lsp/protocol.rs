@@ -4,6 +4,9 @@
 //!
 //! Positions are 0-based lines and UTF-16 columns, as the protocol counts them by
 //! default; [`super::buffers`] turns them into byte offsets of the text.
+//!
+//! Over 500 lines on purpose: being the one module that names the protocol's types, it
+//! holds every message's conversion, a few lines each.
 
 use std::path::{Path, PathBuf};
 
