@@ -16,6 +16,8 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{self as lsp, Url};
 use serde_json::Value;
 
+// The editing features' messages (rename, code actions, commands): part of this module,
+// in a file of its own.
 mod edits;
 pub(crate) use edits::*;
 
