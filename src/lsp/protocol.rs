@@ -104,13 +104,9 @@ pub(crate) enum Query {
     Completion(At),
     Definition(At),
     References(At),
-    InlayHints {
-        path: PathBuf,
-        range: TextRange,
-    },
+    InlayHints { path: PathBuf, range: TextRange },
     DocumentSymbols(PathBuf),
     WorkspaceSymbols(String),
-    /// Rename, code actions, commands: see [`edits`].
     Edit(EditQuery),
     Shutdown,
 }
