@@ -26,6 +26,8 @@ pub(crate) enum Error {
     Editor(String),
     /// The report server could not start.
     Serve(String),
+    /// The language server's connection with the editor failed (`trailmark lsp`).
+    Lsp(String),
     /// The system refused the threads trailmark works with (a process limit).
     Threads(String),
     /// A report could not be written.
@@ -89,6 +91,7 @@ impl fmt::Display for Error {
             Error::Argument(message) => write!(f, "{message}"),
             Error::Editor(message) => write!(f, "editor: {message}"),
             Error::Serve(message) => write!(f, "serve: {message}"),
+            Error::Lsp(message) => write!(f, "lsp: {message}"),
             Error::Threads(message) => write!(f, "cannot start worker threads: {message}"),
             Error::Write { path, source } => write!(f, "cannot write {}: {source}", path.display()),
         }

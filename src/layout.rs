@@ -37,6 +37,7 @@ const LAYERS: &[&str] = &[
     "editor",
     "watch",
     "serve",
+    "lsp",
     "term",
     "cmd",
     "cli",

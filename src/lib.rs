@@ -27,6 +27,7 @@ pub(crate) mod git;
 pub(crate) mod hash;
 #[cfg(test)]
 mod layout;
+pub(crate) mod lsp;
 pub(crate) mod model;
 pub(crate) mod paths;
 pub(crate) mod plan;

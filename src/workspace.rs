@@ -226,6 +226,14 @@ impl Workspace {
 
     /// Brings the journal up to date with the files on disk.
     pub(crate) fn refresh(&mut self) -> Refresh {
+        self.refresh_with_buffers(&HashMap::new())
+    }
+
+    /// [`Workspace::refresh`], with the text of some journal files taken from `buffers`
+    /// (path relative to the journal → text) instead of the disk: the unsaved buffers of
+    /// an editor (`trailmark lsp`). A buffer is parsed on every refresh and never
+    /// remembered as the file's last read, so once it is gone the file is read again.
+    pub(crate) fn refresh_with_buffers(&mut self, buffers: &HashMap<String, String>) -> Refresh {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
         let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
@@ -244,7 +252,10 @@ impl Workspace {
             })
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(path, known, last)| examine_file(&root, path, known, last, options))
+            .map(|(path, known, last)| match buffers.get(&path) {
+                Some(text) => examine_buffer(path, text, known, options),
+                None => examine_file(&root, path, known, last, options),
+            })
             .collect();
         let settled: Option<Vec<(&str, u64, u64)>> = checked
             .iter()
@@ -697,6 +708,25 @@ fn examine_file(
     }
 }
 
+/// An editor's buffer of `path` parsed as its document, with no stamp to remember.
+fn examine_buffer(
+    path: String,
+    text: &str,
+    known: Option<Document>,
+    options: &ParseOptions,
+) -> Examined {
+    Examined {
+        document: document::parse(&path, text.as_bytes(), options),
+        freshness: if known.is_some() {
+            Freshness::Changed
+        } else {
+            Freshness::Added
+        },
+        last_read: None,
+        path,
+    }
+}
+
 enum Freshness {
     Unchanged,
     Added,
@@ -942,6 +972,28 @@ mod tests {
         // `git checkout` and some editors rewrite files with the same bytes.
         fs::write(root.join("goal.md"), goal_file(false)).unwrap();
         assert!(workspace.refresh().is_empty());
+    }
+
+    #[test]
+    fn a_buffer_wins_over_its_file_until_it_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        let buffers = HashMap::from([("goal.md".to_string(), goal_file(true))]);
+        assert_eq!(
+            workspace.refresh_with_buffers(&buffers).changed,
+            ["goal.md"]
+        );
+        assert_eq!(milestones_done(&workspace), 1);
+        // The file on disk is untouched, and read again once the buffer is gone.
+        assert_eq!(
+            fs::read_to_string(root.join("goal.md")).unwrap(),
+            goal_file(false)
+        );
+        workspace.refresh();
+        assert_eq!(milestones_done(&workspace), 0);
     }
 
     #[test]

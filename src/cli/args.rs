@@ -171,6 +171,14 @@ pub(crate) enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Serve editors over the Language Server Protocol on stdin and stdout: diagnostics,
+    /// completion, hover, definitions and symbols for the journal of the editor's folder
+    /// (the nearest one up with a trailmark.toml). docs/EDITORS.md has each editor's setup.
+    Lsp {
+        /// The day to compute status for (YYYY-MM-DD), instead of today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Print the shell completion script for SHELL.
     Completions {
         /// The shell to complete in.

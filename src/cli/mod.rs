@@ -132,6 +132,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             };
             cmd::watch::run(&journal.options(cache), watching, Some(serving), verbosity)?;
         }
+        Command::Lsp { today } => cmd::lsp::run(today, cache)?,
         Command::Completions { shell } => cmd::manual::print_completions(Cli::command(), shell)?,
         Command::Man => cmd::manual::print_man_page(Cli::command(), &EXIT_CODES)?,
         Command::Review {

@@ -114,8 +114,9 @@ pub(super) fn read(
     reader.read(&text[yaml])
 }
 
-/// The fields a goal may have, for the "unknown field" message.
-const GOAL_FIELDS: [&str; 14] = [
+/// The fields a goal may have, for the "unknown field" message (and the editor's
+/// completion of front-matter keys).
+pub(crate) const GOAL_FIELDS: [&str; 14] = [
     "title", "id", "due", "start", "area", "why", "horizon", "parent", "status", "tags", "metric",
     "cadence", "pauses", "share",
 ];

@@ -19,6 +19,7 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 
+pub(crate) use frontmatter::GOAL_FIELDS;
 pub(crate) use metadata::wikilink_display;
 pub(crate) use share::{Share, plain_text};
 pub(crate) use text::LineIndex;

@@ -9,13 +9,13 @@ use crate::paths::strip_markdown_extension;
 /// Documents by lowercased file name without `.md`, as Obsidian resolves `[[links]]`,
 /// and by the page name a Logseq file name stands for: each with the path a link names.
 #[derive(Default)]
-pub(super) struct NoteIndex {
+pub(crate) struct NoteIndex {
     by_name: HashMap<String, Vec<(usize, String)>>,
 }
 
 /// What a `[[wikilink]]` points to.
 #[derive(Debug, PartialEq)]
-pub(super) enum LinkTarget {
+pub(crate) enum LinkTarget {
     Document(usize),
     /// `[[#heading]]`: a place in the linking note itself.
     SameNote,
@@ -25,7 +25,7 @@ pub(super) enum LinkTarget {
 }
 
 impl NoteIndex {
-    pub(super) fn new(documents: &[Document]) -> NoteIndex {
+    pub(crate) fn new(documents: &[Document]) -> NoteIndex {
         let mut by_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         for (index, document) in documents.iter().enumerate() {
             for path in link_paths(document) {
@@ -41,13 +41,24 @@ impl NoteIndex {
     /// of several notes with that name, the one in the linking note's folder, else the
     /// one with the shortest path.
     pub(super) fn resolve(&self, documents: &[Document], target: &str, from: usize) -> LinkTarget {
+        self.resolve_from(|d| &documents[d].path, target, &documents[from].path)
+    }
+
+    /// [`NoteIndex::resolve`] for a link in the note at `from_path`, given only each
+    /// document's path by its index: what `trailmark lsp` keeps of a journal.
+    pub(crate) fn resolve_from<'a>(
+        &self,
+        path_of: impl Fn(usize) -> &'a str,
+        target: &str,
+        from_path: &str,
+    ) -> LinkTarget {
         let path = target.split(['#', '|']).next().unwrap_or("").trim();
         if path.is_empty() {
             return LinkTarget::SameNote;
         }
         let wanted = note_path(path.trim_start_matches('/'));
         let name = wanted.rsplit('/').next().unwrap_or("");
-        let from_folder = documents[from].path.rsplit_once('/').map_or("", |(f, _)| f);
+        let from_folder = from_path.rsplit_once('/').map_or("", |(f, _)| f);
         let found = self
             .by_name
             .get(name)
@@ -58,9 +69,9 @@ impl NoteIndex {
             })
             .map(|&(d, _)| d)
             .min_by_key(|&d| {
-                let path = &documents[d].path;
+                let path = path_of(d);
                 let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
-                (folder != from_folder, path.len(), path.as_str())
+                (folder != from_folder, path.len(), path)
             });
         match found {
             Some(document) => LinkTarget::Document(document),

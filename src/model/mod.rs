@@ -26,7 +26,7 @@ use crate::text;
 pub(crate) use checkins::Checkin;
 use hints::Hints;
 pub(crate) use hints::closest_id;
-use links::{LinkTarget, NoteIndex};
+pub(crate) use links::{LinkTarget, NoteIndex};
 
 /// The whole journal, linked.
 #[derive(Debug, Default)]

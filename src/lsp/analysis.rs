@@ -1,0 +1,201 @@
+//! The analysis thread: keeps the journal's workspace, and on request refreshes it (the
+//! open buffers over the files on disk), analyses it and sends back a [`Snapshot`].
+//! Requests never queue: a request waiting when a newer one comes is dropped, and work
+//! already started for an edit that a newer one made stale stops at the next stage.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use super::ServerOptions;
+use super::snapshot::Snapshot;
+use crate::dates::Date;
+use crate::workspace::Workspace;
+
+/// What the analysis thread sends back.
+pub(crate) enum Outcome {
+    Analysed(Box<Snapshot>),
+    /// The journal cannot be read (a missing folder, a broken trailmark.toml): said to
+    /// the user, and tried again at the next request.
+    Failed(String),
+}
+
+/// The journal as of the edit `generation`, with `buffers` (journal path → text) over
+/// the files on disk.
+struct Job {
+    generation: u64,
+    buffers: HashMap<String, String>,
+}
+
+pub(crate) struct Analysis {
+    jobs: Sender<Job>,
+    pub(crate) outcomes: Receiver<Outcome>,
+    /// The newest generation asked for: work for an older one is stale.
+    newest: Arc<AtomicU64>,
+}
+
+impl Analysis {
+    pub(crate) fn start(root: PathBuf, options: ServerOptions) -> Analysis {
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        let newest = Arc::new(AtomicU64::new(0));
+        let worker_newest = Arc::clone(&newest);
+        std::thread::Builder::new()
+            .name("trailmark-analysis".to_string())
+            .spawn(move || {
+                work(
+                    &root,
+                    options,
+                    &job_receiver,
+                    &outcome_sender,
+                    &worker_newest,
+                )
+            })
+            .expect("the analysis thread starts");
+        Analysis {
+            jobs,
+            outcomes,
+            newest,
+        }
+    }
+
+    /// Asks for the journal as of `generation`, whose open buffers are `buffers`.
+    pub(crate) fn request(&self, generation: u64, buffers: HashMap<String, String>) {
+        self.newest.fetch_max(generation, Ordering::SeqCst);
+        // The thread ends only when the server drops its end of the channel.
+        let _ = self.jobs.send(Job {
+            generation,
+            buffers,
+        });
+    }
+}
+
+fn work(
+    root: &std::path::Path,
+    options: ServerOptions,
+    jobs: &Receiver<Job>,
+    outcomes: &Sender<Outcome>,
+    newest: &AtomicU64,
+) {
+    let mut workspace: Option<Workspace> = None;
+    while let Ok(mut job) = jobs.recv() {
+        // Only the newest waiting request is worth the work.
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let stale = || newest.load(Ordering::SeqCst) > job.generation;
+        let outcome = match opened(&mut workspace, root, options) {
+            Ok(workspace) => {
+                workspace.refresh_with_buffers(&job.buffers);
+                if stale() {
+                    continue;
+                }
+                let report = workspace.analyse(options.today.unwrap_or_else(Date::today));
+                if stale() {
+                    continue;
+                }
+                let parse = workspace.config().parse.clone();
+                let snapshot = Snapshot::new(job.generation, workspace.journal(), report, parse);
+                Outcome::Analysed(Box::new(snapshot))
+            }
+            Err(message) => Outcome::Failed(message),
+        };
+        if outcomes.send(outcome).is_err() {
+            return;
+        }
+    }
+}
+
+/// The workspace, opened at the first request (from the documents cache of the output
+/// folder unless told not to), its trailmark.toml read again at every later one.
+fn opened<'a>(
+    workspace: &'a mut Option<Workspace>,
+    root: &std::path::Path,
+    options: ServerOptions,
+) -> Result<&'a mut Workspace, String> {
+    if let Some(open) = workspace {
+        open.reload_config().map_err(|error| error.to_string())?;
+    } else {
+        let mut open = Workspace::open(root, None).map_err(|error| error.to_string())?;
+        if options.read_cache {
+            // A cache that cannot be used is ignored: the files are read instead.
+            let _ = open.use_cache();
+        }
+        *workspace = Some(open);
+    }
+    Ok(workspace.as_mut().expect("opened above"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ServerOptions {
+        ServerOptions {
+            today: Date::from_ymd(2026, 3, 10),
+            read_cache: false,
+        }
+    }
+
+    #[test]
+    fn only_the_newest_waiting_request_is_analysed() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        let newest = AtomicU64::new(3);
+        for generation in 1..=3 {
+            let text = format!("---\ngoal: Ship {generation}\n---\n");
+            let buffers = HashMap::from([("goal.md".to_string(), text)]);
+            jobs.send(Job {
+                generation,
+                buffers,
+            })
+            .unwrap();
+        }
+        drop(jobs);
+        work(
+            folder.path(),
+            options(),
+            &job_receiver,
+            &outcome_sender,
+            &newest,
+        );
+        let analysed: Vec<(u64, String)> = outcomes
+            .try_iter()
+            .map(|outcome| match outcome {
+                Outcome::Analysed(snapshot) => {
+                    (snapshot.generation, snapshot.report.goals[0].title.clone())
+                }
+                Outcome::Failed(message) => panic!("{message}"),
+            })
+            .collect();
+        assert_eq!(analysed, [(3, "Ship 3".to_string())]);
+    }
+
+    #[test]
+    fn work_for_a_request_made_stale_meanwhile_is_dropped() {
+        let folder = tempfile::tempdir().unwrap();
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        // An edit of generation 2 came after the request of generation 1 was taken.
+        let newest = AtomicU64::new(2);
+        jobs.send(Job {
+            generation: 1,
+            buffers: HashMap::new(),
+        })
+        .unwrap();
+        drop(jobs);
+        work(
+            folder.path(),
+            options(),
+            &job_receiver,
+            &outcome_sender,
+            &newest,
+        );
+        assert_eq!(outcomes.try_iter().count(), 0);
+    }
+}
