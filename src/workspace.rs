@@ -31,6 +31,7 @@ use crate::analyse::review;
 use crate::analyse::{self, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
+use crate::diagnostic::Diagnostic;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
@@ -58,6 +59,9 @@ pub(crate) struct Workspace {
     config_text: Option<String>,
     files: HashMap<String, LastRead>,
     journal: Journal,
+    /// The problems the last walk of the journal found (folders that cannot be read),
+    /// kept for [`Workspace::refresh_buffers`], which links the model without a walk.
+    walk_diagnostics: Vec<Diagnostic>,
     /// The git history as last read; `None` until some milestone needs it.
     history: Option<git::History>,
     /// The output folder's manifest, loaded at the first build.
@@ -132,6 +136,7 @@ impl Workspace {
             config_text,
             files: HashMap::new(),
             journal: Journal::default(),
+            walk_diagnostics: Vec::new(),
             history: None,
             manifest: None,
             known_reviews: KnownReviews::new(),
@@ -294,8 +299,41 @@ impl Workspace {
         // The model is linked again from all documents: linking is cheap next to parsing
         // and keeps one way of building it.
         self.journal = model::build(documents, self.config.warnings);
-        self.journal.diagnostics.extend(found.diagnostics);
+        self.journal
+            .diagnostics
+            .extend(found.diagnostics.iter().cloned());
+        self.walk_diagnostics = found.diagnostics;
         refresh
+    }
+
+    /// [`Workspace::refresh_with_buffers`] without walking the journal: only `buffers`
+    /// are parsed again, and the files of buffers gone since (documents with no last
+    /// read) read again; every other document stays as last read. What an editor's
+    /// keystrokes need between full refreshes, which see the rest of the disk.
+    pub(crate) fn refresh_buffers(&mut self, buffers: &HashMap<String, String>) {
+        let root = paths::resolve(&self.root);
+        let options = &self.config.parse;
+        let mut documents = Vec::with_capacity(self.journal.documents.len());
+        for document in std::mem::take(&mut self.journal.documents) {
+            if let Some(text) = buffers.get(&document.path) {
+                // Not remembered as the file's last read, as in a full refresh.
+                self.files.remove(&document.path);
+                let path = document.path.clone();
+                documents.push(examine_buffer(path, text, Some(document), options).document);
+            } else if self.files.contains_key(&document.path) {
+                documents.push(document);
+            } else {
+                let path = document.path.clone();
+                let file = examine_file(&root, path, Some(document), None, options);
+                if let Some(last_read) = file.last_read {
+                    self.files.insert(file.path, last_read);
+                }
+                documents.push(file.document);
+            }
+        }
+        self.journal = model::build(documents, self.config.warnings);
+        let walked = self.walk_diagnostics.iter().cloned();
+        self.journal.diagnostics.extend(walked);
     }
 
     /// The journal analysed as of `today`.
@@ -994,6 +1032,25 @@ mod tests {
         );
         workspace.refresh();
         assert_eq!(milestones_done(&workspace), 0);
+    }
+
+    #[test]
+    fn refreshing_buffers_reads_no_other_file_and_the_file_of_a_gone_buffer_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        fs::write(root.join("other.md"), goal_file(false)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        let buffers = HashMap::from([("goal.md".to_string(), goal_file(true))]);
+        // Another file changed on disk is left for the next full refresh.
+        fs::write(root.join("other.md"), goal_file(true)).unwrap();
+        workspace.refresh_buffers(&buffers);
+        assert_eq!(milestones_done(&workspace), 1);
+        workspace.refresh_buffers(&HashMap::new());
+        assert_eq!(milestones_done(&workspace), 0, "goal.md is read again");
+        workspace.refresh();
+        assert_eq!(milestones_done(&workspace), 1, "other.md is read at last");
     }
 
     #[test]

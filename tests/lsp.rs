@@ -774,3 +774,17 @@ fn hover_on_a_cadence_goal_shows_this_period() {
     );
     session.shut_down();
 }
+
+#[test]
+fn a_file_made_after_the_start_is_in_the_journal_once_opened() {
+    let journal = small_journal();
+    let mut session = Session::start(&journal, TODAY);
+    session.open("2026-03-09.md", &journal.read("2026-03-09.md"));
+    session.analysed("2026-03-09.md", 1);
+    journal.write("goals/new.md", "---\ngoal: Brand new\n---\n");
+    session.open("goals/new.md", &journal.read("goals/new.md"));
+    session.analysed("goals/new.md", 1);
+    let found = session.request("workspace/symbol", json!({"query": "brand"}));
+    assert_eq!(found[0]["name"], "Brand new", "{found:#}");
+    session.shut_down();
+}

@@ -24,10 +24,12 @@ pub(crate) enum Outcome {
 }
 
 /// The journal as of the edit `generation`, with `buffers` (journal path → text) over
-/// the files on disk.
+/// the files on disk; `walk`: with the journal walked for files changed on disk, else
+/// only the buffers parsed again (a keystroke's analysis).
 struct Job {
     generation: u64,
     buffers: HashMap<String, String>,
+    walk: bool,
 }
 
 pub(crate) struct Analysis {
@@ -62,13 +64,15 @@ impl Analysis {
         }
     }
 
-    /// Asks for the journal as of `generation`, whose open buffers are `buffers`.
-    pub(crate) fn request(&self, generation: u64, buffers: HashMap<String, String>) {
+    /// Asks for the journal as of `generation`, whose open buffers are `buffers`, walked
+    /// for changes on disk when `walk`.
+    pub(crate) fn request(&self, generation: u64, buffers: HashMap<String, String>, walk: bool) {
         self.newest.fetch_max(generation, Ordering::SeqCst);
         // The thread ends only when the server drops its end of the channel.
         let _ = self.jobs.send(Job {
             generation,
             buffers,
+            walk,
         });
     }
 }
@@ -81,15 +85,25 @@ fn work(
     newest: &AtomicU64,
 ) {
     let mut workspace: Option<Workspace> = None;
+    // A request made stale after its walk leaves the walk done; one whose workspace
+    // could not be opened leaves it to do.
+    let mut walk_owed = true;
     while let Ok(mut job) = jobs.recv() {
-        // Only the newest waiting request is worth the work.
+        // Only the newest waiting request is worth the work; a walk asked for by a
+        // dropped one is still done.
         while let Ok(newer) = jobs.try_recv() {
-            job = newer;
+            let walk = job.walk || newer.walk;
+            job = Job { walk, ..newer };
         }
         let stale = || newest.load(Ordering::SeqCst) > job.generation;
         let outcome = match opened(&mut workspace, root, options) {
             Ok(workspace) => {
-                workspace.refresh_with_buffers(&job.buffers);
+                if job.walk || walk_owed {
+                    workspace.refresh_with_buffers(&job.buffers);
+                    walk_owed = false;
+                } else {
+                    workspace.refresh_buffers(&job.buffers);
+                }
                 if stale() {
                     continue;
                 }
@@ -153,6 +167,7 @@ mod tests {
             jobs.send(Job {
                 generation,
                 buffers,
+                walk: generation == 1,
             })
             .unwrap();
         }
@@ -186,6 +201,7 @@ mod tests {
         jobs.send(Job {
             generation: 1,
             buffers: HashMap::new(),
+            walk: true,
         })
         .unwrap();
         drop(jobs);

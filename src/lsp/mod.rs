@@ -104,6 +104,9 @@ struct Server<'a> {
     generation: u64,
     /// When to ask for an analysis: edits wait for [`DEBOUNCE`].
     analyse_at: Option<Instant>,
+    /// Whether that analysis walks the journal for files changed on disk (after a save
+    /// or the editor's word that files changed); a keystroke's only parses the buffers.
+    walk: bool,
     /// Whether the next snapshot's diagnostics go to every file, not only open ones: at
     /// the start and after a save.
     publish_all: bool,
@@ -116,7 +119,7 @@ struct Server<'a> {
 impl<'a> Server<'a> {
     fn new(connection: &'a Connection, root: PathBuf, options: ServerOptions) -> Server<'a> {
         let analysis = Analysis::start(root.clone(), options);
-        analysis.request(0, HashMap::new());
+        analysis.request(0, HashMap::new(), true);
         Server {
             connection,
             root,
@@ -125,6 +128,7 @@ impl<'a> Server<'a> {
             buffers: HashMap::new(),
             generation: 0,
             analyse_at: None,
+            walk: false,
             publish_all: true,
             published: HashSet::new(),
             editor: protocol::EditorAbilities::default(),
@@ -193,6 +197,9 @@ impl<'a> Server<'a> {
             } => {
                 if let Some(path) = self.journal_path(&path) {
                     self.buffers.insert(path, Buffer::new(version, text));
+                    // The file may be new since the last walk: look again (opening is
+                    // rare next to typing).
+                    self.walk = true;
                     self.edited();
                 }
             }
@@ -216,6 +223,7 @@ impl<'a> Server<'a> {
             }
             Event::Saved | Event::FilesChanged => {
                 self.publish_all = true;
+                self.walk = true;
                 self.analyse_at = Some(Instant::now());
             }
             Event::Exit | Event::Ignored => {}
@@ -228,13 +236,14 @@ impl<'a> Server<'a> {
         self.analyse_at = Some(Instant::now() + DEBOUNCE);
     }
 
-    fn request_analysis(&self) {
+    fn request_analysis(&mut self) {
         let buffers = self
             .buffers
             .iter()
             .map(|(path, buffer)| (path.clone(), buffer.text().to_string()))
             .collect();
-        self.analysis.request(self.generation, buffers);
+        let walk = std::mem::take(&mut self.walk);
+        self.analysis.request(self.generation, buffers, walk);
     }
 
     fn analysed(&mut self, outcome: Outcome) {
