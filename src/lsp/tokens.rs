@@ -28,7 +28,16 @@ pub(crate) fn is_tag_char(c: char) -> bool {
 }
 
 fn tag_at(line: &str, at: usize) -> Option<(Token, Range<usize>)> {
-    let start = line[..at.min(line.len())].rfind('#')?;
+    let at = at.min(line.len());
+    // An editor's block cursor on the `#` is on the tag too; else the nearest `#` before.
+    let on_hash = line[at..].starts_with('#').then_some(at);
+    on_hash
+        .and_then(|start| tag_from(line, start, at))
+        .or_else(|| tag_from(line, line[..at].rfind('#')?, at))
+}
+
+/// The tag whose `#` is at byte `start`, if it reaches byte `at`.
+fn tag_from(line: &str, start: usize, at: usize) -> Option<(Token, Range<usize>)> {
     let before = line[..start].chars().next_back().unwrap_or(' ');
     if !(before.is_whitespace() || "([,".contains(before)) {
         return None;
@@ -127,6 +136,25 @@ mod tests {
                 },
                 9..15
             ))
+        );
+    }
+
+    #[test]
+    fn a_tag_is_found_with_the_cursor_on_its_hash_sign() {
+        let line = "- [ ] draft #talk-prep";
+        assert_eq!(
+            token_at(line, 12),
+            Some((Token::Tag("talk-prep".into()), 12..22))
+        );
+        // Just after a tag, on the `#` of the next one, the next one.
+        assert_eq!(
+            token_at("#one #two", 5).map(|t| t.0),
+            Some(Token::Tag("two".into()))
+        );
+        // Just after a tag, on a `#` that begins no tag, still the tag.
+        assert_eq!(
+            token_at("#one#", 4).map(|t| t.0),
+            Some(Token::Tag("one".into()))
         );
     }
 
