@@ -617,8 +617,6 @@ impl Workspace {
     }
 }
 
-/// Whether `path`, in the output folder, is one of trailmark's own files rather than a
-/// report.
 /// The documents cache of `files` and `documents` as a file to write; planned as made
 /// from `fingerprint` when given, else from what it records.
 fn documents_cache<'a>(
@@ -634,6 +632,8 @@ fn documents_cache<'a>(
     }
 }
 
+/// Whether `path`, in the output folder, is one of trailmark's own files rather than a
+/// report.
 fn is_own_file(path: &str) -> bool {
     path == cache::CACHE_FILE || path == reviews::REVIEWS_FILE || path == saved_status::KEY_FILE
 }
