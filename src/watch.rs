@@ -271,16 +271,24 @@ impl Watch {
         // Watching starts before the first build, so that no change made during it is lost.
         let mut watcher = self.start_watcher(&mut on_event)?;
         self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;
+        // The first build wrote the documents cache; the rebuilds leave it until the end.
+        self.workspace.defer_documents_cache();
         loop {
             let batch = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
                 Ok(first) => match self.gather(first) {
                     Gathered::Batch(batch) => batch,
-                    Gathered::Stop => return Ok(()),
+                    Gathered::Stop => {
+                        self.save_documents_cache(&mut on_event);
+                        return Ok(());
+                    }
                     Gathered::Fail(error) => return Err(error),
                 },
                 // Nothing happened for a while, but the day may have changed.
                 Err(RecvTimeoutError::Timeout) => Batch::default(),
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.save_documents_cache(&mut on_event);
+                    return Ok(());
+                }
             };
             // Any event may be the journal folder itself moving away.
             self.check_journal_folder()?;
@@ -295,6 +303,15 @@ impl Watch {
                 on_event(WatchEvent::Notice(format!("file watcher: {error}")));
             }
             self.rebuild_for(&batch, &mut on_event)?;
+        }
+    }
+
+    /// Writes the documents cache the rebuilds left as it was, so that the next process
+    /// reads only what changed after this watch; a failure is told, not fatal.
+    fn save_documents_cache(&mut self, on_event: &mut impl FnMut(WatchEvent)) {
+        let mut waiting = |out: &Path| on_event(WatchEvent::Waiting(out.to_path_buf()));
+        if let Err(error) = self.workspace.save_documents_cache(&mut waiting) {
+            on_event(WatchEvent::Failed(error));
         }
     }
 

@@ -71,6 +71,8 @@ pub(crate) struct Workspace {
     /// What the last refresh read, as [`saved_status::inputs`] hashes it; `None` when
     /// some file had not settled or could not be read: no stamp vouches for its content.
     inputs: Option<u64>,
+    /// Builds keep the documents cache as it is (see [`Workspace::defer_documents_cache`]).
+    documents_cache_deferred: bool,
 }
 
 /// What a file looked like when it was last read.
@@ -141,6 +143,7 @@ impl Workspace {
             manifest: None,
             known_reviews: KnownReviews::new(),
             inputs: None,
+            documents_cache_deferred: false,
         })
     }
 
@@ -409,13 +412,21 @@ impl Workspace {
                 &self.known_reviews,
                 &to_journal,
             );
-            let (options, files, documents) =
-                (&self.config.parse, &self.files, &self.journal.documents);
-            planned.push(write::Planned {
-                path: cache::CACHE_FILE.to_string(),
-                fingerprint: cache::fingerprint(options, files, documents),
-                make: Box::new(move || Ok(cache::text(options, files, documents))),
-            });
+            let manifest = self
+                .manifest
+                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            // A deferred cache is planned as made from what it was last made from, so the
+            // write stage keeps it unless it is gone or was changed.
+            let cache_written = self
+                .documents_cache_deferred
+                .then(|| manifest.fingerprint_of(cache::CACHE_FILE))
+                .flatten();
+            planned.push(documents_cache(
+                &self.config.parse,
+                &self.files,
+                &self.journal.documents,
+                cache_written,
+            ));
             let known_text = reviews::text(&known_reviews);
             planned.push(write::Planned {
                 path: reviews::REVIEWS_FILE.to_string(),
@@ -427,9 +438,7 @@ impl Workspace {
                 .iter()
                 .filter(|file| is_own_file(&file.path))
                 .count();
-            let manifest = self
-                .manifest
-                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            let manifest = self.manifest.as_mut().expect("loaded above");
             let written = write::write_reports(&self.out, &planned, manifest, progress);
             drop(planned);
             drop(outputs);
@@ -447,6 +456,37 @@ impl Workspace {
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
+    }
+
+    /// From now on builds leave the documents cache as the last build that wrote it left
+    /// it, until [`Workspace::save_documents_cache`]: `watch` rebuilds after every save,
+    /// and writing the whole cache (12 MB at 10,000 files) each time was the largest part
+    /// of a rebuild after one edit. An older cache is still a valid one: each document in
+    /// it is used only for a file whose stamp is still the one it records, so a `watch`
+    /// that is killed leaves a new process to read again what changed since.
+    pub(crate) fn defer_documents_cache(&mut self) {
+        self.documents_cache_deferred = true;
+    }
+
+    /// Writes the documents cache if what it records changed since it was written, under
+    /// the output folder's lock, leaving the reports as they are; nothing before a first
+    /// build (it would have no output folder to go to).
+    pub(crate) fn save_documents_cache(
+        &mut self,
+        waiting: &mut dyn FnMut(&Path),
+    ) -> Result<(), Error> {
+        if self.manifest.is_none() || !self.out.is_dir() {
+            return Ok(());
+        }
+        let _lock = write::lock_output_folder(&self.root, &self.out, || waiting(&self.out))?;
+        let planned = documents_cache(
+            &self.config.parse,
+            &self.files,
+            &self.journal.documents,
+            None,
+        );
+        let manifest = self.manifest.as_mut().expect("checked above");
+        write::write_one(&self.out, &planned, manifest)
     }
 
     /// What `build --share` publishes for `audience`: the journal as of `today`, filtered
@@ -574,6 +614,21 @@ impl Workspace {
             fsread::read_to_string(&self.out.join(git::CACHE_FILE), fsread::MAX_OWN_FILE_BYTES)
                 .ok()?;
         git::History::from_cache(&cache)
+    }
+}
+
+/// The documents cache of `files` and `documents` as a file to write; planned as made
+/// from `fingerprint` when given, else from what it records.
+fn documents_cache<'a>(
+    options: &'a ParseOptions,
+    files: &'a HashMap<String, LastRead>,
+    documents: &'a [Document],
+    fingerprint: Option<u64>,
+) -> write::Planned<'a> {
+    write::Planned {
+        path: cache::CACHE_FILE.to_string(),
+        fingerprint: fingerprint.unwrap_or_else(|| cache::fingerprint(options, files, documents)),
+        make: Box::new(move || Ok(cache::text(options, files, documents))),
     }
 }
 
@@ -850,8 +905,9 @@ mod tests {
                          due: 2026-04-30\n---\n- [x] domain ✅ 2026-01-12\n- [ ] pages\n\
                          - [ ] copy\n";
 
-    /// A workspace kept from build to build (as `watch` keeps one) writes, after each edit,
-    /// every byte a workspace made from scratch writes: reports, reviews, caches.
+    /// A workspace kept from build to build (as `watch` keeps one, the documents cache
+    /// deferred) writes, after each edit, every byte a workspace made from scratch writes:
+    /// reports, reviews, and once saved the documents cache.
     #[test]
     fn builds_after_edits_equal_builds_from_scratch() {
         let dir = tempfile::tempdir().unwrap();
@@ -877,6 +933,7 @@ mod tests {
         let today = Date::parse("2026-03-20").unwrap();
         let kept_out = dir.path().join("kept");
         let mut kept = Workspace::open(&root, Some(&kept_out)).unwrap();
+        kept.defer_documents_cache();
         let mut fresh_builds = 0;
         let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
         let mut check = |step: &str| {
@@ -890,6 +947,8 @@ mod tests {
                     file.set_modified(settled).unwrap();
                 }
             }
+            let cache_path = kept_out.join(cache::CACHE_FILE);
+            let cache_before = fs::read(&cache_path).ok();
             kept.reload_config().unwrap();
             kept.refresh();
             kept.build(today, &mut |_| {}).unwrap();
@@ -898,6 +957,25 @@ mod tests {
             let mut fresh = Workspace::open(&root, Some(&fresh_out)).unwrap();
             fresh.refresh();
             fresh.build(today, &mut |_| {}).unwrap();
+            // As `watch` does: the rebuild left the documents cache as it was, and one
+            // that stops there (killed) leaves it valid for the next process.
+            if let Some(cache_before) = cache_before {
+                assert!(fs::read(&cache_path).unwrap() == cache_before, "{step}");
+            }
+            let mut restarted = Workspace::open(&root, Some(&kept_out)).unwrap();
+            // Ignored only when written with other settings, never as damaged.
+            if let Some(why) = restarted.use_cache() {
+                assert!(why.contains("other settings"), "{step}: {why}");
+            }
+            restarted.refresh();
+            let documents = |workspace: &Workspace| {
+                serde_json::to_string(&workspace.journal().documents).unwrap()
+            };
+            assert!(
+                documents(&restarted) == documents(&fresh),
+                "{step}: an older cache read differently"
+            );
+            kept.save_documents_cache(&mut |_| {}).unwrap();
             let (kept, fresh) = (written(&kept_out), written(&fresh_out));
             assert_eq!(
                 kept.keys().collect::<Vec<_>>(),

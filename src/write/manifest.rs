@@ -86,6 +86,14 @@ impl Manifest {
         Manifest::parse(read_manifest(out).unwrap_or_default())
     }
 
+    /// The fingerprint the report at `path` was last made from, if it was made.
+    pub(crate) fn fingerprint_of(&self, path: &str) -> Option<u64> {
+        self.records
+            .get(path)
+            .filter(|record| **record != Record::UNKNOWN)
+            .map(|record| record.fingerprint)
+    }
+
     /// The records of the manifest `text`; no temp file swept yet.
     pub(super) fn parse(text: String) -> Manifest {
         let mut records = HashMap::new();

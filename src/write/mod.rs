@@ -232,6 +232,24 @@ pub(crate) fn write_reports(
     Ok(summary)
 }
 
+/// Writes the one planned file `planned` as [`write_reports`] would, leaving every other
+/// report and its record as they are: for a file of trailmark's own that builds left out
+/// of date on purpose (`watch` writes the documents cache when it stops). The caller holds
+/// the folder's lock; the file goes straight into `out`, which a build made.
+pub(crate) fn write_one(out: &Path, planned: &Planned, known: &mut Manifest) -> Result<(), Error> {
+    let relative = checked_relative(&planned.path)?;
+    let on_disk = read_manifest(out).unwrap_or_default();
+    if on_disk != known.text {
+        *known = Manifest {
+            swept: known.swept,
+            ..Manifest::parse(on_disk)
+        };
+    }
+    let (_, record) = write_report(planned, &out.join(relative), known)?;
+    known.records.insert(planned.path.clone(), record);
+    write_manifest(out, known)
+}
+
 /// Adds the planned reports the manifest does not list yet to it, unrecorded, before any
 /// is written: a build that fails or is killed half way leaves its reports listed, so the
 /// next build finishes them and removes those it no longer plans, instead of finding a
