@@ -20,7 +20,7 @@ pub(crate) fn problems(snapshot: &Snapshot, path: &str, lines: &mut Lines<'_>) -
 /// The problems of the open buffer `path` whose text is `text`, without analysing the
 /// journal again: the buffer parsed and linked (`model::build`) against the
 /// [`model::outline`]s of the journal's other files as last analysed, which is what
-/// its unknown tags, parents, duplicate ids and links are checked against in a whole
+/// its unknown tags, parents, ids used twice and links are checked against in a whole
 /// build too. Its goals' SMART hints and stale check-ins need their milestones and
 /// check-ins from the whole journal: they are those of the last analysis, for the goals
 /// still declared, at their new places. The analysis that follows corrects what the
