@@ -1,7 +1,8 @@
 //! What `trailmark check` adds to the diagnostics: hints for SMART goals, and which
 //! problems fail a check.
 
-use crate::analyse::Report;
+use crate::analyse::{GoalReport, Report};
+use crate::dates::Date;
 use crate::diagnostic::{Position, Severity};
 use crate::document::GoalStatus;
 
@@ -17,8 +18,13 @@ pub(crate) struct Hint {
 /// should be measurable (milestones or a metric), relevant (`why`, `area`) and
 /// time-bound (a due date, not yet past, or a cadence).
 pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
+    goal_hints(&report.goals, report.today)
+}
+
+/// [`smart_hints`] for `goals` alone, as of `today`.
+pub(crate) fn goal_hints(goals: &[GoalReport], today: Date) -> Vec<Hint> {
     let mut hints = Vec::new();
-    for goal in &report.goals {
+    for goal in goals {
         if goal.status.is_final() {
             continue;
         }
@@ -55,7 +61,7 @@ pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
             ));
         }
         if let Some(due) = goal.due
-            && due < report.today
+            && due < today
             && goal.declared_status == GoalStatus::Active
         {
             hint(format!(
@@ -76,7 +82,6 @@ pub(crate) fn fails_check(severity: Severity, strict: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::Date;
 
     use crate::testing::build;
     use crate::testing::parse;

@@ -210,6 +210,25 @@ impl Session {
         messages(&self.published(path, |params| params["version"] == version))
     }
 
+    /// What `ask` answers once `wanted` accepts it, asking again until then: an edit's
+    /// diagnostics come at once, while what the server answers from the analysed
+    /// journal (hover, hints, symbols) follows when the analysis after it is done.
+    pub(crate) fn eventually<T: std::fmt::Debug>(
+        &mut self,
+        mut ask: impl FnMut(&mut Session) -> T,
+        wanted: impl Fn(&T) -> bool,
+    ) -> T {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let answer = ask(self);
+            if wanted(&answer) {
+                return answer;
+            }
+            assert!(Instant::now() < deadline, "never as wanted: {answer:#?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The parameters of the next `publishDiagnostics` of `path` that `wanted` accepts.
     pub(crate) fn published(&mut self, path: &str, wanted: impl Fn(&Value) -> bool) -> Value {
         let uri = self.uri(path);
@@ -361,16 +380,17 @@ fn open_buffers_win_over_the_files_on_disk_and_are_never_written() {
     // `goal: Ship the app` becomes `goal: Ship it`, unsaved.
     session.edit("goals/ship.md", 2, ((1, 11), (1, 18)), "it");
     session.analysed("goals/ship.md", 2);
-    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
-    assert!(hover.contains("**Ship it**"), "{hover}");
+    let hover_on_the_tag = |session: &mut Session| session.hover("2026-03-09.md", 2, 12).unwrap();
+    session.eventually(hover_on_the_tag, |hover| hover.contains("**Ship it**"));
     // The whole text replaced: the second milestone ticked.
     let ticked = goal
         .replace("Ship the app", "Ship it")
         .replace("- [ ] build", "- [x] build");
     session.change("goals/ship.md", 3, &ticked);
     session.analysed("goals/ship.md", 3);
-    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
-    assert!(hover.contains("progress 2/2 (100%)"), "{hover}");
+    session.eventually(hover_on_the_tag, |hover| {
+        hover.contains("progress 2/2 (100%)")
+    });
     assert_eq!(journal.read("goals/ship.md"), goal);
     // Closed, the file on disk is the goal again.
     let uri = session.uri("goals/ship.md");
@@ -378,9 +398,7 @@ fn open_buffers_win_over_the_files_on_disk_and_are_never_written() {
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
-    session.analysed("2026-03-09.md", 1);
-    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
-    assert!(hover.contains("**Ship the app**"), "{hover}");
+    session.eventually(hover_on_the_tag, |hover| hover.contains("**Ship the app**"));
     session.shut_down();
 }
 
@@ -559,34 +577,34 @@ fn inlay_hints_show_progress_and_how_far_due_dates_are() {
         journal.read("goals/ship.md") + "- [x] ship 📅 2026-03-01\n- [ ] party 📅 2026-03-15\n";
     session.open("goals/ship.md", &goal);
     session.analysed("goals/ship.md", 1);
-    let hints = session.request(
-        "textDocument/inlayHint",
-        json!({
-            "textDocument": {"uri": session.uri("goals/ship.md")},
-            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}},
-        }),
-    );
-    let shown: Vec<(u64, u64, String)> = hints
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|hint| {
-            (
-                hint["position"]["line"].as_u64().unwrap(),
-                hint["position"]["character"].as_u64().unwrap(),
-                hint["label"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let inlay_hints = |session: &mut Session| -> Vec<(u64, u64, String)> {
+        let hints = session.request(
+            "textDocument/inlayHint",
+            json!({
+                "textDocument": {"uri": session.uri("goals/ship.md")},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}},
+            }),
+        );
+        hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hint| {
+                (
+                    hint["position"]["line"].as_u64().unwrap(),
+                    hint["position"]["character"].as_u64().unwrap(),
+                    hint["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
     // `- [ ] build 📅 2026-03-07`: 📅 counts two UTF-16 units.
-    assert_eq!(
-        shown,
-        [
-            (1, 18, "2/4 · 50% · on-track".to_string()),
-            (6, 25, "3 d overdue".to_string()),
-            (8, 25, "in 5 d".to_string()),
-        ]
-    );
+    let wanted = [
+        (1, 18, "2/4 · 50% · on-track".to_string()),
+        (6, 25, "3 d overdue".to_string()),
+        (8, 25, "in 5 d".to_string()),
+    ];
+    session.eventually(inlay_hints, |shown| *shown == wanted);
     session.shut_down();
 }
 
@@ -698,22 +716,21 @@ fn a_file_changed_on_disk_while_open_keeps_the_buffer_until_closed() {
         {"uri": session.uri("goals/talk.md"), "type": 2},
     ]});
     session.notify("workspace/didChangeWatchedFiles", changes);
-    session.analysed("2026-03-09.md", 1);
+    let talk =
+        |session: &mut Session| session.request("workspace/symbol", json!({"query": "talk"}));
+    session.eventually(talk, |found| found[0]["name"] == "Talk on disk");
     let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
     assert!(
         hover.contains("**Ship the app**"),
         "the buffer wins: {hover}"
     );
-    let found = session.request("workspace/symbol", json!({"query": "talk"}));
-    assert_eq!(found[0]["name"], "Talk on disk", "{found:#}");
     let uri = session.uri("goals/ship.md");
     session.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri}}),
     );
-    session.analysed("2026-03-09.md", 1);
-    let hover = session.hover("2026-03-09.md", 2, 12).unwrap();
-    assert!(hover.contains("**Ship on disk**"), "{hover}");
+    let hover_on_the_tag = |session: &mut Session| session.hover("2026-03-09.md", 2, 12).unwrap();
+    session.eventually(hover_on_the_tag, |hover| hover.contains("**Ship on disk**"));
     session.shut_down();
 }
 
@@ -784,7 +801,8 @@ fn a_file_made_after_the_start_is_in_the_journal_once_opened() {
     journal.write("goals/new.md", "---\ngoal: Brand new\n---\n");
     session.open("goals/new.md", &journal.read("goals/new.md"));
     session.analysed("goals/new.md", 1);
-    let found = session.request("workspace/symbol", json!({"query": "brand"}));
-    assert_eq!(found[0]["name"], "Brand new", "{found:#}");
+    let brand =
+        |session: &mut Session| session.request("workspace/symbol", json!({"query": "brand"}));
+    session.eventually(brand, |found| found[0]["name"] == "Brand new");
     session.shut_down();
 }

@@ -34,6 +34,7 @@ use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
+pub(crate) use cadence::stale_checkins;
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use needs::NeedsNow;
@@ -267,7 +268,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     let mut diagnostics = journal.all_diagnostics();
     diagnostics.extend(dated_after(journal, today));
     if let Some(days) = rules.stale_checkins_after_days {
-        diagnostics.extend(cadence::stale_checkins(&goals, today, days));
+        diagnostics.extend(stale_checkins(&goals, today, days));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(unread) = &history.problem {
@@ -343,7 +344,7 @@ fn counts_as_done(milestone: &MilestoneReport, today: Date) -> bool {
 
 /// A warning for each entry dated after today: what it records does not count yet, which
 /// would otherwise go without a word.
-fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
+pub(crate) fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for document in &journal.documents {
         if let Some(date) = document.date.filter(|date| *date > today) {

@@ -111,8 +111,10 @@ fn work(
                 if stale() {
                     continue;
                 }
-                let parse = workspace.config().parse.clone();
-                let snapshot = Snapshot::new(job.generation, workspace.journal(), report, parse);
+                let config = workspace.config();
+                let (parse, warnings) = (config.parse.clone(), config.warnings);
+                let journal = workspace.journal();
+                let snapshot = Snapshot::new(job.generation, journal, report, parse, warnings);
                 Outcome::Analysed(Box::new(snapshot))
             }
             Err(message) => Outcome::Failed(message),

@@ -5,8 +5,11 @@
 //! async runtime) from the newest [`Snapshot`] of the journal and the open buffers; an
 //! analysis thread ([`analysis`]) refreshes and analyses the journal with the library's
 //! stages (workspace refresh, model, analyse, check) after edits pause ([`DEBOUNCE`]),
-//! so a keystroke costs at most a parse of its own buffer. The server never writes a
-//! file: every change is an edit the editor applies.
+//! so a keystroke costs at most a parse of its own buffer. When edits pause, the edited
+//! buffers' diagnostics are published at once, checked against the journal as last
+//! analysed ([`diagnostics::buffer_problems`]); the analysis that follows publishes
+//! again only what differs. The server never writes a file: every change is an edit
+//! the editor applies.
 //!
 //! Each feature is a file (`hover.rs`, ...) of functions from a [`Context`] to plain
 //! answers; [`Server::answer`] dispatches to them, and [`protocol`] alone speaks the
@@ -31,7 +34,7 @@ mod snapshot;
 mod symbols;
 mod tokens;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -42,7 +45,7 @@ use crate::dates::Date;
 use crate::error::Error;
 use analysis::{Analysis, Outcome};
 use buffers::Buffer;
-use protocol::{Answer, At, Event, Incoming, Query, TextPosition};
+use protocol::{Answer, At, Event, Incoming, Problem, Query, TextPosition};
 use snapshot::Snapshot;
 
 /// How long edits must pause before the journal is analysed again: a burst of typing
@@ -110,8 +113,15 @@ struct Server<'a> {
     /// Whether the next snapshot's diagnostics go to every file, not only open ones: at
     /// the start and after a save.
     publish_all: bool,
-    /// The files with diagnostics published, to clear them once they have none.
-    published: HashSet<String>,
+    /// The buffers edited since their diagnostics were last published.
+    edited_buffers: BTreeSet<String>,
+    /// Whether a snapshot of the journal has come: before, a buffer's diagnostics wait
+    /// for it, since there is nothing to check the buffer against.
+    analysed_once: bool,
+    /// What was last published for each file (with the buffer's version for an open
+    /// one): to clear a file once it has no problems, and to say nothing when an
+    /// analysis finds what was said already.
+    published: HashMap<String, (Option<i32>, Vec<Problem>)>,
     /// What the editor can be asked to do, for the commands.
     editor: protocol::EditorAbilities,
 }
@@ -130,7 +140,9 @@ impl<'a> Server<'a> {
             analyse_at: None,
             walk: false,
             publish_all: true,
-            published: HashSet::new(),
+            edited_buffers: BTreeSet::new(),
+            analysed_once: false,
+            published: HashMap::new(),
             editor: protocol::EditorAbilities::default(),
         }
     }
@@ -162,7 +174,10 @@ impl<'a> Server<'a> {
                 }
                 recv(timer) -> _ => {
                     self.analyse_at = None;
+                    // The analysis runs on its thread while the edited buffers are
+                    // checked here.
                     self.request_analysis();
+                    self.publish_edited();
                 }
             }
         }
@@ -196,10 +211,12 @@ impl<'a> Server<'a> {
                 text,
             } => {
                 if let Some(path) = self.journal_path(&path) {
-                    self.buffers.insert(path, Buffer::new(version, text));
+                    self.buffers
+                        .insert(path.clone(), Buffer::new(version, text));
                     // The file may be new since the last walk: look again (opening is
                     // rare next to typing).
                     self.walk = true;
+                    self.edited_buffers.insert(path);
                     self.edited();
                 }
             }
@@ -209,8 +226,11 @@ impl<'a> Server<'a> {
                 changes,
             } => {
                 let path = self.journal_path(&path);
-                if let Some(buffer) = path.and_then(|path| self.buffers.get_mut(&path)) {
+                if let Some(path) = path
+                    && let Some(buffer) = self.buffers.get_mut(&path)
+                {
                     buffer.edit(version, changes);
+                    self.edited_buffers.insert(path);
                     self.edited();
                 }
             }
@@ -218,12 +238,16 @@ impl<'a> Server<'a> {
                 if let Some(path) = self.journal_path(&path)
                     && self.buffers.remove(&path).is_some()
                 {
+                    self.edited_buffers.remove(&path);
                     self.edited();
                 }
             }
             Event::Saved | Event::FilesChanged => {
                 self.publish_all = true;
                 self.walk = true;
+                // An analysis under way read the files before: its snapshot is not the
+                // one to publish every file from.
+                self.generation += 1;
                 self.analyse_at = Some(Instant::now());
             }
             Event::Exit | Event::Ignored => {}
@@ -250,6 +274,7 @@ impl<'a> Server<'a> {
         match outcome {
             Outcome::Analysed(snapshot) => {
                 self.snapshot = *snapshot;
+                self.analysed_once = true;
                 // Diagnostics of an older text would point at the wrong places: the
                 // analysis of the newest text follows.
                 if self.snapshot.generation == self.generation {
@@ -263,28 +288,67 @@ impl<'a> Server<'a> {
     fn publish_diagnostics(&mut self) {
         let mut files: Vec<String> = self.buffers.keys().cloned().collect();
         if std::mem::take(&mut self.publish_all) {
-            files.extend(self.published.iter().cloned());
+            files.extend(self.published.keys().cloned());
             files.extend(diagnostics::files_with_problems(&self.snapshot));
         }
         files.sort();
         files.dedup();
         let mut lines = buffers::Lines::new(&self.root, &self.buffers);
-        for file in files {
-            let problems = diagnostics::problems(&self.snapshot, &file, &mut lines);
-            let version = self.buffers.get(&file).map(|buffer| buffer.version);
-            // An open buffer always hears, so the editor knows its text was analysed.
-            let had_problems = self.published.remove(&file);
-            if problems.is_empty() && !had_problems && version.is_none() {
-                continue;
-            }
-            if !problems.is_empty() {
-                self.published.insert(file.clone());
-            }
-            self.send(protocol::publish_problems(
-                &self.root.join(&file),
-                version,
-                &problems,
-            ));
+        let found: Vec<(String, Vec<Problem>)> = files
+            .into_iter()
+            .map(|file| {
+                let problems = diagnostics::problems(&self.snapshot, &file, &mut lines);
+                (file, problems)
+            })
+            .collect();
+        self.edited_buffers.clear();
+        for (file, problems) in found {
+            self.publish(file, problems);
+        }
+    }
+
+    /// Publishes the diagnostics of the buffers edited since they were last published,
+    /// checked against the journal as last analysed: within the target of 50 ms after
+    /// the pause, which analysing a large journal again is not.
+    fn publish_edited(&mut self) {
+        if !self.analysed_once {
+            return;
+        }
+        let mut lines = buffers::Lines::new(&self.root, &self.buffers);
+        let checked: Vec<(String, Vec<Problem>)> = std::mem::take(&mut self.edited_buffers)
+            .into_iter()
+            .filter_map(|file| {
+                let text = self.buffers.get(&file)?.text();
+                let problems =
+                    diagnostics::buffer_problems(&self.snapshot, &file, text, &mut lines);
+                Some((file, problems))
+            })
+            .collect();
+        for (file, problems) in checked {
+            self.publish(file, problems);
+        }
+    }
+
+    /// Publishes `problems` for `file` unless the editor has them already. An open
+    /// buffer hears once for each version, so the editor knows that text was checked.
+    fn publish(&mut self, file: String, problems: Vec<Problem>) {
+        let version = self.buffers.get(&file).map(|buffer| buffer.version);
+        let said = match self.published.get(&file) {
+            Some((said_version, said)) => *said_version == version && *said == problems,
+            None => version.is_none() && problems.is_empty(),
+        };
+        if said {
+            return;
+        }
+        self.send(protocol::publish_problems(
+            &self.root.join(&file),
+            version,
+            &problems,
+        ));
+        if version.is_none() && problems.is_empty() {
+            self.published.remove(&file);
+        } else {
+            self.published.insert(file, (version, problems));
         }
     }
 

@@ -9,9 +9,9 @@ use crate::analyse::{GoalReport, Report, Rules, analyse};
 use crate::check::{Hint, smart_hints};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::ParseOptions;
+use crate::document::{Document, ParseOptions};
 use crate::git::History;
-use crate::model::{Journal, LinkTarget, NoteIndex};
+use crate::model::{Journal, LinkTarget, NoteIndex, Warnings, outline};
 
 pub(crate) struct Snapshot {
     /// The edit generation whose buffers it was made from (see `super::analysis`).
@@ -24,6 +24,11 @@ pub(crate) struct Snapshot {
     links: NoteIndex,
     /// How the journal's documents are parsed: an open buffer is parsed the same way.
     pub(crate) parse: ParseOptions,
+    /// Which optional warnings linking gives, as `trailmark.toml` chose.
+    pub(crate) warnings: Warnings,
+    /// Every document's [`outline`], sorted by path: what an edited buffer is linked
+    /// against for its diagnostics before the journal is analysed again.
+    pub(crate) outlines: Vec<Document>,
     /// `report.goals` by id.
     goal_by_id: HashMap<String, usize>,
 }
@@ -38,7 +43,13 @@ impl Snapshot {
     pub(crate) fn empty(today: Date) -> Snapshot {
         let journal = Journal::default();
         let report = analyse(&journal, &History::default(), today, &Rules::default());
-        Snapshot::new(0, &journal, report, ParseOptions::default())
+        Snapshot::new(
+            0,
+            &journal,
+            report,
+            ParseOptions::default(),
+            Warnings::default(),
+        )
     }
 
     pub(crate) fn new(
@@ -46,6 +57,7 @@ impl Snapshot {
         journal: &Journal,
         report: Report,
         parse: ParseOptions,
+        warnings: Warnings,
     ) -> Snapshot {
         let goal_by_id = report
             .goals
@@ -65,6 +77,8 @@ impl Snapshot {
                 })
                 .collect(),
             parse,
+            warnings,
+            outlines: journal.documents.iter().map(outline).collect(),
             links: NoteIndex::new(&journal.documents),
             goal_by_id,
             report,

@@ -201,6 +201,27 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
     linker.journal
 }
 
+/// What linking reads of a document when it checks another one: its path, title and
+/// goals, and the fields that name it as a note (`title::`, `alias::`); nothing of its
+/// own milestones, tags or links, which only its own checks read. `model::build` over
+/// the outlines of a journal's other files and one whole document gives that document's
+/// diagnostics as a build of the whole journal does (`trailmark lsp` as you type).
+pub(crate) fn outline(document: &Document) -> Document {
+    let naming = ["title", "alias"];
+    Document {
+        path: document.path.clone(),
+        title: document.title.clone(),
+        goals: document.goals.clone(),
+        fields: document
+            .fields
+            .iter()
+            .filter(|(key, _)| naming.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect(),
+        ..Document::default()
+    }
+}
+
 struct Linker {
     journal: Journal,
     /// Goal id -> goal index.
