@@ -148,6 +148,15 @@ impl Session {
         );
     }
 
+    /// Closes the buffer `path`: the file on disk is the journal's again.
+    pub(crate) fn close(&mut self, path: &str) {
+        let uri = self.uri(path);
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+
     /// Replaces the whole text of the open buffer `path`.
     pub(crate) fn change(&mut self, path: &str, version: i32, text: &str) {
         let uri = self.uri(path);
@@ -393,11 +402,7 @@ fn open_buffers_win_over_the_files_on_disk_and_are_never_written() {
     });
     assert_eq!(journal.read("goals/ship.md"), goal);
     // Closed, the file on disk is the goal again.
-    let uri = session.uri("goals/ship.md");
-    session.notify(
-        "textDocument/didClose",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    session.close("goals/ship.md");
     session.eventually(hover_on_the_tag, |hover| hover.contains("**Ship the app**"));
     session.shut_down();
 }
@@ -724,11 +729,7 @@ fn a_file_changed_on_disk_while_open_keeps_the_buffer_until_closed() {
         hover.contains("**Ship the app**"),
         "the buffer wins: {hover}"
     );
-    let uri = session.uri("goals/ship.md");
-    session.notify(
-        "textDocument/didClose",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    session.close("goals/ship.md");
     let hover_on_the_tag = |session: &mut Session| session.hover("2026-03-09.md", 2, 12).unwrap();
     session.eventually(hover_on_the_tag, |hover| hover.contains("**Ship on disk**"));
     session.shut_down();
