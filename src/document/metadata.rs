@@ -122,22 +122,31 @@ pub(super) fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, 
         let c = text[start..].chars().next().unwrap_or(' ');
         let found = if c == '[' || c == '(' {
             bracket_field(text, start).map(|field| {
-                let replacement = if field.paren { field.value } else { "" };
+                // A round field shows its value: the Tasks markers in it are read there as
+                // anywhere else, so that none is left in the text.
+                let (replacement, inner) = match field.paren {
+                    true => strip_markers(field.value, &[]),
+                    false => (String::new(), Vec::new()),
+                };
                 let marker = field_signifier(&canonical_key(field.key))
                     .map(|meaning| field_marker(meaning, field.value, &text[start..field.end]));
-                (field.end, replacement, marker)
+                (
+                    field.end,
+                    replacement,
+                    marker.into_iter().chain(inner).collect(),
+                )
             })
         } else {
             signifier(c).map(|meaning| {
                 let (end, marker) = emoji_marker(text, start, c, meaning);
-                (end, "", marker)
+                (end, String::new(), marker.into_iter().collect::<Vec<_>>())
             })
         };
         match found {
             Some((end, replacement, marker)) if !overlaps(start..end, protected) => {
                 kept.push_str(&text[copied..start]);
                 kept.push(' ');
-                kept.push_str(replacement);
+                kept.push_str(&replacement);
                 kept.push(' ');
                 markers.extend(marker);
                 copied = end;
@@ -535,6 +544,15 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_tasks_marker_in_the_value_of_a_round_field_is_read() {
+        // `([a:: ](a:: )🔼)` renders as `(a:: 🔼)`: found by the property test
+        // display_text_never_holds_a_tasks_marker.
+        let (text, markers) = strip_markers("(a:: 🔼) step", &[]);
+        assert_eq!(text, "step");
+        assert_eq!(markers, [Marker::Priority(Priority::Medium)]);
     }
 
     #[test]
