@@ -19,7 +19,7 @@ pub(crate) fn problems(snapshot: &Snapshot, path: &str, lines: &mut Lines<'_>) -
 
 /// The problems of the open buffer `path` whose text is `text`, without analysing the
 /// journal again: the buffer parsed and linked (`model::build`) against the
-/// [`model::outline`]s of the journal's other files as last analysed, which is what
+/// [`model::Outline`]s of the journal's other files as last analysed, which is what
 /// its unknown tags, parents, ids used twice and links are checked against in a whole
 /// build too. Its goals' SMART hints and stale check-ins need their milestones and
 /// check-ins from the whole journal: they are those of the last analysis, for the goals
@@ -36,10 +36,10 @@ pub(crate) fn buffer_problems(
     // Documents without goals matter only to resolve the buffer's `[[links]]`.
     let with_notes = !buffer.links.is_empty();
     let mut documents: Vec<_> = snapshot
-        .outlines
+        .notes
         .iter()
         .filter(|other| other.path != path && (with_notes || !other.goals.is_empty()))
-        .map(model::outline)
+        .map(model::Outline::document)
         .collect();
     documents.push(buffer);
     let journal = model::build(documents, snapshot.warnings);

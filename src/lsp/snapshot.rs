@@ -9,33 +9,27 @@ use crate::analyse::{GoalReport, Report, Rules, analyse};
 use crate::check::{Hint, smart_hints};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, ParseOptions};
+use crate::document::ParseOptions;
 use crate::git::History;
-use crate::model::{Journal, LinkTarget, NoteIndex, Warnings, outline};
+use crate::model::{Journal, LinkTarget, NoteIndex, Outline, Warnings};
 
 pub(crate) struct Snapshot {
     /// The edit generation whose buffers it was made from (see `super::analysis`).
     pub(crate) generation: u64,
     pub(crate) report: Report,
     pub(crate) hints: Vec<Hint>,
-    /// Every journal document: its path and title, sorted by path.
-    pub(crate) notes: Vec<Note>,
+    /// Every journal document's [`Outline`], sorted by path: its path and title for
+    /// requests, and what an edited buffer is linked against for its diagnostics
+    /// before the journal is analysed again.
+    pub(crate) notes: Vec<Outline>,
     /// The notes by the names `[[wikilinks]]` use, as the journal resolves them.
     links: NoteIndex,
     /// How the journal's documents are parsed: an open buffer is parsed the same way.
     pub(crate) parse: ParseOptions,
     /// Which optional warnings linking gives, as `trailmark.toml` chose.
     pub(crate) warnings: Warnings,
-    /// Every document's [`outline`], sorted by path: what an edited buffer is linked
-    /// against for its diagnostics before the journal is analysed again.
-    pub(crate) outlines: Vec<Document>,
     /// `report.goals` by id.
     goal_by_id: HashMap<String, usize>,
-}
-
-pub(crate) struct Note {
-    pub(crate) path: String,
-    pub(crate) title: String,
 }
 
 impl Snapshot {
@@ -68,17 +62,9 @@ impl Snapshot {
         Snapshot {
             generation,
             hints: smart_hints(&report),
-            notes: journal
-                .documents
-                .iter()
-                .map(|document| Note {
-                    path: document.path.clone(),
-                    title: document.title.clone(),
-                })
-                .collect(),
+            notes: journal.documents.iter().map(Outline::of).collect(),
             parse,
             warnings,
-            outlines: journal.documents.iter().map(outline).collect(),
             links: NoteIndex::new(&journal.documents),
             goal_by_id,
             report,
@@ -99,7 +85,7 @@ impl Snapshot {
 
     /// The note a `[[wikilink]]` to `target` in the note at `from` names, as the journal
     /// resolves it (file names, folders, Logseq page names).
-    pub(crate) fn note_of_link(&self, target: &str, from: &str) -> Option<&Note> {
+    pub(crate) fn note_of_link(&self, target: &str, from: &str) -> Option<&Outline> {
         match self
             .links
             .resolve_from(|d| &self.notes[d].path, target, from)

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, GoalDecl, Heading, Located, MilestoneState};
+use crate::document::{Document, Fields, GoalDecl, Heading, Located, MilestoneState};
 use crate::slug::{is_slug, slugify};
 use crate::text;
 pub(crate) use checkins::Checkin;
@@ -206,19 +206,43 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
 /// own milestones, tags or links, which only its own checks read. `model::build` over
 /// the outlines of a journal's other files and one whole document gives that document's
 /// diagnostics as a build of the whole journal does (`trailmark lsp` as you type).
-pub(crate) fn outline(document: &Document) -> Document {
-    let naming = ["title", "alias"];
-    Document {
-        path: document.path.clone(),
-        title: document.title.clone(),
-        goals: document.goals.clone(),
-        fields: document
-            .fields
-            .iter()
-            .filter(|(key, _)| naming.contains(&key.as_str()))
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect(),
-        ..Document::default()
+///
+/// Its own type rather than a mostly empty [`Document`], which is several times larger:
+/// `trailmark lsp` keeps one for every file of the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Outline {
+    pub(crate) path: String,
+    pub(crate) title: String,
+    pub(crate) goals: Vec<GoalDecl>,
+    /// Only the fields that name the note.
+    naming: Fields,
+}
+
+impl Outline {
+    pub(crate) fn of(document: &Document) -> Outline {
+        let naming = ["title", "alias"];
+        Outline {
+            path: document.path.clone(),
+            title: document.title.clone(),
+            goals: document.goals.clone(),
+            naming: document
+                .fields
+                .iter()
+                .filter(|(key, _)| naming.contains(&key.as_str()))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+        }
+    }
+
+    /// The outline as a document to link with others: nothing but what it keeps.
+    pub(crate) fn document(&self) -> Document {
+        Document {
+            path: self.path.clone(),
+            title: self.title.clone(),
+            goals: self.goals.clone(),
+            fields: self.naming.clone(),
+            ..Document::default()
+        }
     }
 }
 
