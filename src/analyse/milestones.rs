@@ -1,6 +1,8 @@
 //! The progress rules: how each milestone of a document counts towards its goal, and the
 //! day it was done.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::dates::Date;
@@ -64,16 +66,39 @@ impl MilestoneReport {
     /// index, the JSON, the calendar) shows this text; the lines of entries that mention
     /// the goal go through the same [`without_tag`].
     pub(super) fn without_goal_tag(mut self, id: &str) -> MilestoneReport {
-        self.text = without_tag(&self.text, id);
-        self.markdown = self.markdown.map(|markdown| without_tag(&markdown, id));
+        if let Cow::Owned(text) = without_tag(&self.text, id) {
+            self.text = text;
+        }
+        if let Some(markdown) = &mut self.markdown
+            && let Cow::Owned(text) = without_tag(markdown, id)
+        {
+            *markdown = text;
+        }
         self
     }
 }
 
 /// `text` without the tag `#id` (in any case) among its leading or trailing tags, with
 /// the space beside it; punctuation after a trailing tag stays (`meetup #talks.` is
-/// `meetup.`).
-pub(super) fn without_tag(text: &str, id: &str) -> String {
+/// `meetup.`). Borrowed when nothing is taken out: most texts name no goal by its tag,
+/// and every milestone and entry line of every goal comes through here.
+pub(super) fn without_tag<'a>(text: &'a str, id: &str) -> Cow<'a, str> {
+    let names_id = text.match_indices('#').any(|(at, _)| {
+        text.as_bytes()[at + 1..]
+            .get(..id.len())
+            .is_some_and(|after| after.eq_ignore_ascii_case(id.as_bytes()))
+    });
+    if names_id {
+        Cow::Owned(taking_out_tag(text, id))
+    } else if text.trim().is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Borrowed(text.trim())
+    }
+}
+
+/// [`without_tag`] of a text in which `#id` occurs.
+fn taking_out_tag(text: &str, id: &str) -> String {
     let words: Vec<(usize, &str)> = text
         .split_whitespace()
         .map(|word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
@@ -303,9 +328,15 @@ mod tests {
             ("Gave a talk #learn-sql. #data", "Gave a talk. #data"),
             // As long as `#learn-sql`, in bytes, but no tag.
             ("Read ééééé #learn-sql", "Read ééééé"),
+            // Nothing to take out: the text as it is, trimmed.
+            ("  padded  ", "padded"),
+            ("   ", "   "),
+            ("#learn-sq and #learn", "#learn-sq and #learn"),
+            ("Ünïcode #LEARN-SQL", "Ünïcode"),
         ];
         for (text, shown) in cases {
             assert_eq!(without_tag(text, "learn-sql"), shown, "{text}");
+            assert_eq!(taking_out_tag(text, "learn-sql"), shown, "{text}");
         }
         // Where the goal shows it, and only there: a loose task keeps its tags.
         let files = [

@@ -454,7 +454,7 @@ fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> Ent
             .iter()
             .map(|line| EntryLine {
                 line: line.position.line,
-                text: milestones::without_tag(&line.value, goal_id),
+                text: milestones::without_tag(&line.value, goal_id).into_owned(),
             })
             .collect(),
         fields: document.fields.clone(),
