@@ -25,12 +25,14 @@ pub(crate) fn run(journal: &JournalOptions, verbosity: Verbosity) -> Result<(), 
         out,
     } = built?;
     if verbosity == Verbosity::Quiet {
+        super::leave_to_exit(report);
         return Ok(());
     }
     for warning in &summary.warnings {
         term::print_warning(warning);
     }
     let mut text = term::build::built(&journal.dir, &report, &summary, &out);
+    super::leave_to_exit(report);
     if verbosity == Verbosity::Verbose {
         text.push_str(&term::build::written_list(
             &summary.written,
@@ -71,13 +73,15 @@ fn build_with_progress(
             }
         },
     )?;
-    Ok(Built {
+    let built = Built {
         report,
         summary,
         files: workspace.journal().documents.len(),
         read,
         out: workspace.out().to_path_buf(),
-    })
+    };
+    super::leave_to_exit(workspace);
+    Ok(built)
 }
 
 /// `build --share AUDIENCE --out FOLDER`: only what is shared with the audience, into a

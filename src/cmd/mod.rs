@@ -66,3 +66,11 @@ impl JournalOptions {
         self.today.unwrap_or_else(Date::today)
     }
 }
+
+/// Hands a one-shot command's journal or report, which it is done with, to the end of
+/// the process: the system takes the memory back at once when it exits, where freeing a
+/// 10,000-file journal piece by piece took about 5% of a `status` or of a `build` after
+/// one edit. Only for values whose drop does nothing but free memory.
+pub(crate) fn leave_to_exit<T>(done_with: T) {
+    std::mem::forget(done_with);
+}

@@ -18,7 +18,8 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
     journal.start_from_cache(&mut workspace);
     workspace.refresh();
     let report = workspace.analyse(today);
-    if json {
+    super::leave_to_exit(workspace);
+    let printed = if json {
         // Straight to stdout: JSON has no colors for anstream to strip, and is large.
         term::print_streamed(|stdout| report.write_json(stdout))
     } else {
@@ -27,5 +28,7 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
             &report,
             term::terminal_width(),
         ))
-    }
+    };
+    super::leave_to_exit(report);
+    printed
 }
