@@ -184,7 +184,7 @@ pub(super) fn known_review<'a>(
             make: Box::new(move || {
                 let review = reviews.reviewer.scheduled_review(scheduled);
                 let page = plan::review_page_in_reports(&review, to_journal);
-                renderer.render_page(&page, format)
+                renderer.render_page(&page, format).map(String::into_bytes)
             }),
         })
         .collect()
