@@ -630,7 +630,7 @@ fn documents_cache<'a>(
     write::Planned {
         path: cache::CACHE_FILE.to_string(),
         fingerprint: fingerprint.unwrap_or_else(|| cache::fingerprint(options, files, documents)),
-        make: Box::new(move || Ok(cache::text(options, files, documents).into_bytes())),
+        make: Box::new(move || Ok(cache::bytes(options, files, documents))),
     }
 }
 
