@@ -431,7 +431,7 @@ impl Workspace {
             planned.push(write::Planned {
                 path: reviews::REVIEWS_FILE.to_string(),
                 fingerprint: content_hash(known_text.as_bytes()),
-                make: Box::new(move || Ok(known_text.clone())),
+                make: Box::new(move || Ok(known_text.clone().into_bytes())),
             });
             planned.extend(self.status_key(&outputs, &planned, today));
             let own_files = planned
@@ -517,7 +517,9 @@ impl Workspace {
                 planned.push(write::Planned {
                     path: page.path(format),
                     fingerprint,
-                    make: Box::new(move || renderer.render_page(page, format)),
+                    make: Box::new(move || {
+                        renderer.render_page(page, format).map(String::into_bytes)
+                    }),
                 });
             }
         }
@@ -628,7 +630,7 @@ fn documents_cache<'a>(
     write::Planned {
         path: cache::CACHE_FILE.to_string(),
         fingerprint: fingerprint.unwrap_or_else(|| cache::fingerprint(options, files, documents)),
-        make: Box::new(move || Ok(cache::text(options, files, documents))),
+        make: Box::new(move || Ok(cache::bytes(options, files, documents))),
     }
 }
 
@@ -663,7 +665,11 @@ fn planned_reports<'a>(
             write::Planned {
                 path: page.path(format),
                 fingerprint,
-                make: Box::new(move || renderer.render_page_sharing(page, format, &shared)),
+                make: Box::new(move || {
+                    renderer
+                        .render_page_sharing(page, format, &shared)
+                        .map(String::into_bytes)
+                }),
             }
         });
         match &page.data {
@@ -698,7 +704,7 @@ fn planned_reports<'a>(
         planned.push(write::Planned {
             path: git::CACHE_FILE.to_string(),
             fingerprint: content_hash(cache.as_bytes()),
-            make: Box::new(move || Ok(cache.clone())),
+            make: Box::new(move || Ok(cache.clone().into_bytes())),
         });
     }
     let now_known = reviews

@@ -1,4 +1,4 @@
-//! The documents kept in the output folder between runs (`.trailmark-documents.json`),
+//! The documents kept in the output folder between runs (`.trailmark-documents.bin`),
 //! and what the last build knew of each review (`.trailmark-reviews.json`): warm runs
 //! give exactly what cold ones give, on the example journal, every fixture (`status
 //! --json` both from the saved status and from the cache), and builds after each of a
@@ -6,7 +6,8 @@
 //! the cache is used when warm and not with `--no-cache` (a forged entry shows which); an
 //! edited file is parsed again whatever its stamp kept; and a damaged, old, foreign,
 //! linked or FIFO cache is ignored with a `--verbose` note, never an error, and made anew
-//! by the next build.
+//! by the next build (one cut or with a byte changed anywhere, with the same output as
+//! without it); the JSON cache of earlier versions is removed by the next build.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -16,7 +17,7 @@ use std::time::{Duration, SystemTime};
 use crate::common::{Journal, stdout, trailmark};
 
 const TODAY: &str = "2026-11-20";
-const CACHE: &str = "_reports/.trailmark-documents.json";
+const CACHE: &str = "_reports/.trailmark-documents.bin";
 const SAVED_STATUS: &str = "_reports/.trailmark-status";
 const GOAL: &str = "goal.md";
 
@@ -94,14 +95,14 @@ fn warm_equals_cold(name: &str, journal: &Journal) {
     // report again because they were deleted (the manifest says they are its own).
     run(journal, &["build", "--out", &warm]);
     assert!(
-        warm_out.join(".trailmark-documents.json").is_file(),
+        warm_out.join(".trailmark-documents.bin").is_file(),
         "{name}"
     );
     for report in walk(&warm_out) {
         let name = report.file_name().unwrap();
         let kept = [
             ".trailmark-manifest",
-            ".trailmark-documents.json",
+            ".trailmark-documents.bin",
             ".trailmark-reviews.json",
         ];
         if !kept.iter().any(|kept| name == *kept) {
@@ -260,19 +261,42 @@ fn built() -> Journal {
     journal
 }
 
-/// The cache of `journal` with `edit` made to its documents, and its checksum made to
-/// match, so that only what it says can tell it from the real one.
-fn forge(journal: &Journal, edit: impl Fn(&str) -> String) {
-    let text = journal.read(CACHE);
-    let (header, documents) = text.split_once('\n').unwrap();
-    let documents = edit(documents);
-    assert!(
-        documents != text.split_once('\n').unwrap().1,
-        "the edit changed nothing"
+/// The bytes of the cache of `journal`.
+fn cache_bytes(journal: &Journal) -> Vec<u8> {
+    fs::read(journal.path().join(CACHE)).unwrap()
+}
+
+/// `bytes` with each `from` replaced by `to`, of the same length, so that the binary
+/// documents around them still decode.
+fn replaced(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut bytes = bytes.to_vec();
+    let mut at = 0;
+    while let Some(found) = bytes[at..]
+        .windows(from.len())
+        .position(|window| window == from.as_bytes())
+    {
+        at += found;
+        bytes[at..at + from.len()].copy_from_slice(to.as_bytes());
+        at += from.len();
+    }
+    bytes
+}
+
+/// The cache of `journal` with `edit` made to its documents (after the header line), and
+/// its checksum made to match, so that only what it says can tell it from the real one.
+fn forge(journal: &Journal, edit: impl Fn(&[u8]) -> Vec<u8>) {
+    let bytes = cache_bytes(journal);
+    let newline = bytes.iter().position(|&byte| byte == b'\n').unwrap();
+    let (header, documents) = (&bytes[..newline], &bytes[newline + 1..]);
+    let edited = edit(documents);
+    assert!(edited != documents, "the edit changed nothing");
+    let mut header: serde_json::Value = serde_json::from_slice(header).unwrap();
+    header["checksum"] = xxhash_rust::xxh3::xxh3_64(&edited).into();
+    journal.write(
+        CACHE,
+        [header.to_string().as_bytes(), b"\n", &edited].concat(),
     );
-    let mut header: serde_json::Value = serde_json::from_str(header).unwrap();
-    header["checksum"] = xxhash_rust::xxh3::xxh3_64(documents.as_bytes()).into();
-    journal.write(CACHE, format!("{header}\n{documents}"));
 }
 
 fn titles(journal: &Journal, args: &[&str]) -> Vec<String> {
@@ -289,13 +313,15 @@ fn titles(journal: &Journal, args: &[&str]) -> Vec<String> {
 #[test]
 fn a_warm_run_uses_the_cache_and_no_cache_reads_nothing_from_it() {
     let journal = built();
-    forge(&journal, |documents| documents.replace("Ship it", "Forged"));
+    forge(&journal, |documents| {
+        replaced(documents, "Ship it", "Forged!")
+    });
     // The file is unchanged, so its document comes from the cache, as forged.
-    assert_eq!(titles(&journal, &[]), ["Forged"]);
+    assert_eq!(titles(&journal, &[]), ["Forged!"]);
     assert_eq!(titles(&journal, &["--no-cache"]), ["Ship it"]);
     // A build with `--no-cache` writes the cache anew from the files.
     run(&journal, &["build", "--no-cache"]);
-    assert!(!journal.read(CACHE).contains("Forged"));
+    assert!(replaced(&cache_bytes(&journal), "Forged!", "Ship it") == cache_bytes(&journal));
     assert_eq!(titles(&journal, &[]), ["Ship it"]);
 }
 
@@ -346,7 +372,9 @@ fn a_file_edited_since_the_cache_is_parsed_again() {
 /// anew, with no error.
 fn damaged(damage: impl Fn(&Journal), why: &str) {
     let journal = built();
-    forge(&journal, |documents| documents.replace("Ship it", "Forged"));
+    forge(&journal, |documents| {
+        replaced(documents, "Ship it", "Forged!")
+    });
     damage(&journal);
     let (json, notes) = run(&journal, &["status", "--json", "--verbose"]);
     assert!(
@@ -370,8 +398,8 @@ fn damaged(damage: impl Fn(&Journal), why: &str) {
 #[test]
 fn a_damaged_or_foreign_cache_is_ignored_and_made_anew() {
     let cut = |journal: &Journal| {
-        let text = journal.read(CACHE);
-        journal.write(CACHE, &text[..text.len() - 40]);
+        let bytes = cache_bytes(journal);
+        journal.write(CACHE, &bytes[..bytes.len() - 40]);
     };
     damaged(cut, "checksum");
     damaged(|journal| journal.write(CACHE, "garbage"), "cut short");
@@ -380,13 +408,73 @@ fn a_damaged_or_foreign_cache_is_ignored_and_made_anew() {
         "not a cache of trailmark's",
     );
     let old = |journal: &Journal| {
-        let text = journal.read(CACHE);
-        journal.write(CACHE, text.replacen("\"format\":1", "\"format\":0", 1));
+        let bytes = cache_bytes(journal);
+        journal.write(CACHE, replaced(&bytes, "\"format\":2", "\"format\":1"));
     };
     damaged(old, "another version");
     // Other parse settings: Logseq's markers off.
     let settings = |journal: &Journal| journal.write("trailmark.toml", "logseq_markers = false\n");
     damaged(settings, "other settings");
+}
+
+/// A cache cut or with one byte changed anywhere, header or documents: `status --json`
+/// says it ignored it and prints what a run without the cache prints, on the example
+/// journal (every kind of document).
+#[test]
+fn a_cut_or_flipped_cache_is_ignored_and_status_equals_a_cold_run() {
+    let journal = Journal::example();
+    settle(journal.path());
+    run(&journal, &["build"]);
+    fs::remove_file(journal.path().join(SAVED_STATUS)).unwrap();
+    let (cold, _) = run(&journal, &["status", "--json", "--no-cache"]);
+    let bytes = cache_bytes(&journal);
+    let (warm, notes) = run(&journal, &["status", "--json", "--verbose"]);
+    assert!(warm == cold && !notes.contains("ignored"), "{notes}");
+    let newline = bytes.iter().position(|&byte| byte == b'\n').unwrap();
+    let flipped = |at: usize| {
+        let mut bytes = bytes.clone();
+        bytes[at] ^= 0x20;
+        bytes
+    };
+    let damages = [
+        ("cut in the middle", bytes[..bytes.len() / 2].to_vec()),
+        ("cut by one byte", bytes[..bytes.len() - 1].to_vec()),
+        ("cut after its header", bytes[..=newline].to_vec()),
+        ("a byte of the header", flipped(newline / 2)),
+        ("the first byte of the documents", flipped(newline + 1)),
+        ("a byte in the middle", flipped(bytes.len() / 2)),
+        ("the last byte", flipped(bytes.len() - 1)),
+    ];
+    for (what, damaged) in damages {
+        journal.write(CACHE, &damaged);
+        let (warm, notes) = run(&journal, &["status", "--json", "--verbose"]);
+        assert!(notes.contains("note: ignored"), "{what}: {notes}");
+        assert!(warm == cold, "{what}: status --json differs");
+    }
+}
+
+/// The JSON cache of earlier versions, which their builds listed in the manifest as
+/// their own, is removed by the first build that writes the binary one; a file of that
+/// name trailmark did not write is left alone.
+#[test]
+fn a_build_removes_the_json_cache_of_earlier_versions_it_wrote() {
+    let journal = built();
+    let old = "_reports/.trailmark-documents.json";
+    let manifest = "_reports/.trailmark-manifest";
+    journal.write(old, "{\"format\":1}\n");
+    run(&journal, &["build"]);
+    assert!(
+        journal.path().join(old).is_file(),
+        "not listed: not trailmark's"
+    );
+    journal.write(
+        manifest,
+        format!(".trailmark-documents.json\n{}", journal.read(manifest)),
+    );
+    run(&journal, &["build"]);
+    assert!(!journal.path().join(old).exists());
+    assert!(!journal.read(manifest).contains(".trailmark-documents.json"));
+    assert!(journal.path().join(CACHE).is_file());
 }
 
 #[cfg(unix)]
@@ -396,7 +484,7 @@ fn a_linked_or_fifo_cache_is_ignored_and_left_alone() {
     // to remove, so a build refuses to write there and says so, as for the git cache.
     let linked = |journal: &Journal| {
         let cache = journal.path().join(CACHE);
-        let elsewhere = journal.path().with_file_name("elsewhere.json");
+        let elsewhere = journal.path().with_file_name("elsewhere.bin");
         fs::rename(&cache, &elsewhere).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &cache).unwrap();
     };
@@ -427,7 +515,7 @@ fn ignored_and_left_alone(damage: impl Fn(&Journal), why: &str) {
     let refused = journal.run(&["build"]).code(2);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(
-        stderr.contains(".trailmark-documents.json"),
+        stderr.contains(".trailmark-documents.bin"),
         "{why}: {stderr}"
     );
     let cache = journal.path().join(CACHE);

@@ -63,7 +63,7 @@ fn an_unchanged_journal_is_answered_from_the_last_build() {
     // A file rewritten with its size and time kept (which only a deliberate act does) is
     // taken as unchanged: what was printed comes from the build, not from the file. The
     // documents cache, which would trust the stamp too, is gone.
-    fs::remove_file(journal.path().join("_reports/.trailmark-documents.json")).unwrap();
+    fs::remove_file(journal.path().join("_reports/.trailmark-documents.bin")).unwrap();
     let before = fs::metadata(journal.path().join(GOAL)).unwrap();
     journal.write(
         GOAL,

@@ -570,7 +570,7 @@ fn polling_reads_only_what_a_build_reads() {
 #[test]
 fn the_documents_cache_is_written_when_the_watch_stops() {
     let mut watched = watch(&[]);
-    let cache = watched.out.join(".trailmark-documents.json");
+    let cache = watched.out.join(".trailmark-documents.bin");
     let first = fs::read(&cache).unwrap();
     watched.journal.write(GOAL, goal_text(&[true, true]));
     watched.process.wait_for("about the goal", |line| {
@@ -580,7 +580,5 @@ fn the_documents_cache_is_written_when_the_watch_stops() {
     assert!(fs::read(&cache).unwrap() == first, "rewritten by a rebuild");
     assert!(watched.process.terminate().success());
     let fresh = watched.out.with_file_name("fresh");
-    assert!(
-        fs::read(&cache).unwrap() == fs::read(fresh.join(".trailmark-documents.json")).unwrap()
-    );
+    assert!(fs::read(&cache).unwrap() == fs::read(fresh.join(".trailmark-documents.bin")).unwrap());
 }

@@ -1,15 +1,18 @@
 //! The documents of the last build, kept in the output folder, so that a new process
 //! stats every journal file but reads and parses only those changed since.
 //!
-//! The file is lines of JSON. The first is the header: the cache's format, the version of
+//! The file starts with a header, a line of JSON: the cache's format, the version of
 //! trailmark and the build of its program (size and time of the executable, so that a
 //! rebuilt program with a changed parser never trusts documents of the old one), a hash of
-//! the parse options, and a checksum of the lines after it. Each of those is one file
-//! read: its size, modification time, content hash, whether it had settled (see
-//! [`super::RACY_WINDOW`]), and its parsed document. A line a file, so that the lines
-//! are read and written on every core. A header that does not match,
-//! a checksum that does not, or a document no parser could have made, and the whole
-//! cache is ignored: the files are read again and the next build writes it anew.
+//! the parse options, and a checksum of the bytes after it. Those are one entry for each
+//! file read: its size, modification time, content hash, whether it had settled (see
+//! [`super::RACY_WINDOW`]), and its parsed document, in postcard's binary form, each
+//! after its length, so that the entries are read and written on every core. Binary,
+//! because reading 10,000 documents back from JSON took a fifth of a warm `status`
+//! (docs/PERFORMANCE.md, "The documents cache"). A header that does not match, a
+//! checksum that does not, an entry that does not decode to exactly its length, or a
+//! document no parser could have made, and the whole cache is ignored: the files are
+//! read again and the next build writes it anew.
 //!
 //! It is written by `build` and `watch` only, as one of the planned files of the write
 //! stage: atomically, under the output folder's lock, never through a symlink, and only
@@ -19,6 +22,9 @@
 //! and never write it: they do not take the lock and must not create the output folder.
 //! An entry is used only for a file whose stamp equals its own and had settled; for any
 //! other file the content hash decides, as in `watch`.
+//!
+//! The JSON cache of earlier versions (`.trailmark-documents.json`) was one of the write
+//! stage's files like this one: the first build that no longer plans it removes it.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,10 +39,10 @@ use crate::hash::{content_hash, data_hash};
 use crate::paths::FileStamp;
 
 /// The name of the cache file, in the output folder.
-pub(crate) const CACHE_FILE: &str = ".trailmark-documents.json";
+pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -87,12 +93,16 @@ fn header(options: u64) -> Header {
     }
 }
 
-/// The lines after the header of `text`, a file [`sealed`] by this program with settings
+/// The bytes after the header of `file`, a file [`sealed`] by this program with settings
 /// of the hash `options`; why not when the header or the checksum does not match.
-pub(super) fn unsealed(text: &str, options: u64) -> Result<&str, String> {
-    let (first, lines) = text.split_once('\n').ok_or("it is cut short")?;
+pub(super) fn unsealed(file: &[u8], options: u64) -> Result<&[u8], String> {
+    let newline = file
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .ok_or("it is cut short")?;
+    let (first, body) = (&file[..newline], &file[newline + 1..]);
     let found: Header =
-        serde_json::from_str(first).map_err(|_| "it is not a cache of trailmark's")?;
+        serde_json::from_slice(first).map_err(|_| "it is not a cache of trailmark's")?;
     let expected = Header {
         checksum: found.checksum,
         ..header(options)
@@ -102,42 +112,69 @@ pub(super) fn unsealed(text: &str, options: u64) -> Result<&str, String> {
             "it was written by another version of trailmark, or with other settings".into(),
         );
     }
-    if content_hash(lines.as_bytes()) != found.checksum {
+    if content_hash(body) != found.checksum {
         return Err("its checksum does not match: it is damaged".into());
     }
-    Ok(lines)
+    Ok(body)
 }
 
-/// `lines` after a header that says which program made them, with settings of the hash
-/// `options`, and their checksum: what [`unsealed`] reads back.
-pub(super) fn sealed(options: u64, lines: &str) -> String {
+/// `body` after a header that says which program made it, with settings of the hash
+/// `options`, and its checksum: what [`unsealed`] reads back.
+pub(super) fn sealed(options: u64, body: &[u8]) -> Vec<u8> {
     let header = Header {
-        checksum: content_hash(lines.as_bytes()),
+        checksum: content_hash(body),
         ..header(options)
     };
-    let mut text = serde_json::to_string(&header).expect("a header holds strings and numbers");
-    text.push('\n');
-    text + lines
+    let mut file = serde_json::to_vec(&header).expect("a header holds strings and numbers");
+    file.push(b'\n');
+    file.extend_from_slice(body);
+    file
 }
 
 /// The cache in the output folder `out`: `Ok(None)` when there is none, `Err` with why
 /// when there is one that cannot be used.
 pub(super) fn read(out: &Path, options: &ParseOptions) -> Result<Option<Cached>, String> {
-    let text = match fsread::read_to_string(&out.join(CACHE_FILE), fsread::MAX_OWN_FILE_BYTES) {
-        Ok(text) => text,
+    let file = match fsread::read(&out.join(CACHE_FILE), fsread::MAX_OWN_FILE_BYTES) {
+        Ok(file) => file,
         Err(refused) if refused.is_not_found() => return Ok(None),
         Err(refused) => return Err(refused.to_string()),
     };
-    parse(&text, options).map(Some)
+    parse(&file, options).map(Some)
 }
 
-fn parse(text: &str, options: &ParseOptions) -> Result<Cached, String> {
-    let entries = unsealed(text, data_hash(options))?;
-    let entries: Vec<Entry<Document>> = entries
-        .par_lines()
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .map_err(|error| format!("it is damaged: {error}"))?;
+/// The length of an entry, before it: little-endian.
+const LENGTH_BYTES: usize = 4;
+
+/// The entries of `body`, each without its length; why not when one is cut short.
+fn framed_entries(mut body: &[u8]) -> Result<Vec<&[u8]>, String> {
+    let mut entries = Vec::new();
+    while let Some((length, rest)) = body.split_first_chunk::<LENGTH_BYTES>() {
+        let length = u32::from_le_bytes(*length) as usize;
+        let entry = rest.get(..length).ok_or("it is cut short")?;
+        entries.push(entry);
+        body = &rest[length..];
+    }
+    if !body.is_empty() {
+        return Err("it is cut short".into());
+    }
+    Ok(entries)
+}
+
+/// The entry in `bytes`, which it must fill exactly.
+fn decoded(bytes: &[u8]) -> Result<Entry<Document>, String> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((entry, [])) => Ok(entry),
+        Ok(_) => Err("it is damaged: an entry is longer than its document".into()),
+        Err(error) => Err(format!("it is damaged: {error}")),
+    }
+}
+
+fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
+    let body = unsealed(file, data_hash(options))?;
+    let entries: Vec<Entry<Document>> = framed_entries(body)?
+        .into_par_iter()
+        .map(decoded)
+        .collect::<Result<_, _>>()?;
     let mut cached = Cached {
         files: HashMap::with_capacity(entries.len()),
         documents: Vec::with_capacity(entries.len()),
@@ -186,7 +223,7 @@ fn entries<'a>(
     })
 }
 
-/// A fingerprint of the cache [`text`] would write, without writing it: of the header
+/// A fingerprint of the cache [`bytes`] would write, without writing it: of the header
 /// and of what each file was when read, which the documents follow from.
 pub(super) fn fingerprint(
     options: &ParseOptions,
@@ -208,27 +245,31 @@ pub(super) fn fingerprint(
     data_hash(&(header(data_hash(options)), reads))
 }
 
-/// The text of the cache of `documents`, parsed with `options` from `files`.
-pub(super) fn text(
+/// `entry` after its length.
+fn framed(entry: &Entry<&Document>) -> Vec<u8> {
+    let mut framed = postcard::to_extend(entry, vec![0; LENGTH_BYTES])
+        .expect("postcard encodes every type a document holds");
+    let length = u32::try_from(framed.len() - LENGTH_BYTES).expect("a document under 4 GB");
+    framed[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());
+    framed
+}
+
+/// The bytes of the cache of `documents`, parsed with `options` from `files`.
+pub(super) fn bytes(
     options: &ParseOptions,
     files: &HashMap<String, LastRead>,
     documents: &[Document],
-) -> String {
+) -> Vec<u8> {
     let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
-    let lines: Vec<String> = entries
-        .par_iter()
-        .map(|entry| {
-            serde_json::to_string(entry).expect("a document holds only strings and numbers") + "\n"
-        })
-        .collect();
-    sealed(data_hash(options), &lines.concat())
+    let framed: Vec<Vec<u8>> = entries.par_iter().map(framed).collect();
+    sealed(data_hash(options), &framed.concat())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cache_of(source: &str) -> (String, Document) {
+    fn cache_of(source: &str) -> (Vec<u8>, Document) {
         let options = ParseOptions::default();
         let document = crate::document::parse("goal.md", source.as_bytes(), &options);
         let files = HashMap::from([(
@@ -242,8 +283,8 @@ mod tests {
                 settled: true,
             },
         )]);
-        let text = text(&options, &files, std::slice::from_ref(&document));
-        (text, document)
+        let bytes = bytes(&options, &files, std::slice::from_ref(&document));
+        (bytes, document)
     }
 
     const GOAL: &str = "---\ngoal: Run\nmetric: {unit: km, target: 42.195, baseline: 0.1}\n\
@@ -252,8 +293,8 @@ mod tests {
 
     #[test]
     fn documents_round_trip() {
-        let (text, document) = cache_of(GOAL);
-        let cached = parse(&text, &ParseOptions::default()).unwrap();
+        let (bytes, document) = cache_of(GOAL);
+        let cached = parse(&bytes, &ParseOptions::default()).unwrap();
         assert_eq!(
             format!("{:?}", cached.documents),
             format!("{:?}", [document])
@@ -264,45 +305,99 @@ mod tests {
         );
     }
 
-    #[test]
-    fn numbers_read_back_exactly() {
-        // A metric's value is any finite number YAML gives; without `float_roundtrip`,
-        // serde_json reads some of them back one unit in the last place off.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let values: Vec<f64> = std::iter::from_fn(|| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            Some(f64::from_bits(seed))
-        })
-        .filter(|value| value.is_finite())
-        .take(20_000)
-        .collect();
-        let text = serde_json::to_string(&values).unwrap();
-        let read: Vec<f64> = serde_json::from_str(&text).unwrap();
-        assert!(read == values);
+    /// The body of `bytes`, changed by `change`, sealed again: damage the checksum does
+    /// not see, as a program of another build that writes the same header would make.
+    fn resealed(bytes: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let options = data_hash(&ParseOptions::default());
+        let mut body = unsealed(bytes, options).unwrap().to_vec();
+        change(&mut body);
+        sealed(options, &body)
     }
 
     #[test]
     fn a_damaged_or_foreign_cache_is_refused() {
         let options = ParseOptions::default();
-        let (text, _) = cache_of(GOAL);
-        let (first, rest) = text.split_once('\n').unwrap();
-        let refused = |text: &str| parse(text, &options).err().unwrap();
-        assert!(refused(&text[..text.len() / 2]).contains("checksum"));
+        let (bytes, _) = cache_of(GOAL);
+        let newline = bytes.iter().position(|&byte| byte == b'\n').unwrap();
+        let (first, rest) = (&bytes[..newline], &bytes[newline + 1..]);
+        let refused = |bytes: &[u8]| parse(bytes, &options).err().unwrap();
+        assert!(refused(&bytes[..bytes.len() / 2]).contains("checksum"));
+        let mut flipped = bytes.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(refused(&flipped).contains("checksum"));
         assert!(refused(first).contains("cut short"));
-        assert!(refused("garbage\n[]").contains("not a cache"));
-        let old = first.replace(&format!("\"format\":{FORMAT}"), "\"format\":0");
-        assert!(refused(&format!("{old}\n{rest}")).contains("another version"));
+        assert!(refused(b"garbage\n").contains("not a cache"));
+        let old = String::from_utf8(first.to_vec())
+            .unwrap()
+            .replace(&format!("\"format\":{FORMAT}"), "\"format\":1");
+        assert!(refused(&[old.as_bytes(), b"\n", rest].concat()).contains("another version"));
         let other = ParseOptions {
             logseq_markers: false,
             ..ParseOptions::default()
         };
-        assert!(parse(&text, &other).is_err());
-        // A document no parser makes: a milestone whose parent comes after it.
-        assert!(rest.contains("\"parent\":0"));
-        let forged = rest.replacen("\"parent\":0", "\"parent\":5", 1);
-        let forged = sealed(data_hash(&options), &forged);
-        assert!(refused(&forged).contains("no parser makes"));
+        assert!(parse(&bytes, &other).is_err());
+    }
+
+    #[test]
+    fn entries_that_do_not_fill_their_length_are_refused() {
+        let options = ParseOptions::default();
+        let refused = |bytes: &[u8]| parse(bytes, &options).err().unwrap();
+        let (bytes, _) = cache_of(GOAL);
+        let cut = resealed(&bytes, |body| {
+            body.pop();
+        });
+        assert!(refused(&cut).contains("cut short"), "{}", refused(&cut));
+        let length_only = resealed(&bytes, |body| body.truncate(LENGTH_BYTES - 1));
+        assert!(refused(&length_only).contains("cut short"));
+        let longer = resealed(&bytes, |body| {
+            body.push(0);
+            let length = u32::from_le_bytes(body[..LENGTH_BYTES].try_into().unwrap()) + 1;
+            body[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());
+        });
+        assert!(refused(&longer).contains("longer than its document"));
+        let shorter = resealed(&bytes, |body| {
+            body.pop();
+            let length = u32::from_le_bytes(body[..LENGTH_BYTES].try_into().unwrap()) - 1;
+            body[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());
+        });
+        assert!(refused(&shorter).contains("damaged"));
+    }
+
+    #[test]
+    fn any_cut_or_changed_byte_under_a_matching_checksum_is_refused_or_read_never_a_panic() {
+        // What a program of another build (same header) that wrote wrong bytes, or a
+        // forger, could leave: every cut is refused, every changed byte is refused or
+        // decodes to some document, and none makes reading panic.
+        let options = ParseOptions::default();
+        let (bytes, _) = cache_of(GOAL);
+        let body = unsealed(&bytes, data_hash(&options)).unwrap().to_vec();
+        for length in 0..body.len() {
+            let cut = resealed(&bytes, |body| body.truncate(length));
+            assert!(
+                length == 0 || parse(&cut, &options).is_err(),
+                "cut at {length}"
+            );
+        }
+        for at in 0..body.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let changed = resealed(&bytes, |body| body[at] ^= flip);
+                let _ = parse(&changed, &options);
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_no_parser_makes_is_refused() {
+        // A milestone whose parent comes after it: the first milestone's `parent` is
+        // `Some(0)`'s encoding in the child, changed to `Some(5)`.
+        let (bytes, document) = cache_of(GOAL);
+        assert_eq!(document.milestones[1].parent, Some(0));
+        let mut forged = document;
+        forged.milestones[1].parent = Some(5);
+        let options = ParseOptions::default();
+        let files = parse(&bytes, &options).unwrap().files;
+        let forged = super::bytes(&options, &files, std::slice::from_ref(&forged));
+        let refused = parse(&forged, &options).err().unwrap();
+        assert!(refused.contains("no parser makes"), "{refused}");
     }
 }

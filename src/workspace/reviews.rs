@@ -67,7 +67,10 @@ pub(super) fn read(out: &std::path::Path) -> Result<KnownReviews, String> {
 
 fn parse(text: &str) -> Result<KnownReviews, String> {
     let mut known = KnownReviews::new();
-    for line in unsealed(text, FORMAT)?.lines() {
+    let lines = unsealed(text.as_bytes(), FORMAT)?;
+    let lines =
+        std::str::from_utf8(lines).expect("a file read as text is text after its first line");
+    for line in lines.lines() {
         let line: Line =
             serde_json::from_str(line).map_err(|error| format!("it is damaged: {error}"))?;
         if known.insert(line.label.clone(), line.known).is_some() {
@@ -91,7 +94,8 @@ pub(super) fn text(known: &KnownReviews) -> String {
             serde_json::to_string(&line).expect("a line holds strings and numbers") + "\n"
         })
         .collect();
-    sealed(FORMAT, &lines)
+    String::from_utf8(sealed(FORMAT, lines.as_bytes()))
+        .expect("a header and lines of JSON are text")
 }
 
 /// The reviews a build writes, and those of them it computes: those whose inputs changed
@@ -184,7 +188,7 @@ pub(super) fn known_review<'a>(
             make: Box::new(move || {
                 let review = reviews.reviewer.scheduled_review(scheduled);
                 let page = plan::review_page_in_reports(&review, to_journal);
-                renderer.render_page(&page, format)
+                renderer.render_page(&page, format).map(String::into_bytes)
             }),
         })
         .collect()
@@ -219,7 +223,7 @@ mod tests {
         let text = text(&known());
         assert!(parse(&text.replace("2026-W45", "2026-W46")).is_err());
         assert!(parse(&text[..text.len() - 2]).is_err());
-        let documents = sealed(0, "");
+        let documents = String::from_utf8(sealed(0, b"")).unwrap();
         assert!(
             parse(&documents)
                 .unwrap_err()

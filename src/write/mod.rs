@@ -131,13 +131,14 @@ fn is_temp_name(name: &str) -> bool {
 }
 
 /// One report to write: where it goes, a fingerprint of everything it is made from (its
-/// data and the templates), and how to make its content. Making it (rendering) is the
+/// data and the templates), and how to make its content: bytes, since trailmark's own
+/// files need not be text (the documents cache is binary). Making it (rendering) is the
 /// expensive part, so it is skipped when the fingerprint shows the file is current.
 pub(crate) struct Planned<'a> {
     /// Relative to the output folder, with `/` separators.
     pub(crate) path: String,
     pub(crate) fingerprint: u64,
-    pub(crate) make: Box<dyn Fn() -> Result<String, Error> + Send + Sync + 'a>,
+    pub(crate) make: Box<dyn Fn() -> Result<Vec<u8>, Error> + Send + Sync + 'a>,
 }
 
 /// Writes every planned report under `out`, on every core, and removes reports of an
@@ -366,18 +367,17 @@ fn write_report(
         return Ok((false, *record));
     }
     let content = (report.make)()?;
-    let hash = content_hash(content.as_bytes());
+    let hash = content_hash(&content);
     let unchanged = match trusted {
         Some(record) => record.hash == hash,
         None => {
             file.is_some()
-                && fsread::read(target, fsread::MAX_OWN_FILE_BYTES)
-                    .is_ok_and(|old| old == content.as_bytes())
+                && fsread::read(target, fsread::MAX_OWN_FILE_BYTES).is_ok_and(|old| old == content)
         }
     };
     let file = match (unchanged, file) {
         (true, Some(file)) => file,
-        _ => write_atomically(target, content.as_bytes()).map_err(write_error(target))?,
+        _ => write_atomically(target, &content).map_err(write_error(target))?,
     };
     let record = Record {
         fingerprint: report.fingerprint,
@@ -466,7 +466,7 @@ mod tests {
             .map(|&(path, content)| Planned {
                 path: path.to_string(),
                 fingerprint: content_hash(content.as_bytes()),
-                make: Box::new(move || Ok(content.to_string())),
+                make: Box::new(move || Ok(content.as_bytes().to_vec())),
             })
             .collect();
         write_reports(out, &planned, known, &|_, _| {})
@@ -548,7 +548,7 @@ mod tests {
             .map(|path| Planned {
                 path: path.to_string(),
                 fingerprint: content_hash(b"a"),
-                make: Box::new(|| Ok("a".to_string())),
+                make: Box::new(|| Ok(b"a".to_vec())),
             })
             .collect();
         let told = std::sync::Mutex::new(Vec::new());
@@ -573,7 +573,7 @@ mod tests {
                 fingerprint,
                 make: Box::new(|| {
                     made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    Ok("a".to_string())
+                    Ok(b"a".to_vec())
                 }),
             }]
         };
@@ -750,7 +750,7 @@ mod tests {
             .map(|n| Planned {
                 path: format!("goals/{n}.md"),
                 fingerprint: n,
-                make: Box::new(move || Ok(format!("report {n}"))),
+                make: Box::new(move || Ok(format!("report {n}").into_bytes())),
             })
             .collect();
         planned.push(Planned {

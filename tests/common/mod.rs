@@ -130,7 +130,7 @@ pub(crate) fn files_in(folder: &Path) -> std::collections::BTreeMap<std::path::P
 pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut reports = files_in(folder);
     reports.remove(Path::new(".trailmark-manifest"));
-    reports.remove(Path::new(".trailmark-documents.json"));
+    reports.remove(Path::new(".trailmark-documents.bin"));
     reports.remove(Path::new(".trailmark-reviews.json"));
     reports.remove(Path::new(".trailmark-status"));
     reports
