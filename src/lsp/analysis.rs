@@ -88,6 +88,7 @@ fn work(
     // A request made stale after its walk leaves the walk done; one whose workspace
     // could not be opened leaves it to do.
     let mut walk_owed = true;
+    let mut analysed_once = false;
     while let Ok(mut job) = jobs.recv() {
         // Only the newest waiting request is worth the work; a walk asked for by a
         // dropped one is still done.
@@ -95,7 +96,9 @@ fn work(
             let walk = job.walk || newer.walk;
             job = Job { walk, ..newer };
         }
-        let stale = || newest.load(Ordering::SeqCst) > job.generation;
+        // Until a first snapshot is sent, none is stale: one of an older journal is
+        // still what a buffer opened meanwhile is checked against at once.
+        let stale = || analysed_once && newest.load(Ordering::SeqCst) > job.generation;
         let outcome = match opened(&mut workspace, root, options) {
             Ok(workspace) => {
                 if job.walk || walk_owed {
@@ -115,6 +118,7 @@ fn work(
                 let (parse, warnings) = (config.parse.clone(), config.warnings);
                 let journal = workspace.journal();
                 let snapshot = Snapshot::new(job.generation, journal, report, parse, warnings);
+                analysed_once = true;
                 Outcome::Analysed(Box::new(snapshot))
             }
             Err(message) => Outcome::Failed(message),
@@ -198,7 +202,38 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         let (jobs, job_receiver) = unbounded();
         let (outcome_sender, outcomes) = unbounded();
-        // An edit of generation 2 came after the request of generation 1 was taken.
+        let newest = AtomicU64::new(1);
+        let job = |generation| Job {
+            generation,
+            buffers: HashMap::new(),
+            walk: true,
+        };
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                work(
+                    folder.path(),
+                    options(),
+                    &job_receiver,
+                    &outcome_sender,
+                    &newest,
+                )
+            });
+            jobs.send(job(1)).unwrap();
+            assert!(matches!(outcomes.recv().unwrap(), Outcome::Analysed(_)));
+            // An edit of generation 3 came after the request of generation 2 was taken.
+            newest.store(3, Ordering::SeqCst);
+            jobs.send(job(2)).unwrap();
+            drop(jobs);
+        });
+        assert_eq!(outcomes.try_iter().count(), 0);
+    }
+
+    #[test]
+    fn the_first_analysis_is_sent_even_when_an_edit_made_it_stale() {
+        let folder = tempfile::tempdir().unwrap();
+        let (jobs, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        // A file was opened (generation 2) while the start's analysis was under way.
         let newest = AtomicU64::new(2);
         jobs.send(Job {
             generation: 1,
@@ -214,6 +249,13 @@ mod tests {
             &outcome_sender,
             &newest,
         );
-        assert_eq!(outcomes.try_iter().count(), 0);
+        let generations: Vec<u64> = outcomes
+            .try_iter()
+            .map(|outcome| match outcome {
+                Outcome::Analysed(snapshot) => snapshot.generation,
+                Outcome::Failed(message) => panic!("{message}"),
+            })
+            .collect();
+        assert_eq!(generations, [1]);
     }
 }

@@ -172,13 +172,7 @@ impl<'a> Server<'a> {
                         self.analysed(outcome);
                     }
                 }
-                recv(timer) -> _ => {
-                    self.analyse_at = None;
-                    // The analysis runs on its thread while the edited buffers are
-                    // checked here.
-                    self.request_analysis();
-                    self.publish_edited();
-                }
+                recv(timer) -> _ => self.edits_paused(),
             }
         }
     }
@@ -217,7 +211,10 @@ impl<'a> Server<'a> {
                     // rare next to typing).
                     self.walk = true;
                     self.edited_buffers.insert(path);
-                    self.edited();
+                    // Not debounced: an opened file is not being typed in, and its
+                    // diagnostics are what the editor shows first.
+                    self.generation += 1;
+                    self.analyse_at = Some(Instant::now());
                 }
             }
             Event::Changed {
@@ -254,6 +251,14 @@ impl<'a> Server<'a> {
         }
     }
 
+    /// The edits paused: the journal is analysed on its thread while the edited buffers
+    /// are checked here, against the last snapshot.
+    fn edits_paused(&mut self) {
+        self.analyse_at = None;
+        self.request_analysis();
+        self.publish_edited();
+    }
+
     /// An open buffer changed: analyse again once edits pause.
     fn edited(&mut self) {
         self.generation += 1;
@@ -279,6 +284,11 @@ impl<'a> Server<'a> {
                 // analysis of the newest text follows.
                 if self.snapshot.generation == self.generation {
                     self.publish_diagnostics();
+                } else if self.analyse_at.is_none() {
+                    // Buffers whose edits paused before the journal's first snapshot
+                    // came have waited for one: checked against it now, not after the
+                    // analysis of their own text too.
+                    self.publish_edited();
                 }
             }
             Outcome::Failed(message) => self.send(protocol::show_message(message)),
@@ -463,5 +473,56 @@ impl Context<'_> {
     /// The buffer parsed as a journal document, as the journal's settings parse it.
     pub(crate) fn document(&self) -> &crate::document::Document {
         self.buffer.document(self.path, &self.snapshot.parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server's messages to the editor that publish diagnostics, as (path, version).
+    fn published(editor: &Connection) -> Vec<(String, Option<i64>)> {
+        editor
+            .receiver
+            .try_iter()
+            .filter_map(|message| match message {
+                Message::Notification(notification)
+                    if notification.method == "textDocument/publishDiagnostics" =>
+                {
+                    let uri = notification.params["uri"].as_str()?.to_string();
+                    let path = uri.rsplit('/').next()?.to_string();
+                    Some((path, notification.params["version"].as_i64()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_file_opened_before_the_first_snapshot_is_checked_as_soon_as_one_comes() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
+        let (server_side, editor) = Connection::memory();
+        let options = ServerOptions {
+            today: Date::from_ymd(2026, 3, 10),
+            read_cache: false,
+        };
+        let mut server = Server::new(&server_side, folder.path().to_path_buf(), options);
+        // The analysis of the journal as it was at the start, held back until the
+        // opened file's wait is over: an analysis slower than that wait.
+        let first = server.analysis.outcomes.recv().unwrap();
+        server.event(Event::Opened {
+            path: folder.path().join("2026-03-09.md"),
+            version: 1,
+            text: "- [ ] draft #shp\n".to_string(),
+        });
+        server.edits_paused();
+        assert_eq!(published(&editor), [], "nothing to check against yet");
+        server.analysed(first);
+        assert_eq!(
+            published(&editor),
+            [("2026-03-09.md".to_string(), Some(1))],
+            "checked against the snapshot that came, not after the next analysis"
+        );
     }
 }
