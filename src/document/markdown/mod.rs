@@ -165,6 +165,15 @@ enum Inline {
     NoTags,
 }
 
+/// A section that contains the current point: its heading, and the kind of notes that
+/// heading collects, classified once when the heading ends (every paragraph and item
+/// asks for it).
+struct OpenSection {
+    /// Index into `Document::headings`.
+    heading: usize,
+    kind: Option<NoteKind>,
+}
+
 /// A heading being read.
 struct OpenHeading {
     level: u8,
@@ -179,8 +188,8 @@ struct BodyReader<'a> {
     /// The document being read: its path, and where what the body holds goes.
     document: &'a mut Document,
     items: Vec<Item>,
-    /// Indices into `Document::headings` of the sections that contain the current point.
-    open_headings: Vec<usize>,
+    /// The sections that contain the current point, outermost first.
+    open_headings: Vec<OpenSection>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
     /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
@@ -464,11 +473,7 @@ impl BodyReader<'_> {
 
     /// The kind of notes the innermost notes section around the current point collects.
     fn section_kind(&self) -> Option<NoteKind> {
-        self.open_headings.iter().rev().find_map(|&h| {
-            self.options
-                .sections
-                .kind_of_heading(&self.document.headings[h].text)
-        })
+        self.open_headings.iter().rev().find_map(|open| open.kind)
     }
 
     /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
@@ -488,8 +493,8 @@ impl BodyReader<'_> {
         let Some(heading) = self.heading.take() else {
             return;
         };
-        while let Some(&open) = self.open_headings.last() {
-            if self.document.headings[open].level >= heading.level {
+        while let Some(open) = self.open_headings.last() {
+            if self.document.headings[open.heading].level >= heading.level {
                 self.open_headings.pop();
             } else {
                 break;
@@ -498,14 +503,18 @@ impl BodyReader<'_> {
         let index = self.document.headings.len();
         let text = collapse_whitespace(&heading.text);
         let (text, share) = super::share::heading_marker(&text);
+        let kind = self.options.sections.kind_of_heading(text);
         self.document.headings.push(Heading {
             text: text.to_string(),
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().copied(),
+            parent: self.open_headings.last().map(|open| open.heading),
             share,
         });
-        self.open_headings.push(index);
+        self.open_headings.push(OpenSection {
+            heading: index,
+            kind,
+        });
     }
 }
 
