@@ -82,7 +82,9 @@ impl Sections {
     /// The kind of section a heading opens, if any: case, punctuation and emoji aside
     /// (`## 🎉 Wins!` opens a wins section).
     pub(crate) fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
-        let name = NoteKind::words(text);
+        // Compared character by character, without building the heading's words: every
+        // heading of the journal is classified.
+        let is_named = |name: &String| name.chars().eq(NoteKind::word_chars(text));
         [
             (NoteKind::Win, &self.wins),
             (NoteKind::Feedback, &self.feedback),
@@ -91,7 +93,7 @@ impl Sections {
             (NoteKind::LearnNext, &self.learn_next),
         ]
         .into_iter()
-        .find(|(_, names)| names.contains(&name))
+        .find(|(_, names)| names.iter().any(is_named))
         .map(|(kind, _)| kind)
     }
 }
@@ -501,17 +503,20 @@ impl NoteKind {
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
     pub(crate) fn words(text: &str) -> String {
-        let words: String = text
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    ' '
-                }
+        NoteKind::word_chars(text).collect()
+    }
+
+    /// The characters of [`NoteKind::words`], one at a time.
+    fn word_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .enumerate()
+            .flat_map(|(index, word)| {
+                let space = (index > 0).then_some(' ');
+                space
+                    .into_iter()
+                    .chain(word.chars().map(|c| c.to_ascii_lowercase()))
             })
-            .collect();
-        words.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -776,6 +781,27 @@ mod tests {
             Date::from_ymd(2026, 2, 1)
         );
         assert_eq!(start("b.md", "---\ngoal: H\n---\n"), None);
+    }
+
+    #[test]
+    fn headings_are_compared_by_their_whole_words_only() {
+        assert_eq!(NoteKind::words("## 🎉 What  went—well!"), "what went well");
+        assert_eq!(NoteKind::words(" TIL: "), "til");
+        assert_eq!(NoteKind::words("🎉 !"), "");
+        let sections = Sections::default();
+        for (heading, kind) in [
+            ("🎉 What  went—well!", Some(NoteKind::Win)),
+            ("WINS", Some(NoteKind::Win)),
+            ("Lessons learned:", Some(NoteKind::Lesson)),
+            // A name must be the whole heading: neither a prefix nor an extension of it.
+            ("What went", None),
+            ("What went wellness", None),
+            ("Wins 2026", None),
+            ("Win s", None),
+            ("", None),
+        ] {
+            assert_eq!(sections.kind_of_heading(heading), kind, "{heading}");
+        }
     }
 
     #[test]
