@@ -82,9 +82,7 @@ impl Sections {
     /// The kind of section a heading opens, if any: case, punctuation and emoji aside
     /// (`## 🎉 Wins!` opens a wins section).
     pub(crate) fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
-        // Compared character by character, without building the heading's words: every
-        // heading of the journal is classified.
-        let is_named = |name: &String| name.chars().eq(NoteKind::word_chars(text));
+        let name = NoteKind::words(text);
         [
             (NoteKind::Win, &self.wins),
             (NoteKind::Feedback, &self.feedback),
@@ -93,7 +91,7 @@ impl Sections {
             (NoteKind::LearnNext, &self.learn_next),
         ]
         .into_iter()
-        .find(|(_, names)| names.iter().any(is_named))
+        .find(|(_, names)| names.contains(&name))
         .map(|(kind, _)| kind)
     }
 }
@@ -503,20 +501,18 @@ impl NoteKind {
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
     pub(crate) fn words(text: &str) -> String {
-        NoteKind::word_chars(text).collect()
-    }
-
-    /// The characters of [`NoteKind::words`], one at a time.
-    fn word_chars(text: &str) -> impl Iterator<Item = char> + '_ {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|word| !word.is_empty())
-            .enumerate()
-            .flat_map(|(index, word)| {
-                let space = (index > 0).then_some(' ');
-                space
-                    .into_iter()
-                    .chain(word.chars().map(|c| c.to_ascii_lowercase()))
-            })
+        // Built in one buffer: every heading of the journal is classified.
+        let mut words = String::with_capacity(text.len());
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if !word.is_empty() {
+                if !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push_str(word);
+            }
+        }
+        words.make_ascii_lowercase();
+        words
     }
 }
 
