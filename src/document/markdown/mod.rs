@@ -501,11 +501,14 @@ impl BodyReader<'_> {
             }
         }
         let index = self.document.headings.len();
-        let text = collapse_whitespace(&heading.text);
-        let (text, share) = super::share::heading_marker(&text);
-        let kind = self.options.sections.kind_of_heading(text);
+        let mut text = collapse_whitespace(&heading.text);
+        let (kept, share) = super::share::heading_marker(&text);
+        // What the marker leaves is where the text starts: kept in place, not copied.
+        let kept = kept.len();
+        text.truncate(kept);
+        let kind = self.options.sections.kind_of_heading(&text);
         self.document.headings.push(Heading {
-            text: text.to_string(),
+            text,
             level: heading.level,
             position: self.lines.position(heading.start),
             parent: self.open_headings.last().map(|open| open.heading),
