@@ -525,23 +525,20 @@ impl BodyReader<'_> {
 /// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
 fn find_tags(text: &str) -> Vec<(usize, String)> {
     let mut tags = Vec::new();
-    // Most text is prose without tags: one fast scan instead of a walk over its chars.
-    if !text.contains('#') {
-        return tags;
-    }
-    let mut previous = ' ';
-    for (at, c) in text.char_indices() {
-        if c == '#' && (previous.is_whitespace() || "([,".contains(previous)) {
-            let name: String = text[at + 1..]
-                .chars()
-                .take_while(|&c| c.is_alphanumeric() || "_-/".contains(c))
-                .collect();
-            let name = name.trim_end_matches(['-', '/']);
-            if name.chars().any(|c| !c.is_ascii_digit()) {
-                tags.push((at, name.to_lowercase()));
-            }
+    // Every `#` found by a fast search (most text has none), not by a walk over the chars.
+    for (at, _) in text.match_indices('#') {
+        let previous = text[..at].chars().next_back().unwrap_or(' ');
+        if !(previous.is_whitespace() || "([,".contains(previous)) {
+            continue;
         }
-        previous = c;
+        let rest = &text[at + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || "_-/".contains(c)))
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim_end_matches(['-', '/']);
+        if name.chars().any(|c| !c.is_ascii_digit()) {
+            tags.push((at, name.to_lowercase()));
+        }
     }
     tags
 }

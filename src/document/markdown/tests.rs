@@ -444,6 +444,23 @@ fn tags_are_found_outside_code() {
 }
 
 #[test]
+fn a_tag_starts_after_a_space_or_an_opening_mark_and_has_a_non_digit() {
+    let text = "#Start a#b (#in) [#sq,#co ,#after x,#y #1 #1a #2026-01 #a-b/ #Äb#c \
+                #_ ##h # #é\u{a0}#nb #end";
+    let found: Vec<_> = find_tags(text).into_iter().map(|(_, tag)| tag).collect();
+    assert_eq!(
+        found,
+        [
+            "start", "in", "sq", "co", "after", "y", "1a", "2026-01", "a-b", "äb", "_", "é", "nb",
+            "end"
+        ]
+    );
+    let at: Vec<usize> = find_tags(text).into_iter().map(|(at, _)| at).collect();
+    assert!(at.iter().all(|&at| text[at..].starts_with('#')));
+    assert_eq!(at[0], 0);
+}
+
+#[test]
 fn tasks_metadata_is_read_and_stripped() {
     let (body, diagnostics) = body(
         "- [ ] Plan 🔺 🔁 every week on Monday 📅 2026-03-01 ⏳\u{FE0F} 2026-02-20 🛫 2026-02-01 \
