@@ -441,7 +441,12 @@ pub(super) fn collapse_whitespace(text: &str) -> String {
     };
     if text.is_ascii() {
         // Every milestone, note and heading comes through here, and most are ASCII: then
-        // bytes are looked at instead of decoded characters.
+        // bytes are looked at instead of decoded characters, and text already collapsed
+        // (most of it) is copied whole.
+        if is_collapsed_ascii(text.as_bytes()) {
+            collapsed.push_str(text);
+            return collapsed;
+        }
         let mut start = 0;
         for (at, &byte) in text.as_bytes().iter().enumerate() {
             if is_ascii_whitespace(byte) {
@@ -458,6 +463,24 @@ pub(super) fn collapse_whitespace(text: &str) -> String {
         text.split_whitespace().for_each(push);
     }
     collapsed
+}
+
+/// Whether ASCII text is its own [`collapse_whitespace`]: no whitespace but single spaces
+/// between words.
+fn is_collapsed_ascii(bytes: &[u8]) -> bool {
+    // Starts as if after a space, so that a leading space is refused like a double one.
+    let mut after_space = true;
+    for &byte in bytes {
+        if is_ascii_whitespace(byte) {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || bytes.is_empty()
 }
 
 /// Whether an ASCII byte is whitespace as [`char::is_whitespace`] says, which counts the
@@ -699,6 +722,10 @@ mod tests {
             "",
             "   ",
             "one",
+            "one two three",
+            "one  two",
+            " one two",
+            "one two ",
             " Shipped\t it\r\n today \u{b} ",
             "caf\u{e9}\u{a0}\u{a0}au\u{2003}lait\u{85}",
             "\u{3000}wide space\u{3000}",
