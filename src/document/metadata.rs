@@ -433,13 +433,60 @@ pub(crate) fn wikilink_display(target: &str) -> &str {
 /// `text` with its words joined by single spaces.
 pub(super) fn collapse_whitespace(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let mut push = |word: &str| {
         if !collapsed.is_empty() {
             collapsed.push(' ');
         }
         collapsed.push_str(word);
+    };
+    if text.is_ascii() {
+        // Every milestone, note and heading comes through here, and most are ASCII: then
+        // bytes are looked at instead of decoded characters, and text already collapsed
+        // (most of it) is copied whole.
+        if is_collapsed_ascii(text.as_bytes()) {
+            collapsed.push_str(text);
+            return collapsed;
+        }
+        let mut start = 0;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            if is_ascii_whitespace(byte) {
+                if at > start {
+                    push(&text[start..at]);
+                }
+                start = at + 1;
+            }
+        }
+        if start < text.len() {
+            push(&text[start..]);
+        }
+    } else {
+        text.split_whitespace().for_each(push);
     }
     collapsed
+}
+
+/// Whether ASCII text is its own [`collapse_whitespace`]: no whitespace but single spaces
+/// between words.
+fn is_collapsed_ascii(bytes: &[u8]) -> bool {
+    // Starts as if after a space, so that a leading space is refused like a double one.
+    let mut after_space = true;
+    for &byte in bytes {
+        if is_ascii_whitespace(byte) {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || bytes.is_empty()
+}
+
+/// Whether an ASCII byte is whitespace as [`char::is_whitespace`] says, which counts the
+/// vertical tab (`u8::is_ascii_whitespace` does not).
+fn is_ascii_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 #[cfg(test)]
@@ -658,6 +705,32 @@ mod tests {
         );
         for not_a_task in ["TODOS x", "todo x", "DONE", "Done x", "NOWHERE x"] {
             assert_eq!(logseq_marker(not_a_task), None, "{not_a_task}");
+        }
+    }
+
+    #[test]
+    fn whitespace_collapses_as_char_is_whitespace_says() {
+        let expected = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Every ASCII character, between words, doubled and at both ends: the bytes of
+        // ASCII text are classified as the characters of other text are.
+        for byte in 0..=0x7F_u8 {
+            let c = char::from(byte);
+            let text = format!("{c}a{c}b {c}{c}c{c}");
+            assert_eq!(collapse_whitespace(&text), expected(&text), "{byte:#x}");
+        }
+        for text in [
+            "",
+            "   ",
+            "one",
+            "one two three",
+            "one  two",
+            " one two",
+            "one two ",
+            " Shipped\t it\r\n today \u{b} ",
+            "caf\u{e9}\u{a0}\u{a0}au\u{2003}lait\u{85}",
+            "\u{3000}wide space\u{3000}",
+        ] {
+            assert_eq!(collapse_whitespace(text), expected(text), "{text:?}");
         }
     }
 

@@ -522,17 +522,18 @@ impl NoteKind {
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
     pub(crate) fn words(text: &str) -> String {
-        let words: String = text
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    ' '
+        // Built in one buffer: every heading of the journal is classified.
+        let mut words = String::with_capacity(text.len());
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if !word.is_empty() {
+                if !words.is_empty() {
+                    words.push(' ');
                 }
-            })
-            .collect();
-        words.split_whitespace().collect::<Vec<_>>().join(" ")
+                words.push_str(word);
+            }
+        }
+        words.make_ascii_lowercase();
+        words
     }
 }
 
@@ -812,6 +813,27 @@ mod tests {
             Date::from_ymd(2026, 2, 1)
         );
         assert_eq!(start("b.md", "---\ngoal: H\n---\n"), None);
+    }
+
+    #[test]
+    fn headings_are_compared_by_their_whole_words_only() {
+        assert_eq!(NoteKind::words("## 🎉 What  went—well!"), "what went well");
+        assert_eq!(NoteKind::words(" TIL: "), "til");
+        assert_eq!(NoteKind::words("🎉 !"), "");
+        let sections = Sections::default();
+        for (heading, kind) in [
+            ("🎉 What  went—well!", Some(NoteKind::Win)),
+            ("WINS", Some(NoteKind::Win)),
+            ("Lessons learned:", Some(NoteKind::Lesson)),
+            // A name must be the whole heading: neither a prefix nor an extension of it.
+            ("What went", None),
+            ("What went wellness", None),
+            ("Wins 2026", None),
+            ("Win s", None),
+            ("", None),
+        ] {
+            assert_eq!(sections.kind_of_heading(heading), kind, "{heading}");
+        }
     }
 
     #[test]

@@ -42,9 +42,9 @@ impl Share {
 }
 
 /// A heading's text without its `{share}` or `{share: mentor, manager}` marker at the
-/// end, and the marker's share: a section opts in by its heading, so that one paragraph
-/// of a private entry can be shown to a mentor. A marker must be the heading's last
-/// word; anything else in braces stays text.
+/// end (always a prefix of `text`), and the marker's share: a section opts in by its
+/// heading, so that one paragraph of a private entry can be shown to a mentor. A marker
+/// must be the heading's last word; anything else in braces stays text.
 pub(crate) fn heading_marker(text: &str) -> (&str, Option<Share>) {
     let trimmed = text.trim_end();
     let Some(open) = trimmed.rfind('{') else {

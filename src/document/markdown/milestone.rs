@@ -84,7 +84,7 @@ impl BodyReader<'_> {
                 }
             },
             tags: Vec::new(),
-            section: self.open_headings.last().copied(),
+            section: self.open_headings.last().map(|open| open.heading),
         });
     }
 

@@ -165,6 +165,15 @@ enum Inline {
     NoTags,
 }
 
+/// A section that contains the current point: its heading, and the kind of notes that
+/// heading collects, classified once when the heading ends (every paragraph and item
+/// asks for it).
+struct OpenSection {
+    /// Index into `Document::headings`.
+    heading: usize,
+    kind: Option<NoteKind>,
+}
+
 /// A heading being read.
 struct OpenHeading {
     level: u8,
@@ -179,8 +188,8 @@ struct BodyReader<'a> {
     /// The document being read: its path, and where what the body holds goes.
     document: &'a mut Document,
     items: Vec<Item>,
-    /// Indices into `Document::headings` of the sections that contain the current point.
-    open_headings: Vec<usize>,
+    /// The sections that contain the current point, outermost first.
+    open_headings: Vec<OpenSection>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
     /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
@@ -464,11 +473,7 @@ impl BodyReader<'_> {
 
     /// The kind of notes the innermost notes section around the current point collects.
     fn section_kind(&self) -> Option<NoteKind> {
-        self.open_headings.iter().rev().find_map(|&h| {
-            self.options
-                .sections
-                .kind_of_heading(&self.document.headings[h].text)
-        })
+        self.open_headings.iter().rev().find_map(|open| open.kind)
     }
 
     /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
@@ -488,24 +493,31 @@ impl BodyReader<'_> {
         let Some(heading) = self.heading.take() else {
             return;
         };
-        while let Some(&open) = self.open_headings.last() {
-            if self.document.headings[open].level >= heading.level {
+        while let Some(open) = self.open_headings.last() {
+            if self.document.headings[open.heading].level >= heading.level {
                 self.open_headings.pop();
             } else {
                 break;
             }
         }
         let index = self.document.headings.len();
-        let text = collapse_whitespace(&heading.text);
-        let (text, share) = super::share::heading_marker(&text);
+        let mut text = collapse_whitespace(&heading.text);
+        let (kept, share) = super::share::heading_marker(&text);
+        // What the marker leaves is where the text starts: kept in place, not copied.
+        let kept = kept.len();
+        text.truncate(kept);
+        let kind = self.options.sections.kind_of_heading(&text);
         self.document.headings.push(Heading {
-            text: text.to_string(),
+            text,
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().copied(),
+            parent: self.open_headings.last().map(|open| open.heading),
             share,
         });
-        self.open_headings.push(index);
+        self.open_headings.push(OpenSection {
+            heading: index,
+            kind,
+        });
     }
 }
 
@@ -513,23 +525,20 @@ impl BodyReader<'_> {
 /// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
 fn find_tags(text: &str) -> Vec<(usize, String)> {
     let mut tags = Vec::new();
-    // Most text is prose without tags: one fast scan instead of a walk over its chars.
-    if !text.contains('#') {
-        return tags;
-    }
-    let mut previous = ' ';
-    for (at, c) in text.char_indices() {
-        if c == '#' && (previous.is_whitespace() || "([,".contains(previous)) {
-            let name: String = text[at + 1..]
-                .chars()
-                .take_while(|&c| c.is_alphanumeric() || "_-/".contains(c))
-                .collect();
-            let name = name.trim_end_matches(['-', '/']);
-            if name.chars().any(|c| !c.is_ascii_digit()) {
-                tags.push((at, name.to_lowercase()));
-            }
+    // Every `#` found by a fast search (most text has none), not by a walk over the chars.
+    for (at, _) in text.match_indices('#') {
+        let previous = text[..at].chars().next_back().unwrap_or(' ');
+        if !(previous.is_whitespace() || "([,".contains(previous)) {
+            continue;
         }
-        previous = c;
+        let rest = &text[at + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || "_-/".contains(c)))
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim_end_matches(['-', '/']);
+        if name.chars().any(|c| !c.is_ascii_digit()) {
+            tags.push((at, name.to_lowercase()));
+        }
     }
     tags
 }

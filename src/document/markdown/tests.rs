@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{MilestoneState, Priority};
+use crate::document::{MilestoneState, Priority, Share};
 
 /// The document of a file that is all body, read with `options`.
 fn body_with(text: &str, options: &ParseOptions) -> Document {
@@ -168,6 +168,33 @@ out loud.
             (NoteKind::Feedback, "quoted".to_string(), 19),
         ]
     );
+}
+
+#[test]
+fn a_heading_keeps_its_text_without_its_share_marker_and_opens_its_section() {
+    let (body, _) = body(
+        "## Feedback   {share: Mentor}\n- kind *words*\n\n## Wins {not a marker}\n- not a note\n\
+         # \tSpaced \u{a0} out\t\n",
+    );
+    let headings: Vec<_> = body
+        .headings
+        .iter()
+        .map(|h| (h.text.as_str(), h.share.clone()))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            ("Feedback", Some(Share::With(vec!["mentor".into()]))),
+            ("Wins {not a marker}", None),
+            ("Spaced out", None),
+        ]
+    );
+    let notes: Vec<_> = body
+        .notes
+        .iter()
+        .map(|n| (n.kind, n.text.as_str()))
+        .collect();
+    assert_eq!(notes, [(NoteKind::Feedback, "kind words")]);
 }
 
 #[test]
@@ -414,6 +441,23 @@ fn tags_are_found_outside_code() {
             ("career/growth", Position::new(1, 20))
         ]
     );
+}
+
+#[test]
+fn a_tag_starts_after_a_space_or_an_opening_mark_and_has_a_non_digit() {
+    let text = "#Start a#b (#in) [#sq,#co ,#after x,#y #1 #1a #2026-01 #a-b/ #Äb#c \
+                #_ ##h # #é\u{a0}#nb #end";
+    let found: Vec<_> = find_tags(text).into_iter().map(|(_, tag)| tag).collect();
+    assert_eq!(
+        found,
+        [
+            "start", "in", "sq", "co", "after", "y", "1a", "2026-01", "a-b", "äb", "_", "é", "nb",
+            "end"
+        ]
+    );
+    let at: Vec<usize> = find_tags(text).into_iter().map(|(at, _)| at).collect();
+    assert!(at.iter().all(|&at| text[at..].starts_with('#')));
+    assert_eq!(at[0], 0);
 }
 
 #[test]
