@@ -160,41 +160,47 @@ mod tests {
         }
     }
 
+    /// What the analysis thread sends for `jobs`, all waiting at once, when the newest
+    /// edit is of generation `newest`: each snapshot's generation and first goal's title.
+    fn analysed(folder: &std::path::Path, jobs: Vec<Job>, newest: u64) -> Vec<(u64, String)> {
+        let (job_sender, job_receiver) = unbounded();
+        let (outcome_sender, outcomes) = unbounded();
+        for job in jobs {
+            job_sender.send(job).unwrap();
+        }
+        drop(job_sender);
+        let newest = AtomicU64::new(newest);
+        work(folder, options(), &job_receiver, &outcome_sender, &newest);
+        outcomes
+            .try_iter()
+            .map(|outcome| match outcome {
+                Outcome::Analysed(snapshot) => {
+                    let title = snapshot.report.goals.first().map(|g| g.title.clone());
+                    (snapshot.generation, title.unwrap_or_default())
+                }
+                Outcome::Failed(message) => panic!("{message}"),
+            })
+            .collect()
+    }
+
     #[test]
     fn only_the_newest_waiting_request_is_analysed() {
         let folder = tempfile::tempdir().unwrap();
         std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
-        let (jobs, job_receiver) = unbounded();
-        let (outcome_sender, outcomes) = unbounded();
-        let newest = AtomicU64::new(3);
-        for generation in 1..=3 {
-            let text = format!("---\ngoal: Ship {generation}\n---\n");
-            let buffers = HashMap::from([("goal.md".to_string(), text)]);
-            jobs.send(Job {
-                generation,
-                buffers,
-                walk: generation == 1,
-            })
-            .unwrap();
-        }
-        drop(jobs);
-        work(
-            folder.path(),
-            options(),
-            &job_receiver,
-            &outcome_sender,
-            &newest,
-        );
-        let analysed: Vec<(u64, String)> = outcomes
-            .try_iter()
-            .map(|outcome| match outcome {
-                Outcome::Analysed(snapshot) => {
-                    (snapshot.generation, snapshot.report.goals[0].title.clone())
+        let jobs = (1..=3)
+            .map(|generation| {
+                let text = format!("---\ngoal: Ship {generation}\n---\n");
+                Job {
+                    generation,
+                    buffers: HashMap::from([("goal.md".to_string(), text)]),
+                    walk: generation == 1,
                 }
-                Outcome::Failed(message) => panic!("{message}"),
             })
             .collect();
-        assert_eq!(analysed, [(3, "Ship 3".to_string())]);
+        assert_eq!(
+            analysed(folder.path(), jobs, 3),
+            [(3, "Ship 3".to_string())]
+        );
     }
 
     #[test]
@@ -231,31 +237,16 @@ mod tests {
     #[test]
     fn the_first_analysis_is_sent_even_when_an_edit_made_it_stale() {
         let folder = tempfile::tempdir().unwrap();
-        let (jobs, job_receiver) = unbounded();
-        let (outcome_sender, outcomes) = unbounded();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
         // A file was opened (generation 2) while the start's analysis was under way.
-        let newest = AtomicU64::new(2);
-        jobs.send(Job {
+        let start = Job {
             generation: 1,
             buffers: HashMap::new(),
             walk: true,
-        })
-        .unwrap();
-        drop(jobs);
-        work(
-            folder.path(),
-            options(),
-            &job_receiver,
-            &outcome_sender,
-            &newest,
+        };
+        assert_eq!(
+            analysed(folder.path(), vec![start], 2),
+            [(1, "Ship".to_string())]
         );
-        let generations: Vec<u64> = outcomes
-            .try_iter()
-            .map(|outcome| match outcome {
-                Outcome::Analysed(snapshot) => snapshot.generation,
-                Outcome::Failed(message) => panic!("{message}"),
-            })
-            .collect();
-        assert_eq!(generations, [1]);
     }
 }
