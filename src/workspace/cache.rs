@@ -16,7 +16,8 @@
 //!
 //! It is written by `build` and `watch` only, as one of the planned files of the write
 //! stage: atomically, under the output folder's lock, never through a symlink, and only
-//! when what it records changed (`--no-cache` does not read it, but a build still writes
+//! when what it records changed, and then only once more than a few files differ from it
+//! (see `few_files` in the workspace) (`--no-cache` does not read it, but a build still writes
 //! it: that is how to make it anew; `watch` writes it with its first build and when it
 //! stops, not after every save, see [`super::Workspace::defer_documents_cache`]). `status`, `check` and `review` read it when it is there
 //! and never write it: they do not take the lock and must not create the output folder.
