@@ -8,8 +8,9 @@
 //! which fields are present) that different data cannot feed it the same bytes. Hashing
 //! costs far less than the rendering it saves.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 use serde::ser::{self, SerializeMap, SerializeSeq};
@@ -19,6 +20,28 @@ use xxhash_rust::xxh3::Xxh3Default;
 /// resistance to chosen inputs.
 pub(crate) fn content_hash(content: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(content)
+}
+
+/// A `HashMap` hashed by [`KeyHasher`], for the maps every build fills from the journal.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+/// A `HashSet` hashed by [`KeyHasher`].
+pub(crate) type FastSet<T> = HashSet<T, BuildHasherDefault<KeyHasher>>;
+
+/// XXH3 of each piece a key feeds it, chained through the seed. Linking looks up every
+/// tag and heading of a 10,000-file journal by name, and std's SipHash spent more time
+/// than the lookups; a journal is the user's own, so resistance to chosen keys buys
+/// nothing.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A hash of `data`: equal for equal data, whatever its size.

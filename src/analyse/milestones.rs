@@ -2,6 +2,7 @@
 //! day it was done.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -97,44 +98,59 @@ pub(super) fn without_tag<'a>(text: &'a str, id: &str) -> Cow<'a, str> {
     }
 }
 
-/// [`without_tag`] of a text in which `#id` occurs.
+/// [`without_tag`] of a text in which `#id` occurs. Reads only the tags at either end
+/// and collects nothing: every tagged milestone and entry line of every goal comes here.
 fn taking_out_tag(text: &str, id: &str) -> String {
-    let words: Vec<(usize, &str)> = text
-        .split_whitespace()
-        .map(|word| (word.as_ptr() as usize - text.as_ptr() as usize, word))
-        .collect();
     let is_tag = |word: &str| word.len() > 1 && word.starts_with('#');
     let is_own = |word: &str| {
         word.trim_end_matches(['.', ',', ';', ':', '!', '?'])
             .strip_prefix('#')
             .is_some_and(|tag| tag.eq_ignore_ascii_case(id))
     };
-    let leading = words.iter().take_while(|(_, w)| is_tag(w)).count();
-    if leading == words.len() && words.iter().all(|(_, w)| is_own(w)) {
+    let offset = |word: &str| word.as_ptr() as usize - text.as_ptr() as usize;
+    if text
+        .split_whitespace()
+        .all(|word| is_tag(word) && is_own(word))
+    {
         return text.to_string();
     }
-    let trailing = words.iter().rev().take_while(|(_, w)| is_tag(w)).count();
     let mut kept = String::with_capacity(text.len());
     let mut from = 0;
-    for (index, &(start, word)) in words.iter().enumerate() {
-        if !is_own(word) {
-            continue;
-        }
-        // A leading tag goes with the space after it, a trailing one with the space
-        // before it, so the words around stay as written.
-        let removed = if index < leading {
-            start..words.get(index + 1).map_or(text.len(), |&(next, _)| next)
-        } else if index >= words.len() - trailing {
-            let (before, previous) = words[index - 1];
-            before + previous.len()..start + 1 + id.len()
-        } else {
-            continue;
-        };
+    let mut take_out = |removed: Range<usize>| {
         kept.push_str(&text[from..removed.start.max(from)]);
         from = from.max(removed.end);
+    };
+    // A leading tag goes with the space after it, a trailing one with the space before
+    // it, so the words around stay as written.
+    let mut words = text.split_whitespace().peekable();
+    let mut leading_end = 0;
+    while let Some(word) = words.next_if(|word| is_tag(word)) {
+        let start = offset(word);
+        leading_end = start + word.len();
+        if is_own(word) {
+            take_out(start..words.peek().map_or(text.len(), |&next| offset(next)));
+        }
+    }
+    // A text of tags only has them all leading.
+    let trailing_from = text
+        .split_whitespace()
+        .rev()
+        .take_while(|word| is_tag(word))
+        .last()
+        .map_or(text.len(), offset)
+        .max(leading_end);
+    let mut previous_end = text[..trailing_from].trim_end().len();
+    for word in text[trailing_from..].split_whitespace() {
+        let start = offset(word);
+        if is_own(word) {
+            take_out(previous_end..start + 1 + id.len());
+        }
+        previous_end = start + word.len();
     }
     kept.push_str(&text[from..]);
-    kept.trim().to_string()
+    kept.truncate(kept.trim_end().len());
+    kept.drain(..kept.len() - kept.trim_start().len());
+    kept
 }
 
 /// Where a done milestone's date comes from, the first that has one.
@@ -333,6 +349,14 @@ mod tests {
             ("   ", "   "),
             ("#learn-sq and #learn", "#learn-sq and #learn"),
             ("Ünïcode #LEARN-SQL", "Ünïcode"),
+            // Leading and trailing at once, in the middle, after punctuation.
+            ("#learn-sql #data #learn-sql", "#data"),
+            ("a #learn-sql b #learn-sql", "a #learn-sql b"),
+            ("#learn-sql, #learn-sql", "#learn-sql, #learn-sql"),
+            ("Done #urgent #learn-sql! #data", "Done #urgent! #data"),
+            ("\t#learn-sql  two  spaces  #learn-sql\n", "two  spaces"),
+            ("Ship #learn-sql #a #learn-sql", "Ship #a"),
+            ("Ship\u{a0}#learn-sql", "Ship"),
         ];
         for (text, shown) in cases {
             assert_eq!(without_tag(text, "learn-sql"), shown, "{text}");

@@ -1,8 +1,8 @@
 //! "Did you mean" hints: the goal id closest to a name that names no goal, within a
 //! budget of comparisons for the whole journal.
 
+use crate::hash::FastMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 /// How many name-to-id comparisons "did you mean" hints may make in one journal. Each
 /// unknown name is compared with every goal id, so hints for thousands of unknown names in
@@ -14,7 +14,7 @@ pub(super) const SUGGESTION_COMPARISONS: usize = 2_000_000;
 /// The hints of one journal: those already computed, as the same unknown tag tends to
 /// recur, and how many more comparisons they may make.
 pub(super) struct Hints {
-    known: RefCell<HashMap<String, String>>,
+    known: RefCell<FastMap<String, String>>,
     /// See [`SUGGESTION_COMPARISONS`].
     comparisons_left: Cell<usize>,
 }
@@ -29,7 +29,7 @@ impl Hints {
 
     /// `; did you mean `x`?` for the id of `ids` closest to `name`, when one is close and
     /// the budget of comparisons allows.
-    pub(super) fn suggest(&self, name: &str, ids: &HashMap<String, usize>) -> String {
+    pub(super) fn suggest(&self, name: &str, ids: &FastMap<String, usize>) -> String {
         if let Some(known) = self.known.borrow().get(name) {
             return known.clone();
         }

@@ -1,6 +1,6 @@
 //! `[[wikilinks]]` resolved to the journal's notes, as Obsidian resolves them.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 
 use crate::dates::Date;
 use crate::document::Document;
@@ -10,7 +10,7 @@ use crate::paths::strip_markdown_extension;
 /// and by the page name a Logseq file name stands for: each with the path a link names.
 #[derive(Default)]
 pub(crate) struct NoteIndex {
-    by_name: HashMap<String, Vec<(usize, String)>>,
+    by_name: FastMap<String, Vec<(usize, String)>>,
 }
 
 /// What a `[[wikilink]]` points to.
@@ -26,7 +26,7 @@ pub(crate) enum LinkTarget {
 
 impl NoteIndex {
     pub(crate) fn new(documents: &[Document]) -> NoteIndex {
-        let mut by_name: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        let mut by_name: FastMap<String, Vec<(usize, String)>> = FastMap::default();
         for (index, document) in documents.iter().enumerate() {
             for path in link_paths(document) {
                 let name = path.rsplit('/').next().unwrap_or("").to_string();

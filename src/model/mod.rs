@@ -13,7 +13,7 @@ mod checkins;
 mod hints;
 mod links;
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FastMap, FastSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -182,12 +182,12 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
             documents,
             ..Journal::default()
         },
-        ids: HashMap::new(),
-        titles: HashMap::new(),
+        ids: FastMap::default(),
+        titles: FastMap::default(),
         goals_of_document: Vec::new(),
         declared_parents: Vec::new(),
         hints: Hints::new(),
-        next_suffix: HashMap::new(),
+        next_suffix: FastMap::default(),
         notes: NoteIndex::default(),
         warnings,
     };
@@ -249,9 +249,9 @@ impl Outline {
 struct Linker {
     journal: Journal,
     /// Goal id -> goal index.
-    ids: HashMap<String, usize>,
+    ids: FastMap<String, usize>,
     /// Lowercased title -> goal index (the first goal with that title).
-    titles: HashMap<String, usize>,
+    titles: FastMap<String, usize>,
     /// The goals each document declares (they are declared in document order).
     goals_of_document: Vec<Range<usize>>,
     /// `parent:` as written: (goal index, lowercased id, where).
@@ -259,7 +259,7 @@ struct Linker {
     hints: Hints,
     /// Id -> the last `-n` suffix given to a duplicate of it, so that the next duplicate
     /// looks on from there: 20,000 goals of one title would otherwise try 200 million.
-    next_suffix: HashMap<String, usize>,
+    next_suffix: FastMap<String, usize>,
     /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
     notes: NoteIndex,
     warnings: Warnings,
@@ -424,7 +424,7 @@ impl Linker {
             return;
         }
         for (index, document) in documents.iter().enumerate() {
-            let mut warned = HashSet::new();
+            let mut warned = FastSet::default();
             for link in &document.links {
                 if self.notes.resolve(documents, &link.value, index) == LinkTarget::Missing
                     && warned.insert(link.value.to_lowercase())
@@ -457,7 +457,7 @@ impl Linker {
     }
 
     fn assign_milestones(&mut self) {
-        let mut warned_headings = HashSet::new();
+        let mut warned_headings = FastSet::default();
         let mut assignments = Vec::with_capacity(self.journal.documents.len());
         let mut diagnostics = Vec::new();
         for (doc_index, document) in self.journal.documents.iter().enumerate() {
@@ -586,7 +586,7 @@ impl Linker {
         &self,
         document: &Document,
         mut section: Option<usize>,
-        warned: &mut HashSet<(usize, usize)>,
+        warned: &mut FastSet<(usize, usize)>,
         doc_index: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<usize> {
