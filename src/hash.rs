@@ -29,10 +29,21 @@ pub(crate) type FastSet<T> = HashSet<T, BuildHasherDefault<KeyHasher>>;
 
 /// XXH3 of each piece a key feeds it, chained through the seed. Linking looks up every
 /// tag and heading of a 10,000-file journal by name, and std's SipHash spent more time
-/// than the lookups; a journal is the user's own, so resistance to chosen keys buys
-/// nothing.
-#[derive(Default)]
+/// than the lookups. The first seed is random, once a process, as std's is: a journal
+/// from elsewhere (a shared vault) cannot be made of names that all collide, and no
+/// output can come to depend on the order of a map.
 pub(crate) struct KeyHasher(u64);
+
+impl Default for KeyHasher {
+    fn default() -> KeyHasher {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let seed = SEED.get_or_init(|| {
+            std::hash::BuildHasher::build_hasher(&std::collections::hash_map::RandomState::new())
+                .finish()
+        });
+        KeyHasher(*seed)
+    }
+}
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
