@@ -1,13 +1,17 @@
 //! `watch`: build, then build again whenever the journal changes.
 //!
-//! The watcher only says *that* something changed: each rebuild refreshes the workspace,
-//! which walks the journal and compares every file with its last read (see
-//! [`crate::workspace`]). So every way of saving ends in reports that match the files on
-//! disk: vim's backup and rename, JetBrains' and VS Code's temp file and rename,
-//! truncate-and-write, `git checkout` touching hundreds of files, folders made with their
-//! files before a watch on them exists, and even a lost or overflowing event queue
-//! (notify's rescan flag forces a rebuild).
+//! The watcher says which paths changed, and each rebuild refreshes the workspace: when
+//! every changed path is a markdown file the journal already had (an edit, a deletion),
+//! only those files are read again; when one is anything else (a new file, a folder, a
+//! file swapped for a link), or a poll found the change, the journal is walked and
+//! every file compared with its last read (see [`crate::workspace`]). Either way, every
+//! way of saving ends in reports that match the files on disk: vim's backup and rename,
+//! JetBrains' and VS Code's temp file and rename, truncate-and-write, `git checkout`
+//! touching hundreds of files, folders made with their files before a watch on them
+//! exists, and even a lost or overflowing event queue (notify's rescan flag forces a
+//! rebuild that walks the journal).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -116,25 +120,34 @@ struct Batch {
     templates_changed: bool,
     config_changed: bool,
     journal_changed: bool,
+    /// The journal's markdown files the events named.
+    journal_files: BTreeSet<String>,
+    /// Some journal change named no markdown file (a folder, or a poll found it): only a
+    /// walk of the journal finds what it changed.
+    walk: bool,
     watch_limit_reached: bool,
     errors: Vec<notify::Error>,
 }
 
 /// Why [`Watch::rebuild`] is called.
 #[derive(Debug, Clone, Copy)]
-struct Cause {
+struct Cause<'a> {
     /// A file of the templates folder changed.
     templates_changed: bool,
     /// Build even when no journal file or setting changed: a new day, lost events.
     forced: bool,
+    /// The journal files that changed, when the events named every change: only they
+    /// are looked at again. `None`: the journal is walked.
+    journal_files: Option<&'a BTreeSet<String>>,
 }
 
-impl Cause {
+impl Cause<'static> {
     /// A watcher starts (the first, or polling after the system's watches ran out): any
     /// change may have been missed, so every report is built.
-    const WATCHER_STARTED: Cause = Cause {
+    const WATCHER_STARTED: Cause<'static> = Cause {
         templates_changed: false,
         forced: true,
+        journal_files: None,
     };
 }
 
@@ -332,6 +345,7 @@ impl Watch {
             let cause = Cause {
                 templates_changed: batch.templates_changed,
                 forced,
+                journal_files: (!batch.rescan && !batch.walk).then_some(&batch.journal_files),
             };
             self.rebuild(cause, today, on_event)?;
         }
@@ -367,7 +381,13 @@ impl Watch {
                         for path in &event.paths {
                             batch.templates_changed |= self.is_template(path);
                             batch.config_changed |= self.is_config(path);
-                            batch.journal_changed |= self.is_journal_change(path);
+                            if self.is_journal_change(path) {
+                                batch.journal_changed = true;
+                                match self.journal_file(path) {
+                                    Some(file) => _ = batch.journal_files.insert(file),
+                                    None => batch.walk = true,
+                                }
+                            }
                         }
                     }
                     true
@@ -436,6 +456,7 @@ impl Watch {
         let templates_changed = stamps.templates != self.poll_stamps.templates;
         let config_changed = stamps.config != self.poll_stamps.config;
         batch.journal_changed |= journal_changed;
+        batch.walk |= journal_changed;
         batch.templates_changed |= templates_changed;
         batch.config_changed |= config_changed;
         self.poll_stamps = stamps;
@@ -465,7 +486,7 @@ impl Watch {
     /// when the journal folder is gone; a failed build is an event.
     fn rebuild(
         &mut self,
-        cause: Cause,
+        cause: Cause<'_>,
         today: Date,
         on_event: &mut impl FnMut(WatchEvent),
     ) -> Result<(), Error> {
@@ -487,7 +508,11 @@ impl Watch {
                 self.workspace.out().display()
             )));
         }
-        let files = self.workspace.refresh();
+        // New settings may read or find files otherwise: the journal is walked again.
+        let files = match cause.journal_files.filter(|_| !config_changed) {
+            Some(changed) => self.workspace.refresh_files(changed),
+            None => self.workspace.refresh(),
+        };
         if files.is_empty() && !cause.forced && !config_changed {
             return Ok(());
         }
@@ -577,6 +602,16 @@ impl Watch {
         relative.extension().and_then(|e| e.to_str()).is_none()
             || paths::is_markdown(relative)
             || path.is_dir()
+    }
+
+    /// The journal file at `path` as the workspace names it, relative with `/`
+    /// separators; `None` for a folder, or a name that is not markdown or not UTF-8.
+    fn journal_file(&self, path: &Path) -> Option<String> {
+        let relative = self.relative(path)?;
+        if !paths::is_markdown(relative) || path.is_dir() {
+            return None;
+        }
+        Some(relative.to_str()?.replace(std::path::MAIN_SEPARATOR, "/"))
     }
 
     /// Whether `path` is the journal's `trailmark.toml`.

@@ -19,7 +19,7 @@ mod saved_status;
 #[cfg(test)]
 mod warm_cold;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -272,57 +272,117 @@ impl Workspace {
                 None => examine_file(&root, path, known, last, options),
             })
             .collect();
-        let settled: Option<Vec<(&str, u64, u64)>> = checked
+        self.walk_diagnostics = found.diagnostics;
+        let mut refresh = Refresh::default();
+        let mut documents = Vec::with_capacity(checked.len());
+        for file in checked {
+            documents.push(self.remember(file, &mut refresh));
+        }
+        for gone in previous.into_keys() {
+            self.forget(gone, &mut refresh);
+        }
+        refresh.removed.sort();
+        self.relink(&root, documents);
+        refresh
+    }
+
+    /// [`Workspace::refresh`] for a watch told which files changed: only `changed`
+    /// (paths relative to the journal, `/`-separated) are looked at again, when each is
+    /// a file the last refresh found, and is now a plain file or gone. The file watcher
+    /// names every file written, so the others are as last read. Otherwise (a new file,
+    /// a folder, a link) the journal is walked as [`Workspace::refresh`] walks it: only
+    /// the walk knows which new files the journal holds.
+    pub(crate) fn refresh_files(&mut self, changed: &BTreeSet<String>) -> Refresh {
+        let root = paths::resolve(&self.root);
+        let position = |path: &str| {
+            let documents = &self.journal.documents;
+            documents.binary_search_by(|document| document.path.as_str().cmp(path))
+        };
+        let targeted = changed.iter().all(|path| {
+            position(path).is_ok()
+                && match std::fs::symlink_metadata(root.join(path)) {
+                    Ok(metadata) => metadata.is_file(),
+                    Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+                }
+        });
+        if !targeted {
+            return self.refresh();
+        }
+        let mut documents = std::mem::take(&mut self.journal.documents);
+        let mut refresh = Refresh::default();
+        for path in changed {
+            let Ok(index) = documents.binary_search_by(|document| document.path.cmp(path)) else {
+                continue;
+            };
+            let known = std::mem::take(&mut documents[index]);
+            let last = self.files.get(path).copied();
+            let file = examine_file(&root, path.clone(), Some(known), last, &self.config.parse);
+            if file.last_read.is_none() && !root.join(path).exists() {
+                documents.remove(index);
+                self.forget(file.path, &mut refresh);
+            } else {
+                documents[index] = self.remember(file, &mut refresh);
+            }
+        }
+        self.relink(&root, documents);
+        refresh
+    }
+
+    /// Records what examining a file found (its last read, and in `refresh` whether it
+    /// was added or changed); its document.
+    fn remember(&mut self, file: Examined, refresh: &mut Refresh) -> Document {
+        let before = match file.last_read {
+            Some(last_read) => self.files.insert(file.path.clone(), last_read),
+            None => self.files.remove(&file.path),
+        };
+        if before != file.last_read {
+            self.count_differing();
+        }
+        match file.freshness {
+            Freshness::Unchanged => {}
+            Freshness::Added => refresh.added.push(file.path),
+            Freshness::Changed => refresh.changed.push(file.path),
+        }
+        file.document
+    }
+
+    /// Records that the file at `gone` is no longer in the journal.
+    fn forget(&mut self, gone: String, refresh: &mut Refresh) {
+        if self.files.remove(&gone).is_some() {
+            self.count_differing();
+        }
+        refresh.removed.push(gone);
+    }
+
+    fn count_differing(&mut self) {
+        if let Some(count) = &mut self.differs_from_cache {
+            *count += 1;
+        }
+    }
+
+    /// Links the model again from all `documents`, the journal's files in the walk's
+    /// order, and hashes what they were read from for the saved status (`None` when
+    /// some file had not settled or could not be read: no stamp vouches for its content).
+    /// Linking is cheap next to parsing and keeps one way of building the model.
+    fn relink(&mut self, root: &Path, documents: Vec<Document>) {
+        let settled: Option<Vec<(&str, u64, u64)>> = documents
             .iter()
-            .map(|file| {
-                let read = file.last_read.filter(|read| read.settled)?;
-                Some((file.path.as_str(), read.stamp.len, read.stamp.modified))
+            .map(|document| {
+                let read = self.files.get(&document.path).filter(|read| read.settled)?;
+                Some((document.path.as_str(), read.stamp.len, read.stamp.modified))
             })
             .collect();
         self.inputs = settled.map(|files| {
             saved_status::inputs(
-                &root,
+                root,
                 self.config_text.as_deref(),
                 &files,
-                &found.diagnostics,
+                &self.walk_diagnostics,
             )
         });
-        let mut refresh = Refresh::default();
-        let mut documents = Vec::with_capacity(checked.len());
-        let mut differing = 0;
-        for file in checked {
-            let before = match file.last_read {
-                Some(last_read) => self.files.insert(file.path.clone(), last_read),
-                None => self.files.remove(&file.path),
-            };
-            if before != file.last_read {
-                differing += 1;
-            }
-            match file.freshness {
-                Freshness::Unchanged => {}
-                Freshness::Added => refresh.added.push(file.path),
-                Freshness::Changed => refresh.changed.push(file.path),
-            }
-            documents.push(file.document);
-        }
-        for gone in previous.into_keys() {
-            if self.files.remove(&gone).is_some() {
-                differing += 1;
-            }
-            refresh.removed.push(gone);
-        }
-        if let Some(count) = &mut self.differs_from_cache {
-            *count += differing;
-        }
-        refresh.removed.sort();
-        // The model is linked again from all documents: linking is cheap next to parsing
-        // and keeps one way of building it.
         self.journal = model::build(documents, self.config.warnings);
-        self.journal
-            .diagnostics
-            .extend(found.diagnostics.iter().cloned());
-        self.walk_diagnostics = found.diagnostics;
-        refresh
+        let walked = self.walk_diagnostics.iter().cloned();
+        self.journal.diagnostics.extend(walked);
     }
 
     /// [`Workspace::refresh_with_buffers`] without walking the journal: only `buffers`
@@ -350,9 +410,7 @@ impl Workspace {
                 documents.push(file.document);
             }
         }
-        self.journal = model::build(documents, self.config.warnings);
-        let walked = self.walk_diagnostics.iter().cloned();
-        self.journal.diagnostics.extend(walked);
+        self.relink(&root, documents);
     }
 
     /// The journal analysed as of `today`.
@@ -1143,6 +1201,86 @@ mod tests {
         );
         workspace.refresh();
         assert_eq!(milestones_done(&workspace), 0);
+    }
+
+    /// What a refresh leaves: the linked journal, every file's last read, and the
+    /// saved status's inputs.
+    fn state(workspace: &Workspace) -> String {
+        let mut files: Vec<_> = workspace.files.iter().collect();
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        format!("{:?}\n{files:?}\n{:?}", workspace.journal, workspace.inputs)
+    }
+
+    /// A watch refreshes only the files its events name; after every kind of change it
+    /// must hold what a refresh that walks the journal holds, and report the same files
+    /// added, changed and removed. Changes the names alone cannot tell (a new file, a
+    /// folder, a file swapped for a link) walk the journal.
+    #[test]
+    fn refreshing_named_files_equals_walking_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("notes")).unwrap();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        fs::write(
+            root.join("notes/a.md"),
+            "# A\n\nabout [[Ship it]] #ship-it\n",
+        )
+        .unwrap();
+        fs::write(root.join("notes/b.md"), "# B\n").unwrap();
+        let mut named = workspace(root);
+        let mut walked = workspace(root);
+        named.refresh();
+        walked.refresh();
+        type Change = fn(&Path);
+        let steps: [(&str, &[&str], Change); 6] = [
+            ("an edit", &["goal.md"], |root| {
+                fs::write(root.join("goal.md"), goal_file(true)).unwrap()
+            }),
+            ("a deletion", &["notes/b.md"], |root| {
+                fs::remove_file(root.join("notes/b.md")).unwrap()
+            }),
+            ("a new file", &["notes/c.md"], |root| {
+                fs::write(root.join("notes/c.md"), "# C\n#ship-it done\n").unwrap()
+            }),
+            ("a rename", &["notes/a.md", "notes/d.md"], |root| {
+                fs::rename(root.join("notes/a.md"), root.join("notes/d.md")).unwrap()
+            }),
+            ("a new folder", &["later"], |root| {
+                fs::create_dir(root.join("later")).unwrap();
+                fs::write(root.join("later/e.md"), "# E\n").unwrap();
+            }),
+            ("a file swapped for a link", &["notes/c.md"], |root| {
+                fs::remove_file(root.join("notes/c.md")).unwrap();
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(root.join("goal.md"), root.join("notes/c.md")).unwrap();
+            }),
+        ];
+        for (step, names, change) in steps {
+            change(root);
+            let names = names.iter().map(|name| name.to_string()).collect();
+            let from_names = named.refresh_files(&names);
+            let from_walk = walked.refresh();
+            assert_eq!(from_names, from_walk, "after {step}");
+            assert!(state(&named) == state(&walked), "after {step}");
+        }
+    }
+
+    /// The watcher names every file written: a refresh of named files reads no other.
+    #[test]
+    fn refreshing_named_files_reads_no_other_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        fs::write(root.join("other.md"), "# Other\n").unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        fs::write(root.join("goal.md"), goal_file(true)).unwrap();
+        fs::write(root.join("other.md"), "# Other, edited\n").unwrap();
+        let refresh = workspace.refresh_files(&BTreeSet::from(["other.md".to_string()]));
+        assert_eq!(refresh.changed, ["other.md"]);
+        assert_eq!(milestones_done(&workspace), 0, "goal.md is as last read");
+        workspace.refresh();
+        assert_eq!(milestones_done(&workspace), 1);
     }
 
     #[test]
