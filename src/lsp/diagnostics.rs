@@ -36,7 +36,7 @@ pub(crate) fn buffer_problems(
     // Documents without goals matter only to resolve the buffer's `[[links]]`.
     let with_notes = !buffer.links.is_empty();
     let mut documents: Vec<_> = snapshot
-        .notes
+        .notes()
         .iter()
         .filter(|other| other.path != path && (with_notes || !other.goals.is_empty()))
         .map(model::Outline::document)
@@ -143,6 +143,7 @@ mod tests {
     use super::*;
     use crate::dates::Date;
     use crate::lsp::buffers::Buffer;
+    use crate::lsp::snapshot::Notes;
     use crate::workspace::Workspace;
 
     const JOURNAL: &[(&str, &str)] = &[
@@ -224,7 +225,8 @@ mod tests {
         let report = workspace.analyse(Date::from_ymd(2026, 3, 20).unwrap());
         let config = workspace.config();
         let (parse, warnings) = (config.parse.clone(), config.warnings);
-        Snapshot::new(0, workspace.journal(), report, parse, warnings)
+        let notes = Notes::of(&workspace.journal().documents, None);
+        Snapshot::new(0, notes, report, parse, warnings)
     }
 
     #[test]
