@@ -178,7 +178,7 @@ mod tests {
             .try_iter()
             .map(|outcome| match outcome {
                 Outcome::Analysed(snapshot) => {
-                    let title = snapshot.report.goals.first().map(|g| g.title.clone());
+                    let title = snapshot.goals().first().map(|g| g.title.clone());
                     (snapshot.generation, title.unwrap_or_default())
                 }
                 Outcome::Failed(message) => panic!("{message}"),

@@ -134,8 +134,7 @@ fn goals(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
     let typed = typed.to_lowercase();
     let mut matching: Vec<&GoalReport> = c
         .snapshot
-        .report
-        .goals
+        .goals()
         .iter()
         .filter(|goal| goal.id.contains(&typed) || goal.title.to_lowercase().contains(&typed))
         .collect();

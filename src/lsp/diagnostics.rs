@@ -51,7 +51,7 @@ pub(crate) fn buffer_problems(
         .chain(dated_after(&journal, today))
         .filter(|diagnostic| diagnostic.file == path)
         .collect();
-    if let Some(days) = snapshot.report.rules.stale_checkins_after_days {
+    if let Some(days) = snapshot.rules.stale_checkins_after_days {
         diagnostics.extend(stale_checkins(&goals, today, days));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -111,8 +111,7 @@ fn as_problems<'a>(
 /// Every file with a diagnostic or a hint.
 pub(crate) fn files_with_problems(snapshot: &Snapshot) -> impl Iterator<Item = String> + '_ {
     snapshot
-        .report
-        .diagnostics
+        .diagnostics()
         .iter()
         .map(|diagnostic| diagnostic.file.clone())
         .chain(snapshot.hints.iter().map(|hint| hint.file.clone()))
