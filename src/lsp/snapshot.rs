@@ -16,8 +16,7 @@ use crate::analyse::{GoalReport, Report, Rules, analyse};
 use crate::check::{Hint, smart_hints};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::Fields;
-use crate::document::{Document, ParseOptions};
+use crate::document::{Document, Fields, ParseOptions};
 use crate::git::History;
 use crate::model::{Journal, LinkTarget, NoteIndex, Outline, Warnings};
 
