@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::ServerOptions;
-use super::snapshot::Snapshot;
+use super::snapshot::{Notes, Snapshot};
 use crate::dates::Date;
 use crate::workspace::Workspace;
 
@@ -89,6 +89,8 @@ fn work(
     // could not be opened leaves it to do.
     let mut walk_owed = true;
     let mut analysed_once = false;
+    // The notes of the last snapshot sent, for the next to share what did not change.
+    let mut last_notes: Option<Notes> = None;
     while let Ok(mut job) = jobs.recv() {
         // Only the newest waiting request is worth the work; a walk asked for by a
         // dropped one is still done.
@@ -116,8 +118,9 @@ fn work(
                 }
                 let config = workspace.config();
                 let (parse, warnings) = (config.parse.clone(), config.warnings);
-                let journal = workspace.journal();
-                let snapshot = Snapshot::new(job.generation, journal, report, parse, warnings);
+                let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
+                last_notes = Some(notes.clone());
+                let snapshot = Snapshot::new(job.generation, notes, report, parse, warnings);
                 analysed_once = true;
                 Outcome::Analysed(Box::new(snapshot))
             }
@@ -175,7 +178,7 @@ mod tests {
             .try_iter()
             .map(|outcome| match outcome {
                 Outcome::Analysed(snapshot) => {
-                    let title = snapshot.report.goals.first().map(|g| g.title.clone());
+                    let title = snapshot.goals().first().map(|g| g.title.clone());
                     (snapshot.generation, title.unwrap_or_default())
                 }
                 Outcome::Failed(message) => panic!("{message}"),

@@ -134,8 +134,7 @@ fn goals(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
     let typed = typed.to_lowercase();
     let mut matching: Vec<&GoalReport> = c
         .snapshot
-        .report
-        .goals
+        .goals()
         .iter()
         .filter(|goal| goal.id.contains(&typed) || goal.title.to_lowercase().contains(&typed))
         .collect();
@@ -167,7 +166,7 @@ fn notes(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
     let edit_range = c.line_range(range.clone());
     let closed = c.line()[range.end..].starts_with("]]");
     let snapshot = c.snapshot;
-    let matching = snapshot.notes.iter().filter_map(|note| {
+    let matching = snapshot.notes().iter().filter_map(|note| {
         let name = note.path.rsplit('/').next().unwrap_or(&note.path);
         let name = crate::paths::strip_markdown_extension(name);
         let goal = snapshot.goals_of_file(&note.path).next();

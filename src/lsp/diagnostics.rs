@@ -36,7 +36,7 @@ pub(crate) fn buffer_problems(
     // Documents without goals matter only to resolve the buffer's `[[links]]`.
     let with_notes = !buffer.links.is_empty();
     let mut documents: Vec<_> = snapshot
-        .notes
+        .notes()
         .iter()
         .filter(|other| other.path != path && (with_notes || !other.goals.is_empty()))
         .map(model::Outline::document)
@@ -51,7 +51,7 @@ pub(crate) fn buffer_problems(
         .chain(dated_after(&journal, today))
         .filter(|diagnostic| diagnostic.file == path)
         .collect();
-    if let Some(days) = snapshot.report.rules.stale_checkins_after_days {
+    if let Some(days) = snapshot.rules.stale_checkins_after_days {
         diagnostics.extend(stale_checkins(&goals, today, days));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -111,8 +111,7 @@ fn as_problems<'a>(
 /// Every file with a diagnostic or a hint.
 pub(crate) fn files_with_problems(snapshot: &Snapshot) -> impl Iterator<Item = String> + '_ {
     snapshot
-        .report
-        .diagnostics
+        .diagnostics()
         .iter()
         .map(|diagnostic| diagnostic.file.clone())
         .chain(snapshot.hints.iter().map(|hint| hint.file.clone()))
@@ -143,6 +142,7 @@ mod tests {
     use super::*;
     use crate::dates::Date;
     use crate::lsp::buffers::Buffer;
+    use crate::lsp::snapshot::Notes;
     use crate::workspace::Workspace;
 
     const JOURNAL: &[(&str, &str)] = &[
@@ -224,7 +224,8 @@ mod tests {
         let report = workspace.analyse(Date::from_ymd(2026, 3, 20).unwrap());
         let config = workspace.config();
         let (parse, warnings) = (config.parse.clone(), config.warnings);
-        Snapshot::new(0, workspace.journal(), report, parse, warnings)
+        let notes = Notes::of(&workspace.journal().documents, None);
+        Snapshot::new(0, notes, report, parse, warnings)
     }
 
     #[test]

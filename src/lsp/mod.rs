@@ -27,6 +27,7 @@ mod fixes;
 mod hover;
 mod inlay;
 mod lookup;
+mod memory;
 mod protocol;
 mod references;
 mod rename;
@@ -62,6 +63,7 @@ pub(crate) struct ServerOptions {
 
 /// Serves the editor on stdin and stdout until it says `exit`.
 pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
+    memory::map_large_blocks_apart();
     let (connection, io_threads) = Connection::stdio();
     let lost = |error: lsp_server::ProtocolError| Error::Lsp(error.to_string());
     let (id, params) = connection.initialize_start().map_err(lost)?;
@@ -82,11 +84,15 @@ pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
 }
 
 /// Drops `snapshot` on a thread of its own: freeing a 10,000-file journal's report
-/// piece by piece takes milliseconds that a request arriving meanwhile would wait for.
+/// piece by piece takes milliseconds that a request arriving meanwhile would wait for;
+/// and gives what it held back to the system.
 fn drop_elsewhere(snapshot: Snapshot) {
     let dropping = std::thread::Builder::new()
         .name("trailmark-drop".to_string())
-        .spawn(move || drop(snapshot));
+        .spawn(move || {
+            drop(snapshot);
+            memory::give_back_free_memory();
+        });
     // If no thread can start, the snapshot was dropped here, as it would have been.
     drop(dropping);
 }

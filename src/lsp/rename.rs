@@ -58,7 +58,7 @@ pub(crate) fn rename(
             other.title, other.file, other.line
         ));
     }
-    let mut paths: Vec<&str> = c.snapshot.notes.iter().map(|n| n.path.as_str()).collect();
+    let mut paths: Vec<&str> = c.snapshot.notes().iter().map(|n| n.path.as_str()).collect();
     paths.push(c.path);
     // Open buffers of files not analysed yet (new, unsaved).
     paths.extend(texts.open_paths());

@@ -102,8 +102,7 @@ pub(crate) fn workspace_symbols(
     const MOST: usize = 500;
     let query = query.to_lowercase();
     snapshot
-        .report
-        .goals
+        .goals()
         .iter()
         .filter(|goal| goal.id.contains(&query) || goal.title.to_lowercase().contains(&query))
         .take(MOST)
