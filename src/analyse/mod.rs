@@ -228,19 +228,33 @@ pub(crate) struct EntryReport {
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
 pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
+    // Goals are copied out of the model, milestones counted and reported per document,
+    // and goals finished, on every core; only handing milestones to their goals is
+    // sequential.
     let mut goals: Vec<GoalReport> = journal
         .goals
-        .iter()
+        .par_iter()
         .map(|goal| goal_shell(journal, goal, today))
         .collect();
-    // Milestones are counted and reported per document, and goals finished, on every
-    // core; only handing milestones to their goals is sequential.
     let reported: Vec<Vec<MilestoneReport>> = journal
         .documents
         .par_iter()
         .map(|document| milestone_reports(document, history, today))
         .collect();
-    let mut loose_tasks = Vec::new();
+    // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
+    // journal held tens of MB of nothing.
+    let mut counts = vec![0; goals.len()];
+    let mut loose = 0;
+    for goal in journal.assignments.iter().flatten() {
+        match goal {
+            Some(goal) => counts[*goal] += 1,
+            None => loose += 1,
+        }
+    }
+    for (goal, count) in goals.iter_mut().zip(counts) {
+        goal.milestones.reserve_exact(count);
+    }
+    let mut loose_tasks = Vec::with_capacity(loose);
     for (doc_index, reports) in reported.into_iter().enumerate() {
         for (m_index, report) in reports.into_iter().enumerate() {
             match journal.assignments[doc_index][m_index] {

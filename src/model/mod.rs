@@ -749,6 +749,12 @@ impl Linker {
                 let (a, b) = (&documents[a.document], &documents[b.document]);
                 b.date.cmp(&a.date).then(a.path.cmp(&b.path))
             });
+            // Grown one mention at a time, and kept as long as the journal: up to half
+            // of each list was room for mentions that never came.
+            goal.entries.shrink_to_fit();
+            for entry in &mut goal.entries {
+                entry.lines.shrink_to_fit();
+            }
         }
     }
 
