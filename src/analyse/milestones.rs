@@ -7,6 +7,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::dates::Date;
+use std::sync::Arc;
+
+use super::Names;
 use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
 
@@ -23,7 +26,8 @@ pub(crate) struct MilestoneReport {
     pub(crate) done_on: Option<Date>,
     /// Where `done_on` comes from; `None` while the milestone is not done.
     pub(crate) done_on_source: Option<DoneSource>,
-    pub(crate) file: String,
+    /// Shared with every other milestone and mention of its file (see [`Names`]).
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
     /// cancelled when a parent is cancelled.
@@ -170,6 +174,7 @@ pub(crate) enum DoneSource {
 /// The milestones of `document` as reported, counted by the progress rules.
 pub(super) fn milestone_reports(
     document: &Document,
+    names: &Names,
     history: &History,
     today: Date,
 ) -> Vec<MilestoneReport> {
@@ -186,7 +191,7 @@ pub(super) fn milestone_reports(
             due: milestone.due,
             done_on: counted.done_on,
             done_on_source: counted.source,
-            file: document.path.clone(),
+            file: Arc::clone(&names.path),
             line: milestone.position.line,
             effective_state: counted.state,
             leaf: counted.is_leaf,

@@ -23,6 +23,7 @@ mod status;
 pub(crate) mod timeline;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -215,8 +216,9 @@ pub(crate) struct MetricReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct EntryReport {
-    pub(crate) file: String,
-    pub(crate) title: String,
+    /// Shared with the file's other mentions and milestones (see [`Names`]).
+    pub(crate) file: Arc<str>,
+    pub(crate) title: Arc<str>,
     pub(crate) date: Option<Date>,
     /// The lines that mention the goal, in file order, without the goal's own tag at
     /// their start or end (as its milestones show).
@@ -231,15 +233,17 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     // Goals are copied out of the model, milestones counted and reported per document,
     // and goals finished, on every core; only handing milestones to their goals is
     // sequential.
+    let names: Vec<Names> = journal.documents.par_iter().map(Names::of).collect();
     let mut goals: Vec<GoalReport> = journal
         .goals
         .par_iter()
-        .map(|goal| goal_shell(journal, goal, today))
+        .map(|goal| goal_shell(journal, &names, goal, today))
         .collect();
     let reported: Vec<Vec<MilestoneReport>> = journal
         .documents
         .par_iter()
-        .map(|document| milestone_reports(document, history, today))
+        .zip(&names)
+        .map(|(document, names)| milestone_reports(document, names, history, today))
         .collect();
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
@@ -389,7 +393,7 @@ pub(crate) fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
     warnings
 }
 
-fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
+fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -432,7 +436,15 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
+            .map(|entry| {
+                let document = entry.document;
+                entry_report(
+                    &journal.documents[document],
+                    &names[document],
+                    entry,
+                    &goal.id,
+                )
+            })
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -458,10 +470,32 @@ pub(crate) struct EntryLine {
     pub(crate) text: String,
 }
 
-fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
+/// A document's path and title, made once for all the reports that repeat them: a
+/// milestone names its file, an entry its file and title for every goal it mentions
+/// (hundreds of thousands of copies at 100,000 files).
+pub(crate) struct Names {
+    path: Arc<str>,
+    title: Arc<str>,
+}
+
+impl Names {
+    fn of(document: &Document) -> Names {
+        Names {
+            path: Arc::from(document.path.as_str()),
+            title: Arc::from(document.title.as_str()),
+        }
+    }
+}
+
+fn entry_report(
+    document: &Document,
+    names: &Names,
+    entry: &EntryMention,
+    goal_id: &str,
+) -> EntryReport {
     EntryReport {
-        file: document.path.clone(),
-        title: document.title.clone(),
+        file: Arc::clone(&names.path),
+        title: Arc::clone(&names.title),
         date: document.date,
         lines: entry
             .lines

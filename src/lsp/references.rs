@@ -10,12 +10,14 @@ pub(crate) fn references(c: &Context<'_>, lines: &mut Lines<'_>) -> Vec<FileRang
     let Some(Named::Goal(goal, _)) = named_at(c) else {
         return Vec::new();
     };
-    let milestones = goal.milestones.iter().map(|m| (&m.file, m.line));
-    let entries = goal
-        .entries
-        .iter()
-        .flat_map(|entry| entry.lines.iter().map(move |line| (&entry.file, line.line)));
-    let mut places: Vec<(&String, u32)> = milestones.chain(entries).collect();
+    let milestones = goal.milestones.iter().map(|m| (&*m.file, m.line));
+    let entries = goal.entries.iter().flat_map(|entry| {
+        entry
+            .lines
+            .iter()
+            .map(move |line| (&*entry.file, line.line))
+    });
+    let mut places: Vec<(&str, u32)> = milestones.chain(entries).collect();
     places.sort();
     places.dedup();
     places
