@@ -243,7 +243,11 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         .documents
         .par_iter()
         .zip(&names)
-        .map(|(document, names)| milestone_reports(document, names, history, today))
+        .zip(&journal.assignments)
+        .map(|((document, names), assigned)| {
+            let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
+            milestone_reports(document, names, goal_id, history, today)
+        })
         .collect();
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
@@ -268,7 +272,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                         goal.total += 1;
                         goal.done += u32::from(counts_as_done(&report, today));
                     }
-                    goal.milestones.push(report.without_goal_tag(&goal.id));
+                    goal.milestones.push(report);
                 }
                 None => loose_tasks.push(report),
             }
