@@ -227,6 +227,10 @@ pub(crate) struct EntryReport {
     pub(crate) fields: Fields,
 }
 
+/// How many documents' milestones are reported at once (on every core) before they are
+/// handed to their goals.
+const DOCUMENTS_AT_ONCE: usize = 1024;
+
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
 pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
@@ -238,16 +242,6 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         .goals
         .par_iter()
         .map(|goal| goal_shell(journal, &names, goal, today))
-        .collect();
-    let reported: Vec<Vec<MilestoneReport>> = journal
-        .documents
-        .par_iter()
-        .zip(&names)
-        .zip(&journal.assignments)
-        .map(|((document, names), assigned)| {
-            let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
-            milestone_reports(document, names, goal_id, history, today)
-        })
         .collect();
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
@@ -263,18 +257,31 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         goal.milestones.reserve_exact(count);
     }
     let mut loose_tasks = Vec::with_capacity(loose);
-    for (doc_index, reports) in reported.into_iter().enumerate() {
-        for (m_index, report) in reports.into_iter().enumerate() {
-            match journal.assignments[doc_index][m_index] {
-                Some(goal) => {
-                    let goal = &mut goals[goal];
-                    if report.leaf {
-                        goal.total += 1;
-                        goal.done += u32::from(counts_as_done(&report, today));
+    // A slice of documents at a time: every milestone's report waiting beside the goals'
+    // lists, which hold them all in the end, took as much memory again.
+    for first in (0..journal.documents.len()).step_by(DOCUMENTS_AT_ONCE) {
+        let slice = first..(first + DOCUMENTS_AT_ONCE).min(journal.documents.len());
+        let reported: Vec<Vec<MilestoneReport>> = slice
+            .into_par_iter()
+            .map(|d| {
+                let assigned = &journal.assignments[d];
+                let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
+                milestone_reports(&journal.documents[d], &names[d], goal_id, history, today)
+            })
+            .collect();
+        for (doc_index, reports) in (first..).zip(reported) {
+            for (report, assigned) in reports.into_iter().zip(&journal.assignments[doc_index]) {
+                match *assigned {
+                    Some(goal) => {
+                        let goal = &mut goals[goal];
+                        if report.leaf {
+                            goal.total += 1;
+                            goal.done += u32::from(counts_as_done(&report, today));
+                        }
+                        goal.milestones.push(report);
                     }
-                    goal.milestones.push(report);
+                    None => loose_tasks.push(report),
                 }
-                None => loose_tasks.push(report),
             }
         }
     }
@@ -646,6 +653,37 @@ mod tests {
             ("2026-01-01.md", "---\nmetrics: {weight: 90}\n---\n"),
         ];
         assert_eq!(report(&files, "2026-06-01").goals[0].progress, 0.0);
+    }
+
+    #[test]
+    fn milestones_of_every_slice_of_documents_reach_their_goals() {
+        let steps: Vec<(String, String)> = (0..DOCUMENTS_AT_ONCE + 76)
+            .map(|n| (format!("n{n:04}.md"), format!("- [x] step {n} #a\n")))
+            .collect();
+        let mut files: Vec<(&str, &str)> = vec![("a.md", "---\ngoal: A\n---\n")];
+        files.extend(
+            steps
+                .iter()
+                .map(|(path, text)| (path.as_str(), text.as_str())),
+        );
+        files.push(("z.md", "- [ ] loose\n"));
+        let r = report(&files, "2026-06-01");
+        let goal = &r.goals[0];
+        let count = u32::try_from(steps.len()).unwrap();
+        assert_eq!((goal.done, goal.total), (count, count));
+        let shown: Vec<(&str, &str)> = goal
+            .milestones
+            .iter()
+            .map(|m| (&*m.file, m.text.as_str()))
+            .collect();
+        let expected: Vec<(&str, String)> = steps
+            .iter()
+            .enumerate()
+            .map(|(n, (path, _))| (path.as_str(), format!("step {n}")))
+            .collect();
+        assert!(shown.iter().map(|&(f, t)| (f, t.to_string())).eq(expected));
+        let loose: Vec<&str> = r.loose_tasks.iter().map(|m| &*m.file).collect();
+        assert_eq!(loose, ["z.md"]);
     }
 
     #[test]
