@@ -14,6 +14,7 @@
 //! read and which the fingerprints hash differently.
 
 mod cadence;
+mod json;
 mod milestones;
 mod needs;
 pub(crate) mod outlook;
@@ -102,7 +103,10 @@ impl Report {
         &self,
         out: &mut W,
     ) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self).map_err(std::io::Error::from)?;
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut *out, json::Pretty::default());
+        self.serialize(&mut serializer)
+            .map_err(std::io::Error::from)?;
         out.write_all(b"\n")
     }
 
