@@ -240,7 +240,35 @@ impl fmt::Display for DateError {
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        // Digits put in place rather than formatted: a report serializes tens of thousands
+        // of dates, and `collect_str` goes through `fmt` for each.
+        match self.iso_bytes() {
+            Some(bytes) => {
+                serializer.serialize_str(std::str::from_utf8(&bytes).expect("ISO dates are ASCII"))
+            }
+            None => serializer.collect_str(self),
+        }
+    }
+}
+
+impl Date {
+    /// `YYYY-MM-DD` as [`Display`](fmt::Display) writes it, for years 0 to 9999.
+    fn iso_bytes(self) -> Option<[u8; 10]> {
+        let year = u32::try_from(self.0.year()).ok().filter(|&y| y <= 9999)?;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (month, day) = (self.0.month(), self.0.day());
+        Some([
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(month / 10),
+            digit(month),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
     }
 }
 
@@ -370,5 +398,27 @@ mod tests {
             serde_json::to_string(&day("2026-01-05")).unwrap(),
             "\"2026-01-05\""
         );
+    }
+
+    #[test]
+    fn serializes_every_year_as_it_displays() {
+        for (year, month, day) in [
+            (0, 1, 1),
+            (7, 2, 3),
+            (99, 10, 31),
+            (999, 12, 9),
+            (1970, 1, 10),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+            (-44, 3, 15),
+        ] {
+            let date = Date::from_ymd(year, month, day).unwrap();
+            assert_eq!(
+                serde_json::to_string(&date).unwrap(),
+                format!("\"{date}\""),
+                "{year}-{month}-{day}"
+            );
+        }
     }
 }

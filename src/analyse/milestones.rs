@@ -7,6 +7,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::dates::Date;
+use std::sync::Arc;
+
+use super::Names;
 use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
 
@@ -23,7 +26,8 @@ pub(crate) struct MilestoneReport {
     pub(crate) done_on: Option<Date>,
     /// Where `done_on` comes from; `None` while the milestone is not done.
     pub(crate) done_on_source: Option<DoneSource>,
-    pub(crate) file: String,
+    /// Shared with every other milestone and mention of its file (see [`Names`]).
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
     /// cancelled when a parent is cancelled.
@@ -59,23 +63,16 @@ pub(crate) struct TaskReport {
     pub(crate) fields: Fields,
 }
 
-impl MilestoneReport {
-    /// The milestone as its goal shows it: without the goal's own `#id` tag among the
-    /// tags at the start or the end of its text, where the goal's page and reviews
-    /// already say which goal it is. A tag inside a sentence is one of its words, and a
-    /// text that is only the tag keeps it. Every report (goal pages, reviews' wins, the
-    /// index, the JSON, the calendar) shows this text; the lines of entries that mention
-    /// the goal go through the same [`without_tag`].
-    pub(super) fn without_goal_tag(mut self, id: &str) -> MilestoneReport {
-        if let Cow::Owned(text) = without_tag(&self.text, id) {
-            self.text = text;
-        }
-        if let Some(markdown) = &mut self.markdown
-            && let Cow::Owned(text) = without_tag(markdown, id)
-        {
-            *markdown = text;
-        }
-        self
+/// A milestone's text as its goal `id` shows it: without the goal's own `#id` tag among
+/// the tags at the start or the end of its text, where the goal's page and reviews
+/// already say which goal it is. A tag inside a sentence is one of its words, and a text
+/// that is only the tag keeps it. Every report (goal pages, reviews' wins, the index,
+/// the JSON, the calendar) shows this text; the lines of entries that mention the goal
+/// go through the same [`without_tag`]. A milestone of no goal keeps its text.
+fn shown_by_goal(text: &str, id: Option<&str>) -> String {
+    match id.map(|id| without_tag(text, id)) {
+        Some(Cow::Owned(shown)) => shown,
+        _ => text.to_owned(),
     }
 }
 
@@ -167,9 +164,12 @@ pub(crate) enum DoneSource {
     Unknown,
 }
 
-/// The milestones of `document` as reported, counted by the progress rules.
-pub(super) fn milestone_reports(
+/// The milestones of `document` as reported, counted by the progress rules, each as
+/// the goal it belongs to (`goal_id` of its index) shows it.
+pub(super) fn milestone_reports<'a>(
     document: &Document,
+    names: &Names,
+    goal_id: impl Fn(usize) -> Option<&'a str>,
     history: &History,
     today: Date,
 ) -> Vec<MilestoneReport> {
@@ -178,15 +178,19 @@ pub(super) fn milestone_reports(
         .milestones
         .iter()
         .zip(counted)
-        .map(|(milestone, counted)| MilestoneReport {
-            text: milestone.text.clone(),
-            markdown: milestone.markdown.clone(),
+        .enumerate()
+        .map(|(index, (milestone, counted))| MilestoneReport {
+            text: shown_by_goal(&milestone.text, goal_id(index)),
+            markdown: milestone
+                .markdown
+                .as_deref()
+                .map(|markdown| shown_by_goal(markdown, goal_id(index))),
             state: milestone.state,
             depth: milestone.depth,
             due: milestone.due,
             done_on: counted.done_on,
             done_on_source: counted.source,
-            file: document.path.clone(),
+            file: Arc::clone(&names.path),
             line: milestone.position.line,
             effective_state: counted.state,
             leaf: counted.is_leaf,

@@ -14,6 +14,7 @@
 //! read and which the fingerprints hash differently.
 
 mod cadence;
+mod json;
 mod milestones;
 mod needs;
 pub(crate) mod outlook;
@@ -23,6 +24,7 @@ mod status;
 pub(crate) mod timeline;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -101,7 +103,10 @@ impl Report {
         &self,
         out: &mut W,
     ) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self).map_err(std::io::Error::from)?;
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut *out, json::Pretty::default());
+        self.serialize(&mut serializer)
+            .map_err(std::io::Error::from)?;
         out.write_all(b"\n")
     }
 
@@ -215,8 +220,9 @@ pub(crate) struct MetricReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct EntryReport {
-    pub(crate) file: String,
-    pub(crate) title: String,
+    /// Shared with the file's other mentions and milestones (see [`Names`]).
+    pub(crate) file: Arc<str>,
+    pub(crate) title: Arc<str>,
     pub(crate) date: Option<Date>,
     /// The lines that mention the goal, in file order, without the goal's own tag at
     /// their start or end (as its milestones show).
@@ -225,34 +231,61 @@ pub(crate) struct EntryReport {
     pub(crate) fields: Fields,
 }
 
+/// How many documents' milestones are reported at once (on every core) before they are
+/// handed to their goals.
+const DOCUMENTS_AT_ONCE: usize = 1024;
+
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
 pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
+    // Goals are copied out of the model, milestones counted and reported per document,
+    // and goals finished, on every core; only handing milestones to their goals is
+    // sequential.
+    let names: Vec<Names> = journal.documents.par_iter().map(Names::of).collect();
     let mut goals: Vec<GoalReport> = journal
         .goals
-        .iter()
-        .map(|goal| goal_shell(journal, goal, today))
-        .collect();
-    // Milestones are counted and reported per document, and goals finished, on every
-    // core; only handing milestones to their goals is sequential.
-    let reported: Vec<Vec<MilestoneReport>> = journal
-        .documents
         .par_iter()
-        .map(|document| milestone_reports(document, history, today))
+        .map(|goal| goal_shell(journal, &names, goal, today))
         .collect();
-    let mut loose_tasks = Vec::new();
-    for (doc_index, reports) in reported.into_iter().enumerate() {
-        for (m_index, report) in reports.into_iter().enumerate() {
-            match journal.assignments[doc_index][m_index] {
-                Some(goal) => {
-                    let goal = &mut goals[goal];
-                    if report.leaf {
-                        goal.total += 1;
-                        goal.done += u32::from(counts_as_done(&report, today));
+    // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
+    // journal held tens of MB of nothing.
+    let mut counts = vec![0; goals.len()];
+    let mut loose = 0;
+    for goal in journal.assignments.iter().flatten() {
+        match goal {
+            Some(goal) => counts[*goal] += 1,
+            None => loose += 1,
+        }
+    }
+    for (goal, count) in goals.iter_mut().zip(counts) {
+        goal.milestones.reserve_exact(count);
+    }
+    let mut loose_tasks = Vec::with_capacity(loose);
+    // A slice of documents at a time: every milestone's report waiting beside the goals'
+    // lists, which hold them all in the end, took as much memory again.
+    for first in (0..journal.documents.len()).step_by(DOCUMENTS_AT_ONCE) {
+        let slice = first..(first + DOCUMENTS_AT_ONCE).min(journal.documents.len());
+        let reported: Vec<Vec<MilestoneReport>> = slice
+            .into_par_iter()
+            .map(|d| {
+                let assigned = &journal.assignments[d];
+                let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
+                milestone_reports(&journal.documents[d], &names[d], goal_id, history, today)
+            })
+            .collect();
+        for (doc_index, reports) in (first..).zip(reported) {
+            for (report, assigned) in reports.into_iter().zip(&journal.assignments[doc_index]) {
+                match *assigned {
+                    Some(goal) => {
+                        let goal = &mut goals[goal];
+                        if report.leaf {
+                            goal.total += 1;
+                            goal.done += u32::from(counts_as_done(&report, today));
+                        }
+                        goal.milestones.push(report);
                     }
-                    goal.milestones.push(report.without_goal_tag(&goal.id));
+                    None => loose_tasks.push(report),
                 }
-                None => loose_tasks.push(report),
             }
         }
     }
@@ -375,7 +408,7 @@ pub(crate) fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
     warnings
 }
 
-fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
+fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -418,7 +451,15 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
+            .map(|entry| {
+                let document = entry.document;
+                entry_report(
+                    &journal.documents[document],
+                    &names[document],
+                    entry,
+                    &goal.id,
+                )
+            })
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -444,10 +485,32 @@ pub(crate) struct EntryLine {
     pub(crate) text: String,
 }
 
-fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
+/// A document's path and title, made once for all the reports that repeat them: a
+/// milestone names its file, an entry its file and title for every goal it mentions
+/// (hundreds of thousands of copies at 100,000 files).
+pub(crate) struct Names {
+    path: Arc<str>,
+    title: Arc<str>,
+}
+
+impl Names {
+    fn of(document: &Document) -> Names {
+        Names {
+            path: Arc::from(document.path.as_str()),
+            title: Arc::from(document.title.as_str()),
+        }
+    }
+}
+
+fn entry_report(
+    document: &Document,
+    names: &Names,
+    entry: &EntryMention,
+    goal_id: &str,
+) -> EntryReport {
     EntryReport {
-        file: document.path.clone(),
-        title: document.title.clone(),
+        file: Arc::clone(&names.path),
+        title: Arc::clone(&names.title),
         date: document.date,
         lines: entry
             .lines
@@ -594,6 +657,37 @@ mod tests {
             ("2026-01-01.md", "---\nmetrics: {weight: 90}\n---\n"),
         ];
         assert_eq!(report(&files, "2026-06-01").goals[0].progress, 0.0);
+    }
+
+    #[test]
+    fn milestones_of_every_slice_of_documents_reach_their_goals() {
+        let steps: Vec<(String, String)> = (0..DOCUMENTS_AT_ONCE + 76)
+            .map(|n| (format!("n{n:04}.md"), format!("- [x] step {n} #a\n")))
+            .collect();
+        let mut files: Vec<(&str, &str)> = vec![("a.md", "---\ngoal: A\n---\n")];
+        files.extend(
+            steps
+                .iter()
+                .map(|(path, text)| (path.as_str(), text.as_str())),
+        );
+        files.push(("z.md", "- [ ] loose\n"));
+        let r = report(&files, "2026-06-01");
+        let goal = &r.goals[0];
+        let count = u32::try_from(steps.len()).unwrap();
+        assert_eq!((goal.done, goal.total), (count, count));
+        let shown: Vec<(&str, &str)> = goal
+            .milestones
+            .iter()
+            .map(|m| (&*m.file, m.text.as_str()))
+            .collect();
+        let expected: Vec<(&str, String)> = steps
+            .iter()
+            .enumerate()
+            .map(|(n, (path, _))| (path.as_str(), format!("step {n}")))
+            .collect();
+        assert!(shown.iter().map(|&(f, t)| (f, t.to_string())).eq(expected));
+        let loose: Vec<&str> = r.loose_tasks.iter().map(|m| &*m.file).collect();
+        assert_eq!(loose, ["z.md"]);
     }
 
     #[test]

@@ -22,13 +22,13 @@ pub(crate) fn references(c: &Context<'_>, lines: &mut Lines<'_>) -> Vec<FileRang
 
 /// The goal's milestones and the lines of entries that mention it, as (file, line), in
 /// order and each once.
-pub(crate) fn places(goal: &GoalReport) -> Vec<(&String, u32)> {
-    let milestones = goal.milestones.iter().map(|m| (&m.file, m.line));
+pub(crate) fn places(goal: &GoalReport) -> Vec<(&str, u32)> {
+    let milestones = goal.milestones.iter().map(|m| (&*m.file, m.line));
     let entries = goal
         .entries
         .iter()
-        .flat_map(|entry| entry.lines.iter().map(move |line| (&entry.file, line.line)));
-    let mut places: Vec<(&String, u32)> = milestones.chain(entries).collect();
+        .flat_map(|entry| entry.lines.iter().map(move |line| (&*entry.file, line.line)));
+    let mut places: Vec<(&str, u32)> = milestones.chain(entries).collect();
     places.sort();
     places.dedup();
     places

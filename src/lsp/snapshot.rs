@@ -176,7 +176,7 @@ fn for_requests(goal: &mut GoalReport) {
         cadence.pauses = Vec::new();
     }
     for entry in &mut goal.entries {
-        entry.title = String::new();
+        // Its title is the document's own, shared, so it is kept: clearing it frees nothing.
         entry.fields = Fields::new();
         for line in &mut entry.lines {
             line.text = String::new();

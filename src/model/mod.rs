@@ -16,6 +16,8 @@ mod links;
 use crate::hash::{FastMap, FastSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use serde::Serialize;
 
 use crate::dates::Date;
@@ -615,11 +617,7 @@ impl Linker {
 
     /// The goal whose id or title (case-insensitive) is a heading's whole text.
     fn goal_named_by(&self, heading: &Heading) -> Option<usize> {
-        let name = heading.text.to_lowercase();
-        self.ids
-            .get(&name)
-            .or_else(|| self.titles.get(&name))
-            .copied()
+        goal_named_by(&self.ids, &self.titles, heading)
     }
 
     fn collect_metrics(&mut self) {
@@ -674,64 +672,30 @@ impl Linker {
     /// tags the goal, names it in a heading, logs a value for it or links its note; each
     /// mention is kept with its line.
     fn collect_entries(&mut self) {
-        let mut mentions: Vec<(usize, usize, Located<String>)> = Vec::new();
-        for (doc_index, document) in self.journal.documents.iter().enumerate() {
-            if document.date.is_none() {
-                continue;
-            }
-            // What mentions which goal on which line; the text is taken once a line,
-            // after duplicates are gone (a line of many links to a goal is one mention).
-            let mut mentioned: Vec<(usize, u32, Said)> = Vec::new();
-            for (index, (milestone, goal)) in document
-                .milestones
-                .iter()
-                .zip(&self.journal.assignments[doc_index])
-                .enumerate()
-            {
-                if let Some(goal) = *goal {
-                    mentioned.push((goal, milestone.position.line, Said::Milestone(index)));
-                }
-            }
-            for tag in &document.tags {
-                if let Some(&goal) = self.ids.get(&tag.value) {
-                    mentioned.push((goal, tag.position.line, Said::Line));
-                }
-            }
-            for (index, heading) in document.headings.iter().enumerate() {
-                if let Some(goal) = self.goal_named_by(heading) {
-                    mentioned.push((goal, heading.position.line, Said::Heading(index)));
-                }
-            }
-            for (index, log) in document.metrics.iter().enumerate() {
-                if let Some(&goal) = self.ids.get(&log.goal) {
-                    mentioned.push((goal, log.position.line, Said::Metric(index)));
-                }
-            }
-            for link in &document.links {
-                let documents = &self.journal.documents;
-                if let LinkTarget::Document(linked) =
-                    self.notes.resolve(documents, &link.value, doc_index)
-                {
-                    let line = link.position.line;
-                    mentioned.extend(
-                        self.goals_of_document[linked]
-                            .clone()
-                            .map(|goal| (goal, line, Said::Line)),
-                    );
-                }
-            }
-            // Stable: of the mentions of one line, the first kind above is kept.
-            mentioned.sort_by_key(|&(goal, line, _)| (goal, line));
-            mentioned.dedup_by_key(|&mut (goal, line, _)| (goal, line));
-            for (goal, line, said) in mentioned {
-                let text = said.text(document, line, &self.journal.goals[goal]);
-                let line = Located {
-                    value: text,
-                    position: Position::new(line, 1),
-                };
-                mentions.push((goal, doc_index, line));
-            }
-        }
+        // Each dated document's mentions are found on every core (linking's indexes are
+        // only read by now); only handing them to their goals is sequential.
+        let finder = MentionFinder {
+            journal: &self.journal,
+            ids: &self.ids,
+            titles: &self.titles,
+            goals_of_document: &self.goals_of_document,
+            notes: &self.notes,
+        };
+        let found: Vec<Vec<(usize, Located<String>)>> = self
+            .journal
+            .documents
+            .par_iter()
+            .enumerate()
+            .map(|(doc_index, document)| finder.mentions_in(doc_index, document))
+            .collect();
+        let mentions = found
+            .into_iter()
+            .enumerate()
+            .flat_map(|(doc_index, lines)| {
+                lines
+                    .into_iter()
+                    .map(move |(goal, line)| (goal, doc_index, line))
+            });
         let journal = &mut self.journal;
         for (goal, doc_index, line) in mentions {
             let entries = &mut journal.goals[goal].entries;
@@ -749,6 +713,12 @@ impl Linker {
                 let (a, b) = (&documents[a.document], &documents[b.document]);
                 b.date.cmp(&a.date).then(a.path.cmp(&b.path))
             });
+            // Grown one mention at a time, and kept as long as the journal: up to half
+            // of each list was room for mentions that never came.
+            goal.entries.shrink_to_fit();
+            for entry in &mut goal.entries {
+                entry.lines.shrink_to_fit();
+            }
         }
     }
 
@@ -771,6 +741,92 @@ fn cycle_names(ids: Vec<&str>) -> String {
         ids.len() - SHOWN - 1,
         ids[ids.len() - 1]
     )
+}
+
+/// What finding a document's mentions of goals reads of the [`Linker`]: its indexes,
+/// complete by then, without its hints (which cache, and cannot be shared between
+/// threads).
+struct MentionFinder<'a> {
+    journal: &'a Journal,
+    ids: &'a FastMap<String, usize>,
+    titles: &'a FastMap<String, usize>,
+    goals_of_document: &'a [Range<usize>],
+    notes: &'a NoteIndex,
+}
+
+impl MentionFinder<'_> {
+    /// The goals `document` (the `doc_index`th) mentions, by line in file order, each
+    /// with the text a goal page shows for it; none when it is not dated.
+    fn mentions_in(&self, doc_index: usize, document: &Document) -> Vec<(usize, Located<String>)> {
+        if document.date.is_none() {
+            return Vec::new();
+        }
+        // What mentions which goal on which line; the text is taken once a line, after
+        // duplicates are gone (a line of many links to a goal is one mention).
+        let mut mentioned: Vec<(usize, u32, Said)> = Vec::new();
+        for (index, (milestone, goal)) in document
+            .milestones
+            .iter()
+            .zip(&self.journal.assignments[doc_index])
+            .enumerate()
+        {
+            if let Some(goal) = *goal {
+                mentioned.push((goal, milestone.position.line, Said::Milestone(index)));
+            }
+        }
+        for tag in &document.tags {
+            if let Some(&goal) = self.ids.get(&tag.value) {
+                mentioned.push((goal, tag.position.line, Said::Line));
+            }
+        }
+        for (index, heading) in document.headings.iter().enumerate() {
+            if let Some(goal) = goal_named_by(self.ids, self.titles, heading) {
+                mentioned.push((goal, heading.position.line, Said::Heading(index)));
+            }
+        }
+        for (index, log) in document.metrics.iter().enumerate() {
+            if let Some(&goal) = self.ids.get(&log.goal) {
+                mentioned.push((goal, log.position.line, Said::Metric(index)));
+            }
+        }
+        for link in &document.links {
+            let documents = &self.journal.documents;
+            if let LinkTarget::Document(linked) =
+                self.notes.resolve(documents, &link.value, doc_index)
+            {
+                let line = link.position.line;
+                mentioned.extend(
+                    self.goals_of_document[linked]
+                        .clone()
+                        .map(|goal| (goal, line, Said::Line)),
+                );
+            }
+        }
+        // Stable: of the mentions of one line, the first kind above is kept.
+        mentioned.sort_by_key(|&(goal, line, _)| (goal, line));
+        mentioned.dedup_by_key(|&mut (goal, line, _)| (goal, line));
+        mentioned
+            .into_iter()
+            .map(|(goal, line, said)| {
+                let text = said.text(document, line, &self.journal.goals[goal]);
+                let line = Located {
+                    value: text,
+                    position: Position::new(line, 1),
+                };
+                (goal, line)
+            })
+            .collect()
+    }
+}
+
+/// The goal a heading names by its id or its title, in any case.
+fn goal_named_by(
+    ids: &FastMap<String, usize>,
+    titles: &FastMap<String, usize>,
+    heading: &Heading,
+) -> Option<usize> {
+    let name = heading.text.to_lowercase();
+    ids.get(&name).or_else(|| titles.get(&name)).copied()
 }
 
 #[cfg(test)]

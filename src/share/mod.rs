@@ -304,7 +304,7 @@ impl Filter<'_> {
             due,
             done_on,
             done_on_source,
-            file: String::new(),
+            file: "".into(),
             line: 0,
             effective_state,
             leaf,
@@ -381,8 +381,8 @@ impl Filter<'_> {
             return None;
         }
         Some(EntryReport {
-            file: String::new(),
-            title: date.map(|d| d.to_string()).unwrap_or_default(),
+            file: "".into(),
+            title: date.map(|d| d.to_string()).unwrap_or_default().into(),
             date: *date,
             lines,
             fields: if self.whole_file_shared(document) {

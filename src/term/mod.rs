@@ -158,7 +158,9 @@ pub(crate) fn print_plain(text: &str) -> Result<(), Error> {
 /// Writes what `write` writes to stdout as it is, through a buffer: for output too large
 /// to make whole first (`status --json`).
 pub(crate) fn print_streamed(
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    // A concrete writer, not `dyn Write`: serde_json writes a pretty document in pieces of
+    // a few bytes, and a call through a vtable for each cost more than the copy.
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     stdout_outcome(write(&mut stdout).and_then(|()| stdout.flush()))
