@@ -279,6 +279,9 @@ pub(crate) struct Reviewer<'a> {
     open_due: Vec<DueMilestone<'a>>,
     /// Every goal's check-ins, oldest first.
     checkins: Vec<CheckinInReview<'a>>,
+    /// Each check-in's (date, goal), oldest first: the goals a period's check-ins
+    /// involve, without looking each goal up by its id.
+    checked_in: Vec<(Date, usize)>,
     /// The goals with a cadence.
     cadence_goals: Vec<usize>,
     /// Each goal's milestones in the orders its outlooks read them in.
@@ -309,7 +312,9 @@ impl<'a> Reviewer<'a> {
         entries.sort_by(|a, b| (a.date, a.file).cmp(&(b.date, b.file)));
         let mut done = Vec::new();
         let mut metrics = Vec::new();
+        let mut checked_in = Vec::new();
         for (g, goal) in report.goals.iter().enumerate() {
+            checked_in.extend(goal.checkins.iter().map(|checkin| (checkin.date, g)));
             for (m, milestone) in goal.milestones.iter().enumerate() {
                 let shown = milestone.state == MilestoneState::Done
                     || (milestone.leaf && milestone.effective_state == MilestoneState::Done);
@@ -327,6 +332,7 @@ impl<'a> Reviewer<'a> {
         }
         done.sort_by_key(|d| (d.date, d.goal, d.milestone));
         metrics.sort_unstable();
+        checked_in.sort_unstable();
         let mut checkins: Vec<CheckinInReview> = report
             .goals
             .iter()
@@ -351,6 +357,7 @@ impl<'a> Reviewer<'a> {
             metrics,
             open_due: open_due(report),
             checkins,
+            checked_in,
             cadence_goals: (0..report.goals.len())
                 .filter(|&g| report.goals[g].cadence.is_some())
                 .collect(),
@@ -909,11 +916,12 @@ impl<'a> Reviewer<'a> {
             )
             .chain(self.cadence_goals.iter().copied())
             .chain((0..goals.len()).filter(|&g| self.could_show(g, period)))
+            .chain(
+                slice_by_date(&self.checked_in, period, |c| c.0)
+                    .iter()
+                    .map(|c| c.1),
+            )
             .collect();
-        let checkins = slice_by_date(&self.checkins, period, |c| c.date);
-        let ids: std::collections::HashSet<&str> = checkins.iter().map(|c| c.goal).collect();
-        involved
-            .extend((0..goals.len()).filter(|&g| ids.contains(self.report.goals[g].id.as_str())));
         involved.sort_unstable();
         involved.dedup();
         let entries: Vec<(Date, &str, u64)> = slice_by_date(&self.entries, period, |e| e.date)
@@ -1003,13 +1011,17 @@ mod tests {
     /// The input key of every review of the journal above, with `feb` as the entry of
     /// 4 February, as of 2026-03-01, by label.
     fn input_keys(feb: &str) -> std::collections::BTreeMap<String, u64> {
-        let files = [
+        input_keys_of(&[
             ("goals/ship.md", GOAL),
             ("goals/idle.md", IDLE),
             ("goals/run.md", RUN),
             ("2026-01-20.md", JAN),
             ("2026-02-04.md", feb),
-        ];
+        ])
+    }
+
+    /// The input key of every review of a journal of `files`, as of 2026-03-01, by label.
+    fn input_keys_of(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, u64> {
         let journal = build(files.iter().map(|(p, t)| parse(p, t.as_bytes())).collect());
         let report = analyse(
             &journal,
@@ -1044,6 +1056,22 @@ mod tests {
             .filter(|(label, key)| after[*label] != **key)
             .map(|(label, _)| label.clone())
             .collect()
+    }
+
+    #[test]
+    fn a_goal_checked_in_on_is_an_input_of_the_periods_of_its_check_ins() {
+        // Done in January, so it cannot show in February's review but for its check-in,
+        // which the review lists under the goal's title.
+        let done = "---\ngoal: Finished\nid: finished\nstart: 2026-01-01\n---\n\
+                    - [x] plan ✅ 2026-01-05\n";
+        let checkin = "---\ncheckins: {finished: {confidence: 7}}\n---\nAll good.\n";
+        let keys =
+            |goal: &str| input_keys_of(&[("goals/finished.md", goal), ("2026-02-10.md", checkin)]);
+        let before = keys(done);
+        let renamed = keys(&done.replace("goal: Finished", "goal: Wrapped up"));
+        let changed = changed(&before, &renamed);
+        assert!(changed.contains(&"2026-02".to_string()), "{changed:?}");
+        assert!(changed.contains(&"2026-W07".to_string()), "{changed:?}");
     }
 
     #[test]
