@@ -24,10 +24,12 @@ pub(crate) fn references(c: &Context<'_>, lines: &mut Lines<'_>) -> Vec<FileRang
 /// order and each once.
 pub(crate) fn places(goal: &GoalReport) -> Vec<(&str, u32)> {
     let milestones = goal.milestones.iter().map(|m| (&*m.file, m.line));
-    let entries = goal
-        .entries
-        .iter()
-        .flat_map(|entry| entry.lines.iter().map(move |line| (&*entry.file, line.line)));
+    let entries = goal.entries.iter().flat_map(|entry| {
+        entry
+            .lines
+            .iter()
+            .map(move |line| (&*entry.file, line.line))
+    });
     let mut places: Vec<(&str, u32)> = milestones.chain(entries).collect();
     places.sort();
     places.dedup();
