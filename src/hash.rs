@@ -57,25 +57,20 @@ impl Hasher for KeyHasher {
 
 /// A hash of `data`: equal for equal data, whatever its size.
 pub(crate) fn data_hash(data: &impl Serialize) -> u64 {
-    hash_leaving_out(data, None)
+    let mut feed = Feed::new(None);
+    feed.feed(data);
+    feed.main.finish()
 }
 
-/// A hash of `data` with its fields named `field` left out (at any depth), for what is
-/// known not to read them: equal for data equal but for those fields.
-pub(crate) fn data_hash_without(data: &impl Serialize, field: &'static str) -> u64 {
-    hash_leaving_out(data, Some(field))
-}
-
-fn hash_leaving_out(data: &impl Serialize, left_out: Option<&'static str>) -> u64 {
-    let mut feed = Feed {
-        hasher: Xxh3Default::new(),
-        buffer: Vec::with_capacity(BUFFER),
-        left_out,
-    };
-    data.serialize(&mut feed)
-        .expect("hashing accepts every value serde can describe");
-    feed.hasher.update(&feed.buffer);
-    feed.hasher.finish()
+/// [`data_hash`] of `data`, and a hash of it with its fields named `field` left out (at
+/// any depth), for what is known not to read them: equal for data equal but for those
+/// fields. Both in one pass: for data hashed both ways (each goal, for its pages and
+/// for the reviews it shows in), serde's walk over it is most of the cost.
+pub(crate) fn data_hash_and_without(data: &impl Serialize, field: &'static str) -> (u64, u64) {
+    let mut feed = Feed::new(Some(field));
+    feed.feed(data);
+    let without = feed.without.map_or(0, |(without, _)| without.finish());
+    (feed.main.finish(), without)
 }
 
 /// Bytes are collected before they reach the hasher: serde hands over a few at a time,
@@ -87,14 +82,20 @@ const ABSENT: u8 = 0;
 const PRESENT: u8 = 1;
 const END: u8 = 2;
 
-struct Feed {
+/// A hasher, and the bytes collected before they reach it.
+struct Sink {
     hasher: Xxh3Default,
     buffer: Vec<u8>,
-    /// The name of the fields hashed as if absent.
-    left_out: Option<&'static str>,
 }
 
-impl Feed {
+impl Sink {
+    fn new() -> Sink {
+        Sink {
+            hasher: Xxh3Default::new(),
+            buffer: Vec::with_capacity(BUFFER),
+        }
+    }
+
     fn bytes(&mut self, bytes: &[u8]) {
         if self.buffer.len() + bytes.len() > BUFFER {
             self.hasher.update(&self.buffer);
@@ -105,6 +106,61 @@ impl Feed {
         } else {
             self.buffer.extend_from_slice(bytes);
         }
+    }
+
+    fn finish(mut self) -> u64 {
+        self.hasher.update(&self.buffer);
+        self.hasher.finish()
+    }
+}
+
+struct Feed {
+    main: Sink,
+    /// A second hash made in the same pass, with the fields of the name given hashed as
+    /// if absent: the bytes of such a field reach only `main`.
+    without: Option<(Sink, &'static str)>,
+    /// How many fields `without` leaves out the pass is inside.
+    inside_left_out: usize,
+}
+
+impl Feed {
+    /// A feed to `main`, and to `without` when a field is to be `left_out` there.
+    fn new(left_out: Option<&'static str>) -> Feed {
+        Feed {
+            main: Sink::new(),
+            without: left_out.map(|field| (Sink::new(), field)),
+            inside_left_out: 0,
+        }
+    }
+
+    fn feed(&mut self, data: &impl Serialize) {
+        data.serialize(&mut *self)
+            .expect("hashing accepts every value serde can describe");
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.main.bytes(bytes);
+        if let (Some((without, _)), 0) = (&mut self.without, self.inside_left_out) {
+            without.bytes(bytes);
+        }
+    }
+
+    /// Hashes the field `name` with `value`; one `without` leaves out is absent there.
+    fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Done {
+        let Some((without, _)) = self
+            .without
+            .as_mut()
+            .filter(|(_, field)| *field == name && self.inside_left_out == 0)
+        else {
+            self.marker(PRESENT);
+            return value.serialize(self);
+        };
+        without.bytes(&[ABSENT]);
+        self.main.bytes(&[PRESENT]);
+        self.inside_left_out += 1;
+        let done = value.serialize(&mut *self);
+        self.inside_left_out -= 1;
+        done
     }
 
     fn marker(&mut self, marker: u8) {
@@ -403,12 +459,7 @@ macro_rules! fields_in_order {
                 name: &'static str,
                 value: &T,
             ) -> Done {
-                if self.left_out == Some(name) {
-                    self.marker(ABSENT);
-                    return Ok(());
-                }
-                self.marker(PRESENT);
-                value.serialize(&mut **self)
+                self.field(name, value)
             }
 
             fn skip_field(&mut self, _: &'static str) -> Done {
@@ -490,16 +541,45 @@ mod tests {
         assert_ne!(data_hash(&first), data_hash(&second));
     }
 
+    #[derive(Serialize)]
+    struct Nested {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        second: Option<Optional>,
+        other: Optional,
+    }
+
+    /// Left out at every depth, inside a field left out too, and hashed there as a field
+    /// `skip_serializing_if` skips; the whole hash of the same pass is `data_hash`'s.
+    #[test]
+    fn fields_are_left_out_at_every_depth_as_if_absent() {
+        let nested = |second: Option<u32>, inner: Option<u32>| Nested {
+            second: second.map(|first| Optional {
+                first: Some(first),
+                second: Some(6),
+            }),
+            other: Optional {
+                first: Some(1),
+                second: inner,
+            },
+        };
+        let full = nested(Some(5), Some(7));
+        let (whole, without) = data_hash_and_without(&full, "second");
+        assert_eq!(whole, data_hash(&full));
+        assert_eq!(without, data_hash(&nested(None, None)));
+        assert_ne!(whole, data_hash(&nested(Some(5), Some(8))));
+    }
+
     #[test]
     fn a_field_left_out_changes_nothing_and_the_others_still_count() {
         let of = |first, second| {
-            data_hash_without(
+            data_hash_and_without(
                 &Optional {
                     first: Some(first),
                     second: Some(second),
                 },
                 "second",
             )
+            .1
         };
         assert_eq!(of(1, 2), of(1, 3));
         assert_ne!(of(1, 2), of(4, 2));
@@ -507,7 +587,9 @@ mod tests {
             first: Some(1),
             second: Some(2),
         };
-        assert_ne!(data_hash_without(&both, "second"), data_hash(&both));
+        let (whole, without) = data_hash_and_without(&both, "second");
+        assert_eq!(whole, data_hash(&both));
+        assert_ne!(without, whole);
     }
 
     #[test]

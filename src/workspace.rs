@@ -455,7 +455,7 @@ impl Workspace {
             let to_journal = paths::relative_link(&self.out, &self.root);
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let goal_hashes = render::Renderer::goal_hashes(&report);
+            let goal_hashes = review::goal_hashes(&report);
             let files = &self.files;
             let entry_hash = |file: &str| files.get(file).map_or(0, |read| read.content);
             let reviews = ReviewPlan::new(
@@ -463,6 +463,7 @@ impl Workspace {
                 &report,
                 &self.config.reviews,
                 &self.known_reviews,
+                &goal_hashes.for_reviews,
                 &entry_hash,
                 (
                     renderer.review_templates_fingerprint(),
@@ -480,7 +481,7 @@ impl Workspace {
             let (mut planned, known_reviews) = planned_reports(
                 &outputs,
                 &report,
-                &goal_hashes,
+                &goal_hashes.whole,
                 &renderer,
                 &reviews,
                 &self.known_reviews,

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3Default;
 
-use crate::hash::data_hash_without;
+use crate::hash::data_hash_and_without;
 
 use super::cadence::{self, CadenceInReview, CheckinInReview};
 use super::outlook::{GoalOutlook, MilestoneOrders, outlook};
@@ -895,7 +895,7 @@ impl<'a> Reviewer<'a> {
     /// A hash of everything [`Reviewer::scheduled_review`] reads for `scheduled`: equal
     /// keys make equal reviews, so a build may reuse what it knew of the review of an
     /// equal key without computing it (`workspace`). `goals` are the
-    /// [`goal_input_hashes`]; `entry` hashes an entry by its file (its content, which its
+    /// [`GoalHashes::for_reviews`]; `entry` hashes an entry by its file (its content, which its
     /// title and notes are parsed from: the caller adds the parse settings to the key).
     ///
     /// What a review reads, and what stands for it here: today and the rules; the period
@@ -947,18 +947,28 @@ impl<'a> Reviewer<'a> {
     }
 }
 
-/// Each goal's hash as a review reads it, in the report's order: its report, but for the
-/// entries that mention it (which no review shows, and which move with every edit of such
-/// an entry), and its timeline, which holds what its sub-goals add to its progress.
-pub(crate) fn goal_input_hashes(report: &Report) -> Vec<u64> {
-    report
+/// Each goal's hashes, in the report's order, made in one pass over each goal on every
+/// core.
+pub(crate) struct GoalHashes {
+    /// Of its whole report: what its pages' fingerprints are made from.
+    pub(crate) whole: Vec<u64>,
+    /// As a review reads it: its report but for the entries that mention it (which no
+    /// review shows, and which move with every edit of such an entry), and its timeline,
+    /// which holds what its sub-goals add to its progress.
+    pub(crate) for_reviews: Vec<u64>,
+}
+
+pub(crate) fn goal_hashes(report: &Report) -> GoalHashes {
+    let (whole, for_reviews) = report
         .goals
         .par_iter()
         .zip(&report.timelines)
         .map(|(goal, timeline)| {
-            crate::hash::data_hash(&(data_hash_without(goal, "entries"), timeline))
+            let (whole, without_entries) = data_hash_and_without(goal, "entries");
+            (whole, crate::hash::data_hash(&(without_entries, timeline)))
         })
-        .collect()
+        .unzip();
+    GoalHashes { whole, for_reviews }
 }
 
 /// The last complete period of `kind` before `today`: what `trailmark review` shows by
@@ -1030,7 +1040,7 @@ mod tests {
             &Rules::default(),
         );
         let reviewer = Reviewer::new(&journal, &report);
-        let goals = goal_input_hashes(&report);
+        let goals = goal_hashes(&report).for_reviews;
         let entry = |file: &str| {
             let (_, text) = files.iter().find(|(path, _)| *path == file).unwrap();
             crate::hash::content_hash(text.as_bytes())

@@ -17,7 +17,8 @@ use crate::share::Shared;
 use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
-/// templates in `overrides`; `goal_hashes` are [`goal_hashes`] of `report`. Computed on
+/// templates in `overrides`; `goal_hashes` are the hashes of its whole goals
+/// (`analyse::review::goal_hashes`). Computed on
 /// every core; a goal is hashed once, not again for each page that shows it as a parent
 /// or child.
 pub(super) fn fingerprints(
@@ -123,12 +124,6 @@ pub(super) fn shared_fingerprints(
             page_fingerprint(templates, page.template, &page.path, data)
         })
         .collect()
-}
-
-/// The hash of each goal of `report`, in order, on every core: what a goal page's
-/// fingerprint is made from, and what a review reads of a goal (`analyse::review`).
-pub(super) fn goal_hashes(report: &Report) -> Vec<u64> {
-    report.goals.par_iter().map(data_hash).collect()
 }
 
 /// The fingerprint of the page at `path` made from `template` (whose own templates have

@@ -47,7 +47,7 @@ impl Renderer {
     /// The fingerprint of each of `pages` (of `report`), in order: equal fingerprints
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
-    /// `goal_hashes` are [`Renderer::goal_hashes`] of `report`.
+    /// `goal_hashes` are the whole goals' hashes (`analyse::review::goal_hashes`).
     pub(crate) fn fingerprints(
         &self,
         pages: &[Page],
@@ -55,11 +55,6 @@ impl Renderer {
         goal_hashes: &[u64],
     ) -> Vec<u64> {
         fingerprint::fingerprints(pages, report, goal_hashes, self.overrides.as_deref())
-    }
-
-    /// The hash of each goal of `report`, in order: what a goal's page is made from.
-    pub(crate) fn goal_hashes(report: &Report) -> Vec<u64> {
-        fingerprint::goal_hashes(report)
     }
 
     /// The fingerprint of the templates review pages are made from: what a review page's

@@ -121,15 +121,15 @@ impl<'a> ReviewPlan<'a> {
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
+        goals: &[u64],
         entry_hash: &review::EntryHash,
         context: (u64, &str, u64),
     ) -> ReviewPlan<'a> {
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
-        let goals = review::goal_input_hashes(report);
         let keys: Vec<u64> = scheduled
             .par_iter()
-            .map(|s| data_hash(&(reviewer.input_key(s, &goals, entry_hash), context)))
+            .map(|s| data_hash(&(reviewer.input_key(s, goals, entry_hash), context)))
             .collect();
         let computed: Vec<Option<review::Review>> = scheduled
             .par_iter()
