@@ -19,7 +19,7 @@ const FORECAST_HORIZON_YEARS: i64 = 100;
 pub(crate) const ACTIVITY_WEEKS: i64 = 53;
 
 /// A goal's dated facts, sorted, so that its progress at any date is a binary search.
-/// Serialized only to be hashed (what a review reads of a goal, `review::goal_input_hashes`).
+/// Serialized only to be hashed (what a review reads of a goal, `review::goal_hashes`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct GoalTimeline {
     /// Done dates of the goal's done leaves that have one, oldest first.
