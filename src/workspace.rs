@@ -251,37 +251,56 @@ impl Workspace {
     pub(crate) fn refresh_with_buffers(&mut self, buffers: &HashMap<String, String>) -> Refresh {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
-        let mut previous: HashMap<String, Document> = std::mem::take(&mut self.journal.documents)
-            .into_iter()
-            .map(|document| (document.path.clone(), document))
-            .collect();
-        // Files are checked, read and parsed on every core; results keep the walk's order.
-        let options = &self.config.parse;
-        let checked: Vec<Examined> = found
-            .files
-            .into_iter()
-            .map(|path| {
-                let known = previous.remove(&path);
-                let last = self.files.get(&path).copied();
-                (path, known, last)
-            })
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(path, known, last)| match buffers.get(&path) {
-                Some(text) => examine_buffer(path, text, known, options),
-                None => examine_file(&root, path, known, last, options),
-            })
-            .collect();
         self.walk_diagnostics = found.diagnostics;
+        // The documents are brought up to date where they are, and new files parsed
+        // into a list of their own: no second list of every document (nor a map of
+        // them) is held while the journal is read, which was a third of the language
+        // server's peak memory.
+        let mut documents = std::mem::take(&mut self.journal.documents);
+        let (added, gone) = match_files(&mut documents, found.files);
+        let options = &self.config.parse;
+        let files = &self.files;
+        let examine = |document: &mut Document, known: bool| {
+            let last = files.get(&document.path).copied();
+            match buffers.get(&document.path) {
+                Some(text) => examine_buffer(document, text, known, options),
+                None => examine_file(&root, document, known, last, options),
+            }
+        };
+        // Files are checked, read and parsed on every core.
+        let examined: Vec<Examined> = documents
+            .par_iter_mut()
+            .map(|document| examine(document, true))
+            .collect();
+        let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = added
+            .into_par_iter()
+            .map(|path| {
+                let mut document = Document {
+                    path,
+                    ..Document::default()
+                };
+                let examined = examine(&mut document, false);
+                (document, examined)
+            })
+            .unzip();
         let mut refresh = Refresh::default();
-        let mut documents = Vec::with_capacity(checked.len());
-        for file in checked {
-            documents.push(self.remember(file, &mut refresh));
+        for (document, examined) in documents.iter().zip(examined) {
+            self.remember(&document.path, examined, &mut refresh);
         }
-        for gone in previous.into_keys() {
-            self.forget(gone, &mut refresh);
+        for (document, examined) in added.iter().zip(examined_added) {
+            self.remember(&document.path, examined, &mut refresh);
         }
-        refresh.removed.sort();
+        for path in gone {
+            self.forget(path, &mut refresh);
+        }
+        refresh.added.sort();
+        if documents.is_empty() {
+            documents = added;
+        } else if !added.is_empty() {
+            documents.reserve_exact(added.len());
+            documents.append(&mut added);
+            documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        }
         self.relink(&root, documents);
         refresh
     }
@@ -314,36 +333,36 @@ impl Workspace {
             let Ok(index) = documents.binary_search_by(|document| document.path.cmp(path)) else {
                 continue;
             };
-            let known = std::mem::take(&mut documents[index]);
             let last = self.files.get(path).copied();
-            let file = examine_file(&root, path.clone(), Some(known), last, &self.config.parse);
-            if file.last_read.is_none() && !root.join(path).exists() {
+            let document = &mut documents[index];
+            let examined = examine_file(&root, document, true, last, &self.config.parse);
+            if examined.last_read.is_none() && !root.join(path).exists() {
                 documents.remove(index);
-                self.forget(file.path, &mut refresh);
+                self.forget(path.clone(), &mut refresh);
             } else {
-                documents[index] = self.remember(file, &mut refresh);
+                self.remember(path, examined, &mut refresh);
             }
         }
         self.relink(&root, documents);
         refresh
     }
 
-    /// Records what examining a file found (its last read, and in `refresh` whether it
-    /// was added or changed); its document.
-    fn remember(&mut self, file: Examined, refresh: &mut Refresh) -> Document {
-        let before = match file.last_read {
-            Some(last_read) => self.files.insert(file.path.clone(), last_read),
-            None => self.files.remove(&file.path),
+    /// Records what examining the file at `path` found: its last read, and in `refresh`
+    /// whether it was added or changed.
+    fn remember(&mut self, path: &str, examined: Examined, refresh: &mut Refresh) {
+        let before = match (examined.last_read, self.files.get_mut(path)) {
+            (Some(last_read), Some(slot)) => Some(std::mem::replace(slot, last_read)),
+            (Some(last_read), None) => self.files.insert(path.to_owned(), last_read),
+            (None, _) => self.files.remove(path),
         };
-        if before != file.last_read {
+        if before != examined.last_read {
             self.count_differing();
         }
-        match file.freshness {
+        match examined.freshness {
             Freshness::Unchanged => {}
-            Freshness::Added => refresh.added.push(file.path),
-            Freshness::Changed => refresh.changed.push(file.path),
+            Freshness::Added => refresh.added.push(path.to_owned()),
+            Freshness::Changed => refresh.changed.push(path.to_owned()),
         }
-        file.document
     }
 
     /// Records that the file at `gone` is no longer in the journal.
@@ -392,22 +411,17 @@ impl Workspace {
     pub(crate) fn refresh_buffers(&mut self, buffers: &HashMap<String, String>) {
         let root = paths::resolve(&self.root);
         let options = &self.config.parse;
-        let mut documents = Vec::with_capacity(self.journal.documents.len());
-        for document in std::mem::take(&mut self.journal.documents) {
+        let mut documents = std::mem::take(&mut self.journal.documents);
+        for document in &mut documents {
             if let Some(text) = buffers.get(&document.path) {
                 // Not remembered as the file's last read, as in a full refresh.
                 self.files.remove(&document.path);
-                let path = document.path.clone();
-                documents.push(examine_buffer(path, text, Some(document), options).document);
-            } else if self.files.contains_key(&document.path) {
-                documents.push(document);
-            } else {
-                let path = document.path.clone();
-                let file = examine_file(&root, path, Some(document), None, options);
-                if let Some(last_read) = file.last_read {
-                    self.files.insert(file.path, last_read);
+                examine_buffer(document, text, true, options);
+            } else if !self.files.contains_key(&document.path) {
+                let examined = examine_file(&root, document, true, None, options);
+                if let Some(last_read) = examined.last_read {
+                    self.files.insert(document.path.clone(), last_read);
                 }
-                documents.push(file.document);
             }
         }
         self.relink(&root, documents);
@@ -814,53 +828,73 @@ fn planned_reports<'a>(
     (planned, now_known)
 }
 
-/// One file after [`examine_file`]: its document, whether it is new or changed, and the
-/// stamp to remember (none when it could not be read).
+/// What [`examine_file`] found of one file: whether its document is new or changed,
+/// and the stamp to remember (none when it could not be read).
 struct Examined {
-    path: String,
-    document: Document,
     freshness: Freshness,
     last_read: Option<LastRead>,
 }
 
-/// Reads and parses `path` unless its stamp, or else its content hash, shows that `known`
-/// (its document from the last refresh) is still current.
+/// Splits the files a walk `found` against `documents`, both sorted by path: removes
+/// from `documents` those whose file is gone, and returns the paths of the files new and
+/// of those gone, both sorted.
+fn match_files(documents: &mut Vec<Document>, found: Vec<String>) -> (Vec<String>, Vec<String>) {
+    // The journal's documents are linked in path order; a cache read in another order
+    // is put in it rather than trusted.
+    if !documents.is_sorted_by(|a, b| a.path < b.path) {
+        documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    }
+    let mut found = found.into_iter().peekable();
+    let mut added = Vec::new();
+    let mut gone = Vec::new();
+    documents.retain_mut(|document| {
+        added.extend(std::iter::from_fn(|| {
+            found.next_if(|path| *path < document.path)
+        }));
+        let kept = found.next_if(|path| *path == document.path).is_some();
+        if !kept {
+            gone.push(std::mem::take(&mut document.path));
+        }
+        kept
+    });
+    added.extend(found);
+    (added, gone)
+}
+
+/// Brings `document`, of the file at its path, up to date: the document last read from
+/// that file when `known` (else a new file's, empty but for its path). The file is read
+/// and parsed unless its stamp, or else its content hash, shows the document is current.
 fn examine_file(
     root: &Path,
-    path: String,
-    known: Option<Document>,
+    document: &mut Document,
+    known: bool,
     last: Option<LastRead>,
     options: &ParseOptions,
 ) -> Examined {
+    let path = document.path.as_str();
     // The link itself, not what it points to: a file swapped for a link is refused by the
     // read below, never taken for unchanged.
-    let stamp = std::fs::symlink_metadata(root.join(&path))
+    let stamp = std::fs::symlink_metadata(root.join(path))
         .ok()
         .map(|metadata| FileStamp::of(&metadata));
     let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
         if last.settled && last.stamp == stamp);
-    let known = match known {
-        Some(known) if unchanged_stamp => {
-            return Examined {
-                path,
-                document: known,
-                freshness: Freshness::Unchanged,
-                last_read: last,
-            };
-        }
-        other => other,
-    };
-    let freshness = if known.is_some() {
+    if known && unchanged_stamp {
+        return Examined {
+            freshness: Freshness::Unchanged,
+            last_read: last,
+        };
+    }
+    let freshness = if known {
         Freshness::Changed
     } else {
         Freshness::Added
     };
-    let bytes = match document::read(root, &path) {
+    let bytes = match document::read(root, path) {
         Ok(bytes) => bytes,
         Err(message) => {
+            *document = document::unreadable(path, message);
             return Examined {
-                document: document::unreadable(&path, message),
-                path,
                 freshness,
                 last_read: None,
             };
@@ -875,15 +909,13 @@ fn examine_file(
     let settled = stamp
         .age(SystemTime::now())
         .is_some_and(|age| age > RACY_WINDOW);
-    let (document, freshness) = match known {
-        Some(known) if last.is_some_and(|last| last.content == content) => {
-            (known, Freshness::Unchanged)
-        }
-        _ => (document::parse(&path, &bytes, options), freshness),
+    let freshness = if known && last.is_some_and(|last| last.content == content) {
+        Freshness::Unchanged
+    } else {
+        *document = document::parse(path, &bytes, options);
+        freshness
     };
     Examined {
-        path,
-        document,
         freshness,
         last_read: Some(LastRead {
             stamp,
@@ -893,22 +925,22 @@ fn examine_file(
     }
 }
 
-/// An editor's buffer of `path` parsed as its document, with no stamp to remember.
+/// `document` parsed again from an editor's buffer of its file, `text`, with no stamp
+/// to remember; `known` as for [`examine_file`].
 fn examine_buffer(
-    path: String,
+    document: &mut Document,
     text: &str,
-    known: Option<Document>,
+    known: bool,
     options: &ParseOptions,
 ) -> Examined {
+    *document = document::parse(&document.path, text.as_bytes(), options);
     Examined {
-        document: document::parse(&path, text.as_bytes(), options),
-        freshness: if known.is_some() {
+        freshness: if known {
             Freshness::Changed
         } else {
             Freshness::Added
         },
         last_read: None,
-        path,
     }
 }
 
@@ -1267,6 +1299,26 @@ mod tests {
     }
 
     /// The watcher names every file written: a refresh of named files reads no other.
+    #[test]
+    fn a_walk_is_matched_against_the_documents_in_any_order_they_came() {
+        let paths = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let found = paths(&["a.md", "b.md", "c.md", "f.md", "g.md"]);
+        for known in [["b.md", "d.md", "f.md"], ["f.md", "b.md", "d.md"]] {
+            let mut documents: Vec<Document> = paths(&known)
+                .into_iter()
+                .map(|path| Document {
+                    path,
+                    ..Document::default()
+                })
+                .collect();
+            let (added, gone) = match_files(&mut documents, found.clone());
+            let kept: Vec<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+            assert_eq!(kept, ["b.md", "f.md"]);
+            assert_eq!(added, ["a.md", "c.md", "g.md"]);
+            assert_eq!(gone, ["d.md"]);
+        }
+    }
+
     #[test]
     fn refreshing_named_files_reads_no_other_file() {
         let dir = tempfile::tempdir().unwrap();
