@@ -399,6 +399,9 @@ impl Workspace {
                 &self.walk_diagnostics,
             )
         });
+        // The last model goes before the next is linked: watch and the language server
+        // would otherwise hold both.
+        self.journal = Journal::default();
         self.journal = model::build(documents, self.config.warnings);
         let walked = self.walk_diagnostics.iter().cloned();
         self.journal.diagnostics.extend(walked);
