@@ -35,7 +35,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::{content_hash, data_hash};
+use crate::hash::{FastMap, content_hash, data_hash};
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::plan::Format;
@@ -57,7 +57,9 @@ pub(crate) struct Workspace {
     out_from_config: bool,
     /// The text of `trailmark.toml` as last read, `None` without one.
     config_text: Option<String>,
-    files: HashMap<String, LastRead>,
+    /// Looked up for every entry of every review whose inputs are hashed: keyed by
+    /// XXH3, not SipHash.
+    files: FastMap<String, LastRead>,
     journal: Journal,
     /// The problems the last walk of the journal found (folders that cannot be read),
     /// kept for [`Workspace::refresh_buffers`], which links the model without a walk.
@@ -141,7 +143,7 @@ impl Workspace {
             out_from_config: out.is_none(),
             config,
             config_text,
-            files: HashMap::new(),
+            files: FastMap::default(),
             journal: Journal::default(),
             walk_diagnostics: Vec::new(),
             history: None,
@@ -726,7 +728,7 @@ fn few_files(files: usize) -> usize {
 /// from `fingerprint` when given, else from what it records.
 fn documents_cache<'a>(
     options: &'a ParseOptions,
-    files: &'a HashMap<String, LastRead>,
+    files: &'a FastMap<String, LastRead>,
     documents: &'a [Document],
     fingerprint: Option<u64>,
 ) -> write::Planned<'a> {

@@ -27,7 +27,6 @@
 //! The JSON cache of earlier versions (`.trailmark-documents.json`) was one of the write
 //! stage's files like this one: the first build that no longer plans it removes it.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -36,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use super::LastRead;
 use crate::document::{Document, ParseOptions};
 use crate::fsread;
-use crate::hash::{content_hash, data_hash};
+use crate::hash::{FastMap, content_hash, data_hash};
 use crate::paths::FileStamp;
 
 /// The name of the cache file, in the output folder.
@@ -67,7 +66,7 @@ struct Entry<D> {
 
 /// A cache as read: each file's last read, and the documents.
 pub(super) struct Cached {
-    pub(super) files: HashMap<String, LastRead>,
+    pub(super) files: FastMap<String, LastRead>,
     pub(super) documents: Vec<Document>,
 }
 
@@ -177,7 +176,7 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
         .map(decoded)
         .collect::<Result<_, _>>()?;
     let mut cached = Cached {
-        files: HashMap::with_capacity(entries.len()),
+        files: FastMap::with_capacity_and_hasher(entries.len(), Default::default()),
         documents: Vec::with_capacity(entries.len()),
     };
     for entry in entries {
@@ -209,7 +208,7 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
 
 /// The documents of the files read (`files`), in order.
 fn entries<'a>(
-    files: &'a HashMap<String, LastRead>,
+    files: &'a FastMap<String, LastRead>,
     documents: &'a [Document],
 ) -> impl Iterator<Item = Entry<&'a Document>> {
     documents.iter().filter_map(|document| {
@@ -228,7 +227,7 @@ fn entries<'a>(
 /// and of what each file was when read, which the documents follow from.
 pub(super) fn fingerprint(
     options: &ParseOptions,
-    files: &HashMap<String, LastRead>,
+    files: &FastMap<String, LastRead>,
     documents: &[Document],
 ) -> u64 {
     let reads: Vec<(&str, u64, u64, u64, bool)> = entries(files, documents)
@@ -258,7 +257,7 @@ fn framed(entry: &Entry<&Document>) -> Vec<u8> {
 /// The bytes of the cache of `documents`, parsed with `options` from `files`.
 pub(super) fn bytes(
     options: &ParseOptions,
-    files: &HashMap<String, LastRead>,
+    files: &FastMap<String, LastRead>,
     documents: &[Document],
 ) -> Vec<u8> {
     let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
@@ -273,7 +272,7 @@ mod tests {
     fn cache_of(source: &str) -> (Vec<u8>, Document) {
         let options = ParseOptions::default();
         let document = crate::document::parse("goal.md", source.as_bytes(), &options);
-        let files = HashMap::from([(
+        let files = FastMap::from_iter([(
             "goal.md".to_string(),
             LastRead {
                 stamp: FileStamp {
