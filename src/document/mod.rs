@@ -81,8 +81,13 @@ impl Default for Sections {
 impl Sections {
     /// The kind of section a heading opens, if any: case, punctuation and emoji aside
     /// (`## 🎉 Wins!` opens a wins section).
+    #[cfg(test)]
     pub(crate) fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
-        let name = NoteKind::words(text);
+        self.kind_of_words(&NoteKind::words(text))
+    }
+
+    /// The kind of section a heading opens, given its [`NoteKind::words`].
+    fn kind_of_words(&self, name: &str) -> Option<NoteKind> {
         [
             (NoteKind::Win, &self.wins),
             (NoteKind::Feedback, &self.feedback),
@@ -91,7 +96,7 @@ impl Sections {
             (NoteKind::LearnNext, &self.learn_next),
         ]
         .into_iter()
-        .find(|(_, names)| names.contains(&name))
+        .find(|(_, names)| names.iter().any(|known| known == name))
         .map(|(kind, _)| kind)
     }
 }
@@ -116,63 +121,45 @@ pub(crate) struct Document {
     pub(crate) title: String,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
-    pub(crate) goals: Vec<GoalDecl>,
-    pub(crate) metrics: Vec<MetricLog>,
+    pub(crate) goals: Box<[GoalDecl]>,
+    pub(crate) metrics: Box<[MetricLog]>,
     /// Front-matter `checkins:`: how confident the writer was about goals that day.
-    pub(crate) checkins: Vec<CheckinDecl>,
+    pub(crate) checkins: Box<[CheckinDecl]>,
     /// In document order; children come after their parent.
-    pub(crate) milestones: Vec<Milestone>,
-    pub(crate) headings: Vec<Heading>,
+    pub(crate) milestones: Box<[Milestone]>,
+    pub(crate) headings: Box<[Heading]>,
     /// Every `#tag` in the body's text, lowercased.
-    pub(crate) tags: Vec<Located<String>>,
+    pub(crate) tags: Box<[Located<String>]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
-    pub(crate) notes: Vec<Note>,
+    pub(crate) notes: Box<[Note]>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
     pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
-    pub(crate) links: Vec<Located<String>>,
+    pub(crate) links: Box<[Located<String>]>,
     /// In a dated entry, the text of each line that holds a `#tag` or a `[[wikilink]]`
     /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
     /// by the lines that mention the goal.
-    pub(crate) reference_lines: Vec<Located<String>>,
+    pub(crate) reference_lines: Box<[Located<String>]>,
     /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
     pub(crate) share: Option<Share>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Box<[Diagnostic]>,
 }
 
 impl Document {
-    /// Gives back the room its lists grew into while it was parsed: a journal keeps every
-    /// document for as long as it runs (`watch`, `lsp`), and a list that grew to 4 for
-    /// one milestone held 480 bytes of nothing, about a fifth of a document's memory.
-    fn shrink_to_fit(&mut self) {
-        self.goals.shrink_to_fit();
-        self.metrics.shrink_to_fit();
-        self.checkins.shrink_to_fit();
-        self.milestones.shrink_to_fit();
-        for milestone in &mut self.milestones {
-            milestone.text.shrink_to_fit();
-            milestone.tags.shrink_to_fit();
-            milestone.links.shrink_to_fit();
-        }
-        self.headings.shrink_to_fit();
-        self.tags.shrink_to_fit();
-        self.notes.shrink_to_fit();
-        self.links.shrink_to_fit();
-        self.reference_lines.shrink_to_fit();
-        self.diagnostics.shrink_to_fit();
-    }
-
     /// Whether its indexes point where the parser points them: a parent before its child,
     /// a section among the headings. A document from the cache in the output folder, which
     /// travels with the journal, is used only when it is.
     pub(crate) fn is_consistent(&self) -> bool {
-        let before = |parent: Option<usize>, index: usize| parent.is_none_or(|p| p < index);
+        let before =
+            |parent: Option<u32>, index: usize| parent.is_none_or(|p| (p as usize) < index);
         self.milestones
             .iter()
             .enumerate()
             .all(|(index, milestone)| {
                 before(milestone.parent, index)
-                    && milestone.section.is_none_or(|s| s < self.headings.len())
+                    && milestone
+                        .section
+                        .is_none_or(|s| (s as usize) < self.headings.len())
             })
             && self
                 .headings
@@ -390,8 +377,9 @@ pub(crate) struct Milestone {
     pub(crate) markdown: Option<String>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
-    /// Index of the enclosing milestone in the same document.
-    pub(crate) parent: Option<usize>,
+    /// Index of the enclosing milestone in the same document (32 bits, as in a
+    /// [`Position`]: a document keeps every milestone for as long as it runs).
+    pub(crate) parent: Option<u32>,
     /// Number of enclosing milestones (0 at the top).
     pub(crate) depth: u32,
     pub(crate) due: Option<Date>,
@@ -401,13 +389,13 @@ pub(crate) struct Milestone {
     /// they cost one pointer.
     pub(crate) tasks: Option<Box<TaskMetadata>>,
     /// `[[wikilink]]` targets in its own text, as written.
-    pub(crate) links: Vec<String>,
+    pub(crate) links: Box<[String]>,
     /// The item's bullet.
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased.
-    pub(crate) tags: Vec<String>,
+    pub(crate) tags: Box<[String]>,
     /// Index of the innermost heading above it.
-    pub(crate) section: Option<usize>,
+    pub(crate) section: Option<u32>,
 }
 
 impl Milestone {
@@ -522,8 +510,15 @@ impl NoteKind {
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
     pub(crate) fn words(text: &str) -> String {
-        // Built in one buffer: every heading of the journal is classified.
         let mut words = String::with_capacity(text.len());
+        NoteKind::write_words(text, &mut words);
+        words
+    }
+
+    /// [`NoteKind::words`] written into `words` (emptied first): every heading of the
+    /// journal is classified, each in a buffer the parser reuses.
+    fn write_words(text: &str, words: &mut String) {
+        words.clear();
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if !word.is_empty() {
                 if !words.is_empty() {
@@ -533,7 +528,6 @@ impl NoteKind {
             }
         }
         words.make_ascii_lowercase();
-        words
     }
 }
 
@@ -554,9 +548,9 @@ pub(crate) struct Heading {
     pub(crate) level: u8,
     pub(crate) position: Position,
     /// Index of the heading whose section contains this one.
-    pub(crate) parent: Option<usize>,
-    /// Its `{share}` marker, which `text` no longer holds.
-    pub(crate) share: Option<Share>,
+    pub(crate) parent: Option<u32>,
+    /// Its `{share}` marker, which `text` no longer holds (boxed: few headings have one).
+    pub(crate) share: Option<Box<Share>>,
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
@@ -573,7 +567,7 @@ pub(crate) fn unreadable(path: &str, message: String) -> Document {
     Document {
         path: path.to_string(),
         title: file_stem(path),
-        diagnostics: vec![Diagnostic::error(path, None, message)],
+        diagnostics: Box::new([Diagnostic::error(path, None, message)]),
         ..Document::default()
     }
 }
@@ -588,9 +582,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         Ok(text) => text,
         Err(message) => {
             document.title = file_stem(path);
-            document
-                .diagnostics
-                .push(Diagnostic::error(path, None, message));
+            document.diagnostics = Box::new([Diagnostic::error(path, None, message)]);
             return document;
         }
     };
@@ -600,11 +592,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         return document;
     }
     let lines = LineIndex::new(text);
-    let diagnostics = &mut document.diagnostics;
+    let mut diagnostics = Vec::new();
     let (front, body_start) = match frontmatter::split(text) {
         frontmatter::Split::None => (frontmatter::FrontMatter::default(), 0),
         frontmatter::Split::Block { yaml, body_start } => (
-            frontmatter::read(text, yaml, &lines, path, diagnostics),
+            frontmatter::read(text, yaml, &lines, path, &mut diagnostics),
             body_start,
         ),
         // A warning, not an error: in markdown a first line `---` is also a thematic
@@ -621,7 +613,14 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    markdown::read(text, body_start, &lines, options, &mut document);
+    markdown::read(
+        text,
+        body_start,
+        &lines,
+        options,
+        &mut document,
+        &mut diagnostics,
+    );
     let first_title = document
         .headings
         .iter()
@@ -635,23 +634,23 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
     document.date = front
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
-    document.goals = front.goals;
+    document.goals = front.goals.into_boxed_slice();
     for goal in &mut document.goals {
         goal.start = goal.start.or(document.date);
     }
-    document.metrics = front.metrics;
+    document.metrics = front.metrics.into_boxed_slice();
     if document.date.is_some() {
         document.reference_lines = reference_lines(&document, &lines);
     }
-    document.checkins = front.checkins;
+    document.checkins = front.checkins.into_boxed_slice();
     document.share = front.share;
-    document.shrink_to_fit();
+    document.diagnostics = diagnostics.into_boxed_slice();
     document
 }
 
 /// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
 /// them: without their indentation and their quote, list, task or heading markers.
-fn reference_lines(document: &Document, lines: &LineIndex) -> Vec<Located<String>> {
+fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[Located<String>]> {
     let mut numbers: Vec<u32> = document
         .tags
         .iter()
@@ -727,14 +726,10 @@ mod tests {
     fn a_parsed_document_holds_no_room_it_does_not_use() {
         let text = "---\ngoal: Ship\n---\n# Ship\n- [ ] plan #ship [[Ana]]\n## Wins\n- demo\n";
         let document = parse("goals/ship.md", text.as_bytes());
+        // Its lists are boxed slices, which hold no more than their items.
         assert_eq!(document.milestones.len(), 1);
-        assert_eq!(document.milestones.capacity(), 1);
         let milestone = &document.milestones[0];
-        assert_eq!(milestone.tags.capacity(), milestone.tags.len());
-        assert_eq!(milestone.links.capacity(), milestone.links.len());
-        assert_eq!(document.headings.capacity(), document.headings.len());
-        assert_eq!(document.notes.capacity(), document.notes.len());
-        assert_eq!(document.tags.capacity(), document.tags.len());
+        assert_eq!(milestone.text.capacity(), milestone.text.len());
     }
 
     #[test]
@@ -785,7 +780,7 @@ mod tests {
             "a.md",
             b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n",
         );
-        assert_eq!(doc.diagnostics, []);
+        assert_eq!(*doc.diagnostics, []);
         assert_eq!(doc.goals[0].title, "G");
         assert_eq!(doc.milestones[0].position, Position::new(5, 1));
     }

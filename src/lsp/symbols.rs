@@ -78,7 +78,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
                     children: Vec::new(),
                 },
             );
-            headings[parent].children.push(child);
+            headings[parent as usize].children.push(child);
         }
     }
     symbols.extend(loose);

@@ -215,7 +215,7 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
 pub(crate) struct Outline {
     pub(crate) path: String,
     pub(crate) title: String,
-    pub(crate) goals: Vec<GoalDecl>,
+    pub(crate) goals: Box<[GoalDecl]>,
     /// Only the fields that name the note.
     naming: Fields,
 }
@@ -474,7 +474,7 @@ impl Linker {
                     .find_map(|tag| self.ids.get(tag).copied())
                     .or_else(|| {
                         let links = if own_goals.is_empty() {
-                            milestone.links.as_slice()
+                            &milestone.links[..]
                         } else {
                             &[]
                         };
@@ -493,10 +493,10 @@ impl Linker {
                         );
                     }
                 }
-                let by_parent = milestone.parent.and_then(|p| assigned[p]);
+                let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
                 let by_section = self.section_goal(
                     document,
-                    milestone.section,
+                    milestone.section.map(|s| s as usize),
                     &mut warned_headings,
                     doc_index,
                     &mut diagnostics,
@@ -610,7 +610,7 @@ impl Linker {
                     &name,
                 );
             }
-            section = heading.parent;
+            section = heading.parent.map(|p| p as usize);
         }
         None
     }

@@ -13,8 +13,9 @@ use std::ops::Range;
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::metadata::{self, collapse_whitespace};
-use super::text::LineIndex;
-use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+use super::text::{LineIndex, to_u32};
+use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
+use crate::diagnostic::Diagnostic;
 use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
@@ -32,6 +33,7 @@ pub(super) fn read(
     lines: &LineIndex,
     options: &ParseOptions,
     document: &mut Document,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     let body = prepass::without_comments(prepass::with_fence_tabs_as_spaces(&text[body_start..]));
     let text = match &body {
@@ -39,13 +41,17 @@ pub(super) fn read(
         Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
     };
     let text = text.as_ref();
+    let mut scratch = SCRATCH.with_borrow_mut(std::mem::take);
     let mut reader = BodyReader {
         text,
         lines,
         options,
         document,
-        items: Vec::new(),
-        open_headings: Vec::new(),
+        diagnostics,
+        found: std::mem::take(&mut scratch.found),
+        items: std::mem::take(&mut scratch.items),
+        open_headings: std::mem::take(&mut scratch.open_headings),
+        spare_texts: std::mem::take(&mut scratch.texts),
         heading: None,
         in_code_block: false,
         in_wikilink: false,
@@ -67,6 +73,79 @@ pub(super) fn read(
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
+    let mut found = reader.found;
+    found.move_into(reader.document);
+    scratch.found = found;
+    scratch.items = reader.items;
+    scratch.open_headings = reader.open_headings;
+    scratch.texts = reader.spare_texts;
+    scratch.keep_small();
+    SCRATCH.set(scratch);
+}
+
+/// What a body holds, as it is read.
+#[derive(Default)]
+struct Found {
+    milestones: Vec<Milestone>,
+    headings: Vec<Heading>,
+    tags: Vec<Located<String>>,
+    notes: Vec<Note>,
+    links: Vec<Located<String>>,
+}
+
+impl Found {
+    /// Gives `document` what was found, each list at its length, and keeps the lists,
+    /// emptied, for the next file.
+    fn move_into(&mut self, document: &mut Document) {
+        fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
+            list.drain(..).collect()
+        }
+        for milestone in &mut self.milestones {
+            milestone.text.shrink_to_fit();
+        }
+        document.milestones = exact(&mut self.milestones);
+        document.headings = exact(&mut self.headings);
+        document.tags = exact(&mut self.tags);
+        document.notes = exact(&mut self.notes);
+        document.links = exact(&mut self.links);
+    }
+}
+
+/// The lists and text buffers a thread reuses from one file to the next: a body's lists
+/// grow in them (4, 8, 16, ... places) and each is copied once, at its length, into the
+/// document, where growing a list of its own cost an allocation for every doubling and
+/// one more to give back the room left over; the texts of items, headings and notes are
+/// collected in buffers that are not allocated again for each.
+#[derive(Default)]
+struct Scratch {
+    found: Found,
+    items: Vec<Item>,
+    open_headings: Vec<OpenSection>,
+    texts: Vec<String>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Places kept in a scratch list, or bytes in a text buffer, between files: a larger one
+/// (a file of a million tags) is given back rather than held for as long as its thread.
+const SCRATCH_KEPT: usize = 4096;
+
+impl Scratch {
+    fn keep_small(&mut self) {
+        let found = &mut self.found;
+        found.milestones.shrink_to(SCRATCH_KEPT);
+        found.headings.shrink_to(SCRATCH_KEPT);
+        found.tags.shrink_to(SCRATCH_KEPT);
+        found.notes.shrink_to(SCRATCH_KEPT);
+        found.links.shrink_to(SCRATCH_KEPT);
+        self.items.clear();
+        self.items.shrink_to(SCRATCH_KEPT);
+        self.open_headings.clear();
+        self.open_headings.shrink_to(SCRATCH_KEPT);
+        self.texts.truncate(SCRATCH_KEPT);
+    }
 }
 
 /// A list item being read.
@@ -185,11 +264,16 @@ struct BodyReader<'a> {
     text: &'a str,
     lines: &'a LineIndex<'a>,
     options: &'a ParseOptions,
-    /// The document being read: its path, and where what the body holds goes.
+    /// The document being read: its path, and where its fields go.
     document: &'a mut Document,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// What the body holds, for the document once it is read.
+    found: Found,
     items: Vec<Item>,
     /// The sections that contain the current point, outermost first.
     open_headings: Vec<OpenSection>,
+    /// Emptied text buffers to collect the next item's, heading's or note's text in.
+    spare_texts: Vec<String>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
     /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
@@ -212,21 +296,24 @@ impl BodyReader<'_> {
             self.flush_block();
         }
         match event {
-            Event::Start(Tag::Item) => self.items.push(Item {
-                start,
-                milestone: None,
-                at_text_start: true,
-                collecting: true,
-                text_ended: false,
-                text: String::new(),
-                code: Vec::new(),
-                source: Source::default(),
-                tags: Vec::new(),
-                marker_len: 0,
-                marker_end: start,
-                links: Vec::new(),
-                fields: Fields::new(),
-            }),
+            Event::Start(Tag::Item) => {
+                let text = self.spare_text();
+                self.items.push(Item {
+                    start,
+                    milestone: None,
+                    at_text_start: true,
+                    collecting: true,
+                    text_ended: false,
+                    text,
+                    code: Vec::new(),
+                    source: Source::default(),
+                    tags: Vec::new(),
+                    marker_len: 0,
+                    marker_end: start,
+                    links: Vec::new(),
+                    fields: Fields::new(),
+                });
+            }
             Event::End(TagEnd::Item) => self.end_item(end),
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole },
@@ -245,10 +332,11 @@ impl BodyReader<'_> {
                 self.in_reference = false;
             }
             Event::Start(Tag::Heading { level, .. }) => {
+                let text = self.spare_text();
                 self.heading = Some(OpenHeading {
                     level: level as u8,
                     start,
-                    text: String::new(),
+                    text,
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
@@ -264,7 +352,7 @@ impl BodyReader<'_> {
                 self.paragraph_note = self.section_kind().map(|kind| ParagraphNote {
                     kind,
                     start,
-                    text: String::new(),
+                    text: self.spare_text(),
                     source: Source::default(),
                 });
             }
@@ -273,6 +361,7 @@ impl BodyReader<'_> {
                 if let Some(note) = self.paragraph_note.take() {
                     let markdown = self.source_markdown(&note.source, 0);
                     self.push_note(note.kind, note.start, &note.text, markdown);
+                    self.give_back_text(note.text);
                 }
             }
             Event::Text(text) if !self.in_code_block && !self.in_wikilink => {
@@ -307,7 +396,7 @@ impl BodyReader<'_> {
         } else {
             target
         };
-        self.document.links.push(Located {
+        self.found.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),
         });
@@ -336,7 +425,7 @@ impl BodyReader<'_> {
         }
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
-            self.document.tags.push(Located {
+            self.found.tags.push(Located {
                 value: tag.clone(),
                 position,
             });
@@ -465,6 +554,19 @@ impl BodyReader<'_> {
         }
     }
 
+    /// An empty buffer to collect a text in.
+    fn spare_text(&mut self) -> String {
+        self.spare_texts.pop().unwrap_or_default()
+    }
+
+    /// Keeps a text buffer that is done with for the next text, unless it grew large.
+    pub(super) fn give_back_text(&mut self, mut text: String) {
+        if text.capacity() <= SCRATCH_KEPT {
+            text.clear();
+            self.spare_texts.push(text);
+        }
+    }
+
     fn stop_collecting(&mut self) {
         if let Some(item) = self.items.last_mut() {
             item.collecting = false;
@@ -480,7 +582,7 @@ impl BodyReader<'_> {
     fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
         let text = collapse_whitespace(text);
         if !text.is_empty() {
-            self.document.notes.push(Note {
+            self.found.notes.push(Note {
                 kind,
                 markdown: markdown_if_not(&text, markdown),
                 text,
@@ -494,25 +596,28 @@ impl BodyReader<'_> {
             return;
         };
         while let Some(open) = self.open_headings.last() {
-            if self.document.headings[open.heading].level >= heading.level {
+            if self.found.headings[open.heading].level >= heading.level {
                 self.open_headings.pop();
             } else {
                 break;
             }
         }
-        let index = self.document.headings.len();
+        let index = self.found.headings.len();
         let mut text = collapse_whitespace(&heading.text);
         let (kept, share) = super::share::heading_marker(&text);
         // What the marker leaves is where the text starts: kept in place, not copied.
         let kept = kept.len();
         text.truncate(kept);
-        let kind = self.options.sections.kind_of_heading(&text);
-        self.document.headings.push(Heading {
+        let mut words = heading.text;
+        NoteKind::write_words(&text, &mut words);
+        let kind = self.options.sections.kind_of_words(&words);
+        self.give_back_text(words);
+        self.found.headings.push(Heading {
             text,
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().map(|open| open.heading),
-            share,
+            parent: self.open_headings.last().map(|open| to_u32(open.heading)),
+            share: share.map(Box::new),
         });
         self.open_headings.push(OpenSection {
             heading: index,
