@@ -12,6 +12,7 @@ mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,8 +118,9 @@ pub(crate) struct Located<T> {
 pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators.
     pub(crate) path: String,
-    /// Front-matter `title`, else the first level-1 heading, else the file name.
-    pub(crate) title: String,
+    /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
+    /// every report that names the document holds it.
+    pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
     pub(crate) goals: Box<[GoalDecl]>,
@@ -136,10 +138,10 @@ pub(crate) struct Document {
     pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
     pub(crate) links: Box<[Located<String>]>,
-    /// In a dated entry, the text of each line that holds a `#tag` or a `[[wikilink]]`
-    /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
-    /// by the lines that mention the goal.
-    pub(crate) reference_lines: Box<[Located<String>]>,
+    /// In a dated entry, each line that holds a `#tag` or a `[[wikilink]]` (once a line,
+    /// in file order; see [`reference_lines`]): a goal page shows an entry by the lines
+    /// that mention the goal. Read through [`Document::reference_line`].
+    pub(crate) reference_lines: Box<[ReferenceLine]>,
     /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
     pub(crate) share: Option<Share>,
     pub(crate) diagnostics: Box<[Diagnostic]>,
@@ -168,6 +170,27 @@ impl Document {
                 .all(|(index, heading)| before(heading.parent, index))
     }
 
+    /// The text of reference line `line` (see [`Document::reference_lines`]), if it is one.
+    pub(crate) fn reference_line(&self, line: u32) -> Option<&str> {
+        let at = self
+            .reference_lines
+            .binary_search_by_key(&line, |found| found.line)
+            .ok()?;
+        match &self.reference_lines[at].text {
+            Some(text) => Some(text),
+            None => self
+                .milestone_on(line)
+                .map(|milestone| milestone.text.as_str()),
+        }
+    }
+
+    /// The first milestone reported on `line`.
+    fn milestone_on(&self, line: u32) -> Option<&Milestone> {
+        self.milestones
+            .iter()
+            .find(|milestone| milestone.position.line == line)
+    }
+
     /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
     /// the milestone (its own text comes before its children's). Tags are in file order,
     /// so the search starts at the milestone: a file of many tagged milestones costs no
@@ -181,6 +204,16 @@ impl Document {
             .find(|found| found.value == tag)
             .map_or(milestone.position, |found| found.position)
     }
+}
+
+/// A line of an entry with a `#tag` or a `[[wikilink]]`, as a person reads it (see
+/// [`reference_lines`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ReferenceLine {
+    pub(crate) line: u32,
+    /// `None` when it is the text of the milestone on the line, as most tagged lines of
+    /// entries are (`- [ ] text #goal`): not kept twice.
+    text: Option<String>,
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
@@ -625,12 +658,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         .headings
         .iter()
         .find(|h| h.level == 1)
-        .map(|h| h.text.clone());
-    document.title = front
-        .title
-        .or(first_title)
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| file_stem(path));
+        .map(|h| h.text.as_str());
+    document.title = match front.title.as_deref().or(first_title) {
+        Some(title) if !title.is_empty() => Arc::from(title),
+        _ => file_stem(path),
+    };
     document.date = front
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
@@ -650,7 +682,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
 
 /// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
 /// them: without their indentation and their quote, list, task or heading markers.
-fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[Located<String>]> {
+fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine]> {
     let mut numbers: Vec<u32> = document
         .tags
         .iter()
@@ -663,9 +695,13 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[Located<Strin
         .into_iter()
         .filter_map(|number| {
             let line = lines.line(number)?.trim_end_matches(['\n', '\r']);
-            Some(Located {
-                value: without_markers(line).to_string(),
-                position: Position::new(number, 1),
+            let text = without_markers(line);
+            let a_milestone = document
+                .milestone_on(number)
+                .is_some_and(|milestone| milestone.text == text);
+            Some(ReferenceLine {
+                line: number,
+                text: (!a_milestone).then(|| text.to_string()),
             })
         })
         .collect()
@@ -709,11 +745,9 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn file_stem(path: &str) -> String {
+fn file_stem(path: &str) -> Arc<str> {
     let name = file_name(path);
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_string()
+    Arc::from(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
 }
 
 #[cfg(test)]
@@ -736,23 +770,35 @@ mod tests {
     fn an_entry_keeps_the_lines_with_tags_and_links_without_their_markers() {
         let text = "# Week #talks\n\nPlain line.\nWent well. #talks #sql\n\
                     > - [x] Told [[Ana]] about it\n  3. step #sql\n\
-                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n";
-        let lines: Vec<(u32, String)> = parse("2026-01-05.md", text.as_bytes())
+                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n\
+                    - [x] gave the talk #talks\n- [ ]\n  below its box #sql\n";
+        let document = parse("2026-01-05.md", text.as_bytes());
+        let lines: Vec<(u32, &str)> = document
             .reference_lines
-            .into_iter()
-            .map(|found| (found.position.line, found.value))
+            .iter()
+            .map(|found| (found.line, document.reference_line(found.line).unwrap()))
             .collect();
         assert_eq!(
             lines,
             [
-                (1, "Week #talks".to_string()),
-                (4, "Went well. #talks #sql".to_string()),
-                (5, "Told [[Ana]] about it".to_string()),
-                (6, "step #sql".to_string()),
-                (7, "✨ [[Talks]]".to_string()),
-                (8, "2026 was [[Talks|good]]".to_string()),
+                (1, "Week #talks"),
+                (4, "Went well. #talks #sql"),
+                (5, "Told [[Ana]] about it"),
+                (6, "step #sql"),
+                (7, "✨ [[Talks]]"),
+                (8, "2026 was [[Talks|good]]"),
+                (9, "gave the talk #talks"),
+                (11, "below its box #sql"),
             ]
         );
+        // A line that is a milestone's text is that text, not a copy of it.
+        let copies: Vec<u32> = document
+            .reference_lines
+            .iter()
+            .filter(|found| found.text.is_some())
+            .map(|found| found.line)
+            .collect();
+        assert_eq!(copies, [1, 4, 5, 6, 7, 8]);
         // Only entries: an undated note is never listed under a goal.
         assert!(
             parse("notes.md", text.as_bytes())
@@ -771,7 +817,7 @@ mod tests {
         assert_eq!(doc.diagnostics.len(), 1);
         assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
         assert_eq!(doc.milestones[0].position, Position::new(6, 1));
-        assert_eq!(doc.title, "Plan");
+        assert_eq!(&*doc.title, "Plan");
     }
 
     #[test]
@@ -833,8 +879,8 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_the_file_name() {
-        assert_eq!(parse("dir/my note.md", b"no heading").title, "my note");
-        assert_eq!(parse("a.md", b"---\ntitle: T\n---\n# H\n").title, "T");
+        assert_eq!(&*parse("dir/my note.md", b"no heading").title, "my note");
+        assert_eq!(&*parse("a.md", b"---\ntitle: T\n---\n# H\n").title, "T");
     }
 
     #[test]
@@ -889,7 +935,7 @@ mod tests {
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(doc.diagnostics[0].message.starts_with("cannot read file: "));
         assert!(doc.milestones.is_empty());
-        assert_eq!(doc.title, "gone");
+        assert_eq!(&*doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
         let doc = load(dir.path(), "big.md");

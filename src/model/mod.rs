@@ -15,6 +15,7 @@ mod links;
 
 use crate::hash::{FastMap, FastSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -120,12 +121,9 @@ impl Said {
                     text::number(document.metrics[index].value)
                 )
             }
-            Said::Line => {
-                let lines = &document.reference_lines;
-                lines
-                    .binary_search_by_key(&line, |found| found.position.line)
-                    .map_or_else(|_| String::new(), |at| lines[at].value.clone())
-            }
+            Said::Line => document
+                .reference_line(line)
+                .map_or_else(String::new, str::to_string),
         }
     }
 }
@@ -214,7 +212,7 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outline {
     pub(crate) path: String,
-    pub(crate) title: String,
+    pub(crate) title: Arc<str>,
     pub(crate) goals: Box<[GoalDecl]>,
     /// Only the fields that name the note.
     naming: Fields,
