@@ -131,7 +131,8 @@ pub(crate) struct Document {
     pub(crate) milestones: Box<[Milestone]>,
     pub(crate) headings: Box<[Heading]>,
     /// Every `#tag` in the body's text, lowercased.
-    pub(crate) tags: Box<[Located<String>]>,
+    /// Each shared with the milestone whose text holds it.
+    pub(crate) tags: Box<[Located<Arc<str>>]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub(crate) notes: Box<[Note]>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
@@ -201,7 +202,7 @@ impl Document {
             .partition_point(|found| found.position < milestone.position);
         self.tags[first..]
             .iter()
-            .find(|found| found.value == tag)
+            .find(|found| *found.value == *tag)
             .map_or(milestone.position, |found| found.position)
     }
 }
@@ -425,8 +426,8 @@ pub(crate) struct Milestone {
     pub(crate) links: Box<[String]>,
     /// The item's bullet.
     pub(crate) position: Position,
-    /// The `#tags` in its own text, lowercased.
-    pub(crate) tags: Box<[String]>,
+    /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]).
+    pub(crate) tags: Box<[Arc<str>]>,
     /// Index of the innermost heading above it.
     pub(crate) section: Option<u32>,
 }
@@ -686,8 +687,8 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine
     let mut numbers: Vec<u32> = document
         .tags
         .iter()
-        .chain(&document.links)
         .map(|found| found.position.line)
+        .chain(document.links.iter().map(|found| found.position.line))
         .collect();
     numbers.sort_unstable();
     numbers.dedup();

@@ -469,7 +469,7 @@ impl Linker {
                 let by_tag = milestone
                     .tags
                     .iter()
-                    .find_map(|tag| self.ids.get(tag).copied())
+                    .find_map(|tag| self.ids.get(&**tag).copied())
                     .or_else(|| {
                         let links = if own_goals.is_empty() {
                             &milestone.links[..]
@@ -481,7 +481,7 @@ impl Linker {
                             .find_map(|link| self.linked_goal(link, doc_index))
                     });
                 for tag in &milestone.tags {
-                    if is_slug(tag) && !self.ids.contains_key(tag) {
+                    if is_slug(tag) && !self.ids.contains_key(&**tag) {
                         self.warn_if_near_an_id(
                             &mut diagnostics,
                             &document.path,
@@ -773,7 +773,7 @@ impl MentionFinder<'_> {
             }
         }
         for tag in &document.tags {
-            if let Some(&goal) = self.ids.get(&tag.value) {
+            if let Some(&goal) = self.ids.get(&*tag.value) {
                 mentioned.push((goal, tag.position.line, Said::Line));
             }
         }

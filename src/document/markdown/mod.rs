@@ -9,6 +9,7 @@ mod references;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -88,7 +89,7 @@ pub(super) fn read(
 struct Found {
     milestones: Vec<Milestone>,
     headings: Vec<Heading>,
-    tags: Vec<Located<String>>,
+    tags: Vec<Located<Arc<str>>>,
     notes: Vec<Note>,
     links: Vec<Located<String>>,
 }
@@ -165,7 +166,7 @@ struct Item {
     code: Vec<Range<usize>>,
     /// Where the collected text is in the file, markup included.
     source: Source,
-    tags: Vec<String>,
+    tags: Vec<Arc<str>>,
     /// Bytes at the start of the text that are its task marker (`[-]`, `TODO [#A]`),
     /// not its text.
     marker_len: usize,
@@ -426,7 +427,7 @@ impl BodyReader<'_> {
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
             self.found.tags.push(Located {
-                value: tag.clone(),
+                value: Arc::clone(tag),
                 position,
             });
         }
@@ -628,7 +629,7 @@ impl BodyReader<'_> {
 
 /// `#tag`s in a piece of text: after a space or at the start, letters, digits, `_`, `-`
 /// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
-fn find_tags(text: &str) -> Vec<(usize, String)> {
+fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
     let mut tags = Vec::new();
     // Every `#` found by a fast search (most text has none), not by a walk over the chars.
     for (at, _) in text.match_indices('#') {
@@ -642,7 +643,18 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
             .unwrap_or(rest.len());
         let name = rest[..end].trim_end_matches(['-', '/']);
         if name.chars().any(|c| !c.is_ascii_digit()) {
-            tags.push((at, name.to_lowercase()));
+            // Most tags are lowercase ASCII already: no lowercased copy to make first.
+            let lowercase = name
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            tags.push((
+                at,
+                if lowercase {
+                    Arc::from(name)
+                } else {
+                    Arc::from(name.to_lowercase())
+                },
+            ));
         }
     }
     tags

@@ -438,11 +438,7 @@ fn tags_are_found_outside_code() {
     let (body, _) = body(
         "Worked on #SQL and #career/growth, not #1.\n\n```\n#not-a-tag\n```\n`#nor-this` a#b\n",
     );
-    let tags: Vec<_> = body
-        .tags
-        .iter()
-        .map(|t| (t.value.as_str(), t.position))
-        .collect();
+    let tags: Vec<_> = body.tags.iter().map(|t| (&*t.value, t.position)).collect();
     assert_eq!(
         tags,
         [
@@ -456,7 +452,10 @@ fn tags_are_found_outside_code() {
 fn a_tag_starts_after_a_space_or_an_opening_mark_and_has_a_non_digit() {
     let text = "#Start a#b (#in) [#sq,#co ,#after x,#y #1 #1a #2026-01 #a-b/ #Äb#c \
                 #_ ##h # #é\u{a0}#nb #end";
-    let found: Vec<_> = find_tags(text).into_iter().map(|(_, tag)| tag).collect();
+    let found: Vec<String> = find_tags(text)
+        .into_iter()
+        .map(|(_, tag)| tag.to_string())
+        .collect();
     assert_eq!(
         found,
         [
@@ -586,8 +585,8 @@ fn logseq_keywords_are_milestones_unless_switched_off() {
     );
     let (body, _) = body("- LATER [#A] publish #blog\n");
     assert_eq!(body.milestones[0].tasks().priority, Some(Priority::High));
-    assert_eq!(*body.milestones[0].tags, ["blog"]);
-    let tags: Vec<_> = body.tags.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(milestone_tags(&body.milestones[0]), ["blog"]);
+    let tags: Vec<_> = body.tags.iter().map(|t| &*t.value).collect();
     assert_eq!(tags, ["blog"]);
 }
 
@@ -659,8 +658,17 @@ fn dataview_fields_of_the_document_outside_code() {
 #[test]
 fn milestone_tags_are_its_own() {
     let (body, _) = body("- [ ] a #one\n  - [ ] b #two\n");
-    assert_eq!(*body.milestones[0].tags, ["one"]);
-    assert_eq!(*body.milestones[1].tags, ["two"]);
+    assert_eq!(milestone_tags(&body.milestones[0]), ["one"]);
+    assert_eq!(milestone_tags(&body.milestones[1]), ["two"]);
+    // Each is the document's tag, not a copy of it.
+    assert!(Arc::ptr_eq(
+        &body.milestones[1].tags[0],
+        &body.tags[1].value
+    ));
+}
+
+fn milestone_tags(milestone: &crate::document::Milestone) -> Vec<&str> {
+    milestone.tags.iter().map(|tag| &**tag).collect()
 }
 
 /// A thread reads its files with the same scratch lists and text buffers: nothing of one
