@@ -578,7 +578,8 @@ pub(crate) struct Note {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Heading {
-    pub(crate) text: String,
+    /// Shared with the document's title when it is the first level-1 heading.
+    pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
     /// Index of the heading whose section contains this one.
@@ -659,9 +660,10 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         .headings
         .iter()
         .find(|h| h.level == 1)
-        .map(|h| h.text.as_str());
-    document.title = match front.title.as_deref().or(first_title) {
-        Some(title) if !title.is_empty() => Arc::from(title),
+        .map(|h| &h.text);
+    document.title = match (front.title.as_deref(), first_title) {
+        (Some(title), _) if !title.is_empty() => Arc::from(title),
+        (None, Some(heading)) if !heading.is_empty() => Arc::clone(heading),
         _ => file_stem(path),
     };
     document.date = front
@@ -819,6 +821,13 @@ mod tests {
         assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
         assert_eq!(doc.milestones[0].position, Position::new(6, 1));
         assert_eq!(&*doc.title, "Plan");
+    }
+
+    #[test]
+    fn a_title_from_a_heading_is_that_heading_not_a_copy() {
+        let doc = parse("a.md", b"## Sub\n# Main\n");
+        assert_eq!(&*doc.title, "Main");
+        assert!(Arc::ptr_eq(&doc.title, &doc.headings[1].text));
     }
 
     #[test]

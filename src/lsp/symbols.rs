@@ -36,7 +36,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         .headings
         .iter()
         .map(|heading| DocumentSymbol {
-            name: heading.text.clone(),
+            name: heading.text.to_string(),
             detail: None,
             kind: SymbolKind::Heading,
             range: range(heading.position),

@@ -14,6 +14,7 @@ mod hints;
 mod links;
 
 use crate::hash::{FastMap, FastSet};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -108,7 +109,7 @@ impl Said {
     fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
         match self {
             Said::Milestone(index) => document.milestones[index].text.clone(),
-            Said::Heading(index) => document.headings[index].text.clone(),
+            Said::Heading(index) => document.headings[index].text.to_string(),
             Said::Metric(index) => {
                 let unit = goal
                     .declared
@@ -823,8 +824,23 @@ fn goal_named_by(
     titles: &FastMap<String, usize>,
     heading: &Heading,
 ) -> Option<usize> {
-    let name = heading.text.to_lowercase();
-    ids.get(&name).or_else(|| titles.get(&name)).copied()
+    let name = lowercase(&heading.text);
+    ids.get(name.as_ref())
+        .or_else(|| titles.get(name.as_ref()))
+        .copied()
+}
+
+/// `text` lowercased, borrowed when it is lowercase ASCII already (most headings of
+/// entries, each looked up as a goal's id and title for every entry).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 #[cfg(test)]

@@ -604,11 +604,11 @@ impl BodyReader<'_> {
             }
         }
         let index = self.found.headings.len();
-        let mut text = collapse_whitespace(&heading.text);
-        let (kept, share) = super::share::heading_marker(&text);
-        // What the marker leaves is where the text starts: kept in place, not copied.
-        let kept = kept.len();
-        text.truncate(kept);
+        let mut collapsed = self.spare_text();
+        metadata::collapse_whitespace_into(&heading.text, &mut collapsed);
+        let (kept, share) = super::share::heading_marker(&collapsed);
+        let text: Arc<str> = Arc::from(kept);
+        self.give_back_text(collapsed);
         let mut words = heading.text;
         NoteKind::write_words(&text, &mut words);
         let kind = self.options.sections.kind_of_words(&words);

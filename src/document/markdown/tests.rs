@@ -188,7 +188,7 @@ fn a_heading_keeps_its_text_without_its_share_marker_and_opens_its_section() {
     let headings: Vec<_> = body
         .headings
         .iter()
-        .map(|h| (h.text.as_str(), h.share.as_deref().cloned()))
+        .map(|h| (&*h.text, h.share.as_deref().cloned()))
         .collect();
     assert_eq!(
         headings,
@@ -426,7 +426,7 @@ fn headings_nest_and_milestones_know_their_section() {
     let sections: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| m.section.map(|s| body.headings[s as usize].text.as_str()))
+        .map(|m| m.section.map(|s| &*body.headings[s as usize].text))
         .collect();
     assert_eq!(sections, [Some("A"), Some("B"), Some("C")]);
     assert_eq!(body.headings[1].parent, Some(0));
