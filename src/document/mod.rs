@@ -407,8 +407,9 @@ pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed.
     pub(crate) text: String,
     /// The text as written (inline markdown, date markers removed), when it is not the
-    /// same as `text`: HTML reports render it (see `render::markup`).
-    pub(crate) markdown: Option<String>,
+    /// same as `text`: HTML reports render it (see `render::markup`). Boxed, at its
+    /// length: most milestones have none, and those that do keep it as long as the text.
+    pub(crate) markdown: Option<Box<str>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
     /// Index of the enclosing milestone in the same document (32 bits, as in a

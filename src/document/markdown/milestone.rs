@@ -137,7 +137,7 @@ impl BodyReader<'_> {
         if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
             milestone.position = at;
         }
-        milestone.markdown = markdown_if_not(&text, markdown);
+        milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
         milestone.text = text;
         milestone.tags = item.tags.into_boxed_slice();
         milestone.links = item.links.into_boxed_slice();
