@@ -133,7 +133,12 @@ thread_local! {
 /// (a file of a million tags) is given back rather than held for as long as its thread.
 const SCRATCH_KEPT: usize = 4096;
 
+/// Text buffers kept between files: as many as texts were open at once (items in items),
+/// which only a deeply nested list makes more than a few.
+const SPARE_TEXTS_KEPT: usize = 64;
+
 impl Scratch {
+    /// Gives back what one large or deeply nested file grew the scratch to.
     fn keep_small(&mut self) {
         let found = &mut self.found;
         found.milestones.shrink_to(SCRATCH_KEPT);
@@ -145,7 +150,7 @@ impl Scratch {
         self.items.shrink_to(SCRATCH_KEPT);
         self.open_headings.clear();
         self.open_headings.shrink_to(SCRATCH_KEPT);
-        self.texts.truncate(SCRATCH_KEPT);
+        self.texts.truncate(SPARE_TEXTS_KEPT);
     }
 }
 

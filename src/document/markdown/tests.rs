@@ -685,3 +685,14 @@ fn a_file_read_after_another_holds_nothing_of_it() {
         assert_eq!(format!("{:?}", body(second)), alone, "after {first:?}");
     }
 }
+
+/// A deeply nested list leaves its thread no more spare text buffers than the scratch
+/// keeps: they would otherwise be held for as long as the thread lives.
+#[test]
+fn a_deep_list_leaves_few_spare_texts() {
+    let nested: String = (0..200)
+        .map(|depth| format!("{}- item\n", "  ".repeat(depth)))
+        .collect();
+    let _ = body(&nested);
+    assert!(SCRATCH.with_borrow(|scratch| scratch.texts.len()) <= SPARE_TEXTS_KEPT);
+}
