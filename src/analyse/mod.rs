@@ -497,7 +497,7 @@ impl Names {
     fn of(document: &Document) -> Names {
         Names {
             path: Arc::from(document.path.as_str()),
-            title: Arc::from(document.title.as_str()),
+            title: Arc::clone(&document.title),
         }
     }
 }

@@ -433,6 +433,12 @@ pub(crate) fn wikilink_display(target: &str) -> &str {
 /// `text` with its words joined by single spaces.
 pub(super) fn collapse_whitespace(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
+    collapse_whitespace_into(text, &mut collapsed);
+    collapsed
+}
+
+/// [`collapse_whitespace`] of `text` written into `collapsed`, which is empty.
+pub(super) fn collapse_whitespace_into(text: &str, collapsed: &mut String) {
     let mut push = |word: &str| {
         if !collapsed.is_empty() {
             collapsed.push(' ');
@@ -445,7 +451,7 @@ pub(super) fn collapse_whitespace(text: &str) -> String {
         // (most of it) is copied whole.
         if is_collapsed_ascii(text.as_bytes()) {
             collapsed.push_str(text);
-            return collapsed;
+            return;
         }
         let mut start = 0;
         for (at, &byte) in text.as_bytes().iter().enumerate() {
@@ -462,7 +468,6 @@ pub(super) fn collapse_whitespace(text: &str) -> String {
     } else {
         text.split_whitespace().for_each(push);
     }
-    collapsed
 }
 
 /// Whether ASCII text is its own [`collapse_whitespace`]: no whitespace but single spaces

@@ -12,6 +12,7 @@ mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -81,8 +82,13 @@ impl Default for Sections {
 impl Sections {
     /// The kind of section a heading opens, if any: case, punctuation and emoji aside
     /// (`## 🎉 Wins!` opens a wins section).
+    #[cfg(test)]
     pub(crate) fn kind_of_heading(&self, text: &str) -> Option<NoteKind> {
-        let name = NoteKind::words(text);
+        self.kind_of_words(&NoteKind::words(text))
+    }
+
+    /// The kind of section a heading opens, given its [`NoteKind::words`].
+    fn kind_of_words(&self, name: &str) -> Option<NoteKind> {
         [
             (NoteKind::Win, &self.wins),
             (NoteKind::Feedback, &self.feedback),
@@ -91,7 +97,7 @@ impl Sections {
             (NoteKind::LearnNext, &self.learn_next),
         ]
         .into_iter()
-        .find(|(_, names)| names.contains(&name))
+        .find(|(_, names)| names.iter().any(|known| known == name))
         .map(|(kind, _)| kind)
     }
 }
@@ -112,73 +118,78 @@ pub(crate) struct Located<T> {
 pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators.
     pub(crate) path: String,
-    /// Front-matter `title`, else the first level-1 heading, else the file name.
-    pub(crate) title: String,
+    /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
+    /// every report that names the document holds it.
+    pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
-    pub(crate) goals: Vec<GoalDecl>,
-    pub(crate) metrics: Vec<MetricLog>,
+    pub(crate) goals: Box<[GoalDecl]>,
+    pub(crate) metrics: Box<[MetricLog]>,
     /// Front-matter `checkins:`: how confident the writer was about goals that day.
-    pub(crate) checkins: Vec<CheckinDecl>,
+    pub(crate) checkins: Box<[CheckinDecl]>,
     /// In document order; children come after their parent.
-    pub(crate) milestones: Vec<Milestone>,
-    pub(crate) headings: Vec<Heading>,
+    pub(crate) milestones: Box<[Milestone]>,
+    pub(crate) headings: Box<[Heading]>,
     /// Every `#tag` in the body's text, lowercased.
-    pub(crate) tags: Vec<Located<String>>,
+    /// Each shared with the milestone whose text holds it.
+    pub(crate) tags: Box<[Located<Arc<str>>]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
-    pub(crate) notes: Vec<Note>,
+    pub(crate) notes: Box<[Note]>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
     pub(crate) fields: Fields,
     /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
-    pub(crate) links: Vec<Located<String>>,
-    /// In a dated entry, the text of each line that holds a `#tag` or a `[[wikilink]]`
-    /// (once a line, in file order; see [`reference_lines`]): a goal page shows an entry
-    /// by the lines that mention the goal.
-    pub(crate) reference_lines: Vec<Located<String>>,
+    pub(crate) links: Box<[Located<String>]>,
+    /// In a dated entry, each line that holds a `#tag` or a `[[wikilink]]` (once a line,
+    /// in file order; see [`reference_lines`]): a goal page shows an entry by the lines
+    /// that mention the goal. Read through [`Document::reference_line`].
+    pub(crate) reference_lines: Box<[ReferenceLine]>,
     /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
     pub(crate) share: Option<Share>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Box<[Diagnostic]>,
 }
 
 impl Document {
-    /// Gives back the room its lists grew into while it was parsed: a journal keeps every
-    /// document for as long as it runs (`watch`, `lsp`), and a list that grew to 4 for
-    /// one milestone held 480 bytes of nothing, about a fifth of a document's memory.
-    fn shrink_to_fit(&mut self) {
-        self.goals.shrink_to_fit();
-        self.metrics.shrink_to_fit();
-        self.checkins.shrink_to_fit();
-        self.milestones.shrink_to_fit();
-        for milestone in &mut self.milestones {
-            milestone.text.shrink_to_fit();
-            milestone.tags.shrink_to_fit();
-            milestone.links.shrink_to_fit();
-        }
-        self.headings.shrink_to_fit();
-        self.tags.shrink_to_fit();
-        self.notes.shrink_to_fit();
-        self.links.shrink_to_fit();
-        self.reference_lines.shrink_to_fit();
-        self.diagnostics.shrink_to_fit();
-    }
-
     /// Whether its indexes point where the parser points them: a parent before its child,
     /// a section among the headings. A document from the cache in the output folder, which
     /// travels with the journal, is used only when it is.
     pub(crate) fn is_consistent(&self) -> bool {
-        let before = |parent: Option<usize>, index: usize| parent.is_none_or(|p| p < index);
+        let before =
+            |parent: Option<u32>, index: usize| parent.is_none_or(|p| (p as usize) < index);
         self.milestones
             .iter()
             .enumerate()
             .all(|(index, milestone)| {
                 before(milestone.parent, index)
-                    && milestone.section.is_none_or(|s| s < self.headings.len())
+                    && milestone
+                        .section
+                        .is_none_or(|s| (s as usize) < self.headings.len())
             })
             && self
                 .headings
                 .iter()
                 .enumerate()
                 .all(|(index, heading)| before(heading.parent, index))
+    }
+
+    /// The text of reference line `line` (see [`Document::reference_lines`]), if it is one.
+    pub(crate) fn reference_line(&self, line: u32) -> Option<&str> {
+        let at = self
+            .reference_lines
+            .binary_search_by_key(&line, |found| found.line)
+            .ok()?;
+        match &self.reference_lines[at].text {
+            Some(text) => Some(text),
+            None => self
+                .milestone_on(line)
+                .map(|milestone| milestone.text.as_str()),
+        }
+    }
+
+    /// The first milestone reported on `line`.
+    fn milestone_on(&self, line: u32) -> Option<&Milestone> {
+        self.milestones
+            .iter()
+            .find(|milestone| milestone.position.line == line)
     }
 
     /// Where `#tag`, one of `milestone`'s tags, is written: the first such tag at or after
@@ -191,9 +202,19 @@ impl Document {
             .partition_point(|found| found.position < milestone.position);
         self.tags[first..]
             .iter()
-            .find(|found| found.value == tag)
+            .find(|found| *found.value == *tag)
             .map_or(milestone.position, |found| found.position)
     }
+}
+
+/// A line of an entry with a `#tag` or a `[[wikilink]]`, as a person reads it (see
+/// [`reference_lines`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ReferenceLine {
+    pub(crate) line: u32,
+    /// `None` when it is the text of the milestone on the line, as most tagged lines of
+    /// entries are (`- [ ] text #goal`): not kept twice.
+    text: Option<String>,
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
@@ -386,12 +407,14 @@ pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed.
     pub(crate) text: String,
     /// The text as written (inline markdown, date markers removed), when it is not the
-    /// same as `text`: HTML reports render it (see `render::markup`).
-    pub(crate) markdown: Option<String>,
+    /// same as `text`: HTML reports render it (see `render::markup`). Boxed, at its
+    /// length: most milestones have none, and those that do keep it as long as the text.
+    pub(crate) markdown: Option<Box<str>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
-    /// Index of the enclosing milestone in the same document.
-    pub(crate) parent: Option<usize>,
+    /// Index of the enclosing milestone in the same document (32 bits, as in a
+    /// [`Position`]: a document keeps every milestone for as long as it runs).
+    pub(crate) parent: Option<u32>,
     /// Number of enclosing milestones (0 at the top).
     pub(crate) depth: u32,
     pub(crate) due: Option<Date>,
@@ -401,13 +424,13 @@ pub(crate) struct Milestone {
     /// they cost one pointer.
     pub(crate) tasks: Option<Box<TaskMetadata>>,
     /// `[[wikilink]]` targets in its own text, as written.
-    pub(crate) links: Vec<String>,
+    pub(crate) links: Box<[String]>,
     /// The item's bullet.
     pub(crate) position: Position,
-    /// The `#tags` in its own text, lowercased.
-    pub(crate) tags: Vec<String>,
+    /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]).
+    pub(crate) tags: Box<[Arc<str>]>,
     /// Index of the innermost heading above it.
-    pub(crate) section: Option<usize>,
+    pub(crate) section: Option<u32>,
 }
 
 impl Milestone {
@@ -522,8 +545,15 @@ impl NoteKind {
     /// A heading as it is compared: its letters and digits, lowercased, as words joined
     /// by single spaces (`## 🎉 What went well!` is `what went well`).
     pub(crate) fn words(text: &str) -> String {
-        // Built in one buffer: every heading of the journal is classified.
         let mut words = String::with_capacity(text.len());
+        NoteKind::write_words(text, &mut words);
+        words
+    }
+
+    /// [`NoteKind::words`] written into `words` (emptied first): every heading of the
+    /// journal is classified, each in a buffer the parser reuses.
+    fn write_words(text: &str, words: &mut String) {
+        words.clear();
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             if !word.is_empty() {
                 if !words.is_empty() {
@@ -533,7 +563,6 @@ impl NoteKind {
             }
         }
         words.make_ascii_lowercase();
-        words
     }
 }
 
@@ -550,13 +579,14 @@ pub(crate) struct Note {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Heading {
-    pub(crate) text: String,
+    /// Shared with the document's title when it is the first level-1 heading.
+    pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
     /// Index of the heading whose section contains this one.
-    pub(crate) parent: Option<usize>,
-    /// Its `{share}` marker, which `text` no longer holds.
-    pub(crate) share: Option<Share>,
+    pub(crate) parent: Option<u32>,
+    /// Its `{share}` marker, which `text` no longer holds (boxed: few headings have one).
+    pub(crate) share: Option<Box<Share>>,
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
@@ -573,7 +603,7 @@ pub(crate) fn unreadable(path: &str, message: String) -> Document {
     Document {
         path: path.to_string(),
         title: file_stem(path),
-        diagnostics: vec![Diagnostic::error(path, None, message)],
+        diagnostics: Box::new([Diagnostic::error(path, None, message)]),
         ..Document::default()
     }
 }
@@ -588,9 +618,7 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         Ok(text) => text,
         Err(message) => {
             document.title = file_stem(path);
-            document
-                .diagnostics
-                .push(Diagnostic::error(path, None, message));
+            document.diagnostics = Box::new([Diagnostic::error(path, None, message)]);
             return document;
         }
     };
@@ -600,11 +628,11 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
         return document;
     }
     let lines = LineIndex::new(text);
-    let diagnostics = &mut document.diagnostics;
+    let mut diagnostics = Vec::new();
     let (front, body_start) = match frontmatter::split(text) {
         frontmatter::Split::None => (frontmatter::FrontMatter::default(), 0),
         frontmatter::Split::Block { yaml, body_start } => (
-            frontmatter::read(text, yaml, &lines, path, diagnostics),
+            frontmatter::read(text, yaml, &lines, path, &mut diagnostics),
             body_start,
         ),
         // A warning, not an error: in markdown a first line `---` is also a thematic
@@ -621,42 +649,49 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
             (frontmatter::FrontMatter::default(), 0)
         }
     };
-    markdown::read(text, body_start, &lines, options, &mut document);
+    markdown::read(
+        text,
+        body_start,
+        &lines,
+        options,
+        &mut document,
+        &mut diagnostics,
+    );
     let first_title = document
         .headings
         .iter()
         .find(|h| h.level == 1)
-        .map(|h| h.text.clone());
-    document.title = front
-        .title
-        .or(first_title)
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| file_stem(path));
+        .map(|h| &h.text);
+    document.title = match (front.title.as_deref(), first_title) {
+        (Some(title), _) if !title.is_empty() => Arc::from(title),
+        (None, Some(heading)) if !heading.is_empty() => Arc::clone(heading),
+        _ => file_stem(path),
+    };
     document.date = front
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
-    document.goals = front.goals;
+    document.goals = front.goals.into_boxed_slice();
     for goal in &mut document.goals {
         goal.start = goal.start.or(document.date);
     }
-    document.metrics = front.metrics;
+    document.metrics = front.metrics.into_boxed_slice();
     if document.date.is_some() {
         document.reference_lines = reference_lines(&document, &lines);
     }
-    document.checkins = front.checkins;
+    document.checkins = front.checkins.into_boxed_slice();
     document.share = front.share;
-    document.shrink_to_fit();
+    document.diagnostics = diagnostics.into_boxed_slice();
     document
 }
 
 /// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
 /// them: without their indentation and their quote, list, task or heading markers.
-fn reference_lines(document: &Document, lines: &LineIndex) -> Vec<Located<String>> {
+fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine]> {
     let mut numbers: Vec<u32> = document
         .tags
         .iter()
-        .chain(&document.links)
         .map(|found| found.position.line)
+        .chain(document.links.iter().map(|found| found.position.line))
         .collect();
     numbers.sort_unstable();
     numbers.dedup();
@@ -664,9 +699,13 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Vec<Located<String
         .into_iter()
         .filter_map(|number| {
             let line = lines.line(number)?.trim_end_matches(['\n', '\r']);
-            Some(Located {
-                value: without_markers(line).to_string(),
-                position: Position::new(number, 1),
+            let text = without_markers(line);
+            let a_milestone = document
+                .milestone_on(number)
+                .is_some_and(|milestone| milestone.text == text);
+            Some(ReferenceLine {
+                line: number,
+                text: (!a_milestone).then(|| text.to_string()),
             })
         })
         .collect()
@@ -710,11 +749,9 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn file_stem(path: &str) -> String {
+fn file_stem(path: &str) -> Arc<str> {
     let name = file_name(path);
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_string()
+    Arc::from(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
 }
 
 #[cfg(test)]
@@ -727,37 +764,45 @@ mod tests {
     fn a_parsed_document_holds_no_room_it_does_not_use() {
         let text = "---\ngoal: Ship\n---\n# Ship\n- [ ] plan #ship [[Ana]]\n## Wins\n- demo\n";
         let document = parse("goals/ship.md", text.as_bytes());
+        // Its lists are boxed slices, which hold no more than their items.
         assert_eq!(document.milestones.len(), 1);
-        assert_eq!(document.milestones.capacity(), 1);
         let milestone = &document.milestones[0];
-        assert_eq!(milestone.tags.capacity(), milestone.tags.len());
-        assert_eq!(milestone.links.capacity(), milestone.links.len());
-        assert_eq!(document.headings.capacity(), document.headings.len());
-        assert_eq!(document.notes.capacity(), document.notes.len());
-        assert_eq!(document.tags.capacity(), document.tags.len());
+        assert_eq!(milestone.text.capacity(), milestone.text.len());
     }
 
     #[test]
     fn an_entry_keeps_the_lines_with_tags_and_links_without_their_markers() {
         let text = "# Week #talks\n\nPlain line.\nWent well. #talks #sql\n\
                     > - [x] Told [[Ana]] about it\n  3. step #sql\n\
-                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n";
-        let lines: Vec<(u32, String)> = parse("2026-01-05.md", text.as_bytes())
+                    - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n\
+                    - [x] gave the talk #talks\n- [ ]\n  below its box #sql\n";
+        let document = parse("2026-01-05.md", text.as_bytes());
+        let lines: Vec<(u32, &str)> = document
             .reference_lines
-            .into_iter()
-            .map(|found| (found.position.line, found.value))
+            .iter()
+            .map(|found| (found.line, document.reference_line(found.line).unwrap()))
             .collect();
         assert_eq!(
             lines,
             [
-                (1, "Week #talks".to_string()),
-                (4, "Went well. #talks #sql".to_string()),
-                (5, "Told [[Ana]] about it".to_string()),
-                (6, "step #sql".to_string()),
-                (7, "✨ [[Talks]]".to_string()),
-                (8, "2026 was [[Talks|good]]".to_string()),
+                (1, "Week #talks"),
+                (4, "Went well. #talks #sql"),
+                (5, "Told [[Ana]] about it"),
+                (6, "step #sql"),
+                (7, "✨ [[Talks]]"),
+                (8, "2026 was [[Talks|good]]"),
+                (9, "gave the talk #talks"),
+                (11, "below its box #sql"),
             ]
         );
+        // A line that is a milestone's text is that text, not a copy of it.
+        let copies: Vec<u32> = document
+            .reference_lines
+            .iter()
+            .filter(|found| found.text.is_some())
+            .map(|found| found.line)
+            .collect();
+        assert_eq!(copies, [1, 4, 5, 6, 7, 8]);
         // Only entries: an undated note is never listed under a goal.
         assert!(
             parse("notes.md", text.as_bytes())
@@ -776,7 +821,14 @@ mod tests {
         assert_eq!(doc.diagnostics.len(), 1);
         assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
         assert_eq!(doc.milestones[0].position, Position::new(6, 1));
-        assert_eq!(doc.title, "Plan");
+        assert_eq!(&*doc.title, "Plan");
+    }
+
+    #[test]
+    fn a_title_from_a_heading_is_that_heading_not_a_copy() {
+        let doc = parse("a.md", b"## Sub\n# Main\n");
+        assert_eq!(&*doc.title, "Main");
+        assert!(Arc::ptr_eq(&doc.title, &doc.headings[1].text));
     }
 
     #[test]
@@ -785,7 +837,7 @@ mod tests {
             "a.md",
             b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n",
         );
-        assert_eq!(doc.diagnostics, []);
+        assert_eq!(*doc.diagnostics, []);
         assert_eq!(doc.goals[0].title, "G");
         assert_eq!(doc.milestones[0].position, Position::new(5, 1));
     }
@@ -838,8 +890,8 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_the_file_name() {
-        assert_eq!(parse("dir/my note.md", b"no heading").title, "my note");
-        assert_eq!(parse("a.md", b"---\ntitle: T\n---\n# H\n").title, "T");
+        assert_eq!(&*parse("dir/my note.md", b"no heading").title, "my note");
+        assert_eq!(&*parse("a.md", b"---\ntitle: T\n---\n# H\n").title, "T");
     }
 
     #[test]
@@ -894,7 +946,7 @@ mod tests {
         assert_eq!(doc.diagnostics.len(), 1);
         assert!(doc.diagnostics[0].message.starts_with("cannot read file: "));
         assert!(doc.milestones.is_empty());
-        assert_eq!(doc.title, "gone");
+        assert_eq!(&*doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
         let doc = load(dir.path(), "big.md");

@@ -170,7 +170,7 @@ fn notes(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
         let name = note.path.rsplit('/').next().unwrap_or(&note.path);
         let name = crate::paths::strip_markdown_extension(name);
         let goal = snapshot.goals_of_file(&note.path).next();
-        let title = goal.map_or(note.title.as_str(), |goal| goal.title.as_str());
+        let title = goal.map_or(&note.title[..], |goal| goal.title.as_str());
         let matches = name.to_lowercase().contains(&typed) || title.to_lowercase().contains(&typed);
         matches.then(|| CompletionItem {
             label: name.to_string(),
@@ -180,7 +180,7 @@ fn notes(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
             },
             detail: Some(match goal {
                 Some(goal) => format!("{} · {}", goal.title, progress(goal)),
-                None => note.title.clone(),
+                None => note.title.to_string(),
             }),
             edit: TextEdit {
                 range: edit_range,

@@ -168,7 +168,7 @@ fn places(
     for key in document.checkins.iter().map(|c| c.position) {
         replace(key, key_name, Read::Lowercase);
     }
-    for tag in document.tags.iter().filter(|tag| tag.value == old) {
+    for tag in document.tags.iter().filter(|tag| *tag.value == *old) {
         replace(tag.position, tag_name, Read::Lowercase);
     }
     for heading in &document.headings {

@@ -389,7 +389,7 @@ mod tests {
         let linking = ("journal/2026-03-09.md", "Read [[reading]].\n");
         let next = analysed(&[GOAL, linking, reading], Some(&last));
         let note = next.note_of_link("reading", "journal/2026-03-09.md");
-        assert_eq!(note.unwrap().title, "Reading");
+        assert_eq!(&*note.unwrap().title, "Reading");
         assert_eq!(next.notes().len(), 3);
     }
 }

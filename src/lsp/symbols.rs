@@ -36,7 +36,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         .headings
         .iter()
         .map(|heading| DocumentSymbol {
-            name: heading.text.clone(),
+            name: heading.text.to_string(),
             detail: None,
             kind: SymbolKind::Heading,
             range: range(heading.position),
@@ -78,7 +78,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
                     children: Vec::new(),
                 },
             );
-            headings[parent].children.push(child);
+            headings[parent as usize].children.push(child);
         }
     }
     symbols.extend(loose);

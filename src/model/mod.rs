@@ -14,7 +14,9 @@ mod hints;
 mod links;
 
 use crate::hash::{FastMap, FastSet};
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -107,7 +109,7 @@ impl Said {
     fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
         match self {
             Said::Milestone(index) => document.milestones[index].text.clone(),
-            Said::Heading(index) => document.headings[index].text.clone(),
+            Said::Heading(index) => document.headings[index].text.to_string(),
             Said::Metric(index) => {
                 let unit = goal
                     .declared
@@ -120,12 +122,9 @@ impl Said {
                     text::number(document.metrics[index].value)
                 )
             }
-            Said::Line => {
-                let lines = &document.reference_lines;
-                lines
-                    .binary_search_by_key(&line, |found| found.position.line)
-                    .map_or_else(|_| String::new(), |at| lines[at].value.clone())
-            }
+            Said::Line => document
+                .reference_line(line)
+                .map_or_else(String::new, str::to_string),
         }
     }
 }
@@ -218,8 +217,8 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outline {
     pub(crate) path: String,
-    pub(crate) title: String,
-    pub(crate) goals: Vec<GoalDecl>,
+    pub(crate) title: Arc<str>,
+    pub(crate) goals: Box<[GoalDecl]>,
     /// Only the fields that name the note.
     naming: Fields,
 }
@@ -475,10 +474,10 @@ impl Linker {
                 let by_tag = milestone
                     .tags
                     .iter()
-                    .find_map(|tag| self.ids.get(tag).copied())
+                    .find_map(|tag| self.ids.get(&**tag).copied())
                     .or_else(|| {
                         let links = if own_goals.is_empty() {
-                            milestone.links.as_slice()
+                            &milestone.links[..]
                         } else {
                             &[]
                         };
@@ -487,7 +486,7 @@ impl Linker {
                             .find_map(|link| self.linked_goal(link, doc_index))
                     });
                 for tag in &milestone.tags {
-                    if is_slug(tag) && !self.ids.contains_key(tag) {
+                    if is_slug(tag) && !self.ids.contains_key(&**tag) {
                         self.warn_if_near_an_id(
                             &mut diagnostics,
                             &document.path,
@@ -497,10 +496,10 @@ impl Linker {
                         );
                     }
                 }
-                let by_parent = milestone.parent.and_then(|p| assigned[p]);
+                let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
                 let by_section = self.section_goal(
                     document,
-                    milestone.section,
+                    milestone.section.map(|s| s as usize),
                     &mut warned_headings,
                     doc_index,
                     &mut diagnostics,
@@ -614,7 +613,7 @@ impl Linker {
                     &name,
                 );
             }
-            section = heading.parent;
+            section = heading.parent.map(|p| p as usize);
         }
         None
     }
@@ -779,7 +778,7 @@ impl MentionFinder<'_> {
             }
         }
         for tag in &document.tags {
-            if let Some(&goal) = self.ids.get(&tag.value) {
+            if let Some(&goal) = self.ids.get(&*tag.value) {
                 mentioned.push((goal, tag.position.line, Said::Line));
             }
         }
@@ -829,8 +828,23 @@ fn goal_named_by(
     titles: &FastMap<String, usize>,
     heading: &Heading,
 ) -> Option<usize> {
-    let name = heading.text.to_lowercase();
-    ids.get(&name).or_else(|| titles.get(&name)).copied()
+    let name = lowercase(&heading.text);
+    ids.get(name.as_ref())
+        .or_else(|| titles.get(name.as_ref()))
+        .copied()
+}
+
+/// `text` lowercased, borrowed when it is lowercase ASCII already (most headings of
+/// entries, each looked up as a goal's id and title for every entry).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use pulldown_cmark::{Event, Tag};
 use super::{BodyReader, Source, markdown_if_not, shift};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::metadata::{self, DateKind, Marker};
+use crate::document::text::to_u32;
 use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata};
 
 impl BodyReader<'_> {
@@ -54,16 +55,16 @@ impl BodyReader<'_> {
             .rev()
             .skip(1)
             .find_map(|item| item.milestone);
-        let depth = parent.map_or(0, |p| self.document.milestones[p].depth + 1);
+        let depth = parent.map_or(0, |p| self.found.milestones[p].depth + 1);
         let Some(item) = self.items.last_mut() else {
             return;
         };
-        item.milestone = Some(self.document.milestones.len());
-        self.document.milestones.push(Milestone {
+        item.milestone = Some(self.found.milestones.len());
+        self.found.milestones.push(Milestone {
             text: String::new(),
             markdown: None,
             state,
-            parent,
+            parent: parent.map(to_u32),
             depth,
             due: None,
             done_marker: None,
@@ -73,7 +74,7 @@ impl BodyReader<'_> {
                     ..TaskMetadata::default()
                 })
             }),
-            links: Vec::new(),
+            links: Box::default(),
             position: {
                 let (bullet, checkbox) =
                     (self.lines.position(item.start), self.lines.position(marker));
@@ -83,8 +84,8 @@ impl BodyReader<'_> {
                     checkbox
                 }
             },
-            tags: Vec::new(),
-            section: self.open_headings.last().map(|open| open.heading),
+            tags: Box::default(),
+            section: self.open_headings.last().map(|open| to_u32(open.heading)),
         });
     }
 
@@ -108,6 +109,7 @@ impl BodyReader<'_> {
             {
                 self.push_note(kind, item.start, &item.text, markdown);
             }
+            self.give_back_text(item.text);
             return;
         };
         let trimmed = item.text.trim_start();
@@ -115,7 +117,7 @@ impl BodyReader<'_> {
         let code = shift(&item.code, item.text.len() - written.len());
         let (text, markers) = metadata::strip_markers(written, &code);
         if !item.fields.is_empty() {
-            self.document.milestones[index]
+            self.found.milestones[index]
                 .tasks
                 .get_or_insert_default()
                 .fields = item.fields;
@@ -129,22 +131,23 @@ impl BodyReader<'_> {
             self.push_note(kind, item.start, &text, markdown.clone());
         }
         let text_line = self.first_text_position(&item.source, item.marker_len);
-        let milestone = &mut self.document.milestones[index];
+        let milestone = &mut self.found.milestones[index];
         // `- [ ]` or `- TODO` alone on its line, with the text below it: the milestone is
         // where its text is.
         if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
             milestone.position = at;
         }
-        milestone.markdown = markdown_if_not(&text, markdown);
+        milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
         milestone.text = text;
-        milestone.tags = item.tags;
-        milestone.links = item.links;
+        milestone.tags = item.tags.into_boxed_slice();
+        milestone.links = item.links.into_boxed_slice();
+        self.give_back_text(item.text);
     }
 
     /// Sets what a Tasks marker says on milestone `index`; a bad value is a diagnostic
     /// pointing at the marker in `source` (the item's, which starts at `source_start`).
     fn apply_marker(&mut self, index: usize, marker: Marker, source: &str, source_start: usize) {
-        let milestone = &mut self.document.milestones[index];
+        let milestone = &mut self.found.milestones[index];
         let position_of = |raw: &str| {
             source.find(raw).map_or(milestone.position, |at| {
                 self.lines.position(source_start + at)
@@ -173,7 +176,7 @@ impl BodyReader<'_> {
                 date: Err(message),
                 raw,
                 ..
-            } => self.document.diagnostics.push(Diagnostic::error(
+            } => self.diagnostics.push(Diagnostic::error(
                 &self.document.path,
                 Some(position_of(&raw)),
                 format!("milestone date `{raw}`: {message}"),
@@ -196,7 +199,7 @@ impl BodyReader<'_> {
                 let fields = &mut milestone.tasks.get_or_insert_default().fields;
                 fields.entry(key).or_insert(value);
             }
-            Marker::UnknownPriority { raw } => self.document.diagnostics.push(Diagnostic::warning(
+            Marker::UnknownPriority { raw } => self.diagnostics.push(Diagnostic::warning(
                 &self.document.path,
                 Some(position_of(&raw)),
                 format!(

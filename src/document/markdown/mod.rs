@@ -9,12 +9,14 @@ mod references;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::metadata::{self, collapse_whitespace};
-use super::text::LineIndex;
-use super::{Document, Fields, Heading, Located, Note, NoteKind, ParseOptions};
+use super::text::{LineIndex, to_u32};
+use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
+use crate::diagnostic::Diagnostic;
 use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
@@ -32,6 +34,7 @@ pub(super) fn read(
     lines: &LineIndex,
     options: &ParseOptions,
     document: &mut Document,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     let body = prepass::without_comments(prepass::with_fence_tabs_as_spaces(&text[body_start..]));
     let text = match &body {
@@ -39,13 +42,17 @@ pub(super) fn read(
         Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
     };
     let text = text.as_ref();
+    let mut scratch = SCRATCH.with_borrow_mut(std::mem::take);
     let mut reader = BodyReader {
         text,
         lines,
         options,
         document,
-        items: Vec::new(),
-        open_headings: Vec::new(),
+        diagnostics,
+        found: std::mem::take(&mut scratch.found),
+        items: std::mem::take(&mut scratch.items),
+        open_headings: std::mem::take(&mut scratch.open_headings),
+        spare_texts: std::mem::take(&mut scratch.texts),
         heading: None,
         in_code_block: false,
         in_wikilink: false,
@@ -67,6 +74,84 @@ pub(super) fn read(
         reader.event(event, body_start + range.start, body_start + range.end);
     }
     reader.flush_block();
+    let mut found = reader.found;
+    found.move_into(reader.document);
+    scratch.found = found;
+    scratch.items = reader.items;
+    scratch.open_headings = reader.open_headings;
+    scratch.texts = reader.spare_texts;
+    scratch.keep_small();
+    SCRATCH.set(scratch);
+}
+
+/// What a body holds, as it is read.
+#[derive(Default)]
+struct Found {
+    milestones: Vec<Milestone>,
+    headings: Vec<Heading>,
+    tags: Vec<Located<Arc<str>>>,
+    notes: Vec<Note>,
+    links: Vec<Located<String>>,
+}
+
+impl Found {
+    /// Gives `document` what was found, each list at its length, and keeps the lists,
+    /// emptied, for the next file.
+    fn move_into(&mut self, document: &mut Document) {
+        fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
+            list.drain(..).collect()
+        }
+        for milestone in &mut self.milestones {
+            milestone.text.shrink_to_fit();
+        }
+        document.milestones = exact(&mut self.milestones);
+        document.headings = exact(&mut self.headings);
+        document.tags = exact(&mut self.tags);
+        document.notes = exact(&mut self.notes);
+        document.links = exact(&mut self.links);
+    }
+}
+
+/// The lists and text buffers a thread reuses from one file to the next: a body's lists
+/// grow in them (4, 8, 16, ... places) and each is copied once, at its length, into the
+/// document, where growing a list of its own cost an allocation for every doubling and
+/// one more to give back the room left over; the texts of items, headings and notes are
+/// collected in buffers that are not allocated again for each.
+#[derive(Default)]
+struct Scratch {
+    found: Found,
+    items: Vec<Item>,
+    open_headings: Vec<OpenSection>,
+    texts: Vec<String>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Places kept in a scratch list, or bytes in a text buffer, between files: a larger one
+/// (a file of a million tags) is given back rather than held for as long as its thread.
+const SCRATCH_KEPT: usize = 4096;
+
+/// Text buffers kept between files: as many as texts were open at once (items in items),
+/// which only a deeply nested list makes more than a few.
+const SPARE_TEXTS_KEPT: usize = 64;
+
+impl Scratch {
+    /// Gives back what one large or deeply nested file grew the scratch to.
+    fn keep_small(&mut self) {
+        let found = &mut self.found;
+        found.milestones.shrink_to(SCRATCH_KEPT);
+        found.headings.shrink_to(SCRATCH_KEPT);
+        found.tags.shrink_to(SCRATCH_KEPT);
+        found.notes.shrink_to(SCRATCH_KEPT);
+        found.links.shrink_to(SCRATCH_KEPT);
+        self.items.clear();
+        self.items.shrink_to(SCRATCH_KEPT);
+        self.open_headings.clear();
+        self.open_headings.shrink_to(SCRATCH_KEPT);
+        self.texts.truncate(SPARE_TEXTS_KEPT);
+    }
 }
 
 /// A list item being read.
@@ -86,7 +171,7 @@ struct Item {
     code: Vec<Range<usize>>,
     /// Where the collected text is in the file, markup included.
     source: Source,
-    tags: Vec<String>,
+    tags: Vec<Arc<str>>,
     /// Bytes at the start of the text that are its task marker (`[-]`, `TODO [#A]`),
     /// not its text.
     marker_len: usize,
@@ -185,11 +270,16 @@ struct BodyReader<'a> {
     text: &'a str,
     lines: &'a LineIndex<'a>,
     options: &'a ParseOptions,
-    /// The document being read: its path, and where what the body holds goes.
+    /// The document being read: its path, and where its fields go.
     document: &'a mut Document,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// What the body holds, for the document once it is read.
+    found: Found,
     items: Vec<Item>,
     /// The sections that contain the current point, outermost first.
     open_headings: Vec<OpenSection>,
+    /// Emptied text buffers to collect the next item's, heading's or note's text in.
+    spare_texts: Vec<String>,
     heading: Option<OpenHeading>,
     in_code_block: bool,
     /// Inside a `[[wikilink]]` without an alias, whose text is replaced by the note's name.
@@ -212,21 +302,24 @@ impl BodyReader<'_> {
             self.flush_block();
         }
         match event {
-            Event::Start(Tag::Item) => self.items.push(Item {
-                start,
-                milestone: None,
-                at_text_start: true,
-                collecting: true,
-                text_ended: false,
-                text: String::new(),
-                code: Vec::new(),
-                source: Source::default(),
-                tags: Vec::new(),
-                marker_len: 0,
-                marker_end: start,
-                links: Vec::new(),
-                fields: Fields::new(),
-            }),
+            Event::Start(Tag::Item) => {
+                let text = self.spare_text();
+                self.items.push(Item {
+                    start,
+                    milestone: None,
+                    at_text_start: true,
+                    collecting: true,
+                    text_ended: false,
+                    text,
+                    code: Vec::new(),
+                    source: Source::default(),
+                    tags: Vec::new(),
+                    marker_len: 0,
+                    marker_end: start,
+                    links: Vec::new(),
+                    fields: Fields::new(),
+                });
+            }
             Event::End(TagEnd::Item) => self.end_item(end),
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole },
@@ -245,10 +338,11 @@ impl BodyReader<'_> {
                 self.in_reference = false;
             }
             Event::Start(Tag::Heading { level, .. }) => {
+                let text = self.spare_text();
                 self.heading = Some(OpenHeading {
                     level: level as u8,
                     start,
-                    text: String::new(),
+                    text,
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.end_heading(),
@@ -264,7 +358,7 @@ impl BodyReader<'_> {
                 self.paragraph_note = self.section_kind().map(|kind| ParagraphNote {
                     kind,
                     start,
-                    text: String::new(),
+                    text: self.spare_text(),
                     source: Source::default(),
                 });
             }
@@ -273,6 +367,7 @@ impl BodyReader<'_> {
                 if let Some(note) = self.paragraph_note.take() {
                     let markdown = self.source_markdown(&note.source, 0);
                     self.push_note(note.kind, note.start, &note.text, markdown);
+                    self.give_back_text(note.text);
                 }
             }
             Event::Text(text) if !self.in_code_block && !self.in_wikilink => {
@@ -307,7 +402,7 @@ impl BodyReader<'_> {
         } else {
             target
         };
-        self.document.links.push(Located {
+        self.found.links.push(Located {
             value: target.to_string(),
             position: self.lines.position(start),
         });
@@ -336,8 +431,8 @@ impl BodyReader<'_> {
         }
         for (at, tag) in &tags {
             let position = self.lines.position(start + at);
-            self.document.tags.push(Located {
-                value: tag.clone(),
+            self.found.tags.push(Located {
+                value: Arc::clone(tag),
                 position,
             });
         }
@@ -465,6 +560,19 @@ impl BodyReader<'_> {
         }
     }
 
+    /// An empty buffer to collect a text in.
+    fn spare_text(&mut self) -> String {
+        self.spare_texts.pop().unwrap_or_default()
+    }
+
+    /// Keeps a text buffer that is done with for the next text, unless it grew large.
+    pub(super) fn give_back_text(&mut self, mut text: String) {
+        if text.capacity() <= SCRATCH_KEPT {
+            text.clear();
+            self.spare_texts.push(text);
+        }
+    }
+
     fn stop_collecting(&mut self) {
         if let Some(item) = self.items.last_mut() {
             item.collecting = false;
@@ -480,7 +588,7 @@ impl BodyReader<'_> {
     fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
         let text = collapse_whitespace(text);
         if !text.is_empty() {
-            self.document.notes.push(Note {
+            self.found.notes.push(Note {
                 kind,
                 markdown: markdown_if_not(&text, markdown),
                 text,
@@ -494,25 +602,28 @@ impl BodyReader<'_> {
             return;
         };
         while let Some(open) = self.open_headings.last() {
-            if self.document.headings[open.heading].level >= heading.level {
+            if self.found.headings[open.heading].level >= heading.level {
                 self.open_headings.pop();
             } else {
                 break;
             }
         }
-        let index = self.document.headings.len();
-        let mut text = collapse_whitespace(&heading.text);
-        let (kept, share) = super::share::heading_marker(&text);
-        // What the marker leaves is where the text starts: kept in place, not copied.
-        let kept = kept.len();
-        text.truncate(kept);
-        let kind = self.options.sections.kind_of_heading(&text);
-        self.document.headings.push(Heading {
+        let index = self.found.headings.len();
+        let mut collapsed = self.spare_text();
+        metadata::collapse_whitespace_into(&heading.text, &mut collapsed);
+        let (kept, share) = super::share::heading_marker(&collapsed);
+        let text: Arc<str> = Arc::from(kept);
+        self.give_back_text(collapsed);
+        let mut words = heading.text;
+        NoteKind::write_words(&text, &mut words);
+        let kind = self.options.sections.kind_of_words(&words);
+        self.give_back_text(words);
+        self.found.headings.push(Heading {
             text,
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().map(|open| open.heading),
-            share,
+            parent: self.open_headings.last().map(|open| to_u32(open.heading)),
+            share: share.map(Box::new),
         });
         self.open_headings.push(OpenSection {
             heading: index,
@@ -523,7 +634,7 @@ impl BodyReader<'_> {
 
 /// `#tag`s in a piece of text: after a space or at the start, letters, digits, `_`, `-`
 /// and `/`, with at least one that is not a digit (`#1` is not a tag). Lowercased.
-fn find_tags(text: &str) -> Vec<(usize, String)> {
+fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
     let mut tags = Vec::new();
     // Every `#` found by a fast search (most text has none), not by a walk over the chars.
     for (at, _) in text.match_indices('#') {
@@ -537,7 +648,18 @@ fn find_tags(text: &str) -> Vec<(usize, String)> {
             .unwrap_or(rest.len());
         let name = rest[..end].trim_end_matches(['-', '/']);
         if name.chars().any(|c| !c.is_ascii_digit()) {
-            tags.push((at, name.to_lowercase()));
+            // Most tags are lowercase ASCII already: no lowercased copy to make first.
+            let lowercase = name
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            tags.push((
+                at,
+                if lowercase {
+                    Arc::from(name)
+                } else {
+                    Arc::from(name.to_lowercase())
+                },
+            ));
         }
     }
     tags

@@ -10,7 +10,16 @@ fn body_with(text: &str, options: &ParseOptions) -> Document {
         path: "f.md".to_string(),
         ..Document::default()
     };
-    read(text, 0, &LineIndex::new(text), options, &mut document);
+    let mut diagnostics = Vec::new();
+    read(
+        text,
+        0,
+        &LineIndex::new(text),
+        options,
+        &mut document,
+        &mut diagnostics,
+    );
+    document.diagnostics = diagnostics.into_boxed_slice();
     document
 }
 
@@ -18,7 +27,7 @@ fn body_with(text: &str, options: &ParseOptions) -> Document {
 fn body(text: &str) -> (Document, Vec<Diagnostic>) {
     let mut document = body_with(text, &ParseOptions::default());
     let diagnostics = std::mem::take(&mut document.diagnostics);
-    (document, diagnostics)
+    (document, diagnostics.into_vec())
 }
 
 proptest::proptest! {
@@ -179,7 +188,7 @@ fn a_heading_keeps_its_text_without_its_share_marker_and_opens_its_section() {
     let headings: Vec<_> = body
         .headings
         .iter()
-        .map(|h| (h.text.as_str(), h.share.clone()))
+        .map(|h| (&*h.text, h.share.as_deref().cloned()))
         .collect();
     assert_eq!(
         headings,
@@ -417,7 +426,7 @@ fn headings_nest_and_milestones_know_their_section() {
     let sections: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| m.section.map(|s| body.headings[s].text.as_str()))
+        .map(|m| m.section.map(|s| &*body.headings[s as usize].text))
         .collect();
     assert_eq!(sections, [Some("A"), Some("B"), Some("C")]);
     assert_eq!(body.headings[1].parent, Some(0));
@@ -429,11 +438,7 @@ fn tags_are_found_outside_code() {
     let (body, _) = body(
         "Worked on #SQL and #career/growth, not #1.\n\n```\n#not-a-tag\n```\n`#nor-this` a#b\n",
     );
-    let tags: Vec<_> = body
-        .tags
-        .iter()
-        .map(|t| (t.value.as_str(), t.position))
-        .collect();
+    let tags: Vec<_> = body.tags.iter().map(|t| (&*t.value, t.position)).collect();
     assert_eq!(
         tags,
         [
@@ -447,7 +452,10 @@ fn tags_are_found_outside_code() {
 fn a_tag_starts_after_a_space_or_an_opening_mark_and_has_a_non_digit() {
     let text = "#Start a#b (#in) [#sq,#co ,#after x,#y #1 #1a #2026-01 #a-b/ #Äb#c \
                 #_ ##h # #é\u{a0}#nb #end";
-    let found: Vec<_> = find_tags(text).into_iter().map(|(_, tag)| tag).collect();
+    let found: Vec<String> = find_tags(text)
+        .into_iter()
+        .map(|(_, tag)| tag.to_string())
+        .collect();
     assert_eq!(
         found,
         [
@@ -577,8 +585,8 @@ fn logseq_keywords_are_milestones_unless_switched_off() {
     );
     let (body, _) = body("- LATER [#A] publish #blog\n");
     assert_eq!(body.milestones[0].tasks().priority, Some(Priority::High));
-    assert_eq!(body.milestones[0].tags, ["blog"]);
-    let tags: Vec<_> = body.tags.iter().map(|t| t.value.as_str()).collect();
+    assert_eq!(milestone_tags(&body.milestones[0]), ["blog"]);
+    let tags: Vec<_> = body.tags.iter().map(|t| &*t.value).collect();
     assert_eq!(tags, ["blog"]);
 }
 
@@ -591,7 +599,7 @@ fn wikilinks_show_their_alias_or_name_and_are_kept() {
     );
     let see = &body.milestones[0];
     assert_eq!(see.text, "See Learn SQL, the SQL goal chart.png");
-    assert_eq!(see.links, ["folder/Learn SQL#Plan", "learn-sql.md"]);
+    assert_eq!(*see.links, ["folder/Learn SQL#Plan", "learn-sql.md"]);
     assert!(body.milestones[1].links.is_empty());
     let links: Vec<_> = body
         .links
@@ -650,6 +658,41 @@ fn dataview_fields_of_the_document_outside_code() {
 #[test]
 fn milestone_tags_are_its_own() {
     let (body, _) = body("- [ ] a #one\n  - [ ] b #two\n");
-    assert_eq!(body.milestones[0].tags, ["one"]);
-    assert_eq!(body.milestones[1].tags, ["two"]);
+    assert_eq!(milestone_tags(&body.milestones[0]), ["one"]);
+    assert_eq!(milestone_tags(&body.milestones[1]), ["two"]);
+    // Each is the document's tag, not a copy of it.
+    assert!(Arc::ptr_eq(
+        &body.milestones[1].tags[0],
+        &body.tags[1].value
+    ));
+}
+
+fn milestone_tags(milestone: &crate::document::Milestone) -> Vec<&str> {
+    milestone.tags.iter().map(|tag| &**tag).collect()
+}
+
+/// A thread reads its files with the same scratch lists and text buffers: nothing of one
+/// file may stay in them for the next, also when the first ends inside a list item, a
+/// heading or a notes paragraph.
+#[test]
+fn a_file_read_after_another_holds_nothing_of_it() {
+    let first = "# Plan #alpha\n\n## Wins\n\nshipped [[Ana]] *fast*\n\n\
+                 - [ ] open item #alpha\n  - [x] child [[Bo]]\n    - unfinished";
+    let second = "## Lessons\n\n- [ ] b #beta\n\nlearned it\n\n# Title\n";
+    let alone = format!("{:?}", body(second));
+    for first in [first, "## Wins\n\n- win", "# Heading cut sho"] {
+        let _ = body(first);
+        assert_eq!(format!("{:?}", body(second)), alone, "after {first:?}");
+    }
+}
+
+/// A deeply nested list leaves its thread no more spare text buffers than the scratch
+/// keeps: they would otherwise be held for as long as the thread lives.
+#[test]
+fn a_deep_list_leaves_few_spare_texts() {
+    let nested: String = (0..200)
+        .map(|depth| format!("{}- item\n", "  ".repeat(depth)))
+        .collect();
+    let _ = body(&nested);
+    assert!(SCRATCH.with_borrow(|scratch| scratch.texts.len()) <= SPARE_TEXTS_KEPT);
 }
