@@ -2,10 +2,20 @@
 //! break and its indent written as one slice instead of a write per level, which
 //! serde_json's `PrettyFormatter` makes: a report has about a million keys and values
 //! at 10,000 files.
+//!
+//! The report's JSON can also be put together from each goal's JSON made apart
+//! ([`GoalReport::json_in_report`], [`Report::json_of_goals`]): `watch` keeps each goal's
+//! and makes again only those of goals that changed (`workspace::json_pieces`).
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::ser::Formatter;
+
+use super::{GoalReport, Report};
+
+/// How deep a goal sits in the report's JSON: an item of the top object's `goals`.
+const GOAL_DEPTH: usize = 2;
 
 /// `,` then a line break then enough spaces for any depth a report has; deeper levels
 /// (none today) are indented a level at a time.
@@ -19,6 +29,15 @@ pub(super) struct Pretty {
 }
 
 impl Pretty {
+    /// The formatter for a value `depth` levels deep in a report, its first line already
+    /// written by its parent.
+    fn at_depth(depth: usize) -> Pretty {
+        Pretty {
+            depth,
+            has_value: false,
+        }
+    }
+
     /// A line break (after a comma unless `first`) indented to the current depth.
     fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
         let start = usize::from(first);
@@ -93,10 +112,89 @@ impl Formatter for Pretty {
     }
 }
 
+/// `value` written to `out` as it stands `depth` levels deep in a report.
+fn write_at_depth(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Pretty::at_depth(depth));
+    value
+        .serialize(&mut serializer)
+        .expect("a report holds only strings, numbers and dates, which always serialize");
+}
+
+impl GoalReport {
+    /// The goal's JSON exactly as it stands in the report's ([`Report::to_json`]),
+    /// indented for its place in `goals`.
+    pub(crate) fn json_in_report(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_at_depth(&mut out, self, GOAL_DEPTH);
+        out
+    }
+}
+
+impl Report {
+    /// [`Report::to_json`], byte for byte, with the JSON of each goal given, in the order
+    /// of `goals`, by `goals` (each one's [`GoalReport::json_in_report`]); the rest of the
+    /// report is serialized here. Each field of the report is named, as `serde` orders
+    /// them, so that a field added to it is a compile error here until it is written.
+    pub(crate) fn json_of_goals(&self, goals: &[&[u8]]) -> Vec<u8> {
+        let Report {
+            today,
+            // Not serialized.
+            rules: _,
+            timelines: _,
+            goals: _,
+            loose_tasks,
+            diagnostics,
+            activity,
+            needs_now,
+        } = self;
+        // The fields after the goals first, so that the file is made in a buffer of its
+        // size: one grown as it is filled copied the 14 MB of a 10,000-file journal's
+        // goals again.
+        let mut after_goals = Vec::new();
+        field(&mut after_goals, "loose_tasks", loose_tasks, false);
+        field(&mut after_goals, "diagnostics", diagnostics, false);
+        field(&mut after_goals, "activity", activity, false);
+        field(&mut after_goals, "needs_now", needs_now, false);
+        after_goals.extend_from_slice(b"\n}\n");
+        let goals_len: usize = goals.iter().map(|goal| goal.len() + b",\n    ".len()).sum();
+        let mut out = Vec::with_capacity(64 + goals_len + after_goals.len());
+        out.push(b'{');
+        field(&mut out, "today", today, true);
+        field_name(&mut out, "goals", false);
+        if goals.is_empty() {
+            out.extend_from_slice(b"[]");
+        } else {
+            out.push(b'[');
+            for (index, goal) in goals.iter().enumerate() {
+                let before: &[u8] = if index == 0 { b"\n    " } else { b",\n    " };
+                out.extend_from_slice(before);
+                out.extend_from_slice(goal);
+            }
+            out.extend_from_slice(b"\n  ]");
+        }
+        out.extend_from_slice(&after_goals);
+        out
+    }
+}
+
+/// A key of the report's top object, and a comma before it unless it is the `first`.
+fn field_name(out: &mut Vec<u8>, name: &str, first: bool) {
+    let before: &[u8] = if first { b"\n  \"" } else { b",\n  \"" };
+    out.extend_from_slice(before);
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// A key and value of the report's top object.
+fn field(out: &mut Vec<u8>, name: &str, value: &impl Serialize, first: bool) {
+    field_name(out, name, first);
+    write_at_depth(out, value, 1);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
+    use crate::testing::report;
 
     fn ours(value: &impl Serialize) -> String {
         let mut out = Vec::new();
@@ -118,6 +216,28 @@ mod tests {
             deep,
         ] {
             assert_eq!(ours(&value), serde_json::to_string_pretty(&value).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_report_of_goals_made_apart_is_its_json() {
+        let goal = "---\ngoal: Ship \"it\"\ndue: 2026-03-01\n---\n- [x] plan ✅ 2026-01-05\n- [ ] launch\n";
+        let entry = "- [x] logo #ship-it\n## Wins\n- demo\n";
+        for files in [
+            vec![],
+            vec![("g.md", goal)],
+            vec![("g.md", goal), ("h.md", goal), ("2026-01-20.md", entry)],
+            vec![("2026-01-20.md", "- [ ] loose\n")],
+        ] {
+            let report = report(&files, "2026-02-01");
+            let goals: Vec<Vec<u8>> = report
+                .goals
+                .iter()
+                .map(GoalReport::json_in_report)
+                .collect();
+            let goals: Vec<&[u8]> = goals.iter().map(Vec::as_slice).collect();
+            let json = String::from_utf8(report.json_of_goals(&goals)).unwrap();
+            assert_eq!(json, report.to_json(), "{files:?}");
         }
     }
 }

@@ -184,7 +184,7 @@ pub(crate) fn outputs<'a>(
     };
     let mut pages = Vec::with_capacity(4 + report.goals.len() + reviews.len());
     pages.push(Page {
-        template: "index",
+        template: INDEX_TEMPLATE,
         path: "index".to_string(),
         data: PageData::Index(Arc::clone(report)),
     });
@@ -283,6 +283,9 @@ pub(crate) fn template_file(template: &str, format: Format) -> String {
 
 /// The template of review pages.
 pub(crate) const REVIEW_TEMPLATE: &str = "review";
+
+/// The template of the index page.
+pub(crate) const INDEX_TEMPLATE: &str = "index";
 
 /// The page of the review labelled `label`, relative to the output folder, without
 /// extension.

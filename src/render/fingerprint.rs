@@ -9,6 +9,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3Default;
 
+use crate::analyse::review::GoalHashes;
 use crate::analyse::{GoalReport, Report};
 use crate::hash::data_hash;
 use crate::plan::{self, Format, Page, PageData};
@@ -17,14 +18,13 @@ use crate::share::Shared;
 use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
-/// templates in `overrides`; `goal_hashes` are the hashes of its whole goals
-/// (`analyse::review::goal_hashes`). Computed on
-/// every core; a goal is hashed once, not again for each page that shows it as a parent
-/// or child.
+/// templates in `overrides`; `hashes` are its goals' (`analyse::review::goal_hashes`).
+/// Computed on every core; a goal is hashed once, not again for each page that shows it
+/// as a parent or child.
 pub(super) fn fingerprints(
     pages: &[Page],
     report: &Report,
-    goal_hashes: &[u64],
+    hashes: &GoalHashes,
     overrides: Option<&Path>,
 ) -> Vec<u64> {
     let mut by_template: HashMap<&str, u64> = HashMap::new();
@@ -34,7 +34,14 @@ pub(super) fn fingerprints(
             templates::fingerprint(overrides, names)
         });
     }
-    let report_hash = report_hash(report, goal_hashes);
+    let goal_hashes = &hashes.whole;
+    let json_hash = report_hash(report, goal_hashes);
+    // Not the index's own when the journal has index templates of its own, which may.
+    let index_hash = if templates::all_shipped(overrides, index_templates()) {
+        report_hash(report, &hashes.for_reviews)
+    } else {
+        json_hash
+    };
     let goal_hashes: HashMap<&str, u64> = report
         .goals
         .iter()
@@ -46,7 +53,8 @@ pub(super) fn fingerprints(
         .par_iter()
         .map(|page| {
             let data = match &page.data {
-                PageData::Index(_) | PageData::Json(_) => report_hash,
+                PageData::Index(_) => index_hash,
+                PageData::Json(_) => json_hash,
                 PageData::Calendar { today, events } => data_hash(&(today, events)),
                 PageData::Goal {
                     today,
@@ -82,9 +90,23 @@ pub(super) fn fingerprints(
         .collect()
 }
 
+/// The templates of the index page, in each of its formats.
+fn index_templates() -> impl Iterator<Item = String> {
+    plan::TEMPLATE_FORMATS
+        .iter()
+        .map(|&format| plan::template_file(plan::INDEX_TEMPLATE, format))
+}
+
 /// The hash of everything the index and the JSON show of `report`, with each goal's
 /// hash (`goal_hashes`, made on every core) standing for the goal: the goals are not
-/// hashed a second time, on one core. Naming every field, as `share` does, makes a field
+/// hashed a second time, on one core. The JSON's is made from the whole goals' hashes;
+/// the index's, when its templates are trailmark's own, from the goals' hashes without
+/// the entries that mention them (`GoalHashes::for_reviews`): those templates show no
+/// goal's entries, and an edit of the text of an entry that mentions a goal changes the
+/// goal's entries, so the index is not rendered again for it (20 ms of
+/// CPU of about 180 for such an edit in `watch` at 10,000 files), unless what the index
+/// shows of a goal changed too. A journal's own index template may show them, and then
+/// its index is fingerprinted with the whole goals. Naming every field, as `share` does, makes a field
 /// added to the report a compile error here until it is hashed or said to be unshown.
 fn report_hash(report: &Report, goal_hashes: &[u64]) -> u64 {
     let Report {
@@ -145,4 +167,64 @@ pub(super) fn templates_fingerprint(
         .iter()
         .map(|&format| plan::template_file(template, format));
     templates::fingerprint(overrides, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::analyse::review::goal_hashes;
+    use crate::render::templates::{Purpose, shipped};
+    use crate::testing::report;
+
+    const GOAL: &str = "---\ngoal: Ship\n---\n- [ ] launch\n";
+
+    /// The fingerprints of the index and the JSON of the journal of the goal `ship.md`
+    /// and an entry mentioning it with `words`, with the journal's templates in
+    /// `overrides`.
+    fn index_and_json(words: &str, overrides: Option<&Path>) -> (u64, u64) {
+        let entry = format!("Worked on [[Ship]]: {words}.\n");
+        let report = Arc::new(report(
+            &[("ship.md", GOAL), ("2026-01-20.md", &entry)],
+            "2026-02-01",
+        ));
+        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None);
+        let pages = &outputs.pages[..2];
+        assert!(matches!(pages[0].data, PageData::Index(_)));
+        assert!(matches!(pages[1].data, PageData::Json(_)));
+        let prints = fingerprints(pages, &report, &goal_hashes(&report), overrides);
+        (prints[0], prints[1])
+    }
+
+    #[test]
+    fn the_index_is_not_made_again_when_only_entries_of_goals_change() {
+        let (index, json) = index_and_json("the plan", None);
+        let (edited_index, edited_json) = index_and_json("the budget", None);
+        assert_ne!(json, edited_json, "the JSON shows the entries");
+        assert_eq!(index, edited_index, "trailmark's index shows no entries");
+    }
+
+    #[test]
+    fn a_journals_own_index_is_made_again_when_entries_of_goals_change() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(
+            folder.path().join("index.md"),
+            "{% for g in report.goals %}{{ g.entries }}{% endfor %}",
+        )
+        .unwrap();
+        let (index, _) = index_and_json("the plan", Some(folder.path()));
+        let (edited_index, _) = index_and_json("the budget", Some(folder.path()));
+        assert_ne!(index, edited_index, "its own template may show them");
+    }
+
+    /// What lets the index's fingerprint leave the goals' entries out: no template of
+    /// trailmark's index reads them.
+    #[test]
+    fn trailmarks_index_templates_read_no_entries() {
+        for name in index_templates().chain(["base.html".to_string()]) {
+            let text = shipped(&name, Purpose::Report).expect("a shipped template");
+            assert!(!text.contains("entries"), "{name} reads entries");
+        }
+    }
 }

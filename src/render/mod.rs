@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use minijinja::{Environment, Value};
 
 use crate::analyse::Report;
-use crate::analyse::review::Review;
+use crate::analyse::review::{GoalHashes, Review};
 use crate::error::Error;
 use crate::plan::{self, Format, Page, PageData};
 use crate::share::Shared;
@@ -47,12 +47,12 @@ impl Renderer {
     /// The fingerprint of each of `pages` (of `report`), in order: equal fingerprints
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
-    /// `goal_hashes` are the whole goals' hashes (`analyse::review::goal_hashes`).
+    /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`).
     pub(crate) fn fingerprints(
         &self,
         pages: &[Page],
         report: &Report,
-        goal_hashes: &[u64],
+        goal_hashes: &GoalHashes,
     ) -> Vec<u64> {
         fingerprint::fingerprints(pages, report, goal_hashes, self.overrides.as_deref())
     }

@@ -133,7 +133,7 @@ const SHIPPED: [(&str, Purpose, &str); 20] = [
 ];
 
 /// The shipped template `name` for `purpose`.
-fn shipped(name: &str, purpose: Purpose) -> Option<&'static str> {
+pub(super) fn shipped(name: &str, purpose: Purpose) -> Option<&'static str> {
     SHIPPED
         .iter()
         .find(|(shipped, of, _)| *shipped == name && *of == purpose)
@@ -256,6 +256,15 @@ pub(super) fn fingerprint(
     own.sort();
     own.hash(&mut hasher);
     hasher.finish()
+}
+
+/// Whether the templates `names` and all they load are trailmark's own: the journal has
+/// none of them in its templates folder `overrides`.
+pub(super) fn all_shipped(
+    overrides: Option<&Path>,
+    names: impl IntoIterator<Item = String>,
+) -> bool {
+    overrides.is_none_or(|folder| own_templates_used(folder, names).is_empty())
 }
 
 /// The journal's own templates in `folder` (file name and bytes) that the templates
