@@ -6,10 +6,8 @@
 
 mod cadence;
 
-use serde_saphyr::Spanned;
-
-use super::text::{LineIndex, to_u32};
-use super::yaml::{self, Node};
+use super::text::LineIndex;
+use super::yaml::{self, Node, Place, Spanned};
 use super::{CheckinDecl, GoalDecl, GoalStatus, Horizon, Located, Metric, MetricLog, Share};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
@@ -473,12 +471,10 @@ impl Reader<'_> {
         self.error(position, format!("{what}; found {found}"));
     }
 
-    fn position(&self, location: &serde_saphyr::Location) -> Position {
-        let line = to_u32(usize::try_from(location.line()).unwrap_or(usize::MAX));
-        let column = to_u32(usize::try_from(location.column()).unwrap_or(usize::MAX));
+    fn position(&self, place: &Place) -> Position {
         Position::new(
-            self.first_line.saturating_add(line.max(1) - 1),
-            column.max(1),
+            self.first_line.saturating_add(place.line.max(1) - 1),
+            place.column.max(1),
         )
     }
 

@@ -1,10 +1,8 @@
 //! A goal's `cadence:` and `pauses:`, and an entry's `checkins:`: the front-matter of rate
 //! goals (docs/FORMAT.md, "Cadence goals").
 
-use serde_saphyr::Spanned;
-
 use super::Reader;
-use super::yaml::Node;
+use super::yaml::{Node, Spanned};
 use crate::document::{Cadence, CheckinDecl, Pause, Per};
 
 impl Reader<'_> {
