@@ -12,8 +12,8 @@
 //! and prints that report when its key is equal, the manifest records the report with
 //! that fingerprint, and the file has the size and modification time it was written with
 //! (as a build trusts it before writing it again).
-//! Anything else, and it reads the journal as usual: a missing, old, foreign or damaged
-//! key is never an error.
+//! Anything else, and it reads the journal as usual, from that same walk and those stamps
+//! ([`Walked`]): a missing, old, foreign or damaged key is never an error.
 //!
 //! No key is written (and an old one is removed) when the answer could change without a
 //! file's stamp changing: when some file was modified too recently to trust its stamp
