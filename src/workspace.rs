@@ -259,6 +259,25 @@ impl Workspace {
     pub(crate) fn refresh_with_buffers(&mut self, buffers: &HashMap<String, String>) -> Refresh {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
+        self.refresh_found(&root, found, None, buffers)
+    }
+
+    /// [`Workspace::refresh`] from the walk and stamps [`Workspace::saved_status`] made
+    /// when it had no answer: the journal is not walked, nor its files stat'ed, again.
+    pub(crate) fn refresh_walked(&mut self, walked: saved_status::Walked) -> Refresh {
+        let root = paths::resolve(&self.root);
+        self.refresh_found(&root, walked.found, Some(walked.stamps), &HashMap::new())
+    }
+
+    /// [`Workspace::refresh_with_buffers`] with the files a walk `found`, and their
+    /// `stamps` (in the walk's order) when they were stat'ed already.
+    fn refresh_found(
+        &mut self,
+        root: &Path,
+        found: discover::Found,
+        stamps: Option<Vec<Option<FileStamp>>>,
+        buffers: &HashMap<String, String>,
+    ) -> Refresh {
         self.walk_diagnostics = found.diagnostics;
         // The documents are brought up to date where they are, and new files parsed
         // into a list of their own: no second list of every document (nor a map of
@@ -266,28 +285,39 @@ impl Workspace {
         // server's peak memory.
         let mut documents = std::mem::take(&mut self.journal.documents);
         let (new_files, gone) = match_files(&mut documents, found.files);
+        let (known_stamps, added_stamps) = match stamps {
+            Some(stamps) => split_stamps(&documents, &new_files, stamps),
+            None => (Vec::new(), Vec::new()),
+        };
         let options = &self.config.parse;
         let files = &self.files;
-        let examine = |document: &mut Document, known: bool| {
+        // `walked` is the file's stamp when the walk stat'ed it already.
+        let examine = |document: &mut Document, known: bool, walked: Option<&Option<FileStamp>>| {
             let last = files.get(&document.path).copied();
             match buffers.get(&document.path) {
                 Some(text) => examine_buffer(document, text, known, options),
-                None => examine_file(&root, document, known, last, options),
+                None => {
+                    let stamp =
+                        walked.map_or_else(|| stamp_of(root, &document.path), |&stamp| stamp);
+                    examine_file(root, document, known, last, stamp, options)
+                }
             }
         };
         // Files are checked, read and parsed on every core.
         let examined: Vec<Examined> = documents
             .par_iter_mut()
-            .map(|document| examine(document, true))
+            .enumerate()
+            .map(|(at, document)| examine(document, true, known_stamps.get(at)))
             .collect();
         let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = new_files
             .par_iter()
-            .map(|path| {
+            .enumerate()
+            .map(|(at, path)| {
                 let mut document = Document {
                     path: path.clone(),
                     ..Document::default()
                 };
-                let examined = examine(&mut document, false);
+                let examined = examine(&mut document, false, added_stamps.get(at));
                 (document, examined)
             })
             .unzip();
@@ -311,7 +341,7 @@ impl Workspace {
             documents.append(&mut added);
             documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         }
-        self.relink(&root, documents);
+        self.relink(root, documents);
         refresh
     }
 
@@ -345,7 +375,8 @@ impl Workspace {
             };
             let last = self.files.get(path).copied();
             let document = &mut documents[index];
-            let examined = examine_file(&root, document, true, last, &self.config.parse);
+            let stamp = stamp_of(&root, path);
+            let examined = examine_file(&root, document, true, last, stamp, &self.config.parse);
             if examined.last_read.is_none() && !root.join(path).exists() {
                 documents.remove(index);
                 self.forget(path.clone(), &mut refresh);
@@ -429,7 +460,8 @@ impl Workspace {
                 self.files.remove(&document.path);
                 examine_buffer(document, text, true, options);
             } else if !self.files.contains_key(&document.path) {
-                let examined = examine_file(&root, document, true, None, options);
+                let stamp = stamp_of(&root, &document.path);
+                let examined = examine_file(&root, document, true, None, stamp, options);
                 if let Some(last_read) = examined.last_read {
                     self.files.insert(document.path.clone(), last_read);
                 }
@@ -890,22 +922,54 @@ fn match_files(documents: &mut Vec<Document>, found: Vec<String>) -> (Vec<String
     (added, gone)
 }
 
+/// The walk's `stamps`, in the order of its files, split between `documents` and the
+/// `added` files: both sorted, and together the walk's files.
+fn split_stamps(
+    documents: &[Document],
+    added: &[String],
+    stamps: Vec<Option<FileStamp>>,
+) -> (Vec<Option<FileStamp>>, Vec<Option<FileStamp>>) {
+    let mut known_stamps = Vec::with_capacity(documents.len());
+    let mut added_stamps = Vec::with_capacity(added.len());
+    let mut added = added.iter().peekable();
+    let mut documents = documents.iter().peekable();
+    for stamp in stamps {
+        let is_added = match (added.peek(), documents.peek()) {
+            (Some(path), Some(document)) => **path < document.path,
+            (next_added, _) => next_added.is_some(),
+        };
+        if is_added {
+            added.next();
+            added_stamps.push(stamp);
+        } else {
+            documents.next();
+            known_stamps.push(stamp);
+        }
+    }
+    (known_stamps, added_stamps)
+}
+
+/// The stamp of the file at `path` in `root`, of the link itself, not what it points
+/// to: a file swapped for a link is refused by the read, never taken for unchanged.
+fn stamp_of(root: &Path, path: &str) -> Option<FileStamp> {
+    std::fs::symlink_metadata(root.join(path))
+        .ok()
+        .map(|metadata| FileStamp::of(&metadata))
+}
+
 /// Brings `document`, of the file at its path, up to date: the document last read from
-/// that file when `known` (else a new file's, empty but for its path). The file is read
-/// and parsed unless its stamp, or else its content hash, shows the document is current.
+/// that file when `known` (else a new file's, empty but for its path). The file, with
+/// `stamp` (see [`stamp_of`]) taken before, is read and parsed unless its stamp, or else
+/// its content hash, shows the document is current.
 fn examine_file(
     root: &Path,
     document: &mut Document,
     known: bool,
     last: Option<LastRead>,
+    stamp: Option<FileStamp>,
     options: &ParseOptions,
 ) -> Examined {
     let path = document.path.as_str();
-    // The link itself, not what it points to: a file swapped for a link is refused by the
-    // read below, never taken for unchanged.
-    let stamp = std::fs::symlink_metadata(root.join(path))
-        .ok()
-        .map(|metadata| FileStamp::of(&metadata));
     let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
         if last.settled && last.stamp == stamp);
     if known && unchanged_stamp {
@@ -1347,6 +1411,29 @@ mod tests {
             assert_eq!(added, ["a.md", "c.md", "g.md"]);
             assert_eq!(gone, ["d.md"]);
         }
+    }
+
+    /// `status --json` hands its walk's stamps to the refresh: each must reach its own
+    /// file, whether the file was known or is new.
+    #[test]
+    fn the_walks_stamps_go_to_the_files_they_were_taken_of() {
+        let documents: Vec<Document> = ["b.md", "f.md"]
+            .map(|path| Document {
+                path: path.to_string(),
+                ..Document::default()
+            })
+            .into();
+        let added = ["a.md", "c.md", "g.md"].map(String::from);
+        // The walk's files, a.md to g.md, each stamped with its place in the walk.
+        let stamps = (0..5)
+            .map(|len| Some(FileStamp { len, modified: 1 }))
+            .collect();
+        let (known, new) = split_stamps(&documents, &added, stamps);
+        let lens = |stamps: Vec<Option<FileStamp>>| -> Vec<u64> {
+            stamps.into_iter().map(|stamp| stamp.unwrap().len).collect()
+        };
+        assert_eq!(lens(known), [1, 3]);
+        assert_eq!(lens(new), [0, 2, 4]);
     }
 
     #[test]

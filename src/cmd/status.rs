@@ -8,15 +8,19 @@ use crate::workspace::Workspace;
 pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
     let today = journal.today();
     let mut workspace = Workspace::open(&journal.dir, journal.out.as_deref())?;
-    if json
-        && journal.cache.read
-        && let Some(saved) = workspace.saved_status(today)
-    {
-        // The last build's `trailmark.json`, made from the same files for the same day.
-        return term::print_file(saved);
-    }
+    let walked = match json && journal.cache.read {
+        true => match workspace.saved_status(today) {
+            // The last build's `trailmark.json`, made from the same files for the same day.
+            Ok(saved) => return term::print_file(saved),
+            Err(walked) => Some(walked),
+        },
+        false => None,
+    };
     journal.start_from_cache(&mut workspace);
-    workspace.refresh();
+    match walked {
+        Some(walked) => workspace.refresh_walked(walked),
+        None => workspace.refresh(),
+    };
     let report = workspace.analyse(today);
     super::leave_to_exit(workspace);
     let printed = if json {

@@ -12,8 +12,8 @@
 //! and prints that report when its key is equal, the manifest records the report with
 //! that fingerprint, and the file has the size and modification time it was written with
 //! (as a build trusts it before writing it again).
-//! Anything else, and it reads the journal as usual: a missing, old, foreign or damaged
-//! key is never an error.
+//! Anything else, and it reads the journal as usual, from that same walk and those stamps
+//! ([`Walked`]): a missing, old, foreign or damaged key is never an error.
 //!
 //! No key is written (and an old one is removed) when the answer could change without a
 //! file's stamp changing: when some file was modified too recently to trust its stamp
@@ -32,7 +32,7 @@ use crate::diagnostic::Diagnostic;
 use crate::hash::{content_hash, data_hash};
 use crate::paths::{self, FileStamp};
 use crate::plan::{self, Format};
-use crate::{fsread, git, write};
+use crate::{discover, fsread, git, write};
 
 /// The name of the key, in the output folder.
 pub(crate) const KEY_FILE: &str = ".trailmark-status";
@@ -119,31 +119,47 @@ pub(super) fn answer(
     write::recorded_report(out, &found.report, found.fingerprint)
 }
 
+/// The journal's files as [`Workspace::saved_status`] found them, each with its stamp
+/// (none when it could not be stat'ed), for the refresh that follows when there was no
+/// saved answer: the journal is then walked and its files stat'ed once, not twice (a
+/// fifth of `status --json` after an edit at 100,000 files).
+pub(crate) struct Walked {
+    pub(super) found: discover::Found,
+    /// In the order of `found.files`.
+    pub(super) stamps: Vec<Option<FileStamp>>,
+}
+
 impl Workspace {
     /// What `status --json` prints for `today`, when the last build wrote it and nothing
     /// it depends on changed since (see this module): found by a walk and a stat of
-    /// every file, without reading any. `None` otherwise.
-    pub(crate) fn saved_status(&self, today: Date) -> Option<std::fs::File> {
+    /// every file, without reading any. Otherwise that walk, for
+    /// [`Workspace::refresh_walked`].
+    pub(crate) fn saved_status(&self, today: Date) -> Result<File, Walked> {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
-        let files: Vec<(&str, u64, u64)> = found
+        let stamps: Vec<Option<FileStamp>> = found
             .files
             .par_iter()
-            .map(|path| {
-                let metadata = std::fs::symlink_metadata(root.join(path)).ok()?;
-                let stamp = FileStamp::of(&metadata);
-                Some((path.as_str(), stamp.len, stamp.modified))
-            })
-            .collect::<Option<_>>()?;
-        let inputs = inputs(
-            &root,
-            self.config_text.as_deref(),
-            &files,
-            &found.diagnostics,
-        );
-        // Brought up to date as `analyse` would, when the build's analysis read it.
-        let history = || git::update(&self.root, self.cached_history()).state_hash();
-        answer(&self.out, inputs, today, history)
+            .map(|path| super::stamp_of(&root, path))
+            .collect();
+        let files: Option<Vec<(&str, u64, u64)>> = found
+            .files
+            .iter()
+            .zip(&stamps)
+            .map(|(path, stamp)| stamp.map(|stamp| (path.as_str(), stamp.len, stamp.modified)))
+            .collect();
+        let answered = files.and_then(|files| {
+            let inputs = inputs(
+                &root,
+                self.config_text.as_deref(),
+                &files,
+                &found.diagnostics,
+            );
+            // Brought up to date as `analyse` would, when the build's analysis read it.
+            let history = || git::update(&self.root, self.cached_history()).state_hash();
+            answer(&self.out, inputs, today, history)
+        });
+        answered.ok_or(Walked { found, stamps })
     }
 
     /// The key that lets `status --json` print this build's JSON report (see

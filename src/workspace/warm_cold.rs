@@ -133,12 +133,21 @@ fn make(root: &Path, change: &Change, step: usize, today: &mut Date) -> Option<P
 /// or warm (from what the last build into `out` kept).
 fn run(root: &Path, out: &Path, today: Date, warm: bool) -> (String, BTreeMap<PathBuf, Vec<u8>>) {
     let mut workspace = Workspace::open(root, Some(out)).unwrap();
-    let saved = warm.then(|| workspace.saved_status(today)).flatten();
+    let saved = warm.then(|| workspace.saved_status(today));
     if warm {
         // Ignored (with a note) only after a change of the parse settings.
         workspace.use_cache();
     }
-    workspace.refresh();
+    let saved = match saved {
+        Some(Err(walked)) => {
+            workspace.refresh_walked(walked);
+            None
+        }
+        saved => {
+            workspace.refresh();
+            saved.and_then(Result::ok)
+        }
+    };
     let status = workspace.analyse(today).to_json();
     if let Some(mut saved) = saved {
         let mut bytes = Vec::new();
