@@ -399,7 +399,7 @@ impl Workspace {
         if before != examined.last_read {
             self.count_differing();
         }
-        if let Freshness::Changed = examined.freshness {
+        if examined.changed {
             refresh.changed.push(path.to_owned());
         }
     }
@@ -889,10 +889,11 @@ fn planned_reports<'a>(
     (planned, now_known)
 }
 
-/// What [`examine_file`] found of one file: whether its document is new or changed,
-/// and the stamp to remember (none when it could not be read).
+/// What [`examine_file`] found of one file: whether the document it had was changed
+/// (a new file's never is: the refresh lists new files itself), and the stamp to
+/// remember (none when it could not be read).
 struct Examined {
-    freshness: Freshness,
+    changed: bool,
     last_read: Option<LastRead>,
 }
 
@@ -974,21 +975,16 @@ fn examine_file(
         if last.settled && last.stamp == stamp);
     if known && unchanged_stamp {
         return Examined {
-            freshness: Freshness::Unchanged,
+            changed: false,
             last_read: last,
         };
     }
-    let freshness = if known {
-        Freshness::Changed
-    } else {
-        Freshness::Added
-    };
     let bytes = match document::read(root, path) {
         Ok(bytes) => bytes,
         Err(message) => {
             *document = document::unreadable(path, message);
             return Examined {
-                freshness,
+                changed: known,
                 last_read: None,
             };
         }
@@ -1002,14 +998,14 @@ fn examine_file(
     let settled = stamp
         .age(SystemTime::now())
         .is_some_and(|age| age > RACY_WINDOW);
-    let freshness = if known && last.is_some_and(|last| last.content == content) {
-        Freshness::Unchanged
+    let changed = if known && last.is_some_and(|last| last.content == content) {
+        false
     } else {
         *document = document::parse(path, &bytes, options);
-        freshness
+        known
     };
     Examined {
-        freshness,
+        changed,
         last_read: Some(LastRead {
             stamp,
             content,
@@ -1028,19 +1024,9 @@ fn examine_buffer(
 ) -> Examined {
     *document = document::parse(&document.path, text.as_bytes(), options);
     Examined {
-        freshness: if known {
-            Freshness::Changed
-        } else {
-            Freshness::Added
-        },
+        changed: known,
         last_read: None,
     }
-}
-
-enum Freshness {
-    Unchanged,
-    Added,
-    Changed,
 }
 
 #[cfg(test)]

@@ -8,13 +8,14 @@ use crate::workspace::Workspace;
 pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
     let today = journal.today();
     let mut workspace = Workspace::open(&journal.dir, journal.out.as_deref())?;
-    let walked = match json && journal.cache.read {
-        true => match workspace.saved_status(today) {
+    let walked = if json && journal.cache.read {
+        match workspace.saved_status(today) {
             // The last build's `trailmark.json`, made from the same files for the same day.
             Ok(saved) => return term::print_file(saved),
             Err(walked) => Some(walked),
-        },
-        false => None,
+        }
+    } else {
+        None
     };
     journal.start_from_cache(&mut workspace);
     match walked {
