@@ -5,6 +5,7 @@ use crate::analyse::{GoalReport, Report};
 use crate::dates::Date;
 use crate::diagnostic::{Position, Severity};
 use crate::document::GoalStatus;
+use std::sync::Arc;
 
 /// Advice on making a goal SMART; never an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub(crate) fn smart_hints(report: &Report) -> Vec<Hint> {
 }
 
 /// [`smart_hints`] for `goals` alone, as of `today`.
-pub(crate) fn goal_hints(goals: &[GoalReport], today: Date) -> Vec<Hint> {
+pub(crate) fn goal_hints(goals: &[Arc<GoalReport>], today: Date) -> Vec<Hint> {
     let mut hints = Vec::new();
     for goal in goals {
         if goal.status.is_final() {

@@ -284,6 +284,7 @@ impl Watch {
         // Watching starts before the first build, so that no change made during it is lost.
         let mut watcher = self.start_watcher(&mut on_event)?;
         self.workspace.keep_json_pieces();
+        self.workspace.keep_analysis();
         self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;
         // The first build wrote the documents cache; the rebuilds leave it until the end.
         self.workspace.defer_documents_cache();

@@ -15,6 +15,7 @@
 
 mod cache;
 mod json_pieces;
+mod last_analysis;
 mod reviews;
 mod saved_status;
 #[cfg(test)]
@@ -44,6 +45,7 @@ use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
 use json_pieces::{JsonMaking, JsonPieces};
+use last_analysis::LastAnalysis;
 use reviews::{KnownReviews, ReviewPlan, known_review};
 
 /// A file modified this recently may be modified again within the same tick of the file
@@ -85,6 +87,9 @@ pub(crate) struct Workspace {
     /// Each goal's JSON as the last `trailmark.json` had it (see [`json_pieces`]); `None`
     /// unless [`Workspace::keep_json_pieces`].
     json_pieces: Option<JsonPieces>,
+    /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
+    /// [`Workspace::keep_analysis`].
+    last_analysis: Option<LastAnalysis>,
 }
 
 /// What a file looked like when it was last read.
@@ -158,6 +163,7 @@ impl Workspace {
             documents_cache_deferred: false,
             differs_from_cache: None,
             json_pieces: None,
+            last_analysis: None,
         })
     }
 
@@ -225,6 +231,9 @@ impl Workspace {
         }
         self.config = config;
         self.config_text = text;
+        if let Some(last) = &mut self.last_analysis {
+            last.forget();
+        }
         Ok(true)
     }
 
@@ -341,7 +350,8 @@ impl Workspace {
             documents.append(&mut added);
             documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         }
-        self.relink(root, documents);
+        let touched: Vec<&str> = refresh.touched().collect();
+        self.relink(root, documents, &touched);
         refresh
     }
 
@@ -384,7 +394,8 @@ impl Workspace {
                 self.remember(path, examined, &mut refresh);
             }
         }
-        self.relink(&root, documents);
+        let touched: Vec<&str> = refresh.touched().collect();
+        self.relink(&root, documents, &touched);
         refresh
     }
 
@@ -422,7 +433,8 @@ impl Workspace {
     /// order, and hashes what they were read from for the saved status (`None` when
     /// some file had not settled or could not be read: no stamp vouches for its content).
     /// Linking is cheap next to parsing and keeps one way of building the model.
-    fn relink(&mut self, root: &Path, documents: Vec<Document>) {
+    /// `touched` are the files read again (added, changed or gone).
+    fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
         let settled: Option<Vec<(&str, u64, u64)>> = documents
             .iter()
             .map(|document| {
@@ -438,10 +450,18 @@ impl Workspace {
                 &self.walk_diagnostics,
             )
         });
+        if let Some(last) = &mut self.last_analysis {
+            // What the files gave to goals before, while the last model is here to say.
+            last.note_files(&self.journal, &documents, touched);
+        }
         // The last model goes before the next is linked: watch and the language server
         // would otherwise hold both.
         self.journal = Journal::default();
         self.journal = model::build(documents, self.config.warnings);
+        if let Some(last) = &mut self.last_analysis {
+            last.linked(&self.journal.documents);
+            last.note_files(&self.journal, &self.journal.documents, touched);
+        }
         let walked = self.walk_diagnostics.iter().cloned();
         self.journal.diagnostics.extend(walked);
     }
@@ -454,7 +474,8 @@ impl Workspace {
         let root = paths::resolve(&self.root);
         let options = &self.config.parse;
         let mut documents = std::mem::take(&mut self.journal.documents);
-        for document in &mut documents {
+        let mut touched = Vec::new();
+        for (index, document) in documents.iter_mut().enumerate() {
             if let Some(text) = buffers.get(&document.path) {
                 // Not remembered as the file's last read, as in a full refresh.
                 self.files.remove(&document.path);
@@ -465,21 +486,36 @@ impl Workspace {
                 if let Some(last_read) = examined.last_read {
                     self.files.insert(document.path.clone(), last_read);
                 }
+            } else {
+                continue;
             }
+            touched.push(index);
         }
-        self.relink(&root, documents);
+        let touched_paths: Vec<String> = (touched.iter())
+            .map(|&index| documents[index].path.clone())
+            .collect();
+        let touched: Vec<&str> = touched_paths.iter().map(String::as_str).collect();
+        self.relink(&root, documents, &touched);
     }
 
     /// The journal analysed as of `today`.
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
         self.update_history();
         let no_history = git::History::default();
-        analyse::analyse(
-            &self.journal,
-            self.history.as_ref().unwrap_or(&no_history),
-            today,
-            &self.config.rules,
-        )
+        let history = self.history.as_ref().unwrap_or(&no_history);
+        let rules = &self.config.rules;
+        let Some(last) = &mut self.last_analysis else {
+            return analyse::analyse(&self.journal, history, today, rules);
+        };
+        let dating = self.history.as_ref().map(git::History::dating);
+        let report = match last.changed(&self.journal, today, rules, dating.as_ref()) {
+            Some((report, changed)) => {
+                analyse::again(&self.journal, history, today, rules, report, changed)
+            }
+            None => analyse::analyse(&self.journal, history, today, rules),
+        };
+        last.keep(&report, today, *rules, dating, &self.journal.documents);
+        report
     }
 
     /// Writes every report into the output folder: goals, and a review of every period
@@ -612,6 +648,14 @@ impl Workspace {
     /// without holding a copy of it in pieces (14 MB at 10,000 files).
     pub(crate) fn keep_json_pieces(&mut self) {
         self.json_pieces.get_or_insert_default();
+    }
+
+    /// From now on the workspace keeps its last analysis, and the next one makes again
+    /// only the goals the files read since gave anything to (see [`last_analysis`]): what
+    /// a workspace that analyses again after each edit wants (`watch`, `trailmark lsp`);
+    /// a command that analyses once has nothing to keep it for.
+    pub(crate) fn keep_analysis(&mut self) {
+        self.last_analysis.get_or_insert_default();
     }
 
     /// Writes the documents cache if what it records changed since it was written, under
@@ -1138,6 +1182,7 @@ mod tests {
         let mut kept = Workspace::open(&root, Some(&kept_out)).unwrap();
         kept.defer_documents_cache();
         kept.keep_json_pieces();
+        kept.keep_analysis();
         let mut fresh_builds = 0;
         let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
         let mut check = |step: &str| {
@@ -1196,6 +1241,18 @@ mod tests {
             "- [x] logo #site\n## Wins\n- demo went very well\n## Lessons\n- ask early\n",
         );
         check("a win reworded");
+        write(
+            "2026-01-20.md",
+            "- [ ] logo #launch\n- [ ] call the printer\n## Wins\n- demo went very well #launch\n",
+        );
+        check(
+            "a milestone of an entry moved to another goal, a task of no goal added, a goal mentioned",
+        );
+        write(
+            "2026-01-20.md",
+            "- [x] logo #site\n## Wins\n- demo went very well\n## Lessons\n- ask early\n",
+        );
+        check("as it was");
         fs::rename(root.join("2026-02-03.md"), root.join("2026-03-02.md")).unwrap();
         check("an entry moved to another week, month and quarter");
         write(

@@ -11,6 +11,7 @@
 //! that read best side by side. Its tests are in `cadence/tests.rs`.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use super::period::{Period, PeriodKind};
 use super::status::Status;
@@ -367,7 +368,7 @@ pub(crate) fn progress(report: &CadenceReport) -> f64 {
 /// **Choice**: only goals with a check-in: a journal that checks in on some goals is not
 /// told about all the others.
 pub(crate) fn stale_checkins(
-    goals: &[GoalReport],
+    goals: &[Arc<GoalReport>],
     today: Date,
     after_days: i64,
 ) -> Vec<Diagnostic> {

@@ -233,7 +233,7 @@ mod tests {
             let goals: Vec<Vec<u8>> = report
                 .goals
                 .iter()
-                .map(GoalReport::json_in_report)
+                .map(|goal| goal.json_in_report())
                 .collect();
             let goals: Vec<&[u8]> = goals.iter().map(Vec::as_slice).collect();
             let json = String::from_utf8(report.json_of_goals(&goals)).unwrap();

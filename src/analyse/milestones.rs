@@ -437,7 +437,7 @@ mod tests {
                 "- [x] in entry #g\n- [x] marked #g ✅ 2026-02-01\n- [ ] open #g\n",
             ),
         ];
-        let goal = report(&files, "2026-06-01").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files, "2026-06-01").goals.remove(0));
         let done_on: Vec<_> = goal
             .milestones
             .iter()

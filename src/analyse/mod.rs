@@ -13,6 +13,7 @@
 //! and serialize goals as maps, which the index page's lazy goals (`render::lazy`) cannot
 //! read and which the fingerprints hash differently.
 
+mod again;
 mod cadence;
 mod json;
 mod milestones;
@@ -34,6 +35,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
+pub(crate) use again::{Changed, again};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
 pub(crate) use cadence::stale_checkins;
@@ -76,11 +78,14 @@ pub(crate) struct Report {
     /// The rules it was analysed with: reviews drawn from the report follow them too.
     #[serde(skip)]
     pub(crate) rules: Rules,
-    pub(crate) goals: Vec<GoalReport>,
+    /// Shared (as are `timelines` and `loose_tasks`) with the report a workspace keeps
+    /// of its last analysis, whose goals the next one takes as they are unless a change
+    /// touched them (see [`again`]).
+    pub(crate) goals: Vec<Arc<GoalReport>>,
     /// Each goal's progress over time, rolled up, in the order of `goals`.
     #[serde(skip)]
-    pub(crate) timelines: Vec<GoalTimeline>,
-    pub(crate) loose_tasks: Vec<MilestoneReport>,
+    pub(crate) timelines: Vec<Arc<GoalTimeline>>,
+    pub(crate) loose_tasks: Arc<Vec<MilestoneReport>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Leaf milestones done per day, week by week, over the last year.
     pub(crate) activity: Vec<ActivityWeek>,
@@ -115,10 +120,11 @@ impl Report {
     /// then by due date and title.
     pub(crate) fn goal_tree(&self) -> Vec<TreeRow<'_>> {
         let by_id: HashMap<&str, &GoalReport> =
-            self.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+            self.goals.iter().map(|g| (g.id.as_str(), &**g)).collect();
         let by_urgency = |goals: &mut Vec<&GoalReport>| goals.sort_by(|a, b| needs::urgency(a, b));
-        let mut roots: Vec<&GoalReport> =
-            self.goals.iter().filter(|g| g.parent.is_none()).collect();
+        let mut roots: Vec<&GoalReport> = (self.goals.iter().map(|g| &**g))
+            .filter(|g| g.parent.is_none())
+            .collect();
         by_urgency(&mut roots);
         let mut rows = Vec::with_capacity(self.goals.len());
         let mut stack: Vec<(&GoalReport, usize)> =
@@ -276,20 +282,17 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         for (doc_index, reports) in (first..).zip(reported) {
             for (report, assigned) in reports.into_iter().zip(&journal.assignments[doc_index]) {
                 match *assigned {
-                    Some(goal) => {
-                        let goal = &mut goals[goal];
-                        if report.leaf {
-                            goal.total += 1;
-                            goal.done += u32::from(counts_as_done(&report, today));
-                        }
-                        goal.milestones.push(report);
-                    }
+                    Some(goal) => count_milestone(&mut goals[goal], report, today),
                     None => loose_tasks.push(report),
                 }
             }
         }
     }
-    let timelines = rolled_up_timelines(journal, &goals);
+    let mut timelines: Vec<Arc<GoalTimeline>> = goals
+        .par_iter()
+        .map(|goal| Arc::new(GoalTimeline::of(goal)))
+        .collect();
+    roll_up(journal, &mut timelines, |_| true);
     goals
         .par_iter_mut()
         .zip(&timelines)
@@ -298,6 +301,39 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
             finish(report, timeline, today, rules);
             finish_cadence(report, goal, today, rules);
         });
+    let goals = goals.into_iter().map(Arc::new).collect();
+    let loose_tasks = Arc::new(loose_tasks);
+    assemble(
+        journal,
+        history,
+        today,
+        rules,
+        goals,
+        timelines,
+        loose_tasks,
+    )
+}
+
+/// A milestone's report handed to its goal, and counted there when it is a leaf.
+fn count_milestone(goal: &mut GoalReport, milestone: MilestoneReport, today: Date) {
+    if milestone.leaf {
+        goal.total += 1;
+        goal.done += u32::from(counts_as_done(&milestone, today));
+    }
+    goal.milestones.push(milestone);
+}
+
+/// The report of the journal's finished goals: with what is drawn from all of them
+/// (activity, what needs the person now) and every diagnostic.
+fn assemble(
+    journal: &Journal,
+    history: &History,
+    today: Date,
+    rules: &Rules,
+    goals: Vec<Arc<GoalReport>>,
+    timelines: Vec<Arc<GoalTimeline>>,
+    loose_tasks: Arc<Vec<MilestoneReport>>,
+) -> Report {
     let mut diagnostics = journal.all_diagnostics();
     diagnostics.extend(dated_after(journal, today));
     if let Some(days) = rules.stale_checkins_after_days {
@@ -335,12 +371,13 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     }
 }
 
-/// Every goal's timeline, its child goals rolled up into it: children first, so that a
-/// parent reads finished timelines (by a loop over depths, not recursion, for deep trees).
-fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimeline> {
-    let mut timelines: Vec<GoalTimeline> = goals.par_iter().map(GoalTimeline::of).collect();
+/// Rolls the timelines of the goals `which` picks up into them from their child goals':
+/// children first, so that a parent reads finished timelines (by a loop over depths, not
+/// recursion, for deep trees). A goal not picked keeps its timeline as it is: the goals
+/// under it are not picked either.
+fn roll_up(journal: &Journal, timelines: &mut [Arc<GoalTimeline>], which: impl Fn(usize) -> bool) {
     // Roots, then their children, level by level; walked backwards, children come first.
-    let mut top_down: Vec<usize> = (0..goals.len())
+    let mut top_down: Vec<usize> = (0..journal.goals.len())
         .filter(|&g| journal.goals[g].parent.is_none())
         .collect();
     let mut next = 0;
@@ -348,24 +385,25 @@ fn rolled_up_timelines(journal: &Journal, goals: &[GoalReport]) -> Vec<GoalTimel
         top_down.extend(&journal.goals[g].children);
         next += 1;
     }
-    for &g in top_down.iter().rev() {
+    for &g in top_down.iter().rev().filter(|&&g| which(g)) {
         // A cadence goal is a rate with no finish line: it is left out of its parent's
         // progress, as a dropped one is (docs/FORMAT.md, "Cadence goals and check-ins").
         let children: Vec<(&GoalTimeline, bool)> = journal.goals[g]
             .children
             .iter()
-            .filter(|&&c| goals[c].declared_status != GoalStatus::Dropped)
-            .filter(|&&c| journal.goals[c].declared.cadence.is_none())
-            .map(|&c| (&timelines[c], goals[c].declared_status == GoalStatus::Done))
+            .map(|&c| &journal.goals[c].declared)
+            .zip(&journal.goals[g].children)
+            .filter(|(declared, _)| declared.status != GoalStatus::Dropped)
+            .filter(|(declared, _)| declared.cadence.is_none())
+            .map(|(declared, &c)| (&*timelines[c], declared.status == GoalStatus::Done))
             .collect();
         if children.is_empty() {
             continue;
         }
-        let mut timeline = timelines[g].clone();
+        let mut timeline = GoalTimeline::clone(&timelines[g]);
         timeline.roll_up(&children);
-        timelines[g] = timeline;
+        timelines[g] = Arc::new(timeline);
     }
-    timelines
 }
 
 /// Whether a leaf counts as done today: done, and not on a later date (work dated after
@@ -631,7 +669,7 @@ mod tests {
             ("2026-01-01.md", "---\nmetrics: {talks: 8}\n---\n"),
             ("2026-02-01.md", "---\nmetrics: {talks: 4}\n---\n"),
         ];
-        let goal = report(&files, "2026-06-01").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files, "2026-06-01").goals.remove(0));
         // The latest entry wins, not the largest value.
         assert_eq!(goal.progress, 0.25);
         assert_eq!(goal.metric.as_ref().unwrap().latest, Some(4.0));
@@ -646,7 +684,7 @@ mod tests {
             ),
             ("2026-01-01.md", "---\nmetrics: {weight: 65}\n---\n"),
         ];
-        let goal = report(&files, "2026-06-01").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files, "2026-06-01").goals.remove(0));
         assert_eq!(goal.progress, 1.0);
         assert_eq!(goal.status, Status::Done);
         let files = [

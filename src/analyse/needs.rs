@@ -8,6 +8,7 @@
 //! vault they are the vault's own to-do list, not steps towards a goal.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -70,8 +71,10 @@ pub(crate) struct MilestoneNeed {
 
 impl NeedsNow {
     /// What needs attention among `goals` as of `today`.
-    pub(crate) fn of(goals: &[GoalReport], today: Date) -> NeedsNow {
-        let active: Vec<&GoalReport> = goals.iter().filter(|g| is_active(g.status)).collect();
+    pub(crate) fn of(goals: &[Arc<GoalReport>], today: Date) -> NeedsNow {
+        let active: Vec<&GoalReport> = (goals.iter().map(|g| &**g))
+            .filter(|g| is_active(g.status))
+            .collect();
 
         let mut overdue_goals: Vec<&GoalReport> = active
             .iter()

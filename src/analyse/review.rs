@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -266,7 +267,7 @@ struct Entry<'a> {
 /// The journal indexed by date, to write reviews from.
 pub(crate) struct Reviewer<'a> {
     report: &'a Report,
-    timelines: &'a [GoalTimeline],
+    timelines: &'a [Arc<GoalTimeline>],
     spans: Vec<GoalSpan>,
     /// Dated entries, oldest first.
     entries: Vec<Entry<'a>>,
@@ -361,7 +362,11 @@ impl<'a> Reviewer<'a> {
             cadence_goals: (0..report.goals.len())
                 .filter(|&g| report.goals[g].cadence.is_some())
                 .collect(),
-            milestone_orders: report.goals.iter().map(MilestoneOrders::of).collect(),
+            milestone_orders: report
+                .goals
+                .iter()
+                .map(|g| MilestoneOrders::of(g))
+                .collect(),
         }
     }
 

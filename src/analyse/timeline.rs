@@ -2,6 +2,7 @@
 //! recent pace, and the journal's activity week by week.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 use super::{GoalReport, Status};
 use crate::dates::Date;
@@ -434,7 +435,7 @@ pub(crate) struct ActivityWeek {
 
 /// Leaf milestones of goals done each day of the last [`ACTIVITY_WEEKS`] weeks, the week
 /// of `today` last.
-pub(crate) fn activity(goals: &[GoalReport], today: Date) -> Vec<ActivityWeek> {
+pub(crate) fn activity(goals: &[Arc<GoalReport>], today: Date) -> Vec<ActivityWeek> {
     let first_monday = today.add_days(-today.days_from_monday() - 7 * (ACTIVITY_WEEKS - 1));
     let mut weeks: Vec<ActivityWeek> = (0..ACTIVITY_WEEKS)
         .map(|week| ActivityWeek {
@@ -554,7 +555,7 @@ mod tests {
         // The window is 2026-10-05 to 2026-11-29; the value at its start is 5 (logged
         // 2026-09-21), so it moved to 6 in the window: 1 in its 55 days, and the 2 to go
         // take 110 days from today.
-        let goal = report(&files, "2026-11-29").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files, "2026-11-29").goals.remove(0));
         assert_eq!(goal.forecast_note, None);
         assert_eq!(goal.forecast, Some(day("2027-03-19")));
         // The last value logged weeks ago: the pace is over the whole window (1 in 55
@@ -565,10 +566,10 @@ mod tests {
             ("2026-09-01.md", "---\nmetrics: {events: 5}\n---\n"),
             ("2026-11-01.md", "---\nmetrics: {events: 6}\n---\n"),
         ];
-        let goal = report(&late, "2026-12-20").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&late, "2026-12-20").goals.remove(0));
         assert_eq!(goal.forecast, Some(day("2027-04-09")));
         // Nothing logged in the window: no forecast, whatever was logged before it.
-        let goal = report(&files[..3], "2027-03-01").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files[..3], "2027-03-01").goals.remove(0));
         assert!(
             goal.forecast_note.unwrap().contains("no value logged"),
             "{:?}",
@@ -583,7 +584,7 @@ mod tests {
             ("2026-09-01.md", "---\nmetrics: {far: 1}\n---\n"),
             ("2026-11-01.md", "---\nmetrics: {far: 2}\n---\n"),
         ];
-        let goal = report(&files, "2026-11-29").goals.remove(0);
+        let goal = Arc::unwrap_or_clone(report(&files, "2026-11-29").goals.remove(0));
         assert_eq!(goal.forecast, None);
         assert!(
             goal.forecast_note
@@ -598,7 +599,7 @@ mod tests {
     fn the_forecast_needs_two_recent_milestones() {
         let goal = |body: &str, today: &str| {
             let text = format!("---\ngoal: G\nstart: 2026-01-01\ndue: 2026-06-30\n---\n{body}");
-            report(&[("g.md", &text)], today).goals.remove(0)
+            Arc::unwrap_or_clone(report(&[("g.md", &text)], today).goals.remove(0))
         };
         // Two done in the 8 weeks up to 2026-03-01: a quarter of a milestone a week,
         // so the two left take 8 weeks.

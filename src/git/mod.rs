@@ -132,6 +132,22 @@ impl History {
         texts.insert(text, earliest);
     }
 
+    /// What of this history decides how it dates milestones, but its record of checked
+    /// ones: that is read up to `HEAD` alone, so the same `HEAD` means the same record.
+    pub(crate) fn dating(&self) -> Dating {
+        Dating {
+            version: self.version,
+            head: self.head.clone(),
+            in_repository: self.in_repository,
+            problem: self.problem.clone(),
+            stopped: self.stopped,
+            unchanged: self.unchanged.clone(),
+            submodules: (self.submodules.iter())
+                .map(|(folder, submodule)| (folder.clone(), submodule.dating()))
+                .collect(),
+        }
+    }
+
     /// A hash of everything the analysis can read of this history: equal hashes, equal
     /// dates for every milestone (see `workspace::saved_status`).
     pub(crate) fn state_hash(&self) -> u64 {
@@ -159,6 +175,49 @@ impl History {
         for (text, checked) in texts {
             self.note_checked(to, text, checked);
         }
+    }
+}
+
+/// See [`History::dating`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Dating {
+    version: u32,
+    head: Option<String>,
+    in_repository: bool,
+    problem: Option<Unread>,
+    stopped: bool,
+    unchanged: BTreeSet<String>,
+    submodules: Vec<(String, Dating)>,
+}
+
+impl Dating {
+    /// The files whose milestones a history of this dating dates otherwise than one of
+    /// `before`, when only which files are committed as they are changed (a file edited
+    /// since the last commit); `None` when more may have (another `HEAD`, a problem, a
+    /// submodule).
+    pub(crate) fn files_dated_otherwise(&self, before: &Dating) -> Option<Vec<String>> {
+        let same = self.version == before.version
+            && self.head == before.head
+            && self.in_repository == before.in_repository
+            && self.problem == before.problem
+            && self.stopped == before.stopped
+            && self.submodules.len() == before.submodules.len();
+        if !same {
+            return None;
+        }
+        let mut files: Vec<String> = (self.unchanged.symmetric_difference(&before.unchanged))
+            .cloned()
+            .collect();
+        for ((folder, submodule), (folder_before, submodule_before)) in
+            self.submodules.iter().zip(&before.submodules)
+        {
+            if folder != folder_before {
+                return None;
+            }
+            let inside = submodule.files_dated_otherwise(submodule_before)?;
+            files.extend(inside.into_iter().map(|file| format!("{folder}/{file}")));
+        }
+        Some(files)
     }
 }
 
@@ -385,4 +444,77 @@ fn is_ancestor(root: &Path, old: &str, head: &str) -> bool {
     let mut command = git(root);
     command.args(["merge-base", "--is-ancestor", old, head]);
     run(command, LIMITS, discard).is_ok_and(|finished| finished.success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(head: &str, unchanged: &[&str]) -> History {
+        History {
+            head: Some(head.to_string()),
+            in_repository: true,
+            unchanged: unchanged.iter().map(|file| file.to_string()).collect(),
+            ..History::default()
+        }
+    }
+
+    #[test]
+    fn at_the_same_head_only_files_edited_or_committed_since_are_dated_otherwise() {
+        let before = history("a1", &["goals/ship.md", "notes/x.md"]).dating();
+        let edited = history("a1", &["notes/x.md", "2026-03-01.md"]).dating();
+        assert_eq!(
+            edited.files_dated_otherwise(&before),
+            Some(vec![
+                "2026-03-01.md".to_string(),
+                "goals/ship.md".to_string()
+            ])
+        );
+        let mut in_submodule = history("a1", &["goals/ship.md", "notes/x.md"]);
+        in_submodule
+            .submodules
+            .insert("team".to_string(), history("b1", &["plan.md"]));
+        let mut submodule_edited = in_submodule.clone();
+        submodule_edited
+            .submodules
+            .get_mut("team")
+            .unwrap()
+            .unchanged
+            .clear();
+        assert_eq!(
+            submodule_edited
+                .dating()
+                .files_dated_otherwise(&in_submodule.dating()),
+            Some(vec!["team/plan.md".to_string()])
+        );
+    }
+
+    #[test]
+    fn another_head_a_problem_or_a_submodule_may_date_anything_otherwise() {
+        let before = history("a1", &["goals/ship.md"]);
+        let committed = history("a2", &["goals/ship.md"]);
+        assert_eq!(
+            committed.dating().files_dated_otherwise(&before.dating()),
+            None
+        );
+        let mut failed = before.clone();
+        failed.problem = Some(Unread {
+            folder: None,
+            why: "git is gone".to_string(),
+        });
+        assert_eq!(
+            failed.dating().files_dated_otherwise(&before.dating()),
+            None
+        );
+        let mut with_submodule = before.clone();
+        with_submodule
+            .submodules
+            .insert("team".to_string(), History::default());
+        assert_eq!(
+            with_submodule
+                .dating()
+                .files_dated_otherwise(&before.dating()),
+            None
+        );
+    }
 }

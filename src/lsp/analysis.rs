@@ -143,6 +143,7 @@ fn opened<'a>(
         open.reload_config().map_err(|error| error.to_string())?;
     } else {
         let mut open = Workspace::open(root, None).map_err(|error| error.to_string())?;
+        open.keep_analysis();
         if options.read_cache {
             // A cache that cannot be used is ignored: the files are read instead.
             let _ = open.use_cache();

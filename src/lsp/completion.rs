@@ -136,6 +136,7 @@ fn goals(c: &Context<'_>, typed: &str, range: std::ops::Range<usize>) -> Complet
         .snapshot
         .goals()
         .iter()
+        .map(|goal| &**goal)
         .filter(|goal| goal.id.contains(&typed) || goal.title.to_lowercase().contains(&typed))
         .collect();
     // Active goals first, then by id.

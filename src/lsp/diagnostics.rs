@@ -10,6 +10,7 @@ use crate::check::{Hint, goal_hints};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document;
 use crate::model;
+use std::sync::Arc;
 
 /// The problems of the journal file `path` in `snapshot`.
 pub(crate) fn problems(snapshot: &Snapshot, path: &str, lines: &mut Lines<'_>) -> Vec<Problem> {
@@ -67,7 +68,7 @@ pub(crate) fn buffer_problems(
 /// `journal`, as its goals are now: with their ids and at their places. A goal is the
 /// one of its id declared in the file, else (its id edited) the one in the same place
 /// among the file's goals when the file declares as many as before.
-fn last_reports(snapshot: &Snapshot, journal: &model::Journal, path: &str) -> Vec<GoalReport> {
+fn last_reports(snapshot: &Snapshot, journal: &model::Journal, path: &str) -> Vec<Arc<GoalReport>> {
     let before: Vec<&GoalReport> = snapshot.goals_of_file(path).collect();
     let now: Vec<&model::Goal> = journal.goals.iter().filter(|g| g.file == path).collect();
     let as_many = before.len() == now.len();
@@ -79,7 +80,7 @@ fn last_reports(snapshot: &Snapshot, journal: &model::Journal, path: &str) -> Ve
             report.id = goal.id.clone();
             (report.line, report.column) =
                 (goal.declared.position.line, goal.declared.position.column);
-            Some(report)
+            Some(Arc::new(report))
         })
         .collect()
 }

@@ -1,13 +1,14 @@
 //! The journal as last analysed, in the form the server answers from: the analysis
-//! report's goals and diagnostics (moved, not copied, with only what requests read:
-//! [`for_requests`]), `check`'s SMART hints, and the little of the linked journal a
-//! request needs (each document's path and title, each goal's `id:` place). The
-//! analysis thread makes one after every refresh; requests read the newest.
+//! report's goals and diagnostics (moved, not copied), `check`'s SMART hints, and the
+//! little of the linked journal a request needs (each document's path and title, each
+//! goal's `id:` place). The analysis thread makes one after every refresh; requests read
+//! the newest.
 //!
-//! The server holds the last snapshot while the next is made, so it keeps little, and
-//! what does not change between analyses (the files' outlines and their index by link
-//! name, which typing in an entry leaves alone) is shared between the two ([`Notes`]),
-//! not held twice.
+//! The server holds the last snapshot while the next is made, so what does not change
+//! between analyses is shared between the two, not held twice: the goals' reports,
+//! which the workspace keeps for its next analysis and which that makes again only for
+//! the goals an edit touched (`analyse::again`), and the files' outlines and their index
+//! by link name, which typing in an entry leaves alone ([`Notes`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -16,7 +17,7 @@ use crate::analyse::{GoalReport, Report, Rules, analyse};
 use crate::check::{Hint, smart_hints};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Fields, ParseOptions};
+use crate::document::{Document, ParseOptions};
 use crate::git::History;
 use crate::model::{Journal, LinkTarget, NoteIndex, Outline, Warnings};
 
@@ -27,8 +28,8 @@ pub(crate) struct Snapshot {
     today: Date,
     /// The rules it was analysed with.
     pub(crate) rules: Rules,
-    /// The report's goals, each [`for_requests`].
-    goals: Vec<GoalReport>,
+    /// The report's goals, shared with the workspace's last analysis.
+    goals: Vec<Arc<GoalReport>>,
     /// Everything `check` reports but the SMART hints.
     diagnostics: Vec<Diagnostic>,
     pub(crate) hints: Vec<Hint>,
@@ -68,11 +69,10 @@ impl Snapshot {
         let Report {
             today,
             rules,
-            mut goals,
+            goals,
             diagnostics,
             ..
         } = report;
-        goals.iter_mut().for_each(for_requests);
         let goal_by_id = goals
             .iter()
             .enumerate()
@@ -97,8 +97,8 @@ impl Snapshot {
         self.today
     }
 
-    /// Every goal of the journal, in declaration order, [`for_requests`].
-    pub(crate) fn goals(&self) -> &[GoalReport] {
+    /// Every goal of the journal, in declaration order.
+    pub(crate) fn goals(&self) -> &[Arc<GoalReport>] {
         &self.goals
     }
 
@@ -106,7 +106,7 @@ impl Snapshot {
     pub(crate) fn goal(&self, id: &str) -> Option<&GoalReport> {
         self.goal_by_id
             .get(&id.to_lowercase())
-            .map(|&index| &self.goals[index])
+            .map(|&index| &*self.goals[index])
     }
 
     /// The note a `[[wikilink]]` to `target` in the note at `from` names, as the journal
@@ -135,7 +135,7 @@ impl Snapshot {
         &'a self,
         path: &'a str,
     ) -> impl Iterator<Item = &'a GoalReport> + 'a {
-        self.goals.iter().filter(move |goal| goal.file == path)
+        (self.goals.iter().map(|goal| &**goal)).filter(move |goal| goal.file == path)
     }
 
     /// The diagnostics of the file `path`, as `check` reports them.
@@ -151,40 +151,6 @@ impl Snapshot {
     /// Every diagnostic of the journal, as `check` reports them.
     pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
-    }
-}
-
-/// `goal` without what no request reads, which the server would otherwise hold twice
-/// while it makes the next snapshot (at 10,000 files, the report is 8 MB): what its
-/// entries say (only where they mention it is kept, for references), its burn-up, its
-/// front-matter fields, tags and sub-goals, its metric's values, its cadence's past
-/// periods, and its milestones' markdown and sub-tasks. Hover, completion, inlay hints,
-/// references, the SMART hints and the stale check-ins read the rest;
-/// `a_goal_for_requests_answers_as_the_whole_one` keeps them honest.
-fn for_requests(goal: &mut GoalReport) {
-    goal.burn_up = Vec::new();
-    goal.fields = Fields::new();
-    goal.tags = Vec::new();
-    goal.children = Vec::new();
-    goal.forecast_note = None;
-    goal.stalled_note = None;
-    if let Some(metric) = &mut goal.metric {
-        metric.values = Vec::new();
-    }
-    if let Some(cadence) = &mut goal.cadence {
-        cadence.periods = Vec::new();
-        cadence.pauses = Vec::new();
-    }
-    for entry in &mut goal.entries {
-        // Its title is the document's own, shared, so it is kept: clearing it frees nothing.
-        entry.fields = Fields::new();
-        for line in &mut entry.lines {
-            line.text = String::new();
-        }
-    }
-    for milestone in &mut goal.milestones {
-        milestone.markdown = None;
-        milestone.tasks = None;
     }
 }
 
@@ -323,63 +289,6 @@ mod tests {
             "notes/reading.md"
         );
         assert!(next.note_of_link("books", from).is_none());
-    }
-
-    #[test]
-    fn a_goal_for_requests_answers_as_the_whole_one() {
-        let goals = crate::testing::report(
-            &[
-                (
-                    "goals/ship.md",
-                    "---\ngoal: Ship\ndue: 2026-03-01\nmetric: {target: 10, unit: pages}\n\
-                     tags: [work]\n---\n- [x] outline ✅ 2026-03-02\n  - [ ] sub-task\n\
-                     - [ ] draft **bold** 📅 2026-03-20\n- [ ] print\n",
-                ),
-                (
-                    "goals/events.md",
-                    "---\ngoal: Attend events\nwhy: meet people\nstart: 2026-01-01\n\
-                     cadence: {count: 2, per: month}\nparent: ship\n---\n\
-                     - [x] meetup ✅ 2026-02-12\n",
-                ),
-                (
-                    "goals/talks.md",
-                    "---\ngoal: Give talks\nmetric: {target: 5}\n---\n",
-                ),
-                (
-                    "journal/2026-03-09.md",
-                    "---\nmetrics: {ship: 4}\ncheckins: {ship: {confidence: 6, note: ok}, \
-                     attend-events: {confidence: 3}}\n---\n# A day\nTalked about #ship at length.\n\
-                     - [x] review #attend-events ✅ 2026-03-09\n",
-                ),
-            ],
-            "2026-03-10",
-        )
-        .goals;
-        assert_eq!(goals.len(), 3);
-        let today = day("2026-03-10");
-        let (mut places_found, mut stale_found) = (0, 0);
-        for whole in goals {
-            let mut slim = whole.clone();
-            for_requests(&mut slim);
-            let (whole, slim) = ([whole], [slim]);
-            let card = crate::lsp::hover::goal_card;
-            assert_eq!(card(&whole[0]), card(&slim[0]));
-            let places = crate::lsp::references::places;
-            assert_eq!(places(&whole[0]), places(&slim[0]));
-            places_found += places(&slim[0]).len();
-            let hints = |goals: &[GoalReport]| {
-                let hints = crate::check::goal_hints(goals, today);
-                hints
-                    .into_iter()
-                    .map(|hint| hint.message)
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(hints(&whole), hints(&slim));
-            let stale = crate::analyse::stale_checkins;
-            assert_eq!(stale(&whole, today, 0), stale(&slim, today, 0));
-            stale_found += stale(&slim, today, 0).len();
-        }
-        assert!(places_found > 0 && stale_found > 0);
     }
 
     #[test]

@@ -149,6 +149,23 @@ pub(crate) struct MetricValue {
 }
 
 impl Journal {
+    /// The goals the file `path`, the document at `index`, gives anything to: the goals
+    /// it declares, those its milestones belong to, and those it mentions, logs a value
+    /// of or checks in on. Read from the goals and the assignments alone: it is asked of
+    /// the last model while its documents are being read again.
+    pub(crate) fn goals_of_file(&self, path: &str, index: usize) -> Vec<usize> {
+        let assigned = self.assignments.get(index).into_iter().flatten().flatten();
+        let mut goals: Vec<usize> = assigned.copied().collect();
+        goals.extend((0..self.goals.len()).filter(|&g| {
+            let goal = &self.goals[g];
+            goal.file == path
+                || goal.entries.iter().any(|entry| entry.document == index)
+                || goal.metric_values.iter().any(|value| value.file == path)
+                || goal.checkins.iter().any(|checkin| checkin.file == path)
+        }));
+        goals
+    }
+
     /// Whether some checked milestone has no date of its own: no `✅` marker and not in a
     /// dated entry. Only then is the git history worth reading.
     pub(crate) fn needs_history(&self) -> bool {
@@ -223,15 +240,11 @@ pub(crate) struct Outline {
 
 impl Outline {
     pub(crate) fn of(document: &Document) -> Outline {
-        let naming = ["title", "alias"];
         Outline {
             path: document.path.clone(),
             title: document.title.clone(),
             goals: document.goals.clone(),
-            naming: document
-                .fields
-                .iter()
-                .filter(|(key, _)| naming.contains(&key.as_str()))
+            naming: naming_fields(document)
                 .map(|(key, value)| (key.clone(), value.clone()))
                 .collect(),
         }
@@ -247,6 +260,37 @@ impl Outline {
             ..Document::default()
         }
     }
+}
+
+/// The fields of a document that name it as a note: what [`Outline`] keeps of them.
+fn naming_fields(document: &Document) -> impl Iterator<Item = (&String, &String)> {
+    const NAMING: [&str; 2] = ["title", "alias"];
+    (document.fields.iter()).filter(|(key, _)| NAMING.contains(&key.as_str()))
+}
+
+/// A hash of every document's [`Outline`], in the journal's order: while it is the same,
+/// linking gives every file's milestones, mentions, values and check-ins to the goals it
+/// gave them before, whatever else changed in the files, and each goal keeps its index;
+/// what lets an analysis after an edit make again only the goals the edited files give
+/// anything to (see `analyse::again`).
+pub(crate) fn outlines_hash(documents: &[Document]) -> u64 {
+    #[derive(Serialize)]
+    struct Seen<'a> {
+        path: &'a str,
+        title: &'a str,
+        goals: &'a [GoalDecl],
+        naming: Vec<(&'a String, &'a String)>,
+    }
+    let outlines: Vec<Seen<'_>> = documents
+        .iter()
+        .map(|document| Seen {
+            path: &document.path,
+            title: &document.title,
+            goals: &document.goals,
+            naming: naming_fields(document).collect(),
+        })
+        .collect();
+    crate::hash::data_hash(&outlines)
 }
 
 struct Linker {

@@ -41,7 +41,7 @@ pub(crate) fn events(report: &Report) -> Vec<Event> {
             events.push(milestone_event(milestone, due, Some(goal), occurrence));
         }
     }
-    for task in &report.loose_tasks {
+    for task in report.loose_tasks.iter() {
         let Some(due) = task.due else { continue };
         let occurrence = next_occurrence(&mut seen, ("file", &task.file, &task.text));
         events.push(milestone_event(task, due, None, occurrence));

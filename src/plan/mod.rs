@@ -242,7 +242,7 @@ pub(crate) fn shared_outputs(shared: &Shared) -> Outputs<'_> {
 /// the order of the index.
 fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
     let by_id: std::collections::HashMap<&str, &GoalReport> =
-        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
+        report.goals.iter().map(|g| (g.id.as_str(), &**g)).collect();
     let in_index_order: Vec<GoalLink> = report
         .goal_tree()
         .iter()

@@ -18,6 +18,7 @@
 mod checkin;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -78,16 +79,16 @@ pub(crate) fn for_audience(journal: &Journal, report: &Report, audience: &str) -
         .goals
         .iter()
         .zip(&report.timelines)
-        .map(|(goal, timeline)| (goal.id.as_str(), timeline))
+        .map(|(goal, timeline)| (goal.id.as_str(), &**timeline))
         .collect();
     // The tree of the shared goals alone (one whose parent is not shared is a root), as
     // the index orders it: a report of only them gives it.
-    let shared_goals: Vec<GoalReport> = report
+    let shared_goals: Vec<Arc<GoalReport>> = report
         .goals
         .iter()
         .zip(&shared)
         .filter(|(_, shared)| **shared)
-        .map(|(goal, _)| filter.goal(goal))
+        .map(|(goal, _)| Arc::new(filter.goal(goal)))
         .collect();
     let only_shared = Report {
         today: report.today,
@@ -95,7 +96,7 @@ pub(crate) fn for_audience(journal: &Journal, report: &Report, audience: &str) -
         needs_now: NeedsNow::of(&shared_goals, report.today),
         goals: shared_goals,
         timelines: Vec::new(),
-        loose_tasks: Vec::new(),
+        loose_tasks: Arc::default(),
         diagnostics: Vec::new(),
         activity: Vec::new(),
     };

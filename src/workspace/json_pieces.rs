@@ -25,7 +25,7 @@ impl JsonPieces {
     /// JSON taken from these pieces when its hash is here, else made (on every core);
     /// with the pieces of `report`'s goals, for the next build.
     pub(crate) fn json(&self, report: &Report, goal_hashes: &[u64]) -> (Vec<u8>, JsonPieces) {
-        let goal_json = |(goal, hash): (&GoalReport, &u64)| match self.by_hash.get(hash) {
+        let goal_json = |(goal, hash): (&Arc<GoalReport>, &u64)| match self.by_hash.get(hash) {
             Some(kept) => Arc::clone(kept),
             None => Arc::new(goal.json_in_report()),
         };

@@ -2,6 +2,9 @@
 //! documents cache) give byte for byte what cold runs give (every file read), over random
 //! sequences of edits, renames, deletions, new files, settings and days on a generated
 //! journal, with files old enough for their stamps to be trusted and files just written.
+//! So does a workspace kept from change to change, as `watch` keeps one (its last
+//! analysis, whose goals the next takes unless a change touched them, and each goal's
+//! JSON).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -194,6 +197,12 @@ proptest! {
         let (cold, warm) = (folder.path().join("cold"), folder.path().join("warm"));
         let mut today = Date::parse("2026-11-20").unwrap();
         run(&root, &warm, today, false);
+        let kept_out = folder.path().join("kept");
+        let mut kept = Workspace::open(&root, Some(&kept_out)).unwrap();
+        kept.keep_analysis();
+        kept.keep_json_pieces();
+        kept.refresh();
+        kept.build(today, &mut |_| {}).unwrap();
         for (step, (change, settled)) in changes.iter().enumerate() {
             let written = make(&root, change, step, &mut today);
             if let Some(written) = written.filter(|_| *settled) {
@@ -201,13 +210,23 @@ proptest! {
             }
             let (cold_status, cold_reports) = run(&root, &cold, today, false);
             let (warm_status, warm_reports) = run(&root, &warm, today, true);
-            prop_assert!(warm_status == cold_status, "status --json differs after {change:?}");
-            let differing: Vec<&PathBuf> = cold_reports
-                .keys()
-                .chain(warm_reports.keys())
-                .filter(|path| cold_reports.get(*path) != warm_reports.get(*path))
-                .collect();
-            prop_assert!(differing.is_empty(), "{differing:?} differ after {change:?}");
+            kept.reload_config().unwrap();
+            kept.refresh();
+            let (kept_report, _) = kept.build(today, &mut |_| {}).unwrap();
+            let kept_status = kept_report.to_json();
+            let kept_reports = reports(&kept_out);
+            for (name, status, reports) in [
+                ("warm", &warm_status, &warm_reports),
+                ("kept", &kept_status, &kept_reports),
+            ] {
+                prop_assert!(*status == cold_status, "{name}: status --json differs after {change:?}");
+                let differing: Vec<&PathBuf> = cold_reports
+                    .keys()
+                    .chain(reports.keys())
+                    .filter(|path| cold_reports.get(*path) != reports.get(*path))
+                    .collect();
+                prop_assert!(differing.is_empty(), "{name}: {differing:?} differ after {change:?}");
+            }
         }
     }
 }

@@ -178,7 +178,7 @@ mod tests {
             "---\ngoal: G\n{dates}---\n- [x] a ✅ 2026-05-01\n- [x] b ✅ 2026-05-20\n- [ ] c\n- [ ] d\n"
         );
         let mut r = report(&[("g.md", &text)], "2026-06-01");
-        r.goals.remove(0)
+        std::sync::Arc::unwrap_or_clone(r.goals.remove(0))
     }
 
     /// The `x1`/`x2` attributes and text of the elements of `class` in `svg`.

@@ -143,7 +143,7 @@ mod tests {
             .collect();
         let mut files = vec![("talks.md", text.as_str())];
         files.extend(entries.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        report(&files, "2026-06-01").goals.remove(0)
+        std::sync::Arc::unwrap_or_clone(report(&files, "2026-06-01").goals.remove(0))
     }
 
     #[test]
