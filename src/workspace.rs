@@ -459,7 +459,7 @@ impl Workspace {
         self.journal = Journal::default();
         self.journal = model::build(documents, self.config.warnings);
         if let Some(last) = &mut self.last_analysis {
-            last.linked(&self.journal.documents);
+            last.linked(&self.journal.documents, touched);
             last.note_files(&self.journal, &self.journal.documents, touched);
         }
         let walked = self.walk_diagnostics.iter().cloned();
@@ -548,7 +548,10 @@ impl Workspace {
             let to_journal = paths::relative_link(&self.out, &self.root);
             // A new renderer each build, so that edited templates take effect in `watch`.
             let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
-            let goal_hashes = review::goal_hashes(&report);
+            let goal_hashes = match &mut self.last_analysis {
+                Some(last) => last.goal_hashes(&report),
+                None => review::goal_hashes(&report),
+            };
             let files = &self.files;
             let entry_hash = |file: &str| files.get(file).map_or(0, |read| read.content);
             let reviews = ReviewPlan::new(
@@ -1253,6 +1256,11 @@ mod tests {
             "- [x] logo #site\n## Wins\n- demo went very well\n## Lessons\n- ask early\n",
         );
         check("as it was");
+        write(
+            "2026-03-10.md",
+            "# Review day\n## Feedback\n- clearer copy #launch\n",
+        );
+        check("an entry that mentions a goal titled");
         fs::rename(root.join("2026-02-03.md"), root.join("2026-03-02.md")).unwrap();
         check("an entry moved to another week, month and quarter");
         write(

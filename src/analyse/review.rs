@@ -954,6 +954,7 @@ impl<'a> Reviewer<'a> {
 
 /// Each goal's hashes, in the report's order, made in one pass over each goal on every
 /// core.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GoalHashes {
     /// Of its whole report: what its pages' fingerprints are made from.
     pub(crate) whole: Vec<u64>,
@@ -964,13 +965,43 @@ pub(crate) struct GoalHashes {
 }
 
 pub(crate) fn goal_hashes(report: &Report) -> GoalHashes {
-    let (whole, for_reviews) = report
-        .goals
-        .par_iter()
-        .zip(&report.timelines)
-        .map(|(goal, timeline)| {
-            let (whole, without_entries) = data_hash_and_without(goal, "entries");
-            (whole, crate::hash::data_hash(&(without_entries, timeline)))
+    goal_hashes_after(report, None)
+}
+
+/// A report's goals with their hashes, kept for the next report's: a goal it shares
+/// (the same report and timeline, see `analyse::again`) has the same hashes.
+pub(crate) struct HashedGoals {
+    goals: Vec<Arc<GoalReport>>,
+    timelines: Vec<Arc<GoalTimeline>>,
+    hashes: GoalHashes,
+}
+
+impl HashedGoals {
+    pub(crate) fn of(report: &Report, hashes: GoalHashes) -> HashedGoals {
+        HashedGoals {
+            goals: report.goals.clone(),
+            timelines: report.timelines.clone(),
+            hashes,
+        }
+    }
+}
+
+/// [`goal_hashes`], taken from `last` for each goal the report shares with it at the
+/// same place: hashing every goal was an eighth of a rebuild after one edit.
+pub(crate) fn goal_hashes_after(report: &Report, last: Option<&HashedGoals>) -> GoalHashes {
+    let hashed = |g: usize| {
+        let last = last?;
+        let same = Arc::ptr_eq(last.goals.get(g)?, &report.goals[g])
+            && Arc::ptr_eq(last.timelines.get(g)?, &report.timelines[g]);
+        same.then(|| (last.hashes.whole[g], last.hashes.for_reviews[g]))
+    };
+    let (whole, for_reviews) = (report.goals.par_iter().zip(&report.timelines))
+        .enumerate()
+        .map(|(g, (goal, timeline))| {
+            hashed(g).unwrap_or_else(|| {
+                let (whole, without_entries) = data_hash_and_without(goal, "entries");
+                (whole, crate::hash::data_hash(&(without_entries, timeline)))
+            })
         })
         .unzip();
     GoalHashes { whole, for_reviews }

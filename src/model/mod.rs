@@ -268,29 +268,24 @@ fn naming_fields(document: &Document) -> impl Iterator<Item = (&String, &String)
     (document.fields.iter()).filter(|(key, _)| NAMING.contains(&key.as_str()))
 }
 
-/// A hash of every document's [`Outline`], in the journal's order: while it is the same,
+/// A hash of what linking reads of the document when it links the others: its
+/// [`Outline`] but its title, which no link resolves by. While every file's is the same,
 /// linking gives every file's milestones, mentions, values and check-ins to the goals it
-/// gave them before, whatever else changed in the files, and each goal keeps its index;
+/// gave them before, whatever else changed in the files, and each goal keeps its index:
 /// what lets an analysis after an edit make again only the goals the edited files give
 /// anything to (see `analyse::again`).
-pub(crate) fn outlines_hash(documents: &[Document]) -> u64 {
+pub(crate) fn outline_hash(document: &Document) -> u64 {
     #[derive(Serialize)]
     struct Seen<'a> {
         path: &'a str,
-        title: &'a str,
         goals: &'a [GoalDecl],
         naming: Vec<(&'a String, &'a String)>,
     }
-    let outlines: Vec<Seen<'_>> = documents
-        .iter()
-        .map(|document| Seen {
-            path: &document.path,
-            title: &document.title,
-            goals: &document.goals,
-            naming: naming_fields(document).collect(),
-        })
-        .collect();
-    crate::hash::data_hash(&outlines)
+    crate::hash::data_hash(&Seen {
+        path: &document.path,
+        goals: &document.goals,
+        naming: naming_fields(document).collect(),
+    })
 }
 
 struct Linker {

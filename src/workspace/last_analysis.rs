@@ -3,11 +3,14 @@
 //! make again only the goals a change touched (see `analyse::again`).
 //!
 //! A change is taken goal by goal only while every file's outline stays the same (its
-//! path, title, goals and the fields that name it: [`model::outlines_hash`]): then
+//! path, goals and the fields that name it: [`model::outline_hash`]): then
 //! linking gives every other file's milestones and mentions the goals it gave them, and
 //! each goal keeps its index. A file added, removed or renamed, a goal declared
 //! otherwise, other settings or another day analyse everything again.
 
+use rayon::prelude::*;
+
+use crate::analyse::review::{self, GoalHashes, HashedGoals};
 use crate::analyse::{Changed, Report, Rules};
 use crate::dates::Date;
 use crate::document::Document;
@@ -26,8 +29,12 @@ pub(super) struct LastAnalysis {
     made: Option<Made>,
     /// What changed since; `None` when anything may have.
     since: Option<Changed>,
-    /// [`model::outlines_hash`] of the journal as last linked, once a report is kept.
-    outlines: Option<u64>,
+    /// Each document's [`model::outline_hash`], in the journal's order, while `since` holds;
+    /// empty once it does not. Only the files read again are hashed after an edit:
+    /// hashing every outline took as long as the analysis it spares.
+    outlines: Vec<u64>,
+    /// The goals of the last build's report with their hashes.
+    hashed: Option<HashedGoals>,
 }
 
 struct Made {
@@ -66,15 +73,22 @@ impl LastAnalysis {
         }
     }
 
-    /// After the journal is linked again: anything may have changed unless every file's
-    /// outline is the one the last report was made from.
-    pub(super) fn linked(&mut self, documents: &[Document]) {
-        if self.made.is_none() {
+    /// After the journal is linked again from `documents`, the files `touched` read
+    /// again: anything may have changed unless every file's outline is the one the last
+    /// report was made from.
+    pub(super) fn linked(&mut self, documents: &[Document], touched: &[&str]) {
+        if self.since.is_none() || self.outlines.len() != documents.len() {
+            self.forget();
             return;
         }
-        let outlines = model::outlines_hash(documents);
-        if self.outlines.replace(outlines) != Some(outlines) {
-            self.since = None;
+        for &path in touched {
+            let found = documents.binary_search_by(|document| document.path.as_str().cmp(path));
+            let same = found
+                .is_ok_and(|index| model::outline_hash(&documents[index]) == self.outlines[index]);
+            if !same {
+                self.forget();
+                return;
+            }
         }
     }
 
@@ -121,8 +135,8 @@ impl LastAnalysis {
         dating: Option<Dating>,
         documents: &[Document],
     ) {
-        if self.outlines.is_none() {
-            self.outlines = Some(model::outlines_hash(documents));
+        if self.outlines.len() != documents.len() {
+            self.outlines = documents.par_iter().map(model::outline_hash).collect();
         }
         self.made = Some(Made {
             report: report.clone(),
@@ -133,8 +147,18 @@ impl LastAnalysis {
         self.since = Some(Changed::default());
     }
 
-    /// Anything may have changed (other settings).
+    /// The hashes of `report`'s goals, those it shares with the last build's taken from
+    /// there.
+    pub(super) fn goal_hashes(&mut self, report: &Report) -> GoalHashes {
+        let hashes = review::goal_hashes_after(report, self.hashed.as_ref());
+        self.hashed = Some(HashedGoals::of(report, hashes.clone()));
+        hashes
+    }
+
+    /// Anything may have changed (other settings, files added or gone, a goal declared
+    /// otherwise).
     pub(super) fn forget(&mut self) {
         self.since = None;
+        self.outlines.clear();
     }
 }
