@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use super::text::has_doubled;
 use super::{MilestoneState, Priority};
 use crate::dates::Date;
 use crate::paths::strip_markdown_extension;
@@ -110,7 +111,7 @@ const MAX_VALUE_BYTES: usize = 512;
 /// its value, as Obsidian shows it.
 pub(super) fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, Vec<Marker>) {
     // Most text has neither emoji nor fields: no walk over its characters.
-    if text.is_ascii() && !text.contains("::") {
+    if text.is_ascii() && !has_doubled(text, b':') {
         return (collapse_whitespace(text), Vec::new());
     }
     let mut kept = String::with_capacity(text.len());
@@ -164,7 +165,7 @@ pub(super) fn strip_markers(text: &str, protected: &[Range<usize>]) -> (String, 
 /// order, with canonical keys and values as written.
 pub(super) fn fields(source: &str, protected: &[Range<usize>]) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    if !source.contains("::") {
+    if !has_doubled(source, b':') {
         return found;
     }
     let mut line_start = 0;
