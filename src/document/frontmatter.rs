@@ -71,7 +71,7 @@ fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone
             return None;
         }
         let rest = &text[at..];
-        let end = rest.find(['\n', '\r']).map_or(rest.len(), |i| {
+        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).map_or(rest.len(), |i| {
             if rest[i..].starts_with("\r\n") {
                 i + 2
             } else {

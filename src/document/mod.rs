@@ -695,13 +695,14 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine
         .collect();
     numbers.sort_unstable();
     numbers.dedup();
+    let milestones = MilestonesByLine::of(&document.milestones);
     numbers
         .into_iter()
         .filter_map(|number| {
             let line = lines.line(number)?.trim_end_matches(['\n', '\r']);
             let text = without_markers(line);
-            let a_milestone = document
-                .milestone_on(number)
+            let a_milestone = milestones
+                .first_on(number)
                 .is_some_and(|milestone| milestone.text == text);
             Some(ReferenceLine {
                 line: number,
@@ -709,6 +710,47 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine
             })
         })
         .collect()
+}
+
+/// A document's milestones found by line, each search a binary one: a search through all
+/// of them for each line with a tag made a file of 100,000 tagged tasks take minutes.
+enum MilestonesByLine<'a> {
+    /// The milestones, in the order of their lines (as a body lists them).
+    InOrder(&'a [Milestone]),
+    /// Each line and the index of its milestone, sorted, when the milestones are not.
+    Sorted(&'a [Milestone], Vec<(u32, usize)>),
+}
+
+impl<'a> MilestonesByLine<'a> {
+    fn of(milestones: &'a [Milestone]) -> MilestonesByLine<'a> {
+        if milestones.is_sorted_by_key(|milestone| milestone.position.line) {
+            return MilestonesByLine::InOrder(milestones);
+        }
+        let mut lines: Vec<(u32, usize)> = milestones
+            .iter()
+            .enumerate()
+            .map(|(index, milestone)| (milestone.position.line, index))
+            .collect();
+        lines.sort_unstable();
+        MilestonesByLine::Sorted(milestones, lines)
+    }
+
+    /// The first milestone on `line`, as [`Document::milestone_on`] finds it.
+    fn first_on(&self, line: u32) -> Option<&'a Milestone> {
+        match self {
+            MilestonesByLine::InOrder(milestones) => {
+                let at = milestones.partition_point(|milestone| milestone.position.line < line);
+                milestones
+                    .get(at)
+                    .filter(|milestone| milestone.position.line == line)
+            }
+            MilestonesByLine::Sorted(milestones, lines) => {
+                let at = lines.partition_point(|&(on, _)| on < line);
+                let &(on, index) = lines.get(at)?;
+                (on == line).then(|| &milestones[index])
+            }
+        }
+    }
 }
 
 /// `  - [x] text` and `> ## text` as `text`.
@@ -759,6 +801,27 @@ mod tests {
     use super::*;
     use crate::diagnostic::Severity;
     use crate::testing::parse;
+
+    #[test]
+    fn the_first_milestone_on_a_line_is_found_whether_milestones_are_in_line_order_or_not() {
+        let document = parse("2026-01-05.md", b"- [ ] a\n");
+        let on = |line: u32| {
+            let mut milestone = document.milestones[0].clone();
+            milestone.position.line = line;
+            milestone
+        };
+        for lines in [vec![1, 2, 2, 5, 9], vec![5, 2, 7, 2, 1, 5]] {
+            let milestones: Vec<Milestone> = lines.iter().map(|&line| on(line)).collect();
+            let by_line = MilestonesByLine::of(&milestones);
+            for line in 0..11 {
+                let first = milestones.iter().position(|m| m.position.line == line);
+                let found = by_line
+                    .first_on(line)
+                    .map(|found| milestones.iter().position(|m| std::ptr::eq(m, found)));
+                assert_eq!(found.flatten(), first, "line {line} of {lines:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_parsed_document_holds_no_room_it_does_not_use() {

@@ -9,10 +9,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<&str, String> {
         return Err("file is UTF-16 encoded; save it as UTF-8 to include it".to_string());
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Checked with a fast search first: files hardly ever hold one.
-    if bytes.contains(&0)
-        && let Some(at) = bytes.iter().position(|&b| b == 0)
-    {
+    // memchr's search (wide SIMD registers): files hardly ever hold one.
+    if let Some(at) = memchr::memchr(0, bytes) {
         return Err(format!(
             "file contains a NUL byte at byte {at}; it looks like a binary file, not markdown"
         ));
@@ -25,6 +23,14 @@ pub(super) fn decode(bytes: &[u8]) -> Result<&str, String> {
              save it as UTF-8 to include it"
         )
     })
+}
+
+/// Whether `text` holds `byte` twice in a row (`::`, `%%`): a search for the byte with
+/// memchr (wide SIMD registers), which most texts do not hold at all, where `str::contains`
+/// prepared a substring search for each of about 50,000 texts at 10,000 files.
+pub(super) fn has_doubled(text: &str, byte: u8) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(byte, bytes).any(|at| bytes.get(at + 1) == Some(&byte))
 }
 
 /// The start of every line of a text, so that offsets become positions by binary search.
@@ -45,7 +51,7 @@ const CHUNK: usize = 1024;
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
         let bytes = text.as_bytes();
-        let starts = if bytes.contains(&b'\r') {
+        let starts = if memchr::memchr(b'\r', bytes).is_some() {
             let mut starts = vec![0];
             for (i, &b) in bytes.iter().enumerate() {
                 let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
@@ -176,6 +182,17 @@ pub(super) fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_doubled_is_found_anywhere_and_a_single_one_is_not() {
+        assert!(has_doubled("key:: value", b':'));
+        assert!(has_doubled("::", b':'));
+        assert!(has_doubled("a: b: c::", b':'));
+        assert!(!has_doubled("a: b :c", b':'));
+        assert!(!has_doubled("", b':'));
+        assert!(has_doubled("é%%", b'%'));
+        assert!(!has_doubled("50% %", b'%'));
+    }
 
     #[test]
     fn decodes_utf8_with_and_without_bom() {

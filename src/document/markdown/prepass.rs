@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::MARKDOWN_OPTIONS;
+use crate::document::text::has_doubled;
 
 /// `body` with the tabs after a code fence (a line that is only ```` ``` ```` or `~~~`,
 /// after indentation and `>` quote marks) turned into spaces: pulldown-cmark 0.13.6 does
@@ -21,7 +22,10 @@ pub(super) fn with_fence_tabs_as_spaces(body: &str) -> Cow<'_, str> {
             && rest.contains('\t')
             && rest.trim_end_matches([' ', '\t', '\r', '\n']).is_empty()
     };
-    if !body.contains('\t') || !body.split_inclusive('\n').any(is_fence_with_tab) {
+    // memchr's search for a tab (wide SIMD registers): most bodies have none.
+    if memchr::memchr(b'\t', body.as_bytes()).is_none()
+        || !body.split_inclusive('\n').any(is_fence_with_tab)
+    {
         return Cow::Borrowed(body);
     }
     let mut fixed = String::with_capacity(body.len());
@@ -41,7 +45,7 @@ pub(super) fn with_fence_tabs_as_spaces(body: &str) -> Cow<'_, str> {
 /// break, so positions stay those of the file.
 pub(super) fn without_comments(body: Cow<'_, str>) -> Cow<'_, str> {
     // Most bodies have no comment: one scan, no second parse.
-    if !body.contains("%%") {
+    if !has_doubled(&body, b'%') {
         return body;
     }
     let mut marks = Vec::new();
