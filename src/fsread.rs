@@ -120,6 +120,11 @@ pub(crate) fn open_regular(path: &Path) -> Result<(File, Metadata), Refused> {
 
 /// The bytes of the regular file at `path`, at most `limit` of them.
 pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
+    read_with_metadata(path, limit).map(|(bytes, _)| bytes)
+}
+
+/// [`read`], with the metadata of the file as it was opened (before it was read).
+pub(crate) fn read_with_metadata(path: &Path, limit: u64) -> Result<(Vec<u8>, Metadata), Refused> {
     let (file, metadata) = open_regular(path)?;
     if metadata.len() > limit {
         return Err(Refused::TooBig {
@@ -144,7 +149,7 @@ pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
             limit,
         });
     }
-    Ok(bytes)
+    Ok((bytes, metadata))
 }
 
 /// The first `size` bytes of `file` (fewer when it ends sooner), the size its handle

@@ -306,8 +306,14 @@ impl Workspace {
             match buffers.get(&document.path) {
                 Some(text) => examine_buffer(document, text, known, options),
                 None => {
-                    let stamp =
-                        walked.map_or_else(|| stamp_of(root, &document.path), |&stamp| stamp);
+                    // A file with no last read is read in any case: its stamp is taken
+                    // from the opened handle, not by a stat of its path first (7% of the
+                    // CPU of a cold `status`).
+                    let stamp = match walked {
+                        Some(&stamp) => stamp,
+                        None if last.is_none() => None,
+                        None => stamp_of(root, &document.path),
+                    };
                     examine_file(root, document, known, last, stamp, options)
                 }
             }
@@ -385,7 +391,7 @@ impl Workspace {
             };
             let last = self.files.get(path).copied();
             let document = &mut documents[index];
-            let stamp = stamp_of(&root, path);
+            let stamp = last.and_then(|_| stamp_of(&root, path));
             let examined = examine_file(&root, document, true, last, stamp, &self.config.parse);
             if examined.last_read.is_none() && !root.join(path).exists() {
                 documents.remove(index);
@@ -481,8 +487,7 @@ impl Workspace {
                 self.files.remove(&document.path);
                 examine_buffer(document, text, true, options);
             } else if !self.files.contains_key(&document.path) {
-                let stamp = stamp_of(&root, &document.path);
-                let examined = examine_file(&root, document, true, None, stamp, options);
+                let examined = examine_file(&root, document, true, None, None, options);
                 if let Some(last_read) = examined.last_read {
                     self.files.insert(document.path.clone(), last_read);
                 }
@@ -1008,7 +1013,8 @@ fn stamp_of(root: &Path, path: &str) -> Option<FileStamp> {
 /// Brings `document`, of the file at its path, up to date: the document last read from
 /// that file when `known` (else a new file's, empty but for its path). The file, with
 /// `stamp` (see [`stamp_of`]) taken before, is read and parsed unless its stamp, or else
-/// its content hash, shows the document is current.
+/// its content hash, shows the document is current. Without a `stamp` (a file with no
+/// last read to compare it with) the file is read, and stamped as it was opened.
 fn examine_file(
     root: &Path,
     document: &mut Document,
@@ -1026,8 +1032,8 @@ fn examine_file(
             last_read: last,
         };
     }
-    let bytes = match document::read(root, path) {
-        Ok(bytes) => bytes,
+    let (bytes, metadata) = match document::read_with_metadata(root, path) {
+        Ok(read) => read,
         Err(message) => {
             *document = document::unreadable(path, message);
             return Examined {
@@ -1037,11 +1043,8 @@ fn examine_file(
         }
     };
     let content = content_hash(&bytes);
-    // Without a modification time (0) the stamp is never settled, so never trusted.
-    let stamp = stamp.unwrap_or(FileStamp {
-        len: bytes.len() as u64,
-        modified: 0,
-    });
+    // Not taken before (a file with no last read): its handle's, taken as it was opened.
+    let stamp = stamp.unwrap_or_else(|| FileStamp::of(&metadata));
     let settled = stamp
         .age(SystemTime::now())
         .is_some_and(|age| age > RACY_WINDOW);

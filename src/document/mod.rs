@@ -592,7 +592,16 @@ pub(crate) struct Heading {
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
 /// size limit, or is no longer a regular file (see [`crate::fsread`]).
 pub(crate) fn read(root: &Path, path: &str) -> Result<Vec<u8>, String> {
-    fsread::read(&root.join(path), fsread::MAX_FILE_BYTES).map_err(|refused| match refused {
+    read_with_metadata(root, path).map(|(bytes, _)| bytes)
+}
+
+/// [`read`], with the metadata of the file as it was opened (before it was read).
+pub(crate) fn read_with_metadata(
+    root: &Path,
+    path: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+    let read = fsread::read_with_metadata(&root.join(path), fsread::MAX_FILE_BYTES);
+    read.map_err(|refused| match refused {
         Refused::TooBig { .. } => format!("{refused} for a journal file; it was skipped"),
         _ => refused.to_string(),
     })
