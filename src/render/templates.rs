@@ -221,6 +221,21 @@ fn is_plain(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.')
 }
 
+/// Whether the journal's templates folder `folder` may hold templates: it has an entry,
+/// or is something other than missing (a file, a folder that cannot be read), which the
+/// loader then reports on when it looks there.
+pub(super) fn may_hold_templates(folder: &Path) -> bool {
+    match std::fs::read_dir(folder) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(error) => error.kind() != std::io::ErrorKind::NotFound,
+    }
+}
+
+/// The report template `name` trailmark ships, as a loader gives it.
+pub(super) fn shipped_report_template(name: &str) -> Option<String> {
+    shipped(name, Purpose::Report).map(str::to_string)
+}
+
 /// The loader of report templates: [`source`], with a refusal as a template error that
 /// names the file.
 pub(super) fn load_report_template(
