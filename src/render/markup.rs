@@ -53,7 +53,11 @@ pub(super) fn inline_html(markdown: &str) -> String {
 
 /// Plain journal text (a title) as HTML: escaped, its dates kept whole.
 pub(super) fn plain_html(text: &str) -> String {
-    dates_kept_whole(text).unwrap_or_else(|| HtmlEscape(text).to_string())
+    dates_kept_whole(text).unwrap_or_else(|| {
+        let mut html = String::with_capacity(text.len());
+        let _ = write!(html, "{}", HtmlEscape(text));
+        html
+    })
 }
 
 /// `text` escaped, with each `YYYY-MM-DD` in it in a `<time>`; `None` when it has none.
