@@ -140,7 +140,8 @@ pub(super) fn shipped(name: &str, purpose: Purpose) -> Option<&'static str> {
         .map(|(_, _, text)| *text)
 }
 
-/// How many instructions one rendering of a template may run (minijinja's "fuel"), so that
+/// How many instructions one rendering of a template may run (minijinja's "fuel") when the
+/// journal has templates of its own (trailmark's alone run uncounted, see `Renderer::new`), so that
 /// a journal's own template with a loop that never ends (`{% for a in range(100000) %}{%
 /// for b in range(100000) %}`) fails instead of running for hours. The embedded templates
 /// take about 140 a goal on the index page, the biggest: 1.4 million for 10,000 goals,
