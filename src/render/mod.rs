@@ -19,6 +19,7 @@ use crate::share::Shared;
 
 mod calendar;
 mod chart;
+mod decimal;
 mod filters;
 mod fingerprint;
 mod lazy;
@@ -38,8 +39,22 @@ impl Renderer {
     /// to the embedded ones.
     pub(crate) fn new(overrides: Option<PathBuf>) -> Renderer {
         let mut env = templates::environment(templates::Purpose::Report);
-        let folder = overrides.clone();
-        env.set_loader(move |name| templates::load_report_template(folder.as_deref(), name));
+        match overrides
+            .clone()
+            .filter(|folder| templates::may_hold_templates(folder))
+        {
+            Some(folder) => {
+                env.set_loader(move |name| templates::load_report_template(Some(&folder), name))
+            }
+            None => {
+                // Fuel stops a journal's own template that never ends; trailmark's own
+                // end with their data, and counting every step of them was 2.5% of a
+                // full build. The loader then finds trailmark's templates only, so one
+                // the journal gains while this renderer lives is not run without fuel.
+                env.set_fuel(None);
+                env.set_loader(|name| Ok(templates::shipped_report_template(name)));
+            }
+        }
         filters::add_all(&mut env);
         Renderer { env, overrides }
     }
@@ -200,6 +215,35 @@ mod tests {
             shared.take(make),
             Value::from(2),
             "made again if asked again"
+        );
+    }
+
+    #[test]
+    fn only_a_journals_own_templates_run_on_fuel() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("templates");
+        let fuel = |renderer: &Renderer| renderer.env.fuel();
+        assert_eq!(fuel(&Renderer::new(None)), None);
+        assert_eq!(
+            fuel(&Renderer::new(Some(folder.clone()))),
+            None,
+            "no folder"
+        );
+        std::fs::create_dir(&folder).unwrap();
+        let without_own = Renderer::new(Some(folder.clone()));
+        assert_eq!(fuel(&without_own), None, "an empty folder");
+        std::fs::write(folder.join("goal.md"), "own").unwrap();
+        let with_own = Renderer::new(Some(folder.clone()));
+        assert!(fuel(&with_own).is_some());
+        assert_eq!(
+            with_own.env.get_template("goal.md").unwrap().source(),
+            "own"
+        );
+        // A template added since is not run without fuel: trailmark's own is.
+        let shipped = without_own.env.get_template("goal.md").unwrap();
+        assert_eq!(
+            shipped.source(),
+            templates::shipped_report_template("goal.md").unwrap()
         );
     }
 

@@ -140,7 +140,8 @@ pub(super) fn shipped(name: &str, purpose: Purpose) -> Option<&'static str> {
         .map(|(_, _, text)| *text)
 }
 
-/// How many instructions one rendering of a template may run (minijinja's "fuel"), so that
+/// How many instructions one rendering of a template may run (minijinja's "fuel") when the
+/// journal has templates of its own (trailmark's alone run uncounted, see `Renderer::new`), so that
 /// a journal's own template with a loop that never ends (`{% for a in range(100000) %}{%
 /// for b in range(100000) %}`) fails instead of running for hours. The embedded templates
 /// take about 140 a goal on the index page, the biggest: 1.4 million for 10,000 goals,
@@ -219,6 +220,21 @@ pub(crate) fn source(
 /// looked up in its templates folder.
 fn is_plain(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.')
+}
+
+/// Whether the journal's templates folder `folder` may hold templates: it has an entry,
+/// or is something other than missing (a file, a folder that cannot be read), which the
+/// loader then reports on when it looks there.
+pub(super) fn may_hold_templates(folder: &Path) -> bool {
+    match std::fs::read_dir(folder) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(error) => error.kind() != std::io::ErrorKind::NotFound,
+    }
+}
+
+/// The report template `name` trailmark ships, as a loader gives it.
+pub(super) fn shipped_report_template(name: &str) -> Option<String> {
+    shipped(name, Purpose::Report).map(str::to_string)
 }
 
 /// The loader of report templates: [`source`], with a refusal as a template error that

@@ -7,6 +7,7 @@ use super::time_axis::TimeAxis;
 use super::{escape, marker};
 use crate::analyse::GoalReport;
 use crate::dates::Date;
+use crate::render::decimal::Fixed;
 
 const HEIGHT: f64 = 200.0;
 /// The 100% line; the label above it.
@@ -54,9 +55,9 @@ pub(in crate::render) fn burn_up(goal: &GoalReport, today: Date) -> String {
     for (progress, label) in [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")] {
         let _ = write!(
             svg,
-            r#"<line class="grid" x1="0" x2="100%" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="0" y="{:.1}">{label}</text>"#,
-            y(progress) - 4.0,
-            y = y(progress),
+            r#"<line class="grid" x1="0" x2="100%" y1="{y}" y2="{y}"/><text class="axis" x="0" y="{}">{label}</text>"#,
+            Fixed::new(y(progress) - 4.0, 1),
+            y = Fixed::new(y(progress), 1),
         );
     }
     axis.write_ticks(&mut svg, BOTTOM);
@@ -100,9 +101,9 @@ pub(in crate::render) fn burn_up(goal: &GoalReport, today: Date) -> String {
     }
     let _ = write!(
         svg,
-        r#"<circle class="progress-dot" cx="{:.2}%" cy="{:.1}" r="3.5"/>"#,
-        x(last.date),
-        y(last.progress)
+        r#"<circle class="progress-dot" cx="{}%" cy="{}" r="3.5"/>"#,
+        Fixed::new(x(last.date), 2),
+        Fixed::new(y(last.progress), 1)
     );
     // Marker labels sit inside the plot, beside their line, one row each.
     let row = |n: f64| TOP + 14.0 + 15.0 * n;
@@ -139,16 +140,19 @@ pub(in crate::render) fn burn_up(goal: &GoalReport, today: Date) -> String {
 fn line(svg: &mut String, class: &str, from: (f64, f64), to: (f64, f64)) {
     let _ = write!(
         svg,
-        r#"<line class="{class}" x1="{:.2}%" y1="{:.1}" x2="{:.2}%" y2="{:.1}"/>"#,
-        from.0, from.1, to.0, to.1
+        r#"<line class="{class}" x1="{}%" y1="{}" x2="{}%" y2="{}"/>"#,
+        Fixed::new(from.0, 2),
+        Fixed::new(from.1, 1),
+        Fixed::new(to.0, 2),
+        Fixed::new(to.1, 1)
     );
 }
 
 fn summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Date) -> String {
     let mut text = format!(
         "Progress went from {} on {start} to {} on {last}.",
-        crate::text::percent(from),
-        crate::text::percent(to)
+        crate::render::decimal::percent(from),
+        crate::render::decimal::percent(to)
     );
     if let Some(due) = goal.due {
         let _ = write!(text, " Due {due}.");
@@ -157,7 +161,7 @@ fn summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Date) -> St
         let _ = write!(
             text,
             " Expected by now on a straight line: {}.",
-            crate::text::percent(expected)
+            crate::render::decimal::percent(expected)
         );
     }
     if let Some(forecast) = goal.forecast {

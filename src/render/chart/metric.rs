@@ -6,7 +6,8 @@ use super::time_axis::TimeAxis;
 use super::{escape, marker};
 use crate::analyse::GoalReport;
 use crate::dates::Date;
-use crate::text::number;
+use crate::render::decimal::Fixed;
+use crate::render::decimal::number;
 
 const HEIGHT: f64 = 170.0;
 /// The highest value's line; its label above it.
@@ -72,28 +73,29 @@ pub(in crate::render) fn metric(goal: &GoalReport, today: Date) -> String {
         let y = y(value);
         let _ = write!(
             svg,
-            r#"<line class="{class}" x1="0" x2="100%" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="0" y="{:.1}">{label} {}{unit}</text>"#,
-            y - 4.0,
-            number(value)
+            r#"<line class="{class}" x1="0" x2="100%" y1="{y}" y2="{y}"/><text class="axis" x="0" y="{}">{label} {}{unit}</text>"#,
+            Fixed::new(y - 4.0, 1),
+            number(value),
+            y = Fixed::new(y, 1),
         );
     }
     axis.write_ticks(&mut svg, BOTTOM + 6.0);
     for pair in metric.values.windows(2) {
         let _ = write!(
             svg,
-            r#"<line class="value" x1="{:.2}%" y1="{:.1}" x2="{:.2}%" y2="{:.1}"/>"#,
-            axis.percent(pair[0].date),
-            y(pair[0].value),
-            axis.percent(pair[1].date),
-            y(pair[1].value)
+            r#"<line class="value" x1="{}%" y1="{}" x2="{}%" y2="{}"/>"#,
+            Fixed::new(axis.percent(pair[0].date), 2),
+            Fixed::new(y(pair[0].value), 1),
+            Fixed::new(axis.percent(pair[1].date), 2),
+            Fixed::new(y(pair[1].value), 1)
         );
     }
     for value in &metric.values {
         let _ = write!(
             svg,
-            r#"<circle class="value-dot" cx="{:.2}%" cy="{:.1}" r="3"><title>{}: {}{unit}</title></circle>"#,
-            axis.percent(value.date),
-            y(value.value),
+            r#"<circle class="value-dot" cx="{}%" cy="{}" r="3"><title>{}: {}{unit}</title></circle>"#,
+            Fixed::new(axis.percent(value.date), 2),
+            Fixed::new(y(value.value), 1),
             value.date,
             number(value.value)
         );

@@ -14,6 +14,8 @@
 
 use std::fmt::Write as _;
 
+use super::decimal::Fixed;
+
 mod activity;
 mod burn_up;
 mod metric;
@@ -37,9 +39,10 @@ fn marker(svg: &mut String, class: &str, percent: f64, y1: f64, y2: f64, label: 
     } else {
         ("start", 4)
     };
+    let at = Fixed::new(percent, 2);
     let _ = write!(
         svg,
-        r#"<line class="{class}" x1="{percent:.2}%" x2="{percent:.2}%" y1="{y1}" y2="{y2}"/><text class="axis {class}" x="{percent:.2}%" dx="{dx}" y="{row_y}" text-anchor="{anchor}">{label}</text>"#,
+        r#"<line class="{class}" x1="{at}%" x2="{at}%" y1="{y1}" y2="{y2}"/><text class="axis {class}" x="{at}%" dx="{dx}" y="{row_y}" text-anchor="{anchor}">{label}</text>"#,
     );
 }
 

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::dates::Date;
+use crate::render::decimal::Fixed;
 
 /// Room left at each edge, in percent of the width, for the dots drawn on the first and
 /// last days (7 px on a phone).
@@ -104,16 +105,16 @@ impl TimeAxis {
             if tick.label.is_none() && !every_month {
                 continue;
             }
-            let at = self.percent(tick.date);
+            let at = Fixed::new(self.percent(tick.date), 2);
             let _ = write!(
                 svg,
-                r#"<line class="tick" x1="{at:.2}%" x2="{at:.2}%" y1="{y}" y2="{}"/>"#,
+                r#"<line class="tick" x1="{at}%" x2="{at}%" y1="{y}" y2="{}"/>"#,
                 y + 5.0
             );
             if let Some(label) = tick.label {
                 let _ = write!(
                     svg,
-                    r#"<text class="axis" x="{at:.2}%" dx="2" y="{}">{label}</text>"#,
+                    r#"<text class="axis" x="{at}%" dx="2" y="{}">{label}</text>"#,
                     y + 18.0
                 );
             }
