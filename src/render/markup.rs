@@ -63,14 +63,6 @@ pub(super) fn plain_html(text: &str) -> String {
 /// `text` escaped, with each `YYYY-MM-DD` in it in a `<time>`; `None` when it has none.
 fn dates_kept_whole(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
-    let is_date_at = |at: usize| {
-        (0..10).all(|offset| match offset {
-            4 | 7 => bytes.get(at + offset) == Some(&b'-'),
-            _ => digit(at + offset),
-        }) && !(at > 0 && digit(at - 1))
-            && !digit(at + 10)
-    };
     let mut html = String::new();
     let mut written = 0;
     // A date's first dash is its fifth byte: only the places four bytes before a dash can
@@ -80,7 +72,7 @@ fn dates_kept_whole(text: &str) -> Option<String> {
         let Some(at) = dash.checked_sub(4).filter(|&at| at >= written) else {
             continue;
         };
-        if is_date_at(at) {
+        if is_date_at(bytes, at) {
             // A date is ASCII, so `at` and `at + 10` are character boundaries.
             let date = &text[at..at + 10];
             let _ = write!(
@@ -95,6 +87,16 @@ fn dates_kept_whole(text: &str) -> Option<String> {
         let _ = write!(html, "{}", HtmlEscape(&text[written..]));
         html
     })
+}
+
+/// Whether a `YYYY-MM-DD` starts at `at` in `bytes`, not within a longer run of digits.
+fn is_date_at(bytes: &[u8], at: usize) -> bool {
+    let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+    (0..10).all(|offset| match offset {
+        4 | 7 => bytes.get(at + offset) == Some(&b'-'),
+        _ => digit(at + offset),
+    }) && !(at > 0 && digit(at - 1))
+        && !digit(at + 10)
 }
 
 /// The inline events of `source`, with `[[wikilinks]]` as their text: the alias, else the
@@ -245,17 +247,9 @@ mod tests {
     /// searched for.
     fn dates_at_every_place(text: &str) -> Option<String> {
         let bytes = text.as_bytes();
-        let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
-        let is_date_at = |at: usize| {
-            (0..10).all(|offset| match offset {
-                4 | 7 => bytes.get(at + offset) == Some(&b'-'),
-                _ => digit(at + offset),
-            }) && !(at > 0 && digit(at - 1))
-                && !digit(at + 10)
-        };
         let (mut html, mut written, mut at) = (String::new(), 0, 0);
         while at + 10 <= bytes.len() {
-            if is_date_at(at) {
+            if is_date_at(bytes, at) {
                 html.push_str(&HtmlEscape(&text[written..at]).to_string());
                 html.push_str(&format!("<time>{}</time>", &text[at..at + 10]));
                 written = at + 10;
