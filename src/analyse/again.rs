@@ -8,7 +8,7 @@
 //! `workspace::changes`) and names what changed. The result is the whole analysis's,
 //! byte for byte (`workspace` tests it after every edit of a property test).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -59,13 +59,6 @@ pub(crate) fn again(
         .iter()
         .map(|document| changed.files.contains(&document.path))
         .collect();
-    let names: Vec<Names> = journal.documents.par_iter().map(Names::of).collect();
-    let mut made: Vec<Option<GoalReport>> = journal
-        .goals
-        .par_iter()
-        .zip(&affected)
-        .map(|(goal, &affected)| affected.then(|| goal_shell(journal, &names, goal, today)))
-        .collect();
     // Only the files with a milestone of a goal made again, or read again, are reported.
     let wanted = |d: usize| {
         journal.assignments[d]
@@ -74,6 +67,15 @@ pub(crate) fn again(
     };
     let documents: Vec<usize> = (0..journal.documents.len())
         .filter(|&d| wanted(d))
+        .collect();
+    let names = names_of(journal, &documents, &affected);
+    // A slot only for each goal made again: one of a whole report for each goal of the
+    // journal was the largest part of the language server's peak.
+    let mut made: BTreeMap<usize, GoalReport> = (0..journal.goals.len())
+        .filter(|&g| affected[g])
+        .collect::<Vec<usize>>()
+        .into_par_iter()
+        .map(|g| (g, goal_shell(journal, &names, &journal.goals[g], today)))
         .collect();
     let reported: Vec<Vec<MilestoneReport>> = documents
         .par_iter()
@@ -89,7 +91,7 @@ pub(crate) fn again(
         for (report, assigned) in reports.into_iter().zip(&journal.assignments[d]) {
             match *assigned {
                 Some(goal) => {
-                    if let Some(goal) = &mut made[goal] {
+                    if let Some(goal) = made.get_mut(&goal) {
                         count_milestone(goal, report, today);
                     }
                 }
@@ -102,19 +104,15 @@ pub(crate) fn again(
         }
     }
     let loose_tasks = loose_tasks(&last.loose_tasks, &changed.files, loose_again);
-    let mut timelines: Vec<Arc<GoalTimeline>> = made
-        .iter()
-        .zip(&last.timelines)
-        .map(|(made, last)| match made {
+    let mut timelines: Vec<Arc<GoalTimeline>> = (last.timelines.iter().enumerate())
+        .map(|(g, last)| match made.get(&g) {
             Some(goal) => Arc::new(GoalTimeline::of(goal)),
             None => Arc::clone(last),
         })
         .collect();
     roll_up(journal, &mut timelines, |g| affected[g]);
-    let goals = made
-        .into_iter()
-        .enumerate()
-        .map(|(g, made)| match made {
+    let goals = (0..journal.goals.len())
+        .map(|g| match made.remove(&g) {
             Some(mut report) => {
                 finish(&mut report, &timelines[g], today, rules);
                 finish_cadence(&mut report, &journal.goals[g], today, rules);
@@ -132,6 +130,33 @@ pub(crate) fn again(
         timelines,
         loose_tasks,
     )
+}
+
+/// The names of the `documents` reported again and of the entries that mention a goal
+/// made again (`affected`), in the journal's order; every other document's are empty
+/// and shared: making every document's name again was a fifth of what an analysis after
+/// an edit allocates.
+fn names_of(journal: &Journal, documents: &[usize], affected: &[bool]) -> Vec<Names> {
+    let mut needed = vec![false; journal.documents.len()];
+    for &d in documents {
+        needed[d] = true;
+    }
+    let goals = journal.goals.iter().zip(affected);
+    for (goal, _) in goals.filter(|(_, affected)| **affected) {
+        for entry in &goal.entries {
+            needed[entry.document] = true;
+        }
+    }
+    let none = Names::none();
+    (journal.documents.iter().zip(needed))
+        .map(|(document, needed)| {
+            if needed {
+                Names::of(document)
+            } else {
+                none.clone()
+            }
+        })
+        .collect()
 }
 
 /// Which goals are made again: those `changed`, and every goal above one of them, whose

@@ -526,6 +526,7 @@ pub(crate) struct EntryLine {
 /// A document's path and title, made once for all the reports that repeat them: a
 /// milestone names its file, an entry its file and title for every goal it mentions
 /// (hundreds of thousands of copies at 100,000 files).
+#[derive(Clone)]
 pub(crate) struct Names {
     path: Arc<str>,
     title: Arc<str>,
@@ -536,6 +537,14 @@ impl Names {
         Names {
             path: Arc::from(document.path.as_str()),
             title: Arc::clone(&document.title),
+        }
+    }
+
+    /// The names of a document nothing reports, to share (see `again`).
+    fn none() -> Names {
+        Names {
+            path: Arc::from(""),
+            title: Arc::from(""),
         }
     }
 }
