@@ -480,8 +480,8 @@ impl Workspace {
         let root = paths::resolve(&self.root);
         let options = &self.config.parse;
         let mut documents = std::mem::take(&mut self.journal.documents);
-        let mut touched = Vec::new();
-        for (index, document) in documents.iter_mut().enumerate() {
+        let mut touched: Vec<String> = Vec::new();
+        for document in &mut documents {
             if let Some(text) = buffers.get(&document.path) {
                 // Not remembered as the file's last read, as in a full refresh.
                 self.files.remove(&document.path);
@@ -494,12 +494,9 @@ impl Workspace {
             } else {
                 continue;
             }
-            touched.push(index);
+            touched.push(document.path.clone());
         }
-        let touched_paths: Vec<String> = (touched.iter())
-            .map(|&index| documents[index].path.clone())
-            .collect();
-        let touched: Vec<&str> = touched_paths.iter().map(String::as_str).collect();
+        let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
         self.relink(&root, documents, &touched);
     }
 

@@ -5,7 +5,7 @@
 //!
 //! It holds only when linking the journal again left every other file's milestones,
 //! mentions, values and check-ins with the goals they had: the caller knows that (see
-//! `workspace::changes`) and names what changed. The result is the whole analysis's,
+//! `workspace::last_analysis`) and names what changed. The result is the whole analysis's,
 //! byte for byte (`workspace` tests it after every edit of a property test).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +22,7 @@ use crate::git::History;
 use crate::model::Journal;
 
 /// What changed since the last analysis.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub(crate) struct Changed {
     /// The goals (by index, the same in the journal before and after) whose milestones,
     /// mentions, values, check-ins or declaring file changed; the goals above them are

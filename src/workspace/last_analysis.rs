@@ -62,8 +62,7 @@ impl LastAnalysis {
             return;
         }
         for &path in touched {
-            let Ok(index) = documents.binary_search_by(|document| document.path.as_str().cmp(path))
-            else {
+            let Ok(index) = position(documents, path) else {
                 // Gone: the outlines differ too.
                 self.since = None;
                 return;
@@ -82,8 +81,7 @@ impl LastAnalysis {
             return;
         }
         for &path in touched {
-            let found = documents.binary_search_by(|document| document.path.as_str().cmp(path));
-            let same = found
+            let same = position(documents, path)
                 .is_ok_and(|index| model::outline_hash(&documents[index]) == self.outlines[index]);
             if !same {
                 self.forget();
@@ -111,14 +109,9 @@ impl LastAnalysis {
             (Some(now), Some(before)) => now.files_dated_otherwise(before)?,
             _ => return None,
         };
-        let touched: Vec<&str> = dated_otherwise.iter().map(String::as_str).collect();
-        let known: Vec<&str> = touched
-            .into_iter()
-            .filter(|path| {
-                (journal.documents)
-                    .binary_search_by(|document| document.path.as_str().cmp(path))
-                    .is_ok()
-            })
+        // The history dates every file of the repository; only the journal's matter.
+        let known: Vec<&str> = (dated_otherwise.iter().map(String::as_str))
+            .filter(|path| position(&journal.documents, path).is_ok())
             .collect();
         self.note_files(journal, &journal.documents, &known);
         let made = self.made.as_ref()?;
@@ -161,4 +154,9 @@ impl LastAnalysis {
         self.since = None;
         self.outlines.clear();
     }
+}
+
+/// Where the document of `path` is in `documents`, sorted by path.
+fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
+    documents.binary_search_by(|document| document.path.as_str().cmp(path))
 }
