@@ -438,8 +438,10 @@ impl Workspace {
     /// Links the model again from all `documents`, the journal's files in the walk's
     /// order, and hashes what they were read from for the saved status (`None` when
     /// some file had not settled or could not be read: no stamp vouches for its content).
-    /// Linking is cheap next to parsing and keeps one way of building the model.
-    /// `touched` are the files read again (added, changed or gone).
+    /// A workspace that analyses again after each change links again only the files
+    /// read since while every file's outline stays the same (`model::relink_files`);
+    /// otherwise the whole journal is linked. `touched` are the files read again (added,
+    /// changed or gone).
     fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
         let settled: Option<Vec<(&str, u64, u64)>> = documents
             .iter()
@@ -456,20 +458,40 @@ impl Workspace {
                 &self.walk_diagnostics,
             )
         });
-        if let Some(last) = &mut self.last_analysis {
-            // What the files gave to goals before, while the last model is here to say.
-            last.note_files(&self.journal, &documents, touched);
+        let warnings = self.config.warnings;
+        match &mut self.last_analysis {
+            None => {
+                // The last model goes before the next is linked, not to hold both.
+                self.journal = Journal::default();
+                self.journal = model::build(documents, warnings);
+            }
+            Some(last) => {
+                // What the files gave to goals before, while the last model is here to say.
+                last.note_files(&self.journal, &documents, touched);
+                let indexes = match last.indexes_to_relink(&documents, touched, warnings) {
+                    Some(indexes) => {
+                        self.journal.documents = documents;
+                        let mut changed: Vec<usize> = (touched.iter())
+                            .filter_map(|path| {
+                                last_analysis::position(&self.journal.documents, path).ok()
+                            })
+                            .collect();
+                        changed.sort_unstable();
+                        changed.dedup();
+                        model::relink_files(&mut self.journal, indexes, &changed)
+                    }
+                    None => {
+                        self.journal = Journal::default();
+                        let (journal, indexes) = model::build_with_indexes(documents, warnings);
+                        self.journal = journal;
+                        indexes
+                    }
+                };
+                last.linked_by(indexes);
+                last.note_files(&self.journal, &self.journal.documents, touched);
+            }
         }
-        // The last model goes before the next is linked: watch and the language server
-        // would otherwise hold both.
-        self.journal = Journal::default();
-        self.journal = model::build(documents, self.config.warnings);
-        if let Some(last) = &mut self.last_analysis {
-            last.linked(&self.journal.documents, touched);
-            last.note_files(&self.journal, &self.journal.documents, touched);
-        }
-        let walked = self.walk_diagnostics.iter().cloned();
-        self.journal.diagnostics.extend(walked);
+        self.journal.walk_diagnostics = self.walk_diagnostics.clone();
     }
 
     /// [`Workspace::refresh_with_buffers`] without walking the journal: only `buffers`

@@ -20,37 +20,54 @@ pub(crate) struct Checkin {
 impl Linker {
     /// Check-ins are read from dated entries only; one for an unknown goal is a warning.
     pub(super) fn collect_checkins(&mut self) {
-        for document in &self.journal.documents {
-            for checkin in &document.checkins {
-                let Some(date) = document.date else {
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(checkin.position),
-                        "check-ins are read only from dated entries; add `date:` or a \
-                         YYYY-MM-DD file name",
-                    ));
-                    continue;
-                };
-                let Some(&goal) = self.ids.get(&checkin.goal) else {
-                    let hint = self.suggest(&checkin.goal);
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(checkin.position),
-                        format!("check-in for `{}`, which names no goal{hint}", checkin.goal),
-                    ));
-                    continue;
-                };
-                self.journal.goals[goal].checkins.push(Checkin {
-                    date,
-                    confidence: checkin.confidence,
-                    note: checkin.note.clone(),
-                    file: document.path.clone(),
-                });
+        let mut diagnostics = Vec::new();
+        for doc_index in 0..self.journal.documents.len() {
+            for (goal, checkin) in self.checkins_of(doc_index, &mut diagnostics) {
+                self.journal.goals[goal].checkins.push(checkin);
             }
         }
+        self.journal.diagnostics.extend(diagnostics);
         for goal in &mut self.journal.goals {
             goal.checkins.sort_by_key(|checkin| checkin.date);
         }
+    }
+
+    /// A document's check-ins, each with its goal, in file order.
+    pub(super) fn checkins_of(
+        &self,
+        doc_index: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<(usize, Checkin)> {
+        let document = &self.journal.documents[doc_index];
+        let mut checkins = Vec::new();
+        for checkin in &document.checkins {
+            let Some(date) = document.date else {
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(checkin.position),
+                    "check-ins are read only from dated entries; add `date:` or a \
+                     YYYY-MM-DD file name",
+                ));
+                continue;
+            };
+            let Some(&goal) = self.indexes.ids.get(&checkin.goal) else {
+                let hint = self.suggest(&checkin.goal);
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(checkin.position),
+                    format!("check-in for `{}`, which names no goal{hint}", checkin.goal),
+                ));
+                continue;
+            };
+            let found = Checkin {
+                date,
+                confidence: checkin.confidence,
+                note: checkin.note.clone(),
+                file: document.path.clone(),
+            };
+            checkins.push((goal, found));
+        }
+        checkins
     }
 }
 

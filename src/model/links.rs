@@ -36,6 +36,11 @@ impl NoteIndex {
         NoteIndex { by_name }
     }
 
+    /// Whether no document is indexed: none had a link when the journal was linked.
+    pub(super) fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
     /// The note `target` names, as Obsidian finds it: by file name (case-insensitive,
     /// `.md` optional), or by the end of its path when the link has folders. **Choice**:
     /// of several notes with that name, the one in the linking note's folder, else the

@@ -43,6 +43,8 @@ pub(crate) struct Journal {
     pub(crate) assignments: Vec<Vec<Option<usize>>>,
     /// Problems found while linking (documents keep their own).
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Problems the walk of the folder found, set by the workspace that walked it.
+    pub(crate) walk_diagnostics: Vec<Diagnostic>,
     /// The milestones `check` reports as belonging to no goal, as (document, milestone)
     /// indexes in file order: top-level ones only (a nested one follows its parent), and
     /// none when the journal declares no goal or `trailmark.toml` turns the warning off.
@@ -185,6 +187,7 @@ impl Journal {
             .iter()
             .flat_map(|d| d.diagnostics.iter().cloned())
             .chain(self.diagnostics.iter().cloned())
+            .chain(self.walk_diagnostics.iter().cloned())
             .collect();
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all.dedup();
@@ -193,32 +196,56 @@ impl Journal {
 }
 
 /// Links parsed documents into a journal, with the optional `warnings` asked for.
-pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal {
+pub(crate) fn build(documents: Vec<Document>, warnings: Warnings) -> Journal {
+    build_with_indexes(documents, warnings).0
+}
+
+/// [`build`], with the indexes it linked by, for [`relink_files`] after an edit.
+pub(crate) fn build_with_indexes(
+    mut documents: Vec<Document>,
+    warnings: Warnings,
+) -> (Journal, LinkIndexes) {
     // Paths are unique, so an unstable sort gives the same order, without the copy of
     // every document a stable one makes room for.
     documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let mut linker = Linker {
-        journal: Journal {
+    let mut linker = Linker::new(
+        Journal {
             documents,
             ..Journal::default()
         },
-        ids: FastMap::default(),
-        titles: FastMap::default(),
-        goals_of_document: Vec::new(),
-        declared_parents: Vec::new(),
-        hints: Hints::new(),
-        next_suffix: FastMap::default(),
-        notes: NoteIndex::default(),
-        warnings,
-    };
+        LinkIndexes {
+            warnings,
+            ..LinkIndexes::default()
+        },
+    );
     linker.declare_goals();
     linker.link_parents();
+    linker.indexes.declared_diagnostics = linker.journal.diagnostics.len();
     linker.index_notes();
     linker.assign_milestones();
     linker.collect_metrics();
     linker.collect_checkins();
     linker.collect_entries();
-    linker.journal
+    (linker.journal, linker.indexes)
+}
+
+/// Links again, in place, the documents of `journal` at the indexes `changed`, read again
+/// since it was linked with `indexes`: their milestones, mentions, logged values and
+/// check-ins, and the diagnostics linking gives them. It gives what [`build`] of the
+/// same documents gives, provided every document's outline ([`outline_hash`]) and the
+/// warnings asked for are those `indexes` were made with, which the caller makes sure
+/// of: then every goal, its id, parent and children, and every other document's
+/// assignments and diagnostics stay as they are. What lets an edit of one entry of a
+/// large journal be linked without linking every file again.
+pub(crate) fn relink_files(
+    journal: &mut Journal,
+    indexes: LinkIndexes,
+    changed: &[usize],
+) -> LinkIndexes {
+    let mut linker = Linker::new(std::mem::take(journal), indexes);
+    linker.relink(changed);
+    *journal = linker.journal;
+    linker.indexes
 }
 
 /// What linking reads of a document when it checks another one: its path, title and
@@ -288,26 +315,53 @@ pub(crate) fn outline_hash(document: &Document) -> u64 {
     })
 }
 
-struct Linker {
-    journal: Journal,
+/// What linking looks goals and notes up by: made while a journal is linked, and kept
+/// by a workspace that links again file by file ([`relink_files`]).
+#[derive(Default)]
+pub(crate) struct LinkIndexes {
     /// Goal id -> goal index.
     ids: FastMap<String, usize>,
     /// Lowercased title -> goal index (the first goal with that title).
     titles: FastMap<String, usize>,
     /// The goals each document declares (they are declared in document order).
     goals_of_document: Vec<Range<usize>>,
+    /// Documents by note name, for `[[wikilinks]]`; empty until a document has a link.
+    notes: NoteIndex,
+    /// How many of the journal's diagnostics, the first ones, the goals' declarations
+    /// and parents gave: they stay while every outline does.
+    declared_diagnostics: usize,
+    warnings: Warnings,
+}
+
+impl LinkIndexes {
+    /// Whether these indexes link with `warnings`.
+    pub(crate) fn link_with(&self, warnings: Warnings) -> bool {
+        self.warnings == warnings
+    }
+}
+
+struct Linker {
+    journal: Journal,
+    indexes: LinkIndexes,
     /// `parent:` as written: (goal index, lowercased id, where).
     declared_parents: Vec<(usize, String, Position)>,
     hints: Hints,
     /// Id -> the last `-n` suffix given to a duplicate of it, so that the next duplicate
     /// looks on from there: 20,000 goals of one title would otherwise try 200 million.
     next_suffix: FastMap<String, usize>,
-    /// Documents by note name, for `[[wikilinks]]`; empty when no document has a link.
-    notes: NoteIndex,
-    warnings: Warnings,
 }
 
 impl Linker {
+    fn new(journal: Journal, indexes: LinkIndexes) -> Linker {
+        Linker {
+            journal,
+            indexes,
+            declared_parents: Vec::new(),
+            hints: Hints::new(),
+            next_suffix: FastMap::default(),
+        }
+    }
+
     fn declare_goals(&mut self) {
         for document in &self.journal.documents {
             let first_goal = self.journal.goals.len();
@@ -335,14 +389,14 @@ impl Linker {
                         format!("goal `{}` gives no usable id; set `id:`", decl.title),
                     ));
                 }
-                if let Some(&first) = self.ids.get(&id) {
+                if let Some(&first) = self.indexes.ids.get(&id) {
                     let other = &self.journal.goals[first];
                     // Ids are never removed, so suffixes tried for an earlier duplicate
                     // are still taken.
                     let tried = self.next_suffix.get(&id).copied().unwrap_or(1);
                     let (n, unique) = (tried + 1..)
                         .map(|n| (n, format!("{id}-{n}")))
-                        .find(|(_, candidate)| !self.ids.contains_key(candidate))
+                        .find(|(_, candidate)| !self.indexes.ids.contains_key(candidate))
                         .expect("an unbounded range always has a free suffix");
                     self.next_suffix.insert(id.clone(), n);
                     self.journal.diagnostics.push(Diagnostic::error(
@@ -364,8 +418,9 @@ impl Linker {
                         parent.position,
                     ));
                 }
-                self.ids.insert(id.clone(), index);
-                self.titles
+                self.indexes.ids.insert(id.clone(), index);
+                self.indexes
+                    .titles
                     .entry(decl.title.to_lowercase())
                     .or_insert(index);
                 self.journal.goals.push(Goal {
@@ -379,7 +434,8 @@ impl Linker {
                     checkins: Vec::new(),
                 });
             }
-            self.goals_of_document
+            self.indexes
+                .goals_of_document
                 .push(first_goal..self.journal.goals.len());
         }
     }
@@ -388,7 +444,7 @@ impl Linker {
     /// that closes it is dropped so that every later walk up the tree ends.
     fn link_parents(&mut self) {
         for (child, parent_id, position) in std::mem::take(&mut self.declared_parents) {
-            match self.ids.get(&parent_id) {
+            match self.indexes.ids.get(&parent_id) {
                 Some(&parent) => self.journal.goals[child].parent = Some(parent),
                 None => {
                     let file = self.journal.goals[child].file.clone();
@@ -461,27 +517,41 @@ impl Linker {
         if documents.iter().all(|d| d.links.is_empty()) {
             return;
         }
-        self.notes = NoteIndex::new(documents);
-        if !self.warnings.missing_notes {
+        self.indexes.notes = NoteIndex::new(documents);
+        let mut diagnostics = Vec::new();
+        for doc_index in 0..documents.len() {
+            self.warn_missing_notes(doc_index, &mut diagnostics);
+        }
+        self.journal.diagnostics.extend(diagnostics);
+    }
+
+    /// When asked, warns about the `[[links]]` of a document to notes that exist nowhere
+    /// in the journal, once per target.
+    fn warn_missing_notes(&self, doc_index: usize, diagnostics: &mut Vec<Diagnostic>) {
+        if !self.indexes.warnings.missing_notes {
             return;
         }
-        for (index, document) in documents.iter().enumerate() {
-            let mut warned = FastSet::default();
-            for link in &document.links {
-                if self.notes.resolve(documents, &link.value, index) == LinkTarget::Missing
-                    && warned.insert(link.value.to_lowercase())
-                {
-                    let name = crate::document::wikilink_display(&link.value);
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(link.position),
-                        format!(
-                            "link `[[{}]]` names no note in the journal; create `{name}.md` \
-                             or correct the link",
-                            link.value
-                        ),
-                    ));
-                }
+        let documents = &self.journal.documents;
+        let document = &documents[doc_index];
+        let mut warned = FastSet::default();
+        for link in &document.links {
+            if self
+                .indexes
+                .notes
+                .resolve(documents, &link.value, doc_index)
+                == LinkTarget::Missing
+                && warned.insert(link.value.to_lowercase())
+            {
+                let name = crate::document::wikilink_display(&link.value);
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(link.position),
+                    format!(
+                        "link `[[{}]]` names no note in the journal; create `{name}.md` \
+                         or correct the link",
+                        link.value
+                    ),
+                ));
             }
         }
     }
@@ -489,9 +559,13 @@ impl Linker {
     /// The goal a `[[link]]` in document `from` points to: the goal of a note that
     /// declares exactly one.
     fn linked_goal(&self, target: &str, from: usize) -> Option<usize> {
-        match self.notes.resolve(&self.journal.documents, target, from) {
+        match self
+            .indexes
+            .notes
+            .resolve(&self.journal.documents, target, from)
+        {
             LinkTarget::Document(document) => {
-                let goals = &self.goals_of_document[document];
+                let goals = &self.indexes.goals_of_document[document];
                 (goals.len() == 1).then_some(goals.start)
             }
             _ => None,
@@ -499,105 +573,116 @@ impl Linker {
     }
 
     fn assign_milestones(&mut self) {
-        let mut warned_headings = FastSet::default();
-        let mut assignments = Vec::with_capacity(self.journal.documents.len());
         let mut diagnostics = Vec::new();
-        for (doc_index, document) in self.journal.documents.iter().enumerate() {
-            let own_goals = self.goals_of_document[doc_index].clone();
-            let mut assigned: Vec<Option<usize>> = Vec::with_capacity(document.milestones.len());
-            for milestone in &document.milestones {
-                // **Choice**: a link assigns only outside goal notes; in a goal's own
-                // note, `[[other]]` is a reference, not a move to another goal.
-                let by_tag = milestone
-                    .tags
-                    .iter()
-                    .find_map(|tag| self.ids.get(&**tag).copied())
-                    .or_else(|| {
-                        let links = if own_goals.is_empty() {
-                            &milestone.links[..]
-                        } else {
-                            &[]
-                        };
-                        links
-                            .iter()
-                            .find_map(|link| self.linked_goal(link, doc_index))
-                    });
-                for tag in &milestone.tags {
-                    if is_slug(tag) && !self.ids.contains_key(&**tag) {
-                        self.warn_if_near_an_id(
-                            &mut diagnostics,
-                            &document.path,
-                            document.tag_position(milestone, tag),
-                            &format!("tag `#{tag}` names no goal"),
-                            tag,
-                        );
-                    }
-                }
-                let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
-                let by_section = self.section_goal(
-                    document,
-                    milestone.section.map(|s| s as usize),
-                    &mut warned_headings,
-                    doc_index,
-                    &mut diagnostics,
-                );
-                let by_document = (own_goals.len() == 1).then_some(own_goals.start);
-                let goal = by_tag.or(by_parent).or(by_section).or(by_document);
-                assigned.push(goal);
-            }
-            assignments.push(assigned);
-        }
+        let assignments = (0..self.journal.documents.len())
+            .map(|doc_index| self.assign_document(doc_index, &mut diagnostics))
+            .collect();
         self.journal.assignments = assignments;
         self.journal.diagnostics.extend(diagnostics);
-        self.warn_loose_milestones();
+        for doc_index in 0..self.journal.documents.len() {
+            self.warn_loose_milestones(doc_index);
+        }
+    }
+
+    /// The goal each milestone of a document belongs to, in file order.
+    fn assign_document(
+        &self,
+        doc_index: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<usize>> {
+        let document = &self.journal.documents[doc_index];
+        let own_goals = self.indexes.goals_of_document[doc_index].clone();
+        let mut warned_headings = FastSet::default();
+        let mut assigned: Vec<Option<usize>> = Vec::with_capacity(document.milestones.len());
+        for milestone in &document.milestones {
+            // **Choice**: a link assigns only outside goal notes; in a goal's own
+            // note, `[[other]]` is a reference, not a move to another goal.
+            let by_tag = milestone
+                .tags
+                .iter()
+                .find_map(|tag| self.indexes.ids.get(&**tag).copied())
+                .or_else(|| {
+                    let links = if own_goals.is_empty() {
+                        &milestone.links[..]
+                    } else {
+                        &[]
+                    };
+                    links
+                        .iter()
+                        .find_map(|link| self.linked_goal(link, doc_index))
+                });
+            for tag in &milestone.tags {
+                if is_slug(tag) && !self.indexes.ids.contains_key(&**tag) {
+                    self.warn_if_near_an_id(
+                        diagnostics,
+                        &document.path,
+                        document.tag_position(milestone, tag),
+                        &format!("tag `#{tag}` names no goal"),
+                        tag,
+                    );
+                }
+            }
+            let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
+            let by_section = self.section_goal(
+                document,
+                milestone.section.map(|s| s as usize),
+                &mut warned_headings,
+                diagnostics,
+            );
+            let by_document = (own_goals.len() == 1).then_some(own_goals.start);
+            let goal = by_tag.or(by_parent).or(by_section).or(by_document);
+            assigned.push(goal);
+        }
+        assigned
     }
 
     /// One warning per file for its milestones that belong to no goal, at the first: a
     /// vault's tasks are mostly not about goals, and one warning each would bury the rest.
     /// None in a journal that declares no goal (it has nothing to assign them to) or when
-    /// `trailmark.toml` turns the warning off.
-    fn warn_loose_milestones(&mut self) {
-        if self.ids.is_empty() || !self.warnings.loose_milestones {
+    /// `trailmark.toml` turns the warning off. The loose milestones are added in place,
+    /// after those of the documents before.
+    fn warn_loose_milestones(&mut self, doc_index: usize) {
+        if self.indexes.ids.is_empty() || !self.indexes.warnings.loose_milestones {
             return;
         }
         let journal = &mut self.journal;
-        for (doc_index, document) in journal.documents.iter().enumerate() {
-            let loose: Vec<usize> = (0..document.milestones.len())
-                .filter(|&m| {
-                    journal.assignments[doc_index][m].is_none()
-                        && document.milestones[m].parent.is_none()
-                })
-                .collect();
-            let Some(&first) = loose.first() else {
-                continue;
-            };
-            let milestone = &document.milestones[first];
-            let (what, it) = match loose.len() {
-                1 => (
-                    format!("milestone `{}` belongs to no goal", milestone.text),
-                    "it",
-                ),
-                n => (
-                    format!(
-                        "{n} milestones belong to no goal, the first `{}` (`check --verbose` \
-                         lists them)",
-                        milestone.text
-                    ),
-                    "them",
-                ),
-            };
-            journal.diagnostics.push(Diagnostic::warning(
-                &document.path,
-                Some(milestone.position),
+        let document = &journal.documents[doc_index];
+        let loose: Vec<usize> = (0..document.milestones.len())
+            .filter(|&m| {
+                journal.assignments[doc_index][m].is_none()
+                    && document.milestones[m].parent.is_none()
+            })
+            .collect();
+        let Some(&first) = loose.first() else {
+            return;
+        };
+        let milestone = &document.milestones[first];
+        let (what, it) = match loose.len() {
+            1 => (
+                format!("milestone `{}` belongs to no goal", milestone.text),
+                "it",
+            ),
+            n => (
                 format!(
-                    "{what}; tag {it} with #<goal-id>, link the goal's note with [[...]] or \
-                     put {it} under a heading named after the goal"
+                    "{n} milestones belong to no goal, the first `{}` (`check --verbose` \
+                     lists them)",
+                    milestone.text
                 ),
-            ));
-            journal
-                .loose_milestones
-                .extend(loose.into_iter().map(|m| (doc_index, m)));
-        }
+                "them",
+            ),
+        };
+        journal.diagnostics.push(Diagnostic::warning(
+            &document.path,
+            Some(milestone.position),
+            format!(
+                "{what}; tag {it} with #<goal-id>, link the goal's note with [[...]] or \
+                 put {it} under a heading named after the goal"
+            ),
+        ));
+        let at = (journal.loose_milestones).partition_point(|&(other, _)| other < doc_index);
+        journal
+            .loose_milestones
+            .splice(at..at, loose.into_iter().map(|m| (doc_index, m)));
     }
 
     /// Warns `message` at `position` with a "did you mean" hint, only when `name` is near
@@ -628,8 +713,7 @@ impl Linker {
         &self,
         document: &Document,
         mut section: Option<usize>,
-        warned: &mut FastSet<(usize, usize)>,
-        doc_index: usize,
+        warned: &mut FastSet<usize>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<usize> {
         while let Some(index) = section {
@@ -638,7 +722,7 @@ impl Linker {
                 return Some(goal);
             }
             let name = heading.text.to_lowercase();
-            if is_slug(&name) && name.contains('-') && warned.insert((doc_index, index)) {
+            if is_slug(&name) && name.contains('-') && warned.insert(index) {
                 self.warn_if_near_an_id(
                     diagnostics,
                     &document.path,
@@ -657,55 +741,72 @@ impl Linker {
 
     /// The goal whose id or title (case-insensitive) is a heading's whole text.
     fn goal_named_by(&self, heading: &Heading) -> Option<usize> {
-        goal_named_by(&self.ids, &self.titles, heading)
+        goal_named_by(&self.indexes.ids, &self.indexes.titles, heading)
     }
 
     fn collect_metrics(&mut self) {
-        for document in &self.journal.documents {
-            for log in &document.metrics {
-                let Some(date) = document.date else {
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(log.position),
-                        "metric values are read only from dated entries; add `date:` or a \
-                         YYYY-MM-DD file name",
-                    ));
-                    continue;
-                };
-                let Some(&goal) = self.ids.get(&log.goal) else {
-                    let hint = self.suggest(&log.goal);
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(log.position),
-                        format!(
-                            "metric logged for `{}`, which names no goal{hint}",
-                            log.goal
-                        ),
-                    ));
-                    continue;
-                };
-                if self.journal.goals[goal].declared.metric.is_none() {
-                    self.journal.diagnostics.push(Diagnostic::warning(
-                        &document.path,
-                        Some(log.position),
-                        format!(
-                            "goal `{}` has no `metric:`, so this value is not used",
-                            log.goal
-                        ),
-                    ));
-                    continue;
-                }
-                self.journal.goals[goal].metric_values.push(MetricValue {
-                    date,
-                    value: log.value,
-                    file: document.path.clone(),
-                });
+        let mut diagnostics = Vec::new();
+        for doc_index in 0..self.journal.documents.len() {
+            for (goal, value) in self.metric_values_of(doc_index, &mut diagnostics) {
+                self.journal.goals[goal].metric_values.push(value);
             }
         }
+        self.journal.diagnostics.extend(diagnostics);
         for goal in &mut self.journal.goals {
             // Stable: values of the same day keep file order, so the last file wins.
             goal.metric_values.sort_by_key(|v| v.date);
         }
+    }
+
+    /// The values a document logs for goals, each with its goal, in file order.
+    fn metric_values_of(
+        &self,
+        doc_index: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<(usize, MetricValue)> {
+        let document = &self.journal.documents[doc_index];
+        let mut values = Vec::new();
+        for log in &document.metrics {
+            let Some(date) = document.date else {
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(log.position),
+                    "metric values are read only from dated entries; add `date:` or a \
+                     YYYY-MM-DD file name",
+                ));
+                continue;
+            };
+            let Some(&goal) = self.indexes.ids.get(&log.goal) else {
+                let hint = self.suggest(&log.goal);
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(log.position),
+                    format!(
+                        "metric logged for `{}`, which names no goal{hint}",
+                        log.goal
+                    ),
+                ));
+                continue;
+            };
+            if self.journal.goals[goal].declared.metric.is_none() {
+                diagnostics.push(Diagnostic::warning(
+                    &document.path,
+                    Some(log.position),
+                    format!(
+                        "goal `{}` has no `metric:`, so this value is not used",
+                        log.goal
+                    ),
+                ));
+                continue;
+            }
+            let value = MetricValue {
+                date,
+                value: log.value,
+                file: document.path.clone(),
+            };
+            values.push((goal, value));
+        }
+        values
     }
 
     /// A dated document mentions a goal when one of its milestones belongs to it, or it
@@ -714,13 +815,7 @@ impl Linker {
     fn collect_entries(&mut self) {
         // Each dated document's mentions are found on every core (linking's indexes are
         // only read by now); only handing them to their goals is sequential.
-        let finder = MentionFinder {
-            journal: &self.journal,
-            ids: &self.ids,
-            titles: &self.titles,
-            goals_of_document: &self.goals_of_document,
-            notes: &self.notes,
-        };
+        let finder = self.mention_finder();
         let mut found: Vec<Vec<(usize, Located<String>)>> = self
             .journal
             .documents
@@ -752,25 +847,102 @@ impl Linker {
             goal.entries.reserve_exact(count);
         }
         for doc_index in order {
-            let mut lines = std::mem::take(&mut found[doc_index]).into_iter().peekable();
-            while let Some((goal, first)) = lines.next() {
-                let mut entry = EntryMention {
-                    document: doc_index,
-                    lines: vec![first],
-                };
-                while let Some((_, line)) = lines.next_if(|(next, _)| *next == goal) {
-                    entry.lines.push(line);
-                }
-                // Most entries are a line; the others grew one line at a time.
-                entry.lines.shrink_to_fit();
+            for (goal, entry) in entries_of(doc_index, std::mem::take(&mut found[doc_index])) {
                 journal.goals[goal].entries.push(entry);
             }
         }
     }
 
+    fn mention_finder(&self) -> MentionFinder<'_> {
+        MentionFinder {
+            journal: &self.journal,
+            indexes: &self.indexes,
+        }
+    }
+
+    /// [`relink_files`]: what linking gave the documents at `changed` goes, and what
+    /// they give now is put where a whole linking puts it.
+    fn relink(&mut self, changed: &[usize]) {
+        let Journal {
+            documents,
+            goals,
+            diagnostics,
+            loose_milestones,
+            ..
+        } = &mut self.journal;
+        let paths: Vec<&str> = changed
+            .iter()
+            .map(|&d| documents[d].path.as_str())
+            .collect();
+        let mut index = 0;
+        diagnostics.retain(|diagnostic| {
+            index += 1;
+            index <= self.indexes.declared_diagnostics || !paths.contains(&&*diagnostic.file)
+        });
+        for goal in goals.iter_mut() {
+            goal.metric_values
+                .retain(|value| !paths.contains(&value.file.as_str()));
+            goal.checkins
+                .retain(|checkin| !paths.contains(&checkin.file.as_str()));
+            goal.entries
+                .retain(|entry| !changed.contains(&entry.document));
+        }
+        loose_milestones.retain(|(document, _)| !changed.contains(document));
+        let linked = |&d: &usize| !documents[d].links.is_empty();
+        if self.indexes.notes.is_empty() && changed.iter().any(linked) {
+            // No document had a link when the journal was linked: the index was not made.
+            self.indexes.notes = NoteIndex::new(documents);
+        }
+        let mut found = Vec::new();
+        for &doc_index in changed {
+            self.warn_missing_notes(doc_index, &mut found);
+            self.journal.assignments[doc_index] = self.assign_document(doc_index, &mut found);
+        }
+        for &doc_index in changed {
+            self.warn_loose_milestones(doc_index);
+            self.relink_values(doc_index, &mut found);
+            let mentions = self
+                .mention_finder()
+                .mentions_in(doc_index, &self.journal.documents[doc_index]);
+            let documents = &self.journal.documents;
+            let newest_first = |entry: &EntryMention| {
+                (
+                    std::cmp::Reverse(documents[entry.document].date),
+                    entry.document,
+                )
+            };
+            for (goal, entry) in entries_of(doc_index, mentions) {
+                let entries = &mut self.journal.goals[goal].entries;
+                let at =
+                    entries.partition_point(|other| newest_first(other) < newest_first(&entry));
+                entries.insert(at, entry);
+            }
+        }
+        self.journal.diagnostics.extend(found);
+    }
+
+    /// Puts the values a document logs and its check-ins among their goals' others, by
+    /// date, then by file, as linking the whole journal orders them.
+    fn relink_values(&mut self, doc_index: usize, diagnostics: &mut Vec<Diagnostic>) {
+        for (goal, value) in self.metric_values_of(doc_index, diagnostics) {
+            let values = &mut self.journal.goals[goal].metric_values;
+            let at = values.partition_point(|other| {
+                (other.date, other.file.as_str()) <= (value.date, value.file.as_str())
+            });
+            values.insert(at, value);
+        }
+        for (goal, checkin) in self.checkins_of(doc_index, diagnostics) {
+            let checkins = &mut self.journal.goals[goal].checkins;
+            let at = checkins.partition_point(|other| {
+                (other.date, other.file.as_str()) <= (checkin.date, checkin.file.as_str())
+            });
+            checkins.insert(at, checkin);
+        }
+    }
+
     /// See [`Hints::suggest`].
     fn suggest(&self, name: &str) -> String {
-        self.hints.suggest(name, &self.ids)
+        self.hints.suggest(name, &self.indexes.ids)
     }
 }
 
@@ -789,15 +961,38 @@ fn cycle_names(ids: Vec<&str>) -> String {
     )
 }
 
+/// A document's mentions, which come by goal (see [`MentionFinder::mentions_in`]), as
+/// one entry a goal.
+fn entries_of(
+    doc_index: usize,
+    mentions: Vec<(usize, Located<String>)>,
+) -> Vec<(usize, EntryMention)> {
+    let mut entries: Vec<(usize, EntryMention)> = Vec::new();
+    for (goal, line) in mentions {
+        match entries.last_mut() {
+            Some((last, entry)) if *last == goal => entry.lines.push(line),
+            _ => entries.push((
+                goal,
+                EntryMention {
+                    document: doc_index,
+                    lines: vec![line],
+                },
+            )),
+        }
+    }
+    for (_, entry) in &mut entries {
+        // Most entries are a line; the others grew one line at a time.
+        entry.lines.shrink_to_fit();
+    }
+    entries
+}
+
 /// What finding a document's mentions of goals reads of the [`Linker`]: its indexes,
 /// complete by then, without its hints (which cache, and cannot be shared between
 /// threads).
 struct MentionFinder<'a> {
     journal: &'a Journal,
-    ids: &'a FastMap<String, usize>,
-    titles: &'a FastMap<String, usize>,
-    goals_of_document: &'a [Range<usize>],
-    notes: &'a NoteIndex,
+    indexes: &'a LinkIndexes,
 }
 
 impl MentionFinder<'_> {
@@ -821,28 +1016,30 @@ impl MentionFinder<'_> {
             }
         }
         for tag in &document.tags {
-            if let Some(&goal) = self.ids.get(&*tag.value) {
+            if let Some(&goal) = self.indexes.ids.get(&*tag.value) {
                 mentioned.push((goal, tag.position.line, Said::Line));
             }
         }
         for (index, heading) in document.headings.iter().enumerate() {
-            if let Some(goal) = goal_named_by(self.ids, self.titles, heading) {
+            if let Some(goal) = goal_named_by(&self.indexes.ids, &self.indexes.titles, heading) {
                 mentioned.push((goal, heading.position.line, Said::Heading(index)));
             }
         }
         for (index, log) in document.metrics.iter().enumerate() {
-            if let Some(&goal) = self.ids.get(&log.goal) {
+            if let Some(&goal) = self.indexes.ids.get(&log.goal) {
                 mentioned.push((goal, log.position.line, Said::Metric(index)));
             }
         }
         for link in &document.links {
             let documents = &self.journal.documents;
             if let LinkTarget::Document(linked) =
-                self.notes.resolve(documents, &link.value, doc_index)
+                self.indexes
+                    .notes
+                    .resolve(documents, &link.value, doc_index)
             {
                 let line = link.position.line;
                 mentioned.extend(
-                    self.goals_of_document[linked]
+                    self.indexes.goals_of_document[linked]
                         .clone()
                         .map(|goal| (goal, line, Said::Line)),
                 );
@@ -894,6 +1091,95 @@ fn lowercase(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::testing::journal;
+
+    /// What linking made of a journal, diagnostics in display order: what
+    /// [`relink_files`] must give as [`build`] gives it.
+    fn linked(journal: &Journal) -> String {
+        let mut diagnostics = journal.diagnostics.clone();
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        format!(
+            "{:#?}\n{:?}\n{:?}\n{diagnostics:#?}",
+            journal.goals, journal.assignments, journal.loose_milestones
+        )
+    }
+
+    /// Files whose outlines (front-matter goals and naming fields) stay while their
+    /// bodies change: goal notes, dated entries and a note without a date.
+    const HEADS: [(&str, &str); 6] = [
+        (
+            "goals.md",
+            "---\ngoals:\n  - title: Learn SQL\n    id: sql\n  - title: Give talks\n    id: talks\n    metric: {target: 5}\n---\n",
+        ),
+        ("events.md", "---\ngoal: Events\nparent: nowhere\n---\n"),
+        ("2026-01-05.md", ""),
+        ("2026-01-05-b.md", ""),
+        ("journal/2026-02-01.md", ""),
+        ("notes/ideas.md", ""),
+    ];
+
+    /// Bodies an edit gives a file: every way a file gives a goal something, and ways
+    /// linking warns.
+    const BODIES: [&str; 9] = [
+        "",
+        "- [ ] a task #talks\n- [x] done #sql ✅ 2026-01-03\n  - [ ] nested, by parent\n",
+        "## Learn SQL\n- [ ] by title\n## TALKS\n- [ ] by id\n## lern-sql\n- [ ] misspelt heading\n",
+        "- [ ] by link [[events]]\nSee [[no such note]] and [[goals]] and [[ideas]].\n",
+        "- [ ] loose one\n- [ ] loose two\n  - [ ] nested\n",
+        "Went well #talks and #events\n- [ ] #talsk misspelt\n",
+        "---\nmetrics: {talks: 2, sql: 1, nothing: 3}\ncheckins: {events: {confidence: 4}, evnts: {note: x}}\n---\n",
+        "---\ndate: 2025-12-31\nmetrics: {talks: 1}\ncheckins: {talks: {confidence: 7}}\n---\n- [ ] #events later\n",
+        "---\ndate: 2026-03-01\n---\n# events\n- [x] done [[events]] ✅ 2026-03-01\n",
+    ];
+
+    /// The file `file` of [`HEADS`] with the body `body` of [`BODIES`]; a body with its
+    /// own front-matter replaces a goal note's body only (its goals' front-matter stays).
+    fn file_with(file: usize, body: usize) -> Document {
+        let (path, head) = HEADS[file];
+        let body = BODIES[body];
+        let text = if head.is_empty() || !body.starts_with("---") {
+            format!("{head}{body}")
+        } else {
+            format!("{head}{}", body.splitn(3, "---\n").nth(2).unwrap_or(""))
+        };
+        crate::testing::parse(path, text.as_bytes())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Linking again the files an edit read again gives what linking the whole
+        /// journal gives, edit after edit, whatever the other files say.
+        #[test]
+        fn linking_the_edited_files_again_gives_what_linking_all_gives(
+            start in proptest::collection::vec(0..BODIES.len(), HEADS.len()),
+            edits in proptest::collection::vec(
+                proptest::collection::vec((0..HEADS.len(), 0..BODIES.len()), 1..3),
+                1..6,
+            ),
+            missing_notes in proptest::bool::ANY,
+        ) {
+            let warnings = Warnings { missing_notes, ..Warnings::default() };
+            let mut bodies = start;
+            let documents = |bodies: &[usize]| -> Vec<Document> {
+                (0..HEADS.len()).map(|file| file_with(file, bodies[file])).collect()
+            };
+            let (mut journal, mut indexes) = build_with_indexes(documents(&bodies), warnings);
+            for edit in edits {
+                let mut changed = Vec::new();
+                for (file, body) in edit {
+                    bodies[file] = body;
+                    let document = file_with(file, body);
+                    let at = journal.documents.iter().position(|d| d.path == document.path).unwrap();
+                    journal.documents[at] = document;
+                    changed.push(at);
+                }
+                changed.sort_unstable();
+                changed.dedup();
+                indexes = relink_files(&mut journal, indexes, &changed);
+                let whole = build(documents(&bodies), warnings);
+                proptest::prop_assert_eq!(linked(&journal), linked(&whole));
+            }
+        }
+    }
 
     fn goal_of(journal: &Journal, file: &str, milestone_text: &str) -> Option<String> {
         let (d, document) = journal

@@ -15,7 +15,7 @@ use crate::analyse::{Changed, Report, Rules};
 use crate::dates::Date;
 use crate::document::Document;
 use crate::git::Dating;
-use crate::model::{self, Journal};
+use crate::model::{self, Journal, LinkIndexes, Warnings};
 
 /// More files read again than this at once are analysed whole: finding the goals of
 /// each file looks through every goal, and a walk that finds many changed is a new
@@ -35,6 +35,9 @@ pub(super) struct LastAnalysis {
     outlines: Vec<u64>,
     /// The goals of the last build's report with their hashes.
     hashed: Option<HashedGoals>,
+    /// What the journal was last linked by, while `since` holds: the next edit is linked
+    /// file by file with them (`model::relink_files`).
+    indexes: Option<LinkIndexes>,
 }
 
 struct Made {
@@ -72,22 +75,35 @@ impl LastAnalysis {
         }
     }
 
-    /// After the journal is linked again from `documents`, the files `touched` read
-    /// again: anything may have changed unless every file's outline is the one the last
-    /// report was made from.
-    pub(super) fn linked(&mut self, documents: &[Document], touched: &[&str]) {
-        if self.since.is_none() || self.outlines.len() != documents.len() {
+    /// Before the journal is linked again from `documents`, the files `touched` read
+    /// again: the indexes it was last linked by, to link again only those files, when
+    /// every file's outline is the one the last report was made from and linking warns
+    /// as it did (`warnings`). Otherwise anything may have changed.
+    pub(super) fn indexes_to_relink(
+        &mut self,
+        documents: &[Document],
+        touched: &[&str],
+        warnings: Warnings,
+    ) -> Option<LinkIndexes> {
+        let same = self.since.is_some()
+            && self.outlines.len() == documents.len()
+            && touched.iter().all(|path| {
+                position(documents, path).is_ok_and(|index| {
+                    model::outline_hash(&documents[index]) == self.outlines[index]
+                })
+            });
+        if !same {
             self.forget();
-            return;
+            return None;
         }
-        for &path in touched {
-            let same = position(documents, path)
-                .is_ok_and(|index| model::outline_hash(&documents[index]) == self.outlines[index]);
-            if !same {
-                self.forget();
-                return;
-            }
-        }
+        self.indexes
+            .take()
+            .filter(|indexes| indexes.link_with(warnings))
+    }
+
+    /// Keeps the indexes the journal was just linked by, for the next edit.
+    pub(super) fn linked_by(&mut self, indexes: LinkIndexes) {
+        self.indexes = Some(indexes);
     }
 
     /// What changed since the last report, when it can be made again goal by goal as of
@@ -153,10 +169,11 @@ impl LastAnalysis {
     pub(super) fn forget(&mut self) {
         self.since = None;
         self.outlines.clear();
+        self.indexes = None;
     }
 }
 
 /// Where the document of `path` is in `documents`, sorted by path.
-fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
+pub(super) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
     documents.binary_search_by(|document| document.path.as_str().cmp(path))
 }
