@@ -607,7 +607,7 @@ impl Workspace {
             planned.push(write::Planned {
                 path: reviews::REVIEWS_FILE.to_string(),
                 fingerprint: content_hash(known_text.as_bytes()),
-                make: Box::new(move || Ok(known_text.clone().into_bytes())),
+                make: Box::new(move || Ok(known_text.clone().into_bytes().into())),
             });
             planned.extend(self.status_key(&outputs, &planned, today));
             let own_files = planned
@@ -713,7 +713,9 @@ impl Workspace {
                     path: page.path(format),
                     fingerprint,
                     make: Box::new(move || {
-                        renderer.render_page(page, format).map(String::into_bytes)
+                        renderer
+                            .render_page(page, format)
+                            .map(|page| page.into_bytes().into())
                     }),
                 });
             }
@@ -834,7 +836,7 @@ fn documents_cache<'a>(
     write::Planned {
         path: cache::CACHE_FILE.to_string(),
         fingerprint: fingerprint.unwrap_or_else(|| cache::fingerprint(options, files, documents)),
-        make: Box::new(move || Ok(cache::bytes(options, files, documents))),
+        make: Box::new(move || Ok(cache::bytes(options, files, documents).into())),
     }
 }
 
@@ -873,7 +875,7 @@ fn planned_reports<'a>(
                 make: Box::new(move || {
                     renderer
                         .render_page_sharing(page, format, &shared)
-                        .map(String::into_bytes)
+                        .map(|page| page.into_bytes().into())
                 }),
             }
         });
@@ -914,7 +916,7 @@ fn planned_reports<'a>(
         planned.push(write::Planned {
             path: git::CACHE_FILE.to_string(),
             fingerprint: content_hash(cache.as_bytes()),
-            make: Box::new(move || Ok(cache.clone().into_bytes())),
+            make: Box::new(move || Ok(cache.clone().into_bytes().into())),
         });
     }
     let now_known = reviews
