@@ -90,6 +90,9 @@ pub(crate) struct Workspace {
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
+    /// The last build's renderer, for the next build to keep while it may
+    /// ([`render::Renderer::kept_or_new`]).
+    renderer: Option<render::Renderer>,
 }
 
 /// What a file looked like when it was last read.
@@ -163,6 +166,7 @@ impl Workspace {
             documents_cache_deferred: false,
             differs_from_cache: None,
             json_pieces: None,
+            renderer: None,
             last_analysis: None,
         })
     }
@@ -548,8 +552,13 @@ impl Workspace {
         let report = Arc::new(self.analyse(today));
         let summary = {
             let to_journal = paths::relative_link(&self.out, &self.root);
-            // A new renderer each build, so that edited templates take effect in `watch`.
-            let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
+            // A new renderer unless the last one renders trailmark's own templates only
+            // and the journal still has none, so that edited templates take effect in
+            // `watch`.
+            let renderer = render::Renderer::kept_or_new(
+                self.renderer.take(),
+                self.config.templates_in(&self.root),
+            );
             let goal_hashes = match &mut self.last_analysis {
                 Some(last) => last.goal_hashes(&report),
                 None => review::goal_hashes(&report),
@@ -619,6 +628,7 @@ impl Workspace {
             drop(planned);
             drop(outputs);
             drop(reviews);
+            self.renderer = Some(renderer);
             if let Some(pieces) = json.made() {
                 self.json_pieces = Some(pieces);
             }
@@ -1300,6 +1310,10 @@ mod tests {
         check("fewer kinds of review");
         write("templates/review.md", "# {{ review.title }}\n");
         check("a review template of the journal's own");
+        write("templates/review.md", "# {{ review.title }}, edited\n");
+        check("the journal's review template edited");
+        fs::remove_file(root.join("templates/review.md")).unwrap();
+        check("the journal's review template removed");
     }
 
     #[test]
