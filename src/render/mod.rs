@@ -42,11 +42,11 @@ impl Renderer {
     /// to the embedded ones.
     pub(crate) fn new(overrides: Option<PathBuf>) -> Renderer {
         let mut env = templates::environment(templates::Purpose::Report);
-        let journals = overrides
+        let journal_templates = overrides
             .clone()
             .filter(|folder| templates::may_hold_templates(folder));
-        let shipped_only = journals.is_none();
-        match journals {
+        let shipped_only = journal_templates.is_none();
+        match journal_templates {
             Some(folder) => {
                 env.set_loader(move |name| templates::load_report_template(Some(&folder), name))
             }
@@ -69,7 +69,7 @@ impl Renderer {
 
     /// A renderer for `overrides`, as [`Renderer::new`] makes: `kept`, an earlier build's,
     /// when it renders trailmark's own templates only and the folder still holds none of
-    /// the journal's, so that the templates it compiled are not compiled again (a tenth of
+    /// the journal's, so that the templates it compiled are not compiled again (8% of
     /// rendering a rebuild's reviews in `watch`); else a new one, so that a journal's
     /// template, added or edited, takes effect.
     pub(crate) fn kept_or_new(kept: Option<Renderer>, overrides: PathBuf) -> Renderer {
