@@ -90,6 +90,9 @@ pub(crate) struct Workspace {
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
+    /// The last build's renderer, for the next build to keep while it may
+    /// ([`render::Renderer::kept_or_new`]).
+    renderer: Option<render::Renderer>,
 }
 
 /// What a file looked like when it was last read.
@@ -163,6 +166,7 @@ impl Workspace {
             documents_cache_deferred: false,
             differs_from_cache: None,
             json_pieces: None,
+            renderer: None,
             last_analysis: None,
         })
     }
@@ -570,8 +574,13 @@ impl Workspace {
         let report = Arc::new(self.analyse(today));
         let summary = {
             let to_journal = paths::relative_link(&self.out, &self.root);
-            // A new renderer each build, so that edited templates take effect in `watch`.
-            let renderer = render::Renderer::new(Some(self.config.templates_in(&self.root)));
+            // A new renderer unless the last one renders trailmark's own templates only
+            // and the journal still has none, so that edited templates take effect in
+            // `watch`.
+            let renderer = render::Renderer::kept_or_new(
+                self.renderer.take(),
+                self.config.templates_in(&self.root),
+            );
             let goal_hashes = match &mut self.last_analysis {
                 Some(last) => last.goal_hashes(&report),
                 None => review::goal_hashes(&report),
@@ -629,7 +638,7 @@ impl Workspace {
             planned.push(write::Planned {
                 path: reviews::REVIEWS_FILE.to_string(),
                 fingerprint: content_hash(known_text.as_bytes()),
-                make: Box::new(move || Ok(known_text.clone().into_bytes())),
+                make: Box::new(move || Ok(known_text.clone().into_bytes().into())),
             });
             planned.extend(self.status_key(&outputs, &planned, today));
             let own_files = planned
@@ -641,6 +650,7 @@ impl Workspace {
             drop(planned);
             drop(outputs);
             drop(reviews);
+            self.renderer = Some(renderer);
             if let Some(pieces) = json.made() {
                 self.json_pieces = Some(pieces);
             }
@@ -735,7 +745,9 @@ impl Workspace {
                     path: page.path(format),
                     fingerprint,
                     make: Box::new(move || {
-                        renderer.render_page(page, format).map(String::into_bytes)
+                        renderer
+                            .render_page(page, format)
+                            .map(|page| page.into_bytes().into())
                     }),
                 });
             }
@@ -856,7 +868,7 @@ fn documents_cache<'a>(
     write::Planned {
         path: cache::CACHE_FILE.to_string(),
         fingerprint: fingerprint.unwrap_or_else(|| cache::fingerprint(options, files, documents)),
-        make: Box::new(move || Ok(cache::bytes(options, files, documents))),
+        make: Box::new(move || Ok(cache::bytes(options, files, documents).into())),
     }
 }
 
@@ -895,7 +907,7 @@ fn planned_reports<'a>(
                 make: Box::new(move || {
                     renderer
                         .render_page_sharing(page, format, &shared)
-                        .map(String::into_bytes)
+                        .map(|page| page.into_bytes().into())
                 }),
             }
         });
@@ -936,7 +948,7 @@ fn planned_reports<'a>(
         planned.push(write::Planned {
             path: git::CACHE_FILE.to_string(),
             fingerprint: content_hash(cache.as_bytes()),
-            make: Box::new(move || Ok(cache.clone().into_bytes())),
+            make: Box::new(move || Ok(cache.clone().into_bytes().into())),
         });
     }
     let now_known = reviews
@@ -1320,6 +1332,10 @@ mod tests {
         check("fewer kinds of review");
         write("templates/review.md", "# {{ review.title }}\n");
         check("a review template of the journal's own");
+        write("templates/review.md", "# {{ review.title }}, edited\n");
+        check("the journal's review template edited");
+        fs::remove_file(root.join("templates/review.md")).unwrap();
+        check("the journal's review template removed");
     }
 
     #[test]

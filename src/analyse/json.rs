@@ -8,6 +8,7 @@
 //! and makes again only those of goals that changed (`workspace::json_pieces`).
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::ser::Formatter;
@@ -131,11 +132,13 @@ impl GoalReport {
 }
 
 impl Report {
-    /// [`Report::to_json`], byte for byte, with the JSON of each goal given, in the order
-    /// of `goals`, by `goals` (each one's [`GoalReport::json_in_report`]); the rest of the
-    /// report is serialized here. Each field of the report is named, as `serde` orders
-    /// them, so that a field added to it is a compile error here until it is written.
-    pub(crate) fn json_of_goals(&self, goals: &[&[u8]]) -> Vec<u8> {
+    /// [`Report::to_json`], byte for byte, in parts written one after another: the JSON
+    /// of each goal given, in the order of `goals`, by `goals` (each one's
+    /// [`GoalReport::json_in_report`], shared, not copied), and between them the rest
+    /// of the report, serialized here. Each field of the report is named, as `serde`
+    /// orders them, so that a field added to it is a compile error here until it is
+    /// written.
+    pub(crate) fn json_of_goals(&self, goals: &[Arc<[u8]>]) -> Vec<Arc<[u8]>> {
         let Report {
             today,
             // Not serialized.
@@ -147,33 +150,31 @@ impl Report {
             activity,
             needs_now,
         } = self;
-        // The fields after the goals first, so that the file is made in a buffer of its
-        // size: one grown as it is filled copied the 14 MB of a 10,000-file journal's
-        // goals again.
-        let mut after_goals = Vec::new();
+        let mut before_goals = vec![b'{'];
+        field(&mut before_goals, "today", today, true);
+        field_name(&mut before_goals, "goals", false);
+        let mut after_goals = if goals.is_empty() {
+            b"[]".to_vec()
+        } else {
+            before_goals.extend_from_slice(b"[\n    ");
+            b"\n  ]".to_vec()
+        };
         field(&mut after_goals, "loose_tasks", loose_tasks, false);
         field(&mut after_goals, "diagnostics", diagnostics, false);
         field(&mut after_goals, "activity", activity, false);
         field(&mut after_goals, "needs_now", needs_now, false);
         after_goals.extend_from_slice(b"\n}\n");
-        let goals_len: usize = goals.iter().map(|goal| goal.len() + b",\n    ".len()).sum();
-        let mut out = Vec::with_capacity(64 + goals_len + after_goals.len());
-        out.push(b'{');
-        field(&mut out, "today", today, true);
-        field_name(&mut out, "goals", false);
-        if goals.is_empty() {
-            out.extend_from_slice(b"[]");
-        } else {
-            out.push(b'[');
-            for (index, goal) in goals.iter().enumerate() {
-                let before: &[u8] = if index == 0 { b"\n    " } else { b",\n    " };
-                out.extend_from_slice(before);
-                out.extend_from_slice(goal);
+        let between: Arc<[u8]> = Arc::from(&b",\n    "[..]);
+        let mut parts = Vec::with_capacity(2 * goals.len() + 2);
+        parts.push(Arc::from(before_goals));
+        for (index, goal) in goals.iter().enumerate() {
+            if index > 0 {
+                parts.push(Arc::clone(&between));
             }
-            out.extend_from_slice(b"\n  ]");
+            parts.push(Arc::clone(goal));
         }
-        out.extend_from_slice(&after_goals);
-        out
+        parts.push(Arc::from(after_goals));
+        parts
     }
 }
 
@@ -230,13 +231,12 @@ mod tests {
             vec![("2026-01-20.md", "- [ ] loose\n")],
         ] {
             let report = report(&files, "2026-02-01");
-            let goals: Vec<Vec<u8>> = report
+            let goals: Vec<Arc<[u8]>> = report
                 .goals
                 .iter()
-                .map(|goal| goal.json_in_report())
+                .map(|goal| Arc::from(goal.json_in_report()))
                 .collect();
-            let goals: Vec<&[u8]> = goals.iter().map(Vec::as_slice).collect();
-            let json = String::from_utf8(report.json_of_goals(&goals)).unwrap();
+            let json = String::from_utf8(report.json_of_goals(&goals).concat()).unwrap();
             assert_eq!(json, report.to_json(), "{files:?}");
         }
     }

@@ -11,13 +11,13 @@
 //! (`trailmark review --format json`) and its templates' data, kept beside the one walk
 //! that fills them. Where each active goal stands is computed in [`super::outlook`].
 
+mod keys;
+
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::hash::data_hash_and_without;
 
@@ -285,8 +285,10 @@ pub(crate) struct Reviewer<'a> {
     checked_in: Vec<(Date, usize)>,
     /// The goals with a cadence.
     cadence_goals: Vec<usize>,
-    /// Each goal's milestones in the orders its outlooks read them in.
-    milestone_orders: Vec<MilestoneOrders>,
+    /// Each goal's milestones in the orders its outlooks read them in, made when a
+    /// review first reads them: a build after an edit reviews a few periods, and sorting
+    /// every goal's milestones for it was a third of making its reviewer.
+    milestone_orders: Vec<OnceLock<MilestoneOrders>>,
     /// The days up to today with a milestone done, an entry or a value logged, in order,
     /// once each: made at the first [`Reviewer::active_periods`].
     active_days: OnceLock<Vec<Date>>,
@@ -313,7 +315,8 @@ impl<'a> Reviewer<'a> {
                 })
             })
             .collect();
-        entries.sort_by(|a, b| (a.date, a.file).cmp(&(b.date, b.file)));
+        // Each file is one entry: no two are equal, so an unstable sort gives the order.
+        entries.sort_unstable_by(|a, b| (a.date, a.file).cmp(&(b.date, b.file)));
         let mut done = Vec::new();
         let mut metrics = Vec::new();
         let mut checked_in = Vec::new();
@@ -334,7 +337,7 @@ impl<'a> Reviewer<'a> {
                 metrics.push((value.date, g, v));
             }
         }
-        done.sort_by_key(|d| (d.date, d.goal, d.milestone));
+        done.sort_unstable_by_key(|d| (d.date, d.goal, d.milestone));
         metrics.sort_unstable();
         checked_in.sort_unstable();
         let mut checkins: Vec<CheckinInReview> = report
@@ -365,11 +368,7 @@ impl<'a> Reviewer<'a> {
             cadence_goals: (0..report.goals.len())
                 .filter(|&g| report.goals[g].cadence.is_some())
                 .collect(),
-            milestone_orders: report
-                .goals
-                .iter()
-                .map(|g| MilestoneOrders::of(g))
-                .collect(),
+            milestone_orders: report.goals.iter().map(|_| OnceLock::new()).collect(),
             active_days: OnceLock::new(),
         }
     }
@@ -623,21 +622,32 @@ impl<'a> Reviewer<'a> {
     /// a decade of reviews from each looking at every goal of the decade. The reasoning
     /// is tested: a goal skipped here has no rows (see the tests).
     fn could_show(&self, g: usize, period: Period) -> bool {
-        let span = &self.spans[g];
         let as_of = period.last.min(self.report.today);
         // A period that has not begun (`trailmark review --date` ahead of today) is seen
         // as of today, before it starts: the reasoning below is for begun ones.
         if as_of < period.first {
             return true;
         }
-        if span.settled.is_some_and(|settled| period.first > settled) {
-            return false;
-        }
+        !self.settled_before(g, period) && !self.not_yet(g, period)
+    }
+
+    /// Whether goal `g` is done or dropped and quiet before `period` began: true of a
+    /// begun period, then of every later one.
+    fn settled_before(&self, g: usize, period: Period) -> bool {
+        self.spans[g]
+            .settled
+            .is_some_and(|settled| period.first > settled)
+    }
+
+    /// Whether goal `g` is, as of the end of the begun `period` (or today), not started,
+    /// untouched and not due before the period after it ends: true of a period, then of
+    /// every earlier one.
+    fn not_yet(&self, g: usize, period: Period) -> bool {
+        let as_of = period.last.min(self.report.today);
         let goal = &self.report.goals[g];
-        let not_yet = goal.start.is_some_and(|start| as_of < start)
-            && span.first.is_none_or(|first| first > as_of)
-            && goal.due.is_none_or(|due| due > period.next().last);
-        !not_yet
+        goal.start.is_some_and(|start| as_of < start)
+            && self.spans[g].first.is_none_or(|first| first > as_of)
+            && goal.due.is_none_or(|due| due > period.next().last)
     }
 
     /// What goal `g` adds to the review of `period`.
@@ -713,7 +723,7 @@ impl<'a> Reviewer<'a> {
             s.days.unwrap_or(0) - rules.stalled_after_days <= period.first.days_until(as_of)
         });
         let outlook = active.then(|| {
-            let orders = &self.milestone_orders[g];
+            let orders = self.milestone_orders[g].get_or_init(|| MilestoneOrders::of(goal));
             outlook(goal, orders, timeline, status_end, as_of, today)
         });
         let fell_due = outlook.as_ref().is_some_and(|o| {
@@ -836,9 +846,18 @@ fn open_due(report: &Report) -> Vec<DueMilestone<'_>> {
 
 /// The items of `sorted` (by `date_of`) that fall in `period`.
 fn slice_by_date<T>(sorted: &[T], period: Period, date_of: impl Fn(&T) -> Date) -> &[T] {
+    &sorted[range_by_date(sorted, period, date_of)]
+}
+
+/// Where the items of `sorted` (by `date_of`) that fall in `period` are.
+fn range_by_date<T>(
+    sorted: &[T],
+    period: Period,
+    date_of: impl Fn(&T) -> Date,
+) -> std::ops::Range<usize> {
     let start = sorted.partition_point(|item| date_of(item) < period.first);
     let end = sorted.partition_point(|item| date_of(item) <= period.last);
-    &sorted[start..end.max(start)]
+    start..end.max(start)
 }
 
 /// How far back `build` writes weekly reviews: the weeks that end in the last year.
@@ -906,60 +925,6 @@ impl<'a> Reviewer<'a> {
         review.previous.clone_from(&scheduled.previous);
         review.next.clone_from(&scheduled.next);
         review
-    }
-
-    /// A hash of everything [`Reviewer::scheduled_review`] reads for `scheduled`: equal
-    /// keys make equal reviews, so a build may reuse what it knew of the review of an
-    /// equal key without computing it (`workspace`). `goals` are the
-    /// [`GoalHashes::for_reviews`]; `entry` hashes an entry by its file (its content, which its
-    /// title and notes are parsed from: the caller adds the parse settings to the key).
-    ///
-    /// What a review reads, and what stands for it here: today and the rules; the period
-    /// and its neighbours' labels; its entries (and how many the period before had); the
-    /// goals that can show in it, that have milestones done, values logged or check-ins
-    /// in it, and every cadence goal, in the report's order (which breaks ties); the open milestones due in the next
-    /// period, as they are. A review of a build is never quiet (it has activity), so the
-    /// journal's other active periods do not matter to it.
-    pub(crate) fn input_key(&self, scheduled: &Scheduled, goals: &[u64], entry: &EntryHash) -> u64 {
-        let period = scheduled.period;
-        let mut involved: Vec<usize> = slice_by_date(&self.done, period, |d| d.date)
-            .iter()
-            .map(|d| d.goal)
-            .chain(
-                slice_by_date(&self.metrics, period, |m| m.0)
-                    .iter()
-                    .map(|m| m.1),
-            )
-            .chain(self.cadence_goals.iter().copied())
-            .chain((0..goals.len()).filter(|&g| self.could_show(g, period)))
-            .chain(
-                slice_by_date(&self.checked_in, period, |c| c.0)
-                    .iter()
-                    .map(|c| c.1),
-            )
-            .collect();
-        involved.sort_unstable();
-        involved.dedup();
-        let entries: Vec<(Date, &str, u64)> = slice_by_date(&self.entries, period, |e| e.date)
-            .iter()
-            .map(|e| (e.date, e.file, entry(e.file)))
-            .collect();
-        let involved: Vec<(&str, u64)> = involved
-            .iter()
-            .map(|&g| (self.report.goals[g].id.as_str(), goals[g]))
-            .collect();
-        let mut hasher = Xxh3Default::new();
-        (
-            self.report.today,
-            format!("{:?}", self.report.rules),
-            scheduled,
-            entries,
-            slice_by_date(&self.entries, period.previous(), |e| e.date).len(),
-            involved,
-            crate::hash::data_hash(&self.due_in(period.next())),
-        )
-            .hash(&mut hasher);
-        hasher.finish()
     }
 }
 
@@ -1092,11 +1057,9 @@ mod tests {
             let (_, text) = files.iter().find(|(path, _)| *path == file).unwrap();
             crate::hash::content_hash(text.as_bytes())
         };
-        reviewer
-            .scheduled(&PeriodKind::ALL)
-            .iter()
-            .map(|s| (s.label(), reviewer.input_key(s, &goals, &entry)))
-            .collect()
+        let scheduled = reviewer.scheduled(&PeriodKind::ALL);
+        let keys = reviewer.input_keys(&scheduled, &goals, &entry);
+        scheduled.iter().map(Scheduled::label).zip(keys).collect()
     }
 
     /// The labels whose keys differ between `before` and `after`.
@@ -1241,6 +1204,38 @@ mod tests {
             }
             // The rules do skip: otherwise this test would prove nothing.
             assert!(skipped > 10_000, "{skipped} skipped as of {today}");
+        }
+    }
+
+    /// The goals the input keys find able to show in each period, by binary searches
+    /// over each kind's periods, are those [`Reviewer::could_show`] finds one by one:
+    /// over goals of every shape, periods begun and not, as of days before, among and
+    /// after their dates.
+    #[test]
+    fn the_goals_that_can_show_are_found_by_kind_as_one_by_one() {
+        let journal = build(goals_of_every_shape());
+        for today in ["2025-05-20", "2026-11-20", "2028-03-01"] {
+            let report = analyse(&journal, &History::default(), day(today), &Rules::default());
+            let reviewer = Reviewer::new(&journal, &report);
+            let mut scheduled = Vec::new();
+            for kind in PeriodKind::ALL {
+                let mut period = Period::containing(kind, day("2028-12-31"), Weekday::Monday);
+                while period.last >= day("2024-06-01") {
+                    scheduled.push(Scheduled {
+                        period,
+                        previous: None,
+                        next: None,
+                    });
+                    period = period.previous();
+                }
+            }
+            let found = reviewer.could_show_in_each(&scheduled);
+            for (s, found) in scheduled.iter().zip(found) {
+                let one_by_one: Vec<usize> = (0..report.goals.len())
+                    .filter(|&g| reviewer.could_show(g, s.period))
+                    .collect();
+                assert_eq!(found, one_by_one, "{} as of {today}", s.period);
+            }
         }
     }
 

@@ -13,30 +13,31 @@ use rayon::prelude::*;
 
 use crate::analyse::review::GoalHashes;
 use crate::analyse::{GoalReport, Report};
+use crate::write::Content;
 
 /// Each goal's JSON by the goal's whole hash.
 #[derive(Default)]
 pub(crate) struct JsonPieces {
-    by_hash: HashMap<u64, Arc<Vec<u8>>>,
+    by_hash: HashMap<u64, Arc<[u8]>>,
 }
 
 impl JsonPieces {
-    /// The JSON of `report`, whose goals have the whole hashes `goal_hashes`: each goal's
-    /// JSON taken from these pieces when its hash is here, else made (on every core);
-    /// with the pieces of `report`'s goals, for the next build.
-    pub(crate) fn json(&self, report: &Report, goal_hashes: &[u64]) -> (Vec<u8>, JsonPieces) {
+    /// The JSON of `report`, whose goals have the whole hashes `goal_hashes`, in parts
+    /// ([`Report::json_of_goals`]): each goal's JSON taken from these pieces when its hash
+    /// is here, else made (on every core); with the pieces of `report`'s goals, for the
+    /// next build.
+    pub(crate) fn json(&self, report: &Report, goal_hashes: &[u64]) -> (Content, JsonPieces) {
         let goal_json = |(goal, hash): (&Arc<GoalReport>, &u64)| match self.by_hash.get(hash) {
             Some(kept) => Arc::clone(kept),
-            None => Arc::new(goal.json_in_report()),
+            None => Arc::from(goal.json_in_report()),
         };
-        let goals: Vec<Arc<Vec<u8>>> = report
+        let goals: Vec<Arc<[u8]>> = report
             .goals
             .par_iter()
             .zip(goal_hashes)
             .map(goal_json)
             .collect();
-        let json =
-            report.json_of_goals(&goals.iter().map(|goal| goal.as_slice()).collect::<Vec<_>>());
+        let json = Content::Parts(report.json_of_goals(&goals));
         let by_hash = goal_hashes.iter().copied().zip(goals).collect();
         (json, JsonPieces { by_hash })
     }
@@ -64,9 +65,9 @@ impl<'a> JsonMaking<'a> {
     /// The JSON of `report`, whose goals have [`JsonMaking::goal_hashes`]: made whole
     /// unless pieces are kept, else from them (see [`JsonPieces::json`]) and its pieces
     /// remembered.
-    pub(crate) fn json(&self, report: &Report) -> Vec<u8> {
+    pub(crate) fn json(&self, report: &Report) -> Content {
         let Some(kept) = self.kept else {
-            return report.to_json().into_bytes();
+            return report.to_json().into_bytes().into();
         };
         let (json, pieces) = kept.json(report, &self.goal_hashes.whole);
         *self
@@ -193,7 +194,7 @@ mod tests {
             let hashes = goal_hashes(&report).whole;
             let (json, pieces) = kept.json(&report, &hashes);
             assert!(
-                json == report.to_json().into_bytes(),
+                json.to_vec() == report.to_json().into_bytes(),
                 "{step}: differs from a fresh one"
             );
             reused_some |= hashes.iter().any(|hash| kept.by_hash.contains_key(hash));

@@ -1,6 +1,6 @@
 //! What the last build knew of each review, so that the next one computes, hashes and
 //! renders again only the reviews whose inputs changed: for each review, the hash of its
-//! inputs (`Reviewer::input_key`), the fingerprint of its page and its line on the
+//! inputs (`Reviewer::input_keys`), the fingerprint of its page and its line on the
 //! reviews index. A review whose inputs hash as before has the same page: the build takes
 //! its fingerprint and line from here, and computes the review only if the write stage
 //! must render its page after all (a report deleted or edited by hand). [`ReviewPlan`]
@@ -127,9 +127,10 @@ impl<'a> ReviewPlan<'a> {
     ) -> ReviewPlan<'a> {
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
-        let keys: Vec<u64> = scheduled
-            .par_iter()
-            .map(|s| data_hash(&(reviewer.input_key(s, goals, entry_hash), context)))
+        let keys: Vec<u64> = reviewer
+            .input_keys(&scheduled, goals, entry_hash)
+            .into_iter()
+            .map(|key| data_hash(&(key, context)))
             .collect();
         let computed: Vec<Option<review::Review>> = scheduled
             .par_iter()
@@ -188,7 +189,9 @@ pub(super) fn known_review<'a>(
             make: Box::new(move || {
                 let review = reviews.reviewer.scheduled_review(scheduled);
                 let page = plan::review_page_in_reports(&review, to_journal);
-                renderer.render_page(&page, format).map(String::into_bytes)
+                renderer
+                    .render_page(&page, format)
+                    .map(|page| page.into_bytes().into())
             }),
         })
         .collect()

@@ -186,7 +186,7 @@ impl Workspace {
         Some(write::Planned {
             path: KEY_FILE.to_string(),
             fingerprint: content_hash(key.as_bytes()),
-            make: Box::new(move || Ok(key.clone().into_bytes())),
+            make: Box::new(move || Ok(key.clone().into_bytes().into())),
         })
     }
 }

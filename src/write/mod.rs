@@ -53,7 +53,6 @@
 //! the output folder is always safe: it is rebuilt whole) and building again mends it.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Component, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -61,12 +60,13 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::content_hash;
 use crate::paths::FileStamp;
 
+mod content;
 mod lock;
 mod manifest;
 
+pub(crate) use content::Content;
 pub(crate) use lock::{check_output_folder, lock_output_folder};
 pub(crate) use manifest::{Manifest, recorded_report};
 use manifest::{Record, read_manifest, write_manifest};
@@ -131,14 +131,15 @@ fn is_temp_name(name: &str) -> bool {
 }
 
 /// One report to write: where it goes, a fingerprint of everything it is made from (its
-/// data and the templates), and how to make its content: bytes, since trailmark's own
-/// files need not be text (the documents cache is binary). Making it (rendering) is the
+/// data and the templates), and how to make its content: bytes (whole or in parts,
+/// [`Content`]), since trailmark's own files need not be text (the documents cache is
+/// binary). Making it (rendering) is the
 /// expensive part, so it is skipped when the fingerprint shows the file is current.
 pub(crate) struct Planned<'a> {
     /// Relative to the output folder, with `/` separators.
     pub(crate) path: String,
     pub(crate) fingerprint: u64,
-    pub(crate) make: Box<dyn Fn() -> Result<Vec<u8>, Error> + Send + Sync + 'a>,
+    pub(crate) make: Box<dyn Fn() -> Result<Content, Error> + Send + Sync + 'a>,
 }
 
 /// Writes every planned report under `out`, on every core, and removes reports of an
@@ -367,17 +368,19 @@ fn write_report(
         return Ok((false, *record));
     }
     let content = (report.make)()?;
-    let hash = content_hash(&content);
+    let hash = content.hash();
     let unchanged = match trusted {
         Some(record) => record.hash == hash,
         None => {
             file.is_some()
-                && fsread::read(target, fsread::MAX_OWN_FILE_BYTES).is_ok_and(|old| old == content)
+                && fsread::read(target, fsread::MAX_OWN_FILE_BYTES)
+                    .is_ok_and(|old| content.is(&old))
         }
     };
     let file = match (unchanged, file) {
         (true, Some(file)) => file,
-        _ => write_atomically(target, &content).map_err(write_error(target))?,
+        _ => write_atomically(target, &content.parts().collect::<Vec<_>>())
+            .map_err(write_error(target))?,
     };
     let record = Record {
         fingerprint: report.fingerprint,
@@ -409,9 +412,10 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
     }
 }
 
-/// Writes `content` to a new temp file beside `target` and renames it over `target` (a
-/// link there is replaced, never followed); the stamp of the file written.
-fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp> {
+/// Writes `parts`, one after another, to a new temp file beside `target` and renames it
+/// over `target` (a link there is replaced, never followed); the stamp of the file
+/// written.
+fn write_atomically(target: &Path, parts: &[&[u8]]) -> std::io::Result<FileStamp> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -425,7 +429,7 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp>
     // killed, and reports can always be rebuilt after a power loss; syncing every file
     // made a fresh build of a 10,000-file journal about 20% slower (1.97 s against
     // 1.65 s, median of 5 runs, release build).
-    temp.write_all(content)?;
+    content::write_parts(&mut temp, parts)?;
     let file = temp.persist(target).map_err(|error| error.error)?;
     // The stamp of the handle, not of the path: what was written, wherever the name is now.
     Ok(FileStamp::of(&file.metadata()?))
@@ -434,6 +438,7 @@ fn write_atomically(target: &Path, content: &[u8]) -> std::io::Result<FileStamp>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::content_hash;
     use crate::paths::MANIFEST;
 
     #[cfg(unix)]
@@ -442,7 +447,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("index.html");
-        write_atomically(&target, b"x").unwrap();
+        write_atomically(&target, &[b"x"]).unwrap();
         // The same mode as any file the user creates (0666 less the umask).
         let plain = dir.path().join("plain");
         std::fs::write(&plain, b"x").unwrap();
@@ -466,7 +471,7 @@ mod tests {
             .map(|&(path, content)| Planned {
                 path: path.to_string(),
                 fingerprint: content_hash(content.as_bytes()),
-                make: Box::new(move || Ok(content.as_bytes().to_vec())),
+                make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
             })
             .collect();
         write_reports(out, &planned, known, &|_, _| {})
@@ -548,7 +553,7 @@ mod tests {
             .map(|path| Planned {
                 path: path.to_string(),
                 fingerprint: content_hash(b"a"),
-                make: Box::new(|| Ok(b"a".to_vec())),
+                make: Box::new(|| Ok(b"a".to_vec().into())),
             })
             .collect();
         let told = std::sync::Mutex::new(Vec::new());
@@ -573,7 +578,7 @@ mod tests {
                 fingerprint,
                 make: Box::new(|| {
                     made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    Ok(b"a".to_vec())
+                    Ok(b"a".to_vec().into())
                 }),
             }]
         };
@@ -750,7 +755,7 @@ mod tests {
             .map(|n| Planned {
                 path: format!("goals/{n}.md"),
                 fingerprint: n,
-                make: Box::new(move || Ok(format!("report {n}").into_bytes())),
+                make: Box::new(move || Ok(format!("report {n}").into_bytes().into())),
             })
             .collect();
         planned.push(Planned {
