@@ -206,7 +206,7 @@ mod tests {
         let mut task = crate::testing::report(&[(file, &format!("- [ ] {text}\n"))], "2026-01-01")
             .loose_tasks[0]
             .clone();
-        task.text = text.to_string();
+        task.text = text.into();
         task
     }
 

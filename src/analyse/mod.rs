@@ -24,6 +24,7 @@ pub(crate) mod review;
 mod status;
 pub(crate) mod timeline;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
+use crate::shared_text::SharedText;
 pub(crate) use again::{Changed, again};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
@@ -520,7 +522,8 @@ fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> G
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct EntryLine {
     pub(crate) line: u32,
-    pub(crate) text: String,
+    /// Shared with the document's line, as the model's mention of it is.
+    pub(crate) text: SharedText,
 }
 
 /// A document's path and title, made once for all the reports that repeat them: a
@@ -564,7 +567,10 @@ fn entry_report(
             .iter()
             .map(|line| EntryLine {
                 line: line.position.line,
-                text: milestones::without_tag(&line.value, goal_id).into_owned(),
+                text: match milestones::without_tag(&line.value, goal_id) {
+                    Cow::Borrowed(part) => line.value.part(part),
+                    Cow::Owned(joined) => SharedText::from(joined),
+                },
             })
             .collect(),
         fields: document.fields.clone(),

@@ -46,7 +46,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
     let mut loose = Vec::new();
     for milestone in &document.milestones {
         let symbol = DocumentSymbol {
-            name: milestone.text.clone(),
+            name: milestone.text.to_string(),
             detail: None,
             kind: SymbolKind::Milestone,
             range: range(milestone.position),

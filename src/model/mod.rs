@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::{Document, Fields, GoalDecl, Heading, Located, MilestoneState};
+use crate::shared_text::SharedText;
 use crate::slug::{is_slug, slugify};
 use crate::text;
 pub(crate) use checkins::Checkin;
@@ -106,10 +107,11 @@ enum Said {
 
 impl Said {
     /// The words a goal page shows for the mention, on `line` of `document`.
-    fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
+    /// Shared with the document, but for a logged value's words.
+    fn text(self, document: &Document, line: u32, goal: &Goal) -> SharedText {
         match self {
             Said::Milestone(index) => document.milestones[index].text.clone(),
-            Said::Heading(index) => document.headings[index].text.to_string(),
+            Said::Heading(index) => SharedText::from(Arc::clone(&document.headings[index].text)),
             Said::Metric(index) => {
                 let unit = goal
                     .declared
@@ -117,14 +119,12 @@ impl Said {
                     .as_ref()
                     .and_then(|metric| metric.unit.as_deref())
                     .map_or_else(String::new, |unit| format!(" {unit}"));
-                format!(
+                SharedText::from(format!(
                     "logged {}{unit}",
                     text::number(document.metrics[index].value)
-                )
+                ))
             }
-            Said::Line => document
-                .reference_line(line)
-                .map_or_else(String::new, str::to_string),
+            Said::Line => document.reference_line(line).cloned().unwrap_or_default(),
         }
     }
 }
@@ -136,7 +136,7 @@ pub(crate) struct EntryMention {
     /// In file order, once a line: a milestone of the goal by its text, a heading by
     /// its text, a logged value as `logged 6 talks`, and a line with a tag or a link as
     /// written (`Document::reference_lines`).
-    pub(crate) lines: Vec<Located<String>>,
+    pub(crate) lines: Vec<Located<SharedText>>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
@@ -721,7 +721,7 @@ impl Linker {
             goals_of_document: &self.goals_of_document,
             notes: &self.notes,
         };
-        let mut found: Vec<Vec<(usize, Located<String>)>> = self
+        let mut found: Vec<Vec<(usize, Located<SharedText>)>> = self
             .journal
             .documents
             .par_iter()
@@ -803,7 +803,11 @@ struct MentionFinder<'a> {
 impl MentionFinder<'_> {
     /// The goals `document` (the `doc_index`th) mentions, by line in file order, each
     /// with the text a goal page shows for it; none when it is not dated.
-    fn mentions_in(&self, doc_index: usize, document: &Document) -> Vec<(usize, Located<String>)> {
+    fn mentions_in(
+        &self,
+        doc_index: usize,
+        document: &Document,
+    ) -> Vec<(usize, Located<SharedText>)> {
         if document.date.is_none() {
             return Vec::new();
         }

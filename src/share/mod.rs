@@ -297,7 +297,7 @@ impl Filter<'_> {
             tasks,
         } = milestone;
         MilestoneReport {
-            text: self.text(&text),
+            text: self.text(&text).into(),
             // Links, to notes that are not shared, become their plain text.
             markdown: None,
             state,
@@ -375,7 +375,7 @@ impl Filter<'_> {
             .filter(|line| self.line_shared(document, line.line))
             .map(|line| EntryLine {
                 line: 0,
-                text: self.text(&line.text),
+                text: self.text(&line.text).into(),
             })
             .collect();
         if lines.is_empty() {

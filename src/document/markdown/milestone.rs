@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::document::metadata::{self, DateKind, Marker};
 use crate::document::text::to_u32;
 use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata};
+use crate::shared_text::SharedText;
 
 impl BodyReader<'_> {
     /// At the start of a list item's text, decides whether the item is a task.
@@ -61,7 +62,7 @@ impl BodyReader<'_> {
         };
         item.milestone = Some(self.found.milestones.len());
         self.found.milestones.push(Milestone {
-            text: String::new(),
+            text: SharedText::default(),
             markdown: None,
             state,
             parent: parent.map(to_u32),
@@ -138,7 +139,7 @@ impl BodyReader<'_> {
             milestone.position = at;
         }
         milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
-        milestone.text = text;
+        milestone.text = SharedText::from(text);
         milestone.tags = item.tags.into_boxed_slice();
         milestone.links = item.links.into_boxed_slice();
         self.give_back_text(item.text);

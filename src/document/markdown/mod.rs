@@ -101,9 +101,6 @@ impl Found {
         fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
             list.drain(..).collect()
         }
-        for milestone in &mut self.milestones {
-            milestone.text.shrink_to_fit();
-        }
         document.milestones = exact(&mut self.milestones);
         document.headings = exact(&mut self.headings);
         document.tags = exact(&mut self.tags);

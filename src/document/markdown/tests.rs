@@ -41,7 +41,7 @@ proptest::proptest! {
         if let Some(milestone) = body.milestones.first() {
             let full = metadata::strip_markers(written.trim_start(), &[]).0;
             proptest::prop_assert!(
-                milestone.markdown.is_none() && milestone.text == full
+                milestone.markdown.is_none() && milestone.text.as_str() == full
                     || milestone.markdown.as_deref() == Some(full.as_str()),
                 "{:?} gave text {:?} and markdown {:?}", written, milestone.text, milestone.markdown
             );
@@ -236,7 +236,7 @@ fn milestones_with(text: &str, options: &ParseOptions) -> Vec<(String, Milestone
     body_with(text, options)
         .milestones
         .into_iter()
-        .map(|m| (m.text, m.state, m.depth))
+        .map(|m| (m.text.to_string(), m.state, m.depth))
         .collect()
 }
 
