@@ -57,7 +57,7 @@ pub(crate) fn again(
     let read_again: Vec<bool> = journal
         .documents
         .iter()
-        .map(|document| changed.files.contains(&document.path))
+        .map(|document| changed.files.contains(&*document.path))
         .collect();
     // Only the files with a milestone of a goal made again, or read again, are reported.
     let wanted = |d: usize| {
@@ -100,7 +100,7 @@ pub(crate) fn again(
             }
         }
         if !loose.is_empty() {
-            loose_again.push((journal.documents[d].path.as_str(), loose));
+            loose_again.push((&*journal.documents[d].path, loose));
         }
     }
     let loose_tasks = loose_tasks(&last.loose_tasks, &changed.files, loose_again);

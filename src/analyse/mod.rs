@@ -510,7 +510,7 @@ fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> G
         burn_up: Vec::new(),
         fields: journal
             .documents
-            .binary_search_by(|d| d.path.as_str().cmp(&goal.file))
+            .binary_search_by(|d| (*d.path).cmp(&goal.file))
             .map(|d| journal.documents[d].fields.clone())
             .unwrap_or_default(),
         cadence: None,
@@ -538,7 +538,7 @@ pub(crate) struct Names {
 impl Names {
     fn of(document: &Document) -> Names {
         Names {
-            path: Arc::from(document.path.as_str()),
+            path: Arc::clone(&document.path),
             title: Arc::clone(&document.title),
         }
     }

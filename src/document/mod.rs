@@ -117,8 +117,9 @@ pub(crate) struct Located<T> {
 /// One markdown file of the journal, as written.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Document {
-    /// Relative to the journal root, with `/` separators.
-    pub(crate) path: String,
+    /// Relative to the journal root, with `/` separators. Shared: every report that names
+    /// the document holds it.
+    pub(crate) path: Arc<str>,
     /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
     /// every report that names the document holds it.
     pub(crate) title: Arc<str>,
@@ -608,21 +609,27 @@ pub(crate) fn read_with_metadata(
 }
 
 /// The document of a file that could not be read: no content, and a diagnostic saying why.
-pub(crate) fn unreadable(path: &str, message: String) -> Document {
+pub(crate) fn unreadable(path: Arc<str>, message: String) -> Document {
     Document {
-        path: path.to_string(),
-        title: file_stem(path),
-        diagnostics: Box::new([Diagnostic::error(path, None, message)]),
+        title: file_stem(&path),
+        diagnostics: Box::new([Diagnostic::error(&path, None, message)]),
+        path,
         ..Document::default()
     }
 }
 
 /// Parses a document from its bytes.
 pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
+    parse_at(Arc::from(path), bytes, options)
+}
+
+/// [`parse`], for a path the caller holds already: the document shares it.
+pub(crate) fn parse_at(path: Arc<str>, bytes: &[u8], options: &ParseOptions) -> Document {
     let mut document = Document {
-        path: path.to_string(),
+        path: Arc::clone(&path),
         ..Document::default()
     };
+    let path: &str = &path;
     let text = match text::decode(bytes) {
         Ok(text) => text,
         Err(message) => {
@@ -1001,7 +1008,7 @@ mod tests {
     fn load(root: &Path, path: &str) -> Document {
         match read(root, path) {
             Ok(bytes) => parse(path, &bytes),
-            Err(message) => unreadable(path, message),
+            Err(message) => unreadable(path.into(), message),
         }
     }
 

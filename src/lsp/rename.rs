@@ -58,7 +58,7 @@ pub(crate) fn rename(
             other.title, other.file, other.line
         ));
     }
-    let mut paths: Vec<&str> = c.snapshot.notes().iter().map(|n| n.path.as_str()).collect();
+    let mut paths: Vec<&str> = c.snapshot.notes().iter().map(|n| &*n.path).collect();
     paths.push(c.path);
     // Open buffers of files not analysed yet (new, unsaved).
     paths.extend(texts.open_paths());
@@ -198,7 +198,7 @@ enum Read {
 
 /// Whether `declared` is the declaration of `goal`.
 fn declares(document: &Document, declared: &GoalDecl, goal: &GoalReport) -> bool {
-    document.path == goal.file && declared.position.line == goal.line
+    *document.path == *goal.file && declared.position.line == goal.line
 }
 
 /// The `id:` line that gives the goal declared at `position` (whose id was made from

@@ -44,7 +44,7 @@ impl Linker {
                     date,
                     confidence: checkin.confidence,
                     note: checkin.note.clone(),
-                    file: document.path.clone(),
+                    file: document.path.to_string(),
                 });
             }
         }

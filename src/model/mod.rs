@@ -231,7 +231,7 @@ pub(crate) fn build(mut documents: Vec<Document>, warnings: Warnings) -> Journal
 /// `trailmark lsp` keeps one for every file of the journal.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outline {
-    pub(crate) path: String,
+    pub(crate) path: Arc<str>,
     pub(crate) title: Arc<str>,
     pub(crate) goals: Box<[GoalDecl]>,
     /// Only the fields that name the note.
@@ -371,7 +371,7 @@ impl Linker {
                 self.journal.goals.push(Goal {
                     declared: decl.clone(),
                     id,
-                    file: document.path.clone(),
+                    file: document.path.to_string(),
                     parent: None,
                     children: Vec::new(),
                     metric_values: Vec::new(),
@@ -698,7 +698,7 @@ impl Linker {
                 self.journal.goals[goal].metric_values.push(MetricValue {
                     date,
                     value: log.value,
-                    file: document.path.clone(),
+                    file: document.path.to_string(),
                 });
             }
         }
@@ -904,7 +904,7 @@ mod tests {
             .documents
             .iter()
             .enumerate()
-            .find(|(_, d)| d.path == file)?;
+            .find(|(_, d)| *d.path == *file)?;
         let m = document
             .milestones
             .iter()
@@ -1079,7 +1079,7 @@ mod tests {
         let mentioned: Vec<_> = talks
             .entries
             .iter()
-            .map(|e| j.documents[e.document].path.as_str())
+            .map(|e| &*j.documents[e.document].path)
             .collect();
         assert_eq!(mentioned, [daily]);
     }
@@ -1279,7 +1279,7 @@ mod tests {
                     .iter()
                     .map(|line| (line.position.line, line.value.as_str()))
                     .collect();
-                (j.documents[entry.document].path.as_str(), lines)
+                (&*j.documents[entry.document].path, lines)
             })
             .collect();
         assert_eq!(
@@ -1315,7 +1315,7 @@ mod tests {
         let paths: Vec<&str> = j.goals[0]
             .entries
             .iter()
-            .map(|entry| j.documents[entry.document].path.as_str())
+            .map(|entry| &*j.documents[entry.document].path)
             .collect();
         assert_eq!(
             paths,

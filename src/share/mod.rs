@@ -153,7 +153,7 @@ impl Filter<'_> {
     fn document(&self, path: &str) -> Option<&Document> {
         let documents = &self.journal.documents;
         documents
-            .binary_search_by(|d| d.path.as_str().cmp(path))
+            .binary_search_by(|d| (*d.path).cmp(path))
             .ok()
             .map(|at| &documents[at])
     }

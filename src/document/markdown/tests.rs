@@ -7,7 +7,7 @@ use crate::document::{MilestoneState, Priority, Share};
 /// The document of a file that is all body, read with `options`.
 fn body_with(text: &str, options: &ParseOptions) -> Document {
     let mut document = Document {
-        path: "f.md".to_string(),
+        path: "f.md".into(),
         ..Document::default()
     };
     let mut diagnostics = Vec::new();
