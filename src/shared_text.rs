@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::ops::{Deref, Range};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -55,9 +55,11 @@ impl SharedText {
     }
 }
 
+/// The empty text, shared: a text not known yet costs no allocation.
 impl Default for SharedText {
     fn default() -> SharedText {
-        SharedText::from("")
+        static EMPTY: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+        SharedText::from(Arc::clone(&EMPTY))
     }
 }
 

@@ -840,6 +840,26 @@ mod tests {
     }
 
     #[test]
+    fn a_documents_milestones_share_one_text() {
+        let text = "- [ ] plan **it** #ship\n  - [x] ask Ana ✅ 2026-01-02\n- [ ]\n- [ ] last\n";
+        let document = parse("2026-01-05.md", text.as_bytes());
+        let texts: Vec<&str> = document
+            .milestones
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        // A child's text ends before its parent's: each is where it belongs all the same.
+        assert_eq!(texts, ["plan it #ship", "ask Ana", "", "last"]);
+        let first = &document.milestones[0].text;
+        assert!(
+            document
+                .milestones
+                .iter()
+                .all(|m| m.text.shares_whole_with(first))
+        );
+    }
+
+    #[test]
     fn an_entry_keeps_the_lines_with_tags_and_links_without_their_markers() {
         let text = "# Week #talks\n\nPlain line.\nWent well. #talks #sql\n\
                     > - [x] Told [[Ana]] about it\n  3. step #sql\n\

@@ -61,6 +61,7 @@ impl BodyReader<'_> {
             return;
         };
         item.milestone = Some(self.found.milestones.len());
+        self.found.milestone_text_at.push(0..0);
         self.found.milestones.push(Milestone {
             text: SharedText::default(),
             markdown: None,
@@ -139,9 +140,11 @@ impl BodyReader<'_> {
             milestone.position = at;
         }
         milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
-        milestone.text = SharedText::from(text);
         milestone.tags = item.tags.into_boxed_slice();
         milestone.links = item.links.into_boxed_slice();
+        let texts = &mut self.found.milestone_texts;
+        self.found.milestone_text_at[index] = texts.len()..texts.len() + text.len();
+        texts.push_str(&text);
         self.give_back_text(item.text);
     }
 

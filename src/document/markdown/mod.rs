@@ -17,6 +17,7 @@ use super::metadata::{self, collapse_whitespace};
 use super::text::{LineIndex, has_doubled, to_u32};
 use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
 use crate::diagnostic::Diagnostic;
+use crate::shared_text::SharedText;
 use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
@@ -88,6 +89,12 @@ pub(super) fn read(
 #[derive(Default)]
 struct Found {
     milestones: Vec<Milestone>,
+    /// The milestones' texts, one after the other: the document keeps them as one
+    /// shared text, each milestone's a part of it (one allocation a file, not one a
+    /// milestone).
+    milestone_texts: String,
+    /// Where each milestone's text is in `milestone_texts`, by the milestone's index.
+    milestone_text_at: Vec<Range<usize>>,
     headings: Vec<Heading>,
     tags: Vec<Located<Arc<str>>>,
     notes: Vec<Note>,
@@ -100,6 +107,14 @@ impl Found {
     fn move_into(&mut self, document: &mut Document) {
         fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
             list.drain(..).collect()
+        }
+        if !self.milestones.is_empty() {
+            let texts = SharedText::from(self.milestone_texts.as_str());
+            for (milestone, at) in self.milestones.iter_mut().zip(&self.milestone_text_at) {
+                milestone.text = texts.part(&texts[at.clone()]);
+            }
+            self.milestone_texts.clear();
+            self.milestone_text_at.clear();
         }
         document.milestones = exact(&mut self.milestones);
         document.headings = exact(&mut self.headings);
@@ -139,6 +154,8 @@ impl Scratch {
     fn keep_small(&mut self) {
         let found = &mut self.found;
         found.milestones.shrink_to(SCRATCH_KEPT);
+        found.milestone_texts.shrink_to(SCRATCH_KEPT);
+        found.milestone_text_at.shrink_to(SCRATCH_KEPT);
         found.headings.shrink_to(SCRATCH_KEPT);
         found.tags.shrink_to(SCRATCH_KEPT);
         found.notes.shrink_to(SCRATCH_KEPT);
