@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::dates::Date;
 use std::sync::Arc;
 
-use super::Names;
 use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
 use crate::shared_text::SharedText;
@@ -18,9 +17,10 @@ use crate::shared_text::SharedText;
 pub(crate) struct MilestoneReport {
     /// Shared with the document's milestone (see [`shown_by_goal`]).
     pub(crate) text: SharedText,
-    /// The text as written, when it has markup (see `Milestone::markdown`).
+    /// The text as written, when it has markup (see `Milestone::markdown`); at its
+    /// length, as the document's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<String>,
+    pub(crate) markdown: Option<Box<str>>,
     /// As written.
     pub(crate) state: MilestoneState,
     pub(crate) depth: u32,
@@ -28,7 +28,7 @@ pub(crate) struct MilestoneReport {
     pub(crate) done_on: Option<Date>,
     /// Where `done_on` comes from; `None` while the milestone is not done.
     pub(crate) done_on_source: Option<DoneSource>,
-    /// Shared with every other milestone and mention of its file (see [`Names`]).
+    /// Shared with every other milestone and mention of its file (the document's path).
     pub(crate) file: Arc<str>,
     pub(crate) line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
@@ -81,10 +81,12 @@ fn shown_by_goal(text: &SharedText, id: Option<&str>) -> SharedText {
 }
 
 /// [`shown_by_goal`] of a milestone's markdown.
-fn markdown_shown_by_goal(markdown: &str, id: Option<&str>) -> String {
-    id.and_then(|id| tag_taken_out(markdown, id))
-        .unwrap_or(Cow::Borrowed(markdown))
-        .into_owned()
+fn markdown_shown_by_goal(markdown: &str, id: Option<&str>) -> Box<str> {
+    match id.and_then(|id| tag_taken_out(markdown, id)) {
+        Some(Cow::Owned(joined)) => joined.into_boxed_str(),
+        Some(Cow::Borrowed(part)) => Box::from(part),
+        None => Box::from(markdown),
+    }
 }
 
 /// `text` without the tag `#id` (in any case) among its leading or trailing tags, with
@@ -218,7 +220,6 @@ pub(crate) enum DoneSource {
 /// the goal it belongs to (`goal_id` of its index) shows it.
 pub(super) fn milestone_reports<'a>(
     document: &Document,
-    names: &Names,
     goal_id: impl Fn(usize) -> Option<&'a str>,
     history: &History,
     today: Date,
@@ -240,7 +241,7 @@ pub(super) fn milestone_reports<'a>(
             due: milestone.due,
             done_on: counted.done_on,
             done_on_source: counted.source,
-            file: Arc::clone(&names.path),
+            file: Arc::clone(&document.path),
             line: milestone.position.line,
             effective_state: counted.state,
             leaf: counted.is_leaf,
