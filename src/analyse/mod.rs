@@ -529,8 +529,7 @@ fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> Ent
         title: Arc::clone(&document.title),
         date: document.date,
         lines: entry
-            .lines
-            .iter()
+            .lines()
             .map(|line| EntryLine {
                 line: line.position.line,
                 text: match milestones::without_tag(&line.value, goal_id) {
