@@ -21,7 +21,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         }
     };
     let mut symbols: Vec<DocumentSymbol> = document
-        .goals
+        .goals()
         .iter()
         .map(|goal| DocumentSymbol {
             name: goal.title.clone(),

@@ -21,7 +21,7 @@ impl Linker {
     /// Check-ins are read from dated entries only; one for an unknown goal is a warning.
     pub(super) fn collect_checkins(&mut self) {
         for document in &self.journal.documents {
-            for checkin in &document.checkins {
+            for checkin in document.checkins() {
                 let Some(date) = document.date else {
                     self.journal.diagnostics.push(Diagnostic::warning(
                         &document.path,

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, Fields, GoalDecl, Heading, Located, MilestoneState};
+use crate::document::{Declared, Document, Fields, GoalDecl, Heading, Located, MilestoneState};
 use crate::shared_text::SharedText;
 use crate::slug::{is_slug, slugify};
 use crate::text;
@@ -188,7 +188,7 @@ impl Said {
                     .map_or_else(String::new, |unit| format!(" {unit}"));
                 SharedText::from(format!(
                     "logged {}{unit}",
-                    text::number(document.metrics[index].value)
+                    text::number(document.metrics()[index].value)
                 ))
             }
             Said::Line => document.reference_line(line).cloned().unwrap_or_default(),
@@ -324,7 +324,7 @@ impl Outline {
         Outline {
             path: document.path.clone(),
             title: document.title.clone(),
-            goals: document.goals.clone(),
+            goals: document.goals().into(),
             naming: naming_fields(document)
                 .map(|(key, value)| (key.clone(), value.clone()))
                 .collect(),
@@ -336,7 +336,11 @@ impl Outline {
         Document {
             path: self.path.clone(),
             title: self.title.clone(),
-            goals: self.goals.clone(),
+            declared: Declared {
+                goals: self.goals.clone(),
+                ..Declared::default()
+            }
+            .boxed(),
             fields: self.naming.clone(),
             ..Document::default()
         }
@@ -364,7 +368,7 @@ pub(crate) fn outline_hash(document: &Document) -> u64 {
     }
     crate::hash::data_hash(&Seen {
         path: &document.path,
-        goals: &document.goals,
+        goals: document.goals(),
         naming: naming_fields(document).collect(),
     })
 }
@@ -392,7 +396,7 @@ impl Linker {
     fn declare_goals(&mut self) {
         for document in &self.journal.documents {
             let first_goal = self.journal.goals.len();
-            for decl in &document.goals {
+            for decl in document.goals() {
                 let (mut id, id_position) = match &decl.id {
                     Some(given) => (given.value.clone(), given.position),
                     None => (slugify(&decl.title), decl.position),
@@ -753,7 +757,7 @@ impl Linker {
 
     fn collect_metrics(&mut self) {
         for document in &self.journal.documents {
-            for log in &document.metrics {
+            for log in document.metrics() {
                 let Some(date) = document.date else {
                     self.journal.diagnostics.push(Diagnostic::warning(
                         &document.path,
@@ -926,7 +930,7 @@ impl MentionFinder<'_> {
                 mentioned.push((goal, heading.position.line, Said::Heading(index)));
             }
         }
-        for (index, log) in document.metrics.iter().enumerate() {
+        for (index, log) in document.metrics().iter().enumerate() {
             if let Some(&goal) = self.ids.get(&log.goal) {
                 mentioned.push((goal, log.position.line, Said::Metric(index)));
             }

@@ -162,10 +162,9 @@ impl Filter<'_> {
     /// never: its `share:` is the goal's, and sharing a goal shares its facts, not the
     /// notes written around them.
     fn whole_file_shared(&self, document: &Document) -> bool {
-        document.goals.is_empty()
+        document.goals().is_empty()
             && document
-                .share
-                .as_ref()
+                .share()
                 .is_some_and(|share| share.includes(self.audience))
     }
 
