@@ -906,6 +906,17 @@ mod tests {
     }
 
     #[test]
+    fn documents_read_on_one_thread_share_their_tags() {
+        let monday = parse("2026-01-05.md", b"- [ ] plan #Ship\n");
+        let tuesday = parse("2026-01-06.md", b"Shipped #ship, then #other\n");
+        let (first, second) = (&monday.tags[0].value, &tuesday.tags[0].value);
+        assert_eq!((&**first, &**second), ("ship", "ship"));
+        assert!(Arc::ptr_eq(first, second));
+        assert!(Arc::ptr_eq(first, &monday.milestones[0].tags[0]));
+        assert_eq!(&*tuesday.tags[1].value, "other");
+    }
+
+    #[test]
     fn a_documents_milestones_share_one_text() {
         let text = "- [ ] plan **it** #ship\n  - [x] ask Ana ✅ 2026-01-02\n- [ ]\n- [ ] last\n";
         let document = parse("2026-01-05.md", text.as_bytes());

@@ -17,6 +17,7 @@ use super::metadata::{self, collapse_whitespace};
 use super::text::{LineIndex, has_doubled, to_u32};
 use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
 use crate::diagnostic::Diagnostic;
+use crate::hash::FastSet;
 use crate::shared_text::SharedText;
 use references::ReferenceLink;
 
@@ -670,14 +671,39 @@ fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
             tags.push((
                 at,
                 if lowercase {
-                    Arc::from(name)
+                    shared_tag(name)
                 } else {
-                    Arc::from(name.to_lowercase())
+                    shared_tag(&name.to_lowercase())
                 },
             ));
         }
     }
     tags
+}
+
+thread_local! {
+    /// The tags this thread has read, each once: a journal names its goals' tags over
+    /// and over, and an allocation for each was 140,000 of them at 100,000 files.
+    static TAGS: std::cell::RefCell<FastSet<Arc<str>>> = std::cell::RefCell::default();
+}
+
+/// Tags kept in [`TAGS`]: a vault of more distinct tags starts sharing them anew rather
+/// than holding them all for as long as its thread.
+const TAGS_KEPT: usize = 4096;
+
+/// `name`, lowercased already, shared with every other tag of that name this thread read.
+fn shared_tag(name: &str) -> Arc<str> {
+    TAGS.with_borrow_mut(|tags| {
+        if let Some(tag) = tags.get(name) {
+            return Arc::clone(tag);
+        }
+        if tags.len() >= TAGS_KEPT {
+            tags.clear();
+        }
+        let tag = Arc::<str>::from(name);
+        tags.insert(Arc::clone(&tag));
+        tag
+    })
 }
 
 /// The bytes that start inline markup (`*`, `_`, a backtick, `[`, `<`, `&`, `\`, `~`), as
