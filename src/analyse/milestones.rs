@@ -309,7 +309,7 @@ fn count_milestones(
     // parents (checked, cancelled) and one pass up what flows from children.
     let mut counted: Vec<Counted> = Vec::with_capacity(milestones.len());
     for milestone in milestones {
-        let parent = milestone.parent.map(|p| counted[p as usize]);
+        let parent = milestone.parent().map(|p| counted[p as usize]);
         let inherited = parent.map(|p| p.state);
         let state = match (milestone.state, inherited) {
             (MilestoneState::Cancelled, _) | (_, Some(MilestoneState::Cancelled)) => {
@@ -353,7 +353,7 @@ fn count_milestones(
             }
         }
         let mine = *mine;
-        if let Some(parent) = milestones[index].parent.map(|p| p as usize)
+        if let Some(parent) = milestones[index].parent().map(|p| p as usize)
             && mine.state != MilestoneState::Cancelled
         {
             counting_children[parent] += 1;

@@ -11,6 +11,7 @@ mod text;
 mod yaml;
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -208,16 +209,16 @@ impl Document {
             .iter()
             .enumerate()
             .all(|(index, milestone)| {
-                before(milestone.parent, index)
+                before(milestone.parent(), index)
                     && milestone
-                        .section
+                        .section()
                         .is_none_or(|s| (s as usize) < self.headings.len())
             })
             && self
                 .headings
                 .iter()
                 .enumerate()
-                .all(|(index, heading)| before(heading.parent, index))
+                .all(|(index, heading)| before(heading.parent(), index))
     }
 
     /// The text of reference line `line` (see [`Document::reference_lines`]), if it is one.
@@ -460,9 +461,9 @@ pub(crate) struct Milestone {
     pub(crate) markdown: Option<Box<str>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
-    /// Index of the enclosing milestone in the same document (32 bits, as in a
-    /// [`Position`]: a document keeps every milestone for as long as it runs).
-    pub(crate) parent: Option<u32>,
+    /// Index of the enclosing milestone in the same document: read through
+    /// [`Milestone::parent`] (see [`IndexOf`]).
+    parent: IndexOf,
     /// Number of enclosing milestones (0 at the top).
     pub(crate) depth: u32,
     pub(crate) due: Option<Date>,
@@ -477,11 +478,40 @@ pub(crate) struct Milestone {
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]).
     pub(crate) tags: Box<[Arc<str>]>,
-    /// Index of the innermost heading above it.
-    pub(crate) section: Option<u32>,
+    /// Index of the innermost heading above it: read through [`Milestone::section`].
+    section: IndexOf,
+}
+
+/// An index into a document's milestones or headings, or none, in 4 bytes: one more
+/// than the index (32 bits, as in a [`Position`]: a document keeps every milestone for
+/// as long as it runs). An `Option<u32>` took 8 bytes, twice in each milestone.
+type IndexOf = Option<NonZeroU32>;
+
+fn index_of(index: Option<u32>) -> IndexOf {
+    index.and_then(|index| NonZeroU32::new(index.checked_add(1)?))
+}
+
+fn index_in(index: IndexOf) -> Option<u32> {
+    index.map(|index| index.get() - 1)
 }
 
 impl Milestone {
+    /// Index of the enclosing milestone in the same document.
+    pub(crate) fn parent(&self) -> Option<u32> {
+        index_in(self.parent)
+    }
+
+    /// Index of the innermost heading above it.
+    pub(crate) fn section(&self) -> Option<u32> {
+        index_in(self.section)
+    }
+
+    /// Sets [`Milestone::parent`]: for tests that forge a document no parser makes.
+    #[cfg(test)]
+    pub(crate) fn set_parent(&mut self, parent: Option<u32>) {
+        self.parent = index_of(parent);
+    }
+
     /// Its Tasks and Dataview metadata, empty when it has none (for tests: the stages
     /// read only what is there).
     #[cfg(test)]
@@ -631,10 +661,18 @@ pub(crate) struct Heading {
     pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
-    /// Index of the heading whose section contains this one.
-    pub(crate) parent: Option<u32>,
+    /// Index of the heading whose section contains this one: read through
+    /// [`Heading::parent`] (see [`IndexOf`]).
+    parent: IndexOf,
     /// Its `{share}` marker, which `text` no longer holds (boxed: few headings have one).
     pub(crate) share: Option<Box<Share>>,
+}
+
+impl Heading {
+    /// Index of the heading whose section contains this one.
+    pub(crate) fn parent(&self) -> Option<u32> {
+        index_in(self.parent)
+    }
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
@@ -914,6 +952,17 @@ mod tests {
         assert!(Arc::ptr_eq(first, second));
         assert!(Arc::ptr_eq(first, &monday.milestones[0].tags[0]));
         assert_eq!(&*tuesday.tags[1].value, "other");
+    }
+
+    #[test]
+    fn milestones_and_headings_keep_their_indexes_in_four_bytes() {
+        assert_eq!(index_in(index_of(Some(0))), Some(0));
+        assert_eq!(index_in(index_of(Some(7))), Some(7));
+        assert_eq!(index_in(index_of(None)), None);
+        // A document holds hundreds of thousands of these: their size is its memory.
+        assert!(std::mem::size_of::<Milestone>() <= 112);
+        assert!(std::mem::size_of::<Heading>() <= 40);
+        assert!(std::mem::size_of::<Document>() <= 184);
     }
 
     #[test]

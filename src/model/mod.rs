@@ -628,10 +628,10 @@ impl Linker {
                         );
                     }
                 }
-                let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
+                let by_parent = milestone.parent().and_then(|p| assigned[p as usize]);
                 let by_section = self.section_goal(
                     document,
-                    milestone.section.map(|s| s as usize),
+                    milestone.section().map(|s| s as usize),
                     &mut warned_headings,
                     doc_index,
                     &mut diagnostics,
@@ -660,7 +660,7 @@ impl Linker {
             let loose: Vec<usize> = (0..document.milestones.len())
                 .filter(|&m| {
                     journal.assignments.of(doc_index).get(m).is_none()
-                        && document.milestones[m].parent.is_none()
+                        && document.milestones[m].parent().is_none()
                 })
                 .collect();
             let Some(&first) = loose.first() else {
@@ -745,7 +745,7 @@ impl Linker {
                     &name,
                 );
             }
-            section = heading.parent.map(|p| p as usize);
+            section = heading.parent().map(|p| p as usize);
         }
         None
     }

@@ -178,7 +178,7 @@ impl Filter<'_> {
             if let Some(share) = &headings[at].share {
                 return share.includes(self.audience);
             }
-            heading = headings[at].parent.map(|p| p as usize);
+            heading = headings[at].parent().map(|p| p as usize);
         }
         self.whole_file_shared(document)
     }

@@ -392,9 +392,9 @@ mod tests {
         // A milestone whose parent comes after it: the first milestone's `parent` is
         // `Some(0)`'s encoding in the child, changed to `Some(5)`.
         let (bytes, document) = cache_of(GOAL);
-        assert_eq!(document.milestones[1].parent, Some(0));
+        assert_eq!(document.milestones[1].parent(), Some(0));
         let mut forged = document;
-        forged.milestones[1].parent = Some(5);
+        forged.milestones[1].set_parent(Some(5));
         let options = ParseOptions::default();
         let files = parse(&bytes, &options).unwrap().files;
         let forged = super::bytes(&options, &files, std::slice::from_ref(&forged));

@@ -7,7 +7,7 @@ use super::{BodyReader, Source, markdown_if_not, shift};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::metadata::{self, DateKind, Marker};
 use crate::document::text::to_u32;
-use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata};
+use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata, index_of};
 use crate::shared_text::SharedText;
 
 impl BodyReader<'_> {
@@ -66,7 +66,7 @@ impl BodyReader<'_> {
             text: SharedText::default(),
             markdown: None,
             state,
-            parent: parent.map(to_u32),
+            parent: index_of(parent.map(to_u32)),
             depth,
             due: None,
             done_marker: None,
@@ -87,7 +87,7 @@ impl BodyReader<'_> {
                 }
             },
             tags: Box::default(),
-            section: self.open_headings.last().map(|open| to_u32(open.heading)),
+            section: index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
         });
     }
 

@@ -637,7 +637,7 @@ impl BodyReader<'_> {
             text,
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().map(|open| to_u32(open.heading)),
+            parent: super::index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
             share: share.map(Box::new),
         });
         self.open_headings.push(OpenSection {

@@ -317,7 +317,7 @@ fn nesting_depth_and_parents() {
     let shape: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| (m.text.as_str(), m.depth, m.parent))
+        .map(|m| (m.text.as_str(), m.depth, m.parent()))
         .collect();
     assert_eq!(
         shape,
@@ -426,11 +426,11 @@ fn headings_nest_and_milestones_know_their_section() {
     let sections: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| m.section.map(|s| &*body.headings[s as usize].text))
+        .map(|m| m.section().map(|s| &*body.headings[s as usize].text))
         .collect();
     assert_eq!(sections, [Some("A"), Some("B"), Some("C")]);
-    assert_eq!(body.headings[1].parent, Some(0));
-    assert_eq!(body.headings[2].parent, None);
+    assert_eq!(body.headings[1].parent(), Some(0));
+    assert_eq!(body.headings[2].parent(), None);
 }
 
 #[test]
