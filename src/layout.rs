@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "dates",
     "slug",
     "text",
+    "shared_text",
     "hash",
     "paths",
     "visible",

@@ -63,7 +63,7 @@ pub(crate) struct Workspace {
     config_text: Option<String>,
     /// Looked up for every entry of every review whose inputs are hashed: keyed by
     /// XXH3, not SipHash.
-    files: FastMap<String, LastRead>,
+    files: FastMap<Arc<str>, LastRead>,
     journal: Journal,
     /// The problems the last walk of the journal found (folders that cannot be read),
     /// kept for [`Workspace::refresh_buffers`], which links the model without a walk.
@@ -306,8 +306,8 @@ impl Workspace {
         let files = &self.files;
         // `walked` is the file's stamp when the walk stat'ed it already.
         let examine = |document: &mut Document, known: bool, walked: Option<&Option<FileStamp>>| {
-            let last = files.get(&document.path).copied();
-            match buffers.get(&document.path) {
+            let last = files.get(&*document.path).copied();
+            match buffers.get(&*document.path) {
                 Some(text) => examine_buffer(document, text, known, options),
                 None => {
                     // A file with no last read is read in any case: its stamp is taken
@@ -333,7 +333,7 @@ impl Workspace {
             .enumerate()
             .map(|(at, path)| {
                 let mut document = Document {
-                    path: path.clone(),
+                    path: Arc::from(path.as_str()),
                     ..Document::default()
                 };
                 let examined = examine(&mut document, false, added_stamps.get(at));
@@ -375,7 +375,7 @@ impl Workspace {
         let root = paths::resolve(&self.root);
         let position = |path: &str| {
             let documents = &self.journal.documents;
-            documents.binary_search_by(|document| document.path.as_str().cmp(path))
+            documents.binary_search_by(|document| (*document.path).cmp(path))
         };
         let targeted = changed.iter().all(|path| {
             position(path).is_ok()
@@ -390,10 +390,11 @@ impl Workspace {
         let mut documents = std::mem::take(&mut self.journal.documents);
         let mut refresh = Refresh::default();
         for path in changed {
-            let Ok(index) = documents.binary_search_by(|document| document.path.cmp(path)) else {
+            let Ok(index) = documents.binary_search_by(|document| (*document.path).cmp(path))
+            else {
                 continue;
             };
-            let last = self.files.get(path).copied();
+            let last = self.files.get(path.as_str()).copied();
             let document = &mut documents[index];
             let stamp = last.and_then(|_| stamp_of(&root, path));
             let examined = examine_file(&root, document, true, last, stamp, &self.config.parse);
@@ -401,7 +402,8 @@ impl Workspace {
                 documents.remove(index);
                 self.forget(path.clone(), &mut refresh);
             } else {
-                self.remember(path, examined, &mut refresh);
+                let path = Arc::clone(&document.path);
+                self.remember(&path, examined, &mut refresh);
             }
         }
         let touched: Vec<&str> = refresh.touched().collect();
@@ -410,24 +412,25 @@ impl Workspace {
     }
 
     /// Records what examining the file at `path` found: its last read, and in `refresh`
-    /// whether it changed (the caller lists the files it found new).
-    fn remember(&mut self, path: &str, examined: Examined, refresh: &mut Refresh) {
-        let before = match (examined.last_read, self.files.get_mut(path)) {
+    /// whether it changed (the caller lists the files it found new). The record's key is
+    /// the document's path, shared.
+    fn remember(&mut self, path: &Arc<str>, examined: Examined, refresh: &mut Refresh) {
+        let before = match (examined.last_read, self.files.get_mut(&**path)) {
             (Some(last_read), Some(slot)) => Some(std::mem::replace(slot, last_read)),
-            (Some(last_read), None) => self.files.insert(path.to_owned(), last_read),
-            (None, _) => self.files.remove(path),
+            (Some(last_read), None) => self.files.insert(Arc::clone(path), last_read),
+            (None, _) => self.files.remove(&**path),
         };
         if before != examined.last_read {
             self.count_differing();
         }
         if examined.changed {
-            refresh.changed.push(path.to_owned());
+            refresh.changed.push(path.to_string());
         }
     }
 
     /// Records that the file at `gone` is no longer in the journal.
     fn forget(&mut self, gone: String, refresh: &mut Refresh) {
-        if self.files.remove(&gone).is_some() {
+        if self.files.remove(gone.as_str()).is_some() {
             self.count_differing();
         }
         refresh.removed.push(gone);
@@ -450,8 +453,11 @@ impl Workspace {
         let settled: Option<Vec<(&str, u64, u64)>> = documents
             .iter()
             .map(|document| {
-                let read = self.files.get(&document.path).filter(|read| read.settled)?;
-                Some((document.path.as_str(), read.stamp.len, read.stamp.modified))
+                let read = self
+                    .files
+                    .get(&*document.path)
+                    .filter(|read| read.settled)?;
+                Some((&*document.path, read.stamp.len, read.stamp.modified))
             })
             .collect();
         self.inputs = settled.map(|files| {
@@ -508,19 +514,19 @@ impl Workspace {
         let mut documents = std::mem::take(&mut self.journal.documents);
         let mut touched: Vec<String> = Vec::new();
         for document in &mut documents {
-            if let Some(text) = buffers.get(&document.path) {
+            if let Some(text) = buffers.get(&*document.path) {
                 // Not remembered as the file's last read, as in a full refresh.
-                self.files.remove(&document.path);
+                self.files.remove(&*document.path);
                 examine_buffer(document, text, true, options);
-            } else if !self.files.contains_key(&document.path) {
+            } else if !self.files.contains_key(&*document.path) {
                 let examined = examine_file(&root, document, true, None, None, options);
                 if let Some(last_read) = examined.last_read {
-                    self.files.insert(document.path.clone(), last_read);
+                    self.files.insert(Arc::clone(&document.path), last_read);
                 }
             } else {
                 continue;
             }
-            touched.push(document.path.clone());
+            touched.push(document.path.to_string());
         }
         let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
         self.relink(&root, documents, &touched);
@@ -861,7 +867,7 @@ fn few_files(files: usize) -> usize {
 /// from `fingerprint` when given, else from what it records.
 fn documents_cache<'a>(
     options: &'a ParseOptions,
-    files: &'a FastMap<String, LastRead>,
+    files: &'a FastMap<Arc<str>, LastRead>,
     documents: &'a [Document],
     fingerprint: Option<u64>,
 ) -> write::Planned<'a> {
@@ -994,11 +1000,11 @@ fn match_files(documents: &mut Vec<Document>, found: Vec<String>) -> (Vec<String
     let mut gone = Vec::new();
     documents.retain_mut(|document| {
         added.extend(std::iter::from_fn(|| {
-            found.next_if(|path| *path < document.path)
+            found.next_if(|path| **path < *document.path)
         }));
-        let kept = found.next_if(|path| *path == document.path).is_some();
+        let kept = found.next_if(|path| **path == *document.path).is_some();
         if !kept {
-            gone.push(std::mem::take(&mut document.path));
+            gone.push(document.path.to_string());
         }
         kept
     });
@@ -1019,7 +1025,7 @@ fn split_stamps(
     let mut documents = documents.iter().peekable();
     for stamp in stamps {
         let is_added = match (added.peek(), documents.peek()) {
-            (Some(path), Some(document)) => **path < document.path,
+            (Some(path), Some(document)) => ***path < *document.path,
             (next_added, _) => next_added.is_some(),
         };
         if is_added {
@@ -1054,7 +1060,7 @@ fn examine_file(
     stamp: Option<FileStamp>,
     options: &ParseOptions,
 ) -> Examined {
-    let path = document.path.as_str();
+    let path = &*document.path;
     let unchanged_stamp = matches!((last, stamp), (Some(last), Some(stamp))
         if last.settled && last.stamp == stamp);
     if known && unchanged_stamp {
@@ -1066,7 +1072,7 @@ fn examine_file(
     let (bytes, metadata) = match document::read_with_metadata(root, path) {
         Ok(read) => read,
         Err(message) => {
-            *document = document::unreadable(path, message);
+            *document = document::unreadable(Arc::clone(&document.path), message);
             return Examined {
                 changed: known,
                 last_read: None,
@@ -1082,7 +1088,7 @@ fn examine_file(
     let changed = if known && last.is_some_and(|last| last.content == content) {
         false
     } else {
-        *document = document::parse(path, &bytes, options);
+        *document = document::parse_at(Arc::clone(&document.path), &bytes, options);
         known
     };
     Examined {
@@ -1103,7 +1109,7 @@ fn examine_buffer(
     known: bool,
     options: &ParseOptions,
 ) -> Examined {
-    *document = document::parse(&document.path, text.as_bytes(), options);
+    *document = document::parse_at(Arc::clone(&document.path), text.as_bytes(), options);
     Examined {
         changed: known,
         last_read: None,
@@ -1362,6 +1368,26 @@ mod tests {
     }
 
     #[test]
+    fn a_files_path_is_held_once_by_its_document_its_record_and_its_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("goal.md"), goal_file(true)).unwrap();
+        let mut workspace = workspace(root);
+        workspace.refresh();
+        let report = workspace.analyse(crate::dates::Date::parse("2026-03-01").unwrap());
+        let path = &workspace.journal().documents[0].path;
+        let (recorded, _) = workspace.files.get_key_value("goal.md").unwrap();
+        assert!(Arc::ptr_eq(recorded, path));
+        assert!(Arc::ptr_eq(&report.goals[0].milestones[0].file, path));
+        // Again after an edit, which reads the file again.
+        fs::write(root.join("goal.md"), goal_file(false)).unwrap();
+        workspace.refresh_files(&BTreeSet::from(["goal.md".to_string()]));
+        let path = &workspace.journal().documents[0].path;
+        let (recorded, _) = workspace.files.get_key_value("goal.md").unwrap();
+        assert!(Arc::ptr_eq(recorded, path));
+    }
+
+    #[test]
     fn an_edit_that_keeps_size_and_clock_tick_is_still_seen() {
         // Ticking a checkbox keeps the file's size, and two writes within one tick of the
         // file system clock keep its modification time: only the content hash tells.
@@ -1490,12 +1516,12 @@ mod tests {
             let mut documents: Vec<Document> = paths(&known)
                 .into_iter()
                 .map(|path| Document {
-                    path,
+                    path: path.into(),
                     ..Document::default()
                 })
                 .collect();
             let (added, gone) = match_files(&mut documents, found.clone());
-            let kept: Vec<&str> = documents.iter().map(|d| d.path.as_str()).collect();
+            let kept: Vec<&str> = documents.iter().map(|d| &*d.path).collect();
             assert_eq!(kept, ["b.md", "f.md"]);
             assert_eq!(added, ["a.md", "c.md", "g.md"]);
             assert_eq!(gone, ["d.md"]);
@@ -1508,7 +1534,7 @@ mod tests {
     fn the_walks_stamps_go_to_the_files_they_were_taken_of() {
         let documents: Vec<Document> = ["b.md", "f.md"]
             .map(|path| Document {
-                path: path.to_string(),
+                path: path.into(),
                 ..Document::default()
             })
             .into();

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    GoalReport, GoalTimeline, MilestoneReport, Names, Report, Rules, analyse, assemble,
-    count_milestone, finish, finish_cadence, goal_shell, milestone_reports, roll_up,
+    GoalReport, GoalTimeline, MilestoneReport, Report, Rules, analyse, assemble, count_milestone,
+    finish, finish_cadence, goal_shell, milestone_reports, roll_up,
 };
 use crate::dates::Date;
 use crate::git::History;
@@ -57,39 +57,40 @@ pub(crate) fn again(
     let read_again: Vec<bool> = journal
         .documents
         .iter()
-        .map(|document| changed.files.contains(&document.path))
+        .map(|document| changed.files.contains(&*document.path))
         .collect();
     // Only the files with a milestone of a goal made again, or read again, are reported.
     let wanted = |d: usize| {
-        journal.assignments[d]
+        journal
+            .assignments
+            .of(d)
             .iter()
             .any(|assigned| assigned.map_or(read_again[d], |goal| affected[goal]))
     };
     let documents: Vec<usize> = (0..journal.documents.len())
         .filter(|&d| wanted(d))
         .collect();
-    let names = names_of(journal, &documents, &affected);
     // A slot only for each goal made again: one of a whole report for each goal of the
     // journal was the largest part of the language server's peak.
     let mut made: BTreeMap<usize, GoalReport> = (0..journal.goals.len())
         .filter(|&g| affected[g])
         .collect::<Vec<usize>>()
         .into_par_iter()
-        .map(|g| (g, goal_shell(journal, &names, &journal.goals[g], today)))
+        .map(|g| (g, goal_shell(journal, &journal.goals[g], today)))
         .collect();
     let reported: Vec<Vec<MilestoneReport>> = documents
         .par_iter()
         .map(|&d| {
-            let assigned = &journal.assignments[d];
-            let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
-            milestone_reports(&journal.documents[d], &names[d], goal_id, history, today)
+            let assigned = journal.assignments.of(d);
+            let goal_id = |m: usize| assigned.get(m).map(|goal| journal.goals[goal].id.as_str());
+            milestone_reports(&journal.documents[d], goal_id, history, today)
         })
         .collect();
     let mut loose_again: Vec<(&str, Vec<MilestoneReport>)> = Vec::new();
     for (&d, reports) in documents.iter().zip(reported) {
         let mut loose = Vec::new();
-        for (report, assigned) in reports.into_iter().zip(&journal.assignments[d]) {
-            match *assigned {
+        for (report, assigned) in reports.into_iter().zip(journal.assignments.of(d).iter()) {
+            match assigned {
                 Some(goal) => {
                     if let Some(goal) = made.get_mut(&goal) {
                         count_milestone(goal, report, today);
@@ -100,7 +101,7 @@ pub(crate) fn again(
             }
         }
         if !loose.is_empty() {
-            loose_again.push((journal.documents[d].path.as_str(), loose));
+            loose_again.push((&*journal.documents[d].path, loose));
         }
     }
     let loose_tasks = loose_tasks(&last.loose_tasks, &changed.files, loose_again);
@@ -130,33 +131,6 @@ pub(crate) fn again(
         timelines,
         loose_tasks,
     )
-}
-
-/// The names of the `documents` reported again and of the entries that mention a goal
-/// made again (`affected`), in the journal's order; every other document's are empty
-/// and shared: making every document's name again was a fifth of what an analysis after
-/// an edit allocates.
-fn names_of(journal: &Journal, documents: &[usize], affected: &[bool]) -> Vec<Names> {
-    let mut needed = vec![false; journal.documents.len()];
-    for &d in documents {
-        needed[d] = true;
-    }
-    let goals = journal.goals.iter().zip(affected);
-    for (goal, _) in goals.filter(|(_, affected)| **affected) {
-        for entry in &goal.entries {
-            needed[entry.document] = true;
-        }
-    }
-    let none = Names::none();
-    (journal.documents.iter().zip(needed))
-        .map(|(document, needed)| {
-            if needed {
-                Names::of(document)
-            } else {
-                none.clone()
-            }
-        })
-        .collect()
 }
 
 /// Which goals are made again: those `changed`, and every goal above one of them, whose
@@ -206,7 +180,7 @@ mod tests {
         let mut task = crate::testing::report(&[(file, &format!("- [ ] {text}\n"))], "2026-01-01")
             .loose_tasks[0]
             .clone();
-        task.text = text.to_string();
+        task.text = text.into();
         task
     }
 

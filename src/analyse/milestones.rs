@@ -9,16 +9,18 @@ use serde::Serialize;
 use crate::dates::Date;
 use std::sync::Arc;
 
-use super::Names;
 use crate::document::{Document, Fields, Milestone, MilestoneState, Priority};
 use crate::git::{Checked, History};
+use crate::shared_text::SharedText;
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct MilestoneReport {
-    pub(crate) text: String,
-    /// The text as written, when it has markup (see `Milestone::markdown`).
+    /// Shared with the document's milestone (see [`shown_by_goal`]).
+    pub(crate) text: SharedText,
+    /// The text as written, when it has markup (see `Milestone::markdown`); at its
+    /// length, as the document's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<String>,
+    pub(crate) markdown: Option<Box<str>>,
     /// As written.
     pub(crate) state: MilestoneState,
     pub(crate) depth: u32,
@@ -26,7 +28,7 @@ pub(crate) struct MilestoneReport {
     pub(crate) done_on: Option<Date>,
     /// Where `done_on` comes from; `None` while the milestone is not done.
     pub(crate) done_on_source: Option<DoneSource>,
-    /// Shared with every other milestone and mention of its file (see [`Names`]).
+    /// Shared with every other milestone and mention of its file (the document's path).
     pub(crate) file: Arc<str>,
     pub(crate) line: u32,
     /// As counted: done when a parent is checked or all its own leaves are done,
@@ -69,10 +71,21 @@ pub(crate) struct TaskReport {
 /// that is only the tag keeps it. Every report (goal pages, reviews' wins, the index,
 /// the JSON, the calendar) shows this text; the lines of entries that mention the goal
 /// go through the same [`without_tag`]. A milestone of no goal keeps its text.
-fn shown_by_goal(text: &str, id: Option<&str>) -> String {
-    match id.map(|id| without_tag(text, id)) {
-        Some(Cow::Owned(shown)) => shown,
-        _ => text.to_owned(),
+/// Shared with the milestone's text unless taking the tag out joins two parts of it.
+fn shown_by_goal(text: &SharedText, id: Option<&str>) -> SharedText {
+    match id.and_then(|id| tag_taken_out(text, id)) {
+        Some(Cow::Borrowed(part)) => text.part(part),
+        Some(Cow::Owned(joined)) => SharedText::from(joined),
+        None => text.clone(),
+    }
+}
+
+/// [`shown_by_goal`] of a milestone's markdown.
+fn markdown_shown_by_goal(markdown: &str, id: Option<&str>) -> Box<str> {
+    match id.and_then(|id| tag_taken_out(markdown, id)) {
+        Some(Cow::Owned(joined)) => joined.into_boxed_str(),
+        Some(Cow::Borrowed(part)) => Box::from(part),
+        None => Box::from(markdown),
     }
 }
 
@@ -81,23 +94,29 @@ fn shown_by_goal(text: &str, id: Option<&str>) -> String {
 /// `meetup.`). Borrowed when nothing is taken out: most texts name no goal by its tag,
 /// and every milestone and entry line of every goal comes through here.
 pub(super) fn without_tag<'a>(text: &'a str, id: &str) -> Cow<'a, str> {
+    tag_taken_out(text, id).unwrap_or_else(|| {
+        if text.trim().is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Borrowed(text.trim())
+        }
+    })
+}
+
+/// [`without_tag`], `None` when `#id` does not occur in `text`.
+fn tag_taken_out<'a>(text: &'a str, id: &str) -> Option<Cow<'a, str>> {
     let names_id = text.match_indices('#').any(|(at, _)| {
         text.as_bytes()[at + 1..]
             .get(..id.len())
             .is_some_and(|after| after.eq_ignore_ascii_case(id.as_bytes()))
     });
-    if names_id {
-        Cow::Owned(taking_out_tag(text, id))
-    } else if text.trim().is_empty() {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Borrowed(text.trim())
-    }
+    names_id.then(|| taking_out_tag(text, id))
 }
 
-/// [`without_tag`] of a text in which `#id` occurs. Reads only the tags at either end
-/// and collects nothing: every tagged milestone and entry line of every goal comes here.
-fn taking_out_tag(text: &str, id: &str) -> String {
+/// [`without_tag`] of a text in which `#id` occurs: a part of `text` when what is kept
+/// is in one piece, as when the tag is at one end. Reads only the tags at either end and
+/// collects nothing: every tagged milestone and entry line of every goal comes here.
+fn taking_out_tag<'a>(text: &'a str, id: &str) -> Cow<'a, str> {
     let is_tag = |word: &str| word.len() > 1 && word.starts_with('#');
     let is_own = |word: &str| {
         word.trim_end_matches(['.', ',', ';', ':', '!', '?'])
@@ -109,12 +128,12 @@ fn taking_out_tag(text: &str, id: &str) -> String {
         .split_whitespace()
         .all(|word| is_tag(word) && is_own(word))
     {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    let mut kept = String::with_capacity(text.len());
+    let mut kept = Kept::Nothing;
     let mut from = 0;
     let mut take_out = |removed: Range<usize>| {
-        kept.push_str(&text[from..removed.start.max(from)]);
+        kept.push(text, from..removed.start.max(from));
         from = from.max(removed.end);
     };
     // A leading tag goes with the space after it, a trailing one with the space before
@@ -144,10 +163,43 @@ fn taking_out_tag(text: &str, id: &str) -> String {
         }
         previous_end = start + word.len();
     }
-    kept.push_str(&text[from..]);
-    kept.truncate(kept.trim_end().len());
-    kept.drain(..kept.len() - kept.trim_start().len());
-    kept
+    kept.push(text, from..text.len());
+    match kept {
+        Kept::Nothing => Cow::Borrowed(""),
+        Kept::Part(part) => Cow::Borrowed(text[part].trim()),
+        Kept::Joined(mut joined) => {
+            joined.truncate(joined.trim_end().len());
+            joined.drain(..joined.len() - joined.trim_start().len());
+            Cow::Owned(joined)
+        }
+    }
+}
+
+/// What [`taking_out_tag`] keeps of a text, as it goes: while it is one piece, where
+/// that piece is; joined only when a second piece comes after a gap.
+enum Kept {
+    Nothing,
+    Part(Range<usize>),
+    Joined(String),
+}
+
+impl Kept {
+    fn push(&mut self, text: &str, piece: Range<usize>) {
+        if piece.is_empty() {
+            return;
+        }
+        match self {
+            Kept::Nothing => *self = Kept::Part(piece),
+            Kept::Part(part) if part.end == piece.start => part.end = piece.end,
+            Kept::Part(part) => {
+                let mut joined = String::with_capacity(text.len());
+                joined.push_str(&text[part.clone()]);
+                joined.push_str(&text[piece]);
+                *self = Kept::Joined(joined);
+            }
+            Kept::Joined(joined) => joined.push_str(&text[piece]),
+        }
+    }
 }
 
 /// Where a done milestone's date comes from, the first that has one.
@@ -168,7 +220,6 @@ pub(crate) enum DoneSource {
 /// the goal it belongs to (`goal_id` of its index) shows it.
 pub(super) fn milestone_reports<'a>(
     document: &Document,
-    names: &Names,
     goal_id: impl Fn(usize) -> Option<&'a str>,
     history: &History,
     today: Date,
@@ -184,13 +235,13 @@ pub(super) fn milestone_reports<'a>(
             markdown: milestone
                 .markdown
                 .as_deref()
-                .map(|markdown| shown_by_goal(markdown, goal_id(index))),
+                .map(|markdown| markdown_shown_by_goal(markdown, goal_id(index))),
             state: milestone.state,
             depth: milestone.depth,
             due: milestone.due,
             done_on: counted.done_on,
             done_on_source: counted.source,
-            file: Arc::clone(&names.path),
+            file: Arc::clone(&document.path),
             line: milestone.position.line,
             effective_state: counted.state,
             leaf: counted.is_leaf,
@@ -258,7 +309,7 @@ fn count_milestones(
     // parents (checked, cancelled) and one pass up what flows from children.
     let mut counted: Vec<Counted> = Vec::with_capacity(milestones.len());
     for milestone in milestones {
-        let parent = milestone.parent.map(|p| counted[p as usize]);
+        let parent = milestone.parent().map(|p| counted[p as usize]);
         let inherited = parent.map(|p| p.state);
         let state = match (milestone.state, inherited) {
             (MilestoneState::Cancelled, _) | (_, Some(MilestoneState::Cancelled)) => {
@@ -302,7 +353,7 @@ fn count_milestones(
             }
         }
         let mine = *mine;
-        if let Some(parent) = milestones[index].parent.map(|p| p as usize)
+        if let Some(parent) = milestones[index].parent().map(|p| p as usize)
             && mine.state != MilestoneState::Cancelled
         {
             counting_children[parent] += 1;
@@ -323,6 +374,39 @@ mod tests {
     use super::*;
     use crate::analyse::{GoalReport, Status};
     use crate::testing::{day, one_goal, report};
+
+    #[test]
+    fn a_goals_milestones_and_entry_lines_share_the_documents_texts() {
+        let files = [
+            (
+                "sql.md",
+                "---\ngoal: Learn SQL\nid: learn-sql\n---\n- [ ] read the book\n",
+            ),
+            (
+                "2026-01-05.md",
+                "- [x] first join #learn-sql\n- [ ] ship it #learn-sql. #data\n",
+            ),
+        ];
+        let r = report(&files, "2026-02-01");
+        let goal = &r.goals[0];
+        let texts =
+            |of: &[MilestoneReport]| of.iter().map(|m| m.text.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            texts(&goal.milestones),
+            ["first join", "ship it. #data", "read the book"]
+        );
+        let lines = &goal.entries[0].lines;
+        assert_eq!(lines[0].text, "first join");
+        // Without the tag at its end, the text is a part of the milestone's, as its
+        // entry's line is; with two parts joined it is a text of its own.
+        assert!(goal.milestones[0].text.shares_whole_with(&lines[0].text));
+        assert!(!goal.milestones[1].text.shares_whole_with(&lines[1].text));
+        assert_eq!(lines[1].text, goal.milestones[1].text);
+        assert!(matches!(
+            taking_out_tag("a b #learn-sql", "learn-sql"),
+            Cow::Borrowed("a b")
+        ));
+    }
 
     fn counts(goal: &GoalReport) -> (u32, u32) {
         (goal.done, goal.total)

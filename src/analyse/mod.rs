@@ -24,6 +24,7 @@ pub(crate) mod review;
 mod status;
 pub(crate) mod timeline;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
+use crate::shared_text::SharedText;
 pub(crate) use again::{Changed, again};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
@@ -226,7 +228,7 @@ pub(crate) struct MetricReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct EntryReport {
-    /// Shared with the file's other mentions and milestones (see [`Names`]).
+    /// Shared with the file's other mentions and milestones (the document's).
     pub(crate) file: Arc<str>,
     pub(crate) title: Arc<str>,
     pub(crate) date: Option<Date>,
@@ -247,19 +249,18 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     // Goals are copied out of the model, milestones counted and reported per document,
     // and goals finished, on every core; only handing milestones to their goals is
     // sequential.
-    let names: Vec<Names> = journal.documents.par_iter().map(Names::of).collect();
     let mut goals: Vec<GoalReport> = journal
         .goals
         .par_iter()
-        .map(|goal| goal_shell(journal, &names, goal, today))
+        .map(|goal| goal_shell(journal, goal, today))
         .collect();
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
     let mut counts = vec![0; goals.len()];
     let mut loose = 0;
-    for goal in journal.assignments.iter().flatten() {
+    for goal in journal.assignments.all() {
         match goal {
-            Some(goal) => counts[*goal] += 1,
+            Some(goal) => counts[goal] += 1,
             None => loose += 1,
         }
     }
@@ -274,14 +275,18 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         let reported: Vec<Vec<MilestoneReport>> = slice
             .into_par_iter()
             .map(|d| {
-                let assigned = &journal.assignments[d];
-                let goal_id = |m: usize| assigned[m].map(|goal| journal.goals[goal].id.as_str());
-                milestone_reports(&journal.documents[d], &names[d], goal_id, history, today)
+                let assigned = journal.assignments.of(d);
+                let goal_id =
+                    |m: usize| assigned.get(m).map(|goal| journal.goals[goal].id.as_str());
+                milestone_reports(&journal.documents[d], goal_id, history, today)
             })
             .collect();
         for (doc_index, reports) in (first..).zip(reported) {
-            for (report, assigned) in reports.into_iter().zip(&journal.assignments[doc_index]) {
-                match *assigned {
+            for (report, assigned) in reports
+                .into_iter()
+                .zip(journal.assignments.of(doc_index).iter())
+            {
+                match assigned {
                     Some(goal) => count_milestone(&mut goals[goal], report, today),
                     None => loose_tasks.push(report),
                 }
@@ -446,7 +451,7 @@ pub(crate) fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
     warnings
 }
 
-fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> GoalReport {
+fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -489,15 +494,7 @@ fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> G
         entries: goal
             .entries
             .iter()
-            .map(|entry| {
-                let document = entry.document;
-                entry_report(
-                    &journal.documents[document],
-                    &names[document],
-                    entry,
-                    &goal.id,
-                )
-            })
+            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -508,7 +505,7 @@ fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> G
         burn_up: Vec::new(),
         fields: journal
             .documents
-            .binary_search_by(|d| d.path.as_str().cmp(&goal.file))
+            .binary_search_by(|d| (*d.path).cmp(&goal.file))
             .map(|d| journal.documents[d].fields.clone())
             .unwrap_or_default(),
         cadence: None,
@@ -520,51 +517,25 @@ fn goal_shell(journal: &Journal, names: &[Names], goal: &Goal, today: Date) -> G
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct EntryLine {
     pub(crate) line: u32,
-    pub(crate) text: String,
+    /// Shared with the document's line, as the model's mention of it is.
+    pub(crate) text: SharedText,
 }
 
-/// A document's path and title, made once for all the reports that repeat them: a
-/// milestone names its file, an entry its file and title for every goal it mentions
-/// (hundreds of thousands of copies at 100,000 files).
-#[derive(Clone)]
-pub(crate) struct Names {
-    path: Arc<str>,
-    title: Arc<str>,
-}
-
-impl Names {
-    fn of(document: &Document) -> Names {
-        Names {
-            path: Arc::from(document.path.as_str()),
-            title: Arc::clone(&document.title),
-        }
-    }
-
-    /// The names of a document nothing reports, to share (see `again`).
-    fn none() -> Names {
-        Names {
-            path: Arc::from(""),
-            title: Arc::from(""),
-        }
-    }
-}
-
-fn entry_report(
-    document: &Document,
-    names: &Names,
-    entry: &EntryMention,
-    goal_id: &str,
-) -> EntryReport {
+/// An entry's report: its path and title shared with the document, as every report
+/// that names a document shares them (hundreds of thousands of copies at 100,000 files).
+fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> EntryReport {
     EntryReport {
-        file: Arc::clone(&names.path),
-        title: Arc::clone(&names.title),
+        file: Arc::clone(&document.path),
+        title: Arc::clone(&document.title),
         date: document.date,
         lines: entry
-            .lines
-            .iter()
+            .lines()
             .map(|line| EntryLine {
                 line: line.position.line,
-                text: milestones::without_tag(&line.value, goal_id).into_owned(),
+                text: match milestones::without_tag(&line.value, goal_id) {
+                    Cow::Borrowed(part) => line.value.part(part),
+                    Cow::Owned(joined) => SharedText::from(joined),
+                },
             })
             .collect(),
         fields: document.fields.clone(),

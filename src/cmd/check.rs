@@ -31,7 +31,7 @@ pub(crate) fn run(
             if verbosity == Verbosity::Verbose {
                 let shown_root = term::from_current_folder(&journal.dir);
                 for document in &workspace.journal().documents {
-                    let path = shown_root.join(&document.path);
+                    let path = shown_root.join(&*document.path);
                     text.push_str(&format!("read {}\n", path.display()));
                 }
                 text.push_str(&format_loose_milestones(&journal.dir, workspace.journal()));

@@ -11,6 +11,7 @@ mod text;
 mod yaml;
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
+use crate::shared_text::SharedText;
 
 pub(crate) use frontmatter::GOAL_FIELDS;
 pub(crate) use metadata::wikilink_display;
@@ -116,17 +118,18 @@ pub(crate) struct Located<T> {
 /// One markdown file of the journal, as written.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Document {
-    /// Relative to the journal root, with `/` separators.
-    pub(crate) path: String,
+    /// Relative to the journal root, with `/` separators. Shared: every report that names
+    /// the document holds it.
+    pub(crate) path: Arc<str>,
     /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
     /// every report that names the document holds it.
     pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
-    pub(crate) goals: Box<[GoalDecl]>,
-    pub(crate) metrics: Box<[MetricLog]>,
-    /// Front-matter `checkins:`: how confident the writer was about goals that day.
-    pub(crate) checkins: Box<[CheckinDecl]>,
+    /// Goals, metrics, check-ins and sharing its front-matter declares; `None` for the
+    /// many files that declare none of them, which cost a pointer for it (72 bytes less
+    /// a document). Read through [`Document::goals`] and the like.
+    pub(crate) declared: Option<Box<Declared>>,
     /// In document order; children come after their parent.
     pub(crate) milestones: Box<[Milestone]>,
     pub(crate) headings: Box<[Heading]>,
@@ -143,12 +146,59 @@ pub(crate) struct Document {
     /// in file order; see [`reference_lines`]): a goal page shows an entry by the lines
     /// that mention the goal. Read through [`Document::reference_line`].
     pub(crate) reference_lines: Box<[ReferenceLine]>,
-    /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
-    pub(crate) share: Option<Share>,
     pub(crate) diagnostics: Box<[Diagnostic]>,
 }
 
+/// What a document's front-matter declares beyond its title and date (see
+/// [`Document::declared`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Declared {
+    pub(crate) goals: Box<[GoalDecl]>,
+    pub(crate) metrics: Box<[MetricLog]>,
+    /// Front-matter `checkins:`: how confident the writer was about goals that day.
+    pub(crate) checkins: Box<[CheckinDecl]>,
+    /// Front-matter `share:`: who may see the whole file (docs/SHARING.md).
+    pub(crate) share: Option<Share>,
+}
+
+impl Declared {
+    /// `None` when it declares nothing.
+    pub(crate) fn boxed(self) -> Option<Box<Declared>> {
+        let nothing = self.goals.is_empty()
+            && self.metrics.is_empty()
+            && self.checkins.is_empty()
+            && self.share.is_none();
+        (!nothing).then(|| Box::new(self))
+    }
+}
+
 impl Document {
+    /// The goals its front-matter declares.
+    pub(crate) fn goals(&self) -> &[GoalDecl] {
+        self.declared
+            .as_ref()
+            .map_or(&[], |declared| &declared.goals)
+    }
+
+    /// The values its front-matter's `metrics:` logs.
+    pub(crate) fn metrics(&self) -> &[MetricLog] {
+        self.declared
+            .as_ref()
+            .map_or(&[], |declared| &declared.metrics)
+    }
+
+    /// Its front-matter's `checkins:`.
+    pub(crate) fn checkins(&self) -> &[CheckinDecl] {
+        self.declared
+            .as_ref()
+            .map_or(&[], |declared| &declared.checkins)
+    }
+
+    /// Its front-matter's `share:`.
+    pub(crate) fn share(&self) -> Option<&Share> {
+        self.declared.as_ref()?.share.as_ref()
+    }
+
     /// Whether its indexes point where the parser points them: a parent before its child,
     /// a section among the headings. A document from the cache in the output folder, which
     /// travels with the journal, is used only when it is.
@@ -159,29 +209,27 @@ impl Document {
             .iter()
             .enumerate()
             .all(|(index, milestone)| {
-                before(milestone.parent, index)
+                before(milestone.parent(), index)
                     && milestone
-                        .section
+                        .section()
                         .is_none_or(|s| (s as usize) < self.headings.len())
             })
             && self
                 .headings
                 .iter()
                 .enumerate()
-                .all(|(index, heading)| before(heading.parent, index))
+                .all(|(index, heading)| before(heading.parent(), index))
     }
 
     /// The text of reference line `line` (see [`Document::reference_lines`]), if it is one.
-    pub(crate) fn reference_line(&self, line: u32) -> Option<&str> {
+    pub(crate) fn reference_line(&self, line: u32) -> Option<&SharedText> {
         let at = self
             .reference_lines
             .binary_search_by_key(&line, |found| found.line)
             .ok()?;
         match &self.reference_lines[at].text {
             Some(text) => Some(text),
-            None => self
-                .milestone_on(line)
-                .map(|milestone| milestone.text.as_str()),
+            None => self.milestone_on(line).map(|milestone| &milestone.text),
         }
     }
 
@@ -214,7 +262,7 @@ pub(crate) struct ReferenceLine {
     pub(crate) line: u32,
     /// `None` when it is the text of the milestone on the line, as most tagged lines of
     /// entries are (`- [ ] text #goal`): not kept twice.
-    text: Option<String>,
+    text: Option<SharedText>,
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
@@ -404,17 +452,18 @@ pub(crate) enum MilestoneState {
 /// A task-list item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Milestone {
-    /// Plain text, markdown and date markers removed.
-    pub(crate) text: String,
+    /// Plain text, markdown and date markers removed. Shared with the model and the
+    /// reports that show it.
+    pub(crate) text: SharedText,
     /// The text as written (inline markdown, date markers removed), when it is not the
     /// same as `text`: HTML reports render it (see `render::markup`). Boxed, at its
     /// length: most milestones have none, and those that do keep it as long as the text.
     pub(crate) markdown: Option<Box<str>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
-    /// Index of the enclosing milestone in the same document (32 bits, as in a
-    /// [`Position`]: a document keeps every milestone for as long as it runs).
-    pub(crate) parent: Option<u32>,
+    /// Index of the enclosing milestone in the same document: read through
+    /// [`Milestone::parent`] (see [`IndexOf`]).
+    parent: IndexOf,
     /// Number of enclosing milestones (0 at the top).
     pub(crate) depth: u32,
     pub(crate) due: Option<Date>,
@@ -429,11 +478,40 @@ pub(crate) struct Milestone {
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]).
     pub(crate) tags: Box<[Arc<str>]>,
-    /// Index of the innermost heading above it.
-    pub(crate) section: Option<u32>,
+    /// Index of the innermost heading above it: read through [`Milestone::section`].
+    section: IndexOf,
+}
+
+/// An index into a document's milestones or headings, or none, in 4 bytes: one more
+/// than the index (32 bits, as in a [`Position`]: a document keeps every milestone for
+/// as long as it runs). An `Option<u32>` took 8 bytes, twice in each milestone.
+type IndexOf = Option<NonZeroU32>;
+
+fn index_of(index: Option<u32>) -> IndexOf {
+    index.and_then(|index| NonZeroU32::new(index.checked_add(1)?))
+}
+
+fn index_in(index: IndexOf) -> Option<u32> {
+    index.map(|index| index.get() - 1)
 }
 
 impl Milestone {
+    /// Index of the enclosing milestone in the same document.
+    pub(crate) fn parent(&self) -> Option<u32> {
+        index_in(self.parent)
+    }
+
+    /// Index of the innermost heading above it.
+    pub(crate) fn section(&self) -> Option<u32> {
+        index_in(self.section)
+    }
+
+    /// Sets [`Milestone::parent`]: for tests that forge a document no parser makes.
+    #[cfg(test)]
+    pub(crate) fn set_parent(&mut self, parent: Option<u32>) {
+        self.parent = index_of(parent);
+    }
+
     /// Its Tasks and Dataview metadata, empty when it has none (for tests: the stages
     /// read only what is there).
     #[cfg(test)]
@@ -583,10 +661,18 @@ pub(crate) struct Heading {
     pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
-    /// Index of the heading whose section contains this one.
-    pub(crate) parent: Option<u32>,
+    /// Index of the heading whose section contains this one: read through
+    /// [`Heading::parent`] (see [`IndexOf`]).
+    parent: IndexOf,
     /// Its `{share}` marker, which `text` no longer holds (boxed: few headings have one).
     pub(crate) share: Option<Box<Share>>,
+}
+
+impl Heading {
+    /// Index of the heading whose section contains this one.
+    pub(crate) fn parent(&self) -> Option<u32> {
+        index_in(self.parent)
+    }
 }
 
 /// The bytes of `root/path`, or why they cannot be read: also when the file is over the
@@ -608,21 +694,27 @@ pub(crate) fn read_with_metadata(
 }
 
 /// The document of a file that could not be read: no content, and a diagnostic saying why.
-pub(crate) fn unreadable(path: &str, message: String) -> Document {
+pub(crate) fn unreadable(path: Arc<str>, message: String) -> Document {
     Document {
-        path: path.to_string(),
-        title: file_stem(path),
-        diagnostics: Box::new([Diagnostic::error(path, None, message)]),
+        title: file_stem(&path),
+        diagnostics: Box::new([Diagnostic::error(&path, None, message)]),
+        path,
         ..Document::default()
     }
 }
 
 /// Parses a document from its bytes.
 pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Document {
+    parse_at(Arc::from(path), bytes, options)
+}
+
+/// [`parse`], for a path the caller holds already: the document shares it.
+pub(crate) fn parse_at(path: Arc<str>, bytes: &[u8], options: &ParseOptions) -> Document {
     let mut document = Document {
-        path: path.to_string(),
+        path: Arc::clone(&path),
         ..Document::default()
     };
+    let path: &str = &path;
     let text = match text::decode(bytes) {
         Ok(text) => text,
         Err(message) => {
@@ -679,16 +771,20 @@ pub(crate) fn parse(path: &str, bytes: &[u8], options: &ParseOptions) -> Documen
     document.date = front
         .date
         .or_else(|| Date::find_in_file_name(file_name(path)));
-    document.goals = front.goals.into_boxed_slice();
-    for goal in &mut document.goals {
+    let mut goals = front.goals.into_boxed_slice();
+    for goal in &mut goals {
         goal.start = goal.start.or(document.date);
     }
-    document.metrics = front.metrics.into_boxed_slice();
+    document.declared = Declared {
+        goals,
+        metrics: front.metrics.into_boxed_slice(),
+        checkins: front.checkins.into_boxed_slice(),
+        share: front.share,
+    }
+    .boxed();
     if document.date.is_some() {
         document.reference_lines = reference_lines(&document, &lines);
     }
-    document.checkins = front.checkins.into_boxed_slice();
-    document.share = front.share;
     document.diagnostics = diagnostics.into_boxed_slice();
     document
 }
@@ -715,7 +811,7 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine
                 .is_some_and(|milestone| milestone.text == text);
             Some(ReferenceLine {
                 line: number,
-                text: (!a_milestone).then(|| text.to_string()),
+                text: (!a_milestone).then(|| SharedText::from(text)),
             })
         })
         .collect()
@@ -833,13 +929,60 @@ mod tests {
     }
 
     #[test]
-    fn a_parsed_document_holds_no_room_it_does_not_use() {
-        let text = "---\ngoal: Ship\n---\n# Ship\n- [ ] plan #ship [[Ana]]\n## Wins\n- demo\n";
-        let document = parse("goals/ship.md", text.as_bytes());
-        // Its lists are boxed slices, which hold no more than their items.
-        assert_eq!(document.milestones.len(), 1);
-        let milestone = &document.milestones[0];
-        assert_eq!(milestone.text.capacity(), milestone.text.len());
+    fn only_a_file_that_declares_something_has_room_for_it() {
+        let entry = parse(
+            "2026-01-05.md",
+            b"---\ntitle: Monday\n---\n- [ ] plan #ship\n",
+        );
+        assert!(entry.declared.is_none());
+        assert!(entry.goals().is_empty() && entry.metrics().is_empty());
+        assert!(entry.checkins().is_empty() && entry.share().is_none());
+        let shared = parse("2026-01-06.md", b"---\nshare: mentor\n---\nDay\n");
+        assert!(shared.share().is_some_and(|share| share.includes("mentor")));
+        let goal = parse("ship.md", b"---\ngoal: Ship\n---\n");
+        assert_eq!(goal.goals()[0].title, "Ship");
+    }
+
+    #[test]
+    fn documents_read_on_one_thread_share_their_tags() {
+        let monday = parse("2026-01-05.md", b"- [ ] plan #Ship\n");
+        let tuesday = parse("2026-01-06.md", b"Shipped #ship, then #other\n");
+        let (first, second) = (&monday.tags[0].value, &tuesday.tags[0].value);
+        assert_eq!((&**first, &**second), ("ship", "ship"));
+        assert!(Arc::ptr_eq(first, second));
+        assert!(Arc::ptr_eq(first, &monday.milestones[0].tags[0]));
+        assert_eq!(&*tuesday.tags[1].value, "other");
+    }
+
+    #[test]
+    fn milestones_and_headings_keep_their_indexes_in_four_bytes() {
+        assert_eq!(index_in(index_of(Some(0))), Some(0));
+        assert_eq!(index_in(index_of(Some(7))), Some(7));
+        assert_eq!(index_in(index_of(None)), None);
+        // A document holds hundreds of thousands of these: their size is its memory.
+        assert!(std::mem::size_of::<Milestone>() <= 112);
+        assert!(std::mem::size_of::<Heading>() <= 40);
+        assert!(std::mem::size_of::<Document>() <= 184);
+    }
+
+    #[test]
+    fn a_documents_milestones_share_one_text() {
+        let text = "- [ ] plan **it** #ship\n  - [x] ask Ana ✅ 2026-01-02\n- [ ]\n- [ ] last\n";
+        let document = parse("2026-01-05.md", text.as_bytes());
+        let texts: Vec<&str> = document
+            .milestones
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
+        // A child's text ends before its parent's: each is where it belongs all the same.
+        assert_eq!(texts, ["plan it #ship", "ask Ana", "", "last"]);
+        let first = &document.milestones[0].text;
+        assert!(
+            document
+                .milestones
+                .iter()
+                .all(|m| m.text.shares_whole_with(first))
+        );
     }
 
     #[test]
@@ -852,7 +995,12 @@ mod tests {
         let lines: Vec<(u32, &str)> = document
             .reference_lines
             .iter()
-            .map(|found| (found.line, document.reference_line(found.line).unwrap()))
+            .map(|found| {
+                (
+                    found.line,
+                    document.reference_line(found.line).unwrap().as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             lines,
@@ -889,7 +1037,7 @@ mod tests {
             "goals/sql.md",
             b"---\ngoal: Learn SQL\ndue: 2026-13-01\n---\n# Plan\n- [ ] joins\n",
         );
-        assert_eq!(doc.goals.len(), 1);
+        assert_eq!(doc.goals().len(), 1);
         assert_eq!(doc.diagnostics.len(), 1);
         assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
         assert_eq!(doc.milestones[0].position, Position::new(6, 1));
@@ -910,7 +1058,7 @@ mod tests {
             b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n",
         );
         assert_eq!(*doc.diagnostics, []);
-        assert_eq!(doc.goals[0].title, "G");
+        assert_eq!(doc.goals()[0].title, "G");
         assert_eq!(doc.milestones[0].position, Position::new(5, 1));
     }
 
@@ -927,7 +1075,7 @@ mod tests {
 
     #[test]
     fn a_goal_starts_on_the_date_of_its_entry_unless_it_says() {
-        let start = |path: &str, text: &str| parse(path, text.as_bytes()).goals[0].start;
+        let start = |path: &str, text: &str| parse(path, text.as_bytes()).goals()[0].start;
         assert_eq!(
             start("2026-01-05.md", "---\ngoal: G\n---\n"),
             Date::from_ymd(2026, 1, 5)
@@ -972,7 +1120,7 @@ mod tests {
         assert_eq!(doc.diagnostics.len(), 1);
         assert_eq!(doc.diagnostics[0].severity, Severity::Warning);
         assert!(doc.diagnostics[0].message.contains("never closed"));
-        assert!(doc.goals.is_empty());
+        assert!(doc.goals().is_empty());
         assert_eq!(doc.milestones.len(), 1);
         // No `key:` after it: a thematic break, as notes start, without a word.
         for text in [
@@ -1006,7 +1154,7 @@ mod tests {
     fn load(root: &Path, path: &str) -> Document {
         match read(root, path) {
             Ok(bytes) => parse(path, &bytes),
-            Err(message) => unreadable(path, message),
+            Err(message) => unreadable(path.into(), message),
         }
     }
 

@@ -339,7 +339,7 @@ fn checked_texts_read_with(file: &str, version: &[u8], options: &ParseOptions) -
         .milestones
         .into_iter()
         .filter(|milestone| milestone.state == MilestoneState::Done)
-        .map(|milestone| milestone.text)
+        .map(|milestone| milestone.text.to_string())
         .collect()
 }
 

@@ -12,7 +12,7 @@ pub(crate) fn definition(c: &Context<'_>, lines: &mut Lines<'_>) -> Vec<FileRang
     let place = match named_at(c) {
         Some(Named::Goal(goal, Some(_))) => declaration(c, goal, lines),
         Some(Named::Note(note, _)) => FileRange {
-            path: c.root.join(&note.path),
+            path: c.root.join(&*note.path),
             range: TextRange::default(),
         },
         // On a goal's own declaration, or on nothing: nowhere to go.

@@ -39,7 +39,7 @@ pub(crate) fn buffer_problems(
     let mut documents: Vec<_> = snapshot
         .notes()
         .iter()
-        .filter(|other| other.path != path && (with_notes || !other.goals.is_empty()))
+        .filter(|other| *other.path != *path && (with_notes || !other.goals.is_empty()))
         .map(model::Outline::document)
         .collect();
     documents.push(buffer);

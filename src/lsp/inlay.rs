@@ -14,7 +14,11 @@ pub(crate) fn inlay_hints(c: &Context<'_>, range: TextRange) -> Vec<InlayHint> {
     let lines = range.start.line..=range.end.line.min(c.buffer.line_count().saturating_sub(1));
     let mut hints = Vec::new();
     // The buffer's goals matched with the analysed ones by their order in the file.
-    for (declared, goal) in document.goals.iter().zip(c.snapshot.goals_of_file(c.path)) {
+    for (declared, goal) in document
+        .goals()
+        .iter()
+        .zip(c.snapshot.goals_of_file(c.path))
+    {
         let line = declared.position.line.saturating_sub(1);
         if lines.contains(&line) {
             let text = c.buffer.line(line);

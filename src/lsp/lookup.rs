@@ -55,7 +55,7 @@ fn declared_goal_at<'a>(c: &Context<'a>) -> Option<&'a GoalReport> {
         tokens::front_matter_lines((0..c.buffer.line_count()).map(|n| c.buffer.line(n)))
             .is_some_and(|lines| lines.contains(&c.position.line));
     let declared_above = document
-        .goals
+        .goals()
         .iter()
         .rposition(|goal| goal.position.line <= line);
     let index = if in_front_matter {
@@ -64,10 +64,10 @@ fn declared_goal_at<'a>(c: &Context<'a>) -> Option<&'a GoalReport> {
         declared_above.unwrap_or(0)
     } else {
         document
-            .goals
+            .goals()
             .iter()
             .rposition(|goal| goal.position.line == line)?
     };
-    document.goals.get(index)?;
+    document.goals().get(index)?;
     c.snapshot.goals_of_file(c.path).nth(index)
 }

@@ -58,7 +58,7 @@ pub(crate) fn rename(
             other.title, other.file, other.line
         ));
     }
-    let mut paths: Vec<&str> = c.snapshot.notes().iter().map(|n| n.path.as_str()).collect();
+    let mut paths: Vec<&str> = c.snapshot.notes().iter().map(|n| &*n.path).collect();
     paths.push(c.path);
     // Open buffers of files not analysed yet (new, unsaved).
     paths.extend(texts.open_paths());
@@ -150,7 +150,7 @@ fn places(
             places.push((range, new_id.to_string()));
         }
     };
-    for declared in &document.goals {
+    for declared in document.goals() {
         // Only the goal's own `id:`, whatever it says (a duplicate's is reported with a
         // suffix, `learn-sql-2`): another goal that writes the same id keeps it.
         if let Some(id) = &declared.id
@@ -162,10 +162,10 @@ fn places(
             replace(parent.position, scalar, Read::Slug);
         }
     }
-    for key in document.metrics.iter().map(|m| m.position) {
+    for key in document.metrics().iter().map(|m| m.position) {
         replace(key, key_name, Read::Lowercase);
     }
-    for key in document.checkins.iter().map(|c| c.position) {
+    for key in document.checkins().iter().map(|c| c.position) {
         replace(key, key_name, Read::Lowercase);
     }
     for tag in document.tags.iter().filter(|tag| *tag.value == *old) {
@@ -175,7 +175,7 @@ fn places(
         replace(heading.position, heading_text, Read::Lowercase);
     }
     if let Some(declared) = document
-        .goals
+        .goals()
         .iter()
         .find(|declared| declared.id.is_none() && declares(document, declared, goal))
     {
@@ -198,7 +198,7 @@ enum Read {
 
 /// Whether `declared` is the declaration of `goal`.
 fn declares(document: &Document, declared: &GoalDecl, goal: &GoalReport) -> bool {
-    document.path == goal.file && declared.position.line == goal.line
+    *document.path == *goal.file && declared.position.line == goal.line
 }
 
 /// The `id:` line that gives the goal declared at `position` (whose id was made from

@@ -177,7 +177,7 @@ impl Notes {
                     .outlines
                     .iter()
                     .zip(documents)
-                    .all(|(o, d)| o.path == d.path)
+                    .all(|(o, d)| *o.path == *d.path)
         };
         let Some(last) = last.filter(same_files) else {
             return Notes {
@@ -277,7 +277,7 @@ mod tests {
         let last = analysed(&[GOAL, ("notes/reading.md", "alias:: books\n")], None);
         let from = "journal/2026-03-09.md";
         assert_eq!(
-            last.note_of_link("books", from).unwrap().path,
+            &*last.note_of_link("books", from).unwrap().path,
             "notes/reading.md"
         );
         let next = analysed(
@@ -285,7 +285,7 @@ mod tests {
             Some(&last),
         );
         assert_eq!(
-            next.note_of_link("novels", from).unwrap().path,
+            &*next.note_of_link("novels", from).unwrap().path,
             "notes/reading.md"
         );
         assert!(next.note_of_link("books", from).is_none());

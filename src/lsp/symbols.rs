@@ -21,7 +21,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         }
     };
     let mut symbols: Vec<DocumentSymbol> = document
-        .goals
+        .goals()
         .iter()
         .map(|goal| DocumentSymbol {
             name: goal.title.clone(),
@@ -46,7 +46,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
     let mut loose = Vec::new();
     for milestone in &document.milestones {
         let symbol = DocumentSymbol {
-            name: milestone.text.clone(),
+            name: milestone.text.to_string(),
             detail: None,
             kind: SymbolKind::Milestone,
             range: range(milestone.position),
@@ -67,7 +67,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         headings[index]
             .children
             .sort_by_key(|symbol| symbol.range.start);
-        if let Some(parent) = document.headings[index].parent {
+        if let Some(parent) = document.headings[index].parent() {
             let child = std::mem::replace(
                 &mut headings[index],
                 DocumentSymbol {
@@ -86,7 +86,7 @@ pub(crate) fn document_symbols(c: &Context<'_>) -> Vec<DocumentSymbol> {
         headings
             .into_iter()
             .zip(&document.headings)
-            .filter(|(_, heading)| heading.parent.is_none())
+            .filter(|(_, heading)| heading.parent().is_none())
             .map(|(symbol, _)| symbol),
     );
     symbols

@@ -40,7 +40,7 @@ impl Linker {
     ) -> Vec<(usize, Checkin)> {
         let document = &self.journal.documents[doc_index];
         let mut checkins = Vec::new();
-        for checkin in &document.checkins {
+        for checkin in document.checkins() {
             let Some(date) = document.date else {
                 diagnostics.push(Diagnostic::warning(
                     &document.path,
@@ -63,7 +63,7 @@ impl Linker {
                 date,
                 confidence: checkin.confidence,
                 note: checkin.note.clone(),
-                file: document.path.clone(),
+                file: document.path.to_string(),
             };
             checkins.push((goal, found));
         }

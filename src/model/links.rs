@@ -204,7 +204,7 @@ mod tests {
         paths
             .iter()
             .map(|path| Document {
-                path: path.to_string(),
+                path: (*path).into(),
                 ..Document::default()
             })
             .collect()

@@ -24,7 +24,8 @@ use serde::Serialize;
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::document::{Document, Fields, GoalDecl, Heading, Located, MilestoneState};
+use crate::document::{Declared, Document, Fields, GoalDecl, Heading, Located, MilestoneState};
+use crate::shared_text::SharedText;
 use crate::slug::{is_slug, slugify};
 use crate::text;
 pub(crate) use checkins::Checkin;
@@ -39,8 +40,8 @@ pub(crate) struct Journal {
     pub(crate) documents: Vec<Document>,
     /// In declaration order: by file, then by place in the file.
     pub(crate) goals: Vec<Goal>,
-    /// `assignments[document][milestone]`: the goal a milestone belongs to, if any.
-    pub(crate) assignments: Vec<Vec<Option<usize>>>,
+    /// The goal each milestone belongs to, if any.
+    pub(crate) assignments: Assignments,
     /// Problems found while linking (documents keep their own).
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Problems the walk of the folder found, set by the workspace that walked it.
@@ -50,6 +51,90 @@ pub(crate) struct Journal {
     /// none when the journal declares no goal or `trailmark.toml` turns the warning off.
     /// Each file gets one warning for them; `check --verbose` lists them.
     pub(crate) loose_milestones: Vec<(usize, usize)>,
+}
+
+/// The goal each milestone of each document belongs to, if any: one list for the whole
+/// journal, where a list a document took 40 bytes and an allocation each (a tenth of the
+/// model at 100,000 files).
+#[derive(Debug, Default)]
+pub(crate) struct Assignments {
+    /// Every document's milestones' goals, one document after the other; [`NO_GOAL`]
+    /// for a milestone of no goal.
+    goals: Vec<u32>,
+    /// Where each document's milestones start in `goals`, and where the last one ends.
+    starts: Vec<u32>,
+}
+
+/// A milestone of no goal, in [`Assignments::goals`] (a journal of 2^32 goals has no
+/// room in memory).
+const NO_GOAL: u32 = u32::MAX;
+
+/// A goal's index or a place in [`Assignments::goals`], as stored there.
+fn narrow(at: usize) -> u32 {
+    u32::try_from(at).expect("fewer than 2^32 milestones and goals")
+}
+
+impl Assignments {
+    /// The goals of document `document`'s milestones.
+    pub(crate) fn of(&self, document: usize) -> Assigned<'_> {
+        self.get(document)
+            .expect("every document of the journal has its assignments")
+    }
+
+    /// [`Assignments::of`], `None` for a document the journal does not have.
+    pub(crate) fn get(&self, document: usize) -> Option<Assigned<'_>> {
+        let start = *self.starts.get(document)? as usize;
+        let end = *self.starts.get(document + 1)? as usize;
+        Some(Assigned(&self.goals[start..end]))
+    }
+
+    /// The goals of every milestone of the journal, document after document.
+    pub(crate) fn all(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        Assigned(&self.goals).iter()
+    }
+
+    /// Adds the next document's milestones' goals.
+    fn push(&mut self, goals: &[Option<usize>]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.goals
+            .extend(goals.iter().map(|goal| goal.map_or(NO_GOAL, narrow)));
+        self.starts.push(narrow(self.goals.len()));
+    }
+
+    /// Puts `goals` in place of document `document`'s milestones' goals (the document
+    /// linked again after an edit), the later documents' moved along when it has more or
+    /// fewer milestones than before.
+    fn replace(&mut self, document: usize, goals: &[Option<usize>]) {
+        let start = self.starts[document] as usize;
+        let end = self.starts[document + 1] as usize;
+        let now = goals.iter().map(|goal| goal.map_or(NO_GOAL, narrow));
+        self.goals.splice(start..end, now);
+        for later in &mut self.starts[document + 1..] {
+            *later = narrow(*later as usize - (end - start) + goals.len());
+        }
+    }
+}
+
+/// The goals of one document's milestones (see [`Assignments`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Assigned<'a>(&'a [u32]);
+
+impl<'a> Assigned<'a> {
+    /// The goal of milestone `milestone`, if any.
+    pub(crate) fn get(self, milestone: usize) -> Option<usize> {
+        Self::goal(self.0[milestone])
+    }
+
+    /// The goal of each milestone, in order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = Option<usize>> + 'a {
+        self.0.iter().map(|&goal| Self::goal(goal))
+    }
+
+    fn goal(goal: u32) -> Option<usize> {
+        (goal != NO_GOAL).then_some(goal as usize)
+    }
 }
 
 /// Which optional warnings linking gives: choices a journal's configuration may change.
@@ -108,10 +193,11 @@ enum Said {
 
 impl Said {
     /// The words a goal page shows for the mention, on `line` of `document`.
-    fn text(self, document: &Document, line: u32, goal: &Goal) -> String {
+    /// Shared with the document, but for a logged value's words.
+    fn text(self, document: &Document, line: u32, goal: &Goal) -> SharedText {
         match self {
             Said::Milestone(index) => document.milestones[index].text.clone(),
-            Said::Heading(index) => document.headings[index].text.to_string(),
+            Said::Heading(index) => SharedText::from(Arc::clone(&document.headings[index].text)),
             Said::Metric(index) => {
                 let unit = goal
                     .declared
@@ -119,15 +205,22 @@ impl Said {
                     .as_ref()
                     .and_then(|metric| metric.unit.as_deref())
                     .map_or_else(String::new, |unit| format!(" {unit}"));
-                format!(
+                SharedText::from(format!(
                     "logged {}{unit}",
-                    text::number(document.metrics[index].value)
-                )
+                    text::number(document.metrics()[index].value)
+                ))
             }
-            Said::Line => document
-                .reference_line(line)
-                .map_or_else(String::new, str::to_string),
+            Said::Line => document.reference_line(line).cloned().unwrap_or_default(),
         }
+    }
+}
+
+impl EntryMention {
+    /// In file order, once a line: a milestone of the goal by its text, a heading by
+    /// its text, a logged value as `logged 6 talks`, and a line with a tag or a link as
+    /// written (`Document::reference_lines`).
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &Located<SharedText>> {
+        std::iter::once(&self.first_line).chain(self.more_lines.iter())
     }
 }
 
@@ -135,10 +228,11 @@ impl Said {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EntryMention {
     pub(crate) document: usize,
-    /// In file order, once a line: a milestone of the goal by its text, a heading by
-    /// its text, a logged value as `logged 6 talks`, and a line with a tag or a link as
-    /// written (`Document::reference_lines`).
-    pub(crate) lines: Vec<Located<String>>,
+    /// The first of [`EntryMention::lines`], in place: most entries mention a goal on
+    /// one line, and a list of its own for each was 140,000 allocations at 100,000 files.
+    first_line: Located<SharedText>,
+    /// The others, in order (none for most).
+    more_lines: Box<[Located<SharedText>]>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
@@ -156,8 +250,12 @@ impl Journal {
     /// of or checks in on. Read from the goals and the assignments alone: it is asked of
     /// the last model while its documents are being read again.
     pub(crate) fn goals_of_file(&self, path: &str, index: usize) -> Vec<usize> {
-        let assigned = self.assignments.get(index).into_iter().flatten().flatten();
-        let mut goals: Vec<usize> = assigned.copied().collect();
+        let assigned = self
+            .assignments
+            .get(index)
+            .into_iter()
+            .flat_map(Assigned::iter);
+        let mut goals: Vec<usize> = assigned.flatten().collect();
         goals.extend((0..self.goals.len()).filter(|&g| {
             let goal = &self.goals[g];
             goal.file == path
@@ -258,7 +356,7 @@ pub(crate) fn relink_files(
 /// `trailmark lsp` keeps one for every file of the journal.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outline {
-    pub(crate) path: String,
+    pub(crate) path: Arc<str>,
     pub(crate) title: Arc<str>,
     pub(crate) goals: Box<[GoalDecl]>,
     /// Only the fields that name the note.
@@ -270,7 +368,7 @@ impl Outline {
         Outline {
             path: document.path.clone(),
             title: document.title.clone(),
-            goals: document.goals.clone(),
+            goals: document.goals().into(),
             naming: naming_fields(document)
                 .map(|(key, value)| (key.clone(), value.clone()))
                 .collect(),
@@ -282,7 +380,11 @@ impl Outline {
         Document {
             path: self.path.clone(),
             title: self.title.clone(),
-            goals: self.goals.clone(),
+            declared: Declared {
+                goals: self.goals.clone(),
+                ..Declared::default()
+            }
+            .boxed(),
             fields: self.naming.clone(),
             ..Document::default()
         }
@@ -310,7 +412,7 @@ pub(crate) fn outline_hash(document: &Document) -> u64 {
     }
     crate::hash::data_hash(&Seen {
         path: &document.path,
-        goals: &document.goals,
+        goals: document.goals(),
         naming: naming_fields(document).collect(),
     })
 }
@@ -365,7 +467,7 @@ impl Linker {
     fn declare_goals(&mut self) {
         for document in &self.journal.documents {
             let first_goal = self.journal.goals.len();
-            for decl in &document.goals {
+            for decl in document.goals() {
                 let (mut id, id_position) = match &decl.id {
                     Some(given) => (given.value.clone(), given.position),
                     None => (slugify(&decl.title), decl.position),
@@ -426,7 +528,7 @@ impl Linker {
                 self.journal.goals.push(Goal {
                     declared: decl.clone(),
                     id,
-                    file: document.path.clone(),
+                    file: document.path.to_string(),
                     parent: None,
                     children: Vec::new(),
                     metric_values: Vec::new(),
@@ -573,10 +675,17 @@ impl Linker {
     }
 
     fn assign_milestones(&mut self) {
+        let documents = &self.journal.documents;
+        let mut assignments = Assignments {
+            goals: Vec::with_capacity(documents.iter().map(|d| d.milestones.len()).sum()),
+            starts: Vec::with_capacity(documents.len() + 1),
+        };
         let mut diagnostics = Vec::new();
-        let assignments = (0..self.journal.documents.len())
-            .map(|doc_index| self.assign_document(doc_index, &mut diagnostics))
-            .collect();
+        let mut assigned = Vec::new();
+        for doc_index in 0..documents.len() {
+            self.assign_document(doc_index, &mut assigned, &mut diagnostics);
+            assignments.push(&assigned);
+        }
         self.journal.assignments = assignments;
         self.journal.diagnostics.extend(diagnostics);
         for doc_index in 0..self.journal.documents.len() {
@@ -584,16 +693,17 @@ impl Linker {
         }
     }
 
-    /// The goal each milestone of a document belongs to, in file order.
+    /// The goal each milestone of a document belongs to, in file order, into `assigned`.
     fn assign_document(
         &self,
         doc_index: usize,
+        assigned: &mut Vec<Option<usize>>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Vec<Option<usize>> {
+    ) {
         let document = &self.journal.documents[doc_index];
         let own_goals = self.indexes.goals_of_document[doc_index].clone();
         let mut warned_headings = FastSet::default();
-        let mut assigned: Vec<Option<usize>> = Vec::with_capacity(document.milestones.len());
+        assigned.clear();
         for milestone in &document.milestones {
             // **Choice**: a link assigns only outside goal notes; in a goal's own
             // note, `[[other]]` is a reference, not a move to another goal.
@@ -622,10 +732,10 @@ impl Linker {
                     );
                 }
             }
-            let by_parent = milestone.parent.and_then(|p| assigned[p as usize]);
+            let by_parent = milestone.parent().and_then(|p| assigned[p as usize]);
             let by_section = self.section_goal(
                 document,
-                milestone.section.map(|s| s as usize),
+                milestone.section().map(|s| s as usize),
                 &mut warned_headings,
                 diagnostics,
             );
@@ -633,7 +743,6 @@ impl Linker {
             let goal = by_tag.or(by_parent).or(by_section).or(by_document);
             assigned.push(goal);
         }
-        assigned
     }
 
     /// One warning per file for its milestones that belong to no goal, at the first: a
@@ -649,8 +758,8 @@ impl Linker {
         let document = &journal.documents[doc_index];
         let loose: Vec<usize> = (0..document.milestones.len())
             .filter(|&m| {
-                journal.assignments[doc_index][m].is_none()
-                    && document.milestones[m].parent.is_none()
+                journal.assignments.of(doc_index).get(m).is_none()
+                    && document.milestones[m].parent().is_none()
             })
             .collect();
         let Some(&first) = loose.first() else {
@@ -734,7 +843,7 @@ impl Linker {
                     &name,
                 );
             }
-            section = heading.parent.map(|p| p as usize);
+            section = heading.parent().map(|p| p as usize);
         }
         None
     }
@@ -766,7 +875,7 @@ impl Linker {
     ) -> Vec<(usize, MetricValue)> {
         let document = &self.journal.documents[doc_index];
         let mut values = Vec::new();
-        for log in &document.metrics {
+        for log in document.metrics() {
             let Some(date) = document.date else {
                 diagnostics.push(Diagnostic::warning(
                     &document.path,
@@ -802,7 +911,7 @@ impl Linker {
             let value = MetricValue {
                 date,
                 value: log.value,
-                file: document.path.clone(),
+                file: document.path.to_string(),
             };
             values.push((goal, value));
         }
@@ -816,7 +925,7 @@ impl Linker {
         // Each dated document's mentions are found on every core (linking's indexes are
         // only read by now); only handing them to their goals is sequential.
         let finder = self.mention_finder();
-        let mut found: Vec<Vec<(usize, Located<String>)>> = self
+        let mut found: Vec<Vec<(usize, Located<SharedText>)>> = self
             .journal
             .documents
             .par_iter()
@@ -870,10 +979,7 @@ impl Linker {
             loose_milestones,
             ..
         } = &mut self.journal;
-        let paths: Vec<&str> = changed
-            .iter()
-            .map(|&d| documents[d].path.as_str())
-            .collect();
+        let paths: Vec<&str> = changed.iter().map(|&d| &*documents[d].path).collect();
         let mut index = 0;
         diagnostics.retain(|diagnostic| {
             index += 1;
@@ -894,9 +1000,11 @@ impl Linker {
             self.indexes.notes = NoteIndex::new(documents);
         }
         let mut found = Vec::new();
+        let mut assigned = Vec::new();
         for &doc_index in changed {
             self.warn_missing_notes(doc_index, &mut found);
-            self.journal.assignments[doc_index] = self.assign_document(doc_index, &mut found);
+            self.assign_document(doc_index, &mut assigned, &mut found);
+            self.journal.assignments.replace(doc_index, &assigned);
         }
         for &doc_index in changed {
             self.warn_loose_milestones(doc_index);
@@ -965,24 +1073,22 @@ fn cycle_names(ids: Vec<&str>) -> String {
 /// one entry a goal.
 fn entries_of(
     doc_index: usize,
-    mentions: Vec<(usize, Located<String>)>,
+    mentions: Vec<(usize, Located<SharedText>)>,
 ) -> Vec<(usize, EntryMention)> {
-    let mut entries: Vec<(usize, EntryMention)> = Vec::new();
-    for (goal, line) in mentions {
-        match entries.last_mut() {
-            Some((last, entry)) if *last == goal => entry.lines.push(line),
-            _ => entries.push((
-                goal,
-                EntryMention {
-                    document: doc_index,
-                    lines: vec![line],
-                },
-            )),
-        }
-    }
-    for (_, entry) in &mut entries {
-        // Most entries are a line; the others grew one line at a time.
-        entry.lines.shrink_to_fit();
+    let mut entries = Vec::new();
+    let mut lines = mentions.into_iter().peekable();
+    while let Some((goal, first)) = lines.next() {
+        let more_lines = std::iter::from_fn(|| {
+            lines
+                .next_if(|(next, _)| *next == goal)
+                .map(|(_, line)| line)
+        });
+        let entry = EntryMention {
+            document: doc_index,
+            first_line: first,
+            more_lines: more_lines.collect(),
+        };
+        entries.push((goal, entry));
     }
     entries
 }
@@ -998,7 +1104,11 @@ struct MentionFinder<'a> {
 impl MentionFinder<'_> {
     /// The goals `document` (the `doc_index`th) mentions, by line in file order, each
     /// with the text a goal page shows for it; none when it is not dated.
-    fn mentions_in(&self, doc_index: usize, document: &Document) -> Vec<(usize, Located<String>)> {
+    fn mentions_in(
+        &self,
+        doc_index: usize,
+        document: &Document,
+    ) -> Vec<(usize, Located<SharedText>)> {
         if document.date.is_none() {
             return Vec::new();
         }
@@ -1008,10 +1118,10 @@ impl MentionFinder<'_> {
         for (index, (milestone, goal)) in document
             .milestones
             .iter()
-            .zip(&self.journal.assignments[doc_index])
+            .zip(self.journal.assignments.of(doc_index).iter())
             .enumerate()
         {
-            if let Some(goal) = *goal {
+            if let Some(goal) = goal {
                 mentioned.push((goal, milestone.position.line, Said::Milestone(index)));
             }
         }
@@ -1025,7 +1135,7 @@ impl MentionFinder<'_> {
                 mentioned.push((goal, heading.position.line, Said::Heading(index)));
             }
         }
-        for (index, log) in document.metrics.iter().enumerate() {
+        for (index, log) in document.metrics().iter().enumerate() {
             if let Some(&goal) = self.indexes.ids.get(&log.goal) {
                 mentioned.push((goal, log.position.line, Said::Metric(index)));
             }
@@ -1186,12 +1296,47 @@ mod tests {
             .documents
             .iter()
             .enumerate()
-            .find(|(_, d)| d.path == file)?;
+            .find(|(_, d)| *d.path == *file)?;
         let m = document
             .milestones
             .iter()
             .position(|m| m.text.starts_with(milestone_text))?;
-        journal.assignments[d][m].map(|g| journal.goals[g].id.clone())
+        journal
+            .assignments
+            .of(d)
+            .get(m)
+            .map(|g| journal.goals[g].id.clone())
+    }
+
+    #[test]
+    fn an_entrys_first_line_is_kept_in_place_and_the_others_after_it() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: G\n---\n"),
+            ("2026-01-05.md", "- [ ] one #g\n"),
+            ("2026-01-06.md", "- [ ] one #g\n\nand #g\n- [ ] three #g\n"),
+        ]);
+        let entries = &j.goals[0].entries;
+        let lines = |e: &EntryMention| e.lines().map(|l| l.value.to_string()).collect::<Vec<_>>();
+        assert_eq!(lines(&entries[0]), ["one #g", "and #g", "three #g"]);
+        assert_eq!(entries[0].more_lines.len(), 2);
+        assert_eq!(lines(&entries[1]), ["one #g"]);
+        assert!(entries[1].more_lines.is_empty());
+    }
+
+    #[test]
+    fn each_documents_milestones_have_their_own_goals_in_the_one_list() {
+        let j = journal(&[
+            ("a.md", "---\ngoal: A\n---\n- [ ] a1\n- [ ] a2 #b\n"),
+            ("b.md", "---\ngoal: B\n---\n"),
+            ("c.md", "- [ ] loose\n- [ ] c1 #a\n"),
+        ]);
+        let of = |d: usize| j.assignments.of(d).iter().collect::<Vec<_>>();
+        assert_eq!(of(0), [Some(0), Some(1)]);
+        assert!(of(1).is_empty());
+        assert_eq!(of(2), [None, Some(0)]);
+        assert!(j.assignments.get(3).is_none());
+        let all: Vec<Option<usize>> = j.assignments.all().collect();
+        assert_eq!(all, [Some(0), Some(1), None, Some(0)]);
     }
 
     fn journal_warning_of_missing_notes(files: &[(&str, &str)]) -> Journal {
@@ -1361,7 +1506,7 @@ mod tests {
         let mentioned: Vec<_> = talks
             .entries
             .iter()
-            .map(|e| j.documents[e.document].path.as_str())
+            .map(|e| &*j.documents[e.document].path)
             .collect();
         assert_eq!(mentioned, [daily]);
     }
@@ -1557,11 +1702,10 @@ mod tests {
             .iter()
             .map(|entry| {
                 let lines = entry
-                    .lines
-                    .iter()
+                    .lines()
                     .map(|line| (line.position.line, line.value.as_str()))
                     .collect();
-                (j.documents[entry.document].path.as_str(), lines)
+                (&*j.documents[entry.document].path, lines)
             })
             .collect();
         assert_eq!(
@@ -1597,7 +1741,7 @@ mod tests {
         let paths: Vec<&str> = j.goals[0]
             .entries
             .iter()
-            .map(|entry| j.documents[entry.document].path.as_str())
+            .map(|entry| &*j.documents[entry.document].path)
             .collect();
         assert_eq!(
             paths,

@@ -80,7 +80,7 @@ pub(super) fn row(goal: &GoalReport, timeline: &GoalTimeline, today: Date) -> Ch
                 .is_some_and(|d| since.is_none_or(|since| d > since) && d <= today)
         })
         .map(|m| DoneStep {
-            text: m.text.clone(),
+            text: m.text.to_string(),
             done_on: m.done_on,
         })
         .collect();
@@ -135,7 +135,7 @@ fn next_steps(goal: &GoalReport) -> Vec<NextStep> {
     open.into_iter()
         .take(NEXT_STEPS)
         .map(|(_, m)| NextStep {
-            text: m.text.clone(),
+            text: m.text.to_string(),
             due: m.due,
         })
         .collect()

@@ -153,7 +153,7 @@ impl Filter<'_> {
     fn document(&self, path: &str) -> Option<&Document> {
         let documents = &self.journal.documents;
         documents
-            .binary_search_by(|d| d.path.as_str().cmp(path))
+            .binary_search_by(|d| (*d.path).cmp(path))
             .ok()
             .map(|at| &documents[at])
     }
@@ -162,10 +162,9 @@ impl Filter<'_> {
     /// never: its `share:` is the goal's, and sharing a goal shares its facts, not the
     /// notes written around them.
     fn whole_file_shared(&self, document: &Document) -> bool {
-        document.goals.is_empty()
+        document.goals().is_empty()
             && document
-                .share
-                .as_ref()
+                .share()
                 .is_some_and(|share| share.includes(self.audience))
     }
 
@@ -179,7 +178,7 @@ impl Filter<'_> {
             if let Some(share) = &headings[at].share {
                 return share.includes(self.audience);
             }
-            heading = headings[at].parent.map(|p| p as usize);
+            heading = headings[at].parent().map(|p| p as usize);
         }
         self.whole_file_shared(document)
     }
@@ -297,7 +296,7 @@ impl Filter<'_> {
             tasks,
         } = milestone;
         MilestoneReport {
-            text: self.text(&text),
+            text: self.text(&text).into(),
             // Links, to notes that are not shared, become their plain text.
             markdown: None,
             state,
@@ -375,7 +374,7 @@ impl Filter<'_> {
             .filter(|line| self.line_shared(document, line.line))
             .map(|line| EntryLine {
                 line: 0,
-                text: self.text(&line.text),
+                text: self.text(&line.text).into(),
             })
             .collect();
         if lines.is_empty() {

@@ -67,7 +67,7 @@ pub(crate) fn format_loose_milestones(root: &Path, journal: &Journal) -> String 
         let milestone = &document.milestones[milestone];
         let place = format!(
             "{}:{}:{}",
-            shown_root.join(&document.path).display(),
+            shown_root.join(&*document.path).display(),
             milestone.position.line,
             milestone.position.column
         );

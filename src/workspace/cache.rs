@@ -28,6 +28,7 @@
 //! stage's files like this one: the first build that no longer plans it removes it.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,7 @@ use crate::paths::FileStamp;
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -66,7 +67,7 @@ struct Entry<D> {
 
 /// A cache as read: each file's last read, and the documents.
 pub(super) struct Cached {
-    pub(super) files: FastMap<String, LastRead>,
+    pub(super) files: FastMap<Arc<str>, LastRead>,
     pub(super) documents: Vec<Document>,
 }
 
@@ -196,7 +197,7 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
         };
         if cached
             .files
-            .insert(entry.document.path.clone(), last_read)
+            .insert(Arc::clone(&entry.document.path), last_read)
             .is_some()
         {
             return Err(format!("it lists {} twice", entry.document.path));
@@ -208,11 +209,11 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
 
 /// The documents of the files read (`files`), in order.
 fn entries<'a>(
-    files: &'a FastMap<String, LastRead>,
+    files: &'a FastMap<Arc<str>, LastRead>,
     documents: &'a [Document],
 ) -> impl Iterator<Item = Entry<&'a Document>> {
     documents.iter().filter_map(|document| {
-        let last_read = files.get(&document.path)?;
+        let last_read = files.get(&*document.path)?;
         Some(Entry {
             len: last_read.stamp.len,
             modified: last_read.stamp.modified,
@@ -227,12 +228,12 @@ fn entries<'a>(
 /// and of what each file was when read, which the documents follow from.
 pub(super) fn fingerprint(
     options: &ParseOptions,
-    files: &FastMap<String, LastRead>,
+    files: &FastMap<Arc<str>, LastRead>,
     documents: &[Document],
 ) -> u64 {
     let reads: Vec<(&str, u64, u64, u64, bool)> = entries(files, documents)
         .map(|entry| {
-            let path = entry.document.path.as_str();
+            let path = &*entry.document.path;
             (
                 path,
                 entry.len,
@@ -257,7 +258,7 @@ fn framed(entry: &Entry<&Document>) -> Vec<u8> {
 /// The bytes of the cache of `documents`, parsed with `options` from `files`.
 pub(super) fn bytes(
     options: &ParseOptions,
-    files: &FastMap<String, LastRead>,
+    files: &FastMap<Arc<str>, LastRead>,
     documents: &[Document],
 ) -> Vec<u8> {
     let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
@@ -273,7 +274,7 @@ mod tests {
         let options = ParseOptions::default();
         let document = crate::document::parse("goal.md", source.as_bytes(), &options);
         let files = FastMap::from_iter([(
-            "goal.md".to_string(),
+            Arc::from("goal.md"),
             LastRead {
                 stamp: FileStamp {
                     len: source.len() as u64,
@@ -391,9 +392,9 @@ mod tests {
         // A milestone whose parent comes after it: the first milestone's `parent` is
         // `Some(0)`'s encoding in the child, changed to `Some(5)`.
         let (bytes, document) = cache_of(GOAL);
-        assert_eq!(document.milestones[1].parent, Some(0));
+        assert_eq!(document.milestones[1].parent(), Some(0));
         let mut forged = document;
-        forged.milestones[1].parent = Some(5);
+        forged.milestones[1].set_parent(Some(5));
         let options = ParseOptions::default();
         let files = parse(&bytes, &options).unwrap().files;
         let forged = super::bytes(&options, &files, std::slice::from_ref(&forged));

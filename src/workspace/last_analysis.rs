@@ -175,5 +175,5 @@ impl LastAnalysis {
 
 /// Where the document of `path` is in `documents`, sorted by path.
 pub(super) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
-    documents.binary_search_by(|document| document.path.as_str().cmp(path))
+    documents.binary_search_by(|document| (*document.path).cmp(path))
 }

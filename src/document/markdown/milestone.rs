@@ -7,7 +7,8 @@ use super::{BodyReader, Source, markdown_if_not, shift};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::metadata::{self, DateKind, Marker};
 use crate::document::text::to_u32;
-use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata};
+use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata, index_of};
+use crate::shared_text::SharedText;
 
 impl BodyReader<'_> {
     /// At the start of a list item's text, decides whether the item is a task.
@@ -60,11 +61,12 @@ impl BodyReader<'_> {
             return;
         };
         item.milestone = Some(self.found.milestones.len());
+        self.found.milestone_text_at.push(0..0);
         self.found.milestones.push(Milestone {
-            text: String::new(),
+            text: SharedText::default(),
             markdown: None,
             state,
-            parent: parent.map(to_u32),
+            parent: index_of(parent.map(to_u32)),
             depth,
             due: None,
             done_marker: None,
@@ -85,7 +87,7 @@ impl BodyReader<'_> {
                 }
             },
             tags: Box::default(),
-            section: self.open_headings.last().map(|open| to_u32(open.heading)),
+            section: index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
         });
     }
 
@@ -138,9 +140,11 @@ impl BodyReader<'_> {
             milestone.position = at;
         }
         milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
-        milestone.text = text;
         milestone.tags = item.tags.into_boxed_slice();
         milestone.links = item.links.into_boxed_slice();
+        let texts = &mut self.found.milestone_texts;
+        self.found.milestone_text_at[index] = texts.len()..texts.len() + text.len();
+        texts.push_str(&text);
         self.give_back_text(item.text);
     }
 

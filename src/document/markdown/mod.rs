@@ -17,6 +17,8 @@ use super::metadata::{self, collapse_whitespace};
 use super::text::{LineIndex, has_doubled, to_u32};
 use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
 use crate::diagnostic::Diagnostic;
+use crate::hash::FastSet;
+use crate::shared_text::SharedText;
 use references::ReferenceLink;
 
 /// The options pulldown-cmark parses bodies with.
@@ -88,6 +90,12 @@ pub(super) fn read(
 #[derive(Default)]
 struct Found {
     milestones: Vec<Milestone>,
+    /// The milestones' texts, one after the other: the document keeps them as one
+    /// shared text, each milestone's a part of it (one allocation a file, not one a
+    /// milestone).
+    milestone_texts: String,
+    /// Where each milestone's text is in `milestone_texts`, by the milestone's index.
+    milestone_text_at: Vec<Range<usize>>,
     headings: Vec<Heading>,
     tags: Vec<Located<Arc<str>>>,
     notes: Vec<Note>,
@@ -101,8 +109,13 @@ impl Found {
         fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
             list.drain(..).collect()
         }
-        for milestone in &mut self.milestones {
-            milestone.text.shrink_to_fit();
+        if !self.milestones.is_empty() {
+            let texts = SharedText::from(self.milestone_texts.as_str());
+            for (milestone, at) in self.milestones.iter_mut().zip(&self.milestone_text_at) {
+                milestone.text = texts.part(&texts[at.clone()]);
+            }
+            self.milestone_texts.clear();
+            self.milestone_text_at.clear();
         }
         document.milestones = exact(&mut self.milestones);
         document.headings = exact(&mut self.headings);
@@ -142,6 +155,8 @@ impl Scratch {
     fn keep_small(&mut self) {
         let found = &mut self.found;
         found.milestones.shrink_to(SCRATCH_KEPT);
+        found.milestone_texts.shrink_to(SCRATCH_KEPT);
+        found.milestone_text_at.shrink_to(SCRATCH_KEPT);
         found.headings.shrink_to(SCRATCH_KEPT);
         found.tags.shrink_to(SCRATCH_KEPT);
         found.notes.shrink_to(SCRATCH_KEPT);
@@ -622,7 +637,7 @@ impl BodyReader<'_> {
             text,
             level: heading.level,
             position: self.lines.position(heading.start),
-            parent: self.open_headings.last().map(|open| to_u32(open.heading)),
+            parent: super::index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
             share: share.map(Box::new),
         });
         self.open_headings.push(OpenSection {
@@ -656,14 +671,39 @@ fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
             tags.push((
                 at,
                 if lowercase {
-                    Arc::from(name)
+                    shared_tag(name)
                 } else {
-                    Arc::from(name.to_lowercase())
+                    shared_tag(&name.to_lowercase())
                 },
             ));
         }
     }
     tags
+}
+
+thread_local! {
+    /// The tags this thread has read, each once: a journal names its goals' tags over
+    /// and over, and an allocation for each was 140,000 of them at 100,000 files.
+    static TAGS: std::cell::RefCell<FastSet<Arc<str>>> = std::cell::RefCell::default();
+}
+
+/// Tags kept in [`TAGS`]: a vault of more distinct tags starts sharing them anew rather
+/// than holding them all for as long as its thread.
+const TAGS_KEPT: usize = 4096;
+
+/// `name`, lowercased already, shared with every other tag of that name this thread read.
+fn shared_tag(name: &str) -> Arc<str> {
+    TAGS.with_borrow_mut(|tags| {
+        if let Some(tag) = tags.get(name) {
+            return Arc::clone(tag);
+        }
+        if tags.len() >= TAGS_KEPT {
+            tags.clear();
+        }
+        let tag = Arc::<str>::from(name);
+        tags.insert(Arc::clone(&tag));
+        tag
+    })
 }
 
 /// The bytes that start inline markup (`*`, `_`, a backtick, `[`, `<`, `&`, `\`, `~`), as

@@ -7,7 +7,7 @@ use crate::document::{MilestoneState, Priority, Share};
 /// The document of a file that is all body, read with `options`.
 fn body_with(text: &str, options: &ParseOptions) -> Document {
     let mut document = Document {
-        path: "f.md".to_string(),
+        path: "f.md".into(),
         ..Document::default()
     };
     let mut diagnostics = Vec::new();
@@ -41,7 +41,7 @@ proptest::proptest! {
         if let Some(milestone) = body.milestones.first() {
             let full = metadata::strip_markers(written.trim_start(), &[]).0;
             proptest::prop_assert!(
-                milestone.markdown.is_none() && milestone.text == full
+                milestone.markdown.is_none() && milestone.text.as_str() == full
                     || milestone.markdown.as_deref() == Some(full.as_str()),
                 "{:?} gave text {:?} and markdown {:?}", written, milestone.text, milestone.markdown
             );
@@ -236,7 +236,7 @@ fn milestones_with(text: &str, options: &ParseOptions) -> Vec<(String, Milestone
     body_with(text, options)
         .milestones
         .into_iter()
-        .map(|m| (m.text, m.state, m.depth))
+        .map(|m| (m.text.to_string(), m.state, m.depth))
         .collect()
 }
 
@@ -317,7 +317,7 @@ fn nesting_depth_and_parents() {
     let shape: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| (m.text.as_str(), m.depth, m.parent))
+        .map(|m| (m.text.as_str(), m.depth, m.parent()))
         .collect();
     assert_eq!(
         shape,
@@ -426,11 +426,11 @@ fn headings_nest_and_milestones_know_their_section() {
     let sections: Vec<_> = body
         .milestones
         .iter()
-        .map(|m| m.section.map(|s| &*body.headings[s as usize].text))
+        .map(|m| m.section().map(|s| &*body.headings[s as usize].text))
         .collect();
     assert_eq!(sections, [Some("A"), Some("B"), Some("C")]);
-    assert_eq!(body.headings[1].parent, Some(0));
-    assert_eq!(body.headings[2].parent, None);
+    assert_eq!(body.headings[1].parent(), Some(0));
+    assert_eq!(body.headings[2].parent(), None);
 }
 
 #[test]
