@@ -972,6 +972,29 @@ impl Linker {
     /// [`relink_files`]: what linking gave the documents at `changed` goes, and what
     /// they give now is put where a whole linking puts it.
     fn relink(&mut self, changed: &[usize]) {
+        self.take_out(changed);
+        let linked = |&d: &usize| !self.journal.documents[d].links.is_empty();
+        if self.indexes.notes.is_empty() && changed.iter().any(linked) {
+            // No document had a link when the journal was linked: the index was not made.
+            self.indexes.notes = NoteIndex::new(&self.journal.documents);
+        }
+        let mut found = Vec::new();
+        let mut assigned = Vec::new();
+        for &doc_index in changed {
+            self.warn_missing_notes(doc_index, &mut found);
+            self.assign_document(doc_index, &mut assigned, &mut found);
+            self.journal.assignments.replace(doc_index, &assigned);
+            self.warn_loose_milestones(doc_index);
+            self.relink_values(doc_index, &mut found);
+            self.relink_mentions(doc_index);
+        }
+        self.journal.diagnostics.extend(found);
+    }
+
+    /// Takes out what linking gave the documents at `changed`: their diagnostics (but
+    /// those about the goals they declare, which stay), logged values, check-ins,
+    /// mentions and loose milestones.
+    fn take_out(&mut self, changed: &[usize]) {
         let Journal {
             documents,
             goals,
@@ -994,39 +1017,27 @@ impl Linker {
                 .retain(|entry| !changed.contains(&entry.document));
         }
         loose_milestones.retain(|(document, _)| !changed.contains(document));
-        let linked = |&d: &usize| !documents[d].links.is_empty();
-        if self.indexes.notes.is_empty() && changed.iter().any(linked) {
-            // No document had a link when the journal was linked: the index was not made.
-            self.indexes.notes = NoteIndex::new(documents);
+    }
+
+    /// Hands the mentions of goals in the document at `doc_index` to their goals, each
+    /// among the goal's entries where a whole linking puts it: newest first, then by
+    /// path.
+    fn relink_mentions(&mut self, doc_index: usize) {
+        let mentions = self
+            .mention_finder()
+            .mentions_in(doc_index, &self.journal.documents[doc_index]);
+        let documents = &self.journal.documents;
+        let newest_first = |entry: &EntryMention| {
+            (
+                std::cmp::Reverse(documents[entry.document].date),
+                entry.document,
+            )
+        };
+        for (goal, entry) in entries_of(doc_index, mentions) {
+            let entries = &mut self.journal.goals[goal].entries;
+            let at = entries.partition_point(|other| newest_first(other) < newest_first(&entry));
+            entries.insert(at, entry);
         }
-        let mut found = Vec::new();
-        let mut assigned = Vec::new();
-        for &doc_index in changed {
-            self.warn_missing_notes(doc_index, &mut found);
-            self.assign_document(doc_index, &mut assigned, &mut found);
-            self.journal.assignments.replace(doc_index, &assigned);
-        }
-        for &doc_index in changed {
-            self.warn_loose_milestones(doc_index);
-            self.relink_values(doc_index, &mut found);
-            let mentions = self
-                .mention_finder()
-                .mentions_in(doc_index, &self.journal.documents[doc_index]);
-            let documents = &self.journal.documents;
-            let newest_first = |entry: &EntryMention| {
-                (
-                    std::cmp::Reverse(documents[entry.document].date),
-                    entry.document,
-                )
-            };
-            for (goal, entry) in entries_of(doc_index, mentions) {
-                let entries = &mut self.journal.goals[goal].entries;
-                let at =
-                    entries.partition_point(|other| newest_first(other) < newest_first(&entry));
-                entries.insert(at, entry);
-            }
-        }
-        self.journal.diagnostics.extend(found);
     }
 
     /// Puts the values a document logs and its check-ins among their goals' others, by
