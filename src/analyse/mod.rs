@@ -233,10 +233,12 @@ pub(crate) struct EntryReport {
     pub(crate) title: Arc<str>,
     pub(crate) date: Option<Date>,
     /// The lines that mention the goal, in file order, without the goal's own tag at
-    /// their start or end (as its milestones show).
-    pub(crate) lines: Vec<EntryLine>,
-    #[serde(skip_serializing_if = "Fields::is_empty")]
-    pub(crate) fields: Fields,
+    /// their start or end (as its milestones show); at their number.
+    pub(crate) lines: Box<[EntryLine]>,
+    /// The document's Dataview fields, `None` when it has none: boxed, as most entries
+    /// have none and there is a report for every mention of a goal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fields: Option<Box<Fields>>,
 }
 
 /// How many documents' milestones are reported at once (on every core) before they are
@@ -538,7 +540,7 @@ fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> Ent
                 },
             })
             .collect(),
-        fields: document.fields.clone(),
+        fields: (!document.fields.is_empty()).then(|| Box::new(document.fields.clone())),
     }
 }
 
@@ -638,6 +640,24 @@ fn finish_cadence(report: &mut GoalReport, goal: &Goal, today: Date, rules: &Rul
 mod tests {
     use super::*;
     use crate::testing::{one_goal, report};
+
+    #[test]
+    fn an_entrys_report_holds_fields_only_when_its_document_has_some() {
+        let files = [
+            ("g.md", "---\ngoal: G\n---\n"),
+            ("2026-01-05.md", "mood:: calm\n\n- [x] one #g\n"),
+            ("2026-01-06.md", "- [x] two #g\n"),
+        ];
+        let r = report(&files, "2026-02-01");
+        let entries = &r.goals[0].entries;
+        assert!(entries[0].fields.is_none());
+        let fields = entries[1].fields.as_deref().unwrap();
+        assert_eq!(fields.get("mood").map(String::as_str), Some("calm"));
+        let json = r.to_json();
+        assert_eq!(json.matches("\"fields\"").count(), 1, "{json}");
+        // A report for every mention of a goal: its size is the report's memory.
+        assert!(std::mem::size_of::<EntryReport>() <= 72);
+    }
 
     #[test]
     fn metric_progress_when_there_are_no_milestones() {

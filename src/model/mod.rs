@@ -9,6 +9,7 @@
 //! each read the indexes the steps before built, so they are methods of one `Linker`;
 //! what stands alone is in `checkins`, `hints` and `links`.
 
+mod assignments;
 mod checkins;
 mod hints;
 mod links;
@@ -28,6 +29,7 @@ use crate::document::{Declared, Document, Fields, GoalDecl, Heading, Located, Mi
 use crate::shared_text::SharedText;
 use crate::slug::{is_slug, slugify};
 use crate::text;
+pub(crate) use assignments::{Assigned, Assignments};
 pub(crate) use checkins::Checkin;
 use hints::Hints;
 pub(crate) use hints::closest_id;
@@ -51,90 +53,6 @@ pub(crate) struct Journal {
     /// none when the journal declares no goal or `trailmark.toml` turns the warning off.
     /// Each file gets one warning for them; `check --verbose` lists them.
     pub(crate) loose_milestones: Vec<(usize, usize)>,
-}
-
-/// The goal each milestone of each document belongs to, if any: one list for the whole
-/// journal, where a list a document took 40 bytes and an allocation each (a tenth of the
-/// model at 100,000 files).
-#[derive(Debug, Default)]
-pub(crate) struct Assignments {
-    /// Every document's milestones' goals, one document after the other; [`NO_GOAL`]
-    /// for a milestone of no goal.
-    goals: Vec<u32>,
-    /// Where each document's milestones start in `goals`, and where the last one ends.
-    starts: Vec<u32>,
-}
-
-/// A milestone of no goal, in [`Assignments::goals`] (a journal of 2^32 goals has no
-/// room in memory).
-const NO_GOAL: u32 = u32::MAX;
-
-/// A goal's index or a place in [`Assignments::goals`], as stored there.
-fn narrow(at: usize) -> u32 {
-    u32::try_from(at).expect("fewer than 2^32 milestones and goals")
-}
-
-impl Assignments {
-    /// The goals of document `document`'s milestones.
-    pub(crate) fn of(&self, document: usize) -> Assigned<'_> {
-        self.get(document)
-            .expect("every document of the journal has its assignments")
-    }
-
-    /// [`Assignments::of`], `None` for a document the journal does not have.
-    pub(crate) fn get(&self, document: usize) -> Option<Assigned<'_>> {
-        let start = *self.starts.get(document)? as usize;
-        let end = *self.starts.get(document + 1)? as usize;
-        Some(Assigned(&self.goals[start..end]))
-    }
-
-    /// The goals of every milestone of the journal, document after document.
-    pub(crate) fn all(&self) -> impl Iterator<Item = Option<usize>> + '_ {
-        Assigned(&self.goals).iter()
-    }
-
-    /// Adds the next document's milestones' goals.
-    fn push(&mut self, goals: &[Option<usize>]) {
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
-        self.goals
-            .extend(goals.iter().map(|goal| goal.map_or(NO_GOAL, narrow)));
-        self.starts.push(narrow(self.goals.len()));
-    }
-
-    /// Puts `goals` in place of document `document`'s milestones' goals (the document
-    /// linked again after an edit), the later documents' moved along when it has more or
-    /// fewer milestones than before.
-    fn replace(&mut self, document: usize, goals: &[Option<usize>]) {
-        let start = self.starts[document] as usize;
-        let end = self.starts[document + 1] as usize;
-        let now = goals.iter().map(|goal| goal.map_or(NO_GOAL, narrow));
-        self.goals.splice(start..end, now);
-        for later in &mut self.starts[document + 1..] {
-            *later = narrow(*later as usize - (end - start) + goals.len());
-        }
-    }
-}
-
-/// The goals of one document's milestones (see [`Assignments`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Assigned<'a>(&'a [u32]);
-
-impl<'a> Assigned<'a> {
-    /// The goal of milestone `milestone`, if any.
-    pub(crate) fn get(self, milestone: usize) -> Option<usize> {
-        Self::goal(self.0[milestone])
-    }
-
-    /// The goal of each milestone, in order.
-    pub(crate) fn iter(self) -> impl Iterator<Item = Option<usize>> + 'a {
-        self.0.iter().map(|&goal| Self::goal(goal))
-    }
-
-    fn goal(goal: u32) -> Option<usize> {
-        (goal != NO_GOAL).then_some(goal as usize)
-    }
 }
 
 /// Which optional warnings linking gives: choices a journal's configuration may change.
@@ -676,10 +594,8 @@ impl Linker {
 
     fn assign_milestones(&mut self) {
         let documents = &self.journal.documents;
-        let mut assignments = Assignments {
-            goals: Vec::with_capacity(documents.iter().map(|d| d.milestones.len()).sum()),
-            starts: Vec::with_capacity(documents.len() + 1),
-        };
+        let milestones = documents.iter().map(|d| d.milestones.len()).sum();
+        let mut assignments = Assignments::with_capacity(documents.len(), milestones);
         let mut diagnostics = Vec::new();
         let mut assigned = Vec::new();
         for doc_index in 0..documents.len() {

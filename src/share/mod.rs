@@ -369,7 +369,7 @@ impl Filter<'_> {
             fields,
         } = entry;
         let document = self.document(file)?;
-        let lines: Vec<EntryLine> = lines
+        let lines: Box<[EntryLine]> = lines
             .iter()
             .filter(|line| self.line_shared(document, line.line))
             .map(|line| EntryLine {
@@ -388,7 +388,7 @@ impl Filter<'_> {
             fields: if self.whole_file_shared(document) {
                 fields.clone()
             } else {
-                Default::default()
+                None
             },
         })
     }
