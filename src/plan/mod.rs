@@ -79,8 +79,8 @@ pub(crate) enum PageData<'a> {
     Goal {
         today: Today,
         goal: &'a GoalReport,
-        parent: Option<&'a GoalReport>,
-        children: Vec<&'a GoalReport>,
+        parent: Option<&'a Arc<GoalReport>>,
+        children: Vec<&'a Arc<GoalReport>>,
         /// The goals before and after it on the index.
         previous: Option<GoalLink<'a>>,
         next: Option<GoalLink<'a>>,
@@ -241,8 +241,8 @@ pub(crate) fn shared_outputs(shared: &Shared) -> Outputs<'_> {
 /// A page per goal, with its parent and children, and the goals before and after it in
 /// the order of the index.
 fn goal_pages(report: &Report, today: Today) -> impl Iterator<Item = Page<'_>> {
-    let by_id: std::collections::HashMap<&str, &GoalReport> =
-        report.goals.iter().map(|g| (g.id.as_str(), &**g)).collect();
+    let by_id: std::collections::HashMap<&str, &Arc<GoalReport>> =
+        report.goals.iter().map(|g| (g.id.as_str(), g)).collect();
     let in_index_order: Vec<GoalLink> = report
         .goal_tree()
         .iter()

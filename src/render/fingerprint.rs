@@ -66,7 +66,7 @@ pub(super) fn fingerprints(
                 } => data_hash(&(
                     today,
                     goal_hash(goal),
-                    parent.map(goal_hash),
+                    parent.map(|parent| goal_hash(parent)),
                     children
                         .iter()
                         .map(|child| goal_hash(child))

@@ -5,6 +5,9 @@
 //! embedded templates read a few fields of each goal: converting whole goals to template
 //! values up front was most of the time an index page took to render (800 goals of a
 //! 10,000-file journal: 40 ms per format). A [`LazyGoal`] converts only what is read.
+//! A goal page's parent and children are lazy goals too: the embedded templates read
+//! their id, title, progress and status, and converting them whole was a sixth of
+//! converting the goal pages' data.
 
 use std::sync::Arc;
 
@@ -12,28 +15,26 @@ use minijinja::value::{Enumerator, Object, Serde, Value};
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeStruct};
 
-use crate::analyse::Report;
+use crate::analyse::GoalReport;
 
 /// A goal of a shared report, as a template value that reads like the goal serialized.
 #[derive(Debug)]
 pub(super) struct LazyGoal {
-    report: Arc<Report>,
-    index: usize,
+    goal: Arc<GoalReport>,
 }
 
 impl LazyGoal {
-    /// Goal `index` of `report` as a template value.
-    pub(super) fn value(report: &Arc<Report>, index: usize) -> Value {
+    /// `goal` as a template value.
+    pub(super) fn value(goal: &Arc<GoalReport>) -> Value {
         Value::from_object(LazyGoal {
-            report: Arc::clone(report),
-            index,
+            goal: Arc::clone(goal),
         })
     }
 }
 
 impl Object for LazyGoal {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let goal = &self.report.goals[self.index];
+        let goal = &self.goal;
         let mut picker = FieldPicker {
             wanted: Some(key.as_str()?),
             found: None,
@@ -44,7 +45,7 @@ impl Object for LazyGoal {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let goal = &self.report.goals[self.index];
+        let goal = &self.goal;
         let mut picker = FieldPicker {
             wanted: None,
             found: None,
@@ -228,7 +229,7 @@ mod tests {
     fn a_lazy_goal_reads_like_the_goal_serialized() {
         let report = Arc::new(report(&[("ship.md", GOAL)], "2026-03-01"));
         let eager = Value::from(Serde(&report.goals[0]));
-        let lazy = LazyGoal::value(&report, 0);
+        let lazy = LazyGoal::value(&report.goals[0]);
         let keys = |value: &Value| -> Vec<String> {
             value.try_iter().unwrap().map(|k| k.to_string()).collect()
         };

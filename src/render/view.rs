@@ -23,8 +23,7 @@ pub(super) fn context(page: &Page) -> Value {
             let goals: HashMap<&str, Value> = report
                 .goals
                 .iter()
-                .enumerate()
-                .map(|(index, goal)| (goal.id.as_str(), LazyGoal::value(report, index)))
+                .map(|goal| (goal.id.as_str(), LazyGoal::value(goal)))
                 .collect();
             let areas = AreaChoice::all(report);
             let tokens: HashMap<Option<&str>, &str> = areas
@@ -72,8 +71,8 @@ pub(super) fn context(page: &Page) -> Value {
         } => context! {
             report => Value::from(Serde(today)),
             goal => Value::from(Serde(goal)),
-            parent => Value::from(Serde(parent)),
-            children => Value::from(Serde(children)),
+            parent => parent.map_or(Value::from(()), LazyGoal::value),
+            children => children.iter().map(|child| LazyGoal::value(child)).collect::<Vec<Value>>(),
             previous => Value::from(Serde(previous)),
             next => Value::from(Serde(next)),
             burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
@@ -163,5 +162,52 @@ impl StatusSummary {
             total: report.goals.len(),
             counts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use minijinja::value::Serde;
+
+    use super::*;
+    use crate::plan::{self, Page};
+    use crate::testing::report;
+
+    #[test]
+    fn a_goal_pages_parent_and_children_are_converted_as_read() {
+        let files = [
+            (
+                "goals/team.md",
+                "---\ngoal: Team\nid: team\n---\n- [x] hire ✅ 2026-02-01\n",
+            ),
+            (
+                "goals/sql.md",
+                "---\ngoal: SQL\nid: sql\nparent: team\n---\n- [ ] joins\n",
+            ),
+        ];
+        let report = Arc::new(report(&files, "2026-03-01"));
+        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None);
+        let page =
+            |path: &str| -> &Page { outputs.pages.iter().find(|page| page.path == path).unwrap() };
+        let lazy = |value: Value| value.downcast_object_ref::<LazyGoal>().is_some();
+        let team = &report.goals[report.goals.iter().position(|g| g.id == "team").unwrap()];
+        let sql = &report.goals[report.goals.iter().position(|g| g.id == "sql").unwrap()];
+
+        let child = context(page("goals/sql")).get_attr("parent").unwrap();
+        assert!(lazy(child.clone()), "a parent converted whole");
+        assert_eq!(child.get_attr("title").unwrap(), Value::from("Team"));
+        assert_eq!(
+            child.get_attr("milestones").unwrap(),
+            Value::from(Serde(&team.milestones))
+        );
+        let children = context(page("goals/team")).get_attr("children").unwrap();
+        let first = children.get_item(&Value::from(0)).unwrap();
+        assert!(lazy(first.clone()), "a child converted whole");
+        assert_eq!(first.get_attr("id").unwrap(), Value::from(sql.id.as_str()));
+        assert_eq!(children.len(), Some(1));
+        let no_parent = context(page("goals/team")).get_attr("parent").unwrap();
+        assert!(no_parent.is_none());
     }
 }
