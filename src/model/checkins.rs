@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Linker;
+use super::{Linker, Logged};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
 
@@ -41,22 +41,13 @@ impl Linker {
         let document = &self.journal.documents[doc_index];
         let mut checkins = Vec::new();
         for checkin in document.checkins() {
-            let Some(date) = document.date else {
-                diagnostics.push(Diagnostic::warning(
-                    &document.path,
-                    Some(checkin.position),
-                    "check-ins are read only from dated entries; add `date:` or a \
-                     YYYY-MM-DD file name",
-                ));
-                continue;
+            let said = Logged {
+                goal: &checkin.goal,
+                position: checkin.position,
+                what: "check-ins",
+                for_goal: "check-in for",
             };
-            let Some(&goal) = self.indexes.ids.get(&checkin.goal) else {
-                let hint = self.suggest(&checkin.goal);
-                diagnostics.push(Diagnostic::warning(
-                    &document.path,
-                    Some(checkin.position),
-                    format!("check-in for `{}`, which names no goal{hint}", checkin.goal),
-                ));
+            let Some((date, goal)) = self.dated_goal(document, &said, diagnostics) else {
                 continue;
             };
             let found = Checkin {

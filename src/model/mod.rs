@@ -792,25 +792,13 @@ impl Linker {
         let document = &self.journal.documents[doc_index];
         let mut values = Vec::new();
         for log in document.metrics() {
-            let Some(date) = document.date else {
-                diagnostics.push(Diagnostic::warning(
-                    &document.path,
-                    Some(log.position),
-                    "metric values are read only from dated entries; add `date:` or a \
-                     YYYY-MM-DD file name",
-                ));
-                continue;
+            let said = Logged {
+                goal: &log.goal,
+                position: log.position,
+                what: "metric values",
+                for_goal: "metric logged for",
             };
-            let Some(&goal) = self.indexes.ids.get(&log.goal) else {
-                let hint = self.suggest(&log.goal);
-                diagnostics.push(Diagnostic::warning(
-                    &document.path,
-                    Some(log.position),
-                    format!(
-                        "metric logged for `{}`, which names no goal{hint}",
-                        log.goal
-                    ),
-                ));
+            let Some((date, goal)) = self.dated_goal(document, &said, diagnostics) else {
                 continue;
             };
             if self.journal.goals[goal].declared.metric.is_none() {
@@ -832,6 +820,41 @@ impl Linker {
             values.push((goal, value));
         }
         values
+    }
+
+    /// The date of `document` and the goal `logged` names, when the document is dated
+    /// and the goal known; else a warning in `diagnostics` that says which is missing.
+    fn dated_goal(
+        &self,
+        document: &Document,
+        logged: &Logged<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(Date, usize)> {
+        let Some(date) = document.date else {
+            diagnostics.push(Diagnostic::warning(
+                &document.path,
+                Some(logged.position),
+                format!(
+                    "{} are read only from dated entries; add `date:` or a YYYY-MM-DD file \
+                     name",
+                    logged.what
+                ),
+            ));
+            return None;
+        };
+        let Some(&goal) = self.indexes.ids.get(logged.goal) else {
+            let hint = self.suggest(logged.goal);
+            diagnostics.push(Diagnostic::warning(
+                &document.path,
+                Some(logged.position),
+                format!(
+                    "{} `{}`, which names no goal{hint}",
+                    logged.for_goal, logged.goal
+                ),
+            ));
+            return None;
+        };
+        Some((date, goal))
     }
 
     /// A dated document mentions a goal when one of its milestones belongs to it, or it
@@ -1018,6 +1041,17 @@ fn entries_of(
         entries.push((goal, entry));
     }
     entries
+}
+
+/// Something an entry logs for a goal by its id (a metric value, a check-in), as its
+/// warnings name it.
+struct Logged<'a> {
+    goal: &'a str,
+    position: Position,
+    /// What is logged, as a warning says it is read only from dated entries.
+    what: &'static str,
+    /// What is logged, as a warning says it names no goal.
+    for_goal: &'static str,
 }
 
 /// What finding a document's mentions of goals reads of the [`Linker`]: its indexes,
@@ -1284,6 +1318,30 @@ mod tests {
             .iter()
             .map(|d| d.to_string())
             .collect()
+    }
+
+    #[test]
+    fn metric_values_are_read_from_dated_entries_for_known_goals_only() {
+        let j = journal(&[
+            ("g.md", "---\ngoal: Talks\nmetric: {target: 5}\n---\n"),
+            ("notes.md", "---\nmetrics: {talks: 1}\n---\n"),
+            ("2026-01-05.md", "---\nmetrics: {talks: 2, tlks: 1}\n---\n"),
+        ]);
+        let values: Vec<f64> = j.goals[0].metric_values.iter().map(|v| v.value).collect();
+        assert_eq!(values, [2.0]);
+        let m = messages(&j);
+        assert!(
+            m.iter().any(|m| m.starts_with("notes.md:2:")
+                && m.ends_with("warning: metric values are read only from dated entries; add `date:` or a YYYY-MM-DD file name")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|m| m.starts_with("2026-01-05.md:2:")
+                && m.ends_with(
+                    "warning: metric logged for `tlks`, which names no goal; did you mean `talks`?"
+                )),
+            "{m:?}"
+        );
     }
 
     #[test]
