@@ -475,31 +475,7 @@ impl Workspace {
                 self.journal = Journal::default();
                 self.journal = model::build(documents, warnings);
             }
-            Some(last) => {
-                // What the files gave to goals before, while the last model is here to say.
-                last.note_files(&self.journal, &documents, touched);
-                let indexes = match last.indexes_to_relink(&documents, touched, warnings) {
-                    Some(indexes) => {
-                        self.journal.documents = documents;
-                        let mut changed: Vec<usize> = (touched.iter())
-                            .filter_map(|path| {
-                                last_analysis::position(&self.journal.documents, path).ok()
-                            })
-                            .collect();
-                        changed.sort_unstable();
-                        changed.dedup();
-                        model::relink_files(&mut self.journal, indexes, &changed)
-                    }
-                    None => {
-                        self.journal = Journal::default();
-                        let (journal, indexes) = model::build_with_indexes(documents, warnings);
-                        self.journal = journal;
-                        indexes
-                    }
-                };
-                last.linked_by(indexes);
-                last.note_files(&self.journal, &self.journal.documents, touched);
-            }
+            Some(last) => last.link(&mut self.journal, documents, touched, warnings),
         }
         self.journal.walk_diagnostics = self.walk_diagnostics.clone();
     }

@@ -51,12 +51,7 @@ struct Made {
 impl LastAnalysis {
     /// Notes the goals the files `touched` gave anything to in `journal` (the model before
     /// or after they were read again; `documents` are the journal's files after).
-    pub(super) fn note_files(
-        &mut self,
-        journal: &Journal,
-        documents: &[Document],
-        touched: &[&str],
-    ) {
+    fn note_files(&mut self, journal: &Journal, documents: &[Document], touched: &[&str]) {
         let Some(changed) = &mut self.since else {
             return;
         };
@@ -75,11 +70,46 @@ impl LastAnalysis {
         }
     }
 
+    /// Links `journal` again from `documents`, the files `touched` read again: only
+    /// those files when the indexes it was last linked by still hold
+    /// ([`LastAnalysis::indexes_to_relink`]), else the whole journal. Notes the goals the
+    /// files gave anything to, before and after.
+    pub(super) fn link(
+        &mut self,
+        journal: &mut Journal,
+        documents: Vec<Document>,
+        touched: &[&str],
+        warnings: Warnings,
+    ) {
+        // What the files gave to goals before, while the last model is here to say.
+        self.note_files(journal, &documents, touched);
+        let indexes = match self.indexes_to_relink(&documents, touched, warnings) {
+            Some(indexes) => {
+                journal.documents = documents;
+                let mut changed: Vec<usize> = (touched.iter())
+                    .filter_map(|path| position(&journal.documents, path).ok())
+                    .collect();
+                changed.sort_unstable();
+                changed.dedup();
+                model::relink_files(journal, indexes, &changed)
+            }
+            None => {
+                // The last model goes before the next is linked, not to hold both.
+                *journal = Journal::default();
+                let (linked, indexes) = model::build_with_indexes(documents, warnings);
+                *journal = linked;
+                indexes
+            }
+        };
+        self.indexes = Some(indexes);
+        self.note_files(journal, &journal.documents, touched);
+    }
+
     /// Before the journal is linked again from `documents`, the files `touched` read
     /// again: the indexes it was last linked by, to link again only those files, when
     /// every file's outline is the one the last report was made from and linking warns
     /// as it did (`warnings`). Otherwise anything may have changed.
-    pub(super) fn indexes_to_relink(
+    fn indexes_to_relink(
         &mut self,
         documents: &[Document],
         touched: &[&str],
@@ -99,11 +129,6 @@ impl LastAnalysis {
         self.indexes
             .take()
             .filter(|indexes| indexes.link_with(warnings))
-    }
-
-    /// Keeps the indexes the journal was just linked by, for the next edit.
-    pub(super) fn linked_by(&mut self, indexes: LinkIndexes) {
-        self.indexes = Some(indexes);
     }
 
     /// What changed since the last report, when it can be made again goal by goal as of
@@ -174,6 +199,6 @@ impl LastAnalysis {
 }
 
 /// Where the document of `path` is in `documents`, sorted by path.
-pub(super) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
+fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
     documents.binary_search_by(|document| (*document.path).cmp(path))
 }
