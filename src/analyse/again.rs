@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::{
     GoalReport, GoalTimeline, MilestoneReport, Report, Rules, analyse, assemble, count_milestone,
-    finish, finish_cadence, goal_shell, milestone_reports, roll_up,
+    finish_goal, goal_shell, milestone_reports, roll_up,
 };
 use crate::dates::Date;
 use crate::git::History;
@@ -115,8 +115,7 @@ pub(crate) fn again(
     let goals = (0..journal.goals.len())
         .map(|g| match made.remove(&g) {
             Some(mut report) => {
-                finish(&mut report, &timelines[g], today, rules);
-                finish_cadence(&mut report, &journal.goals[g], today, rules);
+                finish_goal(&mut report, &timelines[g], &journal.goals[g], today, rules);
                 Arc::new(report)
             }
             None => Arc::clone(&last.goals[g]),

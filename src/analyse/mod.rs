@@ -305,8 +305,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         .zip(&timelines)
         .zip(&journal.goals)
         .for_each(|((report, timeline), goal)| {
-            finish(report, timeline, today, rules);
-            finish_cadence(report, goal, today, rules);
+            finish_goal(report, timeline, goal, today, rules);
         });
     let goals = goals.into_iter().map(Arc::new).collect();
     let loose_tasks = Arc::new(loose_tasks);
@@ -542,6 +541,20 @@ fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> Ent
             .collect(),
         fields: (!document.fields.is_empty()).then(|| Box::new(document.fields.clone())),
     }
+}
+
+/// A goal's report made whole, once its milestones are counted and its timeline rolled
+/// up: [`finish`], then [`finish_cadence`] for a cadence goal. A whole analysis and one
+/// after an edit (`again`) finish each goal they make so.
+fn finish_goal(
+    report: &mut GoalReport,
+    timeline: &GoalTimeline,
+    goal: &Goal,
+    today: Date,
+    rules: &Rules,
+) {
+    finish(report, timeline, today, rules);
+    finish_cadence(report, goal, today, rules);
 }
 
 /// Progress, status, history and forecast, once the milestones are counted and the
