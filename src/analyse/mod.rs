@@ -96,27 +96,6 @@ pub(crate) struct Report {
 }
 
 impl Report {
-    /// The JSON contract, pretty-printed, with a final newline.
-    pub(crate) fn to_json(&self) -> String {
-        let mut json = Vec::new();
-        self.write_json(&mut json)
-            .expect("a report holds only strings, numbers and dates, which always serialize");
-        String::from_utf8(json).expect("serde_json writes UTF-8")
-    }
-
-    /// [`Report::to_json`] written to `out` as it is made, so that `status --json` never
-    /// holds the whole text (11 MB for 10,000 files); only `out` can fail.
-    pub(crate) fn write_json<W: std::io::Write + ?Sized>(
-        &self,
-        out: &mut W,
-    ) -> std::io::Result<()> {
-        let mut serializer =
-            serde_json::Serializer::with_formatter(&mut *out, json::Pretty::default());
-        self.serialize(&mut serializer)
-            .map_err(std::io::Error::from)?;
-        out.write_all(b"\n")
-    }
-
     /// Goals with their sub-goals under them, as (goal, depth) rows: the most urgent
     /// first at each level (overdue and at-risk before on-track, done and dropped last),
     /// then by due date and title.

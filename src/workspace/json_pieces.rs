@@ -62,12 +62,12 @@ impl<'a> JsonMaking<'a> {
         }
     }
 
-    /// The JSON of `report`, whose goals have [`JsonMaking::goal_hashes`]: made whole
-    /// unless pieces are kept, else from them (see [`JsonPieces::json`]) and its pieces
-    /// remembered.
+    /// The JSON of `report`, whose goals have [`JsonMaking::goal_hashes`]: each goal's
+    /// made anew unless pieces are kept, else from them (see [`JsonPieces::json`]) and
+    /// its pieces remembered.
     pub(crate) fn json(&self, report: &Report) -> Content {
         let Some(kept) = self.kept else {
-            return report.to_json().into_bytes().into();
+            return Content::Parts(report.json_parts());
         };
         let (json, pieces) = kept.json(report, &self.goal_hashes.whole);
         *self
