@@ -36,12 +36,16 @@ pub(crate) fn buffer_problems(
     let buffer = document::parse(path, text.as_bytes(), &snapshot.parse);
     // Documents without goals matter only to resolve the buffer's `[[links]]`.
     let with_notes = !buffer.links.is_empty();
-    let mut documents: Vec<_> = snapshot
-        .notes()
-        .iter()
-        .filter(|other| *other.path != *path && (with_notes || !other.goals.is_empty()))
-        .map(model::Outline::document)
-        .collect();
+    let mut documents: Vec<document::Document> = if with_notes {
+        (snapshot.documents())
+            .filter(|other| *other.path != *path)
+            .collect()
+    } else {
+        (snapshot.outlines().iter())
+            .filter(|other| *other.path != *path && !other.goals.is_empty())
+            .map(model::Outline::document)
+            .collect()
+    };
     documents.push(buffer);
     let journal = model::build(documents, snapshot.warnings);
     let today = snapshot.today();

@@ -5,9 +5,9 @@
 use std::ops::Range;
 
 use super::Context;
+use super::snapshot::Note;
 use super::tokens::{self, Token};
 use crate::analyse::GoalReport;
-use crate::model::Outline;
 
 /// What the cursor names.
 pub(crate) enum Named<'a> {
@@ -15,7 +15,7 @@ pub(crate) enum Named<'a> {
     /// declaration around the cursor (no range).
     Goal(&'a GoalReport, Option<Range<usize>>),
     /// A note (a document that declares no goal) named by a wikilink.
-    Note(&'a Outline, Range<usize>),
+    Note(&'a Note, Range<usize>),
 }
 
 pub(crate) fn named_at<'a>(c: &Context<'a>) -> Option<Named<'a>> {
