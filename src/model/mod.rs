@@ -576,31 +576,31 @@ impl Linker {
         }
     }
 
-    /// The goal a `[[link]]` in document `from` points to: the goal of a note that
-    /// declares exactly one.
-    fn linked_goal(&self, target: &str, from: usize) -> Option<usize> {
-        match self
-            .indexes
-            .notes
-            .resolve(&self.journal.documents, target, from)
-        {
-            LinkTarget::Document(document) => {
-                let goals = &self.indexes.goals_of_document[document];
-                (goals.len() == 1).then_some(goals.start)
-            }
-            _ => None,
-        }
-    }
-
+    /// Which goal each milestone belongs to, on every core, a run of documents at a time;
+    /// then the names near a goal's id are worded, in file order.
     fn assign_milestones(&mut self) {
         let documents = &self.journal.documents;
         let milestones = documents.iter().map(|d| d.milestones.len()).sum();
         let mut assignments = Assignments::with_capacity(documents.len(), milestones);
+        let goals = MilestoneGoals {
+            documents,
+            indexes: &self.indexes,
+        };
+        let runs: Vec<AssignedRun> = (0..documents.len())
+            .into_par_iter()
+            .step_by(DOCUMENTS_A_RUN)
+            .map(|first| goals.of_run(first..(first + DOCUMENTS_A_RUN).min(documents.len())))
+            .collect();
         let mut diagnostics = Vec::new();
-        let mut assigned = Vec::new();
-        for doc_index in 0..documents.len() {
-            self.assign_document(doc_index, &mut assigned, &mut diagnostics);
-            assignments.push(&assigned);
+        for run in runs {
+            let mut at = 0;
+            for count in run.milestones {
+                assignments.push(&run.goals[at..at + count]);
+                at += count;
+            }
+            for (doc_index, near_miss) in run.near_misses {
+                self.warn_near_miss(&mut diagnostics, doc_index, near_miss);
+            }
         }
         self.journal.assignments = assignments;
         self.journal.diagnostics.extend(diagnostics);
@@ -616,48 +616,15 @@ impl Linker {
         assigned: &mut Vec<Option<usize>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let document = &self.journal.documents[doc_index];
-        let own_goals = self.indexes.goals_of_document[doc_index].clone();
-        let mut warned_headings = FastSet::default();
+        let goals = MilestoneGoals {
+            documents: &self.journal.documents,
+            indexes: &self.indexes,
+        };
+        let mut near_misses = Vec::new();
         assigned.clear();
-        for milestone in &document.milestones {
-            // **Choice**: a link assigns only outside goal notes; in a goal's own
-            // note, `[[other]]` is a reference, not a move to another goal.
-            let by_tag = milestone
-                .tags
-                .iter()
-                .find_map(|tag| self.indexes.ids.get(&**tag).copied())
-                .or_else(|| {
-                    let links = if own_goals.is_empty() {
-                        &milestone.links[..]
-                    } else {
-                        &[]
-                    };
-                    links
-                        .iter()
-                        .find_map(|link| self.linked_goal(link, doc_index))
-                });
-            for tag in &milestone.tags {
-                if is_slug(tag) && !self.indexes.ids.contains_key(&**tag) {
-                    self.warn_if_near_an_id(
-                        diagnostics,
-                        &document.path,
-                        document.tag_position(milestone, tag),
-                        &format!("tag `#{tag}` names no goal"),
-                        tag,
-                    );
-                }
-            }
-            let by_parent = milestone.parent().and_then(|p| assigned[p as usize]);
-            let by_section = self.section_goal(
-                document,
-                milestone.section().map(|s| s as usize),
-                &mut warned_headings,
-                diagnostics,
-            );
-            let by_document = (own_goals.len() == 1).then_some(own_goals.start);
-            let goal = by_tag.or(by_parent).or(by_section).or(by_document);
-            assigned.push(goal);
+        goals.of_document(doc_index, assigned, &mut near_misses);
+        for near_miss in near_misses {
+            self.warn_near_miss(diagnostics, doc_index, near_miss);
         }
     }
 
@@ -710,63 +677,24 @@ impl Linker {
             .splice(at..at, loose.into_iter().map(|m| (doc_index, m)));
     }
 
-    /// Warns `message` at `position` with a "did you mean" hint, only when `name` is near
-    /// a goal id: a tag or heading far from every id (`#task`, `## Pre-requisites`) is
-    /// the vault's own, not a misspelt goal. Never in a journal that declares no goal.
-    fn warn_if_near_an_id(
+    /// Warns of `near_miss`, in document `doc_index`, with a "did you mean" hint, only
+    /// when its name is near a goal id: a tag or heading far from every id (`#task`, `##
+    /// Pre-requisites`) is the vault's own, not a misspelt goal. Never in a journal that
+    /// declares no goal.
+    fn warn_near_miss(
         &self,
         diagnostics: &mut Vec<Diagnostic>,
-        file: &str,
-        position: Position,
-        message: &str,
-        name: &str,
+        doc_index: usize,
+        near_miss: NearMiss,
     ) {
-        let hint = self.suggest(name);
+        let hint = self.suggest(&near_miss.name);
         if !hint.is_empty() {
             diagnostics.push(Diagnostic::warning(
-                file,
-                Some(position),
-                format!("{message}{hint}"),
+                &self.journal.documents[doc_index].path,
+                Some(near_miss.position),
+                format!("{}{hint}", near_miss.message),
             ));
         }
-    }
-
-    /// The goal named by the innermost heading above a milestone whose text is a goal's
-    /// title or id (case-insensitive). Warns once about a heading that looks like a
-    /// misspelt goal id.
-    fn section_goal(
-        &self,
-        document: &Document,
-        mut section: Option<usize>,
-        warned: &mut FastSet<usize>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<usize> {
-        while let Some(index) = section {
-            let heading = &document.headings[index];
-            if let Some(goal) = self.goal_named_by(heading) {
-                return Some(goal);
-            }
-            let name = heading.text.to_lowercase();
-            if is_slug(&name) && name.contains('-') && warned.insert(index) {
-                self.warn_if_near_an_id(
-                    diagnostics,
-                    &document.path,
-                    heading.position,
-                    &format!(
-                        "heading `{}` looks like a goal id but names no goal",
-                        heading.text
-                    ),
-                    &name,
-                );
-            }
-            section = heading.parent().map(|p| p as usize);
-        }
-        None
-    }
-
-    /// The goal whose id or title (case-insensitive) is a heading's whole text.
-    fn goal_named_by(&self, heading: &Heading) -> Option<usize> {
-        goal_named_by(&self.indexes.ids, &self.indexes.titles, heading)
     }
 
     fn collect_metrics(&mut self) {
@@ -1001,6 +929,154 @@ impl Linker {
     /// See [`Hints::suggest`].
     fn suggest(&self, name: &str) -> String {
         self.hints.suggest(name, &self.indexes.ids)
+    }
+}
+
+/// Documents whose milestones' goals one core finds at a time.
+const DOCUMENTS_A_RUN: usize = 256;
+
+/// A tag or heading that names no goal but may be a misspelt goal id: worded (with its
+/// did-you-mean hint) only once every document's milestones have their goals, in file
+/// order, as the hints' budget of comparisons is spent in that order.
+struct NearMiss {
+    position: Position,
+    message: String,
+    /// The name compared with the goals' ids.
+    name: String,
+}
+
+/// What a run of documents' milestones belong to (see [`MilestoneGoals::of_run`]).
+struct AssignedRun {
+    /// The goals of the run's milestones, document after document.
+    goals: Vec<Option<usize>>,
+    /// How many milestones each document of the run has.
+    milestones: Vec<usize>,
+    /// The run's near misses, each with its document, in file order.
+    near_misses: Vec<(usize, NearMiss)>,
+}
+
+/// Which goal each milestone of a document belongs to: what linking knows that it
+/// needs, read by every core at once.
+struct MilestoneGoals<'a> {
+    documents: &'a [Document],
+    indexes: &'a LinkIndexes,
+}
+
+impl MilestoneGoals<'_> {
+    /// The goals of the milestones of the documents at `run`.
+    fn of_run(&self, run: Range<usize>) -> AssignedRun {
+        let mut assigned = AssignedRun {
+            goals: Vec::new(),
+            milestones: Vec::with_capacity(run.len()),
+            near_misses: Vec::new(),
+        };
+        let mut near_misses = Vec::new();
+        for doc_index in run {
+            let before = assigned.goals.len();
+            self.of_document(doc_index, &mut assigned.goals, &mut near_misses);
+            assigned.milestones.push(assigned.goals.len() - before);
+            let of_document = near_misses
+                .drain(..)
+                .map(|near_miss| (doc_index, near_miss));
+            assigned.near_misses.extend(of_document);
+        }
+        assigned
+    }
+
+    /// The goal each milestone of a document belongs to, in file order, appended to
+    /// `assigned`; the tags and headings that may be misspelt ids to `near_misses`.
+    fn of_document(
+        &self,
+        doc_index: usize,
+        assigned: &mut Vec<Option<usize>>,
+        near_misses: &mut Vec<NearMiss>,
+    ) {
+        let document = &self.documents[doc_index];
+        let own_goals = self.indexes.goals_of_document[doc_index].clone();
+        let mut warned_headings = FastSet::default();
+        let first = assigned.len();
+        for milestone in &document.milestones {
+            // **Choice**: a link assigns only outside goal notes; in a goal's own
+            // note, `[[other]]` is a reference, not a move to another goal.
+            let by_tag = milestone
+                .tags
+                .iter()
+                .find_map(|tag| self.indexes.ids.get(&**tag).copied())
+                .or_else(|| {
+                    let links = if own_goals.is_empty() {
+                        &milestone.links[..]
+                    } else {
+                        &[]
+                    };
+                    links
+                        .iter()
+                        .find_map(|link| self.linked_goal(link, doc_index))
+                });
+            for tag in &milestone.tags {
+                if is_slug(tag) && !self.indexes.ids.contains_key(&**tag) {
+                    near_misses.push(NearMiss {
+                        position: document.tag_position(milestone, tag),
+                        message: format!("tag `#{tag}` names no goal"),
+                        name: tag.to_string(),
+                    });
+                }
+            }
+            let by_parent = milestone
+                .parent()
+                .and_then(|p| assigned[first + p as usize]);
+            let by_section = self.section_goal(
+                document,
+                milestone.section().map(|s| s as usize),
+                &mut warned_headings,
+                near_misses,
+            );
+            let by_document = (own_goals.len() == 1).then_some(own_goals.start);
+            let goal = by_tag.or(by_parent).or(by_section).or(by_document);
+            assigned.push(goal);
+        }
+    }
+
+    /// The goal a `[[link]]` in document `from` points to: the goal of a note that
+    /// declares exactly one.
+    fn linked_goal(&self, target: &str, from: usize) -> Option<usize> {
+        match self.indexes.notes.resolve(self.documents, target, from) {
+            LinkTarget::Document(document) => {
+                let goals = &self.indexes.goals_of_document[document];
+                (goals.len() == 1).then_some(goals.start)
+            }
+            _ => None,
+        }
+    }
+
+    /// The goal named by the innermost heading above a milestone whose text is a goal's
+    /// title or id (case-insensitive). Notes once a heading that looks like a misspelt
+    /// goal id.
+    fn section_goal(
+        &self,
+        document: &Document,
+        mut section: Option<usize>,
+        warned: &mut FastSet<usize>,
+        near_misses: &mut Vec<NearMiss>,
+    ) -> Option<usize> {
+        while let Some(index) = section {
+            let heading = &document.headings[index];
+            if let Some(goal) = goal_named_by(&self.indexes.ids, &self.indexes.titles, heading) {
+                return Some(goal);
+            }
+            let name = heading.text.to_lowercase();
+            if is_slug(&name) && name.contains('-') && warned.insert(index) {
+                near_misses.push(NearMiss {
+                    position: heading.position,
+                    message: format!(
+                        "heading `{}` looks like a goal id but names no goal",
+                        heading.text
+                    ),
+                    name,
+                });
+            }
+            section = heading.parent().map(|p| p as usize);
+        }
+        None
     }
 }
 
@@ -1738,6 +1814,61 @@ mod tests {
                 "c/2026-04-01.md",
             ]
         );
+    }
+
+    /// Milestones' goals are found a run of documents at a time on every core: over
+    /// several runs, each milestone still gets its tag's, its parent's or its heading's
+    /// goal, and the near misses are worded in file order, one a file.
+    #[test]
+    fn milestones_of_many_runs_of_documents_get_their_goals_and_warnings_in_file_order() {
+        let goals: String = (0..10).map(|k| format!("  - title: Goal {k}\n")).collect();
+        let mut files = vec![("goals.md".to_string(), format!("---\ngoals:\n{goals}---\n"))];
+        let entries = 3 * DOCUMENTS_A_RUN + 7;
+        for i in 0..entries {
+            let (own, next) = (i % 10, (i + 1) % 10);
+            files.push((
+                format!("e{i:04}.md"),
+                format!(
+                    "## Goal {own}\n- [ ] tagged #goal-{next}\n  - [ ] its child\n- [ ] under the \
+                     heading\n- [ ] misspelt #goal-{own}x\n"
+                ),
+            ));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let journal = journal(&files);
+        let goal = |k: usize| {
+            journal
+                .goals
+                .iter()
+                .position(|g| g.id == format!("goal-{k}"))
+        };
+        for i in 0..entries {
+            let document = journal
+                .documents
+                .iter()
+                .position(|d| *d.path == *format!("e{i:04}.md"))
+                .unwrap();
+            let (own, next) = (goal(i % 10), goal((i + 1) % 10));
+            let assigned: Vec<Option<usize>> = journal.assignments.of(document).iter().collect();
+            assert_eq!(assigned, [next, next, own, own], "e{i:04}.md");
+        }
+        let misses: Vec<(String, String)> = (journal.diagnostics.iter())
+            .filter(|d| d.message.contains("names no goal"))
+            .map(|d| (d.file.clone(), d.message.clone()))
+            .collect();
+        let expected: Vec<(String, String)> = (0..entries)
+            .map(|i| {
+                let own = i % 10;
+                (
+                    format!("e{i:04}.md"),
+                    format!("tag `#goal-{own}x` names no goal; did you mean `goal-{own}`?"),
+                )
+            })
+            .collect();
+        assert_eq!(misses, expected);
     }
 
     #[test]
