@@ -337,7 +337,9 @@ impl<'a> Reviewer<'a> {
                 metrics.push((value.date, g, v));
             }
         }
-        done.sort_unstable_by_key(|d| (d.date, d.goal, d.milestone));
+        // Pushed by goal, then milestone: a stable sort by date alone gives the order by
+        // (date, goal, milestone), in fewer comparisons of smaller keys.
+        done.sort_by_key(|d| d.date);
         metrics.sort_unstable();
         checked_in.sort_unstable();
         let mut checkins: Vec<CheckinInReview> = report
