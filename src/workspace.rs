@@ -567,15 +567,12 @@ impl Workspace {
                 Some(last) => last.goal_hashes(&report),
                 None => review::goal_hashes(&report),
             };
-            let files = &self.files;
-            let entry_hash = |file: &str| files.get(file).map_or(0, |read| read.content);
             let reviews = ReviewPlan::new(
                 &self.journal,
                 &report,
                 &self.config.reviews,
                 &self.known_reviews,
                 &goal_hashes.for_reviews,
-                &entry_hash,
                 (
                     renderer.review_templates_fingerprint(),
                     &to_journal,

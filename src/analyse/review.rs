@@ -337,7 +337,9 @@ impl<'a> Reviewer<'a> {
                 metrics.push((value.date, g, v));
             }
         }
-        done.sort_unstable_by_key(|d| (d.date, d.goal, d.milestone));
+        // Pushed by goal, then milestone: a stable sort by date alone gives the order by
+        // (date, goal, milestone), in fewer comparisons of smaller keys.
+        done.sort_by_key(|d| d.date);
         metrics.sort_unstable();
         checked_in.sort_unstable();
         let mut checkins: Vec<CheckinInReview> = report
@@ -881,9 +883,6 @@ pub(crate) fn all_reviews<'a>(
         .collect()
 }
 
-/// A hash of an entry, by its file: of what its document is parsed from.
-pub(crate) type EntryHash<'a> = dyn Fn(&str) -> u64 + Sync + 'a;
-
 /// A review a build writes: its period, and the labels of the reviews before and after it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Scheduled {
@@ -1053,12 +1052,8 @@ mod tests {
         );
         let reviewer = Reviewer::new(&journal, &report);
         let goals = goal_hashes(&report).for_reviews;
-        let entry = |file: &str| {
-            let (_, text) = files.iter().find(|(path, _)| *path == file).unwrap();
-            crate::hash::content_hash(text.as_bytes())
-        };
         let scheduled = reviewer.scheduled(&PeriodKind::ALL);
-        let keys = reviewer.input_keys(&scheduled, &goals, &entry);
+        let keys = reviewer.input_keys(&scheduled, &goals);
         scheduled.iter().map(Scheduled::label).zip(keys).collect()
     }
 
@@ -1107,6 +1102,21 @@ mod tests {
         // A value logged moves the metric's goal in every review it can show in.
         let logged = input_keys(&FEB.replace("run: 5", "run: 6"));
         assert!(changed(&before, &logged).len() > feb_periods.len());
+    }
+
+    #[test]
+    fn an_entry_is_an_input_by_its_title_and_notes_not_its_other_text() {
+        let prose = |title: &str, line: &str| {
+            FEB.replace("## Feedback", &format!("# {title}\n{line}\n## Feedback"))
+        };
+        let before = input_keys(&prose("Day one", "Slow start."));
+        let reworded = input_keys(&prose("Day one", "Fast start."));
+        assert_eq!(changed(&before, &reworded), Vec::<String>::new());
+        let retitled = input_keys(&prose("Day two", "Slow start."));
+        assert_eq!(
+            changed(&before, &retitled),
+            ["2026", "2026-02", "2026-Q1", "2026-W06"]
+        );
     }
 
     impl GoalRows<'_> {

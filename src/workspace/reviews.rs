@@ -112,23 +112,20 @@ pub(super) struct ReviewPlan<'a> {
 }
 
 impl<'a> ReviewPlan<'a> {
-    /// `entry_hash` hashes an entry by its file's content; `context` is what else makes
-    /// a review's page: the fingerprint of the review templates, the link to the journal,
-    /// and the hash of the parse settings, which with its content make an entry's
-    /// document.
+    /// `context` is what else makes a review's page: the fingerprint of the review
+    /// templates, the link to the journal, and the hash of the parse settings.
     pub(super) fn new(
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
         goals: &[u64],
-        entry_hash: &review::EntryHash,
         context: (u64, &str, u64),
     ) -> ReviewPlan<'a> {
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
         let keys: Vec<u64> = reviewer
-            .input_keys(&scheduled, goals, entry_hash)
+            .input_keys(&scheduled, goals)
             .into_iter()
             .map(|key| data_hash(&(key, context)))
             .collect();

@@ -14,14 +14,17 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3Default;
 
-use super::{EntryHash, Period, Reviewer, Scheduled, range_by_date, slice_by_date};
+use super::{Period, Reviewer, Scheduled, range_by_date, slice_by_date};
 use crate::dates::Date;
+use crate::diagnostic::Position;
+use crate::document::Note;
 
 impl Reviewer<'_> {
     /// The input key of each of `scheduled` (those of [`Reviewer::scheduled`]): equal
-    /// keys make equal reviews. `goals` are the [`super::GoalHashes::for_reviews`];
-    /// `entry` hashes an entry by its file (its content, which its title and notes are
-    /// parsed from: the caller adds the parse settings to the key).
+    /// keys make equal reviews. `goals` are the [`super::GoalHashes::for_reviews`].
+    /// An entry is hashed by what a review reads of it, its date, path, title and
+    /// notes, not by its file's content: an edit of an entry's other text makes none of
+    /// its reviews again (and no entry's file is looked up).
     ///
     /// What a review reads, and what stands for it here: today and the rules; the period
     /// and its neighbours' labels; its entries (and how many the period before had); the
@@ -30,17 +33,12 @@ impl Reviewer<'_> {
     /// milestones due in the next period, as they are. A review of a build is never
     /// quiet (it has activity), so the journal's other active periods do not matter to
     /// it.
-    pub(crate) fn input_keys(
-        &self,
-        scheduled: &[Scheduled],
-        goals: &[u64],
-        entry: &EntryHash,
-    ) -> Vec<u64> {
+    pub(crate) fn input_keys(&self, scheduled: &[Scheduled], goals: &[u64]) -> Vec<u64> {
         let rules = format!("{:?}", self.report.rules);
         let entries: Vec<u64> = self
             .entries
             .par_iter()
-            .map(|e| hashed(&(e.date, e.file, entry(e.file))))
+            .map(|e| hashed(&(e.date, e.file, e.title, notes_hash(e.notes))))
             .collect();
         let goals: Vec<u64> = (self.report.goals.iter().zip(goals))
             .map(|(goal, hash)| hashed(&(goal.id.as_str(), hash)))
@@ -51,25 +49,25 @@ impl Reviewer<'_> {
             .zip(shown)
             .map(|(scheduled, shown)| {
                 let period = scheduled.period;
-                let mut involved: Vec<usize> = slice_by_date(&self.done, period, |d| d.date)
-                    .iter()
-                    .map(|d| d.goal)
-                    .chain(
-                        slice_by_date(&self.metrics, period, |m| m.0)
-                            .iter()
-                            .map(|m| m.1),
-                    )
+                // Marked, not sorted and deduplicated: a year's review involves a goal
+                // for each milestone done in it, tens of thousands of times at 100,000
+                // files.
+                let mut involved = vec![false; goals.len()];
+                let done = slice_by_date(&self.done, period, |d| d.date).iter();
+                let metrics = slice_by_date(&self.metrics, period, |m| m.0).iter();
+                let checked_in = slice_by_date(&self.checked_in, period, |c| c.0).iter();
+                for g in (done.map(|d| d.goal))
+                    .chain(metrics.map(|m| m.1))
                     .chain(self.cadence_goals.iter().copied())
                     .chain(shown)
-                    .chain(
-                        slice_by_date(&self.checked_in, period, |c| c.0)
-                            .iter()
-                            .map(|c| c.1),
-                    )
+                    .chain(checked_in.map(|c| c.1))
+                {
+                    involved[g] = true;
+                }
+                let involved: Vec<u64> = (involved.iter().zip(&goals))
+                    .filter(|(involved, _)| **involved)
+                    .map(|(_, hash)| *hash)
                     .collect();
-                involved.sort_unstable();
-                involved.dedup();
-                let involved: Vec<u64> = involved.into_iter().map(|g| goals[g]).collect();
                 hashed(&(
                     self.report.today,
                     &rules,
@@ -130,6 +128,25 @@ fn newest_first_run(periods: &[Period], today: Date) -> usize {
         }
         _ => 0,
     }
+}
+
+/// An entry's notes as a review reads them, hashed field by field, not serialized:
+/// serializing every entry's notes for their hash was a tenth of a rebuild at 100,000
+/// files. The destructuring stops compiling when a note gains a field, which may then
+/// need to be part of the hash.
+fn notes_hash(notes: &[Note]) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    notes.len().hash(&mut hasher);
+    for note in notes {
+        let Note {
+            kind,
+            text,
+            markdown,
+            position: Position { line, column },
+        } = note;
+        (*kind as u8, text, markdown, line, column).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 fn hashed(value: &impl Hash) -> u64 {
