@@ -29,6 +29,7 @@ use crate::analyse::{
 use crate::dates::Date;
 use crate::document::{Document, NoteKind, plain_text};
 use crate::model::{Checkin, Journal, MetricValue};
+use crate::small_list::SmallList;
 pub(crate) use checkin::CheckinRow;
 
 /// What one audience sees: the shared goals, in the index's order, and the notes shared.
@@ -369,7 +370,7 @@ impl Filter<'_> {
             fields,
         } = entry;
         let document = self.document(file)?;
-        let lines: Box<[EntryLine]> = lines
+        let lines: SmallList<EntryLine> = lines
             .iter()
             .filter(|line| self.line_shared(document, line.line))
             .map(|line| EntryLine {

@@ -9,6 +9,7 @@ use crate::document::metadata::{self, DateKind, Marker};
 use crate::document::text::to_u32;
 use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata, index_of};
 use crate::shared_text::SharedText;
+use crate::small_list::SmallList;
 
 impl BodyReader<'_> {
     /// At the start of a list item's text, decides whether the item is a task.
@@ -86,7 +87,7 @@ impl BodyReader<'_> {
                     checkbox
                 }
             },
-            tags: Box::default(),
+            tags: SmallList::default(),
             section: index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
         });
     }
@@ -140,9 +141,9 @@ impl BodyReader<'_> {
             milestone.position = at;
         }
         milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
-        milestone.tags = item.tags.into_boxed_slice();
+        milestone.tags = SmallList::from(item.tags);
         milestone.links = item.links.into_boxed_slice();
-        let texts = &mut self.found.milestone_texts;
+        let texts = &mut self.found.texts;
         self.found.milestone_text_at[index] = texts.len()..texts.len() + text.len();
         texts.push_str(&text);
         self.give_back_text(item.text);

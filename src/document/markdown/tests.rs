@@ -114,7 +114,7 @@ fn notes(text: &str) -> Vec<(NoteKind, String, u32)> {
         .0
         .notes
         .into_iter()
-        .map(|n| (n.kind, n.text, n.position.line))
+        .map(|n| (n.kind, n.text.to_string(), n.position.line))
         .collect()
 }
 
