@@ -456,10 +456,9 @@ pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
     /// reports that show it.
     pub(crate) text: SharedText,
-    /// The text as written (inline markdown, date markers removed), when it is not the
-    /// same as `text`: HTML reports render it (see `render::markup`). Boxed, at its
-    /// length: most milestones have none, and those that do keep it as long as the text.
-    pub(crate) markdown: Option<Box<str>>,
+    /// Its markdown and links, `None` for the many milestones with neither: read through
+    /// [`Milestone::markdown`] and [`Milestone::links`].
+    rare: Option<Box<RareParts>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
     /// Index of the enclosing milestone in the same document: read through
@@ -473,8 +472,6 @@ pub(crate) struct Milestone {
     /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
     /// they cost one pointer.
     pub(crate) tasks: Option<Box<TaskMetadata>>,
-    /// `[[wikilink]]` targets in its own text, as written.
-    pub(crate) links: Box<[String]>,
     /// The item's bullet.
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]); most
@@ -497,7 +494,42 @@ fn index_in(index: IndexOf) -> Option<u32> {
     index.map(|index| index.get() - 1)
 }
 
+/// What few milestones have (see [`Milestone::rare`]): boxed together, they cost most
+/// milestones one pointer instead of 32 bytes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct RareParts {
+    /// See [`Milestone::markdown`].
+    markdown: Option<Box<str>>,
+    /// See [`Milestone::links`].
+    links: Box<[String]>,
+}
+
 impl Milestone {
+    /// The text as written (inline markdown, date markers removed), when it is not the
+    /// same as `text`: HTML reports render it (see `render::markup`).
+    pub(crate) fn markdown(&self) -> Option<&str> {
+        self.rare.as_ref()?.markdown.as_deref()
+    }
+
+    /// `[[wikilink]]` targets in its own text, as written.
+    pub(crate) fn links(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.links)
+    }
+
+    /// Sets its markdown (when not `None`) and links, boxed only when there is either.
+    pub(crate) fn set_markdown_and_links(
+        &mut self,
+        markdown: Option<Box<str>>,
+        links: Vec<String>,
+    ) {
+        self.rare = (markdown.is_some() || !links.is_empty()).then(|| {
+            Box::new(RareParts {
+                markdown,
+                links: links.into_boxed_slice(),
+            })
+        });
+    }
+
     /// Index of the enclosing milestone in the same document.
     pub(crate) fn parent(&self) -> Option<u32> {
         index_in(self.parent)
@@ -989,7 +1021,7 @@ mod tests {
         // A document holds hundreds of thousands of these: their size is its memory. A
         // milestone keeps its one tag in place (8 bytes more than a box of tags, but no
         // allocation of 16 bytes and the allocator's overhead of it).
-        assert!(std::mem::size_of::<Milestone>() <= 120);
+        assert!(std::mem::size_of::<Milestone>() <= 96);
         assert!(std::mem::size_of::<Note>() <= 56);
         assert!(std::mem::size_of::<Heading>() <= 40);
         assert!(std::mem::size_of::<Document>() <= 184);

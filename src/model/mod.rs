@@ -629,7 +629,7 @@ impl Linker {
                 .find_map(|tag| self.indexes.ids.get(&**tag).copied())
                 .or_else(|| {
                     let links = if own_goals.is_empty() {
-                        &milestone.links[..]
+                        milestone.links()
                     } else {
                         &[]
                     };

@@ -284,7 +284,7 @@ impl Filter<'_> {
     fn milestone(&self, milestone: MilestoneReport) -> MilestoneReport {
         let MilestoneReport {
             text,
-            markdown: _,
+            rare,
             state,
             depth,
             due,
@@ -294,12 +294,11 @@ impl Filter<'_> {
             line: _,
             effective_state,
             leaf,
-            tasks,
         } = milestone;
         MilestoneReport {
             text: self.text(&text).into(),
             // Links, to notes that are not shared, become their plain text.
-            markdown: None,
+            rare: rare.and_then(|rare| (*rare).without_markdown()),
             state,
             depth,
             due,
@@ -309,7 +308,6 @@ impl Filter<'_> {
             line: 0,
             effective_state,
             leaf,
-            tasks,
         }
     }
 

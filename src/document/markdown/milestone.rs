@@ -65,7 +65,7 @@ impl BodyReader<'_> {
         self.found.milestone_text_at.push(0..0);
         self.found.milestones.push(Milestone {
             text: SharedText::default(),
-            markdown: None,
+            rare: None,
             state,
             parent: index_of(parent.map(to_u32)),
             depth,
@@ -77,7 +77,6 @@ impl BodyReader<'_> {
                     ..TaskMetadata::default()
                 })
             }),
-            links: Box::default(),
             position: {
                 let (bullet, checkbox) =
                     (self.lines.position(item.start), self.lines.position(marker));
@@ -140,9 +139,11 @@ impl BodyReader<'_> {
         if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
             milestone.position = at;
         }
-        milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
+        milestone.set_markdown_and_links(
+            markdown_if_not(&text, markdown).map(String::into_boxed_str),
+            item.links,
+        );
         milestone.tags = SmallList::from(item.tags);
-        milestone.links = item.links.into_boxed_slice();
         let texts = &mut self.found.texts;
         self.found.milestone_text_at[index] = texts.len()..texts.len() + text.len();
         texts.push_str(&text);
