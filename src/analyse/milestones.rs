@@ -321,7 +321,7 @@ pub(super) fn milestone_reports<'a>(
                 milestone
                     .markdown()
                     .map(|markdown| markdown_shown_by_goal(markdown, goal_id(index))),
-                milestone.tasks.as_deref().map(|tasks| TaskReport {
+                milestone.task_metadata().map(|tasks| TaskReport {
                     scheduled: tasks.scheduled,
                     start: tasks.start,
                     created: tasks.created,

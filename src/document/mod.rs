@@ -456,8 +456,9 @@ pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
     /// reports that show it.
     pub(crate) text: SharedText,
-    /// Its markdown and links, `None` for the many milestones with neither: read through
-    /// [`Milestone::markdown`] and [`Milestone::links`].
+    /// Its markdown, links and Tasks metadata, `None` for the many milestones with none of
+    /// them: read through [`Milestone::markdown`], [`Milestone::links`] and
+    /// [`Milestone::task_metadata`].
     rare: Option<Box<RareParts>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
@@ -469,9 +470,6 @@ pub(crate) struct Milestone {
     pub(crate) due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
     pub(crate) done_marker: Option<Date>,
-    /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
-    /// they cost one pointer.
-    pub(crate) tasks: Option<Box<TaskMetadata>>,
     /// The item's bullet.
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]); most
@@ -495,13 +493,16 @@ fn index_in(index: IndexOf) -> Option<u32> {
 }
 
 /// What few milestones have (see [`Milestone::rare`]): boxed together, they cost most
-/// milestones one pointer instead of 32 bytes.
+/// milestones one pointer instead of 40 bytes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 struct RareParts {
     /// See [`Milestone::markdown`].
     markdown: Option<Box<str>>,
     /// See [`Milestone::links`].
     links: Box<[String]>,
+    /// See [`Milestone::task_metadata`]; boxed again, as most milestones with markdown or
+    /// links have none.
+    tasks: Option<Box<TaskMetadata>>,
 }
 
 impl Milestone {
@@ -516,18 +517,27 @@ impl Milestone {
         self.rare.as_ref().map_or(&[], |rare| &rare.links)
     }
 
-    /// Sets its markdown (when not `None`) and links, boxed only when there is either.
-    pub(crate) fn set_markdown_and_links(
-        &mut self,
-        markdown: Option<Box<str>>,
-        links: Vec<String>,
-    ) {
-        self.rare = (markdown.is_some() || !links.is_empty()).then(|| {
-            Box::new(RareParts {
-                markdown,
-                links: links.into_boxed_slice(),
-            })
-        });
+    /// Its Tasks and Dataview metadata, if it has any.
+    pub(crate) fn task_metadata(&self) -> Option<&TaskMetadata> {
+        self.rare.as_ref()?.tasks.as_deref()
+    }
+
+    /// Its Tasks and Dataview metadata, made empty when it has none yet.
+    fn task_metadata_mut(&mut self) -> &mut TaskMetadata {
+        self.rare
+            .get_or_insert_default()
+            .tasks
+            .get_or_insert_default()
+    }
+
+    /// Sets its markdown and links, boxed only when it has either (or Tasks metadata).
+    fn set_markdown_and_links(&mut self, markdown: Option<Box<str>>, links: Vec<String>) {
+        if self.rare.is_none() && markdown.is_none() && links.is_empty() {
+            return;
+        }
+        let rare = self.rare.get_or_insert_default();
+        rare.markdown = markdown;
+        rare.links = links.into_boxed_slice();
     }
 
     /// Index of the enclosing milestone in the same document.
@@ -559,7 +569,7 @@ impl Milestone {
             priority: None,
             fields: BTreeMap::new(),
         };
-        self.tasks.as_deref().unwrap_or(&NONE)
+        self.task_metadata().unwrap_or(&NONE)
     }
 }
 
@@ -1021,7 +1031,7 @@ mod tests {
         // A document holds hundreds of thousands of these: their size is its memory. A
         // milestone keeps its one tag in place (8 bytes more than a box of tags, but no
         // allocation of 16 bytes and the allocator's overhead of it).
-        assert!(std::mem::size_of::<Milestone>() <= 96);
+        assert!(std::mem::size_of::<Milestone>() <= 88);
         assert!(std::mem::size_of::<Note>() <= 56);
         assert!(std::mem::size_of::<Heading>() <= 40);
         assert!(std::mem::size_of::<Document>() <= 184);

@@ -43,7 +43,7 @@ use crate::paths::FileStamp;
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
