@@ -15,7 +15,9 @@ use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
@@ -136,7 +138,8 @@ pub(crate) struct Document {
     pub(crate) headings: Box<[Heading]>,
     /// Every `#tag` in the body's text, lowercased.
     /// Each shared with the milestone whose text holds it.
-    pub(crate) tags: Box<[Located<Arc<str>>]>,
+    #[serde(deserialize_with = "shared_located_tags")]
+    pub(crate) tags: Box<[LocatedTag]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub(crate) notes: Box<[Note]>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
@@ -474,9 +477,43 @@ pub(crate) struct Milestone {
     pub(crate) position: Position,
     /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]); most
     /// tagged milestones have one, kept in place.
+    #[serde(deserialize_with = "shared_tags")]
     pub(crate) tags: SmallList<Arc<str>>,
     /// Index of the innermost heading above it: read through [`Milestone::section`].
     section: IndexOf,
+}
+
+/// A `#tag` of a document, lowercased, and where it is written.
+pub(crate) type LocatedTag = Located<Arc<str>>;
+
+/// A tag as the documents cache holds it, borrowed from its bytes where it can be.
+#[derive(Deserialize)]
+struct TagName<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A milestone's tags read from the documents cache, each shared with the tags of that
+/// name the thread read (as the parser shares them), not an allocation of its own.
+fn shared_tags<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SmallList<Arc<str>>, D::Error> {
+    let names: Vec<TagName<'de>> = Vec::deserialize(deserializer)?;
+    Ok(names
+        .iter()
+        .map(|name| markdown::shared_name(&name.0))
+        .collect())
+}
+
+/// A document's tags read from the documents cache, shared as [`shared_tags`] shares them.
+fn shared_located_tags<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Box<[LocatedTag]>, D::Error> {
+    let tags: Vec<Located<TagName<'de>>> = Vec::deserialize(deserializer)?;
+    Ok(tags
+        .into_iter()
+        .map(|tag| Located {
+            value: markdown::shared_name(&tag.value.0),
+            position: tag.position,
+        })
+        .collect())
 }
 
 /// An index into a document's milestones or headings, or none, in 4 bytes: one more
@@ -997,6 +1034,18 @@ mod tests {
         assert!(Arc::ptr_eq(first, second));
         assert!(Arc::ptr_eq(first, &monday.milestones[0].tags[0]));
         assert_eq!(&*tuesday.tags[1].value, "other");
+    }
+
+    #[test]
+    fn documents_read_from_the_cache_share_their_tags() {
+        let written = parse("2026-01-05.md", b"- [ ] plan #ship\n- [ ] more #ship\n");
+        let bytes = postcard::to_allocvec(&written).unwrap();
+        let read: Document = postcard::from_bytes(&bytes).unwrap();
+        let first = &read.tags[0].value;
+        assert_eq!(&**first, "ship");
+        assert!(Arc::ptr_eq(first, &read.tags[1].value));
+        assert!(Arc::ptr_eq(first, &read.milestones[0].tags[0]));
+        assert!(Arc::ptr_eq(first, &read.milestones[1].tags[0]));
     }
 
     #[test]

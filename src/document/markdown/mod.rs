@@ -714,7 +714,7 @@ const TAGS_KEPT: usize = 4096;
 
 /// `name` (a tag, lowercased already, or a section's heading), shared with every other
 /// tag or heading of that text this thread read.
-fn shared_name(name: &str) -> Arc<str> {
+pub(super) fn shared_name(name: &str) -> Arc<str> {
     TAGS.with_borrow_mut(|tags| {
         if let Some(tag) = tags.get(name) {
             return Arc::clone(tag);
