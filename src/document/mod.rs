@@ -203,6 +203,16 @@ impl Document {
         self.declared.as_ref()?.share.as_ref()
     }
 
+    /// Shares its title with the first level-1 heading of that text, as the parser does:
+    /// a document read from the documents cache holds the two apart.
+    pub(crate) fn share_title(&mut self) {
+        if let Some(heading) = self.headings.iter().find(|heading| heading.level == 1)
+            && *heading.text == *self.title
+        {
+            self.title = Arc::clone(&heading.text);
+        }
+    }
+
     /// Whether its indexes point where the parser points them: a parent before its child,
     /// a section among the headings. A document from the cache in the output folder, which
     /// travels with the journal, is used only when it is.
@@ -1046,6 +1056,25 @@ mod tests {
         assert!(Arc::ptr_eq(first, &read.tags[1].value));
         assert!(Arc::ptr_eq(first, &read.milestones[0].tags[0]));
         assert!(Arc::ptr_eq(first, &read.milestones[1].tags[0]));
+    }
+
+    #[test]
+    fn documents_read_from_the_cache_share_their_titles_with_their_headings() {
+        let written = parse("2026-01-05.md", b"# Monday\n\n- [ ] plan #ship\n");
+        assert!(Arc::ptr_eq(&written.title, &written.headings[0].text));
+        let bytes = postcard::to_allocvec(&written).unwrap();
+        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        read.share_title();
+        assert_eq!(&*read.title, "Monday");
+        assert!(Arc::ptr_eq(&read.title, &read.headings[0].text));
+        let titled = b"---\ntitle: Tuesday\n---\n# Monday\n";
+        let bytes = postcard::to_allocvec(&parse("2026-01-06.md", titled)).unwrap();
+        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        read.share_title();
+        assert_eq!(
+            (&*read.title, &*read.headings[0].text),
+            ("Tuesday", "Monday")
+        );
     }
 
     #[test]

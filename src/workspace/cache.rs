@@ -163,8 +163,11 @@ fn framed_entries(mut body: &[u8]) -> Result<Vec<&[u8]>, String> {
 
 /// The entry in `bytes`, which it must fill exactly.
 fn decoded(bytes: &[u8]) -> Result<Entry<Document>, String> {
-    match postcard::take_from_bytes(bytes) {
-        Ok((entry, [])) => Ok(entry),
+    match postcard::take_from_bytes::<Entry<Document>>(bytes) {
+        Ok((mut entry, [])) => {
+            entry.document.share_title();
+            Ok(entry)
+        }
         Ok(_) => Err("it is damaged: an entry is longer than its document".into()),
         Err(error) => Err(format!("it is damaged: {error}")),
     }
