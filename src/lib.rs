@@ -39,6 +39,7 @@ pub(crate) mod serve;
 pub(crate) mod share;
 pub(crate) mod shared_text;
 pub(crate) mod slug;
+pub(crate) mod small_list;
 pub(crate) mod term;
 #[cfg(test)]
 mod testing;

@@ -163,7 +163,7 @@ proptest! {
                 !milestone.text.contains(SIGNIFIERS),
                 "{:?} shows as {:?}", text, milestone.text
             );
-            if let Some(markdown) = &milestone.markdown {
+            if let Some(markdown) = milestone.markdown() {
                 prop_assert!(!markdown.contains(SIGNIFIERS), "{:?} has markdown {:?}", text, markdown);
             }
         }

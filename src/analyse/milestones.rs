@@ -19,9 +19,9 @@ use crate::shared_text::SharedText;
 pub(crate) struct MilestoneReport {
     /// Shared with the document's milestone (see [`shown_by_goal`]).
     pub(crate) text: SharedText,
-    /// The text as written, when it has markup (see `Milestone::markdown`); at its
-    /// length, as the document's.
-    pub(crate) markdown: Option<Box<str>>,
+    /// Its markdown and Tasks metadata, `None` for the many milestones with neither:
+    /// read through [`MilestoneReport::markdown`] and [`MilestoneReport::tasks`].
+    pub(crate) rare: Option<Box<RareReport>>,
     /// As written.
     pub(crate) state: MilestoneState,
     pub(crate) depth: u32,
@@ -37,8 +37,44 @@ pub(crate) struct MilestoneReport {
     pub(crate) effective_state: MilestoneState,
     /// Counts once towards progress (see [`count_milestones`]).
     pub(crate) leaf: bool,
-    /// Obsidian Tasks and Dataview metadata, its keys beside the others.
-    pub(crate) tasks: Option<Box<TaskReport>>,
+}
+
+/// What few milestones' reports have (see [`MilestoneReport::rare`]): boxed together,
+/// they cost most reports one pointer instead of two (a report for each milestone).
+#[derive(Debug, Clone)]
+pub(crate) struct RareReport {
+    /// See [`MilestoneReport::markdown`].
+    markdown: Option<Box<str>>,
+    /// See [`MilestoneReport::tasks`].
+    tasks: Option<TaskReport>,
+}
+
+impl RareReport {
+    /// Both boxed, or `None` when neither is there.
+    pub(crate) fn of(
+        markdown: Option<Box<str>>,
+        tasks: Option<TaskReport>,
+    ) -> Option<Box<RareReport>> {
+        (markdown.is_some() || tasks.is_some()).then(|| Box::new(RareReport { markdown, tasks }))
+    }
+
+    /// Its Tasks metadata alone, as a shared report shows it (without the links of its
+    /// markdown).
+    pub(crate) fn without_markdown(self) -> Option<Box<RareReport>> {
+        RareReport::of(None, self.tasks)
+    }
+}
+
+impl MilestoneReport {
+    /// The text as written, when it has markup (see `Milestone::markdown`).
+    pub(crate) fn markdown(&self) -> Option<&str> {
+        self.rare.as_ref()?.markdown.as_deref()
+    }
+
+    /// Obsidian Tasks and Dataview metadata, its keys beside the others in the JSON.
+    pub(crate) fn tasks(&self) -> Option<&TaskReport> {
+        self.rare.as_ref()?.tasks.as_ref()
+    }
 }
 
 /// The JSON of `#[serde(flatten)]`, key for key, but as a struct rather than a map: a
@@ -49,7 +85,7 @@ impl Serialize for MilestoneReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = serializer.serialize_struct("MilestoneReport", 20)?;
         fields.serialize_field("text", &self.text)?;
-        optional(&mut fields, "markdown", self.markdown.as_ref())?;
+        optional(&mut fields, "markdown", self.markdown().as_ref())?;
         fields.serialize_field("state", &self.state)?;
         fields.serialize_field("depth", &self.depth)?;
         fields.serialize_field("due", &self.due)?;
@@ -59,7 +95,7 @@ impl Serialize for MilestoneReport {
         fields.serialize_field("line", &self.line)?;
         fields.serialize_field("effective_state", &self.effective_state)?;
         fields.serialize_field("leaf", &self.leaf)?;
-        if let Some(tasks) = &self.tasks {
+        if let Some(tasks) = self.tasks() {
             optional(&mut fields, "scheduled", tasks.scheduled.as_ref())?;
             optional(&mut fields, "start", tasks.start.as_ref())?;
             optional(&mut fields, "created", tasks.created.as_ref())?;
@@ -281,10 +317,21 @@ pub(super) fn milestone_reports<'a>(
         .enumerate()
         .map(|(index, (milestone, counted))| MilestoneReport {
             text: shown_by_goal(&milestone.text, goal_id(index)),
-            markdown: milestone
-                .markdown
-                .as_deref()
-                .map(|markdown| markdown_shown_by_goal(markdown, goal_id(index))),
+            rare: RareReport::of(
+                milestone
+                    .markdown()
+                    .map(|markdown| markdown_shown_by_goal(markdown, goal_id(index))),
+                milestone.task_metadata().map(|tasks| TaskReport {
+                    scheduled: tasks.scheduled,
+                    start: tasks.start,
+                    created: tasks.created,
+                    cancelled_on: tasks.cancelled_on,
+                    recurrence: tasks.recurrence.clone(),
+                    priority: tasks.priority,
+                    priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
+                    fields: tasks.fields.clone(),
+                }),
+            ),
             state: milestone.state,
             depth: milestone.depth,
             due: milestone.due,
@@ -294,18 +341,6 @@ pub(super) fn milestone_reports<'a>(
             line: milestone.position.line,
             effective_state: counted.state,
             leaf: counted.is_leaf,
-            tasks: milestone.tasks.as_deref().map(|tasks| {
-                Box::new(TaskReport {
-                    scheduled: tasks.scheduled,
-                    start: tasks.start,
-                    created: tasks.created,
-                    cancelled_on: tasks.cancelled_on,
-                    recurrence: tasks.recurrence.clone(),
-                    priority: tasks.priority,
-                    priority_rank: tasks.priority.map(|p| Priority::rank(Some(p))),
-                    fields: tasks.fields.clone(),
-                })
-            }),
         })
         .collect()
 }
@@ -482,12 +517,12 @@ mod tests {
             "- [ ] write **it** ⏫ 🔁 every week ⏳ 2026-03-01 ➕ 2026-01-01 🛫 2026-01-02 📅 2026-04-01 [owner:: me]\n\
              - [-] dropped ❌ 2026-02-01\n- [x] done ✅ 2026-01-05\n- [ ] plain\n",
         );
-        assert!(goal.milestones.iter().any(|m| m.tasks.is_some()));
-        assert!(goal.milestones.iter().any(|m| m.tasks.is_none()));
+        assert!(goal.milestones.iter().any(|m| m.tasks().is_some()));
+        assert!(goal.milestones.iter().any(|m| m.tasks().is_none()));
         for m in &goal.milestones {
             let flattened = Flattened {
                 text: &m.text,
-                markdown: m.markdown.as_deref(),
+                markdown: m.markdown(),
                 state: m.state,
                 depth: m.depth,
                 due: m.due,
@@ -497,7 +532,7 @@ mod tests {
                 line: m.line,
                 effective_state: m.effective_state,
                 leaf: m.leaf,
-                tasks: m.tasks.as_deref(),
+                tasks: m.tasks(),
             };
             let json = serde_json::to_string_pretty(m).unwrap();
             assert_eq!(json, serde_json::to_string_pretty(&flattened).unwrap());
@@ -568,7 +603,10 @@ mod tests {
         let r = report(&files, "2026-02-01");
         let milestone = &r.goals[0].milestones[0];
         assert_eq!(milestone.text, "first join");
-        assert_eq!(milestone.markdown.as_deref(), Some("first **join**"));
+        assert_eq!(milestone.markdown(), Some("first **join**"));
+        // A report for each milestone: its size is the report's memory. Markdown and Tasks
+        // metadata, which few milestones have, are one box.
+        assert!(std::mem::size_of::<MilestoneReport>() <= 72);
         assert_eq!(r.loose_tasks[0].text, "loose #learn-sqlite");
     }
 

@@ -191,7 +191,7 @@ pub(crate) fn next_step_order(a: &MilestoneReport, b: &MilestoneReport) -> Order
 
 /// [`Priority::rank`]: a milestone without a priority between medium and low.
 fn priority_rank(milestone: &MilestoneReport) -> u8 {
-    Priority::rank(milestone.tasks.as_ref().and_then(|t| t.priority))
+    Priority::rank(milestone.tasks().and_then(|t| t.priority))
 }
 
 fn in_file_order(a: &MilestoneReport, b: &MilestoneReport) -> Ordering {

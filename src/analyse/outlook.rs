@@ -49,7 +49,7 @@ impl<'a> OpenMilestone<'a> {
     fn of(milestone: &'a MilestoneReport) -> OpenMilestone<'a> {
         OpenMilestone {
             text: &milestone.text,
-            markdown: milestone.markdown.as_deref(),
+            markdown: milestone.markdown(),
             due: milestone.due,
             file: &milestone.file,
             line: milestone.line,

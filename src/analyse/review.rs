@@ -437,7 +437,7 @@ impl<'a> Reviewer<'a> {
             let milestone = &goal.milestones[done.milestone];
             let item = DoneMilestone {
                 text: &milestone.text,
-                markdown: milestone.markdown.as_deref(),
+                markdown: milestone.markdown(),
                 done_on: done.date,
                 file: &milestone.file,
                 line: milestone.line,
@@ -833,7 +833,7 @@ fn open_due(report: &Report) -> Vec<DueMilestone<'_>> {
             let (goal, title) = goal.unzip();
             Some(DueMilestone {
                 text: &m.text,
-                markdown: m.markdown.as_deref(),
+                markdown: m.markdown(),
                 due: m.due?,
                 goal,
                 title,

@@ -15,12 +15,15 @@ use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fsread::{self, Refused};
 use crate::shared_text::SharedText;
+use crate::small_list::SmallList;
 
 pub(crate) use frontmatter::GOAL_FIELDS;
 pub(crate) use metadata::wikilink_display;
@@ -135,7 +138,8 @@ pub(crate) struct Document {
     pub(crate) headings: Box<[Heading]>,
     /// Every `#tag` in the body's text, lowercased.
     /// Each shared with the milestone whose text holds it.
-    pub(crate) tags: Box<[Located<Arc<str>>]>,
+    #[serde(deserialize_with = "shared_located_tags")]
+    pub(crate) tags: Box<[LocatedTag]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub(crate) notes: Box<[Note]>,
     /// Dataview inline fields anywhere in the body (milestones' own included).
@@ -197,6 +201,16 @@ impl Document {
     /// Its front-matter's `share:`.
     pub(crate) fn share(&self) -> Option<&Share> {
         self.declared.as_ref()?.share.as_ref()
+    }
+
+    /// Shares its title with the first level-1 heading of that text, as the parser does:
+    /// a document read from the documents cache holds the two apart.
+    pub(crate) fn share_title(&mut self) {
+        if let Some(heading) = self.headings.iter().find(|heading| heading.level == 1)
+            && *heading.text == *self.title
+        {
+            self.title = Arc::clone(&heading.text);
+        }
     }
 
     /// Whether its indexes point where the parser points them: a parent before its child,
@@ -455,10 +469,10 @@ pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
     /// reports that show it.
     pub(crate) text: SharedText,
-    /// The text as written (inline markdown, date markers removed), when it is not the
-    /// same as `text`: HTML reports render it (see `render::markup`). Boxed, at its
-    /// length: most milestones have none, and those that do keep it as long as the text.
-    pub(crate) markdown: Option<Box<str>>,
+    /// Its markdown, links and Tasks metadata, `None` for the many milestones with none of
+    /// them: read through [`Milestone::markdown`], [`Milestone::links`] and
+    /// [`Milestone::task_metadata`].
+    rare: Option<Box<RareParts>>,
     /// As written in the checkbox.
     pub(crate) state: MilestoneState,
     /// Index of the enclosing milestone in the same document: read through
@@ -469,17 +483,47 @@ pub(crate) struct Milestone {
     pub(crate) due: Option<Date>,
     /// A `✅ date` or `[done:: date]` marker.
     pub(crate) done_marker: Option<Date>,
-    /// Tasks and Dataview metadata; `None` for the many milestones without any, so that
-    /// they cost one pointer.
-    pub(crate) tasks: Option<Box<TaskMetadata>>,
-    /// `[[wikilink]]` targets in its own text, as written.
-    pub(crate) links: Box<[String]>,
     /// The item's bullet.
     pub(crate) position: Position,
-    /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]).
-    pub(crate) tags: Box<[Arc<str>]>,
+    /// The `#tags` in its own text, lowercased (shared with [`Document::tags`]); most
+    /// tagged milestones have one, kept in place.
+    #[serde(deserialize_with = "shared_tags")]
+    pub(crate) tags: SmallList<Arc<str>>,
     /// Index of the innermost heading above it: read through [`Milestone::section`].
     section: IndexOf,
+}
+
+/// A `#tag` of a document, lowercased, and where it is written.
+pub(crate) type LocatedTag = Located<Arc<str>>;
+
+/// A tag as the documents cache holds it, borrowed from its bytes where it can be.
+#[derive(Deserialize)]
+struct TagName<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A milestone's tags read from the documents cache, each shared with the tags of that
+/// name the thread read (as the parser shares them), not an allocation of its own.
+fn shared_tags<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<SmallList<Arc<str>>, D::Error> {
+    let names: Vec<TagName<'de>> = Vec::deserialize(deserializer)?;
+    Ok(names
+        .iter()
+        .map(|name| markdown::shared_name(&name.0))
+        .collect())
+}
+
+/// A document's tags read from the documents cache, shared as [`shared_tags`] shares them.
+fn shared_located_tags<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Box<[LocatedTag]>, D::Error> {
+    let tags: Vec<Located<TagName<'de>>> = Vec::deserialize(deserializer)?;
+    Ok(tags
+        .into_iter()
+        .map(|tag| Located {
+            value: markdown::shared_name(&tag.value.0),
+            position: tag.position,
+        })
+        .collect())
 }
 
 /// An index into a document's milestones or headings, or none, in 4 bytes: one more
@@ -495,7 +539,54 @@ fn index_in(index: IndexOf) -> Option<u32> {
     index.map(|index| index.get() - 1)
 }
 
+/// What few milestones have (see [`Milestone::rare`]): boxed together, they cost most
+/// milestones one pointer instead of 40 bytes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+struct RareParts {
+    /// See [`Milestone::markdown`].
+    markdown: Option<Box<str>>,
+    /// See [`Milestone::links`].
+    links: Box<[String]>,
+    /// See [`Milestone::task_metadata`]; boxed again, as most milestones with markdown or
+    /// links have none.
+    tasks: Option<Box<TaskMetadata>>,
+}
+
 impl Milestone {
+    /// The text as written (inline markdown, date markers removed), when it is not the
+    /// same as `text`: HTML reports render it (see `render::markup`).
+    pub(crate) fn markdown(&self) -> Option<&str> {
+        self.rare.as_ref()?.markdown.as_deref()
+    }
+
+    /// `[[wikilink]]` targets in its own text, as written.
+    pub(crate) fn links(&self) -> &[String] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.links)
+    }
+
+    /// Its Tasks and Dataview metadata, if it has any.
+    pub(crate) fn task_metadata(&self) -> Option<&TaskMetadata> {
+        self.rare.as_ref()?.tasks.as_deref()
+    }
+
+    /// Its Tasks and Dataview metadata, made empty when it has none yet.
+    fn task_metadata_mut(&mut self) -> &mut TaskMetadata {
+        self.rare
+            .get_or_insert_default()
+            .tasks
+            .get_or_insert_default()
+    }
+
+    /// Sets its markdown and links, boxed only when it has either (or Tasks metadata).
+    fn set_markdown_and_links(&mut self, markdown: Option<Box<str>>, links: Vec<String>) {
+        if self.rare.is_none() && markdown.is_none() && links.is_empty() {
+            return;
+        }
+        let rare = self.rare.get_or_insert_default();
+        rare.markdown = markdown;
+        rare.links = links.into_boxed_slice();
+    }
+
     /// Index of the enclosing milestone in the same document.
     pub(crate) fn parent(&self) -> Option<u32> {
         index_in(self.parent)
@@ -525,7 +616,7 @@ impl Milestone {
             priority: None,
             fields: BTreeMap::new(),
         };
-        self.tasks.as_deref().unwrap_or(&NONE)
+        self.task_metadata().unwrap_or(&NONE)
     }
 }
 
@@ -648,10 +739,11 @@ impl NoteKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Note {
     pub(crate) kind: NoteKind,
-    /// Plain text, like a milestone's.
-    pub(crate) text: String,
-    /// As written, when not the same as `text`, like a milestone's.
-    pub(crate) markdown: Option<String>,
+    /// Plain text, like a milestone's; a part of the document's text of its milestones
+    /// and notes.
+    pub(crate) text: SharedText,
+    /// As written, when not the same as `text`, like a milestone's (at its length).
+    pub(crate) markdown: Option<Box<str>>,
     pub(crate) position: Position,
 }
 
@@ -955,12 +1047,70 @@ mod tests {
     }
 
     #[test]
+    fn documents_read_from_the_cache_share_their_tags() {
+        let written = parse("2026-01-05.md", b"- [ ] plan #ship\n- [ ] more #ship\n");
+        let bytes = postcard::to_allocvec(&written).unwrap();
+        let read: Document = postcard::from_bytes(&bytes).unwrap();
+        let first = &read.tags[0].value;
+        assert_eq!(&**first, "ship");
+        assert!(Arc::ptr_eq(first, &read.tags[1].value));
+        assert!(Arc::ptr_eq(first, &read.milestones[0].tags[0]));
+        assert!(Arc::ptr_eq(first, &read.milestones[1].tags[0]));
+    }
+
+    #[test]
+    fn documents_read_from_the_cache_share_their_titles_with_their_headings() {
+        let written = parse("2026-01-05.md", b"# Monday\n\n- [ ] plan #ship\n");
+        assert!(Arc::ptr_eq(&written.title, &written.headings[0].text));
+        let bytes = postcard::to_allocvec(&written).unwrap();
+        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        read.share_title();
+        assert_eq!(&*read.title, "Monday");
+        assert!(Arc::ptr_eq(&read.title, &read.headings[0].text));
+        let titled = b"---\ntitle: Tuesday\n---\n# Monday\n";
+        let bytes = postcard::to_allocvec(&parse("2026-01-06.md", titled)).unwrap();
+        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        read.share_title();
+        assert_eq!(
+            (&*read.title, &*read.headings[0].text),
+            ("Tuesday", "Monday")
+        );
+    }
+
+    #[test]
+    fn documents_read_on_one_thread_share_their_sections_headings() {
+        let monday = parse("2026-01-05.md", b"# Monday\n\n## Wins\n\n- shipped\n");
+        let tuesday = parse("2026-01-06.md", b"# Tuesday\n\n## Wins\n\n- rested\n");
+        let (first, second) = (&monday.headings[1].text, &tuesday.headings[1].text);
+        assert_eq!((&**first, &**second), ("Wins", "Wins"));
+        assert!(Arc::ptr_eq(first, second));
+        assert_eq!(&*monday.title, "Monday");
+    }
+
+    #[test]
+    fn notes_share_the_text_of_their_documents_milestones() {
+        let entry = parse(
+            "2026-01-05.md",
+            b"- [x] plan #ship\n\n## Wins\n\n- shipped   it\n- *rested*\n",
+        );
+        assert_eq!(entry.notes[0].text, "shipped it");
+        assert_eq!(entry.notes[1].text, "rested");
+        assert_eq!(entry.notes[1].markdown.as_deref(), Some("*rested*"));
+        for note in &entry.notes {
+            assert!(note.text.shares_whole_with(&entry.milestones[0].text));
+        }
+    }
+
+    #[test]
     fn milestones_and_headings_keep_their_indexes_in_four_bytes() {
         assert_eq!(index_in(index_of(Some(0))), Some(0));
         assert_eq!(index_in(index_of(Some(7))), Some(7));
         assert_eq!(index_in(index_of(None)), None);
-        // A document holds hundreds of thousands of these: their size is its memory.
-        assert!(std::mem::size_of::<Milestone>() <= 112);
+        // A document holds hundreds of thousands of these: their size is its memory. A
+        // milestone keeps its one tag in place (8 bytes more than a box of tags, but no
+        // allocation of 16 bytes and the allocator's overhead of it).
+        assert!(std::mem::size_of::<Milestone>() <= 88);
+        assert!(std::mem::size_of::<Note>() <= 56);
         assert!(std::mem::size_of::<Heading>() <= 40);
         assert!(std::mem::size_of::<Document>() <= 184);
     }

@@ -1004,7 +1004,7 @@ impl MilestoneGoals<'_> {
                 .find_map(|tag| self.indexes.ids.get(&**tag).copied())
                 .or_else(|| {
                     let links = if own_goals.is_empty() {
-                        &milestone.links[..]
+                        milestone.links()
                     } else {
                         &[]
                     };

@@ -129,7 +129,7 @@ fn next_steps(goal: &GoalReport) -> Vec<NextStep> {
         .enumerate()
         .collect();
     open.sort_by_key(|(order, m)| {
-        let priority = m.tasks.as_ref().and_then(|t| t.priority);
+        let priority = m.tasks().and_then(|t| t.priority);
         (m.due.is_none(), m.due, Priority::rank(priority), *order)
     });
     open.into_iter()

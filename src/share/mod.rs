@@ -29,6 +29,7 @@ use crate::analyse::{
 use crate::dates::Date;
 use crate::document::{Document, NoteKind, plain_text};
 use crate::model::{Checkin, Journal, MetricValue};
+use crate::small_list::SmallList;
 pub(crate) use checkin::CheckinRow;
 
 /// What one audience sees: the shared goals, in the index's order, and the notes shared.
@@ -283,7 +284,7 @@ impl Filter<'_> {
     fn milestone(&self, milestone: MilestoneReport) -> MilestoneReport {
         let MilestoneReport {
             text,
-            markdown: _,
+            rare,
             state,
             depth,
             due,
@@ -293,12 +294,11 @@ impl Filter<'_> {
             line: _,
             effective_state,
             leaf,
-            tasks,
         } = milestone;
         MilestoneReport {
             text: self.text(&text).into(),
             // Links, to notes that are not shared, become their plain text.
-            markdown: None,
+            rare: rare.and_then(|rare| (*rare).without_markdown()),
             state,
             depth,
             due,
@@ -308,7 +308,6 @@ impl Filter<'_> {
             line: 0,
             effective_state,
             leaf,
-            tasks,
         }
     }
 
@@ -369,7 +368,7 @@ impl Filter<'_> {
             fields,
         } = entry;
         let document = self.document(file)?;
-        let lines: Box<[EntryLine]> = lines
+        let lines: SmallList<EntryLine> = lines
             .iter()
             .filter(|line| self.line_shared(document, line.line))
             .map(|line| EntryLine {

@@ -43,7 +43,7 @@ use crate::paths::FileStamp;
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 6;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -163,8 +163,11 @@ fn framed_entries(mut body: &[u8]) -> Result<Vec<&[u8]>, String> {
 
 /// The entry in `bytes`, which it must fill exactly.
 fn decoded(bytes: &[u8]) -> Result<Entry<Document>, String> {
-    match postcard::take_from_bytes(bytes) {
-        Ok((entry, [])) => Ok(entry),
+    match postcard::take_from_bytes::<Entry<Document>>(bytes) {
+        Ok((mut entry, [])) => {
+            entry.document.share_title();
+            Ok(entry)
+        }
         Ok(_) => Err("it is damaged: an entry is longer than its document".into()),
         Err(error) => Err(format!("it is damaged: {error}")),
     }

@@ -144,7 +144,7 @@ fn notes_hash(notes: &[Note]) -> u64 {
             markdown,
             position: Position { line, column },
         } = note;
-        (*kind as u8, text, markdown, line, column).hash(&mut hasher);
+        (*kind as u8, text.as_str(), markdown, line, column).hash(&mut hasher);
     }
     hasher.finish()
 }

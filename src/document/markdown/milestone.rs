@@ -7,8 +7,9 @@ use super::{BodyReader, Source, markdown_if_not, shift};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::metadata::{self, DateKind, Marker};
 use crate::document::text::to_u32;
-use crate::document::{Milestone, MilestoneState, Priority, TaskMetadata, index_of};
+use crate::document::{Milestone, MilestoneState, Priority, index_of};
 use crate::shared_text::SharedText;
+use crate::small_list::SmallList;
 
 impl BodyReader<'_> {
     /// At the start of a list item's text, decides whether the item is a task.
@@ -64,19 +65,12 @@ impl BodyReader<'_> {
         self.found.milestone_text_at.push(0..0);
         self.found.milestones.push(Milestone {
             text: SharedText::default(),
-            markdown: None,
+            rare: None,
             state,
             parent: index_of(parent.map(to_u32)),
             depth,
             due: None,
             done_marker: None,
-            tasks: priority.map(|priority| {
-                Box::new(TaskMetadata {
-                    priority: Some(priority),
-                    ..TaskMetadata::default()
-                })
-            }),
-            links: Box::default(),
             position: {
                 let (bullet, checkbox) =
                     (self.lines.position(item.start), self.lines.position(marker));
@@ -86,9 +80,14 @@ impl BodyReader<'_> {
                     checkbox
                 }
             },
-            tags: Box::default(),
+            tags: SmallList::default(),
             section: index_of(self.open_headings.last().map(|open| to_u32(open.heading))),
         });
+        if let Some(priority) = priority
+            && let Some(milestone) = self.found.milestones.last_mut()
+        {
+            milestone.task_metadata_mut().priority = Some(priority);
+        }
     }
 
     /// Where the text collected in `source` starts, after a task keyword of
@@ -119,10 +118,7 @@ impl BodyReader<'_> {
         let code = shift(&item.code, item.text.len() - written.len());
         let (text, markers) = metadata::strip_markers(written, &code);
         if !item.fields.is_empty() {
-            self.found.milestones[index]
-                .tasks
-                .get_or_insert_default()
-                .fields = item.fields;
+            self.found.milestones[index].task_metadata_mut().fields = item.fields;
         }
         for marker in markers {
             self.apply_marker(index, marker, &self.text[item.start..end], item.start);
@@ -139,10 +135,12 @@ impl BodyReader<'_> {
         if let Some(at) = text_line.filter(|at| at.line > milestone.position.line) {
             milestone.position = at;
         }
-        milestone.markdown = markdown_if_not(&text, markdown).map(String::into_boxed_str);
-        milestone.tags = item.tags.into_boxed_slice();
-        milestone.links = item.links.into_boxed_slice();
-        let texts = &mut self.found.milestone_texts;
+        milestone.set_markdown_and_links(
+            markdown_if_not(&text, markdown).map(String::into_boxed_str),
+            item.links,
+        );
+        milestone.tags = SmallList::from(item.tags);
+        let texts = &mut self.found.texts;
         self.found.milestone_text_at[index] = texts.len()..texts.len() + text.len();
         texts.push_str(&text);
         self.give_back_text(item.text);
@@ -166,12 +164,12 @@ impl BodyReader<'_> {
                 let slot = match kind {
                     DateKind::Due => &mut milestone.due,
                     DateKind::Done => &mut milestone.done_marker,
-                    DateKind::Scheduled => &mut milestone.tasks.get_or_insert_default().scheduled,
-                    DateKind::Start => &mut milestone.tasks.get_or_insert_default().start,
-                    DateKind::Created => &mut milestone.tasks.get_or_insert_default().created,
+                    DateKind::Scheduled => &mut milestone.task_metadata_mut().scheduled,
+                    DateKind::Start => &mut milestone.task_metadata_mut().start,
+                    DateKind::Created => &mut milestone.task_metadata_mut().created,
                     DateKind::Cancelled => {
                         milestone.state = MilestoneState::Cancelled;
-                        &mut milestone.tasks.get_or_insert_default().cancelled_on
+                        &mut milestone.task_metadata_mut().cancelled_on
                     }
                 };
                 *slot = Some(date);
@@ -186,21 +184,16 @@ impl BodyReader<'_> {
                 format!("milestone date `{raw}`: {message}"),
             )),
             Marker::Recurrence(rule) => {
-                milestone
-                    .tasks
-                    .get_or_insert_default()
-                    .recurrence
-                    .get_or_insert(rule);
+                milestone.task_metadata_mut().recurrence.get_or_insert(rule);
             }
             Marker::Priority(priority) => {
                 milestone
-                    .tasks
-                    .get_or_insert_default()
+                    .task_metadata_mut()
                     .priority
                     .get_or_insert(priority);
             }
             Marker::Field { key, value } => {
-                let fields = &mut milestone.tasks.get_or_insert_default().fields;
+                let fields = &mut milestone.task_metadata_mut().fields;
                 fields.entry(key).or_insert(value);
             }
             Marker::UnknownPriority { raw } => self.diagnostics.push(Diagnostic::warning(

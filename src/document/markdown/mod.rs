@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::metadata::{self, collapse_whitespace};
+use super::metadata;
 use super::text::{LineIndex, has_doubled, to_u32};
 use super::{Document, Fields, Heading, Located, Milestone, Note, NoteKind, ParseOptions};
 use crate::diagnostic::Diagnostic;
@@ -90,15 +90,17 @@ pub(super) fn read(
 #[derive(Default)]
 struct Found {
     milestones: Vec<Milestone>,
-    /// The milestones' texts, one after the other: the document keeps them as one
-    /// shared text, each milestone's a part of it (one allocation a file, not one a
-    /// milestone).
-    milestone_texts: String,
-    /// Where each milestone's text is in `milestone_texts`, by the milestone's index.
+    /// The milestones' and the notes' texts, one after the other: the document keeps them
+    /// as one shared text, each milestone's and note's a part of it (one allocation a
+    /// file, not one a milestone or note).
+    texts: String,
+    /// Where each milestone's text is in `texts`, by the milestone's index.
     milestone_text_at: Vec<Range<usize>>,
     headings: Vec<Heading>,
     tags: Vec<Located<Arc<str>>>,
     notes: Vec<Note>,
+    /// Where each note's text is in `texts`, by the note's index.
+    note_text_at: Vec<Range<usize>>,
     links: Vec<Located<String>>,
 }
 
@@ -109,13 +111,17 @@ impl Found {
         fn exact<T>(list: &mut Vec<T>) -> Box<[T]> {
             list.drain(..).collect()
         }
-        if !self.milestones.is_empty() {
-            let texts = SharedText::from(self.milestone_texts.as_str());
+        if !self.milestones.is_empty() || !self.notes.is_empty() {
+            let texts = SharedText::from(self.texts.as_str());
             for (milestone, at) in self.milestones.iter_mut().zip(&self.milestone_text_at) {
                 milestone.text = texts.part(&texts[at.clone()]);
             }
-            self.milestone_texts.clear();
+            for (note, at) in self.notes.iter_mut().zip(&self.note_text_at) {
+                note.text = texts.part(&texts[at.clone()]);
+            }
+            self.texts.clear();
             self.milestone_text_at.clear();
+            self.note_text_at.clear();
         }
         document.milestones = exact(&mut self.milestones);
         document.headings = exact(&mut self.headings);
@@ -155,8 +161,9 @@ impl Scratch {
     fn keep_small(&mut self) {
         let found = &mut self.found;
         found.milestones.shrink_to(SCRATCH_KEPT);
-        found.milestone_texts.shrink_to(SCRATCH_KEPT);
+        found.texts.shrink_to(SCRATCH_KEPT);
         found.milestone_text_at.shrink_to(SCRATCH_KEPT);
+        found.note_text_at.shrink_to(SCRATCH_KEPT);
         found.headings.shrink_to(SCRATCH_KEPT);
         found.tags.shrink_to(SCRATCH_KEPT);
         found.notes.shrink_to(SCRATCH_KEPT);
@@ -600,16 +607,24 @@ impl BodyReader<'_> {
     }
 
     /// `markdown` is the note's source as [`Self::source_markdown`] gives it.
+    /// Its text goes into the document's shared text (see [`Found::texts`]).
     fn push_note(&mut self, kind: NoteKind, start: usize, text: &str, markdown: Option<String>) {
-        let text = collapse_whitespace(text);
-        if !text.is_empty() {
+        let mut collapsed = self.spare_text();
+        metadata::collapse_whitespace_into(text, &mut collapsed);
+        if !collapsed.is_empty() {
+            let texts = &mut self.found.texts;
+            self.found
+                .note_text_at
+                .push(texts.len()..texts.len() + collapsed.len());
+            texts.push_str(&collapsed);
             self.found.notes.push(Note {
                 kind,
-                markdown: markdown_if_not(&text, markdown),
-                text,
+                markdown: markdown_if_not(&collapsed, markdown).map(String::into_boxed_str),
+                text: SharedText::default(),
                 position: self.lines.position(start),
             });
         }
+        self.give_back_text(collapsed);
     }
 
     fn end_heading(&mut self) {
@@ -627,12 +642,17 @@ impl BodyReader<'_> {
         let mut collapsed = self.spare_text();
         metadata::collapse_whitespace_into(&heading.text, &mut collapsed);
         let (kept, share) = super::share::heading_marker(&collapsed);
-        let text: Arc<str> = Arc::from(kept);
-        self.give_back_text(collapsed);
         let mut words = heading.text;
-        NoteKind::write_words(&text, &mut words);
+        NoteKind::write_words(kept, &mut words);
         let kind = self.options.sections.kind_of_words(&words);
         self.give_back_text(words);
+        // A section's heading (`## Wins`, in most entries) is shared with the other
+        // headings of that text this thread read, as tags are.
+        let text: Arc<str> = match kind {
+            Some(_) => shared_name(kept),
+            None => Arc::from(kept),
+        };
+        self.give_back_text(collapsed);
         self.found.headings.push(Heading {
             text,
             level: heading.level,
@@ -671,9 +691,9 @@ fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
             tags.push((
                 at,
                 if lowercase {
-                    shared_tag(name)
+                    shared_name(name)
                 } else {
-                    shared_tag(&name.to_lowercase())
+                    shared_name(&name.to_lowercase())
                 },
             ));
         }
@@ -683,7 +703,8 @@ fn find_tags(text: &str) -> Vec<(usize, Arc<str>)> {
 
 thread_local! {
     /// The tags this thread has read, each once: a journal names its goals' tags over
-    /// and over, and an allocation for each was 140,000 of them at 100,000 files.
+    /// and over, and an allocation for each was 140,000 of them at 100,000 files. The
+    /// headings of sections (`## Wins`) are kept here too.
     static TAGS: std::cell::RefCell<FastSet<Arc<str>>> = std::cell::RefCell::default();
 }
 
@@ -691,8 +712,9 @@ thread_local! {
 /// than holding them all for as long as its thread.
 const TAGS_KEPT: usize = 4096;
 
-/// `name`, lowercased already, shared with every other tag of that name this thread read.
-fn shared_tag(name: &str) -> Arc<str> {
+/// `name` (a tag, lowercased already, or a section's heading), shared with every other
+/// tag or heading of that text this thread read.
+pub(super) fn shared_name(name: &str) -> Arc<str> {
     TAGS.with_borrow_mut(|tags| {
         if let Some(tag) = tags.get(name) {
             return Arc::clone(tag);
