@@ -1046,11 +1046,15 @@ mod tests {
         assert_eq!(&*tuesday.tags[1].value, "other");
     }
 
+    /// `document` written to the documents cache's form and read back.
+    fn through_the_cache(document: &Document) -> Document {
+        postcard::from_bytes(&postcard::to_allocvec(document).unwrap()).unwrap()
+    }
+
     #[test]
     fn documents_read_from_the_cache_share_their_tags() {
         let written = parse("2026-01-05.md", b"- [ ] plan #ship\n- [ ] more #ship\n");
-        let bytes = postcard::to_allocvec(&written).unwrap();
-        let read: Document = postcard::from_bytes(&bytes).unwrap();
+        let read = through_the_cache(&written);
         let first = &read.tags[0].value;
         assert_eq!(&**first, "ship");
         assert!(Arc::ptr_eq(first, &read.tags[1].value));
@@ -1062,14 +1066,12 @@ mod tests {
     fn documents_read_from_the_cache_share_their_titles_with_their_headings() {
         let written = parse("2026-01-05.md", b"# Monday\n\n- [ ] plan #ship\n");
         assert!(Arc::ptr_eq(&written.title, &written.headings[0].text));
-        let bytes = postcard::to_allocvec(&written).unwrap();
-        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        let mut read = through_the_cache(&written);
         read.share_title();
         assert_eq!(&*read.title, "Monday");
         assert!(Arc::ptr_eq(&read.title, &read.headings[0].text));
         let titled = b"---\ntitle: Tuesday\n---\n# Monday\n";
-        let bytes = postcard::to_allocvec(&parse("2026-01-06.md", titled)).unwrap();
-        let mut read: Document = postcard::from_bytes(&bytes).unwrap();
+        let mut read = through_the_cache(&parse("2026-01-06.md", titled));
         read.share_title();
         assert_eq!(
             (&*read.title, &*read.headings[0].text),
