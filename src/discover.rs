@@ -194,8 +194,10 @@ impl Walker<'_> {
             return walked;
         }
         // A walk of the folder itself, whose depths count from it, not from the journal.
+        // Not into it if it has become a symlink since it was listed.
         let below = self
             .sorted(top.path())
+            .follow_root_links(false)
             .into_iter()
             .filter_entry(|entry| keep(entry, entry.depth() + 1));
         let entries: Vec<_> = below.collect();
@@ -504,6 +506,41 @@ mod tests {
         assert_eq!(found.files, ["real/a.md"]);
         let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(warned, ["out", "real/loop", "s.md"]);
+    }
+
+    /// Each top folder is walked after the top is listed: one swapped for a symlink in
+    /// between is not followed.
+    #[cfg(unix)]
+    #[test]
+    fn a_top_folder_swapped_for_a_symlink_after_it_is_listed_is_not_walked() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(root, "notes/a.md");
+        touch(outside.path(), "secret.md");
+        let exclude = Exclude::default();
+        let skip = Skip {
+            out: &root.join("_reports"),
+            templates: &root.join("templates"),
+            exclude: &exclude,
+        };
+        let walker = Walker {
+            root,
+            skip: &skip,
+            note_templates: &[],
+        };
+        let listed = walker
+            .sorted(root)
+            .min_depth(1)
+            .max_depth(1)
+            .into_iter()
+            .next();
+        fs::remove_dir_all(root.join("notes")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("notes")).unwrap();
+        let walked = walker.walk_top(listed.unwrap());
+        assert!(walked.files.is_empty(), "{:?}", walked.files);
+        let warned: Vec<_> = walked.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(warned, ["notes"]);
     }
 
     #[test]
