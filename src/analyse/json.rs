@@ -134,8 +134,9 @@ impl GoalReport {
 
 /// Goals whose JSON is made on every core at once, each into a buffer of its own, then
 /// written in their order. The buffers are kept from batch to batch (their memory is not
-/// asked for again for each goal) and grow to the largest goals': with more goals a batch,
-/// the peak of `status --json` grew by a megabyte at 10,000 files for no less time.
+/// asked for again for each goal) and grow to the largest goals': with 64 goals a batch
+/// the peak heap of `status --json` grew 3.6 MB at 10,000 files, with four 0.9 MB, for
+/// the same time.
 const GOALS_A_BATCH: usize = 4;
 
 /// A comma, then the line break and indent of the next goal in `goals`.
@@ -152,8 +153,8 @@ impl Report {
 
     /// [`Report::to_json`] written to `out` as it is made, so that `status --json` never
     /// holds the whole text (14 MB for 10,000 files); only `out` can fail. The goals'
-    /// JSON, most of it, is made on every core, a batch at a time: made in one pass it was
-    /// a seventh of a cold `status --json`, on one core.
+    /// JSON, most of it, is made on every core, a batch at a time: made in one pass, it was
+    /// a third of what a cold `status --json` did on one core alone.
     pub(crate) fn write_json<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         self.write_json_in_batches(out, GOALS_A_BATCH)
     }
