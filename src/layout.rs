@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "slug",
     "text",
     "shared_text",
+    "shared_bytes",
     "small_list",
     "hash",
     "paths",

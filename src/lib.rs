@@ -37,6 +37,7 @@ pub(crate) mod render;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub(crate) mod share;
+pub(crate) mod shared_bytes;
 pub(crate) mod shared_text;
 pub(crate) mod slug;
 pub(crate) mod small_list;

@@ -44,7 +44,7 @@ use crate::plan::Format;
 use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
-use json_pieces::{JsonMaking, JsonPieces};
+use json_pieces::{JsonGoals, JsonMaking, JsonPieces, LastJson};
 use last_analysis::LastAnalysis;
 use reviews::{KnownReviews, ReviewPlan, known_review};
 
@@ -87,6 +87,9 @@ pub(crate) struct Workspace {
     /// Each goal's JSON as the last `trailmark.json` had it (see [`json_pieces`]); `None`
     /// unless [`Workspace::keep_json_pieces`].
     json_pieces: Option<JsonPieces>,
+    /// The goals of the last build's `trailmark.json`, in which a build finds their JSON
+    /// (see [`json_pieces`]), as [`Workspace::use_cache`] read them.
+    json_goals: Option<JsonGoals>,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -166,15 +169,18 @@ impl Workspace {
             documents_cache_deferred: false,
             differs_from_cache: None,
             json_pieces: None,
+            json_goals: None,
             renderer: None,
             last_analysis: None,
         })
     }
 
     /// Starts from the documents the last build kept in the output folder (see [`cache`]),
-    /// so that the next refresh reads and parses only the files changed since, and from
-    /// what it knew of each review (see [`reviews`]). Says why when one of these is there
-    /// but cannot be used: it is then ignored, and made anew by the next build.
+    /// so that the next refresh reads and parses only the files changed since, from what
+    /// it knew of each review (see [`reviews`]), and from its goals' JSON (see
+    /// [`json_pieces`]: the JSON itself is read only when a build makes it again). Says
+    /// why when one of these is there but cannot be used: it is then ignored, and made
+    /// anew by the next build.
     pub(crate) fn use_cache(&mut self) -> Option<String> {
         let ignored = |file: &str, why: String| {
             format!(
@@ -205,7 +211,17 @@ impl Workspace {
                 format!("{why}; every review is made again"),
             )),
         };
-        documents.or(reviews)
+        let json_goals = match json_pieces::read_goals(&self.out) {
+            Ok(goals) => {
+                self.json_goals = goals;
+                None
+            }
+            Err(why) => Some(ignored(
+                json_pieces::GOALS_FILE,
+                format!("{why}; the JSON of every goal is made again"),
+            )),
+        };
+        documents.or(reviews).or(json_goals)
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -586,7 +602,13 @@ impl Workspace {
                 &to_journal,
                 self.history.as_ref(),
             );
-            let json = JsonMaking::new(&goal_hashes, self.json_pieces.as_ref());
+            let manifest = self
+                .manifest
+                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            let json_file = json_pieces::json_file();
+            let last_json = (self.json_goals.as_ref())
+                .and_then(|goals| LastJson::new(&self.out, manifest.made(&json_file), goals));
+            let json = JsonMaking::new(&goal_hashes, self.json_pieces.as_ref(), last_json);
             let (mut planned, known_reviews) = planned_reports(
                 &outputs,
                 &report,
@@ -596,9 +618,13 @@ impl Workspace {
                 &self.known_reviews,
                 &to_journal,
             );
-            let manifest = self
-                .manifest
-                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            if let Some(json) = planned.iter().find(|file| file.path == json_file) {
+                planned.push(json_pieces::goals_file(
+                    json.fingerprint,
+                    &goal_hashes.whole,
+                ));
+            }
+            let manifest = self.manifest.as_mut().expect("loaded above");
             // A deferred cache is planned as made from what it was last made from, so the
             // write stage keeps it unless it is gone or was changed.
             let few = few_files(self.files.len());
@@ -854,7 +880,10 @@ fn documents_cache<'a>(
 /// Whether `path`, in the output folder, is one of trailmark's own files rather than a
 /// report.
 fn is_own_file(path: &str) -> bool {
-    path == cache::CACHE_FILE || path == reviews::REVIEWS_FILE || path == saved_status::KEY_FILE
+    path == cache::CACHE_FILE
+        || path == reviews::REVIEWS_FILE
+        || path == saved_status::KEY_FILE
+        || path == json_pieces::GOALS_FILE
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its

@@ -8,13 +8,16 @@
 //! and makes again only those of goals that changed (`workspace::json_pieces`).
 
 use std::io::{self, Write};
-use std::sync::Arc;
+use std::ops::Range;
+
+use memchr::memmem;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
 use super::{GoalReport, Report};
+use crate::shared_bytes::SharedBytes;
 
 /// How deep a goal sits in the report's JSON: an item of the top object's `goals`.
 const GOAL_DEPTH: usize = 2;
@@ -185,9 +188,9 @@ impl Report {
 
     /// [`Report::to_json`] in parts, each goal's made on every core: for a file, which
     /// is written from its parts.
-    pub(crate) fn json_parts(&self) -> Vec<Arc<[u8]>> {
-        let goals: Vec<Arc<[u8]>> = (self.goals.par_iter())
-            .map(|goal| Arc::from(goal.json_in_report()))
+    pub(crate) fn json_parts(&self) -> Vec<SharedBytes> {
+        let goals: Vec<SharedBytes> = (self.goals.par_iter())
+            .map(|goal| SharedBytes::from(goal.json_in_report()))
             .collect();
         self.json_of_goals(&goals)
     }
@@ -196,17 +199,17 @@ impl Report {
     /// of each goal given, in the order of `goals`, by `goals` (each one's
     /// [`GoalReport::json_in_report`], shared, not copied), and between them the rest
     /// of the report.
-    pub(crate) fn json_of_goals(&self, goals: &[Arc<[u8]>]) -> Vec<Arc<[u8]>> {
-        let between: Arc<[u8]> = Arc::from(BETWEEN_GOALS);
+    pub(crate) fn json_of_goals(&self, goals: &[SharedBytes]) -> Vec<SharedBytes> {
+        let between = SharedBytes::from(BETWEEN_GOALS.to_vec());
         let mut parts = Vec::with_capacity(2 * goals.len() + 2);
-        parts.push(Arc::from(self.json_before_goals()));
+        parts.push(SharedBytes::from(self.json_before_goals()));
         for (index, goal) in goals.iter().enumerate() {
             if index > 0 {
-                parts.push(Arc::clone(&between));
+                parts.push(between.clone());
             }
-            parts.push(Arc::clone(goal));
+            parts.push(goal.clone());
         }
-        parts.push(Arc::from(self.json_after_goals()));
+        parts.push(SharedBytes::from(self.json_after_goals()));
         parts
     }
 
@@ -248,6 +251,41 @@ impl Report {
         field(&mut after_goals, "needs_now", needs_now, false);
         after_goals.extend_from_slice(b"\n}\n");
         after_goals
+    }
+}
+
+/// What opens the top object's `goals` when it has some, after the key before it.
+const GOALS_OPEN: &[u8] = b",\n  \"goals\": [\n    ";
+
+/// The end of a goal's JSON: the only lines that start with exactly four spaces and a
+/// brace in the list of goals, since a goal's keys and values are indented further and
+/// no string holds a line break (JSON escapes it).
+const GOAL_CLOSE: &[u8] = b"\n    }";
+
+/// What closes the list of goals after the last one.
+const GOALS_CLOSE: &[u8] = b"\n  ]";
+
+/// Where each goal's JSON is in `json`, a report's JSON as [`Report::to_json`] writes it:
+/// the pieces [`Report::json_of_goals`] put together, found again. `None` when `json` is
+/// not laid out so, or has no goals.
+pub(crate) fn goals_in_json(json: &[u8]) -> Option<Vec<Range<usize>>> {
+    let goal_close = memmem::Finder::new(GOAL_CLOSE);
+    let mut start = memmem::find(json, GOALS_OPEN)? + GOALS_OPEN.len();
+    let mut goals = Vec::new();
+    loop {
+        if json.get(start) != Some(&b'{') {
+            return None;
+        }
+        let end = start + goal_close.find(&json[start..])? + GOAL_CLOSE.len();
+        goals.push(start..end);
+        let rest = &json[end..];
+        if rest.starts_with(BETWEEN_GOALS) {
+            start = end + BETWEEN_GOALS.len();
+        } else if rest.starts_with(GOALS_CLOSE) {
+            return Some(goals);
+        } else {
+            return None;
+        }
     }
 }
 
@@ -326,15 +364,61 @@ mod tests {
     #[test]
     fn a_report_of_goals_made_apart_is_its_json() {
         for report in reports() {
-            let goals: Vec<Arc<[u8]>> = report
+            let goals: Vec<SharedBytes> = report
                 .goals
                 .iter()
-                .map(|goal| Arc::from(goal.json_in_report()))
+                .map(|goal| SharedBytes::from(goal.json_in_report()))
                 .collect();
-            let json = String::from_utf8(report.json_of_goals(&goals).concat()).unwrap();
+            let json = String::from_utf8(
+                report
+                    .json_of_goals(&goals)
+                    .iter()
+                    .flat_map(|part| part.iter().copied())
+                    .collect(),
+            )
+            .unwrap();
             assert_eq!(json, serde_jsons(&report));
-            let parts = String::from_utf8(report.json_parts().concat()).unwrap();
+            let parts = String::from_utf8(
+                report
+                    .json_parts()
+                    .iter()
+                    .flat_map(|part| part.iter().copied())
+                    .collect(),
+            )
+            .unwrap();
             assert_eq!(parts, serde_jsons(&report));
+        }
+    }
+
+    #[test]
+    fn the_goals_of_a_reports_json_are_found_where_they_were_put() {
+        for report in reports() {
+            let json = report.to_json().into_bytes();
+            let found = goals_in_json(&json);
+            if report.goals.is_empty() {
+                assert_eq!(found, None);
+                continue;
+            }
+            let found = found.expect("a report's own JSON is laid out as one");
+            let goals: Vec<Vec<u8>> = report.goals.iter().map(|g| g.json_in_report()).collect();
+            let pieces: Vec<&[u8]> = found.iter().map(|range| &json[range.clone()]).collect();
+            assert_eq!(pieces, goals.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn json_not_laid_out_as_a_reports_has_no_goals_found() {
+        let report = &reports()[2];
+        let json = report.to_json();
+        let broken = [
+            json.replacen("\n    },\n    {", "\n    }, {", 1),
+            json.replacen("\n  ]", "\n ]", 1),
+            json[..json.find("\n  ]").unwrap()].to_string(),
+            json[..json.find("\n    },").unwrap() + 3].to_string(),
+            json.replacen("\"goals\": [", "\"goals\":[", 1),
+        ];
+        for json in broken {
+            assert_eq!(goals_in_json(json.as_bytes()), None, "{json}");
         }
     }
 

@@ -44,6 +44,9 @@ impl Format {
 /// The formats of a page made from templates, one template each.
 pub(crate) const TEMPLATE_FORMATS: [Format; 2] = [Format::Html, Format::Md];
 
+/// The report's JSON page, `trailmark.json`, without its extension.
+pub(crate) const JSON_PAGE: &str = "trailmark";
+
 /// Everything a build writes into the output folder, but the manifest (`write`'s own).
 pub(crate) struct Outputs<'a> {
     pub(crate) pages: Vec<Page<'a>>,
@@ -190,7 +193,7 @@ pub(crate) fn outputs<'a>(
     });
     pages.push(Page {
         template: "trailmark",
-        path: "trailmark".to_string(),
+        path: JSON_PAGE.to_string(),
         data: PageData::Json(report),
     });
     pages.push(Page {

@@ -5,33 +5,153 @@
 //! use): equal hashes serialize to equal JSON, so a goal whose hash is kept is not
 //! serialized again, and the JSON put together from the pieces is byte for byte the one
 //! a fresh build writes ([`Report::json_of_goals`]).
+//!
+//! A build in a new process has no pieces kept, but the last build's `trailmark.json` is
+//! in the output folder, and beside it a file naming the whole hash of each of its goals
+//! in order ([`GOALS_FILE`]): the pieces are found again in that file
+//! ([`crate::analyse::goals_in_json`]) when it is the one the manifest records as made
+//! from the same fingerprint, with the same content hash. Making every goal's JSON was
+//! a fifth of a `build` after one edit. That file is one of trailmark's own, like the
+//! documents cache: a header names the program that wrote it (another build of
+//! trailmark may write a goal's JSON otherwise), it is written atomically by the write
+//! stage, ignored when old, damaged or foreign, and not read with `--no-cache`.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use super::cache::{sealed, unsealed};
 use crate::analyse::review::GoalHashes;
-use crate::analyse::{GoalReport, Report};
-use crate::write::Content;
+use crate::analyse::{self, GoalReport, Report};
+use crate::fsread;
+use crate::hash::content_hash;
+use crate::shared_bytes::SharedBytes;
+use crate::write::{self, Content, Made};
+
+/// The name of the file, in the output folder, naming the goals of `trailmark.json`.
+pub(crate) const GOALS_FILE: &str = ".trailmark-json-goals.json";
+
+/// Bumped whenever what the file means changes. It stands where the documents cache has
+/// its parse options, so that no other of trailmark's files is ever taken for it.
+const FORMAT: u64 = 0x6a73_6f6e_676f_0001;
+
+/// What [`GOALS_FILE`] says of a `trailmark.json`.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub(super) struct JsonGoals {
+    /// The fingerprint the JSON was planned with.
+    json: u64,
+    /// The whole hash of each of its goals, in order.
+    goals: Vec<u64>,
+}
+
+/// [`GOALS_FILE`] in the output folder `out`: `Ok(None)` when there is none, `Err` with why
+/// when there is one that cannot be used.
+pub(super) fn read_goals(out: &Path) -> Result<Option<JsonGoals>, String> {
+    let file = match fsread::read(&out.join(GOALS_FILE), fsread::MAX_OWN_FILE_BYTES) {
+        Ok(file) => file,
+        Err(refused) if refused.is_not_found() => return Ok(None),
+        Err(refused) => return Err(refused.to_string()),
+    };
+    let body = unsealed(&file, FORMAT)?;
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|error| format!("it is damaged: {error}"))
+}
+
+/// [`GOALS_FILE`] for the JSON planned with `fingerprint`, of goals of the whole hashes
+/// `goals`, as the write stage takes it.
+pub(super) fn goals_file(fingerprint: u64, goals: &[u64]) -> write::Planned<'static> {
+    let body = JsonGoals {
+        json: fingerprint,
+        goals: goals.to_vec(),
+    };
+    let body = serde_json::to_vec(&body).expect("numbers always serialize");
+    let file = sealed(FORMAT, &body);
+    write::Planned {
+        path: GOALS_FILE.to_string(),
+        fingerprint: content_hash(&file),
+        make: Box::new(move || Ok(file.clone().into())),
+    }
+}
+
+/// The last build's `trailmark.json` in the output folder, as the manifest records it,
+/// and its goals as [`GOALS_FILE`] named them.
+pub(crate) struct LastJson<'a> {
+    out: PathBuf,
+    made: Made,
+    goals: &'a JsonGoals,
+}
+
+impl<'a> LastJson<'a> {
+    /// The JSON in `out` of `goals`, if the manifest records it as `made` from the
+    /// fingerprint they name.
+    pub(super) fn new(
+        out: &Path,
+        made: Option<Made>,
+        goals: &'a JsonGoals,
+    ) -> Option<LastJson<'a>> {
+        made.filter(|made| made.fingerprint == goals.json)
+            .map(|made| LastJson {
+                out: out.to_path_buf(),
+                made,
+                goals,
+            })
+    }
+
+    /// Each of its goals' JSON, when the file is still what the manifest records; else
+    /// `None`, and the JSON is made whole.
+    fn pieces(&self) -> Option<JsonPieces> {
+        let json_file = self.out.join(json_file());
+        let json = fsread::read(&json_file, fsread::MAX_OWN_FILE_BYTES).ok()?;
+        if content_hash(&json) != self.made.hash {
+            return None;
+        }
+        let ranges = analyse::goals_in_json(&json)?;
+        if ranges.len() != self.goals.goals.len() {
+            return None;
+        }
+        let json = SharedBytes::from(json);
+        let by_hash = (self.goals.goals.iter().copied())
+            .zip(ranges)
+            .map(|(hash, range)| (hash, json.part(range)))
+            .collect();
+        Some(JsonPieces { by_hash })
+    }
+}
+
+/// The report's JSON file, relative to the output folder.
+pub(super) fn json_file() -> String {
+    format!(
+        "{}.{}",
+        crate::plan::JSON_PAGE,
+        crate::plan::Format::Json.extension()
+    )
+}
 
 /// Each goal's JSON by the goal's whole hash.
 #[derive(Default)]
 pub(crate) struct JsonPieces {
-    by_hash: HashMap<u64, Arc<[u8]>>,
+    by_hash: HashMap<u64, SharedBytes>,
 }
 
 impl JsonPieces {
+    fn is_empty(&self) -> bool {
+        self.by_hash.is_empty()
+    }
+
     /// The JSON of `report`, whose goals have the whole hashes `goal_hashes`, in parts
     /// ([`Report::json_of_goals`]): each goal's JSON taken from these pieces when its hash
     /// is here, else made (on every core); with the pieces of `report`'s goals, for the
     /// next build.
     pub(crate) fn json(&self, report: &Report, goal_hashes: &[u64]) -> (Content, JsonPieces) {
         let goal_json = |(goal, hash): (&Arc<GoalReport>, &u64)| match self.by_hash.get(hash) {
-            Some(kept) => Arc::clone(kept),
-            None => Arc::from(goal.json_in_report()),
+            Some(kept) => kept.clone(),
+            None => SharedBytes::from(goal.json_in_report()),
         };
-        let goals: Vec<Arc<[u8]>> = report
+        let goals: Vec<SharedBytes> = report
             .goals
             .par_iter()
             .zip(goal_hashes)
@@ -44,29 +164,44 @@ impl JsonPieces {
 }
 
 /// A build's report JSON to make: the hashes of its report's goals (the whole ones name
-/// the pieces), the pieces the build starts from, if the workspace keeps them, and, once
-/// it made the JSON, those it leaves for the next (a build whose JSON is current makes
-/// none, and the pieces it started from stay).
+/// the pieces), the pieces the build starts from, if the workspace keeps them, else the
+/// last build's JSON to find them in, and, once it made the JSON, those it leaves for the
+/// next (a build whose JSON is current makes none, and the pieces it started from stay).
 pub(crate) struct JsonMaking<'a> {
     pub(crate) goal_hashes: &'a GoalHashes,
     kept: Option<&'a JsonPieces>,
+    last: Option<LastJson<'a>>,
     made: Mutex<Option<JsonPieces>>,
 }
 
 impl<'a> JsonMaking<'a> {
-    pub(crate) fn new(goal_hashes: &'a GoalHashes, kept: Option<&'a JsonPieces>) -> JsonMaking<'a> {
+    pub(crate) fn new(
+        goal_hashes: &'a GoalHashes,
+        kept: Option<&'a JsonPieces>,
+        last: Option<LastJson<'a>>,
+    ) -> JsonMaking<'a> {
         JsonMaking {
             goal_hashes,
             kept,
+            last,
             made: Mutex::new(None),
         }
     }
 
     /// The JSON of `report`, whose goals have [`JsonMaking::goal_hashes`]: each goal's
-    /// made anew unless pieces are kept, else from them (see [`JsonPieces::json`]) and
-    /// its pieces remembered.
+    /// taken from the pieces kept, or else found in the last build's JSON, when its hash
+    /// is there, else made (see [`JsonPieces::json`]), and the pieces remembered; made
+    /// whole when there are none.
     pub(crate) fn json(&self, report: &Report) -> Content {
-        let Some(kept) = self.kept else {
+        let found;
+        let kept = match self.kept {
+            Some(kept) if !kept.is_empty() => Some(kept),
+            kept => {
+                found = self.last.as_ref().and_then(LastJson::pieces);
+                found.as_ref().or(kept)
+            }
+        };
+        let Some(kept) = kept else {
             return Content::Parts(report.json_parts());
         };
         let (json, pieces) = kept.json(report, &self.goal_hashes.whole);
@@ -104,6 +239,88 @@ mod tests {
     /// Pieces kept from report to report over a sequence of edits give, at each step,
     /// the JSON a report made from scratch gives, byte for byte; and each step reuses the
     /// pieces of goals that did not change.
+    /// A journal of `files` in a new folder, built once by a workspace, and the output
+    /// folder's last JSON as a new process finds it; with the report that build made.
+    fn built(files: &[(&str, &str)]) -> (tempfile::TempDir, Report) {
+        let folder = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            std::fs::write(folder.path().join(path), text).unwrap();
+        }
+        let mut workspace = super::super::Workspace::open(folder.path(), None).unwrap();
+        workspace.refresh();
+        let (report, _) = workspace.build(day("2026-02-10"), &mut |_| {}).unwrap();
+        (folder, report)
+    }
+
+    /// The pieces a new process finds in the output folder's last JSON, if any.
+    fn found(folder: &tempfile::TempDir) -> Option<JsonPieces> {
+        found_with(folder, |_| {})
+    }
+
+    /// [`found`], with the manifest's record of the JSON changed by `change` first.
+    fn found_with(folder: &tempfile::TempDir, change: impl Fn(&mut Made)) -> Option<JsonPieces> {
+        let out = folder.path().join("_reports");
+        let goals = read_goals(&out).ok()??;
+        let mut made = write::Manifest::load(&out).made(&json_file())?;
+        change(&mut made);
+        LastJson::new(&out, Some(made), &goals)?.pieces()
+    }
+
+    /// The pieces found in the last build's JSON are its goals' JSON, each under the
+    /// goal's whole hash, and share the file's bytes read once.
+    #[test]
+    fn the_last_builds_json_is_found_again_in_its_goals_pieces() {
+        let (folder, report) = built(&[("ship.md", SHIP), ("site.md", SITE), ("idle.md", IDLE)]);
+        let pieces = found(&folder).expect("found");
+        let hashes = goal_hashes(&report).whole;
+        assert_eq!(pieces.by_hash.len(), report.goals.len());
+        for (goal, hash) in report.goals.iter().zip(&hashes) {
+            assert_eq!(
+                *pieces.by_hash[hash],
+                goal.json_in_report()[..],
+                "{}",
+                goal.id
+            );
+        }
+    }
+
+    /// A JSON that is not the one the manifest and the goals file describe gives no
+    /// pieces: edited by hand (same size), recorded with another fingerprint, or with its
+    /// goals file damaged, gone, or of another JSON; its goals are then made again.
+    #[test]
+    fn a_json_other_than_the_one_described_gives_no_pieces() {
+        let files = [("ship.md", SHIP), ("site.md", SITE)];
+        let out = |folder: &tempfile::TempDir| folder.path().join("_reports");
+        let (folder, _) = built(&files);
+        let json = out(&folder).join(json_file());
+        let text = std::fs::read_to_string(&json).unwrap();
+        std::fs::write(&json, text.replacen("Ship", "Shop", 1)).unwrap();
+        assert!(found(&folder).is_none(), "edited");
+
+        let (folder, _) = built(&files);
+        assert!(
+            found_with(&folder, |made| made.fingerprint ^= 1).is_none(),
+            "another fingerprint"
+        );
+        assert!(
+            found_with(&folder, |made| made.hash ^= 1).is_none(),
+            "another hash"
+        );
+        assert!(found(&folder).is_some(), "as recorded");
+
+        let goals = out(&folder).join(GOALS_FILE);
+        let text = std::fs::read_to_string(&goals).unwrap();
+        std::fs::write(&goals, text.replacen("[", "[1,", 1)).unwrap();
+        assert!(read_goals(&out(&folder)).is_err(), "damaged");
+        std::fs::remove_file(&goals).unwrap();
+        assert!(matches!(read_goals(&out(&folder)), Ok(None)), "gone");
+
+        let (folder, _) = built(&files);
+        let (other, _) = built(&[("ship.md", SHIP), ("site.md", IDLE)]);
+        std::fs::copy(out(&other).join(GOALS_FILE), out(&folder).join(GOALS_FILE)).unwrap();
+        assert!(found(&folder).is_none(), "of another JSON");
+    }
+
     #[test]
     fn json_from_kept_pieces_equals_a_fresh_one_after_every_edit() {
         let entry_done_later = ENTRY.replace("2026-01-20", "2026-01-25");

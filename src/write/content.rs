@@ -5,15 +5,16 @@
 //! written where it is.
 
 use std::io::{IoSlice, Write};
-use std::sync::Arc;
 
 use xxhash_rust::xxh3::Xxh3Default;
+
+use crate::shared_bytes::SharedBytes;
 
 /// The bytes of one report.
 pub(crate) enum Content {
     Whole(Vec<u8>),
     /// The file is these parts, in order.
-    Parts(Vec<Arc<[u8]>>),
+    Parts(Vec<SharedBytes>),
 }
 
 impl From<Vec<u8>> for Content {
@@ -88,7 +89,7 @@ mod tests {
     use super::*;
 
     fn in_parts(parts: &[&[u8]]) -> Content {
-        Content::Parts(parts.iter().map(|part| Arc::from(*part)).collect())
+        Content::Parts(parts.iter().map(|part| part.to_vec().into()).collect())
     }
 
     #[test]

@@ -57,6 +57,14 @@ pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Optio
     (FileStamp::of(&metadata) == record.file).then_some(file)
 }
 
+/// What a report was made from, its fingerprint, and the hash of its content
+/// ([`crate::hash::content_hash`]), as the manifest records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Made {
+    pub(crate) fingerprint: u64,
+    pub(crate) hash: u64,
+}
+
 /// What the manifest records of each report: the fingerprint it was made from, a hash of
 /// its content, and its file's size and modification time when written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +100,17 @@ impl Manifest {
             .get(path)
             .filter(|record| **record != Record::UNKNOWN)
             .map(|record| record.fingerprint)
+    }
+
+    /// What the report at `path` was last made from and holds, if it was made.
+    pub(crate) fn made(&self, path: &str) -> Option<Made> {
+        self.records
+            .get(path)
+            .filter(|record| **record != Record::UNKNOWN)
+            .map(|record| Made {
+                fingerprint: record.fingerprint,
+                hash: record.hash,
+            })
     }
 
     /// The records of the manifest `text`; no temp file swept yet.

@@ -68,7 +68,7 @@ mod manifest;
 
 pub(crate) use content::Content;
 pub(crate) use lock::{check_output_folder, lock_output_folder};
-pub(crate) use manifest::{Manifest, recorded_report};
+pub(crate) use manifest::{Made, Manifest, recorded_report};
 use manifest::{Record, read_manifest, write_manifest};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
