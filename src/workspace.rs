@@ -105,6 +105,12 @@ struct LastRead {
     settled: bool,
 }
 
+/// The caches of an output folder as read (see [`Workspace::use_cache`]).
+struct Caches {
+    documents: Result<Option<cache::Cached>, String>,
+    reviews: Result<KnownReviews, String>,
+}
+
 /// Which journal files a refresh found added, changed (in content) or removed, relative
 /// to the journal with `/` separators, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -176,13 +182,38 @@ impl Workspace {
     /// what it knew of each review (see [`reviews`]). Says why when one of these is there
     /// but cannot be used: it is then ignored, and made anew by the next build.
     pub(crate) fn use_cache(&mut self) -> Option<String> {
+        let caches = self.read_caches();
+        self.start_from(caches)
+    }
+
+    /// [`Workspace::use_cache`], then [`Workspace::refresh`], the journal walked while
+    /// the caches are read: neither keeps both cores busy (the cache's checksum and its
+    /// entries' map are made on one, and a journal's files are mostly in one folder).
+    pub(crate) fn refresh_from_cache(&mut self) -> (Refresh, Option<String>) {
+        let root = paths::resolve(&self.root);
+        let (caches, found) = rayon::join(|| self.read_caches(), || self.walk(&root));
+        let note = self.start_from(caches);
+        let refresh = self.refresh_found(&root, found, None, &HashMap::new());
+        (refresh, note)
+    }
+
+    /// The caches of the output folder, as read.
+    fn read_caches(&self) -> Caches {
+        Caches {
+            documents: cache::read(&self.out, &self.config.parse),
+            reviews: reviews::read(&self.out),
+        }
+    }
+
+    /// [`Workspace::use_cache`] of `caches`, read.
+    fn start_from(&mut self, caches: Caches) -> Option<String> {
         let ignored = |file: &str, why: String| {
             format!(
                 "ignored {}: {why}; the next build writes it anew",
                 self.out.join(file).display()
             )
         };
-        let documents = match cache::read(&self.out, &self.config.parse) {
+        let documents = match caches.documents {
             Ok(Some(cached)) => {
                 self.files = cached.files;
                 self.journal.documents = cached.documents;
@@ -195,7 +226,7 @@ impl Workspace {
                 format!("{why}; the files are read again"),
             )),
         };
-        let reviews = match reviews::read(&self.out) {
+        let reviews = match caches.reviews {
             Ok(known) => {
                 self.known_reviews = known;
                 None
@@ -1229,10 +1260,11 @@ mod tests {
             }
             let mut restarted = Workspace::open(&root, Some(&kept_out)).unwrap();
             // Ignored only when written with other settings, never as damaged.
-            if let Some(why) = restarted.use_cache() {
+            let note = restarted.use_cache();
+            if let Some(why) = &note {
                 assert!(why.contains("other settings"), "{step}: {why}");
             }
-            restarted.refresh();
+            let refreshed = restarted.refresh();
             let documents = |workspace: &Workspace| {
                 serde_json::to_string(&workspace.journal().documents).unwrap()
             };
@@ -1240,6 +1272,11 @@ mod tests {
                 documents(&restarted) == documents(&fresh),
                 "{step}: an older cache read differently"
             );
+            // The same, the journal walked while the cache is read.
+            let mut joined = Workspace::open(&root, Some(&kept_out)).unwrap();
+            assert_eq!(joined.refresh_from_cache(), (refreshed, note), "{step}");
+            assert!(documents(&joined) == documents(&restarted), "{step}");
+            assert_eq!(joined.files, restarted.files, "{step}");
             kept.save_documents_cache(&mut |_| {}).unwrap();
             let (kept, fresh) = (written(&kept_out), written(&fresh_out));
             assert_eq!(
