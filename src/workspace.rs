@@ -328,11 +328,14 @@ impl Workspace {
         // them) is held while the journal is read, which was a third of the language
         // server's peak memory.
         let mut documents = std::mem::take(&mut self.journal.documents);
+        // Each file with a last read to compare with is stat'ed first, on every core; any
+        // other is read in any case, and stamped from its opened handle.
+        let stamps = stamps.unwrap_or_else(|| {
+            let files = &self.files;
+            stamps_of(root, &found.files, |path| files.contains_key(path))
+        });
         let (new_files, gone) = match_files(&mut documents, found.files);
-        let (known_stamps, added_stamps) = match stamps {
-            Some(stamps) => split_stamps(&documents, &new_files, stamps),
-            None => (Vec::new(), Vec::new()),
-        };
+        let (known_stamps, added_stamps) = split_stamps(&documents, &new_files, stamps);
         let options = &self.config.parse;
         let files = &self.files;
         // `walked` is the file's stamp when the walk stat'ed it already.
@@ -1051,6 +1054,80 @@ fn stamp_of(root: &Path, path: &str) -> Option<FileStamp> {
         .map(|metadata| FileStamp::of(&metadata))
 }
 
+/// [`stamp_of`] each of `paths` that `wanted` takes (none for the others), on every
+/// core. On Unix each file is stat'ed by its name in a handle of its folder, opened
+/// once for the files of that folder a core takes in turn: the kernel then looks up one
+/// name instead of each part of the path, a quarter of the stat's time.
+fn stamps_of(
+    root: &Path,
+    paths: &[String],
+    wanted: impl Fn(&str) -> bool + Sync,
+) -> Vec<Option<FileStamp>> {
+    paths
+        .par_iter()
+        .map_init(
+            || None,
+            |folder, path| wanted(path).then(|| stamp_in(root, folder, path)).flatten(),
+        )
+        .collect()
+}
+
+/// The handle of a folder of the journal (relative to it) that [`stamp_in`] opened
+/// last, if it could.
+type OpenFolder<'a> = Option<(&'a str, Option<std::fs::File>)>;
+
+/// [`stamp_of`] of `path` by its name in `folder`, the handle of its folder, opened
+/// here when it is of another folder.
+#[cfg(unix)]
+fn stamp_in<'a>(root: &Path, folder: &mut OpenFolder<'a>, path: &'a str) -> Option<FileStamp> {
+    use std::os::fd::AsRawFd as _;
+    let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
+        *folder = Some((parent, std::fs::File::open(root.join(parent)).ok()));
+    }
+    let (Some((_, Some(handle))), Ok(name)) = (folder.as_ref(), std::ffi::CString::new(name))
+    else {
+        return stamp_of(root, path);
+    };
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is a C string and `stat` room for the plain C struct, which
+    // `fstatat` fills, of the link itself, for as long as the call lasts; `handle` is an
+    // open descriptor.
+    let result = unsafe {
+        libc::fstatat(
+            handle.as_raw_fd(),
+            name.as_ptr(),
+            stat.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if result != 0 {
+        return None;
+    }
+    // SAFETY: `fstatat` succeeded, so it filled `stat`.
+    let stat = unsafe { stat.assume_init() };
+    // As `FileStamp::of` makes it: nanoseconds since 1970, 0 for a time before it.
+    let modified = match (
+        u64::try_from(stat.st_mtime),
+        u64::try_from(stat.st_mtime_nsec),
+    ) {
+        (Ok(seconds), Ok(nanoseconds)) => {
+            let since = u128::from(seconds) * 1_000_000_000 + u128::from(nanoseconds);
+            u64::try_from(since).unwrap_or(u64::MAX)
+        }
+        _ => 0,
+    };
+    Some(FileStamp {
+        len: u64::try_from(stat.st_size).unwrap_or(0),
+        modified,
+    })
+}
+
+#[cfg(not(unix))]
+fn stamp_in<'a>(root: &Path, _: &mut OpenFolder<'a>, path: &'a str) -> Option<FileStamp> {
+    stamp_of(root, path)
+}
+
 /// Brings `document`, of the file at its path, up to date: the document last read from
 /// that file when `known` (else a new file's, empty but for its path). The file, with
 /// `stamp` (see [`stamp_of`]) taken before, is read and parsed unless its stamp, or else
@@ -1127,6 +1204,50 @@ mod tests {
 
     fn workspace(root: &Path) -> Workspace {
         Workspace::open(root, None).unwrap()
+    }
+
+    /// Stamps taken by name in a handle of the file's folder are those taken by path:
+    /// of files at the top and in folders, of a link itself, none for a missing file.
+    #[test]
+    fn stamps_by_folder_are_stamps_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let settled = SystemTime::UNIX_EPOCH + Duration::new(1_700_000_000, 123_456_789);
+        let mut paths = Vec::new();
+        for (at, rel) in ["a.md", "b/c.md", "b/d.md", "b/e/f.md", "g.md"]
+            .iter()
+            .enumerate()
+        {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "x".repeat(at)).unwrap();
+            let file = fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(settled + Duration::from_nanos(at as u64 * 1001))
+                .unwrap();
+            paths.push(rel.to_string());
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("a.md"), root.join("b/link.md")).unwrap();
+            paths.push("b/link.md".to_string());
+        }
+        paths.extend(["b/gone.md".to_string(), "gone/h.md".to_string()]);
+        paths.sort();
+        let by_path: Vec<_> = paths.iter().map(|path| stamp_of(root, path)).collect();
+        assert_eq!(stamps_of(root, &paths, |_| true), by_path);
+        assert_eq!(
+            by_path.iter().filter(|stamp| stamp.is_some()).count(),
+            paths.len() - 2
+        );
+        let wanted = stamps_of(root, &paths, |path| path.starts_with('b'));
+        for ((path, stamp), by_path) in paths.iter().zip(wanted).zip(&by_path) {
+            let expected = if path.starts_with('b') {
+                *by_path
+            } else {
+                None
+            };
+            assert_eq!(stamp, expected, "{path}");
+        }
     }
 
     fn goal_file(done: bool) -> String {
