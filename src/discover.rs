@@ -121,9 +121,12 @@ pub(crate) fn find_markdown_files(root: &Path, skip: &Skip) -> Vec<String> {
 }
 
 /// The walk of [`find_files`]: what it found, and the folders of reports passed over.
-/// Each entry at the top of the journal is walked on its own, on every core: reading
-/// folders (the kernel's part of a walk) was most of a serial tenth of a cold `status`.
-/// What each finds is put together in the entries' order, as one walk would find it.
+/// Every folder is walked on its own, on every core (see [`Walker::walk_folder`]):
+/// reading folders (the kernel's part of a walk) was most of a serial tenth of a cold
+/// `status`, and a journal's files are mostly in one folder at its top (`journal/`,
+/// with a folder a year), so walking only the top's entries apart left most of the
+/// walk on one core. What each finds is put together in the folders' order, as one
+/// walk would find it.
 fn walk(root: &Path, skip: &Skip) -> (Found, Vec<PathBuf>) {
     let note_templates = obsidian_template_folders(root);
     let walker = Walker {
@@ -131,27 +134,45 @@ fn walk(root: &Path, skip: &Skip) -> (Found, Vec<PathBuf>) {
         skip,
         note_templates: &note_templates,
     };
-    let top = walker.sorted(root).min_depth(1).max_depth(1).into_iter();
-    let walked: Vec<Walked> = (top.collect::<Vec<_>>().into_par_iter())
-        .map(|entry| walker.walk_top(entry))
-        .collect();
-    let mut found = Found::default();
-    let mut report_folders = Vec::new();
-    for part in walked {
-        found.files.extend(part.files);
-        found.diagnostics.extend(part.diagnostics);
-        report_folders.extend(part.report_folders);
-    }
+    let walked = walker.walk_folder(root, 0);
+    let mut found = Found {
+        files: walked.files,
+        diagnostics: walked.diagnostics,
+    };
     found.files.sort();
-    (found, report_folders)
+    (found, walked.report_folders)
 }
 
-/// What the walk of one entry at the top of the journal found.
+/// What the walk of a folder found, in the walk's order.
 #[derive(Default)]
 struct Walked {
     files: Vec<String>,
     diagnostics: Vec<Diagnostic>,
     report_folders: Vec<PathBuf>,
+}
+
+impl Walked {
+    fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.diagnostics.is_empty() && self.report_folders.is_empty()
+    }
+
+    /// `later`, found after what `self` holds, appended to it.
+    fn append(&mut self, mut later: Walked) {
+        if self.is_empty() {
+            *self = later;
+            return;
+        }
+        self.files.append(&mut later.files);
+        self.diagnostics.append(&mut later.diagnostics);
+        self.report_folders.append(&mut later.report_folders);
+    }
+}
+
+/// A part of a folder's walk, in the order of its entries: what its entries up to a
+/// folder to walk found, or that folder.
+enum Part {
+    Found(Walked),
+    Folder(PathBuf),
 }
 
 /// What [`walk`] needs to know of each entry it meets.
@@ -162,50 +183,85 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// A walk of `folder` sorted by name, following no symlink.
-    fn sorted(&self, folder: &Path) -> WalkDir {
-        // Sorted by name: the entries of a folder share its path up to their names, so
-        // their paths compare as their names do, without splitting each path into
-        // components for each comparison (as `sort_by_file_name` does: a tenth of a warm
-        // `status`).
-        WalkDir::new(folder)
+    /// `folder`, then its entries sorted by name (any error reading them first, as in a
+    /// walk sorted by walkdir), following no symlink; the folder is followed only when
+    /// it is the journal (`depth` 0). Not sorted by walkdir: its sorted walk reads in
+    /// full every folder it meets, even one past its `max_depth` that it never goes
+    /// into, so each folder would be read twice, once by its parent's listing.
+    fn listing(&self, folder: &Path, depth: usize) -> Vec<walkdir::Result<walkdir::DirEntry>> {
+        let mut listing: Vec<_> = WalkDir::new(folder)
             .follow_links(false)
-            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
+            .follow_root_links(depth == 0)
+            .max_depth(1)
+            .into_iter()
+            .collect();
+        // The entries of a folder share its path up to their names, so their paths
+        // compare as their names do, without splitting each path into components for
+        // each comparison (as `sort_by_file_name` does: a tenth of a warm `status`).
+        if let Some(entries) = listing.get_mut(1..) {
+            entries.sort_by(|a, b| match (a, b) {
+                (Ok(a), Ok(b)) => a.path().as_os_str().cmp(b.path().as_os_str()),
+                (Err(_), Err(_)) => std::cmp::Ordering::Equal,
+                (Ok(_), Err(_)) => std::cmp::Ordering::Greater,
+                (Err(_), Ok(_)) => std::cmp::Ordering::Less,
+            });
+        }
+        listing
     }
 
-    /// `top`, an entry at the top of the journal, and what is below it when it is a
-    /// folder to walk.
-    fn walk_top(&self, top: walkdir::Result<walkdir::DirEntry>) -> Walked {
+    /// `folder`, `depth` levels below the journal (0: the journal itself), and what is
+    /// below it when it is still a folder. Its entries are read in order, and each folder
+    /// among them walked on its own, on every core: what each finds is put back in the
+    /// entries' order. A folder below the journal is read without following it, should
+    /// it have become a symlink since its parent was read.
+    fn walk_folder(&self, folder: &Path, depth: usize) -> Walked {
+        let listing = self.listing(folder, depth);
+        let mut parts = Vec::new();
         let mut walked = Walked::default();
-        let top = match top {
-            Ok(top) => top,
-            Err(error) => {
-                walked.diagnostics.push(self.unreadable(&error));
-                return walked;
+        for entry in listing {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    walked.diagnostics.push(self.unreadable(&error));
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                // The folder itself, which its parent's walk kept as a folder: taken as
+                // any entry, to warn of it should it now be a symlink.
+                if depth > 0 {
+                    self.take(&entry, &mut walked);
+                }
+                continue;
             }
-        };
-        let mut keep = |entry: &walkdir::DirEntry, depth: usize| {
-            self.keeps(entry, depth, &mut walked.report_folders)
-        };
-        if top.path_is_symlink() || !top.file_type().is_dir() {
-            if keep(&top, 1) {
-                self.take(&top, &mut walked);
+            if !self.keeps(&entry, depth + 1, &mut walked.report_folders) {
+                continue;
             }
+            if entry.file_type().is_dir() && !entry.path_is_symlink() {
+                if !walked.is_empty() {
+                    parts.push(Part::Found(std::mem::take(&mut walked)));
+                }
+                parts.push(Part::Folder(entry.into_path()));
+            } else {
+                self.take(&entry, &mut walked);
+            }
+        }
+        if parts.is_empty() {
             return walked;
         }
-        // A walk of the folder itself, whose depths count from it, not from the journal.
-        // Not into it if it has become a symlink since it was listed.
-        let below = self
-            .sorted(top.path())
-            .follow_root_links(false)
-            .into_iter()
-            .filter_entry(|entry| keep(entry, entry.depth() + 1));
-        let entries: Vec<_> = below.collect();
-        for entry in entries {
-            match entry {
-                Ok(entry) => self.take(&entry, &mut walked),
-                Err(error) => walked.diagnostics.push(self.unreadable(&error)),
-            }
+        if !walked.is_empty() {
+            parts.push(Part::Found(walked));
+        }
+        let parts: Vec<Walked> = parts
+            .into_par_iter()
+            .map(|part| match part {
+                Part::Found(walked) => walked,
+                Part::Folder(folder) => self.walk_folder(&folder, depth + 1),
+            })
+            .collect();
+        let mut walked = Walked::default();
+        for part in parts {
+            walked.append(part);
         }
         walked
     }
@@ -508,15 +564,16 @@ mod tests {
         assert_eq!(warned, ["out", "real/loop", "s.md"]);
     }
 
-    /// Each top folder is walked after the top is listed: one swapped for a symlink in
-    /// between is not followed.
+    /// Each folder is walked after its parent is read: one swapped for a symlink in
+    /// between is not followed, at the top of the journal or below it.
     #[cfg(unix)]
     #[test]
-    fn a_top_folder_swapped_for_a_symlink_after_it_is_listed_is_not_walked() {
+    fn a_folder_swapped_for_a_symlink_after_its_parent_is_read_is_not_walked() {
         let dir = tempfile::tempdir().unwrap();
         let outside = tempfile::tempdir().unwrap();
         let root = dir.path();
         touch(root, "notes/a.md");
+        touch(root, "notes/deep/b.md");
         touch(outside.path(), "secret.md");
         let exclude = Exclude::default();
         let skip = Skip {
@@ -529,18 +586,57 @@ mod tests {
             skip: &skip,
             note_templates: &[],
         };
-        let listed = walker
-            .sorted(root)
-            .min_depth(1)
-            .max_depth(1)
-            .into_iter()
-            .next();
-        fs::remove_dir_all(root.join("notes")).unwrap();
-        std::os::unix::fs::symlink(outside.path(), root.join("notes")).unwrap();
-        let walked = walker.walk_top(listed.unwrap());
-        assert!(walked.files.is_empty(), "{:?}", walked.files);
-        let warned: Vec<_> = walked.diagnostics.iter().map(|d| d.file.as_str()).collect();
-        assert_eq!(warned, ["notes"]);
+        for (folder, depth) in [("notes/deep", 2), ("notes", 1)] {
+            fs::remove_dir_all(root.join(folder)).unwrap();
+            std::os::unix::fs::symlink(outside.path(), root.join(folder)).unwrap();
+            let walked = walker.walk_folder(&root.join(folder), depth);
+            assert!(walked.files.is_empty(), "{:?}", walked.files);
+            let warned: Vec<_> = walked.diagnostics.iter().map(|d| d.file.as_str()).collect();
+            assert_eq!(warned, [folder]);
+        }
+    }
+
+    /// Folders are walked on every core, and what each finds put back in the walk's
+    /// order: the warnings of many folders, nested, come in the order of one walk
+    /// (a folder's entries by name, each folder's contents before its next entry; not
+    /// the order of their paths: `g/` before `g.md`), none lost.
+    #[cfg(unix)]
+    #[test]
+    fn folders_walked_on_every_core_warn_in_the_order_of_one_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(outside.path(), "secret.md");
+        let link = |rel: &str| {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(outside.path().join("secret.md"), path).unwrap();
+        };
+        let (mut files, mut warned, mut reports) = (Vec::new(), Vec::new(), Vec::new());
+        link("0.md");
+        warned.push("0.md".to_string());
+        for folder in 0..16 {
+            let folder = format!("f{folder:02}");
+            for rel in ["g/deep/n.md", "g/n.md", "n.md"] {
+                touch(root, &format!("{folder}/{rel}"));
+                files.push(format!("{folder}/{rel}"));
+            }
+            for rel in ["g/deep/link.md", "g/link.md", "g.md", "link.md"] {
+                link(&format!("{folder}/{rel}"));
+                warned.push(format!("{folder}/{rel}"));
+            }
+            touch(root, &format!("{folder}/s/unlisted.md"));
+            fs::write(root.join(&folder).join("s").join(MANIFEST), "").unwrap();
+            reports.push(format!("{folder}/s"));
+        }
+        link("top.md");
+        warned.push("top.md".to_string());
+        warned.extend(reports);
+        files.sort();
+        let found = find(root, &[]);
+        assert_eq!(found.files, files);
+        let found: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(found, warned);
     }
 
     #[test]

@@ -40,8 +40,18 @@ pub(crate) struct CacheUse {
 impl JournalOptions {
     /// The journal, read once.
     fn open(&self) -> Result<Workspace, Error> {
-        let mut workspace = self.open_unread()?;
-        workspace.refresh();
+        if !self.cache.read {
+            let mut workspace = self.open_unread()?;
+            workspace.refresh();
+            return Ok(workspace);
+        }
+        let mut workspace = Workspace::open(&self.dir, self.out.as_deref())?;
+        let (_, note) = workspace.refresh_from_cache();
+        if let Some(note) = note
+            && self.cache.explain
+        {
+            crate::term::print_note(&note);
+        }
         Ok(workspace)
     }
 

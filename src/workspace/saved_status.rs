@@ -23,7 +23,6 @@
 use std::fs::File;
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Workspace;
@@ -137,11 +136,7 @@ impl Workspace {
     pub(crate) fn saved_status(&self, today: Date) -> Result<File, Walked> {
         let root = paths::resolve(&self.root);
         let found = self.walk(&root);
-        let stamps: Vec<Option<FileStamp>> = found
-            .files
-            .par_iter()
-            .map(|path| super::stamp_of(&root, path))
-            .collect();
+        let stamps = super::stamps_of(&root, &found.files, |_| true);
         let files: Option<Vec<(&str, u64, u64)>> = found
             .files
             .iter()
