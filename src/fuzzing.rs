@@ -19,7 +19,7 @@ pub fn parsed_lines(path: &str, bytes: &[u8]) -> Vec<(u32, String)> {
         .milestones
         .iter()
         .map(|milestone| (milestone.position.line, milestone.text.to_string()));
-    let diagnostics = document.diagnostics.iter().filter_map(|diagnostic| {
+    let diagnostics = document.diagnostics().iter().filter_map(|diagnostic| {
         let position = diagnostic.position?;
         Some((position.line, diagnostic.message.clone()))
     });

@@ -186,7 +186,7 @@ proptest! {
         prop_assert!(!milestone.text.contains("::"), "{:?} shows as {:?}", text, milestone.text);
         let first_key = fields[0].0.split_whitespace().collect::<Vec<_>>().join("-").to_lowercase();
         prop_assert!(milestone.tasks().fields.contains_key(&first_key), "{:?}: {:?}", text, milestone.tasks());
-        prop_assert!(document.fields.contains_key(&first_key));
+        prop_assert!(document.fields().contains_key(&first_key));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 mod cache;
 mod json_pieces;
 mod last_analysis;
+mod records;
 mod reviews;
 mod saved_status;
 #[cfg(test)]
@@ -37,7 +38,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::{FastMap, content_hash, data_hash};
+use crate::hash::{content_hash, data_hash};
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::plan::Format;
@@ -46,6 +47,7 @@ use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
 use json_pieces::{JsonGoals, JsonMaking, JsonPieces, LastJson};
 use last_analysis::LastAnalysis;
+use records::Records;
 use reviews::{KnownReviews, ReviewPlan, known_review};
 
 /// A file modified this recently may be modified again within the same tick of the file
@@ -61,9 +63,9 @@ pub(crate) struct Workspace {
     out_from_config: bool,
     /// The text of `trailmark.toml` as last read, `None` without one.
     config_text: Option<String>,
-    /// Looked up for every entry of every review whose inputs are hashed: keyed by
-    /// XXH3, not SipHash.
-    files: FastMap<Arc<str>, LastRead>,
+    /// Looked up for every entry of every review whose inputs are hashed; sorted by
+    /// path, as the documents are (see [`records`]).
+    files: Records<LastRead>,
     journal: Journal,
     /// The problems the last walk of the journal found (folders that cannot be read),
     /// kept for [`Workspace::refresh_buffers`], which links the model without a walk.
@@ -166,7 +168,7 @@ impl Workspace {
             out_from_config: out.is_none(),
             config,
             config_text,
-            files: FastMap::default(),
+            files: Records::default(),
             journal: Journal::default(),
             walk_diagnostics: Vec::new(),
             history: None,
@@ -357,28 +359,34 @@ impl Workspace {
         let options = &self.config.parse;
         let files = &self.files;
         // `walked` is the file's stamp when the walk stat'ed it already.
-        let examine = |document: &mut Document, known: bool, walked: Option<&Option<FileStamp>>| {
-            let last = files.get(&*document.path).copied();
-            match buffers.get(&*document.path) {
-                Some(text) => examine_buffer(document, text, known, options),
-                None => {
-                    // A file with no last read is read in any case: its stamp is taken
-                    // from the opened handle, not by a stat of its path first (7% of the
-                    // CPU of a cold `status`).
-                    let stamp = match walked {
-                        Some(&stamp) => stamp,
-                        None if last.is_none() => None,
-                        None => stamp_of(root, &document.path),
-                    };
-                    examine_file(root, document, known, last, stamp, options)
+        // `at`: the document's index, where its record is when every document has one.
+        let examine =
+            |document: &mut Document, at: Option<usize>, walked: Option<&Option<FileStamp>>| {
+                let known = at.is_some();
+                let last = match at {
+                    Some(at) => files.get_at(at, &document.path).copied(),
+                    None => files.get(&document.path).copied(),
+                };
+                match buffers.get(&*document.path) {
+                    Some(text) => examine_buffer(document, text, known, options),
+                    None => {
+                        // A file with no last read is read in any case: its stamp is taken
+                        // from the opened handle, not by a stat of its path first (7% of the
+                        // CPU of a cold `status`).
+                        let stamp = match walked {
+                            Some(&stamp) => stamp,
+                            None if last.is_none() => None,
+                            None => stamp_of(root, &document.path),
+                        };
+                        examine_file(root, document, known, last, stamp, options)
+                    }
                 }
-            }
-        };
+            };
         // Files are checked, read and parsed on every core.
         let examined: Vec<Examined> = documents
             .par_iter_mut()
             .enumerate()
-            .map(|(at, document)| examine(document, true, known_stamps.get(at)))
+            .map(|(at, document)| examine(document, Some(at), known_stamps.get(at)))
             .collect();
         let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = new_files
             .par_iter()
@@ -388,25 +396,35 @@ impl Workspace {
                     path: Arc::from(path.as_str()),
                     ..Document::default()
                 };
-                let examined = examine(&mut document, false, added_stamps.get(at));
+                let examined = examine(&mut document, None, added_stamps.get(at));
                 (document, examined)
             })
             .unzip();
         let mut refresh = Refresh::default();
-        // Room for every new file's record at once: grown as they came, the map was moved
-        // again and again, each record's path hashed again from memory long out of the
-        // caches (this loop, on one core, took 30–36 ms of a cold `status` at 100,000
-        // files, and takes 21–23 ms).
-        self.files.reserve(added.len());
         for (document, examined) in documents.iter().zip(examined) {
             self.remember(&document.path, examined, &mut refresh);
         }
+        // The new files' records, and the gone ones, in one pass each: one at a time,
+        // each would move the records after it.
+        let mut new_records = Vec::with_capacity(added.len());
         for (document, examined) in added.iter().zip(examined_added) {
-            self.remember(&document.path, examined, &mut refresh);
+            if self.files.contains_key(&document.path) {
+                self.remember(&document.path, examined, &mut refresh);
+                continue;
+            }
+            if let Some(last_read) = examined.last_read {
+                new_records.push((Arc::clone(&document.path), last_read));
+                self.count_differing();
+            }
+            if examined.changed {
+                refresh.changed.push(document.path.to_string());
+            }
         }
-        for path in gone {
-            self.forget(path, &mut refresh);
+        self.files.insert_all(new_records);
+        for _ in 0..self.files.remove_all(&gone) {
+            self.count_differing();
         }
+        refresh.removed.extend(gone);
         // The walk's own names, sorted: kept rather than copied and freed, which left
         // 5 MB of holes in the heap at 100,000 files.
         refresh.added = new_files;
@@ -472,10 +490,10 @@ impl Workspace {
     /// whether it changed (the caller lists the files it found new). The record's key is
     /// the document's path, shared.
     fn remember(&mut self, path: &Arc<str>, examined: Examined, refresh: &mut Refresh) {
-        let before = match (examined.last_read, self.files.get_mut(&**path)) {
+        let before = match (examined.last_read, self.files.get_mut(path)) {
             (Some(last_read), Some(slot)) => Some(std::mem::replace(slot, last_read)),
             (Some(last_read), None) => self.files.insert(Arc::clone(path), last_read),
-            (None, _) => self.files.remove(&**path),
+            (None, _) => self.files.remove(path),
         };
         if before != examined.last_read {
             self.count_differing();
@@ -507,13 +525,11 @@ impl Workspace {
     /// otherwise the whole journal is linked. `touched` are the files read again (added,
     /// changed or gone).
     fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
+        let mut last_read = self.files.in_order();
         let settled: Option<Vec<(&str, u64, u64)>> = documents
             .iter()
             .map(|document| {
-                let read = self
-                    .files
-                    .get(&*document.path)
-                    .filter(|read| read.settled)?;
+                let read = last_read(&document.path).filter(|read| read.settled)?;
                 Some((&*document.path, read.stamp.len, read.stamp.modified))
             })
             .collect();
@@ -549,9 +565,9 @@ impl Workspace {
         for document in &mut documents {
             if let Some(text) = buffers.get(&*document.path) {
                 // Not remembered as the file's last read, as in a full refresh.
-                self.files.remove(&*document.path);
+                self.files.remove(&document.path);
                 examine_buffer(document, text, true, options);
-            } else if !self.files.contains_key(&*document.path) {
+            } else if !self.files.contains_key(&document.path) {
                 let examined = examine_file(&root, document, true, None, None, options);
                 if let Some(last_read) = examined.last_read {
                     self.files.insert(Arc::clone(&document.path), last_read);
@@ -907,7 +923,7 @@ fn few_files(files: usize) -> usize {
 /// from `fingerprint` when given, else from what it records.
 fn documents_cache<'a>(
     options: &'a ParseOptions,
-    files: &'a FastMap<Arc<str>, LastRead>,
+    files: &'a Records<LastRead>,
     documents: &'a [Document],
     fingerprint: Option<u64>,
 ) -> write::Planned<'a> {

@@ -232,10 +232,13 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     // Goals are copied out of the model, milestones counted and reported per document,
     // and goals finished, on every core; only handing milestones to their goals is
     // sequential.
-    let mut goals: Vec<GoalReport> = journal
+    // Each report made in the box it is shared in, and finished there while it is not
+    // shared yet: made in a list and then moved into its box, the list (hundreds of bytes
+    // a goal: 6 MB at 100,000 files) and the boxes were the peak of the heap together.
+    let mut goals: Vec<Arc<GoalReport>> = journal
         .goals
         .par_iter()
-        .map(|goal| goal_shell(journal, goal, today))
+        .map(|goal| Arc::new(goal_shell(journal, goal, today)))
         .collect();
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
@@ -248,7 +251,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         }
     }
     for (goal, count) in goals.iter_mut().zip(counts) {
-        goal.milestones.reserve_exact(count);
+        unshared(goal).milestones.reserve_exact(count);
     }
     let mut loose_tasks = Vec::with_capacity(loose);
     // A slice of documents at a time: every milestone's report waiting beside the goals'
@@ -270,7 +273,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                 .zip(journal.assignments.of(doc_index).iter())
             {
                 match assigned {
-                    Some(goal) => count_milestone(&mut goals[goal], report, today),
+                    Some(goal) => count_milestone(unshared(&mut goals[goal]), report, today),
                     None => loose_tasks.push(report),
                 }
             }
@@ -286,9 +289,8 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         .zip(&timelines)
         .zip(&journal.goals)
         .for_each(|((report, timeline), goal)| {
-            finish_goal(report, timeline, goal, today, rules);
+            finish_goal(unshared(report), timeline, goal, today, rules);
         });
-    let goals = goals.into_iter().map(Arc::new).collect();
     let loose_tasks = Arc::new(loose_tasks);
     assemble(
         journal,
@@ -299,6 +301,11 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
         timelines,
         loose_tasks,
     )
+}
+
+/// A goal's report while [`analyse`] makes it, before anything else holds it.
+fn unshared(goal: &mut Arc<GoalReport>) -> &mut GoalReport {
+    Arc::get_mut(goal).expect("a goal's report is shared once it is finished")
 }
 
 /// A milestone's report handed to its goal, and counted there when it is a leaf.
@@ -476,7 +483,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         entries: goal
             .entries
             .iter()
-            .map(|entry| entry_report(&journal.documents[entry.document], entry, &goal.id))
+            .map(|entry| entry_report(&journal.documents[entry.document()], entry, &goal.id))
             .collect(),
         forecast: None,
         pace_per_week: None,
@@ -488,7 +495,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         fields: journal
             .documents
             .binary_search_by(|d| (*d.path).cmp(&goal.file))
-            .map(|d| journal.documents[d].fields.clone())
+            .map(|d| journal.documents[d].fields().clone())
             .unwrap_or_default(),
         cadence: None,
         checkins: goal.checkins.clone(),
@@ -520,7 +527,7 @@ fn entry_report(document: &Document, entry: &EntryMention, goal_id: &str) -> Ent
                 },
             })
             .collect(),
-        fields: (!document.fields.is_empty()).then(|| Box::new(document.fields.clone())),
+        fields: (!document.fields().is_empty()).then(|| Box::new(document.fields().clone())),
     }
 }
 
@@ -653,6 +660,24 @@ mod tests {
         // line (most entries') is in place: 16 bytes more than a list of its own, which
         // was an allocation of 32 bytes and the allocator's overhead of it.
         assert!(std::mem::size_of::<EntryReport>() <= 80);
+    }
+
+    #[test]
+    fn the_goals_lists_hold_no_room_beyond_their_goals() {
+        let files = [
+            ("a.md", "---\ngoal: A\n---\n- [ ] one\n"),
+            ("b.md", "---\ngoal: B\n---\n"),
+            ("c.md", "---\ngoal: C\n---\n"),
+            ("d.md", "---\ngoal: D\n---\n"),
+            ("e.md", "---\ngoal: E\n---\n"),
+        ];
+        let r = report(&files, "2026-02-01");
+        // The model's goals, made at their number, not grown by doubling (to 8).
+        let journal = crate::testing::journal(&files);
+        assert_eq!(journal.goals.capacity(), 5);
+        // The report's goals, each made in the box it is shared in (a list of the reports
+        // first, collected in place into the list of boxes, kept hundreds of bytes a goal).
+        assert_eq!(r.goals.capacity(), 5);
     }
 
     #[test]

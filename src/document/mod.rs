@@ -142,15 +142,29 @@ pub(crate) struct Document {
     pub(crate) tags: Box<[LocatedTag]>,
     /// The items of `## Wins`, `## Feedback` and `## Lessons` sections.
     pub(crate) notes: Box<[Note]>,
-    /// Dataview inline fields anywhere in the body (milestones' own included).
-    pub(crate) fields: Fields,
-    /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
-    pub(crate) links: Box<[Located<String>]>,
-    /// In a dated entry, each line that holds a `#tag` or a `[[wikilink]]` (once a line,
-    /// in file order; see [`reference_lines`]): a goal page shows an entry by the lines
-    /// that mention the goal. Read through [`Document::reference_line`].
+    /// Its Dataview fields, links and diagnostics, `None` for the many documents with
+    /// none of them, which cost a pointer for them (48 bytes less a document): read
+    /// through [`Document::fields`], [`Document::links`] and [`Document::diagnostics`],
+    /// set through [`Document::set_rare`] (visible for `..Document::default()` alone).
+    pub(crate) rare: Option<Box<RareDocument>>,
+    /// In a dated entry, each line that holds a `#tag` or a `[[wikilink]]` and is not
+    /// the text of the milestone on it (once a line, in file order; see
+    /// [`reference_lines`]): a goal page shows an entry by the lines that mention the
+    /// goal. Most tagged lines of entries are a milestone's (`- [ ] text #goal`), and are
+    /// not kept here at all, which saves most entries the list. Read through
+    /// [`Document::reference_line`].
     pub(crate) reference_lines: Box<[ReferenceLine]>,
-    pub(crate) diagnostics: Box<[Diagnostic]>,
+}
+
+/// What few documents have (see [`Document::rare`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct RareDocument {
+    /// See [`Document::fields`].
+    fields: Fields,
+    /// See [`Document::links`].
+    links: Box<[Located<String>]>,
+    /// See [`Document::diagnostics`].
+    diagnostics: Box<[Diagnostic]>,
 }
 
 /// What a document's front-matter declares beyond its title and date (see
@@ -177,6 +191,74 @@ impl Declared {
 }
 
 impl Document {
+    /// Dataview inline fields anywhere in the body (milestones' own included).
+    pub(crate) fn fields(&self) -> &Fields {
+        static NONE: Fields = BTreeMap::new();
+        self.rare.as_ref().map_or(&NONE, |rare| &rare.fields)
+    }
+
+    /// `[[wikilink]]` targets in the body's text, as written (embeds not included).
+    pub(crate) fn links(&self) -> &[Located<String>] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.links)
+    }
+
+    /// What is wrong in the file, in file order.
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.diagnostics)
+    }
+
+    /// Sets its fields, links and diagnostics, boxed only when it has any of them.
+    pub(crate) fn set_rare(
+        &mut self,
+        fields: Fields,
+        links: Box<[Located<String>]>,
+        diagnostics: Box<[Diagnostic]>,
+    ) {
+        let none = fields.is_empty() && links.is_empty() && diagnostics.is_empty();
+        self.rare = (!none).then(|| {
+            Box::new(RareDocument {
+                fields,
+                links,
+                diagnostics,
+            })
+        });
+    }
+
+    /// Its fields, to add to (boxed when it had none of the rare parts).
+    pub(crate) fn fields_mut(&mut self) -> &mut Fields {
+        &mut self.rare.get_or_insert_default().fields
+    }
+
+    /// Sets its links, its fields and diagnostics as they are.
+    fn set_links(&mut self, links: Box<[Located<String>]>) {
+        let (fields, diagnostics) = match self.rare.take() {
+            Some(rare) => (rare.fields, rare.diagnostics),
+            None => (Fields::new(), Box::default()),
+        };
+        self.set_rare(fields, links, diagnostics);
+    }
+
+    /// Takes its diagnostics away (for tests that read them apart).
+    #[cfg(test)]
+    pub(crate) fn take_diagnostics(&mut self) -> Box<[Diagnostic]> {
+        let taken = self
+            .rare
+            .as_mut()
+            .map(|rare| std::mem::take(&mut rare.diagnostics))
+            .unwrap_or_default();
+        self.set_diagnostics(Box::default());
+        taken
+    }
+
+    /// Sets its diagnostics, its fields and links as they are.
+    pub(crate) fn set_diagnostics(&mut self, diagnostics: Box<[Diagnostic]>) {
+        let (fields, links) = match self.rare.take() {
+            Some(rare) => (rare.fields, rare.links),
+            None => (Fields::new(), Box::default()),
+        };
+        self.set_rare(fields, links, diagnostics);
+    }
+
     /// The goals its front-matter declares.
     pub(crate) fn goals(&self) -> &[GoalDecl] {
         self.declared
@@ -235,15 +317,16 @@ impl Document {
                 .all(|(index, heading)| before(heading.parent(), index))
     }
 
-    /// The text of reference line `line` (see [`Document::reference_lines`]), if it is one.
+    /// The text of `line`, a line that holds a `#tag` or a `[[wikilink]]` (see
+    /// [`Document::reference_lines`]): as kept, else the text of the milestone on it.
+    /// `None` when neither is there (a line with neither, which no caller asks for).
     pub(crate) fn reference_line(&self, line: u32) -> Option<&SharedText> {
-        let at = self
+        match self
             .reference_lines
             .binary_search_by_key(&line, |found| found.line)
-            .ok()?;
-        match &self.reference_lines[at].text {
-            Some(text) => Some(text),
-            None => self.milestone_on(line).map(|milestone| &milestone.text),
+        {
+            Ok(at) => Some(&self.reference_lines[at].text),
+            Err(_) => self.milestone_on(line).map(|milestone| &milestone.text),
         }
     }
 
@@ -274,9 +357,8 @@ impl Document {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct ReferenceLine {
     pub(crate) line: u32,
-    /// `None` when it is the text of the milestone on the line, as most tagged lines of
-    /// entries are (`- [ ] text #goal`): not kept twice.
-    text: Option<SharedText>,
+    /// Never the text of the milestone on the line: that one is not kept twice.
+    text: SharedText,
 }
 
 /// A goal as declared in front-matter, before ids are resolved across the journal.
@@ -787,12 +869,13 @@ pub(crate) fn read_with_metadata(
 
 /// The document of a file that could not be read: no content, and a diagnostic saying why.
 pub(crate) fn unreadable(path: Arc<str>, message: String) -> Document {
-    Document {
+    let mut document = Document {
         title: file_stem(&path),
-        diagnostics: Box::new([Diagnostic::error(&path, None, message)]),
-        path,
         ..Document::default()
-    }
+    };
+    document.set_diagnostics(Box::new([Diagnostic::error(&path, None, message)]));
+    document.path = path;
+    document
 }
 
 /// Parses a document from its bytes.
@@ -811,7 +894,7 @@ pub(crate) fn parse_at(path: Arc<str>, bytes: &[u8], options: &ParseOptions) -> 
         Ok(text) => text,
         Err(message) => {
             document.title = file_stem(path);
-            document.diagnostics = Box::new([Diagnostic::error(path, None, message)]);
+            document.set_diagnostics(Box::new([Diagnostic::error(path, None, message)]));
             return document;
         }
     };
@@ -877,18 +960,19 @@ pub(crate) fn parse_at(path: Arc<str>, bytes: &[u8], options: &ParseOptions) -> 
     if document.date.is_some() {
         document.reference_lines = reference_lines(&document, &lines);
     }
-    document.diagnostics = diagnostics.into_boxed_slice();
+    document.set_diagnostics(diagnostics.into_boxed_slice());
     document
 }
 
 /// The lines of `document` that hold a `#tag` or a `[[wikilink]]`, as a person reads
-/// them: without their indentation and their quote, list, task or heading markers.
+/// them: without their indentation and their quote, list, task or heading markers; but
+/// for those that read as the text of the milestone on them.
 fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine]> {
     let mut numbers: Vec<u32> = document
         .tags
         .iter()
         .map(|found| found.position.line)
-        .chain(document.links.iter().map(|found| found.position.line))
+        .chain(document.links().iter().map(|found| found.position.line))
         .collect();
     numbers.sort_unstable();
     numbers.dedup();
@@ -901,9 +985,9 @@ fn reference_lines(document: &Document, lines: &LineIndex) -> Box<[ReferenceLine
             let a_milestone = milestones
                 .first_on(number)
                 .is_some_and(|milestone| milestone.text == text);
-            Some(ReferenceLine {
+            (!a_milestone).then(|| ReferenceLine {
                 line: number,
-                text: (!a_milestone).then(|| SharedText::from(text)),
+                text: SharedText::from(text),
             })
         })
         .collect()
@@ -1111,10 +1195,25 @@ mod tests {
         // A document holds hundreds of thousands of these: their size is its memory. A
         // milestone keeps its one tag in place (8 bytes more than a box of tags, but no
         // allocation of 16 bytes and the allocator's overhead of it).
-        assert!(std::mem::size_of::<Milestone>() <= 88);
+        // Its list of tags is the size of one tag (see `SmallList`).
+        assert!(std::mem::size_of::<Milestone>() <= 80);
         assert!(std::mem::size_of::<Note>() <= 56);
         assert!(std::mem::size_of::<Heading>() <= 40);
-        assert!(std::mem::size_of::<Document>() <= 184);
+        // Fields, links and diagnostics, which few documents have, are one box.
+        assert!(std::mem::size_of::<Document>() <= 136);
+    }
+
+    #[test]
+    fn fields_links_and_diagnostics_are_boxed_only_when_there_are_some() {
+        let plain = parse("2026-01-02.md", b"# Day\n\n- [ ] a #goal\n");
+        assert!(plain.rare.is_none());
+        assert!(plain.fields().is_empty() && plain.links().is_empty());
+        // Each kept beside the others, whichever the parser sets last.
+        let text = b"---\ngoal: [\n---\n# Day\n\n- [ ] a [[Note]] [owner:: sam]\n";
+        let rich = parse("2026-01-02.md", text);
+        assert_eq!(rich.fields()["owner"], "sam");
+        assert_eq!(rich.links()[0].value, "Note");
+        assert_eq!(rich.diagnostics().len(), 1, "{:?}", rich.diagnostics());
     }
 
     #[test]
@@ -1144,15 +1243,8 @@ mod tests {
                     - [ ] ✨ [[Talks]]\n2026 was [[Talks|good]]\n\
                     - [x] gave the talk #talks\n- [ ]\n  below its box #sql\n";
         let document = parse("2026-01-05.md", text.as_bytes());
-        let lines: Vec<(u32, &str)> = document
-            .reference_lines
-            .iter()
-            .map(|found| {
-                (
-                    found.line,
-                    document.reference_line(found.line).unwrap().as_str(),
-                )
-            })
+        let lines: Vec<(u32, &str)> = (1..=12)
+            .filter_map(|line| Some((line, document.reference_line(line)?.as_str())))
             .collect();
         assert_eq!(
             lines,
@@ -1167,14 +1259,18 @@ mod tests {
                 (11, "below its box #sql"),
             ]
         );
-        // A line that is a milestone's text is that text, not a copy of it.
+        // A line that is a milestone's text is that text, not a copy of it, and is not
+        // listed: most entries list no line.
         let copies: Vec<u32> = document
             .reference_lines
             .iter()
-            .filter(|found| found.text.is_some())
             .map(|found| found.line)
             .collect();
         assert_eq!(copies, [1, 4, 5, 6, 7, 8]);
+        let gave = document.reference_line(9).unwrap();
+        assert!(std::ptr::eq(gave, &document.milestones[2].text));
+        let tagged = parse("2026-01-05.md", b"- [ ] a #talks\n- [x] b #sql\n");
+        assert!(tagged.reference_lines.is_empty());
         // Only entries: an undated note is never listed under a goal.
         assert!(
             parse("notes.md", text.as_bytes())
@@ -1190,8 +1286,8 @@ mod tests {
             b"---\ngoal: Learn SQL\ndue: 2026-13-01\n---\n# Plan\n- [ ] joins\n",
         );
         assert_eq!(doc.goals().len(), 1);
-        assert_eq!(doc.diagnostics.len(), 1);
-        assert_eq!(doc.diagnostics[0].position, Some(Position::new(3, 6)));
+        assert_eq!(doc.diagnostics().len(), 1);
+        assert_eq!(doc.diagnostics()[0].position, Some(Position::new(3, 6)));
         assert_eq!(doc.milestones[0].position, Position::new(6, 1));
         assert_eq!(&*doc.title, "Plan");
     }
@@ -1209,7 +1305,7 @@ mod tests {
             "a.md",
             b"\xEF\xBB\xBF---\r\ngoal: G\r\n---\r\n\r\n- [x] done\r\n",
         );
-        assert_eq!(*doc.diagnostics, []);
+        assert_eq!(*doc.diagnostics(), []);
         assert_eq!(doc.goals()[0].title, "G");
         assert_eq!(doc.milestones[0].position, Position::new(5, 1));
     }
@@ -1269,9 +1365,9 @@ mod tests {
     #[test]
     fn an_unclosed_block_is_a_warning_and_the_file_is_read_as_markdown() {
         let doc = parse("a.md", b"---\ngoal: G\n- [ ] task\n");
-        assert_eq!(doc.diagnostics.len(), 1);
-        assert_eq!(doc.diagnostics[0].severity, Severity::Warning);
-        assert!(doc.diagnostics[0].message.contains("never closed"));
+        assert_eq!(doc.diagnostics().len(), 1);
+        assert_eq!(doc.diagnostics()[0].severity, Severity::Warning);
+        assert!(doc.diagnostics()[0].message.contains("never closed"));
         assert!(doc.goals().is_empty());
         assert_eq!(doc.milestones.len(), 1);
         // No `key:` after it: a thematic break, as notes start, without a word.
@@ -1281,7 +1377,7 @@ mod tests {
             b"---",
         ] {
             let doc = parse("a.md", text);
-            assert!(doc.diagnostics.is_empty(), "{text:?}");
+            assert!(doc.diagnostics().is_empty(), "{text:?}");
         }
     }
 
@@ -1289,8 +1385,8 @@ mod tests {
     fn undecodable_files_get_one_diagnostic() {
         for bytes in [&b"\xFF\xFEx\x00"[..], b"a\x00b", b"\xC3\x28"] {
             let doc = parse("a.md", bytes);
-            assert_eq!(doc.diagnostics.len(), 1, "{bytes:?}");
-            assert_eq!(doc.diagnostics[0].position, None);
+            assert_eq!(doc.diagnostics().len(), 1, "{bytes:?}");
+            assert_eq!(doc.diagnostics()[0].position, None);
         }
     }
 
@@ -1298,7 +1394,7 @@ mod tests {
     fn empty_files_are_fine() {
         for bytes in [&b""[..], b" \n\n"] {
             let doc = parse("a.md", bytes);
-            assert!(doc.diagnostics.is_empty(), "{bytes:?}");
+            assert!(doc.diagnostics().is_empty(), "{bytes:?}");
         }
     }
 
@@ -1315,18 +1411,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // Listed, then deleted before it was read.
         let doc = load(dir.path(), "gone.md");
-        assert_eq!(doc.diagnostics.len(), 1);
-        assert!(doc.diagnostics[0].message.starts_with("cannot read file: "));
+        assert_eq!(doc.diagnostics().len(), 1);
+        assert!(
+            doc.diagnostics()[0]
+                .message
+                .starts_with("cannot read file: ")
+        );
         assert!(doc.milestones.is_empty());
         assert_eq!(&*doc.title, "gone");
         let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
         big.set_len(fsread::MAX_FILE_BYTES + 1).unwrap();
         let doc = load(dir.path(), "big.md");
-        assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.diagnostics().len(), 1);
         assert!(
-            doc.diagnostics[0].message.contains("over the 10 MB limit"),
+            doc.diagnostics()[0]
+                .message
+                .contains("over the 10 MB limit"),
             "{:?}",
-            doc.diagnostics
+            doc.diagnostics()
         );
     }
 
@@ -1365,8 +1467,8 @@ mod tests {
                 .recv_timeout(std::time::Duration::from_secs(60))
                 .unwrap_or_else(|_| panic!("reading {expected} did not return"));
             assert_eq!(name, expected);
-            assert_eq!(document.diagnostics.len(), 1, "{name}: {document:#?}");
-            let message = &document.diagnostics[0].message;
+            assert_eq!(document.diagnostics().len(), 1, "{name}: {document:#?}");
+            let message = &document.diagnostics()[0].message;
             let wanted = match name {
                 "fifo.md" => "not a regular file but a named pipe (FIFO)",
                 _ => "symlink not followed",
@@ -1379,7 +1481,7 @@ mod tests {
     #[test]
     fn a_yaml_error_keeps_the_milestones() {
         let doc = parse("a.md", b"---\ngoal: [\n---\n- [ ] still here\n");
-        assert_eq!(doc.diagnostics.len(), 1);
+        assert_eq!(doc.diagnostics().len(), 1);
         assert_eq!(doc.milestones.len(), 1);
     }
 }

@@ -35,7 +35,7 @@ pub(crate) fn buffer_problems(
 ) -> Vec<Problem> {
     let buffer = document::parse(path, text.as_bytes(), &snapshot.parse);
     // Documents without goals matter only to resolve the buffer's `[[links]]`.
-    let with_notes = !buffer.links.is_empty();
+    let with_notes = !buffer.links().is_empty();
     let mut documents: Vec<document::Document> = if with_notes {
         (snapshot.documents())
             .filter(|other| *other.path != *path)

@@ -225,8 +225,9 @@ impl Notes {
             (last.names.len() == names.len())
                 && (last.names.iter().zip(&names)).all(|(a, b)| *a.path == *b.path)
                 && last.outlines.len() == outlines.len()
-                && (last.outlines.iter().zip(&outlines))
-                    .all(|(a, b)| *a.path == *b.path && a.document().fields == b.document().fields)
+                && (last.outlines.iter().zip(&outlines)).all(|(a, b)| {
+                    *a.path == *b.path && a.document().fields() == b.document().fields()
+                })
         });
         Notes {
             links: match names_kept {
@@ -279,7 +280,10 @@ fn note_of(document: &Document) -> (Note, Option<Outline>) {
 /// The index of `documents` by note name, made now if one of them has a link.
 fn links_of(documents: &[Document]) -> Arc<OnceLock<NoteIndex>> {
     let links = OnceLock::new();
-    if documents.iter().any(|document| !document.links.is_empty()) {
+    if documents
+        .iter()
+        .any(|document| !document.links().is_empty())
+    {
         // Set on a new cell: it cannot have been set before.
         let _ = links.set(NoteIndex::new(documents));
     }

@@ -105,9 +105,9 @@ fn link_paths(document: &Document) -> Vec<String> {
     let mut paths: Vec<String> = logseq_page_path(&path).into_iter().collect();
     paths.extend(journal_page_title(name).map(|title| in_folder(&title)));
     // Logseq's page properties (`title:: …`, `alias:: a, [[b]]`) name the page too.
-    let title = document.fields.get("title").map(String::as_str);
+    let title = document.fields().get("title").map(String::as_str);
     let aliases = document
-        .fields
+        .fields()
         .get("alias")
         .map(String::as_str)
         .unwrap_or("");
@@ -233,10 +233,10 @@ mod tests {
     fn logseq_pages_are_also_named_by_title_alias_and_journal_day() {
         let mut documents = documents(&["pages/p1.md", "journals/2025_12_01.md", "a.md"]);
         documents[0]
-            .fields
+            .fields_mut()
             .insert("title".into(), "Project: Apollo".into());
         documents[0]
-            .fields
+            .fields_mut()
             .insert("alias".into(), "Moon shot, [[Apollo 11]]".into());
         let index = NoteIndex::new(&documents);
         let resolve = |target| index.resolve(&documents, target, 2);

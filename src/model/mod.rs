@@ -138,19 +138,27 @@ impl EntryMention {
     /// its text, a logged value as `logged 6 talks`, and a line with a tag or a link as
     /// written (`Document::reference_lines`).
     pub(crate) fn lines(&self) -> impl Iterator<Item = &Located<SharedText>> {
-        std::iter::once(&self.first_line).chain(self.more_lines.iter())
+        let more: &[Located<SharedText>] = self.more_lines.as_deref().map_or(&[], |more| more);
+        std::iter::once(&self.first_line).chain(more)
+    }
+
+    /// The index of the document.
+    pub(crate) fn document(&self) -> usize {
+        self.document as usize
     }
 }
 
 /// A dated document that mentions a goal, and the lines that do.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EntryMention {
-    pub(crate) document: usize,
+    /// Read through [`EntryMention::document`]: 32 bits, as the assignments' goals (a
+    /// mention of a goal for each entry that mentions it).
+    document: u32,
     /// The first of [`EntryMention::lines`], in place: most entries mention a goal on
     /// one line, and a list of its own for each was 140,000 allocations at 100,000 files.
     first_line: Located<SharedText>,
-    /// The others, in order (none for most).
-    more_lines: Box<[Located<SharedText>]>,
+    /// The others, in order; `None` for most: a thin pointer (8 bytes less a mention).
+    more_lines: Option<Box<Box<[Located<SharedText>]>>>,
 }
 
 /// A value logged for a measurable goal, as the JSON reports it too.
@@ -177,7 +185,7 @@ impl Journal {
         goals.extend((0..self.goals.len()).filter(|&g| {
             let goal = &self.goals[g];
             goal.file == path
-                || goal.entries.iter().any(|entry| entry.document == index)
+                || goal.entries.iter().any(|entry| entry.document() == index)
                 || goal.metric_values.iter().any(|value| value.file == path)
                 || goal.checkins.iter().any(|checkin| checkin.file == path)
         }));
@@ -201,7 +209,7 @@ impl Journal {
         let mut all: Vec<Diagnostic> = self
             .documents
             .iter()
-            .flat_map(|d| d.diagnostics.iter().cloned())
+            .flat_map(|d| d.diagnostics().iter().cloned())
             .chain(self.diagnostics.iter().cloned())
             .chain(self.walk_diagnostics.iter().cloned())
             .collect();
@@ -295,7 +303,7 @@ impl Outline {
 
     /// The outline as a document to link with others: nothing but what it keeps.
     pub(crate) fn document(&self) -> Document {
-        Document {
+        let mut document = Document {
             path: self.path.clone(),
             title: self.title.clone(),
             declared: Declared {
@@ -303,16 +311,17 @@ impl Outline {
                 ..Declared::default()
             }
             .boxed(),
-            fields: self.naming.clone(),
             ..Document::default()
-        }
+        };
+        document.set_rare(self.naming.clone(), Box::default(), Box::default());
+        document
     }
 }
 
 /// The fields of a document that name it as a note: what [`Outline`] keeps of them.
 fn naming_fields(document: &Document) -> impl Iterator<Item = (&String, &String)> {
     const NAMING: [&str; 2] = ["title", "alias"];
-    (document.fields.iter()).filter(|(key, _)| NAMING.contains(&key.as_str()))
+    (document.fields().iter()).filter(|(key, _)| NAMING.contains(&key.as_str()))
 }
 
 /// A hash of what linking reads of the document when it links the others: its
@@ -383,6 +392,10 @@ impl Linker {
     }
 
     fn declare_goals(&mut self) {
+        // Every declaration is a goal: the list made at its length, where doubling left
+        // up to half of it empty (a goal is hundreds of bytes).
+        let declared: usize = self.journal.documents.iter().map(|d| d.goals().len()).sum();
+        self.journal.goals.reserve_exact(declared);
         for document in &self.journal.documents {
             let first_goal = self.journal.goals.len();
             for decl in document.goals() {
@@ -534,7 +547,7 @@ impl Linker {
     /// link.
     fn index_notes(&mut self) {
         let documents = &self.journal.documents;
-        if documents.iter().all(|d| d.links.is_empty()) {
+        if documents.iter().all(|d| d.links().is_empty()) {
             return;
         }
         self.indexes.notes = NoteIndex::new(documents);
@@ -554,7 +567,7 @@ impl Linker {
         let documents = &self.journal.documents;
         let document = &documents[doc_index];
         let mut warned = FastSet::default();
-        for link in &document.links {
+        for link in document.links() {
             if self
                 .indexes
                 .notes
@@ -840,7 +853,7 @@ impl Linker {
     /// they give now is put where a whole linking puts it.
     fn relink(&mut self, changed: &[usize]) {
         self.take_out(changed);
-        let linked = |&d: &usize| !self.journal.documents[d].links.is_empty();
+        let linked = |&d: &usize| !self.journal.documents[d].links().is_empty();
         if self.indexes.notes.is_empty() && changed.iter().any(linked) {
             // No document had a link when the journal was linked: the index was not made.
             self.indexes.notes = NoteIndex::new(&self.journal.documents);
@@ -881,7 +894,7 @@ impl Linker {
             goal.checkins
                 .retain(|checkin| !paths.contains(&checkin.file.as_str()));
             goal.entries
-                .retain(|entry| !changed.contains(&entry.document));
+                .retain(|entry| !changed.contains(&entry.document()));
         }
         loose_milestones.retain(|(document, _)| !changed.contains(document));
     }
@@ -896,8 +909,8 @@ impl Linker {
         let documents = &self.journal.documents;
         let newest_first = |entry: &EntryMention| {
             (
-                std::cmp::Reverse(documents[entry.document].date),
-                entry.document,
+                std::cmp::Reverse(documents[entry.document()].date),
+                entry.document(),
             )
         };
         for (goal, entry) in entries_of(doc_index, mentions) {
@@ -1109,10 +1122,11 @@ fn entries_of(
                 .next_if(|(next, _)| *next == goal)
                 .map(|(_, line)| line)
         });
+        let more_lines: Box<[Located<SharedText>]> = more_lines.collect();
         let entry = EntryMention {
-            document: doc_index,
+            document: u32::try_from(doc_index).expect("fewer than 2^32 documents"),
             first_line: first,
-            more_lines: more_lines.collect(),
+            more_lines: (!more_lines.is_empty()).then(|| Box::new(more_lines)),
         };
         entries.push((goal, entry));
     }
@@ -1177,7 +1191,7 @@ impl MentionFinder<'_> {
                 mentioned.push((goal, log.position.line, Said::Metric(index)));
             }
         }
-        for link in &document.links {
+        for link in document.links() {
             let documents = &self.journal.documents;
             if let LinkTarget::Document(linked) =
                 self.indexes
@@ -1355,9 +1369,10 @@ mod tests {
         let entries = &j.goals[0].entries;
         let lines = |e: &EntryMention| e.lines().map(|l| l.value.to_string()).collect::<Vec<_>>();
         assert_eq!(lines(&entries[0]), ["one #g", "and #g", "three #g"]);
-        assert_eq!(entries[0].more_lines.len(), 2);
+        assert_eq!(entries[0].more_lines.as_ref().unwrap().len(), 2);
         assert_eq!(lines(&entries[1]), ["one #g"]);
-        assert!(entries[1].more_lines.is_empty());
+        assert!(entries[1].more_lines.is_none());
+        assert!(std::mem::size_of::<EntryMention>() <= 48);
     }
 
     #[test]
@@ -1567,7 +1582,7 @@ mod tests {
         let mentioned: Vec<_> = talks
             .entries
             .iter()
-            .map(|e| &*j.documents[e.document].path)
+            .map(|e| &*j.documents[e.document()].path)
             .collect();
         assert_eq!(mentioned, [daily]);
     }
@@ -1766,7 +1781,7 @@ mod tests {
                     .lines()
                     .map(|line| (line.position.line, line.value.as_str()))
                     .collect();
-                (&*j.documents[entry.document].path, lines)
+                (&*j.documents[entry.document()].path, lines)
             })
             .collect();
         assert_eq!(
@@ -1802,7 +1817,7 @@ mod tests {
         let paths: Vec<&str> = j.goals[0]
             .entries
             .iter()
-            .map(|entry| &*j.documents[entry.document].path)
+            .map(|entry| &*j.documents[entry.document()].path)
             .collect();
         assert_eq!(
             paths,

@@ -34,16 +34,17 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::LastRead;
+use super::records::Records;
 use crate::document::{Document, ParseOptions};
 use crate::fsread;
-use crate::hash::{FastMap, content_hash, data_hash};
+use crate::hash::{content_hash, data_hash};
 use crate::paths::FileStamp;
 
 /// The name of the cache file, in the output folder.
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -67,7 +68,7 @@ struct Entry<D> {
 
 /// A cache as read: each file's last read, and the documents.
 pub(super) struct Cached {
-    pub(super) files: FastMap<Arc<str>, LastRead>,
+    pub(super) files: Records<LastRead>,
     pub(super) documents: Vec<Document>,
 }
 
@@ -179,10 +180,8 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
         .into_par_iter()
         .map(decoded)
         .collect::<Result<_, _>>()?;
-    let mut cached = Cached {
-        files: FastMap::with_capacity_and_hasher(entries.len(), Default::default()),
-        documents: Vec::with_capacity(entries.len()),
-    };
+    let mut records = Vec::with_capacity(entries.len());
+    let mut documents = Vec::with_capacity(entries.len());
     for entry in entries {
         if !entry.document.is_consistent() {
             return Err(format!(
@@ -198,25 +197,21 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
             content: entry.content,
             settled: entry.settled,
         };
-        if cached
-            .files
-            .insert(Arc::clone(&entry.document.path), last_read)
-            .is_some()
-        {
-            return Err(format!("it lists {} twice", entry.document.path));
-        }
-        cached.documents.push(entry.document);
+        records.push((Arc::clone(&entry.document.path), last_read));
+        documents.push(entry.document);
     }
-    Ok(cached)
+    let files = Records::of(records).map_err(|twice| format!("it lists {twice} twice"))?;
+    Ok(Cached { files, documents })
 }
 
 /// The documents of the files read (`files`), in order.
 fn entries<'a>(
-    files: &'a FastMap<Arc<str>, LastRead>,
+    files: &'a Records<LastRead>,
     documents: &'a [Document],
 ) -> impl Iterator<Item = Entry<&'a Document>> {
-    documents.iter().filter_map(|document| {
-        let last_read = files.get(&*document.path)?;
+    let mut last_read_of = files.in_order();
+    documents.iter().filter_map(move |document| {
+        let last_read = last_read_of(&document.path)?;
         Some(Entry {
             len: last_read.stamp.len,
             modified: last_read.stamp.modified,
@@ -231,7 +226,7 @@ fn entries<'a>(
 /// and of what each file was when read, which the documents follow from.
 pub(super) fn fingerprint(
     options: &ParseOptions,
-    files: &FastMap<Arc<str>, LastRead>,
+    files: &Records<LastRead>,
     documents: &[Document],
 ) -> u64 {
     let reads: Vec<(&str, u64, u64, u64, bool)> = entries(files, documents)
@@ -261,7 +256,7 @@ fn framed(entry: &Entry<&Document>) -> Vec<u8> {
 /// The bytes of the cache of `documents`, parsed with `options` from `files`.
 pub(super) fn bytes(
     options: &ParseOptions,
-    files: &FastMap<Arc<str>, LastRead>,
+    files: &Records<LastRead>,
     documents: &[Document],
 ) -> Vec<u8> {
     let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
@@ -276,7 +271,7 @@ mod tests {
     fn cache_of(source: &str) -> (Vec<u8>, Document) {
         let options = ParseOptions::default();
         let document = crate::document::parse("goal.md", source.as_bytes(), &options);
-        let files = FastMap::from_iter([(
+        let files = Records::of(vec![(
             Arc::from("goal.md"),
             LastRead {
                 stamp: FileStamp {
@@ -286,7 +281,8 @@ mod tests {
                 content: content_hash(source.as_bytes()),
                 settled: true,
             },
-        )]);
+        )])
+        .unwrap();
         let bytes = bytes(&options, &files, std::slice::from_ref(&document));
         (bytes, document)
     }

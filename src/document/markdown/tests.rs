@@ -19,14 +19,14 @@ fn body_with(text: &str, options: &ParseOptions) -> Document {
         &mut document,
         &mut diagnostics,
     );
-    document.diagnostics = diagnostics.into_boxed_slice();
+    document.set_diagnostics(diagnostics.into_boxed_slice());
     document
 }
 
 /// With the default options, and the diagnostics apart.
 fn body(text: &str) -> (Document, Vec<Diagnostic>) {
     let mut document = body_with(text, &ParseOptions::default());
-    let diagnostics = std::mem::take(&mut document.diagnostics);
+    let diagnostics = document.take_diagnostics();
     (document, diagnostics.into_vec())
 }
 
@@ -308,7 +308,7 @@ fn obsidian_comments_hide_their_tasks() {
         ]
     );
     let (body, _) = body(text);
-    assert!(body.links.is_empty() && body.tags.is_empty());
+    assert!(body.links().is_empty() && body.tags.is_empty());
 }
 
 #[test]
@@ -602,7 +602,7 @@ fn wikilinks_show_their_alias_or_name_and_are_kept() {
     assert_eq!(see.links(), ["folder/Learn SQL#Plan", "learn-sql.md"]);
     assert!(body.milestones[1].links().is_empty());
     let links: Vec<_> = body
-        .links
+        .links()
         .iter()
         .map(|l| (l.value.as_str(), l.position))
         .collect();
@@ -620,7 +620,7 @@ fn wikilinks_show_their_alias_or_name_and_are_kept() {
 fn an_escaped_pipe_in_a_table_separates_a_wikilink_from_its_alias() {
     // Obsidian writes `\|` for the alias pipe inside a table, where `|` ends a cell.
     let (body, _) = body("| goal | note |\n|---|---|\n| [[Learn SQL\\|SQL]] | x |\n");
-    let links: Vec<_> = body.links.iter().map(|l| l.value.as_str()).collect();
+    let links: Vec<_> = body.links().iter().map(|l| l.value.as_str()).collect();
     assert_eq!(links, ["Learn SQL"]);
 }
 
@@ -638,7 +638,7 @@ fn dataview_fields_of_the_document_outside_code() {
              - mood:: ignored, the first wins\n",
     );
     let fields: Vec<_> = body
-        .fields
+        .fields()
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
