@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 /// Records of `V` by path, sorted by path, each path once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Records<V> {
     sorted: Vec<(Arc<str>, V)>,
 }
