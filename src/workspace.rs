@@ -14,6 +14,7 @@
 //! review, the saved status) is in submodules ([`cache`], [`reviews`], [`saved_status`]).
 
 mod cache;
+mod goal_inputs;
 mod json_pieces;
 mod last_analysis;
 mod records;
@@ -45,6 +46,7 @@ use crate::plan::Format;
 use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
+use goal_inputs::{GoalInputs, KeptHashes};
 use json_pieces::{JsonGoals, JsonMaking, JsonPieces, LastJson};
 use last_analysis::LastAnalysis;
 use records::Records;
@@ -92,6 +94,9 @@ pub(crate) struct Workspace {
     /// The goals of the last build's `trailmark.json`, in which a build finds their JSON
     /// (see [`json_pieces`]), as [`Workspace::use_cache`] read them.
     json_goals: Option<JsonGoals>,
+    /// What the last build's goals were made from, with their hashes (see
+    /// [`goal_inputs`]), as [`Workspace::use_cache`] read them or the last build left them.
+    kept_hashes: Option<KeptHashes>,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -115,6 +120,7 @@ struct Caches {
     documents: Result<Option<cache::Cached>, String>,
     reviews: Result<KnownReviews, String>,
     json_goals: Result<Option<JsonGoals>, String>,
+    goal_hashes: Result<Option<KeptHashes>, String>,
 }
 
 /// Which journal files a refresh found added, changed (in content) or removed, relative
@@ -179,6 +185,7 @@ impl Workspace {
             differs_from_cache: None,
             json_pieces: None,
             json_goals: None,
+            kept_hashes: None,
             renderer: None,
             last_analysis: None,
         })
@@ -212,6 +219,7 @@ impl Workspace {
             documents: cache::read(&self.out, &self.config.parse),
             reviews: reviews::read(&self.out),
             json_goals: json_pieces::read_goals(&self.out),
+            goal_hashes: goal_inputs::read(&self.out),
         }
     }
 
@@ -256,7 +264,17 @@ impl Workspace {
                 format!("{why}; the JSON of every goal is made again"),
             )),
         };
-        documents.or(reviews).or(json_goals)
+        let goal_hashes = match caches.goal_hashes {
+            Ok(kept) => {
+                self.kept_hashes = kept;
+                None
+            }
+            Err(why) => Some(ignored(
+                goal_inputs::INPUTS_FILE,
+                format!("{why}; every goal is hashed again"),
+            )),
+        };
+        documents.or(reviews).or(json_goals).or(goal_hashes)
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -636,10 +654,16 @@ impl Workspace {
                 self.renderer.take(),
                 self.config.templates_in(&self.root),
             );
-            let goal_hashes = match &mut self.last_analysis {
-                Some(last) => last.goal_hashes(&report),
-                None => review::goal_hashes(&report),
+            let inputs = self.goal_inputs(today);
+            let known = match (&inputs, &self.kept_hashes) {
+                (Some(inputs), Some(kept)) => inputs.known(kept, &self.journal),
+                _ => Vec::new(),
             };
+            let goal_hashes = match &mut self.last_analysis {
+                Some(last) => last.goal_hashes(&report, &known),
+                None => review::goal_hashes_after(&report, None, &known),
+            };
+            self.kept_hashes = inputs.map(|inputs| inputs.kept(&goal_hashes));
             let reviews = ReviewPlan::new(
                 &self.journal,
                 &report,
@@ -696,6 +720,7 @@ impl Workspace {
                 &self.journal.documents,
                 cache_written,
             ));
+            planned.extend(self.kept_hashes.as_ref().map(goal_inputs::file));
             let known_text = reviews::text(&known_reviews);
             planned.push(write::Planned {
                 path: reviews::REVIEWS_FILE.to_string(),
@@ -729,6 +754,32 @@ impl Workspace {
         let report =
             Arc::try_unwrap(report).expect("the pages sharing the report are dropped by now");
         Ok((report, summary))
+    }
+
+    /// What the journal's goals are made from as of `today` (see [`goal_inputs`]); `None`
+    /// when some file's content is not known (a buffer of an editor's).
+    fn goal_inputs(&self, today: Date) -> Option<GoalInputs> {
+        let mut last_read = self.files.in_order();
+        let contents: Option<Vec<u64>> = (self.journal.documents.iter())
+            .map(|document| last_read(&document.path).map(|read| read.content))
+            .collect();
+        let documents = self.journal.documents.len();
+        let kept_outlines = (self.last_analysis.as_ref()).and_then(|last| last.outlines(documents));
+        let outlines = match kept_outlines {
+            Some(outlines) => std::borrow::Cow::Borrowed(outlines),
+            None => std::borrow::Cow::Owned(goal_inputs::outlines(&self.journal)),
+        };
+        let settings = goal_inputs::Settings {
+            config_text: self.config_text.as_deref(),
+            today,
+            history: self.history.as_ref().map(git::History::state_hash),
+        };
+        Some(GoalInputs::of(
+            &self.journal,
+            &contents?,
+            &outlines,
+            &settings,
+        ))
     }
 
     /// From now on builds leave the documents cache as the last build that wrote it left
@@ -941,6 +992,7 @@ fn is_own_file(path: &str) -> bool {
         || path == reviews::REVIEWS_FILE
         || path == saved_status::KEY_FILE
         || path == json_pieces::GOALS_FILE
+        || path == goal_inputs::INPUTS_FILE
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its

@@ -134,7 +134,7 @@ pub(crate) fn again(
 
 /// Which goals are made again: those `changed`, and every goal above one of them, whose
 /// progress rolls theirs up.
-fn with_ancestors(journal: &Journal, changed: &BTreeSet<usize>) -> Vec<bool> {
+pub(crate) fn with_ancestors(journal: &Journal, changed: &BTreeSet<usize>) -> Vec<bool> {
     let mut affected = vec![false; journal.goals.len()];
     for &goal in changed {
         let mut next = Some(goal);

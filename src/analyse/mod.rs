@@ -38,7 +38,7 @@ use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
 use crate::shared_text::SharedText;
 use crate::small_list::SmallList;
-pub(crate) use again::{Changed, again};
+pub(crate) use again::{Changed, again, with_ancestors};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
 pub(crate) use cadence::stale_checkins;

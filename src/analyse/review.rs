@@ -939,8 +939,9 @@ pub(crate) struct GoalHashes {
     pub(crate) for_reviews: Vec<u64>,
 }
 
+#[cfg(test)]
 pub(crate) fn goal_hashes(report: &Report) -> GoalHashes {
-    goal_hashes_after(report, None)
+    goal_hashes_after(report, None, &[])
 }
 
 /// A report's goals with their hashes, kept for the next report's: a goal it shares
@@ -962,14 +963,21 @@ impl HashedGoals {
 }
 
 /// [`goal_hashes`], taken from `last` for each goal the report shares with it at the
-/// same place: hashing every goal was an eighth of a rebuild after one edit.
-pub(crate) fn goal_hashes_after(report: &Report, last: Option<&HashedGoals>) -> GoalHashes {
-    let hashed = |g: usize| {
+/// same place, and from `known` (whole and for reviews, by goal; shorter when fewer are
+/// known) for each goal known to have the report they were made of: hashing every goal
+/// was an eighth of a rebuild after one edit.
+pub(crate) fn goal_hashes_after(
+    report: &Report,
+    last: Option<&HashedGoals>,
+    known: &[Option<(u64, u64)>],
+) -> GoalHashes {
+    let shared = |g: usize| {
         let last = last?;
         let same = Arc::ptr_eq(last.goals.get(g)?, &report.goals[g])
             && Arc::ptr_eq(last.timelines.get(g)?, &report.timelines[g]);
         same.then(|| (last.hashes.whole[g], last.hashes.for_reviews[g]))
     };
+    let hashed = |g: usize| shared(g).or_else(|| known.get(g).copied().flatten());
     let (whole, for_reviews) = (report.goals.par_iter().zip(&report.timelines))
         .enumerate()
         .map(|(g, (goal, timeline))| {

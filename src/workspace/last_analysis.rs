@@ -182,11 +182,21 @@ impl LastAnalysis {
     }
 
     /// The hashes of `report`'s goals, those it shares with the last build's taken from
-    /// there.
-    pub(super) fn goal_hashes(&mut self, report: &Report) -> GoalHashes {
-        let hashes = review::goal_hashes_after(report, self.hashed.as_ref());
+    /// there, and those `known` (see `review::goal_hashes_after`).
+    pub(super) fn goal_hashes(
+        &mut self,
+        report: &Report,
+        known: &[Option<(u64, u64)>],
+    ) -> GoalHashes {
+        let hashes = review::goal_hashes_after(report, self.hashed.as_ref(), known);
         self.hashed = Some(HashedGoals::of(report, hashes.clone()));
         hashes
+    }
+
+    /// Each document's [`model::outline_hash`] in the journal's order, while they are
+    /// kept and as many as `documents`.
+    pub(super) fn outlines(&self, documents: usize) -> Option<&[u64]> {
+        (self.since.is_some() && self.outlines.len() == documents).then_some(&self.outlines[..])
     }
 
     /// Anything may have changed (other settings, files added or gone, a goal declared

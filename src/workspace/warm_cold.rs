@@ -230,3 +230,94 @@ proptest! {
         }
     }
 }
+
+/// A build in a new process takes each goal's hashes from the last build when the goal's
+/// inputs are the same (see `workspace::goal_inputs`): each edit below changes only what
+/// one kind of input gives a goal, and the reports must still be those of a cold build.
+#[test]
+fn each_input_of_a_goal_changes_its_reports_in_a_new_process() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path().join("journal");
+    let files = [
+        (
+            "goals/launch.md",
+            "---\ngoal: Launch\nid: launch\ndue: 2026-12-31\nmetric: {target: 10}\n---\n- [ ] plan\n",
+        ),
+        (
+            "goals/child.md",
+            "---\ngoal: Child\nparent: launch\n---\n- [ ] first\n",
+        ),
+        (
+            "journal/2026-11-02.md",
+            "# Talk\nA word about #launch today.\n",
+        ),
+        (
+            "journal/2026-11-03.md",
+            "---\nmetrics: {launch: 3}\n---\n# Count\n",
+        ),
+        (
+            "journal/2026-11-04.md",
+            "---\ncheckins: {launch: {confidence: 7}}\n---\n# Check\n",
+        ),
+        ("journal/2026-11-05.md", "# Steps\n- [ ] ask #launch\n"),
+        ("notes/plan.md", "# Plan\n- [ ] draft #launch\n"),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        fs::write(root.join(path), text).unwrap();
+    }
+    let edits = [
+        (
+            "journal/2026-11-02.md",
+            "# Talk again\nA word about #launch today.\n",
+        ),
+        (
+            "journal/2026-11-03.md",
+            "---\nmetrics: {launch: 5}\n---\n# Count\n",
+        ),
+        (
+            "journal/2026-11-04.md",
+            "---\ncheckins: {launch: {confidence: 3}}\n---\n# Check\n",
+        ),
+        (
+            "journal/2026-11-05.md",
+            "# Steps\n- [x] ask #launch ✅ 2026-11-05\n",
+        ),
+        (
+            "notes/plan.md",
+            "# Plan\n- [x] draft #launch ✅ 2026-11-07\n",
+        ),
+        (
+            "goals/child.md",
+            "---\ngoal: Child\nparent: launch\n---\n- [x] first ✅ 2026-11-06\n",
+        ),
+        (
+            "goals/launch.md",
+            "---\ngoal: Launch\nid: launch\ndue: 2026-12-20\nmetric: {target: 10}\n---\n- [ ] plan\n",
+        ),
+        // Rules of analysis: the goal is stalled after a day without progress.
+        ("trailmark.toml", "stalled_after_days = 1\n"),
+    ];
+    let today = Date::parse("2026-11-20").unwrap();
+    let (cold, warm) = (folder.path().join("cold"), folder.path().join("warm"));
+    run(&root, &warm, today, true);
+    for (step, (path, text)) in edits.into_iter().enumerate() {
+        fs::write(root.join(path), text).unwrap();
+        // Old enough for its stamp to be trusted, and no two stamps alike.
+        let modified = SystemTime::now() - Duration::from_secs(3_600 - step as u64);
+        let file = fs::File::options()
+            .write(true)
+            .open(root.join(path))
+            .unwrap();
+        file.set_modified(modified).unwrap();
+        let (_, cold_reports) = run(&root, &cold, today, false);
+        let (_, warm_reports) = run(&root, &warm, today, true);
+        let differing: Vec<&PathBuf> = (cold_reports.keys().chain(warm_reports.keys()))
+            .filter(|path| cold_reports.get(*path) != warm_reports.get(*path))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "after editing {path}: {differing:?} differ"
+        );
+    }
+}

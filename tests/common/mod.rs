@@ -133,6 +133,7 @@ pub(crate) fn reports_in(folder: &Path) -> std::collections::BTreeMap<std::path:
     reports.remove(Path::new(".trailmark-documents.bin"));
     reports.remove(Path::new(".trailmark-reviews.json"));
     reports.remove(Path::new(".trailmark-status"));
+    reports.remove(Path::new(".trailmark-goal-inputs.json"));
     reports
 }
 
