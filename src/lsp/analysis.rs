@@ -127,7 +127,9 @@ fn work(
                 let (parse, warnings) = (config.parse.clone(), config.warnings);
                 let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
                 last_notes = Some(notes.clone());
-                let snapshot = Snapshot::new(job.generation, notes, report, parse, warnings);
+                let buffered = job.buffers.into_keys().collect();
+                let snapshot =
+                    Snapshot::new(job.generation, notes, report, parse, warnings, buffered);
                 analysed_once = true;
                 Outcome::Analysed(Box::new(snapshot))
             }

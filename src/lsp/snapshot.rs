@@ -10,7 +10,7 @@
 //! the goals an edit touched (`analyse::again`), and the files' outlines and their index
 //! by link name, which typing in an entry leaves alone ([`Notes`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use crate::analyse::{GoalReport, Report, Rules, analyse};
@@ -40,6 +40,8 @@ pub(crate) struct Snapshot {
     pub(crate) warnings: Warnings,
     /// `goals` by id.
     goal_by_id: HashMap<String, usize>,
+    /// The files it analysed from the text of an open buffer, not from the disk.
+    buffered: BTreeSet<String>,
 }
 
 impl Snapshot {
@@ -53,16 +55,19 @@ impl Snapshot {
             report,
             ParseOptions::default(),
             Warnings::default(),
+            BTreeSet::new(),
         )
     }
 
-    /// The snapshot of a journal whose [`Notes`] are `notes`.
+    /// The snapshot of a journal whose [`Notes`] are `notes`, the files `buffered`
+    /// analysed from open buffers.
     pub(crate) fn new(
         generation: u64,
         notes: Notes,
         report: Report,
         parse: ParseOptions,
         warnings: Warnings,
+        buffered: BTreeSet<String>,
     ) -> Snapshot {
         let hints = smart_hints(&report);
         // The rest of the report (timelines, reviews' inputs, the index's lists) goes.
@@ -89,7 +94,17 @@ impl Snapshot {
             parse,
             warnings,
             goal_by_id,
+            buffered,
         }
+    }
+
+    /// Whether the journal file `path` was analysed as it was on disk: a file of the
+    /// journal, not an open buffer's text.
+    pub(crate) fn read_from_disk(&self, path: &str) -> bool {
+        !self.buffered.contains(path)
+            && (self.notes.names)
+                .binary_search_by(|note| (*note.path).cmp(path))
+                .is_ok()
     }
 
     /// The day the journal was analysed for.
@@ -311,6 +326,7 @@ mod tests {
             report,
             ParseOptions::default(),
             Warnings::default(),
+            BTreeSet::new(),
         )
     }
 
