@@ -254,15 +254,21 @@ impl Notes {
         }
     }
 
-    /// Whether these are the notes of `documents`: compared one at a time, so no second
-    /// list is made for an unchanged journal.
+    /// Whether these are the notes of `documents`: compared one at a time, without
+    /// making any, so no second list is made for an unchanged journal (making each
+    /// document's note and outline to compare took 50-100 ms at 100,000 files, after
+    /// every edit).
     fn are_of(&self, documents: &[Document]) -> bool {
         let mut outlines = self.outlines.iter().peekable();
         let same = self.names.len() == documents.len()
             && (documents.iter().zip(self.names.iter())).all(|(document, last)| {
-                let (note, outline) = note_of(document);
                 let last_outline = outlines.next_if(|outline| *outline.path == *last.path);
-                note == *last && outline.as_ref() == last_outline
+                *last.path == *document.path
+                    && *last.title == *document.title
+                    && match last_outline {
+                        Some(outline) => outline.is_of(document),
+                        None => !Outline::keeps_more_than_a_name(document),
+                    }
             });
         same && outlines.next().is_none()
     }
@@ -287,9 +293,8 @@ fn note_of(document: &Document) -> (Note, Option<Outline>) {
         path: document.path.clone(),
         title: document.title.clone(),
     };
-    let outline = Outline::of(document);
-    let more = outline != Outline::of(&note.document());
-    (note, more.then_some(outline))
+    let outline = Outline::keeps_more_than_a_name(document).then(|| Outline::of(document));
+    (note, outline)
 }
 
 /// The index of `documents` by note name, made now if one of them has a link.
