@@ -202,14 +202,18 @@ impl Workspace {
         self.start_from(caches)
     }
 
-    /// [`Workspace::use_cache`], then [`Workspace::refresh`], the journal walked while
-    /// the caches are read: neither keeps both cores busy (the cache's checksum and its
-    /// entries' map are made on one, and a journal's files are mostly in one folder).
-    pub(crate) fn refresh_from_cache(&mut self) -> (Refresh, Option<String>) {
+    /// [`Workspace::use_cache`], then [`Workspace::refresh_with_buffers`], the journal
+    /// walked while the caches are read: neither keeps both cores busy (the cache's
+    /// checksum and its entries' map are made on one, and a journal's files are mostly
+    /// in one folder).
+    pub(crate) fn refresh_from_cache(
+        &mut self,
+        buffers: &HashMap<String, String>,
+    ) -> (Refresh, Option<String>) {
         let root = paths::resolve(&self.root);
         let (caches, found) = rayon::join(|| self.read_caches(), || self.walk(&root));
         let note = self.start_from(caches);
-        let refresh = self.refresh_found(&root, found, None, &HashMap::new());
+        let refresh = self.refresh_found(&root, found, None, buffers);
         (refresh, note)
     }
 
@@ -1499,7 +1503,11 @@ mod tests {
             );
             // The same, the journal walked while the cache is read.
             let mut joined = Workspace::open(&root, Some(&kept_out)).unwrap();
-            assert_eq!(joined.refresh_from_cache(), (refreshed, note), "{step}");
+            assert_eq!(
+                joined.refresh_from_cache(&HashMap::new()),
+                (refreshed, note),
+                "{step}"
+            );
             assert!(documents(&joined) == documents(&restarted), "{step}");
             assert_eq!(joined.files, restarted.files, "{step}");
             kept.save_documents_cache(&mut |_| {}).unwrap();

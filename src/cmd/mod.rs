@@ -13,6 +13,7 @@ pub(crate) mod serve;
 pub(crate) mod status;
 pub(crate) mod watch;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::dates::Date;
@@ -46,7 +47,7 @@ impl JournalOptions {
             return Ok(workspace);
         }
         let mut workspace = Workspace::open(&self.dir, self.out.as_deref())?;
-        let (_, note) = workspace.refresh_from_cache();
+        let (_, note) = workspace.refresh_from_cache(&HashMap::new());
         if let Some(note) = note
             && self.cache.explain
         {

@@ -88,6 +88,9 @@ fn work(
     // A request made stale after its walk leaves the walk done; one whose workspace
     // could not be opened leaves it to do.
     let mut walk_owed = true;
+    // The documents cache is read while the first walk is under way, as a new process
+    // of the other commands reads it: the server's start is theirs.
+    let mut cache_owed = options.read_cache;
     let mut analysed_once = false;
     // The notes of the last snapshot sent, for the next to share what did not change.
     let mut last_notes: Option<Notes> = None;
@@ -101,9 +104,13 @@ fn work(
         // Until a first snapshot is sent, none is stale: one of an older journal is
         // still what a buffer opened meanwhile is checked against at once.
         let stale = || analysed_once && newest.load(Ordering::SeqCst) > job.generation;
-        let outcome = match opened(&mut workspace, root, options) {
+        let outcome = match opened(&mut workspace, root) {
             Ok(workspace) => {
-                if job.walk || walk_owed {
+                if cache_owed {
+                    // A cache that cannot be used is ignored: the files are read instead.
+                    let _ = workspace.refresh_from_cache(&job.buffers);
+                    (cache_owed, walk_owed) = (false, false);
+                } else if job.walk || walk_owed {
                     workspace.refresh_with_buffers(&job.buffers);
                     walk_owed = false;
                 } else {
@@ -120,7 +127,9 @@ fn work(
                 let (parse, warnings) = (config.parse.clone(), config.warnings);
                 let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
                 last_notes = Some(notes.clone());
-                let snapshot = Snapshot::new(job.generation, notes, report, parse, warnings);
+                let buffered = job.buffers.into_keys().collect();
+                let snapshot =
+                    Snapshot::new(job.generation, notes, report, parse, warnings, buffered);
                 analysed_once = true;
                 Outcome::Analysed(Box::new(snapshot))
             }
@@ -132,22 +141,17 @@ fn work(
     }
 }
 
-/// The workspace, opened at the first request (from the documents cache of the output
-/// folder unless told not to), its trailmark.toml read again at every later one.
+/// The workspace, opened at the first request, its trailmark.toml read again at every
+/// later one.
 fn opened<'a>(
     workspace: &'a mut Option<Workspace>,
     root: &std::path::Path,
-    options: ServerOptions,
 ) -> Result<&'a mut Workspace, String> {
     if let Some(open) = workspace {
         open.reload_config().map_err(|error| error.to_string())?;
     } else {
         let mut open = Workspace::open(root, None).map_err(|error| error.to_string())?;
         open.keep_analysis();
-        if options.read_cache {
-            // A cache that cannot be used is ignored: the files are read instead.
-            let _ = open.use_cache();
-        }
         *workspace = Some(open);
     }
     Ok(workspace.as_mut().expect("opened above"))

@@ -10,12 +10,33 @@ use crate::check::{Hint, goal_hints};
 use crate::diagnostic::{Diagnostic, Position, Severity};
 use crate::document;
 use crate::model;
+use std::path::Path;
 use std::sync::Arc;
 
 /// The problems of the journal file `path` in `snapshot`.
 pub(crate) fn problems(snapshot: &Snapshot, path: &str, lines: &mut Lines<'_>) -> Vec<Problem> {
     let hints = snapshot.hints.iter().filter(|hint| hint.file == path);
     as_problems(snapshot.diagnostics_of(path), hints, path, lines)
+}
+
+/// The problems of the open buffer `path` whose text is `text`, without analysing the
+/// journal again: those `snapshot` found in the file when it analysed the file as it is
+/// on disk and the buffer holds that text (a file just opened), else
+/// [`buffer_problems`]. Where the disk changed since it was read, the analysis that
+/// follows corrects them, as it corrects what [`buffer_problems`] cannot know.
+pub(crate) fn opened_or_buffer_problems(
+    snapshot: &Snapshot,
+    root: &Path,
+    path: &str,
+    text: &str,
+    lines: &mut Lines<'_>,
+) -> Vec<Problem> {
+    let as_on_disk = snapshot.read_from_disk(path)
+        && document::read(root, path).is_ok_and(|bytes| bytes == text.as_bytes());
+    match as_on_disk {
+        true => problems(snapshot, path, lines),
+        false => buffer_problems(snapshot, path, text, lines),
+    }
 }
 
 /// The problems of the open buffer `path` whose text is `text`, without analysing the
@@ -142,7 +163,7 @@ fn range(lines: &mut Lines<'_>, path: &str, position: Option<Position>) -> TextR
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use std::collections::{BTreeSet, HashMap};
 
     use super::*;
     use crate::dates::Date;
@@ -226,11 +247,61 @@ mod tests {
     ];
 
     fn analysed(workspace: &mut Workspace) -> Snapshot {
+        analysed_with(workspace, BTreeSet::new())
+    }
+
+    /// The snapshot of `workspace`, its files `buffered` analysed from open buffers.
+    fn analysed_with(workspace: &mut Workspace, buffered: BTreeSet<String>) -> Snapshot {
         let report = workspace.analyse(Date::from_ymd(2026, 3, 20).unwrap());
         let config = workspace.config();
         let (parse, warnings) = (config.parse.clone(), config.warnings);
         let notes = Notes::of(&workspace.journal().documents, None);
-        Snapshot::new(0, notes, report, parse, warnings)
+        Snapshot::new(0, notes, report, parse, warnings, buffered)
+    }
+
+    #[test]
+    fn a_buffer_is_given_its_files_problems_only_when_the_file_was_analysed_as_it_holds() {
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path();
+        let entry = "journal/2026-03-02.md";
+        let (typo, fixed) = ("- [ ] draft #ship-bok\n", "- [ ] draft #ship-book\n");
+        for (path, text) in [JOURNAL[1], (entry, typo)] {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        let mut workspace = Workspace::open(root, None).unwrap();
+        workspace.refresh_with_buffers(&HashMap::new());
+        let from_disk = analysed(&mut workspace);
+        let problems_of = |snapshot: &Snapshot, text: &str| {
+            let buffers = HashMap::from([(entry.to_string(), Buffer::new(1, text.to_string()))]);
+            let mut lines = Lines::new(root, &buffers);
+            let problems = opened_or_buffer_problems(snapshot, root, entry, text, &mut lines);
+            problems
+                .into_iter()
+                .map(|problem| problem.message)
+                .collect::<Vec<_>>()
+        };
+        // Opened as it is on disk: the analysis's own problems.
+        assert_eq!(
+            problems_of(&from_disk, typo),
+            problems(&from_disk, entry, &mut Lines::new(root, &HashMap::new()))
+                .into_iter()
+                .map(|problem| problem.message)
+                .collect::<Vec<_>>()
+        );
+        let names_the_typo =
+            |problems: Vec<String>| problems.iter().any(|p| p.contains("ship-bok"));
+        assert!(names_the_typo(problems_of(&from_disk, typo)));
+        // Opened with another text than the disk's: the buffer's.
+        assert_eq!(problems_of(&from_disk, fixed), Vec::<String>::new());
+        // The disk fixed, but analysed from a buffer with the typo: the buffer's.
+        std::fs::write(root.join(entry), fixed).unwrap();
+        let texts = HashMap::from([(entry.to_string(), typo.to_string())]);
+        workspace.refresh_with_buffers(&texts);
+        let from_buffer = analysed_with(&mut workspace, BTreeSet::from([entry.to_string()]));
+        assert!(names_the_typo(problems_of(&from_buffer, typo)));
+        assert_eq!(problems_of(&from_buffer, fixed), Vec::<String>::new());
     }
 
     #[test]

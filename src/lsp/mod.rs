@@ -7,8 +7,9 @@
 //! stages (workspace refresh, model, analyse, check) after edits pause ([`DEBOUNCE`]),
 //! so a keystroke costs at most a parse of its own buffer. When edits pause, the edited
 //! buffers' diagnostics are published at once, checked against the journal as last
-//! analysed ([`diagnostics::buffer_problems`]); the analysis that follows publishes
-//! again only what differs. The server never writes a file: every change is an edit
+//! analysed ([`diagnostics::buffer_problems`]; a file just opened as it is on disk has
+//! the problems that analysis found in it); the analysis that follows publishes again
+//! only what differs. The server never writes a file: every change is an edit
 //! the editor applies.
 //!
 //! Each feature is a file (`hover.rs`, ...) of functions from a [`Context`] to plain
@@ -346,8 +347,13 @@ impl<'a> Server<'a> {
             .into_iter()
             .filter_map(|file| {
                 let text = self.buffers.get(&file)?.text();
-                let problems =
-                    diagnostics::buffer_problems(&self.snapshot, &file, text, &mut lines);
+                let problems = diagnostics::opened_or_buffer_problems(
+                    &self.snapshot,
+                    &self.root,
+                    &file,
+                    text,
+                    &mut lines,
+                );
                 Some((file, problems))
             })
             .collect();

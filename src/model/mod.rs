@@ -301,6 +301,20 @@ impl Outline {
         }
     }
 
+    /// Whether the outline of `document` keeps more than its path and title: goals, or
+    /// fields that name it (most journal files have neither).
+    pub(crate) fn keeps_more_than_a_name(document: &Document) -> bool {
+        !document.goals().is_empty() || naming_fields(document).next().is_some()
+    }
+
+    /// Whether this is the outline of `document`: compared without making one.
+    pub(crate) fn is_of(&self, document: &Document) -> bool {
+        *self.path == *document.path
+            && *self.title == *document.title
+            && *self.goals == *document.goals()
+            && self.naming.iter().eq(naming_fields(document))
+    }
+
     /// The outline as a document to link with others: nothing but what it keeps.
     pub(crate) fn document(&self) -> Document {
         let mut document = Document {
@@ -1258,6 +1272,43 @@ fn lowercase(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::testing::journal;
+
+    #[test]
+    fn an_outline_is_of_the_documents_that_have_it_and_keeps_more_than_a_name_when_it_does() {
+        let files = [
+            ("a.md", "---\ngoal: Ship\n---\n"),
+            ("a.md", "---\ngoal: Ship it\n---\n"),
+            ("a.md", "---\ngoal: Ship\ndue: 2026-05-01\n---\n"),
+            ("a.md", "---\ntitle: Reading\n---\n"),
+            ("a.md", "alias:: books\n# Reading\n"),
+            ("a.md", "alias:: novels\n# Reading\n"),
+            ("a.md", "# Reading\n- [ ] a task #ship\n"),
+            ("a.md", "# Writing\n"),
+            ("b.md", "# Reading\n"),
+        ];
+        let documents: Vec<Document> = (files.iter())
+            .map(|(path, text)| crate::testing::parse(path, text.as_bytes()))
+            .collect();
+        for document in &documents {
+            let name_only = Outline {
+                goals: Box::default(),
+                naming: Fields::default(),
+                ..Outline::of(document)
+            };
+            assert_eq!(
+                Outline::keeps_more_than_a_name(document),
+                Outline::of(document) != name_only,
+                "{document:?}"
+            );
+            for other in &documents {
+                assert_eq!(
+                    Outline::of(document).is_of(other),
+                    Outline::of(document) == Outline::of(other),
+                    "{document:?}\n{other:?}"
+                );
+            }
+        }
+    }
 
     /// What linking made of a journal, diagnostics in display order: what
     /// [`relink_files`] must give as [`build`] gives it.
