@@ -351,8 +351,7 @@ pub(crate) fn outline_hash(document: &Document) -> u64 {
         goals: &'a [GoalDecl],
         naming: Vec<(&'a String, &'a String)>,
     }
-    let naming: Vec<(&String, &String)> = naming_fields(document).collect();
-    if document.goals().is_empty() && naming.is_empty() {
+    if !Outline::keeps_more_than_a_name(document) {
         // Most files: the path alone, hashed without serde's walk over the struct, which
         // took ten times as long for every file of a journal.
         return crate::hash::content_hash(document.path.as_bytes());
@@ -360,7 +359,7 @@ pub(crate) fn outline_hash(document: &Document) -> u64 {
     crate::hash::data_hash(&Seen {
         path: &document.path,
         goals: document.goals(),
-        naming,
+        naming: naming_fields(document).collect(),
     })
 }
 
