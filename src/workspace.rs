@@ -205,15 +205,25 @@ impl Workspace {
     /// [`Workspace::use_cache`], then [`Workspace::refresh_with_buffers`], the journal
     /// walked while the caches are read: neither keeps both cores busy (the cache's
     /// checksum and its entries' map are made on one, and a journal's files are mostly
-    /// in one folder).
+    /// in one folder). With a documents cache in the output folder, every file the walk
+    /// finds is stat'ed on its side too, before the cache says which files it records:
+    /// nearly all of them, and stat'ed after it, they waited for the whole cache.
     pub(crate) fn refresh_from_cache(
         &mut self,
         buffers: &HashMap<String, String>,
     ) -> (Refresh, Option<String>) {
         let root = paths::resolve(&self.root);
-        let (caches, found) = rayon::join(|| self.read_caches(), || self.walk(&root));
+        let cached = cache::is_there(&self.out);
+        let (caches, (found, stamps)) = rayon::join(
+            || self.read_caches(),
+            || {
+                let found = self.walk(&root);
+                let stamps = cached.then(|| stamps_of(&root, &found.files, |_| true));
+                (found, stamps)
+            },
+        );
         let note = self.start_from(caches);
-        let refresh = self.refresh_found(&root, found, None, buffers);
+        let refresh = self.refresh_found(&root, found, stamps, buffers);
         (refresh, note)
     }
 

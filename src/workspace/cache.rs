@@ -133,6 +133,11 @@ pub(super) fn sealed(options: u64, body: &[u8]) -> Vec<u8> {
     file
 }
 
+/// Whether the output folder `out` has a cache, as a plain file, to read.
+pub(super) fn is_there(out: &Path) -> bool {
+    std::fs::symlink_metadata(out.join(CACHE_FILE)).is_ok_and(|metadata| metadata.is_file())
+}
+
 /// The cache in the output folder `out`: `Ok(None)` when there is none, `Err` with why
 /// when there is one that cannot be used.
 pub(super) fn read(out: &Path, options: &ParseOptions) -> Result<Option<Cached>, String> {
