@@ -31,7 +31,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 
 use crate::analyse::period::{Period, PeriodKind};
-use crate::analyse::review;
+use crate::analyse::review::{self, GoalHashes};
 use crate::analyse::{self, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
@@ -97,6 +97,10 @@ pub(crate) struct Workspace {
     /// What the last build's goals were made from, with their hashes (see
     /// [`goal_inputs`]), as [`Workspace::use_cache`] read them or the last build left them.
     kept_hashes: Option<KeptHashes>,
+    /// The goals' hashes of the last build, as of its day, while builds leave the goals'
+    /// inputs as they are (see [`Workspace::defer_documents_cache`]): kept by
+    /// [`Workspace::save_documents_cache`].
+    hashed_unkept: Option<(Date, GoalHashes)>,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -186,6 +190,7 @@ impl Workspace {
             json_pieces: None,
             json_goals: None,
             kept_hashes: None,
+            hashed_unkept: None,
             renderer: None,
             last_analysis: None,
         })
@@ -668,7 +673,15 @@ impl Workspace {
                 self.renderer.take(),
                 self.config.templates_in(&self.root),
             );
-            let inputs = self.goal_inputs(today);
+            // Builds that leave the documents cache as it is (`watch`'s after its first)
+            // leave the goals' inputs too, until `save_documents_cache`: they take their
+            // goals' hashes from their last analysis, and inputs older than the journal
+            // only make a new process hash more goals again (those whose inputs changed
+            // since), never a wrong one.
+            let inputs = match (self.documents_cache_deferred, &self.kept_hashes) {
+                (true, Some(_)) => None,
+                _ => self.goal_inputs(today),
+            };
             let known = match (&inputs, &self.kept_hashes) {
                 (Some(inputs), Some(kept)) => inputs.known(kept, &self.journal),
                 _ => Vec::new(),
@@ -677,7 +690,10 @@ impl Workspace {
                 Some(last) => last.goal_hashes(&report, &known),
                 None => review::goal_hashes_after(&report, None, &known),
             };
-            self.kept_hashes = inputs.map(|inputs| inputs.kept(&goal_hashes));
+            match inputs {
+                Some(inputs) => self.kept_hashes = Some(inputs.kept(&goal_hashes)),
+                None => self.hashed_unkept = Some((today, goal_hashes.clone())),
+            }
             let reviews = ReviewPlan::new(
                 &self.journal,
                 &report,
@@ -822,7 +838,8 @@ impl Workspace {
         self.last_analysis.get_or_insert_default();
     }
 
-    /// Writes the documents cache if what it records changed since it was written, under
+    /// Writes the documents cache if what it records changed since it was written, and
+    /// the goals' inputs of the last build if it left them (see [`goal_inputs`]), under
     /// the output folder's lock, leaving the reports as they are; nothing before a first
     /// build (it would have no output folder to go to).
     pub(crate) fn save_documents_cache(
@@ -840,7 +857,18 @@ impl Workspace {
             None,
         );
         let manifest = self.manifest.as_mut().expect("checked above");
-        write::write_one(&self.out, &planned, manifest)
+        write::write_one(&self.out, &planned, manifest)?;
+        let Some((today, hashes)) = self.hashed_unkept.take() else {
+            return Ok(());
+        };
+        let Some(inputs) = self.goal_inputs(today) else {
+            return Ok(());
+        };
+        let kept = inputs.kept(&hashes);
+        let manifest = self.manifest.as_mut().expect("checked above");
+        write::write_one(&self.out, &goal_inputs::file(&kept), manifest)?;
+        self.kept_hashes = Some(kept);
+        Ok(())
     }
 
     /// What `build --share` publishes for `audience`: the journal as of `today`, filtered
