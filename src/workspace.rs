@@ -525,11 +525,9 @@ impl Workspace {
     /// otherwise the whole journal is linked. `touched` are the files read again (added,
     /// changed or gone).
     fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
-        let mut last_read = self.files.in_order();
-        let settled: Option<Vec<(&str, u64, u64)>> = documents
-            .iter()
-            .map(|document| {
-                let read = last_read(&document.path).filter(|read| read.settled)?;
+        let settled: Option<Vec<(&str, u64, u64)>> = (documents.iter().enumerate())
+            .map(|(at, document)| {
+                let read = (self.files.get_at(at, &document.path)).filter(|read| read.settled)?;
                 Some((&*document.path, read.stamp.len, read.stamp.modified))
             })
             .collect();
