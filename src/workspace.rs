@@ -388,12 +388,20 @@ impl Workspace {
             .enumerate()
             .map(|(at, document)| examine(document, Some(at), known_stamps.get(at)))
             .collect();
-        let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = new_files
+        // The new files' paths made before any is parsed, one after another on each
+        // core: made each among its document's allocations, they were spread over the
+        // whole heap, and every later pass that reads each document's path (the saved
+        // status's hash, the goals' files, the JSON) read another page for each.
+        let paths: Vec<Arc<str>> = new_files
             .par_iter()
+            .map(|path| Arc::from(path.as_str()))
+            .collect();
+        let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = paths
+            .into_par_iter()
             .enumerate()
             .map(|(at, path)| {
                 let mut document = Document {
-                    path: Arc::from(path.as_str()),
+                    path,
                     ..Document::default()
                 };
                 let examined = examine(&mut document, None, added_stamps.get(at));
