@@ -409,15 +409,15 @@ impl Workspace {
             })
             .unzip();
         let mut refresh = Refresh::default();
-        for (document, examined) in documents.iter().zip(examined) {
-            self.remember(&document.path, examined, &mut refresh);
+        for (at, (document, examined)) in documents.iter().zip(examined).enumerate() {
+            self.remember(Some(at), &document.path, examined, &mut refresh);
         }
         // The new files' records, and the gone ones, in one pass each: one at a time,
         // each would move the records after it.
         let mut new_records = Vec::with_capacity(added.len());
         for (document, examined) in added.iter().zip(examined_added) {
             if self.files.contains_key(&document.path) {
-                self.remember(&document.path, examined, &mut refresh);
+                self.remember(None, &document.path, examined, &mut refresh);
                 continue;
             }
             if let Some(last_read) = examined.last_read {
@@ -486,7 +486,7 @@ impl Workspace {
                 self.forget(path.clone(), &mut refresh);
             } else {
                 let path = Arc::clone(&document.path);
-                self.remember(&path, examined, &mut refresh);
+                self.remember(None, &path, examined, &mut refresh);
             }
         }
         let touched: Vec<&str> = refresh.touched().collect();
@@ -496,9 +496,21 @@ impl Workspace {
 
     /// Records what examining the file at `path` found: its last read, and in `refresh`
     /// whether it changed (the caller lists the files it found new). The record's key is
-    /// the document's path, shared.
-    fn remember(&mut self, path: &Arc<str>, examined: Examined, refresh: &mut Refresh) {
-        let before = match (examined.last_read, self.files.get_mut(path)) {
+    /// the document's path, shared. `at`: the document's index, where its record is when
+    /// every document has one, found there rather than searched for among them all (a
+    /// path compared at each step of the search, each elsewhere in the heap).
+    fn remember(
+        &mut self,
+        at: Option<usize>,
+        path: &Arc<str>,
+        examined: Examined,
+        refresh: &mut Refresh,
+    ) {
+        let slot = match at {
+            Some(at) => self.files.get_mut_at(at, path),
+            None => self.files.get_mut(path),
+        };
+        let before = match (examined.last_read, slot) {
             (Some(last_read), Some(slot)) => Some(std::mem::replace(slot, last_read)),
             (Some(last_read), None) => self.files.insert(Arc::clone(path), last_read),
             (None, _) => self.files.remove(path),

@@ -63,6 +63,15 @@ impl<V> Records<V> {
         }
     }
 
+    /// [`Records::get_at`], to change the record.
+    pub(super) fn get_mut_at(&mut self, index: usize, path: &str) -> Option<&mut V> {
+        let at = match self.sorted.get(index) {
+            Some((key, _)) if std::ptr::eq(&**key, path) || **key == *path => index,
+            _ => self.position(path).ok()?,
+        };
+        Some(&mut self.sorted[at].1)
+    }
+
     pub(super) fn get_key_value(&self, path: &str) -> Option<(&Arc<str>, &V)> {
         let at = self.position(path).ok()?;
         let (key, value) = &self.sorted[at];
@@ -219,6 +228,19 @@ mod tests {
             Records::of(vec![("b".into(), 0), ("a".into(), 1), ("b".into(), 2)]).unwrap_err(),
             "b".into()
         );
+    }
+
+    #[test]
+    fn a_record_changed_at_an_index_is_its_paths_wherever_it_is() {
+        let mut found = records(&["a", "b", "c"]);
+        let shared = Arc::clone(&found.sorted[1].0);
+        *found.get_mut_at(1, &shared).unwrap() += 10;
+        *found.get_mut_at(2, "c").unwrap() += 20;
+        // Not at the index given: searched for.
+        *found.get_mut_at(0, "b").unwrap() += 100;
+        *found.get_mut_at(7, "a").unwrap() += 1000;
+        assert_eq!(found.get_mut_at(1, "bb"), None);
+        assert_eq!(paths(&found), [("a", 1000), ("b", 111), ("c", 22)]);
     }
 
     #[test]
