@@ -425,12 +425,20 @@ impl Workspace {
             .enumerate()
             .map(|(at, document)| examine(document, Some(at), known_stamps.get(at)))
             .collect();
-        let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = new_files
+        // The new files' paths made before any is parsed, one after another on each
+        // core: made each among its document's allocations, they were spread over the
+        // whole heap, and every later pass that reads each document's path (the saved
+        // status's hash, the goals' files, the JSON) read another page for each.
+        let paths: Vec<Arc<str>> = new_files
             .par_iter()
+            .map(|path| Arc::from(path.as_str()))
+            .collect();
+        let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = paths
+            .into_par_iter()
             .enumerate()
             .map(|(at, path)| {
                 let mut document = Document {
-                    path: Arc::from(path.as_str()),
+                    path,
                     ..Document::default()
                 };
                 let examined = examine(&mut document, None, added_stamps.get(at));
@@ -438,15 +446,15 @@ impl Workspace {
             })
             .unzip();
         let mut refresh = Refresh::default();
-        for (document, examined) in documents.iter().zip(examined) {
-            self.remember(&document.path, examined, &mut refresh);
+        for (at, (document, examined)) in documents.iter().zip(examined).enumerate() {
+            self.remember(Some(at), &document.path, examined, &mut refresh);
         }
         // The new files' records, and the gone ones, in one pass each: one at a time,
         // each would move the records after it.
         let mut new_records = Vec::with_capacity(added.len());
         for (document, examined) in added.iter().zip(examined_added) {
             if self.files.contains_key(&document.path) {
-                self.remember(&document.path, examined, &mut refresh);
+                self.remember(None, &document.path, examined, &mut refresh);
                 continue;
             }
             if let Some(last_read) = examined.last_read {
@@ -515,7 +523,7 @@ impl Workspace {
                 self.forget(path.clone(), &mut refresh);
             } else {
                 let path = Arc::clone(&document.path);
-                self.remember(&path, examined, &mut refresh);
+                self.remember(None, &path, examined, &mut refresh);
             }
         }
         let touched: Vec<&str> = refresh.touched().collect();
@@ -525,9 +533,21 @@ impl Workspace {
 
     /// Records what examining the file at `path` found: its last read, and in `refresh`
     /// whether it changed (the caller lists the files it found new). The record's key is
-    /// the document's path, shared.
-    fn remember(&mut self, path: &Arc<str>, examined: Examined, refresh: &mut Refresh) {
-        let before = match (examined.last_read, self.files.get_mut(path)) {
+    /// the document's path, shared. `at`: the document's index, where its record is when
+    /// every document has one, found there rather than searched for among them all (a
+    /// path compared at each step of the search, each elsewhere in the heap).
+    fn remember(
+        &mut self,
+        at: Option<usize>,
+        path: &Arc<str>,
+        examined: Examined,
+        refresh: &mut Refresh,
+    ) {
+        let slot = match at {
+            Some(at) => self.files.get_mut_at(at, path),
+            None => self.files.get_mut(path),
+        };
+        let before = match (examined.last_read, slot) {
             (Some(last_read), Some(slot)) => Some(std::mem::replace(slot, last_read)),
             (Some(last_read), None) => self.files.insert(Arc::clone(path), last_read),
             (None, _) => self.files.remove(path),
@@ -562,11 +582,9 @@ impl Workspace {
     /// otherwise the whole journal is linked. `touched` are the files read again (added,
     /// changed or gone).
     fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
-        let mut last_read = self.files.in_order();
-        let settled: Option<Vec<(&str, u64, u64)>> = documents
-            .iter()
-            .map(|document| {
-                let read = last_read(&document.path).filter(|read| read.settled)?;
+        let settled: Option<Vec<(&str, u64, u64)>> = (documents.iter().enumerate())
+            .map(|(at, document)| {
+                let read = (self.files.get_at(at, &document.path)).filter(|read| read.settled)?;
                 Some((&*document.path, read.stamp.len, read.stamp.modified))
             })
             .collect();

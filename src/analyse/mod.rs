@@ -250,8 +250,12 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
             None => loose += 1,
         }
     }
-    for (goal, count) in goals.iter_mut().zip(counts) {
-        unshared(goal).milestones.reserve_exact(count);
+    // Each report borrowed from its box once, not for each milestone handed to it:
+    // `Arc::get_mut` is two atomic operations on the box, one of the goals' thousands, for
+    // each of hundreds of thousands of milestones.
+    let mut goal_reports: Vec<&mut GoalReport> = goals.iter_mut().map(unshared).collect();
+    for (report, count) in goal_reports.iter_mut().zip(counts) {
+        report.milestones.reserve_exact(count);
     }
     let mut loose_tasks = Vec::with_capacity(loose);
     // A slice of documents at a time: every milestone's report waiting beside the goals'
@@ -273,7 +277,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                 .zip(journal.assignments.of(doc_index).iter())
             {
                 match assigned {
-                    Some(goal) => count_milestone(unshared(&mut goals[goal]), report, today),
+                    Some(goal) => count_milestone(goal_reports[goal], report, today),
                     None => loose_tasks.push(report),
                 }
             }

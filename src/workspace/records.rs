@@ -53,12 +53,23 @@ impl<V> Records<V> {
     }
 
     /// The record of `path`, looked for first at `index`: where it is when the records
-    /// are those of a sorted list of documents and `index` is the document's.
+    /// are those of a sorted list of documents and `index` is the document's. A record
+    /// whose key is the document's own path (shared) is known without reading the
+    /// path's bytes: one read of memory less a file, each elsewhere in the heap.
     pub(super) fn get_at(&self, index: usize, path: &str) -> Option<&V> {
         match self.sorted.get(index) {
-            Some((key, value)) if **key == *path => Some(value),
+            Some((key, value)) if std::ptr::eq(&**key, path) || **key == *path => Some(value),
             _ => self.get(path),
         }
+    }
+
+    /// [`Records::get_at`], to change the record.
+    pub(super) fn get_mut_at(&mut self, index: usize, path: &str) -> Option<&mut V> {
+        let at = match self.sorted.get(index) {
+            Some((key, _)) if std::ptr::eq(&**key, path) || **key == *path => index,
+            _ => self.position(path).ok()?,
+        };
+        Some(&mut self.sorted[at].1)
     }
 
     pub(super) fn get_key_value(&self, path: &str) -> Option<(&Arc<str>, &V)> {
@@ -217,6 +228,19 @@ mod tests {
             Records::of(vec![("b".into(), 0), ("a".into(), 1), ("b".into(), 2)]).unwrap_err(),
             "b".into()
         );
+    }
+
+    #[test]
+    fn a_record_changed_at_an_index_is_its_paths_wherever_it_is() {
+        let mut found = records(&["a", "b", "c"]);
+        let shared = Arc::clone(&found.sorted[1].0);
+        *found.get_mut_at(1, &shared).unwrap() += 10;
+        *found.get_mut_at(2, "c").unwrap() += 20;
+        // Not at the index given: searched for.
+        *found.get_mut_at(0, "b").unwrap() += 100;
+        *found.get_mut_at(7, "a").unwrap() += 1000;
+        assert_eq!(found.get_mut_at(1, "bb"), None);
+        assert_eq!(paths(&found), [("a", 1000), ("b", 111), ("c", 22)]);
     }
 
     #[test]
