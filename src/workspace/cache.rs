@@ -133,6 +133,41 @@ pub(super) fn sealed(options: u64, body: &[u8]) -> Vec<u8> {
     file
 }
 
+/// One of trailmark's own JSON files in the output folder `out`, sealed with `format`
+/// where the documents cache has its parse options: `Ok(None)` when there is none, `Err`
+/// with why when there is one that cannot be used.
+pub(super) fn read_sealed_json<T: serde::de::DeserializeOwned>(
+    out: &Path,
+    name: &str,
+    format: u64,
+) -> Result<Option<T>, String> {
+    let file = match fsread::read(&out.join(name), fsread::MAX_OWN_FILE_BYTES) {
+        Ok(file) => file,
+        Err(refused) if refused.is_not_found() => return Ok(None),
+        Err(refused) => return Err(refused.to_string()),
+    };
+    let body = unsealed(&file, format)?;
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|error| format!("it is damaged: {error}"))
+}
+
+/// `data` as the file `name` of the output folder that [`read_sealed_json`] reads back,
+/// as the write stage takes it.
+pub(super) fn sealed_json_file(
+    name: &str,
+    format: u64,
+    data: &impl Serialize,
+) -> crate::write::Planned<'static> {
+    let body = serde_json::to_vec(data).expect("trailmark's own files hold numbers");
+    let file = sealed(format, &body);
+    crate::write::Planned {
+        path: name.to_string(),
+        fingerprint: content_hash(&file),
+        make: Box::new(move || Ok(file.clone().into())),
+    }
+}
+
 /// Whether the output folder `out` has a cache, as a plain file, to read.
 pub(super) fn is_there(out: &Path) -> bool {
     std::fs::symlink_metadata(out.join(CACHE_FILE)).is_ok_and(|metadata| metadata.is_file())

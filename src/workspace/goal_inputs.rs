@@ -26,12 +26,11 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cache::{sealed, unsealed};
+use super::cache::{read_sealed_json, sealed_json_file};
 use crate::analyse::review::GoalHashes;
 use crate::analyse::with_ancestors;
 use crate::dates::Date;
-use crate::fsread;
-use crate::hash::{content_hash, data_hash};
+use crate::hash::data_hash;
 use crate::model::{self, Journal};
 use crate::write;
 
@@ -171,24 +170,10 @@ pub(super) fn outlines(journal: &Journal) -> Vec<u64> {
 /// [`INPUTS_FILE`] in the output folder `out`: `Ok(None)` when there is none, `Err` with
 /// why when there is one that cannot be used.
 pub(super) fn read(out: &Path) -> Result<Option<KeptHashes>, String> {
-    let file = match fsread::read(&out.join(INPUTS_FILE), fsread::MAX_OWN_FILE_BYTES) {
-        Ok(file) => file,
-        Err(refused) if refused.is_not_found() => return Ok(None),
-        Err(refused) => return Err(refused.to_string()),
-    };
-    let body = unsealed(&file, FORMAT)?;
-    serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|error| format!("it is damaged: {error}"))
+    read_sealed_json(out, INPUTS_FILE, FORMAT)
 }
 
 /// [`INPUTS_FILE`] of `kept`, as the write stage takes it.
 pub(super) fn file(kept: &KeptHashes) -> write::Planned<'static> {
-    let body = serde_json::to_vec(kept).expect("numbers always serialize");
-    let file = sealed(FORMAT, &body);
-    write::Planned {
-        path: INPUTS_FILE.to_string(),
-        fingerprint: content_hash(&file),
-        make: Box::new(move || Ok(file.clone().into())),
-    }
+    sealed_json_file(INPUTS_FILE, FORMAT, kept)
 }

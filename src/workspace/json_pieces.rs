@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cache::{sealed, unsealed};
+use super::cache::{read_sealed_json, sealed_json_file};
 use crate::analyse::review::GoalHashes;
 use crate::analyse::{self, GoalReport, Report};
 use crate::fsread;
@@ -50,15 +50,7 @@ pub(super) struct JsonGoals {
 /// [`GOALS_FILE`] in the output folder `out`: `Ok(None)` when there is none, `Err` with why
 /// when there is one that cannot be used.
 pub(super) fn read_goals(out: &Path) -> Result<Option<JsonGoals>, String> {
-    let file = match fsread::read(&out.join(GOALS_FILE), fsread::MAX_OWN_FILE_BYTES) {
-        Ok(file) => file,
-        Err(refused) if refused.is_not_found() => return Ok(None),
-        Err(refused) => return Err(refused.to_string()),
-    };
-    let body = unsealed(&file, FORMAT)?;
-    serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|error| format!("it is damaged: {error}"))
+    read_sealed_json(out, GOALS_FILE, FORMAT)
 }
 
 /// [`GOALS_FILE`] for the JSON planned with `fingerprint`, of goals of the whole hashes
@@ -68,13 +60,7 @@ pub(super) fn goals_file(fingerprint: u64, goals: &[u64]) -> write::Planned<'sta
         json: fingerprint,
         goals: goals.to_vec(),
     };
-    let body = serde_json::to_vec(&body).expect("numbers always serialize");
-    let file = sealed(FORMAT, &body);
-    write::Planned {
-        path: GOALS_FILE.to_string(),
-        fingerprint: content_hash(&file),
-        make: Box::new(move || Ok(file.clone().into())),
-    }
+    sealed_json_file(GOALS_FILE, FORMAT, &body)
 }
 
 /// The last build's `trailmark.json` in the output folder, as the manifest records it,
