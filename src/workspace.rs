@@ -244,10 +244,11 @@ impl Workspace {
 
     /// [`Workspace::use_cache`] of `caches`, read.
     fn start_from(&mut self, caches: Caches) -> Option<String> {
-        let ignored = |file: &str, why: String| {
+        let out = &self.out;
+        let ignored = |file: &str, instead: &str, why: String| {
             format!(
-                "ignored {}: {why}; the next build writes it anew",
-                self.out.join(file).display()
+                "ignored {}: {why}; {instead}; the next build writes it anew",
+                out.join(file).display()
             )
         };
         let documents = match caches.documents {
@@ -258,41 +259,16 @@ impl Workspace {
                 None
             }
             Ok(None) => None,
-            Err(why) => Some(ignored(
-                cache::CACHE_FILE,
-                format!("{why}; the files are read again"),
-            )),
+            Err(why) => Some(ignored(cache::CACHE_FILE, "the files are read again", why)),
         };
-        let reviews = match caches.reviews {
-            Ok(known) => {
-                self.known_reviews = known;
-                None
-            }
-            Err(why) => Some(ignored(
-                reviews::REVIEWS_FILE,
-                format!("{why}; every review is made again"),
-            )),
-        };
-        let json_goals = match caches.json_goals {
-            Ok(goals) => {
-                self.json_goals = goals;
-                None
-            }
-            Err(why) => Some(ignored(
-                json_pieces::GOALS_FILE,
-                format!("{why}; the JSON of every goal is made again"),
-            )),
-        };
-        let goal_hashes = match caches.goal_hashes {
-            Ok(kept) => {
-                self.kept_hashes = kept;
-                None
-            }
-            Err(why) => Some(ignored(
-                goal_inputs::INPUTS_FILE,
-                format!("{why}; every goal is hashed again"),
-            )),
-        };
+        let reviews = kept(caches.reviews, &mut self.known_reviews)
+            .map(|why| ignored(reviews::REVIEWS_FILE, "every review is made again", why));
+        let json_goals = kept(caches.json_goals, &mut self.json_goals).map(|why| {
+            let instead = "the JSON of every goal is made again";
+            ignored(json_pieces::GOALS_FILE, instead, why)
+        });
+        let goal_hashes = kept(caches.goal_hashes, &mut self.kept_hashes)
+            .map(|why| ignored(goal_inputs::INPUTS_FILE, "every goal is hashed again", why));
         documents.or(reviews).or(json_goals).or(goal_hashes)
     }
 
@@ -807,9 +783,12 @@ impl Workspace {
     /// What the journal's goals are made from as of `today` (see [`goal_inputs`]); `None`
     /// when some file's content is not known (a buffer of an editor's).
     fn goal_inputs(&self, today: Date) -> Option<GoalInputs> {
-        let mut last_read = self.files.in_order();
-        let contents: Option<Vec<u64>> = (self.journal.documents.iter())
-            .map(|document| last_read(&document.path).map(|read| read.content))
+        let contents: Option<Vec<u64>> = (self.journal.documents.iter().enumerate())
+            .map(|(at, document)| {
+                self.files
+                    .get_at(at, &document.path)
+                    .map(|read| read.content)
+            })
             .collect();
         let documents = self.journal.documents.len();
         let kept_outlines = (self.last_analysis.as_ref()).and_then(|last| last.outlines(documents));
@@ -1216,6 +1195,11 @@ fn stamp_of(root: &Path, path: &str) -> Option<FileStamp> {
     std::fs::symlink_metadata(root.join(path))
         .ok()
         .map(|metadata| FileStamp::of(&metadata))
+}
+
+/// What was `read` put in `slot`; why it could not be used, when it could not.
+fn kept<T>(read: Result<T, String>, slot: &mut T) -> Option<String> {
+    read.map(|value| *slot = value).err()
 }
 
 /// [`stamp_of`] each of `paths` that `wanted` takes (none for the others), on every

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{read_sealed_json, sealed_json_file};
+use super::last_analysis::position;
 use crate::analyse::review::GoalHashes;
 use crate::analyse::with_ancestors;
 use crate::dates::Date;
@@ -93,9 +94,7 @@ impl GoalInputs {
             }
         }
         let content_of = |path: &str| {
-            let index = (journal.documents)
-                .binary_search_by(|document| (*document.path).cmp(path))
-                .ok();
+            let index = position(&journal.documents, path).ok();
             index.map(|index| (index, contents[index]))
         };
         let goals = (journal.goals.par_iter().zip(&milestone_files))

@@ -209,6 +209,6 @@ impl LastAnalysis {
 }
 
 /// Where the document of `path` is in `documents`, sorted by path.
-fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
+pub(super) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
     documents.binary_search_by(|document| (*document.path).cmp(path))
 }
