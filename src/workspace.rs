@@ -369,38 +369,50 @@ impl Workspace {
         });
         let (new_files, gone) = match_files(&mut documents, found.files);
         let (known_stamps, added_stamps) = split_stamps(&documents, &new_files, stamps);
-        let options = &self.config.parse;
-        let files = &self.files;
+        let options = self.config.parse.clone();
         // `walked` is the file's stamp when the walk stat'ed it already.
         // `at`: the document's index, where its record is when every document has one.
-        let examine =
-            |document: &mut Document, at: Option<usize>, walked: Option<&Option<FileStamp>>| {
-                let known = at.is_some();
-                let last = match at {
-                    Some(at) => files.get_at(at, &document.path).copied(),
-                    None => files.get(&document.path).copied(),
-                };
-                match buffers.get(&*document.path) {
-                    Some(text) => examine_buffer(document, text, known, options),
-                    None => {
-                        // A file with no last read is read in any case: its stamp is taken
-                        // from the opened handle, not by a stat of its path first (7% of the
-                        // CPU of a cold `status`).
-                        let stamp = match walked {
-                            Some(&stamp) => stamp,
-                            None if last.is_none() => None,
-                            None => stamp_of(root, &document.path),
-                        };
-                        examine_file(root, document, known, last, stamp, options)
-                    }
-                }
+        let examine = |files: &Records<LastRead>,
+                       document: &mut Document,
+                       at: Option<usize>,
+                       walked: Option<&Option<FileStamp>>| {
+            let known = at.is_some();
+            let last = match at {
+                Some(at) => files.get_at(at, &document.path).copied(),
+                None => files.get(&document.path).copied(),
             };
-        // Files are checked, read and parsed on every core.
-        let examined: Vec<Examined> = documents
-            .par_iter_mut()
-            .enumerate()
-            .map(|(at, document)| examine(document, Some(at), known_stamps.get(at)))
-            .collect();
+            match buffers.get(&*document.path) {
+                Some(text) => examine_buffer(document, text, known, &options),
+                None => {
+                    // A file with no last read is read in any case: its stamp is taken
+                    // from the opened handle, not by a stat of its path first (7% of the
+                    // CPU of a cold `status`).
+                    let stamp = match walked {
+                        Some(&stamp) => stamp,
+                        None if last.is_none() => None,
+                        None => stamp_of(root, &document.path),
+                    };
+                    examine_file(root, document, known, last, stamp, &options)
+                }
+            }
+        };
+        // Files are checked, read and parsed on every core, a slice of them at a time, and
+        // what was found of each remembered: a list of what every file's examination
+        // found (48 bytes a file) was the peak of the language server's walk after a
+        // file is opened, with the walk's stamps.
+        let mut refresh = Refresh::default();
+        for first in (0..documents.len()).step_by(EXAMINED_AT_ONCE) {
+            let slice = first..(first + EXAMINED_AT_ONCE).min(documents.len());
+            let files = &self.files;
+            let examined: Vec<Examined> = (documents[slice.clone()].par_iter_mut())
+                .zip(slice.clone().into_par_iter())
+                .map(|(document, at)| examine(files, document, Some(at), known_stamps.get(at)))
+                .collect();
+            for (at, examined) in slice.zip(examined) {
+                self.remember(Some(at), &documents[at].path, examined, &mut refresh);
+            }
+        }
+        drop(known_stamps);
         // The new files' paths made before any is parsed, one after another on each
         // core: made each among its document's allocations, they were spread over the
         // whole heap, and every later pass that reads each document's path (the saved
@@ -409,6 +421,7 @@ impl Workspace {
             .par_iter()
             .map(|path| Arc::from(path.as_str()))
             .collect();
+        let files = &self.files;
         let (mut added, examined_added): (Vec<Document>, Vec<Examined>) = paths
             .into_par_iter()
             .enumerate()
@@ -417,14 +430,10 @@ impl Workspace {
                     path,
                     ..Document::default()
                 };
-                let examined = examine(&mut document, None, added_stamps.get(at));
+                let examined = examine(files, &mut document, None, added_stamps.get(at));
                 (document, examined)
             })
             .unzip();
-        let mut refresh = Refresh::default();
-        for (at, (document, examined)) in documents.iter().zip(examined).enumerate() {
-            self.remember(Some(at), &document.path, examined, &mut refresh);
-        }
         // The new files' records, and the gone ones, in one pass each: one at a time,
         // each would move the records after it.
         let mut new_records = Vec::with_capacity(added.len());
@@ -1136,6 +1145,9 @@ struct Examined {
     last_read: Option<LastRead>,
 }
 
+/// How many files [`Workspace::refresh`] examines before it remembers what it found.
+const EXAMINED_AT_ONCE: usize = 4096;
+
 /// Splits the files a walk `found` against `documents`, both sorted by path: removes
 /// from `documents` those whose file is gone, and returns the paths of the files new and
 /// of those gone, both sorted.
@@ -1788,6 +1800,37 @@ mod tests {
             assert_eq!(from_names, from_walk, "after {step}");
             assert!(state(&named) == state(&walked), "after {step}");
         }
+    }
+
+    /// A walk's files are examined a slice at a time: across slices, each is given its
+    /// own stamp and record, as a refresh of the files named gives them.
+    #[test]
+    fn a_walk_of_more_files_than_are_examined_at_once_gives_each_its_own_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let count = EXAMINED_AT_ONCE + 3;
+        let name = |n: usize| format!("e{n:05}.md");
+        for n in 0..count {
+            fs::write(root.join(name(n)), format!("# Entry {n}\n- [ ] a task\n")).unwrap();
+        }
+        let mut named = workspace(root);
+        let mut walked = workspace(root);
+        named.refresh();
+        walked.refresh();
+        // Files at both ends of each slice change, a new one comes after the first.
+        let changed = [0, 1, EXAMINED_AT_ONCE - 1, EXAMINED_AT_ONCE, count - 1];
+        for n in changed {
+            fs::write(root.join(name(n)), format!("# Entry {n}, changed\n")).unwrap();
+        }
+        fs::write(root.join("e00000b.md"), "# New\n").unwrap();
+        let names = (changed.iter().map(|&n| name(n)))
+            .chain(["e00000b.md".to_string()])
+            .collect();
+        let from_names = named.refresh_files(&names);
+        let from_walk = walked.refresh();
+        assert_eq!(from_names, from_walk);
+        assert_eq!(from_walk.changed.len(), changed.len());
+        assert!(state(&named) == state(&walked));
     }
 
     /// The watcher names every file written: a refresh of named files reads no other.

@@ -10,7 +10,7 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{self as lsp};
 use serde_json::Value;
 
-use super::{At, TextEdit, TextRange, at, from_range, json, path_of, range, text_edit, uri_of};
+use super::{At, TextEdit, TextRange, at, from_range, json, ok, path_of, range, text_edit, uri_of};
 
 /// The command that opens a goal's HTML report; its argument is the goal's id.
 pub(crate) const OPEN_REPORT: &str = "trailmark.openReport";
@@ -192,7 +192,7 @@ pub(crate) fn respond(id: RequestId, answer: EditAnswer) -> Message {
         ),
         EditAnswer::Command(_) => Value::Null,
     };
-    Message::Response(Response::new_ok(id, result))
+    ok(id, result)
 }
 
 /// The requests to the editor that answering the request `id` makes, sent before its
