@@ -226,6 +226,9 @@ pub(crate) struct EntryReport {
 /// handed to their goals.
 const DOCUMENTS_AT_ONCE: usize = 1024;
 
+/// How many documents' milestones one core reports into one list.
+const DOCUMENTS_A_RUN: usize = 64;
+
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
 pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
@@ -262,20 +265,29 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     // lists, which hold them all in the end, took as much memory again.
     for first in (0..journal.documents.len()).step_by(DOCUMENTS_AT_ONCE) {
         let slice = first..(first + DOCUMENTS_AT_ONCE).min(journal.documents.len());
-        let reported: Vec<Vec<MilestoneReport>> = slice
-            .into_par_iter()
-            .map(|d| {
-                let assigned = journal.assignments.of(d);
-                let goal_id =
-                    |m: usize| assigned.get(m).map(|goal| journal.goals[goal].id.as_str());
-                milestone_reports(&journal.documents[d], goal_id, history, today)
+        let end = slice.end;
+        let run = |first: usize| first..(first + DOCUMENTS_A_RUN).min(end);
+        // A run of documents' reports in one list, made by the core that reports them: a
+        // list for each document was freed here, by another thread than the one that made
+        // it (at 100,000 files, a fifth of this loop's time).
+        let reported: Vec<Vec<MilestoneReport>> = (slice.clone().into_par_iter())
+            .step_by(DOCUMENTS_A_RUN)
+            .map(|first| {
+                let milestones = run(first).map(|d| journal.documents[d].milestones.len());
+                let mut reports = Vec::with_capacity(milestones.sum());
+                for d in run(first) {
+                    let assigned = journal.assignments.of(d);
+                    let goal_id =
+                        |m: usize| assigned.get(m).map(|goal| journal.goals[goal].id.as_str());
+                    let document = &journal.documents[d];
+                    reports.extend(milestone_reports(document, goal_id, history, today));
+                }
+                reports
             })
             .collect();
-        for (doc_index, reports) in (first..).zip(reported) {
-            for (report, assigned) in reports
-                .into_iter()
-                .zip(journal.assignments.of(doc_index).iter())
-            {
+        for (first, reports) in slice.step_by(DOCUMENTS_A_RUN).zip(reported) {
+            let assigned = run(first).flat_map(|d| journal.assignments.of(d).iter());
+            for (report, assigned) in reports.into_iter().zip(assigned) {
                 match assigned {
                     Some(goal) => count_milestone(goal_reports[goal], report, today),
                     None => loose_tasks.push(report),
@@ -414,32 +426,39 @@ fn counts_as_done(milestone: &MilestoneReport, today: Date) -> bool {
 /// A warning for each entry dated after today: what it records does not count yet, which
 /// would otherwise go without a word.
 pub(crate) fn dated_after(journal: &Journal, today: Date) -> Vec<Diagnostic> {
+    // On every core: each document's milestones are elsewhere in the heap, a read of
+    // memory each for 100,000 documents, nearly all of which warn of nothing.
+    (journal.documents.par_iter())
+        .flat_map_iter(|document| document_dated_after(document, today))
+        .collect()
+}
+
+/// [`dated_after`] of one document.
+fn document_dated_after(document: &Document, today: Date) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    for document in &journal.documents {
-        if let Some(date) = document.date.filter(|date| *date > today) {
-            warnings.push(Diagnostic::warning(
-                &document.path,
-                None,
-                format!(
-                    "this entry is dated {date}, after today ({today}): what it records \
-                     counts from {date}"
-                ),
-            ));
-        }
-        let done_later = document
-            .milestones
-            .iter()
-            .filter_map(|m| Some((m, m.done_marker.filter(|date| *date > today)?)));
-        for (milestone, date) in done_later {
-            warnings.push(Diagnostic::warning(
-                &document.path,
-                Some(milestone.position),
-                format!(
-                    "this milestone is marked done on {date}, after today ({today}): it \
-                     counts as done from {date}"
-                ),
-            ));
-        }
+    if let Some(date) = document.date.filter(|date| *date > today) {
+        warnings.push(Diagnostic::warning(
+            &document.path,
+            None,
+            format!(
+                "this entry is dated {date}, after today ({today}): what it records \
+                 counts from {date}"
+            ),
+        ));
+    }
+    let done_later = document
+        .milestones
+        .iter()
+        .filter_map(|m| Some((m, m.done_marker.filter(|date| *date > today)?)));
+    for (milestone, date) in done_later {
+        warnings.push(Diagnostic::warning(
+            &document.path,
+            Some(milestone.position),
+            format!(
+                "this milestone is marked done on {date}, after today ({today}): it \
+                 counts as done from {date}"
+            ),
+        ));
     }
     warnings
 }

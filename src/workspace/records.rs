@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 /// Records of `V` by path, sorted by path, each path once.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Records<V> {
@@ -20,8 +22,13 @@ impl<V> Default for Records<V> {
 
 impl<V> Records<V> {
     /// The records of `records`, in any order; `Err` with a path listed twice.
-    pub(super) fn of(mut records: Vec<(Arc<str>, V)>) -> Result<Records<V>, Arc<str>> {
-        if !records.is_sorted_by(|a, b| a.0 < b.0) {
+    pub(super) fn of(mut records: Vec<(Arc<str>, V)>) -> Result<Records<V>, Arc<str>>
+    where
+        V: Sync,
+    {
+        // Checked on every core: the records of a cache are in order, and each of their
+        // paths is elsewhere in the heap.
+        if !records.par_windows(2).all(|pair| pair[0].0 < pair[1].0) {
             records.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             if let Some(twice) = records.windows(2).find(|pair| pair[0].0 == pair[1].0) {
                 return Err(Arc::clone(&twice[0].0));
