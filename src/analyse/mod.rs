@@ -226,8 +226,9 @@ pub(crate) struct EntryReport {
 /// handed to their goals.
 const DOCUMENTS_AT_ONCE: usize = 1024;
 
-/// How many documents' milestones one core reports into one list.
-const DOCUMENTS_A_RUN: usize = 64;
+/// How many documents' milestones one core reports into one list: a run of analysis's
+/// own, apart from linking's `model::DOCUMENTS_A_RUN`.
+const REPORTED_DOCUMENTS_A_RUN: usize = 64;
 
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
@@ -266,12 +267,12 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     for first in (0..journal.documents.len()).step_by(DOCUMENTS_AT_ONCE) {
         let slice = first..(first + DOCUMENTS_AT_ONCE).min(journal.documents.len());
         let end = slice.end;
-        let run = |first: usize| first..(first + DOCUMENTS_A_RUN).min(end);
+        let run = |first: usize| first..(first + REPORTED_DOCUMENTS_A_RUN).min(end);
         // A run of documents' reports in one list, made by the core that reports them: a
         // list for each document was freed here, by another thread than the one that made
         // it (at 100,000 files, a fifth of this loop's time).
         let reported: Vec<Vec<MilestoneReport>> = (slice.clone().into_par_iter())
-            .step_by(DOCUMENTS_A_RUN)
+            .step_by(REPORTED_DOCUMENTS_A_RUN)
             .map(|first| {
                 let milestones = run(first).map(|d| journal.documents[d].milestones.len());
                 let mut reports = Vec::with_capacity(milestones.sum());
@@ -285,7 +286,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
                 reports
             })
             .collect();
-        for (first, reports) in slice.step_by(DOCUMENTS_A_RUN).zip(reported) {
+        for (first, reports) in slice.step_by(REPORTED_DOCUMENTS_A_RUN).zip(reported) {
             let assigned = run(first).flat_map(|d| journal.assignments.of(d).iter());
             for (report, assigned) in reports.into_iter().zip(assigned) {
                 match assigned {
