@@ -1517,13 +1517,7 @@ mod tests {
             // Every file settled at a time of its own each step, so that both workspaces
             // record the same stamps (one read within `RACY_WINDOW` of its change is
             // recorded unsettled) and no edit keeps a stamp the kept one would trust.
-            let settled = an_hour_ago + Duration::from_secs(fresh_builds + 1);
-            for entry in walkdir::WalkDir::new(&root).into_iter().map(Result::unwrap) {
-                if entry.file_type().is_file() {
-                    let file = fs::File::options().write(true).open(entry.path()).unwrap();
-                    file.set_modified(settled).unwrap();
-                }
-            }
+            settle_files(&root, an_hour_ago + Duration::from_secs(fresh_builds + 1));
             let cache_path = kept_out.join(cache::CACHE_FILE);
             let cache_before = fs::read(&cache_path).ok();
             kept.reload_config().unwrap();
@@ -1742,6 +1736,23 @@ mod tests {
 
     /// What a refresh leaves: the linked journal, every file's last read, and the
     /// saved status's inputs.
+    /// Gives every file below `root` the modification time `at`. Tests that compare two
+    /// workspaces settle their files first: a file read within `RACY_WINDOW` of its
+    /// change is recorded unsettled, and one read again later settled, so two refreshes
+    /// a slow machine runs seconds apart would otherwise record different stamps.
+    fn settle_files(root: &Path, at: SystemTime) {
+        for entry in walkdir::WalkDir::new(root).into_iter().map(Result::unwrap) {
+            if entry.file_type().is_file() {
+                settle_file(entry.path(), at);
+            }
+        }
+    }
+
+    fn settle_file(path: &Path, at: SystemTime) {
+        let file = fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(at).unwrap();
+    }
+
     fn state(workspace: &Workspace) -> String {
         let mut files: Vec<_> = workspace.files.iter().collect();
         files.sort_by(|a, b| a.0.cmp(b.0));
@@ -1764,6 +1775,8 @@ mod tests {
         )
         .unwrap();
         fs::write(root.join("notes/b.md"), "# B\n").unwrap();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        settle_files(root, an_hour_ago);
         let mut named = workspace(root);
         let mut walked = workspace(root);
         named.refresh();
@@ -1792,8 +1805,16 @@ mod tests {
                 std::os::unix::fs::symlink(root.join("goal.md"), root.join("notes/c.md")).unwrap();
             }),
         ];
-        for (step, names, change) in steps {
+        for (number, (step, names, change)) in steps.into_iter().enumerate() {
             change(root);
+            // The changed files alone: the named refresh does not look at the others.
+            let modified = an_hour_ago + Duration::from_secs(number as u64 + 1);
+            for name in names {
+                let path = root.join(name);
+                if path.symlink_metadata().is_ok_and(|meta| !meta.is_symlink()) {
+                    settle_files(&path, modified);
+                }
+            }
             let names = names.iter().map(|name| name.to_string()).collect();
             let from_names = named.refresh_files(&names);
             let from_walk = walked.refresh();
@@ -1813,6 +1834,8 @@ mod tests {
         for n in 0..count {
             fs::write(root.join(name(n)), format!("# Entry {n}\n- [ ] a task\n")).unwrap();
         }
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        settle_files(root, an_hour_ago);
         let mut named = workspace(root);
         let mut walked = workspace(root);
         named.refresh();
@@ -1823,9 +1846,12 @@ mod tests {
             fs::write(root.join(name(n)), format!("# Entry {n}, changed\n")).unwrap();
         }
         fs::write(root.join("e00000b.md"), "# New\n").unwrap();
-        let names = (changed.iter().map(|&n| name(n)))
+        let names: BTreeSet<String> = (changed.iter().map(|&n| name(n)))
             .chain(["e00000b.md".to_string()])
             .collect();
+        for name in &names {
+            settle_file(&root.join(name), an_hour_ago + Duration::from_secs(1));
+        }
         let from_names = named.refresh_files(&names);
         let from_walk = walked.refresh();
         assert_eq!(from_names, from_walk);
