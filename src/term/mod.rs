@@ -158,7 +158,7 @@ pub(crate) fn print_plain(text: &str) -> Result<(), Error> {
 /// Writes what `write` writes to stdout as it is, through a buffer: for output too large
 /// to make whole first (`status --json`).
 pub(crate) fn print_streamed(
-    // A concrete writer, not `dyn Write`: serde_json writes a pretty document in pieces of
+    // A concrete writer, not `dyn Write`: serde_json writes a JSON document in pieces of
     // a few bytes, and a call through a vtable for each cost more than the copy.
     write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
 ) -> Result<(), Error> {
