@@ -2,7 +2,6 @@
 //! was made from. Only files it lists are ever removed, and a report whose record matches
 //! its file is not made again.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::path::Path;
@@ -10,6 +9,7 @@ use std::path::Path;
 use super::{write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
+use crate::hash::FastMap;
 use crate::paths::{FileStamp, MANIFEST};
 
 /// What the output folder holds, as its manifest records it: for each report the
@@ -17,7 +17,7 @@ use crate::paths::{FileStamp, MANIFEST};
 /// keeps it between builds, so that `watch` and `build` skip reports that are current.
 #[derive(Debug, Default)]
 pub(crate) struct Manifest {
-    pub(super) records: HashMap<String, Record>,
+    pub(super) records: FastMap<String, Record>,
     /// The manifest as last read or written: when the file differs at the next build,
     /// another process wrote reports meanwhile, and the records are read again.
     pub(super) text: String,
@@ -115,22 +115,11 @@ impl Manifest {
 
     /// The records of the manifest `text`; no temp file swept yet.
     pub(super) fn parse(text: String) -> Manifest {
-        let mut records = HashMap::new();
+        let mut records = FastMap::default();
         for line in text.lines().filter(|line| !line.is_empty()) {
             let mut fields = line.split('\t');
             let path = fields.next().unwrap_or_default().to_string();
-            let numbers: Vec<u64> = fields
-                .map_while(|field| u64::from_str_radix(field, 16).ok())
-                .collect();
-            let record = match numbers[..] {
-                [fingerprint, hash, len, modified] => Record {
-                    fingerprint,
-                    hash,
-                    file: FileStamp { len, modified },
-                },
-                _ => Record::UNKNOWN,
-            };
-            records.insert(path, record);
+            records.insert(path, Record::parse(fields));
         }
         Manifest {
             records,
@@ -143,11 +132,11 @@ impl Manifest {
     /// separated by tabs (no report path holds a tab); only the path for a report not
     /// known to be written.
     fn to_text(&self) -> String {
-        let mut paths: Vec<&String> = self.records.keys().collect();
-        paths.sort_unstable();
-        let mut manifest = String::new();
-        for path in paths {
-            let record = &self.records[path];
+        let mut reports: Vec<(&String, &Record)> = self.records.iter().collect();
+        reports.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // About the size of the last one: the same reports, most of them.
+        let mut manifest = String::with_capacity(self.text.len() + 256);
+        for (path, record) in reports {
             if *record == Record::UNKNOWN {
                 let _ = writeln!(manifest, "{path}");
                 continue;
@@ -159,5 +148,54 @@ impl Manifest {
             );
         }
         manifest
+    }
+}
+
+impl Record {
+    /// The record of the `fields` of a manifest line after its path: its first numbers in
+    /// hex, when there are exactly four; else (a line of an older trailmark, or damaged)
+    /// [`Record::UNKNOWN`].
+    fn parse<'a>(fields: impl Iterator<Item = &'a str>) -> Record {
+        let mut numbers = fields.map_while(|field| u64::from_str_radix(field, 16).ok());
+        let mut next = || numbers.next();
+        match (next(), next(), next(), next(), next()) {
+            (Some(fingerprint), Some(hash), Some(len), Some(modified), None) => Record {
+                fingerprint,
+                hash,
+                file: FileStamp { len, modified },
+            },
+            _ => Record::UNKNOWN,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_as_written_and_lines_of_other_shapes_are_unknown() {
+        let written = "a.html\t1f\t2e\t3d\t4c\nb/c.md\nd.json\tff\tfe\tfd\tfc\n";
+        let manifest = Manifest::parse(written.to_string());
+        assert_eq!(manifest.to_text(), written);
+        assert_eq!(
+            manifest.records["a.html"],
+            Record {
+                fingerprint: 0x1f,
+                hash: 0x2e,
+                file: FileStamp {
+                    len: 0x3d,
+                    modified: 0x4c
+                },
+            }
+        );
+        assert_eq!(manifest.records["b/c.md"], Record::UNKNOWN);
+        for line in ["x\t1\t2\t3", "x\t1\t2\t3\t4\t5", "x\t1\t2\tzz\t4", "x\t"] {
+            let manifest = Manifest::parse(line.to_string());
+            assert_eq!(manifest.records["x"], Record::UNKNOWN, "{line:?}");
+        }
+        // What follows the numbers and is not one is left, as it always was.
+        let manifest = Manifest::parse("x\t1\t2\t3\t4\tnote".to_string());
+        assert_eq!(manifest.records["x"].file.modified, 4);
     }
 }

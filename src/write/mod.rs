@@ -52,7 +52,6 @@
 //! new, the others old, and all are listed in the manifest. Freeing some space (deleting
 //! the output folder is always safe: it is rebuilt whole) and building again mends it.
 
-use std::collections::HashMap;
 use std::path::{Component, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -60,6 +59,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::fsread;
+use crate::hash::FastMap;
 use crate::paths::FileStamp;
 
 mod content;
@@ -202,7 +202,7 @@ pub(crate) fn write_reports(
         })
         .collect::<Result<Vec<(bool, Record)>, Error>>()?;
     let mut summary = WriteSummary::default();
-    let mut records = HashMap::with_capacity(planned.len());
+    let mut records = FastMap::with_capacity_and_hasher(planned.len(), Default::default());
     for (report, (written, record)) in planned.iter().zip(outcomes) {
         if written {
             summary.written.push(report.path.clone());
