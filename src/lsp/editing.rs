@@ -8,7 +8,7 @@ use std::path::Path;
 use super::protocol::{EditAnswer, EditQuery, FileRange, TextEdit};
 use super::{Server, actions, commands, rename};
 
-impl Server<'_> {
+impl Server {
     pub(super) fn edit(&self, query: EditQuery) -> EditAnswer {
         let outside = || "this file is not in the journal".to_string();
         match query {
@@ -60,7 +60,7 @@ impl Server<'_> {
 
 /// The journal's texts as the editor has them: an open buffer's, else the file's.
 pub(crate) struct Texts<'a> {
-    server: &'a Server<'a>,
+    server: &'a Server,
 }
 
 impl Texts<'_> {

@@ -40,14 +40,14 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, select};
+use crossbeam_channel::{Receiver, Sender, select};
 use lsp_server::{Connection, Message};
 
 use crate::dates::Date;
 use crate::error::Error;
 use analysis::{Analysis, Outcome};
 use buffers::Buffer;
-use protocol::{Answer, At, Event, Incoming, Problem, Query, TextPosition};
+use protocol::{Answer, At, Event, Incoming, Outgoing, Problem, Query, TextPosition};
 use snapshot::Snapshot;
 
 /// How long edits must pause before the journal is analysed again: a burst of typing
@@ -65,7 +65,7 @@ pub(crate) struct ServerOptions {
 /// Serves the editor on stdin and stdout until it says `exit`.
 pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
     memory::map_large_blocks_apart();
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, outgoing, io_threads) = protocol::stdio();
     let lost = |error: lsp_server::ProtocolError| Error::Lsp(error.to_string());
     let (id, params) = connection.initialize_start().map_err(lost)?;
     let editor = protocol::editor_abilities(&params);
@@ -74,11 +74,14 @@ pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
     connection
         .initialize_finish(id, protocol::initialize_result())
         .map_err(lost)?;
-    let mut server = Server::new(&connection, root, options);
+    // The handshake's sender goes: every message from now on is written as `Outgoing`.
+    let Connection { sender, receiver } = connection;
+    drop(sender);
+    let mut server = Server::new(outgoing, root, options);
     server.editor = editor;
-    server.serve(&connection.receiver);
+    server.serve(&receiver);
     drop(server);
-    drop(connection);
+    drop(receiver);
     io_threads
         .join()
         .map_err(|error| Error::Lsp(error.to_string()))
@@ -112,8 +115,9 @@ fn journal_root(folders: &[PathBuf]) -> PathBuf {
         .map_or_else(|| folder.clone(), Path::to_path_buf)
 }
 
-struct Server<'a> {
-    connection: &'a Connection,
+struct Server {
+    /// To the editor.
+    outgoing: Sender<Outgoing>,
     root: PathBuf,
     analysis: Analysis,
     snapshot: Snapshot,
@@ -143,12 +147,12 @@ struct Server<'a> {
     editor: protocol::EditorAbilities,
 }
 
-impl<'a> Server<'a> {
-    fn new(connection: &'a Connection, root: PathBuf, options: ServerOptions) -> Server<'a> {
+impl Server {
+    fn new(outgoing: Sender<Outgoing>, root: PathBuf, options: ServerOptions) -> Server {
         let analysis = Analysis::start(root.clone(), options);
         analysis.request(0, HashMap::new(), true);
         Server {
-            connection,
+            outgoing,
             root,
             analysis,
             snapshot: Snapshot::empty(options.today.unwrap_or_else(Date::today)),
@@ -164,9 +168,9 @@ impl<'a> Server<'a> {
         }
     }
 
-    fn send(&self, message: Message) {
+    fn send(&self, message: impl Into<Outgoing>) {
         // The connection closes only when the editor has gone; nothing to tell then.
-        let _ = self.connection.sender.send(message);
+        let _ = self.outgoing.send(message.into());
     }
 
     fn serve(&mut self, messages: &Receiver<Message>) {
@@ -504,11 +508,10 @@ mod tests {
     use super::*;
 
     /// The server's messages to the editor that publish diagnostics, as (path, version).
-    fn published(editor: &Connection) -> Vec<(String, Option<i64>)> {
+    fn published(editor: &Receiver<Outgoing>) -> Vec<(String, Option<i64>)> {
         editor
-            .receiver
             .try_iter()
-            .filter_map(|message| match message {
+            .filter_map(|message| match message.message() {
                 Message::Notification(notification)
                     if notification.method == "textDocument/publishDiagnostics" =>
                 {
@@ -525,12 +528,12 @@ mod tests {
     fn a_file_opened_before_the_first_snapshot_is_checked_as_soon_as_one_comes() {
         let folder = tempfile::tempdir().unwrap();
         std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
-        let (server_side, editor) = Connection::memory();
+        let (server_side, editor) = crossbeam_channel::unbounded();
         let options = ServerOptions {
             today: Date::from_ymd(2026, 3, 10),
             read_cache: false,
         };
-        let mut server = Server::new(&server_side, folder.path().to_path_buf(), options);
+        let mut server = Server::new(server_side, folder.path().to_path_buf(), options);
         // The analysis of the journal as it was at the start, held back until the
         // opened file's wait is over: an analysis slower than that wait.
         let first = server.analysis.outcomes.recv().unwrap();

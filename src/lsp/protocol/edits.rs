@@ -10,7 +10,9 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{self as lsp};
 use serde_json::Value;
 
-use super::{At, TextEdit, TextRange, at, from_range, json, ok, path_of, range, text_edit, uri_of};
+use super::{
+    At, Outgoing, TextEdit, TextRange, at, from_range, ok, path_of, range, text_edit, uri_of,
+};
 
 /// The command that opens a goal's HTML report; its argument is the goal's id.
 pub(crate) const OPEN_REPORT: &str = "trailmark.openReport";
@@ -168,31 +170,32 @@ pub(crate) fn decode_request(request: &Request) -> Option<EditQuery> {
 }
 
 /// The response to the request `id`.
-pub(crate) fn respond(id: RequestId, answer: EditAnswer) -> Message {
-    let result = match answer {
-        EditAnswer::PrepareRename(Ok((place, placeholder))) => {
-            json(lsp::PrepareRenameResponse::RangeWithPlaceholder {
+pub(crate) fn respond(id: RequestId, answer: EditAnswer) -> Outgoing {
+    match answer {
+        EditAnswer::PrepareRename(Ok((place, placeholder))) => ok(
+            &id,
+            lsp::PrepareRenameResponse::RangeWithPlaceholder {
                 range: range(place),
                 placeholder,
-            })
-        }
-        EditAnswer::Rename(Ok(edit)) => json(workspace_edit(&edit)),
+            },
+        ),
+        EditAnswer::Rename(Ok(edit)) => ok(&id, workspace_edit(&edit)),
         EditAnswer::PrepareRename(Err(message)) | EditAnswer::Rename(Err(message)) => {
-            return Message::Response(Response::new_err(
+            Outgoing::from(Message::Response(Response::new_err(
                 id,
                 ErrorCode::RequestFailed as i32,
                 message,
-            ));
+            )))
         }
-        EditAnswer::CodeActions(actions) => json(
+        EditAnswer::CodeActions(actions) => ok(
+            &id,
             actions
                 .iter()
                 .map(|action| lsp::CodeActionOrCommand::CodeAction(code_action(action)))
                 .collect::<Vec<_>>(),
         ),
-        EditAnswer::Command(_) => Value::Null,
-    };
-    ok(id, result)
+        EditAnswer::Command(_) => ok(&id, Value::Null),
+    }
 }
 
 /// The requests to the editor that answering the request `id` makes, sent before its
