@@ -359,17 +359,17 @@ impl Watch {
     ///
     /// The events come as the system sends them, and quiet is waited for here, across
     /// all paths, so that the events of one save or one `git checkout` are one rebuild.
-    /// (A debouncer that waited half the delay for each path, then this loop the other
-    /// half, sent its events on a timer of an eighth of the delay: 6 ms of a watch
-    /// rebuild's 45 at 10,000 files were that timer's wait, and it woke 80 times a
-    /// second while nothing happened.) Only a change is not quiet: not reading a file
-    /// (the build's own reads), and not a poll that finds no change, since polls come
-    /// every second whatever they find, so with a debounce of 2 s or more (or polls that
-    /// take most of a second) counting them would never end.
+    /// (A debouncer that waited half the delay for each path, before this loop waited
+    /// the other half, sent its events on a timer of an eighth of the delay: about 8 ms
+    /// from a save to its reports were that timer's, and it woke 80 times a second
+    /// while nothing happened.) Only a change breaks the quiet. Reading a file does not
+    /// (the build's own reads are events too), nor does a poll that finds no change:
+    /// polls come every second whatever they find, so with a debounce of 2 s or more
+    /// (or polls that take most of a second) counting them would never end.
     fn gather(&mut self, first: Message) -> Gathered {
         let quiet = self.options.debounce;
         let mut batch = Batch::default();
-        // Half the debounce after the last message that said something changed.
+        // The debounce after the last message that said something changed.
         let mut quiet_at = Instant::now();
         let mut next = Some(first);
         while let Some(message) = next {
