@@ -107,6 +107,9 @@ pub(crate) struct Workspace {
     /// The last build's renderer, for the next build to keep while it may
     /// ([`render::Renderer::kept_or_new`]).
     renderer: Option<render::Renderer>,
+    /// The deadlines calendar's events of the last build, by goal, while the workspace
+    /// keeps its analysis (whose goals the next shares when an edit did not touch them).
+    kept_events: Option<plan::calendar::KeptEvents>,
 }
 
 /// What a file looked like when it was last read.
@@ -193,6 +196,7 @@ impl Workspace {
             hashed_unkept: None,
             renderer: None,
             last_analysis: None,
+            kept_events: None,
         })
     }
 
@@ -724,6 +728,7 @@ impl Workspace {
                 reviews.links(&self.known_reviews),
                 &to_journal,
                 self.history.as_ref(),
+                self.kept_events.as_mut(),
             );
             let manifest = self
                 .manifest
@@ -851,6 +856,7 @@ impl Workspace {
     /// a command that analyses once has nothing to keep it for.
     pub(crate) fn keep_analysis(&mut self) {
         self.last_analysis.get_or_insert_default();
+        self.kept_events.get_or_insert_default();
     }
 
     /// Writes the documents cache if what it records changed since it was written, and
