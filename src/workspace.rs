@@ -107,6 +107,9 @@ pub(crate) struct Workspace {
     /// The last build's renderer, for the next build to keep while it may
     /// ([`render::Renderer::kept_or_new`]).
     renderer: Option<render::Renderer>,
+    /// The deadlines calendar's events of the last build, by goal, while the workspace
+    /// keeps its analysis (whose goals the next shares when an edit did not touch them).
+    kept_events: Option<plan::calendar::KeptEvents>,
 }
 
 /// What a file looked like when it was last read.
@@ -193,6 +196,7 @@ impl Workspace {
             hashed_unkept: None,
             renderer: None,
             last_analysis: None,
+            kept_events: None,
         })
     }
 
@@ -256,6 +260,10 @@ impl Workspace {
                 self.files = cached.files;
                 self.journal.documents = cached.documents;
                 self.differs_from_cache = Some(0);
+                // What was kept of the documents before is of other documents.
+                if let Some(last) = &mut self.last_analysis {
+                    last.forget();
+                }
                 None
             }
             Ok(None) => None,
@@ -697,12 +705,17 @@ impl Workspace {
                 Some(inputs) => self.kept_hashes = Some(inputs.kept(&goal_hashes)),
                 None => self.hashed_unkept = Some((today, goal_hashes.clone())),
             }
+            let kept_entries = match &mut self.last_analysis {
+                Some(last) => last.entry_keys(),
+                None => &mut [],
+            };
             let reviews = ReviewPlan::new(
                 &self.journal,
                 &report,
                 &self.config.reviews,
                 &self.known_reviews,
                 &goal_hashes.for_reviews,
+                kept_entries,
                 (
                     renderer.review_templates_fingerprint(),
                     &to_journal,
@@ -715,6 +728,7 @@ impl Workspace {
                 reviews.links(&self.known_reviews),
                 &to_journal,
                 self.history.as_ref(),
+                self.kept_events.as_mut(),
             );
             let manifest = self
                 .manifest
@@ -842,6 +856,7 @@ impl Workspace {
     /// a command that analyses once has nothing to keep it for.
     pub(crate) fn keep_analysis(&mut self) {
         self.last_analysis.get_or_insert_default();
+        self.kept_events.get_or_insert_default();
     }
 
     /// Writes the documents cache if what it records changed since it was written, and
@@ -1479,6 +1494,55 @@ mod tests {
     const CHILD: &str = "---\ngoal: Site\nparent: Launch\nstart: 2026-01-05\n\
                          due: 2026-04-30\n---\n- [x] domain ✅ 2026-01-12\n- [ ] pages\n\
                          - [ ] copy\n";
+
+    /// An entry retitled between two builds of a workspace that keeps its analysis (as
+    /// `watch`'s does) is retitled in its reviews: its part of their keys is hashed again,
+    /// not taken from the last build, while the other entry's is.
+    #[test]
+    fn an_entry_retitled_between_builds_is_retitled_in_its_reviews() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(
+            root.join("2026-03-02.md"),
+            "# Slow start\n## Wins\n- shipped\n",
+        )
+        .unwrap();
+        fs::write(
+            root.join("2026-03-03.md"),
+            "# Second day\n## Wins\n- rested\n",
+        )
+        .unwrap();
+        settle_files(root, SystemTime::now() - Duration::from_secs(3600));
+        let today = Date::parse("2026-03-20").unwrap();
+        let mut workspace = workspace(root);
+        workspace.keep_analysis();
+        let mut build = || {
+            workspace.refresh();
+            workspace.build(today, &mut |_| {}).unwrap();
+            let reviews = written(&root.join("_reports").join("reviews"));
+            let with = |title: &str| {
+                (reviews.iter())
+                    .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(title))
+                    .count()
+            };
+            (with("Slow start"), with("Fast start"), with("Second day"))
+        };
+        let (slow, fast, second) = build();
+        assert!(
+            slow > 0 && fast == 0 && second == slow,
+            "{slow} {fast} {second}"
+        );
+        fs::write(
+            root.join("2026-03-02.md"),
+            "# Fast start\n## Wins\n- shipped\n",
+        )
+        .unwrap();
+        settle_file(
+            &root.join("2026-03-02.md"),
+            SystemTime::now() - Duration::from_secs(30),
+        );
+        assert_eq!(build(), (0, slow, slow));
+    }
 
     /// A workspace kept from build to build (as `watch` keeps one, the documents cache
     /// deferred) writes, after each edit, every byte a workspace made from scratch writes:

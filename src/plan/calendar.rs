@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -24,35 +25,70 @@ pub(crate) struct Event {
     pub(crate) cancelled: bool,
 }
 
+/// Each goal's events as the last build made them, with the goal's report they were made
+/// from. A goal's events are made from its report alone, and an analysis after an edit
+/// shares (`Arc`) the report of every goal the edit did not touch with the last one: the
+/// events of such a goal are the ones kept, and `watch` formats again only those of the
+/// goals an edit touched (formatting every goal's event was a fiftieth of a rebuild).
+/// The report kept is held, so no other can be made at its address.
+#[derive(Default)]
+pub(crate) struct KeptEvents(Vec<(Arc<GoalReport>, Vec<Event>)>);
+
 /// An event for every goal and every milestone with a due date: open, done (marked `✓`,
-/// as history) and cancelled (`STATUS:CANCELLED`) alike, by date.
-pub(crate) fn events(report: &Report) -> Vec<Event> {
+/// as history) and cancelled (`STATUS:CANCELLED`) alike, by date. With `kept`, the events
+/// of the goals whose report is the one kept are taken from there, and the others' kept
+/// for the next build.
+pub(crate) fn events(report: &Report, kept: Option<&mut KeptEvents>) -> Vec<Event> {
     let mut events = Vec::new();
-    // Milestones with the same text in the same goal (or file, for loose tasks) are told
-    // apart by their order.
-    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for goal in &report.goals {
-        if let Some(due) = goal.due {
-            events.push(goal_event(goal, due));
+    match kept {
+        Some(kept) => {
+            let last = std::mem::take(&mut kept.0);
+            let mut last = last.into_iter();
+            for goal in &report.goals {
+                let of_goal = match last.next() {
+                    Some((before, of_goal)) if Arc::ptr_eq(&before, goal) => of_goal,
+                    _ => goal_events(goal),
+                };
+                events.extend_from_slice(&of_goal);
+                kept.0.push((Arc::clone(goal), of_goal));
+            }
         }
-        for milestone in &goal.milestones {
-            let Some(due) = milestone.due else { continue };
-            let occurrence = next_occurrence(&mut seen, ("goal", &goal.id, &milestone.text));
-            events.push(milestone_event(milestone, due, Some(goal), occurrence));
+        None => {
+            for goal in &report.goals {
+                events.extend(goal_events(goal));
+            }
         }
     }
+    // Tasks with the same text in the same file are told apart by their order.
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for task in report.loose_tasks.iter() {
         let Some(due) = task.due else { continue };
-        let occurrence = next_occurrence(&mut seen, ("file", &task.file, &task.text));
+        let occurrence = next_occurrence(&mut seen, (&task.file, &task.text));
         events.push(milestone_event(task, due, None, occurrence));
     }
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
     events
 }
 
+/// The events of `goal` (its due date and its milestones'), in the goal's order.
+fn goal_events(goal: &GoalReport) -> Vec<Event> {
+    let mut events = Vec::new();
+    if let Some(due) = goal.due {
+        events.push(goal_event(goal, due));
+    }
+    // Milestones with the same text in the same goal are told apart by their order.
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for milestone in &goal.milestones {
+        let Some(due) = milestone.due else { continue };
+        let occurrence = next_occurrence(&mut seen, (&goal.id, &milestone.text));
+        events.push(milestone_event(milestone, due, Some(goal), occurrence));
+    }
+    events
+}
+
 fn next_occurrence<'a>(
-    seen: &mut HashMap<(&'a str, &'a str, &'a str), usize>,
-    key: (&'a str, &'a str, &'a str),
+    seen: &mut HashMap<(&'a str, &'a str), usize>,
+    key: (&'a str, &'a str),
 ) -> usize {
     let count = seen.entry(key).or_insert(0);
     *count += 1;

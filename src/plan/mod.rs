@@ -174,13 +174,16 @@ impl Page<'_> {
 /// calendar, one page per goal, one per review (`reviews` come newest first), the list
 /// of reviews (`links`: of `reviews`, or of more when a build knows some reviews
 /// unchanged and leaves them out of `reviews`), and the git history cache. `to_journal`
-/// is the link from the output folder to the journal folder (`../`).
+/// is the link from the output folder to the journal folder (`../`). `kept_events` are
+/// the deadlines calendar's events a build kept for the next (see
+/// [`calendar::KeptEvents`]).
 pub(crate) fn outputs<'a>(
     report: &'a Arc<Report>,
     reviews: &'a [Review<'a>],
     links: Vec<ReviewLink>,
     to_journal: &str,
     history: Option<&git::History>,
+    kept_events: Option<&mut calendar::KeptEvents>,
 ) -> Outputs<'a> {
     let today = Today {
         today: report.today,
@@ -202,7 +205,7 @@ pub(crate) fn outputs<'a>(
         path: "deadlines".to_string(),
         data: PageData::Calendar {
             today: report.today,
-            events: calendar::events(report),
+            events: calendar::events(report, kept_events),
         },
     });
     pages.extend(goal_pages(report, today));
@@ -327,6 +330,47 @@ mod tests {
     use crate::analyse::period::PeriodKind;
     use crate::testing::{journal, report};
 
+    /// The calendar's events made with those a build kept are the events made anew: a
+    /// goal whose report is another has its events made again, one whose report is shared
+    /// with the last build's keeps its own.
+    #[test]
+    fn calendar_events_with_those_kept_are_those_made_anew() {
+        let goal_a = (
+            "goals/a.md",
+            "---\ngoal: A\ndue: 2026-04-01\n---\n- [ ] one 📅 2026-03-10\n",
+        );
+        let before = [
+            goal_a,
+            (
+                "goals/b.md",
+                "---\ngoal: B\ndue: 2026-05-01\n---\n- [ ] two 📅 2026-04-02\n",
+            ),
+        ];
+        let after = [
+            goal_a,
+            (
+                "goals/b.md",
+                "---\ngoal: B\ndue: 2026-06-01\n---\n- [x] two 📅 2026-04-02\n",
+            ),
+        ];
+        let mut kept = calendar::KeptEvents::default();
+        let first = report(&before, "2026-03-01");
+        let events = calendar::events(&first, Some(&mut kept));
+        assert_eq!(events, calendar::events(&first, None));
+        let mut second = report(&after, "2026-03-01");
+        let a = (second.goals.iter())
+            .position(|goal| goal.id == "a")
+            .unwrap();
+        second.goals[a] = Arc::clone(&first.goals[a]);
+        let events = calendar::events(&second, Some(&mut kept));
+        assert_eq!(events, calendar::events(&second, None));
+        assert!(
+            events
+                .iter()
+                .any(|event| event.date == Date::from_ymd(2026, 6, 1).unwrap())
+        );
+    }
+
     #[test]
     fn every_page_in_each_of_its_formats() {
         let files = [(
@@ -343,6 +387,7 @@ mod tests {
             links,
             "../",
             Some(&git::History::default()),
+            None,
         );
         let files: Vec<String> = outputs
             .pages

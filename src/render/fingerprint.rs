@@ -189,7 +189,7 @@ mod tests {
             &[("ship.md", GOAL), ("2026-01-20.md", &entry)],
             "2026-02-01",
         ));
-        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None);
+        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None, None);
         let pages = &outputs.pages[..2];
         assert!(matches!(pages[0].data, PageData::Index(_)));
         assert!(matches!(pages[1].data, PageData::Json(_)));

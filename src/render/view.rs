@@ -188,7 +188,7 @@ mod tests {
             ),
         ];
         let report = Arc::new(report(&files, "2026-03-01"));
-        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None);
+        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None, None);
         let page =
             |path: &str| -> &Page { outputs.pages.iter().find(|page| page.path == path).unwrap() };
         let lazy = |value: Value| value.downcast_object_ref::<LazyGoal>().is_some();

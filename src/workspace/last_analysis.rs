@@ -33,6 +33,11 @@ pub(super) struct LastAnalysis {
     /// empty once it does not. Only the files read again are hashed after an edit:
     /// hashing every outline took as long as the analysis it spares.
     outlines: Vec<u64>,
+    /// Each document's part of the reviews' keys (`Reviewer::input_keys`), in the
+    /// journal's order, while `since` holds: `None` for the files read again since the
+    /// last build made it, and empty once `since` does not hold. A rebuild then hashes
+    /// only the entries read again, not every entry's title and notes.
+    entry_keys: Vec<Option<u64>>,
     /// The goals of the last build's report with their hashes.
     hashed: Option<HashedGoals>,
     /// What the journal was last linked by, while `since` holds: the next edit is linked
@@ -57,16 +62,21 @@ impl LastAnalysis {
         };
         if touched.len() > FEW_FILES {
             self.since = None;
+            self.entry_keys.clear();
             return;
         }
         for &path in touched {
             let Ok(index) = position(documents, path) else {
                 // Gone: the outlines differ too.
                 self.since = None;
+                self.entry_keys.clear();
                 return;
             };
             changed.goals.extend(journal.goals_of_file(path, index));
             changed.files.insert(path.to_owned());
+            if let Some(key) = self.entry_keys.get_mut(index) {
+                *key = None;
+            }
         }
     }
 
@@ -172,6 +182,9 @@ impl LastAnalysis {
         if self.outlines.len() != documents.len() {
             self.outlines = documents.par_iter().map(model::outline_hash).collect();
         }
+        if self.entry_keys.len() != documents.len() {
+            self.entry_keys = vec![None; documents.len()];
+        }
         self.made = Some(Made {
             report: report.clone(),
             today,
@@ -193,6 +206,12 @@ impl LastAnalysis {
         hashes
     }
 
+    /// Each document's part of the reviews' keys, where known, for the build of the
+    /// report last kept to take from and fill in (see `Reviewer::input_keys`).
+    pub(super) fn entry_keys(&mut self) -> &mut [Option<u64>] {
+        &mut self.entry_keys
+    }
+
     /// Each document's [`model::outline_hash`] in the journal's order, while they are
     /// kept and as many as `documents`.
     pub(super) fn outlines(&self, documents: usize) -> Option<&[u64]> {
@@ -204,6 +223,7 @@ impl LastAnalysis {
     pub(super) fn forget(&mut self) {
         self.since = None;
         self.outlines.clear();
+        self.entry_keys.clear();
         self.indexes = None;
     }
 }

@@ -114,18 +114,21 @@ pub(super) struct ReviewPlan<'a> {
 impl<'a> ReviewPlan<'a> {
     /// `context` is what else makes a review's page: the fingerprint of the review
     /// templates, the link to the journal, and the hash of the parse settings.
+    /// `kept_entries` are the entries' parts of the keys kept from the last build (see
+    /// `Reviewer::input_keys`).
     pub(super) fn new(
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
         goals: &[u64],
+        kept_entries: &mut [Option<u64>],
         context: (u64, &str, u64),
     ) -> ReviewPlan<'a> {
         let reviewer = Reviewer::new(journal, report);
         let scheduled = reviewer.scheduled(kinds);
         let keys: Vec<u64> = reviewer
-            .input_keys(&scheduled, goals)
+            .input_keys(&scheduled, goals, kept_entries)
             .into_iter()
             .map(|key| data_hash(&(key, context)))
             .collect();

@@ -33,13 +33,32 @@ impl Reviewer<'_> {
     /// milestones due in the next period, as they are. A review of a build is never
     /// quiet (it has activity), so the journal's other active periods do not matter to
     /// it.
-    pub(crate) fn input_keys(&self, scheduled: &[Scheduled], goals: &[u64]) -> Vec<u64> {
+    ///
+    /// `kept` is each document's part of the keys by its place in the journal (its
+    /// entry's, as made here), `None` where not known; empty when none is kept, else as
+    /// long as the journal's documents. Parts known are taken from it, those made are put
+    /// in it: after an edit in `watch`, only the entries read again are hashed (hashing
+    /// every entry's notes was a twentieth of a rebuild).
+    pub(crate) fn input_keys(
+        &self,
+        scheduled: &[Scheduled],
+        goals: &[u64],
+        kept: &mut [Option<u64>],
+    ) -> Vec<u64> {
         let rules = format!("{:?}", self.report.rules);
         let entries: Vec<u64> = self
             .entries
             .par_iter()
-            .map(|e| hashed(&(e.date, e.file, e.title, notes_hash(e.notes))))
+            .map(|e| match kept.get(e.document) {
+                Some(Some(known)) => *known,
+                _ => hashed(&(e.date, e.file, e.title, notes_hash(e.notes))),
+            })
             .collect();
+        for (e, hash) in self.entries.iter().zip(&entries) {
+            if let Some(slot) = kept.get_mut(e.document) {
+                *slot = Some(*hash);
+            }
+        }
         let goals: Vec<u64> = (self.report.goals.iter().zip(goals))
             .map(|(goal, hash)| hashed(&(goal.id.as_str(), hash)))
             .collect();
