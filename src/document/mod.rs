@@ -123,9 +123,11 @@ pub(crate) struct Located<T> {
 pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators. Shared: every report that names
     /// the document holds it.
+    #[serde(deserialize_with = "shared_str")]
     pub(crate) path: Arc<str>,
     /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
     /// every report that names the document holds it.
+    #[serde(deserialize_with = "shared_str")]
     pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
@@ -549,7 +551,9 @@ pub(crate) enum MilestoneState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
-    /// reports that show it.
+    /// reports that show it. Not in the document's serialized form: the documents cache
+    /// holds it among the document's [`JoinedTexts`].
+    #[serde(skip)]
     pub(crate) text: SharedText,
     /// Its markdown, links and Tasks metadata, `None` for the many milestones with none of
     /// them: read through [`Milestone::markdown`], [`Milestone::links`] and
@@ -578,16 +582,22 @@ pub(crate) struct Milestone {
 /// A `#tag` of a document, lowercased, and where it is written.
 pub(crate) type LocatedTag = Located<Arc<str>>;
 
-/// A tag as the documents cache holds it, borrowed from its bytes where it can be.
+/// A text as the documents cache holds it, borrowed from its bytes where it can be.
 #[derive(Deserialize)]
-struct TagName<'a>(#[serde(borrow)] Cow<'a, str>);
+struct CachedText<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A text read from the documents cache into an `Arc<str>` of its own: serde's
+/// `Arc<str>` makes a `String` first and copies it, two allocations where this is one.
+fn shared_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+    CachedText::deserialize(deserializer).map(|text| Arc::from(&*text.0))
+}
 
 /// A milestone's tags read from the documents cache, each shared with the tags of that
 /// name the thread read (as the parser shares them), not an allocation of its own.
 fn shared_tags<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<SmallList<Arc<str>>, D::Error> {
-    let names: Vec<TagName<'de>> = Vec::deserialize(deserializer)?;
+    let names: Vec<CachedText<'de>> = Vec::deserialize(deserializer)?;
     Ok(names
         .iter()
         .map(|name| markdown::shared_name(&name.0))
@@ -598,7 +608,7 @@ fn shared_tags<'de, D: Deserializer<'de>>(
 fn shared_located_tags<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Box<[LocatedTag]>, D::Error> {
-    let tags: Vec<Located<TagName<'de>>> = Vec::deserialize(deserializer)?;
+    let tags: Vec<Located<CachedText<'de>>> = Vec::deserialize(deserializer)?;
     Ok(tags
         .into_iter()
         .map(|tag| Located {
@@ -606,6 +616,66 @@ fn shared_located_tags<'de, D: Deserializer<'de>>(
             position: tag.position,
         })
         .collect())
+}
+
+/// The texts of a document's milestones, then of its notes, as the documents cache holds
+/// them: one after the other, and the length of each in bytes. The parser makes them
+/// parts of one shared text (see `markdown::Found::texts`); read back each as a string of
+/// its own, they were two allocations each (a `String`, then its copy into an `Arc`), most
+/// of the reading's, and a text each to keep (0.5 MB at 10,000 files). Read back with
+/// [`Document::share_joined_texts`], they are parts of one shared text again.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct JoinedTexts<'a> {
+    #[serde(borrow)]
+    texts: Cow<'a, str>,
+    lengths: Vec<u32>,
+}
+
+impl Document {
+    /// Its milestones' and notes' texts, for the documents cache.
+    pub(crate) fn joined_texts(&self) -> JoinedTexts<'static> {
+        let texts = self.milestones.iter().map(|milestone| &milestone.text);
+        let texts: Vec<&SharedText> = texts
+            .chain(self.notes.iter().map(|note| &note.text))
+            .collect();
+        let narrow =
+            |text: &SharedText| u32::try_from(text.len()).expect("a journal text is under 4 GB");
+        JoinedTexts {
+            texts: Cow::Owned(texts.iter().map(|text| text.as_str()).collect()),
+            lengths: texts.iter().map(|text| narrow(text)).collect(),
+        }
+    }
+
+    /// Gives its milestones and notes their texts, `joined` as [`Document::joined_texts`]
+    /// made them, as parts of one shared text (one allocation a document, as the parser
+    /// makes them). False when `joined` does not fit it: a length for each milestone and
+    /// note, each ending on a character's boundary, together the whole text.
+    pub(crate) fn share_joined_texts(&mut self, joined: &JoinedTexts) -> bool {
+        if joined.lengths.len() != self.milestones.len() + self.notes.len() {
+            return false;
+        }
+        if joined.lengths.is_empty() {
+            return joined.texts.is_empty();
+        }
+        let whole = SharedText::from(&*joined.texts);
+        let mut lengths = joined.lengths.iter();
+        let mut start = 0;
+        let mut next = || {
+            let end = start + *lengths.next()? as usize;
+            let text = whole.get(start..end)?;
+            start = end;
+            Some(whole.part(text))
+        };
+        for milestone in &mut self.milestones {
+            let Some(text) = next() else { return false };
+            milestone.text = text;
+        }
+        for note in &mut self.notes {
+            let Some(text) = next() else { return false };
+            note.text = text;
+        }
+        start == whole.len()
+    }
 }
 
 /// An index into a document's milestones or headings, or none, in 4 bytes: one more
@@ -822,7 +892,8 @@ impl NoteKind {
 pub(crate) struct Note {
     pub(crate) kind: NoteKind,
     /// Plain text, like a milestone's; a part of the document's text of its milestones
-    /// and notes.
+    /// and notes. Not serialized, as a milestone's.
+    #[serde(skip)]
     pub(crate) text: SharedText,
     /// As written, when not the same as `text`, like a milestone's (at its length).
     pub(crate) markdown: Option<Box<str>>,
@@ -832,6 +903,7 @@ pub(crate) struct Note {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Heading {
     /// Shared with the document's title when it is the first level-1 heading.
+    #[serde(deserialize_with = "shared_str")]
     pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
@@ -1132,7 +1204,10 @@ mod tests {
 
     /// `document` written to the documents cache's form and read back.
     fn through_the_cache(document: &Document) -> Document {
-        postcard::from_bytes(&postcard::to_allocvec(document).unwrap()).unwrap()
+        let bytes = postcard::to_allocvec(&(document.joined_texts(), document)).unwrap();
+        let (texts, mut read): (JoinedTexts, Document) = postcard::from_bytes(&bytes).unwrap();
+        assert!(read.share_joined_texts(&texts));
+        read
     }
 
     #[test]
