@@ -126,8 +126,9 @@ pub(crate) struct Document {
     #[serde(deserialize_with = "shared_str")]
     pub(crate) path: Arc<str>,
     /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
-    /// every report that names the document holds it.
-    #[serde(deserialize_with = "shared_str")]
+    /// every report that names the document holds it. Not in the document's serialized
+    /// form: the documents cache holds it among its [`CachedTexts`].
+    #[serde(skip)]
     pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
@@ -285,16 +286,6 @@ impl Document {
     /// Its front-matter's `share:`.
     pub(crate) fn share(&self) -> Option<&Share> {
         self.declared.as_ref()?.share.as_ref()
-    }
-
-    /// Shares its title with the first level-1 heading of that text, as the parser does:
-    /// a document read from the documents cache holds the two apart.
-    pub(crate) fn share_title(&mut self) {
-        if let Some(heading) = self.headings.iter().find(|heading| heading.level == 1)
-            && *heading.text == *self.title
-        {
-            self.title = Arc::clone(&heading.text);
-        }
     }
 
     /// Whether its indexes point where the parser points them: a parent before its child,
@@ -552,7 +543,7 @@ pub(crate) enum MilestoneState {
 pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
     /// reports that show it. Not in the document's serialized form: the documents cache
-    /// holds it among the document's [`JoinedTexts`].
+    /// holds it among the document's [`CachedTexts`].
     #[serde(skip)]
     pub(crate) text: SharedText,
     /// Its markdown, links and Tasks metadata, `None` for the many milestones with none of
@@ -618,47 +609,62 @@ fn shared_located_tags<'de, D: Deserializer<'de>>(
         .collect())
 }
 
-/// The texts of a document's milestones, then of its notes, as the documents cache holds
-/// them: one after the other, and the length of each in bytes. The parser makes them
-/// parts of one shared text (see `markdown::Found::texts`); read back each as a string of
-/// its own, they were two allocations each (a `String`, then its copy into an `Arc`), most
-/// of the reading's, and a text each to keep (0.5 MB at 10,000 files). Read back with
-/// [`Document::share_joined_texts`], they are parts of one shared text again.
+/// A document's texts that the parser shares, as the documents cache holds them, to be
+/// read back shared again ([`Document::share_cached_texts`]):
+/// - its title, `None` when it is the text of its first level-1 heading (most entries'),
+///   which the parser shares with it: read back as its own text and then shared, it was
+///   an allocation made and freed for most documents;
+/// - the texts of its milestones, then of its notes, one after the other, and the length
+///   of each in bytes. The parser makes them parts of one shared text (see
+///   `markdown::Found::texts`); read back each as a string of its own, they were two
+///   allocations each (a `String`, then its copy into an `Arc`), most of the reading's,
+///   and a text each to keep (0.5 MB at 10,000 files).
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct JoinedTexts<'a> {
+pub(crate) struct CachedTexts<'a> {
+    title: Option<&'a str>,
     #[serde(borrow)]
     texts: Cow<'a, str>,
     lengths: Vec<u32>,
 }
 
 impl Document {
-    /// Its milestones' and notes' texts, for the documents cache.
-    pub(crate) fn joined_texts(&self) -> JoinedTexts<'static> {
+    /// Its texts the parser shares, for the documents cache.
+    pub(crate) fn cached_texts(&self) -> CachedTexts<'_> {
         let texts = self.milestones.iter().map(|milestone| &milestone.text);
         let texts: Vec<&SharedText> = texts
             .chain(self.notes.iter().map(|note| &note.text))
             .collect();
         let narrow =
             |text: &SharedText| u32::try_from(text.len()).expect("a journal text is under 4 GB");
-        JoinedTexts {
+        let first_heading = self.headings.iter().find(|heading| heading.level == 1);
+        let title_is_heading = first_heading.is_some_and(|heading| heading.text == self.title);
+        CachedTexts {
+            title: (!title_is_heading).then_some(&*self.title),
             texts: Cow::Owned(texts.iter().map(|text| text.as_str()).collect()),
             lengths: texts.iter().map(|text| narrow(text)).collect(),
         }
     }
 
-    /// Gives its milestones and notes their texts, `joined` as [`Document::joined_texts`]
-    /// made them, as parts of one shared text (one allocation a document, as the parser
-    /// makes them). False when `joined` does not fit it: a length for each milestone and
-    /// note, each ending on a character's boundary, together the whole text.
-    pub(crate) fn share_joined_texts(&mut self, joined: &JoinedTexts) -> bool {
-        if joined.lengths.len() != self.milestones.len() + self.notes.len() {
+    /// Gives it its title, and its milestones and notes their texts, as parts of one
+    /// shared text (one allocation a document), all shared as the parser shares them;
+    /// `cached` as [`Document::cached_texts`] made them. False when `cached` does not fit
+    /// it: a title and no level-1 heading for it, a length for each milestone and note,
+    /// each ending on a character's boundary, together the whole text.
+    pub(crate) fn share_cached_texts(&mut self, cached: &CachedTexts) -> bool {
+        let first_heading = self.headings.iter().find(|heading| heading.level == 1);
+        self.title = match (cached.title, first_heading) {
+            (Some(title), _) => Arc::from(title),
+            (None, Some(heading)) => Arc::clone(&heading.text),
+            (None, None) => return false,
+        };
+        if cached.lengths.len() != self.milestones.len() + self.notes.len() {
             return false;
         }
-        if joined.lengths.is_empty() {
-            return joined.texts.is_empty();
+        if cached.lengths.is_empty() {
+            return cached.texts.is_empty();
         }
-        let whole = SharedText::from(&*joined.texts);
-        let mut lengths = joined.lengths.iter();
+        let whole = SharedText::from(&*cached.texts);
+        let mut lengths = cached.lengths.iter();
         let mut start = 0;
         let mut next = || {
             let end = start + *lengths.next()? as usize;
@@ -1204,9 +1210,9 @@ mod tests {
 
     /// `document` written to the documents cache's form and read back.
     fn through_the_cache(document: &Document) -> Document {
-        let bytes = postcard::to_allocvec(&(document.joined_texts(), document)).unwrap();
-        let (texts, mut read): (JoinedTexts, Document) = postcard::from_bytes(&bytes).unwrap();
-        assert!(read.share_joined_texts(&texts));
+        let bytes = postcard::to_allocvec(&(document.cached_texts(), document)).unwrap();
+        let (texts, mut read): (CachedTexts, Document) = postcard::from_bytes(&bytes).unwrap();
+        assert!(read.share_cached_texts(&texts));
         read
     }
 
@@ -1225,13 +1231,11 @@ mod tests {
     fn documents_read_from_the_cache_share_their_titles_with_their_headings() {
         let written = parse("2026-01-05.md", b"# Monday\n\n- [ ] plan #ship\n");
         assert!(Arc::ptr_eq(&written.title, &written.headings[0].text));
-        let mut read = through_the_cache(&written);
-        read.share_title();
+        let read = through_the_cache(&written);
         assert_eq!(&*read.title, "Monday");
         assert!(Arc::ptr_eq(&read.title, &read.headings[0].text));
         let titled = b"---\ntitle: Tuesday\n---\n# Monday\n";
-        let mut read = through_the_cache(&parse("2026-01-06.md", titled));
-        read.share_title();
+        let read = through_the_cache(&parse("2026-01-06.md", titled));
         assert_eq!(
             (&*read.title, &*read.headings[0].text),
             ("Tuesday", "Monday")

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LastRead;
 use super::records::Records;
-use crate::document::{Document, JoinedTexts, ParseOptions};
+use crate::document::{CachedTexts, Document, ParseOptions};
 use crate::fsread;
 use crate::hash::{content_hash, data_hash};
 use crate::paths::FileStamp;
@@ -44,7 +44,7 @@ use crate::paths::FileStamp;
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -56,8 +56,8 @@ struct Header {
     checksum: u64,
 }
 
-/// One file as last read, and its document: its milestones' and notes' texts apart from
-/// the rest of it, to be read back as parts of one shared text.
+/// One file as last read, and its document: the texts the parser shares apart from the
+/// rest of it, to be read back shared again.
 #[derive(Serialize, Deserialize)]
 struct Entry<'a, D> {
     len: u64,
@@ -65,7 +65,7 @@ struct Entry<'a, D> {
     content: u64,
     settled: bool,
     #[serde(borrow)]
-    texts: JoinedTexts<'a>,
+    texts: CachedTexts<'a>,
     document: D,
 }
 
@@ -209,13 +209,12 @@ fn framed_entries(mut body: &[u8]) -> Result<Vec<&[u8]>, String> {
 fn decoded(bytes: &[u8]) -> Result<Entry<'_, Document>, String> {
     match postcard::take_from_bytes::<Entry<Document>>(bytes) {
         Ok((mut entry, [])) => {
-            if !entry.document.is_consistent() || !entry.document.share_joined_texts(&entry.texts) {
+            if !entry.document.is_consistent() || !entry.document.share_cached_texts(&entry.texts) {
                 return Err(format!(
                     "it holds a document of {} that no parser makes",
                     entry.document.path
                 ));
             }
-            entry.document.share_title();
             Ok(entry)
         }
         Ok(_) => Err("it is damaged: an entry is longer than its document".into()),
@@ -323,7 +322,7 @@ fn framed((last_read, document): &(LastRead, &Document)) -> Vec<u8> {
         modified: last_read.stamp.modified,
         content: last_read.content,
         settled: last_read.settled,
-        texts: document.joined_texts(),
+        texts: document.cached_texts(),
         document,
     };
     let mut framed = postcard::to_extend(&entry, vec![0; LENGTH_BYTES])
