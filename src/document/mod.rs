@@ -630,18 +630,23 @@ pub(crate) struct CachedTexts<'a> {
 impl Document {
     /// Its texts the parser shares, for the documents cache.
     pub(crate) fn cached_texts(&self) -> CachedTexts<'_> {
-        let texts = self.milestones.iter().map(|milestone| &milestone.text);
-        let texts: Vec<&SharedText> = texts
-            .chain(self.notes.iter().map(|note| &note.text))
-            .collect();
-        let narrow =
-            |text: &SharedText| u32::try_from(text.len()).expect("a journal text is under 4 GB");
+        let texts = || {
+            let milestones = self
+                .milestones
+                .iter()
+                .map(|milestone| milestone.text.as_str());
+            milestones.chain(self.notes.iter().map(|note| note.text.as_str()))
+        };
+        // Made at its length: collected, the text grew by doubling, an allocation each.
+        let mut joined = String::with_capacity(texts().map(str::len).sum());
+        texts().for_each(|text| joined.push_str(text));
+        let narrow = |text: &str| u32::try_from(text.len()).expect("a journal text is under 4 GB");
         let first_heading = self.headings.iter().find(|heading| heading.level == 1);
         let title_is_heading = first_heading.is_some_and(|heading| heading.text == self.title);
         CachedTexts {
             title: (!title_is_heading).then_some(&*self.title),
-            texts: Cow::Owned(texts.iter().map(|text| text.as_str()).collect()),
-            lengths: texts.iter().map(|text| narrow(text)).collect(),
+            texts: Cow::Owned(joined),
+            lengths: texts().map(narrow).collect(),
         }
     }
 
