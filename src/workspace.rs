@@ -78,9 +78,6 @@ pub(crate) struct Workspace {
     manifest: Option<write::Manifest>,
     /// What the last build knew of each review (see [`reviews`]).
     known_reviews: KnownReviews,
-    /// What the last refresh read, as [`saved_status::inputs`] hashes it; `None` when
-    /// some file had not settled or could not be read: no stamp vouches for its content.
-    inputs: Option<u64>,
     /// Builds keep the documents cache as it is (see [`Workspace::defer_documents_cache`]).
     documents_cache_deferred: bool,
     /// How many files differ from what the documents cache records (their last read
@@ -187,7 +184,6 @@ impl Workspace {
             history: None,
             manifest: None,
             known_reviews: KnownReviews::new(),
-            inputs: None,
             documents_cache_deferred: false,
             differs_from_cache: None,
             json_pieces: None,
@@ -474,7 +470,7 @@ impl Workspace {
             documents.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         }
         let touched: Vec<&str> = refresh.touched().collect();
-        self.relink(root, documents, &touched);
+        self.relink(documents, &touched);
         refresh
     }
 
@@ -520,7 +516,7 @@ impl Workspace {
             }
         }
         let touched: Vec<&str> = refresh.touched().collect();
-        self.relink(&root, documents, &touched);
+        self.relink(documents, &touched);
         refresh
     }
 
@@ -568,27 +564,11 @@ impl Workspace {
     }
 
     /// Links the model again from all `documents`, the journal's files in the walk's
-    /// order, and hashes what they were read from for the saved status (`None` when
-    /// some file had not settled or could not be read: no stamp vouches for its content).
-    /// A workspace that analyses again after each change links again only the files
+    /// order. A workspace that analyses again after each change links again only the files
     /// read since while every file's outline stays the same (`model::relink_files`);
     /// otherwise the whole journal is linked. `touched` are the files read again (added,
     /// changed or gone).
-    fn relink(&mut self, root: &Path, documents: Vec<Document>, touched: &[&str]) {
-        let settled: Option<Vec<(&str, u64, u64)>> = (documents.iter().enumerate())
-            .map(|(at, document)| {
-                let read = (self.files.get_at(at, &document.path)).filter(|read| read.settled)?;
-                Some((&*document.path, read.stamp.len, read.stamp.modified))
-            })
-            .collect();
-        self.inputs = settled.map(|files| {
-            saved_status::inputs(
-                root,
-                self.config_text.as_deref(),
-                &files,
-                &self.walk_diagnostics,
-            )
-        });
+    fn relink(&mut self, documents: Vec<Document>, touched: &[&str]) {
         let warnings = self.config.warnings;
         match &mut self.last_analysis {
             None => {
@@ -626,7 +606,7 @@ impl Workspace {
             touched.push(document.path.to_string());
         }
         let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
-        self.relink(&root, documents, &touched);
+        self.relink(documents, &touched);
     }
 
     /// The journal analysed as of `today`.
@@ -1820,7 +1800,11 @@ mod tests {
     fn state(workspace: &Workspace) -> String {
         let mut files: Vec<_> = workspace.files.iter().collect();
         files.sort_by(|a, b| a.0.cmp(b.0));
-        format!("{:?}\n{files:?}\n{:?}", workspace.journal, workspace.inputs)
+        format!(
+            "{:?}\n{files:?}\n{:?}",
+            workspace.journal,
+            workspace.inputs()
+        )
     }
 
     /// A watch refreshes only the files its events name; after every kind of change it

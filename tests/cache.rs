@@ -458,7 +458,7 @@ fn a_damaged_or_foreign_cache_is_ignored_and_made_anew() {
     );
     let old = |journal: &Journal| {
         let bytes = cache_bytes(journal);
-        journal.write(CACHE, replaced(&bytes, "\"format\":7", "\"format\":6"));
+        journal.write(CACHE, replaced(&bytes, "\"format\":9", "\"format\":8"));
     };
     damaged(old, "another version");
     // Other parse settings: Logseq's markers off.

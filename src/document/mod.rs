@@ -123,9 +123,12 @@ pub(crate) struct Located<T> {
 pub(crate) struct Document {
     /// Relative to the journal root, with `/` separators. Shared: every report that names
     /// the document holds it.
+    #[serde(deserialize_with = "shared_str")]
     pub(crate) path: Arc<str>,
     /// Front-matter `title`, else the first level-1 heading, else the file name. Shared:
-    /// every report that names the document holds it.
+    /// every report that names the document holds it. Not in the document's serialized
+    /// form: the documents cache holds it among its [`CachedTexts`].
+    #[serde(skip)]
     pub(crate) title: Arc<str>,
     /// Front-matter `date`, else a `YYYY-MM-DD` in the file name: a journal entry.
     pub(crate) date: Option<Date>,
@@ -283,16 +286,6 @@ impl Document {
     /// Its front-matter's `share:`.
     pub(crate) fn share(&self) -> Option<&Share> {
         self.declared.as_ref()?.share.as_ref()
-    }
-
-    /// Shares its title with the first level-1 heading of that text, as the parser does:
-    /// a document read from the documents cache holds the two apart.
-    pub(crate) fn share_title(&mut self) {
-        if let Some(heading) = self.headings.iter().find(|heading| heading.level == 1)
-            && *heading.text == *self.title
-        {
-            self.title = Arc::clone(&heading.text);
-        }
     }
 
     /// Whether its indexes point where the parser points them: a parent before its child,
@@ -549,7 +542,9 @@ pub(crate) enum MilestoneState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Milestone {
     /// Plain text, markdown and date markers removed. Shared with the model and the
-    /// reports that show it.
+    /// reports that show it. Not in the document's serialized form: the documents cache
+    /// holds it among the document's [`CachedTexts`].
+    #[serde(skip)]
     pub(crate) text: SharedText,
     /// Its markdown, links and Tasks metadata, `None` for the many milestones with none of
     /// them: read through [`Milestone::markdown`], [`Milestone::links`] and
@@ -578,16 +573,22 @@ pub(crate) struct Milestone {
 /// A `#tag` of a document, lowercased, and where it is written.
 pub(crate) type LocatedTag = Located<Arc<str>>;
 
-/// A tag as the documents cache holds it, borrowed from its bytes where it can be.
+/// A text as the documents cache holds it, borrowed from its bytes where it can be.
 #[derive(Deserialize)]
-struct TagName<'a>(#[serde(borrow)] Cow<'a, str>);
+struct CachedText<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// A text read from the documents cache into an `Arc<str>` of its own: serde's
+/// `Arc<str>` makes a `String` first and copies it, two allocations where this is one.
+fn shared_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+    CachedText::deserialize(deserializer).map(|text| Arc::from(&*text.0))
+}
 
 /// A milestone's tags read from the documents cache, each shared with the tags of that
 /// name the thread read (as the parser shares them), not an allocation of its own.
 fn shared_tags<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<SmallList<Arc<str>>, D::Error> {
-    let names: Vec<TagName<'de>> = Vec::deserialize(deserializer)?;
+    let names: Vec<CachedText<'de>> = Vec::deserialize(deserializer)?;
     Ok(names
         .iter()
         .map(|name| markdown::shared_name(&name.0))
@@ -598,7 +599,7 @@ fn shared_tags<'de, D: Deserializer<'de>>(
 fn shared_located_tags<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Box<[LocatedTag]>, D::Error> {
-    let tags: Vec<Located<TagName<'de>>> = Vec::deserialize(deserializer)?;
+    let tags: Vec<Located<CachedText<'de>>> = Vec::deserialize(deserializer)?;
     Ok(tags
         .into_iter()
         .map(|tag| Located {
@@ -606,6 +607,86 @@ fn shared_located_tags<'de, D: Deserializer<'de>>(
             position: tag.position,
         })
         .collect())
+}
+
+/// A document's texts that the parser shares, as the documents cache holds them, to be
+/// read back shared again ([`Document::share_cached_texts`]):
+/// - its title, `None` when it is the text of its first level-1 heading (most entries'),
+///   which the parser shares with it: read back as its own text and then shared, it was
+///   an allocation made and freed for most documents;
+/// - the texts of its milestones, then of its notes, one after the other, and the length
+///   of each in bytes. The parser makes them parts of one shared text (see
+///   `markdown::Found::texts`); read back each as a string of its own, they were two
+///   allocations each (a `String`, then its copy into an `Arc`), most of the reading's,
+///   and a text each to keep (0.5 MB at 10,000 files).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CachedTexts<'a> {
+    title: Option<&'a str>,
+    #[serde(borrow)]
+    texts: Cow<'a, str>,
+    lengths: Vec<u32>,
+}
+
+impl Document {
+    /// Its texts the parser shares, for the documents cache.
+    pub(crate) fn cached_texts(&self) -> CachedTexts<'_> {
+        let texts = || {
+            let milestones = self
+                .milestones
+                .iter()
+                .map(|milestone| milestone.text.as_str());
+            milestones.chain(self.notes.iter().map(|note| note.text.as_str()))
+        };
+        // Made at its length: collected, the text grew by doubling, an allocation each.
+        let mut joined = String::with_capacity(texts().map(str::len).sum());
+        texts().for_each(|text| joined.push_str(text));
+        let narrow = |text: &str| u32::try_from(text.len()).expect("a journal text is under 4 GB");
+        let first_heading = self.headings.iter().find(|heading| heading.level == 1);
+        let title_is_heading = first_heading.is_some_and(|heading| heading.text == self.title);
+        CachedTexts {
+            title: (!title_is_heading).then_some(&*self.title),
+            texts: Cow::Owned(joined),
+            lengths: texts().map(narrow).collect(),
+        }
+    }
+
+    /// Gives it its title, and its milestones and notes their texts, as parts of one
+    /// shared text (one allocation a document), all shared as the parser shares them;
+    /// `cached` as [`Document::cached_texts`] made them. False when `cached` does not fit
+    /// it: a title and no level-1 heading for it, a length for each milestone and note,
+    /// each ending on a character's boundary, together the whole text.
+    pub(crate) fn share_cached_texts(&mut self, cached: &CachedTexts) -> bool {
+        let first_heading = self.headings.iter().find(|heading| heading.level == 1);
+        self.title = match (cached.title, first_heading) {
+            (Some(title), _) => Arc::from(title),
+            (None, Some(heading)) => Arc::clone(&heading.text),
+            (None, None) => return false,
+        };
+        if cached.lengths.len() != self.milestones.len() + self.notes.len() {
+            return false;
+        }
+        if cached.lengths.is_empty() {
+            return cached.texts.is_empty();
+        }
+        let whole = SharedText::from(&*cached.texts);
+        let mut lengths = cached.lengths.iter();
+        let mut start = 0;
+        let mut next = || {
+            let end = start + *lengths.next()? as usize;
+            let text = whole.get(start..end)?;
+            start = end;
+            Some(whole.part(text))
+        };
+        for milestone in &mut self.milestones {
+            let Some(text) = next() else { return false };
+            milestone.text = text;
+        }
+        for note in &mut self.notes {
+            let Some(text) = next() else { return false };
+            note.text = text;
+        }
+        start == whole.len()
+    }
 }
 
 /// An index into a document's milestones or headings, or none, in 4 bytes: one more
@@ -822,7 +903,8 @@ impl NoteKind {
 pub(crate) struct Note {
     pub(crate) kind: NoteKind,
     /// Plain text, like a milestone's; a part of the document's text of its milestones
-    /// and notes.
+    /// and notes. Not serialized, as a milestone's.
+    #[serde(skip)]
     pub(crate) text: SharedText,
     /// As written, when not the same as `text`, like a milestone's (at its length).
     pub(crate) markdown: Option<Box<str>>,
@@ -832,6 +914,7 @@ pub(crate) struct Note {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Heading {
     /// Shared with the document's title when it is the first level-1 heading.
+    #[serde(deserialize_with = "shared_str")]
     pub(crate) text: Arc<str>,
     pub(crate) level: u8,
     pub(crate) position: Position,
@@ -1132,7 +1215,10 @@ mod tests {
 
     /// `document` written to the documents cache's form and read back.
     fn through_the_cache(document: &Document) -> Document {
-        postcard::from_bytes(&postcard::to_allocvec(document).unwrap()).unwrap()
+        let bytes = postcard::to_allocvec(&(document.cached_texts(), document)).unwrap();
+        let (texts, mut read): (CachedTexts, Document) = postcard::from_bytes(&bytes).unwrap();
+        assert!(read.share_cached_texts(&texts));
+        read
     }
 
     #[test]
@@ -1150,13 +1236,11 @@ mod tests {
     fn documents_read_from_the_cache_share_their_titles_with_their_headings() {
         let written = parse("2026-01-05.md", b"# Monday\n\n- [ ] plan #ship\n");
         assert!(Arc::ptr_eq(&written.title, &written.headings[0].text));
-        let mut read = through_the_cache(&written);
-        read.share_title();
+        let read = through_the_cache(&written);
         assert_eq!(&*read.title, "Monday");
         assert!(Arc::ptr_eq(&read.title, &read.headings[0].text));
         let titled = b"---\ntitle: Tuesday\n---\n# Monday\n";
-        let mut read = through_the_cache(&parse("2026-01-06.md", titled));
-        read.share_title();
+        let read = through_the_cache(&parse("2026-01-06.md", titled));
         assert_eq!(
             (&*read.title, &*read.headings[0].text),
             ("Tuesday", "Monday")

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LastRead;
 use super::records::Records;
-use crate::document::{Document, ParseOptions};
+use crate::document::{CachedTexts, Document, ParseOptions};
 use crate::fsread;
 use crate::hash::{content_hash, data_hash};
 use crate::paths::FileStamp;
@@ -44,7 +44,7 @@ use crate::paths::FileStamp;
 pub(crate) const CACHE_FILE: &str = ".trailmark-documents.bin";
 
 /// Bumped whenever the meaning of the file or of a document changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 9;
 
 /// What the documents of a cache are valid for, and a checksum of them.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -56,13 +56,16 @@ struct Header {
     checksum: u64,
 }
 
-/// One file as last read, and its document.
+/// One file as last read, and its document: the texts the parser shares apart from the
+/// rest of it, to be read back shared again.
 #[derive(Serialize, Deserialize)]
-struct Entry<D> {
+struct Entry<'a, D> {
     len: u64,
     modified: u64,
     content: u64,
     settled: bool,
+    #[serde(borrow)]
+    texts: CachedTexts<'a>,
     document: D,
 }
 
@@ -203,16 +206,15 @@ fn framed_entries(mut body: &[u8]) -> Result<Vec<&[u8]>, String> {
 }
 
 /// The entry in `bytes`, which it must fill exactly, with a document a parser could make.
-fn decoded(bytes: &[u8]) -> Result<Entry<Document>, String> {
+fn decoded(bytes: &[u8]) -> Result<Entry<'_, Document>, String> {
     match postcard::take_from_bytes::<Entry<Document>>(bytes) {
         Ok((mut entry, [])) => {
-            if !entry.document.is_consistent() {
+            if !entry.document.is_consistent() || !entry.document.share_cached_texts(&entry.texts) {
                 return Err(format!(
                     "it holds a document of {} that no parser makes",
                     entry.document.path
                 ));
             }
-            entry.document.share_title();
             Ok(entry)
         }
         Ok(_) => Err("it is damaged: an entry is longer than its document".into()),
@@ -252,7 +254,7 @@ fn parse(file: &[u8], options: &ParseOptions) -> Result<Cached, String> {
 }
 
 /// An entry as its file's record, by its document's own path, and its document.
-fn split(entry: Entry<Document>) -> ((Arc<str>, LastRead), Document) {
+fn split(entry: Entry<'_, Document>) -> ((Arc<str>, LastRead), Document) {
     let last_read = LastRead {
         stamp: FileStamp {
             len: entry.len,
@@ -280,21 +282,15 @@ fn refused_place() -> ((Arc<str>, LastRead), Document) {
     ((Arc::from(""), nothing), Document::default())
 }
 
-/// The documents of the files read (`files`), in order.
+/// The documents of the files read (`files`), in order, each with its file's last read.
 fn entries<'a>(
     files: &'a Records<LastRead>,
     documents: &'a [Document],
-) -> impl Iterator<Item = Entry<&'a Document>> {
+) -> impl Iterator<Item = (LastRead, &'a Document)> {
     let mut last_read_of = files.in_order();
     documents.iter().filter_map(move |document| {
         let last_read = last_read_of(&document.path)?;
-        Some(Entry {
-            len: last_read.stamp.len,
-            modified: last_read.stamp.modified,
-            content: last_read.content,
-            settled: last_read.settled,
-            document,
-        })
+        Some((*last_read, document))
     })
 }
 
@@ -306,23 +302,30 @@ pub(super) fn fingerprint(
     documents: &[Document],
 ) -> u64 {
     let reads: Vec<(&str, u64, u64, u64, bool)> = entries(files, documents)
-        .map(|entry| {
-            let path = &*entry.document.path;
+        .map(|(last_read, document)| {
             (
-                path,
-                entry.len,
-                entry.modified,
-                entry.content,
-                entry.settled,
+                &*document.path,
+                last_read.stamp.len,
+                last_read.stamp.modified,
+                last_read.content,
+                last_read.settled,
             )
         })
         .collect();
     data_hash(&(header(data_hash(options)), reads))
 }
 
-/// `entry` after its length.
-fn framed(entry: &Entry<&Document>) -> Vec<u8> {
-    let mut framed = postcard::to_extend(entry, vec![0; LENGTH_BYTES])
+/// The entry of `document`, read as `last_read`, after its length.
+fn framed((last_read, document): &(LastRead, &Document)) -> Vec<u8> {
+    let entry = Entry {
+        len: last_read.stamp.len,
+        modified: last_read.stamp.modified,
+        content: last_read.content,
+        settled: last_read.settled,
+        texts: document.cached_texts(),
+        document,
+    };
+    let mut framed = postcard::to_extend(&entry, vec![0; LENGTH_BYTES])
         .expect("postcard encodes every type a document holds");
     let length = u32::try_from(framed.len() - LENGTH_BYTES).expect("a document under 4 GB");
     framed[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());
@@ -335,7 +338,7 @@ pub(super) fn bytes(
     files: &Records<LastRead>,
     documents: &[Document],
 ) -> Vec<u8> {
-    let entries: Vec<Entry<&Document>> = entries(files, documents).collect();
+    let entries: Vec<(LastRead, &Document)> = entries(files, documents).collect();
     let framed: Vec<Vec<u8>> = entries.par_iter().map(framed).collect();
     sealed(data_hash(options), &framed.concat())
 }
@@ -379,6 +382,26 @@ mod tests {
             cached.files["goal.md"].content,
             content_hash(GOAL.as_bytes())
         );
+    }
+
+    #[test]
+    fn a_decoded_document_is_the_parsed_one_its_texts_parts_of_one_text() {
+        // As the parser makes them: each milestone's and note's text a part of one
+        // shared text of the document, not a text of its own.
+        let source = format!("{GOAL}- [ ] café #run\n## Lessons\n- naïve\n");
+        let (bytes, parsed) = cache_of(&source);
+        let cached = parse(&bytes, &ParseOptions::default()).unwrap();
+        let decoded = &cached.documents[0];
+        assert_eq!(format!("{decoded:?}"), format!("{parsed:?}"));
+        assert!(decoded.milestones.len() > 2 && decoded.notes.len() > 1);
+        let first = &decoded.milestones[0].text;
+        let notes = decoded.notes.iter().map(|note| &note.text);
+        for text in decoded.milestones.iter().map(|m| &m.text).chain(notes) {
+            assert!(
+                text.shares_whole_with(first),
+                "{text} has a text of its own"
+            );
+        }
     }
 
     /// The body of `bytes`, changed by `change`, sealed again: damage the checksum does

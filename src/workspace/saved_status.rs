@@ -157,6 +157,29 @@ impl Workspace {
         answered.ok_or(Walked { found, stamps })
     }
 
+    /// What the last refresh read, as [`inputs`] hashes it: the journal's documents (in
+    /// the walk's order, as linked) with their files' last reads; `None` when some file
+    /// had not settled or could not be read (no stamp vouches for its content), or was
+    /// an editor's buffer. Hashed only here, for a build's key: every refresh hashed it,
+    /// with a list of every file, for `status` and the language server, which never
+    /// read it.
+    pub(super) fn inputs(&self) -> Option<u64> {
+        let settled: Option<Vec<(&str, u64, u64)>> = (self.journal.documents.iter().enumerate())
+            .map(|(at, document)| {
+                let read = (self.files.get_at(at, &document.path)).filter(|read| read.settled)?;
+                Some((&*document.path, read.stamp.len, read.stamp.modified))
+            })
+            .collect();
+        let files = settled?;
+        let root = paths::resolve(&self.root);
+        Some(inputs(
+            &root,
+            self.config_text.as_deref(),
+            &files,
+            &self.walk_diagnostics,
+        ))
+    }
+
     /// The key that lets `status --json` print this build's JSON report (see
     /// this module), among the `planned` files; none when the report may change with
     /// no file's stamp changing (a file not settled, or unread).
@@ -166,7 +189,7 @@ impl Workspace {
         planned: &[write::Planned],
         today: Date,
     ) -> Option<write::Planned<'static>> {
-        let inputs = self.inputs?;
+        let inputs = self.inputs()?;
         let history = match self.journal.needs_history() {
             true => Some(self.history.as_ref()?.state_hash()),
             false => None,
