@@ -1797,6 +1797,17 @@ mod tests {
         file.set_modified(at).unwrap();
     }
 
+    /// Two workspaces of `root`, each refreshed once, its files settled an hour ago first
+    /// (that time is returned, for the files changed later to be settled after it).
+    fn refreshed_settled_pair(root: &Path) -> (Workspace, Workspace, SystemTime) {
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        settle_files(root, an_hour_ago);
+        let (mut named, mut walked) = (workspace(root), workspace(root));
+        named.refresh();
+        walked.refresh();
+        (named, walked, an_hour_ago)
+    }
+
     fn state(workspace: &Workspace) -> String {
         let mut files: Vec<_> = workspace.files.iter().collect();
         files.sort_by(|a, b| a.0.cmp(b.0));
@@ -1823,12 +1834,7 @@ mod tests {
         )
         .unwrap();
         fs::write(root.join("notes/b.md"), "# B\n").unwrap();
-        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        settle_files(root, an_hour_ago);
-        let mut named = workspace(root);
-        let mut walked = workspace(root);
-        named.refresh();
-        walked.refresh();
+        let (mut named, mut walked, an_hour_ago) = refreshed_settled_pair(root);
         type Change = fn(&Path);
         let steps: [(&str, &[&str], Change); 6] = [
             ("an edit", &["goal.md"], |root| {
@@ -1882,12 +1888,7 @@ mod tests {
         for n in 0..count {
             fs::write(root.join(name(n)), format!("# Entry {n}\n- [ ] a task\n")).unwrap();
         }
-        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        settle_files(root, an_hour_ago);
-        let mut named = workspace(root);
-        let mut walked = workspace(root);
-        named.refresh();
-        walked.refresh();
+        let (mut named, mut walked, an_hour_ago) = refreshed_settled_pair(root);
         // Files at both ends of each slice change, a new one comes after the first.
         let changed = [0, 1, EXAMINED_AT_ONCE - 1, EXAMINED_AT_ONCE, count - 1];
         for n in changed {
