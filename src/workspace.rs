@@ -482,12 +482,8 @@ impl Workspace {
     /// the walk knows which new files the journal holds.
     pub(crate) fn refresh_files(&mut self, changed: &BTreeSet<String>) -> Refresh {
         let root = paths::resolve(&self.root);
-        let position = |path: &str| {
-            let documents = &self.journal.documents;
-            documents.binary_search_by(|document| (*document.path).cmp(path))
-        };
         let targeted = changed.iter().all(|path| {
-            position(path).is_ok()
+            document::position(&self.journal.documents, path).is_ok()
                 && match std::fs::symlink_metadata(root.join(path)) {
                     Ok(metadata) => metadata.is_file(),
                     Err(error) => error.kind() == std::io::ErrorKind::NotFound,
@@ -499,8 +495,7 @@ impl Workspace {
         let mut documents = std::mem::take(&mut self.journal.documents);
         let mut refresh = Refresh::default();
         for path in changed {
-            let Ok(index) = documents.binary_search_by(|document| (*document.path).cmp(path))
-            else {
+            let Ok(index) = document::position(&documents, path) else {
                 continue;
             };
             let last = self.files.get(path.as_str()).copied();

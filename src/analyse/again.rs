@@ -18,6 +18,7 @@ use super::{
     finish_goal, goal_shell, milestone_reports, roll_up,
 };
 use crate::dates::Date;
+use crate::document;
 use crate::git::History;
 use crate::model::Journal;
 
@@ -59,8 +60,7 @@ pub(crate) fn again(
     // 10,000 files).
     let mut read_again = vec![false; journal.documents.len()];
     for path in &changed.files {
-        let found = (journal.documents).binary_search_by(|document| (*document.path).cmp(path));
-        if let Ok(d) = found {
+        if let Ok(d) = document::position(&journal.documents, path) {
             read_again[d] = true;
         }
     }

@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::dates::{Date, Weekday};
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Fields, GoalStatus, Horizon, MilestoneState};
+use crate::document::{self, Document, Fields, GoalStatus, Horizon, MilestoneState};
 use crate::git::History;
 use crate::model::{Checkin, EntryMention, Goal, Journal, MetricValue};
 use crate::shared_text::SharedText;
@@ -516,9 +516,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
         completed_on: None,
         unknown_done: 0,
         burn_up: Vec::new(),
-        fields: journal
-            .documents
-            .binary_search_by(|d| (*d.path).cmp(&goal.file))
+        fields: document::position(&journal.documents, &goal.file)
             .map(|d| journal.documents[d].fields().clone())
             .unwrap_or_default(),
         cadence: None,

@@ -193,6 +193,11 @@ impl Declared {
     }
 }
 
+/// Where the document of `path` is in `documents`, sorted by path (as a journal's are).
+pub(crate) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
+    documents.binary_search_by(|document| (*document.path).cmp(path))
+}
+
 impl Document {
     /// Dataview inline fields anywhere in the body (milestones' own included).
     pub(crate) fn fields(&self) -> &Fields {

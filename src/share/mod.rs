@@ -27,7 +27,7 @@ use crate::analyse::{
     EntryLine, EntryReport, GoalReport, MetricReport, MilestoneReport, NeedsNow, Report,
 };
 use crate::dates::Date;
-use crate::document::{Document, NoteKind, plain_text};
+use crate::document::{self, Document, NoteKind, plain_text};
 use crate::model::{Checkin, Journal, MetricValue};
 use crate::small_list::SmallList;
 pub(crate) use checkin::CheckinRow;
@@ -153,8 +153,7 @@ struct Filter<'a> {
 impl Filter<'_> {
     fn document(&self, path: &str) -> Option<&Document> {
         let documents = &self.journal.documents;
-        documents
-            .binary_search_by(|d| (*d.path).cmp(path))
+        document::position(documents, path)
             .ok()
             .map(|at| &documents[at])
     }

@@ -27,10 +27,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{read_sealed_json, sealed_json_file};
-use super::last_analysis::position;
 use crate::analyse::review::GoalHashes;
 use crate::analyse::with_ancestors;
 use crate::dates::Date;
+use crate::document::position;
 use crate::hash::data_hash;
 use crate::model::{self, Journal};
 use crate::write;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::analyse::review::{self, GoalHashes, HashedGoals};
 use crate::analyse::{Changed, Report, Rules};
 use crate::dates::Date;
-use crate::document::Document;
+use crate::document::{Document, position};
 use crate::git::Dating;
 use crate::model::{self, Journal, LinkIndexes, Warnings};
 
@@ -226,9 +226,4 @@ impl LastAnalysis {
         self.entry_keys.clear();
         self.indexes = None;
     }
-}
-
-/// Where the document of `path` is in `documents`, sorted by path.
-pub(super) fn position(documents: &[Document], path: &str) -> Result<usize, usize> {
-    documents.binary_search_by(|document| (*document.path).cmp(path))
 }
