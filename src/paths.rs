@@ -159,9 +159,80 @@ impl FileStamp {
     }
 }
 
+/// What the system tells of one entry of a folder, itself and not what it links to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryStat {
+    pub(crate) stamp: FileStamp,
+    /// A plain file: not a link, a folder or anything else.
+    pub(crate) plain_file: bool,
+}
+
+/// [`EntryStat`] of `name`, an entry of the open folder `folder`, looked up by that name
+/// alone (`fstatat`, a link not followed): the kernel walks no path, a quarter of a
+/// stat's time by the full path.
+#[cfg(unix)]
+pub(crate) fn stat_in(folder: &std::fs::File, name: &str) -> std::io::Result<EntryStat> {
+    use std::os::fd::AsRawFd as _;
+    let name = std::ffi::CString::new(name)?;
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `name` is a C string and `stat` room for the plain C struct, which
+    // `fstatat` fills, of the link itself, for as long as the call lasts; `folder` is an
+    // open descriptor.
+    let result = unsafe {
+        libc::fstatat(
+            folder.as_raw_fd(),
+            name.as_ptr(),
+            stat.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if result != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fstatat` succeeded, so it filled `stat`.
+    let stat = unsafe { stat.assume_init() };
+    // As `FileStamp::of` makes it: nanoseconds since 1970, 0 for a time before it.
+    let modified = match (
+        u64::try_from(stat.st_mtime),
+        u64::try_from(stat.st_mtime_nsec),
+    ) {
+        (Ok(seconds), Ok(nanoseconds)) => {
+            let since = u128::from(seconds) * 1_000_000_000 + u128::from(nanoseconds);
+            u64::try_from(since).unwrap_or(u64::MAX)
+        }
+        _ => 0,
+    };
+    Ok(EntryStat {
+        stamp: FileStamp {
+            len: u64::try_from(stat.st_size).unwrap_or(0),
+            modified,
+        },
+        plain_file: stat.st_mode & libc::S_IFMT == libc::S_IFREG,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_entry_stat_by_name_is_as_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "some text").unwrap();
+        std::os::unix::fs::symlink(&file, dir.path().join("link.md")).unwrap();
+        std::fs::create_dir(dir.path().join("folder")).unwrap();
+        let folder = std::fs::File::open(dir.path()).unwrap();
+        for name in ["a.md", "link.md", "folder"] {
+            let by_path = std::fs::symlink_metadata(dir.path().join(name)).unwrap();
+            let by_name = stat_in(&folder, name).unwrap();
+            assert_eq!(by_name.stamp, FileStamp::of(&by_path), "{name}");
+            assert_eq!(by_name.plain_file, by_path.is_file(), "{name}");
+        }
+        let gone = stat_in(&folder, "gone.md").unwrap_err();
+        assert_eq!(gone.kind(), std::io::ErrorKind::NotFound);
+    }
 
     #[test]
     fn markdown_extensions_in_any_case() {

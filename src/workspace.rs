@@ -1230,47 +1230,14 @@ type OpenFolder<'a> = Option<(&'a str, Option<std::fs::File>)>;
 /// here when it is of another folder.
 #[cfg(unix)]
 fn stamp_in<'a>(root: &Path, folder: &mut OpenFolder<'a>, path: &'a str) -> Option<FileStamp> {
-    use std::os::fd::AsRawFd as _;
     let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
     if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
         *folder = Some((parent, std::fs::File::open(root.join(parent)).ok()));
     }
-    let (Some((_, Some(handle))), Ok(name)) = (folder.as_ref(), std::ffi::CString::new(name))
-    else {
+    let Some((_, Some(handle))) = folder.as_ref() else {
         return stamp_of(root, path);
     };
-    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: `name` is a C string and `stat` room for the plain C struct, which
-    // `fstatat` fills, of the link itself, for as long as the call lasts; `handle` is an
-    // open descriptor.
-    let result = unsafe {
-        libc::fstatat(
-            handle.as_raw_fd(),
-            name.as_ptr(),
-            stat.as_mut_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        )
-    };
-    if result != 0 {
-        return None;
-    }
-    // SAFETY: `fstatat` succeeded, so it filled `stat`.
-    let stat = unsafe { stat.assume_init() };
-    // As `FileStamp::of` makes it: nanoseconds since 1970, 0 for a time before it.
-    let modified = match (
-        u64::try_from(stat.st_mtime),
-        u64::try_from(stat.st_mtime_nsec),
-    ) {
-        (Ok(seconds), Ok(nanoseconds)) => {
-            let since = u128::from(seconds) * 1_000_000_000 + u128::from(nanoseconds);
-            u64::try_from(since).unwrap_or(u64::MAX)
-        }
-        _ => 0,
-    };
-    Some(FileStamp {
-        len: u64::try_from(stat.st_size).unwrap_or(0),
-        modified,
-    })
+    paths::stat_in(handle, name).ok().map(|entry| entry.stamp)
 }
 
 #[cfg(not(unix))]

@@ -29,15 +29,16 @@
 //! below the output folder is, without following links, a folder and its last a plain
 //! file; anything else (a folder, a link or a path through one, a path leaving the output
 //! folder, a name the system refuses as too long) is skipped with a warning and dropped
-//! from the manifest. The checks are by path, not through open folder handles (`openat`):
-//! they keep trailmark from following links put there by accident or by a synced or
-//! shared folder, not from a process of the same user swapping a folder for a link
-//! between the check and the write.
+//! from the manifest. The checks are by path, or by name in a handle of a folder that
+//! was checked by path: they keep trailmark from following links put there by accident
+//! or by a synced or shared folder, not from a process of the same user swapping a
+//! folder for a link between the check and the write.
 //!
 //! The symlink checks cost little: one `symlink_metadata` a folder a build (a few dozen
-//! folders for 3,000 reports), and one a report, which replaced the `metadata` call the
-//! write stage made anyway; the stamp of a written report is read from the open file
-//! (`fstat`) instead of its path. On a journal of 10,000 generated files (`cargo run
+//! folders for 3,000 reports), and one stat a report, which replaced the `metadata` call
+//! the write stage made anyway (by the report's name in its folder, opened once for the
+//! reports a core takes from it in turn, without following a link); the stamp of a
+//! written report is read from the open file (`fstat`) instead of its path. On a journal of 10,000 generated files (`cargo run
 //! --release --example gen-journal -- J 10000`; about 3,000 reports), release builds
 //! without and with them, run in turn 7 times each on a busy shared 2-core machine
 //! (`/usr/bin/time -f '%e %U %S' trailmark build --quiet --today 2026-11-20 J`), the
@@ -60,7 +61,7 @@ use rayon::prelude::*;
 use crate::error::Error;
 use crate::fsread;
 use crate::hash::FastMap;
-use crate::paths::FileStamp;
+use crate::paths::{self, FileStamp};
 
 mod content;
 mod lock;
@@ -195,11 +196,15 @@ pub(crate) fn write_reports(
     let outcomes = planned
         .par_iter()
         .zip(&relatives)
-        .map(|(report, relative)| {
-            let outcome = write_report(report, &out.join(relative), known);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
-            outcome
-        })
+        .map_init(
+            || None,
+            |folder, (report, relative)| {
+                let outcome = report_stamp_in(out, relative, folder)
+                    .and_then(|file| write_report(report, &out.join(relative), file, known));
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
+                outcome
+            },
+        )
         .collect::<Result<Vec<(bool, Record)>, Error>>()?;
     let mut summary = WriteSummary::default();
     let mut records = FastMap::with_capacity_and_hasher(planned.len(), Default::default());
@@ -247,7 +252,8 @@ pub(crate) fn write_one(out: &Path, planned: &Planned, known: &mut Manifest) -> 
             ..Manifest::parse(on_disk)
         };
     }
-    let (_, record) = write_report(planned, &out.join(relative), known)?;
+    let target = out.join(relative);
+    let (_, record) = write_report(planned, &target, report_stamp(&target)?, known)?;
     known.records.insert(planned.path.clone(), record);
     write_manifest(out, known)
 }
@@ -346,20 +352,82 @@ fn remove_temp_files(folder: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The stamp of the report file at `target`, looked at without following a link: none
+/// when there is none; a symlink, a folder or anything but a plain file there is an
+/// error.
+fn report_stamp(target: &Path) -> Result<Option<FileStamp>, Error> {
+    match std::fs::symlink_metadata(target) {
+        Ok(metadata) if metadata.is_file() => Ok(Some(FileStamp::of(&metadata))),
+        Ok(metadata) => Err(not_a_report_file(target, &metadata)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The handle of a folder of reports (relative to the output folder) that
+/// [`report_stamp_in`] opened last, if it could.
+type OpenFolder<'a> = Option<(&'a Path, Option<std::fs::File>)>;
+
+/// [`report_stamp`] of the report `relative` in `out`, by its name in `folder`, the
+/// handle of its folder, opened here when it is of another folder: a build stats every
+/// planned report, and the kernel then looks up one name instead of each part of the
+/// path. A plain file or no file is answered so; anything else (a link, a folder, an
+/// error) is looked at again by its path, which says what it is.
+#[cfg(unix)]
+fn report_stamp_in<'a>(
+    out: &Path,
+    relative: &'a Path,
+    folder: &mut OpenFolder<'a>,
+) -> Result<Option<FileStamp>, Error> {
+    let parent = relative.parent().unwrap_or(Path::new(""));
+    if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
+        *folder = Some((parent, open_folder(&out.join(parent), parent)));
+    }
+    let name = relative.file_name().and_then(|name| name.to_str());
+    if let (Some((_, Some(handle))), Some(name)) = (folder.as_ref(), name) {
+        match paths::stat_in(handle, name) {
+            Ok(entry) if entry.plain_file => return Ok(Some(entry.stamp)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            _ => {}
+        }
+    }
+    report_stamp(&out.join(relative))
+}
+
+#[cfg(not(unix))]
+fn report_stamp_in<'a>(
+    out: &Path,
+    relative: &'a Path,
+    _: &mut OpenFolder<'a>,
+) -> Result<Option<FileStamp>, Error> {
+    report_stamp(&out.join(relative))
+}
+
+/// Opens the folder of reports at `path`, `relative` to the output folder, to look its
+/// files up by name: never through a link below the output folder (the output folder
+/// itself may be one the user made, and is followed).
+#[cfg(unix)]
+fn open_folder(path: &Path, relative: &Path) -> Option<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    let no_link = match relative.as_os_str().is_empty() {
+        true => 0,
+        false => libc::O_NOFOLLOW,
+    };
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_DIRECTORY | no_link);
+    options.open(path).ok()
+}
+
 /// Makes and writes one report unless it is current; says whether it was written.
+/// `file` is the stamp of the file at `target` ([`report_stamp`]).
 fn write_report(
     report: &Planned,
     target: &Path,
+    file: Option<FileStamp>,
     known: &Manifest,
 ) -> Result<(bool, Record), Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten. The file is
     // looked at without following a link: a symlink in its place is an error.
-    let file = match std::fs::symlink_metadata(target) {
-        Ok(metadata) if metadata.is_file() => Some(FileStamp::of(&metadata)),
-        Ok(metadata) => return Err(not_a_report_file(target, &metadata)),
-        Err(_) => None,
-    };
     let trusted = known
         .records
         .get(&report.path)
@@ -615,6 +683,51 @@ mod tests {
         assert_eq!(summary, summary_of(&["index.md", "b.md"], 0, &[]));
         assert_eq!(std::fs::read_to_string(out.join("index.md")).unwrap(), "a");
         assert_eq!(std::fs::read_to_string(out.join("b.md")).unwrap(), "b");
+    }
+
+    /// Reports in folders are stat'ed by their name in a handle of the folder: one edited,
+    /// deleted, or swapped for a link or a folder among many others is found as by its
+    /// path, and the others, untouched, are current.
+    #[cfg(unix)]
+    #[test]
+    fn reports_in_folders_looked_up_by_name_are_found_as_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, journal) = (dir.path().join("out"), dir.path().join("journal"));
+        std::fs::create_dir(&journal).unwrap();
+        std::fs::write(journal.join("mine.md"), "journal").unwrap();
+        let paths: Vec<String> = (0..40)
+            .map(|n| format!("goals/deep/{n}.md"))
+            .chain(["index.md".to_string()])
+            .collect();
+        let outputs: Vec<(&str, &str)> = paths.iter().map(|p| (p.as_str(), p.as_str())).collect();
+        let mut known = Manifest::load(&out);
+        write_with(&out, &outputs, &mut known).unwrap();
+        let again = write_with(&out, &outputs, &mut known).unwrap();
+        assert_eq!(again, summary_of(&[], 41, &[]));
+        let deep = out.join("goals/deep");
+        std::fs::write(deep.join("3.md"), "edited").unwrap();
+        std::fs::remove_file(deep.join("5.md")).unwrap();
+        let summary = write_with(&out, &outputs, &mut known).unwrap();
+        assert_eq!(
+            summary,
+            summary_of(&["goals/deep/3.md", "goals/deep/5.md"], 39, &[])
+        );
+        assert_eq!(
+            std::fs::read_to_string(deep.join("3.md")).unwrap(),
+            "goals/deep/3.md"
+        );
+        std::fs::remove_file(deep.join("7.md")).unwrap();
+        std::os::unix::fs::symlink(journal.join("mine.md"), deep.join("7.md")).unwrap();
+        let error = write_with(&out, &outputs, &mut known).unwrap_err();
+        assert!(error.to_string().contains("7.md: is a symlink"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(journal.join("mine.md")).unwrap(),
+            "journal"
+        );
+        std::fs::remove_file(deep.join("7.md")).unwrap();
+        std::fs::create_dir(deep.join("7.md")).unwrap();
+        let error = write_with(&out, &outputs, &mut known).unwrap_err();
+        assert!(error.to_string().contains("7.md: is a folder"), "{error}");
     }
 
     #[test]
