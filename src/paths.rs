@@ -168,8 +168,8 @@ pub(crate) struct EntryStat {
 }
 
 /// [`EntryStat`] of `name`, an entry of the open folder `folder`, looked up by that name
-/// alone (`fstatat`, a link not followed): the kernel walks no path, a quarter of a
-/// stat's time by the full path.
+/// alone (`fstatat`, a link not followed): the kernel looks up that one name instead of
+/// each part of a path.
 #[cfg(unix)]
 pub(crate) fn stat_in(folder: &std::fs::File, name: &str) -> std::io::Result<EntryStat> {
     use std::os::fd::AsRawFd as _;
