@@ -24,6 +24,7 @@ mod saved_status;
 mod warm_cold;
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -47,7 +48,7 @@ use crate::share::{self, Shared};
 use crate::write::{self, WriteSummary};
 use crate::{discover, git, plan, render};
 use goal_inputs::{GoalInputs, KeptHashes};
-use json_pieces::{JsonGoals, JsonMaking, JsonPieces, LastJson};
+use json_pieces::{JsonGoals, JsonLines, JsonMaking, JsonPieces, LastJson};
 use last_analysis::LastAnalysis;
 use records::Records;
 use reviews::{KnownReviews, ReviewPlan, known_review};
@@ -56,6 +57,11 @@ use reviews::{KnownReviews, ReviewPlan, known_review};
 /// system clock, leaving its stamp unchanged; such files are hashed again on the next
 /// refresh (the "racy git" problem), and polling looks at them again (`watch --poll`).
 pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// `status --json` makes the JSON of the goals an edit changed on one core, and copies
+/// the others' from the last build, while they are at most one in this many; more, and
+/// it makes every goal's on every core (a new day's entry changes every goal's inputs).
+const MADE_ON_ONE_CORE: usize = 8;
 
 pub(crate) struct Workspace {
     root: PathBuf,
@@ -622,6 +628,47 @@ impl Workspace {
         };
         last.keep(&report, today, *rules, dating, &self.journal.documents);
         report
+    }
+
+    /// Writes `report`, this workspace's analysis for `today`, to `out` as JSON, byte for
+    /// byte as [`Report::write_json`] does: each goal whose report is the one the last
+    /// build made (its inputs unchanged, see [`goal_inputs`]) as that build's
+    /// `trailmark.json` has it ([`json_pieces::JsonLines`]), the others made, on one
+    /// core. When more goals changed than [`Workspace::kept_whole_hashes`] allows (a new
+    /// day's entry changes every goal's inputs), every goal's JSON is made, on every core.
+    pub(crate) fn write_json<W: Write + ?Sized>(
+        &self,
+        report: &Report,
+        today: Date,
+        out: &mut W,
+    ) -> io::Result<()> {
+        let last_json = || {
+            let goals = self.json_goals.as_ref()?;
+            Some((
+                self.kept_whole_hashes(today)?,
+                JsonLines::open(&self.out, goals)?,
+            ))
+        };
+        let Some((whole, mut lines)) = last_json() else {
+            return report.write_json(out);
+        };
+        report.write_json_finding_goals(out, |goal, out| match whole[goal] {
+            Some(hash) => lines.write_goal(hash, out),
+            None => Ok(false),
+        })
+    }
+
+    /// The whole hash of each of the journal's goals whose report is the one the last
+    /// build made, as that build kept it ([`GoalInputs::known`]); `None` for the others.
+    /// `None` for all when more than one goal in [`MADE_ON_ONE_CORE`] changed.
+    fn kept_whole_hashes(&self, today: Date) -> Option<Vec<Option<u64>>> {
+        let kept = self.kept_hashes.as_ref()?;
+        let known = self.goal_inputs(today)?.known(kept, &self.journal);
+        let whole: Vec<Option<u64>> = (known.iter())
+            .map(|hashes| hashes.map(|(whole, _)| whole))
+            .collect();
+        let changed = whole.iter().filter(|hash| hash.is_none()).count();
+        (!whole.is_empty() && changed * MADE_ON_ONE_CORE <= whole.len()).then_some(whole)
     }
 
     /// Writes every report into the output folder: goals, and a review of every period

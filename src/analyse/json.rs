@@ -200,6 +200,31 @@ impl Report {
         out.write_all(&self.json_after_goals())
     }
 
+    /// [`Report::write_json`] goal by goal, on one core: `write_found` writes the JSON of
+    /// the goal of the index it is given, exactly as [`GoalReport::json_in_report`] makes
+    /// it, and says so, or writes nothing and the goal's JSON is made. For `status --json`
+    /// after an edit, which finds most goals' JSON in the last build's file
+    /// (`workspace::json_pieces`).
+    pub(crate) fn write_json_finding_goals<W: Write + ?Sized>(
+        &self,
+        out: &mut W,
+        mut write_found: impl FnMut(usize, &mut W) -> io::Result<bool>,
+    ) -> io::Result<()> {
+        out.write_all(&self.json_before_goals())?;
+        let mut made = Vec::new();
+        for (index, goal) in self.goals.iter().enumerate() {
+            if index > 0 {
+                out.write_all(BETWEEN_GOALS)?;
+            }
+            if !write_found(index, out)? {
+                made.clear();
+                write_at_depth(&mut made, &**goal, GOAL_DEPTH);
+                out.write_all(&made)?;
+            }
+        }
+        out.write_all(&self.json_after_goals())
+    }
+
     /// [`Report::to_json`] in parts, each goal's made on every core: for a file, which
     /// is written from its parts.
     pub(crate) fn json_parts(&self) -> Vec<SharedBytes> {
@@ -273,6 +298,20 @@ const GOALS_OPEN: &[u8] = b",\n  \"goals\": [\n    ";
 
 /// What closes the list of goals after the last one.
 const GOALS_CLOSE: &[u8] = b"\n  ]";
+
+/// The indent of each goal's line.
+const GOAL_INDENT: &[u8] = b"    ";
+
+/// The line that opens the top object's `goals` when it has some, without its line break.
+pub(crate) const GOALS_LINE: &[u8] = b"  \"goals\": [";
+
+/// The goal's JSON on `line`, a line of a report's JSON as [`Report::to_json`] writes it
+/// (without its line break): `None` unless it is a goal's line.
+pub(crate) fn goal_on_line(line: &[u8]) -> Option<&[u8]> {
+    let goal = line.strip_prefix(GOAL_INDENT)?;
+    let goal = goal.strip_suffix(b",").unwrap_or(goal);
+    (goal.starts_with(b"{") && goal.ends_with(b"}")).then_some(goal)
+}
 
 /// Where each goal's JSON is in `json`, a report's JSON as [`Report::to_json`] writes it:
 /// the pieces [`Report::json_of_goals`] put together, found again. Each goal is a line of
@@ -488,6 +527,54 @@ mod tests {
         ];
         for json in broken {
             assert_eq!(goals_in_json(json.as_bytes()), None, "{json}");
+        }
+    }
+
+    /// The lines after the one opening a report's goals are each goal's JSON, in order,
+    /// up to a line that is no goal's.
+    #[test]
+    fn the_lines_after_the_goals_opening_are_each_goals_json() {
+        for report in reports() {
+            let json = report.to_json();
+            let mut lines = json.lines().map(str::as_bytes);
+            let opened = lines.any(|line| line == GOALS_LINE);
+            assert_eq!(opened, !report.goals.is_empty());
+            let found: Vec<&[u8]> = lines.map_while(goal_on_line).collect();
+            let goals: Vec<Vec<u8>> = report.goals.iter().map(|g| g.json_in_report()).collect();
+            assert_eq!(found, goals.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        }
+        for line in [
+            "   {\"id\":\"g\"}",
+            "    {\"id\":\"g\"",
+            "    [1],",
+            "  ],",
+            "  \"today\": 1,",
+        ] {
+            assert_eq!(goal_on_line(line.as_bytes()), None, "{line}");
+        }
+    }
+
+    /// A report whose goals' JSON is found for some goals and made for the others is its
+    /// JSON, whichever are found.
+    #[test]
+    fn a_report_written_with_some_goals_found_is_its_json() {
+        for report in reports() {
+            for found_every in [1, 2, 3, usize::MAX] {
+                let mut json = Vec::new();
+                let mut asked = Vec::new();
+                report
+                    .write_json_finding_goals(&mut json, |index, out| {
+                        asked.push(index);
+                        if index % found_every != 0 {
+                            return Ok(false);
+                        }
+                        out.write_all(&report.goals[index].json_in_report())?;
+                        Ok(true)
+                    })
+                    .unwrap();
+                assert_eq!(String::from_utf8(json).unwrap(), serde_jsons(&report));
+                assert_eq!(asked, (0..report.goals.len()).collect::<Vec<_>>());
+            }
         }
     }
 

@@ -23,10 +23,9 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
         None => workspace.refresh(),
     };
     let report = workspace.analyse(today);
-    super::leave_to_exit(workspace);
     let printed = if json {
         // Straight to stdout: JSON has no colors for anstream to strip, and is large.
-        term::print_streamed(|stdout| report.write_json(stdout))
+        term::print_streamed(|stdout| workspace.write_json(&report, today, stdout))
     } else {
         term::print(&term::status::status_table(
             &journal.dir,
@@ -34,6 +33,7 @@ pub(crate) fn run(journal: &JournalOptions, json: bool) -> Result<(), Error> {
             term::terminal_width(),
         ))
     };
+    super::leave_to_exit(workspace);
     super::leave_to_exit(report);
     printed
 }

@@ -151,7 +151,12 @@ fn run(root: &Path, out: &Path, today: Date, warm: bool) -> (String, BTreeMap<Pa
             saved.and_then(Result::ok)
         }
     };
-    let status = workspace.analyse(today).to_json();
+    let report = workspace.analyse(today);
+    // As `status --json` prints it: warm, with the goals' JSON the last build left.
+    let mut status = Vec::new();
+    workspace.write_json(&report, today, &mut status).unwrap();
+    let status = String::from_utf8(status).unwrap();
+    drop(report);
     if let Some(mut saved) = saved {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut saved, &mut bytes).unwrap();

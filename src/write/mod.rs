@@ -38,9 +38,10 @@
 //! folders for 3,000 reports), and one stat a report, which replaced the `metadata` call
 //! the write stage made anyway (by the report's name in its folder, opened once for the
 //! reports a core takes from it in turn, without following a link); the stamp of a
-//! written report is read from the open file (`fstat`) instead of its path. On a journal of 10,000 generated files (`cargo run
-//! --release --example gen-journal -- J 10000`; about 3,000 reports), release builds
-//! without and with them, run in turn 7 times each on a busy shared 2-core machine
+//! written report is read from the open file (`fstat`) instead of its path. On a
+//! journal of 10,000 generated files (`cargo run --release --example gen-journal -- J
+//! 10000`; about 3,000 reports), release builds without and with them, run in turn 7
+//! times each on a busy shared 2-core machine
 //! (`/usr/bin/time -f '%e %U %S' trailmark build --quiet --today 2026-11-20 J`), the
 //! median CPU time (user + system) of a fresh build was 2.20 s without and 2.24 s with,
 //! and of a rebuild with nothing changed 0.36 s both; wall times varied by 2x with the
