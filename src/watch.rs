@@ -542,6 +542,8 @@ impl Watch {
             }))),
             Err(error) => on_event(WatchEvent::Failed(error)),
         }
+        // Said: what is left of the build need not keep anyone waiting.
+        self.workspace.let_go_of_replaced_reports();
         Ok(())
     }
 

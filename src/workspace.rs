@@ -104,6 +104,9 @@ pub(crate) struct Workspace {
     /// inputs as they are (see [`Workspace::defer_documents_cache`]): kept by
     /// [`Workspace::save_documents_cache`].
     hashed_unkept: Option<(Date, GoalHashes)>,
+    /// Large reports the last build replaced, held open until
+    /// [`Workspace::let_go_of_replaced_reports`] (see `write::HELD_WHEN_REPLACED`).
+    replaced_reports: Vec<std::fs::File>,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -196,6 +199,7 @@ impl Workspace {
             json_goals: None,
             kept_hashes: None,
             hashed_unkept: None,
+            replaced_reports: Vec::new(),
             renderer: None,
             last_analysis: None,
             kept_events: None,
@@ -671,6 +675,14 @@ impl Workspace {
         (!whole.is_empty() && changed * MADE_ON_ONE_CORE <= whole.len()).then_some(whole)
     }
 
+    /// Lets go of the large reports the last build replaced and held open: the system
+    /// frees them now, a few milliseconds for each megabyte on a disk. `watch` calls it
+    /// once it has said the reports are written, so that a rebuild's latency does not
+    /// include it; a one-shot command leaves them to its end.
+    pub(crate) fn let_go_of_replaced_reports(&mut self) {
+        self.replaced_reports.clear();
+    }
+
     /// Writes every report into the output folder: goals, and a review of every period
     /// with activity of the kinds `trailmark.toml` asks for (all by default). Only
     /// reports whose content changed are written.
@@ -802,7 +814,15 @@ impl Workspace {
                 .filter(|file| is_own_file(&file.path))
                 .count();
             let manifest = self.manifest.as_mut().expect("loaded above");
-            let written = write::write_reports(&self.out, &planned, manifest, progress);
+            // Those of the last build are let go of first, if the caller has not yet.
+            self.replaced_reports.clear();
+            let written = write::write_reports(
+                &self.out,
+                &planned,
+                manifest,
+                progress,
+                &mut self.replaced_reports,
+            );
             drop(planned);
             drop(outputs);
             drop(reviews);
@@ -951,7 +971,7 @@ impl Workspace {
             }
         }
         let mut manifest = write::Manifest::load(folder);
-        write::write_reports(folder, &planned, &mut manifest, &|_, _| {})
+        write::write_reports(folder, &planned, &mut manifest, &|_, _| {}, &mut Vec::new())
     }
 
     /// Refuses a folder for `build --share` that is the reports' folder (a shared build
