@@ -740,7 +740,7 @@ impl Workspace {
                 None => self.hashed_unkept = Some((today, goal_hashes.clone())),
             }
             let kept_entries = match &mut self.last_analysis {
-                Some(last) => last.entry_keys(),
+                Some(last) => last.entry_keys(self.journal.documents.len()),
                 None => &mut [],
             };
             let reviews = ReviewPlan::new(
