@@ -580,6 +580,22 @@ mod tests {
         assert_eq!(goal_link_in("review.md", false, "run", "Run"), "Run");
     }
 
+    /// A report environment with trailmark's filters and functions, holding `old.html`
+    /// and `old.md` (the templates' loops as they were) and `new.html` and `new.md` (the
+    /// functions that replaced them), for the tests that hold the two to the same text.
+    fn old_and_new(old: [&'static str; 2], new: [&'static str; 2]) -> Environment<'static> {
+        let mut env =
+            crate::render::templates::environment(crate::render::templates::Purpose::Report);
+        add_all(&mut env);
+        for (name, text) in ["old.html", "old.md", "new.html", "new.md"]
+            .into_iter()
+            .zip(old.into_iter().chain(new))
+        {
+            env.add_template(name, text).unwrap();
+        }
+        env
+    }
+
     /// A review's "Progress" rows as the templates' loop wrote them from their fields, and
     /// as `progress_rows` writes them: the same text in both formats, in the reports and
     /// not, for no row, one and several.
@@ -595,15 +611,13 @@ mod tests {
 | {{ goal_link(p.goal, p.title | md_cell) }} | {{ p.start | percent }} | {{ p.end | percent }} | {{ p.change | signed_percent }} | {{ p.done }} | {{ p.status }}{% if p.stalled %}, stalled{% endif %} |
 {% endfor %}
 after"#;
-        let mut env =
-            crate::render::templates::environment(crate::render::templates::Purpose::Report);
-        add_all(&mut env);
-        env.add_template("old.html", html_rows).unwrap();
-        env.add_template("old.md", markdown_rows).unwrap();
-        env.add_template("new.html", "  <tbody>{{ progress_rows(rows) }}  </tbody>")
-            .unwrap();
-        env.add_template("new.md", "|---|\n{{ progress_rows(rows) }}\nafter")
-            .unwrap();
+        let env = old_and_new(
+            [html_rows, markdown_rows],
+            [
+                "  <tbody>{{ progress_rows(rows) }}  </tbody>",
+                "|---|\n{{ progress_rows(rows) }}\nafter",
+            ],
+        );
         let rows = [
             minijinja::context! {
                 goal => "run", title => "Run a 10k", status => "on-track", stalled => false,
@@ -667,13 +681,7 @@ after
             "<h2>Wins to celebrate</h2>\n{{ wins(groups) -}}\n{% if after %}\nafter\n{% endif %}";
         let new_markdown =
             "## Wins to celebrate\n\n{{ wins(groups) -}}\n{% if after %}\nafter\n{% endif %}";
-        let mut env =
-            crate::render::templates::environment(crate::render::templates::Purpose::Report);
-        add_all(&mut env);
-        env.add_template("old.html", html_wins).unwrap();
-        env.add_template("old.md", markdown_wins).unwrap();
-        env.add_template("new.html", new_html).unwrap();
-        env.add_template("new.md", new_markdown).unwrap();
+        let env = old_and_new([html_wins, markdown_wins], [new_html, new_markdown]);
         let groups = [
             minijinja::context! {
                 goal => "run", title => "Run <a> 10k", milestones => vec![
@@ -749,13 +757,7 @@ after"#;
     /// with and without Tasks metadata, dates and markdown.
     #[test]
     fn milestone_lists_are_written_as_the_templates_loop_wrote_them() {
-        let mut env =
-            crate::render::templates::environment(crate::render::templates::Purpose::Report);
-        add_all(&mut env);
-        env.add_template("old.html", OLD_HTML).unwrap();
-        env.add_template("old.md", OLD_MD).unwrap();
-        env.add_template("new.html", NEW_HTML).unwrap();
-        env.add_template("new.md", NEW_MD).unwrap();
+        let env = old_and_new([OLD_HTML, OLD_MD], [NEW_HTML, NEW_MD]);
         let milestones = [
             minijinja::context! {
                 text => "plan <it> & 2026-01-02", state => "open", depth => 0,

@@ -588,6 +588,16 @@ mod tests {
         outputs: &[(&str, &str)],
         known: &mut Manifest,
     ) -> Result<WriteSummary, Error> {
+        write_holding(out, outputs, known, &mut Vec::new())
+    }
+
+    /// [`write_with`], the large reports replaced handed to `held`.
+    fn write_holding(
+        out: &Path,
+        outputs: &[(&str, &str)],
+        known: &mut Manifest,
+        held: &mut Vec<std::fs::File>,
+    ) -> Result<WriteSummary, Error> {
         let planned: Vec<Planned> = outputs
             .iter()
             .map(|&(path, content)| Planned {
@@ -596,7 +606,7 @@ mod tests {
                 make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
             })
             .collect();
-        write_reports(out, &planned, known, &|_, _| {}, &mut Vec::new())
+        write_reports(out, &planned, known, &|_, _| {}, held)
     }
 
     /// Every file under `folder`, relative, with `/` separators.
@@ -808,14 +818,7 @@ mod tests {
         let large = |fill: &str| fill.repeat(HELD_WHEN_REPLACED as usize);
         let (old, new) = (large("a"), large("b"));
         let write = |outputs: &[(&str, &str)], held: &mut Vec<std::fs::File>| {
-            let planned: Vec<Planned> = (outputs.iter())
-                .map(|&(path, content)| Planned {
-                    path: path.to_string(),
-                    fingerprint: content_hash(content.as_bytes()),
-                    make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
-                })
-                .collect();
-            write_reports(&out, &planned, &mut Manifest::load(&out), &|_, _| {}, held).unwrap()
+            write_holding(&out, outputs, &mut Manifest::load(&out), held).unwrap()
         };
         let mut held = Vec::new();
         write(&[("large.json", &old), ("small.md", "a")], &mut held);
