@@ -938,6 +938,9 @@ impl Workspace {
         let Some((today, hashes)) = self.hashed_unkept.take() else {
             return Ok(());
         };
+        // A history read ahead and still under way has taken the workspace's history:
+        // the inputs are then kept without a history state, which makes the next process
+        // hash the goals again rather than trust them to a history they were not made of.
         let Some(inputs) = self.goal_inputs(today) else {
             return Ok(());
         };
