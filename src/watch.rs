@@ -397,11 +397,27 @@ impl Watch {
             };
             if changed {
                 quiet_at = Instant::now() + quiet;
+                self.workspace.history_may_have_changed();
             }
             let left = quiet_at.saturating_duration_since(Instant::now());
             next = match left.is_zero() {
                 true => None,
-                false => self.receiver.recv_timeout(left).ok(),
+                // Once the journal has been quiet for a tenth of the delay (the events of
+                // one save have come by then), the rebuild's git history is read while the
+                // rest is waited for, from the repository as it is after the last change.
+                false => match self
+                    .receiver
+                    .recv_timeout(left.saturating_sub(quiet * 9 / 10))
+                {
+                    Ok(message) => Some(message),
+                    Err(_) => {
+                        if batch.journal_changed {
+                            self.workspace.read_history_ahead();
+                        }
+                        let left = quiet_at.saturating_duration_since(Instant::now());
+                        self.receiver.recv_timeout(left).ok()
+                    }
+                },
             };
         }
         Gathered::Batch(batch)

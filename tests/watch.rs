@@ -34,7 +34,11 @@ struct Watched {
 }
 
 fn watch(extra: &[&str]) -> Watched {
-    let journal = Journal::example();
+    watch_journal(Journal::example(), extra)
+}
+
+/// A watch of `journal`, as [`watch`].
+fn watch_journal(journal: Journal, extra: &[&str]) -> Watched {
     let out = journal.path().with_file_name("watched");
     let mut args: Vec<&OsStr> = vec![
         OsStr::new("watch"),
@@ -172,6 +176,30 @@ fn jetbrains_and_vscode_safe_write_through_a_temp_file_and_renames() {
     let hidden = watched.path("goals/.learn-sql.md.tmp");
     fs::write(&hidden, goal_text(&[false, true])).unwrap();
     fs::rename(&hidden, &goal).unwrap();
+    watched.assert_reports_match_journal();
+}
+
+/// A rebuild's git history is read while the watch waits for quiet after a save, from
+/// the repository as it is then: a goal's milestone checked after that read began, within
+/// the same wait, must still be dated as checked since the last commit (today, from git),
+/// as a fresh build dates it.
+#[test]
+fn a_milestone_checked_after_the_history_read_began_is_dated_as_a_fresh_build_dates_it() {
+    let journal = Journal::example();
+    let goal = |second_done: &str| {
+        format!(
+            "---\ngoal: Ship the atlas\n---\n- [x] Draft the maps\n- [{second_done}] Print the atlas\n"
+        )
+    };
+    common::init_repository(journal.path());
+    journal.write("goals/atlas.md", goal(" "));
+    common::commit_all(journal.path(), "2026-11-02", "the atlas");
+    let watched = watch_journal(journal, &["--debounce", "1500"]);
+    // The first save starts the read; the second comes well after it began (git answers
+    // in milliseconds), before the journal has been quiet for the debounce.
+    watched.journal.write("aside.md", "# An aside\n");
+    std::thread::sleep(Duration::from_millis(500));
+    watched.journal.write("goals/atlas.md", goal("x"));
     watched.assert_reports_match_journal();
 }
 
