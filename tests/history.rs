@@ -122,6 +122,55 @@ fn without_a_repository_dates_are_unknown() {
     );
 }
 
+/// A journal outside any repository starts no git (it took 4–12 ms of every build), and
+/// one inside a repository does: a `git` first on the `PATH` leaves a mark when it runs.
+#[cfg(unix)]
+#[test]
+fn git_is_started_for_a_journal_in_a_repository_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = fs::canonicalize(dir.path()).unwrap();
+    if (outside.ancestors())
+        .any(|folder| folder.join(".git").exists() || folder.join("HEAD").exists())
+    {
+        crate::common::say_skipped("the temporary folder is inside a git repository");
+        return;
+    }
+    let tools = outside.join("tools");
+    let mark = outside.join("git ran");
+    write(
+        &tools,
+        "git",
+        format!("#!/bin/sh\ntouch '{}'\nexit 128\n", mark.display()),
+    );
+    make_executable(&tools.join("git"));
+    let path = format!(
+        "{}:{}",
+        tools.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let journal = outside.join("journal");
+    write(&journal, "goal.md", format!("{GOAL_HEAD}- [x] done\n"));
+    let status_with_fake_git = || {
+        let output = (trailmark().env("PATH", &path))
+            .args(["status", "--json", "--today", TODAY])
+            .arg(&journal)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    status_with_fake_git();
+    assert!(
+        !mark.exists(),
+        "git was started for a journal outside any repository"
+    );
+    init_repository(&journal);
+    status_with_fake_git();
+    assert!(
+        mark.exists(),
+        "git was not started for a journal in a repository"
+    );
+}
+
 #[test]
 fn renames_merges_and_a_journal_in_a_subfolder() {
     let dir = tempfile::tempdir().unwrap();

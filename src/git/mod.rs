@@ -240,6 +240,9 @@ pub(crate) fn update(root: &Path, known: Option<History>) -> History {
     if let Some(stopped) = known.as_ref().filter(|known| known.stopped) {
         return stopped.clone();
     }
+    if !may_be_in_repository(root) {
+        return History::default();
+    }
     let (head, prefix) = match rev_parse_head(root) {
         Ok(Head::NotARepository) => return History::default(),
         Ok(Head::NoCommits) => {
@@ -290,6 +293,24 @@ pub(crate) fn update(root: &Path, known: Option<History>) -> History {
     history.in_repository = true;
     history.unchanged = unchanged;
     with_submodules(root, history)
+}
+
+/// Whether git could find a repository for the folder `root`: whether it, or a folder
+/// above it, holds a `.git` (the folder, or the file of a worktree or a submodule) or a
+/// `HEAD` (a repository without a work tree). Git finds a repository only so (`GIT_DIR`,
+/// which could name one anywhere, is not passed on to it: see `run::git`); where this is
+/// false, starting git only to hear "not a git repository" was 4–12 ms of each build of
+/// a journal kept outside git, and of each of `watch`'s rebuilds. Folders are taken as
+/// the system resolves them, as git takes them. Anything unclear starts git.
+fn may_be_in_repository(root: &Path) -> bool {
+    let Ok(real) = std::fs::canonicalize(root) else {
+        return true;
+    };
+    real.ancestors().any(|folder| {
+        [".git", "HEAD"]
+            .iter()
+            .any(|name| folder.join(name).symlink_metadata().is_ok())
+    })
 }
 
 /// The files of the journal folder (relative to it) committed at `HEAD` and unchanged
@@ -449,6 +470,22 @@ fn is_ancestor(root: &Path, old: &str, head: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_in_a_work_tree_a_worktree_or_a_bare_repository_may_be_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = |path: &str| {
+            let folder = dir.path().join(path);
+            std::fs::create_dir_all(&folder).unwrap();
+            folder
+        };
+        folder("work/.git");
+        std::fs::write(folder("linked").join(".git"), "gitdir: ../work/.git\n").unwrap();
+        std::fs::write(folder("bare").join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        for journal in ["work", "work/notes/2026", "linked", "bare"] {
+            assert!(may_be_in_repository(&folder(journal)), "{journal}");
+        }
+    }
 
     fn history(head: &str, unchanged: &[&str]) -> History {
         History {
