@@ -128,6 +128,14 @@ struct LastRead {
     settled: bool,
 }
 
+/// Which caches of the output folder a workspace reads.
+#[derive(Clone, Copy)]
+enum Reading {
+    AllCaches,
+    /// The documents cache alone: for a workspace that analyses and never builds.
+    DocumentsOnly,
+}
+
 /// The caches of an output folder as read (see [`Workspace::use_cache`]).
 struct Caches {
     documents: Result<Option<cache::Cached>, String>,
@@ -213,7 +221,7 @@ impl Workspace {
     /// why when one of these is there but cannot be used: it is then ignored, and made
     /// anew by the next build.
     pub(crate) fn use_cache(&mut self) -> Option<String> {
-        let caches = self.read_caches();
+        let caches = self.read_caches(Reading::AllCaches);
         self.start_from(caches)
     }
 
@@ -227,10 +235,29 @@ impl Workspace {
         &mut self,
         buffers: &HashMap<String, String>,
     ) -> (Refresh, Option<String>) {
+        self.refresh_from_caches(buffers, Reading::AllCaches)
+    }
+
+    /// [`Workspace::refresh_from_cache`] for a workspace that only analyses (`trailmark
+    /// lsp`): of the caches only the documents are read, not what builds and JSON writes
+    /// read (what the last build knew of each review, its goals' JSON and inputs), which
+    /// would be held for nothing.
+    pub(crate) fn refresh_from_documents_cache(
+        &mut self,
+        buffers: &HashMap<String, String>,
+    ) -> (Refresh, Option<String>) {
+        self.refresh_from_caches(buffers, Reading::DocumentsOnly)
+    }
+
+    fn refresh_from_caches(
+        &mut self,
+        buffers: &HashMap<String, String>,
+        reading: Reading,
+    ) -> (Refresh, Option<String>) {
         let root = paths::resolve(&self.root);
         let cached = cache::is_there(&self.out);
         let (caches, (found, stamps)) = rayon::join(
-            || self.read_caches(),
+            || self.read_caches(reading),
             || {
                 let found = self.walk(&root);
                 let stamps = cached.then(|| stamps_of(&root, &found.files, |_| true));
@@ -242,13 +269,23 @@ impl Workspace {
         (refresh, note)
     }
 
-    /// The caches of the output folder, as read.
-    fn read_caches(&self) -> Caches {
-        Caches {
-            documents: cache::read(&self.out, &self.config.parse),
-            reviews: reviews::read(&self.out),
-            json_goals: json_pieces::read_goals(&self.out),
-            goal_hashes: goal_inputs::read(&self.out),
+    /// The caches of the output folder, as read; those `reading` leaves out as if there
+    /// were none.
+    fn read_caches(&self, reading: Reading) -> Caches {
+        let documents = cache::read(&self.out, &self.config.parse);
+        match reading {
+            Reading::AllCaches => Caches {
+                documents,
+                reviews: reviews::read(&self.out),
+                json_goals: json_pieces::read_goals(&self.out),
+                goal_hashes: goal_inputs::read(&self.out),
+            },
+            Reading::DocumentsOnly => Caches {
+                documents,
+                reviews: Ok(KnownReviews::new()),
+                json_goals: Ok(None),
+                goal_hashes: Ok(None),
+            },
         }
     }
 
@@ -614,8 +651,21 @@ impl Workspace {
         self.relink(documents, &touched);
     }
 
-    /// The journal analysed as of `today`.
+    /// The journal analysed as of `today` (and kept, when the workspace keeps its
+    /// analyses).
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
+        let report = self.analyse_unkept(today);
+        if self.last_analysis.is_some() {
+            self.keep_analysed(report.clone());
+        }
+        report
+    }
+
+    /// The journal analysed as of `today`, not yet kept for the next analysis:
+    /// [`Workspace::keep_analysed`] keeps it, when the caller has done with it what it
+    /// must do first (`trailmark lsp` sends its diagnostics to the editor, which does
+    /// not wait for the keeping).
+    pub(crate) fn analyse_unkept(&mut self, today: Date) -> Report {
         self.update_history();
         let no_history = git::History::default();
         let history = self.history.as_ref().unwrap_or(&no_history);
@@ -624,14 +674,24 @@ impl Workspace {
             return analyse::analyse(&self.journal, history, today, rules);
         };
         let dating = self.history.as_ref().map(git::History::dating);
-        let report = match last.changed(&self.journal, today, rules, dating.as_ref()) {
+        match last.changed(&self.journal, today, rules, dating.as_ref()) {
             Some((report, changed)) => {
                 analyse::again(&self.journal, history, today, rules, report, changed)
             }
             None => analyse::analyse(&self.journal, history, today, rules),
+        }
+    }
+
+    /// Keeps `report`, the last [`Workspace::analyse_unkept`], for the next analysis to
+    /// make again only what changed since (see [`last_analysis`]), when the workspace
+    /// keeps its analyses.
+    pub(crate) fn keep_analysed(&mut self, report: Report) {
+        let Some(last) = &mut self.last_analysis else {
+            return;
         };
-        last.keep(&report, today, *rules, dating, &self.journal.documents);
-        report
+        let dating = self.history.as_ref().map(git::History::dating);
+        let (today, rules) = (report.today, self.config.rules);
+        last.keep(report, today, rules, dating, &self.journal.documents);
     }
 
     /// Writes `report`, this workspace's analysis for `today`, to `out` as JSON, byte for
@@ -2032,5 +2092,40 @@ mod tests {
         assert_eq!(workspace.refresh().changed, ["goal.md"]);
         assert!(workspace.journal().all_diagnostics().is_empty());
         assert_eq!(workspace.journal().goals.len(), 1);
+    }
+
+    /// A workspace that only analyses reads the documents the last build kept, not what
+    /// builds and JSON writes read, which it would hold for nothing.
+    #[test]
+    fn an_analysing_workspace_reads_the_documents_cache_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("ship.md"), "---\ngoal: Ship\n---\n- [ ] draft\n").unwrap();
+        fs::write(root.join("2026-03-02.md"), "# Start\n- [x] plan #ship\n").unwrap();
+        let today = Date::parse("2026-03-20").unwrap();
+        let mut built = workspace(root);
+        built.refresh();
+        built.build(today, &mut |_| {}).unwrap();
+        let read = |reading: fn(&mut Workspace) -> (Refresh, Option<String>)| {
+            let mut workspace = workspace(root);
+            let (refresh, note) = reading(&mut workspace);
+            assert_eq!((refresh, note), (Refresh::default(), None));
+            assert_eq!(
+                workspace.differs_from_cache,
+                Some(0),
+                "documents from the cache"
+            );
+            let (reviews, json, hashes) = (
+                !workspace.known_reviews.is_empty(),
+                workspace.json_goals.is_some(),
+                workspace.kept_hashes.is_some(),
+            );
+            (reviews, json, hashes)
+        };
+        let everything = |workspace: &mut Workspace| workspace.refresh_from_cache(&HashMap::new());
+        let documents =
+            |workspace: &mut Workspace| workspace.refresh_from_documents_cache(&HashMap::new());
+        assert_eq!(read(everything), (true, true, true));
+        assert_eq!(read(documents), (false, false, false));
     }
 }
