@@ -128,6 +128,14 @@ struct LastRead {
     settled: bool,
 }
 
+/// A report of [`Workspace::analyse_unkept`], to give back to
+/// [`Workspace::keep_analysed`] with the history's dating it was made with.
+pub(crate) struct Unkept {
+    pub(crate) report: Report,
+    /// `None` when the journal needed no history, or the workspace keeps no analysis.
+    dating: Option<git::Dating>,
+}
+
 /// Which caches of the output folder a workspace reads.
 #[derive(Clone, Copy)]
 enum Reading {
@@ -654,9 +662,16 @@ impl Workspace {
     /// The journal analysed as of `today` (and kept, when the workspace keeps its
     /// analyses).
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
-        let report = self.analyse_unkept(today);
-        if self.last_analysis.is_some() {
-            self.keep_analysed(report.clone());
+        let Unkept { report, dating } = self.analyse_unkept(today);
+        if let Some(last) = &mut self.last_analysis {
+            let rules = self.config.rules;
+            last.keep(
+                report.clone(),
+                today,
+                rules,
+                dating,
+                &self.journal.documents,
+            );
         }
         report
     }
@@ -665,31 +680,36 @@ impl Workspace {
     /// [`Workspace::keep_analysed`] keeps it, when the caller has done with it what it
     /// must do first (`trailmark lsp` sends its diagnostics to the editor, which does
     /// not wait for the keeping).
-    pub(crate) fn analyse_unkept(&mut self, today: Date) -> Report {
+    pub(crate) fn analyse_unkept(&mut self, today: Date) -> Unkept {
         self.update_history();
         let no_history = git::History::default();
         let history = self.history.as_ref().unwrap_or(&no_history);
         let rules = &self.config.rules;
         let Some(last) = &mut self.last_analysis else {
-            return analyse::analyse(&self.journal, history, today, rules);
+            let report = analyse::analyse(&self.journal, history, today, rules);
+            return Unkept {
+                report,
+                dating: None,
+            };
         };
         let dating = self.history.as_ref().map(git::History::dating);
-        match last.changed(&self.journal, today, rules, dating.as_ref()) {
+        let report = match last.changed(&self.journal, today, rules, dating.as_ref()) {
             Some((report, changed)) => {
                 analyse::again(&self.journal, history, today, rules, report, changed)
             }
             None => analyse::analyse(&self.journal, history, today, rules),
-        }
+        };
+        Unkept { report, dating }
     }
 
-    /// Keeps `report`, the last [`Workspace::analyse_unkept`], for the next analysis to
+    /// Keeps `unkept`, the last [`Workspace::analyse_unkept`], for the next analysis to
     /// make again only what changed since (see [`last_analysis`]), when the workspace
     /// keeps its analyses.
-    pub(crate) fn keep_analysed(&mut self, report: Report) {
+    pub(crate) fn keep_analysed(&mut self, unkept: Unkept) {
         let Some(last) = &mut self.last_analysis else {
             return;
         };
-        let dating = self.history.as_ref().map(git::History::dating);
+        let Unkept { report, dating } = unkept;
         let (today, rules) = (report.today, self.config.rules);
         last.keep(report, today, rules, dating, &self.journal.documents);
     }

@@ -126,9 +126,9 @@ fn work(
         if stale() {
             continue;
         }
-        let report = workspace.analyse_unkept(options.today.unwrap_or_else(Date::today));
+        let analysed = workspace.analyse_unkept(options.today.unwrap_or_else(Date::today));
         if stale() {
-            workspace.keep_analysed(report);
+            workspace.keep_analysed(analysed);
             continue;
         }
         let config = workspace.config();
@@ -136,12 +136,19 @@ fn work(
         let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
         last_notes = Some(notes.clone());
         let buffered = job.buffers.into_keys().collect();
-        let snapshot = Snapshot::new(job.generation, notes, &report, parse, warnings, buffered);
+        let snapshot = Snapshot::new(
+            job.generation,
+            notes,
+            &analysed.report,
+            parse,
+            warnings,
+            buffered,
+        );
         analysed_once = true;
         let sent = outcomes.send(Outcome::Analysed(Box::new(snapshot)));
         // Kept once the snapshot is on its way: the editor's diagnostics do not
         // wait for it (hashing every file's outline, at the start).
-        workspace.keep_analysed(report);
+        workspace.keep_analysed(analysed);
         if sent.is_err() {
             return;
         }

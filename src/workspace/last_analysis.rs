@@ -284,13 +284,13 @@ mod tests {
             let last = workspace.last_analysis.as_ref().expect("kept");
             last.made.as_ref().map(|made| made.report.goals.clone())
         };
-        let report = workspace.analyse_unkept(today);
+        let analysed = workspace.analyse_unkept(today);
         assert!(
             kept(&workspace).is_none(),
             "not kept before it is given back"
         );
-        let goals = report.goals.clone();
-        workspace.keep_analysed(report);
+        let goals = analysed.report.goals.clone();
+        workspace.keep_analysed(analysed);
         let kept = kept(&workspace).expect("kept once given back");
         assert!(std::sync::Arc::ptr_eq(&kept[0], &goals[0]));
         assert!(workspace.last_analysis.as_ref().unwrap().since.is_some());
