@@ -141,6 +141,22 @@ struct LastRead {
     settled: bool,
 }
 
+/// A report of [`Workspace::analyse_unkept`], to give back to
+/// [`Workspace::keep_analysed`] with the history's dating it was made with.
+pub(crate) struct Unkept {
+    pub(crate) report: Report,
+    /// `None` when the journal needed no history, or the workspace keeps no analysis.
+    dating: Option<git::Dating>,
+}
+
+/// Which caches of the output folder a workspace reads.
+#[derive(Clone, Copy)]
+enum Reading {
+    AllCaches,
+    /// The documents cache alone: for a workspace that analyses and never builds.
+    DocumentsOnly,
+}
+
 /// The caches of an output folder as read (see [`Workspace::use_cache`]).
 struct Caches {
     documents: Result<Option<cache::Cached>, String>,
@@ -227,7 +243,7 @@ impl Workspace {
     /// why when one of these is there but cannot be used: it is then ignored, and made
     /// anew by the next build.
     pub(crate) fn use_cache(&mut self) -> Option<String> {
-        let caches = self.read_caches();
+        let caches = self.read_caches(Reading::AllCaches);
         self.start_from(caches)
     }
 
@@ -241,10 +257,29 @@ impl Workspace {
         &mut self,
         buffers: &HashMap<String, String>,
     ) -> (Refresh, Option<String>) {
+        self.refresh_from_caches(buffers, Reading::AllCaches)
+    }
+
+    /// [`Workspace::refresh_from_cache`] for a workspace that only analyses (`trailmark
+    /// lsp`): of the caches only the documents are read, not what builds and JSON writes
+    /// read (what the last build knew of each review, its goals' JSON and inputs), which
+    /// would be held for nothing.
+    pub(crate) fn refresh_from_documents_cache(
+        &mut self,
+        buffers: &HashMap<String, String>,
+    ) -> (Refresh, Option<String>) {
+        self.refresh_from_caches(buffers, Reading::DocumentsOnly)
+    }
+
+    fn refresh_from_caches(
+        &mut self,
+        buffers: &HashMap<String, String>,
+        reading: Reading,
+    ) -> (Refresh, Option<String>) {
         let root = paths::resolve(&self.root);
         let cached = cache::is_there(&self.out);
         let (caches, (found, stamps)) = rayon::join(
-            || self.read_caches(),
+            || self.read_caches(reading),
             || {
                 let found = self.walk(&root);
                 let stamps = cached.then(|| stamps_of(&root, &found.files, |_| true));
@@ -256,13 +291,23 @@ impl Workspace {
         (refresh, note)
     }
 
-    /// The caches of the output folder, as read.
-    fn read_caches(&self) -> Caches {
-        Caches {
-            documents: cache::read(&self.out, &self.config.parse),
-            reviews: reviews::read(&self.out),
-            json_goals: json_pieces::read_goals(&self.out),
-            goal_hashes: goal_inputs::read(&self.out),
+    /// The caches of the output folder, as read; those `reading` leaves out as if there
+    /// were none.
+    fn read_caches(&self, reading: Reading) -> Caches {
+        let documents = cache::read(&self.out, &self.config.parse);
+        match reading {
+            Reading::AllCaches => Caches {
+                documents,
+                reviews: reviews::read(&self.out),
+                json_goals: json_pieces::read_goals(&self.out),
+                goal_hashes: goal_inputs::read(&self.out),
+            },
+            Reading::DocumentsOnly => Caches {
+                documents,
+                reviews: Ok(KnownReviews::new()),
+                json_goals: Ok(None),
+                goal_hashes: Ok(None),
+            },
         }
     }
 
@@ -628,14 +673,38 @@ impl Workspace {
         self.relink(documents, &touched);
     }
 
-    /// The journal analysed as of `today`.
+    /// The journal analysed as of `today` (and kept, when the workspace keeps its
+    /// analyses).
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
+        let Unkept { report, dating } = self.analyse_unkept(today);
+        if let Some(last) = &mut self.last_analysis {
+            let rules = self.config.rules;
+            last.keep(
+                report.clone(),
+                today,
+                rules,
+                dating,
+                &self.journal.documents,
+            );
+        }
+        report
+    }
+
+    /// The journal analysed as of `today`, not yet kept for the next analysis:
+    /// [`Workspace::keep_analysed`] keeps it, when the caller has done with it what it
+    /// must do first (`trailmark lsp` sends its diagnostics to the editor, which does
+    /// not wait for the keeping).
+    pub(crate) fn analyse_unkept(&mut self, today: Date) -> Unkept {
         self.update_history();
         let no_history = git::History::default();
         let history = self.history.as_ref().unwrap_or(&no_history);
         let rules = &self.config.rules;
         let Some(last) = &mut self.last_analysis else {
-            return analyse::analyse(&self.journal, history, today, rules);
+            let report = analyse::analyse(&self.journal, history, today, rules);
+            return Unkept {
+                report,
+                dating: None,
+            };
         };
         let dating = self.history.as_ref().map(git::History::dating);
         let report = match last.changed(&self.journal, today, rules, dating.as_ref()) {
@@ -644,8 +713,19 @@ impl Workspace {
             }
             None => analyse::analyse(&self.journal, history, today, rules),
         };
-        last.keep(&report, today, *rules, dating, &self.journal.documents);
-        report
+        Unkept { report, dating }
+    }
+
+    /// Keeps `unkept`, the last [`Workspace::analyse_unkept`], for the next analysis to
+    /// make again only what changed since (see [`last_analysis`]), when the workspace
+    /// keeps its analyses.
+    pub(crate) fn keep_analysed(&mut self, unkept: Unkept) {
+        let Some(last) = &mut self.last_analysis else {
+            return;
+        };
+        let Unkept { report, dating } = unkept;
+        let (today, rules) = (report.today, self.config.rules);
+        last.keep(report, today, rules, dating, &self.journal.documents);
     }
 
     /// Writes `report`, this workspace's analysis for `today`, to `out` as JSON, byte for
@@ -2103,5 +2183,40 @@ mod tests {
         assert_eq!(workspace.refresh().changed, ["goal.md"]);
         assert!(workspace.journal().all_diagnostics().is_empty());
         assert_eq!(workspace.journal().goals.len(), 1);
+    }
+
+    /// A workspace that only analyses reads the documents the last build kept, not what
+    /// builds and JSON writes read, which it would hold for nothing.
+    #[test]
+    fn an_analysing_workspace_reads_the_documents_cache_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("ship.md"), "---\ngoal: Ship\n---\n- [ ] draft\n").unwrap();
+        fs::write(root.join("2026-03-02.md"), "# Start\n- [x] plan #ship\n").unwrap();
+        let today = Date::parse("2026-03-20").unwrap();
+        let mut built = workspace(root);
+        built.refresh();
+        built.build(today, &mut |_| {}).unwrap();
+        let read = |reading: fn(&mut Workspace) -> (Refresh, Option<String>)| {
+            let mut workspace = workspace(root);
+            let (refresh, note) = reading(&mut workspace);
+            assert_eq!((refresh, note), (Refresh::default(), None));
+            assert_eq!(
+                workspace.differs_from_cache,
+                Some(0),
+                "documents from the cache"
+            );
+            let (reviews, json, hashes) = (
+                !workspace.known_reviews.is_empty(),
+                workspace.json_goals.is_some(),
+                workspace.kept_hashes.is_some(),
+            );
+            (reviews, json, hashes)
+        };
+        let everything = |workspace: &mut Workspace| workspace.refresh_from_cache(&HashMap::new());
+        let documents =
+            |workspace: &mut Workspace| workspace.refresh_from_documents_cache(&HashMap::new());
+        assert_eq!(read(everything), (true, true, true));
+        assert_eq!(read(documents), (false, false, false));
     }
 }

@@ -104,38 +104,52 @@ fn work(
         // Until a first snapshot is sent, none is stale: one of an older journal is
         // still what a buffer opened meanwhile is checked against at once.
         let stale = || analysed_once && newest.load(Ordering::SeqCst) > job.generation;
-        let outcome = match opened(&mut workspace, root) {
-            Ok(workspace) => {
-                if cache_owed {
-                    // A cache that cannot be used is ignored: the files are read instead.
-                    let _ = workspace.refresh_from_cache(&job.buffers);
-                    (cache_owed, walk_owed) = (false, false);
-                } else if job.walk || walk_owed {
-                    workspace.refresh_with_buffers(&job.buffers);
-                    walk_owed = false;
-                } else {
-                    workspace.refresh_buffers(&job.buffers);
+        let workspace = match opened(&mut workspace, root) {
+            Ok(workspace) => workspace,
+            Err(message) => {
+                if outcomes.send(Outcome::Failed(message)).is_err() {
+                    return;
                 }
-                if stale() {
-                    continue;
-                }
-                let report = workspace.analyse(options.today.unwrap_or_else(Date::today));
-                if stale() {
-                    continue;
-                }
-                let config = workspace.config();
-                let (parse, warnings) = (config.parse.clone(), config.warnings);
-                let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
-                last_notes = Some(notes.clone());
-                let buffered = job.buffers.into_keys().collect();
-                let snapshot =
-                    Snapshot::new(job.generation, notes, report, parse, warnings, buffered);
-                analysed_once = true;
-                Outcome::Analysed(Box::new(snapshot))
+                continue;
             }
-            Err(message) => Outcome::Failed(message),
         };
-        if outcomes.send(outcome).is_err() {
+        if cache_owed {
+            // A cache that cannot be used is ignored: the files are read instead.
+            let _ = workspace.refresh_from_documents_cache(&job.buffers);
+            (cache_owed, walk_owed) = (false, false);
+        } else if job.walk || walk_owed {
+            workspace.refresh_with_buffers(&job.buffers);
+            walk_owed = false;
+        } else {
+            workspace.refresh_buffers(&job.buffers);
+        }
+        if stale() {
+            continue;
+        }
+        let analysed = workspace.analyse_unkept(options.today.unwrap_or_else(Date::today));
+        if stale() {
+            workspace.keep_analysed(analysed);
+            continue;
+        }
+        let config = workspace.config();
+        let (parse, warnings) = (config.parse.clone(), config.warnings);
+        let notes = Notes::of(&workspace.journal().documents, last_notes.as_ref());
+        last_notes = Some(notes.clone());
+        let buffered = job.buffers.into_keys().collect();
+        let snapshot = Snapshot::new(
+            job.generation,
+            notes,
+            &analysed.report,
+            parse,
+            warnings,
+            buffered,
+        );
+        analysed_once = true;
+        let sent = outcomes.send(Outcome::Analysed(Box::new(snapshot)));
+        // Kept once the snapshot is on its way: the editor's diagnostics do not
+        // wait for it (hashing every file's outline, at the start).
+        workspace.keep_analysed(analysed);
+        if sent.is_err() {
             return;
         }
     }

@@ -256,7 +256,7 @@ mod tests {
         let config = workspace.config();
         let (parse, warnings) = (config.parse.clone(), config.warnings);
         let notes = Notes::of(&workspace.journal().documents, None);
-        Snapshot::new(0, notes, report, parse, warnings, buffered)
+        Snapshot::new(0, notes, &report, parse, warnings, buffered)
     }
 
     #[test]

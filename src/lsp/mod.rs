@@ -317,14 +317,27 @@ impl Server {
         }
     }
 
+    /// Publishes the snapshot's diagnostics of the open buffers, then, after a save or
+    /// at the start, of every other file that has problems or had them: the open ones
+    /// first, since the editor shows them (at the start, the files with problems are
+    /// many, and each is read for its lines).
     fn publish_diagnostics(&mut self) {
-        let mut files: Vec<String> = self.buffers.keys().cloned().collect();
+        let mut open: Vec<String> = self.buffers.keys().cloned().collect();
+        open.sort();
+        self.edited_buffers.clear();
+        self.publish_snapshot_problems(open);
         if std::mem::take(&mut self.publish_all) {
-            files.extend(self.published.keys().cloned());
-            files.extend(diagnostics::files_with_problems(&self.snapshot));
+            let mut others: Vec<String> = self.published.keys().cloned().collect();
+            others.extend(diagnostics::files_with_problems(&self.snapshot));
+            others.retain(|file| !self.buffers.contains_key(file));
+            others.sort();
+            others.dedup();
+            self.publish_snapshot_problems(others);
         }
-        files.sort();
-        files.dedup();
+    }
+
+    /// Publishes the snapshot's diagnostics of `files`.
+    fn publish_snapshot_problems(&mut self, files: Vec<String>) {
         let mut lines = buffers::Lines::new(&self.root, &self.buffers);
         let found: Vec<(String, Vec<Problem>)> = files
             .into_iter()
@@ -333,7 +346,6 @@ impl Server {
                 (file, problems)
             })
             .collect();
-        self.edited_buffers.clear();
         for (file, problems) in found {
             self.publish(file, problems);
         }
@@ -550,5 +562,39 @@ mod tests {
             [("2026-03-09.md".to_string(), Some(1))],
             "checked against the snapshot that came, not after the next analysis"
         );
+    }
+
+    /// At the start every file with problems is published: the open buffers first, which
+    /// the editor shows, though their paths sort after the others'.
+    #[test]
+    fn the_open_buffers_diagnostics_come_before_the_other_files() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
+        std::fs::write(folder.path().join("a.md"), "- [ ] draft #shp\n").unwrap();
+        let opened = "- [ ] plan #ship\n";
+        std::fs::write(folder.path().join("z.md"), opened).unwrap();
+        let (server_side, editor) = crossbeam_channel::unbounded();
+        let options = ServerOptions {
+            today: Date::from_ymd(2026, 3, 10),
+            read_cache: false,
+        };
+        let mut server = Server::new(server_side, folder.path().to_path_buf(), options);
+        let Outcome::Analysed(mut first) = server.analysis.outcomes.recv().unwrap() else {
+            panic!("the journal is analysed");
+        };
+        server.event(Event::Opened {
+            path: folder.path().join("z.md"),
+            version: 1,
+            text: opened.to_string(),
+        });
+        // The file was opened before the analysis began: the snapshot is of its text.
+        first.generation = server.generation;
+        server.analysed(Outcome::Analysed(first));
+        let files: Vec<String> = published(&editor)
+            .into_iter()
+            .map(|(file, _)| file)
+            .collect();
+        assert_eq!(files.first().map(String::as_str), Some("z.md"));
+        assert!(files.contains(&"a.md".to_string()), "{files:?}");
     }
 }

@@ -54,32 +54,29 @@ impl Snapshot {
         Snapshot::new(
             0,
             Notes::of(&journal.documents, None),
-            report,
+            &report,
             ParseOptions::default(),
             Warnings::default(),
             BTreeSet::new(),
         )
     }
 
-    /// The snapshot of a journal whose [`Notes`] are `notes`, the files `buffered`
-    /// analysed from open buffers.
+    /// The snapshot of `report`, of a journal whose [`Notes`] are `notes`, the files
+    /// `buffered` analysed from open buffers. Of the report it keeps the goals (shared)
+    /// and the diagnostics, not the rest (timelines, reviews' inputs, the index's lists):
+    /// the report itself is the workspace's to keep, once the snapshot is sent.
     pub(crate) fn new(
         generation: u64,
         notes: Notes,
-        report: Report,
+        report: &Report,
         parse: ParseOptions,
         warnings: Warnings,
         buffered: BTreeSet<String>,
     ) -> Snapshot {
-        let hints = smart_hints(&report);
-        // The rest of the report (timelines, reviews' inputs, the index's lists) goes.
-        let Report {
-            today,
-            rules,
-            goals,
-            diagnostics,
-            ..
-        } = report;
+        let hints = smart_hints(report);
+        let (today, rules) = (report.today, report.rules);
+        let goals = report.goals.clone();
+        let diagnostics = report.diagnostics.clone();
         let index =
             |at: usize| u32::try_from(at).expect("a journal has fewer than 4 billion goals");
         let mut goals_by_id: Vec<u32> = (0..goals.len()).map(index).collect();
@@ -331,7 +328,7 @@ mod tests {
         Snapshot::new(
             1,
             notes,
-            report,
+            &report,
             ParseOptions::default(),
             Warnings::default(),
             BTreeSet::new(),

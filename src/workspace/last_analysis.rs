@@ -175,7 +175,7 @@ impl LastAnalysis {
     /// `rules` and a history of `dating`, from `documents`: nothing has changed since.
     pub(super) fn keep(
         &mut self,
-        report: &Report,
+        report: Report,
         today: Date,
         rules: Rules,
         dating: Option<Dating>,
@@ -185,7 +185,7 @@ impl LastAnalysis {
             self.outlines = documents.par_iter().map(model::outline_hash).collect();
         }
         self.made = Some(Made {
-            report: report.clone(),
+            report,
             today,
             rules,
             dating,
@@ -266,5 +266,33 @@ mod tests {
         workspace.refresh();
         workspace.analyse(today);
         assert_eq!(entry_keys(&workspace), 2, "kept from build to build");
+    }
+
+    /// `trailmark lsp` sends a report's diagnostics before the workspace keeps it: the
+    /// report handed out is not kept until it is given back, and then kept as it is, its
+    /// goals not copied.
+    #[test]
+    fn a_report_is_kept_when_given_back_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("ship.md"), "---\ngoal: Ship\n---\n- [ ] draft\n").unwrap();
+        let today = Date::parse("2026-03-20").unwrap();
+        let mut workspace = Workspace::open(root, None).unwrap();
+        workspace.keep_analysis();
+        workspace.refresh();
+        let kept = |workspace: &Workspace| {
+            let last = workspace.last_analysis.as_ref().expect("kept");
+            last.made.as_ref().map(|made| made.report.goals.clone())
+        };
+        let analysed = workspace.analyse_unkept(today);
+        assert!(
+            kept(&workspace).is_none(),
+            "not kept before it is given back"
+        );
+        let goals = analysed.report.goals.clone();
+        workspace.keep_analysed(analysed);
+        let kept = kept(&workspace).expect("kept once given back");
+        assert!(std::sync::Arc::ptr_eq(&kept[0], &goals[0]));
+        assert!(workspace.last_analysis.as_ref().unwrap().since.is_some());
     }
 }
