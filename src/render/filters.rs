@@ -1,7 +1,8 @@
 //! The filters templates use beyond minijinja's own: numbers, percentages and bars as
 //! reports show them, links, journal markdown and plain text as HTML, and the order of
 //! open milestones; and the functions `goal_link`, `progress_rows`, `wins` and
-//! `milestone_list`.
+//! `milestone_list` (and, from [`lists`], `outlook_items`, `brief_outlook_items` and
+//! `entry_list`).
 
 use std::fmt::Write as _;
 
@@ -15,7 +16,7 @@ use crate::paths;
 use crate::text::progress_bar;
 
 use super::decimal::{Fixed, number, percent};
-use super::{chart, markup};
+use super::{chart, lists, markup};
 
 /// Adds every filter, and the test `final` (`goal.status is final`: done or dropped,
 /// [`Status::is_final`]), to `env`.
@@ -43,6 +44,9 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_function("progress_rows", progress_rows);
     env.add_function("wins", wins);
     env.add_function("milestone_list", milestone_list);
+    env.add_function("outlook_items", lists::outlook_items);
+    env.add_function("brief_outlook_items", lists::brief_outlook_items);
+    env.add_function("entry_list", lists::entry_list);
 }
 
 /// `goal_link(id, title)`: a goal's title linking to its page, in HTML or markdown as the
@@ -68,7 +72,7 @@ fn goal_link(state: &State, id: &str, title: &Value) -> Result<Value, minijinja:
 
 /// Whether the page sits among the reports (the template's `in_reports`), where links to
 /// goal pages lead somewhere.
-fn in_reports(state: &State) -> Result<bool, minijinja::Error> {
+pub(super) fn in_reports(state: &State) -> Result<bool, minijinja::Error> {
     let in_reports = state.lookup("in_reports").ok_or_else(|| {
         minijinja::Error::new(
             minijinja::ErrorKind::UndefinedError,
@@ -79,7 +83,7 @@ fn in_reports(state: &State) -> Result<bool, minijinja::Error> {
 }
 
 /// Writes the link `goal_link` makes among the reports to `out`, in HTML or markdown.
-fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Value) {
+pub(super) fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Value) {
     let stem = paths::report_file_stem(id);
     if !html {
         let _ = match title.as_str() {
@@ -95,7 +99,7 @@ fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Value) {
 
 /// Writes `value` to `out` as `{{ value }}` in an HTML template prints it: escaped
 /// unless safe HTML, a number or the like.
-fn write_html(out: &mut String, value: &Value) {
+pub(super) fn write_html(out: &mut String, value: &Value) {
     let plain = matches!(
         value.kind(),
         ValueKind::Undefined | ValueKind::None | ValueKind::Bool | ValueKind::Number
@@ -436,7 +440,7 @@ fn progress_sparkline(points: Vec<Value>) -> Result<String, minijinja::Error> {
 }
 
 /// The days from one `YYYY-MM-DD` date to another.
-fn days_between(from: &str, to: &str) -> Result<i64, minijinja::Error> {
+pub(super) fn days_between(from: &str, to: &str) -> Result<i64, minijinja::Error> {
     match (Date::parse(from), Date::parse(to)) {
         (Ok(from), Ok(to)) => Ok(from.days_until(to)),
         _ => Err(minijinja::Error::new(
@@ -479,7 +483,7 @@ fn text_bar(value: f64) -> String {
 
 /// A milestone's or note's text in an HTML report: its markdown rendered and sanitized
 /// when it has any, else its plain text; either with its dates kept whole.
-fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
+pub(super) fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
     let markdown = item.get_attr("markdown")?;
     let html = match markdown.as_str() {
         Some(markdown) => markup::inline_html(markdown),
@@ -515,7 +519,7 @@ fn markdown_cell(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -583,7 +587,10 @@ mod tests {
     /// A report environment with trailmark's filters and functions, holding `old.html`
     /// and `old.md` (the templates' loops as they were) and `new.html` and `new.md` (the
     /// functions that replaced them), for the tests that hold the two to the same text.
-    fn old_and_new(old: [&'static str; 2], new: [&'static str; 2]) -> Environment<'static> {
+    pub(in crate::render) fn old_and_new(
+        old: [&'static str; 2],
+        new: [&'static str; 2],
+    ) -> Environment<'static> {
         let mut env =
             crate::render::templates::environment(crate::render::templates::Purpose::Report);
         add_all(&mut env);
