@@ -489,7 +489,8 @@ after
 
     /// A goal page's journal entries as the templates' loop wrote them, and as
     /// `entry_list` writes them: the same text in both formats, for entries whose title
-    /// holds the date or not, without a date, and with no line, one and several.
+    /// holds the date or not, without a date (a title holding `None`, as templates print
+    /// no date, and one not), and with no line, one and several.
     #[test]
     fn entries_are_written_as_the_templates_loop_wrote_them() {
         let env = old_and_new(
@@ -510,7 +511,7 @@ after
                 lines => vec![line(2, "one"), line(4, "two *2026-01-02*"), line(9, "<i>")],
             },
             context! {
-                file => "undated.md", title => "none of it", date => (), lines => Vec::<Value>::new(),
+                file => "undated.md", title => "None of it", date => (), lines => Vec::<Value>::new(),
             },
             context! {
                 file => "other.md", title => "Other", date => (), lines => vec![line(1, "x")],
