@@ -1,8 +1,8 @@
 //! The filters templates use beyond minijinja's own: numbers, percentages and bars as
 //! reports show them, links, journal markdown and plain text as HTML, and the order of
 //! open milestones; and the functions `goal_link`, `progress_rows`, `wins` and
-//! `milestone_list` (and, from [`lists`], `outlook_items`, `brief_outlook_items` and
-//! `entry_list`).
+//! `milestone_list` (and, from [`lists`], the other lists templates once wrote in
+//! loops).
 
 use std::fmt::Write as _;
 
@@ -47,6 +47,10 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_function("outlook_items", lists::outlook_items);
     env.add_function("brief_outlook_items", lists::brief_outlook_items);
     env.add_function("entry_list", lists::entry_list);
+    env.add_function("attention_items", lists::attention_items);
+    env.add_function("note_items", lists::note_items);
+    env.add_function("source_items", lists::source_items);
+    env.add_function("burn_up_rows", lists::burn_up_rows);
 }
 
 /// `goal_link(id, title)`: a goal's title linking to its page, in HTML or markdown as the
@@ -464,7 +468,7 @@ fn signed_percent(value: f64) -> String {
 
 /// A relative file path as a URL path: every byte but unreserved ones and `/` is
 /// percent-encoded, so names with spaces, `#` or `?` still link to the file.
-fn path_url(path: &str) -> String {
+pub(super) fn path_url(path: &str) -> String {
     let mut url = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {

@@ -1,14 +1,15 @@
-//! The functions `outlook_items`, `brief_outlook_items` and `entry_list`: long lists of
-//! the reviews and goal pages that the templates once wrote in loops, written here to the
-//! same text. Each loop read a dozen fields of each item as template values and ran
-//! filters on them, and together they were a sixth of a full build's instructions.
+//! The functions `outlook_items`, `brief_outlook_items`, `attention_items`, `note_items`,
+//! `entry_list`, `source_items` and `burn_up_rows`: long lists of the reviews and goal
+//! pages that the templates once wrote in loops, written here to the same text. Each
+//! loop read fields of each item as template values and ran filters on them, a few
+//! thousand instructions an item.
 
 use std::fmt::Write as _;
 
 use minijinja::{AutoEscape, State, Value};
 
-use super::decimal::number;
-use super::filters::{days_between, in_reports, rich_text, write_goal_link, write_html};
+use super::decimal::{number, percent};
+use super::filters::{days_between, in_reports, path_url, rich_text, write_goal_link, write_html};
 use super::markup;
 
 /// Whether `state`'s template writes HTML (auto-escaped) rather than markdown.
@@ -300,6 +301,146 @@ fn entry_text(value: &Value) -> Result<&str, minijinja::Error> {
     })
 }
 
+/// `attention_items(review.needs_attention)`: a review's "Needs attention", as the
+/// templates' loop wrote it: each goal's link (as `goal_link` links it) in bold and its
+/// reasons joined by "; " (as `plain_text` writes text in HTML); in HTML list items each
+/// after two spaces, in markdown list lines. The reviews list 13,000 goals in need of
+/// attention in each format at 10,000 files, and the loop was 5% of a full build's
+/// instructions.
+pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, minijinja::Error> {
+    let html = writes_html(state);
+    let linked = in_reports(state)?;
+    let mut out = String::new();
+    for goal in goals.try_iter()? {
+        out.push_str(if html { "  <li><strong>" } else { "- **" });
+        write_link(&mut out, html, linked, &goal, "attention_items")?;
+        out.push_str(if html { "</strong>: " } else { "**: " });
+        // `g.reasons | join("; ")`.
+        let mut reasons = String::new();
+        for (index, reason) in goal.get_attr("reasons")?.try_iter()?.enumerate() {
+            if index > 0 {
+                reasons.push_str("; ");
+            }
+            match reason.as_str() {
+                Some(text) => reasons.push_str(text),
+                None => {
+                    let _ = write!(reasons, "{reason}");
+                }
+            }
+        }
+        if html {
+            out.push_str(&markup::plain_html(&reasons));
+            out.push_str(".</li>");
+        } else {
+            out.push_str(&reasons);
+            out.push_str(".\n");
+        }
+    }
+    Ok(written(out, html))
+}
+
+/// `note_items(notes, to_journal)`: a review's notes from the entries (wins, feedback,
+/// lessons, what to adjust and to learn next), as the templates' loops wrote them: in
+/// HTML list items each after two spaces, each note's text (as `rich_text` writes it)
+/// and its date and entry linking to its file through `to_journal`; in markdown list
+/// lines, each note's text, date and file (`to_journal` unused). The reviews list 18,000
+/// notes in each format at 10,000 files, and the loops were 4% of a full build's
+/// instructions.
+pub(super) fn note_items(
+    state: &State,
+    notes: &Value,
+    to_journal: Option<&str>,
+) -> Result<Value, minijinja::Error> {
+    let html = writes_html(state);
+    let mut out = String::new();
+    for note in notes.try_iter()? {
+        let (date, file) = (note.get_attr("date")?, note.get_attr("file")?);
+        if !html {
+            let _ = writeln!(out, "- {} ({date}, {file})", note.get_attr("text")?);
+            continue;
+        }
+        let to_journal = to_journal.ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::MissingArgument,
+                "note_items in HTML takes to_journal, the way from the page to the journal",
+            )
+        })?;
+        let file = file.as_str().ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "note_items takes notes whose files are paths",
+            )
+        })?;
+        out.push_str("  <li>");
+        write_html(&mut out, &rich_text(&note)?);
+        out.push_str(" <a class=\"meta\" href=\"");
+        write_html(&mut out, &Value::from(to_journal));
+        write_html(&mut out, &Value::from(path_url(file)));
+        out.push_str("\"><time>");
+        write_html(&mut out, &date);
+        out.push_str("</time> · ");
+        let entry = note.get_attr("entry")?;
+        out.push_str(&markup::plain_html(entry.as_str().ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "note_items takes notes whose entries are titles",
+            )
+        })?));
+        out.push_str("</a></li>");
+    }
+    Ok(written(out, html))
+}
+
+/// `source_items(sources.milestones)` (or `sources.entries`): a goal page's "Source"
+/// lists, as the templates' loops over `sources` wrote them: each file and the numbers
+/// of its lines; in HTML list items each after two spaces, in markdown list lines. The
+/// goal pages list 29,000 such files in each format at 10,000 files, and the loops were
+/// 5% of a full build's instructions.
+pub(super) fn source_items(state: &State, sources: &Value) -> Result<Value, minijinja::Error> {
+    let html = writes_html(state);
+    let mut out = String::new();
+    for source in sources.try_iter()? {
+        let (file, count, lines) = (
+            source.get_attr("file")?,
+            source.get_attr("count")?,
+            source.get_attr("lines")?,
+        );
+        let plural = if count != Value::from(1) { "s" } else { "" };
+        if html {
+            out.push_str("  <li><span class=\"path\">");
+            write_html(&mut out, &file);
+            let _ = write!(out, "</span>: line{plural} ");
+            write_html(&mut out, &lines);
+            out.push_str("</li>");
+        } else {
+            let _ = writeln!(out, "- {file}: line{plural} {lines}");
+        }
+    }
+    Ok(written(out, html))
+}
+
+/// `burn_up_rows(goal.burn_up)`: the rows of a goal page's "Progress over time" table,
+/// as the templates' loop wrote them: each point's date and progress (as `percent`
+/// writes it); in HTML table rows each after four spaces, in markdown table lines. The
+/// goal pages show 16,000 points in each format at 10,000 files, and the loop was 2.5%
+/// of a full build's instructions.
+pub(super) fn burn_up_rows(state: &State, points: &Value) -> Result<Value, minijinja::Error> {
+    let html = writes_html(state);
+    let mut out = String::new();
+    for point in points.try_iter()? {
+        let date = point.get_attr("date")?;
+        let progress = percent(f64::try_from(point.get_attr("progress")?)?);
+        if html {
+            out.push_str("    <tr><td><time>");
+            write_html(&mut out, &date);
+            let _ = write!(out, "</time></td><td class=\"num\">{progress}</td></tr>");
+        } else {
+            let _ = writeln!(out, "| {date} | {progress} |");
+        }
+    }
+    Ok(written(out, html))
+}
+
 #[cfg(test)]
 mod tests {
     use minijinja::{Environment, context};
@@ -519,6 +660,210 @@ after
         ];
         for count in [0, 1, 2, 4] {
             let values = context! { entries => entries[..count].to_vec() };
+            assert_same_text(&env, &values, &format!("{count}"));
+        }
+    }
+
+    const OLD_ATTENTION_HTML: &str = r#"<h2>Needs attention</h2>
+<ul>
+{%- for g in goals %}
+  <li><strong>{{ goal_link(g.goal, g.title) }}</strong>: {{ g.reasons | join("; ") | plain_text }}.</li>
+{%- endfor %}
+</ul>
+{% if after %}
+after
+{% endif %}"#;
+    const OLD_ATTENTION_MD: &str = r#"## Needs attention
+
+{% for g in goals %}
+- **{{ goal_link(g.goal, g.title) }}**: {{ g.reasons | join("; ") }}.
+{% endfor %}
+
+{% if after %}
+after
+{% endif %}"#;
+
+    /// A review's "Needs attention" as the templates' loop wrote it, and as
+    /// `attention_items` writes it: the same text in both formats, in the reports and
+    /// not, for no goal, one and several, with one reason or several (with markup and a
+    /// date in them).
+    #[test]
+    fn goals_in_need_of_attention_are_written_as_the_templates_loop_wrote_them() {
+        let env = old_and_new(
+            [OLD_ATTENTION_HTML, OLD_ATTENTION_MD],
+            [
+                "<h2>Needs attention</h2>\n<ul>{{ attention_items(goals) }}</ul>\n{% if after %}\nafter\n{% endif %}",
+                "## Needs attention\n\n{{ attention_items(goals) }}\n{% if after %}\nafter\n{% endif %}",
+            ],
+        );
+        let goals = [
+            context! { goal => "run", title => "Run <a> & b", reasons => vec!["became overdue on 2026-03-01"] },
+            context! {
+                goal => "a b/c", title => "R&D",
+                reasons => vec!["became at-risk: <b>due</b> & late", "stalled: 30 days since 2026-01-02"],
+            },
+            context! { goal => "none", title => "None", reasons => Vec::<String>::new() },
+        ];
+        for count in [0, 1, 3] {
+            for in_reports in [true, false] {
+                let values = context! { goals => goals[..count].to_vec(), in_reports };
+                assert_same_text(&env, &values, &format!("{count} {in_reports}"));
+            }
+        }
+    }
+
+    const OLD_NOTES_HTML: &str = r#"{% macro note_list(notes) -%}
+<ul>
+{%- for note in notes %}
+  <li>{{ note | rich_text }} <a class="meta" href="{{ to_journal }}{{ note.file | path_url }}"><time>{{ note.date }}</time> · {{ note.entry | plain_text }}</a></li>
+{%- endfor %}
+</ul>
+{%- endmacro %}
+{% if notes %}
+<h3>From your entries</h3>
+{{ note_list(notes) }}
+{% endif %}
+{% if after %}
+after
+{% endif %}"#;
+    const OLD_NOTES_MD: &str = r#"{% if notes %}
+From your entries:
+
+{% for note in notes %}
+- {{ note.text }} ({{ note.date }}, {{ note.file }})
+{% endfor %}
+
+{% endif %}
+{% if after %}
+after
+{% endif %}"#;
+    const NEW_NOTES_HTML: &str = r#"{% macro note_list(notes) -%}
+<ul>{{ note_items(notes, to_journal) }}</ul>
+{%- endmacro %}
+{% if notes %}
+<h3>From your entries</h3>
+{{ note_list(notes) }}
+{% endif %}
+{% if after %}
+after
+{% endif %}"#;
+    const NEW_NOTES_MD: &str = r#"{% if notes %}
+From your entries:
+
+{{ note_items(notes) }}
+{% endif %}
+{% if after %}
+after
+{% endif %}"#;
+
+    /// A review's notes as the templates' loops wrote them, and as `note_items` writes
+    /// them: the same text in both formats, for no note, one and several (with markup,
+    /// a path to percent-encode and an entry title with a date).
+    #[test]
+    fn notes_are_written_as_the_templates_loops_wrote_them() {
+        let env = old_and_new(
+            [OLD_NOTES_HTML, OLD_NOTES_MD],
+            [NEW_NOTES_HTML, NEW_NOTES_MD],
+        );
+        let notes = [
+            context! {
+                text => "shipped & done", date => "2026-03-01", file => "journal/2026 a#b.md",
+                line => 3, entry => "Week 2026-03-01 <notes>",
+            },
+            context! {
+                text => "fast", markdown => "**fast** <script>x</script>", date => "2026-03-02",
+                file => "é.md", line => 9, entry => "Retro",
+            },
+        ];
+        for count in [0, 1, 2] {
+            for to_journal in ["../../", "/home/me/journal/"] {
+                let values = context! { notes => notes[..count].to_vec(), to_journal };
+                assert_same_text(&env, &values, &format!("{count} {to_journal}"));
+            }
+        }
+    }
+
+    const OLD_SOURCES_HTML: &str = r#"<p>Milestones:</p>
+<ul>
+{%- for source in sources %}
+  <li><span class="path">{{ source.file }}</span>: line{{ "s" if source.count != 1 }} {{ source.lines }}</li>
+{%- endfor %}
+</ul>
+{% if after %}
+after
+{% endif %}"#;
+    const OLD_SOURCES_MD: &str = r#"Milestones:
+
+{% for source in sources %}
+- {{ source.file }}: line{{ "s" if source.count != 1 }} {{ source.lines }}
+{% endfor %}
+{% if after %}
+after
+{% endif %}"#;
+
+    /// A goal page's "Source" lists as the templates' loops wrote them, and as
+    /// `source_items` writes them: the same text in both formats, for no file, one and
+    /// several, of one line and several.
+    #[test]
+    fn sources_are_written_as_the_templates_loops_wrote_them() {
+        let env = old_and_new(
+            [OLD_SOURCES_HTML, OLD_SOURCES_MD],
+            [
+                "<p>Milestones:</p>\n<ul>{{ source_items(sources) }}</ul>\n{% if after %}\nafter\n{% endif %}",
+                "Milestones:\n\n{{ source_items(sources) -}}\n{% if after %}\nafter\n{% endif %}",
+            ],
+        );
+        let sources = [
+            context! { file => "goals/a <b>.md", count => 1, lines => "3" },
+            context! { file => "notes/b&c.md", count => 3, lines => "1, 4, 12" },
+            context! { file => "x.md", count => 0, lines => "" },
+        ];
+        for count in [0, 1, 3] {
+            let values = context! { sources => sources[..count].to_vec() };
+            assert_same_text(&env, &values, &format!("{count}"));
+        }
+    }
+
+    const OLD_BURN_UP_HTML: &str = r#"<table>
+  <thead><tr><th scope="col">Date</th><th scope="col" class="num">Progress</th></tr></thead>
+  <tbody>
+{%- for point in points %}
+    <tr><td><time>{{ point.date }}</time></td><td class="num">{{ point.progress | percent }}</td></tr>
+{%- endfor %}
+  </tbody>
+</table>
+{% if after %}
+after
+{% endif %}"#;
+    const OLD_BURN_UP_MD: &str = r#"| Date | Progress |
+|---|---:|
+{% for point in points %}
+| {{ point.date }} | {{ point.progress | percent }} |
+{% endfor %}
+{% if after %}
+after
+{% endif %}"#;
+
+    /// A goal page's "Progress over time" table as the templates' loops wrote it, and as
+    /// `burn_up_rows` writes it: the same text in both formats, for no point, one and
+    /// several (progress rounded, and beyond 0 and 100%).
+    #[test]
+    fn burn_up_rows_are_written_as_the_templates_loops_wrote_them() {
+        let env = old_and_new(
+            [OLD_BURN_UP_HTML, OLD_BURN_UP_MD],
+            [
+                "<table>\n  <thead><tr><th scope=\"col\">Date</th><th scope=\"col\" class=\"num\">Progress</th></tr></thead>\n  <tbody>{{ burn_up_rows(points) }}  </tbody>\n</table>\n{% if after %}\nafter\n{% endif %}",
+                "| Date | Progress |\n|---|---:|\n{{ burn_up_rows(points) -}}\n{% if after %}\nafter\n{% endif %}",
+            ],
+        );
+        let points = [
+            context! { date => "2026-01-05", progress => 0.0 },
+            context! { date => "2026-01-12", progress => 0.125 },
+            context! { date => "2026-01-19", progress => 0.995 },
+            context! { date => "2026-01-26", progress => 1.5 },
+        ];
+        for count in [0, 1, 4] {
+            let values = context! { points => points[..count].to_vec() };
             assert_same_text(&env, &values, &format!("{count}"));
         }
     }
