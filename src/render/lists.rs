@@ -344,8 +344,8 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
 /// HTML list items each after two spaces, each note's text (as `rich_text` writes it)
 /// and its date and entry linking to its file through `to_journal`; in markdown list
 /// lines, each note's text, date and file (`to_journal` unused). The reviews list 18,000
-/// notes in each format at 10,000 files, and the loops were 4% of a full build's
-/// instructions.
+/// notes in each format at 10,000 files; the HTML loop over the wins' notes alone was
+/// 2.6% of a full build's instructions.
 pub(super) fn note_items(
     state: &State,
     notes: &Value,
