@@ -23,6 +23,7 @@ mod decimal;
 mod filters;
 mod fingerprint;
 mod lazy;
+mod lists;
 mod markup;
 pub(crate) mod templates;
 mod view;
