@@ -51,6 +51,8 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_function("note_items", lists::note_items);
     env.add_function("source_items", lists::source_items);
     env.add_function("burn_up_rows", lists::burn_up_rows);
+    env.add_function("priority_list", lists::priority_list);
+    env.add_function("coming_up_items", lists::coming_up_items);
 }
 
 /// `goal_link(id, title)`: a goal's title linking to its page, in HTML or markdown as the
@@ -524,7 +526,7 @@ pub(super) fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
 /// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
 /// milestone without a priority ranks between medium and low (as Obsidian Tasks sorts),
 /// and in the order written within a priority.
-fn open_by_priority(milestones: Vec<Value>) -> Vec<Value> {
+pub(super) fn open_by_priority(milestones: Vec<Value>) -> Vec<Value> {
     let attr = |m: &Value, name: &str| m.get_attr(name).unwrap_or_default();
     let mut open: Vec<Value> = milestones
         .into_iter()
