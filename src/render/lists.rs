@@ -330,7 +330,7 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
             html,
             linked,
             &goal,
-            "attention_items takes a review's outlooks",
+            "attention_items takes a review's needs_attention",
         )?;
         out.push_str(if html { "</strong>: " } else { "**: " });
         // `g.reasons | join("; ")`.
