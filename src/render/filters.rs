@@ -55,13 +55,27 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_function("coming_up_items", lists::coming_up_items);
 }
 
+/// Whether `state`'s template writes HTML (auto-escaped) rather than markdown.
+pub(super) fn writes_html(state: &State) -> bool {
+    !matches!(state.auto_escape(), AutoEscape::None)
+}
+
+/// `out` as the template value a function gives back: safe HTML, or markdown text.
+pub(super) fn written(out: String, html: bool) -> Value {
+    if html {
+        Value::from_safe_string(out)
+    } else {
+        Value::from(out)
+    }
+}
+
 /// `goal_link(id, title)`: a goal's title linking to its page, in HTML or markdown as the
 /// template is, when the page sits among the reports (`in_reports`); printed, or written
 /// into the journal, such a link would lead nowhere, and it is the title alone. A review
 /// links every goal it names, so this is Rust rather than a template macro: calling a
 /// macro was a tenth of a full build's time.
 fn goal_link(state: &State, id: &str, title: &Value) -> Result<Value, minijinja::Error> {
-    let html = !matches!(state.auto_escape(), AutoEscape::None);
+    let html = writes_html(state);
     if !in_reports(state)? {
         return Ok(title.clone());
     }
@@ -69,11 +83,7 @@ fn goal_link(state: &State, id: &str, title: &Value) -> Result<Value, minijinja:
     // 157,000 links in a full build of a 10,000-file journal.
     let mut link = String::with_capacity(40 + 2 * id.len());
     write_goal_link(&mut link, html, id, title);
-    Ok(if html {
-        Value::from_safe_string(link)
-    } else {
-        Value::from(link)
-    })
+    Ok(written(link, html))
 }
 
 /// Whether the page sits among the reports (the template's `in_reports`), where links to
@@ -150,7 +160,7 @@ fn push_html_escaped(out: &mut String, text: &str) {
 /// in each format at 10,000 files, and the loop, with a dozen lookups of each
 /// milestone's fields, was 6% of a full build.
 fn milestone_list(state: &State, milestones: &Value) -> Result<Value, minijinja::Error> {
-    let html = !matches!(state.auto_escape(), AutoEscape::None);
+    let html = writes_html(state);
     let mut out = String::new();
     for milestone in milestones.try_iter()? {
         if html {
@@ -159,11 +169,7 @@ fn milestone_list(state: &State, milestones: &Value) -> Result<Value, minijinja:
             write_markdown_milestone(&mut out, &milestone)?;
         }
     }
-    Ok(if html {
-        Value::from_safe_string(out)
-    } else {
-        Value::from(out)
-    })
+    Ok(written(out, html))
 }
 
 /// Writes one milestone of `milestone_list` in HTML to `out`.
@@ -284,7 +290,7 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
 /// line and a list; nothing for no wins. The reviews list 41,000 milestones done in each
 /// format at 10,000 files, most goals with one, and the two loops were 7% of a full build.
 fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
-    let html = !matches!(state.auto_escape(), AutoEscape::None);
+    let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
     for group in groups.try_iter()? {
@@ -327,11 +333,7 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
         }
         out.push_str(if html { "</ul>\n" } else { "\n" });
     }
-    Ok(if html {
-        Value::from_safe_string(out)
-    } else {
-        Value::from(out)
-    })
+    Ok(written(out, html))
 }
 
 /// `progress_rows(review.progress)`: the rows of a review's "Progress" table, as the
@@ -340,7 +342,7 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
 /// it. The reviews show 16,000 such rows in each format at 10,000 files, and the loop,
 /// with three filters and `goal_link` in each row, was 7% of a full build.
 fn progress_rows(state: &State, rows: &Value) -> Result<Value, minijinja::Error> {
-    let html = !matches!(state.auto_escape(), AutoEscape::None);
+    let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
     for (index, row) in rows.try_iter()?.enumerate() {
@@ -351,11 +353,7 @@ fn progress_rows(state: &State, rows: &Value) -> Result<Value, minijinja::Error>
         }
         write_progress_row(&mut out, html, linked, &row)?;
     }
-    Ok(if html {
-        Value::from_safe_string(out)
-    } else {
-        Value::from(out)
-    })
+    Ok(written(out, html))
 }
 
 /// Writes one row of `progress_rows` to `out`.

@@ -1,32 +1,19 @@
 //! The functions `outlook_items`, `brief_outlook_items`, `attention_items`, `note_items`,
-//! `entry_list`, `source_items`, `burn_up_rows`, `priority_list` and `coming_up_items`: lists of the reviews and goal
-//! pages that the templates once wrote in loops, written here to the same text. Each
+//! `entry_list`, `source_items`, `burn_up_rows`, `priority_list` and `coming_up_items`:
+//! lists of the reviews and goal pages that the templates once wrote in loops, written here to the same text. Each
 //! loop read fields of each item as template values and ran filters on them, a few
 //! thousand instructions an item.
 
 use std::fmt::Write as _;
 
-use minijinja::{AutoEscape, State, Value};
+use minijinja::{State, Value};
 
 use super::decimal::{number, percent};
 use super::filters::{
     days_between, in_reports, open_by_priority, path_url, rich_text, write_goal_link, write_html,
+    writes_html, written,
 };
 use super::markup;
-
-/// Whether `state`'s template writes HTML (auto-escaped) rather than markdown.
-fn writes_html(state: &State) -> bool {
-    !matches!(state.auto_escape(), AutoEscape::None)
-}
-
-/// `out` as the template value a function gives back: safe HTML, or markdown text.
-fn written(out: String, html: bool) -> Value {
-    if html {
-        Value::from_safe_string(out)
-    } else {
-        Value::from(out)
-    }
-}
 
 /// Writes `value` to `out` as `{{ value }}` prints it in the template's format.
 fn write_value(out: &mut String, html: bool, value: &Value) {
