@@ -190,12 +190,32 @@ pub(super) fn without_tag<'a>(text: &'a str, id: &str) -> Cow<'a, str> {
 
 /// [`without_tag`], `None` when `#id` does not occur in `text`.
 fn tag_taken_out<'a>(text: &'a str, id: &str) -> Option<Cow<'a, str>> {
+    if let Some(kept) = only_trailing_tag(text, id) {
+        return Some(Cow::Borrowed(kept));
+    }
     let names_id = text.match_indices('#').any(|(at, _)| {
         text.as_bytes()[at + 1..]
             .get(..id.len())
             .is_some_and(|after| after.eq_ignore_ascii_case(id.as_bytes()))
     });
     names_id.then(|| taking_out_tag(text, id))
+}
+
+/// [`taking_out_tag`] of the most common tagged text, a sentence and then its goal's
+/// tag (`- [x] joins #learn-sql`): `text` before its only `#`, trimmed. `None` for any
+/// other text. Most milestones of entries are written so, and going over every word of
+/// each from both ends, as `taking_out_tag` must, was 8% of the instructions of a
+/// `build` after an edit.
+fn only_trailing_tag<'a>(text: &'a str, id: &str) -> Option<&'a str> {
+    let at = text.find('#')?;
+    let (before, tag) = (&text[..at], &text[at + 1..]);
+    let rest = tag.get(id.len()..)?;
+    let only_tag = !id.is_empty()
+        && tag.as_bytes()[..id.len()].eq_ignore_ascii_case(id.as_bytes())
+        && rest.trim().is_empty()
+        && before.ends_with([' ', '\t']);
+    let kept = before.trim();
+    (only_tag && !kept.is_empty()).then_some(kept)
 }
 
 /// [`without_tag`] of a text in which `#id` occurs: a part of `text` when what is kept
@@ -458,6 +478,26 @@ mod tests {
     use super::*;
     use crate::analyse::{GoalReport, Status};
     use crate::testing::{day, one_goal, report};
+
+    proptest::proptest! {
+        /// A text the short way takes gets what the whole way gives it: texts made of a
+        /// beginning, a space, a tag near the goal's and an end, in every mix of case,
+        /// Unicode spaces, punctuation and further tags (and an empty id, which no goal
+        /// has, but which the short way must not take for a tag).
+        #[test]
+        fn a_trailing_tag_is_taken_out_the_short_way_as_the_whole_way_does(
+            start in "[a #.é\u{a0}\t-]{0,8}",
+            space in "[ \t\u{a0}]{0,2}",
+            tag in "(g1|G1|g|g12|g1-x|)",
+            end in "[ \t\u{a0}.#a]{0,2}",
+            id in "(g1|)",
+        ) {
+            let text = format!("{start}{space}#{tag}{end}");
+            if let Some(kept) = only_trailing_tag(&text, &id) {
+                proptest::prop_assert_eq!(kept, taking_out_tag(&text, &id), "{:?}", text);
+            }
+        }
+    }
 
     #[test]
     fn a_goals_milestones_and_entry_lines_share_the_documents_texts() {
