@@ -1107,42 +1107,48 @@ impl MilestoneGoals<'_> {
         let document = &self.documents[doc_index];
         let own_goals = self.indexes.goals_of(doc_index);
         let mut warned_headings = FastSet::default();
+        // The goal of the last section looked up: the milestones of a section come one
+        // after another, and its headings are looked up once for all of them.
+        let mut last_section: Option<(usize, Option<usize>)> = None;
         let first = assigned.len();
         for milestone in &document.milestones {
-            // **Choice**: a link assigns only outside goal notes; in a goal's own
-            // note, `[[other]]` is a reference, not a move to another goal.
-            let by_tag = milestone
-                .tags
-                .iter()
-                .find_map(|tag| self.indexes.ids.get(&**tag).copied())
-                .or_else(|| {
-                    let links = if own_goals.is_empty() {
-                        milestone.links()
-                    } else {
-                        &[]
-                    };
-                    links
-                        .iter()
-                        .find_map(|link| self.linked_goal(link, doc_index))
-                });
+            let mut by_tag = None;
             for tag in &milestone.tags {
-                if is_slug(tag) && !self.indexes.ids.contains_key(&**tag) {
-                    near_misses.push(NearMiss {
+                match self.indexes.ids.get(&**tag) {
+                    Some(&goal) => by_tag = by_tag.or(Some(goal)),
+                    None if is_slug(tag) => near_misses.push(NearMiss {
                         position: document.tag_position(milestone, tag),
                         message: format!("tag `#{tag}` names no goal"),
                         name: tag.to_string(),
-                    });
+                    }),
+                    None => {}
                 }
             }
+            // **Choice**: a link assigns only outside goal notes; in a goal's own
+            // note, `[[other]]` is a reference, not a move to another goal.
+            let by_tag = by_tag.or_else(|| {
+                let links = if own_goals.is_empty() {
+                    milestone.links()
+                } else {
+                    &[]
+                };
+                links
+                    .iter()
+                    .find_map(|link| self.linked_goal(link, doc_index))
+            });
             let by_parent = milestone
                 .parent()
                 .and_then(|p| assigned[first + p as usize]);
-            let by_section = self.section_goal(
-                document,
-                milestone.section().map(|s| s as usize),
-                &mut warned_headings,
-                near_misses,
-            );
+            let section = milestone.section().map(|s| s as usize);
+            let by_section = match (section, last_section) {
+                (Some(section), Some((last, goal))) if section == last => goal,
+                _ => {
+                    let goal =
+                        self.section_goal(document, section, &mut warned_headings, near_misses);
+                    last_section = section.map(|section| (section, goal));
+                    goal
+                }
+            };
             let by_document = (own_goals.len() == 1).then_some(own_goals.start);
             let goal = by_tag.or(by_parent).or(by_section).or(by_document);
             assigned.push(goal);
@@ -1173,10 +1179,10 @@ impl MilestoneGoals<'_> {
     ) -> Option<usize> {
         while let Some(index) = section {
             let heading = &document.headings[index];
-            if let Some(goal) = goal_named_by(&self.indexes.ids, &self.indexes.titles, heading) {
+            let name = lowercase(&heading.text);
+            if let Some(goal) = goal_of_name(&self.indexes.ids, &self.indexes.titles, &name) {
                 return Some(goal);
             }
-            let name = heading.text.to_lowercase();
             if is_slug(&name) && name.contains('-') && warned.insert(index) {
                 near_misses.push(NearMiss {
                     position: heading.position,
@@ -1184,7 +1190,7 @@ impl MilestoneGoals<'_> {
                         "heading `{}` looks like a goal id but names no goal",
                         heading.text
                     ),
-                    name,
+                    name: name.into_owned(),
                 });
             }
             section = heading.parent().map(|p| p as usize);
@@ -1326,10 +1332,16 @@ fn goal_named_by(
     titles: &FastMap<String, usize>,
     heading: &Heading,
 ) -> Option<usize> {
-    let name = lowercase(&heading.text);
-    ids.get(name.as_ref())
-        .or_else(|| titles.get(name.as_ref()))
-        .copied()
+    goal_of_name(ids, titles, &lowercase(&heading.text))
+}
+
+/// The goal whose id or title (lowercased) is `name`, lowercase.
+fn goal_of_name(
+    ids: &FastMap<String, usize>,
+    titles: &FastMap<String, usize>,
+    name: &str,
+) -> Option<usize> {
+    ids.get(name).or_else(|| titles.get(name)).copied()
 }
 
 /// `text` lowercased, borrowed when it is lowercase ASCII already (most headings of
