@@ -604,7 +604,7 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &
     report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;
     report.pace_per_week = forecast.pace_per_week;
-    report.forecast_note = forecast.note;
+    report.forecast_note = forecast.note.map(|note| note.to_string());
     report.last_activity = history.last_activity(today);
     let stalled = stalled_days(
         report.status,

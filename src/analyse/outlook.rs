@@ -117,14 +117,19 @@ pub(crate) fn outlook<'a>(
         .collect();
     // As of today the forecast is the report's, so that the review says what the
     // goal's page says; a past period's is as it was then.
-    let forecast = if as_of == today {
-        Forecast {
-            date: goal.forecast,
-            pace_per_week: goal.pace_per_week,
-            note: goal.forecast_note.clone(),
-        }
+    let (forecast, pace_per_week, forecast_note) = if as_of == today {
+        (
+            goal.forecast,
+            goal.pace_per_week,
+            goal.forecast_note.clone(),
+        )
     } else {
-        forecast_as_of(timeline, status, timeline.left_at(as_of), as_of)
+        let Forecast {
+            date,
+            pace_per_week,
+            note,
+        } = forecast_as_of(timeline, status, timeline.left_at(as_of), as_of);
+        (date, pace_per_week, note.map(|note| note.to_string()))
     };
     let pace_unit = if goal.total > 0 {
         Some("milestones")
@@ -137,10 +142,10 @@ pub(crate) fn outlook<'a>(
         due: goal.due,
         next,
         overdue,
-        pace_per_week: forecast.pace_per_week,
+        pace_per_week,
         pace_unit,
-        forecast: forecast.date,
-        forecast_note: forecast.note,
+        forecast,
+        forecast_note,
     }
 }
 

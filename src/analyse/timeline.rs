@@ -2,6 +2,7 @@
 //! recent pace, and the journal's activity week by week.
 
 use serde::Serialize;
+use std::fmt;
 use std::sync::Arc;
 
 use super::{GoalReport, Status};
@@ -286,21 +287,81 @@ pub(crate) fn burn_up(
 }
 
 /// When the goal will be done at its recent pace.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Forecast {
     pub(crate) date: Option<Date>,
     /// Leaves done per week over the window (or metric units per week), when measured.
     pub(crate) pace_per_week: Option<f64>,
-    /// Why there is no date, in words for the reports.
-    pub(crate) note: Option<String>,
+    /// Why there is no date.
+    pub(crate) note: Option<NoForecast>,
 }
 
 impl Forecast {
-    fn none(note: impl Into<String>) -> Forecast {
+    fn none(note: NoForecast) -> Forecast {
         Forecast {
             date: None,
             pace_per_week: None,
-            note: Some(note.into()),
+            note: Some(note),
+        }
+    }
+}
+
+/// Why a forecast has no date, put in words ([`fmt::Display`]) only where a report shows
+/// it: a goal's status at the end of each period reads only the date, and wrote the
+/// words 67,000 times in a full build of a 10,000-file journal for nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum NoForecast {
+    /// The goal is done, dropped or paused.
+    Goal(Status),
+    /// Fewer than [`FORECAST_MIN_DONE`] milestones done in the window: how many.
+    FewDone(usize),
+    NothingToForecastFrom,
+    NoValueLogged,
+    OneValueLogged,
+    ValuesFromOneDay,
+    NotTowardsTarget,
+    BeyondHorizon,
+    NoProgress,
+}
+
+impl fmt::Display for NoForecast {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const TOO_LITTLE: &str = "too little recent history to forecast";
+        const WEEKS: i64 = FORECAST_WINDOW_WEEKS;
+        match self {
+            NoForecast::Goal(status) => write!(f, "the goal is {}", status.as_str()),
+            NoForecast::FewDone(done) => write!(
+                f,
+                "{TOO_LITTLE}: {} done in the last {WEEKS} weeks",
+                crate::text::plural(*done, "milestone"),
+            ),
+            NoForecast::NothingToForecastFrom => {
+                f.write_str("nothing to forecast from: no milestones and no metric")
+            }
+            NoForecast::NoValueLogged => {
+                write!(f, "{TOO_LITTLE}: no value logged in the last {WEEKS} weeks")
+            }
+            NoForecast::OneValueLogged => {
+                write!(
+                    f,
+                    "{TOO_LITTLE}: one value logged in the last {WEEKS} weeks"
+                )
+            }
+            NoForecast::ValuesFromOneDay => write!(
+                f,
+                "{TOO_LITTLE}: values from one day only in the last {WEEKS} weeks"
+            ),
+            NoForecast::NotTowardsTarget => write!(
+                f,
+                "no forecast: the value has not moved towards the target in the last {WEEKS} weeks"
+            ),
+            NoForecast::BeyondHorizon => write!(
+                f,
+                "no forecast: at the pace of the last {WEEKS} weeks it would take more than {FORECAST_HORIZON_YEARS} years"
+            ),
+            NoForecast::NoProgress => {
+                write!(f, "{TOO_LITTLE}: no progress in the last {WEEKS} weeks")
+            }
         }
     }
 }
@@ -322,7 +383,7 @@ pub(crate) fn forecast_as_of(
     as_of: Date,
 ) -> Forecast {
     if status.is_final() || status == Status::Paused {
-        return Forecast::none(format!("the goal is {}", status.as_str()));
+        return Forecast::none(NoForecast::Goal(status));
     }
     let window_start = as_of.add_days(-7 * FORECAST_WINDOW_WEEKS + 1);
     if timeline.has_children() {
@@ -331,25 +392,19 @@ pub(crate) fn forecast_as_of(
     if timeline.total > 0 {
         let done = timeline.done_between(window_start, as_of);
         if done < FORECAST_MIN_DONE {
-            return Forecast::none(format!(
-                "too little recent history to forecast: {} done in the last {} weeks",
-                crate::text::plural(done, "milestone"),
-                FORECAST_WINDOW_WEEKS
-            ));
+            return Forecast::none(NoForecast::FewDone(done));
         }
         let per_week = done as f64 / FORECAST_WINDOW_WEEKS as f64;
         return projected(as_of, f64::from(left) / per_week * 7.0, Some(per_week));
     }
     let Some(metric) = &timeline.metric else {
-        return Forecast::none("nothing to forecast from: no milestones and no metric");
+        return Forecast::none(NoForecast::NothingToForecastFrom);
     };
     // The values logged by `as_of`, oldest first, and where the window's begin.
     let logged = &metric.values[..metric.values.partition_point(|(d, _)| *d <= as_of)];
     let window = logged.partition_point(|(d, _)| *d < window_start);
     let Some(&(_, latest)) = logged[window..].last() else {
-        return Forecast::none(format!(
-            "too little recent history to forecast: no value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
-        ));
+        return Forecast::none(NoForecast::NoValueLogged);
     };
     // The pace is the change over the window up to `as_of`, as for milestones: from the
     // value at the window's start (the last one logged before it) or else from the first
@@ -357,17 +412,13 @@ pub(crate) fn forecast_as_of(
     let (from_day, from_value) = match window.checked_sub(1) {
         Some(before) => (window_start, logged[before].1),
         None if logged.len() - window < 2 => {
-            return Forecast::none(format!(
-                "too little recent history to forecast: one value logged in the last {FORECAST_WINDOW_WEEKS} weeks"
-            ));
+            return Forecast::none(NoForecast::OneValueLogged);
         }
         None => logged[window],
     };
     let days = from_day.days_until(as_of);
     if days == 0 {
-        return Forecast::none(format!(
-            "too little recent history to forecast: values from one day only in the last {FORECAST_WINDOW_WEEKS} weeks"
-        ));
+        return Forecast::none(NoForecast::ValuesFromOneDay);
     }
     let per_day = (latest - from_value) / days as f64;
     let towards_target = (metric.target - latest) * per_day > 0.0;
@@ -375,9 +426,7 @@ pub(crate) fn forecast_as_of(
         return Forecast {
             date: None,
             pace_per_week: Some(per_day * 7.0),
-            note: Some(format!(
-                "no forecast: the value has not moved towards the target in the last {FORECAST_WINDOW_WEEKS} weeks"
-            )),
+            note: Some(NoForecast::NotTowardsTarget),
         };
     }
     // Projected from `as_of`, where the latest value still stands.
@@ -397,9 +446,7 @@ fn projected(from: Date, days: f64, pace_per_week: Option<f64>) -> Forecast {
         return Forecast {
             date: None,
             pace_per_week,
-            note: Some(format!(
-                "no forecast: at the pace of the last {FORECAST_WINDOW_WEEKS} weeks it would take more than {FORECAST_HORIZON_YEARS} years"
-            )),
+            note: Some(NoForecast::BeyondHorizon),
         };
     }
     Forecast {
@@ -416,9 +463,7 @@ fn rolled_up_forecast(timeline: &GoalTimeline, window_start: Date, today: Date) 
     let now = timeline.progress_at(today);
     let gained = now - timeline.progress_at(window_start.add_days(-1));
     if gained <= 0.0 {
-        return Forecast::none(format!(
-            "too little recent history to forecast: no progress in the last {FORECAST_WINDOW_WEEKS} weeks"
-        ));
+        return Forecast::none(NoForecast::NoProgress);
     }
     let per_week = gained / FORECAST_WINDOW_WEEKS as f64;
     projected(today, (1.0 - now) / per_week * 7.0, None)
@@ -468,6 +513,54 @@ mod tests {
     use crate::testing::{day, report};
 
     const FOUR_STEPS: &str = "---\ngoal: G\nstart: 2026-01-01\ndue: 2026-12-31\n---\n- [x] a ✅ 2026-01-10\n- [x] b ✅ 2026-02-10\n- [x] c\n- [ ] d\n";
+
+    /// The words of each reason for no forecast, as the reports and the JSON showed them
+    /// when each was written out where the forecast was made.
+    #[test]
+    fn reasons_for_no_forecast_read_as_they_did() {
+        for (reason, words) in [
+            (NoForecast::Goal(Status::Done), "the goal is done"),
+            (NoForecast::Goal(Status::Paused), "the goal is paused"),
+            (
+                NoForecast::FewDone(0),
+                "too little recent history to forecast: 0 milestones done in the last 8 weeks",
+            ),
+            (
+                NoForecast::FewDone(1),
+                "too little recent history to forecast: 1 milestone done in the last 8 weeks",
+            ),
+            (
+                NoForecast::NothingToForecastFrom,
+                "nothing to forecast from: no milestones and no metric",
+            ),
+            (
+                NoForecast::NoValueLogged,
+                "too little recent history to forecast: no value logged in the last 8 weeks",
+            ),
+            (
+                NoForecast::OneValueLogged,
+                "too little recent history to forecast: one value logged in the last 8 weeks",
+            ),
+            (
+                NoForecast::ValuesFromOneDay,
+                "too little recent history to forecast: values from one day only in the last 8 weeks",
+            ),
+            (
+                NoForecast::NotTowardsTarget,
+                "no forecast: the value has not moved towards the target in the last 8 weeks",
+            ),
+            (
+                NoForecast::BeyondHorizon,
+                "no forecast: at the pace of the last 8 weeks it would take more than 100 years",
+            ),
+            (
+                NoForecast::NoProgress,
+                "too little recent history to forecast: no progress in the last 8 weeks",
+            ),
+        ] {
+            assert_eq!(reason.to_string(), words);
+        }
+    }
 
     #[test]
     fn progress_at_counts_dated_leaves_by_then_and_unknown_ones_always() {

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use minijinja::value::ValueKind;
-use minijinja::{AutoEscape, Environment, HtmlEscape, State, Value};
+use minijinja::{AutoEscape, Environment, State, Value};
 
 use crate::analyse::Status;
 use crate::dates::Date;
@@ -102,15 +102,31 @@ pub(super) fn in_reports(state: &State) -> Result<bool, minijinja::Error> {
 pub(super) fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Value) {
     let stem = paths::report_file_stem(id);
     if !html {
-        let _ = match title.as_str() {
-            Some(text) => write!(out, "[{text}](../goals/{stem}.md)"),
-            None => write!(out, "[{title}](../goals/{stem}.md)"),
-        };
+        out.push('[');
+        push_value(out, title);
+        out.push_str("](../goals/");
+        out.push_str(&stem);
+        out.push_str(".md)");
         return;
     }
-    let _ = write!(out, "<a href=\"../goals/{}.html\">", HtmlEscape(&stem));
+    out.push_str("<a href=\"../goals/");
+    push_html_escaped(out, &stem);
+    out.push_str(".html\">");
     write_html(out, title);
     out.push_str("</a>");
+}
+
+/// Writes `value` to `out` as `{{ value }}` in a markdown template (or `write!` with
+/// `{value}`) prints it: text copied as it is, anything else formatted. The lists'
+/// functions write 400,000 values in a full build, and the formatter's calls for
+/// text alone were 4% of its instructions.
+pub(super) fn push_value(out: &mut String, value: &Value) {
+    match value.as_str() {
+        Some(text) => out.push_str(text),
+        None => {
+            let _ = write!(out, "{value}");
+        }
+    }
 }
 
 /// Writes `value` to `out` as `{{ value }}` in an HTML template prints it: escaped
@@ -133,7 +149,7 @@ pub(super) fn write_html(out: &mut String, value: &Value) {
 
 /// Pushes `text` to `out` escaped as minijinja's `HtmlEscape` escapes it: `<`, `>`, `&`,
 /// both quotes and `/`.
-fn push_html_escaped(out: &mut String, text: &str) {
+pub(super) fn push_html_escaped(out: &mut String, text: &str) {
     let mut start = 0;
     for (index, byte) in text.bytes().enumerate() {
         let escaped = match byte {
@@ -230,7 +246,9 @@ fn write_html_milestone(out: &mut String, m: &Value) -> Result<(), minijinja::Er
     for (field, words) in [("due", "due"), ("done_on", "done")] {
         let date = m.get_attr(field)?;
         if date.is_true() {
-            let _ = write!(out, "<span>{words} <time>");
+            out.push_str("<span>");
+            out.push_str(words);
+            out.push_str(" <time>");
             write_html(out, &date);
             out.push_str("</time></span>");
         }
@@ -248,10 +266,13 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
     out.push_str(&"  ".repeat(depth));
     out.push_str("- ");
     if state.as_str() == Some("cancelled") {
-        let _ = write!(out, "~~{text}~~ (cancelled");
+        out.push_str("~~");
+        push_value(out, &text);
+        out.push_str("~~ (cancelled");
         let cancelled_on = m.get_attr("cancelled_on")?;
         if !cancelled_on.is_undefined() {
-            let _ = write!(out, " {cancelled_on}");
+            out.push(' ');
+            push_value(out, &cancelled_on);
         }
         out.push_str(", not counted)");
     } else {
@@ -260,7 +281,10 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
         } else {
             " "
         };
-        let _ = write!(out, "[{done}] {text}");
+        out.push('[');
+        out.push_str(done);
+        out.push_str("] ");
+        push_value(out, &text);
     }
     if state.as_str() == Some("open") {
         for (field, before, after) in [
@@ -270,14 +294,20 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
         ] {
             let value = m.get_attr(field)?;
             if !value.is_undefined() {
-                let _ = write!(out, "{before}{value}{after}");
+                out.push_str(before);
+                push_value(out, &value);
+                out.push_str(after);
             }
         }
     }
     for (field, words) in [("due", "due"), ("done_on", "done")] {
         let date = m.get_attr(field)?;
         if date.is_true() {
-            let _ = write!(out, " ({words} {date})");
+            out.push_str(" (");
+            out.push_str(words);
+            out.push(' ');
+            push_value(out, &date);
+            out.push(')');
         }
     }
     out.push('\n');
@@ -306,7 +336,7 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
             if html {
                 write_html(&mut out, &title);
             } else {
-                let _ = write!(out, "{title}");
+                push_value(&mut out, &title);
             }
         } else {
             write_goal_link(&mut out, html, goal, &title);
@@ -328,7 +358,11 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
                 write_html(&mut out, &done_on);
                 out.push_str("</time></span></li>");
             } else {
-                let _ = writeln!(out, "- ✅ {} ({done_on})", milestone.get_attr("text")?);
+                out.push_str("- ✅ ");
+                push_value(&mut out, &milestone.get_attr("text")?);
+                out.push_str(" (");
+                push_value(&mut out, &done_on);
+                out.push_str(")\n");
             }
         }
         out.push_str(if html { "</ul>\n" } else { "\n" });
@@ -391,12 +425,13 @@ fn write_progress_row(
         } else {
             write_html(out, &title);
         }
-        let _ = write!(
-            out,
-            "</th><td class=\"num\" data-label=\"Start\">{start}</td><td class=\"num\" \
-             data-label=\"End\">{end}</td><td class=\"num\" data-label=\"Change\">{change}</td>\
-             <td class=\"num\" data-label=\"Done\">"
-        );
+        out.push_str("</th><td class=\"num\" data-label=\"Start\">");
+        out.push_str(&start);
+        out.push_str("</td><td class=\"num\" data-label=\"End\">");
+        out.push_str(&end);
+        out.push_str("</td><td class=\"num\" data-label=\"Change\">");
+        out.push_str(&change);
+        out.push_str("</td><td class=\"num\" data-label=\"Done\">");
         write_html(out, &done);
         out.push_str("</td><td><span class=\"status ");
         write_html(out, &status);
@@ -422,9 +457,14 @@ fn write_progress_row(
     if linked {
         write_goal_link(out, false, goal, &title);
     } else {
-        let _ = write!(out, "{title}");
+        push_value(out, &title);
     }
-    let _ = write!(out, " | {start} | {end} | {change} | {done} | {status}");
+    for text in [" | ", &start, " | ", &end, " | ", &change, " | "] {
+        out.push_str(text);
+    }
+    push_value(out, &done);
+    out.push_str(" | ");
+    push_value(out, &status);
     if stalled.is_true() {
         out.push_str(", stalled");
     }
@@ -549,6 +589,8 @@ fn markdown_cell(text: &str) -> String {
 
 #[cfg(test)]
 pub(super) mod tests {
+    use minijinja::HtmlEscape;
+
     use super::*;
 
     #[test]
@@ -912,6 +954,37 @@ after"#;
             let mut written = String::new();
             write_html(&mut written, &value);
             assert_eq!(written, printed, "{value:?}");
+        }
+    }
+
+    /// Values written as `{{ value }}` prints them in a markdown template: text as it
+    /// is (safe or not, bytes of UTF-8 too), anything else as minijinja formats it.
+    #[test]
+    fn values_are_written_as_markdown_templates_print_them() {
+        let mut env = Environment::new();
+        env.add_template("value.md", "{{ value }}").unwrap();
+        let values = [
+            Value::from("<a href='/x'>&</a>"),
+            Value::from("a text longer than the twenty-two bytes kept in place"),
+            Value::from_safe_string("<b>safe</b>".to_string()),
+            Value::from_bytes(b"bytes".to_vec()),
+            Value::from(2.5),
+            Value::from(2.0),
+            Value::from(12),
+            Value::from(()),
+            Value::UNDEFINED,
+            Value::from(true),
+            Value::from(vec!["<a>", "b"]),
+        ];
+        for value in values {
+            let printed = env
+                .get_template("value.md")
+                .unwrap()
+                .render(minijinja::context! { value => value.clone() })
+                .unwrap();
+            let mut written = String::from("before ");
+            push_value(&mut written, &value);
+            assert_eq!(written, format!("before {printed}"), "{value:?}");
         }
     }
 

@@ -10,8 +10,8 @@ use minijinja::{State, Value};
 
 use super::decimal::{number, percent};
 use super::filters::{
-    days_between, in_reports, open_by_priority, path_url, rich_text, write_goal_link, write_html,
-    writes_html, written,
+    days_between, in_reports, open_by_priority, path_url, push_value, rich_text, write_goal_link,
+    write_html, writes_html, written,
 };
 use super::markup;
 
@@ -20,7 +20,7 @@ fn write_value(out: &mut String, html: bool, value: &Value) {
     if html {
         write_html(out, value);
     } else {
-        let _ = write!(out, "{value}");
+        push_value(out, value);
     }
 }
 
@@ -69,9 +69,11 @@ fn write_next(out: &mut String, html: bool, outlook: &Value) -> Result<(), minij
             out.push_str("</time></span>");
         }
     } else {
-        let _ = write!(out, "{}", next.get_attr("text")?);
+        push_value(out, &next.get_attr("text")?);
         if due.is_true() {
-            let _ = write!(out, " (due {due})");
+            out.push_str(" (due ");
+            push_value(out, &due);
+            out.push(')');
         }
     }
     Ok(())
@@ -118,7 +120,10 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
                     write_html(&mut out, &due);
                     out.push_str("</time></span>");
                 } else {
-                    let _ = write!(out, "{} (due {due})", milestone.get_attr("text")?);
+                    push_value(&mut out, &milestone.get_attr("text")?);
+                    out.push_str(" (due ");
+                    push_value(&mut out, &due);
+                    out.push(')');
                 }
             }
             out.push_str(if html { "</li>" } else { "\n" });
@@ -167,7 +172,8 @@ fn write_forecast(out: &mut String, html: bool, outlook: &Value) -> Result<(), m
         write_html(out, &forecast);
         out.push_str("</time>");
     } else {
-        let _ = write!(out, "done around {forecast}");
+        out.push_str("done around ");
+        push_value(out, &forecast);
     }
     let due = outlook.get_attr("due")?;
     if due.is_true() {
@@ -273,17 +279,22 @@ pub(super) fn entry_list(state: &State, entries: &Value) -> Result<Value, miniji
             out.push_str("</li>");
             continue;
         }
-        let _ = write!(out, "- {date}");
+        out.push_str("- ");
+        push_value(&mut out, &date);
         if titled {
-            let _ = write!(out, " · {title}");
+            out.push_str(" · ");
+            out.push_str(title);
         }
         if let [line] = lines.as_slice() {
-            let _ = write!(out, ": {line}");
+            out.push_str(": ");
+            out.push_str(line);
         }
         out.push('\n');
         if lines.len() > 1 {
             for line in &lines {
-                let _ = writeln!(out, "  - {line}");
+                out.push_str("  - ");
+                out.push_str(line);
+                out.push('\n');
             }
         }
     }
@@ -326,12 +337,7 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
             if index > 0 {
                 reasons.push_str("; ");
             }
-            match reason.as_str() {
-                Some(text) => reasons.push_str(text),
-                None => {
-                    let _ = write!(reasons, "{reason}");
-                }
-            }
+            push_value(&mut reasons, &reason);
         }
         if html {
             out.push_str(&markup::plain_html(&reasons));
@@ -414,11 +420,19 @@ pub(super) fn source_items(state: &State, sources: &Value) -> Result<Value, mini
         if html {
             out.push_str("  <li><span class=\"path\">");
             write_html(&mut out, &file);
-            let _ = write!(out, "</span>: line{plural} ");
+            out.push_str("</span>: line");
+            out.push_str(plural);
+            out.push(' ');
             write_html(&mut out, &lines);
             out.push_str("</li>");
         } else {
-            let _ = writeln!(out, "- {file}: line{plural} {lines}");
+            out.push_str("- ");
+            push_value(&mut out, &file);
+            out.push_str(": line");
+            out.push_str(plural);
+            out.push(' ');
+            push_value(&mut out, &lines);
+            out.push('\n');
         }
     }
     Ok(written(out, html))
@@ -438,9 +452,15 @@ pub(super) fn burn_up_rows(state: &State, points: &Value) -> Result<Value, minij
         if html {
             out.push_str("    <tr><td><time>");
             write_html(&mut out, &date);
-            let _ = write!(out, "</time></td><td class=\"num\">{progress}</td></tr>");
+            out.push_str("</time></td><td class=\"num\">");
+            out.push_str(&progress);
+            out.push_str("</td></tr>");
         } else {
-            let _ = writeln!(out, "| {date} | {progress} |");
+            out.push_str("| ");
+            push_value(&mut out, &date);
+            out.push_str(" | ");
+            out.push_str(&progress);
+            out.push_str(" |\n");
         }
     }
     Ok(written(out, html))

@@ -7,13 +7,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use ammonia::UrlRelative;
-use minijinja::HtmlEscape;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use super::filters::push_html_escaped;
 use crate::document::wikilink_display;
 
 /// Tags a report keeps from journal text; everything else is dropped, its text kept.
@@ -55,7 +54,7 @@ pub(super) fn inline_html(markdown: &str) -> String {
 pub(super) fn plain_html(text: &str) -> String {
     dates_kept_whole(text).unwrap_or_else(|| {
         let mut html = String::with_capacity(text.len());
-        let _ = write!(html, "{}", HtmlEscape(text));
+        push_html_escaped(&mut html, text);
         html
     })
 }
@@ -75,16 +74,15 @@ fn dates_kept_whole(text: &str) -> Option<String> {
         if is_date_at(bytes, at) {
             // A date is ASCII, so `at` and `at + 10` are character boundaries.
             let date = &text[at..at + 10];
-            let _ = write!(
-                html,
-                "{}<time>{date}</time>",
-                HtmlEscape(&text[written..at])
-            );
+            push_html_escaped(&mut html, &text[written..at]);
+            html.push_str("<time>");
+            html.push_str(date);
+            html.push_str("</time>");
             written = at + 10;
         }
     }
     (written > 0).then(|| {
-        let _ = write!(html, "{}", HtmlEscape(&text[written..]));
+        push_html_escaped(&mut html, &text[written..]);
         html
     })
 }
@@ -169,6 +167,8 @@ fn escape_block_start(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    use minijinja::HtmlEscape;
+
     use super::*;
 
     #[test]

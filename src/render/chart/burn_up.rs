@@ -138,14 +138,19 @@ pub(in crate::render) fn burn_up(goal: &GoalReport, today: Date) -> String {
 
 /// A line from `from` to `to`, each (x in percent, y in pixels).
 fn line(svg: &mut String, class: &str, from: (f64, f64), to: (f64, f64)) {
-    let _ = write!(
-        svg,
-        r#"<line class="{class}" x1="{}%" y1="{}" x2="{}%" y2="{}"/>"#,
-        Fixed::new(from.0, 2),
-        Fixed::new(from.1, 1),
-        Fixed::new(to.0, 2),
-        Fixed::new(to.1, 1)
-    );
+    // Pushed piece by piece: a burn-up draws a line for each point, 16,000 in a full
+    // build of a 10,000-file journal, and `write!` cost three times the digits.
+    svg.push_str(r#"<line class=""#);
+    svg.push_str(class);
+    svg.push_str(r#"" x1=""#);
+    Fixed::new(from.0, 2).push_to(svg);
+    svg.push_str(r#"%" y1=""#);
+    Fixed::new(from.1, 1).push_to(svg);
+    svg.push_str(r#"" x2=""#);
+    Fixed::new(to.0, 2).push_to(svg);
+    svg.push_str(r#"%" y2=""#);
+    Fixed::new(to.1, 1).push_to(svg);
+    svg.push_str(r#""/>"#);
 }
 
 fn summary(goal: &GoalReport, from: f64, to: f64, start: Date, last: Date) -> String {
