@@ -833,117 +833,100 @@ impl Workspace {
                 Some(inputs) => self.kept_hashes = Some(inputs.kept(&goal_hashes)),
                 None => self.hashed_unkept = Some((today, goal_hashes.clone())),
             }
+            let kept_entries = match &mut self.last_analysis {
+                Some(last) => last.entry_keys(self.journal.documents.len()),
+                None => &mut [],
+            };
+            let reviews = ReviewPlan::new(
+                &self.journal,
+                &report,
+                &self.config.reviews,
+                &self.known_reviews,
+                &goal_hashes.for_reviews,
+                kept_entries,
+                (
+                    renderer.review_templates_fingerprint(),
+                    &to_journal,
+                    data_hash(&self.config.parse),
+                ),
+            );
+            let outputs = plan::outputs(
+                &report,
+                &reviews.made,
+                reviews.links(&self.known_reviews),
+                &to_journal,
+                self.history.as_ref(),
+                self.kept_events.as_mut(),
+            );
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
             let json_file = json_pieces::json_file();
-            // Held apart from the workspace while the JSON's thread borrows them (the
-            // planning below borrows the rest of it), and put back after.
-            let json_goals = self.json_goals.take();
-            let kept_pieces = self.json_pieces.take();
-            let last_json = (json_goals.as_ref())
+            let last_json = (self.json_goals.as_ref())
                 .and_then(|goals| LastJson::new(&self.out, manifest.made(&json_file), goals));
-            let json = JsonMaking::new(&goal_hashes, kept_pieces.as_ref(), last_json);
+            let json = JsonMaking::new(&goal_hashes, self.json_pieces.as_ref(), last_json);
+            let (mut planned, known_reviews) = planned_reports(
+                &outputs,
+                &report,
+                &json,
+                &renderer,
+                &reviews,
+                &self.known_reviews,
+                &to_journal,
+            );
+            if let Some(json) = planned.iter().find(|file| file.path == json_file) {
+                planned.push(json_pieces::goals_file(
+                    json.fingerprint,
+                    &goal_hashes.whole,
+                ));
+            }
+            let manifest = self.manifest.as_mut().expect("loaded above");
+            // A deferred cache is planned as made from what it was last made from, so the
+            // write stage keeps it unless it is gone or was changed.
+            let few = few_files(self.files.len());
+            let cache_kept = self.documents_cache_deferred
+                || self.differs_from_cache.is_some_and(|count| count <= few);
+            let cache_written = cache_kept
+                .then(|| manifest.fingerprint_of(cache::CACHE_FILE))
+                .flatten();
+            planned.push(documents_cache(
+                &self.config.parse,
+                &self.files,
+                &self.journal.documents,
+                cache_written,
+            ));
+            planned.extend(self.kept_hashes.as_ref().map(goal_inputs::file));
+            let known_text = reviews::text(&known_reviews);
+            planned.push(write::Planned {
+                path: reviews::REVIEWS_FILE.to_string(),
+                fingerprint: content_hash(known_text.as_bytes()),
+                make: Box::new(move || Ok(known_text.clone().into_bytes().into())),
+            });
+            planned.extend(self.status_key(&outputs, &planned, today));
+            let own_files = planned
+                .iter()
+                .filter(|file| is_own_file(&file.path))
+                .count();
+            let manifest = self.manifest.as_mut().expect("loaded above");
             // Those of the last build are let go of first, if the caller has not yet.
             self.replaced_reports.clear();
-            // The JSON is the largest file a `watch` build writes, and its goals' hashes
-            // are all it needs: it is written on a thread of its own while the reviews
-            // and pages are planned and written (see `write::write_ahead`).
-            let json_ahead = write::Planned {
-                path: json_file.clone(),
-                fingerprint: renderer.json_fingerprint(&report, &goal_hashes),
-                make: Box::new(|| Ok(json.json(&report))),
-            };
-            let out = self.out.clone();
-            let (written, known_reviews) = std::thread::scope(|scope| {
-                let manifest = self.manifest.as_ref().expect("loaded above");
-                let written_ahead = write::write_ahead(scope, &out, &json_ahead, manifest);
-                let kept_entries = match &mut self.last_analysis {
-                    Some(last) => last.entry_keys(self.journal.documents.len()),
-                    None => &mut [],
-                };
-                let reviews = ReviewPlan::new(
-                    &self.journal,
-                    &report,
-                    &self.config.reviews,
-                    &self.known_reviews,
-                    &goal_hashes.for_reviews,
-                    kept_entries,
-                    (
-                        renderer.review_templates_fingerprint(),
-                        &to_journal,
-                        data_hash(&self.config.parse),
-                    ),
-                );
-                let outputs = plan::outputs(
-                    &report,
-                    &reviews.made,
-                    reviews.links(&self.known_reviews),
-                    &to_journal,
-                    self.history.as_ref(),
-                    self.kept_events.as_mut(),
-                );
-                let (mut planned, known_reviews) = planned_reports(
-                    &outputs,
-                    &report,
-                    &json,
-                    &renderer,
-                    &reviews,
-                    &self.known_reviews,
-                    &to_journal,
-                );
-                if let Some(json) = planned.iter().find(|file| file.path == json_file) {
-                    planned.push(json_pieces::goals_file(
-                        json.fingerprint,
-                        &goal_hashes.whole,
-                    ));
-                }
-                let manifest = self.manifest.as_ref().expect("loaded above");
-                // A deferred cache is planned as made from what it was last made from, so
-                // the write stage keeps it unless it is gone or was changed.
-                let few = few_files(self.files.len());
-                let cache_kept = self.documents_cache_deferred
-                    || self.differs_from_cache.is_some_and(|count| count <= few);
-                let cache_written = cache_kept
-                    .then(|| manifest.fingerprint_of(cache::CACHE_FILE))
-                    .flatten();
-                planned.push(documents_cache(
-                    &self.config.parse,
-                    &self.files,
-                    &self.journal.documents,
-                    cache_written,
-                ));
-                planned.extend(self.kept_hashes.as_ref().map(goal_inputs::file));
-                let known_text = reviews::text(&known_reviews);
-                planned.push(write::Planned {
-                    path: reviews::REVIEWS_FILE.to_string(),
-                    fingerprint: content_hash(known_text.as_bytes()),
-                    make: Box::new(move || Ok(known_text.clone().into_bytes().into())),
-                });
-                planned.extend(self.status_key(&outputs, &planned, today));
-                let own_files = planned
-                    .iter()
-                    .filter(|file| is_own_file(&file.path))
-                    .count();
-                let manifest = self.manifest.as_mut().expect("loaded above");
-                let written = write::write_reports(
-                    &self.out,
-                    &planned,
-                    manifest,
-                    progress,
-                    &mut self.replaced_reports,
-                    written_ahead,
-                );
-                (written.map(|summary| (summary, own_files)), known_reviews)
-            });
-            drop(json_ahead);
+            let written = write::write_reports(
+                &self.out,
+                &planned,
+                manifest,
+                progress,
+                &mut self.replaced_reports,
+            );
+            drop(planned);
+            drop(outputs);
+            drop(reviews);
             self.renderer = Some(renderer);
-            let made = json.made();
-            self.json_pieces = made.or(kept_pieces);
-            self.json_goals = json_goals;
+            if let Some(pieces) = json.made() {
+                self.json_pieces = Some(pieces);
+            }
             // What is known of a review holds whether or not its page could be written.
             self.known_reviews = known_reviews;
-            let (mut summary, own_files) = written?;
+            let mut summary = written?;
             // The caches are trailmark's own files, not reports: not counted as such.
             let before = summary.written.len();
             summary.written.retain(|path| !is_own_file(path));
@@ -1085,14 +1068,7 @@ impl Workspace {
             }
         }
         let mut manifest = write::Manifest::load(folder);
-        write::write_reports(
-            folder,
-            &planned,
-            &mut manifest,
-            &|_, _| {},
-            &mut Vec::new(),
-            None,
-        )
+        write::write_reports(folder, &planned, &mut manifest, &|_, _| {}, &mut Vec::new())
     }
 
     /// Refuses a folder for `build --share` that is the reports' folder (a shared build

@@ -194,7 +194,11 @@ pub(crate) fn outputs<'a>(
         path: "index".to_string(),
         data: PageData::Index(Arc::clone(report)),
     });
-    pages.push(json_page(report));
+    pages.push(Page {
+        template: "trailmark",
+        path: JSON_PAGE.to_string(),
+        data: PageData::Json(report),
+    });
     pages.push(Page {
         // See `calendar` for why it has no template.
         template: "deadlines",
@@ -222,15 +226,6 @@ pub(crate) fn outputs<'a>(
     Outputs {
         pages,
         history_cache: history.and_then(git::History::to_cache),
-    }
-}
-
-/// The page of `report` as JSON (`trailmark.json`), one of its [`outputs`].
-pub(crate) fn json_page(report: &Report) -> Page<'_> {
-    Page {
-        template: "trailmark",
-        path: JSON_PAGE.to_string(),
-        data: PageData::Json(report),
     }
 }
 

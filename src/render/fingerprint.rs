@@ -90,20 +90,6 @@ pub(super) fn fingerprints(
         .collect()
 }
 
-/// The fingerprint [`fingerprints`] gives the JSON page of `report` (`plan::json_page`),
-/// made without the other pages: a `watch` build writes the JSON while it plans them.
-pub(super) fn json_fingerprint(
-    report: &Report,
-    hashes: &GoalHashes,
-    overrides: Option<&Path>,
-) -> u64 {
-    let page = plan::json_page(report);
-    // The JSON is written by code: its templates' fingerprint names no template.
-    let templates = templates::fingerprint(overrides, std::iter::empty());
-    let data = report_hash(report, &hashes.whole);
-    page_fingerprint(templates, page.template, &page.path, data)
-}
-
 /// The templates of the index page, in each of its formats.
 fn index_templates() -> impl Iterator<Item = String> {
     plan::TEMPLATE_FORMATS
@@ -209,30 +195,6 @@ mod tests {
         assert!(matches!(pages[1].data, PageData::Json(_)));
         let prints = fingerprints(pages, &report, &goal_hashes(&report), overrides);
         (prints[0], prints[1])
-    }
-
-    #[test]
-    fn the_json_fingerprint_made_alone_is_the_one_among_the_pages() {
-        let folder = tempfile::tempdir().unwrap();
-        std::fs::write(folder.path().join("index.md"), "{{ report.today }}").unwrap();
-        let entry = "Worked on [[Ship]].\n";
-        let report = Arc::new(report(
-            &[("ship.md", GOAL), ("2026-01-20.md", entry)],
-            "2026-02-01",
-        ));
-        let hashes = goal_hashes(&report);
-        let outputs = plan::outputs(&report, &[], Vec::new(), "../", None, None);
-        for overrides in [None, Some(folder.path())] {
-            let prints = fingerprints(&outputs.pages, &report, &hashes, overrides);
-            let json = outputs
-                .pages
-                .iter()
-                .position(|page| matches!(page.data, PageData::Json(_)));
-            assert_eq!(
-                json_fingerprint(&report, &hashes, overrides),
-                prints[json.unwrap()]
-            );
-        }
     }
 
     #[test]

@@ -99,12 +99,6 @@ impl Renderer {
         fingerprint::fingerprints(pages, report, goal_hashes, self.overrides.as_deref())
     }
 
-    /// The fingerprint of `report`'s JSON page (`plan::json_page`), whose goals have
-    /// `goal_hashes`, as [`Renderer::fingerprints`] gives it among the other pages.
-    pub(crate) fn json_fingerprint(&self, report: &Report, goal_hashes: &GoalHashes) -> u64 {
-        fingerprint::json_fingerprint(report, goal_hashes, self.overrides.as_deref())
-    }
-
     /// The fingerprint of the templates review pages are made from: what a review page's
     /// fingerprint holds besides its data.
     pub(crate) fn review_templates_fingerprint(&self) -> u64 {

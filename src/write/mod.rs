@@ -144,59 +144,6 @@ pub(crate) struct Planned<'a> {
     pub(crate) make: Box<dyn Fn() -> Result<Content, Error> + Send + Sync + 'a>,
 }
 
-/// A report [`write_ahead`] is writing on a thread of its own, for [`write_reports`] to
-/// take as written among the others.
-pub(crate) struct WritingAhead<'scope> {
-    path: String,
-    fingerprint: u64,
-    /// `None` when the thread found the manifest changed and wrote nothing.
-    writing: std::thread::ScopedJoinHandle<'scope, Option<Result<Outcome, Error>>>,
-}
-
-impl WritingAhead<'_> {
-    fn outcome(self) -> Option<Result<Outcome, Error>> {
-        self.writing
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-}
-
-/// Starts writing the report `planned`, in the output folder `out` itself, on a thread of
-/// `scope`, as [`write_reports`] would write it among the others, while the caller plans
-/// them: a build of `watch` writes `trailmark.json` (its largest file, 8 MB at 10,000
-/// files) while it plans its reviews and pages. Nothing is done, and `None` returned,
-/// unless the folder is as `write_reports` would find it: this workspace swept it of
-/// temp files already (an earlier build did), the manifest `known` records the report
-/// (none to claim), and the manifest on disk is the one `known` holds (checked on that
-/// thread). The caller holds the folder's lock, and passes what this returns to
-/// `write_reports` with the same report planned.
-pub(crate) fn write_ahead<'scope>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
-    out: &'scope Path,
-    planned: &'scope Planned<'scope>,
-    known: &Manifest,
-) -> Option<WritingAhead<'scope>> {
-    let relative = checked_relative(&planned.path).ok()?;
-    let in_out = relative.parent() == Some(Path::new(""));
-    let record = *known.records.get(&planned.path)?;
-    if !in_out || !known.swept {
-        return None;
-    }
-    let text = known.text.clone();
-    let writing = scope.spawn(move || {
-        // Else another build wrote reports since: the report is written among them.
-        (read_manifest(out).unwrap_or_default() == text).then(|| {
-            report_stamp_in(out, relative, &mut None)
-                .and_then(|file| write_report(planned, &out.join(relative), file, Some(&record)))
-        })
-    });
-    Some(WritingAhead {
-        path: planned.path.clone(),
-        fingerprint: planned.fingerprint,
-        writing,
-    })
-}
-
 /// Writes every planned report under `out`, on every core, and removes reports of an
 /// earlier build that are no longer planned. A report whose fingerprint and file are as
 /// last recorded is neither made nor written; one whose new content equals the old is not
@@ -208,15 +155,12 @@ pub(crate) fn write_ahead<'scope>(
 /// manifest are added to it, unrecorded, before any is written, so that whatever happens
 /// to this build the next one knows the files as its own. No folder or file below `out`
 /// is written, renamed or removed through a symlink; one found there is an error.
-/// `ahead` is a report [`write_ahead`] wrote: it is taken as this stage's outcome for
-/// the report of its path, when that is planned with the same fingerprint.
 pub(crate) fn write_reports(
     out: &Path,
     planned: &[Planned],
     known: &mut Manifest,
     progress: &Progress<'_>,
     held: &mut Vec<std::fs::File>,
-    ahead: Option<WritingAhead>,
 ) -> Result<WriteSummary, Error> {
     let relatives = planned
         .iter()
@@ -250,47 +194,20 @@ pub(crate) fn write_reports(
         }
     }
     known.swept = true;
-    // The report written ahead is left out here and taken when written; one planned
-    // otherwise (never, as the caller plans it) is written here once that is done.
-    let ahead = ahead.and_then(|ahead| {
-        let at = (planned.iter()).position(|report| report.path == ahead.path);
-        match at.filter(|&at| planned[at].fingerprint == ahead.fingerprint) {
-            Some(at) => Some((at, ahead)),
-            None => {
-                drop(ahead.outcome());
-                None
-            }
-        }
-    });
-    let ahead_at = ahead.as_ref().map(|(at, _)| *at);
     let done = AtomicUsize::new(0);
-    let told = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
-    let mut outcomes = planned
+    let outcomes = planned
         .par_iter()
         .zip(&relatives)
-        .enumerate()
         .map_init(
             || None,
-            |folder, (at, (report, relative))| {
-                if Some(at) == ahead_at {
-                    return Ok(None);
-                }
-                let outcome = stamp_and_write(out, report, relative, folder, known);
-                told();
-                outcome.map(Some)
+            |folder, (report, relative)| {
+                let outcome = report_stamp_in(out, relative, folder)
+                    .and_then(|file| write_report(report, &out.join(relative), file, known));
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
+                outcome
             },
         )
-        .collect::<Result<Vec<Option<Outcome>>, Error>>()?;
-    if let Some((at, ahead)) = ahead {
-        let outcome = ahead
-            .outcome()
-            .unwrap_or_else(|| stamp_and_write(out, &planned[at], relatives[at], &mut None, known));
-        told();
-        outcomes[at] = Some(outcome?);
-    }
-    let outcomes = outcomes
-        .into_iter()
-        .map(|outcome| outcome.expect("each report written"));
+        .collect::<Result<Vec<Outcome>, Error>>()?;
     let mut summary = WriteSummary::default();
     let mut records = FastMap::with_capacity_and_hasher(planned.len(), Default::default());
     for (report, outcome) in planned.iter().zip(outcomes) {
@@ -330,25 +247,6 @@ pub(crate) fn write_reports(
     Ok(summary)
 }
 
-/// Stats the report `relative` in `out` (by its name in `folder`, see
-/// [`report_stamp_in`]) and makes and writes it unless it is current ([`write_report`]).
-fn stamp_and_write<'a>(
-    out: &Path,
-    report: &Planned,
-    relative: &'a Path,
-    folder: &mut OpenFolder<'a>,
-    known: &Manifest,
-) -> Result<Outcome, Error> {
-    report_stamp_in(out, relative, folder).and_then(|file| {
-        write_report(
-            report,
-            &out.join(relative),
-            file,
-            known.records.get(&report.path),
-        )
-    })
-}
-
 /// Writes the one planned file `planned` as [`write_reports`] would, leaving every other
 /// report and its record as they are: for a file of trailmark's own that builds left out
 /// of date on purpose (`watch` writes the documents cache when it stops). The caller holds
@@ -363,8 +261,7 @@ pub(crate) fn write_one(out: &Path, planned: &Planned, known: &mut Manifest) -> 
         };
     }
     let target = out.join(relative);
-    let recorded = known.records.get(&planned.path);
-    let Outcome { record, .. } = write_report(planned, &target, report_stamp(&target)?, recorded)?;
+    let Outcome { record, .. } = write_report(planned, &target, report_stamp(&target)?, known)?;
     known.records.insert(planned.path.clone(), record);
     write_manifest(out, known)
 }
@@ -563,18 +460,20 @@ fn held_while_replaced(_: &Path, _: Option<FileStamp>) -> Option<std::fs::File> 
 }
 
 /// Makes and writes one report unless it is current; says whether it was written.
-/// `file` is the stamp of the file at `target` ([`report_stamp`]), `record` what the
-/// manifest records of the report.
+/// `file` is the stamp of the file at `target` ([`report_stamp`]).
 fn write_report(
     report: &Planned,
     target: &Path,
     file: Option<FileStamp>,
-    record: Option<&Record>,
+    known: &Manifest,
 ) -> Result<Outcome, Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten. The file is
     // looked at without following a link: a symlink in its place is an error.
-    let trusted = record.filter(|record| file == Some(record.file));
+    let trusted = known
+        .records
+        .get(&report.path)
+        .filter(|record| file == Some(record.file));
     if let Some(record) = trusted.filter(|r| r.fingerprint == report.fingerprint) {
         return Ok(Outcome {
             written: false,
@@ -707,12 +606,7 @@ mod tests {
                 make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
             })
             .collect();
-        write_reports(out, &planned, known, &|_, _| {}, held, None)
-    }
-
-    /// `write_reports` of `planned`, with nothing written ahead.
-    fn write_with_planned(out: &Path, planned: &[Planned], known: &mut Manifest) -> WriteSummary {
-        write_reports(out, planned, known, &|_, _| {}, &mut Vec::new(), None).unwrap()
+        write_reports(out, &planned, known, &|_, _| {}, held)
     }
 
     /// Every file under `folder`, relative, with `/` separators.
@@ -803,112 +697,11 @@ mod tests {
                 told.lock().unwrap().push((done, total));
             },
             &mut Vec::new(),
-            None,
         )
         .unwrap();
         let mut told = told.into_inner().unwrap();
         told.sort_unstable();
         assert_eq!(told, [(1, 3), (2, 3), (3, 3)]);
-    }
-
-    /// A report of `content`, counting in `made` how often it is made.
-    fn counted<'a>(path: &str, content: &'static str, made: &'a AtomicUsize) -> Planned<'a> {
-        Planned {
-            path: path.to_string(),
-            fingerprint: content_hash(content.as_bytes()),
-            make: Box::new(move || {
-                made.fetch_add(1, Ordering::SeqCst);
-                Ok(content.as_bytes().to_vec().into())
-            }),
-        }
-    }
-
-    #[test]
-    fn a_report_written_ahead_is_taken_as_written_and_not_made_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let mut known = Manifest::load(&out);
-        write_with(
-            &out,
-            &[("index.md", "a"), ("trailmark.json", "old")],
-            &mut known,
-        )
-        .unwrap();
-        let made = AtomicUsize::new(0);
-        let planned = [
-            counted("index.md", "a", &made),
-            counted("trailmark.json", "new", &made),
-        ];
-        let summary = std::thread::scope(|scope| {
-            let ahead = write_ahead(scope, &out, &planned[1], &known);
-            assert!(ahead.is_some(), "the folder is as a build left it");
-            write_reports(
-                &out,
-                &planned,
-                &mut known,
-                &|_, _| {},
-                &mut Vec::new(),
-                ahead,
-            )
-        })
-        .unwrap();
-        assert_eq!(summary, summary_of(&["trailmark.json"], 1, &[]));
-        assert_eq!(made.load(Ordering::SeqCst), 1, "made once, ahead");
-        assert_eq!(
-            std::fs::read_to_string(out.join("trailmark.json")).unwrap(),
-            "new"
-        );
-        // Recorded as written: the next build finds it current.
-        let summary = write_with_planned(&out, &planned, &mut known);
-        assert_eq!(summary, summary_of(&[], 2, &[]));
-        assert_eq!(made.load(Ordering::SeqCst), 1);
-    }
-
-    #[test]
-    fn a_report_is_written_ahead_only_into_a_folder_as_a_build_left_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let made = AtomicUsize::new(0);
-        let planned =
-            ["trailmark.json", "goals/a.md", "other.json"].map(|path| counted(path, "new", &made));
-        let files = [("trailmark.json", "old"), ("goals/a.md", "old")];
-        write_outputs(&out, &files).unwrap();
-        let mut known = Manifest::load(&out);
-        std::thread::scope(|scope| {
-            // A workspace that has not swept the folder of temp files yet.
-            assert!(write_ahead(scope, &out, &planned[0], &known).is_none());
-        });
-        write_with(&out, &files, &mut known).unwrap();
-        std::thread::scope(|scope| {
-            // Not in the output folder itself, or not recorded.
-            assert!(write_ahead(scope, &out, &planned[1], &known).is_none());
-            assert!(write_ahead(scope, &out, &planned[2], &known).is_none());
-        });
-        // The manifest written by another build meanwhile: the thread writes nothing,
-        // and the write stage writes the report among the others.
-        write_outputs(&out, &files).unwrap();
-        write_outputs(&out, &files[..1]).unwrap();
-        let summary = std::thread::scope(|scope| {
-            let ahead = write_ahead(scope, &out, &planned[0], &known);
-            assert!(ahead.is_some());
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            assert_eq!(made.load(Ordering::SeqCst), 0);
-            assert_eq!(
-                std::fs::read_to_string(out.join("trailmark.json")).unwrap(),
-                "old"
-            );
-            write_reports(
-                &out,
-                &planned[..1],
-                &mut known,
-                &|_, _| {},
-                &mut Vec::new(),
-                ahead,
-            )
-        })
-        .unwrap();
-        assert_eq!(summary, summary_of(&["trailmark.json"], 0, &[]));
-        assert_eq!(made.load(Ordering::SeqCst), 1);
     }
 
     #[test]
@@ -934,7 +727,6 @@ mod tests {
             &mut Manifest::load(&out),
             &|_, _| {},
             &mut Vec::new(),
-            None,
         )
         .unwrap();
         assert_eq!(
@@ -948,7 +740,6 @@ mod tests {
             &mut Manifest::load(&out),
             &|_, _| {},
             &mut Vec::new(),
-            None,
         )
         .unwrap();
         assert_eq!(
@@ -1198,8 +989,7 @@ mod tests {
                 &planned,
                 &mut Manifest::load(&out),
                 &|_, _| {},
-                &mut Vec::new(),
-                None
+                &mut Vec::new()
             )
             .is_err()
         );
