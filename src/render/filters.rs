@@ -935,8 +935,6 @@ after"#;
             push_html_escaped(&mut escaped, text);
             assert_eq!(escaped, format!("before {}", HtmlEscape(text)));
         }
-        let mut env = Environment::new();
-        env.add_template("value.html", "{{ value }}").unwrap();
         let values = [
             Value::from("<a href='/x'>&</a>"),
             Value::from_safe_string("<b>safe</b>".to_string()),
@@ -946,23 +944,25 @@ after"#;
             Value::from(vec!["<a>", "b"]),
         ];
         for value in values {
-            let printed = env
-                .get_template("value.html")
-                .unwrap()
-                .render(minijinja::context! { value => value.clone() })
-                .unwrap();
             let mut written = String::new();
             write_html(&mut written, &value);
-            assert_eq!(written, printed, "{value:?}");
+            assert_eq!(written, printed("value.html", &value), "{value:?}");
         }
+    }
+
+    /// `value` as `{{ value }}` prints it in a template named `name` (its extension
+    /// chooses whether it is escaped).
+    fn printed(name: &str, value: &Value) -> String {
+        let mut env = Environment::new();
+        env.add_template(name, "{{ value }}").unwrap();
+        let template = env.get_template(name).unwrap();
+        template.render(minijinja::context! { value }).unwrap()
     }
 
     /// Values written as `{{ value }}` prints them in a markdown template: text as it
     /// is (safe or not, bytes of UTF-8 too), anything else as minijinja formats it.
     #[test]
     fn values_are_written_as_markdown_templates_print_them() {
-        let mut env = Environment::new();
-        env.add_template("value.md", "{{ value }}").unwrap();
         let values = [
             Value::from("<a href='/x'>&</a>"),
             Value::from("a text longer than the twenty-two bytes kept in place"),
@@ -977,13 +977,9 @@ after"#;
             Value::from(vec!["<a>", "b"]),
         ];
         for value in values {
-            let printed = env
-                .get_template("value.md")
-                .unwrap()
-                .render(minijinja::context! { value => value.clone() })
-                .unwrap();
             let mut written = String::from("before ");
             push_value(&mut written, &value);
+            let printed = printed("value.md", &value);
             assert_eq!(written, format!("before {printed}"), "{value:?}");
         }
     }
