@@ -10,8 +10,8 @@ use minijinja::{State, Value};
 
 use super::decimal::{number, percent};
 use super::filters::{
-    days_between, in_reports, open_by_priority, path_url, push_value, rich_text, write_goal_link,
-    write_html, writes_html, written,
+    days_between, in_reports, open_by_priority, path_url, push_html_escaped, push_rich_text,
+    push_value, write_goal_link, write_html, writes_html, written,
 };
 use super::markup;
 
@@ -62,7 +62,7 @@ fn write_next(out: &mut String, html: bool, outlook: &Value) -> Result<(), minij
     out.push_str(": next: ");
     let due = next.get_attr("due")?;
     if html {
-        write_html(out, &rich_text(&next)?);
+        push_rich_text(out, &next)?;
         if due.is_true() {
             out.push_str(" <span class=\"meta\">due <time>");
             write_html(out, &due);
@@ -115,7 +115,7 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
                 }
                 let due = milestone.get_attr("due")?;
                 if html {
-                    write_html(&mut out, &rich_text(&milestone)?);
+                    push_rich_text(&mut out, &milestone)?;
                     out.push_str(" <span class=\"meta\">due <time>");
                     write_html(&mut out, &due);
                     out.push_str("</time></span>");
@@ -258,19 +258,19 @@ pub(super) fn entry_list(state: &State, entries: &Value) -> Result<Value, miniji
             out.push_str("</time>");
             if titled {
                 out.push_str(" · ");
-                out.push_str(&markup::plain_html(title));
+                markup::push_plain_html(&mut out, title);
             }
             match lines.as_slice() {
                 [] => {}
                 [line] => {
                     out.push_str(": ");
-                    out.push_str(&markup::plain_html(line));
+                    markup::push_plain_html(&mut out, line);
                 }
                 lines => {
                     out.push_str("<ul>");
                     for line in lines {
                         out.push_str("<li>");
-                        out.push_str(&markup::plain_html(line));
+                        markup::push_plain_html(&mut out, line);
                         out.push_str("</li>");
                     }
                     out.push_str("</ul>");
@@ -340,7 +340,7 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
             push_value(&mut reasons, &reason);
         }
         if html {
-            out.push_str(&markup::plain_html(&reasons));
+            markup::push_plain_html(&mut out, &reasons);
             out.push_str(".</li>");
         } else {
             out.push_str(&reasons);
@@ -383,20 +383,23 @@ pub(super) fn note_items(
             )
         })?;
         out.push_str("  <li>");
-        write_html(&mut out, &rich_text(&note)?);
+        push_rich_text(&mut out, &note)?;
         out.push_str(" <a class=\"meta\" href=\"");
-        write_html(&mut out, &Value::from(to_journal));
-        write_html(&mut out, &Value::from(path_url(file)));
+        push_html_escaped(&mut out, to_journal);
+        push_html_escaped(&mut out, &path_url(file));
         out.push_str("\"><time>");
         write_html(&mut out, &date);
         out.push_str("</time> · ");
         let entry = note.get_attr("entry")?;
-        out.push_str(&markup::plain_html(entry.as_str().ok_or_else(|| {
-            minijinja::Error::new(
-                minijinja::ErrorKind::InvalidOperation,
-                "note_items takes notes whose entries are titles",
-            )
-        })?));
+        markup::push_plain_html(
+            &mut out,
+            entry.as_str().ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    "note_items takes notes whose entries are titles",
+                )
+            })?,
+        );
         out.push_str("</a></li>");
     }
     Ok(written(out, html))
@@ -492,7 +495,7 @@ pub(super) fn priority_list(state: &State, milestones: &Value) -> Result<Value, 
         );
         if html {
             out.push_str("  <li class=\"open\"><span class=\"box\" aria-label=\"open\">☐</span><span class=\"text\">");
-            write_html(&mut out, &rich_text(m)?);
+            push_rich_text(&mut out, m)?;
             out.push_str("</span>\n    <span class=\"meta\">");
             if !priority.is_undefined() {
                 out.push_str("<span class=\"priority ");
@@ -562,7 +565,7 @@ pub(super) fn coming_up_items(
         let titled = m.get_attr("title")?.is_true();
         if html {
             out.push_str("  <li class=\"open\"><span class=\"box\" aria-hidden=\"true\">☐</span><span class=\"visually-hidden\">open: </span>");
-            write_html(&mut out, &rich_text(&m)?);
+            push_rich_text(&mut out, &m)?;
             out.push_str(" <span class=\"meta\">due <time>");
             write_html(&mut out, &due);
             out.push_str("</time>");

@@ -52,17 +52,30 @@ pub(super) fn inline_html(markdown: &str) -> String {
 
 /// Plain journal text (a title) as HTML: escaped, its dates kept whole.
 pub(super) fn plain_html(text: &str) -> String {
-    dates_kept_whole(text).unwrap_or_else(|| {
-        let mut html = String::with_capacity(text.len());
-        push_html_escaped(&mut html, text);
-        html
-    })
+    let mut html = String::with_capacity(text.len());
+    push_plain_html(&mut html, text);
+    html
+}
+
+/// Pushes `text` to `html` as [`plain_html`] writes it. The lists' functions write
+/// 200,000 titles, lines and texts in a full build: each made into a `String` of its own
+/// first, then copied, was an allocation and a copy for nothing.
+pub(super) fn push_plain_html(html: &mut String, text: &str) {
+    if !push_dates_kept_whole(html, text) {
+        push_html_escaped(html, text);
+    }
 }
 
 /// `text` escaped, with each `YYYY-MM-DD` in it in a `<time>`; `None` when it has none.
 fn dates_kept_whole(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
     let mut html = String::new();
+    push_dates_kept_whole(&mut html, text).then_some(html)
+}
+
+/// Pushes `text` to `html` as [`dates_kept_whole`] makes it, when it has a date (and
+/// says so); pushes nothing when it has none.
+fn push_dates_kept_whole(html: &mut String, text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut written = 0;
     // A date's first dash is its fifth byte: only the places four bytes before a dash can
     // start one, and they come in order. Titles and lines are shown 200,000 times in a
@@ -74,17 +87,18 @@ fn dates_kept_whole(text: &str) -> Option<String> {
         if is_date_at(bytes, at) {
             // A date is ASCII, so `at` and `at + 10` are character boundaries.
             let date = &text[at..at + 10];
-            push_html_escaped(&mut html, &text[written..at]);
+            push_html_escaped(html, &text[written..at]);
             html.push_str("<time>");
             html.push_str(date);
             html.push_str("</time>");
             written = at + 10;
         }
     }
-    (written > 0).then(|| {
-        push_html_escaped(&mut html, &text[written..]);
-        html
-    })
+    if written == 0 {
+        return false;
+    }
+    push_html_escaped(html, &text[written..]);
+    true
 }
 
 /// Whether a `YYYY-MM-DD` starts at `at` in `bytes`, not within a longer run of digits.
