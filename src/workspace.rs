@@ -1266,7 +1266,13 @@ fn planned_reports<'a>(
     known: &KnownReviews,
     to_journal: &'a str,
 ) -> (Vec<write::Planned<'a>>, KnownReviews) {
-    let fingerprints = renderer.fingerprints(&outputs.pages, report, json.goal_hashes);
+    let made_keys: HashMap<String, u64> = (reviews.scheduled.iter())
+        .zip(&reviews.keys)
+        .zip(&reviews.made_at)
+        .filter(|(_, at)| at.is_some())
+        .map(|((scheduled, &key), _)| (scheduled.label(), key))
+        .collect();
+    let fingerprints = renderer.fingerprints(&outputs.pages, report, json.goal_hashes, &made_keys);
     let mut planned = Vec::new();
     let mut made_reviews: HashMap<&str, Vec<write::Planned<'a>>> = HashMap::new();
     let mut made_fingerprints: HashMap<&str, u64> = HashMap::new();

@@ -18,13 +18,15 @@ use crate::share::Shared;
 use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
-/// templates in `overrides`; `hashes` are its goals' (`analyse::review::goal_hashes`).
-/// Computed on every core; a goal is hashed once, not again for each page that shows it
-/// as a parent or child.
+/// templates in `overrides`; `hashes` are its goals' (`analyse::review::goal_hashes`),
+/// `review_keys` each review page's input key by label (`Reviewer::input_keys`, with the
+/// review templates' fingerprint and the link to the journal). Computed on every core;
+/// a goal is hashed once, not again for each page that shows it as a parent or child.
 pub(super) fn fingerprints(
     pages: &[Page],
     report: &Report,
     hashes: &GoalHashes,
+    review_keys: &HashMap<String, u64>,
     overrides: Option<&Path>,
 ) -> Vec<u64> {
     let mut by_template: HashMap<&str, u64> = HashMap::new();
@@ -74,10 +76,10 @@ pub(super) fn fingerprints(
                     previous,
                     next,
                 )),
-                // Built reviews are all in the reports (`in_reports`).
-                PageData::Review {
-                    review, to_journal, ..
-                } => data_hash(&(review, to_journal)),
+                // Equal keys make equal reviews, and the key holds the link to the
+                // journal: hashing the review's data again was 3% of a full build's
+                // instructions, and the year's review most of hashing a `watch` rebuild's.
+                PageData::Review { review, .. } => review_keys[review.label.as_str()],
                 PageData::Shared(shared) => data_hash(shared),
                 PageData::Reviews {
                     today,
@@ -193,7 +195,14 @@ mod tests {
         let pages = &outputs.pages[..2];
         assert!(matches!(pages[0].data, PageData::Index(_)));
         assert!(matches!(pages[1].data, PageData::Json(_)));
-        let prints = fingerprints(pages, &report, &goal_hashes(&report), overrides);
+        let no_reviews = HashMap::new();
+        let prints = fingerprints(
+            pages,
+            &report,
+            &goal_hashes(&report),
+            &no_reviews,
+            overrides,
+        );
         (prints[0], prints[1])
     }
 

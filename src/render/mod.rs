@@ -6,6 +6,7 @@
 //! by the `.html` name) and undefined values are errors, so a typo in a template fails
 //! loudly. The JSON report and the calendar are written by code.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -89,14 +90,22 @@ impl Renderer {
     /// The fingerprint of each of `pages` (of `report`), in order: equal fingerprints
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
-    /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`).
+    /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`), `review_keys`
+    /// the input keys of its review pages by label (`Reviewer::input_keys`).
     pub(crate) fn fingerprints(
         &self,
         pages: &[Page],
         report: &Report,
         goal_hashes: &GoalHashes,
+        review_keys: &HashMap<String, u64>,
     ) -> Vec<u64> {
-        fingerprint::fingerprints(pages, report, goal_hashes, self.overrides.as_deref())
+        fingerprint::fingerprints(
+            pages,
+            report,
+            goal_hashes,
+            review_keys,
+            self.overrides.as_deref(),
+        )
     }
 
     /// The fingerprint of the templates review pages are made from: what a review page's
