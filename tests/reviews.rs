@@ -520,3 +520,48 @@ fn a_pace_that_would_take_centuries_gives_no_forecast_and_the_build_goes_on() {
     let review = journal.read("_reports/reviews/2026-11.md");
     assert!(review.contains("more than 100 years"), "{review}");
 }
+
+/// The first build of a new day computes every review again (each review's key holds
+/// today), but renders again only the pages whose fingerprint changed: a past period's
+/// review keeps its page's fingerprint, the one still running (whose page shows today's
+/// date) gets a new one. A fingerprint that moved with the day would render every
+/// review again, about half of a full build, every morning.
+#[test]
+fn a_new_day_keeps_the_fingerprints_of_past_reviews_pages() {
+    let journal = Journal::example();
+    let fingerprints = |today: &str| -> Vec<(String, String)> {
+        journal.run(&["build", "--today", today]).success();
+        let manifest = journal.read("_reports/.trailmark-manifest");
+        manifest
+            .lines()
+            .filter(|line| line.starts_with("reviews/20"))
+            .map(|line| {
+                let mut fields = line.split('\t');
+                let path = fields.next().unwrap().to_string();
+                (path, fields.next().unwrap().to_string())
+            })
+            .collect()
+    };
+    let before = fingerprints("2026-11-20");
+    let after = fingerprints("2026-11-21");
+    assert_eq!(
+        before.iter().map(|(path, _)| path).collect::<Vec<_>>(),
+        after.iter().map(|(path, _)| path).collect::<Vec<_>>()
+    );
+    let running = [
+        "reviews/2026-11.",
+        "reviews/2026-Q4.",
+        "reviews/2026.",
+        "reviews/2026-W47.",
+    ];
+    let mut past = 0;
+    for ((path, was), (_, is)) in before.iter().zip(&after) {
+        if running.iter().any(|running| path.starts_with(running)) {
+            assert_ne!(was, is, "{path} shows today's date");
+        } else {
+            assert_eq!(was, is, "{path} of a past period");
+            past += 1;
+        }
+    }
+    assert!(past > 10, "{before:?}");
+}

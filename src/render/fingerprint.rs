@@ -76,10 +76,23 @@ pub(super) fn fingerprints(
                     previous,
                     next,
                 )),
-                // Equal keys make equal reviews, and the key holds the link to the
-                // journal: hashing the review's data again was 3% of a full build's
-                // instructions, and the year's review most of hashing a `watch` rebuild's.
-                PageData::Review { review, .. } => review_keys[review.label.as_str()],
+                // A review of a period still running is fingerprinted by its key: equal
+                // keys make equal reviews, the key holds the link to the journal, and
+                // an edit of a recent entry need not hash its week's, month's,
+                // quarter's and year's data once more. Its page shows today's date, so
+                // the new day that changes every key changes it anyway. A past review's
+                // page stays the same from day to day while its key does not (the key
+                // holds today), so it is fingerprinted by its data, and a new day
+                // renders again only the past reviews whose data changed.
+                PageData::Review {
+                    review, to_journal, ..
+                } => {
+                    if review.in_progress {
+                        review_keys[review.label.as_str()]
+                    } else {
+                        data_hash(&(review, to_journal))
+                    }
+                }
                 PageData::Shared(shared) => data_hash(shared),
                 PageData::Reviews {
                     today,
