@@ -31,7 +31,9 @@ pub(super) fn write_manifest(out: &Path, known: &mut Manifest) -> Result<(), Err
     let manifest = known.to_text();
     if manifest != known.text {
         let path = out.join(MANIFEST);
-        write_atomically(&path, &[manifest.as_bytes()]).map_err(write_error(&path))?;
+        // A manifest read at the start of this build is replaced.
+        let replacing = !known.text.is_empty();
+        write_atomically(&path, &[manifest.as_bytes()], replacing).map_err(write_error(&path))?;
         known.text = manifest;
     }
     Ok(())

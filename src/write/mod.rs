@@ -23,8 +23,8 @@
 //! it, each folder reports go into is looked at with `symlink_metadata` (and made with
 //! `create_dir`, one level at a time) once a build, parents first, and each report file
 //! the same way before it is compared or replaced; a temp file is created with `O_EXCL`
-//! and renamed over its target, which replaces a link of that name rather than following
-//! it. A link where a folder or a report goes is an error that names it and says to
+//! and renamed over its target (or swapped with it, see [`replace`]), which replaces a
+//! link of that name rather than following it. A link where a folder or a report goes is an error that names it and says to
 //! remove the link. A manifest entry is removed only when every component of its path
 //! below the output folder is, without following links, a folder and its last a plain
 //! file; anything else (a folder, a link or a path through one, a path leaving the output
@@ -496,7 +496,8 @@ fn write_report(
         _ => {
             let replaced = held_while_replaced(target, file);
             let parts: Vec<&[u8]> = content.parts().collect();
-            let written = write_atomically(target, &parts).map_err(write_error(target))?;
+            let written =
+                write_atomically(target, &parts, file.is_some()).map_err(write_error(target))?;
             (written, replaced)
         }
     };
@@ -534,10 +535,11 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
     }
 }
 
-/// Writes `parts`, one after another, to a new temp file beside `target` and renames it
-/// over `target` (a link there is replaced, never followed); the stamp of the file
-/// written.
-fn write_atomically(target: &Path, parts: &[&[u8]]) -> std::io::Result<FileStamp> {
+/// Writes `parts`, one after another, to a new temp file beside `target` and puts it in
+/// place of `target` (a link there is replaced, never followed); the stamp of the file
+/// written. `replacing` says that a file is there already (it was stat'ed): the new one
+/// then takes its place as [`replace`] does it.
+fn write_atomically(target: &Path, parts: &[&[u8]], replacing: bool) -> std::io::Result<FileStamp> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -552,9 +554,54 @@ fn write_atomically(target: &Path, parts: &[&[u8]]) -> std::io::Result<FileStamp
     // made a fresh build of a 10,000-file journal about 20% slower (1.97 s against
     // 1.65 s, median of 5 runs, release build).
     content::write_parts(&mut temp, parts)?;
-    let file = temp.persist(target).map_err(|error| error.error)?;
+    let file = match replacing {
+        true => replace(temp, target)?,
+        false => temp.persist(target).map_err(|error| error.error)?,
+    };
     // The stamp of the handle, not of the path: what was written, wherever the name is now.
     Ok(FileStamp::of(&file.metadata()?))
+}
+
+/// Puts `temp` in place of the file at `target` by swapping the two names in one step
+/// (`renameat2` with `RENAME_EXCHANGE`), then removes the temp name, which names the old
+/// file by then: a reader still sees the old or the new file, never none. A rename over
+/// an existing file makes ext4 (unless mounted `noauto_da_alloc`) allocate the new file's
+/// blocks and start writing it to the disk inside the `rename` call, on the path of every
+/// report a build replaces (0.3–0.7 ms for a page, and the old file's release then waits
+/// for the writing); a swap does not, and the new file goes to the disk later with the
+/// rest of the page cache (a report `watch` replaces again before then, after the next
+/// edit, never reaches the disk, and its removal has no blocks to free). Where the system
+/// cannot swap (another file system, or the file went away meanwhile) `temp` is renamed
+/// over `target` as before.
+#[cfg(target_os = "linux")]
+fn replace(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let from = std::ffi::CString::new(temp.path().as_os_str().as_bytes())?;
+    let to = std::ffi::CString::new(target.as_os_str().as_bytes())?;
+    // SAFETY: both are C strings that outlive the call, which only reads them.
+    let swapped = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    } == 0;
+    if !swapped {
+        return temp.persist(target).map_err(|error| error.error);
+    }
+    let (file, old) = temp.keep().map_err(|error| error.error)?;
+    // The report is in place; a temp file left by a failed removal is swept like one of a
+    // killed build.
+    let _ = std::fs::remove_file(old);
+    Ok(file)
+}
+
+/// Elsewhere `temp` is renamed over `target`.
+#[cfg(not(target_os = "linux"))]
+fn replace(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<std::fs::File> {
+    temp.persist(target).map_err(|error| error.error)
 }
 
 #[cfg(test)]
@@ -569,12 +616,36 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("index.html");
-        write_atomically(&target, &[b"x"]).unwrap();
+        write_atomically(&target, &[b"x"], false).unwrap();
         // The same mode as any file the user creates (0666 less the umask).
         let plain = dir.path().join("plain");
         std::fs::write(&plain, b"x").unwrap();
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&target), mode(&plain));
+    }
+
+    #[test]
+    fn a_replaced_file_leaves_its_new_content_alone_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("index.html");
+        std::fs::write(&target, b"old").unwrap();
+        let held = std::fs::File::open(&target).unwrap();
+        let stamp = write_atomically(&target, &[b"ne", b"w"], true).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(stamp, FileStamp::of(&std::fs::metadata(&target).unwrap()));
+        // The old file's name (the temp file's, after a swap) is gone too.
+        assert_eq!(files_under(dir.path()), ["index.html"]);
+        // Whoever had the old file open still reads it whole.
+        assert_eq!(std::io::read_to_string(held).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_file_gone_before_it_is_replaced_is_written_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("index.html");
+        write_atomically(&target, &[b"new"], true).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(files_under(dir.path()), ["index.html"]);
     }
 
     /// Writes reports of these paths and contents as a new trailmark process would, with
