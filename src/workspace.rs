@@ -1266,13 +1266,16 @@ fn planned_reports<'a>(
     known: &KnownReviews,
     to_journal: &'a str,
 ) -> (Vec<write::Planned<'a>>, KnownReviews) {
-    let made_keys: HashMap<String, u64> = (reviews.scheduled.iter())
+    // Only a running period's review page is fingerprinted by its key (see
+    // `render::fingerprint`): a few of a build's hundreds of reviews.
+    let running_keys: HashMap<String, u64> = (reviews.scheduled.iter())
         .zip(&reviews.keys)
         .zip(&reviews.made_at)
-        .filter(|(_, at)| at.is_some())
+        .filter(|(_, at)| at.is_some_and(|at| reviews.made[at].in_progress))
         .map(|((scheduled, &key), _)| (scheduled.label(), key))
         .collect();
-    let fingerprints = renderer.fingerprints(&outputs.pages, report, json.goal_hashes, &made_keys);
+    let fingerprints =
+        renderer.fingerprints(&outputs.pages, report, json.goal_hashes, &running_keys);
     let mut planned = Vec::new();
     let mut made_reviews: HashMap<&str, Vec<write::Planned<'a>>> = HashMap::new();
     let mut made_fingerprints: HashMap<&str, u64> = HashMap::new();

@@ -19,8 +19,9 @@ use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
 /// templates in `overrides`; `hashes` are its goals' (`analyse::review::goal_hashes`),
-/// `review_keys` each review page's input key by label (`Reviewer::input_keys`, with the
-/// review templates' fingerprint and the link to the journal). Computed on every core;
+/// `review_keys` the input key of each review page of a running period, by label
+/// (`Reviewer::input_keys`, with the review templates' fingerprint and the link to the
+/// journal). Computed on every core;
 /// a goal is hashed once, not again for each page that shows it as a parent or child.
 pub(super) fn fingerprints(
     pages: &[Page],

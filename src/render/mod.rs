@@ -91,7 +91,8 @@ impl Renderer {
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
     /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`), `review_keys`
-    /// the input keys of its review pages by label (`Reviewer::input_keys`).
+    /// the input keys of its review pages of running periods by label
+    /// (`Reviewer::input_keys`).
     pub(crate) fn fingerprints(
         &self,
         pages: &[Page],
