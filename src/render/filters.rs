@@ -48,6 +48,7 @@ pub(super) fn add_all(env: &mut Environment) {
     env.add_function("milestone_list", milestone_list);
     env.add_function("outlook_items", lists::outlook_items);
     env.add_function("brief_outlook_items", lists::brief_outlook_items);
+    env.add_function("unchanged_goals", lists::unchanged_goals);
     env.add_function("entry_list", lists::entry_list);
     env.add_function("attention_items", lists::attention_items);
     env.add_function("note_items", lists::note_items);
