@@ -288,6 +288,8 @@ impl Watch {
         self.rebuild(Cause::WATCHER_STARTED, self.today(), &mut on_event)?;
         // The first build wrote the documents cache; the rebuilds leave it until the end.
         self.workspace.defer_documents_cache();
+        // From the rebuilds on, not for the cache the first build replaced.
+        self.workspace.keep_spares();
         loop {
             let batch = match self.receiver.recv_timeout(DAY_CHECK_INTERVAL) {
                 Ok(first) => match self.gather(first) {
@@ -322,10 +324,13 @@ impl Watch {
     }
 
     /// Writes the documents cache the rebuilds left as it was, so that the next process
-    /// reads only what changed after this watch; a failure is told, not fatal.
+    /// reads only what changed after this watch, and removes the reports' spares; a
+    /// failure is told, not fatal.
     fn save_documents_cache(&mut self, on_event: &mut impl FnMut(WatchEvent)) {
         let mut waiting = |out: &Path| on_event(WatchEvent::Waiting(out.to_path_buf()));
-        if let Err(error) = self.workspace.save_documents_cache(&mut waiting) {
+        let saved = self.workspace.save_documents_cache(&mut waiting);
+        let removed = self.workspace.remove_spares(&mut waiting);
+        if let Err(error) = saved.and(removed) {
             on_event(WatchEvent::Failed(error));
         }
     }

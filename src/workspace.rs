@@ -111,6 +111,8 @@ pub(crate) struct Workspace {
     /// Large reports the last build replaced, held open until
     /// [`Workspace::let_go_of_replaced_reports`] (see `write::HELD_WHEN_REPLACED`).
     replaced_reports: Vec<std::fs::File>,
+    /// Large reports keep their old files as spares to write over (see `write::spare`).
+    keeps_spares: bool,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -230,6 +232,7 @@ impl Workspace {
             kept_hashes: None,
             hashed_unkept: None,
             replaced_reports: Vec::new(),
+            keeps_spares: false,
             renderer: None,
             last_analysis: None,
             kept_events: None,
@@ -916,6 +919,7 @@ impl Workspace {
                 manifest,
                 progress,
                 &mut self.replaced_reports,
+                self.keeps_spares,
             );
             drop(planned);
             drop(outputs);
@@ -984,6 +988,25 @@ impl Workspace {
     /// without holding a copy of it in pieces (14 MB at 10,000 files).
     pub(crate) fn keep_json_pieces(&mut self) {
         self.json_pieces.get_or_insert_default();
+    }
+
+    /// From now on a large report that is replaced keeps its old file as a spare, which
+    /// its next replacement writes over (see `write::spare`): what a workspace that builds
+    /// again after each edit wants (`watch`); [`Workspace::remove_spares`] removes them.
+    pub(crate) fn keep_spares(&mut self) {
+        self.keeps_spares = true;
+    }
+
+    /// Removes the spares of the reports the manifest records (see
+    /// [`Workspace::keep_spares`]), holding the output folder's lock: another process's
+    /// build may be writing over one. `waiting` is told the output folder when it waits.
+    pub(crate) fn remove_spares(&self, waiting: &mut dyn FnMut(&Path)) -> Result<(), Error> {
+        let Some(manifest) = self.manifest.as_ref().filter(|_| self.keeps_spares) else {
+            return Ok(());
+        };
+        let _lock = write::lock_output_folder(&self.root, &self.out, || waiting(&self.out))?;
+        write::remove_spares(&self.out, manifest);
+        Ok(())
     }
 
     /// From now on the workspace keeps its last analysis, and the next one makes again
@@ -1068,7 +1091,14 @@ impl Workspace {
             }
         }
         let mut manifest = write::Manifest::load(folder);
-        write::write_reports(folder, &planned, &mut manifest, &|_, _| {}, &mut Vec::new())
+        write::write_reports(
+            folder,
+            &planned,
+            &mut manifest,
+            &|_, _| {},
+            &mut Vec::new(),
+            false,
+        )
     }
 
     /// Refuses a folder for `build --share` that is the reports' folder (a shared build

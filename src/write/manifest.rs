@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::path::Path;
 
-use super::{write_atomically, write_error};
+use super::{Replacing, write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
 use crate::hash::FastMap;
@@ -32,7 +32,10 @@ pub(super) fn write_manifest(out: &Path, known: &mut Manifest) -> Result<(), Err
     if manifest != known.text {
         let path = out.join(MANIFEST);
         // A manifest read at the start of this build is replaced.
-        let replacing = !known.text.is_empty();
+        let replacing = match known.text.is_empty() {
+            true => Replacing::Nothing,
+            false => Replacing::File,
+        };
         write_atomically(&path, &[manifest.as_bytes()], replacing).map_err(write_error(&path))?;
         known.text = manifest;
     }

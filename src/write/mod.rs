@@ -2,7 +2,8 @@
 //! those whose content changed.
 //!
 //! A report is written to a temp file (`.trailmark-*.tmp`) in its folder and renamed over
-//! the old one, so a reader, or a build that is killed, only ever sees the old or the new
+//! the old one (or, for a large report `watch` replaces, written over its spare: see
+//! [`spare`]), so a reader, or a build that is killed, only ever sees the old or the new
 //! version. A report whose bytes did not change is not written at all, so its
 //! modification time stays put for tools that watch the output folder.
 //!
@@ -67,6 +68,8 @@ use crate::paths::{self, FileStamp};
 mod content;
 mod lock;
 mod manifest;
+#[cfg(target_os = "linux")]
+mod spare;
 
 pub(crate) use content::Content;
 pub(crate) use lock::{check_output_folder, lock_output_folder};
@@ -155,12 +158,15 @@ pub(crate) struct Planned<'a> {
 /// manifest are added to it, unrecorded, before any is written, so that whatever happens
 /// to this build the next one knows the files as its own. No folder or file below `out`
 /// is written, renamed or removed through a symlink; one found there is an error.
+/// `spares` says that large reports keep their old files as spares (see [`spare`]): for
+/// a workspace that builds again after each edit.
 pub(crate) fn write_reports(
     out: &Path,
     planned: &[Planned],
     known: &mut Manifest,
     progress: &Progress<'_>,
     held: &mut Vec<std::fs::File>,
+    spares: bool,
 ) -> Result<WriteSummary, Error> {
     let relatives = planned
         .iter()
@@ -201,8 +207,9 @@ pub(crate) fn write_reports(
         .map_init(
             || None,
             |folder, (report, relative)| {
-                let outcome = report_stamp_in(out, relative, folder)
-                    .and_then(|file| write_report(report, &out.join(relative), file, known));
+                let outcome = report_stamp_in(out, relative, folder).and_then(|file| {
+                    write_report(report, &out.join(relative), file, known, spares)
+                });
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
                 outcome
             },
@@ -261,7 +268,8 @@ pub(crate) fn write_one(out: &Path, planned: &Planned, known: &mut Manifest) -> 
         };
     }
     let target = out.join(relative);
-    let Outcome { record, .. } = write_report(planned, &target, report_stamp(&target)?, known)?;
+    let Outcome { record, .. } =
+        write_report(planned, &target, report_stamp(&target)?, known, false)?;
     known.records.insert(planned.path.clone(), record);
     write_manifest(out, known)
 }
@@ -460,12 +468,14 @@ fn held_while_replaced(_: &Path, _: Option<FileStamp>) -> Option<std::fs::File> 
 }
 
 /// Makes and writes one report unless it is current; says whether it was written.
-/// `file` is the stamp of the file at `target` ([`report_stamp`]).
+/// `file` is the stamp of the file at `target` ([`report_stamp`]); a large one is
+/// replaced through its spare when `spares`.
 fn write_report(
     report: &Planned,
     target: &Path,
     file: Option<FileStamp>,
     known: &Manifest,
+    spares: bool,
 ) -> Result<Outcome, Error> {
     // A record is trusted only while the file still has the size and time it was written
     // with: a report edited or deleted by hand is compared and rewritten. The file is
@@ -494,10 +504,19 @@ fn write_report(
     let (file, replaced) = match (unchanged, file) {
         (true, Some(file)) => (file, None),
         _ => {
-            let replaced = held_while_replaced(target, file);
+            // A report replaced through its spare is not freed: nothing to hold.
+            let spare = spares && file.is_some_and(|stamp| stamp.len >= HELD_WHEN_REPLACED);
+            let replaced = (!spare)
+                .then(|| held_while_replaced(target, file))
+                .flatten();
             let parts: Vec<&[u8]> = content.parts().collect();
+            let replacing = match (file, spare) {
+                (None, _) => Replacing::Nothing,
+                (Some(_), false) => Replacing::File,
+                (Some(_), true) => Replacing::ThroughSpare,
+            };
             let written =
-                write_atomically(target, &parts, file.is_some()).map_err(write_error(target))?;
+                write_atomically(target, &parts, replacing).map_err(write_error(target))?;
             (written, replaced)
         }
     };
@@ -535,11 +554,31 @@ fn checked_relative(path: &str) -> Result<&Path, Error> {
     }
 }
 
-/// Writes `parts`, one after another, to a new temp file beside `target` and puts it in
-/// place of `target` (a link there is replaced, never followed); the stamp of the file
-/// written. `replacing` says that a file is there already (it was stat'ed): the new one
-/// then takes its place as [`replace`] does it.
-fn write_atomically(target: &Path, parts: &[&[u8]], replacing: bool) -> std::io::Result<FileStamp> {
+/// What is at a report's place when it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replacing {
+    /// No file: the new one is renamed into place.
+    Nothing,
+    /// A file (it was stat'ed): the new one takes its place as [`replace`] does it.
+    File,
+    /// A large file, replaced through its spare (see [`spare`]).
+    ThroughSpare,
+}
+
+/// Writes `parts`, one after another, to a new temp file beside `target` (or over its
+/// spare) and puts it in place of `target` (a link there is replaced, never followed);
+/// the stamp of the file written.
+fn write_atomically(
+    target: &Path,
+    parts: &[&[u8]],
+    replacing: Replacing,
+) -> std::io::Result<FileStamp> {
+    #[cfg(target_os = "linux")]
+    if replacing == Replacing::ThroughSpare
+        && let Some(file) = spare::overwrite(target, parts)?
+    {
+        return Ok(FileStamp::of(&file.metadata()?));
+    }
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -555,8 +594,9 @@ fn write_atomically(target: &Path, parts: &[&[u8]], replacing: bool) -> std::io:
     // 1.65 s, median of 5 runs, release build).
     content::write_parts(&mut temp, parts)?;
     let file = match replacing {
-        true => replace(temp, target)?,
-        false => temp.persist(target).map_err(|error| error.error)?,
+        Replacing::Nothing => temp.persist(target).map_err(|error| error.error)?,
+        Replacing::File => replace(temp, target, false)?,
+        Replacing::ThroughSpare => replace(temp, target, true)?,
     };
     // The stamp of the handle, not of the path: what was written, wherever the name is now.
     Ok(FileStamp::of(&file.metadata()?))
@@ -572,35 +612,74 @@ fn write_atomically(target: &Path, parts: &[&[u8]], replacing: bool) -> std::io:
 /// rest of the page cache (a report `watch` replaces again before then, after the next
 /// edit, never reaches the disk, and its removal has no blocks to free). Where the system
 /// cannot swap (another file system, or the file went away meanwhile) `temp` is renamed
-/// over `target` as before.
+/// over `target` as before. With `keep_old`, the old file is kept as the report's spare
+/// (see [`spare`]) rather than removed.
 #[cfg(target_os = "linux")]
-fn replace(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<std::fs::File> {
+fn replace(
+    temp: tempfile::NamedTempFile,
+    target: &Path,
+    keep_old: bool,
+) -> std::io::Result<std::fs::File> {
+    if !swap(temp.path(), target) {
+        return temp.persist(target).map_err(|error| error.error);
+    }
+    let (file, old) = temp.keep().map_err(|error| error.error)?;
+    // The report is in place; a temp file left by a failed removal is swept like one of a
+    // killed build.
+    if keep_old {
+        spare::keep(&old, target);
+    } else {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(file)
+}
+
+/// Swaps the names `from` and `to` in one step (`renameat2` with `RENAME_EXCHANGE`);
+/// whether it could.
+#[cfg(target_os = "linux")]
+fn swap(from: &Path, to: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt as _;
-    let from = std::ffi::CString::new(temp.path().as_os_str().as_bytes())?;
-    let to = std::ffi::CString::new(target.as_os_str().as_bytes())?;
+    let (Ok(from), Ok(to)) = (
+        std::ffi::CString::new(from.as_os_str().as_bytes()),
+        std::ffi::CString::new(to.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
     // SAFETY: both are C strings that outlive the call, which only reads them.
-    let swapped = unsafe {
+    unsafe {
         libc::renameat2(
             libc::AT_FDCWD,
             from.as_ptr(),
             libc::AT_FDCWD,
             to.as_ptr(),
             libc::RENAME_EXCHANGE,
-        )
-    } == 0;
-    if !swapped {
-        return temp.persist(target).map_err(|error| error.error);
+        ) == 0
     }
-    let (file, old) = temp.keep().map_err(|error| error.error)?;
-    // The report is in place; a temp file left by a failed removal is swept like one of a
-    // killed build.
-    let _ = std::fs::remove_file(old);
-    Ok(file)
 }
 
-/// Elsewhere `temp` is renamed over `target`.
+/// Removes the spares of the reports `known` records (see [`spare`]): `watch` and
+/// `serve` do when they stop, so that they do not stay in the output folder until the
+/// next build sweeps them.
+pub(crate) fn remove_spares(out: &Path, known: &Manifest) {
+    #[cfg(target_os = "linux")]
+    for (path, record) in &known.records {
+        if record.file.len >= HELD_WHEN_REPLACED
+            && let Ok(relative) = checked_relative(path)
+        {
+            spare::remove(&out.join(relative));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (out, known);
+}
+
+/// Elsewhere `temp` is renamed over `target`, and there are no spares.
 #[cfg(not(target_os = "linux"))]
-fn replace(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<std::fs::File> {
+fn replace(
+    temp: tempfile::NamedTempFile,
+    target: &Path,
+    _keep_old: bool,
+) -> std::io::Result<std::fs::File> {
     temp.persist(target).map_err(|error| error.error)
 }
 
@@ -616,7 +695,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("index.html");
-        write_atomically(&target, &[b"x"], false).unwrap();
+        write_atomically(&target, &[b"x"], Replacing::Nothing).unwrap();
         // The same mode as any file the user creates (0666 less the umask).
         let plain = dir.path().join("plain");
         std::fs::write(&plain, b"x").unwrap();
@@ -630,7 +709,7 @@ mod tests {
         let target = dir.path().join("index.html");
         std::fs::write(&target, b"old").unwrap();
         let held = std::fs::File::open(&target).unwrap();
-        let stamp = write_atomically(&target, &[b"ne", b"w"], true).unwrap();
+        let stamp = write_atomically(&target, &[b"ne", b"w"], Replacing::File).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(stamp, FileStamp::of(&std::fs::metadata(&target).unwrap()));
         // The old file's name (the temp file's, after a swap) is gone too.
@@ -643,7 +722,7 @@ mod tests {
     fn a_file_gone_before_it_is_replaced_is_written_anew() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("index.html");
-        write_atomically(&target, &[b"new"], true).unwrap();
+        write_atomically(&target, &[b"new"], Replacing::File).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(files_under(dir.path()), ["index.html"]);
     }
@@ -677,7 +756,7 @@ mod tests {
                 make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
             })
             .collect();
-        write_reports(out, &planned, known, &|_, _| {}, held)
+        write_reports(out, &planned, known, &|_, _| {}, held, false)
     }
 
     /// Every file under `folder`, relative, with `/` separators.
@@ -768,6 +847,7 @@ mod tests {
                 told.lock().unwrap().push((done, total));
             },
             &mut Vec::new(),
+            false,
         )
         .unwrap();
         let mut told = told.into_inner().unwrap();
@@ -798,6 +878,7 @@ mod tests {
             &mut Manifest::load(&out),
             &|_, _| {},
             &mut Vec::new(),
+            false,
         )
         .unwrap();
         assert_eq!(
@@ -811,6 +892,7 @@ mod tests {
             &mut Manifest::load(&out),
             &|_, _| {},
             &mut Vec::new(),
+            false,
         )
         .unwrap();
         assert_eq!(
@@ -905,6 +987,57 @@ mod tests {
         held.clear();
         write(&[("large.json", &new), ("small.md", "b")], &mut held);
         assert!(held.is_empty(), "nothing written");
+    }
+
+    /// In a workspace that keeps spares, a large report is written over its spare once it
+    /// has one, and whoever still reads an old version keeps it whole: a spare open
+    /// elsewhere is not written over (the report is then written anew, as without
+    /// spares). The reports are right after every build, and the spares go when asked.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_large_report_replaced_through_its_spare_leaves_its_old_readers_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let large = |fill: &str| fill.repeat(HELD_WHEN_REPLACED as usize);
+        // One manifest for all the builds, as a workspace keeps it: the first build of a
+        // workspace sweeps temp files, spares with them.
+        let mut known = Manifest::load(&out);
+        let mut write = |content: &str| {
+            let planned = [Planned {
+                path: "trailmark.json".to_string(),
+                fingerprint: content_hash(content.as_bytes()),
+                make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
+            }];
+            let mut held = Vec::new();
+            write_reports(&out, &planned, &mut known, &|_, _| {}, &mut held, true).unwrap();
+            assert!(held.is_empty(), "nothing held: the old file is the spare");
+            assert!(std::fs::read(out.join("trailmark.json")).unwrap() == content.as_bytes());
+        };
+        let spare = spare::path_of(&out.join("trailmark.json"));
+        write(&large("a"));
+        let reader = std::fs::File::open(out.join("trailmark.json")).unwrap();
+        write(&large("b"));
+        assert!(spare.is_file(), "the old report kept as the spare");
+        write(&large("c"));
+        write(&format!("{}d", large("d")));
+        let read_whole = |mut file: std::fs::File| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+            text
+        };
+        assert!(read_whole(reader) == large("a"), "the first report, whole");
+        write(&large("e"));
+        write(&large("f"));
+        let old = read_whole(std::fs::File::open(&spare).unwrap());
+        assert!(old == large("e"), "the spare is the report before");
+        remove_spares(&out, &known);
+        assert!(!spare.exists());
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".trailmark-manifest", "trailmark.json"]);
     }
 
     #[test]
@@ -1060,7 +1193,8 @@ mod tests {
                 &planned,
                 &mut Manifest::load(&out),
                 &|_, _| {},
-                &mut Vec::new()
+                &mut Vec::new(),
+                false
             )
             .is_err()
         );
