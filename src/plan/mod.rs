@@ -81,7 +81,7 @@ pub(crate) enum PageData<'a> {
     /// `burn_up`, `forecast_window_weeks`.
     Goal {
         today: Today,
-        goal: &'a GoalReport,
+        goal: &'a Arc<GoalReport>,
         parent: Option<&'a Arc<GoalReport>>,
         children: Vec<&'a Arc<GoalReport>>,
         /// The goals before and after it on the index.

@@ -16,6 +16,7 @@ use crate::paths;
 use crate::text::progress_bar;
 
 use super::decimal::{Fixed, number, percent};
+use super::items::{Field, Item, items, items_of_list};
 use super::{chart, lists, markup};
 
 /// Adds every filter, and the test `final` (`goal.status is final`: done or dropped,
@@ -181,7 +182,7 @@ pub(super) fn push_html_escaped(out: &mut String, text: &str) {
 fn milestone_list(state: &State, milestones: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    for milestone in milestones.try_iter()? {
+    for milestone in items(milestones)? {
         if html {
             write_html_milestone(&mut out, &milestone)?;
         } else {
@@ -192,14 +193,18 @@ fn milestone_list(state: &State, milestones: &Value) -> Result<Value, minijinja:
 }
 
 /// Writes one milestone of `milestone_list` in HTML to `out`.
-fn write_html_milestone(out: &mut String, m: &Value) -> Result<(), minijinja::Error> {
-    let state = m.get_attr("effective_state")?;
-    let depth = m.get_attr("depth")?;
+fn write_html_milestone(out: &mut String, m: &Item) -> Result<(), minijinja::Error> {
+    let state = m.field("effective_state")?;
+    let depth = m.field("depth")?;
     out.push_str("  <li class=\"");
-    write_html(out, &state);
+    state.write_html(out);
     out.push_str(" depth-");
-    if depth.as_i64().is_some_and(|depth| depth < 4) {
-        write_html(out, &depth);
+    if depth
+        .as_value()
+        .and_then(Value::as_i64)
+        .is_some_and(|depth| depth < 4)
+    {
+        depth.write_html(out);
     } else {
         out.push_str("deep");
     }
@@ -210,49 +215,49 @@ fn write_html_milestone(out: &mut String, m: &Value) -> Result<(), minijinja::Er
         _ => "☐",
     });
     out.push_str("</span><span class=\"visually-hidden\">");
-    write_html(out, &state);
+    state.write_html(out);
     out.push_str(": </span><span class=\"text\">");
-    push_rich_text(out, m)?;
+    push_rich_item(out, m)?;
     out.push_str("</span>\n    <span class=\"meta\">");
     if state.as_str() == Some("open") {
-        let priority = m.get_attr("priority")?;
+        let priority = m.field("priority")?;
         if !priority.is_undefined() {
             out.push_str("<span class=\"priority ");
-            write_html(out, &priority);
+            priority.write_html(out);
             out.push_str("\">");
-            write_html(out, &priority);
+            priority.write_html(out);
             out.push_str(" priority</span>");
         }
-        let recurrence = m.get_attr("recurrence")?;
+        let recurrence = m.field("recurrence")?;
         if !recurrence.is_undefined() {
             out.push_str("<span>🔁 ");
-            write_html(out, &recurrence);
+            recurrence.write_html(out);
             out.push_str("</span>");
         }
-        let scheduled = m.get_attr("scheduled")?;
+        let scheduled = m.field("scheduled")?;
         if !scheduled.is_undefined() {
             out.push_str("<span>scheduled <time>");
-            write_html(out, &scheduled);
+            scheduled.write_html(out);
             out.push_str("</time></span>");
         }
     }
     if state.as_str() == Some("cancelled") {
         out.push_str("<span>cancelled");
-        let cancelled_on = m.get_attr("cancelled_on")?;
+        let cancelled_on = m.field("cancelled_on")?;
         if !cancelled_on.is_undefined() {
             out.push_str(" <time>");
-            write_html(out, &cancelled_on);
+            cancelled_on.write_html(out);
             out.push_str("</time>");
         }
         out.push_str(", not counted</span>");
     }
     for (field, words) in [("due", "due"), ("done_on", "done")] {
-        let date = m.get_attr(field)?;
+        let date = m.field(field)?;
         if date.is_true() {
             out.push_str("<span>");
             out.push_str(words);
             out.push_str(" <time>");
-            write_html(out, &date);
+            date.write_html(out);
             out.push_str("</time></span>");
         }
     }
@@ -262,20 +267,24 @@ fn write_html_milestone(out: &mut String, m: &Value) -> Result<(), minijinja::Er
 
 /// Writes one milestone of `milestone_list` in markdown to `out`. A cancelled milestone
 /// is struck through, not boxed: `[-]` is no task box in markdown.
-fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja::Error> {
-    let state = m.get_attr("effective_state")?;
-    let depth = m.get_attr("depth")?.as_usize().unwrap_or(0);
-    let text = m.get_attr("text")?;
+fn write_markdown_milestone(out: &mut String, m: &Item) -> Result<(), minijinja::Error> {
+    let state = m.field("effective_state")?;
+    let depth = m
+        .field("depth")?
+        .as_value()
+        .and_then(Value::as_usize)
+        .unwrap_or(0);
+    let text = m.field("text")?;
     out.push_str(&"  ".repeat(depth));
     out.push_str("- ");
     if state.as_str() == Some("cancelled") {
         out.push_str("~~");
-        push_value(out, &text);
+        text.push(out);
         out.push_str("~~ (cancelled");
-        let cancelled_on = m.get_attr("cancelled_on")?;
+        let cancelled_on = m.field("cancelled_on")?;
         if !cancelled_on.is_undefined() {
             out.push(' ');
-            push_value(out, &cancelled_on);
+            cancelled_on.push(out);
         }
         out.push_str(", not counted)");
     } else {
@@ -287,7 +296,7 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
         out.push('[');
         out.push_str(done);
         out.push_str("] ");
-        push_value(out, &text);
+        text.push(out);
     }
     if state.as_str() == Some("open") {
         for (field, before, after) in [
@@ -295,21 +304,21 @@ fn write_markdown_milestone(out: &mut String, m: &Value) -> Result<(), minijinja
             ("recurrence", " (🔁 ", ")"),
             ("scheduled", " (scheduled ", ")"),
         ] {
-            let value = m.get_attr(field)?;
+            let value = m.field(field)?;
             if !value.is_undefined() {
                 out.push_str(before);
-                push_value(out, &value);
+                value.push(out);
                 out.push_str(after);
             }
         }
     }
     for (field, words) in [("due", "due"), ("done_on", "done")] {
-        let date = m.get_attr(field)?;
+        let date = m.field(field)?;
         if date.is_true() {
             out.push_str(" (");
             out.push_str(words);
             out.push(' ');
-            push_value(out, &date);
+            date.push(out);
             out.push(')');
         }
     }
@@ -492,13 +501,13 @@ fn line_numbers(items: &Value) -> Result<String, minijinja::Error> {
 
 /// A burn-up's points (`goal.burn_up`) as a weekly sparkline scaled to 0..100%
 /// ([`chart::progress_sparkline`]).
-fn progress_sparkline(points: Vec<Value>) -> Result<String, minijinja::Error> {
-    let step = |point: &Value| -> Option<(Date, f64)> {
-        let date = Date::parse(point.get_attr("date").ok()?.as_str()?).ok()?;
-        let progress = f64::try_from(point.get_attr("progress").ok()?).ok()?;
+fn progress_sparkline(points: &Value) -> Result<String, minijinja::Error> {
+    let step = |point: &Item| -> Option<(Date, f64)> {
+        let date = Date::parse(point.field("date").ok()?.as_str()?).ok()?;
+        let progress = f64::try_from(point.field("progress").ok()?.into_value()).ok()?;
         Some((date, progress))
     };
-    let steps = points
+    let steps = items_of_list(points)?
         .iter()
         .map(step)
         .collect::<Option<Vec<_>>>()
@@ -564,9 +573,14 @@ pub(super) fn rich_text(item: &Value) -> Result<Value, minijinja::Error> {
 /// Pushes `item`'s text to `out` as [`rich_text`] makes it, without a value of its own
 /// in between: the lists' functions write 100,000 such texts in a full build.
 pub(super) fn push_rich_text(out: &mut String, item: &Value) -> Result<(), minijinja::Error> {
-    match item.get_attr("markdown")?.as_str() {
+    push_rich_item(out, &Item::Value(item.clone()))
+}
+
+/// [`push_rich_text`] of an item of a list.
+pub(super) fn push_rich_item(out: &mut String, item: &Item) -> Result<(), minijinja::Error> {
+    match item.field("markdown")?.as_str() {
         Some(markdown) => out.push_str(&markup::inline_html(markdown)),
-        None => markup::push_plain_html(out, item.get_attr("text")?.as_str().unwrap_or_default()),
+        None => markup::push_plain_html(out, item.field("text")?.as_str().unwrap_or_default()),
     }
     Ok(())
 }
@@ -574,9 +588,15 @@ pub(super) fn push_rich_text(out: &mut String, item: &Value) -> Result<(), minij
 /// The open leaf milestones of a list, the most urgent first: by `priority_rank`, where a
 /// milestone without a priority ranks between medium and low (as Obsidian Tasks sorts),
 /// and in the order written within a priority.
-pub(super) fn open_by_priority(milestones: Vec<Value>) -> Vec<Value> {
-    let attr = |m: &Value, name: &str| m.get_attr(name).unwrap_or_default();
-    let mut open: Vec<Value> = milestones
+fn open_by_priority(milestones: &Value) -> Result<Vec<Value>, minijinja::Error> {
+    let open = open_items_by_priority(items_of_list(milestones)?);
+    Ok(open.iter().map(Item::to_value).collect())
+}
+
+/// [`open_by_priority`] of the items of a list.
+pub(super) fn open_items_by_priority(milestones: Vec<Item>) -> Vec<Item> {
+    let attr = |m: &Item, name: &str| m.field(name).map(Field::into_value).unwrap_or_default();
+    let mut open: Vec<Item> = milestones
         .into_iter()
         .filter(|m| {
             attr(m, "effective_state").as_str() == Some("open") && attr(m, "leaf").is_true()

@@ -11,9 +11,10 @@ use minijinja::{State, Value};
 
 use super::decimal::{number, percent};
 use super::filters::{
-    days_between, in_reports, open_by_priority, path_url, push_html_escaped, push_rich_text,
-    push_value, write_goal_link, write_html, writes_html, written,
+    days_between, in_reports, open_items_by_priority, path_url, push_html_escaped, push_rich_item,
+    push_rich_text, push_value, write_goal_link, write_html, writes_html, written,
 };
+use super::items::{Field, items};
 use super::markup;
 
 /// Writes `value` to `out` as `{{ value }}` prints it in the template's format.
@@ -258,23 +259,23 @@ pub(super) fn unchanged_goals(state: &State, goals: &Value) -> Result<Value, min
 pub(super) fn entry_list(state: &State, entries: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    for entry in entries.try_iter()? {
-        let (date, title) = (entry.get_attr("date")?, entry.get_attr("title")?);
+    for entry in items(entries)? {
+        let (date, title) = (entry.field("date")?, entry.field("title")?);
         let title = entry_text(&title)?;
         // `entry.date not in entry.title`, as minijinja tests it.
         let titled = match date.as_str() {
             Some(date) => !title.contains(date),
-            None => !title.contains(&date.to_string()),
+            None => !title.contains(&date.as_value().map(Value::to_string).unwrap_or_default()),
         };
-        let lines: Vec<Value> = entry
-            .get_attr("lines")?
-            .try_iter()?
-            .map(|line| line.get_attr("text"))
+        let lines = entry.list("lines")?;
+        let lines: Vec<Field> = lines
+            .iter()
+            .map(|line| line.field("text"))
             .collect::<Result<_, _>>()?;
         let lines: Vec<&str> = lines.iter().map(entry_text).collect::<Result<_, _>>()?;
         if html {
             out.push_str("  <li><time>");
-            write_html(&mut out, &date);
+            date.write_html(&mut out);
             out.push_str("</time>");
             if titled {
                 out.push_str(" · ");
@@ -300,7 +301,7 @@ pub(super) fn entry_list(state: &State, entries: &Value) -> Result<Value, miniji
             continue;
         }
         out.push_str("- ");
-        push_value(&mut out, &date);
+        date.push(&mut out);
         if titled {
             out.push_str(" · ");
             out.push_str(title);
@@ -322,8 +323,8 @@ pub(super) fn entry_list(state: &State, entries: &Value) -> Result<Value, miniji
 }
 
 /// An entry's title or line as text.
-fn entry_text(value: &Value) -> Result<&str, minijinja::Error> {
-    value.as_str().ok_or_else(|| {
+fn entry_text<'a>(field: &'a Field) -> Result<&'a str, minijinja::Error> {
+    field.as_str().ok_or_else(|| {
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             "entry_list takes a goal's entries, whose titles and lines are text",
@@ -433,28 +434,32 @@ pub(super) fn note_items(
 pub(super) fn source_items(state: &State, sources: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    for source in sources.try_iter()? {
+    for source in items(sources)? {
         let (file, count, lines) = (
-            source.get_attr("file")?,
-            source.get_attr("count")?,
-            source.get_attr("lines")?,
+            source.field("file")?,
+            source.field("count")?,
+            source.field("lines")?,
         );
-        let plural = if count != Value::from(1) { "s" } else { "" };
+        let plural = if count.into_value() != Value::from(1) {
+            "s"
+        } else {
+            ""
+        };
         if html {
             out.push_str("  <li><span class=\"path\">");
-            write_html(&mut out, &file);
+            file.write_html(&mut out);
             out.push_str("</span>: line");
             out.push_str(plural);
             out.push(' ');
-            write_html(&mut out, &lines);
+            lines.write_html(&mut out);
             out.push_str("</li>");
         } else {
             out.push_str("- ");
-            push_value(&mut out, &file);
+            file.push(&mut out);
             out.push_str(": line");
             out.push_str(plural);
             out.push(' ');
-            push_value(&mut out, &lines);
+            lines.push(&mut out);
             out.push('\n');
         }
     }
@@ -469,18 +474,18 @@ pub(super) fn source_items(state: &State, sources: &Value) -> Result<Value, mini
 pub(super) fn burn_up_rows(state: &State, points: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    for point in points.try_iter()? {
-        let date = point.get_attr("date")?;
-        let progress = percent(f64::try_from(point.get_attr("progress")?)?);
+    for point in items(points)? {
+        let date = point.field("date")?;
+        let progress = percent(f64::try_from(point.field("progress")?.into_value())?);
         if html {
             out.push_str("    <tr><td><time>");
-            write_html(&mut out, &date);
+            date.write_html(&mut out);
             out.push_str("</time></td><td class=\"num\">");
             out.push_str(&progress);
             out.push_str("</td></tr>");
         } else {
             out.push_str("| ");
-            push_value(&mut out, &date);
+            date.push(&mut out);
             out.push_str(" | ");
             out.push_str(&progress);
             out.push_str(" |\n");
@@ -499,53 +504,60 @@ pub(super) fn burn_up_rows(state: &State, points: &Value) -> Result<Value, minij
 pub(super) fn priority_list(state: &State, milestones: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    let open = open_by_priority(milestones.try_iter()?.collect());
+    let open = open_items_by_priority(items(milestones)?);
     let mut any_priority = false;
     for milestone in &open {
-        any_priority |= !milestone.get_attr("priority")?.is_undefined();
+        any_priority |= !milestone.field("priority")?.is_undefined();
     }
     if !any_priority {
         return Ok(written(out, html));
     }
     for (index, m) in open.iter().enumerate() {
         let (priority, recurrence, due) = (
-            m.get_attr("priority")?,
-            m.get_attr("recurrence")?,
-            m.get_attr("due")?,
+            m.field("priority")?,
+            m.field("recurrence")?,
+            m.field("due")?,
         );
         if html {
             out.push_str("  <li class=\"open\"><span class=\"box\" aria-label=\"open\">☐</span><span class=\"text\">");
-            push_rich_text(&mut out, m)?;
+            push_rich_item(&mut out, m)?;
             out.push_str("</span>\n    <span class=\"meta\">");
             if !priority.is_undefined() {
                 out.push_str("<span class=\"priority ");
-                write_html(&mut out, &priority);
+                priority.write_html(&mut out);
                 out.push_str("\">");
-                write_html(&mut out, &priority);
+                priority.write_html(&mut out);
                 out.push_str(" priority</span>");
             }
             if !recurrence.is_undefined() {
                 out.push_str("<span>🔁 ");
-                write_html(&mut out, &recurrence);
+                recurrence.write_html(&mut out);
                 out.push_str("</span>");
             }
             if due.is_true() {
                 out.push_str("<span>due <time>");
-                write_html(&mut out, &due);
+                due.write_html(&mut out);
                 out.push_str("</time></span>");
             }
             out.push_str("</span></li>");
             continue;
         }
-        let _ = write!(out, "{}. {}", index + 1, m.get_attr("text")?);
+        let _ = write!(out, "{}. ", index + 1);
+        m.field("text")?.push(&mut out);
         if !priority.is_undefined() {
-            let _ = write!(out, " ({priority} priority)");
+            out.push_str(" (");
+            priority.push(&mut out);
+            out.push_str(" priority)");
         }
         if !recurrence.is_undefined() {
-            let _ = write!(out, " (🔁 {recurrence})");
+            out.push_str(" (🔁 ");
+            recurrence.push(&mut out);
+            out.push(')');
         }
         if due.is_true() {
-            let _ = write!(out, " (due {due})");
+            out.push_str(" (due ");
+            due.push(&mut out);
+            out.push(')');
         }
         out.push('\n');
     }

@@ -23,6 +23,7 @@ mod chart;
 mod decimal;
 mod filters;
 mod fingerprint;
+mod items;
 mod lazy;
 mod lists;
 mod markup;

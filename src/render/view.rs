@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -13,7 +14,7 @@ use crate::analyse::{GoalReport, MilestoneReport, Report, Status};
 use crate::plan::{Page, PageData};
 
 use super::chart;
-use super::lazy::LazyGoal;
+use super::lazy::{GoalList, LazyGoal};
 
 /// The values `page`'s template sees (undefined for pages written by code).
 pub(super) fn context(page: &Page) -> Value {
@@ -71,7 +72,9 @@ pub(super) fn context(page: &Page) -> Value {
             next,
         } => context! {
             report => Value::from(Serde(today)),
-            goal => Value::from(Serde(goal)),
+            // The goal is converted as its fields are read, and its milestones, entries
+            // and burn-up are read as they are by the lists' functions (see `lazy`).
+            goal => LazyGoal::value(goal),
             parent => parent.map_or(Value::from(()), LazyGoal::value),
             children => children.iter().map(|child| LazyGoal::value(child)).collect::<Vec<Value>>(),
             previous => Value::from(Serde(previous)),
@@ -79,7 +82,7 @@ pub(super) fn context(page: &Page) -> Value {
             burn_up => Value::from_safe_string(chart::burn_up(goal, today.today)),
             metric_chart => Value::from_safe_string(chart::metric(goal, today.today)),
             forecast_window_weeks => FORECAST_WINDOW_WEEKS,
-            sources => Value::from(Serde(Sources::of(goal))),
+            sources => Sources::of(goal).value(),
         },
         PageData::Review {
             review,
@@ -147,29 +150,29 @@ impl AreaChoice {
 /// and comparing files by lowercased copies while sorting: 3% of a full build, for a
 /// list made here in one pass over the goal.
 #[derive(Debug, Serialize)]
-struct Sources<'a> {
+pub(super) struct Sources {
     /// The goal's milestones by file, as `goal.milestones | groupby("file")` groups them.
-    milestones: Vec<LinesInFile<'a>>,
+    milestones: Vec<LinesInFile>,
     /// Each entry of `goal.entries`, in order.
-    entries: Vec<LinesInFile<'a>>,
+    entries: Vec<LinesInFile>,
 }
 
 /// Lines of one file: the file, how many lines, and their numbers as `items |
 /// line_numbers` writes them.
 #[derive(Debug, Serialize)]
-struct LinesInFile<'a> {
-    file: &'a str,
-    count: usize,
-    lines: String,
+pub(super) struct LinesInFile {
+    pub(super) file: Arc<str>,
+    pub(super) count: usize,
+    pub(super) lines: String,
 }
 
-impl<'a> Sources<'a> {
-    fn of(goal: &'a GoalReport) -> Sources<'a> {
+impl Sources {
+    pub(super) fn of(goal: &GoalReport) -> Sources {
         let entries = goal
             .entries
             .iter()
             .map(|entry| LinesInFile {
-                file: &entry.file,
+                file: Arc::clone(&entry.file),
                 count: entry.lines.len(),
                 lines: line_numbers(entry.lines.iter().map(|line| line.line)),
             })
@@ -179,12 +182,21 @@ impl<'a> Sources<'a> {
             entries,
         }
     }
+
+    /// The template value `sources`: its lists read by `source_items` as they are (see
+    /// [`GoalList`]).
+    pub(super) fn value(self) -> Value {
+        context! {
+            milestones => Value::from_object(GoalList::Sources(self.milestones)),
+            entries => Value::from_object(GoalList::Sources(self.entries)),
+        }
+    }
 }
 
 /// `milestones` grouped as minijinja's `groupby("file")` groups them: sorted by file
 /// with ASCII case ignored (a stable sort), files equal but for case in one group, named
 /// by the file of its last milestone.
-fn milestones_by_file(milestones: &[MilestoneReport]) -> Vec<LinesInFile<'_>> {
+fn milestones_by_file(milestones: &[MilestoneReport]) -> Vec<LinesInFile> {
     let folded = |file: &str| -> Vec<u8> { file.as_bytes().to_ascii_lowercase() };
     let mut sorted: Vec<(Vec<u8>, &MilestoneReport)> =
         milestones.iter().map(|m| (folded(&m.file), m)).collect();
@@ -199,7 +211,7 @@ fn milestones_by_file(milestones: &[MilestoneReport]) -> Vec<LinesInFile<'_>> {
                 .count();
         let group = &sorted[start..end];
         groups.push(LinesInFile {
-            file: &group[group.len() - 1].1.file,
+            file: Arc::clone(&group[group.len() - 1].1.file),
             count: group.len(),
             lines: line_numbers(group.iter().map(|(_, m)| m.line)),
         });
@@ -321,7 +333,7 @@ mod tests {
         super::super::filters::add_all(&mut env);
         let values = context! {
             goal => Value::from(Serde(goal)),
-            sources => Value::from(Serde(Sources::of(goal))),
+            sources => Sources::of(goal).value(),
         };
         let expected = env.render_str(by_filters, &values).unwrap();
         assert_eq!(env.render_str(by_sources, &values).unwrap(), expected);
