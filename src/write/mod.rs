@@ -250,7 +250,7 @@ pub(crate) fn write_reports(
             )),
         }
     }
-    write_manifest(out, known)?;
+    write_manifest(out, known, spares)?;
     Ok(summary)
 }
 
@@ -271,7 +271,7 @@ pub(crate) fn write_one(out: &Path, planned: &Planned, known: &mut Manifest) -> 
     let Outcome { record, .. } =
         write_report(planned, &target, report_stamp(&target)?, known, false)?;
     known.records.insert(planned.path.clone(), record);
-    write_manifest(out, known)
+    write_manifest(out, known, false)
 }
 
 /// Adds the planned reports the manifest does not list yet to it, unrecorded, before any
@@ -287,7 +287,7 @@ fn claim(out: &Path, planned: &[Planned], known: &mut Manifest) -> Result<(), Er
         }
     }
     if claimed {
-        write_manifest(out, known)?;
+        write_manifest(out, known, false)?;
     }
     Ok(())
 }
@@ -661,11 +661,16 @@ fn swap(from: &Path, to: &Path) -> bool {
 /// `serve` do when they stop, so that they do not stay in the output folder until the
 /// next build sweeps them.
 pub(crate) fn remove_spares(out: &Path, known: &Manifest) {
+    // Every report's, not only those large now: one may have shrunk since its spare
+    // was made; and the manifest's own.
     #[cfg(target_os = "linux")]
-    for (path, record) in &known.records {
-        if record.file.len >= HELD_WHEN_REPLACED
-            && let Ok(relative) = checked_relative(path)
-        {
+    for path in known
+        .records
+        .keys()
+        .map(String::as_str)
+        .chain([paths::MANIFEST])
+    {
+        if let Ok(relative) = checked_relative(path) {
             spare::remove(&out.join(relative));
         }
     }
