@@ -325,9 +325,13 @@ impl Field<'_> {
 }
 
 /// `date` as a template value, as serialized (`YYYY-MM-DD`, short enough to be held
-/// without allocating).
+/// without allocating): made from its text, as serde makes it, without going through
+/// serde: the lists' functions read a date of most of the rows they write.
 fn date(date: Date) -> Value {
-    Value::from(Serde(date))
+    match date.iso_bytes() {
+        Some(bytes) => Value::from(std::str::from_utf8(&bytes).expect("ISO dates are ASCII")),
+        None => Value::from(Serde(date)),
+    }
 }
 
 /// An optional date serialized as `none` when absent.
