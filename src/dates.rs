@@ -259,7 +259,7 @@ impl Serialize for Date {
 
 impl Date {
     /// `YYYY-MM-DD` as [`Display`](fmt::Display) writes it, for years 0 to 9999.
-    fn iso_bytes(self) -> Option<[u8; 10]> {
+    pub(crate) fn iso_bytes(self) -> Option<[u8; 10]> {
         let year = u32::try_from(self.0.year()).ok().filter(|&y| y <= 9999)?;
         let digit = |n: u32| b'0' + (n % 10) as u8;
         let (month, day) = (self.0.month(), self.0.day());

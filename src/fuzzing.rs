@@ -58,7 +58,10 @@ pub fn render_journal(files: &[(&str, &[u8])]) -> Result<Vec<Rendered>, String> 
     ));
     let reviews = review::all_reviews(&journal, &report, &PeriodKind::ALL);
     let mut rendered = Vec::new();
-    let links = reviews.iter().map(plan::ReviewLink::of).collect();
+    let links = reviews
+        .iter()
+        .map(|review| plan::ReviewLink::of(review))
+        .collect();
     for page in plan::outputs(&report, &reviews, links, "../", None, None).pages {
         for &format in page.formats() {
             let text = RENDERER

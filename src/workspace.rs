@@ -1156,12 +1156,12 @@ impl Workspace {
         kind: PeriodKind,
         date: Option<Date>,
         today: Date,
-        use_review: impl FnOnce(&review::Review) -> T,
+        use_review: impl FnOnce(&Arc<review::Review>) -> T,
     ) -> T {
         let period = self.review_period(kind, date, today);
         let report = self.analyse(today);
         let review = review::Reviewer::new(&self.journal, &report).review(period);
-        use_review(&review)
+        use_review(&Arc::new(review))
     }
 
     /// The period of `kind` `trailmark review` shows: the one that contains `date`, or

@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::period::{Period, PeriodKind};
+use super::review::{GoalId, GoalTitle};
 use super::status::Status;
 use super::{GoalReport, MetricReport, MilestoneReport};
 use crate::dates::{Date, Weekday};
@@ -289,9 +290,9 @@ impl CadenceReport {
 
 /// A cadence goal in a review: its periods that overlap the review's, as of its `as_of`.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct CadenceInReview<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct CadenceInReview {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) count: u32,
     pub(crate) per: Per,
     pub(crate) periods: Vec<PeriodResult>,
@@ -299,25 +300,25 @@ pub(crate) struct CadenceInReview<'a> {
 
 /// A check-in written in a review's period.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct CheckinInReview<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct CheckinInReview {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) date: Date,
     pub(crate) confidence: Option<u8>,
-    pub(crate) note: Option<&'a str>,
-    pub(crate) file: &'a str,
+    pub(crate) note: Option<String>,
+    pub(crate) file: String,
 }
 
 /// `goal`'s periods that overlap `first..=last`, as they stood at the end of `as_of`
 /// (once `last` is over, a period ending on it is met or missed, not behind); `None` for
 /// a goal without a cadence, or with no period there yet.
-pub(crate) fn in_review<'a>(
-    goal: &'a GoalReport,
+pub(crate) fn in_review(
+    goal: &Arc<GoalReport>,
     (first, last): (Date, Date),
     as_of: Date,
     today: Date,
     week_start: Weekday,
-) -> Option<CadenceInReview<'a>> {
+) -> Option<CadenceInReview> {
     let cadence = goal.cadence.as_ref()?;
     let seen_on = if last < today {
         last.add_days(1)
@@ -333,8 +334,8 @@ pub(crate) fn in_review<'a>(
         .filter(|p| p.end >= first && p.start <= last)
         .collect();
     (!periods.is_empty()).then_some(CadenceInReview {
-        goal: &goal.id,
-        title: &goal.title,
+        goal: GoalId::of(goal),
+        title: GoalTitle::of(goal),
         count: cadence.count,
         per: cadence.per,
         periods,

@@ -3,31 +3,36 @@
 //! a milestone done after that day counts as open then, so that a past period's review
 //! says what was true at its end.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::needs::next_step_order;
+use super::review::{GoalId, GoalTitle};
 use super::timeline::{Forecast, GoalTimeline, forecast_as_of};
 use super::{GoalReport, MilestoneReport, Status};
 use crate::dates::Date;
 use crate::document::MilestoneState;
+use crate::shared_text::SharedText;
 
 /// Where an active goal stands at the end of a period: what to do next, what is late,
 /// and whether its recent pace makes the due date.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct GoalOutlook<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct GoalOutlook {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) due: Option<Date>,
     /// The milestone to do next: its open leaves by priority, then due date, then as
     /// written.
-    pub(crate) next: Option<OpenMilestone<'a>>,
+    pub(crate) next: Option<OpenMilestone>,
     /// Open milestones due before the end of the period, the longest overdue first.
-    pub(crate) overdue: Vec<OpenMilestone<'a>>,
+    pub(crate) overdue: Vec<OpenMilestone>,
     /// Milestones done a week over the forecast's window (or the metric's change a
     /// week), when measured.
     pub(crate) pace_per_week: Option<f64>,
     /// What the pace counts: `milestones`, or the metric's unit.
-    pub(crate) pace_unit: Option<&'a str>,
+    pub(crate) pace_unit: Option<Cow<'static, str>>,
     /// When the goal will be done at that pace, or why there is no date.
     pub(crate) forecast: Option<Date>,
     pub(crate) forecast_note: Option<String>,
@@ -35,23 +40,23 @@ pub(crate) struct GoalOutlook<'a> {
 
 /// A milestone open at the end of a period.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct OpenMilestone<'a> {
-    pub(crate) text: &'a str,
+pub(crate) struct OpenMilestone {
+    pub(crate) text: SharedText,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<&'a str>,
+    pub(crate) markdown: Option<Box<str>>,
     pub(crate) due: Option<Date>,
-    pub(crate) file: &'a str,
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
 }
 
-impl<'a> OpenMilestone<'a> {
-    fn of(milestone: &'a MilestoneReport) -> OpenMilestone<'a> {
+impl OpenMilestone {
+    fn of(milestone: &MilestoneReport) -> OpenMilestone {
         OpenMilestone {
-            text: &milestone.text,
-            markdown: milestone.markdown(),
+            text: milestone.text.clone(),
+            markdown: milestone.markdown().map(Box::from),
             due: milestone.due,
-            file: &milestone.file,
+            file: Arc::clone(&milestone.file),
             line: milestone.line,
         }
     }
@@ -85,14 +90,14 @@ impl MilestoneOrders {
 
 /// Where `goal` (with its milestone `orders` and its `timeline`), active at the end of
 /// `as_of` with `status`, stands then; `today` is the day of the report.
-pub(crate) fn outlook<'a>(
-    goal: &'a GoalReport,
+pub(crate) fn outlook(
+    goal: &Arc<GoalReport>,
     orders: &MilestoneOrders,
     timeline: &GoalTimeline,
     status: Status,
     as_of: Date,
     today: Date,
-) -> GoalOutlook<'a> {
+) -> GoalOutlook {
     // Open at the end of `as_of`: open now, or done after it. A cancelled milestone
     // is not counted, whenever it was cancelled.
     let open_then = |m: &&MilestoneReport| match m.effective_state {
@@ -132,13 +137,15 @@ pub(crate) fn outlook<'a>(
         (date, pace_per_week, note.map(|note| note.to_string()))
     };
     let pace_unit = if goal.total > 0 {
-        Some("milestones")
+        Some(Cow::Borrowed("milestones"))
     } else {
-        goal.metric.as_ref().and_then(|m| m.unit.as_deref())
+        goal.metric
+            .as_ref()
+            .and_then(|m| Some(Cow::Owned(m.unit.clone()?)))
     };
     GoalOutlook {
-        goal: &goal.id,
-        title: &goal.title,
+        goal: GoalId::of(goal),
+        title: GoalTitle::of(goal),
         due: goal.due,
         next,
         overdue,
@@ -160,7 +167,7 @@ mod tests {
         let goal = one_goal(body);
         let timeline = GoalTimeline::of(&goal);
         let outlook = outlook(
-            &goal,
+            &std::sync::Arc::new(goal.clone()),
             &MilestoneOrders::of(&goal),
             &timeline,
             Status::Open,

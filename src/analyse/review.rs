@@ -2,8 +2,8 @@
 //!
 //! A [`Reviewer`] indexes the journal once (entries, done milestones, goal timelines by
 //! date); each review is then a few binary searches, so writing every period of a decade
-//! stays linear in the size of the journal. A review borrows its text from the report
-//! instead of copying it, and skips the goals that cannot show in its period
+//! stays linear in the size of the journal. A review shares its text with the report
+//! and the journal instead of copying it (see [`GoalId`]), and skips the goals that cannot show in its period
 //! ([`Reviewer::could_show`]; a unit test checks, over goals of every shape and every
 //! period from mid-2024 to the end of 2028, that a skipped goal has nothing to show).
 //!
@@ -30,11 +30,12 @@ use super::{GoalReport, Report, Rules, Status};
 use crate::dates::{Date, Weekday};
 use crate::document::{MilestoneState, NoteKind};
 use crate::model::Journal;
+use crate::shared_text::SharedText;
 
 /// The facts of one week, month, quarter or year, and what comes next: what a review page
 /// shows and `trailmark review --format json` prints.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Review<'a> {
+pub(crate) struct Review {
     pub(crate) kind: PeriodKind,
     /// `2026-W45`, `2026-11`, `2026-Q4` or `2026`.
     pub(crate) label: String,
@@ -51,52 +52,52 @@ pub(crate) struct Review<'a> {
     pub(crate) previous: Option<String>,
     pub(crate) next: Option<String>,
     /// Milestones done in the period, by goal.
-    pub(crate) wins: Vec<GoalWins<'a>>,
+    pub(crate) wins: Vec<GoalWins>,
     /// Leaf milestones done in the period (what progress counts).
     pub(crate) milestones_done: usize,
-    pub(crate) win_notes: Vec<NoteItem<'a>>,
-    pub(crate) feedback: Vec<NoteItem<'a>>,
-    pub(crate) lessons: Vec<NoteItem<'a>>,
+    pub(crate) win_notes: Vec<NoteItem>,
+    pub(crate) feedback: Vec<NoteItem>,
+    pub(crate) lessons: Vec<NoteItem>,
     /// The answers to "What to adjust" and "What to learn next" (of a review answered in
     /// the journal, or of any entry with such a section).
-    pub(crate) adjustments: Vec<NoteItem<'a>>,
-    pub(crate) learn_next: Vec<NoteItem<'a>>,
+    pub(crate) adjustments: Vec<NoteItem>,
+    pub(crate) learn_next: Vec<NoteItem>,
     /// Goals that moved in the period, most moved first.
-    pub(crate) progress: Vec<GoalProgress<'a>>,
+    pub(crate) progress: Vec<GoalProgress>,
     /// Active goals that did not move, by title: listed, not tabled, so that a journal
     /// with hundreds of goals keeps its reviews short.
-    pub(crate) unchanged: Vec<GoalProgress<'a>>,
-    pub(crate) completed: Vec<GoalEvent<'a>>,
-    pub(crate) became_overdue: Vec<GoalEvent<'a>>,
+    pub(crate) unchanged: Vec<GoalProgress>,
+    pub(crate) completed: Vec<GoalEvent>,
+    pub(crate) became_overdue: Vec<GoalEvent>,
     /// Each with, as `date`, the forecast after the due date when that is what made it
     /// at risk (none when it is behind the straight line from start to due).
-    pub(crate) became_at_risk: Vec<GoalEvent<'a>>,
-    pub(crate) stalled: Vec<GoalEvent<'a>>,
+    pub(crate) became_at_risk: Vec<GoalEvent>,
+    pub(crate) stalled: Vec<GoalEvent>,
     pub(crate) stalled_after_days: i64,
     /// The goals of `became_overdue`, `became_at_risk` and `stalled`, each once with all
     /// its reasons: overdue first, then at risk, then the longest stalled.
-    pub(crate) needs_attention: Vec<Attention<'a>>,
+    pub(crate) needs_attention: Vec<Attention>,
     /// Where each active goal with news in the period stands at its end: those that
     /// moved in it, became overdue, at risk or stalled in it, or have a milestone that
     /// fell due in it and is still open. Goals with overdue milestones first, then by
     /// title.
-    pub(crate) outlook: Vec<GoalOutlook<'a>>,
+    pub(crate) outlook: Vec<GoalOutlook>,
     /// The same for the other active goals, in the same order: templates name only their
     /// next milestone, as the rest says what the last period said (a journal keeps dozens
     /// of goals active and untouched for years, and each review said it all again).
-    pub(crate) outlook_without_news: Vec<GoalOutlook<'a>>,
+    pub(crate) outlook_without_news: Vec<GoalOutlook>,
     /// Goals with values logged in the period, in the order first logged.
-    pub(crate) metrics: Vec<MetricLogged<'a>>,
-    pub(crate) entries: Vec<EntryItem<'a>>,
+    pub(crate) metrics: Vec<MetricLogged>,
+    pub(crate) entries: Vec<EntryItem>,
     pub(crate) previous_entries: usize,
     /// What is due in the period after this one.
     pub(crate) next_period: String,
-    pub(crate) due_next: Vec<DueMilestone<'a>>,
-    pub(crate) goals_due_next: Vec<GoalEvent<'a>>,
+    pub(crate) due_next: Vec<DueMilestone>,
+    pub(crate) goals_due_next: Vec<GoalEvent>,
     /// Each cadence goal's periods that overlap this one, by title.
-    pub(crate) cadences: Vec<CadenceInReview<'a>>,
+    pub(crate) cadences: Vec<CadenceInReview>,
     /// Check-ins written in the period, oldest first.
-    pub(crate) checkins: Vec<CheckinInReview<'a>>,
+    pub(crate) checkins: Vec<CheckinInReview>,
     /// Nothing happened in the period: no entry, no milestone done, no value logged, no
     /// goal moved (the last week of a journal just started, a `--date` off the mark).
     pub(crate) quiet: bool,
@@ -114,39 +115,39 @@ pub(crate) struct PeriodLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct GoalWins<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
-    pub(crate) milestones: Vec<DoneMilestone<'a>>,
+pub(crate) struct GoalWins {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
+    pub(crate) milestones: Vec<DoneMilestone>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct DoneMilestone<'a> {
-    pub(crate) text: &'a str,
+pub(crate) struct DoneMilestone {
+    pub(crate) text: SharedText,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<&'a str>,
+    pub(crate) markdown: Option<Box<str>>,
     pub(crate) done_on: Date,
-    pub(crate) file: &'a str,
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct NoteItem<'a> {
-    pub(crate) text: &'a str,
+pub(crate) struct NoteItem {
+    pub(crate) text: SharedText,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<&'a str>,
+    pub(crate) markdown: Option<Box<str>>,
     pub(crate) date: Date,
-    pub(crate) file: &'a str,
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
-    pub(crate) entry: &'a str,
+    pub(crate) entry: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct GoalProgress<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct GoalProgress {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) status: Status,
     /// Stalled at the end of the period (or today).
     pub(crate) stalled: bool,
@@ -159,17 +160,17 @@ pub(crate) struct GoalProgress<'a> {
 
 /// A goal that needs attention, and why, in words ("became overdue on 2026-11-01").
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Attention<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct Attention {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) reasons: Vec<String>,
     /// Where it is listed: 0 overdue, 1 at risk, then stalled by days, longest first.
     #[serde(skip)]
     rank: (u8, std::cmp::Reverse<i64>),
 }
 
-impl<'a> Attention<'a> {
-    fn of(rows: &GoalRows<'a>) -> Option<Attention<'a>> {
+impl Attention {
+    fn of(rows: &GoalRows) -> Option<Attention> {
         let mut reasons = Vec::new();
         let mut rank = None;
         if let Some(overdue) = &rows.became_overdue {
@@ -192,8 +193,8 @@ impl<'a> Attention<'a> {
             .or(rows.became_at_risk.as_ref())
             .or(rows.stalled.as_ref())?;
         Some(Attention {
-            goal: any.goal,
-            title: any.title,
+            goal: any.goal.clone(),
+            title: any.title.clone(),
             reasons,
             rank: rank?,
         })
@@ -202,9 +203,9 @@ impl<'a> Attention<'a> {
 
 /// A goal and the day something happened to it (completed, became overdue, last moved).
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct GoalEvent<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct GoalEvent {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     pub(crate) date: Option<Date>,
     /// Days since `date`, for stalled goals.
     pub(crate) days: Option<i64>,
@@ -213,40 +214,104 @@ pub(crate) struct GoalEvent<'a> {
 /// A metric's values logged in a period: where it started, where it ended, and the
 /// target, so that a value logged twice reads as no change rather than twice.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct MetricLogged<'a> {
-    pub(crate) goal: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct MetricLogged {
+    pub(crate) goal: GoalId,
+    pub(crate) title: GoalTitle,
     /// The last value logged before the period, else the metric's baseline.
     pub(crate) start: f64,
     /// The last value logged in the period, on `date` in `file`.
     pub(crate) end: f64,
     pub(crate) change: f64,
     pub(crate) target: f64,
-    pub(crate) unit: Option<&'a str>,
+    pub(crate) unit: Option<String>,
     /// How many values were logged in the period.
     pub(crate) logged: usize,
     pub(crate) date: Date,
-    pub(crate) file: &'a str,
+    pub(crate) file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct EntryItem<'a> {
-    pub(crate) file: &'a str,
-    pub(crate) title: &'a str,
+pub(crate) struct EntryItem {
+    pub(crate) file: Arc<str>,
+    pub(crate) title: Arc<str>,
     pub(crate) date: Date,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct DueMilestone<'a> {
-    pub(crate) text: &'a str,
+pub(crate) struct DueMilestone {
+    pub(crate) text: SharedText,
     /// The text as written, when it has markup.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) markdown: Option<&'a str>,
+    pub(crate) markdown: Option<Box<str>>,
     pub(crate) due: Date,
-    pub(crate) goal: Option<&'a str>,
-    pub(crate) title: Option<&'a str>,
-    pub(crate) file: &'a str,
+    pub(crate) goal: Option<GoalId>,
+    pub(crate) title: Option<GoalTitle>,
+    pub(crate) file: Arc<str>,
     pub(crate) line: u32,
+}
+
+/// A goal's id as a review's row holds it: shared with the goal's report, so that a
+/// review owns its text (a review page reads it as it is, see `render::lazy`) without
+/// copying it.
+#[derive(Clone)]
+pub(crate) struct GoalId(Arc<GoalReport>);
+
+/// A goal's title as a review's row holds it (see [`GoalId`]).
+#[derive(Clone)]
+pub(crate) struct GoalTitle(Arc<GoalReport>);
+
+impl GoalId {
+    pub(crate) fn of(goal: &Arc<GoalReport>) -> GoalId {
+        GoalId(Arc::clone(goal))
+    }
+}
+
+impl GoalTitle {
+    pub(crate) fn of(goal: &Arc<GoalReport>) -> GoalTitle {
+        GoalTitle(Arc::clone(goal))
+    }
+}
+
+impl std::ops::Deref for GoalId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0.id
+    }
+}
+
+impl std::ops::Deref for GoalTitle {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0.title
+    }
+}
+
+impl std::fmt::Debug for GoalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Debug for GoalTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// Serialized as the text it is.
+impl Serialize for GoalId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+/// Serialized as the text it is.
+impl Serialize for GoalTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 /// A done milestone, by goal and place in the goal's list.
@@ -261,8 +326,8 @@ struct Entry<'a> {
     /// Its document's place in the journal.
     document: usize,
     date: Date,
-    file: &'a str,
-    title: &'a str,
+    file: &'a Arc<str>,
+    title: &'a Arc<str>,
     notes: &'a [crate::document::Note],
 }
 
@@ -279,9 +344,9 @@ pub(crate) struct Reviewer<'a> {
     metrics: Vec<(Date, usize, usize)>,
     /// Open milestones with a due date, soonest first: sorted once, so each review only
     /// slices out its period instead of scanning every milestone.
-    open_due: Vec<DueMilestone<'a>>,
+    open_due: Vec<DueMilestone>,
     /// Every goal's check-ins, oldest first.
-    checkins: Vec<CheckinInReview<'a>>,
+    checkins: Vec<CheckinInReview>,
     /// Each check-in's (date, goal), oldest first: the goals a period's check-ins
     /// involve, without looking each goal up by its id.
     checked_in: Vec<(Date, usize)>,
@@ -351,16 +416,16 @@ impl<'a> Reviewer<'a> {
             .iter()
             .flat_map(|goal| {
                 goal.checkins.iter().map(|c| CheckinInReview {
-                    goal: &goal.id,
-                    title: &goal.title,
+                    goal: GoalId::of(goal),
+                    title: GoalTitle::of(goal),
                     date: c.date,
                     confidence: c.confidence,
-                    note: c.note.as_deref(),
-                    file: &c.file,
+                    note: c.note.clone(),
+                    file: c.file.clone(),
                 })
             })
             .collect();
-        checkins.sort_by(|a, b| (a.date, a.title).cmp(&(b.date, b.title)));
+        checkins.sort_by(|a, b| (a.date, &*a.title).cmp(&(b.date, &*b.title)));
         Reviewer {
             report,
             timelines,
@@ -406,7 +471,7 @@ impl<'a> Reviewer<'a> {
         periods
     }
 
-    pub(crate) fn review(&self, period: Period) -> Review<'a> {
+    pub(crate) fn review(&self, period: Period) -> Review {
         let today = self.report.today;
         let rules = self.report.rules;
         let as_of = period.last.min(today);
@@ -421,12 +486,12 @@ impl<'a> Reviewer<'a> {
                         .iter()
                         .filter(move |n| n.kind == kind)
                         .map(|n| NoteItem {
-                            text: &n.text,
-                            markdown: n.markdown.as_deref(),
+                            text: n.text.clone(),
+                            markdown: n.markdown.clone(),
                             date: e.date,
-                            file: e.file,
+                            file: Arc::clone(e.file),
                             line: n.position.line,
-                            entry: e.title,
+                            entry: Arc::clone(e.title),
                         })
                 })
                 .collect()
@@ -440,10 +505,10 @@ impl<'a> Reviewer<'a> {
             let goal = &goals[done.goal];
             let milestone = &goal.milestones[done.milestone];
             let item = DoneMilestone {
-                text: &milestone.text,
-                markdown: milestone.markdown(),
+                text: milestone.text.clone(),
+                markdown: milestone.markdown().map(Box::from),
                 done_on: done.date,
-                file: &milestone.file,
+                file: Arc::clone(&milestone.file),
                 line: milestone.line,
             };
             match group_of.get(&done.goal) {
@@ -451,8 +516,8 @@ impl<'a> Reviewer<'a> {
                 None => {
                     group_of.insert(done.goal, wins.len());
                     wins.push(GoalWins {
-                        goal: &goal.id,
-                        title: &goal.title,
+                        goal: GoalId::of(goal),
+                        title: GoalTitle::of(goal),
                         milestones: vec![item],
                     });
                 }
@@ -491,9 +556,9 @@ impl<'a> Reviewer<'a> {
             b.change
                 .total_cmp(&a.change)
                 .then(b.done.cmp(&a.done))
-                .then(a.title.cmp(b.title))
+                .then(a.title.cmp(&b.title))
         });
-        unchanged.sort_by(|a, b| a.title.cmp(b.title));
+        unchanged.sort_by(|a, b| a.title.cmp(&b.title));
         stalled.sort_by_key(|e| std::cmp::Reverse(e.days));
         needs_attention.sort_by_key(|a| a.rank);
         for list in [&mut outlook, &mut outlook_without_news] {
@@ -501,7 +566,7 @@ impl<'a> Reviewer<'a> {
                 b.overdue
                     .len()
                     .cmp(&a.overdue.len())
-                    .then(a.title.cmp(b.title))
+                    .then(a.title.cmp(&b.title))
             });
         }
         let metrics = self.metrics_logged(period);
@@ -550,8 +615,8 @@ impl<'a> Reviewer<'a> {
             entries: entries
                 .iter()
                 .map(|e| EntryItem {
-                    file: e.file,
-                    title: e.title,
+                    file: Arc::clone(e.file),
+                    title: Arc::clone(e.title),
                     date: e.date,
                 })
                 .collect(),
@@ -567,7 +632,7 @@ impl<'a> Reviewer<'a> {
     }
 
     /// The cadence goals' periods that overlap `period`, by title.
-    fn cadences(&self, period: Period, as_of: Date) -> Vec<CadenceInReview<'a>> {
+    fn cadences(&self, period: Period, as_of: Date) -> Vec<CadenceInReview> {
         let week_start = self.report.rules.week_start;
         let mut cadences: Vec<CadenceInReview> = self
             .cadence_goals
@@ -578,12 +643,12 @@ impl<'a> Reviewer<'a> {
                 cadence::in_review(goal, (period.first, period.last), as_of, today, week_start)
             })
             .collect();
-        cadences.sort_by(|a, b| a.title.cmp(b.title));
+        cadences.sort_by(|a, b| a.title.cmp(&b.title));
         cadences
     }
 
     /// The metrics with values logged in `period`, each once, in the order first logged.
-    fn metrics_logged(&self, period: Period) -> Vec<MetricLogged<'a>> {
+    fn metrics_logged(&self, period: Period) -> Vec<MetricLogged> {
         let goals = &self.report.goals;
         let mut logged: Vec<MetricLogged> = Vec::new();
         let mut row_of: HashMap<usize, usize> = HashMap::new();
@@ -596,7 +661,7 @@ impl<'a> Reviewer<'a> {
                 row.change = row.end - row.start;
                 row.logged += 1;
                 row.date = date;
-                row.file = &value.file;
+                row.file.clone_from(&value.file);
                 continue;
             }
             // Values are sorted by date: the one before the period is the last before it.
@@ -607,16 +672,16 @@ impl<'a> Reviewer<'a> {
                 .map_or(metric.baseline, |earlier| earlier.value);
             row_of.insert(g, logged.len());
             logged.push(MetricLogged {
-                goal: &goals[g].id,
-                title: &goals[g].title,
+                goal: GoalId::of(&goals[g]),
+                title: GoalTitle::of(&goals[g]),
                 start,
                 end: value.value,
                 change: value.value - start,
                 target: metric.target,
-                unit: metric.unit.as_deref(),
+                unit: metric.unit.clone(),
                 logged: 1,
                 date,
-                file: &value.file,
+                file: value.file.clone(),
             });
         }
         logged
@@ -657,7 +722,7 @@ impl<'a> Reviewer<'a> {
     }
 
     /// What goal `g` adds to the review of `period`.
-    fn goal_rows(&self, g: usize, period: Period) -> GoalRows<'a> {
+    fn goal_rows(&self, g: usize, period: Period) -> GoalRows {
         let today = self.report.today;
         let rules = self.report.rules;
         let as_of = period.last.min(today);
@@ -665,8 +730,8 @@ impl<'a> Reviewer<'a> {
         let goal = &self.report.goals[g];
         let timeline = &self.timelines[g];
         let event = |date: Option<Date>| GoalEvent {
-            goal: &goal.id,
-            title: &goal.title,
+            goal: GoalId::of(goal),
+            title: GoalTitle::of(goal),
             date,
             days: None,
         };
@@ -713,8 +778,8 @@ impl<'a> Reviewer<'a> {
             ..event(last_moved)
         });
         let row = || GoalProgress {
-            goal: &goal.id,
-            title: &goal.title,
+            goal: GoalId::of(goal),
+            title: GoalTitle::of(goal),
             status: status_end,
             stalled: stalled.is_some(),
             start,
@@ -765,26 +830,26 @@ impl<'a> Reviewer<'a> {
     }
 
     /// Open milestones due in `period`, soonest first.
-    fn due_in(&self, period: Period) -> Vec<DueMilestone<'a>> {
+    fn due_in(&self, period: Period) -> Vec<DueMilestone> {
         slice_by_date(&self.open_due, period, |m| m.due).to_vec()
     }
 }
 
 /// What one goal adds to a review; nothing at all for most goals of most periods.
 #[derive(Debug, Default)]
-struct GoalRows<'a> {
+struct GoalRows {
     /// Leaves done in the period.
     done: usize,
-    progress: Option<GoalProgress<'a>>,
-    unchanged: Option<GoalProgress<'a>>,
-    completed: Option<GoalEvent<'a>>,
-    became_overdue: Option<GoalEvent<'a>>,
-    became_at_risk: Option<GoalEvent<'a>>,
+    progress: Option<GoalProgress>,
+    unchanged: Option<GoalProgress>,
+    completed: Option<GoalEvent>,
+    became_overdue: Option<GoalEvent>,
+    became_at_risk: Option<GoalEvent>,
     /// What made it at risk, in words, when it became so.
     at_risk_because: String,
-    stalled: Option<GoalEvent<'a>>,
-    due_next: Option<GoalEvent<'a>>,
-    outlook: Option<GoalOutlook<'a>>,
+    stalled: Option<GoalEvent>,
+    due_next: Option<GoalEvent>,
+    outlook: Option<GoalOutlook>,
     /// It moved, became overdue, at risk or stalled, or a milestone of it fell due.
     news: bool,
 }
@@ -823,30 +888,28 @@ impl GoalSpan {
 }
 
 /// Every open milestone with a due date, of goals and loose, sorted by date and text.
-fn open_due(report: &Report) -> Vec<DueMilestone<'_>> {
-    let of_goals = report.goals.iter().flat_map(|g| {
-        g.milestones
-            .iter()
-            .map(move |m| (m, Some((g.id.as_str(), g.title.as_str()))))
-    });
+fn open_due(report: &Report) -> Vec<DueMilestone> {
+    let of_goals = report
+        .goals
+        .iter()
+        .flat_map(|g| g.milestones.iter().map(move |m| (m, Some(g))));
     let loose = report.loose_tasks.iter().map(|m| (m, None));
     let mut due: Vec<DueMilestone> = of_goals
         .chain(loose)
         .filter(|(m, _)| m.effective_state == MilestoneState::Open)
         .filter_map(|(m, goal)| {
-            let (goal, title) = goal.unzip();
             Some(DueMilestone {
-                text: &m.text,
-                markdown: m.markdown(),
+                text: m.text.clone(),
+                markdown: m.markdown().map(Box::from),
                 due: m.due?,
-                goal,
-                title,
-                file: &m.file,
+                goal: goal.map(GoalId::of),
+                title: goal.map(GoalTitle::of),
+                file: Arc::clone(&m.file),
                 line: m.line,
             })
         })
         .collect();
-    due.sort_by(|a, b| (a.due, &a.text).cmp(&(b.due, &b.text)));
+    due.sort_by(|a, b| (a.due, a.text.as_str()).cmp(&(b.due, b.text.as_str())));
     due
 }
 
@@ -874,16 +937,16 @@ const WEEKS_REVIEWED_FOR_DAYS: i64 = 365;
 
 /// Reviews of every period of the `kinds` asked for with activity (weeks: of the last
 /// year), newest first within each kind, each linked to the one before and after it.
-pub(crate) fn all_reviews<'a>(
-    journal: &'a Journal,
-    report: &'a Report,
+pub(crate) fn all_reviews(
+    journal: &Journal,
+    report: &Report,
     kinds: &[PeriodKind],
-) -> Vec<Review<'a>> {
+) -> Vec<Arc<Review>> {
     let reviewer = Reviewer::new(journal, report);
     reviewer
         .scheduled(kinds)
         .par_iter()
-        .map(|scheduled| reviewer.scheduled_review(scheduled))
+        .map(|scheduled| Arc::new(reviewer.scheduled_review(scheduled)))
         .collect()
 }
 
@@ -923,7 +986,7 @@ impl<'a> Reviewer<'a> {
     }
 
     /// The review of `scheduled`, linked to the ones before and after it.
-    pub(crate) fn scheduled_review(&self, scheduled: &Scheduled) -> Review<'a> {
+    pub(crate) fn scheduled_review(&self, scheduled: &Scheduled) -> Review {
         let mut review = self.review(scheduled.period);
         review.previous.clone_from(&scheduled.previous);
         review.next.clone_from(&scheduled.next);
@@ -1016,13 +1079,12 @@ mod tests {
     const FEB: &str = "---\nmetrics: {run: 5}\n---\n## Feedback\n- Good pace #ship\n## Lessons\n- Write it down\n";
     const RUN: &str = "---\ngoal: Run\nmetric: {target: 10}\n---\n";
 
-    fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review<'static> {
+    fn reviews(kind: PeriodKind, on: &str, today: &str) -> Review {
         reviews_with(kind, on, today, Rules::default())
     }
 
-    /// A review of the journal above. Reviews borrow from the journal and its report,
-    /// which are leaked here so that tests can hold the review alone.
-    fn reviews_with(kind: PeriodKind, on: &str, today: &str, rules: Rules) -> Review<'static> {
+    /// A review of the journal above.
+    fn reviews_with(kind: PeriodKind, on: &str, today: &str, rules: Rules) -> Review {
         let journal = build(
             [
                 ("goals/ship.md", GOAL),
@@ -1035,10 +1097,8 @@ mod tests {
             .map(|(p, t)| parse(p, t.as_bytes()))
             .collect(),
         );
-        let journal = Box::leak(Box::new(journal));
-        let report = analyse(journal, &History::default(), day(today), &rules);
-        let report = Box::leak(Box::new(report));
-        Reviewer::new(journal, report).review(Period::containing(kind, day(on), rules.week_start))
+        let report = analyse(&journal, &History::default(), day(today), &rules);
+        Reviewer::new(&journal, &report).review(Period::containing(kind, day(on), rules.week_start))
     }
 
     /// The input key of every review of the journal above, with `feb` as the entry of
@@ -1131,7 +1191,7 @@ mod tests {
         );
     }
 
-    impl GoalRows<'_> {
+    impl GoalRows {
         fn is_empty(&self) -> bool {
             self.done == 0
                 && self.progress.is_none()
@@ -1265,23 +1325,31 @@ mod tests {
     fn a_month_has_its_wins_notes_progress_and_what_comes_next() {
         let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-05");
         assert_eq!((r.label.as_str(), r.in_progress), ("2026-02", false));
-        let wins: Vec<&str> = r.wins[0].milestones.iter().map(|m| m.text).collect();
+        let wins: Vec<&str> = r.wins[0]
+            .milestones
+            .iter()
+            .map(|m| m.text.as_str())
+            .collect();
         assert_eq!(wins, ["build"]);
         assert_eq!(r.milestones_done, 1);
         assert!(r.win_notes.is_empty());
         assert_eq!(r.feedback[0].text, "Good pace #ship");
-        assert_eq!(r.lessons[0].file, "2026-02-04.md");
-        let unchanged: Vec<&str> = r.unchanged.iter().map(|p| p.goal).collect();
+        assert_eq!(&*r.lessons[0].file, "2026-02-04.md");
+        let unchanged: Vec<&str> = r.unchanged.iter().map(|p| &*p.goal).collect();
         assert_eq!(unchanged, ["idle"]);
-        let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
+        let ship = r.progress.iter().find(|p| *p.goal == *"ship").unwrap();
         // The undated milestone counts as done at every date.
         assert_eq!((ship.start, ship.end, ship.done), (0.5, 0.75, 1));
-        let run = r.progress.iter().find(|p| p.goal == "run").unwrap();
+        let run = r.progress.iter().find(|p| *p.goal == *"run").unwrap();
         assert_eq!((run.start, run.end), (0.0, 0.5));
         assert_eq!((r.metrics[0].start, r.metrics[0].end), (0.0, 5.0));
-        let overdue: Vec<_> = r.became_overdue.iter().map(|g| (g.goal, g.date)).collect();
+        let overdue: Vec<_> = r
+            .became_overdue
+            .iter()
+            .map(|g| (&*g.goal, g.date))
+            .collect();
         assert_eq!(overdue, [("ship", Some(day("2026-02-16")))]);
-        let stalled: Vec<_> = r.stalled.iter().map(|g| (g.goal, g.days)).collect();
+        let stalled: Vec<_> = r.stalled.iter().map(|g| (&*g.goal, g.days)).collect();
         assert!(stalled.contains(&("idle", Some(58))), "{stalled:?}");
         assert_eq!((r.entries.len(), r.previous_entries), (1, 1));
         assert_eq!(r.next_period, "March 2026");
@@ -1294,19 +1362,23 @@ mod tests {
         // in the eight weeks before 28 February make a pace of 0.25 a week, and the one
         // left takes four weeks.
         let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-20");
-        let ship = r.outlook.iter().find(|o| o.goal == "ship").unwrap();
-        assert_eq!(ship.next.as_ref().map(|m| m.text), Some("launch"));
+        let ship = r.outlook.iter().find(|o| *o.goal == *"ship").unwrap();
+        assert_eq!(ship.next.as_ref().map(|m| m.text.as_str()), Some("launch"));
         assert!(ship.overdue.is_empty());
         assert_eq!(ship.pace_per_week, Some(0.25));
-        assert_eq!(ship.pace_unit, Some("milestones"));
+        assert_eq!(ship.pace_unit.as_deref(), Some("milestones"));
         assert_eq!(ship.forecast, Some(day("2026-03-28")));
         // March, in progress on the 20th: `launch` was due on the 10th, so the goal with
         // an overdue milestone comes first; its forecast is today's, from one milestone
         // done since 23 January.
         let r = reviews(PeriodKind::Month, "2026-03-20", "2026-03-20");
         let first = &r.outlook[0];
-        assert_eq!(first.goal, "ship");
-        let overdue: Vec<_> = first.overdue.iter().map(|m| (m.text, m.due)).collect();
+        assert_eq!(&*first.goal, "ship");
+        let overdue: Vec<_> = first
+            .overdue
+            .iter()
+            .map(|m| (m.text.as_str(), m.due))
+            .collect();
         assert_eq!(overdue, [("launch", Some(day("2026-03-10")))]);
         assert_eq!(
             first.forecast_note.as_deref(),
@@ -1319,22 +1391,22 @@ mod tests {
         // Idle never moves; it stalls 21 days after its start, on 22 January: news in
         // January's review, none in February's.
         let r = reviews(PeriodKind::Month, "2026-01-10", "2026-03-20");
-        let idle = r.outlook.iter().find(|o| o.goal == "idle").unwrap();
-        assert_eq!(idle.next.as_ref().map(|m| m.text), Some("someday"));
+        let idle = r.outlook.iter().find(|o| *o.goal == *"idle").unwrap();
+        assert_eq!(idle.next.as_ref().map(|m| m.text.as_str()), Some("someday"));
         assert!(idle.forecast.is_none() && idle.forecast_note.is_some());
         let r = reviews(PeriodKind::Month, "2026-02-10", "2026-03-20");
-        let listed: Vec<&str> = r.outlook.iter().map(|o| o.goal).collect();
+        let listed: Vec<&str> = r.outlook.iter().map(|o| &*o.goal).collect();
         assert_eq!(listed, ["run", "ship"]);
-        assert_eq!(r.outlook_without_news[0].goal, "idle");
+        assert_eq!(&*r.outlook_without_news[0].goal, "idle");
         // The first week of March: Ship has been overdue since 16 February and stalled
         // since the 24th, Run stalled since the 25th, Idle since January: no news.
         let r = reviews(PeriodKind::Week, "2026-03-03", "2026-03-20");
         assert!(r.outlook.is_empty(), "{:?}", r.outlook);
-        let without_news: Vec<&str> = r.outlook_without_news.iter().map(|o| o.goal).collect();
+        let without_news: Vec<&str> = r.outlook_without_news.iter().map(|o| &*o.goal).collect();
         assert_eq!(without_news, ["idle", "run", "ship"]);
         // The week Ship became overdue lists it.
         let r = reviews(PeriodKind::Week, "2026-02-16", "2026-03-20");
-        let listed: Vec<&str> = r.outlook.iter().map(|o| o.goal).collect();
+        let listed: Vec<&str> = r.outlook.iter().map(|o| &*o.goal).collect();
         assert_eq!(listed, ["ship"]);
     }
 
@@ -1358,7 +1430,11 @@ mod tests {
         let rows: Vec<_> = february
             .metrics
             .iter()
-            .map(|m| (m.goal, m.start, m.end, m.change, m.target, m.logged, m.date))
+            .map(|m| {
+                (
+                    &*m.goal, m.start, m.end, m.change, m.target, m.logged, m.date,
+                )
+            })
             .collect();
         assert_eq!(rows, [("run", 3.0, 5.0, 2.0, 10.0, 2, day("2026-02-20"))]);
         // The first value of all starts from the baseline.
@@ -1388,7 +1464,7 @@ mod tests {
         let attention: Vec<(&str, Vec<&str>)> = r
             .needs_attention
             .iter()
-            .map(|a| (a.goal, a.reasons.iter().map(String::as_str).collect()))
+            .map(|a| (&*a.goal, a.reasons.iter().map(String::as_str).collect()))
             .collect();
         assert_eq!(
             attention,
@@ -1410,18 +1486,17 @@ mod tests {
                 ),
             ]
         );
-        let ship = r.progress.iter().find(|p| p.goal == "ship").unwrap();
+        let ship = r.progress.iter().find(|p| *p.goal == *"ship").unwrap();
         assert!(ship.stalled, "the progress table says so too");
     }
 
     /// The review of the month of `on`, as of `today`, of a journal of one goal file.
-    fn month_review_of_one_goal(goal: &str, on: &str, today: &str) -> Review<'static> {
-        let journal = Box::leak(Box::new(build(vec![parse("goals/g.md", goal.as_bytes())])));
+    fn month_review_of_one_goal(goal: &str, on: &str, today: &str) -> Review {
+        let journal = build(vec![parse("goals/g.md", goal.as_bytes())]);
         let rules = Rules::default();
-        let report = analyse(journal, &History::default(), day(today), &rules);
-        let report = Box::leak(Box::new(report));
+        let report = analyse(&journal, &History::default(), day(today), &rules);
         let month = Period::containing(PeriodKind::Month, day(on), rules.week_start);
-        Reviewer::new(journal, report).review(month)
+        Reviewer::new(&journal, &report).review(month)
     }
 
     #[test]
@@ -1462,7 +1537,7 @@ mod tests {
         };
         let r = reviews_with(PeriodKind::Month, "2026-02-10", "2026-03-05", patient);
         assert!(
-            r.stalled.iter().all(|g| g.goal != "idle"),
+            r.stalled.iter().all(|g| *g.goal != *"idle"),
             "{:?}",
             r.stalled
         );
@@ -1487,7 +1562,7 @@ mod tests {
         assert_eq!(r.win_notes[0].text, "Demo went well");
         assert!(r.wins.is_empty());
         assert!(
-            r.stalled.iter().all(|g| g.goal != "ship"),
+            r.stalled.iter().all(|g| *g.goal != *"ship"),
             "done 2026-01-05 is 16 days ago"
         );
     }

@@ -91,7 +91,7 @@ pub(crate) enum PageData<'a> {
     /// `review`, `to_journal`, `in_reports`: whether the page sits in the reports'
     /// `reviews/` folder, where links to the other reports work (not when printed).
     Review {
-        review: &'a Review<'a>,
+        review: Arc<Review>,
         to_journal: String,
         in_reports: bool,
     },
@@ -179,7 +179,7 @@ impl Page<'_> {
 /// [`calendar::KeptEvents`]).
 pub(crate) fn outputs<'a>(
     report: &'a Arc<Report>,
-    reviews: &'a [Review<'a>],
+    reviews: &'a [Arc<Review>],
     links: Vec<ReviewLink>,
     to_journal: &str,
     history: Option<&git::History>,
@@ -212,7 +212,7 @@ pub(crate) fn outputs<'a>(
     pages.extend(
         reviews
             .iter()
-            .map(|review| review_page_in_reports(review, to_journal)),
+            .map(|review| review_page_in_reports(Arc::clone(review), to_journal)),
     );
     pages.push(Page {
         template: "reviews",
@@ -301,7 +301,7 @@ pub(crate) fn review_path(label: &str) -> String {
 
 /// The page of one review in the build's `reviews/` folder, with entries linked through
 /// `to_journal`, the link from the output folder to the journal.
-pub(crate) fn review_page_in_reports<'a>(review: &'a Review<'a>, to_journal: &str) -> Page<'a> {
+pub(crate) fn review_page_in_reports<'a>(review: Arc<Review>, to_journal: &str) -> Page<'a> {
     // Review pages sit one folder down.
     review_page(review, format!("../{to_journal}"), true)
 }
@@ -309,7 +309,7 @@ pub(crate) fn review_page_in_reports<'a>(review: &'a Review<'a>, to_journal: &st
 /// The page of one review, with entries linked through `to_journal`: in the build's
 /// `reviews/` folder (`in_reports`), or as `trailmark review` prints it.
 pub(crate) fn review_page<'a>(
-    review: &'a Review<'a>,
+    review: Arc<Review>,
     to_journal: String,
     in_reports: bool,
 ) -> Page<'a> {
@@ -380,7 +380,10 @@ mod tests {
         let journal = journal(&files);
         let report = Arc::new(report(&files, "2026-03-01"));
         let reviews = crate::analyse::review::all_reviews(&journal, &report, &[PeriodKind::Month]);
-        let links = reviews.iter().map(ReviewLink::of).collect();
+        let links = reviews
+            .iter()
+            .map(|review| ReviewLink::of(review))
+            .collect();
         let outputs = outputs(
             &report,
             &reviews,

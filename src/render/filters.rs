@@ -86,7 +86,7 @@ fn goal_link(state: &State, id: &str, title: &Value) -> Result<Value, minijinja:
     // Each link is put together in one buffer: a review names every goal it shows,
     // 157,000 links in a full build of a 10,000-file journal.
     let mut link = String::with_capacity(40 + 2 * id.len());
-    write_goal_link(&mut link, html, id, title);
+    write_goal_link(&mut link, html, id, &Field::Value(title.clone()));
     Ok(written(link, html))
 }
 
@@ -103,11 +103,11 @@ pub(super) fn in_reports(state: &State) -> Result<bool, minijinja::Error> {
 }
 
 /// Writes the link `goal_link` makes among the reports to `out`, in HTML or markdown.
-pub(super) fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Value) {
+pub(super) fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Field) {
     let stem = paths::report_file_stem(id);
     if !html {
         out.push('[');
-        push_value(out, title);
+        title.push(out);
         out.push_str("](../goals/");
         out.push_str(&stem);
         out.push_str(".md)");
@@ -116,7 +116,7 @@ pub(super) fn write_goal_link(out: &mut String, html: bool, id: &str, title: &Va
     out.push_str("<a href=\"../goals/");
     push_html_escaped(out, &stem);
     out.push_str(".html\">");
-    write_html(out, title);
+    title.write_html(out);
     out.push_str("</a>");
 }
 
@@ -335,8 +335,8 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for group in groups.try_iter()? {
-        let (goal, title) = (group.get_attr("goal")?, group.get_attr("title")?);
+    for group in items(groups)? {
+        let (goal, title) = (group.field("goal")?, group.field("title")?);
         let goal = goal.as_str().ok_or_else(|| {
             minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -346,9 +346,9 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
         out.push_str(if html { "<h3>" } else { "**" });
         if !linked {
             if html {
-                write_html(&mut out, &title);
+                title.write_html(&mut out);
             } else {
-                push_value(&mut out, &title);
+                title.push(&mut out);
             }
         } else {
             write_goal_link(&mut out, html, goal, &title);
@@ -358,22 +358,22 @@ fn wins(state: &State, groups: &Value) -> Result<Value, minijinja::Error> {
         } else {
             "**\n\n"
         });
-        for milestone in group.get_attr("milestones")?.try_iter()? {
-            let done_on = milestone.get_attr("done_on")?;
+        for milestone in group.list("milestones")? {
+            let done_on = milestone.field("done_on")?;
             if html {
                 out.push_str(
                     "  <li class=\"done\"><span class=\"box\" aria-hidden=\"true\">☑</span>\
                      <span class=\"visually-hidden\">done: </span>",
                 );
-                push_rich_text(&mut out, &milestone)?;
+                push_rich_item(&mut out, &milestone)?;
                 out.push_str(" <span class=\"meta\"><time>");
-                write_html(&mut out, &done_on);
+                done_on.write_html(&mut out);
                 out.push_str("</time></span></li>");
             } else {
                 out.push_str("- ✅ ");
-                push_value(&mut out, &milestone.get_attr("text")?);
+                milestone.field("text")?.push(&mut out);
                 out.push_str(" (");
-                push_value(&mut out, &done_on);
+                done_on.push(&mut out);
                 out.push_str(")\n");
             }
         }
@@ -391,13 +391,13 @@ fn progress_rows(state: &State, rows: &Value) -> Result<Value, minijinja::Error>
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for (index, row) in rows.try_iter()?.enumerate() {
+    for (index, row) in items(rows)?.iter().enumerate() {
         if html {
             out.push_str("    ");
         } else if index > 0 {
             out.push('\n');
         }
-        write_progress_row(&mut out, html, linked, &row)?;
+        write_progress_row(&mut out, html, linked, row)?;
     }
     Ok(written(out, html))
 }
@@ -407,10 +407,10 @@ fn write_progress_row(
     out: &mut String,
     html: bool,
     linked: bool,
-    row: &Value,
+    row: &Item,
 ) -> Result<(), minijinja::Error> {
-    let field = |name: &str| -> Result<Value, minijinja::Error> {
-        let value = row.get_attr(name)?;
+    let field = |name: &str| -> Result<Field, minijinja::Error> {
+        let value = row.field(name)?;
         if value.is_undefined() {
             return Err(minijinja::Error::new(
                 minijinja::ErrorKind::UndefinedError,
@@ -419,7 +419,8 @@ fn write_progress_row(
         }
         Ok(value)
     };
-    let number = |name: &str| -> Result<f64, minijinja::Error> { f64::try_from(field(name)?) };
+    let number =
+        |name: &str| -> Result<f64, minijinja::Error> { f64::try_from(field(name)?.into_value()) };
     let (goal, title) = (field("goal")?, field("title")?);
     let goal = goal.as_str().ok_or_else(|| {
         minijinja::Error::new(
@@ -435,7 +436,7 @@ fn write_progress_row(
         if linked {
             write_goal_link(out, true, goal, &title);
         } else {
-            write_html(out, &title);
+            title.write_html(out);
         }
         out.push_str("</th><td class=\"num\" data-label=\"Start\">");
         out.push_str(&start);
@@ -444,11 +445,11 @@ fn write_progress_row(
         out.push_str("</td><td class=\"num\" data-label=\"Change\">");
         out.push_str(&change);
         out.push_str("</td><td class=\"num\" data-label=\"Done\">");
-        write_html(out, &done);
+        done.write_html(out);
         out.push_str("</td><td><span class=\"status ");
-        write_html(out, &status);
+        status.write_html(out);
         out.push_str("\">");
-        write_html(out, &status);
+        status.write_html(out);
         out.push_str("</span>");
         if stalled.is_true() {
             out.push_str(" <span class=\"status stalled\">stalled</span>");
@@ -456,8 +457,8 @@ fn write_progress_row(
         out.push_str("</td></tr>");
         return Ok(());
     }
-    let title = match title.as_str() {
-        Some(text) => Value::from(markdown_cell(text)),
+    let cell = match title.as_str() {
+        Some(text) => markdown_cell(text),
         None => {
             return Err(minijinja::Error::new(
                 minijinja::ErrorKind::InvalidOperation,
@@ -467,16 +468,16 @@ fn write_progress_row(
     };
     out.push_str("| ");
     if linked {
-        write_goal_link(out, false, goal, &title);
+        write_goal_link(out, false, goal, &Field::Text(&cell));
     } else {
-        push_value(out, &title);
+        out.push_str(&cell);
     }
     for text in [" | ", &start, " | ", &end, " | ", &change, " | "] {
         out.push_str(text);
     }
-    push_value(out, &done);
+    done.push(out);
     out.push_str(" | ");
-    push_value(out, &status);
+    status.push(out);
     if stalled.is_true() {
         out.push_str(", stalled");
     }

@@ -8,7 +8,8 @@
 //! A goal page's goal, parent and children are lazy goals too. The goal page's own goal
 //! has its milestones, entries and burn-up read whole: they are [`GoalList`]s, which the
 //! lists' functions write from the analysis's own data (see [`super::items`]), and whose
-//! items are converted only when a template reads them.
+//! items are converted only when a template reads them. A review page's review is a
+//! [`LazyReview`], and its lists [`ReviewList`]s, read the same ways.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeStruct};
 
 use crate::analyse::GoalReport;
+use crate::analyse::review::Review;
 
 use super::items::Item;
 use super::view::LinesInFile;
@@ -56,16 +58,7 @@ impl Object for LazyGoal {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let goal = &self.goal;
-        let mut picker = FieldPicker {
-            wanted: None,
-            found: None,
-            names: Vec::new(),
-        };
-        match goal.serialize(&mut picker) {
-            Ok(()) => Enumerator::Values(picker.names.into_iter().map(Value::from).collect()),
-            Err(_) => Enumerator::Empty,
-        }
+        field_names(&*self.goal)
     }
 }
 
@@ -136,6 +129,216 @@ impl Object for GoalList {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.len())
+    }
+}
+
+/// A review page's review as a template value that reads like the review serialized,
+/// converted a field at a time as a template reads it. Its lists are [`ReviewList`]s.
+/// A full build's 452 review pages converted their whole reviews, lists the templates
+/// never read included (`stalled`, `became_overdue`, `became_at_risk`; `entries`, only
+/// counted), and dropped them: a third of the time review pages took.
+#[derive(Debug)]
+pub(super) struct LazyReview {
+    review: Arc<Review>,
+    /// The fields read so far, as converted: the templates read `kind`, `previous` and
+    /// `next` a dozen times each.
+    read: Mutex<Vec<(&'static str, Value)>>,
+}
+
+impl LazyReview {
+    /// `review` as a template value.
+    pub(super) fn value(review: &Arc<Review>) -> Value {
+        Value::from_object(LazyReview {
+            review: Arc::clone(review),
+            read: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+impl Object for LazyReview {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let key = key.as_str()?;
+        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, value)) = read.iter().find(|(name, _)| *name == key) {
+            return Some(value.clone());
+        }
+        let (name, value) = match ReviewList::of(&self.review, key) {
+            Some((name, list)) => (name, Value::from_object(list)),
+            None => picked(&*self.review, key)?,
+        };
+        read.push((name, value.clone()));
+        Some(value)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        field_names(&*self.review)
+    }
+}
+
+/// A list of a review page's review as a template value: a sequence like the list
+/// serialized, whose rows are converted only as a template reads them (the length of
+/// `entries` converts none), and which the lists' functions read as the analysis's own
+/// rows ([`ReviewList::items`]): converting the rows the reviews' lists show (27,000
+/// outlooks, 41,000 milestones done, 16,000 progress rows at 10,000 files), reading
+/// them back field by field and dropping them was a seventh of a full build's
+/// instructions.
+#[derive(Debug)]
+pub(super) struct ReviewList {
+    review: Arc<Review>,
+    list: ReviewListName,
+}
+
+/// Which list of a review a [`ReviewList`] is.
+#[derive(Debug, Clone, Copy)]
+enum ReviewListName {
+    Wins,
+    WinNotes,
+    Feedback,
+    Lessons,
+    Adjustments,
+    LearnNext,
+    Progress,
+    Unchanged,
+    Completed,
+    BecameOverdue,
+    BecameAtRisk,
+    Stalled,
+    NeedsAttention,
+    Outlook,
+    OutlookWithoutNews,
+    Metrics,
+    Entries,
+    DueNext,
+    GoalsDueNext,
+    Cadences,
+    Checkins,
+}
+
+impl ReviewList {
+    /// The list that is the field `name` of `review`, with the field's name, if it is one.
+    fn of(review: &Arc<Review>, name: &str) -> Option<(&'static str, ReviewList)> {
+        use ReviewListName as L;
+        let (name, list) = match name {
+            "wins" => ("wins", L::Wins),
+            "win_notes" => ("win_notes", L::WinNotes),
+            "feedback" => ("feedback", L::Feedback),
+            "lessons" => ("lessons", L::Lessons),
+            "adjustments" => ("adjustments", L::Adjustments),
+            "learn_next" => ("learn_next", L::LearnNext),
+            "progress" => ("progress", L::Progress),
+            "unchanged" => ("unchanged", L::Unchanged),
+            "completed" => ("completed", L::Completed),
+            "became_overdue" => ("became_overdue", L::BecameOverdue),
+            "became_at_risk" => ("became_at_risk", L::BecameAtRisk),
+            "stalled" => ("stalled", L::Stalled),
+            "needs_attention" => ("needs_attention", L::NeedsAttention),
+            "outlook" => ("outlook", L::Outlook),
+            "outlook_without_news" => ("outlook_without_news", L::OutlookWithoutNews),
+            "metrics" => ("metrics", L::Metrics),
+            "entries" => ("entries", L::Entries),
+            "due_next" => ("due_next", L::DueNext),
+            "goals_due_next" => ("goals_due_next", L::GoalsDueNext),
+            "cadences" => ("cadences", L::Cadences),
+            "checkins" => ("checkins", L::Checkins),
+            _ => return None,
+        };
+        let review = Arc::clone(review);
+        Some((name, ReviewList { review, list }))
+    }
+
+    /// The number of rows.
+    fn len(&self) -> usize {
+        use ReviewListName as L;
+        let review = &*self.review;
+        match self.list {
+            L::Wins => review.wins.len(),
+            L::WinNotes => review.win_notes.len(),
+            L::Feedback => review.feedback.len(),
+            L::Lessons => review.lessons.len(),
+            L::Adjustments => review.adjustments.len(),
+            L::LearnNext => review.learn_next.len(),
+            L::Progress => review.progress.len(),
+            L::Unchanged => review.unchanged.len(),
+            L::Completed => review.completed.len(),
+            L::BecameOverdue => review.became_overdue.len(),
+            L::BecameAtRisk => review.became_at_risk.len(),
+            L::Stalled => review.stalled.len(),
+            L::NeedsAttention => review.needs_attention.len(),
+            L::Outlook => review.outlook.len(),
+            L::OutlookWithoutNews => review.outlook_without_news.len(),
+            L::Metrics => review.metrics.len(),
+            L::Entries => review.entries.len(),
+            L::DueNext => review.due_next.len(),
+            L::GoalsDueNext => review.goals_due_next.len(),
+            L::Cadences => review.cadences.len(),
+            L::Checkins => review.checkins.len(),
+        }
+    }
+
+    /// The row at `index`: the analysis's own, for the rows the lists' functions read
+    /// (see [`super::items`]), else converted.
+    fn item(&self, index: usize) -> Option<Item<'_>> {
+        use ReviewListName as L;
+        fn converted<T: Serialize>(rows: &[T], index: usize) -> Option<Item<'_>> {
+            rows.get(index)
+                .map(|row| Item::Value(Value::from(Serde(row))))
+        }
+        let review = &*self.review;
+        Some(match self.list {
+            L::Wins => Item::Wins(review.wins.get(index)?),
+            L::WinNotes => Item::Note(review.win_notes.get(index)?),
+            L::Feedback => Item::Note(review.feedback.get(index)?),
+            L::Lessons => Item::Note(review.lessons.get(index)?),
+            L::Adjustments => Item::Note(review.adjustments.get(index)?),
+            L::LearnNext => Item::Note(review.learn_next.get(index)?),
+            L::Progress => Item::Progress(review.progress.get(index)?),
+            L::Unchanged => Item::Progress(review.unchanged.get(index)?),
+            L::Completed => Item::Event(review.completed.get(index)?),
+            L::BecameOverdue => Item::Event(review.became_overdue.get(index)?),
+            L::BecameAtRisk => Item::Event(review.became_at_risk.get(index)?),
+            L::Stalled => Item::Event(review.stalled.get(index)?),
+            L::NeedsAttention => Item::Attention(review.needs_attention.get(index)?),
+            L::Outlook => Item::Outlook(review.outlook.get(index)?),
+            L::OutlookWithoutNews => Item::Outlook(review.outlook_without_news.get(index)?),
+            L::Metrics => converted(&review.metrics, index)?,
+            L::Entries => converted(&review.entries, index)?,
+            L::DueNext => Item::Due(review.due_next.get(index)?),
+            L::GoalsDueNext => Item::Event(review.goals_due_next.get(index)?),
+            L::Cadences => converted(&review.cadences, index)?,
+            L::Checkins => converted(&review.checkins, index)?,
+        })
+    }
+
+    /// Every row, in order.
+    pub(super) fn items(&self) -> impl Iterator<Item = Item<'_>> {
+        (0..self.len()).filter_map(|index| self.item(index))
+    }
+}
+
+impl Object for ReviewList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        Some(self.item(key.as_usize()?)?.to_value())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.len())
+    }
+}
+
+/// The names of the fields of `item` (any struct) serialized.
+fn field_names<T: Serialize + ?Sized>(item: &T) -> Enumerator {
+    let mut picker = FieldPicker {
+        wanted: None,
+        found: None,
+        names: Vec::new(),
+    };
+    match item.serialize(&mut picker) {
+        Ok(()) => Enumerator::Values(picker.names.into_iter().map(Value::from).collect()),
+        Err(_) => Enumerator::Empty,
     }
 }
 
@@ -440,6 +643,131 @@ mod tests {
             }
         }
         // What filters such as `tojson` write: the values serialized.
+        assert_eq!(
+            serde_json::to_value(&lazy).unwrap(),
+            serde_json::to_value(&converted).unwrap()
+        );
+    }
+    /// A journal whose February 2026 has a row in every list of a review (as of
+    /// 5 March): wins, notes of every kind with markup, goals moved, unchanged, overdue,
+    /// stalled and at risk, a metric, a cadence with a check-in, and what is due next.
+    const RICH_REVIEW: &[(&str, &str)] = &[
+        (
+            "goals/ship.md",
+            "---\ngoal: Ship <it> & more\nid: ship\nstart: 2026-01-01\ndue: 2026-02-15\n---\n- [x] plan ✅ 2026-01-05\n- [x] build **it** ✅ 2026-02-03\n- [ ] launch 📅 2026-03-10\n- [ ] test 📅 2026-02-10\n",
+        ),
+        (
+            "goals/idle.md",
+            "---\ngoal: Idle\nstart: 2026-01-01\n---\n- [ ] someday\n",
+        ),
+        (
+            "goals/soon.md",
+            "---\ngoal: Soon\nstart: 2026-02-01\ndue: 2026-03-20\n---\n- [x] a ✅ 2026-02-10\n- [ ] b\n- [ ] c\n- [ ] d\n- [ ] e\n- [ ] f\n",
+        ),
+        (
+            "goals/run.md",
+            "---\ngoal: Run\nmetric: {target: 10, unit: km}\n---\n",
+        ),
+        (
+            "goals/mentor.md",
+            "---\ngoal: Mentor\nid: mentor\nstart: 2026-01-01\ncadence: {count: 1, per: month}\n---\n",
+        ),
+        (
+            "2026-01-20.md",
+            "## Wins\n- Demo went well\n## Lessons\n- Ask early\n",
+        ),
+        (
+            "2026-02-04.md",
+            "---\nmetrics: {run: 5}\ncheckins: {mentor: {confidence: 3, note: slipping}}\n---\n# Week & <notes>\n## Wins\n- Shipped **the** thing\n## Feedback\n- Good pace #ship\n## Lessons\n- Write it down\n## What to adjust\n- Less <b>\n## What to learn next\n- Rust\n",
+        ),
+        ("2026-02-20.md", "---\nmetrics: {run: 7}\n---\nRan.\n"),
+    ];
+
+    /// What a journal's own template may do with a review and its lists, and the lists'
+    /// functions with the review's own lists and with lists of template values.
+    const USER_REVIEW_TEMPLATE: &str = r#"{{ review.title }} {{ review.kind }} {{ review.label }} {{ review.first }} {{ review.last }} {{ review.as_of }} {{ review.in_progress }} {{ review.previous }} {{ review.next }} {{ review.quiet }} {{ review.latest_active }} {{ review.next_period }} {{ review.milestones_done }} {{ review.previous_entries }} {{ review.stalled_after_days }}
+{% for key in review %}{{ key }}: {{ review[key] }};{% endfor %}
+{% if review.wins %}wins{% endif %} {% if not review.became_at_risk %}none at risk{% endif %}
+{% for group in review.wins %}{{ loop.index }}/{{ loop.length }} {{ group.goal }} {{ group.title }}{% for m in group.milestones %} {{ m.text }}{% if m.markdown is defined %} {{ m.markdown }}{% endif %} {{ m.done_on }} {{ m.file }}:{{ m.line }}{% endfor %};
+{% endfor %}
+{% for e in review.entries %}{{ e.date }} {{ e.title }} {{ e.file }};{% endfor %}
+{{ review.entries[0].title }} {{ review.entries[-1].title }} {{ (review.entries | first).file }} {{ (review.entries | last).file }} {{ review.entries[1:3] | map(attribute="date") | join(",") }}
+{% for e in review.entries | reverse %}{{ e.date }},{% endfor %}
+{% for file, notes in review.lessons | groupby("file") %}{{ file }}: {{ notes | length }};{% endfor %}
+{{ review.progress | selectattr("stalled") | map(attribute="goal") | join("|") }} {{ review.stalled | map(attribute="days") | join("|") }} {{ review.became_overdue }} {{ review.completed }}
+{% for o in review.outlook %}{{ o.goal }} {{ o.next.text if o.next }} {{ o.overdue | length }} {{ o.pace_unit }} {{ o.forecast_note }};{% endfor %}
+{% for m in review.metrics %}{{ m.title }} {{ m.start }} {{ m.end }} {{ m.unit }} {{ m.logged }};{% endfor %}
+{% for c in review.cadences %}{{ c.title }} {{ c.count }} {{ c.per }} {{ c.periods | length }};{% endfor %}
+{% for c in review.checkins %}{{ c.title }} {{ c.confidence }} {{ c.note }};{% endfor %}
+{{ review.due_next }} {{ review.goals_due_next }} {{ review.needs_attention }}
+{{ wins(review.wins) }}
+{{ progress_rows(review.progress) }}
+{{ unchanged_goals(review.unchanged) }}
+{{ attention_items(review.needs_attention) }}
+{{ outlook_items(review.outlook) }}
+{{ brief_outlook_items(review.outlook_without_news) }}
+{{ coming_up_items(review.goals_due_next, review.due_next) }}
+{{ unchanged_goals(review.unchanged | reverse | list) }} {{ outlook_items(review.outlook | selectattr("next") | list) }} {{ wins(review.wins[:1]) }}
+{{ note_items(review.win_notes, "../") }}{{ note_items(review.feedback, "") }}{{ note_items(review.adjustments, "../") }}{{ note_items(review.learn_next, "") }}
+{{ review }}"#;
+
+    /// A journal's own template, in HTML and markdown, writes the same text whether a
+    /// review page's review is handed as it is (a lazy review and its lists) or converted
+    /// whole to template values.
+    #[test]
+    fn a_user_template_writes_the_same_text_from_the_lazy_review_and_the_converted_one() {
+        use crate::analyse::period::{Period, PeriodKind};
+        let journal = crate::testing::journal(RICH_REVIEW);
+        let report = report(RICH_REVIEW, "2026-03-05");
+        let february = Period::containing(
+            PeriodKind::Month,
+            crate::testing::day("2026-02-10"),
+            report.rules.week_start,
+        );
+        let review =
+            Arc::new(crate::analyse::review::Reviewer::new(&journal, &report).review(february));
+        for (list, rows) in [
+            ("wins", review.wins.len()),
+            ("notes", review.adjustments.len() + review.learn_next.len()),
+            ("progress", review.progress.len()),
+            ("unchanged", review.unchanged.len()),
+            ("needs_attention", review.needs_attention.len()),
+            ("outlook", review.outlook.len()),
+            ("outlook_without_news", review.outlook_without_news.len()),
+            ("metrics", review.metrics.len()),
+            ("entries", review.entries.len()),
+            ("due_next", review.due_next.len()),
+            ("goals_due_next", review.goals_due_next.len()),
+            ("cadences", review.cadences.len()),
+            ("checkins", review.checkins.len()),
+        ] {
+            assert!(rows > 0, "no {list}: {review:#?}");
+        }
+        let mut env =
+            crate::render::templates::environment(crate::render::templates::Purpose::Report);
+        super::super::filters::add_all(&mut env);
+        for name in ["user.html", "user.md"] {
+            env.add_template(name, USER_REVIEW_TEMPLATE).unwrap();
+        }
+        let lazy = minijinja::context! { review => LazyReview::value(&review), in_reports => true };
+        let converted =
+            minijinja::context! { review => Value::from(Serde(&*review)), in_reports => true };
+        assert!(
+            lazy.get_attr("review")
+                .unwrap()
+                .get_attr("entries")
+                .unwrap()
+                .downcast_object_ref::<ReviewList>()
+                .is_some()
+        );
+        for name in ["user.html", "user.md"] {
+            let template = env.get_template(name).unwrap();
+            let expected = template.render(&converted).unwrap();
+            assert_eq!(template.render(&lazy).unwrap(), expected, "{name}");
+            for part in ["Ship", "Shipped", "slipping", "Less", "km", "launch"] {
+                assert!(expected.contains(part), "{part} in {expected}");
+            }
+        }
         assert_eq!(
             serde_json::to_value(&lazy).unwrap(),
             serde_json::to_value(&converted).unwrap()

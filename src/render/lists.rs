@@ -12,17 +12,17 @@ use minijinja::{State, Value};
 use super::decimal::{number, percent};
 use super::filters::{
     days_between, in_reports, open_items_by_priority, path_url, push_html_escaped, push_rich_item,
-    push_rich_text, push_value, write_goal_link, write_html, writes_html, written,
+    push_value, write_goal_link, writes_html, written,
 };
-use super::items::{Field, items};
+use super::items::{Field, Item, items};
 use super::markup;
 
-/// Writes `value` to `out` as `{{ value }}` prints it in the template's format.
-fn write_value(out: &mut String, html: bool, value: &Value) {
+/// Writes `field` to `out` as `{{ field }}` prints it in the template's format.
+fn write_field(out: &mut String, html: bool, field: &Field) {
     if html {
-        write_html(out, value);
+        field.write_html(out);
     } else {
-        push_value(out, value);
+        field.push(out);
     }
 }
 
@@ -33,12 +33,12 @@ fn write_link(
     out: &mut String,
     html: bool,
     linked: bool,
-    item: &Value,
+    item: &Item,
     takes: &str,
 ) -> Result<(), minijinja::Error> {
-    let (goal, title) = (item.get_attr("goal")?, item.get_attr("title")?);
+    let (goal, title) = (item.field("goal")?, item.field("title")?);
     if !linked {
-        write_value(out, html, &title);
+        write_field(out, html, &title);
         return Ok(());
     }
     let goal = goal.as_str().ok_or_else(|| {
@@ -56,25 +56,25 @@ const OUTLOOKS: &str = "outlook_items takes a review's outlooks";
 
 /// Writes an outlook's next milestone to `out`, as `{% if o.next %}: next: ...{% endif %}`
 /// wrote it: its text, and its due date when it has one.
-fn write_next(out: &mut String, html: bool, outlook: &Value) -> Result<(), minijinja::Error> {
-    let next = outlook.get_attr("next")?;
+fn write_next(out: &mut String, html: bool, outlook: &Item) -> Result<(), minijinja::Error> {
+    let next = outlook.child("next")?;
     if !next.is_true() {
         return Ok(());
     }
     out.push_str(": next: ");
-    let due = next.get_attr("due")?;
+    let due = next.field("due")?;
     if html {
-        push_rich_text(out, &next)?;
+        push_rich_item(out, &next)?;
         if due.is_true() {
             out.push_str(" <span class=\"meta\">due <time>");
-            write_html(out, &due);
+            due.write_html(out);
             out.push_str("</time></span>");
         }
     } else {
-        push_value(out, &next.get_attr("text")?);
+        next.field("text")?.push(out);
         if due.is_true() {
             out.push_str(" (due ");
-            push_value(out, &due);
+            due.push(out);
             out.push(')');
         }
     }
@@ -90,7 +90,7 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for outlook in outlooks.try_iter()? {
+    for outlook in items(outlooks)? {
         if html {
             out.push_str("  <li><strong>");
             write_link(&mut out, html, linked, &outlook, OUTLOOKS)?;
@@ -104,33 +104,33 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
             write_next(&mut out, html, &outlook)?;
             out.push('\n');
         }
-        let overdue = outlook.get_attr("overdue")?;
-        if overdue.is_true() {
+        let overdue = outlook.list("overdue")?;
+        if !overdue.is_empty() {
             out.push_str(if html {
                 "      <li>Overdue: "
             } else {
                 "  - Overdue: "
             });
-            for (index, milestone) in overdue.try_iter()?.enumerate() {
+            for (index, milestone) in overdue.iter().enumerate() {
                 if index > 0 {
                     out.push_str(", ");
                 }
-                let due = milestone.get_attr("due")?;
+                let due = milestone.field("due")?;
                 if html {
-                    push_rich_text(&mut out, &milestone)?;
+                    push_rich_item(&mut out, milestone)?;
                     out.push_str(" <span class=\"meta\">due <time>");
-                    write_html(&mut out, &due);
+                    due.write_html(&mut out);
                     out.push_str("</time></span>");
                 } else {
-                    push_value(&mut out, &milestone.get_attr("text")?);
+                    milestone.field("text")?.push(&mut out);
                     out.push_str(" (due ");
-                    push_value(&mut out, &due);
+                    due.push(&mut out);
                     out.push(')');
                 }
             }
             out.push_str(if html { "</li>" } else { "\n" });
         }
-        let pace = outlook.get_attr("pace_per_week")?;
+        let pace = outlook.field("pace_per_week")?.into_value();
         if !pace.is_none() {
             out.push_str(if html {
                 "      <li>Pace: "
@@ -138,10 +138,10 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
                 "  - Pace: "
             });
             out.push_str(&number(f64::try_from(pace)?));
-            let unit = outlook.get_attr("pace_unit")?;
+            let unit = outlook.field("pace_unit")?;
             if unit.is_true() {
                 out.push(' ');
-                write_value(&mut out, html, &unit);
+                write_field(&mut out, html, &unit);
             }
             out.push_str(" a week over the last 8 weeks");
             out.push_str(if html { "</li>" } else { "\n" });
@@ -163,23 +163,23 @@ pub(super) fn outlook_items(state: &State, outlooks: &Value) -> Result<Value, mi
 
 /// Writes an outlook's forecast to `out`: the day it will be done, and how far that is
 /// from its due date; or why there is no such day.
-fn write_forecast(out: &mut String, html: bool, outlook: &Value) -> Result<(), minijinja::Error> {
-    let forecast = outlook.get_attr("forecast")?;
+fn write_forecast(out: &mut String, html: bool, outlook: &Item) -> Result<(), minijinja::Error> {
+    let forecast = outlook.field("forecast")?;
     if !forecast.is_true() {
-        write_value(out, html, &outlook.get_attr("forecast_note")?);
+        write_field(out, html, &outlook.field("forecast_note")?);
         return Ok(());
     }
     if html {
         out.push_str("done around <time>");
-        write_html(out, &forecast);
+        forecast.write_html(out);
         out.push_str("</time>");
     } else {
         out.push_str("done around ");
-        push_value(out, &forecast);
+        forecast.push(out);
     }
-    let due = outlook.get_attr("due")?;
+    let due = outlook.field("due")?;
     if due.is_true() {
-        let dates = |value: &Value| {
+        let dates = |value: &Field| {
             value.as_str().map(str::to_string).ok_or_else(|| {
                 minijinja::Error::new(
                     minijinja::ErrorKind::InvalidOperation,
@@ -208,7 +208,7 @@ pub(super) fn brief_outlook_items(
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for outlook in outlooks.try_iter()? {
+    for outlook in items(outlooks)? {
         out.push_str(if html { "  <li>" } else { "- " });
         write_link(
             &mut out,
@@ -218,9 +218,8 @@ pub(super) fn brief_outlook_items(
             "brief_outlook_items takes a review's outlooks",
         )?;
         write_next(&mut out, html, &outlook)?;
-        let overdue = outlook.get_attr("overdue")?;
-        if overdue.is_true() {
-            let count = overdue.len().unwrap_or(0);
+        let count = outlook.list("overdue")?.len();
+        if count > 0 {
             let _ = if html {
                 write!(out, " <span class=\"meta\">· {count} overdue</span>")
             } else {
@@ -241,11 +240,11 @@ pub(super) fn unchanged_goals(state: &State, goals: &Value) -> Result<Value, min
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    let mut goals = goals.try_iter()?.peekable();
+    let mut goals = items(goals)?.into_iter().peekable();
     while let Some(goal) = goals.next() {
         write_link(&mut out, html, linked, &goal, TAKES)?;
         out.push_str(" (");
-        out.push_str(&percent(f64::try_from(goal.get_attr("end")?)?));
+        out.push_str(&percent(f64::try_from(goal.field("end")?.into_value())?));
         out.push_str(if goals.peek().is_some() { "), " } else { ")." });
     }
     Ok(written(out, html))
@@ -342,7 +341,7 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for goal in goals.try_iter()? {
+    for goal in items(goals)? {
         out.push_str(if html { "  <li><strong>" } else { "- **" });
         write_link(
             &mut out,
@@ -354,11 +353,11 @@ pub(super) fn attention_items(state: &State, goals: &Value) -> Result<Value, min
         out.push_str(if html { "</strong>: " } else { "**: " });
         // `g.reasons | join("; ")`.
         let mut reasons = String::new();
-        for (index, reason) in goal.get_attr("reasons")?.try_iter()?.enumerate() {
+        for (index, reason) in goal.list("reasons")?.iter().enumerate() {
             if index > 0 {
                 reasons.push_str("; ");
             }
-            push_value(&mut reasons, &reason);
+            push_value(&mut reasons, &reason.to_value());
         }
         if html {
             markup::push_plain_html(&mut out, &reasons);
@@ -385,10 +384,16 @@ pub(super) fn note_items(
 ) -> Result<Value, minijinja::Error> {
     let html = writes_html(state);
     let mut out = String::new();
-    for note in notes.try_iter()? {
-        let (date, file) = (note.get_attr("date")?, note.get_attr("file")?);
+    for note in items(notes)? {
+        let (date, file) = (note.field("date")?, note.field("file")?);
         if !html {
-            let _ = writeln!(out, "- {} ({date}, {file})", note.get_attr("text")?);
+            out.push_str("- ");
+            note.field("text")?.push(&mut out);
+            out.push_str(" (");
+            date.push(&mut out);
+            out.push_str(", ");
+            file.push(&mut out);
+            out.push_str(")\n");
             continue;
         }
         let to_journal = to_journal.ok_or_else(|| {
@@ -404,14 +409,14 @@ pub(super) fn note_items(
             )
         })?;
         out.push_str("  <li>");
-        push_rich_text(&mut out, &note)?;
+        push_rich_item(&mut out, &note)?;
         out.push_str(" <a class=\"meta\" href=\"");
         push_html_escaped(&mut out, to_journal);
         push_html_escaped(&mut out, &path_url(file));
         out.push_str("\"><time>");
-        write_html(&mut out, &date);
+        date.write_html(&mut out);
         out.push_str("</time> · ");
-        let entry = note.get_attr("entry")?;
+        let entry = note.field("entry")?;
         markup::push_plain_html(
             &mut out,
             entry.as_str().ok_or_else(|| {
@@ -578,28 +583,30 @@ pub(super) fn coming_up_items(
     let html = writes_html(state);
     let linked = in_reports(state)?;
     let mut out = String::new();
-    for goal in goals.try_iter()? {
-        let date = goal.get_attr("date")?;
+    for goal in items(goals)? {
+        let date = goal.field("date")?;
         if html {
             out.push_str("  <li><span class=\"box\" aria-hidden=\"true\">🎯</span>Goal due <time>");
-            write_html(&mut out, &date);
+            date.write_html(&mut out);
             out.push_str("</time>: ");
             write_link(&mut out, html, linked, &goal, TAKES)?;
             out.push_str("</li>");
         } else {
-            let _ = write!(out, "- 🎯 Goal due {date}: **");
+            out.push_str("- 🎯 Goal due ");
+            date.push(&mut out);
+            out.push_str(": **");
             write_link(&mut out, html, linked, &goal, TAKES)?;
             out.push_str("**\n");
         }
     }
-    for m in milestones.try_iter()? {
-        let due = m.get_attr("due")?;
-        let titled = m.get_attr("title")?.is_true();
+    for m in items(milestones)? {
+        let due = m.field("due")?;
+        let titled = m.field("title")?.is_true();
         if html {
             out.push_str("  <li class=\"open\"><span class=\"box\" aria-hidden=\"true\">☐</span><span class=\"visually-hidden\">open: </span>");
-            push_rich_text(&mut out, &m)?;
+            push_rich_item(&mut out, &m)?;
             out.push_str(" <span class=\"meta\">due <time>");
-            write_html(&mut out, &due);
+            due.write_html(&mut out);
             out.push_str("</time>");
             if titled {
                 out.push_str(" · ");
@@ -607,7 +614,10 @@ pub(super) fn coming_up_items(
             }
             out.push_str("</span></li>");
         } else {
-            let _ = write!(out, "- [ ] {} (due {due}", m.get_attr("text")?);
+            out.push_str("- [ ] ");
+            m.field("text")?.push(&mut out);
+            out.push_str(" (due ");
+            due.push(&mut out);
             if titled {
                 out.push_str(", ");
                 write_link(&mut out, html, linked, &m, TAKES)?;

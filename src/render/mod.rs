@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use minijinja::{Environment, Value};
 
@@ -154,13 +154,13 @@ impl Renderer {
     /// markdown), with entries linked through `to_journal`.
     pub(crate) fn render_review(
         &self,
-        review: &Review,
+        review: &Arc<Review>,
         format: Format,
         to_journal: &str,
     ) -> Result<String, Error> {
         // Printed: the links to other reports would lead nowhere.
         self.render_page(
-            &plan::review_page(review, to_journal.to_string(), false),
+            &plan::review_page(Arc::clone(review), to_journal.to_string(), false),
             format,
         )
     }

@@ -14,7 +14,7 @@ use crate::analyse::{GoalReport, MilestoneReport, Report, Status};
 use crate::plan::{Page, PageData};
 
 use super::chart;
-use super::lazy::{GoalList, LazyGoal};
+use super::lazy::{GoalList, LazyGoal, LazyReview};
 
 /// The values `page`'s template sees (undefined for pages written by code).
 pub(super) fn context(page: &Page) -> Value {
@@ -89,7 +89,8 @@ pub(super) fn context(page: &Page) -> Value {
             to_journal,
             in_reports,
         } => context! {
-            review => Value::from(Serde(review)),
+            // Converted as its fields are read (see `lazy`).
+            review => LazyReview::value(review),
             to_journal,
             in_reports,
         },

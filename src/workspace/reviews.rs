@@ -13,6 +13,7 @@
 //! damaged or foreign, and not read with `--no-cache`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -106,7 +107,7 @@ pub(super) struct ReviewPlan<'a> {
     /// The hash of each scheduled review's inputs, and of its page's templates and links.
     pub(super) keys: Vec<u64>,
     /// The reviews computed, in the order scheduled.
-    pub(super) made: Vec<review::Review<'a>>,
+    pub(super) made: Vec<Arc<review::Review>>,
     /// For each scheduled review, its place in `made`; `None` when it is known.
     pub(super) made_at: Vec<Option<usize>>,
 }
@@ -132,12 +133,12 @@ impl<'a> ReviewPlan<'a> {
             .into_iter()
             .map(|key| data_hash(&(key, context)))
             .collect();
-        let computed: Vec<Option<review::Review>> = scheduled
+        let computed: Vec<Option<Arc<review::Review>>> = scheduled
             .par_iter()
             .zip(&keys)
             .map(|(s, key)| {
                 let current = known.get(&s.label()).is_some_and(|k| k.key == *key);
-                (!current).then(|| reviewer.scheduled_review(s))
+                (!current).then(|| Arc::new(reviewer.scheduled_review(s)))
             })
             .collect();
         let mut made = Vec::new();
@@ -187,8 +188,8 @@ pub(super) fn known_review<'a>(
             path: format!("{page_path}.{}", format.extension()),
             fingerprint,
             make: Box::new(move || {
-                let review = reviews.reviewer.scheduled_review(scheduled);
-                let page = plan::review_page_in_reports(&review, to_journal);
+                let review = Arc::new(reviews.reviewer.scheduled_review(scheduled));
+                let page = plan::review_page_in_reports(review, to_journal);
                 renderer
                     .render_page(&page, format)
                     .map(|page| page.into_bytes().into())

@@ -382,7 +382,7 @@ fn reviews_show_cadence_periods_check_ins_and_statuses_as_they_were() {
     let periods = &april.cadences[0].periods;
     assert_eq!((periods.len(), periods[0].state), (1, PeriodState::Missed));
     assert_eq!(april.checkins.len(), 1);
-    assert_eq!(april.checkins[0].note, Some("slipping"));
+    assert_eq!(april.checkins[0].note.as_deref(), Some("slipping"));
     // A quarter's review of a monthly cadence shows its three months; the current one as
     // of today.
     let q2 = review(PeriodKind::Quarter, "2026-06-01");
