@@ -27,9 +27,31 @@ use super::view::LinesInFile;
 #[derive(Debug)]
 pub(super) struct LazyGoal {
     goal: Arc<GoalReport>,
-    /// The fields read so far, as converted: a goal page's templates read its title,
-    /// status, progress and milestones several times each, in each of its two formats.
-    read: Mutex<Vec<(&'static str, Value)>>,
+    /// A goal page's templates read its title, status, progress and milestones several
+    /// times each, in each of its two formats.
+    read: ReadFields,
+}
+
+/// The fields of a lazy object read so far, as converted, so that each is converted once.
+#[derive(Debug, Default)]
+struct ReadFields(Mutex<Vec<(&'static str, Value)>>);
+
+impl ReadFields {
+    /// The field `key` as read before, else as `convert` makes it (with the field's name;
+    /// `None` when there is no such field), kept for the next read.
+    fn get_or_convert(
+        &self,
+        key: &str,
+        convert: impl FnOnce(&str) -> Option<(&'static str, Value)>,
+    ) -> Option<Value> {
+        let mut read = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, value)) = read.iter().find(|(name, _)| *name == key) {
+            return Some(value.clone());
+        }
+        let (name, value) = convert(key)?;
+        read.push((name, value.clone()));
+        Some(value)
+    }
 }
 
 impl LazyGoal {
@@ -37,24 +59,18 @@ impl LazyGoal {
     pub(super) fn value(goal: &Arc<GoalReport>) -> Value {
         Value::from_object(LazyGoal {
             goal: Arc::clone(goal),
-            read: Mutex::new(Vec::new()),
+            read: ReadFields::default(),
         })
     }
 }
 
 impl Object for LazyGoal {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let key = key.as_str()?;
-        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, value)) = read.iter().find(|(name, _)| *name == key) {
-            return Some(value.clone());
-        }
-        let (name, value) = match GoalList::of(&self.goal, key) {
-            Some((name, list)) => (name, Value::from_object(list)),
-            None => picked(&*self.goal, key)?,
-        };
-        read.push((name, value.clone()));
-        Some(value)
+        self.read
+            .get_or_convert(key.as_str()?, |key| match GoalList::of(&self.goal, key) {
+                Some((name, list)) => Some((name, Value::from_object(list))),
+                None => picked(&*self.goal, key),
+            })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -140,9 +156,8 @@ impl Object for GoalList {
 #[derive(Debug)]
 pub(super) struct LazyReview {
     review: Arc<Review>,
-    /// The fields read so far, as converted: the templates read `kind`, `previous` and
-    /// `next` a dozen times each.
-    read: Mutex<Vec<(&'static str, Value)>>,
+    /// The templates read `kind`, `previous` and `next` a dozen times each.
+    read: ReadFields,
 }
 
 impl LazyReview {
@@ -150,24 +165,19 @@ impl LazyReview {
     pub(super) fn value(review: &Arc<Review>) -> Value {
         Value::from_object(LazyReview {
             review: Arc::clone(review),
-            read: Mutex::new(Vec::new()),
+            read: ReadFields::default(),
         })
     }
 }
 
 impl Object for LazyReview {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let key = key.as_str()?;
-        let mut read = self.read.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, value)) = read.iter().find(|(name, _)| *name == key) {
-            return Some(value.clone());
-        }
-        let (name, value) = match ReviewList::of(&self.review, key) {
-            Some((name, list)) => (name, Value::from_object(list)),
-            None => picked(&*self.review, key)?,
-        };
-        read.push((name, value.clone()));
-        Some(value)
+        self.read.get_or_convert(key.as_str()?, |key| {
+            match ReviewList::of(&self.review, key) {
+                Some((name, list)) => Some((name, Value::from_object(list))),
+                None => picked(&*self.review, key),
+            }
+        })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
