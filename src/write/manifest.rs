@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use super::{HELD_WHEN_REPLACED, Replacing, write_atomically, write_error};
+use super::{Replacing, write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
 use crate::hash::FastMap;
@@ -32,11 +32,8 @@ pub(super) fn write_manifest(out: &Path, known: &mut Manifest, spares: bool) -> 
     if manifest != known.text {
         let path = out.join(MANIFEST);
         // A manifest read at the start of this build is replaced.
-        let replacing = match (known.text.len() as u64, spares) {
-            (0, _) => Replacing::Nothing,
-            (len, true) if len >= HELD_WHEN_REPLACED => Replacing::ThroughSpare,
-            _ => Replacing::File,
-        };
+        let old_len = (!known.text.is_empty()).then_some(known.text.len() as u64);
+        let replacing = Replacing::of(old_len, spares);
         write_atomically(&path, &[manifest.as_bytes()], replacing).map_err(write_error(&path))?;
         known.text = manifest;
     }

@@ -510,17 +510,12 @@ fn write_report(
     let (file, replaced) = match (unchanged, file) {
         (true, Some(file)) => (file, None),
         _ => {
+            let replacing = Replacing::of(file.map(|stamp| stamp.len), spares);
             // A report replaced through its spare is not freed: nothing to hold.
-            let spare = spares && file.is_some_and(|stamp| stamp.len >= HELD_WHEN_REPLACED);
-            let replaced = (!spare)
+            let replaced = (replacing != Replacing::ThroughSpare)
                 .then(|| held_while_replaced(target, file))
                 .flatten();
             let parts: Vec<&[u8]> = content.parts().collect();
-            let replacing = match (file, spare) {
-                (None, _) => Replacing::Nothing,
-                (Some(_), false) => Replacing::File,
-                (Some(_), true) => Replacing::ThroughSpare,
-            };
             let written =
                 write_atomically(target, &parts, replacing).map_err(write_error(target))?;
             (written, replaced)
@@ -569,6 +564,18 @@ enum Replacing {
     File,
     /// A large file, replaced through its spare (see [`spare`]).
     ThroughSpare,
+}
+
+impl Replacing {
+    /// How a file of `old_len` bytes (none when there is no file) is replaced: through its
+    /// spare when it is large and the workspace keeps `spares`.
+    fn of(old_len: Option<u64>, spares: bool) -> Replacing {
+        match old_len {
+            None => Replacing::Nothing,
+            Some(len) if spares && len >= HELD_WHEN_REPLACED => Replacing::ThroughSpare,
+            Some(_) => Replacing::File,
+        }
+    }
 }
 
 /// Writes `parts`, one after another, to a new temp file beside `target` (or over its
