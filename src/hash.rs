@@ -16,10 +16,50 @@ use serde::Serialize;
 use serde::ser::{self, SerializeMap, SerializeSeq};
 use xxhash_rust::xxh3::Xxh3Default;
 
+use crate::shared_bytes::SharedBytes;
+
 /// XXH3 of `content`: many times faster than std's SipHash, and nothing here needs
 /// resistance to chosen inputs.
 pub(crate) fn content_hash(content: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(content)
+}
+
+/// Bytes shared ([`SharedBytes`]) with their [`content_hash`], taken once, when they are
+/// made or read: a goal's JSON in `trailmark.json` is kept between `watch`'s rebuilds, and
+/// the file's hash is made of its parts' (`write::Content`), so that a rebuild hashes only
+/// the goals it made again, not the whole file (84 MB at 100,000 files, 25 ms).
+#[derive(Clone, Debug)]
+pub(crate) struct HashedBytes {
+    bytes: SharedBytes,
+    hash: u64,
+}
+
+impl HashedBytes {
+    pub(crate) fn new(bytes: SharedBytes) -> HashedBytes {
+        HashedBytes {
+            hash: content_hash(&bytes),
+            bytes,
+        }
+    }
+
+    /// [`content_hash`] of the bytes.
+    pub(crate) fn hash(&self) -> u64 {
+        self.hash
+    }
+}
+
+impl From<Vec<u8>> for HashedBytes {
+    fn from(bytes: Vec<u8>) -> HashedBytes {
+        HashedBytes::new(SharedBytes::from(bytes))
+    }
+}
+
+impl std::ops::Deref for HashedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 /// A `HashMap` hashed by [`KeyHasher`], for the maps every build fills from the journal.

@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 
 use super::{GoalReport, Report};
-use crate::shared_bytes::SharedBytes;
+use crate::hash::HashedBytes;
 
 /// How deep a goal sits in the report's JSON: an item of the top object's `goals`.
 const GOAL_DEPTH: usize = 2;
@@ -225,11 +225,11 @@ impl Report {
         out.write_all(&self.json_after_goals())
     }
 
-    /// [`Report::to_json`] in parts, each goal's made on every core: for a file, which
-    /// is written from its parts.
-    pub(crate) fn json_parts(&self) -> Vec<SharedBytes> {
-        let goals: Vec<SharedBytes> = (self.goals.par_iter())
-            .map(|goal| SharedBytes::from(goal.json_in_report()))
+    /// [`Report::to_json`] in parts, each goal's made (and hashed) on every core: for a
+    /// file, which is written from its parts.
+    pub(crate) fn json_parts(&self) -> Vec<HashedBytes> {
+        let goals: Vec<HashedBytes> = (self.goals.par_iter())
+            .map(|goal| HashedBytes::from(goal.json_in_report()))
             .collect();
         self.json_of_goals(&goals)
     }
@@ -237,19 +237,13 @@ impl Report {
     /// [`Report::to_json`], byte for byte, in parts written one after another: the JSON
     /// of each goal given, in the order of `goals`, by `goals` (each one's
     /// [`GoalReport::json_in_report`], shared, not copied), and between them the rest
-    /// of the report.
-    pub(crate) fn json_of_goals(&self, goals: &[SharedBytes]) -> Vec<SharedBytes> {
-        let between = SharedBytes::from(BETWEEN_GOALS.to_vec());
-        let mut parts = Vec::with_capacity(2 * goals.len() + 2);
-        parts.push(SharedBytes::from(self.json_before_goals()));
-        for (index, goal) in goals.iter().enumerate() {
-            if index > 0 {
-                parts.push(between.clone());
-            }
-            parts.push(goal.clone());
-        }
-        parts.push(SharedBytes::from(self.json_after_goals()));
-        parts
+    /// of the report ([`json_of_parts`]).
+    pub(crate) fn json_of_goals(&self, goals: &[HashedBytes]) -> Vec<HashedBytes> {
+        json_of_parts(
+            HashedBytes::from(self.json_before_goals()),
+            goals,
+            HashedBytes::from(self.json_after_goals()),
+        )
     }
 
     /// The report's JSON before its goals.
@@ -340,6 +334,29 @@ pub(crate) fn goals_in_json(json: &[u8]) -> Option<Vec<Range<usize>>> {
             return None;
         }
     }
+}
+
+/// A report's JSON in the parts [`Report::json_of_goals`] gives: `before` its goals, each
+/// of `goals` with a line break between two, and `after` them. The parts of the last
+/// build's file are the same ones when `before`, `goals` and `after` are its bytes around
+/// and at [`goals_in_json`]'s places: a file's hash is made of its parts' (see
+/// `write::Content`), so the file read back must be cut as the JSON made is.
+pub(crate) fn json_of_parts(
+    before: HashedBytes,
+    goals: &[HashedBytes],
+    after: HashedBytes,
+) -> Vec<HashedBytes> {
+    let between = HashedBytes::from(BETWEEN_GOALS.to_vec());
+    let mut parts = Vec::with_capacity(2 * goals.len() + 2);
+    parts.push(before);
+    for (index, goal) in goals.iter().enumerate() {
+        if index > 0 {
+            parts.push(between.clone());
+        }
+        parts.push(goal.clone());
+    }
+    parts.push(after);
+    parts
 }
 
 /// A key of the report's top object, and a comma before it unless it is the `first`.
@@ -470,10 +487,10 @@ mod tests {
     #[test]
     fn a_report_of_goals_made_apart_is_its_json() {
         for report in reports() {
-            let goals: Vec<SharedBytes> = report
+            let goals: Vec<HashedBytes> = report
                 .goals
                 .iter()
-                .map(|goal| SharedBytes::from(goal.json_in_report()))
+                .map(|goal| HashedBytes::from(goal.json_in_report()))
                 .collect();
             let json = String::from_utf8(
                 report

@@ -42,7 +42,7 @@ pub(crate) use again::{Changed, again, with_ancestors};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
 pub(crate) use cadence::stale_checkins;
-pub(crate) use json::{GOALS_LINE, goal_on_line, goals_in_json};
+pub(crate) use json::{GOALS_LINE, goal_on_line, goals_in_json, json_of_parts};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
 pub(crate) use needs::NeedsNow;

@@ -10,11 +10,18 @@
 //! in the output folder, and beside it a file naming the whole hash of each of its goals
 //! in order ([`GOALS_FILE`]): the pieces are found again in that file
 //! ([`crate::analyse::goals_in_json`]) when it is the one the manifest records as made
-//! from the same fingerprint, with the same content hash. Making every goal's JSON was
+//! from the same fingerprint, with the same hash. Making every goal's JSON was
 //! a fifth of a `build` after one edit. That file is one of trailmark's own, like the
 //! documents cache: a header names the program that wrote it (another build of
 //! trailmark may write a goal's JSON otherwise), it is written atomically by the write
 //! stage, ignored when old, damaged or foreign, and not read with `--no-cache`.
+//!
+//! Each piece is kept with its content hash ([`HashedBytes`]), taken when it is made or
+//! read, and the file's hash is made of its pieces' (`write::Content::hash`): a rebuild
+//! after an edit hashes the goals it made again, not the whole file (84 MB at 100,000
+//! files). The last build's file read back is cut into the same pieces
+//! ([`crate::analyse::json_of_parts`]), so that its hash is the one the manifest records
+//! whichever build, in whichever process, wrote it.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -29,7 +36,7 @@ use super::cache::{read_sealed_json, sealed_json_file};
 use crate::analyse::review::GoalHashes;
 use crate::analyse::{self, GoalReport, Report};
 use crate::fsread;
-use crate::hash::content_hash;
+use crate::hash::HashedBytes;
 use crate::shared_bytes::SharedBytes;
 use crate::write::{self, Content, Made};
 
@@ -94,18 +101,21 @@ impl<'a> LastJson<'a> {
     fn pieces(&self) -> Option<JsonPieces> {
         let json_file = self.out.join(json_file());
         let json = fsread::read(&json_file, fsread::MAX_OWN_FILE_BYTES).ok()?;
-        if content_hash(&json) != self.made.hash {
-            return None;
-        }
         let ranges = analyse::goals_in_json(&json)?;
         if ranges.len() != self.goals.goals.len() {
             return None;
         }
+        let (first, last) = (ranges.first()?.start, ranges.last()?.end);
         let json = SharedBytes::from(json);
-        let by_hash = (self.goals.goals.iter().copied())
-            .zip(ranges)
-            .map(|(hash, range)| (hash, json.part(range)))
+        let goals: Vec<HashedBytes> = (ranges.into_par_iter())
+            .map(|range| HashedBytes::new(json.part(range)))
             .collect();
+        let before = HashedBytes::new(json.part(0..first));
+        let after = HashedBytes::new(json.part(last..json.len()));
+        if Content::Parts(analyse::json_of_parts(before, &goals, after)).hash() != self.made.hash {
+            return None;
+        }
+        let by_hash = (self.goals.goals.iter().copied()).zip(goals).collect();
         Some(JsonPieces { by_hash })
     }
 }
@@ -119,10 +129,10 @@ pub(super) fn json_file() -> String {
     )
 }
 
-/// Each goal's JSON by the goal's whole hash.
+/// Each goal's JSON, with its content hash, by the goal's whole hash.
 #[derive(Default)]
 pub(crate) struct JsonPieces {
-    by_hash: HashMap<u64, SharedBytes>,
+    by_hash: HashMap<u64, HashedBytes>,
 }
 
 impl JsonPieces {
@@ -132,14 +142,14 @@ impl JsonPieces {
 
     /// The JSON of `report`, whose goals have the whole hashes `goal_hashes`, in parts
     /// ([`Report::json_of_goals`]): each goal's JSON taken from these pieces when its hash
-    /// is here, else made (on every core); with the pieces of `report`'s goals, for the
-    /// next build.
+    /// is here, else made and hashed (on every core); with the pieces of `report`'s
+    /// goals, for the next build.
     pub(crate) fn json(&self, report: &Report, goal_hashes: &[u64]) -> (Content, JsonPieces) {
         let goal_json = |(goal, hash): (&Arc<GoalReport>, &u64)| match self.by_hash.get(hash) {
             Some(kept) => kept.clone(),
-            None => SharedBytes::from(goal.json_in_report()),
+            None => HashedBytes::from(goal.json_in_report()),
         };
-        let goals: Vec<SharedBytes> = report
+        let goals: Vec<HashedBytes> = report
             .goals
             .par_iter()
             .zip(goal_hashes)
@@ -349,6 +359,61 @@ mod tests {
         }
     }
 
+    /// The JSON's hash is made of its pieces' (see `write::Content::hash`): after an edit
+    /// that changes one goal's JSON, a workspace that keeps the pieces (`watch`'s) writes
+    /// the new JSON, recorded with the hash a new process finds from the file; then a
+    /// build in a new process, which makes the JSON whole or finds it in the file, writes
+    /// nothing, and neither does the workspace that kept the pieces after it.
+    #[test]
+    fn a_change_in_one_goals_json_is_written_and_recorded_as_a_new_process_hashes_it() {
+        let (folder, _) = built(&[("ship.md", SHIP), ("site.md", SITE), ("idle.md", IDLE)]);
+        let today = day("2026-02-10");
+        let open = |cache: bool| {
+            let mut workspace = super::super::Workspace::open(folder.path(), None).unwrap();
+            if cache {
+                workspace.use_cache();
+            }
+            workspace.refresh();
+            workspace
+        };
+        let mut watching = open(false);
+        watching.keep_json_pieces();
+        watching.build(today, &mut |_| {}).unwrap();
+        let watching_built = |watching: &mut super::super::Workspace| {
+            watching.refresh();
+            watching.build(today, &mut |_| {}).unwrap()
+        };
+        // Renaming a goal's second open milestone changes that goal's JSON alone; one
+        // done changes its parent's too, and the activity after the goals.
+        for (edit, site) in [
+            (
+                "a milestone renamed",
+                SITE.replace("hosting", "hosting plan"),
+            ),
+            (
+                "a milestone done",
+                format!("{SITE}- [x] name ✅ 2026-01-10\n"),
+            ),
+        ] {
+            std::fs::write(folder.path().join("site.md"), &site).unwrap();
+            let (report, summary) = watching_built(&mut watching);
+            assert!(summary.written.contains(&json_file()), "{edit}: written");
+            let json = folder.path().join("_reports").join(json_file());
+            assert_eq!(
+                std::fs::read_to_string(&json).unwrap(),
+                report.to_json(),
+                "{edit}: the report's JSON"
+            );
+            assert!(found(&folder).is_some(), "{edit}: recorded as it hashes");
+            for cache in [false, true] {
+                let (_, summary) = open(cache).build(today, &mut |_| {}).unwrap();
+                assert_eq!(summary.written, Vec::<String>::new(), "{edit}: {cache}");
+            }
+            let (_, summary) = watching_built(&mut watching);
+            assert_eq!(summary.written, Vec::<String>::new(), "{edit}: again");
+        }
+    }
+
     /// A JSON that is not the one the manifest and the goals file describe gives no
     /// pieces: edited by hand (same size), recorded with another fingerprint, or with its
     /// goals file damaged, gone, or of another JSON; its goals are then made again.
@@ -547,6 +612,11 @@ mod tests {
             assert!(
                 json.to_vec() == report.to_json().into_bytes(),
                 "{step}: differs from a fresh one"
+            );
+            assert_eq!(
+                json.hash(),
+                Content::Parts(report.json_parts()).hash(),
+                "{step}: hashes as a fresh one"
             );
             reused_some |= hashes.iter().any(|hash| kept.by_hash.contains_key(hash));
             assert_eq!(

@@ -61,7 +61,7 @@ pub(crate) fn recorded_report(out: &Path, path: &str, fingerprint: u64) -> Optio
 }
 
 /// What a report was made from, its fingerprint, and the hash of its content
-/// ([`crate::hash::content_hash`]), as the manifest records them.
+/// ([`Content::hash`](super::Content::hash)), as the manifest records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Made {
     pub(crate) fingerprint: u64,
