@@ -175,6 +175,58 @@ enum Part {
     Folder(PathBuf),
 }
 
+/// A folder's `entries` (the folder itself not among them) in the order of their names,
+/// any error reading them first, in the order met. The entries share the folder's path
+/// up to their names, so their paths compare as their names do. Each name is compared
+/// by its first 16 bytes, taken once into the list that is sorted, and whole only when
+/// those are the same: a year's folder of a 100,000-file journal holds 10,000 entries,
+/// and comparing their paths in place (each a read of an entry, then of its path) made
+/// the sort grow 14 times for 10 times the files.
+fn by_name(
+    entries: Vec<walkdir::Result<walkdir::DirEntry>>,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    let mut errors = Vec::new();
+    let mut named = Vec::with_capacity(entries.len());
+    for (at, entry) in entries.iter().enumerate() {
+        match entry {
+            Ok(entry) => named.push((name_start(entry), at)),
+            Err(_) => errors.push(at),
+        }
+    }
+    let path = |at: usize| match &entries[at] {
+        Ok(entry) => entry.path().as_os_str(),
+        Err(_) => unreachable!("only entries read are named"),
+    };
+    // Two names are never the same, so an unstable sort gives the order.
+    named.sort_unstable_by(|(a_start, a), (b_start, b)| {
+        a_start.cmp(b_start).then_with(|| path(*a).cmp(path(*b)))
+    });
+    let order: Vec<usize> = errors
+        .into_iter()
+        .chain(named.into_iter().map(|(_, at)| at))
+        .collect();
+    let mut entries: Vec<_> = entries.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(move |at| entries[at].take().expect("each entry is taken once"))
+}
+
+/// The first 16 bytes of `entry`'s name as a number that orders as they do: a name
+/// shorter than 16 bytes is padded with zeros, which no name holds, so it comes before
+/// the longer names it starts.
+fn name_start(entry: &walkdir::DirEntry) -> u128 {
+    // After the last separator of its path: `file_name` reads the path as components.
+    let path = entry.path().as_os_str().as_encoded_bytes();
+    let name = path
+        .rsplit(|&byte| std::path::is_separator(byte.into()))
+        .next()
+        .unwrap_or(path);
+    let mut start = [0u8; 16];
+    let taken = name.len().min(start.len());
+    start[..taken].copy_from_slice(&name[..taken]);
+    u128::from_be_bytes(start)
+}
+
 /// What [`walk`] needs to know of each entry it meets.
 struct Walker<'a> {
     root: &'a Path,
@@ -195,16 +247,9 @@ impl Walker<'_> {
             .max_depth(1)
             .into_iter()
             .collect();
-        // The entries of a folder share its path up to their names, so their paths
-        // compare as their names do, without splitting each path into components for
-        // each comparison (as `sort_by_file_name` does: a tenth of a warm `status`).
-        if let Some(entries) = listing.get_mut(1..) {
-            entries.sort_by(|a, b| match (a, b) {
-                (Ok(a), Ok(b)) => a.path().as_os_str().cmp(b.path().as_os_str()),
-                (Err(_), Err(_)) => std::cmp::Ordering::Equal,
-                (Ok(_), Err(_)) => std::cmp::Ordering::Greater,
-                (Err(_), Ok(_)) => std::cmp::Ordering::Less,
-            });
+        if listing.len() > 2 {
+            let entries = listing.split_off(1);
+            listing.extend(by_name(entries));
         }
         listing
     }
@@ -635,6 +680,44 @@ mod tests {
         files.sort();
         let found = find(root, &[]);
         assert_eq!(found.files, files);
+        let found: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(found, warned);
+    }
+
+    /// A folder's entries come in the order of their names' bytes, also when names start
+    /// with the same 16 bytes or more, when one name starts another, and when a name has
+    /// bytes beyond ASCII: its warnings (links not followed) come in that order.
+    #[cfg(unix)]
+    #[test]
+    fn a_folders_entries_come_in_the_order_of_their_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(outside.path(), "secret.md");
+        let mut names = vec![
+            "2026-01-01-morning-walk.md".to_string(),
+            "2026-01-01-morning.md".to_string(),
+            "2026-01-01-morning-run.md".to_string(),
+            "2026-01-01-mornin.md".to_string(),
+            "2026-01-01-morning-walk.md.md".to_string(),
+            "2026-01-01-morning-walk-b.md".to_string(),
+            "a.md".to_string(),
+            "a-b.md".to_string(),
+            "a.md.md".to_string(),
+            "B.md".to_string(),
+            "\u{e9}t\u{e9}.md".to_string(),
+            "0123456789abcdef.md".to_string(),
+            "0123456789abcdef.markdown".to_string(),
+        ];
+        names.extend((0..40).map(|n| format!("2026-02-{:02}-the-same-long-start-{n}.md", n % 3)));
+        for name in &names {
+            let path = root.join("journal").join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(outside.path().join("secret.md"), path).unwrap();
+        }
+        names.sort();
+        let warned: Vec<String> = names.iter().map(|name| format!("journal/{name}")).collect();
+        let found = find(root, &[]);
         let found: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(found, warned);
     }
