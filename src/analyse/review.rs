@@ -419,6 +419,9 @@ impl GoalIndex {
         if changed.len() * MADE_WHOLE_BEYOND > report.goals.len() {
             return GoalIndex::of(report);
         }
+        if changed.is_empty() && Arc::ptr_eq(&self.loose_tasks, &report.loose_tasks) {
+            return self;
+        }
         let mut is_changed = vec![false; report.goals.len()];
         for &g in &changed {
             is_changed[g] = true;
@@ -483,6 +486,17 @@ impl GoalIndex {
                 |c| *c,
             ),
             cadence_goals,
+        }
+    }
+}
+
+/// Pushes each of the dates `sorted` (in order) onto `days` once.
+fn push_each_once(days: &mut Vec<Date>, sorted: impl Iterator<Item = Date>) {
+    let mut last = None;
+    for date in sorted {
+        if last != Some(date) {
+            days.push(date);
+            last = Some(date);
         }
     }
 }
@@ -624,14 +638,17 @@ impl<'a> Reviewer<'a> {
     /// an entry written, a value logged), newest first.
     pub(crate) fn active_periods(&self, kind: PeriodKind) -> Vec<Period> {
         let days = self.active_days.get_or_init(|| {
-            let today = self.report.today;
-            let mut days: Vec<Date> = (self.indexed.done.iter().map(|d| d.date))
-                .chain(self.entries.iter().map(|e| e.date))
-                .chain(self.indexed.metrics.iter().map(|m| m.0))
-                .filter(|d| *d <= today)
-                .collect();
+            // Each list is sorted by date, so its days once each are one pass over it, a
+            // few thousand to sort together (sorting the date of every milestone done,
+            // entry and value, 240,000 at 100,000 files, was 5% of a rebuild).
+            let mut days = Vec::new();
+            push_each_once(&mut days, self.indexed.done.iter().map(|d| d.date));
+            push_each_once(&mut days, self.entries.iter().map(|e| e.date));
+            push_each_once(&mut days, self.indexed.metrics.iter().map(|m| m.0));
             days.sort_unstable();
             days.dedup();
+            let today = self.report.today;
+            days.retain(|day| *day <= today);
             days
         });
         let week_start = self.report.rules.week_start;
@@ -1343,7 +1360,8 @@ mod tests {
             report.goals.len() - 1,
             "the edit made one goal again"
         );
-        let kept = Reviewer::with_index(&journal, &report, index.after(&report));
+        // Made again for the edit, then kept as it is for a rebuild that changed nothing.
+        let kept = Reviewer::with_index(&journal, &report, index.after(&report).after(&report));
         let anew = Reviewer::new(&journal, &report);
         let scheduled = anew.scheduled(&PeriodKind::ALL);
         assert_eq!(kept.scheduled(&PeriodKind::ALL), scheduled);
