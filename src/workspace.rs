@@ -836,6 +836,7 @@ impl Workspace {
                 Some(inputs) => self.kept_hashes = Some(inputs.kept(&goal_hashes)),
                 None => self.hashed_unkept = Some((today, goal_hashes.clone())),
             }
+            let kept_index = (self.last_analysis.as_mut()).and_then(LastAnalysis::take_goal_index);
             let kept_entries = match &mut self.last_analysis {
                 Some(last) => last.entry_keys(self.journal.documents.len()),
                 None => &mut [],
@@ -846,7 +847,7 @@ impl Workspace {
                 &self.config.reviews,
                 &self.known_reviews,
                 &goal_hashes.for_reviews,
-                kept_entries,
+                (kept_entries, kept_index),
                 (
                     renderer.review_templates_fingerprint(),
                     &to_journal,
@@ -923,7 +924,10 @@ impl Workspace {
             );
             drop(planned);
             drop(outputs);
-            drop(reviews);
+            let goal_index = reviews.into_goal_index();
+            if let Some(last) = &mut self.last_analysis {
+                last.keep_goal_index(goal_index);
+            }
             self.renderer = Some(renderer);
             if let Some(pieces) = json.made() {
                 self.json_pieces = Some(pieces);

@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use crate::analyse::review::{self, GoalHashes, HashedGoals};
+use crate::analyse::review::{self, GoalHashes, GoalIndex, HashedGoals};
 use crate::analyse::{Changed, Report, Rules};
 use crate::dates::Date;
 use crate::document::{Document, position};
@@ -42,6 +42,9 @@ pub(super) struct LastAnalysis {
     entry_keys: Vec<Option<u64>>,
     /// The goals of the last build's report with their hashes.
     hashed: Option<HashedGoals>,
+    /// What the last build's reviewer indexed of its report's goals, for the next
+    /// build's to make again only for the goals that changed.
+    goal_index: Option<GoalIndex>,
     /// What the journal was last linked by, while `since` holds: the next edit is linked
     /// file by file with them (`model::relink_files`).
     indexes: Option<LinkIndexes>,
@@ -203,6 +206,16 @@ impl LastAnalysis {
         let hashes = review::goal_hashes_after(report, self.hashed.as_ref(), known);
         self.hashed = Some(HashedGoals::of(report, hashes.clone()));
         hashes
+    }
+
+    /// What the last build's reviewer indexed of its goals, taken for the next build.
+    pub(super) fn take_goal_index(&mut self) -> Option<GoalIndex> {
+        self.goal_index.take()
+    }
+
+    /// Keeps what a build's reviewer indexed of its goals, for the next build.
+    pub(super) fn keep_goal_index(&mut self, index: GoalIndex) {
+        self.goal_index = Some(index);
     }
 
     /// Each document's part of the reviews' keys, where known, for the build of the

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::cache::{sealed, unsealed};
 use crate::analyse::Report;
 use crate::analyse::period::PeriodKind;
-use crate::analyse::review::{self, Reviewer, Scheduled};
+use crate::analyse::review::{self, GoalIndex, Reviewer, Scheduled};
 use crate::fsread;
 use crate::hash::data_hash;
 use crate::model::Journal;
@@ -115,18 +115,24 @@ pub(super) struct ReviewPlan<'a> {
 impl<'a> ReviewPlan<'a> {
     /// `context` is what else makes a review's page: the fingerprint of the review
     /// templates, the link to the journal, and the hash of the parse settings.
-    /// `kept_entries` are the entries' parts of the keys kept from the last build (see
-    /// `Reviewer::input_keys`).
+    /// `kept` is what the last build kept: the entries' parts of the keys (see
+    /// `Reviewer::input_keys`) and what its reviewer indexed of its goals (see
+    /// [`GoalIndex::after`]).
     pub(super) fn new(
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
         known: &KnownReviews,
         goals: &[u64],
-        kept_entries: &mut [Option<u64>],
+        kept: (&mut [Option<u64>], Option<GoalIndex>),
         context: (u64, &str, u64),
     ) -> ReviewPlan<'a> {
-        let reviewer = Reviewer::new(journal, report);
+        let (kept_entries, kept_index) = kept;
+        let indexed = match kept_index {
+            Some(kept) => kept.after(report),
+            None => GoalIndex::of(report),
+        };
+        let reviewer = Reviewer::with_index(journal, report, indexed);
         let scheduled = reviewer.scheduled(kinds);
         let keys: Vec<u64> = reviewer
             .input_keys(&scheduled, goals, kept_entries)
@@ -157,6 +163,11 @@ impl<'a> ReviewPlan<'a> {
             made,
             made_at,
         }
+    }
+
+    /// What its reviewer indexed of the report's goals, for the next build's.
+    pub(super) fn into_goal_index(self) -> GoalIndex {
+        self.reviewer.into_index()
     }
 
     /// Each scheduled review's line on the reviews index.

@@ -72,12 +72,12 @@ impl Reviewer<'_> {
                 // for each milestone done in it, tens of thousands of times at 100,000
                 // files.
                 let mut involved = vec![false; goals.len()];
-                let done = slice_by_date(&self.done, period, |d| d.date).iter();
-                let metrics = slice_by_date(&self.metrics, period, |m| m.0).iter();
-                let checked_in = slice_by_date(&self.checked_in, period, |c| c.0).iter();
+                let done = slice_by_date(&self.indexed.done, period, |d| d.date).iter();
+                let metrics = slice_by_date(&self.indexed.metrics, period, |m| m.0).iter();
+                let checked_in = slice_by_date(&self.indexed.checked_in, period, |c| c.0).iter();
                 for g in (done.map(|d| d.goal))
                     .chain(metrics.map(|m| m.1))
-                    .chain(self.cadence_goals.iter().copied())
+                    .chain(self.indexed.cadence_goals.iter().copied())
                     .chain(checked_in.map(|c| c.1))
                 {
                     involved[g] = true;
@@ -109,7 +109,7 @@ impl Reviewer<'_> {
     /// 100,000 files took 5 ms of every build, on one core).
     pub(super) fn could_show_in_each(&self, scheduled: &[Scheduled]) -> Shown {
         let periods: Vec<Period> = scheduled.iter().map(|s| s.period).collect();
-        let goals = self.spans.len();
+        let goals = self.indexed.spans.len();
         let mut shown = Shown {
             places: Vec::with_capacity(periods.len()),
             runs: Vec::new(),
