@@ -40,6 +40,9 @@ pub(crate) struct Analysis {
 }
 
 impl Analysis {
+    /// Starts the analysis thread of the journal at `root`, the journal as on disk (no
+    /// buffers, walked) asked for at once: the first snapshot, which the editor's first
+    /// diagnostics and answers wait for.
     pub(crate) fn start(root: PathBuf, options: ServerOptions) -> Analysis {
         let (jobs, job_receiver) = unbounded();
         let (outcome_sender, outcomes) = unbounded();
@@ -57,11 +60,13 @@ impl Analysis {
                 )
             })
             .expect("the analysis thread starts");
-        Analysis {
+        let analysis = Analysis {
             jobs,
             outcomes,
             newest,
-        }
+        };
+        analysis.request(0, HashMap::new(), true);
+        analysis
     }
 
     /// Asks for the journal as of `generation`, whose open buffers are `buffers`, walked
@@ -223,6 +228,25 @@ mod tests {
             analysed(folder.path(), jobs, 3),
             [(3, "Ship 3".to_string())]
         );
+    }
+
+    /// The server starts the analysis as soon as it knows the journal, before the
+    /// editor's `initialized`: nothing needs to ask for the first snapshot.
+    #[test]
+    fn a_started_analysis_sends_the_journal_as_on_disk_unasked() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("goal.md"), "---\ngoal: Ship\n---\n").unwrap();
+        let analysis = Analysis::start(folder.path().to_path_buf(), options());
+        // Long enough for any machine: a missing request would wait for ever.
+        let outcome = analysis
+            .outcomes
+            .recv_timeout(std::time::Duration::from_secs(30));
+        let Ok(Outcome::Analysed(snapshot)) = outcome else {
+            panic!("no snapshot came");
+        };
+        assert_eq!(snapshot.generation, 0);
+        let titles: Vec<&str> = snapshot.goals().iter().map(|g| g.title.as_str()).collect();
+        assert_eq!(titles, ["Ship"]);
     }
 
     #[test]

@@ -71,13 +71,17 @@ pub(crate) fn run(options: ServerOptions) -> Result<(), Error> {
     let editor = protocol::editor_abilities(&params);
     let folders = protocol::workspace_folders(params);
     let root = journal_root(&folders);
+    // The journal is read and analysed from now: the editor's answer to the result,
+    // `initialized`, carries nothing the analysis needs, and its round trip is time
+    // the editor would otherwise wait for its first diagnostics.
+    let analysis = Analysis::start(root.clone(), options);
     connection
         .initialize_finish(id, protocol::initialize_result())
         .map_err(lost)?;
     // The handshake's sender goes: every message from now on is written as `Outgoing`.
     let Connection { sender, receiver } = connection;
     drop(sender);
-    let mut server = Server::new(outgoing, root, options);
+    let mut server = Server::new(outgoing, root, options, analysis);
     server.editor = editor;
     server.serve(&receiver);
     drop(server);
@@ -148,9 +152,13 @@ struct Server {
 }
 
 impl Server {
-    fn new(outgoing: Sender<Outgoing>, root: PathBuf, options: ServerOptions) -> Server {
-        let analysis = Analysis::start(root.clone(), options);
-        analysis.request(0, HashMap::new(), true);
+    /// The server of the journal at `root`, whose [`Analysis`] has started.
+    fn new(
+        outgoing: Sender<Outgoing>,
+        root: PathBuf,
+        options: ServerOptions,
+        analysis: Analysis,
+    ) -> Server {
         Server {
             outgoing,
             root,
@@ -545,7 +553,9 @@ mod tests {
             today: Date::from_ymd(2026, 3, 10),
             read_cache: false,
         };
-        let mut server = Server::new(server_side, folder.path().to_path_buf(), options);
+        let root = folder.path().to_path_buf();
+        let analysis = Analysis::start(root.clone(), options);
+        let mut server = Server::new(server_side, root, options, analysis);
         // The analysis of the journal as it was at the start, held back until the
         // opened file's wait is over: an analysis slower than that wait.
         let first = server.analysis.outcomes.recv().unwrap();
@@ -578,7 +588,9 @@ mod tests {
             today: Date::from_ymd(2026, 3, 10),
             read_cache: false,
         };
-        let mut server = Server::new(server_side, folder.path().to_path_buf(), options);
+        let root = folder.path().to_path_buf();
+        let analysis = Analysis::start(root.clone(), options);
+        let mut server = Server::new(server_side, root, options, analysis);
         let Outcome::Analysed(mut first) = server.analysis.outcomes.recv().unwrap() else {
             panic!("the journal is analysed");
         };
