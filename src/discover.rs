@@ -491,6 +491,15 @@ mod tests {
         fs::write(path, "x").unwrap();
     }
 
+    /// A symlink at `root/rel` to a file outside the journal, which the walk warns of
+    /// and does not follow.
+    #[cfg(unix)]
+    fn link_outside(root: &Path, outside: &Path, rel: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.md"), path).unwrap();
+    }
+
     #[test]
     fn finds_markdown_and_skips_hidden_templates_and_output() {
         let dir = tempfile::tempdir().unwrap();
@@ -652,11 +661,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         let root = dir.path();
         touch(outside.path(), "secret.md");
-        let link = |rel: &str| {
-            let path = root.join(rel);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::os::unix::fs::symlink(outside.path().join("secret.md"), path).unwrap();
-        };
+        let link = |rel: &str| link_outside(root, outside.path(), rel);
         let (mut files, mut warned, mut reports) = (Vec::new(), Vec::new(), Vec::new());
         link("0.md");
         warned.push("0.md".to_string());
@@ -711,9 +716,7 @@ mod tests {
         ];
         names.extend((0..40).map(|n| format!("2026-02-{:02}-the-same-long-start-{n}.md", n % 3)));
         for name in &names {
-            let path = root.join("journal").join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::os::unix::fs::symlink(outside.path().join("secret.md"), path).unwrap();
+            link_outside(root, outside.path(), &format!("journal/{name}"));
         }
         names.sort();
         let warned: Vec<String> = names.iter().map(|name| format!("journal/{name}")).collect();
