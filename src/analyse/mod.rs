@@ -543,8 +543,7 @@ const MENTIONS_A_RUN: usize = 2048;
 /// documents' order, from the next one.
 fn entry_reports_by_document(journal: &Journal) -> Vec<Vec<EntryReport>> {
     let goals = &journal.goals;
-    // Each mention's place among every goal's, goal after goal; the mentions put in the
-    // order of their documents by counting them.
+    // The mentions put in the order of their documents by counting them.
     let mut firsts = vec![0; journal.documents.len() + 1];
     for entry in goals.iter().flat_map(|goal| &goal.entries) {
         firsts[entry.document() + 1] += 1;
@@ -553,47 +552,68 @@ fn entry_reports_by_document(journal: &Journal) -> Vec<Vec<EntryReport>> {
         firsts[d] += firsts[d - 1];
     }
     let total = firsts[journal.documents.len()];
-    let mut by_document: Vec<(u32, u32, usize)> = vec![(0, 0, 0); total];
-    let mut place = 0;
+    let mut by_document: Vec<(u32, u32)> = vec![(0, 0); total];
     for (g, goal) in goals.iter().enumerate() {
         for (m, entry) in goal.entries.iter().enumerate() {
             let next = &mut firsts[entry.document()];
-            by_document[*next] = (g as u32, m as u32, place);
+            by_document[*next] = (g as u32, m as u32);
             *next += 1;
-            place += 1;
         }
     }
     drop(firsts);
-    let mut placed: Vec<Option<EntryReport>> = Vec::with_capacity(total);
-    placed.resize_with(total, || None);
+    // Each goal's list filled in the documents' order, beside each report's place in the
+    // goal's order (all the goals' places in one list, goal after goal).
+    let mut lists: Vec<Vec<EntryReport>> = (goals.iter())
+        .map(|goal| Vec::with_capacity(goal.entries.len()))
+        .collect();
+    let mut places: Vec<u32> = vec![0; total];
+    let mut starts = Vec::with_capacity(goals.len());
+    let mut start = 0;
+    for goal in goals {
+        starts.push(start);
+        start += goal.entries.len();
+    }
     for run in by_document.chunks(MENTIONS_A_RUN * rayon::current_num_threads()) {
-        let made: Vec<Vec<(usize, EntryReport)>> = run
+        let made: Vec<Vec<EntryReport>> = run
             .par_chunks(MENTIONS_A_RUN)
             .map(|mentions| {
                 (mentions.iter())
-                    .map(|&(g, m, place)| {
+                    .map(|&(g, m)| {
                         let goal = &goals[g as usize];
                         let entry = &goal.entries[m as usize];
-                        let document = &journal.documents[entry.document()];
-                        (place, entry_report(document, entry, &goal.id))
+                        entry_report(&journal.documents[entry.document()], entry, &goal.id)
                     })
                     .collect()
             })
             .collect();
-        for (place, report) in made.into_iter().flatten() {
-            placed[place] = Some(report);
+        for (&(g, m), report) in run.iter().zip(made.into_iter().flatten()) {
+            let list = &mut lists[g as usize];
+            places[starts[g as usize] + list.len()] = m;
+            list.push(report);
         }
     }
     drop(by_document);
-    // Every place was filled once: the reports in the goals' order.
-    let mut reports = placed.into_iter().flatten();
-    (goals.iter())
-        .map(|goal| {
-            let mut list = Vec::with_capacity(goal.entries.len());
-            list.extend(reports.by_ref().take(goal.entries.len()));
-            list
-        })
-        .collect()
+    // Each list put in its goal's order where it is: a report swapped into its place
+    // until the one in each place is its own.
+    let mut goal_places = Vec::with_capacity(goals.len());
+    let mut rest = places.as_mut_slice();
+    for list in &lists {
+        let (own, others) = rest.split_at_mut(list.len());
+        goal_places.push(own);
+        rest = others;
+    }
+    (lists.par_iter_mut())
+        .zip(goal_places)
+        .for_each(|(list, places)| {
+            for at in 0..list.len() {
+                while places[at] as usize != at {
+                    let place = places[at] as usize;
+                    list.swap(at, place);
+                    places.swap(at, place);
+                }
+            }
+        });
+    lists
 }
 
 /// A line of an entry that mentions a goal.
