@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::{
     GoalReport, GoalTimeline, MilestoneReport, Report, Rules, analyse, assemble, count_milestone,
-    finish_goal, goal_shell, milestone_reports, roll_up,
+    entry_reports, finish_goal, goal_shell, milestone_reports, roll_up,
 };
 use crate::dates::Date;
 use crate::document;
@@ -81,7 +81,14 @@ pub(crate) fn again(
         .filter(|&g| affected[g])
         .collect::<Vec<usize>>()
         .into_par_iter()
-        .map(|g| (g, goal_shell(journal, &journal.goals[g], today)))
+        .map(|g| {
+            let goal = &journal.goals[g];
+            let report = GoalReport {
+                entries: entry_reports(journal, goal),
+                ..goal_shell(journal, goal, today)
+            };
+            (g, report)
+        })
         .collect();
     let reported: Vec<Vec<MilestoneReport>> = documents
         .par_iter()
