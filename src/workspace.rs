@@ -41,7 +41,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{self, Document, ParseOptions};
 use crate::error::Error;
 use crate::fsread;
-use crate::hash::{content_hash, data_hash};
+use crate::hash::{FastSet, content_hash, data_hash};
 use crate::model::{self, Journal};
 use crate::paths::{self, FileStamp};
 use crate::plan::Format;
@@ -113,6 +113,10 @@ pub(crate) struct Workspace {
     replaced_reports: Vec<std::fs::File>,
     /// Large reports keep their old files as spares to write over (see `write::spare`).
     keeps_spares: bool,
+    /// The only files of the output folder that may have changed since the last build
+    /// wrote it, for the next build alone ([`Workspace::reports_changed_only`]); `None`:
+    /// any may have, and every report's file is looked at.
+    reports_changed_only: Option<FastSet<String>>,
     /// The last analysis and what changed since (see [`last_analysis`]); `None` unless
     /// [`Workspace::keep_analysis`].
     last_analysis: Option<LastAnalysis>,
@@ -233,6 +237,7 @@ impl Workspace {
             hashed_unkept: None,
             replaced_reports: Vec::new(),
             keeps_spares: false,
+            reports_changed_only: None,
             renderer: None,
             last_analysis: None,
             kept_events: None,
@@ -803,6 +808,8 @@ impl Workspace {
         // Held until the reports are written: one writer per output folder at a time. A
         // `watch` holds it for each build, not between them, so a `build` beside it waits
         // only as long as one build takes.
+        // For this build alone, whether or not it gets to write.
+        let changed_only = self.reports_changed_only.take();
         let _lock = write::lock_output_folder(&self.root, &self.out, || waiting(&self.out))?;
         // Shared with the index page's template values (see `render::lazy`).
         let report = Arc::new(self.analyse(today));
@@ -921,6 +928,7 @@ impl Workspace {
                 progress,
                 &mut self.replaced_reports,
                 self.keeps_spares,
+                changed_only.as_ref(),
             );
             drop(planned);
             drop(outputs);
@@ -999,6 +1007,14 @@ impl Workspace {
     /// again after each edit wants (`watch`); [`Workspace::remove_spares`] removes them.
     pub(crate) fn keep_spares(&mut self) {
         self.keeps_spares = true;
+    }
+
+    /// Tells the next build that of the output folder's files only `changed` (relative to
+    /// it) may have changed since the last build wrote them: the others' records are
+    /// trusted without a look at their files (see `write::write_reports`). For `watch`,
+    /// which knows from the output folder's events.
+    pub(crate) fn reports_changed_only(&mut self, changed: FastSet<String>) {
+        self.reports_changed_only = Some(changed);
     }
 
     /// Removes the spares of the reports the manifest records (see
@@ -1102,6 +1118,7 @@ impl Workspace {
             &|_, _| {},
             &mut Vec::new(),
             false,
+            None,
         )
     }
 

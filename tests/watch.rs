@@ -330,6 +330,25 @@ fn the_output_folder_inside_the_journal_never_triggers_a_rebuild() {
     assert!(more.is_empty(), "rebuilt again: {more:?}");
 }
 
+/// A rebuild takes the reports that no event of the output folder named as they were
+/// written, without a look at their files: a report deleted or edited by hand is named
+/// by its event, also when the output folder is outside the journal (as here), and
+/// written again by the next rebuild though the edit changed nothing it shows.
+#[test]
+fn reports_deleted_or_edited_by_hand_are_written_again_by_the_next_rebuild() {
+    let watched = watch(&[]);
+    // The events are used from the second build after the output folder's watch began.
+    for done in [[true, false], [true, true]] {
+        watched.journal.write(GOAL, goal_text(&done));
+        watched.assert_reports_match_journal();
+    }
+    let (deleted, edited) = ("goals/all-hands-talk.md", "goals/industry-events.html");
+    fs::remove_file(watched.out.join(deleted)).unwrap();
+    fs::write(watched.out.join(edited), "edited by hand\n").unwrap();
+    watched.journal.write(GOAL, goal_text(&[false, false]));
+    watched.assert_reports_match_journal();
+}
+
 #[test]
 fn editor_temp_files_alone_change_nothing() {
     let mut watched = watch(&[]);
