@@ -811,15 +811,19 @@ mod tests {
         known: &mut Manifest,
         held: &mut Vec<std::fs::File>,
     ) -> Result<WriteSummary, Error> {
-        let planned: Vec<Planned> = outputs
+        write_reports(out, &planned(outputs), known, &|_, _| {}, held, false, None)
+    }
+
+    /// Reports of these paths and contents, each fingerprinted by its content.
+    fn planned<'a>(outputs: &[(&'a str, &'a str)]) -> Vec<Planned<'a>> {
+        outputs
             .iter()
             .map(|&(path, content)| Planned {
                 path: path.to_string(),
                 fingerprint: content_hash(content.as_bytes()),
                 make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
             })
-            .collect();
-        write_reports(out, &planned, known, &|_, _| {}, held, false, None)
+            .collect()
     }
 
     /// Every file under `folder`, relative, with `/` separators.
@@ -994,14 +998,7 @@ mod tests {
         let mut known = Manifest::load(&out);
         write_with(&out, &outputs, &mut known).unwrap();
         let write_naming = |known: &mut Manifest, changed: &[&str]| {
-            let planned: Vec<Planned> = outputs
-                .iter()
-                .map(|&(path, content)| Planned {
-                    path: path.to_string(),
-                    fingerprint: content_hash(content.as_bytes()),
-                    make: Box::new(move || Ok(content.as_bytes().to_vec().into())),
-                })
-                .collect();
+            let planned = planned(&outputs);
             let changed: FastSet<String> = changed.iter().map(|path| path.to_string()).collect();
             write_reports(
                 &out,
