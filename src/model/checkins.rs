@@ -15,6 +15,9 @@ pub(crate) struct Checkin {
     pub(crate) note: Option<String>,
     /// The entry it was written in.
     pub(crate) file: String,
+    /// The index of that entry's document: the goals' inputs read its content by it.
+    #[serde(skip)]
+    pub(crate) document: usize,
 }
 
 impl Linker {
@@ -55,6 +58,7 @@ impl Linker {
                 confidence: checkin.confidence,
                 note: checkin.note.clone(),
                 file: document.path.to_string(),
+                document: doc_index,
             };
             checkins.push((goal, found));
         }

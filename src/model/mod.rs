@@ -88,6 +88,8 @@ pub(crate) struct Goal {
     pub(crate) id: String,
     /// The file that declares it.
     pub(crate) file: String,
+    /// The index of that file's document.
+    pub(crate) document: usize,
     pub(crate) parent: Option<usize>,
     pub(crate) children: Vec<usize>,
     /// Values logged in entries, oldest first.
@@ -170,6 +172,9 @@ pub(crate) struct MetricValue {
     pub(crate) value: f64,
     /// The entry it was logged in.
     pub(crate) file: String,
+    /// The index of that entry's document: the goals' inputs read its content by it.
+    #[serde(skip)]
+    pub(crate) document: usize,
 }
 
 impl Journal {
@@ -464,7 +469,7 @@ impl Linker {
         self.journal.goals.reserve_exact(declared);
         let narrow = |goal: usize| u32::try_from(goal).expect("fewer than 2^32 goals");
         (self.indexes.goals_of_document).reserve_exact(self.journal.documents.len());
-        for document in &self.journal.documents {
+        for (doc_index, document) in self.journal.documents.iter().enumerate() {
             let first_goal = self.journal.goals.len();
             for decl in document.goals() {
                 let (mut id, id_position) = match &decl.id {
@@ -528,6 +533,7 @@ impl Linker {
                     declared: decl.clone(),
                     id,
                     file: document.path.to_string(),
+                    document: doc_index,
                     parent: None,
                     children: Vec::new(),
                     metric_values: Vec::new(),
@@ -825,6 +831,7 @@ impl Linker {
                 date,
                 value: log.value,
                 file: document.path.to_string(),
+                document: doc_index,
             };
             values.push((goal, value));
         }
@@ -1628,6 +1635,33 @@ mod tests {
             .iter()
             .map(|d| d.to_string())
             .collect()
+    }
+
+    #[test]
+    fn goals_values_and_checkins_know_the_document_of_their_file() {
+        let j = journal(&[
+            (
+                "2026-01-05.md",
+                "---\nmetrics: {talks: 2}\ncheckins: {talks: {confidence: 4}}\n---\n",
+            ),
+            (
+                "2026-01-06.md",
+                "---\nmetrics: {talks: 3}\ncheckins: {talks: {confidence: 5}}\n---\n",
+            ),
+            ("g.md", "---\ngoal: Talks\nmetric: {target: 5}\n---\n"),
+        ]);
+        let path_of = |document: usize| j.documents[document].path.to_string();
+        let goal = &j.goals[0];
+        assert_eq!(path_of(goal.document), "g.md");
+        let values: Vec<(String, String)> = (goal.metric_values.iter())
+            .map(|value| (value.file.clone(), path_of(value.document)))
+            .collect();
+        let checkins: Vec<(String, String)> = (goal.checkins.iter())
+            .map(|checkin| (checkin.file.clone(), path_of(checkin.document)))
+            .collect();
+        let both = |file: &str| (file.to_string(), file.to_string());
+        assert_eq!(values, [both("2026-01-05.md"), both("2026-01-06.md")]);
+        assert_eq!(checkins, values);
     }
 
     #[test]

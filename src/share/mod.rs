@@ -332,10 +332,12 @@ impl Filter<'_> {
                          date,
                          value,
                          file: _,
+                         document,
                      }| MetricValue {
                         date,
                         value,
                         file: String::new(),
+                        document,
                     },
                 )
                 .collect(),
@@ -348,12 +350,14 @@ impl Filter<'_> {
             confidence,
             note,
             file: _,
+            document,
         } = checkin;
         Checkin {
             date,
             confidence,
             note: note.map(|note| self.text(&note)),
             file: String::new(),
+            document,
         }
     }
 

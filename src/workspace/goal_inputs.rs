@@ -30,7 +30,6 @@ use super::cache::{read_sealed_json, sealed_json_file};
 use crate::analyse::review::GoalHashes;
 use crate::analyse::with_ancestors;
 use crate::dates::Date;
-use crate::document::position;
 use crate::hash::data_hash;
 use crate::model::{self, Journal};
 use crate::write;
@@ -93,25 +92,23 @@ impl GoalInputs {
                 }
             }
         }
-        let content_of = |path: &str| {
-            let index = position(&journal.documents, path).ok();
-            index.map(|index| (index, contents[index]))
-        };
+        // Each file by its document's index, which linking kept beside what it gave.
+        let content_of = |document: usize| (document, contents[document]);
         let goals = (journal.goals.par_iter().zip(&milestone_files))
             .map(|(goal, milestone_files)| {
                 let milestones: Vec<u64> = milestone_files.iter().map(|&d| contents[d]).collect();
                 let entries: Vec<(usize, u64)> = (goal.entries.iter())
-                    .map(|entry| (entry.document(), contents[entry.document()]))
+                    .map(|entry| content_of(entry.document()))
                     .collect();
-                let values: Vec<Option<(usize, u64)>> = (goal.metric_values.iter())
-                    .map(|value| content_of(&value.file))
+                let values: Vec<(usize, u64)> = (goal.metric_values.iter())
+                    .map(|value| content_of(value.document))
                     .collect();
-                let checkins: Vec<Option<(usize, u64)>> = (goal.checkins.iter())
-                    .map(|checkin| content_of(&checkin.file))
+                let checkins: Vec<(usize, u64)> = (goal.checkins.iter())
+                    .map(|checkin| content_of(checkin.document))
                     .collect();
                 data_hash(&(
                     &goal.id,
-                    content_of(&goal.file),
+                    content_of(goal.document),
                     milestone_files,
                     milestones,
                     entries,

@@ -210,6 +210,7 @@ fn metric_increments_count_as_their_rise() {
             date: day(date),
             value,
             file: "e.md".into(),
+            document: 0,
         })
         .collect(),
     };
