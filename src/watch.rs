@@ -255,10 +255,9 @@ pub(crate) struct Watch {
     /// The day the last build was for: when today is another, every report is built
     /// again, as a goal's status depends on the day (one becomes overdue at midnight).
     built_for: Date,
-    /// Whether the output folder has a watch of its own (see [`Watch::watch_output_folder`]).
-    output_watched: bool,
     /// The output folder's files its events named since the last build began, relative
-    /// to it; `None` while they are not known (no watch on it yet, polling).
+    /// to it; `None` while they are not known, the folder having no watch of its own (see
+    /// [`Watch::watch_output_folder`]): not yet, polling, or the folder moved or removed.
     output_events: Option<FastSet<String>>,
     /// Whether `output_events` were gathered since before the last build began: only then
     /// do they name every file changed since that build looked at the folder.
@@ -280,7 +279,6 @@ impl Watch {
             poll_stamps: PollStamps::default(),
             poll_due: Arc::new(AtomicBool::new(false)),
             built_for: options.today.unwrap_or_else(Date::today),
-            output_watched: false,
             output_events: None,
             output_events_span_last_build: false,
         }
@@ -348,21 +346,21 @@ impl Watch {
     /// changes made before the watch.
     fn watch_output_folder(&mut self, watcher: &mut FileWatcher) {
         let FileWatcher::Native(native) = watcher else {
-            self.output_watched = false;
             self.output_events = None;
             return;
         };
-        if !self.output_watched && native.watch(&self.out, RecursiveMode::Recursive).is_ok() {
-            self.output_watched = true;
-            self.restart_output_events();
+        if self.output_events.is_none() && native.watch(&self.out, RecursiveMode::Recursive).is_ok()
+        {
+            self.output_events = Some(FastSet::default());
+            self.output_events_span_last_build = false;
         }
     }
 
     /// Gathers the output folder's events anew, when it is watched: those gathered so far
     /// may miss some (the queue overflowed), so the next build looks at every file.
     fn restart_output_events(&mut self) {
-        if self.output_watched {
-            self.output_events = Some(FastSet::default());
+        if let Some(events) = &mut self.output_events {
+            events.clear();
             self.output_events_span_last_build = false;
         }
     }
@@ -484,10 +482,7 @@ impl Watch {
             match path.strip_prefix(&self.out) {
                 // The folder itself moved or removed: its watch went with it, and is made
                 // again after the next build (which makes the folder again).
-                Ok(relative) if relative.as_os_str().is_empty() => {
-                    self.output_watched = false;
-                    self.output_events = None;
-                }
+                Ok(relative) if relative.as_os_str().is_empty() => self.output_events = None,
                 Ok(relative) => {
                     if let Some(events) = &mut self.output_events {
                         let relative = relative.to_string_lossy();

@@ -805,11 +805,11 @@ impl Workspace {
         waiting: &mut dyn FnMut(&Path),
         progress: &write::Progress<'_>,
     ) -> Result<(Report, WriteSummary), Error> {
+        // For this build alone, whether or not it gets to write.
+        let changed_only = self.reports_changed_only.take();
         // Held until the reports are written: one writer per output folder at a time. A
         // `watch` holds it for each build, not between them, so a `build` beside it waits
         // only as long as one build takes.
-        // For this build alone, whether or not it gets to write.
-        let changed_only = self.reports_changed_only.take();
         let _lock = write::lock_output_folder(&self.root, &self.out, || waiting(&self.out))?;
         // Shared with the index page's template values (see `render::lazy`).
         let report = Arc::new(self.analyse(today));

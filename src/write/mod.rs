@@ -183,25 +183,27 @@ pub(crate) fn write_reports(
         .collect::<Result<Vec<&Path>, Error>>()?;
     std::fs::create_dir_all(out).map_err(write_error(out))?;
     let on_disk = read_manifest(out).unwrap_or_default();
-    let mut changed_only = changed_only;
-    if on_disk != known.text {
+    // Another build wrote the folder since `known` was read or written: its events do not
+    // say what that build changed, so every file is looked at.
+    let manifest_unchanged = on_disk == known.text;
+    if !manifest_unchanged {
         *known = Manifest {
             swept: known.swept,
             ..Manifest::parse(on_disk)
         };
-        changed_only = None;
     }
     // A name that is not a report's (a folder moved away with its reports, a file put
     // there by hand) may stand for reports not named: every file is looked at. Names of
     // trailmark's own temp files, spares, lock and manifest say nothing of the reports.
     let changed_only = changed_only.filter(|changed| {
-        changed.iter().all(|path| {
-            known.records.contains_key(path)
-                || path
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|name| name.starts_with(TEMP_PREFIX))
-        })
+        manifest_unchanged
+            && changed.iter().all(|path| {
+                known.records.contains_key(path)
+                    || path
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|name| name.starts_with(TEMP_PREFIX))
+            })
     });
     claim(out, planned, known)?;
     // Folders are checked and made once a build, not once a report; parents first.
