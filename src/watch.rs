@@ -628,7 +628,7 @@ impl Watch {
             Err(error) => on_event(WatchEvent::Failed(error)),
         }
         // Said: what is left of the build need not keep anyone waiting.
-        self.workspace.let_go_of_replaced_reports();
+        self.workspace.let_go_of_last_build();
         Ok(())
     }
 

@@ -142,6 +142,9 @@ impl<'a> ReviewPlan<'a> {
         let computed: Vec<Option<Arc<review::Review>>> = scheduled
             .par_iter()
             .zip(&keys)
+            // One review at a time: a year's takes as long as dozens of weeks', and a run
+            // of them in rayon's own lengths was left to one core.
+            .with_max_len(1)
             .map(|(s, key)| {
                 let current = known.get(&s.label()).is_some_and(|k| k.key == *key);
                 (!current).then(|| Arc::new(reviewer.scheduled_review(s)))

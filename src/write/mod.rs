@@ -56,6 +56,7 @@
 //! the output folder is always safe: it is rebuilt whole) and building again mends it.
 
 use std::path::{Component, Path};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -226,26 +227,41 @@ pub(crate) fn write_reports(
     }
     known.swept = true;
     let done = AtomicUsize::new(0);
+    // Each thread of the pool keeps the folder it last looked in, across the reports it
+    // takes: the reports are handed out one at a time (below).
+    let folders: Vec<Mutex<OpenFolder>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(None))
+        .collect();
+    // One report at a time, so that both cores work until the last is made: in runs of
+    // rayon's own length a core was left making the last run alone, a tenth of a fresh
+    // full build at 10,000 files.
     let outcomes = planned
         .par_iter()
         .zip(&relatives)
-        .map_init(
-            || None,
-            |folder, (report, relative)| {
-                let outcome = match current_unseen(report, known, changed_only) {
-                    Some(record) => Ok(Outcome {
-                        written: false,
-                        record,
-                        replaced: None,
-                    }),
-                    None => report_stamp_in(out, relative, folder).and_then(|file| {
+        .with_max_len(1)
+        .map(|(report, relative)| {
+            let outcome = match current_unseen(report, known, changed_only) {
+                Some(record) => Ok(Outcome {
+                    written: false,
+                    record,
+                    replaced: None,
+                }),
+                None => {
+                    let thread = rayon::current_thread_index().unwrap_or(0) % folders.len();
+                    let stamp = {
+                        let mut folder = folders[thread]
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        report_stamp_in(out, relative, &mut folder)
+                    };
+                    stamp.and_then(|file| {
                         write_report(report, &out.join(relative), file, known, spares)
-                    }),
-                };
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
-                outcome
-            },
-        )
+                    })
+                }
+            };
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, planned.len());
+            outcome
+        })
         .collect::<Result<Vec<Outcome>, Error>>()?;
     let mut summary = WriteSummary::default();
     // Every planned report is in the manifest since `claim`: its record is replaced where
