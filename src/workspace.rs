@@ -912,12 +912,17 @@ impl Workspace {
             let cache_written = cache_kept
                 .then(|| manifest.fingerprint_of(cache::CACHE_FILE))
                 .flatten();
-            planned.push(documents_cache(
-                &self.config.parse,
-                &self.files,
-                &self.journal.documents,
-                cache_written,
-            ));
+            // First of the files to make: the largest of trailmark's own (15 ms at 10,000
+            // files), planned last it was made alone at the end of a full build.
+            planned.insert(
+                0,
+                documents_cache(
+                    &self.config.parse,
+                    &self.files,
+                    &self.journal.documents,
+                    cache_written,
+                ),
+            );
             planned.extend(self.kept_hashes.as_ref().map(goal_inputs::file));
             let known_text = reviews::text(&known_reviews);
             planned.push(write::Planned {
