@@ -913,7 +913,7 @@ impl Workspace {
                 .then(|| manifest.fingerprint_of(cache::CACHE_FILE))
                 .flatten();
             // First of the files to make: the largest of trailmark's own (15 ms at 10,000
-            // files), planned last it was made alone at the end of a full build.
+            // files): planned last, it was made alone at the end of a full build.
             planned.insert(
                 0,
                 documents_cache(
