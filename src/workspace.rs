@@ -864,7 +864,6 @@ impl Workspace {
                 &self.journal,
                 &report,
                 &self.config.reviews,
-                &self.known_reviews,
                 &goal_hashes.for_reviews,
                 (kept_entries, kept_index),
                 (
@@ -873,14 +872,40 @@ impl Workspace {
                     data_hash(&self.config.parse),
                 ),
             );
-            let outputs = plan::outputs(
+            // The other pages, and their fingerprints, are made while the reviews are:
+            // after an edit the reviews to make are a few, and one core was left idle
+            // (a fifth of a `watch` rebuild at 100,000 files).
+            let no_running_reviews = HashMap::new();
+            let ((), (mut outputs, mut fingerprints)) = rayon::join(
+                || reviews.make(&self.known_reviews),
+                || {
+                    let outputs = plan::report_pages(
+                        &report,
+                        self.history.as_ref(),
+                        self.kept_events.as_mut(),
+                    );
+                    let fingerprints = renderer.fingerprints(
+                        &outputs.pages,
+                        &report,
+                        &goal_hashes,
+                        &no_running_reviews,
+                    );
+                    (outputs, fingerprints)
+                },
+            );
+            let review_pages = plan::review_pages(
                 &report,
                 &reviews.made,
                 reviews.links(&self.known_reviews),
                 &to_journal,
-                self.history.as_ref(),
-                self.kept_events.as_mut(),
             );
+            fingerprints.extend(renderer.fingerprints(
+                &review_pages,
+                &report,
+                &goal_hashes,
+                &reviews.running_keys(),
+            ));
+            outputs.pages.extend(review_pages);
             let manifest = self
                 .manifest
                 .get_or_insert_with(|| write::Manifest::load(&self.out));
@@ -890,7 +915,7 @@ impl Workspace {
             let json = JsonMaking::new(&goal_hashes, self.json_pieces.as_ref(), last_json);
             let (mut planned, known_reviews) = planned_reports(
                 &outputs,
-                &report,
+                fingerprints,
                 &json,
                 &renderer,
                 &reviews,
@@ -1321,30 +1346,21 @@ fn is_own_file(path: &str) -> bool {
 }
 
 /// The reports of `outputs` as the write stage takes them: each page in each of its
-/// formats, rendered by `renderer` only when the write stage asks (the JSON from the
+/// formats with its fingerprint (`fingerprints`, one a page, in order), rendered by
+/// `renderer` only when the write stage asks (the JSON from the
 /// goals' pieces `json` keeps), and the history cache;
 /// the reviews known unchanged (not in `outputs`) with their known fingerprints, rendered
 /// only if the write stage asks, in their place among the others. With what is known of
 /// every review after this build.
 fn planned_reports<'a>(
     outputs: &'a plan::Outputs,
-    report: &Report,
+    fingerprints: Vec<u64>,
     json: &'a JsonMaking<'a>,
     renderer: &'a render::Renderer,
     reviews: &'a ReviewPlan<'a>,
     known: &KnownReviews,
     to_journal: &'a str,
 ) -> (Vec<write::Planned<'a>>, KnownReviews) {
-    // Only a running period's review page is fingerprinted by its key (see
-    // `render::fingerprint`): a few of a build's hundreds of reviews.
-    let running_keys: HashMap<String, u64> = (reviews.scheduled.iter())
-        .zip(&reviews.keys)
-        .zip(&reviews.made_at)
-        .filter(|(_, at)| at.is_some_and(|at| reviews.made[at].in_progress))
-        .map(|((scheduled, &key), _)| (scheduled.label(), key))
-        .collect();
-    let fingerprints =
-        renderer.fingerprints(&outputs.pages, report, json.goal_hashes, &running_keys);
     let mut planned = Vec::new();
     let mut made_reviews: HashMap<&str, Vec<write::Planned<'a>>> = HashMap::new();
     let mut made_fingerprints: HashMap<&str, u64> = HashMap::new();

@@ -348,10 +348,41 @@ fn assemble(
     timelines: Vec<Arc<GoalTimeline>>,
     loose_tasks: Arc<Vec<MilestoneReport>>,
 ) -> Report {
+    // Each reads every goal, and none needs another: on two cores they take as long as
+    // the longest (after an edit at 100,000 files, 8 ms of the main thread alone).
+    let (diagnostics, (activity, needs_now)) = rayon::join(
+        || diagnostics(journal, history, today, rules, &goals),
+        || {
+            rayon::join(
+                || timeline::activity(&goals, today),
+                || NeedsNow::of(&goals, today),
+            )
+        },
+    );
+    Report {
+        today,
+        rules: *rules,
+        activity,
+        needs_now,
+        goals,
+        timelines,
+        loose_tasks,
+        diagnostics,
+    }
+}
+
+/// Every diagnostic of the report, in the order it lists them.
+fn diagnostics(
+    journal: &Journal,
+    history: &History,
+    today: Date,
+    rules: &Rules,
+    goals: &[Arc<GoalReport>],
+) -> Vec<Diagnostic> {
     let mut diagnostics = journal.all_diagnostics();
     diagnostics.extend(dated_after(journal, today));
     if let Some(days) = rules.stale_checkins_after_days {
-        diagnostics.extend(stale_checkins(&goals, today, days));
+        diagnostics.extend(stale_checkins(goals, today, days));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     if let Some(unread) = &history.problem {
@@ -373,16 +404,7 @@ fn assemble(
             ),
         );
     }
-    Report {
-        today,
-        rules: *rules,
-        activity: timeline::activity(&goals, today),
-        needs_now: NeedsNow::of(&goals, today),
-        goals,
-        timelines,
-        loose_tasks,
-        diagnostics,
-    }
+    diagnostics
 }
 
 /// Rolls the timelines of the goals `which` picks up into them from their child goals':

@@ -616,8 +616,10 @@ impl<'a> Reviewer<'a> {
                 })
             })
             .collect();
-        // Each file is one entry: no two are equal, so an unstable sort gives the order.
-        entries.sort_unstable_by(|a, b| (a.date, a.file).cmp(&(b.date, b.file)));
+        // By date, then path: the documents are sorted by path, and a stable sort by date
+        // keeps that order among the entries of a day. Comparing paths in the sort was a
+        // third of a `watch` rebuild's sorting at 100,000 files.
+        entries.sort_by_key(|entry| entry.date);
         Reviewer {
             report,
             timelines: &report.timelines,
@@ -1601,6 +1603,55 @@ mod tests {
                 assert_eq!(found.goals(at), one_by_one, "{} as of {today}", s.period);
             }
         }
+    }
+
+    /// Entries of one day come in path order, whatever order their dates and paths
+    /// would sort in otherwise: a folder of the day's notes before a later day's file.
+    #[test]
+    fn a_reviews_entries_are_by_date_then_path() {
+        let files = [
+            "work/2026-02-03.md",
+            "2026-02-04.md",
+            "a/2026-02-04.md",
+            "notes/2026/2026-02-04.md",
+            "z.md",
+        ];
+        let journal = build(
+            (files.iter())
+                .map(|path| {
+                    let text = format!(
+                        "---\ndate: {}\n---\nhi\n",
+                        match *path {
+                            "work/2026-02-03.md" => "2026-02-03",
+                            _ => "2026-02-04",
+                        }
+                    );
+                    parse(path, text.as_bytes())
+                })
+                .collect(),
+        );
+        let report = analyse(
+            &journal,
+            &History::default(),
+            day("2026-02-10"),
+            &Rules::default(),
+        );
+        let review = Reviewer::new(&journal, &report).review(Period::containing(
+            PeriodKind::Week,
+            day("2026-02-04"),
+            Rules::default().week_start,
+        ));
+        let entries: Vec<&str> = review.entries.iter().map(|e| &*e.file).collect();
+        assert_eq!(
+            entries,
+            [
+                "work/2026-02-03.md",
+                "2026-02-04.md",
+                "a/2026-02-04.md",
+                "notes/2026/2026-02-04.md",
+                "z.md"
+            ]
+        );
     }
 
     #[test]

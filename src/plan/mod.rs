@@ -170,13 +170,7 @@ impl Page<'_> {
     }
 }
 
-/// Every output of a journal's build: the index, the JSON report, the deadlines
-/// calendar, one page per goal, one per review (`reviews` come newest first), the list
-/// of reviews (`links`: of `reviews`, or of more when a build knows some reviews
-/// unchanged and leaves them out of `reviews`), and the git history cache. `to_journal`
-/// is the link from the output folder to the journal folder (`../`). `kept_events` are
-/// the deadlines calendar's events a build kept for the next (see
-/// [`calendar::KeptEvents`]).
+/// Every output of a journal's build: [`report_pages`], then [`review_pages`].
 pub(crate) fn outputs<'a>(
     report: &'a Arc<Report>,
     reviews: &'a [Arc<Review>],
@@ -185,10 +179,26 @@ pub(crate) fn outputs<'a>(
     history: Option<&git::History>,
     kept_events: Option<&mut calendar::KeptEvents>,
 ) -> Outputs<'a> {
+    let mut outputs = report_pages(report, history, kept_events);
+    outputs
+        .pages
+        .extend(review_pages(report, reviews, links, to_journal));
+    outputs
+}
+
+/// The outputs of a journal's build that show no review: the index, the JSON report,
+/// the deadlines calendar, one page per goal, and the git history cache. A build makes
+/// them while its reviews are made. `kept_events` are the deadlines calendar's events a
+/// build kept for the next (see [`calendar::KeptEvents`]).
+pub(crate) fn report_pages<'a>(
+    report: &'a Arc<Report>,
+    history: Option<&git::History>,
+    kept_events: Option<&mut calendar::KeptEvents>,
+) -> Outputs<'a> {
     let today = Today {
         today: report.today,
     };
-    let mut pages = Vec::with_capacity(4 + report.goals.len() + reviews.len());
+    let mut pages = Vec::with_capacity(3 + report.goals.len());
     pages.push(Page {
         template: INDEX_TEMPLATE,
         path: "index".to_string(),
@@ -209,11 +219,29 @@ pub(crate) fn outputs<'a>(
         },
     });
     pages.extend(goal_pages(report, today));
-    pages.extend(
-        reviews
-            .iter()
-            .map(|review| review_page_in_reports(Arc::clone(review), to_journal)),
-    );
+    Outputs {
+        pages,
+        history_cache: history.and_then(git::History::to_cache),
+    }
+}
+
+/// The pages of a journal's build that follow [`report_pages`]: one per review
+/// (`reviews` come newest first) and the list of reviews (`links`: of `reviews`, or of
+/// more when a build knows some reviews unchanged and leaves them out of `reviews`).
+/// `to_journal` is the link from the output folder to the journal folder (`../`).
+pub(crate) fn review_pages<'a>(
+    report: &Report,
+    reviews: &[Arc<Review>],
+    links: Vec<ReviewLink>,
+    to_journal: &str,
+) -> Vec<Page<'a>> {
+    let today = Today {
+        today: report.today,
+    };
+    let mut pages: Vec<Page> = reviews
+        .iter()
+        .map(|review| review_page_in_reports(Arc::clone(review), to_journal))
+        .collect();
     pages.push(Page {
         template: "reviews",
         path: "reviews/index".to_string(),
@@ -223,10 +251,7 @@ pub(crate) fn outputs<'a>(
             unknown_done: report.goals.iter().map(|g| g.unknown_done).sum(),
         },
     });
-    Outputs {
-        pages,
-        history_cache: history.and_then(git::History::to_cache),
-    }
+    pages
 }
 
 /// Every output of `build --share`: the shared goals (`index`) and the 1:1 check-in

@@ -37,27 +37,35 @@ pub(super) fn fingerprints(
             templates::fingerprint(overrides, names)
         });
     }
+    // Only what the pages show is hashed: a build fingerprints its review pages apart
+    // from the others (see `plan::review_pages`), and they show neither the report nor
+    // a goal's page.
+    let shows = |data: fn(&PageData) -> bool| pages.iter().any(|page| data(&page.data));
     let goal_hashes = &hashes.whole;
-    let json_hash = report_hash(report, goal_hashes);
+    let json_hash = shows(|data| matches!(data, PageData::Json(_) | PageData::Index(_)))
+        .then(|| report_hash(report, goal_hashes));
     // Not the index's own when the journal has index templates of its own, which may.
-    let index_hash = if templates::all_shipped(overrides, index_templates()) {
-        report_hash(report, &hashes.for_reviews)
-    } else {
-        json_hash
+    let index_hash = match templates::all_shipped(overrides, index_templates()) {
+        true if shows(|data| matches!(data, PageData::Index(_))) => {
+            Some(report_hash(report, &hashes.for_reviews))
+        }
+        _ => json_hash,
     };
-    let goal_hashes: HashMap<&str, u64> = report
-        .goals
-        .iter()
-        .zip(goal_hashes)
-        .map(|(goal, &hash)| (goal.id.as_str(), hash))
-        .collect();
+    let goal_hashes: HashMap<&str, u64> = match shows(|data| matches!(data, PageData::Goal { .. }))
+    {
+        true => (report.goals.iter().zip(goal_hashes))
+            .map(|(goal, &hash)| (goal.id.as_str(), hash))
+            .collect(),
+        false => HashMap::new(),
+    };
     let goal_hash = |goal: &GoalReport| goal_hashes[goal.id.as_str()];
+    let hashed = "hashed above, as a page shows it";
     pages
         .par_iter()
         .map(|page| {
             let data = match &page.data {
-                PageData::Index(_) => index_hash,
-                PageData::Json(_) => json_hash,
+                PageData::Index(_) => index_hash.expect(hashed),
+                PageData::Json(_) => json_hash.expect(hashed),
                 PageData::Calendar { today, events } => data_hash(&(today, events)),
                 PageData::Goal {
                     today,

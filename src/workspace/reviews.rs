@@ -99,14 +99,14 @@ pub(super) fn text(known: &KnownReviews) -> String {
         .expect("a header and lines of JSON are text")
 }
 
-/// The reviews a build writes, and those of them it computes: those whose inputs changed
-/// since the build that made `known`.
+/// The reviews a build writes, and those of them it computes ([`ReviewPlan::make`]):
+/// those whose inputs changed since the build that made `known`.
 pub(super) struct ReviewPlan<'a> {
     pub(super) reviewer: Reviewer<'a>,
     pub(super) scheduled: Vec<Scheduled>,
     /// The hash of each scheduled review's inputs, and of its page's templates and links.
     pub(super) keys: Vec<u64>,
-    /// The reviews computed, in the order scheduled.
+    /// The reviews computed, in the order scheduled; none until [`ReviewPlan::make`].
     pub(super) made: Vec<Arc<review::Review>>,
     /// For each scheduled review, its place in `made`; `None` when it is known.
     pub(super) made_at: Vec<Option<usize>>,
@@ -122,7 +122,6 @@ impl<'a> ReviewPlan<'a> {
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
-        known: &KnownReviews,
         goals: &[u64],
         kept: (&mut [Option<u64>], Option<GoalIndex>),
         context: (u64, &str, u64),
@@ -139,9 +138,21 @@ impl<'a> ReviewPlan<'a> {
             .into_iter()
             .map(|key| data_hash(&(key, context)))
             .collect();
-        let computed: Vec<Option<Arc<review::Review>>> = scheduled
-            .par_iter()
-            .zip(&keys)
+        let made_at = vec![None; scheduled.len()];
+        ReviewPlan {
+            reviewer,
+            scheduled,
+            keys,
+            made: Vec::new(),
+            made_at,
+        }
+    }
+
+    /// Computes the reviews whose inputs changed since the build that made `known`.
+    pub(super) fn make(&mut self, known: &KnownReviews) {
+        let reviewer = &self.reviewer;
+        let computed: Vec<Option<Arc<review::Review>>> = (self.scheduled.par_iter())
+            .zip(&self.keys)
             // One review at a time: a year's takes as long as dozens of weeks', and a run
             // of them in rayon's own lengths was left to one core.
             .with_max_len(1)
@@ -151,7 +162,7 @@ impl<'a> ReviewPlan<'a> {
             })
             .collect();
         let mut made = Vec::new();
-        let made_at = computed
+        self.made_at = computed
             .into_iter()
             .map(|review| {
                 let review = review?;
@@ -159,13 +170,18 @@ impl<'a> ReviewPlan<'a> {
                 Some(made.len() - 1)
             })
             .collect();
-        ReviewPlan {
-            reviewer,
-            scheduled,
-            keys,
-            made,
-            made_at,
-        }
+        self.made = made;
+    }
+
+    /// The input key of each review made of a period still running, by label: what
+    /// fingerprints its page (see `render::fingerprint`).
+    pub(super) fn running_keys(&self) -> HashMap<String, u64> {
+        (self.scheduled.iter())
+            .zip(&self.keys)
+            .zip(&self.made_at)
+            .filter(|(_, at)| at.is_some_and(|at| self.made[at].in_progress))
+            .map(|((scheduled, &key), _)| (scheduled.label(), key))
+            .collect()
     }
 
     /// What its reviewer indexed of the report's goals, for the next build's.
