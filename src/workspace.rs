@@ -860,24 +860,27 @@ impl Workspace {
                 Some(last) => last.entry_keys(self.journal.documents.len()),
                 None => &mut [],
             };
-            let mut reviews = ReviewPlan::new(
-                &self.journal,
-                &report,
-                &self.config.reviews,
-                &goal_hashes.for_reviews,
-                (kept_entries, kept_index),
-                (
-                    renderer.review_templates_fingerprint(),
-                    &to_journal,
-                    data_hash(&self.config.parse),
-                ),
+            let review_context = (
+                renderer.review_templates_fingerprint(),
+                to_journal.as_str(),
+                data_hash(&self.config.parse),
             );
-            // The other pages, and their fingerprints, are made while the reviews are:
-            // after an edit the reviews to make are a few, and one core was left idle
-            // (a fifth of a `watch` rebuild at 100,000 files).
+            // The other pages, and their fingerprints, are made while the reviews are
+            // planned and made: after an edit the reviews to make are a few, and one core
+            // was left idle (a fifth of a `watch` rebuild at 100,000 files).
             let no_running_reviews = HashMap::new();
-            let ((), (mut outputs, mut fingerprints)) = rayon::join(
-                || reviews.make(&self.known_reviews),
+            let (mut reviews, (mut outputs, mut fingerprints)) = rayon::join(
+                || {
+                    ReviewPlan::new(
+                        &self.journal,
+                        &report,
+                        &self.config.reviews,
+                        &self.known_reviews,
+                        &goal_hashes.for_reviews,
+                        (kept_entries, kept_index),
+                        review_context,
+                    )
+                },
                 || {
                     let outputs = plan::report_pages(
                         &report,

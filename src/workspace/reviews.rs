@@ -99,14 +99,14 @@ pub(super) fn text(known: &KnownReviews) -> String {
         .expect("a header and lines of JSON are text")
 }
 
-/// The reviews a build writes, and those of them it computes ([`ReviewPlan::make`]):
-/// those whose inputs changed since the build that made `known`.
+/// The reviews a build writes, and those of them it computes: those whose inputs changed
+/// since the build that made `known`.
 pub(super) struct ReviewPlan<'a> {
     pub(super) reviewer: Reviewer<'a>,
     pub(super) scheduled: Vec<Scheduled>,
     /// The hash of each scheduled review's inputs, and of its page's templates and links.
     pub(super) keys: Vec<u64>,
-    /// The reviews computed, in the order scheduled; none until [`ReviewPlan::make`].
+    /// The reviews computed, in the order scheduled.
     pub(super) made: Vec<Arc<review::Review>>,
     /// For each scheduled review, its place in `made`; `None` when it is known.
     pub(super) made_at: Vec<Option<usize>>,
@@ -122,6 +122,7 @@ impl<'a> ReviewPlan<'a> {
         journal: &'a Journal,
         report: &'a Report,
         kinds: &[PeriodKind],
+        known: &KnownReviews,
         goals: &[u64],
         kept: (&mut [Option<u64>], Option<GoalIndex>),
         context: (u64, &str, u64),
@@ -138,21 +139,9 @@ impl<'a> ReviewPlan<'a> {
             .into_iter()
             .map(|key| data_hash(&(key, context)))
             .collect();
-        let made_at = vec![None; scheduled.len()];
-        ReviewPlan {
-            reviewer,
-            scheduled,
-            keys,
-            made: Vec::new(),
-            made_at,
-        }
-    }
-
-    /// Computes the reviews whose inputs changed since the build that made `known`.
-    pub(super) fn make(&mut self, known: &KnownReviews) {
-        let reviewer = &self.reviewer;
-        let computed: Vec<Option<Arc<review::Review>>> = (self.scheduled.par_iter())
-            .zip(&self.keys)
+        let computed: Vec<Option<Arc<review::Review>>> = scheduled
+            .par_iter()
+            .zip(&keys)
             // One review at a time: a year's takes as long as dozens of weeks', and a run
             // of them in rayon's own lengths was left to one core.
             .with_max_len(1)
@@ -162,7 +151,7 @@ impl<'a> ReviewPlan<'a> {
             })
             .collect();
         let mut made = Vec::new();
-        self.made_at = computed
+        let made_at = computed
             .into_iter()
             .map(|review| {
                 let review = review?;
@@ -170,7 +159,13 @@ impl<'a> ReviewPlan<'a> {
                 Some(made.len() - 1)
             })
             .collect();
-        self.made = made;
+        ReviewPlan {
+            reviewer,
+            scheduled,
+            keys,
+            made,
+            made_at,
+        }
     }
 
     /// The input key of each review made of a period still running, by label: what
