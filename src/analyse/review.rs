@@ -1605,8 +1605,8 @@ mod tests {
         }
     }
 
-    /// Entries of one day come in path order, whatever order their dates and paths
-    /// would sort in otherwise: a folder of the day's notes before a later day's file.
+    /// Entries come by date, then path: an earlier day's first whatever its path, then
+    /// the day's files in path order, folders and all.
     #[test]
     fn a_reviews_entries_are_by_date_then_path() {
         let files = [

@@ -188,7 +188,7 @@ pub(crate) fn outputs<'a>(
 
 /// The outputs of a journal's build that show no review: the index, the JSON report,
 /// the deadlines calendar, one page per goal, and the git history cache. A build makes
-/// them while its reviews are made. `kept_events` are the deadlines calendar's events a
+/// them while it plans and makes its reviews. `kept_events` are the deadlines calendar's events a
 /// build kept for the next (see [`calendar::KeptEvents`]).
 pub(crate) fn report_pages<'a>(
     report: &'a Arc<Report>,
