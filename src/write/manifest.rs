@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::{Replacing, write_atomically, write_error};
 use crate::error::Error;
 use crate::fsread;
@@ -136,26 +138,45 @@ impl Manifest {
     /// known to be written.
     fn to_text(&self) -> String {
         let mut reports: Vec<(&String, &Record)> = self.records.iter().collect();
-        reports.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // On every core: after each edit in `watch` at 100,000 files, the 16,000 lines
+        // sorted and written on one thread were 2.6 ms of the main thread alone.
+        reports.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let parts: Vec<String> = (reports.par_chunks(LINES_A_PART))
+            .map(|reports| {
+                let mut text = String::new();
+                for (path, record) in reports {
+                    push_line(&mut text, path, record);
+                }
+                text
+            })
+            .collect();
         // About the size of the last one: the same reports, most of them.
         let mut manifest = String::with_capacity(self.text.len() + 256);
-        for (path, record) in reports {
-            manifest.push_str(path);
-            if *record != Record::UNKNOWN {
-                for number in [
-                    record.fingerprint,
-                    record.hash,
-                    record.file.len,
-                    record.file.modified,
-                ] {
-                    manifest.push('\t');
-                    push_hex(&mut manifest, number);
-                }
-            }
-            manifest.push('\n');
+        for part in parts {
+            manifest.push_str(&part);
         }
         manifest
     }
+}
+
+/// How many of the manifest's lines one core writes at a time.
+const LINES_A_PART: usize = 1024;
+
+/// Pushes the manifest's line of the report at `path`.
+fn push_line(text: &mut String, path: &str, record: &Record) {
+    text.push_str(path);
+    if *record != Record::UNKNOWN {
+        for number in [
+            record.fingerprint,
+            record.hash,
+            record.file.len,
+            record.file.modified,
+        ] {
+            text.push('\t');
+            push_hex(text, number);
+        }
+    }
+    text.push('\n');
 }
 
 /// Pushes `number` in lowercase hex, as `{:x}` writes it: written by hand, as the
@@ -224,6 +245,39 @@ mod tests {
         }
         super::super::remove_spares(out, &known);
         assert!(!spare.exists());
+    }
+
+    /// Lines written in parts on several cores come out one a report, in path order, and
+    /// read back as the records they were written from.
+    #[test]
+    fn a_manifest_of_many_reports_is_one_line_a_report_in_path_order() {
+        let mut known = Manifest::default();
+        for report in 0..(3 * LINES_A_PART as u64 + 7) {
+            let record = Record {
+                fingerprint: report,
+                hash: report * 3,
+                file: FileStamp {
+                    len: report % 5,
+                    modified: u64::MAX - report,
+                },
+            };
+            let record = if report % 11 == 0 {
+                Record::UNKNOWN
+            } else {
+                record
+            };
+            known
+                .records
+                .insert(format!("goals/g{report}.html"), record);
+        }
+        let text = known.to_text();
+        let paths: Vec<&str> = text
+            .lines()
+            .map(|line| line.split('\t').next().unwrap())
+            .collect();
+        assert_eq!(paths.len(), known.records.len());
+        assert!(paths.is_sorted(), "lines out of path order");
+        assert_eq!(Manifest::parse(text).records, known.records);
     }
 
     #[test]
