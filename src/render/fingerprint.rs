@@ -45,11 +45,13 @@ pub(super) fn fingerprints(
     let json_hash = shows(|data| matches!(data, PageData::Json(_) | PageData::Index(_)))
         .then(|| report_hash(report, goal_hashes));
     // Not the index's own when the journal has index templates of its own, which may.
-    let index_hash = match templates::all_shipped(overrides, index_templates()) {
-        true if shows(|data| matches!(data, PageData::Index(_))) => {
-            Some(report_hash(report, &hashes.for_reviews))
-        }
-        _ => json_hash,
+    // Looked for only when an index is among the pages: with a templates folder, that
+    // reads the journal's templates.
+    let index_hash = match shows(|data| matches!(data, PageData::Index(_)))
+        && templates::all_shipped(overrides, index_templates())
+    {
+        true => Some(report_hash(report, &hashes.for_reviews)),
+        false => json_hash,
     };
     let goal_hashes: HashMap<&str, u64> = match shows(|data| matches!(data, PageData::Goal { .. }))
     {
