@@ -868,14 +868,17 @@ impl Workspace {
             // The other pages, and their fingerprints, are made while the reviews are
             // planned and made: after an edit the reviews to make are a few, and one core
             // was left idle (a fifth of a `watch` rebuild at 100,000 files).
-            let no_running_reviews = HashMap::new();
+            let no_reviews = HashMap::new();
+            // Read before the reviews are made, which ask it whether theirs are written.
+            let manifest =
+                &*(self.manifest).get_or_insert_with(|| write::Manifest::load(&self.out));
             let (mut reviews, (mut outputs, mut fingerprints)) = rayon::join(
                 || {
                     ReviewPlan::new(
                         &self.journal,
                         &report,
                         &self.config.reviews,
-                        &self.known_reviews,
+                        (&self.known_reviews, manifest),
                         &goal_hashes.for_reviews,
                         (kept_entries, kept_index),
                         review_context,
@@ -887,12 +890,8 @@ impl Workspace {
                         self.history.as_ref(),
                         self.kept_events.as_mut(),
                     );
-                    let fingerprints = renderer.fingerprints(
-                        &outputs.pages,
-                        &report,
-                        &goal_hashes,
-                        &no_running_reviews,
-                    );
+                    let fingerprints =
+                        renderer.fingerprints(&outputs.pages, &report, &goal_hashes, &no_reviews);
                     (outputs, fingerprints)
                 },
             );
@@ -906,12 +905,10 @@ impl Workspace {
                 &review_pages,
                 &report,
                 &goal_hashes,
-                &reviews.running_keys(),
+                &reviews.fingerprints,
             ));
             outputs.pages.extend(review_pages);
-            let manifest = self
-                .manifest
-                .get_or_insert_with(|| write::Manifest::load(&self.out));
+            let manifest = self.manifest.as_mut().expect("loaded above");
             let json_file = json_pieces::json_file();
             let last_json = (self.json_goals.as_ref())
                 .and_then(|goals| LastJson::new(&self.out, manifest.made(&json_file), goals));
@@ -1397,7 +1394,7 @@ fn planned_reports<'a>(
                             None => known_review(
                                 reviews,
                                 scheduled,
-                                known[&scheduled.label()].fingerprint,
+                                reviews.known(known, &scheduled.label()).fingerprint,
                                 renderer,
                                 to_journal,
                             ),
@@ -1434,7 +1431,7 @@ fn planned_reports<'a>(
                     fingerprint: made_fingerprints[label.as_str()],
                     link: plan::ReviewLink::of(&reviews.made[*at]),
                 },
-                None => known[&label].clone(),
+                None => reviews.known(known, &label).clone(),
             };
             (label, known)
         })

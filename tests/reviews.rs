@@ -565,3 +565,32 @@ fn a_new_day_keeps_the_fingerprints_of_past_reviews_pages() {
     }
     assert!(past > 10, "{before:?}");
 }
+
+/// A build that computes a past review again (a new day changes every review's key, and
+/// `--no-cache` knows no key) lets go of it at once when the manifest records its page's
+/// fingerprint: its report is most likely kept. When it is not (deleted by hand here),
+/// the write stage has the review made again and writes the report it had, byte for
+/// byte; a review let go of and left out of the plan would have its reports removed as
+/// no longer made.
+#[test]
+fn a_past_review_let_go_of_is_made_again_when_its_report_is_gone() {
+    let journal = Journal::example();
+    journal.run(&["build", "--today", "2026-11-20"]).success();
+    let paths = [
+        "_reports/reviews/2026-W44.html",
+        "_reports/reviews/2026-10.md",
+    ];
+    let before: Vec<String> = paths.iter().map(|path| journal.read(path)).collect();
+    for (today, cache) in [("2026-11-21", None), ("2026-11-21", Some("--no-cache"))] {
+        for path in paths {
+            std::fs::remove_file(journal.path().join(path)).unwrap();
+        }
+        let args: Vec<&str> = cache
+            .into_iter()
+            .chain(["build", "--today", today])
+            .collect();
+        journal.run(&args).success();
+        let after: Vec<String> = paths.iter().map(|path| journal.read(path)).collect();
+        assert_eq!(before, after, "{args:?}");
+    }
+}

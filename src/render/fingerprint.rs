@@ -19,15 +19,14 @@ use super::templates;
 
 /// The fingerprint of each of `pages` (of `report`), in order, with the journal's
 /// templates in `overrides`; `hashes` are its goals' (`analyse::review::goal_hashes`),
-/// `review_keys` the input key of each review page of a running period, by label
-/// (`Reviewer::input_keys`, with the review templates' fingerprint and the link to the
-/// journal). Computed on every core;
+/// `made_reviews` the fingerprint of each review page, by label, as [`review_page`]
+/// made it where the review was made. Computed on every core;
 /// a goal is hashed once, not again for each page that shows it as a parent or child.
 pub(super) fn fingerprints(
     pages: &[Page],
     report: &Report,
     hashes: &GoalHashes,
-    review_keys: &HashMap<String, u64>,
+    made_reviews: &HashMap<String, u64>,
     overrides: Option<&Path>,
 ) -> Vec<u64> {
     let mut by_template: HashMap<&str, u64> = HashMap::new();
@@ -87,23 +86,9 @@ pub(super) fn fingerprints(
                     previous,
                     next,
                 )),
-                // A review of a period still running is fingerprinted by its key: equal
-                // keys make equal reviews, the key holds the link to the journal, and
-                // an edit of a recent entry need not hash its week's, month's,
-                // quarter's and year's data once more. Its page shows today's date, so
-                // the new day that changes every key changes it anyway. A past review's
-                // page stays the same from day to day while its key does not (the key
-                // holds today), so it is fingerprinted by its data, and a new day
-                // renders again only the past reviews whose data changed.
-                PageData::Review {
-                    review, to_journal, ..
-                } => {
-                    if review.in_progress {
-                        review_keys[review.label.as_str()]
-                    } else {
-                        data_hash(&(review, to_journal))
-                    }
-                }
+                // Fingerprinted where it was made (see `workspace::reviews`), by
+                // `review_page`.
+                PageData::Review { review, .. } => return made_reviews[review.label.as_str()],
                 PageData::Shared(shared) => data_hash(shared),
                 PageData::Reviews {
                     today,
@@ -114,6 +99,30 @@ pub(super) fn fingerprints(
             page_fingerprint(by_template[page.template], page.template, &page.path, data)
         })
         .collect()
+}
+
+/// The fingerprint of `page`, a review's page whose review has the input key `key`
+/// (`Reviewer::input_keys`, with the review templates' fingerprint and the link to the
+/// journal), with `templates` the fingerprint of the review templates
+/// ([`templates_fingerprint`]). A review of a period still running is fingerprinted by
+/// its key: equal keys make equal reviews, the key holds the link to the journal, and an
+/// edit of a recent entry need not hash its week's, month's, quarter's and year's data
+/// once more. Its page shows today's date, so the new day that changes every key changes
+/// it anyway. A past review's page stays the same from day to day while its key does not
+/// (the key holds today), so it is fingerprinted by its data, and a new day renders again
+/// only the past reviews whose data changed.
+pub(crate) fn review_page(templates: u64, page: &Page, key: u64) -> u64 {
+    let PageData::Review {
+        review, to_journal, ..
+    } = &page.data
+    else {
+        unreachable!("a review's page has a review");
+    };
+    let data = match review.in_progress {
+        true => key,
+        false => data_hash(&(review, to_journal)),
+    };
+    page_fingerprint(templates, page.template, &page.path, data)
 }
 
 /// The templates of the index page, in each of its formats.

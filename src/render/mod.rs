@@ -18,6 +18,8 @@ use crate::error::Error;
 use crate::plan::{self, Format, Page, PageData};
 use crate::share::Shared;
 
+pub(crate) use fingerprint::review_page as review_page_fingerprint;
+
 mod calendar;
 mod chart;
 mod decimal;
@@ -91,21 +93,21 @@ impl Renderer {
     /// The fingerprint of each of `pages` (of `report`), in order: equal fingerprints
     /// render to equal reports, so a page whose fingerprint is unchanged need not be
     /// rendered again.
-    /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`), `review_keys`
-    /// the input keys of its review pages of running periods by label
-    /// (`Reviewer::input_keys`).
+    /// `goal_hashes` are its goals' hashes (`analyse::review::goal_hashes`),
+    /// `made_reviews` the fingerprints of its review pages by label, made by
+    /// [`review_page_fingerprint`].
     pub(crate) fn fingerprints(
         &self,
         pages: &[Page],
         report: &Report,
         goal_hashes: &GoalHashes,
-        review_keys: &HashMap<String, u64>,
+        made_reviews: &HashMap<String, u64>,
     ) -> Vec<u64> {
         fingerprint::fingerprints(
             pages,
             report,
             goal_hashes,
-            review_keys,
+            made_reviews,
             self.overrides.as_deref(),
         )
     }
