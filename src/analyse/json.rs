@@ -146,16 +146,28 @@ impl GoalReport {
     /// the goal's own, grown by doubling, was copied as it grew and held up to twice its
     /// JSON (122 MB of heap for the 84 MB of `trailmark.json` at 100,000 files).
     pub(crate) fn json_in_report(&self) -> Vec<u8> {
-        thread_local! {
-            static GOAL_JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         GOAL_JSON.with_borrow_mut(|buffer| {
             buffer.clear();
             write_at_depth(buffer, self, GOAL_DEPTH);
-            buffer.to_vec()
+            let json = buffer.to_vec();
+            // `watch` keeps its threads: a goal mentioned by thousands of entries is
+            // not held for as long as it runs.
+            if buffer.capacity() > KEPT_GOAL_JSON_BYTES {
+                *buffer = Vec::new();
+            }
+            json
         })
     }
 }
+
+thread_local! {
+    /// Each thread's buffer for a goal's JSON ([`GoalReport::json_in_report`]).
+    static GOAL_JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most a thread keeps of its buffer for a goal's JSON between goals; a goal's JSON
+/// is about 10 KB on the generated journals.
+const KEPT_GOAL_JSON_BYTES: usize = 1 << 20;
 
 /// Goals whose JSON is made on every core at once, each into a buffer of its own, then
 /// written in their order. The buffers are kept from batch to batch (their memory is not
@@ -386,7 +398,36 @@ fn field(out: &mut Vec<u8>, name: &str, value: &impl Serialize, first: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::report;
+    use crate::testing::{one_goal, report};
+
+    /// A goal's JSON made in its thread's buffer is the goal's JSON in the report, and a
+    /// large one's buffer is not kept after it (`watch` keeps its threads).
+    #[test]
+    fn a_goals_json_is_its_json_in_the_report_and_a_large_ones_buffer_is_let_go() {
+        let milestones: String = (0..8_000)
+            .map(|i| format!("- [ ] step {i} of the long plan, with a few words more\n"))
+            .collect();
+        for (goal, large) in [
+            (one_goal("- [ ] one\n"), false),
+            (one_goal(&milestones), true),
+        ] {
+            let json = goal.json_in_report();
+            let mut expected = Vec::new();
+            write_at_depth(&mut expected, &goal, GOAL_DEPTH);
+            assert_eq!(json, expected);
+            assert_eq!(
+                json.len() > KEPT_GOAL_JSON_BYTES,
+                large,
+                "{} bytes",
+                json.len()
+            );
+            let kept = GOAL_JSON.with_borrow(Vec::capacity);
+            match large {
+                true => assert_eq!(kept, 0),
+                false => assert!(kept >= json.len()),
+            }
+        }
+    }
 
     fn ours(value: &impl Serialize) -> String {
         let mut out = Vec::new();
