@@ -870,8 +870,9 @@ impl Workspace {
             // was left idle (a fifth of a `watch` rebuild at 100,000 files).
             let no_reviews = HashMap::new();
             // Read before the reviews are made, which ask it whether theirs are written.
-            let manifest =
-                &*(self.manifest).get_or_insert_with(|| write::Manifest::load(&self.out));
+            let manifest = &*self
+                .manifest
+                .get_or_insert_with(|| write::Manifest::load(&self.out));
             let (mut reviews, (mut outputs, mut fingerprints)) = rayon::join(
                 || {
                     ReviewPlan::new(

@@ -30,7 +30,11 @@ pub(super) fn fingerprints(
     overrides: Option<&Path>,
 ) -> Vec<u64> {
     let mut by_template: HashMap<&str, u64> = HashMap::new();
-    for page in pages {
+    // A review's page has its fingerprint already, with its templates'.
+    let not_reviews = pages
+        .iter()
+        .filter(|page| !matches!(page.data, PageData::Review { .. }));
+    for page in not_reviews {
         by_template.entry(page.template).or_insert_with(|| {
             let names = page.formats().iter().filter_map(|&f| page.template_name(f));
             templates::fingerprint(overrides, names)
