@@ -1364,7 +1364,6 @@ fn planned_reports<'a>(
 ) -> (Vec<write::Planned<'a>>, KnownReviews) {
     let mut planned = Vec::new();
     let mut made_reviews: HashMap<&str, Vec<write::Planned<'a>>> = HashMap::new();
-    let mut made_fingerprints: HashMap<&str, u64> = HashMap::new();
     for (page, fingerprint) in outputs.pages.iter().zip(fingerprints) {
         let shared = Arc::new(render::SharedContext::new(page.formats().len()));
         let of_page = page.formats().iter().map(|&format| {
@@ -1381,7 +1380,6 @@ fn planned_reports<'a>(
         });
         match &page.data {
             plan::PageData::Review { review, .. } => {
-                made_fingerprints.insert(&review.label, fingerprint);
                 made_reviews.insert(&review.label, of_page.collect());
             }
             plan::PageData::Reviews { .. } => {
@@ -1429,7 +1427,7 @@ fn planned_reports<'a>(
             let known = match at {
                 Some(at) => reviews::Known {
                     key,
-                    fingerprint: made_fingerprints[label.as_str()],
+                    fingerprint: reviews.fingerprints[&label],
                     link: plan::ReviewLink::of(&reviews.made[*at]),
                 },
                 None => reviews.known(known, &label).clone(),
