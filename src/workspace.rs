@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::analyse::period::{Period, PeriodKind};
 use crate::analyse::review::{self, GoalHashes};
-use crate::analyse::{self, Report};
+use crate::analyse::{self, Detail, Report};
 use crate::config::{self, Config};
 use crate::dates::Date;
 use crate::diagnostic::Diagnostic;
@@ -697,7 +697,7 @@ impl Workspace {
     /// The journal analysed as of `today` (and kept, when the workspace keeps its
     /// analyses).
     pub(crate) fn analyse(&mut self, today: Date) -> Report {
-        let Unkept { report, dating } = self.analyse_unkept(today);
+        let Unkept { report, dating } = self.analyse_unkept(today, Detail::Whole);
         if let Some(last) = &mut self.last_analysis {
             let rules = self.config.rules;
             last.keep(
@@ -711,17 +711,17 @@ impl Workspace {
         report
     }
 
-    /// The journal analysed as of `today`, not yet kept for the next analysis:
-    /// [`Workspace::keep_analysed`] keeps it, when the caller has done with it what it
-    /// must do first (`trailmark lsp` sends its diagnostics to the editor, which does
-    /// not wait for the keeping).
-    pub(crate) fn analyse_unkept(&mut self, today: Date) -> Unkept {
+    /// The journal analysed as of `today`, each goal kept as `detail` says, not yet kept
+    /// for the next analysis: [`Workspace::keep_analysed`] keeps it, when the caller has
+    /// done with it what it must do first (`trailmark lsp` sends its diagnostics to the
+    /// editor, which does not wait for the keeping).
+    pub(crate) fn analyse_unkept(&mut self, today: Date, detail: Detail) -> Unkept {
         self.update_history();
         let no_history = git::History::default();
         let history = self.history.as_ref().unwrap_or(&no_history);
         let rules = &self.config.rules;
         let Some(last) = &mut self.last_analysis else {
-            let report = analyse::analyse(&self.journal, history, today, rules);
+            let report = analyse::analyse_for(&self.journal, history, today, rules, detail);
             return Unkept {
                 report,
                 dating: None,
@@ -729,10 +729,10 @@ impl Workspace {
         };
         let dating = self.history.as_ref().map(git::History::dating);
         let report = match last.changed(&self.journal, today, rules, dating.as_ref()) {
-            Some((report, changed)) => {
+            Some((report, changed)) if report.detail == detail => {
                 analyse::again(&self.journal, history, today, rules, report, changed)
             }
-            None => analyse::analyse(&self.journal, history, today, rules),
+            _ => analyse::analyse_for(&self.journal, history, today, rules, detail),
         };
         Unkept { report, dating }
     }

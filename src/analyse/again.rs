@@ -14,8 +14,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{
-    GoalReport, GoalTimeline, MilestoneReport, Report, Rules, analyse, assemble, count_milestone,
-    entry_reports, finish_goal, goal_shell, milestone_reports, roll_up,
+    Detail, GoalReport, GoalTimeline, MilestoneReport, Report, Rules, analyse_for, assemble,
+    count_milestone, entry_reports, finish_goal, goal_shell, milestone_reports, roll_up,
 };
 use crate::dates::Date;
 use crate::document;
@@ -34,9 +34,9 @@ pub(crate) struct Changed {
     pub(crate) files: BTreeSet<String>,
 }
 
-/// The analysis of `journal` as [`analyse`] makes it, taking from `last` (the analysis
+/// The analysis of `journal` as [`analyse_for`] makes it, taking from `last` (the analysis
 /// before `changed`, as of the same `today`, `history` and `rules`) every goal the
-/// change did not touch.
+/// change did not touch; each goal kept in `last`'s [`Detail`].
 pub(crate) fn again(
     journal: &Journal,
     history: &History,
@@ -51,8 +51,9 @@ pub(crate) fn again(
             .iter()
             .zip(&journal.goals)
             .all(|(report, goal)| report.id == goal.id);
+    let detail = last.detail;
     if !same_goals {
-        return analyse(journal, history, today, rules);
+        return analyse_for(journal, history, today, rules, detail);
     }
     let affected = with_ancestors(journal, &changed.goals);
     // Found by path in the documents (sorted by it), not each document's path looked
@@ -83,10 +84,10 @@ pub(crate) fn again(
         .into_par_iter()
         .map(|g| {
             let goal = &journal.goals[g];
-            let report = GoalReport {
-                entries: entry_reports(journal, goal),
-                ..goal_shell(journal, goal, today)
-            };
+            let mut report = goal_shell(journal, goal, today, detail);
+            if detail == Detail::Whole {
+                report.entries = entry_reports(journal, goal);
+            }
             (g, report)
         })
         .collect();
@@ -105,7 +106,7 @@ pub(crate) fn again(
             match assigned {
                 Some(goal) => {
                     if let Some(goal) = made.get_mut(&goal) {
-                        count_milestone(goal, report, today);
+                        count_milestone(goal, report, d, today);
                     }
                 }
                 None if read_again[d] => loose.push(report),
@@ -136,8 +137,7 @@ pub(crate) fn again(
     assemble(
         journal,
         history,
-        today,
-        rules,
+        (today, rules, detail),
         goals,
         timelines,
         loose_tasks,

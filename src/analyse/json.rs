@@ -288,6 +288,7 @@ impl Report {
             today: _,
             // Not serialized.
             rules: _,
+            detail: _,
             timelines: _,
             goals,
             loose_tasks,

@@ -15,6 +15,7 @@
 
 mod again;
 mod cadence;
+mod for_editor;
 mod json;
 mod milestones;
 mod needs;
@@ -42,6 +43,10 @@ pub(crate) use again::{Changed, again, with_ancestors};
 use cadence::CadenceReport;
 pub(crate) use cadence::count as cadence_count;
 pub(crate) use cadence::stale_checkins;
+#[cfg(test)]
+pub(crate) use for_editor::as_the_editor_reads;
+use for_editor::keep_for_editor;
+pub(crate) use for_editor::{Detail, ForEditor};
 pub(crate) use json::{GOALS_LINE, goal_on_line, goals_in_json, json_of_parts};
 pub(crate) use milestones::MilestoneReport;
 use milestones::milestone_reports;
@@ -82,6 +87,9 @@ pub(crate) struct Report {
     /// The rules it was analysed with: reviews drawn from the report follow them too.
     #[serde(skip)]
     pub(crate) rules: Rules,
+    /// How much of each goal it holds: all of it, unless made for the editor.
+    #[serde(skip)]
+    pub(crate) detail: Detail,
     /// Shared (as are `timelines` and `loose_tasks`) with the report a workspace keeps
     /// of its last analysis, whose goals the next one takes as they are unless a change
     /// touched them (see [`again`]).
@@ -194,6 +202,10 @@ pub(crate) struct GoalReport {
     /// Check-ins that name the goal, oldest first (only when there are some).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) checkins: Vec<Checkin>,
+    /// What an analysis for the editor keeps of its milestones and entries, which it
+    /// leaves empty (see [`Detail::Editor`]); `None` in a whole analysis.
+    #[serde(skip)]
+    pub(crate) for_editor: Option<Box<ForEditor>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -233,6 +245,17 @@ const REPORTED_DOCUMENTS_A_RUN: usize = 64;
 /// Computes every goal's progress and status as of `today`, with done dates from the
 /// milestones, their entries and the git `history`.
 pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: &Rules) -> Report {
+    analyse_for(journal, history, today, rules, Detail::Whole)
+}
+
+/// [`analyse`], each goal kept as `detail` says.
+pub(crate) fn analyse_for(
+    journal: &Journal,
+    history: &History,
+    today: Date,
+    rules: &Rules,
+    detail: Detail,
+) -> Report {
     // Goals are copied out of the model, milestones counted and reported per document,
     // and goals finished, on every core; only handing milestones to their goals is
     // sequential.
@@ -242,10 +265,12 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     let mut goals: Vec<Arc<GoalReport>> = journal
         .goals
         .par_iter()
-        .map(|goal| Arc::new(goal_shell(journal, goal, today)))
+        .map(|goal| Arc::new(goal_shell(journal, goal, today, detail)))
         .collect();
-    for (report, entries) in goals.iter_mut().zip(entry_reports_by_document(journal)) {
-        unshared(report).entries = entries;
+    if detail == Detail::Whole {
+        for (report, entries) in goals.iter_mut().zip(entry_reports_by_document(journal)) {
+            unshared(report).entries = entries;
+        }
     }
     // Each list sized once, exactly: grown by doubling, the lists of a 100,000-file
     // journal held tens of MB of nothing.
@@ -290,10 +315,13 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
             })
             .collect();
         for (first, reports) in slice.step_by(REPORTED_DOCUMENTS_A_RUN).zip(reported) {
-            let assigned = run(first).flat_map(|d| journal.assignments.of(d).iter());
-            for (report, assigned) in reports.into_iter().zip(assigned) {
+            let assigned = run(first).flat_map(|d| {
+                let assigned = journal.assignments.of(d);
+                assigned.iter().map(move |goal| (d, goal))
+            });
+            for (report, (d, assigned)) in reports.into_iter().zip(assigned) {
                 match assigned {
-                    Some(goal) => count_milestone(goal_reports[goal], report, today),
+                    Some(goal) => count_milestone(goal_reports[goal], report, d, today),
                     None => loose_tasks.push(report),
                 }
             }
@@ -315,8 +343,7 @@ pub(crate) fn analyse(journal: &Journal, history: &History, today: Date, rules: 
     assemble(
         journal,
         history,
-        today,
-        rules,
+        (today, rules, detail),
         goals,
         timelines,
         loose_tasks,
@@ -328,11 +355,20 @@ fn unshared(goal: &mut Arc<GoalReport>) -> &mut GoalReport {
     Arc::get_mut(goal).expect("a goal's report is shared once it is finished")
 }
 
-/// A milestone's report handed to its goal, and counted there when it is a leaf.
-fn count_milestone(goal: &mut GoalReport, milestone: MilestoneReport, today: Date) {
+/// A milestone's report, of the document of index `document`, handed to its goal, and
+/// counted there when it is a leaf.
+fn count_milestone(
+    goal: &mut GoalReport,
+    milestone: MilestoneReport,
+    document: usize,
+    today: Date,
+) {
     if milestone.leaf {
         goal.total += 1;
         goal.done += u32::from(counts_as_done(&milestone, today));
+    }
+    if let Some(kept) = goal.for_editor.as_deref_mut() {
+        kept.add_milestone(document, milestone.line);
     }
     goal.milestones.push(milestone);
 }
@@ -342,8 +378,7 @@ fn count_milestone(goal: &mut GoalReport, milestone: MilestoneReport, today: Dat
 fn assemble(
     journal: &Journal,
     history: &History,
-    today: Date,
-    rules: &Rules,
+    (today, rules, detail): (Date, &Rules, Detail),
     goals: Vec<Arc<GoalReport>>,
     timelines: Vec<Arc<GoalTimeline>>,
     loose_tasks: Arc<Vec<MilestoneReport>>,
@@ -352,16 +387,20 @@ fn assemble(
     // the longest (after an edit at 100,000 files, 8 ms of the main thread alone).
     let (diagnostics, (activity, needs_now)) = rayon::join(
         || diagnostics(journal, history, today, rules, &goals),
-        || {
-            rayon::join(
+        || match detail {
+            Detail::Whole => rayon::join(
                 || timeline::activity(&goals, today),
                 || NeedsNow::of(&goals, today),
-            )
+            ),
+            // Drawn from every goal's milestones for the reports' pages, which an editor
+            // does not show.
+            Detail::Editor => (Vec::new(), NeedsNow::default()),
         },
     );
     Report {
         today,
         rules: *rules,
+        detail,
         activity,
         needs_now,
         goals,
@@ -489,7 +528,7 @@ fn document_dated_after(document: &Document, today: Date) -> Vec<Diagnostic> {
     warnings
 }
 
-fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
+fn goal_shell(journal: &Journal, goal: &Goal, today: Date, detail: Detail) -> GoalReport {
     let id_of = |index: usize| journal.goals[index].id.clone();
     let declared = &goal.declared;
     GoalReport {
@@ -544,6 +583,7 @@ fn goal_shell(journal: &Journal, goal: &Goal, today: Date) -> GoalReport {
             .unwrap_or_default(),
         cadence: None,
         checkins: goal.checkins.clone(),
+        for_editor: (detail == Detail::Editor).then(|| Box::new(ForEditor::of_mentions(goal))),
     }
 }
 
@@ -679,6 +719,7 @@ fn finish_goal(
 ) {
     finish(report, timeline, today, rules);
     finish_cadence(report, goal, today, rules);
+    keep_for_editor(report);
 }
 
 /// Progress, status, history and forecast, once the milestones are counted and the
@@ -713,7 +754,10 @@ fn finish(report: &mut GoalReport, history: &GoalTimeline, today: Date, rules: &
     );
     report.unknown_done = history.unknown;
     report.completed_on = complete.then(|| history.completed_on()).flatten();
-    report.burn_up = timeline::burn_up(report, history, today);
+    // Only reports' charts show it.
+    if report.for_editor.is_none() {
+        report.burn_up = timeline::burn_up(report, history, today);
+    }
     let forecast = timeline::forecast(report, history, today);
     report.status = with_forecast(report.status, forecast.date, report.due);
     report.forecast = forecast.date;

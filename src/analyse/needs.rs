@@ -20,8 +20,9 @@ use crate::document::{MilestoneState, Priority};
 /// days after it).
 pub(crate) const DUE_SOON_DAYS: i64 = 14;
 
-/// What needs the person now; each list in the order the index shows it.
-#[derive(Debug, Clone, Serialize)]
+/// What needs the person now; each list in the order the index shows it (empty in an
+/// analysis for the editor, which shows none of it).
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct NeedsNow {
     /// How many days after today `due_soon` reaches ([`DUE_SOON_DAYS`]).
     pub(crate) due_soon_days: i64,
@@ -175,7 +176,12 @@ fn is_active(status: Status) -> bool {
 /// then the earliest due date (one without comes after every date), then the first in
 /// file order.
 pub(crate) fn next_open_milestone(goal: &GoalReport) -> Option<&MilestoneReport> {
-    goal.milestones
+    next_open_milestone_of(&goal.milestones)
+}
+
+/// [`next_open_milestone`] among a goal's `milestones`.
+pub(crate) fn next_open_milestone_of(milestones: &[MilestoneReport]) -> Option<&MilestoneReport> {
+    milestones
         .iter()
         .filter(|m| m.leaf && m.effective_state == MilestoneState::Open)
         .min_by(|a, b| next_step_order(a, b))

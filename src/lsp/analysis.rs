@@ -12,6 +12,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::ServerOptions;
 use super::snapshot::{Notes, Snapshot};
+use crate::analyse::Detail;
 use crate::dates::Date;
 use crate::workspace::Workspace;
 
@@ -131,7 +132,8 @@ fn work(
         if stale() {
             continue;
         }
-        let analysed = workspace.analyse_unkept(options.today.unwrap_or_else(Date::today));
+        let today = options.today.unwrap_or_else(Date::today);
+        let analysed = workspace.analyse_unkept(today, Detail::Editor);
         if stale() {
             workspace.keep_analysed(analysed);
             continue;

@@ -6,7 +6,6 @@ use super::Context;
 use super::lookup::{Named, named_at};
 use super::protocol::{HoverText, TextRange};
 use crate::analyse::{GoalReport, cadence_count};
-use crate::document::MilestoneState;
 
 pub(crate) fn hover(c: &Context<'_>) -> Option<HoverText> {
     let (markdown, range) = match named_at(c)? {
@@ -49,12 +48,8 @@ pub(crate) fn goal_card(goal: &GoalReport) -> String {
             current.target
         ));
     }
-    if let Some(next) = goal
-        .milestones
-        .iter()
-        .find(|m| m.leaf && m.effective_state == MilestoneState::Open)
-    {
-        lines.push(format!("next: {}", next.text));
+    if let Some(next) = goal.next_step() {
+        lines.push(format!("next: {next}"));
     }
     lines.join("\n\n")
 }

@@ -152,6 +152,7 @@ fn report_hash(report: &Report, goal_hashes: &[u64]) -> u64 {
         today,
         // Not serialized: neither page shows them (the JSON is the serialized report).
         rules: _,
+        detail: _,
         timelines: _,
         goals: _,
         loose_tasks,

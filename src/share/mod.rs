@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::analyse::timeline::GoalTimeline;
 use crate::analyse::{
-    EntryLine, EntryReport, GoalReport, MetricReport, MilestoneReport, NeedsNow, Report,
+    Detail, EntryLine, EntryReport, GoalReport, MetricReport, MilestoneReport, NeedsNow, Report,
 };
 use crate::dates::Date;
 use crate::document::{self, Document, NoteKind, plain_text};
@@ -94,6 +94,7 @@ pub(crate) fn for_audience(journal: &Journal, report: &Report, audience: &str) -
     let only_shared = Report {
         today: report.today,
         rules: report.rules,
+        detail: Detail::Whole,
         needs_now: NeedsNow::of(&shared_goals, report.today),
         goals: shared_goals,
         timelines: Vec::new(),
@@ -237,6 +238,8 @@ impl Filter<'_> {
             fields: _,
             cadence,
             checkins,
+            // A shared page is made of a whole analysis, never one for the editor.
+            for_editor: _,
         } = goal.clone();
         let is_private = |id: &String| self.private_ids.contains(id.as_str());
         GoalReport {
@@ -277,6 +280,7 @@ impl Filter<'_> {
             fields: Default::default(),
             cadence,
             checkins: checkins.into_iter().map(|c| self.checkin(c)).collect(),
+            for_editor: None,
         }
     }
 

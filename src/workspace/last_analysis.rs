@@ -297,7 +297,7 @@ mod tests {
             let last = workspace.last_analysis.as_ref().expect("kept");
             last.made.as_ref().map(|made| made.report.goals.clone())
         };
-        let analysed = workspace.analyse_unkept(today);
+        let analysed = workspace.analyse_unkept(today, crate::analyse::Detail::Whole);
         assert!(
             kept(&workspace).is_none(),
             "not kept before it is given back"

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime};
 use proptest::prelude::*;
 
 use super::Workspace;
+use crate::analyse::{self, Detail, Report};
 use crate::dates::Date;
 
 #[path = "../../examples/gen-journal/journal.rs"]
@@ -208,6 +209,9 @@ proptest! {
         kept.keep_json_pieces();
         kept.refresh();
         kept.build(today, &mut |_| {}).unwrap();
+        // As `trailmark lsp` keeps one: analysed for the editor, never built.
+        let mut editor = Workspace::open(&root, Some(&folder.path().join("editor"))).unwrap();
+        editor.keep_analysis();
         for (step, (change, settled)) in changes.iter().enumerate() {
             let written = make(&root, change, step, &mut today);
             if let Some(written) = written.filter(|_| *settled) {
@@ -232,8 +236,26 @@ proptest! {
                     .collect();
                 prop_assert!(differing.is_empty(), "{name}: {differing:?} differ after {change:?}");
             }
+            editor.reload_config().unwrap();
+            editor.refresh();
+            let analysed = editor.analyse_unkept(today, Detail::Editor);
+            let read = as_the_editor_reads(&editor, &analysed.report);
+            editor.keep_analysed(analysed);
+            let mut whole = Workspace::open(&root, Some(&cold)).unwrap();
+            whole.refresh();
+            let whole_report = whole.analyse(today);
+            let whole_read = as_the_editor_reads(&whole, &whole_report);
+            prop_assert!(read == whole_read, "editor: {read:#?} read after {change:?}, not {whole_read:#?}");
         }
     }
+}
+
+/// What an editor reads of each goal of `report`, the analysis of `workspace`, and the
+/// report's diagnostics.
+fn as_the_editor_reads(workspace: &Workspace, report: &Report) -> Vec<String> {
+    let path = |d: usize| &*workspace.journal().documents[d].path;
+    let goals = (report.goals.iter()).map(|goal| analyse::as_the_editor_reads(goal, path));
+    goals.chain([format!("{:?}", report.diagnostics)]).collect()
 }
 
 /// A build in a new process takes each goal's hashes from the last build when the goal's
