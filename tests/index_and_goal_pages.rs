@@ -111,8 +111,9 @@ fn the_index_starts_with_what_needs_me_now() {
             "[Reviews](reviews/index.md)",
             "## What needs me now",
             "### Overdue",
-            "- Goal [Late](goals/late.md): due 2026-02-01 (28 days ago)",
-            "- finish the draft: due 2026-02-20 (9 days ago) · [Late](goals/late.md)",
+            // Each item on a line of its own: a goal's line once ran into the next item.
+            "- Goal [Late](goals/late.md): due 2026-02-01 (28 days ago)\n\
+             - finish the draft: due 2026-02-20 (9 days ago) · [Late](goals/late.md)\n",
             "### Due in the next 14 days",
             "- book the room: due 2026-03-10 (in 9 days) · [Soon](goals/soon.md)",
             "### Stalled",
