@@ -5,7 +5,7 @@
 //! for the next analysis to take the goals an edit did not touch (`analyse::again`). A
 //! goal's milestone reports, the reports of the entries that mention it and its burn-up
 //! were the largest part of that analysis (27 of 43 MB at 100,000 files), and no request
-//! reads them: hover shows the next open milestone, references the places of milestones
+//! reads them: hover shows the goal's next step, references the places of milestones
 //! and mentions. So an analysis for the editor keeps those two and lets the lists go as
 //! each goal is finished, never makes the entries' reports at all, and leaves out what is
 //! drawn from every goal's milestones for the reports' pages (activity, what needs the
@@ -17,10 +17,9 @@ use crate::model::Goal;
 use crate::shared_text::SharedText;
 
 /// How much of each goal an analysis keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Detail {
     /// Everything the reports, the JSON and the reviews show.
-    #[default]
     Whole,
     /// What an editor asks of a goal: a goal's `milestones`, `entries` and `burn_up` are
     /// left empty, its [`ForEditor`] holding what requests read of them instead, and the
@@ -30,7 +29,7 @@ pub(crate) enum Detail {
 
 /// What an analysis for the editor keeps of a goal's milestones and of the entries that
 /// mention it (see [`GoalReport::places`] and [`GoalReport::next_step`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct ForEditor {
     /// Its milestones and the lines of entries that mention it, as (document, line): the
     /// document by its index in the journal analysed, which is the same in every journal
